@@ -1,0 +1,136 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ClientDirectory } from '../auth/client-directory.js';
+import { errors } from '../errors/codes.js';
+import { type GatewayError, toGatewayError } from '../errors/gateway-error.js';
+import type { GatewaySnapshot } from '../server/gateway-snapshot.js';
+import { log } from '../server/log.js';
+import type { RequestRecord } from '../telemetry/request-record.js';
+import { chatCompletions } from './openai/chat-completions.js';
+import { embeddings } from './openai/embeddings.js';
+import { listModels } from './openai/models.js';
+import type { ClientDialect } from './shared/client-dialect.js';
+import { ClientOutput } from './shared/client-output.js';
+import { clientToken } from './shared/client-token.js';
+import type { EntryPointSpec } from './shared/entry-point.js';
+import { Exchange } from './shared/exchange.js';
+import { parseJsonObject, readBody } from './shared/read-body.js';
+import { sendError } from './shared/send-error.js';
+
+export interface DataPlaneDeps {
+  snapshot(): GatewaySnapshot;
+  clients: ClientDirectory;
+  record(record: RequestRecord): void;
+}
+
+const ENTRY_POINTS = new Map<string, EntryPointSpec>([
+  ['/v1/chat/completions', chatCompletions],
+  ['/v1/embeddings', embeddings],
+  ['/v1/models', listModels],
+]);
+
+function pathOf(url: string | undefined): string {
+  const raw = url ?? '/';
+  const query = raw.indexOf('?');
+  return query === -1 ? raw : raw.slice(0, query);
+}
+
+function dialectForPath(path: string): ClientDialect {
+  return path.startsWith('/v1/messages') ? 'anthropic' : 'openai';
+}
+
+/**
+ * The client-facing API (/v1/*) on plain node:http: a map lookup per request, then a short chain of named
+ * steps (authenticate, read body, hand to the entry point), with one telemetry record per request.
+ */
+export class DataPlane {
+  private inflight = 0;
+  private draining = false;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(private readonly deps: DataPlaneDeps) {}
+
+  /** Serves the request when it is for the data plane; returns false to let the admin app have it. */
+  handle(req: IncomingMessage, res: ServerResponse): boolean {
+    const path = pathOf(req.url);
+    const spec = ENTRY_POINTS.get(path);
+    if (spec) {
+      void this.serve(req, res, spec, path);
+      return true;
+    }
+    if (path === '/v1' || path.startsWith('/v1/')) {
+      this.reject(req, res, path, errors.routeNotFound(req.method ?? 'GET', path));
+      return true;
+    }
+    return false;
+  }
+
+  /** Answers a request no route matched (also used by the admin app for unknown paths). */
+  reject(req: IncomingMessage, res: ServerResponse, path: string, error: GatewayError): void {
+    const exchange = new Exchange('unknown', dialectForPath(path), req.method ?? 'GET', path, this.deps.snapshot());
+    const out = new ClientOutput(res, exchange);
+    this.track(out);
+    sendError(out, error);
+  }
+
+  /** Refuses new requests and resolves once the in-flight ones have finished. */
+  drain(): Promise<void> {
+    this.draining = true;
+    if (this.inflight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  get inFlight(): number {
+    return this.inflight;
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse, spec: EntryPointSpec, path: string): Promise<void> {
+    const method = req.method ?? 'GET';
+    const exchange = new Exchange(spec.entryPoint, spec.dialect, method, path, this.deps.snapshot());
+    const out = new ClientOutput(res, exchange);
+    this.track(out);
+    try {
+      if (this.draining) {
+        res.setHeader('connection', 'close');
+        throw errors.shuttingDown();
+      }
+      if (method !== spec.method) throw errors.methodNotAllowed(method, path, spec.method);
+      await this.authenticate(req, exchange);
+      const body =
+        spec.method === 'POST'
+          ? parseJsonObject(await readBody(req, exchange.snapshot.config.server.max_body_size))
+          : undefined;
+      await spec.handle(out, body);
+    } catch (error) {
+      const gatewayError = toGatewayError(error);
+      if (gatewayError.status === 413) res.setHeader('connection', 'close');
+      if (gatewayError.code === 'GW_ERR_INTERNAL') {
+        log.error('request failed', { requestId: exchange.id, error: String((error as Error)?.stack ?? error) });
+      }
+      sendError(out, gatewayError);
+    }
+  }
+
+  private async authenticate(req: IncomingMessage, exchange: Exchange): Promise<void> {
+    const token = clientToken(req.headers, exchange.dialect);
+    if (!token) throw errors.missingToken();
+    const identity = await this.deps.clients.authenticate(token);
+    if (!identity) throw errors.invalidToken();
+    exchange.client = identity.name;
+  }
+
+  private track(out: ClientOutput): void {
+    this.inflight++;
+    out.res.once('close', () => {
+      this.inflight--;
+      const exchange = out.exchange;
+      if (!out.res.writableFinished) {
+        exchange.streamError ??= 'client closed the connection before the response ended';
+        if (!out.res.headersSent) exchange.status = 499;
+      }
+      this.deps.record(exchange.toRecord());
+      if (this.inflight === 0 && this.idleWaiters.length > 0) {
+        for (const resolve of this.idleWaiters.splice(0)) resolve();
+      }
+    });
+  }
+}

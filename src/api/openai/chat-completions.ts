@@ -1,0 +1,32 @@
+import { errors } from '../../errors/codes.js';
+import type { RouteTarget } from '../../routing/route-table.js';
+import type { ClientOutput } from '../shared/client-output.js';
+import type { EntryPointSpec } from '../shared/entry-point.js';
+import { proxyToUpstream } from '../shared/proxy.js';
+import { requireModel } from '../shared/read-body.js';
+import { optionalBoolean, resolveRoute } from '../shared/resolve-route.js';
+import type { UpstreamPlan } from '../shared/upstream-plan.js';
+import { chatPassthroughPlan } from './chat-passthrough.js';
+
+async function handle(out: ClientOutput, body: Record<string, unknown> | undefined): Promise<void> {
+  const request = body as Record<string, unknown>;
+  const route = resolveRoute(out.exchange, requireModel(request));
+  const stream = optionalBoolean(request, 'stream');
+  out.exchange.stream = stream;
+  const planFor = (target: RouteTarget): UpstreamPlan => {
+    if (target.provider.descriptor.dialect === 'openai-chat') return chatPassthroughPlan(request, target, stream);
+    throw errors.unsupportedOperation(
+      `provider "${target.provider.name}" (${target.provider.descriptor.type}) cannot serve Chat Completions yet`,
+    );
+  };
+  const error = await proxyToUpstream(out, route, planFor);
+  if (error) throw error;
+}
+
+/** POST /v1/chat/completions */
+export const chatCompletions: EntryPointSpec = {
+  entryPoint: 'chat.completions',
+  dialect: 'openai',
+  method: 'POST',
+  handle,
+};

@@ -1,0 +1,61 @@
+import { describeError } from '../../routing/classify.js';
+import type { RouteTarget } from '../../routing/route-table.js';
+import type { UpstreamReply } from '../../routing/upstream-reply.js';
+import type { ClientOutput } from '../shared/client-output.js';
+import { relayBody } from '../shared/passthrough.js';
+import { pipeBody } from '../shared/pipe-body.js';
+import type { UpstreamPlan } from '../shared/upstream-plan.js';
+import { ChatStreamTap } from './chat-stream-tap.js';
+import { findUsageObject, fromOpenAIUsage } from './openai-usage.js';
+
+export const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+  'x-accel-buffering': 'no',
+} as const;
+
+/** The OpenAI stream error event: the SDKs raise it as an APIError instead of ending "successfully". */
+export function openaiStreamErrorEvent(message: string, code = 'GW_ERR_UPSTREAM_STREAM'): string {
+  return `data: ${JSON.stringify({ error: { message, type: 'server_error', param: null, code } })}\n\n`;
+}
+
+async function relayStream(reply: UpstreamReply, out: ClientOutput, stripUsageChunk: boolean): Promise<void> {
+  out.head(reply.status, { ...SSE_HEADERS });
+  const tap = new ChatStreamTap(stripUsageChunk);
+  try {
+    await pipeBody(reply.body, out, (chunk) => tap.push(chunk));
+    const rest = tap.end();
+    if (rest) out.write(rest);
+    if (!tap.sawDone && !out.gone) throw new Error('upstream stream ended without [DONE]');
+  } catch (error) {
+    const message = `upstream stream failed after it started: ${describeError(error)}`;
+    out.exchange.streamError = message;
+    if (!out.gone) out.write(openaiStreamErrorEvent(message));
+  }
+  out.exchange.usage = tap.usage;
+  out.end();
+}
+
+async function relayJson(reply: UpstreamReply, out: ClientOutput): Promise<void> {
+  const tail = await relayBody(reply, out);
+  out.exchange.usage = fromOpenAIUsage(findUsageObject(tail));
+}
+
+/**
+ * Same dialect in and out: the body goes upstream with only `model` rewritten (and, for streams, usage
+ * requested), and the answer comes back byte for byte.
+ */
+export function chatPassthroughPlan(body: Record<string, unknown>, target: RouteTarget, stream: boolean): UpstreamPlan {
+  const options = body.stream_options as { include_usage?: unknown } | undefined | null;
+  const clientWantsUsage = options?.include_usage === true;
+  const askForUsage = stream && !clientWantsUsage && target.provider.config.stream_usage;
+  const upstream = askForUsage
+    ? { ...body, model: target.model, stream_options: { ...options, include_usage: true } }
+    : { ...body, model: target.model };
+  return {
+    path: target.provider.descriptor.endpoints.chat,
+    body: JSON.stringify(upstream),
+    respond: stream ? (reply, out) => relayStream(reply, out, askForUsage) : relayJson,
+    respondError: (reply, out) => relayBody(reply, out).then(() => undefined),
+  };
+}

@@ -1,0 +1,38 @@
+import { errors } from '../../errors/codes.js';
+import type { RouteTarget } from '../../routing/route-table.js';
+import type { ClientOutput } from '../shared/client-output.js';
+import type { EntryPointSpec } from '../shared/entry-point.js';
+import { relayBody } from '../shared/passthrough.js';
+import { proxyToUpstream } from '../shared/proxy.js';
+import { requireModel } from '../shared/read-body.js';
+import { resolveRoute } from '../shared/resolve-route.js';
+import type { UpstreamPlan } from '../shared/upstream-plan.js';
+import { findUsageObject, fromOpenAIUsage } from './openai-usage.js';
+
+function embeddingsPlan(body: Record<string, unknown>, target: RouteTarget): UpstreamPlan {
+  const path = target.provider.descriptor.endpoints.embeddings;
+  if (!path) {
+    throw errors.unsupportedOperation(
+      `provider "${target.provider.name}" (${target.provider.descriptor.type}) has no embeddings endpoint`,
+    );
+  }
+  return {
+    path,
+    body: JSON.stringify({ ...body, model: target.model }),
+    respond: async (reply, out) => {
+      out.exchange.usage = fromOpenAIUsage(findUsageObject(await relayBody(reply, out)));
+    },
+    respondError: (reply, out) => relayBody(reply, out).then(() => undefined),
+  };
+}
+
+async function handle(out: ClientOutput, body: Record<string, unknown> | undefined): Promise<void> {
+  const request = body as Record<string, unknown>;
+  const route = resolveRoute(out.exchange, requireModel(request));
+  if (request.input === undefined) throw errors.invalidBody('you must provide an input parameter', 'input');
+  const error = await proxyToUpstream(out, route, (target) => embeddingsPlan(request, target));
+  if (error) throw error;
+}
+
+/** POST /v1/embeddings */
+export const embeddings: EntryPointSpec = { entryPoint: 'embeddings', dialect: 'openai', method: 'POST', handle };

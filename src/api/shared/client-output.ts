@@ -1,0 +1,46 @@
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { Exchange } from './exchange.js';
+
+/**
+ * The response to the client: adds the gateway's headers, records status and first-byte time on the
+ * exchange, and knows whether the client is still there.
+ */
+export class ClientOutput {
+  constructor(
+    readonly res: ServerResponse,
+    readonly exchange: Exchange,
+  ) {}
+
+  get started(): boolean {
+    return this.res.headersSent;
+  }
+
+  /** True when the client disconnected before the response ended. */
+  get gone(): boolean {
+    return this.res.destroyed && !this.res.writableFinished;
+  }
+
+  head(status: number, headers: OutgoingHttpHeaders): void {
+    const exchange = this.exchange;
+    exchange.status = status;
+    headers['x-request-id'] = exchange.id;
+    if (exchange.provider !== null) {
+      headers['x-gateway-provider'] = exchange.provider;
+      headers['x-gateway-model'] = exchange.upstreamModel ?? '';
+      headers['x-gateway-route'] = exchange.routeMode;
+      headers['x-gateway-attempts'] = String(exchange.attempts.length);
+    }
+    this.res.writeHead(status, headers);
+  }
+
+  /** Writes a chunk; false means the client is slow and the caller should wait for `drain`. */
+  write(chunk: Buffer | string): boolean {
+    this.exchange.markFirstByte();
+    return this.res.write(chunk);
+  }
+
+  end(chunk?: Buffer | string): void {
+    if (chunk !== undefined && chunk.length > 0) this.exchange.markFirstByte();
+    this.res.end(chunk);
+  }
+}

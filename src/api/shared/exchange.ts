@@ -1,0 +1,81 @@
+import type { GatewayError } from '../../errors/gateway-error.js';
+import type { GatewaySnapshot } from '../../server/gateway-snapshot.js';
+import { newRequestId } from '../../telemetry/request-id.js';
+import type {
+  AttemptRecord,
+  EntryPoint,
+  RequestRecord,
+  RouteMode,
+  TokenUsage,
+} from '../../telemetry/request-record.js';
+import type { ClientDialect } from './client-dialect.js';
+
+/** The state of one client request from arrival to its telemetry record. */
+export class Exchange {
+  readonly id: string;
+  readonly time: number;
+  readonly startedAt: number;
+  client: string | null = null;
+  requestedModel: string | null = null;
+  stream = false;
+  provider: string | null = null;
+  upstreamModel: string | null = null;
+  routeMode: RouteMode = 'none';
+  attempts: AttemptRecord[] = [];
+  status = 0;
+  firstByteAt: number | null = null;
+  usage: TokenUsage | null = null;
+  costUsd: number | null = null;
+  error: GatewayError | null = null;
+  /** A failure after the response started (e.g. a broken upstream stream); the status stays what was sent. */
+  streamError: string | null = null;
+
+  constructor(
+    readonly entryPoint: EntryPoint,
+    readonly dialect: ClientDialect,
+    readonly method: string,
+    readonly path: string,
+    readonly snapshot: GatewaySnapshot,
+  ) {
+    this.time = Date.now();
+    this.startedAt = performance.now();
+    this.id = newRequestId(this.time);
+  }
+
+  markFirstByte(): void {
+    if (this.firstByteAt === null) this.firstByteAt = performance.now();
+  }
+
+  toRecord(): RequestRecord {
+    const usage = this.usage;
+    return {
+      id: this.id,
+      time: this.time,
+      client: this.client,
+      entryPoint: this.entryPoint,
+      method: this.method,
+      path: this.path,
+      stream: this.stream,
+      requestedModel: this.requestedModel,
+      provider: this.provider,
+      upstreamModel: this.upstreamModel,
+      routeMode: this.routeMode,
+      attempts: this.attempts,
+      status: this.status,
+      latencyMs: round(performance.now() - this.startedAt),
+      ttfbMs: this.firstByteAt === null ? null : round(this.firstByteAt - this.startedAt),
+      inputTokens: usage?.inputTokens ?? null,
+      outputTokens: usage?.outputTokens ?? null,
+      cachedTokens: usage?.cachedTokens ?? null,
+      cacheWriteTokens: usage?.cacheWriteTokens ?? null,
+      costUsd: this.costUsd,
+      errorCode: this.error?.code ?? (this.streamError ? 'GW_ERR_UPSTREAM_STREAM' : null),
+      errorMessage: this.error?.message ?? this.streamError,
+      configRevision: this.snapshot.revision,
+    };
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}

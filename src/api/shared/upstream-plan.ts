@@ -1,0 +1,18 @@
+import type { UpstreamReply } from '../../routing/upstream-reply.js';
+import type { ClientOutput } from './client-output.js';
+
+/**
+ * How one request is sent to one target and how the answer goes back to the client. An entry point builds a
+ * plan per target, because a fallback target may speak another dialect than the first.
+ */
+export interface UpstreamPlan {
+  /** Endpoint path under the provider's base path, e.g. "/chat/completions". */
+  path: string;
+  body: string | Buffer;
+  /** Headers added to the provider's own for this request (e.g. a passed-through anthropic-beta). */
+  extraHeaders?: Record<string, string> | undefined;
+  /** Sends a successful upstream reply to the client. */
+  respond(reply: UpstreamReply, out: ClientOutput): Promise<void>;
+  /** Sends an upstream error that is final (not retried), in the client's dialect. */
+  respondError(reply: UpstreamReply, out: ClientOutput): Promise<void>;
+}

@@ -1,0 +1,85 @@
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { ConfigError } from '../../config/load-config.js';
+import { STARTER_CONFIG } from '../../config/starter-config.js';
+import { Gateway } from '../../server/gateway.js';
+import { log } from '../../server/log.js';
+import { configPathFrom } from '../config-path.js';
+
+function banner(gateway: Gateway, configPath: string, created: boolean): string {
+  const status = gateway.status() as {
+    providers: Array<{ name: string; configured: boolean; missing_env?: string | null }>;
+  };
+  const lines = [
+    'AI Model Gateway is running',
+    `  config     ${configPath}${created ? '  (created from the starter template)' : ''}`,
+    `  storage    ${gateway.storage.file}`,
+    `  API        ${gateway.url}/v1  (chat/completions, embeddings, models)`,
+    `  admin API  ${gateway.adminUrl}/admin/api`,
+    '  providers',
+    ...status.providers.map((p) =>
+      p.configured
+        ? `    ${p.name}: configured`
+        : `    ${p.name}: not configured${p.missing_env ? ` (set ${p.missing_env})` : ''}`,
+    ),
+  ];
+  if (gateway.bootstrap.kind === 'generated') {
+    lines.push(
+      '',
+      '  Admin token (shown only this once; stored as a hash):',
+      `    ${gateway.bootstrap.token}`,
+      '  Keep it: `amg --url ... --token ...` and the admin API need it. AMG_ADMIN_TOKEN sets one for automation.',
+    );
+  }
+  lines.push('', '  Create a client token:  npm run amg -- keys create --name my-app', '');
+  return lines.join('\n');
+}
+
+async function serve(options: { config?: string; listen?: string }): Promise<void> {
+  const { path, isDefault } = configPathFrom(options.config);
+  let created = false;
+  if (!existsSync(path)) {
+    if (!isDefault) throw new Error(`config file ${path} does not exist`);
+    await writeFile(path, STARTER_CONFIG, { mode: 0o600, flag: 'wx' });
+    created = true;
+  }
+  const gateway = await Gateway.start({ configPath: path, listen: options.listen });
+  process.stdout.write(`${banner(gateway, path, created)}\n`);
+
+  const stop = (signal: string) => {
+    log.info('shutting down', { signal, inFlight: gateway.dataPlane.inFlight });
+    gateway.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error('shutdown failed', { error: String(error) });
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.on('SIGHUP', () => {
+    void gateway.reload().then((result) => {
+      if (result.ok) log.info('config reloaded', { config: path });
+      else log.error('config reload failed; keeping the running config', { error: result.error.message });
+    });
+  });
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('run the gateway (creates ./gateway.yaml from a starter template when there is none)')
+    .option('-c, --config <file>', 'config file (default: $AMG_CONFIG or ./gateway.yaml)')
+    .option('--listen <host:port>', 'override server.listen')
+    .action(async (options: { config?: string; listen?: string }) => {
+      try {
+        await serve(options);
+      } catch (error) {
+        if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+        else process.stderr.write(`amg serve: ${(error as Error).message}\n`);
+        process.exit(1);
+      }
+    });
+}

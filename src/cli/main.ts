@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { registerConfig } from './commands/config.js';
+import { registerKeys } from './commands/keys.js';
+import { registerRequests } from './commands/requests.js';
+import { registerServe } from './commands/serve.js';
+
+const program = new Command()
+  .name('amg')
+  .description('AI Model Gateway: a self-hosted LLM gateway')
+  .version('0.1.0')
+  .option('-c, --config <file>', 'config file (default: $AMG_CONFIG or ./gateway.yaml)')
+  .option('--url <url>', "talk to a running gateway's admin API instead of the local store (or $AMG_URL)")
+  .option('--token <token>', 'admin token for --url (or $AMG_ADMIN_TOKEN)')
+  .showHelpAfterError();
+
+registerServe(program);
+registerConfig(program);
+registerKeys(program);
+registerRequests(program);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`amg: ${(error as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,92 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { type Env, expandTree } from './env-expand.js';
+import { formatPath } from './issue-path.js';
+import { configSchema, type GatewayConfig } from './schema.js';
+import { type ConfigProblem, semanticChecks } from './semantic-checks.js';
+
+export interface LoadedConfig {
+  /** The config as written (YAML parsed, `${VAR}` not yet expanded). */
+  raw: unknown;
+  config: GatewayConfig;
+  /** Environment variables referenced, by config path. */
+  references: Map<string, string[]>;
+  warnings: ConfigProblem[];
+  /** Directory that relative paths in the config (e.g. the SQLite file) resolve against. */
+  baseDir: string;
+}
+
+export class ConfigError extends Error {
+  readonly problems: ConfigProblem[];
+  constructor(problems: ConfigProblem[], source = 'config') {
+    super(`${source} is invalid:\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+export interface ParseOptions {
+  env?: Env;
+  baseDir?: string;
+  sourceName?: string;
+}
+
+function parseYaml(text: string, sourceName: string): unknown {
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    throw new ConfigError(
+      document.errors.map((error) => ({
+        path: error.linePos ? `${sourceName}:${error.linePos[0].line}:${error.linePos[0].col}` : sourceName,
+        message: error.message.split('\n')[0] ?? error.message,
+      })),
+      sourceName,
+    );
+  }
+  return document.toJS() ?? {};
+}
+
+/** Validates an already-parsed config tree: expands `${VAR}`, applies the schema, checks cross references. */
+export function validateConfigTree(raw: unknown, options: ParseOptions = {}): LoadedConfig {
+  const sourceName = options.sourceName ?? 'config';
+  const expanded = expandTree(raw, options.env ?? process.env);
+  const problems: ConfigProblem[] = expanded.problems.map(({ path, variable }) => ({
+    path,
+    message: `environment variable ${variable} is not set (use \${${variable}:-default} for an optional value)`,
+  }));
+  if (problems.length > 0) throw new ConfigError(problems, sourceName);
+
+  const parsed = configSchema.safeParse(expanded.value);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })),
+      sourceName,
+    );
+  }
+  const { errors, warnings } = semanticChecks(parsed.data);
+  if (errors.length > 0) throw new ConfigError(errors, sourceName);
+  return {
+    raw,
+    config: parsed.data,
+    references: expanded.references,
+    warnings,
+    baseDir: options.baseDir ?? process.cwd(),
+  };
+}
+
+export function parseConfigText(text: string, options: ParseOptions = {}): LoadedConfig {
+  const sourceName = options.sourceName ?? 'config';
+  return validateConfigTree(parseYaml(text, sourceName), options);
+}
+
+export async function loadConfigFile(path: string, env: Env = process.env): Promise<LoadedConfig> {
+  const absolute = resolve(path);
+  let text: string;
+  try {
+    text = await readFile(absolute, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(error);
+    throw new ConfigError([{ path: absolute, message: reason }], path);
+  }
+  return parseConfigText(text, { env, baseDir: dirname(absolute), sourceName: path });
+}

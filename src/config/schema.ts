@@ -1,0 +1,180 @@
+import { z } from 'zod';
+import { parseByteSize } from './byte-size.js';
+
+/**
+ * The config file shape users write (after `${VAR}` expansion). Objects are strict so a typo in a key is a
+ * validation error at its exact path rather than a silently ignored setting.
+ */
+
+const byteSize = z.union([z.number().int().positive(), z.string()]).transform((value, ctx) => {
+  if (typeof value === 'number') return value;
+  const parsed = parseByteSize(value);
+  if (parsed === undefined || parsed <= 0) {
+    ctx.addIssue({ code: 'custom', message: `"${value}" is not a byte size (e.g. 10MiB, 512kb, 1048576)` });
+    return z.NEVER;
+  }
+  return parsed;
+});
+
+const listenAddress = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]*):\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:8080');
+
+const name = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:/@-]*$/, 'use letters, digits and . _ : / @ - (starting with a letter or digit)');
+
+export const ERROR_CLASSES = [
+  'rate_limit',
+  'server_error',
+  'timeout',
+  'connection',
+  'context_length',
+  'content_filter',
+] as const;
+export type FallbackErrorClass = (typeof ERROR_CLASSES)[number];
+
+const price = z
+  .object({
+    input: z.number().nonnegative(),
+    output: z.number().nonnegative(),
+    cached_input: z.number().nonnegative().optional(),
+    cache_write: z.number().nonnegative().optional(),
+  })
+  .strict();
+
+const provider = z
+  .object({
+    name,
+    type: z.enum(['openai', 'anthropic']),
+    base_url: z.string().min(1),
+    api_key: z.string().optional(),
+    allow_private_network: z.boolean().default(false),
+    headers: z.record(z.string(), z.string()).default({}),
+    /** OpenAI-compatible only: ask for usage on streams (`stream_options.include_usage`). */
+    stream_usage: z.boolean().default(true),
+    /** Anthropic only: the `anthropic-version` header sent upstream. */
+    anthropic_version: z.string().default('2023-06-01'),
+    /** USD per million tokens, by upstream model name. */
+    pricing: z.record(z.string(), price).default({}),
+    max_connections: z.number().int().positive().default(128),
+  })
+  .strict();
+
+const target = z
+  .object({
+    provider: name,
+    model: z.string().min(1),
+    weight: z.number().positive().default(1),
+  })
+  .strict();
+
+const model = z
+  .object({
+    name,
+    strategy: z.enum(['fallback', 'weighted', 'least-latency']).default('fallback'),
+    targets: z.array(target).min(1, 'a model needs at least one target'),
+    fallback_on: z.array(z.enum(ERROR_CLASSES)).default(['rate_limit', 'server_error', 'timeout', 'connection']),
+  })
+  .strict();
+
+const client = z
+  .object({
+    name,
+    token: z.string().min(16, 'a client token must be at least 16 characters').optional(),
+    token_sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/i, 'expected 64 hex characters')
+      .optional(),
+  })
+  .strict();
+
+const routing = z
+  .object({
+    timeout: z
+      .object({
+        connect_ms: z.number().int().positive().default(3_000),
+        first_byte_ms: z.number().int().positive().default(30_000),
+        idle_stream_ms: z.number().int().positive().default(60_000),
+        total_ms: z.number().int().positive().default(600_000),
+      })
+      .strict()
+      .default({ connect_ms: 3_000, first_byte_ms: 30_000, idle_stream_ms: 60_000, total_ms: 600_000 }),
+    retries: z
+      .object({
+        max_attempts: z.number().int().min(1).max(20).default(3),
+        backoff_ms: z.number().int().nonnegative().default(200),
+        max_backoff_ms: z.number().int().nonnegative().default(5_000),
+        respect_retry_after: z.boolean().default(true),
+        budget_ms: z.number().int().nonnegative().default(20_000),
+      })
+      .strict()
+      .default({
+        max_attempts: 3,
+        backoff_ms: 200,
+        max_backoff_ms: 5_000,
+        respect_retry_after: true,
+        budget_ms: 20_000,
+      }),
+    cooldown: z
+      .object({
+        failures: z.number().int().positive().default(3),
+        window_s: z.number().positive().default(30),
+        cooldown_s: z.number().positive().default(30),
+      })
+      .strict()
+      .default({ failures: 3, window_s: 30, cooldown_s: 30 }),
+    health_checks: z
+      .object({
+        enabled: z.boolean().default(false),
+        interval_s: z.number().positive().default(15),
+        timeout_ms: z.number().int().positive().default(3_000),
+      })
+      .strict()
+      .default({ enabled: false, interval_s: 15, timeout_ms: 3_000 }),
+    sticky: z
+      .object({
+        header: z.string().min(1).default('x-session-id'),
+        ttl_s: z.number().positive().default(1_800),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    server: z
+      .object({
+        listen: listenAddress.default('127.0.0.1:8080'),
+        admin_listen: listenAddress.optional(),
+        max_body_size: byteSize.default(10 * 1024 * 1024),
+        shutdown_grace_ms: z.number().int().nonnegative().default(30_000),
+      })
+      .strict()
+      .default({ listen: '127.0.0.1:8080', max_body_size: 10 * 1024 * 1024, shutdown_grace_ms: 30_000 }),
+    storage: z.string().min(1).default('sqlite:./data/gateway.db'),
+    telemetry: z
+      .object({
+        log_bodies: z.boolean().default(false),
+        flush_interval_ms: z.number().int().positive().default(200),
+        batch_size: z.number().int().positive().default(500),
+      })
+      .strict()
+      .default({ log_bodies: false, flush_interval_ms: 200, batch_size: 500 }),
+    providers: z.array(provider).default([]),
+    models: z.array(model).default([]),
+    clients: z.array(client).default([]),
+    routing: routing.default(() => routing.parse({})),
+  })
+  .strict();
+
+export type GatewayConfig = z.output<typeof configSchema>;
+export type ProviderConfig = GatewayConfig['providers'][number];
+export type ModelConfig = GatewayConfig['models'][number];
+export type TargetConfig = ModelConfig['targets'][number];
+export type ClientConfig = GatewayConfig['clients'][number];
+export type RoutingConfig = GatewayConfig['routing'];
+export type PriceConfig = z.output<typeof price>;

@@ -1,0 +1,128 @@
+import { isPrivateHost } from '../upstream/private-address.js';
+import type { GatewayConfig } from './schema.js';
+
+export interface ConfigProblem {
+  path: string;
+  message: string;
+}
+
+function duplicates<T>(items: readonly T[], key: (item: T) => string, report: (index: number, name: string) => void) {
+  const seen = new Set<string>();
+  items.forEach((item, index) => {
+    const name = key(item);
+    if (seen.has(name)) report(index, name);
+    seen.add(name);
+  });
+}
+
+function checkProviders(config: GatewayConfig, errors: ConfigProblem[]) {
+  duplicates(
+    config.providers,
+    (p) => p.name,
+    (i, name) => errors.push({ path: `providers[${i}].name`, message: `duplicate provider name "${name}"` }),
+  );
+  config.providers.forEach((provider, index) => {
+    const path = `providers[${index}].base_url`;
+    let url: URL;
+    try {
+      url = new URL(provider.base_url);
+    } catch {
+      errors.push({ path, message: `"${provider.base_url}" is not a URL` });
+      return;
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      errors.push({
+        path,
+        message: `unsupported scheme "${url.protocol}"; use https:// (or http:// on a private network)`,
+      });
+      return;
+    }
+    if (url.username || url.password) {
+      errors.push({ path, message: 'credentials in the URL are not allowed; use api_key' });
+    }
+    if (url.search || url.hash) errors.push({ path, message: 'base_url must not have a query or fragment' });
+    const host = url.hostname;
+    if (!provider.allow_private_network) {
+      if (isPrivateHost(host)) {
+        errors.push({
+          path,
+          message: `${host} is a loopback/private address; set providers[${index}].allow_private_network: true to allow it`,
+        });
+      } else if (url.protocol === 'http:') {
+        errors.push({
+          path,
+          message: `plain http:// would send the API key unencrypted; use https:// or set providers[${index}].allow_private_network: true for a host on your own network`,
+        });
+      }
+    }
+  });
+}
+
+function checkModels(config: GatewayConfig, errors: ConfigProblem[]) {
+  const providers = new Set(config.providers.map((p) => p.name));
+  duplicates(
+    config.models,
+    (m) => m.name,
+    (i, name) => errors.push({ path: `models[${i}].name`, message: `duplicate model name "${name}"` }),
+  );
+  config.models.forEach((model, m) => {
+    model.targets.forEach((target, t) => {
+      if (!providers.has(target.provider)) {
+        const known = [...providers].map((p) => `"${p}"`).join(', ') || 'none are configured';
+        errors.push({
+          path: `models[${m}].targets[${t}].provider`,
+          message: `unknown provider "${target.provider}" (known: ${known})`,
+        });
+      }
+    });
+  });
+}
+
+function checkClients(config: GatewayConfig, errors: ConfigProblem[]) {
+  duplicates(
+    config.clients,
+    (c) => c.name,
+    (i, name) => errors.push({ path: `clients[${i}].name`, message: `duplicate client name "${name}"` }),
+  );
+  config.clients.forEach((client, index) => {
+    const both = client.token !== undefined && client.token_sha256 !== undefined;
+    const neither = client.token === undefined && client.token_sha256 === undefined;
+    if (both || neither) {
+      errors.push({ path: `clients[${index}]`, message: 'set exactly one of token or token_sha256' });
+    }
+  });
+}
+
+function collectWarnings(config: GatewayConfig): ConfigProblem[] {
+  const warnings: ConfigProblem[] = [];
+  const used = new Set(config.models.flatMap((m) => m.targets.map((t) => t.provider)));
+  config.providers.forEach((provider, index) => {
+    if (!used.has(provider.name)) {
+      warnings.push({ path: `providers[${index}]`, message: `provider "${provider.name}" is not used by any model` });
+    }
+    if (provider.allow_private_network) {
+      warnings.push({
+        path: `providers[${index}].allow_private_network`,
+        message: `provider "${provider.name}" may connect to private/loopback addresses`,
+      });
+    }
+  });
+  config.models.forEach((model, index) => {
+    if (model.targets.length === 1) {
+      warnings.push({
+        path: `models[${index}].targets`,
+        message: `model "${model.name}" has a single target and no fallback`,
+      });
+    }
+  });
+  return warnings;
+}
+
+/** Cross-reference checks the schema cannot express. */
+export function semanticChecks(config: GatewayConfig): { errors: ConfigProblem[]; warnings: ConfigProblem[] } {
+  const errors: ConfigProblem[] = [];
+  checkProviders(config, errors);
+  checkModels(config, errors);
+  checkClients(config, errors);
+  return { errors, warnings: collectWarnings(config) };
+}

@@ -1,0 +1,20 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { type Env, expandString } from './env-expand.js';
+
+/**
+ * Reads only `storage:` from a config file, so admin commands work without the provider keys that a full
+ * validation would require in the environment.
+ */
+export async function readStorageSetting(
+  configPath: string,
+  env: Env = process.env,
+): Promise<{ url: string; baseDir: string }> {
+  const absolute = resolve(configPath);
+  const document = parse(await readFile(absolute, 'utf8')) as { storage?: unknown } | null;
+  const raw = typeof document?.storage === 'string' ? document.storage : 'sqlite:./data/gateway.db';
+  const { value, missing } = expandString(raw, env);
+  if (missing.length > 0) throw new Error(`storage: environment variable ${missing[0]} is not set`);
+  return { url: value, baseDir: dirname(absolute) };
+}

@@ -1,0 +1,86 @@
+import { GatewayError, type GatewayErrorOptions } from './gateway-error.js';
+
+/** Error constructors with stable codes (GW_ERR_<AREA>_<WHAT>), one per failure clients can meet. */
+export const errors = {
+  invalidJson: (detail: string) =>
+    new GatewayError(
+      'GW_ERR_REQUEST_INVALID_JSON',
+      400,
+      'invalid_request',
+      `request body is not valid JSON: ${detail}`,
+    ),
+  invalidBody: (message: string, param?: string) =>
+    new GatewayError('GW_ERR_REQUEST_INVALID', 400, 'invalid_request', message, { param }),
+  unsupportedContentType: (type: string) =>
+    new GatewayError(
+      'GW_ERR_REQUEST_CONTENT_TYPE',
+      415,
+      'invalid_request',
+      `unsupported content-type "${type}"; send application/json`,
+    ),
+  bodyTooLarge: (limit: number) =>
+    new GatewayError(
+      'GW_ERR_REQUEST_TOO_LARGE',
+      413,
+      'payload_too_large',
+      `request body exceeds the gateway limit of ${limit} bytes`,
+    ),
+  missingModel: () =>
+    new GatewayError('GW_ERR_REQUEST_MISSING_MODEL', 400, 'invalid_request', 'you must provide a model parameter', {
+      param: 'model',
+    }),
+  unknownModel: (model: string) =>
+    new GatewayError(
+      'GW_ERR_MODEL_NOT_FOUND',
+      404,
+      'not_found',
+      `the model "${model}" does not exist on this gateway; GET /v1/models lists the configured models`,
+      { param: 'model' },
+    ),
+  routeNotFound: (method: string, path: string) =>
+    new GatewayError('GW_ERR_ROUTE_NOT_FOUND', 404, 'not_found', `no route for ${method} ${path}`),
+  methodNotAllowed: (method: string, path: string, allowed: string) =>
+    new GatewayError(
+      'GW_ERR_METHOD_NOT_ALLOWED',
+      405,
+      'method_not_allowed',
+      `method ${method} is not allowed on ${path}; use ${allowed}`,
+      { headers: { allow: allowed } },
+    ),
+  missingToken: () =>
+    new GatewayError(
+      'GW_ERR_AUTH_MISSING',
+      401,
+      'authentication',
+      'missing gateway token; send "Authorization: Bearer <token>"',
+    ),
+  invalidToken: () =>
+    new GatewayError('GW_ERR_AUTH_INVALID', 401, 'authentication', 'invalid, expired or revoked gateway token'),
+  forbidden: (message: string) => new GatewayError('GW_ERR_AUTH_FORBIDDEN', 403, 'permission', message),
+  providerNotConfigured: (provider: string, envVar: string | undefined) =>
+    new GatewayError(
+      'GW_ERR_PROVIDER_NOT_CONFIGURED',
+      503,
+      'unavailable',
+      envVar
+        ? `provider "${provider}" has no API key; set the environment variable ${envVar} and restart or reload the gateway`
+        : `provider "${provider}" has no API key configured`,
+    ),
+  upstreamFailed: (message: string, status: number, options?: GatewayErrorOptions) =>
+    new GatewayError(
+      'GW_ERR_UPSTREAM_FAILED',
+      status,
+      status === 504 ? 'timeout' : status === 429 ? 'rate_limit' : 'upstream',
+      message,
+      options,
+    ),
+  unsupportedOperation: (message: string) =>
+    new GatewayError('GW_ERR_OPERATION_UNSUPPORTED', 400, 'invalid_request', message),
+  shuttingDown: () =>
+    new GatewayError(
+      'GW_ERR_SHUTTING_DOWN',
+      503,
+      'unavailable',
+      'the gateway is shutting down; retry on another instance',
+    ),
+} satisfies Record<string, (...args: never[]) => GatewayError>;

@@ -1,0 +1,20 @@
+import type { Pool } from 'undici';
+import type { PriceConfig, ProviderConfig } from '../config/schema.js';
+import type { ProviderDescriptor } from './provider-descriptor.js';
+
+/** A configured provider, ready for requests: descriptor, connection pool and precomputed headers. */
+export interface ProviderRuntime {
+  readonly name: string;
+  readonly descriptor: ProviderDescriptor;
+  readonly config: ProviderConfig;
+  readonly origin: string;
+  /** Path of base_url without a trailing slash, prepended to endpoint paths. */
+  readonly basePath: string;
+  /** False when no API key is set; requests then fail with a 503 naming `apiKeyEnv`. */
+  readonly configured: boolean;
+  readonly apiKeyEnv: string | undefined;
+  readonly pool: Pool;
+  /** Authentication, version and custom headers, plus content-type; never logged. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly pricing: Readonly<Record<string, PriceConfig>>;
+}

@@ -1,0 +1,48 @@
+import type { ErrorClass } from '../telemetry/request-record.js';
+
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ETIMEDOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'EGATEWAY_PRIVATE_ADDRESS',
+]);
+
+const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+/** Classifies an upstream HTTP error status. */
+export function classifyStatus(status: number): ErrorClass {
+  if (status === 429) return 'rate_limit';
+  if (status === 408) return 'timeout';
+  if (status === 401 || status === 403) return 'auth';
+  if (status >= 500) return 'server_error';
+  return 'client_error';
+}
+
+/** Classifies an error thrown while talking to an upstream (no HTTP response, or a broken one). */
+export function classifyError(error: unknown): ErrorClass {
+  const code = (error as { code?: string } | null)?.code;
+  if (code && TIMEOUT_CODES.has(code)) return 'timeout';
+  if (code === 'UND_ERR_ABORTED' || (error as Error | null)?.name === 'AbortError') return 'cancelled';
+  if (code && CONNECTION_CODES.has(code)) return 'connection';
+  return 'connection';
+}
+
+/** A short human description of a thrown upstream error, without anything secret. */
+export function describeError(error: unknown): string {
+  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  if (code === 'UND_ERR_HEADERS_TIMEOUT') return 'timed out waiting for the first byte';
+  if (code === 'UND_ERR_BODY_TIMEOUT') return 'stream stalled (idle timeout)';
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') return 'connect timed out';
+  if (code === 'ECONNREFUSED') return 'connection refused';
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'connection reset';
+  if (code === 'ENOTFOUND') return 'host not found';
+  if (code === 'EGATEWAY_PRIVATE_ADDRESS') return message ?? 'private address refused';
+  return code ? `${code}${message ? `: ${message}` : ''}` : (message ?? 'upstream error');
+}

@@ -1,0 +1,20 @@
+import type { ModelConfig } from '../config/schema.js';
+import type { ProviderRuntime } from '../providers/provider-runtime.js';
+import type { ErrorClass } from '../telemetry/request-record.js';
+
+/** One provider + upstream model a client model can be served by. */
+export interface RouteTarget {
+  /** Stable identity across config revisions ("provider/model"), the key for routing state. */
+  readonly id: string;
+  readonly provider: ProviderRuntime;
+  readonly model: string;
+  readonly weight: number;
+}
+
+/** A client-facing model name and how to serve it. */
+export interface ModelRoute {
+  readonly name: string;
+  readonly strategy: ModelConfig['strategy'];
+  readonly targets: readonly RouteTarget[];
+  readonly fallbackOn: ReadonlySet<ErrorClass>;
+}

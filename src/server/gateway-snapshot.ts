@@ -1,0 +1,98 @@
+import type { LoadedConfig } from '../config/load-config.js';
+import type { GatewayConfig, ProviderConfig } from '../config/schema.js';
+import type { ProviderRuntime } from '../providers/provider-runtime.js';
+import { providerDescriptor } from '../providers/registry.js';
+import type { ModelRoute, RouteTarget } from '../routing/route-table.js';
+import type { ErrorClass } from '../telemetry/request-record.js';
+import type { PoolSettings, UpstreamPools } from '../upstream/pools.js';
+
+/**
+ * Everything a request needs from the configuration, built once per applied config. A request keeps the
+ * snapshot it started with, so a reload never mixes two configurations within one request.
+ */
+export interface GatewaySnapshot {
+  readonly revision: number | null;
+  readonly loaded: LoadedConfig;
+  readonly config: GatewayConfig;
+  readonly providers: ReadonlyMap<string, ProviderRuntime>;
+  readonly models: ReadonlyMap<string, ModelRoute>;
+  /** The pre-serialised body of GET /v1/models. */
+  readonly modelListBody: string;
+  readonly poolSettings: readonly PoolSettings[];
+}
+
+function poolSettingsFor(provider: ProviderConfig, config: GatewayConfig): PoolSettings {
+  return {
+    origin: new URL(provider.base_url).origin,
+    allowPrivateNetwork: provider.allow_private_network,
+    connections: provider.max_connections,
+    connectTimeoutMs: config.routing.timeout.connect_ms,
+  };
+}
+
+function buildProvider(
+  provider: ProviderConfig,
+  index: number,
+  loaded: LoadedConfig,
+  pools: UpstreamPools,
+): { runtime: ProviderRuntime; settings: PoolSettings } {
+  const descriptor = providerDescriptor(provider.type);
+  const url = new URL(provider.base_url);
+  const settings = poolSettingsFor(provider, loaded.config);
+  const apiKey = provider.api_key ?? '';
+  const runtime: ProviderRuntime = {
+    name: provider.name,
+    descriptor,
+    config: provider,
+    origin: url.origin,
+    basePath: url.pathname.replace(/\/+$/, ''),
+    configured: apiKey.length > 0,
+    apiKeyEnv: loaded.references.get(`providers[${index}].api_key`)?.[0],
+    pool: pools.get(settings),
+    headers: {
+      ...provider.headers,
+      ...descriptor.staticHeaders(apiKey, provider),
+      'content-type': 'application/json',
+    },
+    pricing: provider.pricing,
+  };
+  return { runtime, settings };
+}
+
+export function buildSnapshot(
+  loaded: LoadedConfig,
+  pools: UpstreamPools,
+  revision: number | null = null,
+): GatewaySnapshot {
+  const { config } = loaded;
+  const providers = new Map<string, ProviderRuntime>();
+  const poolSettings: PoolSettings[] = [];
+  config.providers.forEach((provider, index) => {
+    const { runtime, settings } = buildProvider(provider, index, loaded, pools);
+    providers.set(provider.name, runtime);
+    poolSettings.push(settings);
+  });
+
+  const models = new Map<string, ModelRoute>();
+  for (const model of config.models) {
+    const targets: RouteTarget[] = model.targets.map((target) => ({
+      id: `${target.provider}/${target.model}`,
+      provider: providers.get(target.provider) as ProviderRuntime,
+      model: target.model,
+      weight: target.weight,
+    }));
+    models.set(model.name, {
+      name: model.name,
+      strategy: model.strategy,
+      targets,
+      fallbackOn: new Set<ErrorClass>(model.fallback_on),
+    });
+  }
+
+  const created = Math.floor(Date.now() / 1000);
+  const modelListBody = JSON.stringify({
+    object: 'list',
+    data: config.models.map((model) => ({ id: model.name, object: 'model', created, owned_by: 'ai-model-gateway' })),
+  });
+  return { revision, loaded, config, providers, models, modelListBody, poolSettings };
+}

@@ -1,0 +1,100 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { DataPlane } from '../api/data-plane.js';
+import { errors } from '../errors/codes.js';
+import { parseListenAddress, urlFor } from './listen-address.js';
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+function tuned(server: Server): Server {
+  // Longer than common load-balancer idle timeouts, so the gateway is never the side that drops a pooled connection.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.requestTimeout = 0;
+  return server;
+}
+
+export interface Servers {
+  app: FastifyInstance;
+  url: string;
+  adminUrl: string;
+  /** Stops accepting connections; resolves when every connection has closed. */
+  close(): Promise<void>;
+  /** Drops every remaining connection (after the drain, or when the grace period ran out). */
+  closeAllConnections(): void;
+}
+
+/** Starts the data plane and the admin app: on one port, or on two when `admin_listen` is set. */
+export async function startServers(
+  dataPlane: DataPlane,
+  registerAdmin: (app: FastifyInstance) => Promise<void>,
+  listen: string,
+  adminListen: string | undefined,
+): Promise<Servers> {
+  const combined = adminListen === undefined;
+  let dataServer: Server | undefined;
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 1024 * 1024,
+    serverFactory: (fastifyHandler: Handler) => {
+      const handler: Handler = combined
+        ? (req, res) => {
+            if (!dataPlane.handle(req, res)) fastifyHandler(req, res);
+          }
+        : fastifyHandler;
+      return tuned(createServer(handler));
+    },
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply.hijack();
+    dataPlane.reject(
+      request.raw,
+      reply.raw,
+      request.url.split('?')[0] ?? '/',
+      errors.routeNotFound(request.method, request.url),
+    );
+  });
+  await registerAdmin(app);
+
+  const main = parseListenAddress(adminListen ?? listen);
+  await app.listen({ host: main.host, port: main.port });
+  const appAddress = app.server.address() as AddressInfo;
+  let url = urlFor(main.host, appAddress.port);
+  const adminUrl = url;
+
+  if (!combined) {
+    const data = parseListenAddress(listen);
+    dataServer = tuned(
+      createServer((req, res) => {
+        if (!dataPlane.handle(req, res)) {
+          dataPlane.reject(req, res, req.url ?? '/', errors.routeNotFound(req.method ?? 'GET', req.url ?? '/'));
+        }
+      }),
+    );
+    const server = dataServer;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(data.port, data.host, () => resolve());
+    });
+    url = urlFor(data.host, (server.address() as AddressInfo).port);
+  }
+
+  return {
+    app,
+    url,
+    adminUrl,
+    async close() {
+      const closing: Promise<unknown>[] = [app.close()];
+      if (dataServer) {
+        const server = dataServer;
+        closing.push(new Promise((resolve) => server.close(resolve)));
+      }
+      await Promise.all(closing);
+    },
+    closeAllConnections() {
+      app.server.closeAllConnections();
+      dataServer?.closeAllConnections();
+    },
+  };
+}

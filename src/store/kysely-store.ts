@@ -1,0 +1,202 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { AttemptRecord, EntryPoint, RequestQuery, RequestRecord, RouteMode } from '../telemetry/request-record.js';
+import type { AdminTokensTable, ClientKeysTable, Database, RequestsTable } from './schema.js';
+import type { AdminRole, AdminToken, ClientKey, Store } from './store.js';
+
+const INSERT_CHUNK = 200;
+
+function toRow(record: RequestRecord): RequestsTable {
+  return {
+    id: record.id,
+    time: record.time,
+    client: record.client,
+    entry_point: record.entryPoint,
+    method: record.method,
+    path: record.path,
+    stream: record.stream ? 1 : 0,
+    requested_model: record.requestedModel,
+    provider: record.provider,
+    upstream_model: record.upstreamModel,
+    route_mode: record.routeMode,
+    attempts: JSON.stringify(record.attempts),
+    status: record.status,
+    latency_ms: record.latencyMs,
+    ttfb_ms: record.ttfbMs,
+    input_tokens: record.inputTokens,
+    output_tokens: record.outputTokens,
+    cached_tokens: record.cachedTokens,
+    cache_write_tokens: record.cacheWriteTokens,
+    cost_usd: record.costUsd,
+    error_code: record.errorCode,
+    error_message: record.errorMessage,
+    config_revision: record.configRevision,
+  };
+}
+
+const numberOrNull = (value: number | string | null): number | null => (value === null ? null : Number(value));
+
+function fromRow(row: Selectable<RequestsTable>): RequestRecord {
+  return {
+    id: row.id,
+    time: Number(row.time),
+    client: row.client,
+    entryPoint: row.entry_point as EntryPoint,
+    method: row.method,
+    path: row.path,
+    stream: Boolean(row.stream),
+    requestedModel: row.requested_model,
+    provider: row.provider,
+    upstreamModel: row.upstream_model,
+    routeMode: row.route_mode as RouteMode,
+    attempts: JSON.parse(row.attempts) as AttemptRecord[],
+    status: row.status,
+    latencyMs: Number(row.latency_ms),
+    ttfbMs: numberOrNull(row.ttfb_ms),
+    inputTokens: numberOrNull(row.input_tokens),
+    outputTokens: numberOrNull(row.output_tokens),
+    cachedTokens: numberOrNull(row.cached_tokens),
+    cacheWriteTokens: numberOrNull(row.cache_write_tokens),
+    costUsd: numberOrNull(row.cost_usd),
+    errorCode: row.error_code,
+    errorMessage: row.error_message,
+    configRevision: numberOrNull(row.config_revision),
+  };
+}
+
+function clientKeyFromRow(row: Selectable<ClientKeysTable>): ClientKey {
+  return {
+    id: row.id,
+    name: row.name,
+    tokenSha256: row.token_sha256,
+    prefix: row.prefix,
+    createdAt: Number(row.created_at),
+    expiresAt: numberOrNull(row.expires_at),
+    revokedAt: numberOrNull(row.revoked_at),
+  };
+}
+
+function adminTokenFromRow(row: Selectable<AdminTokensTable>): AdminToken {
+  return {
+    id: row.id,
+    name: row.name,
+    role: row.role as AdminRole,
+    tokenSha256: row.token_sha256,
+    createdAt: Number(row.created_at),
+    revokedAt: numberOrNull(row.revoked_at),
+  };
+}
+
+/** The Store written once against Kysely, so SQLite and PostgreSQL share every query. */
+export class KyselyStore implements Store {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insertRequests(records: readonly RequestRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < records.length; i += INSERT_CHUNK) {
+        const rows = records.slice(i, i + INSERT_CHUNK).map(toRow);
+        await trx
+          .insertInto('requests')
+          .values(rows)
+          .onConflict((oc) => oc.column('id').doNothing())
+          .execute();
+      }
+    });
+  }
+
+  async listRequests(query: RequestQuery): Promise<RequestRecord[]> {
+    let select = this.db.selectFrom('requests').selectAll();
+    if (query.before) select = select.where('id', '<', query.before);
+    if (query.client) select = select.where('client', '=', query.client);
+    if (query.model) select = select.where('requested_model', '=', query.model);
+    if (query.provider) select = select.where('provider', '=', query.provider);
+    if (query.since !== undefined) select = select.where('time', '>=', query.since);
+    if (query.status === 'ok') select = select.where('status', '<', 400);
+    if (query.status === 'error') select = select.where('status', '>=', 400);
+    const rows = await select.orderBy('id', 'desc').limit(query.limit).execute();
+    return rows.map(fromRow);
+  }
+
+  async getRequest(id: string): Promise<RequestRecord | undefined> {
+    const row = await this.db.selectFrom('requests').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? fromRow(row) : undefined;
+  }
+
+  async insertClientKey(key: ClientKey): Promise<void> {
+    await this.db
+      .insertInto('client_keys')
+      .values({
+        id: key.id,
+        name: key.name,
+        token_sha256: key.tokenSha256,
+        prefix: key.prefix,
+        created_at: key.createdAt,
+        expires_at: key.expiresAt,
+        revoked_at: key.revokedAt,
+      })
+      .execute();
+  }
+
+  async listClientKeys(): Promise<ClientKey[]> {
+    const rows = await this.db.selectFrom('client_keys').selectAll().orderBy('created_at', 'asc').execute();
+    return rows.map(clientKeyFromRow);
+  }
+
+  async revokeClientKey(idOrName: string, at: number): Promise<ClientKey | undefined> {
+    const row = await this.db
+      .updateTable('client_keys')
+      .set({ revoked_at: at })
+      .where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)]))
+      .where('revoked_at', 'is', null)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? clientKeyFromRow(row) : undefined;
+  }
+
+  async insertAdminToken(token: AdminToken): Promise<void> {
+    await this.db
+      .insertInto('admin_tokens')
+      .values({
+        id: token.id,
+        name: token.name,
+        role: token.role,
+        token_sha256: token.tokenSha256,
+        created_at: token.createdAt,
+        revoked_at: token.revokedAt,
+      })
+      .execute();
+  }
+
+  async listAdminTokens(): Promise<AdminToken[]> {
+    const rows = await this.db.selectFrom('admin_tokens').selectAll().orderBy('created_at', 'asc').execute();
+    return rows.map(adminTokenFromRow);
+  }
+
+  async revokeAdminToken(idOrName: string, at: number): Promise<AdminToken | undefined> {
+    const row = await this.db
+      .updateTable('admin_tokens')
+      .set({ revoked_at: at })
+      .where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)]))
+      .where('revoked_at', 'is', null)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? adminTokenFromRow(row) : undefined;
+  }
+
+  async getMeta(key: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom('meta').select('value').where('key', '=', key).executeTakeFirst();
+    return row?.value;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    await this.db
+      .insertInto('meta')
+      .values({ key, value })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+      .execute();
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}

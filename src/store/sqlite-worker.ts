@@ -1,0 +1,47 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { KyselyStore } from './kysely-store.js';
+import { migrateToLatest } from './migrations.js';
+import type { Database as Tables } from './schema.js';
+import type { Store, StoreMethod } from './store.js';
+import type { WorkerCall, WorkerReply } from './worker-protocol.js';
+
+/**
+ * Owns the SQLite connection on its own thread, so that no SQLite call (they are all synchronous in
+ * better-sqlite3) ever blocks the event loop that serves traffic.
+ */
+async function main(): Promise<void> {
+  const port = parentPort;
+  if (!port) throw new Error('sqlite-worker must run in a worker thread');
+  const { file } = workerData as { file: string };
+  let store: Store;
+  try {
+    const database = new Database(file);
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = NORMAL');
+    database.pragma('busy_timeout = 5000');
+    database.pragma('foreign_keys = ON');
+    const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database }) });
+    await migrateToLatest(db as Kysely<unknown>);
+    store = new KyselyStore(db);
+  } catch (error) {
+    port.postMessage({ id: 0, error: { message: (error as Error).message } } satisfies WorkerReply);
+    return;
+  }
+  port.postMessage({ id: 0, result: 'ready' } satisfies WorkerReply);
+
+  port.on('message', async (call: WorkerCall) => {
+    try {
+      const method = store[call.method as StoreMethod | 'close'] as (...args: unknown[]) => Promise<unknown>;
+      const result = await method.apply(store, call.args);
+      port.postMessage({ id: call.id, result } satisfies WorkerReply);
+      if (call.method === 'close') port.close();
+    } catch (error) {
+      const { message, code } = error as Error & { code?: string };
+      port.postMessage({ id: call.id, error: { message, code } } satisfies WorkerReply);
+    }
+  });
+}
+
+void main();

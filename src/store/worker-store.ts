@@ -1,0 +1,75 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Store } from './store.js';
+import type { WorkerCall, WorkerReply } from './worker-protocol.js';
+
+export class StoreError extends Error {
+  readonly code: string | undefined;
+  constructor(message: string, code?: string) {
+    super(message);
+    this.name = 'StoreError';
+    this.code = code;
+  }
+}
+
+/** Worker threads need compiled JavaScript; when running from TypeScript sources (tests) use the build. */
+function workerFile(): string {
+  const here = import.meta.url;
+  const url = here.endsWith('.ts')
+    ? new URL('../../dist/store/sqlite-worker.js', here)
+    : new URL('./sqlite-worker.js', here);
+  const path = fileURLToPath(url);
+  if (!existsSync(path)) throw new Error(`${path} is missing; run "npm run build" first`);
+  return path;
+}
+
+/** A Store whose every call runs on the SQLite worker thread. */
+export async function openSqliteStore(file: string): Promise<Store> {
+  const worker = new Worker(workerFile(), { workerData: { file } });
+  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  let nextId = 1;
+  let failure: Error | undefined;
+
+  const ready = new Promise<void>((resolve, reject) => {
+    pending.set(0, { resolve: () => resolve(), reject });
+  });
+  worker.on('message', (reply: WorkerReply) => {
+    const entry = pending.get(reply.id);
+    if (!entry) return;
+    pending.delete(reply.id);
+    if (reply.error) entry.reject(new StoreError(reply.error.message, reply.error.code));
+    else entry.resolve(reply.result);
+  });
+  const failAll = (error: Error) => {
+    failure = error;
+    for (const entry of pending.values()) entry.reject(error);
+    pending.clear();
+  };
+  worker.on('error', failAll);
+  worker.on('exit', (code) => failAll(new StoreError(`the SQLite worker exited (code ${code})`)));
+  await ready;
+
+  const call = (method: keyof Store, args: unknown[]): Promise<unknown> => {
+    if (failure) return Promise.reject(failure);
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ id, method, args } satisfies WorkerCall);
+    });
+  };
+
+  return new Proxy({} as Store, {
+    get(_target, property) {
+      if (property === 'then') return undefined;
+      const method = property as keyof Store;
+      if (method === 'close') {
+        return async () => {
+          if (!failure) await call('close', []);
+          await worker.terminate();
+        };
+      }
+      return (...args: unknown[]) => call(method, args);
+    },
+  });
+}

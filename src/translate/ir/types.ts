@@ -1,0 +1,173 @@
+/**
+ * The internal representation every dialect translates through: client dialect -> IR -> upstream dialect,
+ * and upstream response/stream -> IR -> client dialect. It is a superset of what the dialects share, shaped
+ * closest to Anthropic Messages (content blocks), because that is the richest of the three.
+ *
+ * Token usage: `inputTokens` is the TOTAL input, including cache reads and writes (OpenAI semantics);
+ * `cacheReadTokens` and `cacheWriteTokens` are parts of it. Anthropic reports them separately, so its
+ * translators add/subtract.
+ */
+
+export type IrImageSource = { kind: 'url'; url: string } | { kind: 'base64'; mediaType: string; data: string };
+
+/** Provider prompt-cache hint (Anthropic `cache_control`); dropped where a dialect cannot express it. */
+export interface IrCacheControl {
+  type: 'ephemeral';
+  ttl?: string | undefined;
+}
+
+export interface IrTextPart {
+  type: 'text';
+  text: string;
+  cacheControl?: IrCacheControl | undefined;
+}
+
+export interface IrImagePart {
+  type: 'image';
+  source: IrImageSource;
+  /** OpenAI image `detail`. */
+  detail?: 'auto' | 'low' | 'high' | undefined;
+  cacheControl?: IrCacheControl | undefined;
+}
+
+export interface IrToolCallPart {
+  type: 'tool_call';
+  id: string;
+  name: string;
+  /** The arguments as JSON text, exactly as the model produced them. */
+  arguments: string;
+}
+
+export interface IrToolResultPart {
+  type: 'tool_result';
+  toolCallId: string;
+  content: Array<IrTextPart | IrImagePart>;
+  isError?: boolean | undefined;
+  cacheControl?: IrCacheControl | undefined;
+}
+
+/** Model reasoning. `signature` (Anthropic) must be sent back unchanged on later turns. */
+export interface IrThinkingPart {
+  type: 'thinking';
+  text: string;
+  signature?: string | undefined;
+}
+
+export interface IrRedactedThinkingPart {
+  type: 'redacted_thinking';
+  data: string;
+}
+
+export type IrPart =
+  | IrTextPart
+  | IrImagePart
+  | IrToolCallPart
+  | IrToolResultPart
+  | IrThinkingPart
+  | IrRedactedThinkingPart;
+
+export interface IrMessage {
+  role: 'user' | 'assistant';
+  content: IrPart[];
+}
+
+export interface IrTool {
+  name: string;
+  description?: string | undefined;
+  /** JSON Schema of the arguments. */
+  parameters: Record<string, unknown>;
+  strict?: boolean | undefined;
+  cacheControl?: IrCacheControl | undefined;
+}
+
+export type IrToolChoice = { type: 'auto' } | { type: 'none' } | { type: 'required' } | { type: 'tool'; name: string };
+
+export type IrResponseFormat =
+  | { type: 'text' }
+  | { type: 'json_object' }
+  | {
+      type: 'json_schema';
+      name: string;
+      schema: Record<string, unknown>;
+      strict?: boolean | undefined;
+      description?: string | undefined;
+    };
+
+export interface IrReasoning {
+  /** OpenAI-style effort. */
+  effort?: 'minimal' | 'low' | 'medium' | 'high' | undefined;
+  /** Anthropic-style thinking budget in tokens. */
+  budgetTokens?: number | undefined;
+  /** Responses API: whether a reasoning summary is wanted. */
+  summary?: 'auto' | 'concise' | 'detailed' | undefined;
+}
+
+export interface IrRequest {
+  model: string;
+  system: IrTextPart[];
+  messages: IrMessage[];
+  tools: IrTool[];
+  toolChoice?: IrToolChoice | undefined;
+  parallelToolCalls?: boolean | undefined;
+  maxTokens?: number | undefined;
+  temperature?: number | undefined;
+  topP?: number | undefined;
+  topK?: number | undefined;
+  stopSequences: string[];
+  stream: boolean;
+  responseFormat?: IrResponseFormat | undefined;
+  reasoning?: IrReasoning | undefined;
+  /** End-user id for abuse tracking (OpenAI `user`, Anthropic `metadata.user_id`). */
+  user?: string | undefined;
+}
+
+export type IrStopReason =
+  | 'end_turn'
+  | 'max_tokens'
+  | 'stop_sequence'
+  | 'tool_use'
+  | 'content_filter'
+  | 'refusal'
+  | 'pause_turn';
+
+export interface IrUsage {
+  /** Total input tokens, cache reads and writes included. */
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  /** Part of outputTokens spent on reasoning, where reported. */
+  reasoningTokens?: number | undefined;
+}
+
+export interface IrResponse {
+  id: string;
+  model: string;
+  content: Array<IrTextPart | IrToolCallPart | IrThinkingPart | IrRedactedThinkingPart>;
+  stopReason: IrStopReason;
+  stopSequence?: string | undefined;
+  usage: IrUsage;
+}
+
+/** Content block kinds a stream opens. */
+export type IrBlockStart =
+  | { type: 'text' }
+  | { type: 'tool_call'; id: string; name: string }
+  | { type: 'thinking' }
+  | { type: 'redacted_thinking'; data: string };
+
+/**
+ * Stream events, one upstream event becoming zero or more of these as it arrives. Blocks are numbered in
+ * the order they open; at most one text/thinking block is open at a time, tool-call blocks may interleave
+ * (parallel calls in OpenAI streams).
+ */
+export type IrStreamEvent =
+  | { type: 'start'; id: string; model: string; usage?: Partial<IrUsage> | undefined }
+  | { type: 'block_start'; index: number; block: IrBlockStart }
+  | { type: 'text_delta'; index: number; text: string }
+  | { type: 'tool_args_delta'; index: number; json: string }
+  | { type: 'thinking_delta'; index: number; text: string }
+  | { type: 'signature_delta'; index: number; signature: string }
+  | { type: 'block_stop'; index: number }
+  | { type: 'finish'; stopReason: IrStopReason; stopSequence?: string | undefined; usage: IrUsage }
+  | { type: 'error'; kind: 'overloaded' | 'rate_limit' | 'upstream' | 'invalid_request'; message: string };

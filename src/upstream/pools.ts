@@ -1,0 +1,56 @@
+import { Pool } from 'undici';
+import { guardedLookup } from './guarded-lookup.js';
+
+export interface PoolSettings {
+  origin: string;
+  allowPrivateNetwork: boolean;
+  connections: number;
+  connectTimeoutMs: number;
+}
+
+function keyOf(settings: PoolSettings): string {
+  return `${settings.origin}|${settings.allowPrivateNetwork}|${settings.connections}|${settings.connectTimeoutMs}`;
+}
+
+/**
+ * Keep-alive connection pools per upstream origin. They outlive config snapshots, so a reload that keeps a
+ * provider keeps its warm connections; pools no snapshot uses any more are closed gracefully.
+ */
+export class UpstreamPools {
+  private readonly pools = new Map<string, Pool>();
+
+  get(settings: PoolSettings): Pool {
+    const key = keyOf(settings);
+    let pool = this.pools.get(key);
+    if (!pool) {
+      pool = new Pool(settings.origin, {
+        connections: settings.connections,
+        pipelining: 1,
+        keepAliveTimeout: 30_000,
+        keepAliveMaxTimeout: 600_000,
+        connect: {
+          timeout: settings.connectTimeoutMs,
+          ...(settings.allowPrivateNetwork ? {} : { lookup: guardedLookup }),
+        },
+      });
+      this.pools.set(key, pool);
+    }
+    return pool;
+  }
+
+  /** Closes (after their in-flight requests finish) every pool not in `inUse`. */
+  retainOnly(inUse: readonly PoolSettings[]): void {
+    const keep = new Set(inUse.map(keyOf));
+    for (const [key, pool] of this.pools) {
+      if (keep.has(key)) continue;
+      this.pools.delete(key);
+      void pool.close().catch(() => undefined);
+    }
+  }
+
+  async closeAll(): Promise<void> {
+    const pools = [...this.pools.values()];
+    this.pools.clear();
+    await Promise.all(pools.map((pool) => pool.close().catch(() => undefined)));
+  }
+}
