@@ -29,6 +29,7 @@ export class Gateway {
   private snapshotRef: GatewaySnapshot;
   private servers: Servers | undefined;
   private closing: Promise<void> | undefined;
+  private credentialRefresh: NodeJS.Timeout | undefined;
   readonly startedAt = Date.now();
   readonly dataPlane: DataPlane;
   readonly clients: ClientDirectory;
@@ -69,12 +70,26 @@ export class Gateway {
       const bootstrap = await bootstrapAdminToken(store, env.AMG_ADMIN_TOKEN);
       const gateway = new Gateway(options, loaded, store, storage, bootstrap, new UpstreamPools());
       await Promise.all([gateway.clients.refresh(), gateway.admins.refresh()]);
+      gateway.refreshCredentialsPeriodically();
       await gateway.listen();
       return gateway;
     } catch (error) {
       await store.close().catch(() => undefined);
       throw error;
     }
+  }
+
+  /**
+   * New credentials are found on first use (a miss reloads); revocations made by another process (the local
+   * CLI, another instance) are picked up by this periodic reload.
+   */
+  private refreshCredentialsPeriodically(intervalMs = 5_000): void {
+    this.credentialRefresh = setInterval(() => {
+      Promise.all([this.clients.refresh(), this.admins.refresh()]).catch((error: unknown) =>
+        log.warn('credential refresh failed', { error: String(error) }),
+      );
+    }, intervalMs);
+    this.credentialRefresh.unref();
   }
 
   get snapshot(): GatewaySnapshot {
@@ -158,6 +173,7 @@ export class Gateway {
   }
 
   private async shutdown(): Promise<void> {
+    clearInterval(this.credentialRefresh);
     const grace = this.snapshotRef.config.server.shutdown_grace_ms;
     const drained = this.dataPlane.drain();
     const serversClosed = this.servers?.close();

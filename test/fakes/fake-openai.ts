@@ -141,7 +141,7 @@ export class FakeOpenAI {
         },
       });
     }
-    if (body.stream) return this.stream(body, behaviour, res);
+    if (body.stream) return this.stream({ ...body, model: body.model }, behaviour, res);
     const reply = behaviour.kind === 'reply' ? behaviour : DEFAULT_REPLY;
     if (reply.kind === 'reply' && reply.delayMs) await sleep(reply.delayMs);
     return json(res, 200, completion(body.model, reply as ReplyBehaviour, this.name));
@@ -209,6 +209,9 @@ export class FakeOpenAI {
     for (const event of events) {
       if (behaviour.kind === 'stall' && contentSent >= behaviour.after) return;
       if (behaviour.kind === 'break' && contentSent >= behaviour.after) {
+        // Let what was written reach the gateway first, then cut the connection mid-stream.
+        await new Promise<void>((resolve) => res.write('', () => resolve()));
+        await sleep(10);
         res.socket?.destroy();
         return;
       }

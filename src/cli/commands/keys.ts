@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { type AdminClient, connectAdmin } from '../admin-client.js';
+import type { AdminClient } from '../admin-client.js';
 import { configPathFrom } from '../config-path.js';
 import { table } from '../table.js';
 
@@ -12,6 +12,7 @@ export interface AdminConnectionOptions {
 /** Runs an admin operation with a connection built from the global options, always closing it. */
 export async function withAdmin<T>(command: Command, run: (admin: AdminClient) => Promise<T>): Promise<T> {
   const options = command.optsWithGlobals<AdminConnectionOptions>();
+  const { connectAdmin } = await import('../admin-client.js');
   const admin = await connectAdmin({
     url: options.url,
     token: options.token,

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { ConfigError } from '../../config/load-config.js';
 import { STARTER_CONFIG } from '../../config/starter-config.js';
-import { Gateway } from '../../server/gateway.js';
+import type { Gateway } from '../../server/gateway.js';
 import { log } from '../../server/log.js';
 import { configPathFrom } from '../config-path.js';
 
@@ -44,6 +44,8 @@ async function serve(options: { config?: string; listen?: string }): Promise<voi
     await writeFile(path, STARTER_CONFIG, { mode: 0o600, flag: 'wx' });
     created = true;
   }
+  // Loaded on demand so that `amg --help` and the admin commands start fast.
+  const { Gateway } = await import('../../server/gateway.js');
   const gateway = await Gateway.start({ configPath: path, listen: options.listen });
   process.stdout.write(`${banner(gateway, path, created)}\n`);
 
@@ -71,11 +73,10 @@ export function registerServe(program: Command): void {
   program
     .command('serve')
     .description('run the gateway (creates ./gateway.yaml from a starter template when there is none)')
-    .option('-c, --config <file>', 'config file (default: $AMG_CONFIG or ./gateway.yaml)')
     .option('--listen <host:port>', 'override server.listen')
-    .action(async (options: { config?: string; listen?: string }) => {
+    .action(async (_options: unknown, command: Command) => {
       try {
-        await serve(options);
+        await serve(command.optsWithGlobals<{ config?: string; listen?: string }>());
       } catch (error) {
         if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
         else process.stderr.write(`amg serve: ${(error as Error).message}\n`);

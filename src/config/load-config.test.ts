@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfigText } from './load-config.js';
+
+function problems(text: string, env: Record<string, string> = {}): string[] {
+  try {
+    parseConfigText(text, { env });
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((p) => `${p.path}: ${p.message}`);
+    throw error;
+  }
+  return [];
+}
+
+const VALID = `
+providers:
+  - name: primary
+    type: openai
+    base_url: https://api.openai.com/v1
+    api_key: \${OPENAI_API_KEY}
+  - name: backup
+    type: openai
+    base_url: http://127.0.0.1:9001/v1
+    api_key: \${BACKUP_KEY:-local}
+    allow_private_network: true
+models:
+  - name: gpt-4o-mini
+    targets:
+      - { provider: primary, model: gpt-4o-mini }
+      - { provider: backup, model: llama-3.1-8b }
+`;
+
+describe('parseConfigText', () => {
+  it('applies defaults and expands variables', () => {
+    const { config } = parseConfigText(VALID, { env: { OPENAI_API_KEY: 'sk-test' } });
+    expect(config.server.listen).toBe('127.0.0.1:8080');
+    expect(config.server.max_body_size).toBe(10 * 1024 * 1024);
+    expect(config.storage).toBe('sqlite:./data/gateway.db');
+    expect(config.providers[0]?.api_key).toBe('sk-test');
+    expect(config.providers[1]?.api_key).toBe('local');
+    expect(config.models[0]?.fallback_on).toEqual(['rate_limit', 'server_error', 'timeout', 'connection']);
+  });
+
+  it('names an undefined variable and its path', () => {
+    expect(problems(VALID)).toEqual([
+      'providers[0].api_key: environment variable OPENAI_API_KEY is not set (use ${OPENAI_API_KEY:-default} for an optional value)',
+    ]);
+  });
+
+  it('names the exact path of an unknown provider in a target', () => {
+    const text = VALID.replace('{ provider: backup,', '{ provider: bakup,');
+    expect(problems(text, { OPENAI_API_KEY: 'x' })).toEqual([
+      'models[0].targets[1].provider: unknown provider "bakup" (known: "primary", "backup")',
+    ]);
+  });
+
+  it('rejects unknown keys, so typos never pass silently', () => {
+    const text = VALID.replace('allow_private_network: true', 'allow_private_netwrok: true');
+    const found = problems(text, { OPENAI_API_KEY: 'x' });
+    expect(
+      found.some((p) => p.startsWith('providers[1]: Unrecognized key') && p.includes('allow_private_netwrok')),
+    ).toBe(true);
+  });
+
+  it('refuses a private upstream unless allow_private_network is set', () => {
+    const text = VALID.replace('    allow_private_network: true\n', '');
+    expect(problems(text, { OPENAI_API_KEY: 'x' })).toEqual([
+      'providers[1].base_url: 127.0.0.1 is a loopback/private address; set providers[1].allow_private_network: true to allow it',
+    ]);
+  });
+
+  it('refuses plain http to a public host, which would send the key in clear', () => {
+    const text = VALID.replace('https://api.openai.com/v1', 'http://api.openai.com/v1');
+    expect(problems(text, { OPENAI_API_KEY: 'x' })[0]).toMatch(/^providers\[0\]\.base_url: plain http:\/\//);
+  });
+
+  it('reports YAML syntax errors with line and column', () => {
+    expect(problems('models: [\n  - oops')[0]).toMatch(/^config:\d+:\d+: /);
+  });
+
+  it('parses byte sizes for max_body_size', () => {
+    const { config } = parseConfigText('server:\n  max_body_size: 2MiB\n', { env: {} });
+    expect(config.server.max_body_size).toBe(2 * 1024 * 1024);
+    expect(problems('server:\n  max_body_size: lots\n')[0]).toContain('server.max_body_size');
+  });
+
+  it('warns about a model with a single target and an unused provider', () => {
+    const text = VALID.replace('      - { provider: backup, model: llama-3.1-8b }\n', '');
+    const { warnings } = parseConfigText(text, { env: { OPENAI_API_KEY: 'x' } });
+    expect(warnings.map((w) => w.path)).toEqual(expect.arrayContaining(['models[0].targets', 'providers[1]']));
+  });
+
+  it('requires exactly one of token and token_sha256 for a client', () => {
+    const text = `clients:\n  - name: ci\n`;
+    expect(problems(text)).toEqual(['clients[0]: set exactly one of token or token_sha256']);
+  });
+});

@@ -1,0 +1,73 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `amg <args>` (the built CLI) to completion. */
+export function runCli(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string | undefined> },
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: options.cwd,
+      env: { ...process.env, ...options.env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** A long-running `amg serve` process; resolves once its banner shows the URL. */
+export class ServeProcess {
+  stdout = '';
+  stderr = '';
+  readonly exited: Promise<number | null>;
+
+  private constructor(readonly child: ChildProcess) {
+    child.stdout?.on('data', (chunk: Buffer) => (this.stdout += chunk));
+    child.stderr?.on('data', (chunk: Buffer) => (this.stderr += chunk));
+    this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+  }
+
+  static async start(
+    args: string[],
+    options: { cwd: string; env?: Record<string, string | undefined> },
+  ): Promise<ServeProcess> {
+    const child = spawn(process.execPath, [CLI, 'serve', '--listen', '127.0.0.1:0', ...args], {
+      cwd: options.cwd,
+      env: { ...process.env, ...options.env },
+    });
+    const serve = new ServeProcess(child);
+    const deadline = Date.now() + 15_000;
+    while (!/API\s+http:\/\/[\d.]+:\d+/.test(serve.stdout)) {
+      const code = await Promise.race([serve.exited, new Promise((r) => setTimeout(() => r('running'), 25))]);
+      if (code !== 'running') throw new Error(`amg serve exited (${String(code)}): ${serve.stderr}`);
+      if (Date.now() > deadline) throw new Error(`amg serve did not start: ${serve.stdout}${serve.stderr}`);
+    }
+    return serve;
+  }
+
+  get url(): string {
+    return /API\s+(http:\/\/[\d.]+:\d+)/.exec(this.stdout)?.[1] ?? '';
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+
+  async stop(): Promise<number | null> {
+    if (this.child.exitCode === null) this.child.kill('SIGTERM');
+    return this.exited;
+  }
+}
