@@ -7,7 +7,7 @@ import { log } from '../server/log.js';
 import type { RequestRecord } from '../telemetry/request-record.js';
 import { chatCompletions } from './openai/chat-completions.js';
 import { embeddings } from './openai/embeddings.js';
-import { listModels } from './openai/models.js';
+import { listModels, retrieveModel } from './openai/models.js';
 import type { ClientDialect } from './shared/client-dialect.js';
 import { ClientOutput } from './shared/client-output.js';
 import { clientToken } from './shared/client-token.js';
@@ -52,7 +52,7 @@ export class DataPlane {
   /** Serves the request when it is for the data plane; returns false to let the admin app have it. */
   handle(req: IncomingMessage, res: ServerResponse): boolean {
     const path = pathOf(req.url);
-    const spec = ENTRY_POINTS.get(path);
+    const spec = ENTRY_POINTS.get(path) ?? (path.startsWith('/v1/models/') ? retrieveModel : undefined);
     if (spec) {
       void this.serve(req, res, spec, path);
       return true;

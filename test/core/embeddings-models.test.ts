@@ -45,4 +45,15 @@ describe('embeddings and the model list', () => {
     for await (const model of harness.openai().models.list()) ids.push(model.id);
     expect(ids).toEqual(['embed', 'gpt-4o-mini']);
   });
+
+  it('retrieves one model by name and answers 404 for an unknown one', async () => {
+    await expect(harness.openai().models.retrieve('gpt-4o-mini')).resolves.toMatchObject({
+      id: 'gpt-4o-mini',
+      object: 'model',
+    });
+    await expect(harness.openai().models.retrieve('gpt-9')).rejects.toMatchObject({
+      status: 404,
+      code: 'model_not_found',
+    });
+  });
 });
