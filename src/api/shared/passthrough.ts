@@ -10,6 +10,8 @@ export function relayedHeaders(reply: UpstreamReply, fallbackType: string): Outg
   const headers: OutgoingHttpHeaders = { 'content-type': reply.headers['content-type'] ?? fallbackType };
   const length = reply.headers['content-length'];
   if (length !== undefined) headers['content-length'] = length;
+  const encoding = reply.headers['content-encoding'];
+  if (encoding !== undefined) headers['content-encoding'] = encoding;
   const retryAfter = reply.headers['retry-after'];
   if (retryAfter !== undefined) headers['retry-after'] = retryAfter;
   return headers;
