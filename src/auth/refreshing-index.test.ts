@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { RefreshingIndex } from './refreshing-index.js';
+
+describe('RefreshingIndex', () => {
+  it('finds an entry added to the store after the last load, on first use', async () => {
+    const store = new Map([['a', 1]]);
+    const index = new RefreshingIndex(async () => new Map(store), Date.now, 20);
+    await index.refresh();
+    store.set('b', 2);
+    expect(index.get('b')).toBeUndefined();
+    expect(await index.lookup('b')).toBe(2);
+  });
+
+  it('turns a burst of misses into a single store query', async () => {
+    let loads = 0;
+    const index = new RefreshingIndex(
+      async () => {
+        loads++;
+        return new Map<string, number>();
+      },
+      Date.now,
+      50,
+    );
+    await index.refresh();
+    await Promise.all(Array.from({ length: 100 }, (_, i) => index.lookup(`bad-${i}`)));
+    expect(loads).toBe(2);
+  });
+
+  it('rejects an entry the caller does not accept (e.g. expired)', async () => {
+    const index = new RefreshingIndex(async () => new Map([['k', { expired: true }]]), Date.now, 5);
+    await index.refresh();
+    expect(await index.lookup('k', (v) => !v.expired)).toBeUndefined();
+  });
+});
