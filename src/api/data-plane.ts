@@ -12,13 +12,14 @@ import type { ClientDialect } from './shared/client-dialect.js';
 import { ClientOutput } from './shared/client-output.js';
 import { clientToken } from './shared/client-token.js';
 import type { EntryPointSpec } from './shared/entry-point.js';
-import { Exchange } from './shared/exchange.js';
+import { Exchange, type RequestServices } from './shared/exchange.js';
 import { parseJsonObject, readBody } from './shared/read-body.js';
 import { sendError } from './shared/send-error.js';
 
 export interface DataPlaneDeps {
   snapshot(): GatewaySnapshot;
   clients: ClientDirectory;
+  services: RequestServices;
   record(record: RequestRecord): void;
 }
 
@@ -66,7 +67,14 @@ export class DataPlane {
 
   /** Answers a request no route matched (also used by the admin app for unknown paths). */
   reject(req: IncomingMessage, res: ServerResponse, path: string, error: GatewayError): void {
-    const exchange = new Exchange('unknown', dialectForPath(path), req.method ?? 'GET', path, this.deps.snapshot());
+    const exchange = new Exchange(
+      'unknown',
+      dialectForPath(path),
+      req.method ?? 'GET',
+      path,
+      this.deps.snapshot(),
+      this.deps.services,
+    );
     const out = new ClientOutput(res, exchange);
     this.track(out);
     sendError(out, error);
@@ -85,7 +93,14 @@ export class DataPlane {
 
   private async serve(req: IncomingMessage, res: ServerResponse, spec: EntryPointSpec, path: string): Promise<void> {
     const method = req.method ?? 'GET';
-    const exchange = new Exchange(spec.entryPoint, spec.dialect, method, path, this.deps.snapshot());
+    const exchange = new Exchange(
+      spec.entryPoint,
+      spec.dialect,
+      method,
+      path,
+      this.deps.snapshot(),
+      this.deps.services,
+    );
     const out = new ClientOutput(res, exchange);
     this.track(out);
     try {
@@ -95,6 +110,11 @@ export class DataPlane {
       }
       if (method !== spec.method) throw errors.methodNotAllowed(method, path, spec.method);
       await this.authenticate(req, exchange);
+      const sticky = exchange.snapshot.config.routing.sticky;
+      if (sticky) {
+        const session = req.headers[sticky.header];
+        if (typeof session === 'string' && session) exchange.sessionId = session;
+      }
       const body =
         spec.method === 'POST'
           ? parseJsonObject(await readBody(req, exchange.snapshot.config.server.max_body_size))

@@ -74,6 +74,13 @@ export const errors = {
       message,
       options,
     ),
+  totalTimeout: (totalMs: number) =>
+    new GatewayError(
+      'GW_ERR_UPSTREAM_TOTAL_TIMEOUT',
+      504,
+      'timeout',
+      `the request exceeded the gateway's total time limit (routing.timeout.total_ms = ${totalMs} ms)`,
+    ),
   unsupportedOperation: (message: string) =>
     new GatewayError('GW_ERR_OPERATION_UNSUPPORTED', 400, 'invalid_request', message),
   shuttingDown: () =>

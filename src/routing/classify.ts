@@ -25,6 +25,32 @@ export function classifyStatus(status: number): ErrorClass {
   return 'client_error';
 }
 
+const CONTEXT_LENGTH =
+  /context_length_exceeded|maximum context length|prompt is too long|too many tokens|context window/i;
+const CONTENT_FILTER = /content_filter|content_policy_violation|content management policy|responsible ?ai policy/i;
+
+/**
+ * Refines a 4xx by its body: providers report an over-long prompt or a content-filter block as a plain 400
+ * (413 for some), which only the message tells apart. These classes are opt-in fallback triggers.
+ */
+export function classifyErrorBody(status: number, body: string): ErrorClass {
+  const byStatus = classifyStatus(status);
+  if (byStatus !== 'client_error') return byStatus;
+  if (CONTEXT_LENGTH.test(body)) return 'context_length';
+  if (CONTENT_FILTER.test(body)) return 'content_filter';
+  return 'client_error';
+}
+
+/** Classes worth trying again on the same target after a pause. */
+export function isTransient(errorClass: ErrorClass): boolean {
+  return (
+    errorClass === 'rate_limit' ||
+    errorClass === 'server_error' ||
+    errorClass === 'timeout' ||
+    errorClass === 'connection'
+  );
+}
+
 /** Classifies an error thrown while talking to an upstream (no HTTP response, or a broken one). */
 export function classifyError(error: unknown): ErrorClass {
   const code = (error as { code?: string } | null)?.code;

@@ -1,130 +1,186 @@
 import { errors } from '../errors/codes.js';
-import { GatewayError } from '../errors/gateway-error.js';
+import type { GatewayError } from '../errors/gateway-error.js';
 import type { AttemptRecord, ErrorClass, RouteMode } from '../telemetry/request-record.js';
-import { classifyError, classifyStatus, describeError } from './classify.js';
+import { type AttemptResult, attemptTarget, type SendAttempt } from './attempt.js';
+import { admissibleTargets, orderCandidates } from './candidate-order.js';
+import type { BreakerSettings } from './circuit-breaker.js';
+import { decideAfterFailure, type RetrySettings } from './retry-policy.js';
 import type { ModelRoute, RouteTarget } from './route-table.js';
-import { readErrorBody, type UpstreamReply } from './upstream-reply.js';
+import type { RoutingState } from './routing-state.js';
+import type { UpstreamReply } from './upstream-reply.js';
 
 export type RouteOutcome<R extends UpstreamReply> =
   | { ok: true; reply: R; target: RouteTarget; mode: RouteMode; attempts: AttemptRecord[] }
   | { ok: false; error: GatewayError; attempts: AttemptRecord[] };
 
-export interface RouteOptions {
-  /** True once the client has gone away: stop trying further targets. */
-  isCancelled?: () => boolean;
+export interface RouteContext {
+  state: RoutingState;
+  retry: RetrySettings;
+  breaker: BreakerSettings;
+  /** Time the router may spend across attempts and waits. */
+  budgetMs: number;
+  now: () => number;
+  random: () => number;
+  sleep: (ms: number) => Promise<void>;
+  /** True once the client has gone away (or the request's deadline passed). */
+  isCancelled: () => boolean;
+  /** Session key for sticky routing, when the request carries one. */
+  stickyKey?: string | undefined;
+  stickyTtlMs?: number | undefined;
 }
-
-/** Sends the request for one target; called once per attempt. */
-export type AttemptSender<R extends UpstreamReply> = (target: RouteTarget, attemptIndex: number) => Promise<R>;
 
 interface Failure {
   target: RouteTarget;
-  errorClass: ErrorClass;
-  status: number;
-  detail: string;
-  retryAfter?: string | string[] | undefined;
-  /** Set when the target cannot take this request at all (e.g. a field its dialect cannot express). */
-  refusal?: GatewayError | undefined;
+  result: Extract<AttemptResult<UpstreamReply>, { kind: 'failure' }>;
 }
 
-function upstreamMessage(body: Buffer): string {
-  if (body.length === 0) return '';
-  try {
-    const parsed = JSON.parse(body.toString('utf8')) as { error?: { message?: unknown } | string; message?: unknown };
-    const message =
-      typeof parsed.error === 'string' ? parsed.error : (parsed.error?.message ?? parsed.message ?? undefined);
-    if (typeof message === 'string') return message.slice(0, 300);
-  } catch {
-    // Not JSON: fall through to the raw text.
+const BODY_CLASSES: readonly ErrorClass[] = ['context_length', 'content_filter'];
+
+/** Updates breaker and statistics with one attempt's outcome. */
+function learn<R extends UpstreamReply>(context: RouteContext, target: RouteTarget, result: AttemptResult<R>): void {
+  const runtime = context.state.target(target.id);
+  const now = context.now();
+  if (result.kind === 'answer') {
+    runtime.breaker.onSuccess();
+    runtime.stats.record(now, true, result.latencyMs);
+    return;
   }
-  return body.toString('utf8', 0, Math.min(body.length, 200));
+  const { errorClass } = result;
+  if (
+    errorClass === 'unsupported' ||
+    errorClass === 'not_configured' ||
+    errorClass === 'cancelled' ||
+    errorClass === 'client_error'
+  ) {
+    runtime.breaker.release();
+    return;
+  }
+  const reason = `${result.status > 0 ? `${result.status} ` : ''}${errorClass}${result.detail ? `: ${result.detail}` : ''}`;
+  const coolFor = errorClass === 'rate_limit' ? result.retryAfterMs : undefined;
+  runtime.breaker.onFailure(now, context.breaker, reason, coolFor);
+  runtime.stats.record(now, false, result.latencyMs, reason);
 }
 
-function summarise(failures: readonly Failure[]): string {
-  const parts = failures.map(
-    (f) =>
-      `${f.target.provider.name} ${f.status > 0 ? `${f.status} ` : ''}(${f.errorClass}${f.detail ? `: ${f.detail}` : ''})`,
-  );
-  return `all ${failures.length} ${failures.length === 1 ? 'target' : 'targets'} failed: ${parts.join(', ')}`;
-}
-
-function finalStatus(last: Failure): number {
-  if (last.status === 429 || last.status >= 500) return last.status;
-  if (last.errorClass === 'timeout') return 504;
-  return 502;
-}
-
-function failureOutcome(
-  failures: Failure[],
-  attempts: AttemptRecord[],
-): { ok: false; error: GatewayError; attempts: AttemptRecord[] } {
-  const last = failures[failures.length - 1];
-  if (last?.refusal) return { ok: false, error: last.refusal, attempts };
-  if (last && failures.every((f) => f.errorClass === 'not_configured')) {
+function attemptRecord<R extends UpstreamReply>(target: RouteTarget, result: AttemptResult<R>): AttemptRecord {
+  if (result.kind === 'answer') {
     return {
-      ok: false,
+      provider: target.provider.name,
+      model: target.model,
+      status: result.reply.status,
+      errorClass: result.errorClass,
+      latencyMs: result.latencyMs,
+    };
+  }
+  return {
+    provider: target.provider.name,
+    model: target.model,
+    status: result.status,
+    errorClass: result.errorClass,
+    error: result.detail || undefined,
+    latencyMs: result.latencyMs,
+  };
+}
+
+function describeFailure(failure: Failure, context: RouteContext): string {
+  const { target, result } = failure;
+  const cooling = context.state.target(target.id).breaker.coolingUntil - context.now();
+  const notes = [result.errorClass, ...(cooling > 0 ? [`cooling ${Math.ceil(cooling / 1000)}s`] : [])].join(', ');
+  return `${target.provider.name}${result.status > 0 ? ` ${result.status}` : ''} (${notes}${result.detail ? `: ${result.detail}` : ''})`;
+}
+
+function failureOutcome(failures: Failure[], attempts: AttemptRecord[], context: RouteContext) {
+  const last = failures[failures.length - 1];
+  if (!last) return { ok: false as const, error: errors.upstreamFailed('no target could be tried', 503), attempts };
+  if (last.result.refusal) return { ok: false as const, error: last.result.refusal, attempts };
+  if (failures.every((f) => f.result.errorClass === 'not_configured')) {
+    return {
+      ok: false as const,
       error: errors.providerNotConfigured(last.target.provider.name, last.target.provider.apiKeyEnv),
       attempts,
     };
   }
-  const status = last ? finalStatus(last) : 502;
-  const retryAfter = typeof last?.retryAfter === 'string' ? { 'retry-after': last.retryAfter } : undefined;
-  return { ok: false, error: errors.upstreamFailed(summarise(failures), status, { headers: retryAfter }), attempts };
+  const tried = new Set(failures.map((f) => f.target.id)).size;
+  const summary = `all ${tried} ${tried === 1 ? 'target' : 'targets'} failed: ${failures.map((f) => describeFailure(f, context)).join(', ')}`;
+  const { status, errorClass, retryAfterMs } = last.result;
+  const finalStatus = status === 429 || status >= 500 ? status : errorClass === 'timeout' ? 504 : 502;
+  const headers = retryAfterMs !== undefined ? { 'retry-after': String(Math.ceil(retryAfterMs / 1000)) } : undefined;
+  return { ok: false as const, error: errors.upstreamFailed(summary, finalStatus, { headers }), attempts };
+}
+
+/** `orderIndex` is the target's place in the preferred order, so serving past a cooling target is a fallback. */
+function modeOf(orderIndex: number, attemptsOnTarget: number, sticky: boolean): RouteMode {
+  if (orderIndex > 0) return 'fallback';
+  if (attemptsOnTarget > 1) return 'retry';
+  return sticky ? 'sticky' : 'direct';
 }
 
 /**
- * Ordered fallback: tries each target in turn until one gives a final answer. A failure moves on to the next
- * target only when its class is in the model's `fallback_on` (provider authentication failures always move
- * on: they are the gateway's misconfiguration, never the client's fault). Any other upstream response,
- * success or a client error such as 400, is final and returned as it is.
+ * Routes one request: orders the model's targets (strategy, stickiness), skips cooling ones, and tries them
+ * with the attempt primitive, letting the retry policy decide after each failure whether to retry the same
+ * target, move on, or stop.
  */
 export async function routeRequest<R extends UpstreamReply>(
   route: ModelRoute,
-  send: AttemptSender<R>,
-  options: RouteOptions = {},
+  send: SendAttempt<R>,
+  context: RouteContext,
 ): Promise<RouteOutcome<R>> {
+  const started = context.now();
+  const stickyTargetId = context.stickyKey ? context.state.stickyTarget(context.stickyKey, started) : undefined;
+  const candidateContext = { state: context.state, now: started, random: context.random, stickyTargetId };
+  const order = orderCandidates(route, candidateContext);
+  const { targets, forced } = admissibleTargets(order, candidateContext);
+  const classifyBodies = BODY_CLASSES.some((c) => route.fallbackOn.has(c));
   const attempts: AttemptRecord[] = [];
   const failures: Failure[] = [];
-  for (const [index, target] of route.targets.entries()) {
-    const record = (status: number, latencyMs: number, errorClass?: ErrorClass, error?: string) =>
-      attempts.push({ provider: target.provider.name, model: target.model, status, errorClass, error, latencyMs });
-    if (!target.provider.configured) {
-      record(0, 0, 'not_configured', 'no API key');
-      failures.push({ target, errorClass: 'not_configured', status: 0, detail: 'no API key' });
-      continue;
-    }
-    const started = performance.now();
-    let reply: R;
-    try {
-      reply = await send(target, attempts.length);
-    } catch (error) {
-      if (error instanceof GatewayError) {
-        // This target cannot serve the request as written; another target (another dialect) may.
-        record(0, 0, 'client_error', error.message);
-        failures.push({ target, errorClass: 'client_error', status: 0, detail: error.message, refusal: error });
-        continue;
+
+  for (const [index, target] of targets.entries()) {
+    const breaker = context.state.target(target.id).breaker;
+    for (let onTarget = 1; ; onTarget++) {
+      if (context.isCancelled()) return failureOutcome(failures, attempts, context);
+      if (!target.provider.configured) {
+        const result = {
+          kind: 'failure' as const,
+          errorClass: 'not_configured' as const,
+          status: 0,
+          detail: 'no API key',
+          latencyMs: 0,
+        };
+        attempts.push(attemptRecord(target, result));
+        failures.push({ target, result });
+        break;
       }
-      const errorClass = classifyError(error);
-      const detail = describeError(error);
-      record(0, performance.now() - started, errorClass, detail);
-      failures.push({ target, errorClass, status: 0, detail });
-      if (errorClass === 'cancelled' || options.isCancelled?.() || !route.fallbackOn.has(errorClass)) break;
-      continue;
+      if (!forced && !breaker.tryAcquire(context.now())) break;
+      const result = await attemptTarget(target, send, attempts.length, classifyBodies);
+      learn(context, target, result);
+      attempts.push(attemptRecord(target, result));
+      if (result.kind === 'answer') {
+        const sticky = stickyTargetId === target.id;
+        if (context.stickyKey && result.reply.status < 400) {
+          context.state.setSticky(context.stickyKey, target.id, context.now() + (context.stickyTtlMs ?? 0));
+        }
+        return {
+          ok: true,
+          reply: result.reply,
+          target,
+          mode: modeOf(order.indexOf(target), onTarget, sticky),
+          attempts,
+        };
+      }
+      failures.push({ target, result });
+      const decision = decideAfterFailure({
+        errorClass: result.errorClass,
+        retryAfterMs: result.retryAfterMs,
+        attemptsOnTarget: onTarget,
+        hasNextTarget: index < targets.length - 1,
+        budgetLeftMs: context.budgetMs - (context.now() - started),
+        fallbackOn: route.fallbackOn,
+        settings: context.retry,
+        random: context.random,
+      });
+      if (decision.action === 'stop') return failureOutcome(failures, attempts, context);
+      if (decision.action === 'next') break;
+      await context.sleep(decision.delayMs);
     }
-    const latencyMs = performance.now() - started;
-    if (reply.status < 400) {
-      record(reply.status, latencyMs);
-      return { ok: true, reply, target, mode: index === 0 ? 'direct' : 'fallback', attempts };
-    }
-    const errorClass = classifyStatus(reply.status);
-    if (!route.fallbackOn.has(errorClass) && errorClass !== 'auth') {
-      record(reply.status, latencyMs, errorClass);
-      return { ok: true, reply, target, mode: index === 0 ? 'direct' : 'fallback', attempts };
-    }
-    const detail = upstreamMessage(await readErrorBody(reply));
-    record(reply.status, latencyMs, errorClass, detail || undefined);
-    failures.push({ target, errorClass, status: reply.status, detail, retryAfter: reply.headers['retry-after'] });
-    if (options.isCancelled?.()) break;
   }
-  return failureOutcome(failures, attempts);
+  return failureOutcome(failures, attempts, context);
 }

@@ -16,6 +16,8 @@ export interface GatewaySnapshot {
   readonly config: GatewayConfig;
   readonly providers: ReadonlyMap<string, ProviderRuntime>;
   readonly models: ReadonlyMap<string, ModelRoute>;
+  /** Every distinct target, with the client models that use it. */
+  readonly targets: ReadonlyMap<string, { target: RouteTarget; models: string[] }>;
   /** The pre-serialised body of GET /v1/models. */
   readonly modelListBody: string;
   readonly poolSettings: readonly PoolSettings[];
@@ -74,6 +76,7 @@ export function buildSnapshot(
   });
 
   const models = new Map<string, ModelRoute>();
+  const targetIndex = new Map<string, { target: RouteTarget; models: string[] }>();
   for (const model of config.models) {
     const targets: RouteTarget[] = model.targets.map((target) => ({
       id: `${target.provider}/${target.model}`,
@@ -81,6 +84,11 @@ export function buildSnapshot(
       model: target.model,
       weight: target.weight,
     }));
+    for (const target of targets) {
+      const entry = targetIndex.get(target.id);
+      if (entry) entry.models.push(model.name);
+      else targetIndex.set(target.id, { target, models: [model.name] });
+    }
     models.set(model.name, {
       name: model.name,
       strategy: model.strategy,
@@ -94,5 +102,5 @@ export function buildSnapshot(
     object: 'list',
     data: config.models.map((model) => ({ id: model.name, object: 'model', created, owned_by: 'ai-model-gateway' })),
   });
-  return { revision, loaded, config, providers, models, modelListBody, poolSettings };
+  return { revision, loaded, config, providers, models, targets: targetIndex, modelListBody, poolSettings };
 }

@@ -1,11 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import { adminRoutes } from '../admin/admin-routes.js';
+import { providerRoutes } from '../admin/provider-routes.js';
 import { DataPlane } from '../api/data-plane.js';
+import { DeadlineSweeper } from '../api/shared/deadline-sweeper.js';
 import { type BootstrapOutcome, bootstrapAdminToken } from '../auth/admin-bootstrap.js';
 import { AdminDirectory } from '../auth/admin-directory.js';
 import { ClientDirectory } from '../auth/client-directory.js';
 import type { Env } from '../config/env-expand.js';
 import { type LoadedConfig, loadConfigFile } from '../config/load-config.js';
+import { HealthChecker } from '../routing/health-checker.js';
+import { Router } from '../routing/router.js';
+import { MemoryRoutingState } from '../routing/routing-state.js';
 import { openStore, parseStorageUrl, type StorageLocation } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { BatchWriter } from '../telemetry/batch-writer.js';
@@ -35,6 +40,9 @@ export class Gateway {
   readonly clients: ClientDirectory;
   readonly admins: AdminDirectory;
   readonly telemetry: BatchWriter;
+  readonly router = new Router(new MemoryRoutingState());
+  private readonly health = new HealthChecker(this.router.state);
+  private readonly deadlines = new DeadlineSweeper();
 
   private constructor(
     private readonly options: GatewayOptions,
@@ -57,6 +65,7 @@ export class Gateway {
     this.dataPlane = new DataPlane({
       snapshot: () => this.snapshotRef,
       clients: this.clients,
+      services: { router: this.router, deadlines: this.deadlines },
       record: (record) => this.telemetry.add(record),
     });
   }
@@ -71,6 +80,7 @@ export class Gateway {
       const gateway = new Gateway(options, loaded, store, storage, bootstrap, new UpstreamPools());
       await Promise.all([gateway.clients.refresh(), gateway.admins.refresh()]);
       gateway.refreshCredentialsPeriodically();
+      gateway.planHealthChecks();
       await gateway.listen();
       return gateway;
     } catch (error) {
@@ -90,6 +100,15 @@ export class Gateway {
       );
     }, intervalMs);
     this.credentialRefresh.unref();
+  }
+
+  private planHealthChecks(): void {
+    const snapshot = this.snapshotRef;
+    this.health.apply({
+      providers: snapshot.providers,
+      targets: [...snapshot.targets.values()].map((entry) => entry.target),
+      routing: snapshot.config.routing,
+    });
   }
 
   get snapshot(): GatewaySnapshot {
@@ -123,6 +142,15 @@ export class Gateway {
           admins: this.admins,
           onClientKeysChanged: () => this.clients.refresh(),
           status: () => this.status(),
+        }),
+      { prefix: '/admin/api' },
+    );
+    await app.register(
+      (scope) =>
+        providerRoutes(scope, {
+          admins: this.admins,
+          snapshot: () => this.snapshotRef,
+          state: this.router.state,
         }),
       { prefix: '/admin/api' },
     );
@@ -160,6 +188,9 @@ export class Gateway {
       this.snapshotRef = next;
       this.clients.setConfigClients(loaded.config.clients);
       this.pools.retainOnly(next.poolSettings);
+      // What was learned about targets that still exist carries over; state of removed targets is dropped.
+      this.router.state.retain(new Set(next.targets.keys()));
+      this.planHealthChecks();
       return { ok: true };
     } catch (error) {
       return { ok: false, error: error as Error };
@@ -174,6 +205,7 @@ export class Gateway {
 
   private async shutdown(): Promise<void> {
     clearInterval(this.credentialRefresh);
+    this.health.stop();
     const grace = this.snapshotRef.config.server.shutdown_grace_ms;
     const drained = this.dataPlane.drain();
     const serversClosed = this.servers?.close();
@@ -182,6 +214,7 @@ export class Gateway {
     clearTimeout(timer);
     this.servers?.closeAllConnections();
     await serversClosed;
+    this.deadlines.stop();
     await this.telemetry.close();
     await this.pools.closeAll();
     await this.store.close();

@@ -24,6 +24,8 @@ export type ErrorClass =
   | 'client_error'
   | 'auth'
   | 'not_configured'
+  /** The target cannot take this request (e.g. a field its dialect cannot express). */
+  | 'unsupported'
   | 'stream_error'
   | 'cancelled';
 

@@ -43,7 +43,21 @@ describe('the ordered fallback chain', () => {
               { provider: 'backup', model: 'llama-3.1-8b' },
             ],
           },
-          { name: 'solo', targets: [{ provider: 'primary', model: 'gpt-4o-mini' }] },
+          {
+            name: 'chat-5xx',
+            targets: [
+              { provider: 'primary', model: 'model-5xx' },
+              { provider: 'backup', model: 'llama-3.1-8b' },
+            ],
+          },
+          {
+            name: 'chat-4xx',
+            targets: [
+              { provider: 'primary', model: 'model-4xx' },
+              { provider: 'backup', model: 'llama-3.1-8b' },
+            ],
+          },
+          { name: 'solo', targets: [{ provider: 'primary', model: 'model-solo' }] },
         ],
       },
     });
@@ -97,7 +111,7 @@ describe('the ordered fallback chain', () => {
     primary.enqueue({ kind: 'error', status: 503 });
     const stream = await harness
       .openai()
-      .chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'hi' }], stream: true });
+      .chat.completions.create({ model: 'chat-5xx', messages: [{ role: 'user', content: 'hi' }], stream: true });
     let text = '';
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
     expect(text).toBe('one two three four five six');
@@ -119,7 +133,7 @@ describe('the ordered fallback chain', () => {
     });
     const error = await harness
       .openai()
-      .chat.completions.create({ model: 'chat', messages: [] })
+      .chat.completions.create({ model: 'chat-4xx', messages: [] })
       .catch((e: unknown) => e);
     expect(error).toMatchObject({
       status: 400,
@@ -130,14 +144,16 @@ describe('the ordered fallback chain', () => {
   });
 
   it('says what was tried when every target fails, with the last upstream status and retry-after', async () => {
-    primary.enqueue({ kind: 'error', status: 429, headers: { 'retry-after': '3' } });
+    primary.enqueue({ kind: 'error', status: 429, headers: { 'retry-after': '30' } });
     const error = (await harness
       .openai()
       .chat.completions.create({ model: 'solo', messages: [{ role: 'user', content: 'hi' }] })
       .catch((e: unknown) => e)) as { status: number; message: string; headers: Headers };
     expect(error.status).toBe(429);
-    expect(error.message).toMatch(/all 1 target failed: primary 429 \(rate_limit/);
-    expect(error.headers.get('retry-after')).toBe('3');
+    expect(error.message).toMatch(
+      /all 1 target failed: primary 429 \(rate_limit, cooling 30s: fake upstream error 429\)/,
+    );
+    expect(error.headers.get('retry-after')).toBe('30');
   });
 });
 

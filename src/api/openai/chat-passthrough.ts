@@ -1,9 +1,9 @@
-import { describeError } from '../../routing/classify.js';
 import type { RouteTarget } from '../../routing/route-table.js';
 import type { UpstreamReply } from '../../routing/upstream-reply.js';
 import type { ClientOutput } from '../shared/client-output.js';
 import { relayBody } from '../shared/passthrough.js';
 import { pipeBody } from '../shared/pipe-body.js';
+import { streamFailureMessage } from '../shared/stream-failure.js';
 import type { UpstreamPlan } from '../shared/upstream-plan.js';
 import { ChatStreamTap } from './chat-stream-tap.js';
 import { findUsageObject, fromOpenAIUsage } from './openai-usage.js';
@@ -28,7 +28,7 @@ async function relayStream(reply: UpstreamReply, out: ClientOutput, stripUsageCh
     if (rest) out.write(rest);
     if (!tap.sawDone && !out.gone) throw new Error('upstream stream ended without [DONE]');
   } catch (error) {
-    const message = `upstream stream failed after it started: ${describeError(error)}`;
+    const message = streamFailureMessage(out, error);
     out.exchange.streamError = message;
     if (!out.gone) out.write(openaiStreamErrorEvent(message));
   }

@@ -1,4 +1,5 @@
 import type { GatewayError } from '../../errors/gateway-error.js';
+import type { Router } from '../../routing/router.js';
 import type { GatewaySnapshot } from '../../server/gateway-snapshot.js';
 import { newRequestId } from '../../telemetry/request-id.js';
 import type {
@@ -8,7 +9,15 @@ import type {
   RouteMode,
   TokenUsage,
 } from '../../telemetry/request-record.js';
+import type { CancelSignal } from './cancel-signal.js';
 import type { ClientDialect } from './client-dialect.js';
+import type { DeadlineSweeper } from './deadline-sweeper.js';
+
+/** Long-lived services a request uses, shared by every request. */
+export interface RequestServices {
+  readonly router: Router;
+  readonly deadlines: DeadlineSweeper;
+}
 
 /** The state of one client request from arrival to its telemetry record. */
 export class Exchange {
@@ -29,6 +38,10 @@ export class Exchange {
   error: GatewayError | null = null;
   /** A failure after the response started (e.g. a broken upstream stream); the status stays what was sent. */
   streamError: string | null = null;
+  /** Cancels the upstream work of this request (client gone, deadline passed). */
+  cancel: CancelSignal | undefined;
+  /** The session id for sticky routing (from the configured header), when the client sent one. */
+  sessionId: string | undefined;
 
   constructor(
     readonly entryPoint: EntryPoint,
@@ -36,6 +49,7 @@ export class Exchange {
     readonly method: string,
     readonly path: string,
     readonly snapshot: GatewaySnapshot,
+    readonly services: RequestServices,
   ) {
     this.time = Date.now();
     this.startedAt = performance.now();

@@ -1,23 +1,13 @@
-import { EventEmitter } from 'node:events';
+import { errors } from '../../errors/codes.js';
 import type { GatewayError } from '../../errors/gateway-error.js';
-import { routeRequest } from '../../routing/route-request.js';
 import type { ModelRoute, RouteTarget } from '../../routing/route-table.js';
 import type { UpstreamReply } from '../../routing/upstream-reply.js';
+import { CancelSignal } from './cancel-signal.js';
 import type { ClientOutput } from './client-output.js';
 import type { UpstreamPlan } from './upstream-plan.js';
 
 interface PlannedReply extends UpstreamReply {
   plan: UpstreamPlan;
-}
-
-/** undici accepts an EventEmitter as an abort signal; cheaper than an AbortController per request. */
-class CancelSignal extends EventEmitter {
-  aborted = false;
-  cancel(): void {
-    if (this.aborted) return;
-    this.aborted = true;
-    this.emit('abort');
-  }
 }
 
 /**
@@ -30,12 +20,16 @@ export async function proxyToUpstream(
   planFor: (target: RouteTarget) => UpstreamPlan,
 ): Promise<GatewayError | undefined> {
   const exchange = out.exchange;
-  const timeouts = exchange.snapshot.config.routing.timeout;
+  const routing = exchange.snapshot.config.routing;
+  const timeouts = routing.timeout;
+  const { router, deadlines } = exchange.services;
   const signal = new CancelSignal();
+  exchange.cancel = signal;
   const onClientClose = () => {
-    if (!out.res.writableFinished) signal.cancel();
+    if (!out.res.writableFinished) signal.cancel('client-gone');
   };
   out.res.once('close', onClientClose);
+  deadlines.add(signal, exchange.time + timeouts.total_ms);
 
   const send = async (target: RouteTarget): Promise<PlannedReply> => {
     const plan = planFor(target);
@@ -53,17 +47,24 @@ export async function proxyToUpstream(
   };
 
   try {
-    const outcome = await routeRequest(route, send, { isCancelled: () => signal.aborted });
+    const stickyKey = exchange.sessionId
+      ? `${exchange.client}\u0000${route.name}\u0000${exchange.sessionId}`
+      : undefined;
+    const outcome = await router.route(route, routing, send, { isCancelled: () => signal.aborted, stickyKey });
     exchange.attempts = outcome.attempts;
-    if (!outcome.ok) return outcome.error;
+    if (!outcome.ok) return signal.reason === 'deadline' ? errors.totalTimeout(timeouts.total_ms) : outcome.error;
     exchange.provider = outcome.target.provider.name;
     exchange.upstreamModel = outcome.target.model;
     exchange.routeMode = outcome.mode;
     const { reply } = outcome;
     if (reply.status >= 400) await reply.plan.respondError(reply, out);
     else await reply.plan.respond(reply, out);
+    if (exchange.streamError && signal.reason !== 'client-gone') {
+      router.recordStreamFailure(outcome.target, routing, exchange.streamError);
+    }
     return undefined;
   } finally {
+    deadlines.delete(signal);
     out.res.off('close', onClientClose);
   }
 }

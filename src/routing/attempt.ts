@@ -1,0 +1,88 @@
+import { Readable } from 'node:stream';
+import { GatewayError } from '../errors/gateway-error.js';
+import type { ErrorClass } from '../telemetry/request-record.js';
+import { classifyError, classifyErrorBody, classifyStatus, describeError } from './classify.js';
+import { retryAfterMs } from './retry-after.js';
+import type { RouteTarget } from './route-table.js';
+import { readErrorBody, type UpstreamReply } from './upstream-reply.js';
+
+export type AttemptResult<R extends UpstreamReply> =
+  /** An answer to relay: a success, or an upstream error that is the client's to handle (e.g. a 400). */
+  | { kind: 'answer'; reply: R; latencyMs: number; errorClass?: ErrorClass | undefined }
+  | {
+      kind: 'failure';
+      errorClass: ErrorClass;
+      /** Upstream HTTP status, 0 when none arrived. */
+      status: number;
+      detail: string;
+      latencyMs: number;
+      retryAfterMs?: number | undefined;
+      /** Set when the target refused the request before sending (its dialect cannot express it). */
+      refusal?: GatewayError | undefined;
+    };
+
+export type SendAttempt<R extends UpstreamReply> = (target: RouteTarget, attemptIndex: number) => Promise<R>;
+
+/** The readable part of an upstream error body: its message when it is JSON, else the start of the text. */
+export function upstreamMessage(body: Buffer): string {
+  if (body.length === 0) return '';
+  const text = body.toString('utf8');
+  try {
+    const parsed = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown };
+    const message = typeof parsed.error === 'string' ? parsed.error : (parsed.error?.message ?? parsed.message);
+    if (typeof message === 'string') return message.slice(0, 300);
+  } catch {
+    // Not JSON: use the raw text.
+  }
+  return text.slice(0, 200).replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * The routing primitive: send this request to this target once, and say what happened. Errors that routing
+ * may act on are classified (reading the error body where the class depends on it); an upstream error that
+ * is final is returned as an answer with its body intact.
+ */
+export async function attemptTarget<R extends UpstreamReply>(
+  target: RouteTarget,
+  send: SendAttempt<R>,
+  attemptIndex: number,
+  classifyBodies: boolean,
+): Promise<AttemptResult<R>> {
+  const started = performance.now();
+  let reply: R;
+  try {
+    reply = await send(target, attemptIndex);
+  } catch (error) {
+    const latencyMs = performance.now() - started;
+    if (error instanceof GatewayError) {
+      return {
+        kind: 'failure',
+        errorClass: 'unsupported',
+        status: 0,
+        detail: error.message,
+        latencyMs,
+        refusal: error,
+      };
+    }
+    return { kind: 'failure', errorClass: classifyError(error), status: 0, detail: describeError(error), latencyMs };
+  }
+  const latencyMs = performance.now() - started;
+  if (reply.status < 400) return { kind: 'answer', reply, latencyMs };
+
+  const byStatus = classifyStatus(reply.status);
+  if (byStatus === 'client_error' && !classifyBodies) return { kind: 'answer', reply, latencyMs, errorClass: byStatus };
+  const body = await readErrorBody(reply);
+  const errorClass = byStatus === 'client_error' ? classifyErrorBody(reply.status, body.toString('utf8')) : byStatus;
+  if (errorClass === 'client_error') {
+    // The body was read to classify it; hand the client the same bytes.
+    return { kind: 'answer', reply: { ...reply, body: Readable.from([body]) }, latencyMs, errorClass };
+  }
+  return {
+    kind: 'failure',
+    errorClass,
+    status: reply.status,
+    detail: upstreamMessage(body),
+    latencyMs,
+    retryAfterMs: retryAfterMs(reply.headers),
+  };
+}

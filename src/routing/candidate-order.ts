@@ -1,0 +1,82 @@
+import type { ModelRoute, RouteTarget } from './route-table.js';
+import type { RoutingState } from './routing-state.js';
+
+/** Share of least-latency requests sent to a random target, so a recovered or slow-to-warm target is re-measured. */
+export const EXPLORATION_RATE = 0.05;
+/** A target without a success for this long is re-measured first. */
+const STALE_MS = 60_000;
+
+export interface CandidateContext {
+  state: RoutingState;
+  now: number;
+  random: () => number;
+  /** Target pinned to this session, if any. */
+  stickyTargetId?: string | undefined;
+}
+
+function isAvailable(target: RouteTarget, context: CandidateContext): boolean {
+  return context.state.target(target.id).breaker.state(context.now) !== 'open';
+}
+
+function weightedOrder(route: ModelRoute, context: CandidateContext): RouteTarget[] {
+  const eligible = route.targets.filter((t) => isAvailable(t, context));
+  const pool = eligible.length > 0 ? eligible : route.targets;
+  const index = context.state.pickWeighted(
+    route.name,
+    pool.map((t) => t.id),
+    pool.map((t) => t.weight),
+  );
+  const first = pool[index] as RouteTarget;
+  return [first, ...route.targets.filter((t) => t !== first)];
+}
+
+function latencyOrder(route: ModelRoute, context: CandidateContext): RouteTarget[] {
+  const targets = [...route.targets];
+  if (targets.length > 1 && context.random() < EXPLORATION_RATE) {
+    const [explored] = targets.splice(Math.floor(context.random() * targets.length), 1);
+    return [explored as RouteTarget, ...targets];
+  }
+  const score = (target: RouteTarget): number => {
+    const stats = context.state.target(target.id).stats;
+    if (stats.ewmaMs === undefined || context.now - stats.lastSuccessAt > STALE_MS) return -1;
+    return stats.ewmaMs;
+  };
+  return targets.sort((a, b) => score(a) - score(b));
+}
+
+/**
+ * The order in which a request tries the model's targets: by strategy (config order, smooth weighted
+ * round-robin, or lowest latency), then the session's sticky target moved to the front.
+ */
+export function orderCandidates(route: ModelRoute, context: CandidateContext): RouteTarget[] {
+  let order: RouteTarget[];
+  if (route.targets.length === 1) order = route.targets as RouteTarget[];
+  else if (route.strategy === 'weighted') order = weightedOrder(route, context);
+  else if (route.strategy === 'least-latency') order = latencyOrder(route, context);
+  else order = route.targets as RouteTarget[];
+  const sticky = context.stickyTargetId;
+  if (sticky && order[0]?.id !== sticky) {
+    const pinned = order.find((t) => t.id === sticky);
+    if (pinned && isAvailable(pinned, context)) order = [pinned, ...order.filter((t) => t !== pinned)];
+  }
+  return order;
+}
+
+/**
+ * Targets a request may try now: those not cooling; when every target is cooling, the one that recovers
+ * soonest (so the gateway never fails closed without an attempt).
+ */
+export function admissibleTargets(
+  order: readonly RouteTarget[],
+  context: CandidateContext,
+): { targets: RouteTarget[]; forced: boolean } {
+  const open = order.filter((t) => isAvailable(t, context));
+  if (open.length > 0) return { targets: open, forced: false };
+  let soonest = order[0] as RouteTarget;
+  for (const target of order) {
+    if (context.state.target(target.id).breaker.coolingUntil < context.state.target(soonest.id).breaker.coolingUntil) {
+      soonest = target;
+    }
+  }
+  return { targets: [soonest], forced: true };
+}

@@ -1,0 +1,77 @@
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+export interface BreakerSettings {
+  /** Failures within the window that open the breaker. */
+  failures: number;
+  windowMs: number;
+  /** How long an opened breaker stays open before one trial request may pass. */
+  cooldownMs: number;
+}
+
+/**
+ * Per-target circuit breaker, a pure state machine on an injected clock. `failures` failures within
+ * `windowMs` open it for `cooldownMs`; an upstream's retry-after cools it for exactly that long. After the
+ * cooldown it is half-open: one request (or a health probe) is let through, and its outcome closes it again
+ * or re-opens it.
+ */
+export class CircuitBreaker {
+  private failureTimes: number[] = [];
+  private openUntil = 0;
+  private opened = false;
+  private probeInFlight = false;
+  reason: string | undefined;
+
+  state(now: number): BreakerState {
+    if (!this.opened) return 'closed';
+    return now < this.openUntil ? 'open' : 'half-open';
+  }
+
+  /** When an open breaker lets a trial request through (0 when closed). */
+  get coolingUntil(): number {
+    return this.opened ? this.openUntil : 0;
+  }
+
+  /** Whether a request may go to this target now; in half-open, only one at a time. */
+  tryAcquire(now: number): boolean {
+    const state = this.state(now);
+    if (state === 'closed') return true;
+    if (state === 'open' || this.probeInFlight) return false;
+    this.probeInFlight = true;
+    return true;
+  }
+
+  /** Ends a half-open trial without a verdict (e.g. the client went away). */
+  release(): void {
+    this.probeInFlight = false;
+  }
+
+  onSuccess(): void {
+    this.opened = false;
+    this.probeInFlight = false;
+    this.failureTimes = [];
+    this.reason = undefined;
+  }
+
+  /**
+   * Records a failure. `coolForMs` (from retry-after) opens the breaker at once for that long; otherwise it
+   * opens when the failures in the window reach the threshold, or when a half-open trial fails.
+   */
+  onFailure(now: number, settings: BreakerSettings, reason: string, coolForMs?: number): void {
+    const wasTrial = this.probeInFlight || this.state(now) === 'half-open';
+    this.probeInFlight = false;
+    this.failureTimes.push(now);
+    const windowStart = now - settings.windowMs;
+    while (this.failureTimes.length > 0 && (this.failureTimes[0] as number) < windowStart) this.failureTimes.shift();
+    if (coolForMs !== undefined && coolForMs > 0) {
+      this.open(now + coolForMs, reason);
+    } else if (wasTrial || this.failureTimes.length >= settings.failures) {
+      this.open(now + settings.cooldownMs, reason);
+    }
+  }
+
+  private open(until: number, reason: string): void {
+    this.openUntil = this.opened ? Math.max(until, this.openUntil) : until;
+    this.opened = true;
+    this.reason = reason;
+  }
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { classifyError, classifyErrorBody, classifyStatus, describeError, isTransient } from './classify.js';
+
+describe('the retry classification table', () => {
+  it.each([
+    [429, 'rate_limit'],
+    [408, 'timeout'],
+    [500, 'server_error'],
+    [502, 'server_error'],
+    [503, 'server_error'],
+    [504, 'server_error'],
+    [529, 'server_error'],
+    [401, 'auth'],
+    [403, 'auth'],
+    [400, 'client_error'],
+    [404, 'client_error'],
+    [422, 'client_error'],
+  ])('classifies HTTP %i as %s', (status, expected) => {
+    expect(classifyStatus(status)).toBe(expected);
+  });
+
+  it.each([
+    ['ECONNREFUSED', 'connection'],
+    ['ECONNRESET', 'connection'],
+    ['ENOTFOUND', 'connection'],
+    ['EAI_AGAIN', 'connection'],
+    ['UND_ERR_SOCKET', 'connection'],
+    ['EGATEWAY_PRIVATE_ADDRESS', 'connection'],
+    ['UND_ERR_CONNECT_TIMEOUT', 'timeout'],
+    ['UND_ERR_HEADERS_TIMEOUT', 'timeout'],
+    ['UND_ERR_BODY_TIMEOUT', 'timeout'],
+    ['UND_ERR_ABORTED', 'cancelled'],
+  ])('classifies %s as %s', (code, expected) => {
+    expect(classifyError(Object.assign(new Error('x'), { code }))).toBe(expected);
+  });
+
+  it('tells context-length and content-filter errors from other 400s by the body', () => {
+    const openai =
+      '{"error":{"message":"This model\'s maximum context length is 8192 tokens","code":"context_length_exceeded"}}';
+    const anthropic =
+      '{"type":"error","error":{"type":"invalid_request_error","message":"prompt is too long: 210000 tokens > 200000 maximum"}}';
+    const azure = '{"error":{"code":"content_filter","message":"The response was filtered"}}';
+    expect(classifyErrorBody(400, openai)).toBe('context_length');
+    expect(classifyErrorBody(400, anthropic)).toBe('context_length');
+    expect(classifyErrorBody(400, azure)).toBe('content_filter');
+    expect(classifyErrorBody(400, '{"error":{"message":"messages must not be empty"}}')).toBe('client_error');
+    expect(classifyErrorBody(503, 'prompt is too long')).toBe('server_error');
+  });
+
+  it('retries only transient classes on the same target', () => {
+    expect(['rate_limit', 'server_error', 'timeout', 'connection'].every((c) => isTransient(c as never))).toBe(true);
+    expect(['auth', 'client_error', 'context_length', 'content_filter'].some((c) => isTransient(c as never))).toBe(
+      false,
+    );
+  });
+
+  it('describes timeouts by phase', () => {
+    expect(describeError({ code: 'UND_ERR_HEADERS_TIMEOUT' })).toBe('timed out waiting for the first byte');
+    expect(describeError({ code: 'UND_ERR_BODY_TIMEOUT' })).toBe('stream stalled (idle timeout)');
+    expect(describeError({ code: 'UND_ERR_CONNECT_TIMEOUT' })).toBe('connect timed out');
+  });
+});
