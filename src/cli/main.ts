@@ -4,6 +4,7 @@ import { registerConfig } from './commands/config.js';
 import { registerKeys } from './commands/keys.js';
 import { registerRequests } from './commands/requests.js';
 import { registerServe } from './commands/serve.js';
+import { registerStatus } from './commands/status.js';
 
 const program = new Command()
   .name('amg')
@@ -18,6 +19,7 @@ registerServe(program);
 registerConfig(program);
 registerKeys(program);
 registerRequests(program);
+registerStatus(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`amg: ${(error as Error).message}\n`);
