@@ -1,0 +1,237 @@
+// npm run bench [-- --quick]: the gateway on one core, the fake upstream and the load generator on the other,
+// direct-to-upstream and through-the-gateway measured in the same run. Writes bench/results/latest.{json,md}.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { drive, hasTaskset, hasWrk, runPinned } from './load.mjs';
+
+const QUICK = process.argv.includes('--quick');
+const SECONDS = QUICK ? 4 : 10;
+const WARMUP = QUICK ? 1 : 2;
+const CONNECTIONS = 64;
+const GATEWAY_CORE = 0;
+const LOAD_CORE = 1;
+const TOKEN = 'bench-client-token-0123456789';
+const CLK_TCK = 100;
+const root = new URL('..', import.meta.url).pathname;
+
+const body = (model, stream) =>
+  JSON.stringify({
+    model,
+    stream,
+    messages: [
+      { role: 'system', content: 'You are terse.' },
+      { role: 'user', content: 'Say something about foxes.' },
+    ],
+    temperature: 0.2,
+  });
+
+function pinnedSpawn(core, args, env) {
+  const [cmd, argv] = hasTaskset
+    ? ['taskset', ['-c', String(core), process.execPath, ...args]]
+    : [process.execPath, args];
+  return spawn(cmd, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function waitForLine(child, pattern) {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const onData = (chunk) => {
+      seen += chunk;
+      const match = pattern.exec(seen);
+      if (match) {
+        child.stdout.off('data', onData);
+        resolve(match);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`process exited (${code}) before it was ready: ${seen}`)));
+  });
+}
+
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+function peakRssMb(pid) {
+  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : null;
+}
+
+async function startGateway(upstreamPort, configFor) {
+  const dir = mkdtempSync(join(tmpdir(), 'amg-bench-'));
+  const config = join(dir, 'gateway.yaml');
+  writeFileSync(config, configFor(`http://127.0.0.1:${upstreamPort}/v1`));
+  const child = pinnedSpawn(
+    GATEWAY_CORE,
+    [join(root, 'dist/cli/main.js'), 'serve', '--config', config, '--listen', '127.0.0.1:0'],
+    {
+      AMG_ADMIN_TOKEN: 'bench-admin-token',
+      AMG_LOG_LEVEL: 'warn',
+    },
+  );
+  const [, url] = await waitForLine(child, /API\s+(http:\/\/[\d.]+:\d+)/);
+  return {
+    url,
+    pid: child.pid,
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const baseConfig =
+  (models, routing = '') =>
+  (upstream) =>
+    `storage: sqlite:./gateway.db
+providers:
+  - { name: up, type: openai, base_url: ${upstream}, api_key: sk-bench, allow_private_network: true, max_connections: 256 }
+clients: [{ name: bench, token: ${TOKEN} }]
+${routing}
+models:
+${models}`;
+
+const SINGLE = baseConfig('  - { name: bench, targets: [{ provider: up, model: m1 }] }\n');
+const THREE = baseConfig(
+  '  - { name: bench, targets: [{ provider: up, model: m1 }, { provider: up, model: m2 }, { provider: up, model: m3 }] }\n',
+  'routing:\n  health_checks: { enabled: true, interval_s: 1, timeout_ms: 1000 }\n',
+);
+const FAILOVER = baseConfig(
+  '  - { name: bench, targets: [{ provider: up, model: flaky-primary }, { provider: up, model: m2 }] }\n',
+  // Cooldowns off, so every 429 exercises the fallback path instead of the breaker skipping the primary.
+  'routing:\n  cooldown: { failures: 1000000000, window_s: 1, cooldown_s: 1 }\n',
+);
+
+/** One measured load phase; with `pid`, also the gateway CPU time spent per request. */
+async function measure({ url, stream, connections, pid, model = 'bench' }) {
+  const request = {
+    url: `${url}/v1/chat/completions`,
+    body: body(model, stream),
+    token: TOKEN,
+    connections,
+    core: LOAD_CORE,
+  };
+  await drive({ ...request, seconds: WARMUP });
+  const cpuBefore = pid ? cpuSeconds(pid) : 0;
+  const result = await drive({ ...request, seconds: SECONDS });
+  const cpuUs = pid && result.requests ? ((cpuSeconds(pid) - cpuBefore) / result.requests) * 1e6 : null;
+  return { ...result, cpuUsPerRequest: cpuUs };
+}
+
+async function failoverLatency(url) {
+  const out = await runPinned(LOAD_CORE, process.execPath, [
+    join(root, 'bench/sequential-client.mjs'),
+    `${url}/v1/chat/completions`,
+    TOKEN,
+    body('bench', false),
+    QUICK ? '400' : '2000',
+  ]);
+  return JSON.parse(out);
+}
+
+async function main() {
+  mkdirSync(join(root, 'bench/results'), { recursive: true });
+  const upstream = pinnedSpawn(LOAD_CORE, [join(root, 'bench/fake-upstream.mjs'), '0'], {});
+  const upstreamPort = Number((await waitForLine(upstream, /^(\d+)\n/))[1]);
+  const direct = `http://127.0.0.1:${upstreamPort}`;
+  const results = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpu: cpus()[0]?.model,
+    cores: cpus().length,
+    tool: hasWrk ? 'wrk' : 'autocannon',
+    pinned: hasTaskset,
+    seconds: SECONDS,
+    connections: CONNECTIONS,
+  };
+  try {
+    console.error('measuring direct-to-upstream…');
+    results.direct = {
+      nonStream: await measure({ url: direct, stream: false, connections: CONNECTIONS }),
+      stream: await measure({ url: direct, stream: true, connections: CONNECTIONS }),
+      nonStream1: await measure({ url: direct, stream: false, connections: 1 }),
+      stream1: await measure({ url: direct, stream: true, connections: 1 }),
+    };
+    console.error('measuring the gateway (one target)…');
+    const single = await startGateway(upstreamPort, SINGLE);
+    results.gateway = {
+      nonStream: await measure({ url: single.url, stream: false, connections: CONNECTIONS, pid: single.pid }),
+      stream: await measure({ url: single.url, stream: true, connections: CONNECTIONS, pid: single.pid }),
+      nonStream1: await measure({ url: single.url, stream: false, connections: 1, pid: single.pid }),
+      stream1: await measure({ url: single.url, stream: true, connections: 1, pid: single.pid }),
+      peakRssMb: peakRssMb(single.pid),
+    };
+    await single.stop();
+    console.error('measuring three targets with health checks…');
+    const three = await startGateway(upstreamPort, THREE);
+    results.threeTargets = {
+      nonStream: await measure({ url: three.url, stream: false, connections: CONNECTIONS, pid: three.pid }),
+      stream: await measure({ url: three.url, stream: true, connections: CONNECTIONS, pid: three.pid }),
+      peakRssMb: peakRssMb(three.pid),
+    };
+    await three.stop();
+    console.error('measuring failover (primary answers 429 to half the requests)…');
+    const failover = await startGateway(upstreamPort, FAILOVER);
+    results.failover = {
+      load: await measure({ url: failover.url, stream: false, connections: CONNECTIONS, pid: failover.pid }),
+      sequential: await failoverLatency(failover.url),
+    };
+    await failover.stop();
+  } finally {
+    upstream.kill();
+  }
+  writeFileSync(join(root, 'bench/results/latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const report = renderReport(results);
+  writeFileSync(join(root, 'bench/results/latest.md'), `${report}\n`);
+  console.log(report);
+}
+
+const f = (n, digits = 0) => (n === null || n === undefined ? '-' : n.toFixed(digits));
+const pass = (ok) => (ok ? 'PASS' : 'MISS');
+
+function renderReport(r) {
+  const d = r.direct;
+  const g = r.gateway;
+  const added = (a, b) => (a.p50 ?? 0) - (b.p50 ?? 0);
+  const seq = r.failover.sequential;
+  const direct = seq.routes.direct;
+  const fallback = seq.routes.fallback;
+  const lines = [
+    `# AI Model Gateway benchmark`,
+    '',
+    `${r.date} · Node ${r.node} · ${r.cpu} × ${r.cores} · load: ${r.tool}, ${r.seconds}s per phase · ${r.pinned ? 'gateway pinned to core 0, upstream + load to core 1' : 'NOT pinned (taskset missing)'}`,
+    '',
+    '| scenario | direct req/s | gateway req/s | ratio | direct p50 / p99 ms | gateway p50 / p99 ms | gateway CPU µs/req |',
+    '|---|---|---|---|---|---|---|',
+    `| non-stream, ${r.connections} conns | ${f(d.nonStream.rps)} | ${f(g.nonStream.rps)} | ${f(g.nonStream.rps / d.nonStream.rps, 2)} | ${f(d.nonStream.p50, 2)} / ${f(d.nonStream.p99, 2)} | ${f(g.nonStream.p50, 2)} / ${f(g.nonStream.p99, 2)} | ${f(g.nonStream.cpuUsPerRequest)} |`,
+    `| stream (20 chunks), ${r.connections} conns | ${f(d.stream.rps)} | ${f(g.stream.rps)} | ${f(g.stream.rps / d.stream.rps, 2)} | ${f(d.stream.p50, 2)} / ${f(d.stream.p99, 2)} | ${f(g.stream.p50, 2)} / ${f(g.stream.p99, 2)} | ${f(g.stream.cpuUsPerRequest)} |`,
+    `| non-stream, 1 conn | ${f(d.nonStream1.rps)} | ${f(g.nonStream1.rps)} | ${f(g.nonStream1.rps / d.nonStream1.rps, 2)} | ${f(d.nonStream1.p50, 3)} / ${f(d.nonStream1.p99, 3)} | ${f(g.nonStream1.p50, 3)} / ${f(g.nonStream1.p99, 3)} | ${f(g.nonStream1.cpuUsPerRequest)} |`,
+    `| stream, 1 conn | ${f(d.stream1.rps)} | ${f(g.stream1.rps)} | ${f(g.stream1.rps / d.stream1.rps, 2)} | ${f(d.stream1.p50, 3)} / ${f(d.stream1.p99, 3)} | ${f(g.stream1.p50, 3)} / ${f(g.stream1.p99, 3)} | ${f(g.stream1.cpuUsPerRequest)} |`,
+    `| three targets + health checks, non-stream | | ${f(r.threeTargets.nonStream.rps)} | ${f(r.threeTargets.nonStream.rps / g.nonStream.rps, 2)} of single | | ${f(r.threeTargets.nonStream.p50, 2)} / ${f(r.threeTargets.nonStream.p99, 2)} | ${f(r.threeTargets.nonStream.cpuUsPerRequest)} |`,
+    `| three targets + health checks, stream | | ${f(r.threeTargets.stream.rps)} | ${f(r.threeTargets.stream.rps / g.stream.rps, 2)} of single | | ${f(r.threeTargets.stream.p50, 2)} / ${f(r.threeTargets.stream.p99, 2)} | ${f(r.threeTargets.stream.cpuUsPerRequest)} |`,
+    '',
+    `Added latency at 1 connection (p50): non-stream +${f(added(g.nonStream1, d.nonStream1), 3)} ms, stream +${f(added(g.stream1, d.stream1), 3)} ms`,
+    `Peak RSS of the gateway: ${f(g.peakRssMb, 1)} MB (three targets: ${f(r.threeTargets.peakRssMb, 1)} MB)`,
+    `Failover (primary 429 on every second request): ${r.failover.load.requests - r.failover.load.failed}/${r.failover.load.requests} succeeded under load (${f(((r.failover.load.requests - r.failover.load.failed) / r.failover.load.requests) * 100, 2)}%), ${f(r.failover.load.rps)} req/s; sequential ${seq.ok}/${seq.ok + seq.failed} ok; p50 direct ${f(direct?.p50, 3)} ms vs via fallback ${f(fallback?.p50, 3)} ms → a fallback adds ${f((fallback?.p50 ?? 0) - (direct?.p50 ?? 0), 3)} ms`,
+    '',
+    'Targets (issue): ',
+    `- ≥ 8,000 req/s non-stream on one core: ${f(g.nonStream.rps)} → ${pass(g.nonStream.rps >= 8000)}`,
+    `- ≤ 120 µs CPU per non-stream request: ${f(g.nonStream.cpuUsPerRequest)} → ${pass(g.nonStream.cpuUsPerRequest <= 120)}`,
+    `- ≤ 180 µs CPU per 20-chunk stream: ${f(g.stream.cpuUsPerRequest)} → ${pass(g.stream.cpuUsPerRequest <= 180)}`,
+    `- added p50 ≤ 0.25 ms at 1 connection: ${f(added(g.nonStream1, d.nonStream1), 3)} / ${f(added(g.stream1, d.stream1), 3)} ms → ${pass(added(g.nonStream1, d.nonStream1) <= 0.25 && added(g.stream1, d.stream1) <= 0.25)}`,
+    `- peak RSS ≤ 120 MB: ${f(g.peakRssMb, 1)} → ${pass(g.peakRssMb <= 120)}`,
+    `- three targets + health checks within 10% of single: ${f(r.threeTargets.nonStream.rps / g.nonStream.rps, 2)} / ${f(r.threeTargets.stream.rps / g.stream.rps, 2)} → ${pass(r.threeTargets.nonStream.rps / g.nonStream.rps >= 0.9 && r.threeTargets.stream.rps / g.stream.rps >= 0.9)}`,
+    `- failover success rate 100%: ${pass(r.failover.load.failed === 0 && seq.failed === 0)}`,
+  ];
+  return lines.join('\n');
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
