@@ -5,7 +5,7 @@ import type { AdminRole, AdminToken, ClientKey, Store } from './store.js';
 
 const INSERT_CHUNK = 200;
 
-function toRow(record: RequestRecord): RequestsTable {
+export function toRow(record: RequestRecord): RequestsTable {
   return {
     id: record.id,
     time: record.time,

@@ -1,9 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import { KyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrations.js';
 import type { Database as Tables } from './schema.js';
+import { SqliteStore } from './sqlite-store.js';
 import type { Store, StoreMethod } from './store.js';
 import type { WorkerCall, WorkerReply } from './worker-protocol.js';
 
@@ -24,22 +24,23 @@ async function main(): Promise<void> {
     database.pragma('foreign_keys = ON');
     const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database }) });
     await migrateToLatest(db as Kysely<unknown>);
-    store = new KyselyStore(db);
+    store = new SqliteStore(db, database);
   } catch (error) {
-    port.postMessage({ id: 0, error: { message: (error as Error).message } } satisfies WorkerReply);
+    port.postMessage(JSON.stringify({ id: 0, error: { message: (error as Error).message } } satisfies WorkerReply));
     return;
   }
-  port.postMessage({ id: 0, result: 'ready' } satisfies WorkerReply);
+  port.postMessage(JSON.stringify({ id: 0, result: 'ready' } satisfies WorkerReply));
 
-  port.on('message', async (call: WorkerCall) => {
+  port.on('message', async (message: string) => {
+    const call = JSON.parse(message) as WorkerCall;
     try {
       const method = store[call.method as StoreMethod | 'close'] as (...args: unknown[]) => Promise<unknown>;
       const result = await method.apply(store, call.args);
-      port.postMessage({ id: call.id, result } satisfies WorkerReply);
+      port.postMessage(JSON.stringify({ id: call.id, result } satisfies WorkerReply));
       if (call.method === 'close') port.close();
     } catch (error) {
       const { message, code } = error as Error & { code?: string };
-      port.postMessage({ id: call.id, error: { message, code } } satisfies WorkerReply);
+      port.postMessage(JSON.stringify({ id: call.id, error: { message, code } } satisfies WorkerReply));
     }
   });
 }

@@ -34,7 +34,8 @@ export async function openSqliteStore(file: string): Promise<Store> {
   const ready = new Promise<void>((resolve, reject) => {
     pending.set(0, { resolve: () => resolve(), reject });
   });
-  worker.on('message', (reply: WorkerReply) => {
+  worker.on('message', (message: string) => {
+    const reply = JSON.parse(message) as WorkerReply;
     const entry = pending.get(reply.id);
     if (!entry) return;
     pending.delete(reply.id);
@@ -55,7 +56,9 @@ export async function openSqliteStore(file: string): Promise<Store> {
     const id = nextId++;
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject });
-      worker.postMessage({ id, method, args } satisfies WorkerCall);
+      // One JSON string per call: cloning a string is a copy, while structured cloning a batch of request
+      // records walks every object (it cost ~5% of the gateway's CPU under load).
+      worker.postMessage(JSON.stringify({ id, method, args } satisfies WorkerCall));
     });
   };
 
