@@ -43,7 +43,11 @@ export async function runDemo({ log = console.log } = {}) {
     { 'retry-after': '30' },
     { error: { message: 'Rate limit reached for gpt-4o-mini', type: 'requests', code: 'rate_limit_exceeded' } },
   ]);
-  const fallback = await fakeUpstream('fallback', (model) => [200, {}, completion(model, `Served by the fallback (${model}).`)]);
+  const fallback = await fakeUpstream('fallback', (model) => [
+    200,
+    {},
+    completion(model, `Served by the fallback (${model}).`),
+  ]);
   const dir = await mkdtemp(join(tmpdir(), 'amg-demo-'));
   const configPath = join(dir, 'gateway.yaml');
   await writeFile(
@@ -61,7 +65,11 @@ clients:
   - { name: demo-app, token: demo-client-token-0123456789 }
 `,
   );
-  const gateway = await Gateway.start({ configPath, listen: '127.0.0.1:0', env: { ...process.env, AMG_ADMIN_TOKEN: 'demo-admin-token' } });
+  const gateway = await Gateway.start({
+    configPath,
+    listen: '127.0.0.1:0',
+    env: { ...process.env, AMG_ADMIN_TOKEN: 'demo-admin-token' },
+  });
   try {
     const client = new OpenAI({ apiKey: 'demo-client-token-0123456789', baseURL: `${gateway.url}/v1`, maxRetries: 0 });
     const { data, response } = await client.chat.completions
@@ -85,10 +93,16 @@ clients:
     log(`  primary  got model=${primary.received[0]?.model} -> answered 429 (retry-after 30)`);
     log(`  fallback got model=${fallback.received[0]?.model} -> answered 200`);
     log(`Client received: "${result.answer}"`);
-    log(`  x-gateway-provider=${result.headers.provider} x-gateway-model=${result.headers.model} x-gateway-route=${result.headers.route} x-gateway-attempts=${result.headers.attempts}`);
-    log(`Telemetry record ${record.id}: route mode = ${record.routeMode}, status ${record.status}, tokens ${record.inputTokens}/${record.outputTokens}`);
+    log(
+      `  x-gateway-provider=${result.headers.provider} x-gateway-model=${result.headers.model} x-gateway-route=${result.headers.route} x-gateway-attempts=${result.headers.attempts}`,
+    );
+    log(
+      `Telemetry record ${record.id}: route mode = ${record.routeMode}, status ${record.status}, tokens ${record.inputTokens}/${record.outputTokens}`,
+    );
     for (const attempt of record.attempts) {
-      log(`  attempt: ${attempt.provider}/${attempt.model} -> ${attempt.status}${attempt.errorClass ? ` (${attempt.errorClass})` : ''}`);
+      log(
+        `  attempt: ${attempt.provider}/${attempt.model} -> ${attempt.status}${attempt.errorClass ? ` (${attempt.errorClass})` : ''}`,
+      );
     }
     log('Provider keys never reached the client; each upstream saw only its own key.');
     return result;

@@ -10,7 +10,12 @@ describe('the provider fallback demo', () => {
     expect(result.headers).toEqual({ provider: 'fallback', model: 'llama-3.1-8b', route: 'fallback', attempts: '2' });
     expect(result.primaryReceived).toEqual([{ model: 'gpt-4o-mini', authorization: 'Bearer sk-primary' }]);
     expect(result.fallbackReceived).toEqual([{ model: 'llama-3.1-8b', authorization: 'Bearer sk-fallback' }]);
-    expect(result.record).toMatchObject({ routeMode: 'fallback', status: 200, provider: 'fallback', upstreamModel: 'llama-3.1-8b' });
+    expect(result.record).toMatchObject({
+      routeMode: 'fallback',
+      status: 200,
+      provider: 'fallback',
+      upstreamModel: 'llama-3.1-8b',
+    });
     expect(result.record.attempts.map((a: { status: number }) => a.status)).toEqual([429, 200]);
     expect(lines.join('\n')).toContain('route mode = fallback');
   });

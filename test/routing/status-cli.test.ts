@@ -16,7 +16,12 @@ describe('amg status and the providers API', () => {
         providers: [
           fakeProvider('flaky', flaky.baseUrl),
           fakeProvider('healthy', healthy.baseUrl),
-          { name: 'nokey', type: 'openai', base_url: 'https://api.example.com/v1', api_key: '${AMG_STATUS_TEST_KEY:-}' },
+          {
+            name: 'nokey',
+            type: 'openai',
+            base_url: 'https://api.example.com/v1',
+            api_key: '${AMG_STATUS_TEST_KEY:-}',
+          },
         ],
         routing: { cooldown: { failures: 1, window_s: 30, cooldown_s: 60 } },
         models: [
@@ -40,7 +45,9 @@ describe('amg status and the providers API', () => {
 
   it('counts a stream that breaks after its first byte against the target', async () => {
     flaky.enqueue({ kind: 'break', after: 2 });
-    const stream = await harness.openai().chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'hi' }], stream: true });
+    const stream = await harness
+      .openai()
+      .chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'hi' }], stream: true });
     await expect(
       (async () => {
         for await (const _ of stream) {
@@ -65,7 +72,10 @@ describe('amg status and the providers API', () => {
   });
 
   it('refuses without an admin token', async () => {
-    const result = await runCli(['status', '--url', harness.adminUrl], { cwd: harness.dir, env: { AMG_ADMIN_TOKEN: undefined } });
+    const result = await runCli(['status', '--url', harness.adminUrl], {
+      cwd: harness.dir,
+      env: { AMG_ADMIN_TOKEN: undefined },
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/needs an admin token/);
   });

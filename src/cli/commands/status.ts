@@ -14,7 +14,9 @@ async function defaultUrl(configPath: string): Promise<string> {
   const { readFile } = await import('node:fs/promises');
   const { parse } = await import('yaml');
   const { parseListenAddress, urlFor } = await import('../../server/listen-address.js');
-  const config = (parse(await readFile(configPath, 'utf8')) ?? {}) as { server?: { listen?: string; admin_listen?: string } };
+  const config = (parse(await readFile(configPath, 'utf8')) ?? {}) as {
+    server?: { listen?: string; admin_listen?: string };
+  };
   const { host, port } = parseListenAddress(config.server?.admin_listen ?? config.server?.listen ?? '127.0.0.1:8080');
   return urlFor(host, port);
 }
@@ -36,12 +38,18 @@ function stateCell(target: TargetStatus, now: number): string {
 }
 
 export function renderStatus(status: Record<string, unknown>, providers: ProvidersPayload, now = Date.now()): string {
-  const lines = [`AI Model Gateway ${String(status.version ?? '')} — up ${String(status.uptime_s ?? '?')}s, ${String(status.in_flight ?? 0)} in flight`];
+  const lines = [
+    `AI Model Gateway ${String(status.version ?? '')} — up ${String(status.uptime_s ?? '?')}s, ${String(status.in_flight ?? 0)} in flight`,
+  ];
   for (const [key, value] of Object.entries(status)) {
     if (['version', 'uptime_s', 'in_flight', 'providers', 'models'].includes(key)) continue;
     lines.push(`  ${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
   }
-  lines.push('', `Health checks: ${providers.health_checks.enabled ? `every ${providers.health_checks.interval_s}s` : 'off'}`, '');
+  lines.push(
+    '',
+    `Health checks: ${providers.health_checks.enabled ? `every ${providers.health_checks.interval_s}s` : 'off'}`,
+    '',
+  );
   const rows = providers.data.flatMap((provider) =>
     provider.configured
       ? provider.targets.map((t) => [
@@ -53,7 +61,17 @@ export function renderStatus(status: Record<string, unknown>, providers: Provide
           String(t.samples),
           t.reason ?? t.last_error?.message ?? '',
         ])
-      : [[provider.name, `not configured${provider.missing_env ? ` (set ${provider.missing_env})` : ''}`, '-', '-', '-', '0', '']],
+      : [
+          [
+            provider.name,
+            `not configured${provider.missing_env ? ` (set ${provider.missing_env})` : ''}`,
+            '-',
+            '-',
+            '-',
+            '0',
+            '',
+          ],
+        ],
   );
   lines.push(table(['TARGET', 'STATE', 'SUCCESS', 'P50', 'P95', 'SAMPLES', 'LAST ERROR / REASON'], rows));
   return lines.join('\n');
@@ -62,7 +80,9 @@ export function renderStatus(status: Record<string, unknown>, providers: Provide
 export function registerStatus(program: Command): void {
   program
     .command('status')
-    .description("show a running gateway's state: each target healthy / cooling / half-open, success rate, latency, last error")
+    .description(
+      "show a running gateway's state: each target healthy / cooling / half-open, success rate, latency, last error",
+    )
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }, command: Command) => {
       const global = command.optsWithGlobals<AdminConnectionOptions>();
@@ -73,6 +93,8 @@ export function registerStatus(program: Command): void {
         fetchJson<Record<string, unknown>>(`${url}/admin/api/status`, token),
         fetchJson<ProvidersPayload>(`${url}/admin/api/providers`, token),
       ]);
-      process.stdout.write(options.json ? `${JSON.stringify({ status, providers }, null, 2)}\n` : `${renderStatus(status, providers)}\n`);
+      process.stdout.write(
+        options.json ? `${JSON.stringify({ status, providers }, null, 2)}\n` : `${renderStatus(status, providers)}\n`,
+      );
     });
 }
