@@ -8,7 +8,15 @@
  * translators add/subtract.
  */
 
+import type { ErrorKind } from '../../errors/gateway-error.js';
+
 export type IrImageSource = { kind: 'url'; url: string } | { kind: 'base64'; mediaType: string; data: string };
+
+/** A file given to the model (PDF or plain text): Anthropic `document`, OpenAI `file`, Responses `input_file`. */
+export type IrDocumentSource =
+  | { kind: 'base64'; mediaType: string; data: string }
+  | { kind: 'url'; url: string }
+  | { kind: 'text'; text: string };
 
 /** Provider prompt-cache hint (Anthropic `cache_control`); dropped where a dialect cannot express it. */
 export interface IrCacheControl {
@@ -27,6 +35,14 @@ export interface IrImagePart {
   source: IrImageSource;
   /** OpenAI image `detail`. */
   detail?: 'auto' | 'low' | 'high' | undefined;
+  cacheControl?: IrCacheControl | undefined;
+}
+
+export interface IrDocumentPart {
+  type: 'document';
+  source: IrDocumentSource;
+  /** File name (OpenAI `filename`) or document title (Anthropic `title`). */
+  title?: string | undefined;
   cacheControl?: IrCacheControl | undefined;
 }
 
@@ -61,6 +77,7 @@ export interface IrRedactedThinkingPart {
 export type IrPart =
   | IrTextPart
   | IrImagePart
+  | IrDocumentPart
   | IrToolCallPart
   | IrToolResultPart
   | IrThinkingPart
@@ -170,4 +187,5 @@ export type IrStreamEvent =
   | { type: 'signature_delta'; index: number; signature: string }
   | { type: 'block_stop'; index: number }
   | { type: 'finish'; stopReason: IrStopReason; stopSequence?: string | undefined; usage: IrUsage }
-  | { type: 'error'; kind: 'overloaded' | 'rate_limit' | 'upstream' | 'invalid_request'; message: string };
+  /** The upstream failed mid-stream (an error event, or the stream ended without finishing). Ends the stream. */
+  | { type: 'error'; kind: ErrorKind; message: string };

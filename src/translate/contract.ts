@@ -1,0 +1,62 @@
+import type { ErrorKind } from '../errors/gateway-error.js';
+import type { SseEvent } from '../upstream/sse-parse.js';
+import type { IrRequest, IrResponse, IrStreamEvent } from './ir/types.js';
+
+/**
+ * The two halves every dialect implements. Translation is always client dialect -> IR -> upstream dialect on
+ * the way in, and upstream dialect -> IR -> client dialect on the way back. Everything here is pure: no I/O,
+ * no clocks or randomness except through EncodeContext, so golden tests are exact.
+ *
+ * Rejections: a parser or builder that meets something the other side cannot express throws a GatewayError
+ * from `errors.invalidBody(message, param)` / `errors.unsupportedOperation(...)` naming the field
+ * (e.g. `messages[2].content[0].type`); nothing with meaning is dropped silently.
+ */
+
+/** What a client-side encoder may need beyond the IR. */
+export interface EncodeContext {
+  /** The client's request body as it was sent (Responses echoes its parameters; Chat reads stream_options). */
+  readonly clientRequest: Readonly<Record<string, unknown>>;
+  /** Epoch seconds for `created` / `created_at` fields. */
+  readonly createdAt: number;
+  /** A fresh id with the given prefix (e.g. "msg_", "resp_", "call_"); injected so tests are deterministic. */
+  newId(prefix: string): string;
+}
+
+/** Turns IR stream events into the client's SSE text as they arrive. */
+export interface ClientStreamEncoder {
+  /** SSE text to write for this event (complete events ending in a blank line), or '' when nothing is due. */
+  encode(event: IrStreamEvent): string;
+}
+
+/** The entry-point side of a dialect: what clients send and what they must get back. */
+export interface ClientCodec {
+  /** Parses and validates a client request body into the IR (throws a 400 GatewayError naming the field). */
+  parseRequest(body: Readonly<Record<string, unknown>>): IrRequest;
+  /** The client's JSON response body for a finished upstream response. */
+  encodeResponse(response: IrResponse, context: EncodeContext): Record<string, unknown>;
+  streamEncoder(context: EncodeContext): ClientStreamEncoder;
+}
+
+/** Turns upstream SSE events into IR stream events as they arrive. */
+export interface UpstreamStreamDecoder {
+  decode(event: SseEvent): IrStreamEvent[];
+  /** Called when the upstream body ended; emits an `error` event when the stream never finished properly. */
+  end(): IrStreamEvent[];
+}
+
+/** An upstream error response, normalised so it can be re-expressed in the client's dialect. */
+export interface UpstreamErrorInfo {
+  kind: ErrorKind;
+  message: string;
+}
+
+/** The provider side of a dialect: what the upstream accepts and what it answers. */
+export interface UpstreamCodec {
+  /** The upstream request body for this IR, with `model` set to the target's upstream model. */
+  buildRequest(request: IrRequest, upstreamModel: string): Record<string, unknown>;
+  /** Parses a successful (2xx) upstream JSON body. */
+  decodeResponse(body: unknown): IrResponse;
+  streamDecoder(): UpstreamStreamDecoder;
+  /** Reads an upstream error body (any status >= 400). */
+  decodeError(status: number, body: string): UpstreamErrorInfo;
+}
