@@ -35,6 +35,11 @@ export interface ClientCodec {
   /** The client's JSON response body for a finished upstream response. */
   encodeResponse(response: IrResponse, context: EncodeContext): Record<string, unknown>;
   streamEncoder(context: EncodeContext): ClientStreamEncoder;
+  /**
+   * The client's name for a top-level IR request field (e.g. `responseFormat` -> `response_format` for Chat,
+   * `text.format` for Responses), so an upstream builder's rejection names the field the client actually sent.
+   */
+  clientField(irField: string): string;
 }
 
 /** Turns upstream SSE events into IR stream events as they arrive. */
@@ -50,10 +55,24 @@ export interface UpstreamErrorInfo {
   message: string;
 }
 
-/** The provider side of a dialect: what the upstream accepts and what it answers. */
+/** Per-provider choices a builder honours (from the provider's config). */
+export interface UpstreamBuildOptions {
+  /** max_tokens to send when the client gave none and the upstream requires one (Anthropic). */
+  defaultMaxTokens: number;
+  /** OpenAI-compatible: which field carries the output limit (OpenAI's reasoning models only accept the latter). */
+  maxTokensField: 'max_tokens' | 'max_completion_tokens';
+  /** OpenAI-compatible: ask for usage on streams with stream_options.include_usage. */
+  streamUsage: boolean;
+}
+
+/**
+ * The provider side of a dialect: what the upstream accepts and what it answers. A builder rejection throws
+ * `errors.invalidBody(message, irField)` with the IR field name as `param` (e.g. "topK"); the entry point
+ * renames it with ClientCodec.clientField.
+ */
 export interface UpstreamCodec {
   /** The upstream request body for this IR, with `model` set to the target's upstream model. */
-  buildRequest(request: IrRequest, upstreamModel: string): Record<string, unknown>;
+  buildRequest(request: IrRequest, upstreamModel: string, options: UpstreamBuildOptions): Record<string, unknown>;
   /** Parses a successful (2xx) upstream JSON body. */
   decodeResponse(body: unknown): IrResponse;
   streamDecoder(): UpstreamStreamDecoder;

@@ -86,6 +86,8 @@ export type IrPart =
 export interface IrMessage {
   role: 'user' | 'assistant';
   content: IrPart[];
+  /** Where this message came from in the client's request (e.g. "messages[3]", "input[5]"), for error messages. */
+  path?: string | undefined;
 }
 
 export interface IrTool {
