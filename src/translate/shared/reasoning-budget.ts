@@ -18,8 +18,9 @@ export function budgetForEffort(effort: ReasoningEffort): number {
   return BUDGET_FOR_EFFORT[effort];
 }
 
+/** Budgets below 4096 read as low, below 16384 as medium, the rest as high. */
 export function effortForBudget(budgetTokens: number): ReasoningEffort {
-  if (budgetTokens < BUDGET_FOR_EFFORT.low) return 'low';
-  if (budgetTokens < BUDGET_FOR_EFFORT.high) return 'medium';
+  if (budgetTokens < 4096) return 'low';
+  if (budgetTokens < 16_384) return 'medium';
   return 'high';
 }
