@@ -115,11 +115,9 @@ export class DataPlane {
         const session = req.headers[sticky.header];
         if (typeof session === 'string' && session) exchange.sessionId = session;
       }
-      const body =
-        spec.method === 'POST'
-          ? parseJsonObject(await readBody(req, exchange.snapshot.config.server.max_body_size))
-          : undefined;
-      await spec.handle(out, body);
+      const raw =
+        spec.method === 'POST' ? await readBody(req, exchange.snapshot.config.server.max_body_size) : undefined;
+      await spec.handle(out, raw === undefined ? undefined : parseJsonObject(raw), raw);
     } catch (error) {
       const gatewayError = toGatewayError(error);
       if (gatewayError.status === 413) res.setHeader('connection', 'close');

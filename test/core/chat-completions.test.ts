@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeOpenAI } from '../fakes/fake-openai.js';
-import { fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
+import { CLIENT_TOKEN, fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
 
 describe('POST /v1/chat/completions through the gateway with the official openai SDK', () => {
   let upstream: FakeOpenAI;
@@ -52,6 +52,20 @@ describe('POST /v1/chat/completions through the gateway with the official openai
     expect(body.vendor_extension).toEqual({ nested: [1, 'two', { three: true }] });
     expect(body.temperature).toBe(0.25);
     expect(body.messages).toEqual([{ role: 'user', content: 'hi' }]);
+  });
+
+  it('forwards the exact bytes the client sent, with only the model rewritten', async () => {
+    const raw =
+      '{"messages":[{"role":"user","content":"say \\"model\\": {x}"}],"seed":12345678901234567890,' +
+      '"temperature":1.0,"model" : "gpt-4o-mini","tools_meta":{"model":"keep-me"}}';
+    const response = await fetch(`${harness.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${CLIENT_TOKEN}`, 'content-type': 'application/json' },
+      body: raw,
+    });
+    expect(response.status).toBe(200);
+    const sent = upstream.requestsTo('/v1/chat/completions')[0]?.rawBody;
+    expect(sent).toBe(raw.replace('"model" : "gpt-4o-mini"', '"model" : "upstream-mini"'));
   });
 
   it('streams chunk by chunk and strips the usage chunk the client did not ask for', async () => {

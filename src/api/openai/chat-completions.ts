@@ -8,13 +8,18 @@ import { optionalBoolean, resolveRoute } from '../shared/resolve-route.js';
 import type { UpstreamPlan } from '../shared/upstream-plan.js';
 import { chatPassthroughPlan } from './chat-passthrough.js';
 
-async function handle(out: ClientOutput, body: Record<string, unknown> | undefined): Promise<void> {
+async function handle(
+  out: ClientOutput,
+  body: Record<string, unknown> | undefined,
+  raw: Buffer | undefined,
+): Promise<void> {
   const request = body as Record<string, unknown>;
   const route = resolveRoute(out.exchange, requireModel(request));
   const stream = optionalBoolean(request, 'stream');
   out.exchange.stream = stream;
   const planFor = (target: RouteTarget): UpstreamPlan => {
-    if (target.provider.descriptor.dialect === 'openai-chat') return chatPassthroughPlan(request, target, stream);
+    if (target.provider.descriptor.dialect === 'openai-chat')
+      return chatPassthroughPlan(request, raw as Buffer, target, stream);
     throw errors.unsupportedOperation(
       `provider "${target.provider.name}" (${target.provider.descriptor.type}) cannot serve Chat Completions yet`,
     );

@@ -4,6 +4,7 @@ import type { ClientOutput } from '../shared/client-output.js';
 import { relayBody } from '../shared/passthrough.js';
 import { pipeBody } from '../shared/pipe-body.js';
 import { streamFailureMessage } from '../shared/stream-failure.js';
+import { forwardedBody } from '../shared/upstream-body.js';
 import type { UpstreamPlan } from '../shared/upstream-plan.js';
 import { ChatStreamTap } from './chat-stream-tap.js';
 import { findUsageObject, fromOpenAIUsage } from './openai-usage.js';
@@ -45,16 +46,18 @@ async function relayJson(reply: UpstreamReply, out: ClientOutput): Promise<void>
  * Same dialect in and out: the body goes upstream with only `model` rewritten (and, for streams, usage
  * requested), and the answer comes back byte for byte.
  */
-export function chatPassthroughPlan(body: Record<string, unknown>, target: RouteTarget, stream: boolean): UpstreamPlan {
+export function chatPassthroughPlan(
+  body: Record<string, unknown>,
+  raw: Buffer,
+  target: RouteTarget,
+  stream: boolean,
+): UpstreamPlan {
   const options = body.stream_options as { include_usage?: unknown } | undefined | null;
   const clientWantsUsage = options?.include_usage === true;
   const askForUsage = stream && !clientWantsUsage && target.provider.config.stream_usage;
-  const upstream = askForUsage
-    ? { ...body, model: target.model, stream_options: { ...options, include_usage: true } }
-    : { ...body, model: target.model };
   return {
     path: target.provider.descriptor.endpoints.chat,
-    body: JSON.stringify(upstream),
+    body: forwardedBody(body, raw, target.model, askForUsage),
     respond: stream ? (reply, out) => relayStream(reply, out, askForUsage) : relayJson,
     respondError: (reply, out) => relayBody(reply, out).then(() => undefined),
   };

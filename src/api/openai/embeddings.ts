@@ -6,10 +6,11 @@ import { relayBody } from '../shared/passthrough.js';
 import { proxyToUpstream } from '../shared/proxy.js';
 import { requireModel } from '../shared/read-body.js';
 import { resolveRoute } from '../shared/resolve-route.js';
+import { forwardedBody } from '../shared/upstream-body.js';
 import type { UpstreamPlan } from '../shared/upstream-plan.js';
 import { findUsageObject, fromOpenAIUsage } from './openai-usage.js';
 
-function embeddingsPlan(body: Record<string, unknown>, target: RouteTarget): UpstreamPlan {
+function embeddingsPlan(body: Record<string, unknown>, raw: Buffer, target: RouteTarget): UpstreamPlan {
   const path = target.provider.descriptor.endpoints.embeddings;
   if (!path) {
     throw errors.unsupportedOperation(
@@ -18,7 +19,7 @@ function embeddingsPlan(body: Record<string, unknown>, target: RouteTarget): Ups
   }
   return {
     path,
-    body: JSON.stringify({ ...body, model: target.model }),
+    body: forwardedBody(body, raw, target.model),
     respond: async (reply, out) => {
       out.exchange.usage = fromOpenAIUsage(findUsageObject(await relayBody(reply, out)));
     },
@@ -26,11 +27,15 @@ function embeddingsPlan(body: Record<string, unknown>, target: RouteTarget): Ups
   };
 }
 
-async function handle(out: ClientOutput, body: Record<string, unknown> | undefined): Promise<void> {
+async function handle(
+  out: ClientOutput,
+  body: Record<string, unknown> | undefined,
+  raw: Buffer | undefined,
+): Promise<void> {
   const request = body as Record<string, unknown>;
   const route = resolveRoute(out.exchange, requireModel(request));
   if (request.input === undefined) throw errors.invalidBody('you must provide an input parameter', 'input');
-  const error = await proxyToUpstream(out, route, (target) => embeddingsPlan(request, target));
+  const error = await proxyToUpstream(out, route, (target) => embeddingsPlan(request, raw as Buffer, target));
   if (error) throw error;
 }
 

@@ -7,6 +7,9 @@ export interface EntryPointSpec {
   readonly entryPoint: EntryPoint;
   readonly dialect: ClientDialect;
   readonly method: 'GET' | 'POST';
-  /** Handles an authenticated request; `body` is the parsed JSON object for POST endpoints. */
-  handle(out: ClientOutput, body: Record<string, unknown> | undefined): Promise<void>;
+  /**
+   * Handles an authenticated request; for POST endpoints `body` is the parsed JSON object and `raw` the bytes
+   * it was parsed from (same-dialect routes forward those bytes, edited in place).
+   */
+  handle(out: ClientOutput, body: Record<string, unknown> | undefined, raw: Buffer | undefined): Promise<void>;
 }
