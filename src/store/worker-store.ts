@@ -26,7 +26,7 @@ function workerFile(): string {
 
 /** A Store whose every call runs on the SQLite worker thread. */
 export async function openSqliteStore(file: string): Promise<Store> {
-  const worker = new Worker(workerFile(), { workerData: { file } });
+  const worker = new Worker(workerFile(), { workerData: { file }, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextId = 1;
   let failure: Error | undefined;
