@@ -1,3 +1,5 @@
+import { split } from './fake-server.js';
+
 /**
  * Pure builders for what the fake OpenAI upstream answers on Chat Completions: the whole completion object and
  * the chunk script of a stream, both in the real wire format.
@@ -29,12 +31,6 @@ export interface ChatReply {
 }
 
 export const DEFAULT_STREAM_TEXT = 'one two three four five six';
-
-export function split(text: string, size: number): string[] {
-  const pieces: string[] = [];
-  for (let i = 0; i < text.length; i += size) pieces.push(text.slice(i, i + size));
-  return pieces;
-}
 
 export function usageOf(reply: ChatReply) {
   const usage = reply.usage ?? { prompt: 12, completion: 6 };
