@@ -1,41 +1,28 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { FakeServer, type RecordedRequest, sleep, sse } from './fake-server.js';
+import { FakeServer, type RecordedRequest, sleep } from './fake-server.js';
+import { type ChatReply, chunkScript, completion, DEFAULT_STREAM_TEXT } from './openai-replies.js';
+import { playSse, type StreamFault } from './sse-playback.js';
+
+export type { ChatReply, ToolCallSpec } from './openai-replies.js';
 
 /**
- * A fake OpenAI-compatible upstream speaking the real wire format: Chat Completions (JSON and SSE, text and
- * tool calls, `stream_options.include_usage`), Embeddings (float and base64) and Models. Tests script
- * behaviours per request (`enqueue`) or for all requests (`setDefault`): errors, 429 with retry-after,
- * hangs, stalls and broken streams.
+ * A fake OpenAI-compatible upstream speaking the real wire format: Chat Completions (JSON and SSE, text,
+ * reasoning_content, parallel tool calls, `stream_options.include_usage`), Embeddings (float and base64) and
+ * Models. Tests script behaviours per request (`enqueue`) or for all requests (`setDefault`): errors, 429 with
+ * retry-after, hangs, stalls, broken streams and in-band stream errors.
  */
 
-export interface ToolCallSpec {
-  id?: string;
-  name: string;
-  arguments: string;
-}
-
 export type Behaviour =
-  | {
-      kind: 'reply';
-      text?: string;
-      toolCalls?: ToolCallSpec[];
-      /** Extra message fields some compatible servers send (e.g. reasoning_content). */
-      reasoning?: string;
-      finishReason?: string;
-      usage?: { prompt: number; completion: number; cached?: number; reasoning?: number };
-      /** Split text and tool arguments into chunks of this many characters when streaming. */
-      chunkSize?: number;
-      delayMs?: number;
-      /** Delay between stream chunks. */
-      chunkDelayMs?: number;
-    }
+  | ChatReply
   | { kind: 'error'; status: number; body?: unknown; headers?: Record<string, string> }
   /** Accept the request and never answer. */
   | { kind: 'hang' }
-  /** Stream `after` content chunks, then stop sending (keep the connection open). */
+  /** Stream `after` chunks, then stop sending (keep the connection open). */
   | { kind: 'stall'; after: number }
-  /** Stream `after` content chunks, then destroy the connection. */
+  /** Stream `after` chunks, then destroy the connection. */
   | { kind: 'break'; after: number }
+  /** Stream `after` chunks, then a `data: {"error": {...}}` event, and end the response without `[DONE]`. */
+  | { kind: 'streamError'; after: number; message?: string; type?: string; code?: string }
   /** Close the connection without any response. */
   | { kind: 'drop' };
 
@@ -142,9 +129,9 @@ export class FakeOpenAI {
       });
     }
     if (body.stream) return this.stream({ ...body, model: body.model }, behaviour, res);
-    const reply = behaviour.kind === 'reply' ? behaviour : DEFAULT_REPLY;
-    if (reply.kind === 'reply' && reply.delayMs) await sleep(reply.delayMs);
-    return json(res, 200, completion(body.model, reply as ReplyBehaviour, this.name));
+    const reply: ChatReply = behaviour.kind === 'reply' ? behaviour : { kind: 'reply' };
+    if (reply.delayMs) await sleep(reply.delayMs);
+    return json(res, 200, completion(body.model, reply, this.name));
   }
 
   private embeddings(request: RecordedRequest, res: ServerResponse): void {
@@ -165,120 +152,26 @@ export class FakeOpenAI {
     behaviour: Behaviour,
     res: ServerResponse,
   ): Promise<void> {
-    const reply: ReplyBehaviour =
-      behaviour.kind === 'reply' ? behaviour : { kind: 'reply', text: 'one two three four five six' };
+    const reply: ChatReply = behaviour.kind === 'reply' ? behaviour : { kind: 'reply', text: DEFAULT_STREAM_TEXT };
     if (reply.delayMs) await sleep(reply.delayMs);
-    const includeUsage = body.stream_options?.include_usage === true;
-    const id = `chatcmpl-${Math.random().toString(36).slice(2, 12)}`;
-    const base = {
-      id,
-      object: 'chat.completion.chunk',
-      created: 1_732_000_000,
-      model: body.model,
-      service_tier: 'default',
-      system_fingerprint: 'fp_fake',
-    };
-    const chunk = (delta: Record<string, unknown>, finishReason: string | null = null) => ({
-      ...base,
-      choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
-      ...(includeUsage ? { usage: null } : {}),
-    });
+    const chunks = chunkScript(body.model, reply, body.stream_options?.include_usage === true);
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
-    const events: unknown[] = [chunk({ role: 'assistant', content: '', refusal: null })];
-    const size = reply.chunkSize ?? 4;
-    if (reply.reasoning)
-      for (const piece of split(reply.reasoning, size)) events.push(chunk({ reasoning_content: piece }));
-    const text = reply.toolCalls ? reply.text : (reply.text ?? 'one two three four five six');
-    if (text) for (const piece of split(text, size)) events.push(chunk({ content: piece }));
-    reply.toolCalls?.forEach((call, index) => {
-      events.push(
-        chunk({
-          tool_calls: [
-            { index, id: call.id ?? `call_${index}`, type: 'function', function: { name: call.name, arguments: '' } },
-          ],
-        }),
-      );
-      for (const piece of split(call.arguments, size)) {
-        events.push(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }));
-      }
-    });
-    events.push(chunk({}, reply.finishReason ?? (reply.toolCalls ? 'tool_calls' : 'stop')));
-    if (includeUsage) events.push({ ...base, choices: [], usage: usageOf(reply) });
-
-    let contentSent = 0;
-    for (const event of events) {
-      if (behaviour.kind === 'stall' && contentSent >= behaviour.after) return;
-      if (behaviour.kind === 'break' && contentSent >= behaviour.after) {
-        // Let what was written reach the gateway first, then cut the connection mid-stream.
-        await new Promise<void>((resolve) => res.write('', () => resolve()));
-        await sleep(10);
-        res.socket?.destroy();
-        return;
-      }
-      sse(res, event);
-      contentSent++;
-      if (reply.chunkDelayMs) await sleep(reply.chunkDelayMs);
-      if (res.destroyed) return;
-    }
-    sse(res, '[DONE]');
-    res.end();
+    const frames = chunks.map((data) => ({ data }));
+    const fault = streamFault(behaviour);
+    await playSse(res, frames, { fault, trailer: { data: '[DONE]' }, frameDelayMs: reply.chunkDelayMs });
   }
 }
 
-type ReplyBehaviour = Extract<Behaviour, { kind: 'reply' }>;
-
-function split(text: string, size: number): string[] {
-  const pieces: string[] = [];
-  for (let i = 0; i < text.length; i += size) pieces.push(text.slice(i, i + size));
-  return pieces;
-}
-
-function usageOf(reply: ReplyBehaviour) {
-  const usage = reply.usage ?? { prompt: 12, completion: 6 };
-  return {
-    prompt_tokens: usage.prompt,
-    completion_tokens: usage.completion,
-    total_tokens: usage.prompt + usage.completion,
-    prompt_tokens_details: { cached_tokens: usage.cached ?? 0, audio_tokens: 0 },
-    completion_tokens_details: {
-      reasoning_tokens: usage.reasoning ?? 0,
-      audio_tokens: 0,
-      accepted_prediction_tokens: 0,
-      rejected_prediction_tokens: 0,
-    },
+function streamFault(behaviour: Behaviour): StreamFault | undefined {
+  if (behaviour.kind === 'stall' || behaviour.kind === 'break') return behaviour;
+  if (behaviour.kind !== 'streamError') return undefined;
+  const error = {
+    message: behaviour.message ?? 'The server had an error while processing your request.',
+    type: behaviour.type ?? 'server_error',
+    param: null,
+    code: behaviour.code ?? null,
   };
-}
-
-function completion(model: string, reply: ReplyBehaviour, name: string) {
-  const toolCalls = reply.toolCalls?.map((call, index) => ({
-    id: call.id ?? `call_${index}`,
-    type: 'function',
-    function: { name: call.name, arguments: call.arguments },
-  }));
-  return {
-    id: `chatcmpl-${Math.random().toString(36).slice(2, 12)}`,
-    object: 'chat.completion',
-    created: 1_732_000_000,
-    model,
-    choices: [
-      {
-        index: 0,
-        message: {
-          role: 'assistant',
-          content: toolCalls && reply.text === undefined ? null : (reply.text ?? `Hello from ${name}`),
-          refusal: null,
-          annotations: [],
-          ...(reply.reasoning ? { reasoning_content: reply.reasoning } : {}),
-          ...(toolCalls ? { tool_calls: toolCalls } : {}),
-        },
-        logprobs: null,
-        finish_reason: reply.finishReason ?? (toolCalls ? 'tool_calls' : 'stop'),
-      },
-    ],
-    usage: usageOf(reply),
-    service_tier: 'default',
-    system_fingerprint: 'fp_fake',
-  };
+  return { kind: 'inject', after: behaviour.after, frame: { data: { error } } };
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

@@ -80,3 +80,10 @@ export function sse(res: ServerResponse, data: unknown, event?: string): void {
   const payload = typeof data === 'string' ? data : JSON.stringify(data);
   res.write(`${event ? `event: ${event}\n` : ''}data: ${payload}\n\n`);
 }
+
+/** Cuts text into pieces of `size` characters, the way the fakes stream it. */
+export function split(text: string, size: number): string[] {
+  const pieces: string[] = [];
+  for (let i = 0; i < text.length; i += size) pieces.push(text.slice(i, i + size));
+  return pieces;
+}

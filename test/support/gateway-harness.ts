@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { stringify } from 'yaml';
 import { Gateway } from '../../src/server/gateway.js';
@@ -57,6 +58,11 @@ export class GatewayHarness {
   /** An official OpenAI SDK client pointed at the gateway. */
   openai(apiKey = CLIENT_TOKEN, options: { maxRetries?: number } = {}): OpenAI {
     return new OpenAI({ apiKey, baseURL: `${this.url}/v1`, maxRetries: options.maxRetries ?? 0 });
+  }
+
+  /** An official Anthropic SDK client pointed at the gateway (its baseURL is the root: the SDK adds /v1). */
+  anthropic(apiKey = CLIENT_TOKEN, options: { maxRetries?: number } = {}): Anthropic {
+    return new Anthropic({ apiKey, baseURL: this.url, maxRetries: options.maxRetries ?? 0 });
   }
 
   async admin(

@@ -1,0 +1,103 @@
+/**
+ * The request side of the fake Anthropic upstream, pure: the error body shape, the validation the real API
+ * applies that gateway translators must respect, and the deterministic token count.
+ */
+
+export type AnthropicErrorType =
+  | 'invalid_request_error'
+  | 'authentication_error'
+  | 'billing_error'
+  | 'permission_error'
+  | 'not_found_error'
+  | 'request_too_large'
+  | 'rate_limit_error'
+  | 'timeout_error'
+  | 'api_error'
+  | 'overloaded_error';
+
+const TYPE_BY_STATUS: Record<number, AnthropicErrorType> = {
+  400: 'invalid_request_error',
+  401: 'authentication_error',
+  402: 'billing_error',
+  403: 'permission_error',
+  404: 'not_found_error',
+  413: 'request_too_large',
+  429: 'rate_limit_error',
+  500: 'api_error',
+  504: 'timeout_error',
+  529: 'overloaded_error',
+};
+
+const DEFAULT_MESSAGES: Partial<Record<AnthropicErrorType, string>> = {
+  authentication_error: 'invalid x-api-key',
+  not_found_error: 'Not found',
+  rate_limit_error: 'Number of request tokens has exceeded your per-minute rate limit',
+  api_error: 'Internal server error',
+  overloaded_error: 'Overloaded',
+};
+
+export function errorTypeFor(status: number): AnthropicErrorType {
+  return TYPE_BY_STATUS[status] ?? (status >= 500 ? 'api_error' : 'invalid_request_error');
+}
+
+/** `{"type":"error","error":{"type","message"},"request_id"}` as the API answers every error. */
+export function errorBody(type: AnthropicErrorType, message?: string, requestId: string | null = null) {
+  return {
+    type: 'error',
+    error: { type, message: message ?? DEFAULT_MESSAGES[type] ?? `fake upstream ${type}` },
+    request_id: requestId,
+  };
+}
+
+interface MessagesBody {
+  model?: unknown;
+  max_tokens?: unknown;
+  messages?: unknown;
+  system?: unknown;
+  temperature?: unknown;
+  thinking?: { type?: unknown; budget_tokens?: unknown };
+}
+
+/** Why the API would reject this Messages body with 400 invalid_request_error, or undefined when it is fine. */
+export function messagesProblem(body: unknown, endpoint: 'messages' | 'count_tokens'): string | undefined {
+  if (!body || typeof body !== 'object') return 'Request body must be a JSON object';
+  const b = body as MessagesBody;
+  if (typeof b.model !== 'string') return 'model: Field required';
+  if (!Array.isArray(b.messages)) return 'messages: Field required';
+  const badRole = (b.messages as { role?: unknown }[]).find((m) => m?.role !== 'user' && m?.role !== 'assistant');
+  if (badRole) return `messages: Unexpected role ${JSON.stringify(badRole.role)}; use the top-level system parameter`;
+  if (endpoint === 'count_tokens') return undefined;
+  if (!Number.isInteger(b.max_tokens) || (b.max_tokens as number) < 1) return 'max_tokens: Field required';
+  if (typeof b.temperature === 'number' && (b.temperature < 0 || b.temperature > 1)) {
+    return 'temperature: Input should be less than or equal to 1';
+  }
+  return thinkingProblem(b);
+}
+
+function thinkingProblem(b: MessagesBody): string | undefined {
+  if (b.thinking?.type !== 'enabled') return undefined;
+  const budget = b.thinking.budget_tokens;
+  if (!Number.isInteger(budget)) return 'thinking.enabled.budget_tokens: Field required';
+  if ((budget as number) < 1024) return 'thinking.enabled.budget_tokens: Input should be greater than or equal to 1024';
+  if ((budget as number) >= (b.max_tokens as number)) {
+    return '`max_tokens` must be greater than `thinking.budget_tokens`';
+  }
+  return undefined;
+}
+
+function textLength(value: unknown): number {
+  if (typeof value === 'string') return value.length;
+  if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + textLength(item), 0);
+  if (!value || typeof value !== 'object') return 0;
+  const block = value as { text?: unknown; content?: unknown };
+  return (typeof block.text === 'string' ? block.text.length : 0) + textLength(block.content);
+}
+
+/**
+ * The fake's input token count: one token per 4 characters (rounded up) of the text in `system` and the
+ * messages (string contents, and `text` of blocks, including inside tool_result content). Tests compute the
+ * expected answer with this same function.
+ */
+export function countInputTokens(body: { system?: unknown; messages?: unknown }): number {
+  return Math.ceil((textLength(body.system) + textLength(body.messages)) / 4);
+}
