@@ -31,11 +31,13 @@ export function requiredMissing(path: string): GatewayError {
 }
 
 export function asObject(value: unknown, path: string): Json {
+  if (value === undefined) throw requiredMissing(path);
   if (!isJsonObject(value)) throw invalidType(path, 'an object', value);
   return value;
 }
 
 export function asArray(value: unknown, path: string): readonly unknown[] {
+  if (value === undefined) throw requiredMissing(path);
   if (!Array.isArray(value)) throw invalidType(path, 'an array', value);
   return value;
 }

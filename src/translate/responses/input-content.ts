@@ -1,7 +1,17 @@
 import { errors } from '../../errors/codes.js';
 import type { IrDocumentPart, IrImagePart, IrTextPart } from '../ir/types.js';
 import { parseBase64DataUrl } from './data-url.js';
-import { asArray, asObject, invalidType, type Json, join, optEnum, optString, reqString } from './field-readers.js';
+import {
+  asArray,
+  asObject,
+  invalidType,
+  type Json,
+  join,
+  optEnum,
+  optString,
+  reqString,
+  requiredMissing,
+} from './field-readers.js';
 
 /**
  * Content parts of Responses input messages and function_call_output items, as IR parts.
@@ -105,6 +115,7 @@ function mediaTypeOfName(filename: string | undefined): string | undefined {
 /** A function_call_output's `output`: a string, or text and image parts (the IR's tool results hold no files). */
 export function toolOutputContent(output: unknown, path: string): Array<IrTextPart | IrImagePart> {
   if (typeof output === 'string') return [{ type: 'text', text: output }];
+  if (output === undefined) throw requiredMissing(path);
   if (!Array.isArray(output)) throw invalidType(path, 'a string or an array of content parts', output);
   return output.map((value, index) => {
     const partPath = `${path}[${index}]`;

@@ -201,6 +201,18 @@ const CASES: Array<{ name: string; body: Record<string, unknown>; param: string;
     message: /missing required/,
   },
   {
+    name: 'a message without content',
+    body: { ...base, input: [{ role: 'user' }] },
+    param: 'input[0].content',
+    message: /missing required parameter/,
+  },
+  {
+    name: 'a function_call_output without output',
+    body: { ...base, input: [{ type: 'function_call_output', call_id: 'c' }] },
+    param: 'input[0].output',
+    message: /missing required parameter/,
+  },
+  {
     name: 'a bad role',
     body: { ...base, input: [{ role: 'tool', content: 'x' }] },
     param: 'input[0].role',
@@ -234,7 +246,7 @@ const CASES: Array<{ name: string; body: Record<string, unknown>; param: string;
     name: 'a json_schema without a schema',
     body: { ...base, text: { format: { type: 'json_schema', name: 'x' } } },
     param: 'text.format.schema',
-    message: /must be an object/,
+    message: /missing required parameter 'text.format.schema'/,
   },
 ];
 
