@@ -1,0 +1,80 @@
+import { errors } from '../../errors/codes.js';
+import type { IrReasoning, IrResponseFormat } from '../ir/types.js';
+import { asObject, type Json, optBoolean, optEnum, optString, reqString } from './field-readers.js';
+
+/**
+ * `text` and `reasoning` as IR. Mapping choices: `reasoning.effort: "none"` asks for no reasoning, which is what
+ * a request without IR reasoning means; `generate_summary` is the deprecated name of `summary`. Values the IR
+ * cannot carry (`xhigh` / `max` effort, `verbosity` other than medium, a reasoning `context` or `mode`) are
+ * rejected rather than quietly weakened.
+ */
+export function parseTextFormat(value: unknown): IrResponseFormat | undefined {
+  if (value === undefined || value === null) return undefined;
+  const text = asObject(value, 'text');
+  const verbosity = optEnum(text, 'verbosity', 'text', ['low', 'medium', 'high'] as const);
+  if (verbosity !== undefined && verbosity !== 'medium') {
+    throw errors.invalidBody(
+      `text.verbosity '${verbosity}' cannot be passed to the upstream; omit it or use 'medium'`,
+      'text.verbosity',
+    );
+  }
+  if (text.format === undefined || text.format === null) return undefined;
+  return formatOf(asObject(text.format, 'text.format'));
+}
+
+function formatOf(format: Json): IrResponseFormat {
+  const path = 'text.format';
+  const type = reqString(format, 'type', path);
+  if (type === 'text' || type === 'json_object') return { type };
+  if (type !== 'json_schema') {
+    throw errors.invalidBody(
+      `unsupported text.format type '${type}'; use text, json_object or json_schema`,
+      `${path}.type`,
+    );
+  }
+  const result: IrResponseFormat = {
+    type: 'json_schema',
+    name: reqString(format, 'name', path),
+    schema: { ...asObject(format.schema, `${path}.schema`) },
+  };
+  const strict = optBoolean(format, 'strict', path);
+  const description = optString(format, 'description', path);
+  if (strict !== undefined) result.strict = strict;
+  if (description !== undefined) result.description = description;
+  return result;
+}
+
+const EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'] as const;
+const SUMMARIES = ['auto', 'concise', 'detailed'] as const;
+
+export function parseReasoning(value: unknown): IrReasoning | undefined {
+  if (value === undefined || value === null) return undefined;
+  const reasoning = asObject(value, 'reasoning');
+  rejectUnless(reasoning, 'context', 'auto');
+  rejectUnless(reasoning, 'mode', 'standard');
+  const effort = optEnum(reasoning, 'effort', 'reasoning', EFFORTS);
+  if (effort === 'none') return undefined;
+  if (effort === 'xhigh' || effort === 'max') {
+    throw errors.invalidBody(
+      `reasoning.effort '${effort}' has no equivalent upstream; use 'minimal', 'low', 'medium' or 'high'`,
+      'reasoning.effort',
+    );
+  }
+  const summary =
+    optEnum(reasoning, 'summary', 'reasoning', SUMMARIES) ??
+    optEnum(reasoning, 'generate_summary', 'reasoning', SUMMARIES);
+  const result: IrReasoning = {};
+  if (effort !== undefined) result.effort = effort;
+  if (summary !== undefined) result.summary = summary;
+  return effort === undefined && summary === undefined ? undefined : result;
+}
+
+function rejectUnless(reasoning: Json, key: string, harmless: string): void {
+  const value = optString(reasoning, key, 'reasoning');
+  if (value !== undefined && value !== harmless) {
+    throw errors.invalidBody(
+      `reasoning.${key} '${value}' is specific to OpenAI and cannot be passed to the upstream`,
+      `reasoning.${key}`,
+    );
+  }
+}

@@ -1,0 +1,59 @@
+import type { IrResponse } from '../ir/types.js';
+import { envelopeForRedactedThinking, envelopeForThinking } from './reasoning-envelope.js';
+import type { FunctionCallItem, ItemStatus, MessageItem, OutputItem, OutputTextPart, ReasoningItem } from './wire.js';
+
+/**
+ * Output items built from IR parts, shared by the JSON and the stream encoders so both answer alike: every IR
+ * text part is one assistant message with one output_text part, every tool call one function_call item, every
+ * thinking part one reasoning item whose summary holds the text (none when the text is empty) and whose
+ * encrypted_content holds the gateway envelope the next request sends back.
+ */
+export function outputText(text: string): OutputTextPart {
+  return { type: 'output_text', text, annotations: [], logprobs: [] };
+}
+
+export function messageItem(id: string, status: ItemStatus, text?: string): MessageItem {
+  return { id, type: 'message', status, role: 'assistant', content: text === undefined ? [] : [outputText(text)] };
+}
+
+export function functionCallItem(
+  id: string,
+  status: ItemStatus,
+  callId: string,
+  name: string,
+  args: string,
+): FunctionCallItem {
+  return { id, type: 'function_call', status, call_id: callId, name, arguments: args };
+}
+
+export function reasoningItem(id: string, text: string, encrypted?: string): ReasoningItem {
+  const item: ReasoningItem = { id, type: 'reasoning', summary: text === '' ? [] : [{ type: 'summary_text', text }] };
+  if (encrypted !== undefined) item.encrypted_content = encrypted;
+  return item;
+}
+
+type ContentPart = IrResponse['content'][number];
+
+/** The output items of a finished response; when it is incomplete, the last item is the one cut short. */
+export function outputItems(
+  content: IrResponse['content'],
+  incomplete: boolean,
+  newId: (prefix: string) => string,
+): OutputItem[] {
+  return content.map((part, index) =>
+    itemOf(part, incomplete && index === content.length - 1 ? 'incomplete' : 'completed', newId),
+  );
+}
+
+function itemOf(part: ContentPart, status: ItemStatus, newId: (prefix: string) => string): OutputItem {
+  switch (part.type) {
+    case 'text':
+      return messageItem(newId('msg_'), status, part.text);
+    case 'tool_call':
+      return functionCallItem(newId('fc_'), status, part.id, part.name, part.arguments);
+    case 'thinking':
+      return reasoningItem(newId('rs_'), part.text, envelopeForThinking(part.text, part.signature));
+    case 'redacted_thinking':
+      return reasoningItem(newId('rs_'), '', envelopeForRedactedThinking(part.data));
+  }
+}

@@ -1,0 +1,46 @@
+import { errors } from '../../errors/codes.js';
+import type { IrRequest, IrTextPart } from '../ir/types.js';
+import { type Json, optBoolean, optNumber, optPositiveInteger, optString } from './field-readers.js';
+import { parseReasoning, parseTextFormat } from './generation-options.js';
+import { parseInput } from './input-items.js';
+import { checkTopLevelFields } from './request-fields.js';
+import { parseToolChoice, parseTools } from './tools-from-client.js';
+
+/**
+ * A Responses API request (`POST /v1/responses`) as IR. `instructions` opens the system prompt; `input` becomes
+ * the messages (see input-items.ts); `safety_identifier`, or else `user`, becomes the IR end-user id. The other
+ * top-level fields are checked in request-fields.ts.
+ */
+export function parseResponsesRequest(body: Json): IrRequest {
+  checkTopLevelFields(body);
+  const model = optString(body, 'model', '');
+  if (model === undefined) throw errors.missingModel();
+  const input = parseInput(body.input);
+  const request: IrRequest = {
+    model,
+    system: [...instructionsOf(body), ...input.system],
+    messages: input.messages,
+    tools: parseTools(body.tools),
+    stopSequences: [],
+    stream: optBoolean(body, 'stream', '') ?? false,
+  };
+  const optional: Partial<IrRequest> = {
+    toolChoice: parseToolChoice(body.tool_choice),
+    parallelToolCalls: optBoolean(body, 'parallel_tool_calls', ''),
+    maxTokens: optPositiveInteger(body, 'max_output_tokens', ''),
+    temperature: optNumber(body, 'temperature', ''),
+    topP: optNumber(body, 'top_p', ''),
+    responseFormat: parseTextFormat(body.text),
+    reasoning: parseReasoning(body.reasoning),
+    user: optString(body, 'safety_identifier', '') ?? optString(body, 'user', ''),
+  };
+  for (const [key, value] of Object.entries(optional)) {
+    if (value !== undefined) Object.assign(request, { [key]: value });
+  }
+  return request;
+}
+
+function instructionsOf(body: Json): IrTextPart[] {
+  const instructions = optString(body, 'instructions', '');
+  return instructions === undefined || instructions === '' ? [] : [{ type: 'text', text: instructions }];
+}
