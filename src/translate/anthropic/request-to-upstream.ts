@@ -1,0 +1,145 @@
+import { errors } from '../../errors/codes.js';
+import type { UpstreamBuildOptions } from '../contract.js';
+import type { IrReasoning, IrRequest, IrTool } from '../ir/types.js';
+import { budgetForEffort, MIN_THINKING_BUDGET } from '../shared/reasoning-budget.js';
+import { buildAnthropicMessages } from './content-to-upstream.js';
+import type {
+  AnthropicMessageParam,
+  AnthropicRequestBody,
+  AnthropicTextBlock,
+  AnthropicTool,
+  AnthropicToolChoice,
+} from './wire-types.js';
+
+/**
+ * Builds a native Messages request from the IR.
+ *
+ * - max_tokens: the IR's limit, else the provider's `defaultMaxTokens` (Anthropic requires one).
+ * - Reasoning: the IR budget, else the effort's budget (shared/reasoning-budget.ts), sent as
+ *   `thinking: {type: "enabled", budget_tokens}`. Anthropic requires max_tokens > budget_tokens: without a
+ *   client limit, max_tokens grows to budget + default; with a client limit at or below the budget (OpenAI
+ *   dialects count reasoning inside their output limit too) the budget shrinks to fit, and a limit too small
+ *   for the 1024-token minimum budget is rejected naming `maxTokens`.
+ * - When the last assistant turn has tool_use but does not start with signed thinking (a Chat client cannot
+ *   send signatures back), Anthropic would refuse thinking for this turn, so the request goes without it.
+ * - Anthropic's own limits while thinking (temperature only 1, no top_k, no forced tool choice) are not
+ *   second-guessed here: the parameters go as sent and Anthropic's 400 reaches the client.
+ * - tool_choice `required` -> `any`; parallelToolCalls false -> `disable_parallel_tool_use: true`; no
+ *   tool_choice is sent without tools.
+ * - `responseFormat` json_object / json_schema is rejected: the Messages API has no response format without
+ *   a beta (structured outputs), which the gateway does not send. Reasoning `summary` is dropped (Anthropic
+ *   always returns summarized thinking).
+ */
+
+function rejectResponseFormat(request: IrRequest): void {
+  const format = request.responseFormat;
+  if (!format || format.type === 'text') return;
+  throw errors.invalidBody(
+    `the Anthropic Messages API has no ${format.type} response format (structured output needs a beta the gateway does not use); describe the format in the prompt or ask for a tool call instead`,
+    'responseFormat',
+  );
+}
+
+function requestedBudget(reasoning: IrReasoning | undefined): number | undefined {
+  const budget = reasoning?.budgetTokens ?? (reasoning?.effort ? budgetForEffort(reasoning.effort) : undefined);
+  return budget === undefined ? undefined : Math.max(MIN_THINKING_BUDGET, budget);
+}
+
+/** False when Anthropic would refuse thinking: the turn being continued used tools without signed thinking. */
+function canThink(messages: readonly AnthropicMessageParam[]): boolean {
+  const lastAssistant = messages.findLast((message) => message.role === 'assistant');
+  if (!lastAssistant?.content.some((block) => block.type === 'tool_use')) return true;
+  const first = lastAssistant.content[0]?.type;
+  return first === 'thinking' || first === 'redacted_thinking';
+}
+
+interface OutputPlan {
+  maxTokens: number;
+  thinkingBudget?: number | undefined;
+}
+
+function planOutput(request: IrRequest, messages: AnthropicMessageParam[], options: UpstreamBuildOptions): OutputPlan {
+  const budget = requestedBudget(request.reasoning);
+  const limit = request.maxTokens;
+  if (budget === undefined || !canThink(messages)) return { maxTokens: limit ?? options.defaultMaxTokens };
+  if (limit === undefined) {
+    const fallback = options.defaultMaxTokens;
+    return { maxTokens: fallback > budget ? fallback : budget + fallback, thinkingBudget: budget };
+  }
+  if (limit > budget) return { maxTokens: limit, thinkingBudget: budget };
+  if (limit <= MIN_THINKING_BUDGET) {
+    throw errors.invalidBody(
+      `with reasoning on, the output limit must exceed Anthropic's minimum thinking budget of ${MIN_THINKING_BUDGET} tokens (got ${limit})`,
+      'maxTokens',
+    );
+  }
+  return { maxTokens: limit, thinkingBudget: Math.max(MIN_THINKING_BUDGET, Math.floor(limit / 2)) };
+}
+
+function buildTool(tool: IrTool): AnthropicTool {
+  const built: AnthropicTool = { name: tool.name, input_schema: { type: 'object', ...tool.parameters } };
+  if (tool.description !== undefined) built.description = tool.description;
+  if (tool.strict) built.strict = true;
+  if (tool.cacheControl) built.cache_control = { ...tool.cacheControl };
+  return built;
+}
+
+function buildToolChoice(request: IrRequest): AnthropicToolChoice | undefined {
+  const choice = request.toolChoice;
+  const parallel = request.parallelToolCalls === false ? { disable_parallel_tool_use: true } : {};
+  switch (choice?.type) {
+    case undefined:
+      return request.parallelToolCalls === false ? { type: 'auto', ...parallel } : undefined;
+    case 'none':
+      return { type: 'none' };
+    case 'auto':
+      return { type: 'auto', ...parallel };
+    case 'required':
+      return { type: 'any', ...parallel };
+    case 'tool':
+      return { type: 'tool', name: choice.name, ...parallel };
+  }
+}
+
+function buildSystem(request: IrRequest): AnthropicTextBlock[] | undefined {
+  const blocks = request.system
+    .filter((part) => part.text !== '')
+    .map((part): AnthropicTextBlock => {
+      const block: AnthropicTextBlock = { type: 'text', text: part.text };
+      if (part.cacheControl) block.cache_control = { ...part.cacheControl };
+      return block;
+    });
+  return blocks.length > 0 ? blocks : undefined;
+}
+
+/** Copies the optional scalar parameters that exist under another name. */
+function samplingFields(request: IrRequest): Partial<AnthropicRequestBody> {
+  const fields: Partial<AnthropicRequestBody> = {};
+  if (request.stopSequences.length > 0) fields.stop_sequences = [...request.stopSequences];
+  if (request.temperature !== undefined) fields.temperature = request.temperature;
+  if (request.topP !== undefined) fields.top_p = request.topP;
+  if (request.topK !== undefined) fields.top_k = request.topK;
+  if (request.stream) fields.stream = true;
+  if (request.user !== undefined) fields.metadata = { user_id: request.user };
+  return fields;
+}
+
+export function buildAnthropicRequest(
+  request: IrRequest,
+  upstreamModel: string,
+  options: UpstreamBuildOptions,
+): AnthropicRequestBody {
+  rejectResponseFormat(request);
+  const messages = buildAnthropicMessages(request.messages);
+  const plan = planOutput(request, messages, options);
+  const body: AnthropicRequestBody = { model: upstreamModel, messages, max_tokens: plan.maxTokens };
+  const system = buildSystem(request);
+  if (system) body.system = system;
+  if (request.tools.length > 0) {
+    body.tools = request.tools.map(buildTool);
+    const toolChoice = buildToolChoice(request);
+    if (toolChoice) body.tool_choice = toolChoice;
+  }
+  if (plan.thinkingBudget !== undefined) body.thinking = { type: 'enabled', budget_tokens: plan.thinkingBudget };
+  return { ...body, ...samplingFields(request) };
+}

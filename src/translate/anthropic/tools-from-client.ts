@@ -1,0 +1,84 @@
+import type { IrTool, IrToolChoice } from '../ir/types.js';
+import {
+  optional,
+  readArray,
+  readBoolean,
+  readEnum,
+  readObject,
+  readString,
+  reject,
+  rejectUnknownKeys,
+} from './body-reader.js';
+import { parseCacheControl } from './content-from-client.js';
+
+/**
+ * Custom tools and tool_choice. Anthropic's server and versioned client tools (web_search_*, web_fetch_*,
+ * code_execution_*, bash_*, text_editor_*, computer_*, memory_*, tool_search_*, ...) run on Anthropic's side
+ * or follow Anthropic-only schemas, so they are rejected naming `tools[i].type`. `eager_input_streaming`
+ * (a streaming granularity hint) is dropped.
+ */
+
+const TOOL_KEYS = new Set([
+  'type',
+  'name',
+  'description',
+  'input_schema',
+  'cache_control',
+  'strict',
+  'eager_input_streaming',
+]);
+
+function parseTool(value: unknown, path: string): IrTool {
+  const tool = readObject(value, path);
+  const type = optional(tool.type, (t) => readString(t, `${path}.type`));
+  if (type !== undefined && type !== 'custom') {
+    reject(
+      `'${type}' is an Anthropic-defined tool and cannot be forwarded to another provider; declare a custom tool with an input_schema instead`,
+      `${path}.type`,
+    );
+  }
+  rejectUnknownKeys(tool, TOOL_KEYS, path);
+  const schema = readObject(tool.input_schema, `${path}.input_schema`);
+  readEnum(schema.type, `${path}.input_schema.type`, ['object']);
+  const ir: IrTool = { name: readString(tool.name, `${path}.name`), parameters: { ...schema } };
+  const description = optional(tool.description, (d) => readString(d, `${path}.description`));
+  const strict = optional(tool.strict, (s) => readBoolean(s, `${path}.strict`));
+  const cacheControl = parseCacheControl(tool.cache_control, `${path}.cache_control`);
+  if (description !== undefined) ir.description = description;
+  if (strict !== undefined) ir.strict = strict;
+  if (cacheControl) ir.cacheControl = cacheControl;
+  return ir;
+}
+
+export function parseTools(value: unknown): IrTool[] {
+  if (value === undefined || value === null) return [];
+  return readArray(value, 'tools').map((tool, i) => parseTool(tool, `tools[${i}]`));
+}
+
+const CHOICE_KEYS: Record<'auto' | 'any' | 'tool' | 'none', ReadonlySet<string>> = {
+  auto: new Set(['type', 'disable_parallel_tool_use']),
+  any: new Set(['type', 'disable_parallel_tool_use']),
+  tool: new Set(['type', 'name', 'disable_parallel_tool_use']),
+  none: new Set(['type']),
+};
+
+export interface ParsedToolChoice {
+  toolChoice?: IrToolChoice | undefined;
+  /** false when the client set `disable_parallel_tool_use: true`. */
+  parallelToolCalls?: boolean | undefined;
+}
+
+export function parseToolChoice(value: unknown): ParsedToolChoice {
+  if (value === undefined || value === null) return {};
+  const choice = readObject(value, 'tool_choice');
+  const type = readEnum(choice.type, 'tool_choice.type', ['auto', 'any', 'tool', 'none']);
+  rejectUnknownKeys(choice, CHOICE_KEYS[type], 'tool_choice');
+  const disableParallel = optional(choice.disable_parallel_tool_use, (d) =>
+    readBoolean(d, 'tool_choice.disable_parallel_tool_use'),
+  );
+  const parallel = disableParallel ? { parallelToolCalls: false } : {};
+  if (type === 'auto') return { toolChoice: { type: 'auto' }, ...parallel };
+  if (type === 'none') return { toolChoice: { type: 'none' }, ...parallel };
+  if (type === 'any') return { toolChoice: { type: 'required' }, ...parallel };
+  return { toolChoice: { type: 'tool', name: readString(choice.name, 'tool_choice.name') }, ...parallel };
+}
