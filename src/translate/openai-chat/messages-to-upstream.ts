@@ -1,0 +1,133 @@
+import { errors } from '../../errors/codes.js';
+import type {
+  IrDocumentPart,
+  IrImagePart,
+  IrMessage,
+  IrPart,
+  IrRequest,
+  IrTextPart,
+  IrToolCallPart,
+  IrToolResultPart,
+} from '../ir/types.js';
+import { toDataUrl } from './data-url.js';
+import type { ChatContentPart, ChatMessage, ChatToolCall } from './wire.js';
+
+/**
+ * IR system prompt + messages -> Chat `messages` for an OpenAI-compatible upstream.
+ *
+ * - The system prompt is one leading `system` message, its parts joined by a blank line (string content,
+ *   which every compatible server accepts).
+ * - Tool results become `tool` messages, in order, ahead of whatever else the IR user message holds. A
+ *   result marked as an error is prefixed with TOOL_ERROR_MARKER, since Chat has no error flag. `tool`
+ *   messages hold only text, so images in a tool result go into a `user` message right after the tool
+ *   messages, introduced by a line naming the call they came from.
+ * - Thinking from earlier turns is not sent: Chat has no input form for it. An assistant turn that held
+ *   nothing else is left out.
+ * - Images are `image_url` parts (base64 as a data: URL); documents are `file` parts with a data: URL
+ *   (a default file name when the IR has no title, as OpenAI requires one). A text document becomes a text
+ *   part headed by its title. A document given by URL cannot be sent, as Chat has no URL form for files.
+ * - Prompt-cache hints are dropped: OpenAI caches prompt prefixes automatically.
+ */
+
+export const TOOL_ERROR_MARKER = '[tool error] ';
+
+const IMAGES_FOLLOW = '(the result is the image content in the next message)';
+
+function cannotSend(message: IrMessage, what: string): never {
+  const where = message.path ?? 'messages';
+  throw errors.invalidBody(`${where} holds ${what}, which this OpenAI-compatible upstream cannot take`, where);
+}
+
+function imagePart(part: IrImagePart): ChatContentPart {
+  const url = part.source.kind === 'url' ? part.source.url : toDataUrl(part.source.mediaType, part.source.data);
+  return { type: 'image_url', image_url: part.detail ? { url, detail: part.detail } : { url } };
+}
+
+function defaultFilename(mediaType: string): string {
+  return mediaType === 'application/pdf' ? 'document.pdf' : 'document.txt';
+}
+
+function documentPart(part: IrDocumentPart, message: IrMessage): ChatContentPart {
+  const source = part.source;
+  if (source.kind === 'text') {
+    return { type: 'text', text: part.title ? `${part.title}\n\n${source.text}` : source.text };
+  }
+  if (source.kind === 'url') return cannotSend(message, `a document given by URL (${source.url})`);
+  const filename = part.title ?? defaultFilename(source.mediaType);
+  return { type: 'file', file: { file_data: toDataUrl(source.mediaType, source.data), filename } };
+}
+
+function userPart(part: IrPart, message: IrMessage): ChatContentPart {
+  switch (part.type) {
+    case 'text':
+      return { type: 'text', text: part.text };
+    case 'image':
+      return imagePart(part);
+    case 'document':
+      return documentPart(part, message);
+    default:
+      return cannotSend(message, `a ${part.type} part in a user turn`);
+  }
+}
+
+function joinText(parts: readonly IrTextPart[], separator: string): string {
+  return parts.map((part) => part.text).join(separator);
+}
+
+function toolMessage(result: IrToolResultPart): ChatMessage {
+  const texts = result.content.filter((part): part is IrTextPart => part.type === 'text');
+  const hasImages = texts.length < result.content.length;
+  const text = texts.length > 0 || !hasImages ? joinText(texts, '\n\n') : IMAGES_FOLLOW;
+  const content = result.isError ? `${TOOL_ERROR_MARKER}${text}` : text;
+  return { role: 'tool', tool_call_id: result.toolCallId, content };
+}
+
+function toolImages(result: IrToolResultPart): ChatContentPart[] {
+  const images = result.content.filter((part): part is IrImagePart => part.type === 'image');
+  if (images.length === 0) return [];
+  return [{ type: 'text', text: `Images from tool call ${result.toolCallId}:` }, ...images.map(imagePart)];
+}
+
+function userContent(parts: ChatContentPart[]): string | ChatContentPart[] {
+  const only = parts[0];
+  return parts.length === 1 && only?.type === 'text' ? only.text : parts;
+}
+
+function pushUser(out: ChatMessage[], message: IrMessage): void {
+  const results = message.content.filter((part): part is IrToolResultPart => part.type === 'tool_result');
+  for (const result of results) out.push(toolMessage(result));
+  const parts = [
+    ...results.flatMap(toolImages),
+    ...message.content.filter((part) => part.type !== 'tool_result').map((part) => userPart(part, message)),
+  ];
+  if (parts.length > 0) out.push({ role: 'user', content: userContent(parts) });
+}
+
+function toolCall(part: IrToolCallPart): ChatToolCall {
+  return { id: part.id, type: 'function', function: { name: part.name, arguments: part.arguments } };
+}
+
+function pushAssistant(out: ChatMessage[], message: IrMessage): void {
+  const texts: IrTextPart[] = [];
+  const calls: ChatToolCall[] = [];
+  for (const part of message.content) {
+    if (part.type === 'text') texts.push(part);
+    else if (part.type === 'tool_call') calls.push(toolCall(part));
+    else if (part.type !== 'thinking' && part.type !== 'redacted_thinking') {
+      cannotSend(message, `a ${part.type} part in an assistant turn`);
+    }
+  }
+  if (texts.length === 0 && calls.length === 0) return;
+  const content = texts.length > 0 ? joinText(texts, '') : null;
+  out.push(calls.length > 0 ? { role: 'assistant', content, tool_calls: calls } : { role: 'assistant', content });
+}
+
+export function chatMessages(request: IrRequest): ChatMessage[] {
+  const out: ChatMessage[] = [];
+  if (request.system.length > 0) out.push({ role: 'system', content: joinText(request.system, '\n\n') });
+  for (const message of request.messages) {
+    if (message.role === 'assistant') pushAssistant(out, message);
+    else pushUser(out, message);
+  }
+  return out;
+}

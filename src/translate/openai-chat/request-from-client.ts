@@ -1,0 +1,94 @@
+import { errors } from '../../errors/codes.js';
+import type { IrReasoning, IrRequest } from '../ir/types.js';
+import {
+  expectArray,
+  type JsonObject,
+  optionalBoolean,
+  optionalNumber,
+  optionalString,
+  requiredString,
+  wrongType,
+} from './field-readers.js';
+import { parseMessages } from './messages-from-client.js';
+import { checkStreamOptions, parseResponseFormat, parseToolChoice, parseTools } from './tools-from-client.js';
+import { checkTopLevelFields } from './top-level-fields.js';
+
+/**
+ * A Chat Completions request body -> IR. Field rules (which top-level fields are read, dropped as hints or
+ * refused) live in top-level-fields.ts; message rules in messages-from-client.ts.
+ *
+ * - `max_completion_tokens` and its older name `max_tokens` both set the output limit (equal values if both).
+ * - `reasoning_effort: "none"` asks for no reasoning, which is the IR default; `xhigh` and `max` are refused,
+ *   the gateway maps efforts up to `high` only.
+ * - `safety_identifier` (OpenAI's newer name for an end-user id) becomes the IR `user`, ahead of `user`.
+ */
+
+const EFFORTS = ['minimal', 'low', 'medium', 'high'] as const;
+
+function readMaxTokens(body: JsonObject): number | undefined {
+  const current = optionalNumber(body, 'max_completion_tokens', '', { min: 1, integer: true });
+  const legacy = optionalNumber(body, 'max_tokens', '', { min: 1, integer: true });
+  if (current !== undefined && legacy !== undefined && current !== legacy) {
+    throw errors.invalidBody("'max_tokens' and 'max_completion_tokens' disagree; send only one of them", 'max_tokens');
+  }
+  return current ?? legacy;
+}
+
+function readStop(body: JsonObject): string[] {
+  const stop = body.stop;
+  if (stop === undefined || stop === null) return [];
+  if (typeof stop === 'string') return [stop];
+  return expectArray(stop, 'stop').map((item, index) => {
+    if (typeof item !== 'string') throw wrongType(`stop[${index}]`, 'a string', item);
+    return item;
+  });
+}
+
+function readReasoning(body: JsonObject): IrReasoning | undefined {
+  const effort = optionalString(body, 'reasoning_effort', '');
+  if (effort === undefined || effort === 'none') return undefined;
+  if (!(EFFORTS as readonly string[]).includes(effort)) {
+    throw errors.invalidBody(
+      `invalid value for 'reasoning_effort': '${effort}' is not available for this model; use 'none', 'minimal', 'low', 'medium' or 'high'`,
+      'reasoning_effort',
+    );
+  }
+  return { effort: effort as IrReasoning['effort'] };
+}
+
+function readModel(body: JsonObject): string {
+  const model = requiredString(body, 'model', '');
+  if (model === '') throw errors.missingModel();
+  return model;
+}
+
+/** Optional IR fields, left out entirely when the client did not set them. */
+function defined<T extends object>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+export function parseChatRequest(body: JsonObject): IrRequest {
+  checkTopLevelFields(body);
+  const model = readModel(body);
+  checkStreamOptions(body.stream_options);
+  const { system, messages } = parseMessages(body.messages);
+  const user = optionalString(body, 'user', '');
+  return {
+    model,
+    system,
+    messages,
+    tools: parseTools(body.tools),
+    stopSequences: readStop(body),
+    stream: optionalBoolean(body, 'stream', '') ?? false,
+    ...defined({
+      toolChoice: parseToolChoice(body.tool_choice),
+      parallelToolCalls: optionalBoolean(body, 'parallel_tool_calls', ''),
+      maxTokens: readMaxTokens(body),
+      temperature: optionalNumber(body, 'temperature', '', { min: 0, max: 2 }),
+      topP: optionalNumber(body, 'top_p', '', { min: 0, max: 1 }),
+      responseFormat: parseResponseFormat(body.response_format),
+      reasoning: readReasoning(body),
+      user: optionalString(body, 'safety_identifier', '') ?? user,
+    }),
+  };
+}

@@ -1,0 +1,78 @@
+import { errors } from '../../errors/codes.js';
+import type { UpstreamBuildOptions } from '../contract.js';
+import type { IrReasoning, IrRequest, IrResponseFormat, IrTool, IrToolChoice } from '../ir/types.js';
+import { effortForBudget } from '../shared/reasoning-budget.js';
+import { chatMessages } from './messages-to-upstream.js';
+
+/**
+ * IR -> Chat Completions request for an OpenAI-compatible upstream (message rules in messages-to-upstream.ts).
+ *
+ * - The output limit goes under `options.maxTokensField` (OpenAI's reasoning models only take
+ *   `max_completion_tokens`).
+ * - A thinking budget becomes the nearest `reasoning_effort` (shared/reasoning-budget.ts). A reasoning summary
+ *   request is not sent: Chat has no such parameter; upstreams return what reasoning they expose anyway.
+ * - `topK` is refused: it is not part of the Chat Completions API.
+ * - `tool_choice` and `parallel_tool_calls` are sent only with tools, as OpenAI rejects them otherwise.
+ * - Tool cache hints are dropped (OpenAI caches prompt prefixes automatically).
+ */
+
+function chatTool(tool: IrTool): Record<string, unknown> {
+  const fn: Record<string, unknown> = { name: tool.name };
+  if (tool.description !== undefined) fn.description = tool.description;
+  fn.parameters = tool.parameters;
+  if (tool.strict !== undefined) fn.strict = tool.strict;
+  return { type: 'function', function: fn };
+}
+
+function chatToolChoice(choice: IrToolChoice): unknown {
+  return choice.type === 'tool' ? { type: 'function', function: { name: choice.name } } : choice.type;
+}
+
+function chatResponseFormat(format: IrResponseFormat): Record<string, unknown> {
+  if (format.type !== 'json_schema') return { type: format.type };
+  const spec: Record<string, unknown> = { name: format.name, schema: format.schema };
+  if (format.description !== undefined) spec.description = format.description;
+  if (format.strict !== undefined) spec.strict = format.strict;
+  return { type: 'json_schema', json_schema: spec };
+}
+
+function reasoningEffort(reasoning: IrReasoning | undefined): string | undefined {
+  if (reasoning?.effort) return reasoning.effort;
+  return reasoning?.budgetTokens === undefined ? undefined : effortForBudget(reasoning.budgetTokens);
+}
+
+function addTools(body: Record<string, unknown>, request: IrRequest): void {
+  if (request.tools.length === 0) return;
+  body.tools = request.tools.map(chatTool);
+  if (request.toolChoice) body.tool_choice = chatToolChoice(request.toolChoice);
+  if (request.parallelToolCalls !== undefined) body.parallel_tool_calls = request.parallelToolCalls;
+}
+
+function addSampling(body: Record<string, unknown>, request: IrRequest, options: UpstreamBuildOptions): void {
+  if (request.maxTokens !== undefined) body[options.maxTokensField] = request.maxTokens;
+  if (request.temperature !== undefined) body.temperature = request.temperature;
+  if (request.topP !== undefined) body.top_p = request.topP;
+  if (request.stopSequences.length > 0) body.stop = request.stopSequences;
+  const effort = reasoningEffort(request.reasoning);
+  if (effort !== undefined) body.reasoning_effort = effort;
+}
+
+export function buildChatRequest(
+  request: IrRequest,
+  upstreamModel: string,
+  options: UpstreamBuildOptions,
+): Record<string, unknown> {
+  if (request.topK !== undefined) {
+    throw errors.invalidBody('top_k sampling is not available on this OpenAI-compatible upstream', 'topK');
+  }
+  const body: Record<string, unknown> = { model: upstreamModel, messages: chatMessages(request) };
+  addSampling(body, request, options);
+  addTools(body, request);
+  if (request.responseFormat) body.response_format = chatResponseFormat(request.responseFormat);
+  if (request.user !== undefined) body.user = request.user;
+  if (request.stream) {
+    body.stream = true;
+    if (options.streamUsage) body.stream_options = { include_usage: true };
+  }
+  return body;
+}

@@ -1,0 +1,48 @@
+import type { IrStopReason } from '../ir/types.js';
+import type { ChatFinishReason } from './wire.js';
+
+/**
+ * Chat has four finish reasons. On the way out, an Anthropic `refusal` reads as `content_filter` (the model
+ * declined; the text it wrote stays in `content`), and `stop_sequence` / `pause_turn` read as `stop`: Chat has
+ * no field saying which sequence matched, nor a notion of a paused server-tool turn.
+ */
+const FINISH_FOR_STOP: Record<IrStopReason, ChatFinishReason> = {
+  end_turn: 'stop',
+  stop_sequence: 'stop',
+  pause_turn: 'stop',
+  max_tokens: 'length',
+  tool_use: 'tool_calls',
+  content_filter: 'content_filter',
+  refusal: 'content_filter',
+};
+
+export function finishReasonFor(stopReason: IrStopReason): ChatFinishReason {
+  return FINISH_FOR_STOP[stopReason];
+}
+
+export interface DecodedStop {
+  stopReason: IrStopReason;
+  stopSequence?: string | undefined;
+}
+
+/**
+ * Reads an upstream `finish_reason`. `function_call` is the legacy name of `tool_calls`. vLLM reports the
+ * matched stop string as the choice's `stop_reason`, which makes a `stop` a `stop_sequence`. Reasons outside
+ * the standard set (servers invent their own, e.g. `eos`) read as an ordinary end of turn.
+ */
+export function stopFromFinishReason(finishReason: string, matchedStop?: unknown): DecodedStop {
+  switch (finishReason) {
+    case 'length':
+      return { stopReason: 'max_tokens' };
+    case 'tool_calls':
+    case 'function_call':
+      return { stopReason: 'tool_use' };
+    case 'content_filter':
+      return { stopReason: 'content_filter' };
+    default:
+      if (finishReason === 'stop' && typeof matchedStop === 'string' && matchedStop !== '') {
+        return { stopReason: 'stop_sequence', stopSequence: matchedStop };
+      }
+      return { stopReason: 'end_turn' };
+  }
+}

@@ -1,0 +1,177 @@
+import type { SseEvent } from '../../upstream/sse-parse.js';
+import type { UpstreamErrorInfo, UpstreamStreamDecoder } from '../contract.js';
+import type { IrStreamEvent, IrUsage } from '../ir/types.js';
+import { isObject, type JsonObject } from './field-readers.js';
+import { type DecodedStop, stopFromFinishReason } from './stop-reason.js';
+import { streamErrorInfo } from './upstream-error.js';
+import { argumentsOf, objectField, reasoningOf, stringField, textOf } from './upstream-message-fields.js';
+import { usageFromChat, zeroUsage } from './usage.js';
+
+/**
+ * `chat.completion.chunk` events -> IR stream events, as they arrive.
+ *
+ * - `start` waits for the first chunk with a choice (Azure opens with a choiceless filter-results chunk).
+ * - `reasoning_content` / `reasoning` deltas are a thinking block, `content` and `refusal` a text block; the two
+ *   never overlap. A refusal makes the stop reason `refusal`.
+ * - Tool calls are keyed by their `index`; the id and name come in the first delta only. A delta with a new id
+ *   and a name at an index already in use opens a new call (Ollama numbers every parallel call 0). Tool blocks
+ *   stay open until the finish_reason, since parallel calls may interleave.
+ * - `finish` is held after the finish_reason until the usage chunk (OpenAI sends it after the finish_reason
+ *   chunk), `[DONE]`, or the end of the body (some servers never send `[DONE]`). `[DONE]` without a
+ *   finish_reason also finishes. An end of body without either is an error.
+ */
+export class ChatStreamDecoder implements UpstreamStreamDecoder {
+  private id = '';
+  private model = '';
+  private started = false;
+  private done = false;
+  private nextBlock = 0;
+  private flowing: { index: number; kind: 'text' | 'thinking' } | undefined;
+  private readonly toolBlocks = new Map<number, { block: number; id: string }>();
+  private readonly openTools: number[] = [];
+  private refused = false;
+  private pendingStop: DecodedStop | undefined;
+  private usage: IrUsage | undefined;
+
+  decode(event: SseEvent): IrStreamEvent[] {
+    if (this.done || event.event === 'ping') return [];
+    const data = event.data.trim();
+    if (data === '') return [];
+    if (data === '[DONE]') return this.complete();
+    const payload = parseJson(data);
+    if (!isObject(payload))
+      return this.fail({ kind: 'upstream', message: 'the upstream sent a stream event that is not JSON' });
+    if (event.event === 'error' || (payload.error !== undefined && payload.error !== null)) {
+      return this.fail(streamErrorInfo(payload));
+    }
+    return this.chunk(payload);
+  }
+
+  end(): IrStreamEvent[] {
+    if (this.done) return [];
+    if (this.pendingStop) return this.complete();
+    return this.fail({ kind: 'upstream', message: 'the upstream stream ended before the response finished' });
+  }
+
+  private chunk(payload: JsonObject): IrStreamEvent[] {
+    const out: IrStreamEvent[] = [];
+    this.id ||= stringField(payload, 'id') ?? '';
+    this.model ||= stringField(payload, 'model') ?? '';
+    const heldFinish = this.pendingStop !== undefined;
+    const usage = usageFromChat(payload.usage);
+    if (usage) this.usage = usage;
+    const choice = Array.isArray(payload.choices) ? payload.choices.find(isObject) : undefined;
+    if (choice && !heldFinish) {
+      this.ensureStarted(out);
+      this.applyDelta(objectField(choice, 'delta') ?? {}, out);
+      const finish = stringField(choice, 'finish_reason');
+      if (finish) this.stop(finish, choice, out);
+    }
+    if (heldFinish && usage) out.push(...this.complete());
+    return out;
+  }
+
+  private ensureStarted(out: IrStreamEvent[]): void {
+    if (this.started) return;
+    this.started = true;
+    out.push({ type: 'start', id: this.id, model: this.model });
+  }
+
+  private applyDelta(delta: JsonObject, out: IrStreamEvent[]): void {
+    const reasoning = reasoningOf(delta);
+    if (reasoning) this.appendFlowing('thinking', reasoning, out);
+    const text = textOf(delta.content);
+    if (text) this.appendFlowing('text', text, out);
+    const refusal = stringField(delta, 'refusal');
+    if (refusal) {
+      this.refused = true;
+      this.appendFlowing('text', refusal, out);
+    }
+    const calls = Array.isArray(delta.tool_calls) ? delta.tool_calls : [];
+    calls.forEach((call, position) => {
+      if (isObject(call)) this.toolDelta(call, position, out);
+    });
+  }
+
+  private appendFlowing(kind: 'text' | 'thinking', text: string, out: IrStreamEvent[]): void {
+    if (this.flowing?.kind !== kind) {
+      this.closeFlowing(out);
+      this.flowing = { index: this.nextBlock++, kind };
+      out.push({ type: 'block_start', index: this.flowing.index, block: { type: kind } });
+    }
+    const index = this.flowing.index;
+    out.push(kind === 'text' ? { type: 'text_delta', index, text } : { type: 'thinking_delta', index, text });
+  }
+
+  private closeFlowing(out: IrStreamEvent[]): void {
+    if (!this.flowing) return;
+    out.push({ type: 'block_stop', index: this.flowing.index });
+    this.flowing = undefined;
+  }
+
+  private toolDelta(call: JsonObject, position: number, out: IrStreamEvent[]): void {
+    const key = typeof call.index === 'number' ? call.index : position;
+    const fn = objectField(call, 'function');
+    const id = stringField(call, 'id');
+    const name = stringField(fn, 'name');
+    let known = this.toolBlocks.get(key);
+    if (!known || (id && name && id !== known.id)) {
+      this.closeFlowing(out);
+      known = { block: this.nextBlock++, id: id || `call_${key}` };
+      this.toolBlocks.set(key, known);
+      this.openTools.push(known.block);
+      out.push({
+        type: 'block_start',
+        index: known.block,
+        block: { type: 'tool_call', id: known.id, name: name ?? '' },
+      });
+    }
+    const json = argumentsOf(fn);
+    if (json) out.push({ type: 'tool_args_delta', index: known.block, json });
+  }
+
+  private stop(finishReason: string, choice: JsonObject, out: IrStreamEvent[]): void {
+    this.closeAll(out);
+    this.pendingStop = this.refused
+      ? { stopReason: 'refusal' }
+      : stopFromFinishReason(finishReason, choice.stop_reason);
+  }
+
+  private closeAll(out: IrStreamEvent[]): void {
+    this.closeFlowing(out);
+    for (const index of this.openTools) out.push({ type: 'block_stop', index });
+    this.openTools.length = 0;
+  }
+
+  private complete(): IrStreamEvent[] {
+    if (!this.started && !this.pendingStop) {
+      return this.fail({ kind: 'upstream', message: 'the upstream stream ended without a response' });
+    }
+    const out: IrStreamEvent[] = [];
+    this.ensureStarted(out);
+    this.closeAll(out);
+    const stop = this.pendingStop ?? { stopReason: this.toolBlocks.size > 0 ? 'tool_use' : 'end_turn' };
+    const { stopSequence } = stop;
+    out.push({
+      type: 'finish',
+      stopReason: stop.stopReason,
+      ...(stopSequence === undefined ? {} : { stopSequence }),
+      usage: this.usage ?? zeroUsage(),
+    });
+    this.done = true;
+    return out;
+  }
+
+  private fail(info: UpstreamErrorInfo): IrStreamEvent[] {
+    this.done = true;
+    return [{ type: 'error', kind: info.kind, message: info.message }];
+  }
+}
+
+function parseJson(data: string): unknown {
+  try {
+    return JSON.parse(data);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,115 @@
+import type { ClientStreamEncoder, EncodeContext } from '../contract.js';
+import type { IrBlockStart, IrStreamEvent } from '../ir/types.js';
+import { chatErrorPayload } from './client-error.js';
+import { isObject } from './field-readers.js';
+import { finishReasonFor } from './stop-reason.js';
+import { ToolCallSequencer } from './tool-call-sequencer.js';
+import { chatUsage } from './usage.js';
+import type { ChatCompletionChunk, ChatDelta, ChatFinishReason, ChatUsage } from './wire.js';
+
+/**
+ * IR stream events -> `chat.completion.chunk` SSE events, the way OpenAI streams them: a first chunk with
+ * `role: "assistant"`, then one chunk per delta, a chunk with the finish_reason, then - only when the client
+ * sent `stream_options.include_usage` - a usage chunk with `choices: []` (every other chunk then has
+ * `usage: null`), and `data: [DONE]`. Tool calls are numbered by their position among the calls and sent one
+ * after another (ToolCallSequencer); the first delta of each has the id, `type` and name, the next ones only
+ * argument text. Thinking streams as `reasoning_content` deltas. An `error` event becomes
+ * `data: {"error":{...}}` and ends the stream (no `[DONE]`), which the openai SDK raises as an APIError.
+ */
+export class ChatStreamEncoder implements ClientStreamEncoder {
+  private readonly includeUsage: boolean;
+  private id = '';
+  private model = '';
+  private started = false;
+  private ended = false;
+  /** IR block index -> position of the call among this response's tool calls. */
+  private readonly toolPositions = new Map<number, number>();
+  private readonly sequencer = new ToolCallSequencer();
+
+  constructor(private readonly context: EncodeContext) {
+    const options = context.clientRequest.stream_options;
+    this.includeUsage = isObject(options) && options.include_usage === true;
+  }
+
+  encode(event: IrStreamEvent): string {
+    if (this.ended) return '';
+    return this.sequencer
+      .push(event)
+      .map((ready) => this.encodeOne(ready))
+      .join('');
+  }
+
+  private encodeOne(event: IrStreamEvent): string {
+    if (this.ended) return '';
+    switch (event.type) {
+      case 'start':
+        return this.begin(event.id, event.model);
+      case 'block_start':
+        return this.blockStart(event.index, event.block);
+      case 'text_delta':
+        return event.text ? this.delta({ content: event.text }) : '';
+      case 'thinking_delta':
+        return event.text ? this.delta({ reasoning_content: event.text }) : '';
+      case 'tool_args_delta':
+        return this.toolArguments(event.index, event.json);
+      case 'finish':
+        return this.finish(finishReasonFor(event.stopReason), chatUsage(event.usage));
+      case 'error':
+        this.ended = true;
+        return sse(chatErrorPayload(event.kind, event.message));
+      default:
+        return '';
+    }
+  }
+
+  private begin(id: string, model: string): string {
+    if (this.started) return '';
+    this.started = true;
+    this.id = id || this.context.newId('chatcmpl-');
+    this.model = model;
+    return this.chunk({ role: 'assistant', content: '' }, null);
+  }
+
+  private blockStart(index: number, block: IrBlockStart): string {
+    if (block.type !== 'tool_call') return '';
+    const position = this.toolPositions.size;
+    this.toolPositions.set(index, position);
+    const id = block.id || this.context.newId('call_');
+    const call = { index: position, id, type: 'function' as const, function: { name: block.name, arguments: '' } };
+    return this.delta({ tool_calls: [call] });
+  }
+
+  private toolArguments(index: number, json: string): string {
+    const position = this.toolPositions.get(index);
+    if (position === undefined || json === '') return '';
+    return this.delta({ tool_calls: [{ index: position, function: { arguments: json } }] });
+  }
+
+  private delta(delta: ChatDelta): string {
+    return this.begin('', '') + this.chunk(delta, null);
+  }
+
+  private finish(reason: ChatFinishReason, usage: ChatUsage): string {
+    let text = this.begin('', '') + this.chunk({}, reason);
+    if (this.includeUsage) text += sse({ ...this.envelope(), choices: [], usage });
+    this.ended = true;
+    return `${text}data: [DONE]\n\n`;
+  }
+
+  private envelope(): Omit<ChatCompletionChunk, 'choices' | 'usage'> {
+    return { id: this.id, object: 'chat.completion.chunk', created: this.context.createdAt, model: this.model };
+  }
+
+  private chunk(delta: ChatDelta, finishReason: ChatFinishReason | null): string {
+    const chunk: ChatCompletionChunk = {
+      ...this.envelope(),
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+      ...(this.includeUsage ? { usage: null } : {}),
+    };
+    return sse(chunk);
+  }
+}
+
+function sse(payload: object): string {
+  return `data: ${JSON.stringify(payload)}\n\n`;
+}
