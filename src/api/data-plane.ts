@@ -5,9 +5,12 @@ import { type GatewayError, toGatewayError } from '../errors/gateway-error.js';
 import type { GatewaySnapshot } from '../server/gateway-snapshot.js';
 import { log } from '../server/log.js';
 import type { RequestRecord } from '../telemetry/request-record.js';
+import { countTokens } from './anthropic/count-tokens.js';
+import { messages } from './anthropic/messages.js';
 import { chatCompletions } from './openai/chat-completions.js';
 import { embeddings } from './openai/embeddings.js';
 import { listModels, retrieveModel } from './openai/models.js';
+import { responses } from './responses/responses.js';
 import type { ClientDialect } from './shared/client-dialect.js';
 import { ClientOutput } from './shared/client-output.js';
 import { clientToken } from './shared/client-token.js';
@@ -25,6 +28,9 @@ export interface DataPlaneDeps {
 
 const ENTRY_POINTS = new Map<string, EntryPointSpec>([
   ['/v1/chat/completions', chatCompletions],
+  ['/v1/messages', messages],
+  ['/v1/messages/count_tokens', countTokens],
+  ['/v1/responses', responses],
   ['/v1/embeddings', embeddings],
   ['/v1/models', listModels],
 ]);
@@ -101,6 +107,7 @@ export class DataPlane {
       this.deps.snapshot(),
       this.deps.services,
     );
+    exchange.clientHeaders = req.headers;
     const out = new ClientOutput(res, exchange);
     this.track(out);
     try {

@@ -55,8 +55,13 @@ const provider = z
     headers: z.record(z.string(), z.string()).default({}),
     /** OpenAI-compatible only: ask for usage on streams (`stream_options.include_usage`). */
     stream_usage: z.boolean().default(true),
-    /** Anthropic only: the `anthropic-version` header sent upstream. */
+    /** Anthropic only: the `anthropic-version` header sent upstream on translated requests. */
     anthropic_version: z.string().default('2023-06-01'),
+    /** max_tokens sent to an upstream that requires one (Anthropic) when the client gave none. */
+    default_max_tokens: z.number().int().positive().default(4096),
+    /** OpenAI-compatible only: the field that carries the output limit on translated requests (default:
+     *  max_completion_tokens for api.openai.com, whose reasoning models refuse max_tokens; max_tokens elsewhere). */
+    max_tokens_field: z.enum(['max_tokens', 'max_completion_tokens']).optional(),
     /** USD per million tokens, by upstream model name. */
     pricing: z.record(z.string(), price).default({}),
     max_connections: z.number().int().positive().default(128),

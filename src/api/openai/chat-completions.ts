@@ -1,10 +1,11 @@
-import { errors } from '../../errors/codes.js';
 import type { RouteTarget } from '../../routing/route-table.js';
+import { openaiChatClientCodec } from '../../translate/openai-chat/codec.js';
 import type { ClientOutput } from '../shared/client-output.js';
 import type { EntryPointSpec } from '../shared/entry-point.js';
 import { proxyToUpstream } from '../shared/proxy.js';
 import { requireModel } from '../shared/read-body.js';
 import { optionalBoolean, resolveRoute } from '../shared/resolve-route.js';
+import { TranslatableRequest, translatedPlan } from '../shared/translated-plan.js';
 import type { UpstreamPlan } from '../shared/upstream-plan.js';
 import { chatPassthroughPlan } from './chat-passthrough.js';
 
@@ -17,13 +18,11 @@ async function handle(
   const route = resolveRoute(out.exchange, requireModel(request));
   const stream = optionalBoolean(request, 'stream');
   out.exchange.stream = stream;
-  const planFor = (target: RouteTarget): UpstreamPlan => {
-    if (target.provider.descriptor.dialect === 'openai-chat')
-      return chatPassthroughPlan(request, raw as Buffer, target, stream);
-    throw errors.unsupportedOperation(
-      `provider "${target.provider.name}" (${target.provider.descriptor.type}) cannot serve Chat Completions yet`,
-    );
-  };
+  const translatable = new TranslatableRequest(openaiChatClientCodec, request);
+  const planFor = (target: RouteTarget): UpstreamPlan =>
+    target.provider.descriptor.dialect === 'openai-chat'
+      ? chatPassthroughPlan(request, raw as Buffer, target, stream)
+      : translatedPlan(translatable, target);
   const error = await proxyToUpstream(out, route, planFor);
   if (error) throw error;
 }

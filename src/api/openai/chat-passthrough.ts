@@ -3,17 +3,12 @@ import type { UpstreamReply } from '../../routing/upstream-reply.js';
 import type { ClientOutput } from '../shared/client-output.js';
 import { relayBody } from '../shared/passthrough.js';
 import { pipeBody } from '../shared/pipe-body.js';
+import { SSE_HEADERS } from '../shared/sse-headers.js';
 import { streamFailureMessage } from '../shared/stream-failure.js';
 import { forwardedBody } from '../shared/upstream-body.js';
 import type { UpstreamPlan } from '../shared/upstream-plan.js';
 import { ChatStreamTap } from './chat-stream-tap.js';
 import { findUsageObject, fromOpenAIUsage } from './openai-usage.js';
-
-export const SSE_HEADERS = {
-  'content-type': 'text/event-stream; charset=utf-8',
-  'cache-control': 'no-cache',
-  'x-accel-buffering': 'no',
-} as const;
 
 /** The OpenAI stream error event: the SDKs raise it as an APIError instead of ending "successfully". */
 export function openaiStreamErrorEvent(message: string, code = 'GW_ERR_UPSTREAM_STREAM'): string {

@@ -7,12 +7,33 @@ function sendJson(out: ClientOutput, body: string): void {
   out.end(body);
 }
 
-/** GET /v1/models: the configured model names, in OpenAI's list shape. */
+/** Anthropic SDKs send anthropic-version on every call; they expect Anthropic's list and model shapes. */
+function wantsAnthropicShape(out: ClientOutput): boolean {
+  return out.exchange.clientHeaders['anthropic-version'] !== undefined;
+}
+
+function anthropicModel(name: string): Record<string, unknown> {
+  return { type: 'model', id: name, display_name: name, created_at: '1970-01-01T00:00:00Z' };
+}
+
+/** GET /v1/models: the configured model names, in OpenAI's list shape (or Anthropic's, for Anthropic clients). */
 export const listModels: EntryPointSpec = {
   entryPoint: 'models',
   dialect: 'openai',
   method: 'GET',
-  handle: async (out) => sendJson(out, out.exchange.snapshot.modelListBody),
+  handle: async (out) => {
+    if (!wantsAnthropicShape(out)) return sendJson(out, out.exchange.snapshot.modelListBody);
+    const names = [...out.exchange.snapshot.models.keys()];
+    sendJson(
+      out,
+      JSON.stringify({
+        data: names.map(anthropicModel),
+        has_more: false,
+        first_id: names[0] ?? null,
+        last_id: names.at(-1) ?? null,
+      }),
+    );
+  },
 };
 
 /** GET /v1/models/{model}: one configured model, or 404. */
@@ -24,6 +45,9 @@ export const retrieveModel: EntryPointSpec = {
     const name = decodeURIComponent(out.exchange.path.slice('/v1/models/'.length));
     out.exchange.requestedModel = name;
     if (!out.exchange.snapshot.models.has(name)) throw errors.unknownModel(name);
-    sendJson(out, JSON.stringify({ id: name, object: 'model', created: 0, owned_by: 'ai-model-gateway' }));
+    const model = wantsAnthropicShape(out)
+      ? anthropicModel(name)
+      : { id: name, object: 'model', created: 0, owned_by: 'ai-model-gateway' };
+    sendJson(out, JSON.stringify(model));
   },
 };

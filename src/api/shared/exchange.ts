@@ -1,6 +1,8 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { GatewayError } from '../../errors/gateway-error.js';
 import type { Router } from '../../routing/router.js';
 import type { GatewaySnapshot } from '../../server/gateway-snapshot.js';
+import { costOf } from '../../telemetry/cost.js';
 import { newRequestId } from '../../telemetry/request-id.js';
 import type {
   AttemptRecord,
@@ -42,6 +44,8 @@ export class Exchange {
   cancel: CancelSignal | undefined;
   /** The session id for sticky routing (from the configured header), when the client sent one. */
   sessionId: string | undefined;
+  /** The client's request headers (read for dialect headers such as anthropic-version / anthropic-beta). */
+  clientHeaders: IncomingHttpHeaders = {};
 
   constructor(
     readonly entryPoint: EntryPoint,
@@ -58,6 +62,13 @@ export class Exchange {
 
   markFirstByte(): void {
     if (this.firstByteAt === null) this.firstByteAt = performance.now();
+  }
+
+  /** What the request cost at the serving target's configured prices, when both usage and a price are known. */
+  private cost(): number | null {
+    if (!this.usage || this.provider === null || this.upstreamModel === null) return null;
+    const price = this.snapshot.providers.get(this.provider)?.pricing[this.upstreamModel];
+    return price ? costOf(this.usage, price) : null;
   }
 
   toRecord(): RequestRecord {
@@ -82,7 +93,7 @@ export class Exchange {
       outputTokens: usage?.outputTokens ?? null,
       cachedTokens: usage?.cachedTokens ?? null,
       cacheWriteTokens: usage?.cacheWriteTokens ?? null,
-      costUsd: this.costUsd,
+      costUsd: this.costUsd ?? this.cost(),
       errorCode: this.error?.code ?? (this.streamError ? 'GW_ERR_UPSTREAM_STREAM' : null),
       errorMessage: this.error?.message ?? this.streamError,
       configRevision: this.snapshot.revision,

@@ -1,0 +1,78 @@
+import { errors } from '../../errors/codes.js';
+import type { ModelRoute, RouteTarget } from '../../routing/route-table.js';
+import { parseAnthropicRequest } from '../../translate/anthropic/request-from-client.js';
+import { estimateInputTokens } from '../../translate/ir/token-estimate.js';
+import type { ClientOutput } from '../shared/client-output.js';
+import type { EntryPointSpec } from '../shared/entry-point.js';
+import { relayBody } from '../shared/passthrough.js';
+import { proxyToUpstream } from '../shared/proxy.js';
+import { requireModel } from '../shared/read-body.js';
+import { resolveRoute } from '../shared/resolve-route.js';
+import { forwardedBody } from '../shared/upstream-body.js';
+import type { UpstreamPlan } from '../shared/upstream-plan.js';
+import { anthropicClientHeaders } from './messages-passthrough.js';
+
+type CountText = (text: string) => number;
+let tokenizer: Promise<CountText> | undefined;
+
+/** o200k_base, loaded on first use only: it costs ~200 ms and tens of MB, and the chat path never needs it. */
+function loadTokenizer(): Promise<CountText> {
+  tokenizer ??= import('gpt-tokenizer/encoding/o200k_base').then(
+    (module) => (text: string) => module.countTokens(text),
+  );
+  return tokenizer;
+}
+
+function countPlan(body: Record<string, unknown>, raw: Buffer, target: RouteTarget, out: ClientOutput): UpstreamPlan {
+  const relay = (reply: Parameters<UpstreamPlan['respond']>[0], client: ClientOutput) =>
+    relayBody(reply, client).then(() => undefined);
+  return {
+    path: target.provider.descriptor.endpoints.countTokens as string,
+    body: forwardedBody(body, raw, target.model),
+    extraHeaders: anthropicClientHeaders(out.exchange),
+    respond: relay,
+    respondError: relay,
+  };
+}
+
+async function estimate(out: ClientOutput, body: Record<string, unknown>): Promise<void> {
+  // count_tokens takes no max_tokens; give the parser one that any thinking budget fits under.
+  const request = parseAnthropicRequest({ ...body, max_tokens: Number.MAX_SAFE_INTEGER });
+  const count = await loadTokenizer();
+  const payload = JSON.stringify({ input_tokens: estimateInputTokens(request, count) });
+  out.head(200, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(payload),
+    'x-gateway-token-count': 'estimate',
+  });
+  out.end(payload);
+}
+
+/**
+ * Exact where the model has an Anthropic target (the request goes to its count_tokens endpoint, with fallback
+ * across such targets); otherwise a documented local estimate, marked `x-gateway-token-count: estimate`.
+ */
+async function handle(
+  out: ClientOutput,
+  body: Record<string, unknown> | undefined,
+  raw: Buffer | undefined,
+): Promise<void> {
+  const request = body as Record<string, unknown>;
+  const route = resolveRoute(out.exchange, requireModel(request));
+  if (!Array.isArray(request.messages)) throw errors.invalidBody('messages: field required', 'messages');
+  const counting = route.targets.filter((t) => t.provider.descriptor.endpoints.countTokens && t.provider.configured);
+  if (counting.length === 0) return estimate(out, request);
+  const exactRoute: ModelRoute = { ...route, targets: counting };
+  out.res.setHeader('x-gateway-token-count', 'exact');
+  const error = await proxyToUpstream(out, exactRoute, (target) => countPlan(request, raw as Buffer, target, out));
+  // No provider could count: an estimate is more use to the client than an error.
+  if (error) await estimate(out, request);
+}
+
+/** POST /v1/messages/count_tokens */
+export const countTokens: EntryPointSpec = {
+  entryPoint: 'messages.count_tokens',
+  dialect: 'anthropic',
+  method: 'POST',
+  handle,
+};

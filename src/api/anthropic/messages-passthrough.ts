@@ -1,0 +1,66 @@
+import type { RouteTarget } from '../../routing/route-table.js';
+import type { UpstreamReply } from '../../routing/upstream-reply.js';
+import { usageFromAnthropic } from '../../translate/anthropic/usage.js';
+import { tokenUsageOf } from '../../translate/ir/token-usage.js';
+import { findUsageObject } from '../openai/openai-usage.js';
+import type { ClientOutput } from '../shared/client-output.js';
+import type { Exchange } from '../shared/exchange.js';
+import { relayBody } from '../shared/passthrough.js';
+import { pipeBody } from '../shared/pipe-body.js';
+import { SSE_HEADERS } from '../shared/sse-headers.js';
+import { streamFailureMessage } from '../shared/stream-failure.js';
+import { forwardedBody } from '../shared/upstream-body.js';
+import type { UpstreamPlan } from '../shared/upstream-plan.js';
+import { anthropicStreamErrorEvent } from './anthropic-error.js';
+import { MessagesStreamTap } from './messages-stream-tap.js';
+
+/** The client's own anthropic-version and anthropic-beta go upstream with its bytes (it expects that format). */
+export function anthropicClientHeaders(exchange: Exchange): Record<string, string> | undefined {
+  const headers: Record<string, string> = {};
+  const version = exchange.clientHeaders['anthropic-version'];
+  const beta = exchange.clientHeaders['anthropic-beta'];
+  if (typeof version === 'string' && version) headers['anthropic-version'] = version;
+  if (typeof beta === 'string' && beta) headers['anthropic-beta'] = beta;
+  else if (Array.isArray(beta)) headers['anthropic-beta'] = beta.join(',');
+  return Object.keys(headers).length > 0 ? headers : undefined;
+}
+
+async function relayStream(reply: UpstreamReply, out: ClientOutput): Promise<void> {
+  out.head(reply.status, { ...SSE_HEADERS });
+  const tap = new MessagesStreamTap();
+  try {
+    await pipeBody(reply.body, out, (chunk) => tap.push(chunk));
+    const rest = tap.end();
+    if (rest) out.write(rest);
+    if (tap.upstreamError) out.exchange.streamError = `upstream stream error: ${tap.upstreamError}`;
+    else if (!tap.sawStop && !out.gone) throw new Error('upstream stream ended without message_stop');
+  } catch (error) {
+    const message = streamFailureMessage(out, error);
+    out.exchange.streamError = message;
+    if (!out.gone) out.write(anthropicStreamErrorEvent(message));
+  }
+  if (tap.usage) out.exchange.usage = tokenUsageOf(tap.usage);
+  out.end();
+}
+
+async function relayJson(reply: UpstreamReply, out: ClientOutput): Promise<void> {
+  const usage = findUsageObject(await relayBody(reply, out));
+  if (usage) out.exchange.usage = tokenUsageOf(usageFromAnthropic(usage));
+}
+
+/** Same dialect in and out: the client's bytes go upstream with only `model` rewritten; the answer comes back as is. */
+export function messagesPassthroughPlan(
+  body: Record<string, unknown>,
+  raw: Buffer,
+  target: RouteTarget,
+  exchange: Exchange,
+  stream: boolean,
+): UpstreamPlan {
+  return {
+    path: target.provider.descriptor.endpoints.chat,
+    body: forwardedBody(body, raw, target.model),
+    extraHeaders: anthropicClientHeaders(exchange),
+    respond: stream ? relayStream : relayJson,
+    respondError: (reply, out) => relayBody(reply, out).then(() => undefined),
+  };
+}

@@ -1,0 +1,118 @@
+import { errors } from '../../errors/codes.js';
+import { GatewayError } from '../../errors/gateway-error.js';
+import type { ProviderRuntime } from '../../providers/provider-runtime.js';
+import type { RouteTarget } from '../../routing/route-table.js';
+import { readErrorBody, type UpstreamReply } from '../../routing/upstream-reply.js';
+import { upstreamCodecFor } from '../../translate/codecs.js';
+import type { ClientCodec, UpstreamBuildOptions, UpstreamCodec } from '../../translate/contract.js';
+import { tokenUsageOf } from '../../translate/ir/token-usage.js';
+import type { IrRequest } from '../../translate/ir/types.js';
+import type { ClientOutput } from './client-output.js';
+import { encodeContextFor } from './encode-context.js';
+import { sendError } from './send-error.js';
+import { translatedUpstreamError } from './translated-error.js';
+import { relayTranslatedStream } from './translated-stream.js';
+import type { UpstreamPlan } from './upstream-plan.js';
+
+/** A client request that may need translating: its codec, its body, and its IR parsed at most once. */
+export class TranslatableRequest {
+  private parsed: IrRequest | GatewayError | undefined;
+
+  constructor(
+    readonly client: ClientCodec,
+    readonly body: Readonly<Record<string, unknown>>,
+  ) {}
+
+  /** The IR, parsed on first use: a request served by passthrough never pays for it. */
+  ir(): IrRequest {
+    if (this.parsed === undefined) {
+      try {
+        this.parsed = this.client.parseRequest(this.body);
+      } catch (error) {
+        if (!(error instanceof GatewayError)) throw error;
+        this.parsed = error;
+      }
+    }
+    if (this.parsed instanceof GatewayError) throw this.parsed;
+    return this.parsed;
+  }
+}
+
+const UPSTREAM_BODY_LIMIT = 64 * 1024 * 1024;
+
+export function buildOptionsFor(provider: ProviderRuntime): UpstreamBuildOptions {
+  const config = provider.config;
+  return {
+    defaultMaxTokens: config.default_max_tokens,
+    maxTokensField:
+      config.max_tokens_field ??
+      (provider.origin === 'https://api.openai.com' ? 'max_completion_tokens' : 'max_tokens'),
+    streamUsage: config.stream_usage,
+  };
+}
+
+/** A builder's rejection names the IR field; the client should read the name of the field it sent. */
+function inClientTerms(error: unknown, client: ClientCodec): unknown {
+  if (!(error instanceof GatewayError) || error.param === undefined) return error;
+  const param = client.clientField(error.param);
+  return new GatewayError(error.code, error.status, error.kind, error.message, { param, headers: error.headers });
+}
+
+async function readJson(reply: UpstreamReply): Promise<unknown> {
+  const body = await readErrorBody(reply, UPSTREAM_BODY_LIMIT);
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    throw errors.upstreamFailed('the upstream answered with a body that is not JSON', 502);
+  }
+}
+
+async function relayTranslatedJson(
+  reply: UpstreamReply,
+  out: ClientOutput,
+  request: TranslatableRequest,
+  upstream: UpstreamCodec,
+): Promise<void> {
+  let body: string;
+  try {
+    const response = upstream.decodeResponse(await readJson(reply));
+    out.exchange.usage = tokenUsageOf(response.usage);
+    body = JSON.stringify(request.client.encodeResponse(response, encodeContextFor(out.exchange, request.body)));
+  } catch (error) {
+    if (error instanceof GatewayError) throw error;
+    throw errors.upstreamFailed(`the upstream's answer could not be translated: ${(error as Error).message}`, 502);
+  }
+  out.head(reply.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  out.end(body);
+}
+
+/**
+ * The plan for a target whose dialect differs from the client's: client IR -> upstream request, and the
+ * upstream's answer, stream or error back in the client's dialect.
+ */
+export function translatedPlan(request: TranslatableRequest, target: RouteTarget): UpstreamPlan {
+  const provider = target.provider;
+  const upstream = upstreamCodecFor(provider.descriptor.dialect);
+  const ir = request.ir();
+  let built: Record<string, unknown>;
+  try {
+    built = upstream.buildRequest(ir, target.model, buildOptionsFor(provider));
+  } catch (error) {
+    throw inClientTerms(error, request.client);
+  }
+  return {
+    path: provider.descriptor.endpoints.chat,
+    body: JSON.stringify(built),
+    respond: ir.stream
+      ? (reply, out) =>
+          relayTranslatedStream(
+            reply,
+            out,
+            upstream.streamDecoder(),
+            request.client.streamEncoder(encodeContextFor(out.exchange, request.body)),
+          )
+      : (reply, out) => relayTranslatedJson(reply, out, request, upstream),
+    respondError: async (reply, out) =>
+      sendError(out, await translatedUpstreamError(reply, upstream, out.exchange.dialect)),
+  };
+}

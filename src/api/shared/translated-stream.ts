@@ -1,0 +1,56 @@
+import type { UpstreamReply } from '../../routing/upstream-reply.js';
+import type { ClientStreamEncoder, UpstreamStreamDecoder } from '../../translate/contract.js';
+import { tokenUsageOf } from '../../translate/ir/token-usage.js';
+import type { IrStreamEvent } from '../../translate/ir/types.js';
+import { SseDecoder } from '../../upstream/sse-decoder.js';
+import type { ClientOutput } from './client-output.js';
+import { pipeBody } from './pipe-body.js';
+import { SSE_HEADERS } from './sse-headers.js';
+import { streamFailureMessage } from './stream-failure.js';
+
+/**
+ * Relays an upstream stream in another dialect: each upstream chunk is decoded to IR events and encoded to the
+ * client's events as it arrives. A failure after the first byte ends the client stream with its dialect's error
+ * event, never a silent truncation.
+ */
+export async function relayTranslatedStream(
+  reply: UpstreamReply,
+  out: ClientOutput,
+  decoder: UpstreamStreamDecoder,
+  encoder: ClientStreamEncoder,
+): Promise<void> {
+  const exchange = out.exchange;
+  const sse = new SseDecoder();
+  let failed = false;
+  const encode = (events: readonly IrStreamEvent[]): string | undefined => {
+    let text = '';
+    for (const event of events) {
+      if (failed) break;
+      if (event.type === 'finish') exchange.usage = tokenUsageOf(event.usage);
+      if (event.type === 'error') {
+        failed = true;
+        exchange.streamError = `upstream stream failed: ${event.message}`;
+      }
+      text += encoder.encode(event);
+    }
+    return text || undefined;
+  };
+  out.head(reply.status, { ...SSE_HEADERS });
+  try {
+    await pipeBody(reply.body, out, (chunk) => {
+      try {
+        return encode(sse.push(chunk).flatMap((event) => decoder.decode(event)));
+      } catch (error) {
+        reply.body.destroy(error as Error);
+        return undefined;
+      }
+    });
+    const rest = encode([...sse.end().flatMap((event) => decoder.decode(event)), ...decoder.end()]);
+    if (rest && !out.gone) out.write(rest);
+  } catch (error) {
+    const message = streamFailureMessage(out, error);
+    exchange.streamError = message;
+    if (!failed && !out.gone) out.write(encoder.encode({ type: 'error', kind: 'upstream', message }));
+  }
+  out.end();
+}
