@@ -1,7 +1,9 @@
 // The benchmark's upstream: an OpenAI-compatible server as cheap as node:http allows, so the measurement is
 // the gateway and not the fake. Non-stream answers a canned chat.completion; stream answers 20 content chunks,
 // a finish chunk, a usage chunk when asked, and [DONE]. Model "flaky-*" answers 429 to every second request.
+// POST /v1/messages answers as the Anthropic Messages API (see anthropic-replies.mjs).
 import { createServer } from 'node:http';
+import { ANTHROPIC_MESSAGE, ANTHROPIC_STREAM } from './anthropic-replies.mjs';
 
 const port = Number(process.argv[2] ?? 0);
 const created = 1_732_000_000;
@@ -77,6 +79,17 @@ createServer((req, res) => {
     if (body.includes('"model":"flaky') && flakyCounter++ % 2 === 0) {
       res.writeHead(429, { 'content-type': 'application/json', 'content-length': RATE_LIMITED.length });
       res.end(RATE_LIMITED);
+      return;
+    }
+    if (req.url === '/v1/messages') {
+      if (body.includes('"stream":true')) {
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+        for (let i = 0; i < ANTHROPIC_STREAM.length - 1; i++) res.write(ANTHROPIC_STREAM[i]);
+        res.end(ANTHROPIC_STREAM[ANTHROPIC_STREAM.length - 1]);
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': ANTHROPIC_MESSAGE.length });
+      res.end(ANTHROPIC_MESSAGE);
       return;
     }
     if (body.includes('"stream":true')) {

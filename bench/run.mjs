@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { drive, hasTaskset, hasWrk, runPinned } from './load.mjs';
 
 const QUICK = process.argv.includes('--quick');
+/** `--only=dialects` runs just that phase (for working on it); the full report needs every phase. */
+const ONLY = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
 const SECONDS = QUICK ? 4 : 10;
 const WARMUP = QUICK ? 1 : 2;
 const CONNECTIONS = 64;
@@ -107,11 +109,39 @@ const FAILOVER = baseConfig(
   'routing:\n  cooldown: { failures: 1000000000, window_s: 1, cooldown_s: 1 }\n',
 );
 
+const messagesBody = (model, stream) =>
+  JSON.stringify({
+    model,
+    stream,
+    max_tokens: 256,
+    system: 'You are terse.',
+    messages: [{ role: 'user', content: 'Say something about foxes.' }],
+    temperature: 0.2,
+  });
+
+const DIALECTS = (upstream) => `storage: sqlite:./gateway.db
+providers:
+  - { name: oa, type: openai, base_url: ${upstream}, api_key: sk-bench, allow_private_network: true, max_connections: 256 }
+  - { name: an, type: anthropic, base_url: ${new URL(upstream).origin}, api_key: sk-ant-bench, allow_private_network: true, max_connections: 256 }
+clients: [{ name: bench, token: ${TOKEN} }]
+models:
+  - { name: via-openai, targets: [{ provider: oa, model: m1 }] }
+  - { name: via-anthropic, targets: [{ provider: an, model: claude-bench }] }
+`;
+
 /** One measured load phase; with `pid`, also the gateway CPU time spent per request. */
-async function measure({ url, stream, connections, pid, model = 'bench' }) {
+async function measure({
+  url,
+  stream,
+  connections,
+  pid,
+  model = 'bench',
+  path = '/v1/chat/completions',
+  bodyOf = body,
+}) {
   const request = {
-    url: `${url}/v1/chat/completions`,
-    body: body(model, stream),
+    url: `${url}${path}`,
+    body: bodyOf(model, stream),
     token: TOKEN,
     connections,
     core: LOAD_CORE,
@@ -134,6 +164,58 @@ async function failoverLatency(url) {
   return JSON.parse(out);
 }
 
+async function ttft(url, path, bodyText) {
+  const out = await runPinned(LOAD_CORE, process.execPath, [
+    join(root, 'bench/ttft-client.mjs'),
+    `${url}${path}`,
+    TOKEN,
+    bodyText,
+    QUICK ? '200' : '1000',
+  ]);
+  return JSON.parse(out);
+}
+
+/** Same-dialect passthrough against translation, both client dialects, in one gateway. */
+async function measureDialects(upstreamPort, direct) {
+  const gateway = await startGateway(upstreamPort, DIALECTS);
+  const chat = { path: '/v1/chat/completions', bodyOf: body };
+  const messages = { path: '/v1/messages', bodyOf: messagesBody };
+  const phase = async (client, model) => ({
+    nonStream: await measure({
+      url: gateway.url,
+      stream: false,
+      connections: CONNECTIONS,
+      pid: gateway.pid,
+      model,
+      ...client,
+    }),
+    stream: await measure({
+      url: gateway.url,
+      stream: true,
+      connections: CONNECTIONS,
+      pid: gateway.pid,
+      model,
+      ...client,
+    }),
+  });
+  const result = {
+    chatPassthrough: await phase(chat, 'via-openai'),
+    chatToAnthropic: await phase(chat, 'via-anthropic'),
+    messagesPassthrough: await phase(messages, 'via-anthropic'),
+    messagesToOpenAI: await phase(messages, 'via-openai'),
+    ttft: {
+      directOpenAI: await ttft(direct, '/v1/chat/completions', body('m1', true)),
+      directAnthropic: await ttft(direct, '/v1/messages', messagesBody('claude-bench', true)),
+      chatPassthrough: await ttft(gateway.url, '/v1/chat/completions', body('via-openai', true)),
+      chatToAnthropic: await ttft(gateway.url, '/v1/chat/completions', body('via-anthropic', true)),
+      messagesPassthrough: await ttft(gateway.url, '/v1/messages', messagesBody('via-anthropic', true)),
+      messagesToOpenAI: await ttft(gateway.url, '/v1/messages', messagesBody('via-openai', true)),
+    },
+  };
+  await gateway.stop();
+  return result;
+}
+
 async function main() {
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   const upstream = pinnedSpawn(LOAD_CORE, [join(root, 'bench/fake-upstream.mjs'), '0'], {});
@@ -149,6 +231,14 @@ async function main() {
     seconds: SECONDS,
     connections: CONNECTIONS,
   };
+  if (ONLY === 'dialects') {
+    try {
+      console.log(renderDialects(await measureDialects(upstreamPort, direct)).join('\n'));
+    } finally {
+      upstream.kill();
+    }
+    return;
+  }
   try {
     console.error('measuring direct-to-upstream…');
     results.direct = {
@@ -175,6 +265,8 @@ async function main() {
       peakRssMb: peakRssMb(three.pid),
     };
     await three.stop();
+    console.error('measuring dialect translation…');
+    results.dialects = await measureDialects(upstreamPort, direct);
     console.error('measuring failover (primary answers 429 to half the requests)…');
     const failover = await startGateway(upstreamPort, FAILOVER);
     results.failover = {
@@ -219,6 +311,8 @@ function renderReport(r) {
     `Peak RSS of the gateway: ${f(g.peakRssMb, 1)} MB (three targets: ${f(r.threeTargets.peakRssMb, 1)} MB)`,
     `Failover (primary 429 on every second request): ${r.failover.load.requests - r.failover.load.failed}/${r.failover.load.requests} succeeded under load (${f(((r.failover.load.requests - r.failover.load.failed) / r.failover.load.requests) * 100, 2)}%), ${f(r.failover.load.rps)} req/s; sequential ${seq.ok}/${seq.ok + seq.failed} ok; p50 direct ${f(direct?.p50, 3)} ms vs via fallback ${f(fallback?.p50, 3)} ms → a fallback adds ${f((fallback?.p50 ?? 0) - (direct?.p50 ?? 0), 3)} ms`,
     '',
+    ...renderDialects(r.dialects),
+    '',
     'Targets (issue): ',
     `- ≥ 8,000 req/s non-stream on one core: ${f(g.nonStream.rps)} → ${pass(g.nonStream.rps >= 8000)}`,
     `- ≤ 120 µs CPU per non-stream request: ${f(g.nonStream.cpuUsPerRequest)} → ${pass(g.nonStream.cpuUsPerRequest <= 120)}`,
@@ -227,8 +321,47 @@ function renderReport(r) {
     `- peak RSS ≤ 120 MB: ${f(g.peakRssMb, 1)} → ${pass(g.peakRssMb <= 120)}`,
     `- three targets + health checks within 10% of single: ${f(r.threeTargets.nonStream.rps / g.nonStream.rps, 2)} / ${f(r.threeTargets.stream.rps / g.stream.rps, 2)} → ${pass(r.threeTargets.nonStream.rps / g.nonStream.rps >= 0.9 && r.threeTargets.stream.rps / g.stream.rps >= 0.9)}`,
     `- failover success rate 100%: ${pass(r.failover.load.failed === 0 && seq.failed === 0)}`,
+    ...dialectTargets(r.dialects),
   ];
   return lines.join('\n');
+}
+
+const addedTtft = (t) => ({
+  chatToAnthropic: t.chatToAnthropic.p50 - t.directAnthropic.p50,
+  messagesToOpenAI: t.messagesToOpenAI.p50 - t.directOpenAI.p50,
+  chatPassthrough: t.chatPassthrough.p50 - t.directOpenAI.p50,
+  messagesPassthrough: t.messagesPassthrough.p50 - t.directAnthropic.p50,
+});
+
+function renderDialects(x) {
+  const row = (label, m, reference) =>
+    `| ${label} | ${f(m.nonStream.rps)} | ${reference ? f(m.nonStream.rps / reference.nonStream.rps, 2) : '1.00'} | ${f(m.nonStream.cpuUsPerRequest)} | ${f(m.stream.rps)} | ${reference ? f(m.stream.rps / reference.stream.rps, 2) : '1.00'} | ${f(m.stream.cpuUsPerRequest)} |`;
+  const added = addedTtft(x.ttft);
+  return [
+    '| dialects (64 conns) | non-stream req/s | of passthrough | CPU µs/req | stream req/s | of passthrough | CPU µs/req |',
+    '|---|---|---|---|---|---|---|',
+    row('OpenAI client → OpenAI upstream (passthrough)', x.chatPassthrough),
+    row('OpenAI client → Anthropic upstream (translated)', x.chatToAnthropic, x.chatPassthrough),
+    row('Anthropic client → Anthropic upstream (passthrough)', x.messagesPassthrough),
+    row('Anthropic client → OpenAI upstream (translated)', x.messagesToOpenAI, x.messagesPassthrough),
+    '',
+    `Time to first token, p50 at 1 connection: direct OpenAI ${f(x.ttft.directOpenAI.p50, 3)} ms, direct Anthropic ${f(x.ttft.directAnthropic.p50, 3)} ms; added by the gateway: passthrough +${f(added.chatPassthrough, 3)} / +${f(added.messagesPassthrough, 3)} ms, translated OpenAI→Anthropic +${f(added.chatToAnthropic, 3)} ms, Anthropic→OpenAI +${f(added.messagesToOpenAI, 3)} ms`,
+  ];
+}
+
+function dialectTargets(x) {
+  const ratios = [
+    x.chatToAnthropic.nonStream.rps / x.chatPassthrough.nonStream.rps,
+    x.chatToAnthropic.stream.rps / x.chatPassthrough.stream.rps,
+    x.messagesToOpenAI.nonStream.rps / x.messagesPassthrough.nonStream.rps,
+    x.messagesToOpenAI.stream.rps / x.messagesPassthrough.stream.rps,
+  ];
+  const added = addedTtft(x.ttft);
+  const worst = Math.max(added.chatToAnthropic, added.messagesToOpenAI);
+  return [
+    `- translated throughput ≥ 80% of passthrough: ${ratios.map((v) => f(v, 2)).join(' / ')} → ${pass(ratios.every((v) => v >= 0.8))}`,
+    `- translated added time-to-first-token ≤ 1 ms: ${f(added.chatToAnthropic, 3)} / ${f(added.messagesToOpenAI, 3)} ms → ${pass(worst <= 1)}`,
+  ];
 }
 
 main().catch((error) => {

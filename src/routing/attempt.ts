@@ -4,7 +4,7 @@ import type { ErrorClass } from '../telemetry/request-record.js';
 import { classifyError, classifyErrorBody, classifyStatus, describeError } from './classify.js';
 import { retryAfterMs } from './retry-after.js';
 import type { RouteTarget } from './route-table.js';
-import { readErrorBody, type UpstreamReply } from './upstream-reply.js';
+import { readUpstreamBody, type UpstreamReply } from './upstream-reply.js';
 
 export type AttemptResult<R extends UpstreamReply> =
   /** An answer to relay: a success, or an upstream error that is the client's to handle (e.g. a 400). */
@@ -71,7 +71,7 @@ export async function attemptTarget<R extends UpstreamReply>(
 
   const byStatus = classifyStatus(reply.status);
   if (byStatus === 'client_error' && !classifyBodies) return { kind: 'answer', reply, latencyMs, errorClass: byStatus };
-  const body = await readErrorBody(reply);
+  const body = await readUpstreamBody(reply);
   const errorClass = byStatus === 'client_error' ? classifyErrorBody(reply.status, body.toString('utf8')) : byStatus;
   if (errorClass === 'client_error') {
     // The body was read to classify it; hand the client the same bytes.

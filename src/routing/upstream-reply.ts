@@ -17,18 +17,27 @@ export function discardBody(reply: UpstreamReply): void {
   reply.body.resume();
 }
 
-/** Reads a (small) error body for the record and for error pass-through; caps what it keeps. */
-export async function readErrorBody(reply: UpstreamReply, cap = 64 * 1024): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of reply.body) {
-      const buffer = chunk as Buffer;
-      if (size < cap) chunks.push(buffer.subarray(0, cap - size));
-      size += buffer.length;
-    }
-  } catch {
-    // A broken error body is still an error; keep what arrived.
-  }
-  return Buffer.concat(chunks);
+/**
+ * Reads a whole upstream body (an error body, or a JSON answer to translate), keeping at most `cap` bytes. Event
+ * listeners rather than an async iterator: this runs once per translated request and the iterator machinery
+ * cost more than the copy. A body that breaks resolves with what arrived when `tolerateErrors` is set (an
+ * error body is still an error), and rejects otherwise.
+ */
+export function readUpstreamBody(reply: UpstreamReply, cap = 64 * 1024, tolerateErrors = true): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let kept = 0;
+    const body = reply.body;
+    body.on('data', (chunk: Buffer) => {
+      if (kept >= cap) return;
+      const part = kept + chunk.length > cap ? chunk.subarray(0, cap - kept) : chunk;
+      chunks.push(part);
+      kept += part.length;
+    });
+    body.once('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, kept)));
+    body.once('error', (error) => (tolerateErrors ? resolve(Buffer.concat(chunks, kept)) : reject(error)));
+    body.once('close', () => {
+      if (!body.readableEnded) resolve(Buffer.concat(chunks, kept));
+    });
+  });
 }

@@ -1,5 +1,5 @@
 import { GatewayError } from '../../errors/gateway-error.js';
-import { readErrorBody, type UpstreamReply } from '../../routing/upstream-reply.js';
+import { readUpstreamBody, type UpstreamReply } from '../../routing/upstream-reply.js';
 import type { UpstreamCodec } from '../../translate/contract.js';
 import type { ClientDialect } from './client-dialect.js';
 
@@ -12,7 +12,7 @@ export async function translatedUpstreamError(
   upstream: UpstreamCodec,
   dialect: ClientDialect,
 ): Promise<GatewayError> {
-  const body = (await readErrorBody(reply)).toString('utf8');
+  const body = (await readUpstreamBody(reply)).toString('utf8');
   const info = upstream.decodeError(reply.status, body);
   const status = reply.status === 529 && dialect !== 'anthropic' ? 503 : reply.status;
   const retryAfter = reply.headers['retry-after'];

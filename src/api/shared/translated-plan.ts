@@ -2,7 +2,7 @@ import { errors } from '../../errors/codes.js';
 import { GatewayError } from '../../errors/gateway-error.js';
 import type { ProviderRuntime } from '../../providers/provider-runtime.js';
 import type { RouteTarget } from '../../routing/route-table.js';
-import { readErrorBody, type UpstreamReply } from '../../routing/upstream-reply.js';
+import { readUpstreamBody, type UpstreamReply } from '../../routing/upstream-reply.js';
 import { upstreamCodecFor } from '../../translate/codecs.js';
 import type { ClientCodec, UpstreamBuildOptions, UpstreamCodec } from '../../translate/contract.js';
 import { tokenUsageOf } from '../../translate/ir/token-usage.js';
@@ -59,7 +59,7 @@ function inClientTerms(error: unknown, client: ClientCodec): unknown {
 }
 
 async function readJson(reply: UpstreamReply): Promise<unknown> {
-  const body = await readErrorBody(reply, UPSTREAM_BODY_LIMIT);
+  const body = await readUpstreamBody(reply, UPSTREAM_BODY_LIMIT, false);
   try {
     return JSON.parse(body.toString('utf8'));
   } catch {
