@@ -15,7 +15,8 @@ export function parseSseEvents(text: string): SseEvent[] {
   let id: string | undefined;
   let data: string[] = [];
   let hasData = false;
-  const lines = text.split(/\r\n|\r|\n/);
+  // Providers end lines with LF; splitting on a plain string is several times cheaper than the CR/CRLF regex.
+  const lines = text.includes('\r') ? text.split(/\r\n|\r|\n/) : text.split('\n');
   for (const line of lines) {
     if (line === '') {
       if (hasData) events.push({ event, data: data.join('\n'), id });

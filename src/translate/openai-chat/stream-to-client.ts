@@ -25,6 +25,9 @@ export class ChatStreamEncoder implements ClientStreamEncoder {
   /** IR block index -> position of the call among this response's tool calls. */
   private readonly toolPositions = new Map<number, number>();
   private readonly sequencer = new ToolCallSequencer();
+  /** The serialised envelope up to the delta and the tail after it: chunks differ only in their delta. */
+  private chunkHead = '';
+  private chunkTail = '';
 
   constructor(private readonly context: EncodeContext) {
     const options = context.clientRequest.stream_options;
@@ -67,6 +70,9 @@ export class ChatStreamEncoder implements ClientStreamEncoder {
     this.started = true;
     this.id = id || this.context.newId('chatcmpl-');
     this.model = model;
+    const envelope = JSON.stringify(this.envelope());
+    this.chunkHead = `data: ${envelope.slice(0, -1)},"choices":[{"index":0,"delta":`;
+    this.chunkTail = `,"logprobs":null,"finish_reason":null}]${this.includeUsage ? ',"usage":null' : ''}}\n\n`;
     return this.chunk({ role: 'assistant', content: '' }, null);
   }
 
@@ -85,8 +91,9 @@ export class ChatStreamEncoder implements ClientStreamEncoder {
     return this.delta({ tool_calls: [{ index: position, function: { arguments: json } }] });
   }
 
+  /** A content chunk: the precomputed envelope around the serialised delta (the hot path of a stream). */
   private delta(delta: ChatDelta): string {
-    return this.begin('', '') + this.chunk(delta, null);
+    return `${this.begin('', '')}${this.chunkHead}${JSON.stringify(delta)}${this.chunkTail}`;
   }
 
   private finish(reason: ChatFinishReason, usage: ChatUsage): string {
