@@ -112,7 +112,6 @@ export function translatedPlan(request: TranslatableRequest, target: RouteTarget
             request.client.streamEncoder(encodeContextFor(out.exchange, request.body)),
           )
       : (reply, out) => relayTranslatedJson(reply, out, request, upstream),
-    respondError: async (reply, out) =>
-      sendError(out, await translatedUpstreamError(reply, upstream, out.exchange.dialect)),
+    respondError: async (reply, out) => sendError(out, await translatedUpstreamError(reply, upstream)),
   };
 }
