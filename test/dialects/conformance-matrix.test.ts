@@ -61,13 +61,13 @@ async function text(c: Case): Promise<void> {
 
 async function toolRoundTrip(c: Case): Promise<void> {
   const call = { id: c.provider.callId, name: 'get_weather', arguments: { city: 'Paris', unit: 'c' } };
-  c.provider.replyToolCall(call);
+  c.provider.replyToolCalls([call]);
   const conversation = c.driver.start({ model: c.provider.model, prompt: 'Weather in Paris?', tools: true });
   const first = await conversation.send(c.stream);
   expect(first).toMatchObject({ text: '', toolCalls: [call], finish: c.driver.finish.toolUse });
   expect(c.provider.lastRequest().toolNames).toEqual(['get_weather']);
 
-  conversation.toolResult(call.id, '18C and sunny');
+  conversation.toolResults([{ callId: call.id, text: '18C and sunny' }]);
   c.provider.replyText('It is 18C and sunny in Paris.');
   const second = await conversation.send(c.stream);
   expect(second).toMatchObject({ text: 'It is 18C and sunny in Paris.', toolCalls: [], finish: c.driver.finish.end });

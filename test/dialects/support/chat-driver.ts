@@ -11,6 +11,7 @@ import {
   type Conversation,
   dataUrl,
   type SdkError,
+  type ToolResult,
   type TurnResult,
   thrownBy,
   WEATHER_TOOL,
@@ -92,8 +93,8 @@ class ChatConversation implements Conversation {
     return turn;
   }
 
-  toolResult(callId: string, text: string): void {
-    this.messages.push({ role: 'tool', tool_call_id: callId, content: text });
+  toolResults(results: ToolResult[]): void {
+    for (const { callId, text } of results) this.messages.push({ role: 'tool', tool_call_id: callId, content: text });
   }
 
   user(text: string): void {

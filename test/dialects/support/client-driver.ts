@@ -31,8 +31,14 @@ export interface Ask {
 /** A conversation kept the way an application of that dialect keeps it (each reply appended to the history). */
 export interface Conversation {
   send(stream: boolean): Promise<TurnResult>;
-  toolResult(callId: string, text: string): void;
+  /** The results of the last turn's tool calls, added the way the dialect groups them. */
+  toolResults(results: ToolResult[]): void;
   user(text: string): void;
+}
+
+export interface ToolResult {
+  callId: string;
+  text: string;
 }
 
 /** An SDK error as the application sees it. */

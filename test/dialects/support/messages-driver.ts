@@ -5,6 +5,7 @@ import {
   type Conversation,
   REASONING_BUDGET,
   type SdkError,
+  type ToolResult,
   type TurnResult,
   thrownBy,
   WEATHER_TOOL,
@@ -63,8 +64,13 @@ class MessagesConversation implements Conversation {
     return turnOf(message);
   }
 
-  toolResult(callId: string, text: string): void {
-    this.messages.push({ role: 'user', content: [{ type: 'tool_result', tool_use_id: callId, content: text }] });
+  toolResults(results: ToolResult[]): void {
+    const content = results.map(({ callId, text }) => ({
+      type: 'tool_result' as const,
+      tool_use_id: callId,
+      content: text,
+    }));
+    this.messages.push({ role: 'user', content });
   }
 
   user(text: string): void {

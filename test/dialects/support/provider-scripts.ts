@@ -53,13 +53,16 @@ export interface ProviderScript {
   /** USAGE as the client should see it, in IR terms. */
   readonly usage: Usage;
   replyText(text: string): void;
-  replyToolCall(call: ToolCall): void;
+  /** Tool calls (parallel when several), optionally after signed thinking (OpenAI: unsigned reasoning_content). */
+  replyToolCalls(calls: ToolCall[], thinking?: { text: string; signature: string }): void;
   replyThinking(thinking: string, signature: string, text: string): void;
   /** A non-retryable 400 with the provider's error body; the expected client `error.type` is invalid_request_error. */
   rejectRequest(message: string): void;
   /** A stream that fails after a few events with the provider's in-band error event. */
   failMidStream(message: string): void;
   lastRequest(): Received;
+  /** The raw JSON body of the last chat request. */
+  lastBody(): Record<string, unknown>;
   /** The native image part for a base64 PNG. */
   nativeImage(base64Png: string): unknown;
 }
@@ -90,10 +93,11 @@ function openaiScript(fake: FakeOpenAI): ProviderScript {
     reasoningRequested: 'low',
     usage: { input: 30, output: 7, cacheRead: 10, cacheWrite: 0 },
     replyText: (text) => fake.enqueue({ kind: 'reply', text, usage }),
-    replyToolCall: (call) =>
+    replyToolCalls: (calls, thinking) =>
       fake.enqueue({
         kind: 'reply',
-        toolCalls: [{ id: call.id, name: call.name, arguments: JSON.stringify(call.arguments) }],
+        toolCalls: calls.map((call) => ({ id: call.id, name: call.name, arguments: JSON.stringify(call.arguments) })),
+        ...(thinking ? { reasoning: thinking.text } : {}),
         usage,
       }),
     replyThinking: (thinking, _signature, text) => fake.enqueue({ kind: 'reply', reasoning: thinking, text, usage }),
@@ -104,6 +108,7 @@ function openaiScript(fake: FakeOpenAI): ProviderScript {
         body: { error: { message, type: 'invalid_request_error', param: null, code: null } },
       }),
     failMidStream: (message) => fake.enqueue({ kind: 'streamError', after: 3, message }),
+    lastBody: () => last(fake.requestsTo('/v1/chat/completions')),
     lastRequest: () => {
       const body = last(fake.requestsTo('/v1/chat/completions'));
       const messages = body.messages as Json[];
@@ -140,10 +145,13 @@ function anthropicScript(fake: FakeAnthropic): ProviderScript {
     reasoningRequested: { type: 'enabled', budget_tokens: 2048 },
     usage: { input: 35, output: 7, cacheRead: 10, cacheWrite: 5 },
     replyText: (text) => fake.enqueue({ kind: 'reply', text, usage }),
-    replyToolCall: (call) =>
+    replyToolCalls: (calls, thinking) =>
       fake.enqueue({
         kind: 'reply',
-        content: [{ type: 'tool_use', id: call.id, name: call.name, input: call.arguments }],
+        content: [
+          ...(thinking ? [{ type: 'thinking' as const, thinking: thinking.text, signature: thinking.signature }] : []),
+          ...calls.map((call) => ({ type: 'tool_use' as const, id: call.id, name: call.name, input: call.arguments })),
+        ],
         usage,
       }),
     replyThinking: (thinking, signature, text) =>
@@ -157,6 +165,7 @@ function anthropicScript(fake: FakeAnthropic): ProviderScript {
       }),
     rejectRequest: (message) => fake.enqueue({ kind: 'error', status: 400, message }),
     failMidStream: (message) => fake.enqueue({ kind: 'streamError', after: 4, type: 'api_error', message }),
+    lastBody: () => last(fake.requestsTo('/v1/messages')),
     lastRequest: () => {
       const body = last(fake.requestsTo('/v1/messages'));
       const messages = body.messages as Array<{ role: string; content: string | Json[] }>;

@@ -11,6 +11,7 @@ import {
   type Conversation,
   dataUrl,
   type SdkError,
+  type ToolResult,
   type TurnResult,
   thrownBy,
   WEATHER_TOOL,
@@ -74,8 +75,10 @@ class ResponsesConversation implements Conversation {
     return turnOf(response);
   }
 
-  toolResult(callId: string, text: string): void {
-    this.input.push({ type: 'function_call_output', call_id: callId, output: text });
+  toolResults(results: ToolResult[]): void {
+    for (const { callId, text } of results) {
+      this.input.push({ type: 'function_call_output', call_id: callId, output: text });
+    }
   }
 
   user(text: string): void {
