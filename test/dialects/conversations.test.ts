@@ -69,7 +69,11 @@ describe('conversations across dialects', () => {
         const provider = pick();
         const [paris, london] = calls(provider);
         provider.replyToolCalls([paris, london]);
-        const conversation = driver.start({ model: provider.model, prompt: 'Weather in Paris and London?', tools: true });
+        const conversation = driver.start({
+          model: provider.model,
+          prompt: 'Weather in Paris and London?',
+          tools: true,
+        });
         expect((await conversation.send(stream)).toolCalls).toEqual([paris, london]);
         conversation.toolResults([
           { callId: paris.id, text: '18C' },

@@ -62,7 +62,11 @@ describe('count_tokens', () => {
     const messages = [{ role: 'user' as const, content: QUESTION }];
     const plain = await count({ messages }, MODELS.openai.name);
     const withSystem = await count({ messages, system: SYSTEM }, MODELS.openai.name);
-    const tool = { name: WEATHER_TOOL.name, description: WEATHER_TOOL.description, input_schema: WEATHER_TOOL.parameters };
+    const tool = {
+      name: WEATHER_TOOL.name,
+      description: WEATHER_TOOL.description,
+      input_schema: WEATHER_TOOL.parameters,
+    };
     const withTool = await count({ messages, tools: [tool] }, MODELS.openai.name);
     expect(withSystem.tokens).toBeGreaterThanOrEqual(plain.tokens + o200k(SYSTEM));
     expect(withTool.tokens).toBeGreaterThan(plain.tokens + o200k(WEATHER_TOOL.description));

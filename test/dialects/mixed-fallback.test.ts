@@ -63,7 +63,12 @@ describe('a fallback chain across provider types', () => {
       messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }],
     });
     const record = await gateway.nextRecord();
-    expect(record).toMatchObject({ status: 200, routeMode: 'fallback', provider: 'ant', entryPoint: 'chat.completions' });
+    expect(record).toMatchObject({
+      status: 200,
+      routeMode: 'fallback',
+      provider: 'ant',
+      entryPoint: 'chat.completions',
+    });
     expect(record.attempts.map((a) => [a.provider, a.status])).toEqual([
       ['oai', 429],
       ['ant', 200],

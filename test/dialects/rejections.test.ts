@@ -28,7 +28,13 @@ const message = { max_tokens: 256, messages: [{ role: 'user', content: 'Hi' }] }
 
 const REJECTIONS: Rejection[] = [
   { name: 'Chat n: 2', client: 'chat', body: { ...chat, n: 2 }, field: 'n', refusedBy: 'anthropic' },
-  { name: 'Chat logprobs: true', client: 'chat', body: { ...chat, logprobs: true }, field: 'logprobs', refusedBy: 'anthropic' },
+  {
+    name: 'Chat logprobs: true',
+    client: 'chat',
+    body: { ...chat, logprobs: true },
+    field: 'logprobs',
+    refusedBy: 'anthropic',
+  },
   {
     name: 'Chat json_schema response_format',
     client: 'chat',
@@ -37,6 +43,13 @@ const REJECTIONS: Rejection[] = [
       response_format: { type: 'json_schema', json_schema: { name: 'answer', schema: { type: 'object' } } },
     },
     field: 'response_format',
+    refusedBy: 'anthropic',
+  },
+  {
+    name: 'Chat max_tokens too small for the reasoning asked for',
+    client: 'chat',
+    body: { ...chat, max_tokens: 1000, reasoning_effort: 'high' },
+    field: 'max_tokens',
     refusedBy: 'anthropic',
   },
   { name: 'Anthropic top_k', client: 'messages', body: { ...message, top_k: 5 }, field: 'top_k', refusedBy: 'openai' },
@@ -75,12 +88,16 @@ let gateway: DialectGateway;
 /** Sends a body as the client's SDK would, typed loosely on purpose: these are requests a dialect may refuse. */
 function send(client: Client, body: Record<string, unknown>): Promise<unknown> {
   if (client === 'chat') {
-    return gateway.harness.openai().chat.completions.create(body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming);
+    return gateway.harness
+      .openai()
+      .chat.completions.create(body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming);
   }
   if (client === 'messages') {
     return gateway.harness.anthropic().messages.create(body as unknown as Anthropic.MessageCreateParamsNonStreaming);
   }
-  return gateway.harness.openai().responses.create(body as unknown as OpenAI.Responses.ResponseCreateParamsNonStreaming);
+  return gateway.harness
+    .openai()
+    .responses.create(body as unknown as OpenAI.Responses.ResponseCreateParamsNonStreaming);
 }
 
 function upstreamOf(type: 'openai' | 'anthropic') {

@@ -7,7 +7,8 @@ export interface TurnResult {
   toolCalls: ToolCall[];
   /** Reasoning text the application can show ('' when none reached it). */
   reasoning: string;
-  /** The dialect's own finish value: Chat finish_reason, Anthropic stop_reason, Responses status. */
+  /** The dialect's own finish value: Chat finish_reason, Anthropic stop_reason, Responses status (with the reason
+   *  when incomplete, e.g. `incomplete:max_output_tokens`). */
   finish: string;
   /** Usage in IR terms (total input); `cacheWrite` only where the dialect has a field for it. */
   usage: Partial<Usage>;

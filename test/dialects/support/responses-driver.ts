@@ -29,7 +29,8 @@ function turnOf(response: Response): TurnResult {
     reasoning: response.output
       .flatMap((item) => (item.type === 'reasoning' ? item.summary.map((part) => part.text) : []))
       .join(''),
-    finish: response.status ?? '',
+    finish:
+      response.status === 'incomplete' ? `incomplete:${response.incomplete_details?.reason}` : (response.status ?? ''),
     usage: usage
       ? {
           input: usage.input_tokens,
