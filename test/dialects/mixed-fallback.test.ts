@@ -26,6 +26,7 @@ let gateway: DialectGateway;
 describe('a fallback chain across provider types', () => {
   beforeAll(async () => {
     gateway = await DialectGateway.start([OPENAI_FIRST, ANTHROPIC_FIRST]);
+    await gateway.skipRecords();
   });
   afterAll(async () => {
     await gateway.close();
@@ -115,5 +116,23 @@ describe('a fallback chain across provider types', () => {
     expect(response.output_text).toBe('Responses via Claude.');
     expect(response.status).toBe('completed');
     expect(await gateway.nextRecord()).toMatchObject({ status: 200, routeMode: 'fallback', entryPoint: 'responses' });
+  });
+
+  it('skips a target whose dialect cannot express the request and serves it from the next one', async () => {
+    gateway.openaiUpstream.enqueue({ kind: 'reply', text: 'Two choices are fine here.' });
+    const { data, response } = await gateway.harness
+      .openai()
+      .chat.completions.create({ model: ANTHROPIC_FIRST.name, n: 2, messages: [{ role: 'user', content: 'Hi' }] })
+      .withResponse();
+    expect(data.choices[0]?.message.content).toBe('Two choices are fine here.');
+    expect(response.headers.get('x-gateway-provider')).toBe('oai');
+    expect(gateway.anthropicUpstream.requestsTo('/v1/messages')).toEqual([]);
+    expect(gateway.openaiUpstream.requestsTo('/v1/chat/completions')[0]?.body).toMatchObject({ n: 2 });
+    const record = await gateway.nextRecord();
+    expect(record.routeMode).toBe('fallback');
+    expect(record.attempts.map((a) => [a.provider, a.errorClass])).toEqual([
+      ['ant', 'unsupported'],
+      ['oai', undefined],
+    ]);
   });
 });
