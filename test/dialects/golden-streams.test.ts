@@ -188,6 +188,11 @@ function expectedTurn(driver: ClientDriver, expected: Expected): TurnResult {
 
 let gateway: DialectGateway;
 
+function enqueue(golden: Golden): void {
+  if (golden.upstream === 'openai') gateway.openaiUpstream.enqueue(golden.script);
+  else gateway.anthropicUpstream.enqueue(golden.script);
+}
+
 /** Each client dialect and the provider type it reaches without translation. */
 const DRIVERS = [
   { name: 'openai chat.completions', sameDialect: 'openai', make: () => chatDriver(gateway.harness.openai()) },
@@ -210,10 +215,9 @@ describe('golden streams through the gateway', () => {
       const driver = make();
       const model = MODELS[golden.upstream].name;
       const ask = { model, prompt: 'Weather and time in Paris?', tools: true, reasoning: golden.reasoning ?? false };
-      const upstream = golden.upstream === 'openai' ? gateway.openaiUpstream : gateway.anthropicUpstream;
-      (upstream.enqueue as (b: unknown) => void)(golden.script);
+      enqueue(golden);
       const streamed = await driver.start(ask).send(true);
-      (upstream.enqueue as (b: unknown) => void)(golden.script);
+      enqueue(golden);
       const whole = await driver.start(ask).send(false);
       expect(streamed).toEqual(expectedTurn(driver, golden.expected));
       expect(whole).toEqual(streamed);

@@ -107,7 +107,6 @@ export function chatDriver(client: OpenAI): ClientDriver {
   return {
     name: 'openai chat.completions',
     entryPoint: 'chat.completions',
-    passthroughTo: 'openai',
     carriesSignatures: false,
     carriesCacheWrites: false,
     finish: { end: 'stop', toolUse: 'tool_calls' },

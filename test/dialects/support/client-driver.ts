@@ -55,8 +55,6 @@ export interface SdkError {
 export interface ClientDriver {
   readonly name: string;
   readonly entryPoint: EntryPoint;
-  /** The provider type this dialect passes through to, untranslated (none for Responses). */
-  readonly passthroughTo: 'openai' | 'anthropic' | undefined;
   /** Whether a thinking signature survives a round trip through this dialect's client. */
   readonly carriesSignatures: boolean;
   /** Whether the dialect's usage has a field for cache writes. */

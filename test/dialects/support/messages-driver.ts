@@ -83,7 +83,6 @@ export function messagesDriver(client: Anthropic): ClientDriver {
   return {
     name: 'anthropic messages',
     entryPoint: 'messages',
-    passthroughTo: 'anthropic',
     carriesSignatures: true,
     carriesCacheWrites: true,
     finish: { end: 'end_turn', toolUse: 'tool_use' },

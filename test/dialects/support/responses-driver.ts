@@ -92,7 +92,6 @@ export function responsesDriver(client: OpenAI): ClientDriver {
   return {
     name: 'openai responses',
     entryPoint: 'responses',
-    passthroughTo: undefined,
     carriesSignatures: true,
     carriesCacheWrites: false,
     finish: { end: 'completed', toolUse: 'completed' },
