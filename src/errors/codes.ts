@@ -1,4 +1,12 @@
-import { GatewayError, type GatewayErrorOptions } from './gateway-error.js';
+import { type ErrorKind, GatewayError, type GatewayErrorOptions } from './gateway-error.js';
+
+/** 503 and Anthropic's 529 both mean the provider is overloaded (Anthropic clients expect overloaded_error). */
+function upstreamFailureKind(status: number): ErrorKind {
+  if (status === 504) return 'timeout';
+  if (status === 429) return 'rate_limit';
+  if (status === 503 || status === 529) return 'overloaded';
+  return 'upstream';
+}
 
 /** Error constructors with stable codes (GW_ERR_<AREA>_<WHAT>), one per failure clients can meet. */
 export const errors = {
@@ -67,13 +75,7 @@ export const errors = {
         : `provider "${provider}" has no API key configured`,
     ),
   upstreamFailed: (message: string, status: number, options?: GatewayErrorOptions) =>
-    new GatewayError(
-      'GW_ERR_UPSTREAM_FAILED',
-      status,
-      status === 504 ? 'timeout' : status === 429 ? 'rate_limit' : 'upstream',
-      message,
-      options,
-    ),
+    new GatewayError('GW_ERR_UPSTREAM_FAILED', status, upstreamFailureKind(status), message, options),
   totalTimeout: (totalMs: number) =>
     new GatewayError(
       'GW_ERR_UPSTREAM_TOTAL_TIMEOUT',

@@ -38,8 +38,9 @@ export interface ClientCodec {
   /**
    * The client's name for a top-level IR request field (e.g. `responseFormat` -> `response_format` for Chat,
    * `text.format` for Responses), so an upstream builder's rejection names the field the client actually sent.
+   * `body` is the client's request, for a dialect that has two names for one field (Chat `max_tokens`).
    */
-  clientField(irField: string): string;
+  clientField(irField: string, body?: Readonly<Record<string, unknown>>): string;
 }
 
 /** Turns upstream SSE events into IR stream events as they arrive. */

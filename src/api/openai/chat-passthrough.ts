@@ -22,7 +22,9 @@ async function relayStream(reply: UpstreamReply, out: ClientOutput, stripUsageCh
     await pipeBody(reply.body, out, (chunk) => tap.push(chunk));
     const rest = tap.end();
     if (rest) out.write(rest);
-    if (!tap.sawDone && !out.gone) throw new Error('upstream stream ended without [DONE]');
+    // The upstream's own error event already told the client; another one would only hide its message.
+    if (tap.upstreamError !== undefined) out.exchange.streamError = `upstream stream error: ${tap.upstreamError}`;
+    else if (!tap.sawDone && !out.gone) throw new Error('upstream stream ended without [DONE]');
   } catch (error) {
     const message = streamFailureMessage(out, error);
     out.exchange.streamError = message;

@@ -33,4 +33,19 @@ describe('ChatStreamTap', () => {
     expect(tap.push(Buffer.from(spaced.slice(20)))?.toString()).toBe('');
     expect(tap.usage).toMatchObject({ inputTokens: 5, outputTokens: 2 });
   });
+
+  it('notes the message of an in-band error event and forwards the event unchanged', () => {
+    const tap = new ChatStreamTap(true);
+    const error =
+      'data: {"error":{"message":"The server had an error","type":"server_error","param":null,"code":null}}\n\n';
+    expect(tap.push(Buffer.from(`${chunk('Hi')}${error}`))?.toString()).toBe(`${chunk('Hi')}${error}`);
+    expect(tap.upstreamError).toBe('The server had an error');
+    expect(tap.sawDone).toBe(false);
+  });
+
+  it('does not take content that merely mentions "error" for an error event', () => {
+    const tap = new ChatStreamTap(true);
+    tap.push(Buffer.from(chunk('error')));
+    expect(tap.upstreamError).toBeUndefined();
+  });
 });

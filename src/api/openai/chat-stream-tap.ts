@@ -7,13 +7,16 @@ const USAGE_OBJECT = /"usage"\s*:\s*\{/;
 
 /**
  * Watches an OpenAI chat stream as it is forwarded byte for byte: picks the usage from the final chunk and,
- * when the gateway (not the client) asked for `include_usage`, drops that extra usage-only chunk. Only events
- * that carry a usage object are decoded; every other byte passes through untouched.
+ * when the gateway (not the client) asked for `include_usage`, drops that extra usage-only chunk, and notes an
+ * in-band `{"error": ...}` event (the stream's own failure report, which the client has then already received).
+ * Only events that carry a usage object or an error are decoded; every other byte passes through untouched.
  */
 export class ChatStreamTap {
   private readonly framer = new SseFramer();
   usage: TokenUsage | null = null;
   sawDone = false;
+  /** The message of the upstream's in-band error event, when it sent one. */
+  upstreamError: string | undefined;
 
   constructor(private readonly stripUsageChunk: boolean) {}
 
@@ -21,6 +24,7 @@ export class ChatStreamTap {
     const complete = this.framer.push(chunk);
     if (!complete) return undefined;
     if (complete.includes('[DONE]')) this.sawDone = true;
+    if (complete.includes('"error"')) this.noteError(complete);
     const text = complete.includes('"usage"') ? complete.toString('utf8') : undefined;
     if (text === undefined || !USAGE_OBJECT.test(text)) return complete;
     return this.inspect(complete, text);
@@ -31,7 +35,15 @@ export class ChatStreamTap {
     const rest = this.framer.end();
     if (!rest) return undefined;
     if (rest.includes('[DONE]')) this.sawDone = true;
+    if (rest.includes('"error"')) this.noteError(rest);
     return rest.includes('"usage"') ? this.inspect(rest, rest.toString('utf8')) : rest;
+  }
+
+  private noteError(bytes: Buffer): void {
+    for (const event of parseSseEvents(bytes.toString('utf8'))) {
+      const message = errorMessage(event.data);
+      if (message !== undefined) this.upstreamError ??= message;
+    }
   }
 
   private inspect(raw: Buffer, text: string): Buffer {
@@ -56,4 +68,19 @@ export class ChatStreamTap {
     }
     return Buffer.from(kept.join(''), 'utf8');
   }
+}
+
+/** The message of a `{"error": ...}` event (OpenAI's object form, or the plain string some servers send). */
+function errorMessage(data: string): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(data);
+  } catch {
+    return undefined;
+  }
+  const error = (parsed as { error?: unknown } | null)?.error;
+  if (error === undefined || error === null) return undefined;
+  if (typeof error === 'string') return error;
+  const message = (error as { message?: unknown }).message;
+  return typeof message === 'string' ? message : JSON.stringify(error).slice(0, 200);
 }

@@ -1,5 +1,6 @@
 import type { GatewayError } from '../../errors/gateway-error.js';
 import type { ClientOutput } from './client-output.js';
+import { statusForDialect } from './client-status.js';
 import { errorBody } from './error-body.js';
 
 /** Sends a gateway error in the client's dialect (if the response has not started yet). */
@@ -9,8 +10,9 @@ export function sendError(out: ClientOutput, error: GatewayError): void {
     if (!out.res.writableEnded) out.end();
     return;
   }
-  const body = errorBody(out.exchange.dialect, error, out.exchange.id);
-  out.head(error.status, {
+  const dialect = out.exchange.dialect;
+  const body = errorBody(dialect, error, out.exchange.id);
+  out.head(statusForDialect(error.status, dialect), {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(body),
     'x-gateway-error': error.code,

@@ -52,9 +52,9 @@ export function buildOptionsFor(provider: ProviderRuntime): UpstreamBuildOptions
 }
 
 /** A builder's rejection names the IR field; the client should read the name of the field it sent. */
-function inClientTerms(error: unknown, client: ClientCodec): unknown {
+function inClientTerms(error: unknown, request: TranslatableRequest): unknown {
   if (!(error instanceof GatewayError) || error.param === undefined) return error;
-  const param = client.clientField(error.param);
+  const param = request.client.clientField(error.param, request.body);
   return new GatewayError(error.code, error.status, error.kind, error.message, { param, headers: error.headers });
 }
 
@@ -98,7 +98,7 @@ export function translatedPlan(request: TranslatableRequest, target: RouteTarget
   try {
     built = upstream.buildRequest(ir, target.model, buildOptionsFor(provider));
   } catch (error) {
-    throw inClientTerms(error, request.client);
+    throw inClientTerms(error, request);
   }
   return {
     path: provider.descriptor.endpoints.chat,
@@ -112,7 +112,6 @@ export function translatedPlan(request: TranslatableRequest, target: RouteTarget
             request.client.streamEncoder(encodeContextFor(out.exchange, request.body)),
           )
       : (reply, out) => relayTranslatedJson(reply, out, request, upstream),
-    respondError: async (reply, out) =>
-      sendError(out, await translatedUpstreamError(reply, upstream, out.exchange.dialect)),
+    respondError: async (reply, out) => sendError(out, await translatedUpstreamError(reply, upstream)),
   };
 }

@@ -17,6 +17,15 @@ describe('the OpenAI Chat codecs', () => {
     expect(field('messages[3]')).toBe('messages[3]');
   });
 
+  it('name the output limit as the client spelled it, max_tokens or max_completion_tokens', () => {
+    const field = openaiChatClientCodec.clientField;
+    expect(field('maxTokens', { model: 'm', max_tokens: 100 })).toBe('max_tokens');
+    expect(field('maxTokens', { model: 'm', max_completion_tokens: 100 })).toBe('max_completion_tokens');
+    expect(field('maxTokens', { model: 'm', max_tokens: 100, max_completion_tokens: 100 })).toBe(
+      'max_completion_tokens',
+    );
+  });
+
   it('keep the meaning of a Chat request taken through the IR and rebuilt for a Chat upstream', () => {
     const client = {
       model: 'alias',

@@ -31,7 +31,11 @@ export const openaiChatClientCodec: ClientCodec = {
   parseRequest: parseChatRequest,
   encodeResponse: (response, context) => ({ ...chatCompletion(response, context) }),
   streamEncoder: (context) => new ChatStreamEncoder(context),
-  clientField: (irField) => CLIENT_FIELDS[irField] ?? irField,
+  clientField: (irField, body) =>
+    // The output limit has two names; name the one the client sent.
+    irField === 'maxTokens' && body?.max_tokens != null && body.max_completion_tokens == null
+      ? 'max_tokens'
+      : (CLIENT_FIELDS[irField] ?? irField),
 };
 
 /** An OpenAI-compatible Chat Completions server as the upstream. */

@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { errors } from './codes.js';
+
+describe('errors.upstreamFailed', () => {
+  it.each([
+    [529, 'overloaded'],
+    [503, 'overloaded'],
+    [429, 'rate_limit'],
+    [504, 'timeout'],
+    [500, 'upstream'],
+    [502, 'upstream'],
+  ] as const)('classifies status %i as %s', (status, kind) => {
+    expect(errors.upstreamFailed('all 1 target failed', status).kind).toBe(kind);
+  });
+});

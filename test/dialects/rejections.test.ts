@@ -1,0 +1,152 @@
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { thrownBy } from './support/client-driver.js';
+import { DialectGateway, MODELS } from './support/dialect-gateway.js';
+
+/**
+ * What a target dialect cannot express is refused before anything is sent upstream: a 400 in the client's own
+ * error shape, naming the field, with a telemetry record. The same request to a model of the client's own
+ * dialect is not translated, so it passes through untouched.
+ */
+
+type Client = 'chat' | 'messages' | 'responses';
+
+interface Rejection {
+  name: string;
+  client: Client;
+  /** The request body without `model`. */
+  body: Record<string, unknown>;
+  /** The field the 400 must name: OpenAI's `param`, or the start of Anthropic's message. */
+  field: string;
+  /** The provider type that cannot take it. */
+  refusedBy: 'openai' | 'anthropic';
+}
+
+const chat = { messages: [{ role: 'user', content: 'Hi' }] };
+const message = { max_tokens: 256, messages: [{ role: 'user', content: 'Hi' }] };
+
+const REJECTIONS: Rejection[] = [
+  { name: 'Chat n: 2', client: 'chat', body: { ...chat, n: 2 }, field: 'n', refusedBy: 'anthropic' },
+  {
+    name: 'Chat logprobs: true',
+    client: 'chat',
+    body: { ...chat, logprobs: true },
+    field: 'logprobs',
+    refusedBy: 'anthropic',
+  },
+  {
+    name: 'Chat json_schema response_format',
+    client: 'chat',
+    body: {
+      ...chat,
+      response_format: { type: 'json_schema', json_schema: { name: 'answer', schema: { type: 'object' } } },
+    },
+    field: 'response_format',
+    refusedBy: 'anthropic',
+  },
+  {
+    name: 'Chat max_tokens too small for the reasoning asked for',
+    client: 'chat',
+    body: { ...chat, max_tokens: 1000, reasoning_effort: 'high' },
+    field: 'max_tokens',
+    refusedBy: 'anthropic',
+  },
+  { name: 'Anthropic top_k', client: 'messages', body: { ...message, top_k: 5 }, field: 'top_k', refusedBy: 'openai' },
+  {
+    name: 'an Anthropic server tool',
+    client: 'messages',
+    body: { ...message, tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 2 }] },
+    field: 'tools[0].type',
+    refusedBy: 'openai',
+  },
+  {
+    name: 'Responses previous_response_id',
+    client: 'responses',
+    body: { input: 'Hi', previous_response_id: 'resp_0123' },
+    field: 'previous_response_id',
+    refusedBy: 'openai',
+  },
+  {
+    name: 'Responses previous_response_id',
+    client: 'responses',
+    body: { input: 'Hi', previous_response_id: 'resp_0123' },
+    field: 'previous_response_id',
+    refusedBy: 'anthropic',
+  },
+  {
+    name: 'a built-in Responses tool',
+    client: 'responses',
+    body: { input: 'Hi', tools: [{ type: 'web_search' }] },
+    field: 'tools[0].type',
+    refusedBy: 'anthropic',
+  },
+];
+
+let gateway: DialectGateway;
+
+/** Sends a body as the client's SDK would, typed loosely on purpose: these are requests a dialect may refuse. */
+function send(client: Client, body: Record<string, unknown>): Promise<unknown> {
+  if (client === 'chat') {
+    return gateway.harness
+      .openai()
+      .chat.completions.create(body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming);
+  }
+  if (client === 'messages') {
+    return gateway.harness.anthropic().messages.create(body as unknown as Anthropic.MessageCreateParamsNonStreaming);
+  }
+  return gateway.harness
+    .openai()
+    .responses.create(body as unknown as OpenAI.Responses.ResponseCreateParamsNonStreaming);
+}
+
+function upstreamOf(type: 'openai' | 'anthropic') {
+  return type === 'openai'
+    ? { fake: gateway.openaiUpstream, path: '/v1/chat/completions' }
+    : { fake: gateway.anthropicUpstream, path: '/v1/messages' };
+}
+
+describe('fields a target dialect cannot express', () => {
+  beforeAll(async () => {
+    gateway = await DialectGateway.start();
+  });
+  afterAll(async () => {
+    await gateway.close();
+  });
+  beforeEach(async () => {
+    gateway.reset();
+    await gateway.skipRecords();
+  });
+
+  it.each(REJECTIONS)('refuses $name for an $refusedBy-backed model with a 400 naming it', async (rejection) => {
+    const model = MODELS[rejection.refusedBy].name;
+    const error = await thrownBy(() => send(rejection.client, { ...rejection.body, model }));
+    if (rejection.client === 'messages') {
+      expect(error).toBeInstanceOf(Anthropic.BadRequestError);
+      const apiError = error as InstanceType<typeof Anthropic.BadRequestError>;
+      expect(apiError.type).toBe('invalid_request_error');
+      expect(apiError.apiMessage).toMatch(new RegExp(`^${rejection.field.replace(/[[\]]/g, '\\$&')}: `));
+    } else {
+      expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+      const apiError = error as InstanceType<typeof OpenAI.BadRequestError>;
+      expect(apiError).toMatchObject({ status: 400, type: 'invalid_request_error', param: rejection.field });
+    }
+    expect(upstreamOf(rejection.refusedBy).fake.requestsTo(upstreamOf(rejection.refusedBy).path)).toEqual([]);
+    const record = await gateway.nextRecord();
+    expect(record).toMatchObject({ status: 400, errorCode: 'GW_ERR_REQUEST_INVALID', requestedModel: model });
+  });
+
+  const SAME_DIALECT = REJECTIONS.filter((r) => r.client !== 'responses' && r.refusedBy !== sameDialectOf(r.client));
+  it.each(SAME_DIALECT)('passes $name through untouched to a model of its own dialect', async (rejection) => {
+    const type = sameDialectOf(rejection.client);
+    const { fake, path } = upstreamOf(type);
+    await send(rejection.client, { ...rejection.body, model: MODELS[type].name });
+    const received = fake.requestsTo(path)[0]?.body;
+    expect(received).toEqual({ ...rejection.body, model: MODELS[type].upstream });
+    expect((await gateway.nextRecord()).status).toBe(200);
+  });
+});
+
+function sameDialectOf(client: Client): 'openai' | 'anthropic' {
+  return client === 'messages' ? 'anthropic' : 'openai';
+}

@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { AnthropicStopReason } from '../fakes/fake-anthropic.js';
+import { chatDriver } from './support/chat-driver.js';
+import type { ClientDriver } from './support/client-driver.js';
+import { DialectGateway, MODELS } from './support/dialect-gateway.js';
+import { messagesDriver } from './support/messages-driver.js';
+import { responsesDriver } from './support/responses-driver.js';
+
+/**
+ * Every upstream stop reason as each client dialect reads it, streamed and not: Chat finish_reason, Anthropic
+ * stop_reason, Responses status (incomplete with its reason when the answer was cut short).
+ */
+
+type Dialect = 'chat' | 'messages' | 'responses';
+
+interface StopCase {
+  upstream: 'openai' | 'anthropic';
+  reason: string;
+  script(): void;
+  seen: Record<Dialect, string>;
+}
+
+let gateway: DialectGateway;
+
+const anthropicStop = (reason: AnthropicStopReason, stopSequence?: string) => () =>
+  gateway.anthropicUpstream.enqueue({ kind: 'reply', text: 'Partial answ', stopReason: reason, stopSequence });
+const openaiFinish = (reason: string) => () =>
+  gateway.openaiUpstream.enqueue({ kind: 'reply', text: 'Partial answ', finishReason: reason });
+
+const CASES: StopCase[] = [
+  {
+    upstream: 'anthropic',
+    reason: 'max_tokens',
+    script: anthropicStop('max_tokens'),
+    seen: { chat: 'length', messages: 'max_tokens', responses: 'incomplete:max_output_tokens' },
+  },
+  {
+    upstream: 'anthropic',
+    reason: 'stop_sequence',
+    script: anthropicStop('stop_sequence', 'END'),
+    seen: { chat: 'stop', messages: 'stop_sequence', responses: 'completed' },
+  },
+  {
+    upstream: 'anthropic',
+    reason: 'refusal',
+    script: anthropicStop('refusal'),
+    seen: { chat: 'content_filter', messages: 'refusal', responses: 'incomplete:content_filter' },
+  },
+  {
+    upstream: 'anthropic',
+    reason: 'pause_turn',
+    script: anthropicStop('pause_turn'),
+    seen: { chat: 'stop', messages: 'pause_turn', responses: 'completed' },
+  },
+  {
+    upstream: 'openai',
+    reason: 'length',
+    script: openaiFinish('length'),
+    seen: { chat: 'length', messages: 'max_tokens', responses: 'incomplete:max_output_tokens' },
+  },
+  {
+    upstream: 'openai',
+    reason: 'content_filter',
+    script: openaiFinish('content_filter'),
+    seen: { chat: 'content_filter', messages: 'refusal', responses: 'incomplete:content_filter' },
+  },
+  {
+    upstream: 'openai',
+    reason: 'stop',
+    script: openaiFinish('stop'),
+    seen: { chat: 'stop', messages: 'end_turn', responses: 'completed' },
+  },
+];
+
+const DRIVERS: Array<{ name: string; dialect: Dialect; make: () => ClientDriver }> = [
+  { name: 'openai chat.completions', dialect: 'chat', make: () => chatDriver(gateway.harness.openai()) },
+  { name: 'anthropic messages', dialect: 'messages', make: () => messagesDriver(gateway.harness.anthropic()) },
+  { name: 'openai responses', dialect: 'responses', make: () => responsesDriver(gateway.harness.openai()) },
+];
+
+describe('stop reasons across dialects', () => {
+  beforeAll(async () => {
+    gateway = await DialectGateway.start();
+  });
+  afterAll(async () => {
+    await gateway.close();
+  });
+  beforeEach(() => gateway.reset());
+
+  describe.each(CASES)('$upstream $reason', (stopCase) => {
+    it.each(DRIVERS)('reads as the $name SDK expects, streamed and not', async ({ dialect, make }) => {
+      const driver = make();
+      const ask = { model: MODELS[stopCase.upstream].name, prompt: 'Go on' };
+      for (const stream of [false, true]) {
+        stopCase.script();
+        const turn = await driver.start(ask).send(stream);
+        expect({ stream, finish: turn.finish, text: turn.text }).toEqual({
+          stream,
+          finish: stopCase.seen[dialect],
+          text: 'Partial answ',
+        });
+      }
+    });
+  });
+});

@@ -1,0 +1,78 @@
+import type { RequestRecord } from '../../../src/telemetry/request-record.js';
+import { FakeAnthropic } from '../../fakes/fake-anthropic.js';
+import { FakeOpenAI } from '../../fakes/fake-openai.js';
+import { fakeProvider, GatewayHarness } from '../../support/gateway-harness.js';
+
+/** Gateway model names and the upstream models their one target rewrites them to. */
+export const MODELS = {
+  openai: { name: 'gpt-dialect', upstream: 'gpt-upstream-1' },
+  anthropic: { name: 'claude-dialect', upstream: 'claude-sonnet-4-6' },
+} as const;
+
+/**
+ * One gateway in front of one fake of each provider type, for tests that drive every client dialect against
+ * both. Retries and the circuit breaker are tuned out so that an error case neither repeats nor makes a
+ * later case find its target cooling.
+ */
+export class DialectGateway {
+  private seen = 0;
+
+  private constructor(
+    readonly harness: GatewayHarness,
+    readonly openaiUpstream: FakeOpenAI,
+    readonly anthropicUpstream: FakeAnthropic,
+  ) {}
+
+  /** `extraModels` are added to the two standard ones (targets name the providers `oai` and `ant`). */
+  static async start(extraModels: unknown[] = []): Promise<DialectGateway> {
+    const openaiUpstream = await FakeOpenAI.start({ name: 'fake-openai' });
+    const anthropicUpstream = await FakeAnthropic.start({ name: 'fake-anthropic' });
+    const harness = await GatewayHarness.start({
+      config: {
+        providers: [
+          fakeProvider('oai', openaiUpstream.baseUrl, openaiUpstream.apiKey, 'openai'),
+          fakeProvider('ant', anthropicUpstream.baseUrl, anthropicUpstream.apiKey, 'anthropic'),
+        ],
+        models: [
+          { name: MODELS.openai.name, targets: [{ provider: 'oai', model: MODELS.openai.upstream }] },
+          { name: MODELS.anthropic.name, targets: [{ provider: 'ant', model: MODELS.anthropic.upstream }] },
+          ...extraModels,
+        ],
+        routing: {
+          retries: { max_attempts: 1 },
+          cooldown: { failures: 10_000, window_s: 1, cooldown_s: 1 },
+        },
+      },
+    });
+    return new DialectGateway(harness, openaiUpstream, anthropicUpstream);
+  }
+
+  /** Forgets what the fakes received, so a case reads only its own requests. */
+  reset(): void {
+    this.openaiUpstream.requests.length = 0;
+    this.anthropicUpstream.requests.length = 0;
+  }
+
+  /**
+   * The telemetry record of the last of the `requests` made since the previous call (tests make one request
+   * at a time, and the store lists records newest first).
+   */
+  async nextRecord(requests = 1): Promise<RequestRecord> {
+    const rows = await this.harness.records(this.seen + requests);
+    if (rows.length < this.seen + requests) throw new Error(`expected ${requests} new telemetry records`);
+    this.seen = rows.length;
+    return rows[0] as RequestRecord;
+  }
+
+  /** Marks every record written so far as seen. */
+  async skipRecords(): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    this.seen = (await this.harness.records(0)).length;
+  }
+
+  async close(): Promise<void> {
+    await this.harness.close();
+    await this.openaiUpstream.close();
+    await this.anthropicUpstream.close();
+  }
+}
