@@ -74,6 +74,9 @@ export const errors = {
         ? `provider "${provider}" has no API key; set the environment variable ${envVar} and restart or reload the gateway`
         : `provider "${provider}" has no API key configured`,
     ),
+  /** A final upstream error relayed to the client (a 4xx it must fix); recorded, not re-sent. */
+  upstreamRejected: (status: number, kind: ErrorKind, message: string, options?: GatewayErrorOptions) =>
+    new GatewayError('GW_ERR_UPSTREAM_REJECTED', status, kind, message, options),
   upstreamFailed: (message: string, status: number, options?: GatewayErrorOptions) =>
     new GatewayError('GW_ERR_UPSTREAM_FAILED', status, upstreamFailureKind(status), message, options),
   totalTimeout: (totalMs: number) =>

@@ -141,6 +141,13 @@ describe('the ordered fallback chain', () => {
       message: expect.stringContaining("'messages' must not be empty"),
     });
     expect(backup.requests).toHaveLength(0);
+    const record = (await harness.records()).find((r) => r.requestedModel === 'chat-4xx');
+    expect(record).toMatchObject({
+      status: 400,
+      errorCode: 'GW_ERR_UPSTREAM_REJECTED',
+      errorMessage: "'messages' must not be empty",
+      provider: 'primary',
+    });
   });
 
   it('says what was tried when every target fails, with the last upstream status and retry-after', async () => {

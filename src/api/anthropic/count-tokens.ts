@@ -4,7 +4,7 @@ import { parseAnthropicRequest } from '../../translate/anthropic/request-from-cl
 import { estimateInputTokens } from '../../translate/ir/token-estimate.js';
 import type { ClientOutput } from '../shared/client-output.js';
 import type { EntryPointSpec } from '../shared/entry-point.js';
-import { relayBody } from '../shared/passthrough.js';
+import { relayBody, relayError } from '../shared/passthrough.js';
 import { proxyToUpstream } from '../shared/proxy.js';
 import { requireModel } from '../shared/read-body.js';
 import { resolveRoute } from '../shared/resolve-route.js';
@@ -13,6 +13,8 @@ import type { UpstreamPlan } from '../shared/upstream-plan.js';
 import { anthropicClientHeaders } from './messages-passthrough.js';
 
 type CountText = (text: string) => number;
+
+const COUNTED_FIELDS = ['model', 'messages', 'system', 'tools', 'tool_choice', 'thinking'] as const;
 let tokenizer: Promise<CountText> | undefined;
 
 /** o200k_base, loaded on first use only: it costs ~200 ms and tens of MB, and the chat path never needs it. */
@@ -31,13 +33,16 @@ function countPlan(body: Record<string, unknown>, raw: Buffer, target: RouteTarg
     body: forwardedBody(body, raw, target.model),
     extraHeaders: anthropicClientHeaders(out.exchange),
     respond: relay,
-    respondError: relay,
+    respondError: relayError,
   };
 }
 
 async function estimate(out: ClientOutput, body: Record<string, unknown>): Promise<void> {
-  // count_tokens takes no max_tokens; give the parser one that any thinking budget fits under.
-  const request = parseAnthropicRequest({ ...body, max_tokens: Number.MAX_SAFE_INTEGER });
+  // Only the fields that carry input count; count_tokens takes no max_tokens, so the parser gets one that any
+  // thinking budget fits under. Fields an estimate cannot use (e.g. context_management) are ignored, not refused.
+  const counted: Record<string, unknown> = { max_tokens: Number.MAX_SAFE_INTEGER };
+  for (const field of COUNTED_FIELDS) if (body[field] !== undefined) counted[field] = body[field];
+  const request = parseAnthropicRequest(counted);
   const count = await loadTokenizer();
   const payload = JSON.stringify({ input_tokens: estimateInputTokens(request, count) });
   out.head(200, {

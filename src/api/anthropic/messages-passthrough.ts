@@ -5,7 +5,7 @@ import { tokenUsageOf } from '../../translate/ir/token-usage.js';
 import { findUsageObject } from '../openai/openai-usage.js';
 import type { ClientOutput } from '../shared/client-output.js';
 import type { Exchange } from '../shared/exchange.js';
-import { relayBody } from '../shared/passthrough.js';
+import { relayBody, relayError } from '../shared/passthrough.js';
 import { pipeBody } from '../shared/pipe-body.js';
 import { SSE_HEADERS } from '../shared/sse-headers.js';
 import { streamFailureMessage } from '../shared/stream-failure.js';
@@ -61,6 +61,6 @@ export function messagesPassthroughPlan(
     body: forwardedBody(body, raw, target.model),
     extraHeaders: anthropicClientHeaders(exchange),
     respond: stream ? relayStream : relayJson,
-    respondError: (reply, out) => relayBody(reply, out).then(() => undefined),
+    respondError: relayError,
   };
 }

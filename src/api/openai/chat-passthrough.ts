@@ -1,7 +1,7 @@
 import type { RouteTarget } from '../../routing/route-table.js';
 import type { UpstreamReply } from '../../routing/upstream-reply.js';
 import type { ClientOutput } from '../shared/client-output.js';
-import { relayBody } from '../shared/passthrough.js';
+import { relayBody, relayError } from '../shared/passthrough.js';
 import { pipeBody } from '../shared/pipe-body.js';
 import { SSE_HEADERS } from '../shared/sse-headers.js';
 import { streamFailureMessage } from '../shared/stream-failure.js';
@@ -56,6 +56,6 @@ export function chatPassthroughPlan(
     path: target.provider.descriptor.endpoints.chat,
     body: forwardedBody(body, raw, target.model, askForUsage),
     respond: stream ? (reply, out) => relayStream(reply, out, askForUsage) : relayJson,
-    respondError: (reply, out) => relayBody(reply, out).then(() => undefined),
+    respondError: relayError,
   };
 }

@@ -2,7 +2,7 @@ import { errors } from '../../errors/codes.js';
 import type { RouteTarget } from '../../routing/route-table.js';
 import type { ClientOutput } from '../shared/client-output.js';
 import type { EntryPointSpec } from '../shared/entry-point.js';
-import { relayBody } from '../shared/passthrough.js';
+import { relayBody, relayError } from '../shared/passthrough.js';
 import { proxyToUpstream } from '../shared/proxy.js';
 import { requireModel } from '../shared/read-body.js';
 import { resolveRoute } from '../shared/resolve-route.js';
@@ -23,7 +23,7 @@ function embeddingsPlan(body: Record<string, unknown>, raw: Buffer, target: Rout
     respond: async (reply, out) => {
       out.exchange.usage = fromOpenAIUsage(findUsageObject(await relayBody(reply, out)));
     },
-    respondError: (reply, out) => relayBody(reply, out).then(() => undefined),
+    respondError: relayError,
   };
 }
 

@@ -1,5 +1,7 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import { errors } from '../../errors/codes.js';
+import type { ErrorKind } from '../../errors/gateway-error.js';
+import { upstreamMessage } from '../../routing/attempt.js';
 import type { UpstreamReply } from '../../routing/upstream-reply.js';
 import type { ClientOutput } from './client-output.js';
 import { pipeBody } from './pipe-body.js';
@@ -66,4 +68,25 @@ export async function relayBody(reply: UpstreamReply, out: ClientOutput): Promis
   out.head(reply.status, headers);
   out.end(body);
   return body.length > TAIL_BYTES ? body.subarray(body.length - TAIL_BYTES) : body;
+}
+
+const KIND_BY_STATUS: Readonly<Record<number, ErrorKind>> = {
+  400: 'invalid_request',
+  401: 'authentication',
+  403: 'permission',
+  404: 'not_found',
+  413: 'payload_too_large',
+  422: 'invalid_request',
+  429: 'rate_limit',
+};
+
+/**
+ * Relays a final upstream error unchanged (same dialect: its body is already in the client's shape) and records
+ * it on the exchange, so the telemetry row says what the upstream refused and why.
+ */
+export async function relayError(reply: UpstreamReply, out: ClientOutput): Promise<void> {
+  const tail = await relayBody(reply, out);
+  const kind = KIND_BY_STATUS[reply.status] ?? 'upstream';
+  const message = upstreamMessage(tail) || `upstream answered ${reply.status}`;
+  out.exchange.error = errors.upstreamRejected(reply.status, kind, message);
 }

@@ -1,4 +1,5 @@
-import { GatewayError } from '../../errors/gateway-error.js';
+import { errors } from '../../errors/codes.js';
+import type { GatewayError } from '../../errors/gateway-error.js';
 import { readUpstreamBody, type UpstreamReply } from '../../routing/upstream-reply.js';
 import type { UpstreamCodec } from '../../translate/contract.js';
 
@@ -10,7 +11,7 @@ export async function translatedUpstreamError(reply: UpstreamReply, upstream: Up
   const body = (await readUpstreamBody(reply)).toString('utf8');
   const info = upstream.decodeError(reply.status, body);
   const retryAfter = reply.headers['retry-after'];
-  return new GatewayError('GW_ERR_UPSTREAM_REJECTED', reply.status, info.kind, info.message, {
+  return errors.upstreamRejected(reply.status, info.kind, info.message, {
     headers: typeof retryAfter === 'string' ? { 'retry-after': retryAfter } : undefined,
   });
 }
