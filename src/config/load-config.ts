@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
+import { type Document, parseDocument } from 'yaml';
 import { type Env, expandTree } from './env-expand.js';
 import { formatPath } from './issue-path.js';
 import { configSchema, type GatewayConfig } from './schema.js';
@@ -32,7 +32,8 @@ export interface ParseOptions {
   sourceName?: string;
 }
 
-function parseYaml(text: string, sourceName: string): unknown {
+/** Parses YAML keeping comments and layout (for rewriting values in place); syntax errors name line and column. */
+export function parseYamlDocument(text: string, sourceName: string): Document {
   const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
     throw new ConfigError(
@@ -43,7 +44,11 @@ function parseYaml(text: string, sourceName: string): unknown {
       sourceName,
     );
   }
-  return document.toJS() ?? {};
+  return document;
+}
+
+export function parseYaml(text: string, sourceName: string): unknown {
+  return parseYamlDocument(text, sourceName).toJS() ?? {};
 }
 
 /** Validates an already-parsed config tree: expands `${VAR}`, applies the schema, checks cross references. */
