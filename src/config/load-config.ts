@@ -84,14 +84,18 @@ export function parseConfigText(text: string, options: ParseOptions = {}): Loade
   return validateConfigTree(parseYaml(text, sourceName), options);
 }
 
-export async function loadConfigFile(path: string, env: Env = process.env): Promise<LoadedConfig> {
+/** Reads a config file; a missing or unreadable file is a ConfigError naming it. */
+export async function readConfigText(path: string): Promise<string> {
   const absolute = resolve(path);
-  let text: string;
   try {
-    text = await readFile(absolute, 'utf8');
+    return await readFile(absolute, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(error);
     throw new ConfigError([{ path: absolute, message: reason }], path);
   }
-  return parseConfigText(text, { env, baseDir: dirname(absolute), sourceName: path });
+}
+
+export async function loadConfigFile(path: string, env: Env = process.env): Promise<LoadedConfig> {
+  const text = await readConfigText(path);
+  return parseConfigText(text, { env, baseDir: dirname(resolve(path)), sourceName: path });
 }

@@ -12,7 +12,8 @@ export interface GuardSettings {
   margin: number;
 }
 
-export type GuardState = 'watching' | 'passed' | 'rolled_back';
+/** `superseded`: another change replaced the revision before the window ended; `rollback_failed`: see detail. */
+export type GuardState = 'watching' | 'passed' | 'rolled_back' | 'rollback_failed' | 'superseded';
 
 export interface NewRevision {
   /** The YAML as written, with `${VAR}` references unexpanded and literal secrets encrypted. */
