@@ -32,17 +32,31 @@ export interface ParseOptions {
   sourceName?: string;
 }
 
+const MAX_SYNTAX_ERRORS = 5;
+
+/**
+ * A YAML syntax error without the source text the parser quotes ("Unexpected scalar token: "sk-..."):
+ * a broken config may hold a secret, and these messages reach logs, API responses and the audit log.
+ */
+function syntaxErrorMessage(message: string): string {
+  const first = message.split('\n')[0] ?? message;
+  return first
+    .replace(/ at line \d+, column \d+:?$/, '')
+    .replace(/:\s*".*"$/, '')
+    .replace(/:\s*'.*'$/, '');
+}
+
 /** Parses YAML keeping comments and layout (for rewriting values in place); syntax errors name line and column. */
 export function parseYamlDocument(text: string, sourceName: string): Document {
   const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
-    throw new ConfigError(
-      document.errors.map((error) => ({
-        path: error.linePos ? `${sourceName}:${error.linePos[0].line}:${error.linePos[0].col}` : sourceName,
-        message: error.message.split('\n')[0] ?? error.message,
-      })),
-      sourceName,
-    );
+    const problems = document.errors.slice(0, MAX_SYNTAX_ERRORS).map((error) => ({
+      path: error.linePos ? `${sourceName}:${error.linePos[0].line}:${error.linePos[0].col}` : sourceName,
+      message: syntaxErrorMessage(error.message),
+    }));
+    const more = document.errors.length - problems.length;
+    if (more > 0) problems.push({ path: sourceName, message: `and ${more} more syntax errors` });
+    throw new ConfigError(problems, sourceName);
   }
   return document;
 }

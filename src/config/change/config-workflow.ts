@@ -1,6 +1,6 @@
 import type { Actor } from '../../audit/audit-log.js';
 import { parseYaml } from '../load-config.js';
-import { configSchema } from '../schema.js';
+import { configSchema, type GatewayConfig } from '../schema.js';
 import { redactContent } from '../secrets/sealed-content.js';
 import type { ConfigProblem } from '../semantic-checks.js';
 import { ChangeError } from './change-error.js';
@@ -40,6 +40,16 @@ export type FileState =
   | { state: 'differs'; active_revision: number | null; file_revision: number | null; changes: number }
   | { state: 'invalid'; active_revision: number | null; file_revision: number | null; error: string };
 
+export interface ValidationResult extends ValidationReport {
+  source: string;
+  /** What a valid config declares. */
+  summary?: { providers: number; models: number; clients: number };
+}
+
+export function summarize(config: GatewayConfig): NonNullable<ValidationResult['summary']> {
+  return { providers: config.providers.length, models: config.models.length, clients: config.clients.length };
+}
+
 export const MAX_PREVIEW_WINDOW_MS = 30 * 86_400_000;
 
 /**
@@ -64,11 +74,12 @@ export class ConfigWorkflow {
   }
 
   /** Schema, references and environment, with warnings; invalid YAML is a report too, not an exception. */
-  async validate(source: DraftSource): Promise<ValidationReport & { source: string }> {
+  async validate(source: DraftSource): Promise<ValidationResult> {
     const active = await this.active();
     try {
       const draft = await this.draft(source, active);
-      return { source: draft.label, ...checkConfig(draft.tree, this.context(active), draft.label).report };
+      const { loaded, report } = checkConfig(draft.tree, this.context(active), draft.label);
+      return { source: draft.label, ...report, ...(loaded ? { summary: summarize(loaded.config) } : {}) };
     } catch (error) {
       if (!(error instanceof ChangeError) || error.kind !== 'invalid') throw error;
       return {

@@ -15,6 +15,8 @@ import { isReferenceOnly, isSecretPath, REDACTED, secretLocation, type TreePath,
 export type BoxSource = () => Promise<SecretBox>;
 
 const SECRET_LISTS = new Set(['providers', 'clients']);
+/** Never fold long lines, so rewriting one value leaves the rest of the file's layout alone. */
+const KEEP_LAYOUT = { lineWidth: 0 } as const;
 
 /** Calls `visit` for every node at a secret path; aliases are refused where secrets live. */
 function forEachSecretNode(
@@ -90,7 +92,7 @@ export async function sealContent(
   if (literals.length === 0 && !changed) return text;
   const secretBox = literals.length > 0 ? await box() : undefined;
   for (const literal of literals) literal.node.value = secretBox?.seal(literal.value);
-  return document.toString();
+  return document.toString(KEEP_LAYOUT);
 }
 
 /** Visits every string at a secret path of a plain config tree and replaces it by `map`'s result. */
@@ -135,7 +137,7 @@ export function redactContent(content: string): string {
     },
     [],
   );
-  return changed ? document.toString() : content;
+  return changed ? document.toString(KEEP_LAYOUT) : content;
 }
 
 /** A config tree with every secret shown as `<redacted>` (references stay visible). */
