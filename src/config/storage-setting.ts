@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { parse } from 'yaml';
 import { type Env, expandString } from './env-expand.js';
+import { parseYaml } from './load-config.js';
 
 /**
  * Reads only `storage:` from a config file, so admin commands work without the provider keys that a full
@@ -12,7 +12,10 @@ export async function readStorageSetting(
   env: Env = process.env,
 ): Promise<{ url: string; baseDir: string }> {
   const absolute = resolve(configPath);
-  return { url: storageFromTree(parse(await readFile(absolute, 'utf8')), env), baseDir: dirname(absolute) };
+  return {
+    url: storageFromTree(parseYaml(await readFile(absolute, 'utf8'), configPath), env),
+    baseDir: dirname(absolute),
+  };
 }
 
 /** The `storage:` URL of a parsed config file, `${VAR}` expanded; the default when it is not set. */

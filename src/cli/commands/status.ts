@@ -12,9 +12,9 @@ interface ProvidersPayload {
 /** The admin URL of the gateway the config file describes (admin_listen, else listen). */
 async function defaultUrl(configPath: string): Promise<string> {
   const { readFile } = await import('node:fs/promises');
-  const { parse } = await import('yaml');
+  const { parseYaml } = await import('../../config/load-config.js');
   const { parseListenAddress, urlFor } = await import('../../server/listen-address.js');
-  const config = (parse(await readFile(configPath, 'utf8')) ?? {}) as {
+  const config = parseYaml(await readFile(configPath, 'utf8'), configPath) as {
     server?: { listen?: string; admin_listen?: string };
   };
   const { host, port } = parseListenAddress(config.server?.admin_listen ?? config.server?.listen ?? '127.0.0.1:8080');
@@ -52,7 +52,7 @@ export function renderConfigStatus(config: ConfigStatus): string[] {
     file?.state === 'same'
       ? 'the config file matches it'
       : file?.state === 'differs'
-        ? `the config file ${config.path ?? ''} DIFFERS from it (${file.changes} changes; last published from the file: revision ${file.file_revision ?? '-'}); publish it with amg config publish or SIGHUP`
+        ? `the config file ${config.path ?? ''} DIFFERS from it (${file.changes} ${file.changes === 1 ? 'change' : 'changes'}; last published from the file: revision ${file.file_revision ?? '-'}); publish it with amg config publish or SIGHUP`
         : `the config file cannot be read: ${file?.error ?? 'unknown'}`;
   const lines = [`  config: revision ${config.revision ?? '-'} is running; ${fileLine}`];
   if (config.apply_error) {
