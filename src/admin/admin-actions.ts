@@ -1,4 +1,4 @@
-import type { Actor, AuditLog } from '../audit/audit-log.js';
+import { type Actor, type AuditLog, markAudited } from '../audit/audit-log.js';
 import type { Store } from '../store/store.js';
 import { type AdminTokenView, createAdminToken, revokeAdminToken } from './admin-tokens.js';
 import { type ClientKeyView, createClientKey, revokeClientKey } from './client-keys.js';
@@ -21,7 +21,7 @@ export async function audited<T>(
       outcome: 'failed',
       detail: { ...event.detail, error: (error as Error).message },
     });
-    throw error;
+    throw markAudited(error);
   }
 }
 

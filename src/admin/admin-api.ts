@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AuditLog } from '../audit/audit-log.js';
+import { type AuditLog, wasAudited } from '../audit/audit-log.js';
 import { DeniedThrottle } from '../audit/denied-throttle.js';
 import type { AdminDirectory } from '../auth/admin-directory.js';
 import { ChangeError } from '../config/change/change-error.js';
@@ -63,7 +63,19 @@ export async function adminApi(app: FastifyInstance, deps: AdminApiDeps): Promis
     });
   };
   app.addHook('preHandler', adminAuthHook(deps.admins, onDenied));
-  app.setErrorHandler((error, _request, reply) => sendError(error as Error, reply));
+  app.setErrorHandler(async (error, request, reply) => {
+    // Refusals the action itself did not record yet (a malformed body, say) are failures of that action too.
+    const action = request.routeOptions.config.action;
+    if (action && request.admin && !wasAudited(error)) {
+      await deps.audit.record(actorOf(request), {
+        action,
+        outcome: 'failed',
+        target: request.url.split('?')[0] ?? null,
+        detail: { error: (error as Error).message },
+      });
+    }
+    return sendError(error as Error, reply);
+  });
 
   const credentials = new CredentialActions(deps.store, deps.audit);
   await adminRoutes(app, {

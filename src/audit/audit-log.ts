@@ -36,6 +36,18 @@ export function redactDetail(value: unknown): unknown {
   );
 }
 
+const recorded = new WeakSet<object>();
+
+/** Marks an error whose failure is already in the audit log, so an outer layer does not record it twice. */
+export function markAudited<T>(error: T): T {
+  if (error !== null && typeof error === 'object') recorded.add(error);
+  return error;
+}
+
+export function wasAudited(error: unknown): boolean {
+  return error !== null && typeof error === 'object' && recorded.has(error);
+}
+
 export interface AuditEvent {
   action: string;
   outcome: AuditOutcome;

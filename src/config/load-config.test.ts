@@ -93,6 +93,10 @@ describe('parseConfigText', () => {
     const text = VALID.replace('      - { provider: backup, model: llama-3.1-8b }\n', '');
     const { warnings } = parseConfigText(text, { env: { OPENAI_API_KEY: 'x' } });
     expect(warnings.map((w) => w.path)).toEqual(expect.arrayContaining(['models[0].targets', 'providers[1]']));
+    expect(warnings).toContainEqual({
+      path: 'providers[1].allow_private_network',
+      message: 'provider "backup" has its upstream on a private/loopback address (127.0.0.1)',
+    });
   });
 
   it('requires exactly one of token and token_sha256 for a client', () => {

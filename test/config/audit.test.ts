@@ -35,6 +35,8 @@ describe('the audit log and named admin tokens', () => {
         })
       ).status,
     ).toBe(422);
+    expect((await harness.admin('POST', '/config/publish', { content: 'models: []' })).status).toBe(400);
+    expect((await harness.admin('POST', '/config/rollback', {})).status).toBe(400);
 
     const records = await audit();
     const summary = records.map((r) => [r.actor, r.role, r.action, r.target, r.outcome]).reverse();
@@ -47,9 +49,13 @@ describe('the audit log and named admin tokens', () => {
       ['anonymous', null, 'GET /admin/api/keys', '/admin/api/keys', 'denied'],
       ['anonymous', null, 'GET /admin/api/keys', '/admin/api/keys', 'denied'],
       ['bootstrap', 'admin', 'config.publish', 'draft', 'failed'],
+      ['bootstrap', 'admin', 'config.publish', '/admin/api/config/publish', 'failed'],
+      ['bootstrap', 'admin', 'config.rollback', 'previous revision', 'failed'],
     ]);
     expect(records[0].origin).toBe('127.0.0.1');
-    expect(records[0].detail.problems[0]).toEqual({
+    expect(records[0].detail.error).toBe('revision 1 has no previous revision');
+    expect(records[1].detail.error).toMatch(/message is required/);
+    expect(records[2].detail.problems[0]).toEqual({
       path: 'models[0].targets',
       message: 'a model needs at least one target',
     });
@@ -61,6 +67,7 @@ describe('the audit log and named admin tokens', () => {
 
   it('filters by actor, action, outcome and time, and pages back', async () => {
     expect((await audit('?outcome=denied')).map((r) => r.actor)).toEqual(['anonymous', 'anonymous', 'vic']);
+    expect((await audit('?action=config.publish&outcome=failed')).length).toBe(2);
     expect((await audit('?action=keys.revoke')).map((r) => r.outcome)).toEqual(['failed', 'ok']);
     expect(await audit(`?since=${new Date(Date.now() + 60_000).toISOString()}`)).toEqual([]);
     const first = await harness.admin('GET', '/audit?limit=2');

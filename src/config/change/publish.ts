@@ -1,4 +1,4 @@
-import type { Actor, AuditLog } from '../../audit/audit-log.js';
+import { type Actor, type AuditLog, markAudited, wasAudited } from '../../audit/audit-log.js';
 import type { Store } from '../../store/store.js';
 import type { Env } from '../env-expand.js';
 import type { LoadedConfig } from '../load-config.js';
@@ -72,9 +72,31 @@ async function refuse(deps: WorkflowDeps, actor: Actor, plan: Activation, error:
     action: plan.action,
     outcome: 'failed',
     target: plan.draft.label,
-    detail: { ...plan.detail, message: plan.message, error: error.message, problems: error.problems },
+    detail: { ...plan.detail, error: error.message, problems: error.problems },
   });
-  throw error;
+  throw markAudited(error);
+}
+
+/** Records a refusal that happened before there was a draft to activate (nothing to roll back to, ...). */
+async function auditingRefusals<T>(
+  deps: WorkflowDeps,
+  actor: Actor,
+  event: { action: string; target: string; detail: Record<string, unknown> },
+  run: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof ChangeError && !wasAudited(error)) {
+      await deps.audit.record(actor, {
+        ...event,
+        outcome: 'failed',
+        detail: { ...event.detail, error: error.message, problems: error.problems },
+      });
+      markAudited(error);
+    }
+    throw error;
+  }
 }
 
 /** Validate, store as the active revision (if nothing replaced the expected one), apply here, audit. */
@@ -113,69 +135,74 @@ async function activate(deps: WorkflowDeps, actor: Actor, plan: Activation): Pro
 }
 
 /** Publishes a draft as a new active revision, unless it means the same as the active one. */
-export async function publish(deps: WorkflowDeps, request: PublishRequest, actor: Actor): Promise<PublishOutcome> {
-  const active = await loadActive(deps.store, deps.keyring);
+export function publish(deps: WorkflowDeps, request: PublishRequest, actor: Actor): Promise<PublishOutcome> {
   const detail = {
     from: describeSource(request.source),
     source: request.origin,
+    message: request.message,
     ...(request.trigger ? { trigger: request.trigger } : {}),
     ...(request.guard ? { guard: request.guard } : {}),
   };
-  const draft = await loadDraft(request.source, deps.store, deps.keyring, active?.revision).catch(async (error) => {
-    if (error instanceof ChangeError) {
+  const event = { action: 'config.publish', target: describeSource(request.source), detail };
+  return auditingRefusals(deps, actor, event, async () => {
+    const active = await loadActive(deps.store, deps.keyring);
+    const draft = await loadDraft(request.source, deps.store, deps.keyring, active?.revision);
+    if (active && diffConfigs(active.tree, draft.tree).length === 0) {
+      const revision = active.revision?.number ?? null;
       await deps.audit.record(actor, {
-        action: 'config.publish',
-        outcome: 'failed',
-        target: describeSource(request.source),
-        detail: { ...detail, message: request.message, error: error.message, problems: error.problems },
+        ...event,
+        outcome: 'ok',
+        target: `revision ${revision}`,
+        detail: { ...detail, unchanged: true },
       });
+      return { status: 'unchanged', revision };
     }
-    throw error;
-  });
-  if (active && diffConfigs(active.tree, draft.tree).length === 0) {
-    const revision = active.revision?.number ?? null;
-    await deps.audit.record(actor, {
+    if (request.guard && !active) {
+      throw new ChangeError('bad_request', 'a guarded publish needs a previous revision to return to');
+    }
+    return activate(deps, actor, {
+      draft,
+      active,
       action: 'config.publish',
-      outcome: 'ok',
-      target: `revision ${revision}`,
-      detail: { ...detail, message: request.message, unchanged: true },
+      source: request.origin,
+      message: request.message,
+      restoredFrom: draft.revision?.number ?? null,
+      guard: request.guard ?? null,
+      expectActive: request.baseRevision !== undefined ? request.baseRevision : (active?.revision?.number ?? null),
+      detail,
     });
-    return { status: 'unchanged', revision };
-  }
-  if (request.guard && !active)
-    throw new ChangeError('bad_request', 'a guarded publish needs a previous revision to return to');
-  return activate(deps, actor, {
-    draft,
-    active,
-    action: 'config.publish',
-    source: request.origin,
-    message: request.message,
-    restoredFrom: draft.revision?.number ?? null,
-    guard: request.guard ?? null,
-    expectActive: request.baseRevision !== undefined ? request.baseRevision : (active?.revision?.number ?? null),
-    detail,
   });
 }
 
 /** Makes an earlier revision's content active again, as a new revision (history stays append-only). */
-export async function rollback(deps: WorkflowDeps, request: RollbackRequest, actor: Actor): Promise<PublishOutcome> {
-  const active = await loadActive(deps.store, deps.keyring);
-  const current = active?.revision;
-  if (!current) throw new ChangeError('bad_request', 'there is no active revision to roll back');
-  const to = request.to ?? current.parent;
-  if (to === null) throw new ChangeError('bad_request', `revision ${current.number} has no previous revision`);
-  if (to === current.number) throw new ChangeError('bad_request', `revision ${to} is already active`);
-  const target = await deps.store.getRevision(to);
-  if (!target) throw new ChangeError('not_found', `no revision ${to}`);
-  return activate(deps, actor, {
-    draft: await openRevision(target, deps.keyring),
-    active,
+export function rollback(deps: WorkflowDeps, request: RollbackRequest, actor: Actor): Promise<PublishOutcome> {
+  const event = {
     action: 'config.rollback',
-    source: request.source,
-    message: request.message ?? `rollback to revision ${to}`,
-    restoredFrom: to,
-    guard: null,
-    expectActive: request.expectActive ?? current.number,
-    detail: { from: current.number, to, ...(request.reason ? { reason: request.reason } : {}) },
+    target: request.to === undefined ? 'previous revision' : `revision ${request.to}`,
+    detail: {
+      ...(request.reason ? { reason: request.reason } : {}),
+      ...(request.message ? { message: request.message } : {}),
+    },
+  };
+  return auditingRefusals(deps, actor, event, async () => {
+    const active = await loadActive(deps.store, deps.keyring);
+    const current = active?.revision;
+    if (!current) throw new ChangeError('bad_request', 'there is no active revision to roll back');
+    const to = request.to ?? current.parent;
+    if (to === null) throw new ChangeError('bad_request', `revision ${current.number} has no previous revision`);
+    if (to === current.number) throw new ChangeError('bad_request', `revision ${to} is already active`);
+    const target = await deps.store.getRevision(to);
+    if (!target) throw new ChangeError('not_found', `no revision ${to}`);
+    return activate(deps, actor, {
+      draft: await openRevision(target, deps.keyring),
+      active,
+      action: 'config.rollback',
+      source: request.source,
+      message: request.message ?? `rollback to revision ${to}`,
+      restoredFrom: to,
+      guard: null,
+      expectActive: request.expectActive ?? current.number,
+      detail: { from: current.number, to, ...event.detail },
+    });
   });
 }
