@@ -63,6 +63,17 @@ clients:
     expect((error as ConfigError).problems[0]?.path).toBe('clients[0].token');
   });
 
+  it('refuses to let a kept provider secret follow the provider to another host', async () => {
+    const stored = await sealContent(TEXT, boxSource, undefined);
+    const moved = redactContent(stored).replace('https://api.openai.com/v1', 'https://attacker.example.com/v1');
+    const error = await sealContent(moved, boxSource, parse(stored)).catch((e: unknown) => e);
+    expect((error as ConfigError).problems.map((p) => p.path)).toEqual([
+      'providers[0].api_key',
+      'providers[0].headers.x-org',
+    ]);
+    expect((error as ConfigError).problems[0]?.message).toMatch(/only while base_url stays the same/);
+  });
+
   it('refuses YAML aliases where secrets live', async () => {
     const text = 'x: &k sk-1\nclients:\n  - { name: a, token: *k }\n';
     await expect(sealContent(text, boxSource, undefined)).rejects.toThrow(/aliases are not allowed/);

@@ -53,6 +53,26 @@ export function contentSha256(content: string): string {
 }
 
 /**
+ * The stored value `<redacted>` stands for. A provider's kept secret only stays with the same base_url: the
+ * operator who publishes `<redacted>` never saw the secret, and must not be able to send it to another host.
+ */
+function keptSecret(path: TreePath, tree: unknown, previous: unknown): { value: string } | { problem: string } {
+  const location = secretLocation(path, tree);
+  const kept = location ? valueAt(previous, location) : undefined;
+  if (!location || typeof kept !== 'string')
+    return { problem: `${REDACTED} keeps the previous value, but there is none` };
+  if (location.list === 'providers') {
+    const baseUrl = (at: unknown) => valueAt(at, { ...location, field: ['base_url'] });
+    if (baseUrl(previous) !== baseUrl(tree)) {
+      return {
+        problem: `${REDACTED} keeps a secret only while base_url stays the same; write the secret again for a new host`,
+      };
+    }
+  }
+  return { value: kept };
+}
+
+/**
  * Turns config text into revision content: literal secrets encrypted, `<redacted>` replaced by the stored
  * value of the same field (matched by provider/client name) in `previous`, references and already encrypted
  * values kept. Text without literal secrets is stored byte for byte.
@@ -74,13 +94,12 @@ export async function sealContent(
       if (!isScalar(node) || typeof node.value !== 'string') return;
       const value = node.value;
       if (value === REDACTED) {
-        const location = secretLocation(path, tree);
-        const kept = location ? valueAt(previous, location) : undefined;
-        if (typeof kept !== 'string') {
-          problems.push({ path: formatPath(path), message: `${REDACTED} keeps the previous value, but there is none` });
+        const kept = keptSecret(path, tree, previous);
+        if ('problem' in kept) {
+          problems.push({ path: formatPath(path), message: kept.problem });
           return;
         }
-        node.value = kept;
+        node.value = kept.value;
         changed = true;
       } else if (value !== '' && !isSealed(value) && !isReferenceOnly(value)) {
         literals.push({ node, value });
