@@ -194,4 +194,17 @@ describe('config workflow through the admin API and the CLI', () => {
     const api = await harness.admin('GET', '/status');
     expect(api.body.config).toMatchObject({ revision: 4, file: { state: 'differs', file_revision: 1 } });
   });
+  it('records a publish of the gateway config file as coming from the file, after which status finds no drift', async () => {
+    const file = config([
+      { name: 'chat', targets: [{ provider: 'primary', model: 'm1' }] },
+      { name: 'from-git', targets: [{ provider: 'primary', model: 'g' }] },
+    ]);
+    await writeFile(harness.configPath, file);
+    const published = await cli(['config', 'publish', 'gateway.yaml', '-m', 'merged in git']);
+    expect(published.stdout).toMatch(/Published revision 5/);
+    const history = await harness.admin('GET', '/config/revisions?limit=1');
+    expect(history.body.data[0]).toMatchObject({ number: 5, source: 'file', message: 'merged in git' });
+    const status = await harness.admin('GET', '/status');
+    expect(status.body.config).toMatchObject({ revision: 5, file: { state: 'same', file_revision: 5 } });
+  });
 });

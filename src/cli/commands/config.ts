@@ -17,14 +17,13 @@ import { renderPreview } from '../render/preview-render.js';
 import { type AdminConnectionOptions, withAdmin } from './keys.js';
 
 /** FILE or REV (a number, optionally #3) as a draft source. */
-async function sourceFrom(arg: string): Promise<DraftSource & { path?: string }> {
+async function sourceFrom(arg: string): Promise<DraftSource> {
   const revision = /^#?(\d+)$/.exec(arg);
   if (revision && !existsSync(arg)) return { revision: Number(revision[1]) };
-  const path = resolve(arg);
-  const content = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+  const content = await readFile(resolve(arg), 'utf8').catch((error: NodeJS.ErrnoException) => {
     throw new Error(error.code === 'ENOENT' ? `${arg}: file not found` : `${arg}: ${error.message}`);
   });
-  return { content, name: arg, path };
+  return { content, name: arg };
 }
 
 /** Prints a refusal that names config paths (invalid drafts), and sets exit code 1; rethrows anything else. */
@@ -119,7 +118,7 @@ function registerChanges(config: Command): void {
             ...source,
             message: options.message,
             guard,
-            source: source.path === configPath ? 'file' : 'cli',
+            source: 'content' in source && resolve(arg) === configPath ? 'file' : 'cli',
             base_revision: options.baseRevision,
           }),
         }));
