@@ -90,7 +90,8 @@ describe('config workflow through the admin API and the CLI', () => {
         },
       ],
     });
-    const text = await cli(['config', 'diff', 'draft.yaml'], false);
+    const text = await cli(['config', 'diff', 'draft.yaml', '--exit-code'], false);
+    expect(text.code).toBe(1);
     expect(text.stdout).toContain('+ models[chat].targets[primary/m1].weight: 2\n+ models[chat-2]: ');
     expect(text.stdout).toContain('2 changes');
   });

@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { AuditLog, localActor } from '../../src/audit/audit-log.js';
+import { ConfigWorkflow } from '../../src/config/change/config-workflow.js';
+import { Keyring } from '../../src/config/secrets/master-key.js';
 import { Gateway } from '../../src/server/gateway.js';
 import { FakeOpenAI } from '../fakes/fake-openai.js';
 import { ADMIN_TOKEN, CLIENT_TOKEN, fakeProvider } from '../support/gateway-harness.js';
@@ -67,6 +70,32 @@ describe('the config file and the store (GitOps rule)', () => {
       outcome: { status: 'published', revision: { number: 4 } },
     });
     expect(models(gateway)).toEqual(['c', 'd']);
+    await gateway.close();
+  });
+
+  it('keeps running, and says why, when another process activates a revision this gateway cannot apply', async () => {
+    const gateway = await start();
+    const running = gateway.snapshot.revision;
+    const elsewhere = new ConfigWorkflow({
+      store: gateway.store,
+      keyring: Keyring.forStorage(join(dir, 'gateway.db'), {}),
+      env: { ONLY_IN_THE_CLI_SHELL: 'sk-x' },
+      baseDir: dir,
+      audit: new AuditLog(gateway.store),
+      now: Date.now,
+    });
+    const text = configText(['c', 'd', 'e']).replace('sk-upstream-secret-key', '${ONLY_IN_THE_CLI_SHELL}');
+    const outcome = await elsewhere.publish(
+      { source: { content: text }, message: 'from a shell', origin: 'cli' },
+      localActor(),
+    );
+    expect(outcome).toMatchObject({ status: 'published' });
+    await gateway.config.converge();
+    expect(gateway.snapshot.revision).toBe(running);
+    expect(((await gateway.status()).config as any).apply_error).toEqual({
+      revision: (running ?? 0) + 1,
+      error: expect.stringContaining('environment variable ONLY_IN_THE_CLI_SHELL is not set'),
+    });
     await gateway.close();
   });
 

@@ -59,16 +59,20 @@ function registerInspection(config: Command): void {
     .command('diff')
     .argument('<a>', 'config file or revision; compared with the active revision when it is the only argument')
     .argument('[b]', 'config file or revision to compare a with')
+    .option('--exit-code', 'exit 1 when there are changes (for CI: "does the file match what runs?")')
     .option('--json', 'print JSON')
     .description('structural diff by path (named items matched by name); secrets only shown as changed')
-    .action(async (a: string, b: string | undefined, options: { json?: boolean }, command: Command) => {
-      await reportingProblems(async () => {
-        const [base, target] =
-          b === undefined ? [undefined, await sourceFrom(a)] : [await sourceFrom(a), await sourceFrom(b)];
-        const report = await withAdmin(command, (admin) => admin.diff(target, base));
-        print(options.json, report, () => renderDiff(report));
-      });
-    });
+    .action(
+      async (a: string, b: string | undefined, options: { json?: boolean; exitCode?: boolean }, command: Command) => {
+        await reportingProblems(async () => {
+          const [base, target] =
+            b === undefined ? [undefined, await sourceFrom(a)] : [await sourceFrom(a), await sourceFrom(b)];
+          const report = await withAdmin(command, (admin) => admin.diff(target, base));
+          print(options.json, report, () => renderDiff(report));
+          if (options.exitCode && report.changes.length > 0) process.exitCode = 1;
+        });
+      },
+    );
 
   config
     .command('preview')
