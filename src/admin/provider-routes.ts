@@ -1,19 +1,15 @@
 import type { FastifyInstance } from 'fastify';
-import type { AdminDirectory } from '../auth/admin-directory.js';
 import type { RoutingState } from '../routing/routing-state.js';
 import { targetStatuses } from '../routing/target-status.js';
 import type { GatewaySnapshot } from '../server/gateway-snapshot.js';
-import { adminAuthHook } from './admin-auth.js';
 
 export interface ProviderRouteDeps {
-  admins: AdminDirectory;
   snapshot(): GatewaySnapshot;
   state: RoutingState;
 }
 
 /** GET /admin/api/providers: every provider and each of its targets' routing state. */
 export async function providerRoutes(app: FastifyInstance, deps: ProviderRouteDeps): Promise<void> {
-  app.addHook('preHandler', adminAuthHook(deps.admins));
   app.get('/providers', async () => {
     const snapshot = deps.snapshot();
     const targets = targetStatuses(snapshot.targets, deps.state, Date.now());

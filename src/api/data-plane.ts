@@ -35,6 +35,9 @@ const ENTRY_POINTS = new Map<string, EntryPointSpec>([
   ['/v1/models', listModels],
 ]);
 
+/** The telemetry error of a response the client abandoned (not a failure of the gateway or the upstream). */
+export const CLIENT_CLOSED = 'client closed the connection before the response ended';
+
 function pathOf(url: string | undefined): string {
   const raw = url ?? '/';
   const query = raw.indexOf('?');
@@ -149,7 +152,7 @@ export class DataPlane {
       this.inflight--;
       const exchange = out.exchange;
       if (!out.res.writableFinished) {
-        exchange.streamError ??= 'client closed the connection before the response ended';
+        exchange.streamError ??= CLIENT_CLOSED;
         if (!out.res.headersSent) exchange.status = 499;
       }
       this.deps.record(exchange.toRecord());

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerAdminTokens } from './commands/admin-tokens.js';
+import { registerAudit } from './commands/audit.js';
 import { registerConfig } from './commands/config.js';
 import { registerKeys } from './commands/keys.js';
 import { registerRequests } from './commands/requests.js';
@@ -20,6 +22,8 @@ registerConfig(program);
 registerKeys(program);
 registerRequests(program);
 registerStatus(program);
+registerAudit(program);
+registerAdminTokens(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`amg: ${(error as Error).message}\n`);

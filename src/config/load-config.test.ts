@@ -77,6 +77,12 @@ describe('parseConfigText', () => {
     expect(problems('models: [\n  - oops')[0]).toMatch(/^config:\d+:\d+: /);
   });
 
+  it('never quotes the source text of a YAML syntax error, which may be a secret', () => {
+    const found = problems('models: []]\napi_key: sk-literal-secret-value\n');
+    expect(found).toContain('config:2:10: Unexpected scalar token in YAML stream');
+    expect(found.join('\n')).not.toContain('sk-literal-secret-value');
+  });
+
   it('parses byte sizes for max_body_size', () => {
     const { config } = parseConfigText('server:\n  max_body_size: 2MiB\n', { env: {} });
     expect(config.server.max_body_size).toBe(2 * 1024 * 1024);
@@ -87,6 +93,10 @@ describe('parseConfigText', () => {
     const text = VALID.replace('      - { provider: backup, model: llama-3.1-8b }\n', '');
     const { warnings } = parseConfigText(text, { env: { OPENAI_API_KEY: 'x' } });
     expect(warnings.map((w) => w.path)).toEqual(expect.arrayContaining(['models[0].targets', 'providers[1]']));
+    expect(warnings).toContainEqual({
+      path: 'providers[1].allow_private_network',
+      message: 'provider "backup" has its upstream on a private/loopback address (127.0.0.1)',
+    });
   });
 
   it('requires exactly one of token and token_sha256 for a client', () => {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
+import { type Document, parseDocument } from 'yaml';
 import { type Env, expandTree } from './env-expand.js';
 import { formatPath } from './issue-path.js';
 import { configSchema, type GatewayConfig } from './schema.js';
@@ -32,18 +32,37 @@ export interface ParseOptions {
   sourceName?: string;
 }
 
-function parseYaml(text: string, sourceName: string): unknown {
+const MAX_SYNTAX_ERRORS = 5;
+
+/**
+ * A YAML syntax error without the source text the parser quotes ("Unexpected scalar token: "sk-..."):
+ * a broken config may hold a secret, and these messages reach logs, API responses and the audit log.
+ */
+function syntaxErrorMessage(message: string): string {
+  const first = message.split('\n')[0] ?? message;
+  return first
+    .replace(/ at line \d+, column \d+:?$/, '')
+    .replace(/:\s*".*"$/, '')
+    .replace(/:\s*'.*'$/, '');
+}
+
+/** Parses YAML keeping comments and layout (for rewriting values in place); syntax errors name line and column. */
+export function parseYamlDocument(text: string, sourceName: string): Document {
   const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
-    throw new ConfigError(
-      document.errors.map((error) => ({
-        path: error.linePos ? `${sourceName}:${error.linePos[0].line}:${error.linePos[0].col}` : sourceName,
-        message: error.message.split('\n')[0] ?? error.message,
-      })),
-      sourceName,
-    );
+    const problems = document.errors.slice(0, MAX_SYNTAX_ERRORS).map((error) => ({
+      path: error.linePos ? `${sourceName}:${error.linePos[0].line}:${error.linePos[0].col}` : sourceName,
+      message: syntaxErrorMessage(error.message),
+    }));
+    const more = document.errors.length - problems.length;
+    if (more > 0) problems.push({ path: sourceName, message: `and ${more} more syntax errors` });
+    throw new ConfigError(problems, sourceName);
   }
-  return document.toJS() ?? {};
+  return document;
+}
+
+export function parseYaml(text: string, sourceName: string): unknown {
+  return parseYamlDocument(text, sourceName).toJS() ?? {};
 }
 
 /** Validates an already-parsed config tree: expands `${VAR}`, applies the schema, checks cross references. */
@@ -79,14 +98,18 @@ export function parseConfigText(text: string, options: ParseOptions = {}): Loade
   return validateConfigTree(parseYaml(text, sourceName), options);
 }
 
-export async function loadConfigFile(path: string, env: Env = process.env): Promise<LoadedConfig> {
+/** Reads a config file; a missing or unreadable file is a ConfigError naming it. */
+export async function readConfigText(path: string): Promise<string> {
   const absolute = resolve(path);
-  let text: string;
   try {
-    text = await readFile(absolute, 'utf8');
+    return await readFile(absolute, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(error);
     throw new ConfigError([{ path: absolute, message: reason }], path);
   }
-  return parseConfigText(text, { env, baseDir: dirname(absolute), sourceName: path });
+}
+
+export async function loadConfigFile(path: string, env: Env = process.env): Promise<LoadedConfig> {
+  const text = await readConfigText(path);
+  return parseConfigText(text, { env, baseDir: dirname(resolve(path)), sourceName: path });
 }

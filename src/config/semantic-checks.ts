@@ -93,6 +93,14 @@ function checkClients(config: GatewayConfig, errors: ConfigProblem[]) {
   });
 }
 
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return undefined;
+  }
+}
+
 function collectWarnings(config: GatewayConfig): ConfigProblem[] {
   const warnings: ConfigProblem[] = [];
   const used = new Set(config.models.flatMap((m) => m.targets.map((t) => t.provider)));
@@ -101,9 +109,13 @@ function collectWarnings(config: GatewayConfig): ConfigProblem[] {
       warnings.push({ path: `providers[${index}]`, message: `provider "${provider.name}" is not used by any model` });
     }
     if (provider.allow_private_network) {
+      const host = hostOf(provider.base_url);
       warnings.push({
         path: `providers[${index}].allow_private_network`,
-        message: `provider "${provider.name}" may connect to private/loopback addresses`,
+        message:
+          host !== undefined && isPrivateHost(host)
+            ? `provider "${provider.name}" has its upstream on a private/loopback address (${host})`
+            : `provider "${provider.name}" may connect to private/loopback addresses`,
       });
     }
   });

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { parse } from 'yaml';
 import { type Env, expandString } from './env-expand.js';
+import { parseYaml } from './load-config.js';
 
 /**
  * Reads only `storage:` from a config file, so admin commands work without the provider keys that a full
@@ -12,9 +12,17 @@ export async function readStorageSetting(
   env: Env = process.env,
 ): Promise<{ url: string; baseDir: string }> {
   const absolute = resolve(configPath);
-  const document = parse(await readFile(absolute, 'utf8')) as { storage?: unknown } | null;
-  const raw = typeof document?.storage === 'string' ? document.storage : 'sqlite:./data/gateway.db';
+  return {
+    url: storageFromTree(parseYaml(await readFile(absolute, 'utf8'), configPath), env),
+    baseDir: dirname(absolute),
+  };
+}
+
+/** The `storage:` URL of a parsed config file, `${VAR}` expanded; the default when it is not set. */
+export function storageFromTree(tree: unknown, env: Env = process.env): string {
+  const storage = (tree as { storage?: unknown } | null)?.storage;
+  const raw = typeof storage === 'string' ? storage : 'sqlite:./data/gateway.db';
   const { value, missing } = expandString(raw, env);
   if (missing.length > 0) throw new Error(`storage: environment variable ${missing[0]} is not set`);
-  return { url: value, baseDir: dirname(absolute) };
+  return value;
 }

@@ -1,13 +1,18 @@
+import { dirname, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { adminRoutes } from '../admin/admin-routes.js';
-import { providerRoutes } from '../admin/provider-routes.js';
+import { adminApi } from '../admin/admin-api.js';
 import { DataPlane } from '../api/data-plane.js';
 import { DeadlineSweeper } from '../api/shared/deadline-sweeper.js';
+import { AuditLog } from '../audit/audit-log.js';
 import { type BootstrapOutcome, bootstrapAdminToken } from '../auth/admin-bootstrap.js';
 import { AdminDirectory } from '../auth/admin-directory.js';
 import { ClientDirectory } from '../auth/client-directory.js';
+import type { PublishOutcome } from '../config/change/publish.js';
 import type { Env } from '../config/env-expand.js';
-import { type LoadedConfig, loadConfigFile } from '../config/load-config.js';
+import { ChangeGuard } from '../config/guard/change-guard.js';
+import { type LoadedConfig, parseYaml, readConfigText } from '../config/load-config.js';
+import { Keyring } from '../config/secrets/master-key.js';
+import { storageFromTree } from '../config/storage-setting.js';
 import { HealthChecker } from '../routing/health-checker.js';
 import { Router } from '../routing/router.js';
 import { MemoryRoutingState } from '../routing/routing-state.js';
@@ -15,9 +20,11 @@ import { openStore, parseStorageUrl, type StorageLocation } from '../store/open-
 import type { Store } from '../store/store.js';
 import { BatchWriter } from '../telemetry/batch-writer.js';
 import { UpstreamPools } from '../upstream/pools.js';
+import { ConfigController } from './config-controller.js';
 import { buildSnapshot, type GatewaySnapshot } from './gateway-snapshot.js';
 import { type Servers, startServers } from './http-servers.js';
 import { log } from './log.js';
+import { startupConfig } from './startup-config.js';
 
 export interface GatewayOptions {
   configPath: string;
@@ -28,6 +35,19 @@ export interface GatewayOptions {
 }
 
 const VERSION = '0.1.0';
+
+/** What `Gateway.start` prepares before the gateway object exists. */
+interface GatewayParts {
+  options: GatewayOptions;
+  env: Env;
+  loaded: LoadedConfig;
+  revision: number;
+  store: Store;
+  storage: StorageLocation;
+  keyring: Keyring;
+  audit: AuditLog;
+  bootstrap: BootstrapOutcome;
+}
 
 /** The running gateway: config snapshot, store, telemetry, connection pools and HTTP servers, wired together. */
 export class Gateway {
@@ -44,20 +64,28 @@ export class Gateway {
   private readonly health = new HealthChecker(this.router.state);
   private readonly deadlines = new DeadlineSweeper();
 
-  private constructor(
-    private readonly options: GatewayOptions,
-    loaded: LoadedConfig,
-    readonly store: Store,
-    readonly storage: StorageLocation,
-    readonly bootstrap: BootstrapOutcome,
-    private readonly pools: UpstreamPools,
-  ) {
-    this.snapshotRef = buildSnapshot(loaded, pools);
-    this.clients = new ClientDirectory(store);
-    this.clients.setConfigClients(loaded.config.clients);
-    this.admins = new AdminDirectory(store);
-    const telemetryConfig = loaded.config.telemetry;
-    this.telemetry = new BatchWriter(store, {
+  readonly store: Store;
+  readonly storage: StorageLocation;
+  readonly bootstrap: BootstrapOutcome;
+  readonly audit: AuditLog;
+  readonly config: ConfigController;
+  readonly guard = new ChangeGuard();
+  private readonly options: GatewayOptions;
+  private readonly pools = new UpstreamPools();
+
+  private constructor(parts: GatewayParts) {
+    this.options = parts.options;
+    this.store = parts.store;
+    this.storage = parts.storage;
+    this.bootstrap = parts.bootstrap;
+    this.audit = parts.audit;
+    this.clients = new ClientDirectory(parts.store);
+    this.admins = new AdminDirectory(parts.store);
+    const snapshot = buildSnapshot(parts.loaded, this.pools, parts.revision);
+    this.snapshotRef = snapshot;
+    this.adopt(snapshot);
+    const telemetryConfig = parts.loaded.config.telemetry;
+    this.telemetry = new BatchWriter(parts.store, {
       flushIntervalMs: telemetryConfig.flush_interval_ms,
       batchSize: telemetryConfig.batch_size,
       onError: (error) => log.error('telemetry write failed; will retry', { error: String(error) }),
@@ -66,21 +94,48 @@ export class Gateway {
       snapshot: () => this.snapshotRef,
       clients: this.clients,
       services: { router: this.router, deadlines: this.deadlines },
-      record: (record) => this.telemetry.add(record),
+      record: (record) => {
+        this.telemetry.add(record);
+        this.guard.observe(record);
+      },
+    });
+    this.config = new ConfigController({
+      store: parts.store,
+      keyring: parts.keyring,
+      audit: parts.audit,
+      env: parts.env,
+      baseDir: parts.loaded.baseDir,
+      configPath: parts.options.configPath,
+      guard: this.guard,
+      now: Date.now,
+      install: (loaded, revision) => this.install(loaded, revision),
+      running: () => ({ revision: this.snapshotRef.revision, config: this.snapshotRef.config }),
     });
   }
 
   static async start(options: GatewayOptions): Promise<Gateway> {
     const env = options.env ?? process.env;
-    const loaded = await loadConfigFile(options.configPath, env);
-    const storage = parseStorageUrl(loaded.config.storage, loaded.baseDir);
+    const text = await readConfigText(options.configPath);
+    const baseDir = dirname(resolve(options.configPath));
+    const storage = parseStorageUrl(storageFromTree(parseYaml(text, options.configPath), env), baseDir);
     const store = await openStore(storage);
     try {
+      const keyring = Keyring.forStorage(storage.file, env);
+      const audit = new AuditLog(store);
+      const { loaded, revision } = await startupConfig({
+        store,
+        keyring,
+        audit,
+        env,
+        baseDir,
+        text,
+        configPath: options.configPath,
+      });
       const bootstrap = await bootstrapAdminToken(store, env.AMG_ADMIN_TOKEN);
-      const gateway = new Gateway(options, loaded, store, storage, bootstrap, new UpstreamPools());
+      const gateway = new Gateway({ options, env, loaded, revision, store, storage, keyring, audit, bootstrap });
       await Promise.all([gateway.clients.refresh(), gateway.admins.refresh()]);
       gateway.refreshCredentialsPeriodically();
-      gateway.planHealthChecks();
+      gateway.config.start();
       await gateway.listen();
       return gateway;
     } catch (error) {
@@ -100,6 +155,23 @@ export class Gateway {
       );
     }, intervalMs);
     this.credentialRefresh.unref();
+  }
+
+  /**
+   * Makes a config the running one: new requests take the new snapshot at once, requests in flight finish on
+   * theirs, and what routing learned about targets that still exist carries over.
+   */
+  private install(loaded: LoadedConfig, revision: number): void {
+    this.adopt(buildSnapshot(loaded, this.pools, revision));
+  }
+
+  private adopt(next: GatewaySnapshot): void {
+    this.snapshotRef = next;
+    this.clients.setConfigClients(next.config.clients);
+    this.pools.retainOnly(next.poolSettings);
+    this.router.state.retain(new Set(next.targets.keys()));
+    this.guard.setKnownModels(next.models.keys());
+    this.planHealthChecks();
   }
 
   private planHealthChecks(): void {
@@ -137,31 +209,27 @@ export class Gateway {
     app.get('/healthz', async () => ({ status: 'ok' }));
     await app.register(
       (scope) =>
-        adminRoutes(scope, {
+        adminApi(scope, {
           store: this.store,
           admins: this.admins,
-          onClientKeysChanged: () => this.clients.refresh(),
-          status: () => this.status(),
-        }),
-      { prefix: '/admin/api' },
-    );
-    await app.register(
-      (scope) =>
-        providerRoutes(scope, {
-          admins: this.admins,
+          audit: this.audit,
+          workflow: this.config.workflow,
           snapshot: () => this.snapshotRef,
           state: this.router.state,
+          status: () => this.status(),
+          onClientKeysChanged: () => this.clients.refresh(),
+          onAdminTokensChanged: () => this.admins.refresh(),
         }),
       { prefix: '/admin/api' },
     );
   }
 
-  status(): Record<string, unknown> {
+  async status(): Promise<Record<string, unknown>> {
     const snapshot = this.snapshotRef;
     return {
       version: VERSION,
       uptime_s: Math.round((Date.now() - this.startedAt) / 1000),
-      config: { path: this.options.configPath, revision: snapshot.revision },
+      config: await this.config.status(),
       storage: this.storage.file,
       in_flight: this.dataPlane.inFlight,
       telemetry: { pending: this.telemetry.pending, written: this.telemetry.written, dropped: this.telemetry.dropped },
@@ -180,18 +248,10 @@ export class Gateway {
     };
   }
 
-  /** Re-reads the config file and applies it; a config that fails validation leaves the running one in place. */
-  async reload(): Promise<{ ok: true } | { ok: false; error: Error }> {
+  /** SIGHUP: publishes the config file if it changed; a config that fails validation leaves the running one. */
+  async reload(): Promise<{ ok: true; outcome: PublishOutcome } | { ok: false; error: Error }> {
     try {
-      const loaded = await loadConfigFile(this.options.configPath, this.options.env ?? process.env);
-      const next = buildSnapshot(loaded, this.pools, this.snapshotRef.revision);
-      this.snapshotRef = next;
-      this.clients.setConfigClients(loaded.config.clients);
-      this.pools.retainOnly(next.poolSettings);
-      // What was learned about targets that still exist carries over; state of removed targets is dropped.
-      this.router.state.retain(new Set(next.targets.keys()));
-      this.planHealthChecks();
-      return { ok: true };
+      return { ok: true, outcome: await this.config.reloadFile() };
     } catch (error) {
       return { ok: false, error: error as Error };
     }
@@ -205,6 +265,7 @@ export class Gateway {
 
   private async shutdown(): Promise<void> {
     clearInterval(this.credentialRefresh);
+    this.config.stop();
     this.health.stop();
     const grace = this.snapshotRef.config.server.shutdown_grace_ms;
     const drained = this.dataPlane.drain();

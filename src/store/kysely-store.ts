@@ -1,7 +1,20 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { AuditEntry, AuditQuery, AuditRecord } from '../audit/audit-record.js';
+import type {
+  ConfigRevision,
+  CreateRevisionResult,
+  GuardState,
+  NewRevision,
+  RevisionSource,
+  RevisionSummary,
+} from '../config/revision.js';
 import type { AttemptRecord, EntryPoint, RequestQuery, RequestRecord, RouteMode } from '../telemetry/request-record.js';
+import type { TrafficQuery, TrafficRow } from '../telemetry/traffic-summary.js';
+import * as audit from './audit-queries.js';
+import * as revisions from './revision-queries.js';
 import type { AdminTokensTable, ClientKeysTable, Database, RequestsTable } from './schema.js';
 import type { AdminRole, AdminToken, ClientKey, Store } from './store.js';
+import { summarizeTraffic } from './traffic-queries.js';
 
 const INSERT_CHUNK = 200;
 
@@ -122,6 +135,10 @@ export class KyselyStore implements Store {
     return row ? fromRow(row) : undefined;
   }
 
+  summarizeTraffic(query: TrafficQuery): Promise<TrafficRow[]> {
+    return summarizeTraffic(this.db, query);
+  }
+
   async insertClientKey(key: ClientKey): Promise<void> {
     await this.db
       .insertInto('client_keys')
@@ -181,6 +198,42 @@ export class KyselyStore implements Store {
       .returningAll()
       .executeTakeFirst();
     return row ? adminTokenFromRow(row) : undefined;
+  }
+
+  createRevision(input: NewRevision, options: { expectActive?: number | null }): Promise<CreateRevisionResult> {
+    return revisions.createRevision(this.db, input, options);
+  }
+
+  getRevision(number: number): Promise<ConfigRevision | undefined> {
+    return revisions.getRevision(this.db, number);
+  }
+
+  latestRevision(source?: RevisionSource): Promise<ConfigRevision | undefined> {
+    return revisions.latestRevision(this.db, source);
+  }
+
+  listRevisions(query: { limit: number; before?: number | undefined }): Promise<RevisionSummary[]> {
+    return revisions.listRevisions(this.db, query);
+  }
+
+  activeRevisionNumber(): Promise<number | null> {
+    return revisions.activeRevisionNumber(this.db);
+  }
+
+  setGuardState(number: number, state: GuardState, detail: string | null): Promise<void> {
+    return revisions.setGuardState(this.db, number, state, detail);
+  }
+
+  appendAudit(entry: AuditEntry): Promise<AuditRecord> {
+    return audit.appendAudit(this.db, entry);
+  }
+
+  listAudit(query: AuditQuery): Promise<AuditRecord[]> {
+    return audit.listAudit(this.db, query);
+  }
+
+  auditPage(afterSeq: number, limit: number): Promise<AuditRecord[]> {
+    return audit.auditPage(this.db, afterSeq, limit);
   }
 
   async getMeta(key: string): Promise<string | undefined> {

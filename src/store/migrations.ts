@@ -63,6 +63,48 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002_config_safety': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('config_revisions')
+        .addColumn('number', 'integer', (c) => c.primaryKey())
+        .addColumn('content', 'text', (c) => c.notNull())
+        .addColumn('content_sha256', 'text', (c) => c.notNull())
+        .addColumn('author', 'text', (c) => c.notNull())
+        .addColumn('message', 'text', (c) => c.notNull())
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('parent', 'integer')
+        .addColumn('restored_from', 'integer')
+        .addColumn('guard', 'text')
+        .addColumn('guard_state', 'text')
+        .addColumn('guard_detail', 'text')
+        .execute();
+      await db.schema
+        .createIndex('config_revisions_source')
+        .on('config_revisions')
+        .columns(['source', 'number'])
+        .execute();
+
+      // seq is assigned by the writer as last + 1 (not auto-increment), so two writers racing for the same
+      // place in the chain collide on the primary key instead of forking the chain.
+      await db.schema
+        .createTable('audit_log')
+        .addColumn('seq', 'integer', (c) => c.primaryKey())
+        .addColumn('time', 'bigint', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('role', 'text')
+        .addColumn('origin', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('target', 'text')
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('detail', 'text', (c) => c.notNull())
+        .addColumn('prev_hash', 'text', (c) => c.notNull())
+        .addColumn('hash', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('audit_log_time').on('audit_log').column('time').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

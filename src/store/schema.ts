@@ -52,11 +52,43 @@ export interface MetaTable {
   value: string;
 }
 
+export interface ConfigRevisionsTable {
+  number: number;
+  content: string;
+  content_sha256: string;
+  author: string;
+  message: string;
+  source: string;
+  created_at: number;
+  parent: number | null;
+  restored_from: number | null;
+  /** JSON of the guard settings of a guarded publish. */
+  guard: string | null;
+  guard_state: string | null;
+  guard_detail: string | null;
+}
+
+export interface AuditLogTable {
+  seq: number;
+  time: number;
+  actor: string;
+  role: string | null;
+  origin: string;
+  action: string;
+  target: string | null;
+  outcome: string;
+  detail: string;
+  prev_hash: string;
+  hash: string;
+}
+
 export interface Database {
   requests: RequestsTable;
   client_keys: ClientKeysTable;
   admin_tokens: AdminTokensTable;
   meta: MetaTable;
+  config_revisions: ConfigRevisionsTable;
+  audit_log: AuditLogTable;
 }
 
 export type { Generated };

@@ -1,4 +1,14 @@
+import type { AuditEntry, AuditQuery, AuditRecord } from '../audit/audit-record.js';
+import type {
+  ConfigRevision,
+  CreateRevisionResult,
+  GuardState,
+  NewRevision,
+  RevisionSource,
+  RevisionSummary,
+} from '../config/revision.js';
 import type { RequestQuery, RequestRecord } from '../telemetry/request-record.js';
+import type { TrafficQuery, TrafficRow } from '../telemetry/traffic-summary.js';
 
 /**
  * The one storage interface of the gateway. SQLite (embedded, in a worker thread) implements it now,
@@ -31,6 +41,8 @@ export interface Store {
   insertRequests(records: readonly RequestRecord[]): Promise<void>;
   listRequests(query: RequestQuery): Promise<RequestRecord[]>;
   getRequest(id: string): Promise<RequestRecord | undefined>;
+  /** Request counts and token sums per model, client and provider in a time window, summed in the database. */
+  summarizeTraffic(query: TrafficQuery): Promise<TrafficRow[]>;
 
   insertClientKey(key: ClientKey): Promise<void>;
   listClientKeys(): Promise<ClientKey[]>;
@@ -40,6 +52,25 @@ export interface Store {
   insertAdminToken(token: AdminToken): Promise<void>;
   listAdminTokens(): Promise<AdminToken[]>;
   revokeAdminToken(idOrName: string, at: number): Promise<AdminToken | undefined>;
+
+  /**
+   * Appends a revision and makes it active atomically. With `expectActive` set, only when the active
+   * revision is still that one (null: no revision yet).
+   */
+  createRevision(input: NewRevision, options: { expectActive?: number | null }): Promise<CreateRevisionResult>;
+  getRevision(number: number): Promise<ConfigRevision | undefined>;
+  /** The newest revision, or the newest from `source`. */
+  latestRevision(source?: RevisionSource): Promise<ConfigRevision | undefined>;
+  listRevisions(query: { limit: number; before?: number | undefined }): Promise<RevisionSummary[]>;
+  /** The active revision number every gateway process on this store should run; null before the first. */
+  activeRevisionNumber(): Promise<number | null>;
+  setGuardState(number: number, state: GuardState, detail: string | null): Promise<void>;
+
+  /** Appends to the audit hash chain (safe with concurrent writers). */
+  appendAudit(entry: AuditEntry): Promise<AuditRecord>;
+  listAudit(query: AuditQuery): Promise<AuditRecord[]>;
+  /** Records after `afterSeq`, oldest first. */
+  auditPage(afterSeq: number, limit: number): Promise<AuditRecord[]>;
 
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;

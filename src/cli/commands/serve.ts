@@ -7,13 +7,14 @@ import type { Gateway } from '../../server/gateway.js';
 import { log } from '../../server/log.js';
 import { configPathFrom } from '../config-path.js';
 
-function banner(gateway: Gateway, configPath: string, created: boolean): string {
-  const status = gateway.status() as {
+async function banner(gateway: Gateway, configPath: string, created: boolean): Promise<string> {
+  const status = (await gateway.status()) as {
     providers: Array<{ name: string; configured: boolean; missing_env?: string | null }>;
   };
   const lines = [
     'AI Model Gateway is running',
     `  config     ${configPath}${created ? '  (created from the starter template)' : ''}`,
+    `  revision   ${gateway.snapshot.revision ?? '-'}  (amg config history)`,
     `  storage    ${gateway.storage.file}`,
     `  API        ${gateway.url}/v1  (chat/completions, embeddings, models)`,
     `  admin API  ${gateway.adminUrl}/admin/api`,
@@ -47,7 +48,7 @@ async function serve(options: { config?: string; listen?: string }): Promise<voi
   // Loaded on demand so that `amg --help` and the admin commands start fast.
   const { Gateway } = await import('../../server/gateway.js');
   const gateway = await Gateway.start({ configPath: path, listen: options.listen });
-  process.stdout.write(`${banner(gateway, path, created)}\n`);
+  process.stdout.write(`${await banner(gateway, path, created)}\n`);
 
   const stop = (signal: string) => {
     log.info('shutting down', { signal, inFlight: gateway.dataPlane.inFlight });
@@ -63,8 +64,10 @@ async function serve(options: { config?: string; listen?: string }): Promise<voi
   process.once('SIGINT', () => stop('SIGINT'));
   process.on('SIGHUP', () => {
     void gateway.reload().then((result) => {
-      if (result.ok) log.info('config reloaded', { config: path });
-      else log.error('config reload failed; keeping the running config', { error: result.error.message });
+      if (!result.ok) log.error('config reload failed; keeping the running config', { error: result.error.message });
+      else if (result.outcome.status === 'unchanged')
+        log.info('config file unchanged; nothing to publish', { config: path });
+      else log.info('config reloaded', { config: path, revision: result.outcome.revision.number });
     });
   });
 }

@@ -12,9 +12,9 @@ interface ProvidersPayload {
 /** The admin URL of the gateway the config file describes (admin_listen, else listen). */
 async function defaultUrl(configPath: string): Promise<string> {
   const { readFile } = await import('node:fs/promises');
-  const { parse } = await import('yaml');
+  const { parseYaml } = await import('../../config/load-config.js');
   const { parseListenAddress, urlFor } = await import('../../server/listen-address.js');
-  const config = (parse(await readFile(configPath, 'utf8')) ?? {}) as {
+  const config = parseYaml(await readFile(configPath, 'utf8'), configPath) as {
     server?: { listen?: string; admin_listen?: string };
   };
   const { host, port } = parseListenAddress(config.server?.admin_listen ?? config.server?.listen ?? '127.0.0.1:8080');
@@ -37,12 +37,46 @@ function stateCell(target: TargetStatus, now: number): string {
   return `cooling ${seconds}s`;
 }
 
+interface ConfigStatus {
+  path?: string;
+  revision?: number | null;
+  file?: { state: string; file_revision: number | null; changes?: number; error?: string };
+  guard?: { revision: number; state: string; models: string[]; detail: string } | null;
+  apply_error?: { revision: number; error: string };
+}
+
+/** Which revision runs, and whether the config file says the same (GitOps drift). */
+export function renderConfigStatus(config: ConfigStatus): string[] {
+  const file = config.file;
+  const fileLine =
+    file?.state === 'same'
+      ? 'the config file matches it'
+      : file?.state === 'differs'
+        ? `the config file ${config.path ?? ''} DIFFERS from it (${file.changes} ${file.changes === 1 ? 'change' : 'changes'}; last published from the file: revision ${file.file_revision ?? '-'}); publish it with amg config publish or SIGHUP`
+        : `the config file cannot be read: ${file?.error ?? 'unknown'}`;
+  const lines = [`  config: revision ${config.revision ?? '-'} is running; ${fileLine}`];
+  if (config.apply_error) {
+    lines.push(
+      `  config: active revision ${config.apply_error.revision} cannot be applied here: ${config.apply_error.error}`,
+    );
+  }
+  if (config.guard) {
+    const guard = config.guard;
+    lines.push(
+      `  guard: revision ${guard.revision} ${guard.state} (${guard.models.join(', ') || 'no models'}): ${guard.detail}`,
+    );
+  }
+  return lines;
+}
+
 export function renderStatus(status: Record<string, unknown>, providers: ProvidersPayload, now = Date.now()): string {
   const lines = [
     `AI Model Gateway ${String(status.version ?? '')} — up ${String(status.uptime_s ?? '?')}s, ${String(status.in_flight ?? 0)} in flight`,
   ];
+  if (status.config && typeof status.config === 'object')
+    lines.push(...renderConfigStatus(status.config as ConfigStatus));
   for (const [key, value] of Object.entries(status)) {
-    if (['version', 'uptime_s', 'in_flight', 'providers', 'models'].includes(key)) continue;
+    if (['version', 'uptime_s', 'in_flight', 'providers', 'models', 'config'].includes(key)) continue;
     lines.push(`  ${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
   }
   lines.push(

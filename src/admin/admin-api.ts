@@ -1,0 +1,90 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type AuditLog, wasAudited } from '../audit/audit-log.js';
+import { DeniedThrottle } from '../audit/denied-throttle.js';
+import type { AdminDirectory } from '../auth/admin-directory.js';
+import { ChangeError } from '../config/change/change-error.js';
+import type { ConfigWorkflow } from '../config/change/config-workflow.js';
+import type { RoutingState } from '../routing/routing-state.js';
+import type { GatewaySnapshot } from '../server/gateway-snapshot.js';
+import type { Store } from '../store/store.js';
+import { CredentialActions } from './admin-actions.js';
+import { actionOf, actorOf, adminAuthHook, adminError, type Denial } from './admin-auth.js';
+import { adminRoutes } from './admin-routes.js';
+import { AdminTokenError } from './admin-tokens.js';
+import { auditRoutes } from './audit-routes.js';
+import { ClientKeyError } from './client-keys.js';
+import { configRoutes } from './config-routes.js';
+import { providerRoutes } from './provider-routes.js';
+
+export interface AdminApiDeps {
+  store: Store;
+  admins: AdminDirectory;
+  audit: AuditLog;
+  workflow: ConfigWorkflow;
+  snapshot(): GatewaySnapshot;
+  state: RoutingState;
+  status(): Promise<Record<string, unknown>>;
+  onClientKeysChanged(): Promise<void>;
+  onAdminTokensChanged(): Promise<void>;
+}
+
+function sendError(error: FastifyError | Error, reply: FastifyReply): FastifyReply {
+  if (error instanceof ChangeError) {
+    return reply.code(error.status).send({
+      error: { code: `GW_ERR_CONFIG_${error.kind.toUpperCase()}`, message: error.message, problems: error.problems },
+    });
+  }
+  if (error instanceof ClientKeyError) return adminError(reply, error.status, 'GW_ERR_ADMIN_KEYS', error.message);
+  if (error instanceof AdminTokenError) return adminError(reply, error.status, 'GW_ERR_ADMIN_TOKENS', error.message);
+  if (error instanceof RangeError) return adminError(reply, 400, 'GW_ERR_ADMIN_BAD_QUERY', error.message);
+  const status = (error as { statusCode?: number }).statusCode ?? 500;
+  if (status < 500) return adminError(reply, status, 'GW_ERR_ADMIN_BAD_REQUEST', error.message);
+  return adminError(reply, 500, 'GW_ERR_INTERNAL', 'internal error');
+}
+
+/**
+ * The admin API under /admin/api: one scope, one authentication hook (denials audited, throttled per
+ * origin), one error mapping, and the route groups.
+ */
+export async function adminApi(app: FastifyInstance, deps: AdminApiDeps): Promise<void> {
+  const throttle = new DeniedThrottle();
+  const onDenied = async (request: FastifyRequest, denial: Denial) => {
+    const admitted = throttle.admit(request.ip, Date.now());
+    if (!admitted.record) return;
+    await deps.audit.record(actorOf(request), {
+      action: actionOf(request),
+      outcome: 'denied',
+      target: request.url.split('?')[0] ?? null,
+      detail: {
+        status: denial.status,
+        reason: denial.reason,
+        ...(admitted.suppressed ? { suppressed_before: admitted.suppressed } : {}),
+      },
+    });
+  };
+  app.addHook('preHandler', adminAuthHook(deps.admins, onDenied));
+  app.setErrorHandler(async (error, request, reply) => {
+    // Refusals the action itself did not record yet (a malformed body, say) are failures of that action too.
+    const action = request.routeOptions.config.action;
+    if (action && request.admin && !wasAudited(error)) {
+      await deps.audit.record(actorOf(request), {
+        action,
+        outcome: 'failed',
+        target: request.url.split('?')[0] ?? null,
+        detail: { error: (error as Error).message },
+      });
+    }
+    return sendError(error as Error, reply);
+  });
+
+  const credentials = new CredentialActions(deps.store, deps.audit);
+  await adminRoutes(app, {
+    store: deps.store,
+    credentials,
+    onClientKeysChanged: deps.onClientKeysChanged,
+    status: deps.status,
+  });
+  await providerRoutes(app, { snapshot: deps.snapshot, state: deps.state });
+  await configRoutes(app, deps.workflow);
+  await auditRoutes(app, { store: deps.store, credentials, onAdminTokensChanged: deps.onAdminTokensChanged });
+}

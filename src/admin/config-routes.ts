@@ -1,0 +1,63 @@
+import type { FastifyInstance } from 'fastify';
+import type { ConfigWorkflow } from '../config/change/config-workflow.js';
+import { actorOf } from './admin-auth.js';
+import {
+  optionalSource,
+  parseDraftSource,
+  parsePublishBody,
+  parseRollbackBody,
+  parseWindow,
+} from './config-request.js';
+
+type Body = Record<string, unknown> | undefined;
+
+/** The configuration change workflow under /admin/api/config (the same operations as `amg config`). */
+export async function configRoutes(app: FastifyInstance, workflow: ConfigWorkflow): Promise<void> {
+  const read = { config: { access: 'read' as const } };
+
+  app.post('/config/validate', read, async (request) => workflow.validate(parseDraftSource(request.body, 'body')));
+
+  app.post('/config/diff', read, async (request) => {
+    const body = (request.body ?? {}) as Body;
+    return workflow.diff(parseDraftSource(body?.target, 'target'), optionalSource(body?.base, 'base'));
+  });
+
+  app.post('/config/preview', read, async (request) => {
+    const body = (request.body ?? {}) as Body;
+    return workflow.preview(parseDraftSource(body?.target, 'target'), parseWindow(body?.window));
+  });
+
+  app.post('/config/publish', { config: { action: 'config.publish' } }, async (request, reply) => {
+    const outcome = await workflow.publish(parsePublishBody(request.body), actorOf(request));
+    return reply.code(outcome.status === 'published' ? 201 : 200).send(outcome);
+  });
+
+  app.post('/config/rollback', { config: { action: 'config.rollback' } }, async (request, reply) => {
+    const { to, message } = parseRollbackBody(request.body);
+    return reply.code(201).send(await workflow.rollback({ to, message, source: 'rollback' }, actorOf(request)));
+  });
+
+  app.get('/config/revisions', async (request) => {
+    const query = request.query as Record<string, string | undefined>;
+    const limit = query.limit === undefined ? 50 : Number(query.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1_000)
+      throw new RangeError('limit must be between 1 and 1000');
+    const before = query.before === undefined ? undefined : Number(query.before);
+    if (before !== undefined && !Number.isInteger(before)) throw new RangeError('before must be a revision number');
+    return workflow.history({ limit, before });
+  });
+
+  app.get('/config/revisions/:number', async (request) => {
+    const number = Number((request.params as { number: string }).number);
+    if (!Number.isInteger(number)) throw new RangeError('the revision must be a number');
+    return workflow.show(number);
+  });
+
+  app.get('/config/export', { config: { action: 'config.export' } }, async (request, reply) => {
+    const exported = await workflow.export(actorOf(request));
+    if ((request.query as { format?: string }).format === 'yaml') {
+      return reply.type('application/yaml').send(exported.content);
+    }
+    return exported;
+  });
+}

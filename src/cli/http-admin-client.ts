@@ -1,0 +1,108 @@
+import type { AdminTokenView } from '../admin/admin-tokens.js';
+import type { ClientKeyView } from '../admin/client-keys.js';
+import type { AuditVerification } from '../audit/audit-verify.js';
+import type { AuditPage } from '../audit/audit-view.js';
+import type { DiffReport, PreviewReport, ValidationResult } from '../config/change/config-workflow.js';
+import type { DraftSource } from '../config/change/draft.js';
+import type { PublishOutcome } from '../config/change/publish.js';
+import type { RevisionView } from '../config/change/revision-view.js';
+import type { ConfigProblem } from '../config/semantic-checks.js';
+import { AdminApiError, type AdminClient, type PublishBody, type RequestPage } from './admin-client.js';
+
+function query(params: Record<string, string | undefined>): string {
+  return new URLSearchParams(
+    Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined),
+  ).toString();
+}
+
+/** The admin operations through a running gateway's admin API. */
+export class HttpAdminClient implements AdminClient {
+  readonly local = false;
+
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: string,
+  ) {}
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(new URL(`/admin/api${path}`, this.baseUrl), {
+      method,
+      headers: {
+        authorization: `Bearer ${this.token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const payload = (await response.json().catch(() => ({}))) as {
+      error?: { message?: string; problems?: ConfigProblem[] };
+    };
+    if (!response.ok) {
+      throw new AdminApiError(
+        payload.error?.message ?? `HTTP ${response.status}`,
+        response.status,
+        payload.error?.problems,
+      );
+    }
+    return payload as T;
+  }
+
+  createKey(name: string, expiresInDays?: number) {
+    return this.call<ClientKeyView & { token: string }>('POST', '/keys', { name, expires_in_days: expiresInDays });
+  }
+  async listKeys() {
+    return (await this.call<{ data: ClientKeyView[] }>('GET', '/keys')).data;
+  }
+  revokeKey(idOrName: string) {
+    return this.call<ClientKeyView>('DELETE', `/keys/${encodeURIComponent(idOrName)}`);
+  }
+  listRequests(params: Record<string, string | undefined>) {
+    return this.call<RequestPage>('GET', `/requests?${query(params)}`);
+  }
+
+  validate(source: DraftSource) {
+    return this.call<ValidationResult>('POST', '/config/validate', source);
+  }
+  diff(target: DraftSource, base?: DraftSource) {
+    return this.call<DiffReport>('POST', '/config/diff', { target, base });
+  }
+  preview(target: DraftSource, window?: string) {
+    return this.call<PreviewReport>('POST', '/config/preview', { target, window });
+  }
+  publish(body: PublishBody) {
+    return this.call<PublishOutcome>('POST', '/config/publish', body);
+  }
+  rollback(to?: number, message?: string) {
+    return this.call<PublishOutcome>('POST', '/config/rollback', { revision: to, message });
+  }
+  history(limit: number, before?: number) {
+    return this.call<{ data: RevisionView[]; next_before: number | null }>(
+      'GET',
+      `/config/revisions?${query({ limit: String(limit), before: before === undefined ? undefined : String(before) })}`,
+    );
+  }
+  show(revision: number) {
+    return this.call<RevisionView & { content: string }>('GET', `/config/revisions/${revision}`);
+  }
+  exportConfig() {
+    return this.call<{ revision: number; content: string }>('GET', '/config/export');
+  }
+
+  listAudit(params: Record<string, string | undefined>) {
+    return this.call<AuditPage>('GET', `/audit?${query(params)}`);
+  }
+  verifyAudit() {
+    return this.call<AuditVerification>('GET', '/audit/verify');
+  }
+
+  createAdminToken(name: string, role: string) {
+    return this.call<AdminTokenView & { token: string }>('POST', '/admin-tokens', { name, role });
+  }
+  async listAdminTokens() {
+    return (await this.call<{ data: AdminTokenView[] }>('GET', '/admin-tokens')).data;
+  }
+  revokeAdminToken(idOrName: string) {
+    return this.call<AdminTokenView>('DELETE', `/admin-tokens/${encodeURIComponent(idOrName)}`);
+  }
+
+  async close() {}
+}

@@ -1,0 +1,132 @@
+import { existsSync } from 'node:fs';
+import { CredentialActions } from '../admin/admin-actions.js';
+import { listAdminTokens } from '../admin/admin-tokens.js';
+import { listClientKeys } from '../admin/client-keys.js';
+import { parseDraftSource, parsePublishBody, parseRollbackBody, parseWindow } from '../admin/config-request.js';
+import { parseRequestQuery, requestPage } from '../admin/request-log.js';
+import { AuditLog, localActor } from '../audit/audit-log.js';
+import { verifyAuditChain } from '../audit/audit-verify.js';
+import { auditPageView, parseAuditQuery } from '../audit/audit-view.js';
+import { checkConfig } from '../config/change/config-check.js';
+import { ConfigWorkflow, summarize, type ValidationResult } from '../config/change/config-workflow.js';
+import type { DraftSource } from '../config/change/draft.js';
+import { ConfigError, parseYaml } from '../config/load-config.js';
+import { Keyring } from '../config/secrets/master-key.js';
+import { readStorageSetting } from '../config/storage-setting.js';
+import { openStore, parseStorageUrl } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
+import type { AdminClient, PublishBody } from './admin-client.js';
+
+interface LocalContext {
+  store: Store;
+  workflow: ConfigWorkflow;
+  credentials: CredentialActions;
+}
+
+/**
+ * The admin operations on the store the config file names, as `local:<os user>`. Changes reach running
+ * gateways on the same store through their polling (config within 3 s, credentials within 5 s).
+ */
+export class LocalAdminClient implements AdminClient {
+  readonly local = true;
+  private opened: Promise<LocalContext> | undefined;
+  private readonly actor = localActor();
+
+  constructor(private readonly configPath: string) {}
+
+  private async storageLocation() {
+    const setting = await readStorageSetting(this.configPath);
+    return { location: parseStorageUrl(setting.url, setting.baseDir), baseDir: setting.baseDir };
+  }
+
+  private context(): Promise<LocalContext> {
+    this.opened ??= (async () => {
+      const { location, baseDir } = await this.storageLocation();
+      const store = await openStore(location);
+      const audit = new AuditLog(store);
+      const keyring = Keyring.forStorage(location.file, process.env);
+      const workflow = new ConfigWorkflow({ store, keyring, env: process.env, baseDir, audit, now: Date.now });
+      return { store, workflow, credentials: new CredentialActions(store, audit) };
+    })();
+    return this.opened;
+  }
+
+  async createKey(name: string, expiresInDays?: number) {
+    const created = await (await this.context()).credentials.createKey(this.actor, { name, expiresInDays });
+    return { ...created.key, token: created.token };
+  }
+  async listKeys() {
+    return listClientKeys((await this.context()).store);
+  }
+  async revokeKey(idOrName: string) {
+    return (await this.context()).credentials.revokeKey(this.actor, idOrName);
+  }
+  async listRequests(params: Record<string, string | undefined>) {
+    const query = parseRequestQuery(params);
+    return requestPage(await (await this.context()).store.listRequests(query), query.limit);
+  }
+
+  /** Validates against the store's active revision when there is a store; a plain file check otherwise. */
+  async validate(source: DraftSource): Promise<ValidationResult> {
+    const hasStore = await this.storageLocation().then(
+      ({ location }) => location.file === ':memory:' || existsSync(location.file),
+      () => false,
+    );
+    if (hasStore) return (await this.context()).workflow.validate(parseDraftSource(source, 'source'));
+    if (!('content' in source)) throw new Error(`there is no store to read revision ${source.revision} from`);
+    const name = source.name ?? 'draft';
+    try {
+      const { loaded, report } = checkConfig(parseYaml(source.content, name), { env: process.env, baseDir: '.' }, name);
+      return { source: name, ...report, ...(loaded ? { summary: summarize(loaded.config) } : {}) };
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      return { source: name, valid: false, errors: error.problems, warnings: [] };
+    }
+  }
+  async diff(target: DraftSource, base?: DraftSource) {
+    return (await this.context()).workflow.diff(target, base);
+  }
+  async preview(target: DraftSource, window?: string) {
+    return (await this.context()).workflow.preview(target, parseWindow(window));
+  }
+  async publish(body: PublishBody) {
+    return (await this.context()).workflow.publish(parsePublishBody(body), this.actor);
+  }
+  async rollback(to?: number, message?: string) {
+    const request = parseRollbackBody({ revision: to, message });
+    return (await this.context()).workflow.rollback({ ...request, source: 'rollback' }, this.actor);
+  }
+  async history(limit: number, before?: number) {
+    return (await this.context()).workflow.history({ limit, before });
+  }
+  async show(revision: number) {
+    return (await this.context()).workflow.show(revision);
+  }
+  async exportConfig() {
+    return (await this.context()).workflow.export(this.actor);
+  }
+
+  async listAudit(params: Record<string, string | undefined>) {
+    const query = parseAuditQuery(params);
+    return auditPageView(await (await this.context()).store.listAudit(query), query.limit);
+  }
+  async verifyAudit() {
+    return verifyAuditChain((await this.context()).store);
+  }
+
+  async createAdminToken(name: string, role: string) {
+    const created = await (await this.context()).credentials.createAdminToken(this.actor, { name, role });
+    return { ...created.view, token: created.token };
+  }
+  async listAdminTokens() {
+    return listAdminTokens((await this.context()).store);
+  }
+  async revokeAdminToken(idOrName: string) {
+    return (await this.context()).credentials.revokeAdminToken(this.actor, idOrName);
+  }
+
+  async close() {
+    const context = await this.opened?.catch(() => undefined);
+    await context?.store.close();
+  }
+}

@@ -1,0 +1,12 @@
+import { CLIENT_CLOSED } from '../../api/data-plane.js';
+import type { RequestRecord } from '../../telemetry/request-record.js';
+
+/**
+ * Whether a request counts against a change: a 5xx, or an upstream failure whatever its status (every target
+ * rate-limited, a stream that broke after it started). Client errors (4xx) and clients that hung up do not.
+ */
+export function countsAsFailure(record: RequestRecord): boolean {
+  if (record.status === 499 || record.errorMessage === CLIENT_CLOSED) return false;
+  if (record.status >= 500) return true;
+  return record.errorCode?.startsWith('GW_ERR_UPSTREAM') ?? false;
+}
