@@ -4,6 +4,9 @@ import { SseFramer } from '../../upstream/sse-framer.js';
 import { parseSseEvents } from '../../upstream/sse-parse.js';
 
 const MESSAGE_STOP = /"type"\s*:\s*"message_stop"/;
+const USAGE_KEY = Buffer.from('"usage"');
+const ERROR_EVENT = Buffer.from('event: error');
+const STOP_WORD = Buffer.from('message_stop');
 
 /**
  * Watches an Anthropic Messages stream forwarded byte for byte: decodes only the events that carry usage or an
@@ -29,9 +32,10 @@ export class MessagesStreamTap {
   }
 
   private inspect(bytes: Buffer): void {
-    const hasUsage = bytes.includes('"usage"');
-    const hasError = bytes.includes('event: error');
-    if (hasUsage || hasError || bytes.includes('message_stop')) {
+    // Buffer needles: string needles are converted on every call, and this runs on every chunk.
+    const hasUsage = bytes.indexOf(USAGE_KEY) !== -1;
+    const hasError = bytes.indexOf(ERROR_EVENT) !== -1;
+    if (hasUsage || hasError || bytes.indexOf(STOP_WORD) !== -1) {
       const text = bytes.toString('utf8');
       if (MESSAGE_STOP.test(text)) this.sawStop = true;
       if (!hasUsage && !hasError) return;

@@ -4,6 +4,28 @@ import { parseSseEvents } from '../../upstream/sse-parse.js';
 import { findUsageObject, fromOpenAIUsage } from './openai-usage.js';
 
 const USAGE_OBJECT = /"usage"\s*:\s*\{/;
+const DONE = Buffer.from('[DONE]');
+const USAGE_KEY = Buffer.from('"usage"');
+const ERROR_KEY = Buffer.from('"error"');
+const OPEN_BRACE = 0x7b;
+const QUOTE = 0x22;
+
+/**
+ * True when `key` occurs as a JSON key whose value starts with one of `starts` (a literal `"key"` cannot occur
+ * inside a JSON string, whose quotes are escaped). Buffer needles and a byte check: this runs on every chunk of
+ * every stream, and the string searches plus a regex over each chunk's text cost ~10% of a stream's CPU.
+ */
+function keyWithValue(bytes: Buffer, key: Buffer, starts: readonly number[]): boolean {
+  for (let at = bytes.indexOf(key); at !== -1; at = bytes.indexOf(key, at + key.length)) {
+    let i = at + key.length;
+    while (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09) i++;
+    if (bytes[i] !== 0x3a /* : */) continue;
+    i++;
+    while (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09) i++;
+    if (starts.includes(bytes[i] as number)) return true;
+  }
+  return false;
+}
 
 /**
  * Watches an OpenAI chat stream as it is forwarded byte for byte: picks the usage from the final chunk and,
@@ -22,21 +44,19 @@ export class ChatStreamTap {
 
   push(chunk: Buffer): Buffer | undefined {
     const complete = this.framer.push(chunk);
-    if (!complete) return undefined;
-    if (complete.includes('[DONE]')) this.sawDone = true;
-    if (complete.includes('"error"')) this.noteError(complete);
-    const text = complete.includes('"usage"') ? complete.toString('utf8') : undefined;
-    if (text === undefined || !USAGE_OBJECT.test(text)) return complete;
-    return this.inspect(complete, text);
+    return complete ? this.look(complete) : undefined;
   }
 
   /** Whatever was left unframed at the end of the upstream body. */
   end(): Buffer | undefined {
     const rest = this.framer.end();
-    if (!rest) return undefined;
-    if (rest.includes('[DONE]')) this.sawDone = true;
-    if (rest.includes('"error"')) this.noteError(rest);
-    return rest.includes('"usage"') ? this.inspect(rest, rest.toString('utf8')) : rest;
+    return rest ? this.look(rest) : undefined;
+  }
+
+  private look(bytes: Buffer): Buffer {
+    if (bytes.indexOf(DONE) !== -1) this.sawDone = true;
+    if (keyWithValue(bytes, ERROR_KEY, [OPEN_BRACE, QUOTE])) this.noteError(bytes);
+    return keyWithValue(bytes, USAGE_KEY, [OPEN_BRACE]) ? this.inspect(bytes, bytes.toString('utf8')) : bytes;
   }
 
   private noteError(bytes: Buffer): void {
