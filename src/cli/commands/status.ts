@@ -40,7 +40,13 @@ function stateCell(target: TargetStatus, now: number): string {
 interface ConfigStatus {
   path?: string;
   revision?: number | null;
-  file?: { state: string; file_revision: number | null; changes?: number; error?: string };
+  file?: {
+    state: string;
+    active_revision?: number | null;
+    file_revision: number | null;
+    changes?: number;
+    error?: string;
+  };
   guard?: { revision: number; state: string; models: string[]; detail: string } | null;
   apply_error?: { revision: number; error: string };
 }
@@ -48,13 +54,18 @@ interface ConfigStatus {
 /** Which revision runs, and whether the config file says the same (GitOps drift). */
 export function renderConfigStatus(config: ConfigStatus): string[] {
   const file = config.file;
+  const active = file?.active_revision;
+  // The file is compared with the store's active revision, which a gateway applies within seconds of a publish.
+  const pending = active !== undefined && active !== null && active !== config.revision;
+  const it = pending ? `active revision ${active}` : 'it';
   const fileLine =
     file?.state === 'same'
-      ? 'the config file matches it'
+      ? `the config file matches ${it}`
       : file?.state === 'differs'
-        ? `the config file ${config.path ?? ''} DIFFERS from it (${file.changes} ${file.changes === 1 ? 'change' : 'changes'}; last published from the file: revision ${file.file_revision ?? '-'}); publish it with amg config publish or SIGHUP`
+        ? `the config file ${config.path ?? ''} DIFFERS from ${it} (${file.changes} ${file.changes === 1 ? 'change' : 'changes'}; last published from the file: revision ${file.file_revision ?? '-'}); publish it with amg config publish or SIGHUP`
         : `the config file cannot be read: ${file?.error ?? 'unknown'}`;
-  const lines = [`  config: revision ${config.revision ?? '-'} is running; ${fileLine}`];
+  const running = `revision ${config.revision ?? '-'} is running${pending ? ` (revision ${active} is active in the store and is being applied)` : ''}`;
+  const lines = [`  config: ${running}; ${fileLine}`];
   if (config.apply_error) {
     lines.push(
       `  config: active revision ${config.apply_error.revision} cannot be applied here: ${config.apply_error.error}`,
