@@ -163,12 +163,13 @@ export const configSchema = z
     storage: z.string().min(1).default('sqlite:./data/gateway.db'),
     telemetry: z
       .object({
-        log_bodies: z.boolean().default(false),
         flush_interval_ms: z.number().int().positive().default(200),
         batch_size: z.number().int().positive().default(500),
+        /** Days of request records kept; older ones are deleted hourly. 0 keeps them forever. */
+        retention_days: z.number().int().nonnegative().default(30),
       })
       .strict()
-      .default({ log_bodies: false, flush_interval_ms: 200, batch_size: 500 }),
+      .default({ flush_interval_ms: 200, batch_size: 500, retention_days: 30 }),
     providers: z.array(provider).default([]),
     models: z.array(model).default([]),
     clients: z.array(client).default([]),

@@ -19,6 +19,7 @@ import { MemoryRoutingState } from '../routing/routing-state.js';
 import { openStore, parseStorageUrl, type StorageLocation } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { BatchWriter } from '../telemetry/batch-writer.js';
+import { RetentionSweeper } from '../telemetry/retention.js';
 import { UpstreamPools } from '../upstream/pools.js';
 import { ConfigController } from './config-controller.js';
 import { buildSnapshot, type GatewaySnapshot } from './gateway-snapshot.js';
@@ -60,6 +61,7 @@ export class Gateway {
   readonly clients: ClientDirectory;
   readonly admins: AdminDirectory;
   readonly telemetry: BatchWriter;
+  private readonly retention: RetentionSweeper;
   readonly router = new Router(new MemoryRoutingState());
   private readonly health = new HealthChecker(this.router.state);
   private readonly deadlines = new DeadlineSweeper();
@@ -89,6 +91,10 @@ export class Gateway {
       flushIntervalMs: telemetryConfig.flush_interval_ms,
       batchSize: telemetryConfig.batch_size,
       onError: (error) => log.error('telemetry write failed; will retry', { error: String(error) }),
+    });
+    this.retention = new RetentionSweeper(parts.store, {
+      days: () => this.snapshotRef.config.telemetry.retention_days,
+      onError: (error) => log.warn('pruning old request records failed', { error: String(error) }),
     });
     this.dataPlane = new DataPlane({
       snapshot: () => this.snapshotRef,
@@ -135,6 +141,7 @@ export class Gateway {
       const gateway = new Gateway({ options, env, loaded, revision, store, storage, keyring, audit, bootstrap });
       await Promise.all([gateway.clients.refresh(), gateway.admins.refresh()]);
       gateway.refreshCredentialsPeriodically();
+      gateway.retention.start();
       gateway.config.start();
       await gateway.listen();
       return gateway;
@@ -265,6 +272,7 @@ export class Gateway {
 
   private async shutdown(): Promise<void> {
     clearInterval(this.credentialRefresh);
+    this.retention.stop();
     this.config.stop();
     this.health.stop();
     const grace = this.snapshotRef.config.server.shutdown_grace_ms;

@@ -130,6 +130,12 @@ export class KyselyStore implements Store {
     return rows.map(fromRow);
   }
 
+  async deleteRequestsBefore(before: number, limit: number): Promise<number> {
+    const oldest = this.db.selectFrom('requests').select('id').where('time', '<', before).limit(limit);
+    const result = await this.db.deleteFrom('requests').where('id', 'in', oldest).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   async getRequest(id: string): Promise<RequestRecord | undefined> {
     const row = await this.db.selectFrom('requests').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? fromRow(row) : undefined;
