@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     reporters: ['default', './test/support/summary-reporter.ts'],
+    // In-process gateways log at warn so the CI output shows the tests; tests that read logs set their own level.
+    env: { AMG_LOG_LEVEL: 'warn' },
   },
 });
