@@ -1,17 +1,19 @@
 import { usageFromAnthropicEvent } from '../../translate/anthropic/usage.js';
 import type { IrUsage } from '../../translate/ir/types.js';
+import { eventSpanAt } from '../../upstream/sse-event-span.js';
 import { SseFramer } from '../../upstream/sse-framer.js';
 import { parseSseEvents } from '../../upstream/sse-parse.js';
 
-const MESSAGE_STOP = /"type"\s*:\s*"message_stop"/;
-const USAGE_KEY = Buffer.from('"usage"');
-const ERROR_EVENT = Buffer.from('event: error');
-const STOP_WORD = Buffer.from('message_stop');
+/**
+ * The events the tap reads, by their data's `type` (a literal `"type"` key cannot occur inside a JSON string,
+ * whose quotes are escaped): one regex pass over the block's latin1 view, ~1 µs per 5 KB, where decoding every
+ * event of a 20-delta stream costs ten times that.
+ */
+const WATCHED = /"type"\s*:\s*"(message_start|message_delta|message_stop|error)"/g;
 
 /**
  * Watches an Anthropic Messages stream forwarded byte for byte: decodes only the events that carry usage or an
- * error (a literal `"usage"` key cannot occur inside a JSON string, whose quotes are escaped), and notes whether
- * `message_stop` arrived, so a stream cut short is never taken for a complete one.
+ * error, and notes whether `message_stop` arrived, so a stream cut short is never taken for a complete one.
  */
 export class MessagesStreamTap {
   private readonly framer = new SseFramer();
@@ -32,17 +34,20 @@ export class MessagesStreamTap {
   }
 
   private inspect(bytes: Buffer): void {
-    // Buffer needles: string needles are converted on every call, and this runs on every chunk.
-    const hasUsage = bytes.indexOf(USAGE_KEY) !== -1;
-    const hasError = bytes.indexOf(ERROR_EVENT) !== -1;
-    if (hasUsage || hasError || bytes.indexOf(STOP_WORD) !== -1) {
-      const text = bytes.toString('utf8');
-      if (MESSAGE_STOP.test(text)) this.sawStop = true;
-      if (!hasUsage && !hasError) return;
-      for (const event of parseSseEvents(text)) {
-        if (event.event === 'error') this.upstreamError = errorMessage(event.data);
-        else this.usage = usageFromAnthropicEvent(event, this.usage) ?? this.usage;
+    const text = bytes.toString('latin1');
+    WATCHED.lastIndex = 0;
+    for (let match = WATCHED.exec(text); match !== null; match = WATCHED.exec(text)) {
+      const type = match[1];
+      if (type === 'message_stop') {
+        this.sawStop = true;
+        continue;
       }
+      const span = eventSpanAt(text, match.index);
+      WATCHED.lastIndex = Math.max(WATCHED.lastIndex, span.end);
+      const event = parseSseEvents(bytes.toString('utf8', span.start, span.end))[0];
+      if (event === undefined) continue;
+      if (type === 'error') this.upstreamError = errorMessage(event.data);
+      else this.usage = usageFromAnthropicEvent(event, this.usage) ?? this.usage;
     }
   }
 }

@@ -49,3 +49,33 @@ describe('ChatStreamTap', () => {
     expect(tap.upstreamError).toBeUndefined();
   });
 });
+
+describe('ChatStreamTap on a whole stream in one read', () => {
+  const stream = `${chunk('a')}${chunk('[DONE]')}${chunk('b')}${usageChunk}data: [DONE]\n\n`;
+
+  it('drops only the usage chunk from the middle of a block and counts only the real [DONE]', () => {
+    const tap = new ChatStreamTap(true);
+    const early = new ChatStreamTap(true);
+    expect(tap.push(Buffer.from(stream))?.toString()).toBe(
+      `${chunk('a')}${chunk('[DONE]')}${chunk('b')}data: [DONE]\n\n`,
+    );
+    expect(tap.usage).toEqual({ inputTokens: 9, outputTokens: 3, cachedTokens: 4, cacheWriteTokens: 0 });
+    expect(tap.sawDone).toBe(true);
+    early.push(Buffer.from(chunk('[DONE]')));
+    expect(early.sawDone).toBe(false);
+  });
+
+  it('reads usage from a content chunk that carries it without dropping that chunk', () => {
+    const tap = new ChatStreamTap(true);
+    const last =
+      'data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":{"prompt_tokens":2,"completion_tokens":1}}\r\n\r\n';
+    expect(tap.push(Buffer.from(`${chunk('a')}${last}`))?.toString()).toBe(`${chunk('a')}${last}`);
+    expect(tap.usage).toMatchObject({ inputTokens: 2, outputTokens: 1 });
+  });
+
+  it('keeps multi-byte text intact around a dropped chunk', () => {
+    const tap = new ChatStreamTap(true);
+    const text = `${chunk('héllo — 世界 🦊')}${usageChunk}${chunk('ça va')}`;
+    expect(tap.push(Buffer.from(text))?.toString()).toBe(`${chunk('héllo — 世界 🦊')}${chunk('ça va')}`);
+  });
+});
