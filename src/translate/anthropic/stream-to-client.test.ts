@@ -174,3 +174,32 @@ describe('Anthropic stream encoder', () => {
     });
   });
 });
+
+describe('Anthropic stream encoder deltas', () => {
+  it('writes each delta exactly as serialising the event would, whatever the text holds', () => {
+    const tricky = 'quote " backslash \\ newline \n tab \t control \u0001 unicode é 世界 🦊 </script>';
+    const out = encodeAll([
+      { type: 'start', id: 'msg_1', model: 'm' },
+      { type: 'block_start', index: 0, block: { type: 'thinking' } },
+      { type: 'thinking_delta', index: 0, text: tricky },
+      { type: 'block_stop', index: 0 },
+      { type: 'block_start', index: 1, block: { type: 'text' } },
+      { type: 'text_delta', index: 1, text: tricky },
+      { type: 'block_stop', index: 1 },
+      { type: 'block_start', index: 2, block: { type: 'tool_call', id: 'toolu_1', name: 'f' } },
+      { type: 'tool_args_delta', index: 2, json: '{"q": "a \\"b\\""}' },
+      { type: 'block_stop', index: 2 },
+    ]);
+    const deltas = out.split('\n\n').filter((event) => event.startsWith('event: content_block_delta\n'));
+    const expected = [
+      { type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: tricky } },
+      { type: 'content_block_delta', index: 1, delta: { type: 'text_delta', text: tricky } },
+      {
+        type: 'content_block_delta',
+        index: 2,
+        delta: { type: 'input_json_delta', partial_json: '{"q": "a \\"b\\""}' },
+      },
+    ];
+    expect(deltas).toEqual(expected.map((event) => `event: content_block_delta\ndata: ${JSON.stringify(event)}`));
+  });
+});

@@ -170,8 +170,22 @@ class AnthropicStreamEncoder implements ClientStreamEncoder {
   }
 }
 
+/**
+ * A content_block_delta event. Deltas are most of a stream, so the text is built around the one serialised
+ * string instead of serialising the event object (the same bytes as `sse()` would write, at half the cost).
+ */
 function delta(index: number, value: AnthropicBlockDelta): string {
-  return sse({ type: 'content_block_delta', index, delta: value });
+  const head = `event: content_block_delta\ndata: {"type":"content_block_delta","index":${index},"delta":{"type":`;
+  switch (value.type) {
+    case 'text_delta':
+      return `${head}"text_delta","text":${JSON.stringify(value.text)}}}\n\n`;
+    case 'thinking_delta':
+      return `${head}"thinking_delta","thinking":${JSON.stringify(value.thinking)}}}\n\n`;
+    case 'input_json_delta':
+      return `${head}"input_json_delta","partial_json":${JSON.stringify(value.partial_json)}}}\n\n`;
+    default:
+      return sse({ type: 'content_block_delta', index, delta: value });
+  }
 }
 
 function startBlock(start: IrBlockStart, context: EncodeContext): AnthropicResponseBlock {
