@@ -76,6 +76,18 @@ async function startGateway(upstreamPort, configFor) {
     },
   );
   const [, url] = await waitForLine(child, /API\s+(http:\/\/[\d.]+:\d+)/);
+  return serving(child, url, () => rmSync(dir, { recursive: true, force: true }));
+}
+
+/** The floor reference (bench/bare-proxy.mjs), pinned like the gateway. */
+async function startBareProxy(upstream) {
+  const child = pinnedSpawn(GATEWAY_CORE, [join(root, 'bench/bare-proxy.mjs'), upstream, '0'], {});
+  const [, url] = await waitForLine(child, /listening (http:\/\/[\d.]+:\d+)/);
+  return serving(child, url);
+}
+
+/** A started server process: where it listens, its pid (for CPU and RSS), and how to stop it. */
+function serving(child, url, cleanUp = () => {}) {
   return {
     url,
     pid: child.pid,
@@ -83,7 +95,7 @@ async function startGateway(upstreamPort, configFor) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       await exited;
-      rmSync(dir, { recursive: true, force: true });
+      cleanUp();
     },
   };
 }
@@ -170,6 +182,17 @@ function medianRun(runs) {
     ...byRps,
     cpuUsPerRequest: cpu,
     runs: runs.map((r) => ({ rps: r.rps, cpuUsPerRequest: r.cpuUsPerRequest })),
+  };
+}
+
+/** The four single-target phases (64 connections and 1, non-stream and stream) and the peak RSS. */
+async function measureProxy({ url, pid }) {
+  return {
+    nonStream: await measure({ url, stream: false, connections: CONNECTIONS, pid }),
+    stream: await measure({ url, stream: true, connections: CONNECTIONS, pid }),
+    nonStream1: await measure({ url, stream: false, connections: 1, pid }),
+    stream1: await measure({ url, stream: true, connections: 1, pid }),
+    peakRssMb: peakRssMb(pid),
   };
 }
 
@@ -268,15 +291,13 @@ async function main() {
       nonStream1: await measure({ url: direct, stream: false, connections: 1 }),
       stream1: await measure({ url: direct, stream: true, connections: 1 }),
     };
+    console.error('measuring the bare node:http + undici proxy (the runtime floor)…');
+    const bare = await startBareProxy(direct);
+    results.bareProxy = await measureProxy(bare);
+    await bare.stop();
     console.error('measuring the gateway (one target)…');
     const single = await startGateway(upstreamPort, SINGLE);
-    results.gateway = {
-      nonStream: await measure({ url: single.url, stream: false, connections: CONNECTIONS, pid: single.pid }),
-      stream: await measure({ url: single.url, stream: true, connections: CONNECTIONS, pid: single.pid }),
-      nonStream1: await measure({ url: single.url, stream: false, connections: 1, pid: single.pid }),
-      stream1: await measure({ url: single.url, stream: true, connections: 1, pid: single.pid }),
-      peakRssMb: peakRssMb(single.pid),
-    };
+    results.gateway = await measureProxy(single);
     await single.stop();
     console.error('measuring three targets with health checks…');
     const three = await startGateway(upstreamPort, THREE);
@@ -325,11 +346,13 @@ function renderReport(r) {
     `| stream (20 chunks), ${r.connections} conns | ${f(d.stream.rps)} | ${f(g.stream.rps)} | ${f(g.stream.rps / d.stream.rps, 2)} | ${f(d.stream.p50, 2)} / ${f(d.stream.p99, 2)} | ${f(g.stream.p50, 2)} / ${f(g.stream.p99, 2)} | ${f(g.stream.cpuUsPerRequest)} |`,
     `| non-stream, 1 conn | ${f(d.nonStream1.rps)} | ${f(g.nonStream1.rps)} | ${f(g.nonStream1.rps / d.nonStream1.rps, 2)} | ${f(d.nonStream1.p50, 3)} / ${f(d.nonStream1.p99, 3)} | ${f(g.nonStream1.p50, 3)} / ${f(g.nonStream1.p99, 3)} | ${f(g.nonStream1.cpuUsPerRequest)} |`,
     `| stream, 1 conn | ${f(d.stream1.rps)} | ${f(g.stream1.rps)} | ${f(g.stream1.rps / d.stream1.rps, 2)} | ${f(d.stream1.p50, 3)} / ${f(d.stream1.p99, 3)} | ${f(g.stream1.p50, 3)} / ${f(g.stream1.p99, 3)} | ${f(g.stream1.cpuUsPerRequest)} |`,
+    ...bareRows(r),
     `| three targets + health checks, non-stream | | ${f(r.threeTargets.nonStream.rps)} | ${f(r.threeTargets.nonStream.rps / g.nonStream.rps, 2)} of single | | ${f(r.threeTargets.nonStream.p50, 2)} / ${f(r.threeTargets.nonStream.p99, 2)} | ${f(r.threeTargets.nonStream.cpuUsPerRequest)} |`,
     `| three targets + health checks, stream | | ${f(r.threeTargets.stream.rps)} | ${f(r.threeTargets.stream.rps / g.stream.rps, 2)} of single | | ${f(r.threeTargets.stream.p50, 2)} / ${f(r.threeTargets.stream.p99, 2)} | ${f(r.threeTargets.stream.cpuUsPerRequest)} |`,
     '',
     `Added latency at 1 connection (p50): non-stream +${f(added(g.nonStream1, d.nonStream1), 3)} ms, stream +${f(added(g.stream1, d.stream1), 3)} ms`,
     `Peak RSS of the gateway: ${f(g.peakRssMb, 1)} MB (three targets: ${f(r.threeTargets.peakRssMb, 1)} MB)`,
+    ...bareSummary(r),
     `Failover (primary 429 on every second request): ${r.failover.load.requests - r.failover.load.failed}/${r.failover.load.requests} succeeded under load (${f(((r.failover.load.requests - r.failover.load.failed) / r.failover.load.requests) * 100, 2)}%), ${f(r.failover.load.rps)} req/s; sequential ${seq.ok}/${seq.ok + seq.failed} ok; p50 direct ${f(direct?.p50, 3)} ms vs via fallback ${f(fallback?.p50, 3)} ms → a fallback adds ${f((fallback?.p50 ?? 0) - (direct?.p50 ?? 0), 3)} ms`,
     '',
     ...renderDialects(r.dialects),
@@ -345,6 +368,32 @@ function renderReport(r) {
     ...dialectTargets(r.dialects),
   ];
   return lines.join('\n');
+}
+
+/** The bare proxy's rows, when this run measured it (older result files have none). */
+function bareRows(r) {
+  const b = r.bareProxy;
+  if (!b) return [];
+  const d = r.direct;
+  const row = (label, m, base, digits) =>
+    `| bare node:http + undici proxy, ${label} | | ${f(m.rps)} | ${f(m.rps / base.rps, 2)} | | ${f(m.p50, digits)} / ${f(m.p99, digits)} | ${f(m.cpuUsPerRequest)} |`;
+  return [
+    row(`non-stream, ${r.connections} conns`, b.nonStream, d.nonStream, 2),
+    row(`stream, ${r.connections} conns`, b.stream, d.stream, 2),
+    row('non-stream, 1 conn', b.nonStream1, d.nonStream1, 3),
+    row('stream, 1 conn', b.stream1, d.stream1, 3),
+  ];
+}
+
+function bareSummary(r) {
+  const b = r.bareProxy;
+  if (!b) return [];
+  const d = r.direct;
+  const g = r.gateway;
+  const added = (a, base) => (a.p50 ?? 0) - (base.p50 ?? 0);
+  return [
+    `Runtime floor (a bare node:http + undici proxy with no features, same pinning): added p50 at 1 connection +${f(added(b.nonStream1, d.nonStream1), 3)} / +${f(added(b.stream1, d.stream1), 3)} ms, ${f(b.nonStream.cpuUsPerRequest)} / ${f(b.stream.cpuUsPerRequest)} µs CPU per request, peak RSS ${f(b.peakRssMb, 1)} MB. The gateway's own work on top of it: ${f(g.nonStream.cpuUsPerRequest - b.nonStream.cpuUsPerRequest)} / ${f(g.stream.cpuUsPerRequest - b.stream.cpuUsPerRequest)} µs CPU and +${f(added(g.nonStream1, b.nonStream1), 3)} / +${f(added(g.stream1, b.stream1), 3)} ms per request (non-stream / stream).`,
+  ];
 }
 
 const addedTtft = (t) => ({
