@@ -327,6 +327,7 @@ async function main() {
 
 const f = (n, digits = 0) => (n === null || n === undefined ? '-' : n.toFixed(digits));
 const pass = (ok) => (ok ? 'PASS' : 'MISS');
+const signed = (n, digits) => `${n >= 0 ? '+' : ''}${f(n, digits)}`;
 
 function renderReport(r) {
   const d = r.direct;
@@ -392,7 +393,7 @@ function bareSummary(r) {
   const g = r.gateway;
   const added = (a, base) => (a.p50 ?? 0) - (base.p50 ?? 0);
   return [
-    `Runtime floor (a bare node:http + undici proxy with no features, same pinning): added p50 at 1 connection +${f(added(b.nonStream1, d.nonStream1), 3)} / +${f(added(b.stream1, d.stream1), 3)} ms, ${f(b.nonStream.cpuUsPerRequest)} / ${f(b.stream.cpuUsPerRequest)} µs CPU per request, peak RSS ${f(b.peakRssMb, 1)} MB. The gateway's own work on top of it: ${f(g.nonStream.cpuUsPerRequest - b.nonStream.cpuUsPerRequest)} / ${f(g.stream.cpuUsPerRequest - b.stream.cpuUsPerRequest)} µs CPU and +${f(added(g.nonStream1, b.nonStream1), 3)} / +${f(added(g.stream1, b.stream1), 3)} ms per request (non-stream / stream).`,
+    `Runtime floor (a bare node:http + undici proxy with no features, same pinning): added p50 at 1 connection +${f(added(b.nonStream1, d.nonStream1), 3)} / +${f(added(b.stream1, d.stream1), 3)} ms, ${f(b.nonStream.cpuUsPerRequest)} / ${f(b.stream.cpuUsPerRequest)} µs CPU per request, peak RSS ${f(b.peakRssMb, 1)} MB. The gateway's own work on top of it: ${f(g.nonStream.cpuUsPerRequest - b.nonStream.cpuUsPerRequest)} / ${f(g.stream.cpuUsPerRequest - b.stream.cpuUsPerRequest)} µs CPU and ${signed(added(g.nonStream1, b.nonStream1), 3)} / ${signed(added(g.stream1, b.stream1), 3)} ms per request (non-stream / stream).`,
   ];
 }
 

@@ -2,10 +2,14 @@ import type { Readable } from 'node:stream';
 import type { ClientOutput } from './client-output.js';
 
 /**
- * Forwards an upstream body to the client chunk by chunk with backpressure. `transform` may inspect or
- * rewrite each chunk (return undefined to hold it back). Resolves when the upstream ends; rejects with the
- * upstream's error when the body breaks. A client that goes away destroys the upstream body, which aborts
- * the upstream request.
+ * Forwards an upstream body to the client as it arrives, with backpressure. `transform` may inspect or rewrite
+ * each chunk (return undefined to hold it back). Resolves when the upstream ends; rejects with the upstream's
+ * error when the body breaks. A client that goes away destroys the upstream body, which aborts the upstream
+ * request.
+ *
+ * The body is read in paused mode: each `read()` returns everything that has arrived, so a network read that
+ * carries many small HTTP chunks (an SSE stream's events) is transformed and written once, where flowing mode
+ * would hand over and write every chunk on its own (a chunked-encoding frame and three iovecs each).
  */
 export function pipeBody(
   body: Readable,
@@ -14,20 +18,32 @@ export function pipeBody(
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     const res = out.res;
+    let draining = false;
+    const pump = () => {
+      if (draining) return;
+      for (let chunk: Buffer | null = body.read(); chunk !== null; chunk = body.read()) {
+        const output = transform(chunk);
+        if (output !== undefined && output.length > 0 && !out.write(output)) {
+          draining = true;
+          return;
+        }
+      }
+    };
     const onClose = () => {
       if (!res.writableFinished) body.destroy();
     };
-    const onDrain = () => body.resume();
+    const onDrain = () => {
+      draining = false;
+      pump();
+    };
     const settle = () => {
       res.off('close', onClose);
       res.off('drain', onDrain);
+      body.off('readable', pump);
     };
     res.on('close', onClose);
     res.on('drain', onDrain);
-    body.on('data', (chunk: Buffer) => {
-      const output = transform(chunk);
-      if (output !== undefined && output.length > 0 && !out.write(output)) body.pause();
-    });
+    body.on('readable', pump);
     body.once('end', () => {
       settle();
       resolve();
