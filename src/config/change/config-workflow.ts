@@ -1,5 +1,7 @@
 import type { Actor } from '../../audit/audit-log.js';
+import { expandTree } from '../env-expand.js';
 import { parseYaml } from '../load-config.js';
+import { ReferenceMask } from '../reference-mask.js';
 import { configSchema, type GatewayConfig } from '../schema.js';
 import { redactContent } from '../secrets/sealed-content.js';
 import type { ConfigProblem } from '../semantic-checks.js';
@@ -112,12 +114,15 @@ export class ConfigWorkflow {
     const until = this.deps.now();
     const since = until - windowMs;
     const traffic = await this.deps.store.summarizeTraffic({ since, until });
+    // Names in the routing table and the impact may come from the environment: show their references.
+    const activeReferences = active ? expandTree(active.tree, this.deps.env).references.values() : [];
+    const mask = ReferenceMask.of([...loaded.references.values(), ...activeReferences], this.deps.env);
     return {
       target: draft.label,
       active_revision: active?.revision?.number ?? null,
       window: { since: new Date(since).toISOString(), until: new Date(until).toISOString(), ms: windowMs },
-      routing: routingTable(loaded.config),
-      impact: impactPreview(context.running ?? configSchema.parse({}), loaded.config, traffic, windowMs),
+      routing: mask.deep(routingTable(loaded.config)),
+      impact: mask.deep(impactPreview(context.running ?? configSchema.parse({}), loaded.config, traffic, windowMs)),
       warnings: report.warnings,
     };
   }
