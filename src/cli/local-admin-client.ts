@@ -44,7 +44,7 @@ export class LocalAdminClient implements AdminClient {
       const { location, baseDir } = await this.storageLocation();
       const store = await openStore(location);
       const audit = new AuditLog(store);
-      const keyring = Keyring.forStorage(location.file, process.env);
+      const keyring = Keyring.forStorage(location.file, process.env, store);
       const workflow = new ConfigWorkflow({ store, keyring, env: process.env, baseDir, audit, now: Date.now });
       return { store, workflow, credentials: new CredentialActions(store, audit) };
     })();

@@ -126,7 +126,7 @@ export class Gateway {
     const storage = parseStorageUrl(storageFromTree(parseYaml(text, options.configPath), env), baseDir);
     const store = await openStore(storage);
     try {
-      const keyring = Keyring.forStorage(storage.file, env);
+      const keyring = Keyring.forStorage(storage.file, env, store);
       const audit = new AuditLog(store);
       const { loaded, revision } = await startupConfig({
         store,
