@@ -135,8 +135,8 @@ export function registerStatus(program: Command): void {
       const token = global.token ?? process.env.AMG_ADMIN_TOKEN;
       if (!token) throw new Error('amg status needs an admin token: pass --token or set AMG_ADMIN_TOKEN');
       const [status, providers] = await Promise.all([
-        fetchJson<Record<string, unknown>>(`${url}/admin/api/status`, token),
-        fetchJson<ProvidersPayload>(`${url}/admin/api/providers`, token),
+        fetchJson<Record<string, unknown>>(new URL('/admin/api/status', url).href, token),
+        fetchJson<ProvidersPayload>(new URL('/admin/api/providers', url).href, token),
       ]);
       process.stdout.write(
         options.json ? `${JSON.stringify({ status, providers }, null, 2)}\n` : `${renderStatus(status, providers)}\n`,
