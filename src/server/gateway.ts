@@ -137,7 +137,7 @@ export class Gateway {
         text,
         configPath: options.configPath,
       });
-      const bootstrap = await bootstrapAdminToken(store, env.AMG_ADMIN_TOKEN);
+      const bootstrap = await bootstrapAdminToken(store, env.AMG_ADMIN_TOKEN, audit);
       const gateway = new Gateway({ options, env, loaded, revision, store, storage, keyring, audit, bootstrap });
       await Promise.all([gateway.clients.refresh(), gateway.admins.refresh()]);
       gateway.refreshCredentialsPeriodically();
