@@ -35,7 +35,8 @@ export async function configRoutes(app: FastifyInstance, workflow: ConfigWorkflo
 
   app.post('/config/rollback', { config: { action: 'config.rollback' } }, async (request, reply) => {
     const { to, message } = parseRollbackBody(request.body);
-    return reply.code(201).send(await workflow.rollback({ to, message, source: 'rollback' }, actorOf(request)));
+    const outcome = await workflow.rollback({ to, message, source: 'rollback' }, actorOf(request));
+    return reply.code(outcome.status === 'published' ? 201 : 200).send(outcome);
   });
 
   app.get('/config/revisions', async (request) =>
