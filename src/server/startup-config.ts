@@ -38,7 +38,7 @@ export async function startupConfig(deps: StartupDeps): Promise<{ loaded: Loaded
   const revision = active?.revision;
   if (!active || !revision) throw new Error('the store has no active config revision');
   if (synced.status === 'published') log.info('config file published', { revision: revision.number });
-  else if (synced.status === 'kept' && revision.source !== 'file') {
+  else if (synced.status === 'kept' && !synced.fileMatches) {
     log.warn('running the active revision, which is newer than the config file (see amg status)', {
       revision: revision.number,
       source: revision.source,

@@ -178,13 +178,17 @@ export class ConfigWorkflow {
     text: string,
     name: string,
     actor: Actor,
-  ): Promise<PublishOutcome | { status: 'kept'; revision: number | null }> {
+  ): Promise<PublishOutcome | { status: 'kept'; revision: number | null; fileMatches: boolean }> {
     const lastFromFile = await this.deps.store.latestRevision('file');
     if (lastFromFile) {
       const active = await this.active();
       const file = await this.draft({ content: text, name }, active);
       const recorded = await openRevision(lastFromFile, this.deps.keyring);
-      if (sameConfig(recorded.tree, file.tree)) return { status: 'kept', revision: active?.revision?.number ?? null };
+      if (sameConfig(recorded.tree, file.tree)) {
+        // The active revision may be newer and still say the same (a rollback to the file's content).
+        const fileMatches = active !== undefined && sameConfig(active.tree, file.tree);
+        return { status: 'kept', revision: active?.revision?.number ?? null, fileMatches };
+      }
     }
     return this.publish(
       { source: { content: text, name }, message: `${name} (startup)`, origin: 'file', trigger: 'startup' },
