@@ -16,6 +16,9 @@ import { ClientKeyError } from './client-keys.js';
 import { configRoutes } from './config-routes.js';
 import { providerRoutes } from './provider-routes.js';
 
+/** The largest admin request body (a config to validate or publish is the biggest). */
+export const ADMIN_BODY_LIMIT = 1024 * 1024;
+
 export interface AdminApiDeps {
   store: Store;
   admins: AdminDirectory;
@@ -36,6 +39,19 @@ function sendError(error: FastifyError | Error, reply: FastifyReply): FastifyRep
   }
   if (error instanceof ClientKeyError) return adminError(reply, error.status, 'GW_ERR_ADMIN_KEYS', error.message);
   if (error instanceof AdminTokenError) return adminError(reply, error.status, 'GW_ERR_ADMIN_TOKENS', error.message);
+  const code = (error as { code?: unknown }).code;
+  // Fastify's body errors: its own too-large error is a RangeError, so these come before the query check.
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return adminError(reply, 413, 'GW_ERR_ADMIN_BODY_TOO_LARGE', `the request body is over ${ADMIN_BODY_LIMIT} bytes`);
+  }
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return adminError(
+      reply,
+      415,
+      'GW_ERR_ADMIN_UNSUPPORTED_MEDIA_TYPE',
+      'send the request body as JSON, with content-type: application/json',
+    );
+  }
   if (error instanceof RangeError) return adminError(reply, 400, 'GW_ERR_ADMIN_BAD_QUERY', error.message);
   const status = (error as { statusCode?: number }).statusCode ?? 500;
   if (status < 500) return adminError(reply, status, 'GW_ERR_ADMIN_BAD_REQUEST', error.message);
@@ -62,7 +78,9 @@ export async function adminApi(app: FastifyInstance, deps: AdminApiDeps): Promis
       },
     });
   };
-  app.addHook('preHandler', adminAuthHook(deps.admins, onDenied));
+  app.addHook('onRequest', adminAuthHook(deps.admins, onDenied));
+  // JSON only: text/plain, forms and multipart are what a page on another site can send without a preflight.
+  app.removeContentTypeParser('text/plain');
   app.setErrorHandler(async (error, request, reply) => {
     // Refusals the action itself did not record yet (a malformed body, say) are failures of that action too.
     const action = request.routeOptions.config.action;

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../audit/audit-log.js';
 import type { AdminDirectory, AdminIdentity } from '../auth/admin-directory.js';
 import { bearerToken } from '../auth/token-hash.js';
+import { crossSiteReason } from './cross-site.js';
 
 /** Whether a route changes anything; viewers may only use `read` routes. */
 export type Access = 'read' | 'write';
@@ -39,7 +40,11 @@ export interface Denial {
   reason: string;
 }
 
-/** Authenticates admin API calls by named admin token; viewers may only read. Every refusal is reported. */
+/**
+ * Authenticates admin API calls by named admin token (before the body is read, so a caller without a valid
+ * token never gets that far); viewers may only read; pages on other sites may not write. Every refusal is
+ * reported.
+ */
 export function adminAuthHook(
   directory: AdminDirectory,
   onDenied: (request: FastifyRequest, denial: Denial) => Promise<void>,
@@ -71,6 +76,17 @@ export function adminAuthHook(
         403,
         'GW_ERR_ADMIN_FORBIDDEN',
         `admin token "${identity.name}" has role ${identity.role} and cannot make changes`,
+      );
+      return;
+    }
+    const crossSite = crossSiteReason(request);
+    if (crossSite) {
+      await onDenied(request, { status: 403, reason: `cross-site request: ${crossSite}` });
+      await adminError(
+        reply,
+        403,
+        'GW_ERR_ADMIN_CROSS_ORIGIN',
+        'the admin API takes changes only from its own origin or from clients that are not browsers',
       );
     }
   };

@@ -71,3 +71,12 @@ export function parseRollbackBody(value: unknown): { to?: number | undefined; me
     message: body.message === undefined ? undefined : parseMessage(body.message),
   };
 }
+
+/** `?limit=&before=` of the revision history. */
+export function parseHistoryQuery(params: Record<string, string | undefined>): { limit: number; before?: number } {
+  const limit = params.limit === undefined ? 50 : Number(params.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1_000) throw new RangeError('limit must be between 1 and 1000');
+  const before = params.before === undefined ? undefined : Number(params.before);
+  if (before !== undefined && !Number.isInteger(before)) throw new RangeError('before must be a revision number');
+  return before === undefined ? { limit } : { limit, before };
+}

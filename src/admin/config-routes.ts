@@ -4,6 +4,7 @@ import { actorOf } from './admin-auth.js';
 import {
   optionalSource,
   parseDraftSource,
+  parseHistoryQuery,
   parsePublishBody,
   parseRollbackBody,
   parseWindow,
@@ -34,18 +35,13 @@ export async function configRoutes(app: FastifyInstance, workflow: ConfigWorkflo
 
   app.post('/config/rollback', { config: { action: 'config.rollback' } }, async (request, reply) => {
     const { to, message } = parseRollbackBody(request.body);
-    return reply.code(201).send(await workflow.rollback({ to, message, source: 'rollback' }, actorOf(request)));
+    const outcome = await workflow.rollback({ to, message, source: 'rollback' }, actorOf(request));
+    return reply.code(outcome.status === 'published' ? 201 : 200).send(outcome);
   });
 
-  app.get('/config/revisions', async (request) => {
-    const query = request.query as Record<string, string | undefined>;
-    const limit = query.limit === undefined ? 50 : Number(query.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1_000)
-      throw new RangeError('limit must be between 1 and 1000');
-    const before = query.before === undefined ? undefined : Number(query.before);
-    if (before !== undefined && !Number.isInteger(before)) throw new RangeError('before must be a revision number');
-    return workflow.history({ limit, before });
-  });
+  app.get('/config/revisions', async (request) =>
+    workflow.history(parseHistoryQuery(request.query as Record<string, string | undefined>)),
+  );
 
   app.get('/config/revisions/:number', async (request) => {
     const number = Number((request.params as { number: string }).number);

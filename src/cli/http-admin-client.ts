@@ -8,6 +8,7 @@ import type { PublishOutcome } from '../config/change/publish.js';
 import type { RevisionView } from '../config/change/revision-view.js';
 import type { ConfigProblem } from '../config/semantic-checks.js';
 import { AdminApiError, type AdminClient, type PublishBody, type RequestPage } from './admin-client.js';
+import { adminApiUrl } from './admin-url.js';
 
 function query(params: Record<string, string | undefined>): string {
   return new URLSearchParams(
@@ -25,7 +26,7 @@ export class HttpAdminClient implements AdminClient {
   ) {}
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetch(new URL(`/admin/api${path}`, this.baseUrl), {
+    const response = await fetch(adminApiUrl(this.baseUrl, path), {
       method,
       headers: {
         authorization: `Bearer ${this.token}`,

@@ -2,7 +2,13 @@ import { existsSync } from 'node:fs';
 import { CredentialActions } from '../admin/admin-actions.js';
 import { listAdminTokens } from '../admin/admin-tokens.js';
 import { listClientKeys } from '../admin/client-keys.js';
-import { parseDraftSource, parsePublishBody, parseRollbackBody, parseWindow } from '../admin/config-request.js';
+import {
+  parseDraftSource,
+  parseHistoryQuery,
+  parsePublishBody,
+  parseRollbackBody,
+  parseWindow,
+} from '../admin/config-request.js';
 import { parseRequestQuery, requestPage } from '../admin/request-log.js';
 import { AuditLog, localActor } from '../audit/audit-log.js';
 import { verifyAuditChain } from '../audit/audit-verify.js';
@@ -44,7 +50,7 @@ export class LocalAdminClient implements AdminClient {
       const { location, baseDir } = await this.storageLocation();
       const store = await openStore(location);
       const audit = new AuditLog(store);
-      const keyring = Keyring.forStorage(location.file, process.env);
+      const keyring = Keyring.forStorage(location.file, process.env, store);
       const workflow = new ConfigWorkflow({ store, keyring, env: process.env, baseDir, audit, now: Date.now });
       return { store, workflow, credentials: new CredentialActions(store, audit) };
     })();
@@ -97,7 +103,11 @@ export class LocalAdminClient implements AdminClient {
     return (await this.context()).workflow.rollback({ ...request, source: 'rollback' }, this.actor);
   }
   async history(limit: number, before?: number) {
-    return (await this.context()).workflow.history({ limit, before });
+    const query = parseHistoryQuery({
+      limit: String(limit),
+      before: before === undefined ? undefined : String(before),
+    });
+    return (await this.context()).workflow.history(query);
   }
   async show(revision: number) {
     return (await this.context()).workflow.show(revision);

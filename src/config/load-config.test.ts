@@ -68,6 +68,20 @@ describe('parseConfigText', () => {
     ]);
   });
 
+  it.each([
+    'https://2130706433/v1',
+    'https://0x7f.1/v1',
+    'https://[::ffff:127.0.0.1]/v1',
+    'https://[::127.0.0.1]/v1',
+    'https://[64:ff9b::169.254.169.254]/v1',
+    'https://[2002:a9fe:a9fe::1]/v1',
+  ])('refuses the private address in %s, however it is spelled', (url) => {
+    const text = VALID.replace('https://api.openai.com/v1', url);
+    expect(problems(text, { OPENAI_API_KEY: 'x' })[0]).toMatch(
+      /^providers\[0\]\.base_url: .* is a loopback\/private address/,
+    );
+  });
+
   it('refuses plain http to a public host, which would send the key in clear', () => {
     const text = VALID.replace('https://api.openai.com/v1', 'http://api.openai.com/v1');
     expect(problems(text, { OPENAI_API_KEY: 'x' })[0]).toMatch(/^providers\[0\]\.base_url: plain http:\/\//);

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { type Document, parseDocument } from 'yaml';
 import { type Env, expandTree } from './env-expand.js';
 import { formatPath } from './issue-path.js';
+import { ReferenceMask } from './reference-mask.js';
 import { configSchema, type GatewayConfig } from './schema.js';
 import { type ConfigProblem, semanticChecks } from './semantic-checks.js';
 
@@ -13,6 +14,8 @@ export interface LoadedConfig {
   /** Environment variables referenced, by config path. */
   references: Map<string, string[]>;
   warnings: ConfigProblem[];
+  /** Shows `${VAR}` in place of the values the environment gave this config (for anything shown to people). */
+  mask: ReferenceMask;
   /** Directory that relative paths in the config (e.g. the SQLite file) resolve against. */
   baseDir: string;
 }
@@ -68,27 +71,31 @@ export function parseYaml(text: string, sourceName: string): unknown {
 /** Validates an already-parsed config tree: expands `${VAR}`, applies the schema, checks cross references. */
 export function validateConfigTree(raw: unknown, options: ParseOptions = {}): LoadedConfig {
   const sourceName = options.sourceName ?? 'config';
-  const expanded = expandTree(raw, options.env ?? process.env);
+  const env = options.env ?? process.env;
+  const expanded = expandTree(raw, env);
   const problems: ConfigProblem[] = expanded.problems.map(({ path, variable }) => ({
     path,
     message: `environment variable ${variable} is not set (use \${${variable}:-default} for an optional value)`,
   }));
   if (problems.length > 0) throw new ConfigError(problems, sourceName);
 
+  // Messages may quote expanded values; they show the reference instead (see ReferenceMask).
+  const mask = ReferenceMask.of(expanded.references.values(), env);
   const parsed = configSchema.safeParse(expanded.value);
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })),
+      mask.deep(parsed.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }))),
       sourceName,
     );
   }
   const { errors, warnings } = semanticChecks(parsed.data);
-  if (errors.length > 0) throw new ConfigError(errors, sourceName);
+  if (errors.length > 0) throw new ConfigError(mask.deep(errors), sourceName);
   return {
     raw,
     config: parsed.data,
     references: expanded.references,
-    warnings,
+    warnings: mask.deep(warnings),
+    mask,
     baseDir: options.baseDir ?? process.cwd(),
   };
 }

@@ -16,5 +16,7 @@ export interface ProviderRuntime {
   readonly pool: Pool;
   /** Authentication, version and custom headers, plus content-type; never logged. */
   readonly headers: Readonly<Record<string, string>>;
+  /** The credentials in those headers, to redact where an upstream quotes them back (see provider-secrets). */
+  readonly secrets: readonly string[];
   readonly pricing: Readonly<Record<string, PriceConfig>>;
 }

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { GatewayError } from '../errors/gateway-error.js';
+import { redactSecrets } from '../providers/provider-secrets.js';
 import type { ErrorClass } from '../telemetry/request-record.js';
 import { classifyError, classifyErrorBody, classifyStatus, describeError } from './classify.js';
 import { retryAfterMs } from './retry-after.js';
@@ -64,7 +65,8 @@ export async function attemptTarget<R extends UpstreamReply>(
         refusal: error,
       };
     }
-    return { kind: 'failure', errorClass: classifyError(error), status: 0, detail: describeError(error), latencyMs };
+    const detail = redactSecrets(describeError(error), target.provider.secrets);
+    return { kind: 'failure', errorClass: classifyError(error), status: 0, detail, latencyMs };
   }
   const latencyMs = performance.now() - started;
   if (reply.status < 400) return { kind: 'answer', reply, latencyMs };
@@ -81,7 +83,8 @@ export async function attemptTarget<R extends UpstreamReply>(
     kind: 'failure',
     errorClass,
     status: reply.status,
-    detail: upstreamMessage(body),
+    // Some upstreams quote the credential they were sent ("Incorrect API key provided: sk-...").
+    detail: redactSecrets(upstreamMessage(body), target.provider.secrets),
     latencyMs,
     retryAfterMs: retryAfterMs(reply.headers),
   };

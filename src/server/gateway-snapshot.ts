@@ -1,6 +1,7 @@
 import type { LoadedConfig } from '../config/load-config.js';
 import type { GatewayConfig, ProviderConfig } from '../config/schema.js';
 import type { ProviderRuntime } from '../providers/provider-runtime.js';
+import { providerSecrets } from '../providers/provider-secrets.js';
 import { providerDescriptor } from '../providers/registry.js';
 import type { ModelRoute, RouteTarget } from '../routing/route-table.js';
 import type { ErrorClass } from '../telemetry/request-record.js';
@@ -56,6 +57,7 @@ function buildProvider(
       ...descriptor.staticHeaders(apiKey, provider),
       'content-type': 'application/json',
     },
+    secrets: providerSecrets(apiKey, provider.headers),
     pricing: provider.pricing,
   };
   return { runtime, settings };

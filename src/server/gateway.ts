@@ -126,7 +126,7 @@ export class Gateway {
     const storage = parseStorageUrl(storageFromTree(parseYaml(text, options.configPath), env), baseDir);
     const store = await openStore(storage);
     try {
-      const keyring = Keyring.forStorage(storage.file, env);
+      const keyring = Keyring.forStorage(storage.file, env, store);
       const audit = new AuditLog(store);
       const { loaded, revision } = await startupConfig({
         store,
@@ -137,7 +137,7 @@ export class Gateway {
         text,
         configPath: options.configPath,
       });
-      const bootstrap = await bootstrapAdminToken(store, env.AMG_ADMIN_TOKEN);
+      const bootstrap = await bootstrapAdminToken(store, env.AMG_ADMIN_TOKEN, audit);
       const gateway = new Gateway({ options, env, loaded, revision, store, storage, keyring, audit, bootstrap });
       await Promise.all([gateway.clients.refresh(), gateway.admins.refresh()]);
       gateway.refreshCredentialsPeriodically();

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { ADMIN_BODY_LIMIT } from '../admin/admin-api.js';
 import type { DataPlane } from '../api/data-plane.js';
 import { errors } from '../errors/codes.js';
 import { parseListenAddress, urlFor } from './listen-address.js';
@@ -36,7 +37,7 @@ export async function startServers(
   let dataServer: Server | undefined;
   const app = Fastify({
     logger: false,
-    bodyLimit: 1024 * 1024,
+    bodyLimit: ADMIN_BODY_LIMIT,
     serverFactory: (fastifyHandler: Handler) => {
       const handler: Handler = combined
         ? (req, res) => {

@@ -5,6 +5,7 @@ import { ConfigWorkflow } from '../config/change/config-workflow.js';
 import type { Env } from '../config/env-expand.js';
 import { ConfigError, type LoadedConfig } from '../config/load-config.js';
 import type { Keyring } from '../config/secrets/master-key.js';
+import { SecretError } from '../config/secrets/secret-box.js';
 import type { Store } from '../store/store.js';
 import { log } from './log.js';
 
@@ -27,6 +28,8 @@ export interface StartupDeps {
 export async function startupConfig(deps: StartupDeps): Promise<{ loaded: LoadedConfig; revision: number }> {
   const workflow = new ConfigWorkflow({ ...deps, now: Date.now });
   const synced = await workflow.syncFile(deps.text, deps.configPath, localActor()).catch((error: unknown) => {
+    // A master key that cannot decrypt the store is not a problem of the config file: say what it is.
+    if (error instanceof ChangeError && error.cause instanceof SecretError) throw new Error(error.message);
     if (error instanceof ChangeError && error.problems.length > 0)
       throw new ConfigError(error.problems, deps.configPath);
     throw error;
@@ -35,7 +38,7 @@ export async function startupConfig(deps: StartupDeps): Promise<{ loaded: Loaded
   const revision = active?.revision;
   if (!active || !revision) throw new Error('the store has no active config revision');
   if (synced.status === 'published') log.info('config file published', { revision: revision.number });
-  else if (synced.status === 'kept' && revision.source !== 'file') {
+  else if (synced.status === 'kept' && !synced.fileMatches) {
     log.warn('running the active revision, which is newer than the config file (see amg status)', {
       revision: revision.number,
       source: revision.source,

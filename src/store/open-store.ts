@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Store } from './store.js';
 import { openSqliteStore } from './worker-store.js';
@@ -23,7 +23,15 @@ export function parseStorageUrl(url: string, baseDir: string): StorageLocation {
   throw new Error(`storage: unsupported storage URL "${url}"; use sqlite:<file>`);
 }
 
+/**
+ * Opens the store, creating its directory (mode 0700) and database file (0600) when they do not exist: they hold
+ * token hashes, request logs and encrypted secrets. SQLite gives the WAL and shared-memory files the database
+ * file's mode. Existing files keep theirs.
+ */
 export async function openStore(location: StorageLocation): Promise<Store> {
-  if (location.file !== ':memory:') await mkdir(dirname(location.file), { recursive: true });
+  if (location.file !== ':memory:') {
+    await mkdir(dirname(location.file), { recursive: true, mode: 0o700 });
+    await writeFile(location.file, '', { flag: 'a', mode: 0o600 });
+  }
   return openSqliteStore(location.file);
 }

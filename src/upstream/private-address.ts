@@ -18,22 +18,47 @@ for (const [network, prefix] of [
 for (const [network, prefix] of [
   ['::', 128],
   ['::1', 128],
+  ['64:ff9b:1::', 48],
   ['fc00::', 7],
   ['fe80::', 10],
+  ['fec0::', 10],
   ['ff00::', 8],
 ] as const) {
   privateRanges.addSubnet(network, prefix, 'ipv6');
 }
 
-/** `::ffff:127.0.0.1` and its hex spelling `::ffff:7f00:1` both carry an IPv4 address. */
-function ipv4MappedAddress(address: string): string | undefined {
-  const dotted = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (dotted?.[1]) return dotted[1];
-  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
-  if (!hex?.[1] || !hex[2]) return undefined;
-  const high = Number.parseInt(hex[1], 16);
-  const low = Number.parseInt(hex[2], 16);
-  return `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
+/** The eight 16-bit groups of an IPv6 address (a trailing dotted IPv4 part included). */
+function ipv6Groups(address: string): number[] | undefined {
+  let text = address.toLowerCase();
+  const dotted = /^(.*:)(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(2).map(Number) as [number, number, number, number];
+    text = `${dotted[1]}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = '', tail] = text.split('::');
+  const parse = (part: string) => (part === '' ? [] : part.split(':').map((group) => Number.parseInt(group, 16)));
+  const left = parse(head);
+  const right = tail === undefined ? [] : parse(tail);
+  const groups = [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
+  return groups.length === 8 && groups.every((g) => g >= 0 && g <= 0xffff) ? groups : undefined;
+}
+
+const zeros = (groups: readonly number[]) => groups.every((group) => group === 0);
+const quad = (high: number, low: number) => `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
+
+/**
+ * The IPv4 address an IPv6 address carries, where the network may deliver it to that IPv4 host: mapped
+ * (`::ffff:127.0.0.1`, `::ffff:7f00:1`), IPv4-compatible (`::127.0.0.1`), NAT64 (`64:ff9b::/96`) and 6to4
+ * (`2002::/16`).
+ */
+function embeddedIpv4(address: string): string | undefined {
+  const g = ipv6Groups(address);
+  if (!g) return undefined;
+  const [g0, g1, g2, , , g5, g6, g7] = g as [number, number, number, number, number, number, number, number];
+  if (zeros(g.slice(0, 5)) && (g5 === 0xffff || g5 === 0)) return quad(g6, g7);
+  if (g0 === 0x64 && g1 === 0xff9b && zeros(g.slice(2, 6))) return quad(g6, g7);
+  if (g0 === 0x2002) return quad(g1, g2);
+  return undefined;
 }
 
 /** True for loopback, private, link-local (cloud metadata), CGNAT, multicast and unspecified addresses. */
@@ -41,8 +66,8 @@ export function isPrivateAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 4) return privateRanges.check(address, 'ipv4');
   if (family === 6) {
-    const mapped = ipv4MappedAddress(address);
-    if (mapped) return privateRanges.check(mapped, 'ipv4');
+    const ipv4 = embeddedIpv4(address);
+    if (ipv4 && privateRanges.check(ipv4, 'ipv4')) return true;
     return privateRanges.check(address, 'ipv6');
   }
   return false;
@@ -51,6 +76,6 @@ export function isPrivateAddress(address: string): boolean {
 /** True for IP literals in private ranges and for localhost names; other host names are checked after DNS. */
 export function isPrivateHost(hostname: string): boolean {
   const host = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
-  const lower = host.toLowerCase();
+  const lower = host.toLowerCase().replace(/\.$/, '');
   return lower === 'localhost' || lower.endsWith('.localhost') || isPrivateAddress(host);
 }

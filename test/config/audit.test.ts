@@ -40,7 +40,9 @@ describe('the audit log and named admin tokens', () => {
 
     const records = await audit();
     const summary = records.map((r) => [r.actor, r.role, r.action, r.target, r.outcome]).reverse();
-    expect(summary.slice(1)).toEqual([
+    expect(summary[1]).toEqual([expect.stringMatching(/^local:/), 'local', 'admin_tokens.create', 'bootstrap', 'ok']);
+    expect(records[records.length - 2].detail).toMatchObject({ role: 'admin', source: 'AMG_ADMIN_TOKEN' });
+    expect(summary.slice(2)).toEqual([
       [expect.stringMatching(/^local:/), 'local', 'admin_tokens.create', 'vic', 'ok'],
       ['bootstrap', 'admin', 'keys.create', 'app', 'ok'],
       ['bootstrap', 'admin', 'keys.revoke', 'app', 'ok'],

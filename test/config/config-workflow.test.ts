@@ -208,4 +208,20 @@ describe('config workflow through the admin API and the CLI', () => {
     const status = await harness.admin('GET', '/status');
     expect(status.body.config).toMatchObject({ revision: 5, file: { state: 'same', file_revision: 5 } });
   });
+
+  it('does not make an empty revision when the rollback target already is the active configuration', async () => {
+    const first = await harness.admin('POST', '/config/rollback', { revision: 4 });
+    expect(first.status).toBe(201);
+    const active = first.body.revision.number as number;
+    for (const revision of [4, 2]) {
+      const again = await harness.admin('POST', '/config/rollback', { revision });
+      expect(again.status).toBe(200);
+      expect(again.body).toEqual({ status: 'unchanged', revision: active });
+    }
+    const cli = await runCli(['config', 'rollback', '2'], { cwd: harness.dir });
+    expect(cli.code).toBe(0);
+    expect(cli.stdout).toMatch(/No change/);
+    const history = await harness.admin('GET', '/config/revisions?limit=1');
+    expect(history.body.data[0].number).toBe(active);
+  });
 });

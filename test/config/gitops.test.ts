@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
 import { AuditLog, localActor } from '../../src/audit/audit-log.js';
 import { ConfigWorkflow } from '../../src/config/change/config-workflow.js';
@@ -97,6 +97,26 @@ describe('the config file and the store (GitOps rule)', () => {
       error: expect.stringContaining('environment variable ONLY_IN_THE_CLI_SHELL is not set'),
     });
     await gateway.close();
+  });
+
+  it('does not warn that the file differs when the active revision is a rollback to what the file says', async () => {
+    await writeConfig(['f']);
+    let gateway = await start();
+    await gateway.config.workflow.publish(
+      { source: { content: configText(['g']) }, message: 'try g', origin: 'api' },
+      { name: 'alice', role: 'admin', origin: '127.0.0.1' },
+    );
+    await gateway.config.workflow.rollback({ source: 'rollback' }, { name: 'alice', role: 'admin', origin: '::1' });
+    await gateway.close();
+    const written = vi.spyOn(process.stderr, 'write');
+    try {
+      gateway = await start();
+      expect(((await gateway.status()).config as any).file).toMatchObject({ state: 'same' });
+      expect(written.mock.calls.map((call) => String(call[0])).join('')).not.toMatch(/newer than the config file/);
+    } finally {
+      written.mockRestore();
+      await gateway.close();
+    }
   });
 
   it('refuses to start on a changed file that fails validation, naming the path', async () => {

@@ -78,4 +78,10 @@ models:
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/no active key/);
   });
+
+  it('refuses a bad --limit on the local store with the same message as over HTTP', async () => {
+    const history = await runCli(['config', 'history', '-n', 'abc'], { cwd: dir, env: { OPENAI_API_KEY: 'x' } });
+    expect(history.code).toBe(1);
+    expect(history.stderr).toMatch(/limit must be between 1 and 1000/);
+  });
 });

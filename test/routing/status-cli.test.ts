@@ -79,4 +79,11 @@ describe('amg status and the providers API', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/needs an admin token/);
   });
+
+  it('takes the gateway URL with a trailing slash, as the other commands do', async () => {
+    const url = `${harness.adminUrl}/`;
+    const result = await runCli(['status', '--url', url, '--token', ADMIN_TOKEN], { cwd: harness.dir });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/healthy\/m\s+healthy/);
+  });
 });

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { GatewayError } from '../../errors/gateway-error.js';
+import { redactSecrets } from '../../providers/provider-secrets.js';
 import type { Router } from '../../routing/router.js';
 import type { GatewaySnapshot } from '../../server/gateway-snapshot.js';
 import { costOf } from '../../telemetry/cost.js';
@@ -71,6 +72,12 @@ export class Exchange {
     return price ? costOf(this.usage, price) : null;
   }
 
+  /** A broken stream's message may quote what the upstream said, credentials included. */
+  private redactedStreamError(): string | null {
+    if (this.streamError === null || this.provider === null) return this.streamError;
+    return redactSecrets(this.streamError, this.snapshot.providers.get(this.provider)?.secrets ?? []);
+  }
+
   toRecord(): RequestRecord {
     const usage = this.usage;
     return {
@@ -95,7 +102,7 @@ export class Exchange {
       cacheWriteTokens: usage?.cacheWriteTokens ?? null,
       costUsd: this.costUsd ?? this.cost(),
       errorCode: this.error?.code ?? (this.streamError ? 'GW_ERR_UPSTREAM_STREAM' : null),
-      errorMessage: this.error?.message ?? this.streamError,
+      errorMessage: this.error?.message ?? this.redactedStreamError(),
       configRevision: this.snapshot.revision,
     };
   }

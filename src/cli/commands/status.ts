@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { TargetStatus } from '../../routing/target-status.js';
+import { adminApiUrl } from '../admin-url.js';
 import { configPathFrom } from '../config-path.js';
 import { table } from '../table.js';
 import type { AdminConnectionOptions } from './keys.js';
@@ -135,8 +136,8 @@ export function registerStatus(program: Command): void {
       const token = global.token ?? process.env.AMG_ADMIN_TOKEN;
       if (!token) throw new Error('amg status needs an admin token: pass --token or set AMG_ADMIN_TOKEN');
       const [status, providers] = await Promise.all([
-        fetchJson<Record<string, unknown>>(`${url}/admin/api/status`, token),
-        fetchJson<ProvidersPayload>(`${url}/admin/api/providers`, token),
+        fetchJson<Record<string, unknown>>(adminApiUrl(url, '/status').href, token),
+        fetchJson<ProvidersPayload>(adminApiUrl(url, '/providers').href, token),
       ]);
       process.stdout.write(
         options.json ? `${JSON.stringify({ status, providers }, null, 2)}\n` : `${renderStatus(status, providers)}\n`,

@@ -4,7 +4,9 @@ import { formatDuration } from '../../config/duration.js';
 import { table } from '../table.js';
 
 const percent = (share: number) => `${Math.round(share * 1000) / 10}%`;
-const usd = (amount: number | null) => (amount === null ? '-' : `$${amount.toFixed(2)}`);
+/** Dollars and cents; below a dollar, to a hundredth of a cent, so a small cost never reads as $0.00. */
+export const usd = (amount: number | null) =>
+  amount === null ? '-' : `$${amount > 0 && amount < 1 ? amount.toFixed(4) : amount.toFixed(2)}`;
 const count = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
 
 export function renderRouting(rows: readonly RoutingTableRow[]): string {

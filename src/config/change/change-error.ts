@@ -10,8 +10,9 @@ export class ChangeError extends Error {
     readonly kind: ChangeErrorKind,
     message: string,
     readonly problems: ConfigProblem[] = [],
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = 'ChangeError';
   }
 

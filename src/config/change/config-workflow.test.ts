@@ -113,7 +113,11 @@ describe('ConfigWorkflow', () => {
     const local = { name: 'local:ops', role: 'local', origin: 'local' };
     expect(await workflow.syncFile(config('a'), 'gateway.yaml', local)).toMatchObject({ status: 'published' });
     await publish(config('b'), 'hotfix through the API');
-    expect(await workflow.syncFile(config('a'), 'gateway.yaml', local)).toEqual({ status: 'kept', revision: 2 });
+    expect(await workflow.syncFile(config('a'), 'gateway.yaml', local)).toEqual({
+      status: 'kept',
+      revision: 2,
+      fileMatches: false,
+    });
     expect(await workflow.fileState(config('a'), 'gateway.yaml')).toMatchObject({
       state: 'differs',
       active_revision: 2,

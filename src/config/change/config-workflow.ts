@@ -1,5 +1,7 @@
 import type { Actor } from '../../audit/audit-log.js';
+import { expandTree } from '../env-expand.js';
 import { parseYaml } from '../load-config.js';
+import { ReferenceMask } from '../reference-mask.js';
 import { configSchema, type GatewayConfig } from '../schema.js';
 import { redactContent } from '../secrets/sealed-content.js';
 import type { ConfigProblem } from '../semantic-checks.js';
@@ -112,12 +114,15 @@ export class ConfigWorkflow {
     const until = this.deps.now();
     const since = until - windowMs;
     const traffic = await this.deps.store.summarizeTraffic({ since, until });
+    // Names in the routing table and the impact may come from the environment: show their references.
+    const activeReferences = active ? expandTree(active.tree, this.deps.env).references.values() : [];
+    const mask = ReferenceMask.of([...loaded.references.values(), ...activeReferences], this.deps.env);
     return {
       target: draft.label,
       active_revision: active?.revision?.number ?? null,
       window: { since: new Date(since).toISOString(), until: new Date(until).toISOString(), ms: windowMs },
-      routing: routingTable(loaded.config),
-      impact: impactPreview(context.running ?? configSchema.parse({}), loaded.config, traffic, windowMs),
+      routing: mask.deep(routingTable(loaded.config)),
+      impact: mask.deep(impactPreview(context.running ?? configSchema.parse({}), loaded.config, traffic, windowMs)),
       warnings: report.warnings,
     };
   }
@@ -173,13 +178,17 @@ export class ConfigWorkflow {
     text: string,
     name: string,
     actor: Actor,
-  ): Promise<PublishOutcome | { status: 'kept'; revision: number | null }> {
+  ): Promise<PublishOutcome | { status: 'kept'; revision: number | null; fileMatches: boolean }> {
     const lastFromFile = await this.deps.store.latestRevision('file');
     if (lastFromFile) {
       const active = await this.active();
       const file = await this.draft({ content: text, name }, active);
       const recorded = await openRevision(lastFromFile, this.deps.keyring);
-      if (sameConfig(recorded.tree, file.tree)) return { status: 'kept', revision: active?.revision?.number ?? null };
+      if (sameConfig(recorded.tree, file.tree)) {
+        // The active revision may be newer and still say the same (a rollback to the file's content).
+        const fileMatches = active !== undefined && sameConfig(active.tree, file.tree);
+        return { status: 'kept', revision: active?.revision?.number ?? null, fileMatches };
+      }
     }
     return this.publish(
       { source: { content: text, name }, message: `${name} (startup)`, origin: 'file', trigger: 'startup' },

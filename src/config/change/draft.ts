@@ -33,7 +33,8 @@ async function asDraftError<T>(label: string, run: () => Promise<T>): Promise<T>
   } catch (error) {
     if (error instanceof ConfigError) throw new ChangeError('invalid', `${label} is invalid`, error.problems);
     if (error instanceof SecretError) {
-      throw new ChangeError('invalid', `${label}: ${error.message}`, [{ path: 'secrets', message: error.message }]);
+      const problems = [{ path: 'secrets', message: error.message }];
+      throw new ChangeError('invalid', `${label}: ${error.message}`, problems, { cause: error });
     }
     throw error;
   }
@@ -41,7 +42,7 @@ async function asDraftError<T>(label: string, run: () => Promise<T>): Promise<T>
 
 export async function openRevision(revision: ConfigRevision, keyring: Keyring): Promise<Draft> {
   const label = `revision ${revision.number}`;
-  const tree = await asDraftError(label, () => openContent(revision.content, () => keyring.secretBox(), label));
+  const tree = await asDraftError(label, () => openContent(revision.content, () => keyring.secretBox('open'), label));
   return { label, content: revision.content, tree, revision };
 }
 
@@ -61,11 +62,11 @@ export async function loadDraft(
     return openRevision(revision, keyring);
   }
   const label = source.name ?? 'draft';
-  const box = () => keyring.secretBox();
   return asDraftError(label, async () => {
     const previous = base ? parseYaml(base.content, `revision ${base.number}`) : undefined;
-    const content = await sealContent(source.content, box, previous, label);
-    return { label, content, tree: await openContent(content, box, label), revision: undefined };
+    const content = await sealContent(source.content, () => keyring.secretBox('seal'), previous, label);
+    const tree = await openContent(content, () => keyring.secretBox('open'), label);
+    return { label, content, tree, revision: undefined };
   });
 }
 

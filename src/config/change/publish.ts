@@ -193,8 +193,19 @@ export function rollback(deps: WorkflowDeps, request: RollbackRequest, actor: Ac
     if (to === current.number) throw new ChangeError('bad_request', `revision ${to} is already active`);
     const target = await deps.store.getRevision(to);
     if (!target) throw new ChangeError('not_found', `no revision ${to}`);
+    const draft = await openRevision(target, deps.keyring);
+    // Rolling back to what already runs (a repeated rollback, say) would only add an empty revision.
+    if (active && diffConfigs(active.tree, draft.tree).length === 0) {
+      await deps.audit.record(actor, {
+        ...event,
+        outcome: 'ok',
+        target: `revision ${current.number}`,
+        detail: { ...event.detail, to, unchanged: true },
+      });
+      return { status: 'unchanged', revision: current.number };
+    }
     return activate(deps, actor, {
-      draft: await openRevision(target, deps.keyring),
+      draft,
       active,
       action: 'config.rollback',
       source: request.source,

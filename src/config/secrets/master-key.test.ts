@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Keyring, parseMasterKey } from './master-key.js';
+import { KEY_ID_META, Keyring, parseMasterKey } from './master-key.js';
 
 describe('the master key', () => {
   let dir: string | undefined;
@@ -33,6 +33,49 @@ describe('the master key', () => {
     const key = randomBytes(32).toString('hex');
     const box = await Keyring.forStorage(join(dir, 'gateway.db'), { AMG_MASTER_KEY: key }).secretBox();
     expect(box.open(box.seal('x'))).toBe('x');
+    await expect(stat(join(dir, 'master.key'))).rejects.toThrow(/ENOENT/);
+  });
+
+  const metaStore = () => {
+    const meta = new Map<string, string>();
+    return {
+      meta,
+      getMeta: async (key: string) => meta.get(key),
+      setMeta: async (key: string, value: string) => {
+        meta.set(key, value);
+      },
+    };
+  };
+
+  it('records the key once it decrypted a secret, and refuses another key after that', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'amg-key-'));
+    const store = metaStore();
+    const right = randomBytes(32).toString('hex');
+    const box = await Keyring.forStorage(join(dir, 'gateway.db'), { AMG_MASTER_KEY: right }, store).secretBox();
+    const sealed = box.seal('value');
+    expect(store.meta.has(KEY_ID_META)).toBe(false);
+    expect(box.open(sealed)).toBe('value');
+    await expect.poll(() => store.meta.has(KEY_ID_META)).toBe(true);
+
+    const wrong = Keyring.forStorage(
+      join(dir, 'gateway.db'),
+      { AMG_MASTER_KEY: randomBytes(32).toString('hex') },
+      store,
+    );
+    await expect(wrong.secretBox('open')).rejects.toThrow(/from AMG_MASTER_KEY .* is not the one this store's secrets/);
+    await expect(wrong.secretBox('seal')).rejects.toThrow(/is not the one/);
+  });
+
+  it('never creates master.key to decrypt, nor when the store knows its key is missing', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'amg-key-'));
+    const store = metaStore();
+    await expect(Keyring.forStorage(join(dir, 'gateway.db'), {}, store).secretBox('open')).rejects.toThrow(
+      /master\.key does not exist .* restore/,
+    );
+    store.meta.set(KEY_ID_META, '0123456789abcdef');
+    await expect(Keyring.forStorage(join(dir, 'gateway.db'), {}, store).secretBox('seal')).rejects.toThrow(
+      /id 0123456789abcdef/,
+    );
     await expect(stat(join(dir, 'master.key'))).rejects.toThrow(/ENOENT/);
   });
 });

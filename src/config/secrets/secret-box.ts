@@ -15,12 +15,22 @@ export function isSealed(value: string): boolean {
   return value.startsWith(PREFIX);
 }
 
+export interface SecretBoxOptions {
+  /** Where the key came from (`AMG_MASTER_KEY`, a file), for error messages. */
+  source?: string | undefined;
+  /** Called after a value decrypted: the key is then known to be the one the store's secrets use. */
+  onOpened?: (() => void) | undefined;
+}
+
 /**
  * AES-256-GCM for secret values in stored revisions: `enc:v1:<base64 of iv | ciphertext | tag>`, a fresh
  * random IV per value. GCM's tag makes a wrong key or an altered value fail loudly instead of decrypting to junk.
  */
 export class SecretBox {
-  constructor(private readonly key: Buffer) {
+  constructor(
+    private readonly key: Buffer,
+    private readonly options: SecretBoxOptions = {},
+  ) {
     if (key.length !== 32) throw new SecretError('the master key must be 32 bytes');
   }
 
@@ -39,13 +49,19 @@ export class SecretBox {
     const tag = bytes.subarray(bytes.length - TAG_BYTES);
     const decipher = createDecipheriv('aes-256-gcm', this.key, iv);
     decipher.setAuthTag(tag);
+    let plaintext: string;
     try {
-      return Buffer.concat([
+      plaintext = Buffer.concat([
         decipher.update(bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES)),
         decipher.final(),
       ]).toString('utf8');
     } catch {
-      throw new SecretError('cannot decrypt a secret: the master key differs from the one it was encrypted with');
+      const source = this.options.source ? ` (the key in use is from ${this.options.source})` : '';
+      throw new SecretError(
+        `cannot decrypt a secret: the master key differs from the one it was encrypted with${source}`,
+      );
     }
+    this.options.onOpened?.();
+    return plaintext;
   }
 }
