@@ -28,24 +28,68 @@ async function register(
   });
 }
 
+/** The id of the admin token that the current AMG_ADMIN_TOKEN value registered. */
+const ENV_TOKEN_META = 'admin_token_from_env';
+
+type BootstrapStore = Pick<Store, 'listAdminTokens' | 'insertAdminToken' | 'revokeAdminToken' | 'getMeta' | 'setMeta'>;
+
 /**
- * Makes sure an admin credential exists. AMG_ADMIN_TOKEN (automation) is registered by hash; otherwise, on a
- * store with no admin token, one is generated and returned so the caller can print it exactly once. Either
- * registration is in the audit log.
+ * Registers AMG_ADMIN_TOKEN by hash. A new value is a rotation: the token the previous value registered is
+ * revoked (and audited), so the old secret stops working; tokens made any other way are left alone.
+ */
+async function registerEnvToken(
+  store: BootstrapStore,
+  envToken: string,
+  tokens: readonly AdminToken[],
+  audit: Pick<AuditLog, 'record'>,
+  now: number,
+): Promise<void> {
+  const digest = hashToken(envToken);
+  const active = tokens.filter((t) => t.revokedAt === null);
+  const current = active.find((t) => t.tokenSha256 === digest);
+  const revoked = tokens.find((t) => t.tokenSha256 === digest && t.revokedAt !== null);
+  if (!current && revoked) {
+    // A revoked secret stays revoked: bringing it back through the environment would undo a deliberate act.
+    throw new Error(
+      `AMG_ADMIN_TOKEN is the admin token "${revoked.name}", revoked on ${new Date(revoked.revokedAt as number).toISOString()}; set a new value`,
+    );
+  }
+  const previousId = await store.getMeta(ENV_TOKEN_META);
+  if (current) {
+    if (previousId === undefined) await store.setMeta(ENV_TOKEN_META, current.id);
+    return;
+  }
+  const previous = active.find((t) => t.id === previousId);
+  if (previous) {
+    await store.revokeAdminToken(previous.id, now);
+    await audit.record(localActor(), {
+      action: 'admin_tokens.revoke',
+      outcome: 'ok',
+      target: previous.name,
+      detail: { id: previous.id, reason: 'AMG_ADMIN_TOKEN changed' },
+    });
+  }
+  const taken = active.some((t) => t !== previous && t.name === 'bootstrap');
+  const token = adminRecord(taken ? `env-${digest.slice(0, 8)}` : 'bootstrap', digest, now);
+  await register(store, audit, token, 'AMG_ADMIN_TOKEN');
+  await store.setMeta(ENV_TOKEN_META, token.id);
+}
+
+/**
+ * Makes sure an admin credential exists. AMG_ADMIN_TOKEN (automation) is registered by hash, replacing what an
+ * earlier value registered; otherwise, on a store with no admin token, one is generated and returned so the
+ * caller can print it exactly once. Every registration and replacement is in the audit log.
  */
 export async function bootstrapAdminToken(
-  store: Pick<Store, 'listAdminTokens' | 'insertAdminToken'>,
+  store: BootstrapStore,
   envToken: string | undefined,
   audit: Pick<AuditLog, 'record'>,
   now = Date.now(),
 ): Promise<BootstrapOutcome> {
-  const active = (await store.listAdminTokens()).filter((t) => t.revokedAt === null);
+  const tokens = await store.listAdminTokens();
+  const active = tokens.filter((t) => t.revokedAt === null);
   if (envToken) {
-    const digest = hashToken(envToken);
-    if (!active.some((t) => t.tokenSha256 === digest)) {
-      const name = active.some((t) => t.name === 'bootstrap') ? `env-${digest.slice(0, 8)}` : 'bootstrap';
-      await register(store, audit, adminRecord(name, digest, now), 'AMG_ADMIN_TOKEN');
-    }
+    await registerEnvToken(store, envToken, tokens, audit, now);
     return { kind: 'from-env' };
   }
   if (active.length > 0) return { kind: 'existing', count: active.length };
