@@ -135,6 +135,21 @@ const GOLDEN: Golden[] = [
     },
   },
   {
+    name: 'a tool called without arguments (only an empty input_json_delta)',
+    upstream: 'anthropic',
+    script: {
+      kind: 'reply',
+      content: [{ type: 'tool_use', id: 'toolu_Nw', name: 'get_time', input: {} }],
+      usage: ANTHROPIC_USAGE,
+    },
+    expected: {
+      ...none,
+      toolCalls: [{ id: 'toolu_Nw', name: 'get_time', arguments: {} }],
+      finish: 'toolUse',
+      usage: ANTHROPIC_SEEN,
+    },
+  },
+  {
     name: 'ping events between and inside blocks',
     upstream: 'anthropic',
     script: {

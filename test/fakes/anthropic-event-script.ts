@@ -87,11 +87,12 @@ function blockDeltas(block: AnthropicBlockSpec, size: number): Record<string, un
       ];
     case 'redacted_thinking':
       return [];
-    case 'tool_use':
-      // The API opens every tool input with an empty partial_json before the real pieces.
-      return ['', ...split(JSON.stringify(block.input), size)].map((partial_json) => ({
-        type: 'input_json_delta',
-        partial_json,
-      }));
+    case 'tool_use': {
+      // The API opens every tool input with an empty partial_json before the real pieces; a tool called
+      // without arguments gets that empty piece only.
+      const json = JSON.stringify(block.input);
+      const pieces = json === '{}' ? [''] : ['', ...split(json, size)];
+      return pieces.map((partial_json) => ({ type: 'input_json_delta', partial_json }));
+    }
   }
 }

@@ -52,6 +52,27 @@ describe('Anthropic stream decoder', () => {
     expect(events.at(-1)).toMatchObject({ type: 'finish', stopReason: 'tool_use', usage: { outputTokens: 89 } });
   });
 
+  it('gives a tool_use block whose input never arrives `{}` as its arguments, as the non-streamed input reads', () => {
+    const events = decodeAll([
+      { event: 'message_start', data: '{"type":"message_start","message":{"id":"m","model":"c"}}' },
+      {
+        event: 'content_block_start',
+        data: '{"type":"content_block_start","index":0,"content_block":{"type":"tool_use","id":"toolu_1","name":"get_time","input":{}}}',
+      },
+      {
+        event: 'content_block_delta',
+        data: '{"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":""}}',
+      },
+      { event: 'content_block_stop', data: '{"type":"content_block_stop","index":0}' },
+      { event: 'message_stop', data: '{"type":"message_stop"}' },
+    ]);
+    expect(events.slice(1, 4)).toEqual([
+      { type: 'block_start', index: 0, block: { type: 'tool_call', id: 'toolu_1', name: 'get_time' } },
+      { type: 'tool_args_delta', index: 0, json: '{}' },
+      { type: 'block_stop', index: 0 },
+    ]);
+  });
+
   it('passes thinking and its signature through, then a tool call, with cumulative usage from message_delta', () => {
     const events = decodeAll(fixtureEvents('thinking-tool-stream.sse'));
     expect(events.slice(0, 2)).toMatchObject([

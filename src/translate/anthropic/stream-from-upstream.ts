@@ -15,6 +15,9 @@ import { mergeAnthropicUsage, usageFromAnthropic } from './usage.js';
  *   ones); `finish` is emitted at `message_stop` with the final stop reason and usage.
  * - Blocks the gateway never asks for (server tool use and results) are skipped with their deltas, so IR
  *   block indexes stay dense in opening order.
+ * - A tool_use block whose input never arrives (a tool without parameters streams only an empty
+ *   `partial_json`) gets `{}` as its arguments before it closes, as the non-streamed `input: {}` reads:
+ *   clients of the other dialects parse the arguments as JSON, and an empty string is not.
  * - An `error` event, a malformed event, or a body that ends before `message_stop` ends the IR stream with an
  *   `error` event (Anthropic's 529 `overloaded_error` becomes kind `overloaded`).
  */
@@ -42,6 +45,8 @@ class AnthropicStreamDecoder implements UpstreamStreamDecoder {
   /** Upstream block index -> IR block index, for the blocks being passed on. */
   private readonly indexes = new Map<number, number>();
   private nextIndex = 0;
+  /** IR indexes of open tool-call blocks that have received no argument text yet. */
+  private readonly toolsWithoutArgs = new Set<number>();
 
   decode(event: SseEvent): IrStreamEvent[] {
     if (this.done) return [];
@@ -98,7 +103,11 @@ class AnthropicStreamDecoder implements UpstreamStreamDecoder {
     if (typeof data.index !== 'number' || this.indexes.has(data.index) || !PASSED_ON.has(String(block.type))) return [];
     const index = this.nextIndex++;
     this.indexes.set(data.index, index);
-    return openedBlock(block, index);
+    const events = openedBlock(block, index);
+    if (block.type === 'tool_use' && !events.some((event) => event.type === 'tool_args_delta')) {
+      this.toolsWithoutArgs.add(index);
+    }
+    return events;
   }
 
   private blockDelta(data: JsonObject): IrStreamEvent[] {
@@ -106,6 +115,7 @@ class AnthropicStreamDecoder implements UpstreamStreamDecoder {
     const delta = isObject(data.delta) ? data.delta : {};
     if (index === undefined) return [];
     const event = deltaEvent(delta, index);
+    if (event?.type === 'tool_args_delta') this.toolsWithoutArgs.delete(index);
     return event ? [event] : [];
   }
 
@@ -114,7 +124,9 @@ class AnthropicStreamDecoder implements UpstreamStreamDecoder {
     const index = this.indexes.get(upstreamIndex);
     if (index === undefined) return [];
     this.indexes.delete(upstreamIndex);
-    return [{ type: 'block_stop', index }];
+    const stop: IrStreamEvent = { type: 'block_stop', index };
+    if (!this.toolsWithoutArgs.delete(index)) return [stop];
+    return [{ type: 'tool_args_delta', index, json: '{}' }, stop];
   }
 
   private messageDelta(data: JsonObject): void {
