@@ -101,6 +101,12 @@ const GOLDEN: Golden[] = [
     },
   },
   {
+    name: "tool calls ending with finish_reason 'stop' (OpenAI with a named tool_choice, vLLM, Ollama)",
+    upstream: 'openai',
+    script: { kind: 'reply', toolCalls: [openaiCall(WEATHER)], finishReason: 'stop', usage: OPENAI_USAGE },
+    expected: { ...none, toolCalls: [WEATHER], finish: 'toolUse', usage: OPENAI_SEEN },
+  },
+  {
     name: 'usage only in the last chunk, after the finish_reason',
     upstream: 'openai',
     script: { kind: 'reply', text: 'Counted at the end.', usage: { prompt: 1234, completion: 56, cached: 1000 } },

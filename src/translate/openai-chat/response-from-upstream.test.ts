@@ -109,6 +109,11 @@ describe('decodeChatResponse', () => {
     expect(decodeChatResponse(body)).toMatchObject({ stopReason: 'stop_sequence', stopSequence: 'END' });
   });
 
+  it('reads tool calls that end with finish_reason stop (a named tool_choice, vLLM, Ollama) as tool use', () => {
+    const call = { id: 'call_1', type: 'function', function: { name: 'get_time', arguments: '{}' } };
+    expect(decodeChatResponse(completion({ content: null, tool_calls: [call] }, 'stop')).stopReason).toBe('tool_use');
+  });
+
   it('counts zero usage when the upstream reports none and keeps arguments sent as an object', () => {
     const body = completion(
       { content: null, tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: { a: 1 } } }] },

@@ -1,13 +1,13 @@
 import { errors } from '../../errors/codes.js';
 import type { IrResponse, IrStopReason, IrToolCallPart } from '../ir/types.js';
 import { isObject, type JsonObject } from './field-readers.js';
-import { type DecodedStop, stopFromFinishReason } from './stop-reason.js';
+import { type DecodedStop, stopFromFinishReason, stopWithToolCalls } from './stop-reason.js';
 import { argumentsOf, objectField, reasoningOf, stringField, textOf } from './upstream-message-fields.js';
 import { usageFromChat, zeroUsage } from './usage.js';
 
 /**
  * A `chat.completion` body -> IR response: reasoning first (as unsigned thinking), then text, then tool
- * calls. A `refusal` becomes text with stop reason `refusal`. Only the first choice is read: the builder
+ * calls. A `refusal` becomes text with stop reason `refusal`; a `stop` after tool calls is tool use. Only the first choice is read: the builder
  * never asks for more than one.
  */
 
@@ -27,7 +27,7 @@ function toolCalls(message: JsonObject): IrToolCallPart[] {
 function stopOf(choice: JsonObject, refused: boolean, calledTools: boolean): DecodedStop {
   if (refused) return { stopReason: 'refusal' };
   const finish = stringField(choice, 'finish_reason');
-  if (finish) return stopFromFinishReason(finish, choice.stop_reason);
+  if (finish) return stopWithToolCalls(stopFromFinishReason(finish, choice.stop_reason), calledTools);
   const fallback: IrStopReason = calledTools ? 'tool_use' : 'end_turn';
   return { stopReason: fallback };
 }

@@ -46,3 +46,12 @@ export function stopFromFinishReason(finishReason: string, matchedStop?: unknown
       return { stopReason: 'end_turn' };
   }
 }
+
+/**
+ * The stop of a turn that called tools. OpenAI itself answers `stop` when a named tool_choice forced the call,
+ * and vLLM and Ollama do for every call, but an Anthropic client's agent loop runs the tools only on
+ * `tool_use`, which Anthropic reports whenever a turn ends in tool calls.
+ */
+export function stopWithToolCalls(stop: DecodedStop, calledTools: boolean): DecodedStop {
+  return calledTools && stop.stopReason === 'end_turn' ? { stopReason: 'tool_use' } : stop;
+}

@@ -245,6 +245,12 @@ describe('ChatStreamDecoder', () => {
     expect(garbled.at(-1)).toMatchObject({ type: 'error', kind: 'upstream' });
   });
 
+  it('reads tool calls that end with finish_reason stop (a named tool_choice, vLLM, Ollama) as tool use', () => {
+    const call = { index: 0, id: 'call_1', type: 'function', function: { name: 'get_time', arguments: '{}' } };
+    const events = decodeAll([chunk({ role: 'assistant', tool_calls: [call] }), chunk({}, 'stop'), DONE]);
+    expect(events.at(-1)).toEqual({ type: 'finish', stopReason: 'tool_use', usage: zero });
+  });
+
   it('finishes at [DONE] without a finish_reason, inferring tool use from the calls it saw', () => {
     const call = { index: 0, id: 'call_9', type: 'function', function: { name: 'f', arguments: '{}' } };
     const events = decodeAll([chunk({ tool_calls: [call] }), DONE]);

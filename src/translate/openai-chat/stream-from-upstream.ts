@@ -2,7 +2,7 @@ import type { SseEvent } from '../../upstream/sse-parse.js';
 import type { UpstreamErrorInfo, UpstreamStreamDecoder } from '../contract.js';
 import type { IrStreamEvent, IrUsage } from '../ir/types.js';
 import { isObject, type JsonObject } from './field-readers.js';
-import { type DecodedStop, stopFromFinishReason } from './stop-reason.js';
+import { type DecodedStop, stopFromFinishReason, stopWithToolCalls } from './stop-reason.js';
 import { streamErrorInfo } from './upstream-error.js';
 import { argumentsOf, objectField, reasoningOf, stringField, textOf } from './upstream-message-fields.js';
 import { usageFromChat, zeroUsage } from './usage.js';
@@ -16,6 +16,7 @@ import { usageFromChat, zeroUsage } from './usage.js';
  * - Tool calls are keyed by their `index`; the id and name come in the first delta only. A delta with a new id
  *   and a name at an index already in use opens a new call (Ollama numbers every parallel call 0). Tool blocks
  *   stay open until the finish_reason, since parallel calls may interleave.
+ * - A `stop` after tool calls is tool use (see stopWithToolCalls).
  * - `finish` is held after the finish_reason until the usage chunk (OpenAI sends it after the finish_reason
  *   chunk), `[DONE]`, or the end of the body (some servers never send `[DONE]`). `[DONE]` without a
  *   finish_reason also finishes. An end of body without either is an error.
@@ -134,7 +135,7 @@ export class ChatStreamDecoder implements UpstreamStreamDecoder {
     this.closeAll(out);
     this.pendingStop = this.refused
       ? { stopReason: 'refusal' }
-      : stopFromFinishReason(finishReason, choice.stop_reason);
+      : stopWithToolCalls(stopFromFinishReason(finishReason, choice.stop_reason), this.toolBlocks.size > 0);
   }
 
   private closeAll(out: IrStreamEvent[]): void {
