@@ -70,6 +70,18 @@ const GOLDEN: Golden[] = [
     expected: { ...none, toolCalls: [WEATHER, TIME], finish: 'toolUse', usage: OPENAI_SEEN },
   },
   {
+    name: 'tool-call names that arrive after the id and the first argument piece',
+    upstream: 'openai',
+    script: {
+      kind: 'reply',
+      toolCalls: [openaiCall(WEATHER), openaiCall(TIME)],
+      lateToolNames: true,
+      chunkSize: 4,
+      usage: OPENAI_USAGE,
+    },
+    expected: { ...none, toolCalls: [WEATHER, TIME], finish: 'toolUse', usage: OPENAI_SEEN },
+  },
+  {
     name: 'an empty delta after every chunk',
     upstream: 'openai',
     script: {

@@ -25,6 +25,8 @@ export interface ChatReply {
   interleaveToolCalls?: boolean;
   /** Put an empty `delta: {}` chunk after every chunk that carries something, as some servers do. */
   emptyDeltas?: boolean;
+  /** Send each tool call's id and first argument piece before its name, as some compatible servers do. */
+  lateToolNames?: boolean;
   delayMs?: number;
   /** Delay between stream chunks. */
   chunkDelayMs?: number;
@@ -88,14 +90,21 @@ export function completion(model: string, reply: ChatReply, name: string) {
 type Delta = Record<string, unknown>;
 
 function toolCallDeltas(reply: ChatReply, size: number): Delta[] {
-  const perCall = (reply.toolCalls ?? []).map((call, index) => [
-    {
-      tool_calls: [
-        { index, id: call.id ?? `call_${index}`, type: 'function', function: { name: call.name, arguments: '' } },
-      ],
-    },
-    ...split(call.arguments, size).map((piece) => ({ tool_calls: [{ index, function: { arguments: piece } }] })),
-  ]);
+  const perCall = (reply.toolCalls ?? []).map((call, index) => {
+    const id = call.id ?? `call_${index}`;
+    const pieces = split(call.arguments, size).map((piece) => ({
+      tool_calls: [{ index, function: { arguments: piece } }],
+    }));
+    if (reply.lateToolNames) {
+      const [first, ...rest] = split(call.arguments, size);
+      return [
+        { tool_calls: [{ index, id, type: 'function', function: { arguments: first ?? '' } }] },
+        { tool_calls: [{ index, function: { name: call.name, arguments: '' } }] },
+        ...rest.map((piece) => ({ tool_calls: [{ index, function: { arguments: piece } }] })),
+      ];
+    }
+    return [{ tool_calls: [{ index, id, type: 'function', function: { name: call.name, arguments: '' } }] }, ...pieces];
+  });
   if (!reply.interleaveToolCalls) return perCall.flat();
   const rounds = Math.max(0, ...perCall.map((deltas) => deltas.length));
   const deltas: Delta[] = [];

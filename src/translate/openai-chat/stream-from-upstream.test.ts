@@ -251,6 +251,51 @@ describe('ChatStreamDecoder', () => {
     expect(events.at(-1)).toEqual({ type: 'finish', stopReason: 'tool_use', usage: zero });
   });
 
+  it('opens a tool call once its name arrives, when a server sends the id and arguments before the name', () => {
+    const events = decodeAll([
+      chunk({
+        role: 'assistant',
+        tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { arguments: '{"ci' } }],
+      }),
+      chunk({ tool_calls: [{ index: 0, function: { name: 'get_weather', arguments: 'ty":"Oslo"}' } }] }),
+      chunk({}, 'tool_calls'),
+      DONE,
+    ]);
+    expect(events.slice(1, 4)).toEqual([
+      { type: 'block_start', index: 0, block: { type: 'tool_call', id: 'call_1', name: 'get_weather' } },
+      { type: 'tool_args_delta', index: 0, json: '{"city":"Oslo"}' },
+      { type: 'block_stop', index: 0 },
+    ]);
+  });
+
+  it('takes the name of a later delta when the first one announced the call with an empty name', () => {
+    const events = decodeAll([
+      chunk({ tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: '', arguments: '' } }] }),
+      chunk({
+        tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'bash', arguments: '{}' } }],
+      }),
+      chunk({}, 'tool_calls'),
+      DONE,
+    ]);
+    expect(events.filter((event) => event.type === 'block_start' || event.type === 'tool_args_delta')).toEqual([
+      { type: 'block_start', index: 0, block: { type: 'tool_call', id: 'call_1', name: 'bash' } },
+      { type: 'tool_args_delta', index: 0, json: '{}' },
+    ]);
+  });
+
+  it('still delivers a call whose name never arrives, rather than dropping its arguments', () => {
+    const events = decodeAll([
+      chunk({ tool_calls: [{ index: 0, id: 'call_1', function: { arguments: '{}' } }] }),
+      chunk({}, 'tool_calls'),
+      DONE,
+    ]);
+    expect(events.slice(1, 4)).toEqual([
+      { type: 'block_start', index: 0, block: { type: 'tool_call', id: 'call_1', name: '' } },
+      { type: 'tool_args_delta', index: 0, json: '{}' },
+      { type: 'block_stop', index: 0 },
+    ]);
+  });
+
   it('finishes at [DONE] without a finish_reason, inferring tool use from the calls it saw', () => {
     const call = { index: 0, id: 'call_9', type: 'function', function: { name: 'f', arguments: '{}' } };
     const events = decodeAll([chunk({ tool_calls: [call] }), DONE]);

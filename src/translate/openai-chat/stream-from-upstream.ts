@@ -16,6 +16,9 @@ import { usageFromChat, zeroUsage } from './usage.js';
  * - Tool calls are keyed by their `index`; the id and name come in the first delta only. A delta with a new id
  *   and a name at an index already in use opens a new call (Ollama numbers every parallel call 0). Tool blocks
  *   stay open until the finish_reason, since parallel calls may interleave.
+ * - A call is opened once its name is known: some servers send the id (and argument text) first and the name in
+ *   a later delta, or announce the call with an empty name. Argument text that came before the name is held and
+ *   follows the opening; a call whose name never arrives is opened nameless at the end, so nothing is lost.
  * - A `stop` after tool calls is tool use (see stopWithToolCalls).
  * - `finish` is held after the finish_reason until the usage chunk (OpenAI sends it after the finish_reason
  *   chunk), `[DONE]`, or the end of the body (some servers never send `[DONE]`). `[DONE]` without a
@@ -28,8 +31,9 @@ export class ChatStreamDecoder implements UpstreamStreamDecoder {
   private done = false;
   private nextBlock = 0;
   private flowing: { index: number; kind: 'text' | 'thinking' } | undefined;
-  private readonly toolBlocks = new Map<number, { block: number; id: string }>();
+  private readonly tools = new Map<number, ToolCallState>();
   private readonly openTools: number[] = [];
+  private seenToolCalls = false;
   private refused = false;
   private pendingStop: DecodedStop | undefined;
   private usage: IrUsage | undefined;
@@ -115,30 +119,42 @@ export class ChatStreamDecoder implements UpstreamStreamDecoder {
     const fn = objectField(call, 'function');
     const id = stringField(call, 'id');
     const name = stringField(fn, 'name');
-    let known = this.toolBlocks.get(key);
-    if (!known || (id && name && id !== known.id)) {
-      this.closeFlowing(out);
-      known = { block: this.nextBlock++, id: id || `call_${key}` };
-      this.toolBlocks.set(key, known);
-      this.openTools.push(known.block);
-      out.push({
-        type: 'block_start',
-        index: known.block,
-        block: { type: 'tool_call', id: known.id, name: name ?? '' },
-      });
+    let tool = this.tools.get(key);
+    if (!tool || (tool.block !== undefined && id && name && id !== tool.id)) {
+      tool = { id: id || `call_${key}`, name: '', heldArgs: '' };
+      this.tools.set(key, tool);
+      this.seenToolCalls = true;
     }
     const json = argumentsOf(fn);
-    if (json) out.push({ type: 'tool_args_delta', index: known.block, json });
+    if (tool.block !== undefined) {
+      if (json) out.push({ type: 'tool_args_delta', index: tool.block, json });
+      return;
+    }
+    if (id) tool.id = id;
+    if (name) tool.name = name;
+    tool.heldArgs += json;
+    if (tool.name) this.openTool(tool, out);
+  }
+
+  private openTool(tool: ToolCallState, out: IrStreamEvent[]): void {
+    this.closeFlowing(out);
+    const index = this.nextBlock++;
+    tool.block = index;
+    this.openTools.push(index);
+    out.push({ type: 'block_start', index, block: { type: 'tool_call', id: tool.id, name: tool.name } });
+    if (tool.heldArgs) out.push({ type: 'tool_args_delta', index, json: tool.heldArgs });
+    tool.heldArgs = '';
   }
 
   private stop(finishReason: string, choice: JsonObject, out: IrStreamEvent[]): void {
     this.closeAll(out);
     this.pendingStop = this.refused
       ? { stopReason: 'refusal' }
-      : stopWithToolCalls(stopFromFinishReason(finishReason, choice.stop_reason), this.toolBlocks.size > 0);
+      : stopWithToolCalls(stopFromFinishReason(finishReason, choice.stop_reason), this.seenToolCalls);
   }
 
   private closeAll(out: IrStreamEvent[]): void {
+    for (const tool of this.tools.values()) if (tool.block === undefined) this.openTool(tool, out);
     this.closeFlowing(out);
     for (const index of this.openTools) out.push({ type: 'block_stop', index });
     this.openTools.length = 0;
@@ -151,7 +167,7 @@ export class ChatStreamDecoder implements UpstreamStreamDecoder {
     const out: IrStreamEvent[] = [];
     this.ensureStarted(out);
     this.closeAll(out);
-    const stop = this.pendingStop ?? { stopReason: this.toolBlocks.size > 0 ? 'tool_use' : 'end_turn' };
+    const stop = this.pendingStop ?? { stopReason: this.seenToolCalls ? 'tool_use' : 'end_turn' };
     const { stopSequence } = stop;
     out.push({
       type: 'finish',
@@ -167,6 +183,15 @@ export class ChatStreamDecoder implements UpstreamStreamDecoder {
     this.done = true;
     return [{ type: 'error', kind: info.kind, message: info.message }];
   }
+}
+
+/** A tool call of the stream; `block` is its IR block once opened (when its name is known). */
+interface ToolCallState {
+  id: string;
+  name: string;
+  block?: number | undefined;
+  /** Argument text received before the block opened. */
+  heldArgs: string;
 }
 
 function parseJson(data: string): unknown {
