@@ -27,10 +27,12 @@ import type {
  *   is left out, and a message left with no content is dropped;
  * - earlier thinking is sent only when it carries Anthropic's signature (unsigned thinking, e.g. from an
  *   OpenAI-compatible model, would be refused); redacted thinking is always sent back;
- * - image `detail` has no Anthropic equivalent and is dropped; data: URLs become base64 sources.
+ * - image `detail` has no Anthropic equivalent and is dropped; data: URLs become base64 sources; the common
+ *   but non-standard `image/jpg` (which OpenAI reads) is sent as `image/jpeg`, the only name Anthropic takes.
  */
 
 const IMAGE_MEDIA_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp']);
+const MEDIA_TYPE_ALIASES: Readonly<Record<string, string>> = { 'image/jpg': 'image/jpeg' };
 const DATA_URL = /^data:([^;,]+);base64,(.*)$/s;
 
 function cacheControl(hint: IrCacheControl | undefined): { cache_control?: AnthropicCacheControl } {
@@ -52,12 +54,13 @@ function imageBlock(part: IrImagePart, message: IrMessage): AnthropicImageBlock 
   if (dataUrl) source = { kind: 'base64', mediaType: dataUrl[1] ?? '', data: dataUrl[2] ?? '' };
   if (source.kind === 'url')
     return { type: 'image', source: { type: 'url', url: source.url }, ...cacheControl(part.cacheControl) };
-  if (!IMAGE_MEDIA_TYPES.has(source.mediaType)) {
+  const mediaType = MEDIA_TYPE_ALIASES[source.mediaType] ?? source.mediaType;
+  if (!IMAGE_MEDIA_TYPES.has(mediaType)) {
     unsupported(message, `Anthropic accepts JPEG, PNG, GIF and WebP images, not '${source.mediaType}'`);
   }
   return {
     type: 'image',
-    source: { type: 'base64', media_type: source.mediaType, data: source.data },
+    source: { type: 'base64', media_type: mediaType, data: source.data },
     ...cacheControl(part.cacheControl),
   };
 }

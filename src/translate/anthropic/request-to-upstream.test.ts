@@ -173,6 +173,22 @@ describe('building an Anthropic Messages request', () => {
     ]);
   });
 
+  it("sends a JPEG labelled with the common but non-standard 'image/jpg' as image/jpeg", () => {
+    const body = build({
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'image', source: { kind: 'base64', mediaType: 'image/jpg', data: '/9j/' } },
+            { type: 'image', source: { kind: 'url', url: 'data:image/jpg;base64,/9j/' } },
+          ],
+        },
+      ],
+    });
+    const jpeg = { type: 'image', source: { type: 'base64', media_type: 'image/jpeg', data: '/9j/' } };
+    expect(body.messages[0]?.content).toEqual([jpeg, jpeg]);
+  });
+
   it('rejects an image or document type Anthropic cannot read, naming messages and the message path', () => {
     const image = rejection({
       messages: [
