@@ -82,6 +82,17 @@ const GOLDEN: Golden[] = [
     expected: { ...none, toolCalls: [WEATHER, TIME], finish: 'toolUse', usage: OPENAI_SEEN },
   },
   {
+    name: 'a tool called with empty arguments (some servers send "" for a tool without parameters)',
+    upstream: 'openai',
+    script: { kind: 'reply', toolCalls: [{ id: 'call_Nw', name: 'get_time', arguments: '' }], usage: OPENAI_USAGE },
+    expected: {
+      ...none,
+      toolCalls: [{ id: 'call_Nw', name: 'get_time', arguments: {} }],
+      finish: 'toolUse',
+      usage: OPENAI_SEEN,
+    },
+  },
+  {
     name: 'an empty delta after every chunk',
     upstream: 'openai',
     script: {

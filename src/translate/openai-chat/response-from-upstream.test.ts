@@ -114,6 +114,12 @@ describe('decodeChatResponse', () => {
     expect(decodeChatResponse(completion({ content: null, tool_calls: [call] }, 'stop')).stopReason).toBe('tool_use');
   });
 
+  it('gives a call with empty arguments `{}`, as a tool without parameters is called', () => {
+    const call = { id: 'call_1', type: 'function', function: { name: 'get_time', arguments: '' } };
+    const response = decodeChatResponse(completion({ content: null, tool_calls: [call] }, 'tool_calls'));
+    expect(response.content).toEqual([{ type: 'tool_call', id: 'call_1', name: 'get_time', arguments: '{}' }]);
+  });
+
   it('counts zero usage when the upstream reports none and keeps arguments sent as an object', () => {
     const body = completion(
       { content: null, tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: { a: 1 } } }] },

@@ -7,7 +7,7 @@ import { usageFromChat, zeroUsage } from './usage.js';
 
 /**
  * A `chat.completion` body -> IR response: reasoning first (as unsigned thinking), then text, then tool
- * calls. A `refusal` becomes text with stop reason `refusal`; a `stop` after tool calls is tool use. Only the first choice is read: the builder
+ * calls (empty arguments read as `{}`, a call without parameters). A `refusal` becomes text with stop reason `refusal`; a `stop` after tool calls is tool use. Only the first choice is read: the builder
  * never asks for more than one.
  */
 
@@ -19,7 +19,7 @@ function toolCalls(message: JsonObject): IrToolCallPart[] {
       type: 'tool_call',
       id: stringField(call, 'id') ?? `call_${index}`,
       name: stringField(fn, 'name') ?? '',
-      arguments: argumentsOf(fn),
+      arguments: argumentsOf(fn).trim() === '' ? '{}' : argumentsOf(fn),
     };
   });
 }

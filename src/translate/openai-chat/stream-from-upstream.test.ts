@@ -296,6 +296,16 @@ describe('ChatStreamDecoder', () => {
     ]);
   });
 
+  it('gives a call that streamed no argument text `{}`, as a tool without parameters is called', () => {
+    const call = { index: 0, id: 'call_1', type: 'function', function: { name: 'get_time', arguments: '' } };
+    const events = decodeAll([chunk({ tool_calls: [call] }), chunk({}, 'tool_calls'), DONE]);
+    expect(events.slice(1, 4)).toEqual([
+      { type: 'block_start', index: 0, block: { type: 'tool_call', id: 'call_1', name: 'get_time' } },
+      { type: 'tool_args_delta', index: 0, json: '{}' },
+      { type: 'block_stop', index: 0 },
+    ]);
+  });
+
   it('finishes at [DONE] without a finish_reason, inferring tool use from the calls it saw', () => {
     const call = { index: 0, id: 'call_9', type: 'function', function: { name: 'f', arguments: '{}' } };
     const events = decodeAll([chunk({ tool_calls: [call] }), DONE]);

@@ -19,6 +19,7 @@ import { usageFromChat, zeroUsage } from './usage.js';
  * - A call is opened once its name is known: some servers send the id (and argument text) first and the name in
  *   a later delta, or announce the call with an empty name. Argument text that came before the name is held and
  *   follows the opening; a call whose name never arrives is opened nameless at the end, so nothing is lost.
+ *   A call that streamed no argument text (some servers send "" for a tool without parameters) gets `{}`.
  * - A `stop` after tool calls is tool use (see stopWithToolCalls).
  * - `finish` is held after the finish_reason until the usage chunk (OpenAI sends it after the finish_reason
  *   chunk), `[DONE]`, or the end of the body (some servers never send `[DONE]`). `[DONE]` without a
@@ -127,7 +128,7 @@ export class ChatStreamDecoder implements UpstreamStreamDecoder {
     }
     const json = argumentsOf(fn);
     if (tool.block !== undefined) {
-      if (json) out.push({ type: 'tool_args_delta', index: tool.block, json });
+      if (json) this.pushArgs(tool, json, out);
       return;
     }
     if (id) tool.id = id;
@@ -142,8 +143,13 @@ export class ChatStreamDecoder implements UpstreamStreamDecoder {
     tool.block = index;
     this.openTools.push(index);
     out.push({ type: 'block_start', index, block: { type: 'tool_call', id: tool.id, name: tool.name } });
-    if (tool.heldArgs) out.push({ type: 'tool_args_delta', index, json: tool.heldArgs });
+    if (tool.heldArgs) this.pushArgs(tool, tool.heldArgs, out);
     tool.heldArgs = '';
+  }
+
+  private pushArgs(tool: ToolCallState, json: string, out: IrStreamEvent[]): void {
+    if (json.trim() !== '') tool.hasArgs = true;
+    out.push({ type: 'tool_args_delta', index: tool.block as number, json });
   }
 
   private stop(finishReason: string, choice: JsonObject, out: IrStreamEvent[]): void {
@@ -154,7 +160,10 @@ export class ChatStreamDecoder implements UpstreamStreamDecoder {
   }
 
   private closeAll(out: IrStreamEvent[]): void {
-    for (const tool of this.tools.values()) if (tool.block === undefined) this.openTool(tool, out);
+    for (const tool of this.tools.values()) {
+      if (tool.block === undefined) this.openTool(tool, out);
+      if (!tool.hasArgs) this.pushArgs(tool, '{}', out);
+    }
     this.closeFlowing(out);
     for (const index of this.openTools) out.push({ type: 'block_stop', index });
     this.openTools.length = 0;
@@ -192,6 +201,8 @@ interface ToolCallState {
   block?: number | undefined;
   /** Argument text received before the block opened. */
   heldArgs: string;
+  /** Whether any argument text other than blanks went out; a call without any gets `{}`. */
+  hasArgs?: boolean | undefined;
 }
 
 function parseJson(data: string): unknown {
