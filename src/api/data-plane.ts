@@ -104,7 +104,7 @@ export class DataPlane {
     const method = req.method ?? 'GET';
     const exchange = new Exchange(
       spec.entryPoint,
-      spec.dialect,
+      spec.dialectOf?.(req.headers) ?? spec.dialect,
       method,
       path,
       this.deps.snapshot(),

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeOpenAI } from '../fakes/fake-openai.js';
-import { fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
+import { CLIENT_TOKEN, fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
 
 describe('embeddings and the model list', () => {
   let upstream: FakeOpenAI;
@@ -44,6 +44,20 @@ describe('embeddings and the model list', () => {
     const ids: string[] = [];
     for await (const model of harness.openai().models.list()) ids.push(model.id);
     expect(ids).toEqual(['embed', 'gpt-4o-mini']);
+  });
+
+  it("takes an Anthropic client's x-api-key and answers it in Anthropic's shapes, errors included", async () => {
+    const get = (path: string, headers: Record<string, string>) =>
+      fetch(`${harness.url}${path}`, { headers: { 'anthropic-version': '2023-06-01', ...headers } });
+    const list = await get('/v1/models', { 'x-api-key': CLIENT_TOKEN });
+    expect(list.status).toBe(200);
+    expect(await list.json()).toMatchObject({ data: [{ type: 'model', id: 'embed' }, { id: 'gpt-4o-mini' }] });
+    const missing = await get('/v1/models/gpt-9', { 'x-api-key': CLIENT_TOKEN });
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ type: 'error', error: { type: 'not_found_error' } });
+    const anonymous = await get('/v1/models', {});
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toMatchObject({ type: 'error', error: { type: 'authentication_error' } });
   });
 
   it('retrieves one model by name and answers 404 for an unknown one', async () => {

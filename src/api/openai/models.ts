@@ -1,4 +1,6 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { errors } from '../../errors/codes.js';
+import type { ClientDialect } from '../shared/client-dialect.js';
 import type { ClientOutput } from '../shared/client-output.js';
 import type { EntryPointSpec } from '../shared/entry-point.js';
 
@@ -7,9 +9,16 @@ function sendJson(out: ClientOutput, body: string): void {
   out.end(body);
 }
 
-/** Anthropic SDKs send anthropic-version on every call; they expect Anthropic's list and model shapes. */
+/**
+ * Anthropic clients send anthropic-version on every call; they expect Anthropic's list, model and error shapes,
+ * and may authenticate with x-api-key as on /v1/messages.
+ */
+function dialectOf(headers: IncomingHttpHeaders): ClientDialect {
+  return headers['anthropic-version'] !== undefined ? 'anthropic' : 'openai';
+}
+
 function wantsAnthropicShape(out: ClientOutput): boolean {
-  return out.exchange.clientHeaders['anthropic-version'] !== undefined;
+  return out.exchange.dialect === 'anthropic';
 }
 
 function anthropicModel(name: string): Record<string, unknown> {
@@ -20,6 +29,7 @@ function anthropicModel(name: string): Record<string, unknown> {
 export const listModels: EntryPointSpec = {
   entryPoint: 'models',
   dialect: 'openai',
+  dialectOf,
   method: 'GET',
   handle: async (out) => {
     if (!wantsAnthropicShape(out)) return sendJson(out, out.exchange.snapshot.modelListBody);
@@ -40,6 +50,7 @@ export const listModels: EntryPointSpec = {
 export const retrieveModel: EntryPointSpec = {
   entryPoint: 'models',
   dialect: 'openai',
+  dialectOf,
   method: 'GET',
   handle: async (out) => {
     const name = decodeURIComponent(out.exchange.path.slice('/v1/models/'.length));

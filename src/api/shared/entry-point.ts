@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { EntryPoint } from '../../telemetry/request-record.js';
 import type { ClientDialect } from './client-dialect.js';
 import type { ClientOutput } from './client-output.js';
@@ -7,6 +8,11 @@ export interface EntryPointSpec {
   readonly entryPoint: EntryPoint;
   readonly dialect: ClientDialect;
   readonly method: 'GET' | 'POST';
+  /**
+   * The dialect of this request, for an endpoint both dialects' clients call (authentication and error shapes
+   * follow it); `dialect` when absent.
+   */
+  dialectOf?(headers: IncomingHttpHeaders): ClientDialect;
   /**
    * Handles an authenticated request; for POST endpoints `body` is the parsed JSON object and `raw` the bytes
    * it was parsed from (same-dialect routes forward those bytes, edited in place).
