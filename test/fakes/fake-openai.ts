@@ -32,6 +32,8 @@ export interface FakeOpenAIOptions {
 }
 
 const DEFAULT_REPLY: Behaviour = { kind: 'reply' };
+/** OpenAI refuses a longer end-user id. */
+const MAX_USER_LENGTH = 64;
 
 export class FakeOpenAI {
   readonly server: FakeServer;
@@ -125,6 +127,17 @@ export class FakeOpenAI {
           type: 'invalid_request_error',
           param: null,
           code: null,
+        },
+      });
+    }
+    const user = (request.body as { user?: unknown }).user;
+    if (typeof user === 'string' && user.length > MAX_USER_LENGTH) {
+      return json(res, 400, {
+        error: {
+          message: `Invalid 'user': string too long. Expected a string with maximum length ${MAX_USER_LENGTH}, but got a string with length ${user.length} instead.`,
+          type: 'invalid_request_error',
+          param: 'user',
+          code: 'string_above_max_length',
         },
       });
     }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../errors/gateway-error.js';
 import type { UpstreamBuildOptions } from '../contract.js';
@@ -305,5 +306,13 @@ describe('buildChatRequest', () => {
     expect(noUsage.stream).toBe(true);
     expect(noUsage).not.toHaveProperty('stream_options');
     expect(buildChatRequest(request(), 'up', options)).not.toHaveProperty('stream');
+  });
+
+  it('sends an end-user id as user, hashed to 64 hex characters when longer (OpenAI takes at most 64)', () => {
+    expect(buildChatRequest(request({ user: 'user-42' }), 'up', options).user).toBe('user-42');
+    // Claude Code's metadata.user_id is about 150 characters long.
+    const long = `user_${'a'.repeat(64)}_account_${'b'.repeat(36)}_session_${'c'.repeat(36)}`;
+    const hashed = createHash('sha256').update(long).digest('hex');
+    expect(buildChatRequest(request({ user: long }), 'up', options).user).toBe(hashed);
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { errors } from '../../errors/codes.js';
 import type { UpstreamBuildOptions } from '../contract.js';
 import type { IrReasoning, IrRequest, IrResponseFormat, IrTool, IrToolChoice } from '../ir/types.js';
@@ -14,7 +15,16 @@ import { chatMessages } from './messages-to-upstream.js';
  * - `topK` is refused: it is not part of the Chat Completions API.
  * - `tool_choice` and `parallel_tool_calls` are sent only with tools, as OpenAI rejects them otherwise.
  * - Tool cache hints are dropped (OpenAI caches prompt prefixes automatically).
+ * - The end-user id goes as `user`, hashed (SHA-256, 64 hex characters) when longer than the 64 characters
+ *   OpenAI takes: Claude Code's `metadata.user_id` is about 150. The hash still tells users apart, which is
+ *   what the field is for, and is what OpenAI recommends sending.
  */
+
+const MAX_USER_LENGTH = 64;
+
+function endUserId(user: string): string {
+  return user.length <= MAX_USER_LENGTH ? user : createHash('sha256').update(user).digest('hex');
+}
 
 function chatTool(tool: IrTool): Record<string, unknown> {
   const fn: Record<string, unknown> = { name: tool.name };
@@ -69,7 +79,7 @@ export function buildChatRequest(
   addSampling(body, request, options);
   addTools(body, request);
   if (request.responseFormat) body.response_format = chatResponseFormat(request.responseFormat);
-  if (request.user !== undefined) body.user = request.user;
+  if (request.user !== undefined) body.user = endUserId(request.user);
   if (request.stream) {
     body.stream = true;
     if (options.streamUsage) body.stream_options = { include_usage: true };
