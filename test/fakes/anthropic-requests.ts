@@ -71,7 +71,25 @@ export function messagesProblem(body: unknown, endpoint: 'messages' | 'count_tok
   if (typeof b.temperature === 'number' && (b.temperature < 0 || b.temperature > 1)) {
     return 'temperature: Input should be less than or equal to 1';
   }
-  return thinkingProblem(b);
+  return toolIdProblem(b.messages as unknown[]) ?? thinkingProblem(b);
+}
+
+const TOOL_ID = /^[a-zA-Z0-9_-]+$/;
+
+/** The API's pattern for tool_use ids and the tool_result ids that name them. */
+function toolIdProblem(messages: unknown[]): string | undefined {
+  for (const [m, message] of messages.entries()) {
+    const content = (message as { content?: unknown }).content;
+    if (!Array.isArray(content)) continue;
+    for (const [c, block] of (content as Array<{ type?: unknown; id?: unknown; tool_use_id?: unknown }>).entries()) {
+      const field = block.type === 'tool_use' ? 'id' : block.type === 'tool_result' ? 'tool_use_id' : undefined;
+      const id = field === 'id' ? block.id : block.tool_use_id;
+      if (field && (typeof id !== 'string' || !TOOL_ID.test(id))) {
+        return `messages.${m}.content.${c}.${block.type}.${field}: String should match pattern '^[a-zA-Z0-9_-]+$'`;
+      }
+    }
+  }
+  return undefined;
 }
 
 function thinkingProblem(b: MessagesBody): string | undefined {

@@ -8,6 +8,7 @@ import type {
   IrTextPart,
   IrToolResultPart,
 } from '../ir/types.js';
+import { anthropicToolId } from './tool-id.js';
 import { inputFromArguments } from './tool-input.js';
 import type {
   AnthropicCacheControl,
@@ -27,6 +28,7 @@ import type {
  *   is left out, and a message left with no content is dropped;
  * - earlier thinking is sent only when it carries Anthropic's signature (unsigned thinking, e.g. from an
  *   OpenAI-compatible model, would be refused); redacted thinking is always sent back;
+ * - tool ids Anthropic's pattern refuses are rewritten (tool-id.ts), in calls and results alike;
  * - image `detail` has no Anthropic equivalent and is dropped; data: URLs become base64 sources; the common
  *   but non-standard `image/jpg` (which OpenAI reads) is sent as `image/jpeg`, the only name Anthropic takes.
  */
@@ -87,7 +89,7 @@ function toolResultBlock(part: IrToolResultPart, message: IrMessage): AnthropicT
   const content = part.content
     .filter((item) => item.type !== 'text' || item.text !== '')
     .map((item) => (item.type === 'text' ? textBlock(item) : imageBlock(item, message)));
-  const block: AnthropicToolResultBlock = { type: 'tool_result', tool_use_id: part.toolCallId };
+  const block: AnthropicToolResultBlock = { type: 'tool_result', tool_use_id: anthropicToolId(part.toolCallId) };
   if (content.length > 0) block.content = content;
   if (part.isError) block.is_error = true;
   return { ...block, ...cacheControl(part.cacheControl) };
@@ -102,7 +104,12 @@ function toBlock(part: IrPart, message: IrMessage): AnthropicRequestBlock | unde
     case 'document':
       return documentBlock(part, message);
     case 'tool_call':
-      return { type: 'tool_use', id: part.id, name: part.name, input: inputFromArguments(part.arguments) };
+      return {
+        type: 'tool_use',
+        id: anthropicToolId(part.id),
+        name: part.name,
+        input: inputFromArguments(part.arguments),
+      };
     case 'tool_result':
       return toolResultBlock(part, message);
     case 'thinking':

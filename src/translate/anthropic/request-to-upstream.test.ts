@@ -119,6 +119,32 @@ describe('building an Anthropic Messages request', () => {
     expect(body.messages[1]?.content.map((b) => b.type)).toEqual(['tool_result', 'text']);
   });
 
+  it('rewrites tool ids Anthropic refuses the same way in the call and its result, and keeps valid ones', () => {
+    const body = build({
+      messages: [
+        {
+          role: 'assistant',
+          content: [
+            { type: 'tool_call', id: 'functions.Bash:12', name: 'Bash', arguments: '{}' },
+            { type: 'tool_call', id: 'toolu_01-ok', name: 'Bash', arguments: '{}' },
+          ],
+        },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', toolCallId: 'functions.Bash:12', content: [] },
+            { type: 'tool_result', toolCallId: 'toolu_01-ok', content: [] },
+          ],
+        },
+      ],
+    });
+    expect(body.messages[0]?.content).toMatchObject([{ id: 'functions_Bash_12' }, { id: 'toolu_01-ok' }]);
+    expect(body.messages[1]?.content).toMatchObject([
+      { tool_use_id: 'functions_Bash_12' },
+      { tool_use_id: 'toolu_01-ok' },
+    ]);
+  });
+
   it('wraps tool arguments that are not a JSON object as {"_raw": ...}', () => {
     const body = build({
       messages: [{ role: 'assistant', content: [{ type: 'tool_call', id: 'c', name: 'n', arguments: '[1,2]' }] }],

@@ -3,6 +3,7 @@ import type { IrBlockStart, IrStreamEvent } from '../ir/types.js';
 import { anthropicTypeForKind } from './error-types.js';
 import { stopReasonToAnthropic } from './stop-reason.js';
 import { ToolArgsHoldback } from './tool-args-holdback.js';
+import { anthropicToolId } from './tool-id.js';
 import { usageToAnthropic } from './usage.js';
 import type { AnthropicBlockDelta, AnthropicResponseBlock, AnthropicStreamEvent } from './wire-types.js';
 
@@ -197,7 +198,12 @@ function startBlock(start: IrBlockStart, context: EncodeContext): AnthropicRespo
     case 'redacted_thinking':
       return { type: 'redacted_thinking', data: start.data };
     case 'tool_call':
-      return { type: 'tool_use', id: start.id || context.newId('toolu_'), name: start.name, input: {} };
+      return {
+        type: 'tool_use',
+        id: start.id ? anthropicToolId(start.id) : context.newId('toolu_'),
+        name: start.name,
+        input: {},
+      };
   }
 }
 

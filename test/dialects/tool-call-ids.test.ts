@@ -1,0 +1,61 @@
+import type OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DialectGateway, MODELS } from './support/dialect-gateway.js';
+
+/**
+ * Tool call ids from OpenAI-compatible servers may hold characters Anthropic refuses (Kimi's `functions.Bash:0`,
+ * Ollama's, Codex's `call_x|fc_y`); Anthropic takes only `^[a-zA-Z0-9_-]+$`. Anthropic clients never see such an
+ * id, and a conversation carrying one still reaches an Anthropic provider, its calls and results still paired.
+ */
+
+const KIMI_ID = 'functions.get_weather:0';
+const SAFE_ID = 'functions_get_weather_0';
+
+let gateway: DialectGateway;
+
+describe('tool call ids Anthropic would refuse', () => {
+  beforeAll(async () => {
+    gateway = await DialectGateway.start();
+  });
+  afterAll(async () => {
+    await gateway.close();
+  });
+  beforeEach(() => gateway.reset());
+
+  it.each([false, true])('reach an Anthropic SDK client in the form Anthropic takes (stream: %s)', async (stream) => {
+    gateway.openaiUpstream.enqueue({
+      kind: 'reply',
+      toolCalls: [{ id: KIMI_ID, name: 'get_weather', arguments: '{"city":"Paris"}' }],
+    });
+    const params = {
+      model: MODELS.openai.name,
+      max_tokens: 100,
+      messages: [{ role: 'user' as const, content: 'Weather in Paris?' }],
+      tools: [{ name: 'get_weather', input_schema: { type: 'object' as const } }],
+    };
+    const client = gateway.harness.anthropic();
+    const message = stream ? await client.messages.stream(params).finalMessage() : await client.messages.create(params);
+    expect(message.content).toEqual([{ type: 'tool_use', id: SAFE_ID, name: 'get_weather', input: { city: 'Paris' } }]);
+  });
+
+  it('go to an Anthropic provider rewritten the same way in the call and its result', async () => {
+    const messages: OpenAI.ChatCompletionMessageParam[] = [
+      { role: 'user', content: 'Weather in Paris?' },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: KIMI_ID, type: 'function', function: { name: 'get_weather', arguments: '{}' } }],
+      },
+      { role: 'tool', tool_call_id: KIMI_ID, content: 'Sunny' },
+    ];
+    const completion = await gateway.harness
+      .openai()
+      .chat.completions.create({ model: MODELS.anthropic.name, messages });
+    expect(completion.choices[0]?.finish_reason).toBe('stop');
+    const sent = gateway.anthropicUpstream.requestsTo('/v1/messages').at(-1)?.body as {
+      messages: Array<{ content: Array<{ id?: string; tool_use_id?: string }> }>;
+    };
+    expect(sent.messages[1]?.content[0]?.id).toBe(SAFE_ID);
+    expect(sent.messages[2]?.content[0]?.tool_use_id).toBe(SAFE_ID);
+  });
+});
