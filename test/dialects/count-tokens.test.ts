@@ -1,7 +1,8 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { countTokens as o200k } from 'gpt-tokenizer/encoding/o200k_base';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { countInputTokens } from '../fakes/fake-anthropic.js';
+import { countInputTokens, FakeAnthropic } from '../fakes/fake-anthropic.js';
+import { fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
 import { WEATHER_TOOL } from './support/client-driver.js';
 import { DialectGateway, MODELS } from './support/dialect-gateway.js';
 
@@ -70,5 +71,34 @@ describe('count_tokens', () => {
     const withTool = await count({ messages, tools: [tool] }, MODELS.openai.name);
     expect(withSystem.tokens).toBeGreaterThanOrEqual(plain.tokens + o200k(SYSTEM));
     expect(withTool.tokens).toBeGreaterThan(plain.tokens + o200k(WEATHER_TOOL.description));
+  });
+});
+
+describe('count_tokens on an Anthropic-compatible API without the count endpoint', () => {
+  let upstream: FakeAnthropic;
+  let harness: GatewayHarness;
+
+  beforeAll(async () => {
+    upstream = await FakeAnthropic.start({ countTokens: false });
+    harness = await GatewayHarness.start({
+      config: {
+        providers: [fakeProvider('compat', upstream.baseUrl, upstream.apiKey, 'anthropic')],
+        models: [{ name: 'compat-model', targets: [{ provider: 'compat', model: 'claude-sonnet-4-6' }] }],
+      },
+    });
+  });
+  afterAll(async () => {
+    await harness.close();
+    await upstream.close();
+  });
+
+  it('answers a marked estimate instead of relaying the 404', async () => {
+    const { data, response } = await harness
+      .anthropic()
+      .messages.countTokens({ model: 'compat-model', messages: [{ role: 'user', content: QUESTION }] })
+      .withResponse();
+    expect(response.headers.get('x-gateway-token-count')).toBe('estimate');
+    expect(data.input_tokens).toBeGreaterThanOrEqual(o200k(QUESTION));
+    expect(upstream.requestsTo('/v1/messages/count_tokens')).toHaveLength(1);
   });
 });

@@ -50,6 +50,8 @@ export interface FakeAnthropicOptions {
   name?: string;
   /** Model ids GET /v1/models lists. */
   models?: string[];
+  /** False for an Anthropic-compatible API without the count endpoint: count_tokens answers 404. */
+  countTokens?: boolean;
 }
 
 const DEFAULT_REPLY: AnthropicReply = { kind: 'reply' };
@@ -60,6 +62,7 @@ export class FakeAnthropic {
   readonly apiKey: string;
   readonly name: string;
   readonly models: string[];
+  private readonly countsTokens: boolean;
   private readonly queue: AnthropicBehaviour[] = [];
   private fallback: AnthropicBehaviour = DEFAULT_REPLY;
   private requestCount = 0;
@@ -68,6 +71,7 @@ export class FakeAnthropic {
     this.apiKey = options.apiKey ?? 'sk-ant-upstream-secret-key';
     this.name = options.name ?? 'fake-anthropic';
     this.models = options.models ?? ['claude-sonnet-4-6', 'claude-haiku-4-5'];
+    this.countsTokens = options.countTokens ?? true;
     this.server = new FakeServer((request, res, req) => this.handle(request, res, req));
   }
 
@@ -118,7 +122,8 @@ export class FakeAnthropic {
       const info = this.modelInfo(modelId);
       return info ? json(res, 200, info, requestId) : fail(404, `model: ${modelId}`);
     }
-    if (request.method !== 'POST' || (path !== '/v1/messages' && path !== '/v1/messages/count_tokens')) {
+    const counting = this.countsTokens && path === '/v1/messages/count_tokens';
+    if (request.method !== 'POST' || (path !== '/v1/messages' && !counting)) {
       return fail(404, 'Not Found');
     }
     const endpoint = path === '/v1/messages' ? 'messages' : 'count_tokens';

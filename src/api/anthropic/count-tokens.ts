@@ -1,5 +1,6 @@
 import { errors } from '../../errors/codes.js';
 import type { ModelRoute, RouteTarget } from '../../routing/route-table.js';
+import { readUpstreamBody, type UpstreamReply } from '../../routing/upstream-reply.js';
 import { parseAnthropicRequest } from '../../translate/anthropic/request-from-client.js';
 import { estimateInputTokens } from '../../translate/ir/token-estimate.js';
 import type { ClientOutput } from '../shared/client-output.js';
@@ -25,15 +26,22 @@ function loadTokenizer(): Promise<CountText> {
   return tokenizer;
 }
 
+/** Statuses of an Anthropic-compatible API that has no count endpoint (DeepSeek, Kimi and others answer 404). */
+const NO_COUNT_ENDPOINT = new Set([404, 405]);
+
 function countPlan(body: Record<string, unknown>, raw: Buffer, target: RouteTarget, out: ClientOutput): UpstreamPlan {
-  const relay = (reply: Parameters<UpstreamPlan['respond']>[0], client: ClientOutput) =>
-    relayBody(reply, client).then(() => undefined);
+  const relay = (reply: UpstreamReply, client: ClientOutput) => relayBody(reply, client).then(() => undefined);
+  const refused = async (reply: UpstreamReply, client: ClientOutput) => {
+    if (!NO_COUNT_ENDPOINT.has(reply.status)) return relayError(reply, client);
+    await readUpstreamBody(reply);
+    return estimate(client, body);
+  };
   return {
     path: target.provider.descriptor.endpoints.countTokens as string,
     body: forwardedBody(body, raw, target.model),
     extraHeaders: anthropicClientHeaders(out.exchange),
     respond: relay,
-    respondError: relayError,
+    respondError: refused,
   };
 }
 
@@ -55,7 +63,8 @@ async function estimate(out: ClientOutput, body: Record<string, unknown>): Promi
 
 /**
  * Exact where the model has an Anthropic target (the request goes to its count_tokens endpoint, with fallback
- * across such targets); otherwise a documented local estimate, marked `x-gateway-token-count: estimate`.
+ * across such targets); otherwise a documented local estimate, marked `x-gateway-token-count: estimate`. An
+ * Anthropic-compatible API without the endpoint (a 404) gets the estimate too, not the 404.
  */
 async function handle(
   out: ClientOutput,
