@@ -36,12 +36,9 @@ const REJECTIONS: Rejection[] = [
     refusedBy: 'anthropic',
   },
   {
-    name: 'Chat json_schema response_format',
+    name: 'Chat json_object response_format (Anthropic needs a schema)',
     client: 'chat',
-    body: {
-      ...chat,
-      response_format: { type: 'json_schema', json_schema: { name: 'answer', schema: { type: 'object' } } },
-    },
+    body: { ...chat, response_format: { type: 'json_object' } },
     field: 'response_format',
     refusedBy: 'anthropic',
   },

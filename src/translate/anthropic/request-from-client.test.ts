@@ -266,13 +266,24 @@ describe('parsing an Anthropic Messages request', () => {
     ['an unknown service tier', { ...user('x'), service_tier: 'priority' }, 'service_tier'],
     ['mcp_servers', { ...user('x'), mcp_servers: [] }, 'mcp_servers'],
     ['container', { ...user('x'), container: 'c' }, 'container'],
-    ['output_config', { ...user('x'), output_config: { effort: 'low' } }, 'output_config'],
+    ['an output effort', { ...user('x'), output_config: { effort: 'low' } }, 'output_config.effort'],
+    [
+      'an output format without a schema',
+      { ...user('x'), output_config: { format: { type: 'json_schema' } } },
+      'output_config.format.schema',
+    ],
     ['an unknown top-level field', { ...user('x'), frequency_penalty: 0 }, 'frequency_penalty'],
   ])('rejects %s with a 400 naming %s', (_what, body, param) => {
     const error = rejection(body as Record<string, unknown>);
     expect(error.status).toBe(400);
     expect(error.param).toBe(param);
     expect(error.message).toContain(param);
+  });
+
+  it('reads output_config.format as a strict json_schema response format', () => {
+    const schema = { type: 'object', properties: { a: { type: 'number' } }, additionalProperties: false };
+    const ir = parseAnthropicRequest({ ...user('x'), output_config: { format: { type: 'json_schema', schema } } });
+    expect(ir.responseFormat).toEqual({ type: 'json_schema', name: 'output', schema, strict: true });
   });
 
   it('rejects a missing model with the missing-model error', () => {

@@ -1,5 +1,5 @@
 import { errors } from '../../errors/codes.js';
-import type { IrReasoning, IrRequest, IrTextPart } from '../ir/types.js';
+import type { IrReasoning, IrRequest, IrResponseFormat, IrTextPart } from '../ir/types.js';
 import { effortForBudget, MIN_THINKING_BUDGET } from '../shared/reasoning-budget.js';
 import {
   type JsonObject,
@@ -20,6 +20,9 @@ import { parseToolChoice, parseTools } from './tools-from-client.js';
 /**
  * Parses an Anthropic Messages request (POST /v1/messages) into the IR, validating types the way Anthropic
  * does and naming the exact path of anything wrong.
+ *
+ * `output_config.format` (structured output) becomes a strict json_schema response format, named `output`
+ * (OpenAI requires a name); `output_config.effort` has no equivalent and is rejected.
  *
  * Hints dropped or mapped (documented): `metadata.user_id` becomes IR `user`; `service_tier` and the
  * top-level `cache_control` are dropped (other providers have no such switch; block-level cache_control
@@ -45,12 +48,12 @@ const TOP_LEVEL_KEYS = new Set([
   'metadata',
   'service_tier',
   'cache_control',
+  'output_config',
 ]);
 
 const WHY_UNSUPPORTED: Readonly<Record<string, string>> = {
   mcp_servers: 'MCP servers are called by Anthropic itself; other providers cannot reach them',
   container: 'code-execution containers exist only on Anthropic',
-  output_config: 'output_config (effort, output format) cannot be translated for another provider',
   context_management: 'context management runs on Anthropic and has no equivalent on other providers',
 };
 
@@ -88,6 +91,21 @@ function parseThinking(value: unknown, maxTokens: number): IrReasoning | undefin
   const budget = readInteger(thinking.budget_tokens, 'thinking.budget_tokens', MIN_THINKING_BUDGET);
   if (budget >= maxTokens) reject(`must be less than max_tokens (${maxTokens})`, 'thinking.budget_tokens');
   return { budgetTokens: budget, effort: effortForBudget(budget) };
+}
+
+function parseOutputConfig(value: unknown): IrResponseFormat | undefined {
+  const config = optional(value, (c) => readObject(c, 'output_config'));
+  if (!config) return undefined;
+  if (config.effort !== undefined && config.effort !== null) {
+    reject('output effort has no equivalent on other providers', 'output_config.effort');
+  }
+  rejectUnknownKeys(config, new Set(['effort', 'format']), 'output_config');
+  const format = optional(config.format, (f) => readObject(f, 'output_config.format'));
+  if (!format) return undefined;
+  rejectUnknownKeys(format, new Set(['type', 'schema']), 'output_config.format');
+  readEnum(format.type, 'output_config.format.type', ['json_schema']);
+  const schema = readObject(format.schema, 'output_config.format.schema');
+  return { type: 'json_schema', name: 'output', schema: { ...schema }, strict: true };
 }
 
 function parseUser(value: unknown): string | undefined {
@@ -135,11 +153,13 @@ export function parseAnthropicRequest(body: JsonObject): IrRequest {
   const topK = optional(body.top_k, (k) => readInteger(k, 'top_k', 0));
   const reasoning = parseThinking(body.thinking, maxTokens);
   const user = parseUser(body.metadata);
+  const responseFormat = parseOutputConfig(body.output_config);
   if (temperature !== undefined) request.temperature = temperature;
   if (topP !== undefined) request.topP = topP;
   if (topK !== undefined) request.topK = topK;
   if (reasoning) request.reasoning = reasoning;
   if (user !== undefined) request.user = user;
+  if (responseFormat) request.responseFormat = responseFormat;
   return request;
 }
 

@@ -324,13 +324,23 @@ describe('building an Anthropic Messages request', () => {
     expect(body.max_tokens).toBe(4096);
   });
 
+  it('sends a json_schema response format as output_config.format (Anthropic structured outputs)', () => {
+    const schema = { type: 'object', properties: { city: { type: 'string' } }, additionalProperties: false };
+    const body = build({ responseFormat: { type: 'json_schema', name: 'answer', schema, strict: false } });
+    expect(body.output_config).toEqual({ format: { type: 'json_schema', schema } });
+  });
+
   it.each([
-    { type: 'json_object' as const },
-    { type: 'json_schema' as const, name: 'answer', schema: { type: 'object' } },
-  ])('rejects response format $type naming responseFormat', (responseFormat) => {
+    ['json_object, which has no schema', { type: 'json_object' as const }, 'schema'],
+    [
+      'a schema description, which has no place there',
+      { type: 'json_schema' as const, name: 'answer', schema: { type: 'object' }, description: 'The answer' },
+      'description',
+    ],
+  ])('rejects %s naming responseFormat', (_what, responseFormat, word) => {
     const error = rejection({ responseFormat });
     expect(error).toMatchObject({ status: 400, param: 'responseFormat' });
-    expect(error.message).toContain('beta');
+    expect(error.message).toContain(word);
   });
 
   it('accepts a text response format, which is the default', () => {

@@ -26,18 +26,29 @@ import type {
  *   second-guessed here: the parameters go as sent and Anthropic's 400 reaches the client.
  * - tool_choice `required` -> `any`; parallelToolCalls false -> `disable_parallel_tool_use: true`; no
  *   tool_choice is sent without tools.
- * - `responseFormat` json_object / json_schema is rejected: the Messages API has no response format without
- *   a beta (structured outputs), which the gateway does not send. Reasoning `summary` is dropped (Anthropic
- *   always returns summarized thinking).
+ * - `responseFormat` json_schema becomes structured output, `output_config.format` (generally available on
+ *   current models; an older model's refusal reaches the client). Its `name` is only a label and `strict` is
+ *   implied (Anthropic always follows the schema); a `description` has no place there and json_object (JSON
+ *   without a schema) has no equivalent, so both are rejected naming `responseFormat`. Reasoning `summary` is
+ *   dropped (Anthropic always returns summarized thinking).
  */
 
-function rejectResponseFormat(request: IrRequest): void {
+function outputConfig(request: IrRequest): AnthropicRequestBody['output_config'] {
   const format = request.responseFormat;
-  if (!format || format.type === 'text') return;
-  throw errors.invalidBody(
-    `the Anthropic Messages API has no ${format.type} response format (structured output needs a beta the gateway does not use); describe the format in the prompt or ask for a tool call instead`,
-    'responseFormat',
-  );
+  if (!format || format.type === 'text') return undefined;
+  if (format.type === 'json_object') {
+    throw errors.invalidBody(
+      "Anthropic's structured output needs a JSON schema; send a json_schema response format instead of json_object",
+      'responseFormat',
+    );
+  }
+  if (format.description !== undefined) {
+    throw errors.invalidBody(
+      "Anthropic's structured output takes a schema only, not its description; put the description in the prompt",
+      'responseFormat',
+    );
+  }
+  return { format: { type: 'json_schema', schema: format.schema } };
 }
 
 function requestedBudget(reasoning: IrReasoning | undefined): number | undefined {
@@ -129,7 +140,7 @@ export function buildAnthropicRequest(
   upstreamModel: string,
   options: UpstreamBuildOptions,
 ): AnthropicRequestBody {
-  rejectResponseFormat(request);
+  const output = outputConfig(request);
   const messages = buildAnthropicMessages(request.messages);
   const plan = planOutput(request, messages, options);
   const body: AnthropicRequestBody = { model: upstreamModel, messages, max_tokens: plan.maxTokens };
@@ -141,5 +152,6 @@ export function buildAnthropicRequest(
     if (toolChoice) body.tool_choice = toolChoice;
   }
   if (plan.thinkingBudget !== undefined) body.thinking = { type: 'enabled', budget_tokens: plan.thinkingBudget };
+  if (output) body.output_config = output;
   return { ...body, ...samplingFields(request) };
 }

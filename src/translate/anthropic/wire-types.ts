@@ -164,4 +164,6 @@ export type AnthropicRequestBody = {
   top_k?: number | undefined;
   stream?: boolean | undefined;
   metadata?: { user_id: string } | undefined;
+  /** Structured output: the answer is JSON following the schema. */
+  output_config?: { format: { type: 'json_schema'; schema: Record<string, unknown> } } | undefined;
 };
