@@ -62,6 +62,9 @@ const provider = z
     /** OpenAI-compatible only: the field that carries the output limit on translated requests (default:
      *  max_completion_tokens for api.openai.com, whose reasoning models refuse max_tokens; max_tokens elsewhere). */
     max_tokens_field: z.enum(['max_tokens', 'max_completion_tokens']).optional(),
+    /** OpenAI-compatible only: send earlier reasoning back as `reasoning_content` on translated requests (DeepSeek,
+     *  Kimi and GLM need it on tool-call turns in thinking mode; OpenAI, Cerebras and Bedrock refuse the field). */
+    send_reasoning_content: z.boolean().default(false),
     /** USD per million tokens, by upstream model name. */
     pricing: z.record(z.string(), price).default({}),
     max_connections: z.number().int().positive().default(128),

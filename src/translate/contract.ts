@@ -64,6 +64,8 @@ export interface UpstreamBuildOptions {
   maxTokensField: 'max_tokens' | 'max_completion_tokens';
   /** OpenAI-compatible: ask for usage on streams with stream_options.include_usage. */
   streamUsage: boolean;
+  /** OpenAI-compatible: send earlier thinking back as `reasoning_content` on assistant messages. */
+  sendReasoningContent?: boolean | undefined;
 }
 
 /**

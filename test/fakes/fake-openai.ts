@@ -29,6 +29,11 @@ export type Behaviour =
 export interface FakeOpenAIOptions {
   apiKey?: string;
   name?: string;
+  /**
+   * Refuse an assistant tool-call message without `reasoning_content`, as DeepSeek, Kimi and GLM do in thinking
+   * mode ("The `reasoning_content` in the thinking mode must be passed back to the API.").
+   */
+  requireReasoningContent?: boolean;
 }
 
 const DEFAULT_REPLY: Behaviour = { kind: 'reply' };
@@ -41,10 +46,12 @@ export class FakeOpenAI {
   private fallback: Behaviour = DEFAULT_REPLY;
   readonly apiKey: string;
   readonly name: string;
+  private readonly requireReasoningContent: boolean;
 
   constructor(options: FakeOpenAIOptions = {}) {
     this.apiKey = options.apiKey ?? 'sk-upstream-secret-key';
     this.name = options.name ?? 'fake-openai';
+    this.requireReasoningContent = options.requireReasoningContent ?? false;
     this.server = new FakeServer((request, res, req) => this.handle(request, res, req));
   }
 
@@ -130,6 +137,16 @@ export class FakeOpenAI {
         },
       });
     }
+    if (this.requireReasoningContent && lacksReasoningContent(request.body)) {
+      return json(res, 400, {
+        error: {
+          message: 'The `reasoning_content` in the thinking mode must be passed back to the API.',
+          type: 'invalid_request_error',
+          param: null,
+          code: 'invalid_request_error',
+        },
+      });
+    }
     const user = (request.body as { user?: unknown }).user;
     if (typeof user === 'string' && user.length > MAX_USER_LENGTH) {
       return json(res, 400, {
@@ -185,6 +202,11 @@ function streamFault(behaviour: Behaviour): StreamFault | undefined {
     code: behaviour.code ?? null,
   };
   return { kind: 'inject', after: behaviour.after, frame: { data: { error } } };
+}
+
+function lacksReasoningContent(body: unknown): boolean {
+  const messages = (body as { messages?: Array<Record<string, unknown>> }).messages ?? [];
+  return messages.some((m) => m.role === 'assistant' && m.tool_calls !== undefined && !('reasoning_content' in m));
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

@@ -48,6 +48,7 @@ export function buildOptionsFor(provider: ProviderRuntime): UpstreamBuildOptions
       config.max_tokens_field ??
       (provider.origin === 'https://api.openai.com' ? 'max_completion_tokens' : 'max_tokens'),
     streamUsage: config.stream_usage,
+    sendReasoningContent: config.send_reasoning_content,
   };
 }
 

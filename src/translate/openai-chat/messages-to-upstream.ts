@@ -21,8 +21,11 @@ import type { ChatContentPart, ChatMessage, ChatToolCall } from './wire.js';
  *   result marked as an error is prefixed with TOOL_ERROR_MARKER, since Chat has no error flag. `tool`
  *   messages hold only text, so images in a tool result go into a `user` message right after the tool
  *   messages, introduced by a line naming the call they came from.
- * - Thinking from earlier turns is not sent: Chat has no input form for it. An assistant turn that held
- *   nothing else is left out.
+ * - Thinking from earlier turns is not sent: standard Chat has no input form for it (OpenAI, Cerebras and
+ *   Bedrock refuse one). An assistant turn that held nothing else is left out. A provider set to
+ *   `sendReasoningContent` (DeepSeek, Kimi and GLM refuse a tool-call turn without its reasoning in thinking
+ *   mode) gets the thinking text as `reasoning_content`, and always on tool-call turns, empty when there was none;
+ *   redacted thinking has no text and is never sent.
  * - Images are `image_url` parts (base64 as a data: URL); documents are `file` parts with a data: URL
  *   (a default file name when the IR has no title, as OpenAI requires one). A text document becomes a text
  *   part headed by its title. A document given by URL cannot be sent, as Chat has no URL form for files.
@@ -107,26 +110,30 @@ function toolCall(part: IrToolCallPart): ChatToolCall {
   return { id: part.id, type: 'function', function: { name: part.name, arguments: part.arguments } };
 }
 
-function pushAssistant(out: ChatMessage[], message: IrMessage): void {
+function pushAssistant(out: ChatMessage[], message: IrMessage, sendReasoning: boolean): void {
   const texts: IrTextPart[] = [];
+  const thoughts: string[] = [];
   const calls: ChatToolCall[] = [];
   for (const part of message.content) {
     if (part.type === 'text') texts.push(part);
     else if (part.type === 'tool_call') calls.push(toolCall(part));
-    else if (part.type !== 'thinking' && part.type !== 'redacted_thinking') {
-      cannotSend(message, `a ${part.type} part in an assistant turn`);
-    }
+    else if (part.type === 'thinking') thoughts.push(part.text);
+    else if (part.type !== 'redacted_thinking') cannotSend(message, `a ${part.type} part in an assistant turn`);
   }
   if (texts.length === 0 && calls.length === 0) return;
   const content = texts.length > 0 ? joinText(texts, '') : null;
-  out.push(calls.length > 0 ? { role: 'assistant', content, tool_calls: calls } : { role: 'assistant', content });
+  const sent: ChatMessage =
+    calls.length > 0 ? { role: 'assistant', content, tool_calls: calls } : { role: 'assistant', content };
+  if (sendReasoning && (calls.length > 0 || thoughts.length > 0)) sent.reasoning_content = thoughts.join('');
+  out.push(sent);
 }
 
-export function chatMessages(request: IrRequest): ChatMessage[] {
+/** `sendReasoning`: send earlier thinking back as `reasoning_content` (see above). */
+export function chatMessages(request: IrRequest, sendReasoning = false): ChatMessage[] {
   const out: ChatMessage[] = [];
   if (request.system.length > 0) out.push({ role: 'system', content: joinText(request.system, '\n\n') });
   for (const message of request.messages) {
-    if (message.role === 'assistant') pushAssistant(out, message);
+    if (message.role === 'assistant') pushAssistant(out, message, sendReasoning);
     else pushUser(out, message);
   }
   return out;

@@ -97,6 +97,41 @@ describe('buildChatRequest', () => {
     ]);
   });
 
+  it('sends earlier thinking back as reasoning_content when the provider asks for it, always on tool-call turns', () => {
+    const messages: IrMessage[] = [
+      { role: 'user', content: [{ type: 'text', text: 'a' }] },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'thinking', text: 'I need ' },
+          { type: 'redacted_thinking', data: 'opaque' },
+          { type: 'thinking', text: 'the weather.', signature: 's' },
+          weatherCall,
+        ],
+      },
+      { role: 'user', content: [{ type: 'tool_result', toolCallId: 'toolu_01', content: [] }] },
+      { role: 'assistant', content: [timeCall] },
+      { role: 'user', content: [{ type: 'tool_result', toolCallId: 'toolu_02', content: [] }] },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'thinking', text: 'Done.' },
+          { type: 'text', text: 'Sunny.' },
+        ],
+      },
+      { role: 'user', content: [{ type: 'text', text: 'b' }] },
+    ];
+    const sent = buildChatRequest(request({ messages }), 'up', { ...options, sendReasoningContent: true })
+      .messages as Array<Record<string, unknown>>;
+    expect(sent.filter((m) => m.role === 'assistant').map((m) => m.reasoning_content)).toEqual([
+      'I need the weather.',
+      '',
+      'Done.',
+    ]);
+    const plain = buildChatRequest(request({ messages }), 'up', options).messages as Array<Record<string, unknown>>;
+    expect(plain.some((m) => 'reasoning_content' in m)).toBe(false);
+  });
+
   it('sends a tool-only assistant turn with null content and leaves out a turn that held only thinking', () => {
     const messages: IrMessage[] = [
       { role: 'user', content: [{ type: 'text', text: 'a' }] },

@@ -75,7 +75,8 @@ export function buildChatRequest(
   if (request.topK !== undefined) {
     throw errors.invalidBody('top_k sampling is not available on this OpenAI-compatible upstream', 'topK');
   }
-  const body: Record<string, unknown> = { model: upstreamModel, messages: chatMessages(request) };
+  const messages = chatMessages(request, options.sendReasoningContent === true);
+  const body: Record<string, unknown> = { model: upstreamModel, messages };
   addSampling(body, request, options);
   addTools(body, request);
   if (request.responseFormat) body.response_format = chatResponseFormat(request.responseFormat);
