@@ -43,6 +43,13 @@ const REJECTIONS: Rejection[] = [
     refusedBy: 'anthropic',
   },
   {
+    name: 'a Chat stop sequence of whitespace only (Anthropic refuses those)',
+    client: 'chat',
+    body: { ...chat, stop: ['END', '\n'] },
+    field: 'stop',
+    refusedBy: 'anthropic',
+  },
+  {
     name: 'Chat max_tokens too small for the reasoning asked for',
     client: 'chat',
     body: { ...chat, max_tokens: 1000, reasoning_effort: 'high' },

@@ -56,6 +56,7 @@ interface MessagesBody {
   system?: unknown;
   temperature?: unknown;
   thinking?: { type?: unknown; budget_tokens?: unknown };
+  stop_sequences?: unknown;
 }
 
 /** Why the API would reject this Messages body with 400 invalid_request_error, or undefined when it is fine. */
@@ -71,6 +72,8 @@ export function messagesProblem(body: unknown, endpoint: 'messages' | 'count_tok
   if (typeof b.temperature === 'number' && (b.temperature < 0 || b.temperature > 1)) {
     return 'temperature: Input should be less than or equal to 1';
   }
+  const blankStop = Array.isArray(b.stop_sequences) && b.stop_sequences.some((stop) => String(stop).trim() === '');
+  if (blankStop) return 'stop_sequences: each stop sequence must contain non-whitespace';
   return toolIdProblem(b.messages as unknown[]) ?? thinkingProblem(b);
 }
 

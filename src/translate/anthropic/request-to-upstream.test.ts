@@ -343,6 +343,12 @@ describe('building an Anthropic Messages request', () => {
     expect(error.message).toContain(word);
   });
 
+  it.each([['\n'], [''], ['  \t']])('rejects the stop sequence %j, as Anthropic does, naming stopSequences', (stop) => {
+    const error = rejection({ stopSequences: ['END', stop] });
+    expect(error).toMatchObject({ status: 400, param: 'stopSequences' });
+    expect(error.message).toContain(JSON.stringify(stop));
+  });
+
   it('accepts a text response format, which is the default', () => {
     expect(() => build({ responseFormat: { type: 'text' } })).not.toThrow();
   });

@@ -24,6 +24,7 @@ import type {
  *   send signatures back), Anthropic would refuse thinking for this turn, so the request goes without it.
  * - Anthropic's own limits while thinking (temperature only 1, no top_k, no forced tool choice) are not
  *   second-guessed here: the parameters go as sent and Anthropic's 400 reaches the client.
+ * - A stop sequence that is empty or only whitespace (Anthropic refuses it) is rejected naming `stopSequences`.
  * - tool_choice `required` -> `any`; parallelToolCalls false -> `disable_parallel_tool_use: true`; no
  *   tool_choice is sent without tools.
  * - `responseFormat` json_schema becomes structured output, `output_config.format` (generally available on
@@ -123,6 +124,16 @@ function buildSystem(request: IrRequest): AnthropicTextBlock[] | undefined {
   return blocks.length > 0 ? blocks : undefined;
 }
 
+/** Anthropic refuses a stop sequence that is empty or only whitespace; the client may send one (`stop: "\n"`). */
+function checkStopSequences(request: IrRequest): void {
+  const blank = request.stopSequences.find((stop) => stop.trim() === '');
+  if (blank === undefined) return;
+  throw errors.invalidBody(
+    `Anthropic takes no stop sequence that is empty or only whitespace, such as ${JSON.stringify(blank)}`,
+    'stopSequences',
+  );
+}
+
 /** Copies the optional scalar parameters that exist under another name. */
 function samplingFields(request: IrRequest): Partial<AnthropicRequestBody> {
   const fields: Partial<AnthropicRequestBody> = {};
@@ -140,6 +151,7 @@ export function buildAnthropicRequest(
   upstreamModel: string,
   options: UpstreamBuildOptions,
 ): AnthropicRequestBody {
+  checkStopSequences(request);
   const output = outputConfig(request);
   const messages = buildAnthropicMessages(request.messages);
   const plan = planOutput(request, messages, options);
