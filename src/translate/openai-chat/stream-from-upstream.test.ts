@@ -306,6 +306,21 @@ describe('ChatStreamDecoder', () => {
     ]);
   });
 
+  it('gives `{}` to every argument-less call, also one whose index a later call reused (Ollama)', () => {
+    const first = { index: 0, id: 'call_a', function: { name: 'get_time', arguments: '' } };
+    const second = { index: 0, id: 'call_b', function: { name: 'get_date', arguments: '' } };
+    const events = decodeAll([
+      chunk({ tool_calls: [first] }),
+      chunk({ tool_calls: [second] }),
+      chunk({}, 'stop'),
+      DONE,
+    ]);
+    expect(events.filter((event) => event.type === 'tool_args_delta')).toEqual([
+      { type: 'tool_args_delta', index: 0, json: '{}' },
+      { type: 'tool_args_delta', index: 1, json: '{}' },
+    ]);
+  });
+
   it('finishes at [DONE] without a finish_reason, inferring tool use from the calls it saw', () => {
     const call = { index: 0, id: 'call_9', type: 'function', function: { name: 'f', arguments: '{}' } };
     const events = decodeAll([chunk({ tool_calls: [call] }), DONE]);

@@ -34,7 +34,8 @@ export class ChatStreamDecoder implements UpstreamStreamDecoder {
   private flowing: { index: number; kind: 'text' | 'thinking' } | undefined;
   private readonly tools = new Map<number, ToolCallState>();
   private readonly openTools: number[] = [];
-  private seenToolCalls = false;
+  /** Every call of the stream in opening order, also those whose index a later call took over. */
+  private readonly allTools: ToolCallState[] = [];
   private refused = false;
   private pendingStop: DecodedStop | undefined;
   private usage: IrUsage | undefined;
@@ -124,7 +125,7 @@ export class ChatStreamDecoder implements UpstreamStreamDecoder {
     if (!tool || (tool.block !== undefined && id && name && id !== tool.id)) {
       tool = { id: id || `call_${key}`, name: '', heldArgs: '' };
       this.tools.set(key, tool);
-      this.seenToolCalls = true;
+      this.allTools.push(tool);
     }
     const json = argumentsOf(fn);
     if (tool.block !== undefined) {
@@ -156,11 +157,11 @@ export class ChatStreamDecoder implements UpstreamStreamDecoder {
     this.closeAll(out);
     this.pendingStop = this.refused
       ? { stopReason: 'refusal' }
-      : stopWithToolCalls(stopFromFinishReason(finishReason, choice.stop_reason), this.seenToolCalls);
+      : stopWithToolCalls(stopFromFinishReason(finishReason, choice.stop_reason), this.allTools.length > 0);
   }
 
   private closeAll(out: IrStreamEvent[]): void {
-    for (const tool of this.tools.values()) {
+    for (const tool of this.allTools) {
       if (tool.block === undefined) this.openTool(tool, out);
       if (!tool.hasArgs) this.pushArgs(tool, '{}', out);
     }
@@ -176,7 +177,7 @@ export class ChatStreamDecoder implements UpstreamStreamDecoder {
     const out: IrStreamEvent[] = [];
     this.ensureStarted(out);
     this.closeAll(out);
-    const stop = this.pendingStop ?? { stopReason: this.seenToolCalls ? 'tool_use' : 'end_turn' };
+    const stop = this.pendingStop ?? { stopReason: this.allTools.length > 0 ? 'tool_use' : 'end_turn' };
     const { stopSequence } = stop;
     out.push({
       type: 'finish',
