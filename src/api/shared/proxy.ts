@@ -2,6 +2,7 @@ import { errors } from '../../errors/codes.js';
 import type { GatewayError } from '../../errors/gateway-error.js';
 import type { ModelRoute, RouteTarget } from '../../routing/route-table.js';
 import type { UpstreamReply } from '../../routing/upstream-reply.js';
+import { decodedBody } from '../../upstream/content-decoding.js';
 import { CancelSignal } from './cancel-signal.js';
 import type { ClientOutput } from './client-output.js';
 import type { UpstreamPlan } from './upstream-plan.js';
@@ -43,7 +44,8 @@ export async function proxyToUpstream(
       bodyTimeout: timeouts.idle_stream_ms,
       signal,
     });
-    return { status: response.statusCode, headers: response.headers, body: response.body, plan };
+    const { headers, body } = decodedBody(response.headers, response.body);
+    return { status: response.statusCode, headers, body, plan };
   };
 
   try {
