@@ -6,6 +6,14 @@ export interface UpstreamReply {
   status: number;
   headers: IncomingHttpHeaders;
   body: Readable;
+  /**
+   * Set by the sender for answers that are relayed whole (not streamed): the attempt then reads a 2xx body
+   * before accepting the answer, so a body that breaks, or a 200 that carries an error, is a failure routing
+   * can still act on (no byte has reached the client yet).
+   */
+  readAhead?: boolean;
+  /** The whole body, when the attempt read it (`body` has then ended: read this instead). */
+  bytes?: Buffer;
 }
 
 /** Sends one request to one target; rejects when no HTTP response arrives. */
@@ -24,6 +32,8 @@ export function discardBody(reply: UpstreamReply): void {
  * error body is still an error), and rejects otherwise.
  */
 export function readUpstreamBody(reply: UpstreamReply, cap = 64 * 1024, tolerateErrors = true): Promise<Buffer> {
+  const bytes = reply.bytes;
+  if (bytes) return Promise.resolve(bytes.length > cap ? bytes.subarray(0, cap) : bytes);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let kept = 0;

@@ -17,9 +17,9 @@ export type Behaviour =
   | { kind: 'error'; status: number; body?: unknown; headers?: Record<string, string> }
   /** Accept the request and never answer. */
   | { kind: 'hang' }
-  /** Stream `after` chunks, then stop sending (keep the connection open). */
+  /** Stream `after` chunks (non-streamed: the head and part of the JSON), then stop sending (keep the connection open). */
   | { kind: 'stall'; after: number }
-  /** Stream `after` chunks, then destroy the connection. */
+  /** Stream `after` chunks (non-streamed: the head and part of the JSON), then destroy the connection. */
   | { kind: 'break'; after: number }
   /** Stream `after` chunks, then a `data: {"error": {...}}` event, and end the response without `[DONE]`. */
   | { kind: 'streamError'; after: number; message?: string; type?: string; code?: string }
@@ -129,6 +129,7 @@ export class FakeOpenAI {
       });
     }
     if (body.stream) return this.stream({ ...body, model: body.model }, behaviour, res);
+    if (behaviour.kind === 'stall' || behaviour.kind === 'break') return partialJson(res, behaviour.kind);
     const reply: ChatReply = behaviour.kind === 'reply' ? behaviour : { kind: 'reply' };
     if (reply.delayMs) await sleep(reply.delayMs);
     return json(res, 200, completion(body.model, reply, this.name));
@@ -172,6 +173,17 @@ function streamFault(behaviour: Behaviour): StreamFault | undefined {
     code: behaviour.code ?? null,
   };
   return { kind: 'inject', after: behaviour.after, frame: { data: { error } } };
+}
+
+/** The head and the first bytes of a JSON answer, then nothing more (`stall`) or a cut connection (`break`). */
+async function partialJson(res: ServerResponse, fault: 'stall' | 'break'): Promise<void> {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  await new Promise<void>((resolve) =>
+    res.write('{"id":"chatcmpl-partial","object":"chat.completion",', () => resolve()),
+  );
+  if (fault === 'stall') return;
+  await sleep(10);
+  res.socket?.destroy();
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

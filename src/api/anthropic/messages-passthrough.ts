@@ -59,6 +59,7 @@ export function messagesPassthroughPlan(
   return {
     path: target.provider.descriptor.endpoints.chat,
     body: forwardedBody(body, raw, target.model),
+    readAhead: !stream,
     extraHeaders: anthropicClientHeaders(exchange),
     respond: stream ? relayStream : relayJson,
     respondError: relayError,

@@ -55,6 +55,7 @@ export function chatPassthroughPlan(
   return {
     path: target.provider.descriptor.endpoints.chat,
     body: forwardedBody(body, raw, target.model, askForUsage),
+    readAhead: !stream,
     respond: stream ? (reply, out) => relayStream(reply, out, askForUsage) : relayJson,
     respondError: relayError,
   };

@@ -45,7 +45,7 @@ export async function proxyToUpstream(
       signal,
     });
     const { headers, body } = decodedBody(response.headers, response.body);
-    return { status: response.statusCode, headers, body, plan };
+    return { status: response.statusCode, headers, body, readAhead: plan.readAhead, plan };
   };
 
   try {
