@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { errors } from '../errors/codes.js';
 import type { ProviderRuntime } from '../providers/provider-runtime.js';
 import type { ErrorClass } from '../telemetry/request-record.js';
 import { type RouteContext, routeRequest } from './route-request.js';
@@ -69,5 +70,51 @@ describe('routeRequest when targets are unavailable', () => {
     const outcome = await routeRequest(route([a]), send, context);
     expect(calls).toEqual(['a']);
     expect(outcome.ok).toBe(true);
+  });
+
+  it('names the targets it skipped because they are cooling, and for how long', async () => {
+    const { clock, context } = harness();
+    const [a, b] = [target('a'), target('b')];
+    context.state.target(a.id).breaker.onFailure(clock.now, context.breaker, '429 rate_limit: slow down', 12_000);
+    const { calls, send } = sender({ b: [() => reply(500, 'boom')] });
+    const outcome = await routeRequest(route([a, b]), send, context);
+    expect(calls).toEqual(['b', 'b', 'b']);
+    expect(!outcome.ok && outcome.error.message).toBe(
+      'all 2 targets failed: a (not tried, cooling 12s: 429 rate_limit: slow down), b 500 ×3 (server_error, cooling 30s: boom)',
+    );
+  });
+
+  it('answers with the last upstream status and retry-after when the chain ends on a provider without a key', async () => {
+    const { context } = harness();
+    const { send } = sender({ a: [() => reply(429, 'slow down', { 'retry-after': '7' })] });
+    const outcome = await routeRequest(route([target('a'), target('b', false)]), send, context);
+    expect(outcome.ok).toBe(false);
+    if (outcome.ok) return;
+    expect(outcome.error.status).toBe(429);
+    expect(outcome.error.headers).toEqual({ 'retry-after': '7' });
+  });
+
+  it('gives a request every target refused for its length a 400, not a 502', async () => {
+    const { context } = harness();
+    const tooLong = () => reply(400, "This model's maximum context length is 8192 tokens");
+    const { send } = sender({ a: [tooLong], b: [tooLong] });
+    const outcome = await routeRequest(route([target('a'), target('b')], ['context_length']), send, context);
+    expect(outcome.ok).toBe(false);
+    if (outcome.ok) return;
+    expect(outcome.error).toMatchObject({ status: 400, kind: 'invalid_request' });
+    expect(outcome.error.message).toMatch(/^all 2 targets failed: a 400 \(context_length: This model's maximum/);
+  });
+
+  it("answers with an earlier upstream failure, not a later target's refusal to express the request", async () => {
+    const { context } = harness();
+    const refuse = () => {
+      throw errors.invalidBody('ant cannot express logit_bias', 'logit_bias');
+    };
+    const { send } = sender({ a: [() => reply(503, 'overloaded')], b: [refuse] });
+    const outcome = await routeRequest(route([target('a'), target('b')]), send, context);
+    expect(!outcome.ok && outcome.error).toMatchObject({ status: 503, code: 'GW_ERR_UPSTREAM_FAILED' });
+
+    const onlyRefusals = await routeRequest(route([target('b')]), sender({ b: [refuse] }).send, harness().context);
+    expect(!onlyRefusals.ok && onlyRefusals.error).toMatchObject({ status: 400, param: 'logit_bias' });
   });
 });

@@ -146,7 +146,7 @@ describe('retries, cooldowns and timeouts', () => {
     const error = await chat(harness, 'all-down').catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 503 });
     expect((error as Error).message).toMatch(
-      /all 2 targets failed: primary 502 \(server_error.*\), backup 503 \(server_error/,
+      /all 2 targets failed: primary 502 \(server_error.*\), backup 503 ×3 \(server_error/,
     );
   });
 
