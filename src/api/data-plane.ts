@@ -18,6 +18,7 @@ import type { EntryPointSpec } from './shared/entry-point.js';
 import { Exchange, type RequestServices } from './shared/exchange.js';
 import { parseJsonObject, readBody } from './shared/read-body.js';
 import { sendError } from './shared/send-error.js';
+import { discardUnreadBody } from './shared/unread-body.js';
 
 export interface DataPlaneDeps {
   snapshot(): GatewaySnapshot;
@@ -86,6 +87,7 @@ export class DataPlane {
     );
     const out = new ClientOutput(res, exchange);
     this.track(out);
+    discardUnreadBody(req, exchange.snapshot.config.server.max_body_size);
     sendError(out, error);
   }
 
@@ -130,7 +132,7 @@ export class DataPlane {
       await spec.handle(out, raw === undefined ? undefined : parseJsonObject(raw), raw);
     } catch (error) {
       const gatewayError = toGatewayError(error);
-      if (gatewayError.status === 413) res.setHeader('connection', 'close');
+      discardUnreadBody(req, exchange.snapshot.config.server.max_body_size);
       if (gatewayError.code === 'GW_ERR_INTERNAL') {
         log.error('request failed', { requestId: exchange.id, error: String((error as Error)?.stack ?? error) });
       }
