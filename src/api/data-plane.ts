@@ -120,7 +120,9 @@ export class DataPlane {
         res.setHeader('connection', 'close');
         throw errors.shuttingDown();
       }
-      if (method !== spec.method) throw errors.methodNotAllowed(method, path, spec.method);
+      if (method !== spec.method && !(method === 'HEAD' && spec.method === 'GET')) {
+        throw errors.methodNotAllowed(method, path, spec.method);
+      }
       await this.authenticate(req, exchange);
       const sticky = exchange.snapshot.config.routing.sticky;
       if (sticky) {

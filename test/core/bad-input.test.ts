@@ -116,6 +116,16 @@ describe('bad input gets a clear OpenAI-shaped error, the right status, and a te
     expect(response.status).toBe(413);
   });
 
+  it('answers HEAD like GET on the model list, without a body', async () => {
+    const response = await fetch(`${harness.url}/v1/models`, {
+      method: 'HEAD',
+      headers: { authorization: `Bearer ${CLIENT_TOKEN}` },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(await response.text()).toBe('');
+  });
+
   it('records who sent a rejected request and what they asked for', async () => {
     const result = await send('POST', '/v1/chat/completions', '{"model":"gpt-9"}');
     const record = (await harness.records()).find((r) => r.id === result.headers.get('x-request-id'));
