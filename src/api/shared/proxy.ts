@@ -54,14 +54,14 @@ export async function proxyToUpstream(
       : undefined;
     const outcome = await router.route(route, routing, send, { isCancelled: () => signal.aborted, stickyKey });
     exchange.attempts = outcome.attempts;
-    if (!outcome.ok) return signal.reason === 'deadline' ? errors.totalTimeout(timeouts.total_ms) : outcome.error;
+    if (!outcome.ok) return signal.cancelReason === 'deadline' ? errors.totalTimeout(timeouts.total_ms) : outcome.error;
     exchange.provider = outcome.target.provider.name;
     exchange.upstreamModel = outcome.target.model;
     exchange.routeMode = outcome.mode;
     const { reply } = outcome;
     if (reply.status >= 400) await reply.plan.respondError(reply, out);
     else await reply.plan.respond(reply, out);
-    if (exchange.streamError && signal.reason !== 'client-gone') {
+    if (exchange.streamError && signal.cancelReason !== 'client-gone') {
       router.recordStreamFailure(outcome.target, routing, exchange.streamError);
     }
     return undefined;
