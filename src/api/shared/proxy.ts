@@ -52,7 +52,7 @@ export async function proxyToUpstream(
     const stickyKey = exchange.sessionId
       ? `${exchange.client}\u0000${route.name}\u0000${exchange.sessionId}`
       : undefined;
-    const outcome = await router.route(route, routing, send, { isCancelled: () => signal.aborted, stickyKey });
+    const outcome = await router.route(route, routing, send, { cancellation: signal, stickyKey });
     exchange.attempts = outcome.attempts;
     if (!outcome.ok) return signal.cancelReason === 'deadline' ? errors.totalTimeout(timeouts.total_ms) : outcome.error;
     exchange.provider = outcome.target.provider.name;
