@@ -30,3 +30,13 @@ describe('errorInAnswer', () => {
     expect(errorInAnswer(body({ error: { code: 'invalid_api_key', message: 'x' } }))?.errorClass).toBe('server_error');
   });
 });
+
+describe('errorInAnswer on stream events', () => {
+  it("reads Anthropic's error event by its type", () => {
+    const event = (type: string) => body({ type: 'error', error: { type, message: 'm' } });
+    expect(errorInAnswer(event('overloaded_error'))?.errorClass).toBe('server_error');
+    expect(errorInAnswer(event('rate_limit_error'))?.errorClass).toBe('rate_limit');
+    expect(errorInAnswer(event('invalid_request_error'))?.errorClass).toBe('client_error');
+    expect(errorInAnswer(event('authentication_error'))?.errorClass).toBe('auth');
+  });
+});

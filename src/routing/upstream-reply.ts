@@ -7,13 +7,15 @@ export interface UpstreamReply {
   headers: IncomingHttpHeaders;
   body: Readable;
   /**
-   * Set by the sender for answers that are relayed whole (not streamed): the attempt then reads a 2xx body
-   * before accepting the answer, so a body that breaks, or a 200 that carries an error, is a failure routing
-   * can still act on (no byte has reached the client yet).
+   * Set by the sender: how much of a 2xx body the attempt reads before accepting the answer (the whole body of
+   * an answer relayed whole, the first event of a stream), so a body that breaks by then, or that carries an
+   * error, is a failure routing can still act on (no byte has reached the client yet).
    */
-  readAhead?: boolean;
+  readAhead?: 'whole' | 'first-event' | undefined;
   /** The whole body, when the attempt read it (`body` has then ended: read this instead). */
   bytes?: Buffer;
+  /** The start of a stream the attempt read (`body` continues after it, paused). */
+  head?: Buffer;
 }
 
 /** Sends one request to one target; rejects when no HTTP response arrives. */

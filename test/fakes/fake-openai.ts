@@ -157,6 +157,8 @@ export class FakeOpenAI {
     if (reply.delayMs) await sleep(reply.delayMs);
     const chunks = chunkScript(body.model, reply, body.stream_options?.include_usage === true);
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+    // Send the head at once, as model servers do, even when the script stalls before its first event.
+    res.flushHeaders();
     const frames = chunks.map((data) => ({ data }));
     const fault = streamFault(behaviour);
     await playSse(res, frames, { fault, trailer: { data: '[DONE]' }, frameDelayMs: reply.chunkDelayMs });

@@ -59,6 +59,14 @@ describe('non-streamed answers whose body fails before the client got anything',
   const recordOf = async (response: Response) =>
     (await harness.records()).find((r) => r.id === response.headers.get('x-request-id'));
 
+  it('relays an answer longer than what is read ahead (1 MiB) whole, with its usage', async () => {
+    const text = 'x'.repeat(3 << 20);
+    primary.enqueue({ kind: 'reply', text, usage: { prompt: 5, completion: 3 << 20 } });
+    const { data, response } = await ask('stalled');
+    expect(data.choices[0]?.message.content).toBe(text);
+    expect(await recordOf(response)).toMatchObject({ status: 200, outputTokens: 3 << 20, errorCode: null });
+  });
+
   it('falls back when the answer body stalls (idle_stream_ms) after its head arrived', async () => {
     primary.enqueue({ kind: 'stall', after: 0 });
     const { data, response } = await ask('stalled');

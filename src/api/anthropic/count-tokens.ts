@@ -31,7 +31,7 @@ function countPlan(body: Record<string, unknown>, raw: Buffer, target: RouteTarg
   return {
     path: target.provider.descriptor.endpoints.countTokens as string,
     body: forwardedBody(body, raw, target.model),
-    readAhead: true,
+    readAhead: 'whole',
     extraHeaders: anthropicClientHeaders(out.exchange),
     respond: relay,
     respondError: relayError,

@@ -10,10 +10,10 @@ export interface UpstreamPlan {
   path: string;
   body: string | Buffer;
   /**
-   * True when the answer is relayed whole rather than streamed: its body is then read within the attempt, so
-   * a body that breaks before the client got a byte is a failure the router can retry or fall back from.
+   * What of a 2xx answer is read within the attempt, before any byte goes to the client: the whole body of an
+   * answer relayed whole, the first event of a stream. A failure by then can still be retried or fallen back from.
    */
-  readAhead?: boolean;
+  readAhead?: 'whole' | 'first-event';
   /** Headers added to the provider's own for this request (e.g. a passed-through anthropic-beta). */
   extraHeaders?: Record<string, string> | undefined;
   /** Sends a successful upstream reply to the client. */
