@@ -32,6 +32,7 @@ export type SendAttempt<R extends UpstreamReply> = (target: RouteTarget, attempt
  * the time to the head (what least-latency routing compares); a failure reports the whole attempt.
  */
 async function acceptAnswer<R extends UpstreamReply>(
+  target: RouteTarget,
   reply: R,
   started: number,
   latencyMs: number,
@@ -42,7 +43,13 @@ async function acceptAnswer<R extends UpstreamReply>(
   if (read.reply && fault.errorClass === 'client_error') {
     return { kind: 'answer', reply: read.reply, latencyMs, errorClass: fault.errorClass };
   }
-  return { kind: 'failure', ...fault, status: reply.status, latencyMs: performance.now() - started };
+  return {
+    kind: 'failure',
+    errorClass: fault.errorClass,
+    status: reply.status,
+    detail: redactSecrets(fault.detail, target.provider.secrets),
+    latencyMs: performance.now() - started,
+  };
 }
 
 /**
@@ -77,7 +84,7 @@ export async function attemptTarget<R extends UpstreamReply>(
   }
   const latencyMs = performance.now() - started;
   if (reply.status < 400)
-    return reply.readAhead ? acceptAnswer(reply, started, latencyMs) : { kind: 'answer', reply, latencyMs };
+    return reply.readAhead ? acceptAnswer(target, reply, started, latencyMs) : { kind: 'answer', reply, latencyMs };
 
   const byStatus = classifyStatus(reply.status);
   if (byStatus === 'client_error' && !classifyBodies) return { kind: 'answer', reply, latencyMs, errorClass: byStatus };
