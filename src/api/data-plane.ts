@@ -18,6 +18,7 @@ import type { EntryPointSpec } from './shared/entry-point.js';
 import { Exchange, type RequestServices } from './shared/exchange.js';
 import { parseJsonObject, readBody } from './shared/read-body.js';
 import { sendError } from './shared/send-error.js';
+import { discardUnreadBody } from './shared/unread-body.js';
 
 export interface DataPlaneDeps {
   snapshot(): GatewaySnapshot;
@@ -34,9 +35,6 @@ const ENTRY_POINTS = new Map<string, EntryPointSpec>([
   ['/v1/embeddings', embeddings],
   ['/v1/models', listModels],
 ]);
-
-/** The telemetry error of a response the client abandoned (not a failure of the gateway or the upstream). */
-export const CLIENT_CLOSED = 'client closed the connection before the response ended';
 
 function pathOf(url: string | undefined): string {
   const raw = url ?? '/';
@@ -85,8 +83,10 @@ export class DataPlane {
       this.deps.services,
     );
     const out = new ClientOutput(res, exchange);
-    this.track(out);
+    const settled = this.track(out);
+    discardUnreadBody(req, exchange.snapshot.config.server.max_body_size);
     sendError(out, error);
+    settled();
   }
 
   /** Refuses new requests and resolves once the in-flight ones have finished. */
@@ -112,13 +112,15 @@ export class DataPlane {
     );
     exchange.clientHeaders = req.headers;
     const out = new ClientOutput(res, exchange);
-    this.track(out);
+    const settled = this.track(out);
     try {
       if (this.draining) {
         res.setHeader('connection', 'close');
         throw errors.shuttingDown();
       }
-      if (method !== spec.method) throw errors.methodNotAllowed(method, path, spec.method);
+      if (method !== spec.method && !(method === 'HEAD' && spec.method === 'GET')) {
+        throw errors.methodNotAllowed(method, path, spec.method);
+      }
       await this.authenticate(req, exchange);
       const sticky = exchange.snapshot.config.routing.sticky;
       if (sticky) {
@@ -130,11 +132,13 @@ export class DataPlane {
       await spec.handle(out, raw === undefined ? undefined : parseJsonObject(raw), raw);
     } catch (error) {
       const gatewayError = toGatewayError(error);
-      if (gatewayError.status === 413) res.setHeader('connection', 'close');
+      discardUnreadBody(req, exchange.snapshot.config.server.max_body_size);
       if (gatewayError.code === 'GW_ERR_INTERNAL') {
         log.error('request failed', { requestId: exchange.id, error: String((error as Error)?.stack ?? error) });
       }
       sendError(out, gatewayError);
+    } finally {
+      settled();
     }
   }
 
@@ -146,19 +150,32 @@ export class DataPlane {
     exchange.client = identity.name;
   }
 
-  private track(out: ClientOutput): void {
+  /**
+   * Counts the request in flight until both its response has closed and its handler has returned; only then
+   * is its record complete (a client that hangs up mid-routing must not cut off the attempts still being
+   * made). Returns the function the handler calls when it is done.
+   */
+  private track(out: ClientOutput): () => void {
     this.inflight++;
-    out.res.once('close', () => {
+    const exchange = out.exchange;
+    let closed = false;
+    let handled = false;
+    const finish = () => {
       this.inflight--;
-      const exchange = out.exchange;
-      if (!out.res.writableFinished) {
-        exchange.streamError ??= CLIENT_CLOSED;
-        if (!out.res.headersSent) exchange.status = 499;
-      }
       this.deps.record(exchange.toRecord());
       if (this.inflight === 0 && this.idleWaiters.length > 0) {
         for (const resolve of this.idleWaiters.splice(0)) resolve();
       }
+    };
+    out.res.once('close', () => {
+      closed = true;
+      exchange.endedAt = performance.now();
+      if (!out.res.writableFinished) exchange.clientClosed(out.res.headersSent);
+      if (handled) finish();
     });
+    return () => {
+      handled = true;
+      if (closed) finish();
+    };
   }
 }

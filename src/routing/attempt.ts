@@ -2,9 +2,11 @@ import { Readable } from 'node:stream';
 import { GatewayError } from '../errors/gateway-error.js';
 import { redactSecrets } from '../providers/provider-secrets.js';
 import type { ErrorClass } from '../telemetry/request-record.js';
+import { readAnswer } from './answer-body.js';
 import { classifyError, classifyErrorBody, classifyStatus, describeError } from './classify.js';
 import { retryAfterMs } from './retry-after.js';
 import type { RouteTarget } from './route-table.js';
+import { upstreamMessage } from './upstream-message.js';
 import { readUpstreamBody, type UpstreamReply } from './upstream-reply.js';
 
 export type AttemptResult<R extends UpstreamReply> =
@@ -24,18 +26,30 @@ export type AttemptResult<R extends UpstreamReply> =
 
 export type SendAttempt<R extends UpstreamReply> = (target: RouteTarget, attemptIndex: number) => Promise<R>;
 
-/** The readable part of an upstream error body: its message when it is JSON, else the start of the text. */
-export function upstreamMessage(body: Buffer): string {
-  if (body.length === 0) return '';
-  const text = body.toString('utf8');
-  try {
-    const parsed = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown };
-    const message = typeof parsed.error === 'string' ? parsed.error : (parsed.error?.message ?? parsed.message);
-    if (typeof message === 'string') return message.slice(0, 300);
-  } catch {
-    // Not JSON: use the raw text.
+/**
+ * A 2xx answer relayed whole is accepted once its body has arrived and is not an error in disguise; an error
+ * inside it that blames the request is the client's answer, as an error status would be. `latencyMs` stays
+ * the time to the head (what least-latency routing compares); a failure reports the whole attempt.
+ */
+async function acceptAnswer<R extends UpstreamReply>(
+  target: RouteTarget,
+  reply: R,
+  started: number,
+  latencyMs: number,
+): Promise<AttemptResult<R>> {
+  const read = await readAnswer(reply);
+  if (read.kind === 'answer') return { kind: 'answer', reply: read.reply, latencyMs };
+  const { fault } = read;
+  if (read.reply && fault.errorClass === 'client_error') {
+    return { kind: 'answer', reply: read.reply, latencyMs, errorClass: fault.errorClass };
   }
-  return text.slice(0, 200).replace(/\s+/g, ' ').trim();
+  return {
+    kind: 'failure',
+    errorClass: fault.errorClass,
+    status: reply.status,
+    detail: redactSecrets(fault.detail, target.provider.secrets),
+    latencyMs: performance.now() - started,
+  };
 }
 
 /**
@@ -69,7 +83,8 @@ export async function attemptTarget<R extends UpstreamReply>(
     return { kind: 'failure', errorClass: classifyError(error), status: 0, detail, latencyMs };
   }
   const latencyMs = performance.now() - started;
-  if (reply.status < 400) return { kind: 'answer', reply, latencyMs };
+  if (reply.status < 400)
+    return reply.readAhead ? acceptAnswer(target, reply, started, latencyMs) : { kind: 'answer', reply, latencyMs };
 
   const byStatus = classifyStatus(reply.status);
   if (byStatus === 'client_error' && !classifyBodies) return { kind: 'answer', reply, latencyMs, errorClass: byStatus };

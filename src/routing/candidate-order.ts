@@ -63,14 +63,15 @@ export function orderCandidates(route: ModelRoute, context: CandidateContext): R
 }
 
 /**
- * Targets a request may try now: those not cooling; when every target is cooling, the one that recovers
- * soonest (so the gateway never fails closed without an attempt).
+ * Targets a request may try now: those not cooling (nor half-open with their one trial request in flight);
+ * when no target is, the one that recovers soonest (so the gateway never fails closed without an attempt,
+ * whether the others are open or being probed).
  */
 export function admissibleTargets(
   order: readonly RouteTarget[],
   context: CandidateContext,
 ): { targets: RouteTarget[]; forced: boolean } {
-  const open = order.filter((t) => isAvailable(t, context));
+  const open = order.filter((t) => context.state.target(t.id).breaker.available(context.now));
   if (open.length > 0) return { targets: open, forced: false };
   let soonest = order[0] as RouteTarget;
   for (const target of order) {

@@ -31,6 +31,17 @@ export class CircuitBreaker {
     return this.opened ? this.openUntil : 0;
   }
 
+  /** Whether `tryAcquire` would let a request through now (closed, or half-open with no trial in flight). */
+  available(now: number): boolean {
+    const state = this.state(now);
+    return state === 'closed' || (state === 'half-open' && !this.probeInFlight);
+  }
+
+  /** Whether a half-open breaker is waiting for the outcome of its one trial request. */
+  get trialInFlight(): boolean {
+    return this.probeInFlight;
+  }
+
   /** Whether a request may go to this target now; in half-open, only one at a time. */
   tryAcquire(now: number): boolean {
     const state = this.state(now);

@@ -70,5 +70,6 @@ export function describeError(error: unknown): string {
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'connection reset';
   if (code === 'ENOTFOUND') return 'host not found';
   if (code === 'EGATEWAY_PRIVATE_ADDRESS') return message ?? 'private address refused';
+  if (code === 'UND_ERR_ABORTED') return `cancelled: ${message ?? 'request aborted'}`;
   return code ? `${code}${message ? `: ${message}` : ''}` : (message ?? 'upstream error');
 }

@@ -1,9 +1,9 @@
-import { errors } from '../errors/codes.js';
 import type { GatewayError } from '../errors/gateway-error.js';
 import type { AttemptRecord, ErrorClass, RouteMode } from '../telemetry/request-record.js';
 import { type AttemptResult, attemptTarget, type SendAttempt } from './attempt.js';
 import { admissibleTargets, orderCandidates } from './candidate-order.js';
 import type { BreakerSettings } from './circuit-breaker.js';
+import { type Failure, failureOutcome } from './failure-outcome.js';
 import { decideAfterFailure, type RetrySettings } from './retry-policy.js';
 import type { ModelRoute, RouteTarget } from './route-table.js';
 import type { RoutingState } from './routing-state.js';
@@ -27,11 +27,6 @@ export interface RouteContext {
   /** Session key for sticky routing, when the request carries one. */
   stickyKey?: string | undefined;
   stickyTtlMs?: number | undefined;
-}
-
-interface Failure {
-  target: RouteTarget;
-  result: Extract<AttemptResult<UpstreamReply>, { kind: 'failure' }>;
 }
 
 const BODY_CLASSES: readonly ErrorClass[] = ['context_length', 'content_filter'];
@@ -81,32 +76,6 @@ function attemptRecord<R extends UpstreamReply>(target: RouteTarget, result: Att
   };
 }
 
-function describeFailure(failure: Failure, context: RouteContext): string {
-  const { target, result } = failure;
-  const cooling = context.state.target(target.id).breaker.coolingUntil - context.now();
-  const notes = [result.errorClass, ...(cooling > 0 ? [`cooling ${Math.ceil(cooling / 1000)}s`] : [])].join(', ');
-  return `${target.provider.name}${result.status > 0 ? ` ${result.status}` : ''} (${notes}${result.detail ? `: ${result.detail}` : ''})`;
-}
-
-function failureOutcome(failures: Failure[], attempts: AttemptRecord[], context: RouteContext) {
-  const last = failures[failures.length - 1];
-  if (!last) return { ok: false as const, error: errors.upstreamFailed('no target could be tried', 503), attempts };
-  if (last.result.refusal) return { ok: false as const, error: last.result.refusal, attempts };
-  if (failures.every((f) => f.result.errorClass === 'not_configured')) {
-    return {
-      ok: false as const,
-      error: errors.providerNotConfigured(last.target.provider.name, last.target.provider.apiKeyEnv),
-      attempts,
-    };
-  }
-  const tried = new Set(failures.map((f) => f.target.id)).size;
-  const summary = `all ${tried} ${tried === 1 ? 'target' : 'targets'} failed: ${failures.map((f) => describeFailure(f, context)).join(', ')}`;
-  const { status, errorClass, retryAfterMs } = last.result;
-  const finalStatus = status === 429 || status >= 500 ? status : errorClass === 'timeout' ? 504 : 502;
-  const headers = retryAfterMs !== undefined ? { 'retry-after': String(Math.ceil(retryAfterMs / 1000)) } : undefined;
-  return { ok: false as const, error: errors.upstreamFailed(summary, finalStatus, { headers }), attempts };
-}
-
 /** `orderIndex` is the target's place in the preferred order, so serving past a cooling target is a fallback. */
 function modeOf(orderIndex: number, attemptsOnTarget: number, sticky: boolean): RouteMode {
   if (orderIndex > 0) return 'fallback';
@@ -132,11 +101,13 @@ export async function routeRequest<R extends UpstreamReply>(
   const classifyBodies = BODY_CLASSES.some((c) => route.fallbackOn.has(c));
   const attempts: AttemptRecord[] = [];
   const failures: Failure[] = [];
+  const skipped = new Set(order.filter((t) => !targets.includes(t)));
+  const failed = () => failureOutcome(order, failures, skipped, attempts, context.state, context.now());
 
   for (const [index, target] of targets.entries()) {
     const breaker = context.state.target(target.id).breaker;
     for (let onTarget = 1; ; onTarget++) {
-      if (context.isCancelled()) return failureOutcome(failures, attempts, context);
+      if (context.isCancelled()) return failed();
       if (!target.provider.configured) {
         const result = {
           kind: 'failure' as const,
@@ -149,7 +120,11 @@ export async function routeRequest<R extends UpstreamReply>(
         failures.push({ target, result });
         break;
       }
-      if (!forced && !breaker.tryAcquire(context.now())) break;
+      if (!forced && !breaker.tryAcquire(context.now())) {
+        // Another request took the half-open trial (or the breaker opened) since the targets were chosen.
+        skipped.add(target);
+        break;
+      }
       const result = await attemptTarget(target, send, attempts.length, classifyBodies);
       learn(context, target, result);
       attempts.push(attemptRecord(target, result));
@@ -177,10 +152,10 @@ export async function routeRequest<R extends UpstreamReply>(
         settings: context.retry,
         random: context.random,
       });
-      if (decision.action === 'stop') return failureOutcome(failures, attempts, context);
+      if (decision.action === 'stop') return failed();
       if (decision.action === 'next') break;
       await context.sleep(decision.delayMs);
     }
   }
-  return failureOutcome(failures, attempts, context);
+  return failed();
 }

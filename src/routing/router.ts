@@ -6,20 +6,37 @@ import type { RoutingState } from './routing-state.js';
 import { breakerSettings, retrySettings } from './settings.js';
 import type { UpstreamReply } from './upstream-reply.js';
 
+/** What tells the router a request was cancelled: CancelSignal, or any EventEmitter with an `abort` event. */
+export interface Cancellation {
+  readonly aborted: boolean;
+  once(event: 'abort', listener: () => void): unknown;
+  off(event: 'abort', listener: () => void): unknown;
+}
+
 export interface RouterClock {
   now: () => number;
   random: () => number;
-  sleep: (ms: number) => Promise<void>;
+  /** Waits `ms`, or less when `cancellation` fires first. */
+  sleep: (ms: number, cancellation?: Cancellation) => Promise<void>;
 }
 
-const realClock: RouterClock = {
-  now: Date.now,
-  random: Math.random,
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
+function sleep(ms: number, cancellation?: Cancellation): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      cancellation?.off('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    cancellation?.once('abort', done);
+  });
+}
+
+const realClock: RouterClock = { now: Date.now, random: Math.random, sleep };
 
 export interface RouteRequestOptions {
-  isCancelled: () => boolean;
+  /** Fires when the client has gone away or the deadline passed: no more attempts, and waits end at once. */
+  cancellation: Cancellation;
   stickyKey?: string | undefined;
 }
 
@@ -46,8 +63,8 @@ export class Router {
       budgetMs: config.retries.budget_ms,
       now: this.clock.now,
       random: this.clock.random,
-      sleep: this.clock.sleep,
-      isCancelled: options.isCancelled,
+      sleep: (ms) => (options.cancellation.aborted ? Promise.resolve() : this.clock.sleep(ms, options.cancellation)),
+      isCancelled: () => options.cancellation.aborted,
       stickyKey: options.stickyKey,
       stickyTtlMs: config.sticky ? config.sticky.ttl_s * 1000 : undefined,
     };

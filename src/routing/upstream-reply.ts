@@ -6,6 +6,16 @@ export interface UpstreamReply {
   status: number;
   headers: IncomingHttpHeaders;
   body: Readable;
+  /**
+   * Set by the sender: how much of a 2xx body the attempt reads before accepting the answer (the whole body of
+   * an answer relayed whole, the first event of a stream), so a body that breaks by then, or that carries an
+   * error, is a failure routing can still act on (no byte has reached the client yet).
+   */
+  readAhead?: 'whole' | 'first-event' | undefined;
+  /** The whole body, when the attempt read it (`body` has then ended: read this instead). */
+  bytes?: Buffer;
+  /** The start of a stream the attempt read (`body` continues after it, paused). */
+  head?: Buffer;
 }
 
 /** Sends one request to one target; rejects when no HTTP response arrives. */
@@ -24,6 +34,8 @@ export function discardBody(reply: UpstreamReply): void {
  * error body is still an error), and rejects otherwise.
  */
 export function readUpstreamBody(reply: UpstreamReply, cap = 64 * 1024, tolerateErrors = true): Promise<Buffer> {
+  const bytes = reply.bytes;
+  if (bytes) return Promise.resolve(bytes.length > cap ? bytes.subarray(0, cap) : bytes);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let kept = 0;

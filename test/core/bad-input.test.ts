@@ -103,6 +103,29 @@ describe('bad input gets a clear OpenAI-shaped error, the right status, and a te
     expect(record).toMatchObject({ status: 413, errorCode: 'GW_ERR_REQUEST_TOO_LARGE' });
   });
 
+  it('answers 413 to a chunked upload (no content-length) that goes over the limit while it is read', async () => {
+    const chunks = async function* () {
+      for (let i = 0; i < 64; i++) yield new Uint8Array(64 * 1024).fill(120);
+    };
+    const response = await fetch(`${harness.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${CLIENT_TOKEN}` },
+      body: ReadableStream.from(chunks()),
+      duplex: 'half',
+    } as RequestInit);
+    expect(response.status).toBe(413);
+  });
+
+  it('answers HEAD like GET on the model list, without a body', async () => {
+    const response = await fetch(`${harness.url}/v1/models`, {
+      method: 'HEAD',
+      headers: { authorization: `Bearer ${CLIENT_TOKEN}` },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(await response.text()).toBe('');
+  });
+
   it('records who sent a rejected request and what they asked for', async () => {
     const result = await send('POST', '/v1/chat/completions', '{"model":"gpt-9"}');
     const record = (await harness.records()).find((r) => r.id === result.headers.get('x-request-id'));

@@ -161,6 +161,7 @@ describe('the ordered fallback chain', () => {
       /all 1 target failed: primary 429 \(rate_limit, cooling 30s: fake upstream error 429\)/,
     );
     expect(error.headers.get('retry-after')).toBe('30');
+    expect(error.headers.get('x-gateway-attempts')).toBe('1');
   });
 });
 

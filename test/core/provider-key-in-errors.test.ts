@@ -97,4 +97,24 @@ describe('provider keys quoted in upstream error messages', () => {
     expect(records[0]?.errorMessage).toContain('<redacted>');
     expect(JSON.stringify(records)).not.toContain(PRIMARY_KEY);
   });
+
+  it('never reach the request log from an error inside a 200 or as the first event of a stream', async () => {
+    const quoted = { error: { message: `key ${PRIMARY_KEY} is over quota`, type: 'server_error' } };
+    primary.enqueue({ kind: 'error', status: 200, body: quoted });
+    primary.enqueue({ kind: 'streamError', after: 0, message: `key ${PRIMARY_KEY} is over quota` });
+    await harness.openai().chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] });
+    const stream = await harness.openai().chat.completions.create({
+      model: 'chat',
+      stream: true,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    for await (const _chunk of stream) {
+      // drain: served by the backup
+    }
+    const records = await harness.records(4);
+    expect(records[0]?.attempts[0]?.error).toBe('key <redacted> is over quota');
+    expect(records[1]?.attempts[0]?.error).toBe('key <redacted> is over quota');
+    const providers = await harness.admin('GET', '/providers');
+    expect(JSON.stringify([records, providers.body])).not.toContain(PRIMARY_KEY);
+  });
 });

@@ -17,9 +17,9 @@ export type Behaviour =
   | { kind: 'error'; status: number; body?: unknown; headers?: Record<string, string> }
   /** Accept the request and never answer. */
   | { kind: 'hang' }
-  /** Stream `after` chunks, then stop sending (keep the connection open). */
+  /** Stream `after` chunks (non-streamed: the head and part of the JSON), then stop sending (keep the connection open). */
   | { kind: 'stall'; after: number }
-  /** Stream `after` chunks, then destroy the connection. */
+  /** Stream `after` chunks (non-streamed: the head and part of the JSON), then destroy the connection. */
   | { kind: 'break'; after: number }
   /** Stream `after` chunks, then a `data: {"error": {...}}` event, and end the response without `[DONE]`. */
   | { kind: 'streamError'; after: number; message?: string; type?: string; code?: string }
@@ -159,6 +159,7 @@ export class FakeOpenAI {
       });
     }
     if (body.stream) return this.stream({ ...body, model: body.model }, behaviour, res);
+    if (behaviour.kind === 'stall' || behaviour.kind === 'break') return partialJson(res, behaviour.kind);
     const reply: ChatReply = behaviour.kind === 'reply' ? behaviour : { kind: 'reply' };
     if (reply.delayMs) await sleep(reply.delayMs);
     return json(res, 200, completion(body.model, reply, this.name));
@@ -186,6 +187,8 @@ export class FakeOpenAI {
     if (reply.delayMs) await sleep(reply.delayMs);
     const chunks = chunkScript(body.model, reply, body.stream_options?.include_usage === true);
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+    // Send the head at once, as model servers do, even when the script stalls before its first event.
+    res.flushHeaders();
     const frames = chunks.map((data) => ({ data }));
     const fault = streamFault(behaviour);
     await playSse(res, frames, { fault, trailer: { data: '[DONE]' }, frameDelayMs: reply.chunkDelayMs });
@@ -207,6 +210,17 @@ function streamFault(behaviour: Behaviour): StreamFault | undefined {
 function lacksReasoningContent(body: unknown): boolean {
   const messages = (body as { messages?: Array<Record<string, unknown>> }).messages ?? [];
   return messages.some((m) => m.role === 'assistant' && m.tool_calls !== undefined && !('reasoning_content' in m));
+}
+
+/** The head and the first bytes of a JSON answer, then nothing more (`stall`) or a cut connection (`break`). */
+async function partialJson(res: ServerResponse, fault: 'stall' | 'break'): Promise<void> {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  await new Promise<void>((resolve) =>
+    res.write('{"id":"chatcmpl-partial","object":"chat.completion",', () => resolve()),
+  );
+  if (fault === 'stall') return;
+  await sleep(10);
+  res.socket?.destroy();
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

@@ -140,13 +140,65 @@ describe('retries, cooldowns and timeouts', () => {
     expect(received.length).toBeLessThan(100);
   });
 
+  /** The newest record for `model`, once it is in the store. */
+  const newestRecord = async (model: string, after: number) => {
+    let found: Awaited<ReturnType<typeof harness.records>>[number] | undefined;
+    await expect
+      .poll(async () => {
+        await harness.gateway.telemetry.flush();
+        const rows = await harness.gateway.store.listRequests({ limit: 50 });
+        found = rows.find((r) => r.requestedModel === model && r.time >= after);
+        return found !== undefined;
+      })
+      .toBe(true);
+    return found;
+  };
+
+  it('keeps the attempts of a request whose client hung up while it waited for the upstream', async () => {
+    primary.enqueue({ kind: 'hang' });
+    const started = Date.now();
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    await harness
+      .openai()
+      .chat.completions.create(
+        { model: 'hang', messages: [{ role: 'user', content: 'hi' }] },
+        { signal: controller.signal },
+      )
+      .catch(() => undefined);
+    const record = await newestRecord('hang', started);
+    expect(record).toMatchObject({ status: 499, errorCode: 'GW_ERR_CLIENT_CLOSED', provider: null });
+    expect(record?.attempts).toEqual([expect.objectContaining({ provider: 'primary', errorClass: 'cancelled' })]);
+  });
+
+  it('stops waiting out a retry-after as soon as the client is gone', async () => {
+    primary.enqueue({ kind: 'error', status: 429, headers: { 'retry-after': '1' } });
+    const before = primary.requests.length;
+    const started = Date.now();
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    await harness
+      .openai()
+      .chat.completions.create(
+        { model: 'retry-after', messages: [{ role: 'user', content: 'hi' }] },
+        { signal: controller.signal },
+      )
+      .catch(() => undefined);
+    const record = await newestRecord('retry-after', started);
+    expect(Date.now() - started).toBeLessThan(700);
+    expect(record).toMatchObject({ status: 499, errorCode: 'GW_ERR_CLIENT_CLOSED' });
+    expect(record?.attempts).toEqual([expect.objectContaining({ status: 429, errorClass: 'rate_limit' })]);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(primary.requests.length - before).toBe(1);
+  });
+
   it('lists every target it tried when all are down', async () => {
     primary.setDefault({ kind: 'error', status: 502 });
     backup.setDefault({ kind: 'error', status: 503 });
     const error = await chat(harness, 'all-down').catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 503 });
     expect((error as Error).message).toMatch(
-      /all 2 targets failed: primary 502 \(server_error.*\), backup 503 \(server_error/,
+      /all 2 targets failed: primary 502 \(server_error.*\), backup 503 ×3 \(server_error/,
     );
   });
 

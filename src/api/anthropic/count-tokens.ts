@@ -39,6 +39,7 @@ function countPlan(body: Record<string, unknown>, raw: Buffer, target: RouteTarg
   return {
     path: target.provider.descriptor.endpoints.countTokens as string,
     body: forwardedBody(body, raw, target.model),
+    readAhead: 'whole',
     extraHeaders: anthropicClientHeaders(out.exchange),
     respond: relay,
     respondError: refused,

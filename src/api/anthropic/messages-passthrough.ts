@@ -29,7 +29,7 @@ async function relayStream(reply: UpstreamReply, out: ClientOutput): Promise<voi
   out.head(reply.status, { ...SSE_HEADERS });
   const tap = new MessagesStreamTap();
   try {
-    await pipeBody(reply.body, out, (chunk) => tap.push(chunk));
+    await pipeBody(reply.body, out, (chunk) => tap.push(chunk), reply.head);
     const rest = tap.end();
     if (rest) out.write(rest);
     if (tap.upstreamError) out.exchange.streamError = `upstream stream error: ${tap.upstreamError}`;
@@ -59,6 +59,7 @@ export function messagesPassthroughPlan(
   return {
     path: target.provider.descriptor.endpoints.chat,
     body: forwardedBody(body, raw, target.model),
+    readAhead: stream ? 'first-event' : 'whole',
     extraHeaders: anthropicClientHeaders(exchange),
     respond: stream ? relayStream : relayJson,
     respondError: relayError,

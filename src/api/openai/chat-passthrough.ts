@@ -19,7 +19,7 @@ async function relayStream(reply: UpstreamReply, out: ClientOutput, stripUsageCh
   out.head(reply.status, { ...SSE_HEADERS });
   const tap = new ChatStreamTap(stripUsageChunk);
   try {
-    await pipeBody(reply.body, out, (chunk) => tap.push(chunk));
+    await pipeBody(reply.body, out, (chunk) => tap.push(chunk), reply.head);
     const rest = tap.end();
     if (rest) out.write(rest);
     // The upstream's own error event already told the client; another one would only hide its message.
@@ -55,6 +55,7 @@ export function chatPassthroughPlan(
   return {
     path: target.provider.descriptor.endpoints.chat,
     body: forwardedBody(body, raw, target.model, askForUsage),
+    readAhead: stream ? 'first-event' : 'whole',
     respond: stream ? (reply, out) => relayStream(reply, out, askForUsage) : relayJson,
     respondError: relayError,
   };

@@ -20,6 +20,7 @@ function embeddingsPlan(body: Record<string, unknown>, raw: Buffer, target: Rout
   return {
     path,
     body: forwardedBody(body, raw, target.model),
+    readAhead: 'whole',
     respond: async (reply, out) => {
       out.exchange.usage = fromOpenAIUsage(findUsageObject(await relayBody(reply, out)));
     },

@@ -29,6 +29,9 @@ export class ClientOutput {
       headers['x-gateway-model'] = exchange.upstreamModel ?? '';
       headers['x-gateway-route'] = exchange.routeMode;
       headers['x-gateway-attempts'] = String(exchange.attempts.length);
+    } else if (exchange.attempts.length > 0) {
+      // Nothing served it, but the client may still learn how hard the gateway tried.
+      headers['x-gateway-attempts'] = String(exchange.attempts.length);
     }
     this.res.writeHead(status, headers);
   }

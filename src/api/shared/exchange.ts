@@ -16,6 +16,9 @@ import type { CancelSignal } from './cancel-signal.js';
 import type { ClientDialect } from './client-dialect.js';
 import type { DeadlineSweeper } from './deadline-sweeper.js';
 
+/** The telemetry error of a response the client abandoned (not a failure of the gateway or the upstream). */
+export const CLIENT_CLOSED = 'client closed the connection before the response ended';
+
 /** Long-lived services a request uses, shared by every request. */
 export interface RequestServices {
   readonly router: Router;
@@ -36,6 +39,8 @@ export class Exchange {
   attempts: AttemptRecord[] = [];
   status = 0;
   firstByteAt: number | null = null;
+  /** When the response closed (sent, or abandoned by the client); the record's latency ends here. */
+  endedAt: number | null = null;
   usage: TokenUsage | null = null;
   costUsd: number | null = null;
   error: GatewayError | null = null;
@@ -59,6 +64,12 @@ export class Exchange {
     this.time = Date.now();
     this.startedAt = performance.now();
     this.id = newRequestId(this.time);
+  }
+
+  /** The client went away before the response ended: 499 if nothing was sent, and no blame on the upstream. */
+  clientClosed(headersSent: boolean): void {
+    this.streamError ??= CLIENT_CLOSED;
+    if (!headersSent) this.status = 499;
   }
 
   markFirstByte(): void {
@@ -94,18 +105,23 @@ export class Exchange {
       routeMode: this.routeMode,
       attempts: this.attempts,
       status: this.status,
-      latencyMs: round(performance.now() - this.startedAt),
+      latencyMs: round((this.endedAt ?? performance.now()) - this.startedAt),
       ttfbMs: this.firstByteAt === null ? null : round(this.firstByteAt - this.startedAt),
       inputTokens: usage?.inputTokens ?? null,
       outputTokens: usage?.outputTokens ?? null,
       cachedTokens: usage?.cachedTokens ?? null,
       cacheWriteTokens: usage?.cacheWriteTokens ?? null,
       costUsd: this.costUsd ?? this.cost(),
-      errorCode: this.error?.code ?? (this.streamError ? 'GW_ERR_UPSTREAM_STREAM' : null),
+      errorCode: this.error?.code ?? streamErrorCode(this.streamError),
       errorMessage: this.error?.message ?? this.redactedStreamError(),
       configRevision: this.snapshot.revision,
     };
   }
+}
+
+function streamErrorCode(streamError: string | null): string | null {
+  if (streamError === null) return null;
+  return streamError === CLIENT_CLOSED ? 'GW_ERR_CLIENT_CLOSED' : 'GW_ERR_UPSTREAM_STREAM';
 }
 
 function round(ms: number): number {

@@ -1,7 +1,7 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import { errors } from '../../errors/codes.js';
 import type { ErrorKind } from '../../errors/gateway-error.js';
-import { upstreamMessage } from '../../routing/attempt.js';
+import { upstreamMessage } from '../../routing/upstream-message.js';
 import type { UpstreamReply } from '../../routing/upstream-reply.js';
 import type { ClientOutput } from './client-output.js';
 import { pipeBody } from './pipe-body.js';
@@ -34,6 +34,7 @@ function lastBytes(chunks: readonly Buffer[], size: number): Buffer {
  */
 export async function relayBody(reply: UpstreamReply, out: ClientOutput): Promise<Buffer> {
   const headers = relayedHeaders(reply, 'application/json');
+  if (reply.bytes) return sendWhole(reply.status, headers, reply.bytes, out);
   const chunks: Buffer[] = [];
   let size = 0;
   let streaming = false;
@@ -63,9 +64,18 @@ export async function relayBody(reply: UpstreamReply, out: ClientOutput): Promis
     out.end();
     return tail;
   }
-  const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+  return sendWhole(
+    reply.status,
+    headers,
+    chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size),
+    out,
+  );
+}
+
+/** Sends a body that is all here with its head in one write; returns its last few KiB. */
+function sendWhole(status: number, headers: OutgoingHttpHeaders, body: Buffer, out: ClientOutput): Buffer {
   headers['content-length'] = body.length;
-  out.head(reply.status, headers);
+  out.head(status, headers);
   out.end(body);
   return body.length > TAIL_BYTES ? body.subarray(body.length - TAIL_BYTES) : body;
 }

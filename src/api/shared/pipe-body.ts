@@ -10,15 +10,26 @@ import type { ClientOutput } from './client-output.js';
  * The body is read in paused mode: each `read()` returns everything that has arrived, so a network read that
  * carries many small HTTP chunks (an SSE stream's events) is transformed and written once, where flowing mode
  * would hand over and write every chunk on its own (a chunked-encoding frame and three iovecs each).
+ *
+ * `head` is the start of the body that routing already read (the body continues after it, or has ended).
  */
 export function pipeBody(
   body: Readable,
   out: ClientOutput,
   transform: (chunk: Buffer) => Buffer | string | undefined = (chunk) => chunk,
+  head?: Buffer,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     const res = out.res;
     let draining = false;
+    if (head) {
+      const output = transform(head);
+      if (output !== undefined && output.length > 0) draining = !out.write(output);
+    }
+    if (body.readableEnded) {
+      resolve();
+      return;
+    }
     const pump = () => {
       if (draining) return;
       for (let chunk: Buffer | null = body.read(); chunk !== null; chunk = body.read()) {

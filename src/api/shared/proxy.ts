@@ -2,6 +2,7 @@ import { errors } from '../../errors/codes.js';
 import type { GatewayError } from '../../errors/gateway-error.js';
 import type { ModelRoute, RouteTarget } from '../../routing/route-table.js';
 import type { UpstreamReply } from '../../routing/upstream-reply.js';
+import { decodedBody } from '../../upstream/content-decoding.js';
 import { CancelSignal } from './cancel-signal.js';
 import type { ClientOutput } from './client-output.js';
 import type { UpstreamPlan } from './upstream-plan.js';
@@ -43,23 +44,24 @@ export async function proxyToUpstream(
       bodyTimeout: timeouts.idle_stream_ms,
       signal,
     });
-    return { status: response.statusCode, headers: response.headers, body: response.body, plan };
+    const { headers, body } = decodedBody(response.headers, response.body);
+    return { status: response.statusCode, headers, body, readAhead: plan.readAhead, plan };
   };
 
   try {
     const stickyKey = exchange.sessionId
       ? `${exchange.client}\u0000${route.name}\u0000${exchange.sessionId}`
       : undefined;
-    const outcome = await router.route(route, routing, send, { isCancelled: () => signal.aborted, stickyKey });
+    const outcome = await router.route(route, routing, send, { cancellation: signal, stickyKey });
     exchange.attempts = outcome.attempts;
-    if (!outcome.ok) return signal.reason === 'deadline' ? errors.totalTimeout(timeouts.total_ms) : outcome.error;
+    if (!outcome.ok) return signal.cancelReason === 'deadline' ? errors.totalTimeout(timeouts.total_ms) : outcome.error;
     exchange.provider = outcome.target.provider.name;
     exchange.upstreamModel = outcome.target.model;
     exchange.routeMode = outcome.mode;
     const { reply } = outcome;
     if (reply.status >= 400) await reply.plan.respondError(reply, out);
     else await reply.plan.respond(reply, out);
-    if (exchange.streamError && signal.reason !== 'client-gone') {
+    if (exchange.streamError && signal.cancelReason !== 'client-gone') {
       router.recordStreamFailure(outcome.target, routing, exchange.streamError);
     }
     return undefined;

@@ -5,6 +5,8 @@ import { errorBody } from './error-body.js';
 
 /** Sends a gateway error in the client's dialect (if the response has not started yet). */
 export function sendError(out: ClientOutput, error: GatewayError): void {
+  // A client that went away gets nothing, and its record says so (499), not what it would have been sent.
+  if (out.gone) return;
   out.exchange.error = error;
   if (out.started) {
     if (!out.res.writableEnded) out.end();

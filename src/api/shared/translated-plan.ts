@@ -104,6 +104,7 @@ export function translatedPlan(request: TranslatableRequest, target: RouteTarget
   return {
     path: provider.descriptor.endpoints.chat,
     body: JSON.stringify(built),
+    readAhead: ir.stream ? 'first-event' : 'whole',
     respond: ir.stream
       ? (reply, out) =>
           relayTranslatedStream(

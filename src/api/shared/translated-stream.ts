@@ -37,14 +37,19 @@ export async function relayTranslatedStream(
   };
   out.head(reply.status, { ...SSE_HEADERS });
   try {
-    await pipeBody(reply.body, out, (chunk) => {
-      try {
-        return encode(sse.push(chunk).flatMap((event) => decoder.decode(event)));
-      } catch (error) {
-        reply.body.destroy(error as Error);
-        return undefined;
-      }
-    });
+    await pipeBody(
+      reply.body,
+      out,
+      (chunk) => {
+        try {
+          return encode(sse.push(chunk).flatMap((event) => decoder.decode(event)));
+        } catch (error) {
+          reply.body.destroy(error as Error);
+          return undefined;
+        }
+      },
+      reply.head,
+    );
     const rest = encode([...sse.end().flatMap((event) => decoder.decode(event)), ...decoder.end()]);
     if (rest && !out.gone) out.write(rest);
   } catch (error) {

@@ -9,6 +9,11 @@ export interface UpstreamPlan {
   /** Endpoint path under the provider's base path, e.g. "/chat/completions". */
   path: string;
   body: string | Buffer;
+  /**
+   * What of a 2xx answer is read within the attempt, before any byte goes to the client: the whole body of an
+   * answer relayed whole, the first event of a stream. A failure by then can still be retried or fallen back from.
+   */
+  readAhead?: 'whole' | 'first-event';
   /** Headers added to the provider's own for this request (e.g. a passed-through anthropic-beta). */
   extraHeaders?: Record<string, string> | undefined;
   /** Sends a successful upstream reply to the client. */

@@ -1,4 +1,4 @@
-import { CLIENT_CLOSED } from '../../api/data-plane.js';
+import { CLIENT_CLOSED } from '../../api/shared/exchange.js';
 import type { RequestRecord } from '../../telemetry/request-record.js';
 
 /**

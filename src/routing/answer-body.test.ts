@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { errorInAnswer } from './answer-body.js';
+
+const body = (value: unknown) => Buffer.from(JSON.stringify(value));
+
+describe('errorInAnswer', () => {
+  it('passes real answers, even ones that talk about errors', () => {
+    const answer = { choices: [{ message: { content: 'error' }, finish_reason: 'stop' }], usage: { prompt_tokens: 1 } };
+    expect(errorInAnswer(body(answer))).toBeUndefined();
+    expect(errorInAnswer(body({ choices: [], error: null }))).toBeUndefined();
+    expect(errorInAnswer(body({ choices: [{ error: { message: 'nested' } }] }))).toBeUndefined();
+    expect(errorInAnswer(Buffer.from('{"error": not json'))).toBeUndefined();
+  });
+
+  it('finds an OpenAI-shaped error and calls it a server error', () => {
+    expect(errorInAnswer(body({ error: { message: 'boom', type: 'server_error', code: null } }))).toEqual({
+      errorClass: 'server_error',
+      detail: 'boom',
+    });
+    expect(errorInAnswer(body({ error: 'plain string' }))).toEqual({
+      errorClass: 'server_error',
+      detail: 'plain string',
+    });
+  });
+
+  it('classifies by the HTTP status the error carries in code or status', () => {
+    expect(errorInAnswer(body({ error: { code: 429, message: 'slow down' } }))?.errorClass).toBe('rate_limit');
+    expect(errorInAnswer(body({ error: { status: 401, message: 'bad key' } }))?.errorClass).toBe('auth');
+    expect(errorInAnswer(body({ error: { code: 400, message: 'bad request' } }))?.errorClass).toBe('client_error');
+    expect(errorInAnswer(body({ error: { code: 'invalid_api_key', message: 'x' } }))?.errorClass).toBe('server_error');
+  });
+});
+
+describe('errorInAnswer on stream events', () => {
+  it("reads Anthropic's error event by its type", () => {
+    const event = (type: string) => body({ type: 'error', error: { type, message: 'm' } });
+    expect(errorInAnswer(event('overloaded_error'))?.errorClass).toBe('server_error');
+    expect(errorInAnswer(event('rate_limit_error'))?.errorClass).toBe('rate_limit');
+    expect(errorInAnswer(event('invalid_request_error'))?.errorClass).toBe('client_error');
+    expect(errorInAnswer(event('authentication_error'))?.errorClass).toBe('auth');
+  });
+});

@@ -1,0 +1,106 @@
+import type { ErrorClass } from '../telemetry/request-record.js';
+import { readAhead, readStreamStart } from '../upstream/read-ahead.js';
+import { classifyError, classifyStatus, describeError } from './classify.js';
+import { upstreamMessage } from './upstream-message.js';
+import type { UpstreamReply } from './upstream-reply.js';
+
+/** Answers up to this size are read whole before they are accepted; longer ones stream through as they come. */
+export const READ_AHEAD_LIMIT = 1024 * 1024;
+/** How much of a stream is held back while waiting for its first event. */
+const STREAM_START_LIMIT = 64 * 1024;
+
+const ERROR_KEY = Buffer.from('"error"');
+
+/** Error types (OpenAI's and Anthropic's `error.type`) that say more than "the server failed". */
+const CLASS_BY_TYPE: ReadonlyArray<[RegExp, ErrorClass]> = [
+  [/rate_limit|quota/, 'rate_limit'],
+  [/authentication|permission/, 'auth'],
+  [/invalid_request|not_found/, 'client_error'],
+];
+
+/** Why an answer that arrived with a 2xx head is not one. */
+export interface AnswerFault {
+  errorClass: ErrorClass;
+  detail: string;
+}
+
+function errorClassOf(error: unknown): ErrorClass {
+  const fields = typeof error === 'object' && error !== null ? (error as Record<string, unknown>) : {};
+  const status = typeof fields.code === 'number' ? fields.code : fields.status;
+  if (typeof status === 'number' && status >= 400 && status <= 599) return classifyStatus(status);
+  const type = typeof fields.type === 'string' ? fields.type : '';
+  return CLASS_BY_TYPE.find(([pattern]) => pattern.test(type))?.[1] ?? 'server_error';
+}
+
+/**
+ * The error a 2xx JSON document carries instead of a result (`{"error": {...}}` with status 200, as some
+ * OpenAI-compatible servers and proxies send, or the first event of a stream that failed at once), or
+ * undefined for a real answer. Its class comes from the HTTP status in `error.code` / `error.status`
+ * (OpenRouter's shape), else from `error.type`, else it is a server error. Real answers cost one byte search.
+ */
+export function errorInAnswer(body: Buffer): AnswerFault | undefined {
+  if (body.indexOf(ERROR_KEY) === -1) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+  const error = (parsed as { error?: unknown }).error;
+  if (error === undefined || error === null || error === false) return undefined;
+  return {
+    errorClass: errorClassOf(error),
+    detail: upstreamMessage(body) || 'the upstream answered 2xx with an error',
+  };
+}
+
+/** What reading an answer found: the reply, or a fault (with the reply when there is something to relay). */
+export type ReadAnswer<R extends UpstreamReply> =
+  | { kind: 'answer'; reply: R }
+  | { kind: 'fault'; fault: AnswerFault; reply?: R | undefined };
+
+function broken(error: unknown): { kind: 'fault'; fault: AnswerFault } {
+  return {
+    kind: 'fault',
+    fault: { errorClass: classifyError(error), detail: `the answer body broke: ${describeError(error)}` },
+  };
+}
+
+async function readWhole<R extends UpstreamReply>(reply: R): Promise<ReadAnswer<R>> {
+  let read: Awaited<ReturnType<typeof readAhead>>;
+  try {
+    read = await readAhead(reply.body, READ_AHEAD_LIMIT);
+  } catch (error) {
+    return broken(error);
+  }
+  if (!read.complete) return { kind: 'answer', reply: { ...reply, body: read.body } };
+  const answer = { ...reply, bytes: read.bytes };
+  const fault = errorInAnswer(read.bytes);
+  return fault ? { kind: 'fault', fault, reply: answer } : { kind: 'answer', reply: answer };
+}
+
+async function readStart<R extends UpstreamReply>(reply: R): Promise<ReadAnswer<R>> {
+  let start: Awaited<ReturnType<typeof readStreamStart>>;
+  try {
+    start = await readStreamStart(reply.body, STREAM_START_LIMIT);
+  } catch (error) {
+    return broken(error);
+  }
+  const answer = { ...reply, head: start.head };
+  if (!start.first) {
+    if (!start.ended) return { kind: 'answer', reply: answer };
+    return { kind: 'fault', fault: { errorClass: 'connection', detail: 'the stream ended before its first event' } };
+  }
+  const fault = errorInAnswer(Buffer.from(start.first.data));
+  return fault ? { kind: 'fault', fault, reply: answer } : { kind: 'answer', reply: answer };
+}
+
+/**
+ * Reads the start of a 2xx answer before the router accepts it, while nothing has reached the client: the
+ * whole body of an answer relayed whole, the first event of a stream. A body that stalls or breaks by then,
+ * or an error in disguise, is a failure of the attempt (retried or fallen back from), not a broken response.
+ */
+export function readAnswer<R extends UpstreamReply>(reply: R): Promise<ReadAnswer<R>> {
+  return reply.readAhead === 'first-event' ? readStart(reply) : readWhole(reply);
+}

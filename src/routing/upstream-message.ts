@@ -1,0 +1,13 @@
+/** The readable part of an upstream error body: its message when it is JSON, else the start of the text. */
+export function upstreamMessage(body: Buffer): string {
+  if (body.length === 0) return '';
+  const text = body.toString('utf8');
+  try {
+    const parsed = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown };
+    const message = typeof parsed.error === 'string' ? parsed.error : (parsed.error?.message ?? parsed.message);
+    if (typeof message === 'string') return message.slice(0, 300);
+  } catch {
+    // Not JSON: use the raw text.
+  }
+  return text.slice(0, 200).replace(/\s+/g, ' ').trim();
+}

@@ -1,0 +1,42 @@
+import { PassThrough, Readable } from 'node:stream';
+import { text } from 'node:stream/consumers';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { decodedBody } from './content-decoding.js';
+
+describe('decodedBody', () => {
+  it('decodes gzip and drops the encoding and the compressed length', async () => {
+    const zipped = gzipSync('{"ok":true}');
+    const { headers, body } = decodedBody(
+      { 'content-encoding': 'GZIP', 'content-length': String(zipped.length), 'content-type': 'application/json' },
+      Readable.from([zipped]),
+    );
+    expect(headers).toEqual({ 'content-type': 'application/json' });
+    expect(await text(body)).toBe('{"ok":true}');
+  });
+
+  it('leaves identity and unknown encodings as they are', () => {
+    const raw = Readable.from([Buffer.from('x')]);
+    expect(decodedBody({ 'content-encoding': 'identity' }, raw).body).toBe(raw);
+    const zstd = decodedBody({ 'content-encoding': 'zstd', 'content-length': '1' }, raw);
+    expect(zstd.body).toBe(raw);
+    expect(zstd.headers).toEqual({ 'content-encoding': 'zstd', 'content-length': '1' });
+  });
+
+  it("surfaces the upstream body's error, code intact, on the decoded body", async () => {
+    const upstream = new PassThrough();
+    const { body } = decodedBody({ 'content-encoding': 'gzip' }, upstream);
+    const failed = new Promise((resolve) => body.once('error', resolve));
+    upstream.destroy(Object.assign(new Error('idle'), { code: 'UND_ERR_BODY_TIMEOUT' }));
+    expect(await failed).toMatchObject({ code: 'UND_ERR_BODY_TIMEOUT' });
+  });
+
+  it('destroys the upstream body when the decoded one is destroyed (the client went away)', async () => {
+    const upstream = new PassThrough();
+    const { body } = decodedBody({ 'content-encoding': 'br' }, upstream);
+    body.on('error', () => undefined);
+    body.destroy();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(upstream.destroyed).toBe(true);
+  });
+});

@@ -1,0 +1,53 @@
+import { PassThrough, Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
+import { describe, expect, it } from 'vitest';
+import { readAhead, readStreamStart } from './read-ahead.js';
+
+describe('readAhead', () => {
+  it('returns a body that ends within the limit as one buffer', async () => {
+    const read = await readAhead(Readable.from([Buffer.from('ab'), Buffer.from('cd')]), 10);
+    expect(read).toEqual({ complete: true, bytes: Buffer.from('abcd') });
+  });
+
+  it('returns a longer body as a stream that replays what was read and continues', async () => {
+    const chunks = Array.from({ length: 50 }, (_, i) => Buffer.alloc(1000, 97 + (i % 26)));
+    const read = await readAhead(Readable.from(chunks), 4096);
+    expect(read.complete).toBe(false);
+    if (read.complete) return;
+    expect(await buffer(read.body)).toEqual(Buffer.concat(chunks));
+  });
+
+  it('rejects with the error of a body that breaks before it ends', async () => {
+    const body = new PassThrough();
+    const read = readAhead(body, 1024);
+    body.write('{"partial":');
+    body.destroy(Object.assign(new Error('socket hang up'), { code: 'UND_ERR_SOCKET' }));
+    await expect(read).rejects.toMatchObject({ code: 'UND_ERR_SOCKET' });
+  });
+});
+
+describe('readStreamStart', () => {
+  it('stops at the first data event, keeping the comments before it, and pauses the body', async () => {
+    const body = new PassThrough();
+    const start = readStreamStart(body, 1024);
+    body.write(': keep-alive\n\n');
+    body.write('data: {"a"');
+    body.write(':1}\n\ndata: {"b":2}\n\n');
+    const read = await start;
+    expect(read.first?.data).toBe('{"a":1}');
+    expect(read.head.toString()).toBe(': keep-alive\n\ndata: {"a":1}\n\ndata: {"b":2}\n\n');
+    expect(body.isPaused()).toBe(true);
+  });
+
+  it('reports a stream that ended before any event', async () => {
+    const read = await readStreamStart(Readable.from([Buffer.from(': ping\n\n')]), 1024);
+    expect(read).toMatchObject({ first: undefined, ended: true });
+  });
+
+  it('rejects with the error of a stream that breaks before its first event', async () => {
+    const body = new PassThrough();
+    const start = readStreamStart(body, 1024);
+    body.destroy(Object.assign(new Error('idle'), { code: 'UND_ERR_BODY_TIMEOUT' }));
+    await expect(start).rejects.toMatchObject({ code: 'UND_ERR_BODY_TIMEOUT' });
+  });
+});

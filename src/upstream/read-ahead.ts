@@ -1,0 +1,106 @@
+import { PassThrough, pipeline, type Readable } from 'node:stream';
+import { lastEventBoundary } from './sse-framer.js';
+import { parseSseEvents, type SseEvent } from './sse-parse.js';
+
+/** What `readAhead` read: the whole body, or its first bytes and a stream of all of it. */
+export type ReadAhead = { complete: true; bytes: Buffer } | { complete: false; body: Readable };
+
+/** The start of an event stream, up to its first data event. */
+export interface StreamStart {
+  head: Buffer;
+  /** The first event that carries data, if one arrived. */
+  first: SseEvent | undefined;
+  ended: boolean;
+}
+
+function noop(): void {}
+
+/**
+ * Reads `body` chunk by chunk until `onData` returns a result (the body is then paused) or the body ends
+ * (`onEnd`). Rejects with the body's error when it breaks first, or an abort error when it is destroyed.
+ */
+function readUntil<T>(body: Readable, onData: (chunk: Buffer) => T | undefined, onEnd: () => T): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const settle = () => {
+      body.off('data', data);
+      body.off('end', end);
+      body.off('error', fail);
+      body.off('close', close);
+    };
+    const data = (chunk: Buffer) => {
+      const result = onData(chunk);
+      if (result === undefined) return;
+      settle();
+      body.pause();
+      resolve(result);
+    };
+    const end = () => {
+      settle();
+      resolve(onEnd());
+    };
+    const fail = (error: Error) => {
+      settle();
+      reject(error);
+    };
+    const close = () => {
+      if (body.readableEnded) return;
+      settle();
+      reject(Object.assign(new Error('the body was destroyed before it ended'), { code: 'UND_ERR_ABORTED' }));
+    };
+    body.on('data', data);
+    body.once('end', end);
+    body.once('error', fail);
+    body.once('close', close);
+  });
+}
+
+/** A stream of `head` followed by what is left of `rest` (errors and destruction pass both ways). */
+function prefixed(head: readonly Buffer[], rest: Readable): Readable {
+  const whole = new PassThrough();
+  for (const chunk of head) whole.write(chunk);
+  return pipeline(rest, whole, noop);
+}
+
+/**
+ * Reads a body until it ends or `limit` bytes have arrived. A body that ends within the limit comes back as
+ * one Buffer; a longer one as a stream that replays what was read and continues with the rest.
+ */
+export async function readAhead(body: Readable, limit: number): Promise<ReadAhead> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const ended = await readUntil(
+    body,
+    (chunk) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      return size > limit ? false : undefined;
+    },
+    () => true,
+  );
+  // Built once the body is paused, so that the pipe owns its flow control from here on.
+  if (!ended) return { complete: false, body: prefixed(chunks, body) };
+  return { complete: true, bytes: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size) };
+}
+
+function firstDataEvent(data: Buffer): SseEvent | undefined {
+  const boundary = lastEventBoundary(data);
+  return boundary === -1 ? undefined : parseSseEvents(data.toString('utf8', 0, boundary))[0];
+}
+
+/**
+ * Reads an event stream until its first data event has arrived whole (comments and keep-alives before it
+ * are kept), the body ends, or `limit` bytes arrived; the body is then paused for the relay to resume.
+ */
+export function readStreamStart(body: Readable, limit: number): Promise<StreamStart> {
+  let head: Buffer = Buffer.alloc(0);
+  return readUntil<StreamStart>(
+    body,
+    (chunk) => {
+      head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
+      const first = firstDataEvent(head);
+      return first || head.length > limit ? { head, first, ended: false } : undefined;
+    },
+    // An unterminated last event still counts once the body has ended.
+    () => ({ head, first: firstDataEvent(Buffer.concat([head, Buffer.from('\n\n')])), ended: true }),
+  );
+}
