@@ -27,7 +27,7 @@ describe('readAhead', () => {
 });
 
 describe('readStreamStart', () => {
-  it('stops at the first data event, keeping the comments before it, and pauses the body', async () => {
+  it('stops at the first data event, keeping the comments before it, and leaves the rest in the body', async () => {
     const body = new PassThrough();
     const start = readStreamStart(body, 1024);
     body.write(': keep-alive\n\n');
@@ -36,7 +36,10 @@ describe('readStreamStart', () => {
     const read = await start;
     expect(read.first?.data).toBe('{"a":1}');
     expect(read.head.toString()).toBe(': keep-alive\n\ndata: {"a":1}\n\ndata: {"b":2}\n\n');
-    expect(body.isPaused()).toBe(true);
+    // Not flowing: what arrives next waits in the body for the relay instead of being emitted to no one.
+    expect(body.readableFlowing).not.toBe(true);
+    body.write('data: {"c":3}\n\n');
+    expect(body.read()?.toString()).toBe('data: {"c":3}\n\n');
   });
 
   it('reports a stream that ended before any event', async () => {
@@ -49,5 +52,15 @@ describe('readStreamStart', () => {
     const start = readStreamStart(body, 1024);
     body.destroy(Object.assign(new Error('idle'), { code: 'UND_ERR_BODY_TIMEOUT' }));
     await expect(start).rejects.toMatchObject({ code: 'UND_ERR_BODY_TIMEOUT' });
+  });
+});
+
+describe('readStreamStart on a stream that arrived in one read', () => {
+  it('takes the first data event after comments and blank keep-alives, in any line ending', async () => {
+    const first = 'event: message_start\r\ndata: {"type":"message_start",\r\ndata: "x":"é"}\r\n\r\n';
+    const text = `: ping\r\n\r\n${first}event: ping\r\ndata: {}\r\n\r\ndata: {"b":2}\r\n\r\n`;
+    const read = await readStreamStart(Readable.from([Buffer.from(text)]), 1 << 16);
+    expect(read.first).toEqual({ event: 'message_start', data: '{"type":"message_start",\n"x":"é"}', id: undefined });
+    expect(read.head.toString()).toBe(text);
   });
 });

@@ -1,4 +1,5 @@
 import { PassThrough, pipeline, type Readable } from 'node:stream';
+import { eventSpanAt } from './sse-event-span.js';
 import { lastEventBoundary } from './sse-framer.js';
 import { parseSseEvents, type SseEvent } from './sse-parse.js';
 
@@ -16,23 +17,27 @@ export interface StreamStart {
 function noop(): void {}
 
 /**
- * Reads `body` chunk by chunk until `onData` returns a result (the body is then paused) or the body ends
+ * Reads `body` until `onData` returns a result (the rest stays buffered in the paused body) or the body ends
  * (`onEnd`). Rejects with the body's error when it breaks first, or an abort error when it is destroyed.
+ * Paused-mode reads hand over everything that has arrived at once, so a stream whose events came in one
+ * network read is seen (and later relayed) as one chunk rather than an event at a time.
  */
 function readUntil<T>(body: Readable, onData: (chunk: Buffer) => T | undefined, onEnd: () => T): Promise<T> {
   return new Promise((resolve, reject) => {
     const settle = () => {
-      body.off('data', data);
+      body.off('readable', readable);
       body.off('end', end);
       body.off('error', fail);
       body.off('close', close);
     };
-    const data = (chunk: Buffer) => {
-      const result = onData(chunk);
-      if (result === undefined) return;
-      settle();
-      body.pause();
-      resolve(result);
+    const readable = () => {
+      for (let chunk: Buffer | null = body.read(); chunk !== null; chunk = body.read()) {
+        const result = onData(chunk);
+        if (result === undefined) continue;
+        settle();
+        resolve(result);
+        return;
+      }
     };
     const end = () => {
       settle();
@@ -47,7 +52,7 @@ function readUntil<T>(body: Readable, onData: (chunk: Buffer) => T | undefined, 
       settle();
       reject(Object.assign(new Error('the body was destroyed before it ended'), { code: 'UND_ERR_ABORTED' }));
     };
-    body.on('data', data);
+    body.on('readable', readable);
     body.once('end', end);
     body.once('error', fail);
     body.once('close', close);
@@ -82,9 +87,21 @@ export async function readAhead(body: Readable, limit: number): Promise<ReadAhea
   return { complete: true, bytes: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size) };
 }
 
+/**
+ * The first event with data among the complete events at the start of `data`. Events are decoded one at a
+ * time from the front: a whole stream often arrives in one read, and only its first event is wanted here.
+ */
 function firstDataEvent(data: Buffer): SseEvent | undefined {
-  const boundary = lastEventBoundary(data);
-  return boundary === -1 ? undefined : parseSseEvents(data.toString('utf8', 0, boundary))[0];
+  const complete = lastEventBoundary(data);
+  if (complete === -1) return undefined;
+  const text = data.toString('latin1', 0, complete);
+  for (let from = 0; from < text.length; ) {
+    const { end } = eventSpanAt(text, from);
+    const event = parseSseEvents(data.toString('utf8', from, end))[0];
+    if (event) return event;
+    from = end;
+  }
+  return undefined;
 }
 
 /**

@@ -70,5 +70,7 @@ export function pipeBody(
         resolve();
       }
     });
+    // What routing's read-ahead left buffered announces no new 'readable' to a listener added in the same tick.
+    pump();
   });
 }
