@@ -27,23 +27,31 @@ describe('readAhead', () => {
 });
 
 describe('readStreamStart', () => {
-  it('stops at the first data event, keeping the comments before it, and leaves the rest in the body', async () => {
+  it('stops at the first event, leaving the rest in the body', async () => {
     const body = new PassThrough();
     const start = readStreamStart(body, 1024);
-    body.write(': keep-alive\n\n');
     body.write('data: {"a"');
     body.write(':1}\n\ndata: {"b":2}\n\n');
     const read = await start;
     expect(read.first?.data).toBe('{"a":1}');
-    expect(read.head.toString()).toBe(': keep-alive\n\ndata: {"a":1}\n\ndata: {"b":2}\n\n');
+    expect(read.head.toString()).toBe('data: {"a":1}\n\ndata: {"b":2}\n\n');
     // Not flowing: what arrives next waits in the body for the relay instead of being emitted to no one.
     expect(body.readableFlowing).not.toBe(true);
     body.write('data: {"c":3}\n\n');
     expect(body.read()?.toString()).toBe('data: {"c":3}\n\n');
   });
 
+  it('stops at a keep-alive comment that comes first, so a working upstream is relayed at once', async () => {
+    const body = new PassThrough();
+    const start = readStreamStart(body, 1024);
+    body.write(': keep-alive\n\n');
+    const read = await start;
+    expect(read).toMatchObject({ first: undefined, ended: false });
+    expect(read.head.toString()).toBe(': keep-alive\n\n');
+  });
+
   it('reports a stream that ended before any event', async () => {
-    const read = await readStreamStart(Readable.from([Buffer.from(': ping\n\n')]), 1024);
+    const read = await readStreamStart(Readable.from([Buffer.from(': ping')]), 1024);
     expect(read).toMatchObject({ first: undefined, ended: true });
   });
 
@@ -56,9 +64,9 @@ describe('readStreamStart', () => {
 });
 
 describe('readStreamStart on a stream that arrived in one read', () => {
-  it('takes the first data event after comments and blank keep-alives, in any line ending', async () => {
+  it('decodes only the first event, multi-line data and CRLF included', async () => {
     const first = 'event: message_start\r\ndata: {"type":"message_start",\r\ndata: "x":"é"}\r\n\r\n';
-    const text = `: ping\r\n\r\n${first}event: ping\r\ndata: {}\r\n\r\ndata: {"b":2}\r\n\r\n`;
+    const text = `${first}event: ping\r\ndata: {}\r\n\r\ndata: {"b":2}\r\n\r\n`;
     const read = await readStreamStart(Readable.from([Buffer.from(text)]), 1 << 16);
     expect(read.first).toEqual({ event: 'message_start', data: '{"type":"message_start",\n"x":"é"}', id: undefined });
     expect(read.head.toString()).toBe(text);

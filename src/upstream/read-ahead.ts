@@ -9,7 +9,7 @@ export type ReadAhead = { complete: true; bytes: Buffer } | { complete: false; b
 /** The start of an event stream, up to its first data event. */
 export interface StreamStart {
   head: Buffer;
-  /** The first event that carries data, if one arrived. */
+  /** The first event, when it carries data (undefined for a comment or keep-alive, or none yet). */
   first: SseEvent | undefined;
   ended: boolean;
 }
@@ -88,25 +88,22 @@ export async function readAhead(body: Readable, limit: number): Promise<ReadAhea
 }
 
 /**
- * The first event with data among the complete events at the start of `data`. Events are decoded one at a
- * time from the front: a whole stream often arrives in one read, and only its first event is wanted here.
+ * The first complete event at the start of `data`: `{ event }` for one with data, `{ event: undefined }` for a
+ * comment or keep-alive, undefined while none is complete. Events are decoded one at a time from the front: a
+ * whole stream often arrives in one read, and only its first event is wanted here.
  */
-function firstDataEvent(data: Buffer): SseEvent | undefined {
+function firstEvent(data: Buffer): { event: SseEvent | undefined } | undefined {
   const complete = lastEventBoundary(data);
   if (complete === -1) return undefined;
-  const text = data.toString('latin1', 0, complete);
-  for (let from = 0; from < text.length; ) {
-    const { end } = eventSpanAt(text, from);
-    const event = parseSseEvents(data.toString('utf8', from, end))[0];
-    if (event) return event;
-    from = end;
-  }
-  return undefined;
+  const { end } = eventSpanAt(data.toString('latin1', 0, complete), 0);
+  return { event: parseSseEvents(data.toString('utf8', 0, end))[0] };
 }
 
 /**
- * Reads an event stream until its first data event has arrived whole (comments and keep-alives before it
- * are kept), the body ends, or `limit` bytes arrived; the body is then paused for the relay to resume.
+ * Reads an event stream until its first event has arrived whole, the body ends, or `limit` bytes arrived; the
+ * rest stays in the body for the relay. A first event that is a comment or keep-alive ends the wait too: the
+ * upstream is alive and working (a reasoning model may send only keep-alives for minutes), and holding the
+ * client's response head that long would let idle timeouts between the client and the gateway cut it.
  */
 export function readStreamStart(body: Readable, limit: number): Promise<StreamStart> {
   let head: Buffer = Buffer.alloc(0);
@@ -114,10 +111,10 @@ export function readStreamStart(body: Readable, limit: number): Promise<StreamSt
     body,
     (chunk) => {
       head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
-      const first = firstDataEvent(head);
-      return first || head.length > limit ? { head, first, ended: false } : undefined;
+      const first = firstEvent(head);
+      return first || head.length > limit ? { head, first: first?.event, ended: false } : undefined;
     },
     // An unterminated last event still counts once the body has ended.
-    () => ({ head, first: firstDataEvent(Buffer.concat([head, Buffer.from('\n\n')])), ended: true }),
+    () => ({ head, first: firstEvent(Buffer.concat([head, Buffer.from('\n\n')]))?.event, ended: true }),
   );
 }
