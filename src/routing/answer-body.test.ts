@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorInAnswer } from './answer-body.js';
+import { errorInAnswer, notJsonAnswer } from './answer-body.js';
 
 const body = (value: unknown) => Buffer.from(JSON.stringify(value));
 
@@ -38,5 +38,20 @@ describe('errorInAnswer on stream events', () => {
     expect(errorInAnswer(event('rate_limit_error'))?.errorClass).toBe('rate_limit');
     expect(errorInAnswer(event('invalid_request_error'))?.errorClass).toBe('client_error');
     expect(errorInAnswer(event('authentication_error'))?.errorClass).toBe('auth');
+  });
+});
+
+describe('notJsonAnswer', () => {
+  it('passes JSON objects, whitespace around them included', () => {
+    expect(notJsonAnswer(Buffer.from(' \n{"choices":[]}\n'))).toBeUndefined();
+  });
+
+  it('names HTML, plain text, truncated and empty bodies', () => {
+    expect(notJsonAnswer(Buffer.from('<html>\n<body>Bad gateway</body></html>'))?.detail).toBe(
+      'the upstream answered 2xx with a body that is not JSON: <html> <body>Bad gateway</body></html>',
+    );
+    expect(notJsonAnswer(Buffer.from('{"choices":[{"message":'))?.errorClass).toBe('server_error');
+    expect(notJsonAnswer(Buffer.from('OK'))?.errorClass).toBe('server_error');
+    expect(notJsonAnswer(Buffer.alloc(0))?.detail).toBe('the upstream answered 2xx with an empty body');
   });
 });

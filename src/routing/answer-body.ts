@@ -55,6 +55,39 @@ export function errorInAnswer(body: Buffer): AnswerFault | undefined {
   };
 }
 
+const isSpace = (byte: number | undefined) => byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+
+/**
+ * A fault when a 2xx body cannot be the JSON object every API the gateway relays answers with: an HTML page
+ * from a proxy or captive portal, a truncated or plain-text body. Checked by its first and last bytes (a full
+ * parse of a megabyte of embeddings would cost more than the answer is worth); such an answer is a server
+ * error of the target, so another target can serve the request.
+ */
+export function notJsonAnswer(body: Buffer): AnswerFault | undefined {
+  let first = 0;
+  while (isSpace(body[first])) first++;
+  let last = body.length - 1;
+  while (last > first && isSpace(body[last])) last--;
+  if (body[first] === 0x7b /* { */ && body[last] === 0x7d /* } */) return undefined;
+  const start = body.toString('utf8', first, Math.min(body.length, first + 80)).replace(/\s+/g, ' ');
+  return {
+    errorClass: 'server_error',
+    detail: start
+      ? `the upstream answered 2xx with a body that is not JSON: ${start}`
+      : 'the upstream answered 2xx with an empty body',
+  };
+}
+
+/** The same for the data of a stream's first event (`[DONE]` is the end of an empty stream, not a fault). */
+function notJsonEvent(data: string): AnswerFault | undefined {
+  const text = data.trim();
+  if (text === '[DONE]' || (text.startsWith('{') && text.endsWith('}'))) return undefined;
+  return {
+    errorClass: 'server_error',
+    detail: `the upstream's stream began with an event that is not JSON: ${text.slice(0, 80).replace(/\s+/g, ' ')}`,
+  };
+}
+
 /** What reading an answer found: the reply, or a fault (with the reply when there is something to relay). */
 export type ReadAnswer<R extends UpstreamReply> =
   | { kind: 'answer'; reply: R }
@@ -76,6 +109,8 @@ async function readWhole<R extends UpstreamReply>(reply: R): Promise<ReadAnswer<
   }
   if (!read.complete) return { kind: 'answer', reply: { ...reply, body: read.body } };
   const answer = { ...reply, bytes: read.bytes };
+  const notJson = notJsonAnswer(read.bytes);
+  if (notJson) return { kind: 'fault', fault: notJson };
   const fault = errorInAnswer(read.bytes);
   return fault ? { kind: 'fault', fault, reply: answer } : { kind: 'answer', reply: answer };
 }
@@ -92,6 +127,8 @@ async function readStart<R extends UpstreamReply>(reply: R): Promise<ReadAnswer<
     if (!start.ended) return { kind: 'answer', reply: answer };
     return { kind: 'fault', fault: { errorClass: 'connection', detail: 'the stream ended before its first event' } };
   }
+  const notJson = notJsonEvent(start.first.data);
+  if (notJson) return { kind: 'fault', fault: notJson };
   const fault = errorInAnswer(Buffer.from(start.first.data));
   return fault ? { kind: 'fault', fault, reply: answer } : { kind: 'answer', reply: answer };
 }

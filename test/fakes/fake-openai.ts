@@ -24,7 +24,9 @@ export type Behaviour =
   /** Stream `after` chunks, then a `data: {"error": {...}}` event, and end the response without `[DONE]`. */
   | { kind: 'streamError'; after: number; message?: string; type?: string; code?: string }
   /** Close the connection without any response. */
-  | { kind: 'drop' };
+  | { kind: 'drop' }
+  /** Answer with these bytes as they are, as a proxy or captive portal in front of the API might. */
+  | { kind: 'raw'; status: number; contentType: string; body: string };
 
 export interface FakeOpenAIOptions {
   apiKey?: string;
@@ -116,6 +118,11 @@ export class FakeOpenAI {
       return;
     }
     if (behaviour.kind === 'hang') return;
+    if (behaviour.kind === 'raw') {
+      res.writeHead(behaviour.status, { 'content-type': behaviour.contentType });
+      res.end(behaviour.body);
+      return;
+    }
     if (behaviour.kind === 'drop') {
       req.socket.destroy();
       return;

@@ -35,6 +35,7 @@ describe('non-streamed answers whose body fails before the client got anything',
           chain('broken'),
           chain('error-in-200'),
           chain('limited-in-200'),
+          chain('html-200'),
           { name: 'solo-broken', targets: [{ provider: 'primary', model: 'solo-broken' }] },
           { name: 'refused-in-200', targets: [{ provider: 'primary', model: 'refused-in-200' }] },
         ],
@@ -97,6 +98,41 @@ describe('non-streamed answers whose body fails before the client got anything',
     const { body } = await harness.admin('GET', '/providers');
     const target = body.data[0].targets.find((t: any) => t.model === 'solo-broken');
     expect(target.last_error.message).toMatch(/connection/);
+  });
+
+  it('falls back from a 200 whose body is not JSON (a proxy page), and names it in the attempt', async () => {
+    primary.enqueue({
+      kind: 'raw',
+      status: 200,
+      contentType: 'text/html',
+      body: '<html><body>Gateway login</body></html>',
+    });
+    const { data, response } = await ask('html-200');
+    expect(data.choices[0]?.message.content).toBe('Hello from backup');
+    expect(response.headers.get('x-gateway-route')).toBe('fallback');
+    expect((await recordOf(response))?.attempts[0]).toMatchObject({
+      provider: 'primary',
+      status: 200,
+      errorClass: 'server_error',
+      error: expect.stringContaining('not JSON: <html><body>Gateway login'),
+    });
+  });
+
+  it('falls back from a stream whose first event is not JSON', async () => {
+    primary.enqueue({ kind: 'raw', status: 200, contentType: 'text/event-stream', body: 'data: upstream busy\n\n' });
+    const { data: stream, response } = await harness
+      .openai()
+      .chat.completions.create({ model: 'html-200', stream: true, messages: [{ role: 'user', content: 'hi' }] })
+      .withResponse();
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text.length).toBeGreaterThan(0);
+    expect(response.headers.get('x-gateway-provider')).toBe('backup');
+    expect((await recordOf(response))?.attempts[0]).toMatchObject({
+      provider: 'primary',
+      errorClass: 'server_error',
+      error: expect.stringContaining('not JSON: upstream busy'),
+    });
   });
 
   it('treats a 200 whose body is an error object as a server error and falls back', async () => {
