@@ -18,22 +18,36 @@ function isAvailable(target: RouteTarget, context: CandidateContext): boolean {
   return context.state.target(target.id).breaker.state(context.now) !== 'open';
 }
 
+/**
+ * Targets whose provider has its key first, in their order: balancing strategies choose among the targets
+ * that can answer, so a provider left without its key is never picked first (it would add a failed attempt
+ * to every request). Ordered fallback keeps the operator's order as written.
+ */
+function configuredFirst(targets: readonly RouteTarget[]): RouteTarget[] {
+  const configured = targets.filter((t) => t.provider.configured);
+  return configured.length === targets.length
+    ? [...targets]
+    : [...configured, ...targets.filter((t) => !t.provider.configured)];
+}
+
 function weightedOrder(route: ModelRoute, context: CandidateContext): RouteTarget[] {
-  const eligible = route.targets.filter((t) => isAvailable(t, context));
-  const pool = eligible.length > 0 ? eligible : route.targets;
+  const configured = route.targets.filter((t) => t.provider.configured);
+  const eligible = configured.filter((t) => isAvailable(t, context));
+  const pool = eligible.length > 0 ? eligible : configured.length > 0 ? configured : route.targets;
   const index = context.state.pickWeighted(
     route.name,
     pool.map((t) => t.id),
     pool.map((t) => t.weight),
   );
   const first = pool[index] as RouteTarget;
-  return [first, ...route.targets.filter((t) => t !== first)];
+  return [first, ...configuredFirst(route.targets.filter((t) => t !== first))];
 }
 
 function latencyOrder(route: ModelRoute, context: CandidateContext): RouteTarget[] {
-  const targets = [...route.targets];
-  if (targets.length > 1 && context.random() < EXPLORATION_RATE) {
-    const [explored] = targets.splice(Math.floor(context.random() * targets.length), 1);
+  const targets = configuredFirst(route.targets);
+  const explorable = targets.filter((t) => t.provider.configured).length;
+  if (explorable > 1 && context.random() < EXPLORATION_RATE) {
+    const [explored] = targets.splice(Math.floor(context.random() * explorable), 1);
     return [explored as RouteTarget, ...targets];
   }
   const score = (target: RouteTarget): number => {
@@ -41,7 +55,8 @@ function latencyOrder(route: ModelRoute, context: CandidateContext): RouteTarget
     if (stats.ewmaMs === undefined || context.now - stats.lastSuccessAt > STALE_MS) return -1;
     return stats.ewmaMs;
   };
-  return targets.sort((a, b) => score(a) - score(b));
+  const scored = (target: RouteTarget) => (target.provider.configured ? score(target) : Number.POSITIVE_INFINITY);
+  return targets.sort((a, b) => scored(a) - scored(b));
 }
 
 /**
