@@ -12,8 +12,11 @@ export interface GuardSettings {
   margin: number;
 }
 
-/** `superseded`: another change replaced the revision before the window ended; `rollback_failed`: see detail. */
-export type GuardState = 'watching' | 'passed' | 'rolled_back' | 'rollback_failed' | 'superseded';
+/**
+ * `superseded`: another change replaced the revision before the window ended; `rollback_failed`: see detail;
+ * `interrupted`: no gateway was running when the window ended, so nothing was judged.
+ */
+export type GuardState = 'watching' | 'passed' | 'rolled_back' | 'rollback_failed' | 'superseded' | 'interrupted';
 
 export interface NewRevision {
   /** The YAML as written, with `${VAR}` references unexpanded and literal secrets encrypted. */

@@ -47,6 +47,8 @@ function describeWatch(watch: GuardWatch): string {
  * through the admin API, revisions activated by other processes on the same store (polled), and the guard.
  * Applies are serialised, and each converges on the store's active revision.
  */
+const INTERRUPTED = 'the gateway that watched it stopped before the guard window ended; nothing was judged';
+
 export class ConfigController {
   readonly workflow: ConfigWorkflow;
   private queue: Promise<void> = Promise.resolve();
@@ -77,6 +79,31 @@ export class ConfigController {
     poll.unref();
     tick.unref();
     this.timers = [poll, tick];
+  }
+
+  /**
+   * A guard the active revision inherited from a gateway that stopped during its window (this one does not
+   * resume it) is marked `interrupted` once the window is over, unless a gateway still watching it has given
+   * its verdict by then, so `amg status` never shows it "watching" forever.
+   */
+  async settleInheritedGuard(): Promise<void> {
+    const number = await this.deps.store.activeRevisionNumber();
+    const revision = number === null ? undefined : await this.deps.store.getRevision(number);
+    if (!revision?.guard || revision.guardState !== 'watching') return;
+    const settle = async () => {
+      const now = await this.deps.store.getRevision(revision.number);
+      if (now?.guardState !== 'watching') return;
+      await this.deps.store.setGuardState(revision.number, 'interrupted', INTERRUPTED);
+      log.warn('config guard: no gateway watched the end of the guard window', { revision: revision.number });
+    };
+    const wait = revision.createdAt + revision.guard.windowMs - this.deps.now();
+    if (wait <= 0) return settle();
+    // A second past the end, so that a gateway still watching it (ticking every half second) judges first.
+    const timer = setTimeout(() => {
+      settle().catch((error: unknown) => log.warn('config guard: settling failed', { error: String(error) }));
+    }, wait + 1_000);
+    timer.unref();
+    this.timers.push(timer);
   }
 
   stop(): void {

@@ -143,6 +143,7 @@ export class Gateway {
       gateway.refreshCredentialsPeriodically();
       gateway.retention.start();
       gateway.config.start();
+      await gateway.config.settleInheritedGuard();
       await gateway.listen();
       return gateway;
     } catch (error) {

@@ -126,4 +126,29 @@ describe('the config file and the store (GitOps rule)', () => {
     );
     await expect(start()).rejects.toThrow(/models\[0\]\.targets\[0\]\.provider: unknown provider "gone"/);
   });
+
+  it('marks a guard whose window ended while no gateway ran as interrupted, not watching forever', async () => {
+    await writeConfig(['h']);
+    let gateway = await start();
+    const published = await gateway.config.workflow.publish(
+      {
+        source: { content: configText(['guarded']) },
+        message: 'guarded change',
+        origin: 'api',
+        guard: { windowMs: 1_000, minRequests: 5, margin: 0.2 },
+      },
+      { name: 'alice', role: 'admin', origin: '127.0.0.1' },
+    );
+    expect(published).toMatchObject({ status: 'published' });
+    await gateway.close();
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+
+    gateway = await start();
+    const [newest] = (await gateway.config.workflow.history({ limit: 1 })).data;
+    expect(newest).toMatchObject({
+      active: true,
+      guard: { state: 'interrupted', detail: expect.stringContaining('stopped before the guard window ended') },
+    });
+    await gateway.close();
+  });
 });
