@@ -280,6 +280,11 @@ describe('parsing an Anthropic Messages request', () => {
     expect(error.message).toContain(param);
   });
 
+  it('takes Anthropic-only fields sent as null for not set', () => {
+    const ir = parseAnthropicRequest({ ...user('x'), container: null, mcp_servers: null, context_management: null });
+    expect(ir.messages).toHaveLength(1);
+  });
+
   it('reads output_config.format as a strict json_schema response format', () => {
     const schema = { type: 'object', properties: { a: { type: 'number' } }, additionalProperties: false };
     const ir = parseAnthropicRequest({ ...user('x'), output_config: { format: { type: 'json_schema', schema } } });

@@ -59,7 +59,8 @@ const WHY_UNSUPPORTED: Readonly<Record<string, string>> = {
 
 function rejectUnknownTopLevel(body: JsonObject): void {
   for (const key of Object.keys(body)) {
-    if (TOP_LEVEL_KEYS.has(key)) continue;
+    // A field Anthropic knows, sent as null, is "not set" (as some clients serialise every option).
+    if (TOP_LEVEL_KEYS.has(key) || (key in WHY_UNSUPPORTED && body[key] === null)) continue;
     reject(WHY_UNSUPPORTED[key] ?? 'unknown field; it cannot be translated for another provider', key);
   }
 }
