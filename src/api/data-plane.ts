@@ -42,6 +42,15 @@ function pathOf(url: string | undefined): string {
   return query === -1 ? raw : raw.slice(0, query);
 }
 
+/**
+ * The path with repeated and trailing slashes removed (`/v1//chat/completions/`), as clients configured with a
+ * base URL ending in "/" send it. Only paths that match no entry point as sent pay for it.
+ */
+function normalizedPath(path: string): string {
+  const single = path.includes('//') ? path.replace(/\/{2,}/g, '/') : path;
+  return single.length > 1 && single.endsWith('/') ? single.slice(0, -1) : single;
+}
+
 function dialectForPath(path: string): ClientDialect {
   return path.startsWith('/v1/messages') ? 'anthropic' : 'openai';
 }
@@ -59,7 +68,8 @@ export class DataPlane {
 
   /** Serves the request when it is for the data plane; returns false to let the admin app have it. */
   handle(req: IncomingMessage, res: ServerResponse): boolean {
-    const path = pathOf(req.url);
+    const sent = pathOf(req.url);
+    const path = ENTRY_POINTS.has(sent) ? sent : normalizedPath(sent);
     const spec = ENTRY_POINTS.get(path) ?? (path.startsWith('/v1/models/') ? retrieveModel : undefined);
     if (spec) {
       void this.serve(req, res, spec, path);
@@ -70,6 +80,15 @@ export class DataPlane {
       return true;
     }
     return false;
+  }
+
+  /**
+   * Whether to invite the body of a request that sent `Expect: 100-continue`: not when its declared length is
+   * over the limit, so the client learns of the 413 without uploading a body that will be refused.
+   */
+  acceptsBody(req: IncomingMessage): boolean {
+    const declared = Number(req.headers['content-length']);
+    return !(declared > this.deps.snapshot().config.server.max_body_size);
   }
 
   /** Answers a request no route matched (also used by the admin app for unknown paths). */

@@ -8,6 +8,18 @@ import { parseListenAddress, urlFor } from './listen-address.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
+/**
+ * Answers `Expect: 100-continue` itself: Node would invite every body; the data plane refuses one whose
+ * declared size is over the limit before it is sent (the handler then answers 413 from the header alone).
+ */
+function withContinueCheck(server: Server, dataPlane: DataPlane, handler: Handler): Server {
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if (dataPlane.acceptsBody(req)) res.writeContinue();
+    handler(req, res);
+  });
+  return server;
+}
+
 function tuned(server: Server): Server {
   // Longer than common load-balancer idle timeouts, so the gateway is never the side that drops a pooled connection.
   server.keepAliveTimeout = 65_000;
@@ -44,7 +56,7 @@ export async function startServers(
             if (!dataPlane.handle(req, res)) fastifyHandler(req, res);
           }
         : fastifyHandler;
-      return tuned(createServer(handler));
+      return tuned(withContinueCheck(createServer(handler), dataPlane, handler));
     },
   });
   app.setNotFoundHandler((request, reply) => {
@@ -66,13 +78,12 @@ export async function startServers(
 
   if (!combined) {
     const data = parseListenAddress(listen);
-    dataServer = tuned(
-      createServer((req, res) => {
-        if (!dataPlane.handle(req, res)) {
-          dataPlane.reject(req, res, req.url ?? '/', errors.routeNotFound(req.method ?? 'GET', req.url ?? '/'));
-        }
-      }),
-    );
+    const dataHandler: Handler = (req, res) => {
+      if (!dataPlane.handle(req, res)) {
+        dataPlane.reject(req, res, req.url ?? '/', errors.routeNotFound(req.method ?? 'GET', req.url ?? '/'));
+      }
+    };
+    dataServer = tuned(withContinueCheck(createServer(dataHandler), dataPlane, dataHandler));
     const server = dataServer;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

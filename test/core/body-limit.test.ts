@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { request } from 'node:http';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeOpenAI } from '../fakes/fake-openai.js';
@@ -49,5 +50,38 @@ describe('the request body limit, as an SDK uploading a big body sees it', () =>
       maxBuffer: 1 << 20,
     });
     expect(JSON.parse(stdout)).toEqual([413, 413, 413]);
+  });
+
+  /** Sends only the head with `Expect: 100-continue`; resolves with what came back first. */
+  const expectContinue = (bytes: number) =>
+    new Promise<string>((resolve, reject) => {
+      const url = new URL(`${harness.url}/v1/chat/completions`);
+      const req = request({
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${CLIENT_TOKEN}`,
+          'content-type': 'application/json',
+          'content-length': bytes,
+          expect: '100-continue',
+        },
+      });
+      req.on('continue', () => {
+        resolve('continue');
+        req.destroy();
+      });
+      req.on('response', (response) => {
+        resolve(String(response.statusCode));
+        req.destroy();
+      });
+      req.on('error', (error) => (String(error).includes('socket hang up') ? undefined : reject(error)));
+      req.flushHeaders();
+    });
+
+  it('answers Expect: 100-continue with 413 when the declared body is over the limit, and invites the rest', async () => {
+    expect(await expectContinue(20 * 1024 * 1024)).toBe('413');
+    expect(await expectContinue(1024)).toBe('continue');
   });
 });

@@ -1,3 +1,4 @@
+import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeOpenAI } from '../fakes/fake-openai.js';
 import { CLIENT_TOKEN, fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
@@ -38,6 +39,17 @@ describe('POST /v1/chat/completions through the gateway with the official openai
     const sent = upstream.requestsTo('/v1/chat/completions')[0];
     expect(sent?.headers.authorization).toBe('Bearer sk-upstream-secret-key');
     expect((sent?.body as { model: string } | undefined)?.model).toBe('upstream-mini');
+  });
+
+  it('serves a client whose base URL ends in a slash (repeated and trailing slashes in the path)', async () => {
+    const slashy = new OpenAI({ apiKey: CLIENT_TOKEN, baseURL: `${harness.url}/v1//`, maxRetries: 0 });
+    const reply = await slashy.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(reply.choices[0]?.message.content).toBe('Hello from primary');
+    const trailing = await fetch(`${harness.url}/v1/models/`, { headers: { authorization: `Bearer ${CLIENT_TOKEN}` } });
+    expect(trailing.status).toBe(200);
   });
 
   it('passes unknown body fields through untouched', async () => {
