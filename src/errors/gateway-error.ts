@@ -21,6 +21,8 @@ export interface GatewayErrorOptions {
   cause?: unknown;
   /** Extra response headers, e.g. retry-after. */
   headers?: Record<string, string> | undefined;
+  /** An upstream's own error code, which OpenAI-shaped clients see in place of the gateway's code. */
+  upstreamCode?: string | undefined;
 }
 
 export class GatewayError extends Error {
@@ -29,6 +31,7 @@ export class GatewayError extends Error {
   readonly kind: ErrorKind;
   readonly param: string | undefined;
   readonly headers: Record<string, string> | undefined;
+  readonly upstreamCode: string | undefined;
 
   constructor(code: string, status: number, kind: ErrorKind, message: string, options: GatewayErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -38,6 +41,7 @@ export class GatewayError extends Error {
     this.kind = kind;
     this.param = options.param;
     this.headers = options.headers;
+    this.upstreamCode = options.upstreamCode;
   }
 }
 

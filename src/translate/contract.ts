@@ -54,6 +54,8 @@ export interface UpstreamStreamDecoder {
 export interface UpstreamErrorInfo {
   kind: ErrorKind;
   message: string;
+  /** The upstream's own machine-readable code (`context_length_exceeded`), when it sent one. */
+  code?: string | undefined;
 }
 
 /** Per-provider choices a builder honours (from the provider's config). */

@@ -139,3 +139,33 @@ describe('upstream failures, as each client dialect sees them', () => {
     });
   });
 });
+
+describe("an OpenAI-compatible upstream's error code, as a translated OpenAI-shaped client sees it", () => {
+  beforeAll(async () => {
+    gateway = await DialectGateway.start([]);
+  });
+  afterAll(async () => {
+    await gateway.close();
+  });
+
+  it('keeps context_length_exceeded for a Responses client, so its checks on error.code still work', async () => {
+    gateway.openaiUpstream.enqueue({
+      kind: 'error',
+      status: 400,
+      body: {
+        error: {
+          message: "This model's maximum context length is 128000 tokens.",
+          type: 'invalid_request_error',
+          param: 'messages',
+          code: 'context_length_exceeded',
+        },
+      },
+    });
+    const error = await gateway.harness
+      .openai()
+      .responses.create({ model: MODELS.openai.name, input: 'Hello', store: false })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 400, code: 'context_length_exceeded', type: 'invalid_request_error' });
+    expect((error as Error).message).toContain('maximum context length');
+  });
+});

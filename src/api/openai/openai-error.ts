@@ -31,7 +31,7 @@ export function openaiErrorBody(error: GatewayError): string {
       message: error.message,
       type: TYPES[error.kind],
       param: error.param ?? null,
-      code: OPENAI_CODES[error.code] ?? error.code,
+      code: error.upstreamCode ?? OPENAI_CODES[error.code] ?? error.code,
     },
   });
 }

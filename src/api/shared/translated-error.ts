@@ -13,5 +13,6 @@ export async function translatedUpstreamError(reply: UpstreamReply, upstream: Up
   const retryAfter = reply.headers['retry-after'];
   return errors.upstreamRejected(reply.status, info.kind, info.message, {
     headers: typeof retryAfter === 'string' ? { 'retry-after': retryAfter } : undefined,
+    upstreamCode: info.code,
   });
 }

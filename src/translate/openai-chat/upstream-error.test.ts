@@ -14,6 +14,7 @@ describe('decodeChatError', () => {
     expect(decodeChatError(400, body)).toEqual({
       kind: 'invalid_request',
       message: "This model's maximum context length is 128000 tokens.",
+      code: 'context_length_exceeded',
     });
   });
 

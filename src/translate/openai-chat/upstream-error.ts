@@ -65,9 +65,19 @@ function parseJson(body: string): unknown {
   }
 }
 
+/** OpenAI's string `error.code` (`context_length_exceeded`, `invalid_api_key`, ...), when there is one. */
+function codeOf(payload: JsonObject): string | undefined {
+  const error = payload.error;
+  return isObject(error) && typeof error.code === 'string' && error.code !== '' ? error.code : undefined;
+}
+
 export function decodeChatError(status: number, body: string): UpstreamErrorInfo {
   const payload = parseJson(body);
   const message = isObject(payload) ? messageOf(payload) : undefined;
   const raw = body.trim().slice(0, MAX_RAW_MESSAGE);
-  return { kind: kindForStatus(status), message: message ?? (raw || `the upstream answered HTTP ${status}`) };
+  return {
+    kind: kindForStatus(status),
+    message: message ?? (raw || `the upstream answered HTTP ${status}`),
+    code: isObject(payload) ? codeOf(payload) : undefined,
+  };
 }
