@@ -84,6 +84,17 @@ describe('routeRequest when targets are unavailable', () => {
     );
   });
 
+  it('retries its only target after a retry-after wait even when the timer wakes a few ms early', async () => {
+    const { clock, context } = harness();
+    context.sleep = async (ms) => {
+      clock.now += ms > 100 ? ms - 4 : ms;
+    };
+    const { calls, send } = sender({ a: [() => reply(429, 'slow down', { 'retry-after': '1' }), () => reply(200)] });
+    const outcome = await routeRequest(route([target('a')]), send, context);
+    expect(calls).toEqual(['a', 'a']);
+    expect(outcome.ok).toBe(true);
+  });
+
   it('answers with the last upstream status and retry-after when the chain ends on a provider without a key', async () => {
     const { context } = harness();
     const { send } = sender({ a: [() => reply(429, 'slow down', { 'retry-after': '7' })] });

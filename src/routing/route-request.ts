@@ -76,6 +76,9 @@ function attemptRecord<R extends UpstreamReply>(target: RouteTarget, result: Att
   };
 }
 
+/** How early a timer may fire against Date.now() under load. */
+const TIMER_SLACK_MS = 50;
+
 /** `orderIndex` is the target's place in the preferred order, so serving past a cooling target is a fallback. */
 function modeOf(orderIndex: number, attemptsOnTarget: number, sticky: boolean): RouteMode {
   if (orderIndex > 0) return 'fallback';
@@ -155,6 +158,10 @@ export async function routeRequest<R extends UpstreamReply>(
       if (decision.action === 'stop') return failed();
       if (decision.action === 'next') break;
       await context.sleep(decision.delayMs);
+      // Timers count from the event loop's cached clock and may wake a few ms before a retry-after cooldown
+      // ends; the retry would then find its own target cooling and give up.
+      const early = breaker.coolingUntil - context.now();
+      if (early > 0 && early <= TIMER_SLACK_MS) await context.sleep(early);
     }
   }
   return failed();
