@@ -220,6 +220,10 @@ async function ttft(url, path, bodyText) {
 
 /** Same-dialect passthrough against translation, both client dialects, in one gateway. */
 async function measureDialects(upstreamPort, direct) {
+  // The floor for time to first token: the same client through the bare proxy (as for latency at 1 connection).
+  const bare = await startBareProxy(direct);
+  const bareTtft = await ttft(bare.url, '/v1/chat/completions', body('m1', true));
+  await bare.stop();
   const gateway = await startGateway(upstreamPort, DIALECTS);
   const chat = { path: '/v1/chat/completions', bodyOf: body };
   const messages = { path: '/v1/messages', bodyOf: messagesBody };
@@ -253,6 +257,7 @@ async function measureDialects(upstreamPort, direct) {
       chatToAnthropic: await ttft(gateway.url, '/v1/chat/completions', body('via-anthropic', true)),
       messagesPassthrough: await ttft(gateway.url, '/v1/messages', messagesBody('via-anthropic', true)),
       messagesToOpenAI: await ttft(gateway.url, '/v1/messages', messagesBody('via-openai', true)),
+      bareProxy: bareTtft,
     },
   };
   await gateway.stop();
@@ -417,6 +422,11 @@ function renderDialects(x) {
     row('Anthropic client → OpenAI upstream (translated)', x.messagesToOpenAI, x.messagesPassthrough),
     '',
     `Time to first token, p50 at 1 connection: direct OpenAI ${f(x.ttft.directOpenAI.p50, 3)} ms, direct Anthropic ${f(x.ttft.directAnthropic.p50, 3)} ms; added by the gateway: passthrough +${f(added.chatPassthrough, 3)} / +${f(added.messagesPassthrough, 3)} ms, translated OpenAI→Anthropic +${f(added.chatToAnthropic, 3)} ms, Anthropic→OpenAI +${f(added.messagesToOpenAI, 3)} ms`,
+    ...(x.ttft.bareProxy
+      ? [
+          `Time to first token through the bare node:http + undici proxy (the floor): +${f(x.ttft.bareProxy.p50 - x.ttft.directOpenAI.p50, 3)} ms; translation adds ${signed(added.chatToAnthropic - added.messagesPassthrough, 3)} / ${signed(added.messagesToOpenAI - added.chatPassthrough, 3)} ms to the same-dialect stream of its upstream`,
+        ]
+      : []),
   ];
 }
 
