@@ -71,7 +71,7 @@ export const errors = {
       503,
       'unavailable',
       envVar
-        ? `provider "${provider}" has no API key; set the environment variable ${envVar} and restart or reload the gateway`
+        ? `provider "${provider}" has no API key; set the environment variable ${envVar} and restart the gateway (a reload keeps the environment it started with)`
         : `provider "${provider}" has no API key configured`,
     ),
   /** A final upstream error relayed to the client (a 4xx it must fix); recorded, not re-sent. */

@@ -16,7 +16,7 @@ async function banner(gateway: Gateway, configPath: string, created: boolean): P
     `  config     ${configPath}${created ? '  (created from the starter template)' : ''}`,
     `  revision   ${gateway.snapshot.revision ?? '-'}  (amg config history)`,
     `  storage    ${gateway.storage.file}`,
-    `  API        ${gateway.url}/v1  (chat/completions, embeddings, models)`,
+    `  API        ${gateway.url}/v1  (chat/completions, messages, responses, embeddings, models)`,
     `  admin API  ${gateway.adminUrl}/admin/api`,
     '  providers',
     ...status.providers.map((p) =>
