@@ -36,13 +36,16 @@ function errorClassOf(error: unknown): ErrorClass {
  * The error a 2xx JSON document carries instead of a result (`{"error": {...}}` with status 200, as some
  * OpenAI-compatible servers and proxies send, or the first event of a stream that failed at once), or
  * undefined for a real answer. Its class comes from the HTTP status in `error.code` / `error.status`
- * (OpenRouter's shape), else from `error.type`, else it is a server error. Real answers cost one byte search.
+ * (OpenRouter's shape), else from `error.type`, else it is a server error. Real answers cost one search. Takes
+ * a body's bytes or a stream event's data as it was decoded.
  */
-export function errorInAnswer(body: Buffer): AnswerFault | undefined {
-  if (body.indexOf(ERROR_KEY) === -1) return undefined;
+export function errorInAnswer(body: Buffer | string): AnswerFault | undefined {
+  const mentionsError = typeof body === 'string' ? body.includes('"error"') : body.indexOf(ERROR_KEY) !== -1;
+  if (!mentionsError) return undefined;
+  const text = typeof body === 'string' ? body : body.toString('utf8');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(body.toString('utf8'));
+    parsed = JSON.parse(text);
   } catch {
     return undefined;
   }
@@ -51,7 +54,7 @@ export function errorInAnswer(body: Buffer): AnswerFault | undefined {
   if (error === undefined || error === null || error === false) return undefined;
   return {
     errorClass: errorClassOf(error),
-    detail: upstreamMessage(body) || 'the upstream answered 2xx with an error',
+    detail: upstreamMessage(text) || 'the upstream answered 2xx with an error',
   };
 }
 
@@ -108,9 +111,9 @@ async function readWhole<R extends UpstreamReply>(reply: R): Promise<ReadAnswer<
     return broken(error);
   }
   if (!read.complete) return { kind: 'answer', reply: { ...reply, body: read.body } };
-  const answer = { ...reply, bytes: read.bytes };
   const notJson = notJsonAnswer(read.bytes);
   if (notJson) return { kind: 'fault', fault: notJson };
+  const answer = { ...reply, bytes: read.bytes };
   const fault = errorInAnswer(read.bytes);
   return fault ? { kind: 'fault', fault, reply: answer } : { kind: 'answer', reply: answer };
 }
@@ -129,7 +132,7 @@ async function readStart<R extends UpstreamReply>(reply: R): Promise<ReadAnswer<
   }
   const notJson = notJsonEvent(start.first.data);
   if (notJson) return { kind: 'fault', fault: notJson };
-  const fault = errorInAnswer(Buffer.from(start.first.data));
+  const fault = errorInAnswer(start.first.data);
   return fault ? { kind: 'fault', fault, reply: answer } : { kind: 'answer', reply: answer };
 }
 

@@ -1,7 +1,7 @@
 /** The readable part of an upstream error body: its message when it is JSON, else the start of the text. */
-export function upstreamMessage(body: Buffer): string {
+export function upstreamMessage(body: Buffer | string): string {
   if (body.length === 0) return '';
-  const text = body.toString('utf8');
+  const text = typeof body === 'string' ? body : body.toString('utf8');
   try {
     const parsed = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown };
     const message = typeof parsed.error === 'string' ? parsed.error : (parsed.error?.message ?? parsed.message);

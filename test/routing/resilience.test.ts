@@ -154,18 +154,20 @@ describe('retries, cooldowns and timeouts', () => {
     return found;
   };
 
-  it('keeps the attempts of a request whose client hung up while it waited for the upstream', async () => {
-    primary.enqueue({ kind: 'hang' });
-    const started = Date.now();
+  /** Asks for `model` and hangs up 100 ms later, whatever the gateway is doing by then. */
+  const askAndHangUp = async (model: string) => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
     await harness
       .openai()
-      .chat.completions.create(
-        { model: 'hang', messages: [{ role: 'user', content: 'hi' }] },
-        { signal: controller.signal },
-      )
+      .chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] }, { signal: controller.signal })
       .catch(() => undefined);
+  };
+
+  it('keeps the attempts of a request whose client hung up while it waited for the upstream', async () => {
+    primary.enqueue({ kind: 'hang' });
+    const started = Date.now();
+    await askAndHangUp('hang');
     const record = await newestRecord('hang', started);
     expect(record).toMatchObject({ status: 499, errorCode: 'GW_ERR_CLIENT_CLOSED', provider: null });
     expect(record?.attempts).toEqual([expect.objectContaining({ provider: 'primary', errorClass: 'cancelled' })]);
@@ -175,15 +177,7 @@ describe('retries, cooldowns and timeouts', () => {
     primary.enqueue({ kind: 'error', status: 429, headers: { 'retry-after': '1' } });
     const before = primary.requests.length;
     const started = Date.now();
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(), 100);
-    await harness
-      .openai()
-      .chat.completions.create(
-        { model: 'retry-after', messages: [{ role: 'user', content: 'hi' }] },
-        { signal: controller.signal },
-      )
-      .catch(() => undefined);
+    await askAndHangUp('retry-after');
     const record = await newestRecord('retry-after', started);
     expect(Date.now() - started).toBeLessThan(700);
     expect(record).toMatchObject({ status: 499, errorCode: 'GW_ERR_CLIENT_CLOSED' });
