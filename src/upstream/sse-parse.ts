@@ -9,34 +9,34 @@ export interface SseEvent {
  * Parses a block of complete SSE text (one or more events ending in blank lines) into events, following the
  * HTML spec's field rules: `data` lines join with "\n", comment lines (":") are ignored.
  */
-export function parseSseEvents(text: string): SseEvent[] {
+export function parseSseEvents(block: string): SseEvent[] {
+  // Providers end lines with LF; CR and CRLF are rare enough to normalise first.
+  const text = block.includes('\r') ? block.replace(/\r\n?/g, '\n') : block;
   const events: SseEvent[] = [];
   let event: string | undefined;
   let id: string | undefined;
-  let data: string[] = [];
-  let hasData = false;
-  // Providers end lines with LF; splitting on a plain string is several times cheaper than the CR/CRLF regex.
-  const lines = text.includes('\r') ? text.split(/\r\n|\r|\n/) : text.split('\n');
-  for (const line of lines) {
-    if (line === '') {
-      if (hasData) events.push({ event, data: data.join('\n'), id });
+  let data: string | undefined;
+  // Scanning with indexOf instead of splitting into lines: this runs for every event of a translated stream.
+  for (let start = 0; start < text.length; ) {
+    const newline = text.indexOf('\n', start);
+    const end = newline === -1 ? text.length : newline;
+    if (end === start) {
+      if (data !== undefined) events.push({ event, data, id });
       event = undefined;
       id = undefined;
-      data = [];
-      hasData = false;
-      continue;
+      data = undefined;
+    } else if (text.charCodeAt(start) !== 58 /* : */) {
+      const found = text.indexOf(':', start);
+      const colon = found === -1 || found > end ? end : found;
+      const valueStart = colon < end && text.charCodeAt(colon + 1) === 32 ? colon + 2 : colon + 1;
+      const value = colon < end ? text.slice(valueStart, end) : '';
+      const fieldLength = colon - start;
+      if (fieldLength === 4 && text.startsWith('data', start)) data = data === undefined ? value : `${data}\n${value}`;
+      else if (fieldLength === 5 && text.startsWith('event', start)) event = value;
+      else if (fieldLength === 2 && text.startsWith('id', start)) id = value;
     }
-    if (line.charCodeAt(0) === 58 /* : */) continue;
-    const colon = line.indexOf(':');
-    const field = colon === -1 ? line : line.slice(0, colon);
-    let value = colon === -1 ? '' : line.slice(colon + 1);
-    if (value.charCodeAt(0) === 32) value = value.slice(1);
-    if (field === 'data') {
-      data.push(value);
-      hasData = true;
-    } else if (field === 'event') event = value;
-    else if (field === 'id') id = value;
+    start = end + 1;
   }
-  if (hasData) events.push({ event, data: data.join('\n'), id });
+  if (data !== undefined) events.push({ event, data, id });
   return events;
 }

@@ -195,3 +195,56 @@ describe('Anthropic stream decoder', () => {
     ]);
   });
 });
+
+describe('Anthropic stream decoder text fast path', () => {
+  const frame = (type: string, payload: object): SseEvent => ({
+    event: type,
+    data: JSON.stringify({ type, ...payload }),
+  });
+  const spaced = (event: SseEvent): SseEvent => ({ ...event, data: JSON.stringify(JSON.parse(event.data), null, 1) });
+  const textDelta = (index: number, text: string) =>
+    frame('content_block_delta', { index, delta: { type: 'text_delta', text } });
+  const stream = (...middle: SseEvent[]) => [
+    frame('message_start', { message: { id: 'm', model: 'c', usage: { input_tokens: 1, output_tokens: 1 } } }),
+    frame('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
+    ...middle,
+    frame('content_block_stop', { index: 0 }),
+    frame('message_delta', { delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 2 } }),
+    frame('message_stop', {}),
+  ];
+  const withoutQuoted = (events: IrStreamEvent[]) =>
+    events.map((event) => (event.type === 'text_delta' ? { ...event, quoted: undefined } : event));
+  const quotedOf = (events: IrStreamEvent[]) => events.flatMap((e) => (e.type === 'text_delta' ? [e.quoted] : []));
+
+  it.each(['plain', 'a "quote" and a \\ backslash', 'new\nline\u0000\u001f', 'é 日本語 🎉 \u2028'])(
+    'copies %j as sent and decodes the same events as the parsed path',
+    (text) => {
+      const events = stream(textDelta(0, text));
+      const fast = decodeAll(events);
+      expect(quotedOf(fast)).toEqual([JSON.stringify(text)]);
+      expect(withoutQuoted(fast)).toEqual(decodeAll(events.map(spaced)));
+      expect(textOf(fast, 0)).toBe(text);
+    },
+  );
+
+  it('reads other legal escapes, and ignores a delta for a block that never opened, as the parsed path does', () => {
+    const raw = '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"caf\\u00e9 \\/"}}';
+    const decoded = decodeAll(stream({ event: 'content_block_delta', data: raw }, textDelta(7, 'lost')));
+    expect(decoded.filter((event) => event.type === 'text_delta')).toEqual([
+      { type: 'text_delta', index: 0, text: 'café /', quoted: '"caf\\u00e9 \\/"' },
+    ]);
+  });
+
+  it('fails on a raw control character, which JSON does not allow', () => {
+    const raw = '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"a\tb"}}';
+    expect(decodeAll(stream({ event: 'content_block_delta', data: raw })).at(-1)).toMatchObject({ type: 'error' });
+  });
+
+  it('skips an empty text delta and leaves any other delta shape to the parsed path', () => {
+    const extra = frame('content_block_delta', { index: 0, delta: { type: 'text_delta', text: 'x', citations: [] } });
+    const decoded = decodeAll(stream(textDelta(0, ''), extra));
+    expect(decoded.filter((event) => event.type === 'text_delta')).toEqual([
+      { type: 'text_delta', index: 0, text: 'x' },
+    ]);
+  });
+});

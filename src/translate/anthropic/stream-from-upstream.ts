@@ -2,6 +2,7 @@ import type { ErrorKind } from '../../errors/gateway-error.js';
 import type { SseEvent } from '../../upstream/sse-parse.js';
 import type { UpstreamStreamDecoder } from '../contract.js';
 import type { IrStopReason, IrStreamEvent, IrUsage } from '../ir/types.js';
+import { JSON_STRING_LITERAL, textOfLiteral } from '../shared/json-string-literal.js';
 import { isObject, type JsonObject } from './body-reader.js';
 import { kindForAnthropicType } from './error-types.js';
 import { stopReasonFromAnthropic } from './stop-reason.js';
@@ -18,6 +19,8 @@ import { mergeAnthropicUsage, usageFromAnthropic } from './usage.js';
  * - A tool_use block whose input never arrives (a tool without parameters streams only an empty
  *   `partial_json`) gets `{}` as its arguments before it closes, as the non-streamed `input: {}` reads:
  *   clients of the other dialects parse the arguments as JSON, and an empty string is not.
+ * - A text delta in the compact form Anthropic writes (most of a stream) is recognised by its shape and its
+ *   text copied as sent (TEXT_DELTA); every other event goes through JSON.parse.
  * - An `error` event, a malformed event, or a body that ends before `message_stop` ends the IR stream with an
  *   `error` event (Anthropic's 529 `overloaded_error` becomes kind `overloaded`).
  */
@@ -50,6 +53,8 @@ class AnthropicStreamDecoder implements UpstreamStreamDecoder {
 
   decode(event: SseEvent): IrStreamEvent[] {
     if (this.done) return [];
+    const textDelta = TEXT_DELTA.exec(event.data);
+    if (textDelta) return this.quotedTextDelta(Number(textDelta[1]), textDelta[2] as string);
     const data = parse(event.data);
     if (!isObject(data)) return this.fail('upstream', `the upstream sent a malformed stream event (${event.event})`);
     switch (typeof data.type === 'string' ? data.type : event.event) {
@@ -119,6 +124,12 @@ class AnthropicStreamDecoder implements UpstreamStreamDecoder {
     return event ? [event] : [];
   }
 
+  private quotedTextDelta(upstreamIndex: number, quoted: string): IrStreamEvent[] {
+    const index = this.indexes.get(upstreamIndex);
+    const text = textOfLiteral(quoted);
+    return index === undefined || !text ? [] : [{ type: 'text_delta', index, text, quoted }];
+  }
+
   private blockStop(data: JsonObject): IrStreamEvent[] {
     const upstreamIndex = typeof data.index === 'number' ? data.index : -1;
     const index = this.indexes.get(upstreamIndex);
@@ -138,6 +149,11 @@ class AnthropicStreamDecoder implements UpstreamStreamDecoder {
     this.usage = mergeAnthropicUsage(this.usage, data.usage);
   }
 }
+
+/** `{"type":"content_block_delta","index":N,"delta":{"type":"text_delta","text":"…"}}`: group 1 the index, 2 the text literal. */
+const TEXT_DELTA = new RegExp(
+  String.raw`^\{"type":"content_block_delta","index":(\d{1,9}),"delta":\{"type":"text_delta","text":(${JSON_STRING_LITERAL})\}\}$`,
+);
 
 const PASSED_ON = new Set(['text', 'thinking', 'redacted_thinking', 'tool_use']);
 

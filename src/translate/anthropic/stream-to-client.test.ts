@@ -202,4 +202,22 @@ describe('Anthropic stream encoder deltas', () => {
     ];
     expect(deltas).toEqual(expected.map((event) => `event: content_block_delta\ndata: ${JSON.stringify(event)}`));
   });
+
+  it('writes a text delta the decoder copied from the upstream as it arrived, escapes and all', () => {
+    const out = encodeAll([
+      { type: 'start', id: 'chatcmpl-9', model: 'gpt-4o' },
+      { type: 'block_start', index: 0, block: { type: 'text' } },
+      { type: 'text_delta', index: 0, text: 'café', quoted: '"caf\\u00e9"' },
+      { type: 'text_delta', index: 0, text: '"hi"\n' },
+    ]);
+    expect(out).toContain('"delta":{"type":"text_delta","text":"caf\\u00e9"}}\n\n');
+    expect(
+      readBack(out)
+        .filter((event) => event.event === 'content_block_delta')
+        .map((event) => event.data),
+    ).toEqual([
+      { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'café' } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: '"hi"\n' } },
+    ]);
+  });
 });

@@ -137,7 +137,7 @@ class AnthropicStreamEncoder implements ClientStreamEncoder {
   private renderDelta(block: Block, event: QueuedEvent): string {
     const kind = block.start.type;
     if (event.type === 'text_delta' && kind === 'text' && event.text) {
-      return delta(block.wireIndex, { type: 'text_delta', text: event.text });
+      return textDelta(block.wireIndex, event.quoted ?? JSON.stringify(event.text));
     }
     if (event.type === 'thinking_delta' && kind === 'thinking' && event.text) {
       return delta(block.wireIndex, { type: 'thinking_delta', thinking: event.text });
@@ -171,6 +171,11 @@ class AnthropicStreamEncoder implements ClientStreamEncoder {
   }
 }
 
+/** A text content_block_delta around text already serialised as a JSON string literal. */
+function textDelta(index: number, quoted: string): string {
+  return `event: content_block_delta\ndata: {"type":"content_block_delta","index":${index},"delta":{"type":"text_delta","text":${quoted}}}\n\n`;
+}
+
 /**
  * A content_block_delta event. Deltas are most of a stream, so the text is built around the one serialised
  * string instead of serialising the event object (the same bytes as `sse()` would write, at half the cost).
@@ -179,7 +184,7 @@ function delta(index: number, value: AnthropicBlockDelta): string {
   const head = `event: content_block_delta\ndata: {"type":"content_block_delta","index":${index},"delta":{"type":`;
   switch (value.type) {
     case 'text_delta':
-      return `${head}"text_delta","text":${JSON.stringify(value.text)}}}\n\n`;
+      return textDelta(index, JSON.stringify(value.text));
     case 'thinking_delta':
       return `${head}"thinking_delta","thinking":${JSON.stringify(value.thinking)}}}\n\n`;
     case 'input_json_delta':

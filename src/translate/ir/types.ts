@@ -183,7 +183,8 @@ export type IrBlockStart =
 export type IrStreamEvent =
   | { type: 'start'; id: string; model: string; usage?: Partial<IrUsage> | undefined }
   | { type: 'block_start'; index: number; block: IrBlockStart }
-  | { type: 'text_delta'; index: number; text: string }
+  /** `quoted` is `text` as a JSON string literal, when the decoder could take it from the upstream as sent. */
+  | { type: 'text_delta'; index: number; text: string; quoted?: string | undefined }
   | { type: 'tool_args_delta'; index: number; json: string }
   | { type: 'thinking_delta'; index: number; text: string }
   | { type: 'signature_delta'; index: number; signature: string }

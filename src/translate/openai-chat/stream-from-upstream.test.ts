@@ -30,9 +30,9 @@ describe('ChatStreamDecoder', () => {
     expect(decodeAll(fixture('openai-text-usage.sse'))).toEqual([
       { type: 'start', id: 'chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT', model: 'gpt-4o-2024-08-06' },
       { type: 'block_start', index: 0, block: { type: 'text' } },
-      { type: 'text_delta', index: 0, text: 'Hello' },
-      { type: 'text_delta', index: 0, text: '!' },
-      { type: 'text_delta', index: 0, text: ' How can I help?' },
+      { type: 'text_delta', index: 0, text: 'Hello', quoted: '"Hello"' },
+      { type: 'text_delta', index: 0, text: '!', quoted: '"!"' },
+      { type: 'text_delta', index: 0, text: ' How can I help?', quoted: '" How can I help?"' },
       { type: 'block_stop', index: 0 },
       {
         type: 'finish',
@@ -48,7 +48,7 @@ describe('ChatStreamDecoder', () => {
     const outputs = events.map((event) => decoder.decode(event));
     expect(outputs[1]).toEqual([
       { type: 'block_start', index: 0, block: { type: 'text' } },
-      { type: 'text_delta', index: 0, text: 'Hello' },
+      { type: 'text_delta', index: 0, text: 'Hello', quoted: '"Hello"' },
     ]);
     expect(outputs[4]).toEqual([{ type: 'block_stop', index: 0 }]);
     expect(outputs[5]?.map((event) => event.type)).toEqual(['finish']);
@@ -156,7 +156,7 @@ describe('ChatStreamDecoder', () => {
     expect(events).toEqual([
       { type: 'start', id: 'c1', model: 'm' },
       { type: 'block_start', index: 0, block: { type: 'text' } },
-      { type: 'text_delta', index: 0, text: 'Hi' },
+      { type: 'text_delta', index: 0, text: 'Hi', quoted: '"Hi"' },
       { type: 'block_stop', index: 0 },
       { type: 'finish', stopReason: 'end_turn', usage: zero },
     ]);
@@ -327,6 +327,86 @@ describe('ChatStreamDecoder', () => {
     expect(events.slice(-2)).toEqual([
       { type: 'block_stop', index: 0 },
       { type: 'finish', stopReason: 'tool_use', usage: zero },
+    ]);
+  });
+});
+
+/** The events a stream decodes to with the text fast path's copies left out. */
+const withoutQuoted = (events: IrStreamEvent[]) =>
+  events.map((event) => (event.type === 'text_delta' ? { ...event, quoted: undefined } : event));
+/** The same chunk written with spaces, a shape the fast path never takes, so it goes through JSON.parse. */
+const spaced = (event: SseEvent): SseEvent =>
+  event.data === '[DONE]' ? event : { ...event, data: JSON.stringify(JSON.parse(event.data), null, 1) };
+const quotedOf = (events: IrStreamEvent[]) => events.flatMap((e) => (e.type === 'text_delta' ? [e.quoted] : []));
+
+describe('ChatStreamDecoder text fast path', () => {
+  const stream = (...middle: SseEvent[]) => [
+    chunk({ role: 'assistant', content: '' }),
+    ...middle,
+    chunk({}, 'stop'),
+    DONE,
+  ];
+
+  it.each([
+    'plain words',
+    'a "quote", a \\ backslash and a / slash',
+    'new\nline, tab\t, carriage\r, nul\u0000, bell\u0007',
+    'é 日本語 🎉 and line separators \u2028\u2029',
+    '</script><!--',
+  ])('copies %j as sent and decodes the same events as the parsed path', (text) => {
+    const events = stream(chunk({ content: text }));
+    const fast = decodeAll(events);
+    expect(withoutQuoted(fast)).toEqual(withoutQuoted(decodeAll(events.map(spaced))));
+    expect(quotedOf(fast)).toEqual([JSON.stringify(text)]);
+    expect(quotedOf(decodeAll(events.map(spaced)))).toEqual([undefined]);
+  });
+
+  it('reads escapes other than the ones JSON.stringify writes', () => {
+    const raw =
+      '{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"caf\\u00e9 a\\/b \\ud83c\\udf89"},"logprobs":null,"finish_reason":null}]}';
+    const [, , delta] = decodeAll(stream({ event: undefined, data: raw }));
+    expect(delta).toEqual({
+      type: 'text_delta',
+      index: 0,
+      text: 'café a/b 🎉',
+      quoted: '"caf\\u00e9 a\\/b \\ud83c\\udf89"',
+    });
+  });
+
+  it('fails on a raw control character, which JSON does not allow, as the parsed path does', () => {
+    const raw = '{"id":"c1","choices":[{"index":0,"delta":{"content":"a\tb"},"finish_reason":null}]}';
+    expect(decodeAll(stream({ event: undefined, data: raw })).at(-1)).toMatchObject({
+      type: 'error',
+      kind: 'upstream',
+    });
+  });
+
+  it.each([
+    ['content with a finish_reason', chunk({ content: 'end' }, 'stop')],
+    ['content with tool calls', chunk({ content: 'x', tool_calls: [{ index: 0, id: 'c', function: { name: 'f' } }] })],
+    ['a second choice', data({ id: 'c1', choices: [{ index: 1, delta: { content: 'two' }, finish_reason: null }] })],
+    ['usage alongside', chunk({ content: 'x' }, null, { usage: { prompt_tokens: 3, completion_tokens: 1 } })],
+    ['reasoning alongside', chunk({ content: 'x', reasoning_content: 'why' })],
+    ['a refusal', chunk({ refusal: 'no' })],
+    ['an unknown envelope field', chunk({ content: 'x' }, null, { note: { a: 1 } })],
+  ])('leaves %s to the parsed path', (_, event) => {
+    const decoded = decodeAll(stream(event));
+    expect(quotedOf(decoded).every((quoted) => quoted === undefined)).toBe(true);
+    expect(decoded).toEqual(decodeAll(stream(spaced(event))));
+  });
+
+  it('takes the fast path only once the stream has started, so the first chunk still opens it', () => {
+    const decoded = decodeAll([
+      chunk({ role: 'assistant', content: 'Hi' }),
+      chunk({ content: '!' }),
+      chunk({}, 'stop'),
+      DONE,
+    ]);
+    expect(decoded.slice(0, 4)).toEqual([
+      { type: 'start', id: 'c1', model: 'm' },
+      { type: 'block_start', index: 0, block: { type: 'text' } },
+      { type: 'text_delta', index: 0, text: 'Hi' },
+      { type: 'text_delta', index: 0, text: '!', quoted: '"!"' },
     ]);
   });
 });

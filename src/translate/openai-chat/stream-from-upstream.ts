@@ -1,6 +1,7 @@
 import type { SseEvent } from '../../upstream/sse-parse.js';
 import type { UpstreamErrorInfo, UpstreamStreamDecoder } from '../contract.js';
 import type { IrStreamEvent, IrUsage } from '../ir/types.js';
+import { JSON_STRING_LITERAL, textOfLiteral } from '../shared/json-string-literal.js';
 import { isObject, type JsonObject } from './field-readers.js';
 import { type DecodedStop, stopFromFinishReason, stopWithToolCalls } from './stop-reason.js';
 import { streamErrorInfo } from './upstream-error.js';
@@ -21,6 +22,8 @@ import { usageFromChat, zeroUsage } from './usage.js';
  *   follows the opening; a call whose name never arrives is opened nameless at the end, so nothing is lost.
  *   A call that streamed no argument text (some servers send "" for a tool without parameters) gets `{}`.
  * - A `stop` after tool calls is tool use (see stopWithToolCalls).
+ * - A chunk that is only envelope and a text delta (most of a stream) is recognised by its shape and its text
+ *   copied as sent (CONTENT_CHUNK); anything else, or any doubt, goes through JSON.parse.
  * - `finish` is held after the finish_reason until the usage chunk (OpenAI sends it after the finish_reason
  *   chunk), `[DONE]`, or the end of the body (some servers never send `[DONE]`). `[DONE]` without a
  *   finish_reason also finishes. An end of body without either is an error.
@@ -45,6 +48,10 @@ export class ChatStreamDecoder implements UpstreamStreamDecoder {
     const data = event.data.trim();
     if (data === '') return [];
     if (data === '[DONE]') return this.complete();
+    if (this.started && this.pendingStop === undefined && event.event === undefined) {
+      const quoted = CONTENT_CHUNK.exec(data)?.[1];
+      if (quoted !== undefined) return this.contentDelta(quoted);
+    }
     const payload = parseJson(data);
     if (!isObject(payload))
       return this.fail({ kind: 'upstream', message: 'the upstream sent a stream event that is not JSON' });
@@ -78,6 +85,14 @@ export class ChatStreamDecoder implements UpstreamStreamDecoder {
     return out;
   }
 
+  private contentDelta(quoted: string): IrStreamEvent[] {
+    const text = textOfLiteral(quoted);
+    if (!text) return [];
+    const out: IrStreamEvent[] = [];
+    this.appendFlowing('text', text, out, quoted);
+    return out;
+  }
+
   private ensureStarted(out: IrStreamEvent[]): void {
     if (this.started) return;
     this.started = true;
@@ -100,14 +115,14 @@ export class ChatStreamDecoder implements UpstreamStreamDecoder {
     });
   }
 
-  private appendFlowing(kind: 'text' | 'thinking', text: string, out: IrStreamEvent[]): void {
+  private appendFlowing(kind: 'text' | 'thinking', text: string, out: IrStreamEvent[], quoted?: string): void {
     if (this.flowing?.kind !== kind) {
       this.closeFlowing(out);
       this.flowing = { index: this.nextBlock++, kind };
       out.push({ type: 'block_start', index: this.flowing.index, block: { type: kind } });
     }
     const index = this.flowing.index;
-    out.push(kind === 'text' ? { type: 'text_delta', index, text } : { type: 'thinking_delta', index, text });
+    out.push(kind === 'text' ? { type: 'text_delta', index, text, quoted } : { type: 'thinking_delta', index, text });
   }
 
   private closeFlowing(out: IrStreamEvent[]): void {
@@ -205,6 +220,18 @@ interface ToolCallState {
   /** Whether any argument text other than blanks went out; a call without any gets `{}`. */
   hasArgs?: boolean | undefined;
 }
+
+/** Envelope fields a content chunk may carry around its choice; none of them changes what the chunk means. */
+const ENVELOPE_FIELD = String.raw`"(?:id|object|created|model|system_fingerprint|service_tier|obfuscation)":(?:"[^"\\]*"|-?\d+|null)|"usage":null`;
+
+/**
+ * A chunk whose only content is one text delta on choice 0, in the compact form OpenAI, Azure, DeepSeek, vLLM
+ * and most compatible servers write: `{"id":…,"choices":[{"index":0,"delta":{"content":"…"},"logprobs":null,
+ * "finish_reason":null}]}`. Group 1 is the content as a JSON string literal.
+ */
+const CONTENT_CHUNK = new RegExp(
+  String.raw`^\{(?:(?:${ENVELOPE_FIELD}),)*"choices":\[\{"index":0,"delta":\{(?:"role":"assistant",)?"content":(${JSON_STRING_LITERAL})\}(?:,"logprobs":null)?,"finish_reason":null(?:,"logprobs":null|,"stop_reason":null)*\}\](?:,(?:${ENVELOPE_FIELD}))*\}$`,
+);
 
 function parseJson(data: string): unknown {
   try {

@@ -128,4 +128,19 @@ describe('ChatStreamEncoder', () => {
     expect(first?.id).toBe('chatcmpl-gen1');
     expect(second?.choices[0]?.delta.tool_calls?.[0]?.id).toBe('call_gen2');
   });
+
+  it('writes a text delta the decoder copied from the upstream as it arrived, escapes and all', () => {
+    const encoder = new ChatStreamEncoder(context());
+    const out = encodeAll(encoder, [
+      { type: 'start', id: 'msg_01', model: 'claude-sonnet-4-5' },
+      { type: 'block_start', index: 0, block: { type: 'text' } },
+      { type: 'text_delta', index: 0, text: 'café', quoted: '"caf\\u00e9"' },
+      { type: 'text_delta', index: 0, text: '"hi"\n' },
+    ]);
+    expect(out).toContain('"delta":{"content":"caf\\u00e9"}');
+    expect(payloads(out).slice(1)).toEqual([
+      { ...envelope, choices: [choice({ content: 'café' })] },
+      { ...envelope, choices: [choice({ content: '"hi"\n' })] },
+    ]);
+  });
 });

@@ -50,7 +50,7 @@ export class ChatStreamEncoder implements ClientStreamEncoder {
       case 'block_start':
         return this.blockStart(event.index, event.block);
       case 'text_delta':
-        return event.text ? this.delta({ content: event.text }) : '';
+        return event.text ? this.quotedDelta('content', event.quoted ?? JSON.stringify(event.text)) : '';
       case 'thinking_delta':
         return event.text ? this.delta({ reasoning_content: event.text }) : '';
       case 'tool_args_delta':
@@ -94,6 +94,11 @@ export class ChatStreamEncoder implements ClientStreamEncoder {
   /** A content chunk: the precomputed envelope around the serialised delta (the hot path of a stream). */
   private delta(delta: ChatDelta): string {
     return `${this.begin('', '')}${this.chunkHead}${JSON.stringify(delta)}${this.chunkTail}`;
+  }
+
+  /** A content chunk around a delta value already serialised (a text delta copied from the upstream). */
+  private quotedDelta(field: 'content', quoted: string): string {
+    return `${this.begin('', '')}${this.chunkHead}{"${field}":${quoted}}${this.chunkTail}`;
   }
 
   private finish(reason: ChatFinishReason, usage: ChatUsage): string {
