@@ -207,6 +207,7 @@ describe('Anthropic stream decoder text fast path', () => {
   const stream = (...middle: SseEvent[]) => [
     frame('message_start', { message: { id: 'm', model: 'c', usage: { input_tokens: 1, output_tokens: 1 } } }),
     frame('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
+    frame('ping', {}),
     ...middle,
     frame('content_block_stop', { index: 0 }),
     frame('message_delta', { delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 2 } }),
@@ -217,13 +218,21 @@ describe('Anthropic stream decoder text fast path', () => {
   const quotedOf = (events: IrStreamEvent[]) => events.flatMap((e) => (e.type === 'text_delta' ? [e.quoted] : []));
 
   it.each(['plain', 'a "quote" and a \\ backslash', 'new\nline\u0000\u001f', 'é 日本語 🎉 \u2028'])(
-    'copies %j as sent and decodes the same events as the parsed path',
+    'copies %j as sent and decodes the same events as the parsed path, fixed-form ping and stops included',
     (text) => {
       const events = stream(textDelta(0, text));
       const fast = decodeAll(events);
       expect(quotedOf(fast)).toEqual([JSON.stringify(text)]);
       expect(withoutQuoted(fast)).toEqual(decodeAll(events.map(spaced)));
       expect(textOf(fast, 0)).toBe(text);
+      expect(fast.slice(-2)).toEqual([
+        { type: 'block_stop', index: 0 },
+        {
+          type: 'finish',
+          stopReason: 'end_turn',
+          usage: { inputTokens: 1, outputTokens: 2, cacheReadTokens: 0, cacheWriteTokens: 0 },
+        },
+      ]);
     },
   );
 

@@ -20,7 +20,8 @@ import { mergeAnthropicUsage, usageFromAnthropic } from './usage.js';
  *   `partial_json`) gets `{}` as its arguments before it closes, as the non-streamed `input: {}` reads:
  *   clients of the other dialects parse the arguments as JSON, and an empty string is not.
  * - A text delta in the compact form Anthropic writes (most of a stream) is recognised by its shape and its
- *   text copied as sent (TEXT_DELTA); every other event goes through JSON.parse.
+ *   text copied as sent (TEXT_DELTA), as are
+ *   the fixed-form ping, content_block_stop and message_stop; every other event goes through JSON.parse.
  * - An `error` event, a malformed event, or a body that ends before `message_stop` ends the IR stream with an
  *   `error` event (Anthropic's 529 `overloaded_error` becomes kind `overloaded`).
  */
@@ -55,6 +56,10 @@ class AnthropicStreamDecoder implements UpstreamStreamDecoder {
     if (this.done) return [];
     const textDelta = TEXT_DELTA.exec(event.data);
     if (textDelta) return this.quotedTextDelta(Number(textDelta[1]), textDelta[2] as string);
+    if (event.data === PING) return [];
+    if (event.data === MESSAGE_STOP) return this.messageStop();
+    const blockStop = BLOCK_STOP.exec(event.data);
+    if (blockStop) return this.blockStop(Number(blockStop[1]));
     const data = parse(event.data);
     if (!isObject(data)) return this.fail('upstream', `the upstream sent a malformed stream event (${event.event})`);
     switch (typeof data.type === 'string' ? data.type : event.event) {
@@ -65,13 +70,12 @@ class AnthropicStreamDecoder implements UpstreamStreamDecoder {
       case 'content_block_delta':
         return this.blockDelta(data);
       case 'content_block_stop':
-        return this.blockStop(data);
+        return this.blockStop(typeof data.index === 'number' ? data.index : -1);
       case 'message_delta':
         this.messageDelta(data);
         return [];
       case 'message_stop':
-        this.done = true;
-        return [{ type: 'finish', stopReason: this.stopReason, stopSequence: this.stopSequence, usage: this.usage }];
+        return this.messageStop();
       case 'error':
         return this.upstreamError(data);
       default:
@@ -130,8 +134,12 @@ class AnthropicStreamDecoder implements UpstreamStreamDecoder {
     return index === undefined || !text ? [] : [{ type: 'text_delta', index, text, quoted }];
   }
 
-  private blockStop(data: JsonObject): IrStreamEvent[] {
-    const upstreamIndex = typeof data.index === 'number' ? data.index : -1;
+  private messageStop(): IrStreamEvent[] {
+    this.done = true;
+    return [{ type: 'finish', stopReason: this.stopReason, stopSequence: this.stopSequence, usage: this.usage }];
+  }
+
+  private blockStop(upstreamIndex: number): IrStreamEvent[] {
     const index = this.indexes.get(upstreamIndex);
     if (index === undefined) return [];
     this.indexes.delete(upstreamIndex);
@@ -154,6 +162,10 @@ class AnthropicStreamDecoder implements UpstreamStreamDecoder {
 const TEXT_DELTA = new RegExp(
   String.raw`^\{"type":"content_block_delta","index":(\d{1,9}),"delta":\{"type":"text_delta","text":(${JSON_STRING_LITERAL})\}\}$`,
 );
+
+const BLOCK_STOP = /^\{"type":"content_block_stop","index":(\d{1,9})\}$/;
+const PING = '{"type":"ping"}';
+const MESSAGE_STOP = '{"type":"message_stop"}';
 
 const PASSED_ON = new Set(['text', 'thinking', 'redacted_thinking', 'tool_use']);
 

@@ -36,6 +36,8 @@ export class ChatStreamEncoder implements ClientStreamEncoder {
 
   encode(event: IrStreamEvent): string {
     if (this.ended) return '';
+    // Text deltas are most of a stream and the sequencer passes them straight through.
+    if (event.type === 'text_delta') return this.encodeOne(event);
     return this.sequencer
       .push(event)
       .map((ready) => this.encodeOne(ready))
@@ -72,8 +74,13 @@ export class ChatStreamEncoder implements ClientStreamEncoder {
     this.model = model;
     const envelope = JSON.stringify(this.envelope());
     this.chunkHead = `data: ${envelope.slice(0, -1)},"choices":[{"index":0,"delta":`;
-    this.chunkTail = `,"logprobs":null,"finish_reason":null}]${this.includeUsage ? ',"usage":null' : ''}}\n\n`;
-    return this.chunk({ role: 'assistant', content: '' }, null);
+    this.chunkTail = this.tailWith(null);
+    return `${this.chunkHead}{"role":"assistant","content":""}${this.chunkTail}`;
+  }
+
+  /** What follows the delta in a chunk: `chunk()`'s bytes, without serialising the envelope again. */
+  private tailWith(finishReason: ChatFinishReason | null): string {
+    return `,"logprobs":null,"finish_reason":${JSON.stringify(finishReason)}}]${this.includeUsage ? ',"usage":null' : ''}}\n\n`;
   }
 
   private blockStart(index: number, block: IrBlockStart): string {
@@ -102,7 +109,7 @@ export class ChatStreamEncoder implements ClientStreamEncoder {
   }
 
   private finish(reason: ChatFinishReason, usage: ChatUsage): string {
-    let text = this.begin('', '') + this.chunk({}, reason);
+    let text = `${this.begin('', '')}${this.chunkHead}{}${this.tailWith(reason)}`;
     if (this.includeUsage) text += sse({ ...this.envelope(), choices: [], usage });
     this.ended = true;
     return `${text}data: [DONE]\n\n`;
@@ -110,15 +117,6 @@ export class ChatStreamEncoder implements ClientStreamEncoder {
 
   private envelope(): Omit<ChatCompletionChunk, 'choices' | 'usage'> {
     return { id: this.id, object: 'chat.completion.chunk', created: this.context.createdAt, model: this.model };
-  }
-
-  private chunk(delta: ChatDelta, finishReason: ChatFinishReason | null): string {
-    const chunk: ChatCompletionChunk = {
-      ...this.envelope(),
-      choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
-      ...(this.includeUsage ? { usage: null } : {}),
-    };
-    return sse(chunk);
   }
 }
 
