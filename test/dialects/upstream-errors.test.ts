@@ -169,3 +169,42 @@ describe("an OpenAI-compatible upstream's error code, as a translated OpenAI-sha
     expect((error as Error).message).toContain('maximum context length');
   });
 });
+
+describe('an answer DeepSeek cut short for lack of capacity (finish_reason insufficient_system_resource)', () => {
+  beforeAll(async () => {
+    gateway = await DialectGateway.start([]);
+  });
+  afterAll(async () => {
+    await gateway.close();
+  });
+  beforeEach(async () => {
+    gateway.reset();
+    await gateway.skipRecords();
+  });
+
+  // Chat clients of an OpenAI-compatible upstream get its bytes as they are; the translated dialects must not
+  // take the partial answer for a whole one.
+  const TRANSLATED = DRIVERS.filter((driver) => driver.name !== 'openai chat.completions');
+
+  describe.each(TRANSLATED)('$name client', ({ make }) => {
+    it.each([false, true])('fails as overloaded (stream: %s), never a finished turn', async (stream) => {
+      const driver = make();
+      gateway.openaiUpstream.enqueue({
+        kind: 'reply',
+        text: 'Partial answ',
+        finishReason: 'insufficient_system_resource',
+      });
+      const conversation = driver.start({ model: MODELS.openai.name, prompt: 'Hello' });
+      const error = await driver.error(() => conversation.send(stream));
+      expect(error).toMatchObject(
+        stream
+          ? { className: 'APIError', status: undefined, type: driver.errorTypes.overloaded }
+          : { status: overloadedStatus(driver), type: driver.errorTypes.overloaded },
+      );
+      expect(error.message).toContain('insufficient_system_resource');
+      const record = await gateway.nextRecord();
+      expect(record).toMatchObject({ status: stream ? 200 : overloadedStatus(driver), stream });
+      expect(record.errorMessage).toContain('insufficient_system_resource');
+    });
+  });
+});

@@ -35,6 +35,12 @@ describe('decodeChatResponse', () => {
     });
   });
 
+  it('rejects an answer DeepSeek cut short for lack of capacity as overloaded (529, which OpenAI clients get as 503), not a finished turn', () => {
+    const decode = () => decodeChatResponse(completion({ content: 'partial' }, 'insufficient_system_resource'));
+    expect(decode).toThrow(GatewayError);
+    expect(decode).toThrow(expect.objectContaining({ status: 529, kind: 'overloaded' }));
+  });
+
   it('decodes parallel tool calls with null content', () => {
     const body = completion(
       {

@@ -1,7 +1,13 @@
 import { errors } from '../../errors/codes.js';
 import type { IrResponse, IrStopReason, IrToolCallPart } from '../ir/types.js';
 import { isObject, type JsonObject } from './field-readers.js';
-import { type DecodedStop, stopFromFinishReason, stopWithToolCalls } from './stop-reason.js';
+import {
+  type DecodedStop,
+  OUT_OF_CAPACITY,
+  OUT_OF_CAPACITY_MESSAGE,
+  stopFromFinishReason,
+  stopWithToolCalls,
+} from './stop-reason.js';
 import { argumentsOf, objectField, reasoningOf, stringField, textOf } from './upstream-message-fields.js';
 import { usageFromChat, zeroUsage } from './usage.js';
 
@@ -27,6 +33,7 @@ function toolCalls(message: JsonObject): IrToolCallPart[] {
 function stopOf(choice: JsonObject, refused: boolean, calledTools: boolean): DecodedStop {
   if (refused) return { stopReason: 'refusal' };
   const finish = stringField(choice, 'finish_reason');
+  if (finish === OUT_OF_CAPACITY) throw errors.upstreamRejected(529, 'overloaded', OUT_OF_CAPACITY_MESSAGE);
   if (finish) return stopWithToolCalls(stopFromFinishReason(finish, choice.stop_reason), calledTools);
   const fallback: IrStopReason = calledTools ? 'tool_use' : 'end_turn';
   return { stopReason: fallback };

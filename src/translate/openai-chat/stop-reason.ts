@@ -20,6 +20,15 @@ export function finishReasonFor(stopReason: IrStopReason): ChatFinishReason {
   return FINISH_FOR_STOP[stopReason];
 }
 
+/**
+ * DeepSeek's finish reason for an answer it cut short because its servers ran out of capacity: not an end of
+ * turn, so the other dialects get it as an `overloaded` failure instead of a truncated answer that looks whole.
+ */
+export const OUT_OF_CAPACITY = 'insufficient_system_resource';
+
+export const OUT_OF_CAPACITY_MESSAGE =
+  'the upstream stopped the answer early for lack of capacity (finish_reason insufficient_system_resource)';
+
 export interface DecodedStop {
   stopReason: IrStopReason;
   stopSequence?: string | undefined;

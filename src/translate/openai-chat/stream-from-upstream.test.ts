@@ -184,6 +184,15 @@ describe('ChatStreamDecoder', () => {
     expect(events.at(-1)).toMatchObject({ type: 'finish', stopReason });
   });
 
+  it('ends with an overloaded error, not a finish, when DeepSeek cuts the answer short for lack of capacity', () => {
+    const events = decodeAll([chunk({ content: 'partial' }), chunk({}, 'insufficient_system_resource'), DONE]);
+    expect(events.slice(-2)).toEqual([
+      { type: 'block_stop', index: 0 },
+      { type: 'error', kind: 'overloaded', message: expect.stringContaining('insufficient_system_resource') },
+    ]);
+    expect(events.some((event) => event.type === 'finish')).toBe(false);
+  });
+
   it("reads vLLM's matched stop string as a stop sequence", () => {
     const finish = { index: 0, delta: {}, finish_reason: 'stop', stop_reason: '###' };
     const events = decodeAll([chunk({ content: 'x' }), data({ id: 'c1', model: 'm', choices: [finish] }), DONE]);

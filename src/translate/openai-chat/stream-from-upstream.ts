@@ -3,7 +3,13 @@ import type { UpstreamErrorInfo, UpstreamStreamDecoder } from '../contract.js';
 import type { IrStreamEvent, IrUsage } from '../ir/types.js';
 import { JSON_STRING_LITERAL, textOfLiteral } from '../shared/json-string-literal.js';
 import { isObject, type JsonObject } from './field-readers.js';
-import { type DecodedStop, stopFromFinishReason, stopWithToolCalls } from './stop-reason.js';
+import {
+  type DecodedStop,
+  OUT_OF_CAPACITY,
+  OUT_OF_CAPACITY_MESSAGE,
+  stopFromFinishReason,
+  stopWithToolCalls,
+} from './stop-reason.js';
 import { streamErrorInfo } from './upstream-error.js';
 import { argumentsOf, objectField, reasoningOf, stringField, textOf } from './upstream-message-fields.js';
 import { usageFromChat, zeroUsage } from './usage.js';
@@ -170,6 +176,10 @@ export class ChatStreamDecoder implements UpstreamStreamDecoder {
 
   private stop(finishReason: string, choice: JsonObject, out: IrStreamEvent[]): void {
     this.closeAll(out);
+    if (finishReason === OUT_OF_CAPACITY) {
+      out.push(...this.fail({ kind: 'overloaded', message: OUT_OF_CAPACITY_MESSAGE }));
+      return;
+    }
     this.pendingStop = this.refused
       ? { stopReason: 'refusal' }
       : stopWithToolCalls(stopFromFinishReason(finishReason, choice.stop_reason), this.allTools.length > 0);
