@@ -171,6 +171,25 @@ async function measure({
 }
 
 /**
+ * Load phases measured in turns: one run of each, then the next round. Phases compared with each other (passthrough
+ * and translated) then meet the same machine conditions; on a shared virtual machine throughput drifts between
+ * minutes by more than the differences measured, which back-to-back blocks of repeats would fold into the ratio.
+ */
+async function measureInTurns(phases, pid) {
+  for (const request of Object.values(phases)) await drive({ ...request, seconds: WARMUP });
+  const runs = Object.fromEntries(Object.keys(phases).map((name) => [name, []]));
+  for (let i = 0; i < REPEATS; i++) {
+    for (const [name, request] of Object.entries(phases)) {
+      const cpuBefore = cpuSeconds(pid);
+      const result = await drive({ ...request, seconds: SECONDS });
+      const cpuUs = result.requests ? ((cpuSeconds(pid) - cpuBefore) / result.requests) * 1e6 : null;
+      runs[name].push({ ...result, cpuUsPerRequest: cpuUs });
+    }
+  }
+  return Object.fromEntries(Object.entries(runs).map(([name, list]) => [name, medianRun(list)]));
+}
+
+/**
  * The run with the median throughput, with the median CPU per request across runs: on a shared virtual machine
  * single runs of the same build differ by ±15%, so every phase is repeated and the middle taken.
  */
@@ -227,29 +246,31 @@ async function measureDialects(upstreamPort, direct) {
   const gateway = await startGateway(upstreamPort, DIALECTS);
   const chat = { path: '/v1/chat/completions', bodyOf: body };
   const messages = { path: '/v1/messages', bodyOf: messagesBody };
-  const phase = async (client, model) => ({
-    nonStream: await measure({
-      url: gateway.url,
-      stream: false,
-      connections: CONNECTIONS,
-      pid: gateway.pid,
-      model,
-      ...client,
-    }),
-    stream: await measure({
-      url: gateway.url,
-      stream: true,
-      connections: CONNECTIONS,
-      pid: gateway.pid,
-      model,
-      ...client,
-    }),
-  });
+  const routes = {
+    chatPassthrough: [chat, 'via-openai'],
+    chatToAnthropic: [chat, 'via-anthropic'],
+    messagesPassthrough: [messages, 'via-anthropic'],
+    messagesToOpenAI: [messages, 'via-openai'],
+  };
+  const phases = {};
+  for (const [name, [client, model]] of Object.entries(routes)) {
+    for (const stream of [false, true]) {
+      phases[`${name}.${stream ? 'stream' : 'nonStream'}`] = {
+        url: `${gateway.url}${client.path}`,
+        body: client.bodyOf(model, stream),
+        token: TOKEN,
+        connections: CONNECTIONS,
+        core: LOAD_CORE,
+      };
+    }
+  }
+  const measured = await measureInTurns(phases, gateway.pid);
+  const routeResult = (name) => ({ nonStream: measured[`${name}.nonStream`], stream: measured[`${name}.stream`] });
   const result = {
-    chatPassthrough: await phase(chat, 'via-openai'),
-    chatToAnthropic: await phase(chat, 'via-anthropic'),
-    messagesPassthrough: await phase(messages, 'via-anthropic'),
-    messagesToOpenAI: await phase(messages, 'via-openai'),
+    chatPassthrough: routeResult('chatPassthrough'),
+    chatToAnthropic: routeResult('chatToAnthropic'),
+    messagesPassthrough: routeResult('messagesPassthrough'),
+    messagesToOpenAI: routeResult('messagesToOpenAI'),
     ttft: {
       directOpenAI: await ttft(direct, '/v1/chat/completions', body('m1', true)),
       directAnthropic: await ttft(direct, '/v1/messages', messagesBody('claude-bench', true)),

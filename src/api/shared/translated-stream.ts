@@ -3,6 +3,7 @@ import type { ClientStreamEncoder, UpstreamStreamDecoder } from '../../translate
 import { tokenUsageOf } from '../../translate/ir/token-usage.js';
 import type { IrStreamEvent } from '../../translate/ir/types.js';
 import { SseDecoder } from '../../upstream/sse-decoder.js';
+import type { SseEvent } from '../../upstream/sse-parse.js';
 import type { ClientOutput } from './client-output.js';
 import { pipeBody } from './pipe-body.js';
 import { SSE_HEADERS } from './sse-headers.js';
@@ -22,7 +23,7 @@ export async function relayTranslatedStream(
   const exchange = out.exchange;
   const sse = new SseDecoder();
   let failed = false;
-  const encode = (events: readonly IrStreamEvent[]): string | undefined => {
+  const encodeEvents = (events: readonly IrStreamEvent[]): string => {
     let text = '';
     for (const event of events) {
       if (failed) break;
@@ -33,7 +34,13 @@ export async function relayTranslatedStream(
       }
       text += encoder.encode(event);
     }
-    return text || undefined;
+    return text;
+  };
+  // Plain loops, no flatMap: this runs for every network read of every translated stream.
+  const translate = (sseEvents: readonly SseEvent[]): string => {
+    let text = '';
+    for (const sseEvent of sseEvents) text += encodeEvents(decoder.decode(sseEvent));
+    return text;
   };
   out.head(reply.status, { ...SSE_HEADERS });
   try {
@@ -42,7 +49,7 @@ export async function relayTranslatedStream(
       out,
       (chunk) => {
         try {
-          return encode(sse.push(chunk).flatMap((event) => decoder.decode(event)));
+          return translate(sse.push(chunk)) || undefined;
         } catch (error) {
           reply.body.destroy(error as Error);
           return undefined;
@@ -50,7 +57,7 @@ export async function relayTranslatedStream(
       },
       reply.head,
     );
-    const rest = encode([...sse.end().flatMap((event) => decoder.decode(event)), ...decoder.end()]);
+    const rest = translate(sse.end()) + encodeEvents(decoder.end());
     if (rest && !out.gone) out.write(rest);
   } catch (error) {
     const message = streamFailureMessage(out, error);

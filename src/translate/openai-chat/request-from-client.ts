@@ -64,7 +64,9 @@ function readModel(body: JsonObject): string {
 
 /** Optional IR fields, left out entirely when the client did not set them. */
 function defined<T extends object>(fields: T): Partial<T> {
-  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
+  const present: Partial<T> = {};
+  for (const key in fields) if (fields[key] !== undefined) present[key] = fields[key];
+  return present;
 }
 
 export function parseChatRequest(body: JsonObject): IrRequest {

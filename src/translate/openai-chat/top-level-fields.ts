@@ -82,8 +82,9 @@ const DEFAULT_ONLY: Record<string, DefaultOnly> = {
 
 /** Throws a 400 naming the first field the translation cannot honour. */
 export function checkTopLevelFields(body: JsonObject): void {
-  for (const [field, value] of Object.entries(body)) {
+  for (const field in body) {
     if (READ.has(field) || HINTS.has(field)) continue;
+    const value = body[field];
     const rule = DEFAULT_ONLY[field];
     if (!rule) {
       throw errors.invalidBody(`unrecognized request argument '${field}' cannot be translated for this model`, field);
