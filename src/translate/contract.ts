@@ -68,6 +68,8 @@ export interface UpstreamBuildOptions {
   streamUsage: boolean;
   /** OpenAI-compatible: send earlier thinking back as `reasoning_content` on assistant messages. */
   sendReasoningContent?: boolean | undefined;
+  /** OpenAI-compatible: the most stop sequences the upstream takes (OpenAI: 4), when it has a limit. */
+  maxStopSequences?: number | undefined;
 }
 
 /**

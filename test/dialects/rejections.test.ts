@@ -1,6 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { GatewayHarness } from '../support/gateway-harness.js';
 import { thrownBy } from './support/client-driver.js';
 import { DialectGateway, MODELS } from './support/dialect-gateway.js';
 
@@ -154,3 +155,36 @@ describe('fields a target dialect cannot express', () => {
 function sameDialectOf(client: Client): 'openai' | 'anthropic' {
   return client === 'messages' ? 'anthropic' : 'openai';
 }
+
+describe("limits of OpenAI's own API", () => {
+  let openaiGateway: GatewayHarness;
+
+  beforeAll(async () => {
+    // Never contacted: the refusal comes before anything is sent (and this suite has no network).
+    openaiGateway = await GatewayHarness.start({
+      config: {
+        providers: [{ name: 'openai', type: 'openai', base_url: 'https://api.openai.com/v1', api_key: 'sk-unused' }],
+        models: [{ name: 'gpt-openai', targets: [{ provider: 'openai', model: 'gpt-4.1-mini' }] }],
+      },
+    });
+  });
+  afterAll(async () => {
+    await openaiGateway.close();
+  });
+
+  it('refuses a fifth stop sequence for api.openai.com with a 400 naming stop_sequences', async () => {
+    const error = await thrownBy(() =>
+      openaiGateway.anthropic().messages.create({
+        ...message,
+        model: 'gpt-openai',
+        stop_sequences: ['one', 'two', 'three', 'four', 'five'],
+      } as Anthropic.MessageCreateParamsNonStreaming),
+    );
+    expect(error).toBeInstanceOf(Anthropic.BadRequestError);
+    const apiError = error as InstanceType<typeof Anthropic.BadRequestError>;
+    expect(apiError.type).toBe('invalid_request_error');
+    expect(apiError.apiMessage).toMatch(/^stop_sequences: .*at most 4 stop sequences \(got 5\)/);
+    const [record] = await openaiGateway.records(1);
+    expect(record).toMatchObject({ status: 400, errorCode: 'GW_ERR_REQUEST_INVALID', requestedModel: 'gpt-openai' });
+  });
+});

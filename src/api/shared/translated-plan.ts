@@ -40,15 +40,18 @@ export class TranslatableRequest {
 
 const UPSTREAM_BODY_LIMIT = 64 * 1024 * 1024;
 
+/** OpenAI's own API refuses more stop sequences than this; compatible servers (vLLM, Ollama) take more. */
+const OPENAI_MAX_STOP_SEQUENCES = 4;
+
 export function buildOptionsFor(provider: ProviderRuntime): UpstreamBuildOptions {
   const config = provider.config;
+  const isOpenAI = provider.origin === 'https://api.openai.com';
   return {
     defaultMaxTokens: config.default_max_tokens,
-    maxTokensField:
-      config.max_tokens_field ??
-      (provider.origin === 'https://api.openai.com' ? 'max_completion_tokens' : 'max_tokens'),
+    maxTokensField: config.max_tokens_field ?? (isOpenAI ? 'max_completion_tokens' : 'max_tokens'),
     streamUsage: config.stream_usage,
     sendReasoningContent: config.send_reasoning_content,
+    maxStopSequences: isOpenAI ? OPENAI_MAX_STOP_SEQUENCES : undefined,
   };
 }
 

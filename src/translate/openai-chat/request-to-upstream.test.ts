@@ -20,9 +20,9 @@ function request(overrides: Partial<IrRequest> = {}): IrRequest {
   };
 }
 
-function rejection(ir: IrRequest): GatewayError {
+function rejection(ir: IrRequest, buildOptions: UpstreamBuildOptions = options): GatewayError {
   try {
-    buildChatRequest(ir, 'up', options);
+    buildChatRequest(ir, 'up', buildOptions);
   } catch (error) {
     if (error instanceof GatewayError) return error;
     throw error;
@@ -252,6 +252,19 @@ describe('buildChatRequest', () => {
     const error = rejection(request({ topK: 40 }));
     expect(error.status).toBe(400);
     expect(error.param).toBe('topK');
+  });
+
+  it("rejects more stop sequences than the upstream's limit, naming the IR field, and sends up to it", () => {
+    const five = ['a', 'b', 'c', 'd', 'e'];
+    const error = rejection(request({ stopSequences: five }), { ...options, maxStopSequences: 4 });
+    expect(error.status).toBe(400);
+    expect(error.param).toBe('stopSequences');
+    expect(error.message).toContain('at most 4 stop sequences (got 5)');
+    const four = five.slice(0, 4);
+    expect(buildChatRequest(request({ stopSequences: four }), 'up', { ...options, maxStopSequences: 4 }).stop).toEqual(
+      four,
+    );
+    expect(buildChatRequest(request({ stopSequences: five }), 'up', options).stop).toEqual(five);
   });
 
   it('maps sampling, limits, stop sequences, format and user', () => {

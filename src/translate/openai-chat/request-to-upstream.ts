@@ -15,6 +15,8 @@ import { chatMessages } from './messages-to-upstream.js';
  * - `topK` is refused: it is not part of the Chat Completions API.
  * - `tool_choice` and `parallel_tool_calls` are sent only with tools, as OpenAI rejects them otherwise.
  * - Tool cache hints are dropped (OpenAI caches prompt prefixes automatically).
+ * - More stop sequences than `options.maxStopSequences` (OpenAI's API: 4) are rejected naming `stopSequences`,
+ *   before the request goes out; other compatible servers have no such limit.
  * - The end-user id goes as `user`, hashed (SHA-256, 64 hex characters) when longer than the 64 characters
  *   OpenAI takes: Claude Code's `metadata.user_id` is about 150. The hash still tells users apart, which is
  *   what the field is for, and is what OpenAI recommends sending.
@@ -63,6 +65,13 @@ function addSampling(body: Record<string, unknown>, request: IrRequest, options:
   if (request.temperature !== undefined) body.temperature = request.temperature;
   if (request.topP !== undefined) body.top_p = request.topP;
   if (request.stopSequences.length > 0) body.stop = request.stopSequences;
+  const maxStops = options.maxStopSequences;
+  if (maxStops !== undefined && request.stopSequences.length > maxStops) {
+    throw errors.invalidBody(
+      `this model's upstream takes at most ${maxStops} stop sequences (got ${request.stopSequences.length})`,
+      'stopSequences',
+    );
+  }
   const effort = reasoningEffort(request.reasoning);
   if (effort !== undefined) body.reasoning_effort = effort;
 }
