@@ -1,10 +1,10 @@
 // npm run bench [-- --quick]: the gateway on one core, the fake upstream and the load generator on the other,
 // direct-to-upstream and through-the-gateway measured in the same run. Writes bench/results/latest.{json,md}.
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { drive, hasTaskset, hasWrk, runPinned } from './load.mjs';
+import { body, DIALECTS, messagesBody, pinnedSpawn, TOKEN, waitForLine } from './scenarios.mjs';
 
 const QUICK = process.argv.includes('--quick');
 /** `--only=dialects` runs just that phase (for working on it); the full report needs every phase. */
@@ -15,43 +15,8 @@ const REPEATS = QUICK ? 1 : 3;
 const CONNECTIONS = 64;
 const GATEWAY_CORE = 0;
 const LOAD_CORE = 1;
-const TOKEN = 'bench-client-token-0123456789';
 const CLK_TCK = 100;
 const root = new URL('..', import.meta.url).pathname;
-
-const body = (model, stream) =>
-  JSON.stringify({
-    model,
-    stream,
-    messages: [
-      { role: 'system', content: 'You are terse.' },
-      { role: 'user', content: 'Say something about foxes.' },
-    ],
-    temperature: 0.2,
-  });
-
-function pinnedSpawn(core, args, env) {
-  const [cmd, argv] = hasTaskset
-    ? ['taskset', ['-c', String(core), process.execPath, ...args]]
-    : [process.execPath, args];
-  return spawn(cmd, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-function waitForLine(child, pattern) {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const onData = (chunk) => {
-      seen += chunk;
-      const match = pattern.exec(seen);
-      if (match) {
-        child.stdout.off('data', onData);
-        resolve(match);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`process exited (${code}) before it was ready: ${seen}`)));
-  });
-}
 
 function cpuSeconds(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -121,26 +86,6 @@ const FAILOVER = baseConfig(
   // Cooldowns off, so every 429 exercises the fallback path instead of the breaker skipping the primary.
   'routing:\n  cooldown: { failures: 1000000000, window_s: 1, cooldown_s: 1 }\n',
 );
-
-const messagesBody = (model, stream) =>
-  JSON.stringify({
-    model,
-    stream,
-    max_tokens: 256,
-    system: 'You are terse.',
-    messages: [{ role: 'user', content: 'Say something about foxes.' }],
-    temperature: 0.2,
-  });
-
-const DIALECTS = (upstream) => `storage: sqlite:./gateway.db
-providers:
-  - { name: oa, type: openai, base_url: ${upstream}, api_key: sk-bench, allow_private_network: true, max_connections: 256 }
-  - { name: an, type: anthropic, base_url: ${new URL(upstream).origin}, api_key: sk-ant-bench, allow_private_network: true, max_connections: 256 }
-clients: [{ name: bench, token: ${TOKEN} }]
-models:
-  - { name: via-openai, targets: [{ provider: oa, model: m1 }] }
-  - { name: via-anthropic, targets: [{ provider: an, model: claude-bench }] }
-`;
 
 /** One measured load phase; with `pid`, also the gateway CPU time spent per request. */
 async function measure({

@@ -1,0 +1,166 @@
+// npm run bench:instructions [-- --requests=N --warmup=N --only=<route>]: the dialect routes' cost counted in
+// CPU instructions per request, under valgrind's callgrind. On shared virtual machines timed throughput of one
+// build drifts by ±15% between minutes, more than the passthrough/translated differences being compared; an
+// instruction count does not depend on what else the machine is doing. Prints a Markdown table.
+//
+// The gateway runs under callgrind with instrumentation off until it is warm, then counts exactly `requests`
+// requests (16 at a time, keep-alive). V8's optimising compiler and its garbage collector run on their own
+// schedule, which callgrind's slowdown shifts: their instructions are reported apart and the ratio compares
+// the rest, the work each request itself does (the gateway's code, Node, undici, SQLite telemetry).
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Pool } from 'undici';
+import { body, DIALECTS, messagesBody, pinnedSpawn, TOKEN, waitForLine } from './scenarios.mjs';
+
+const arg = (name, fallback) =>
+  process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
+const REQUESTS = Number(arg('requests', 2000));
+const WARMUP = Number(arg('warmup', 8000));
+const ONLY = arg('only', undefined);
+const CONCURRENCY = 16;
+const root = new URL('..', import.meta.url).pathname;
+
+const ROUTES = [
+  { name: 'OpenAI client → OpenAI upstream (passthrough)', path: '/v1/chat/completions', model: 'via-openai' },
+  { name: 'OpenAI client → Anthropic upstream (translated)', path: '/v1/chat/completions', model: 'via-anthropic' },
+  { name: 'Anthropic client → Anthropic upstream (passthrough)', path: '/v1/messages', model: 'via-anthropic' },
+  { name: 'Anthropic client → OpenAI upstream (translated)', path: '/v1/messages', model: 'via-openai' },
+];
+
+/** Symbols of V8's optimising compilers and of its garbage collector, as callgrind_annotate names them. */
+const COMPILER = /v8::internal::(compiler|maglev|Zone)|Pipeline/;
+const GC = /Marking|Sweep|Scaveng|Evacuat|heap::|Heap::|MemoryChunk|Compactor/i;
+
+function requireTools() {
+  for (const tool of ['valgrind', 'callgrind_control', 'callgrind_annotate']) {
+    if (spawnSync('which', [tool]).status !== 0) {
+      throw new Error(`${tool} is not installed (Debian: apt-get install valgrind)`);
+    }
+  }
+}
+
+async function send(pool, path, payload, count) {
+  let left = count;
+  let failed = 0;
+  const worker = async () => {
+    while (left-- > 0) {
+      const response = await pool.request({
+        path,
+        method: 'POST',
+        body: payload,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      });
+      await response.body.dump();
+      if (response.statusCode !== 200) failed++;
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  if (failed > 0) throw new Error(`${failed} of ${count} requests to ${path} failed`);
+}
+
+/** Instructions of one callgrind dump, split into compiler, GC and the rest. */
+function countsOf(file) {
+  const annotated = execFileSync('callgrind_annotate', ['--threshold=100', file], {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const counts = { total: 0, compiler: 0, gc: 0 };
+  for (const line of annotated.split('\n')) {
+    const match = /^\s*([\d,]+) \([^)]*\)\s+(.*)$/.exec(line);
+    if (!match) continue;
+    const ir = Number(match[1].replaceAll(',', ''));
+    const symbol = match[2];
+    if (symbol.startsWith('PROGRAM TOTALS')) counts.total = ir;
+    else if (COMPILER.test(symbol)) counts.compiler += ir;
+    else if (GC.test(symbol)) counts.gc += ir;
+  }
+  return { ...counts, rest: counts.total - counts.compiler - counts.gc };
+}
+
+async function measure(upstreamUrl, route, stream) {
+  const dir = mkdtempSync(join(tmpdir(), 'amg-instr-'));
+  try {
+    const config = join(dir, 'gateway.yaml');
+    writeFileSync(config, DIALECTS(`${upstreamUrl}/v1`));
+    const gateway = spawn(
+      'valgrind',
+      [
+        '--tool=callgrind',
+        '--instr-atstart=no',
+        `--callgrind-out-file=${join(dir, 'callgrind.%p')}`,
+        process.execPath,
+        join(root, 'dist/cli/main.js'),
+        'serve',
+        '--config',
+        config,
+        '--listen',
+        '127.0.0.1:0',
+      ],
+      {
+        env: { ...process.env, AMG_ADMIN_TOKEN: 'bench-admin-token', AMG_LOG_LEVEL: 'warn' },
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
+    const exited = new Promise((resolve) => gateway.once('exit', resolve));
+    const [, url] = await waitForLine(gateway, /API\s+(http:\/\/[\d.]+:\d+)/);
+    const pool = new Pool(url, { connections: CONCURRENCY });
+    const payload = route.path === '/v1/messages' ? messagesBody(route.model, stream) : body(route.model, stream);
+    await send(pool, route.path, payload, WARMUP);
+    execFileSync('callgrind_control', ['--instr=on', String(gateway.pid)], { stdio: 'ignore' });
+    await send(pool, route.path, payload, REQUESTS);
+    execFileSync('callgrind_control', ['--dump', String(gateway.pid)], { stdio: 'ignore' });
+    await pool.close();
+    gateway.kill('SIGTERM');
+    await exited;
+    const dump = readdirSync(dir).find((name) => /^callgrind\.\d+\.1$/.test(name));
+    if (!dump) throw new Error('callgrind wrote no dump for the measured requests');
+    const counts = countsOf(join(dir, dump));
+    return Object.fromEntries(Object.entries(counts).map(([key, value]) => [key, Math.round(value / REQUESTS)]));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const k = (n) => `${(n / 1000).toFixed(0)}k`;
+
+async function main() {
+  requireTools();
+  const upstream = pinnedSpawn(1, [join(root, 'bench/fake-upstream.mjs'), '0'], {});
+  const port = Number((await waitForLine(upstream, /^(\d+)\n/))[1]);
+  const results = [];
+  try {
+    for (const stream of [false, true]) {
+      for (const route of ROUTES) {
+        if (ONLY && !route.name.toLowerCase().includes(ONLY.toLowerCase())) continue;
+        process.stderr.write(`measuring ${route.name}, ${stream ? 'stream' : 'non-stream'}\n`);
+        results.push({ route, stream, counts: await measure(`http://127.0.0.1:${port}`, route, stream) });
+      }
+    }
+  } finally {
+    upstream.kill('SIGTERM');
+  }
+  const passthroughRest = (route, stream) => {
+    const same = results.find(
+      (r) => r.stream === stream && r.route.path === route.path && r.route.name.includes('passthrough'),
+    );
+    return same?.counts.rest;
+  };
+  const lines = [
+    `Instructions per request under callgrind (${REQUESTS} requests after ${WARMUP} to warm up, ${CONCURRENCY} at a time; Node ${process.version})`,
+    '',
+    '| route | mode | total | JIT compiler | GC | rest | rest, passthrough ÷ this |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const { route, stream, counts } of results) {
+    const base = passthroughRest(route, stream);
+    const ratio = base ? (base / counts.rest).toFixed(2) : '-';
+    lines.push(
+      `| ${route.name} | ${stream ? 'stream' : 'non-stream'} | ${k(counts.total)} | ${k(counts.compiler)} | ${k(counts.gc)} | ${k(counts.rest)} | ${ratio} |`,
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+await main();
