@@ -19,6 +19,12 @@ export interface StreamBlock {
   delta(event: BlockDelta): ResponsesStreamEvent[];
   close(status: ItemStatus): ResponsesStreamEvent[];
   snapshot(): OutputItem;
+  /**
+   * Text items only: adds a delta's text to the item and returns the serialised members that place an
+   * `output_text.delta` event (`"item_id":…,"output_index":…,"content_index":0`), so the encoder can write the
+   * event around the delta as the upstream quoted it.
+   */
+  appendText?(text: string): string;
 }
 
 export function openBlock(block: IrBlockStart, outputIndex: number, newId: (prefix: string) => string): StreamBlock {
@@ -37,6 +43,7 @@ export function openBlock(block: IrBlockStart, outputIndex: number, newId: (pref
 class TextBlock implements StreamBlock {
   private text = '';
   private status: ItemStatus = 'in_progress';
+  private location: string | undefined;
 
   constructor(
     private readonly id: string,
@@ -56,6 +63,12 @@ class TextBlock implements StreamBlock {
     this.text += event.text;
     const ref = { item_id: this.id, output_index: this.outputIndex, content_index: 0 };
     return [{ type: 'response.output_text.delta', ...ref, delta: event.text, logprobs: [] }];
+  }
+
+  appendText(text: string): string {
+    this.text += text;
+    this.location ??= `"item_id":${JSON.stringify(this.id)},"output_index":${this.outputIndex},"content_index":0`;
+    return this.location;
   }
 
   close(status: ItemStatus): ResponsesStreamEvent[] {

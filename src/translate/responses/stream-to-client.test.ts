@@ -27,6 +27,41 @@ function encode(
 const types = (events: Event[]) => events.map((event) => event.type);
 
 describe('streaming a Responses answer', () => {
+  it('writes text deltas the decoder copied from the upstream byte for byte as the general path would', () => {
+    const stream = (quote: boolean): IrStreamEvent[] => [
+      START,
+      { type: 'block_start', index: 0, block: { type: 'text' } },
+      ...['Hi', '', ' there', ' "friend"'].map(
+        (text): IrStreamEvent => ({
+          type: 'text_delta',
+          index: 0,
+          text,
+          ...(quote ? { quoted: JSON.stringify(text) } : {}),
+        }),
+      ),
+      { type: 'block_stop', index: 0 },
+      { type: 'block_start', index: 1, block: { type: 'text' } },
+      { type: 'text_delta', index: 1, text: 'after a stop', ...(quote ? { quoted: '"after a stop"' } : {}) },
+      { type: 'finish', stopReason: 'end_turn', usage: USAGE },
+    ];
+    const text = (events: IrStreamEvent[]) => {
+      const encoder = new ResponsesStreamEncoder(testContext({ model: 'alias', input: 'hi', stream: true }));
+      return events.map((event) => encoder.encode(event)).join('');
+    };
+    expect(text(stream(true))).toBe(text(stream(false)));
+  });
+
+  it('keeps the escapes of a copied text delta and the text in the final item', () => {
+    const events = encode([
+      START,
+      { type: 'block_start', index: 0, block: { type: 'text' } },
+      { type: 'text_delta', index: 0, text: 'café', quoted: '"caf\\u00e9"' },
+      { type: 'finish', stopReason: 'end_turn', usage: USAGE },
+    ]);
+    expect(events.find((event) => event.type === 'response.output_text.delta')?.delta).toBe('café');
+    expect(events.at(-1)?.response.output[0].content[0].text).toBe('café');
+  });
+
   it('streams text as the documented event sequence, numbered from 0', () => {
     const events = encode([
       START,

@@ -36,8 +36,26 @@ export class ResponsesStreamEncoder implements ClientStreamEncoder {
 
   encode(event: IrStreamEvent): string {
     if (this.ended) return '';
+    if (event.type === 'text_delta' && event.quoted !== undefined) {
+      const fast = this.quotedTextDelta(event.index, event.text, event.quoted);
+      if (fast !== undefined) return fast;
+    }
     const events = [...this.startIfNeeded(event), ...this.handle(event)];
     return events.map((out) => this.frame(out)).join('');
+  }
+
+  /**
+   * Most of a stream: a text delta for an open text item with nothing waiting to close, written around the
+   * text as the upstream quoted it, with the members in the order `frame` would serialise them. Undefined when
+   * the general path has more to do.
+   */
+  private quotedTextDelta(index: number, text: string, quoted: string): string | undefined {
+    if (!this.started || this.stopped.length > 0) return undefined;
+    const block = this.blocks.get(index);
+    if (!block?.appendText) return undefined;
+    if (text === '') return '';
+    const location = block.appendText(text);
+    return `event: response.output_text.delta\ndata: {"type":"response.output_text.delta",${location},"delta":${quoted},"logprobs":[],"sequence_number":${this.sequence++}}\n\n`;
   }
 
   private startIfNeeded(event: IrStreamEvent): ResponsesStreamEvent[] {
