@@ -65,6 +65,9 @@ const provider = z
     /** OpenAI-compatible only: send earlier reasoning back as `reasoning_content` on translated requests (DeepSeek,
      *  Kimi and GLM need it on tool-call turns in thinking mode; OpenAI, Cerebras and Bedrock refuse the field). */
     send_reasoning_content: z.boolean().default(false),
+    /** OpenAI-compatible only: `mistral` sends tool call ids as the 9 letters and digits Mistral requires
+     *  (default: mistral for api.mistral.ai, any elsewhere; set it for vLLM serving Mistral models). */
+    tool_call_ids: z.enum(['any', 'mistral']).optional(),
     /** USD per million tokens, by upstream model name. */
     pricing: z.record(z.string(), price).default({}),
     max_connections: z.number().int().positive().default(128),

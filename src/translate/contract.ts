@@ -70,6 +70,8 @@ export interface UpstreamBuildOptions {
   sendReasoningContent?: boolean | undefined;
   /** OpenAI-compatible: the most stop sequences the upstream takes (OpenAI: 4), when it has a limit. */
   maxStopSequences?: number | undefined;
+  /** OpenAI-compatible: `mistral` when the upstream takes only 9-character alphanumeric tool call ids. */
+  toolCallIds?: 'any' | 'mistral' | undefined;
 }
 
 /**

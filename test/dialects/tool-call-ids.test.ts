@@ -1,5 +1,7 @@
 import type OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FakeOpenAI } from '../fakes/fake-openai.js';
+import { fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
 import { DialectGateway, MODELS } from './support/dialect-gateway.js';
 
 /**
@@ -57,5 +59,50 @@ describe('tool call ids Anthropic would refuse', () => {
     };
     expect(sent.messages[1]?.content[0]?.id).toBe(SAFE_ID);
     expect(sent.messages[2]?.content[0]?.tool_use_id).toBe(SAFE_ID);
+  });
+});
+
+describe('tool call ids toward a provider that takes only Mistral ids', () => {
+  let upstream: FakeOpenAI;
+  let harness: GatewayHarness;
+
+  beforeAll(async () => {
+    upstream = await FakeOpenAI.start({ name: 'fake-mistral' });
+    harness = await GatewayHarness.start({
+      config: {
+        providers: [
+          { ...fakeProvider('mistral', upstream.baseUrl, upstream.apiKey, 'openai'), tool_call_ids: 'mistral' },
+        ],
+        models: [{ name: 'mistral-large', targets: [{ provider: 'mistral', model: 'mistral-large-latest' }] }],
+      },
+    });
+  });
+  afterAll(async () => {
+    await harness.close();
+    await upstream.close();
+  });
+
+  it("carry an Anthropic client's tool_use id as 9 letters and digits, the same in the call and its result", async () => {
+    const anthropicId = 'toolu_01A09q90qw90lq917835lq9';
+    const message = await harness.anthropic().messages.create({
+      model: 'mistral-large',
+      max_tokens: 100,
+      tools: [{ name: 'get_weather', input_schema: { type: 'object' } }],
+      messages: [
+        { role: 'user', content: 'Weather in Paris?' },
+        {
+          role: 'assistant',
+          content: [{ type: 'tool_use', id: anthropicId, name: 'get_weather', input: { city: 'Paris' } }],
+        },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: anthropicId, content: '18C' }] },
+      ],
+    });
+    expect(message.stop_reason).toBe('end_turn');
+    const sent = upstream.requestsTo('/v1/chat/completions').at(-1)?.body as {
+      messages: Array<{ tool_calls?: Array<{ id: string }>; tool_call_id?: string }>;
+    };
+    const callId = sent.messages[1]?.tool_calls?.[0]?.id;
+    expect(callId).toMatch(/^[a-zA-Z0-9]{9}$/);
+    expect(sent.messages[2]?.tool_call_id).toBe(callId);
   });
 });

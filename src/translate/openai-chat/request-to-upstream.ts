@@ -4,6 +4,7 @@ import type { UpstreamBuildOptions } from '../contract.js';
 import type { IrReasoning, IrRequest, IrResponseFormat, IrTool, IrToolChoice } from '../ir/types.js';
 import { effortForBudget } from '../shared/reasoning-budget.js';
 import { chatMessages } from './messages-to-upstream.js';
+import { useMistralToolCallIds } from './mistral-tool-call-ids.js';
 
 /**
  * IR -> Chat Completions request for an OpenAI-compatible upstream (message rules in messages-to-upstream.ts).
@@ -15,6 +16,8 @@ import { chatMessages } from './messages-to-upstream.js';
  * - `topK` is refused: it is not part of the Chat Completions API.
  * - `tool_choice` and `parallel_tool_calls` are sent only with tools, as OpenAI rejects them otherwise.
  * - Tool cache hints are dropped (OpenAI caches prompt prefixes automatically).
+ * - With `options.toolCallIds` `mistral`, tool call ids become the 9 letters and digits Mistral requires
+ *   (mistral-tool-call-ids.ts).
  * - More stop sequences than `options.maxStopSequences` (OpenAI's API: 4) are rejected naming `stopSequences`,
  *   before the request goes out; other compatible servers have no such limit.
  * - The end-user id goes as `user`, hashed (SHA-256, 64 hex characters) when longer than the 64 characters
@@ -85,6 +88,7 @@ export function buildChatRequest(
     throw errors.invalidBody('top_k sampling is not available on this OpenAI-compatible upstream', 'topK');
   }
   const messages = chatMessages(request, options.sendReasoningContent === true);
+  if (options.toolCallIds === 'mistral') useMistralToolCallIds(messages);
   const body: Record<string, unknown> = { model: upstreamModel, messages };
   addSampling(body, request, options);
   addTools(body, request);
