@@ -20,8 +20,8 @@ import { mergeAnthropicUsage, usageFromAnthropic } from './usage.js';
  *   `partial_json`) gets `{}` as its arguments before it closes, as the non-streamed `input: {}` reads:
  *   clients of the other dialects parse the arguments as JSON, and an empty string is not.
  * - A text delta in the compact form Anthropic writes (most of a stream) is recognised by its shape and its
- *   text copied as sent (TEXT_DELTA), as are
- *   the fixed-form ping, content_block_stop and message_stop; every other event goes through JSON.parse.
+ *   text copied as sent (TEXT_DELTA); so are the fixed-form ping, content_block_stop and message_stop. Every
+ *   other event goes through JSON.parse.
  * - An `error` event, a malformed event, or a body that ends before `message_stop` ends the IR stream with an
  *   `error` event (Anthropic's 529 `overloaded_error` becomes kind `overloaded`).
  */

@@ -78,7 +78,7 @@ export class ChatStreamEncoder implements ClientStreamEncoder {
     return `${this.chunkHead}{"role":"assistant","content":""}${this.chunkTail}`;
   }
 
-  /** What follows the delta in a chunk: `chunk()`'s bytes, without serialising the envelope again. */
+  /** What follows the delta in a chunk, as JSON.stringify would write it, without serialising the envelope again. */
   private tailWith(finishReason: ChatFinishReason | null): string {
     return `,"logprobs":null,"finish_reason":${JSON.stringify(finishReason)}}]${this.includeUsage ? ',"usage":null' : ''}}\n\n`;
   }
