@@ -68,13 +68,6 @@ function addSampling(body: Record<string, unknown>, request: IrRequest, options:
   if (request.temperature !== undefined) body.temperature = request.temperature;
   if (request.topP !== undefined) body.top_p = request.topP;
   if (request.stopSequences.length > 0) body.stop = request.stopSequences;
-  const maxStops = options.maxStopSequences;
-  if (maxStops !== undefined && request.stopSequences.length > maxStops) {
-    throw errors.invalidBody(
-      `this model's upstream takes at most ${maxStops} stop sequences (got ${request.stopSequences.length})`,
-      'stopSequences',
-    );
-  }
   const effort = reasoningEffort(request.reasoning);
   if (effort !== undefined) body.reasoning_effort = effort;
 }
@@ -86,6 +79,13 @@ export function buildChatRequest(
 ): Record<string, unknown> {
   if (request.topK !== undefined) {
     throw errors.invalidBody('top_k sampling is not available on this OpenAI-compatible upstream', 'topK');
+  }
+  const maxStops = options.maxStopSequences;
+  if (maxStops !== undefined && request.stopSequences.length > maxStops) {
+    throw errors.invalidBody(
+      `this model's upstream takes at most ${maxStops} stop sequences (got ${request.stopSequences.length})`,
+      'stopSequences',
+    );
   }
   const messages = chatMessages(request, options.sendReasoningContent === true);
   if (options.toolCallIds === 'mistral') useMistralToolCallIds(messages);
