@@ -95,4 +95,12 @@ export const errors = {
       'unavailable',
       'the gateway is shutting down; retry on another instance',
     ),
+  /** A response still running when the shutdown grace period ran out (streams of long generations). */
+  shutdownCut: (graceMs: number) =>
+    new GatewayError(
+      'GW_ERR_SHUTTING_DOWN',
+      503,
+      'unavailable',
+      `the gateway is shutting down and the response outlived its grace period (server.shutdown_grace_ms = ${graceMs} ms); retry on another instance`,
+    ),
 } satisfies Record<string, (...args: never[]) => GatewayError>;

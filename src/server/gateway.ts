@@ -36,6 +36,19 @@ export interface GatewayOptions {
 }
 
 const VERSION = '0.1.0';
+/** How long requests cut at shutdown get to send their error event and close. */
+const CUT_WAIT_MS = 2_000;
+
+/** Whether `promise` settled within `ms`. */
+async function settledWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** What `Gateway.start` prepares before the gateway object exists. */
 interface GatewayParts {
@@ -191,6 +204,11 @@ export class Gateway {
     });
   }
 
+  /** True once shutdown began (SIGTERM): readiness checks should fail so load balancers stop sending traffic. */
+  get draining(): boolean {
+    return this.dataPlane.isDraining;
+  }
+
   get snapshot(): GatewaySnapshot {
     return this.snapshotRef;
   }
@@ -279,10 +297,19 @@ export class Gateway {
     const grace = this.snapshotRef.config.server.shutdown_grace_ms;
     const drained = this.dataPlane.drain();
     const serversClosed = this.servers?.close();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([drained, new Promise((resolve) => (timer = setTimeout(resolve, grace)))]);
-    clearTimeout(timer);
+    if (!(await settledWithin(drained, grace))) {
+      // Streams of long generations outlived the grace period: end each with its dialect's error event and
+      // let its record be written, rather than cutting connections under it.
+      log.warn('shutdown grace period over; ending the requests still in flight', {
+        inFlight: this.dataPlane.inFlight,
+        graceMs: grace,
+      });
+      this.dataPlane.cutInFlight();
+      await settledWithin(drained, CUT_WAIT_MS);
+    }
     this.servers?.closeAllConnections();
+    // Requests whose connection was only now dropped still write their record (as they close).
+    await settledWithin(drained, CUT_WAIT_MS);
     await serversClosed;
     this.deadlines.stop();
     await this.telemetry.close();
