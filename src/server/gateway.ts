@@ -25,7 +25,7 @@ import { ConfigController } from './config-controller.js';
 import { buildSnapshot, type GatewaySnapshot } from './gateway-snapshot.js';
 import { type Servers, startServers } from './http-servers.js';
 import { log } from './log.js';
-import { startupConfig } from './startup-config.js';
+import { planStartup, publishStartupFile } from './startup-config.js';
 
 export interface GatewayOptions {
   configPath: string;
@@ -55,7 +55,7 @@ interface GatewayParts {
   options: GatewayOptions;
   env: Env;
   loaded: LoadedConfig;
-  revision: number;
+  revision: number | null;
   store: Store;
   storage: StorageLocation;
   keyring: Keyring;
@@ -141,7 +141,7 @@ export class Gateway {
     try {
       const keyring = Keyring.forStorage(storage.file, env, store);
       const audit = new AuditLog(store);
-      const { loaded, revision } = await startupConfig({
+      const plan = await planStartup({
         store,
         keyring,
         audit,
@@ -151,13 +151,21 @@ export class Gateway {
         configPath: options.configPath,
       });
       const bootstrap = await bootstrapAdminToken(store, env.AMG_ADMIN_TOKEN, audit);
+      const { loaded, revision } = plan;
       const gateway = new Gateway({ options, env, loaded, revision, store, storage, keyring, audit, bootstrap });
-      await Promise.all([gateway.clients.refresh(), gateway.admins.refresh()]);
+      try {
+        await Promise.all([gateway.clients.refresh(), gateway.admins.refresh()]);
+        // Serving first: a start that cannot bind its ports must not have published anything.
+        await gateway.listen();
+        if (plan.publishFile) await publishStartupFile(gateway.config.workflow, text, options.configPath);
+      } catch (error) {
+        await gateway.close().catch(() => undefined);
+        throw error;
+      }
       gateway.refreshCredentialsPeriodically();
       gateway.retention.start();
       gateway.config.start();
       await gateway.config.settleInheritedGuard();
-      await gateway.listen();
       return gateway;
     } catch (error) {
       await store.close().catch(() => undefined);
