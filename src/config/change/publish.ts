@@ -174,6 +174,27 @@ export function publish(deps: WorkflowDeps, request: PublishRequest, actor: Acto
   });
 }
 
+const GUARD_REJECTED = new Set(['rolled_back', 'rollback_failed']);
+
+/**
+ * The revision a plain rollback returns to: back along the parents, past revisions a guard rejected (a plain
+ * rollback right after a guard's must not bring back what the guard removed) and past those that say what
+ * already runs. A rejected revision is restored only when it is named.
+ */
+async function previousAccepted(deps: WorkflowDeps, active: Draft): Promise<Draft | undefined> {
+  let number = active.revision?.parent ?? null;
+  while (number !== null) {
+    const revision = await deps.store.getRevision(number);
+    if (!revision) return undefined;
+    if (!GUARD_REJECTED.has(revision.guardState ?? '')) {
+      const draft = await openRevision(revision, deps.keyring);
+      if (diffConfigs(active.tree, draft.tree).length > 0) return draft;
+    }
+    number = revision.parent;
+  }
+  return undefined;
+}
+
 /** Makes an earlier revision's content active again, as a new revision (history stays append-only). */
 export function rollback(deps: WorkflowDeps, request: RollbackRequest, actor: Actor): Promise<PublishOutcome> {
   const event = {
@@ -188,12 +209,18 @@ export function rollback(deps: WorkflowDeps, request: RollbackRequest, actor: Ac
     const active = await loadActive(deps.store, deps.keyring);
     const current = active?.revision;
     if (!current) throw new ChangeError('bad_request', 'there is no active revision to roll back');
-    const to = request.to ?? current.parent;
-    if (to === null) throw new ChangeError('bad_request', `revision ${current.number} has no previous revision`);
+    const found = request.to === undefined ? await previousAccepted(deps, active) : undefined;
+    const to = request.to ?? found?.revision?.number ?? null;
+    if (to === null) {
+      throw new ChangeError(
+        'bad_request',
+        `revision ${current.number} has no earlier revision to return to (revisions a guard rejected are skipped unless named)`,
+      );
+    }
     if (to === current.number) throw new ChangeError('bad_request', `revision ${to} is already active`);
-    const target = await deps.store.getRevision(to);
+    const target = found?.revision ?? (await deps.store.getRevision(to));
     if (!target) throw new ChangeError('not_found', `no revision ${to}`);
-    const draft = await openRevision(target, deps.keyring);
+    const draft = found ?? (await openRevision(target, deps.keyring));
     // Rolling back to what already runs (a repeated rollback, say) would only add an empty revision.
     if (active && diffConfigs(active.tree, draft.tree).length === 0) {
       await deps.audit.record(actor, {
