@@ -22,6 +22,7 @@ import { BatchWriter } from '../telemetry/batch-writer.js';
 import { RetentionSweeper } from '../telemetry/retention.js';
 import { UpstreamPools } from '../upstream/pools.js';
 import { ConfigController } from './config-controller.js';
+import { GatewayReporter } from './gateway-reporter.js';
 import { buildSnapshot, type GatewaySnapshot } from './gateway-snapshot.js';
 import { type Servers, startServers } from './http-servers.js';
 import { log } from './log.js';
@@ -87,6 +88,7 @@ export class Gateway {
   readonly guard = new ChangeGuard();
   private readonly options: GatewayOptions;
   private readonly pools = new UpstreamPools();
+  private readonly reporter: GatewayReporter;
 
   private constructor(parts: GatewayParts) {
     this.options = parts.options;
@@ -94,6 +96,7 @@ export class Gateway {
     this.storage = parts.storage;
     this.bootstrap = parts.bootstrap;
     this.audit = parts.audit;
+    this.reporter = new GatewayReporter(parts.store, parts.env);
     this.clients = new ClientDirectory(parts.store);
     this.admins = new AdminDirectory(parts.store);
     const snapshot = buildSnapshot(parts.loaded, this.pools, parts.revision);
@@ -127,6 +130,7 @@ export class Gateway {
       configPath: parts.options.configPath,
       guard: this.guard,
       now: Date.now,
+      gatewayId: this.reporter.id,
       install: (loaded, revision) => this.install(loaded, revision),
       running: () => ({ revision: this.snapshotRef.revision, config: this.snapshotRef.config }),
     });
@@ -153,10 +157,12 @@ export class Gateway {
       const bootstrap = await bootstrapAdminToken(store, env.AMG_ADMIN_TOKEN, audit);
       const { loaded, revision } = plan;
       const gateway = new Gateway({ options, env, loaded, revision, store, storage, keyring, audit, bootstrap });
+      if (plan.skipped) gateway.config.startedWithout(plan.skipped.revision, plan.skipped.error);
       try {
         await Promise.all([gateway.clients.refresh(), gateway.admins.refresh()]);
         // Serving first: a start that cannot bind its ports must not have published anything.
         await gateway.listen();
+        await gateway.reporter.start(gateway.url);
         if (plan.publishFile) await publishStartupFile(gateway.config.workflow, text, options.configPath);
       } catch (error) {
         await gateway.close().catch(() => undefined);
@@ -304,6 +310,7 @@ export class Gateway {
     this.health.stop();
     const grace = this.snapshotRef.config.server.shutdown_grace_ms;
     const drained = this.dataPlane.drain();
+    const unreported = this.reporter.stop();
     const serversClosed = this.servers?.close();
     if (!(await settledWithin(drained, grace))) {
       // Streams of long generations outlived the grace period: end each with its dialect's error event and
@@ -320,6 +327,7 @@ export class Gateway {
     await settledWithin(drained, CUT_WAIT_MS);
     await serversClosed;
     this.deadlines.stop();
+    await unreported;
     await this.telemetry.close();
     await this.pools.closeAll();
     await this.store.close();
