@@ -73,6 +73,8 @@ export const errors = {
       envVar
         ? `provider "${provider}" has no API key; set the environment variable ${envVar} and restart the gateway (a reload keeps the environment it started with)`
         : `provider "${provider}" has no API key configured`,
+      // A retry cannot succeed before an operator acts; the OpenAI and Anthropic SDKs honour this header.
+      { headers: { 'x-should-retry': 'false' } },
     ),
   /** A final upstream error relayed to the client (a 4xx it must fix); recorded, not re-sent. */
   upstreamRejected: (status: number, kind: ErrorKind, message: string, options?: GatewayErrorOptions) =>

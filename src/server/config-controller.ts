@@ -39,9 +39,10 @@ interface GuardReport {
 }
 
 const percent = (rate: number) => `${(rate * 100).toFixed(1)}%`;
+const requests = (count: number) => `${count} ${count === 1 ? 'request' : 'requests'}`;
 
 function describeWatch(watch: GuardWatch): string {
-  return `${watch.after.requests} requests, ${percent(rateOf(watch.after))} errors; before: ${percent(rateOf(watch.baseline))} of ${watch.baseline.requests}`;
+  return `${requests(watch.after.requests)}, ${percent(rateOf(watch.after))} errors; before: ${percent(rateOf(watch.baseline))} of ${requests(watch.baseline.requests)}`;
 }
 
 /** Says loudly when a published config file cannot run on every gateway of the store (see publish.ts). */
