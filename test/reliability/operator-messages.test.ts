@@ -46,3 +46,20 @@ describe('operator-facing answers', () => {
     for (const ms of latencies) expect(Math.round(ms * 1000)).toBeCloseTo(ms * 1000, 6);
   });
 });
+
+describe('health probes with a separate admin listener', () => {
+  it('answers /healthz on the traffic port too, where load balancers check, and nothing else of the admin API', async () => {
+    const harness = await GatewayHarness.start({ config: { models: [] }, adminListen: '127.0.0.1:0' });
+    try {
+      expect(harness.url).not.toBe(harness.adminUrl);
+      for (const base of [harness.url, harness.adminUrl]) {
+        const response = await fetch(`${base}/healthz`);
+        expect(response.status).toBe(200);
+        expect(await response.json()).toEqual({ status: 'ok' });
+      }
+      expect((await fetch(`${harness.url}/admin/api/status`)).status).toBe(404);
+    } finally {
+      await harness.close();
+    }
+  });
+});

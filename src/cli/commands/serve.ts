@@ -15,6 +15,8 @@ async function banner(gateway: Gateway, configPath: string, created: boolean): P
   const skipped = status.config.apply_error;
   const lines = [
     'AI Model Gateway is running',
+    // Signals go to this PID: a wrapper (npm, a shell) between them and the gateway may not pass them on.
+    `  pid        ${process.pid}  (kill -HUP ${process.pid} publishes the config file; -TERM stops gracefully)`,
     `  config     ${configPath}${created ? '  (created from the starter template)' : ''}`,
     `  revision   ${gateway.snapshot.revision ?? '-'}  (amg config history)`,
     ...(skipped
