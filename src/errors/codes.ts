@@ -26,6 +26,20 @@ export const errors = {
       'invalid_request',
       `unsupported content-type "${type}"; send application/json`,
     ),
+  unsupportedContentEncoding: (encoding: string) =>
+    new GatewayError(
+      'GW_ERR_REQUEST_CONTENT_ENCODING',
+      415,
+      'invalid_request',
+      `unsupported content-encoding "${encoding}"; send the body as it is, or with gzip, deflate or br`,
+    ),
+  undecodableBody: (encoding: string) =>
+    new GatewayError(
+      'GW_ERR_REQUEST_INVALID_ENCODING',
+      400,
+      'invalid_request',
+      `the request body is not valid ${encoding} data`,
+    ),
   bodyTooLarge: (limit: number) =>
     new GatewayError(
       'GW_ERR_REQUEST_TOO_LARGE',
