@@ -21,6 +21,7 @@ import type { Store } from '../store/store.js';
 import { BatchWriter } from '../telemetry/batch-writer.js';
 import { RetentionSweeper } from '../telemetry/retention.js';
 import { UpstreamPools } from '../upstream/pools.js';
+import { retargetedTargets } from './changed-targets.js';
 import { ConfigController } from './config-controller.js';
 import { GatewayReporter } from './gateway-reporter.js';
 import { buildSnapshot, type GatewaySnapshot } from './gateway-snapshot.js';
@@ -201,7 +202,9 @@ export class Gateway {
   }
 
   private adopt(next: GatewaySnapshot): void {
+    const retargeted = retargetedTargets(this.snapshotRef, next);
     this.snapshotRef = next;
+    this.router.state.forget(retargeted);
     this.clients.setConfigClients(next.config.clients);
     this.pools.retainOnly(next.poolSettings);
     this.router.state.retain(new Set(next.targets.keys()));
