@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { adminApi } from '../admin/admin-api.js';
@@ -7,10 +8,11 @@ import { AuditLog } from '../audit/audit-log.js';
 import { type BootstrapOutcome, bootstrapAdminToken } from '../auth/admin-bootstrap.js';
 import { AdminDirectory } from '../auth/admin-directory.js';
 import { ClientDirectory } from '../auth/client-directory.js';
+import { checkConfig } from '../config/change/config-check.js';
 import type { PublishOutcome } from '../config/change/publish.js';
 import type { Env } from '../config/env-expand.js';
 import { ChangeGuard } from '../config/guard/change-guard.js';
-import { type LoadedConfig, parseYaml, readConfigText } from '../config/load-config.js';
+import { ConfigError, type LoadedConfig, parseYaml, readConfigText } from '../config/load-config.js';
 import { Keyring } from '../config/secrets/master-key.js';
 import { storageFromTree } from '../config/storage-setting.js';
 import { HealthChecker } from '../routing/health-checker.js';
@@ -141,7 +143,13 @@ export class Gateway {
     const env = options.env ?? process.env;
     const text = await readConfigText(options.configPath);
     const baseDir = dirname(resolve(options.configPath));
-    const storage = parseStorageUrl(storageFromTree(parseYaml(text, options.configPath), env), baseDir);
+    const tree = parseYaml(text, options.configPath);
+    const storage = parseStorageUrl(storageFromTree(tree, env), baseDir);
+    if (storage.file !== ':memory:' && !existsSync(storage.file)) {
+      // A first start on a file that cannot run must leave nothing behind (no database, no data directory).
+      const { loaded, report } = checkConfig(tree, { env, baseDir }, options.configPath);
+      if (!loaded) throw new ConfigError(report.errors, options.configPath);
+    }
     const store = await openStore(storage);
     try {
       const keyring = Keyring.forStorage(storage.file, env, store);

@@ -66,7 +66,8 @@ export class ConfigWorkflow {
   }
 
   private async draft(source: DraftSource, active?: Draft): Promise<Draft> {
-    return loadDraft(source, this.deps.store, this.deps.keyring, active?.revision);
+    // Every draft here is only examined; publish and rollback load theirs themselves.
+    return loadDraft(source, this.deps.store, this.deps.keyring, active?.revision, 'check');
   }
 
   private context(active: Draft | undefined): CheckContext {
