@@ -25,7 +25,7 @@ export function decodedBody(
   if (encoding === undefined) return { headers, body };
   const name = encoding.trim().toLowerCase();
   if (name === '' || name === 'identity') return { headers, body };
-  const create = DECODERS[name];
+  const create = Object.hasOwn(DECODERS, name) ? DECODERS[name] : undefined;
   if (!create) return { headers, body };
   const { 'content-encoding': _encoding, 'content-length': _length, ...rest } = headers;
   // pipeline destroys both streams when either fails or is destroyed: an upstream error (with its code, for

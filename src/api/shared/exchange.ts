@@ -46,6 +46,8 @@ export class Exchange {
   error: GatewayError | null = null;
   /** A failure after the response started (e.g. a broken upstream stream); the status stays what was sent. */
   streamError: string | null = null;
+  /** The gateway's own code failed after the response started: nobody's breaker or guard hears of it. */
+  internalFault = false;
   /** Cancels the upstream work of this request (client gone, deadline passed). */
   cancel: CancelSignal | undefined;
   /** The session id for sticky routing (from the configured header), when the client sent one. */
@@ -112,7 +114,7 @@ export class Exchange {
       cachedTokens: usage?.cachedTokens ?? null,
       cacheWriteTokens: usage?.cacheWriteTokens ?? null,
       costUsd: this.costUsd ?? this.cost(),
-      errorCode: this.error?.code ?? streamErrorCode(this.streamError),
+      errorCode: this.error?.code ?? (this.internalFault ? 'GW_ERR_INTERNAL' : streamErrorCode(this.streamError)),
       errorMessage: this.error?.message ?? this.redactedStreamError(),
       configRevision: this.snapshot.revision,
     };

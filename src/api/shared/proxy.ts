@@ -61,7 +61,7 @@ export async function proxyToUpstream(
     const { reply } = outcome;
     if (reply.status >= 400) await reply.plan.respondError(reply, out);
     else await reply.plan.respond(reply, out);
-    if (exchange.streamError && signal.cancelReason !== 'client-gone') {
+    if (exchange.streamError && signal.cancelReason !== 'client-gone' && !exchange.internalFault) {
       router.recordStreamFailure(outcome.target, routing, exchange.streamError);
     }
     return undefined;

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { errors } from '../../errors/codes.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 
 /** Reads the whole request body, refusing (413) as soon as it exceeds `limit` bytes. */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -39,6 +40,9 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 /** Parses a JSON request body that must be an object. */
 export function parseJsonObject(body: Buffer): Record<string, unknown> {
   if (body.length === 0) throw errors.invalidJson('the body is empty');
+  if (nestsDeeperThan(body)) {
+    throw errors.invalidBody(`the request nests objects and arrays more than ${MAX_JSON_DEPTH} deep`);
+  }
   let value: unknown;
   try {
     value = JSON.parse(body.toString('utf8'));

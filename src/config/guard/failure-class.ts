@@ -7,6 +7,8 @@ import type { RequestRecord } from '../../telemetry/request-record.js';
  */
 export function countsAsFailure(record: RequestRecord): boolean {
   if (record.status === 499 || record.errorMessage === CLIENT_CLOSED) return false;
+  // The gateway's own faults say nothing about the change to the routes; a client could cause them on purpose.
+  if (record.errorCode === 'GW_ERR_INTERNAL') return false;
   if (record.status >= 500) return true;
   return record.errorCode?.startsWith('GW_ERR_UPSTREAM') ?? false;
 }
