@@ -1,19 +1,5 @@
 import type { ErrorClass } from '../telemetry/request-record.js';
 
-const CONNECTION_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EPIPE',
-  'ETIMEDOUT',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-  'EGATEWAY_PRIVATE_ADDRESS',
-]);
-
 /**
  * Codes of errors the gateway's own use of Node or undici raises (an invalid argument, a header it should not
  * have built): the upstream never saw the request, so they are the gateway's fault.
