@@ -152,7 +152,8 @@ export class DataPlane {
     } catch (error) {
       const gatewayError = toGatewayError(error);
       discardUnreadBody(req, exchange.snapshot.config.server.max_body_size);
-      if (gatewayError.code === 'GW_ERR_INTERNAL') {
+      // A client that hung up mid-upload is no gateway fault: thousands of them must not flood the log.
+      if (gatewayError.code === 'GW_ERR_INTERNAL' && !req.readableAborted) {
         log.error('request failed', { requestId: exchange.id, error: String((error as Error)?.stack ?? error) });
       }
       sendError(out, gatewayError);

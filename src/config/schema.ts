@@ -155,6 +155,24 @@ const routing = z
   })
   .strict();
 
+/** Bounds on client connections: a slow or idle client cannot hold the gateway's sockets (all need a restart). */
+const connectionLimits = z
+  .object({
+    /** Open client connections across all addresses; more are refused at accept. */
+    max: z.number().int().min(1).max(1_000_000).default(4_096),
+    /** Open connections from one client address. */
+    max_per_address: z.number().int().min(1).max(1_000_000).default(256),
+    /** Time a client may take to send a request's headers. */
+    headers_timeout_ms: z.number().int().min(100).max(600_000).default(20_000),
+    /** Time a client may take to send a whole request, body included (not the response, which may stream). */
+    request_timeout_ms: z.number().int().min(100).max(3_600_000).default(120_000),
+    /** How long an idle keep-alive connection is held: longer than common load-balancer idle timeouts (60 s). */
+    keep_alive_timeout_ms: z.number().int().min(100).max(600_000).default(65_000),
+  })
+  .strict();
+
+export type ConnectionLimits = z.infer<typeof connectionLimits>;
+
 export const configSchema = z
   .object({
     server: z
@@ -163,9 +181,15 @@ export const configSchema = z
         admin_listen: listenAddress.optional(),
         max_body_size: byteSize.default(10 * 1024 * 1024),
         shutdown_grace_ms: z.number().int().nonnegative().default(30_000),
+        connections: connectionLimits.default(() => connectionLimits.parse({})),
       })
       .strict()
-      .default({ listen: '127.0.0.1:8080', max_body_size: 10 * 1024 * 1024, shutdown_grace_ms: 30_000 }),
+      .default(() => ({
+        listen: '127.0.0.1:8080',
+        max_body_size: 10 * 1024 * 1024,
+        shutdown_grace_ms: 30_000,
+        connections: connectionLimits.parse({}),
+      })),
     storage: z.string().min(1).default('sqlite:./data/gateway.db'),
     telemetry: z
       .object({
