@@ -4,6 +4,7 @@ import { errors } from '../errors/codes.js';
 import { type GatewayError, toGatewayError } from '../errors/gateway-error.js';
 import type { GatewaySnapshot } from '../server/gateway-snapshot.js';
 import { log } from '../server/log.js';
+import { RefusalSampler } from '../telemetry/refusal-sampler.js';
 import type { RequestRecord } from '../telemetry/request-record.js';
 import { countTokens } from './anthropic/count-tokens.js';
 import { messages } from './anthropic/messages.js';
@@ -51,6 +52,9 @@ function normalizedPath(path: string): string {
   return single.length > 1 && single.endsWith('/') ? single.slice(0, -1) : single;
 }
 
+/** Statuses anyone can cause without a token: unknown paths, wrong methods, missing or bad tokens. */
+const UNAUTHENTICATED_REFUSALS = new Set([401, 404, 405]);
+
 function dialectForPath(path: string): ClientDialect {
   return path.startsWith('/v1/messages') ? 'anthropic' : 'openai';
 }
@@ -63,6 +67,7 @@ export class DataPlane {
   private inflight = 0;
   private draining = false;
   private idleWaiters: Array<() => void> = [];
+  private readonly refusals = new RefusalSampler();
 
   constructor(private readonly deps: DataPlaneDeps) {}
 
@@ -162,6 +167,16 @@ export class DataPlane {
     }
   }
 
+  /** Every request is recorded, except most refusals of requests without a valid token (see RefusalSampler). */
+  private shouldRecord(record: RequestRecord, address: string): boolean {
+    if (record.client !== null || !UNAUTHENTICATED_REFUSALS.has(record.status)) return true;
+    const { record: admitted, suppressed } = this.refusals.admit(address, record.time);
+    if (admitted && suppressed > 0) {
+      record.errorMessage = `${record.errorMessage ?? ''} (${suppressed} similar refusals not recorded)`;
+    }
+    return admitted;
+  }
+
   private async authenticate(req: IncomingMessage, exchange: Exchange): Promise<void> {
     const token = clientToken(req.headers, exchange.dialect);
     if (!token) throw errors.missingToken();
@@ -182,7 +197,8 @@ export class DataPlane {
     let handled = false;
     const finish = () => {
       this.inflight--;
-      this.deps.record(exchange.toRecord());
+      const record = exchange.toRecord();
+      if (this.shouldRecord(record, out.res.socket?.remoteAddress ?? '')) this.deps.record(record);
       if (this.inflight === 0 && this.idleWaiters.length > 0) {
         for (const resolve of this.idleWaiters.splice(0)) resolve();
       }

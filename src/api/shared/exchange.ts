@@ -99,9 +99,9 @@ export class Exchange {
       client: this.client,
       entryPoint: this.entryPoint,
       method: this.method,
-      path: this.path,
+      path: capped(this.path, MAX_PATH),
       stream: this.stream,
-      requestedModel: this.requestedModel,
+      requestedModel: this.requestedModel === null ? null : capped(this.requestedModel, MAX_MODEL),
       provider: this.provider,
       upstreamModel: this.upstreamModel,
       routeMode: this.routeMode,
@@ -115,7 +115,7 @@ export class Exchange {
       cacheWriteTokens: usage?.cacheWriteTokens ?? null,
       costUsd: this.costUsd ?? this.cost(),
       errorCode: this.error?.code ?? (this.internalFault ? 'GW_ERR_INTERNAL' : streamErrorCode(this.streamError)),
-      errorMessage: this.error?.message ?? this.redactedStreamError(),
+      errorMessage: cappedOrNull(this.error?.message ?? this.redactedStreamError(), MAX_ERROR),
       configRevision: this.snapshot.revision,
     };
   }
@@ -124,6 +124,22 @@ export class Exchange {
 function streamErrorCode(streamError: string | null): string | null {
   if (streamError === null) return null;
   return streamError === CLIENT_CLOSED ? 'GW_ERR_CLIENT_CLOSED' : 'GW_ERR_UPSTREAM_STREAM';
+}
+
+/**
+ * Most of a record's text a client chooses (path, model, an error that quotes them): what a request can add
+ * to the request log is bounded, however long the path or model name it sends.
+ */
+const MAX_PATH = 256;
+const MAX_MODEL = 256;
+const MAX_ERROR = 1_000;
+
+function capped(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…`;
+}
+
+function cappedOrNull(text: string | null, max: number): string | null {
+  return text === null ? null : capped(text, max);
 }
 
 function round(ms: number): number {
