@@ -19,6 +19,7 @@ import type { EntryPointSpec } from './shared/entry-point.js';
 import { Exchange, type RequestServices } from './shared/exchange.js';
 import { parseJsonObject, readBody } from './shared/read-body.js';
 import { sendError } from './shared/send-error.js';
+import { sessionKey } from './shared/session-id.js';
 import { discardUnreadBody } from './shared/unread-body.js';
 
 export interface DataPlaneDeps {
@@ -149,7 +150,7 @@ export class DataPlane {
       const sticky = exchange.snapshot.config.routing.sticky;
       if (sticky) {
         const session = req.headers[sticky.header];
-        if (typeof session === 'string' && session) exchange.sessionId = session;
+        if (typeof session === 'string' && session) exchange.sessionId = sessionKey(sticky.header, session);
       }
       const raw =
         spec.method === 'POST' ? await readBody(req, exchange.snapshot.config.server.max_body_size) : undefined;
