@@ -119,4 +119,14 @@ describe('inherited property names in a request', () => {
       records.filter((r) => r.errorCode === 'GW_ERR_REQUEST_INVALID' && r.status === 400).length,
     ).toBeGreaterThanOrEqual(10);
   }, 60_000);
+
+  it('answer a malformed model path with a 400, not a 500', async () => {
+    for (const path of ['/v1/models/%', '/v1/models/%zz', '/v1/models/a%E0%A4%A']) {
+      const response = await fetch(`${gateway.harness.url}${path}`, { headers: OPENAI });
+      const body = (await response.json()) as { error: { type: string } };
+      expect(response.status, path).toBe(400);
+      expect(body.error.type).toBe('invalid_request_error');
+    }
+  });
 });
+
