@@ -129,4 +129,3 @@ describe('inherited property names in a request', () => {
     }
   });
 });
-
