@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { pipeline, type Readable, type Transform } from 'node:stream';
+import { pipeline, type Readable, type Transform, Transform as TransformStream } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 
 const DECODERS: Readonly<Record<string, () => Transform>> = {
@@ -30,5 +30,41 @@ export function decodedBody(
   const { 'content-encoding': _encoding, 'content-length': _length, ...rest } = headers;
   // pipeline destroys both streams when either fails or is destroyed: an upstream error (with its code, for
   // classification) surfaces on the decoded stream, and destroying the decoded stream aborts the upstream.
-  return { headers: rest, body: pipeline(body, create(), noop) };
+  return { headers: rest, body: pipeline(body, create(), decompressionGuard(body), noop) };
+}
+
+/** Most bytes one compressed answer may decode to. */
+export const MAX_DECODED_BYTES = 64 * 1024 * 1024;
+/** Most decoded bytes per compressed byte past the first MiB: JSON and SSE compress ~10-50×, a bomb ~1000×. */
+export const MAX_RATIO = 200;
+const RATIO_SLACK = 1024 * 1024;
+
+/**
+ * Fails a compressed body that decodes to more than MAX_DECODED_BYTES, or more than MAX_RATIO times what
+ * arrived: eight small gzip bombs in parallel once took the gateway from 278 to 1,055 MiB. The error has a
+ * code, so routing fails over as for any broken answer. Only compressed answers pay for this stream hop.
+ */
+function decompressionGuard(compressedBody: Readable): Transform {
+  let compressed = 0;
+  let decoded = 0;
+  compressedBody.on('data', (chunk: Buffer) => {
+    compressed += chunk.length;
+  });
+  return new TransformStream({
+    transform(chunk: Buffer, _encoding, done) {
+      decoded += chunk.length;
+      if (decoded > MAX_DECODED_BYTES || decoded > compressed * MAX_RATIO + RATIO_SLACK) {
+        done(
+          Object.assign(
+            new Error(`the upstream's compressed answer decodes to too much (${decoded} bytes from ${compressed})`),
+            {
+              code: 'EGATEWAY_DECOMPRESSION_LIMIT',
+            },
+          ),
+        );
+        return;
+      }
+      done(null, chunk);
+    },
+  });
 }
