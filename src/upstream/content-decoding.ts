@@ -15,7 +15,7 @@ function noop(): void {}
  * The body of an upstream response as plain bytes. The gateway never sends `accept-encoding`, but some servers
  * and proxies compress anyway; everything downstream (usage and error taps, SSE framing, translation, the
  * client's stream) works on the decoded bytes, so a compressed body is decoded here and its
- * `content-encoding` / `content-length` dropped. An encoding it does not know is left as it is.
+ * `content-encoding` / `content-length` dropped. An encoding it does not know is refused (a coded error).
  */
 export function decodedBody(
   headers: IncomingHttpHeaders,
@@ -26,7 +26,14 @@ export function decodedBody(
   const name = encoding.trim().toLowerCase();
   if (name === '' || name === 'identity') return { headers, body };
   const create = Object.hasOwn(DECODERS, name) ? DECODERS[name] : undefined;
-  if (!create) return { headers, body };
+  if (!create) {
+    // Bytes the gateway cannot read would reach a client that never asked for them (the gateway sends no
+    // accept-encoding): a broken answer, failed over like one.
+    body.destroy();
+    throw Object.assign(new Error(`the upstream answered in an encoding nobody asked for: ${name.slice(0, 40)}`), {
+      code: 'EGATEWAY_UNKNOWN_ENCODING',
+    });
+  }
   const { 'content-encoding': _encoding, 'content-length': _length, ...rest } = headers;
   // pipeline destroys both streams when either fails or is destroyed: an upstream error (with its code, for
   // classification) surfaces on the decoded stream, and destroying the decoded stream aborts the upstream.
