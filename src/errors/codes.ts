@@ -10,6 +10,8 @@ function upstreamFailureKind(status: number): ErrorKind {
 
 /** Error constructors with stable codes (GW_ERR_<AREA>_<WHAT>), one per failure clients can meet. */
 export const errors = {
+  /** The gateway's own code failed; the message says nothing of the cause (it is logged). */
+  internal: () => new GatewayError('GW_ERR_INTERNAL', 500, 'internal', 'internal gateway error'),
   invalidJson: (detail: string) =>
     new GatewayError(
       'GW_ERR_REQUEST_INVALID_JSON',

@@ -253,6 +253,7 @@ export class Gateway {
       (app) => this.registerAdmin(app),
       this.options.listen ?? server.listen,
       this.options.adminListen ?? server.admin_listen,
+      server.connections,
     );
   }
 

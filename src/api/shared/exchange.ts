@@ -59,6 +59,8 @@ export class Exchange {
   clientGone = false;
   /** Whether the response had started when the client went away. */
   private headStarted = false;
+  /** The gateway's own code failed after the response started: nobody's breaker or guard hears of it. */
+  internalFault = false;
   /** Cancels the upstream work of this request (client gone, deadline passed). */
   cancel: CancelSignal | undefined;
   /** The session id for sticky routing (from the configured header), when the client sent one. */
@@ -113,9 +115,9 @@ export class Exchange {
       client: this.client,
       entryPoint: this.entryPoint,
       method: this.method,
-      path: this.path,
+      path: capped(this.path, MAX_PATH),
       stream: this.stream,
-      requestedModel: this.requestedModel,
+      requestedModel: this.requestedModel === null ? null : capped(this.requestedModel, MAX_MODEL),
       provider: this.provider,
       upstreamModel: this.upstreamModel,
       routeMode: this.routeMode,
@@ -128,10 +130,12 @@ export class Exchange {
       cachedTokens: usage?.cachedTokens ?? null,
       cacheWriteTokens: usage?.cacheWriteTokens ?? null,
       costUsd: this.costUsd ?? this.cost(),
-      errorCode: this.clientGone ? CLIENT_CLOSED_CODE : (this.error?.code ?? streamErrorCode(this.streamError)),
+      errorCode: this.clientGone
+        ? CLIENT_CLOSED_CODE
+        : (this.error?.code ?? (this.internalFault ? 'GW_ERR_INTERNAL' : streamErrorCode(this.streamError))),
       errorMessage: this.clientGone
         ? clientClosedMessage(this.sentBytes, this.headStarted)
-        : (this.error?.message ?? this.redactedStreamError()),
+        : cappedOrNull(this.error?.message ?? this.redactedStreamError(), MAX_ERROR),
       configRevision: this.snapshot.revision,
     };
   }
@@ -139,6 +143,22 @@ export class Exchange {
 
 function streamErrorCode(streamError: string | null): string | null {
   return streamError === null ? null : 'GW_ERR_UPSTREAM_STREAM';
+}
+
+/**
+ * Most of a record's text a client chooses (path, model, an error that quotes them): what a request can add
+ * to the request log is bounded, however long the path or model name it sends.
+ */
+const MAX_PATH = 256;
+const MAX_MODEL = 256;
+const MAX_ERROR = 1_000;
+
+function capped(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…`;
+}
+
+function cappedOrNull(text: string | null, max: number): string | null {
+  return text === null ? null : capped(text, max);
 }
 
 function round(ms: number): number {
