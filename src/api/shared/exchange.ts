@@ -52,6 +52,8 @@ export class Exchange {
   sessionId: string | undefined;
   /** The client's request headers (read for dialect headers such as anthropic-version / anthropic-beta). */
   clientHeaders: IncomingHttpHeaders = {};
+  /** Hints a translated request lost on its way to the upstream (`x-gateway-dropped`), when there were any. */
+  droppedFields: readonly string[] | null = null;
 
   constructor(
     readonly entryPoint: EntryPoint,
@@ -115,6 +117,7 @@ export class Exchange {
       errorCode: this.error?.code ?? streamErrorCode(this.streamError),
       errorMessage: this.error?.message ?? this.redactedStreamError(),
       configRevision: this.snapshot.revision,
+      droppedFields: this.droppedFields === null ? null : [...this.droppedFields],
     };
   }
 }
