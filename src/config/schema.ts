@@ -64,8 +64,12 @@ const provider = z
     stream_usage: z.boolean().default(true),
     /** Anthropic only: the `anthropic-version` header sent upstream on translated requests. */
     anthropic_version: z.string().default('2023-06-01'),
-    /** max_tokens sent to an upstream that requires one (Anthropic) when the client gave none. */
-    default_max_tokens: z.number().int().positive().max(10_000_000).default(4096),
+    /** max_tokens sent to an upstream that requires one (Anthropic) when the client gave none, for models neither
+     *  `max_output_tokens` nor the shipped table of known models (providers/model-output-limits.ts) covers;
+     *  4096 when unset. */
+    default_max_tokens: z.number().int().positive().max(10_000_000).optional(),
+    /** The output limit sent when the client gave none, by upstream model; overrides the shipped table. */
+    max_output_tokens: z.record(z.string(), z.number().int().positive().max(10_000_000)).default({}),
     /** OpenAI-compatible only: the field that carries the output limit on translated requests (default:
      *  max_completion_tokens for api.openai.com, whose reasoning models refuse max_tokens; max_tokens elsewhere). */
     max_tokens_field: z.enum(['max_tokens', 'max_completion_tokens']).optional(),
@@ -95,6 +99,8 @@ const model = z
     strategy: z.enum(['fallback', 'weighted', 'least-latency']).default('fallback'),
     targets: z.array(target).min(1, 'a model needs at least one target'),
     fallback_on: z.array(z.enum(ERROR_CLASSES)).default(['rate_limit', 'server_error', 'timeout', 'connection']),
+    /** `strict` refuses translated requests whose hints cannot be carried over, instead of mapping or dropping them. */
+    translation: z.enum(['lenient', 'strict']).optional(),
   })
   .strict();
 
@@ -106,6 +112,8 @@ const client = z
       .string()
       .regex(/^[0-9a-f]{64}$/i, 'expected 64 hex characters')
       .optional(),
+    /** `strict` refuses this client's translated requests whose hints cannot be carried over (see models[]). */
+    translation: z.enum(['lenient', 'strict']).optional(),
   })
   .strict();
 

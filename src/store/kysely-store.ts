@@ -43,6 +43,7 @@ export function toRow(record: RequestRecord): RequestsTable {
     error_code: record.errorCode,
     error_message: record.errorMessage,
     config_revision: record.configRevision,
+    dropped_fields: record.droppedFields ? JSON.stringify(record.droppedFields) : null,
   };
 }
 
@@ -73,6 +74,7 @@ function fromRow(row: Selectable<RequestsTable>): RequestRecord {
     errorCode: row.error_code,
     errorMessage: row.error_message,
     configRevision: numberOrNull(row.config_revision),
+    droppedFields: row.dropped_fields ? (JSON.parse(row.dropped_fields) as string[]) : null,
   };
 }
 

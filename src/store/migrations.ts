@@ -105,6 +105,12 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('audit_log_time').on('audit_log').column('time').execute();
     },
   },
+  '0010_dropped_fields': {
+    async up(db: Kysely<unknown>) {
+      // The hints a translated request lost (x-gateway-dropped), as a JSON array; null when none was dropped.
+      await db.schema.alterTable('requests').addColumn('dropped_fields', 'text').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -26,6 +26,8 @@ export interface RequestsTable {
   error_code: string | null;
   error_message: string | null;
   config_revision: number | null;
+  /** JSON array of the hints a translated request lost; null when none was dropped. */
+  dropped_fields: string | null;
 }
 
 export interface ClientKeysTable {

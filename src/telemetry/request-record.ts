@@ -76,6 +76,8 @@ export interface RequestRecord {
   errorCode: string | null;
   errorMessage: string | null;
   configRevision: number | null;
+  /** Hints a translated request lost (the `x-gateway-dropped` header), or null when none was dropped. */
+  droppedFields?: string[] | null | undefined;
 }
 
 export interface RequestQuery {

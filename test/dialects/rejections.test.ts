@@ -59,9 +59,9 @@ const REJECTIONS: Rejection[] = [
   },
   { name: 'Anthropic top_k', client: 'messages', body: { ...message, top_k: 5 }, field: 'top_k', refusedBy: 'openai' },
   {
-    name: 'an Anthropic server tool',
+    name: 'an Anthropic server tool that runs code',
     client: 'messages',
-    body: { ...message, tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 2 }] },
+    body: { ...message, tools: [{ type: 'code_execution_20250825', name: 'code_execution' }] },
     field: 'tools[0].type',
     refusedBy: 'openai',
   },
@@ -82,7 +82,7 @@ const REJECTIONS: Rejection[] = [
   {
     name: 'a built-in Responses tool',
     client: 'responses',
-    body: { input: 'Hi', tools: [{ type: 'web_search' }] },
+    body: { input: 'Hi', tools: [{ type: 'file_search', vector_store_ids: ['vs_1'] }] },
     field: 'tools[0].type',
     refusedBy: 'anthropic',
   },

@@ -45,6 +45,7 @@ const MAX_USER_LENGTH = 64;
 export class FakeOpenAI {
   readonly server: FakeServer;
   private readonly queue: Behaviour[] = [];
+  private responder: ((request: RecordedRequest) => Behaviour | undefined) | undefined;
   private fallback: Behaviour = DEFAULT_REPLY;
   readonly apiKey: string;
   readonly name: string;
@@ -87,6 +88,15 @@ export class FakeOpenAI {
     return this;
   }
 
+  /**
+   * Answers each request from what it contains (after any enqueued behaviour), for tests whose client decides
+   * the next turn itself, such as a coding agent.
+   */
+  respondWith(responder: (request: RecordedRequest) => Behaviour | undefined): this {
+    this.responder = responder;
+    return this;
+  }
+
   close(): Promise<void> {
     return this.server.close();
   }
@@ -108,7 +118,7 @@ export class FakeOpenAI {
         data: [{ id: 'gpt-4o-mini', object: 'model', created: 1, owned_by: 'system' }],
       });
     }
-    const behaviour = this.queue.shift() ?? this.fallback;
+    const behaviour = this.queue.shift() ?? this.responder?.(request) ?? this.fallback;
     if (behaviour.kind === 'error') {
       const body = behaviour.body ?? {
         error: { message: `fake upstream error ${behaviour.status}`, type: 'server_error', param: null, code: null },

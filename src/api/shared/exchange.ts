@@ -67,6 +67,8 @@ export class Exchange {
   sessionId: string | undefined;
   /** The client's request headers (read for dialect headers such as anthropic-version / anthropic-beta). */
   clientHeaders: IncomingHttpHeaders = {};
+  /** Hints a translated request lost on its way to the upstream (`x-gateway-dropped`), when there were any. */
+  droppedFields: readonly string[] | null = null;
 
   constructor(
     readonly entryPoint: EntryPoint,
@@ -137,6 +139,7 @@ export class Exchange {
         ? clientClosedMessage(this.sentBytes, this.headStarted)
         : cappedOrNull(this.error?.message ?? this.redactedStreamError(), MAX_ERROR),
       configRevision: this.snapshot.revision,
+      droppedFields: this.droppedFields === null ? null : [...this.droppedFields],
     };
   }
 }

@@ -128,11 +128,14 @@ function toolResultsFirst(blocks: AnthropicRequestBlock[]): AnthropicRequestBloc
 export function buildAnthropicMessages(messages: readonly IrMessage[]): AnthropicMessageParam[] {
   const merged: AnthropicMessageParam[] = [];
   for (const message of messages) {
+    // Anthropic takes one top-level system prompt: the request builder moves these there (systemTexts).
+    if (message.role === 'system') continue;
+    const role = message.role;
     const blocks = message.content.flatMap((part) => toBlock(part, message) ?? []);
     if (blocks.length === 0) continue;
     const last = merged.at(-1);
-    if (last && last.role === message.role) last.content.push(...blocks);
-    else merged.push({ role: message.role, content: blocks });
+    if (last && last.role === role) last.content.push(...blocks);
+    else merged.push({ role, content: blocks });
   }
   return merged.map((m) => (m.role === 'user' ? { role: 'user', content: toolResultsFirst(m.content) } : m));
 }

@@ -1,6 +1,6 @@
 import { errors } from '../../errors/codes.js';
 import type { UpstreamBuildOptions } from '../contract.js';
-import type { IrReasoning, IrRequest, IrTool } from '../ir/types.js';
+import type { IrReasoning, IrRequest, IrTextPart, IrTool } from '../ir/types.js';
 import { budgetForEffort, MIN_THINKING_BUDGET } from '../shared/reasoning-budget.js';
 import { buildAnthropicMessages } from './content-to-upstream.js';
 import type {
@@ -113,8 +113,14 @@ function buildToolChoice(request: IrRequest): AnthropicToolChoice | undefined {
   }
 }
 
+/** The system prompt, then instructions given in the middle of the conversation, in order. */
+function systemTexts(request: IrRequest): IrTextPart[] {
+  const later = request.messages.filter((message) => message.role === 'system').flatMap((message) => message.content);
+  return [...request.system, ...later.filter((part): part is IrTextPart => part.type === 'text')];
+}
+
 function buildSystem(request: IrRequest): AnthropicTextBlock[] | undefined {
-  const blocks = request.system
+  const blocks = systemTexts(request)
     .filter((part) => part.text !== '')
     .map((part): AnthropicTextBlock => {
       const block: AnthropicTextBlock = { type: 'text', text: part.text };

@@ -1,21 +1,29 @@
 import { errors } from '../../errors/codes.js';
+import { HintReport } from '../shared/hint-report.js';
 import { ownEntry } from '../shared/own-entry.js';
 import { asArray, asObject, type Json, optBoolean, optNumber } from './field-readers.js';
 
 /**
  * What happens to each top-level Responses field that is not translated into the IR. The gateway is stateless
  * (it answers `store: false`), so fields that need OpenAI's server-side state are rejected with a message
- * saying so. Pure hints are accepted and dropped: `store`, `include` (encrypted reasoning is always included),
- * `metadata` (echoed back, never stored), `stream_options`, the prompt-cache hints (`prompt_cache_key`,
- * `prompt_cache_retention`, `prompt_cache_options`), `service_tier` and `truncation: "disabled"`.
- * Unknown fields are rejected by name.
+ * saying so. Hints are accepted: `store` and `include` are honoured as far as a stateless gateway can (encrypted
+ * reasoning is always included), `truncation: "disabled"` is what the gateway does anyway, and `stream_options`
+ * has nothing to carry. Dropped and reported (hint-report.ts): `metadata` (echoed back, never forwarded), the
+ * prompt-cache hints (`prompt_cache_key`, `prompt_cache_retention`, `prompt_cache_options`), `service_tier`,
+ * and `client_metadata` (Codex's per-turn bookkeeping), which strict
+ * translation refuses as the gateway did before. Unknown fields are rejected by name.
  */
-type FieldRule = (value: unknown, body: Json) => void;
+type FieldRule = (value: unknown, body: Json, hints: HintReport) => void;
 
 /** Read and checked by the parser itself. */
 const translated: FieldRule = () => {};
-/** A hint the gateway drops (documented above). */
-const hint: FieldRule = () => {};
+
+/** A hint with no upstream equivalent: dropped and reported when set. */
+function reported(name: string): FieldRule {
+  return (value, _body, hints) => {
+    if (value !== undefined && value !== null) hints.drop(name);
+  };
+}
 
 function statelessOnly(name: string, what: string): FieldRule {
   return (value) => {
@@ -80,16 +88,28 @@ const FIELD_RULES: Readonly<Record<string, FieldRule>> = {
   },
   include: checkInclude,
   store: (_value, body) => void optBoolean(body, 'store', ''),
-  metadata: (value) => {
-    if (value !== undefined && value !== null) asObject(value, 'metadata');
+  metadata: (value, _body, hints) => {
+    if (value === undefined || value === null) return;
+    asObject(value, 'metadata');
+    hints.drop('metadata');
+  },
+  client_metadata: (value, _body, hints) => {
+    if (value === undefined || value === null) return;
+    asObject(value, 'client_metadata');
+    hints.dropUnlessStrict('client_metadata', () =>
+      errors.invalidBody(
+        "unknown parameter 'client_metadata': it is not a Responses API field this gateway can translate",
+        'client_metadata',
+      ),
+    );
   },
   stream_options: (value) => {
     if (value !== undefined && value !== null) asObject(value, 'stream_options');
   },
-  prompt_cache_key: hint,
-  prompt_cache_retention: hint,
-  prompt_cache_options: hint,
-  service_tier: hint,
+  prompt_cache_key: reported('prompt_cache_key'),
+  prompt_cache_retention: reported('prompt_cache_retention'),
+  prompt_cache_options: reported('prompt_cache_options'),
+  service_tier: reported('service_tier'),
 };
 
 function checkInclude(value: unknown): void {
@@ -105,7 +125,7 @@ function checkInclude(value: unknown): void {
 }
 
 /** Applies the rule of every top-level field; throws a 400 naming the first field that cannot be honoured. */
-export function checkTopLevelFields(body: Json): void {
+export function checkTopLevelFields(body: Json, hints: HintReport = new HintReport()): void {
   for (const [name, value] of Object.entries(body)) {
     const rule = ownEntry(FIELD_RULES, name);
     if (!rule) {
@@ -114,6 +134,6 @@ export function checkTopLevelFields(body: Json): void {
         name,
       );
     }
-    rule(value, body);
+    rule(value, body, hints);
   }
 }

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../errors/gateway-error.js';
+import { HintReport } from '../shared/hint-report.js';
 import { parseResponsesRequest } from './request-from-client.js';
 
 function rejection(body: Record<string, unknown>): GatewayError {
   try {
-    parseResponsesRequest(body);
+    // Strict translation: what the gateway refused before hints were mapped or dropped (hint-report.ts).
+    parseResponsesRequest(body, new HintReport(true));
   } catch (error) {
     if (error instanceof GatewayError) return error;
     throw error;

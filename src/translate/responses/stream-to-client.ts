@@ -5,6 +5,7 @@ import { responseObject } from './response-object.js';
 import { outcomeOf } from './stop-reason.js';
 import { openBlock, type StreamBlock } from './stream-blocks.js';
 import { streamFailure } from './stream-error.js';
+import { type ClientToolNames, clientToolNames } from './tool-namespaces.js';
 import { responsesUsage } from './usage.js';
 import type { ItemStatus, ResponseObject, ResponsesStreamEvent } from './wire.js';
 
@@ -28,8 +29,11 @@ export class ResponsesStreamEncoder implements ClientStreamEncoder {
   private readonly items: StreamBlock[] = [];
   private stopped: StreamBlock[] = [];
 
+  private readonly toolNames: ClientToolNames;
+
   constructor(private readonly context: EncodeContext) {
     this.id = context.newId('resp_');
+    this.toolNames = clientToolNames(context.clientRequest);
     const model = context.clientRequest.model;
     this.model = typeof model === 'string' ? model : '';
   }
@@ -87,7 +91,7 @@ export class ResponsesStreamEncoder implements ClientStreamEncoder {
   }
 
   private open(index: number, start: IrBlockStart): ResponsesStreamEvent[] {
-    const block = openBlock(start, this.items.length, (prefix) => this.context.newId(prefix));
+    const block = openBlock(start, this.items.length, (prefix) => this.context.newId(prefix), this.toolNames);
     this.blocks.set(index, block);
     this.items.push(block);
     return block.open();

@@ -32,6 +32,8 @@ export interface FunctionCallItem {
   status: ItemStatus;
   call_id: string;
   name: string;
+  /** The namespace group the tool belongs to, when the client declared it in one (tool-namespaces.ts). */
+  namespace?: string;
   arguments: string;
 }
 
