@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeAnthropic } from '../fakes/fake-anthropic.js';
 import { FakeOpenAI } from '../fakes/fake-openai.js';
 import { CLIENT_TOKEN, fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
+import { transcriptOf } from '../support/upstream-transcript.js';
 
 /**
  * Stateful Responses through the official SDK: `store` (on by default, as at OpenAI), `previous_response_id`
@@ -35,22 +36,6 @@ function lastBody(fake: FakeOpenAI | FakeAnthropic): Json {
   const path = fake instanceof FakeOpenAI ? '/v1/chat/completions' : '/v1/messages';
   const requests = fake.requestsTo(path);
   return requests[requests.length - 1]?.body as Json;
-}
-
-/** The upstream conversation as `role:text` lines, whatever its dialect. */
-function transcript(fake: FakeOpenAI | FakeAnthropic): string[] {
-  const messages = lastBody(fake).messages as Json[];
-  return messages.map((m) => {
-    if (typeof m.content === 'string') return `${m.role}:${m.content}`;
-    if (m.content === null && m.tool_calls) return `${m.role}:call(${m.tool_calls[0].id})`;
-    const parts = (m.content as Json[]).map((p) => {
-      if (p.type === 'text') return p.text;
-      if (p.type === 'tool_use') return `call(${p.id})`;
-      if (p.type === 'tool_result') return `result(${p.tool_use_id})`;
-      return p.type;
-    });
-    return `${m.role}:${parts.join('+')}`;
-  });
 }
 
 beforeAll(async () => {
@@ -125,7 +110,7 @@ describe('stored responses', () => {
     });
     expect(second.previous_response_id).toBe(first.id);
     expect(second.output_text).toBe('About 2.1 million.');
-    expect(transcript(fake)).toEqual([
+    expect(transcriptOf(fake)).toEqual([
       'user:Capital of France?',
       'assistant:Paris.',
       'user:How many people live there?',
@@ -169,11 +154,11 @@ describe('stored responses', () => {
     );
     expect(second.output_text).toBe('It is 18C in Paris.');
     const fake = toOpenAI ? oai : ant;
-    expect(transcript(fake)).toEqual(
-      toOpenAI
-        ? ['user:Weather in Paris?', `assistant:call(${callId})`, 'tool:18C']
-        : ['user:Weather in Paris?', `assistant:call(${callId})`, `user:result(${callId})`],
-    );
+    expect(transcriptOf(fake)).toEqual([
+      'user:Weather in Paris?',
+      `assistant:call(${callId})`,
+      `result(${callId}):18C`,
+    ]);
     const items = await collect(client.responses.inputItems.list(second.id, { order: 'asc' }));
     expect(items.map((item) => item.type)).toEqual(['message', 'function_call', 'function_call_output']);
     expect(items[1]).toMatchObject({ id: call?.id, call_id: callId });
@@ -187,7 +172,7 @@ describe('stored responses', () => {
     // No wait at all: the write to the store may still be on its way to the worker.
     const next = await client.responses.create({ model: 'via-openai', input: 'two', previous_response_id: id });
     expect(next.output_text).toBe('second answer');
-    expect(transcript(oai)).toEqual(['user:one', 'assistant:first answer', 'user:two']);
+    expect(transcriptOf(oai)).toEqual(['user:one', 'assistant:first answer', 'user:two']);
     expect((await client.responses.retrieve(id)).output_text).toBe('first answer');
   });
 
