@@ -101,7 +101,8 @@ export class Gateway {
     });
     this.responses = new StoredResponses(parts.store, {
       retentionDays: () => this.snapshotRef.config.responses.retention_days,
-      onWriteError: (error, id) => log.error('storing a response failed', { responseId: id, error: String(error) }),
+      onWriteError: (error, ids) =>
+        log.error('storing responses failed', { responseIds: ids.join(','), error: String(error) }),
     });
     // The request-record sweeper, pointed at the stored responses: same schedule, same small chunks.
     this.responseRetention = new RetentionSweeper(

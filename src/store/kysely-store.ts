@@ -243,8 +243,8 @@ export class KyselyStore implements Store {
     return audit.auditPage(this.db, afterSeq, limit);
   }
 
-  insertStoredResponse(response: StoredResponse): Promise<void> {
-    return storedResponses.insertStoredResponse(this.db, response);
+  insertStoredResponses(responses: readonly StoredResponse[]): Promise<void> {
+    return storedResponses.insertStoredResponses(this.db, responses);
   }
 
   getStoredResponse(id: string, clientScope: string): Promise<StoredResponse | undefined> {

@@ -88,7 +88,8 @@ export interface Store {
   /** Records after `afterSeq`, oldest first. */
   auditPage(afterSeq: number, limit: number): Promise<AuditRecord[]>;
 
-  insertStoredResponse(response: StoredResponse): Promise<void>;
+  /** Inserts a batch of stored responses in one transaction (ids already present are left as they are). */
+  insertStoredResponses(responses: readonly StoredResponse[]): Promise<void>;
   /** The stored response with this id, only when `clientScope` created it. */
   getStoredResponse(id: string, clientScope: string): Promise<StoredResponse | undefined>;
   /** Deletes it when `clientScope` created it; true when something was deleted. */

@@ -15,19 +15,27 @@ function fromRow(row: Selectable<StoredResponsesTable>): StoredResponse {
   };
 }
 
-export async function insertStoredResponse(db: Kysely<Database>, response: StoredResponse): Promise<void> {
-  await db
-    .insertInto('stored_responses')
-    .values({
-      id: response.id,
-      client_scope: response.clientScope,
-      created_at: response.createdAt,
-      previous_response_id: response.previousResponseId,
-      response: JSON.stringify(response.response),
-      input_items: JSON.stringify(response.inputItems),
-    })
-    .onConflict((oc) => oc.column('id').doNothing())
-    .execute();
+const INSERT_CHUNK = 100;
+
+export async function insertStoredResponses(db: Kysely<Database>, responses: readonly StoredResponse[]): Promise<void> {
+  if (responses.length === 0) return;
+  await db.transaction().execute(async (trx) => {
+    for (let i = 0; i < responses.length; i += INSERT_CHUNK) {
+      const rows = responses.slice(i, i + INSERT_CHUNK).map((response) => ({
+        id: response.id,
+        client_scope: response.clientScope,
+        created_at: response.createdAt,
+        previous_response_id: response.previousResponseId,
+        response: JSON.stringify(response.response),
+        input_items: JSON.stringify(response.inputItems),
+      }));
+      await trx
+        .insertInto('stored_responses')
+        .values(rows)
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
+    }
+  });
 }
 
 export async function getStoredResponse(

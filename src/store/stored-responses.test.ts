@@ -19,7 +19,7 @@ function row(id: string, createdAt: number, clientScope = 'key_a'): StoredRespon
 describe('stored responses in the SQLite store', () => {
   it('round-trips a response for its own client only', async () => {
     const store = await openTestStore();
-    await store.insertStoredResponse(row('resp_1', 1_000));
+    await store.insertStoredResponses([row('resp_1', 1_000), row('resp_2', 2_000, 'key_b')]);
     expect(await store.getStoredResponse('resp_1', 'key_a')).toEqual(row('resp_1', 1_000));
     expect(await store.getStoredResponse('resp_1', 'key_b')).toBeUndefined();
     expect(await store.deleteStoredResponse('resp_1', 'key_b')).toBe(false);
@@ -31,8 +31,8 @@ describe('stored responses in the SQLite store', () => {
   it('is pruned by the retention sweeper, oldest first and in chunks', async () => {
     const store = await openTestStore();
     const now = 100 * DAY;
-    for (let i = 0; i < 7; i++) await store.insertStoredResponse(row(`resp_old_${i}`, now - 40 * DAY + i));
-    await store.insertStoredResponse(row('resp_recent', now - DAY));
+    const old = Array.from({ length: 7 }, (_, i) => row(`resp_old_${i}`, now - 40 * DAY + i));
+    await store.insertStoredResponses([...old, row('resp_recent', now - DAY)]);
     const sweeper = new RetentionSweeper(
       { deleteRequestsBefore: (before, limit) => store.deleteStoredResponsesBefore(before, limit) },
       { days: () => 30, now: () => now },

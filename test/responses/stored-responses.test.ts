@@ -312,3 +312,32 @@ async function collect<T>(pages: AsyncIterable<T>): Promise<T[]> {
   for await (const item of pages) all.push(item);
   return all;
 }
+
+describe('with responses.store: false in the config', () => {
+  let off: GatewayHarness;
+
+  beforeAll(async () => {
+    off = await GatewayHarness.start({
+      config: {
+        providers: [fakeProvider('oai', oai.baseUrl, oai.apiKey, 'openai')],
+        models: [{ name: 'via-openai', targets: [{ provider: 'oai', model: 'gpt-upstream-1' }] }],
+        responses: { store: false },
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await off?.close();
+  });
+
+  it('keeps nothing, says so in the Response, and refuses previous_response_id', async () => {
+    const offClient = off.openai();
+    oai.enqueue({ kind: 'reply', text: 'not kept' });
+    const created = await offClient.responses.create({ model: 'via-openai', input: 'hi', store: true });
+    expect((created as unknown as Json).store).toBe(false);
+    await expect(offClient.responses.retrieve(created.id)).rejects.toMatchObject({ status: 404 });
+    await expect(
+      offClient.responses.create({ model: 'via-openai', input: 'again', previous_response_id: created.id }),
+    ).rejects.toMatchObject({ status: 400, param: 'previous_response_id', message: /responses\.store: false/ });
+  });
+});

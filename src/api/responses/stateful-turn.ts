@@ -24,7 +24,10 @@ export async function statefulTurn(exchange: Exchange, body: Body): Promise<Stat
   const storing = settings.store && body.store !== false;
   const previousId = body.previous_response_id;
   const chained = previousId !== undefined && previousId !== null;
-  if (!storing && !chained) return { body, codec: responsesClientCodec };
+  if (!storing && !chained) {
+    // The echo must not claim a store the config turned off.
+    return { body: body.store === true ? { ...body, store: false } : body, codec: responsesClientCodec };
+  }
   if (chained && typeof previousId !== 'string') {
     throw errors.invalidBody("'previous_response_id' must be a string", 'previous_response_id');
   }

@@ -14,13 +14,16 @@ class SlowStore {
   private readonly landing: Array<() => void> = [];
   failNext = false;
 
-  insertStoredResponse(row: StoredResponse): Promise<void> {
+  readonly batches: number[] = [];
+
+  insertStoredResponses(rows: readonly StoredResponse[]): Promise<void> {
     const fail = this.failNext;
     this.failNext = false;
+    this.batches.push(rows.length);
     return new Promise((resolve, reject) => {
       this.landing.push(() => {
         if (fail) return reject(new Error('disk full'));
-        this.rows.set(row.id, row);
+        for (const row of rows) this.rows.set(row.id, row);
         resolve();
       });
     });
@@ -36,7 +39,9 @@ class SlowStore {
     return this.rows.delete(id);
   }
 
-  land(): void {
+  /** Lands every write handed over so far, after the batch window has passed. */
+  async land(): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, 20));
     for (const write of this.landing.splice(0)) write();
   }
 }
@@ -50,7 +55,7 @@ describe('StoredResponses', () => {
     responses.save(response('resp_1', now));
     expect(store.rows.size).toBe(0);
     expect((await responses.get('resp_1', 'key_a'))?.id).toBe('resp_1');
-    store.land();
+    await store.land();
     await responses.flush();
     expect(store.rows.has('resp_1')).toBe(true);
     expect((await responses.get('resp_1', 'key_a'))?.id).toBe('resp_1');
@@ -62,7 +67,7 @@ describe('StoredResponses', () => {
     responses.save(response('resp_1', now));
     expect(await responses.get('resp_1', 'key_b')).toBeUndefined();
     const deleting = responses.delete('resp_1', 'key_b');
-    store.land();
+    await store.land();
     expect(await deleting).toBe(false);
     expect(store.rows.has('resp_1')).toBe(true);
   });
@@ -72,7 +77,7 @@ describe('StoredResponses', () => {
     const responses = new StoredResponses(store, { retentionDays: () => 30, now: () => now });
     responses.save(response('resp_1', now));
     const deleting = responses.delete('resp_1', 'key_a');
-    store.land();
+    await store.land();
     expect(await deleting).toBe(true);
     expect(store.rows.size).toBe(0);
     expect(await responses.get('resp_1', 'key_a')).toBeUndefined();
@@ -84,14 +89,16 @@ describe('StoredResponses', () => {
     const responses = new StoredResponses(store, { retentionDays: () => days, now: () => now });
     responses.save(response('resp_old', now - 31 * DAY));
     responses.save(response('resp_new', now - 29 * DAY));
-    store.land();
+    await store.land();
+    // Saved together, written together.
+    expect(store.batches).toEqual([2]);
     await responses.flush();
     expect(await responses.get('resp_old', 'key_a')).toBeUndefined();
     expect(await responses.delete('resp_old', 'key_a')).toBe(false);
     expect((await responses.get('resp_new', 'key_a'))?.id).toBe('resp_new');
     days = 0;
     responses.save(response('resp_ancient', now - 900 * DAY));
-    store.land();
+    await store.land();
     expect((await responses.get('resp_ancient', 'key_a'))?.id).toBe('resp_ancient');
   });
 
@@ -101,13 +108,14 @@ describe('StoredResponses', () => {
     const responses = new StoredResponses(store, {
       retentionDays: () => 30,
       now: () => now,
-      onWriteError: (error, id) => failures.push(`${id}: ${(error as Error).message}`),
+      onWriteError: (error, ids) => failures.push(`${ids.join(',')}: ${(error as Error).message}`),
     });
     store.failNext = true;
     responses.save(response('resp_1', now));
-    store.land();
+    await store.land();
     await responses.flush();
     expect(failures).toEqual(['resp_1: disk full']);
+    expect(store.batches).toEqual([1]);
     expect(await responses.get('resp_1', 'key_a')).toBeUndefined();
   });
 });
