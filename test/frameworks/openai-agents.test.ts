@@ -2,9 +2,10 @@ import { Agent, OpenAIResponsesModel, run, setTracingDisabled, tool } from '@ope
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { FakeAnthropic } from '../fakes/fake-anthropic.js';
-import { FakeOpenAI } from '../fakes/fake-openai.js';
-import { CLIENT_TOKEN, fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
+import type { FakeAnthropic } from '../fakes/fake-anthropic.js';
+import type { FakeOpenAI } from '../fakes/fake-openai.js';
+import { CLIENT_TOKEN, type GatewayHarness } from '../support/gateway-harness.js';
+import { TwoUpstreams } from '../support/two-upstreams.js';
 import { transcriptOf } from '../support/upstream-transcript.js';
 
 /**
@@ -16,6 +17,7 @@ import { transcriptOf } from '../support/upstream-transcript.js';
 // The SDK would otherwise export traces to api.openai.com.
 setTracingDisabled(true);
 
+let gateway: TwoUpstreams;
 let harness: GatewayHarness;
 let oai: FakeOpenAI;
 let ant: FakeAnthropic;
@@ -42,33 +44,17 @@ function agentFor(model: string): Agent {
 }
 
 beforeAll(async () => {
-  oai = await FakeOpenAI.start();
-  ant = await FakeAnthropic.start();
-  harness = await GatewayHarness.start({
-    config: {
-      providers: [
-        fakeProvider('oai', oai.baseUrl, oai.apiKey, 'openai'),
-        fakeProvider('ant', ant.baseUrl, ant.apiKey, 'anthropic'),
-      ],
-      models: [
-        { name: 'via-openai', targets: [{ provider: 'oai', model: 'gpt-upstream-1' }] },
-        { name: 'via-anthropic', targets: [{ provider: 'ant', model: 'claude-sonnet-4-6' }] },
-      ],
-      routing: { retries: { max_attempts: 1 } },
-    },
-  });
+  gateway = await TwoUpstreams.start();
+  ({ harness, oai, ant } = gateway);
 });
 
 afterAll(async () => {
-  await harness?.close();
-  await oai?.close();
-  await ant?.close();
+  await gateway?.close();
 });
 
 beforeEach(() => {
   calls.length = 0;
-  oai.requests.length = 0;
-  ant.requests.length = 0;
+  gateway.reset();
 });
 
 function scriptToolTurn(upstream: 'openai' | 'anthropic', id: string, city: string, answer: string): void {

@@ -1,9 +1,10 @@
 import type OpenAI from 'openai';
 import type { ResponseInputItem } from 'openai/resources/responses/responses';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FakeAnthropic } from '../fakes/fake-anthropic.js';
+import type { FakeAnthropic } from '../fakes/fake-anthropic.js';
 import { FakeOpenAI } from '../fakes/fake-openai.js';
 import { CLIENT_TOKEN, fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
+import { TwoUpstreams, VIA } from '../support/two-upstreams.js';
 import { transcriptOf } from '../support/upstream-transcript.js';
 
 /**
@@ -14,15 +15,13 @@ import { transcriptOf } from '../support/upstream-transcript.js';
 const OTHER_TOKEN = 'amg_other_client_token_0123456789';
 type Json = Record<string, any>;
 
+let gateway: TwoUpstreams;
 let harness: GatewayHarness;
 let oai: FakeOpenAI;
 let ant: FakeAnthropic;
 let client: OpenAI;
 
-const MODELS = [
-  { name: 'via-openai', upstream: 'gpt-upstream-1' },
-  { name: 'via-anthropic', upstream: 'claude-sonnet-4-6' },
-] as const;
+const MODELS = [VIA.openai, VIA.anthropic] as const;
 
 const weatherTool = {
   type: 'function' as const,
@@ -39,38 +38,21 @@ function lastBody(fake: FakeOpenAI | FakeAnthropic): Json {
 }
 
 beforeAll(async () => {
-  oai = await FakeOpenAI.start();
-  ant = await FakeAnthropic.start();
-  harness = await GatewayHarness.start({
-    config: {
-      clients: [
-        { name: 'test-client', token: CLIENT_TOKEN },
-        { name: 'other-client', token: OTHER_TOKEN },
-      ],
-      providers: [
-        fakeProvider('oai', oai.baseUrl, oai.apiKey, 'openai'),
-        fakeProvider('ant', ant.baseUrl, ant.apiKey, 'anthropic'),
-      ],
-      models: [
-        { name: MODELS[0].name, targets: [{ provider: 'oai', model: MODELS[0].upstream }] },
-        { name: MODELS[1].name, targets: [{ provider: 'ant', model: MODELS[1].upstream }] },
-      ],
-      routing: { retries: { max_attempts: 1 } },
-    },
+  gateway = await TwoUpstreams.start({
+    clients: [
+      { name: 'test-client', token: CLIENT_TOKEN },
+      { name: 'other-client', token: OTHER_TOKEN },
+    ],
   });
+  ({ harness, oai, ant } = gateway);
   client = harness.openai();
 });
 
 afterAll(async () => {
-  await harness?.close();
-  await oai?.close();
-  await ant?.close();
+  await gateway?.close();
 });
 
-beforeEach(() => {
-  oai.requests.length = 0;
-  ant.requests.length = 0;
-});
+beforeEach(() => gateway.reset());
 
 describe('stored responses', () => {
   it('stores by default and answers retrieve with the same Response', async () => {
