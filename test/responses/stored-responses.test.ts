@@ -323,3 +323,18 @@ describe('with responses.store: false in the config', () => {
     ).rejects.toMatchObject({ status: 400, param: 'previous_response_id', message: /responses\.store: false/ });
   });
 });
+
+describe('a chained request with bad input', () => {
+  it('names the bad item by its own index, not its place after the stored chain', async () => {
+    oai.enqueue({ kind: 'reply', text: 'one' });
+    const first = await client.responses.create({ model: 'via-openai', input: 'q1' });
+    await expect(
+      client.responses.create({
+        model: 'via-openai',
+        previous_response_id: first.id,
+        input: [{ type: 'function_call_output', output: 'no call id' } as unknown as ResponseInputItem],
+      }),
+    ).rejects.toMatchObject({ status: 400, param: 'input[0].call_id' });
+    expect(oai.requests).toHaveLength(1);
+  });
+});

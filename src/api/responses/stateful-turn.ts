@@ -37,6 +37,9 @@ export async function statefulTurn(exchange: Exchange, body: Body): Promise<Stat
       'previous_response_id',
     );
   }
+  // Checked on its own first, so a fault in the new input is named by its own index (input[0], not input[7]);
+  // the carried items passed the same check when they were stored. Without new input the chain alone is sent.
+  if (chained && body.input !== undefined && body.input !== null) responsesClientCodec.parseRequest(body);
   const scope = exchange.clientScope ?? '';
   const newId = itemIds(exchange);
   const ownItems = listedItems(body.input, newId);
