@@ -162,10 +162,11 @@ export const configSchema = z
         listen: listenAddress.default('127.0.0.1:8080'),
         admin_listen: listenAddress.optional(),
         max_body_size: byteSize.default(10 * 1024 * 1024),
-        shutdown_grace_ms: z.number().int().nonnegative().default(30_000),
+        // Long enough for most LLM streams to finish; see docs/operations.md for orchestrators' kill timers.
+        shutdown_grace_ms: z.number().int().nonnegative().default(120_000),
       })
       .strict()
-      .default({ listen: '127.0.0.1:8080', max_body_size: 10 * 1024 * 1024, shutdown_grace_ms: 30_000 }),
+      .default({ listen: '127.0.0.1:8080', max_body_size: 10 * 1024 * 1024, shutdown_grace_ms: 120_000 }),
     storage: z.string().min(1).default('sqlite:./data/gateway.db'),
     telemetry: z
       .object({
