@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { drive, hasTaskset, hasWrk, runPinned } from './load.mjs';
-import { body, DIALECTS, messagesBody, pinnedSpawn, TOKEN, waitForLine } from './scenarios.mjs';
+import { body, DIALECTS, messagesBody, pinnedSpawn, responsesBody, TOKEN, waitForLine } from './scenarios.mjs';
 
 const QUICK = process.argv.includes('--quick');
 /** `--only=dialects` runs just that phase (for working on it); the full report needs every phase. */
@@ -191,11 +191,18 @@ async function measureDialects(upstreamPort, direct) {
   const gateway = await startGateway(upstreamPort, DIALECTS);
   const chat = { path: '/v1/chat/completions', bodyOf: body };
   const messages = { path: '/v1/messages', bodyOf: messagesBody };
+  const responses = (store) => ({
+    path: '/v1/responses',
+    bodyOf: (model, stream) => responsesBody(model, stream, store),
+  });
   const routes = {
     chatPassthrough: [chat, 'via-openai'],
     chatToAnthropic: [chat, 'via-anthropic'],
     messagesPassthrough: [messages, 'via-anthropic'],
     messagesToOpenAI: [messages, 'via-openai'],
+    // Stored Responses (the default) against store: false, the same translation without the store write.
+    responsesStateless: [responses(false), 'via-openai'],
+    responsesStored: [responses(true), 'via-openai'],
   };
   const phases = {};
   for (const [name, [client, model]] of Object.entries(routes)) {
@@ -216,6 +223,8 @@ async function measureDialects(upstreamPort, direct) {
     chatToAnthropic: routeResult('chatToAnthropic'),
     messagesPassthrough: routeResult('messagesPassthrough'),
     messagesToOpenAI: routeResult('messagesToOpenAI'),
+    responsesStateless: routeResult('responsesStateless'),
+    responsesStored: routeResult('responsesStored'),
     ttft: {
       directOpenAI: await ttft(direct, '/v1/chat/completions', body('m1', true)),
       directAnthropic: await ttft(direct, '/v1/messages', messagesBody('claude-bench', true)),
@@ -386,6 +395,16 @@ function renderDialects(x) {
     row('OpenAI client → Anthropic upstream (translated)', x.chatToAnthropic, x.chatPassthrough),
     row('Anthropic client → Anthropic upstream (passthrough)', x.messagesPassthrough),
     row('Anthropic client → OpenAI upstream (translated)', x.messagesToOpenAI, x.messagesPassthrough),
+    ...(x.responsesStored
+      ? [
+          row('Responses client → OpenAI upstream, store: false', x.responsesStateless),
+          row(
+            'Responses client → OpenAI upstream, stored (ratio vs store: false)',
+            x.responsesStored,
+            x.responsesStateless,
+          ),
+        ]
+      : []),
     '',
     `Time to first token, p50 at 1 connection: direct OpenAI ${f(x.ttft.directOpenAI.p50, 3)} ms, direct Anthropic ${f(x.ttft.directAnthropic.p50, 3)} ms; added by the gateway: passthrough +${f(added.chatPassthrough, 3)} / +${f(added.messagesPassthrough, 3)} ms, translated OpenAI→Anthropic +${f(added.chatToAnthropic, 3)} ms, Anthropic→OpenAI +${f(added.messagesToOpenAI, 3)} ms`,
     ...(x.ttft.bareProxy

@@ -26,6 +26,17 @@ export const messagesBody = (model, stream) =>
     temperature: 0.2,
   });
 
+/** A Responses request; `store` says whether the gateway keeps the response (its cost is measured against off). */
+export const responsesBody = (model, stream, store) =>
+  JSON.stringify({
+    model,
+    stream,
+    store,
+    instructions: 'You are terse.',
+    input: 'Say something about foxes.',
+    temperature: 0.2,
+  });
+
 /** Two providers on one fake upstream: `via-openai` (Chat Completions) and `via-anthropic` (Messages). */
 export const DIALECTS = (upstream) => `storage: sqlite:./gateway.db
 providers:

@@ -11,6 +11,7 @@ import { messages } from './anthropic/messages.js';
 import { chatCompletions } from './openai/chat-completions.js';
 import { embeddings } from './openai/embeddings.js';
 import { listModels, retrieveModel } from './openai/models.js';
+import { responseResource } from './responses/response-resource.js';
 import { responses } from './responses/responses.js';
 import type { ClientDialect } from './shared/client-dialect.js';
 import { ClientOutput } from './shared/client-output.js';
@@ -78,7 +79,10 @@ export class DataPlane {
   handle(req: IncomingMessage, res: ServerResponse): boolean {
     const sent = pathOf(req.url);
     const path = ENTRY_POINTS.has(sent) ? sent : normalizedPath(sent);
-    const spec = ENTRY_POINTS.get(path) ?? (path.startsWith('/v1/models/') ? retrieveModel : undefined);
+    const spec =
+      ENTRY_POINTS.get(path) ??
+      (path.startsWith('/v1/models/') ? retrieveModel : undefined) ??
+      responseResource(path, req.method ?? 'GET');
     if (spec) {
       void this.serve(req, res, spec, path);
       return true;
@@ -151,6 +155,8 @@ export class DataPlane {
       this.deps.services,
     );
     exchange.clientHeaders = req.headers;
+    const query = req.url?.indexOf('?') ?? -1;
+    if (query !== -1) exchange.query = (req.url as string).slice(query + 1);
     const out = new ClientOutput(res, exchange);
     const settled = this.track(out);
     try {
@@ -199,6 +205,7 @@ export class DataPlane {
     const identity = await this.deps.clients.authenticate(token);
     if (!identity) throw errors.invalidToken();
     exchange.client = identity.name;
+    exchange.clientScope = identity.keyId ?? `config:${identity.name}`;
   }
 
   /**

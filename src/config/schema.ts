@@ -224,6 +224,16 @@ export const configSchema = z
     models: z.array(model).default([]),
     clients: z.array(client).default([]),
     routing: routing.default(() => routing.parse({})),
+    /** Stateful Responses: responses kept for previous_response_id and GET /v1/responses/{id}. */
+    responses: z
+      .object({
+        /** Keep responses whose request did not say `store: false` (OpenAI's default). false: never keep any. */
+        store: z.boolean().default(true),
+        /** Days a stored response is kept; older ones are deleted hourly. 0 keeps them forever. */
+        retention_days: z.number().int().nonnegative().default(30),
+      })
+      .strict()
+      .default({ store: true, retention_days: 30 }),
   })
   .strict();
 

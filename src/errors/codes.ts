@@ -113,6 +113,18 @@ export const errors = {
       'unavailable',
       'the gateway is shutting down; retry on another instance',
     ),
+  /** A stored Response that does not exist for this client (absent, deleted, expired or another client's). */
+  responseNotFound: (id: string) =>
+    new GatewayError('GW_ERR_RESPONSE_NOT_FOUND', 404, 'not_found', `Response with id '${id}' not found.`),
+  /** OpenAI answers an unknown previous_response_id with a 400, not a 404. */
+  previousResponseNotFound: (id: string) =>
+    new GatewayError(
+      'GW_ERR_PREVIOUS_RESPONSE_NOT_FOUND',
+      400,
+      'invalid_request',
+      `Previous response with id '${id}' not found.`,
+      { param: 'previous_response_id' },
+    ),
   /** A response still running when the shutdown grace period ran out (streams of long generations). */
   shutdownCut: (graceMs: number) =>
     new GatewayError(

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { adminApi } from '../admin/admin-api.js';
 import { DataPlane } from '../api/data-plane.js';
+import { StoredResponses } from '../api/responses/stored-responses.js';
 import { DeadlineSweeper } from '../api/shared/deadline-sweeper.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { type BootstrapOutcome, bootstrapAdminToken } from '../auth/admin-bootstrap.js';
@@ -79,6 +80,8 @@ export class Gateway {
   readonly admins: AdminDirectory;
   readonly telemetry: BatchWriter;
   private readonly retention: RetentionSweeper;
+  readonly responses: StoredResponses;
+  private readonly responseRetention: RetentionSweeper;
   readonly router = new Router(new MemoryRoutingState());
   private readonly health = new HealthChecker(this.router.state);
   private readonly deadlines = new DeadlineSweeper();
@@ -115,10 +118,23 @@ export class Gateway {
       days: () => this.snapshotRef.config.telemetry.retention_days,
       onError: (error) => log.warn('pruning old request records failed', { error: String(error) }),
     });
+    this.responses = new StoredResponses(parts.store, {
+      retentionDays: () => this.snapshotRef.config.responses.retention_days,
+      onWriteError: (error, ids) =>
+        log.error('storing responses failed', { responseIds: ids.join(','), error: String(error) }),
+    });
+    // The request-record sweeper, pointed at the stored responses: same schedule, same small chunks.
+    this.responseRetention = new RetentionSweeper(
+      { deleteRequestsBefore: (before, limit) => parts.store.deleteStoredResponsesBefore(before, limit) },
+      {
+        days: () => this.snapshotRef.config.responses.retention_days,
+        onError: (error) => log.warn('pruning old stored responses failed', { error: String(error) }),
+      },
+    );
     this.dataPlane = new DataPlane({
       snapshot: () => this.snapshotRef,
       clients: this.clients,
-      services: { router: this.router, deadlines: this.deadlines },
+      services: { router: this.router, deadlines: this.deadlines, responses: this.responses },
       record: (record) => {
         this.telemetry.add(record);
         this.guard.observe(record);
@@ -179,6 +195,7 @@ export class Gateway {
       }
       gateway.refreshCredentialsPeriodically();
       gateway.retention.start();
+      gateway.responseRetention.start();
       gateway.config.start();
       await gateway.config.settleInheritedGuard();
       return gateway;
@@ -318,6 +335,7 @@ export class Gateway {
   private async shutdown(): Promise<void> {
     clearInterval(this.credentialRefresh);
     this.retention.stop();
+    this.responseRetention.stop();
     this.config.stop();
     this.health.stop();
     const grace = this.snapshotRef.config.server.shutdown_grace_ms;
@@ -341,6 +359,7 @@ export class Gateway {
     this.deadlines.stop();
     await unreported;
     await this.telemetry.close();
+    await this.responses.flush();
     await this.pools.closeAll();
     await this.store.close();
   }

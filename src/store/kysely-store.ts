@@ -13,7 +13,8 @@ import type { TrafficQuery, TrafficRow } from '../telemetry/traffic-summary.js';
 import * as audit from './audit-queries.js';
 import * as revisions from './revision-queries.js';
 import type { AdminTokensTable, ClientKeysTable, Database, RequestsTable } from './schema.js';
-import type { AdminRole, AdminToken, ClientKey, Store } from './store.js';
+import type { AdminRole, AdminToken, ClientKey, Store, StoredResponse } from './store.js';
+import * as storedResponses from './stored-response-queries.js';
 import { summarizeTraffic } from './traffic-queries.js';
 
 const INSERT_CHUNK = 200;
@@ -242,6 +243,22 @@ export class KyselyStore implements Store {
 
   auditPage(afterSeq: number, limit: number): Promise<AuditRecord[]> {
     return audit.auditPage(this.db, afterSeq, limit);
+  }
+
+  insertStoredResponses(responses: readonly StoredResponse[]): Promise<void> {
+    return storedResponses.insertStoredResponses(this.db, responses);
+  }
+
+  getStoredResponse(id: string, clientScope: string): Promise<StoredResponse | undefined> {
+    return storedResponses.getStoredResponse(this.db, id, clientScope);
+  }
+
+  deleteStoredResponse(id: string, clientScope: string): Promise<boolean> {
+    return storedResponses.deleteStoredResponse(this.db, id, clientScope);
+  }
+
+  deleteStoredResponsesBefore(before: number, limit: number): Promise<number> {
+    return storedResponses.deleteStoredResponsesBefore(this.db, before, limit);
   }
 
   async getMeta(key: string): Promise<string | undefined> {

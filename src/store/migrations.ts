@@ -111,6 +111,20 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('requests').addColumn('dropped_fields', 'text').execute();
     },
   },
+  '0011_stored_responses': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('stored_responses')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('client_scope', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('previous_response_id', 'text')
+        .addColumn('response', 'text', (c) => c.notNull())
+        .addColumn('input_items', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('stored_responses_created').on('stored_responses').column('created_at').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -66,17 +66,17 @@ const REJECTIONS: Rejection[] = [
     refusedBy: 'openai',
   },
   {
-    name: 'Responses previous_response_id',
+    name: 'a Responses conversation',
     client: 'responses',
-    body: { input: 'Hi', previous_response_id: 'resp_0123' },
-    field: 'previous_response_id',
+    body: { input: 'Hi', conversation: 'conv_0123' },
+    field: 'conversation',
     refusedBy: 'openai',
   },
   {
-    name: 'Responses previous_response_id',
+    name: 'a Responses conversation',
     client: 'responses',
-    body: { input: 'Hi', previous_response_id: 'resp_0123' },
-    field: 'previous_response_id',
+    body: { input: 'Hi', conversation: 'conv_0123' },
+    field: 'conversation',
     refusedBy: 'anthropic',
   },
   {

@@ -12,6 +12,7 @@ import type {
   RouteMode,
   TokenUsage,
 } from '../../telemetry/request-record.js';
+import type { StoredResponses } from '../responses/stored-responses.js';
 import type { CancelSignal } from './cancel-signal.js';
 import type { ClientDialect } from './client-dialect.js';
 import type { DeadlineSweeper } from './deadline-sweeper.js';
@@ -30,6 +31,8 @@ export function clientClosedMessage(sentBytes: number, started: boolean): string
 export interface RequestServices {
   readonly router: Router;
   readonly deadlines: DeadlineSweeper;
+  /** Responses kept for `store: true` / `previous_response_id`. */
+  readonly responses: StoredResponses;
 }
 
 /** The state of one client request from arrival to its telemetry record. */
@@ -38,6 +41,10 @@ export class Exchange {
   readonly time: number;
   readonly startedAt: number;
   client: string | null = null;
+  /** Whose stored data this request may reach: the client key id, or `config:<name>` for a config client. */
+  clientScope: string | null = null;
+  /** The query string of the URL, without the `?` ('' when there is none). */
+  query = '';
   requestedModel: string | null = null;
   stream = false;
   provider: string | null = null;

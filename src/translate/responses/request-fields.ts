@@ -4,14 +4,15 @@ import { ownEntry } from '../shared/own-entry.js';
 import { asArray, asObject, type Json, optBoolean, optNumber } from './field-readers.js';
 
 /**
- * What happens to each top-level Responses field that is not translated into the IR. The gateway is stateless
- * (it answers `store: false`), so fields that need OpenAI's server-side state are rejected with a message
- * saying so. Hints are accepted: `store` and `include` are honoured as far as a stateless gateway can (encrypted
- * reasoning is always included), `truncation: "disabled"` is what the gateway does anyway, and `stream_options`
- * has nothing to carry. Dropped and reported (hint-report.ts): `metadata` (echoed back, never forwarded), the
- * prompt-cache hints (`prompt_cache_key`, `prompt_cache_retention`, `prompt_cache_options`), `service_tier`,
- * and `client_metadata` (Codex's per-turn bookkeeping), which strict
- * translation refuses as the gateway did before. Unknown fields are rejected by name.
+ * What happens to each top-level Responses field that is not translated into the IR. The gateway keeps stored
+ * responses (`store`, `previous_response_id`: resolved by the entry point, see api/responses/stateful-turn.ts)
+ * but no other server-side state, so fields that need OpenAI's conversations, prompts, compaction or background
+ * runs are rejected with a message saying so. Hints are accepted: `include` is honoured (encrypted reasoning is
+ * always included), `truncation: "disabled"` is what the gateway does anyway, and `stream_options` has nothing
+ * to carry. Dropped and reported (hint-report.ts): `metadata` (echoed back, never forwarded), the prompt-cache
+ * hints (`prompt_cache_key`, `prompt_cache_retention`, `prompt_cache_options`), `service_tier`, and
+ * `client_metadata` (Codex's per-turn bookkeeping), which strict translation refuses. Unknown fields are
+ * rejected by name.
  */
 type FieldRule = (value: unknown, body: Json, hints: HintReport) => void;
 
@@ -29,7 +30,7 @@ function statelessOnly(name: string, what: string): FieldRule {
   return (value) => {
     if (value === undefined || value === null) return;
     throw errors.invalidBody(
-      `${name} is not supported: this gateway is stateless and stores no ${what}; send the full conversation in 'input' instead`,
+      `${name} is not supported: this gateway stores no ${what}; chain turns with previous_response_id or send the full conversation in 'input'`,
       name,
     );
   };
@@ -60,7 +61,12 @@ const FIELD_RULES: Readonly<Record<string, FieldRule>> = {
   stream: translated,
   user: translated,
   safety_identifier: translated,
-  previous_response_id: statelessOnly('previous_response_id', 'previous responses'),
+  /** The entry point has already replaced `input` with the stored chain; only the echo reads it. */
+  previous_response_id: (value) => {
+    if (value !== undefined && value !== null && typeof value !== 'string') {
+      throw errors.invalidBody("'previous_response_id' must be a string", 'previous_response_id');
+    }
+  },
   conversation: statelessOnly('conversation', 'conversations'),
   prompt: statelessOnly('prompt', 'prompt templates'),
   context_management: statelessOnly('context_management', 'compacted context'),
@@ -68,7 +74,7 @@ const FIELD_RULES: Readonly<Record<string, FieldRule>> = {
   background: (_value, body) => {
     if (optBoolean(body, 'background', '') !== true) return;
     throw errors.invalidBody(
-      'background responses are not supported: this gateway is stateless and cannot keep a response to poll later; send the request without background and keep the connection open (stream: true works)',
+      'background responses are not supported: this gateway runs a response only while its request is open, so there is nothing to poll later; send the request without background and keep the connection open (stream: true works)',
       'background',
     );
   },

@@ -28,6 +28,7 @@ export class ResponsesStreamEncoder implements ClientStreamEncoder {
   private readonly blocks = new Map<number, StreamBlock>();
   private readonly items: StreamBlock[] = [];
   private stopped: StreamBlock[] = [];
+  private final: ResponseObject | undefined;
 
   private readonly toolNames: ClientToolNames;
 
@@ -60,6 +61,11 @@ export class ResponsesStreamEncoder implements ClientStreamEncoder {
     if (text === '') return '';
     const location = block.appendText(text);
     return `event: response.output_text.delta\ndata: {"type":"response.output_text.delta",${location},"delta":${quoted},"logprobs":[],"sequence_number":${this.sequence++}}\n\n`;
+  }
+
+  /** The finished Response (completed or incomplete) once the stream has ended with one; undefined before. */
+  get finished(): ResponseObject | undefined {
+    return this.final;
   }
 
   private startIfNeeded(event: IrStreamEvent): ResponsesStreamEvent[] {
@@ -121,6 +127,7 @@ export class ResponsesStreamEncoder implements ClientStreamEncoder {
     const closing = this.closeStopped(lastStatus);
     this.ended = true;
     const response = this.response(outcome.status, responsesUsage(usage), outcome.incompleteDetails);
+    this.final = response;
     const type = outcome.status === 'completed' ? 'response.completed' : 'response.incomplete';
     return [...closing, { type, response }];
   }

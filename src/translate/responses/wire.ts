@@ -89,9 +89,9 @@ export type ResponseObject = {
   model: string;
   output: OutputItem[];
   parallel_tool_calls: unknown;
-  previous_response_id: null;
+  previous_response_id: string | null;
   reasoning: { effort: unknown; summary: unknown };
-  store: false;
+  store: boolean;
   temperature: unknown;
   text: unknown;
   tool_choice: unknown;
