@@ -130,6 +130,9 @@ export class DataPlane {
       this.deps.services,
     );
     exchange.clientHeaders = req.headers;
+    const tracer = this.deps.services.tracer;
+    if (tracer)
+      exchange.trace = tracer.startRequest({ method, path, entryPoint: spec.entryPoint, headers: req.headers });
     const out = new ClientOutput(res, exchange);
     const settled = this.track(out);
     try {
@@ -153,7 +156,7 @@ export class DataPlane {
       const gatewayError = toGatewayError(error);
       discardUnreadBody(req, exchange.snapshot.config.server.max_body_size);
       if (gatewayError.code === 'GW_ERR_INTERNAL') {
-        log.error('request failed', { requestId: exchange.id, error: String((error as Error)?.stack ?? error) });
+        log.error('request failed', { request_id: exchange.id, error: String((error as Error)?.stack ?? error) });
       }
       sendError(out, gatewayError);
     } finally {
@@ -181,7 +184,9 @@ export class DataPlane {
     let handled = false;
     const finish = () => {
       this.inflight--;
-      this.deps.record(exchange.toRecord());
+      const record = exchange.toRecord();
+      exchange.trace?.end(record);
+      this.deps.record(record);
       if (this.inflight === 0 && this.idleWaiters.length > 0) {
         for (const resolve of this.idleWaiters.splice(0)) resolve();
       }

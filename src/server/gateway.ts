@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { adminApi } from '../admin/admin-api.js';
 import { DataPlane } from '../api/data-plane.js';
 import { DeadlineSweeper } from '../api/shared/deadline-sweeper.js';
+import type { RequestServices } from '../api/shared/exchange.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { type BootstrapOutcome, bootstrapAdminToken } from '../auth/admin-bootstrap.js';
 import { AdminDirectory } from '../auth/admin-directory.js';
@@ -25,6 +26,10 @@ import { ConfigController } from './config-controller.js';
 import { buildSnapshot, type GatewaySnapshot } from './gateway-snapshot.js';
 import { type Servers, startServers } from './http-servers.js';
 import { log } from './log.js';
+import { metricsRoute } from './metrics-route.js';
+import { Observability } from './observability.js';
+import { probeHandler } from './probes.js';
+import { Readiness } from './readiness.js';
 import { startupConfig } from './startup-config.js';
 
 export interface GatewayOptions {
@@ -74,6 +79,11 @@ export class Gateway {
   readonly guard = new ChangeGuard();
   private readonly options: GatewayOptions;
   private readonly pools = new UpstreamPools();
+  private readonly services: RequestServices = { router: this.router, deadlines: this.deadlines };
+  /** Set when shutdown begins: /readyz answers 503 from then on. */
+  private draining = false;
+  readonly observability: Observability;
+  readonly readiness: Readiness;
 
   private constructor(parts: GatewayParts) {
     this.options = parts.options;
@@ -83,6 +93,21 @@ export class Gateway {
     this.audit = parts.audit;
     this.clients = new ClientDirectory(parts.store);
     this.admins = new AdminDirectory(parts.store);
+    this.observability = new Observability({
+      snapshot: () => this.snapshotRef,
+      routing: this.router.state,
+      telemetry: () => this.telemetry,
+      guard: this.guard,
+      inFlight: () => this.dataPlane.inFlight,
+      services: this.services,
+      env: parts.env,
+      version: VERSION,
+    });
+    this.readiness = new Readiness({
+      configLoaded: () => this.snapshotRef !== undefined,
+      pingStore: () => this.store.activeRevisionNumber(),
+      draining: () => this.draining,
+    });
     const snapshot = buildSnapshot(parts.loaded, this.pools, parts.revision);
     this.snapshotRef = snapshot;
     this.adopt(snapshot);
@@ -99,10 +124,11 @@ export class Gateway {
     this.dataPlane = new DataPlane({
       snapshot: () => this.snapshotRef,
       clients: this.clients,
-      services: { router: this.router, deadlines: this.deadlines },
+      services: this.services,
       record: (record) => {
         this.telemetry.add(record);
         this.guard.observe(record);
+        this.observability.observe(record);
       },
     });
     this.config = new ConfigController({
@@ -144,6 +170,7 @@ export class Gateway {
       gateway.retention.start();
       gateway.config.start();
       await gateway.config.settleInheritedGuard();
+      await gateway.observability.startTracing();
       await gateway.listen();
       return gateway;
     } catch (error) {
@@ -175,6 +202,7 @@ export class Gateway {
 
   private adopt(next: GatewaySnapshot): void {
     this.snapshotRef = next;
+    this.observability.adopt(next);
     this.clients.setConfigClients(next.config.clients);
     this.pools.retainOnly(next.poolSettings);
     this.router.state.retain(new Set(next.targets.keys()));
@@ -210,11 +238,16 @@ export class Gateway {
       (app) => this.registerAdmin(app),
       this.options.listen ?? server.listen,
       this.options.adminListen ?? server.admin_listen,
+      probeHandler(this.readiness),
     );
   }
 
   private async registerAdmin(app: FastifyInstance): Promise<void> {
-    app.get('/healthz', async () => ({ status: 'ok' }));
+    metricsRoute(app, {
+      metrics: () => this.observability.metrics,
+      settings: () => this.snapshotRef.config.metrics,
+      admins: this.admins,
+    });
     await app.register(
       (scope) =>
         adminApi(scope, {
@@ -271,7 +304,16 @@ export class Gateway {
     return this.closing;
   }
 
+  /** Whether shutdown has begun (readiness fails from then on). */
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
   private async shutdown(): Promise<void> {
+    this.draining = true;
+    // Load balancers learn from /readyz that this instance is leaving while it still serves what they send.
+    const notice = this.snapshotRef.config.server.readiness_drain_ms;
+    if (notice > 0) await new Promise((resolve) => setTimeout(resolve, notice));
     clearInterval(this.credentialRefresh);
     this.retention.stop();
     this.config.stop();
@@ -286,6 +328,7 @@ export class Gateway {
     await serversClosed;
     this.deadlines.stop();
     await this.telemetry.close();
+    await this.observability.close();
     await this.pools.closeAll();
     await this.store.close();
   }

@@ -44,6 +44,8 @@ export async function startServers(
   registerAdmin: (app: FastifyInstance) => Promise<void>,
   listen: string,
   adminListen: string | undefined,
+  /** /healthz and /readyz, answered on every listener before anything else sees the request. */
+  probes: (req: IncomingMessage, res: ServerResponse) => boolean = () => false,
 ): Promise<Servers> {
   const combined = adminListen === undefined;
   let dataServer: Server | undefined;
@@ -53,9 +55,11 @@ export async function startServers(
     serverFactory: (fastifyHandler: Handler) => {
       const handler: Handler = combined
         ? (req, res) => {
-            if (!dataPlane.handle(req, res)) fastifyHandler(req, res);
+            if (!dataPlane.handle(req, res) && !probes(req, res)) fastifyHandler(req, res);
           }
-        : fastifyHandler;
+        : (req, res) => {
+            if (!probes(req, res)) fastifyHandler(req, res);
+          };
       return tuned(withContinueCheck(createServer(handler), dataPlane, handler));
     },
   });
@@ -79,7 +83,7 @@ export async function startServers(
   if (!combined) {
     const data = parseListenAddress(listen);
     const dataHandler: Handler = (req, res) => {
-      if (!dataPlane.handle(req, res)) {
+      if (!dataPlane.handle(req, res) && !probes(req, res)) {
         dataPlane.reject(req, res, req.url ?? '/', errors.routeNotFound(req.method ?? 'GET', req.url ?? '/'));
       }
     };

@@ -12,6 +12,7 @@ import type {
   RouteMode,
   TokenUsage,
 } from '../../telemetry/request-record.js';
+import type { RequestTracer, ServerSpan } from '../../telemetry/tracing/request-tracer.js';
 import type { CancelSignal } from './cancel-signal.js';
 import type { ClientDialect } from './client-dialect.js';
 import type { DeadlineSweeper } from './deadline-sweeper.js';
@@ -23,6 +24,8 @@ export const CLIENT_CLOSED = 'client closed the connection before the response e
 export interface RequestServices {
   readonly router: Router;
   readonly deadlines: DeadlineSweeper;
+  /** Set while tracing is configured. */
+  tracer?: RequestTracer | undefined;
 }
 
 /** The state of one client request from arrival to its telemetry record. */
@@ -52,6 +55,8 @@ export class Exchange {
   sessionId: string | undefined;
   /** The client's request headers (read for dialect headers such as anthropic-version / anthropic-beta). */
   clientHeaders: IncomingHttpHeaders = {};
+  /** The request's trace span, when tracing is on. */
+  trace: ServerSpan | undefined;
 
   constructor(
     readonly entryPoint: EntryPoint,
