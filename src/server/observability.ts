@@ -84,6 +84,11 @@ export class Observability {
     log.info('tracing on', { endpoint: settings.url, sample_ratio: settings.sampleRatio });
   }
 
+  /** Exports the spans buffered so far (tests, and before a planned stop). */
+  async flushTraces(): Promise<void> {
+    await this.deps.services.tracer?.flush();
+  }
+
   async close(): Promise<void> {
     const tracer = this.deps.services.tracer;
     this.deps.services.tracer = undefined;

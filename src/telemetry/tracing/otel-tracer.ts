@@ -26,6 +26,14 @@ import type { TracingSettings } from './tracing-settings.js';
 
 const propagator = new W3CTraceContextPropagator();
 
+/**
+ * Epoch milliseconds (fractional) from the monotonic clock. Every span time is given from this one clock, so
+ * an attempt's span ends within its request's and failed attempts can end at the time they took.
+ */
+function now(): number {
+  return performance.timeOrigin + performance.now();
+}
+
 interface OpenAttempt {
   span: Span;
   startedAt: number;
@@ -52,7 +60,7 @@ class OtelServerSpan implements ServerSpan {
       'server.address': new URL(target.origin).hostname,
     };
     if (this.operation) attributes['gen_ai.operation.name'] = this.operation;
-    const startedAt = Date.now();
+    const startedAt = now();
     const parent = trace.setSpan(ROOT_CONTEXT, this.span);
     const span = this.tracer.startSpan(
       `${this.operation ?? 'call'} ${target.model}`,
@@ -80,6 +88,7 @@ class OtelServerSpan implements ServerSpan {
   }
 
   end(record: RequestRecord): void {
+    const ended = now();
     this.settleAttempts(record.attempts);
     if (this.answering) {
       if (record.outputTokens !== null)
@@ -87,12 +96,12 @@ class OtelServerSpan implements ServerSpan {
       if (record.inputTokens !== null)
         this.answering.span.setAttribute('gen_ai.usage.input_tokens', record.inputTokens);
       this.answering.span.setAttribute('gen_ai.response.model', this.answering.target.model);
-      this.answering.span.end();
+      this.answering.span.end(ended);
     }
     const providerType = this.answering?.target.providerType;
     this.span.setAttributes(serverEndAttributes(record, providerType));
     if (record.status >= 500 || record.status === 0) this.span.setStatus({ code: SpanStatusCode.ERROR });
-    this.span.end();
+    this.span.end(ended);
   }
 }
 
@@ -136,7 +145,7 @@ export class OtelRequestTracer implements RequestTracer {
     if (operation) attributes['gen_ai.operation.name'] = operation;
     const span = this.tracer.startSpan(
       `${request.method} ${request.path}`,
-      { kind: SpanKind.SERVER, attributes },
+      { kind: SpanKind.SERVER, attributes, startTime: now() },
       parent,
     );
     return new OtelServerSpan(this.tracer, span, operation);
