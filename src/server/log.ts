@@ -25,25 +25,26 @@ export function configureLog(settings: { level: LogLevel; output: 'stdout' | 'st
   sink = settings.output === 'stderr' ? process.stderr : process.stdout;
 }
 
-/** Sends log lines somewhere else (tests), returning the function that restores the previous sink. */
+let redirected: Sink | undefined;
+
+/** Sends log lines somewhere else whatever the config says (tests); returns the function that undoes it. */
 export function redirectLog(to: Sink): () => void {
-  const previous = sink;
-  sink = to;
+  redirected = to;
   return () => {
-    sink = previous;
+    redirected = undefined;
   };
 }
 
 function write(level: LogLevel, message: string, fields?: Record<string, unknown>): void {
   if (ORDER[level] < threshold) return;
   const line = JSON.stringify({ time: new Date().toISOString(), level, msg: message, ...fields });
-  sink.write(`${line}\n`);
+  (redirected ?? sink).write(`${line}\n`);
 }
 
 /** An access-log line: written whatever the level, since turning the access log on asks for it. */
 export function writeAccessLine(fields: Record<string, unknown>): void {
   const line = JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'request', ...fields });
-  sink.write(`${line}\n`);
+  (redirected ?? sink).write(`${line}\n`);
 }
 
 export const log = {
