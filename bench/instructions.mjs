@@ -79,11 +79,11 @@ function countsOf(file) {
   return { ...counts, rest: counts.total - counts.compiler - counts.gc };
 }
 
-async function measure(upstreamUrl, route, stream) {
+async function measure(upstreamUrl, route, stream, extraConfig = '') {
   const dir = mkdtempSync(join(tmpdir(), 'amg-instr-'));
   try {
     const config = join(dir, 'gateway.yaml');
-    writeFileSync(config, DIALECTS(`${upstreamUrl}/v1`));
+    writeFileSync(config, `${DIALECTS(`${upstreamUrl}/v1`)}${extraConfig}`);
     const gateway = spawn(
       'valgrind',
       [
@@ -125,8 +125,53 @@ async function measure(upstreamUrl, route, stream) {
 
 const k = (n) => `${(n / 1000).toFixed(0)}k`;
 
+/**
+ * `--observability`: the OpenAI passthrough route with metrics and tracing off, metrics on, and tracing on at
+ * sample ratio 1 exporting to a local OTLP receiver (the exports made during the counted requests count).
+ */
+async function observability() {
+  const upstream = pinnedSpawn(1, [join(root, 'bench/fake-upstream.mjs'), '0'], {});
+  const port = Number((await waitForLine(upstream, /^(\d+)\n/))[1]);
+  const sink = pinnedSpawn(1, [join(root, 'bench/otlp-sink.mjs'), '0'], {});
+  const sinkPort = Number((await waitForLine(sink, /^(\d+)\n/))[1]);
+  const variants = {
+    'metrics off, tracing off': 'metrics: { enabled: false }\n',
+    'metrics on': 'metrics: { enabled: true }\n',
+    'tracing on (ratio 1)': `metrics: { enabled: false }\ntelemetry: { otlp: { endpoint: "http://127.0.0.1:${sinkPort}" } }\n`,
+  };
+  // Callgrind slows the gateway some fifty times: generous timeouts, so no counted request fails on a busy machine.
+  const slow = 'routing: { timeout: { connect_ms: 60000, first_byte_ms: 120000 } }\n';
+  const route = ROUTES[0];
+  const results = [];
+  try {
+    for (const stream of [false, true]) {
+      for (const [name, extra] of Object.entries(variants)) {
+        process.stderr.write(`measuring ${name}, ${stream ? 'stream' : 'non-stream'}\n`);
+        results.push({ name, stream, counts: await measure(`http://127.0.0.1:${port}`, route, stream, slow + extra) });
+      }
+    }
+  } finally {
+    upstream.kill('SIGTERM');
+    sink.kill('SIGTERM');
+  }
+  const lines = [
+    `Instructions per request under callgrind, ${route.name} (${REQUESTS} requests after ${WARMUP}, ${CONCURRENCY} at a time; Node ${process.version})`,
+    '',
+    '| observability | mode | total | JIT compiler | GC | rest | throughput vs off (rest) |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const { name, stream, counts } of results) {
+    const off = results.find((r) => r.stream === stream && r.name === 'metrics off, tracing off')?.counts.rest;
+    lines.push(
+      `| ${name} | ${stream ? 'stream' : 'non-stream'} | ${k(counts.total)} | ${k(counts.compiler)} | ${k(counts.gc)} | ${k(counts.rest)} | ${off ? (off / counts.rest).toFixed(3) : '-'} |`,
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
 async function main() {
   requireTools();
+  if (process.argv.includes('--observability')) return observability();
   const upstream = pinnedSpawn(1, [join(root, 'bench/fake-upstream.mjs'), '0'], {});
   const port = Number((await waitForLine(upstream, /^(\d+)\n/))[1]);
   const results = [];

@@ -34,6 +34,18 @@ function now(): number {
   return performance.timeOrigin + performance.now();
 }
 
+const hosts = new Map<string, string>();
+
+/** The host of a provider origin, parsed once per origin rather than once per attempt. */
+function hostOf(origin: string): string {
+  let host = hosts.get(origin);
+  if (host === undefined) {
+    host = new URL(origin).hostname;
+    if (hosts.size < 1_000) hosts.set(origin, host);
+  }
+  return host;
+}
+
 interface OpenAttempt {
   span: Span;
   startedAt: number;
@@ -57,7 +69,7 @@ class OtelServerSpan implements ServerSpan {
       'gen_ai.request.model': target.model,
       'amg.provider': target.provider,
       'amg.attempt': attemptIndex + 1,
-      'server.address': new URL(target.origin).hostname,
+      'server.address': hostOf(target.origin),
     };
     if (this.operation) attributes['gen_ai.operation.name'] = this.operation;
     const startedAt = now();
