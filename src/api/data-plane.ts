@@ -62,6 +62,8 @@ function dialectForPath(path: string): ClientDialect {
 export class DataPlane {
   private inflight = 0;
   private draining = false;
+  /** The requests in flight, so that a shutdown past its grace period can end them cleanly. */
+  private readonly live = new Set<Exchange>();
   private idleWaiters: Array<() => void> = [];
 
   constructor(private readonly deps: DataPlaneDeps) {}
@@ -117,6 +119,19 @@ export class DataPlane {
 
   get inFlight(): number {
     return this.inflight;
+  }
+
+  /** True once shutdown began: new requests get 503 and readiness checks should fail. */
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
+  /**
+   * Cancels the upstream work of every request still in flight (the grace period ran out): streams end with
+   * their dialect's error event and every record is still written, marked GW_ERR_SHUTTING_DOWN.
+   */
+  cutInFlight(): void {
+    for (const exchange of this.live) exchange.cancel?.cancel('shutdown');
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse, spec: EntryPointSpec, path: string): Promise<void> {
@@ -180,10 +195,12 @@ export class DataPlane {
   private track(out: ClientOutput): () => void {
     this.inflight++;
     const exchange = out.exchange;
+    this.live.add(exchange);
     let closed = false;
     let handled = false;
     const finish = () => {
       this.inflight--;
+      this.live.delete(exchange);
       const record = exchange.toRecord();
       exchange.trace?.end(record);
       this.deps.record(record);

@@ -192,7 +192,8 @@ export const configSchema = z
         listen: listenAddress.default('127.0.0.1:8080'),
         admin_listen: listenAddress.optional(),
         max_body_size: byteSize.default(10 * 1024 * 1024),
-        shutdown_grace_ms: z.number().int().nonnegative().default(30_000),
+        // Long enough for most LLM streams to finish; see docs/operations.md for orchestrators' kill timers.
+        shutdown_grace_ms: z.number().int().nonnegative().default(120_000),
         /** On shutdown, how long /readyz answers 503 while requests are still served, before the listeners close. */
         readiness_drain_ms: z.number().int().nonnegative().default(0),
       })
@@ -200,7 +201,7 @@ export const configSchema = z
       .default({
         listen: '127.0.0.1:8080',
         max_body_size: 10 * 1024 * 1024,
-        shutdown_grace_ms: 30_000,
+        shutdown_grace_ms: 120_000,
         readiness_drain_ms: 0,
       }),
     storage: z.string().min(1).default('sqlite:./data/gateway.db'),

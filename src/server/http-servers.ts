@@ -28,6 +28,15 @@ function tuned(server: Server): Server {
   return server;
 }
 
+/** Health probes, served on the data listener as well as the admin one. */
+const PROBES = new Set(['/healthz', '/readyz']);
+
+function isProbe(url: string | undefined): boolean {
+  if (url === undefined) return false;
+  const query = url.indexOf('?');
+  return PROBES.has(query === -1 ? url : url.slice(0, query));
+}
+
 export interface Servers {
   app: FastifyInstance;
   url: string;
@@ -83,7 +92,13 @@ export async function startServers(
   if (!combined) {
     const data = parseListenAddress(listen);
     const dataHandler: Handler = (req, res) => {
-      if (!dataPlane.handle(req, res) && !probes(req, res)) {
+      // Load balancers check the port they send traffic to: liveness and readiness answer here too.
+      if (probes(req, res)) return;
+      if (isProbe(req.url)) {
+        app.routing(req, res);
+        return;
+      }
+      if (!dataPlane.handle(req, res)) {
         dataPlane.reject(req, res, req.url ?? '/', errors.routeNotFound(req.method ?? 'GET', req.url ?? '/'));
       }
     };

@@ -55,7 +55,7 @@ export async function relayBody(reply: UpstreamReply, out: ClientOutput): Promis
     });
   } catch (error) {
     const message = streamFailureMessage(out, error);
-    if (!streaming) throw errors.upstreamFailed(message, 502);
+    if (!streaming) throw out.exchange.error ?? errors.upstreamFailed(message, 502);
     out.exchange.streamError = message;
     out.res.destroy();
     return tail;

@@ -65,14 +65,20 @@ export async function proxyToUpstream(
     const outcome = await router.route(route, routing, send, { cancellation: signal, stickyKey });
     exchange.attempts = outcome.attempts;
     exchange.trace?.settleAttempts(outcome.attempts);
-    if (!outcome.ok) return signal.cancelReason === 'deadline' ? errors.totalTimeout(timeouts.total_ms) : outcome.error;
+    if (!outcome.ok) {
+      if (signal.cancelReason === 'deadline') return errors.totalTimeout(timeouts.total_ms);
+      if (signal.cancelReason === 'shutdown') return errors.shuttingDown();
+      return outcome.error;
+    }
     exchange.provider = outcome.target.provider.name;
     exchange.upstreamModel = outcome.target.model;
     exchange.routeMode = outcome.mode;
     const { reply } = outcome;
     if (reply.status >= 400) await reply.plan.respondError(reply, out);
     else await reply.plan.respond(reply, out);
-    if (exchange.streamError && signal.cancelReason !== 'client-gone') {
+    // Neither a client leaving nor the gateway stopping says anything about the target.
+    const ours = signal.cancelReason === 'client-gone' || signal.cancelReason === 'shutdown';
+    if (exchange.streamError && !exchange.clientGone && !ours) {
       router.recordStreamFailure(outcome.target, routing, exchange.streamError);
     }
     return undefined;

@@ -62,7 +62,8 @@ export async function relayTranslatedStream(
   } catch (error) {
     const message = streamFailureMessage(out, error);
     exchange.streamError = message;
-    if (!failed && !out.gone) out.write(encoder.encode({ type: 'error', kind: 'upstream', message }));
+    const kind = exchange.error?.kind ?? 'upstream';
+    if (!failed && !out.gone) out.write(encoder.encode({ type: 'error', kind, message }));
   }
   out.end();
 }
