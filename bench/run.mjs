@@ -125,9 +125,10 @@ async function measureInTurns(phases, pid) {
   const runs = Object.fromEntries(Object.keys(phases).map((name) => [name, []]));
   for (let i = 0; i < REPEATS; i++) {
     for (const [name, request] of Object.entries(phases)) {
-      const cpuBefore = cpuSeconds(pid);
+      const phasePid = request.pid ?? pid;
+      const cpuBefore = cpuSeconds(phasePid);
       const result = await drive({ ...request, seconds: SECONDS });
-      const cpuUs = result.requests ? ((cpuSeconds(pid) - cpuBefore) / result.requests) * 1e6 : null;
+      const cpuUs = result.requests ? ((cpuSeconds(phasePid) - cpuBefore) / result.requests) * 1e6 : null;
       runs[name].push({ ...result, cpuUsPerRequest: cpuUs });
     }
   }
@@ -239,6 +240,49 @@ async function measureDialects(upstreamPort, direct) {
   return result;
 }
 
+/**
+ * Metrics and tracing against neither, in turns on three gateways pinned to the same core: metrics off and
+ * tracing off; metrics on (the default); tracing on at sample ratio 1 exporting to a local OTLP receiver.
+ */
+async function measureObservability(upstreamPort) {
+  const sink = pinnedSpawn(LOAD_CORE, [join(root, 'bench/otlp-sink.mjs'), '0'], {});
+  const sinkPort = Number((await waitForLine(sink, /^(\d+)\n/))[1]);
+  const variants = {
+    off: 'metrics: { enabled: false }\n',
+    metrics: 'metrics: { enabled: true }\n',
+    tracing: `metrics: { enabled: false }\ntelemetry: { otlp: { endpoint: "http://127.0.0.1:${sinkPort}", sample_ratio: 1 } }\n`,
+  };
+  const gateways = {};
+  try {
+    for (const [name, extra] of Object.entries(variants)) {
+      gateways[name] = await startGateway(upstreamPort, (upstream) => `${SINGLE(upstream)}${extra}`);
+    }
+    const phases = {};
+    for (const [name, gateway] of Object.entries(gateways)) {
+      for (const stream of [false, true]) {
+        phases[`${name}.${stream ? 'stream' : 'nonStream'}`] = {
+          url: `${gateway.url}/v1/chat/completions`,
+          body: body('bench', stream),
+          token: TOKEN,
+          connections: CONNECTIONS,
+          core: LOAD_CORE,
+          pid: gateway.pid,
+        };
+      }
+    }
+    const measured = await measureInTurns(phases);
+    return Object.fromEntries(
+      Object.keys(variants).map((name) => [
+        name,
+        { nonStream: measured[`${name}.nonStream`], stream: measured[`${name}.stream`] },
+      ]),
+    );
+  } finally {
+    for (const gateway of Object.values(gateways)) await gateway.stop();
+    sink.kill('SIGTERM');
+  }
+}
+
 async function main() {
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   const upstream = pinnedSpawn(LOAD_CORE, [join(root, 'bench/fake-upstream.mjs'), '0'], {});
@@ -255,6 +299,14 @@ async function main() {
     repeats: REPEATS,
     connections: CONNECTIONS,
   };
+  if (ONLY === 'observability') {
+    try {
+      console.log(renderObservability(await measureObservability(upstreamPort)).join('\n'));
+    } finally {
+      upstream.kill();
+    }
+    return;
+  }
   if (ONLY === 'dialects') {
     try {
       console.log(renderDialects(await measureDialects(upstreamPort, direct)).join('\n'));
@@ -296,6 +348,8 @@ async function main() {
       sequential: await failoverLatency(failover.url),
     };
     await failover.stop();
+    console.error('measuring metrics and tracing against neither…');
+    results.observability = await measureObservability(upstreamPort);
   } finally {
     upstream.kill();
   }
@@ -338,6 +392,8 @@ function renderReport(r) {
     '',
     ...renderDialects(r.dialects),
     '',
+    ...renderObservability(r.observability),
+    '',
     'Targets (issue): ',
     `- ≥ 8,000 req/s non-stream on one core: ${f(g.nonStream.rps)} → ${pass(g.nonStream.rps >= 8000)}`,
     `- ≤ 120 µs CPU per non-stream request: ${f(g.nonStream.cpuUsPerRequest)} → ${pass(g.nonStream.cpuUsPerRequest <= 120)}`,
@@ -347,6 +403,7 @@ function renderReport(r) {
     `- three targets + health checks within 10% of single: ${f(r.threeTargets.nonStream.rps / g.nonStream.rps, 2)} / ${f(r.threeTargets.stream.rps / g.stream.rps, 2)} → ${pass(r.threeTargets.nonStream.rps / g.nonStream.rps >= 0.9 && r.threeTargets.stream.rps / g.stream.rps >= 0.9)}`,
     `- failover success rate 100%: ${pass(r.failover.load.failed === 0 && seq.failed === 0)}`,
     ...dialectTargets(r.dialects),
+    ...observabilityTargets(r.observability),
   ];
   return lines.join('\n');
 }
@@ -427,6 +484,29 @@ function dialectTargets(x) {
   return [
     `- translated throughput ≥ 80% of passthrough: ${ratios.map((v) => f(v, 2)).join(' / ')} → ${pass(ratios.every((v) => v >= 0.8))}`,
     `- translated added time-to-first-token ≤ 1 ms: ${f(added.chatToAnthropic, 3)} / ${f(added.messagesToOpenAI, 3)} ms → ${pass(worst <= 1)}`,
+  ];
+}
+
+function renderObservability(x) {
+  if (!x) return [];
+  const row = (label, m) =>
+    `| ${label} | ${f(m.nonStream.rps)} | ${f(m.nonStream.rps / x.off.nonStream.rps, 3)} | ${f(m.nonStream.cpuUsPerRequest)} | ${f(m.stream.rps)} | ${f(m.stream.rps / x.off.stream.rps, 3)} | ${f(m.stream.cpuUsPerRequest)} |`;
+  return [
+    '| observability (64 conns, one target) | non-stream req/s | of off | CPU µs/req | stream req/s | of off | CPU µs/req |',
+    '|---|---|---|---|---|---|---|',
+    row('metrics off, tracing off', x.off),
+    row('metrics on (/metrics, default)', x.metrics),
+    row('tracing on, sample ratio 1, OTLP to a local receiver', x.tracing),
+  ];
+}
+
+function observabilityTargets(x) {
+  if (!x) return [];
+  const metrics = [x.metrics.nonStream.rps / x.off.nonStream.rps, x.metrics.stream.rps / x.off.stream.rps];
+  const tracing = [x.tracing.nonStream.rps / x.off.nonStream.rps, x.tracing.stream.rps / x.off.stream.rps];
+  return [
+    `- metrics on within 3% of off: ${metrics.map((v) => f(v, 3)).join(' / ')} → ${pass(metrics.every((v) => v >= 0.97))}`,
+    `- tracing at ratio 1 within 10% of off: ${tracing.map((v) => f(v, 3)).join(' / ')} → ${pass(tracing.every((v) => v >= 0.9))}`,
   ];
 }
 

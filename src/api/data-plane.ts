@@ -157,6 +157,9 @@ export class DataPlane {
     exchange.clientHeaders = req.headers;
     const query = req.url?.indexOf('?') ?? -1;
     if (query !== -1) exchange.query = (req.url as string).slice(query + 1);
+    const tracer = this.deps.services.tracer;
+    if (tracer)
+      exchange.trace = tracer.startRequest({ method, path, entryPoint: spec.entryPoint, headers: req.headers });
     const out = new ClientOutput(res, exchange);
     const settled = this.track(out);
     try {
@@ -181,7 +184,7 @@ export class DataPlane {
       discardUnreadBody(req, exchange.snapshot.config.server.max_body_size);
       // A client that hung up mid-upload is no gateway fault: thousands of them must not flood the log.
       if (gatewayError.code === 'GW_ERR_INTERNAL' && !req.readableAborted) {
-        log.error('request failed', { requestId: exchange.id, error: String((error as Error)?.stack ?? error) });
+        log.error('request failed', { request_id: exchange.id, error: String((error as Error)?.stack ?? error) });
       }
       sendError(out, gatewayError);
     } finally {
@@ -223,6 +226,7 @@ export class DataPlane {
       this.inflight--;
       this.live.delete(exchange);
       const record = exchange.toRecord();
+      exchange.trace?.end(record);
       if (this.shouldRecord(record, out.res.socket?.remoteAddress ?? '')) this.deps.record(record);
       if (this.inflight === 0 && this.idleWaiters.length > 0) {
         for (const resolve of this.idleWaiters.splice(0)) resolve();

@@ -191,6 +191,35 @@ const connectionLimits = z
   .strict();
 
 export type ConnectionLimits = z.infer<typeof connectionLimits>;
+const otlp = z
+  .object({
+    /** The collector's OTLP/HTTP base URL (`/v1/traces` is appended unless the path already ends with it). */
+    endpoint: z.url({ protocol: /^https?$/ }),
+    headers: z.record(z.string(), z.string()).default({}),
+    sample_ratio: z.number().min(0).max(1).default(1),
+  })
+  .strict();
+
+const metrics = z
+  .object({
+    enabled: z.boolean().default(true),
+    /** A bearer token for scrapers only; admin tokens are accepted as well. */
+    token: z.string().min(16, 'a metrics token must be at least 16 characters').optional(),
+    /** Serve /metrics to anyone who can reach it. Off unless set: the series name providers, models and clients. */
+    allow_unauthenticated: z.boolean().default(false),
+    /** Label requests by client name (one series per client: opt in only when clients are few). */
+    client_labels: z.boolean().default(false),
+  })
+  .strict();
+
+const logSettings = z
+  .object({
+    level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    /** One line per request with the fields of its telemetry record (never bodies or tokens). */
+    access_log: z.boolean().default(false),
+    output: z.enum(['stdout', 'stderr']).default('stdout'),
+  })
+  .strict();
 
 export const configSchema = z
   .object({
@@ -201,6 +230,8 @@ export const configSchema = z
         max_body_size: byteSize.default(10 * 1024 * 1024),
         // Long enough for most LLM streams to finish; see docs/operations.md for orchestrators' kill timers.
         shutdown_grace_ms: z.number().int().nonnegative().max(HOUR_MS).default(120_000),
+        /** On shutdown, how long /readyz answers 503 while requests are still served, before the listeners close. */
+        readiness_drain_ms: z.number().int().nonnegative().max(HOUR_MS).default(0),
         connections: connectionLimits.default(() => connectionLimits.parse({})),
       })
       .strict()
@@ -208,6 +239,7 @@ export const configSchema = z
         listen: '127.0.0.1:8080',
         max_body_size: 10 * 1024 * 1024,
         shutdown_grace_ms: 120_000,
+        readiness_drain_ms: 0,
         connections: connectionLimits.parse({}),
       })),
     storage: z.string().min(1).default('sqlite:./data/gateway.db'),
@@ -217,6 +249,8 @@ export const configSchema = z
         batch_size: z.number().int().positive().max(100_000).default(500),
         /** Days of request records kept; older ones are deleted hourly. 0 keeps them forever. */
         retention_days: z.number().int().nonnegative().max(36_500).default(30),
+        /** OpenTelemetry traces over OTLP/HTTP; off when absent (unless OTEL_EXPORTER_OTLP_* says otherwise). */
+        otlp: otlp.optional(),
       })
       .strict()
       .default({ flush_interval_ms: 200, batch_size: 500, retention_days: 30 }),
@@ -230,10 +264,12 @@ export const configSchema = z
         /** Keep responses whose request did not say `store: false` (OpenAI's default). false: never keep any. */
         store: z.boolean().default(true),
         /** Days a stored response is kept; older ones are deleted hourly. 0 keeps them forever. */
-        retention_days: z.number().int().nonnegative().default(30),
+        retention_days: z.number().int().nonnegative().max(36_500).default(30),
       })
       .strict()
       .default({ store: true, retention_days: 30 }),
+    metrics: metrics.default(() => metrics.parse({})),
+    log: logSettings.default(() => logSettings.parse({})),
   })
   .strict();
 
@@ -244,3 +280,6 @@ export type TargetConfig = ModelConfig['targets'][number];
 export type ClientConfig = GatewayConfig['clients'][number];
 export type RoutingConfig = GatewayConfig['routing'];
 export type PriceConfig = z.output<typeof price>;
+export type OtlpConfig = z.output<typeof otlp>;
+export type MetricsConfig = GatewayConfig['metrics'];
+export type LogConfig = GatewayConfig['log'];

@@ -5,6 +5,7 @@ import { adminApi } from '../admin/admin-api.js';
 import { DataPlane } from '../api/data-plane.js';
 import { StoredResponses } from '../api/responses/stored-responses.js';
 import { DeadlineSweeper } from '../api/shared/deadline-sweeper.js';
+import type { RequestServices } from '../api/shared/exchange.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { type BootstrapOutcome, bootstrapAdminToken } from '../auth/admin-bootstrap.js';
 import { AdminDirectory } from '../auth/admin-directory.js';
@@ -30,6 +31,10 @@ import { GatewayReporter } from './gateway-reporter.js';
 import { buildSnapshot, type GatewaySnapshot } from './gateway-snapshot.js';
 import { type Servers, startServers } from './http-servers.js';
 import { log } from './log.js';
+import { metricsRoute } from './metrics-route.js';
+import { Observability } from './observability.js';
+import { probeHandler } from './probes.js';
+import { Readiness } from './readiness.js';
 import { planStartup, publishStartupFile } from './startup-config.js';
 
 export interface GatewayOptions {
@@ -95,6 +100,11 @@ export class Gateway {
   private readonly options: GatewayOptions;
   private readonly pools = new UpstreamPools();
   private readonly reporter: GatewayReporter;
+  private readonly services: RequestServices;
+  /** Set when shutdown begins: /readyz answers 503 from then on. */
+  private shuttingDown = false;
+  readonly observability: Observability;
+  readonly readiness: Readiness;
 
   private constructor(parts: GatewayParts) {
     this.options = parts.options;
@@ -105,6 +115,27 @@ export class Gateway {
     this.reporter = new GatewayReporter(parts.store, parts.env);
     this.clients = new ClientDirectory(parts.store);
     this.admins = new AdminDirectory(parts.store);
+    this.responses = new StoredResponses(parts.store, {
+      retentionDays: () => this.snapshotRef.config.responses.retention_days,
+      onWriteError: (error, ids) =>
+        log.error('storing responses failed', { responseIds: ids.join(','), error: String(error) }),
+    });
+    this.services = { router: this.router, deadlines: this.deadlines, responses: this.responses };
+    this.observability = new Observability({
+      snapshot: () => this.snapshotRef,
+      routing: this.router.state,
+      telemetry: () => this.telemetry,
+      guard: this.guard,
+      inFlight: () => this.dataPlane.inFlight,
+      services: this.services,
+      env: parts.env,
+      version: VERSION,
+    });
+    this.readiness = new Readiness({
+      configLoaded: () => this.snapshotRef !== undefined,
+      pingStore: () => this.store.activeRevisionNumber(),
+      draining: () => this.draining,
+    });
     const snapshot = buildSnapshot(parts.loaded, this.pools, parts.revision);
     this.snapshotRef = snapshot;
     this.adopt(snapshot);
@@ -118,11 +149,6 @@ export class Gateway {
       days: () => this.snapshotRef.config.telemetry.retention_days,
       onError: (error) => log.warn('pruning old request records failed', { error: String(error) }),
     });
-    this.responses = new StoredResponses(parts.store, {
-      retentionDays: () => this.snapshotRef.config.responses.retention_days,
-      onWriteError: (error, ids) =>
-        log.error('storing responses failed', { responseIds: ids.join(','), error: String(error) }),
-    });
     // The request-record sweeper, pointed at the stored responses: same schedule, same small chunks.
     this.responseRetention = new RetentionSweeper(
       { deleteRequestsBefore: (before, limit) => parts.store.deleteStoredResponsesBefore(before, limit) },
@@ -134,10 +160,11 @@ export class Gateway {
     this.dataPlane = new DataPlane({
       snapshot: () => this.snapshotRef,
       clients: this.clients,
-      services: { router: this.router, deadlines: this.deadlines, responses: this.responses },
+      services: this.services,
       record: (record) => {
         this.telemetry.add(record);
         this.guard.observe(record);
+        this.observability.observe(record);
       },
     });
     this.config = new ConfigController({
@@ -186,6 +213,7 @@ export class Gateway {
       try {
         await Promise.all([gateway.clients.refresh(), gateway.admins.refresh()]);
         // Serving first: a start that cannot bind its ports must not have published anything.
+        await gateway.observability.startTracing();
         await gateway.listen();
         await gateway.reporter.start(gateway.url);
         if (plan.publishFile) await publishStartupFile(gateway.config.workflow, text, options.configPath);
@@ -229,6 +257,7 @@ export class Gateway {
   private adopt(next: GatewaySnapshot): void {
     const retargeted = retargetedTargets(this.snapshotRef, next);
     this.snapshotRef = next;
+    this.observability.adopt(next);
     this.router.state.forget(retargeted);
     this.clients.setConfigClients(next.config.clients);
     this.pools.retainOnly(next.poolSettings);
@@ -248,7 +277,7 @@ export class Gateway {
 
   /** True once shutdown began (SIGTERM): readiness checks should fail so load balancers stop sending traffic. */
   get draining(): boolean {
-    return this.dataPlane.isDraining;
+    return this.shuttingDown || this.dataPlane.isDraining;
   }
 
   get snapshot(): GatewaySnapshot {
@@ -271,11 +300,16 @@ export class Gateway {
       this.options.listen ?? server.listen,
       this.options.adminListen ?? server.admin_listen,
       server.connections,
+      probeHandler(this.readiness),
     );
   }
 
   private async registerAdmin(app: FastifyInstance): Promise<void> {
-    app.get('/healthz', async () => ({ status: 'ok' }));
+    metricsRoute(app, {
+      metrics: () => this.observability.metrics,
+      settings: () => this.snapshotRef.config.metrics,
+      admins: this.admins,
+    });
     await app.register(
       (scope) =>
         adminApi(scope, {
@@ -333,6 +367,10 @@ export class Gateway {
   }
 
   private async shutdown(): Promise<void> {
+    this.shuttingDown = true;
+    // Load balancers learn from /readyz that this instance is leaving while it still serves what they send.
+    const notice = this.snapshotRef.config.server.readiness_drain_ms;
+    if (notice > 0) await new Promise((resolve) => setTimeout(resolve, notice));
     clearInterval(this.credentialRefresh);
     this.retention.stop();
     this.responseRetention.stop();
@@ -360,6 +398,7 @@ export class Gateway {
     await unreported;
     await this.telemetry.close();
     await this.responses.flush();
+    await this.observability.close();
     await this.pools.closeAll();
     await this.store.close();
   }

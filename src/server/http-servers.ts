@@ -22,15 +22,6 @@ function withContinueCheck(server: Server, dataPlane: DataPlane, handler: Handle
   return server;
 }
 
-/** Health probes, served on the data listener as well as the admin one. */
-const PROBES = new Set(['/healthz', '/readyz']);
-
-function isProbe(url: string | undefined): boolean {
-  if (url === undefined) return false;
-  const query = url.indexOf('?');
-  return PROBES.has(query === -1 ? url : url.slice(0, query));
-}
-
 export interface Servers {
   app: FastifyInstance;
   url: string;
@@ -48,6 +39,8 @@ export async function startServers(
   listen: string,
   adminListen: string | undefined,
   limits: ConnectionLimits,
+  /** /healthz and /readyz, answered on every listener before anything else sees the request. */
+  probes: (req: IncomingMessage, res: ServerResponse) => boolean = () => false,
 ): Promise<Servers> {
   const create = (handler: Handler) =>
     limitConnections(withContinueCheck(createServer(serverOptions(limits), handler), dataPlane, handler), limits);
@@ -59,9 +52,11 @@ export async function startServers(
     serverFactory: (fastifyHandler: Handler) => {
       const handler: Handler = combined
         ? (req, res) => {
-            if (!dataPlane.handle(req, res)) fastifyHandler(req, res);
+            if (!dataPlane.handle(req, res) && !probes(req, res)) fastifyHandler(req, res);
           }
-        : fastifyHandler;
+        : (req, res) => {
+            if (!probes(req, res)) fastifyHandler(req, res);
+          };
       return create(handler);
     },
   });
@@ -86,10 +81,7 @@ export async function startServers(
     const data = parseListenAddress(listen);
     const dataHandler: Handler = (req, res) => {
       // Load balancers check the port they send traffic to: liveness and readiness answer here too.
-      if (isProbe(req.url)) {
-        app.routing(req, res);
-        return;
-      }
+      if (probes(req, res)) return;
       if (!dataPlane.handle(req, res)) {
         dataPlane.reject(req, res, req.url ?? '/', errors.routeNotFound(req.method ?? 'GET', req.url ?? '/'));
       }

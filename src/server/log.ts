@@ -1,12 +1,50 @@
-/** Minimal structured logging to stderr (one JSON object per line). Never pass secrets or bodies here. */
-type Level = 'debug' | 'info' | 'warn' | 'error';
-const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-const threshold = ORDER[(process.env.AMG_LOG_LEVEL as Level | undefined) ?? 'info'] ?? ORDER.info;
+/**
+ * Structured logging: one JSON object per line with time, level, msg and (for a request's events) request_id.
+ * Never pass secrets or bodies here. Level and output come from the config (`log`); AMG_LOG_LEVEL overrides the
+ * level, for turning on debug output without editing the config.
+ */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-function write(level: Level, message: string, fields?: Record<string, unknown>): void {
+interface Sink {
+  write(line: string): unknown;
+}
+
+function levelFromEnv(): LogLevel | undefined {
+  const value = process.env.AMG_LOG_LEVEL;
+  return value !== undefined && value in ORDER ? (value as LogLevel) : undefined;
+}
+
+let threshold = ORDER[levelFromEnv() ?? 'info'];
+// stderr until a gateway applies its config: the CLI's other commands keep stdout for their output.
+let sink: Sink = process.stderr;
+
+/** Applies the config's `log` settings (at start and on every config change). */
+export function configureLog(settings: { level: LogLevel; output: 'stdout' | 'stderr' }): void {
+  threshold = ORDER[levelFromEnv() ?? settings.level];
+  sink = settings.output === 'stderr' ? process.stderr : process.stdout;
+}
+
+let redirected: Sink | undefined;
+
+/** Sends log lines somewhere else whatever the config says (tests); returns the function that undoes it. */
+export function redirectLog(to: Sink): () => void {
+  redirected = to;
+  return () => {
+    redirected = undefined;
+  };
+}
+
+function write(level: LogLevel, message: string, fields?: Record<string, unknown>): void {
   if (ORDER[level] < threshold) return;
   const line = JSON.stringify({ time: new Date().toISOString(), level, msg: message, ...fields });
-  process.stderr.write(`${line}\n`);
+  (redirected ?? sink).write(`${line}\n`);
+}
+
+/** An access-log line: written whatever the level, since turning the access log on asks for it. */
+export function writeAccessLine(fields: Record<string, unknown>): void {
+  const line = JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'request', ...fields });
+  (redirected ?? sink).write(`${line}\n`);
 }
 
 export const log = {

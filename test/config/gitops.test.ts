@@ -111,7 +111,7 @@ describe('the config file and the store (GitOps rule)', () => {
     );
     await gateway.config.workflow.rollback({ source: 'rollback' }, { name: 'alice', role: 'admin', origin: '::1' });
     await gateway.close();
-    const written = vi.spyOn(process.stderr, 'write');
+    const written = vi.spyOn(process.stdout, 'write');
     try {
       gateway = await start();
       expect(((await gateway.status()).config as any).file).toMatchObject({ state: 'same' });

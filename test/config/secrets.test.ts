@@ -90,7 +90,7 @@ ${extra}`;
     expect((await cli(['config', 'publish', 'broken.yaml', '-m', 'broken'])).code).toBe(1);
     await writeFile(join(dir, 'gateway.yaml'), config(UPSTREAM_KEY, `oops: ]] ${UPSTREAM_KEY}\n`));
     serve.signal('SIGHUP');
-    await expect.poll(() => serve.stderr, { timeout: 5_000 }).toMatch(/config reload failed/);
+    await expect.poll(() => serve.stdout, { timeout: 5_000 }).toMatch(/config reload failed/);
     const unreadable = await cli(['config', 'history']);
     expect(unreadable.code).toBe(1);
     expect(unreadable.stderr).toContain('Unexpected scalar token in YAML stream');

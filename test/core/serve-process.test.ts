@@ -137,9 +137,9 @@ ${models}`;
     await write('  - { name: chat, targets: [{ provider: missing, model: x }] }\n');
     serve.signal('SIGHUP');
     await expect
-      .poll(() => serve.stderr, { timeout: 5_000 })
+      .poll(() => serve.stdout, { timeout: 5_000 })
       .toMatch(/config reload failed; keeping the running config/);
-    expect(serve.stderr).toContain('unknown provider \\"missing\\"');
+    expect(serve.stdout).toContain('unknown provider \\"missing\\"');
     expect(await modelIds()).toEqual(['chat', 'chat-2']);
     await expect(
       client.chat.completions.create({ model: 'chat-2', messages: [{ role: 'user', content: 'still there?' }] }),

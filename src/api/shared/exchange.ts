@@ -12,6 +12,7 @@ import type {
   RouteMode,
   TokenUsage,
 } from '../../telemetry/request-record.js';
+import type { RequestTracer, ServerSpan } from '../../telemetry/tracing/request-tracer.js';
 import type { StoredResponses } from '../responses/stored-responses.js';
 import type { CancelSignal } from './cancel-signal.js';
 import type { ClientDialect } from './client-dialect.js';
@@ -33,6 +34,8 @@ export interface RequestServices {
   readonly deadlines: DeadlineSweeper;
   /** Responses kept for `store: true` / `previous_response_id`. */
   readonly responses: StoredResponses;
+  /** Set while tracing is configured. */
+  tracer?: RequestTracer | undefined;
 }
 
 /** The state of one client request from arrival to its telemetry record. */
@@ -76,6 +79,8 @@ export class Exchange {
   clientHeaders: IncomingHttpHeaders = {};
   /** Hints a translated request lost on its way to the upstream (`x-gateway-dropped`), when there were any. */
   droppedFields: readonly string[] | null = null;
+  /** The request's trace span, when tracing is on. */
+  trace: ServerSpan | undefined;
 
   constructor(
     readonly entryPoint: EntryPoint,

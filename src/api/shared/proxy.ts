@@ -2,6 +2,7 @@ import { errors } from '../../errors/codes.js';
 import type { GatewayError } from '../../errors/gateway-error.js';
 import type { ModelRoute, RouteTarget } from '../../routing/route-table.js';
 import type { UpstreamReply } from '../../routing/upstream-reply.js';
+import type { AttemptTarget } from '../../telemetry/tracing/request-tracer.js';
 import { decodedBody } from '../../upstream/content-decoding.js';
 import { scrubbedBody } from '../../upstream/scrubbed-body.js';
 import { CancelSignal } from './cancel-signal.js';
@@ -10,6 +11,12 @@ import type { UpstreamPlan } from './upstream-plan.js';
 
 interface PlannedReply extends UpstreamReply {
   plan: UpstreamPlan;
+}
+
+/** The attempt's upstream as its trace span names it. */
+function attemptTarget(target: RouteTarget): AttemptTarget {
+  const provider = target.provider;
+  return { provider: provider.name, providerType: provider.config.type, model: target.model, origin: provider.origin };
 }
 
 /**
@@ -33,13 +40,16 @@ export async function proxyToUpstream(
   out.res.once('close', onClientClose);
   deadlines.add(signal, exchange.time + timeouts.total_ms);
 
-  const send = async (target: RouteTarget): Promise<PlannedReply> => {
+  const send = async (target: RouteTarget, attemptIndex: number): Promise<PlannedReply> => {
     const plan = planFor(target);
     const provider = target.provider;
+    const base = plan.extraHeaders ? { ...provider.headers, ...plan.extraHeaders } : provider.headers;
+    // Trace context travels upstream only while tracing is on; otherwise the shared header object goes as is.
+    const trace = exchange.trace?.startAttempt(attemptTarget(target), attemptIndex);
     const response = await provider.pool.request({
       path: provider.basePath + plan.path,
       method: 'POST',
-      headers: plan.extraHeaders ? { ...provider.headers, ...plan.extraHeaders } : provider.headers,
+      headers: trace ? { ...base, ...trace } : base,
       body: plan.body,
       headersTimeout: timeouts.first_byte_ms,
       bodyTimeout: timeouts.idle_stream_ms,
@@ -57,6 +67,7 @@ export async function proxyToUpstream(
       : undefined;
     const outcome = await router.route(route, routing, send, { cancellation: signal, stickyKey });
     exchange.attempts = outcome.attempts;
+    exchange.trace?.settleAttempts(outcome.attempts);
     if (!outcome.ok) {
       if (signal.cancelReason === 'deadline') return errors.totalTimeout(timeouts.total_ms);
       if (signal.cancelReason === 'shutdown') return errors.shuttingDown();

@@ -1,0 +1,99 @@
+import type { RequestServices } from '../api/shared/exchange.js';
+import type { Env } from '../config/env-expand.js';
+import type { ChangeGuard } from '../config/guard/change-guard.js';
+import type { RoutingState } from '../routing/routing-state.js';
+import { accessLogFields } from '../telemetry/access-log.js';
+import type { BatchWriter } from '../telemetry/batch-writer.js';
+import { GatewayMetrics } from '../telemetry/metrics/gateway-metrics.js';
+import type { RequestRecord } from '../telemetry/request-record.js';
+import { startTracing } from '../telemetry/tracing/start-tracing.js';
+import { tracingSettings } from '../telemetry/tracing/tracing-settings.js';
+import type { GatewaySnapshot } from './gateway-snapshot.js';
+import { configureLog, log, writeAccessLine } from './log.js';
+
+export interface ObservabilityDeps {
+  snapshot(): GatewaySnapshot;
+  routing: RoutingState;
+  telemetry(): BatchWriter;
+  guard: ChangeGuard;
+  inFlight(): number;
+  /** Where the tracer is handed to the data plane. */
+  services: RequestServices;
+  env: Env;
+  version: string;
+}
+
+/**
+ * Metrics, traces and logs as operators' own tools read them. Every request's record passes through
+ * `observe` once its response has closed; the tracer lives in the request services while tracing is on.
+ */
+export class Observability {
+  private metricsRef: GatewayMetrics | undefined;
+
+  constructor(private readonly deps: ObservabilityDeps) {}
+
+  get metrics(): GatewayMetrics | undefined {
+    return this.metricsRef;
+  }
+
+  /** Follows a config change: log settings, metrics on or off, the names metric labels may take. */
+  adopt(snapshot: GatewaySnapshot): void {
+    const { config } = snapshot;
+    configureLog(config.log);
+    if (config.metrics.enabled && !this.metricsRef) this.metricsRef = this.createMetrics(config.metrics.client_labels);
+    this.metricsRef?.setKnown({
+      models: new Set(snapshot.models.keys()),
+      providers: new Set(snapshot.providers.keys()),
+      upstreamModels: new Set([...snapshot.targets.values()].map((entry) => entry.target.model)),
+      clients: new Set(config.clients.map((client) => client.name)),
+    });
+  }
+
+  private createMetrics(clientLabels: boolean): GatewayMetrics {
+    const deps = this.deps;
+    return new GatewayMetrics(
+      {
+        targets: () =>
+          [...deps.snapshot().targets.values()].map(({ target }) => ({
+            id: target.id,
+            provider: target.provider.name,
+            model: target.model,
+          })),
+        routing: deps.routing,
+        inFlight: deps.inFlight,
+        telemetry: deps.telemetry,
+        revision: () => deps.snapshot().revision,
+        guardWatching: () => deps.guard.current !== undefined,
+        now: Date.now,
+      },
+      { clientLabels },
+    );
+  }
+
+  observe(record: RequestRecord): void {
+    const config = this.deps.snapshot().config;
+    if (config.metrics.enabled) this.metricsRef?.observe(record);
+    if (config.log.access_log) writeAccessLine(accessLogFields(record));
+  }
+
+  /** Starts tracing when the config or the OTEL_* variables ask for it (the SDK is loaded only then). */
+  async startTracing(): Promise<void> {
+    const settings = tracingSettings(this.deps.snapshot().config.telemetry.otlp, this.deps.env);
+    if (!settings) return;
+    this.deps.services.tracer = await startTracing(settings, { name: 'ai-model-gateway', version: this.deps.version });
+    log.info('tracing on', { endpoint: settings.url, sample_ratio: settings.sampleRatio });
+  }
+
+  /** Exports the spans buffered so far (tests, and before a planned stop). */
+  async flushTraces(): Promise<void> {
+    await this.deps.services.tracer?.flush();
+  }
+
+  async close(): Promise<void> {
+    const tracer = this.deps.services.tracer;
+    this.deps.services.tracer = undefined;
+    await tracer
+      ?.shutdown()
+      .catch((error: unknown) => log.warn('exporting the last spans failed', { error: String(error) }));
+  }
+}

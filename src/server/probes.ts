@@ -1,0 +1,42 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readiness } from './readiness.js';
+
+function answer(res: ServerResponse, status: number, body: Record<string, unknown>, head: boolean): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
+  res.end(head ? undefined : text);
+}
+
+/**
+ * `/healthz` (liveness: the process serves) and `/readyz` (readiness: send traffic here), without auth, on
+ * every listener so a load balancer probes the port it sends traffic to. Returns false for any other path.
+ */
+export function probeHandler(readiness: Readiness): (req: IncomingMessage, res: ServerResponse) => boolean {
+  return function answerProbe(req, res) {
+    const url = req.url ?? '/';
+    const path = url.includes('?') ? url.slice(0, url.indexOf('?')) : url;
+    if (path !== '/healthz' && path !== '/readyz') return false;
+    const head = req.method === 'HEAD';
+    if (req.method !== 'GET' && !head) {
+      res.setHeader('allow', 'GET, HEAD');
+      answer(res, 405, { error: { code: 'GW_ERR_METHOD_NOT_ALLOWED', message: `${req.method} not allowed` } }, head);
+      return true;
+    }
+    if (path === '/healthz') {
+      answer(res, 200, { status: 'ok' }, head);
+      return true;
+    }
+    readiness.check().then(
+      (state) =>
+        state.ready
+          ? answer(res, 200, { status: 'ready' }, head)
+          : answer(res, 503, { status: 'not_ready', reason: state.reason }, head),
+      (error: unknown) => answer(res, 503, { status: 'not_ready', reason: String(error) }, head),
+    );
+    return true;
+  };
+}

@@ -1,0 +1,32 @@
+import type { RequestRecord } from './request-record.js';
+
+/**
+ * The fields of one access-log line: what the telemetry record says about a request, flat and snake_case so
+ * log tools index them. Records hold no bodies or tokens (the client is its name), and error messages are
+ * already redacted of provider credentials.
+ */
+export function accessLogFields(record: RequestRecord): Record<string, unknown> {
+  return {
+    request_id: record.id,
+    client: record.client,
+    entry_point: record.entryPoint,
+    method: record.method,
+    path: record.path,
+    stream: record.stream,
+    model: record.requestedModel,
+    provider: record.provider,
+    upstream_model: record.upstreamModel,
+    route_mode: record.routeMode,
+    attempts: record.attempts.length,
+    status: record.status,
+    latency_ms: record.latencyMs,
+    ttfb_ms: record.ttfbMs,
+    input_tokens: record.inputTokens,
+    output_tokens: record.outputTokens,
+    cached_tokens: record.cachedTokens,
+    cost_usd: record.costUsd,
+    error_code: record.errorCode,
+    error: record.errorMessage,
+    config_revision: record.configRevision,
+  };
+}

@@ -1,0 +1,174 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import {
+  type Attributes,
+  defaultTextMapGetter,
+  defaultTextMapSetter,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+} from '@opentelemetry/sdk-trace-base';
+import type { AttemptRecord, RequestRecord } from '../request-record.js';
+import { operationName, serverEndAttributes } from './gen-ai-attributes.js';
+import type { AttemptTarget, RequestTracer, ServerSpan } from './request-tracer.js';
+import type { TracingSettings } from './tracing-settings.js';
+
+const propagator = new W3CTraceContextPropagator();
+
+/**
+ * Epoch milliseconds (fractional) from the monotonic clock. Every span time is given from this one clock, so
+ * an attempt's span ends within its request's and failed attempts can end at the time they took.
+ */
+function now(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+const hosts = new Map<string, string>();
+
+/** The host of a provider origin, parsed once per origin rather than once per attempt. */
+function hostOf(origin: string): string {
+  let host = hosts.get(origin);
+  if (host === undefined) {
+    host = new URL(origin).hostname;
+    if (hosts.size < 1_000) hosts.set(origin, host);
+  }
+  return host;
+}
+
+interface OpenAttempt {
+  span: Span;
+  startedAt: number;
+  target: AttemptTarget;
+}
+
+/** One request's server span and the client spans of its upstream attempts. */
+class OtelServerSpan implements ServerSpan {
+  private readonly attempts = new Map<number, OpenAttempt>();
+  private answering: OpenAttempt | undefined;
+
+  constructor(
+    private readonly tracer: Tracer,
+    private readonly span: Span,
+    private readonly operation: string | undefined,
+  ) {}
+
+  startAttempt(target: AttemptTarget, attemptIndex: number): Record<string, string> {
+    const attributes: Attributes = {
+      'gen_ai.provider.name': target.providerType,
+      'gen_ai.request.model': target.model,
+      'amg.provider': target.provider,
+      'amg.attempt': attemptIndex + 1,
+      'server.address': hostOf(target.origin),
+    };
+    if (this.operation) attributes['gen_ai.operation.name'] = this.operation;
+    const startedAt = now();
+    const parent = trace.setSpan(ROOT_CONTEXT, this.span);
+    const span = this.tracer.startSpan(
+      `${this.operation ?? 'call'} ${target.model}`,
+      { kind: SpanKind.CLIENT, attributes, startTime: startedAt },
+      parent,
+    );
+    this.attempts.set(attemptIndex, { span, startedAt, target });
+    const carrier: Record<string, string> = {};
+    propagator.inject(trace.setSpan(ROOT_CONTEXT, span), carrier, defaultTextMapSetter);
+    return carrier;
+  }
+
+  settleAttempts(records: readonly AttemptRecord[]): void {
+    for (const [index, open] of this.attempts) {
+      const record = records[index];
+      this.attempts.delete(index);
+      if (record && !record.errorClass && record.status > 0 && record.status < 400) {
+        // The answer is still being relayed: its span ends with the response.
+        open.span.setAttribute('http.response.status_code', record.status);
+        this.answering = open;
+        continue;
+      }
+      endAttempt(open, record);
+    }
+  }
+
+  end(record: RequestRecord): void {
+    const ended = now();
+    this.settleAttempts(record.attempts);
+    if (this.answering) {
+      if (record.outputTokens !== null)
+        this.answering.span.setAttribute('gen_ai.usage.output_tokens', record.outputTokens);
+      if (record.inputTokens !== null)
+        this.answering.span.setAttribute('gen_ai.usage.input_tokens', record.inputTokens);
+      this.answering.span.setAttribute('gen_ai.response.model', this.answering.target.model);
+      this.answering.span.end(ended);
+    }
+    const providerType = this.answering?.target.providerType;
+    this.span.setAttributes(serverEndAttributes(record, providerType));
+    if (record.status >= 500 || record.status === 0) this.span.setStatus({ code: SpanStatusCode.ERROR });
+    this.span.end(ended);
+  }
+}
+
+function endAttempt(open: OpenAttempt, record: AttemptRecord | undefined): void {
+  if (!record) {
+    open.span.end();
+    return;
+  }
+  if (record.status > 0) open.span.setAttribute('http.response.status_code', record.status);
+  if (record.errorClass) {
+    open.span.setAttribute('error.type', record.errorClass);
+    open.span.setStatus({ code: SpanStatusCode.ERROR, message: record.error ?? record.errorClass });
+  }
+  open.span.end(open.startedAt + record.latencyMs);
+}
+
+/** Traces with the OpenTelemetry SDK, exported in batches over OTLP/HTTP (JSON) off the request path. */
+export class OtelRequestTracer implements RequestTracer {
+  private readonly provider: BasicTracerProvider;
+  private readonly tracer: Tracer;
+
+  constructor(settings: TracingSettings, service: { name: string; version: string }) {
+    const exporter = new OTLPTraceExporter({ url: settings.url, headers: settings.headers });
+    this.provider = new BasicTracerProvider({
+      resource: resourceFromAttributes({ 'service.name': service.name, 'service.version': service.version }),
+      sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(settings.sampleRatio) }),
+      spanProcessors: [new BatchSpanProcessor(exporter)],
+    });
+    this.tracer = this.provider.getTracer(service.name, service.version);
+  }
+
+  startRequest(request: {
+    method: string;
+    path: string;
+    entryPoint: RequestRecord['entryPoint'];
+    headers: IncomingHttpHeaders;
+  }): ServerSpan {
+    const parent = propagator.extract(ROOT_CONTEXT, request.headers, defaultTextMapGetter);
+    const operation = operationName(request.entryPoint);
+    const attributes: Attributes = { 'http.request.method': request.method, 'url.path': request.path };
+    if (operation) attributes['gen_ai.operation.name'] = operation;
+    const span = this.tracer.startSpan(
+      `${request.method} ${request.path}`,
+      { kind: SpanKind.SERVER, attributes, startTime: now() },
+      parent,
+    );
+    return new OtelServerSpan(this.tracer, span, operation);
+  }
+
+  /** Exports the spans still buffered. */
+  flush(): Promise<void> {
+    return this.provider.forceFlush();
+  }
+
+  shutdown(): Promise<void> {
+    return this.provider.shutdown();
+  }
+}

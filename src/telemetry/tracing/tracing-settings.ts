@@ -1,0 +1,60 @@
+import type { Env } from '../../config/env-expand.js';
+import type { OtlpConfig } from '../../config/schema.js';
+
+export interface TracingSettings {
+  /** The full URL spans are POSTed to. */
+  url: string;
+  headers: Record<string, string>;
+  sampleRatio: number;
+}
+
+const TRACES_PATH = '/v1/traces';
+
+function tracesUrl(base: string): string {
+  const trimmed = base.replace(/\/+$/, '');
+  return trimmed.endsWith(TRACES_PATH) ? trimmed : `${trimmed}${TRACES_PATH}`;
+}
+
+/** `key=value,key2=value2` with URL-encoded values, as OTEL_EXPORTER_OTLP_HEADERS has them. */
+export function parseOtlpHeaders(text: string | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const pair of (text ?? '').split(',')) {
+    const equals = pair.indexOf('=');
+    if (equals <= 0) continue;
+    headers[decodeURIComponent(pair.slice(0, equals).trim())] = decodeURIComponent(pair.slice(equals + 1).trim());
+  }
+  return headers;
+}
+
+function ratioFromEnv(env: Env): number {
+  const sampler = env.OTEL_TRACES_SAMPLER;
+  const ratio = Number(env.OTEL_TRACES_SAMPLER_ARG);
+  if (sampler === 'always_off' || sampler === 'parentbased_always_off') return 0;
+  if ((sampler === 'traceidratio' || sampler === 'parentbased_traceidratio') && ratio >= 0 && ratio <= 1) {
+    return ratio;
+  }
+  return 1;
+}
+
+/**
+ * Where traces go, or undefined when tracing is off: `telemetry.otlp` in the config, else the standard
+ * OTEL_EXPORTER_OTLP_* variables (the signal-specific ones first), unless OTEL_SDK_DISABLED is true.
+ */
+export function tracingSettings(otlp: OtlpConfig | undefined, env: Env): TracingSettings | undefined {
+  if (otlp) return { url: tracesUrl(otlp.endpoint), headers: otlp.headers, sampleRatio: otlp.sample_ratio };
+  if (env.OTEL_SDK_DISABLED?.toLowerCase() === 'true' || env.OTEL_TRACES_EXPORTER === 'none') return undefined;
+  const url = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? tracesUrlOrUndefined(env.OTEL_EXPORTER_OTLP_ENDPOINT);
+  if (!url) return undefined;
+  return {
+    url,
+    headers: {
+      ...parseOtlpHeaders(env.OTEL_EXPORTER_OTLP_HEADERS),
+      ...parseOtlpHeaders(env.OTEL_EXPORTER_OTLP_TRACES_HEADERS),
+    },
+    sampleRatio: ratioFromEnv(env),
+  };
+}
+
+function tracesUrlOrUndefined(base: string | undefined): string | undefined {
+  return base ? tracesUrl(base) : undefined;
+}

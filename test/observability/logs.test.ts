@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redirectLog } from '../../src/server/log.js';
+import { FakeOpenAI } from '../fakes/fake-openai.js';
+import { CLIENT_TOKEN, fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
+
+const PROMPT = 'a prompt that must stay out of the logs';
+
+describe('structured logs and the access log', () => {
+  let upstream: FakeOpenAI;
+  let harness: GatewayHarness;
+  const lines: string[] = [];
+  let restore: () => void;
+
+  beforeAll(async () => {
+    restore = redirectLog({ write: (line: string) => lines.push(line) });
+    upstream = await FakeOpenAI.start({ apiKey: 'sk-up-secret-value' });
+    harness = await GatewayHarness.start({
+      config: {
+        providers: [fakeProvider('primary', upstream.baseUrl, 'sk-up-secret-value')],
+        models: [{ name: 'chat', targets: [{ provider: 'primary', model: 'gpt-4o-mini' }] }],
+        log: { level: 'info', access_log: true },
+      },
+      env: { AMG_LOG_LEVEL: undefined },
+    });
+  });
+  afterAll(async () => {
+    await harness.close();
+    await upstream.close();
+    restore();
+  });
+
+  it('writes one JSON line per request with its id and telemetry fields, without bodies or tokens', async () => {
+    const { response } = await harness
+      .openai()
+      .chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: PROMPT }] })
+      .withResponse();
+    const requestId = response.headers.get('x-request-id');
+    await harness.records(1);
+    const access = lines.map((line) => JSON.parse(line)).filter((entry) => entry.request_id === requestId);
+    expect(access).toHaveLength(1);
+    expect(access[0]).toMatchObject({
+      level: 'info',
+      msg: 'request',
+      status: 200,
+      model: 'chat',
+      provider: 'primary',
+      upstream_model: 'gpt-4o-mini',
+      route_mode: 'direct',
+      entry_point: 'chat.completions',
+      input_tokens: 12,
+      output_tokens: 6,
+    });
+    expect(Date.parse(access[0].time)).not.toBeNaN();
+    const everything = lines.join('');
+    expect(everything).not.toContain(PROMPT);
+    expect(everything).not.toContain(CLIENT_TOKEN);
+    expect(everything).not.toContain('sk-up-secret-value');
+  });
+
+  it('logs a refused request too, with its status', async () => {
+    const response = await fetch(`${harness.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer wrong-token-0123456789', 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'chat', messages: [] }),
+    });
+    expect(response.status).toBe(401);
+    await expect
+      .poll(() =>
+        lines.map((line) => JSON.parse(line)).find((e) => e.request_id === response.headers.get('x-request-id')),
+      )
+      .toMatchObject({ status: 401, error_code: 'GW_ERR_AUTH_INVALID' });
+    expect(lines.join('')).not.toContain('wrong-token-0123456789');
+  });
+});
