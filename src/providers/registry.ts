@@ -1,11 +1,13 @@
 import type { ProviderConfig } from '../config/schema.js';
 import { anthropicProvider } from './anthropic.js';
+import { azureOpenAIProvider } from './azure-openai.js';
 import { openaiProvider } from './openai.js';
 import type { ProviderDescriptor } from './provider-descriptor.js';
 
 const descriptors: Record<ProviderConfig['type'], ProviderDescriptor> = {
   openai: openaiProvider,
   anthropic: anthropicProvider,
+  'azure-openai': azureOpenAIProvider,
 };
 
 export function providerDescriptor(type: ProviderConfig['type']): ProviderDescriptor {

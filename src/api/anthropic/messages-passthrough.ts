@@ -57,7 +57,7 @@ export function messagesPassthroughPlan(
   stream: boolean,
 ): UpstreamPlan {
   return {
-    path: target.provider.descriptor.endpoints.chat,
+    path: target.provider.chatPath(target.model, stream),
     body: forwardedBody(body, raw, target.model),
     readAhead: stream ? 'first-event' : 'whole',
     extraHeaders: anthropicClientHeaders(exchange),

@@ -20,7 +20,7 @@ async function handle(
   out.exchange.stream = stream;
   const translatable = new TranslatableRequest(anthropicClientCodec, request);
   const planFor = (target: RouteTarget): UpstreamPlan =>
-    target.provider.descriptor.dialect === 'anthropic-messages'
+    target.dialect === 'anthropic-messages'
       ? messagesPassthroughPlan(request, raw as Buffer, target, out.exchange, stream)
       : translatedPlan(translatable, target);
   const error = await proxyToUpstream(out, route, planFor);

@@ -20,7 +20,7 @@ async function handle(
   out.exchange.stream = stream;
   const translatable = new TranslatableRequest(openaiChatClientCodec, request);
   const planFor = (target: RouteTarget): UpstreamPlan =>
-    target.provider.descriptor.dialect === 'openai-chat'
+    target.dialect === 'openai-chat'
       ? chatPassthroughPlan(request, raw as Buffer, target, stream)
       : translatedPlan(translatable, target);
   const error = await proxyToUpstream(out, route, planFor);

@@ -11,7 +11,7 @@ import type { UpstreamPlan } from '../shared/upstream-plan.js';
 import { findUsageObject, fromOpenAIUsage } from './openai-usage.js';
 
 function embeddingsPlan(body: Record<string, unknown>, raw: Buffer, target: RouteTarget): UpstreamPlan {
-  const path = target.provider.descriptor.endpoints.embeddings;
+  const path = target.provider.embeddingsPath(target.model);
   if (!path) {
     throw errors.unsupportedOperation(
       `provider "${target.provider.name}" (${target.provider.descriptor.type}) has no embeddings endpoint`,

@@ -35,10 +35,14 @@ export async function proxyToUpstream(
   const send = async (target: RouteTarget): Promise<PlannedReply> => {
     const plan = planFor(target);
     const provider = target.provider;
+    const path = provider.basePath + plan.path;
+    let sent = plan.extraHeaders ? { ...provider.headers, ...plan.extraHeaders } : provider.headers;
+    // Only types that sign requests or refresh tokens have an authorizer; OpenAI and Anthropic skip this.
+    if (provider.authorize) sent = await provider.authorize({ method: 'POST', path, headers: sent, body: plan.body });
     const response = await provider.pool.request({
-      path: provider.basePath + plan.path,
+      path,
       method: 'POST',
-      headers: plan.extraHeaders ? { ...provider.headers, ...plan.extraHeaders } : provider.headers,
+      headers: sent,
       body: plan.body,
       headersTimeout: timeouts.first_byte_ms,
       bodyTimeout: timeouts.idle_stream_ms,

@@ -97,7 +97,7 @@ async function relayTranslatedJson(
  */
 export function translatedPlan(request: TranslatableRequest, target: RouteTarget): UpstreamPlan {
   const provider = target.provider;
-  const upstream = upstreamCodecFor(provider.descriptor.dialect);
+  const upstream = upstreamCodecFor(target.dialect);
   const ir = request.ir();
   let built: Record<string, unknown>;
   try {
@@ -106,7 +106,7 @@ export function translatedPlan(request: TranslatableRequest, target: RouteTarget
     throw inClientTerms(error, request);
   }
   return {
-    path: provider.descriptor.endpoints.chat,
+    path: provider.chatPath(target.model, ir.stream),
     body: JSON.stringify(built),
     readAhead: ir.stream ? 'first-event' : 'whole',
     respond: ir.stream
