@@ -1,6 +1,6 @@
 import type { ProviderConfig } from '../config/schema.js';
-import { requestToken } from './auth/token-endpoint.js';
 import { TokenCache } from './auth/token-cache.js';
+import { requestToken } from './auth/token-endpoint.js';
 import type { ProviderDescriptor, RequestAuthorizer } from './provider-descriptor.js';
 
 /** The current GA data-plane version, used on deployment paths unless api_version says otherwise. */
@@ -26,7 +26,10 @@ const chatPath = deploymentPath('chat/completions');
 const embeddingsPath = deploymentPath('embeddings');
 
 /** Microsoft Entra client credentials: a bearer token from the tenant's token endpoint, cached and refreshed. */
-function entraAuthorizer(config: ProviderConfig, context: Parameters<NonNullable<ProviderDescriptor['authorizer']>>[1]) {
+function entraAuthorizer(
+  config: ProviderConfig,
+  context: Parameters<NonNullable<ProviderDescriptor['authorizer']>>[1],
+) {
   const entra = config.entra;
   if (!entra) return undefined;
   const url = new URL(

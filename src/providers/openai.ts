@@ -8,5 +8,6 @@ export const openaiProvider: ProviderDescriptor = {
   endpoints: { chat: '/chat/completions', embeddings: '/embeddings', models: '/models' },
   staticHeaders: (apiKey): Record<string, string> => (apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
   // Local servers (Ollama, vLLM, LM Studio) serve without a key.
-  hasCredentials: (config) => Boolean(config.api_key) || (config.preset ? PRESETS[config.preset].keyOptional : false) === true,
+  hasCredentials: (config) =>
+    Boolean(config.api_key) || (config.preset ? PRESETS[config.preset].keyOptional : false) === true,
 };

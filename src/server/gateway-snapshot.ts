@@ -71,9 +71,7 @@ function buildProvider(
     },
     secrets: providerSecrets(apiKey, { ...provider.headers, ...credentialValues(provider) }),
     pricing: provider.pricing,
-    chatPath: chatPath
-      ? (model, stream) => chatPath(model, stream, provider)
-      : constantPath(descriptor.endpoints.chat),
+    chatPath: chatPath ? (model, stream) => chatPath(model, stream, provider) : constantPath(descriptor.endpoints.chat),
     embeddingsPath: embeddingsPath
       ? (model) => embeddingsPath(model, provider)
       : constantPath(descriptor.endpoints.embeddings),

@@ -1,5 +1,6 @@
 import type { RequestRecord } from '../../../src/telemetry/request-record.js';
 import { FakeAnthropic } from '../../fakes/fake-anthropic.js';
+import { FakeAzureOpenAI } from '../../fakes/fake-azure-openai.js';
 import { FakeOpenAI } from '../../fakes/fake-openai.js';
 import { fakeProvider, GatewayHarness } from '../../support/gateway-harness.js';
 
@@ -7,6 +8,7 @@ import { fakeProvider, GatewayHarness } from '../../support/gateway-harness.js';
 export const MODELS = {
   openai: { name: 'gpt-dialect', upstream: 'gpt-upstream-1' },
   anthropic: { name: 'claude-dialect', upstream: 'claude-sonnet-4-6' },
+  azure: { name: 'azure-dialect', upstream: 'gpt4o-deployment' },
 } as const;
 
 /**
@@ -21,21 +23,25 @@ export class DialectGateway {
     readonly harness: GatewayHarness,
     readonly openaiUpstream: FakeOpenAI,
     readonly anthropicUpstream: FakeAnthropic,
+    readonly azureUpstream: FakeAzureOpenAI,
   ) {}
 
   /** `extraModels` are added to the two standard ones (targets name the providers `oai` and `ant`). */
   static async start(extraModels: unknown[] = []): Promise<DialectGateway> {
     const openaiUpstream = await FakeOpenAI.start({ name: 'fake-openai' });
     const anthropicUpstream = await FakeAnthropic.start({ name: 'fake-anthropic' });
+    const azureUpstream = await FakeAzureOpenAI.start({ apiKey: 'azure-dialect-key-0123' });
     const harness = await GatewayHarness.start({
       config: {
         providers: [
           fakeProvider('oai', openaiUpstream.baseUrl, openaiUpstream.apiKey, 'openai'),
           fakeProvider('ant', anthropicUpstream.baseUrl, anthropicUpstream.apiKey, 'anthropic'),
+          fakeProvider('az', azureUpstream.endpoint, azureUpstream.apiKey, 'azure-openai'),
         ],
         models: [
           { name: MODELS.openai.name, targets: [{ provider: 'oai', model: MODELS.openai.upstream }] },
           { name: MODELS.anthropic.name, targets: [{ provider: 'ant', model: MODELS.anthropic.upstream }] },
+          { name: MODELS.azure.name, targets: [{ provider: 'az', model: MODELS.azure.upstream }] },
           ...extraModels,
         ],
         routing: {
@@ -44,13 +50,14 @@ export class DialectGateway {
         },
       },
     });
-    return new DialectGateway(harness, openaiUpstream, anthropicUpstream);
+    return new DialectGateway(harness, openaiUpstream, anthropicUpstream, azureUpstream);
   }
 
   /** Forgets what the fakes received, so a case reads only its own requests. */
   reset(): void {
     this.openaiUpstream.requests.length = 0;
     this.anthropicUpstream.requests.length = 0;
+    this.azureUpstream.requests.length = 0;
   }
 
   /**
@@ -74,5 +81,6 @@ export class DialectGateway {
     await this.harness.close();
     await this.openaiUpstream.close();
     await this.anthropicUpstream.close();
+    await this.azureUpstream.close();
   }
 }

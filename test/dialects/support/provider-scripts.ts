@@ -82,13 +82,27 @@ function textOf(content: unknown): string {
   return (content as Json[]).map((part) => (part.type === 'text' ? part.text : `<${String(part.type)}>`)).join('');
 }
 
-function openaiScript(fake: FakeOpenAI): ProviderScript {
+/** Where an OpenAI-dialect provider is configured in the dialect gateway, and where its chat requests land. */
+interface OpenAIShaped {
+  model: { name: string; upstream: string };
+  provider: string;
+  chatPath: string;
+}
+
+const OPENAI_ITSELF: OpenAIShaped = { model: MODELS.openai, provider: 'oai', chatPath: '/v1/chat/completions' };
+const AZURE: OpenAIShaped = {
+  model: MODELS.azure,
+  provider: 'az',
+  chatPath: `/openai/deployments/${MODELS.azure.upstream}/chat/completions?api-version=2024-10-21`,
+};
+
+function openaiScript(fake: FakeOpenAI, shape: OpenAIShaped = OPENAI_ITSELF): ProviderScript {
   const usage = { prompt: 30, completion: 7, cached: 10 };
   return {
     type: 'openai',
-    model: MODELS.openai.name,
-    upstreamModel: MODELS.openai.upstream,
-    provider: 'oai',
+    model: shape.model.name,
+    upstreamModel: shape.model.upstream,
+    provider: shape.provider,
     callId: 'call_Wx81q',
     reasoningRequested: 'low',
     usage: { input: 30, output: 7, cacheRead: 10, cacheWrite: 0 },
@@ -108,9 +122,9 @@ function openaiScript(fake: FakeOpenAI): ProviderScript {
         body: { error: { message, type: 'invalid_request_error', param: null, code: null } },
       }),
     failMidStream: (message) => fake.enqueue({ kind: 'streamError', after: 3, message }),
-    lastBody: () => last(fake.requestsTo('/v1/chat/completions')),
+    lastBody: () => last(fake.requestsTo(shape.chatPath)),
     lastRequest: () => {
-      const body = last(fake.requestsTo('/v1/chat/completions'));
+      const body = last(fake.requestsTo(shape.chatPath));
       const messages = body.messages as Json[];
       const parts = messages.flatMap((m) => (Array.isArray(m.content) ? (m.content as Json[]) : []));
       return {
@@ -192,5 +206,9 @@ function anthropicScript(fake: FakeAnthropic): ProviderScript {
 }
 
 export function providerScripts(gateway: DialectGateway): ProviderScript[] {
-  return [openaiScript(gateway.openaiUpstream), anthropicScript(gateway.anthropicUpstream)];
+  return [
+    openaiScript(gateway.openaiUpstream),
+    anthropicScript(gateway.anthropicUpstream),
+    openaiScript(gateway.azureUpstream, AZURE),
+  ];
 }
