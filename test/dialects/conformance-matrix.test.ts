@@ -149,6 +149,7 @@ const PROVIDERS = [
   { type: 'openai', pick: () => providerScripts(gateway)[0] as ProviderScript },
   { type: 'anthropic', pick: () => providerScripts(gateway)[1] as ProviderScript },
   { type: 'azure-openai', pick: () => providerScripts(gateway)[2] as ProviderScript },
+  { type: 'gemini', pick: () => providerScripts(gateway)[3] as ProviderScript },
 ];
 const MODES = [
   { mode: 'non-stream', stream: false },

@@ -1,6 +1,7 @@
 import type { RequestRecord } from '../../../src/telemetry/request-record.js';
 import { FakeAnthropic } from '../../fakes/fake-anthropic.js';
 import { FakeAzureOpenAI } from '../../fakes/fake-azure-openai.js';
+import { FakeGemini } from '../../fakes/fake-gemini.js';
 import { FakeOpenAI } from '../../fakes/fake-openai.js';
 import { fakeProvider, GatewayHarness } from '../../support/gateway-harness.js';
 
@@ -9,6 +10,7 @@ export const MODELS = {
   openai: { name: 'gpt-dialect', upstream: 'gpt-upstream-1' },
   anthropic: { name: 'claude-dialect', upstream: 'claude-sonnet-4-6' },
   azure: { name: 'azure-dialect', upstream: 'gpt4o-deployment' },
+  gemini: { name: 'gemini-dialect', upstream: 'gemini-3-pro-preview' },
 } as const;
 
 /**
@@ -24,6 +26,7 @@ export class DialectGateway {
     readonly openaiUpstream: FakeOpenAI,
     readonly anthropicUpstream: FakeAnthropic,
     readonly azureUpstream: FakeAzureOpenAI,
+    readonly geminiUpstream: FakeGemini,
   ) {}
 
   /** `extraModels` are added to the two standard ones (targets name the providers `oai` and `ant`). */
@@ -31,17 +34,20 @@ export class DialectGateway {
     const openaiUpstream = await FakeOpenAI.start({ name: 'fake-openai' });
     const anthropicUpstream = await FakeAnthropic.start({ name: 'fake-anthropic' });
     const azureUpstream = await FakeAzureOpenAI.start({ apiKey: 'azure-dialect-key-0123' });
+    const geminiUpstream = await FakeGemini.start();
     const harness = await GatewayHarness.start({
       config: {
         providers: [
           fakeProvider('oai', openaiUpstream.baseUrl, openaiUpstream.apiKey, 'openai'),
           fakeProvider('ant', anthropicUpstream.baseUrl, anthropicUpstream.apiKey, 'anthropic'),
           fakeProvider('az', azureUpstream.endpoint, azureUpstream.apiKey, 'azure-openai'),
+          fakeProvider('gem', geminiUpstream.baseUrl, geminiUpstream.apiKey, 'gemini'),
         ],
         models: [
           { name: MODELS.openai.name, targets: [{ provider: 'oai', model: MODELS.openai.upstream }] },
           { name: MODELS.anthropic.name, targets: [{ provider: 'ant', model: MODELS.anthropic.upstream }] },
           { name: MODELS.azure.name, targets: [{ provider: 'az', model: MODELS.azure.upstream }] },
+          { name: MODELS.gemini.name, targets: [{ provider: 'gem', model: MODELS.gemini.upstream }] },
           ...extraModels,
         ],
         routing: {
@@ -50,7 +56,7 @@ export class DialectGateway {
         },
       },
     });
-    return new DialectGateway(harness, openaiUpstream, anthropicUpstream, azureUpstream);
+    return new DialectGateway(harness, openaiUpstream, anthropicUpstream, azureUpstream, geminiUpstream);
   }
 
   /** Forgets what the fakes received, so a case reads only its own requests. */
@@ -58,6 +64,7 @@ export class DialectGateway {
     this.openaiUpstream.requests.length = 0;
     this.anthropicUpstream.requests.length = 0;
     this.azureUpstream.requests.length = 0;
+    this.geminiUpstream.requests.length = 0;
   }
 
   /**
@@ -82,5 +89,6 @@ export class DialectGateway {
     await this.openaiUpstream.close();
     await this.anthropicUpstream.close();
     await this.azureUpstream.close();
+    await this.geminiUpstream.close();
   }
 }

@@ -1,4 +1,5 @@
 import type { FakeAnthropic } from '../../fakes/fake-anthropic.js';
+import type { FakeGemini } from '../../fakes/fake-gemini.js';
 import type { FakeOpenAI } from '../../fakes/fake-openai.js';
 import type { RecordedRequest } from '../../fakes/fake-server.js';
 import { type DialectGateway, MODELS } from './dialect-gateway.js';
@@ -41,7 +42,7 @@ export interface Received {
  * fake, with the usage of USAGE (cache reads, and for Anthropic cache writes, included).
  */
 export interface ProviderScript {
-  readonly type: 'openai' | 'anthropic';
+  readonly type: 'openai' | 'anthropic' | 'gemini';
   readonly model: string;
   readonly upstreamModel: string;
   /** The gateway's provider name (as telemetry records it). */
@@ -205,10 +206,83 @@ function anthropicScript(fake: FakeAnthropic): ProviderScript {
   };
 }
 
+/** The thought signature the Gemini fake puts on function calls, which the gateway carries in the call id. */
+const GEMINI_CALL_SIGNATURE = 'CiQBjz1rX0gemini-call-signature==';
+const GEMINI_RESPONSE_ID = 'gmrespTool1';
+/** The id a client sees for the first call of that answer: the response id, the index, then the signature. */
+const GEMINI_CALL_ID = `call_${GEMINI_RESPONSE_ID}_0__s_${Buffer.from(GEMINI_CALL_SIGNATURE).toString('base64url')}`;
+
+function geminiScript(fake: FakeGemini): ProviderScript {
+  const usage = { prompt: 30, candidates: 7, cached: 10 };
+  const lastBody = () => last(fake.chatRequests());
+  return {
+    type: 'gemini',
+    model: MODELS.gemini.name,
+    upstreamModel: MODELS.gemini.upstream,
+    provider: 'gem',
+    callId: GEMINI_CALL_ID,
+    reasoningRequested: { thinkingBudget: 2048, includeThoughts: true },
+    usage: { input: 30, output: 7, cacheRead: 10, cacheWrite: 0 },
+    replyText: (text) => fake.enqueue({ kind: 'reply', text, usage }),
+    replyToolCalls: (calls, thinking) =>
+      fake.enqueue({
+        kind: 'reply',
+        responseId: GEMINI_RESPONSE_ID,
+        ...(thinking ? { thought: { text: thinking.text } } : {}),
+        toolCalls: calls.map((call, i) => ({
+          name: call.name,
+          args: call.arguments,
+          ...(i === 0 ? { signature: GEMINI_CALL_SIGNATURE } : {}),
+        })),
+        usage,
+      }),
+    replyThinking: (thinking, signature, text) =>
+      fake.enqueue({ kind: 'reply', thought: { text: thinking, signature }, text, usage }),
+    rejectRequest: (message) => fake.enqueue({ kind: 'error', status: 400, message, googleStatus: 'INVALID_ARGUMENT' }),
+    failMidStream: (message) => fake.enqueue({ kind: 'streamError', after: 2, message }),
+    lastBody,
+    lastRequest: () => {
+      const request = fake.chatRequests().at(-1);
+      const body = lastBody();
+      const contents = body.contents as Array<{ role: string; parts: Json[] }>;
+      const parts = (role: string) => contents.filter((c) => c.role === role).flatMap((c) => c.parts);
+      const calls = parts('model').filter((p) => p.functionCall);
+      const config = (body.generationConfig ?? {}) as Json;
+      const tools = (body.tools ?? []) as Array<{ functionDeclarations: Array<{ name: string }> }>;
+      return {
+        model: decodeURIComponent(/\/models\/([^:]+):/.exec(request?.path ?? '')?.[1] ?? ''),
+        // Gemini answers a call by name; the id the client held is rebuilt from the signature sent back.
+        toolResults: parts('user')
+          .filter((p) => p.functionResponse)
+          .map((p) => {
+            const response = p.functionResponse as { name: string; response: { result: string } };
+            const call = calls.find((c) => (c.functionCall as { name: string }).name === response.name);
+            const signature = call?.thoughtSignature as string | undefined;
+            const callId = signature
+              ? `call_${GEMINI_RESPONSE_ID}_0__s_${Buffer.from(signature).toString('base64url')}`
+              : response.name;
+            return { callId, text: response.response.result };
+          }),
+        images: parts('user').filter((p) => p.inlineData),
+        thinking: [],
+        reasoning: config.thinkingConfig,
+        toolNames: tools.flatMap((t) => t.functionDeclarations.map((d) => d.name)),
+        system: ((body.systemInstruction as { parts: Json[] } | undefined)?.parts ?? [])
+          .map((p) => p.text)
+          .join('\n\n'),
+        maxTokens: config.maxOutputTokens,
+        temperature: config.temperature,
+      };
+    },
+    nativeImage: (png) => ({ inlineData: { mimeType: 'image/png', data: png } }),
+  };
+}
+
 export function providerScripts(gateway: DialectGateway): ProviderScript[] {
   return [
     openaiScript(gateway.openaiUpstream),
     anthropicScript(gateway.anthropicUpstream),
     openaiScript(gateway.azureUpstream, AZURE),
+    geminiScript(gateway.geminiUpstream),
   ];
 }
