@@ -2,7 +2,7 @@ import type { Pool } from 'undici';
 import type { ProviderConfig } from '../config/schema.js';
 
 /** The wire dialect an upstream speaks for chat. */
-export type UpstreamDialect = 'openai-chat' | 'anthropic-messages' | 'gemini';
+export type UpstreamDialect = 'openai-chat' | 'anthropic-messages' | 'gemini' | 'bedrock-converse';
 
 /** How an upstream frames a streamed answer: server-sent events, or the AWS binary event stream. */
 export type StreamFraming = 'sse' | 'aws-eventstream';

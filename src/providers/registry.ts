@@ -1,6 +1,7 @@
 import type { ProviderConfig } from '../config/schema.js';
 import { anthropicProvider } from './anthropic.js';
 import { azureOpenAIProvider } from './azure-openai.js';
+import { bedrockProvider } from './bedrock.js';
 import { geminiProvider } from './gemini.js';
 import { openaiProvider } from './openai.js';
 import type { ProviderDescriptor } from './provider-descriptor.js';
@@ -10,6 +11,7 @@ const descriptors: Record<ProviderConfig['type'], ProviderDescriptor> = {
   anthropic: anthropicProvider,
   'azure-openai': azureOpenAIProvider,
   gemini: geminiProvider,
+  bedrock: bedrockProvider,
 };
 
 export function providerDescriptor(type: ProviderConfig['type']): ProviderDescriptor {

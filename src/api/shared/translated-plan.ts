@@ -108,7 +108,8 @@ export function translatedPlan(request: TranslatableRequest, target: RouteTarget
   return {
     path: provider.chatPath(target.model, ir.stream),
     body: JSON.stringify(built),
-    readAhead: ir.stream ? 'first-event' : 'whole',
+    // The first-event read-ahead reads SSE; a binary event stream is accepted on its head.
+    readAhead: ir.stream ? (provider.streamFraming === 'sse' ? 'first-event' : undefined) : 'whole',
     respond: ir.stream
       ? (reply, out) =>
           relayTranslatedStream(
@@ -116,6 +117,7 @@ export function translatedPlan(request: TranslatableRequest, target: RouteTarget
             out,
             upstream.streamDecoder(),
             request.client.streamEncoder(encodeContextFor(out.exchange, request.body)),
+            provider.streamFraming,
           )
       : (reply, out) => relayTranslatedJson(reply, out, request, upstream),
     respondError: async (reply, out) => sendError(out, await translatedUpstreamError(reply, upstream)),

@@ -1,4 +1,5 @@
 import type { FakeAnthropic } from '../../fakes/fake-anthropic.js';
+import type { FakeBedrock } from '../../fakes/fake-bedrock.js';
 import type { FakeGemini } from '../../fakes/fake-gemini.js';
 import type { FakeOpenAI } from '../../fakes/fake-openai.js';
 import type { RecordedRequest } from '../../fakes/fake-server.js';
@@ -42,7 +43,7 @@ export interface Received {
  * fake, with the usage of USAGE (cache reads, and for Anthropic cache writes, included).
  */
 export interface ProviderScript {
-  readonly type: 'openai' | 'anthropic' | 'gemini';
+  readonly type: 'openai' | 'anthropic' | 'gemini' | 'bedrock';
   readonly model: string;
   readonly upstreamModel: string;
   /** The gateway's provider name (as telemetry records it). */
@@ -278,11 +279,70 @@ function geminiScript(fake: FakeGemini): ProviderScript {
   };
 }
 
+function bedrockScript(fake: FakeBedrock): ProviderScript {
+  const usage = { input: 20, output: 7, cacheRead: 10, cacheWrite: 5 };
+  const lastBody = () => last(fake.chatRequests());
+  return {
+    type: 'bedrock',
+    model: MODELS.bedrock.name,
+    upstreamModel: MODELS.bedrock.upstream,
+    provider: 'bed',
+    callId: 'tooluse_Wx81qBedrock',
+    reasoningRequested: { type: 'enabled', budget_tokens: 2048 },
+    usage: { input: 35, output: 7, cacheRead: 10, cacheWrite: 5 },
+    replyText: (text) => fake.enqueue({ kind: 'reply', text, usage }),
+    replyToolCalls: (calls, thinking) =>
+      fake.enqueue({
+        kind: 'reply',
+        ...(thinking ? { reasoning: thinking } : {}),
+        toolCalls: calls.map((call) => ({ id: call.id, name: call.name, input: call.arguments })),
+        usage,
+      }),
+    replyThinking: (thinking, signature, text) =>
+      fake.enqueue({ kind: 'reply', reasoning: { text: thinking, signature }, text, usage }),
+    rejectRequest: (message) => fake.enqueue({ kind: 'error', status: 400, exception: 'ValidationException', message }),
+    failMidStream: (message) =>
+      fake.enqueue({ kind: 'streamError', after: 4, exception: 'modelStreamErrorException', message }),
+    lastBody,
+    lastRequest: () => {
+      const request = fake.chatRequests().at(-1);
+      const body = lastBody();
+      const messages = body.messages as Array<{ role: string; content: Json[] }>;
+      const blocks = (role: string) => messages.filter((m) => m.role === role).flatMap((m) => m.content);
+      const config = (body.inferenceConfig ?? {}) as Json;
+      const tools = ((body.toolConfig as Json | undefined)?.tools ?? []) as Array<{ toolSpec: { name: string } }>;
+      return {
+        model: decodeURIComponent(/^\/model\/([^/]+)\//.exec(request?.path ?? '')?.[1] ?? ''),
+        toolResults: blocks('user')
+          .filter((b) => b.toolResult)
+          .map((b) => {
+            const result = b.toolResult as { toolUseId: string; content: Json[] };
+            return { callId: result.toolUseId, text: result.content.map((c) => c.text).join('') };
+          }),
+        images: blocks('user').filter((b) => b.image),
+        thinking: blocks('assistant')
+          .filter((b) => b.reasoningContent)
+          .map((b) => {
+            const text = (b.reasoningContent as { reasoningText: { text: string; signature: string } }).reasoningText;
+            return { thinking: text.text, signature: text.signature };
+          }),
+        reasoning: (body.additionalModelRequestFields as Json | undefined)?.thinking,
+        toolNames: tools.map((t) => t.toolSpec.name),
+        system: ((body.system ?? []) as Json[]).map((s) => s.text).join('\n\n'),
+        maxTokens: config.maxTokens,
+        temperature: config.temperature,
+      };
+    },
+    nativeImage: (png) => ({ image: { format: 'png', source: { bytes: png } } }),
+  };
+}
+
 export function providerScripts(gateway: DialectGateway): ProviderScript[] {
   return [
     openaiScript(gateway.openaiUpstream),
     anthropicScript(gateway.anthropicUpstream),
     openaiScript(gateway.azureUpstream, AZURE),
     geminiScript(gateway.geminiUpstream),
+    bedrockScript(gateway.bedrockUpstream),
   ];
 }
