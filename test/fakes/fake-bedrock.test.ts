@@ -10,7 +10,10 @@ const KEYS = {
 };
 const MODEL = 'anthropic.claude-sonnet-4-5-20250929-v1:0';
 
-function client(fake: FakeBedrock, credentials = KEYS) {
+function client(
+  fake: FakeBedrock,
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } = KEYS,
+) {
   // The SDK speaks HTTP/2 by default; the fake (like most local servers) speaks HTTP/1.1.
   return new BedrockRuntimeClient({
     region: 'us-east-1',
