@@ -82,7 +82,7 @@ export class FakeBedrock {
     return this.server.close();
   }
 
-  private error(res: ServerResponse, status: number, exception: string, message: string): void {
+  private error(res: ServerResponse, status: number, exception: string, message: string): undefined {
     const body = JSON.stringify({ message });
     res.writeHead(status, {
       'content-type': 'application/json',
@@ -90,6 +90,7 @@ export class FakeBedrock {
       'x-amzn-requestid': 'fake-request-id',
     });
     res.end(body);
+    return undefined;
   }
 
   private authFailure(request: RecordedRequest) {
@@ -104,7 +105,7 @@ export class FakeBedrock {
     return verifySigV4(request.method, request.path, request.headers, request.rawBody, this.options.keys, 'bedrock');
   }
 
-  private handle(request: RecordedRequest, res: ServerResponse): void {
+  private handle(request: RecordedRequest, res: ServerResponse): undefined {
     const failure = this.authFailure(request);
     if (failure) return this.error(res, 403, failure.exception, failure.message);
     const match = PATH.exec(request.path);
@@ -151,6 +152,7 @@ export class FakeBedrock {
       );
     }
     res.end();
+    return undefined;
   }
 
   private content(reply: BedrockReply): Json[] {
@@ -178,7 +180,7 @@ export class FakeBedrock {
     return reply.stopReason ?? (reply.toolCalls?.length ? 'tool_use' : 'end_turn');
   }
 
-  private whole(res: ServerResponse, reply: BedrockReply): void {
+  private whole(res: ServerResponse, reply: BedrockReply): undefined {
     const body = JSON.stringify({
       output: { message: { role: 'assistant', content: this.content(reply) } },
       stopReason: this.stopReason(reply),
@@ -187,6 +189,7 @@ export class FakeBedrock {
     });
     res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': 'fake' });
     res.end(body);
+    return undefined;
   }
 
   /** ConverseStream's events: messageStart, blocks with their deltas, messageStop, metadata. */
