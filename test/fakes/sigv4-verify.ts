@@ -14,7 +14,7 @@ const sha256 = (data: string | Buffer) => createHash('sha256').update(data).dige
 const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();
 
 /** RFC 3986 escaping, as SigV4 wants it (encodeURIComponent leaves !'()* alone). */
-function escape(text: string): string {
+function rfc3986(text: string): string {
   return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
@@ -53,12 +53,12 @@ export function verifySigV4(
   const [path = '/', query = ''] = rawPath.split('?');
   const canonicalPath = path
     .split('/')
-    .map((segment) => escape(segment))
+    .map((segment) => rfc3986(segment))
     .join('/');
   const canonicalQuery = query
     .split('&')
     .filter(Boolean)
-    .map((pair) => pair.split('=').map((part) => escape(decodeURIComponent(part ?? ''))))
+    .map((pair) => pair.split('=').map((part) => rfc3986(decodeURIComponent(part ?? ''))))
     .sort(([a = '', x = ''], [b = '', y = '']) => (a === b ? x.localeCompare(y) : a < b ? -1 : 1))
     .map(([k, v]) => `${k}=${v ?? ''}`)
     .join('&');
