@@ -31,6 +31,7 @@ function presetDefaults(provider: Node): void {
 function bedrockDefaults(provider: Node): void {
   const aws: Node = isObject(provider.aws) ? { ...provider.aws } : {};
   // The standard AWS variables, each optional: a profile or a Bedrock API key may stand in for them.
+  if (aws.profile !== undefined) setDefault(aws, 'credentials_file', optionalRef('AWS_SHARED_CREDENTIALS_FILE'));
   if (aws.profile === undefined) {
     setDefault(aws, 'access_key_id', optionalRef('AWS_ACCESS_KEY_ID'));
     setDefault(aws, 'secret_access_key', optionalRef('AWS_SECRET_ACCESS_KEY'));

@@ -78,8 +78,10 @@ const awsCredentials = z
     access_key_id: z.string().optional(),
     secret_access_key: z.string().optional(),
     session_token: z.string().optional(),
-    /** A profile of ~/.aws/credentials (or AWS_SHARED_CREDENTIALS_FILE), read when the config is loaded. */
+    /** A profile of the shared credentials file, read when the config is applied. */
     profile: z.string().min(1).optional(),
+    /** The shared credentials file (default: AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials). */
+    credentials_file: z.string().optional(),
   })
   .strict();
 

@@ -35,10 +35,7 @@ export function profileFromIni(text: string, profile: string): AwsCredentials | 
  * see provider-defaults), else the named profile of the shared credentials file. The file is read when the
  * config is applied, never per request.
  */
-export function awsCredentialsOf(
-  config: ProviderConfig,
-  env: NodeJS.ProcessEnv = process.env,
-): AwsCredentials | undefined {
+export function awsCredentialsOf(config: ProviderConfig): AwsCredentials | undefined {
   const aws = config.aws;
   if (aws?.access_key_id && aws.secret_access_key) {
     return {
@@ -48,7 +45,7 @@ export function awsCredentialsOf(
     };
   }
   if (!aws?.profile) return undefined;
-  const file = env.AWS_SHARED_CREDENTIALS_FILE ?? join(homedir(), '.aws', 'credentials');
+  const file = aws.credentials_file || join(homedir(), '.aws', 'credentials');
   try {
     return profileFromIni(readFileSync(file, 'utf8'), aws.profile);
   } catch {
