@@ -45,7 +45,7 @@ const price = z
   })
   .strict();
 
-export const PROVIDER_TYPES = ['openai', 'anthropic', 'azure-openai', 'gemini', 'bedrock'] as const;
+export const PROVIDER_TYPES = ['openai', 'anthropic', 'azure-openai', 'gemini', 'bedrock', 'vertex'] as const;
 export const OPENAI_PRESETS = [
   'groq',
   'together',

@@ -60,6 +60,15 @@ export interface ProviderDescriptor {
   authorizer?(config: ProviderConfig, context: ProviderContext): RequestAuthorizer | undefined;
   /** Whether the config carries credentials to send (default: an api_key is set). */
   hasCredentials?(config: ProviderConfig): boolean;
+  /**
+   * The body as this type wants it, from the dialect's body (Claude on Vertex: no `model`, which is in the
+   * path, and `anthropic_version` in the body). Absent: the dialect's body as built.
+   */
+  upstreamBody?(
+    body: Record<string, unknown>,
+    dialect: UpstreamDialect,
+    config: ProviderConfig,
+  ): Record<string, unknown>;
   /** Framing of translated streams; SSE when absent. */
   readonly streamFraming?: StreamFraming;
 }

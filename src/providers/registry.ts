@@ -5,6 +5,7 @@ import { bedrockProvider } from './bedrock.js';
 import { geminiProvider } from './gemini.js';
 import { openaiProvider } from './openai.js';
 import type { ProviderDescriptor } from './provider-descriptor.js';
+import { vertexProvider } from './vertex.js';
 
 const descriptors: Record<ProviderConfig['type'], ProviderDescriptor> = {
   openai: openaiProvider,
@@ -12,6 +13,7 @@ const descriptors: Record<ProviderConfig['type'], ProviderDescriptor> = {
   'azure-openai': azureOpenAIProvider,
   gemini: geminiProvider,
   bedrock: bedrockProvider,
+  vertex: vertexProvider,
 };
 
 export function providerDescriptor(type: ProviderConfig['type']): ProviderDescriptor {

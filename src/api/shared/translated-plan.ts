@@ -105,6 +105,8 @@ export function translatedPlan(request: TranslatableRequest, target: RouteTarget
   } catch (error) {
     throw inClientTerms(error, request);
   }
+  const reshape = provider.descriptor.upstreamBody;
+  if (reshape) built = reshape(built, target.dialect, provider.config);
   return {
     path: provider.chatPath(target.model, ir.stream),
     body: JSON.stringify(built),
