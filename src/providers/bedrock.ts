@@ -25,8 +25,7 @@ export const bedrockProvider: ProviderDescriptor = {
   type: 'bedrock',
   dialect: 'bedrock-converse',
   endpoints: { chat: '/converse' },
-  staticHeaders: (apiKey): Record<string, string> =>
-    apiKey ? { authorization: `Bearer ${apiKey}`, accept: 'application/json' } : { accept: 'application/json' },
+  staticHeaders: (apiKey): Record<string, string> => (apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
   chatPath: (model, stream) => modelPath(model, stream ? 'converse-stream' : 'converse'),
   authorizer: (config) => {
     if (config.api_key) return undefined;
