@@ -44,7 +44,7 @@ describe('EventStreamDecoder', () => {
 
   it('refuses a corrupted message (its CRC no longer matches) and a stream cut inside a message', () => {
     const corrupted = delta('hello');
-    corrupted[corrupted.length - 6] ^= 0xff;
+    corrupted.writeUInt8((corrupted.at(-6) ?? 0) ^ 0xff, corrupted.length - 6);
     expect(() => new EventStreamDecoder().push(corrupted)).toThrow();
     const decoder = new EventStreamDecoder();
     decoder.push(delta('hello').subarray(0, 20));
