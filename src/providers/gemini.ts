@@ -15,6 +15,7 @@ export const geminiProvider: ProviderDescriptor = {
   dialect: 'gemini',
   endpoints: { chat: '/models', models: '/models' },
   staticHeaders: (apiKey): Record<string, string> => (apiKey ? { 'x-goog-api-key': apiKey } : {}),
+  embeddingsPath: (model) => geminiModelPath(model, 'batchEmbedContents'),
   chatPath: (model, stream) =>
     stream ? geminiModelPath(model, 'streamGenerateContent?alt=sse') : geminiModelPath(model, 'generateContent'),
 };

@@ -26,6 +26,7 @@ export type GeminiBehaviour =
   | { kind: 'streamError'; after: number; message: string };
 
 const PATH = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent)(\?.*)?$/;
+const EMBED_PATH = /^\/v1beta\/models\/([^/:]+):batchEmbedContents$/;
 
 export function googleError(status: number, message: string, googleStatus: string, details?: unknown[]) {
   return { error: { code: status, message, status: googleStatus, ...(details ? { details } : {}) } };
@@ -88,6 +89,8 @@ export class FakeGemini {
         ]),
       );
     }
+    const embed = EMBED_PATH.exec(request.path);
+    if (embed && request.method === 'POST') return this.embed(request, res, decodeURIComponent(embed[1] as string));
     const match = PATH.exec(request.path);
     if (!match || request.method !== 'POST') {
       return json(res, 404, googleError(404, `Method not found: ${request.path}`, 'NOT_FOUND'));
@@ -124,6 +127,21 @@ export class FakeGemini {
         : undefined;
     res.writeHead(200, { 'content-type': 'text/event-stream', 'x-content-type-options': 'nosniff' });
     return playSse(res, this.frames(reply, model, responseId), fault ? { fault } : {});
+  }
+
+  /** batchEmbedContents: one vector per request, each request naming the same model as the path. */
+  private embed(request: RecordedRequest, res: ServerResponse, model: string): void {
+    const requests = (request.body as { requests?: Array<Json> } | undefined)?.requests;
+    if (!Array.isArray(requests) || requests.some((r) => r.model !== `models/${model}`)) {
+      json(res, 400, googleError(400, 'requests[].model must match the model in the path', 'INVALID_ARGUMENT'));
+      return;
+    }
+    const embeddings = requests.map((r) => {
+      const text = ((r.content as { parts: Array<{ text: string }> }).parts[0]?.text ?? '') as string;
+      const size = typeof r.outputDimensionality === 'number' ? r.outputDimensionality : 8;
+      return { values: Array.from({ length: size }, (_, i) => (text.length + i) / 100) };
+    });
+    json(res, 200, { embeddings });
   }
 
   /** What the real API refuses that a translator could get wrong. */
