@@ -283,6 +283,49 @@ async function measureObservability(upstreamPort) {
   }
 }
 
+/**
+ * The cloud types against OpenAI passthrough, in one gateway and in turns: an OpenAI client translated to
+ * Gemini (SSE) and to Bedrock (SigV4 per request, binary event stream).
+ */
+async function measureCloud(upstreamPort) {
+  const gateway = await startGateway(upstreamPort, DIALECTS);
+  const routes = { chatPassthrough: 'via-openai', chatToGemini: 'via-gemini', chatToBedrock: 'via-bedrock' };
+  const phases = {};
+  for (const [name, model] of Object.entries(routes)) {
+    for (const stream of [false, true]) {
+      phases[`${name}.${stream ? 'stream' : 'nonStream'}`] = {
+        url: `${gateway.url}/v1/chat/completions`,
+        body: body(model, stream),
+        token: TOKEN,
+        connections: CONNECTIONS,
+        core: LOAD_CORE,
+      };
+    }
+  }
+  const measured = await measureInTurns(phases, gateway.pid);
+  await gateway.stop();
+  const routeResult = (name) => ({ nonStream: measured[`${name}.nonStream`], stream: measured[`${name}.stream`] });
+  return Object.fromEntries(Object.keys(routes).map((name) => [name, routeResult(name)]));
+}
+
+function renderCloud(x) {
+  const row = (label, m) =>
+    `| ${label} | ${f(m.nonStream.rps)} | ${f(m.nonStream.rps / x.chatPassthrough.nonStream.rps, 2)} | ${f(m.nonStream.cpuUsPerRequest)} | ${f(m.stream.rps)} | ${f(m.stream.rps / x.chatPassthrough.stream.rps, 2)} | ${f(m.stream.cpuUsPerRequest)} |`;
+  const ratios = ['chatToGemini', 'chatToBedrock'].flatMap((name) => [
+    x[name].nonStream.rps / x.chatPassthrough.nonStream.rps,
+    x[name].stream.rps / x.chatPassthrough.stream.rps,
+  ]);
+  return [
+    '| cloud types (64 conns) | non-stream req/s | of passthrough | CPU µs/req | stream req/s | of passthrough | CPU µs/req |',
+    '|---|---|---|---|---|---|---|',
+    row('OpenAI client → OpenAI upstream (passthrough)', x.chatPassthrough),
+    row('OpenAI client → Gemini (translated)', x.chatToGemini),
+    row('OpenAI client → Bedrock (translated, SigV4, event stream)', x.chatToBedrock),
+    '',
+    `- translated to Gemini and Bedrock ≥ 0.8 of passthrough: ${ratios.map((r) => f(r, 2)).join(' / ')} → ${pass(ratios.every((r) => r >= 0.8))}`,
+  ];
+}
+
 async function main() {
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   const upstream = pinnedSpawn(LOAD_CORE, [join(root, 'bench/fake-upstream.mjs'), '0'], {});
@@ -302,6 +345,14 @@ async function main() {
   if (ONLY === 'observability') {
     try {
       console.log(renderObservability(await measureObservability(upstreamPort)).join('\n'));
+    } finally {
+      upstream.kill();
+    }
+    return;
+  }
+  if (ONLY === 'cloud') {
+    try {
+      console.log(renderCloud(await measureCloud(upstreamPort)).join('\n'));
     } finally {
       upstream.kill();
     }
@@ -341,6 +392,8 @@ async function main() {
     await three.stop();
     console.error('measuring dialect translation…');
     results.dialects = await measureDialects(upstreamPort, direct);
+    console.error('measuring the cloud provider types…');
+    results.cloud = await measureCloud(upstreamPort);
     console.error('measuring failover (primary answers 429 to half the requests)…');
     const failover = await startGateway(upstreamPort, FAILOVER);
     results.failover = {
@@ -394,6 +447,7 @@ function renderReport(r) {
     '',
     ...renderObservability(r.observability),
     '',
+    ...(r.cloud ? [...renderCloud(r.cloud), ''] : []),
     'Targets (issue): ',
     `- ≥ 8,000 req/s non-stream on one core: ${f(g.nonStream.rps)} → ${pass(g.nonStream.rps >= 8000)}`,
     `- ≤ 120 µs CPU per non-stream request: ${f(g.nonStream.cpuUsPerRequest)} → ${pass(g.nonStream.cpuUsPerRequest <= 120)}`,

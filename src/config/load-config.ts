@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { type Alias, type Document, parseDocument, visit, type YAMLError } from 'yaml';
 import { type Env, expandTree } from './env-expand.js';
 import { formatPath } from './issue-path.js';
+import { withProviderDefaults } from './provider-defaults.js';
 import { ReferenceMask } from './reference-mask.js';
 import { configSchema, type GatewayConfig } from './schema.js';
 import { type ConfigProblem, semanticChecks } from './semantic-checks.js';
@@ -95,7 +96,7 @@ export function parseYaml(text: string, sourceName: string): unknown {
 export function validateConfigTree(raw: unknown, options: ParseOptions = {}): LoadedConfig {
   const sourceName = options.sourceName ?? 'config';
   const env = options.env ?? process.env;
-  const expanded = expandTree(raw, env);
+  const expanded = expandTree(withProviderDefaults(raw), env);
   const problems: ConfigProblem[] = expanded.problems.map(({ path, variable }) => ({
     path,
     message: `environment variable ${variable} is not set (use \${${variable}:-default} for an optional value)`,

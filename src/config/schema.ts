@@ -52,10 +52,65 @@ const price = z
   })
   .strict();
 
+export const PROVIDER_TYPES = ['openai', 'anthropic', 'azure-openai', 'gemini', 'bedrock', 'vertex'] as const;
+export const OPENAI_PRESETS = [
+  'groq',
+  'together',
+  'fireworks',
+  'deepseek',
+  'mistral',
+  'openrouter',
+  'xai',
+  'cerebras',
+  'perplexity',
+  'ollama',
+  'vllm',
+  'lmstudio',
+] as const;
+
+const entraCredentials = z
+  .object({
+    tenant_id: z.string().min(1),
+    client_id: z.string().min(1),
+    client_secret: z.string().min(1),
+    /** Default: https://login.microsoftonline.com/{tenant_id}/oauth2/v2.0/token */
+    token_url: z.string().url().optional(),
+    scope: z.string().min(1).default('https://cognitiveservices.azure.com/.default'),
+  })
+  .strict();
+
+const awsCredentials = z
+  .object({
+    region: z.string().min(1).optional(),
+    access_key_id: z.string().optional(),
+    secret_access_key: z.string().optional(),
+    session_token: z.string().optional(),
+    /** A profile of the shared credentials file, read when the config is applied. */
+    profile: z.string().min(1).optional(),
+    /** The shared credentials file (default: AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials). */
+    credentials_file: z.string().optional(),
+  })
+  .strict();
+
+const vertexSettings = z
+  .object({
+    project: z.string().min(1),
+    location: z.string().min(1).default('us-central1'),
+    /** Path of a service-account JSON key file. */
+    service_account_file: z.string().optional(),
+    /** The service-account JSON itself (e.g. from an environment variable). */
+    service_account_json: z.string().optional(),
+    /** Default: the token_uri of the service account (https://oauth2.googleapis.com/token). */
+    token_url: z.string().url().optional(),
+    /** Claude on Vertex: the anthropic_version sent in the body. */
+    anthropic_version: z.string().min(1).default('vertex-2023-10-16'),
+  })
+  .strict();
+
 const provider = z
   .object({
     name,
-    type: z.enum(['openai', 'anthropic']),
+    type: z.enum(PROVIDER_TYPES),
     base_url: z.string().min(1),
     api_key: z.string().optional(),
     allow_private_network: z.boolean().default(false),
@@ -82,6 +137,16 @@ const provider = z
     /** USD per million tokens, by upstream model name. */
     pricing: z.record(z.string(), price).default({}),
     max_connections: z.number().int().positive().max(100_000).default(128),
+    /** OpenAI-compatible only: a known cloud or local server (default base_url, key variable, quirks). */
+    preset: z.enum(OPENAI_PRESETS).optional(),
+    /** azure-openai only: the `api-version` query parameter of deployment paths (not sent on /openai/v1). */
+    api_version: z.string().min(1).optional(),
+    /** azure-openai only: Microsoft Entra client credentials, instead of api_key. */
+    entra: entraCredentials.optional(),
+    /** bedrock only: region and SigV4 credentials (default: the AWS_* environment variables or a shared profile). */
+    aws: awsCredentials.optional(),
+    /** vertex only: project, location and the service account. */
+    vertex: vertexSettings.optional(),
   })
   .strict();
 

@@ -16,7 +16,7 @@ function target(name: string, configured = true): RouteTarget {
     apiKeyEnv,
     secrets: [],
   };
-  return { id: `${name}/m`, provider: provider as ProviderRuntime, model: 'm', weight: 1 };
+  return { id: `${name}/m`, provider: provider as ProviderRuntime, model: 'm', weight: 1, dialect: 'openai-chat' };
 }
 
 function route(targets: RouteTarget[], fallbackOn: ErrorClass[] = ['rate_limit', 'server_error', 'timeout']) {

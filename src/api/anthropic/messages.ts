@@ -25,7 +25,7 @@ async function handle(
     dropped: out.exchange.clientHeaders['anthropic-beta'] ? ['anthropic-beta'] : undefined,
   });
   const planFor = (target: RouteTarget): UpstreamPlan =>
-    target.provider.descriptor.dialect === 'anthropic-messages'
+    target.dialect === 'anthropic-messages'
       ? messagesPassthroughPlan(request, raw as Buffer, target, out.exchange, stream)
       : translatedPlan(translatable, target);
   const error = await proxyToUpstream(out, route, planFor);

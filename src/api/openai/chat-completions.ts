@@ -23,7 +23,7 @@ async function handle(
     strict: () => isStrictTranslation(out.exchange, route.name),
   });
   const planFor = (target: RouteTarget): UpstreamPlan =>
-    target.provider.descriptor.dialect === 'openai-chat'
+    target.dialect === 'openai-chat'
       ? chatPassthroughPlan(request, raw as Buffer, target, stream)
       : translatedPlan(translatable, target);
   const error = await proxyToUpstream(out, route, planFor);

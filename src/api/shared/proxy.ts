@@ -43,13 +43,17 @@ export async function proxyToUpstream(
   const send = async (target: RouteTarget, attemptIndex: number): Promise<PlannedReply> => {
     const plan = planFor(target);
     const provider = target.provider;
+    const path = provider.basePath + plan.path;
     const base = plan.extraHeaders ? { ...provider.headers, ...plan.extraHeaders } : provider.headers;
     // Trace context travels upstream only while tracing is on; otherwise the shared header object goes as is.
     const trace = exchange.trace?.startAttempt(attemptTarget(target), attemptIndex);
+    let sent = trace ? { ...base, ...trace } : base;
+    // Only types that sign requests or refresh tokens have an authorizer; OpenAI and Anthropic skip this.
+    if (provider.authorize) sent = await provider.authorize({ method: 'POST', path, headers: sent, body: plan.body });
     const response = await provider.pool.request({
-      path: provider.basePath + plan.path,
+      path,
       method: 'POST',
-      headers: trace ? { ...base, ...trace } : base,
+      headers: sent,
       body: plan.body,
       headersTimeout: timeouts.first_byte_ms,
       bodyTimeout: timeouts.idle_stream_ms,

@@ -138,7 +138,7 @@ async function relayTranslatedJson(
  */
 export function translatedPlan(request: TranslatableRequest, target: RouteTarget): UpstreamPlan {
   const provider = target.provider;
-  const upstream = upstreamCodecFor(provider.descriptor.dialect);
+  const upstream = upstreamCodecFor(target.dialect);
   const ir = request.ir();
   const hints = new HintReport(request.strict);
   let built: Record<string, unknown>;
@@ -151,10 +151,13 @@ export function translatedPlan(request: TranslatableRequest, target: RouteTarget
     request.dropped,
     hints.dropped.map((field) => request.client.clientField(field, request.body)),
   );
+  const reshape = provider.descriptor.upstreamBody;
+  if (reshape) built = reshape(built, target.dialect, provider.config);
   return {
-    path: provider.descriptor.endpoints.chat,
+    path: provider.chatPath(target.model, ir.stream),
     body: JSON.stringify(built),
-    readAhead: ir.stream ? 'first-event' : 'whole',
+    // The first-event read-ahead reads SSE; a binary event stream is accepted on its head.
+    readAhead: ir.stream ? (provider.streamFraming === 'sse' ? 'first-event' : undefined) : 'whole',
     respond: ir.stream
       ? (reply, out) => {
           reportDropped(out, dropped);
@@ -163,6 +166,7 @@ export function translatedPlan(request: TranslatableRequest, target: RouteTarget
             out,
             upstream.streamDecoder(),
             request.client.streamEncoder(encodeContextFor(out.exchange, request.body)),
+            provider.streamFraming,
           );
         }
       : (reply, out) => {

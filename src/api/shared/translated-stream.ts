@@ -1,8 +1,10 @@
+import type { StreamFraming } from '../../providers/provider-descriptor.js';
 import type { UpstreamReply } from '../../routing/upstream-reply.js';
 import { log } from '../../server/log.js';
 import type { ClientStreamEncoder, UpstreamStreamDecoder } from '../../translate/contract.js';
 import { tokenUsageOf } from '../../translate/ir/token-usage.js';
 import type { IrStreamEvent } from '../../translate/ir/types.js';
+import { EventStreamDecoder } from '../../upstream/eventstream-decoder.js';
 import { SseDecoder } from '../../upstream/sse-decoder.js';
 import type { SseEvent } from '../../upstream/sse-parse.js';
 import type { ClientOutput } from './client-output.js';
@@ -20,9 +22,10 @@ export async function relayTranslatedStream(
   out: ClientOutput,
   decoder: UpstreamStreamDecoder,
   encoder: ClientStreamEncoder,
+  framing: StreamFraming = 'sse',
 ): Promise<void> {
   const exchange = out.exchange;
-  const sse = new SseDecoder();
+  const sse = framing === 'sse' ? new SseDecoder() : new EventStreamDecoder();
   let failed = false;
   const encodeEvents = (events: readonly IrStreamEvent[]): string => {
     let text = '';

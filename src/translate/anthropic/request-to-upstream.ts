@@ -2,6 +2,7 @@ import { errors } from '../../errors/codes.js';
 import type { UpstreamBuildOptions } from '../contract.js';
 import type { IrReasoning, IrRequest, IrTextPart, IrTool } from '../ir/types.js';
 import { budgetForEffort, MIN_THINKING_BUDGET } from '../shared/reasoning-budget.js';
+import { systemTexts } from '../shared/system-texts.js';
 import { buildAnthropicMessages } from './content-to-upstream.js';
 import type {
   AnthropicMessageParam,
@@ -111,12 +112,6 @@ function buildToolChoice(request: IrRequest): AnthropicToolChoice | undefined {
     case 'tool':
       return { type: 'tool', name: choice.name, ...parallel };
   }
-}
-
-/** The system prompt, then instructions given in the middle of the conversation, in order. */
-function systemTexts(request: IrRequest): IrTextPart[] {
-  const later = request.messages.filter((message) => message.role === 'system').flatMap((message) => message.content);
-  return [...request.system, ...later.filter((part): part is IrTextPart => part.type === 'text')];
 }
 
 function buildSystem(request: IrRequest): AnthropicTextBlock[] | undefined {
