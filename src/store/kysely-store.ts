@@ -9,11 +9,15 @@ import type {
   RevisionSummary,
 } from '../config/revision.js';
 import type { AttemptRecord, EntryPoint, RequestQuery, RequestRecord, RouteMode } from '../telemetry/request-record.js';
+import type { RollupDelta, RollupGrain, RollupPoint, RollupQuery } from '../telemetry/rollup.js';
+import { rollupRecords, rollupsEnabled } from '../telemetry/rollup.js';
 import type { TrafficQuery, TrafficRow } from '../telemetry/traffic-summary.js';
+import * as access from './access-queries.js';
 import * as audit from './audit-queries.js';
 import * as revisions from './revision-queries.js';
+import * as rollups from './rollup-queries.js';
 import type { AdminTokensTable, ClientKeysTable, Database, RequestsTable } from './schema.js';
-import type { AdminRole, AdminToken, ClientKey, Store } from './store.js';
+import type { AdminRole, AdminSession, AdminToken, AdminUser, ClientKey, Store } from './store.js';
 import { summarizeTraffic } from './traffic-queries.js';
 
 const INSERT_CHUNK = 200;
@@ -114,6 +118,7 @@ export class KyselyStore implements Store {
           .onConflict((oc) => oc.column('id').doNothing())
           .execute();
       }
+      if (rollupsEnabled()) await rollups.insertRollups(trx, rollupRecords(records));
     });
   }
 
@@ -240,6 +245,50 @@ export class KyselyStore implements Store {
 
   auditPage(afterSeq: number, limit: number): Promise<AuditRecord[]> {
     return audit.auditPage(this.db, afterSeq, limit);
+  }
+
+  insertAdminUser(user: AdminUser): Promise<void> {
+    return access.insertAdminUser(this.db, user);
+  }
+
+  listAdminUsers(): Promise<AdminUser[]> {
+    return access.listAdminUsers(this.db);
+  }
+
+  deleteAdminUser(idOrName: string): Promise<AdminUser | undefined> {
+    return access.deleteAdminUser(this.db, idOrName);
+  }
+
+  insertSession(session: AdminSession): Promise<void> {
+    return access.insertSession(this.db, session);
+  }
+
+  findSession(tokenSha256: string): Promise<AdminSession | undefined> {
+    return access.findSession(this.db, tokenSha256);
+  }
+
+  listSessions(now: number): Promise<AdminSession[]> {
+    return access.listSessions(this.db, now);
+  }
+
+  touchSession(id: string, at: number): Promise<void> {
+    return access.touchSession(this.db, id, at);
+  }
+
+  revokeSessions(match: { id?: string; subjectId?: string }, at: number): Promise<AdminSession[]> {
+    return access.revokeSessions(this.db, match, at);
+  }
+
+  insertRollups(deltas: readonly RollupDelta[]): Promise<void> {
+    return rollups.insertRollups(this.db, deltas);
+  }
+
+  queryRollups(query: RollupQuery): Promise<RollupPoint[]> {
+    return rollups.queryRollups(this.db, query);
+  }
+
+  deleteRollupsBefore(grain: RollupGrain, before: number): Promise<number> {
+    return rollups.deleteRollupsBefore(this.db, grain, before);
   }
 
   async getMeta(key: string): Promise<string | undefined> {

@@ -1,7 +1,9 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { RequestRecord } from '../telemetry/request-record.js';
+import { type RollupDelta, rollupRecords, rollupsEnabled } from '../telemetry/rollup.js';
 import { KyselyStore, toRow } from './kysely-store.js';
+import { rollupValues, TABLE, upsertSql } from './rollup-queries.js';
 import type { Database, RequestsTable } from './schema.js';
 
 const COLUMNS: ReadonlyArray<keyof RequestsTable> = [
@@ -37,22 +39,39 @@ const COLUMNS: ReadonlyArray<keyof RequestsTable> = [
  */
 export class SqliteStore extends KyselyStore {
   private readonly insertBatch: (records: readonly RequestRecord[]) => void;
+  private readonly upsertRollups: (deltas: readonly RollupDelta[]) => void;
+  private readonly rollupTransaction: (deltas: readonly RollupDelta[]) => void;
 
   constructor(db: Kysely<Database>, database: BetterSqlite3.Database) {
     super(db);
     const statement = database.prepare(
       `INSERT OR IGNORE INTO requests (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`,
     );
+    const upserts = {
+      minute: database.prepare(upsertSql(TABLE.minute, () => '?')),
+      hour: database.prepare(upsertSql(TABLE.hour, () => '?')),
+    };
+    this.upsertRollups = (deltas) => {
+      for (const delta of deltas) upserts[delta.grain].run(rollupValues(delta));
+    };
+    this.rollupTransaction = database.transaction((deltas: readonly RollupDelta[]) => this.upsertRollups(deltas));
+    const withRollups = rollupsEnabled();
     this.insertBatch = database.transaction((records: readonly RequestRecord[]) => {
       for (const record of records) {
         const row = toRow(record);
         // Positional binding: ~15% cheaper per row than binding the object's named parameters.
         statement.run(COLUMNS.map((column) => row[column]));
       }
+      // In the batch's own transaction: the request rows and the rollups that count them land together.
+      if (withRollups) this.upsertRollups(rollupRecords(records));
     });
   }
 
   override async insertRequests(records: readonly RequestRecord[]): Promise<void> {
     if (records.length > 0) this.insertBatch(records);
+  }
+
+  override async insertRollups(deltas: readonly RollupDelta[]): Promise<void> {
+    if (deltas.length > 0) this.rollupTransaction(deltas);
   }
 }
