@@ -155,6 +155,20 @@ const routing = z
   })
   .strict();
 
+const adminUi = z
+  .object({
+    /** A session ends this long after sign-in, however active. */
+    session_hours: z.number().positive().max(720).default(12),
+    /** A session ends after this long without a request. */
+    idle_minutes: z.number().positive().max(1440).default(30),
+    /**
+     * Addresses of reverse proxies whose X-Forwarded-For/-Proto/-Host are believed (the client address for
+     * sign-in throttling, https for the Secure cookie flag, the host for same-origin checks). Empty: none.
+     */
+    trusted_proxies: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     server: z
@@ -173,13 +187,25 @@ export const configSchema = z
         batch_size: z.number().int().positive().default(500),
         /** Days of request records kept; older ones are deleted hourly. 0 keeps them forever. */
         retention_days: z.number().int().nonnegative().default(30),
+        /** Days of per-minute rollups kept (the Admin UI's charts up to 24 h); 0 keeps them forever. */
+        rollup_minute_days: z.number().int().nonnegative().default(2),
+        /** Days of per-hour rollups kept (charts beyond 24 h); 0 keeps them forever. */
+        rollup_hour_days: z.number().int().nonnegative().default(90),
       })
       .strict()
-      .default({ flush_interval_ms: 200, batch_size: 500, retention_days: 30 }),
+      .default({
+        flush_interval_ms: 200,
+        batch_size: 500,
+        retention_days: 30,
+        rollup_minute_days: 2,
+        rollup_hour_days: 90,
+      }),
     providers: z.array(provider).default([]),
     models: z.array(model).default([]),
     clients: z.array(client).default([]),
     routing: routing.default(() => routing.parse({})),
+    /** Browser sign-in to the Admin UI. */
+    admin_ui: adminUi.default(() => adminUi.parse({})),
   })
   .strict();
 

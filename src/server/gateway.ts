@@ -1,12 +1,14 @@
 import { dirname, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { adminApi } from '../admin/admin-api.js';
+import { ForwardedView } from '../admin/trusted-proxy.js';
 import { DataPlane } from '../api/data-plane.js';
 import { DeadlineSweeper } from '../api/shared/deadline-sweeper.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { type BootstrapOutcome, bootstrapAdminToken } from '../auth/admin-bootstrap.js';
 import { AdminDirectory } from '../auth/admin-directory.js';
 import { ClientDirectory } from '../auth/client-directory.js';
+import { Sessions } from '../auth/sessions.js';
 import type { PublishOutcome } from '../config/change/publish.js';
 import type { Env } from '../config/env-expand.js';
 import { ChangeGuard } from '../config/guard/change-guard.js';
@@ -65,6 +67,8 @@ export class Gateway {
   readonly router = new Router(new MemoryRoutingState());
   private readonly health = new HealthChecker(this.router.state);
   private readonly deadlines = new DeadlineSweeper();
+  readonly sessions: Sessions;
+  private readonly forwarded = new ForwardedView(() => this.snapshotRef.config.admin_ui.trusted_proxies);
 
   readonly store: Store;
   readonly storage: StorageLocation;
@@ -82,6 +86,7 @@ export class Gateway {
     this.bootstrap = parts.bootstrap;
     this.audit = parts.audit;
     this.clients = new ClientDirectory(parts.store);
+    this.sessions = new Sessions(parts.store, () => this.sessionSettings());
     this.admins = new AdminDirectory(parts.store);
     const snapshot = buildSnapshot(parts.loaded, this.pools, parts.revision);
     this.snapshotRef = snapshot;
@@ -227,9 +232,17 @@ export class Gateway {
           status: () => this.status(),
           onClientKeysChanged: () => this.clients.refresh(),
           onAdminTokensChanged: () => this.admins.refresh(),
+          sessions: this.sessions,
+          sessionSettings: () => this.sessionSettings(),
+          forwarded: this.forwarded,
         }),
       { prefix: '/admin/api' },
     );
+  }
+
+  private sessionSettings() {
+    const settings = this.snapshotRef.config.admin_ui;
+    return { sessionMs: settings.session_hours * 3_600_000, idleMs: settings.idle_minutes * 60_000 };
   }
 
   async status(): Promise<Record<string, unknown>> {
