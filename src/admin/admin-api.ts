@@ -16,6 +16,8 @@ import { AdminTokenError } from './admin-tokens.js';
 import { auditRoutes } from './audit-routes.js';
 import { ClientKeyError } from './client-keys.js';
 import { configRoutes } from './config-routes.js';
+import { dashboardRoutes } from './dashboard-routes.js';
+import { type DiagnosticsDeps, diagnosticsRoutes } from './diagnostics-routes.js';
 import { providerRoutes } from './provider-routes.js';
 import { addSecurityHeaders } from './security-headers.js';
 import { sessionRoutes } from './session-routes.js';
@@ -37,6 +39,9 @@ export interface AdminApiDeps {
   sessions: Sessions;
   sessionSettings(): SessionSettings;
   forwarded: ForwardedView;
+  env: DiagnosticsDeps['env'];
+  diagnostics: DiagnosticsDeps['diagnostics'];
+  testModel: DiagnosticsDeps['testModel'];
 }
 
 function sendError(error: FastifyError | Error, reply: FastifyReply): FastifyReply {
@@ -117,6 +122,8 @@ export async function adminApi(app: FastifyInstance, deps: AdminApiDeps): Promis
   });
   await providerRoutes(app, { snapshot: deps.snapshot, state: deps.state });
   await configRoutes(app, deps.workflow);
+  await dashboardRoutes(app, { store: deps.store, snapshot: deps.snapshot, state: deps.state });
+  await diagnosticsRoutes(app, deps);
   await sessionRoutes(app, {
     store: deps.store,
     admins: deps.admins,

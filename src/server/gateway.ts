@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { adminApi } from '../admin/admin-api.js';
@@ -9,6 +10,7 @@ import { type BootstrapOutcome, bootstrapAdminToken } from '../auth/admin-bootst
 import { AdminDirectory } from '../auth/admin-directory.js';
 import { ClientDirectory } from '../auth/client-directory.js';
 import { Sessions } from '../auth/sessions.js';
+import { generateToken } from '../auth/token-hash.js';
 import type { PublishOutcome } from '../config/change/publish.js';
 import type { Env } from '../config/env-expand.js';
 import { ChangeGuard } from '../config/guard/change-guard.js';
@@ -22,11 +24,13 @@ import { openStore, parseStorageUrl, type StorageLocation } from '../store/open-
 import type { Store } from '../store/store.js';
 import { BatchWriter } from '../telemetry/batch-writer.js';
 import { RetentionSweeper } from '../telemetry/retention.js';
+import { RollupRetention } from '../telemetry/rollup-retention.js';
 import { UpstreamPools } from '../upstream/pools.js';
 import { ConfigController } from './config-controller.js';
 import { buildSnapshot, type GatewaySnapshot } from './gateway-snapshot.js';
 import { type Servers, startServers } from './http-servers.js';
 import { log } from './log.js';
+import { TEST_CLIENT, testModel } from './model-test.js';
 import { startupConfig } from './startup-config.js';
 
 export interface GatewayOptions {
@@ -64,6 +68,10 @@ export class Gateway {
   readonly admins: AdminDirectory;
   readonly telemetry: BatchWriter;
   private readonly retention: RetentionSweeper;
+  private readonly rollupRetention: RollupRetention;
+  /** The admin API's "test now" calls the data plane as this client; the token never leaves the process. */
+  private readonly testToken = generateToken('amg_internal_');
+  private readonly env: Env;
   readonly router = new Router(new MemoryRoutingState());
   private readonly health = new HealthChecker(this.router.state);
   private readonly deadlines = new DeadlineSweeper();
@@ -85,6 +93,7 @@ export class Gateway {
     this.storage = parts.storage;
     this.bootstrap = parts.bootstrap;
     this.audit = parts.audit;
+    this.env = parts.env;
     this.clients = new ClientDirectory(parts.store);
     this.sessions = new Sessions(parts.store, () => this.sessionSettings());
     this.admins = new AdminDirectory(parts.store);
@@ -101,6 +110,14 @@ export class Gateway {
       days: () => this.snapshotRef.config.telemetry.retention_days,
       onError: (error) => log.warn('pruning old request records failed', { error: String(error) }),
     });
+    this.rollupRetention = new RollupRetention(
+      parts.store,
+      () => ({
+        minute: this.snapshotRef.config.telemetry.rollup_minute_days,
+        hour: this.snapshotRef.config.telemetry.rollup_hour_days,
+      }),
+      (error) => log.warn('pruning old rollups failed', { error: String(error) }),
+    );
     this.dataPlane = new DataPlane({
       snapshot: () => this.snapshotRef,
       clients: this.clients,
@@ -147,6 +164,7 @@ export class Gateway {
       await Promise.all([gateway.clients.refresh(), gateway.admins.refresh()]);
       gateway.refreshCredentialsPeriodically();
       gateway.retention.start();
+      gateway.rollupRetention.start();
       gateway.config.start();
       await gateway.config.settleInheritedGuard();
       await gateway.listen();
@@ -180,7 +198,7 @@ export class Gateway {
 
   private adopt(next: GatewaySnapshot): void {
     this.snapshotRef = next;
-    this.clients.setConfigClients(next.config.clients);
+    this.clients.setConfigClients([...next.config.clients, { name: TEST_CLIENT, token: this.testToken }]);
     this.pools.retainOnly(next.poolSettings);
     this.router.state.retain(new Set(next.targets.keys()));
     this.guard.setKnownModels(next.models.keys());
@@ -235,6 +253,9 @@ export class Gateway {
           sessions: this.sessions,
           sessionSettings: () => this.sessionSettings(),
           forwarded: this.forwarded,
+          env: this.env,
+          diagnostics: () => this.diagnostics(),
+          testModel: (model) => testModel(this.url, this.testToken, model),
         }),
       { prefix: '/admin/api' },
     );
@@ -269,6 +290,53 @@ export class Gateway {
     };
   }
 
+  /** What the Diagnostics page and the support bundle show about this process. */
+  async diagnostics(): Promise<Record<string, unknown>> {
+    const config = this.snapshotRef.config;
+    const file = this.storage.file;
+    const sizes = await Promise.all(
+      file === ':memory:'
+        ? []
+        : ['', '-wal', '-shm'].map((suffix) =>
+            stat(file + suffix).then(
+              (s) => s.size,
+              () => 0,
+            ),
+          ),
+    );
+    const memory = process.memoryUsage();
+    return {
+      version: VERSION,
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+      pid: process.pid,
+      started_at: new Date(this.startedAt).toISOString(),
+      uptime_s: Math.round((Date.now() - this.startedAt) / 1000),
+      memory: { rss_bytes: memory.rss, heap_used_bytes: memory.heapUsed },
+      storage: {
+        kind: this.storage.kind,
+        file,
+        size_bytes: sizes.reduce((a, b) => a + b, 0),
+        retention: {
+          requests_days: config.telemetry.retention_days,
+          rollup_minute_days: config.telemetry.rollup_minute_days,
+          rollup_hour_days: config.telemetry.rollup_hour_days,
+        },
+      },
+      config: await this.config.status(),
+      listeners: { data: this.url, admin: this.adminUrl, admin_separate: this.url !== this.adminUrl },
+      telemetry: {
+        pending: this.telemetry.pending,
+        written: this.telemetry.written,
+        dropped: this.telemetry.dropped,
+        flush_interval_ms: config.telemetry.flush_interval_ms,
+        batch_size: config.telemetry.batch_size,
+      },
+      in_flight: this.dataPlane.inFlight,
+      sessions: (await this.sessions.list()).length,
+    };
+  }
+
   /** SIGHUP: publishes the config file if it changed; a config that fails validation leaves the running one. */
   async reload(): Promise<{ ok: true; outcome: PublishOutcome } | { ok: false; error: Error }> {
     try {
@@ -287,6 +355,7 @@ export class Gateway {
   private async shutdown(): Promise<void> {
     clearInterval(this.credentialRefresh);
     this.retention.stop();
+    this.rollupRetention.stop();
     this.config.stop();
     this.health.stop();
     const grace = this.snapshotRef.config.server.shutdown_grace_ms;

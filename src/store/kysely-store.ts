@@ -131,6 +131,14 @@ export class KyselyStore implements Store {
     if (query.since !== undefined) select = select.where('time', '>=', query.since);
     if (query.status === 'ok') select = select.where('status', '<', 400);
     if (query.status === 'error') select = select.where('status', '>=', 400);
+    if (query.until !== undefined) select = select.where('time', '<', query.until);
+    if (query.entryPoint) select = select.where('entry_point', '=', query.entryPoint);
+    if (query.routeMode) select = select.where('route_mode', '=', query.routeMode);
+    if (query.statusClass === '429') select = select.where('status', '=', 429);
+    else if (query.statusClass && /^[1-5]xx$/.test(query.statusClass)) {
+      const floor = Number(query.statusClass[0]) * 100;
+      select = select.where('status', '>=', floor).where('status', '<', floor + 100);
+    }
     const rows = await select.orderBy('id', 'desc').limit(query.limit).execute();
     return rows.map(fromRow);
   }
