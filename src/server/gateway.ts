@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { adminApi } from '../admin/admin-api.js';
 import { ForwardedView } from '../admin/trusted-proxy.js';
+import { uiRoutes } from '../admin/ui-routes.js';
 import { DataPlane } from '../api/data-plane.js';
 import { DeadlineSweeper } from '../api/shared/deadline-sweeper.js';
 import { AuditLog } from '../audit/audit-log.js';
@@ -238,6 +239,7 @@ export class Gateway {
 
   private async registerAdmin(app: FastifyInstance): Promise<void> {
     app.get('/healthz', async () => ({ status: 'ok' }));
+    await app.register((scope) => uiRoutes(scope));
     await app.register(
       (scope) =>
         adminApi(scope, {

@@ -1,0 +1,32 @@
+import { isNode, LineCounter, parseDocument } from 'yaml';
+import type { ConfigProblem } from '../semantic-checks.js';
+
+/** `models[0].targets[1].provider` → ['models', 0, 'targets', 1, 'provider']. */
+function segments(path: string): Array<string | number> {
+  const out: Array<string | number> = [];
+  for (const match of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) {
+    if (match[2] !== undefined) out.push(Number(match[2]));
+    else if (match[1] !== undefined) out.push(match[1]);
+  }
+  return out;
+}
+
+/**
+ * The line (1-based) of each problem in the config text, so an editor can mark it where it is: syntax errors
+ * carry `name:line:col`; schema and reference problems name a path, found in the YAML tree (the nearest
+ * existing parent when the path names a missing key).
+ */
+export function problemLines(text: string, name: string, problems: readonly ConfigProblem[]) {
+  const counter = new LineCounter();
+  const document = parseDocument(text, { lineCounter: counter });
+  return problems.map((problem) => {
+    const syntax = problem.path.startsWith(`${name}:`) ? /:(\d+):\d+$/.exec(problem.path) : null;
+    if (syntax) return { ...problem, line: Number(syntax[1]) };
+    const path = segments(problem.path);
+    for (let length = path.length; length > 0; length--) {
+      const node = document.getIn(path.slice(0, length), true);
+      if (isNode(node) && node.range) return { ...problem, line: counter.linePos(node.range[0]).line };
+    }
+    return { ...problem, line: null };
+  });
+}
