@@ -18,7 +18,9 @@ describe('problemLines', () => {
       { path: 'providers[0].base_url', message: 'required' },
       { path: 'draft:3:7', message: 'bad indentation' },
       { path: 'nowhere', message: 'x' },
+      { path: '(root)', message: 'Unrecognized key: "models"' },
+      { path: 'models[0]', message: 'Unrecognized key: "targets"' },
     ]);
-    expect(lines.map((l) => l.line)).toEqual([7, 2, 3, null]);
+    expect(lines.map((l) => l.line)).toEqual([7, 2, 3, null, 4, 6]);
   });
 });

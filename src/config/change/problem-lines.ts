@@ -1,4 +1,4 @@
-import { isNode, LineCounter, parseDocument } from 'yaml';
+import { type Document, isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { ConfigProblem } from '../semantic-checks.js';
 
 /** `models[0].targets[1].provider` → ['models', 0, 'targets', 1, 'provider']. */
@@ -9,6 +9,13 @@ function segments(path: string): Array<string | number> {
     else if (match[1] !== undefined) out.push(match[1]);
   }
   return out;
+}
+
+/** The key node (not the value) of the last segment of `path`. */
+function keyNode(document: Document, path: Array<string | number>): unknown {
+  const parent = path.length === 1 ? document.contents : document.getIn(path.slice(0, -1), true);
+  if (!isMap(parent)) return undefined;
+  return parent.items.find((pair) => isScalar(pair.key) && pair.key.value === path[path.length - 1])?.key;
 }
 
 /**
@@ -22,9 +29,12 @@ export function problemLines(text: string, name: string, problems: readonly Conf
   return problems.map((problem) => {
     const syntax = problem.path.startsWith(`${name}:`) ? /:(\d+):\d+$/.exec(problem.path) : null;
     if (syntax) return { ...problem, line: Number(syntax[1]) };
-    const path = segments(problem.path);
+    // An unknown key is reported at its parent ("(root)" at the top): the key itself is the place to mark.
+    const unknown = /^Unrecognized key: "([^"]+)"$/.exec(problem.message)?.[1];
+    const path = [...(problem.path === '(root)' ? [] : segments(problem.path)), ...(unknown ? [unknown] : [])];
     for (let length = path.length; length > 0; length--) {
-      const node = document.getIn(path.slice(0, length), true);
+      const node =
+        unknown && length === path.length ? keyNode(document, path) : document.getIn(path.slice(0, length), true);
       if (isNode(node) && node.range) return { ...problem, line: counter.linePos(node.range[0]).line };
     }
     return { ...problem, line: null };

@@ -44,6 +44,7 @@ export function createEditor(
         lint,
         keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
         EditorState.readOnly.of(options.readOnly),
+        EditorView.editable.of(!options.readOnly),
         EditorView.contentAttributes.of({ 'aria-label': 'Config YAML' }),
         EditorView.updateListener.of((update) => {
           if (update.docChanged) options.onChange(update.state.doc.toString());
