@@ -36,7 +36,7 @@ describe('traffic figures from rollups', () => {
   it('sums counts and reads percentiles exact to a bucket', () => {
     const records = [...Array.from({ length: 98 }, () => record(100)), record(2_000, 502), record(5_000, 500)];
     const points = rollupRecords(records)
-      .filter((d) => d.grain === 'minute')
+      .filter((d) => d.grain === 'minute' && d.dimension === 'all')
       .map((d) => ({
         time: d.bucket,
         group: null,

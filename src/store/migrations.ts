@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import { HISTOGRAM_COLUMNS, ROLLUP_TABLES } from './rollup-columns.js';
 
 /**
@@ -131,15 +131,14 @@ const migrations: Record<string, Migration> = {
         .addColumn('origin', 'text', (c) => c.notNull())
         .addColumn('user_agent', 'text')
         .execute();
+      // "Who sent this?" pages the request log by client; without an index a rare client scans the whole log.
+      await db.schema.createIndex('requests_client_id').on('requests').columns(['client', 'id']).execute();
       for (const table of ROLLUP_TABLES) {
         let create = db.schema
           .createTable(table)
           .addColumn('bucket', 'bigint', (c) => c.notNull())
-          .addColumn('model', 'text', (c) => c.notNull())
-          .addColumn('provider', 'text', (c) => c.notNull())
-          .addColumn('client', 'text', (c) => c.notNull())
-          .addColumn('entry_point', 'text', (c) => c.notNull())
-          .addColumn('status_class', 'text', (c) => c.notNull())
+          .addColumn('dimension', 'text', (c) => c.notNull())
+          .addColumn('value', 'text', (c) => c.notNull())
           .addColumn('requests', 'bigint', (c) => c.notNull())
           .addColumn('errors', 'bigint', (c) => c.notNull())
           .addColumn('input_tokens', 'bigint', (c) => c.notNull())
@@ -148,17 +147,11 @@ const migrations: Record<string, Migration> = {
           .addColumn('latency_sum', 'double precision', (c) => c.notNull())
           .addColumn('ttft_count', 'bigint', (c) => c.notNull())
           .addColumn('ttft_sum', 'double precision', (c) => c.notNull());
-        // One integer column per histogram bucket: an upsert adds counts in SQL, so concurrent writers merge.
-        for (const column of HISTOGRAM_COLUMNS) create = create.addColumn(column, 'integer', (c) => c.notNull());
+        for (const column of HISTOGRAM_COLUMNS) {
+          create = create.addColumn(column, sql`blob`, (c) => c.notNull());
+        }
         await create
-          .addPrimaryKeyConstraint(`${table}_key`, [
-            'bucket',
-            'model',
-            'provider',
-            'client',
-            'entry_point',
-            'status_class',
-          ] as never)
+          .addPrimaryKeyConstraint(`${table}_key`, ['dimension', 'bucket', 'value'] as never)
           .execute();
       }
     },

@@ -80,22 +80,24 @@ describe('rollups written with the request batches', () => {
       [5 * MINUTE, '429', 1],
     ]);
 
-    const onlyB = await store.queryRollups({
+    const byClient = await store.queryRollups({
       grain: 'minute',
       since: base,
       until: base + HOUR,
       stepMs: HOUR,
-      where: { provider: 'b' },
+      groupBy: 'client',
     });
-    expect(onlyB[0]?.requests).toBe(1);
+    // Each request counts once per dimension: grouping by another dimension gives the same total.
+    expect(byClient.map((p) => [p.group, p.requests])).toEqual([['ci', 4]]);
     await store.close();
   });
 
   it('keeps rollups written directly apart per grain and prunes them by age', async () => {
     const store = await openTestStore();
     await store.insertRollups(rollupRecords([record({ time: 0 }), record({ time: 2 * HOUR })]));
-    expect(await store.deleteRollupsBefore('minute', HOUR)).toBe(1);
-    expect(await store.deleteRollupsBefore('hour', HOUR)).toBe(1);
+    // One row per stored dimension (all, model, provider, client, entry point, status class) per bucket.
+    expect(await store.deleteRollupsBefore('minute', HOUR)).toBe(6);
+    expect(await store.deleteRollupsBefore('hour', HOUR)).toBe(6);
     const left = await store.queryRollups({ grain: 'hour', since: 0, until: 3 * HOUR, stepMs: HOUR });
     expect(left.map((p) => p.time)).toEqual([2 * HOUR]);
     await store.close();

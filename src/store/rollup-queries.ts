@@ -1,20 +1,14 @@
 import { type Kysely, sql } from 'kysely';
-import { BUCKETS } from '../telemetry/latency-histogram.js';
+import { emptyHistogram } from '../telemetry/latency-histogram.js';
+import { GRAIN_MS, type RollupDelta, type RollupGrain, type RollupPoint, type RollupQuery } from '../telemetry/rollup.js';
 import {
-  GRAIN_MS,
-  type RollupDelta,
-  type RollupGrain,
-  type RollupPoint,
-  type RollupQuery,
-} from '../telemetry/rollup.js';
-import {
+  addPacked,
   HISTOGRAM_COLUMNS,
   KEY_COLUMNS,
-  LATENCY_COLUMNS,
+  packHistogram,
   ROLLUP_TABLES,
   type RollupTableName,
   SUM_COLUMNS,
-  TTFT_COLUMNS,
 } from './rollup-columns.js';
 import type { Database } from './schema.js';
 
@@ -23,46 +17,60 @@ export const TABLE: Record<RollupGrain, RollupTableName> = { minute: ROLLUP_TABL
 /** Every column of a rollup row in insert order: the key, the sums, then both histograms. */
 export const INSERT_COLUMNS = [...KEY_COLUMNS, ...SUM_COLUMNS, ...HISTOGRAM_COLUMNS];
 
-/** Binds a delta's values in INSERT_COLUMNS order. */
-export function rollupValues(delta: RollupDelta): Array<number | string> {
+/** A stored rollup row as read back: the sums and the packed histograms. */
+export interface StoredRollup {
+  requests: number;
+  errors: number;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
+  latency_sum: number;
+  ttft_count: number;
+  ttft_sum: number;
+  latency: Uint8Array;
+  ttft: Uint8Array;
+}
+
+/** The delta added to what is stored under its key (nothing stored: the delta alone). */
+export function mergedValues(delta: RollupDelta, stored: StoredRollup | undefined): Array<number | string | Buffer> {
+  const latency = [...delta.latency];
+  const ttft = [...delta.ttft];
+  addPacked(latency, stored?.latency);
+  addPacked(ttft, stored?.ttft);
+  const sum = (column: (typeof SUM_COLUMNS)[number]) => delta[column] + Number(stored?.[column] ?? 0);
   return [
     delta.bucket,
-    delta.model,
-    delta.provider,
-    delta.client,
-    delta.entry_point,
-    delta.status_class,
-    delta.requests,
-    delta.errors,
-    delta.input_tokens,
-    delta.output_tokens,
-    delta.cost_usd,
-    delta.latency_sum,
-    delta.ttft_count,
-    delta.ttft_sum,
-    ...delta.latency,
-    ...delta.ttft,
+    delta.dimension,
+    delta.value,
+    ...SUM_COLUMNS.map(sum),
+    packHistogram(latency),
+    packHistogram(ttft),
   ];
 }
 
-/**
- * The upsert statement text (SQLite and PostgreSQL share it): a row for the same bucket and dimensions adds
- * its sums and bucket counts to the stored ones, so batches, processes and instances merge in the database.
- */
-export function upsertSql(table: RollupTableName, placeholder: (index: number) => string): string {
-  const added = [...SUM_COLUMNS, ...HISTOGRAM_COLUMNS].map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ');
-  return `INSERT INTO ${table} (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map((_, i) => placeholder(i)).join(', ')}) ON CONFLICT (${KEY_COLUMNS.join(', ')}) DO UPDATE SET ${added}`;
-}
+export const SELECT_STORED = (table: RollupTableName) =>
+  `SELECT ${[...SUM_COLUMNS, ...HISTOGRAM_COLUMNS].join(', ')} FROM ${table} WHERE bucket = ? AND dimension = ? AND value = ?`;
 
+export const REPLACE_ROW = (table: RollupTableName) =>
+  `INSERT OR REPLACE INTO ${table} (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map(() => '?').join(', ')})`;
+
+/**
+ * Adds rollup rows, reading and rewriting each one inside one transaction (the caller's): histograms are packed,
+ * so the merge happens here rather than in SQL.
+ */
 export async function insertRollups(db: Kysely<Database>, deltas: readonly RollupDelta[]): Promise<void> {
-  const added = [...SUM_COLUMNS, ...HISTOGRAM_COLUMNS];
   for (const delta of deltas) {
     const table = TABLE[delta.grain];
-    const values = rollupValues(delta);
+    const stored = await db
+      .selectFrom(table)
+      .select([...SUM_COLUMNS, ...HISTOGRAM_COLUMNS])
+      .where('bucket', '=', delta.bucket)
+      .where('dimension', '=', delta.dimension)
+      .where('value', '=', delta.value)
+      .executeTakeFirst();
+    const values = mergedValues(delta, stored as StoredRollup | undefined);
     const row = Object.fromEntries(INSERT_COLUMNS.map((column, i) => [column, values[i]]));
-    const update = Object.fromEntries(
-      added.map((column) => [column, sql`${sql.ref(`${table}.${column}`)} + ${sql.ref(`excluded.${column}`)}`]),
-    );
+    const update = Object.fromEntries([...SUM_COLUMNS, ...HISTOGRAM_COLUMNS].map((column) => [column, row[column]]));
     await db
       .insertInto(table)
       .values(row as never)
@@ -71,51 +79,58 @@ export async function insertRollups(db: Kysely<Database>, deltas: readonly Rollu
   }
 }
 
-const SUMS = SUM_COLUMNS.map((c) => `SUM(${c}) AS ${c}`).join(', ');
-const HISTOGRAMS = HISTOGRAM_COLUMNS.map((c) => `SUM(${c}) AS ${c}`).join(', ');
+interface Row extends StoredRollup {
+  bucket: number | string;
+  value: string;
+}
 
 /**
- * Sums rollup rows into steps (and series): the database merges the histograms bucket by bucket, so a chart
- * over 30 days reads a few hundred rows, never the request log.
+ * Sums one dimension's rollup rows into steps (and series per value), merging the packed histograms in code:
+ * a month by client is a few thousand rows, never the request log.
  */
 export async function queryRollups(db: Kysely<Database>, query: RollupQuery): Promise<RollupPoint[]> {
-  const table = TABLE[query.grain];
-  const step = Math.max(
-    GRAIN_MS[query.grain],
-    Math.floor(query.stepMs / GRAIN_MS[query.grain]) * GRAIN_MS[query.grain],
-  );
-  const group = query.groupBy ? sql.ref(query.groupBy) : sql`NULL`;
-  const filters = Object.entries(query.where ?? {})
-    .filter(([, value]) => value !== undefined)
-    .map(([column, value]) => sql`AND ${sql.ref(column)} = ${value}`);
-  const result = await sql<Record<string, number | string | null>>`
-    SELECT (bucket / ${sql.lit(step)}) * ${sql.lit(step)} AS step_time, ${group} AS series, ${sql.raw(SUMS)}, ${sql.raw(HISTOGRAMS)}
-    FROM ${sql.table(table)}
-    WHERE bucket >= ${query.since} AND bucket < ${query.until} ${sql.join(filters, sql` `)}
-    GROUP BY 1, 2
-    ORDER BY 1`.execute(db);
-  return result.rows.map((row) => {
-    const latency = new Array<number>(BUCKETS);
-    const ttft = new Array<number>(BUCKETS);
-    for (let i = 0; i < BUCKETS; i++) {
-      latency[i] = Number(row[LATENCY_COLUMNS[i] as string] ?? 0);
-      ttft[i] = Number(row[TTFT_COLUMNS[i] as string] ?? 0);
+  const size = GRAIN_MS[query.grain];
+  const step = Math.max(size, Math.floor(query.stepMs / size) * size);
+  const result = await sql<Row>`
+    SELECT bucket, value, ${sql.raw([...SUM_COLUMNS, ...HISTOGRAM_COLUMNS].join(', '))}
+    FROM ${sql.table(TABLE[query.grain])}
+    WHERE dimension = ${query.groupBy ?? 'all'} AND bucket >= ${query.since} AND bucket < ${query.until}`.execute(db);
+  const points = new Map<string, RollupPoint>();
+  for (const row of result.rows) {
+    const bucket = Number(row.bucket);
+    const time = bucket - (bucket % step);
+    const group = query.groupBy ? row.value : null;
+    const key = `${time}\u0000${group ?? ''}`;
+    let point = points.get(key);
+    if (!point) {
+      point = {
+        time,
+        group,
+        requests: 0,
+        errors: 0,
+        inputTokens: 0,
+        outputTokens: 0,
+        costUsd: 0,
+        latencySum: 0,
+        ttftCount: 0,
+        ttftSum: 0,
+        latency: emptyHistogram(),
+        ttft: emptyHistogram(),
+      };
+      points.set(key, point);
     }
-    return {
-      time: Number(row.step_time),
-      group: row.series === null ? null : String(row.series),
-      requests: Number(row.requests ?? 0),
-      errors: Number(row.errors ?? 0),
-      inputTokens: Number(row.input_tokens ?? 0),
-      outputTokens: Number(row.output_tokens ?? 0),
-      costUsd: Number(row.cost_usd ?? 0),
-      latencySum: Number(row.latency_sum ?? 0),
-      ttftCount: Number(row.ttft_count ?? 0),
-      ttftSum: Number(row.ttft_sum ?? 0),
-      latency,
-      ttft,
-    };
-  });
+    point.requests += Number(row.requests);
+    point.errors += Number(row.errors);
+    point.inputTokens += Number(row.input_tokens);
+    point.outputTokens += Number(row.output_tokens);
+    point.costUsd += Number(row.cost_usd);
+    point.latencySum += Number(row.latency_sum);
+    point.ttftCount += Number(row.ttft_count);
+    point.ttftSum += Number(row.ttft_sum);
+    addPacked(point.latency, row.latency);
+    addPacked(point.ttft, row.ttft);
+  }
+  return [...points.values()].sort((a, b) => a.time - b.time || String(a.group).localeCompare(String(b.group)));
 }
 
 export async function deleteRollupsBefore(db: Kysely<Database>, grain: RollupGrain, before: number): Promise<number> {

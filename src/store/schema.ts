@@ -105,14 +105,11 @@ export interface AdminSessionsTable {
   user_agent: string | null;
 }
 
-/** A per-minute or per-hour rollup row; l0..l63 and t0..t63 are the latency and TTFT histogram buckets. */
+/** A per-minute or per-hour rollup row for one value of one dimension. */
 export interface RollupTable {
   bucket: number;
-  model: string;
-  provider: string;
-  client: string;
-  entry_point: string;
-  status_class: string;
+  dimension: string;
+  value: string;
   requests: number;
   errors: number;
   input_tokens: number;
@@ -121,7 +118,9 @@ export interface RollupTable {
   latency_sum: number;
   ttft_count: number;
   ttft_sum: number;
-  [bucket: `l${number}` | `t${number}`]: number;
+  /** Packed histogram counts (see rollup-columns.ts). */
+  latency: Uint8Array;
+  ttft: Uint8Array;
 }
 
 export interface Database {

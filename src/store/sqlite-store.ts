@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { RequestRecord } from '../telemetry/request-record.js';
 import { type RollupDelta, rollupRecords, rollupsEnabled } from '../telemetry/rollup.js';
 import { KyselyStore, toRow } from './kysely-store.js';
-import { rollupValues, TABLE, upsertSql } from './rollup-queries.js';
+import { mergedValues, REPLACE_ROW, SELECT_STORED, type StoredRollup, TABLE } from './rollup-queries.js';
 import type { Database, RequestsTable } from './schema.js';
 
 const COLUMNS: ReadonlyArray<keyof RequestsTable> = [
@@ -38,21 +38,26 @@ const COLUMNS: ReadonlyArray<keyof RequestsTable> = [
  * and preparing a multi-row INSERT per batch cost several times more).
  */
 export class SqliteStore extends KyselyStore {
-  private readonly insertBatch: (records: readonly RequestRecord[]) => void;
+  private readonly insertBatch: BetterSqlite3.Transaction<(records: readonly RequestRecord[]) => void>;
   private readonly upsertRollups: (deltas: readonly RollupDelta[]) => void;
-  private readonly rollupTransaction: (deltas: readonly RollupDelta[]) => void;
+  private readonly rollupTransaction: BetterSqlite3.Transaction<(deltas: readonly RollupDelta[]) => void>;
 
   constructor(db: Kysely<Database>, database: BetterSqlite3.Database) {
     super(db);
     const statement = database.prepare(
       `INSERT OR IGNORE INTO requests (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`,
     );
-    const upserts = {
-      minute: database.prepare(upsertSql(TABLE.minute, () => '?')),
-      hour: database.prepare(upsertSql(TABLE.hour, () => '?')),
-    };
+    const statements = (table: (typeof TABLE)[keyof typeof TABLE]) => ({
+      select: database.prepare(SELECT_STORED(table)),
+      replace: database.prepare(REPLACE_ROW(table)),
+    });
+    const byGrain = { minute: statements(TABLE.minute), hour: statements(TABLE.hour) };
     this.upsertRollups = (deltas) => {
-      for (const delta of deltas) upserts[delta.grain].run(rollupValues(delta));
+      for (const delta of deltas) {
+        const { select, replace } = byGrain[delta.grain];
+        const stored = select.get(delta.bucket, delta.dimension, delta.value) as StoredRollup | undefined;
+        replace.run(mergedValues(delta, stored));
+      }
     };
     this.rollupTransaction = database.transaction((deltas: readonly RollupDelta[]) => this.upsertRollups(deltas));
     const withRollups = rollupsEnabled();
@@ -67,11 +72,13 @@ export class SqliteStore extends KyselyStore {
     });
   }
 
+  // IMMEDIATE: the write lock is taken before the rollups are read, so another process writing the same store
+  // waits (busy_timeout) instead of merging from rows that are about to change.
   override async insertRequests(records: readonly RequestRecord[]): Promise<void> {
-    if (records.length > 0) this.insertBatch(records);
+    if (records.length > 0) this.insertBatch.immediate(records);
   }
 
   override async insertRollups(deltas: readonly RollupDelta[]): Promise<void> {
-    if (deltas.length > 0) this.rollupTransaction(deltas);
+    if (deltas.length > 0) this.rollupTransaction.immediate(deltas);
   }
 }

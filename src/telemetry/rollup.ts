@@ -4,19 +4,25 @@ import type { RequestRecord } from './request-record.js';
 export type RollupGrain = 'minute' | 'hour';
 export const GRAIN_MS: Record<RollupGrain, number> = { minute: 60_000, hour: 3_600_000 };
 
-/** The dimensions a rollup row is kept by; absent values are '' so they group (SQL NULLs never compare equal). */
+/** The dimensions charts group by; absent values are '' so they group (SQL NULLs never compare equal). */
 export const ROLLUP_DIMENSIONS = ['model', 'provider', 'client', 'entry_point', 'status_class'] as const;
 export type RollupDimension = (typeof ROLLUP_DIMENSIONS)[number];
+
+/**
+ * Each request is counted once per dimension (and once in `all`), not once per combination of dimensions: a
+ * chart groups by one dimension at a time, and a month of combinations was too many rows to sum within a chart's
+ * budget (bench:admin), while a row per dimension value keeps 30 days by client to a few thousand rows.
+ */
+const STORED_DIMENSIONS = ['all', ...ROLLUP_DIMENSIONS] as const;
+export type StoredDimension = (typeof STORED_DIMENSIONS)[number];
 
 /** What one rollup row adds up: the sums and both histograms, for one bucket of time and one set of dimensions. */
 export interface RollupDelta {
   grain: RollupGrain;
   bucket: number;
-  model: string;
-  provider: string;
-  client: string;
-  entry_point: string;
-  status_class: string;
+  dimension: StoredDimension;
+  /** The dimension's value ('' for `all` and for absent values). */
+  value: string;
   requests: number;
   errors: number;
   input_tokens: number;
@@ -44,15 +50,12 @@ export function statusClass(status: number): string {
   return 'other';
 }
 
-function newDelta(grain: RollupGrain, bucket: number, record: RequestRecord, status: string): RollupDelta {
+function newDelta(grain: RollupGrain, bucket: number, dimension: StoredDimension, value: string): RollupDelta {
   return {
     grain,
     bucket,
-    model: record.requestedModel ?? '',
-    provider: record.provider ?? '',
-    client: record.client ?? '',
-    entry_point: record.entryPoint,
-    status_class: status,
+    dimension,
+    value,
     requests: 0,
     errors: 0,
     input_tokens: 0,
@@ -64,6 +67,23 @@ function newDelta(grain: RollupGrain, bucket: number, record: RequestRecord, sta
     latency: new Array<number>(BUCKETS).fill(0),
     ttft: new Array<number>(BUCKETS).fill(0),
   };
+}
+
+function valueOf(record: RequestRecord, dimension: StoredDimension, status: string): string {
+  switch (dimension) {
+    case 'all':
+      return '';
+    case 'model':
+      return record.requestedModel ?? '';
+    case 'provider':
+      return record.provider ?? '';
+    case 'client':
+      return record.client ?? '';
+    case 'entry_point':
+      return record.entryPoint;
+    case 'status_class':
+      return status;
+  }
 }
 
 function add(delta: RollupDelta, record: RequestRecord): void {
@@ -93,13 +113,16 @@ export function rollupRecords(records: readonly RequestRecord[]): RollupDelta[] 
     for (const grain of ['minute', 'hour'] as const) {
       const size = GRAIN_MS[grain];
       const bucket = record.time - (record.time % size);
-      const key = `${grain}\u0000${bucket}\u0000${record.requestedModel ?? ''}\u0000${record.provider ?? ''}\u0000${record.client ?? ''}\u0000${record.entryPoint}\u0000${status}`;
-      let delta = rows.get(key);
-      if (!delta) {
-        delta = newDelta(grain, bucket, record, status);
-        rows.set(key, delta);
+      for (const dimension of STORED_DIMENSIONS) {
+        const value = valueOf(record, dimension, status);
+        const key = `${grain}\u0000${bucket}\u0000${dimension}\u0000${value}`;
+        let delta = rows.get(key);
+        if (!delta) {
+          delta = newDelta(grain, bucket, dimension, value);
+          rows.set(key, delta);
+        }
+        add(delta, record);
       }
-      add(delta, record);
     }
   }
   return [...rows.values()];
@@ -113,7 +136,6 @@ export interface RollupQuery {
   /** A multiple of the grain's size. */
   stepMs: number;
   groupBy?: RollupDimension | undefined;
-  where?: Partial<Record<RollupDimension, string>> | undefined;
 }
 
 /** One step of one series: sums and merged histograms. */
