@@ -21,7 +21,13 @@ const { Gateway } = await import(join(root, 'dist/server/gateway.js'));
 const { newRequestId } = await import(join(root, 'dist/telemetry/request-id.js'));
 
 const MODELS = ['gpt-4o-mini', 'gpt-4o', 'claude-sonnet', 'llama-70b', 'embed-small'];
-const PROVIDERS = { 'gpt-4o-mini': ['openai', 'azure'], 'gpt-4o': ['openai'], 'claude-sonnet': ['anthropic', 'bedrock'], 'llama-70b': ['groq', 'vllm'], 'embed-small': ['openai'] };
+const PROVIDERS = {
+  'gpt-4o-mini': ['openai', 'azure'],
+  'gpt-4o': ['openai'],
+  'claude-sonnet': ['anthropic', 'bedrock'],
+  'llama-70b': ['groq', 'vllm'],
+  'embed-small': ['openai'],
+};
 const CLIENTS = Array.from({ length: 20 }, (_, i) => `app-${i}`);
 const ENTRIES = ['chat.completions', 'messages', 'responses'];
 
@@ -73,7 +79,8 @@ function delta(grain, bucket, dimension, value, requests) {
 function bucketRows(grain, bucket, requests) {
   const rows = [];
   for (const [dimension, values] of Object.entries(VALUES)) {
-    for (const value of values) rows.push(delta(grain, bucket, dimension, value, Math.max(1, Math.floor(requests / values.length))));
+    for (const value of values)
+      rows.push(delta(grain, bucket, dimension, value, Math.max(1, Math.floor(requests / values.length))));
   }
   return rows;
 }
@@ -95,7 +102,10 @@ function requestRecord(time) {
     upstreamModel: model,
     routeMode: fallback ? 'fallback' : 'direct',
     attempts: fallback
-      ? [{ provider: 'openai', model, status: 503, errorClass: 'server_error', latencyMs: 40 }, { provider: 'azure', model, status: 200, latencyMs: 700 }]
+      ? [
+          { provider: 'openai', model, status: 503, errorClass: 'server_error', latencyMs: 40 },
+          { provider: 'azure', model, status: 200, latencyMs: 700 },
+        ]
       : [{ provider: 'openai', model, status: failed ? 500 : 200, latencyMs: 700 }],
     status: failed ? 502 : 200,
     latencyMs: 100 + random() * 3000,
@@ -126,7 +136,8 @@ async function fill(file, now) {
   }
   for (let m = MINUTE_DAYS * 1440; m > 0; m -= 60) {
     const batch = [];
-    for (let k = 0; k < 60; k++) batch.push(...bucketRows('minute', Math.floor(now / MINUTE) * MINUTE - (m - k) * MINUTE, RATE * 60));
+    for (let k = 0; k < 60; k++)
+      batch.push(...bucketRows('minute', Math.floor(now / MINUTE) * MINUTE - (m - k) * MINUTE, RATE * 60));
     rows += batch.length;
     await store.insertRollups(batch);
   }
@@ -135,7 +146,8 @@ async function fill(file, now) {
   const insertStarted = Date.now();
   for (let i = 0; i < REQUEST_ROWS; i += 5_000) {
     const batch = [];
-    for (let k = 0; k < 5_000 && i + k < REQUEST_ROWS; k++) batch.push(requestRecord(now - spanMs + ((i + k) / REQUEST_ROWS) * spanMs));
+    for (let k = 0; k < 5_000 && i + k < REQUEST_ROWS; k++)
+      batch.push(requestRecord(now - spanMs + ((i + k) / REQUEST_ROWS) * spanMs));
     await store.insertRequests(batch);
   }
   const insertSeconds = (Date.now() - insertStarted) / 1000;
@@ -159,17 +171,27 @@ async function time(url, token) {
 const dir = mkdtempSync(join(tmpdir(), 'amg-bench-admin-'));
 const file = join(dir, 'gateway.db');
 const now = Date.now();
-console.log(`filling ${file}: ${DAYS} days of rollups at ${RATE} req/s, ${REQUEST_ROWS.toLocaleString()} request rows…`);
+console.log(
+  `filling ${file}: ${DAYS} days of rollups at ${RATE} req/s, ${REQUEST_ROWS.toLocaleString()} request rows…`,
+);
 const filled = await fill(file, now);
-console.log(`  ${filled.rollupRows.toLocaleString()} rollup rows in ${filled.rollupSeconds.toFixed(1)} s; requests in ${filled.insertSeconds.toFixed(1)} s`);
+console.log(
+  `  ${filled.rollupRows.toLocaleString()} rollup rows in ${filled.rollupSeconds.toFixed(1)} s; requests in ${filled.insertSeconds.toFixed(1)} s`,
+);
 
 const config = join(dir, 'gateway.yaml');
 writeFileSync(config, `storage: sqlite:${file}\nserver:\n  listen: 127.0.0.1:0\n`);
 const TOKEN = 'amg_admin_bench_token_0123456789abcdef';
-const gateway = await Gateway.start({ configPath: config, env: { ...process.env, AMG_ADMIN_TOKEN: TOKEN }, listen: '127.0.0.1:0' });
+const gateway = await Gateway.start({
+  configPath: config,
+  env: { ...process.env, AMG_ADMIN_TOKEN: TOKEN },
+  listen: '127.0.0.1:0',
+});
 const base = `${gateway.adminUrl}/admin/api`;
 
-const firstPage = await (await fetch(`${base}/requests?limit=50`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
+const firstPage = await (
+  await fetch(`${base}/requests?limit=50`, { headers: { authorization: `Bearer ${TOKEN}` } })
+).json();
 const deep = firstPage.data[49].id;
 const QUERIES = [
   ['chart', 'overview (5m, 1h, 24h, 7d windows + incidents)', '/overview'],
@@ -196,7 +218,9 @@ for (const [kind, name, path] of QUERIES) {
   const budget = kind === 'chart' ? CHART_BUDGET_MS : PAGE_BUDGET_MS;
   const result = { kind, name, path, p50: percentile(samples, 0.5), p95: percentile(samples, 0.95), budget };
   results.push(result);
-  console.log(`${result.p95 <= budget ? 'ok  ' : 'OVER'} ${name}: p50 ${result.p50.toFixed(1)} ms, p95 ${result.p95.toFixed(1)} ms (budget ${budget} ms)`);
+  console.log(
+    `${result.p95 <= budget ? 'ok  ' : 'OVER'} ${name}: p50 ${result.p50.toFixed(1)} ms, p95 ${result.p95.toFixed(1)} ms (budget ${budget} ms)`,
+  );
 }
 await gateway.close();
 if (!process.env.AMG_BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
@@ -209,7 +233,9 @@ const md = [
   '',
   '| query | p50 ms | p95 ms | budget (p95) |',
   '|---|---:|---:|---:|',
-  ...results.map((r) => `| ${r.name} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p95 <= r.budget ? '✓' : '✗'} ${r.budget} |`),
+  ...results.map(
+    (r) => `| ${r.name} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p95 <= r.budget ? '✓' : '✗'} ${r.budget} |`,
+  ),
   '',
 ].join('\n');
 mkdirSync(join(root, 'bench/results'), { recursive: true });

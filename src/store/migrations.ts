@@ -150,9 +150,7 @@ const migrations: Record<string, Migration> = {
         for (const column of HISTOGRAM_COLUMNS) {
           create = create.addColumn(column, sql`blob`, (c) => c.notNull());
         }
-        await create
-          .addPrimaryKeyConstraint(`${table}_key`, ['dimension', 'bucket', 'value'] as never)
-          .execute();
+        await create.addPrimaryKeyConstraint(`${table}_key`, ['dimension', 'bucket', 'value'] as never).execute();
       }
     },
   },

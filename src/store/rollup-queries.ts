@@ -1,6 +1,12 @@
 import { type Kysely, sql } from 'kysely';
 import { emptyHistogram } from '../telemetry/latency-histogram.js';
-import { GRAIN_MS, type RollupDelta, type RollupGrain, type RollupPoint, type RollupQuery } from '../telemetry/rollup.js';
+import {
+  GRAIN_MS,
+  type RollupDelta,
+  type RollupGrain,
+  type RollupPoint,
+  type RollupQuery,
+} from '../telemetry/rollup.js';
 import {
   addPacked,
   HISTOGRAM_COLUMNS,

@@ -69,7 +69,7 @@ function newDelta(grain: RollupGrain, bucket: number, dimension: StoredDimension
   };
 }
 
-function valueOf(record: RequestRecord, dimension: StoredDimension, status: string): string {
+function dimensionValue(record: RequestRecord, dimension: StoredDimension, status: string): string {
   switch (dimension) {
     case 'all':
       return '';
@@ -114,7 +114,7 @@ export function rollupRecords(records: readonly RequestRecord[]): RollupDelta[] 
       const size = GRAIN_MS[grain];
       const bucket = record.time - (record.time % size);
       for (const dimension of STORED_DIMENSIONS) {
-        const value = valueOf(record, dimension, status);
+        const value = dimensionValue(record, dimension, status);
         const key = `${grain}\u0000${bucket}\u0000${dimension}\u0000${value}`;
         let delta = rows.get(key);
         if (!delta) {
