@@ -4,6 +4,7 @@ import { errors } from '../errors/codes.js';
 import { type GatewayError, toGatewayError } from '../errors/gateway-error.js';
 import type { GatewaySnapshot } from '../server/gateway-snapshot.js';
 import { log } from '../server/log.js';
+import { RefusalSampler } from '../telemetry/refusal-sampler.js';
 import type { RequestRecord } from '../telemetry/request-record.js';
 import { countTokens } from './anthropic/count-tokens.js';
 import { messages } from './anthropic/messages.js';
@@ -18,6 +19,7 @@ import type { EntryPointSpec } from './shared/entry-point.js';
 import { Exchange, type RequestServices } from './shared/exchange.js';
 import { parseJsonObject, readBody } from './shared/read-body.js';
 import { sendError } from './shared/send-error.js';
+import { sessionKey } from './shared/session-id.js';
 import { discardUnreadBody } from './shared/unread-body.js';
 
 export interface DataPlaneDeps {
@@ -51,6 +53,9 @@ function normalizedPath(path: string): string {
   return single.length > 1 && single.endsWith('/') ? single.slice(0, -1) : single;
 }
 
+/** Statuses anyone can cause without a token: unknown paths, wrong methods, missing or bad tokens. */
+const UNAUTHENTICATED_REFUSALS = new Set([401, 404, 405]);
+
 function dialectForPath(path: string): ClientDialect {
   return path.startsWith('/v1/messages') ? 'anthropic' : 'openai';
 }
@@ -62,7 +67,10 @@ function dialectForPath(path: string): ClientDialect {
 export class DataPlane {
   private inflight = 0;
   private draining = false;
+  /** The requests in flight, so that a shutdown past its grace period can end them cleanly. */
+  private readonly live = new Set<Exchange>();
   private idleWaiters: Array<() => void> = [];
+  private readonly refusals = new RefusalSampler();
 
   constructor(private readonly deps: DataPlaneDeps) {}
 
@@ -119,6 +127,19 @@ export class DataPlane {
     return this.inflight;
   }
 
+  /** True once shutdown began: new requests get 503 and readiness checks should fail. */
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
+  /**
+   * Cancels the upstream work of every request still in flight (the grace period ran out): streams end with
+   * their dialect's error event and every record is still written, marked GW_ERR_SHUTTING_DOWN.
+   */
+  cutInFlight(): void {
+    for (const exchange of this.live) exchange.cancel?.cancel('shutdown');
+  }
+
   private async serve(req: IncomingMessage, res: ServerResponse, spec: EntryPointSpec, path: string): Promise<void> {
     const method = req.method ?? 'GET';
     const exchange = new Exchange(
@@ -144,7 +165,7 @@ export class DataPlane {
       const sticky = exchange.snapshot.config.routing.sticky;
       if (sticky) {
         const session = req.headers[sticky.header];
-        if (typeof session === 'string' && session) exchange.sessionId = session;
+        if (typeof session === 'string' && session) exchange.sessionId = sessionKey(sticky.header, session);
       }
       const raw =
         spec.method === 'POST' ? await readBody(req, exchange.snapshot.config.server.max_body_size) : undefined;
@@ -152,13 +173,24 @@ export class DataPlane {
     } catch (error) {
       const gatewayError = toGatewayError(error);
       discardUnreadBody(req, exchange.snapshot.config.server.max_body_size);
-      if (gatewayError.code === 'GW_ERR_INTERNAL') {
+      // A client that hung up mid-upload is no gateway fault: thousands of them must not flood the log.
+      if (gatewayError.code === 'GW_ERR_INTERNAL' && !req.readableAborted) {
         log.error('request failed', { requestId: exchange.id, error: String((error as Error)?.stack ?? error) });
       }
       sendError(out, gatewayError);
     } finally {
       settled();
     }
+  }
+
+  /** Every request is recorded, except most refusals of requests without a valid token (see RefusalSampler). */
+  private shouldRecord(record: RequestRecord, address: string): boolean {
+    if (record.client !== null || !UNAUTHENTICATED_REFUSALS.has(record.status)) return true;
+    const { record: admitted, suppressed } = this.refusals.admit(address, record.time);
+    if (admitted && suppressed > 0) {
+      record.errorMessage = `${record.errorMessage ?? ''} (${suppressed} similar refusals not recorded)`;
+    }
+    return admitted;
   }
 
   private async authenticate(req: IncomingMessage, exchange: Exchange): Promise<void> {
@@ -177,11 +209,14 @@ export class DataPlane {
   private track(out: ClientOutput): () => void {
     this.inflight++;
     const exchange = out.exchange;
+    this.live.add(exchange);
     let closed = false;
     let handled = false;
     const finish = () => {
       this.inflight--;
-      this.deps.record(exchange.toRecord());
+      this.live.delete(exchange);
+      const record = exchange.toRecord();
+      if (this.shouldRecord(record, out.res.socket?.remoteAddress ?? '')) this.deps.record(record);
       if (this.inflight === 0 && this.idleWaiters.length > 0) {
         for (const resolve of this.idleWaiters.splice(0)) resolve();
       }

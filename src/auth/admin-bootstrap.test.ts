@@ -33,6 +33,14 @@ describe('bootstrapAdminToken with AMG_ADMIN_TOKEN', () => {
     expect(actions).toContain('admin_tokens.revoke bootstrap');
   });
 
+  it('refuses a value shorter than the 16 characters client tokens need', async () => {
+    const { store, audit, activeHashes } = await setUp();
+    await expect(bootstrapAdminToken(store, 'admin', audit, 1)).rejects.toThrow(
+      /AMG_ADMIN_TOKEN must be at least 16 characters \(it has 5\)/,
+    );
+    expect(await activeHashes()).toEqual([]);
+  });
+
   it('refuses a value whose token was revoked instead of bringing it back', async () => {
     const { store, audit } = await setUp();
     await bootstrapAdminToken(store, 'amg_admin_first_value_000000', audit, 1);

@@ -28,6 +28,9 @@ async function register(
   });
 }
 
+/** The same minimum as client tokens: an admin token guards more. */
+export const MIN_ADMIN_TOKEN_LENGTH = 16;
+
 /** The id of the admin token that the current AMG_ADMIN_TOKEN value registered. */
 const ENV_TOKEN_META = 'admin_token_from_env';
 
@@ -88,6 +91,11 @@ export async function bootstrapAdminToken(
 ): Promise<BootstrapOutcome> {
   const tokens = await store.listAdminTokens();
   const active = tokens.filter((t) => t.revokedAt === null);
+  if (envToken !== undefined && envToken.length < MIN_ADMIN_TOKEN_LENGTH) {
+    throw new Error(
+      `AMG_ADMIN_TOKEN must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters (it has ${envToken.length}), as client tokens must`,
+    );
+  }
   if (envToken) {
     await registerEnvToken(store, envToken, tokens, audit, now);
     return { kind: 'from-env' };

@@ -6,6 +6,13 @@ import { parseByteSize } from './byte-size.js';
  * validation error at its exact path rather than a silently ignored setting.
  */
 
+/**
+ * Upper bounds for durations: every one ends up in a timer, and Node runs a timer over 2^31-1 ms (~24.8 days)
+ * after 1 ms, so an absurd value (1e308) would become a busy loop rather than a long wait.
+ */
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
 const byteSize = z.union([z.number().int().positive(), z.string()]).transform((value, ctx) => {
   if (typeof value === 'number') return value;
   const parsed = parseByteSize(value);
@@ -38,10 +45,10 @@ export type FallbackErrorClass = (typeof ERROR_CLASSES)[number];
 
 const price = z
   .object({
-    input: z.number().nonnegative(),
-    output: z.number().nonnegative(),
-    cached_input: z.number().nonnegative().optional(),
-    cache_write: z.number().nonnegative().optional(),
+    input: z.number().nonnegative().max(1_000_000),
+    output: z.number().nonnegative().max(1_000_000),
+    cached_input: z.number().nonnegative().max(1_000_000).optional(),
+    cache_write: z.number().nonnegative().max(1_000_000).optional(),
   })
   .strict();
 
@@ -58,7 +65,7 @@ const provider = z
     /** Anthropic only: the `anthropic-version` header sent upstream on translated requests. */
     anthropic_version: z.string().default('2023-06-01'),
     /** max_tokens sent to an upstream that requires one (Anthropic) when the client gave none. */
-    default_max_tokens: z.number().int().positive().default(4096),
+    default_max_tokens: z.number().int().positive().max(10_000_000).default(4096),
     /** OpenAI-compatible only: the field that carries the output limit on translated requests (default:
      *  max_completion_tokens for api.openai.com, whose reasoning models refuse max_tokens; max_tokens elsewhere). */
     max_tokens_field: z.enum(['max_tokens', 'max_completion_tokens']).optional(),
@@ -70,7 +77,7 @@ const provider = z
     tool_call_ids: z.enum(['any', 'mistral']).optional(),
     /** USD per million tokens, by upstream model name. */
     pricing: z.record(z.string(), price).default({}),
-    max_connections: z.number().int().positive().default(128),
+    max_connections: z.number().int().positive().max(100_000).default(128),
   })
   .strict();
 
@@ -78,7 +85,7 @@ const target = z
   .object({
     provider: name,
     model: z.string().min(1),
-    weight: z.number().positive().default(1),
+    weight: z.number().positive().max(1_000_000).default(1),
   })
   .strict();
 
@@ -106,20 +113,20 @@ const routing = z
   .object({
     timeout: z
       .object({
-        connect_ms: z.number().int().positive().default(3_000),
-        first_byte_ms: z.number().int().positive().default(30_000),
-        idle_stream_ms: z.number().int().positive().default(60_000),
-        total_ms: z.number().int().positive().default(600_000),
+        connect_ms: z.number().int().positive().max(HOUR_MS).default(3_000),
+        first_byte_ms: z.number().int().positive().max(HOUR_MS).default(30_000),
+        idle_stream_ms: z.number().int().positive().max(HOUR_MS).default(60_000),
+        total_ms: z.number().int().positive().max(DAY_MS).default(600_000),
       })
       .strict()
       .default({ connect_ms: 3_000, first_byte_ms: 30_000, idle_stream_ms: 60_000, total_ms: 600_000 }),
     retries: z
       .object({
         max_attempts: z.number().int().min(1).max(20).default(3),
-        backoff_ms: z.number().int().nonnegative().default(200),
-        max_backoff_ms: z.number().int().nonnegative().default(5_000),
+        backoff_ms: z.number().int().nonnegative().max(HOUR_MS).default(200),
+        max_backoff_ms: z.number().int().nonnegative().max(HOUR_MS).default(5_000),
         respect_retry_after: z.boolean().default(true),
-        budget_ms: z.number().int().nonnegative().default(20_000),
+        budget_ms: z.number().int().nonnegative().max(DAY_MS).default(20_000),
       })
       .strict()
       .default({
@@ -131,24 +138,28 @@ const routing = z
       }),
     cooldown: z
       .object({
-        failures: z.number().int().positive().default(3),
-        window_s: z.number().positive().default(30),
-        cooldown_s: z.number().positive().default(30),
+        failures: z.number().int().positive().max(1_000_000).default(3),
+        window_s: z.number().min(0.1).max(86_400).default(30),
+        cooldown_s: z.number().min(0.1).max(86_400).default(30),
       })
       .strict()
       .default({ failures: 3, window_s: 30, cooldown_s: 30 }),
     health_checks: z
       .object({
         enabled: z.boolean().default(false),
-        interval_s: z.number().positive().default(15),
-        timeout_ms: z.number().int().positive().default(3_000),
+        interval_s: z.number().min(0.1).max(86_400).default(15),
+        timeout_ms: z.number().int().positive().max(600_000).default(3_000),
       })
       .strict()
       .default({ enabled: false, interval_s: 15, timeout_ms: 3_000 }),
     sticky: z
       .object({
         header: z.string().min(1).default('x-session-id'),
-        ttl_s: z.number().positive().default(1_800),
+        ttl_s: z
+          .number()
+          .min(1)
+          .max(30 * 86_400)
+          .default(1_800),
       })
       .strict()
       .optional(),
@@ -169,6 +180,24 @@ const adminUi = z
   })
   .strict();
 
+/** Bounds on client connections: a slow or idle client cannot hold the gateway's sockets (all need a restart). */
+const connectionLimits = z
+  .object({
+    /** Open client connections across all addresses; more are refused at accept. */
+    max: z.number().int().min(1).max(1_000_000).default(4_096),
+    /** Open connections from one client address. */
+    max_per_address: z.number().int().min(1).max(1_000_000).default(256),
+    /** Time a client may take to send a request's headers. */
+    headers_timeout_ms: z.number().int().min(100).max(600_000).default(20_000),
+    /** Time a client may take to send a whole request, body included (not the response, which may stream). */
+    request_timeout_ms: z.number().int().min(100).max(3_600_000).default(120_000),
+    /** How long an idle keep-alive connection is held: longer than common load-balancer idle timeouts (60 s). */
+    keep_alive_timeout_ms: z.number().int().min(100).max(600_000).default(65_000),
+  })
+  .strict();
+
+export type ConnectionLimits = z.infer<typeof connectionLimits>;
+
 export const configSchema = z
   .object({
     server: z
@@ -176,21 +205,28 @@ export const configSchema = z
         listen: listenAddress.default('127.0.0.1:8080'),
         admin_listen: listenAddress.optional(),
         max_body_size: byteSize.default(10 * 1024 * 1024),
-        shutdown_grace_ms: z.number().int().nonnegative().default(30_000),
+        // Long enough for most LLM streams to finish; see docs/operations.md for orchestrators' kill timers.
+        shutdown_grace_ms: z.number().int().nonnegative().max(HOUR_MS).default(120_000),
+        connections: connectionLimits.default(() => connectionLimits.parse({})),
       })
       .strict()
-      .default({ listen: '127.0.0.1:8080', max_body_size: 10 * 1024 * 1024, shutdown_grace_ms: 30_000 }),
+      .default(() => ({
+        listen: '127.0.0.1:8080',
+        max_body_size: 10 * 1024 * 1024,
+        shutdown_grace_ms: 120_000,
+        connections: connectionLimits.parse({}),
+      })),
     storage: z.string().min(1).default('sqlite:./data/gateway.db'),
     telemetry: z
       .object({
-        flush_interval_ms: z.number().int().positive().default(200),
-        batch_size: z.number().int().positive().default(500),
+        flush_interval_ms: z.number().int().positive().max(60_000).default(200),
+        batch_size: z.number().int().positive().max(100_000).default(500),
         /** Days of request records kept; older ones are deleted hourly. 0 keeps them forever. */
-        retention_days: z.number().int().nonnegative().default(30),
+        retention_days: z.number().int().nonnegative().max(36_500).default(30),
         /** Days of per-minute rollups kept (the Admin UI's charts up to 24 h); 0 keeps them forever. */
-        rollup_minute_days: z.number().int().nonnegative().default(2),
+        rollup_minute_days: z.number().int().nonnegative().max(36_500).default(2),
         /** Days of per-hour rollups kept (charts beyond 24 h); 0 keeps them forever. */
-        rollup_hour_days: z.number().int().nonnegative().default(90),
+        rollup_hour_days: z.number().int().nonnegative().max(36_500).default(90),
       })
       .strict()
       .default({

@@ -10,6 +10,8 @@ function upstreamFailureKind(status: number): ErrorKind {
 
 /** Error constructors with stable codes (GW_ERR_<AREA>_<WHAT>), one per failure clients can meet. */
 export const errors = {
+  /** The gateway's own code failed; the message says nothing of the cause (it is logged). */
+  internal: () => new GatewayError('GW_ERR_INTERNAL', 500, 'internal', 'internal gateway error'),
   invalidJson: (detail: string) =>
     new GatewayError(
       'GW_ERR_REQUEST_INVALID_JSON',
@@ -25,6 +27,20 @@ export const errors = {
       415,
       'invalid_request',
       `unsupported content-type "${type}"; send application/json`,
+    ),
+  unsupportedContentEncoding: (encoding: string) =>
+    new GatewayError(
+      'GW_ERR_REQUEST_CONTENT_ENCODING',
+      415,
+      'invalid_request',
+      `unsupported content-encoding "${encoding}"; send the body as it is, or with gzip, deflate or br`,
+    ),
+  undecodableBody: (encoding: string) =>
+    new GatewayError(
+      'GW_ERR_REQUEST_INVALID_ENCODING',
+      400,
+      'invalid_request',
+      `the request body is not valid ${encoding} data`,
     ),
   bodyTooLarge: (limit: number) =>
     new GatewayError(
@@ -73,6 +89,8 @@ export const errors = {
       envVar
         ? `provider "${provider}" has no API key; set the environment variable ${envVar} and restart the gateway (a reload keeps the environment it started with)`
         : `provider "${provider}" has no API key configured`,
+      // A retry cannot succeed before an operator acts; the OpenAI and Anthropic SDKs honour this header.
+      { headers: { 'x-should-retry': 'false' } },
     ),
   /** A final upstream error relayed to the client (a 4xx it must fix); recorded, not re-sent. */
   upstreamRejected: (status: number, kind: ErrorKind, message: string, options?: GatewayErrorOptions) =>
@@ -94,5 +112,13 @@ export const errors = {
       503,
       'unavailable',
       'the gateway is shutting down; retry on another instance',
+    ),
+  /** A response still running when the shutdown grace period ran out (streams of long generations). */
+  shutdownCut: (graceMs: number) =>
+    new GatewayError(
+      'GW_ERR_SHUTTING_DOWN',
+      503,
+      'unavailable',
+      `the gateway is shutting down and the response outlived its grace period (server.shutdown_grace_ms = ${graceMs} ms); retry on another instance`,
     ),
 } satisfies Record<string, (...args: never[]) => GatewayError>;

@@ -129,3 +129,25 @@ describe('routeRequest when targets are unavailable', () => {
     expect(!onlyRefusals.ok && onlyRefusals.error).toMatchObject({ status: 400, param: 'logit_bias' });
   });
 });
+
+describe('routeRequest when the gateway itself fails', () => {
+  it('answers 500, tries no other target, and counts against no breaker', async () => {
+    const { clock, context } = harness();
+    const [a, b] = [target('a'), target('b')];
+    const calls: string[] = [];
+    // What a lookup of a client's "constructor" key on a plain object used to throw while building the request.
+    const send = async (t: RouteTarget): Promise<UpstreamReply> => {
+      calls.push(t.provider.name);
+      throw new TypeError('rule is not a function');
+    };
+    for (let i = 0; i < 10; i++) {
+      const outcome = await routeRequest(route([a, b], ['connection', 'server_error']), send, context);
+      expect(outcome.ok).toBe(false);
+      if (!outcome.ok) expect([outcome.error.status, outcome.error.code]).toEqual([500, 'GW_ERR_INTERNAL']);
+      expect(outcome.attempts.map((attempt) => attempt.errorClass)).toEqual(['internal']);
+    }
+    expect(calls).toEqual(Array(10).fill('a'));
+    expect(context.state.target(a.id).breaker.tryAcquire(clock.now)).toBe(true);
+    expect(context.state.target(a.id).breaker.coolingUntil).toBeLessThanOrEqual(clock.now);
+  });
+});

@@ -45,7 +45,8 @@ function learn<R extends UpstreamReply>(context: RouteContext, target: RouteTarg
     errorClass === 'unsupported' ||
     errorClass === 'not_configured' ||
     errorClass === 'cancelled' ||
-    errorClass === 'client_error'
+    errorClass === 'client_error' ||
+    errorClass === 'internal'
   ) {
     runtime.breaker.release();
     return;
@@ -56,6 +57,11 @@ function learn<R extends UpstreamReply>(context: RouteContext, target: RouteTarg
   runtime.stats.record(now, false, result.latencyMs, reason);
 }
 
+/** Microseconds are the most a latency means here; more digits are timer noise (5.406109999981709). */
+function roundMs(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
 function attemptRecord<R extends UpstreamReply>(target: RouteTarget, result: AttemptResult<R>): AttemptRecord {
   if (result.kind === 'answer') {
     return {
@@ -63,7 +69,7 @@ function attemptRecord<R extends UpstreamReply>(target: RouteTarget, result: Att
       model: target.model,
       status: result.reply.status,
       errorClass: result.errorClass,
-      latencyMs: result.latencyMs,
+      latencyMs: roundMs(result.latencyMs),
     };
   }
   return {
@@ -72,7 +78,7 @@ function attemptRecord<R extends UpstreamReply>(target: RouteTarget, result: Att
     status: result.status,
     errorClass: result.errorClass,
     error: result.detail || undefined,
-    latencyMs: result.latencyMs,
+    latencyMs: roundMs(result.latencyMs),
   };
 }
 

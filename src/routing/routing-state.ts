@@ -28,6 +28,8 @@ export interface RoutingState {
   pickWeighted(group: string, ids: readonly string[], weights: readonly number[]): number;
   /** Forgets targets that no longer exist. */
   retain(ids: ReadonlySet<string>): void;
+  /** Forgets what was learned about these targets (their provider now points elsewhere). */
+  forget(ids: Iterable<string>): void;
 }
 
 const MAX_STICKY_ENTRIES = 100_000;
@@ -98,5 +100,9 @@ export class MemoryRoutingState implements RoutingState {
   retain(ids: ReadonlySet<string>): void {
     for (const id of this.byTarget.keys()) if (!ids.has(id)) this.byTarget.delete(id);
     this.wrr.clear();
+  }
+
+  forget(ids: Iterable<string>): void {
+    for (const id of ids) this.byTarget.delete(id);
   }
 }

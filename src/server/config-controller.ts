@@ -24,6 +24,8 @@ export interface ConfigControllerDeps {
   configPath: string;
   guard: ChangeGuard;
   now: () => number;
+  /** This gateway's id among the reports of running gateways. */
+  gatewayId?: string | undefined;
   /** Swaps the running snapshot; requests in flight keep the one they started with. */
   install(loaded: LoadedConfig, revision: number): void;
   running(): { revision: number | null; config: GatewayConfig };
@@ -37,9 +39,20 @@ interface GuardReport {
 }
 
 const percent = (rate: number) => `${(rate * 100).toFixed(1)}%`;
+const requests = (count: number) => `${count} ${count === 1 ? 'request' : 'requests'}`;
 
 function describeWatch(watch: GuardWatch): string {
-  return `${watch.after.requests} requests, ${percent(rateOf(watch.after))} errors; before: ${percent(rateOf(watch.baseline))} of ${watch.baseline.requests}`;
+  return `${requests(watch.after.requests)}, ${percent(rateOf(watch.after))} errors; before: ${percent(rateOf(watch.baseline))} of ${requests(watch.baseline.requests)}`;
+}
+
+/** Says loudly when a published config file cannot run on every gateway of the store (see publish.ts). */
+export function warnAboutOtherGateways(outcome: PublishOutcome): PublishOutcome {
+  if (outcome.status !== 'published') return outcome;
+  for (const warning of outcome.warnings) {
+    if (warning.path === 'environment')
+      log.warn('published config cannot run on another gateway', { warning: warning.message });
+  }
+  return outcome;
 }
 
 /**
@@ -64,6 +77,7 @@ export class ConfigController {
       baseDir: deps.baseDir,
       audit: deps.audit,
       now: deps.now,
+      gatewayId: deps.gatewayId,
       apply: (revision, loaded) => this.converge({ revision, loaded }),
     });
   }
@@ -109,6 +123,11 @@ export class ConfigController {
   stop(): void {
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
+  }
+
+  /** The gateway started on an earlier revision because the active one cannot run here: report it as such. */
+  startedWithout(revision: number, error: string): void {
+    this.applyError = { revision, error };
   }
 
   /** Brings the running config to the store's active revision; `hint` saves reloading a just-published one. */
@@ -229,14 +248,16 @@ export class ConfigController {
   async reloadFile(): Promise<PublishOutcome> {
     const text = await readFile(this.deps.configPath, 'utf8');
     try {
-      return await this.workflow.publish(
-        {
-          source: { content: text, name: this.deps.configPath },
-          message: `${this.deps.configPath} (SIGHUP)`,
-          origin: 'file',
-          trigger: 'SIGHUP',
-        },
-        localActor(),
+      return warnAboutOtherGateways(
+        await this.workflow.publish(
+          {
+            source: { content: text, name: this.deps.configPath },
+            message: `${this.deps.configPath} (SIGHUP)`,
+            origin: 'file',
+            trigger: 'SIGHUP',
+          },
+          localActor(),
+        ),
       );
     } catch (error) {
       if (error instanceof ChangeError && error.problems.length > 0)

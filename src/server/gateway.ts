@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -12,10 +13,11 @@ import { AdminDirectory } from '../auth/admin-directory.js';
 import { ClientDirectory } from '../auth/client-directory.js';
 import { Sessions } from '../auth/sessions.js';
 import { generateToken } from '../auth/token-hash.js';
+import { checkConfig } from '../config/change/config-check.js';
 import type { PublishOutcome } from '../config/change/publish.js';
 import type { Env } from '../config/env-expand.js';
 import { ChangeGuard } from '../config/guard/change-guard.js';
-import { type LoadedConfig, parseYaml, readConfigText } from '../config/load-config.js';
+import { ConfigError, type LoadedConfig, parseYaml, readConfigText } from '../config/load-config.js';
 import { Keyring } from '../config/secrets/master-key.js';
 import { storageFromTree } from '../config/storage-setting.js';
 import { HealthChecker } from '../routing/health-checker.js';
@@ -27,12 +29,14 @@ import { BatchWriter } from '../telemetry/batch-writer.js';
 import { RetentionSweeper } from '../telemetry/retention.js';
 import { RollupRetention } from '../telemetry/rollup-retention.js';
 import { UpstreamPools } from '../upstream/pools.js';
+import { retargetedTargets } from './changed-targets.js';
 import { ConfigController } from './config-controller.js';
+import { GatewayReporter } from './gateway-reporter.js';
 import { buildSnapshot, type GatewaySnapshot } from './gateway-snapshot.js';
 import { type Servers, startServers } from './http-servers.js';
 import { log } from './log.js';
 import { TEST_CLIENT, testModel } from './model-test.js';
-import { startupConfig } from './startup-config.js';
+import { planStartup, publishStartupFile } from './startup-config.js';
 
 export interface GatewayOptions {
   configPath: string;
@@ -43,13 +47,26 @@ export interface GatewayOptions {
 }
 
 const VERSION = '0.1.0';
+/** How long requests cut at shutdown get to send their error event and close. */
+const CUT_WAIT_MS = 2_000;
+
+/** Whether `promise` settled within `ms`. */
+async function settledWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** What `Gateway.start` prepares before the gateway object exists. */
 interface GatewayParts {
   options: GatewayOptions;
   env: Env;
   loaded: LoadedConfig;
-  revision: number;
+  revision: number | null;
   store: Store;
   storage: StorageLocation;
   keyring: Keyring;
@@ -87,6 +104,7 @@ export class Gateway {
   readonly guard = new ChangeGuard();
   private readonly options: GatewayOptions;
   private readonly pools = new UpstreamPools();
+  private readonly reporter: GatewayReporter;
 
   private constructor(parts: GatewayParts) {
     this.options = parts.options;
@@ -95,6 +113,7 @@ export class Gateway {
     this.bootstrap = parts.bootstrap;
     this.audit = parts.audit;
     this.env = parts.env;
+    this.reporter = new GatewayReporter(parts.store, parts.env);
     this.clients = new ClientDirectory(parts.store);
     this.sessions = new Sessions(parts.store, () => this.sessionSettings());
     this.admins = new AdminDirectory(parts.store);
@@ -137,6 +156,7 @@ export class Gateway {
       configPath: parts.options.configPath,
       guard: this.guard,
       now: Date.now,
+      gatewayId: this.reporter.id,
       install: (loaded, revision) => this.install(loaded, revision),
       running: () => ({ revision: this.snapshotRef.revision, config: this.snapshotRef.config }),
     });
@@ -146,12 +166,18 @@ export class Gateway {
     const env = options.env ?? process.env;
     const text = await readConfigText(options.configPath);
     const baseDir = dirname(resolve(options.configPath));
-    const storage = parseStorageUrl(storageFromTree(parseYaml(text, options.configPath), env), baseDir);
+    const tree = parseYaml(text, options.configPath);
+    const storage = parseStorageUrl(storageFromTree(tree, env), baseDir);
+    if (storage.file !== ':memory:' && !existsSync(storage.file)) {
+      // A first start on a file that cannot run must leave nothing behind (no database, no data directory).
+      const { loaded, report } = checkConfig(tree, { env, baseDir }, options.configPath);
+      if (!loaded) throw new ConfigError(report.errors, options.configPath);
+    }
     const store = await openStore(storage);
     try {
       const keyring = Keyring.forStorage(storage.file, env, store);
       const audit = new AuditLog(store);
-      const { loaded, revision } = await startupConfig({
+      const plan = await planStartup({
         store,
         keyring,
         audit,
@@ -161,14 +187,24 @@ export class Gateway {
         configPath: options.configPath,
       });
       const bootstrap = await bootstrapAdminToken(store, env.AMG_ADMIN_TOKEN, audit);
+      const { loaded, revision } = plan;
       const gateway = new Gateway({ options, env, loaded, revision, store, storage, keyring, audit, bootstrap });
-      await Promise.all([gateway.clients.refresh(), gateway.admins.refresh()]);
+      if (plan.skipped) gateway.config.startedWithout(plan.skipped.revision, plan.skipped.error);
+      try {
+        await Promise.all([gateway.clients.refresh(), gateway.admins.refresh()]);
+        // Serving first: a start that cannot bind its ports must not have published anything.
+        await gateway.listen();
+        await gateway.reporter.start(gateway.url);
+        if (plan.publishFile) await publishStartupFile(gateway.config.workflow, text, options.configPath);
+      } catch (error) {
+        await gateway.close().catch(() => undefined);
+        throw error;
+      }
       gateway.refreshCredentialsPeriodically();
       gateway.retention.start();
       gateway.rollupRetention.start();
       gateway.config.start();
       await gateway.config.settleInheritedGuard();
-      await gateway.listen();
       return gateway;
     } catch (error) {
       await store.close().catch(() => undefined);
@@ -198,7 +234,9 @@ export class Gateway {
   }
 
   private adopt(next: GatewaySnapshot): void {
+    const retargeted = retargetedTargets(this.snapshotRef, next);
     this.snapshotRef = next;
+    this.router.state.forget(retargeted);
     this.clients.setConfigClients([...next.config.clients, { name: TEST_CLIENT, token: this.testToken }]);
     this.pools.retainOnly(next.poolSettings);
     this.router.state.retain(new Set(next.targets.keys()));
@@ -213,6 +251,11 @@ export class Gateway {
       targets: [...snapshot.targets.values()].map((entry) => entry.target),
       routing: snapshot.config.routing,
     });
+  }
+
+  /** True once shutdown began (SIGTERM): readiness checks should fail so load balancers stop sending traffic. */
+  get draining(): boolean {
+    return this.dataPlane.isDraining;
   }
 
   get snapshot(): GatewaySnapshot {
@@ -234,6 +277,7 @@ export class Gateway {
       (app) => this.registerAdmin(app),
       this.options.listen ?? server.listen,
       this.options.adminListen ?? server.admin_listen,
+      server.connections,
     );
   }
 
@@ -362,13 +406,24 @@ export class Gateway {
     this.health.stop();
     const grace = this.snapshotRef.config.server.shutdown_grace_ms;
     const drained = this.dataPlane.drain();
+    const unreported = this.reporter.stop();
     const serversClosed = this.servers?.close();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([drained, new Promise((resolve) => (timer = setTimeout(resolve, grace)))]);
-    clearTimeout(timer);
+    if (!(await settledWithin(drained, grace))) {
+      // Streams of long generations outlived the grace period: end each with its dialect's error event and
+      // let its record be written, rather than cutting connections under it.
+      log.warn('shutdown grace period over; ending the requests still in flight', {
+        inFlight: this.dataPlane.inFlight,
+        graceMs: grace,
+      });
+      this.dataPlane.cutInFlight();
+      await settledWithin(drained, CUT_WAIT_MS);
+    }
     this.servers?.closeAllConnections();
+    // Requests whose connection was only now dropped still write their record (as they close).
+    await settledWithin(drained, CUT_WAIT_MS);
     await serversClosed;
     this.deadlines.stop();
+    await unreported;
     await this.telemetry.close();
     await this.pools.closeAll();
     await this.store.close();

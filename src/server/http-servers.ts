@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ADMIN_BODY_LIMIT } from '../admin/admin-api.js';
 import type { DataPlane } from '../api/data-plane.js';
+import type { ConnectionLimits } from '../config/schema.js';
 import { errors } from '../errors/codes.js';
+import { limitConnections, serverOptions } from './connection-limits.js';
 import { parseListenAddress, urlFor } from './listen-address.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -20,12 +22,13 @@ function withContinueCheck(server: Server, dataPlane: DataPlane, handler: Handle
   return server;
 }
 
-function tuned(server: Server): Server {
-  // Longer than common load-balancer idle timeouts, so the gateway is never the side that drops a pooled connection.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.requestTimeout = 0;
-  return server;
+/** Health probes, served on the data listener as well as the admin one. */
+const PROBES = new Set(['/healthz', '/readyz']);
+
+function isProbe(url: string | undefined): boolean {
+  if (url === undefined) return false;
+  const query = url.indexOf('?');
+  return PROBES.has(query === -1 ? url : url.slice(0, query));
 }
 
 export interface Servers {
@@ -44,7 +47,10 @@ export async function startServers(
   registerAdmin: (app: FastifyInstance) => Promise<void>,
   listen: string,
   adminListen: string | undefined,
+  limits: ConnectionLimits,
 ): Promise<Servers> {
+  const create = (handler: Handler) =>
+    limitConnections(withContinueCheck(createServer(serverOptions(limits), handler), dataPlane, handler), limits);
   const combined = adminListen === undefined;
   let dataServer: Server | undefined;
   const app = Fastify({
@@ -56,7 +62,7 @@ export async function startServers(
             if (!dataPlane.handle(req, res)) fastifyHandler(req, res);
           }
         : fastifyHandler;
-      return tuned(withContinueCheck(createServer(handler), dataPlane, handler));
+      return create(handler);
     },
   });
   app.setNotFoundHandler((request, reply) => {
@@ -79,11 +85,16 @@ export async function startServers(
   if (!combined) {
     const data = parseListenAddress(listen);
     const dataHandler: Handler = (req, res) => {
+      // Load balancers check the port they send traffic to: liveness and readiness answer here too.
+      if (isProbe(req.url)) {
+        app.routing(req, res);
+        return;
+      }
       if (!dataPlane.handle(req, res)) {
         dataPlane.reject(req, res, req.url ?? '/', errors.routeNotFound(req.method ?? 'GET', req.url ?? '/'));
       }
     };
-    dataServer = tuned(withContinueCheck(createServer(dataHandler), dataPlane, dataHandler));
+    dataServer = create(dataHandler);
     const server = dataServer;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

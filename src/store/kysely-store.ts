@@ -312,6 +312,20 @@ export class KyselyStore implements Store {
       .execute();
   }
 
+  async listMeta(prefix: string): Promise<Array<{ key: string; value: string }>> {
+    // A key range rather than LIKE, whose `_` and `%` would be wildcards inside the prefix.
+    return this.db
+      .selectFrom('meta')
+      .select(['key', 'value'])
+      .where('key', '>=', prefix)
+      .where('key', '<', `${prefix}\uffff`)
+      .execute();
+  }
+
+  async deleteMeta(key: string): Promise<void> {
+    await this.db.deleteFrom('meta').where('key', '=', key).execute();
+  }
+
   async close(): Promise<void> {
     await this.db.destroy();
   }

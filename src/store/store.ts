@@ -122,6 +122,9 @@ export interface Store {
 
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;
+  /** Meta entries whose key starts with `prefix` (the reports of running gateways). */
+  listMeta(prefix: string): Promise<Array<{ key: string; value: string }>>;
+  deleteMeta(key: string): Promise<void>;
 
   close(): Promise<void>;
 }

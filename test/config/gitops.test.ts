@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
 import { AuditLog, localActor } from '../../src/audit/audit-log.js';
 import { ConfigWorkflow } from '../../src/config/change/config-workflow.js';
+import { REPORT_PREFIX } from '../../src/config/environments/gateway-environments.js';
 import { Keyring } from '../../src/config/secrets/master-key.js';
 import { Gateway } from '../../src/server/gateway.js';
 import { FakeOpenAI } from '../fakes/fake-openai.js';
@@ -85,6 +86,8 @@ describe('the config file and the store (GitOps rule)', () => {
       now: Date.now,
     });
     const text = configText(['c', 'd', 'e']).replace('sk-upstream-secret-key', '${ONLY_IN_THE_CLI_SHELL}');
+    // As if this gateway had not reported its environment (an older version): the publish is not refused.
+    for (const { key } of await gateway.store.listMeta(REPORT_PREFIX)) await gateway.store.deleteMeta(key);
     const outcome = await elsewhere.publish(
       { source: { content: text }, message: 'from a shell', origin: 'cli' },
       localActor(),

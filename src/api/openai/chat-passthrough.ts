@@ -28,7 +28,7 @@ async function relayStream(reply: UpstreamReply, out: ClientOutput, stripUsageCh
   } catch (error) {
     const message = streamFailureMessage(out, error);
     out.exchange.streamError = message;
-    if (!out.gone) out.write(openaiStreamErrorEvent(message));
+    if (!out.gone) out.write(openaiStreamErrorEvent(message, out.exchange.error?.code));
   }
   out.exchange.usage = tap.usage;
   out.end();

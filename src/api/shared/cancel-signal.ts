@@ -1,10 +1,11 @@
 import { EventEmitter } from 'node:events';
 
-export type CancelReason = 'client-gone' | 'deadline';
+export type CancelReason = 'client-gone' | 'deadline' | 'shutdown';
 
 const MESSAGES: Record<CancelReason, string> = {
   'client-gone': 'the client closed the connection',
   deadline: "the request reached the gateway's total time limit",
+  shutdown: 'the gateway is shutting down',
 };
 
 /**

@@ -38,12 +38,18 @@ export class ClientOutput {
 
   /** Writes a chunk; false means the client is slow and the caller should wait for `drain`. */
   write(chunk: Buffer | string): boolean {
-    this.exchange.markFirstByte();
+    const exchange = this.exchange;
+    exchange.markFirstByte();
+    exchange.sentBytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
     return this.res.write(chunk);
   }
 
   end(chunk?: Buffer | string): void {
-    if (chunk !== undefined && chunk.length > 0) this.exchange.markFirstByte();
+    if (chunk !== undefined && chunk.length > 0) {
+      const exchange = this.exchange;
+      exchange.markFirstByte();
+      exchange.sentBytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+    }
     this.res.end(chunk);
   }
 }

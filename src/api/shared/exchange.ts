@@ -16,8 +16,15 @@ import type { CancelSignal } from './cancel-signal.js';
 import type { ClientDialect } from './client-dialect.js';
 import type { DeadlineSweeper } from './deadline-sweeper.js';
 
-/** The telemetry error of a response the client abandoned (not a failure of the gateway or the upstream). */
-export const CLIENT_CLOSED = 'client closed the connection before the response ended';
+/** The telemetry error code of a response the client abandoned (not a failure of the gateway or the upstream). */
+export const CLIENT_CLOSED_CODE = 'GW_ERR_CLIENT_CLOSED';
+
+/** The telemetry error of a response the client abandoned: how far it got, never what it said. */
+export function clientClosedMessage(sentBytes: number, started: boolean): string {
+  return started
+    ? `client closed the connection after ${sentBytes} bytes of the response`
+    : 'client closed the connection before the response started';
+}
 
 /** Long-lived services a request uses, shared by every request. */
 export interface RequestServices {
@@ -46,6 +53,14 @@ export class Exchange {
   error: GatewayError | null = null;
   /** A failure after the response started (e.g. a broken upstream stream); the status stays what was sent. */
   streamError: string | null = null;
+  /** Body bytes handed to the client's socket so far (what a client that hung up had received, at most). */
+  sentBytes = 0;
+  /** The client went away before the response ended; set once, whatever the handler is still doing. */
+  clientGone = false;
+  /** Whether the response had started when the client went away. */
+  private headStarted = false;
+  /** The gateway's own code failed after the response started: nobody's breaker or guard hears of it. */
+  internalFault = false;
   /** Cancels the upstream work of this request (client gone, deadline passed). */
   cancel: CancelSignal | undefined;
   /** The session id for sticky routing (from the configured header), when the client sent one. */
@@ -66,10 +81,13 @@ export class Exchange {
     this.id = newRequestId(this.time);
   }
 
-  /** The client went away before the response ended: 499 if nothing was sent, and no blame on the upstream. */
+  /**
+   * The client went away before the response ended: a client event whether or not the response had started
+   * (499, GW_ERR_CLIENT_CLOSED), so neither a breaker nor a publish guard holds it against the upstream.
+   */
   clientClosed(headersSent: boolean): void {
-    this.streamError ??= CLIENT_CLOSED;
-    if (!headersSent) this.status = 499;
+    this.clientGone = true;
+    this.headStarted = headersSent;
   }
 
   markFirstByte(): void {
@@ -97,14 +115,14 @@ export class Exchange {
       client: this.client,
       entryPoint: this.entryPoint,
       method: this.method,
-      path: this.path,
+      path: capped(this.path, MAX_PATH),
       stream: this.stream,
-      requestedModel: this.requestedModel,
+      requestedModel: this.requestedModel === null ? null : capped(this.requestedModel, MAX_MODEL),
       provider: this.provider,
       upstreamModel: this.upstreamModel,
       routeMode: this.routeMode,
       attempts: this.attempts,
-      status: this.status,
+      status: this.clientGone ? 499 : this.status,
       latencyMs: round((this.endedAt ?? performance.now()) - this.startedAt),
       ttfbMs: this.firstByteAt === null ? null : round(this.firstByteAt - this.startedAt),
       inputTokens: usage?.inputTokens ?? null,
@@ -112,16 +130,35 @@ export class Exchange {
       cachedTokens: usage?.cachedTokens ?? null,
       cacheWriteTokens: usage?.cacheWriteTokens ?? null,
       costUsd: this.costUsd ?? this.cost(),
-      errorCode: this.error?.code ?? streamErrorCode(this.streamError),
-      errorMessage: this.error?.message ?? this.redactedStreamError(),
+      errorCode: this.clientGone
+        ? CLIENT_CLOSED_CODE
+        : (this.error?.code ?? (this.internalFault ? 'GW_ERR_INTERNAL' : streamErrorCode(this.streamError))),
+      errorMessage: this.clientGone
+        ? clientClosedMessage(this.sentBytes, this.headStarted)
+        : cappedOrNull(this.error?.message ?? this.redactedStreamError(), MAX_ERROR),
       configRevision: this.snapshot.revision,
     };
   }
 }
 
 function streamErrorCode(streamError: string | null): string | null {
-  if (streamError === null) return null;
-  return streamError === CLIENT_CLOSED ? 'GW_ERR_CLIENT_CLOSED' : 'GW_ERR_UPSTREAM_STREAM';
+  return streamError === null ? null : 'GW_ERR_UPSTREAM_STREAM';
+}
+
+/**
+ * Most of a record's text a client chooses (path, model, an error that quotes them): what a request can add
+ * to the request log is bounded, however long the path or model name it sends.
+ */
+const MAX_PATH = 256;
+const MAX_MODEL = 256;
+const MAX_ERROR = 1_000;
+
+function capped(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…`;
+}
+
+function cappedOrNull(text: string | null, max: number): string | null {
+  return text === null ? null : capped(text, max);
 }
 
 function round(ms: number): number {

@@ -14,8 +14,6 @@ const BUFFER_LIMIT = 1024 * 1024;
 /** Response headers worth relaying from an upstream whose bytes we forward unchanged. */
 export function relayedHeaders(reply: UpstreamReply, fallbackType: string): OutgoingHttpHeaders {
   const headers: OutgoingHttpHeaders = { 'content-type': reply.headers['content-type'] ?? fallbackType };
-  const encoding = reply.headers['content-encoding'];
-  if (encoding !== undefined) headers['content-encoding'] = encoding;
   const retryAfter = reply.headers['retry-after'];
   if (retryAfter !== undefined) headers['retry-after'] = retryAfter;
   return headers;
@@ -55,7 +53,7 @@ export async function relayBody(reply: UpstreamReply, out: ClientOutput): Promis
     });
   } catch (error) {
     const message = streamFailureMessage(out, error);
-    if (!streaming) throw errors.upstreamFailed(message, 502);
+    if (!streaming) throw out.exchange.error ?? errors.upstreamFailed(message, 502);
     out.exchange.streamError = message;
     out.res.destroy();
     return tail;

@@ -3,6 +3,7 @@ import type { GatewayError } from '../../errors/gateway-error.js';
 import type { ModelRoute, RouteTarget } from '../../routing/route-table.js';
 import type { UpstreamReply } from '../../routing/upstream-reply.js';
 import { decodedBody } from '../../upstream/content-decoding.js';
+import { scrubbedBody } from '../../upstream/scrubbed-body.js';
 import { CancelSignal } from './cancel-signal.js';
 import type { ClientOutput } from './client-output.js';
 import type { UpstreamPlan } from './upstream-plan.js';
@@ -44,8 +45,10 @@ export async function proxyToUpstream(
       bodyTimeout: timeouts.idle_stream_ms,
       signal,
     });
-    const { headers, body } = decodedBody(response.headers, response.body);
-    return { status: response.statusCode, headers, body, readAhead: plan.readAhead, plan };
+    const decoded = decodedBody(response.headers, response.body);
+    // The one place upstream bytes enter: what a provider echoes of its key is gone before anything reads it.
+    const body = scrubbedBody(decoded.body, provider.secrets);
+    return { status: response.statusCode, headers: decoded.headers, body, readAhead: plan.readAhead, plan };
   };
 
   try {
@@ -54,14 +57,20 @@ export async function proxyToUpstream(
       : undefined;
     const outcome = await router.route(route, routing, send, { cancellation: signal, stickyKey });
     exchange.attempts = outcome.attempts;
-    if (!outcome.ok) return signal.cancelReason === 'deadline' ? errors.totalTimeout(timeouts.total_ms) : outcome.error;
+    if (!outcome.ok) {
+      if (signal.cancelReason === 'deadline') return errors.totalTimeout(timeouts.total_ms);
+      if (signal.cancelReason === 'shutdown') return errors.shuttingDown();
+      return outcome.error;
+    }
     exchange.provider = outcome.target.provider.name;
     exchange.upstreamModel = outcome.target.model;
     exchange.routeMode = outcome.mode;
     const { reply } = outcome;
     if (reply.status >= 400) await reply.plan.respondError(reply, out);
     else await reply.plan.respond(reply, out);
-    if (exchange.streamError && signal.cancelReason !== 'client-gone') {
+    // Neither a client leaving nor the gateway stopping says anything about the target.
+    const ours = signal.cancelReason === 'client-gone' || signal.cancelReason === 'shutdown';
+    if (exchange.streamError && !exchange.clientGone && !ours && !exchange.internalFault) {
       router.recordStreamFailure(outcome.target, routing, exchange.streamError);
     }
     return undefined;

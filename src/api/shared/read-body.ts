@@ -1,10 +1,44 @@
 import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
 import { errors } from '../../errors/codes.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
+import { type BodyEncoding, decoderFor, isJsonContentType, requestEncoding } from './request-encoding.js';
 
-/** Reads the whole request body, refusing (413) as soon as it exceeds `limit` bytes. */
+/**
+ * Reads the whole JSON request body, refusing (413) as soon as it exceeds `limit` bytes. A gzip, deflate or br
+ * body is decoded as it arrives, and its decoded size counts against the limit (a small bomb is still a 413).
+ */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > limit) return Promise.reject(errors.bodyTooLarge(limit));
+  const hasBody = (declared !== undefined && declared !== '0') || req.headers['transfer-encoding'] !== undefined;
+  const type = req.headers['content-type'];
+  if (hasBody && !isJsonContentType(type)) {
+    return Promise.reject(errors.unsupportedContentType(type === undefined ? '(none)' : type.slice(0, 60)));
+  }
+  let encoding: BodyEncoding | undefined;
+  try {
+    encoding = requestEncoding(req.headers);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return encoding === undefined ? collect(req, limit) : readDecoded(req, limit, encoding);
+}
+
+function readDecoded(req: IncomingMessage, limit: number, encoding: BodyEncoding): Promise<Buffer> {
+  const decoder = decoderFor(encoding);
+  const decoded = collect(decoder as unknown as Readable, limit, () => errors.undecodableBody(encoding));
+  req.pipe(decoder);
+  // Stop decoding once the answer is known; what the client still sends is drained by the caller.
+  return decoded.finally(() => {
+    req.unpipe(decoder);
+    (decoder as unknown as Readable).destroy();
+  });
+}
+
+/** Collects a stream up to `limit` bytes; `streamError` names what a failing stream means for the client. */
+function collect(source: Readable, limit: number, streamError?: () => Error): Promise<Buffer> {
+  const req = source;
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -23,7 +57,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     };
     const onError = (error: Error) => {
       cleanup();
-      reject(error);
+      reject(streamError ? streamError() : error);
     };
     const cleanup = () => {
       req.off('data', onData);
@@ -36,14 +70,27 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
+/**
+ * V8's JSON errors quote the body (`Unexpected token 'h', "hello" is not valid JSON`); bodies are never echoed
+ * or recorded, not even a fragment, so only the position survives.
+ */
+export function jsonErrorWithoutContent(message: string): string {
+  if (/unexpected end/i.test(message)) return 'it ends before the JSON value does';
+  const position = /at position (\d+)/.exec(message)?.[1];
+  return position === undefined ? 'unexpected character' : `unexpected character at byte ${position}`;
+}
+
 /** Parses a JSON request body that must be an object. */
 export function parseJsonObject(body: Buffer): Record<string, unknown> {
   if (body.length === 0) throw errors.invalidJson('the body is empty');
+  if (nestsDeeperThan(body)) {
+    throw errors.invalidBody(`the request nests objects and arrays more than ${MAX_JSON_DEPTH} deep`);
+  }
   let value: unknown;
   try {
     value = JSON.parse(body.toString('utf8'));
   } catch (error) {
-    throw errors.invalidJson((error as Error).message);
+    throw errors.invalidJson(jsonErrorWithoutContent((error as Error).message));
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw errors.invalidBody('the request body must be a JSON object');

@@ -1,11 +1,20 @@
+import { errors } from '../../errors/codes.js';
 import { describeError } from '../../routing/classify.js';
 import type { ClientOutput } from './client-output.js';
 
-/** Why a response broke after it started, for the client's error event and the telemetry record. */
+/**
+ * Why a response broke after it started, for the client's error event and the telemetry record. A response the
+ * gateway itself cut at shutdown is recorded as that (GW_ERR_SHUTTING_DOWN), not as a failure of the upstream.
+ */
 export function streamFailureMessage(out: ClientOutput, error: unknown): string {
   const exchange = out.exchange;
-  if (exchange.cancel?.cancelReason === 'deadline') {
+  const reason = exchange.cancel?.cancelReason;
+  if (reason === 'deadline') {
     return `the request exceeded the gateway's total time limit (routing.timeout.total_ms = ${exchange.snapshot.config.routing.timeout.total_ms} ms)`;
+  }
+  if (reason === 'shutdown') {
+    exchange.error = errors.shutdownCut(exchange.snapshot.config.server.shutdown_grace_ms);
+    return exchange.error.message;
   }
   return `upstream stream failed after it started: ${describeError(error)}`;
 }

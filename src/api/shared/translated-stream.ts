@@ -1,4 +1,5 @@
 import type { UpstreamReply } from '../../routing/upstream-reply.js';
+import { log } from '../../server/log.js';
 import type { ClientStreamEncoder, UpstreamStreamDecoder } from '../../translate/contract.js';
 import { tokenUsageOf } from '../../translate/ir/token-usage.js';
 import type { IrStreamEvent } from '../../translate/ir/types.js';
@@ -32,9 +33,18 @@ export async function relayTranslatedStream(
         failed = true;
         exchange.streamError = `upstream stream failed: ${event.message}`;
       }
-      text += encoder.encode(event);
+      text += encodeOne(event);
     }
     return text;
+  };
+  // The encoder is the gateway's own code: if it throws, the upstream is not to blame.
+  const encodeOne = (event: IrStreamEvent): string => {
+    try {
+      return encoder.encode(event);
+    } catch (error) {
+      exchange.internalFault = true;
+      throw error;
+    }
   };
   // Plain loops, no flatMap: this runs for every network read of every translated stream.
   const translate = (sseEvents: readonly SseEvent[]): string => {
@@ -60,9 +70,20 @@ export async function relayTranslatedStream(
     const rest = translate(sse.end()) + encodeEvents(decoder.end());
     if (rest && !out.gone) out.write(rest);
   } catch (error) {
-    const message = streamFailureMessage(out, error);
-    exchange.streamError = message;
-    if (!failed && !out.gone) out.write(encoder.encode({ type: 'error', kind: 'upstream', message }));
+    if (exchange.internalFault) {
+      log.error('stream translation failed inside the gateway', {
+        requestId: exchange.id,
+        error: String((error as Error)?.stack ?? error),
+      });
+      exchange.streamError = 'internal gateway error';
+      if (!failed && !out.gone)
+        out.write(encoder.encode({ type: 'error', kind: 'internal', message: 'internal gateway error' }));
+    } else {
+      const message = streamFailureMessage(out, error);
+      exchange.streamError = message;
+      const kind = exchange.error?.kind ?? 'upstream';
+      if (!failed && !out.gone) out.write(encoder.encode({ type: 'error', kind, message }));
+    }
   }
   out.end();
 }

@@ -10,11 +10,21 @@ import { configPathFrom } from '../config-path.js';
 async function banner(gateway: Gateway, configPath: string, created: boolean): Promise<string> {
   const status = (await gateway.status()) as {
     providers: Array<{ name: string; configured: boolean; missing_env?: string | null }>;
+    config: { apply_error?: { revision: number; error: string } };
   };
+  const skipped = status.config.apply_error;
   const lines = [
     'AI Model Gateway is running',
+    // Signals go to this PID: a wrapper (npm, a shell) between them and the gateway may not pass them on.
+    `  pid        ${process.pid}  (kill -HUP ${process.pid} publishes the config file; -TERM stops gracefully)`,
     `  config     ${configPath}${created ? '  (created from the starter template)' : ''}`,
     `  revision   ${gateway.snapshot.revision ?? '-'}  (amg config history)`,
+    ...(skipped
+      ? [
+          `  WARNING    the active revision ${skipped.revision} cannot run here, so revision ${gateway.snapshot.revision} runs:`,
+          `             ${skipped.error}`,
+        ]
+      : []),
     `  storage    ${gateway.storage.file}`,
     `  API        ${gateway.url}/v1  (chat/completions, messages, responses, embeddings, models)`,
     `  admin API  ${gateway.adminUrl}/admin/api`,

@@ -132,4 +132,29 @@ describe('ConfigWorkflow', () => {
       revision: { number: 3, source: 'file' },
     });
   });
+
+  it('skips revisions a guard rejected on a plain rollback, and rolls back to one only when it is named', async () => {
+    await publish(config('a'), 'first');
+    await publish(config('b'), 'second');
+    const guard = { windowMs: 60_000, minRequests: 5, margin: 0.05 };
+    await workflow.publish(
+      {
+        source: { content: config('a', 'sk-literal-key-999888'), name: 'g.yaml' },
+        message: 'guarded',
+        origin: 'api',
+        guard,
+      },
+      ALICE,
+    );
+    // The guard rejected revision 3 and restored revision 2 as revision 4.
+    await workflow.rollback(
+      { to: 2, source: 'guard', expectActive: 3, reason: 'errors' },
+      { name: 'guard', role: 'admin', origin: 'guard' },
+    );
+    await store.setGuardState(3, 'rolled_back', 'errors');
+    const plain = await workflow.rollback({ source: 'rollback' }, ALICE);
+    expect(plain).toMatchObject({ status: 'published', revision: { number: 5, restored_from: 1 } });
+    const named = await workflow.rollback({ to: 3, source: 'rollback' }, ALICE);
+    expect(named).toMatchObject({ status: 'published', revision: { number: 6, restored_from: 3 } });
+  });
 });

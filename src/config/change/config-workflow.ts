@@ -1,6 +1,6 @@
 import type { Actor } from '../../audit/audit-log.js';
 import { expandTree } from '../env-expand.js';
-import { parseYaml } from '../load-config.js';
+import { type LoadedConfig, parseYaml } from '../load-config.js';
 import { ReferenceMask } from '../reference-mask.js';
 import { configSchema, type GatewayConfig } from '../schema.js';
 import { redactContent } from '../secrets/sealed-content.js';
@@ -66,7 +66,8 @@ export class ConfigWorkflow {
   }
 
   private async draft(source: DraftSource, active?: Draft): Promise<Draft> {
-    return loadDraft(source, this.deps.store, this.deps.keyring, active?.revision);
+    // Every draft here is only examined; publish and rollback load theirs themselves.
+    return loadDraft(source, this.deps.store, this.deps.keyring, active?.revision, 'check');
   }
 
   private context(active: Draft | undefined): CheckContext {
@@ -75,13 +76,21 @@ export class ConfigWorkflow {
     return { ...base, running };
   }
 
+  /** Checks a draft as a publish would, without storing anything: the config it would run, or its problems. */
+  async check(
+    source: DraftSource,
+  ): Promise<{ label: string; loaded: LoadedConfig | undefined; report: ValidationReport }> {
+    const active = await this.active();
+    const draft = await this.draft(source, active);
+    const { loaded, report } = checkConfig(draft.tree, this.context(active), draft.label);
+    return { label: draft.label, loaded, report };
+  }
+
   /** Schema, references and environment, with warnings; invalid YAML is a report too, not an exception. */
   async validate(source: DraftSource): Promise<ValidationResult> {
-    const active = await this.active();
     try {
-      const draft = await this.draft(source, active);
-      const { loaded, report } = checkConfig(draft.tree, this.context(active), draft.label);
-      return { source: draft.label, ...report, ...(loaded ? { summary: summarize(loaded.config) } : {}) };
+      const { label, loaded, report } = await this.check(source);
+      return { source: label, ...report, ...(loaded ? { summary: summarize(loaded.config) } : {}) };
     } catch (error) {
       if (!(error instanceof ChangeError) || error.kind !== 'invalid') throw error;
       return {
@@ -179,21 +188,31 @@ export class ConfigWorkflow {
     name: string,
     actor: Actor,
   ): Promise<PublishOutcome | { status: 'kept'; revision: number | null; fileMatches: boolean }> {
-    const lastFromFile = await this.deps.store.latestRevision('file');
-    if (lastFromFile) {
-      const active = await this.active();
-      const file = await this.draft({ content: text, name }, active);
-      const recorded = await openRevision(lastFromFile, this.deps.keyring);
-      if (sameConfig(recorded.tree, file.tree)) {
-        // The active revision may be newer and still say the same (a rollback to the file's content).
-        const fileMatches = active !== undefined && sameConfig(active.tree, file.tree);
-        return { status: 'kept', revision: active?.revision?.number ?? null, fileMatches };
-      }
-    }
+    const kept = await this.fileKept(text, name);
+    if (kept) return kept;
     return this.publish(
       { source: { content: text, name }, message: `${name} (startup)`, origin: 'file', trigger: 'startup' },
       actor,
     );
+  }
+
+  /**
+   * What a start does with the config file, decided without storing anything: undefined when it would publish
+   * the file (it changed since it was last published), else the active revision it keeps.
+   */
+  async fileKept(
+    text: string,
+    name: string,
+  ): Promise<{ status: 'kept'; revision: number | null; fileMatches: boolean } | undefined> {
+    const lastFromFile = await this.deps.store.latestRevision('file');
+    if (!lastFromFile) return undefined;
+    const active = await this.active();
+    const file = await this.draft({ content: text, name }, active);
+    const recorded = await openRevision(lastFromFile, this.deps.keyring);
+    if (!sameConfig(recorded.tree, file.tree)) return undefined;
+    // The active revision may be newer and still say the same (a rollback to the file's content).
+    const fileMatches = active !== undefined && sameConfig(active.tree, file.tree);
+    return { status: 'kept', revision: active?.revision?.number ?? null, fileMatches };
   }
 
   /** Compares the config file with the active revision. */

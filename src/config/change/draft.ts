@@ -55,6 +55,8 @@ export async function loadDraft(
   store: RevisionSource,
   keyring: Keyring,
   base: ConfigRevision | undefined,
+  /** `check`: the draft is only examined (validate, diff, preview), so no master.key may be created for it. */
+  use: 'publish' | 'check' = 'publish',
 ): Promise<Draft> {
   if ('revision' in source) {
     const revision = await store.getRevision(source.revision);
@@ -64,8 +66,11 @@ export async function loadDraft(
   const label = source.name ?? 'draft';
   return asDraftError(label, async () => {
     const previous = base ? parseYaml(base.content, `revision ${base.number}`) : undefined;
-    const content = await sealContent(source.content, () => keyring.secretBox('seal'), previous, label);
-    const tree = await openContent(content, () => keyring.secretBox('open'), label);
+    // One box for sealing and opening: a check's key may live only as long as this draft.
+    let found: ReturnType<Keyring['checkBox']> | undefined;
+    const box = () => (found ??= use === 'check' ? keyring.checkBox() : keyring.secretBox('seal'));
+    const content = await sealContent(source.content, box, previous, label);
+    const tree = await openContent(content, box, label);
     return { label, content, tree, revision: undefined };
   });
 }

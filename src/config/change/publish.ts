@@ -1,6 +1,7 @@
 import { type Actor, type AuditLog, markAudited, wasAudited } from '../../audit/audit-log.js';
 import type { Store } from '../../store/store.js';
 import type { Env } from '../env-expand.js';
+import { describeUnset, liveGateways, unsetInGateways } from '../environments/gateway-environments.js';
 import type { LoadedConfig } from '../load-config.js';
 import type { ConfigRevision, GuardSettings, RevisionSource } from '../revision.js';
 import type { Keyring } from '../secrets/master-key.js';
@@ -20,6 +21,8 @@ export interface WorkflowDeps {
   baseDir: string;
   audit: AuditLog;
   now: () => number;
+  /** This gateway's id among the reports of running gateways (its own environment is `env`). */
+  gatewayId?: string | undefined;
   /** Applies an activated revision in this process; absent for the local CLI (running gateways poll). */
   apply?: ((revision: ConfigRevision, loaded: LoadedConfig) => Promise<void>) | undefined;
 }
@@ -105,6 +108,8 @@ async function activate(deps: WorkflowDeps, actor: Actor, plan: Activation): Pro
   const { loaded, report } = checkConfig(plan.draft.tree, context, plan.draft.label);
   if (!loaded)
     return refuse(deps, actor, plan, new ChangeError('invalid', `${plan.draft.label} is invalid`, report.errors));
+  const elsewhere = await otherEnvironments(deps, plan);
+  if (elsewhere.refusal) return refuse(deps, actor, plan, elsewhere.refusal);
   const changes = diffConfigs(plan.active?.tree ?? {}, plan.draft.tree);
   const created = await deps.store.createRevision(
     {
@@ -131,7 +136,32 @@ async function activate(deps: WorkflowDeps, actor: Actor, plan: Activation): Pro
     target: `revision ${revision.number}`,
     detail: { ...plan.detail, message: plan.message, revision: revision.number, parent: revision.parent, changes },
   });
-  return { status: 'published', revision: viewRevision(revision, revision.number), changes, warnings: report.warnings };
+  const warnings = [...report.warnings, ...elsewhere.warnings];
+  return { status: 'published', revision: viewRevision(revision, revision.number), changes, warnings };
+}
+
+/**
+ * Checks `${VAR}` references against the environments of the other running gateways (they report variable
+ * names to the store), not only this process's: a variable set only in the publisher's shell would pass here
+ * and fail there. An operator's publish or rollback is refused; the config file (startup, SIGHUP) and the
+ * guard go ahead with a warning, since refusing them would stop a deploy or keep a bad change.
+ */
+async function otherEnvironments(
+  deps: WorkflowDeps,
+  plan: Activation,
+): Promise<{ refusal?: ChangeError; warnings: ConfigProblem[] }> {
+  const gateways = await liveGateways(deps.store, deps.now(), deps.gatewayId);
+  const unset = unsetInGateways(plan.draft.tree, gateways);
+  if (unset.length === 0) return { warnings: [] };
+  const problems = unset.flatMap(({ gateway, variables }) =>
+    variables.map((variable) => ({
+      path: 'environment',
+      message: `environment variable ${variable} is not set in the running gateway ${gateway.host}:${gateway.pid} (${gateway.url}); it would keep its current revision and report apply_error`,
+    })),
+  );
+  if (plan.source === 'file' || plan.source === 'guard') return { warnings: problems };
+  const message = `${plan.draft.label} cannot run everywhere: ${describeUnset(unset)}; set the variable there and restart that gateway, or give the reference a default (\${VAR:-default})`;
+  return { refusal: new ChangeError('invalid', message, problems), warnings: [] };
 }
 
 /** Publishes a draft as a new active revision, unless it means the same as the active one. */
@@ -174,6 +204,27 @@ export function publish(deps: WorkflowDeps, request: PublishRequest, actor: Acto
   });
 }
 
+const GUARD_REJECTED = new Set(['rolled_back', 'rollback_failed']);
+
+/**
+ * The revision a plain rollback returns to: back along the parents, past revisions a guard rejected (a plain
+ * rollback right after a guard's must not bring back what the guard removed) and past those that say what
+ * already runs. A rejected revision is restored only when it is named.
+ */
+async function previousAccepted(deps: WorkflowDeps, active: Draft): Promise<Draft | undefined> {
+  let number = active.revision?.parent ?? null;
+  while (number !== null) {
+    const revision = await deps.store.getRevision(number);
+    if (!revision) return undefined;
+    if (!GUARD_REJECTED.has(revision.guardState ?? '')) {
+      const draft = await openRevision(revision, deps.keyring);
+      if (diffConfigs(active.tree, draft.tree).length > 0) return draft;
+    }
+    number = revision.parent;
+  }
+  return undefined;
+}
+
 /** Makes an earlier revision's content active again, as a new revision (history stays append-only). */
 export function rollback(deps: WorkflowDeps, request: RollbackRequest, actor: Actor): Promise<PublishOutcome> {
   const event = {
@@ -188,12 +239,18 @@ export function rollback(deps: WorkflowDeps, request: RollbackRequest, actor: Ac
     const active = await loadActive(deps.store, deps.keyring);
     const current = active?.revision;
     if (!current) throw new ChangeError('bad_request', 'there is no active revision to roll back');
-    const to = request.to ?? current.parent;
-    if (to === null) throw new ChangeError('bad_request', `revision ${current.number} has no previous revision`);
+    const found = request.to === undefined ? await previousAccepted(deps, active) : undefined;
+    const to = request.to ?? found?.revision?.number ?? null;
+    if (to === null) {
+      throw new ChangeError(
+        'bad_request',
+        `revision ${current.number} has no earlier revision to return to (revisions a guard rejected are skipped unless named)`,
+      );
+    }
     if (to === current.number) throw new ChangeError('bad_request', `revision ${to} is already active`);
-    const target = await deps.store.getRevision(to);
+    const target = found?.revision ?? (await deps.store.getRevision(to));
     if (!target) throw new ChangeError('not_found', `no revision ${to}`);
-    const draft = await openRevision(target, deps.keyring);
+    const draft = found ?? (await openRevision(target, deps.keyring));
     // Rolling back to what already runs (a repeated rollback, say) would only add an empty revision.
     if (active && diffConfigs(active.tree, draft.tree).length === 0) {
       await deps.audit.record(actor, {

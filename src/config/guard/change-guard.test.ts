@@ -24,6 +24,15 @@ function guardWithBaseline(failures: number, total: number) {
 }
 
 describe('ChangeGuard', () => {
+  it('says "1 request", not "1 requests"', () => {
+    const time = clock();
+    const guard = new ChangeGuard(time.now);
+    guard.setKnownModels(['chat']);
+    guard.start(2, 1, ['chat'], { windowMs: 60_000, minRequests: 1, margin: 0.1 });
+    guard.observe(record('chat', 2, 502));
+    expect(guard.check()?.verdict).toMatchObject({ reason: expect.stringContaining('100.0% over 1 request to chat') });
+  });
+
   it('rolls back once enough requests on the new revision fail clearly more than before', () => {
     const { guard } = guardWithBaseline(1, 100);
     for (let i = 0; i < 9; i++) guard.observe(record('chat', 2, 500));

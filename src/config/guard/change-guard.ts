@@ -38,7 +38,7 @@ export function judge(watch: GuardWatch, now: number): GuardVerdict {
   if (after.requests >= settings.minRequests && rate >= before + settings.margin) {
     return {
       kind: 'rollback',
-      reason: `error rate ${percent(rate)} over ${after.requests} requests to ${watch.models.join(', ')}, against ${percent(before)} before the publish (margin ${percent(settings.margin)})`,
+      reason: `error rate ${percent(rate)} over ${after.requests} ${after.requests === 1 ? 'request' : 'requests'} to ${watch.models.join(', ')}, against ${percent(before)} before the publish (margin ${percent(settings.margin)})`,
     };
   }
   return now >= watch.startedAt + settings.windowMs ? { kind: 'passed' } : { kind: 'watching' };

@@ -1,4 +1,4 @@
-import { CLIENT_CLOSED } from '../../api/shared/exchange.js';
+import { CLIENT_CLOSED_CODE } from '../../api/shared/exchange.js';
 import type { RequestRecord } from '../../telemetry/request-record.js';
 
 /**
@@ -6,7 +6,11 @@ import type { RequestRecord } from '../../telemetry/request-record.js';
  * rate-limited, a stream that broke after it started). Client errors (4xx) and clients that hung up do not.
  */
 export function countsAsFailure(record: RequestRecord): boolean {
-  if (record.status === 499 || record.errorMessage === CLIENT_CLOSED) return false;
+  if (record.status === 499 || record.errorCode === CLIENT_CLOSED_CODE) return false;
+  // Requests refused or cut while this gateway shut down say nothing about the config it ran.
+  if (record.errorCode === 'GW_ERR_SHUTTING_DOWN') return false;
+  // The gateway's own faults say nothing about the change to the routes; a client could cause them on purpose.
+  if (record.errorCode === 'GW_ERR_INTERNAL') return false;
   if (record.status >= 500) return true;
   return record.errorCode?.startsWith('GW_ERR_UPSTREAM') ?? false;
 }

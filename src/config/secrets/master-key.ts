@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, open, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { log } from '../../server/log.js';
@@ -92,6 +93,18 @@ export class Keyring {
       this.box = undefined;
     });
     return this.box;
+  }
+
+  /**
+   * The box for checking a draft (validate, diff, preview, deciding a start): never creates master.key. Before
+   * anything was sealed there is no key to find, and a key that lives only for the check does as well.
+   */
+  async checkBox(): Promise<SecretBox> {
+    if (this.box) return this.box;
+    const { envKey, dataDir } = this.options;
+    if (envKey || !dataDir || existsSync(join(dataDir, MASTER_KEY_FILE))) return this.secretBox('seal');
+    if ((await this.options.keyIds?.getMeta(KEY_ID_META)) !== undefined) return this.secretBox('open');
+    return new SecretBox(randomBytes(32), { source: 'a check (no key file created)' });
   }
 
   private async load(use: KeyUse): Promise<SecretBox> {

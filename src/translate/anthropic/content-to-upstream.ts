@@ -8,6 +8,7 @@ import type {
   IrTextPart,
   IrToolResultPart,
 } from '../ir/types.js';
+import { ownEntry } from '../shared/own-entry.js';
 import { anthropicToolId } from './tool-id.js';
 import { inputFromArguments } from './tool-input.js';
 import type {
@@ -56,7 +57,7 @@ function imageBlock(part: IrImagePart, message: IrMessage): AnthropicImageBlock 
   if (dataUrl) source = { kind: 'base64', mediaType: dataUrl[1] ?? '', data: dataUrl[2] ?? '' };
   if (source.kind === 'url')
     return { type: 'image', source: { type: 'url', url: source.url }, ...cacheControl(part.cacheControl) };
-  const mediaType = MEDIA_TYPE_ALIASES[source.mediaType] ?? source.mediaType;
+  const mediaType = ownEntry(MEDIA_TYPE_ALIASES, source.mediaType) ?? source.mediaType;
   if (!IMAGE_MEDIA_TYPES.has(mediaType)) {
     unsupported(message, `Anthropic accepts JPEG, PNG, GIF and WebP images, not '${source.mediaType}'`);
   }

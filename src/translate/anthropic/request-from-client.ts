@@ -1,5 +1,6 @@
 import { errors } from '../../errors/codes.js';
 import type { IrReasoning, IrRequest, IrResponseFormat, IrTextPart } from '../ir/types.js';
+import { ownEntry } from '../shared/own-entry.js';
 import { effortForBudget, MIN_THINKING_BUDGET } from '../shared/reasoning-budget.js';
 import {
   type JsonObject,
@@ -61,7 +62,7 @@ function rejectUnknownTopLevel(body: JsonObject): void {
   for (const key of Object.keys(body)) {
     // A field Anthropic knows, sent as null, is "not set" (as some clients serialise every option).
     if (TOP_LEVEL_KEYS.has(key) || (key in WHY_UNSUPPORTED && body[key] === null)) continue;
-    reject(WHY_UNSUPPORTED[key] ?? 'unknown field; it cannot be translated for another provider', key);
+    reject(ownEntry(WHY_UNSUPPORTED, key) ?? 'unknown field; it cannot be translated for another provider', key);
   }
 }
 

@@ -1,4 +1,5 @@
 import { errors } from '../../errors/codes.js';
+import { ownEntry } from '../shared/own-entry.js';
 import { isObject, type JsonObject } from './field-readers.js';
 
 /**
@@ -85,7 +86,7 @@ export function checkTopLevelFields(body: JsonObject): void {
   for (const field in body) {
     if (READ.has(field) || HINTS.has(field)) continue;
     const value = body[field];
-    const rule = DEFAULT_ONLY[field];
+    const rule = ownEntry(DEFAULT_ONLY, field);
     if (!rule) {
       throw errors.invalidBody(`unrecognized request argument '${field}' cannot be translated for this model`, field);
     }

@@ -1,4 +1,5 @@
 import { errors } from '../../errors/codes.js';
+import { ownEntry } from '../shared/own-entry.js';
 import { asArray, asObject, type Json, optBoolean, optNumber } from './field-readers.js';
 
 /**
@@ -106,7 +107,7 @@ function checkInclude(value: unknown): void {
 /** Applies the rule of every top-level field; throws a 400 naming the first field that cannot be honoured. */
 export function checkTopLevelFields(body: Json): void {
   for (const [name, value] of Object.entries(body)) {
-    const rule = FIELD_RULES[name];
+    const rule = ownEntry(FIELD_RULES, name);
     if (!rule) {
       throw errors.invalidBody(
         `unknown parameter '${name}': it is not a Responses API field this gateway can translate`,

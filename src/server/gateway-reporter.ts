@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Env } from '../config/env-expand.js';
+import {
+  envNames,
+  type GatewayReport,
+  REPORT_INTERVAL_MS,
+  REPORT_PREFIX,
+} from '../config/environments/gateway-environments.js';
+import type { Store } from '../store/store.js';
+import { log } from './log.js';
+
+/**
+ * Tells the store this gateway runs and which variable NAMES its environment has, so that a publish from
+ * another process (the CLI's shell, another gateway) is checked against the environments that will run it.
+ */
+export class GatewayReporter {
+  readonly id = randomUUID();
+  private timer: NodeJS.Timeout | undefined;
+  private url = '';
+
+  constructor(
+    private readonly store: Store,
+    private readonly env: Env,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private report(): GatewayReport {
+    return {
+      id: this.id,
+      host: hostname(),
+      pid: process.pid,
+      url: this.url,
+      seenAt: this.now(),
+      envNames: envNames(this.env),
+    };
+  }
+
+  /** Reports now (awaited, so the first publish after start already sees it) and then periodically. */
+  async start(url: string): Promise<void> {
+    this.url = url;
+    await this.send();
+    this.timer = setInterval(() => {
+      this.send().catch((error: unknown) =>
+        log.warn('reporting this gateway to the store failed', { error: String(error) }),
+      );
+    }, REPORT_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  private send(): Promise<void> {
+    return this.store.setMeta(`${REPORT_PREFIX}${this.id}`, JSON.stringify(this.report()));
+  }
+
+  /** Takes this gateway off the list (a crashed one simply stops reporting). */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    if (this.url) await this.store.deleteMeta(`${REPORT_PREFIX}${this.id}`).catch(() => undefined);
+  }
+}

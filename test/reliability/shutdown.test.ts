@@ -1,0 +1,97 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeOpenAI } from '../fakes/fake-openai.js';
+import { runCli, ServeProcess } from '../support/cli-process.js';
+import { GatewayHarness } from '../support/gateway-harness.js';
+
+const TOKEN = 'amg_shutdown_test_token_0123456789';
+
+/**
+ * SIGTERM with streams that outlive `server.shutdown_grace_ms`: each client gets its dialect's error event
+ * instead of a cut connection, and each stream's record (status, bytes sent, usage so far) is written before
+ * the process exits.
+ */
+describe('SIGTERM with streams that outlive the grace period', () => {
+  let dir: string;
+  let upstream: FakeOpenAI;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'amg-shutdown-'));
+    upstream = await FakeOpenAI.start();
+    await writeFile(
+      join(dir, 'gateway.yaml'),
+      `storage: sqlite:./data/gateway.db
+server: { listen: 127.0.0.1:8080, shutdown_grace_ms: 300 }
+clients: [{ name: app, token: ${TOKEN} }]
+providers:
+  - { name: primary, type: openai, base_url: "${upstream.baseUrl}", api_key: sk-upstream-secret-key, allow_private_network: true }
+models:
+  - { name: chat, targets: [{ provider: primary, model: m }] }
+`,
+    );
+  });
+  afterAll(async () => {
+    await upstream.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('ends each stream with its error event and writes both records before exiting', async () => {
+    const serve = await ServeProcess.start([], { cwd: dir, env: { AMG_ADMIN_TOKEN: 'amg_admin_shutdown_test' } });
+    // Both streams send two chunks and then nothing, as a model thinking for minutes would.
+    upstream.enqueue({ kind: 'stall', after: 2 });
+    upstream.enqueue({ kind: 'stall', after: 2 });
+    const openai = new OpenAI({ apiKey: TOKEN, baseURL: `${serve.url}/v1`, maxRetries: 0 });
+    const anthropic = new Anthropic({ apiKey: TOKEN, baseURL: serve.url, maxRetries: 0 });
+    const chatStream = await openai.chat.completions.create({
+      model: 'chat',
+      messages: [{ role: 'user', content: 'think long' }],
+      stream: true,
+    });
+    const messageStream = anthropic.messages.stream({
+      model: 'chat',
+      max_tokens: 64,
+      messages: [{ role: 'user', content: 'think long' }],
+    });
+    const chatIterator = chatStream[Symbol.asyncIterator]();
+    const messageIterator = messageStream[Symbol.asyncIterator]();
+    await chatIterator.next();
+    await messageIterator.next();
+
+    const started = Date.now();
+    serve.signal('SIGTERM');
+    const drain = async (iterator: AsyncIterator<unknown>) => {
+      for (;;) if ((await iterator.next()).done) return;
+    };
+    await expect(drain(chatIterator)).rejects.toThrow(/shutting down/);
+    await expect(drain(messageIterator)).rejects.toThrow(/shutting down/);
+    expect(await serve.exited).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+
+    const tail = await runCli(['requests', 'tail', '--json'], { cwd: dir });
+    const rows = tail.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      expect(row).toMatchObject({ stream: true, status: 200, errorCode: 'GW_ERR_SHUTTING_DOWN' });
+      expect(row.errorMessage).toMatch(/shutting down.*shutdown_grace_ms = 300 ms/);
+    }
+    expect(rows.map((row) => row.entryPoint).sort()).toEqual(['chat.completions', 'messages']);
+  });
+});
+
+describe('draining', () => {
+  it('marks the gateway draining as soon as shutdown begins, with a grace period fit for LLM streams', async () => {
+    const harness = await GatewayHarness.start({ config: { models: [] } });
+    expect(harness.gateway.snapshot.config.server.shutdown_grace_ms).toBe(120_000);
+    expect(harness.gateway.draining).toBe(false);
+    const closing = harness.close();
+    expect(harness.gateway.draining).toBe(true);
+    await closing;
+  });
+});
