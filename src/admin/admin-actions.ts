@@ -62,8 +62,11 @@ export class CredentialActions {
   }
 
   revokeAdminToken(actor: Actor, idOrName: string): Promise<AdminTokenView> {
-    return audited(this.audit, actor, { action: 'admin_tokens.revoke', target: idOrName }, () =>
-      revokeAdminToken(this.store, idOrName),
-    );
+    return audited(this.audit, actor, { action: 'admin_tokens.revoke', target: idOrName }, async () => {
+      const revoked = await revokeAdminToken(this.store, idOrName);
+      // Browser sessions opened with this token end with it.
+      await this.store.revokeSessions({ subjectId: revoked.id }, Date.now());
+      return revoked;
+    });
   }
 }

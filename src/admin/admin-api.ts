@@ -2,6 +2,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { type AuditLog, wasAudited } from '../audit/audit-log.js';
 import { DeniedThrottle } from '../audit/denied-throttle.js';
 import type { AdminDirectory } from '../auth/admin-directory.js';
+import { AdminUserError } from '../auth/admin-users.js';
+import type { SessionSettings, Sessions } from '../auth/sessions.js';
 import { ChangeError } from '../config/change/change-error.js';
 import type { ConfigWorkflow } from '../config/change/config-workflow.js';
 import type { RoutingState } from '../routing/routing-state.js';
@@ -14,7 +16,12 @@ import { AdminTokenError } from './admin-tokens.js';
 import { auditRoutes } from './audit-routes.js';
 import { ClientKeyError } from './client-keys.js';
 import { configRoutes } from './config-routes.js';
+import { dashboardRoutes } from './dashboard-routes.js';
+import { type DiagnosticsDeps, diagnosticsRoutes } from './diagnostics-routes.js';
 import { providerRoutes } from './provider-routes.js';
+import { addSecurityHeaders } from './security-headers.js';
+import { sessionRoutes } from './session-routes.js';
+import type { ForwardedView } from './trusted-proxy.js';
 
 /** The largest admin request body (a config to validate or publish is the biggest). */
 export const ADMIN_BODY_LIMIT = 1024 * 1024;
@@ -29,6 +36,12 @@ export interface AdminApiDeps {
   status(): Promise<Record<string, unknown>>;
   onClientKeysChanged(): Promise<void>;
   onAdminTokensChanged(): Promise<void>;
+  sessions: Sessions;
+  sessionSettings(): SessionSettings;
+  forwarded: ForwardedView;
+  env: DiagnosticsDeps['env'];
+  diagnostics: DiagnosticsDeps['diagnostics'];
+  testModel: DiagnosticsDeps['testModel'];
 }
 
 function sendError(error: FastifyError | Error, reply: FastifyReply): FastifyReply {
@@ -39,6 +52,7 @@ function sendError(error: FastifyError | Error, reply: FastifyReply): FastifyRep
   }
   if (error instanceof ClientKeyError) return adminError(reply, error.status, 'GW_ERR_ADMIN_KEYS', error.message);
   if (error instanceof AdminTokenError) return adminError(reply, error.status, 'GW_ERR_ADMIN_TOKENS', error.message);
+  if (error instanceof AdminUserError) return adminError(reply, error.status, 'GW_ERR_ADMIN_USERS', error.message);
   const code = (error as { code?: unknown }).code;
   // Fastify's body errors: its own too-large error is a RangeError, so these come before the query check.
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
@@ -78,7 +92,11 @@ export async function adminApi(app: FastifyInstance, deps: AdminApiDeps): Promis
       },
     });
   };
-  app.addHook('onRequest', adminAuthHook(deps.admins, onDenied));
+  addSecurityHeaders(app);
+  app.addHook(
+    'onRequest',
+    adminAuthHook(deps.admins, onDenied, { sessions: deps.sessions, forwarded: deps.forwarded }),
+  );
   // JSON only: text/plain, forms and multipart are what a page on another site can send without a preflight.
   app.removeContentTypeParser('text/plain');
   app.setErrorHandler(async (error, request, reply) => {
@@ -104,5 +122,15 @@ export async function adminApi(app: FastifyInstance, deps: AdminApiDeps): Promis
   });
   await providerRoutes(app, { snapshot: deps.snapshot, state: deps.state });
   await configRoutes(app, deps.workflow);
+  await dashboardRoutes(app, { store: deps.store, snapshot: deps.snapshot, state: deps.state });
+  await diagnosticsRoutes(app, deps);
+  await sessionRoutes(app, {
+    store: deps.store,
+    admins: deps.admins,
+    audit: deps.audit,
+    sessions: deps.sessions,
+    settings: deps.sessionSettings,
+    forwarded: deps.forwarded,
+  });
   await auditRoutes(app, { store: deps.store, credentials, onAdminTokensChanged: deps.onAdminTokensChanged });
 }

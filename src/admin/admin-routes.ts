@@ -3,7 +3,11 @@ import type { Store } from '../store/store.js';
 import type { CredentialActions } from './admin-actions.js';
 import { actorOf } from './admin-auth.js';
 import { ClientKeyError, listClientKeys } from './client-keys.js';
-import { parseRequestQuery, requestPage } from './request-log.js';
+import { csvHeader, csvRows } from './request-export.js';
+import { MAX_PAGE, parseRequestQuery, requestPage } from './request-log.js';
+
+/** The most rows one export holds; narrow the filters for more. */
+const MAX_EXPORT = 50_000;
 
 export interface AdminRouteDeps {
   store: Store;
@@ -20,6 +24,37 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminRouteDeps): P
   app.get('/requests', async (request) => {
     const query = parseRequestQuery(request.query as Record<string, string | undefined>);
     return requestPage(await deps.store.listRequests(query), query.limit);
+  });
+
+  // The filtered set, newest first, page by page from the store: CSV for spreadsheets, JSON lines for tools.
+  app.get('/requests/export', async (request, reply) => {
+    const params = request.query as Record<string, string | undefined>;
+    const format = params.format ?? 'csv';
+    if (format !== 'csv' && format !== 'json') throw new RangeError('format must be csv or json');
+    const max = params.max === undefined ? 10_000 : Number(params.max);
+    if (!Number.isInteger(max) || max < 1 || max > MAX_EXPORT) {
+      throw new RangeError(`max must be an integer between 1 and ${MAX_EXPORT}`);
+    }
+    const query = parseRequestQuery({ ...params, limit: String(MAX_PAGE), before: undefined });
+    const chunks: string[] = [format === 'csv' ? csvHeader() : ''];
+    let before: string | undefined;
+    for (let taken = 0; taken < max; ) {
+      const page = await deps.store.listRequests({ ...query, before, limit: Math.min(MAX_PAGE, max - taken) });
+      if (page.length === 0) break;
+      taken += page.length;
+      chunks.push(
+        format === 'csv'
+          ? csvRows(page)
+          : page.map((r) => `${JSON.stringify({ ...r, time: new Date(r.time).toISOString() })}\n`).join(''),
+      );
+      before = page[page.length - 1]?.id;
+      if (page.length < MAX_PAGE) break;
+    }
+    const stamp = new Date().toISOString().replaceAll(':', '-').slice(0, 19);
+    return reply
+      .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson')
+      .header('content-disposition', `attachment; filename="requests-${stamp}.${format === 'csv' ? 'csv' : 'jsonl'}"`)
+      .send(chunks.join(''));
   });
 
   app.get('/requests/:id', async (request, reply) => {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ConfigWorkflow } from '../config/change/config-workflow.js';
+import { problemLines } from '../config/change/problem-lines.js';
 import { actorOf } from './admin-auth.js';
 import {
   optionalSource,
@@ -16,7 +17,18 @@ type Body = Record<string, unknown> | undefined;
 export async function configRoutes(app: FastifyInstance, workflow: ConfigWorkflow): Promise<void> {
   const read = { config: { access: 'read' as const } };
 
-  app.post('/config/validate', read, async (request) => workflow.validate(parseDraftSource(request.body, 'body')));
+  app.post('/config/validate', read, async (request) => {
+    const source = parseDraftSource(request.body, 'body');
+    const result = await workflow.validate(source);
+    if (!('content' in source)) return result;
+    // Lines for the editor: the draft's own text locates each problem.
+    const name = source.name ?? 'draft';
+    return {
+      ...result,
+      errors: problemLines(source.content, name, result.errors),
+      warnings: problemLines(source.content, name, result.warnings),
+    };
+  });
 
   app.post('/config/diff', read, async (request) => {
     const body = (request.body ?? {}) as Body;

@@ -10,20 +10,32 @@ function hostOf(origin: string): string | undefined {
   }
 }
 
+export interface CrossSiteOptions {
+  /** Count `x-forwarded-host` as this API's host: only for requests through a trusted proxy. */
+  forwardedHost?: boolean;
+  /**
+   * The caller is authenticated by a cookie, which a browser attaches by itself: a write must then prove it
+   * comes from this origin (Origin or Sec-Fetch-Site), not merely fail to show it comes from elsewhere.
+   */
+  requireOrigin?: boolean;
+}
+
 /**
- * Why a request that may change something came from a page on another site; undefined when it did not. Admin
- * credentials are bearer tokens, which a browser never attaches by itself, but a write must not depend on
- * that: it comes from the admin API's own origin (the Admin UI), or from no browser at all (CLI, scripts).
- * `x-forwarded-host` counts as the admin API's host too: a page on another site cannot send that header
- * without a CORS preflight, which this API never grants.
+ * Why a request that may change something came from a page on another site; undefined when it did not. Bearer
+ * tokens are never attached by a browser by itself, but a write must not depend on that: it comes from the
+ * admin API's own origin (the Admin UI), or from no browser at all (CLI, scripts). Browser sessions
+ * (`requireOrigin`) have no such fallback: every write must show it comes from this origin.
  */
-export function crossSiteReason(request: FastifyRequest): string | undefined {
+export function crossSiteReason(request: FastifyRequest, options: CrossSiteOptions = {}): string | undefined {
   if (SAFE_METHODS.has(request.method)) return undefined;
   const site = request.headers['sec-fetch-site'];
   if (site === 'cross-site' || site === 'same-site') return `sec-fetch-site is ${site}`;
   const origin = request.headers.origin;
-  if (origin === undefined) return undefined;
-  const forwarded = request.headers['x-forwarded-host'];
+  if (origin === undefined) {
+    if (options.requireOrigin && site !== 'same-origin') return 'a browser session write without Origin';
+    return undefined;
+  }
+  const forwarded = options.forwardedHost ? request.headers['x-forwarded-host'] : undefined;
   const hosts = [request.headers.host, ...(typeof forwarded === 'string' ? forwarded.split(',') : [])]
     .filter((host): host is string => host !== undefined)
     .map((host) => host.trim().toLowerCase());

@@ -1,6 +1,8 @@
 import type { RequestQuery, RequestRecord } from '../telemetry/request-record.js';
 
 export const MAX_PAGE = 1000;
+const STATUS_CLASSES = new Set(['2xx', '4xx', '429', '5xx']);
+const ROUTE_MODES = new Set(['direct', 'retry', 'fallback', 'sticky', 'none']);
 
 /** Reads `limit`, `before` and filters from query parameters; invalid values throw with the parameter named. */
 export function parseRequestQuery(params: Record<string, string | undefined>): RequestQuery {
@@ -8,17 +10,29 @@ export function parseRequestQuery(params: Record<string, string | undefined>): R
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
     throw new RangeError(`limit must be an integer between 1 and ${MAX_PAGE}`);
   }
-  const status = params.status;
-  if (status !== undefined && status !== 'ok' && status !== 'error') throw new RangeError('status must be ok or error');
-  const since = params.since === undefined ? undefined : Date.parse(params.since);
+  const status = params.status || undefined;
+  const statusClass = status !== undefined && STATUS_CLASSES.has(status) ? status : undefined;
+  if (status !== undefined && status !== 'ok' && status !== 'error' && !statusClass) {
+    throw new RangeError('status must be ok, error, 2xx, 4xx, 429 or 5xx');
+  }
+  const since = params.since ? Date.parse(params.since) : undefined;
   if (since !== undefined && Number.isNaN(since)) throw new RangeError('since must be an ISO date-time');
+  const until = params.until ? Date.parse(params.until) : undefined;
+  if (until !== undefined && Number.isNaN(until)) throw new RangeError('until must be an ISO date-time');
+  const route = params.route || undefined;
+  if (route !== undefined && !ROUTE_MODES.has(route))
+    throw new RangeError('route must be direct, retry, fallback, sticky or none');
   return {
+    until,
+    entryPoint: params.entry || undefined,
+    routeMode: route as RequestQuery['routeMode'],
+    statusClass,
     limit,
     before: params.before || undefined,
     client: params.client || undefined,
     model: params.model || undefined,
     provider: params.provider || undefined,
-    status,
+    status: statusClass ? undefined : (status as RequestQuery['status']),
     since,
   };
 }

@@ -3,6 +3,8 @@ import type { ClientKeyView } from '../admin/client-keys.js';
 import type { requestPage } from '../admin/request-log.js';
 import type { AuditVerification } from '../audit/audit-verify.js';
 import type { AuditPage } from '../audit/audit-view.js';
+import type { AdminUserView } from '../auth/admin-users.js';
+import type { SessionView } from '../auth/sessions.js';
 import type { DiffReport, PreviewReport, ValidationResult } from '../config/change/config-workflow.js';
 import type { DraftSource } from '../config/change/draft.js';
 import type { PublishOutcome } from '../config/change/publish.js';
@@ -47,6 +49,12 @@ export interface AdminClient {
   createAdminToken(name: string, role: string): Promise<AdminTokenView & { token: string }>;
   listAdminTokens(): Promise<AdminTokenView[]>;
   revokeAdminToken(idOrName: string): Promise<AdminTokenView>;
+
+  createAdminUser(name: string, role: string, password: string): Promise<AdminUserView>;
+  listAdminUsers(): Promise<AdminUserView[]>;
+  deleteAdminUser(idOrName: string): Promise<AdminUserView & { sessionsRevoked: number }>;
+  listSessions(): Promise<SessionView[]>;
+  revokeSession(id: string): Promise<SessionView>;
 
   close(): Promise<void>;
 }

@@ -2,6 +2,8 @@ import type { AdminTokenView } from '../admin/admin-tokens.js';
 import type { ClientKeyView } from '../admin/client-keys.js';
 import type { AuditVerification } from '../audit/audit-verify.js';
 import type { AuditPage } from '../audit/audit-view.js';
+import type { AdminUserView } from '../auth/admin-users.js';
+import type { SessionView } from '../auth/sessions.js';
 import type { DiffReport, PreviewReport, ValidationResult } from '../config/change/config-workflow.js';
 import type { DraftSource } from '../config/change/draft.js';
 import type { PublishOutcome } from '../config/change/publish.js';
@@ -103,6 +105,25 @@ export class HttpAdminClient implements AdminClient {
   }
   revokeAdminToken(idOrName: string) {
     return this.call<AdminTokenView>('DELETE', `/admin-tokens/${encodeURIComponent(idOrName)}`);
+  }
+
+  createAdminUser(name: string, role: string, password: string) {
+    return this.call<AdminUserView>('POST', '/admin-users', { name, role, password });
+  }
+  async listAdminUsers() {
+    return (await this.call<{ data: AdminUserView[] }>('GET', '/admin-users')).data;
+  }
+  deleteAdminUser(idOrName: string) {
+    return this.call<AdminUserView & { sessionsRevoked: number }>(
+      'DELETE',
+      `/admin-users/${encodeURIComponent(idOrName)}`,
+    );
+  }
+  async listSessions() {
+    return (await this.call<{ data: SessionView[] }>('GET', '/sessions')).data;
+  }
+  revokeSession(id: string) {
+    return this.call<SessionView>('DELETE', `/sessions/${encodeURIComponent(id)}`);
   }
 
   async close() {}

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { CredentialActions } from '../admin/admin-actions.js';
+import { audited, CredentialActions } from '../admin/admin-actions.js';
 import { listAdminTokens } from '../admin/admin-tokens.js';
 import { listClientKeys } from '../admin/client-keys.js';
 import {
@@ -13,6 +13,8 @@ import { parseRequestQuery, requestPage } from '../admin/request-log.js';
 import { AuditLog, localActor } from '../audit/audit-log.js';
 import { verifyAuditChain } from '../audit/audit-verify.js';
 import { auditPageView, parseAuditQuery } from '../audit/audit-view.js';
+import { createAdminUser, deleteAdminUser, viewAdminUser } from '../auth/admin-users.js';
+import { viewSession } from '../auth/sessions.js';
 import { checkConfig } from '../config/change/config-check.js';
 import { ConfigWorkflow, summarize, type ValidationResult } from '../config/change/config-workflow.js';
 import type { DraftSource } from '../config/change/draft.js';
@@ -27,6 +29,7 @@ interface LocalContext {
   store: Store;
   workflow: ConfigWorkflow;
   credentials: CredentialActions;
+  audit: AuditLog;
 }
 
 /**
@@ -52,7 +55,7 @@ export class LocalAdminClient implements AdminClient {
       const audit = new AuditLog(store);
       const keyring = Keyring.forStorage(location.file, process.env, store);
       const workflow = new ConfigWorkflow({ store, keyring, env: process.env, baseDir, audit, now: Date.now });
-      return { store, workflow, credentials: new CredentialActions(store, audit) };
+      return { store, workflow, credentials: new CredentialActions(store, audit), audit };
     })();
     return this.opened;
   }
@@ -133,6 +136,39 @@ export class LocalAdminClient implements AdminClient {
   }
   async revokeAdminToken(idOrName: string) {
     return (await this.context()).credentials.revokeAdminToken(this.actor, idOrName);
+  }
+
+  async createAdminUser(name: string, role: string, password: string) {
+    const { store, audit } = await this.context();
+    return audited(
+      audit,
+      this.actor,
+      { action: 'admin_users.create', target: name, detail: { role } },
+      () => createAdminUser(store, { name, role, password }),
+      (user) => ({ id: user.id }),
+    );
+  }
+  async listAdminUsers() {
+    return (await (await this.context()).store.listAdminUsers()).map(viewAdminUser);
+  }
+  async deleteAdminUser(idOrName: string) {
+    const { store, audit } = await this.context();
+    return audited(audit, this.actor, { action: 'admin_users.delete', target: idOrName }, () =>
+      deleteAdminUser(store, idOrName),
+    );
+  }
+  /** Sessions not revoked and not past their expiry (the store cannot tell idle ones without the gateway's settings). */
+  async listSessions() {
+    return (await (await this.context()).store.listSessions(Date.now())).map(viewSession);
+  }
+  async revokeSession(id: string) {
+    const { store, audit } = await this.context();
+    const revoked = await audited(audit, this.actor, { action: 'session.revoke', target: id }, () =>
+      store.revokeSessions({ id }, Date.now()),
+    );
+    const [session] = revoked;
+    if (!session) throw new Error(`no active session ${id}`);
+    return viewSession(session);
   }
 
   async close() {

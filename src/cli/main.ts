@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerAdminTokens } from './commands/admin-tokens.js';
+import { registerAdminUsers, registerSessions } from './commands/admin-users.js';
 import { registerAudit } from './commands/audit.js';
 import { registerConfig } from './commands/config.js';
 import { registerKeys } from './commands/keys.js';
@@ -24,6 +25,8 @@ registerRequests(program);
 registerStatus(program);
 registerAudit(program);
 registerAdminTokens(program);
+registerAdminUsers(program);
+registerSessions(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`amg: ${(error as Error).message}\n`);

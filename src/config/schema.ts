@@ -239,6 +239,20 @@ const routing = z
   })
   .strict();
 
+const adminUi = z
+  .object({
+    /** A session ends this long after sign-in, however active. */
+    session_hours: z.number().positive().max(720).default(12),
+    /** A session ends after this long without a request. */
+    idle_minutes: z.number().positive().max(1440).default(30),
+    /**
+     * Addresses of reverse proxies whose X-Forwarded-For/-Proto/-Host are believed (the client address for
+     * sign-in throttling, https for the Secure cookie flag, the host for same-origin checks). Empty: none.
+     */
+    trusted_proxies: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
 /** Bounds on client connections: a slow or idle client cannot hold the gateway's sockets (all need a restart). */
 const connectionLimits = z
   .object({
@@ -316,9 +330,19 @@ export const configSchema = z
         retention_days: z.number().int().nonnegative().max(36_500).default(30),
         /** OpenTelemetry traces over OTLP/HTTP; off when absent (unless OTEL_EXPORTER_OTLP_* says otherwise). */
         otlp: otlp.optional(),
+        /** Days of per-minute rollups kept (the Admin UI's charts up to 24 h); 0 keeps them forever. */
+        rollup_minute_days: z.number().int().nonnegative().max(36_500).default(2),
+        /** Days of per-hour rollups kept (charts beyond 24 h); 0 keeps them forever. */
+        rollup_hour_days: z.number().int().nonnegative().max(36_500).default(90),
       })
       .strict()
-      .default({ flush_interval_ms: 200, batch_size: 500, retention_days: 30 }),
+      .default({
+        flush_interval_ms: 200,
+        batch_size: 500,
+        retention_days: 30,
+        rollup_minute_days: 2,
+        rollup_hour_days: 90,
+      }),
     providers: z.array(provider).default([]),
     models: z.array(model).default([]),
     clients: z.array(client).default([]),
@@ -335,6 +359,8 @@ export const configSchema = z
       .default({ store: true, retention_days: 30 }),
     metrics: metrics.default(() => metrics.parse({})),
     log: logSettings.default(() => logSettings.parse({})),
+    /** Browser sign-in to the Admin UI. */
+    admin_ui: adminUi.default(() => adminUi.parse({})),
   })
   .strict();
 

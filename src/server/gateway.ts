@@ -1,7 +1,10 @@
 import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { adminApi } from '../admin/admin-api.js';
+import { ForwardedView } from '../admin/trusted-proxy.js';
+import { uiRoutes } from '../admin/ui-routes.js';
 import { DataPlane } from '../api/data-plane.js';
 import { StoredResponses } from '../api/responses/stored-responses.js';
 import { DeadlineSweeper } from '../api/shared/deadline-sweeper.js';
@@ -10,6 +13,8 @@ import { AuditLog } from '../audit/audit-log.js';
 import { type BootstrapOutcome, bootstrapAdminToken } from '../auth/admin-bootstrap.js';
 import { AdminDirectory } from '../auth/admin-directory.js';
 import { ClientDirectory } from '../auth/client-directory.js';
+import { Sessions } from '../auth/sessions.js';
+import { generateToken } from '../auth/token-hash.js';
 import { checkConfig } from '../config/change/config-check.js';
 import type { PublishOutcome } from '../config/change/publish.js';
 import type { Env } from '../config/env-expand.js';
@@ -24,6 +29,7 @@ import { openStore, parseStorageUrl, type StorageLocation } from '../store/open-
 import type { Store } from '../store/store.js';
 import { BatchWriter } from '../telemetry/batch-writer.js';
 import { RetentionSweeper } from '../telemetry/retention.js';
+import { RollupRetention } from '../telemetry/rollup-retention.js';
 import { UpstreamPools } from '../upstream/pools.js';
 import { retargetedTargets } from './changed-targets.js';
 import { ConfigController } from './config-controller.js';
@@ -32,6 +38,7 @@ import { buildSnapshot, type GatewaySnapshot } from './gateway-snapshot.js';
 import { type Servers, startServers } from './http-servers.js';
 import { log } from './log.js';
 import { metricsRoute } from './metrics-route.js';
+import { TEST_CLIENT, testModel } from './model-test.js';
 import { Observability } from './observability.js';
 import { probeHandler } from './probes.js';
 import { Readiness } from './readiness.js';
@@ -87,9 +94,15 @@ export class Gateway {
   private readonly retention: RetentionSweeper;
   readonly responses: StoredResponses;
   private readonly responseRetention: RetentionSweeper;
+  private readonly rollupRetention: RollupRetention;
+  /** The admin API's "test now" calls the data plane as this client; the token never leaves the process. */
+  private readonly testToken = generateToken('amg_internal_');
+  private readonly env: Env;
   readonly router = new Router(new MemoryRoutingState());
   private readonly health = new HealthChecker(this.router.state);
   private readonly deadlines = new DeadlineSweeper();
+  readonly sessions: Sessions;
+  private readonly forwarded = new ForwardedView(() => this.snapshotRef.config.admin_ui.trusted_proxies);
 
   readonly store: Store;
   readonly storage: StorageLocation;
@@ -112,8 +125,10 @@ export class Gateway {
     this.storage = parts.storage;
     this.bootstrap = parts.bootstrap;
     this.audit = parts.audit;
+    this.env = parts.env;
     this.reporter = new GatewayReporter(parts.store, parts.env);
     this.clients = new ClientDirectory(parts.store);
+    this.sessions = new Sessions(parts.store, () => this.sessionSettings());
     this.admins = new AdminDirectory(parts.store);
     this.responses = new StoredResponses(parts.store, {
       retentionDays: () => this.snapshotRef.config.responses.retention_days,
@@ -156,6 +171,14 @@ export class Gateway {
         days: () => this.snapshotRef.config.responses.retention_days,
         onError: (error) => log.warn('pruning old stored responses failed', { error: String(error) }),
       },
+    );
+    this.rollupRetention = new RollupRetention(
+      parts.store,
+      () => ({
+        minute: this.snapshotRef.config.telemetry.rollup_minute_days,
+        hour: this.snapshotRef.config.telemetry.rollup_hour_days,
+      }),
+      (error) => log.warn('pruning old rollups failed', { error: String(error) }),
     );
     this.dataPlane = new DataPlane({
       snapshot: () => this.snapshotRef,
@@ -224,6 +247,7 @@ export class Gateway {
       gateway.refreshCredentialsPeriodically();
       gateway.retention.start();
       gateway.responseRetention.start();
+      gateway.rollupRetention.start();
       gateway.config.start();
       await gateway.config.settleInheritedGuard();
       return gateway;
@@ -259,7 +283,7 @@ export class Gateway {
     this.snapshotRef = next;
     this.observability.adopt(next);
     this.router.state.forget(retargeted);
-    this.clients.setConfigClients(next.config.clients);
+    this.clients.setConfigClients([...next.config.clients, { name: TEST_CLIENT, token: this.testToken }]);
     this.pools.retainOnly(next.poolSettings);
     this.router.state.retain(new Set(next.targets.keys()));
     this.guard.setKnownModels(next.models.keys());
@@ -310,6 +334,7 @@ export class Gateway {
       settings: () => this.snapshotRef.config.metrics,
       admins: this.admins,
     });
+    await app.register((scope) => uiRoutes(scope));
     await app.register(
       (scope) =>
         adminApi(scope, {
@@ -322,9 +347,20 @@ export class Gateway {
           status: () => this.status(),
           onClientKeysChanged: () => this.clients.refresh(),
           onAdminTokensChanged: () => this.admins.refresh(),
+          sessions: this.sessions,
+          sessionSettings: () => this.sessionSettings(),
+          forwarded: this.forwarded,
+          env: this.env,
+          diagnostics: () => this.diagnostics(),
+          testModel: (model) => testModel(this.url, this.testToken, model),
         }),
       { prefix: '/admin/api' },
     );
+  }
+
+  private sessionSettings() {
+    const settings = this.snapshotRef.config.admin_ui;
+    return { sessionMs: settings.session_hours * 3_600_000, idleMs: settings.idle_minutes * 60_000 };
   }
 
   async status(): Promise<Record<string, unknown>> {
@@ -351,6 +387,53 @@ export class Gateway {
     };
   }
 
+  /** What the Diagnostics page and the support bundle show about this process. */
+  async diagnostics(): Promise<Record<string, unknown>> {
+    const config = this.snapshotRef.config;
+    const file = this.storage.file;
+    const sizes = await Promise.all(
+      file === ':memory:'
+        ? []
+        : ['', '-wal', '-shm'].map((suffix) =>
+            stat(file + suffix).then(
+              (s) => s.size,
+              () => 0,
+            ),
+          ),
+    );
+    const memory = process.memoryUsage();
+    return {
+      version: VERSION,
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+      pid: process.pid,
+      started_at: new Date(this.startedAt).toISOString(),
+      uptime_s: Math.round((Date.now() - this.startedAt) / 1000),
+      memory: { rss_bytes: memory.rss, heap_used_bytes: memory.heapUsed },
+      storage: {
+        kind: this.storage.kind,
+        file,
+        size_bytes: sizes.reduce((a, b) => a + b, 0),
+        retention: {
+          requests_days: config.telemetry.retention_days,
+          rollup_minute_days: config.telemetry.rollup_minute_days,
+          rollup_hour_days: config.telemetry.rollup_hour_days,
+        },
+      },
+      config: await this.config.status(),
+      listeners: { data: this.url, admin: this.adminUrl, admin_separate: this.url !== this.adminUrl },
+      telemetry: {
+        pending: this.telemetry.pending,
+        written: this.telemetry.written,
+        dropped: this.telemetry.dropped,
+        flush_interval_ms: config.telemetry.flush_interval_ms,
+        batch_size: config.telemetry.batch_size,
+      },
+      in_flight: this.dataPlane.inFlight,
+      sessions: (await this.sessions.list()).length,
+    };
+  }
+
   /** SIGHUP: publishes the config file if it changed; a config that fails validation leaves the running one. */
   async reload(): Promise<{ ok: true; outcome: PublishOutcome } | { ok: false; error: Error }> {
     try {
@@ -374,6 +457,7 @@ export class Gateway {
     clearInterval(this.credentialRefresh);
     this.retention.stop();
     this.responseRetention.stop();
+    this.rollupRetention.stop();
     this.config.stop();
     this.health.stop();
     const grace = this.snapshotRef.config.server.shutdown_grace_ms;

@@ -9,11 +9,15 @@ import type {
   RevisionSummary,
 } from '../config/revision.js';
 import type { AttemptRecord, EntryPoint, RequestQuery, RequestRecord, RouteMode } from '../telemetry/request-record.js';
+import type { RollupDelta, RollupGrain, RollupPoint, RollupQuery } from '../telemetry/rollup.js';
+import { rollupRecords, rollupsEnabled } from '../telemetry/rollup.js';
 import type { TrafficQuery, TrafficRow } from '../telemetry/traffic-summary.js';
+import * as access from './access-queries.js';
 import * as audit from './audit-queries.js';
 import * as revisions from './revision-queries.js';
+import * as rollups from './rollup-queries.js';
 import type { AdminTokensTable, ClientKeysTable, Database, RequestsTable } from './schema.js';
-import type { AdminRole, AdminToken, ClientKey, Store, StoredResponse } from './store.js';
+import type { AdminRole, AdminSession, AdminToken, AdminUser, ClientKey, Store, StoredResponse } from './store.js';
 import * as storedResponses from './stored-response-queries.js';
 import { summarizeTraffic } from './traffic-queries.js';
 
@@ -117,6 +121,7 @@ export class KyselyStore implements Store {
           .onConflict((oc) => oc.column('id').doNothing())
           .execute();
       }
+      if (rollupsEnabled()) await rollups.insertRollups(trx, rollupRecords(records));
     });
   }
 
@@ -129,6 +134,14 @@ export class KyselyStore implements Store {
     if (query.since !== undefined) select = select.where('time', '>=', query.since);
     if (query.status === 'ok') select = select.where('status', '<', 400);
     if (query.status === 'error') select = select.where('status', '>=', 400);
+    if (query.until !== undefined) select = select.where('time', '<', query.until);
+    if (query.entryPoint) select = select.where('entry_point', '=', query.entryPoint);
+    if (query.routeMode) select = select.where('route_mode', '=', query.routeMode);
+    if (query.statusClass === '429') select = select.where('status', '=', 429);
+    else if (query.statusClass && /^[1-5]xx$/.test(query.statusClass)) {
+      const floor = Number(query.statusClass[0]) * 100;
+      select = select.where('status', '>=', floor).where('status', '<', floor + 100);
+    }
     const rows = await select.orderBy('id', 'desc').limit(query.limit).execute();
     return rows.map(fromRow);
   }
@@ -259,6 +272,50 @@ export class KyselyStore implements Store {
 
   deleteStoredResponsesBefore(before: number, limit: number): Promise<number> {
     return storedResponses.deleteStoredResponsesBefore(this.db, before, limit);
+  }
+
+  insertAdminUser(user: AdminUser): Promise<void> {
+    return access.insertAdminUser(this.db, user);
+  }
+
+  listAdminUsers(): Promise<AdminUser[]> {
+    return access.listAdminUsers(this.db);
+  }
+
+  deleteAdminUser(idOrName: string): Promise<AdminUser | undefined> {
+    return access.deleteAdminUser(this.db, idOrName);
+  }
+
+  insertSession(session: AdminSession): Promise<void> {
+    return access.insertSession(this.db, session);
+  }
+
+  findSession(tokenSha256: string): Promise<AdminSession | undefined> {
+    return access.findSession(this.db, tokenSha256);
+  }
+
+  listSessions(now: number): Promise<AdminSession[]> {
+    return access.listSessions(this.db, now);
+  }
+
+  touchSession(id: string, at: number): Promise<void> {
+    return access.touchSession(this.db, id, at);
+  }
+
+  revokeSessions(match: { id?: string; subjectId?: string }, at: number): Promise<AdminSession[]> {
+    return access.revokeSessions(this.db, match, at);
+  }
+
+  insertRollups(deltas: readonly RollupDelta[]): Promise<void> {
+    return rollups.insertRollups(this.db, deltas);
+  }
+
+  queryRollups(query: RollupQuery): Promise<RollupPoint[]> {
+    return rollups.queryRollups(this.db, query);
+  }
+
+  deleteRollupsBefore(grain: RollupGrain, before: number): Promise<number> {
+    return rollups.deleteRollupsBefore(this.db, grain, before);
   }
 
   async getMeta(key: string): Promise<string | undefined> {

@@ -1,4 +1,5 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { HISTOGRAM_COLUMNS, ROLLUP_TABLES } from './rollup-columns.js';
 
 /**
  * One ordered list of migrations for every store dialect. Column types stay within what both SQLite and
@@ -123,6 +124,54 @@ const migrations: Record<string, Migration> = {
         .addColumn('input_items', 'text', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('stored_responses_created').on('stored_responses').column('created_at').execute();
+    },
+  },
+  '0014_admin_ui': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('admin_users')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull().unique())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('admin_sessions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('token_sha256', 'text', (c) => c.notNull().unique())
+        .addColumn('subject_kind', 'text', (c) => c.notNull())
+        .addColumn('subject_id', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('last_seen_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('revoked_at', 'bigint')
+        .addColumn('origin', 'text', (c) => c.notNull())
+        .addColumn('user_agent', 'text')
+        .execute();
+      // "Who sent this?" pages the request log by client; without an index a rare client scans the whole log.
+      await db.schema.createIndex('requests_client_id').on('requests').columns(['client', 'id']).execute();
+      for (const table of ROLLUP_TABLES) {
+        let create = db.schema
+          .createTable(table)
+          .addColumn('bucket', 'bigint', (c) => c.notNull())
+          .addColumn('dimension', 'text', (c) => c.notNull())
+          .addColumn('value', 'text', (c) => c.notNull())
+          .addColumn('requests', 'bigint', (c) => c.notNull())
+          .addColumn('errors', 'bigint', (c) => c.notNull())
+          .addColumn('input_tokens', 'bigint', (c) => c.notNull())
+          .addColumn('output_tokens', 'bigint', (c) => c.notNull())
+          .addColumn('cost_usd', 'double precision', (c) => c.notNull())
+          .addColumn('latency_sum', 'double precision', (c) => c.notNull())
+          .addColumn('ttft_count', 'bigint', (c) => c.notNull())
+          .addColumn('ttft_sum', 'double precision', (c) => c.notNull());
+        for (const column of HISTOGRAM_COLUMNS) {
+          create = create.addColumn(column, sql`blob`, (c) => c.notNull());
+        }
+        await create.addPrimaryKeyConstraint(`${table}_key`, ['dimension', 'bucket', 'value'] as never).execute();
+      }
     },
   },
 };

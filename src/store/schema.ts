@@ -97,7 +97,52 @@ export interface StoredResponsesTable {
   input_items: string;
 }
 
+export interface AdminUsersTable {
+  id: string;
+  name: string;
+  role: string;
+  password_hash: string;
+  created_at: number;
+}
+
+export interface AdminSessionsTable {
+  id: string;
+  token_sha256: string;
+  subject_kind: string;
+  subject_id: string;
+  name: string;
+  role: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+  origin: string;
+  user_agent: string | null;
+}
+
+/** A per-minute or per-hour rollup row for one value of one dimension. */
+export interface RollupTable {
+  bucket: number;
+  dimension: string;
+  value: string;
+  requests: number;
+  errors: number;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
+  latency_sum: number;
+  ttft_count: number;
+  ttft_sum: number;
+  /** Packed histogram counts (see rollup-columns.ts). */
+  latency: Uint8Array;
+  ttft: Uint8Array;
+}
+
 export interface Database {
+  admin_users: AdminUsersTable;
+  admin_sessions: AdminSessionsTable;
+  rollup_minute: RollupTable;
+  rollup_hour: RollupTable;
   requests: RequestsTable;
   client_keys: ClientKeysTable;
   admin_tokens: AdminTokensTable;

@@ -8,6 +8,7 @@ import type {
   RevisionSummary,
 } from '../config/revision.js';
 import type { RequestQuery, RequestRecord } from '../telemetry/request-record.js';
+import type { RollupDelta, RollupGrain, RollupPoint, RollupQuery } from '../telemetry/rollup.js';
 import type { TrafficQuery, TrafficRow } from '../telemetry/traffic-summary.js';
 
 /**
@@ -49,6 +50,32 @@ export interface StoredResponse {
   response: Record<string, unknown>;
   /** Every input item of the turn (carried-over ones first), each with an id. */
   inputItems: Record<string, unknown>[];
+}
+
+/** A person who signs in to the Admin UI with a password (stored as an argon2id hash only). */
+export interface AdminUser {
+  id: string;
+  name: string;
+  role: AdminRole;
+  passwordHash: string;
+  createdAt: number;
+}
+
+/** A signed-in browser: the cookie holds a random token, the store only its SHA-256. */
+export interface AdminSession {
+  id: string;
+  tokenSha256: string;
+  /** Signed in with a password (`user`) or with a named admin token (`token`). */
+  subjectKind: 'user' | 'token';
+  subjectId: string;
+  name: string;
+  role: AdminRole;
+  createdAt: number;
+  lastSeenAt: number;
+  expiresAt: number;
+  revokedAt: number | null;
+  origin: string;
+  userAgent: string | null;
 }
 
 export interface Store {
@@ -96,6 +123,24 @@ export interface Store {
   deleteStoredResponse(id: string, clientScope: string): Promise<boolean>;
   /** Deletes up to `limit` stored responses created before `before` (epoch ms); returns how many went. */
   deleteStoredResponsesBefore(before: number, limit: number): Promise<number>;
+  insertAdminUser(user: AdminUser): Promise<void>;
+  listAdminUsers(): Promise<AdminUser[]>;
+  /** Deletes the user with this id or name; returns it, or undefined when there is none. */
+  deleteAdminUser(idOrName: string): Promise<AdminUser | undefined>;
+
+  insertSession(session: AdminSession): Promise<void>;
+  findSession(tokenSha256: string): Promise<AdminSession | undefined>;
+  /** Sessions neither revoked nor expired at `now`, newest first. */
+  listSessions(now: number): Promise<AdminSession[]>;
+  touchSession(id: string, at: number): Promise<void>;
+  /** Revokes active sessions by session id or by the user/token they belong to; returns those revoked. */
+  revokeSessions(match: { id?: string; subjectId?: string }, at: number): Promise<AdminSession[]>;
+
+  /** Adds rollup rows into the per-minute and per-hour tables (insertRequests does this for its own batch). */
+  insertRollups(deltas: readonly RollupDelta[]): Promise<void>;
+  queryRollups(query: RollupQuery): Promise<RollupPoint[]>;
+  /** Deletes rollup rows of a grain older than `before` (epoch ms); returns how many went. */
+  deleteRollupsBefore(grain: RollupGrain, before: number): Promise<number>;
 
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;

@@ -90,4 +90,10 @@ export interface RequestQuery {
   status?: 'ok' | 'error' | undefined;
   /** Only records at or after this epoch-ms time. */
   since?: number | undefined;
+  /** Only records before this epoch-ms time. */
+  until?: number | undefined;
+  entryPoint?: string | undefined;
+  routeMode?: RouteMode | undefined;
+  /** HTTP status class: 2xx, 4xx, 429 (alone) or 5xx. */
+  statusClass?: string | undefined;
 }

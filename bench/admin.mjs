@@ -1,0 +1,245 @@
+// npm run bench:admin: the Admin UI's queries against a store the size of a busy month — 30 days of rollups at
+// 200 req/s and 2 million request-log rows — timed through the admin API of a running gateway (HTTP, the store
+// worker, JSON), p50/p95 per query. Writes bench/results/admin.{json,md}.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const QUICK = process.argv.includes('--quick');
+const RATE = 200; // requests per second behind the rollups
+const DAYS = 30;
+const MINUTE_DAYS = 2; // the default telemetry.rollup_minute_days: per-minute rows exist for this long
+const REQUEST_ROWS = QUICK ? 200_000 : 2_000_000;
+const RUNS = QUICK ? 10 : 30;
+const CHART_BUDGET_MS = 150;
+const PAGE_BUDGET_MS = 100;
+const root = new URL('..', import.meta.url).pathname;
+
+const { openSqliteStore } = await import(join(root, 'dist/store/worker-store.js'));
+const { BUCKETS, bucketOf } = await import(join(root, 'dist/telemetry/latency-histogram.js'));
+const { Gateway } = await import(join(root, 'dist/server/gateway.js'));
+const { newRequestId } = await import(join(root, 'dist/telemetry/request-id.js'));
+
+const MODELS = ['gpt-4o-mini', 'gpt-4o', 'claude-sonnet', 'llama-70b', 'embed-small'];
+const PROVIDERS = {
+  'gpt-4o-mini': ['openai', 'azure'],
+  'gpt-4o': ['openai'],
+  'claude-sonnet': ['anthropic', 'bedrock'],
+  'llama-70b': ['groq', 'vllm'],
+  'embed-small': ['openai'],
+};
+const CLIENTS = Array.from({ length: 20 }, (_, i) => `app-${i}`);
+const ENTRIES = ['chat.completions', 'messages', 'responses'];
+
+/** A deterministic pseudo-random sequence, so runs compare. */
+let seed = 42;
+const random = () => {
+  seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+  return seed / 2_147_483_648;
+};
+const pick = (list) => list[Math.floor(random() * list.length)];
+
+const ALL_PROVIDERS = [...new Set(Object.values(PROVIDERS).flat())];
+/** Every value of every dimension a month of this traffic has: one rollup row each per bucket. */
+const VALUES = {
+  all: [''],
+  model: MODELS,
+  provider: ALL_PROVIDERS,
+  client: CLIENTS,
+  entry_point: ENTRIES,
+  status_class: ['2xx', '429', '5xx'],
+};
+
+function histogram(total, centreMs) {
+  const counts = new Array(BUCKETS).fill(0);
+  for (let i = 0; i < 40; i++) counts[bucketOf(centreMs * (0.3 + random() * 2))] += Math.ceil(total / 40);
+  return counts;
+}
+
+function delta(grain, bucket, dimension, value, requests) {
+  return {
+    grain,
+    bucket,
+    dimension,
+    value,
+    requests,
+    errors: Math.floor(requests * 0.03),
+    input_tokens: requests * 900,
+    output_tokens: requests * 250,
+    cost_usd: requests * 0.0004,
+    latency_sum: requests * 800,
+    ttft_count: requests,
+    ttft_sum: requests * 300,
+    latency: histogram(requests, 800),
+    ttft: histogram(requests, 300),
+  };
+}
+
+/** Rollup rows for one bucket: the bucket's requests split over each dimension's values. */
+function bucketRows(grain, bucket, requests) {
+  const rows = [];
+  for (const [dimension, values] of Object.entries(VALUES)) {
+    for (const value of values)
+      rows.push(delta(grain, bucket, dimension, value, Math.max(1, Math.floor(requests / values.length))));
+  }
+  return rows;
+}
+
+function requestRecord(time) {
+  const model = pick(MODELS);
+  const failed = random() < 0.02;
+  const fallback = random() < 0.01;
+  return {
+    id: newRequestId(time),
+    time,
+    client: random() < 0.001 ? 'rare-client' : pick(CLIENTS),
+    entryPoint: pick(ENTRIES),
+    method: 'POST',
+    path: '/v1/chat/completions',
+    stream: random() < 0.5,
+    requestedModel: model,
+    provider: pick(PROVIDERS[model]),
+    upstreamModel: model,
+    routeMode: fallback ? 'fallback' : 'direct',
+    attempts: fallback
+      ? [
+          { provider: 'openai', model, status: 503, errorClass: 'server_error', latencyMs: 40 },
+          { provider: 'azure', model, status: 200, latencyMs: 700 },
+        ]
+      : [{ provider: 'openai', model, status: failed ? 500 : 200, latencyMs: 700 }],
+    status: failed ? 502 : 200,
+    latencyMs: 100 + random() * 3000,
+    ttfbMs: 50 + random() * 800,
+    inputTokens: 900,
+    outputTokens: 250,
+    cachedTokens: 0,
+    cacheWriteTokens: 0,
+    costUsd: 0.0004,
+    errorCode: failed ? 'GW_ERR_UPSTREAM' : null,
+    errorMessage: failed ? 'upstream answered 500' : null,
+    configRevision: 1,
+  };
+}
+
+async function fill(file, now) {
+  // Raw rows are written without rollups: the month of rollups comes from the generator, as 200 req/s would leave it.
+  process.env.AMG_TELEMETRY_ROLLUPS = 'off';
+  const store = await openSqliteStore(file);
+  const started = Date.now();
+  const HOUR = 3_600_000;
+  const MINUTE = 60_000;
+  let rows = 0;
+  for (let h = DAYS * 24; h > 0; h--) {
+    const batch = bucketRows('hour', Math.floor(now / HOUR) * HOUR - h * HOUR, RATE * 3600);
+    rows += batch.length;
+    await store.insertRollups(batch);
+  }
+  for (let m = MINUTE_DAYS * 1440; m > 0; m -= 60) {
+    const batch = [];
+    for (let k = 0; k < 60; k++)
+      batch.push(...bucketRows('minute', Math.floor(now / MINUTE) * MINUTE - (m - k) * MINUTE, RATE * 60));
+    rows += batch.length;
+    await store.insertRollups(batch);
+  }
+  const rollupSeconds = (Date.now() - started) / 1000;
+  const spanMs = (REQUEST_ROWS / RATE) * 1000;
+  const insertStarted = Date.now();
+  for (let i = 0; i < REQUEST_ROWS; i += 5_000) {
+    const batch = [];
+    for (let k = 0; k < 5_000 && i + k < REQUEST_ROWS; k++)
+      batch.push(requestRecord(now - spanMs + ((i + k) / REQUEST_ROWS) * spanMs));
+    await store.insertRequests(batch);
+  }
+  const insertSeconds = (Date.now() - insertStarted) / 1000;
+  await store.close();
+  delete process.env.AMG_TELEMETRY_ROLLUPS;
+  return { rollupRows: rows, rollupSeconds, requestRows: REQUEST_ROWS, insertSeconds };
+}
+
+function percentile(sorted, q) {
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+}
+
+async function time(url, token) {
+  const started = performance.now();
+  const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+  await response.arrayBuffer();
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return performance.now() - started;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'amg-bench-admin-'));
+const file = join(dir, 'gateway.db');
+const now = Date.now();
+console.log(
+  `filling ${file}: ${DAYS} days of rollups at ${RATE} req/s, ${REQUEST_ROWS.toLocaleString()} request rows…`,
+);
+const filled = await fill(file, now);
+console.log(
+  `  ${filled.rollupRows.toLocaleString()} rollup rows in ${filled.rollupSeconds.toFixed(1)} s; requests in ${filled.insertSeconds.toFixed(1)} s`,
+);
+
+const config = join(dir, 'gateway.yaml');
+writeFileSync(config, `storage: sqlite:${file}\nserver:\n  listen: 127.0.0.1:0\n`);
+const TOKEN = 'amg_admin_bench_token_0123456789abcdef';
+const gateway = await Gateway.start({
+  configPath: config,
+  env: { ...process.env, AMG_ADMIN_TOKEN: TOKEN },
+  listen: '127.0.0.1:0',
+});
+const base = `${gateway.adminUrl}/admin/api`;
+
+const firstPage = await (
+  await fetch(`${base}/requests?limit=50`, { headers: { authorization: `Bearer ${TOKEN}` } })
+).json();
+const deep = firstPage.data[49].id;
+const QUERIES = [
+  ['chart', 'overview (5m, 1h, 24h, 7d windows + incidents)', '/overview'],
+  ['chart', 'traffic 1h', '/traffic?range=1h'],
+  ['chart', 'traffic 24h by model', '/traffic?range=24h&group=model'],
+  ['chart', 'traffic 7d by provider', '/traffic?range=7d&group=provider'],
+  ['chart', 'traffic 30d by client', '/traffic?range=30d&group=client'],
+  ['chart', 'traffic 30d by entry point', '/traffic?range=30d&group=entry_point'],
+  ['page', 'requests, newest 50', '/requests?limit=50'],
+  ['page', 'requests, next page (cursor)', `/requests?limit=50&before=${deep}`],
+  ['page', 'requests by model', '/requests?limit=50&model=gpt-4o'],
+  ['page', 'requests by client', '/requests?limit=50&client=app-3'],
+  ['page', 'requests with errors', '/requests?limit=50&status=error'],
+  ['page', 'requests that fell back', '/requests?limit=50&route=fallback'],
+  ['page', 'requests of a rare client (0.1%)', '/requests?limit=50&client=rare-client'],
+];
+
+const results = [];
+for (const [kind, name, path] of QUERIES) {
+  await time(`${base}${path}`, TOKEN); // warm the page cache
+  const samples = [];
+  for (let i = 0; i < RUNS; i++) samples.push(await time(`${base}${path}`, TOKEN));
+  samples.sort((a, b) => a - b);
+  const budget = kind === 'chart' ? CHART_BUDGET_MS : PAGE_BUDGET_MS;
+  const result = { kind, name, path, p50: percentile(samples, 0.5), p95: percentile(samples, 0.95), budget };
+  results.push(result);
+  console.log(
+    `${result.p95 <= budget ? 'ok  ' : 'OVER'} ${name}: p50 ${result.p50.toFixed(1)} ms, p95 ${result.p95.toFixed(1)} ms (budget ${budget} ms)`,
+  );
+}
+await gateway.close();
+if (!process.env.AMG_BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
+else console.log(`kept ${file}`);
+
+const md = [
+  `# Admin UI query benchmark`,
+  '',
+  `${new Date(now).toISOString()} · Node ${process.version} · ${filled.rollupRows.toLocaleString()} rollup rows (${DAYS} days hourly, ${MINUTE_DAYS} days per minute, ${RATE} req/s) · ${filled.requestRows.toLocaleString()} request rows · ${RUNS} runs per query through the admin API`,
+  '',
+  '| query | p50 ms | p95 ms | budget (p95) |',
+  '|---|---:|---:|---:|',
+  ...results.map(
+    (r) => `| ${r.name} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p95 <= r.budget ? '✓' : '✗'} ${r.budget} |`,
+  ),
+  '',
+].join('\n');
+mkdirSync(join(root, 'bench/results'), { recursive: true });
+writeFileSync(join(root, 'bench/results/admin.md'), md);
+writeFileSync(join(root, 'bench/results/admin.json'), JSON.stringify({ filled, runs: RUNS, results }, null, 2));
+console.log(`\nwrote bench/results/admin.md`);
+if (results.some((r) => r.p95 > r.budget)) process.exitCode = 1;

@@ -1,0 +1,166 @@
+import type { FastifyInstance } from 'fastify';
+import type { RoutingState } from '../routing/routing-state.js';
+import { targetStatuses } from '../routing/target-status.js';
+import type { GatewaySnapshot } from '../server/gateway-snapshot.js';
+import type { Store } from '../store/store.js';
+import { ROLLUP_DIMENSIONS, type RollupDimension, type RollupPoint } from '../telemetry/rollup.js';
+import { type ChartPlan, figures, planChart, stepTimes } from './traffic-stats.js';
+
+export interface DashboardDeps {
+  store: Store;
+  snapshot(): GatewaySnapshot;
+  state: RoutingState;
+  now?: () => number;
+}
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+const WINDOWS = [
+  { name: '5m', ms: 5 * MINUTE },
+  { name: '1h', ms: HOUR },
+  { name: '24h', ms: DAY },
+  { name: '7d', ms: 7 * DAY },
+] as const;
+const RANGES: Record<string, number> = {
+  '15m': 15 * MINUTE,
+  '1h': HOUR,
+  '6h': 6 * HOUR,
+  '24h': DAY,
+  '7d': 7 * DAY,
+  '30d': 30 * DAY,
+};
+
+function minuteRetentionMs(snapshot: GatewaySnapshot): number {
+  const days = snapshot.config.telemetry.rollup_minute_days;
+  return days === 0 ? Number.POSITIVE_INFINITY : days * DAY;
+}
+
+/** Series per group over the plan's steps, gaps filled with zero points. */
+function seriesOf(points: readonly RollupPoint[], plan: ChartPlan) {
+  const times = stepTimes(plan);
+  const groups = new Map<string, Map<number, RollupPoint>>();
+  for (const point of points) {
+    const key = point.group ?? 'all';
+    if (!groups.has(key)) groups.set(key, new Map());
+    groups.get(key)?.set(point.time, point);
+  }
+  return [...groups].map(([group, byTime]) => ({
+    group,
+    points: times.map((t) => {
+      const point = byTime.get(t);
+      return { t, ...figures(point ? [point] : []) };
+    }),
+  }));
+}
+
+function parseTime(value: string | undefined, name: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const parsed = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  if (Number.isNaN(parsed)) throw new RangeError(`${name} must be an ISO date-time or epoch milliseconds`);
+  return parsed;
+}
+
+/** Overview, traffic charts and recent incidents: every figure from rollups, none from the request log. */
+export async function dashboardRoutes(app: FastifyInstance, deps: DashboardDeps): Promise<void> {
+  const now = deps.now ?? Date.now;
+
+  app.get('/overview', async () => {
+    const at = now();
+    const snapshot = deps.snapshot();
+    const windows = await Promise.all(
+      WINDOWS.map(async (window) => {
+        const plan = planChart(at - window.ms, at + 1, minuteRetentionMs(snapshot), at, 30);
+        const points = await deps.store.queryRollups({ ...plan });
+        const [series] = seriesOf(points, plan);
+        return {
+          window: window.name,
+          ...figures(points),
+          sparkline: (series?.points ?? stepTimes(plan).map((t) => ({ t, requests: 0 }))).map((p) => p.requests),
+        };
+      }),
+    );
+    const targets = targetStatuses(snapshot.targets, deps.state, at);
+    return { time: new Date(at).toISOString(), windows, targets, incidents: await incidents(deps, at - DAY) };
+  });
+
+  app.get('/traffic', async (request) => {
+    const query = request.query as Record<string, string | undefined>;
+    const at = now();
+    const range = RANGES[query.range ?? '1h'];
+    if (range === undefined) throw new RangeError(`range must be one of ${Object.keys(RANGES).join(', ')}`);
+    const until = parseTime(query.until, 'until') ?? at;
+    const since = parseTime(query.since, 'since') ?? until - range;
+    if (!(since < until) || until - since > 90 * DAY)
+      throw new RangeError('since must be before until, at most 90 days apart');
+    const group = query.group || undefined;
+    if (group !== undefined && !ROLLUP_DIMENSIONS.includes(group as RollupDimension)) {
+      throw new RangeError(`group must be one of ${ROLLUP_DIMENSIONS.join(', ')}`);
+    }
+    const plan = planChart(since, until, minuteRetentionMs(deps.snapshot()), at);
+    const [points, classes] = await Promise.all([
+      deps.store.queryRollups({ ...plan, groupBy: group as RollupDimension | undefined }),
+      deps.store.queryRollups({ ...plan, groupBy: 'status_class' }),
+    ]);
+    return {
+      since: new Date(plan.since).toISOString(),
+      until: new Date(plan.until).toISOString(),
+      grain: plan.grain,
+      step_ms: plan.stepMs,
+      group: group ?? null,
+      totals: figures(points),
+      series: seriesOf(points, plan),
+      status_classes: seriesOf(classes, plan).map((s) => ({
+        group: s.group,
+        points: s.points.map((p) => ({ t: p.t, requests: p.requests })),
+      })),
+    };
+  });
+
+  app.get('/incidents', async (request) => {
+    const since = parseTime((request.query as { since?: string }).since, 'since') ?? now() - DAY;
+    return incidents(deps, since);
+  });
+}
+
+const INCIDENT_ACTIONS = ['config.publish', 'config.rollback', 'config.guard'];
+
+/**
+ * What changed or went wrong: config publishes, rollbacks and guard decisions (audit log), fallbacks served
+ * (request log, newest 20), and targets whose breaker is open or half-open now (routing state).
+ */
+async function incidents(deps: DashboardDeps, since: number) {
+  const at = (deps.now ?? Date.now)();
+  const [audits, fallbacks] = await Promise.all([
+    Promise.all(INCIDENT_ACTIONS.map((action) => deps.store.listAudit({ limit: 20, action, since }))),
+    deps.store.listRequests({ limit: 20, since, routeMode: 'fallback' }),
+  ]);
+  const changes = audits
+    .flat()
+    .sort((a, b) => b.seq - a.seq)
+    .slice(0, 20)
+    .map((r) => ({
+      kind: r.action === 'config.guard' ? 'guard' : r.action === 'config.rollback' ? 'rollback' : 'publish',
+      time: new Date(r.time).toISOString(),
+      actor: r.actor,
+      outcome: r.outcome,
+      target: r.target,
+      detail: JSON.parse(r.detail) as unknown,
+    }));
+  const breakers = targetStatuses(deps.snapshot().targets, deps.state, at)
+    .filter((t) => t.state === 'cooling' || t.state === 'half-open')
+    .map((t) => ({ kind: 'breaker', target: t.id, state: t.state, until: t.cooling_until, reason: t.reason }));
+  return {
+    changes,
+    breakers,
+    fallbacks: fallbacks.map((r) => ({
+      kind: 'fallback',
+      time: new Date(r.time).toISOString(),
+      id: r.id,
+      model: r.requestedModel,
+      provider: r.provider,
+      attempts: r.attempts.length,
+      status: r.status,
+    })),
+  };
+}

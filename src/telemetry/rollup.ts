@@ -1,0 +1,155 @@
+import { BUCKETS, bucketOf } from './latency-histogram.js';
+import type { RequestRecord } from './request-record.js';
+
+export type RollupGrain = 'minute' | 'hour';
+export const GRAIN_MS: Record<RollupGrain, number> = { minute: 60_000, hour: 3_600_000 };
+
+/** The dimensions charts group by; absent values are '' so they group (SQL NULLs never compare equal). */
+export const ROLLUP_DIMENSIONS = ['model', 'provider', 'client', 'entry_point', 'status_class'] as const;
+export type RollupDimension = (typeof ROLLUP_DIMENSIONS)[number];
+
+/**
+ * Each request is counted once per dimension (and once in `all`), not once per combination of dimensions: a
+ * chart groups by one dimension at a time, and a month of combinations was too many rows to sum within a chart's
+ * budget (bench:admin), while a row per dimension value keeps 30 days by client to a few thousand rows.
+ */
+const STORED_DIMENSIONS = ['all', ...ROLLUP_DIMENSIONS] as const;
+export type StoredDimension = (typeof STORED_DIMENSIONS)[number];
+
+/** What one rollup row adds up: the sums and both histograms, for one bucket of time and one set of dimensions. */
+export interface RollupDelta {
+  grain: RollupGrain;
+  bucket: number;
+  dimension: StoredDimension;
+  /** The dimension's value ('' for `all` and for absent values). */
+  value: string;
+  requests: number;
+  errors: number;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
+  latency_sum: number;
+  ttft_count: number;
+  ttft_sum: number;
+  latency: number[];
+  ttft: number[];
+}
+
+/**
+ * Rollups are on unless AMG_TELEMETRY_ROLLUPS=off: a switch for measuring what they cost (`npm run bench`
+ * runs the data plane both ways), not an operating mode — the Admin UI's charts read nothing else.
+ */
+export function rollupsEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.AMG_TELEMETRY_ROLLUPS !== 'off';
+}
+
+/** 2xx, 4xx, 5xx..., with 429 apart: rate limiting is its own story in an incident. */
+export function statusClass(status: number): string {
+  if (status === 429) return '429';
+  if (status >= 100 && status < 600) return `${Math.floor(status / 100)}xx`;
+  return 'other';
+}
+
+function newDelta(grain: RollupGrain, bucket: number, dimension: StoredDimension, value: string): RollupDelta {
+  return {
+    grain,
+    bucket,
+    dimension,
+    value,
+    requests: 0,
+    errors: 0,
+    input_tokens: 0,
+    output_tokens: 0,
+    cost_usd: 0,
+    latency_sum: 0,
+    ttft_count: 0,
+    ttft_sum: 0,
+    latency: new Array<number>(BUCKETS).fill(0),
+    ttft: new Array<number>(BUCKETS).fill(0),
+  };
+}
+
+function dimensionValue(record: RequestRecord, dimension: StoredDimension, status: string): string {
+  switch (dimension) {
+    case 'all':
+      return '';
+    case 'model':
+      return record.requestedModel ?? '';
+    case 'provider':
+      return record.provider ?? '';
+    case 'client':
+      return record.client ?? '';
+    case 'entry_point':
+      return record.entryPoint;
+    case 'status_class':
+      return status;
+  }
+}
+
+function add(delta: RollupDelta, record: RequestRecord): void {
+  delta.requests++;
+  if (record.status >= 400) delta.errors++;
+  delta.input_tokens += record.inputTokens ?? 0;
+  delta.output_tokens += record.outputTokens ?? 0;
+  delta.cost_usd += record.costUsd ?? 0;
+  delta.latency_sum += record.latencyMs;
+  (delta.latency[bucketOf(record.latencyMs)] as number)++;
+  if (record.ttfbMs !== null) {
+    delta.ttft_count++;
+    delta.ttft_sum += record.ttfbMs;
+    (delta.ttft[bucketOf(record.ttfbMs)] as number)++;
+  }
+}
+
+/**
+ * Sums a batch of request records into per-minute and per-hour rollup rows. Runs where the batch is written
+ * (the store's worker), so the request path pays nothing for it; a batch of 500 records usually collapses to a
+ * handful of rows per grain.
+ */
+export function rollupRecords(records: readonly RequestRecord[]): RollupDelta[] {
+  const rows = new Map<string, RollupDelta>();
+  for (const record of records) {
+    const status = statusClass(record.status);
+    for (const grain of ['minute', 'hour'] as const) {
+      const size = GRAIN_MS[grain];
+      const bucket = record.time - (record.time % size);
+      for (const dimension of STORED_DIMENSIONS) {
+        const value = dimensionValue(record, dimension, status);
+        const key = `${grain}\u0000${bucket}\u0000${dimension}\u0000${value}`;
+        let delta = rows.get(key);
+        if (!delta) {
+          delta = newDelta(grain, bucket, dimension, value);
+          rows.set(key, delta);
+        }
+        add(delta, record);
+      }
+    }
+  }
+  return [...rows.values()];
+}
+
+/** A chart query over rollups: one grain, a time range cut into steps, optionally one series per dimension value. */
+export interface RollupQuery {
+  grain: RollupGrain;
+  since: number;
+  until: number;
+  /** A multiple of the grain's size. */
+  stepMs: number;
+  groupBy?: RollupDimension | undefined;
+}
+
+/** One step of one series: sums and merged histograms. */
+export interface RollupPoint {
+  time: number;
+  group: string | null;
+  requests: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  latencySum: number;
+  ttftCount: number;
+  ttftSum: number;
+  latency: number[];
+  ttft: number[];
+}

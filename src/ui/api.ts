@@ -1,0 +1,45 @@
+import { signal } from '@preact/signals';
+
+export interface Me {
+  name: string;
+  role: 'admin' | 'viewer';
+}
+
+/** Who is signed in: undefined while checking, null when signed out. */
+export const me = signal<Me | null | undefined>(undefined);
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string | undefined,
+    readonly problems: Array<{ path: string; message: string; line?: number | null }> = [],
+  ) {
+    super(message);
+  }
+}
+
+/** Calls the admin API with the session cookie; a 401 means the session ended, so the sign-in page shows. */
+export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+  const response = await fetch(`/admin/api${path}`, {
+    method: init.method ?? 'GET',
+    credentials: 'same-origin',
+    headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  const payload = (await response.json().catch(() => ({}))) as {
+    error?: { message?: string; code?: string; problems?: ApiError['problems'] };
+  };
+  if (!response.ok) {
+    if (response.status === 401 && path !== '/session') me.value = null;
+    throw new ApiError(
+      payload.error?.message ?? `HTTP ${response.status}`,
+      response.status,
+      payload.error?.code,
+      payload.error?.problems,
+    );
+  }
+  return payload as T;
+}
+
+export const canWrite = () => me.value?.role === 'admin';

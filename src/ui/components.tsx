@@ -1,0 +1,128 @@
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+export function Loading({ what }: { what: string }) {
+  return (
+    <p class="state" role="status">
+      Loading {what}…
+    </p>
+  );
+}
+
+export function ErrorBox({ error, retry }: { error: Error; retry?: () => void }) {
+  return (
+    <div class="state error" role="alert">
+      <strong>Could not load this: {error.message}</strong>
+      <span> Check that the gateway is running and that you are signed in.</span>
+      {retry && (
+        <button type="button" onClick={retry}>
+          Try again
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function Empty({ children }: { children: ComponentChildren }) {
+  return <p class="state empty">{children}</p>;
+}
+
+const PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#475569'];
+
+export interface ChartSeries {
+  label: string;
+  values: Array<number | null>;
+}
+
+/** A uPlot time-series chart; dragging across it zooms (reported through onZoom). */
+export function Chart(props: {
+  title: string;
+  times: number[];
+  series: ChartSeries[];
+  unit?: string;
+  height?: number;
+  onZoom?: (since: number, until: number) => void;
+}) {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return undefined;
+    const options: uPlot.Options = {
+      width: Math.max(300, el.clientWidth),
+      height: props.height ?? 180,
+      series: [
+        {},
+        ...props.series.map((s, i) => ({
+          label: s.label,
+          stroke: PALETTE[i % PALETTE.length],
+          width: 1.5,
+          value: (_u: uPlot, v: number | null) =>
+            v === null ? '–' : `${Math.round(v * 100) / 100}${props.unit ?? ''}`,
+        })),
+      ],
+      axes: [{}, { size: 60 }],
+      cursor: { drag: { x: true, y: false } },
+      hooks: {
+        setSelect: [
+          (u: uPlot) => {
+            if (!props.onZoom || u.select.width < 5) return;
+            const from = u.posToVal(u.select.left, 'x');
+            const to = u.posToVal(u.select.left + u.select.width, 'x');
+            props.onZoom(Math.floor(from * 1000), Math.ceil(to * 1000));
+          },
+        ],
+      },
+    };
+    const data: uPlot.AlignedData = [props.times.map((t) => t / 1000), ...props.series.map((s) => s.values)];
+    const plot = new uPlot(options, data, el);
+    const resize = () => plot.setSize({ width: Math.max(300, el.clientWidth), height: props.height ?? 180 });
+    window.addEventListener('resize', resize);
+    return () => {
+      window.removeEventListener('resize', resize);
+      plot.destroy();
+    };
+  }, [props.times, props.series, props.unit, props.height, props.onZoom]);
+  return (
+    <figure class="chart">
+      <figcaption>{props.title}</figcaption>
+      <div ref={box} role="img" aria-label={`${props.title} chart`} />
+    </figure>
+  );
+}
+
+/** A tiny line of counts, drawn with uPlot without axes. */
+export function Sparkline({ values, label }: { values: number[]; label: string }) {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return undefined;
+    const plot = new uPlot(
+      {
+        width: 160,
+        height: 36,
+        legend: { show: false },
+        cursor: { show: false },
+        axes: [{ show: false }, { show: false }],
+        scales: { x: { time: false } },
+        series: [{}, { stroke: '#2563eb', fill: 'rgba(37,99,235,0.12)', width: 1.5 }],
+      },
+      [values.map((_, i) => i), values],
+      el,
+    );
+    return () => plot.destroy();
+  }, [values]);
+  return <div class="sparkline" ref={box} role="img" aria-label={label} />;
+}
+
+export function Field(props: { label: string; children: ComponentChildren }) {
+  // The control is the child: a wrapping label names it without ids.
+  return (
+    // biome-ignore lint/a11y/noLabelWithoutControl: the control is passed in as children
+    <label class="field">
+      <span>{props.label}</span>
+      {props.children}
+    </label>
+  );
+}

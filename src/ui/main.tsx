@@ -1,0 +1,84 @@
+import { useSignal } from '@preact/signals';
+import { render } from 'preact';
+import { useEffect } from 'preact/hooks';
+import { api, type Me, me } from './api.js';
+import { AuditPage } from './pages/audit.js';
+import { ClientsPage } from './pages/clients.js';
+import { ConfigPage } from './pages/config.js';
+import { DiagnosticsPage } from './pages/diagnostics.js';
+import { OverviewPage } from './pages/overview.js';
+import { ProvidersPage } from './pages/providers.js';
+import { RequestsPage } from './pages/requests.js';
+import { SignInPage } from './pages/sign-in.js';
+import { TrafficPage } from './pages/traffic.js';
+import './styles.css';
+
+const PAGES = [
+  { path: 'overview', title: 'Overview', view: OverviewPage },
+  { path: 'traffic', title: 'Traffic', view: TrafficPage },
+  { path: 'requests', title: 'Requests', view: RequestsPage },
+  { path: 'providers', title: 'Providers', view: ProvidersPage },
+  { path: 'clients', title: 'Clients', view: ClientsPage },
+  { path: 'config', title: 'Config', view: ConfigPage },
+  { path: 'audit', title: 'Audit', view: AuditPage },
+  { path: 'diagnostics', title: 'Diagnostics', view: DiagnosticsPage },
+];
+
+function currentPath(): string {
+  return location.hash.replace(/^#\/?/, '').split('?')[0] || 'overview';
+}
+
+function App() {
+  const path = useSignal(currentPath());
+  useEffect(() => {
+    const onHash = () => {
+      path.value = currentPath();
+    };
+    window.addEventListener('hashchange', onHash);
+    api<Me>('/session').then(
+      (who) => {
+        me.value = { name: who.name, role: who.role };
+      },
+      () => {
+        me.value = null;
+      },
+    );
+    return () => window.removeEventListener('hashchange', onHash);
+  }, [path]);
+
+  if (me.value === undefined) return <p class="state">Checking your session…</p>;
+  if (me.value === null) return <SignInPage />;
+  const page = PAGES.find((p) => p.path === path.value) ?? PAGES[0];
+  const View = page?.view ?? OverviewPage;
+  const signOut = async () => {
+    await api('/session', { method: 'DELETE' }).catch(() => undefined);
+    me.value = null;
+  };
+  return (
+    <div class="shell">
+      <header>
+        <strong class="brand">AI Model Gateway</strong>
+        <nav aria-label="Pages">
+          {PAGES.map((p) => (
+            <a key={p.path} href={`#/${p.path}`} aria-current={p.path === page?.path ? 'page' : undefined}>
+              {p.title}
+            </a>
+          ))}
+        </nav>
+        <span class="who">
+          {me.value.name} · {me.value.role}
+          <button type="button" onClick={signOut}>
+            Sign out
+          </button>
+        </span>
+      </header>
+      <main>
+        <h1>{page?.title}</h1>
+        <View />
+      </main>
+    </div>
+  );
+}
+
+const root = document.getElementById('app');
+if (root) render(<App />, root);

@@ -1,0 +1,114 @@
+import { useSignal } from '@preact/signals';
+import { api, canWrite } from '../api.js';
+import { Empty, ErrorBox, Loading } from '../components.js';
+import { ms, pct, time } from '../format.js';
+import { usePoll } from '../use-poll.js';
+import { StateBadge, type TargetStatus } from './overview.js';
+
+interface Providers {
+  data: Array<{
+    name: string;
+    type: string;
+    base_url: string;
+    configured: boolean;
+    missing_env: string | null;
+    targets: TargetStatus[];
+  }>;
+}
+interface TestResult {
+  model: string;
+  status: number;
+  provider: string | null;
+  upstream_model: string | null;
+  route: string | null;
+  latency_ms: number;
+  answer: string | null;
+  error: string | null;
+  request_id: string | null;
+}
+
+export function ProvidersPage() {
+  const { data, error, loading, refresh } = usePoll(() => api<Providers>('/providers'), 5_000, []);
+  const results = useSignal<Record<string, TestResult | string>>({});
+  const test = async (model: string) => {
+    results.value = { ...results.value, [model]: 'testing…' };
+    try {
+      const result = await api<TestResult>(`/models/${encodeURIComponent(model)}/test`, { method: 'POST' });
+      results.value = { ...results.value, [model]: result };
+    } catch (failure) {
+      results.value = { ...results.value, [model]: (failure as Error).message };
+    }
+    refresh();
+  };
+  if (loading && !data) return <Loading what="providers" />;
+  if (error && !data) return <ErrorBox error={error} retry={refresh} />;
+  if (!data || data.data.length === 0)
+    return (
+      <Empty>
+        No providers are configured: add one on the <a href="#/config">Config</a> page.
+      </Empty>
+    );
+  return (
+    <>
+      {data.data.map((provider) => (
+        <section key={provider.name} class="provider">
+          <h2>
+            {provider.name}{' '}
+            <span class="muted">
+              {provider.type} · {provider.base_url}
+            </span>
+          </h2>
+          {!provider.configured && <p class="state error">Not configured: set {provider.missing_env} and restart.</p>}
+          <table>
+            <thead>
+              <tr>
+                {['Target', 'State', 'Since / until', 'Success', 'p50', 'p95', 'Last error', 'Test'].map((h) => (
+                  <th key={h} scope="col">
+                    {h}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {provider.targets.map((t) => {
+                const model = t.used_by[0];
+                const result = model ? results.value[model] : undefined;
+                return (
+                  <tr key={t.id}>
+                    <td>
+                      {t.model} <span class="muted">for {t.used_by.join(', ')}</span>
+                    </td>
+                    <td>
+                      <StateBadge state={t.state} /> {t.reason ?? ''}
+                    </td>
+                    <td>{t.cooling_until ? time(t.cooling_until) : '–'}</td>
+                    <td>
+                      {pct(t.success_rate)} <span class="muted">({t.samples})</span>
+                    </td>
+                    <td>{ms(t.latency_p50_ms)}</td>
+                    <td>{ms(t.latency_p95_ms)}</td>
+                    <td>{t.last_error ? `${time(t.last_error.at)}: ${t.last_error.message}` : '–'}</td>
+                    <td>
+                      {model && canWrite() && (
+                        <button type="button" onClick={() => test(model)} aria-label={`test ${model} now`}>
+                          Test now
+                        </button>
+                      )}
+                      {typeof result === 'string' && <span role="status">{result}</span>}
+                      {result && typeof result !== 'string' && (
+                        <span role="status" class={result.error ? 'error' : 'ok'} data-test-result={model}>
+                          {result.status} via {result.provider ?? '–'}/{result.upstream_model ?? '–'} (
+                          {result.route ?? '–'}) in {ms(result.latency_ms)}: {result.error ?? result.answer}
+                        </span>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </section>
+      ))}
+    </>
+  );
+}

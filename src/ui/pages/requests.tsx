@@ -1,0 +1,277 @@
+import { useSignal } from '@preact/signals';
+import { useEffect } from 'preact/hooks';
+import { api } from '../api.js';
+import { Empty, ErrorBox, Field, Loading } from '../components.js';
+import { clock, int, ms, time, usd } from '../format.js';
+import { usePoll } from '../use-poll.js';
+
+interface Attempt {
+  provider: string;
+  model: string;
+  status: number;
+  errorClass?: string;
+  error?: string;
+  latencyMs: number;
+}
+interface RequestRow {
+  id: string;
+  time: string;
+  client: string | null;
+  entryPoint: string;
+  path: string;
+  stream: boolean;
+  requestedModel: string | null;
+  provider: string | null;
+  upstreamModel: string | null;
+  routeMode: string;
+  attempts: Attempt[];
+  status: number;
+  latencyMs: number;
+  ttfbMs: number | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  costUsd: number | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+}
+interface Page {
+  data: RequestRow[];
+  next_before: string | null;
+}
+
+const FILTERS = [
+  ['model', 'Model'],
+  ['provider', 'Provider'],
+  ['client', 'Client'],
+] as const;
+
+/** Why the router did what it did, in words, from the route mode and the attempts. */
+function routeStory(row: RequestRow): string {
+  if (row.attempts.length === 0)
+    return row.errorMessage ? `Refused before routing: ${row.errorMessage}` : 'Not routed.';
+  const failed = row.attempts.filter((a) => a.errorClass);
+  const last = row.attempts[row.attempts.length - 1];
+  const first = `${row.routeMode === 'fallback' ? 'Fell back' : row.routeMode === 'retry' ? 'Retried' : 'Sent'}`;
+  const because = failed.length
+    ? ` after ${failed.map((a) => `${a.provider}/${a.model} failed (${a.errorClass})`).join(', ')}`
+    : '';
+  return `${first}${because}; ${last && !last.errorClass ? `served by ${last.provider}/${last.model}.` : 'no target answered.'}`;
+}
+
+function RequestDetail({ id, onClose }: { id: string; onClose: () => void }) {
+  const { data, error, loading } = usePoll(() => api<RequestRow>(`/requests/${encodeURIComponent(id)}`), 0, [id]);
+  return (
+    <aside class="detail" aria-label="Request detail">
+      <button type="button" class="close" onClick={onClose}>
+        Close
+      </button>
+      {loading && <Loading what="the request" />}
+      {error && <ErrorBox error={error} />}
+      {data && (
+        <>
+          <h2>{data.id}</h2>
+          <p>{routeStory(data)}</p>
+          <dl class="kv">
+            <dt>Time</dt>
+            <dd>{time(data.time)}</dd>
+            <dt>Entry</dt>
+            <dd>
+              {data.entryPoint} {data.path} {data.stream ? '(stream)' : ''}
+            </dd>
+            <dt>Client</dt>
+            <dd>{data.client ?? '–'}</dd>
+            <dt>Model</dt>
+            <dd>
+              {data.requestedModel ?? '–'} → {data.provider ?? '–'} / {data.upstreamModel ?? '–'}
+            </dd>
+            <dt>Status</dt>
+            <dd>
+              {data.status} {data.errorCode ? `${data.errorCode}: ${data.errorMessage}` : ''}
+            </dd>
+            <dt>Latency / TTFT</dt>
+            <dd>
+              {ms(data.latencyMs)} / {ms(data.ttfbMs)}
+            </dd>
+            <dt>Tokens in / out, cost</dt>
+            <dd>
+              {int(data.inputTokens)} / {int(data.outputTokens)}, {usd(data.costUsd)}
+            </dd>
+          </dl>
+          <h3>Attempts</h3>
+          <table class="attempts">
+            <thead>
+              <tr>
+                <th scope="col">#</th>
+                <th scope="col">Target</th>
+                <th scope="col">Status</th>
+                <th scope="col">Error class</th>
+                <th scope="col">Time</th>
+                <th scope="col">Error</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.attempts.map((a, i) => (
+                <tr key={`${i}-${a.provider}`}>
+                  <td>{i + 1}</td>
+                  <td>
+                    {a.provider}/{a.model}
+                  </td>
+                  <td>{a.status || 'no answer'}</td>
+                  <td>{a.errorClass ?? 'ok'}</td>
+                  <td>{ms(a.latencyMs)}</td>
+                  <td>{a.error ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </aside>
+  );
+}
+
+export function RequestsPage() {
+  const hashId = new URLSearchParams(location.hash.split('?')[1] ?? '').get('id');
+  const filters = useSignal<Record<string, string>>({});
+  const before = useSignal<string | undefined>(undefined);
+  const live = useSignal(false);
+  const selected = useSignal<string | null>(hashId);
+  useEffect(() => {
+    if (hashId) selected.value = hashId;
+  }, [hashId, selected]);
+
+  const params = () => {
+    const all = { ...filters.value, limit: '50', ...(before.value ? { before: before.value } : {}) };
+    return new URLSearchParams(Object.entries(all).filter(([, v]) => v !== '')).toString();
+  };
+  const { data, error, loading, refresh } = usePoll(() => api<Page>(`/requests?${params()}`), live.value ? 2_000 : 0, [
+    filters.value,
+    before.value,
+    live.value,
+  ]);
+  const set = (name: string, value: string) => {
+    filters.value = { ...filters.value, [name]: value };
+    before.value = undefined;
+  };
+  const exportQuery = new URLSearchParams(Object.entries(filters.value).filter(([, v]) => v !== '')).toString();
+
+  return (
+    <div class={selected.value ? 'with-detail' : ''}>
+      <form class="toolbar" onSubmit={(e) => e.preventDefault()} aria-label="Request filters">
+        {FILTERS.map(([name, label]) => (
+          <Field key={name} label={label}>
+            <input
+              name={name}
+              value={filters.value[name] ?? ''}
+              onChange={(e) => set(name, e.currentTarget.value.trim())}
+            />
+          </Field>
+        ))}
+        <Field label="Status">
+          <select
+            name="status"
+            value={filters.value.status ?? ''}
+            onChange={(e) => set('status', e.currentTarget.value)}
+          >
+            <option value="">any</option>
+            <option value="ok">ok</option>
+            <option value="error">error</option>
+            <option value="4xx">4xx</option>
+            <option value="429">429</option>
+            <option value="5xx">5xx</option>
+          </select>
+        </Field>
+        <Field label="Route">
+          <select name="route" value={filters.value.route ?? ''} onChange={(e) => set('route', e.currentTarget.value)}>
+            <option value="">any</option>
+            {['direct', 'retry', 'fallback', 'sticky', 'none'].map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <label class="check">
+          <input
+            type="checkbox"
+            checked={live.value}
+            onChange={(e) => {
+              live.value = e.currentTarget.checked;
+              before.value = undefined;
+            }}
+          />{' '}
+          Live
+        </label>
+        <a class="button" href={`/admin/api/requests/export?format=csv&${exportQuery}`} download>
+          Export CSV
+        </a>
+        <a class="button" href={`/admin/api/requests/export?format=json&${exportQuery}`} download>
+          Export JSON
+        </a>
+      </form>
+      {loading && !data && <Loading what="requests" />}
+      {error && <ErrorBox error={error} retry={refresh} />}
+      {data && data.data.length === 0 && (
+        <Empty>
+          No requests match. {Object.values(filters.value).some(Boolean) ? 'Clear the filters, or ' : ''}create a client
+          token on the <a href="#/clients">Clients</a> page and send a request.
+        </Empty>
+      )}
+      {data && data.data.length > 0 && (
+        <table class="requests">
+          <thead>
+            <tr>
+              {['Time', 'Client', 'Model', 'Provider', 'Route', 'Status', 'Latency', 'TTFT', 'Tokens', 'Cost'].map(
+                (h) => (
+                  <th key={h} scope="col">
+                    {h}
+                  </th>
+                ),
+              )}
+            </tr>
+          </thead>
+          <tbody>
+            {data.data.map((row) => (
+              <tr key={row.id} class={row.status >= 400 ? 'failed' : ''} aria-selected={selected.value === row.id}>
+                <td>
+                  <button
+                    type="button"
+                    class="link"
+                    onClick={() => (selected.value = row.id)}
+                    aria-label={`open request ${row.id}`}
+                  >
+                    {clock(row.time)}
+                  </button>
+                </td>
+                <td>{row.client ?? '–'}</td>
+                <td>{row.requestedModel ?? '–'}</td>
+                <td>{row.provider ?? '–'}</td>
+                <td>{row.routeMode}</td>
+                <td>{row.status}</td>
+                <td>{ms(row.latencyMs)}</td>
+                <td>{ms(row.ttfbMs)}</td>
+                <td>
+                  {int(row.inputTokens)}/{int(row.outputTokens)}
+                </td>
+                <td>{usd(row.costUsd)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <div class="pager">
+        {before.value && (
+          <button type="button" onClick={() => (before.value = undefined)}>
+            Newest
+          </button>
+        )}
+        {data?.next_before && !live.value && (
+          <button type="button" onClick={() => (before.value = data.next_before ?? undefined)}>
+            Older
+          </button>
+        )}
+      </div>
+      {selected.value && <RequestDetail id={selected.value} onClose={() => (selected.value = null)} />}
+    </div>
+  );
+}
