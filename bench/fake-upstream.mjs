@@ -4,6 +4,19 @@
 // POST /v1/messages answers as the Anthropic Messages API (see anthropic-replies.mjs).
 import { createServer } from 'node:http';
 import { ANTHROPIC_MESSAGE, ANTHROPIC_STREAM } from './anthropic-replies.mjs';
+import { BEDROCK_RESPONSE, BEDROCK_STREAM, GEMINI_RESPONSE, GEMINI_STREAM } from './cloud-replies.mjs';
+
+/** Writes a canned answer: one buffer with its length, or a stream of buffers one write each. */
+function answer(res, type, whole, parts) {
+  if (parts) {
+    res.writeHead(200, { 'content-type': type });
+    for (let i = 0; i < parts.length - 1; i++) res.write(parts[i]);
+    res.end(parts[parts.length - 1]);
+    return;
+  }
+  res.writeHead(200, { 'content-type': type, 'content-length': whole.length });
+  res.end(whole);
+}
 
 const port = Number(process.argv[2] ?? 0);
 const created = 1_732_000_000;
@@ -80,6 +93,17 @@ createServer((req, res) => {
       res.writeHead(429, { 'content-type': 'application/json', 'content-length': RATE_LIMITED.length });
       res.end(RATE_LIMITED);
       return;
+    }
+    // Gemini (generateContent / streamGenerateContent?alt=sse) and Bedrock (converse / converse-stream).
+    if (req.url.startsWith('/v1beta/models/')) {
+      if (req.url.includes(':streamGenerateContent')) return answer(res, 'text/event-stream', null, GEMINI_STREAM);
+      return answer(res, 'application/json', GEMINI_RESPONSE);
+    }
+    if (req.url.startsWith('/model/')) {
+      if (req.url.endsWith('/converse-stream')) {
+        return answer(res, 'application/vnd.amazon.eventstream', null, BEDROCK_STREAM);
+      }
+      return answer(res, 'application/json', BEDROCK_RESPONSE);
     }
     if (req.url === '/v1/messages') {
       if (body.includes('"stream":true')) {

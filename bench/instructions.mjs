@@ -27,6 +27,8 @@ const ROUTES = [
   { name: 'OpenAI client → Anthropic upstream (translated)', path: '/v1/chat/completions', model: 'via-anthropic' },
   { name: 'Anthropic client → Anthropic upstream (passthrough)', path: '/v1/messages', model: 'via-anthropic' },
   { name: 'Anthropic client → OpenAI upstream (translated)', path: '/v1/messages', model: 'via-openai' },
+  { name: 'OpenAI client → Gemini (translated)', path: '/v1/chat/completions', model: 'via-gemini' },
+  { name: 'OpenAI client → Bedrock (translated, SigV4)', path: '/v1/chat/completions', model: 'via-bedrock' },
 ];
 
 /** Symbols of V8's optimising compilers and of its garbage collector, as callgrind_annotate names them. */

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { drive, hasTaskset, hasWrk, runPinned } from './load.mjs';
-import { body, DIALECTS, messagesBody, pinnedSpawn, TOKEN, waitForLine } from './scenarios.mjs';
+import { body, DIALECTS, messagesBody, pinnedSpawn, responsesBody, TOKEN, waitForLine } from './scenarios.mjs';
 
 const QUICK = process.argv.includes('--quick');
 /** `--only=dialects` runs just that phase (for working on it); the full report needs every phase. */
@@ -192,11 +192,18 @@ async function measureDialects(upstreamPort, direct) {
   const gateway = await startGateway(upstreamPort, DIALECTS);
   const chat = { path: '/v1/chat/completions', bodyOf: body };
   const messages = { path: '/v1/messages', bodyOf: messagesBody };
+  const responses = (store) => ({
+    path: '/v1/responses',
+    bodyOf: (model, stream) => responsesBody(model, stream, store),
+  });
   const routes = {
     chatPassthrough: [chat, 'via-openai'],
     chatToAnthropic: [chat, 'via-anthropic'],
     messagesPassthrough: [messages, 'via-anthropic'],
     messagesToOpenAI: [messages, 'via-openai'],
+    // Stored Responses (the default) against store: false, the same translation without the store write.
+    responsesStateless: [responses(false), 'via-openai'],
+    responsesStored: [responses(true), 'via-openai'],
   };
   const phases = {};
   for (const [name, [client, model]] of Object.entries(routes)) {
@@ -217,6 +224,8 @@ async function measureDialects(upstreamPort, direct) {
     chatToAnthropic: routeResult('chatToAnthropic'),
     messagesPassthrough: routeResult('messagesPassthrough'),
     messagesToOpenAI: routeResult('messagesToOpenAI'),
+    responsesStateless: routeResult('responsesStateless'),
+    responsesStored: routeResult('responsesStored'),
     ttft: {
       directOpenAI: await ttft(direct, '/v1/chat/completions', body('m1', true)),
       directAnthropic: await ttft(direct, '/v1/messages', messagesBody('claude-bench', true)),
@@ -274,6 +283,49 @@ async function measureObservability(upstreamPort) {
   }
 }
 
+/**
+ * The cloud types against OpenAI passthrough, in one gateway and in turns: an OpenAI client translated to
+ * Gemini (SSE) and to Bedrock (SigV4 per request, binary event stream).
+ */
+async function measureCloud(upstreamPort) {
+  const gateway = await startGateway(upstreamPort, DIALECTS);
+  const routes = { chatPassthrough: 'via-openai', chatToGemini: 'via-gemini', chatToBedrock: 'via-bedrock' };
+  const phases = {};
+  for (const [name, model] of Object.entries(routes)) {
+    for (const stream of [false, true]) {
+      phases[`${name}.${stream ? 'stream' : 'nonStream'}`] = {
+        url: `${gateway.url}/v1/chat/completions`,
+        body: body(model, stream),
+        token: TOKEN,
+        connections: CONNECTIONS,
+        core: LOAD_CORE,
+      };
+    }
+  }
+  const measured = await measureInTurns(phases, gateway.pid);
+  await gateway.stop();
+  const routeResult = (name) => ({ nonStream: measured[`${name}.nonStream`], stream: measured[`${name}.stream`] });
+  return Object.fromEntries(Object.keys(routes).map((name) => [name, routeResult(name)]));
+}
+
+function renderCloud(x) {
+  const row = (label, m) =>
+    `| ${label} | ${f(m.nonStream.rps)} | ${f(m.nonStream.rps / x.chatPassthrough.nonStream.rps, 2)} | ${f(m.nonStream.cpuUsPerRequest)} | ${f(m.stream.rps)} | ${f(m.stream.rps / x.chatPassthrough.stream.rps, 2)} | ${f(m.stream.cpuUsPerRequest)} |`;
+  const ratios = ['chatToGemini', 'chatToBedrock'].flatMap((name) => [
+    x[name].nonStream.rps / x.chatPassthrough.nonStream.rps,
+    x[name].stream.rps / x.chatPassthrough.stream.rps,
+  ]);
+  return [
+    '| cloud types (64 conns) | non-stream req/s | of passthrough | CPU µs/req | stream req/s | of passthrough | CPU µs/req |',
+    '|---|---|---|---|---|---|---|',
+    row('OpenAI client → OpenAI upstream (passthrough)', x.chatPassthrough),
+    row('OpenAI client → Gemini (translated)', x.chatToGemini),
+    row('OpenAI client → Bedrock (translated, SigV4, event stream)', x.chatToBedrock),
+    '',
+    `- translated to Gemini and Bedrock ≥ 0.8 of passthrough: ${ratios.map((r) => f(r, 2)).join(' / ')} → ${pass(ratios.every((r) => r >= 0.8))}`,
+  ];
+}
+
 async function main() {
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   const upstream = pinnedSpawn(LOAD_CORE, [join(root, 'bench/fake-upstream.mjs'), '0'], {});
@@ -293,6 +345,14 @@ async function main() {
   if (ONLY === 'observability') {
     try {
       console.log(renderObservability(await measureObservability(upstreamPort)).join('\n'));
+    } finally {
+      upstream.kill();
+    }
+    return;
+  }
+  if (ONLY === 'cloud') {
+    try {
+      console.log(renderCloud(await measureCloud(upstreamPort)).join('\n'));
     } finally {
       upstream.kill();
     }
@@ -332,6 +392,8 @@ async function main() {
     await three.stop();
     console.error('measuring dialect translation…');
     results.dialects = await measureDialects(upstreamPort, direct);
+    console.error('measuring the cloud provider types…');
+    results.cloud = await measureCloud(upstreamPort);
     console.error('measuring failover (primary answers 429 to half the requests)…');
     const failover = await startGateway(upstreamPort, FAILOVER);
     results.failover = {
@@ -385,6 +447,7 @@ function renderReport(r) {
     '',
     ...renderObservability(r.observability),
     '',
+    ...(r.cloud ? [...renderCloud(r.cloud), ''] : []),
     'Targets (issue): ',
     `- ≥ 8,000 req/s non-stream on one core: ${f(g.nonStream.rps)} → ${pass(g.nonStream.rps >= 8000)}`,
     `- ≤ 120 µs CPU per non-stream request: ${f(g.nonStream.cpuUsPerRequest)} → ${pass(g.nonStream.cpuUsPerRequest <= 120)}`,
@@ -443,6 +506,16 @@ function renderDialects(x) {
     row('OpenAI client → Anthropic upstream (translated)', x.chatToAnthropic, x.chatPassthrough),
     row('Anthropic client → Anthropic upstream (passthrough)', x.messagesPassthrough),
     row('Anthropic client → OpenAI upstream (translated)', x.messagesToOpenAI, x.messagesPassthrough),
+    ...(x.responsesStored
+      ? [
+          row('Responses client → OpenAI upstream, store: false', x.responsesStateless),
+          row(
+            'Responses client → OpenAI upstream, stored (ratio vs store: false)',
+            x.responsesStored,
+            x.responsesStateless,
+          ),
+        ]
+      : []),
     '',
     `Time to first token, p50 at 1 connection: direct OpenAI ${f(x.ttft.directOpenAI.p50, 3)} ms, direct Anthropic ${f(x.ttft.directAnthropic.p50, 3)} ms; added by the gateway: passthrough +${f(added.chatPassthrough, 3)} / +${f(added.messagesPassthrough, 3)} ms, translated OpenAI→Anthropic +${f(added.chatToAnthropic, 3)} ms, Anthropic→OpenAI +${f(added.messagesToOpenAI, 3)} ms`,
     ...(x.ttft.bareProxy

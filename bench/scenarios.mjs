@@ -26,15 +26,35 @@ export const messagesBody = (model, stream) =>
     temperature: 0.2,
   });
 
+/** A Responses request; `store` says whether the gateway keeps the response (its cost is measured against off). */
+export const responsesBody = (model, stream, store) =>
+  JSON.stringify({
+    model,
+    stream,
+    store,
+    instructions: 'You are terse.',
+    input: 'Say something about foxes.',
+    temperature: 0.2,
+  });
+
 /** Two providers on one fake upstream: `via-openai` (Chat Completions) and `via-anthropic` (Messages). */
 export const DIALECTS = (upstream) => `storage: sqlite:./gateway.db
 providers:
   - { name: oa, type: openai, base_url: ${upstream}, api_key: sk-bench, allow_private_network: true, max_connections: 256 }
   - { name: an, type: anthropic, base_url: ${new URL(upstream).origin}, api_key: sk-ant-bench, allow_private_network: true, max_connections: 256 }
+  - { name: gm, type: gemini, base_url: ${new URL(upstream).origin}/v1beta, api_key: gm-bench, allow_private_network: true, max_connections: 256 }
+  - name: bd
+    type: bedrock
+    base_url: ${new URL(upstream).origin}
+    allow_private_network: true
+    max_connections: 256
+    aws: { region: us-east-1, access_key_id: AKIABENCH, secret_access_key: bench-secret, session_token: bench-session }
 clients: [{ name: bench, token: ${TOKEN} }]
 models:
   - { name: via-openai, targets: [{ provider: oa, model: m1 }] }
   - { name: via-anthropic, targets: [{ provider: an, model: claude-bench }] }
+  - { name: via-gemini, targets: [{ provider: gm, model: gemini-bench }] }
+  - { name: via-bedrock, targets: [{ provider: bd, model: 'anthropic.claude-bench-v1:0' }] }
 `;
 
 export function pinnedSpawn(core, args, env) {

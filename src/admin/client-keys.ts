@@ -3,6 +3,9 @@ import { generateToken, hashToken } from '../auth/token-hash.js';
 import type { ClientKey, Store } from '../store/store.js';
 
 /** A client key as shown to operators: never the token or its hash. */
+/** Longest lifetime a client key can be given (ten years); no expiry at all is asked for by leaving it out. */
+const MAX_EXPIRY_DAYS = 3_650;
+
 export interface ClientKeyView {
   id: string;
   name: string;
@@ -54,8 +57,10 @@ export async function createClientKey(
       409,
     );
   }
-  if (input.expiresInDays !== undefined && !(input.expiresInDays > 0)) {
-    throw new ClientKeyError('expiresInDays must be a positive number', 400);
+  // Bounded before anything is written: 1e10 days once inserted a key whose expiry no date can hold, after which
+  // listing and deleting keys failed for good; 1e308 made a key that never expires.
+  if (input.expiresInDays !== undefined && !(input.expiresInDays > 0 && input.expiresInDays <= MAX_EXPIRY_DAYS)) {
+    throw new ClientKeyError(`expiresInDays must be a number of days between 0 and ${MAX_EXPIRY_DAYS}`, 400);
   }
   const token = generateToken('amg_');
   const key: ClientKey = {

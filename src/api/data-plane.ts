@@ -4,12 +4,14 @@ import { errors } from '../errors/codes.js';
 import { type GatewayError, toGatewayError } from '../errors/gateway-error.js';
 import type { GatewaySnapshot } from '../server/gateway-snapshot.js';
 import { log } from '../server/log.js';
+import { RefusalSampler } from '../telemetry/refusal-sampler.js';
 import type { RequestRecord } from '../telemetry/request-record.js';
 import { countTokens } from './anthropic/count-tokens.js';
 import { messages } from './anthropic/messages.js';
 import { chatCompletions } from './openai/chat-completions.js';
 import { embeddings } from './openai/embeddings.js';
 import { listModels, retrieveModel } from './openai/models.js';
+import { responseResource } from './responses/response-resource.js';
 import { responses } from './responses/responses.js';
 import type { ClientDialect } from './shared/client-dialect.js';
 import { ClientOutput } from './shared/client-output.js';
@@ -18,6 +20,7 @@ import type { EntryPointSpec } from './shared/entry-point.js';
 import { Exchange, type RequestServices } from './shared/exchange.js';
 import { parseJsonObject, readBody } from './shared/read-body.js';
 import { sendError } from './shared/send-error.js';
+import { sessionKey } from './shared/session-id.js';
 import { discardUnreadBody } from './shared/unread-body.js';
 
 export interface DataPlaneDeps {
@@ -51,6 +54,9 @@ function normalizedPath(path: string): string {
   return single.length > 1 && single.endsWith('/') ? single.slice(0, -1) : single;
 }
 
+/** Statuses anyone can cause without a token: unknown paths, wrong methods, missing or bad tokens. */
+const UNAUTHENTICATED_REFUSALS = new Set([401, 404, 405]);
+
 function dialectForPath(path: string): ClientDialect {
   return path.startsWith('/v1/messages') ? 'anthropic' : 'openai';
 }
@@ -65,6 +71,7 @@ export class DataPlane {
   /** The requests in flight, so that a shutdown past its grace period can end them cleanly. */
   private readonly live = new Set<Exchange>();
   private idleWaiters: Array<() => void> = [];
+  private readonly refusals = new RefusalSampler();
 
   constructor(private readonly deps: DataPlaneDeps) {}
 
@@ -72,7 +79,10 @@ export class DataPlane {
   handle(req: IncomingMessage, res: ServerResponse): boolean {
     const sent = pathOf(req.url);
     const path = ENTRY_POINTS.has(sent) ? sent : normalizedPath(sent);
-    const spec = ENTRY_POINTS.get(path) ?? (path.startsWith('/v1/models/') ? retrieveModel : undefined);
+    const spec =
+      ENTRY_POINTS.get(path) ??
+      (path.startsWith('/v1/models/') ? retrieveModel : undefined) ??
+      responseResource(path, req.method ?? 'GET');
     if (spec) {
       void this.serve(req, res, spec, path);
       return true;
@@ -145,6 +155,8 @@ export class DataPlane {
       this.deps.services,
     );
     exchange.clientHeaders = req.headers;
+    const query = req.url?.indexOf('?') ?? -1;
+    if (query !== -1) exchange.query = (req.url as string).slice(query + 1);
     const tracer = this.deps.services.tracer;
     if (tracer)
       exchange.trace = tracer.startRequest({ method, path, entryPoint: spec.entryPoint, headers: req.headers });
@@ -162,7 +174,7 @@ export class DataPlane {
       const sticky = exchange.snapshot.config.routing.sticky;
       if (sticky) {
         const session = req.headers[sticky.header];
-        if (typeof session === 'string' && session) exchange.sessionId = session;
+        if (typeof session === 'string' && session) exchange.sessionId = sessionKey(sticky.header, session);
       }
       const raw =
         spec.method === 'POST' ? await readBody(req, exchange.snapshot.config.server.max_body_size) : undefined;
@@ -170,7 +182,8 @@ export class DataPlane {
     } catch (error) {
       const gatewayError = toGatewayError(error);
       discardUnreadBody(req, exchange.snapshot.config.server.max_body_size);
-      if (gatewayError.code === 'GW_ERR_INTERNAL') {
+      // A client that hung up mid-upload is no gateway fault: thousands of them must not flood the log.
+      if (gatewayError.code === 'GW_ERR_INTERNAL' && !req.readableAborted) {
         log.error('request failed', { request_id: exchange.id, error: String((error as Error)?.stack ?? error) });
       }
       sendError(out, gatewayError);
@@ -179,12 +192,23 @@ export class DataPlane {
     }
   }
 
+  /** Every request is recorded, except most refusals of requests without a valid token (see RefusalSampler). */
+  private shouldRecord(record: RequestRecord, address: string): boolean {
+    if (record.client !== null || !UNAUTHENTICATED_REFUSALS.has(record.status)) return true;
+    const { record: admitted, suppressed } = this.refusals.admit(address, record.time);
+    if (admitted && suppressed > 0) {
+      record.errorMessage = `${record.errorMessage ?? ''} (${suppressed} similar refusals not recorded)`;
+    }
+    return admitted;
+  }
+
   private async authenticate(req: IncomingMessage, exchange: Exchange): Promise<void> {
     const token = clientToken(req.headers, exchange.dialect);
     if (!token) throw errors.missingToken();
     const identity = await this.deps.clients.authenticate(token);
     if (!identity) throw errors.invalidToken();
     exchange.client = identity.name;
+    exchange.clientScope = identity.keyId ?? `config:${identity.name}`;
   }
 
   /**
@@ -203,7 +227,7 @@ export class DataPlane {
       this.live.delete(exchange);
       const record = exchange.toRecord();
       exchange.trace?.end(record);
-      this.deps.record(record);
+      if (this.shouldRecord(record, out.res.socket?.remoteAddress ?? '')) this.deps.record(record);
       if (this.inflight === 0 && this.idleWaiters.length > 0) {
         for (const resolve of this.idleWaiters.splice(0)) resolve();
       }

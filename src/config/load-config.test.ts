@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfigText } from './load-config.js';
+import { ConfigError, parseConfigText, parseYaml } from './load-config.js';
 
 function problems(text: string, env: Record<string, string> = {}): string[] {
   try {
@@ -116,5 +116,37 @@ describe('parseConfigText', () => {
   it('requires exactly one of token and token_sha256 for a client', () => {
     const text = `clients:\n  - name: ci\n`;
     expect(problems(text)).toEqual(['clients[0]: set exactly one of token or token_sha256']);
+  });
+});
+
+describe('YAML that could leak or explode', () => {
+  it('never quotes the source in a syntax error, whatever form the value takes', () => {
+    for (const text of [
+      'api_key: |sk-SECRET-in-block\n  - x: [',
+      'providers:\n  - api_key: "sk-SECRET-quoted\n',
+      "x: 'sk-SECRET-single\n",
+    ]) {
+      try {
+        parseYaml(text, 'gateway.yaml');
+        expect.unreachable(text);
+      } catch (error) {
+        expect(JSON.stringify((error as ConfigError).problems)).not.toContain('SECRET');
+      }
+    }
+  });
+
+  it('refuses aliases, so neither an alias bomb nor an unresolved alias gets anywhere', () => {
+    const bomb = [
+      'a: &a ["x","x","x","x","x","x","x","x","x"]',
+      ...'bcdefghij'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefghij'[i]}`).join(',')}]`),
+    ].join('\n');
+    for (const text of [bomb, 'providers:\n  - api_key: *missing\n']) {
+      expect(() => parseYaml(text, 'gateway.yaml')).toThrow(ConfigError);
+      try {
+        parseYaml(text, 'gateway.yaml');
+      } catch (error) {
+        expect((error as ConfigError).problems.map((p) => p.message).join(' ')).toMatch(/alias|syntax/);
+      }
+    }
   });
 });

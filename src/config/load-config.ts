@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { type Document, parseDocument } from 'yaml';
+import { type Alias, type Document, parseDocument, visit, type YAMLError } from 'yaml';
 import { type Env, expandTree } from './env-expand.js';
 import { formatPath } from './issue-path.js';
+import { withProviderDefaults } from './provider-defaults.js';
 import { ReferenceMask } from './reference-mask.js';
 import { configSchema, type GatewayConfig } from './schema.js';
 import { type ConfigProblem, semanticChecks } from './semantic-checks.js';
@@ -41,12 +42,33 @@ const MAX_SYNTAX_ERRORS = 5;
  * A YAML syntax error without the source text the parser quotes ("Unexpected scalar token: "sk-..."):
  * a broken config may hold a secret, and these messages reach logs, API responses and the audit log.
  */
-function syntaxErrorMessage(message: string): string {
-  const first = message.split('\n')[0] ?? message;
-  return first
-    .replace(/ at line \d+, column \d+:?$/, '')
-    .replace(/:\s*".*"$/, '')
-    .replace(/:\s*'.*'$/, '');
+function syntaxErrorMessage(error: YAMLError): string {
+  // The parser's message may quote the source in many forms (quoted, after a block indicator "|sk-..."): only
+  // its wording before the first character that could start a quotation is kept, else its error code.
+  const first = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+  const wording = first.split(/[:"'|>`]/)[0]?.trim();
+  return wording || `YAML syntax error: ${error.code.toLowerCase().replace(/_/g, ' ')}`;
+}
+
+/**
+ * Aliases (`*name`) are refused: the config never needs them, an alias bomb expands to gigabytes, and an
+ * unresolved one made the parser quote its value in a 500.
+ */
+function aliasProblem(document: Document, text: string, sourceName: string): ConfigProblem | undefined {
+  let found: Alias | undefined;
+  visit(document, {
+    Alias(_key, node) {
+      found = node;
+      return visit.BREAK;
+    },
+  });
+  if (!found) return undefined;
+  const offset = (found as Alias).range?.[0];
+  const line = offset === undefined ? undefined : text.slice(0, offset).split('\n').length;
+  return {
+    path: line === undefined ? sourceName : `${sourceName}:${line}`,
+    message: 'YAML aliases are not allowed in the config (*name)',
+  };
 }
 
 /** Parses YAML keeping comments and layout (for rewriting values in place); syntax errors name line and column. */
@@ -55,12 +77,14 @@ export function parseYamlDocument(text: string, sourceName: string): Document {
   if (document.errors.length > 0) {
     const problems = document.errors.slice(0, MAX_SYNTAX_ERRORS).map((error) => ({
       path: error.linePos ? `${sourceName}:${error.linePos[0].line}:${error.linePos[0].col}` : sourceName,
-      message: syntaxErrorMessage(error.message),
+      message: syntaxErrorMessage(error),
     }));
     const more = document.errors.length - problems.length;
     if (more > 0) problems.push({ path: sourceName, message: `and ${more} more syntax errors` });
     throw new ConfigError(problems, sourceName);
   }
+  const alias = aliasProblem(document, text, sourceName);
+  if (alias) throw new ConfigError([alias], sourceName);
   return document;
 }
 
@@ -72,7 +96,7 @@ export function parseYaml(text: string, sourceName: string): unknown {
 export function validateConfigTree(raw: unknown, options: ParseOptions = {}): LoadedConfig {
   const sourceName = options.sourceName ?? 'config';
   const env = options.env ?? process.env;
-  const expanded = expandTree(raw, env);
+  const expanded = expandTree(withProviderDefaults(raw), env);
   const problems: ConfigProblem[] = expanded.problems.map(({ path, variable }) => ({
     path,
     message: `environment variable ${variable} is not set (use \${${variable}:-default} for an optional value)`,

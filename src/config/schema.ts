@@ -6,6 +6,13 @@ import { parseByteSize } from './byte-size.js';
  * validation error at its exact path rather than a silently ignored setting.
  */
 
+/**
+ * Upper bounds for durations: every one ends up in a timer, and Node runs a timer over 2^31-1 ms (~24.8 days)
+ * after 1 ms, so an absurd value (1e308) would become a busy loop rather than a long wait.
+ */
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
 const byteSize = z.union([z.number().int().positive(), z.string()]).transform((value, ctx) => {
   if (typeof value === 'number') return value;
   const parsed = parseByteSize(value);
@@ -38,17 +45,72 @@ export type FallbackErrorClass = (typeof ERROR_CLASSES)[number];
 
 const price = z
   .object({
-    input: z.number().nonnegative(),
-    output: z.number().nonnegative(),
-    cached_input: z.number().nonnegative().optional(),
-    cache_write: z.number().nonnegative().optional(),
+    input: z.number().nonnegative().max(1_000_000),
+    output: z.number().nonnegative().max(1_000_000),
+    cached_input: z.number().nonnegative().max(1_000_000).optional(),
+    cache_write: z.number().nonnegative().max(1_000_000).optional(),
+  })
+  .strict();
+
+export const PROVIDER_TYPES = ['openai', 'anthropic', 'azure-openai', 'gemini', 'bedrock', 'vertex'] as const;
+export const OPENAI_PRESETS = [
+  'groq',
+  'together',
+  'fireworks',
+  'deepseek',
+  'mistral',
+  'openrouter',
+  'xai',
+  'cerebras',
+  'perplexity',
+  'ollama',
+  'vllm',
+  'lmstudio',
+] as const;
+
+const entraCredentials = z
+  .object({
+    tenant_id: z.string().min(1),
+    client_id: z.string().min(1),
+    client_secret: z.string().min(1),
+    /** Default: https://login.microsoftonline.com/{tenant_id}/oauth2/v2.0/token */
+    token_url: z.string().url().optional(),
+    scope: z.string().min(1).default('https://cognitiveservices.azure.com/.default'),
+  })
+  .strict();
+
+const awsCredentials = z
+  .object({
+    region: z.string().min(1).optional(),
+    access_key_id: z.string().optional(),
+    secret_access_key: z.string().optional(),
+    session_token: z.string().optional(),
+    /** A profile of the shared credentials file, read when the config is applied. */
+    profile: z.string().min(1).optional(),
+    /** The shared credentials file (default: AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials). */
+    credentials_file: z.string().optional(),
+  })
+  .strict();
+
+const vertexSettings = z
+  .object({
+    project: z.string().min(1),
+    location: z.string().min(1).default('us-central1'),
+    /** Path of a service-account JSON key file. */
+    service_account_file: z.string().optional(),
+    /** The service-account JSON itself (e.g. from an environment variable). */
+    service_account_json: z.string().optional(),
+    /** Default: the token_uri of the service account (https://oauth2.googleapis.com/token). */
+    token_url: z.string().url().optional(),
+    /** Claude on Vertex: the anthropic_version sent in the body. */
+    anthropic_version: z.string().min(1).default('vertex-2023-10-16'),
   })
   .strict();
 
 const provider = z
   .object({
     name,
-    type: z.enum(['openai', 'anthropic']),
+    type: z.enum(PROVIDER_TYPES),
     base_url: z.string().min(1),
     api_key: z.string().optional(),
     allow_private_network: z.boolean().default(false),
@@ -57,8 +119,12 @@ const provider = z
     stream_usage: z.boolean().default(true),
     /** Anthropic only: the `anthropic-version` header sent upstream on translated requests. */
     anthropic_version: z.string().default('2023-06-01'),
-    /** max_tokens sent to an upstream that requires one (Anthropic) when the client gave none. */
-    default_max_tokens: z.number().int().positive().default(4096),
+    /** max_tokens sent to an upstream that requires one (Anthropic) when the client gave none, for models neither
+     *  `max_output_tokens` nor the shipped table of known models (providers/model-output-limits.ts) covers;
+     *  4096 when unset. */
+    default_max_tokens: z.number().int().positive().max(10_000_000).optional(),
+    /** The output limit sent when the client gave none, by upstream model; overrides the shipped table. */
+    max_output_tokens: z.record(z.string(), z.number().int().positive().max(10_000_000)).default({}),
     /** OpenAI-compatible only: the field that carries the output limit on translated requests (default:
      *  max_completion_tokens for api.openai.com, whose reasoning models refuse max_tokens; max_tokens elsewhere). */
     max_tokens_field: z.enum(['max_tokens', 'max_completion_tokens']).optional(),
@@ -70,7 +136,17 @@ const provider = z
     tool_call_ids: z.enum(['any', 'mistral']).optional(),
     /** USD per million tokens, by upstream model name. */
     pricing: z.record(z.string(), price).default({}),
-    max_connections: z.number().int().positive().default(128),
+    max_connections: z.number().int().positive().max(100_000).default(128),
+    /** OpenAI-compatible only: a known cloud or local server (default base_url, key variable, quirks). */
+    preset: z.enum(OPENAI_PRESETS).optional(),
+    /** azure-openai only: the `api-version` query parameter of deployment paths (not sent on /openai/v1). */
+    api_version: z.string().min(1).optional(),
+    /** azure-openai only: Microsoft Entra client credentials, instead of api_key. */
+    entra: entraCredentials.optional(),
+    /** bedrock only: region and SigV4 credentials (default: the AWS_* environment variables or a shared profile). */
+    aws: awsCredentials.optional(),
+    /** vertex only: project, location and the service account. */
+    vertex: vertexSettings.optional(),
   })
   .strict();
 
@@ -78,7 +154,7 @@ const target = z
   .object({
     provider: name,
     model: z.string().min(1),
-    weight: z.number().positive().default(1),
+    weight: z.number().positive().max(1_000_000).default(1),
   })
   .strict();
 
@@ -88,6 +164,8 @@ const model = z
     strategy: z.enum(['fallback', 'weighted', 'least-latency']).default('fallback'),
     targets: z.array(target).min(1, 'a model needs at least one target'),
     fallback_on: z.array(z.enum(ERROR_CLASSES)).default(['rate_limit', 'server_error', 'timeout', 'connection']),
+    /** `strict` refuses translated requests whose hints cannot be carried over, instead of mapping or dropping them. */
+    translation: z.enum(['lenient', 'strict']).optional(),
   })
   .strict();
 
@@ -99,6 +177,8 @@ const client = z
       .string()
       .regex(/^[0-9a-f]{64}$/i, 'expected 64 hex characters')
       .optional(),
+    /** `strict` refuses this client's translated requests whose hints cannot be carried over (see models[]). */
+    translation: z.enum(['lenient', 'strict']).optional(),
   })
   .strict();
 
@@ -106,20 +186,20 @@ const routing = z
   .object({
     timeout: z
       .object({
-        connect_ms: z.number().int().positive().default(3_000),
-        first_byte_ms: z.number().int().positive().default(30_000),
-        idle_stream_ms: z.number().int().positive().default(60_000),
-        total_ms: z.number().int().positive().default(600_000),
+        connect_ms: z.number().int().positive().max(HOUR_MS).default(3_000),
+        first_byte_ms: z.number().int().positive().max(HOUR_MS).default(30_000),
+        idle_stream_ms: z.number().int().positive().max(HOUR_MS).default(60_000),
+        total_ms: z.number().int().positive().max(DAY_MS).default(600_000),
       })
       .strict()
       .default({ connect_ms: 3_000, first_byte_ms: 30_000, idle_stream_ms: 60_000, total_ms: 600_000 }),
     retries: z
       .object({
         max_attempts: z.number().int().min(1).max(20).default(3),
-        backoff_ms: z.number().int().nonnegative().default(200),
-        max_backoff_ms: z.number().int().nonnegative().default(5_000),
+        backoff_ms: z.number().int().nonnegative().max(HOUR_MS).default(200),
+        max_backoff_ms: z.number().int().nonnegative().max(HOUR_MS).default(5_000),
         respect_retry_after: z.boolean().default(true),
-        budget_ms: z.number().int().nonnegative().default(20_000),
+        budget_ms: z.number().int().nonnegative().max(DAY_MS).default(20_000),
       })
       .strict()
       .default({
@@ -131,30 +211,51 @@ const routing = z
       }),
     cooldown: z
       .object({
-        failures: z.number().int().positive().default(3),
-        window_s: z.number().positive().default(30),
-        cooldown_s: z.number().positive().default(30),
+        failures: z.number().int().positive().max(1_000_000).default(3),
+        window_s: z.number().min(0.1).max(86_400).default(30),
+        cooldown_s: z.number().min(0.1).max(86_400).default(30),
       })
       .strict()
       .default({ failures: 3, window_s: 30, cooldown_s: 30 }),
     health_checks: z
       .object({
         enabled: z.boolean().default(false),
-        interval_s: z.number().positive().default(15),
-        timeout_ms: z.number().int().positive().default(3_000),
+        interval_s: z.number().min(0.1).max(86_400).default(15),
+        timeout_ms: z.number().int().positive().max(600_000).default(3_000),
       })
       .strict()
       .default({ enabled: false, interval_s: 15, timeout_ms: 3_000 }),
     sticky: z
       .object({
         header: z.string().min(1).default('x-session-id'),
-        ttl_s: z.number().positive().default(1_800),
+        ttl_s: z
+          .number()
+          .min(1)
+          .max(30 * 86_400)
+          .default(1_800),
       })
       .strict()
       .optional(),
   })
   .strict();
 
+/** Bounds on client connections: a slow or idle client cannot hold the gateway's sockets (all need a restart). */
+const connectionLimits = z
+  .object({
+    /** Open client connections across all addresses; more are refused at accept. */
+    max: z.number().int().min(1).max(1_000_000).default(4_096),
+    /** Open connections from one client address. */
+    max_per_address: z.number().int().min(1).max(1_000_000).default(256),
+    /** Time a client may take to send a request's headers. */
+    headers_timeout_ms: z.number().int().min(100).max(600_000).default(20_000),
+    /** Time a client may take to send a whole request, body included (not the response, which may stream). */
+    request_timeout_ms: z.number().int().min(100).max(3_600_000).default(120_000),
+    /** How long an idle keep-alive connection is held: longer than common load-balancer idle timeouts (60 s). */
+    keep_alive_timeout_ms: z.number().int().min(100).max(600_000).default(65_000),
+  })
+  .strict();
+
+export type ConnectionLimits = z.infer<typeof connectionLimits>;
 const otlp = z
   .object({
     /** The collector's OTLP/HTTP base URL (`/v1/traces` is appended unless the path already ends with it). */
@@ -193,24 +294,26 @@ export const configSchema = z
         admin_listen: listenAddress.optional(),
         max_body_size: byteSize.default(10 * 1024 * 1024),
         // Long enough for most LLM streams to finish; see docs/operations.md for orchestrators' kill timers.
-        shutdown_grace_ms: z.number().int().nonnegative().default(120_000),
+        shutdown_grace_ms: z.number().int().nonnegative().max(HOUR_MS).default(120_000),
         /** On shutdown, how long /readyz answers 503 while requests are still served, before the listeners close. */
-        readiness_drain_ms: z.number().int().nonnegative().default(0),
+        readiness_drain_ms: z.number().int().nonnegative().max(HOUR_MS).default(0),
+        connections: connectionLimits.default(() => connectionLimits.parse({})),
       })
       .strict()
-      .default({
+      .default(() => ({
         listen: '127.0.0.1:8080',
         max_body_size: 10 * 1024 * 1024,
         shutdown_grace_ms: 120_000,
         readiness_drain_ms: 0,
-      }),
+        connections: connectionLimits.parse({}),
+      })),
     storage: z.string().min(1).default('sqlite:./data/gateway.db'),
     telemetry: z
       .object({
-        flush_interval_ms: z.number().int().positive().default(200),
-        batch_size: z.number().int().positive().default(500),
+        flush_interval_ms: z.number().int().positive().max(60_000).default(200),
+        batch_size: z.number().int().positive().max(100_000).default(500),
         /** Days of request records kept; older ones are deleted hourly. 0 keeps them forever. */
-        retention_days: z.number().int().nonnegative().default(30),
+        retention_days: z.number().int().nonnegative().max(36_500).default(30),
         /** OpenTelemetry traces over OTLP/HTTP; off when absent (unless OTEL_EXPORTER_OTLP_* says otherwise). */
         otlp: otlp.optional(),
       })
@@ -220,6 +323,16 @@ export const configSchema = z
     models: z.array(model).default([]),
     clients: z.array(client).default([]),
     routing: routing.default(() => routing.parse({})),
+    /** Stateful Responses: responses kept for previous_response_id and GET /v1/responses/{id}. */
+    responses: z
+      .object({
+        /** Keep responses whose request did not say `store: false` (OpenAI's default). false: never keep any. */
+        store: z.boolean().default(true),
+        /** Days a stored response is kept; older ones are deleted hourly. 0 keeps them forever. */
+        retention_days: z.number().int().nonnegative().max(36_500).default(30),
+      })
+      .strict()
+      .default({ store: true, retention_days: 30 }),
     metrics: metrics.default(() => metrics.parse({})),
     log: logSettings.default(() => logSettings.parse({})),
   })

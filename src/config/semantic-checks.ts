@@ -22,40 +22,63 @@ function checkProviders(config: GatewayConfig, errors: ConfigProblem[]) {
     (i, name) => errors.push({ path: `providers[${i}].name`, message: `duplicate provider name "${name}"` }),
   );
   config.providers.forEach((provider, index) => {
-    const path = `providers[${index}].base_url`;
-    let url: URL;
-    try {
-      url = new URL(provider.base_url);
-    } catch {
-      errors.push({ path, message: `"${provider.base_url}" is not a URL` });
-      return;
+    checkUpstreamUrl(provider.base_url, `providers[${index}].base_url`, provider, index, errors);
+    if (provider.preset !== undefined && provider.type !== 'openai') {
+      errors.push({ path: `providers[${index}].preset`, message: 'presets are for type: openai' });
     }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      errors.push({
-        path,
-        message: `unsupported scheme "${url.protocol}"; use https:// (or http:// on a private network)`,
-      });
-      return;
-    }
-    if (url.username || url.password) {
-      errors.push({ path, message: 'credentials in the URL are not allowed; use api_key' });
-    }
-    if (url.search || url.hash) errors.push({ path, message: 'base_url must not have a query or fragment' });
-    const host = url.hostname;
-    if (!provider.allow_private_network) {
-      if (isPrivateHost(host)) {
-        errors.push({
-          path,
-          message: `${host} is a loopback/private address; set providers[${index}].allow_private_network: true to allow it`,
-        });
-      } else if (url.protocol === 'http:') {
-        errors.push({
-          path,
-          message: `plain http:// would send the API key unencrypted; use https:// or set providers[${index}].allow_private_network: true for a host on your own network`,
-        });
-      }
+    // Token endpoints get the key's protection too: they receive client secrets and signed assertions.
+    const tokenUrls: Array<[string | undefined, string]> = [
+      [provider.entra?.token_url, 'entra.token_url'],
+      [provider.vertex?.token_url, 'vertex.token_url'],
+    ];
+    for (const [url, field] of tokenUrls) {
+      if (url !== undefined) checkUpstreamUrl(url, `providers[${index}].${field}`, provider, index, errors);
     }
   });
+}
+
+/** A URL the gateway sends credentials to: http(s), no embedded credentials, and public unless allowed. */
+function checkUpstreamUrl(
+  value: string,
+  path: string,
+  provider: GatewayConfig['providers'][number],
+  index: number,
+  errors: ConfigProblem[],
+) {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    errors.push({ path, message: `"${value}" is not a URL` });
+    return;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    errors.push({
+      path,
+      message: `unsupported scheme "${url.protocol}"; use https:// (or http:// on a private network)`,
+    });
+    return;
+  }
+  if (url.username || url.password) {
+    errors.push({ path, message: 'credentials in the URL are not allowed; use api_key' });
+  }
+  if (path.endsWith('base_url') && (url.search || url.hash)) {
+    errors.push({ path, message: 'base_url must not have a query or fragment' });
+  }
+  const host = url.hostname;
+  if (!provider.allow_private_network) {
+    if (isPrivateHost(host)) {
+      errors.push({
+        path,
+        message: `${host} is a loopback/private address; set providers[${index}].allow_private_network: true to allow it`,
+      });
+    } else if (url.protocol === 'http:') {
+      errors.push({
+        path,
+        message: `plain http:// would send the API key unencrypted; use https:// or set providers[${index}].allow_private_network: true for a host on your own network`,
+      });
+    }
+  }
 }
 
 function checkModels(config: GatewayConfig, errors: ConfigProblem[]) {

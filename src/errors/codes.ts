@@ -10,6 +10,8 @@ function upstreamFailureKind(status: number): ErrorKind {
 
 /** Error constructors with stable codes (GW_ERR_<AREA>_<WHAT>), one per failure clients can meet. */
 export const errors = {
+  /** The gateway's own code failed; the message says nothing of the cause (it is logged). */
+  internal: () => new GatewayError('GW_ERR_INTERNAL', 500, 'internal', 'internal gateway error'),
   invalidJson: (detail: string) =>
     new GatewayError(
       'GW_ERR_REQUEST_INVALID_JSON',
@@ -110,6 +112,18 @@ export const errors = {
       503,
       'unavailable',
       'the gateway is shutting down; retry on another instance',
+    ),
+  /** A stored Response that does not exist for this client (absent, deleted, expired or another client's). */
+  responseNotFound: (id: string) =>
+    new GatewayError('GW_ERR_RESPONSE_NOT_FOUND', 404, 'not_found', `Response with id '${id}' not found.`),
+  /** OpenAI answers an unknown previous_response_id with a 400, not a 404. */
+  previousResponseNotFound: (id: string) =>
+    new GatewayError(
+      'GW_ERR_PREVIOUS_RESPONSE_NOT_FOUND',
+      400,
+      'invalid_request',
+      `Previous response with id '${id}' not found.`,
+      { param: 'previous_response_id' },
     ),
   /** A response still running when the shutdown grace period ran out (streams of long generations). */
   shutdownCut: (graceMs: number) =>

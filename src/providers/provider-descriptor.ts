@@ -1,11 +1,41 @@
+import type { Pool } from 'undici';
 import type { ProviderConfig } from '../config/schema.js';
 
 /** The wire dialect an upstream speaks for chat. */
-export type UpstreamDialect = 'openai-chat' | 'anthropic-messages';
+export type UpstreamDialect = 'openai-chat' | 'anthropic-messages' | 'gemini' | 'bedrock-converse';
+
+/** How an upstream frames a streamed answer: server-sent events, or the AWS binary event stream. */
+export type StreamFraming = 'sse' | 'aws-eventstream';
+
+/** A request as it goes on the wire, for an authorizer that signs it. */
+export interface OutgoingRequest {
+  readonly method: string;
+  /** Path and query as sent, base path included. */
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string | Buffer | undefined;
+}
 
 /**
- * A provider type, declared: where its endpoints are and how it authenticates. Adding an OpenAI-compatible
- * provider type is a new descriptor, not a new code path.
+ * Per-request credentials: the headers to send with this request in place of the given ones (a bearer token
+ * refreshed before it expires, a signature over the body).
+ */
+export type RequestAuthorizer = (request: OutgoingRequest) => Promise<Record<string, string>>;
+
+/** What a provider type may use to build its authorizer, once per applied config. */
+export interface ProviderContext {
+  /** A keep-alive pool for another origin of this provider (a token endpoint), behind the same SSRF guard. */
+  pool(origin: string): Pool;
+  /** Directory that relative paths in the config (a service-account file) resolve against. */
+  readonly baseDir: string;
+  /** Epoch milliseconds; injected so token refresh is testable without waiting. */
+  now(): number;
+}
+
+/**
+ * A provider type, declared: where its endpoints are, how it authenticates, which dialect it speaks and how
+ * its streams are framed. A type that puts the model in the path, signs each request or refreshes tokens adds
+ * the optional hooks; the OpenAI and Anthropic types need none of them, so their hot path is what it was.
  */
 export interface ProviderDescriptor {
   readonly type: ProviderConfig['type'];
@@ -14,9 +44,31 @@ export interface ProviderDescriptor {
   readonly endpoints: {
     readonly chat: string;
     readonly embeddings?: string;
-    readonly models: string;
+    /** The cheap authenticated GET that health checks use; absent where the data-plane host has none. */
+    readonly models?: string;
     readonly countTokens?: string;
   };
   /** Headers sent on every upstream request (authentication, versions). */
   staticHeaders(apiKey: string, config: ProviderConfig): Record<string, string>;
+  /** The chat path for a model, where the model or the stream mode is part of it (Gemini, Bedrock, Azure). */
+  chatPath?(model: string, stream: boolean, config: ProviderConfig): string;
+  /** The embeddings path for a model, where the model is part of it. */
+  embeddingsPath?(model: string, config: ProviderConfig): string;
+  /** The dialect of one upstream model, for a type that serves several (Vertex: Gemini and Claude). */
+  dialectFor?(model: string): UpstreamDialect;
+  /** Per-request credentials, when static headers cannot carry them (signing, refreshed tokens). */
+  authorizer?(config: ProviderConfig, context: ProviderContext): RequestAuthorizer | undefined;
+  /** Whether the config carries credentials to send (default: an api_key is set). */
+  hasCredentials?(config: ProviderConfig): boolean;
+  /**
+   * The body as this type wants it, from the dialect's body (Claude on Vertex: no `model`, which is in the
+   * path, and `anthropic_version` in the body). Absent: the dialect's body as built.
+   */
+  upstreamBody?(
+    body: Record<string, unknown>,
+    dialect: UpstreamDialect,
+    config: ProviderConfig,
+  ): Record<string, unknown>;
+  /** Framing of translated streams; SSE when absent. */
+  readonly streamFraming?: StreamFraming;
 }

@@ -1,6 +1,6 @@
 import type { Pool } from 'undici';
 import type { PriceConfig, ProviderConfig } from '../config/schema.js';
-import type { ProviderDescriptor } from './provider-descriptor.js';
+import type { ProviderDescriptor, RequestAuthorizer, StreamFraming } from './provider-descriptor.js';
 
 /** A configured provider, ready for requests: descriptor, connection pool and precomputed headers. */
 export interface ProviderRuntime {
@@ -19,4 +19,11 @@ export interface ProviderRuntime {
   /** The credentials in those headers, to redact where an upstream quotes them back (see provider-secrets). */
   readonly secrets: readonly string[];
   readonly pricing: Readonly<Record<string, PriceConfig>>;
+  /** The chat endpoint path (under basePath) for an upstream model. */
+  chatPath(model: string, stream: boolean): string;
+  /** The embeddings endpoint path for an upstream model, undefined when the type has none. */
+  embeddingsPath(model: string): string | undefined;
+  /** Per-request credentials (signing, refreshed tokens); undefined when the static headers carry them. */
+  readonly authorize: RequestAuthorizer | undefined;
+  readonly streamFraming: StreamFraming;
 }

@@ -1,4 +1,4 @@
-import { REDACTED } from '../config/secrets/secret-fields.js';
+import { scrubText } from './secret-scrubber.js';
 
 /** Shorter values are no credential worth hiding, and replacing them would garble messages. */
 const MIN_SECRET_LENGTH = 8;
@@ -18,11 +18,11 @@ export function providerSecrets(apiKey: string, headers: Readonly<Record<string,
   return [...secrets].filter((value) => value.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
 }
 
-/** `text` with every occurrence of the secrets replaced by `<redacted>`. */
+/**
+ * `text` with every echo of the secrets replaced by `<redacted>`: the whole secret or any start of it long
+ * enough to matter (see `minimumEcho`). Upstream bodies are scrubbed as they arrive; this covers the rest
+ * (messages of thrown errors).
+ */
 export function redactSecrets(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-  }
-  return out;
+  return scrubText(text, secrets);
 }

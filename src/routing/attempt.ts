@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { GatewayError } from '../errors/gateway-error.js';
 import { redactSecrets } from '../providers/provider-secrets.js';
+import { log } from '../server/log.js';
 import type { ErrorClass } from '../telemetry/request-record.js';
 import { readAnswer } from './answer-body.js';
 import { classifyError, classifyErrorBody, classifyStatus, describeError } from './classify.js';
@@ -79,8 +80,13 @@ export async function attemptTarget<R extends UpstreamReply>(
         refusal: error,
       };
     }
+    const errorClass = classifyError(error);
+    if (errorClass === 'internal') {
+      log.error('request failed inside the gateway', { error: String((error as Error)?.stack ?? error) });
+      return { kind: 'failure', errorClass, status: 0, detail: 'internal gateway error', latencyMs };
+    }
     const detail = redactSecrets(describeError(error), target.provider.secrets);
-    return { kind: 'failure', errorClass: classifyError(error), status: 0, detail, latencyMs };
+    return { kind: 'failure', errorClass, status: 0, detail, latencyMs };
   }
   const latencyMs = performance.now() - started;
   if (reply.status < 400)

@@ -6,7 +6,7 @@ import { MemoryRoutingState } from './routing-state.js';
 
 function target(name: string, configured = true, weight = 1): RouteTarget {
   const provider = { name, configured } as Pick<ProviderRuntime, 'name' | 'configured'>;
-  return { id: `${name}/m`, provider: provider as ProviderRuntime, model: 'm', weight };
+  return { id: `${name}/m`, provider: provider as ProviderRuntime, model: 'm', weight, dialect: 'openai-chat' };
 }
 
 const route = (strategy: ModelRoute['strategy'], targets: RouteTarget[]): ModelRoute => ({

@@ -59,4 +59,12 @@ describe('the retry classification table', () => {
     expect(describeError({ code: 'UND_ERR_BODY_TIMEOUT' })).toBe('stream stalled (idle timeout)');
     expect(describeError({ code: 'UND_ERR_CONNECT_TIMEOUT' })).toBe('connect timed out');
   });
+
+  it("calls an error without a network code the gateway's own fault, not the upstream's connection", () => {
+    expect(classifyError(new TypeError('rule is not a function'))).toBe('internal');
+    expect(classifyError(new RangeError('Maximum call stack size exceeded'))).toBe('internal');
+    expect(classifyError(Object.assign(new Error('bad'), { code: 'UND_ERR_INVALID_ARG' }))).toBe('internal');
+    expect(classifyError(Object.assign(new Error('reset'), { code: 'ECONNRESET' }))).toBe('connection');
+    expect(classifyError(Object.assign(new Error('tls'), { code: 'CERT_HAS_EXPIRED' }))).toBe('connection');
+  });
 });

@@ -1,17 +1,17 @@
 import type { ErrorClass } from '../telemetry/request-record.js';
 
-const CONNECTION_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EPIPE',
-  'ETIMEDOUT',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-  'EGATEWAY_PRIVATE_ADDRESS',
+/**
+ * Codes of errors the gateway's own use of Node or undici raises (an invalid argument, a header it should not
+ * have built): the upstream never saw the request, so they are the gateway's fault.
+ */
+const GATEWAY_CODES = new Set([
+  'UND_ERR_INVALID_ARG',
+  'UND_ERR_NOT_SUPPORTED',
+  'ERR_INVALID_ARG_TYPE',
+  'ERR_INVALID_ARG_VALUE',
+  'ERR_INVALID_CHAR',
+  'ERR_HTTP_INVALID_HEADER_VALUE',
+  'ERR_OUT_OF_RANGE',
 ]);
 
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
@@ -51,12 +51,16 @@ export function isTransient(errorClass: ErrorClass): boolean {
   );
 }
 
-/** Classifies an error thrown while talking to an upstream (no HTTP response, or a broken one). */
+/**
+ * Classifies an error thrown while talking to an upstream (no HTTP response, or a broken one). Network and
+ * protocol errors carry a code; an error without one (a TypeError, a stack overflow) was thrown by the
+ * gateway's own code and is `internal`, never blamed on the upstream.
+ */
 export function classifyError(error: unknown): ErrorClass {
-  const code = (error as { code?: string } | null)?.code;
-  if (code && TIMEOUT_CODES.has(code)) return 'timeout';
-  if (code === 'UND_ERR_ABORTED' || (error as Error | null)?.name === 'AbortError') return 'cancelled';
-  if (code && CONNECTION_CODES.has(code)) return 'connection';
+  const code = (error as { code?: unknown } | null)?.code;
+  if ((error as Error | null)?.name === 'AbortError' || code === 'UND_ERR_ABORTED') return 'cancelled';
+  if (typeof code !== 'string' || GATEWAY_CODES.has(code)) return 'internal';
+  if (TIMEOUT_CODES.has(code)) return 'timeout';
   return 'connection';
 }
 

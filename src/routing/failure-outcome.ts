@@ -12,7 +12,7 @@ export interface Failure {
 }
 
 /** Classes of failures that never reached an upstream: they say nothing about the status to answer with. */
-const NOT_SENT: ReadonlySet<ErrorClass> = new Set(['not_configured', 'unsupported', 'cancelled']);
+const NOT_SENT: ReadonlySet<ErrorClass> = new Set(['not_configured', 'unsupported', 'cancelled', 'internal']);
 /** Classes where the upstream refused the request itself: the client gets that 4xx, not a gateway 502. */
 const REQUEST_REFUSED: ReadonlySet<ErrorClass> = new Set(['context_length', 'content_filter']);
 
@@ -89,8 +89,10 @@ export function failureOutcome(
   state: RoutingState,
   now: number,
 ): { ok: false; error: GatewayError; attempts: AttemptRecord[] } {
-  const decisive = failures.findLast((f) => !NOT_SENT.has(f.result.errorClass));
   const last = failures[failures.length - 1];
+  // The gateway failed itself: a 500 of its own, whatever the upstreams said before.
+  if (last?.result.errorClass === 'internal') return { ok: false, error: errors.internal(), attempts };
+  const decisive = failures.findLast((f) => !NOT_SENT.has(f.result.errorClass));
   if (!decisive && last) {
     const refusal = failures.findLast((f) => f.result.refusal)?.result.refusal;
     if (refusal) return { ok: false, error: refusal, attempts };

@@ -33,7 +33,7 @@ export class HealthChecker {
     const breaker = breakerSettings(plan.routing);
     for (const provider of plan.providers.values()) {
       const targets = plan.targets.filter((t) => t.provider.name === provider.name);
-      if (!provider.configured || targets.length === 0) continue;
+      if (!provider.configured || targets.length === 0 || !provider.descriptor.endpoints.models) continue;
       const run = () => void this.probe(provider, targets, settings.timeout_ms, breaker);
       const first = setTimeout(run, Math.min(1_000, settings.interval_s * 1000) * Math.random());
       const every = setInterval(run, settings.interval_s * 1000);
@@ -57,10 +57,14 @@ export class HealthChecker {
     let ok = false;
     let detail: string | undefined;
     try {
+      const path = provider.basePath + (provider.descriptor.endpoints.models as string);
+      const headers = provider.authorize
+        ? await provider.authorize({ method: 'GET', path, headers: provider.headers, body: undefined })
+        : provider.headers;
       const response = await provider.pool.request({
-        path: provider.basePath + provider.descriptor.endpoints.models,
+        path,
         method: 'GET',
-        headers: provider.headers,
+        headers,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       });

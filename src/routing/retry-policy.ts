@@ -38,7 +38,8 @@ export function backoffDelay(attempt: number, settings: RetrySettings, random: (
  */
 export function decideAfterFailure(context: DecisionContext): Decision {
   const { errorClass, hasNextTarget } = context;
-  if (errorClass === 'cancelled') return { action: 'stop' };
+  // The gateway's own fault would only repeat on the next target, and must not look like the upstream's.
+  if (errorClass === 'cancelled' || errorClass === 'internal') return { action: 'stop' };
   if (errorClass === 'unsupported' || errorClass === 'auth' || errorClass === 'not_configured') {
     return hasNextTarget ? { action: 'next' } : { action: 'stop' };
   }

@@ -16,7 +16,7 @@ function target(name: string, configured = true): RouteTarget {
     apiKeyEnv,
     secrets: [],
   };
-  return { id: `${name}/m`, provider: provider as ProviderRuntime, model: 'm', weight: 1 };
+  return { id: `${name}/m`, provider: provider as ProviderRuntime, model: 'm', weight: 1, dialect: 'openai-chat' };
 }
 
 function route(targets: RouteTarget[], fallbackOn: ErrorClass[] = ['rate_limit', 'server_error', 'timeout']) {
@@ -127,5 +127,27 @@ describe('routeRequest when targets are unavailable', () => {
 
     const onlyRefusals = await routeRequest(route([target('b')]), sender({ b: [refuse] }).send, harness().context);
     expect(!onlyRefusals.ok && onlyRefusals.error).toMatchObject({ status: 400, param: 'logit_bias' });
+  });
+});
+
+describe('routeRequest when the gateway itself fails', () => {
+  it('answers 500, tries no other target, and counts against no breaker', async () => {
+    const { clock, context } = harness();
+    const [a, b] = [target('a'), target('b')];
+    const calls: string[] = [];
+    // What a lookup of a client's "constructor" key on a plain object used to throw while building the request.
+    const send = async (t: RouteTarget): Promise<UpstreamReply> => {
+      calls.push(t.provider.name);
+      throw new TypeError('rule is not a function');
+    };
+    for (let i = 0; i < 10; i++) {
+      const outcome = await routeRequest(route([a, b], ['connection', 'server_error']), send, context);
+      expect(outcome.ok).toBe(false);
+      if (!outcome.ok) expect([outcome.error.status, outcome.error.code]).toEqual([500, 'GW_ERR_INTERNAL']);
+      expect(outcome.attempts.map((attempt) => attempt.errorClass)).toEqual(['internal']);
+    }
+    expect(calls).toEqual(Array(10).fill('a'));
+    expect(context.state.target(a.id).breaker.tryAcquire(clock.now)).toBe(true);
+    expect(context.state.target(a.id).breaker.coolingUntil).toBeLessThanOrEqual(clock.now);
   });
 });

@@ -45,7 +45,8 @@ function learn<R extends UpstreamReply>(context: RouteContext, target: RouteTarg
     errorClass === 'unsupported' ||
     errorClass === 'not_configured' ||
     errorClass === 'cancelled' ||
-    errorClass === 'client_error'
+    errorClass === 'client_error' ||
+    errorClass === 'internal'
   ) {
     runtime.breaker.release();
     return;

@@ -1,4 +1,5 @@
 import type { ModelConfig } from '../config/schema.js';
+import type { UpstreamDialect } from '../providers/provider-descriptor.js';
 import type { ProviderRuntime } from '../providers/provider-runtime.js';
 import type { ErrorClass } from '../telemetry/request-record.js';
 
@@ -9,6 +10,8 @@ export interface RouteTarget {
   readonly provider: ProviderRuntime;
   readonly model: string;
   readonly weight: number;
+  /** The dialect this target's upstream model speaks (a provider type may serve several). */
+  readonly dialect: UpstreamDialect;
 }
 
 /** A client-facing model name and how to serve it. */

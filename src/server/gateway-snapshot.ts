@@ -1,5 +1,6 @@
 import type { LoadedConfig } from '../config/load-config.js';
 import type { GatewayConfig, ProviderConfig } from '../config/schema.js';
+import type { ProviderContext, UpstreamDialect } from '../providers/provider-descriptor.js';
 import type { ProviderRuntime } from '../providers/provider-runtime.js';
 import { providerSecrets } from '../providers/provider-secrets.js';
 import { providerDescriptor } from '../providers/registry.js';
@@ -38,29 +39,64 @@ function buildProvider(
   index: number,
   loaded: LoadedConfig,
   pools: UpstreamPools,
-): { runtime: ProviderRuntime; settings: PoolSettings } {
+): { runtime: ProviderRuntime; settings: PoolSettings[] } {
   const descriptor = providerDescriptor(provider.type);
   const url = new URL(provider.base_url);
-  const settings = poolSettingsFor(provider, loaded.config);
+  const settings = [poolSettingsFor(provider, loaded.config)];
   const apiKey = provider.api_key ?? '';
+  const context: ProviderContext = {
+    pool: (origin) => {
+      const extra = { ...(settings[0] as PoolSettings), origin, connections: 4 };
+      settings.push(extra);
+      return pools.get(extra);
+    },
+    baseDir: loaded.baseDir,
+    now: Date.now,
+  };
+  const chatPath = descriptor.chatPath;
+  const embeddingsPath = descriptor.embeddingsPath;
   const runtime: ProviderRuntime = {
     name: provider.name,
     descriptor,
     config: provider,
     origin: url.origin,
     basePath: url.pathname.replace(/\/+$/, ''),
-    configured: apiKey.length > 0,
+    configured: descriptor.hasCredentials ? descriptor.hasCredentials(provider) : apiKey.length > 0,
     apiKeyEnv: loaded.references.get(`providers[${index}].api_key`)?.[0],
-    pool: pools.get(settings),
+    pool: pools.get(settings[0] as PoolSettings),
     headers: {
       ...provider.headers,
       ...descriptor.staticHeaders(apiKey, provider),
       'content-type': 'application/json',
     },
-    secrets: providerSecrets(apiKey, provider.headers),
+    secrets: providerSecrets(apiKey, { ...provider.headers, ...credentialValues(provider) }),
     pricing: provider.pricing,
+    chatPath: chatPath ? (model, stream) => chatPath(model, stream, provider) : constantPath(descriptor.endpoints.chat),
+    embeddingsPath: embeddingsPath
+      ? (model) => embeddingsPath(model, provider)
+      : constantPath(descriptor.endpoints.embeddings),
+    authorize: descriptor.authorizer?.(provider, context),
+    streamFraming: descriptor.streamFraming ?? 'sse',
   };
   return { runtime, settings };
+}
+
+/** A path that does not depend on the model: the OpenAI and Anthropic types pay one call for it. */
+function constantPath<T extends string | undefined>(path: T): () => T {
+  return () => path;
+}
+
+/** Credentials outside api_key and headers, so an upstream quoting one back is redacted too. */
+function credentialValues(provider: ProviderConfig): Record<string, string> {
+  const values: Record<string, string> = {};
+  if (provider.entra) values.entra = provider.entra.client_secret;
+  if (provider.aws?.secret_access_key) values.aws = provider.aws.secret_access_key;
+  if (provider.aws?.session_token) values.awsSession = provider.aws.session_token;
+  return values;
+}
+
+function dialectOf(provider: ProviderRuntime, model: string): UpstreamDialect {
+  return provider.descriptor.dialectFor?.(model) ?? provider.descriptor.dialect;
 }
 
 export function buildSnapshot(
@@ -74,7 +110,7 @@ export function buildSnapshot(
   config.providers.forEach((provider, index) => {
     const { runtime, settings } = buildProvider(provider, index, loaded, pools);
     providers.set(provider.name, runtime);
-    poolSettings.push(settings);
+    poolSettings.push(...settings);
   });
 
   const models = new Map<string, ModelRoute>();
@@ -85,6 +121,7 @@ export function buildSnapshot(
       provider: providers.get(target.provider) as ProviderRuntime,
       model: target.model,
       weight: target.weight,
+      dialect: dialectOf(providers.get(target.provider) as ProviderRuntime, target.model),
     }));
     for (const target of targets) {
       const entry = targetIndex.get(target.id);

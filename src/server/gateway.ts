@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { adminApi } from '../admin/admin-api.js';
 import { DataPlane } from '../api/data-plane.js';
+import { StoredResponses } from '../api/responses/stored-responses.js';
 import { DeadlineSweeper } from '../api/shared/deadline-sweeper.js';
 import type { RequestServices } from '../api/shared/exchange.js';
 import { AuditLog } from '../audit/audit-log.js';
@@ -84,6 +85,8 @@ export class Gateway {
   readonly admins: AdminDirectory;
   readonly telemetry: BatchWriter;
   private readonly retention: RetentionSweeper;
+  readonly responses: StoredResponses;
+  private readonly responseRetention: RetentionSweeper;
   readonly router = new Router(new MemoryRoutingState());
   private readonly health = new HealthChecker(this.router.state);
   private readonly deadlines = new DeadlineSweeper();
@@ -97,7 +100,7 @@ export class Gateway {
   private readonly options: GatewayOptions;
   private readonly pools = new UpstreamPools();
   private readonly reporter: GatewayReporter;
-  private readonly services: RequestServices = { router: this.router, deadlines: this.deadlines };
+  private readonly services: RequestServices;
   /** Set when shutdown begins: /readyz answers 503 from then on. */
   private shuttingDown = false;
   readonly observability: Observability;
@@ -112,6 +115,12 @@ export class Gateway {
     this.reporter = new GatewayReporter(parts.store, parts.env);
     this.clients = new ClientDirectory(parts.store);
     this.admins = new AdminDirectory(parts.store);
+    this.responses = new StoredResponses(parts.store, {
+      retentionDays: () => this.snapshotRef.config.responses.retention_days,
+      onWriteError: (error, ids) =>
+        log.error('storing responses failed', { responseIds: ids.join(','), error: String(error) }),
+    });
+    this.services = { router: this.router, deadlines: this.deadlines, responses: this.responses };
     this.observability = new Observability({
       snapshot: () => this.snapshotRef,
       routing: this.router.state,
@@ -140,6 +149,14 @@ export class Gateway {
       days: () => this.snapshotRef.config.telemetry.retention_days,
       onError: (error) => log.warn('pruning old request records failed', { error: String(error) }),
     });
+    // The request-record sweeper, pointed at the stored responses: same schedule, same small chunks.
+    this.responseRetention = new RetentionSweeper(
+      { deleteRequestsBefore: (before, limit) => parts.store.deleteStoredResponsesBefore(before, limit) },
+      {
+        days: () => this.snapshotRef.config.responses.retention_days,
+        onError: (error) => log.warn('pruning old stored responses failed', { error: String(error) }),
+      },
+    );
     this.dataPlane = new DataPlane({
       snapshot: () => this.snapshotRef,
       clients: this.clients,
@@ -206,6 +223,7 @@ export class Gateway {
       }
       gateway.refreshCredentialsPeriodically();
       gateway.retention.start();
+      gateway.responseRetention.start();
       gateway.config.start();
       await gateway.config.settleInheritedGuard();
       return gateway;
@@ -281,6 +299,7 @@ export class Gateway {
       (app) => this.registerAdmin(app),
       this.options.listen ?? server.listen,
       this.options.adminListen ?? server.admin_listen,
+      server.connections,
       probeHandler(this.readiness),
     );
   }
@@ -354,6 +373,7 @@ export class Gateway {
     if (notice > 0) await new Promise((resolve) => setTimeout(resolve, notice));
     clearInterval(this.credentialRefresh);
     this.retention.stop();
+    this.responseRetention.stop();
     this.config.stop();
     this.health.stop();
     const grace = this.snapshotRef.config.server.shutdown_grace_ms;
@@ -377,6 +397,7 @@ export class Gateway {
     this.deadlines.stop();
     await unreported;
     await this.telemetry.close();
+    await this.responses.flush();
     await this.observability.close();
     await this.pools.closeAll();
     await this.store.close();

@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ADMIN_BODY_LIMIT } from '../admin/admin-api.js';
 import type { DataPlane } from '../api/data-plane.js';
+import type { ConnectionLimits } from '../config/schema.js';
 import { errors } from '../errors/codes.js';
+import { limitConnections, serverOptions } from './connection-limits.js';
 import { parseListenAddress, urlFor } from './listen-address.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -18,23 +20,6 @@ function withContinueCheck(server: Server, dataPlane: DataPlane, handler: Handle
     handler(req, res);
   });
   return server;
-}
-
-function tuned(server: Server): Server {
-  // Longer than common load-balancer idle timeouts, so the gateway is never the side that drops a pooled connection.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.requestTimeout = 0;
-  return server;
-}
-
-/** Health probes, served on the data listener as well as the admin one. */
-const PROBES = new Set(['/healthz', '/readyz']);
-
-function isProbe(url: string | undefined): boolean {
-  if (url === undefined) return false;
-  const query = url.indexOf('?');
-  return PROBES.has(query === -1 ? url : url.slice(0, query));
 }
 
 export interface Servers {
@@ -53,9 +38,12 @@ export async function startServers(
   registerAdmin: (app: FastifyInstance) => Promise<void>,
   listen: string,
   adminListen: string | undefined,
+  limits: ConnectionLimits,
   /** /healthz and /readyz, answered on every listener before anything else sees the request. */
   probes: (req: IncomingMessage, res: ServerResponse) => boolean = () => false,
 ): Promise<Servers> {
+  const create = (handler: Handler) =>
+    limitConnections(withContinueCheck(createServer(serverOptions(limits), handler), dataPlane, handler), limits);
   const combined = adminListen === undefined;
   let dataServer: Server | undefined;
   const app = Fastify({
@@ -69,7 +57,7 @@ export async function startServers(
         : (req, res) => {
             if (!probes(req, res)) fastifyHandler(req, res);
           };
-      return tuned(withContinueCheck(createServer(handler), dataPlane, handler));
+      return create(handler);
     },
   });
   app.setNotFoundHandler((request, reply) => {
@@ -94,15 +82,11 @@ export async function startServers(
     const dataHandler: Handler = (req, res) => {
       // Load balancers check the port they send traffic to: liveness and readiness answer here too.
       if (probes(req, res)) return;
-      if (isProbe(req.url)) {
-        app.routing(req, res);
-        return;
-      }
       if (!dataPlane.handle(req, res)) {
         dataPlane.reject(req, res, req.url ?? '/', errors.routeNotFound(req.method ?? 'GET', req.url ?? '/'));
       }
     };
-    dataServer = tuned(withContinueCheck(createServer(dataHandler), dataPlane, dataHandler));
+    dataServer = create(dataHandler);
     const server = dataServer;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

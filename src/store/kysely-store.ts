@@ -13,7 +13,8 @@ import type { TrafficQuery, TrafficRow } from '../telemetry/traffic-summary.js';
 import * as audit from './audit-queries.js';
 import * as revisions from './revision-queries.js';
 import type { AdminTokensTable, ClientKeysTable, Database, RequestsTable } from './schema.js';
-import type { AdminRole, AdminToken, ClientKey, Store } from './store.js';
+import type { AdminRole, AdminToken, ClientKey, Store, StoredResponse } from './store.js';
+import * as storedResponses from './stored-response-queries.js';
 import { summarizeTraffic } from './traffic-queries.js';
 
 const INSERT_CHUNK = 200;
@@ -43,6 +44,7 @@ export function toRow(record: RequestRecord): RequestsTable {
     error_code: record.errorCode,
     error_message: record.errorMessage,
     config_revision: record.configRevision,
+    dropped_fields: record.droppedFields ? JSON.stringify(record.droppedFields) : null,
   };
 }
 
@@ -73,6 +75,7 @@ function fromRow(row: Selectable<RequestsTable>): RequestRecord {
     errorCode: row.error_code,
     errorMessage: row.error_message,
     configRevision: numberOrNull(row.config_revision),
+    droppedFields: row.dropped_fields ? (JSON.parse(row.dropped_fields) as string[]) : null,
   };
 }
 
@@ -240,6 +243,22 @@ export class KyselyStore implements Store {
 
   auditPage(afterSeq: number, limit: number): Promise<AuditRecord[]> {
     return audit.auditPage(this.db, afterSeq, limit);
+  }
+
+  insertStoredResponses(responses: readonly StoredResponse[]): Promise<void> {
+    return storedResponses.insertStoredResponses(this.db, responses);
+  }
+
+  getStoredResponse(id: string, clientScope: string): Promise<StoredResponse | undefined> {
+    return storedResponses.getStoredResponse(this.db, id, clientScope);
+  }
+
+  deleteStoredResponse(id: string, clientScope: string): Promise<boolean> {
+    return storedResponses.deleteStoredResponse(this.db, id, clientScope);
+  }
+
+  deleteStoredResponsesBefore(before: number, limit: number): Promise<number> {
+    return storedResponses.deleteStoredResponsesBefore(this.db, before, limit);
   }
 
   async getMeta(key: string): Promise<string | undefined> {

@@ -105,6 +105,26 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('audit_log_time').on('audit_log').column('time').execute();
     },
   },
+  '0010_dropped_fields': {
+    async up(db: Kysely<unknown>) {
+      // The hints a translated request lost (x-gateway-dropped), as a JSON array; null when none was dropped.
+      await db.schema.alterTable('requests').addColumn('dropped_fields', 'text').execute();
+    },
+  },
+  '0011_stored_responses': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('stored_responses')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('client_scope', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('previous_response_id', 'text')
+        .addColumn('response', 'text', (c) => c.notNull())
+        .addColumn('input_items', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('stored_responses_created').on('stored_responses').column('created_at').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -26,6 +26,8 @@ export interface RequestsTable {
   error_code: string | null;
   error_message: string | null;
   config_revision: number | null;
+  /** JSON array of the hints a translated request lost; null when none was dropped. */
+  dropped_fields: string | null;
 }
 
 export interface ClientKeysTable {
@@ -82,6 +84,19 @@ export interface AuditLogTable {
   hash: string;
 }
 
+/** A stored Responses API response (`store: true`), readable only by the client scope that created it. */
+export interface StoredResponsesTable {
+  id: string;
+  /** The client key id (or `config:<name>` for a client from the config file) that created it. */
+  client_scope: string;
+  created_at: number;
+  previous_response_id: string | null;
+  /** JSON: the Response object as the client received it. */
+  response: string;
+  /** JSON: every input item of the turn, carried-over ones first, each with an id (what input_items lists). */
+  input_items: string;
+}
+
 export interface Database {
   requests: RequestsTable;
   client_keys: ClientKeysTable;
@@ -89,6 +104,7 @@ export interface Database {
   meta: MetaTable;
   config_revisions: ConfigRevisionsTable;
   audit_log: AuditLogTable;
+  stored_responses: StoredResponsesTable;
 }
 
 export type { Generated };

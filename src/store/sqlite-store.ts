@@ -28,6 +28,7 @@ const COLUMNS: ReadonlyArray<keyof RequestsTable> = [
   'error_code',
   'error_message',
   'config_revision',
+  'dropped_fields',
 ];
 
 /**

@@ -37,6 +37,20 @@ export interface AdminToken {
   revokedAt: number | null;
 }
 
+/** A Responses API response kept for `previous_response_id`, retrieval and input_items (`store: true`). */
+export interface StoredResponse {
+  id: string;
+  /** Who may read it: the client key id, or `config:<name>` for a client from the config file. */
+  clientScope: string;
+  /** Epoch ms. */
+  createdAt: number;
+  previousResponseId: string | null;
+  /** The Response object as the client received it. */
+  response: Record<string, unknown>;
+  /** Every input item of the turn (carried-over ones first), each with an id. */
+  inputItems: Record<string, unknown>[];
+}
+
 export interface Store {
   insertRequests(records: readonly RequestRecord[]): Promise<void>;
   listRequests(query: RequestQuery): Promise<RequestRecord[]>;
@@ -73,6 +87,15 @@ export interface Store {
   listAudit(query: AuditQuery): Promise<AuditRecord[]>;
   /** Records after `afterSeq`, oldest first. */
   auditPage(afterSeq: number, limit: number): Promise<AuditRecord[]>;
+
+  /** Inserts a batch of stored responses in one transaction (ids already present are left as they are). */
+  insertStoredResponses(responses: readonly StoredResponse[]): Promise<void>;
+  /** The stored response with this id, only when `clientScope` created it. */
+  getStoredResponse(id: string, clientScope: string): Promise<StoredResponse | undefined>;
+  /** Deletes it when `clientScope` created it; true when something was deleted. */
+  deleteStoredResponse(id: string, clientScope: string): Promise<boolean>;
+  /** Deletes up to `limit` stored responses created before `before` (epoch ms); returns how many went. */
+  deleteStoredResponsesBefore(before: number, limit: number): Promise<number>;
 
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;

@@ -27,7 +27,9 @@ export type ErrorClass =
   /** The target cannot take this request (e.g. a field its dialect cannot express). */
   | 'unsupported'
   | 'stream_error'
-  | 'cancelled';
+  | 'cancelled'
+  /** The gateway's own code failed (a bug, not the upstream): counts against no breaker and no guard. */
+  | 'internal';
 
 export interface AttemptRecord {
   provider: string;
@@ -74,6 +76,8 @@ export interface RequestRecord {
   errorCode: string | null;
   errorMessage: string | null;
   configRevision: number | null;
+  /** Hints a translated request lost (the `x-gateway-dropped` header), or null when none was dropped. */
+  droppedFields?: string[] | null | undefined;
 }
 
 export interface RequestQuery {

@@ -1,6 +1,7 @@
 import type { ErrorKind } from '../errors/gateway-error.js';
 import type { SseEvent } from '../upstream/sse-parse.js';
 import type { IrRequest, IrResponse, IrStreamEvent } from './ir/types.js';
+import type { HintReport } from './shared/hint-report.js';
 
 /**
  * The two halves every dialect implements. Translation is always client dialect -> IR -> upstream dialect on
@@ -30,8 +31,11 @@ export interface ClientStreamEncoder {
 
 /** The entry-point side of a dialect: what clients send and what they must get back. */
 export interface ClientCodec {
-  /** Parses and validates a client request body into the IR (throws a 400 GatewayError naming the field). */
-  parseRequest(body: Readonly<Record<string, unknown>>): IrRequest;
+  /**
+   * Parses and validates a client request body into the IR (throws a 400 GatewayError naming the field).
+   * Hints without an equivalent are dropped into `hints` (whose strict mode refuses them instead).
+   */
+  parseRequest(body: Readonly<Record<string, unknown>>, hints?: HintReport): IrRequest;
   /** The client's JSON response body for a finished upstream response. */
   encodeResponse(response: IrResponse, context: EncodeContext): Record<string, unknown>;
   streamEncoder(context: EncodeContext): ClientStreamEncoder;
@@ -72,6 +76,8 @@ export interface UpstreamBuildOptions {
   maxStopSequences?: number | undefined;
   /** OpenAI-compatible: `mistral` when the upstream takes only 9-character alphanumeric tool call ids. */
   toolCallIds?: 'any' | 'mistral' | undefined;
+  /** Where a builder records hints the upstream has no equivalent for (named as IR fields). */
+  hints?: HintReport | undefined;
 }
 
 /**

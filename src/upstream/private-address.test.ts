@@ -25,16 +25,25 @@ describe('isPrivateAddress', () => {
     '2002:7f00:1::1',
     '2002:a9fe:a9fe::',
     'fec0::1',
+    '::ffff:0:7f00:1',
+    '::ffff:0:169.254.169.254',
+    '2001:0:7f00:1::',
+    '2001:0:808:808:0:0:f5ff:fffe',
   ])('treats %s as private', (address) => {
     expect(isPrivateAddress(address)).toBe(true);
   });
 
-  it.each(['8.8.8.8', '104.18.6.192', '2606:4700::6810:1', '64:ff9b::808:808', '2002:808:808::1', '::ffff:8.8.8.8'])(
-    'treats %s as public',
-    (address) => {
-      expect(isPrivateAddress(address)).toBe(false);
-    },
-  );
+  it.each([
+    '8.8.8.8',
+    '104.18.6.192',
+    '2606:4700::6810:1',
+    '64:ff9b::808:808',
+    '2002:808:808::1',
+    '::ffff:8.8.8.8',
+    '2001:0:808:808::f7f7:f7f7',
+  ])('treats %s as public', (address) => {
+    expect(isPrivateAddress(address)).toBe(false);
+  });
 
   it('treats localhost names as private hosts', () => {
     expect(isPrivateHost('localhost')).toBe(true);

@@ -48,17 +48,20 @@ const quad = (high: number, low: number) => `${high >> 8}.${high & 255}.${low >>
 
 /**
  * The IPv4 address an IPv6 address carries, where the network may deliver it to that IPv4 host: mapped
- * (`::ffff:127.0.0.1`, `::ffff:7f00:1`), IPv4-compatible (`::127.0.0.1`), NAT64 (`64:ff9b::/96`) and 6to4
- * (`2002::/16`).
+ * (`::ffff:127.0.0.1`, `::ffff:7f00:1`), IPv4-translated (`::ffff:0:127.0.0.1`, `::ffff:0:0/96`),
+ * IPv4-compatible (`::127.0.0.1`), NAT64 (`64:ff9b::/96`), 6to4 (`2002::/16`) and Teredo (`2001::/32`: its
+ * server, and its client with the bits inverted).
  */
-function embeddedIpv4(address: string): string | undefined {
+function embeddedIpv4(address: string): string[] {
   const g = ipv6Groups(address);
-  if (!g) return undefined;
-  const [g0, g1, g2, , , g5, g6, g7] = g as [number, number, number, number, number, number, number, number];
-  if (zeros(g.slice(0, 5)) && (g5 === 0xffff || g5 === 0)) return quad(g6, g7);
-  if (g0 === 0x64 && g1 === 0xff9b && zeros(g.slice(2, 6))) return quad(g6, g7);
-  if (g0 === 0x2002) return quad(g1, g2);
-  return undefined;
+  if (!g) return [];
+  const [g0, g1, g2, g3, g4, g5, g6, g7] = g as [number, number, number, number, number, number, number, number];
+  if (zeros(g.slice(0, 5)) && (g5 === 0xffff || g5 === 0)) return [quad(g6, g7)];
+  if (zeros(g.slice(0, 4)) && g4 === 0xffff && g5 === 0) return [quad(g6, g7)];
+  if (g0 === 0x64 && g1 === 0xff9b && zeros(g.slice(2, 6))) return [quad(g6, g7)];
+  if (g0 === 0x2002) return [quad(g1, g2)];
+  if (g0 === 0x2001 && g1 === 0) return [quad(g2, g3), quad(g6 ^ 0xffff, g7 ^ 0xffff)];
+  return [];
 }
 
 /** True for loopback, private, link-local (cloud metadata), CGNAT, multicast and unspecified addresses. */
@@ -66,8 +69,7 @@ export function isPrivateAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 4) return privateRanges.check(address, 'ipv4');
   if (family === 6) {
-    const ipv4 = embeddedIpv4(address);
-    if (ipv4 && privateRanges.check(ipv4, 'ipv4')) return true;
+    if (embeddedIpv4(address).some((ipv4) => privateRanges.check(ipv4, 'ipv4'))) return true;
     return privateRanges.check(address, 'ipv6');
   }
   return false;

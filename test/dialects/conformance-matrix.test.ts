@@ -99,7 +99,7 @@ async function thinking(c: Case): Promise<void> {
   const second = await conversation.send(c.stream);
   expect(second.text).toBe('Because it is the answer.');
   // Signed thinking must come back unchanged where both the client dialect and the upstream can carry it.
-  const carried = c.provider.type === 'anthropic' && c.driver.carriesSignatures;
+  const carried = (c.provider.type === 'anthropic' || c.provider.type === 'bedrock') && c.driver.carriesSignatures;
   expect(c.provider.lastRequest().thinking).toEqual(carried ? [{ thinking: thought, signature: SIGNATURE }] : []);
   expectServedRecord(await c.gateway.nextRecord(2), c);
 }
@@ -148,6 +148,9 @@ const DRIVERS = [
 const PROVIDERS = [
   { type: 'openai', pick: () => providerScripts(gateway)[0] as ProviderScript },
   { type: 'anthropic', pick: () => providerScripts(gateway)[1] as ProviderScript },
+  { type: 'azure-openai', pick: () => providerScripts(gateway)[2] as ProviderScript },
+  { type: 'gemini', pick: () => providerScripts(gateway)[3] as ProviderScript },
+  { type: 'bedrock', pick: () => providerScripts(gateway)[4] as ProviderScript },
 ];
 const MODES = [
   { mode: 'non-stream', stream: false },

@@ -64,6 +64,7 @@ export class FakeAnthropic {
   readonly models: string[];
   private readonly countsTokens: boolean;
   private readonly queue: AnthropicBehaviour[] = [];
+  private responder: ((request: RecordedRequest) => AnthropicBehaviour | undefined) | undefined;
   private fallback: AnthropicBehaviour = DEFAULT_REPLY;
   private requestCount = 0;
 
@@ -105,6 +106,15 @@ export class FakeAnthropic {
     return this;
   }
 
+  /**
+   * Answers each request from what it contains (after any enqueued behaviour), for tests whose client decides
+   * the next turn itself, such as a coding agent.
+   */
+  respondWith(responder: (request: RecordedRequest) => AnthropicBehaviour | undefined): this {
+    this.responder = responder;
+    return this;
+  }
+
   close(): Promise<void> {
     return this.server.close();
   }
@@ -135,7 +145,7 @@ export class FakeAnthropic {
   }
 
   private async messages(req: RecordedRequest, res: ServerResponse, raw: IncomingMessage, id: string): Promise<void> {
-    const behaviour = this.queue.shift() ?? this.fallback;
+    const behaviour = this.queue.shift() ?? this.responder?.(req) ?? this.fallback;
     if (behaviour.kind === 'hang') return;
     if (behaviour.kind === 'drop') {
       raw.socket.destroy();

@@ -45,6 +45,7 @@ const MAX_USER_LENGTH = 64;
 export class FakeOpenAI {
   readonly server: FakeServer;
   private readonly queue: Behaviour[] = [];
+  private responder: ((request: RecordedRequest) => Behaviour | undefined) | undefined;
   private fallback: Behaviour = DEFAULT_REPLY;
   readonly apiKey: string;
   readonly name: string;
@@ -87,28 +88,57 @@ export class FakeOpenAI {
     return this;
   }
 
+  /**
+   * Answers each request from what it contains (after any enqueued behaviour), for tests whose client decides
+   * the next turn itself, such as a coding agent.
+   */
+  respondWith(responder: (request: RecordedRequest) => Behaviour | undefined): this {
+    this.responder = responder;
+    return this;
+  }
+
   close(): Promise<void> {
     return this.server.close();
   }
 
-  private async handle(request: RecordedRequest, res: ServerResponse, req: IncomingMessage): Promise<void> {
-    if (request.headers.authorization !== `Bearer ${this.apiKey}`) {
-      return json(res, 401, {
+  /** The refusal of a request without valid credentials, or undefined to serve it. */
+  protected authFailure(request: RecordedRequest): { status: number; body: unknown } | undefined {
+    if (request.headers.authorization === `Bearer ${this.apiKey}`) return undefined;
+    return {
+      status: 401,
+      body: {
         error: {
           message: 'Incorrect API key provided.',
           type: 'invalid_request_error',
           param: null,
           code: 'invalid_api_key',
         },
-      });
-    }
-    if (request.method === 'GET' && request.path === '/v1/models') {
+      },
+    };
+  }
+
+  /** The OpenAI endpoint a request addresses (a cloud's fake maps its own paths here), and the model it names. */
+  protected endpointOf(request: RecordedRequest): { path: string; model?: string | undefined } {
+    return { path: request.path };
+  }
+
+  /** Serves requests that are not OpenAI endpoints (a token endpoint); true when it answered. */
+  protected handleOther(_request: RecordedRequest, _res: ServerResponse): boolean {
+    return false;
+  }
+
+  private async handle(request: RecordedRequest, res: ServerResponse, req: IncomingMessage): Promise<void> {
+    if (this.handleOther(request, res)) return;
+    const refused = this.authFailure(request);
+    if (refused) return json(res, refused.status, refused.body);
+    const endpoint = this.endpointOf(request);
+    if (request.method === 'GET' && endpoint.path === '/v1/models') {
       return json(res, 200, {
         object: 'list',
         data: [{ id: 'gpt-4o-mini', object: 'model', created: 1, owned_by: 'system' }],
       });
     }
-    const behaviour = this.queue.shift() ?? this.fallback;
+    const behaviour = this.queue.shift() ?? this.responder?.(request) ?? this.fallback;
     if (behaviour.kind === 'error') {
       const body = behaviour.body ?? {
         error: { message: `fake upstream error ${behaviour.status}`, type: 'server_error', param: null, code: null },
@@ -127,8 +157,9 @@ export class FakeOpenAI {
       req.socket.destroy();
       return;
     }
-    if (request.path === '/v1/embeddings') return this.embeddings(request, res);
-    if (request.path !== '/v1/chat/completions') {
+    if (endpoint.model !== undefined && request.body) (request.body as { model?: string }).model ??= endpoint.model;
+    if (endpoint.path === '/v1/embeddings') return this.embeddings(request, res);
+    if (endpoint.path !== '/v1/chat/completions') {
       return json(res, 404, {
         error: { message: `Unknown path ${request.path}`, type: 'invalid_request_error', param: null, code: null },
       });
@@ -230,7 +261,7 @@ async function partialJson(res: ServerResponse, fault: 'stall' | 'break'): Promi
   res.socket?.destroy();
 }
 
-function json(res: ServerResponse, status: number, body: unknown): void {
+export function json(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);

@@ -56,9 +56,13 @@ export function messagesPassthroughPlan(
   exchange: Exchange,
   stream: boolean,
 ): UpstreamPlan {
+  const reshape = target.provider.descriptor.upstreamBody;
   return {
-    path: target.provider.descriptor.endpoints.chat,
-    body: forwardedBody(body, raw, target.model),
+    path: target.provider.chatPath(target.model, stream),
+    // Claude on Vertex takes the model in the path and a version in the body, so its body is rebuilt.
+    body: reshape
+      ? JSON.stringify(reshape({ ...body, model: target.model }, target.dialect, target.provider.config))
+      : forwardedBody(body, raw, target.model),
     readAhead: stream ? 'first-event' : 'whole',
     extraHeaders: anthropicClientHeaders(exchange),
     respond: stream ? relayStream : relayJson,

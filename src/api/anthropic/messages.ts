@@ -6,6 +6,7 @@ import { proxyToUpstream } from '../shared/proxy.js';
 import { requireModel } from '../shared/read-body.js';
 import { optionalBoolean, resolveRoute } from '../shared/resolve-route.js';
 import { TranslatableRequest, translatedPlan } from '../shared/translated-plan.js';
+import { isStrictTranslation } from '../shared/translation-mode.js';
 import type { UpstreamPlan } from '../shared/upstream-plan.js';
 import { messagesPassthroughPlan } from './messages-passthrough.js';
 
@@ -18,9 +19,13 @@ async function handle(
   const route = resolveRoute(out.exchange, requireModel(request));
   const stream = optionalBoolean(request, 'stream');
   out.exchange.stream = stream;
-  const translatable = new TranslatableRequest(anthropicClientCodec, request);
+  // anthropic-beta names Anthropic features; another provider gets none of them (their fields are reported).
+  const translatable = new TranslatableRequest(anthropicClientCodec, request, {
+    strict: () => isStrictTranslation(out.exchange, route.name),
+    dropped: out.exchange.clientHeaders['anthropic-beta'] ? ['anthropic-beta'] : undefined,
+  });
   const planFor = (target: RouteTarget): UpstreamPlan =>
-    target.provider.descriptor.dialect === 'anthropic-messages'
+    target.dialect === 'anthropic-messages'
       ? messagesPassthroughPlan(request, raw as Buffer, target, out.exchange, stream)
       : translatedPlan(translatable, target);
   const error = await proxyToUpstream(out, route, planFor);

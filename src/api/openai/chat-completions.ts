@@ -6,6 +6,7 @@ import { proxyToUpstream } from '../shared/proxy.js';
 import { requireModel } from '../shared/read-body.js';
 import { optionalBoolean, resolveRoute } from '../shared/resolve-route.js';
 import { TranslatableRequest, translatedPlan } from '../shared/translated-plan.js';
+import { isStrictTranslation } from '../shared/translation-mode.js';
 import type { UpstreamPlan } from '../shared/upstream-plan.js';
 import { chatPassthroughPlan } from './chat-passthrough.js';
 
@@ -18,9 +19,11 @@ async function handle(
   const route = resolveRoute(out.exchange, requireModel(request));
   const stream = optionalBoolean(request, 'stream');
   out.exchange.stream = stream;
-  const translatable = new TranslatableRequest(openaiChatClientCodec, request);
+  const translatable = new TranslatableRequest(openaiChatClientCodec, request, {
+    strict: () => isStrictTranslation(out.exchange, route.name),
+  });
   const planFor = (target: RouteTarget): UpstreamPlan =>
-    target.provider.descriptor.dialect === 'openai-chat'
+    target.dialect === 'openai-chat'
       ? chatPassthroughPlan(request, raw as Buffer, target, stream)
       : translatedPlan(translatable, target);
   const error = await proxyToUpstream(out, route, planFor);

@@ -53,7 +53,7 @@ export function chatPassthroughPlan(
   const clientWantsUsage = options?.include_usage === true;
   const askForUsage = stream && !clientWantsUsage && target.provider.config.stream_usage;
   return {
-    path: target.provider.descriptor.endpoints.chat,
+    path: target.provider.chatPath(target.model, stream),
     body: forwardedBody(body, raw, target.model, askForUsage),
     readAhead: stream ? 'first-event' : 'whole',
     respond: stream ? (reply, out) => relayStream(reply, out, askForUsage) : relayJson,

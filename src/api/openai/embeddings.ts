@@ -8,10 +8,12 @@ import { requireModel } from '../shared/read-body.js';
 import { resolveRoute } from '../shared/resolve-route.js';
 import { forwardedBody } from '../shared/upstream-body.js';
 import type { UpstreamPlan } from '../shared/upstream-plan.js';
+import { geminiEmbeddingsPlan } from './gemini-embeddings.js';
 import { findUsageObject, fromOpenAIUsage } from './openai-usage.js';
 
 function embeddingsPlan(body: Record<string, unknown>, raw: Buffer, target: RouteTarget): UpstreamPlan {
-  const path = target.provider.descriptor.endpoints.embeddings;
+  if (target.provider.descriptor.type === 'gemini') return geminiEmbeddingsPlan(body, target);
+  const path = target.provider.embeddingsPath(target.model);
   if (!path) {
     throw errors.unsupportedOperation(
       `provider "${target.provider.name}" (${target.provider.descriptor.type}) has no embeddings endpoint`,

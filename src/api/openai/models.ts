@@ -46,6 +46,15 @@ export const listModels: EntryPointSpec = {
   },
 };
 
+/** A path segment as the client meant it; a malformed escape (`%`, `%zz`) is the client's 400, not a 500. */
+function decodedName(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw errors.invalidBody('the model name in the path is not valid percent-encoding', 'model');
+  }
+}
+
 /** GET /v1/models/{model}: one configured model, or 404. */
 export const retrieveModel: EntryPointSpec = {
   entryPoint: 'models',
@@ -53,7 +62,7 @@ export const retrieveModel: EntryPointSpec = {
   dialectOf,
   method: 'GET',
   handle: async (out) => {
-    const name = decodeURIComponent(out.exchange.path.slice('/v1/models/'.length));
+    const name = decodedName(out.exchange.path.slice('/v1/models/'.length));
     out.exchange.requestedModel = name;
     if (!out.exchange.snapshot.models.has(name)) throw errors.unknownModel(name);
     const model = wantsAnthropicShape(out)

@@ -22,6 +22,7 @@ const OPENAI_CODES: Record<string, string> = {
   GW_ERR_AUTH_INVALID: 'invalid_api_key',
   GW_ERR_MODEL_NOT_FOUND: 'model_not_found',
   GW_ERR_ROUTE_NOT_FOUND: 'unknown_url',
+  GW_ERR_PREVIOUS_RESPONSE_NOT_FOUND: 'previous_response_not_found',
 };
 
 /** `{"error":{"message","type","param","code"}}`, the OpenAI error shape. */

@@ -1,21 +1,29 @@
-import { responsesClientCodec } from '../../translate/responses/codec.js';
 import type { ClientOutput } from '../shared/client-output.js';
 import type { EntryPointSpec } from '../shared/entry-point.js';
 import { proxyToUpstream } from '../shared/proxy.js';
 import { requireModel } from '../shared/read-body.js';
 import { optionalBoolean, resolveRoute } from '../shared/resolve-route.js';
 import { TranslatableRequest, translatedPlan } from '../shared/translated-plan.js';
+import { isStrictTranslation } from '../shared/translation-mode.js';
+import { statefulTurn } from './stateful-turn.js';
 
-/** No provider speaks Responses upstream, so every request is translated; parse errors surface before routing. */
+/**
+ * No provider speaks Responses upstream, so every request is translated; parse errors surface before routing.
+ * A stored chain (previous_response_id) is expanded into the input first, and with storing on the finished
+ * Response is kept (see stateful-turn.ts).
+ */
 async function handle(out: ClientOutput, body: Record<string, unknown> | undefined): Promise<void> {
   const request = body as Record<string, unknown>;
   const route = resolveRoute(out.exchange, requireModel(request));
   out.exchange.stream = optionalBoolean(request, 'stream');
-  const translatable = new TranslatableRequest(responsesClientCodec, request);
+  const turn = await statefulTurn(out.exchange, request);
+  const translatable = new TranslatableRequest(turn.codec, turn.body, {
+    strict: () => isStrictTranslation(out.exchange, route.name),
+  });
   translatable.ir();
   const error = await proxyToUpstream(out, route, (target) => translatedPlan(translatable, target));
   if (error) throw error;
 }
 
-/** POST /v1/responses (OpenAI Responses, stateless) */
+/** POST /v1/responses (OpenAI Responses) */
 export const responses: EntryPointSpec = { entryPoint: 'responses', dialect: 'openai', method: 'POST', handle };

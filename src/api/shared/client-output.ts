@@ -33,6 +33,7 @@ export class ClientOutput {
       // Nothing served it, but the client may still learn how hard the gateway tried.
       headers['x-gateway-attempts'] = String(exchange.attempts.length);
     }
+    if (exchange.droppedFields !== null) headers['x-gateway-dropped'] = exchange.droppedFields.join(', ');
     this.res.writeHead(status, headers);
   }
 

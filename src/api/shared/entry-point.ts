@@ -7,7 +7,7 @@ import type { ClientOutput } from './client-output.js';
 export interface EntryPointSpec {
   readonly entryPoint: EntryPoint;
   readonly dialect: ClientDialect;
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'DELETE';
   /**
    * The dialect of this request, for an endpoint both dialects' clients call (authentication and error shapes
    * follow it); `dialect` when absent.

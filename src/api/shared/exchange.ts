@@ -13,6 +13,7 @@ import type {
   TokenUsage,
 } from '../../telemetry/request-record.js';
 import type { RequestTracer, ServerSpan } from '../../telemetry/tracing/request-tracer.js';
+import type { StoredResponses } from '../responses/stored-responses.js';
 import type { CancelSignal } from './cancel-signal.js';
 import type { ClientDialect } from './client-dialect.js';
 import type { DeadlineSweeper } from './deadline-sweeper.js';
@@ -31,6 +32,8 @@ export function clientClosedMessage(sentBytes: number, started: boolean): string
 export interface RequestServices {
   readonly router: Router;
   readonly deadlines: DeadlineSweeper;
+  /** Responses kept for `store: true` / `previous_response_id`. */
+  readonly responses: StoredResponses;
   /** Set while tracing is configured. */
   tracer?: RequestTracer | undefined;
 }
@@ -41,6 +44,10 @@ export class Exchange {
   readonly time: number;
   readonly startedAt: number;
   client: string | null = null;
+  /** Whose stored data this request may reach: the client key id, or `config:<name>` for a config client. */
+  clientScope: string | null = null;
+  /** The query string of the URL, without the `?` ('' when there is none). */
+  query = '';
   requestedModel: string | null = null;
   stream = false;
   provider: string | null = null;
@@ -62,12 +69,16 @@ export class Exchange {
   clientGone = false;
   /** Whether the response had started when the client went away. */
   private headStarted = false;
+  /** The gateway's own code failed after the response started: nobody's breaker or guard hears of it. */
+  internalFault = false;
   /** Cancels the upstream work of this request (client gone, deadline passed). */
   cancel: CancelSignal | undefined;
   /** The session id for sticky routing (from the configured header), when the client sent one. */
   sessionId: string | undefined;
   /** The client's request headers (read for dialect headers such as anthropic-version / anthropic-beta). */
   clientHeaders: IncomingHttpHeaders = {};
+  /** Hints a translated request lost on its way to the upstream (`x-gateway-dropped`), when there were any. */
+  droppedFields: readonly string[] | null = null;
   /** The request's trace span, when tracing is on. */
   trace: ServerSpan | undefined;
 
@@ -118,9 +129,9 @@ export class Exchange {
       client: this.client,
       entryPoint: this.entryPoint,
       method: this.method,
-      path: this.path,
+      path: capped(this.path, MAX_PATH),
       stream: this.stream,
-      requestedModel: this.requestedModel,
+      requestedModel: this.requestedModel === null ? null : capped(this.requestedModel, MAX_MODEL),
       provider: this.provider,
       upstreamModel: this.upstreamModel,
       routeMode: this.routeMode,
@@ -133,17 +144,36 @@ export class Exchange {
       cachedTokens: usage?.cachedTokens ?? null,
       cacheWriteTokens: usage?.cacheWriteTokens ?? null,
       costUsd: this.costUsd ?? this.cost(),
-      errorCode: this.clientGone ? CLIENT_CLOSED_CODE : (this.error?.code ?? streamErrorCode(this.streamError)),
+      errorCode: this.clientGone
+        ? CLIENT_CLOSED_CODE
+        : (this.error?.code ?? (this.internalFault ? 'GW_ERR_INTERNAL' : streamErrorCode(this.streamError))),
       errorMessage: this.clientGone
         ? clientClosedMessage(this.sentBytes, this.headStarted)
-        : (this.error?.message ?? this.redactedStreamError()),
+        : cappedOrNull(this.error?.message ?? this.redactedStreamError(), MAX_ERROR),
       configRevision: this.snapshot.revision,
+      droppedFields: this.droppedFields === null ? null : [...this.droppedFields],
     };
   }
 }
 
 function streamErrorCode(streamError: string | null): string | null {
   return streamError === null ? null : 'GW_ERR_UPSTREAM_STREAM';
+}
+
+/**
+ * Most of a record's text a client chooses (path, model, an error that quotes them): what a request can add
+ * to the request log is bounded, however long the path or model name it sends.
+ */
+const MAX_PATH = 256;
+const MAX_MODEL = 256;
+const MAX_ERROR = 1_000;
+
+function capped(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…`;
+}
+
+function cappedOrNull(text: string | null, max: number): string | null {
+  return text === null ? null : capped(text, max);
 }
 
 function round(ms: number): number {

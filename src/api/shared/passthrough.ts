@@ -14,8 +14,6 @@ const BUFFER_LIMIT = 1024 * 1024;
 /** Response headers worth relaying from an upstream whose bytes we forward unchanged. */
 export function relayedHeaders(reply: UpstreamReply, fallbackType: string): OutgoingHttpHeaders {
   const headers: OutgoingHttpHeaders = { 'content-type': reply.headers['content-type'] ?? fallbackType };
-  const encoding = reply.headers['content-encoding'];
-  if (encoding !== undefined) headers['content-encoding'] = encoding;
   const retryAfter = reply.headers['retry-after'];
   if (retryAfter !== undefined) headers['retry-after'] = retryAfter;
   return headers;

@@ -33,7 +33,14 @@ export function pipeBody(
     const pump = () => {
       if (draining) return;
       for (let chunk: Buffer | null = body.read(); chunk !== null; chunk = body.read()) {
-        const output = transform(chunk);
+        let output: Buffer | string | undefined;
+        try {
+          output = transform(chunk);
+        } catch (error) {
+          // A tap that refuses the stream (an event over the size limit) ends it as a broken upstream body.
+          body.destroy(error as Error);
+          return;
+        }
         if (output !== undefined && output.length > 0 && !out.write(output)) {
           draining = true;
           return;

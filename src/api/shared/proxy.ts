@@ -4,6 +4,7 @@ import type { ModelRoute, RouteTarget } from '../../routing/route-table.js';
 import type { UpstreamReply } from '../../routing/upstream-reply.js';
 import type { AttemptTarget } from '../../telemetry/tracing/request-tracer.js';
 import { decodedBody } from '../../upstream/content-decoding.js';
+import { scrubbedBody } from '../../upstream/scrubbed-body.js';
 import { CancelSignal } from './cancel-signal.js';
 import type { ClientOutput } from './client-output.js';
 import type { UpstreamPlan } from './upstream-plan.js';
@@ -42,20 +43,26 @@ export async function proxyToUpstream(
   const send = async (target: RouteTarget, attemptIndex: number): Promise<PlannedReply> => {
     const plan = planFor(target);
     const provider = target.provider;
+    const path = provider.basePath + plan.path;
     const base = plan.extraHeaders ? { ...provider.headers, ...plan.extraHeaders } : provider.headers;
     // Trace context travels upstream only while tracing is on; otherwise the shared header object goes as is.
     const trace = exchange.trace?.startAttempt(attemptTarget(target), attemptIndex);
+    let sent = trace ? { ...base, ...trace } : base;
+    // Only types that sign requests or refresh tokens have an authorizer; OpenAI and Anthropic skip this.
+    if (provider.authorize) sent = await provider.authorize({ method: 'POST', path, headers: sent, body: plan.body });
     const response = await provider.pool.request({
-      path: provider.basePath + plan.path,
+      path,
       method: 'POST',
-      headers: trace ? { ...base, ...trace } : base,
+      headers: sent,
       body: plan.body,
       headersTimeout: timeouts.first_byte_ms,
       bodyTimeout: timeouts.idle_stream_ms,
       signal,
     });
-    const { headers, body } = decodedBody(response.headers, response.body);
-    return { status: response.statusCode, headers, body, readAhead: plan.readAhead, plan };
+    const decoded = decodedBody(response.headers, response.body);
+    // The one place upstream bytes enter: what a provider echoes of its key is gone before anything reads it.
+    const body = scrubbedBody(decoded.body, provider.secrets);
+    return { status: response.statusCode, headers: decoded.headers, body, readAhead: plan.readAhead, plan };
   };
 
   try {
@@ -78,7 +85,7 @@ export async function proxyToUpstream(
     else await reply.plan.respond(reply, out);
     // Neither a client leaving nor the gateway stopping says anything about the target.
     const ours = signal.cancelReason === 'client-gone' || signal.cancelReason === 'shutdown';
-    if (exchange.streamError && !exchange.clientGone && !ours) {
+    if (exchange.streamError && !exchange.clientGone && !ours && !exchange.internalFault) {
       router.recordStreamFailure(outcome.target, routing, exchange.streamError);
     }
     return undefined;

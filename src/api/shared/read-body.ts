@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { errors } from '../../errors/codes.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { type BodyEncoding, decoderFor, isJsonContentType, requestEncoding } from './request-encoding.js';
 
 /**
@@ -82,6 +83,9 @@ export function jsonErrorWithoutContent(message: string): string {
 /** Parses a JSON request body that must be an object. */
 export function parseJsonObject(body: Buffer): Record<string, unknown> {
   if (body.length === 0) throw errors.invalidJson('the body is empty');
+  if (nestsDeeperThan(body)) {
+    throw errors.invalidBody(`the request nests objects and arrays more than ${MAX_JSON_DEPTH} deep`);
+  }
   let value: unknown;
   try {
     value = JSON.parse(body.toString('utf8'));

@@ -1,12 +1,15 @@
 import { errors } from '../../errors/codes.js';
 import { GatewayError } from '../../errors/gateway-error.js';
+import { knownMaxOutputTokens } from '../../providers/model-output-limits.js';
 import type { ProviderRuntime } from '../../providers/provider-runtime.js';
 import type { RouteTarget } from '../../routing/route-table.js';
 import { readUpstreamBody, type UpstreamReply } from '../../routing/upstream-reply.js';
+import { log } from '../../server/log.js';
 import { upstreamCodecFor } from '../../translate/codecs.js';
 import type { ClientCodec, UpstreamBuildOptions, UpstreamCodec } from '../../translate/contract.js';
 import { tokenUsageOf } from '../../translate/ir/token-usage.js';
 import type { IrRequest } from '../../translate/ir/types.js';
+import { HintReport, mergeDropped } from '../../translate/shared/hint-report.js';
 import type { ClientOutput } from './client-output.js';
 import { encodeContextFor } from './encode-context.js';
 import { sendError } from './send-error.js';
@@ -14,20 +17,42 @@ import { translatedUpstreamError } from './translated-error.js';
 import { relayTranslatedStream } from './translated-stream.js';
 import type { UpstreamPlan } from './upstream-plan.js';
 
+/** How a client request's hints are treated, and which of them the entry point already knows are dropped. */
+export interface TranslationOptions {
+  /**
+   * Strict translation refuses the hints it would otherwise map or drop (`translation: strict`); asked only when
+   * the request is translated, so passthrough never pays for the lookup.
+   */
+  strict?: (() => boolean) | undefined;
+  /** Hints outside the body that a translation drops (e.g. the `anthropic-beta` header). */
+  dropped?: readonly string[] | undefined;
+}
+
 /** A client request that may need translating: its codec, its body, and its IR parsed at most once. */
 export class TranslatableRequest {
   private parsed: IrRequest | GatewayError | undefined;
+  private hints: HintReport | undefined;
 
   constructor(
     readonly client: ClientCodec,
     readonly body: Readonly<Record<string, unknown>>,
+    private readonly options: TranslationOptions = {},
   ) {}
+
+  private report(): HintReport {
+    this.hints ??= new HintReport(this.options.strict?.() === true);
+    return this.hints;
+  }
+
+  get strict(): boolean {
+    return this.report().strict;
+  }
 
   /** The IR, parsed on first use: a request served by passthrough never pays for it. */
   ir(): IrRequest {
     if (this.parsed === undefined) {
       try {
-        this.parsed = this.client.parseRequest(this.body);
+        this.parsed = this.client.parseRequest(this.body, this.report());
       } catch (error) {
         if (!(error instanceof GatewayError)) throw error;
         this.parsed = error;
@@ -36,6 +61,11 @@ export class TranslatableRequest {
     if (this.parsed instanceof GatewayError) throw this.parsed;
     return this.parsed;
   }
+
+  /** The hints the client's request loses on any translated route (after ir()). */
+  get dropped(): readonly string[] {
+    return mergeDropped(this.options.dropped ?? [], this.report().dropped);
+  }
 }
 
 const UPSTREAM_BODY_LIMIT = 64 * 1024 * 1024;
@@ -43,11 +73,22 @@ const UPSTREAM_BODY_LIMIT = 64 * 1024 * 1024;
 /** OpenAI's own API refuses more stop sequences than this; compatible servers (vLLM, Ollama) take more. */
 const OPENAI_MAX_STOP_SEQUENCES = 4;
 
-export function buildOptionsFor(provider: ProviderRuntime): UpstreamBuildOptions {
+/** The output limit toward a provider that requires one, for a model nothing else gives a figure for. */
+const FALLBACK_MAX_TOKENS = 4096;
+
+/** When the client sets no output limit: the model's configured or known maximum, else the provider default. */
+function defaultMaxTokens(provider: ProviderRuntime, model: string): number {
+  const config = provider.config;
+  return (
+    config.max_output_tokens?.[model] ?? config.default_max_tokens ?? knownMaxOutputTokens(model) ?? FALLBACK_MAX_TOKENS
+  );
+}
+
+export function buildOptionsFor(provider: ProviderRuntime, model = ''): UpstreamBuildOptions {
   const config = provider.config;
   const isOpenAI = provider.origin === 'https://api.openai.com';
   return {
-    defaultMaxTokens: config.default_max_tokens,
+    defaultMaxTokens: defaultMaxTokens(provider, model),
     maxTokensField: config.max_tokens_field ?? (isOpenAI ? 'max_completion_tokens' : 'max_tokens'),
     streamUsage: config.stream_usage,
     sendReasoningContent: config.send_reasoning_content,
@@ -97,27 +138,51 @@ async function relayTranslatedJson(
  */
 export function translatedPlan(request: TranslatableRequest, target: RouteTarget): UpstreamPlan {
   const provider = target.provider;
-  const upstream = upstreamCodecFor(provider.descriptor.dialect);
+  const upstream = upstreamCodecFor(target.dialect);
   const ir = request.ir();
+  const hints = new HintReport(request.strict);
   let built: Record<string, unknown>;
   try {
-    built = upstream.buildRequest(ir, target.model, buildOptionsFor(provider));
+    built = upstream.buildRequest(ir, target.model, { ...buildOptionsFor(provider, target.model), hints });
   } catch (error) {
     throw inClientTerms(error, request);
   }
+  const dropped = mergeDropped(
+    request.dropped,
+    hints.dropped.map((field) => request.client.clientField(field, request.body)),
+  );
+  const reshape = provider.descriptor.upstreamBody;
+  if (reshape) built = reshape(built, target.dialect, provider.config);
   return {
-    path: provider.descriptor.endpoints.chat,
+    path: provider.chatPath(target.model, ir.stream),
     body: JSON.stringify(built),
-    readAhead: ir.stream ? 'first-event' : 'whole',
+    // The first-event read-ahead reads SSE; a binary event stream is accepted on its head.
+    readAhead: ir.stream ? (provider.streamFraming === 'sse' ? 'first-event' : undefined) : 'whole',
     respond: ir.stream
-      ? (reply, out) =>
-          relayTranslatedStream(
+      ? (reply, out) => {
+          reportDropped(out, dropped);
+          return relayTranslatedStream(
             reply,
             out,
             upstream.streamDecoder(),
             request.client.streamEncoder(encodeContextFor(out.exchange, request.body)),
-          )
-      : (reply, out) => relayTranslatedJson(reply, out, request, upstream),
-    respondError: async (reply, out) => sendError(out, await translatedUpstreamError(reply, upstream)),
+            provider.streamFraming,
+          );
+        }
+      : (reply, out) => {
+          reportDropped(out, dropped);
+          return relayTranslatedJson(reply, out, request, upstream);
+        },
+    respondError: async (reply, out) => {
+      reportDropped(out, dropped);
+      sendError(out, await translatedUpstreamError(reply, upstream));
+    },
   };
+}
+
+/** The hints the upstream never saw: the response header, the telemetry record and a debug line say which. */
+function reportDropped(out: ClientOutput, dropped: readonly string[]): void {
+  if (dropped.length === 0) return;
+  out.exchange.droppedFields = dropped;
+  log.debug('translation dropped hints', { request_id: out.exchange.id, dropped });
 }

@@ -1,7 +1,10 @@
+import type { StreamFraming } from '../../providers/provider-descriptor.js';
 import type { UpstreamReply } from '../../routing/upstream-reply.js';
+import { log } from '../../server/log.js';
 import type { ClientStreamEncoder, UpstreamStreamDecoder } from '../../translate/contract.js';
 import { tokenUsageOf } from '../../translate/ir/token-usage.js';
 import type { IrStreamEvent } from '../../translate/ir/types.js';
+import { EventStreamDecoder } from '../../upstream/eventstream-decoder.js';
 import { SseDecoder } from '../../upstream/sse-decoder.js';
 import type { SseEvent } from '../../upstream/sse-parse.js';
 import type { ClientOutput } from './client-output.js';
@@ -19,9 +22,10 @@ export async function relayTranslatedStream(
   out: ClientOutput,
   decoder: UpstreamStreamDecoder,
   encoder: ClientStreamEncoder,
+  framing: StreamFraming = 'sse',
 ): Promise<void> {
   const exchange = out.exchange;
-  const sse = new SseDecoder();
+  const sse = framing === 'sse' ? new SseDecoder() : new EventStreamDecoder();
   let failed = false;
   const encodeEvents = (events: readonly IrStreamEvent[]): string => {
     let text = '';
@@ -32,9 +36,18 @@ export async function relayTranslatedStream(
         failed = true;
         exchange.streamError = `upstream stream failed: ${event.message}`;
       }
-      text += encoder.encode(event);
+      text += encodeOne(event);
     }
     return text;
+  };
+  // The encoder is the gateway's own code: if it throws, the upstream is not to blame.
+  const encodeOne = (event: IrStreamEvent): string => {
+    try {
+      return encoder.encode(event);
+    } catch (error) {
+      exchange.internalFault = true;
+      throw error;
+    }
   };
   // Plain loops, no flatMap: this runs for every network read of every translated stream.
   const translate = (sseEvents: readonly SseEvent[]): string => {
@@ -60,10 +73,20 @@ export async function relayTranslatedStream(
     const rest = translate(sse.end()) + encodeEvents(decoder.end());
     if (rest && !out.gone) out.write(rest);
   } catch (error) {
-    const message = streamFailureMessage(out, error);
-    exchange.streamError = message;
-    const kind = exchange.error?.kind ?? 'upstream';
-    if (!failed && !out.gone) out.write(encoder.encode({ type: 'error', kind, message }));
+    if (exchange.internalFault) {
+      log.error('stream translation failed inside the gateway', {
+        requestId: exchange.id,
+        error: String((error as Error)?.stack ?? error),
+      });
+      exchange.streamError = 'internal gateway error';
+      if (!failed && !out.gone)
+        out.write(encoder.encode({ type: 'error', kind: 'internal', message: 'internal gateway error' }));
+    } else {
+      const message = streamFailureMessage(out, error);
+      exchange.streamError = message;
+      const kind = exchange.error?.kind ?? 'upstream';
+      if (!failed && !out.gone) out.write(encoder.encode({ type: 'error', kind, message }));
+    }
   }
   out.end();
 }

@@ -25,6 +25,10 @@ function restartWarnings(config: GatewayConfig, running: GatewayConfig | undefin
   };
   restart('server.listen', running.server.listen, config.server.listen);
   restart('server.admin_listen', running.server.admin_listen, config.server.admin_listen);
+  const runningLimits: Readonly<Record<string, number>> = running.server.connections;
+  for (const [key, value] of Object.entries(config.server.connections)) {
+    restart(`server.connections.${key}`, runningLimits[key], value);
+  }
   if (running.storage !== config.storage) {
     warnings.push({
       path: 'storage',

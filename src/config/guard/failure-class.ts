@@ -9,6 +9,8 @@ export function countsAsFailure(record: RequestRecord): boolean {
   if (record.status === 499 || record.errorCode === CLIENT_CLOSED_CODE) return false;
   // Requests refused or cut while this gateway shut down say nothing about the config it ran.
   if (record.errorCode === 'GW_ERR_SHUTTING_DOWN') return false;
+  // The gateway's own faults say nothing about the change to the routes; a client could cause them on purpose.
+  if (record.errorCode === 'GW_ERR_INTERNAL') return false;
   if (record.status >= 500) return true;
   return record.errorCode?.startsWith('GW_ERR_UPSTREAM') ?? false;
 }

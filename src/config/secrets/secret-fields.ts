@@ -5,14 +5,23 @@ export type TreePath = ReadonlyArray<string | number>;
 /** Written in place of a secret by export; publishing it keeps the previous value of that field. */
 export const REDACTED = '<redacted>';
 
-/** providers[i].api_key, providers[i].headers.<name> and clients[i].token. */
+/** Credentials of the cloud provider types, as `<group>.<field>` under a provider. */
+const PROVIDER_CREDENTIAL_FIELDS = new Set([
+  'entra.client_secret',
+  'aws.secret_access_key',
+  'aws.session_token',
+  'vertex.service_account_json',
+]);
+
+/** providers[i].api_key, providers[i].headers.<name>, cloud credentials and clients[i].token. */
 export function isSecretPath(path: TreePath): boolean {
   const [root, index, field, sub] = path;
   if (typeof index !== 'number') return false;
   if (root === 'providers') {
     return (
       (path.length === 3 && field === 'api_key') ||
-      (path.length === 4 && field === 'headers' && typeof sub === 'string')
+      (path.length === 4 && field === 'headers' && typeof sub === 'string') ||
+      (path.length === 4 && PROVIDER_CREDENTIAL_FIELDS.has(`${String(field)}.${String(sub)}`))
     );
   }
   return root === 'clients' && path.length === 3 && field === 'token';

@@ -1,3 +1,4 @@
+import { errors } from '../../errors/codes.js';
 import type {
   IrCacheControl,
   IrDocumentPart,
@@ -9,6 +10,7 @@ import type {
   IrTextPart,
   IrToolResultPart,
 } from '../ir/types.js';
+import { HintReport } from '../shared/hint-report.js';
 import {
   type JsonObject,
   optional,
@@ -35,6 +37,7 @@ const IMAGE_MEDIA_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp']
 const BLOCKS_BY_ROLE: Record<IrMessage['role'], ReadonlySet<string>> = {
   user: new Set(['text', 'image', 'document', 'tool_result']),
   assistant: new Set(['text', 'tool_use', 'thinking', 'redacted_thinking']),
+  system: new Set(['text']),
 };
 
 const keys = (...names: string[]): ReadonlySet<string> => new Set(['type', ...names]);
@@ -177,15 +180,23 @@ function parseContent(value: unknown, role: IrMessage['role'], path: string): Ir
   return readArray(value, path).map((block, i) => parseBlock(block, role, `${path}[${i}]`));
 }
 
-export function parseMessages(value: unknown): IrMessage[] {
+/**
+ * A `system` message in the middle of `messages` (Claude Code sends them) is an instruction given at that point:
+ * it stays there as an IR system message. Strict translation refuses it, as the gateway did before.
+ */
+export function parseMessages(value: unknown, hints: HintReport = new HintReport()): IrMessage[] {
   const messages = readArray(value, 'messages');
   if (messages.length === 0) reject('at least one message is required', 'messages');
   return messages.map((item, i) => {
     const path = `messages[${i}]`;
     const message = readObject(item, path);
     rejectUnknownKeys(message, new Set(['role', 'content']), path);
-    if (message.role === 'system') reject('system prompts go in the top-level `system` field', `${path}.role`);
-    const role = readEnum(message.role, `${path}.role`, ['user', 'assistant']);
+    const role = readEnum(message.role, `${path}.role`, ['user', 'assistant', 'system']);
+    if (role === 'system') {
+      hints.mapUnlessStrict(() =>
+        errors.invalidBody(`${path}.role: system prompts go in the top-level \`system\` field`, `${path}.role`),
+      );
+    }
     return { role, content: parseContent(message.content, role, `${path}.content`), path };
   });
 }

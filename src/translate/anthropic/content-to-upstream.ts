@@ -8,6 +8,7 @@ import type {
   IrTextPart,
   IrToolResultPart,
 } from '../ir/types.js';
+import { ownEntry } from '../shared/own-entry.js';
 import { anthropicToolId } from './tool-id.js';
 import { inputFromArguments } from './tool-input.js';
 import type {
@@ -56,7 +57,7 @@ function imageBlock(part: IrImagePart, message: IrMessage): AnthropicImageBlock 
   if (dataUrl) source = { kind: 'base64', mediaType: dataUrl[1] ?? '', data: dataUrl[2] ?? '' };
   if (source.kind === 'url')
     return { type: 'image', source: { type: 'url', url: source.url }, ...cacheControl(part.cacheControl) };
-  const mediaType = MEDIA_TYPE_ALIASES[source.mediaType] ?? source.mediaType;
+  const mediaType = ownEntry(MEDIA_TYPE_ALIASES, source.mediaType) ?? source.mediaType;
   if (!IMAGE_MEDIA_TYPES.has(mediaType)) {
     unsupported(message, `Anthropic accepts JPEG, PNG, GIF and WebP images, not '${source.mediaType}'`);
   }
@@ -127,11 +128,14 @@ function toolResultsFirst(blocks: AnthropicRequestBlock[]): AnthropicRequestBloc
 export function buildAnthropicMessages(messages: readonly IrMessage[]): AnthropicMessageParam[] {
   const merged: AnthropicMessageParam[] = [];
   for (const message of messages) {
+    // Anthropic takes one top-level system prompt: the request builder moves these there (systemTexts).
+    if (message.role === 'system') continue;
+    const role = message.role;
     const blocks = message.content.flatMap((part) => toBlock(part, message) ?? []);
     if (blocks.length === 0) continue;
     const last = merged.at(-1);
-    if (last && last.role === message.role) last.content.push(...blocks);
-    else merged.push({ role: message.role, content: blocks });
+    if (last && last.role === role) last.content.push(...blocks);
+    else merged.push({ role, content: blocks });
   }
   return merged.map((m) => (m.role === 'user' ? { role: 'user', content: toolResultsFirst(m.content) } : m));
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../errors/gateway-error.js';
+import { HintReport } from '../shared/hint-report.js';
 import { anthropicClientField, parseAnthropicRequest } from './request-from-client.js';
 
 const base = { model: 'claude-sonnet-4-5', max_tokens: 1024 };
@@ -7,7 +8,8 @@ const user = (content: unknown) => ({ ...base, messages: [{ role: 'user', conten
 
 function rejection(body: Record<string, unknown>): GatewayError {
   try {
-    parseAnthropicRequest(body);
+    // Strict translation: what the gateway refused before hints were mapped or dropped (hint-report.ts).
+    parseAnthropicRequest(body, new HintReport(true));
   } catch (error) {
     if (error instanceof GatewayError) return error;
     throw error;

@@ -1,7 +1,8 @@
 import { errors } from '../../errors/codes.js';
 import type { UpstreamBuildOptions } from '../contract.js';
-import type { IrReasoning, IrRequest, IrTool } from '../ir/types.js';
+import type { IrReasoning, IrRequest, IrTextPart, IrTool } from '../ir/types.js';
 import { budgetForEffort, MIN_THINKING_BUDGET } from '../shared/reasoning-budget.js';
+import { systemTexts } from '../shared/system-texts.js';
 import { buildAnthropicMessages } from './content-to-upstream.js';
 import type {
   AnthropicMessageParam,
@@ -114,7 +115,7 @@ function buildToolChoice(request: IrRequest): AnthropicToolChoice | undefined {
 }
 
 function buildSystem(request: IrRequest): AnthropicTextBlock[] | undefined {
-  const blocks = request.system
+  const blocks = systemTexts(request)
     .filter((part) => part.text !== '')
     .map((part): AnthropicTextBlock => {
       const block: AnthropicTextBlock = { type: 'text', text: part.text };

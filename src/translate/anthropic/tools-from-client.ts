@@ -1,4 +1,6 @@
+import { errors } from '../../errors/codes.js';
 import type { IrTool, IrToolChoice } from '../ir/types.js';
+import { HintReport } from '../shared/hint-report.js';
 import {
   optional,
   readArray,
@@ -6,16 +8,18 @@ import {
   readEnum,
   readObject,
   readString,
-  reject,
   rejectUnknownKeys,
 } from './body-reader.js';
 import { parseCacheControl } from './content-from-client.js';
 
 /**
- * Custom tools and tool_choice. Anthropic's server and versioned client tools (web_search_*, web_fetch_*,
- * code_execution_*, bash_*, text_editor_*, computer_*, memory_*, tool_search_*, ...) run on Anthropic's side
- * or follow Anthropic-only schemas, so they are rejected naming `tools[i].type`. `eager_input_streaming`
- * (a streaming granularity hint) is dropped.
+ * Custom tools and tool_choice. `eager_input_streaming` (a streaming granularity hint) is dropped silently.
+ * Hints dropped and reported (strict translation refuses them): `defer_loading` (the upstream gets every tool
+ * up front, which is what loading them all means), and the server tools that are provider-side capabilities
+ * the upstream lacks: web search and web fetch (the model answers without them) and tool search (its only job
+ * is loading deferred tools). Anthropic's other server and versioned client tools (code_execution_*, bash_*,
+ * text_editor_*, computer_*, memory_*, ...) run on Anthropic's side or follow Anthropic-only schemas, so they
+ * are refused naming `tools[i].type`.
  */
 
 const TOOL_KEYS = new Set([
@@ -26,18 +30,37 @@ const TOOL_KEYS = new Set([
   'cache_control',
   'strict',
   'eager_input_streaming',
+  'defer_loading',
 ]);
 
-function parseTool(value: unknown, path: string): IrTool {
+/** Server tools that only add a capability on Anthropic's side; another provider's model answers without it. */
+const PROVIDER_CAPABILITY = /^(web_search|web_fetch|tool_search_tool)_/;
+
+function refusal(type: string, path: string) {
+  return () =>
+    errors.invalidBody(
+      `${path}.type: '${type}' is an Anthropic-defined tool and cannot be forwarded to another provider; declare a custom tool with an input_schema instead`,
+      `${path}.type`,
+    );
+}
+
+function parseTool(value: unknown, path: string, hints: HintReport): IrTool | undefined {
   const tool = readObject(value, path);
   const type = optional(tool.type, (t) => readString(t, `${path}.type`));
   if (type !== undefined && type !== 'custom') {
-    reject(
-      `'${type}' is an Anthropic-defined tool and cannot be forwarded to another provider; declare a custom tool with an input_schema instead`,
-      `${path}.type`,
-    );
+    if (!PROVIDER_CAPABILITY.test(type)) throw refusal(type, path)();
+    hints.dropUnlessStrict(`tools.${type}`, refusal(type, path));
+    return undefined;
   }
   rejectUnknownKeys(tool, TOOL_KEYS, path);
+  if (optional(tool.defer_loading, (d) => readBoolean(d, `${path}.defer_loading`))) {
+    hints.dropUnlessStrict('tools[].defer_loading', () =>
+      errors.invalidBody(
+        `${path}.defer_loading: deferred tool loading has no equivalent on other providers`,
+        `${path}.defer_loading`,
+      ),
+    );
+  }
   const schema = readObject(tool.input_schema, `${path}.input_schema`);
   readEnum(schema.type, `${path}.input_schema.type`, ['object']);
   const ir: IrTool = { name: readString(tool.name, `${path}.name`), parameters: { ...schema } };
@@ -50,9 +73,9 @@ function parseTool(value: unknown, path: string): IrTool {
   return ir;
 }
 
-export function parseTools(value: unknown): IrTool[] {
+export function parseTools(value: unknown, hints: HintReport = new HintReport()): IrTool[] {
   if (value === undefined || value === null) return [];
-  return readArray(value, 'tools').map((tool, i) => parseTool(tool, `tools[${i}]`));
+  return readArray(value, 'tools').flatMap((tool, i) => parseTool(tool, `tools[${i}]`, hints) ?? []);
 }
 
 const CHOICE_KEYS: Record<'auto' | 'any' | 'tool' | 'none', ReadonlySet<string>> = {

@@ -36,3 +36,14 @@ describe('decoding Anthropic error bodies', () => {
     expect(decodeAnthropicError(500, 'x'.repeat(2000)).message).toHaveLength(500);
   });
 });
+
+describe("Anthropic's context overflow", () => {
+  it('carries the context_length_exceeded code OpenAI-dialect clients react to, with the wording kept', () => {
+    const message = 'prompt is too long: 210000 tokens > 200000 maximum';
+    const info = decodeAnthropicError(
+      400,
+      JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', message } }),
+    );
+    expect(info).toEqual({ kind: 'invalid_request', message, code: 'context_length_exceeded' });
+  });
+});

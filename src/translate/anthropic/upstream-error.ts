@@ -31,6 +31,13 @@ function parse(body: string): unknown {
   }
 }
 
+/**
+ * Anthropic's context overflow ("prompt is too long: 210000 tokens > 200000 maximum") carries OpenAI's
+ * `context_length_exceeded` code for OpenAI-dialect clients: Codex, for one, reacts to that code (it tells the
+ * user the context window is full instead of retrying), not to the wording.
+ */
+const CONTEXT_OVERFLOW = /prompt is too long/i;
+
 export function decodeAnthropicError(status: number, body: string): UpstreamErrorInfo {
   const parsed = parse(body);
   const error = isObject(parsed) && isObject(parsed.error) ? parsed.error : undefined;
@@ -39,5 +46,6 @@ export function decodeAnthropicError(status: number, body: string): UpstreamErro
   return {
     kind: kindForAnthropicType(error?.type) ?? kindForStatus(status),
     message: message ?? (error ? `the upstream answered HTTP ${status}` : fallback),
+    code: message !== undefined && CONTEXT_OVERFLOW.test(message) ? 'context_length_exceeded' : undefined,
   };
 }

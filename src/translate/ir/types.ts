@@ -84,7 +84,12 @@ export type IrPart =
   | IrRedactedThinkingPart;
 
 export interface IrMessage {
-  role: 'user' | 'assistant';
+  /**
+   * `system`: an instruction given in the middle of the conversation (Anthropic clients such as Claude Code send
+   * them); it holds text parts only. Chat upstreams keep it in place as a system message; Anthropic upstreams,
+   * which take one top-level system prompt, get it appended there.
+   */
+  role: 'user' | 'assistant' | 'system';
   content: IrPart[];
   /** Where this message came from in the client's request (e.g. "messages[3]", "input[5]"), for error messages. */
   path?: string | undefined;

@@ -22,6 +22,7 @@ const CLIENT_FIELDS: Readonly<Record<string, string>> = {
   stopSequences: 'stop',
   stream: 'stream',
   responseFormat: 'response_format',
+  cacheControl: 'cache_control',
   reasoning: 'reasoning_effort',
   user: 'user',
 };

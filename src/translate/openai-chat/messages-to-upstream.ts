@@ -128,12 +128,19 @@ function pushAssistant(out: ChatMessage[], message: IrMessage, sendReasoning: bo
   out.push(sent);
 }
 
+/** An instruction from the middle of the conversation stays where it was given. */
+function pushSystem(out: ChatMessage[], message: IrMessage): void {
+  const texts = message.content.filter((part): part is IrTextPart => part.type === 'text' && part.text !== '');
+  if (texts.length > 0) out.push({ role: 'system', content: joinText(texts, '\n\n') });
+}
+
 /** `sendReasoning`: send earlier thinking back as `reasoning_content` (see above). */
 export function chatMessages(request: IrRequest, sendReasoning = false): ChatMessage[] {
   const out: ChatMessage[] = [];
   if (request.system.length > 0) out.push({ role: 'system', content: joinText(request.system, '\n\n') });
   for (const message of request.messages) {
     if (message.role === 'assistant') pushAssistant(out, message, sendReasoning);
+    else if (message.role === 'system') pushSystem(out, message);
     else pushUser(out, message);
   }
   return out;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../errors/gateway-error.js';
+import { HintReport } from '../shared/hint-report.js';
 import { parseChatRequest } from './request-from-client.js';
 
 const user = (content: unknown) => ({ role: 'user', content });
@@ -7,7 +8,8 @@ const base = { model: 'claude-sonnet', messages: [user('Hello')] };
 
 function rejection(body: Record<string, unknown>): GatewayError {
   try {
-    parseChatRequest(body);
+    // Strict translation: what the gateway refused before hints were mapped or dropped (hint-report.ts).
+    parseChatRequest(body, new HintReport(true));
   } catch (error) {
     if (error instanceof GatewayError) return error;
     throw error;

@@ -1,5 +1,6 @@
 import { errors } from '../../errors/codes.js';
 import type { IrReasoning, IrRequest } from '../ir/types.js';
+import { HintReport } from '../shared/hint-report.js';
 import {
   expectArray,
   type JsonObject,
@@ -69,8 +70,8 @@ function defined<T extends object>(fields: T): Partial<T> {
   return present;
 }
 
-export function parseChatRequest(body: JsonObject): IrRequest {
-  checkTopLevelFields(body);
+export function parseChatRequest(body: JsonObject, hints: HintReport = new HintReport()): IrRequest {
+  checkTopLevelFields(body, hints);
   const model = readModel(body);
   checkStreamOptions(body.stream_options);
   const { system, messages } = parseMessages(body.messages);

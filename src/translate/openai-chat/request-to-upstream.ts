@@ -72,6 +72,21 @@ function addSampling(body: Record<string, unknown>, request: IrRequest, options:
   if (effort !== undefined) body.reasoning_effort = effort;
 }
 
+function hasCacheControl(request: IrRequest): boolean {
+  const parts = [...request.system, ...request.messages.flatMap((message) => message.content)];
+  return (
+    request.tools.some((tool) => tool.cacheControl) ||
+    parts.some((part) => (part as { cacheControl?: unknown }).cacheControl !== undefined)
+  );
+}
+
+/** Hints Chat has no field for (OpenAI-compatible servers cache prompt prefixes by themselves). */
+function reportDrops(request: IrRequest, options: UpstreamBuildOptions): void {
+  if (!options.hints) return;
+  if (hasCacheControl(request)) options.hints.drop('cacheControl');
+  if (request.reasoning?.summary !== undefined) options.hints.drop('reasoning.summary');
+}
+
 export function buildChatRequest(
   request: IrRequest,
   upstreamModel: string,
@@ -87,6 +102,7 @@ export function buildChatRequest(
       'stopSequences',
     );
   }
+  reportDrops(request, options);
   const messages = chatMessages(request, options.sendReasoningContent === true);
   if (options.toolCallIds === 'mistral') useMistralToolCallIds(messages);
   const body: Record<string, unknown> = { model: upstreamModel, messages };

@@ -1,4 +1,6 @@
 import { errors } from '../../errors/codes.js';
+import { HintReport } from '../shared/hint-report.js';
+import { ownEntry } from '../shared/own-entry.js';
 import { isObject, type JsonObject } from './field-readers.js';
 
 /**
@@ -7,9 +9,10 @@ import { isObject, type JsonObject } from './field-readers.js';
  * a use for them, or parameters the IR cannot carry, accepted only at their default value. Anything not
  * listed is rejected, so a client never silently loses a parameter it set.
  *
- * Dropped hints: `store`, `metadata` (OpenAI stored completions), `service_tier`, the prompt-cache hints
- * `prompt_cache_key`, `prompt_cache_retention` and `prompt_cache_options` (Anthropic caches by explicit
- * breakpoints, which the parser takes from content parts), and `stream_options` (read by the stream encoder).
+ * Dropped hints, reported (hint-report.ts): `store` (unless false), `metadata` (OpenAI stored completions),
+ * `service_tier`, the prompt-cache hints `prompt_cache_key`, `prompt_cache_retention` and `prompt_cache_options`
+ * (Anthropic caches by explicit breakpoints, which the parser takes from content parts), and `verbosity` other
+ * than medium (a style hint; strict translation refuses it). `stream_options` is read by the stream encoder.
  */
 const READ = new Set([
   'model',
@@ -81,11 +84,22 @@ const DEFAULT_ONLY: Record<string, DefaultOnly> = {
 };
 
 /** Throws a 400 naming the first field the translation cannot honour. */
-export function checkTopLevelFields(body: JsonObject): void {
+export function checkTopLevelFields(body: JsonObject, hints: HintReport = new HintReport()): void {
   for (const field in body) {
-    if (READ.has(field) || HINTS.has(field)) continue;
+    if (READ.has(field)) continue;
     const value = body[field];
-    const rule = DEFAULT_ONLY[field];
+    if (HINTS.has(field)) {
+      // `store: false` asks for what a gateway does anyway; the other hints have no upstream equivalent.
+      if (value !== null && value !== undefined && !(field === 'store' && value === false)) hints.drop(field);
+      continue;
+    }
+    if (field === 'verbosity' && value !== null && value !== undefined && value !== 'medium') {
+      hints.dropUnlessStrict(field, () =>
+        errors.invalidBody(`'${field}' is not supported for this model: ${DEFAULT_ONLY.verbosity?.why}`, field),
+      );
+      continue;
+    }
+    const rule = ownEntry(DEFAULT_ONLY, field);
     if (!rule) {
       throw errors.invalidBody(`unrecognized request argument '${field}' cannot be translated for this model`, field);
     }

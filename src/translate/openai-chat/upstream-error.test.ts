@@ -13,7 +13,7 @@ describe('decodeChatError', () => {
     });
     expect(decodeChatError(400, body)).toEqual({
       kind: 'invalid_request',
-      message: "This model's maximum context length is 128000 tokens.",
+      message: "prompt is too long: This model's maximum context length is 128000 tokens.",
       code: 'context_length_exceeded',
     });
   });
@@ -53,5 +53,42 @@ describe('decodeChatError', () => {
     });
     expect(decodeChatError(500, '')).toEqual({ kind: 'upstream', message: 'the upstream answered HTTP 500' });
     expect(decodeChatError(500, 'x'.repeat(2000)).message).toHaveLength(500);
+  });
+});
+
+describe('context overflow wording', () => {
+  it("starts the message as Anthropic's so Claude Code compacts, and carries OpenAI's code", () => {
+    const body = JSON.stringify({
+      error: {
+        message:
+          "This model's maximum context length is 128000 tokens. However, your messages resulted in 130000 tokens.",
+        type: 'invalid_request_error',
+        param: 'messages',
+        code: 'context_length_exceeded',
+      },
+    });
+    const info = decodeChatError(400, body);
+    expect(info.message).toBe(
+      "prompt is too long: This model's maximum context length is 128000 tokens. However, your messages resulted in 130000 tokens.",
+    );
+    expect(info.code).toBe('context_length_exceeded');
+  });
+
+  it("recognises vLLM's wording without a code", () => {
+    const body = JSON.stringify({
+      object: 'error',
+      message: "This model's maximum context length is 8192 tokens.",
+      code: 400,
+    });
+    expect(decodeChatError(400, body).code).toBe('context_length_exceeded');
+  });
+
+  it('leaves other errors as they are', () => {
+    const body = JSON.stringify({ error: { message: 'Invalid temperature', type: 'invalid_request_error' } });
+    expect(decodeChatError(400, body)).toEqual({
+      kind: 'invalid_request',
+      message: 'Invalid temperature',
+      code: undefined,
+    });
   });
 });

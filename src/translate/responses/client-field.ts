@@ -19,6 +19,7 @@ const CLIENT_FIELDS: Readonly<Record<string, string>> = {
   responseFormat: 'text.format',
   reasoning: 'reasoning',
   user: 'user',
+  cacheControl: 'cache_control',
 };
 
 const REASONING_FIELDS: Readonly<Record<string, string>> = {

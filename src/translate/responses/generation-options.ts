@@ -1,21 +1,25 @@
 import { errors } from '../../errors/codes.js';
 import type { IrReasoning, IrResponseFormat } from '../ir/types.js';
+import { HintReport } from '../shared/hint-report.js';
 import { asObject, type Json, optBoolean, optEnum, optString, reqString } from './field-readers.js';
 
 /**
  * `text` and `reasoning` as IR. Mapping choices: `reasoning.effort: "none"` asks for no reasoning, which is what
  * a request without IR reasoning means; `generate_summary` is the deprecated name of `summary`. Values the IR
- * cannot carry (`xhigh` / `max` effort, `verbosity` other than medium, a reasoning `context` or `mode`) are
+ * cannot carry (`xhigh` / `max` effort, a reasoning `context` or `mode`) are
  * rejected rather than quietly weakened.
  */
-export function parseTextFormat(value: unknown): IrResponseFormat | undefined {
+export function parseTextFormat(value: unknown, hints: HintReport = new HintReport()): IrResponseFormat | undefined {
   if (value === undefined || value === null) return undefined;
   const text = asObject(value, 'text');
   const verbosity = optEnum(text, 'verbosity', 'text', ['low', 'medium', 'high'] as const);
   if (verbosity !== undefined && verbosity !== 'medium') {
-    throw errors.invalidBody(
-      `text.verbosity '${verbosity}' cannot be passed to the upstream; omit it or use 'medium'`,
-      'text.verbosity',
+    // A style hint: other providers answer at their own length.
+    hints.dropUnlessStrict('text.verbosity', () =>
+      errors.invalidBody(
+        `text.verbosity '${verbosity}' cannot be passed to the upstream; omit it or use 'medium'`,
+        'text.verbosity',
+      ),
     );
   }
   if (text.format === undefined || text.format === null) return undefined;

@@ -1,5 +1,6 @@
 import { errors } from '../../errors/codes.js';
 import type { IrDocumentPart, IrImagePart, IrTextPart } from '../ir/types.js';
+import { ownEntry } from '../shared/own-entry.js';
 import { parseBase64DataUrl } from './data-url.js';
 import {
   asArray,
@@ -109,7 +110,7 @@ function filePart(part: Json, path: string): IrDocumentPart {
 
 function mediaTypeOfName(filename: string | undefined): string | undefined {
   const extension = filename?.split('.').pop()?.toLowerCase();
-  return extension === undefined ? undefined : MEDIA_TYPE_BY_EXTENSION[extension];
+  return extension === undefined ? undefined : ownEntry(MEDIA_TYPE_BY_EXTENSION, extension);
 }
 
 /** A function_call_output's `output`: a string, or text and image parts (the IR's tool results hold no files). */

@@ -3,6 +3,7 @@ import type { IrMessage, IrPart, IrTextPart, IrToolCallPart, IrToolResultPart } 
 import { asObject, type Json, optEnum, optString, reqString } from './field-readers.js';
 import { type MessageRole, messageContent, toolOutputContent } from './input-content.js';
 import { isGatewayEnvelope, openEnvelope } from './reasoning-envelope.js';
+import { flatToolName } from './tool-namespaces.js';
 
 /**
  * The Responses `input` as IR messages. Turn structure: consecutive assistant-side items (reasoning, assistant
@@ -104,7 +105,10 @@ function addItem(turns: TurnBuilder, value: unknown, path: string): void {
 
 function functionCall(item: Json, path: string): IrToolCallPart {
   const id = reqString(item, 'call_id', path);
-  return { type: 'tool_call', id, name: reqString(item, 'name', path), arguments: reqString(item, 'arguments', path) };
+  const name = reqString(item, 'name', path);
+  const namespace = optString(item, 'namespace', path);
+  const upstreamName = namespace === undefined ? name : flatToolName(namespace, name);
+  return { type: 'tool_call', id, name: upstreamName, arguments: reqString(item, 'arguments', path) };
 }
 
 function functionCallOutput(item: Json, path: string): IrToolResultPart {

@@ -1,5 +1,6 @@
 import type { IrResponse } from '../ir/types.js';
 import { envelopeForRedactedThinking, envelopeForThinking } from './reasoning-envelope.js';
+import type { ClientToolName, ClientToolNames } from './tool-namespaces.js';
 import type { FunctionCallItem, ItemStatus, MessageItem, OutputItem, OutputTextPart, ReasoningItem } from './wire.js';
 
 /**
@@ -20,10 +21,11 @@ export function functionCallItem(
   id: string,
   status: ItemStatus,
   callId: string,
-  name: string,
+  tool: ClientToolName,
   args: string,
 ): FunctionCallItem {
-  return { id, type: 'function_call', status, call_id: callId, name, arguments: args };
+  const namespace = tool.namespace === undefined ? {} : { namespace: tool.namespace };
+  return { id, type: 'function_call', status, call_id: callId, name: tool.name, ...namespace, arguments: args };
 }
 
 export function reasoningItem(id: string, text: string, encrypted?: string): ReasoningItem {
@@ -39,18 +41,24 @@ export function outputItems(
   content: IrResponse['content'],
   incomplete: boolean,
   newId: (prefix: string) => string,
+  toolNames: ClientToolNames,
 ): OutputItem[] {
   return content.map((part, index) =>
-    itemOf(part, incomplete && index === content.length - 1 ? 'incomplete' : 'completed', newId),
+    itemOf(part, incomplete && index === content.length - 1 ? 'incomplete' : 'completed', newId, toolNames),
   );
 }
 
-function itemOf(part: ContentPart, status: ItemStatus, newId: (prefix: string) => string): OutputItem {
+function itemOf(
+  part: ContentPart,
+  status: ItemStatus,
+  newId: (prefix: string) => string,
+  toolNames: ClientToolNames,
+): OutputItem {
   switch (part.type) {
     case 'text':
       return messageItem(newId('msg_'), status, part.text);
     case 'tool_call':
-      return functionCallItem(newId('fc_'), status, part.id, part.name, part.arguments);
+      return functionCallItem(newId('fc_'), status, part.id, toolNames(part.name), part.arguments);
     case 'thinking':
       return reasoningItem(newId('rs_'), part.text, envelopeForThinking(part.text, part.signature));
     case 'redacted_thinking':

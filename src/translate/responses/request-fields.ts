@@ -1,26 +1,36 @@
 import { errors } from '../../errors/codes.js';
+import { HintReport } from '../shared/hint-report.js';
+import { ownEntry } from '../shared/own-entry.js';
 import { asArray, asObject, type Json, optBoolean, optNumber } from './field-readers.js';
 
 /**
- * What happens to each top-level Responses field that is not translated into the IR. The gateway is stateless
- * (it answers `store: false`), so fields that need OpenAI's server-side state are rejected with a message
- * saying so. Pure hints are accepted and dropped: `store`, `include` (encrypted reasoning is always included),
- * `metadata` (echoed back, never stored), `stream_options`, the prompt-cache hints (`prompt_cache_key`,
- * `prompt_cache_retention`, `prompt_cache_options`), `service_tier` and `truncation: "disabled"`.
- * Unknown fields are rejected by name.
+ * What happens to each top-level Responses field that is not translated into the IR. The gateway keeps stored
+ * responses (`store`, `previous_response_id`: resolved by the entry point, see api/responses/stateful-turn.ts)
+ * but no other server-side state, so fields that need OpenAI's conversations, prompts, compaction or background
+ * runs are rejected with a message saying so. Hints are accepted: `include` is honoured (encrypted reasoning is
+ * always included), `truncation: "disabled"` is what the gateway does anyway, and `stream_options` has nothing
+ * to carry. Dropped and reported (hint-report.ts): `metadata` (echoed back, never forwarded), the prompt-cache
+ * hints (`prompt_cache_key`, `prompt_cache_retention`, `prompt_cache_options`), `service_tier`, and
+ * `client_metadata` (Codex's per-turn bookkeeping), which strict translation refuses. Unknown fields are
+ * rejected by name.
  */
-type FieldRule = (value: unknown, body: Json) => void;
+type FieldRule = (value: unknown, body: Json, hints: HintReport) => void;
 
 /** Read and checked by the parser itself. */
 const translated: FieldRule = () => {};
-/** A hint the gateway drops (documented above). */
-const hint: FieldRule = () => {};
+
+/** A hint with no upstream equivalent: dropped and reported when set. */
+function reported(name: string): FieldRule {
+  return (value, _body, hints) => {
+    if (value !== undefined && value !== null) hints.drop(name);
+  };
+}
 
 function statelessOnly(name: string, what: string): FieldRule {
   return (value) => {
     if (value === undefined || value === null) return;
     throw errors.invalidBody(
-      `${name} is not supported: this gateway is stateless and stores no ${what}; send the full conversation in 'input' instead`,
+      `${name} is not supported: this gateway stores no ${what}; chain turns with previous_response_id or send the full conversation in 'input'`,
       name,
     );
   };
@@ -51,7 +61,12 @@ const FIELD_RULES: Readonly<Record<string, FieldRule>> = {
   stream: translated,
   user: translated,
   safety_identifier: translated,
-  previous_response_id: statelessOnly('previous_response_id', 'previous responses'),
+  /** The entry point has already replaced `input` with the stored chain; only the echo reads it. */
+  previous_response_id: (value) => {
+    if (value !== undefined && value !== null && typeof value !== 'string') {
+      throw errors.invalidBody("'previous_response_id' must be a string", 'previous_response_id');
+    }
+  },
   conversation: statelessOnly('conversation', 'conversations'),
   prompt: statelessOnly('prompt', 'prompt templates'),
   context_management: statelessOnly('context_management', 'compacted context'),
@@ -59,7 +74,7 @@ const FIELD_RULES: Readonly<Record<string, FieldRule>> = {
   background: (_value, body) => {
     if (optBoolean(body, 'background', '') !== true) return;
     throw errors.invalidBody(
-      'background responses are not supported: this gateway is stateless and cannot keep a response to poll later; send the request without background and keep the connection open (stream: true works)',
+      'background responses are not supported: this gateway runs a response only while its request is open, so there is nothing to poll later; send the request without background and keep the connection open (stream: true works)',
       'background',
     );
   },
@@ -79,16 +94,28 @@ const FIELD_RULES: Readonly<Record<string, FieldRule>> = {
   },
   include: checkInclude,
   store: (_value, body) => void optBoolean(body, 'store', ''),
-  metadata: (value) => {
-    if (value !== undefined && value !== null) asObject(value, 'metadata');
+  metadata: (value, _body, hints) => {
+    if (value === undefined || value === null) return;
+    asObject(value, 'metadata');
+    hints.drop('metadata');
+  },
+  client_metadata: (value, _body, hints) => {
+    if (value === undefined || value === null) return;
+    asObject(value, 'client_metadata');
+    hints.dropUnlessStrict('client_metadata', () =>
+      errors.invalidBody(
+        "unknown parameter 'client_metadata': it is not a Responses API field this gateway can translate",
+        'client_metadata',
+      ),
+    );
   },
   stream_options: (value) => {
     if (value !== undefined && value !== null) asObject(value, 'stream_options');
   },
-  prompt_cache_key: hint,
-  prompt_cache_retention: hint,
-  prompt_cache_options: hint,
-  service_tier: hint,
+  prompt_cache_key: reported('prompt_cache_key'),
+  prompt_cache_retention: reported('prompt_cache_retention'),
+  prompt_cache_options: reported('prompt_cache_options'),
+  service_tier: reported('service_tier'),
 };
 
 function checkInclude(value: unknown): void {
@@ -104,15 +131,15 @@ function checkInclude(value: unknown): void {
 }
 
 /** Applies the rule of every top-level field; throws a 400 naming the first field that cannot be honoured. */
-export function checkTopLevelFields(body: Json): void {
+export function checkTopLevelFields(body: Json, hints: HintReport = new HintReport()): void {
   for (const [name, value] of Object.entries(body)) {
-    const rule = FIELD_RULES[name];
+    const rule = ownEntry(FIELD_RULES, name);
     if (!rule) {
       throw errors.invalidBody(
         `unknown parameter '${name}': it is not a Responses API field this gateway can translate`,
         name,
       );
     }
-    rule(value, body);
+    rule(value, body, hints);
   }
 }

@@ -1,5 +1,6 @@
 import { errors } from '../../errors/codes.js';
 import type { IrRequest, IrTextPart } from '../ir/types.js';
+import { HintReport } from '../shared/hint-report.js';
 import { type Json, optBoolean, optNumber, optPositiveInteger, optString } from './field-readers.js';
 import { parseReasoning, parseTextFormat } from './generation-options.js';
 import { parseInput } from './input-items.js';
@@ -11,8 +12,8 @@ import { parseToolChoice, parseTools } from './tools-from-client.js';
  * the messages (see input-items.ts); `safety_identifier`, or else `user`, becomes the IR end-user id. The other
  * top-level fields are checked in request-fields.ts.
  */
-export function parseResponsesRequest(body: Json): IrRequest {
-  checkTopLevelFields(body);
+export function parseResponsesRequest(body: Json, hints: HintReport = new HintReport()): IrRequest {
+  checkTopLevelFields(body, hints);
   const model = optString(body, 'model', '');
   if (model === undefined) throw errors.missingModel();
   const input = parseInput(body.input);
@@ -20,7 +21,7 @@ export function parseResponsesRequest(body: Json): IrRequest {
     model,
     system: [...instructionsOf(body), ...input.system],
     messages: input.messages,
-    tools: parseTools(body.tools),
+    tools: parseTools(body.tools, hints),
     stopSequences: [],
     stream: optBoolean(body, 'stream', '') ?? false,
   };
@@ -30,7 +31,7 @@ export function parseResponsesRequest(body: Json): IrRequest {
     maxTokens: optPositiveInteger(body, 'max_output_tokens', ''),
     temperature: optNumber(body, 'temperature', ''),
     topP: optNumber(body, 'top_p', ''),
-    responseFormat: parseTextFormat(body.text),
+    responseFormat: parseTextFormat(body.text, hints),
     reasoning: parseReasoning(body.reasoning),
     user: optString(body, 'safety_identifier', '') ?? optString(body, 'user', ''),
   };

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../errors/gateway-error.js';
+import { HintReport } from '../shared/hint-report.js';
 import { parseResponsesRequest } from './request-from-client.js';
 
 function rejection(body: Record<string, unknown>): GatewayError {
   try {
-    parseResponsesRequest(body);
+    // Strict translation: what the gateway refused before hints were mapped or dropped (hint-report.ts).
+    parseResponsesRequest(body, new HintReport(true));
   } catch (error) {
     if (error instanceof GatewayError) return error;
     throw error;
@@ -17,13 +19,18 @@ const userWith = (part: Record<string, unknown>) => ({ ...base, input: [{ role: 
 
 const CASES: Array<{ name: string; body: Record<string, unknown>; param: string; message: RegExp }> = [
   {
-    name: 'previous_response_id',
-    body: { ...base, previous_response_id: 'resp_1' },
+    name: 'a previous_response_id that is not a string',
+    body: { ...base, previous_response_id: 7 },
     param: 'previous_response_id',
-    message: /stateless.*full conversation/,
+    message: /must be a string/,
   },
-  { name: 'conversation', body: { ...base, conversation: 'conv_1' }, param: 'conversation', message: /stateless/ },
-  { name: 'background: true', body: { ...base, background: true }, param: 'background', message: /stateless/ },
+  {
+    name: 'conversation',
+    body: { ...base, conversation: 'conv_1' },
+    param: 'conversation',
+    message: /stores no conversations.*previous_response_id/,
+  },
+  { name: 'background: true', body: { ...base, background: true }, param: 'background', message: /nothing to poll/ },
   {
     name: 'a stored prompt',
     body: { ...base, prompt: { id: 'pmpt_1' } },
@@ -34,7 +41,7 @@ const CASES: Array<{ name: string; body: Record<string, unknown>; param: string;
     name: 'context management',
     body: { ...base, context_management: [{ type: 'compaction' }] },
     param: 'context_management',
-    message: /stateless/,
+    message: /stores no compacted context/,
   },
   {
     name: 'moderation',

@@ -22,8 +22,9 @@ export interface ResponseState {
 
 /**
  * A Response object as OpenAI answers it, echoing the client's parameters with the API's defaults for those it
- * left out. `store` is always false (the gateway keeps nothing) and `temperature` / `top_p` are null when the
- * client gave none, since the upstream's defaults are not known here.
+ * left out. `store` is true only when the entry point set it (it decides whether the gateway keeps the
+ * response), and `temperature` / `top_p` are null when the client gave none, since the upstream's defaults are
+ * not known here.
  */
 export function responseObject(context: EncodeContext, state: ResponseState): ResponseObject {
   const request = context.clientRequest;
@@ -41,9 +42,9 @@ export function responseObject(context: EncodeContext, state: ResponseState): Re
     model: state.model,
     output: state.output,
     parallel_tool_calls: request.parallel_tool_calls ?? true,
-    previous_response_id: null,
+    previous_response_id: typeof request.previous_response_id === 'string' ? request.previous_response_id : null,
     reasoning: reasoningEcho(request.reasoning),
-    store: false,
+    store: request.store === true,
     temperature: request.temperature ?? null,
     text: textEcho(request.text),
     tool_choice: request.tool_choice ?? 'auto',

@@ -75,7 +75,7 @@ describe('encoding a Responses answer', () => {
       parallel_tool_calls: true,
       previous_response_id: null,
       reasoning: { effort: null, summary: null },
-      store: false,
+      store: true,
       temperature: 0.7,
       text: { format: { type: 'text' } },
       tool_choice: 'auto',

@@ -3,6 +3,7 @@ import type { IrResponse } from '../ir/types.js';
 import { outputItems } from './output-items.js';
 import { responseObject } from './response-object.js';
 import { outcomeOf } from './stop-reason.js';
+import { clientToolNames } from './tool-namespaces.js';
 import { responsesUsage } from './usage.js';
 import type { ResponseObject } from './wire.js';
 
@@ -14,7 +15,12 @@ export function encodeResponsesResponse(response: IrResponse, context: EncodeCon
     model: response.model,
     status: outcome.status,
     incompleteDetails: outcome.incompleteDetails,
-    output: outputItems(response.content, outcome.status === 'incomplete', (prefix) => context.newId(prefix)),
+    output: outputItems(
+      response.content,
+      outcome.status === 'incomplete',
+      (prefix) => context.newId(prefix),
+      clientToolNames(context.clientRequest),
+    ),
     usage: responsesUsage(response.usage),
   });
 }

@@ -1,6 +1,7 @@
 import type { IrBlockStart, IrStreamEvent } from '../ir/types.js';
 import { functionCallItem, messageItem, outputText, reasoningItem } from './output-items.js';
 import { envelopeForRedactedThinking, envelopeForThinking } from './reasoning-envelope.js';
+import type { ClientToolName, ClientToolNames } from './tool-namespaces.js';
 import type { ItemStatus, OutputItem, ResponsesStreamEvent } from './wire.js';
 
 /** The IR events that add to an open block. */
@@ -27,12 +28,17 @@ export interface StreamBlock {
   appendText?(text: string): string;
 }
 
-export function openBlock(block: IrBlockStart, outputIndex: number, newId: (prefix: string) => string): StreamBlock {
+export function openBlock(
+  block: IrBlockStart,
+  outputIndex: number,
+  newId: (prefix: string) => string,
+  toolNames: ClientToolNames,
+): StreamBlock {
   switch (block.type) {
     case 'text':
       return new TextBlock(newId('msg_'), outputIndex);
     case 'tool_call':
-      return new ToolCallBlock(newId('fc_'), outputIndex, block.id, block.name);
+      return new ToolCallBlock(newId('fc_'), outputIndex, block.id, toolNames(block.name));
     case 'thinking':
       return new ThinkingBlock(newId('rs_'), outputIndex);
     case 'redacted_thinking':
@@ -94,7 +100,7 @@ class ToolCallBlock implements StreamBlock {
     private readonly id: string,
     readonly outputIndex: number,
     private readonly callId: string,
-    private readonly name: string,
+    private readonly tool: ClientToolName,
   ) {}
 
   open(): ResponsesStreamEvent[] {
@@ -118,13 +124,13 @@ class ToolCallBlock implements StreamBlock {
     this.status = status;
     const ref = { item_id: this.id, output_index: this.outputIndex };
     return [
-      { type: 'response.function_call_arguments.done', ...ref, arguments: this.args, name: this.name },
+      { type: 'response.function_call_arguments.done', ...ref, arguments: this.args, name: this.tool.name },
       { type: 'response.output_item.done', output_index: this.outputIndex, item: this.snapshot() },
     ];
   }
 
   snapshot(): OutputItem {
-    return functionCallItem(this.id, this.status, this.callId, this.name, this.args);
+    return functionCallItem(this.id, this.status, this.callId, this.tool, this.args);
   }
 }
 

@@ -5,6 +5,7 @@ import { responseObject } from './response-object.js';
 import { outcomeOf } from './stop-reason.js';
 import { openBlock, type StreamBlock } from './stream-blocks.js';
 import { streamFailure } from './stream-error.js';
+import { type ClientToolNames, clientToolNames } from './tool-namespaces.js';
 import { responsesUsage } from './usage.js';
 import type { ItemStatus, ResponseObject, ResponsesStreamEvent } from './wire.js';
 
@@ -27,9 +28,13 @@ export class ResponsesStreamEncoder implements ClientStreamEncoder {
   private readonly blocks = new Map<number, StreamBlock>();
   private readonly items: StreamBlock[] = [];
   private stopped: StreamBlock[] = [];
+  private final: ResponseObject | undefined;
+
+  private readonly toolNames: ClientToolNames;
 
   constructor(private readonly context: EncodeContext) {
     this.id = context.newId('resp_');
+    this.toolNames = clientToolNames(context.clientRequest);
     const model = context.clientRequest.model;
     this.model = typeof model === 'string' ? model : '';
   }
@@ -56,6 +61,11 @@ export class ResponsesStreamEncoder implements ClientStreamEncoder {
     if (text === '') return '';
     const location = block.appendText(text);
     return `event: response.output_text.delta\ndata: {"type":"response.output_text.delta",${location},"delta":${quoted},"logprobs":[],"sequence_number":${this.sequence++}}\n\n`;
+  }
+
+  /** The finished Response (completed or incomplete) once the stream has ended with one; undefined before. */
+  get finished(): ResponseObject | undefined {
+    return this.final;
   }
 
   private startIfNeeded(event: IrStreamEvent): ResponsesStreamEvent[] {
@@ -87,7 +97,7 @@ export class ResponsesStreamEncoder implements ClientStreamEncoder {
   }
 
   private open(index: number, start: IrBlockStart): ResponsesStreamEvent[] {
-    const block = openBlock(start, this.items.length, (prefix) => this.context.newId(prefix));
+    const block = openBlock(start, this.items.length, (prefix) => this.context.newId(prefix), this.toolNames);
     this.blocks.set(index, block);
     this.items.push(block);
     return block.open();
@@ -117,6 +127,7 @@ export class ResponsesStreamEncoder implements ClientStreamEncoder {
     const closing = this.closeStopped(lastStatus);
     this.ended = true;
     const response = this.response(outcome.status, responsesUsage(usage), outcome.incompleteDetails);
+    this.final = response;
     const type = outcome.status === 'completed' ? 'response.completed' : 'response.incomplete';
     return [...closing, { type, response }];
   }

@@ -1,32 +1,69 @@
 import { errors } from '../../errors/codes.js';
 import type { IrTool, IrToolChoice } from '../ir/types.js';
+import { HintReport } from '../shared/hint-report.js';
 import { asArray, asObject, isJsonObject, optBoolean, optString, reqString } from './field-readers.js';
+import { flatToolName } from './tool-namespaces.js';
 
 /**
- * Responses `tools` and `tool_choice` as IR. Only function tools translate: built-in tools (web_search,
- * file_search, computer_use, code_interpreter, mcp, image_generation, custom, shell, ...) run inside OpenAI and
- * have no upstream equivalent, so they are rejected naming `tools[i].type`. A function tool without `strict`
+ * Responses `tools` and `tool_choice` as IR. Function tools translate, and so do the function tools of a
+ * namespace group, flattened to `<namespace>__<name>` (tool-namespaces.ts). A function tool without `strict`
  * keeps it unset (the upstream's default applies) rather than assuming the Responses default of true, because
  * most upstreams reject strict mode for schemas that were not written for it.
+ *
+ * Hints, dropped and reported (strict translation refuses them): OpenAI's hosted web search (`web_search`,
+ * `web_search_preview`: a provider-side capability the upstream lacks, so the model answers without it), the
+ * `tool_search` tool and `defer_loading` (every tool goes upstream up front, which is what loading them means).
+ * Other built-in tools (file_search, computer_use, code_interpreter, mcp, image_generation, custom, shell, ...)
+ * run inside OpenAI or need its tool formats, so they are refused naming `tools[i].type`.
  */
-export function parseTools(value: unknown): IrTool[] {
+const PROVIDER_CAPABILITIES = new Set(['web_search', 'web_search_preview', 'web_search_2025_08_26', 'tool_search']);
+
+export function parseTools(value: unknown, hints: HintReport = new HintReport()): IrTool[] {
   if (value === undefined || value === null) return [];
-  return asArray(value, 'tools').map((tool, index) => functionTool(tool, `tools[${index}]`));
+  return asArray(value, 'tools').flatMap((tool, index) => parseTool(tool, `tools[${index}]`, hints));
 }
 
-function functionTool(value: unknown, path: string): IrTool {
-  const tool = asObject(value, path);
-  const type = reqString(tool, 'type', path);
-  if (type !== 'function') {
-    throw errors.invalidBody(
+function builtInRefusal(type: string, path: string) {
+  return () =>
+    errors.invalidBody(
       `tool type '${type}' is not supported: this gateway offers function tools only, not OpenAI's built-in tools`,
       `${path}.type`,
     );
-  }
+}
+
+function parseTool(value: unknown, path: string, hints: HintReport): IrTool[] {
+  const tool = asObject(value, path);
+  const type = reqString(tool, 'type', path);
+  if (type === 'function') return [functionTool(tool, path, hints)];
+  if (type === 'namespace') return namespaceTools(tool, path, hints);
+  if (!PROVIDER_CAPABILITIES.has(type)) throw builtInRefusal(type, path)();
+  hints.dropUnlessStrict(`tools.${type}`, builtInRefusal(type, path));
+  return [];
+}
+
+function namespaceTools(group: Record<string, unknown>, path: string, hints: HintReport): IrTool[] {
+  const namespace = reqString(group, 'name', path);
+  const description = optString(group, 'description', path);
+  return asArray(group.tools, `${path}.tools`).map((value, index) => {
+    const at = `${path}.tools[${index}]`;
+    const tool = asObject(value, at);
+    const type = reqString(tool, 'type', at);
+    if (type !== 'function') throw builtInRefusal(type, at)();
+    const flat = functionTool(tool, at, hints);
+    flat.name = flatToolName(namespace, flat.name);
+    // The group's description is the only place the model learns what the namespace is for.
+    if (description) flat.description = flat.description ? `${description}\n\n${flat.description}` : description;
+    return flat;
+  });
+}
+
+function functionTool(tool: Record<string, unknown>, path: string, hints: HintReport): IrTool {
   if (optBoolean(tool, 'defer_loading', path) === true) {
-    throw errors.invalidBody(
-      'deferred tool loading needs the tool_search built-in tool, which this gateway does not offer',
-      `${path}.defer_loading`,
+    hints.dropUnlessStrict('tools[].defer_loading', () =>
+      errors.invalidBody(
+        'deferred tool loading needs the tool_search built-in tool, which this gateway does not offer',
+        `${path}.defer_loading`,
+      ),
     );
   }
   const parameters = tool.parameters ?? { type: 'object', properties: {} };
@@ -51,7 +88,11 @@ export function parseToolChoice(value: unknown): IrToolChoice | undefined {
   }
   const choice = asObject(value, 'tool_choice');
   const type = reqString(choice, 'type', 'tool_choice');
-  if (type === 'function') return { type: 'tool', name: reqString(choice, 'name', 'tool_choice') };
+  if (type === 'function') {
+    const name = reqString(choice, 'name', 'tool_choice');
+    const namespace = optString(choice, 'namespace', 'tool_choice');
+    return { type: 'tool', name: namespace === undefined ? name : flatToolName(namespace, name) };
+  }
   throw errors.invalidBody(
     `tool_choice type '${type}' is not supported; use 'none', 'auto', 'required' or {"type":"function","name":...}`,
     'tool_choice.type',

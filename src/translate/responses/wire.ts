@@ -32,6 +32,8 @@ export interface FunctionCallItem {
   status: ItemStatus;
   call_id: string;
   name: string;
+  /** The namespace group the tool belongs to, when the client declared it in one (tool-namespaces.ts). */
+  namespace?: string;
   arguments: string;
 }
 
@@ -87,9 +89,9 @@ export type ResponseObject = {
   model: string;
   output: OutputItem[];
   parallel_tool_calls: unknown;
-  previous_response_id: null;
+  previous_response_id: string | null;
   reasoning: { effort: unknown; summary: unknown };
-  store: false;
+  store: boolean;
   temperature: unknown;
   text: unknown;
   tool_choice: unknown;

@@ -1,4 +1,6 @@
 import type { FakeAnthropic } from '../../fakes/fake-anthropic.js';
+import type { FakeBedrock } from '../../fakes/fake-bedrock.js';
+import type { FakeGemini } from '../../fakes/fake-gemini.js';
 import type { FakeOpenAI } from '../../fakes/fake-openai.js';
 import type { RecordedRequest } from '../../fakes/fake-server.js';
 import { type DialectGateway, MODELS } from './dialect-gateway.js';
@@ -41,7 +43,7 @@ export interface Received {
  * fake, with the usage of USAGE (cache reads, and for Anthropic cache writes, included).
  */
 export interface ProviderScript {
-  readonly type: 'openai' | 'anthropic';
+  readonly type: 'openai' | 'anthropic' | 'gemini' | 'bedrock';
   readonly model: string;
   readonly upstreamModel: string;
   /** The gateway's provider name (as telemetry records it). */
@@ -82,13 +84,27 @@ function textOf(content: unknown): string {
   return (content as Json[]).map((part) => (part.type === 'text' ? part.text : `<${String(part.type)}>`)).join('');
 }
 
-function openaiScript(fake: FakeOpenAI): ProviderScript {
+/** Where an OpenAI-dialect provider is configured in the dialect gateway, and where its chat requests land. */
+interface OpenAIShaped {
+  model: { name: string; upstream: string };
+  provider: string;
+  chatPath: string;
+}
+
+const OPENAI_ITSELF: OpenAIShaped = { model: MODELS.openai, provider: 'oai', chatPath: '/v1/chat/completions' };
+const AZURE: OpenAIShaped = {
+  model: MODELS.azure,
+  provider: 'az',
+  chatPath: `/openai/deployments/${MODELS.azure.upstream}/chat/completions?api-version=2024-10-21`,
+};
+
+function openaiScript(fake: FakeOpenAI, shape: OpenAIShaped = OPENAI_ITSELF): ProviderScript {
   const usage = { prompt: 30, completion: 7, cached: 10 };
   return {
     type: 'openai',
-    model: MODELS.openai.name,
-    upstreamModel: MODELS.openai.upstream,
-    provider: 'oai',
+    model: shape.model.name,
+    upstreamModel: shape.model.upstream,
+    provider: shape.provider,
     callId: 'call_Wx81q',
     reasoningRequested: 'low',
     usage: { input: 30, output: 7, cacheRead: 10, cacheWrite: 0 },
@@ -108,9 +124,9 @@ function openaiScript(fake: FakeOpenAI): ProviderScript {
         body: { error: { message, type: 'invalid_request_error', param: null, code: null } },
       }),
     failMidStream: (message) => fake.enqueue({ kind: 'streamError', after: 3, message }),
-    lastBody: () => last(fake.requestsTo('/v1/chat/completions')),
+    lastBody: () => last(fake.requestsTo(shape.chatPath)),
     lastRequest: () => {
-      const body = last(fake.requestsTo('/v1/chat/completions'));
+      const body = last(fake.requestsTo(shape.chatPath));
       const messages = body.messages as Json[];
       const parts = messages.flatMap((m) => (Array.isArray(m.content) ? (m.content as Json[]) : []));
       return {
@@ -191,6 +207,142 @@ function anthropicScript(fake: FakeAnthropic): ProviderScript {
   };
 }
 
+/** The thought signature the Gemini fake puts on function calls, which the gateway carries in the call id. */
+const GEMINI_CALL_SIGNATURE = 'CiQBjz1rX0gemini-call-signature==';
+const GEMINI_RESPONSE_ID = 'gmrespTool1';
+/** The id a client sees for the first call of that answer: the response id, the index, then the signature. */
+const GEMINI_CALL_ID = `call_${GEMINI_RESPONSE_ID}_0__s_${Buffer.from(GEMINI_CALL_SIGNATURE).toString('base64url')}`;
+
+function geminiScript(fake: FakeGemini): ProviderScript {
+  const usage = { prompt: 30, candidates: 7, cached: 10 };
+  const lastBody = () => last(fake.chatRequests());
+  return {
+    type: 'gemini',
+    model: MODELS.gemini.name,
+    upstreamModel: MODELS.gemini.upstream,
+    provider: 'gem',
+    callId: GEMINI_CALL_ID,
+    reasoningRequested: { thinkingBudget: 2048, includeThoughts: true },
+    usage: { input: 30, output: 7, cacheRead: 10, cacheWrite: 0 },
+    replyText: (text) => fake.enqueue({ kind: 'reply', text, usage }),
+    replyToolCalls: (calls, thinking) =>
+      fake.enqueue({
+        kind: 'reply',
+        responseId: GEMINI_RESPONSE_ID,
+        ...(thinking ? { thought: { text: thinking.text } } : {}),
+        toolCalls: calls.map((call, i) => ({
+          name: call.name,
+          args: call.arguments,
+          ...(i === 0 ? { signature: GEMINI_CALL_SIGNATURE } : {}),
+        })),
+        usage,
+      }),
+    replyThinking: (thinking, signature, text) =>
+      fake.enqueue({ kind: 'reply', thought: { text: thinking, signature }, text, usage }),
+    rejectRequest: (message) => fake.enqueue({ kind: 'error', status: 400, message, googleStatus: 'INVALID_ARGUMENT' }),
+    failMidStream: (message) => fake.enqueue({ kind: 'streamError', after: 2, message }),
+    lastBody,
+    lastRequest: () => {
+      const request = fake.chatRequests().at(-1);
+      const body = lastBody();
+      const contents = body.contents as Array<{ role: string; parts: Json[] }>;
+      const parts = (role: string) => contents.filter((c) => c.role === role).flatMap((c) => c.parts);
+      const calls = parts('model').filter((p) => p.functionCall);
+      const config = (body.generationConfig ?? {}) as Json;
+      const tools = (body.tools ?? []) as Array<{ functionDeclarations: Array<{ name: string }> }>;
+      return {
+        model: decodeURIComponent(/\/models\/([^:]+):/.exec(request?.path ?? '')?.[1] ?? ''),
+        // Gemini answers a call by name; the id the client held is rebuilt from the signature sent back.
+        toolResults: parts('user')
+          .filter((p) => p.functionResponse)
+          .map((p) => {
+            const response = p.functionResponse as { name: string; response: { result: string } };
+            const call = calls.find((c) => (c.functionCall as { name: string }).name === response.name);
+            const signature = call?.thoughtSignature as string | undefined;
+            const callId = signature
+              ? `call_${GEMINI_RESPONSE_ID}_0__s_${Buffer.from(signature).toString('base64url')}`
+              : response.name;
+            return { callId, text: response.response.result };
+          }),
+        images: parts('user').filter((p) => p.inlineData),
+        thinking: [],
+        reasoning: config.thinkingConfig,
+        toolNames: tools.flatMap((t) => t.functionDeclarations.map((d) => d.name)),
+        system: ((body.systemInstruction as { parts: Json[] } | undefined)?.parts ?? [])
+          .map((p) => p.text)
+          .join('\n\n'),
+        maxTokens: config.maxOutputTokens,
+        temperature: config.temperature,
+      };
+    },
+    nativeImage: (png) => ({ inlineData: { mimeType: 'image/png', data: png } }),
+  };
+}
+
+function bedrockScript(fake: FakeBedrock): ProviderScript {
+  const usage = { input: 20, output: 7, cacheRead: 10, cacheWrite: 5 };
+  const lastBody = () => last(fake.chatRequests());
+  return {
+    type: 'bedrock',
+    model: MODELS.bedrock.name,
+    upstreamModel: MODELS.bedrock.upstream,
+    provider: 'bed',
+    callId: 'tooluse_Wx81qBedrock',
+    reasoningRequested: { type: 'enabled', budget_tokens: 2048 },
+    usage: { input: 35, output: 7, cacheRead: 10, cacheWrite: 5 },
+    replyText: (text) => fake.enqueue({ kind: 'reply', text, usage }),
+    replyToolCalls: (calls, thinking) =>
+      fake.enqueue({
+        kind: 'reply',
+        ...(thinking ? { reasoning: thinking } : {}),
+        toolCalls: calls.map((call) => ({ id: call.id, name: call.name, input: call.arguments })),
+        usage,
+      }),
+    replyThinking: (thinking, signature, text) =>
+      fake.enqueue({ kind: 'reply', reasoning: { text: thinking, signature }, text, usage }),
+    rejectRequest: (message) => fake.enqueue({ kind: 'error', status: 400, exception: 'ValidationException', message }),
+    failMidStream: (message) =>
+      fake.enqueue({ kind: 'streamError', after: 4, exception: 'modelStreamErrorException', message }),
+    lastBody,
+    lastRequest: () => {
+      const request = fake.chatRequests().at(-1);
+      const body = lastBody();
+      const messages = body.messages as Array<{ role: string; content: Json[] }>;
+      const blocks = (role: string) => messages.filter((m) => m.role === role).flatMap((m) => m.content);
+      const config = (body.inferenceConfig ?? {}) as Json;
+      const tools = ((body.toolConfig as Json | undefined)?.tools ?? []) as Array<{ toolSpec: { name: string } }>;
+      return {
+        model: decodeURIComponent(/^\/model\/([^/]+)\//.exec(request?.path ?? '')?.[1] ?? ''),
+        toolResults: blocks('user')
+          .filter((b) => b.toolResult)
+          .map((b) => {
+            const result = b.toolResult as { toolUseId: string; content: Json[] };
+            return { callId: result.toolUseId, text: result.content.map((c) => c.text).join('') };
+          }),
+        images: blocks('user').filter((b) => b.image),
+        thinking: blocks('assistant')
+          .filter((b) => b.reasoningContent)
+          .map((b) => {
+            const text = (b.reasoningContent as { reasoningText: { text: string; signature: string } }).reasoningText;
+            return { thinking: text.text, signature: text.signature };
+          }),
+        reasoning: (body.additionalModelRequestFields as Json | undefined)?.thinking,
+        toolNames: tools.map((t) => t.toolSpec.name),
+        system: ((body.system ?? []) as Json[]).map((s) => s.text).join('\n\n'),
+        maxTokens: config.maxTokens,
+        temperature: config.temperature,
+      };
+    },
+    nativeImage: (png) => ({ image: { format: 'png', source: { bytes: png } } }),
+  };
+}
+
 export function providerScripts(gateway: DialectGateway): ProviderScript[] {
-  return [openaiScript(gateway.openaiUpstream), anthropicScript(gateway.anthropicUpstream)];
+  return [
+    openaiScript(gateway.openaiUpstream),
+    anthropicScript(gateway.anthropicUpstream),
+    openaiScript(gateway.azureUpstream, AZURE),
+    geminiScript(gateway.geminiUpstream),
+    bedrockScript(gateway.bedrockUpstream),
+  ];
 }

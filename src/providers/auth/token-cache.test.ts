@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { type AccessToken, TokenCache } from './token-cache.js';
+
+function cacheWith(lifetimeMs: number) {
+  let now = 1_000_000;
+  let fetched = 0;
+  let fail = false;
+  const cache = new TokenCache(
+    async (): Promise<AccessToken> => {
+      if (fail) throw new Error('token endpoint down');
+      fetched++;
+      return { token: `t${fetched}`, expiresAt: now + lifetimeMs };
+    },
+    () => now,
+  );
+  return {
+    cache,
+    advance: (ms: number) => {
+      now += ms;
+    },
+    fetched: () => fetched,
+    failNext: (value: boolean) => {
+      fail = value;
+    },
+  };
+}
+
+describe('TokenCache', () => {
+  it('fetches once for concurrent requests and reuses the token while it is fresh', async () => {
+    const { cache, fetched, advance } = cacheWith(3_600_000);
+    expect(await Promise.all([cache.token(), cache.token(), cache.token()])).toEqual(['t1', 't1', 't1']);
+    advance(30 * 60_000);
+    expect(await cache.token()).toBe('t1');
+    expect(fetched()).toBe(1);
+  });
+
+  it('refreshes five minutes before an hour-long token expires', async () => {
+    const { cache, advance } = cacheWith(3_600_000);
+    await cache.token();
+    advance(3_600_000 - 5 * 60_000 - 1);
+    expect(await cache.token()).toBe('t1');
+    advance(2);
+    expect(await cache.token()).toBe('t2');
+  });
+
+  it('refreshes a short-lived token at 90% of its life', async () => {
+    const { cache, advance } = cacheWith(60_000);
+    await cache.token();
+    advance(53_000);
+    expect(await cache.token()).toBe('t1');
+    advance(1_000);
+    expect(await cache.token()).toBe('t2');
+  });
+
+  it('does not cache a failed fetch: the next request tries again', async () => {
+    const { cache, failNext } = cacheWith(60_000);
+    failNext(true);
+    await expect(cache.token()).rejects.toThrow('token endpoint down');
+    failNext(false);
+    expect(await cache.token()).toBe('t1');
+  });
+});

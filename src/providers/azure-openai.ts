@@ -1,0 +1,66 @@
+import type { ProviderConfig } from '../config/schema.js';
+import { TokenCache } from './auth/token-cache.js';
+import { requestToken } from './auth/token-endpoint.js';
+import type { ProviderDescriptor, RequestAuthorizer } from './provider-descriptor.js';
+
+/** The current GA data-plane version, used on deployment paths unless api_version says otherwise. */
+export const AZURE_DEFAULT_API_VERSION = '2024-10-21';
+
+/** A base_url ending in /openai/v1 is the v1 surface: OpenAI's own paths, the deployment name as `model`. */
+export function isAzureV1Surface(config: ProviderConfig): boolean {
+  return /\/openai\/v1\/*$/.test(new URL(config.base_url).pathname);
+}
+
+function deploymentPath(endpoint: string): (model: string, config: ProviderConfig) => string {
+  return (model, config) => {
+    if (isAzureV1Surface(config)) {
+      const version = config.api_version ? `?api-version=${encodeURIComponent(config.api_version)}` : '';
+      return `/${endpoint}${version}`;
+    }
+    const version = encodeURIComponent(config.api_version ?? AZURE_DEFAULT_API_VERSION);
+    return `/openai/deployments/${encodeURIComponent(model)}/${endpoint}?api-version=${version}`;
+  };
+}
+
+const chatPath = deploymentPath('chat/completions');
+const embeddingsPath = deploymentPath('embeddings');
+
+/** Microsoft Entra client credentials: a bearer token from the tenant's token endpoint, cached and refreshed. */
+function entraAuthorizer(
+  config: ProviderConfig,
+  context: Parameters<NonNullable<ProviderDescriptor['authorizer']>>[1],
+) {
+  const entra = config.entra;
+  if (!entra) return undefined;
+  const url = new URL(
+    entra.token_url ?? `https://login.microsoftonline.com/${encodeURIComponent(entra.tenant_id)}/oauth2/v2.0/token`,
+  );
+  const pool = context.pool(url.origin);
+  const form = {
+    grant_type: 'client_credentials',
+    client_id: entra.client_id,
+    client_secret: entra.client_secret,
+    scope: entra.scope,
+  };
+  const cache = new TokenCache(() => requestToken(pool, url, form, context.now), context.now);
+  const authorize: RequestAuthorizer = async (request) => ({
+    ...request.headers,
+    authorization: `Bearer ${await cache.token()}`,
+  });
+  return authorize;
+}
+
+/**
+ * Azure OpenAI: Chat Completions and embeddings in OpenAI's dialect, addressed by deployment with an
+ * `api-version` (or on the /openai/v1 surface), authenticated with `api-key` or an Entra bearer token.
+ */
+export const azureOpenAIProvider: ProviderDescriptor = {
+  type: 'azure-openai',
+  dialect: 'openai-chat',
+  endpoints: { chat: '/chat/completions', embeddings: '/embeddings' },
+  staticHeaders: (apiKey, config): Record<string, string> => (apiKey && !config.entra ? { 'api-key': apiKey } : {}),
+  chatPath: (model, _stream, config) => chatPath(model, config),
+  embeddingsPath: (model, config) => embeddingsPath(model, config),
+  authorizer: entraAuthorizer,
+  hasCredentials: (config) => Boolean(config.entra) || Boolean(config.api_key),
+};

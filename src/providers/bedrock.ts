@@ -1,0 +1,38 @@
+import type { ProviderConfig } from '../config/schema.js';
+import { awsCredentialsOf } from './auth/aws-credentials.js';
+import { sigv4Authorizer } from './auth/sigv4-authorizer.js';
+import type { ProviderDescriptor } from './provider-descriptor.js';
+
+/** The region of a bedrock-runtime host, for a config that names none (a VPC endpoint names it in its host). */
+function regionOf(config: ProviderConfig): string {
+  if (config.aws?.region) return config.aws.region;
+  return (
+    /bedrock-runtime[.-](?:fips\.)?([a-z]{2}(?:-gov)?-[a-z]+-\d)\./.exec(new URL(config.base_url).hostname)?.[1] ??
+    'us-east-1'
+  );
+}
+
+function modelPath(model: string, action: string): string {
+  return `/model/${encodeURIComponent(model)}/${action}`;
+}
+
+/**
+ * Amazon Bedrock's Converse API: one request shape for every model, the model id (or inference profile /
+ * ARN) in the path, ConverseStream in the AWS binary event stream. Authenticated with a Bedrock API key as a
+ * bearer token, or SigV4 per request with keys from the config, the AWS_* variables or a shared profile.
+ */
+export const bedrockProvider: ProviderDescriptor = {
+  type: 'bedrock',
+  dialect: 'bedrock-converse',
+  endpoints: { chat: '/converse' },
+  staticHeaders: (apiKey): Record<string, string> => (apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
+  chatPath: (model, stream) => modelPath(model, stream ? 'converse-stream' : 'converse'),
+  authorizer: (config) => {
+    if (config.api_key) return undefined;
+    const credentials = awsCredentialsOf(config);
+    if (!credentials) return undefined;
+    return sigv4Authorizer(credentials, new URL(config.base_url).host, regionOf(config), 'bedrock');
+  },
+  hasCredentials: (config) => Boolean(config.api_key) || awsCredentialsOf(config) !== undefined,
+  streamFraming: 'aws-eventstream',
+};

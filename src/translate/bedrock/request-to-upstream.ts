@@ -1,0 +1,150 @@
+import { errors } from '../../errors/codes.js';
+import type { UpstreamBuildOptions } from '../contract.js';
+import type { IrImageSource, IrMessage, IrPart, IrRequest } from '../ir/types.js';
+import { budgetForEffort, MIN_THINKING_BUDGET } from '../shared/reasoning-budget.js';
+import { systemTexts } from '../shared/system-texts.js';
+import type { BedrockContentBlock, BedrockConverseRequest, BedrockImageFormat, BedrockMessage } from './wire-types.js';
+
+/**
+ * Builds a Converse request from the IR. The model is in the URL, not the body.
+ *
+ * - Images and PDFs go as bytes (base64 in JSON); Converse takes no image URL, so one is refused.
+ * - Signed thinking goes back as reasoningContent (Claude on Bedrock needs it on tool-use turns); thinking
+ *   without a signature cannot be verified by the model and is left out, as is cache-hint metadata.
+ * - Reasoning becomes Anthropic's `thinking` in additionalModelRequestFields (Claude's switch on Bedrock), with
+ *   maxTokens above the budget; topK goes there too as `top_k`.
+ * - Converse cannot express tool_choice none, parallelToolCalls false or a response format: those are refused.
+ */
+
+const IMAGE_FORMATS: Readonly<Record<string, BedrockImageFormat>> = {
+  'image/png': 'png',
+  'image/jpeg': 'jpeg',
+  'image/gif': 'gif',
+  'image/webp': 'webp',
+};
+
+function image(source: IrImageSource, path: string): { format: BedrockImageFormat; source: { bytes: string } } {
+  if (source.kind === 'url') {
+    throw errors.invalidBody('Bedrock takes images as data, not URLs; send a base64 data URL', path);
+  }
+  const format = IMAGE_FORMATS[source.mediaType];
+  if (!format) throw errors.invalidBody(`Bedrock takes png, jpeg, gif or webp images, not ${source.mediaType}`, path);
+  return { format, source: { bytes: source.data } };
+}
+
+function toolInput(text: string, path: string): unknown {
+  try {
+    return JSON.parse(text === '' ? '{}' : text);
+  } catch {
+    throw errors.invalidBody('tool call arguments must be JSON for Bedrock', path);
+  }
+}
+
+function block(part: IrPart, path: string): BedrockContentBlock | undefined {
+  switch (part.type) {
+    case 'text':
+      return part.text === '' ? undefined : { text: part.text };
+    case 'image':
+      return { image: image(part.source, path) };
+    case 'document': {
+      if (part.source.kind === 'text') return { text: part.source.text };
+      if (part.source.kind === 'url' || part.source.mediaType !== 'application/pdf') {
+        throw errors.invalidBody('Bedrock takes documents as PDF data', path);
+      }
+      const name = (part.title ?? 'document').replace(/[^A-Za-z0-9 ()[\]-]/g, ' ').trim() || 'document';
+      return { document: { format: 'pdf', name, source: { bytes: part.source.data } } };
+    }
+    case 'tool_call':
+      return { toolUse: { toolUseId: part.id, name: part.name, input: toolInput(part.arguments, path) } };
+    case 'tool_result':
+      return {
+        toolResult: {
+          toolUseId: part.toolCallId,
+          content: part.content.map((item, i) =>
+            item.type === 'text' ? { text: item.text } : { image: image(item.source, `${path}.content[${i}]`) },
+          ),
+          status: part.isError ? 'error' : 'success',
+        },
+      };
+    case 'thinking':
+      return part.signature
+        ? { reasoningContent: { reasoningText: { text: part.text, signature: part.signature } } }
+        : undefined;
+    case 'redacted_thinking':
+      return { reasoningContent: { redactedContent: part.data } };
+  }
+}
+
+function messages(input: readonly IrMessage[]): BedrockMessage[] {
+  const built: BedrockMessage[] = [];
+  input.forEach((message, m) => {
+    // Instructions in the middle of the conversation go to the system prompt (see systemTexts).
+    if (message.role === 'system') return;
+    const content: BedrockContentBlock[] = [];
+    message.content.forEach((part, p) => {
+      const converted = block(part, `${message.path ?? `messages[${m}]`}.content[${p}]`);
+      if (converted) content.push(converted);
+    });
+    if (content.length > 0) built.push({ role: message.role, content });
+  });
+  return built;
+}
+
+function toolConfig(request: IrRequest): BedrockConverseRequest['toolConfig'] {
+  if (request.tools.length === 0) return undefined;
+  const choice = request.toolChoice;
+  if (choice?.type === 'none') {
+    throw errors.invalidBody('Bedrock Converse cannot be told not to call the tools it is given', 'toolChoice');
+  }
+  const tools = request.tools.map((tool) => ({
+    toolSpec: {
+      name: tool.name,
+      ...(tool.description !== undefined ? { description: tool.description } : {}),
+      inputSchema: { json: { type: 'object', ...tool.parameters } },
+    },
+  }));
+  if (choice?.type === 'required') return { tools, toolChoice: { any: {} } };
+  if (choice?.type === 'tool') return { tools, toolChoice: { tool: { name: choice.name } } };
+  return choice?.type === 'auto' ? { tools, toolChoice: { auto: {} } } : { tools };
+}
+
+function refuseInexpressible(request: IrRequest): void {
+  if (request.parallelToolCalls === false && request.tools.length > 0) {
+    throw errors.invalidBody('Bedrock Converse cannot be told to call one tool at a time', 'parallelToolCalls');
+  }
+  if (request.responseFormat && request.responseFormat.type !== 'text') {
+    throw errors.invalidBody(
+      'Bedrock Converse has no response format; describe the format in the prompt',
+      'responseFormat',
+    );
+  }
+}
+
+export function buildBedrockRequest(
+  request: IrRequest,
+  _upstreamModel: string,
+  options: UpstreamBuildOptions,
+): BedrockConverseRequest {
+  refuseInexpressible(request);
+  const body: BedrockConverseRequest = { messages: messages(request.messages) };
+  const system = systemTexts(request)
+    .filter((part) => part.text !== '')
+    .map((part) => ({ text: part.text }));
+  if (system.length > 0) body.system = system;
+  const reasoning = request.reasoning;
+  const requested = reasoning?.budgetTokens ?? (reasoning?.effort ? budgetForEffort(reasoning.effort) : undefined);
+  const budget = requested === undefined ? undefined : Math.max(MIN_THINKING_BUDGET, requested);
+  let maxTokens = request.maxTokens ?? options.defaultMaxTokens;
+  if (budget !== undefined && maxTokens <= budget) maxTokens = budget + options.defaultMaxTokens;
+  body.inferenceConfig = { maxTokens };
+  if (request.temperature !== undefined) body.inferenceConfig.temperature = request.temperature;
+  if (request.topP !== undefined) body.inferenceConfig.topP = request.topP;
+  if (request.stopSequences.length > 0) body.inferenceConfig.stopSequences = [...request.stopSequences];
+  const tools = toolConfig(request);
+  if (tools) body.toolConfig = tools;
+  const extra: Record<string, unknown> = {};
+  if (budget !== undefined) extra.thinking = { type: 'enabled', budget_tokens: budget };
+  if (request.topK !== undefined) extra.top_k = request.topK;
+  if (Object.keys(extra).length > 0) body.additionalModelRequestFields = extra;
+  return body;
+}

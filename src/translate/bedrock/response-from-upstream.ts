@@ -1,0 +1,43 @@
+import { errors } from '../../errors/codes.js';
+import type { IrResponse } from '../ir/types.js';
+import { stopFromBedrock } from './stop-reason.js';
+import { usageFromBedrock } from './usage.js';
+import type { BedrockContentBlock, BedrockConverseResponse } from './wire-types.js';
+
+type Content = IrResponse['content'][number];
+
+function contentOf(block: BedrockContentBlock): Content | undefined {
+  if ('text' in block) return { type: 'text', text: block.text };
+  if ('toolUse' in block) {
+    const { toolUseId, name, input } = block.toolUse;
+    return { type: 'tool_call', id: toolUseId, name, arguments: JSON.stringify(input ?? {}) };
+  }
+  if ('reasoningContent' in block) {
+    const { reasoningText, redactedContent } = block.reasoningContent;
+    if (redactedContent !== undefined) return { type: 'redacted_thinking', data: redactedContent };
+    if (reasoningText) {
+      return reasoningText.signature
+        ? { type: 'thinking', text: reasoningText.text, signature: reasoningText.signature }
+        : { type: 'thinking', text: reasoningText.text };
+    }
+  }
+  return undefined;
+}
+
+/** A Converse answer as IR. Converse answers carry no id or model; the gateway's encoder supplies an id. */
+export function decodeBedrockResponse(body: unknown): IrResponse {
+  if (body === null || typeof body !== 'object') throw errors.upstreamFailed('Bedrock answered without an object', 502);
+  const response = body as BedrockConverseResponse;
+  const content: Content[] = [];
+  for (const block of response.output?.message?.content ?? []) {
+    const item = contentOf(block);
+    if (item) content.push(item);
+  }
+  return {
+    id: '',
+    model: '',
+    content,
+    stopReason: stopFromBedrock(response.stopReason),
+    usage: usageFromBedrock(response.usage),
+  };
+}

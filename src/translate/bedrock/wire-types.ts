@@ -1,0 +1,48 @@
+/** The Bedrock Converse API's wire format (Converse and ConverseStream). */
+
+export type BedrockImageFormat = 'png' | 'jpeg' | 'gif' | 'webp';
+
+export type BedrockContentBlock =
+  | { text: string }
+  | { image: { format: BedrockImageFormat; source: { bytes: string } } }
+  | { document: { format: string; name: string; source: { bytes: string } } }
+  | { toolUse: { toolUseId: string; name: string; input: unknown } }
+  | {
+      toolResult: {
+        toolUseId: string;
+        content: Array<{ text: string } | { image: { format: BedrockImageFormat; source: { bytes: string } } }>;
+        status?: 'success' | 'error';
+      };
+    }
+  | { reasoningContent: { reasoningText?: { text: string; signature?: string }; redactedContent?: string } };
+
+export interface BedrockMessage {
+  role: 'user' | 'assistant';
+  content: BedrockContentBlock[];
+}
+
+/** A type alias, so that it is a Record<string, unknown> where codecs need one. */
+export type BedrockConverseRequest = {
+  messages: BedrockMessage[];
+  system?: Array<{ text: string }>;
+  inferenceConfig?: { maxTokens?: number; temperature?: number; topP?: number; stopSequences?: string[] };
+  toolConfig?: {
+    tools: Array<{ toolSpec: { name: string; description?: string; inputSchema: { json: unknown } } }>;
+    toolChoice?: { auto: Record<string, never> } | { any: Record<string, never> } | { tool: { name: string } };
+  };
+  additionalModelRequestFields?: Record<string, unknown>;
+};
+
+export interface BedrockUsage {
+  inputTokens?: number;
+  outputTokens?: number;
+  totalTokens?: number;
+  cacheReadInputTokens?: number;
+  cacheWriteInputTokens?: number;
+}
+
+export interface BedrockConverseResponse {
+  output?: { message?: { role?: string; content?: BedrockContentBlock[] } };
+  stopReason?: string;
+  usage?: BedrockUsage;
+}

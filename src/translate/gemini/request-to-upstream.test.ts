@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import type { IrRequest } from '../ir/types.js';
+import { buildGeminiRequest } from './request-to-upstream.js';
+import { geminiToolCallId, signatureOfToolCallId } from './tool-call-id.js';
+
+const OPTIONS = { defaultMaxTokens: 4096, maxTokensField: 'max_tokens' as const, streamUsage: true };
+
+function request(overrides: Partial<IrRequest>): IrRequest {
+  return { model: 'm', system: [], messages: [], tools: [], stopSequences: [], stream: false, ...overrides };
+}
+
+describe('buildGeminiRequest', () => {
+  it('carries a thought signature from the tool call id back onto the function call, and names the response', () => {
+    const id = geminiToolCallId('call_r1_0', 'CiQB+sig/with==');
+    expect(signatureOfToolCallId(id)).toBe('CiQB+sig/with==');
+    expect(id).toMatch(/^[A-Za-z0-9_-]+$/);
+    const built = buildGeminiRequest(
+      request({
+        messages: [
+          { role: 'user', content: [{ type: 'text', text: 'weather?' }] },
+          {
+            role: 'assistant',
+            content: [{ type: 'tool_call', id, name: 'get_weather', arguments: '{"city":"Paris"}' }],
+          },
+          {
+            role: 'user',
+            content: [{ type: 'tool_result', toolCallId: id, content: [{ type: 'text', text: 'sunny' }] }],
+          },
+        ],
+      }),
+      'gemini-3-pro',
+      OPTIONS,
+    );
+    expect(built.contents).toEqual([
+      { role: 'user', parts: [{ text: 'weather?' }] },
+      {
+        role: 'model',
+        parts: [
+          { functionCall: { name: 'get_weather', args: { city: 'Paris' } }, thoughtSignature: 'CiQB+sig/with==' },
+        ],
+      },
+      { role: 'user', parts: [{ functionResponse: { name: 'get_weather', response: { result: 'sunny' } } }] },
+    ]);
+  });
+
+  it("cuts a tool's JSON Schema to Gemini's subset and refuses $ref", () => {
+    const parameters = {
+      $schema: 'http://json-schema.org/draft-07/schema#',
+      type: 'object',
+      additionalProperties: false,
+      properties: { city: { type: ['string', 'null'], description: 'City' }, days: { type: 'integer', minimum: 1 } },
+      required: ['city'],
+    };
+    const built = buildGeminiRequest(request({ tools: [{ name: 'f', parameters }] }), 'g', OPTIONS);
+    expect(built.tools?.[0]?.functionDeclarations[0]?.parameters).toEqual({
+      type: 'object',
+      properties: {
+        city: { type: 'string', nullable: true, description: 'City' },
+        days: { type: 'integer', minimum: 1 },
+      },
+      required: ['city'],
+    });
+    const withRef = { type: 'object', properties: { a: { $ref: '#/$defs/A' } } };
+    expect(() => buildGeminiRequest(request({ tools: [{ name: 'f', parameters: withRef }] }), 'g', OPTIONS)).toThrow(
+      /\$ref/,
+    );
+  });
+
+  it('maps sampling, JSON schema output and reasoning to generationConfig, and refuses what Gemini cannot express', () => {
+    const built = buildGeminiRequest(
+      request({
+        temperature: 0.3,
+        maxTokens: 500,
+        stopSequences: ['END'],
+        responseFormat: { type: 'json_schema', name: 'x', schema: { type: 'object' } },
+        reasoning: { effort: 'low' },
+      }),
+      'g',
+      OPTIONS,
+    );
+    expect(built.generationConfig).toEqual({
+      temperature: 0.3,
+      maxOutputTokens: 500,
+      stopSequences: ['END'],
+      responseMimeType: 'application/json',
+      responseJsonSchema: { type: 'object' },
+      thinkingConfig: { thinkingBudget: 2048, includeThoughts: true },
+    });
+    expect(() => buildGeminiRequest(request({ stopSequences: ['1', '2', '3', '4', '5', '6'] }), 'g', OPTIONS)).toThrow(
+      expect.objectContaining({ param: 'stopSequences', status: 400 }),
+    );
+  });
+});

@@ -1,0 +1,155 @@
+import { errors } from '../../errors/codes.js';
+import type { UpstreamBuildOptions } from '../contract.js';
+import type { IrMessage, IrPart, IrRequest, IrTool } from '../ir/types.js';
+import { budgetForEffort } from '../shared/reasoning-budget.js';
+import { systemTexts } from '../shared/system-texts.js';
+import { geminiSchema } from './schema-subset.js';
+import { signatureOfToolCallId } from './tool-call-id.js';
+import type { GeminiContent, GeminiGenerationConfig, GeminiPart, GeminiRequestBody } from './wire-types.js';
+
+/**
+ * Builds a generateContent request from the IR. The model is in the URL, not the body.
+ *
+ * - Assistant turns are `model` turns; thinking parts are not sent back (Gemini takes no thought text), but
+ *   a function call's thought signature is, read from its tool call id (see tool-call-id.ts).
+ * - Tool results become `functionResponse` parts named after the call they answer (Gemini matches by name),
+ *   with the text as `{result}` or `{error}`; images in a tool result have no place there and are refused.
+ * - Images and files go inline (base64) or as `fileData` URIs. Cache hints and the end-user id are dropped
+ *   (Gemini has neither); parallelToolCalls false cannot be expressed and is refused, as are more than five
+ *   stop sequences and a schema description.
+ * - Reasoning becomes `thinkingConfig` with the budget (from the effort where only that was given) and
+ *   thought summaries on.
+ */
+
+const MAX_STOP_SEQUENCES = 5;
+
+function toolNames(messages: readonly IrMessage[]): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const message of messages) {
+    for (const part of message.content) if (part.type === 'tool_call') names.set(part.id, part.name);
+  }
+  return names;
+}
+
+function parsedArguments(text: string, path: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text === '' ? '{}' : text);
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // Refused below.
+  }
+  throw errors.invalidBody(`Gemini takes function call arguments as a JSON object; got ${text.slice(0, 80)}`, path);
+}
+
+function mediaPart(source: { kind: 'url'; url: string } | { kind: 'base64'; mediaType: string; data: string }) {
+  if (source.kind === 'base64') return { inlineData: { mimeType: source.mediaType, data: source.data } };
+  return { fileData: { fileUri: source.url } };
+}
+
+function buildPart(part: IrPart, path: string, names: Map<string, string>): GeminiPart | undefined {
+  switch (part.type) {
+    case 'text':
+      return { text: part.text };
+    case 'image':
+      return mediaPart(part.source);
+    case 'document':
+      return part.source.kind === 'text' ? { text: part.source.text } : mediaPart(part.source);
+    case 'tool_call': {
+      const built: GeminiPart = { functionCall: { name: part.name, args: parsedArguments(part.arguments, path) } };
+      const signature = signatureOfToolCallId(part.id);
+      if (signature) built.thoughtSignature = signature;
+      return built;
+    }
+    case 'tool_result': {
+      if (part.content.some((item) => item.type !== 'text')) {
+        throw errors.invalidBody('Gemini takes only text in a tool result', path);
+      }
+      const text = part.content.map((item) => (item.type === 'text' ? item.text : '')).join('');
+      const name = names.get(part.toolCallId) ?? part.toolCallId;
+      return { functionResponse: { name, response: part.isError ? { error: text } : { result: text } } };
+    }
+    case 'thinking':
+    case 'redacted_thinking':
+      return undefined;
+  }
+}
+
+function buildContents(messages: readonly IrMessage[]): GeminiContent[] {
+  const names = toolNames(messages);
+  const contents: GeminiContent[] = [];
+  messages.forEach((message, m) => {
+    // Instructions in the middle of the conversation go to systemInstruction (see systemTexts).
+    if (message.role === 'system') return;
+    const parts: GeminiPart[] = [];
+    message.content.forEach((part, p) => {
+      const built = buildPart(part, `${message.path ?? `messages[${m}]`}.content[${p}]`, names);
+      if (built) parts.push(built);
+    });
+    if (parts.length > 0) contents.push({ role: message.role === 'assistant' ? 'model' : 'user', parts });
+  });
+  return contents;
+}
+
+function buildTool(tool: IrTool, index: number) {
+  return {
+    name: tool.name,
+    ...(tool.description !== undefined ? { description: tool.description } : {}),
+    parameters: geminiSchema(tool.parameters, `tools[${index}].parameters`),
+  };
+}
+
+function toolConfig(request: IrRequest): GeminiRequestBody['toolConfig'] {
+  const choice = request.toolChoice;
+  if (!choice || request.tools.length === 0) return undefined;
+  if (choice.type === 'tool') {
+    return { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: [choice.name] } };
+  }
+  const mode = choice.type === 'none' ? 'NONE' : choice.type === 'required' ? 'ANY' : 'AUTO';
+  return { functionCallingConfig: { mode } };
+}
+
+function generationConfig(request: IrRequest): GeminiGenerationConfig | undefined {
+  const config: GeminiGenerationConfig = {};
+  if (request.temperature !== undefined) config.temperature = request.temperature;
+  if (request.topP !== undefined) config.topP = request.topP;
+  if (request.topK !== undefined) config.topK = request.topK;
+  if (request.maxTokens !== undefined) config.maxOutputTokens = request.maxTokens;
+  if (request.stopSequences.length > MAX_STOP_SEQUENCES) {
+    throw errors.invalidBody(`Gemini takes at most ${MAX_STOP_SEQUENCES} stop sequences`, 'stopSequences');
+  }
+  if (request.stopSequences.length > 0) config.stopSequences = [...request.stopSequences];
+  const format = request.responseFormat;
+  if (format?.type === 'json_object') config.responseMimeType = 'application/json';
+  if (format?.type === 'json_schema') {
+    if (format.description !== undefined) {
+      throw errors.invalidBody("Gemini's response schema takes no description; put it in the prompt", 'responseFormat');
+    }
+    config.responseMimeType = 'application/json';
+    config.responseJsonSchema = format.schema;
+  }
+  const reasoning = request.reasoning;
+  const budget = reasoning?.budgetTokens ?? (reasoning?.effort ? budgetForEffort(reasoning.effort) : undefined);
+  if (budget !== undefined) config.thinkingConfig = { thinkingBudget: budget, includeThoughts: true };
+  return Object.keys(config).length > 0 ? config : undefined;
+}
+
+export function buildGeminiRequest(
+  request: IrRequest,
+  _upstreamModel: string,
+  _options: UpstreamBuildOptions,
+): GeminiRequestBody {
+  if (request.parallelToolCalls === false && request.tools.length > 0) {
+    throw errors.invalidBody('Gemini cannot be told to call one tool at a time', 'parallelToolCalls');
+  }
+  const body: GeminiRequestBody = { contents: buildContents(request.messages) };
+  const system = systemTexts(request)
+    .filter((part) => part.text !== '')
+    .map((part) => ({ text: part.text }));
+  if (system.length > 0) body.systemInstruction = { parts: system };
+  if (request.tools.length > 0) body.tools = [{ functionDeclarations: request.tools.map(buildTool) }];
+  const tools = toolConfig(request);
+  if (tools) body.toolConfig = tools;
+  const config = generationConfig(request);
+  if (config) body.generationConfig = config;
+  return body;
+}

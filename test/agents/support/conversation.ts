@@ -1,0 +1,123 @@
+import type { AnthropicBehaviour } from '../../fakes/fake-anthropic.js';
+import type { Behaviour } from '../../fakes/fake-openai.js';
+import type { RecordedRequest } from '../../fakes/fake-server.js';
+
+/**
+ * A fake model that follows the conversation instead of replaying a script. It reads the task from the last
+ * user text it finds (the agents wrap their own context in other messages) and answers the next turn:
+ * - "say <word>": answers with the word;
+ * - "think about <word>": reasons first (reasoning_content / a signed thinking block), then answers;
+ * - "run <command>": asks for the agent's own shell tool with the command, and once the tool's result is in the
+ *   conversation, answers with what the command printed, so the answer can only be right if the agent ran it.
+ * The same reading works on both upstream dialects; only the wire shapes differ.
+ */
+
+/** The shell tool each agent declares, and the arguments that run a command with it. */
+const SHELL_TOOLS: ReadonlyArray<{ name: string; args: (command: string) => Record<string, unknown> }> = [
+  { name: 'Bash', args: (command) => ({ command, description: 'Run the requested command' }) },
+  { name: 'exec_command', args: (cmd) => ({ cmd }) },
+  { name: 'shell', args: (command) => ({ command: ['bash', '-lc', command] }) },
+];
+
+type Task = { kind: 'say' | 'think' | 'run'; text: string };
+
+const TASK = /\b(say|think about|run) `([^`]+)`/;
+
+function taskIn(texts: readonly string[]): Task | undefined {
+  for (const text of [...texts].reverse()) {
+    const match = TASK.exec(text);
+    if (match?.[1] && match[2]) {
+      const verb = match[1];
+      return { kind: verb === 'think about' ? 'think' : (verb as 'say' | 'run'), text: match[2] };
+    }
+  }
+  return undefined;
+}
+
+function shellTool(toolNames: readonly string[]) {
+  return SHELL_TOOLS.find((tool) => toolNames.includes(tool.name));
+}
+
+const THOUGHT = 'The user wants a short answer; I will give it.';
+
+// --- OpenAI-compatible (Chat Completions) -------------------------------------------------------------------
+
+interface ChatBody {
+  messages: Array<{ role: string; content?: unknown; tool_call_id?: string }>;
+  tools?: Array<{ function?: { name?: string } }>;
+}
+
+function chatText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content.map((part) => (typeof part?.text === 'string' ? part.text : '')).join('\n');
+}
+
+/** The next Chat Completions answer for a request from the gateway. */
+export function chatTurn(request: RecordedRequest): Behaviour | undefined {
+  const body = request.body as ChatBody | undefined;
+  if (!body?.messages) return undefined;
+  const task = taskIn(body.messages.filter((m) => m.role === 'user').map((m) => chatText(m.content)));
+  if (!task) return { kind: 'reply', text: 'Nothing to do.' };
+  if (task.kind === 'say') return { kind: 'reply', text: `You asked me to say ${task.text}.` };
+  if (task.kind === 'think') return { kind: 'reply', reasoning: THOUGHT, text: `Thought about ${task.text}.` };
+  const result = body.messages.findLast((m) => m.role === 'tool');
+  if (result) return { kind: 'reply', text: `The command printed: ${chatText(result.content)}` };
+  const tool = shellTool((body.tools ?? []).map((t) => t.function?.name ?? ''));
+  if (!tool) return { kind: 'reply', text: 'I have no shell tool.' };
+  return {
+    kind: 'reply',
+    toolCalls: [{ id: 'call_shell_1', name: tool.name, arguments: JSON.stringify(tool.args(task.text)) }],
+  };
+}
+
+// --- Anthropic Messages -------------------------------------------------------------------------------------
+
+interface AnthropicBlock {
+  type: string;
+  text?: string;
+  content?: unknown;
+}
+
+interface MessagesBody {
+  messages: Array<{ role: string; content: string | AnthropicBlock[] }>;
+  tools?: Array<{ name?: string }>;
+  thinking?: { type: string };
+}
+
+function blocksOf(content: string | AnthropicBlock[]): AnthropicBlock[] {
+  return typeof content === 'string' ? [{ type: 'text', text: content }] : content;
+}
+
+function resultText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content.map((block) => (typeof block?.text === 'string' ? block.text : '')).join('\n');
+}
+
+/** The next Messages answer for a request from the gateway (translated or passed through). */
+export function messagesTurn(request: RecordedRequest): AnthropicBehaviour | undefined {
+  const body = request.body as MessagesBody | undefined;
+  if (!body?.messages) return undefined;
+  const userBlocks = body.messages.filter((m) => m.role === 'user').flatMap((m) => blocksOf(m.content));
+  const task = taskIn(userBlocks.filter((b) => b.type === 'text').map((b) => b.text ?? ''));
+  if (!task) return { kind: 'reply', text: 'Nothing to do.' };
+  if (task.kind === 'say') return { kind: 'reply', text: `You asked me to say ${task.text}.` };
+  if (task.kind === 'think') {
+    const content = [
+      ...(body.thinking && body.thinking.type !== 'disabled'
+        ? [{ type: 'thinking' as const, thinking: THOUGHT, signature: 'sig-fake-0123456789' }]
+        : []),
+      { type: 'text' as const, text: `Thought about ${task.text}.` },
+    ];
+    return { kind: 'reply', content };
+  }
+  const result = userBlocks.findLast((b) => b.type === 'tool_result');
+  if (result) return { kind: 'reply', text: `The command printed: ${resultText(result.content)}` };
+  const tool = shellTool((body.tools ?? []).map((t) => t.name ?? ''));
+  if (!tool) return { kind: 'reply', text: 'I have no shell tool.' };
+  return {
+    kind: 'reply',
+    content: [{ type: 'tool_use', id: 'toolu_shell_1', name: tool.name, input: tool.args(task.text) }],
+  };
+}

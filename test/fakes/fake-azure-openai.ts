@@ -1,0 +1,131 @@
+import type { ServerResponse } from 'node:http';
+import { FakeOpenAI, type FakeOpenAIOptions, json } from './fake-openai.js';
+import type { RecordedRequest } from './fake-server.js';
+
+export interface FakeAzureOptions extends FakeOpenAIOptions {
+  /** The Entra app this resource trusts: client credentials exchanged at /{tenant}/oauth2/v2.0/token. */
+  entra?: { tenantId: string; clientId: string; clientSecret: string; expiresInS?: number };
+}
+
+const DEPLOYMENT_PATH = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|embeddings)\?(.*)$/;
+const V1_PATH = /^\/openai\/v1\/(chat\/completions|embeddings|models)(?:\?.*)?$/;
+
+/** Azure's 401 for a wrong key or token, as the data plane words it. */
+const ACCESS_DENIED = {
+  error: {
+    code: '401',
+    message:
+      'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.',
+  },
+};
+
+/**
+ * A fake Azure OpenAI resource: deployment paths with a required `api-version`, the /openai/v1 surface,
+ * `api-key` or an Entra bearer token (issued by its own token endpoint, so tests can count and expire
+ * tokens), and Azure's error shapes, content-filter refusals included. Answers are OpenAI's wire format.
+ */
+export class FakeAzureOpenAI extends FakeOpenAI {
+  readonly issuedTokens: string[] = [];
+  readonly apiVersions: string[] = [];
+  private readonly entra: FakeAzureOptions['entra'];
+
+  constructor(options: FakeAzureOptions = {}) {
+    super({ name: 'fake-azure', ...options });
+    this.entra = options.entra;
+  }
+
+  static override async start(options: FakeAzureOptions = {}): Promise<FakeAzureOpenAI> {
+    const fake = new FakeAzureOpenAI(options);
+    await fake.server.listen();
+    return fake;
+  }
+
+  /** The resource endpoint (https://{resource}.openai.azure.com in production). */
+  get endpoint(): string {
+    return this.server.origin;
+  }
+
+  get tokenUrl(): string {
+    return `${this.server.origin}/${this.entra?.tenantId ?? 'tenant'}/oauth2/v2.0/token`;
+  }
+
+  /** Chat requests to a deployment, by deployment name. */
+  deploymentRequests(deployment: string) {
+    return this.requests.filter((r) => r.path.startsWith(`/openai/deployments/${deployment}/chat/completions`));
+  }
+
+  protected override handleOther(request: RecordedRequest, res: ServerResponse): boolean {
+    if (!request.path.endsWith('/oauth2/v2.0/token')) return false;
+    const form = new URLSearchParams(request.rawBody);
+    const entra = this.entra;
+    const valid =
+      entra &&
+      request.path === `/${entra.tenantId}/oauth2/v2.0/token` &&
+      form.get('grant_type') === 'client_credentials' &&
+      form.get('client_id') === entra.clientId &&
+      form.get('client_secret') === entra.clientSecret &&
+      form.get('scope') === 'https://cognitiveservices.azure.com/.default';
+    if (!valid) {
+      json(res, 401, {
+        error: 'invalid_client',
+        error_description:
+          'AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.',
+      });
+      return true;
+    }
+    const token = `eyJ0eXAiOiJKV1Qi.fake-entra-${this.issuedTokens.length + 1}.sig`;
+    this.issuedTokens.push(token);
+    const expiresIn = entra.expiresInS ?? 3599;
+    json(res, 200, { token_type: 'Bearer', expires_in: expiresIn, ext_expires_in: expiresIn, access_token: token });
+    return true;
+  }
+
+  protected override authFailure(request: RecordedRequest): { status: number; body: unknown } | undefined {
+    const bearer = request.headers.authorization?.replace(/^Bearer /, '');
+    if (this.entra && bearer && this.issuedTokens.includes(bearer)) return undefined;
+    if (!this.entra && request.headers['api-key'] === this.apiKey) return undefined;
+    // The v1 surface also takes the key as a bearer token, so the plain OpenAI client works against it.
+    if (!this.entra && V1_PATH.test(request.path) && bearer === this.apiKey) return undefined;
+    return { status: 401, body: ACCESS_DENIED };
+  }
+
+  protected override endpointOf(request: RecordedRequest): { path: string; model?: string } {
+    const deployment = DEPLOYMENT_PATH.exec(request.path);
+    if (deployment) {
+      const version = new URLSearchParams(deployment[3]).get('api-version');
+      if (!version) return { path: '/missing-api-version' };
+      this.apiVersions.push(version);
+      return { path: `/v1/${deployment[2]}`, model: decodeURIComponent(deployment[1] as string) };
+    }
+    const v1 = V1_PATH.exec(request.path);
+    return v1 ? { path: `/v1/${v1[1]}` } : { path: request.path };
+  }
+
+  /** Azure's refusal of a prompt its content filter blocked (HTTP 400, code content_filter). */
+  static contentFilterError() {
+    return {
+      kind: 'error' as const,
+      status: 400,
+      body: {
+        error: {
+          message:
+            "The response was filtered due to the prompt triggering Azure OpenAI's content management policy. Please modify your prompt and retry.",
+          type: null,
+          param: 'prompt',
+          code: 'content_filter',
+          status: 400,
+          innererror: {
+            code: 'ResponsibleAIPolicyViolation',
+            content_filter_result: {
+              hate: { filtered: true, severity: 'high' },
+              jailbreak: { filtered: false, detected: false },
+              self_harm: { filtered: false, severity: 'safe' },
+              sexual: { filtered: false, severity: 'safe' },
+              violence: { filtered: false, severity: 'safe' },
+            },
+          },
+        },
+      },
+    };
+  }
+}

@@ -1,0 +1,229 @@
+import type { ServerResponse } from 'node:http';
+import { EventStreamCodec } from '@smithy/eventstream-codec';
+import { FakeServer, type RecordedRequest, split } from './fake-server.js';
+import { type AwsKey, verifySigV4 } from './sigv4-verify.js';
+
+type Json = Record<string, unknown>;
+
+export interface BedrockReply {
+  kind: 'reply';
+  text?: string;
+  reasoning?: { text: string; signature: string };
+  toolCalls?: Array<{ id: string; name: string; input: Json }>;
+  stopReason?: string;
+  usage?: { input: number; output: number; cacheRead?: number; cacheWrite?: number };
+  chunkSize?: number;
+}
+
+export type BedrockBehaviour =
+  | BedrockReply
+  | { kind: 'error'; status: number; exception: string; message: string }
+  /** Stream `after` events, then an exception message (e.g. modelStreamErrorException), and end. */
+  | { kind: 'streamError'; after: number; exception: string; message: string };
+
+const PATH = /^\/model\/([^/]+)\/(converse|converse-stream)$/;
+const utf8 = new TextDecoder();
+const codec = new EventStreamCodec(
+  (bytes: Uint8Array) => utf8.decode(bytes),
+  (text: string) => new TextEncoder().encode(text),
+);
+
+function stringHeader(value: string) {
+  return { type: 'string' as const, value };
+}
+
+export interface FakeBedrockOptions {
+  /** SigV4 keys the fake accepts (a session token, when set, must come as x-amz-security-token). */
+  keys?: AwsKey[];
+  /** A Bedrock API key, accepted as `Authorization: Bearer`. */
+  apiKey?: string;
+  region?: string;
+}
+
+/**
+ * A fake Bedrock runtime: Converse and ConverseStream at /model/{modelId}/..., SigV4 verified from the spec
+ * (or a Bedrock API key as bearer), AWS error shapes with x-amzn-errortype, and ConverseStream in the binary
+ * event-stream framing with CRCs, encoded by @smithy/eventstream-codec as the real service's are.
+ */
+export class FakeBedrock {
+  readonly server: FakeServer;
+  private readonly queue: BedrockBehaviour[] = [];
+  readonly options: Required<Pick<FakeBedrockOptions, 'keys' | 'region'>> & FakeBedrockOptions;
+
+  constructor(options: FakeBedrockOptions = {}) {
+    this.options = { keys: [], region: 'us-east-1', ...options };
+    this.server = new FakeServer((request, res) => this.handle(request, res));
+  }
+
+  static async start(options: FakeBedrockOptions = {}): Promise<FakeBedrock> {
+    const fake = new FakeBedrock(options);
+    await fake.server.listen();
+    return fake;
+  }
+
+  get endpoint(): string {
+    return this.server.origin;
+  }
+
+  get requests(): RecordedRequest[] {
+    return this.server.requests;
+  }
+
+  chatRequests(): RecordedRequest[] {
+    return this.requests.filter((r) => PATH.test(r.path));
+  }
+
+  enqueue(...behaviours: BedrockBehaviour[]): this {
+    this.queue.push(...behaviours);
+    return this;
+  }
+
+  close(): Promise<void> {
+    return this.server.close();
+  }
+
+  private error(res: ServerResponse, status: number, exception: string, message: string): undefined {
+    const body = JSON.stringify({ message });
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'x-amzn-errortype': `${exception}:http://internal.amazon.com/coral/com.amazon.bedrock/`,
+      'x-amzn-requestid': 'fake-request-id',
+    });
+    res.end(body);
+    return undefined;
+  }
+
+  private authFailure(request: RecordedRequest) {
+    const authorization = String(request.headers.authorization ?? '');
+    if (this.options.apiKey && authorization === `Bearer ${this.options.apiKey}`) return undefined;
+    if (authorization.startsWith('Bearer ')) {
+      return {
+        exception: 'UnrecognizedClientException',
+        message: 'Invalid API Key format: Must start with pre-defined prefix',
+      };
+    }
+    return verifySigV4(request.method, request.path, request.headers, request.rawBody, this.options.keys, 'bedrock');
+  }
+
+  private handle(request: RecordedRequest, res: ServerResponse): undefined {
+    const failure = this.authFailure(request);
+    if (failure) return this.error(res, 403, failure.exception, failure.message);
+    const match = PATH.exec(request.path);
+    if (!match || request.method !== 'POST') return this.error(res, 404, 'UnknownOperationException', 'Not found');
+    const body = request.body as Json | undefined;
+    const messages = body?.messages as Array<{ role: string; content: Json[] }> | undefined;
+    if (!Array.isArray(messages) || messages.length === 0 || messages.some((m) => !m.content?.length)) {
+      return this.error(
+        res,
+        400,
+        'ValidationException',
+        'The model returned the following errors: messages: at least one message is required',
+      );
+    }
+    const behaviour = this.queue.shift() ?? { kind: 'reply', text: 'Hello from Bedrock.' };
+    if (behaviour.kind === 'error') return this.error(res, behaviour.status, behaviour.exception, behaviour.message);
+    const reply = behaviour.kind === 'reply' ? behaviour : { kind: 'reply' as const, text: 'one two three four' };
+    if (match[2] === 'converse') return this.whole(res, reply);
+    const events = this.events(reply);
+    res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': 'fake' });
+    const cut = behaviour.kind === 'streamError' ? behaviour.after : events.length;
+    for (const [type, payload] of events.slice(0, cut)) {
+      res.write(
+        codec.encode({
+          headers: {
+            ':event-type': stringHeader(type),
+            ':content-type': stringHeader('application/json'),
+            ':message-type': stringHeader('event'),
+          },
+          body: new TextEncoder().encode(JSON.stringify({ ...payload, p: 'abcdefgh' })),
+        }),
+      );
+    }
+    if (behaviour.kind === 'streamError') {
+      res.write(
+        codec.encode({
+          headers: {
+            ':exception-type': stringHeader(behaviour.exception),
+            ':content-type': stringHeader('application/json'),
+            ':message-type': stringHeader('exception'),
+          },
+          body: new TextEncoder().encode(JSON.stringify({ message: behaviour.message })),
+        }),
+      );
+    }
+    res.end();
+    return undefined;
+  }
+
+  private content(reply: BedrockReply): Json[] {
+    const content: Json[] = [];
+    if (reply.reasoning) content.push({ reasoningContent: { reasoningText: reply.reasoning } });
+    if (reply.text !== undefined) content.push({ text: reply.text });
+    for (const call of reply.toolCalls ?? []) {
+      content.push({ toolUse: { toolUseId: call.id, name: call.name, input: call.input } });
+    }
+    return content;
+  }
+
+  private usage(reply: BedrockReply) {
+    const usage = reply.usage ?? { input: 12, output: 6 };
+    return {
+      inputTokens: usage.input,
+      outputTokens: usage.output,
+      totalTokens: usage.input + usage.output + (usage.cacheRead ?? 0) + (usage.cacheWrite ?? 0),
+      ...(usage.cacheRead ? { cacheReadInputTokens: usage.cacheRead } : {}),
+      ...(usage.cacheWrite ? { cacheWriteInputTokens: usage.cacheWrite } : {}),
+    };
+  }
+
+  private stopReason(reply: BedrockReply): string {
+    return reply.stopReason ?? (reply.toolCalls?.length ? 'tool_use' : 'end_turn');
+  }
+
+  private whole(res: ServerResponse, reply: BedrockReply): undefined {
+    const body = JSON.stringify({
+      output: { message: { role: 'assistant', content: this.content(reply) } },
+      stopReason: this.stopReason(reply),
+      usage: this.usage(reply),
+      metrics: { latencyMs: 42 },
+    });
+    res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': 'fake' });
+    res.end(body);
+    return undefined;
+  }
+
+  /** ConverseStream's events: messageStart, blocks with their deltas, messageStop, metadata. */
+  private events(reply: BedrockReply): Array<[string, Json]> {
+    const events: Array<[string, Json]> = [['messageStart', { role: 'assistant' }]];
+    let index = 0;
+    if (reply.reasoning) {
+      for (const piece of split(reply.reasoning.text, reply.chunkSize ?? 8)) {
+        events.push(['contentBlockDelta', { contentBlockIndex: index, delta: { reasoningContent: { text: piece } } }]);
+      }
+      events.push([
+        'contentBlockDelta',
+        { contentBlockIndex: index, delta: { reasoningContent: { signature: reply.reasoning.signature } } },
+      ]);
+      events.push(['contentBlockStop', { contentBlockIndex: index++ }]);
+    }
+    if (reply.text !== undefined) {
+      for (const piece of split(reply.text, reply.chunkSize ?? 5)) {
+        events.push(['contentBlockDelta', { contentBlockIndex: index, delta: { text: piece } }]);
+      }
+      events.push(['contentBlockStop', { contentBlockIndex: index++ }]);
+    }
+    for (const call of reply.toolCalls ?? []) {
+      events.push([
+        'contentBlockStart',
+        { contentBlockIndex: index, start: { toolUse: { toolUseId: call.id, name: call.name } } },
+      ]);
+      for (const piece of split(JSON.stringify(call.input), 7)) {
+        events.push(['contentBlockDelta', { contentBlockIndex: index, delta: { toolUse: { input: piece } } }]);
+      }
+      events.push(['contentBlockStop', { contentBlockIndex: index++ }]);
+    }
+    events.push(['messageStop', { stopReason: this.stopReason(reply) }]);
+    events.push(['metadata', { usage: this.usage(reply), metrics: { latencyMs: 42 } }]);
+    return events;
+  }
+}

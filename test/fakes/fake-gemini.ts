@@ -1,0 +1,251 @@
+import type { ServerResponse } from 'node:http';
+import { json } from './fake-openai.js';
+import { FakeServer, type RecordedRequest, split } from './fake-server.js';
+import { playSse, type SseFrame, type StreamFault } from './sse-playback.js';
+
+type Json = Record<string, unknown>;
+
+export interface GeminiReply {
+  kind: 'reply';
+  text?: string;
+  /** A thought summary before the answer, with the signature Gemini puts on it. */
+  thought?: { text: string; signature?: string };
+  /** Function calls; each carries a thought signature, as Gemini 3 sends them. */
+  toolCalls?: Array<{ name: string; args: Json; signature?: string }>;
+  finishReason?: string;
+  usage?: { prompt: number; candidates: number; cached?: number; thoughts?: number };
+  responseId?: string;
+  /** Characters per streamed text piece. */
+  chunkSize?: number;
+}
+
+export type GeminiBehaviour =
+  | GeminiReply
+  | { kind: 'error'; status: number; message?: string; googleStatus?: string; headers?: Record<string, string> }
+  /** Stream `after` events, then an in-band `{"error": ...}` event, and end. */
+  | { kind: 'streamError'; after: number; message: string };
+
+const PATH = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent)(\?.*)?$/;
+const EMBED_PATH = /^\/v1beta\/models\/([^/:]+):batchEmbedContents$/;
+
+export function googleError(status: number, message: string, googleStatus: string, details?: unknown[]) {
+  return { error: { code: status, message, status: googleStatus, ...(details ? { details } : {}) } };
+}
+
+/**
+ * A fake Gemini API (generativelanguage v1beta): generateContent and streamGenerateContent?alt=sse, the
+ * x-goog-api-key (or ?key=) check with Google's error for a bad key, Google's error shapes, and Gemini 3's
+ * rule that a model turn's function calls come back with the thought signatures they were sent with.
+ */
+export class FakeGemini {
+  readonly server: FakeServer;
+  readonly apiKey: string;
+  private readonly queue: GeminiBehaviour[] = [];
+  private readonly issuedSignatures = new Map<string, string>();
+  private replies = 0;
+
+  constructor(apiKey = 'gemini-key-0123456789') {
+    this.apiKey = apiKey;
+    this.server = new FakeServer((request, res) => this.handle(request, res));
+  }
+
+  static async start(apiKey?: string): Promise<FakeGemini> {
+    const fake = new FakeGemini(apiKey);
+    await fake.server.listen();
+    return fake;
+  }
+
+  /** The base_url to configure (the API root with its version, as generativelanguage.googleapis.com/v1beta). */
+  get baseUrl(): string {
+    return `${this.server.origin}/v1beta`;
+  }
+
+  get requests(): RecordedRequest[] {
+    return this.server.requests;
+  }
+
+  /** Chat requests (generateContent or its stream), newest last. */
+  chatRequests(): RecordedRequest[] {
+    return this.requests.filter((r) => PATH.test(r.path));
+  }
+
+  enqueue(...behaviours: GeminiBehaviour[]): this {
+    this.queue.push(...behaviours);
+    return this;
+  }
+
+  close(): Promise<void> {
+    return this.server.close();
+  }
+
+  private handle(request: RecordedRequest, res: ServerResponse): Promise<void> | void {
+    const key = request.headers['x-goog-api-key'] ?? new URL(request.path, 'http://x').searchParams.get('key');
+    if (key !== this.apiKey) {
+      return json(
+        res,
+        400,
+        googleError(400, 'API key not valid. Please pass a valid API key.', 'INVALID_ARGUMENT', [
+          { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' },
+        ]),
+      );
+    }
+    const embed = EMBED_PATH.exec(request.path);
+    if (embed && request.method === 'POST') return this.embed(request, res, decodeURIComponent(embed[1] as string));
+    const match = PATH.exec(request.path);
+    if (!match || request.method !== 'POST') {
+      return json(res, 404, googleError(404, `Method not found: ${request.path}`, 'NOT_FOUND'));
+    }
+    const model = decodeURIComponent(match[1] as string);
+    const stream = match[2] === 'streamGenerateContent';
+    if (stream && !(match[3] ?? '').includes('alt=sse')) {
+      return json(res, 400, googleError(400, 'this fake streams only with alt=sse', 'INVALID_ARGUMENT'));
+    }
+    const invalid = this.invalidRequest(request.body as Json | undefined);
+    if (invalid) return json(res, 400, googleError(400, invalid, 'INVALID_ARGUMENT'));
+    const behaviour = this.queue.shift() ?? { kind: 'reply', text: 'Hello from Gemini.' };
+    if (behaviour.kind === 'error') {
+      const body = googleError(
+        behaviour.status,
+        behaviour.message ?? `fake Gemini error ${behaviour.status}`,
+        behaviour.googleStatus ?? (behaviour.status === 429 ? 'RESOURCE_EXHAUSTED' : 'INTERNAL'),
+      );
+      res.writeHead(behaviour.status, { 'content-type': 'application/json', ...behaviour.headers });
+      res.end(JSON.stringify(body));
+      return;
+    }
+    const reply: GeminiReply = behaviour.kind === 'reply' ? behaviour : { kind: 'reply', text: 'one two three four' };
+    const responseId = reply.responseId ?? `gmresp${++this.replies}`;
+    for (const call of reply.toolCalls ?? []) if (call.signature) this.issuedSignatures.set(call.name, call.signature);
+    if (!stream) return json(res, 200, this.whole(reply, model, responseId));
+    const fault: StreamFault | undefined =
+      behaviour.kind === 'streamError'
+        ? {
+            kind: 'inject',
+            after: behaviour.after,
+            frame: { data: googleError(500, behaviour.message, 'INTERNAL') },
+          }
+        : undefined;
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'x-content-type-options': 'nosniff' });
+    return playSse(res, this.frames(reply, model, responseId), fault ? { fault } : {});
+  }
+
+  /** batchEmbedContents: one vector per request, each request naming the same model as the path. */
+  private embed(request: RecordedRequest, res: ServerResponse, model: string): void {
+    const requests = (request.body as { requests?: Array<Json> } | undefined)?.requests;
+    if (!Array.isArray(requests) || requests.some((r) => r.model !== `models/${model}`)) {
+      json(res, 400, googleError(400, 'requests[].model must match the model in the path', 'INVALID_ARGUMENT'));
+      return;
+    }
+    const embeddings = requests.map((r) => {
+      const text = ((r.content as { parts: Array<{ text: string }> }).parts[0]?.text ?? '') as string;
+      const size = typeof r.outputDimensionality === 'number' ? r.outputDimensionality : 8;
+      return { values: Array.from({ length: size }, (_, i) => (text.length + i) / 100) };
+    });
+    json(res, 200, { embeddings });
+  }
+
+  /** What the real API refuses that a translator could get wrong. */
+  private invalidRequest(body: Json | undefined): string | undefined {
+    const contents = body?.contents as Array<{ role?: string; parts?: Json[] }> | undefined;
+    if (!Array.isArray(contents) || contents.length === 0)
+      return '* GenerateContentRequest.contents: contents is not specified';
+    for (const [i, content] of contents.entries()) {
+      if (content.role !== 'user' && content.role !== 'model') return `contents[${i}].role must be user or model`;
+      if (!Array.isArray(content.parts) || content.parts.length === 0) {
+        return `* GenerateContentRequest.contents[${i}].parts: contents.parts must not be empty.`;
+      }
+      for (const part of content.parts) {
+        const call = part.functionCall as { name: string } | undefined;
+        const issued = call ? this.issuedSignatures.get(call.name) : undefined;
+        if (issued !== undefined && part.thoughtSignature !== issued) {
+          return `Function call is missing a thought_signature in functionCall parts. This is required for tools to work correctly, and missing thought_signature may lead to degraded model performance. Additional data, function call \`default_api:${call?.name}\` , position ${i + 1}.`;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  private usage(reply: GeminiReply) {
+    const usage = reply.usage ?? { prompt: 12, candidates: 6 };
+    return {
+      promptTokenCount: usage.prompt,
+      candidatesTokenCount: usage.candidates,
+      totalTokenCount: usage.prompt + usage.candidates + (usage.thoughts ?? 0),
+      promptTokensDetails: [{ modality: 'TEXT', tokenCount: usage.prompt }],
+      ...(usage.cached ? { cachedContentTokenCount: usage.cached } : {}),
+      ...(usage.thoughts ? { thoughtsTokenCount: usage.thoughts } : {}),
+    };
+  }
+
+  private parts(reply: GeminiReply): Json[] {
+    const parts: Json[] = [];
+    if (reply.thought) {
+      parts.push({
+        text: reply.thought.text,
+        thought: true,
+        ...(reply.thought.signature ? { thoughtSignature: reply.thought.signature } : {}),
+      });
+    }
+    if (reply.text !== undefined) parts.push({ text: reply.text });
+    for (const call of reply.toolCalls ?? []) {
+      parts.push({
+        functionCall: { name: call.name, args: call.args },
+        ...(call.signature ? { thoughtSignature: call.signature } : {}),
+      });
+    }
+    return parts;
+  }
+
+  private finishReason(reply: GeminiReply): string {
+    return reply.finishReason ?? 'STOP';
+  }
+
+  private whole(reply: GeminiReply, model: string, responseId: string) {
+    return {
+      candidates: [
+        {
+          content: { parts: this.parts(reply), role: 'model' },
+          finishReason: this.finishReason(reply),
+          index: 0,
+        },
+      ],
+      usageMetadata: this.usage(reply),
+      modelVersion: model,
+      responseId,
+    };
+  }
+
+  /** Stream events: the thought, the text in pieces, the calls, then the finish with full usage. */
+  private frames(reply: GeminiReply, model: string, responseId: string): SseFrame[] {
+    const pieces: Json[][] = [];
+    const all = this.parts(reply);
+    for (const part of all) {
+      if (typeof part.text === 'string' && !part.thought && part.text.length > 0) {
+        for (const piece of split(part.text, reply.chunkSize ?? 5)) pieces.push([{ text: piece }]);
+      } else {
+        pieces.push([part]);
+      }
+    }
+    if (pieces.length === 0) pieces.push([{ text: '' }]);
+    const usage = this.usage(reply);
+    return pieces.map((parts, i) => {
+      const last = i === pieces.length - 1;
+      return {
+        data: {
+          candidates: [
+            {
+              content: { parts, role: 'model' },
+              ...(last ? { finishReason: this.finishReason(reply) } : {}),
+              index: 0,
+            },
+          ],
+          usageMetadata: last
+            ? usage
+            : { promptTokenCount: usage.promptTokenCount, totalTokenCount: usage.promptTokenCount },
+          modelVersion: model,
+          responseId,
+        },
+      };
+    });
+  }
+}

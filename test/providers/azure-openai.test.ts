@@ -1,0 +1,208 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FakeAzureOpenAI } from '../fakes/fake-azure-openai.js';
+import { GatewayHarness } from '../support/gateway-harness.js';
+
+const ENTRA = { tenantId: 'contoso', clientId: 'gateway-app', clientSecret: 'entra-client-secret-0123' };
+const AZURE_KEY = 'azure-resource-key-0123456789';
+
+/** Azure OpenAI behind the gateway: the official OpenAI and Anthropic SDKs as clients, fake Azure resources. */
+describe('azure-openai provider', () => {
+  let keyed: FakeAzureOpenAI;
+  let entra: FakeAzureOpenAI;
+  let v1: FakeAzureOpenAI;
+  let gateway: GatewayHarness;
+
+  beforeAll(async () => {
+    keyed = await FakeAzureOpenAI.start({ apiKey: AZURE_KEY });
+    entra = await FakeAzureOpenAI.start({ entra: ENTRA });
+    v1 = await FakeAzureOpenAI.start({ apiKey: AZURE_KEY });
+    gateway = await GatewayHarness.start({
+      env: { AZURE_OPENAI_API_KEY: AZURE_KEY, ENTRA_SECRET: ENTRA.clientSecret },
+      config: {
+        providers: [
+          // No api_key: the type reads AZURE_OPENAI_API_KEY, as the Azure SDKs do.
+          { name: 'az', type: 'azure-openai', base_url: keyed.endpoint, allow_private_network: true },
+          {
+            name: 'az-entra',
+            type: 'azure-openai',
+            base_url: entra.endpoint,
+            api_version: '2025-01-01-preview',
+            allow_private_network: true,
+            entra: {
+              tenant_id: ENTRA.tenantId,
+              client_id: ENTRA.clientId,
+              client_secret: '${ENTRA_SECRET}',
+              token_url: entra.tokenUrl,
+            },
+          },
+          {
+            name: 'az-v1',
+            type: 'azure-openai',
+            base_url: `${v1.endpoint}/openai/v1`,
+            allow_private_network: true,
+          },
+        ],
+        models: [
+          { name: 'gpt-azure', targets: [{ provider: 'az', model: 'gpt4o-prod' }] },
+          { name: 'gpt-entra', targets: [{ provider: 'az-entra', model: 'gpt4o-eu' }] },
+          { name: 'gpt-v1', targets: [{ provider: 'az-v1', model: 'gpt4o-v1' }] },
+          { name: 'embed-azure', targets: [{ provider: 'az', model: 'embed-small' }] },
+        ],
+        routing: { retries: { max_attempts: 1 } },
+      },
+    });
+  });
+  afterAll(async () => {
+    await gateway.close();
+    await keyed.close();
+    await entra.close();
+    await v1.close();
+  });
+  afterEach(() => {
+    keyed.requests.length = 0;
+  });
+
+  it('passes Chat Completions through to the deployment path with the default api-version and api-key', async () => {
+    keyed.enqueue({ kind: 'reply', text: 'hello from Azure', usage: { prompt: 11, completion: 3 } });
+    const answer = await gateway
+      .openai()
+      .chat.completions.create({ model: 'gpt-azure', messages: [{ role: 'user', content: 'hi' }] });
+    expect(answer.choices[0]?.message.content).toBe('hello from Azure');
+    const request = keyed.requests.at(-1);
+    expect(request?.path).toBe('/openai/deployments/gpt4o-prod/chat/completions?api-version=2024-10-21');
+    expect(request?.headers['api-key']).toBe(AZURE_KEY);
+    expect(request?.headers.authorization).toBeUndefined();
+    const [record] = await gateway.records(1);
+    expect(record).toMatchObject({ provider: 'az', upstreamModel: 'gpt4o-prod', inputTokens: 11, outputTokens: 3 });
+  });
+
+  it('streams through unchanged to the OpenAI SDK', async () => {
+    keyed.enqueue({ kind: 'reply', text: 'one two three', chunkSize: 3 });
+    const stream = await gateway.openai().chat.completions.create({
+      model: 'gpt-azure',
+      messages: [{ role: 'user', content: 'count' }],
+      stream: true,
+    });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe('one two three');
+  });
+
+  it('translates an Anthropic Messages client to the deployment', async () => {
+    keyed.enqueue({ kind: 'reply', text: 'translated for Claude clients', usage: { prompt: 9, completion: 4 } });
+    const message = await gateway.anthropic().messages.create({
+      model: 'gpt-azure',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(message.content).toEqual([{ type: 'text', text: 'translated for Claude clients' }]);
+    expect(message.usage).toMatchObject({ input_tokens: 9, output_tokens: 4 });
+    expect(keyed.requests.at(-1)?.path).toMatch(/^\/openai\/deployments\/gpt4o-prod\/chat\/completions\?/);
+  });
+
+  it('sends embeddings to the deployment embeddings path', async () => {
+    const answer = await gateway.openai().embeddings.create({ model: 'embed-azure', input: ['a b', 'c'] });
+    expect(answer.data).toHaveLength(2);
+    expect(keyed.requests.at(-1)?.path).toBe('/openai/deployments/embed-small/embeddings?api-version=2024-10-21');
+  });
+
+  it('gets an Entra token once, reuses it, and sends the configured api-version', async () => {
+    for (let i = 0; i < 3; i++) {
+      entra.enqueue({ kind: 'reply', text: `entra ${i}` });
+      const answer = await gateway
+        .openai()
+        .chat.completions.create({ model: 'gpt-entra', messages: [{ role: 'user', content: 'hi' }] });
+      expect(answer.choices[0]?.message.content).toBe(`entra ${i}`);
+    }
+    expect(entra.issuedTokens).toHaveLength(1);
+    const chats = entra.deploymentRequests('gpt4o-eu');
+    expect(chats.map((r) => r.headers.authorization)).toEqual(Array(3).fill(`Bearer ${entra.issuedTokens[0]}`));
+    expect(chats.every((r) => r.headers['api-key'] === undefined)).toBe(true);
+    expect(entra.apiVersions.at(-1)).toBe('2025-01-01-preview');
+  });
+
+  it('uses the /openai/v1 surface with the deployment as model and no api-version', async () => {
+    v1.enqueue({ kind: 'reply', text: 'v1 answer' });
+    const answer = await gateway
+      .openai()
+      .chat.completions.create({ model: 'gpt-v1', messages: [{ role: 'user', content: 'hi' }] });
+    expect(answer.choices[0]?.message.content).toBe('v1 answer');
+    const request = v1.requests.at(-1);
+    expect(request?.path).toBe('/openai/v1/chat/completions');
+    expect((request?.body as { model?: string } | undefined)?.model).toBe('gpt4o-v1');
+  });
+
+  it("relays Azure's content-filter refusal to an OpenAI client as it came", async () => {
+    keyed.enqueue(FakeAzureOpenAI.contentFilterError());
+    const error = await gateway
+      .openai()
+      .chat.completions.create({ model: 'gpt-azure', messages: [{ role: 'user', content: 'bad' }] })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 400, code: 'content_filter', param: 'prompt' });
+    const [record] = await gateway.records(1);
+    expect(record).toMatchObject({ status: 400, provider: 'az' });
+  });
+
+  it("maps Azure's content-filter refusal to an Anthropic client's invalid_request_error", async () => {
+    keyed.enqueue(FakeAzureOpenAI.contentFilterError());
+    const error = await gateway
+      .anthropic()
+      .messages.create({ model: 'gpt-azure', max_tokens: 50, messages: [{ role: 'user', content: 'bad' }] })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 400, error: { type: 'error', error: { type: 'invalid_request_error' } } });
+    expect((error as Error).message).toContain('content management policy');
+  });
+
+  it("maps a content-filtered completion to the Anthropic client's refusal stop reason", async () => {
+    keyed.enqueue({ kind: 'reply', text: '', finishReason: 'content_filter' });
+    const message = await gateway
+      .anthropic()
+      .messages.create({ model: 'gpt-azure', max_tokens: 50, messages: [{ role: 'user', content: 'hm' }] });
+    expect(message.stop_reason).toBe('refusal');
+  });
+});
+
+describe('azure-openai with a wrong Entra secret', () => {
+  it('fails with a 502 naming the token endpoint, never the secret', async () => {
+    const fake = await FakeAzureOpenAI.start({ entra: ENTRA });
+    const gateway = await GatewayHarness.start({
+      config: {
+        providers: [
+          {
+            name: 'az',
+            type: 'azure-openai',
+            base_url: fake.endpoint,
+            allow_private_network: true,
+            entra: {
+              tenant_id: ENTRA.tenantId,
+              client_id: ENTRA.clientId,
+              client_secret: 'not-the-right-secret-42',
+              token_url: fake.tokenUrl,
+            },
+          },
+        ],
+        models: [{ name: 'gpt-azure', targets: [{ provider: 'az', model: 'gpt4o-prod' }] }],
+        routing: { retries: { max_attempts: 1 } },
+      },
+    });
+    try {
+      const error = await gateway
+        .openai()
+        .chat.completions.create({ model: 'gpt-azure', messages: [{ role: 'user', content: 'hi' }] })
+        .then(
+          () => undefined,
+          (e: unknown) => e as Error & { status: number },
+        );
+      if (!error) throw new Error('expected the request to fail');
+      expect(error.status).toBeGreaterThanOrEqual(500);
+      expect(error.message).toContain('invalid_client');
+      expect(error.message).not.toContain('not-the-right-secret-42');
+      expect(fake.deploymentRequests('gpt4o-prod')).toHaveLength(0);
+      const [record] = await gateway.records(1);
+      expect(record?.errorMessage ?? '').toContain('token endpoint');
+    } finally {
+      await gateway.close();
+      await fake.close();
+    }
+  });
+});

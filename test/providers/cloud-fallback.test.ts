@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DialectGateway, MODELS } from '../dialects/support/dialect-gateway.js';
+
+/** A chain across cloud provider types: each failure falls back to another type, its model rewritten. */
+const BEDROCK_THEN_AZURE = {
+  name: 'cloud-chain',
+  targets: [
+    { provider: 'bed', model: MODELS.bedrock.upstream },
+    { provider: 'az', model: MODELS.azure.upstream },
+  ],
+};
+const GEMINI_THEN_BEDROCK = {
+  name: 'cloud-chain-2',
+  targets: [
+    { provider: 'gem', model: MODELS.gemini.upstream },
+    { provider: 'bed', model: MODELS.bedrock.upstream },
+  ],
+};
+
+let gateway: DialectGateway;
+
+describe('fallback across cloud provider types', () => {
+  beforeAll(async () => {
+    gateway = await DialectGateway.start([BEDROCK_THEN_AZURE, GEMINI_THEN_BEDROCK]);
+  });
+  afterAll(async () => {
+    await gateway.close();
+  });
+  beforeEach(async () => {
+    gateway.reset();
+    await gateway.skipRecords();
+  });
+
+  it('serves an Anthropic client from Azure when Bedrock throttles, and records the route', async () => {
+    gateway.bedrockUpstream.enqueue({
+      kind: 'error',
+      status: 429,
+      exception: 'ThrottlingException',
+      message: 'Too many requests, please wait before trying again.',
+    });
+    gateway.azureUpstream.enqueue({ kind: 'reply', text: 'Served by Azure.' });
+    const { data, response } = await gateway.harness
+      .anthropic()
+      .messages.create({ model: BEDROCK_THEN_AZURE.name, max_tokens: 100, messages: [{ role: 'user', content: 'Hi' }] })
+      .withResponse();
+    expect(data.content).toEqual([{ type: 'text', text: 'Served by Azure.' }]);
+    expect(response.headers.get('x-gateway-route')).toBe('fallback');
+    expect(response.headers.get('x-gateway-provider')).toBe('az');
+    expect(response.headers.get('x-gateway-model')).toBe(MODELS.azure.upstream);
+    expect(gateway.bedrockUpstream.chatRequests()).toHaveLength(1);
+    const azure = gateway.azureUpstream.requests.at(-1);
+    expect(azure?.path).toBe(`/openai/deployments/${MODELS.azure.upstream}/chat/completions?api-version=2024-10-21`);
+    expect(azure?.body).toMatchObject({ model: MODELS.azure.upstream, messages: [{ role: 'user', content: 'Hi' }] });
+    const record = await gateway.nextRecord();
+    expect(record).toMatchObject({
+      status: 200,
+      routeMode: 'fallback',
+      provider: 'az',
+      upstreamModel: MODELS.azure.upstream,
+    });
+    expect(record.attempts.map((a) => [a.provider, a.status])).toEqual([
+      ['bed', 429],
+      ['az', 200],
+    ]);
+  });
+
+  it('streams to an OpenAI client from Bedrock when Gemini is unavailable', async () => {
+    gateway.geminiUpstream.enqueue({
+      kind: 'error',
+      status: 503,
+      message: 'The model is overloaded.',
+      googleStatus: 'UNAVAILABLE',
+    });
+    gateway.bedrockUpstream.enqueue({ kind: 'reply', text: 'Served by Bedrock.', usage: { input: 4, output: 3 } });
+    const stream = await gateway.harness.openai().chat.completions.create({
+      model: GEMINI_THEN_BEDROCK.name,
+      messages: [{ role: 'user', content: 'Hi' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let text = '';
+    let usage: unknown;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? '';
+      if (chunk.usage) usage = chunk.usage;
+    }
+    expect(text).toBe('Served by Bedrock.');
+    expect(usage).toMatchObject({ prompt_tokens: 4, completion_tokens: 3 });
+    const record = await gateway.nextRecord();
+    expect(record).toMatchObject({ routeMode: 'fallback', provider: 'bed', upstreamModel: MODELS.bedrock.upstream });
+    expect(record.attempts.map((a) => [a.provider, a.status])).toEqual([
+      ['gem', 503],
+      ['bed', 200],
+    ]);
+  });
+});

@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeGemini } from '../fakes/fake-gemini.js';
+import { GatewayHarness } from '../support/gateway-harness.js';
+
+/** The gemini type's paths beyond chat: embeddings, and Google's errors in the client's terms. */
+describe('gemini provider', () => {
+  let fake: FakeGemini;
+  let gateway: GatewayHarness;
+
+  beforeAll(async () => {
+    fake = await FakeGemini.start();
+    gateway = await GatewayHarness.start({
+      env: { GEMINI_API_KEY: fake.apiKey },
+      config: {
+        // No api_key: the type reads GEMINI_API_KEY, as Google's SDKs do.
+        providers: [
+          { name: 'google', type: 'gemini', base_url: fake.baseUrl, allow_private_network: true },
+          {
+            name: 'google-bad',
+            type: 'gemini',
+            base_url: fake.baseUrl,
+            api_key: 'wrong-key',
+            allow_private_network: true,
+          },
+        ],
+        models: [
+          { name: 'embed', targets: [{ provider: 'google', model: 'gemini-embedding-001' }] },
+          { name: 'flash-bad-key', targets: [{ provider: 'google-bad', model: 'gemini-2.5-flash' }] },
+        ],
+        routing: { retries: { max_attempts: 1 } },
+      },
+    });
+  });
+  afterAll(async () => {
+    await gateway.close();
+    await fake.close();
+  });
+
+  it('serves OpenAI embeddings from batchEmbedContents, floats and base64 alike', async () => {
+    const floats = await gateway
+      .openai()
+      .embeddings.create({ model: 'embed', input: ['abc', 'abcdef'], dimensions: 4, encoding_format: 'float' });
+    expect(floats.data.map((d) => d.embedding)).toEqual([
+      [0.03, 0.04, 0.05, 0.06],
+      [0.06, 0.07, 0.08, 0.09],
+    ]);
+    const request = fake.requests.at(-1);
+    expect(request?.path).toBe('/v1beta/models/gemini-embedding-001:batchEmbedContents');
+    expect(request?.body).toEqual({
+      requests: ['abc', 'abcdef'].map((text) => ({
+        model: 'models/gemini-embedding-001',
+        content: { parts: [{ text }] },
+        outputDimensionality: 4,
+      })),
+    });
+    // The SDK asks for base64 by default and decodes it back to floats.
+    const decoded = await gateway.openai().embeddings.create({ model: 'embed', input: 'abc', dimensions: 2 });
+    expect(decoded.data[0]?.embedding.map((v) => Number(v.toFixed(4)))).toEqual([0.03, 0.04]);
+  });
+
+  it('refuses token-id input naming the field', async () => {
+    await expect(gateway.openai().embeddings.create({ model: 'embed', input: [[1, 2, 3]] })).rejects.toMatchObject({
+      status: 400,
+      param: 'input',
+    });
+  });
+
+  it("turns Google's invalid-key error into an authentication error for an Anthropic client", async () => {
+    const error = await gateway
+      .anthropic()
+      .messages.create({ model: 'flash-bad-key', max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ error: { error: { type: 'authentication_error' } } });
+    expect((error as Error).message).toContain('API key not valid');
+  });
+});

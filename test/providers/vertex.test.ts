@@ -1,0 +1,97 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeVertex } from '../fakes/fake-vertex.js';
+import { GatewayHarness } from '../support/gateway-harness.js';
+
+/** Vertex AI behind the gateway: Gemini and Claude models, a service account's tokens, every client dialect. */
+describe('vertex provider', () => {
+  let fake: FakeVertex;
+  let gateway: GatewayHarness;
+  let dir: string;
+
+  beforeAll(async () => {
+    fake = await FakeVertex.start();
+    dir = await mkdtemp(join(tmpdir(), 'amg-vertex-'));
+    const keyFile = join(dir, 'service-account.json');
+    await writeFile(keyFile, JSON.stringify({ type: 'service_account', ...fake.serviceAccount }));
+    gateway = await GatewayHarness.start({
+      env: { GOOGLE_APPLICATION_CREDENTIALS: keyFile },
+      config: {
+        providers: [
+          {
+            name: 'vx',
+            type: 'vertex',
+            base_url: fake.endpoint,
+            allow_private_network: true,
+            // No service account named: GOOGLE_APPLICATION_CREDENTIALS points at the key file.
+            vertex: { project: fake.project, location: fake.location },
+          },
+        ],
+        models: [
+          { name: 'gemini-vx', targets: [{ provider: 'vx', model: 'gemini-2.5-pro' }] },
+          { name: 'claude-vx', targets: [{ provider: 'vx', model: 'claude-sonnet-4-5@20250929' }] },
+        ],
+        routing: { retries: { max_attempts: 1 } },
+      },
+    });
+  });
+  afterAll(async () => {
+    await gateway.close();
+    await fake.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('serves an OpenAI client from Gemini on Vertex with a token from the service account', async () => {
+    fake.gemini.enqueue({ kind: 'reply', text: 'Gemini on Vertex.', usage: { prompt: 7, candidates: 3 } });
+    const answer = await gateway
+      .openai()
+      .chat.completions.create({ model: 'gemini-vx', messages: [{ role: 'user', content: 'hi' }] });
+    expect(answer.choices[0]?.message.content).toBe('Gemini on Vertex.');
+    expect(answer.usage).toMatchObject({ prompt_tokens: 7, completion_tokens: 3 });
+    const request = fake.chatRequests('google').at(-1);
+    expect(request?.path).toBe(
+      `/v1/projects/${fake.project}/locations/${fake.location}/publishers/google/models/gemini-2.5-pro:generateContent`,
+    );
+    expect(request?.headers.authorization).toBe(`Bearer ${fake.issuedTokens[0]}`);
+  });
+
+  it('passes an Anthropic client through to Claude on Vertex: rawPredict, version in the body, model in the path', async () => {
+    fake.anthropic.enqueue({ kind: 'reply', text: 'Claude on Vertex.' });
+    const message = await gateway.anthropic().messages.create({
+      model: 'claude-vx',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(message.content).toEqual([{ type: 'text', text: 'Claude on Vertex.' }]);
+    const request = fake.chatRequests('anthropic').at(-1);
+    expect(request?.path).toMatch(/publishers\/anthropic\/models\/claude-sonnet-4-5%4020250929:rawPredict$/);
+    expect(request?.body).toMatchObject({ anthropic_version: 'vertex-2023-10-16', max_tokens: 100 });
+    expect(request?.body).not.toHaveProperty('model');
+  });
+
+  it('streams Claude on Vertex to an OpenAI client, translated', async () => {
+    fake.anthropic.enqueue({ kind: 'reply', text: 'streamed from Claude' });
+    const stream = await gateway.openai().chat.completions.create({
+      model: 'claude-vx',
+      messages: [{ role: 'user', content: 'hi' }],
+      stream: true,
+    });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe('streamed from Claude');
+    expect(fake.chatRequests('anthropic').at(-1)?.path).toMatch(/:streamRawPredict$/);
+  });
+
+  it('streams Gemini on Vertex to an Anthropic client, and reuses one access token throughout', async () => {
+    fake.gemini.enqueue({ kind: 'reply', text: 'Gemini streamed.' });
+    const stream = gateway.anthropic().messages.stream({
+      model: 'gemini-vx',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect((await stream.finalMessage()).content).toEqual([{ type: 'text', text: 'Gemini streamed.' }]);
+    expect(fake.issuedTokens).toHaveLength(1);
+  });
+});
