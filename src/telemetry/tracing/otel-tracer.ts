@@ -50,6 +50,8 @@ interface OpenAttempt {
   span: Span;
   startedAt: number;
   target: AttemptTarget;
+  /** When the next attempt started: this one was over by then. */
+  overBy?: number;
 }
 
 /** One request's server span and the client spans of its upstream attempts. */
@@ -73,6 +75,9 @@ class OtelServerSpan implements ServerSpan {
     };
     if (this.operation) attributes['gen_ai.operation.name'] = this.operation;
     const startedAt = now();
+    // The router measures an attempt from before its request is built; ending a span at start + latency could
+    // then overlap the next attempt, which cannot begin before this one ended.
+    for (const open of this.attempts.values()) open.overBy ??= startedAt;
     const parent = trace.setSpan(ROOT_CONTEXT, this.span);
     const span = this.tracer.startSpan(
       `${this.operation ?? 'call'} ${target.model}`,
@@ -127,7 +132,7 @@ function endAttempt(open: OpenAttempt, record: AttemptRecord | undefined): void 
     open.span.setAttribute('error.type', record.errorClass);
     open.span.setStatus({ code: SpanStatusCode.ERROR, message: record.error ?? record.errorClass });
   }
-  open.span.end(open.startedAt + record.latencyMs);
+  open.span.end(Math.min(open.startedAt + record.latencyMs, open.overBy ?? Number.POSITIVE_INFINITY));
 }
 
 /** Traces with the OpenTelemetry SDK, exported in batches over OTLP/HTTP (JSON) off the request path. */
