@@ -14,7 +14,9 @@ node -e '
 '
 
 echo "== install scripts"
-scripted=$(npm query ':attr(scripts, [preinstall]), :attr(scripts, [install]), :attr(scripts, [postinstall])' |
+# Production dependencies only: what a deployer installs. Dev-only packages with scripts (@google/genai and
+# protobufjs, used to check the fakes) are not in allowScripts, so npm does not run theirs either.
+scripted=$(npm query '.prod:attr(scripts, [preinstall]), .prod:attr(scripts, [install]), .prod:attr(scripts, [postinstall])' |
   node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const names=[...new Set(JSON.parse(s).map(p=>p.name))];console.log(names.join(" "))})')
 unexpected=$(for name in $scripted; do [ "$name" = "better-sqlite3" ] || echo "$name"; done)
 if [ -n "$unexpected" ]; then
