@@ -40,8 +40,10 @@ describe('the audit log and named admin tokens', () => {
 
     const records = await audit();
     const summary = records.map((r) => [r.actor, r.role, r.action, r.target, r.outcome]).reverse();
-    expect(summary[1]).toEqual([expect.stringMatching(/^local:/), 'local', 'admin_tokens.create', 'bootstrap', 'ok']);
-    expect(records[records.length - 2].detail).toMatchObject({ role: 'admin', source: 'AMG_ADMIN_TOKEN' });
+    // The admin token is registered before the gateway listens; the config file is published only once it does.
+    expect(summary[0]).toEqual([expect.stringMatching(/^local:/), 'local', 'admin_tokens.create', 'bootstrap', 'ok']);
+    expect(records[records.length - 1].detail).toMatchObject({ role: 'admin', source: 'AMG_ADMIN_TOKEN' });
+    expect(summary[1]).toEqual([expect.stringMatching(/^local:/), 'local', 'config.publish', 'revision 1', 'ok']);
     expect(summary.slice(2)).toEqual([
       [expect.stringMatching(/^local:/), 'local', 'admin_tokens.create', 'vic', 'ok'],
       ['bootstrap', 'admin', 'keys.create', 'app', 'ok'],

@@ -242,10 +242,8 @@ export function rollback(deps: WorkflowDeps, request: RollbackRequest, actor: Ac
     const found = request.to === undefined ? await previousAccepted(deps, active) : undefined;
     const to = request.to ?? found?.revision?.number ?? null;
     if (to === null) {
-      throw new ChangeError(
-        'bad_request',
-        `revision ${current.number} has no earlier revision to return to (revisions a guard rejected are skipped unless named)`,
-      );
+      const why = current.parent === null ? '' : ' to return to (revisions a guard rejected are skipped unless named)';
+      throw new ChangeError('bad_request', `revision ${current.number} has no previous revision${why}`);
     }
     if (to === current.number) throw new ChangeError('bad_request', `revision ${to} is already active`);
     const target = found?.revision ?? (await deps.store.getRevision(to));
