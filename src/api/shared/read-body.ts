@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { errors } from '../../errors/codes.js';
+import { caseVariantKey } from './case-variant-keys.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { type BodyEncoding, decoderFor, isJsonContentType, requestEncoding } from './request-encoding.js';
 
@@ -95,7 +96,19 @@ export function parseJsonObject(body: Buffer): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw errors.invalidBody('the request body must be a JSON object');
   }
+  const variant = caseVariantKey(value as Record<string, unknown>);
+  if (variant) {
+    throw errors.invalidBody(
+      `the body has a field "${capped(variant.key)}" that differs from "${capped(variant.field)}" only in case; send each field once, in lower case`,
+      capped(variant.key),
+    );
+  }
   return value as Record<string, unknown>;
+}
+
+/** A client's key quoted in an error: enough to find it, never a whole huge string. */
+function capped(key: string): string {
+  return key.length <= 64 ? key : `${key.slice(0, 64)}…`;
 }
 
 /** The `model` field, which every routed request needs. */
