@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { discardUnreadBody } from '../api/shared/unread-body.js';
 import type { Actor } from '../audit/audit-log.js';
 import type { AdminDirectory, AdminIdentity } from '../auth/admin-directory.js';
 import { cookieValue, SESSION_COOKIE, type Sessions } from '../auth/sessions.js';
@@ -30,6 +31,19 @@ const READ_METHODS = new Set(['GET', 'HEAD']);
 
 export function adminError(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
   return reply.code(status).send({ error: { code, message } });
+}
+
+/** The most of an unread body a refused admin request is read for, before its connection is dropped. */
+const REFUSED_BODY_DISCARD_BYTES = 1024 * 1024;
+
+/**
+ * Refuses a request before its body was read. The rest of the body is discarded, bounded (as on the data plane),
+ * so the client reads the refusal instead of a reset, but a caller without credentials cannot keep the connection
+ * busy with an endless chunked body: Node alone would read and drop it for as long as it kept coming.
+ */
+function refuse(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
+  discardUnreadBody(reply.request.raw, REFUSED_BODY_DISCARD_BYTES);
+  return adminError(reply, status, code, message);
 }
 
 /** The authenticated admin behind a request, as the audit log names them. */
@@ -97,7 +111,7 @@ export function adminAuthHook(
     const crossSite = crossSiteReason(request, { forwardedHost: forwardedHost(request), requireOrigin });
     if (!crossSite) return false;
     await onDenied(request, { status: 403, reason: `cross-site request: ${crossSite}` });
-    await adminError(
+    await refuse(
       reply,
       403,
       'GW_ERR_ADMIN_CROSS_ORIGIN',
@@ -114,7 +128,7 @@ export function adminAuthHook(
     if ('status' in result) {
       await onDenied(request, result);
       const [code, message] = DENIAL_ERRORS[result.reason] ?? ['GW_ERR_ADMIN_AUTH_INVALID', result.reason];
-      await adminError(reply, result.status, code, message);
+      await refuse(reply, result.status, code, message);
       return;
     }
     const identity = result.identity;
@@ -123,7 +137,7 @@ export function adminAuthHook(
     const access = request.routeOptions.config.access ?? (READ_METHODS.has(request.method) ? 'read' : 'write');
     if (identity.role !== 'admin' && access === 'write') {
       await onDenied(request, { status: 403, reason: `role ${identity.role} cannot make changes` });
-      await adminError(
+      await refuse(
         reply,
         403,
         'GW_ERR_ADMIN_FORBIDDEN',
