@@ -4,6 +4,7 @@ import type { Actor } from '../audit/audit-log.js';
 import type { AdminDirectory, AdminIdentity } from '../auth/admin-directory.js';
 import { cookieValue, SESSION_COOKIE, type Sessions } from '../auth/sessions.js';
 import { bearerToken } from '../auth/token-hash.js';
+import { connectionAuthenticated } from '../server/connection-limits.js';
 import type { AdminSession } from '../store/store.js';
 import { crossSiteReason } from './cross-site.js';
 import type { ForwardedView } from './trusted-proxy.js';
@@ -132,6 +133,7 @@ export function adminAuthHook(
       return;
     }
     const identity = result.identity;
+    connectionAuthenticated(request.raw.socket);
     request.admin = identity;
     if (result.session) request.adminSession = result.session;
     const access = request.routeOptions.config.access ?? (READ_METHODS.has(request.method) ? 'read' : 'write');

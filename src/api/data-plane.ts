@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ClientDirectory } from '../auth/client-directory.js';
 import { errors } from '../errors/codes.js';
 import { type GatewayError, toGatewayError } from '../errors/gateway-error.js';
+import { connectionAuthenticated } from '../server/connection-limits.js';
 import type { GatewaySnapshot } from '../server/gateway-snapshot.js';
 import { log } from '../server/log.js';
 import { RefusalSampler } from '../telemetry/refusal-sampler.js';
@@ -207,6 +208,7 @@ export class DataPlane {
     if (!token) throw errors.missingToken();
     const identity = await this.deps.clients.authenticate(token);
     if (!identity) throw errors.invalidToken();
+    connectionAuthenticated(req.socket);
     exchange.client = identity.name;
     exchange.clientScope = identity.keyId ?? `config:${identity.name}`;
   }

@@ -11,10 +11,25 @@ export function serverOptions(limits: ConnectionLimits): ServerOptions {
   return { connectionsCheckingInterval: Math.max(50, Math.min(5_000, Math.floor(shortest / 4))) };
 }
 
+/** Releases a connection's place in its address's count; set while the connection is counted. */
+const addressSlots = new WeakMap<Socket, () => void>();
+
+/**
+ * Takes a connection out of its address's count once it has carried a request with valid credentials: the
+ * per-address limit is for unauthenticated traffic, and many legitimate clients can share one address (a NAT, an
+ * office proxy, a Kubernetes node). The overall cap and the timeouts still apply to it.
+ */
+export function connectionAuthenticated(socket: Socket | null | undefined): void {
+  if (!socket) return;
+  const release = addressSlots.get(socket);
+  if (release) release();
+}
+
 /**
  * Applies the connection limits to a server: a cap on open connections (Node refuses more at accept), one per
- * client address (counted on connect, a few map operations per connection, nothing per request), the time a
- * client may take to send headers and a whole request, and how long an idle keep-alive socket is held.
+ * client address on connections that have not authenticated yet (counted on connect, a few map operations per
+ * connection, nothing per request), the time a client may take to send headers and a whole request, and how
+ * long an idle keep-alive socket is held.
  */
 export function limitConnections(server: Server, limits: ConnectionLimits): Server {
   server.maxConnections = limits.max;
@@ -30,10 +45,15 @@ export function limitConnections(server: Server, limits: ConnectionLimits): Serv
       return;
     }
     perAddress.set(address, open);
-    socket.once('close', () => {
+    const release = () => {
+      addressSlots.delete(socket);
       const left = (perAddress.get(address) ?? 1) - 1;
       if (left === 0) perAddress.delete(address);
       else perAddress.set(address, left);
+    };
+    addressSlots.set(socket, release);
+    socket.once('close', () => {
+      if (addressSlots.has(socket)) release();
     });
   });
   return server;

@@ -128,3 +128,66 @@ describe('client connection limits', () => {
     expect(lines.filter((line) => line.includes('"level":"error"'))).toEqual([]);
   });
 });
+
+/** Sends one request on an open socket and resolves with the status line of its answer, or `(closed)`. */
+function statusOf(socket: Socket, request: string): Promise<string> {
+  return new Promise((resolve) => {
+    let received = '';
+    const onData = (chunk: Buffer) => {
+      received += chunk.toString();
+      const end = received.indexOf('\r\n');
+      if (end === -1) return;
+      socket.off('data', onData);
+      resolve(received.slice(0, end));
+    };
+    socket.on('data', onData);
+    socket.once('close', () => resolve('(closed)'));
+    socket.write(request);
+  });
+}
+
+/**
+ * The per-address limit once counted every connection, so clients behind one NAT shared 256 connections
+ * between them. It now counts only connections that have not carried an authenticated request.
+ */
+describe('the per-address connection limit', () => {
+  let upstream: FakeOpenAI;
+  let harness: GatewayHarness;
+  const sockets: Socket[] = [];
+
+  beforeAll(async () => {
+    upstream = await FakeOpenAI.start();
+    harness = await GatewayHarness.start({
+      config: {
+        server: { connections: { max: 100, max_per_address: 4, keep_alive_timeout_ms: 60_000 } },
+        providers: [fakeProvider('oai', upstream.baseUrl, upstream.apiKey)],
+        models: [{ name: 'chat', targets: [{ provider: 'oai', model: 'gpt-4o-mini' }] }],
+      },
+    });
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await harness.close();
+    await upstream.close();
+  });
+
+  it('lets authenticated clients on one address hold more connections than the limit, and still caps the rest', async () => {
+    const authenticated = `GET /v1/models HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${CLIENT_TOKEN}\r\n\r\n`;
+    for (let i = 0; i < 10; i++) {
+      const socket = await open(harness.url);
+      sockets.push(socket);
+      expect(await statusOf(socket, authenticated), `connection ${i + 1}`).toBe('HTTP/1.1 200 OK');
+    }
+    // A failed token does not take a connection out of the count.
+    const refused = await open(harness.url);
+    sockets.push(refused);
+    const badToken = 'GET /v1/models HTTP/1.1\r\nhost: x\r\nauthorization: Bearer wrong\r\n\r\n';
+    expect(await statusOf(refused, badToken)).toBe('HTTP/1.1 401 Unauthorized');
+    const idle = await Promise.all(Array.from({ length: 3 }, () => open(harness.url)));
+    sockets.push(...idle);
+    const extra = await open(harness.url);
+    sockets.push(extra);
+    expect((await closed(extra)).received).toBe('');
+    expect(sockets.filter((socket) => socket !== extra && socket.destroyed).length).toBe(0);
+  });
+});
