@@ -258,7 +258,7 @@ const connectionLimits = z
   .object({
     /** Open client connections across all addresses; more are refused at accept. */
     max: z.number().int().min(1).max(1_000_000).default(4_096),
-    /** Open connections from one client address. */
+    /** Open connections from one client address that have not yet authenticated (authenticated ones count only against max). */
     max_per_address: z.number().int().min(1).max(1_000_000).default(256),
     /** Time a client may take to send a request's headers. */
     headers_timeout_ms: z.number().int().min(100).max(600_000).default(20_000),
