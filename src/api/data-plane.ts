@@ -1,10 +1,12 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { ClientDirectory } from '../auth/client-directory.js';
 import { errors } from '../errors/codes.js';
 import { type GatewayError, toGatewayError } from '../errors/gateway-error.js';
 import { connectionAuthenticated } from '../server/connection-limits.js';
 import type { GatewaySnapshot } from '../server/gateway-snapshot.js';
 import { log } from '../server/log.js';
+import { type ClientError, parserError, requestLineOf, writeRawResponse } from '../server/parser-errors.js';
 import { RefusalSampler } from '../telemetry/refusal-sampler.js';
 import type { RequestRecord } from '../telemetry/request-record.js';
 import { countTokens } from './anthropic/count-tokens.js';
@@ -16,8 +18,10 @@ import { responseResource } from './responses/response-resource.js';
 import { responses } from './responses/responses.js';
 import type { ClientDialect } from './shared/client-dialect.js';
 import { ClientOutput } from './shared/client-output.js';
+import { statusForDialect } from './shared/client-status.js';
 import { clientToken } from './shared/client-token.js';
 import type { EntryPointSpec } from './shared/entry-point.js';
+import { errorBody } from './shared/error-body.js';
 import { Exchange, type RequestServices } from './shared/exchange.js';
 import { parseJsonObject, readBody } from './shared/read-body.js';
 import { sendError } from './shared/send-error.js';
@@ -58,6 +62,11 @@ function normalizedPath(path: string): string {
 /** Statuses anyone can cause without a token: unknown paths, wrong methods, missing or bad tokens. */
 const UNAUTHENTICATED_REFUSALS = new Set([401, 404, 405]);
 
+/** The admin API's error shape, for a request of the admin app that broke mid-body. */
+function adminShaped(error: GatewayError): string {
+  return JSON.stringify({ error: { code: error.code, message: error.message } });
+}
+
 function dialectForPath(path: string): ClientDialect {
   return path.startsWith('/v1/messages') ? 'anthropic' : 'openai';
 }
@@ -73,6 +82,8 @@ export class DataPlane {
   private readonly live = new Set<Exchange>();
   private idleWaiters: Array<() => void> = [];
   private readonly refusals = new RefusalSampler();
+  /** The exchange of each response in flight, so a parser error in the middle of its body can answer for it. */
+  private readonly byResponse = new WeakMap<ServerResponse, Exchange>();
 
   constructor(private readonly deps: DataPlaneDeps) {}
 
@@ -119,6 +130,48 @@ export class DataPlane {
     discardUnreadBody(req, exchange.snapshot.config.server.max_body_size);
     sendError(out, error);
     settled();
+  }
+
+  /**
+   * Answers a request Node's HTTP parser refused (a malformed request line, 431 headers, broken chunked framing),
+   * in the JSON error shape of the dialect the path names, and records it (entry point `unknown`, sampled like
+   * other refusals of requests without a token). A request whose handler is already running (its body broke)
+   * is answered and recorded as that request; one whose response has started is cut off.
+   */
+  answerParserError(failure: ClientError, socket: Socket): void {
+    const error = parserError(failure);
+    if (!error || socket.destroyed) return;
+    const res = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage ?? undefined;
+    if (res) {
+      const exchange = this.byResponse.get(res);
+      if (res.headersSent) socket.destroy();
+      else if (exchange) this.answerInFlight(exchange, socket, error);
+      else writeRawResponse(socket, error.status, STATUS_CODES[error.status] ?? '', '', adminShaped(error));
+      return;
+    }
+    const { method, path } = requestLineOf(failure.rawPacket);
+    const exchange = new Exchange(
+      'unknown',
+      dialectForPath(path),
+      method,
+      path,
+      this.deps.snapshot(),
+      this.deps.services,
+    );
+    this.answerInFlight(exchange, socket, error);
+    exchange.endedAt = performance.now();
+    const record = exchange.toRecord();
+    if (this.shouldRecord(record, socket.remoteAddress ?? '')) this.deps.record(record);
+  }
+
+  /** Writes the error straight on the socket (the parser has stopped, so no response object can) and closes it. */
+  private answerInFlight(exchange: Exchange, socket: Socket, error: GatewayError): void {
+    exchange.error = error;
+    exchange.status = statusForDialect(error.status, exchange.dialect);
+    exchange.parserFault = true;
+    const headers = `x-request-id: ${exchange.id}\r\nx-gateway-error: ${error.code}\r\n`;
+    const body = errorBody(exchange.dialect, error, exchange.id);
+    writeRawResponse(socket, exchange.status, STATUS_CODES[exchange.status] ?? '', headers, body);
   }
 
   /** Refuses new requests and resolves once the in-flight ones have finished. */
@@ -195,7 +248,8 @@ export class DataPlane {
 
   /** Every request is recorded, except most refusals of requests without a valid token (see RefusalSampler). */
   private shouldRecord(record: RequestRecord, address: string): boolean {
-    if (record.client !== null || !UNAUTHENTICATED_REFUSALS.has(record.status)) return true;
+    if (record.client !== null) return true;
+    if (!UNAUTHENTICATED_REFUSALS.has(record.status) && record.entryPoint !== 'unknown') return true;
     const { record: admitted, suppressed } = this.refusals.admit(address, record.time);
     if (admitted && suppressed > 0) {
       record.errorMessage = `${record.errorMessage ?? ''} (${suppressed} similar refusals not recorded)`;
@@ -222,6 +276,7 @@ export class DataPlane {
     this.inflight++;
     const exchange = out.exchange;
     this.live.add(exchange);
+    this.byResponse.set(out.res, exchange);
     let closed = false;
     let handled = false;
     const finish = () => {
@@ -237,7 +292,8 @@ export class DataPlane {
     out.res.once('close', () => {
       closed = true;
       exchange.endedAt = performance.now();
-      if (!out.res.writableFinished) exchange.clientClosed(out.res.headersSent);
+      // A request the parser refused mid-body was answered on the socket; the response object never finished.
+      if (!out.res.writableFinished && !exchange.parserFault) exchange.clientClosed(out.res.headersSent);
       if (handled) finish();
     });
     return () => {

@@ -133,4 +133,21 @@ export const errors = {
       'unavailable',
       `the gateway is shutting down and the response outlived its grace period (server.shutdown_grace_ms = ${graceMs} ms); retry on another instance`,
     ),
+  /** The HTTP parser refused the request itself (request line, headers, chunked framing): no handler saw it. */
+  malformedHttp: (detail: string) =>
+    new GatewayError('GW_ERR_HTTP_MALFORMED', 400, 'invalid_request', `the request is not valid HTTP/1.1: ${detail}`),
+  headersTooLarge: () =>
+    new GatewayError(
+      'GW_ERR_HTTP_HEADERS_TOO_LARGE',
+      431,
+      'invalid_request',
+      'the request headers are larger than the gateway accepts (16 KiB in all)',
+    ),
+  requestTimeout: () =>
+    new GatewayError(
+      'GW_ERR_HTTP_REQUEST_TIMEOUT',
+      408,
+      'timeout',
+      'the request was not received in time (server.connections.headers_timeout_ms / request_timeout_ms)',
+    ),
 } satisfies Record<string, (...args: never[]) => GatewayError>;

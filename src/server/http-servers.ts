@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ADMIN_BODY_LIMIT } from '../admin/admin-api.js';
 import type { DataPlane } from '../api/data-plane.js';
@@ -7,6 +7,7 @@ import type { ConnectionLimits } from '../config/schema.js';
 import { errors } from '../errors/codes.js';
 import { limitConnections, serverOptions } from './connection-limits.js';
 import { parseListenAddress, urlFor } from './listen-address.js';
+import type { ClientError } from './parser-errors.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -46,9 +47,13 @@ export async function startServers(
     limitConnections(withContinueCheck(createServer(serverOptions(limits), handler), dataPlane, handler), limits);
   const combined = adminListen === undefined;
   let dataServer: Server | undefined;
+  // Parser errors (a malformed request line, 431 headers, broken chunked framing) get the data plane's JSON error
+  // shape and a telemetry record, on the admin listener too, instead of Fastify's or Node's own answer.
+  const onClientError = (error: ClientError, socket: Socket) => dataPlane.answerParserError(error, socket);
   const app = Fastify({
     logger: false,
     bodyLimit: ADMIN_BODY_LIMIT,
+    clientErrorHandler: onClientError,
     serverFactory: (fastifyHandler: Handler) => {
       const handler: Handler = combined
         ? (req, res) => {
@@ -87,6 +92,7 @@ export async function startServers(
       }
     };
     dataServer = create(dataHandler);
+    dataServer.on('clientError', onClientError);
     const server = dataServer;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -69,6 +69,8 @@ export class Exchange {
   clientGone = false;
   /** Whether the response had started when the client went away. */
   private headStarted = false;
+  /** Node's HTTP parser refused the request mid-body; the answer went straight to the socket. */
+  parserFault = false;
   /** The gateway's own code failed after the response started: nobody's breaker or guard hears of it. */
   internalFault = false;
   /** Cancels the upstream work of this request (client gone, deadline passed). */
