@@ -93,6 +93,12 @@ export async function adminApi(app: FastifyInstance, deps: AdminApiDeps): Promis
     });
   };
   addSecurityHeaders(app);
+  // The last step of every answer: a value the environment gave the running config (a provider URL, a header)
+  // shows as its `${VAR}` reference, in any form a message may have turned it into (case-folded, percent- or
+  // JSON-escaped, as a URL's host or origin), so no admin role reads the gateway's environment.
+  app.addHook('onSend', async function maskEnvironmentValues(_request, _reply, payload) {
+    return typeof payload === 'string' ? deps.snapshot().loaded.mask.text(payload) : payload;
+  });
   app.addHook(
     'onRequest',
     adminAuthHook(deps.admins, onDenied, { sessions: deps.sessions, forwarded: deps.forwarded }),

@@ -5,6 +5,7 @@ import { type Env, expandTree } from './env-expand.js';
 import { formatPath } from './issue-path.js';
 import { withProviderDefaults } from './provider-defaults.js';
 import { ReferenceMask } from './reference-mask.js';
+import { referencesInNames } from './reference-places.js';
 import { configSchema, type GatewayConfig } from './schema.js';
 import { type ConfigProblem, semanticChecks } from './semantic-checks.js';
 
@@ -101,6 +102,7 @@ export function validateConfigTree(raw: unknown, options: ParseOptions = {}): Lo
     path,
     message: `environment variable ${variable} is not set (use \${${variable}:-default} for an optional value)`,
   }));
+  problems.push(...referencesInNames(expanded.references));
   if (problems.length > 0) throw new ConfigError(problems, sourceName);
 
   // Messages may quote expanded values; they show the reference instead (see ReferenceMask).

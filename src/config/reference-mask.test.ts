@@ -20,4 +20,15 @@ describe('ReferenceMask', () => {
       note: null,
     });
   });
+
+  it('masks the forms a URL parser or a host check turns a value into: case-folded, punycode, escaped', () => {
+    const hosts = ReferenceMask.of([['HOST'], ['URL']], {
+      HOST: 'Bücher-Secret.Example',
+      URL: 'HTTPS://Api.Secret.Example',
+    });
+    expect(hosts.text('unsupported host bücher-secret.example')).toBe('unsupported host ${HOST}');
+    expect(hosts.text('upstream on xn--bcher-secret-dlb.example')).toBe('upstream on ${HOST}');
+    expect(hosts.text('origin https://api.secret.example/ refused')).toBe('origin ${URL} refused');
+    expect(hosts.text('B%C3%BCcher-Secret.Example')).toBe('${HOST}');
+  });
 });
