@@ -77,6 +77,15 @@ const MODELS = Buffer.from(
   JSON.stringify({ object: 'list', data: [{ id: 'bench-model', object: 'model', created, owned_by: 'bench' }] }),
 );
 
+const EMBEDDINGS = Buffer.from(
+  JSON.stringify({
+    object: 'list',
+    data: [{ object: 'embedding', index: 0, embedding: [0.1, -0.2, 0.3] }],
+    model: 'bench-embedding',
+    usage: { prompt_tokens: 1, total_tokens: 1 },
+  }),
+);
+
 let flakyCounter = 0;
 
 createServer((req, res) => {
@@ -105,6 +114,8 @@ createServer((req, res) => {
       }
       return answer(res, 'application/json', BEDROCK_RESPONSE);
     }
+    // Embeddings never stream: whatever the body says, the answer is one JSON list.
+    if (req.url === '/v1/embeddings') return answer(res, 'application/json', EMBEDDINGS);
     if (req.url === '/v1/messages') {
       if (body.includes('"stream":true')) {
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });

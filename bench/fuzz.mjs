@@ -211,8 +211,11 @@ async function runEntry(base, label, makeCase, results) {
     }
   };
   const started = performance.now();
+  const startedAt = Date.now();
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   results[label] = {
+    from: startedAt,
+    to: Date.now(),
     requests: PER_ENTRY,
     seconds: (performance.now() - started) / 1000,
     byStatus,
@@ -240,15 +243,16 @@ function markdown(report) {
     '',
     `Node ${report.node} · seed ${report.seed} · ${report.perEntry} requests per entry point · concurrency ${report.concurrency} · ${report.seconds.toFixed(1)} s`,
     '',
-    '| entry point | requests | 5xx | answers by status |',
-    '|---|---|---|---|',
+    '| entry point | requests | 5xx | event-loop blocks > 100 ms | answers by status |',
+    '|---|---|---|---|---|',
   ];
   for (const [label, r] of Object.entries(report.entries)) {
     const statuses = Object.entries(r.byStatus)
       .sort()
       .map(([s, n]) => `${s}: ${n}`)
       .join(', ');
-    lines.push(`| ${label} | ${r.requests} | ${r.fiveHundredCount} | ${statuses} |`);
+    const blocks = r.loopBlocks.length ? `${r.loopBlocks.length} (longest ${Math.max(...r.loopBlocks)} ms)` : '0';
+    lines.push(`| ${label} | ${r.requests} | ${r.fiveHundredCount} | ${blocks} | ${statuses} |`);
   }
   const probeLine = (h) =>
     `${h.probes} probes, ${h.failures} failed, max ${h.maxMs.toFixed(1)} ms, p99 ${h.p99Ms.toFixed(1)} ms, ${h.stalls} over ${STALL_MS} ms`;
@@ -313,6 +317,10 @@ async function main() {
   upstream.child.kill('SIGTERM');
   await new Promise((resolve) => gateway.child.once('exit', resolve));
   report.eventLoop = JSON.parse(readFileSync(gateway.loopFile, 'utf8'));
+  // Each block over 100 ms, by the entry point whose requests were in flight when it ended.
+  for (const r of Object.values(entries)) {
+    r.loopBlocks = report.eventLoop.blocks.filter((b) => b.at >= r.from && b.at <= r.to + 50).map((b) => b.ms);
+  }
   report.pass = fiveHundreds === 0 && report.eventLoop.blocksOver100ms === 0 && healthz.failures === 0;
   rmSync(gateway.dir, { recursive: true, force: true });
   mkdirSync(join(root, 'bench/results'), { recursive: true });

@@ -13,3 +13,11 @@ describe('errors.upstreamFailed', () => {
     expect(errors.upstreamFailed('all 1 target failed', status).kind).toBe(kind);
   });
 });
+
+describe('errors.unknownModel', () => {
+  it('quotes at most 256 characters of the model the client sent', () => {
+    const message = errors.unknownModel('m'.repeat(4 * 1024 * 1024)).message;
+    expect(message.length).toBeLessThan(400);
+    expect(message).toContain(`"${'m'.repeat(256)}…"`);
+  });
+});

@@ -8,6 +8,13 @@ function upstreamFailureKind(status: number): ErrorKind {
   return 'upstream';
 }
 
+/** The most of a client's string an error quotes back: a 4 MiB model name must not become a 4 MiB answer. */
+const MAX_QUOTED = 256;
+
+function quoted(text: string): string {
+  return text.length <= MAX_QUOTED ? text : `${text.slice(0, MAX_QUOTED)}…`;
+}
+
 /** Error constructors with stable codes (GW_ERR_<AREA>_<WHAT>), one per failure clients can meet. */
 export const errors = {
   /** The gateway's own code failed; the message says nothing of the cause (it is logged). */
@@ -58,7 +65,7 @@ export const errors = {
       'GW_ERR_MODEL_NOT_FOUND',
       404,
       'not_found',
-      `the model "${model}" does not exist on this gateway; GET /v1/models lists the configured models`,
+      `the model "${quoted(model)}" does not exist on this gateway; GET /v1/models lists the configured models`,
       { param: 'model' },
     ),
   routeNotFound: (method: string, path: string) =>
