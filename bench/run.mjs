@@ -284,6 +284,70 @@ async function measureObservability(upstreamPort) {
 }
 
 /**
+ * The security checks on the request path. Scrubbing: a provider with a key (every upstream byte scanned for it)
+ * against the same provider without one (the ollama preset: nothing to scrub), in one run and in turns. The body
+ * checks (nesting depth, case-variant keys) cannot be switched off, so their own time per request is measured in
+ * this process on the same body and set against the gateway's CPU per request.
+ */
+async function measureSecurity(upstreamPort) {
+  const variants = {
+    scrubbed: SINGLE,
+    unscrubbed: (upstream) => SINGLE(upstream).replace('api_key: sk-bench,', 'preset: ollama,'),
+  };
+  const gateways = {};
+  try {
+    for (const [name, configFor] of Object.entries(variants))
+      gateways[name] = await startGateway(upstreamPort, configFor);
+    const phases = {};
+    for (const [name, gateway] of Object.entries(gateways)) {
+      for (const stream of [false, true]) {
+        phases[`${name}.${stream ? 'stream' : 'nonStream'}`] = {
+          url: `${gateway.url}/v1/chat/completions`,
+          body: body('bench', stream),
+          token: TOKEN,
+          connections: CONNECTIONS,
+          core: LOAD_CORE,
+          pid: gateway.pid,
+        };
+      }
+    }
+    const measured = await measureInTurns(phases);
+    const result = Object.fromEntries(
+      Object.keys(variants).map((name) => [
+        name,
+        { nonStream: measured[`${name}.nonStream`], stream: measured[`${name}.stream`] },
+      ]),
+    );
+    return { ...result, bodyChecks: await bodyCheckCost() };
+  } finally {
+    for (const gateway of Object.values(gateways)) await gateway.stop();
+  }
+}
+
+/** Microseconds per request of the depth and case-variant checks, on the bench body and on a 64 KiB one. */
+async function bodyCheckCost() {
+  const { nestsDeeperThan } = await import('../dist/api/shared/json-depth.js');
+  const { caseVariantKey } = await import('../dist/api/shared/case-variant-keys.js');
+  const time = (raw, iterations) => {
+    const parsed = JSON.parse(raw.toString());
+    let sink = 0;
+    for (let i = 0; i < iterations / 10; i++) sink += nestsDeeperThan(raw) ? 1 : 0;
+    const started = performance.now();
+    for (let i = 0; i < iterations; i++) {
+      if (nestsDeeperThan(raw)) sink++;
+      if (caseVariantKey(parsed)) sink++;
+    }
+    const us = ((performance.now() - started) * 1000) / iterations;
+    return sink >= 0 ? us : 0;
+  };
+  const small = Buffer.from(body('bench', false));
+  const big = Buffer.from(
+    JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: 'word '.repeat(13_000) }] }),
+  );
+  return { benchBodyUs: time(small, 200_000), body64KiBUs: time(big, 2_000), benchBodyBytes: small.length };
+}
+
+/**
  * The cloud types against OpenAI passthrough, in one gateway and in turns: an OpenAI client translated to
  * Gemini (SSE) and to Bedrock (SigV4 per request, binary event stream).
  */
@@ -350,6 +414,14 @@ async function main() {
     }
     return;
   }
+  if (ONLY === 'security') {
+    try {
+      console.log(renderSecurity(await measureSecurity(upstreamPort)).join('\n'));
+    } finally {
+      upstream.kill();
+    }
+    return;
+  }
   if (ONLY === 'cloud') {
     try {
       console.log(renderCloud(await measureCloud(upstreamPort)).join('\n'));
@@ -403,6 +475,8 @@ async function main() {
     await failover.stop();
     console.error('measuring metrics and tracing against neither…');
     results.observability = await measureObservability(upstreamPort);
+    console.error('measuring upstream scrubbing and the body checks…');
+    results.security = await measureSecurity(upstreamPort);
   } finally {
     upstream.kill();
   }
@@ -446,6 +520,7 @@ function renderReport(r) {
     ...renderDialects(r.dialects),
     '',
     ...renderObservability(r.observability),
+    ...(r.security ? ['', ...renderSecurity(r.security)] : []),
     '',
     ...(r.cloud ? [...renderCloud(r.cloud), ''] : []),
     'Targets (issue): ',
@@ -561,6 +636,22 @@ function observabilityTargets(x) {
   return [
     `- metrics on within 3% of off: ${metrics.map((v) => f(v, 3)).join(' / ')} → ${pass(metrics.every((v) => v >= 0.97))}`,
     `- tracing at ratio 1 within 10% of off: ${tracing.map((v) => f(v, 3)).join(' / ')} → ${pass(tracing.every((v) => v >= 0.9))}`,
+  ];
+}
+
+function renderSecurity(x) {
+  if (!x) return [];
+  const row = (label, m) =>
+    `| ${label} | ${f(m.nonStream.rps)} | ${f(m.nonStream.rps / x.unscrubbed.nonStream.rps, 3)} | ${f(m.nonStream.cpuUsPerRequest)} | ${f(m.stream.rps)} | ${f(m.stream.rps / x.unscrubbed.stream.rps, 3)} | ${f(m.stream.cpuUsPerRequest)} |`;
+  const checks = x.bodyChecks;
+  const cpu = x.scrubbed.nonStream.cpuUsPerRequest;
+  return [
+    '| security (64 conns, one target) | non-stream req/s | of off | CPU µs/req | stream req/s | of off | CPU µs/req |',
+    '|---|---|---|---|---|---|---|',
+    row('no provider key: nothing to scrub', x.unscrubbed),
+    row('provider key: every upstream byte scrubbed', x.scrubbed),
+    '',
+    `Body checks (nesting depth + case-variant keys): ${f(checks.benchBodyUs, 2)} µs per ${checks.benchBodyBytes}-byte request body, ${f(checks.body64KiBUs, 1)} µs per 64 KiB body; against the gateway's ${f(cpu)} µs of CPU per request that is a ratio of ${f(cpu / (cpu - checks.benchBodyUs), 4)} to the same work without them.`,
   ];
 }
 
