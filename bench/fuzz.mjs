@@ -186,6 +186,8 @@ function sendRaw(base, c) {
 async function runEntry(base, label, makeCase, results) {
   const byStatus = {};
   const byCase = {};
+  /** Cases the gateway closed without an answer (a bounded discard cut off, a raw request it dropped), by kind. */
+  const unanswered = {};
   const fiveHundreds = [];
   let next = 0;
   const worker = async () => {
@@ -200,6 +202,10 @@ async function runEntry(base, label, makeCase, results) {
       const key = String(outcome.status);
       byStatus[key] = (byStatus[key] ?? 0) + 1;
       byCase[c.name] = (byCase[c.name] ?? 0) + 1;
+      if (typeof outcome.status !== 'number') {
+        const what = `${c.name}: ${outcome.status}`;
+        unanswered[what] = (unanswered[what] ?? 0) + 1;
+      }
       if (typeof outcome.status === 'number' && outcome.status >= 500) {
         fiveHundreds.push({
           case: c.name,
@@ -220,6 +226,7 @@ async function runEntry(base, label, makeCase, results) {
     seconds: (performance.now() - started) / 1000,
     byStatus,
     byCase,
+    unanswered,
     fiveHundreds: fiveHundreds.slice(0, 20),
     fiveHundredCount: fiveHundreds.length,
   };
