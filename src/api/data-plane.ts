@@ -127,7 +127,7 @@ export class DataPlane {
     );
     const out = new ClientOutput(res, exchange);
     const settled = this.track(out);
-    discardUnreadBody(req, exchange.snapshot.config.server.max_body_size);
+    discardUnreadBody(req, exchange.snapshot.config.server.max_body_size, res);
     sendError(out, error);
     settled();
   }
@@ -235,7 +235,7 @@ export class DataPlane {
       await spec.handle(out, raw === undefined ? undefined : parseJsonObject(raw), raw);
     } catch (error) {
       const gatewayError = toGatewayError(error);
-      discardUnreadBody(req, exchange.snapshot.config.server.max_body_size);
+      discardUnreadBody(req, exchange.snapshot.config.server.max_body_size, res);
       // A client that hung up mid-upload is no gateway fault: thousands of them must not flood the log.
       if (gatewayError.code === 'GW_ERR_INTERNAL' && !req.readableAborted) {
         log.error('request failed', { request_id: exchange.id, error: String((error as Error)?.stack ?? error) });

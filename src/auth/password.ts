@@ -1,4 +1,10 @@
-import { hash, type Options, verify } from '@node-rs/argon2';
+import type { Options } from '@node-rs/argon2';
+
+/** argon2 is a native module only browser sign-in needs: loaded on first use, so the data plane never maps it. */
+let argon2: Promise<typeof import('@node-rs/argon2')> | undefined;
+const library = () => (argon2 ??= import('@node-rs/argon2'));
+const hash = async (password: string, options: Options) => (await library()).hash(password, options);
+const verify = async (stored: string, password: string) => (await library()).verify(stored, password);
 
 /** argon2id (the numeric value of the library's const enum, which isolated modules cannot import). */
 const ARGON2ID = 2 as NonNullable<Options['algorithm']>;

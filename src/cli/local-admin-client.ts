@@ -24,6 +24,7 @@ import { readStorageSetting } from '../config/storage-setting.js';
 import { openStore, parseStorageUrl } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import type { AdminClient, PublishBody } from './admin-client.js';
+import { runningGatewayUrl } from './running-gateway.js';
 
 interface LocalContext {
   store: Store;
@@ -51,6 +52,7 @@ export class LocalAdminClient implements AdminClient {
   private context(): Promise<LocalContext> {
     this.opened ??= (async () => {
       const { location, baseDir } = await this.storageLocation();
+      if (location.file !== ':memory:' && !existsSync(location.file)) await this.beforeNewStore(location.file);
       const store = await openStore(location);
       const audit = new AuditLog(store);
       const keyring = Keyring.forStorage(location.file, process.env, store);
@@ -58,6 +60,23 @@ export class LocalAdminClient implements AdminClient {
       return { store, workflow, credentials: new CredentialActions(store, audit), audit };
     })();
     return this.opened;
+  }
+
+  /**
+   * The store file is missing. With a gateway running on this config, its store was deleted or moved under it:
+   * an empty store created here would split the two, so the command refuses. Otherwise this is a first use, and
+   * the new store is announced rather than created silently.
+   */
+  private async beforeNewStore(file: string): Promise<void> {
+    const running = await runningGatewayUrl(this.configPath);
+    if (running) {
+      throw new Error(
+        `the store ${file} does not exist, but a gateway answers at ${running}: its data was deleted or moved ` +
+          'while it runs. amg will not create an empty store behind its back; restore the file from a backup, or ' +
+          `restart the gateway (it then starts a new store), or talk to it with --url ${running}`,
+      );
+    }
+    process.stderr.write(`amg: no store at ${file} yet; creating a new, empty one\n`);
   }
 
   async createKey(name: string, expiresInDays?: number) {

@@ -93,29 +93,41 @@ export function parseYaml(text: string, sourceName: string): unknown {
   return parseYamlDocument(text, sourceName).toJS() ?? {};
 }
 
-/** Validates an already-parsed config tree: expands `${VAR}`, applies the schema, checks cross references. */
+/** True when a problem's path is at or inside one whose variable is unset (its value is still the `${VAR}` text). */
+function causedByUnsetVariable(path: string, unsetPaths: readonly string[]): boolean {
+  return unsetPaths.some((unset) => path === unset || path.startsWith(`${unset}.`) || path.startsWith(`${unset}[`));
+}
+
+/**
+ * Validates an already-parsed config tree: expands `${VAR}`, applies the schema, checks cross references.
+ * Every problem is reported in one pass: unset variables together with the schema's problems elsewhere (a value
+ * left as `${VAR}` is not judged twice), and the cross-reference checks whenever the schema itself passed.
+ */
 export function validateConfigTree(raw: unknown, options: ParseOptions = {}): LoadedConfig {
   const sourceName = options.sourceName ?? 'config';
   const env = options.env ?? process.env;
   const expanded = expandTree(withProviderDefaults(raw), env);
+  const unsetPaths = expanded.problems.map(({ path }) => path);
   const problems: ConfigProblem[] = expanded.problems.map(({ path, variable }) => ({
     path,
     message: `environment variable ${variable} is not set (use \${${variable}:-default} for an optional value)`,
   }));
   problems.push(...referencesInNames(expanded.references));
-  if (problems.length > 0) throw new ConfigError(problems, sourceName);
+  const elsewhere = (found: ConfigProblem[]) => found.filter(({ path }) => !causedByUnsetVariable(path, unsetPaths));
 
   // Messages may quote expanded values; they show the reference instead (see ReferenceMask).
   const mask = ReferenceMask.of(expanded.references.values(), env);
   const parsed = configSchema.safeParse(expanded.value);
   if (!parsed.success) {
-    throw new ConfigError(
-      mask.deep(parsed.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }))),
-      sourceName,
-    );
+    const schemaProblems = parsed.error.issues.map((issue) => ({
+      path: formatPath(issue.path),
+      message: issue.message,
+    }));
+    throw new ConfigError(mask.deep([...problems, ...elsewhere(schemaProblems)]), sourceName);
   }
   const { errors, warnings } = semanticChecks(parsed.data);
-  if (errors.length > 0) throw new ConfigError(mask.deep(errors), sourceName);
+  problems.push(...elsewhere(errors));
+  if (problems.length > 0) throw new ConfigError(mask.deep(problems), sourceName);
   return {
     raw,
     config: parsed.data,

@@ -4,7 +4,7 @@ import { redactSecrets } from '../providers/provider-secrets.js';
 import { log } from '../server/log.js';
 import type { ErrorClass } from '../telemetry/request-record.js';
 import { readAnswer } from './answer-body.js';
-import { classifyError, classifyErrorBody, classifyStatus, describeError } from './classify.js';
+import { classifyError, classifyErrorBody, classifyStatus, describeError, isClosedPool } from './classify.js';
 import { retryAfterMs } from './retry-after.js';
 import type { RouteTarget } from './route-table.js';
 import { upstreamMessage } from './upstream-message.js';
@@ -81,6 +81,9 @@ export async function attemptTarget<R extends UpstreamReply>(
       };
     }
     const errorClass = classifyError(error);
+    if (errorClass === 'internal' && isClosedPool(error)) {
+      return { kind: 'failure', errorClass, status: 0, detail: describeError(error), latencyMs };
+    }
     if (errorClass === 'internal') {
       log.error('request failed inside the gateway', { error: String((error as Error)?.stack ?? error) });
       return { kind: 'failure', errorClass, status: 0, detail: 'internal gateway error', latencyMs };

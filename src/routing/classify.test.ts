@@ -30,6 +30,8 @@ describe('the retry classification table', () => {
     ['UND_ERR_HEADERS_TIMEOUT', 'timeout'],
     ['UND_ERR_BODY_TIMEOUT', 'timeout'],
     ['UND_ERR_ABORTED', 'cancelled'],
+    ['UND_ERR_CLOSED', 'internal'],
+    ['UND_ERR_DESTROYED', 'internal'],
   ])('classifies %s as %s', (code, expected) => {
     expect(classifyError(Object.assign(new Error('x'), { code }))).toBe(expected);
   });
@@ -66,5 +68,10 @@ describe('the retry classification table', () => {
     expect(classifyError(Object.assign(new Error('bad'), { code: 'UND_ERR_INVALID_ARG' }))).toBe('internal');
     expect(classifyError(Object.assign(new Error('reset'), { code: 'ECONNRESET' }))).toBe('connection');
     expect(classifyError(Object.assign(new Error('tls'), { code: 'CERT_HAS_EXPIRED' }))).toBe('connection');
+  });
+
+  it('describes a closed pool without undici internals', () => {
+    const destroyed = Object.assign(new Error('The client is destroyed'), { code: 'UND_ERR_DESTROYED' });
+    expect(describeError(destroyed)).toBe('the connection pool was closed by a config change or shutdown');
   });
 });

@@ -7,6 +7,9 @@ import type { ErrorClass } from '../telemetry/request-record.js';
 const GATEWAY_CODES = new Set([
   'UND_ERR_INVALID_ARG',
   'UND_ERR_NOT_SUPPORTED',
+  // A pool the gateway closed (a config swap, shutdown): the request never left, and the upstream is not to blame.
+  'UND_ERR_CLOSED',
+  'UND_ERR_DESTROYED',
   'ERR_INVALID_ARG_TYPE',
   'ERR_INVALID_ARG_VALUE',
   'ERR_INVALID_CHAR',
@@ -64,6 +67,12 @@ export function classifyError(error: unknown): ErrorClass {
   return 'connection';
 }
 
+/** True for an error of a pool the gateway itself closed (config swap, shutdown). */
+export function isClosedPool(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'UND_ERR_CLOSED' || code === 'UND_ERR_DESTROYED';
+}
+
 /** A short human description of a thrown upstream error, without anything secret. */
 export function describeError(error: unknown): string {
   const { code, message } = (error ?? {}) as { code?: string; message?: string };
@@ -74,6 +83,9 @@ export function describeError(error: unknown): string {
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'connection reset';
   if (code === 'ENOTFOUND') return 'host not found';
   if (code === 'EGATEWAY_PRIVATE_ADDRESS') return message ?? 'private address refused';
+  if (code === 'UND_ERR_CLOSED' || code === 'UND_ERR_DESTROYED') {
+    return 'the connection pool was closed by a config change or shutdown';
+  }
   if (code === 'UND_ERR_ABORTED') return `cancelled: ${message ?? 'request aborted'}`;
   return code ? `${code}${message ? `: ${message}` : ''}` : (message ?? 'upstream error');
 }

@@ -53,6 +53,7 @@ function buildProvider(
     baseDir: loaded.baseDir,
     now: Date.now,
   };
+  let pool = pools.get(settings[0] as PoolSettings);
   const chatPath = descriptor.chatPath;
   const embeddingsPath = descriptor.embeddingsPath;
   const runtime: ProviderRuntime = {
@@ -63,7 +64,11 @@ function buildProvider(
     basePath: url.pathname.replace(/\/+$/, ''),
     configured: descriptor.hasCredentials ? descriptor.hasCredentials(provider) : apiKey.length > 0,
     apiKeyEnv: loaded.references.get(`providers[${index}].api_key`)?.[0],
-    pool: pools.get(settings[0] as PoolSettings),
+    // A swap closes the pools the new config does not use; a request still on this snapshot then takes an open one.
+    get pool() {
+      if (pool.closed || pool.destroyed) pool = pools.replacement(settings[0] as PoolSettings);
+      return pool;
+    },
     headers: {
       ...provider.headers,
       ...descriptor.staticHeaders(apiKey, provider),

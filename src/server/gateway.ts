@@ -27,6 +27,7 @@ import { Router } from '../routing/router.js';
 import { MemoryRoutingState } from '../routing/routing-state.js';
 import { openStore, parseStorageUrl, type StorageLocation } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
+import { StoreFileWatch } from '../store/store-file-watch.js';
 import { BatchWriter } from '../telemetry/batch-writer.js';
 import { RetentionSweeper } from '../telemetry/retention.js';
 import { RollupRetention } from '../telemetry/rollup-retention.js';
@@ -118,6 +119,8 @@ export class Gateway {
   private shuttingDown = false;
   readonly observability: Observability;
   readonly readiness: Readiness;
+  /** Notices the SQLite file deleted or replaced under the running gateway. */
+  readonly storeWatch: StoreFileWatch;
 
   private constructor(parts: GatewayParts) {
     this.options = parts.options;
@@ -146,10 +149,14 @@ export class Gateway {
       env: parts.env,
       version: VERSION,
     });
+    this.storeWatch = new StoreFileWatch(parts.storage.file, {
+      onProblem: (problem) => log.error('STORE FILE MISSING', { problem }),
+    });
     this.readiness = new Readiness({
       configLoaded: () => this.snapshotRef !== undefined,
       pingStore: () => this.store.activeRevisionNumber(),
       draining: () => this.draining,
+      warnings: () => (this.storeWatch.problem ? [`store: ${this.storeWatch.problem}`] : []),
     });
     const snapshot = buildSnapshot(parts.loaded, this.pools, parts.revision);
     this.snapshotRef = snapshot;
@@ -245,6 +252,7 @@ export class Gateway {
         throw error;
       }
       gateway.refreshCredentialsPeriodically();
+      await gateway.storeWatch.start();
       gateway.retention.start();
       gateway.responseRetention.start();
       gateway.rollupRetention.start();
@@ -370,6 +378,7 @@ export class Gateway {
       uptime_s: Math.round((Date.now() - this.startedAt) / 1000),
       config: await this.config.status(),
       storage: this.storage.file,
+      ...(this.storeWatch.problem ? { storage_problem: this.storeWatch.problem } : {}),
       in_flight: this.dataPlane.inFlight,
       telemetry: { pending: this.telemetry.pending, written: this.telemetry.written, dropped: this.telemetry.dropped },
       providers: [...snapshot.providers.values()].map((p) => ({
@@ -455,6 +464,7 @@ export class Gateway {
     const notice = this.snapshotRef.config.server.readiness_drain_ms;
     if (notice > 0) await new Promise((resolve) => setTimeout(resolve, notice));
     clearInterval(this.credentialRefresh);
+    this.storeWatch.stop();
     this.retention.stop();
     this.responseRetention.stop();
     this.rollupRetention.stop();

@@ -31,10 +31,12 @@ export function probeHandler(readiness: Readiness): (req: IncomingMessage, res: 
       return true;
     }
     readiness.check().then(
-      (state) =>
-        state.ready
-          ? answer(res, 200, { status: 'ready' }, head)
-          : answer(res, 503, { status: 'not_ready', reason: state.reason }, head),
+      (state) => {
+        const warnings = state.warnings ? { warnings: state.warnings } : {};
+        return state.ready
+          ? answer(res, 200, { status: 'ready', ...warnings }, head)
+          : answer(res, 503, { status: 'not_ready', reason: state.reason, ...warnings }, head);
+      },
       (error: unknown) => answer(res, 503, { status: 'not_ready', reason: String(error) }, head),
     );
     return true;

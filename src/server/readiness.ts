@@ -1,10 +1,15 @@
-export type ReadinessState = { ready: true } | { ready: false; reason: string };
+/** `warnings`: trouble that does not stop this instance serving, shown to whoever probes (a deleted store file). */
+export type ReadinessState =
+  | { ready: true; warnings?: string[] }
+  | { ready: false; reason: string; warnings?: string[] };
 
 export interface ReadinessSources {
   configLoaded(): boolean;
   /** A cheap query that proves the store answers. */
   pingStore(): Promise<unknown>;
   draining(): boolean;
+  /** Problems worth showing that do not take the instance out of rotation. */
+  warnings?(): string[];
 }
 
 const STORE_TIMEOUT_MS = 2_000;
@@ -24,10 +29,12 @@ export class Readiness {
   ) {}
 
   async check(): Promise<ReadinessState> {
-    if (this.sources.draining()) return { ready: false, reason: 'draining: the gateway is shutting down' };
-    if (!this.sources.configLoaded()) return { ready: false, reason: 'config not loaded' };
+    const warnings = this.sources.warnings?.() ?? [];
+    const extra = warnings.length > 0 ? { warnings } : {};
+    if (this.sources.draining()) return { ready: false, reason: 'draining: the gateway is shutting down', ...extra };
+    if (!this.sources.configLoaded()) return { ready: false, reason: 'config not loaded', ...extra };
     const storeProblem = await this.storeProblem();
-    return storeProblem ? { ready: false, reason: `store: ${storeProblem}` } : { ready: true };
+    return storeProblem ? { ready: false, reason: `store: ${storeProblem}`, ...extra } : { ready: true, ...extra };
   }
 
   private storeProblem(): Promise<string | undefined> {

@@ -1,13 +1,26 @@
-import { EventStreamCodec } from '@smithy/eventstream-codec';
+import { createRequire } from 'node:module';
+import type { EventStreamCodec } from '@smithy/eventstream-codec';
 import type { SseEvent } from './sse-parse.js';
 
 const utf8 = new TextDecoder();
 const encoder = new TextEncoder();
-/** The codec checks each message's prelude and message CRCs and parses its typed headers. */
-const codec = new EventStreamCodec(
-  (bytes: Uint8Array) => utf8.decode(bytes),
-  (text: string) => encoder.encode(text),
-);
+/**
+ * The codec checks each message's prelude and message CRCs and parses its typed headers. Loaded (synchronously,
+ * its CommonJS build) by the first Bedrock stream, so gateways without Bedrock never load it.
+ */
+let codecRef: EventStreamCodec | undefined;
+function codec(): EventStreamCodec {
+  if (!codecRef) {
+    const { EventStreamCodec: Codec } = createRequire(import.meta.url)(
+      '@smithy/eventstream-codec',
+    ) as typeof import('@smithy/eventstream-codec');
+    codecRef = new Codec(
+      (bytes: Uint8Array) => utf8.decode(bytes),
+      (text: string) => encoder.encode(text),
+    );
+  }
+  return codecRef;
+}
 
 /**
  * Incremental decoder of the AWS binary event stream (application/vnd.amazon.eventstream): bytes in, whole
@@ -38,7 +51,7 @@ export class EventStreamDecoder {
 }
 
 function eventOf(frame: Buffer): SseEvent {
-  const message = codec.decode(frame);
+  const message = codec().decode(frame);
   const header = (name: string) => {
     const value = message.headers[name];
     return value?.type === 'string' ? value.value : undefined;

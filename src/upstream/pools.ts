@@ -38,6 +38,20 @@ export class UpstreamPools {
     return pool;
   }
 
+  /**
+   * An open pool for a request that began under an older config whose pool a swap has since closed: the current
+   * config's pool for the same origin when there is one, else a fresh one (closed by the next swap). A retry across
+   * a publish thus reaches the upstream instead of failing on a closed pool.
+   */
+  replacement(settings: PoolSettings): Pool {
+    const exact = this.pools.get(keyOf(settings));
+    if (exact) return exact;
+    for (const [key, pool] of this.pools) {
+      if (key.startsWith(`${settings.origin}|${settings.allowPrivateNetwork}|`)) return pool;
+    }
+    return this.get(settings);
+  }
+
   /** Closes (after their in-flight requests finish) every pool not in `inUse`. */
   retainOnly(inUse: readonly PoolSettings[]): void {
     const keep = new Set(inUse.map(keyOf));

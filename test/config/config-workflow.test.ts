@@ -71,6 +71,35 @@ describe('config workflow through the admin API and the CLI', () => {
     );
   });
 
+  it('lists every problem of a config in one pass: validate over the API and the CLI, and a refused publish', async () => {
+    const bad = config([
+      { name: 'chat', targets: [{ provider: 'bakup', model: 'x' }] },
+      { name: 'chat-2', targets: [{ provider: 'gone', model: 'y' }] },
+    ]).replace('base_url:', 'api_kye: typo\n    base_url:');
+    const withSchemaErrors = `${bad}server:\n  listen: nowhere\n  shutdown_grace_ms: -1\n`;
+    const expected = ['providers[0]', 'server.listen', 'server.shutdown_grace_ms'];
+    const validated = await harness.admin('POST', '/config/validate', { content: withSchemaErrors });
+    expect(validated.body.valid).toBe(false);
+    expect(validated.body.errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(expected));
+    const published = await harness.admin('POST', '/config/publish', { content: withSchemaErrors, message: 'x' });
+    expect(published.status).toBe(422);
+    for (const path of expected) expect(JSON.stringify(published.body)).toContain(path);
+    await writeFile(join(harness.dir, 'many.yaml'), withSchemaErrors);
+    for (const url of [true, false]) {
+      const result = await cli(['config', 'validate', 'many.yaml'], url);
+      expect(result.code).toBe(1);
+      for (const path of expected) expect(result.stderr).toContain(`${path}:`);
+    }
+    // Once the schema passes, every cross reference is listed, not the first.
+    const crossReferences = await harness.admin('POST', '/config/validate', {
+      content: bad.replace('api_kye: typo\n    ', ''),
+    });
+    expect(crossReferences.body.errors.map((e: { path: string }) => e.path)).toEqual([
+      'models[0].targets[0].provider',
+      'models[1].targets[0].provider',
+    ]);
+  });
+
   it('diffs by path, matching named items by name', async () => {
     const draft = config([
       { name: 'chat', targets: [{ provider: 'primary', model: 'm1', weight: 2 }] },

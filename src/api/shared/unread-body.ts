@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** At least this much of an unread body is discarded, whatever the limit, so a modest over-limit upload ends cleanly. */
 const MIN_DISCARD_BYTES = 16 * 1024 * 1024;
@@ -10,13 +10,18 @@ const DISCARD_MS = 10_000;
  * client would then see a connection error (the SDKs' "Connection error.", and retries) instead of the answer.
  * The discarding is bounded: past twice the body limit (at least 16 MiB) or 10 seconds, the connection is
  * dropped after all.
+ *
+ * When the connection is to close after the answer (the client sent `Connection: close`), Node closes it as
+ * soon as the answer ends, which resets it under a client still uploading (EPIPE). Given `res`, the answer's
+ * bytes go out at once but its end waits for the body to be drained, within the same bound.
  */
-export function discardUnreadBody(req: IncomingMessage, limit: number): void {
+export function discardUnreadBody(req: IncomingMessage, limit: number, res?: ServerResponse): void {
   if (req.complete || req.destroyed) return;
   const maxBytes = Math.max(2 * limit, MIN_DISCARD_BYTES);
   let seen = 0;
   const timer = setTimeout(() => drop(), DISCARD_MS);
   timer.unref();
+  const release = res && !res.shouldKeepAlive ? holdEnd(res) : undefined;
   const onData = (chunk: Buffer) => {
     seen += chunk.length;
     if (seen > maxBytes) drop();
@@ -24,6 +29,7 @@ export function discardUnreadBody(req: IncomingMessage, limit: number): void {
   const done = () => {
     clearTimeout(timer);
     req.off('data', onData);
+    release?.();
   };
   const drop = () => {
     done();
@@ -33,4 +39,33 @@ export function discardUnreadBody(req: IncomingMessage, limit: number): void {
   req.once('end', done);
   req.once('close', done);
   req.resume();
+}
+
+type End = ServerResponse['end'];
+
+/**
+ * Lets `res.end(data)` send its data now but defers the end itself (after which Node closes the connection)
+ * until the returned function is called.
+ */
+function holdEnd(res: ServerResponse): () => void {
+  const end = res.end;
+  let released = false;
+  let ended = false;
+  let callback: (() => void) | undefined;
+  res.end = function heldEnd(this: ServerResponse, ...args: unknown[]) {
+    if (released) return end.apply(this, args as Parameters<End>);
+    const [chunk, encoding, cb] = args;
+    callback = [chunk, encoding, cb].find((arg): arg is () => void => typeof arg === 'function');
+    if (chunk !== undefined && typeof chunk !== 'function') {
+      res.write(chunk as string | Uint8Array, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+    }
+    ended = true;
+    return this;
+  } as End;
+  return () => {
+    if (released) return;
+    released = true;
+    res.end = end;
+    if (ended) res.end(callback);
+  };
 }

@@ -2,24 +2,13 @@ import type { Command } from 'commander';
 import type { TargetStatus } from '../../routing/target-status.js';
 import { adminApiUrl } from '../admin-url.js';
 import { configPathFrom } from '../config-path.js';
+import { configuredAdminUrl } from '../running-gateway.js';
 import { table } from '../table.js';
 import type { AdminConnectionOptions } from './keys.js';
 
 interface ProvidersPayload {
   health_checks: { enabled: boolean; interval_s: number };
   data: Array<{ name: string; type: string; configured: boolean; missing_env: string | null; targets: TargetStatus[] }>;
-}
-
-/** The admin URL of the gateway the config file describes (admin_listen, else listen). */
-async function defaultUrl(configPath: string): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
-  const { parseYaml } = await import('../../config/load-config.js');
-  const { parseListenAddress, urlFor } = await import('../../server/listen-address.js');
-  const config = parseYaml(await readFile(configPath, 'utf8'), configPath) as {
-    server?: { listen?: string; admin_listen?: string };
-  };
-  const { host, port } = parseListenAddress(config.server?.admin_listen ?? config.server?.listen ?? '127.0.0.1:8080');
-  return urlFor(host, port);
 }
 
 async function fetchJson<T>(url: string, token: string): Promise<T> {
@@ -85,10 +74,13 @@ export function renderStatus(status: Record<string, unknown>, providers: Provide
   const lines = [
     `AI Model Gateway ${String(status.version ?? '')} — up ${String(status.uptime_s ?? '?')}s, ${String(status.in_flight ?? 0)} in flight`,
   ];
+  // Shown first and in capitals: this one loses data until someone acts.
+  if (typeof status.storage_problem === 'string') lines.push(`  STORE PROBLEM: ${status.storage_problem}`);
   if (status.config && typeof status.config === 'object')
     lines.push(...renderConfigStatus(status.config as ConfigStatus));
   for (const [key, value] of Object.entries(status)) {
-    if (['version', 'uptime_s', 'in_flight', 'providers', 'models', 'config'].includes(key)) continue;
+    if (['version', 'uptime_s', 'in_flight', 'providers', 'models', 'config', 'storage_problem'].includes(key))
+      continue;
     lines.push(`  ${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
   }
   lines.push(
@@ -132,7 +124,7 @@ export function registerStatus(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }, command: Command) => {
       const global = command.optsWithGlobals<AdminConnectionOptions>();
-      const url = global.url ?? process.env.AMG_URL ?? (await defaultUrl(configPathFrom(global.config).path));
+      const url = global.url ?? process.env.AMG_URL ?? (await configuredAdminUrl(configPathFrom(global.config).path));
       const token = global.token ?? process.env.AMG_ADMIN_TOKEN;
       if (!token) throw new Error('amg status needs an admin token: pass --token or set AMG_ADMIN_TOKEN');
       const [status, providers] = await Promise.all([

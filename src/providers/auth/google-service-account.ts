@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { importPKCS8, SignJWT } from 'jose';
 import type { ProviderConfig } from '../../config/schema.js';
 import type { ProviderContext, RequestAuthorizer } from '../provider-descriptor.js';
 import { TokenCache } from './token-cache.js';
@@ -54,12 +53,15 @@ export function serviceAccountAuthorizer(
       ? new TokenEndpointError(`the token endpoint ${url.origin} is not https; allow_private_network permits that`)
       : undefined;
   const pool = context.pool(url.origin);
-  const key = importPKCS8(account.private_key, 'RS256');
+  // jose is loaded only by a gateway with a Vertex service account.
+  const jose = import('jose');
+  const key = jose.then(({ importPKCS8 }) => importPKCS8(account.private_key, 'RS256'));
   // A key that does not parse fails each token fetch with its error, not the process.
   key.catch(() => undefined);
   const fetchToken = async () => {
     if (refused) throw refused;
     const now = Math.floor(context.now() / 1000);
+    const { SignJWT } = await jose;
     const assertion = await new SignJWT({ scope: SCOPE })
       .setProtectedHeader({
         alg: 'RS256',

@@ -1,4 +1,3 @@
-import aws4 from 'aws4';
 import type { RequestAuthorizer } from '../provider-descriptor.js';
 import type { AwsCredentials } from './aws-credentials.js';
 
@@ -7,6 +6,14 @@ import type { AwsCredentials } from './aws-credentials.js';
  * @smithy/signature-v4's 50, with identical output). The signature covers the body's hash, so it is made per
  * request, after the body is final. The Host header is signed as undici will send it (the origin's host).
  */
+type Aws4 = typeof import('aws4');
+/** Loaded when the first Bedrock request is signed: gateways without Bedrock never load it. */
+let aws4: Aws4 | undefined;
+async function signer(): Promise<Aws4> {
+  aws4 ??= (await import('aws4')).default;
+  return aws4;
+}
+
 export function sigv4Authorizer(
   credentials: AwsCredentials,
   host: string,
@@ -14,7 +21,7 @@ export function sigv4Authorizer(
   service: string,
 ): RequestAuthorizer {
   return async (request) => {
-    const signed = aws4.sign(
+    const signed = (aws4 ?? (await signer())).sign(
       {
         host,
         method: request.method,

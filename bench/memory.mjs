@@ -1,0 +1,143 @@
+// npm run bench:memory [-- --soak-minutes N] [-- --heap-snapshot]: the gateway's memory and its added latency at
+// one connection, on the bench's fake upstream with its pinning. Idle RSS (before any traffic), peak RSS (VmHWM)
+// after 50 connections of non-stream and stream traffic, p50/p99 at 1 connection direct and through the gateway,
+// and with --soak-minutes RSS every 10 s under 50 connections (flat or growing). --heap-snapshot writes
+// idle and post-load heap snapshots of the gateway (--heapsnapshot-signal) beside its data directory.
+// Writes bench/results/memory.{json,md}.
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { drive } from './load.mjs';
+import { body, pinnedSpawn, TOKEN, waitForLine } from './scenarios.mjs';
+
+const root = new URL('..', import.meta.url).pathname;
+const soakArg = process.argv.indexOf('--soak-minutes');
+const SOAK_MINUTES = soakArg > 0 ? Number(process.argv[soakArg + 1]) : 0;
+const SNAPSHOTS = process.argv.includes('--heap-snapshot');
+const CONNECTIONS = 50;
+const SECONDS = 8;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function statusMb(pid, field) {
+  const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Math.round(Number(match[1]) / 102.4) / 10 : null;
+}
+
+const CONFIG = (upstream) => `storage: sqlite:./gateway.db
+providers:
+  - { name: up, type: openai, base_url: ${upstream}/v1, api_key: sk-bench, allow_private_network: true, max_connections: 256 }
+clients: [{ name: bench, token: ${TOKEN} }]
+models:
+  - { name: bench, targets: [{ provider: up, model: m1 }] }
+`;
+
+async function main() {
+  const upstream = pinnedSpawn(1, [join(root, 'bench/fake-upstream.mjs'), '0'], {});
+  const direct = `http://127.0.0.1:${Number((await waitForLine(upstream, /^(\d+)\n/))[1])}`;
+  const dir = mkdtempSync(join(tmpdir(), 'amg-memory-'));
+  writeFileSync(join(dir, 'gateway.yaml'), CONFIG(direct));
+  const flags = SNAPSHOTS ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${dir}`] : [];
+  const gateway = pinnedSpawn(
+    0,
+    [
+      ...flags,
+      join(root, 'dist/cli/main.js'),
+      'serve',
+      '--config',
+      join(dir, 'gateway.yaml'),
+      '--listen',
+      '127.0.0.1:0',
+    ],
+    { AMG_ADMIN_TOKEN: 'bench-admin-token-0123456789', AMG_LOG_LEVEL: 'warn' },
+  );
+  const url = (await waitForLine(gateway, /API\s+(http:\/\/[\d.]+:\d+)/))[1];
+  await sleep(3_000);
+  const idle = statusMb(gateway.pid, 'VmRSS');
+  const snapshot = async () => {
+    if (!SNAPSHOTS) return;
+    gateway.kill('SIGUSR2');
+    await sleep(4_000);
+  };
+  await snapshot();
+  const load = (target, stream, connections, seconds = SECONDS) =>
+    drive({
+      url: `${target}/v1/chat/completions`,
+      body: body('bench', stream),
+      token: TOKEN,
+      connections,
+      seconds,
+      core: 1,
+    });
+  // Peak RSS sampled during the load (VmHWM would also count a heap snapshot's own transient memory).
+  let peak = idle;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, statusMb(gateway.pid, 'VmRSS') ?? 0);
+  }, 100);
+  await load(url, false, CONNECTIONS, 2);
+  const nonStream = await load(url, false, CONNECTIONS);
+  const stream = await load(url, true, CONNECTIONS);
+  clearInterval(sampler);
+  const afterLoad = statusMb(gateway.pid, 'VmRSS');
+  await snapshot();
+  // One connection, direct then through the gateway, twice each in turns (the machine drifts).
+  const one = { direct: [], gateway: [] };
+  for (let i = 0; i < 2; i++) {
+    one.direct.push(await load(direct, false, 1));
+    one.gateway.push(await load(url, false, 1));
+  }
+  const best = (runs, key) => Math.min(...runs.map((run) => run[key]));
+  const soak = [];
+  if (SOAK_MINUTES > 0) {
+    const end = Date.now() + SOAK_MINUTES * 60_000;
+    while (Date.now() < end) {
+      await load(url, Math.random() < 0.5, CONNECTIONS, 10);
+      soak.push({
+        s: Math.round((SOAK_MINUTES * 60_000 - (end - Date.now())) / 1000),
+        mb: statusMb(gateway.pid, 'VmRSS'),
+      });
+    }
+  }
+  const exited = new Promise((resolve) => gateway.once('exit', resolve));
+  gateway.kill('SIGTERM');
+  await exited;
+  upstream.kill('SIGTERM');
+  const snapshots = SNAPSHOTS ? readdirSync(dir).filter((name) => name.endsWith('.heapsnapshot')) : [];
+  const report = {
+    date: new Date().toISOString(),
+    node: process.version,
+    idle_rss_mb: idle,
+    peak_rss_mb_50_connections: peak,
+    rss_after_load_mb: afterLoad,
+    load: {
+      non_stream_rps: nonStream.rps,
+      stream_rps: stream.rps,
+      failed: (nonStream.failed ?? 0) + (stream.failed ?? 0),
+    },
+    one_connection_ms: {
+      direct: { p50: best(one.direct, 'p50'), p99: best(one.direct, 'p99') },
+      gateway: { p50: best(one.gateway, 'p50'), p99: best(one.gateway, 'p99') },
+    },
+    soak_rss_mb: soak,
+    heap_snapshots: snapshots.map((name) => join(dir, name)),
+  };
+  const o = report.one_connection_ms;
+  const lines = [
+    `# Memory and 1-connection latency (${report.date}, Node ${report.node})`,
+    '',
+    `- idle RSS: ${idle} MB (target ≤ 70)`,
+    `- peak RSS after ${CONNECTIONS} connections (non-stream ${Math.round(nonStream.rps)} req/s, stream ${Math.round(stream.rps)} req/s): ${peak} MB (target ≤ 140); RSS after load ${afterLoad} MB`,
+    `- 1 connection, non-stream: direct p50 ${o.direct.p50} / p99 ${o.direct.p99} ms, gateway p50 ${o.gateway.p50} / p99 ${o.gateway.p99} ms → added p99 ${(o.gateway.p99 - o.direct.p99).toFixed(3)} ms (target ≤ 1)`,
+    ...(soak.length
+      ? [`- soak (${SOAK_MINUTES} min, ${CONNECTIONS} connections): ${soak.map((x) => `${x.s}s ${x.mb}`).join(', ')}`]
+      : []),
+    ...(snapshots.length ? [`- heap snapshots: ${report.heap_snapshots.join(', ')}`] : []),
+    '',
+  ];
+  if (!SNAPSHOTS) rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(root, 'bench/results'), { recursive: true });
+  writeFileSync(join(root, 'bench/results/memory.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(root, 'bench/results/memory.md'), lines.join('\n'));
+  console.log(lines.join('\n'));
+}
+
+await main();

@@ -1,0 +1,88 @@
+import { stat } from 'node:fs/promises';
+
+export interface StoreFileWatchOptions {
+  intervalMs?: number;
+  /** Told once when the file goes missing or is replaced, then every `repeatMs` while it stays so. */
+  onProblem(problem: string): void;
+  repeatMs?: number;
+  now?: () => number;
+}
+
+interface Identity {
+  dev: number;
+  ino: number;
+}
+
+/**
+ * Notices the SQLite file being deleted (or replaced) under a running gateway: SQLite keeps writing to the open,
+ * unlinked file, so nothing fails, and everything written since is lost when the process stops. A stat of the
+ * path every few seconds, off the request path, compares it with the file that was opened.
+ */
+export class StoreFileWatch {
+  private opened: Identity | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private current: string | undefined;
+  private toldAt = Number.NEGATIVE_INFINITY;
+  private readonly intervalMs: number;
+  private readonly repeatMs: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly file: string,
+    private readonly options: StoreFileWatchOptions,
+  ) {
+    this.intervalMs = options.intervalMs ?? 5_000;
+    this.repeatMs = options.repeatMs ?? 600_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** What is wrong with the store file now, if anything (shown by /readyz and `amg status`). */
+  get problem(): string | undefined {
+    return this.current;
+  }
+
+  async start(): Promise<void> {
+    if (this.file === ':memory:') return;
+    this.opened = await identity(this.file);
+    this.timer = setInterval(() => void this.check().catch(() => undefined), this.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Compares the path with the file that was opened; also run by the interval. */
+  async check(): Promise<string | undefined> {
+    if (!this.opened) return undefined;
+    const now = await identity(this.file);
+    this.current = describe(this.file, this.opened, now);
+    if (this.current && this.now() - this.toldAt >= this.repeatMs) {
+      this.toldAt = this.now();
+      this.options.onProblem(this.current);
+    }
+    if (!this.current) this.toldAt = Number.NEGATIVE_INFINITY;
+    return this.current;
+  }
+}
+
+async function identity(file: string): Promise<Identity | undefined> {
+  try {
+    const { dev, ino } = await stat(file);
+    return { dev, ino };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+function describe(file: string, opened: Identity, now: Identity | undefined): string | undefined {
+  const consequence =
+    'the gateway keeps writing to the file it opened, and everything written since is lost when it stops; ' +
+    'restore the file (or its data directory) from a backup, or restart the gateway to begin a new, empty store';
+  if (!now) return `the database file ${file} was deleted while the gateway runs: ${consequence}`;
+  if (now.dev !== opened.dev || now.ino !== opened.ino) {
+    return `the database file ${file} was replaced by another file while the gateway runs: ${consequence}`;
+  }
+  return undefined;
+}
