@@ -112,8 +112,11 @@ export function validateConfigTree(raw: unknown, options: ParseOptions = {}): Lo
     path,
     message: `environment variable ${variable} is not set (use \${${variable}:-default} for an optional value)`,
   }));
-  problems.push(...referencesInNames(expanded.references));
-  const elsewhere = (found: ConfigProblem[]) => found.filter(({ path }) => !causedByUnsetVariable(path, unsetPaths));
+  // A reference refused in a name is one problem, not also an unknown name: its path is judged once, like an unset one.
+  const refusedNames = referencesInNames(expanded.references);
+  problems.push(...refusedNames);
+  const judgedPaths = [...unsetPaths, ...refusedNames.map(({ path }) => path)];
+  const elsewhere = (found: ConfigProblem[]) => found.filter(({ path }) => !causedByUnsetVariable(path, judgedPaths));
 
   // Messages may quote expanded values; they show the reference instead (see ReferenceMask).
   const mask = ReferenceMask.of(expanded.references.values(), env);
