@@ -96,6 +96,14 @@ describe('requests the HTTP parser refuses', () => {
         });
       });
 
+      it('samples the records of a flood of malformed requests from one address, as other refusals', async () => {
+        await Promise.all(Array.from({ length: 40 }, () => exchange(harness.url, 'BREW / HTCPCP/1.0\r\n\r\n')));
+        const records = await harness.records(1);
+        const malformed = records.filter((r) => r.errorCode === 'GW_ERR_HTTP_MALFORMED');
+        expect(malformed.length).toBeGreaterThan(0);
+        expect(malformed.length).toBeLessThanOrEqual(20);
+      });
+
       it('answers a bad header on the admin API in JSON too', async () => {
         const answer = parse(
           await exchange(harness.adminUrl, 'GET /admin/api/status HTTP/1.1\r\nbad header: 1\r\n\r\n'),
