@@ -102,7 +102,12 @@ async function admin(url, method, path, body) {
 
 // ---- the clients ----
 
-const stats = { sent: 0, outcomes: {}, streams: { complete: 0, errorEvent: 0, brokenWithoutEvent: 0 } };
+const stats = {
+  sent: 0,
+  outcomes: {},
+  streams: { complete: 0, errorEvent: 0, brokenWithoutEvent: 0 },
+  brokenTails: [],
+};
 const note = (what) => {
   stats.outcomes[what] = (stats.outcomes[what] ?? 0) + 1;
 };
@@ -147,12 +152,17 @@ function send(url, { path, body, raw, stream, anthropic, hangUp }) {
       });
       res.on('error', () => finish(`${res.statusCode} broken`));
       res.on('end', () => {
-        if (stream && res.statusCode === 200) {
+        // A client that already hung up judged nothing about how the stream ended.
+        if (stream && res.statusCode === 200 && !done) {
           const complete = anthropic ? tail.includes('message_stop') : tail.includes('[DONE]');
           const errorEvent = anthropic ? tail.includes('event: error') : tail.includes('"error"');
           if (complete && !errorEvent) stats.streams.complete++;
           else if (errorEvent) stats.streams.errorEvent++;
-          else stats.streams.brokenWithoutEvent++;
+          else {
+            stats.streams.brokenWithoutEvent++;
+            // The ends of the first few such streams, for finding out why.
+            if (stats.brokenTails.length < 5) stats.brokenTails.push(tail);
+          }
         }
         finish(String(res.statusCode));
       });
@@ -324,6 +334,7 @@ async function main() {
     client_outcomes: stats.outcomes,
     streams: stats.streams,
     streams_at_sigterm: atSigterm,
+    streams_without_end_or_error_tails: stats.brokenTails,
     records_by_status: Object.fromEntries(byStatus.map((r) => [r.status, r.n])),
     records_by_error_code: Object.fromEntries(byCode.map((r) => [r.code, r.n])),
     upstream_faults: { a: a.counts, b: b.counts },
