@@ -3,7 +3,7 @@
 // streams; clients that hang up; guarded config publishes (one harmless, one broken) and an unguarded one that
 // swaps connection pools under retries; and a SIGTERM with streams in flight at the end. Then it reads the
 // gateway's store and reports requests sent, records written, records lost (must be 0), guard decisions and RSS
-// over time, to stdout and bench/results/chaos.{json,md}. Exits 1 when a record is lost.
+// over time, to stdout and bench/results/chaos.{json,md} (chaos-quick.* for runs under 10 minutes). Exits 1 when a record is lost.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -349,9 +349,11 @@ async function main() {
   agent.destroy();
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(root, 'bench/results'), { recursive: true });
-  writeFileSync(join(root, 'bench/results/chaos.json'), `${JSON.stringify(report, null, 2)}\n`);
+  // A quick check does not overwrite the report of a full run.
+  const name = MINUTES >= 10 ? 'chaos' : 'chaos-quick';
+  writeFileSync(join(root, `bench/results/${name}.json`), `${JSON.stringify(report, null, 2)}\n`);
   const markdown = render(report);
-  writeFileSync(join(root, 'bench/results/chaos.md'), markdown);
+  writeFileSync(join(root, `bench/results/${name}.md`), markdown);
   console.log(`\n${markdown}`);
   if (report.records_lost > 0 || written < stats.sent) process.exitCode = 1;
 }
