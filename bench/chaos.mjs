@@ -3,7 +3,7 @@
 // streams; clients that hang up; guarded config publishes (one harmless, one broken) and an unguarded one that
 // swaps connection pools under retries; and a SIGTERM with streams in flight at the end. Then it reads the
 // gateway's store and reports requests sent, records written, records lost (must be 0), guard decisions and RSS
-// over time, to stdout and bench/results/chaos.{json,md}. Exits 1 when a record is lost.
+// over time, to stdout and bench/results/chaos.{json,md} (chaos-quick.* for runs under 10 minutes). Exits 1 when a record is lost.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -102,7 +102,12 @@ async function admin(url, method, path, body) {
 
 // ---- the clients ----
 
-const stats = { sent: 0, outcomes: {}, streams: { complete: 0, errorEvent: 0, brokenWithoutEvent: 0 } };
+const stats = {
+  sent: 0,
+  outcomes: {},
+  streams: { complete: 0, errorEvent: 0, brokenWithoutEvent: 0 },
+  brokenTails: [],
+};
 const note = (what) => {
   stats.outcomes[what] = (stats.outcomes[what] ?? 0) + 1;
 };
@@ -147,12 +152,17 @@ function send(url, { path, body, raw, stream, anthropic, hangUp }) {
       });
       res.on('error', () => finish(`${res.statusCode} broken`));
       res.on('end', () => {
-        if (stream && res.statusCode === 200) {
+        // A client that already hung up judged nothing about how the stream ended.
+        if (stream && res.statusCode === 200 && !done) {
           const complete = anthropic ? tail.includes('message_stop') : tail.includes('[DONE]');
           const errorEvent = anthropic ? tail.includes('event: error') : tail.includes('"error"');
           if (complete && !errorEvent) stats.streams.complete++;
           else if (errorEvent) stats.streams.errorEvent++;
-          else stats.streams.brokenWithoutEvent++;
+          else {
+            stats.streams.brokenWithoutEvent++;
+            // The ends of the first few such streams, for finding out why.
+            if (stats.brokenTails.length < 5) stats.brokenTails.push(tail);
+          }
         }
         finish(String(res.statusCode));
       });
@@ -324,6 +334,7 @@ async function main() {
     client_outcomes: stats.outcomes,
     streams: stats.streams,
     streams_at_sigterm: atSigterm,
+    streams_without_end_or_error_tails: stats.brokenTails,
     records_by_status: Object.fromEntries(byStatus.map((r) => [r.status, r.n])),
     records_by_error_code: Object.fromEntries(byCode.map((r) => [r.code, r.n])),
     upstream_faults: { a: a.counts, b: b.counts },
@@ -338,9 +349,11 @@ async function main() {
   agent.destroy();
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(root, 'bench/results'), { recursive: true });
-  writeFileSync(join(root, 'bench/results/chaos.json'), `${JSON.stringify(report, null, 2)}\n`);
+  // A quick check does not overwrite the report of a full run.
+  const name = MINUTES >= 10 ? 'chaos' : 'chaos-quick';
+  writeFileSync(join(root, `bench/results/${name}.json`), `${JSON.stringify(report, null, 2)}\n`);
   const markdown = render(report);
-  writeFileSync(join(root, 'bench/results/chaos.md'), markdown);
+  writeFileSync(join(root, `bench/results/${name}.md`), markdown);
   console.log(`\n${markdown}`);
   if (report.records_lost > 0 || written < stats.sent) process.exitCode = 1;
 }

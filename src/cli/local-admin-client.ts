@@ -68,7 +68,7 @@ export class LocalAdminClient implements AdminClient {
    * the new store is announced rather than created silently.
    */
   private async beforeNewStore(file: string): Promise<void> {
-    const running = await runningGatewayUrl(this.configPath);
+    const running = await runningGatewayUrl(this.configPath, file);
     if (running) {
       throw new Error(
         `the store ${file} does not exist, but a gateway answers at ${running}: its data was deleted or moved ` +

@@ -28,6 +28,7 @@ import { MemoryRoutingState } from '../routing/routing-state.js';
 import { openStore, parseStorageUrl, type StorageLocation } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { StoreFileWatch } from '../store/store-file-watch.js';
+import { storeTag } from '../store/store-tag.js';
 import { BatchWriter } from '../telemetry/batch-writer.js';
 import { RetentionSweeper } from '../telemetry/retention.js';
 import { RollupRetention } from '../telemetry/rollup-retention.js';
@@ -332,7 +333,7 @@ export class Gateway {
       this.options.listen ?? server.listen,
       this.options.adminListen ?? server.admin_listen,
       server.connections,
-      probeHandler(this.readiness),
+      probeHandler(this.readiness, storeTag(this.storage.file)),
     );
   }
 

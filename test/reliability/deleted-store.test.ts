@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,15 +8,6 @@ import { redirectLog } from '../../src/server/log.js';
 import { FakeOpenAI } from '../fakes/fake-openai.js';
 import { runCli } from '../support/cli-process.js';
 import { ADMIN_TOKEN, CLIENT_TOKEN, fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
-
-/** A port nothing listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /**
  * `data/` deleted under a running gateway: SQLite keeps writing to the unlinked file, so the gateway must notice
@@ -86,14 +76,15 @@ describe('the store deleted while the gateway runs', () => {
     expect(existsSync(join(dataDir, 'gateway.db'))).toBe(false);
   });
 
-  it('announces a new store on first use, when no gateway runs', async () => {
+  it('announces a new store on first use, when no gateway on that store runs (one on another store may)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'amg-first-'));
     try {
       await writeFile(
         join(dir, 'gateway.yaml'),
         stringify({
           storage: 'sqlite:./data/gateway.db',
-          server: { listen: `127.0.0.1:${await closedPort()}` },
+          // The running gateway answers on this port, but it uses another store: this is still a first use.
+          server: { listen: new URL(harness.url).host },
           providers: [fakeProvider('primary', upstream.baseUrl)],
           models: [{ name: 'chat', targets: [{ provider: 'primary', model: 'm' }] }],
         }),
