@@ -276,6 +276,10 @@ const otlp = z
     endpoint: z.url({ protocol: /^https?$/ }),
     headers: z.record(z.string(), z.string()).default({}),
     sample_ratio: z.number().min(0).max(1).default(1),
+    /** Attach prompts and completions to spans (`gen_ai.input.messages` / `output.messages`). Off: content is private. */
+    capture_content: z.boolean().default(false),
+    /** The most UTF-8 bytes of content one attribute holds; longer content is cut and marked. */
+    content_max_bytes: z.number().int().min(256).max(1_048_576).default(16_384),
   })
   .strict();
 

@@ -149,3 +149,97 @@ describe('OpenTelemetry traces of a request that fell back', () => {
     expect(receiver.requestHeaders.at(-1)?.['x-collector-key']).toBe('k-123');
   });
 });
+
+describe('OpenTelemetry traces with capture_content on', () => {
+  let upstream: FakeOpenAI;
+  let receiver: OtlpReceiver;
+  let harness: GatewayHarness;
+
+  beforeAll(async () => {
+    upstream = await FakeOpenAI.start({ name: 'upstream', apiKey: 'sk-upstream' });
+    receiver = await OtlpReceiver.start();
+    harness = await GatewayHarness.start({
+      config: {
+        providers: [fakeProvider('upstream', upstream.baseUrl, 'sk-upstream')],
+        models: [{ name: 'chat', targets: [{ provider: 'upstream', model: 'gpt-4o-mini' }] }],
+        telemetry: { otlp: { endpoint: receiver.url, sample_ratio: 1, capture_content: true, content_max_bytes: 512 } },
+      },
+    });
+  });
+  afterAll(async () => {
+    await harness.close();
+    await receiver.close();
+    await upstream.close();
+  });
+  beforeEach(() => {
+    receiver.spans.length = 0;
+  });
+
+  async function serverSpan(): Promise<ReceivedSpan> {
+    await harness.records(1);
+    await expect
+      .poll(
+        async () => {
+          await harness.gateway.observability.flushTraces();
+          return receiver.spans.filter((span) => span.kind === SERVER).length;
+        },
+        { timeout: 10_000 },
+      )
+      .toBe(1);
+    return receiver.spans.find((span) => span.kind === SERVER) as ReceivedSpan;
+  }
+
+  it('attaches the prompt, the system instructions and the completion of a JSON answer', async () => {
+    upstream.enqueue({ kind: 'reply', text: 'the completion text' });
+    await harness.openai().chat.completions.create({
+      model: 'chat',
+      messages: [
+        { role: 'system', content: 'be brief' },
+        { role: 'user', content: PROMPT },
+      ],
+    });
+    const attributes = (await serverSpan()).attributes;
+    expect(JSON.parse(String(attributes['gen_ai.input.messages']))).toEqual([
+      { role: 'system', content: 'be brief' },
+      { role: 'user', content: PROMPT },
+    ]);
+    expect(JSON.parse(String(attributes['gen_ai.output.messages']))).toEqual([
+      { role: 'assistant', parts: [{ type: 'text', content: 'the completion text' }], finish_reason: 'stop' },
+    ]);
+  });
+
+  it('rebuilds a streamed completion, tool calls included, from the chunks the client was sent', async () => {
+    upstream.enqueue({
+      kind: 'reply',
+      text: 'calling a tool',
+      chunkSize: 3,
+      toolCalls: [{ name: 'get_weather', arguments: '{"city":"Paris"}' }],
+    });
+    const stream = await harness.openai().chat.completions.create({
+      model: 'chat',
+      stream: true,
+      messages: [{ role: 'user', content: PROMPT }],
+    });
+    for await (const _ of stream);
+    const output = JSON.parse(String((await serverSpan()).attributes['gen_ai.output.messages']));
+    expect(output).toMatchObject([
+      {
+        role: 'assistant',
+        parts: [
+          { type: 'text', content: 'calling a tool' },
+          { type: 'tool_call', name: 'get_weather', arguments: '{"city":"Paris"}' },
+        ],
+        finish_reason: 'tool_calls',
+      },
+    ]);
+  });
+
+  it('cuts content longer than content_max_bytes and marks the cut', async () => {
+    await harness
+      .openai()
+      .chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'x'.repeat(2000) }] });
+    const input = String((await serverSpan()).attributes['gen_ai.input.messages']);
+    expect(Buffer.byteLength(input)).toBeLessThanOrEqual(512);
+    expect(input.endsWith('…[truncated]')).toBe(true);
+  });
+});

@@ -7,7 +7,13 @@ describe('tracing settings', () => {
   });
 
   it('takes the config endpoint as the base URL and appends /v1/traces once', () => {
-    const otlp = { endpoint: 'http://collector:4318', headers: { 'x-key': 'k' }, sample_ratio: 0.25 };
+    const otlp = {
+      endpoint: 'http://collector:4318',
+      headers: { 'x-key': 'k' },
+      sample_ratio: 0.25,
+      capture_content: false,
+      content_max_bytes: 16_384,
+    };
     expect(tracingSettings(otlp, {})).toEqual({
       url: 'http://collector:4318/v1/traces',
       headers: { 'x-key': 'k' },
@@ -32,6 +38,23 @@ describe('tracing settings', () => {
       'http://t:1/custom',
     );
     expect(tracingSettings(undefined, { ...env, OTEL_SDK_DISABLED: 'true' })).toBeUndefined();
+  });
+
+  it('captures content only when asked, by the config or the GenAI instrumentation variable', () => {
+    const otlp = {
+      endpoint: 'http://collector:4318',
+      headers: {},
+      sample_ratio: 1,
+      capture_content: false,
+      content_max_bytes: 4096,
+    };
+    expect(tracingSettings(otlp, {})?.content).toBeUndefined();
+    expect(tracingSettings({ ...otlp, capture_content: true }, {})?.content).toEqual({ maxBytes: 4096 });
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://base:4318' };
+    expect(tracingSettings(undefined, env)?.content).toBeUndefined();
+    expect(
+      tracingSettings(undefined, { ...env, OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: 'true' })?.content,
+    ).toEqual({ maxBytes: 16_384 });
   });
 
   it('parses OTLP header lists, skipping malformed pairs', () => {
