@@ -8,7 +8,7 @@ import { json } from './fake-openai.js';
 import { FakeServer, type RecordedRequest } from './fake-server.js';
 
 const PATH =
-  /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/publishers\/(google|anthropic)\/models\/([^/:]+):([A-Za-z]+)(\?.*)?$/;
+  /^\/v1(?:beta1)?\/projects\/([^/]+)\/locations\/([^/]+)\/publishers\/(google|anthropic)\/models\/([^/:]+):([A-Za-z]+)(\?.*)?$/;
 
 /**
  * A fake Vertex AI: a Google token endpoint that verifies a service account's RS256 assertion (jose, against
