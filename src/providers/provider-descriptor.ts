@@ -54,6 +54,11 @@ export interface ProviderDescriptor {
   chatPath?(model: string, stream: boolean, config: ProviderConfig): string;
   /** The embeddings path for a model, where the model is part of it. */
   embeddingsPath?(model: string, config: ProviderConfig): string;
+  /**
+   * The path of the provider's own Responses API, for a type that has one (Azure); a stateless Responses request
+   * then passes through instead of being translated to chat.
+   */
+  responsesPath?(config: ProviderConfig): string;
   /** The dialect of one upstream model, for a type that serves several (Vertex: Gemini and Claude). */
   dialectFor?(model: string): UpstreamDialect;
   /** Per-request credentials, when static headers cannot carry them (signing, refreshed tokens). */
