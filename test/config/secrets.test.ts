@@ -44,6 +44,7 @@ metrics: { token: ${METRICS_TOKEN} }
 telemetry:
   otlp:
     endpoint: ${receiver.url}
+    protocol: http/json
     headers: { x-collector-key: ${OTLP_HEADER}, x-collector-env: "\${AMG_TEST_OTLP_KEY}" }
 ${extra}`;
   const admin = async (method: string, path: string, body?: unknown) => {

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeOpenAI } from '../fakes/fake-openai.js';
 import { fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
@@ -36,7 +38,15 @@ describe('OpenTelemetry traces of a request that fell back', () => {
         ],
         // Every request starts with a 429 from the primary: keep its breaker closed so each one falls back.
         routing: { cooldown: { failures: 1000 } },
-        telemetry: { otlp: { endpoint: receiver.url, headers: { 'x-collector-key': 'k-123' }, sample_ratio: 1 } },
+        // The receiver decodes OTLP/JSON; the protobuf default is checked on its own below.
+        telemetry: {
+          otlp: {
+            endpoint: receiver.url,
+            headers: { 'x-collector-key': 'k-123' },
+            sample_ratio: 1,
+            protocol: 'http/json',
+          },
+        },
       },
     });
   });
@@ -162,7 +172,15 @@ describe('OpenTelemetry traces with capture_content on', () => {
       config: {
         providers: [fakeProvider('upstream', upstream.baseUrl, 'sk-upstream')],
         models: [{ name: 'chat', targets: [{ provider: 'upstream', model: 'gpt-4o-mini' }] }],
-        telemetry: { otlp: { endpoint: receiver.url, sample_ratio: 1, capture_content: true, content_max_bytes: 512 } },
+        telemetry: {
+          otlp: {
+            endpoint: receiver.url,
+            sample_ratio: 1,
+            protocol: 'http/json',
+            capture_content: true,
+            content_max_bytes: 512,
+          },
+        },
       },
     });
   });
@@ -241,5 +259,55 @@ describe('OpenTelemetry traces with capture_content on', () => {
     const input = String((await serverSpan()).attributes['gen_ai.input.messages']);
     expect(Buffer.byteLength(input)).toBeLessThanOrEqual(512);
     expect(input.endsWith('…[truncated]')).toBe(true);
+  });
+});
+
+describe('OpenTelemetry traces in the default encoding', () => {
+  it('exports OTLP protobuf to /v1/traces, the spans’ names and attributes in it', async () => {
+    const upstream = await FakeOpenAI.start({ name: 'upstream', apiKey: 'sk-upstream' });
+    const bodies: Array<{ type: string | undefined; path: string | undefined; body: Buffer }> = [];
+    const collector = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        bodies.push({ type: req.headers['content-type'], path: req.url, body: Buffer.concat(chunks) });
+        res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+      });
+    });
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+    const port = (collector.address() as AddressInfo).port;
+    const harness = await GatewayHarness.start({
+      config: {
+        providers: [fakeProvider('upstream', upstream.baseUrl, 'sk-upstream')],
+        models: [{ name: 'chat', targets: [{ provider: 'upstream', model: 'gpt-4o-mini' }] }],
+        telemetry: { otlp: { endpoint: `http://127.0.0.1:${port}`, sample_ratio: 1 } },
+      },
+    });
+    try {
+      await harness.openai().chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] });
+      await harness.records(1);
+      await expect
+        .poll(
+          async () => {
+            await harness.gateway.observability.flushTraces();
+            return bodies.length;
+          },
+          { timeout: 10_000 },
+        )
+        .toBeGreaterThan(0);
+      const [first] = bodies;
+      expect(first?.path).toBe('/v1/traces');
+      expect(first?.type).toBe('application/x-protobuf');
+      // Protobuf keeps strings as UTF-8 bytes: the span names and attribute keys are there, JSON is not.
+      const bytes = Buffer.concat(bodies.map((b) => b.body));
+      expect(bytes.includes(Buffer.from('POST /v1/chat/completions'))).toBe(true);
+      expect(bytes.includes(Buffer.from('chat gpt-4o-mini'))).toBe(true);
+      expect(bytes.includes(Buffer.from('amg.route.mode'))).toBe(true);
+      expect(bytes.includes(Buffer.from('"resourceSpans"'))).toBe(false);
+    } finally {
+      await harness.close();
+      await new Promise((resolve) => collector.close(resolve));
+      await upstream.close();
+    }
   });
 });

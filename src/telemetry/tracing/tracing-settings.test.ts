@@ -11,6 +11,7 @@ describe('tracing settings', () => {
       endpoint: 'http://collector:4318',
       headers: { 'x-key': 'k' },
       sample_ratio: 0.25,
+      protocol: 'http/json' as const,
       capture_content: false,
       content_max_bytes: 16_384,
     };
@@ -18,6 +19,7 @@ describe('tracing settings', () => {
       url: 'http://collector:4318/v1/traces',
       headers: { 'x-key': 'k' },
       sampleRatio: 0.25,
+      protocol: 'http/json',
     });
     expect(tracingSettings({ ...otlp, endpoint: 'http://c:4318/v1/traces' }, {})?.url).toBe('http://c:4318/v1/traces');
   });
@@ -33,7 +35,11 @@ describe('tracing settings', () => {
       url: 'http://base:4318/v1/traces',
       headers: { authorization: 'Bearer abc', 'x-team': 'llm' },
       sampleRatio: 0.1,
+      protocol: 'http/protobuf',
     });
+    expect(tracingSettings(undefined, { ...env, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' })?.protocol).toBe(
+      'http/json',
+    );
     expect(tracingSettings(undefined, { ...env, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://t:1/custom' })?.url).toBe(
       'http://t:1/custom',
     );
@@ -45,6 +51,7 @@ describe('tracing settings', () => {
       endpoint: 'http://collector:4318',
       headers: {},
       sample_ratio: 1,
+      protocol: 'http/json' as const,
       capture_content: false,
       content_max_bytes: 4096,
     };

@@ -6,6 +6,7 @@ export interface TracingSettings {
   url: string;
   headers: Record<string, string>;
   sampleRatio: number;
+  protocol: 'http/json' | 'http/protobuf';
   /** Set when prompts and completions go on spans: the most bytes one content attribute holds. */
   content?: { maxBytes: number };
 }
@@ -51,6 +52,7 @@ export function tracingSettings(otlp: OtlpConfig | undefined, env: Env): Tracing
       url: tracesUrl(otlp.endpoint),
       headers: otlp.headers,
       sampleRatio: otlp.sample_ratio,
+      protocol: otlp.protocol,
       ...(otlp.capture_content ? { content: { maxBytes: otlp.content_max_bytes } } : {}),
     };
   }
@@ -64,6 +66,7 @@ export function tracingSettings(otlp: OtlpConfig | undefined, env: Env): Tracing
       ...parseOtlpHeaders(env.OTEL_EXPORTER_OTLP_TRACES_HEADERS),
     },
     sampleRatio: ratioFromEnv(env),
+    protocol: protocolFromEnv(env),
     // The variable OpenTelemetry's GenAI instrumentations read for the same choice.
     ...(env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT?.toLowerCase() === 'true'
       ? { content: { maxBytes: DEFAULT_CONTENT_MAX_BYTES } }
@@ -73,4 +76,10 @@ export function tracingSettings(otlp: OtlpConfig | undefined, env: Env): Tracing
 
 function tracesUrlOrUndefined(base: string | undefined): string | undefined {
   return base ? tracesUrl(base) : undefined;
+}
+
+/** OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL: http/json when it says so, else OTLP's default http/protobuf (no grpc). */
+function protocolFromEnv(env: Env): TracingSettings['protocol'] {
+  const protocol = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL;
+  return protocol === 'http/json' ? 'http/json' : 'http/protobuf';
 }
