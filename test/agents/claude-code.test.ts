@@ -92,7 +92,9 @@ describe.skipIf(!agentInstalled(CLAUDE, 'Claude Code'))('Claude Code through the
       const record = records.find((r) => r.requestedModel === model && r.status === 200);
       expect(record?.provider).toBe(PROVIDER_OF[upstream]);
       if (upstream === 'vertex') {
-        expect(vertex.chatRequests('anthropic').at(-1)?.path).toMatch(/claude-haiku-4-5%4020251001:(stream)?RawPredict$/);
+        expect(vertex.chatRequests('anthropic').at(-1)?.path).toMatch(
+          /claude-haiku-4-5%4020251001:(stream)?RawPredict$/,
+        );
       }
       if (translated) {
         expect(record?.droppedFields).toEqual(expect.arrayContaining(['anthropic-beta', 'context_management']));
