@@ -18,7 +18,8 @@ const arg = (name, fallback) =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const REQUESTS = Number(arg('requests', 2000));
 const WARMUP = Number(arg('warmup', 8000));
-const ONLY = arg('only', undefined);
+/** `--only=a,b`: the routes whose name contains any of these (case-insensitive). */
+const ONLY = arg('only', undefined)?.toLowerCase().split(',');
 const CONCURRENCY = 16;
 const root = new URL('..', import.meta.url).pathname;
 
@@ -183,7 +184,7 @@ async function main() {
   try {
     for (const stream of [false, true]) {
       for (const route of ROUTES) {
-        if (ONLY && !route.name.toLowerCase().includes(ONLY.toLowerCase())) continue;
+        if (ONLY && !ONLY.some((part) => route.name.toLowerCase().includes(part))) continue;
         process.stderr.write(`measuring ${route.name}, ${stream ? 'stream' : 'non-stream'}\n`);
         results.push({ route, stream, counts: await measure(`http://127.0.0.1:${port}`, route, stream) });
       }

@@ -5,8 +5,9 @@ const MIN_SECRET_LENGTH = 8;
 const SECRET_NAME = /KEY|TOKEN|SECRET|PASSWORD|CREDENTIAL/i;
 
 /**
- * Every secret value the running gateway holds in clear: provider keys and headers, config client tokens, and
- * environment values that the config references or whose names say they are secrets.
+ * Every secret value the running gateway holds in clear: provider keys and headers, config client tokens, the
+ * metrics token, OTLP headers, and environment values that the config references or whose names say they are
+ * secrets.
  */
 export function secretValues(snapshot: GatewaySnapshot, env: Record<string, string | undefined>): string[] {
   const values = new Set<string>();
@@ -15,6 +16,8 @@ export function secretValues(snapshot: GatewaySnapshot, env: Record<string, stri
     for (const header of Object.values(provider.headers)) values.add(header);
   }
   for (const client of snapshot.config.clients) if (client.token) values.add(client.token);
+  if (snapshot.config.metrics.token) values.add(snapshot.config.metrics.token);
+  for (const header of Object.values(snapshot.config.telemetry?.otlp?.headers ?? {})) values.add(header);
   const referenced = new Set([...snapshot.loaded.references.values()].flat());
   for (const [name, value] of Object.entries(env)) {
     if (value && (referenced.has(name) || SECRET_NAME.test(name))) values.add(value);

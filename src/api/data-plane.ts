@@ -232,7 +232,9 @@ export class DataPlane {
       }
       const raw =
         spec.method === 'POST' ? await readBody(req, exchange.snapshot.config.server.max_body_size) : undefined;
-      await spec.handle(out, raw === undefined ? undefined : parseJsonObject(raw), raw);
+      const body = raw === undefined ? undefined : parseJsonObject(raw);
+      if (body !== undefined) exchange.trace?.content?.input(body);
+      await spec.handle(out, body, raw);
     } catch (error) {
       const gatewayError = toGatewayError(error);
       discardUnreadBody(req, exchange.snapshot.config.server.max_body_size, res);

@@ -22,6 +22,22 @@ function deploymentPath(endpoint: string): (model: string, config: ProviderConfi
   };
 }
 
+/**
+ * The Responses API is no deployment path: the deployment goes in the body's `model`. On a resource endpoint it
+ * is `/openai/responses` with a preview api-version (2025-03-01-preview was the first), on the v1 surface
+ * `/openai/v1/responses`.
+ */
+export const AZURE_RESPONSES_API_VERSION = '2025-04-01-preview';
+
+function responsesPath(config: ProviderConfig): string {
+  if (isAzureV1Surface(config)) {
+    return config.api_version ? `/responses?api-version=${encodeURIComponent(config.api_version)}` : '/responses';
+  }
+  const configured = config.api_version;
+  const version = configured && configured >= '2025-03-01-preview' ? configured : AZURE_RESPONSES_API_VERSION;
+  return `/openai/responses?api-version=${encodeURIComponent(version)}`;
+}
+
 const chatPath = deploymentPath('chat/completions');
 const embeddingsPath = deploymentPath('embeddings');
 
@@ -51,7 +67,7 @@ function entraAuthorizer(
 }
 
 /**
- * Azure OpenAI: Chat Completions and embeddings in OpenAI's dialect, addressed by deployment with an
+ * Azure OpenAI: Chat Completions, Responses and embeddings in OpenAI's dialects, addressed by deployment with an
  * `api-version` (or on the /openai/v1 surface), authenticated with `api-key` or an Entra bearer token.
  */
 export const azureOpenAIProvider: ProviderDescriptor = {
@@ -61,6 +77,7 @@ export const azureOpenAIProvider: ProviderDescriptor = {
   staticHeaders: (apiKey, config): Record<string, string> => (apiKey && !config.entra ? { 'api-key': apiKey } : {}),
   chatPath: (model, _stream, config) => chatPath(model, config),
   embeddingsPath: (model, config) => embeddingsPath(model, config),
+  responsesPath,
   authorizer: entraAuthorizer,
   hasCredentials: (config) => Boolean(config.entra) || Boolean(config.api_key),
 };

@@ -52,8 +52,15 @@ export interface ProviderDescriptor {
   staticHeaders(apiKey: string, config: ProviderConfig): Record<string, string>;
   /** The chat path for a model, where the model or the stream mode is part of it (Gemini, Bedrock, Azure). */
   chatPath?(model: string, stream: boolean, config: ProviderConfig): string;
-  /** The embeddings path for a model, where the model is part of it. */
-  embeddingsPath?(model: string, config: ProviderConfig): string;
+  /** The embeddings path for a model, where the model is part of it; undefined for a model that embeds nothing. */
+  embeddingsPath?(model: string, config: ProviderConfig): string | undefined;
+  /** The token-counting path for a model, for a type that counts some models only (Claude on Vertex). */
+  countTokensPath?(model: string, config: ProviderConfig): string | undefined;
+  /**
+   * The path of the provider's own Responses API, for a type that has one (Azure); a stateless Responses request
+   * then passes through instead of being translated to chat.
+   */
+  responsesPath?(config: ProviderConfig): string;
   /** The dialect of one upstream model, for a type that serves several (Vertex: Gemini and Claude). */
   dialectFor?(model: string): UpstreamDialect;
   /** Per-request credentials, when static headers cannot carry them (signing, refreshed tokens). */

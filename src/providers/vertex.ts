@@ -7,10 +7,14 @@ function dialectFor(model: string): UpstreamDialect {
   return model.startsWith('claude') ? 'anthropic-messages' : 'gemini';
 }
 
+/** `/v1/projects/{p}/locations/{l}/publishers/{publisher}/models/` for the configured project and location. */
+function modelsPath(config: ProviderConfig, publisher: 'google' | 'anthropic'): string {
+  const project = encodeURIComponent(config.vertex?.project ?? '');
+  const location = encodeURIComponent(config.vertex?.location ?? 'us-central1');
+  return `/v1/projects/${project}/locations/${location}/publishers/${publisher}/models/`;
+}
+
 function chatPath(model: string, stream: boolean, config: ProviderConfig): string {
-  const vertex = config.vertex;
-  const project = encodeURIComponent(vertex?.project ?? '');
-  const location = encodeURIComponent(vertex?.location ?? 'us-central1');
   const claude = dialectFor(model) === 'anthropic-messages';
   const publisher = claude ? 'anthropic' : 'google';
   const method = claude
@@ -20,7 +24,20 @@ function chatPath(model: string, stream: boolean, config: ProviderConfig): strin
     : stream
       ? 'streamGenerateContent?alt=sse'
       : 'generateContent';
-  return `/v1/projects/${project}/locations/${location}/publishers/${publisher}/models/${encodeURIComponent(model)}:${method}`;
+  return `${modelsPath(config, publisher)}${encodeURIComponent(model)}:${method}`;
+}
+
+/** Text-embedding models answer `:predict`; Claude embeds nothing. */
+function embeddingsPath(model: string, config: ProviderConfig): string | undefined {
+  if (dialectFor(model) === 'anthropic-messages') return undefined;
+  return `${modelsPath(config, 'google')}${encodeURIComponent(model)}:predict`;
+}
+
+/** Claude on Vertex counts tokens at one shared model, `count-tokens:rawPredict`, the model named in the body. */
+function countTokensPath(model: string, config: ProviderConfig): string | undefined {
+  return dialectFor(model) === 'anthropic-messages'
+    ? `${modelsPath(config, 'anthropic')}count-tokens:rawPredict`
+    : undefined;
 }
 
 /**
@@ -33,6 +50,8 @@ export const vertexProvider: ProviderDescriptor = {
   endpoints: { chat: '/models' },
   staticHeaders: () => ({}),
   chatPath,
+  embeddingsPath,
+  countTokensPath,
   dialectFor,
   authorizer: (config, context) => {
     const account = serviceAccountOf(config, context.baseDir);

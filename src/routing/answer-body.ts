@@ -1,5 +1,5 @@
 import type { ErrorClass } from '../telemetry/request-record.js';
-import { readAhead, readStreamStart } from '../upstream/read-ahead.js';
+import { readAhead, readEventStreamStart, readStreamStart } from '../upstream/read-ahead.js';
 import { classifyError, classifyStatus, describeError } from './classify.js';
 import { upstreamMessage } from './upstream-message.js';
 import type { UpstreamReply } from './upstream-reply.js';
@@ -136,11 +136,49 @@ async function readStart<R extends UpstreamReply>(reply: R): Promise<ReadAnswer<
   return fault ? { kind: 'fault', fault, reply: answer } : { kind: 'answer', reply: answer };
 }
 
+/** Bedrock's stream exceptions by class: a throttle falls back like a 429, a validation error is the client's. */
+const CLASS_BY_EXCEPTION: Readonly<Record<string, ErrorClass>> = {
+  throttlingException: 'rate_limit',
+  serviceQuotaExceededException: 'rate_limit',
+  validationException: 'client_error',
+  accessDeniedException: 'auth',
+};
+
+/** An exception message as the first event of a binary event stream: an attempt that failed before it began. */
+function exceptionFault(event: { event?: string | undefined; data: string }): AnswerFault | undefined {
+  if (!event.event?.startsWith('exception:')) return undefined;
+  const type = event.event.slice('exception:'.length);
+  // The event stream names them in lower camel case (throttlingException); accept the HTTP spelling too.
+  const key = type.charAt(0).toLowerCase() + type.slice(1);
+  const message = upstreamMessage(event.data) || event.data.slice(0, 200);
+  return {
+    errorClass: CLASS_BY_EXCEPTION[key] ?? 'server_error',
+    detail: `the stream began with ${type || 'an exception'}${message ? `: ${message}` : ''}`,
+  };
+}
+
+async function readMessageStart<R extends UpstreamReply>(reply: R): Promise<ReadAnswer<R>> {
+  let start: Awaited<ReturnType<typeof readEventStreamStart>>;
+  try {
+    start = await readEventStreamStart(reply.body, STREAM_START_LIMIT);
+  } catch (error) {
+    return broken(error);
+  }
+  const answer = { ...reply, head: start.head };
+  if (!start.first) {
+    if (!start.ended) return { kind: 'answer', reply: answer };
+    return { kind: 'fault', fault: { errorClass: 'connection', detail: 'the stream ended before its first message' } };
+  }
+  const fault = exceptionFault(start.first);
+  return fault ? { kind: 'fault', fault, reply: answer } : { kind: 'answer', reply: answer };
+}
+
 /**
  * Reads the start of a 2xx answer before the router accepts it, while nothing has reached the client: the
  * whole body of an answer relayed whole, the first event of a stream. A body that stalls or breaks by then,
  * or an error in disguise, is a failure of the attempt (retried or fallen back from), not a broken response.
  */
 export function readAnswer<R extends UpstreamReply>(reply: R): Promise<ReadAnswer<R>> {
-  return reply.readAhead === 'first-event' ? readStart(reply) : readWhole(reply);
+  if (reply.readAhead === 'first-event') return readStart(reply);
+  return reply.readAhead === 'first-message' ? readMessageStart(reply) : readWhole(reply);
 }

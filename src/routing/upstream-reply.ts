@@ -11,7 +11,7 @@ export interface UpstreamReply {
    * an answer relayed whole, the first event of a stream), so a body that breaks by then, or that carries an
    * error, is a failure routing can still act on (no byte has reached the client yet).
    */
-  readAhead?: 'whole' | 'first-event' | undefined;
+  readAhead?: 'whole' | 'first-event' | 'first-message' | undefined;
   /** The whole body, when the attempt read it (`body` has then ended: read this instead). */
   bytes?: Buffer;
   /** The start of a stream the attempt read (`body` continues after it, paused). */

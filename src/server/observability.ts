@@ -81,7 +81,7 @@ export class Observability {
     const settings = tracingSettings(this.deps.snapshot().config.telemetry.otlp, this.deps.env);
     if (!settings) return;
     this.deps.services.tracer = await startTracing(settings, { name: 'ai-model-gateway', version: this.deps.version });
-    log.info('tracing on', { endpoint: settings.url, sample_ratio: settings.sampleRatio });
+    log.info('tracing on', { endpoint: withoutCredentials(settings.url), sample_ratio: settings.sampleRatio });
   }
 
   /** Exports the spans buffered so far (tests, and before a planned stop). */
@@ -96,4 +96,12 @@ export class Observability {
       ?.shutdown()
       .catch((error: unknown) => log.warn('exporting the last spans failed', { error: String(error) }));
   }
+}
+
+/** A URL as it may be logged: a `user:password@` part (a collector's basic auth) left out. */
+function withoutCredentials(url: string): string {
+  const parsed = new URL(url);
+  parsed.username = '';
+  parsed.password = '';
+  return parsed.toString();
 }

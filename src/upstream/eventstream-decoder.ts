@@ -50,6 +50,16 @@ export class EventStreamDecoder {
   }
 }
 
+/**
+ * The first message at the start of `data`, decoded, or undefined while it has not arrived whole. Throws when
+ * its checksums fail, as the decoder does.
+ */
+export function firstEventStreamMessage(data: Buffer): SseEvent | undefined {
+  if (data.length < 4) return undefined;
+  const length = data.readUInt32BE(0);
+  return data.length < length ? undefined : eventOf(data.subarray(0, length));
+}
+
 function eventOf(frame: Buffer): SseEvent {
   const message = codec().decode(frame);
   const header = (name: string) => {

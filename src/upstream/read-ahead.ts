@@ -1,4 +1,5 @@
 import { PassThrough, pipeline, type Readable } from 'node:stream';
+import { firstEventStreamMessage } from './eventstream-decoder.js';
 import { eventSpanAt } from './sse-event-span.js';
 import { lastEventBoundary } from './sse-framer.js';
 import { parseSseEvents, type SseEvent } from './sse-parse.js';
@@ -116,5 +117,23 @@ export function readStreamStart(body: Readable, limit: number): Promise<StreamSt
     },
     // An unterminated last event still counts once the body has ended.
     () => ({ head, first: firstEvent(Buffer.concat([head, Buffer.from('\n\n')]))?.event, ended: true }),
+  );
+}
+
+/**
+ * The same for the AWS binary event stream: reads until its first message has arrived whole (its length is in
+ * the prelude), the body ends, or `limit` bytes arrived; that message comes back decoded, as the stream
+ * decoders see it (`exception:<type>` for an exception message).
+ */
+export function readEventStreamStart(body: Readable, limit: number): Promise<StreamStart> {
+  let head: Buffer = Buffer.alloc(0);
+  return readUntil<StreamStart>(
+    body,
+    (chunk) => {
+      head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
+      const first = firstEventStreamMessage(head);
+      return first || head.length > limit ? { head, first, ended: false } : undefined;
+    },
+    () => ({ head, first: firstEventStreamMessage(head), ended: true }),
   );
 }

@@ -6,18 +6,24 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeOpenAI } from '../fakes/fake-openai.js';
 import { runCli, ServeProcess } from '../support/cli-process.js';
+import { OtlpReceiver } from '../support/otlp-receiver.js';
 
 const UPSTREAM_KEY = 'sk-literal-SECRET-upstream-7f3a';
 const HEADER_VALUE = 'org-SECRET-header-19c2';
 const CLIENT_SECRET = 'client-SECRET-token-0a1b2c3d';
 const ROTATED_KEY = 'sk-literal-SECRET-rotated-55d1';
-const SECRETS = [UPSTREAM_KEY, HEADER_VALUE, CLIENT_SECRET, ROTATED_KEY];
+const METRICS_TOKEN = 'metrics-SECRET-token-6e4d9a';
+const OTLP_HEADER = 'otlp-SECRET-header-3b8f21';
+/** Given through `${AMG_TEST_OTLP_KEY}`: the config holds the reference, the environment the value. */
+const OTLP_ENV_VALUE = 'otlp-SECRET-from-env-c4a7';
+const SECRETS = [UPSTREAM_KEY, HEADER_VALUE, CLIENT_SECRET, ROTATED_KEY, METRICS_TOKEN, OTLP_HEADER, OTLP_ENV_VALUE];
 const ADMIN = 'amg_admin_secrets_test_0123456789';
 
 /** Literal secrets in a config reach the upstream, and nothing else: no API, CLI output, log or database byte. */
 describe('secrets in config revisions', () => {
   let dir: string;
   let upstream: FakeOpenAI;
+  let receiver: OtlpReceiver;
   let serve: ServeProcess;
   const outputs: string[] = [];
 
@@ -34,6 +40,12 @@ models:
     targets: [{ provider: primary, model: m }]
 clients:
   - { name: app, token: ${CLIENT_SECRET} }
+metrics: { token: ${METRICS_TOKEN} }
+telemetry:
+  otlp:
+    endpoint: ${receiver.url}
+    protocol: http/json
+    headers: { x-collector-key: ${OTLP_HEADER}, x-collector-env: "\${AMG_TEST_OTLP_KEY}" }
 ${extra}`;
   const admin = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${serve.url}/admin/api${path}`, {
@@ -57,7 +69,9 @@ ${extra}`;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'amg-secrets-'));
+    process.env.AMG_TEST_OTLP_KEY = OTLP_ENV_VALUE;
     upstream = await FakeOpenAI.start({ apiKey: UPSTREAM_KEY });
+    receiver = await OtlpReceiver.start();
     await writeFile(join(dir, 'gateway.yaml'), config(UPSTREAM_KEY));
     serve = await ServeProcess.start([], {
       cwd: dir,
@@ -67,6 +81,7 @@ ${extra}`;
   afterAll(async () => {
     await serve?.stop();
     await upstream.close();
+    await receiver.close();
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -80,6 +95,18 @@ ${extra}`;
     const sent = upstream.requestsTo('/v1/chat/completions')[0];
     expect(sent?.headers).toMatchObject({ authorization: `Bearer ${UPSTREAM_KEY}`, 'x-org': HEADER_VALUE });
     expect((await stat(join(dir, 'data', 'master.key'))).mode & 0o777).toBe(0o600);
+  });
+
+  it('uses the metrics token for scrapers and the OTLP headers, literal and from the environment, for the collector', async () => {
+    const scrape = (token: string) =>
+      fetch(`${serve.url}/metrics`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
+    expect(await scrape(METRICS_TOKEN)).toBe(200);
+    expect(await scrape('not-the-metrics-token-000')).toBe(401);
+    await expect.poll(() => receiver.requestHeaders.length, { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(receiver.requestHeaders[0]).toMatchObject({
+      'x-collector-key': OTLP_HEADER,
+      'x-collector-env': OTLP_ENV_VALUE,
+    });
   });
 
   it('shows them nowhere: API responses, CLI output, diff, export, audit, logs and the database files', async () => {
@@ -137,5 +164,5 @@ ${extra}`;
       for (const { file, bytes } of files)
         expect(bytes.includes(Buffer.from(secret)), `${secret} in ${file}`).toBe(false);
     }
-  });
+  }, 90_000);
 });

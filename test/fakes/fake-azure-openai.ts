@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { FakeOpenAI, type FakeOpenAIOptions, json } from './fake-openai.js';
 import type { RecordedRequest } from './fake-server.js';
+import { responseObject, streamResponse } from './responses-replies.js';
 
 export interface FakeAzureOptions extends FakeOpenAIOptions {
   /** The Entra app this resource trusts: client credentials exchanged at /{tenant}/oauth2/v2.0/token. */
@@ -8,7 +9,11 @@ export interface FakeAzureOptions extends FakeOpenAIOptions {
 }
 
 const DEPLOYMENT_PATH = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|embeddings)\?(.*)$/;
-const V1_PATH = /^\/openai\/v1\/(chat\/completions|embeddings|models)(?:\?.*)?$/;
+const V1_PATH = /^\/openai\/v1\/(chat\/completions|embeddings|models|responses)(?:\?.*)?$/;
+/** The Responses API: `/openai/responses` with a preview api-version on a resource, or the v1 surface's path. */
+const RESPONSES_PATH = /^\/openai\/(?:v1\/)?responses(?:\?(.*))?$/;
+/** The first api-version that serves /openai/responses. */
+const FIRST_RESPONSES_VERSION = '2025-03-01-preview';
 
 /** Azure's 401 for a wrong key or token, as the data plane words it. */
 const ACCESS_DENIED = {
@@ -54,7 +59,15 @@ export class FakeAzureOpenAI extends FakeOpenAI {
     return this.requests.filter((r) => r.path.startsWith(`/openai/deployments/${deployment}/chat/completions`));
   }
 
+  /** Responses requests, as they arrived (the answer text comes from `responsesText`). */
+  readonly responsesRequests: RecordedRequest[] = [];
+  responsesText = 'Hello from Azure Responses.';
+
   protected override handleOther(request: RecordedRequest, res: ServerResponse): boolean {
+    if (RESPONSES_PATH.test(request.path)) {
+      this.responses(request, res);
+      return true;
+    }
     if (!request.path.endsWith('/oauth2/v2.0/token')) return false;
     const form = new URLSearchParams(request.rawBody);
     const entra = this.entra;
@@ -99,6 +112,37 @@ export class FakeAzureOpenAI extends FakeOpenAI {
     }
     const v1 = V1_PATH.exec(request.path);
     return v1 ? { path: `/v1/${v1[1]}` } : { path: request.path };
+  }
+
+  private responses(request: RecordedRequest, res: ServerResponse): void {
+    const refused = this.authFailure(request);
+    if (refused) {
+      json(res, refused.status, refused.body);
+      return;
+    }
+    const v1 = request.path.startsWith('/openai/v1/');
+    const version = new URLSearchParams(RESPONSES_PATH.exec(request.path)?.[1] ?? '').get('api-version');
+    if (!v1 && (!version || version < FIRST_RESPONSES_VERSION)) {
+      json(res, 404, { error: { code: '404', message: 'Resource not found' } });
+      return;
+    }
+    this.responsesRequests.push(request);
+    const body = request.body as { model?: unknown; stream?: unknown } | undefined;
+    if (typeof body?.model !== 'string') {
+      json(res, 400, {
+        error: {
+          message: "Missing required parameter: 'model'.",
+          type: 'invalid_request_error',
+          param: 'model',
+          code: 'missing_required_parameter',
+        },
+      });
+      return;
+    }
+    const behaviour = this.queue.shift();
+    if (behaviour?.kind === 'error') json(res, behaviour.status, behaviour.body ?? { error: { message: 'fake' } });
+    else if (body.stream === true) streamResponse(res, body.model, this.responsesText);
+    else json(res, 200, responseObject(body.model, this.responsesText));
   }
 
   /** Azure's refusal of a prompt its content filter blocked (HTTP 400, code content_filter). */

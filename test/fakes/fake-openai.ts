@@ -44,7 +44,7 @@ const MAX_USER_LENGTH = 64;
 
 export class FakeOpenAI {
   readonly server: FakeServer;
-  private readonly queue: Behaviour[] = [];
+  protected readonly queue: Behaviour[] = [];
   private responder: ((request: RecordedRequest) => Behaviour | undefined) | undefined;
   private fallback: Behaviour = DEFAULT_REPLY;
   readonly apiKey: string;

@@ -8,7 +8,7 @@ import { json } from './fake-openai.js';
 import { FakeServer, type RecordedRequest } from './fake-server.js';
 
 const PATH =
-  /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/publishers\/(google|anthropic)\/models\/([^/:]+):([A-Za-z]+)(\?.*)?$/;
+  /^\/v1(?:beta1)?\/projects\/([^/]+)\/locations\/([^/]+)\/publishers\/(google|anthropic)\/models\/([^/:]+):([A-Za-z]+)(\?.*)?$/;
 
 /**
  * A fake Vertex AI: a Google token endpoint that verifies a service account's RS256 assertion (jose, against
@@ -82,6 +82,10 @@ export class FakeVertex {
       return json(res, 404, { error: { code: 404, message: 'Not found', status: 'NOT_FOUND' } });
     }
     const [, , , publisher, model = '', method = '', query = ''] = match;
+    if (publisher === 'google' && method === 'predict') return this.predict(request, res);
+    if (publisher === 'anthropic' && model === 'count-tokens' && method === 'rawPredict') {
+      return this.countTokens(request, res);
+    }
     if (publisher === 'google') {
       return this.forward(res, `${this.gemini.baseUrl}/models/${model}:${method}${query}`, request.rawBody, {
         'x-goog-api-key': this.gemini.apiKey,
@@ -104,6 +108,46 @@ export class FakeVertex {
     }
     const { anthropic_version: _, ...rest } = body;
     return this.forward(res, `${this.anthropic.baseUrl}/v1/messages`, JSON.stringify({ model, ...rest }), {
+      'x-api-key': this.anthropic.apiKey,
+      'anthropic-version': '2023-06-01',
+    });
+  }
+
+  /** Text-embedding `:predict`: one prediction per instance, its values derived from the text, with token counts. */
+  private predict(request: RecordedRequest, res: ServerResponse): void {
+    const body = request.body as {
+      instances?: Array<{ content?: unknown }>;
+      parameters?: { outputDimensionality?: number };
+    };
+    if (!Array.isArray(body?.instances) || body.instances.some((i) => typeof i?.content !== 'string')) {
+      json(res, 400, {
+        error: { code: 400, message: 'instances[].content is required', status: 'INVALID_ARGUMENT' },
+      });
+      return;
+    }
+    const size = body.parameters?.outputDimensionality ?? 4;
+    const predictions = body.instances.map(({ content }) => {
+      const text = content as string;
+      return {
+        embeddings: {
+          values: Array.from({ length: size }, (_, i) => (text.length + i) / 100),
+          statistics: { token_count: text.split(/\s+/).filter(Boolean).length, truncated: false },
+        },
+      };
+    });
+    json(res, 200, { predictions, metadata: { billableCharacterCount: 0 } });
+  }
+
+  /** Claude's count-tokens on Vertex: Anthropic's count_tokens, the model in the body (no anthropic_version). */
+  private async countTokens(request: RecordedRequest, res: ServerResponse): Promise<void> {
+    const body = request.body as Record<string, unknown>;
+    if (typeof body?.model !== 'string') {
+      return json(res, 400, {
+        type: 'error',
+        error: { type: 'invalid_request_error', message: 'model: Field required' },
+      });
+    }
+    return this.forward(res, `${this.anthropic.baseUrl}/v1/messages/count_tokens`, request.rawBody, {
       'x-api-key': this.anthropic.apiKey,
       'anthropic-version': '2023-06-01',
     });

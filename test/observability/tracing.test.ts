@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeOpenAI } from '../fakes/fake-openai.js';
 import { fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
@@ -36,7 +38,15 @@ describe('OpenTelemetry traces of a request that fell back', () => {
         ],
         // Every request starts with a 429 from the primary: keep its breaker closed so each one falls back.
         routing: { cooldown: { failures: 1000 } },
-        telemetry: { otlp: { endpoint: receiver.url, headers: { 'x-collector-key': 'k-123' }, sample_ratio: 1 } },
+        // The receiver decodes OTLP/JSON; the protobuf default is checked on its own below.
+        telemetry: {
+          otlp: {
+            endpoint: receiver.url,
+            headers: { 'x-collector-key': 'k-123' },
+            sample_ratio: 1,
+            protocol: 'http/json',
+          },
+        },
       },
     });
   });
@@ -147,5 +157,157 @@ describe('OpenTelemetry traces of a request that fell back', () => {
     expect(JSON.stringify(spans)).not.toContain(PROMPT);
     expect(JSON.stringify(spans)).not.toContain('sk-backup');
     expect(receiver.requestHeaders.at(-1)?.['x-collector-key']).toBe('k-123');
+  });
+});
+
+describe('OpenTelemetry traces with capture_content on', () => {
+  let upstream: FakeOpenAI;
+  let receiver: OtlpReceiver;
+  let harness: GatewayHarness;
+
+  beforeAll(async () => {
+    upstream = await FakeOpenAI.start({ name: 'upstream', apiKey: 'sk-upstream' });
+    receiver = await OtlpReceiver.start();
+    harness = await GatewayHarness.start({
+      config: {
+        providers: [fakeProvider('upstream', upstream.baseUrl, 'sk-upstream')],
+        models: [{ name: 'chat', targets: [{ provider: 'upstream', model: 'gpt-4o-mini' }] }],
+        telemetry: {
+          otlp: {
+            endpoint: receiver.url,
+            sample_ratio: 1,
+            protocol: 'http/json',
+            capture_content: true,
+            content_max_bytes: 512,
+          },
+        },
+      },
+    });
+  });
+  afterAll(async () => {
+    await harness.close();
+    await receiver.close();
+    await upstream.close();
+  });
+  beforeEach(() => {
+    receiver.spans.length = 0;
+  });
+
+  async function serverSpan(): Promise<ReceivedSpan> {
+    await harness.records(1);
+    await expect
+      .poll(
+        async () => {
+          await harness.gateway.observability.flushTraces();
+          return receiver.spans.filter((span) => span.kind === SERVER).length;
+        },
+        { timeout: 10_000 },
+      )
+      .toBe(1);
+    return receiver.spans.find((span) => span.kind === SERVER) as ReceivedSpan;
+  }
+
+  it('attaches the prompt, the system instructions and the completion of a JSON answer', async () => {
+    upstream.enqueue({ kind: 'reply', text: 'the completion text' });
+    await harness.openai().chat.completions.create({
+      model: 'chat',
+      messages: [
+        { role: 'system', content: 'be brief' },
+        { role: 'user', content: PROMPT },
+      ],
+    });
+    const attributes = (await serverSpan()).attributes;
+    expect(JSON.parse(String(attributes['gen_ai.input.messages']))).toEqual([
+      { role: 'system', content: 'be brief' },
+      { role: 'user', content: PROMPT },
+    ]);
+    expect(JSON.parse(String(attributes['gen_ai.output.messages']))).toEqual([
+      { role: 'assistant', parts: [{ type: 'text', content: 'the completion text' }], finish_reason: 'stop' },
+    ]);
+  });
+
+  it('rebuilds a streamed completion, tool calls included, from the chunks the client was sent', async () => {
+    upstream.enqueue({
+      kind: 'reply',
+      text: 'calling a tool',
+      chunkSize: 3,
+      toolCalls: [{ name: 'get_weather', arguments: '{"city":"Paris"}' }],
+    });
+    const stream = await harness.openai().chat.completions.create({
+      model: 'chat',
+      stream: true,
+      messages: [{ role: 'user', content: PROMPT }],
+    });
+    for await (const _ of stream);
+    const output = JSON.parse(String((await serverSpan()).attributes['gen_ai.output.messages']));
+    expect(output).toMatchObject([
+      {
+        role: 'assistant',
+        parts: [
+          { type: 'text', content: 'calling a tool' },
+          { type: 'tool_call', name: 'get_weather', arguments: '{"city":"Paris"}' },
+        ],
+        finish_reason: 'tool_calls',
+      },
+    ]);
+  });
+
+  it('cuts content longer than content_max_bytes and marks the cut', async () => {
+    await harness
+      .openai()
+      .chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'x'.repeat(2000) }] });
+    const input = String((await serverSpan()).attributes['gen_ai.input.messages']);
+    expect(Buffer.byteLength(input)).toBeLessThanOrEqual(512);
+    expect(input.endsWith('…[truncated]')).toBe(true);
+  });
+});
+
+describe('OpenTelemetry traces in the default encoding', () => {
+  it('exports OTLP protobuf to /v1/traces, the spans’ names and attributes in it', async () => {
+    const upstream = await FakeOpenAI.start({ name: 'upstream', apiKey: 'sk-upstream' });
+    const bodies: Array<{ type: string | undefined; path: string | undefined; body: Buffer }> = [];
+    const collector = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        bodies.push({ type: req.headers['content-type'], path: req.url, body: Buffer.concat(chunks) });
+        res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+      });
+    });
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+    const port = (collector.address() as AddressInfo).port;
+    const harness = await GatewayHarness.start({
+      config: {
+        providers: [fakeProvider('upstream', upstream.baseUrl, 'sk-upstream')],
+        models: [{ name: 'chat', targets: [{ provider: 'upstream', model: 'gpt-4o-mini' }] }],
+        telemetry: { otlp: { endpoint: `http://127.0.0.1:${port}`, sample_ratio: 1 } },
+      },
+    });
+    try {
+      await harness.openai().chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] });
+      await harness.records(1);
+      await expect
+        .poll(
+          async () => {
+            await harness.gateway.observability.flushTraces();
+            return bodies.length;
+          },
+          { timeout: 10_000 },
+        )
+        .toBeGreaterThan(0);
+      const [first] = bodies;
+      expect(first?.path).toBe('/v1/traces');
+      expect(first?.type).toBe('application/x-protobuf');
+      // Protobuf keeps strings as UTF-8 bytes: the span names and attribute keys are there, JSON is not.
+      const bytes = Buffer.concat(bodies.map((b) => b.body));
+      expect(bytes.includes(Buffer.from('POST /v1/chat/completions'))).toBe(true);
+      expect(bytes.includes(Buffer.from('chat gpt-4o-mini'))).toBe(true);
+      expect(bytes.includes(Buffer.from('amg.route.mode'))).toBe(true);
+      expect(bytes.includes(Buffer.from('"resourceSpans"'))).toBe(false);
+    } finally {
+      await harness.close();
+      await new Promise((resolve) => collector.close(resolve));
+      await upstream.close();
+    }
   });
 });

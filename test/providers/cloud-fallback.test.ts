@@ -93,4 +93,55 @@ describe('fallback across cloud provider types', () => {
       ['bed', 200],
     ]);
   });
+
+  it('falls back to Azure when a Bedrock stream begins with a throttlingException, before the client sees a byte', async () => {
+    gateway.bedrockUpstream.enqueue({
+      kind: 'streamError',
+      after: 0,
+      exception: 'throttlingException',
+      message: 'Too many tokens, please wait before trying again.',
+    });
+    gateway.azureUpstream.enqueue({ kind: 'reply', text: 'Served by Azure.' });
+    const stream = await gateway.harness
+      .anthropic()
+      .messages.create({
+        model: BEDROCK_THEN_AZURE.name,
+        max_tokens: 100,
+        stream: true,
+        messages: [{ role: 'user', content: 'Hi' }],
+      })
+      .withResponse();
+    expect(stream.response.headers.get('x-gateway-route')).toBe('fallback');
+    let text = '';
+    for await (const event of stream.data) {
+      if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') text += event.delta.text;
+    }
+    expect(text).toBe('Served by Azure.');
+    const record = await gateway.nextRecord();
+    expect(record).toMatchObject({ status: 200, routeMode: 'fallback', provider: 'az' });
+    expect(record.attempts.map((a) => a.provider)).toEqual(['bed', 'az']);
+    expect(record.attempts[0]?.errorClass).toBe('rate_limit');
+    expect(record.attempts[1]?.errorClass ?? null).toBeNull();
+    expect(record.attempts[0]?.error).toMatch(/throttlingException: Too many tokens/);
+  });
+
+  it('relays a Bedrock stream whose exception comes after its first event as the client dialect’s error', async () => {
+    gateway.bedrockUpstream.enqueue({
+      kind: 'streamError',
+      after: 2,
+      exception: 'modelStreamErrorException',
+      message: 'The model stream broke.',
+    });
+    const stream = await gateway.harness.openai().chat.completions.create({
+      model: BEDROCK_THEN_AZURE.name,
+      messages: [{ role: 'user', content: 'Hi' }],
+      stream: true,
+    });
+    await expect(
+      (async () => {
+        for await (const _ of stream);
+      })(),
+    ).rejects.toThrow(/The model stream broke/);
+    expect(gateway.azureUpstream.requests).toHaveLength(0);
+  });
 });

@@ -32,6 +32,7 @@ describe('vertex provider', () => {
         models: [
           { name: 'gemini-vx', targets: [{ provider: 'vx', model: 'gemini-2.5-pro' }] },
           { name: 'claude-vx', targets: [{ provider: 'vx', model: 'claude-sonnet-4-5@20250929' }] },
+          { name: 'embed-vx', targets: [{ provider: 'vx', model: 'text-embedding-005' }] },
         ],
         routing: { retries: { max_attempts: 1 } },
       },
@@ -93,5 +94,56 @@ describe('vertex provider', () => {
     });
     expect((await stream.finalMessage()).content).toEqual([{ type: 'text', text: 'Gemini streamed.' }]);
     expect(fake.issuedTokens).toHaveLength(1);
+  });
+
+  it('counts tokens for Claude on Vertex at count-tokens:rawPredict, exactly, the model in the body', async () => {
+    const counted = await gateway.anthropic().messages.countTokens({
+      model: 'claude-vx',
+      messages: [{ role: 'user', content: 'how many tokens are in this request?' }],
+    });
+    expect(counted.input_tokens).toBeGreaterThan(0);
+    const request = fake.requests.at(-1);
+    expect(request?.path).toBe(
+      `/v1/projects/${fake.project}/locations/${fake.location}/publishers/anthropic/models/count-tokens:rawPredict`,
+    );
+    expect(request?.body).toMatchObject({ model: 'claude-sonnet-4-5@20250929' });
+    expect(request?.headers.authorization).toMatch(/^Bearer ya29\.fake-vertex-/);
+  });
+
+  it('estimates the count for Gemini on Vertex and says so', async () => {
+    const before = fake.requests.length;
+    const { response } = await gateway
+      .anthropic()
+      .messages.countTokens({ model: 'gemini-vx', messages: [{ role: 'user', content: 'hi there' }] })
+      .withResponse();
+    expect(response.headers.get('x-gateway-token-count')).toBe('estimate');
+    expect(fake.requests.length).toBe(before);
+  });
+
+  it('embeds with a text-embedding model’s :predict, dimensions and usage mapped', async () => {
+    const answer = await gateway
+      .openai()
+      .embeddings.create({ model: 'embed-vx', input: ['one two', 'three'], dimensions: 3, encoding_format: 'float' });
+    expect(answer.data.map((d) => d.embedding)).toEqual([
+      [0.07, 0.08, 0.09],
+      [0.05, 0.06, 0.07],
+    ]);
+    expect(answer.usage).toEqual({ prompt_tokens: 3, total_tokens: 3 });
+    const request = fake.requests.at(-1);
+    expect(request?.path).toMatch(/publishers\/google\/models\/text-embedding-005:predict$/);
+    expect(request?.body).toEqual({
+      instances: [{ content: 'one two' }, { content: 'three' }],
+      parameters: { outputDimensionality: 3 },
+    });
+  });
+
+  it('refuses token-id input with a 400 naming input, and embeddings from a Claude model', async () => {
+    await expect(gateway.openai().embeddings.create({ model: 'embed-vx', input: [[1, 2, 3]] })).rejects.toMatchObject({
+      status: 400,
+      param: 'input',
+    });
+    await expect(gateway.openai().embeddings.create({ model: 'claude-vx', input: 'hi' })).rejects.toMatchObject({
+      status: 400,
+    });
   });
 });

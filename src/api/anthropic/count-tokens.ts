@@ -30,6 +30,14 @@ function loadTokenizer(): Promise<CountText> {
 /** Statuses of an Anthropic-compatible API that has no count endpoint (DeepSeek, Kimi and others answer 404). */
 const NO_COUNT_ENDPOINT = new Set([404, 405]);
 
+/** Where a target counts tokens: the type's per-model path (Claude on Vertex), else its fixed endpoint. */
+function countPathOf(target: RouteTarget): string | undefined {
+  const descriptor = target.provider.descriptor;
+  return descriptor.countTokensPath
+    ? descriptor.countTokensPath(target.model, target.provider.config)
+    : descriptor.endpoints.countTokens;
+}
+
 function countPlan(body: Record<string, unknown>, raw: Buffer, target: RouteTarget, out: ClientOutput): UpstreamPlan {
   const relay = (reply: UpstreamReply, client: ClientOutput) => relayBody(reply, client).then(() => undefined);
   const refused = async (reply: UpstreamReply, client: ClientOutput) => {
@@ -38,7 +46,7 @@ function countPlan(body: Record<string, unknown>, raw: Buffer, target: RouteTarg
     return estimate(client, body);
   };
   return {
-    path: target.provider.descriptor.endpoints.countTokens as string,
+    path: countPathOf(target) as string,
     body: forwardedBody(body, raw, target.model),
     readAhead: 'whole',
     extraHeaders: anthropicClientHeaders(out.exchange),
@@ -66,7 +74,7 @@ async function estimate(out: ClientOutput, body: Record<string, unknown>): Promi
 }
 
 /**
- * Exact where the model has an Anthropic target (the request goes to its count_tokens endpoint, with fallback
+ * Exact where the model has an Anthropic target or Claude on Vertex (the request goes to its count endpoint, with fallback
  * across such targets); otherwise a documented local estimate, marked `x-gateway-token-count: estimate`. An
  * Anthropic-compatible API without the endpoint (a 404) gets the estimate too, not the 404.
  */
@@ -78,7 +86,7 @@ async function handle(
   const request = body as Record<string, unknown>;
   const route = resolveRoute(out.exchange, requireModel(request));
   if (!Array.isArray(request.messages)) throw errors.invalidBody('messages: field required', 'messages');
-  const counting = route.targets.filter((t) => t.provider.descriptor.endpoints.countTokens && t.provider.configured);
+  const counting = route.targets.filter((t) => countPathOf(t) !== undefined && t.provider.configured);
   if (counting.length === 0) return estimate(out, request);
   const exactRoute: ModelRoute = { ...route, targets: counting };
   out.res.setHeader('x-gateway-token-count', 'exact');

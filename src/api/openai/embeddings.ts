@@ -10,15 +10,17 @@ import { forwardedBody } from '../shared/upstream-body.js';
 import type { UpstreamPlan } from '../shared/upstream-plan.js';
 import { geminiEmbeddingsPlan } from './gemini-embeddings.js';
 import { findUsageObject, fromOpenAIUsage } from './openai-usage.js';
+import { vertexEmbeddingsPlan } from './vertex-embeddings.js';
 
 function embeddingsPlan(body: Record<string, unknown>, raw: Buffer, target: RouteTarget): UpstreamPlan {
   if (target.provider.descriptor.type === 'gemini') return geminiEmbeddingsPlan(body, target);
   const path = target.provider.embeddingsPath(target.model);
   if (!path) {
     throw errors.unsupportedOperation(
-      `provider "${target.provider.name}" (${target.provider.descriptor.type}) has no embeddings endpoint`,
+      `provider "${target.provider.name}" (${target.provider.descriptor.type}) has no embeddings endpoint for model "${target.model}"`,
     );
   }
+  if (target.provider.descriptor.type === 'vertex') return vertexEmbeddingsPlan(body, target, path);
   return {
     path,
     body: forwardedBody(body, raw, target.model),

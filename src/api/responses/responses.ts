@@ -5,14 +5,16 @@ import { requireModel } from '../shared/read-body.js';
 import { optionalBoolean, resolveRoute } from '../shared/resolve-route.js';
 import { TranslatableRequest, translatedPlan } from '../shared/translated-plan.js';
 import { isStrictTranslation } from '../shared/translation-mode.js';
+import { responsesPassthroughPlan } from './responses-passthrough.js';
 import { statefulTurn } from './stateful-turn.js';
 
 /**
- * No provider speaks Responses upstream, so every request is translated; parse errors surface before routing.
- * A stored chain (previous_response_id) is expanded into the input first, and with storing on the finished
- * Response is kept (see stateful-turn.ts).
+ * Requests are translated for providers without a Responses API; parse errors surface before routing. A stored
+ * chain (previous_response_id) is expanded into the input first, and with storing on the finished Response is
+ * kept (see stateful-turn.ts). A stateless turn (nothing stored, no chain) to a provider with its own Responses
+ * API (Azure) passes through instead: the gateway then holds no state the upstream would need.
  */
-async function handle(out: ClientOutput, body: Record<string, unknown> | undefined): Promise<void> {
+async function handle(out: ClientOutput, body: Record<string, unknown> | undefined, raw?: Buffer): Promise<void> {
   const request = body as Record<string, unknown>;
   const route = resolveRoute(out.exchange, requireModel(request));
   out.exchange.stream = optionalBoolean(request, 'stream');
@@ -21,7 +23,19 @@ async function handle(out: ClientOutput, body: Record<string, unknown> | undefin
     strict: () => isStrictTranslation(out.exchange, route.name),
   });
   translatable.ir();
-  const error = await proxyToUpstream(out, route, (target) => translatedPlan(translatable, target));
+  const stream = out.exchange.stream;
+  const error = await proxyToUpstream(out, route, (target) => {
+    const path = turn.stateless ? target.provider.descriptor.responsesPath?.(target.provider.config) : undefined;
+    if (path === undefined || raw === undefined) return translatedPlan(translatable, target);
+    const same = turn.body === request;
+    return responsesPassthroughPlan(
+      turn.body,
+      same ? raw : Buffer.from(JSON.stringify(turn.body)),
+      target,
+      path,
+      stream,
+    );
+  });
   if (error) throw error;
 }
 

@@ -15,6 +15,8 @@ import type { Exchange } from '../shared/exchange.js';
 export interface StatefulTurn {
   body: Readonly<Record<string, unknown>>;
   codec: ClientCodec;
+  /** Nothing stored and no chain: the turn needs no gateway state, so a provider's own Responses API may serve it. */
+  stateless?: true;
 }
 
 type Body = Readonly<Record<string, unknown>>;
@@ -26,7 +28,11 @@ export async function statefulTurn(exchange: Exchange, body: Body): Promise<Stat
   const chained = previousId !== undefined && previousId !== null;
   if (!storing && !chained) {
     // The echo must not claim a store the config turned off.
-    return { body: body.store === true ? { ...body, store: false } : body, codec: responsesClientCodec };
+    return {
+      body: body.store === true ? { ...body, store: false } : body,
+      codec: responsesClientCodec,
+      stateless: true,
+    };
   }
   if (chained && typeof previousId !== 'string') {
     throw errors.invalidBody("'previous_response_id' must be a string", 'previous_response_id');

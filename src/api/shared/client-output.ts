@@ -42,6 +42,7 @@ export class ClientOutput {
     const exchange = this.exchange;
     exchange.markFirstByte();
     exchange.sentBytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+    exchange.trace?.content?.output(chunk);
     return this.res.write(chunk);
   }
 
@@ -50,6 +51,7 @@ export class ClientOutput {
       const exchange = this.exchange;
       exchange.markFirstByte();
       exchange.sentBytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+      exchange.trace?.content?.output(chunk);
     }
     this.res.end(chunk);
   }

@@ -156,8 +156,7 @@ export function translatedPlan(request: TranslatableRequest, target: RouteTarget
   return {
     path: provider.chatPath(target.model, ir.stream),
     body: JSON.stringify(built),
-    // The first-event read-ahead reads SSE; a binary event stream is accepted on its head.
-    readAhead: ir.stream ? (provider.streamFraming === 'sse' ? 'first-event' : undefined) : 'whole',
+    readAhead: ir.stream ? (provider.streamFraming === 'sse' ? 'first-event' : 'first-message') : 'whole',
     respond: ir.stream
       ? (reply, out) => {
           reportDropped(out, dropped);

@@ -11,9 +11,10 @@ export interface UpstreamPlan {
   body: string | Buffer;
   /**
    * What of a 2xx answer is read within the attempt, before any byte goes to the client: the whole body of an
-   * answer relayed whole, the first event of a stream. A failure by then can still be retried or fallen back from.
+   * answer relayed whole, the first event of a stream (`first-message` for the AWS binary event stream). A failure
+   * by then can still be retried or fallen back from.
    */
-  readAhead?: 'whole' | 'first-event';
+  readAhead?: 'whole' | 'first-event' | 'first-message';
   /** Headers added to the provider's own for this request (e.g. a passed-through anthropic-beta). */
   extraHeaders?: Record<string, string> | undefined;
   /** Sends a successful upstream reply to the client. */

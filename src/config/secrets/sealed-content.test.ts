@@ -74,6 +74,36 @@ clients:
     expect((error as ConfigError).problems[0]?.message).toMatch(/only while base_url stays the same/);
   });
 
+  it('seals the metrics token and OTLP headers, and keeps them only while the collector stays the same', async () => {
+    const text = `metrics: { token: metrics-literal-token-0004 }
+telemetry:
+  otlp:
+    endpoint: https://collector.example.com:4318
+    headers: { x-api-key: otlp-literal-0005, authorization: "Bearer \${OTLP_TOKEN}" }
+`;
+    const stored = await sealContent(text, boxSource, undefined);
+    expect(stored).not.toContain('metrics-literal-token-0004');
+    expect(stored).not.toContain('otlp-literal-0005');
+    expect(stored).toContain('Bearer ${OTLP_TOKEN}');
+    expect(await openContent(stored, boxSource)).toEqual(parse(text));
+    const exported = redactContent(stored);
+    expect(exported).toContain('token: <redacted>');
+    expect(exported).toContain('x-api-key: <redacted>');
+    expect(redactTree(parse(text))).toMatchObject({
+      metrics: { token: '<redacted>' },
+      telemetry: { otlp: { headers: { 'x-api-key': '<redacted>', authorization: 'Bearer ${OTLP_TOKEN}' } } },
+    });
+
+    const republished = (await openContent(await sealContent(exported, boxSource, parse(stored)), boxSource)) as any;
+    expect(republished.metrics.token).toBe('metrics-literal-token-0004');
+    expect(republished.telemetry.otlp.headers['x-api-key']).toBe('otlp-literal-0005');
+
+    const moved = exported.replace('collector.example.com', 'attacker.example.com');
+    const error = await sealContent(moved, boxSource, parse(stored)).catch((e: unknown) => e);
+    expect((error as ConfigError).problems.map((p) => p.path)).toEqual(['telemetry.otlp.headers.x-api-key']);
+    expect((error as ConfigError).problems[0]?.message).toMatch(/OTLP endpoint stays the same/);
+  });
+
   it('refuses YAML aliases where secrets live', async () => {
     const text = 'x: &k sk-1\nclients:\n  - { name: a, token: *k }\n';
     await expect(sealContent(text, boxSource, undefined)).rejects.toThrow(/aliases are not allowed/);

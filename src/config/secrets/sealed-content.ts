@@ -4,7 +4,15 @@ import { formatPath } from '../issue-path.js';
 import { ConfigError, parseYaml, parseYamlDocument } from '../load-config.js';
 import type { ConfigProblem } from '../semantic-checks.js';
 import { isSealed, type SecretBox } from './secret-box.js';
-import { isReferenceOnly, isSecretPath, REDACTED, secretLocation, type TreePath, valueAt } from './secret-fields.js';
+import {
+  isReferenceOnly,
+  isSecretPath,
+  pathValue,
+  REDACTED,
+  secretLocation,
+  type TreePath,
+  valueAt,
+} from './secret-fields.js';
 
 /**
  * Secrets in stored revisions. A revision keeps the YAML as written (comments and layout included, `${VAR}`
@@ -15,6 +23,8 @@ import { isReferenceOnly, isSecretPath, REDACTED, secretLocation, type TreePath,
 export type BoxSource = () => Promise<SecretBox>;
 
 const SECRET_LISTS = new Set(['providers', 'clients']);
+/** Top-level keys under which secrets live: the two lists, the metrics token and the OTLP headers. */
+const SECRET_ROOTS = new Set([...SECRET_LISTS, 'metrics', 'telemetry']);
 /** Never fold long lines, so rewriting one value leaves the rest of the file's layout alone. */
 const KEEP_LAYOUT = { lineWidth: 0 } as const;
 
@@ -25,8 +35,8 @@ function forEachSecretNode(
   problems: ConfigProblem[],
 ): void {
   const walk = (node: unknown, path: (string | number)[]): void => {
-    if (path.length > 0 && SECRET_LISTS.has(path[0] as string) && isAlias(node)) {
-      problems.push({ path: formatPath(path), message: 'YAML aliases are not allowed in providers and clients' });
+    if (path.length > 0 && (SECRET_LISTS.has(path[0] as string) || isSecretPath(path)) && isAlias(node)) {
+      problems.push({ path: formatPath(path), message: 'YAML aliases are not allowed where secrets live' });
       return;
     }
     if (isSecretPath(path)) {
@@ -37,7 +47,7 @@ function forEachSecretNode(
     if (isMap(node)) {
       for (const pair of node.items) {
         const key = isScalar(pair.key) ? pair.key.value : pair.key;
-        if (typeof key === 'string' && (path.length > 0 || SECRET_LISTS.has(key))) walk(pair.value, [...path, key]);
+        if (typeof key === 'string' && (path.length > 0 || SECRET_ROOTS.has(key))) walk(pair.value, [...path, key]);
       }
     } else if (isSeq(node)) {
       node.items.forEach((item, index) => {
@@ -53,14 +63,23 @@ export function contentSha256(content: string): string {
 }
 
 /**
- * The stored value `<redacted>` stands for. A provider's kept secret only stays with the same base_url: the
- * operator who publishes `<redacted>` never saw the secret, and must not be able to send it to another host.
+ * The stored value `<redacted>` stands for. A provider's kept secret only stays with the same base_url, and a
+ * collector's header with the same OTLP endpoint: the operator who publishes `<redacted>` never saw the secret,
+ * and must not be able to send it to another host.
  */
 function keptSecret(path: TreePath, tree: unknown, previous: unknown): { value: string } | { problem: string } {
   const location = secretLocation(path, tree);
   const kept = location ? valueAt(previous, location) : undefined;
   if (!location || typeof kept !== 'string')
     return { problem: `${REDACTED} keeps the previous value, but there is none` };
+  if (location.list === undefined && location.path[0] === 'telemetry') {
+    const endpoint = (at: unknown) => pathValue(at, ['telemetry', 'otlp', 'endpoint']);
+    if (endpoint(previous) !== endpoint(tree)) {
+      return {
+        problem: `${REDACTED} keeps a secret only while the OTLP endpoint stays the same; write the secret again for a new collector`,
+      };
+    }
+  }
   if (location.list === 'providers') {
     const baseUrl = (at: unknown) => valueAt(at, { ...location, field: ['base_url'] });
     if (baseUrl(previous) !== baseUrl(tree)) {
@@ -122,7 +141,7 @@ function mapSecretValues(tree: unknown, map: (value: string, path: TreePath) => 
     if (Array.isArray(node)) return node.map((item, index) => walk(item, [...path, index]));
     const out: Record<string, unknown> = {};
     for (const [key, child] of Object.entries(node)) {
-      out[key] = path.length > 0 || SECRET_LISTS.has(key) ? walk(child, [...path, key]) : child;
+      out[key] = path.length > 0 || SECRET_ROOTS.has(key) ? walk(child, [...path, key]) : child;
     }
     return out;
   };

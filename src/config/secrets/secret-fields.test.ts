@@ -11,6 +11,14 @@ describe('secret fields', () => {
     expect(isSecretPath(['models', 0, 'name'])).toBe(false);
   });
 
+  it('include the metrics token and OTLP header values, not their neighbours', () => {
+    expect(isSecretPath(['metrics', 'token'])).toBe(true);
+    expect(isSecretPath(['telemetry', 'otlp', 'headers', 'x-api-key'])).toBe(true);
+    expect(isSecretPath(['metrics', 'enabled'])).toBe(false);
+    expect(isSecretPath(['telemetry', 'otlp', 'endpoint'])).toBe(false);
+    expect(isSecretPath(['telemetry', 'otlp', 'headers'])).toBe(false);
+  });
+
   it('treat only pure references as not secret', () => {
     expect(isReferenceOnly('${OPENAI_API_KEY}')).toBe(true);
     expect(isReferenceOnly('${OPENAI_API_KEY:-}')).toBe(true);

@@ -13,9 +13,16 @@ const PROVIDER_CREDENTIAL_FIELDS = new Set([
   'vertex.service_account_json',
 ]);
 
-/** providers[i].api_key, providers[i].headers.<name>, cloud credentials and clients[i].token. */
+/**
+ * providers[i].api_key, providers[i].headers.<name>, cloud credentials, clients[i].token, and the two secrets
+ * outside the lists: the scrapers' metrics.token and the collector's telemetry.otlp.headers.<name>.
+ */
 export function isSecretPath(path: TreePath): boolean {
   const [root, index, field, sub] = path;
+  if (root === 'metrics') return path.length === 2 && index === 'token';
+  if (root === 'telemetry') {
+    return path.length === 4 && index === 'otlp' && field === 'headers' && typeof sub === 'string';
+  }
   if (typeof index !== 'number') return false;
   if (root === 'providers') {
     return (
@@ -44,26 +51,35 @@ export function displaySecret(value: unknown): unknown {
   return REDACTED;
 }
 
-/** The named place of a secret (`providers[primary].headers.x-key`), stable when list order changes. */
-export interface SecretLocation {
-  list: 'providers' | 'clients';
-  name: string;
-  field: readonly string[];
-}
+/**
+ * The named place of a secret (`providers[primary].headers.x-key`), stable when list order changes; a secret
+ * outside the lists (`metrics.token`) is placed by its path alone.
+ */
+export type SecretLocation =
+  | { list: 'providers' | 'clients'; name: string; field: readonly string[] }
+  | { list?: undefined; path: readonly string[] };
 
 export function secretLocation(path: TreePath, tree: unknown): SecretLocation | undefined {
   const [root, index, ...field] = path;
-  if (!isSecretPath(path) || typeof index !== 'number') return undefined;
+  if (!isSecretPath(path)) return undefined;
+  if (typeof index !== 'number') return { path: path as readonly string[] };
   const item = (tree as Record<string, unknown[]> | null)?.[root as string]?.[index] as { name?: unknown } | undefined;
   if (typeof item?.name !== 'string') return undefined;
-  return { list: root as SecretLocation['list'], name: item.name, field: field as string[] };
+  return { list: root as 'providers' | 'clients', name: item.name, field: field as string[] };
 }
 
 /** The value at a named secret location of a config tree, if there is one. */
 export function valueAt(tree: unknown, location: SecretLocation): unknown {
+  if (location.list === undefined) return pathValue(tree, location.path);
   const list = (tree as Record<string, unknown> | null)?.[location.list];
   if (!Array.isArray(list)) return undefined;
-  let node: unknown = list.find((item) => (item as { name?: unknown } | null)?.name === location.name);
-  for (const key of location.field) node = (node as Record<string, unknown> | undefined)?.[key];
-  return node;
+  const node: unknown = list.find((item) => (item as { name?: unknown } | null)?.name === location.name);
+  return pathValue(node, location.field);
+}
+
+/** The value at `path` under `node`, or undefined where the path runs out. */
+export function pathValue(node: unknown, path: readonly string[]): unknown {
+  let at = node;
+  for (const key of path) at = (at as Record<string, unknown> | null | undefined)?.[key];
+  return at;
 }

@@ -27,8 +27,18 @@ export interface AttemptTarget {
   origin: string;
 }
 
+/** Collects a request's prompt and completion for its span; present only with content capture on. */
+export interface SpanContent {
+  /** The client's parsed request body. */
+  input(body: Record<string, unknown>): void;
+  /** A chunk of the response body as sent to the client. */
+  output(chunk: Buffer | string): void;
+}
+
 /** The span of one client request: its attempts' spans are its children. */
 export interface ServerSpan {
+  /** Undefined unless `capture_content` is on (and the request is sampled): then content goes on the span. */
+  readonly content: SpanContent | undefined;
   /** Starts the client span of one upstream attempt; returns the trace headers to send upstream with it. */
   startAttempt(target: AttemptTarget, attemptIndex: number): Record<string, string>;
   /** Ends the failed attempts' spans at the time they took; the answering one stays open until `end`. */

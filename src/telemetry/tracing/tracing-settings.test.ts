@@ -7,11 +7,19 @@ describe('tracing settings', () => {
   });
 
   it('takes the config endpoint as the base URL and appends /v1/traces once', () => {
-    const otlp = { endpoint: 'http://collector:4318', headers: { 'x-key': 'k' }, sample_ratio: 0.25 };
+    const otlp = {
+      endpoint: 'http://collector:4318',
+      headers: { 'x-key': 'k' },
+      sample_ratio: 0.25,
+      protocol: 'http/json' as const,
+      capture_content: false,
+      content_max_bytes: 16_384,
+    };
     expect(tracingSettings(otlp, {})).toEqual({
       url: 'http://collector:4318/v1/traces',
       headers: { 'x-key': 'k' },
       sampleRatio: 0.25,
+      protocol: 'http/json',
     });
     expect(tracingSettings({ ...otlp, endpoint: 'http://c:4318/v1/traces' }, {})?.url).toBe('http://c:4318/v1/traces');
   });
@@ -27,11 +35,33 @@ describe('tracing settings', () => {
       url: 'http://base:4318/v1/traces',
       headers: { authorization: 'Bearer abc', 'x-team': 'llm' },
       sampleRatio: 0.1,
+      protocol: 'http/protobuf',
     });
+    expect(tracingSettings(undefined, { ...env, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' })?.protocol).toBe(
+      'http/json',
+    );
     expect(tracingSettings(undefined, { ...env, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://t:1/custom' })?.url).toBe(
       'http://t:1/custom',
     );
     expect(tracingSettings(undefined, { ...env, OTEL_SDK_DISABLED: 'true' })).toBeUndefined();
+  });
+
+  it('captures content only when asked, by the config or the GenAI instrumentation variable', () => {
+    const otlp = {
+      endpoint: 'http://collector:4318',
+      headers: {},
+      sample_ratio: 1,
+      protocol: 'http/json' as const,
+      capture_content: false,
+      content_max_bytes: 4096,
+    };
+    expect(tracingSettings(otlp, {})?.content).toBeUndefined();
+    expect(tracingSettings({ ...otlp, capture_content: true }, {})?.content).toEqual({ maxBytes: 4096 });
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://base:4318' };
+    expect(tracingSettings(undefined, env)?.content).toBeUndefined();
+    expect(
+      tracingSettings(undefined, { ...env, OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: 'true' })?.content,
+    ).toEqual({ maxBytes: 16_384 });
   });
 
   it('parses OTLP header lists, skipping malformed pairs', () => {

@@ -6,7 +6,12 @@ export interface TracingSettings {
   url: string;
   headers: Record<string, string>;
   sampleRatio: number;
+  protocol: 'http/json' | 'http/protobuf';
+  /** Set when prompts and completions go on spans: the most bytes one content attribute holds. */
+  content?: { maxBytes: number };
 }
+
+const DEFAULT_CONTENT_MAX_BYTES = 16_384;
 
 const TRACES_PATH = '/v1/traces';
 
@@ -38,10 +43,19 @@ function ratioFromEnv(env: Env): number {
 
 /**
  * Where traces go, or undefined when tracing is off: `telemetry.otlp` in the config, else the standard
- * OTEL_EXPORTER_OTLP_* variables (the signal-specific ones first), unless OTEL_SDK_DISABLED is true.
+ * OTEL_EXPORTER_OTLP_* variables (the signal-specific ones first), unless OTEL_SDK_DISABLED is true. Content
+ * goes on spans only with `capture_content: true` (or OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true).
  */
 export function tracingSettings(otlp: OtlpConfig | undefined, env: Env): TracingSettings | undefined {
-  if (otlp) return { url: tracesUrl(otlp.endpoint), headers: otlp.headers, sampleRatio: otlp.sample_ratio };
+  if (otlp) {
+    return {
+      url: tracesUrl(otlp.endpoint),
+      headers: otlp.headers,
+      sampleRatio: otlp.sample_ratio,
+      protocol: otlp.protocol,
+      ...(otlp.capture_content ? { content: { maxBytes: otlp.content_max_bytes } } : {}),
+    };
+  }
   if (env.OTEL_SDK_DISABLED?.toLowerCase() === 'true' || env.OTEL_TRACES_EXPORTER === 'none') return undefined;
   const url = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? tracesUrlOrUndefined(env.OTEL_EXPORTER_OTLP_ENDPOINT);
   if (!url) return undefined;
@@ -52,9 +66,20 @@ export function tracingSettings(otlp: OtlpConfig | undefined, env: Env): Tracing
       ...parseOtlpHeaders(env.OTEL_EXPORTER_OTLP_TRACES_HEADERS),
     },
     sampleRatio: ratioFromEnv(env),
+    protocol: protocolFromEnv(env),
+    // The variable OpenTelemetry's GenAI instrumentations read for the same choice.
+    ...(env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT?.toLowerCase() === 'true'
+      ? { content: { maxBytes: DEFAULT_CONTENT_MAX_BYTES } }
+      : {}),
   };
 }
 
 function tracesUrlOrUndefined(base: string | undefined): string | undefined {
   return base ? tracesUrl(base) : undefined;
+}
+
+/** OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL: http/json when it says so, else OTLP's default http/protobuf (no grpc). */
+function protocolFromEnv(env: Env): TracingSettings['protocol'] {
+  const protocol = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL;
+  return protocol === 'http/json' ? 'http/json' : 'http/protobuf';
 }

@@ -10,7 +10,8 @@ export interface GeminiBatchEmbedRequest {
   requests: Array<{ model: string; content: { parts: Array<{ text: string }> }; outputDimensionality?: number }>;
 }
 
-function texts(input: unknown): string[] {
+/** The texts to embed; token-id inputs are refused, naming `input`. */
+export function texts(input: unknown): string[] {
   if (typeof input === 'string') return [input];
   if (Array.isArray(input) && input.length > 0 && input.every((item) => typeof item === 'string')) return input;
   throw errors.invalidBody('Gemini embeds text: send input as a string or an array of strings', 'input');
@@ -34,7 +35,8 @@ export function buildGeminiEmbedRequest(
   };
 }
 
-function base64Floats(values: readonly number[]): string {
+/** Floats packed as OpenAI's base64 `encoding_format` packs them (little-endian float32). */
+export function base64Floats(values: readonly number[]): string {
   const floats = new Float32Array(values);
   return Buffer.from(floats.buffer, floats.byteOffset, floats.byteLength).toString('base64');
 }
