@@ -209,6 +209,8 @@ export class DataPlane {
     if (!identity) throw errors.invalidToken();
     exchange.client = identity.name;
     exchange.clientScope = identity.keyId ?? `config:${identity.name}`;
+    exchange.keyId = identity.keyId ?? null;
+    exchange.clientTags = identity.tags ?? null;
   }
 
   /**

@@ -49,7 +49,19 @@ export function toRow(record: RequestRecord): RequestsTable {
     error_message: record.errorMessage,
     config_revision: record.configRevision,
     dropped_fields: record.droppedFields ? JSON.stringify(record.droppedFields) : null,
+    key_id: record.keyId ?? null,
+    client_tags: tagsColumn(record.clientTags),
+    reasoning_tokens: record.reasoningTokens ?? null,
+    usage_estimated: record.usageEstimated ? 1 : 0,
   };
+}
+
+/** Tags as stored: a JSON object with sorted keys (so equal tag sets group together), or null when none. */
+function tagsColumn(tags: Readonly<Record<string, string>> | null | undefined): string | null {
+  if (!tags) return null;
+  const keys = Object.keys(tags).sort();
+  if (keys.length === 0) return null;
+  return JSON.stringify(Object.fromEntries(keys.map((key) => [key, tags[key]])));
 }
 
 const numberOrNull = (value: number | string | null): number | null => (value === null ? null : Number(value));
@@ -80,6 +92,10 @@ function fromRow(row: Selectable<RequestsTable>): RequestRecord {
     errorMessage: row.error_message,
     configRevision: numberOrNull(row.config_revision),
     droppedFields: row.dropped_fields ? (JSON.parse(row.dropped_fields) as string[]) : null,
+    keyId: row.key_id,
+    clientTags: row.client_tags ? (JSON.parse(row.client_tags) as Record<string, string>) : null,
+    reasoningTokens: numberOrNull(row.reasoning_tokens),
+    usageEstimated: Boolean(row.usage_estimated),
   };
 }
 
