@@ -12,6 +12,7 @@ import type { AttemptRecord, EntryPoint, RequestQuery, RequestRecord, RouteMode 
 import type { RollupDelta, RollupGrain, RollupPoint, RollupQuery } from '../telemetry/rollup.js';
 import { rollupRecords, rollupsEnabled } from '../telemetry/rollup.js';
 import type { TrafficQuery, TrafficRow } from '../telemetry/traffic-summary.js';
+import type { UsageQuery, UsageRow } from '../telemetry/usage-summary.js';
 import * as access from './access-queries.js';
 import * as audit from './audit-queries.js';
 import * as revisions from './revision-queries.js';
@@ -20,6 +21,7 @@ import type { AdminTokensTable, ClientKeysTable, Database, RequestsTable } from 
 import type { AdminRole, AdminSession, AdminToken, AdminUser, ClientKey, Store, StoredResponse } from './store.js';
 import * as storedResponses from './stored-response-queries.js';
 import { summarizeTraffic } from './traffic-queries.js';
+import { summarizeUsage } from './usage-queries.js';
 
 const INSERT_CHUNK = 200;
 
@@ -175,6 +177,10 @@ export class KyselyStore implements Store {
 
   summarizeTraffic(query: TrafficQuery): Promise<TrafficRow[]> {
     return summarizeTraffic(this.db, query);
+  }
+
+  summarizeUsage(query: UsageQuery): Promise<UsageRow[]> {
+    return summarizeUsage(this.db, query);
   }
 
   async insertClientKey(key: ClientKey): Promise<void> {
