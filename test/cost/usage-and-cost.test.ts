@@ -119,9 +119,44 @@ describe('usage and cost of every request', () => {
     }
   }
 
+  it('bills a stream the client abandoned for what it produced, flagged as an estimate', async () => {
+    const slowText = 'a'.repeat(400);
+    openaiUpstream.enqueue({ kind: 'reply', text: slowText, chunkSize: 8, chunkDelayMs: 20, usage: OPENAI_USAGE });
+    anthropicUpstream.enqueue({
+      kind: 'reply',
+      text: slowText,
+      chunkSize: 8,
+      chunkDelayMs: 20,
+      usage: ANTHROPIC_USAGE,
+    });
+    for (const model of ['gpt', 'claude']) {
+      const before = (await harness.records(0)).length;
+      const controller = new AbortController();
+      const stream = await harness
+        .openai()
+        .chat.completions.create(
+          { model, messages: [{ role: 'user', content: 'hi' }], stream: true },
+          { signal: controller.signal },
+        );
+      // The SDK ends the iteration quietly on abort.
+      let seen = 0;
+      for await (const _chunk of stream) if (++seen === 5) controller.abort();
+      expect(seen).toBeLessThan(20);
+      const rows = await harness.records(before + 1);
+      const record = rows.find((r) => r.requestedModel === model && r.status === 499);
+      expect(record, model).toBeDefined();
+      expect(record?.usageEstimated).toBe(true);
+      expect(record?.outputTokens).toBeGreaterThan(0);
+      expect(record?.outputTokens).toBeLessThan(100);
+      expect(record?.costUsd).toBeGreaterThan(0);
+      // Anthropic reports the input in message_start: that part is billed as reported, not estimated.
+      if (model === 'claude') expect(record).toMatchObject({ inputTokens: 1_000, cachedTokens: 800 });
+    }
+  });
+
   it('matches the request log to the cent in amg usage, by key, model and provider', async () => {
     const log = (await harness.admin('GET', '/requests?limit=500')).body.data as RequestRecord[];
-    expect(log.length).toBeGreaterThanOrEqual(8);
+    expect(log.length).toBeGreaterThanOrEqual(10);
     const cents = (usd: number) => Math.round(usd * 100);
     const logCost = log.reduce((sum, r) => sum + (r.costUsd ?? 0), 0);
     const env = { AMG_ADMIN_TOKEN: ADMIN_TOKEN };
