@@ -97,10 +97,15 @@ export const PRICE_TABLE: readonly PriceTableEntry[] = [
   openai('text-embedding-ada-002', 0.1, undefined, 0, false),
 
   // Anthropic (the Claude API list price; Bedrock and Vertex list the same for global endpoints).
+  claude('claude-opus-5', 5, 25),
+  claude('claude-opus-4-8', 5, 25),
+  claude('claude-opus-4-7', 5, 25),
   claude('claude-opus-4-5', 5, 25),
   claude('claude-opus-4-6', 5, 25),
   claude('claude-opus-4-1', 15, 75),
   claude('claude-opus-4', 15, 75),
+  claude('claude-sonnet-5', 2, 10),
+  claude('claude-sonnet-4-6', 3, 15),
   claude('claude-sonnet-4-5', 3, 15, { long_context: SONNET_LONG }, 'long-context tier not confirmed'),
   claude('claude-sonnet-4', 3, 15, { long_context: SONNET_LONG }, 'long-context tier not confirmed'),
   claude('claude-3-7-sonnet', 3, 15),
@@ -111,6 +116,19 @@ export const PRICE_TABLE: readonly PriceTableEntry[] = [
 
   // Google Gemini API (paid tier, text input). Thinking tokens bill as output. Context-cache storage per hour is
   // not a per-request cost and is not modelled.
+  entry(
+    'google',
+    'gemini-3-pro',
+    GOOGLE,
+    {
+      input: 2,
+      output: 12,
+      cached_input: 0.2,
+      long_context: { above_input_tokens: 200_000, input: 4, output: 18, cached_input: 0.4 },
+    },
+    false,
+    'preview pricing',
+  ),
   entry(
     'google',
     'gemini-2.5-pro',

@@ -82,6 +82,12 @@ async function messages(model: string, stream: boolean): Promise<void> {
   await anthropic.messages.stream(body).finalMessage();
 }
 
+async function responses(model: string, stream: boolean): Promise<void> {
+  const openai = harness.openai();
+  if (!stream) await openai.responses.create({ model, input: 'hi' });
+  else for await (const _event of await openai.responses.create({ model, input: 'hi', stream })) void _event;
+}
+
 describe('usage and cost of every request', () => {
   const cases = [
     { client: 'openai', model: 'gpt', call: chat, entry: 'chat.completions', want: OPENAI_RECORDED, cost: OPENAI_COST },
@@ -102,11 +108,27 @@ describe('usage and cost of every request', () => {
       cost: ANTHROPIC_COST,
     },
     { client: 'anthropic', model: 'gpt', call: messages, entry: 'messages', want: OPENAI_RECORDED, cost: OPENAI_COST },
+    {
+      client: 'responses',
+      model: 'gpt',
+      call: responses,
+      entry: 'responses',
+      want: OPENAI_RECORDED,
+      cost: OPENAI_COST,
+    },
+    {
+      client: 'responses',
+      model: 'claude',
+      call: responses,
+      entry: 'responses',
+      want: ANTHROPIC_RECORDED,
+      cost: ANTHROPIC_COST,
+    },
   ] as const;
 
   for (const c of cases) {
     for (const stream of [false, true]) {
-      const mode = c.client === (c.model === 'gpt' ? 'openai' : 'anthropic') ? 'passthrough' : 'translated';
+      const mode = c.client === (c.model === 'gpt' ? 'openai' : 'anthropic') ? 'same dialect' : 'translated';
       it(`${c.client} client, ${c.model} upstream (${mode}), ${stream ? 'streamed' : 'not streamed'}`, async () => {
         const before = (await harness.records(0)).length;
         await c.call(c.model, stream);
