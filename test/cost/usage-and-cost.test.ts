@@ -214,6 +214,17 @@ describe('usage and cost of every request', () => {
         );
       }
     }
+    // Without --url the CLI reads the store the config file names, with the same result.
+    const local = await runCli(
+      ['usage', '--by', 'provider', '--since', '1h', '--json', '--config', harness.configPath],
+      {
+        cwd: harness.dir,
+      },
+    );
+    expect(local.stderr).toBe('');
+    const localReport = JSON.parse(local.stdout) as { total: { costUsd: number; requests: number } };
+    expect(localReport.total.requests).toBe(log.length);
+    expect(cents(localReport.total.costUsd)).toBe(cents(logCost));
     const byModel = (await harness.admin('GET', '/usage?group_by=model&since=1h')).body;
     expect(byModel.data.map((r: { group: string }) => r.group).sort()).toEqual(['claude', 'gpt']);
     const bad = await harness.admin('GET', '/usage?group_by=colour');
