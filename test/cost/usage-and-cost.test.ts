@@ -176,9 +176,42 @@ describe('usage and cost of every request', () => {
     }
   });
 
+  it('bills an abandoned same-dialect Anthropic stream for its start counts and the text produced', async () => {
+    anthropicUpstream.enqueue({
+      kind: 'reply',
+      text: 'b'.repeat(400),
+      chunkSize: 8,
+      chunkDelayMs: 20,
+      usage: ANTHROPIC_USAGE,
+    });
+    const before = (await harness.records(0)).length;
+    const stream = harness.anthropic().messages.stream({
+      model: 'claude',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    let pieces = 0;
+    stream.on('text', () => {
+      if (++pieces === 5) stream.abort();
+    });
+    await stream.done().catch(() => undefined);
+    const rows = await harness.records(before + 1);
+    const record = rows.find((r) => r.entryPoint === 'messages' && r.status === 499);
+    expect(record).toBeDefined();
+    expect(record).toMatchObject({
+      inputTokens: 1_000,
+      cachedTokens: 800,
+      cacheWriteTokens: 100,
+      usageEstimated: true,
+    });
+    // At least the five pieces of 8 characters the client saw, far less than the 400 it never got.
+    expect(record?.outputTokens).toBeGreaterThanOrEqual(10);
+    expect(record?.outputTokens).toBeLessThan(100);
+  });
+
   it('matches the request log to the cent in amg usage, by key, model and provider', async () => {
     const log = (await harness.admin('GET', '/requests?limit=500')).body.data as RequestRecord[];
-    expect(log.length).toBeGreaterThanOrEqual(10);
+    expect(log.length).toBeGreaterThanOrEqual(15);
     const cents = (usd: number) => Math.round(usd * 100);
     const logCost = log.reduce((sum, r) => sum + (r.costUsd ?? 0), 0);
     const env = { AMG_ADMIN_TOKEN: ADMIN_TOKEN };
