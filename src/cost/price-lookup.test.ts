@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ProviderConfig } from '../config/schema.js';
+import type { GatewayConfig, ProviderConfig } from '../config/schema.js';
 import { costOf } from './cost-of.js';
 import { ProviderPrices, resolvePrice } from './price-lookup.js';
 import { PRICE_TABLE } from './price-table.js';
@@ -91,5 +91,20 @@ describe('the price table', () => {
     });
     expect(costOf(usage(200_000), price)).toBeCloseTo((200_000 * 1.25 + 1_000 * 10) / 1e6, 12);
     expect(costOf(usage(200_001), price)).toBeCloseTo((200_001 * 2.5 + 1_000 * 15) / 1e6, 12);
+  });
+});
+
+describe('config checks of prices', () => {
+  it('warns when same_as names no entry of the table, so a deployment does not go unpriced unnoticed', async () => {
+    const { semanticChecks } = await import('../config/semantic-checks.js');
+    const azure = provider({
+      type: 'azure-openai',
+      pricing: { 'prod-chat': { same_as: 'gpt-4o-mini' }, typo: { same_as: 'gpt-4o-mimi' } },
+    });
+    const config = { providers: [azure], models: [], clients: [] } as unknown as GatewayConfig;
+    const messages = semanticChecks(config).warnings.map((w) => `${w.path}: ${w.message}`);
+    expect(messages.filter((m) => m.includes('same_as'))).toEqual([
+      'providers[0].pricing.typo.same_as: "gpt-4o-mimi" is not in the shipped price table for the azure-openai provider: "typo" stays unpriced',
+    ]);
   });
 });
