@@ -81,6 +81,10 @@ const THREE = baseConfig(
   '  - { name: bench, targets: [{ provider: up, model: m1 }, { provider: up, model: m2 }, { provider: up, model: m3 }] }\n',
   'routing:\n  health_checks: { enabled: true, interval_s: 1, timeout_ms: 1000 }\n',
 );
+/** One gateway, two models: an upstream model the shipped price table prices, and one nothing prices. */
+const PRICING = baseConfig(
+  '  - { name: unpriced, targets: [{ provider: up, model: m1 }] }\n  - { name: priced, targets: [{ provider: up, model: gpt-4o-2024-08-06 }] }\n',
+);
 const FAILOVER = baseConfig(
   '  - { name: bench, targets: [{ provider: up, model: flaky-primary }, { provider: up, model: m2 }] }\n',
   // Cooldowns off, so every 429 exercises the fallback path instead of the breaker skipping the primary.
@@ -348,6 +352,33 @@ async function bodyCheckCost() {
 }
 
 /**
+ * Per-request pricing (price lookup through the shipped table by dated name, cost arithmetic, the cost in the
+ * record and the metrics) against a model nothing prices, in turns on one gateway.
+ */
+async function measurePricing(upstreamPort) {
+  const gateway = await startGateway(upstreamPort, PRICING);
+  try {
+    const phases = {};
+    for (const model of ['unpriced', 'priced']) {
+      for (const stream of [false, true]) {
+        phases[`${model}.${stream ? 'stream' : 'nonStream'}`] = {
+          url: `${gateway.url}/v1/chat/completions`,
+          body: body(model, stream),
+          token: TOKEN,
+          connections: CONNECTIONS,
+          core: LOAD_CORE,
+        };
+      }
+    }
+    const measured = await measureInTurns(phases, gateway.pid);
+    const pair = (model) => ({ nonStream: measured[`${model}.nonStream`], stream: measured[`${model}.stream`] });
+    return { unpriced: pair('unpriced'), priced: pair('priced') };
+  } finally {
+    await gateway.stop();
+  }
+}
+
+/**
  * The cloud types against OpenAI passthrough, in one gateway and in turns: an OpenAI client translated to
  * Gemini (SSE) and to Bedrock (SigV4 per request, binary event stream).
  */
@@ -422,6 +453,14 @@ async function main() {
     }
     return;
   }
+  if (ONLY === 'pricing') {
+    try {
+      console.log(renderPricing(await measurePricing(upstreamPort)).join('\n'));
+    } finally {
+      upstream.kill();
+    }
+    return;
+  }
   if (ONLY === 'cloud') {
     try {
       console.log(renderCloud(await measureCloud(upstreamPort)).join('\n'));
@@ -477,6 +516,8 @@ async function main() {
     results.observability = await measureObservability(upstreamPort);
     console.error('measuring upstream scrubbing and the body checks…');
     results.security = await measureSecurity(upstreamPort);
+    console.error('measuring per-request pricing against an unpriced model…');
+    results.pricing = await measurePricing(upstreamPort);
   } finally {
     upstream.kill();
   }
@@ -523,6 +564,7 @@ function renderReport(r) {
     ...(r.security ? ['', ...renderSecurity(r.security)] : []),
     '',
     ...(r.cloud ? [...renderCloud(r.cloud), ''] : []),
+    ...(r.pricing ? [...renderPricing(r.pricing), ''] : []),
     'Targets (issue): ',
     `- ≥ 8,000 req/s non-stream on one core: ${f(g.nonStream.rps)} → ${pass(g.nonStream.rps >= 8000)}`,
     `- ≤ 120 µs CPU per non-stream request: ${f(g.nonStream.cpuUsPerRequest)} → ${pass(g.nonStream.cpuUsPerRequest <= 120)}`,
@@ -652,6 +694,17 @@ function renderSecurity(x) {
     row('provider key: every upstream byte scrubbed', x.scrubbed),
     '',
     `Body checks (nesting depth + case-variant keys): ${f(checks.benchBodyUs, 2)} µs per ${checks.benchBodyBytes}-byte request body, ${f(checks.body64KiBUs, 1)} µs per 64 KiB body; against the gateway's ${f(cpu)} µs of CPU per request that is a ratio of ${f(cpu / (cpu - checks.benchBodyUs), 4)} to the same work without them.`,
+  ];
+}
+
+function renderPricing(x) {
+  const row = (label, m) =>
+    `| ${label} | ${f(m.nonStream.rps)} | ${f(m.nonStream.rps / x.unpriced.nonStream.rps, 3)} | ${f(m.nonStream.cpuUsPerRequest)} | ${f(m.stream.rps)} | ${f(m.stream.rps / x.unpriced.stream.rps, 3)} | ${f(m.stream.cpuUsPerRequest)} |`;
+  return [
+    '| pricing (64 conns, one gateway) | non-stream req/s | of unpriced | CPU µs/req | stream req/s | of unpriced | CPU µs/req |',
+    '|---|---|---|---|---|---|---|',
+    row('model nothing prices (cost null)', x.unpriced),
+    row('gpt-4o-2024-08-06 priced from the shipped table', x.priced),
   ];
 }
 

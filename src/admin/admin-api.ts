@@ -22,6 +22,7 @@ import { providerRoutes } from './provider-routes.js';
 import { addSecurityHeaders } from './security-headers.js';
 import { sessionRoutes } from './session-routes.js';
 import type { ForwardedView } from './trusted-proxy.js';
+import { usageRoutes } from './usage-routes.js';
 
 /** The largest admin request body (a config to validate or publish is the biggest). */
 export const ADMIN_BODY_LIMIT = 1024 * 1024;
@@ -129,6 +130,7 @@ export async function adminApi(app: FastifyInstance, deps: AdminApiDeps): Promis
   await providerRoutes(app, { snapshot: deps.snapshot, state: deps.state });
   await configRoutes(app, deps.workflow);
   await dashboardRoutes(app, { store: deps.store, snapshot: deps.snapshot, state: deps.state });
+  await usageRoutes(app, { store: deps.store, snapshot: deps.snapshot });
   await diagnosticsRoutes(app, deps);
   await sessionRoutes(app, {
     store: deps.store,

@@ -267,6 +267,8 @@ export class DataPlane {
     connectionAuthenticated(req.socket);
     exchange.client = identity.name;
     exchange.clientScope = identity.keyId ?? `config:${identity.name}`;
+    exchange.keyId = identity.keyId ?? null;
+    exchange.clientTags = identity.tags ?? null;
   }
 
   /**

@@ -8,6 +8,8 @@ export interface ClientIdentity {
   source: 'config' | 'key';
   keyId?: string | undefined;
   expiresAt?: number | null | undefined;
+  /** Key tags (`team: search`), copied into every request record for usage reports by tag. */
+  tags?: Record<string, string> | undefined;
 }
 
 export interface ClientKeySource {

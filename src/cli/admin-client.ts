@@ -1,6 +1,8 @@
 import type { AdminTokenView } from '../admin/admin-tokens.js';
 import type { ClientKeyView } from '../admin/client-keys.js';
+import type { PriceListRow } from '../admin/price-list.js';
 import type { requestPage } from '../admin/request-log.js';
+import type { UsageReport } from '../admin/usage-report.js';
 import type { AuditVerification } from '../audit/audit-verify.js';
 import type { AuditPage } from '../audit/audit-view.js';
 import type { AdminUserView } from '../auth/admin-users.js';
@@ -33,6 +35,10 @@ export interface AdminClient {
   listKeys(): Promise<ClientKeyView[]>;
   revokeKey(idOrName: string): Promise<ClientKeyView>;
   listRequests(params: Record<string, string | undefined>): Promise<RequestPage>;
+  /** Requests, tokens and cost per group (`group_by`, `since`, `until` as the admin API takes them). */
+  usage(params: Record<string, string | undefined>): Promise<UsageReport>;
+  /** The effective price of every model the active config serves. */
+  prices(): Promise<{ revision: number | null; data: PriceListRow[] }>;
 
   validate(source: DraftSource): Promise<ValidationResult>;
   diff(target: DraftSource, base?: DraftSource): Promise<DiffReport>;

@@ -1,5 +1,7 @@
 import type { AdminTokenView } from '../admin/admin-tokens.js';
 import type { ClientKeyView } from '../admin/client-keys.js';
+import type { PriceListRow } from '../admin/price-list.js';
+import type { UsageReport } from '../admin/usage-report.js';
 import type { AuditVerification } from '../audit/audit-verify.js';
 import type { AuditPage } from '../audit/audit-view.js';
 import type { AdminUserView } from '../auth/admin-users.js';
@@ -60,6 +62,12 @@ export class HttpAdminClient implements AdminClient {
   }
   listRequests(params: Record<string, string | undefined>) {
     return this.call<RequestPage>('GET', `/requests?${query(params)}`);
+  }
+  usage(params: Record<string, string | undefined>) {
+    return this.call<UsageReport>('GET', `/usage?${query(params)}`);
+  }
+  prices() {
+    return this.call<{ revision: number | null; data: PriceListRow[] }>('GET', '/prices');
   }
 
   validate(source: DraftSource) {

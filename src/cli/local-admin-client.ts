@@ -9,16 +9,18 @@ import {
   parseRollbackBody,
   parseWindow,
 } from '../admin/config-request.js';
+import { priceList } from '../admin/price-list.js';
 import { parseRequestQuery, requestPage } from '../admin/request-log.js';
+import { parseUsageQuery, usageReport } from '../admin/usage-report.js';
 import { AuditLog, localActor } from '../audit/audit-log.js';
 import { verifyAuditChain } from '../audit/audit-verify.js';
 import { auditPageView, parseAuditQuery } from '../audit/audit-view.js';
 import { createAdminUser, deleteAdminUser, viewAdminUser } from '../auth/admin-users.js';
 import { viewSession } from '../auth/sessions.js';
-import { checkConfig } from '../config/change/config-check.js';
+import { checkConfig, checkConfigForPreview } from '../config/change/config-check.js';
 import { ConfigWorkflow, summarize, type ValidationResult } from '../config/change/config-workflow.js';
 import type { DraftSource } from '../config/change/draft.js';
-import { ConfigError, parseYaml } from '../config/load-config.js';
+import { ConfigError, parseYaml, readConfigText } from '../config/load-config.js';
 import { Keyring } from '../config/secrets/master-key.js';
 import { readStorageSetting } from '../config/storage-setting.js';
 import { openStore, parseStorageUrl } from '../store/open-store.js';
@@ -92,6 +94,23 @@ export class LocalAdminClient implements AdminClient {
   async listRequests(params: Record<string, string | undefined>) {
     const query = parseRequestQuery(params);
     return requestPage(await (await this.context()).store.listRequests(query), query.limit);
+  }
+  async usage(params: Record<string, string | undefined>) {
+    return usageReport((await this.context()).store, parseUsageQuery(params, Date.now()));
+  }
+  /** Prices of the active revision (what the gateways on this store run), else of the config file. */
+  async prices() {
+    const active = await (await this.context()).workflow.active();
+    const tree = active ? active.tree : parseYaml(await readConfigText(this.configPath), this.configPath);
+    const { baseDir } = await this.storageLocation();
+    // Prices need no secrets: unset variables are filled in as a preview does.
+    const { loaded, report } = checkConfigForPreview(
+      tree,
+      { env: process.env, baseDir },
+      active?.label ?? this.configPath,
+    );
+    if (!loaded) throw new Error(`the config is not valid: ${report.errors.map((e) => e.message).join('; ')}`);
+    return { revision: active?.revision?.number ?? null, data: priceList(loaded.config) };
   }
 
   /** Validates against the store's active revision when there is a store; a plain file check otherwise. */

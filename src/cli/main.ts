@@ -8,6 +8,7 @@ import { registerKeys } from './commands/keys.js';
 import { registerRequests } from './commands/requests.js';
 import { registerServe } from './commands/serve.js';
 import { registerStatus } from './commands/status.js';
+import { registerUsage } from './commands/usage.js';
 
 const program = new Command()
   .name('amg')
@@ -23,6 +24,7 @@ registerConfig(program);
 registerKeys(program);
 registerRequests(program);
 registerStatus(program);
+registerUsage(program);
 registerAudit(program);
 registerAdminTokens(program);
 registerAdminUsers(program);

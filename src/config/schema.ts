@@ -43,14 +43,31 @@ export const ERROR_CLASSES = [
 ] as const;
 export type FallbackErrorClass = (typeof ERROR_CLASSES)[number];
 
-const price = z
+const perMillion = z.number().nonnegative().max(1_000_000);
+const longContextPrice = z
   .object({
-    input: z.number().nonnegative().max(1_000_000),
-    output: z.number().nonnegative().max(1_000_000),
-    cached_input: z.number().nonnegative().max(1_000_000).optional(),
-    cache_write: z.number().nonnegative().max(1_000_000).optional(),
+    above_input_tokens: z.number().int().positive(),
+    input: perMillion,
+    output: perMillion,
+    cached_input: perMillion.optional(),
+    cache_write: perMillion.optional(),
   })
   .strict();
+/** USD per million tokens; or `same_as: <table model>` to price an Azure deployment or alias as a known model. */
+const price = z
+  .object({
+    input: perMillion.optional(),
+    output: perMillion.optional(),
+    cached_input: perMillion.optional(),
+    cache_write: perMillion.optional(),
+    reasoning: perMillion.optional(),
+    long_context: longContextPrice.optional(),
+    same_as: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((p) => (p.same_as === undefined) === (p.input !== undefined && p.output !== undefined), {
+    message: 'a price sets input and output, or same_as naming a model of the price table (not both)',
+  });
 
 export const PROVIDER_TYPES = ['openai', 'anthropic', 'azure-openai', 'gemini', 'bedrock', 'vertex'] as const;
 export const OPENAI_PRESETS = [

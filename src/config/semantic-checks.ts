@@ -1,3 +1,4 @@
+import { tableEntryFor } from '../cost/price-lookup.js';
 import { isPrivateHost } from '../upstream/private-address.js';
 import type { GatewayConfig } from './schema.js';
 
@@ -140,6 +141,16 @@ function collectWarnings(config: GatewayConfig): ConfigProblem[] {
             ? `provider "${provider.name}" has its upstream on a private/loopback address (${host})`
             : `provider "${provider.name}" may connect to private/loopback addresses`,
       });
+    }
+  });
+  config.providers.forEach((provider, index) => {
+    for (const [model, price] of Object.entries(provider.pricing)) {
+      if (price.same_as !== undefined && !tableEntryFor(provider, price.same_as)) {
+        warnings.push({
+          path: `providers[${index}].pricing.${model}.same_as`,
+          message: `"${price.same_as}" is not in the shipped price table for the ${provider.type} provider: "${model}" stays unpriced`,
+        });
+      }
     }
   });
   config.models.forEach((model, index) => {

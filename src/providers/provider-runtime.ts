@@ -1,5 +1,6 @@
 import type { Pool } from 'undici';
-import type { PriceConfig, ProviderConfig } from '../config/schema.js';
+import type { ProviderConfig } from '../config/schema.js';
+import type { ProviderPrices } from '../cost/price-lookup.js';
 import type { ProviderDescriptor, RequestAuthorizer, StreamFraming } from './provider-descriptor.js';
 
 /** A configured provider, ready for requests: descriptor, connection pool and precomputed headers. */
@@ -18,7 +19,8 @@ export interface ProviderRuntime {
   readonly headers: Readonly<Record<string, string>>;
   /** The credentials in those headers, to redact where an upstream quotes them back (see provider-secrets). */
   readonly secrets: readonly string[];
-  readonly pricing: Readonly<Record<string, PriceConfig>>;
+  /** What each of its models costs (config `pricing:`, the shipped table, or 0 when self-hosted). */
+  readonly prices: ProviderPrices;
   /** The chat endpoint path (under basePath) for an upstream model. */
   chatPath(model: string, stream: boolean): string;
   /** The embeddings endpoint path for an upstream model, undefined when the type has none. */

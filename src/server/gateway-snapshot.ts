@@ -1,5 +1,6 @@
 import type { LoadedConfig } from '../config/load-config.js';
 import type { GatewayConfig, ProviderConfig } from '../config/schema.js';
+import { ProviderPrices } from '../cost/price-lookup.js';
 import type { ProviderContext, UpstreamDialect } from '../providers/provider-descriptor.js';
 import type { ProviderRuntime } from '../providers/provider-runtime.js';
 import { providerSecrets } from '../providers/provider-secrets.js';
@@ -75,7 +76,7 @@ function buildProvider(
       'content-type': 'application/json',
     },
     secrets: providerSecrets(apiKey, { ...provider.headers, ...credentialValues(provider) }),
-    pricing: provider.pricing,
+    prices: new ProviderPrices(provider),
     chatPath: chatPath ? (model, stream) => chatPath(model, stream, provider) : constantPath(descriptor.endpoints.chat),
     embeddingsPath: embeddingsPath
       ? (model) => embeddingsPath(model, provider)

@@ -12,6 +12,7 @@ import type { AttemptRecord, EntryPoint, RequestQuery, RequestRecord, RouteMode 
 import type { RollupDelta, RollupGrain, RollupPoint, RollupQuery } from '../telemetry/rollup.js';
 import { rollupRecords, rollupsEnabled } from '../telemetry/rollup.js';
 import type { TrafficQuery, TrafficRow } from '../telemetry/traffic-summary.js';
+import type { UsageQuery, UsageRow } from '../telemetry/usage-summary.js';
 import * as access from './access-queries.js';
 import * as audit from './audit-queries.js';
 import * as revisions from './revision-queries.js';
@@ -20,6 +21,7 @@ import type { AdminTokensTable, ClientKeysTable, Database, RequestsTable } from 
 import type { AdminRole, AdminSession, AdminToken, AdminUser, ClientKey, Store, StoredResponse } from './store.js';
 import * as storedResponses from './stored-response-queries.js';
 import { summarizeTraffic } from './traffic-queries.js';
+import { summarizeUsage } from './usage-queries.js';
 
 const INSERT_CHUNK = 200;
 
@@ -49,7 +51,19 @@ export function toRow(record: RequestRecord): RequestsTable {
     error_message: record.errorMessage,
     config_revision: record.configRevision,
     dropped_fields: record.droppedFields ? JSON.stringify(record.droppedFields) : null,
+    key_id: record.keyId ?? null,
+    client_tags: tagsColumn(record.clientTags),
+    reasoning_tokens: record.reasoningTokens ?? null,
+    usage_estimated: record.usageEstimated ? 1 : 0,
   };
+}
+
+/** Tags as stored: a JSON object with sorted keys (so equal tag sets group together), or null when none. */
+function tagsColumn(tags: Readonly<Record<string, string>> | null | undefined): string | null {
+  if (!tags) return null;
+  const keys = Object.keys(tags).sort();
+  if (keys.length === 0) return null;
+  return JSON.stringify(Object.fromEntries(keys.map((key) => [key, tags[key]])));
 }
 
 const numberOrNull = (value: number | string | null): number | null => (value === null ? null : Number(value));
@@ -80,6 +94,10 @@ function fromRow(row: Selectable<RequestsTable>): RequestRecord {
     errorMessage: row.error_message,
     configRevision: numberOrNull(row.config_revision),
     droppedFields: row.dropped_fields ? (JSON.parse(row.dropped_fields) as string[]) : null,
+    keyId: row.key_id,
+    clientTags: row.client_tags ? (JSON.parse(row.client_tags) as Record<string, string>) : null,
+    reasoningTokens: numberOrNull(row.reasoning_tokens),
+    usageEstimated: Boolean(row.usage_estimated),
   };
 }
 
@@ -159,6 +177,10 @@ export class KyselyStore implements Store {
 
   summarizeTraffic(query: TrafficQuery): Promise<TrafficRow[]> {
     return summarizeTraffic(this.db, query);
+  }
+
+  summarizeUsage(query: UsageQuery): Promise<UsageRow[]> {
+    return summarizeUsage(this.db, query);
   }
 
   async insertClientKey(key: ClientKey): Promise<void> {

@@ -174,6 +174,17 @@ const migrations: Record<string, Migration> = {
       }
     },
   },
+  '0015_usage_fields': {
+    async up(db: Kysely<unknown>) {
+      // Usage reports by key and by tag (tags as a JSON object of the key's tags when the request was made),
+      // reasoning tokens apart from the output they are part of, and whether the counts were the gateway's own
+      // estimate (a stream abandoned before the upstream reported usage).
+      await db.schema.alterTable('requests').addColumn('key_id', 'text').execute();
+      await db.schema.alterTable('requests').addColumn('client_tags', 'text').execute();
+      await db.schema.alterTable('requests').addColumn('reasoning_tokens', 'integer').execute();
+      await db.schema.alterTable('requests').addColumn('usage_estimated', 'integer').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -28,6 +28,12 @@ export interface RequestsTable {
   config_revision: number | null;
   /** JSON array of the hints a translated request lost; null when none was dropped. */
   dropped_fields: string | null;
+  key_id: string | null;
+  /** JSON object of the client key's tags; null when the key had none. */
+  client_tags: string | null;
+  reasoning_tokens: number | null;
+  /** 1 when the token counts were estimated by the gateway, not reported by the upstream. */
+  usage_estimated: number | null;
 }
 
 export interface ClientKeysTable {

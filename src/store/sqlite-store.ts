@@ -31,6 +31,10 @@ const COLUMNS: ReadonlyArray<keyof RequestsTable> = [
   'error_message',
   'config_revision',
   'dropped_fields',
+  'key_id',
+  'client_tags',
+  'reasoning_tokens',
+  'usage_estimated',
 ];
 
 /**

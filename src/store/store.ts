@@ -10,6 +10,7 @@ import type {
 import type { RequestQuery, RequestRecord } from '../telemetry/request-record.js';
 import type { RollupDelta, RollupGrain, RollupPoint, RollupQuery } from '../telemetry/rollup.js';
 import type { TrafficQuery, TrafficRow } from '../telemetry/traffic-summary.js';
+import type { UsageQuery, UsageRow } from '../telemetry/usage-summary.js';
 
 /**
  * The one storage interface of the gateway. SQLite (embedded, in a worker thread) implements it now,
@@ -86,6 +87,8 @@ export interface Store {
   deleteRequestsBefore(before: number, limit: number): Promise<number>;
   /** Request counts and token sums per model, client and provider in a time window, summed in the database. */
   summarizeTraffic(query: TrafficQuery): Promise<TrafficRow[]>;
+  /** Requests, tokens and cost per key, model, provider or tag in a time window, summed in the database. */
+  summarizeUsage(query: UsageQuery): Promise<UsageRow[]>;
 
   insertClientKey(key: ClientKey): Promise<void>;
   listClientKeys(): Promise<ClientKey[]>;

@@ -41,13 +41,22 @@ export interface AttemptRecord {
   latencyMs: number;
 }
 
+/**
+ * Token counts in the gateway's one normalised form, whatever the provider reported (see docs/operations.md,
+ * "Usage and cost"): `inputTokens` counts every prompt token, cache reads and writes included; `outputTokens`
+ * counts every generated token, reasoning included. The other counts are parts of those, never added to them.
+ */
 export interface TokenUsage {
   inputTokens: number;
   outputTokens: number;
-  /** Input tokens served from the provider's prompt cache (cache reads). */
+  /** Part of inputTokens served from the provider's prompt cache (cache reads). */
   cachedTokens: number;
-  /** Input tokens written to the provider's prompt cache (Anthropic cache creation). */
+  /** Part of inputTokens written to the provider's prompt cache (Anthropic / Bedrock cache creation). */
   cacheWriteTokens: number;
+  /** Part of outputTokens spent on reasoning (thinking), where the provider reports it. */
+  reasoningTokens?: number | undefined;
+  /** The upstream reported no usage (e.g. a stream the client abandoned): counts estimated from the text. */
+  estimated?: boolean | undefined;
 }
 
 export interface RequestRecord {
@@ -55,6 +64,10 @@ export interface RequestRecord {
   /** Epoch milliseconds when the request arrived. */
   time: number;
   client: string | null;
+  /** The id of the store key that authenticated the request (null for config clients and refusals). */
+  keyId?: string | null | undefined;
+  /** The client key's tags (`team=search`), copied when the request was authenticated. */
+  clientTags?: Record<string, string> | null | undefined;
   entryPoint: EntryPoint;
   method: string;
   path: string;
@@ -72,6 +85,10 @@ export interface RequestRecord {
   outputTokens: number | null;
   cachedTokens: number | null;
   cacheWriteTokens: number | null;
+  /** Part of outputTokens spent on reasoning, where reported (null when the provider did not say). */
+  reasoningTokens?: number | null | undefined;
+  /** The token counts are the gateway's estimate, not the upstream's report (an abandoned stream). */
+  usageEstimated?: boolean | undefined;
   costUsd: number | null;
   errorCode: string | null;
   errorMessage: string | null;

@@ -11,12 +11,14 @@ import { ProvidersPage } from './pages/providers.js';
 import { RequestsPage } from './pages/requests.js';
 import { SignInPage } from './pages/sign-in.js';
 import { TrafficPage } from './pages/traffic.js';
+import { UsagePage } from './pages/usage.js';
 import './styles.css';
 
 const PAGES = [
   { path: 'overview', title: 'Overview', view: OverviewPage },
   { path: 'traffic', title: 'Traffic', view: TrafficPage },
   { path: 'requests', title: 'Requests', view: RequestsPage },
+  { path: 'usage', title: 'Usage', view: UsagePage },
   { path: 'providers', title: 'Providers', view: ProvidersPage },
   { path: 'clients', title: 'Clients', view: ClientsPage },
   { path: 'config', title: 'Config', view: ConfigPage },

@@ -33,6 +33,7 @@ describe('/metrics on the main listener', () => {
   beforeAll(async () => {
     primary = await FakeOpenAI.start({ name: 'primary', apiKey: 'sk-primary' });
     backup = await FakeOpenAI.start({ name: 'backup', apiKey: 'sk-backup' });
+    backup.setDefault({ kind: 'reply', usage: { prompt: 12, completion: 6, reasoning: 4 } });
     harness = await GatewayHarness.start({
       config: {
         providers: [
@@ -97,6 +98,8 @@ describe('/metrics on the main listener', () => {
     expect(sampleValue(families, 'amg_upstream_attempts_total', { provider: 'backup', outcome: 'success' })).toBe(1);
     expect(sampleValue(families, 'amg_tokens_total', { model: 'chat', provider: 'backup', type: 'input' })).toBe(12);
     expect(sampleValue(families, 'amg_tokens_total', { model: 'chat', provider: 'backup', type: 'output' })).toBe(6);
+    // Reasoning is a part of output, reported apart (issue 17), and not billed twice.
+    expect(sampleValue(families, 'amg_tokens_total', { model: 'chat', provider: 'backup', type: 'reasoning' })).toBe(4);
     expect(sampleValue(families, 'amg_cost_usd_total', { model: 'chat', provider: 'backup' })).toBeCloseTo(24e-6, 12);
     const duration = histogramOf(families, 'amg_request_duration_seconds', { model: 'chat', provider: 'backup' });
     expect(duration?.count).toBe(1);

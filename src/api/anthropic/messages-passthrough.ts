@@ -1,5 +1,7 @@
+import { estimatedUsage, tokensOfText } from '../../cost/produced-estimate.js';
 import type { RouteTarget } from '../../routing/route-table.js';
 import type { UpstreamReply } from '../../routing/upstream-reply.js';
+import type { TokenUsage } from '../../telemetry/request-record.js';
 import { usageFromAnthropic } from '../../translate/anthropic/usage.js';
 import { tokenUsageOf } from '../../translate/ir/token-usage.js';
 import { findUsageObject } from '../openai/openai-usage.js';
@@ -39,8 +41,18 @@ async function relayStream(reply: UpstreamReply, out: ClientOutput): Promise<voi
     out.exchange.streamError = message;
     if (!out.gone) out.write(anthropicStreamErrorEvent(message));
   }
-  if (tap.usage) out.exchange.usage = tokenUsageOf(tap.usage);
+  out.exchange.usage = streamUsage(tap);
   out.end();
+}
+
+/**
+ * What the stream used: the final counts when message_delta came; else (a stream cut short) message_start's
+ * input counts with the output estimated from the text produced, flagged as an estimate.
+ */
+function streamUsage(tap: MessagesStreamTap): TokenUsage | null {
+  if (tap.usage && tap.sawFinalUsage) return tokenUsageOf(tap.usage);
+  if (!tap.usage && tap.producedChars === 0) return null;
+  return estimatedUsage(tap.usage && tokenUsageOf(tap.usage), tokensOfText(tap.producedChars));
 }
 
 async function relayJson(reply: UpstreamReply, out: ClientOutput): Promise<void> {

@@ -45,4 +45,14 @@ describe('MessagesStreamTap', () => {
     expect(tap.upstreamError).toBe('overloaded_error: Overloaded');
     expect(tap.usage?.inputTokens).toBe(10);
   });
+
+  it('measures the text a cut stream produced, escaped quotes included, and knows the final count never came', () => {
+    const tap = new MessagesStreamTap();
+    tap.push(Buffer.from(`${start}${delta('say "hi"')}${delta('12345678')}`));
+    expect(tap.sawFinalUsage).toBe(false);
+    // 'say \"hi\"' is 10 characters on the wire, '12345678' is 8.
+    expect(tap.producedChars).toBe(18);
+    tap.push(Buffer.from(messageDelta));
+    expect(tap.sawFinalUsage).toBe(true);
+  });
 });

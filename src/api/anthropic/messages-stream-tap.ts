@@ -18,6 +18,10 @@ const WATCHED = /"type"\s*:\s*"(message_start|message_delta|message_stop|error)"
 export class MessagesStreamTap {
   private readonly framer = new SseFramer();
   usage: IrUsage | undefined;
+  /** Whether `message_delta` brought the final output count (else `usage` has message_start's only). */
+  sawFinalUsage = false;
+  /** Characters of text, thinking and tool input produced so far: the estimate when the final count never came. */
+  producedChars = 0;
   sawStop = false;
   upstreamError: string | undefined;
 
@@ -35,6 +39,7 @@ export class MessagesStreamTap {
 
   private inspect(bytes: Buffer): void {
     const text = bytes.toString('latin1');
+    this.producedChars += deltaCharacters(text);
     WATCHED.lastIndex = 0;
     for (let match = WATCHED.exec(text); match !== null; match = WATCHED.exec(text)) {
       const type = match[1];
@@ -47,9 +52,31 @@ export class MessagesStreamTap {
       const event = parseSseEvents(bytes.toString('utf8', span.start, span.end))[0];
       if (event === undefined) continue;
       if (type === 'error') this.upstreamError = errorMessage(event.data);
-      else this.usage = usageFromAnthropicEvent(event, this.usage) ?? this.usage;
+      else {
+        this.usage = usageFromAnthropicEvent(event, this.usage) ?? this.usage;
+        if (type === 'message_delta') this.sawFinalUsage = true;
+      }
     }
   }
+}
+
+/**
+ * The values of delta text fields in a block (`"text":"…"`, `"thinking":"…"`, `"partial_json":"…"`), measured
+ * without decoding: such a key with an unescaped `":"` cannot occur inside a JSON string, and the value ends at
+ * the next quote not escaped. Bytes, not characters, for non-Latin text: an estimate either way.
+ */
+const DELTA_VALUE = /"(?:text|thinking|partial_json)":"/g;
+
+function deltaCharacters(text: string): number {
+  let total = 0;
+  DELTA_VALUE.lastIndex = 0;
+  for (let match = DELTA_VALUE.exec(text); match !== null; match = DELTA_VALUE.exec(text)) {
+    let end = DELTA_VALUE.lastIndex;
+    while (end < text.length && text.charCodeAt(end) !== 0x22 /* " */) end += text.charCodeAt(end) === 0x5c ? 2 : 1;
+    total += end - DELTA_VALUE.lastIndex;
+    DELTA_VALUE.lastIndex = end + 1;
+  }
+  return total;
 }
 
 function errorMessage(data: string): string {

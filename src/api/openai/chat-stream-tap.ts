@@ -12,6 +12,7 @@ import { fromOpenAIUsage } from './openai-usage.js';
  * ten times slower.)
  */
 const SIGNALS = /"(?:error"\s*:\s*[{"]|usage"\s*:\s*\{)/g;
+const DELTA_KEY = '"delta":';
 /** The `[DONE]` sentinel as an event's data, so content that merely says "[DONE]" does not count. */
 const DONE = /(?:^|[\r\n])data: ?\[DONE\]/;
 
@@ -30,6 +31,8 @@ interface ChatChunk {
 export class ChatStreamTap {
   private readonly framer = new SseFramer();
   usage: TokenUsage | null = null;
+  /** Chunks with a choice delta: about one token each, the estimate when the stream ends before its usage. */
+  deltaChunks = 0;
   sawDone = false;
   /** The message of the upstream's in-band error event, when it sent one. */
   upstreamError: string | undefined;
@@ -51,6 +54,9 @@ export class ChatStreamTap {
     const text = bytes.toString('latin1');
     const dropped: Array<{ start: number; end: number }> = [];
     if (!this.sawDone && DONE.test(text)) this.sawDone = true;
+    for (let at = text.indexOf(DELTA_KEY); at !== -1; at = text.indexOf(DELTA_KEY, at + DELTA_KEY.length)) {
+      this.deltaChunks++;
+    }
     SIGNALS.lastIndex = 0;
     for (let match = SIGNALS.exec(text); match !== null; match = SIGNALS.exec(text)) {
       const span = eventSpanAt(text, match.index);

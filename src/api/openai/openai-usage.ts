@@ -5,18 +5,32 @@ interface OpenAIUsage {
   completion_tokens?: number;
   input_tokens?: number;
   output_tokens?: number;
-  prompt_tokens_details?: { cached_tokens?: number } | null;
+  prompt_tokens_details?: { cached_tokens?: number; cache_write_tokens?: number } | null;
   input_tokens_details?: { cached_tokens?: number } | null;
+  completion_tokens_details?: { reasoning_tokens?: number } | null;
+  output_tokens_details?: { reasoning_tokens?: number } | null;
+  /** DeepSeek's name for the cached part of prompt_tokens. */
+  prompt_cache_hit_tokens?: number;
 }
 
-/** Maps an OpenAI `usage` object (Chat Completions, Embeddings or Responses naming) to our token counts. */
+/**
+ * Maps an OpenAI `usage` object (Chat Completions, Embeddings or Responses naming) to our token counts. OpenAI
+ * counts the way the gateway does: prompt/input tokens include the cached ones, completion/output tokens
+ * include reasoning, so nothing is added or subtracted.
+ */
 export function fromOpenAIUsage(usage: OpenAIUsage | null | undefined): TokenUsage | null {
   if (!usage || typeof usage !== 'object') return null;
+  const reasoning = usage.completion_tokens_details?.reasoning_tokens ?? usage.output_tokens_details?.reasoning_tokens;
   return {
     inputTokens: usage.prompt_tokens ?? usage.input_tokens ?? 0,
     outputTokens: usage.completion_tokens ?? usage.output_tokens ?? 0,
-    cachedTokens: usage.prompt_tokens_details?.cached_tokens ?? usage.input_tokens_details?.cached_tokens ?? 0,
-    cacheWriteTokens: 0,
+    cachedTokens:
+      usage.prompt_tokens_details?.cached_tokens ??
+      usage.input_tokens_details?.cached_tokens ??
+      usage.prompt_cache_hit_tokens ??
+      0,
+    cacheWriteTokens: usage.prompt_tokens_details?.cache_write_tokens ?? 0,
+    ...(typeof reasoning === 'number' ? { reasoningTokens: reasoning } : {}),
   };
 }
 

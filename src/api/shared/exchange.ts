@@ -1,9 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { costOf } from '../../cost/cost-of.js';
 import type { GatewayError } from '../../errors/gateway-error.js';
 import { redactSecrets } from '../../providers/provider-secrets.js';
 import type { Router } from '../../routing/router.js';
 import type { GatewaySnapshot } from '../../server/gateway-snapshot.js';
-import { costOf } from '../../telemetry/cost.js';
 import { newRequestId } from '../../telemetry/request-id.js';
 import type {
   AttemptRecord,
@@ -46,6 +46,9 @@ export class Exchange {
   client: string | null = null;
   /** Whose stored data this request may reach: the client key id, or `config:<name>` for a config client. */
   clientScope: string | null = null;
+  /** The store key id that authenticated the request, and that key's tags (for usage reports). */
+  keyId: string | null = null;
+  clientTags: Readonly<Record<string, string>> | null = null;
   /** The query string of the URL, without the `?` ('' when there is none). */
   query = '';
   requestedModel: string | null = null;
@@ -110,11 +113,14 @@ export class Exchange {
     if (this.firstByteAt === null) this.firstByteAt = performance.now();
   }
 
-  /** What the request cost at the serving target's configured prices, when both usage and a price are known. */
+  /**
+   * What the request cost at the serving target's effective price (config, shipped table, or 0 when
+   * self-hosted), when both usage and a price are known; null marks it unpriced.
+   */
   private cost(): number | null {
     if (!this.usage || this.provider === null || this.upstreamModel === null) return null;
-    const price = this.snapshot.providers.get(this.provider)?.pricing[this.upstreamModel];
-    return price ? costOf(this.usage, price) : null;
+    const resolved = this.snapshot.providers.get(this.provider)?.prices.priceFor(this.upstreamModel);
+    return resolved ? costOf(this.usage, resolved.price) : null;
   }
 
   /** A broken stream's message may quote what the upstream said, credentials included. */
@@ -129,6 +135,8 @@ export class Exchange {
       id: this.id,
       time: this.time,
       client: this.client,
+      keyId: this.keyId,
+      clientTags: this.clientTags === null ? null : { ...this.clientTags },
       entryPoint: this.entryPoint,
       method: this.method,
       path: capped(this.path, MAX_PATH),
@@ -145,6 +153,8 @@ export class Exchange {
       outputTokens: usage?.outputTokens ?? null,
       cachedTokens: usage?.cachedTokens ?? null,
       cacheWriteTokens: usage?.cacheWriteTokens ?? null,
+      reasoningTokens: usage?.reasoningTokens ?? null,
+      usageEstimated: usage?.estimated === true,
       costUsd: this.costUsd ?? this.cost(),
       errorCode: this.clientGone
         ? CLIENT_CLOSED_CODE

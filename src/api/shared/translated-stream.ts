@@ -1,9 +1,11 @@
+import { estimatedUsage, tokensOfText } from '../../cost/produced-estimate.js';
 import type { StreamFraming } from '../../providers/provider-descriptor.js';
 import type { UpstreamReply } from '../../routing/upstream-reply.js';
 import { log } from '../../server/log.js';
+import type { TokenUsage } from '../../telemetry/request-record.js';
 import type { ClientStreamEncoder, UpstreamStreamDecoder } from '../../translate/contract.js';
 import { tokenUsageOf } from '../../translate/ir/token-usage.js';
-import type { IrStreamEvent } from '../../translate/ir/types.js';
+import type { IrStreamEvent, IrUsage } from '../../translate/ir/types.js';
 import { EventStreamDecoder } from '../../upstream/eventstream-decoder.js';
 import { SseDecoder } from '../../upstream/sse-decoder.js';
 import type { SseEvent } from '../../upstream/sse-parse.js';
@@ -27,11 +29,18 @@ export async function relayTranslatedStream(
   const exchange = out.exchange;
   const sse = framing === 'sse' ? new SseDecoder() : new EventStreamDecoder();
   let failed = false;
+  // Until the final usage arrives: what the start event reported and how much text was produced, so a stream
+  // cut short is billed for what it consumed (flagged as an estimate).
+  let startUsage: Partial<IrUsage> | undefined;
+  let producedChars = 0;
   const encodeEvents = (events: readonly IrStreamEvent[]): string => {
     let text = '';
     for (const event of events) {
       if (failed) break;
-      if (event.type === 'finish') exchange.usage = tokenUsageOf(event.usage);
+      if (event.type === 'text_delta' || event.type === 'thinking_delta') producedChars += event.text.length;
+      else if (event.type === 'tool_args_delta') producedChars += event.json.length;
+      else if (event.type === 'start') startUsage = event.usage;
+      else if (event.type === 'finish') exchange.usage = tokenUsageOf(event.usage);
       if (event.type === 'error') {
         failed = true;
         exchange.streamError = `upstream stream failed: ${event.message}`;
@@ -88,5 +97,24 @@ export async function relayTranslatedStream(
       if (!failed && !out.gone) out.write(encoder.encode({ type: 'error', kind, message }));
     }
   }
+  const missing = exchange.usage === null || (reportsNothing(exchange.usage) && producedChars > 0);
+  if (missing && (producedChars > 0 || startUsage !== undefined)) {
+    exchange.usage = estimatedUsage(startUsage && usageOfStart(startUsage), tokensOfText(producedChars));
+  }
   out.end();
+}
+
+/** An upstream that sent no usage at all: its decoder finishes with zeros, which would bill the stream as free. */
+function reportsNothing(usage: TokenUsage): boolean {
+  return usage.inputTokens === 0 && usage.outputTokens === 0;
+}
+
+/** The start event's partial IR usage in telemetry terms. */
+function usageOfStart(usage: Partial<IrUsage>): Partial<TokenUsage> {
+  return {
+    inputTokens: usage.inputTokens,
+    cachedTokens: usage.cacheReadTokens,
+    cacheWriteTokens: usage.cacheWriteTokens,
+    outputTokens: usage.outputTokens,
+  };
 }

@@ -1,6 +1,8 @@
 import { hashToken } from '../../auth/token-hash.js';
+import { costOf as usageCost } from '../../cost/cost-of.js';
+import type { ModelPrice } from '../../cost/model-price.js';
 import type { TrafficRow } from '../../telemetry/traffic-summary.js';
-import type { GatewayConfig, PriceConfig } from '../schema.js';
+import type { GatewayConfig } from '../schema.js';
 import { priceOf, targetShares } from './routing-table.js';
 
 /** Requests that would find no model, bucketed under this pseudo-provider. */
@@ -60,15 +62,8 @@ function byModel(traffic: readonly TrafficRow[]): Map<string, ModelTraffic> {
 }
 
 /** USD for the tokens at a price per million; input tokens include cached and cache-write tokens. */
-export function tokenCost(tokens: ModelTraffic['tokens'], price: PriceConfig): number {
-  const uncached = Math.max(0, tokens.inputTokens - tokens.cachedTokens - tokens.cacheWriteTokens);
-  return (
-    (uncached * price.input +
-      tokens.cachedTokens * (price.cached_input ?? price.input) +
-      tokens.cacheWriteTokens * (price.cache_write ?? price.input) +
-      tokens.outputTokens * price.output) /
-    1_000_000
-  );
+export function tokenCost(tokens: ModelTraffic['tokens'], price: ModelPrice): number {
+  return usageCost(tokens, price);
 }
 
 /** Expected requests per provider when `traffic` is routed by `config`. */

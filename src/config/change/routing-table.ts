@@ -1,4 +1,6 @@
-import type { GatewayConfig, ModelConfig, PriceConfig } from '../schema.js';
+import type { ModelPrice } from '../../cost/model-price.js';
+import { priceFor } from '../../cost/price-lookup.js';
+import type { GatewayConfig, ModelConfig } from '../schema.js';
 
 export interface RoutingTableTarget {
   provider: string;
@@ -6,7 +8,7 @@ export interface RoutingTableTarget {
   weight: number;
   /** Expected share of the model's requests while every target is healthy. */
   share: number;
-  price: PriceConfig | null;
+  price: ModelPrice | null;
 }
 
 export interface RoutingTableRow {
@@ -32,8 +34,9 @@ export function targetShares(model: ModelConfig): number[] {
   return model.targets.map((_, index) => (index === 0 ? 1 : 0));
 }
 
-export function priceOf(config: GatewayConfig, provider: string, model: string): PriceConfig | null {
-  return config.providers.find((p) => p.name === provider)?.pricing[model] ?? null;
+/** The effective price (config override, shipped table, or self-hosted 0), or null when unpriced. */
+export function priceOf(config: GatewayConfig, provider: string, model: string): ModelPrice | null {
+  return priceFor(config, provider, model)?.price ?? null;
 }
 
 /** The effective routing of a config: per client model, its targets in order with expected shares and prices. */

@@ -13,7 +13,8 @@ export interface KnownNames {
   clients: ReadonlySet<string>;
 }
 
-const TOKEN_TYPES = ['input', 'output', 'cached', 'cache_write'] as const;
+/** `cached` and `cache_write` are parts of `input`, `reasoning` a part of `output` (never add them up). */
+const TOKEN_TYPES = ['input', 'output', 'cached', 'cache_write', 'reasoning'] as const;
 
 /**
  * The series fed by each request's telemetry record once its response has closed: off the response path, a
@@ -123,7 +124,13 @@ export class RequestMetrics {
   }
 
   private observeUsage(record: RequestRecord, model: string, provider: string, client: string[]): void {
-    const counts = [record.inputTokens, record.outputTokens, record.cachedTokens, record.cacheWriteTokens];
+    const counts = [
+      record.inputTokens,
+      record.outputTokens,
+      record.cachedTokens,
+      record.cacheWriteTokens,
+      record.reasoningTokens,
+    ];
     for (const [index, type] of TOKEN_TYPES.entries()) {
       const count = counts[index];
       if (count) this.tokens.get([model, provider, type, ...client]).inc(count);

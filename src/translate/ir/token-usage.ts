@@ -8,5 +8,6 @@ export function tokenUsageOf(usage: IrUsage): TokenUsage {
     outputTokens: usage.outputTokens,
     cachedTokens: usage.cacheReadTokens,
     cacheWriteTokens: usage.cacheWriteTokens,
+    ...(usage.reasoningTokens === undefined ? {} : { reasoningTokens: usage.reasoningTokens }),
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { costOf } from './cost.js';
+import { costOf } from './cost-of.js';
 
 describe('costOf', () => {
   it('prices plain input, cache reads, cache writes and output apart', () => {
@@ -11,5 +11,11 @@ describe('costOf', () => {
   it('bills cached tokens at the input price when no cache price is set', () => {
     const usage = { inputTokens: 2_000, cachedTokens: 1_000, cacheWriteTokens: 0, outputTokens: 0 };
     expect(costOf(usage, { input: 1, output: 2 })).toBeCloseTo(0.002, 10);
+  });
+
+  it('bills reasoning as output unless it has a price of its own, never twice', () => {
+    const usage = { inputTokens: 0, cachedTokens: 0, cacheWriteTokens: 0, outputTokens: 1_000, reasoningTokens: 600 };
+    expect(costOf(usage, { input: 1, output: 10 })).toBeCloseTo(0.01, 12);
+    expect(costOf(usage, { input: 1, output: 10, reasoning: 20 })).toBeCloseTo((400 * 10 + 600 * 20) / 1e6, 12);
   });
 });

@@ -1,0 +1,60 @@
+import { parseDuration } from '../config/duration.js';
+import type { Store } from '../store/store.js';
+import {
+  addTotals,
+  emptyTotals,
+  USAGE_GROUPS,
+  type UsageGroup,
+  type UsageQuery,
+  type UsageRow,
+  type UsageTotals,
+} from '../telemetry/usage-summary.js';
+
+/** The longest window one report covers: a year of requests is still one grouped scan. */
+const MAX_WINDOW_MS = 366 * 86_400_000;
+
+/** `7d`, `24h` (that long before now), an ISO date-time, or epoch milliseconds. */
+function parseInstant(value: string, name: string, now: number): number {
+  const ago = parseDuration(value);
+  if (ago !== undefined) return now - ago;
+  const parsed = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  if (Number.isNaN(parsed)) {
+    throw new RangeError(`${name} must be a duration before now (7d, 24h), an ISO date-time or epoch milliseconds`);
+  }
+  return parsed;
+}
+
+/** The usage query of `?group_by=&since=&until=` (default: by key over the last 7 days). */
+export function parseUsageQuery(params: Record<string, string | undefined>, now: number): UsageQuery {
+  const groupBy = (params.group_by ?? 'key') as UsageGroup;
+  if (!USAGE_GROUPS.includes(groupBy)) throw new RangeError(`group_by must be one of ${USAGE_GROUPS.join(', ')}`);
+  const since = parseInstant(params.since || '7d', 'since', now);
+  const until = params.until ? parseInstant(params.until, 'until', now) : now + 1;
+  if (since >= until) throw new RangeError('since must be before until');
+  if (until - since > MAX_WINDOW_MS) throw new RangeError('the window is at most 366 days');
+  return { groupBy, since, until };
+}
+
+export interface UsageReport {
+  group_by: UsageGroup;
+  since: string;
+  until: string;
+  data: UsageRow[];
+  /** Over all requests of the window (for tags, not the sum of the rows: a request counts under each tag). */
+  total: UsageTotals;
+}
+
+/** The usage report the admin API, the CLI and the Admin UI show. */
+export async function usageReport(store: Store, query: UsageQuery): Promise<UsageReport> {
+  const data = await store.summarizeUsage(query);
+  const total = emptyTotals();
+  const rows = query.groupBy === 'tag' ? await store.summarizeUsage({ ...query, groupBy: 'key' }) : data;
+  for (const row of rows) addTotals(total, row);
+  return {
+    group_by: query.groupBy,
+    since: new Date(query.since).toISOString(),
+    until: new Date(query.until).toISOString(),
+    data,
+    total,
+  };
+}
