@@ -4,7 +4,8 @@ import { targetStatuses } from '../routing/target-status.js';
 import type { GatewaySnapshot } from '../server/gateway-snapshot.js';
 import type { Store } from '../store/store.js';
 import { ROLLUP_DIMENSIONS, type RollupDimension, type RollupPoint } from '../telemetry/rollup.js';
-import { type ChartPlan, figures, planChart, stepTimes } from './traffic-stats.js';
+import { rollupRetentionDays } from '../telemetry/rollup-retention.js';
+import { type ChartPlan, figures, planChart, retentionMs, stepTimes } from './traffic-stats.js';
 
 export interface DashboardDeps {
   store: Store;
@@ -31,9 +32,8 @@ const RANGES: Record<string, number> = {
   '30d': 30 * DAY,
 };
 
-function minuteRetentionMs(snapshot: GatewaySnapshot): number {
-  const days = snapshot.config.telemetry.rollup_minute_days;
-  return days === 0 ? Number.POSITIVE_INFINITY : days * DAY;
+function grainRetention(snapshot: GatewaySnapshot) {
+  return retentionMs(rollupRetentionDays(snapshot.config));
 }
 
 /** Series per group over the plan's steps, gaps filled with zero points. */
@@ -70,7 +70,7 @@ export async function dashboardRoutes(app: FastifyInstance, deps: DashboardDeps)
     const snapshot = deps.snapshot();
     const windows = await Promise.all(
       WINDOWS.map(async (window) => {
-        const plan = planChart(at - window.ms, at + 1, minuteRetentionMs(snapshot), at, 30);
+        const plan = planChart(at - window.ms, at + 1, grainRetention(snapshot), at, 30);
         const points = await deps.store.queryRollups({ ...plan });
         const [series] = seriesOf(points, plan);
         return {
@@ -97,7 +97,7 @@ export async function dashboardRoutes(app: FastifyInstance, deps: DashboardDeps)
     if (group !== undefined && !ROLLUP_DIMENSIONS.includes(group as RollupDimension)) {
       throw new RangeError(`group must be one of ${ROLLUP_DIMENSIONS.join(', ')}`);
     }
-    const plan = planChart(since, until, minuteRetentionMs(deps.snapshot()), at);
+    const plan = planChart(since, until, grainRetention(deps.snapshot()), at);
     const [points, classes] = await Promise.all([
       deps.store.queryRollups({ ...plan, groupBy: group as RollupDimension | undefined }),
       deps.store.queryRollups({ ...plan, groupBy: 'status_class' }),

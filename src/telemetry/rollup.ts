@@ -1,8 +1,21 @@
 import { BUCKETS, bucketOf } from './latency-histogram.js';
+import type { PackedHistogram } from './packed-histogram.js';
 import type { RequestRecord } from './request-record.js';
 
-export type RollupGrain = 'minute' | 'hour';
-export const GRAIN_MS: Record<RollupGrain, number> = { minute: 60_000, hour: 3_600_000 };
+/**
+ * Rollup grains, finest first. A chart reads the coarsest grain that still draws enough points for its range, so
+ * the rows it merges stay in the hundreds to low thousands whatever the range: 1 h from minutes, 24 h from
+ * ten-minute rows, 24 h from hours, 7 d from six-hour rows, 30 d and beyond from days (bench:admin measures each).
+ */
+export const ROLLUP_GRAINS = ['minute', 'ten_minutes', 'hour', 'six_hours', 'day'] as const;
+export type RollupGrain = (typeof ROLLUP_GRAINS)[number];
+export const GRAIN_MS: Record<RollupGrain, number> = {
+  minute: 60_000,
+  ten_minutes: 600_000,
+  hour: 3_600_000,
+  six_hours: 21_600_000,
+  day: 86_400_000,
+};
 
 /** The dimensions charts group by; absent values are '' so they group (SQL NULLs never compare equal). */
 export const ROLLUP_DIMENSIONS = ['model', 'provider', 'client', 'entry_point', 'status_class'] as const;
@@ -102,7 +115,7 @@ function add(delta: RollupDelta, record: RequestRecord): void {
 }
 
 /**
- * Sums a batch of request records into per-minute and per-hour rollup rows. Runs where the batch is written
+ * Sums a batch of request records into rollup rows of every grain. Runs where the batch is written
  * (the store's worker), so the request path pays nothing for it; a batch of 500 records usually collapses to a
  * handful of rows per grain.
  */
@@ -110,7 +123,7 @@ export function rollupRecords(records: readonly RequestRecord[]): RollupDelta[] 
   const rows = new Map<string, RollupDelta>();
   for (const record of records) {
     const status = statusClass(record.status);
-    for (const grain of ['minute', 'hour'] as const) {
+    for (const grain of ROLLUP_GRAINS) {
       const size = GRAIN_MS[grain];
       const bucket = record.time - (record.time % size);
       for (const dimension of STORED_DIMENSIONS) {
@@ -150,6 +163,15 @@ export interface RollupPoint {
   latencySum: number;
   ttftCount: number;
   ttftSum: number;
-  latency: number[];
-  ttft: number[];
+  /** Packed (see packed-histogram.ts): a chart's points cross the store worker's JSON channel, where 64 mostly
+   * zero counts per histogram were most of the bytes. */
+  latency: PackedHistogram;
+  ttft: PackedHistogram;
+}
+
+/** The newest bucket of one grain per value of one dimension, from `since` on. */
+export interface LastBucketQuery {
+  grain: RollupGrain;
+  dimension: RollupDimension;
+  since: number;
 }
