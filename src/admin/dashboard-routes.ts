@@ -5,6 +5,7 @@ import type { GatewaySnapshot } from '../server/gateway-snapshot.js';
 import type { Store } from '../store/store.js';
 import { ROLLUP_DIMENSIONS, type RollupDimension, type RollupPoint } from '../telemetry/rollup.js';
 import { rollupRetentionDays } from '../telemetry/rollup-retention.js';
+import { clientUsage } from './client-usage.js';
 import { type ChartPlan, figures, planChart, retentionMs, stepTimes } from './traffic-stats.js';
 
 export interface DashboardDeps {
@@ -31,6 +32,8 @@ const RANGES: Record<string, number> = {
   '7d': 7 * DAY,
   '30d': 30 * DAY,
 };
+
+const USAGE_RANGES: Record<string, number> = { '24h': DAY, '7d': 7 * DAY, '30d': 30 * DAY };
 
 function grainRetention(snapshot: GatewaySnapshot) {
   return retentionMs(rollupRetentionDays(snapshot.config));
@@ -61,7 +64,7 @@ function parseTime(value: string | undefined, name: string): number | undefined 
   return parsed;
 }
 
-/** Overview, traffic charts and recent incidents: every figure from rollups, none from the request log. */
+/** Overview, traffic charts, client usage and recent incidents: every figure from rollups, none from the request log. */
 export async function dashboardRoutes(app: FastifyInstance, deps: DashboardDeps): Promise<void> {
   const now = deps.now ?? Date.now;
 
@@ -115,6 +118,15 @@ export async function dashboardRoutes(app: FastifyInstance, deps: DashboardDeps)
         points: s.points.map((p) => ({ t: p.t, requests: p.requests })),
       })),
     };
+  });
+
+  app.get('/clients/usage', async (request) => {
+    const name = (request.query as { range?: string }).range ?? '24h';
+    const range = USAGE_RANGES[name];
+    if (range === undefined) throw new RangeError(`range must be one of ${Object.keys(USAGE_RANGES).join(', ')}`);
+    const at = now();
+    const data = await clientUsage(deps.store, range, grainRetention(deps.snapshot()), at);
+    return { range: name, since: new Date(at - range).toISOString(), until: new Date(at).toISOString(), data };
   });
 
   app.get('/incidents', async (request) => {
