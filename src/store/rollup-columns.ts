@@ -1,4 +1,4 @@
-import type { RollupGrain } from '../telemetry/rollup.js';
+import { ROLLUP_SUMS, type RollupGrain } from '../telemetry/rollup.js';
 
 /** One table per grain (same columns), so a chart's query reads one narrow, time-ordered key range. */
 export const TABLE: Record<RollupGrain, RollupTableName> = {
@@ -23,15 +23,6 @@ export type RollupTableName = (typeof ROLLUP_TABLES)[number];
  */
 export const HISTOGRAM_COLUMNS = ['latency', 'ttft'] as const;
 
-/** The summed columns of a rollup row, in the order the writers bind them. */
-export const SUM_COLUMNS = [
-  'requests',
-  'errors',
-  'input_tokens',
-  'output_tokens',
-  'cost_usd',
-  'latency_sum',
-  'ttft_count',
-  'ttft_sum',
-] as const;
+/** The summed columns of a rollup row, in the order the writers bind them: the fields rollups sum. */
+export const SUM_COLUMNS = ROLLUP_SUMS;
 export const KEY_COLUMNS = ['bucket', 'dimension', 'value'] as const;

@@ -30,11 +30,16 @@ export function mergedValues(delta: RollupDelta, stored: StoredRollup | undefine
   ];
 }
 
-export const SELECT_STORED = (table: RollupTableName) =>
-  `SELECT ${[...SUM_COLUMNS, ...HISTOGRAM_COLUMNS].join(', ')} FROM ${table} WHERE bucket = ? AND dimension = ? AND value = ?`;
-
-export const REPLACE_ROW = (table: RollupTableName) =>
-  `INSERT OR REPLACE INTO ${table} (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map(() => '?').join(', ')})`;
+/**
+ * SQLite's one-statement merge of a delta into its row: sums added in SQL, histograms through `merge`, a function
+ * the store registers (packed histograms cannot be added in SQL). Half the cost of reading and rewriting each row.
+ */
+export const UPSERT_ROW = (table: RollupTableName, merge: string) =>
+  `INSERT INTO ${table} (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map(() => '?').join(', ')})
+   ON CONFLICT (${KEY_COLUMNS.join(', ')}) DO UPDATE SET ${[
+     ...SUM_COLUMNS.map((c) => `${c} = ${c} + excluded.${c}`),
+     ...HISTOGRAM_COLUMNS.map((c) => `${c} = ${merge}(${c}, excluded.${c})`),
+   ].join(', ')}`;
 
 /**
  * Adds rollup rows, reading and rewriting each one inside one transaction (the caller's): histograms are packed,

@@ -1,5 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
+import { emptyHistogram } from '../telemetry/latency-histogram.js';
+import { addPacked, packHistogram } from '../telemetry/packed-histogram.js';
 import type { RequestRecord } from '../telemetry/request-record.js';
 import {
   ROLLUP_GRAINS,
@@ -12,7 +14,7 @@ import {
 } from '../telemetry/rollup.js';
 import { KyselyStore, toRow } from './kysely-store.js';
 import { selectForChart, sumIntoPoints } from './rollup-points.js';
-import { mergedValues, REPLACE_ROW, SELECT_STORED, type StoredRollup, TABLE } from './rollup-queries.js';
+import { mergedValues, TABLE, UPSERT_ROW } from './rollup-queries.js';
 import type { Database, RequestsTable } from './schema.js';
 
 const COLUMNS: ReadonlyArray<keyof RequestsTable> = [
@@ -42,10 +44,19 @@ const COLUMNS: ReadonlyArray<keyof RequestsTable> = [
   'dropped_fields',
 ];
 
+/** Two packed histograms added into one (the rollup upsert's SQL function). */
+function addPackedHistograms(stored: unknown, delta: unknown): Buffer {
+  const counts = emptyHistogram();
+  addPacked(counts, stored as Uint8Array | null);
+  addPacked(counts, delta as Uint8Array | null);
+  return packHistogram(counts);
+}
+
 /**
  * The SQLite store: every query through Kysely like the other stores, except the telemetry insert, which runs
  * thousands of times a second and so uses one prepared statement inside one transaction per batch (compiling
- * and preparing a multi-row INSERT per batch cost several times more).
+ * and preparing a multi-row INSERT per batch cost several times more), the rollup upsert that goes with it, and
+ * the chart reads (raw rows).
  */
 export class SqliteStore extends KyselyStore {
   private readonly insertBatch: BetterSqlite3.Transaction<(records: readonly RequestRecord[]) => void>;
@@ -58,18 +69,12 @@ export class SqliteStore extends KyselyStore {
     const statement = database.prepare(
       `INSERT OR IGNORE INTO requests (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`,
     );
-    const byGrain = Object.fromEntries(
-      ROLLUP_GRAINS.map((grain) => [
-        grain,
-        { select: database.prepare(SELECT_STORED(TABLE[grain])), replace: database.prepare(REPLACE_ROW(TABLE[grain])) },
-      ]),
-    ) as Record<RollupDelta['grain'], { select: BetterSqlite3.Statement; replace: BetterSqlite3.Statement }>;
+    database.function('amg_histogram_add', { deterministic: true }, addPackedHistograms);
+    const upserts = Object.fromEntries(
+      ROLLUP_GRAINS.map((grain) => [grain, database.prepare(UPSERT_ROW(TABLE[grain], 'amg_histogram_add'))]),
+    ) as Record<RollupGrain, BetterSqlite3.Statement>;
     this.upsertRollups = (deltas) => {
-      for (const delta of deltas) {
-        const { select, replace } = byGrain[delta.grain];
-        const stored = select.get(delta.bucket, delta.dimension, delta.value) as StoredRollup | undefined;
-        replace.run(mergedValues(delta, stored));
-      }
+      for (const delta of deltas) upserts[delta.grain].run(mergedValues(delta, undefined));
     };
     this.chartReads = Object.fromEntries(
       ROLLUP_GRAINS.map((grain) => [grain, database.prepare(selectForChart({ grain })).raw(true)]),
