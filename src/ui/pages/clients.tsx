@@ -68,7 +68,7 @@ export function ClientsPage() {
   const usage = usePoll(() => api<{ data: Usage[] }>(`/clients/usage?range=${period.value}`), 15_000, [period.value]);
   const usageOf = new Map((usage.data?.data ?? []).map((u) => [u.client, u]));
   const keyNames = new Set((data?.data ?? []).map((k) => k.name));
-  // Clients the rollups counted that are not tokens listed here: clients from the config file, deleted tokens.
+  // Clients the rollups counted that are not tokens listed here: config-file clients, test now, deleted tokens.
   const others = (usage.data?.data ?? []).filter((u) => !keyNames.has(u.client));
   const context = usePoll(loadContext, 0, []);
   const name = useSignal('');
@@ -192,8 +192,11 @@ export function ClientsPage() {
                 <td>{u.client}</td>
                 <td>–</td>
                 <td>
-                  <span class="badge" title="a client from the config file, or a token no longer listed">
-                    config
+                  <span
+                    class="badge"
+                    title="not a token listed here: a client from the config file, the Providers page test, or a deleted token"
+                  >
+                    other
                   </span>
                 </td>
                 <td>–</td>
