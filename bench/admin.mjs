@@ -158,6 +158,22 @@ async function fill(file, now) {
   return { rollupRows: rows, rollupSeconds, requestRows: REQUEST_ROWS, insertSeconds };
 }
 
+/** What a reused store holds, for the report. */
+async function counted(path) {
+  const { default: Database } = await import(join(root, 'node_modules/better-sqlite3/lib/index.js'));
+  const db = new Database(path, { readonly: true });
+  const count = (table) => db.prepare(`SELECT count(*) AS n FROM ${table}`).get().n;
+  const tables = Object.keys(GRAIN_MS).map((g) => `rollup_${g}`);
+  const result = {
+    rollupRows: tables.reduce((n, t) => n + count(t), 0),
+    rollupSeconds: 0,
+    requestRows: count('requests'),
+    insertSeconds: 0,
+  };
+  db.close();
+  return result;
+}
+
 function percentile(sorted, q) {
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 }
@@ -181,7 +197,7 @@ console.log(
     ? `reusing ${file}`
     : `filling ${file}: ${DAYS} days of rollups at ${RATE} req/s, ${REQUEST_ROWS.toLocaleString()} request rows…`,
 );
-const filled = reuse ? { rollupRows: 0, rollupSeconds: 0, requestRows: 0, insertSeconds: 0 } : await fill(file, now);
+const filled = reuse ? await counted(reuse) : await fill(file, now);
 console.log(
   `  ${filled.rollupRows.toLocaleString()} rollup rows in ${filled.rollupSeconds.toFixed(1)} s; requests in ${filled.insertSeconds.toFixed(1)} s`,
 );
