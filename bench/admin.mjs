@@ -280,7 +280,7 @@ mkdirSync(join(root, 'bench/results'), { recursive: true });
 writeFileSync(join(root, 'bench/results/admin.md'), md);
 writeFileSync(
   join(root, 'bench/results/admin.json'),
-  JSON.stringify({ filled, runs: RUNS, load: [loadBefore, loadAfter], results }, null, 2),
+  `${JSON.stringify({ filled, runs: RUNS, load: { before: loadBefore, after: loadAfter }, results }, null, 2)}\n`,
 );
 console.log(`\nwrote bench/results/admin.md`);
 if (results.some((r) => r.p95 > r.budget)) process.exitCode = 1;
