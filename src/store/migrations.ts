@@ -1,5 +1,7 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, PostgresAdapter, sql } from 'kysely';
+import { backfillRollupGrain } from './rollup-backfill.js';
 import { HISTOGRAM_COLUMNS, type RollupTableName } from './rollup-columns.js';
+import type { Database } from './schema.js';
 
 /**
  * One ordered list of migrations for every store dialect. Column types stay within what both SQLite and
@@ -160,6 +162,10 @@ const migrations: Record<string, Migration> = {
   '0018_rollup_grains': {
     async up(db: Kysely<unknown>) {
       await createRollupTables(db, ['rollup_ten_minutes', 'rollup_six_hours', 'rollup_day']);
+      const typed = db as unknown as Kysely<Database>;
+      await backfillRollupGrain(typed, 'rollup_minute', 'rollup_ten_minutes', 600_000);
+      await backfillRollupGrain(typed, 'rollup_hour', 'rollup_six_hours', 21_600_000);
+      await backfillRollupGrain(typed, 'rollup_hour', 'rollup_day', 86_400_000);
     },
   },
 };
