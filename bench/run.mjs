@@ -28,7 +28,7 @@ function peakRssMb(pid) {
   return match ? Number(match[1]) / 1024 : null;
 }
 
-async function startGateway(upstreamPort, configFor) {
+async function startGateway(upstreamPort, configFor, env = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'amg-bench-'));
   const config = join(dir, 'gateway.yaml');
   writeFileSync(config, configFor(`http://127.0.0.1:${upstreamPort}/v1`));
@@ -38,6 +38,7 @@ async function startGateway(upstreamPort, configFor) {
     {
       AMG_ADMIN_TOKEN: 'bench-admin-token',
       AMG_LOG_LEVEL: 'warn',
+      ...env,
     },
   );
   const [, url] = await waitForLine(child, /API\s+(http:\/\/[\d.]+:\d+)/);
@@ -379,6 +380,41 @@ async function measurePricing(upstreamPort) {
 }
 
 /**
+ * The Admin UI's rollups on (the default) against off (AMG_TELEMETRY_ROLLUPS=off), in turns on two gateways pinned
+ * to the same core. Rollups are summed and written on the store's worker thread, which is inside the gateway's
+ * process, so CPU per request counts them.
+ */
+async function measureRollups(upstreamPort) {
+  const variants = { off: { AMG_TELEMETRY_ROLLUPS: 'off' }, on: {} };
+  const gateways = {};
+  try {
+    for (const [name, env] of Object.entries(variants)) gateways[name] = await startGateway(upstreamPort, SINGLE, env);
+    const phases = {};
+    for (const [name, gateway] of Object.entries(gateways)) {
+      for (const stream of [false, true]) {
+        phases[`${name}.${stream ? 'stream' : 'nonStream'}`] = {
+          url: `${gateway.url}/v1/chat/completions`,
+          body: body('bench', stream),
+          token: TOKEN,
+          connections: CONNECTIONS,
+          core: LOAD_CORE,
+          pid: gateway.pid,
+        };
+      }
+    }
+    const measured = await measureInTurns(phases);
+    return Object.fromEntries(
+      Object.keys(variants).map((name) => [
+        name,
+        { nonStream: measured[`${name}.nonStream`], stream: measured[`${name}.stream`] },
+      ]),
+    );
+  } finally {
+    for (const gateway of Object.values(gateways)) await gateway.stop();
+  }
+}
+
+/**
  * The cloud types against OpenAI passthrough, in one gateway and in turns: an OpenAI client translated to
  * Gemini (SSE) and to Bedrock (SigV4 per request, binary event stream).
  */
@@ -461,6 +497,14 @@ async function main() {
     }
     return;
   }
+  if (ONLY === 'rollups') {
+    try {
+      console.log([...renderRollups(await measureRollups(upstreamPort)), ''].join('\n'));
+    } finally {
+      upstream.kill();
+    }
+    return;
+  }
   if (ONLY === 'cloud') {
     try {
       console.log(renderCloud(await measureCloud(upstreamPort)).join('\n'));
@@ -518,6 +562,8 @@ async function main() {
     results.security = await measureSecurity(upstreamPort);
     console.error('measuring per-request pricing against an unpriced model…');
     results.pricing = await measurePricing(upstreamPort);
+    console.error('measuring the Admin UI rollups on against off…');
+    results.rollups = await measureRollups(upstreamPort);
   } finally {
     upstream.kill();
   }
@@ -563,6 +609,7 @@ function renderReport(r) {
     ...renderObservability(r.observability),
     ...(r.security ? ['', ...renderSecurity(r.security)] : []),
     '',
+    ...(r.rollups ? [...renderRollups(r.rollups), ''] : []),
     ...(r.cloud ? [...renderCloud(r.cloud), ''] : []),
     ...(r.pricing ? [...renderPricing(r.pricing), ''] : []),
     'Targets (issue): ',
@@ -668,6 +715,21 @@ function renderObservability(x) {
     row('metrics off, tracing off', x.off),
     row('metrics on (/metrics, default)', x.metrics),
     row('tracing on, sample ratio 1, OTLP to a local receiver', x.tracing),
+  ];
+}
+
+function renderRollups(x) {
+  if (!x) return [];
+  const row = (label, m) =>
+    `| ${label} | ${f(m.nonStream.rps)} | ${f(m.nonStream.rps / x.off.nonStream.rps, 3)} | ${f(m.nonStream.cpuUsPerRequest)} | ${f(m.stream.rps)} | ${f(m.stream.rps / x.off.stream.rps, 3)} | ${f(m.stream.cpuUsPerRequest)} |`;
+  const ratios = [x.on.nonStream.rps / x.off.nonStream.rps, x.on.stream.rps / x.off.stream.rps];
+  return [
+    '| Admin UI rollups (64 conns, one target) | non-stream req/s | of off | CPU µs/req | stream req/s | of off | CPU µs/req |',
+    '|---|---|---|---|---|---|---|',
+    row('rollups off (AMG_TELEMETRY_ROLLUPS=off)', x.off),
+    row('rollups on (default: 5 grains × 6 dimensions, on the store worker)', x.on),
+    '',
+    `- rollups on within 3% of off: ${ratios.map((v) => f(v, 3)).join(' / ')} → ${pass(ratios.every((v) => v >= 0.97))}`,
   ];
 }
 

@@ -4,7 +4,9 @@ import { targetStatuses } from '../routing/target-status.js';
 import type { GatewaySnapshot } from '../server/gateway-snapshot.js';
 import type { Store } from '../store/store.js';
 import { ROLLUP_DIMENSIONS, type RollupDimension, type RollupPoint } from '../telemetry/rollup.js';
-import { type ChartPlan, figures, planChart, stepTimes } from './traffic-stats.js';
+import { rollupRetentionDays } from '../telemetry/rollup-retention.js';
+import { clientUsage } from './client-usage.js';
+import { type ChartPlan, figures, planChart, retentionMs, stepTimes } from './traffic-stats.js';
 
 export interface DashboardDeps {
   store: Store;
@@ -31,9 +33,10 @@ const RANGES: Record<string, number> = {
   '30d': 30 * DAY,
 };
 
-function minuteRetentionMs(snapshot: GatewaySnapshot): number {
-  const days = snapshot.config.telemetry.rollup_minute_days;
-  return days === 0 ? Number.POSITIVE_INFINITY : days * DAY;
+const USAGE_RANGES: Record<string, number> = { '24h': DAY, '7d': 7 * DAY, '30d': 30 * DAY };
+
+function grainRetention(snapshot: GatewaySnapshot) {
+  return retentionMs(rollupRetentionDays(snapshot.config));
 }
 
 /** Series per group over the plan's steps, gaps filled with zero points. */
@@ -61,7 +64,7 @@ function parseTime(value: string | undefined, name: string): number | undefined 
   return parsed;
 }
 
-/** Overview, traffic charts and recent incidents: every figure from rollups, none from the request log. */
+/** Overview, traffic charts, client usage and recent incidents: every figure from rollups, none from the request log. */
 export async function dashboardRoutes(app: FastifyInstance, deps: DashboardDeps): Promise<void> {
   const now = deps.now ?? Date.now;
 
@@ -70,7 +73,7 @@ export async function dashboardRoutes(app: FastifyInstance, deps: DashboardDeps)
     const snapshot = deps.snapshot();
     const windows = await Promise.all(
       WINDOWS.map(async (window) => {
-        const plan = planChart(at - window.ms, at + 1, minuteRetentionMs(snapshot), at, 30);
+        const plan = planChart(at - window.ms, at + 1, grainRetention(snapshot), at, 30);
         const points = await deps.store.queryRollups({ ...plan });
         const [series] = seriesOf(points, plan);
         return {
@@ -97,7 +100,7 @@ export async function dashboardRoutes(app: FastifyInstance, deps: DashboardDeps)
     if (group !== undefined && !ROLLUP_DIMENSIONS.includes(group as RollupDimension)) {
       throw new RangeError(`group must be one of ${ROLLUP_DIMENSIONS.join(', ')}`);
     }
-    const plan = planChart(since, until, minuteRetentionMs(deps.snapshot()), at);
+    const plan = planChart(since, until, grainRetention(deps.snapshot()), at);
     const [points, classes] = await Promise.all([
       deps.store.queryRollups({ ...plan, groupBy: group as RollupDimension | undefined }),
       deps.store.queryRollups({ ...plan, groupBy: 'status_class' }),
@@ -115,6 +118,15 @@ export async function dashboardRoutes(app: FastifyInstance, deps: DashboardDeps)
         points: s.points.map((p) => ({ t: p.t, requests: p.requests })),
       })),
     };
+  });
+
+  app.get('/clients/usage', async (request) => {
+    const name = (request.query as { range?: string }).range ?? '24h';
+    const range = USAGE_RANGES[name];
+    if (range === undefined) throw new RangeError(`range must be one of ${Object.keys(USAGE_RANGES).join(', ')}`);
+    const at = now();
+    const data = await clientUsage(deps.store, range, grainRetention(deps.snapshot()), at);
+    return { range: name, since: new Date(at - range).toISOString(), until: new Date(at).toISOString(), data };
   });
 
   app.get('/incidents', async (request) => {

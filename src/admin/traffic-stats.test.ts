@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { bucketOf } from '../telemetry/latency-histogram.js';
+import { toPacked } from '../telemetry/packed-histogram.js';
 import type { RequestRecord } from '../telemetry/request-record.js';
 import { rollupRecords } from '../telemetry/rollup.js';
-import { figures, planChart, stepTimes } from './traffic-stats.js';
+import { figures, planChart, retentionMs, stepTimes } from './traffic-stats.js';
 
 function record(latencyMs: number, status = 200): RequestRecord {
   return {
@@ -48,8 +49,8 @@ describe('traffic figures from rollups', () => {
         latencySum: d.latency_sum,
         ttftCount: d.ttft_count,
         ttftSum: d.ttft_sum,
-        latency: d.latency,
-        ttft: d.ttft,
+        latency: toPacked(d.latency),
+        ttft: toPacked(d.ttft),
       }));
     const result = figures(points);
     expect(result).toMatchObject({ requests: 100, errors: 2, error_rate: 0.02, input_tokens: 100, cost_usd: 25 });
@@ -58,11 +59,30 @@ describe('traffic figures from rollups', () => {
     expect(result.ttft_p50_ms).toBeNull();
   });
 
-  it('plans minutes for recent short ranges and hours for long ones', () => {
+  it('plans the coarsest kept grain that still draws enough points', () => {
     const now = 100 * 86_400_000;
-    expect(planChart(now - 3_600_000, now, 2 * 86_400_000, now)).toMatchObject({ grain: 'minute', stepMs: 60_000 });
-    const week = planChart(now - 7 * 86_400_000, now, 2 * 86_400_000, now);
-    expect(week).toMatchObject({ grain: 'hour', stepMs: 7_200_000 });
-    expect(stepTimes(week)).toHaveLength(84);
+    const kept = retentionMs({ minute: 2, ten_minutes: 14, hour: 90, six_hours: 400, day: 0 });
+    const plan = (range: number, at = now) => planChart(at - range, at, kept, now);
+    expect(plan(3_600_000)).toMatchObject({ grain: 'minute', stepMs: 60_000 });
+    expect(plan(15 * 60_000)).toMatchObject({ grain: 'minute' });
+    expect(plan(6 * 3_600_000)).toMatchObject({ grain: 'ten_minutes', stepMs: 600_000 });
+    expect(plan(86_400_000)).toMatchObject({ grain: 'hour', stepMs: 3_600_000 });
+    expect(plan(12 * 3_600_000)).toMatchObject({ grain: 'ten_minutes', stepMs: 600_000 });
+    const week = plan(7 * 86_400_000);
+    expect(week).toMatchObject({ grain: 'six_hours', stepMs: 21_600_000 });
+    expect(stepTimes(week)).toHaveLength(28);
+    expect(plan(3 * 86_400_000)).toMatchObject({ grain: 'hour', stepMs: 3_600_000 });
+    expect(plan(30 * 86_400_000)).toMatchObject({ grain: 'day', stepMs: 86_400_000 });
+  });
+
+  it('falls back to a coarser grain where the finer one is no longer kept', () => {
+    const now = 100 * 86_400_000;
+    const kept = retentionMs({ minute: 2, ten_minutes: 14, hour: 90, six_hours: 400, day: 0 });
+    // An hour three days ago: minutes are gone, ten-minute rows remain.
+    const since = now - 3 * 86_400_000;
+    expect(planChart(since, since + 3_600_000, kept, now)).toMatchObject({ grain: 'ten_minutes' });
+    // A day two years ago: only days are kept.
+    const old = now - 500 * 86_400_000;
+    expect(planChart(old, old + 86_400_000, kept, now)).toMatchObject({ grain: 'day' });
   });
 });

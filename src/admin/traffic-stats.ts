@@ -1,5 +1,6 @@
-import { emptyHistogram, mergeInto, quantile } from '../telemetry/latency-histogram.js';
-import { GRAIN_MS, type RollupGrain, type RollupPoint } from '../telemetry/rollup.js';
+import { emptyHistogram, quantile } from '../telemetry/latency-histogram.js';
+import { addPackedText } from '../telemetry/packed-histogram.js';
+import { GRAIN_MS, ROLLUP_GRAINS, type RollupGrain, type RollupPoint } from '../telemetry/rollup.js';
 
 /** The figures a chart point or a summary tile shows, derived from summed rollups. */
 export interface TrafficFigures {
@@ -33,8 +34,8 @@ export function figures(points: readonly RollupPoint[]): TrafficFigures {
     input += point.inputTokens;
     output += point.outputTokens;
     cost += point.costUsd;
-    mergeInto(latency, point.latency);
-    mergeInto(ttft, point.ttft);
+    addPackedText(latency, point.latency);
+    addPackedText(ttft, point.ttft);
   }
   return {
     requests,
@@ -58,23 +59,36 @@ export interface ChartPlan {
   stepMs: number;
 }
 
+/** A chart draws at least this many steps when some grain allows it; fewer only for very short ranges. */
+const MIN_POINTS = 24;
+
 /**
- * The grain and step for a chart over [since, until): per-minute rows while they are kept and the range is at
- * most a day, per-hour rows beyond; about `points` steps, each a whole number of grains.
+ * The grain and step for a chart over [since, until): the coarsest grain still kept at `since` that gives at least
+ * MIN_POINTS steps (the finest kept one for short ranges), and about `points` steps, each a whole number of
+ * grains. The coarsest grain bounds the rows a chart merges: 24 h by client is 24 hour rows per client, not
+ * 1,440 minute rows; 30 d is 30 day rows per client, not 720 hour rows. Zooming in re-plans with finer rows.
  */
 export function planChart(
   since: number,
   until: number,
-  minuteRetentionMs: number,
+  retentionMs: Record<RollupGrain, number>,
   now: number,
   points = 120,
 ): ChartPlan {
-  const useMinutes = until - since <= 86_400_000 && now - since <= minuteRetentionMs;
-  const grain: RollupGrain = useMinutes ? 'minute' : 'hour';
+  const kept = ROLLUP_GRAINS.filter((g) => now - since <= retentionMs[g]);
+  const usable = kept.length > 0 ? kept : [ROLLUP_GRAINS[ROLLUP_GRAINS.length - 1] as RollupGrain];
+  const coarse = usable.filter((g) => (until - since) / GRAIN_MS[g] >= MIN_POINTS);
+  const grain = (coarse.length > 0 ? coarse[coarse.length - 1] : usable[0]) as RollupGrain;
   const size = GRAIN_MS[grain];
   const stepMs = Math.max(1, Math.ceil((until - since) / points / size)) * size;
   const alignedSince = since - (since % size);
   return { grain, since: alignedSince, until, stepMs };
+}
+
+/** Each grain's retention in milliseconds from its days (0 days: kept forever). */
+export function retentionMs(days: Record<RollupGrain, number>): Record<RollupGrain, number> {
+  const ms = (d: number) => (d === 0 ? Number.POSITIVE_INFINITY : d * 86_400_000);
+  return Object.fromEntries(ROLLUP_GRAINS.map((g) => [g, ms(days[g])])) as Record<RollupGrain, number>;
 }
 
 /** One value per step across the range, zero where no traffic was recorded (charts need the gaps filled). */

@@ -353,10 +353,16 @@ export const configSchema = z
         retention_days: z.number().int().nonnegative().max(36_500).default(30),
         /** OpenTelemetry traces over OTLP/HTTP; off when absent (unless OTEL_EXPORTER_OTLP_* says otherwise). */
         otlp: otlp.optional(),
-        /** Days of per-minute rollups kept (the Admin UI's charts up to 24 h); 0 keeps them forever. */
+        /** Days of per-minute rollups kept (the Admin UI's charts up to a few hours); 0 keeps them forever. */
         rollup_minute_days: z.number().int().nonnegative().max(36_500).default(2),
-        /** Days of per-hour rollups kept (charts beyond 24 h); 0 keeps them forever. */
+        /** Days of ten-minute rollups kept (charts of about a day); 0 keeps them forever. */
+        rollup_ten_minute_days: z.number().int().nonnegative().max(36_500).default(14),
+        /** Days of per-hour rollups kept (charts of a day or a few); 0 keeps them forever. */
         rollup_hour_days: z.number().int().nonnegative().max(36_500).default(90),
+        /** Days of six-hour rollups kept (charts of a week or so); 0 keeps them forever. */
+        rollup_six_hour_days: z.number().int().nonnegative().max(36_500).default(400),
+        /** Days of per-day rollups kept (charts of a month and more); 0 keeps them forever. */
+        rollup_day_days: z.number().int().nonnegative().max(36_500).default(730),
       })
       .strict()
       .default({
@@ -364,7 +370,10 @@ export const configSchema = z
         batch_size: 500,
         retention_days: 30,
         rollup_minute_days: 2,
+        rollup_ten_minute_days: 14,
         rollup_hour_days: 90,
+        rollup_six_hour_days: 400,
+        rollup_day_days: 730,
       }),
     providers: z.array(provider).default([]),
     models: z.array(model).default([]),

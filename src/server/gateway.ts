@@ -31,7 +31,7 @@ import { StoreFileWatch } from '../store/store-file-watch.js';
 import { storeTag } from '../store/store-tag.js';
 import { BatchWriter } from '../telemetry/batch-writer.js';
 import { RetentionSweeper } from '../telemetry/retention.js';
-import { RollupRetention } from '../telemetry/rollup-retention.js';
+import { RollupRetention, rollupRetentionDays } from '../telemetry/rollup-retention.js';
 import { UpstreamPools } from '../upstream/pools.js';
 import { retargetedTargets } from './changed-targets.js';
 import { ConfigController } from './config-controller.js';
@@ -182,10 +182,7 @@ export class Gateway {
     );
     this.rollupRetention = new RollupRetention(
       parts.store,
-      () => ({
-        minute: this.snapshotRef.config.telemetry.rollup_minute_days,
-        hour: this.snapshotRef.config.telemetry.rollup_hour_days,
-      }),
+      () => rollupRetentionDays(this.snapshotRef.config),
       (error) => log.warn('pruning old rollups failed', { error: String(error) }),
     );
     this.dataPlane = new DataPlane({
@@ -427,7 +424,10 @@ export class Gateway {
         retention: {
           requests_days: config.telemetry.retention_days,
           rollup_minute_days: config.telemetry.rollup_minute_days,
+          rollup_ten_minute_days: config.telemetry.rollup_ten_minute_days,
           rollup_hour_days: config.telemetry.rollup_hour_days,
+          rollup_six_hour_days: config.telemetry.rollup_six_hour_days,
+          rollup_day_days: config.telemetry.rollup_day_days,
         },
       },
       config: await this.config.status(),

@@ -9,7 +9,7 @@ import type {
   RevisionSummary,
 } from '../config/revision.js';
 import type { AttemptRecord, EntryPoint, RequestQuery, RequestRecord, RouteMode } from '../telemetry/request-record.js';
-import type { RollupDelta, RollupGrain, RollupPoint, RollupQuery } from '../telemetry/rollup.js';
+import type { LastBucketQuery, RollupDelta, RollupGrain, RollupPoint, RollupQuery } from '../telemetry/rollup.js';
 import { rollupRecords, rollupsEnabled } from '../telemetry/rollup.js';
 import type { TrafficQuery, TrafficRow } from '../telemetry/traffic-summary.js';
 import type { UsageQuery, UsageRow } from '../telemetry/usage-summary.js';
@@ -334,6 +334,10 @@ export class KyselyStore implements Store {
 
   queryRollups(query: RollupQuery): Promise<RollupPoint[]> {
     return rollups.queryRollups(this.db, query);
+  }
+
+  lastRollupBuckets(query: LastBucketQuery): Promise<Array<{ value: string; bucket: number }>> {
+    return rollups.lastRollupBuckets(this.db, query);
   }
 
   deleteRollupsBefore(grain: RollupGrain, before: number): Promise<number> {

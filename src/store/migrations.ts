@@ -1,5 +1,7 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
-import { HISTOGRAM_COLUMNS, ROLLUP_TABLES } from './rollup-columns.js';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, PostgresAdapter, sql } from 'kysely';
+import { backfillRollupGrain } from './rollup-backfill.js';
+import { HISTOGRAM_COLUMNS, type RollupTableName } from './rollup-columns.js';
+import type { Database } from './schema.js';
 
 /**
  * One ordered list of migrations for every store dialect. Column types stay within what both SQLite and
@@ -153,25 +155,17 @@ const migrations: Record<string, Migration> = {
         .execute();
       // "Who sent this?" pages the request log by client; without an index a rare client scans the whole log.
       await db.schema.createIndex('requests_client_id').on('requests').columns(['client', 'id']).execute();
-      for (const table of ROLLUP_TABLES) {
-        let create = db.schema
-          .createTable(table)
-          .addColumn('bucket', 'bigint', (c) => c.notNull())
-          .addColumn('dimension', 'text', (c) => c.notNull())
-          .addColumn('value', 'text', (c) => c.notNull())
-          .addColumn('requests', 'bigint', (c) => c.notNull())
-          .addColumn('errors', 'bigint', (c) => c.notNull())
-          .addColumn('input_tokens', 'bigint', (c) => c.notNull())
-          .addColumn('output_tokens', 'bigint', (c) => c.notNull())
-          .addColumn('cost_usd', 'double precision', (c) => c.notNull())
-          .addColumn('latency_sum', 'double precision', (c) => c.notNull())
-          .addColumn('ttft_count', 'bigint', (c) => c.notNull())
-          .addColumn('ttft_sum', 'double precision', (c) => c.notNull());
-        for (const column of HISTOGRAM_COLUMNS) {
-          create = create.addColumn(column, sql`blob`, (c) => c.notNull());
-        }
-        await create.addPrimaryKeyConstraint(`${table}_key`, ['dimension', 'bucket', 'value'] as never).execute();
-      }
+      await createRollupTables(db, ['rollup_minute', 'rollup_hour']);
+    },
+  },
+  // Coarser grains so a chart merges at most a few thousand rows whatever its range (see rollup.ts).
+  '0018_rollup_grains': {
+    async up(db: Kysely<unknown>) {
+      await createRollupTables(db, ['rollup_ten_minutes', 'rollup_six_hours', 'rollup_day']);
+      const typed = db as unknown as Kysely<Database>;
+      await backfillRollupGrain(typed, 'rollup_minute', 'rollup_ten_minutes', 600_000);
+      await backfillRollupGrain(typed, 'rollup_hour', 'rollup_six_hours', 21_600_000);
+      await backfillRollupGrain(typed, 'rollup_hour', 'rollup_day', 86_400_000);
     },
   },
   '0015_usage_fields': {
@@ -186,6 +180,38 @@ const migrations: Record<string, Migration> = {
     },
   },
 };
+
+/** Packed histograms are bytes: `blob` in SQLite, `bytea` in PostgreSQL (which has no `blob`). */
+function bytesType(db: Kysely<unknown>) {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? sql`bytea` : sql`blob`;
+}
+
+/**
+ * A rollup table: one row per time bucket, dimension and value. The key leads with the dimension and then the
+ * time, the order a chart's query filters in (one dimension, a time range), so it reads one contiguous range.
+ * Retention's hourly delete by time alone scans the table instead: cheaper than a second index every write updates.
+ */
+async function createRollupTables(db: Kysely<unknown>, tables: readonly RollupTableName[]): Promise<void> {
+  for (const table of tables) {
+    let create = db.schema
+      .createTable(table)
+      .addColumn('bucket', 'bigint', (c) => c.notNull())
+      .addColumn('dimension', 'text', (c) => c.notNull())
+      .addColumn('value', 'text', (c) => c.notNull())
+      .addColumn('requests', 'bigint', (c) => c.notNull())
+      .addColumn('errors', 'bigint', (c) => c.notNull())
+      .addColumn('input_tokens', 'bigint', (c) => c.notNull())
+      .addColumn('output_tokens', 'bigint', (c) => c.notNull())
+      .addColumn('cost_usd', 'double precision', (c) => c.notNull())
+      .addColumn('latency_sum', 'double precision', (c) => c.notNull())
+      .addColumn('ttft_count', 'bigint', (c) => c.notNull())
+      .addColumn('ttft_sum', 'double precision', (c) => c.notNull());
+    for (const column of HISTOGRAM_COLUMNS) {
+      create = create.addColumn(column, bytesType(db), (c) => c.notNull());
+    }
+    await create.addPrimaryKeyConstraint(`${table}_key`, ['dimension', 'bucket', 'value'] as never).execute();
+  }
+}
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { openTestStore } from '../../test/support/sqlite-store.js';
 import { bucketOf, quantile } from '../telemetry/latency-histogram.js';
+import { fromPacked } from '../telemetry/packed-histogram.js';
 import type { RequestRecord } from '../telemetry/request-record.js';
 import { rollupRecords } from '../telemetry/rollup.js';
+import { lastRollupBuckets, queryRollups } from './rollup-queries.js';
 
 let counter = 0;
 function record(fields: Partial<RequestRecord>): RequestRecord {
@@ -55,8 +57,8 @@ describe('rollups written with the request batches', () => {
     const [all] = total;
     expect(all).toMatchObject({ time: base, requests: 4, errors: 2, inputTokens: 40, outputTokens: 20, ttftCount: 3 });
     expect(all?.costUsd).toBeCloseTo(2);
-    expect(bucketOf(quantile(all?.latency ?? [], 0.5) as number)).toBe(bucketOf(100));
-    expect(bucketOf(quantile(all?.latency ?? [], 1) as number)).toBe(bucketOf(1_000));
+    expect(bucketOf(quantile(fromPacked(all?.latency ?? ''), 0.5) as number)).toBe(bucketOf(100));
+    expect(bucketOf(quantile(fromPacked(all?.latency ?? ''), 1) as number)).toBe(bucketOf(1_000));
 
     const byProvider = await store.queryRollups({
       grain: 'hour',
@@ -100,6 +102,67 @@ describe('rollups written with the request batches', () => {
     expect(await store.deleteRollupsBefore('hour', HOUR)).toBe(6);
     const left = await store.queryRollups({ grain: 'hour', since: 0, until: 3 * HOUR, stepMs: HOUR });
     expect(left.map((p) => p.time)).toEqual([2 * HOUR]);
+    await store.close();
+  });
+
+  it('counts the same traffic in every grain', async () => {
+    const store = await openTestStore();
+    const DAY = 24 * HOUR;
+    const base = 4 * DAY; // a multiple of the 2-day step below, so one step holds it all
+    const times = [base + 1_000, base + 11 * MINUTE, base + 5 * HOUR, base + DAY + 1];
+    await store.insertRequests(times.map((time, i) => record({ time, latencyMs: 10 ** (i + 1) })));
+    const grains = ['minute', 'ten_minutes', 'hour', 'six_hours', 'day'] as const;
+    for (const grain of grains) {
+      const [total] = await store.queryRollups({ grain, since: base, until: base + 2 * DAY, stepMs: 2 * DAY });
+      expect(total, grain).toMatchObject({ requests: 4, ttftCount: 4 });
+      expect(bucketOf(quantile(fromPacked(total?.latency ?? ''), 1) as number), grain).toBe(bucketOf(10_000));
+    }
+    const days = await store.queryRollups({ grain: 'day', since: base, until: base + 2 * DAY, stepMs: DAY });
+    expect(days.map((p) => [p.time - base, p.requests])).toEqual([
+      [0, 3],
+      [DAY, 1],
+    ]);
+    const tens = await store.queryRollups({ grain: 'ten_minutes', since: base, until: base + HOUR, stepMs: 1 });
+    expect(tens.map((p) => [p.time - base, p.requests])).toEqual([
+      [0, 1],
+      [10 * MINUTE, 1],
+    ]);
+    await store.close();
+  });
+
+  it('reads the same points through the portable query as through the SQLite raw rows', async () => {
+    const store = await openTestStore();
+    const base = 20 * HOUR;
+    await store.insertRequests(
+      Array.from({ length: 30 }, (_, i) =>
+        record({ time: base + i * 7 * MINUTE, client: `c${i % 3}`, latencyMs: 50 + i * 40, status: i % 7 ? 200 : 503 }),
+      ),
+    );
+    const query = {
+      grain: 'ten_minutes',
+      since: base,
+      until: base + 4 * HOUR,
+      stepMs: HOUR,
+      groupBy: 'client',
+    } as const;
+    const raw = await store.queryRollups(query);
+    expect(raw.reduce((n, p) => n + p.requests, 0)).toBe(30);
+    expect(await queryRollups(store.kysely, query)).toEqual(raw);
+    await store.close();
+  });
+
+  it('finds when each client was last counted', async () => {
+    const store = await openTestStore();
+    await store.insertRequests([
+      record({ time: 5 * MINUTE + 10, client: 'old' }),
+      record({ time: 50 * MINUTE + 10, client: 'new' }),
+      record({ time: 7 * MINUTE, client: 'new' }),
+    ]);
+    const last = await lastRollupBuckets(store.kysely, { grain: 'minute', dimension: 'client', since: 0 });
+    expect(Object.fromEntries(last.map((l) => [l.value, l.bucket]))).toEqual({ old: 5 * MINUTE, new: 50 * MINUTE });
+    expect(await store.lastRollupBuckets({ grain: 'minute', dimension: 'client', since: 6 * MINUTE })).toEqual([
+      { value: 'new', bucket: 50 * MINUTE },
+    ]);
     await store.close();
   });
 });

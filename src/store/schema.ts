@@ -126,7 +126,7 @@ export interface AdminSessionsTable {
   user_agent: string | null;
 }
 
-/** A per-minute or per-hour rollup row for one value of one dimension. */
+/** A rollup row (any grain: see rollup-columns.ts) for one value of one dimension. */
 export interface RollupTable {
   bucket: number;
   dimension: string;
@@ -148,7 +148,10 @@ export interface Database {
   admin_users: AdminUsersTable;
   admin_sessions: AdminSessionsTable;
   rollup_minute: RollupTable;
+  rollup_ten_minutes: RollupTable;
   rollup_hour: RollupTable;
+  rollup_six_hours: RollupTable;
+  rollup_day: RollupTable;
   requests: RequestsTable;
   client_keys: ClientKeysTable;
   admin_tokens: AdminTokensTable;

@@ -1,9 +1,20 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
+import { emptyHistogram } from '../telemetry/latency-histogram.js';
+import { addPacked, packHistogram } from '../telemetry/packed-histogram.js';
 import type { RequestRecord } from '../telemetry/request-record.js';
-import { type RollupDelta, rollupRecords, rollupsEnabled } from '../telemetry/rollup.js';
+import {
+  ROLLUP_GRAINS,
+  type RollupDelta,
+  type RollupGrain,
+  type RollupPoint,
+  type RollupQuery,
+  rollupRecords,
+  rollupsEnabled,
+} from '../telemetry/rollup.js';
 import { KyselyStore, toRow } from './kysely-store.js';
-import { mergedValues, REPLACE_ROW, SELECT_STORED, type StoredRollup, TABLE } from './rollup-queries.js';
+import { selectForChart, sumIntoPoints } from './rollup-points.js';
+import { mergedValues, TABLE, UPSERT_ROW } from './rollup-queries.js';
 import type { Database, RequestsTable } from './schema.js';
 
 const COLUMNS: ReadonlyArray<keyof RequestsTable> = [
@@ -37,14 +48,24 @@ const COLUMNS: ReadonlyArray<keyof RequestsTable> = [
   'usage_estimated',
 ];
 
+/** Two packed histograms added into one (the rollup upsert's SQL function). */
+function addPackedHistograms(stored: unknown, delta: unknown): Buffer {
+  const counts = emptyHistogram();
+  addPacked(counts, stored as Uint8Array | null);
+  addPacked(counts, delta as Uint8Array | null);
+  return packHistogram(counts);
+}
+
 /**
  * The SQLite store: every query through Kysely like the other stores, except the telemetry insert, which runs
  * thousands of times a second and so uses one prepared statement inside one transaction per batch (compiling
- * and preparing a multi-row INSERT per batch cost several times more).
+ * and preparing a multi-row INSERT per batch cost several times more), the rollup upsert that goes with it, and
+ * the chart reads (raw rows).
  */
 export class SqliteStore extends KyselyStore {
   private readonly insertBatch: BetterSqlite3.Transaction<(records: readonly RequestRecord[]) => void>;
   private readonly upsertRollups: (deltas: readonly RollupDelta[]) => void;
+  private readonly chartReads: Record<RollupGrain, BetterSqlite3.Statement>;
   private readonly rollupTransaction: BetterSqlite3.Transaction<(deltas: readonly RollupDelta[]) => void>;
 
   constructor(db: Kysely<Database>, database: BetterSqlite3.Database) {
@@ -52,18 +73,16 @@ export class SqliteStore extends KyselyStore {
     const statement = database.prepare(
       `INSERT OR IGNORE INTO requests (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`,
     );
-    const statements = (table: (typeof TABLE)[keyof typeof TABLE]) => ({
-      select: database.prepare(SELECT_STORED(table)),
-      replace: database.prepare(REPLACE_ROW(table)),
-    });
-    const byGrain = { minute: statements(TABLE.minute), hour: statements(TABLE.hour) };
+    database.function('amg_histogram_add', { deterministic: true }, addPackedHistograms);
+    const upserts = Object.fromEntries(
+      ROLLUP_GRAINS.map((grain) => [grain, database.prepare(UPSERT_ROW(TABLE[grain], 'amg_histogram_add'))]),
+    ) as Record<RollupGrain, BetterSqlite3.Statement>;
     this.upsertRollups = (deltas) => {
-      for (const delta of deltas) {
-        const { select, replace } = byGrain[delta.grain];
-        const stored = select.get(delta.bucket, delta.dimension, delta.value) as StoredRollup | undefined;
-        replace.run(mergedValues(delta, stored));
-      }
+      for (const delta of deltas) upserts[delta.grain].run(mergedValues(delta, undefined));
     };
+    this.chartReads = Object.fromEntries(
+      ROLLUP_GRAINS.map((grain) => [grain, database.prepare(selectForChart({ grain })).raw(true)]),
+    ) as Record<RollupGrain, BetterSqlite3.Statement>;
     this.rollupTransaction = database.transaction((deltas: readonly RollupDelta[]) => this.upsertRollups(deltas));
     const withRollups = rollupsEnabled();
     this.insertBatch = database.transaction((records: readonly RequestRecord[]) => {
@@ -81,6 +100,12 @@ export class SqliteStore extends KyselyStore {
   // waits (busy_timeout) instead of merging from rows that are about to change.
   override async insertRequests(records: readonly RequestRecord[]): Promise<void> {
     if (records.length > 0) this.insertBatch.immediate(records);
+  }
+
+  // Raw (array) rows: a chart reads thousands, and objects with two Buffers each cost twice as much (bench:admin).
+  override async queryRollups(query: RollupQuery): Promise<RollupPoint[]> {
+    const rows = this.chartReads[query.grain].all(query.groupBy ?? 'all', query.since, query.until) as unknown[][];
+    return sumIntoPoints(rows, query);
   }
 
   override async insertRollups(deltas: readonly RollupDelta[]): Promise<void> {

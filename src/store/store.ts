@@ -8,7 +8,7 @@ import type {
   RevisionSummary,
 } from '../config/revision.js';
 import type { RequestQuery, RequestRecord } from '../telemetry/request-record.js';
-import type { RollupDelta, RollupGrain, RollupPoint, RollupQuery } from '../telemetry/rollup.js';
+import type { LastBucketQuery, RollupDelta, RollupGrain, RollupPoint, RollupQuery } from '../telemetry/rollup.js';
 import type { TrafficQuery, TrafficRow } from '../telemetry/traffic-summary.js';
 import type { UsageQuery, UsageRow } from '../telemetry/usage-summary.js';
 
@@ -139,9 +139,11 @@ export interface Store {
   /** Revokes active sessions by session id or by the user/token they belong to; returns those revoked. */
   revokeSessions(match: { id?: string; subjectId?: string }, at: number): Promise<AdminSession[]>;
 
-  /** Adds rollup rows into the per-minute and per-hour tables (insertRequests does this for its own batch). */
+  /** Adds rollup rows into their grains' tables (insertRequests does this for its own batch). */
   insertRollups(deltas: readonly RollupDelta[]): Promise<void>;
   queryRollups(query: RollupQuery): Promise<RollupPoint[]>;
+  /** The newest bucket at or after `since` that counted each value of a dimension (last use of each client). */
+  lastRollupBuckets(query: LastBucketQuery): Promise<Array<{ value: string; bucket: number }>>;
   /** Deletes rollup rows of a grain older than `before` (epoch ms); returns how many went. */
   deleteRollupsBefore(grain: RollupGrain, before: number): Promise<number>;
 

@@ -1,7 +1,20 @@
+import type { GatewayConfig } from '../config/schema.js';
 import type { Store } from '../store/store.js';
 import type { RollupGrain } from './rollup.js';
 
 const DAY_MS = 86_400_000;
+
+/** Each grain's retention in days from the config (0: kept forever). */
+export function rollupRetentionDays(config: Pick<GatewayConfig, 'telemetry'>): Record<RollupGrain, number> {
+  const t = config.telemetry;
+  return {
+    minute: t.rollup_minute_days,
+    ten_minutes: t.rollup_ten_minute_days,
+    hour: t.rollup_hour_days,
+    six_hours: t.rollup_six_hour_days,
+    day: t.rollup_day_days,
+  };
+}
 
 /** Prunes rollup rows past their own retention (minutes and hours apart), hourly, in the store's worker. */
 export class RollupRetention {

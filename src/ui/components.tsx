@@ -36,6 +36,15 @@ export interface ChartSeries {
   values: Array<number | null>;
 }
 
+/** Indices of a series' values whose neighbours are both missing. */
+function isolatedPoints(u: uPlot, seriesIdx: number): number[] {
+  const values = u.data[seriesIdx] ?? [];
+  const present = (i: number) => values[i] !== null && values[i] !== undefined;
+  const isolated: number[] = [];
+  for (let i = 0; i < values.length; i++) if (present(i) && !present(i - 1) && !present(i + 1)) isolated.push(i);
+  return isolated;
+}
+
 /** A uPlot time-series chart; dragging across it zooms (reported through onZoom). */
 export function Chart(props: {
   title: string;
@@ -58,6 +67,9 @@ export function Chart(props: {
           label: s.label,
           stroke: PALETTE[i % PALETTE.length],
           width: 1.5,
+          // A value with no neighbour (one busy step among empty ones, common for percentiles) draws no line
+          // segment, so it gets a dot; everywhere else the line is enough.
+          points: { show: true, size: 5, filter: isolatedPoints },
           value: (_u: uPlot, v: number | null) =>
             v === null ? '–' : `${Math.round(v * 100) / 100}${props.unit ?? ''}`,
         })),

@@ -84,6 +84,20 @@ describe('admin API for the dashboard: overview, traffic, incidents, requests, d
     expect((await harness.admin('GET', '/traffic?group=secret')).status).toBe(400);
   });
 
+  it("sums each client's usage over the period and tells when it was last used", async () => {
+    const started = Date.now();
+    const { status, body } = await harness.admin('GET', '/clients/usage?range=24h');
+    expect(status).toBe(200);
+    expect(body.range).toBe('24h');
+    const [usage] = body.data;
+    expect(body.data).toHaveLength(1);
+    // The unknown-model request was authenticated too: it counts, as one error.
+    expect(usage).toMatchObject({ client: 'test-client', requests: 8, errors: 1, last_used_within_ms: 60_000 });
+    expect(usage.input_tokens).toBeGreaterThan(0);
+    expect(started - Date.parse(usage.last_used_at)).toBeLessThan(5 * 60_000);
+    expect((await harness.admin('GET', '/clients/usage?range=1y')).status).toBe(400);
+  });
+
   it('filters requests by route and status class, and exports the filtered set as CSV and JSON lines', async () => {
     const fallbacks = await harness.admin('GET', '/requests?route=fallback');
     expect(fallbacks.body.data).toHaveLength(1);

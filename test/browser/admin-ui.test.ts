@@ -121,13 +121,21 @@ describe.skipIf(!chromiumAvailable)('the Admin UI in headless Chromium', () => {
     expect(await page.getByRole('region', { name: 'New token' }).textContent()).toContain(
       `${harness.url}/v1/chat/completions`,
     );
-    await screenshot(page, 'clients');
     const client = harness.openai(token);
     await expect(
       client.chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'x' }] }),
     ).resolves.toBeDefined();
+    await harness.gateway.telemetry.flush();
 
     await page.getByRole('button', { name: 'Done, hide it' }).click();
+    // Usage and last use come from the rollups: the new token's request, and the config client's traffic.
+    await page.reload();
+    const row = (name: string) => page.locator(`[data-client="${name}"]`);
+    await eventually(() => row('browser-app').locator('[data-figure="requests"]').textContent()).toBe('1');
+    expect(await row('browser-app').locator('[data-figure="last-used"]').textContent()).not.toBe('never');
+    await eventually(() => row('test-client').locator('.badge').textContent()).toBe('other');
+    expect(Number(await row('test-client').locator('[data-figure="requests"]').textContent())).toBeGreaterThan(0);
+    await screenshot(page, 'clients');
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'revoke browser-app' }).click();
     await eventually(() => page.locator('[data-client="browser-app"] .badge').textContent()).toBe('revoked');

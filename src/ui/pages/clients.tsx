@@ -1,8 +1,9 @@
 import { useSignal } from '@preact/signals';
 import { api, canWrite } from '../api.js';
 import { Empty, ErrorBox, Field, Loading } from '../components.js';
-import { time } from '../format.js';
+import { int, time, usd } from '../format.js';
 import { usePoll } from '../use-poll.js';
+import { loadContext, snippets } from './client-snippets.js';
 
 interface Key {
   id: string;
@@ -13,49 +14,62 @@ interface Key {
   revokedAt: string | null;
   status: string;
 }
-interface Context {
-  dataUrl: string;
-  models: string[];
+
+/** A client's figures over the chosen period, from the rollups (GET /clients/usage). */
+interface Usage {
+  client: string;
+  requests: number;
+  errors: number;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
+  last_used_at: string | null;
+  last_used_within_ms: number | null;
 }
 
-async function loadContext(): Promise<Context> {
-  const [diagnostics, status] = await Promise.all([
-    api<{ listeners: { data: string } }>('/diagnostics'),
-    api<{ models: Array<{ name: string }> }>('/status'),
-  ]);
-  return { dataUrl: diagnostics.listeners.data, models: status.models.map((m) => m.name) };
+const PERIODS = ['24h', '7d', '30d'];
+const HEADINGS = [
+  'Name',
+  'Prefix',
+  'Status',
+  'Created',
+  'Expires',
+  'Last used',
+  'Requests',
+  'Errors',
+  'Tokens in / out',
+];
+
+/** To the minute within the last hour, to the hour within two days, else to the day (what the API knows). */
+function lastUsed(usage: Usage | undefined): string {
+  if (!usage?.last_used_at) return 'never';
+  const within = usage.last_used_within_ms ?? 0;
+  if (within >= 86_400_000) return new Date(usage.last_used_at).toLocaleDateString('en-GB');
+  return within >= 3_600_000 ? `${time(usage.last_used_at).slice(0, -3)} (within the hour)` : time(usage.last_used_at);
 }
 
-/** Setup snippets for the token just created, with this gateway's URL and a model it serves. */
-function snippets(token: string, context: Context): Array<[string, string]> {
-  const url = context.dataUrl;
-  const model = context.models[0] ?? 'MODEL';
-  return [
-    [
-      'OpenAI SDK (TypeScript)',
-      `import OpenAI from 'openai';\nconst client = new OpenAI({ apiKey: '${token}', baseURL: '${url}/v1' });\nconst reply = await client.chat.completions.create({\n  model: '${model}',\n  messages: [{ role: 'user', content: 'Hi' }],\n});`,
-    ],
-    [
-      'Anthropic SDK (TypeScript)',
-      `import Anthropic from '@anthropic-ai/sdk';\nconst client = new Anthropic({ apiKey: '${token}', baseURL: '${url}' });\nconst message = await client.messages.create({\n  model: '${model}',\n  max_tokens: 1024,\n  messages: [{ role: 'user', content: 'Hi' }],\n});`,
-    ],
-    [
-      'curl',
-      `curl ${url}/v1/chat/completions -H "Authorization: Bearer ${token}" \\\n  -H 'content-type: application/json' \\\n  -d '{"model":"${model}","messages":[{"role":"user","content":"Hi"}]}'`,
-    ],
-    [
-      'Claude Code',
-      `export ANTHROPIC_BASE_URL=${url}\nexport ANTHROPIC_AUTH_TOKEN=${token}\nexport ANTHROPIC_MODEL=${model}\nclaude`,
-    ],
-    [
-      'Codex',
-      `# ~/.codex/config.toml\nmodel = "${model}"\nmodel_provider = "gateway"\n\n[model_providers.gateway]\nname = "AI Model Gateway"\nbase_url = "${url}/v1"\nenv_key = "GATEWAY_TOKEN"\nwire_api = "responses"\n\n# then: export GATEWAY_TOKEN=${token}`,
-    ],
-  ];
+function UsageCells({ usage }: { usage: Usage | undefined }) {
+  return (
+    <>
+      <td data-figure="last-used">{lastUsed(usage)}</td>
+      <td data-figure="requests">{int(usage?.requests ?? 0)}</td>
+      <td>{int(usage?.errors ?? 0)}</td>
+      <td>
+        {int(usage?.input_tokens ?? 0)} / {int(usage?.output_tokens ?? 0)}
+      </td>
+      <td>{usd(usage?.cost_usd ?? 0)}</td>
+    </>
+  );
 }
 
 export function ClientsPage() {
   const { data, error, loading, refresh } = usePoll(() => api<{ data: Key[] }>('/keys'), 10_000, []);
+  const period = useSignal('24h');
+  const usage = usePoll(() => api<{ data: Usage[] }>(`/clients/usage?range=${period.value}`), 15_000, [period.value]);
+  const usageOf = new Map((usage.data?.data ?? []).map((u) => [u.client, u]));
+  const keyNames = new Set((data?.data ?? []).map((k) => k.name));
+  // Clients the rollups counted that are not tokens listed here: config-file clients, test now, deleted tokens.
+  const others = (usage.data?.data ?? []).filter((u) => !keyNames.has(u.client));
   const context = usePoll(loadContext, 0, []);
   const name = useSignal('');
   const created = useSignal<{ name: string; token: string } | null>(null);
@@ -128,11 +142,23 @@ export function ClientsPage() {
       {data && data.data.length === 0 && (
         <Empty>No client tokens yet: create one above and give it to an application.</Empty>
       )}
-      {data && data.data.length > 0 && (
+      <div class="toolbar">
+        <Field label="Usage over the last">
+          <select name="usage-period" value={period.value} onChange={(e) => (period.value = e.currentTarget.value)}>
+            {PERIODS.map((p) => (
+              <option key={p} value={p}>
+                {p}
+              </option>
+            ))}
+          </select>
+        </Field>
+        {usage.error && <span class="state error">usage unavailable: {usage.error.message}</span>}
+      </div>
+      {data && data.data.length + others.length > 0 && (
         <table>
           <thead>
             <tr>
-              {['Name', 'Prefix', 'Status', 'Created', 'Expires', ''].map((h) => (
+              {[...HEADINGS, `Cost (${period.value})`, ''].map((h) => (
                 <th key={h} scope="col">
                   {h}
                 </th>
@@ -151,6 +177,7 @@ export function ClientsPage() {
                 </td>
                 <td>{time(key.createdAt)}</td>
                 <td>{key.expiresAt ? time(key.expiresAt) : 'never'}</td>
+                <UsageCells usage={key.status === 'active' ? usageOf.get(key.name) : undefined} />
                 <td>
                   {canWrite() && key.status === 'active' && (
                     <button type="button" onClick={() => revoke(key)} aria-label={`revoke ${key.name}`}>
@@ -158,6 +185,24 @@ export function ClientsPage() {
                     </button>
                   )}
                 </td>
+              </tr>
+            ))}
+            {others.map((u) => (
+              <tr key={`other-${u.client}`} data-client={u.client}>
+                <td>{u.client}</td>
+                <td>–</td>
+                <td>
+                  <span
+                    class="badge"
+                    title="not a token listed here: a client from the config file, the Providers page test, or a deleted token"
+                  >
+                    other
+                  </span>
+                </td>
+                <td>–</td>
+                <td>–</td>
+                <UsageCells usage={u} />
+                <td />
               </tr>
             ))}
           </tbody>

@@ -15,7 +15,14 @@ interface Diagnostics {
     kind: string;
     file: string;
     size_bytes: number;
-    retention: { requests_days: number; rollup_minute_days: number; rollup_hour_days: number };
+    retention: {
+      requests_days: number;
+      rollup_minute_days: number;
+      rollup_ten_minute_days: number;
+      rollup_hour_days: number;
+      rollup_six_hour_days: number;
+      rollup_day_days: number;
+    };
   };
   config: { path: string; revision: number | null; file: { state: string }; guard: unknown };
   listeners: { data: string; admin: string; admin_separate: boolean };
@@ -119,9 +126,11 @@ export function DiagnosticsPage() {
           </dd>
           <dt>Retention</dt>
           <dd>
-            requests {days(data.storage.retention.requests_days)}; minute rollups{' '}
-            {days(data.storage.retention.rollup_minute_days)}; hour rollups{' '}
-            {days(data.storage.retention.rollup_hour_days)}
+            requests {days(data.storage.retention.requests_days)}; rollups per minute{' '}
+            {days(data.storage.retention.rollup_minute_days)}, ten minutes{' '}
+            {days(data.storage.retention.rollup_ten_minute_days)}, hour {days(data.storage.retention.rollup_hour_days)},
+            six hours {days(data.storage.retention.rollup_six_hour_days)}, day{' '}
+            {days(data.storage.retention.rollup_day_days)}
           </dd>
           <dt>Config</dt>
           <dd>
