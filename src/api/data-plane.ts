@@ -18,6 +18,7 @@ import { ClientOutput } from './shared/client-output.js';
 import { clientToken } from './shared/client-token.js';
 import type { EntryPointSpec } from './shared/entry-point.js';
 import { Exchange, type RequestServices } from './shared/exchange.js';
+import { settleLimits } from './shared/limit-gate.js';
 import { parseJsonObject, readBody } from './shared/read-body.js';
 import { sendError } from './shared/send-error.js';
 import { sessionKey } from './shared/session-id.js';
@@ -178,7 +179,12 @@ export class DataPlane {
       }
       const raw =
         spec.method === 'POST' ? await readBody(req, exchange.snapshot.config.server.max_body_size) : undefined;
-      await spec.handle(out, raw === undefined ? undefined : parseJsonObject(raw), raw);
+      const body = raw === undefined ? undefined : parseJsonObject(raw);
+      if (raw !== undefined && exchange.access?.limited) {
+        exchange.requestBody = body;
+        exchange.requestBytes = raw.length;
+      }
+      await spec.handle(out, body, raw);
     } catch (error) {
       const gatewayError = toGatewayError(error);
       discardUnreadBody(req, exchange.snapshot.config.server.max_body_size);
@@ -209,6 +215,8 @@ export class DataPlane {
     if (!identity) throw errors.invalidToken();
     exchange.client = identity.name;
     exchange.clientScope = identity.keyId ?? `config:${identity.name}`;
+    exchange.access = identity.access;
+    exchange.clientTags = identity.tags;
   }
 
   /**
@@ -226,6 +234,7 @@ export class DataPlane {
       this.inflight--;
       this.live.delete(exchange);
       const record = exchange.toRecord();
+      if (exchange.limitTicket) settleLimits(exchange.services.limits, exchange.limitTicket, record);
       exchange.trace?.end(record);
       if (this.shouldRecord(record, out.res.socket?.remoteAddress ?? '')) this.deps.record(record);
       if (this.inflight === 0 && this.idleWaiters.length > 0) {

@@ -1,6 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { GatewayError } from '../../errors/gateway-error.js';
 import { redactSecrets } from '../../providers/provider-secrets.js';
+import type { ClientAccess } from '../../routing/limits/client-access.js';
+import type { LimitService, LimitTicket } from '../../routing/limits/limit-service.js';
 import type { Router } from '../../routing/router.js';
 import type { GatewaySnapshot } from '../../server/gateway-snapshot.js';
 import { costOf } from '../../telemetry/cost.js';
@@ -36,6 +38,8 @@ export interface RequestServices {
   readonly responses: StoredResponses;
   /** Set while tracing is configured. */
   tracer?: RequestTracer | undefined;
+  /** Rate limits and budgets of client keys. */
+  readonly limits?: LimitService | undefined;
 }
 
 /** The state of one client request from arrival to its telemetry record. */
@@ -46,6 +50,15 @@ export class Exchange {
   client: string | null = null;
   /** Whose stored data this request may reach: the client key id, or `config:<name>` for a config client. */
   clientScope: string | null = null;
+  /** The client's model access, limits and budgets; undefined when it may do anything. */
+  access: ClientAccess | undefined;
+  /** The client's tags (from its key or config entry). */
+  clientTags: Record<string, string> | undefined;
+  /** The parsed request body and its size, read for the limits' token estimate. */
+  requestBody: Record<string, unknown> | undefined;
+  requestBytes = 0;
+  /** The counters this request was charged to, settled when it ends. */
+  limitTicket: LimitTicket | undefined;
   /** The query string of the URL, without the `?` ('' when there is none). */
   query = '';
   requestedModel: string | null = null;
