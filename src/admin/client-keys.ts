@@ -68,17 +68,24 @@ export function parseKeyPolicy(input: unknown): KeyPolicy {
   throw new ClientKeyError(`invalid key policy: ${where}${issue?.message ?? 'invalid'}`, 400);
 }
 
+/** JSON Merge Patch (RFC 7396): objects merge key by key, `null` removes, anything else replaces. */
+function mergePatch(target: unknown, patch: unknown): unknown {
+  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
+  const merged: Record<string, unknown> =
+    target !== null && typeof target === 'object' && !Array.isArray(target) ? { ...target } : {};
+  for (const [field, value] of Object.entries(patch)) {
+    if (value === null) delete merged[field];
+    else merged[field] = mergePatch(merged[field], value);
+  }
+  return merged;
+}
+
 /**
- * A policy with a change applied: fields the change names replace the old ones, `null` removes them, fields
- * it leaves out stay. Budgets, model limits and tags are replaced as a whole when given.
+ * A policy with a change applied as a JSON merge patch: `{"rpm": 100}` sets one limit, `{"budgets": {"day":
+ * null}}` removes one budget and keeps the others, `{"models": [...]}` replaces the list.
  */
 export function mergedPolicy(current: KeyPolicy, change: Record<string, unknown>): KeyPolicy {
-  const merged: Record<string, unknown> = { ...current };
-  for (const [field, value] of Object.entries(change)) {
-    if (value === null) delete merged[field];
-    else merged[field] = value;
-  }
-  return parseKeyPolicy(merged);
+  return parseKeyPolicy(mergePatch(current, change));
 }
 
 /** Creates a client token; the returned token is the only time it exists in clear. */
