@@ -142,6 +142,56 @@ describe('client key limits', () => {
     await expect(chat(token)).resolves.toMatchObject({ object: 'chat.completion' });
   });
 
+  it('settles a stream to its reported usage, and keeps the reservation of a stream the client abandoned', async () => {
+    const token = await createKey({ name: 'streamer', tpm: 110 });
+    clock += 60_000;
+    const stream = async () => {
+      const chunks = await harness.openai(token).chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'hi' }],
+        max_tokens: 50,
+        stream: true,
+        stream_options: { include_usage: true },
+      });
+      for await (const _ of chunks) {
+        // drained
+      }
+    };
+    const settled = async (count: number) => {
+      for (let i = 0; i < 100; i++) {
+        const records = (await harness.records()).filter((r) => r.client === 'streamer');
+        if (records.length >= count) return records;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      throw new Error('records missing');
+    };
+    // Each stream reserves ~83 tokens (body / 4 + max_tokens 50) and uses 18: the second fits only because the
+    // first was settled to its real usage.
+    await stream();
+    await settled(1);
+    await stream();
+    await settled(2);
+    expect((await refusal(stream())).status).toBe(429);
+
+    clock += 60_000;
+    upstream.enqueue({ kind: 'reply', chunkDelayMs: 200 });
+    const abandon = new AbortController();
+    const chunks = await harness
+      .openai(token)
+      .chat.completions.create(
+        { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], max_tokens: 50, stream: true },
+        { signal: abandon.signal },
+      );
+    for await (const _ of chunks) {
+      abandon.abort();
+      break;
+    }
+    const records = await settled(4);
+    expect(records.some((r) => r.status === 499 && r.provider === 'primary')).toBe(true);
+    // Nothing reported its usage, so its ~83-token reservation stands and the next stream does not fit.
+    expect((await refusal(stream())).status).toBe(429);
+  });
+
   it('limits a config-declared client with the same fields', async () => {
     const token = 'amg_config_limited_token_0123456789';
     await chat(token);
