@@ -14,6 +14,9 @@ export interface SharedLimitBackend extends LimitBackend {
   close(): Promise<void>;
 }
 
+/** How long a first connection may take before the gateway says Redis is unreachable. */
+const FIRST_CONNECT_GRACE_MS = 3_000;
+
 export interface LimitBackendStatus {
   backend: 'memory' | 'redis';
   /** `degraded`: Redis is configured but unreachable, so each process enforces its own limits. */
@@ -33,6 +36,8 @@ export class LimitBackends implements BackendChoice {
   private shared: SharedLimitBackend | undefined;
   private degradedSince: number | undefined;
   private lastError = '';
+  /** Whether the loss was logged (a first connection still under way is not a loss until it takes too long). */
+  private warned = false;
 
   current(): LimitBackend {
     const shared = this.shared;
@@ -44,9 +49,17 @@ export class LimitBackends implements BackendChoice {
     const previous = this.shared;
     this.shared = shared;
     this.degradedSince = undefined;
+    this.warned = false;
     if (shared) {
       shared.onReadyChange((ready) => (ready ? this.recovered(shared) : this.failed(shared, 'connection lost')));
-      if (!shared.ready) this.failed(shared, 'not connected yet');
+      if (!shared.ready) {
+        // Counted in this process until the first connection is made; said out loud only if that takes a while.
+        this.degradedSince = Date.now();
+        this.lastError = 'not connected yet';
+        setTimeout(() => {
+          if (this.shared === shared && this.degradedSince !== undefined && !this.warned) this.warn();
+        }, FIRST_CONNECT_GRACE_MS).unref();
+      }
     }
     await previous?.close();
   }
@@ -59,19 +72,27 @@ export class LimitBackends implements BackendChoice {
     if (backend !== this.shared || this.degradedSince !== undefined) return;
     this.degradedSince = Date.now();
     this.lastError = error instanceof Error ? error.message : String(error);
+    this.warn();
+  }
+
+  private warn(): void {
+    this.warned = true;
     log.warn('redis unreachable: limits and budgets are enforced per process until it returns', {
-      redis: this.shared.location,
+      redis: this.shared?.location,
       error: this.lastError,
     });
   }
 
   private recovered(shared: SharedLimitBackend): void {
     if (shared !== this.shared || this.degradedSince === undefined) return;
-    log.info('redis reachable again: limits and budgets are shared between gateway processes', {
-      redis: shared.location,
-      degraded_ms: Date.now() - this.degradedSince,
-    });
+    if (this.warned) {
+      log.info('redis reachable again: limits and budgets are shared between gateway processes', {
+        redis: shared.location,
+        degraded_ms: Date.now() - this.degradedSince,
+      });
+    }
     this.degradedSince = undefined;
+    this.warned = false;
   }
 
   status(): LimitBackendStatus {
