@@ -92,7 +92,17 @@ describe('client key limits', () => {
 
   it('refuses a key at its RPM with 429 and the rate-limit headers of each dialect, until the minute ends', async () => {
     const token = await createKey({ name: 'rpm-three', rpm: 3, tpm: 100_000 });
-    for (let i = 0; i < 3; i++) await chat(token);
+    // Admitted responses carry the key's own limits too, counting down.
+    const remaining: (string | null)[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { response } = await harness
+        .openai(token)
+        .chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })
+        .withResponse();
+      remaining.push(response.headers.get('x-ratelimit-remaining-requests'));
+      expect(response.headers.get('x-ratelimit-limit-requests')).toBe('3');
+    }
+    expect(remaining).toEqual(['2', '1', '0']);
 
     const openai = await refusal(chat(token));
     expect(openai.status).toBe(429);

@@ -10,10 +10,10 @@ function stateOf(
   kind: BucketKind,
   buckets: readonly Bucket[],
   admission: Admission,
-  refused: Bucket,
+  refused: Bucket | undefined,
 ): LimitState | undefined {
   let index = -1;
-  if (refused.kind === kind) index = admission.denied;
+  if (refused?.kind === kind) index = admission.denied;
   else {
     index = buckets.findIndex((b) => b.kind === kind && b.pattern === undefined);
     if (index === -1) index = buckets.findIndex((b) => b.kind === kind);
@@ -46,6 +46,21 @@ function zonedTime(ms: number, timeZone: string): string {
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   const offset = get('timeZoneName').replace('GMT', '') || '+00:00';
   return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}:${get('second')}${offset}`;
+}
+
+/** The dialect's rate-limit headers after an admission (sent on the response of an admitted request too). */
+export function admittedHeaders(
+  buckets: readonly Bucket[],
+  admission: Admission,
+  dialect: ClientDialect,
+  now: number,
+): Record<string, string> {
+  return rateLimitHeaders(
+    dialect,
+    stateOf('requests', buckets, admission, undefined),
+    stateOf('tokens', buckets, admission, undefined),
+    now,
+  );
 }
 
 /**

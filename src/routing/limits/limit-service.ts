@@ -5,12 +5,14 @@ import { BudgetCalendar } from './budget-calendar.js';
 import type { ClientAccess } from './client-access.js';
 import type { Admission, Bucket, LimitBackend, Settlement } from './limit-buckets.js';
 import { type LimitAsk, MICROS_PER_USD, planBuckets } from './limit-plan.js';
-import { limitRefusal } from './limit-refusal.js';
+import { admittedHeaders, limitRefusal } from './limit-refusal.js';
 
 /** What an admitted request holds until it ends: the counters it was charged to, and by which backend. */
 export interface LimitTicket {
   readonly backend: LimitBackend;
   readonly buckets: readonly Bucket[];
+  /** The dialect's rate-limit headers as of the admission, for the response. */
+  readonly headers: Record<string, string>;
 }
 
 /** What a request really used, for settlement; null keeps the reservation (nothing better is known). */
@@ -104,7 +106,7 @@ export class LimitService {
   ): LimitTicket | GatewayError | Promise<LimitTicket | GatewayError> {
     const decide = (admission: Admission, by: LimitBackend): LimitTicket | GatewayError =>
       admission.denied === -1
-        ? { backend: by, buckets }
+        ? { backend: by, buckets, headers: admittedHeaders(buckets, admission, dialect, now) }
         : limitRefusal(access.name, buckets, admission, dialect, now, this.calendar.timeZone);
     let admission: Admission | Promise<Admission>;
     try {
