@@ -92,6 +92,27 @@ const FAILOVER = baseConfig(
   'routing:\n  cooldown: { failures: 1000000000, window_s: 1, cooldown_s: 1 }\n',
 );
 
+/**
+ * The client with every kind of limit and budget, each far above what the bench reaches, so every request pays
+ * for the full admission and settlement and none is refused; `extra` adds the Redis backend.
+ */
+const LIMITED = (extra) => (upstream) =>
+  `storage: sqlite:./gateway.db
+providers:
+  - { name: up, type: openai, base_url: ${upstream}, api_key: sk-bench, allow_private_network: true, max_connections: 256, pricing: { m1: { input: 2.5, output: 10 } } }
+clients:
+  - name: bench-${process.pid}-${Date.now()}
+    token: ${TOKEN}
+    models: ['bench*']
+    rpm: 1000000000
+    tpm: 1000000000
+    max_concurrent: 100000
+    model_limits: { 'bench': { rpm: 1000000000 } }
+    budgets: { day: 1000000000, month: 1000000000 }
+models:
+  - { name: bench, targets: [{ provider: up, model: m1 }] }
+${extra}`;
+
 /** One measured load phase; with `pid`, also the gateway CPU time spent per request. */
 async function measure({
   url,
@@ -457,6 +478,47 @@ function renderCloud(x) {
   ];
 }
 
+/**
+ * Client limits against none, in turns on three gateways pinned to the same core: a client without limits; one
+ * with RPM, TPM, concurrency, a per-model limit and two budgets counted in-process; the same counted in Redis.
+ */
+async function measureLimits(upstreamPort) {
+  const redis = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const variants = { off: SINGLE, memory: LIMITED(''), redis: LIMITED(`redis: ${redis}\n`) };
+  const gateways = {};
+  try {
+    for (const [name, config] of Object.entries(variants)) gateways[name] = await startGateway(upstreamPort, config);
+    const phases = {};
+    for (const [name, gateway] of Object.entries(gateways)) {
+      for (const stream of [false, true]) {
+        phases[`${name}.${stream ? 'stream' : 'nonStream'}`] = {
+          url: `${gateway.url}/v1/chat/completions`,
+          body: body('bench', stream),
+          token: TOKEN,
+          connections: CONNECTIONS,
+          core: LOAD_CORE,
+          pid: gateway.pid,
+        };
+      }
+    }
+    const measured = await measureInTurns(phases);
+    const status = await fetch(`${gateways.redis.url}/admin/api/status`, {
+      headers: { authorization: 'Bearer bench-admin-token' },
+    }).then((r) => r.json());
+    return {
+      redisStatus: status.limits,
+      ...Object.fromEntries(
+        Object.keys(variants).map((name) => [
+          name,
+          { nonStream: measured[`${name}.nonStream`], stream: measured[`${name}.stream`] },
+        ]),
+      ),
+    };
+  } finally {
+    for (const gateway of Object.values(gateways)) await gateway.stop();
+  }
+}
+
 async function main() {
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   const upstream = pinnedSpawn(LOAD_CORE, [join(root, 'bench/fake-upstream.mjs'), '0'], {});
@@ -500,6 +562,15 @@ async function main() {
   if (ONLY === 'rollups') {
     try {
       console.log([...renderRollups(await measureRollups(upstreamPort)), ''].join('\n'));
+    } finally {
+      upstream.kill();
+    }
+    return;
+  }
+  if (ONLY === 'limits') {
+    try {
+      const limits = await measureLimits(upstreamPort);
+      console.log([...renderLimits(limits), '', ...limitsTargets(limits)].join('\n'));
     } finally {
       upstream.kill();
     }
@@ -564,6 +635,8 @@ async function main() {
     results.pricing = await measurePricing(upstreamPort);
     console.error('measuring the Admin UI rollups on against off…');
     results.rollups = await measureRollups(upstreamPort);
+    console.error('measuring client limits and budgets (in-process and Redis) against none…');
+    results.limits = await measureLimits(upstreamPort);
   } finally {
     upstream.kill();
   }
@@ -612,6 +685,7 @@ function renderReport(r) {
     ...(r.rollups ? [...renderRollups(r.rollups), ''] : []),
     ...(r.cloud ? [...renderCloud(r.cloud), ''] : []),
     ...(r.pricing ? [...renderPricing(r.pricing), ''] : []),
+    ...(r.limits ? [...renderLimits(r.limits), ''] : []),
     'Targets (issue): ',
     `- ≥ 8,000 req/s non-stream on one core: ${f(g.nonStream.rps)} → ${pass(g.nonStream.rps >= 8000)}`,
     `- ≤ 120 µs CPU per non-stream request: ${f(g.nonStream.cpuUsPerRequest)} → ${pass(g.nonStream.cpuUsPerRequest <= 120)}`,
@@ -622,6 +696,7 @@ function renderReport(r) {
     `- failover success rate 100%: ${pass(r.failover.load.failed === 0 && seq.failed === 0)}`,
     ...dialectTargets(r.dialects),
     ...observabilityTargets(r.observability),
+    ...limitsTargets(r.limits),
   ];
   return lines.join('\n');
 }
@@ -767,6 +842,33 @@ function renderPricing(x) {
     '|---|---|---|---|---|---|---|',
     row('model nothing prices (cost null)', x.unpriced),
     row('gpt-4o-2024-08-06 priced from the shipped table', x.priced),
+  ];
+}
+
+function renderLimits(x) {
+  if (!x) return [];
+  const row = (label, m) =>
+    `| ${label} | ${f(m.nonStream.rps)} | ${f(m.nonStream.rps / x.off.nonStream.rps, 3)} | ${f(m.nonStream.cpuUsPerRequest)} | ${f(m.stream.rps)} | ${f(m.stream.rps / x.off.stream.rps, 3)} | ${f(m.stream.cpuUsPerRequest)} |`;
+  return [
+    '| client limits (64 conns, one target) | non-stream req/s | of off | CPU µs/req | stream req/s | of off | CPU µs/req |',
+    '|---|---|---|---|---|---|---|',
+    row('no limits on the key', x.off),
+    row('RPM + TPM + concurrency + per-model RPM + day/month budgets, in-process', x.memory),
+    row(
+      `the same in Redis (${x.redisStatus?.state === 'ok' ? 'shared' : 'Redis NOT reachable: in-process fallback'})`,
+      x.redis,
+    ),
+  ];
+}
+
+function limitsTargets(x) {
+  if (!x) return [];
+  const ratios = ['memory', 'redis'].flatMap((name) => [
+    x[name].nonStream.rps / x.off.nonStream.rps,
+    x[name].stream.rps / x.off.stream.rps,
+  ]);
+  return [
+    `- limits and budgets within 10% of none (in-process non-stream / stream, Redis non-stream / stream): ${ratios.map((v) => f(v, 3)).join(' / ')} → ${pass(ratios.every((v) => v >= 0.9))}`,
   ];
 }
 

@@ -1,7 +1,14 @@
 import { type Actor, type AuditLog, markAudited } from '../audit/audit-log.js';
+import type { KeyPolicy } from '../config/key-policy-schema.js';
 import type { Store } from '../store/store.js';
 import { type AdminTokenView, createAdminToken, revokeAdminToken } from './admin-tokens.js';
-import { type ClientKeyView, createClientKey, revokeClientKey } from './client-keys.js';
+import {
+  type ClientKeyView,
+  createClientKey,
+  revokeClientKey,
+  rotateClientKey,
+  updateClientKey,
+} from './client-keys.js';
 
 /** Runs an administrative action and records it in the audit log, whether it succeeds or fails. */
 export async function audited<T>(
@@ -32,13 +39,43 @@ export class CredentialActions {
     private readonly audit: AuditLog,
   ) {}
 
-  createKey(actor: Actor, input: { name: string; expiresInDays?: number | undefined }) {
+  createKey(actor: Actor, input: { name: string; expiresInDays?: number | undefined; policy?: KeyPolicy | undefined }) {
     return audited(
       this.audit,
       actor,
-      { action: 'keys.create', target: input.name, detail: { expires_in_days: input.expiresInDays ?? null } },
+      {
+        action: 'keys.create',
+        target: input.name,
+        detail: { expires_in_days: input.expiresInDays ?? null, policy: input.policy ?? {} },
+      },
       () => createClientKey(this.store, input),
-      (created) => ({ id: created.key.id }),
+      (created) => ({ id: created.key.id, prefix: created.key.prefix }),
+    );
+  }
+
+  /** Changes a key's models, limits, budgets or tags (the audit entry holds the change and the result). */
+  updateKey(actor: Actor, idOrName: string, change: Record<string, unknown>): Promise<ClientKeyView> {
+    return audited(
+      this.audit,
+      actor,
+      { action: 'keys.update', target: idOrName, detail: { change } },
+      () => updateClientKey(this.store, idOrName, change),
+      (updated) => ({ id: updated.id, policy: updated.policy }),
+    );
+  }
+
+  /** Issues a new token; the old one works until the grace period ends (audited then as keys.grace_ended). */
+  rotateKey(actor: Actor, idOrName: string, graceMs: number) {
+    return audited(
+      this.audit,
+      actor,
+      { action: 'keys.rotate', target: idOrName, detail: { grace_ms: graceMs } },
+      () => rotateClientKey(this.store, idOrName, graceMs),
+      (rotated) => ({
+        id: rotated.key.id,
+        prefix: rotated.key.prefix,
+        previous_token_valid_until: rotated.key.previousTokenValidUntil,
+      }),
     );
   }
 

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import { parseDuration } from '../config/duration.js';
 import type { Store } from '../store/store.js';
 import type { CredentialActions } from './admin-actions.js';
 import { actorOf } from './admin-auth.js';
-import { ClientKeyError, listClientKeys } from './client-keys.js';
+import { ClientKeyError, listClientKeys, parseKeyPolicy } from './client-keys.js';
 import { csvHeader, csvRows } from './request-export.js';
 import { MAX_PAGE, parseRequestQuery, requestPage } from './request-log.js';
 
@@ -67,18 +68,44 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminRouteDeps): P
 
   app.get('/keys', async () => ({ data: await listClientKeys(deps.store) }));
 
+  // The body is the key's name, optional expiry, and its policy fields (models, rpm, tpm, max_concurrent,
+  // model_limits, budgets, tags) at the top level, as config clients declare them.
   app.post('/keys', { config: { action: 'keys.create' } }, async (request, reply) => {
-    const body = (request.body ?? {}) as { name?: unknown; expires_in_days?: unknown };
-    if (typeof body.name !== 'string') throw new ClientKeyError('name is required (a string)', 400);
-    if (body.expires_in_days !== undefined && typeof body.expires_in_days !== 'number') {
+    const { name, expires_in_days, ...policy } = (request.body ?? {}) as Record<string, unknown>;
+    if (typeof name !== 'string') throw new ClientKeyError('name is required (a string)', 400);
+    if (expires_in_days !== undefined && typeof expires_in_days !== 'number') {
       throw new ClientKeyError('expires_in_days must be a number', 400);
     }
     const created = await deps.credentials.createKey(actorOf(request), {
-      name: body.name,
-      expiresInDays: body.expires_in_days,
+      name,
+      expiresInDays: expires_in_days,
+      policy: parseKeyPolicy(policy),
     });
     await deps.onClientKeysChanged();
     return reply.code(201).send({ ...created.key, token: created.token });
+  });
+
+  // Fields given replace the key's, `null` removes one, fields left out stay; the token does not change.
+  app.patch('/keys/:idOrName', { config: { action: 'keys.update' } }, async (request) => {
+    const { idOrName } = request.params as { idOrName: string };
+    const change = request.body;
+    if (change === null || typeof change !== 'object' || Array.isArray(change)) {
+      throw new ClientKeyError('the body must be a JSON object of policy fields', 400);
+    }
+    const updated = await deps.credentials.updateKey(actorOf(request), idOrName, change as Record<string, unknown>);
+    await deps.onClientKeysChanged();
+    return updated;
+  });
+
+  // A new token, shown once; the old one keeps working for `grace` ("24h", "30m"; default none).
+  app.post('/keys/:idOrName/rotate', { config: { action: 'keys.rotate' } }, async (request, reply) => {
+    const { idOrName } = request.params as { idOrName: string };
+    const { grace } = (request.body ?? {}) as { grace?: unknown };
+    const graceMs = grace === undefined ? 0 : typeof grace === 'string' ? parseDuration(grace) : undefined;
+    if (graceMs === undefined) throw new ClientKeyError('grace must be a duration such as "24h" or "30m"', 400);
+    const rotated = await deps.credentials.rotateKey(actorOf(request), idOrName, graceMs);
+    await deps.onClientKeysChanged();
+    return reply.code(201).send({ ...rotated.key, token: rotated.token });
   });
 
   app.delete('/keys/:idOrName', { config: { action: 'keys.revoke' } }, async (request) => {

@@ -1,11 +1,14 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { generateToken, hashToken } from '../auth/token-hash.js';
+import { type KeyPolicy, keyPolicySchema } from '../config/key-policy-schema.js';
 import type { ClientKey, Store } from '../store/store.js';
 
-/** A client key as shown to operators: never the token or its hash. */
 /** Longest lifetime a client key can be given (ten years); no expiry at all is asked for by leaving it out. */
 const MAX_EXPIRY_DAYS = 3_650;
+/** Longest grace period of a rotation: the old token of a leaked key must not live on for long. */
+const MAX_GRACE_MS = 30 * 86_400_000;
 
+/** A client key as shown to operators: never the token or its hash. */
 export interface ClientKeyView {
   id: string;
   name: string;
@@ -14,10 +17,14 @@ export interface ClientKeyView {
   expiresAt: string | null;
   revokedAt: string | null;
   status: 'active' | 'revoked' | 'expired';
+  policy: KeyPolicy;
+  /** Until when the token a rotation replaced still works; null when there is none. */
+  previousTokenValidUntil: string | null;
 }
 
 export function viewClientKey(key: ClientKey, now = Date.now()): ClientKeyView {
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  const graceOpen = key.previousTokenSha256 !== null && key.previousExpiresAt !== null && key.previousExpiresAt > now;
   return {
     id: key.id,
     name: key.name,
@@ -26,6 +33,8 @@ export function viewClientKey(key: ClientKey, now = Date.now()): ClientKeyView {
     expiresAt: iso(key.expiresAt),
     revokedAt: iso(key.revokedAt),
     status: key.revokedAt !== null ? 'revoked' : key.expiresAt !== null && key.expiresAt <= now ? 'expired' : 'active',
+    policy: key.policy,
+    previousTokenValidUntil: graceOpen ? iso(key.previousExpiresAt) : null,
   };
 }
 
@@ -41,10 +50,48 @@ export class ClientKeyError extends Error {
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
 
+/**
+ * A new client token, `amg_<shortid>_<secret>`: the short id is the visible prefix that names the token in logs
+ * and leak scanners without revealing it; a rotation gets a new one, so old and new tokens are told apart.
+ */
+function newToken(): { token: string; prefix: string } {
+  const prefix = `amg_${randomBytes(5).toString('hex')}`;
+  return { token: generateToken(`${prefix}_`), prefix };
+}
+
+/** Validates a policy as the admin API and CLI send it, naming the offending field. */
+export function parseKeyPolicy(input: unknown): KeyPolicy {
+  const parsed = keyPolicySchema.safeParse(input ?? {});
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+  throw new ClientKeyError(`invalid key policy: ${where}${issue?.message ?? 'invalid'}`, 400);
+}
+
+/** JSON Merge Patch (RFC 7396): objects merge key by key, `null` removes, anything else replaces. */
+function mergePatch(target: unknown, patch: unknown): unknown {
+  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
+  const merged: Record<string, unknown> =
+    target !== null && typeof target === 'object' && !Array.isArray(target) ? { ...target } : {};
+  for (const [field, value] of Object.entries(patch)) {
+    if (value === null) delete merged[field];
+    else merged[field] = mergePatch(merged[field], value);
+  }
+  return merged;
+}
+
+/**
+ * A policy with a change applied as a JSON merge patch: `{"rpm": 100}` sets one limit, `{"budgets": {"day":
+ * null}}` removes one budget and keeps the others, `{"models": [...]}` replaces the list.
+ */
+export function mergedPolicy(current: KeyPolicy, change: Record<string, unknown>): KeyPolicy {
+  return parseKeyPolicy(mergePatch(current, change));
+}
+
 /** Creates a client token; the returned token is the only time it exists in clear. */
 export async function createClientKey(
   store: Pick<Store, 'insertClientKey' | 'listClientKeys'>,
-  input: { name: string; expiresInDays?: number | undefined },
+  input: { name: string; expiresInDays?: number | undefined; policy?: KeyPolicy | undefined },
   now = Date.now(),
 ): Promise<{ token: string; key: ClientKeyView }> {
   if (!NAME.test(input.name)) {
@@ -62,15 +109,18 @@ export async function createClientKey(
   if (input.expiresInDays !== undefined && !(input.expiresInDays > 0 && input.expiresInDays <= MAX_EXPIRY_DAYS)) {
     throw new ClientKeyError(`expiresInDays must be a number of days between 0 and ${MAX_EXPIRY_DAYS}`, 400);
   }
-  const token = generateToken('amg_');
+  const { token, prefix } = newToken();
   const key: ClientKey = {
     id: `key_${randomUUID().replaceAll('-', '').slice(0, 20)}`,
     name: input.name,
     tokenSha256: hashToken(token),
-    prefix: token.slice(0, 10),
+    prefix,
     createdAt: now,
     expiresAt: input.expiresInDays === undefined ? null : now + input.expiresInDays * 86_400_000,
     revokedAt: null,
+    policy: parseKeyPolicy(input.policy ?? {}),
+    previousTokenSha256: null,
+    previousExpiresAt: null,
   };
   await store.insertClientKey(key);
   return { token, key: viewClientKey(key, now) };
@@ -79,6 +129,51 @@ export async function createClientKey(
 export async function listClientKeys(store: Pick<Store, 'listClientKeys'>): Promise<ClientKeyView[]> {
   const now = Date.now();
   return (await store.listClientKeys()).map((key) => viewClientKey(key, now));
+}
+
+async function activeKey(store: Pick<Store, 'listClientKeys'>, idOrName: string): Promise<ClientKey> {
+  const key = (await store.listClientKeys()).find(
+    (k) => (k.id === idOrName || k.name === idOrName) && k.revokedAt === null,
+  );
+  if (!key) throw new ClientKeyError(`no active key with id or name "${idOrName}"`, 404);
+  return key;
+}
+
+/** Changes a key's models, limits, budgets or tags; its token stays as it is. */
+export async function updateClientKey(
+  store: Pick<Store, 'listClientKeys' | 'updateClientKey'>,
+  idOrName: string,
+  change: Record<string, unknown>,
+): Promise<ClientKeyView> {
+  const current = await activeKey(store, idOrName);
+  const updated = await store.updateClientKey(current.id, { policy: mergedPolicy(current.policy, change) });
+  if (!updated) throw new ClientKeyError(`no active key with id or name "${idOrName}"`, 404);
+  return viewClientKey(updated);
+}
+
+/**
+ * Issues a new token for a key; the one it replaces keeps working for `graceMs` (0: not at all). A rotation
+ * during another's grace period ends that one: only the token being replaced gets a grace period.
+ */
+export async function rotateClientKey(
+  store: Pick<Store, 'listClientKeys' | 'updateClientKey'>,
+  idOrName: string,
+  graceMs: number,
+  now = Date.now(),
+): Promise<{ token: string; key: ClientKeyView }> {
+  if (!(Number.isFinite(graceMs) && graceMs >= 0 && graceMs <= MAX_GRACE_MS)) {
+    throw new ClientKeyError('grace must be between 0 and 30 days', 400);
+  }
+  const current = await activeKey(store, idOrName);
+  const { token, prefix } = newToken();
+  const updated = await store.updateClientKey(current.id, {
+    tokenSha256: hashToken(token),
+    prefix,
+    previousTokenSha256: graceMs > 0 ? current.tokenSha256 : null,
+    previousExpiresAt: graceMs > 0 ? now + graceMs : null,
+  });
+  if (!updated) throw new ClientKeyError(`no active key with id or name "${idOrName}"`, 404);
+  return { token, key: viewClientKey(updated, now) };
 }
 
 export async function revokeClientKey(store: Pick<Store, 'revokeClientKey'>, idOrName: string): Promise<ClientKeyView> {

@@ -23,6 +23,7 @@ import { clientToken } from './shared/client-token.js';
 import type { EntryPointSpec } from './shared/entry-point.js';
 import { errorBody } from './shared/error-body.js';
 import { Exchange, type RequestServices } from './shared/exchange.js';
+import { settleLimits } from './shared/limit-gate.js';
 import { parseJsonObject, readBody } from './shared/read-body.js';
 import { sendError } from './shared/send-error.js';
 import { sessionKey } from './shared/session-id.js';
@@ -234,6 +235,10 @@ export class DataPlane {
         spec.method === 'POST' ? await readBody(req, exchange.snapshot.config.server.max_body_size) : undefined;
       const body = raw === undefined ? undefined : parseJsonObject(raw);
       if (body !== undefined) exchange.trace?.content?.input(body);
+      if (raw !== undefined && exchange.access?.limited) {
+        exchange.requestBody = body;
+        exchange.requestBytes = raw.length;
+      }
       await spec.handle(out, body, raw);
     } catch (error) {
       const gatewayError = toGatewayError(error);
@@ -269,6 +274,7 @@ export class DataPlane {
     exchange.clientScope = identity.keyId ?? `config:${identity.name}`;
     exchange.keyId = identity.keyId ?? null;
     exchange.clientTags = identity.tags ?? null;
+    exchange.access = identity.access;
   }
 
   /**
@@ -287,6 +293,7 @@ export class DataPlane {
       this.inflight--;
       this.live.delete(exchange);
       const record = exchange.toRecord();
+      if (exchange.limitTicket) settleLimits(exchange.services.limits, exchange.limitTicket, record);
       exchange.trace?.end(record);
       if (this.shouldRecord(record, out.res.socket?.remoteAddress ?? '')) this.deps.record(record);
       if (this.inflight === 0 && this.idleWaiters.length > 0) {

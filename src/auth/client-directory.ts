@@ -1,4 +1,6 @@
+import type { KeyPolicy } from '../config/key-policy-schema.js';
 import type { ClientConfig } from '../config/schema.js';
+import { type ClientAccess, compileAccess } from '../routing/limits/client-access.js';
 import type { ClientKey } from '../store/store.js';
 import { RefreshingIndex } from './refreshing-index.js';
 import { hashToken } from './token-hash.js';
@@ -8,8 +10,27 @@ export interface ClientIdentity {
   source: 'config' | 'key';
   keyId?: string | undefined;
   expiresAt?: number | null | undefined;
-  /** Key tags (`team: search`), copied into every request record for usage reports by tag. */
+  /** The key's tags (team=search), carried into every request record it makes. */
   tags?: Record<string, string> | undefined;
+  /** Model access, limits and budgets, compiled; undefined when the client may do anything. */
+  access?: ClientAccess | undefined;
+}
+
+/** The policy fields of a config client (the same ones `amg keys create` takes). */
+function configPolicy(client: ClientConfig): KeyPolicy {
+  const { models, rpm, tpm, max_concurrent, model_limits, budgets, tags } = client;
+  return { models, rpm, tpm, max_concurrent, model_limits, budgets, tags };
+}
+
+function keyIdentity(key: ClientKey): ClientIdentity {
+  return {
+    name: key.name,
+    source: 'key',
+    keyId: key.id,
+    expiresAt: key.expiresAt,
+    tags: key.policy.tags,
+    access: compileAccess(key.id, key.name, key.policy, key.createdAt),
+  };
 }
 
 export interface ClientKeySource {
@@ -29,7 +50,13 @@ export class ClientDirectory {
       const map = new Map<string, ClientIdentity>();
       for (const key of await keys.listClientKeys()) {
         if (key.revokedAt !== null) continue;
-        map.set(key.tokenSha256, { name: key.name, source: 'key', keyId: key.id, expiresAt: key.expiresAt });
+        const identity = keyIdentity(key);
+        map.set(key.tokenSha256, identity);
+        // A rotated key's old token works until its grace period ends (or the key expires, if that is sooner).
+        if (key.previousTokenSha256 !== null && key.previousExpiresAt !== null) {
+          const until = Math.min(key.previousExpiresAt, key.expiresAt ?? Number.POSITIVE_INFINITY);
+          map.set(key.previousTokenSha256, { ...identity, expiresAt: until });
+        }
       }
       return map;
     }, now);
@@ -39,7 +66,13 @@ export class ClientDirectory {
     const map = new Map<string, ClientIdentity>();
     for (const client of clients) {
       const digest = client.token_sha256?.toLowerCase() ?? hashToken(client.token ?? '');
-      map.set(digest, { name: client.name, source: 'config' });
+      const policy = configPolicy(client);
+      map.set(digest, {
+        name: client.name,
+        source: 'config',
+        tags: policy.tags,
+        access: compileAccess(`config:${client.name}`, client.name, policy),
+      });
     }
     this.fromConfig = map;
   }

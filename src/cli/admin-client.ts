@@ -31,8 +31,16 @@ export type PublishBody = DraftSource & {
 export interface AdminClient {
   /** True when working on the store directly (no gateway in between). */
   readonly local: boolean;
-  createKey(name: string, expiresInDays?: number): Promise<ClientKeyView & { token: string }>;
+  createKey(
+    name: string,
+    expiresInDays?: number,
+    policy?: Record<string, unknown>,
+  ): Promise<ClientKeyView & { token: string }>;
   listKeys(): Promise<ClientKeyView[]>;
+  /** Applies a policy change (a JSON merge patch); the token stays. */
+  updateKey(idOrName: string, change: Record<string, unknown>): Promise<ClientKeyView>;
+  /** A new token; the old one keeps working for `grace` ("24h"). */
+  rotateKey(idOrName: string, grace?: string): Promise<ClientKeyView & { token: string }>;
   revokeKey(idOrName: string): Promise<ClientKeyView>;
   listRequests(params: Record<string, string | undefined>): Promise<RequestPage>;
   /** Requests, tokens and cost per group (`group_by`, `since`, `until` as the admin API takes them). */

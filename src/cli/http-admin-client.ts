@@ -51,8 +51,20 @@ export class HttpAdminClient implements AdminClient {
     return payload as T;
   }
 
-  createKey(name: string, expiresInDays?: number) {
-    return this.call<ClientKeyView & { token: string }>('POST', '/keys', { name, expires_in_days: expiresInDays });
+  createKey(name: string, expiresInDays?: number, policy: Record<string, unknown> = {}) {
+    return this.call<ClientKeyView & { token: string }>('POST', '/keys', {
+      ...policy,
+      name,
+      expires_in_days: expiresInDays,
+    });
+  }
+  updateKey(idOrName: string, change: Record<string, unknown>) {
+    return this.call<ClientKeyView>('PATCH', `/keys/${encodeURIComponent(idOrName)}`, change);
+  }
+  rotateKey(idOrName: string, grace?: string) {
+    return this.call<ClientKeyView & { token: string }>('POST', `/keys/${encodeURIComponent(idOrName)}/rotate`, {
+      grace,
+    });
   }
   async listKeys() {
     return (await this.call<{ data: ClientKeyView[] }>('GET', '/keys')).data;

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { audited, CredentialActions } from '../admin/admin-actions.js';
 import { listAdminTokens } from '../admin/admin-tokens.js';
-import { listClientKeys } from '../admin/client-keys.js';
+import { listClientKeys, parseKeyPolicy } from '../admin/client-keys.js';
 import {
   parseDraftSource,
   parseHistoryQuery,
@@ -20,6 +20,7 @@ import { viewSession } from '../auth/sessions.js';
 import { checkConfig, checkConfigForPreview } from '../config/change/config-check.js';
 import { ConfigWorkflow, summarize, type ValidationResult } from '../config/change/config-workflow.js';
 import type { DraftSource } from '../config/change/draft.js';
+import { parseDuration } from '../config/duration.js';
 import { ConfigError, parseYaml, readConfigText } from '../config/load-config.js';
 import { Keyring } from '../config/secrets/master-key.js';
 import { readStorageSetting } from '../config/storage-setting.js';
@@ -81,9 +82,22 @@ export class LocalAdminClient implements AdminClient {
     process.stderr.write(`amg: no store at ${file} yet; creating a new, empty one\n`);
   }
 
-  async createKey(name: string, expiresInDays?: number) {
-    const created = await (await this.context()).credentials.createKey(this.actor, { name, expiresInDays });
+  async createKey(name: string, expiresInDays?: number, policy: Record<string, unknown> = {}) {
+    const created = await (await this.context()).credentials.createKey(this.actor, {
+      name,
+      expiresInDays,
+      policy: parseKeyPolicy(policy),
+    });
     return { ...created.key, token: created.token };
+  }
+  async updateKey(idOrName: string, change: Record<string, unknown>) {
+    return (await this.context()).credentials.updateKey(this.actor, idOrName, change);
+  }
+  async rotateKey(idOrName: string, grace?: string) {
+    const graceMs = grace === undefined ? 0 : parseDuration(grace);
+    if (graceMs === undefined) throw new Error(`--grace takes a duration such as 24h or 30m (got "${grace}")`);
+    const rotated = await (await this.context()).credentials.rotateKey(this.actor, idOrName, graceMs);
+    return { ...rotated.key, token: rotated.token };
   }
   async listKeys() {
     return listClientKeys((await this.context()).store);

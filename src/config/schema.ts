@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseByteSize } from './byte-size.js';
+import { keyPolicyShape } from './key-policy-schema.js';
 
 /**
  * The config file shape users write (after `${VAR}` expansion). Objects are strict so a typo in a key is a
@@ -186,6 +187,25 @@ const model = z
   })
   .strict();
 
+/** An IANA time zone the runtime knows (Intl throws a RangeError for any other). */
+const timeZone = z.string().refine((zone) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'expected an IANA time zone such as UTC or Europe/Berlin');
+
+const limits = z
+  .object({
+    /** Where a day and a month of a budget begin and end. */
+    budget_timezone: timeZone.default('UTC'),
+  })
+  .strict();
+
+const redisUrl = z.string().regex(/^rediss?:\/\/.+/, 'expected redis://host:port or rediss://host:port');
+
 const client = z
   .object({
     name,
@@ -196,6 +216,8 @@ const client = z
       .optional(),
     /** `strict` refuses this client's translated requests whose hints cannot be carried over (see models[]). */
     translation: z.enum(['lenient', 'strict']).optional(),
+    /** Model access, rate limits, budgets and tags, as `amg keys create` takes them (docs/configuration.md). */
+    ...keyPolicyShape,
   })
   .strict();
 
@@ -378,6 +400,10 @@ export const configSchema = z
     providers: z.array(provider).default([]),
     models: z.array(model).default([]),
     clients: z.array(client).default([]),
+    /** Settings of client limits and budgets. */
+    limits: limits.default(() => limits.parse({})),
+    /** A Redis server shared by every gateway process, so that they enforce one limit per key instead of one each. */
+    redis: redisUrl.optional(),
     routing: routing.default(() => routing.parse({})),
     /** Stateful Responses: responses kept for previous_response_id and GET /v1/responses/{id}. */
     responses: z

@@ -88,6 +88,27 @@ export const errors = {
   invalidToken: () =>
     new GatewayError('GW_ERR_AUTH_INVALID', 401, 'authentication', 'invalid, expired or revoked gateway token'),
   forbidden: (message: string) => new GatewayError('GW_ERR_AUTH_FORBIDDEN', 403, 'permission', message),
+  /** The client's key may not use this model (its `models` patterns do not match the requested name). */
+  modelForbidden: (client: string, model: string) =>
+    new GatewayError(
+      'GW_ERR_MODEL_FORBIDDEN',
+      403,
+      'permission',
+      `the key "${client}" may not use the model "${model}"; GET /v1/models lists the models it may use`,
+      { param: 'model' },
+    ),
+  /** Over a rate limit of the client's key; headers carry retry-after and the dialect's rate-limit headers. */
+  rateLimited: (message: string, headers: Record<string, string>) =>
+    new GatewayError('GW_ERR_RATE_LIMITED', 429, 'rate_limit', message, {
+      headers,
+      upstreamCode: 'rate_limit_exceeded',
+    }),
+  /** A budget of the client's key is spent; the SDKs are told not to retry (it cannot pass before the reset). */
+  budgetExceeded: (message: string, headers: Record<string, string>) =>
+    new GatewayError('GW_ERR_BUDGET_EXCEEDED', 429, 'quota', message, {
+      headers: { ...headers, 'x-should-retry': 'false' },
+      upstreamCode: 'insufficient_quota',
+    }),
   providerNotConfigured: (provider: string, envVar: string | undefined) =>
     new GatewayError(
       'GW_ERR_PROVIDER_NOT_CONFIGURED',

@@ -10,6 +10,8 @@ export type ErrorKind =
   | 'method_not_allowed'
   | 'payload_too_large'
   | 'rate_limit'
+  /** A budget is spent: retrying does not help before it resets (OpenAI's insufficient_quota). */
+  | 'quota'
   | 'upstream'
   | 'overloaded'
   | 'unavailable'

@@ -13,6 +13,7 @@ import { AuditLog } from '../audit/audit-log.js';
 import { type BootstrapOutcome, bootstrapAdminToken } from '../auth/admin-bootstrap.js';
 import { AdminDirectory } from '../auth/admin-directory.js';
 import { ClientDirectory } from '../auth/client-directory.js';
+import { endExpiredGraces } from '../auth/rotation-grace.js';
 import { Sessions } from '../auth/sessions.js';
 import { generateToken } from '../auth/token-hash.js';
 import { checkConfig } from '../config/change/config-check.js';
@@ -23,6 +24,9 @@ import { ConfigError, type LoadedConfig, parseYaml, readConfigText } from '../co
 import { Keyring } from '../config/secrets/master-key.js';
 import { storageFromTree } from '../config/storage-setting.js';
 import { HealthChecker } from '../routing/health-checker.js';
+import { LimitBackends } from '../routing/limits/limit-backends.js';
+import { LimitService } from '../routing/limits/limit-service.js';
+import { RedisLimitBackend } from '../routing/limits/redis-limit-backend.js';
 import { Router } from '../routing/router.js';
 import { MemoryRoutingState } from '../routing/routing-state.js';
 import { openStore, parseStorageUrl, type StorageLocation } from '../store/open-store.js';
@@ -52,6 +56,8 @@ export interface GatewayOptions {
   /** Overrides server.listen (tests use 127.0.0.1:0). */
   listen?: string;
   adminListen?: string;
+  /** The clock of rate-limit windows and budget periods (tests move it forward instead of waiting). */
+  now?: () => number;
 }
 
 const VERSION = '0.1.0';
@@ -103,6 +109,10 @@ export class Gateway {
   readonly router = new Router(new MemoryRoutingState());
   private readonly health = new HealthChecker(this.router.state);
   private readonly deadlines = new DeadlineSweeper();
+  readonly limitBackends = new LimitBackends();
+  readonly limits: LimitService;
+  private graceSweep: NodeJS.Timeout | undefined;
+  private redisUrl: string | undefined;
   readonly sessions: Sessions;
   private readonly forwarded = new ForwardedView(() => this.snapshotRef.config.admin_ui.trusted_proxies);
 
@@ -139,7 +149,17 @@ export class Gateway {
       onWriteError: (error, ids) =>
         log.error('storing responses failed', { responseIds: ids.join(','), error: String(error) }),
     });
-    this.services = { router: this.router, deadlines: this.deadlines, responses: this.responses };
+    this.limits = new LimitService({
+      backends: this.limitBackends,
+      now: parts.options.now,
+      spentSince: (client, since) => parts.store.clientSpendSince(client, since),
+    });
+    this.services = {
+      router: this.router,
+      deadlines: this.deadlines,
+      responses: this.responses,
+      limits: this.limits,
+    };
     this.observability = new Observability({
       snapshot: () => this.snapshotRef,
       routing: this.router.state,
@@ -251,6 +271,7 @@ export class Gateway {
       }
       gateway.refreshCredentialsPeriodically();
       await gateway.storeWatch.start();
+      gateway.sweepRotationGraces();
       gateway.retention.start();
       gateway.responseRetention.start();
       gateway.rollupRetention.start();
@@ -290,10 +311,39 @@ export class Gateway {
     this.observability.adopt(next);
     this.router.state.forget(retargeted);
     this.clients.setConfigClients([...next.config.clients, { name: TEST_CLIENT, token: this.testToken }]);
+    this.limits.setTimeZone(next.config.limits.budget_timezone);
+    this.useRedis(next.config.redis);
     this.pools.retainOnly(next.poolSettings);
     this.router.state.retain(new Set(next.targets.keys()));
     this.guard.setKnownModels(next.models.keys());
     this.planHealthChecks();
+  }
+
+  /** Connects the shared limit backend when the config names a Redis server (or another one than before). */
+  private useRedis(url: string | undefined): void {
+    if (url === this.redisUrl) return;
+    this.redisUrl = url;
+    void this.limitBackends
+      .useShared(url ? new RedisLimitBackend(url) : undefined)
+      .catch((error: unknown) => log.warn('closing the previous redis connection failed', { error: String(error) }));
+  }
+
+  /** Ends the grace periods of rotated keys that ran out (audited); returns how many ended. */
+  async endRotationGraces(): Promise<number> {
+    const ended = await endExpiredGraces(this.store, this.audit);
+    if (ended > 0) await this.clients.refresh();
+    return ended;
+  }
+
+  /** Runs endRotationGraces every 30 seconds (old tokens are refused at their grace end even before it runs). */
+  private sweepRotationGraces(intervalMs = 30_000): void {
+    const sweep = () =>
+      this.endRotationGraces().catch((error: unknown) =>
+        log.warn('ending rotation grace periods failed', { error: String(error) }),
+      );
+    void sweep();
+    this.graceSweep = setInterval(sweep, intervalMs);
+    this.graceSweep.unref();
   }
 
   private planHealthChecks(): void {
@@ -378,6 +428,7 @@ export class Gateway {
       storage: this.storage.file,
       ...(this.storeWatch.problem ? { storage_problem: this.storeWatch.problem } : {}),
       in_flight: this.dataPlane.inFlight,
+      limits: { ...this.limitBackends.status(), budget_timezone: this.limits.timeZone },
       telemetry: { pending: this.telemetry.pending, written: this.telemetry.written, dropped: this.telemetry.dropped },
       providers: [...snapshot.providers.values()].map((p) => ({
         name: p.name,
@@ -466,6 +517,7 @@ export class Gateway {
     if (notice > 0) await new Promise((resolve) => setTimeout(resolve, notice));
     clearInterval(this.credentialRefresh);
     this.storeWatch.stop();
+    clearInterval(this.graceSweep);
     this.retention.stop();
     this.responseRetention.stop();
     this.rollupRetention.stop();
@@ -495,6 +547,7 @@ export class Gateway {
     await this.responses.flush();
     await this.observability.close();
     await this.pools.closeAll();
+    await this.limitBackends.close();
     await this.store.close();
   }
 }

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { AuditEntry, AuditQuery, AuditRecord } from '../audit/audit-record.js';
+import type { KeyPolicy } from '../config/key-policy-schema.js';
 import type {
   ConfigRevision,
   CreateRevisionResult,
@@ -18,7 +19,17 @@ import * as audit from './audit-queries.js';
 import * as revisions from './revision-queries.js';
 import * as rollups from './rollup-queries.js';
 import type { AdminTokensTable, ClientKeysTable, Database, RequestsTable } from './schema.js';
-import type { AdminRole, AdminSession, AdminToken, AdminUser, ClientKey, Store, StoredResponse } from './store.js';
+import { clientSpendSince } from './spend-queries.js';
+import type {
+  AdminRole,
+  AdminSession,
+  AdminToken,
+  AdminUser,
+  ClientKey,
+  ClientKeyPatch,
+  Store,
+  StoredResponse,
+} from './store.js';
 import * as storedResponses from './stored-response-queries.js';
 import { summarizeTraffic } from './traffic-queries.js';
 import { summarizeUsage } from './usage-queries.js';
@@ -110,6 +121,9 @@ function clientKeyFromRow(row: Selectable<ClientKeysTable>): ClientKey {
     createdAt: Number(row.created_at),
     expiresAt: numberOrNull(row.expires_at),
     revokedAt: numberOrNull(row.revoked_at),
+    policy: row.policy ? (JSON.parse(row.policy) as KeyPolicy) : {},
+    previousTokenSha256: row.previous_token_sha256,
+    previousExpiresAt: numberOrNull(row.previous_expires_at),
   };
 }
 
@@ -183,6 +197,10 @@ export class KyselyStore implements Store {
     return summarizeUsage(this.db, query);
   }
 
+  clientSpendSince(client: string, since: number): Promise<number> {
+    return clientSpendSince(this.db, client, since);
+  }
+
   async insertClientKey(key: ClientKey): Promise<void> {
     await this.db
       .insertInto('client_keys')
@@ -194,8 +212,39 @@ export class KyselyStore implements Store {
         created_at: key.createdAt,
         expires_at: key.expiresAt,
         revoked_at: key.revokedAt,
+        policy: JSON.stringify(key.policy),
+        previous_token_sha256: key.previousTokenSha256,
+        previous_expires_at: key.previousExpiresAt,
       })
       .execute();
+  }
+
+  async updateClientKey(idOrName: string, patch: ClientKeyPatch): Promise<ClientKey | undefined> {
+    const row = await this.db
+      .updateTable('client_keys')
+      .set({
+        ...(patch.policy !== undefined ? { policy: JSON.stringify(patch.policy) } : {}),
+        ...(patch.tokenSha256 !== undefined ? { token_sha256: patch.tokenSha256 } : {}),
+        ...(patch.prefix !== undefined ? { prefix: patch.prefix } : {}),
+        ...(patch.previousTokenSha256 !== undefined ? { previous_token_sha256: patch.previousTokenSha256 } : {}),
+        ...(patch.previousExpiresAt !== undefined ? { previous_expires_at: patch.previousExpiresAt } : {}),
+      })
+      .where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)]))
+      .where('revoked_at', 'is', null)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? clientKeyFromRow(row) : undefined;
+  }
+
+  async endClientKeyGrace(id: string, previousTokenSha256: string): Promise<ClientKey | undefined> {
+    const row = await this.db
+      .updateTable('client_keys')
+      .set({ previous_token_sha256: null, previous_expires_at: null })
+      .where('id', '=', id)
+      .where('previous_token_sha256', '=', previousTokenSha256)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? clientKeyFromRow(row) : undefined;
   }
 
   async listClientKeys(): Promise<ClientKey[]> {

@@ -179,6 +179,15 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('requests').addColumn('usage_estimated', 'integer').execute();
     },
   },
+  '0016_client_key_limits': {
+    async up(db: Kysely<unknown>) {
+      // A key's models, limits, budgets and tags as one JSON document, and the token a rotation replaced
+      // (valid until its grace period ends).
+      await db.schema.alterTable('client_keys').addColumn('policy', 'text').execute();
+      await db.schema.alterTable('client_keys').addColumn('previous_token_sha256', 'text').execute();
+      await db.schema.alterTable('client_keys').addColumn('previous_expires_at', 'bigint').execute();
+    },
+  },
 };
 
 /** Packed histograms are bytes: `blob` in SQLite, `bytea` in PostgreSQL (which has no `blob`). */

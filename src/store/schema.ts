@@ -44,6 +44,11 @@ export interface ClientKeysTable {
   created_at: number;
   expires_at: number | null;
   revoked_at: number | null;
+  /** JSON KeyPolicy (models, limits, budgets, tags); null: none. */
+  policy: string | null;
+  /** The token a rotation replaced, valid until previous_expires_at (the grace period). */
+  previous_token_sha256: string | null;
+  previous_expires_at: number | null;
 }
 
 export interface AdminTokensTable {

@@ -1,4 +1,5 @@
 import type { AuditEntry, AuditQuery, AuditRecord } from '../audit/audit-record.js';
+import type { KeyPolicy } from '../config/key-policy-schema.js';
 import type {
   ConfigRevision,
   CreateRevisionResult,
@@ -26,7 +27,17 @@ export interface ClientKey {
   createdAt: number;
   expiresAt: number | null;
   revokedAt: number | null;
+  /** Model access, limits, budgets and tags. */
+  policy: KeyPolicy;
+  /** After a rotation: the replaced token's hash, which keeps working until `previousExpiresAt`. */
+  previousTokenSha256: string | null;
+  previousExpiresAt: number | null;
 }
+
+/** What `updateClientKey` may change on an active key; fields left out stay as they are. */
+export type ClientKeyPatch = Partial<
+  Pick<ClientKey, 'policy' | 'tokenSha256' | 'prefix' | 'previousTokenSha256' | 'previousExpiresAt'>
+>;
 
 export type AdminRole = 'admin' | 'viewer';
 
@@ -89,11 +100,20 @@ export interface Store {
   summarizeTraffic(query: TrafficQuery): Promise<TrafficRow[]>;
   /** Requests, tokens and cost per key, model, provider or tag in a time window, summed in the database. */
   summarizeUsage(query: UsageQuery): Promise<UsageRow[]>;
+  /** USD the client's requests cost since `since` (epoch ms): the starting point of its budget counters. */
+  clientSpendSince(client: string, since: number): Promise<number>;
 
   insertClientKey(key: ClientKey): Promise<void>;
   listClientKeys(): Promise<ClientKey[]>;
   /** Revokes the active key with this id or name; returns it, or undefined when there is none. */
   revokeClientKey(idOrName: string, at: number): Promise<ClientKey | undefined>;
+  /** Changes the active key with this id or name; returns it as it is now, or undefined when there is none. */
+  updateClientKey(idOrName: string, patch: ClientKeyPatch): Promise<ClientKey | undefined>;
+  /**
+   * Forgets the replaced token of a rotation, only while it is still `previousTokenSha256` (one gateway of many
+   * wins); returns the key when this call ended the grace period.
+   */
+  endClientKeyGrace(id: string, previousTokenSha256: string): Promise<ClientKey | undefined>;
 
   insertAdminToken(token: AdminToken): Promise<void>;
   listAdminTokens(): Promise<AdminToken[]>;

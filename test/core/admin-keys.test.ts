@@ -28,7 +28,8 @@ describe('client keys and the request log through the admin API', () => {
   it('creates a key that works at once, lists it without its secret, and refuses it after revocation', async () => {
     const created = await harness.admin('POST', '/keys', { name: 'mobile-app' });
     expect(created.status).toBe(201);
-    expect(created.body.token).toMatch(/^amg_/);
+    // amg_<shortid>_<secret>: the short id is the visible prefix that names the token in logs and scanners.
+    expect(created.body.token).toMatch(/^amg_[0-9a-f]{10}_[A-Za-z0-9_-]{43}$/);
     const token: string = created.body.token;
 
     await expect(ask(token)).resolves.toMatchObject({ object: 'chat.completion' });
@@ -37,7 +38,7 @@ describe('client keys and the request log through the admin API', () => {
 
     const list = await harness.admin('GET', '/keys');
     const listed = list.body.data.find((k: { name: string }) => k.name === 'mobile-app');
-    expect(listed).toMatchObject({ status: 'active', prefix: token.slice(0, 10) });
+    expect(listed).toMatchObject({ status: 'active', prefix: token.slice(0, 14) });
     expect(JSON.stringify(list.body)).not.toContain(token);
     expect(JSON.stringify(list.body)).not.toMatch(/[0-9a-f]{64}/);
 

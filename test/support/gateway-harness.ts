@@ -15,6 +15,8 @@ export interface HarnessOptions {
   config: Record<string, unknown> | string;
   env?: Record<string, string | undefined>;
   adminListen?: string;
+  /** The clock of rate-limit windows and budget periods. */
+  now?: () => number;
 }
 
 /** A gateway started the way `amg serve` starts it: from a YAML file on disk, over real sockets. */
@@ -43,6 +45,7 @@ export class GatewayHarness {
       env,
       listen: '127.0.0.1:0',
       ...(options.adminListen ? { adminListen: options.adminListen } : {}),
+      ...(options.now ? { now: options.now } : {}),
     });
     return new GatewayHarness(gateway, dir, configPath);
   }

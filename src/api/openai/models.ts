@@ -25,15 +25,33 @@ function anthropicModel(name: string): Record<string, unknown> {
   return { type: 'model', id: name, display_name: name, created_at: '1970-01-01T00:00:00Z' };
 }
 
-/** GET /v1/models: the configured model names, in OpenAI's list shape (or Anthropic's, for Anthropic clients). */
+/** The model names the client may use: all configured ones, or those its key's patterns match. */
+function visibleModels(out: ClientOutput): string[] {
+  const names = [...out.exchange.snapshot.models.keys()];
+  const mayUse = out.exchange.access?.mayUse;
+  return mayUse ? names.filter(mayUse) : names;
+}
+
+function openaiModel(name: string): Record<string, unknown> {
+  return { id: name, object: 'model', created: 0, owned_by: 'ai-model-gateway' };
+}
+
+/**
+ * GET /v1/models: the model names the client may use, in OpenAI's list shape (or Anthropic's, for Anthropic
+ * clients). A client without model patterns gets the list built once per config.
+ */
 export const listModels: EntryPointSpec = {
   entryPoint: 'models',
   dialect: 'openai',
   dialectOf,
   method: 'GET',
   handle: async (out) => {
-    if (!wantsAnthropicShape(out)) return sendJson(out, out.exchange.snapshot.modelListBody);
-    const names = [...out.exchange.snapshot.models.keys()];
+    const restricted = out.exchange.access?.mayUse !== undefined;
+    if (!wantsAnthropicShape(out)) {
+      if (!restricted) return sendJson(out, out.exchange.snapshot.modelListBody);
+      return sendJson(out, JSON.stringify({ object: 'list', data: visibleModels(out).map(openaiModel) }));
+    }
+    const names = visibleModels(out);
     sendJson(
       out,
       JSON.stringify({
@@ -64,10 +82,10 @@ export const retrieveModel: EntryPointSpec = {
   handle: async (out) => {
     const name = decodedName(out.exchange.path.slice('/v1/models/'.length));
     out.exchange.requestedModel = name;
+    const mayUse = out.exchange.access?.mayUse;
+    if (mayUse && !mayUse(name)) throw errors.modelForbidden(out.exchange.client ?? '', name);
     if (!out.exchange.snapshot.models.has(name)) throw errors.unknownModel(name);
-    const model = wantsAnthropicShape(out)
-      ? anthropicModel(name)
-      : { id: name, object: 'model', created: 0, owned_by: 'ai-model-gateway' };
+    const model = wantsAnthropicShape(out) ? anthropicModel(name) : openaiModel(name);
     sendJson(out, JSON.stringify(model));
   },
 };

@@ -9,6 +9,7 @@ const TYPES: Record<ErrorKind, string> = {
   method_not_allowed: 'invalid_request_error',
   payload_too_large: 'invalid_request_error',
   rate_limit: 'rate_limit_error',
+  quota: 'insufficient_quota',
   upstream: 'server_error',
   overloaded: 'server_error',
   unavailable: 'server_error',

@@ -34,6 +34,8 @@ export class ClientOutput {
       headers['x-gateway-attempts'] = String(exchange.attempts.length);
     }
     if (exchange.droppedFields !== null) headers['x-gateway-dropped'] = exchange.droppedFields.join(', ');
+    // The key's own limits, not the provider's (which the gateway's shared provider account makes meaningless).
+    if (exchange.limitTicket) Object.assign(headers, exchange.limitTicket.headers);
     this.res.writeHead(status, headers);
   }
 

@@ -2,6 +2,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { costOf } from '../../cost/cost-of.js';
 import type { GatewayError } from '../../errors/gateway-error.js';
 import { redactSecrets } from '../../providers/provider-secrets.js';
+import type { ClientAccess } from '../../routing/limits/client-access.js';
+import type { LimitService, LimitTicket } from '../../routing/limits/limit-service.js';
 import type { Router } from '../../routing/router.js';
 import type { GatewaySnapshot } from '../../server/gateway-snapshot.js';
 import { newRequestId } from '../../telemetry/request-id.js';
@@ -36,6 +38,8 @@ export interface RequestServices {
   readonly responses: StoredResponses;
   /** Set while tracing is configured. */
   tracer?: RequestTracer | undefined;
+  /** Rate limits and budgets of client keys. */
+  readonly limits?: LimitService | undefined;
 }
 
 /** The state of one client request from arrival to its telemetry record. */
@@ -49,6 +53,13 @@ export class Exchange {
   /** The store key id that authenticated the request, and that key's tags (for usage reports). */
   keyId: string | null = null;
   clientTags: Readonly<Record<string, string>> | null = null;
+  /** The client's model access, limits and budgets; undefined when it may do anything. */
+  access: ClientAccess | undefined;
+  /** The parsed request body and its size, read for the limits' token estimate. */
+  requestBody: Record<string, unknown> | undefined;
+  requestBytes = 0;
+  /** The counters this request was charged to, settled when it ends. */
+  limitTicket: LimitTicket | undefined;
   /** The query string of the URL, without the `?` ('' when there is none). */
   query = '';
   requestedModel: string | null = null;

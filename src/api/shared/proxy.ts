@@ -7,6 +7,7 @@ import { decodedBody } from '../../upstream/content-decoding.js';
 import { scrubbedBody } from '../../upstream/scrubbed-body.js';
 import { CancelSignal } from './cancel-signal.js';
 import type { ClientOutput } from './client-output.js';
+import { admitToLimits } from './limit-gate.js';
 import type { UpstreamPlan } from './upstream-plan.js';
 
 interface PlannedReply extends UpstreamReply {
@@ -29,6 +30,11 @@ export async function proxyToUpstream(
   planFor: (target: RouteTarget) => UpstreamPlan,
 ): Promise<GatewayError | undefined> {
   const exchange = out.exchange;
+  const admission = admitToLimits(exchange, route);
+  if (admission !== undefined) {
+    const refused = await admission;
+    if (refused) return refused;
+  }
   const routing = exchange.snapshot.config.routing;
   const timeouts = routing.timeout;
   const { router, deadlines } = exchange.services;

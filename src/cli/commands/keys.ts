@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { AdminClient } from '../admin-client.js';
 import { configPathFrom } from '../config-path.js';
+import { describePolicy, type KeyPolicyFlags, policyFromFlags, repeatable } from '../key-policy-flags.js';
 import { table } from '../table.js';
 
 export interface AdminConnectionOptions {
@@ -28,21 +29,98 @@ export async function withAdmin<T>(command: Command, run: (admin: AdminClient) =
 export function registerKeys(program: Command): void {
   const keys = program.command('keys').description('manage client (gateway-facing) tokens');
 
-  keys
-    .command('create')
-    .description('create a client token; it is printed once and stored only as a hash')
-    .requiredOption('-n, --name <name>', 'client name, shown in telemetry')
-    .option('--expires-in-days <days>', 'expire the token after this many days', Number)
+  const policyOptions = (command: Command, forUpdate: boolean): Command => {
+    const off = forUpdate ? ' ("off" removes it)' : '';
+    return command
+      .option(
+        '--models <patterns>',
+        `comma-separated glob patterns of the models it may use, e.g. 'gpt-4o*,claude-*'${off}`,
+      )
+      .option('--rpm <n>', `requests per minute${off}`)
+      .option('--tpm <n>', `tokens (input + output) per minute${off}`)
+      .option('--max-concurrent <n>', `requests in flight at once${off}`)
+      .option(
+        '--budget <amount/period>',
+        `USD budget per day, month or total, e.g. 50/day (repeatable${forUpdate ? '; off/day removes one' : ''})`,
+        repeatable,
+      )
+      .option(
+        '--model-limit <pattern:limits>',
+        `limits for models matching a pattern, e.g. 'gpt-4o:rpm=60,tpm=10000' (repeatable${forUpdate ? '; gpt-4o:off removes one' : ''})`,
+        repeatable,
+      )
+      .option(
+        '--tag <name=value>',
+        `a tag for telemetry, e.g. team=search (repeatable${forUpdate ? '; team=off removes one' : ''})`,
+        repeatable,
+      );
+  };
+
+  policyOptions(
+    keys
+      .command('create')
+      .description('create a client token; it is printed once and stored only as a hash')
+      .requiredOption('-n, --name <name>', 'client name, shown in telemetry')
+      .option('--expires-in-days <days>', 'expire the token after this many days', Number),
+    false,
+  )
     .option('--json', 'print JSON')
-    .action(async (options: { name: string; expiresInDays?: number; json?: boolean }, command: Command) => {
-      const created = await withAdmin(command, (admin) => admin.createKey(options.name, options.expiresInDays));
+    .action(
+      async (options: KeyPolicyFlags & { name: string; expiresInDays?: number; json?: boolean }, command: Command) => {
+        const policy = policyFromFlags(options);
+        const created = await withAdmin(command, (admin) =>
+          admin.createKey(options.name, options.expiresInDays, policy),
+        );
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify(created, null, 2)}\n`);
+          return;
+        }
+        process.stdout.write(
+          `Created client key "${created.name}" (${created.id}, prefix ${created.prefix}).\n` +
+            `Policy: ${describePolicy(created.policy)}\n` +
+            `Token (shown only now; store it safely):\n\n  ${created.token}\n\n` +
+            `Use it as: Authorization: Bearer ${created.prefix}_...\n`,
+        );
+      },
+    );
+
+  policyOptions(
+    keys
+      .command('update')
+      .description("change a key's models, limits, budgets or tags; its token stays the same")
+      .argument('<id-or-name>'),
+    true,
+  )
+    .option('--json', 'print JSON')
+    .action(async (idOrName: string, options: KeyPolicyFlags & { json?: boolean }, command: Command) => {
+      const change = policyFromFlags(options);
+      if (Object.keys(change).length === 0) throw new Error('nothing to change: pass --rpm, --budget, --models, ...');
+      const updated = await withAdmin(command, (admin) => admin.updateKey(idOrName, change));
       if (options.json) {
-        process.stdout.write(`${JSON.stringify(created, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify(updated, null, 2)}\n`);
         return;
       }
+      process.stdout.write(`updated ${updated.name} (${updated.id}): ${describePolicy(updated.policy)}\n`);
+    });
+
+  keys
+    .command('rotate')
+    .description('issue a new token for a key; the old one keeps working until the grace period ends')
+    .argument('<id-or-name>')
+    .option('--grace <duration>', 'how long the old token keeps working, e.g. 24h or 30m (default: not at all)')
+    .option('--json', 'print JSON')
+    .action(async (idOrName: string, options: { grace?: string; json?: boolean }, command: Command) => {
+      const rotated = await withAdmin(command, (admin) => admin.rotateKey(idOrName, options.grace));
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(rotated, null, 2)}\n`);
+        return;
+      }
+      const until = rotated.previousTokenValidUntil
+        ? `The old token works until ${rotated.previousTokenValidUntil}.`
+        : 'The old token no longer works.';
       process.stdout.write(
-        `Created client key "${created.name}" (${created.id}).\nToken (shown only now; store it safely):\n\n  ${created.token}\n\n` +
-          `Use it as: Authorization: Bearer ${created.prefix}...\n`,
+        `Rotated client key "${rotated.name}" (${rotated.id}, new prefix ${rotated.prefix}). ${until}\n` +
+          `New token (shown only now; store it safely):\n\n  ${rotated.token}\n\n`,
       );
     });
 
@@ -62,8 +140,16 @@ export function registerKeys(program: Command): void {
       }
       process.stdout.write(
         `${table(
-          ['ID', 'NAME', 'PREFIX', 'STATUS', 'CREATED', 'EXPIRES'],
-          list.map((k) => [k.id, k.name, `${k.prefix}...`, k.status, k.createdAt, k.expiresAt]),
+          ['ID', 'NAME', 'PREFIX', 'STATUS', 'CREATED', 'EXPIRES', 'POLICY'],
+          list.map((k) => [
+            k.id,
+            k.name,
+            `${k.prefix}_...`,
+            k.previousTokenValidUntil ? `${k.status} (old token until ${k.previousTokenValidUntil})` : k.status,
+            k.createdAt,
+            k.expiresAt,
+            describePolicy(k.policy),
+          ]),
         )}\n`,
       );
     });

@@ -70,6 +70,23 @@ export function renderConfigStatus(config: ConfigStatus): string[] {
   return lines;
 }
 
+interface LimitsStatus {
+  backend: string;
+  state: string;
+  location?: string;
+  since?: string;
+  detail?: string;
+  budget_timezone?: string;
+}
+
+/** Where key limits are counted, and loudly when Redis is configured but unreachable. */
+export function renderLimitsStatus(limits: LimitsStatus): string {
+  const zone = `budget days in ${limits.budget_timezone ?? 'UTC'}`;
+  if (limits.backend !== 'redis') return `  limits: counted in this process; ${zone}`;
+  if (limits.state === 'ok') return `  limits: shared through redis ${limits.location ?? ''}; ${zone}`;
+  return `  limits: DEGRADED since ${limits.since ?? '?'}: ${limits.detail ?? 'redis unreachable'}; ${zone}`;
+}
+
 export function renderStatus(status: Record<string, unknown>, providers: ProvidersPayload, now = Date.now()): string {
   const lines = [
     `AI Model Gateway ${String(status.version ?? '')} — up ${String(status.uptime_s ?? '?')}s, ${String(status.in_flight ?? 0)} in flight`,
@@ -78,8 +95,9 @@ export function renderStatus(status: Record<string, unknown>, providers: Provide
   if (typeof status.storage_problem === 'string') lines.push(`  STORE PROBLEM: ${status.storage_problem}`);
   if (status.config && typeof status.config === 'object')
     lines.push(...renderConfigStatus(status.config as ConfigStatus));
+  if (status.limits && typeof status.limits === 'object') lines.push(renderLimitsStatus(status.limits as LimitsStatus));
   for (const [key, value] of Object.entries(status)) {
-    if (['version', 'uptime_s', 'in_flight', 'providers', 'models', 'config', 'storage_problem'].includes(key))
+    if (['version', 'uptime_s', 'in_flight', 'providers', 'models', 'config', 'storage_problem', 'limits'].includes(key))
       continue;
     lines.push(`  ${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
   }

@@ -9,6 +9,7 @@ const TYPE_FOR_KIND: Record<ErrorKind, string> = {
   method_not_allowed: 'invalid_request_error',
   payload_too_large: 'request_too_large',
   rate_limit: 'rate_limit_error',
+  quota: 'rate_limit_error',
   upstream: 'api_error',
   overloaded: 'overloaded_error',
   unavailable: 'api_error',

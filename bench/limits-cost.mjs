@@ -1,0 +1,69 @@
+// node bench/limits-cost.mjs (after npm run build): what admitting and settling one request costs the limits
+// code itself, in CPU microseconds, without HTTP around it: a figure a busy machine does not blur the way it
+// blurs throughput ratios. The client has every kind of limit (RPM, TPM, concurrency, a per-model RPM and day and
+// month budgets). In-process: sequential admit + settle pairs. Redis: 64 requests in flight at a time (as in
+// the throughput phase), CPU time of this process per pair (the round trips themselves overlap).
+import { compileAccess } from '../dist/routing/limits/client-access.js';
+import { LimitBackends } from '../dist/routing/limits/limit-backends.js';
+import { LimitService } from '../dist/routing/limits/limit-service.js';
+import { RedisLimitBackend } from '../dist/routing/limits/redis-limit-backend.js';
+
+const policy = {
+  rpm: 1e9,
+  tpm: 1e9,
+  max_concurrent: 100_000,
+  model_limits: { bench: { rpm: 1e9 } },
+  budgets: { day: 1e9, month: 1e9 },
+};
+const access = compileAccess(`bench-${process.pid}-${Date.now()}`, 'bench', policy);
+const ask = { model: 'bench', tokens: 300, costUsd: 0.001 };
+const use = { tokens: 120, costUsd: 0.0004 };
+
+function cpuUs() {
+  const usage = process.cpuUsage();
+  return usage.user + usage.system;
+}
+
+async function inProcess(pairs) {
+  const service = new LimitService({ backends: new LimitBackends(), spentSince: async () => 0 });
+  await service.admit(access, ask, 'openai'); // loads the budgets' spend once
+  const before = cpuUs();
+  for (let i = 0; i < pairs; i++) service.settle(service.admit(access, ask, 'openai'), use);
+  return (cpuUs() - before) / pairs;
+}
+
+async function redis(pairs, url) {
+  const backends = new LimitBackends();
+  const shared = new RedisLimitBackend(url);
+  await backends.useShared(shared);
+  const start = Date.now();
+  while (!shared.ready && Date.now() - start < 5_000) await new Promise((r) => setTimeout(r, 20));
+  if (!shared.ready) throw new Error(`redis at ${url} is not reachable`);
+  const service = new LimitService({ backends, spentSince: async () => 0 });
+  const one = async () => service.settle(await service.admit(access, ask, 'openai'), use);
+  await one();
+  const before = cpuUs();
+  const wall = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 64 }, async () => {
+      while (next++ < pairs) await one();
+    }),
+  );
+  const result = { cpuUs: (cpuUs() - before) / pairs, pairsPerSecond: pairs / ((performance.now() - wall) / 1000) };
+  await backends.close();
+  return result;
+}
+
+const memoryUs = await inProcess(200_000);
+console.log(`in-process: ${memoryUs.toFixed(2)} µs CPU per admit + settle`);
+const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+try {
+  const r = await redis(20_000, url);
+  console.log(
+    `redis (${url}): ${r.cpuUs.toFixed(1)} µs CPU of the gateway per admit + settle, ${r.pairsPerSecond.toFixed(0)} pairs/s at 64 in flight`,
+  );
+} catch (error) {
+  console.log(`redis: not measured (${error.message})`);
+}
+process.exit(0);

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { policyFromFlags } from './key-policy-flags.js';
+
+describe('policyFromFlags', () => {
+  it('turns the flags into the admin API policy fields', () => {
+    expect(
+      policyFromFlags({
+        models: 'gpt-4o*, claude-*',
+        rpm: '600',
+        maxConcurrent: '20',
+        budget: ['50/day', '$1000/month'],
+        modelLimit: ['anthropic.claude-3:0:rpm=60,max-concurrent=2'],
+        tag: ['team=search'],
+      }),
+    ).toEqual({
+      models: ['gpt-4o*', 'claude-*'],
+      rpm: 600,
+      max_concurrent: 20,
+      budgets: { day: 50, month: 1000 },
+      model_limits: { 'anthropic.claude-3:0': { rpm: 60, max_concurrent: 2 } },
+      tags: { team: 'search' },
+    });
+  });
+
+  it('turns off into null, which removes the field on update', () => {
+    expect(policyFromFlags({ rpm: 'off', budget: ['off/day'], modelLimit: ['gpt-4o:off'], tag: ['team=off'] })).toEqual(
+      {
+        rpm: null,
+        budgets: { day: null },
+        model_limits: { 'gpt-4o': null },
+        tags: { team: null },
+      },
+    );
+  });
+
+  it('names the flag that is wrong', () => {
+    expect(() => policyFromFlags({ rpm: '1.5' })).toThrow('--rpm must be a positive integer');
+    expect(() => policyFromFlags({ budget: ['50/week'] })).toThrow('--budget takes AMOUNT/PERIOD');
+    expect(() => policyFromFlags({ modelLimit: ['gpt-4o:rps=3'] })).toThrow('not "rps"');
+  });
+});

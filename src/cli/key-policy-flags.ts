@@ -1,0 +1,122 @@
+import { InvalidArgumentError } from 'commander';
+
+/** The policy flags `amg keys create` and `amg keys update` share, as commander hands them over. */
+export interface KeyPolicyFlags {
+  models?: string;
+  rpm?: string;
+  tpm?: string;
+  maxConcurrent?: string;
+  budget?: string[];
+  modelLimit?: string[];
+  tag?: string[];
+}
+
+const OFF = 'off';
+const PERIODS = new Set(['day', 'month', 'total']);
+const RATE_FIELDS: Record<string, string> = {
+  rpm: 'rpm',
+  tpm: 'tpm',
+  max_concurrent: 'max_concurrent',
+  'max-concurrent': 'max_concurrent',
+};
+
+/** Collects a repeatable option's values. */
+export function repeatable(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+function count(flag: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0) throw new InvalidArgumentError(`${flag} must be a positive integer`);
+  return value;
+}
+
+/** "50/day" → ['day', 50]; "off/day" → ['day', null] (update only). */
+function budget(text: string): [string, number | null] {
+  const [amount, period] = text.split('/');
+  if (!period || !PERIODS.has(period)) {
+    throw new InvalidArgumentError(`--budget takes AMOUNT/PERIOD with PERIOD day, month or total (got "${text}")`);
+  }
+  if (amount === OFF) return [period, null];
+  const usd = Number(amount?.replace(/^\$/, ''));
+  if (!(usd > 0)) throw new InvalidArgumentError(`--budget amount must be a positive number of USD (got "${text}")`);
+  return [period, usd];
+}
+
+/** "gpt-4o:rpm=60,tpm=10000" → ['gpt-4o', {rpm: 60, tpm: 10000}]; "gpt-4o:off" → ['gpt-4o', null]. */
+function modelLimit(text: string): [string, Record<string, number> | null] {
+  const match = /^(.+):(off|(?:[a-z_-]+=\d+)(?:,[a-z_-]+=\d+)*)$/.exec(text);
+  if (!match) {
+    throw new InvalidArgumentError(`--model-limit takes PATTERN:rpm=N,tpm=N,max_concurrent=N (got "${text}")`);
+  }
+  const [, pattern, spec] = match as unknown as [string, string, string];
+  if (spec === OFF) return [pattern, null];
+  const limits: Record<string, number> = {};
+  for (const pair of spec.split(',')) {
+    const [name, value] = pair.split('=') as [string, string];
+    const field = RATE_FIELDS[name];
+    if (!field) throw new InvalidArgumentError(`--model-limit knows rpm, tpm and max_concurrent, not "${name}"`);
+    limits[field] = count(`--model-limit ${name}`, value);
+  }
+  return [pattern, limits];
+}
+
+/**
+ * The policy change the flags ask for, as the admin API takes it: only the fields given, `null` for `off`
+ * (remove that limit, budget, model limit or tag; meaningful for update). Nested fields merge on update.
+ */
+export function policyFromFlags(flags: KeyPolicyFlags): Record<string, unknown> {
+  const change: Record<string, unknown> = {};
+  if (flags.models !== undefined) {
+    change.models =
+      flags.models === OFF
+        ? null
+        : flags.models
+            .split(',')
+            .map((p) => p.trim())
+            .filter(Boolean);
+  }
+  for (const [flag, field, value] of [
+    ['--rpm', 'rpm', flags.rpm],
+    ['--tpm', 'tpm', flags.tpm],
+    ['--max-concurrent', 'max_concurrent', flags.maxConcurrent],
+  ] as const) {
+    if (value !== undefined) change[field] = value === OFF ? null : count(flag, value);
+  }
+  if (flags.budget?.length) change.budgets = Object.fromEntries(flags.budget.map(budget));
+  if (flags.modelLimit?.length) change.model_limits = Object.fromEntries(flags.modelLimit.map(modelLimit));
+  if (flags.tag?.length) {
+    change.tags = Object.fromEntries(
+      flags.tag.map((tag) => {
+        const equals = tag.indexOf('=');
+        if (equals <= 0) throw new InvalidArgumentError(`--tag takes NAME=VALUE or NAME=off (got "${tag}")`);
+        const value = tag.slice(equals + 1);
+        return [tag.slice(0, equals), value === OFF ? null : value];
+      }),
+    );
+  }
+  return change;
+}
+
+/** A one-line summary of a policy for `amg keys list`. */
+export function describePolicy(policy: Record<string, unknown>): string {
+  const parts: string[] = [];
+  const models = policy.models as string[] | undefined;
+  if (models) parts.push(`models ${models.join(',')}`);
+  for (const field of ['rpm', 'tpm', 'max_concurrent']) {
+    if (policy[field] !== undefined) parts.push(`${field} ${String(policy[field])}`);
+  }
+  const budgets = (policy.budgets ?? {}) as Record<string, number>;
+  for (const [period, usd] of Object.entries(budgets)) parts.push(`$${usd}/${period}`);
+  const perModel = (policy.model_limits ?? {}) as Record<string, Record<string, number>>;
+  for (const [pattern, limits] of Object.entries(perModel)) {
+    parts.push(
+      `${pattern}:${Object.entries(limits)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',')}`,
+    );
+  }
+  const tags = (policy.tags ?? {}) as Record<string, string>;
+  for (const [name, value] of Object.entries(tags)) parts.push(`${name}=${value}`);
+  return parts.join(' ') || '-';
+}

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/**
+ * What a client may do, shared by config-declared clients and store keys (admin API, `amg keys`): the models it
+ * may use (glob patterns), rate limits for the key and per model pattern, USD budgets, and tags for telemetry.
+ */
+
+const count = z.number().int().positive().max(1_000_000_000);
+const usd = z.number().positive().max(1_000_000_000);
+
+export const rateLimitsSchema = z
+  .object({
+    /** Requests per minute. */
+    rpm: count.optional(),
+    /** Tokens per minute, input + output. */
+    tpm: count.optional(),
+    /** Requests in flight at once. */
+    max_concurrent: count.optional(),
+  })
+  .strict();
+
+export const budgetsSchema = z
+  .object({
+    /** USD per calendar day, in `limits.budget_timezone`. */
+    day: usd.optional(),
+    /** USD per calendar month, in `limits.budget_timezone`. */
+    month: usd.optional(),
+    /** USD over the key's whole life. */
+    total: usd.optional(),
+  })
+  .strict();
+
+const modelPattern = z.string().min(1).max(256);
+const tagName = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'tag names use letters, digits and _ . : -');
+
+export const keyPolicyShape = {
+  /** Glob patterns (`*` any run of characters, `?` one) of the model names the client may request; absent: all. */
+  models: z.array(modelPattern).max(200).optional(),
+  rpm: count.optional(),
+  tpm: count.optional(),
+  max_concurrent: count.optional(),
+  /** Limits for the models matching a pattern, on top of the key's own (the first matching pattern applies). */
+  model_limits: z
+    .record(modelPattern, rateLimitsSchema)
+    .refine((limits) => Object.keys(limits).length <= 100, 'at most 100 model limits')
+    .optional(),
+  budgets: budgetsSchema.optional(),
+  tags: z
+    .record(tagName, z.string().max(256))
+    .refine((tags) => Object.keys(tags).length <= 32, 'at most 32 tags')
+    .optional(),
+};
+
+export const keyPolicySchema = z.object(keyPolicyShape).strict();
+
+export type KeyPolicy = z.output<typeof keyPolicySchema>;
+export type RateLimits = z.output<typeof rateLimitsSchema>;
+export type Budgets = z.output<typeof budgetsSchema>;

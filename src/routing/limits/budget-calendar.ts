@@ -1,0 +1,87 @@
+/** One calendar period of a budget: its id (part of the counter's key) and when it ends (epoch ms). */
+export interface BudgetPeriod {
+  readonly id: string;
+  readonly startsAt: number;
+  readonly endsAt: number;
+}
+
+interface WallClock {
+  year: number;
+  month: number;
+  day: number;
+}
+
+/**
+ * Days and months of budgets in one IANA time zone. The current period is cached until it ends, so a request
+ * pays a comparison, not an Intl call; the zone's offset is looked up only when a period turns over.
+ */
+export class BudgetCalendar {
+  private readonly format: Intl.DateTimeFormat;
+  private day: BudgetPeriod = { id: '', startsAt: 0, endsAt: Number.NEGATIVE_INFINITY };
+  private month: BudgetPeriod = { id: '', startsAt: 0, endsAt: Number.NEGATIVE_INFINITY };
+
+  constructor(readonly timeZone: string) {
+    this.format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+  }
+
+  dayAt(now: number): BudgetPeriod {
+    if (now < this.day.endsAt && now >= this.day.startsAt) return this.day;
+    const { year, month, day } = this.wallClock(now);
+    this.day = {
+      id: `${year}-${pad(month)}-${pad(day)}`,
+      startsAt: this.midnight(year, month, day),
+      endsAt: this.midnight(year, month, day + 1),
+    };
+    return this.day;
+  }
+
+  monthAt(now: number): BudgetPeriod {
+    if (now < this.month.endsAt && now >= this.month.startsAt) return this.month;
+    const { year, month } = this.wallClock(now);
+    this.month = {
+      id: `${year}-${pad(month)}`,
+      startsAt: this.midnight(year, month, 1),
+      endsAt: this.midnight(year, month + 1, 1),
+    };
+    return this.month;
+  }
+
+  private parts(ms: number): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const part of this.format.formatToParts(ms)) if (part.type !== 'literal') out[part.type] = Number(part.value);
+    return out;
+  }
+
+  private wallClock(ms: number): WallClock {
+    const p = this.parts(ms);
+    return { year: p.year as number, month: p.month as number, day: p.day as number };
+  }
+
+  /** How far the zone's wall clock is ahead of UTC at `ms`. */
+  private offsetAt(ms: number): number {
+    const p = this.parts(ms);
+    const wall = Date.UTC(p.year as number, (p.month as number) - 1, p.day, p.hour, p.minute, p.second);
+    return wall - Math.floor(ms / 1000) * 1000;
+  }
+
+  /** The instant the zone's wall clock shows 00:00 on that date (month and day may overflow, as in Date.UTC). */
+  private midnight(year: number, month: number, day: number): number {
+    const wall = Date.UTC(year, month - 1, day);
+    // Twice: the offset at the first guess may differ from the one at midnight when a DST change lies between.
+    const guess = wall - this.offsetAt(wall);
+    return wall - this.offsetAt(guess);
+  }
+}
+
+function pad(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}

@@ -1,0 +1,53 @@
+import type { KeyPolicy, RateLimits } from '../../config/key-policy-schema.js';
+import { modelMatcher } from './model-patterns.js';
+
+/** The limits of the models matching one pattern of a key's `model_limits`. */
+export interface ModelLimits {
+  readonly pattern: string;
+  readonly matches: (model: string) => boolean;
+  readonly limits: RateLimits;
+}
+
+/**
+ * A client's policy compiled once (when its key or the config is loaded), so a request pays a Set lookup or a
+ * RegExp test, never a parse. `scope` names the client's counters: the key id, or `config:<name>`.
+ */
+export interface ClientAccess {
+  readonly scope: string;
+  readonly name: string;
+  /** When the key was created (0 for config clients): its total budget counts spend from then on. */
+  readonly createdAt: number;
+  readonly policy: KeyPolicy;
+  /** Undefined when the client may use every model. */
+  readonly mayUse: ((model: string) => boolean) | undefined;
+  /** Whether any limit or budget applies; a client without is admitted without touching a counter. */
+  readonly limited: boolean;
+  readonly modelLimits: readonly ModelLimits[];
+}
+
+function hasRateLimits(limits: RateLimits): boolean {
+  return limits.rpm !== undefined || limits.tpm !== undefined || limits.max_concurrent !== undefined;
+}
+
+/** Undefined when the policy neither restricts models nor limits anything (the request path then skips it all). */
+export function compileAccess(scope: string, name: string, policy: KeyPolicy, createdAt = 0): ClientAccess | undefined {
+  const modelLimits = Object.entries(policy.model_limits ?? {})
+    .filter(([, limits]) => hasRateLimits(limits))
+    .map(([pattern, limits]) => ({ pattern, matches: modelMatcher([pattern]), limits }));
+  const budgets = policy.budgets ?? {};
+  const limited =
+    hasRateLimits(policy) ||
+    modelLimits.length > 0 ||
+    budgets.day !== undefined ||
+    budgets.month !== undefined ||
+    budgets.total !== undefined;
+  const mayUse = policy.models ? modelMatcher(policy.models) : undefined;
+  if (!limited && !mayUse) return undefined;
+  return { scope, name, createdAt, policy, mayUse, limited, modelLimits };
+}
+
+/** The limits of the first `model_limits` pattern the model matches, if any. */
+export function modelLimitsFor(access: ClientAccess, model: string): ModelLimits | undefined {
+  for (const entry of access.modelLimits) if (entry.matches(model)) return entry;
+  return undefined;
+}

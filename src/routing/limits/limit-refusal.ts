@@ -1,0 +1,106 @@
+import type { ClientDialect } from '../../api/shared/client-dialect.js';
+import { errors } from '../../errors/codes.js';
+import type { GatewayError } from '../../errors/gateway-error.js';
+import type { Admission, Bucket, BucketKind } from './limit-buckets.js';
+import { MICROS_PER_USD } from './limit-plan.js';
+import { type LimitState, rateLimitHeaders } from './rate-limit-headers.js';
+
+/** The bucket of a kind to report: the refusing one if it is of that kind, else the key's own, else any. */
+function stateOf(
+  kind: BucketKind,
+  buckets: readonly Bucket[],
+  admission: Admission,
+  refused: Bucket | undefined,
+): LimitState | undefined {
+  let index = -1;
+  if (refused?.kind === kind) index = admission.denied;
+  else {
+    index = buckets.findIndex((b) => b.kind === kind && b.pattern === undefined);
+    if (index === -1) index = buckets.findIndex((b) => b.kind === kind);
+  }
+  const bucket = buckets[index];
+  if (!bucket) return undefined;
+  const used = admission.used[index] as number;
+  return { limit: bucket.limit, remaining: bucket.limit - used, resetAt: bucket.resetAt };
+}
+
+/** "$50.00", or to the tenth of a cent below a dollar ("$0.0018"), so a small budget does not read "$0.00". */
+function usd(micros: number): string {
+  const value = micros / MICROS_PER_USD;
+  return `$${value >= 1 ? value.toFixed(2) : value.toFixed(4).replace(/0{1,2}$/, '')}`;
+}
+
+/** "2026-12-05T00:00:00+01:00": the reset in the budget's own time zone, as an operator reads it. */
+function zonedTime(ms: number, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    timeZoneName: 'longOffset',
+  }).formatToParts(ms);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  const offset = get('timeZoneName').replace('GMT', '') || '+00:00';
+  return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}:${get('second')}${offset}`;
+}
+
+/** The dialect's rate-limit headers after an admission (sent on the response of an admitted request too). */
+export function admittedHeaders(
+  buckets: readonly Bucket[],
+  admission: Admission,
+  dialect: ClientDialect,
+  now: number,
+): Record<string, string> {
+  return rateLimitHeaders(
+    dialect,
+    stateOf('requests', buckets, admission, undefined),
+    stateOf('tokens', buckets, admission, undefined),
+    now,
+  );
+}
+
+/**
+ * The 429 for a refused request, in words that name the limit and when it resets, with retry-after and the
+ * client dialect's rate-limit headers. A spent budget says so as OpenAI's insufficient_quota and tells the SDKs
+ * not to retry (x-should-retry: false): no retry can pass before the budget's period ends.
+ */
+export function limitRefusal(
+  client: string,
+  buckets: readonly Bucket[],
+  admission: Admission,
+  dialect: ClientDialect,
+  now: number,
+  timeZone: string,
+): GatewayError {
+  const refused = buckets[admission.denied] as Bucket;
+  const headers = rateLimitHeaders(
+    dialect,
+    stateOf('requests', buckets, admission, refused),
+    stateOf('tokens', buckets, admission, refused),
+    now,
+  );
+  const untilReset = refused.resetAt - now;
+  if (Number.isFinite(untilReset)) headers['retry-after'] = String(Math.max(1, Math.ceil(untilReset / 1_000)));
+  if (refused.kind === 'budget') {
+    const spent = admission.used[admission.denied] as number;
+    const resets = Number.isFinite(refused.resetAt)
+      ? `it resets at ${zonedTime(refused.resetAt, timeZone)} (${timeZone})`
+      : 'it does not reset; an operator can raise it with amg keys update';
+    return errors.budgetExceeded(
+      `the key "${client}" has reached its ${refused.label} of ${usd(refused.limit)} ` +
+        `(${usd(spent)} spent or reserved by requests in flight); ${resets}`,
+      headers,
+    );
+  }
+  if (refused.kind === 'concurrent') headers['retry-after'] = '1';
+  const scope = refused.pattern === undefined ? '' : ` for models matching "${refused.pattern}"`;
+  const wait = refused.kind === 'concurrent' ? 'until one of its requests ends' : `${headers['retry-after']}s`;
+  return errors.rateLimited(
+    `the key "${client}" is over its limit of ${refused.limit} ${refused.label}${scope}; retry after ${wait}`,
+    headers,
+  );
+}

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { openaiResetDuration, rateLimitHeaders } from './rate-limit-headers.js';
+
+describe('rate-limit headers', () => {
+  it('writes OpenAI reset durations the way the API does', () => {
+    expect(openaiResetDuration(20)).toBe('20ms');
+    expect(openaiResetDuration(1_000)).toBe('1s');
+    expect(openaiResetDuration(360_000)).toBe('6m0s');
+    expect(openaiResetDuration(3_723_000)).toBe('1h2m3s');
+  });
+
+  it('names the limits in each dialect and leaves out those the key does not have', () => {
+    const now = Date.parse('2026-12-04T10:00:10Z');
+    const requests = { limit: 60, remaining: -2, resetAt: Date.parse('2026-12-04T10:01:00Z') };
+    expect(rateLimitHeaders('openai', requests, undefined, now)).toEqual({
+      'x-ratelimit-limit-requests': '60',
+      'x-ratelimit-remaining-requests': '0',
+      'x-ratelimit-reset-requests': '50s',
+    });
+    expect(rateLimitHeaders('anthropic', undefined, requests, now)).toEqual({
+      'anthropic-ratelimit-tokens-limit': '60',
+      'anthropic-ratelimit-tokens-remaining': '0',
+      'anthropic-ratelimit-tokens-reset': '2026-12-04T10:01:00Z',
+    });
+  });
+});

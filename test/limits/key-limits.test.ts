@@ -1,0 +1,281 @@
+import { APIError as AnthropicError } from '@anthropic-ai/sdk';
+import { APIError as OpenAIError } from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeOpenAI } from '../fakes/fake-openai.js';
+import { fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
+
+/** Client keys with model access, rate limits and budgets, through the real SDKs (in-process backend). */
+describe('client key limits', () => {
+  let upstream: FakeOpenAI;
+  let harness: GatewayHarness;
+  // A minute's window is passed by moving this clock, not by waiting.
+  let clock = Date.parse('2026-12-04T10:00:10Z');
+
+  beforeAll(async () => {
+    upstream = await FakeOpenAI.start();
+    upstream.setDefault({ kind: 'reply', delayMs: 20 });
+    harness = await GatewayHarness.start({
+      now: () => clock,
+      config: {
+        providers: [
+          {
+            ...fakeProvider('primary', upstream.baseUrl),
+            // $100 per million tokens: the fake's 12 + 6 tokens cost $0.0018.
+            pricing: { 'gpt-4o-mini': { input: 100, output: 100 }, 'gpt-4o': { input: 100, output: 100 } },
+          },
+        ],
+        models: [
+          { name: 'gpt-4o-mini', targets: [{ provider: 'primary', model: 'gpt-4o-mini' }] },
+          { name: 'gpt-4o', targets: [{ provider: 'primary', model: 'gpt-4o' }] },
+          { name: 'claude-sonnet', targets: [{ provider: 'primary', model: 'gpt-4o-mini' }] },
+        ],
+        clients: [
+          { name: 'test-client', token: 'amg_test_client_token_0123456789' },
+          { name: 'config-limited', token: 'amg_config_limited_token_0123456789', rpm: 1, tags: { team: 'ops' } },
+        ],
+      },
+    });
+  });
+  afterAll(async () => {
+    await harness?.close();
+    await upstream?.close();
+  });
+
+  const createKey = async (body: Record<string, unknown>): Promise<string> => {
+    const created = await harness.admin('POST', '/keys', body);
+    expect(created.status).toBe(201);
+    return created.body.token as string;
+  };
+  const chat = (token: string, model = 'gpt-4o-mini', extra: Record<string, unknown> = {}) =>
+    harness.openai(token).chat.completions.create({
+      model,
+      messages: [{ role: 'user', content: 'hi' }],
+      ...extra,
+    });
+  const message = (token: string, model = 'gpt-4o-mini') =>
+    harness.anthropic(token).messages.create({ model, max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] });
+  const refusal = async <T>(call: Promise<T>): Promise<{ status: number; headers: Headers; error: any }> => {
+    try {
+      await call;
+    } catch (error) {
+      if (error instanceof OpenAIError || error instanceof AnthropicError) {
+        return { status: error.status as number, headers: error.headers as Headers, error: error.error };
+      }
+      throw error;
+    }
+    throw new Error('the request was not refused');
+  };
+
+  it('lets a key use only the models its patterns match, in both dialects, and lists only those', async () => {
+    const token = await createKey({ name: 'mini-only', models: ['gpt-4o-mini*'] });
+    await expect(chat(token)).resolves.toMatchObject({ object: 'chat.completion' });
+
+    const openai = await refusal(chat(token, 'gpt-4o'));
+    expect(openai.status).toBe(403);
+    expect(openai.error.error?.message ?? openai.error.message).toContain('"gpt-4o"');
+    const anthropic = await refusal(message(token, 'claude-sonnet'));
+    expect(anthropic.status).toBe(403);
+    expect(anthropic.error).toMatchObject({ type: 'error', error: { type: 'permission_error' } });
+    expect(anthropic.error.error.message).toContain('"claude-sonnet"');
+
+    const listed = await harness.openai(token).models.list();
+    expect(listed.data.map((m) => m.id)).toEqual(['gpt-4o-mini']);
+    const all = await harness.openai().models.list();
+    expect(all.data.map((m) => m.id).sort()).toEqual(['claude-sonnet', 'gpt-4o', 'gpt-4o-mini']);
+
+    const records = (await harness.records(3)).filter((r) => r.client === 'mini-only' && r.status === 403);
+    expect(records.map((r) => [r.requestedModel, r.errorCode]).sort()).toEqual([
+      ['claude-sonnet', 'GW_ERR_MODEL_FORBIDDEN'],
+      ['gpt-4o', 'GW_ERR_MODEL_FORBIDDEN'],
+    ]);
+  });
+
+  it('refuses a key at its RPM with 429 and the rate-limit headers of each dialect, until the minute ends', async () => {
+    const token = await createKey({ name: 'rpm-three', rpm: 3, tpm: 100_000 });
+    // Admitted responses carry the key's own limits too, counting down.
+    const remaining: (string | null)[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { response } = await harness
+        .openai(token)
+        .chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })
+        .withResponse();
+      remaining.push(response.headers.get('x-ratelimit-remaining-requests'));
+      expect(response.headers.get('x-ratelimit-limit-requests')).toBe('3');
+    }
+    expect(remaining).toEqual(['2', '1', '0']);
+
+    const openai = await refusal(chat(token));
+    expect(openai.status).toBe(429);
+    expect(openai.error).toMatchObject({ type: 'rate_limit_error', code: 'rate_limit_exceeded' });
+    expect(openai.error.message).toContain('3 requests per minute');
+    expect(openai.headers.get('retry-after')).toBe('50');
+    expect(openai.headers.get('x-ratelimit-limit-requests')).toBe('3');
+    expect(openai.headers.get('x-ratelimit-remaining-requests')).toBe('0');
+    expect(openai.headers.get('x-ratelimit-reset-requests')).toBe('50s');
+    expect(openai.headers.get('x-ratelimit-limit-tokens')).toBe('100000');
+    expect(Number(openai.headers.get('x-ratelimit-remaining-tokens'))).toBeLessThan(100_000);
+    expect(openai.headers.get('x-ratelimit-reset-tokens')).toBe('50s');
+
+    const anthropic = await refusal(message(token));
+    expect(anthropic.status).toBe(429);
+    expect(anthropic.error).toMatchObject({ type: 'error', error: { type: 'rate_limit_error' } });
+    expect(anthropic.headers.get('retry-after')).toBe('50');
+    expect(anthropic.headers.get('anthropic-ratelimit-requests-limit')).toBe('3');
+    expect(anthropic.headers.get('anthropic-ratelimit-requests-remaining')).toBe('0');
+    expect(anthropic.headers.get('anthropic-ratelimit-requests-reset')).toBe('2026-12-04T10:01:00Z');
+    expect(anthropic.headers.get('anthropic-ratelimit-tokens-limit')).toBe('100000');
+
+    clock += 60_000;
+    await expect(chat(token)).resolves.toMatchObject({ object: 'chat.completion' });
+    await expect(message(token)).resolves.toMatchObject({ type: 'message' });
+
+    const refused = (await harness.records(8)).filter((r) => r.client === 'rpm-three' && r.status === 429);
+    expect(refused).toHaveLength(2);
+    expect(refused.every((r) => r.errorCode === 'GW_ERR_RATE_LIMITED')).toBe(true);
+  });
+
+  it('applies per-model limits within a key on top of its own', async () => {
+    const token = await createKey({ name: 'per-model', model_limits: { 'gpt-4o': { rpm: 1 } } });
+    await chat(token, 'gpt-4o');
+    const refused = await refusal(chat(token, 'gpt-4o'));
+    expect(refused.status).toBe(429);
+    expect(refused.error.message).toContain('for models matching "gpt-4o"');
+    await expect(chat(token, 'gpt-4o-mini')).resolves.toMatchObject({ object: 'chat.completion' });
+  });
+
+  it('limits a key to its concurrent requests', async () => {
+    const token = await createKey({ name: 'two-at-once', max_concurrent: 2 });
+    upstream.enqueue({ kind: 'reply', delayMs: 300 }, { kind: 'reply', delayMs: 300 }, { kind: 'reply', delayMs: 300 });
+    const results = await Promise.allSettled([chat(token), chat(token), chat(token)]);
+    const statuses = results.map((r) => (r.status === 'fulfilled' ? 200 : (r.reason as OpenAIError).status));
+    expect(statuses.sort()).toEqual([200, 200, 429]);
+    await expect(chat(token)).resolves.toMatchObject({ object: 'chat.completion' });
+  });
+
+  it('settles a stream to its reported usage, and keeps the reservation of a stream the client abandoned', async () => {
+    const token = await createKey({ name: 'streamer', tpm: 110 });
+    clock += 60_000;
+    const stream = async () => {
+      const chunks = await harness.openai(token).chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'hi' }],
+        max_tokens: 50,
+        stream: true,
+        stream_options: { include_usage: true },
+      });
+      for await (const _ of chunks) {
+        // drained
+      }
+    };
+    const settled = async (count: number) => {
+      for (let i = 0; i < 100; i++) {
+        const records = (await harness.records()).filter((r) => r.client === 'streamer');
+        if (records.length >= count) return records;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      throw new Error('records missing');
+    };
+    // Each stream reserves ~83 tokens (body / 4 + max_tokens 50) and uses 18: the second fits only because the
+    // first was settled to its real usage.
+    await stream();
+    await settled(1);
+    await stream();
+    await settled(2);
+    expect((await refusal(stream())).status).toBe(429);
+
+    clock += 60_000;
+    upstream.enqueue({ kind: 'reply', chunkDelayMs: 200 });
+    const abandon = new AbortController();
+    const chunks = await harness
+      .openai(token)
+      .chat.completions.create(
+        { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], max_tokens: 50, stream: true },
+        { signal: abandon.signal },
+      );
+    for await (const _ of chunks) {
+      abandon.abort();
+      break;
+    }
+    const records = await settled(4);
+    expect(records.some((r) => r.status === 499 && r.provider === 'primary')).toBe(true);
+    // Nothing reported its usage, so its ~83-token reservation stands and the next stream does not fit.
+    expect((await refusal(stream())).status).toBe(429);
+  });
+
+  it('limits a config-declared client with the same fields', async () => {
+    const token = 'amg_config_limited_token_0123456789';
+    await chat(token);
+    expect((await refusal(chat(token))).status).toBe(429);
+  });
+
+  it('changes limits with PATCH without changing the token', async () => {
+    const token = await createKey({ name: 'grows', rpm: 1 });
+    await chat(token);
+    expect((await refusal(chat(token))).status).toBe(429);
+    const updated = await harness.admin('PATCH', '/keys/grows', { rpm: 100, tags: { team: 'search' } });
+    expect(updated.status).toBe(200);
+    expect(updated.body.policy).toEqual({ rpm: 100, tags: { team: 'search' } });
+    await expect(chat(token)).resolves.toMatchObject({ object: 'chat.completion' });
+    const removed = await harness.admin('PATCH', '/keys/grows', { rpm: null });
+    expect(removed.body.policy).toEqual({ tags: { team: 'search' } });
+    expect((await harness.admin('PATCH', '/keys/grows', { rpm: -1 })).status).toBe(400);
+    expect((await harness.admin('PATCH', '/keys/grows', { nonsense: 1 })).status).toBe(400);
+  });
+
+  it('stops a key with $0.01 of budget within the in-flight bound under 200 concurrent requests', async () => {
+    const token = await createKey({ name: 'nearly-broke', budgets: { total: 0.01 } });
+    upstream.setDefault({ kind: 'reply', delayMs: 30 });
+    const results = await Promise.allSettled(
+      Array.from({ length: 200 }, () => chat(token, 'gpt-4o-mini', { max_tokens: 10 })),
+    );
+    const ok = results.filter((r) => r.status === 'fulfilled').length;
+    const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as OpenAIError] : []));
+    expect(ok).toBeGreaterThanOrEqual(1);
+    expect(refused.length).toBe(200 - ok);
+    expect(refused.every((e) => e.status === 429)).toBe(true);
+    const first = refused[0] as OpenAIError;
+    expect(first.error).toMatchObject({ type: 'insufficient_quota', code: 'insufficient_quota' });
+    expect(first.message).toContain('total budget of $0.01');
+    expect(first.headers?.get('x-should-retry')).toBe('false');
+
+    const records = (await harness.records(200 + 30)).filter((r) => r.client === 'nearly-broke');
+    expect(records).toHaveLength(200);
+    const spent = records.reduce((sum, r) => sum + (r.costUsd ?? 0), 0);
+    // Every admitted request reserved its worst case (max_tokens), so the in-flight bound is the budget itself.
+    expect(spent).toBeLessThanOrEqual(0.01 + 1e-9);
+    expect(spent).toBeCloseTo(ok * 0.0018, 6);
+    expect(records.filter((r) => r.errorCode === 'GW_ERR_BUDGET_EXCEEDED')).toHaveLength(200 - ok);
+  });
+
+  it('says when a daily budget resets, in its time zone', async () => {
+    const token = await createKey({ name: 'daily', budgets: { day: 0.004 } });
+    await chat(token, 'gpt-4o-mini', { max_tokens: 5 });
+    const refused = await refusal(chat(token, 'gpt-4o-mini', { max_tokens: 5 }));
+    expect(refused.status).toBe(429);
+    expect(refused.error.message).toMatch(/daily budget of \$0\.004 .*resets at 2026-12-0\dT00:00:00\+00:00 \(UTC\)/);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('rotates a key: the old token works through the grace period, and both events are audited', async () => {
+    const old = await createKey({ name: 'rotating', rpm: 100 });
+    const rotated = await harness.admin('POST', '/keys/rotating/rotate', { grace: '1500ms' });
+    expect(rotated.status).toBe(201);
+    const fresh: string = rotated.body.token;
+    expect(fresh).not.toBe(old);
+    expect(rotated.body.prefix).toBe(fresh.slice(0, 14));
+    expect(rotated.body.previousTokenValidUntil).not.toBeNull();
+    await expect(chat(old)).resolves.toMatchObject({ object: 'chat.completion' });
+    await expect(chat(fresh)).resolves.toMatchObject({ object: 'chat.completion' });
+
+    await new Promise((resolve) => setTimeout(resolve, 1_600));
+    expect((await refusal(chat(old))).status).toBe(401);
+    await expect(chat(fresh)).resolves.toMatchObject({ object: 'chat.completion' });
+    expect(await harness.gateway.endRotationGraces()).toBe(1);
+    expect(await harness.gateway.endRotationGraces()).toBe(0);
+
+    const audit = (await harness.admin('GET', '/audit?limit=100')).body.data as any[];
+    const events = audit.filter((r) => r.target === 'rotating').map((r) => r.action);
+    expect(events).toEqual(expect.arrayContaining(['keys.create', 'keys.rotate', 'keys.grace_ended']));
+    expect(JSON.stringify(audit)).not.toContain(fresh);
+  });
+});
