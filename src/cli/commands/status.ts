@@ -97,7 +97,9 @@ export function renderStatus(status: Record<string, unknown>, providers: Provide
     lines.push(...renderConfigStatus(status.config as ConfigStatus));
   if (status.limits && typeof status.limits === 'object') lines.push(renderLimitsStatus(status.limits as LimitsStatus));
   for (const [key, value] of Object.entries(status)) {
-    if (['version', 'uptime_s', 'in_flight', 'providers', 'models', 'config', 'storage_problem', 'limits'].includes(key))
+    if (
+      ['version', 'uptime_s', 'in_flight', 'providers', 'models', 'config', 'storage_problem', 'limits'].includes(key)
+    )
       continue;
     lines.push(`  ${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
   }
