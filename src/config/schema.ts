@@ -159,6 +159,9 @@ const provider = z
     preset: z.enum(OPENAI_PRESETS).optional(),
     /** azure-openai only: the `api-version` query parameter of deployment paths (not sent on /openai/v1). */
     api_version: z.string().min(1).optional(),
+    /** azure-openai only: send stateless Responses requests to the resource's own Responses API instead of
+     *  translating them to Chat Completions. Off by default: not every deployment's model serves that API. */
+    responses_api: z.boolean().default(false),
     /** azure-openai only: Microsoft Entra client credentials, instead of api_key. */
     entra: entraCredentials.optional(),
     /** bedrock only: region and SigV4 credentials (default: the AWS_* environment variables or a shared profile). */

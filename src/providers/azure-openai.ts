@@ -29,7 +29,9 @@ function deploymentPath(endpoint: string): (model: string, config: ProviderConfi
  */
 export const AZURE_RESPONSES_API_VERSION = '2025-04-01-preview';
 
-function responsesPath(config: ProviderConfig): string {
+/** Where a stateless Responses request goes, or undefined (translate to chat) unless `responses_api` is on. */
+function responsesPath(config: ProviderConfig): string | undefined {
+  if (!config.responses_api) return undefined;
   if (isAzureV1Surface(config)) {
     return config.api_version ? `/responses?api-version=${encodeURIComponent(config.api_version)}` : '/responses';
   }

@@ -60,7 +60,7 @@ export interface ProviderDescriptor {
    * The path of the provider's own Responses API, for a type that has one (Azure); a stateless Responses request
    * then passes through instead of being translated to chat.
    */
-  responsesPath?(config: ProviderConfig): string;
+  responsesPath?(config: ProviderConfig): string | undefined;
   /** The dialect of one upstream model, for a type that serves several (Vertex: Gemini and Claude). */
   dialectFor?(model: string): UpstreamDialect;
   /** Per-request credentials, when static headers cannot carry them (signing, refreshed tokens). */

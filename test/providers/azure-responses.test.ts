@@ -50,6 +50,7 @@ describe('Responses clients through the gateway to Azure', () => {
             base_url: resource.endpoint,
             api_key: AZURE_KEY,
             allow_private_network: true,
+            responses_api: true,
           },
           {
             name: 'az-v1',
@@ -57,6 +58,7 @@ describe('Responses clients through the gateway to Azure', () => {
             base_url: `${v1.endpoint}/openai/v1`,
             api_key: AZURE_KEY,
             allow_private_network: true,
+            responses_api: true,
           },
         ],
         models: [
