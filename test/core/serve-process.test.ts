@@ -38,6 +38,12 @@ describe('amg serve on a fresh directory', () => {
 
     const status = await fetch(`${serve.url}/admin/api/status`, { headers: { authorization: `Bearer ${adminToken}` } });
     expect(status.status).toBe(200);
+    // The banner points at the Admin UI, and it answers there.
+    const uiUrl = /Admin UI\s+(http:\/\/\S+\/admin)\s/.exec(serve.stdout)?.[1];
+    expect(uiUrl).toBeDefined();
+    const ui = await fetch(uiUrl as string);
+    expect(ui.status).toBe(200);
+    expect(ui.headers.get('content-type')).toContain('text/html');
     const db = await readFile(join(dir, 'data', 'gateway.db'));
     expect(db.includes(Buffer.from(adminToken as string))).toBe(false);
 

@@ -27,6 +27,7 @@ async function banner(gateway: Gateway, configPath: string, created: boolean): P
       : []),
     `  storage    ${gateway.storage.file}`,
     `  API        ${gateway.url}/v1  (chat/completions, messages, responses, embeddings, models)`,
+    `  Admin UI   ${gateway.adminUrl}/admin  (sign in with the admin token)`,
     `  admin API  ${gateway.adminUrl}/admin/api`,
     '  providers',
     ...status.providers.map((p) =>
