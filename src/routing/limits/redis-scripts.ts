@@ -1,50 +1,27 @@
 /**
- * The Lua scripts of the Redis limit backend. Each runs atomically on the server, so N gateway processes
- * checking and charging the same counters can never both take the last slot.
+ * The Lua script of the Redis limit backend. It runs atomically on the server, so N gateway processes checking
+ * and charging the same counters can never both take the last slot.
  */
 
 /**
- * KEYS: the buckets' counters. ARGV: per bucket kind, limit, amount, ttl_ms (0: no expiry).
- * Returns {denied (1-based bucket index, 0 when admitted), count of each bucket (after charging if admitted)}.
- * The rules match overLimit() in limit-buckets.ts.
+ * Everything one gateway process has for Redis in one event-loop turn: the settlements queued, then the
+ * admissions asked, applied in that order (a settlement frees room before the admissions after it look).
+ *
+ * KEYS: the settlements' counters, then each admission's buckets' counters, admission after admission.
+ * ARGV: settlement count S, admission count N, S deltas, then per admission its bucket count k and, per bucket,
+ * kind, limit, amount, ttl_ms (0: no expiry).
+ * Returns, per admission: denied (1-based bucket index, 0 when admitted), then each bucket's count (after
+ * charging if admitted). Each admission checks all its buckets and charges them only when all have room; the
+ * rules match overLimit() in limit-buckets.ts.
+ *
+ * A settled counter that expired meanwhile (its window passed) stays gone rather than coming back without an
+ * expiry; none goes below zero.
  */
-export const ADMIT_SCRIPT = `
-local n = #KEYS
-local result = {0}
-for i = 1, n do
-  local used = tonumber(redis.call('GET', KEYS[i]) or '0')
-  result[i + 1] = used
-  if result[1] == 0 then
-    local kind = ARGV[(i - 1) * 4 + 1]
-    local limit = tonumber(ARGV[(i - 1) * 4 + 2])
-    local amount = tonumber(ARGV[(i - 1) * 4 + 3])
-    local over
-    if kind == 'tokens' then
-      over = used >= limit or (used > 0 and used + amount > limit)
-    elseif kind == 'budget' then
-      over = used >= limit or used + amount > limit
-    else
-      over = used + amount > limit
-    end
-    if over then result[1] = i end
-  end
-end
-if result[1] ~= 0 then return result end
-for i = 1, n do
-  result[i + 1] = redis.call('INCRBY', KEYS[i], ARGV[(i - 1) * 4 + 3])
-  local ttl = tonumber(ARGV[(i - 1) * 4 + 4])
-  if ttl > 0 then redis.call('PEXPIRE', KEYS[i], ttl) end
-end
-return result
-`;
-
-/**
- * KEYS: counters; ARGV: the delta of each. A counter that expired meanwhile (its window passed) stays gone
- * rather than coming back without an expiry; none goes below zero.
- */
-export const SETTLE_SCRIPT = `
-for i = 1, #KEYS do
-  local delta = tonumber(ARGV[i])
+export const BATCH_SCRIPT = `
+local s = tonumber(ARGV[1])
+local n = tonumber(ARGV[2])
+for i = 1, s do
+  local delta = tonumber(ARGV[2 + i])
   if delta ~= 0 and redis.call('EXISTS', KEYS[i]) == 1 then
     local value = redis.call('INCRBY', KEYS[i], delta)
     if value < 0 then
@@ -53,5 +30,44 @@ for i = 1, #KEYS do
     end
   end
 end
-return 1
+local out = {}
+local key = s
+local arg = 3 + s
+for r = 1, n do
+  local count = tonumber(ARGV[arg])
+  arg = arg + 1
+  local base = #out + 1
+  local denied = 0
+  for i = 1, count do
+    local used = tonumber(redis.call('GET', KEYS[key + i]) or '0')
+    out[base + i] = used
+    if denied == 0 then
+      local o = arg + (i - 1) * 4
+      local kind = ARGV[o]
+      local limit = tonumber(ARGV[o + 1])
+      local amount = tonumber(ARGV[o + 2])
+      local over
+      if kind == 'tokens' then
+        over = used >= limit or (used > 0 and used + amount > limit)
+      elseif kind == 'budget' then
+        over = used >= limit or used + amount > limit
+      else
+        over = used + amount > limit
+      end
+      if over then denied = i end
+    end
+  end
+  if denied == 0 then
+    for i = 1, count do
+      local o = arg + (i - 1) * 4
+      out[base + i] = redis.call('INCRBY', KEYS[key + i], ARGV[o + 2])
+      local ttl = tonumber(ARGV[o + 3])
+      if ttl > 0 then redis.call('PEXPIRE', KEYS[key + i], ttl) end
+    end
+  end
+  out[base] = denied
+  key = key + count
+  arg = arg + count * 4
+end
+return out
 `;
