@@ -49,6 +49,13 @@ describe.skipIf(!REDIS_URL)('RedisLimitBackend', () => {
     expect(admissions[3]?.used).toEqual([3, 900]);
   });
 
+  it('reads limits JavaScript writes with an exponent', async () => {
+    const redis = await backend();
+    const bucket = buckets();
+    const admission = await redis.admit([bucket('budget', 1e21, 7), bucket('requests', 1, 1)], Date.now());
+    expect(admission).toEqual({ denied: -1, used: [7, 1] });
+  });
+
   it('applies the settlements queued in a turn before its admissions', async () => {
     const redis = await backend();
     const slot = buckets()('concurrent', 1, 1);

@@ -141,17 +141,20 @@ export class RedisLimitBackend implements SharedLimitBackend {
 
   private send(settlements: readonly Settlement[], admissions: readonly PendingAdmission[]): void {
     const keys: Array<string | number> = [];
-    const args: Array<string | number> = [settlements.length, admissions.length];
+    const args: Array<string | number> = [0, admissions.length];
     for (const settlement of settlements) {
+      if (settlement.delta === 0) continue;
       keys.push(settlement.bucket.key);
       args.push(settlement.delta);
     }
+    args[0] = keys.length;
     for (const { buckets, now } of admissions) {
-      args.push(buckets.length);
+      let spec = '';
       for (const bucket of buckets) {
         keys.push(bucket.key);
-        args.push(bucket.kind, bucket.limit, bucket.amount, ttlOf(bucket, now));
+        spec += `${bucket.kind} ${bucket.limit} ${bucket.amount} ${ttlOf(bucket, now)} `;
       }
+      args.push(spec);
     }
     const numberOfKeys = keys.length;
     for (const arg of args) keys.push(arg);

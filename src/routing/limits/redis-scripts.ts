@@ -8,8 +8,9 @@
  * admissions asked, applied in that order (a settlement frees room before the admissions after it look).
  *
  * KEYS: the settlements' counters, then each admission's buckets' counters, admission after admission.
- * ARGV: settlement count S, admission count N, S deltas, then per admission its bucket count k and, per bucket,
- * kind, limit, amount, ttl_ms (0: no expiry).
+ * ARGV: settlement count S, admission count N, S deltas, then per admission one string holding, per bucket,
+ * "kind limit amount ttl_ms " (ttl 0: no expiry). One string per admission rather than four arguments per bucket
+ * is what the gateway saves most CPU on: ioredis encodes every argument on its own.
  * Returns, per admission: denied (1-based bucket index, 0 when admitted), then each bucket's count (after
  * charging if admitted). Each admission checks all its buckets and charges them only when all have room; the
  * rules match overLimit() in limit-buckets.ts.
@@ -34,7 +35,15 @@ local out = {}
 local key = s
 local arg = 3 + s
 for r = 1, n do
-  local count = tonumber(ARGV[arg])
+  local kinds, limits, amounts, ttls = {}, {}, {}, {}
+  local count = 0
+  for kind, limit, amount, ttl in string.gmatch(ARGV[arg], '(%a+) (%S+) (%S+) (%S+)') do
+    count = count + 1
+    kinds[count] = kind
+    limits[count] = tonumber(limit)
+    amounts[count] = tonumber(amount)
+    ttls[count] = tonumber(ttl)
+  end
   arg = arg + 1
   local base = #out + 1
   local denied = 0
@@ -42,10 +51,7 @@ for r = 1, n do
     local used = tonumber(redis.call('GET', KEYS[key + i]) or '0')
     out[base + i] = used
     if denied == 0 then
-      local o = arg + (i - 1) * 4
-      local kind = ARGV[o]
-      local limit = tonumber(ARGV[o + 1])
-      local amount = tonumber(ARGV[o + 2])
+      local kind, limit, amount = kinds[i], limits[i], amounts[i]
       local over
       if kind == 'tokens' then
         over = used >= limit or (used > 0 and used + amount > limit)
@@ -59,15 +65,12 @@ for r = 1, n do
   end
   if denied == 0 then
     for i = 1, count do
-      local o = arg + (i - 1) * 4
-      out[base + i] = redis.call('INCRBY', KEYS[key + i], ARGV[o + 2])
-      local ttl = tonumber(ARGV[o + 3])
-      if ttl > 0 then redis.call('PEXPIRE', KEYS[key + i], ttl) end
+      out[base + i] = redis.call('INCRBY', KEYS[key + i], amounts[i])
+      if ttls[i] > 0 then redis.call('PEXPIRE', KEYS[key + i], ttls[i]) end
     end
   end
   out[base] = denied
   key = key + count
-  arg = arg + count * 4
 end
 return out
 `;
