@@ -39,6 +39,21 @@ function ttlOf(bucket: Bucket, now: number): number {
   return Math.max(1, Math.ceil(bucket.resetAt - now + slack));
 }
 
+/** The keys of one script call, each listed once; the script refers to them by 1-based index. */
+class BatchKeys {
+  readonly list: string[] = [];
+  private readonly index = new Map<string, number>();
+
+  indexOf(key: string): number {
+    let at = this.index.get(key);
+    if (at === undefined) {
+      at = this.list.push(key);
+      this.index.set(key, at);
+    }
+    return at;
+  }
+}
+
 /** The URL without its password, as status and logs show it. */
 function withoutCredentials(url: string): string {
   try {
@@ -140,25 +155,21 @@ export class RedisLimitBackend implements SharedLimitBackend {
   };
 
   private send(settlements: readonly Settlement[], admissions: readonly PendingAdmission[]): void {
-    const keys: Array<string | number> = [];
-    const args: Array<string | number> = [0, admissions.length];
-    for (const settlement of settlements) {
-      if (settlement.delta === 0) continue;
-      keys.push(settlement.bucket.key);
-      args.push(settlement.delta);
+    const keys = new BatchKeys();
+    let settle = '';
+    for (const { bucket, delta } of settlements) {
+      if (delta !== 0) settle += `${keys.indexOf(bucket.key)} ${delta} `;
     }
-    args[0] = keys.length;
+    if (settle === '' && admissions.length === 0) return;
+    const args: Array<string | number> = [settle, admissions.length];
     for (const { buckets, now } of admissions) {
       let spec = '';
       for (const bucket of buckets) {
-        keys.push(bucket.key);
-        spec += `${bucket.kind} ${bucket.limit} ${bucket.amount} ${ttlOf(bucket, now)} `;
+        spec += `${keys.indexOf(bucket.key)} ${bucket.kind} ${bucket.limit} ${bucket.amount} ${ttlOf(bucket, now)} `;
       }
       args.push(spec);
     }
-    const numberOfKeys = keys.length;
-    for (const arg of args) keys.push(arg);
-    this.guard(this.commands.amgBatch(numberOfKeys, keys)).then(
+    this.guard(this.commands.amgBatch(keys.list.length, [...keys.list, ...args])).then(
       (reply) => {
         let at = 0;
         for (const admission of admissions) {
