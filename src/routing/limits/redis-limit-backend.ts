@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import type { SharedLimitBackend } from './limit-backends.js';
 import type { Admission, Bucket, Settlement } from './limit-buckets.js';
-import { ADMIT_SCRIPT, SETTLE_SCRIPT } from './redis-scripts.js';
+import { BATCH_SCRIPT } from './redis-scripts.js';
 
 /** How long a command may take before the request is counted in this process instead. */
 const COMMAND_TIMEOUT_MS = 500;
@@ -16,10 +16,20 @@ const CONCURRENCY_TTL_MS = 10 * 60_000;
 const PERIOD_SLACK_MS = 86_400_000;
 /** Minute windows outlive their minute by a little, for settlements of requests admitted at its end. */
 const WINDOW_SLACK_MS = 5_000;
+/** At most this many admissions go in one script call, so one call never holds Redis for long. */
+const MAX_BATCH = 256;
 
 interface LimitCommands {
-  amgAdmit(numberOfKeys: number, ...keysAndArgs: Array<string | number>): Promise<number[]>;
-  amgSettle(numberOfKeys: number, ...keysAndArgs: Array<string | number>): Promise<number>;
+  /** ioredis flattens the array: KEYS then ARGV, as BATCH_SCRIPT reads them. */
+  amgBatch(numberOfKeys: number, keysAndArgs: Array<string | number>): Promise<number[]>;
+}
+
+/** An admission waiting for the turn's script call. */
+interface PendingAdmission {
+  readonly buckets: readonly Bucket[];
+  readonly now: number;
+  readonly resolve: (admission: Admission) => void;
+  readonly reject: (error: unknown) => void;
 }
 
 function ttlOf(bucket: Bucket, now: number): number {
@@ -27,6 +37,21 @@ function ttlOf(bucket: Bucket, now: number): number {
   if (!Number.isFinite(bucket.resetAt)) return 0;
   const slack = bucket.kind === 'budget' ? PERIOD_SLACK_MS : WINDOW_SLACK_MS;
   return Math.max(1, Math.ceil(bucket.resetAt - now + slack));
+}
+
+/** The keys of one script call, each listed once; the script refers to them by 1-based index. */
+class BatchKeys {
+  readonly list: string[] = [];
+  private readonly index = new Map<string, number>();
+
+  indexOf(key: string): number {
+    let at = this.index.get(key);
+    if (at === undefined) {
+      at = this.list.push(key);
+      this.index.set(key, at);
+    }
+    return at;
+  }
 }
 
 /** The URL without its password, as status and logs show it. */
@@ -42,8 +67,10 @@ function withoutCredentials(url: string): string {
 }
 
 /**
- * Counters in Redis, shared by every gateway process pointed at it: one atomic script per admission and one
- * per settlement. Commands are never queued while disconnected (they fail at once and the request is counted
+ * Counters in Redis, shared by every gateway process pointed at it. The admissions and settlements of one
+ * event-loop turn go to Redis in one atomic script call (BATCH_SCRIPT), applied in order: under load a request
+ * costs a share of one round trip instead of one or two of its own, which is most of the gateway's CPU spent on
+ * Redis (encoding, parsing, promises per command). Commands are never queued while disconnected (they fail at once and the request is counted
  * in-process instead); ioredis reconnects by itself and `ready` reports when it is back.
  */
 export class RedisLimitBackend implements SharedLimitBackend {
@@ -52,6 +79,7 @@ export class RedisLimitBackend implements SharedLimitBackend {
   private readonly commands: LimitCommands;
   private healthy = true;
   private pendingSettlements: Settlement[] = [];
+  private pendingAdmissions: PendingAdmission[] = [];
   private flushScheduled = false;
   private connected = false;
   private probe: NodeJS.Timeout | undefined;
@@ -61,15 +89,15 @@ export class RedisLimitBackend implements SharedLimitBackend {
     this.location = withoutCredentials(url);
     this.redis = new Redis(url, {
       enableOfflineQueue: false,
-      // Commands issued in the same tick (many requests admitted at once) go out in one write.
-      enableAutoPipelining: true,
+      // The backend batches its own commands (one script call per turn); auto-pipelining on top of that only
+      // added CPU (measured: 38 µs against 29 µs per request in bench/limits-cost.mjs).
+      enableAutoPipelining: false,
       maxRetriesPerRequest: 0,
       commandTimeout: COMMAND_TIMEOUT_MS,
       connectTimeout: 2_000,
       retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
     });
-    this.redis.defineCommand('amgAdmit', { lua: ADMIT_SCRIPT });
-    this.redis.defineCommand('amgSettle', { lua: SETTLE_SCRIPT });
+    this.redis.defineCommand('amgBatch', { lua: BATCH_SCRIPT });
     this.commands = this.redis as unknown as LimitCommands;
     // Connection errors are what `ready` reports; without a listener ioredis would print each one.
     this.redis.on('error', () => undefined);
@@ -93,34 +121,71 @@ export class RedisLimitBackend implements SharedLimitBackend {
     this.listeners.push(listener);
   }
 
-  async admit(buckets: readonly Bucket[], now: number): Promise<Admission> {
-    const args: Array<string | number> = buckets.map((b) => b.key);
-    for (const bucket of buckets) args.push(bucket.kind, bucket.limit, bucket.amount, ttlOf(bucket, now));
-    const reply = await this.guard(this.commands.amgAdmit(buckets.length, ...args));
-    return { denied: Number(reply[0]) - 1, used: reply.slice(1).map(Number) };
+  /** Queues the admission for this turn's script call (see flush). */
+  admit(buckets: readonly Bucket[], now: number): Promise<Admission> {
+    return new Promise((resolve, reject) => {
+      this.pendingAdmissions.push({ buckets, now, resolve, reject });
+      this.scheduleFlush();
+    });
   }
 
-  /**
-   * Queues the settlement; every settlement of one event-loop turn goes to Redis in one script call, so under
-   * load a request costs about one round trip (its admission) instead of two.
-   */
+  /** Queues the settlement for this turn's script call; a lost one only leaves a reservation standing. */
   settle(settlements: readonly Settlement[]): void {
     for (const settlement of settlements) this.pendingSettlements.push(settlement);
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(this.flushSettlements);
-    }
+    this.scheduleFlush();
   }
 
-  private readonly flushSettlements = (): void => {
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // setImmediate, not a microtask: requests arriving on different sockets in one poll phase share the call.
+    setImmediate(this.flush);
+  }
+
+  private readonly flush = (): void => {
     this.flushScheduled = false;
-    const batch = this.pendingSettlements;
+    const settlements = this.pendingSettlements;
+    const admissions = this.pendingAdmissions;
     this.pendingSettlements = [];
-    const args: Array<string | number> = batch.map((s) => s.bucket.key);
-    for (const settlement of batch) args.push(settlement.delta);
-    // A lost settlement only leaves a reservation standing until its window ends; the failure marks Redis down.
-    this.guard(this.commands.amgSettle(batch.length, ...args)).catch(() => undefined);
+    this.pendingAdmissions = [];
+    this.send(settlements, admissions.length > MAX_BATCH ? admissions.slice(0, MAX_BATCH) : admissions);
+    for (let from = MAX_BATCH; from < admissions.length; from += MAX_BATCH) {
+      this.send([], admissions.slice(from, from + MAX_BATCH));
+    }
   };
+
+  private send(settlements: readonly Settlement[], admissions: readonly PendingAdmission[]): void {
+    const keys = new BatchKeys();
+    let settle = '';
+    for (const { bucket, delta } of settlements) {
+      if (delta !== 0) settle += `${keys.indexOf(bucket.key)} ${delta} `;
+    }
+    if (settle === '' && admissions.length === 0) return;
+    const args: Array<string | number> = [settle, admissions.length];
+    for (const { buckets, now } of admissions) {
+      let spec = '';
+      for (const bucket of buckets) {
+        spec += `${keys.indexOf(bucket.key)} ${bucket.kind} ${bucket.limit} ${bucket.amount} ${ttlOf(bucket, now)} `;
+      }
+      args.push(spec);
+    }
+    this.guard(this.commands.amgBatch(keys.list.length, [...keys.list, ...args])).then(
+      (reply) => {
+        let at = 0;
+        for (const admission of admissions) {
+          const count = admission.buckets.length;
+          const denied = reply[at];
+          if (denied === undefined) admission.reject(new Error('redis limit script: short reply'));
+          else admission.resolve({ denied: denied - 1, used: reply.slice(at + 1, at + 1 + count) });
+          at += count + 1;
+        }
+      },
+      // The failure marks Redis down; each admission is then counted in this process by the LimitService.
+      (error: unknown) => {
+        for (const admission of admissions) admission.reject(error);
+      },
+    );
+  }
 
   async seed(bucket: Bucket, value: number, now: number): Promise<void> {
     const ttl = ttlOf(bucket, now);
