@@ -176,6 +176,33 @@ function medianRun(runs) {
   };
 }
 
+/**
+ * Each gateway loaded in turns with the same chat request, non-stream and stream, 64 connections from the load
+ * core: `{ [name]: { nonStream, stream } }`, the shape every on/off comparison reports.
+ */
+async function measureGatewaysInTurns(gateways) {
+  const phases = {};
+  for (const [name, gateway] of Object.entries(gateways)) {
+    for (const stream of [false, true]) {
+      phases[`${name}.${stream ? 'stream' : 'nonStream'}`] = {
+        url: `${gateway.url}/v1/chat/completions`,
+        body: body('bench', stream),
+        token: TOKEN,
+        connections: CONNECTIONS,
+        core: LOAD_CORE,
+        pid: gateway.pid,
+      };
+    }
+  }
+  const measured = await measureInTurns(phases);
+  return Object.fromEntries(
+    Object.keys(gateways).map((name) => [
+      name,
+      { nonStream: measured[`${name}.nonStream`], stream: measured[`${name}.stream`] },
+    ]),
+  );
+}
+
 /** The four single-target phases (64 connections and 1, non-stream and stream) and the peak RSS. */
 async function measureProxy({ url, pid }) {
   return {
@@ -283,26 +310,7 @@ async function measureObservability(upstreamPort) {
     for (const [name, extra] of Object.entries(variants)) {
       gateways[name] = await startGateway(upstreamPort, (upstream) => `${SINGLE(upstream)}${extra}`);
     }
-    const phases = {};
-    for (const [name, gateway] of Object.entries(gateways)) {
-      for (const stream of [false, true]) {
-        phases[`${name}.${stream ? 'stream' : 'nonStream'}`] = {
-          url: `${gateway.url}/v1/chat/completions`,
-          body: body('bench', stream),
-          token: TOKEN,
-          connections: CONNECTIONS,
-          core: LOAD_CORE,
-          pid: gateway.pid,
-        };
-      }
-    }
-    const measured = await measureInTurns(phases);
-    return Object.fromEntries(
-      Object.keys(variants).map((name) => [
-        name,
-        { nonStream: measured[`${name}.nonStream`], stream: measured[`${name}.stream`] },
-      ]),
-    );
+    return await measureGatewaysInTurns(gateways);
   } finally {
     for (const gateway of Object.values(gateways)) await gateway.stop();
     sink.kill('SIGTERM');
@@ -324,26 +332,7 @@ async function measureSecurity(upstreamPort) {
   try {
     for (const [name, configFor] of Object.entries(variants))
       gateways[name] = await startGateway(upstreamPort, configFor);
-    const phases = {};
-    for (const [name, gateway] of Object.entries(gateways)) {
-      for (const stream of [false, true]) {
-        phases[`${name}.${stream ? 'stream' : 'nonStream'}`] = {
-          url: `${gateway.url}/v1/chat/completions`,
-          body: body('bench', stream),
-          token: TOKEN,
-          connections: CONNECTIONS,
-          core: LOAD_CORE,
-          pid: gateway.pid,
-        };
-      }
-    }
-    const measured = await measureInTurns(phases);
-    const result = Object.fromEntries(
-      Object.keys(variants).map((name) => [
-        name,
-        { nonStream: measured[`${name}.nonStream`], stream: measured[`${name}.stream`] },
-      ]),
-    );
+    const result = await measureGatewaysInTurns(gateways);
     return { ...result, bodyChecks: await bodyCheckCost() };
   } finally {
     for (const gateway of Object.values(gateways)) await gateway.stop();
@@ -410,26 +399,7 @@ async function measureRollups(upstreamPort) {
   const gateways = {};
   try {
     for (const [name, env] of Object.entries(variants)) gateways[name] = await startGateway(upstreamPort, SINGLE, env);
-    const phases = {};
-    for (const [name, gateway] of Object.entries(gateways)) {
-      for (const stream of [false, true]) {
-        phases[`${name}.${stream ? 'stream' : 'nonStream'}`] = {
-          url: `${gateway.url}/v1/chat/completions`,
-          body: body('bench', stream),
-          token: TOKEN,
-          connections: CONNECTIONS,
-          core: LOAD_CORE,
-          pid: gateway.pid,
-        };
-      }
-    }
-    const measured = await measureInTurns(phases);
-    return Object.fromEntries(
-      Object.keys(variants).map((name) => [
-        name,
-        { nonStream: measured[`${name}.nonStream`], stream: measured[`${name}.stream`] },
-      ]),
-    );
+    return await measureGatewaysInTurns(gateways);
   } finally {
     for (const gateway of Object.values(gateways)) await gateway.stop();
   }
@@ -488,32 +458,11 @@ async function measureLimits(upstreamPort) {
   const gateways = {};
   try {
     for (const [name, config] of Object.entries(variants)) gateways[name] = await startGateway(upstreamPort, config);
-    const phases = {};
-    for (const [name, gateway] of Object.entries(gateways)) {
-      for (const stream of [false, true]) {
-        phases[`${name}.${stream ? 'stream' : 'nonStream'}`] = {
-          url: `${gateway.url}/v1/chat/completions`,
-          body: body('bench', stream),
-          token: TOKEN,
-          connections: CONNECTIONS,
-          core: LOAD_CORE,
-          pid: gateway.pid,
-        };
-      }
-    }
-    const measured = await measureInTurns(phases);
+    const measured = await measureGatewaysInTurns(gateways);
     const status = await fetch(`${gateways.redis.url}/admin/api/status`, {
       headers: { authorization: 'Bearer bench-admin-token' },
     }).then((r) => r.json());
-    return {
-      redisStatus: status.limits,
-      ...Object.fromEntries(
-        Object.keys(variants).map((name) => [
-          name,
-          { nonStream: measured[`${name}.nonStream`], stream: measured[`${name}.stream`] },
-        ]),
-      ),
-    };
+    return { redisStatus: status.limits, ...measured };
   } finally {
     for (const gateway of Object.values(gateways)) await gateway.stop();
   }
