@@ -6,6 +6,12 @@ const page = (model: string) => `https://developers.openai.com/api/docs/models/$
 
 /** Read on the model's page on developers.openai.com. */
 const onPage = (model: string, note?: string): Check => ({ verified: true, source: page(model), note });
+/** Input and output read on the models overview; `rest` names what comes from LiteLLM's list and TokenMix. */
+const onModels = (rest: string): Check => ({
+  verified: true,
+  source: 'https://developers.openai.com/docs/models',
+  note: `input and output read on the models overview; ${rest} from LiteLLM's list and TokenMix's copy`,
+});
 /** Checked in an earlier review against the pricing page; the current secondary lists agree. */
 const earlier: Check = { verified: true, source: PRICING };
 /** Only secondary sources back it; `why` names them. */
@@ -71,15 +77,11 @@ export const OPENAI_PRICES: readonly PriceTableEntry[] = [
     onPage('gpt-5.6-luna', 'the page gives the 272K tier as 2x input and 1.5x output; cache reads assumed 2x too'),
     { write: 0.25, longContext: true },
   ),
-  openai('gpt-5.5', [5, 0.5, 30], secondary(`${LITELLM}, TokenMix and Morph copies of the pricing page`), LONG),
+  openai('gpt-5.5', [5, 0.5, 30], onModels('cached input and the 272K tier'), LONG),
   openai('gpt-5.5-pro', [30, undefined, 180], secondary(`${LITELLM} and Apidog`), LONG),
-  openai('gpt-5.4', [2.5, 0.25, 15], secondary(`${LITELLM}, TokenMix and BenchLM copies of the pricing page`), LONG),
+  openai('gpt-5.4', [2.5, 0.25, 15], onModels('cached input and the 272K tier'), LONG),
   openai('gpt-5.4-pro', [30, undefined, 180], secondary(`${LITELLM} and Morph`), LONG),
-  openai(
-    'gpt-5.4-mini',
-    [0.75, 0.075, 4.5],
-    secondary(`${LITELLM}, TokenMix; no 272K tier is published for it in those copies`),
-  ),
+  openai('gpt-5.4-mini', [0.75, 0.075, 4.5], onModels('cached input; no 272K tier is published for it there')),
   openai(
     'gpt-5.4-nano',
     [0.2, 0.02, 1.25],

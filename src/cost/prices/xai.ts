@@ -1,7 +1,7 @@
 import type { ModelPrice } from '../model-price.js';
 import { type Check, entry, type PriceTableEntry } from './entry.js';
 
-const MODELS = 'https://docs.x.ai/docs/models';
+const MODELS = 'https://docs.x.ai/developers/models';
 
 const earlier = (note?: string): Check => ({ verified: true, source: MODELS, note });
 /** No copy of docs.x.ai's model pages was found to read; `why` names the secondary sources. */
@@ -21,7 +21,9 @@ export const XAI_PRICES: readonly PriceTableEntry[] = [
       cached_input: 0.5,
       long_context: { above_input_tokens: 200_000, input: 4, output: 12, cached_input: 1 },
     },
-    secondary("LiteLLM's list, APIYI and Perplexity's gateway docs agree"),
+    secondary(
+      "LiteLLM's list, APIYI (checked against xAI 2026-07-13), Perplexity's gateway docs and an issue quoting docs.x.ai agree",
+    ),
   ),
   grok(
     'grok-4.3',
@@ -31,7 +33,7 @@ export const XAI_PRICES: readonly PriceTableEntry[] = [
       cached_input: 0.2,
       long_context: { above_input_tokens: 200_000, input: 2.5, output: 5, cached_input: 0.4 },
     },
-    secondary("LiteLLM's list and APIYI agree"),
+    secondary("LiteLLM's list and APIYI (checked against xAI 2026-07-13) agree"),
   ),
   grok(
     'grok-4',
