@@ -7,7 +7,10 @@ export interface ModelPrice {
   output: number;
   /** Cache reads (prompt-cache hits). */
   cached_input?: number | undefined;
-  /** Cache writes (Anthropic / Bedrock cache creation, 5-minute TTL). */
+  /**
+   * Cache writes: Anthropic / Bedrock cache creation at the 5-minute TTL, OpenAI's 30-minute writes. Longer TTLs
+   * (1 hour, 12 hours) cost more and are billed at this price too: see docs/configuration.md#prices.
+   */
   cache_write?: number | undefined;
   /** Reasoning tokens, only where a provider prices them apart from other output. */
   reasoning?: number | undefined;
