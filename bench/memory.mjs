@@ -19,6 +19,23 @@ const SNAPSHOTS = process.argv.includes('--heap-snapshot');
 const flagsArg = process.argv.indexOf('--node-flags');
 const NODE_FLAGS = flagsArg > 0 ? process.argv[flagsArg + 1].split(/\s+/).filter(Boolean) : [];
 const PAIRS = 5_000;
+/** --trace-gc: the gateway logs each collection; the report counts those made during the 1-connection phase. */
+const TRACE_GC = process.argv.includes('--trace-gc');
+
+/** V8's --trace-gc lines: how many scavenges and mark-compacts, and their pauses (ms). */
+function gcPauses(text) {
+  const pauses = { scavenge: [], markCompact: [] };
+  for (const line of text.split('\n')) {
+    const match = /(Scavenge|Mark-Compact)\S*? [^,]*, ([\d.]+) \/ [\d.]+ ms/.exec(line);
+    if (match) pauses[match[1] === 'Scavenge' ? 'scavenge' : 'markCompact'].push(Number(match[2]));
+  }
+  const sum = (list) => ({
+    count: list.length,
+    median_ms: list.sort((a, b) => a - b)[Math.floor(list.length / 2)] ?? null,
+    max_ms: list.length ? list[list.length - 1] : null,
+  });
+  return { scavenge: sum(pauses.scavenge), mark_compact: sum(pauses.markCompact) };
+}
 const CONNECTIONS = 50;
 const SECONDS = 8;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -41,7 +58,11 @@ async function main() {
   const direct = `http://127.0.0.1:${Number((await waitForLine(upstream, /^(\d+)\n/))[1])}`;
   const dir = mkdtempSync(join(tmpdir(), 'amg-memory-'));
   writeFileSync(join(dir, 'gateway.yaml'), CONFIG(direct));
-  const flags = [...NODE_FLAGS, ...(SNAPSHOTS ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${dir}`] : [])];
+  const flags = [
+    ...NODE_FLAGS,
+    ...(TRACE_GC ? ['--trace-gc'] : []),
+    ...(SNAPSHOTS ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${dir}`] : []),
+  ];
   const gateway = pinnedSpawn(
     0,
     [
@@ -86,6 +107,10 @@ async function main() {
   clearInterval(sampler);
   const afterLoad = statusMb(gateway.pid, 'VmRSS');
   await snapshot();
+  let gcLog = '';
+  gateway.stdout.on('data', (chunk) => {
+    gcLog += chunk;
+  });
   // One connection with microsecond resolution, gateway and direct requests alternating (the machine drifts).
   const one = JSON.parse(
     await runPinned(1, process.execPath, [
@@ -97,6 +122,7 @@ async function main() {
       String(PAIRS),
     ]),
   );
+  const gcOne = TRACE_GC ? gcPauses(gcLog) : null;
   const soak = [];
   if (SOAK_MINUTES > 0) {
     const end = Date.now() + SOAK_MINUTES * 60_000;
@@ -128,6 +154,7 @@ async function main() {
       failed: (nonStream.failed ?? 0) + (stream.failed ?? 0),
     },
     one_connection_ms: one,
+    one_connection_gc: gcOne,
     soak_rss_mb: soak,
     heap_snapshots: snapshots.map((name) => join(dir, name)),
   };
@@ -139,6 +166,11 @@ async function main() {
     `- idle RSS: ${idle} MB (target ≤ 70): ${idleSplit.anon} MB anonymous (heaps, stacks, malloc), ${idleSplit.file} MB mapped files (mostly the node binary)`,
     `- peak RSS after ${CONNECTIONS} connections (non-stream ${Math.round(nonStream.rps)} req/s, stream ${Math.round(stream.rps)} req/s): ${peak} MB (target ≤ 140); RSS after load ${afterLoad} MB`,
     `- 1 connection, non-stream, ${PAIRS} requests each, alternating: direct p50 ${o.direct.p50} / p99 ${o.direct.p99} / max ${o.direct.max} ms, gateway p50 ${o.gateway.p50} / p99 ${o.gateway.p99} / max ${o.gateway.max} ms → added p50 ${o.added.p50} / p99 ${o.added.p99} ms (target ≤ 1)`,
+    ...(gcOne
+      ? [
+          `- collections in the gateway during the 1-connection phase (${PAIRS + 500} requests through it): ${gcOne.scavenge.count} scavenges (median ${gcOne.scavenge.median_ms} / max ${gcOne.scavenge.max_ms} ms), ${gcOne.mark_compact.count} mark-compacts (median ${gcOne.mark_compact.median_ms} / max ${gcOne.mark_compact.max_ms} ms)`,
+        ]
+      : []),
     ...(soak.length
       ? [`- soak (${SOAK_MINUTES} min, ${CONNECTIONS} connections): ${soak.map((x) => `${x.s}s ${x.mb}`).join(', ')}`]
       : []),
