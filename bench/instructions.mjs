@@ -1,4 +1,4 @@
-// npm run bench:instructions [-- --requests=N --warmup=N --only=<route>]: the dialect routes' cost counted in
+// npm run bench:instructions [-- --requests=N --warmup=N --only=<route> --node-flags="<flags>"]: the dialect routes' cost counted in
 // CPU instructions per request, under valgrind's callgrind. On shared virtual machines timed throughput of one
 // build drifts by ±15% between minutes, more than the passthrough/translated differences being compared; an
 // instruction count does not depend on what else the machine is doing. Prints a Markdown table.
@@ -20,7 +20,9 @@ const REQUESTS = Number(arg('requests', 2000));
 const WARMUP = Number(arg('warmup', 8000));
 /** `--only=a,b`: the routes whose name contains any of these (case-insensitive). */
 const ONLY = arg('only', undefined)?.toLowerCase().split(',');
-const CONCURRENCY = 16;
+/** `--node-flags="--max-semi-space-size=2"`: Node/V8 flags for the gateway, to count what a flag costs. */
+const NODE_FLAGS = arg('node-flags', '').split(/\s+/).filter(Boolean);
+const CONCURRENCY = Number(arg('concurrency', 16));
 const root = new URL('..', import.meta.url).pathname;
 
 const ROUTES = [
@@ -94,6 +96,7 @@ async function measure(upstreamUrl, route, stream, extraConfig = '') {
         '--instr-atstart=no',
         `--callgrind-out-file=${join(dir, 'callgrind.%p')}`,
         process.execPath,
+        ...NODE_FLAGS,
         join(root, 'dist/cli/main.js'),
         'serve',
         '--config',
@@ -199,7 +202,7 @@ async function main() {
     return same?.counts.rest;
   };
   const lines = [
-    `Instructions per request under callgrind (${REQUESTS} requests after ${WARMUP} to warm up, ${CONCURRENCY} at a time; Node ${process.version})`,
+    `Instructions per request under callgrind (${REQUESTS} requests after ${WARMUP} to warm up, ${CONCURRENCY} at a time; Node ${process.version}${NODE_FLAGS.length ? ` ${NODE_FLAGS.join(' ')}` : ''})`,
     '',
     '| route | mode | total | JIT compiler | GC | rest | rest, passthrough ÷ this |',
     '|---|---|---|---|---|---|---|',

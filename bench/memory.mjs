@@ -1,19 +1,41 @@
-// npm run bench:memory [-- --soak-minutes N] [-- --heap-snapshot]: the gateway's memory and its added latency at
-// one connection, on the bench's fake upstream with its pinning. Idle RSS (before any traffic), peak RSS (VmHWM)
-// after 50 connections of non-stream and stream traffic, p50/p99 at 1 connection direct and through the gateway,
-// and with --soak-minutes RSS every 10 s under 50 connections (flat or growing). --heap-snapshot writes
-// idle and post-load heap snapshots of the gateway (--heapsnapshot-signal) beside its data directory.
+// npm run bench:memory [-- --soak-minutes N] [-- --heap-snapshot] [-- --node-flags "<flags>"]: the gateway's
+// memory and its added latency at one connection, on the bench's fake upstream with its pinning. Idle RSS (before
+// any traffic, split into anonymous memory and mapped files), peak RSS (sampled VmRSS) under 50 connections of
+// non-stream and stream traffic, p50/p99 at 1 connection direct and through the gateway with microsecond
+// resolution (bench/one-connection.mjs), and with --soak-minutes RSS every 10 s under 50 connections (flat or
+// growing). --heap-snapshot writes idle and post-load heap snapshots of the gateway (--heapsnapshot-signal)
+// beside its data directory; --node-flags runs the gateway with extra Node/V8 flags, to compare variants.
 // Writes bench/results/memory.{json,md}.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { drive } from './load.mjs';
+import { drive, runPinned } from './load.mjs';
 import { body, pinnedSpawn, TOKEN, waitForLine } from './scenarios.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const soakArg = process.argv.indexOf('--soak-minutes');
 const SOAK_MINUTES = soakArg > 0 ? Number(process.argv[soakArg + 1]) : 0;
 const SNAPSHOTS = process.argv.includes('--heap-snapshot');
+const flagsArg = process.argv.indexOf('--node-flags');
+const NODE_FLAGS = flagsArg > 0 ? process.argv[flagsArg + 1].split(/\s+/).filter(Boolean) : [];
+const PAIRS = 5_000;
+/** --trace-gc: the gateway logs each collection; the report counts those made during the 1-connection phase. */
+const TRACE_GC = process.argv.includes('--trace-gc');
+
+/** V8's --trace-gc lines: how many scavenges and mark-compacts, and their pauses (ms). */
+function gcPauses(text) {
+  const pauses = { scavenge: [], markCompact: [] };
+  for (const line of text.split('\n')) {
+    const match = /(Scavenge|Mark-Compact)\S*? [^,]*, ([\d.]+) \/ [\d.]+ ms/.exec(line);
+    if (match) pauses[match[1] === 'Scavenge' ? 'scavenge' : 'markCompact'].push(Number(match[2]));
+  }
+  const sum = (list) => ({
+    count: list.length,
+    median_ms: list.sort((a, b) => a - b)[Math.floor(list.length / 2)] ?? null,
+    max_ms: list.length ? list[list.length - 1] : null,
+  });
+  return { scavenge: sum(pauses.scavenge), mark_compact: sum(pauses.markCompact) };
+}
 const CONNECTIONS = 50;
 const SECONDS = 8;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -36,7 +58,11 @@ async function main() {
   const direct = `http://127.0.0.1:${Number((await waitForLine(upstream, /^(\d+)\n/))[1])}`;
   const dir = mkdtempSync(join(tmpdir(), 'amg-memory-'));
   writeFileSync(join(dir, 'gateway.yaml'), CONFIG(direct));
-  const flags = SNAPSHOTS ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${dir}`] : [];
+  const flags = [
+    ...NODE_FLAGS,
+    ...(TRACE_GC ? ['--trace-gc'] : []),
+    ...(SNAPSHOTS ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${dir}`] : []),
+  ];
   const gateway = pinnedSpawn(
     0,
     [
@@ -53,6 +79,8 @@ async function main() {
   const url = (await waitForLine(gateway, /API\s+(http:\/\/[\d.]+:\d+)/))[1];
   await sleep(3_000);
   const idle = statusMb(gateway.pid, 'VmRSS');
+  const idleSplit = { anon: statusMb(gateway.pid, 'RssAnon'), file: statusMb(gateway.pid, 'RssFile') };
+  const loadBefore = loadavg()[0];
   const snapshot = async () => {
     if (!SNAPSHOTS) return;
     gateway.kill('SIGUSR2');
@@ -79,13 +107,22 @@ async function main() {
   clearInterval(sampler);
   const afterLoad = statusMb(gateway.pid, 'VmRSS');
   await snapshot();
-  // One connection, direct then through the gateway, twice each in turns (the machine drifts).
-  const one = { direct: [], gateway: [] };
-  for (let i = 0; i < 2; i++) {
-    one.direct.push(await load(direct, false, 1));
-    one.gateway.push(await load(url, false, 1));
-  }
-  const best = (runs, key) => Math.min(...runs.map((run) => run[key]));
+  let gcLog = '';
+  gateway.stdout.on('data', (chunk) => {
+    gcLog += chunk;
+  });
+  // One connection with microsecond resolution, gateway and direct requests alternating (the machine drifts).
+  const one = JSON.parse(
+    await runPinned(1, process.execPath, [
+      join(root, 'bench/one-connection.mjs'),
+      `${url}/v1/chat/completions`,
+      `${direct}/v1/chat/completions`,
+      TOKEN,
+      body('bench', false),
+      String(PAIRS),
+    ]),
+  );
+  const gcOne = TRACE_GC ? gcPauses(gcLog) : null;
   const soak = [];
   if (SOAK_MINUTES > 0) {
     const end = Date.now() + SOAK_MINUTES * 60_000;
@@ -105,7 +142,10 @@ async function main() {
   const report = {
     date: new Date().toISOString(),
     node: process.version,
+    node_flags: NODE_FLAGS,
+    load_average: { before: loadBefore, after: loadavg()[0] },
     idle_rss_mb: idle,
+    idle_rss_split_mb: idleSplit,
     peak_rss_mb_50_connections: peak,
     rss_after_load_mb: afterLoad,
     load: {
@@ -113,10 +153,8 @@ async function main() {
       stream_rps: stream.rps,
       failed: (nonStream.failed ?? 0) + (stream.failed ?? 0),
     },
-    one_connection_ms: {
-      direct: { p50: best(one.direct, 'p50'), p99: best(one.direct, 'p99') },
-      gateway: { p50: best(one.gateway, 'p50'), p99: best(one.gateway, 'p99') },
-    },
+    one_connection_ms: one,
+    one_connection_gc: gcOne,
     soak_rss_mb: soak,
     heap_snapshots: snapshots.map((name) => join(dir, name)),
   };
@@ -124,9 +162,15 @@ async function main() {
   const lines = [
     `# Memory and 1-connection latency (${report.date}, Node ${report.node})`,
     '',
-    `- idle RSS: ${idle} MB (target ≤ 70)`,
+    `- load average ${loadBefore.toFixed(1)} → ${report.load_average.after.toFixed(1)}${NODE_FLAGS.length ? `; gateway run with ${NODE_FLAGS.join(' ')}` : ''}`,
+    `- idle RSS: ${idle} MB (target ≤ 70): ${idleSplit.anon} MB anonymous (heaps, stacks, malloc), ${idleSplit.file} MB mapped files (mostly the node binary)`,
     `- peak RSS after ${CONNECTIONS} connections (non-stream ${Math.round(nonStream.rps)} req/s, stream ${Math.round(stream.rps)} req/s): ${peak} MB (target ≤ 140); RSS after load ${afterLoad} MB`,
-    `- 1 connection, non-stream: direct p50 ${o.direct.p50} / p99 ${o.direct.p99} ms, gateway p50 ${o.gateway.p50} / p99 ${o.gateway.p99} ms → added p99 ${(o.gateway.p99 - o.direct.p99).toFixed(3)} ms (target ≤ 1)`,
+    `- 1 connection, non-stream, ${PAIRS} requests each, alternating: direct p50 ${o.direct.p50} / p99 ${o.direct.p99} / max ${o.direct.max} ms, gateway p50 ${o.gateway.p50} / p99 ${o.gateway.p99} / max ${o.gateway.max} ms → added p50 ${o.added.p50} / p99 ${o.added.p99} ms (target ≤ 1)`,
+    ...(gcOne
+      ? [
+          `- collections in the gateway during the 1-connection phase (${PAIRS + 500} requests through it): ${gcOne.scavenge.count} scavenges (median ${gcOne.scavenge.median_ms} / max ${gcOne.scavenge.max_ms} ms), ${gcOne.mark_compact.count} mark-compacts (median ${gcOne.mark_compact.median_ms} / max ${gcOne.mark_compact.max_ms} ms)`,
+        ]
+      : []),
     ...(soak.length
       ? [`- soak (${SOAK_MINUTES} min, ${CONNECTIONS} connections): ${soak.map((x) => `${x.s}s ${x.mb}`).join(', ')}`]
       : []),

@@ -34,14 +34,23 @@ async function loadFiles(dir: string): Promise<Map<string, Buffer>> {
 }
 
 /**
- * Serves the Admin UI at /admin from memory: a few hundred kilobytes read once at start. Hashed assets are
- * cached for a year; the page itself never, so a new build shows at the next load.
+ * Serves the Admin UI at /admin from memory: a few hundred kilobytes read once, on the first request for the UI,
+ * so a gateway whose UI nobody opens does not hold them. Hashed assets are cached for a year; the page itself
+ * never, so a new build shows at the next load.
  */
 export async function uiRoutes(app: FastifyInstance, dir = uiDirectory()): Promise<void> {
-  const files = await loadFiles(dir);
+  let loaded: Promise<Map<string, Buffer>> | undefined;
+  const filesOf = () => {
+    // A failed read is tried again on the next request rather than kept.
+    loaded ??= loadFiles(dir).catch((error: unknown) => {
+      loaded = undefined;
+      throw error;
+    });
+    return loaded;
+  };
   addSecurityHeaders(app, { cache: true });
-  const index = files.get('/index.html');
   const page = async (_request: unknown, reply: import('fastify').FastifyReply) => {
+    const index = (await filesOf()).get('/index.html');
     if (!index) {
       return reply
         .code(503)
@@ -57,7 +66,7 @@ export async function uiRoutes(app: FastifyInstance, dir = uiDirectory()): Promi
   app.get('/admin/', page);
   app.get('/admin/assets/*', async (request, reply) => {
     const path = `/assets/${(request.params as { '*': string })['*']}`;
-    const file = files.get(path);
+    const file = (await filesOf()).get(path);
     if (!file) return reply.code(404).type('text/plain').send('not found');
     return reply
       .type(TYPES[extname(path)] ?? 'application/octet-stream')

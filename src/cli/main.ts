@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First, before anything else loads: holds off the young generation's growth during start (see the module).
+import './young-generation.js';
 import { Command } from 'commander';
 import { registerAdminTokens } from './commands/admin-tokens.js';
 import { registerAdminUsers, registerSessions } from './commands/admin-users.js';

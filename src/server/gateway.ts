@@ -24,9 +24,8 @@ import { ConfigError, type LoadedConfig, parseYaml, readConfigText } from '../co
 import { Keyring } from '../config/secrets/master-key.js';
 import { storageFromTree } from '../config/storage-setting.js';
 import { HealthChecker } from '../routing/health-checker.js';
-import { LimitBackends } from '../routing/limits/limit-backends.js';
+import { LimitBackends, openRedisBackend } from '../routing/limits/limit-backends.js';
 import { LimitService } from '../routing/limits/limit-service.js';
-import { RedisLimitBackend } from '../routing/limits/redis-limit-backend.js';
 import { Router } from '../routing/router.js';
 import { MemoryRoutingState } from '../routing/routing-state.js';
 import { openStore, parseStorageUrl, type StorageLocation } from '../store/open-store.js';
@@ -113,6 +112,8 @@ export class Gateway {
   readonly limits: LimitService;
   private graceSweep: NodeJS.Timeout | undefined;
   private redisUrl: string | undefined;
+  /** Switches of the shared limit backend, one after another (the Redis client is loaded on first use). */
+  private redisSwitch: Promise<void> = Promise.resolve();
   readonly sessions: Sessions;
   private readonly forwarded = new ForwardedView(() => this.snapshotRef.config.admin_ui.trusted_proxies);
 
@@ -277,6 +278,7 @@ export class Gateway {
       gateway.rollupRetention.start();
       gateway.config.start();
       await gateway.config.settleInheritedGuard();
+      await gateway.redisSwitch;
       return gateway;
     } catch (error) {
       await store.close().catch(() => undefined);
@@ -323,9 +325,10 @@ export class Gateway {
   private useRedis(url: string | undefined): void {
     if (url === this.redisUrl) return;
     this.redisUrl = url;
-    void this.limitBackends
-      .useShared(url ? new RedisLimitBackend(url) : undefined)
-      .catch((error: unknown) => log.warn('closing the previous redis connection failed', { error: String(error) }));
+    this.redisSwitch = this.redisSwitch
+      .then(() => (url ? openRedisBackend(url) : undefined))
+      .then((backend) => this.limitBackends.useShared(backend))
+      .catch((error: unknown) => log.warn('switching the redis connection failed', { error: String(error) }));
   }
 
   /** Ends the grace periods of rotated keys that ran out (audited); returns how many ended. */
@@ -547,6 +550,7 @@ export class Gateway {
     await this.responses.flush();
     await this.observability.close();
     await this.pools.closeAll();
+    await this.redisSwitch;
     await this.limitBackends.close();
     await this.store.close();
   }

@@ -33,4 +33,19 @@ describe('BudgetCalendar', () => {
       endsAt: Date.parse('2026-12-05T00:00:00Z'),
     });
   });
+
+  it('gives the same UTC periods without Intl as Etc/UTC through Intl', () => {
+    const plain = new BudgetCalendar('UTC');
+    const viaIntl = new BudgetCalendar('Etc/UTC');
+    for (const at of [
+      '2026-12-31T23:59:59.999Z',
+      '2027-01-01T00:00:00Z',
+      '2028-02-29T12:00:00Z',
+      '2026-03-01T00:00:01Z',
+    ]) {
+      const ms = Date.parse(at);
+      expect(plain.dayAt(ms)).toEqual(viaIntl.dayAt(ms));
+      expect(plain.monthAt(ms)).toEqual(viaIntl.monthAt(ms));
+    }
+  });
 });

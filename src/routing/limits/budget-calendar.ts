@@ -16,22 +16,12 @@ interface WallClock {
  * pays a comparison, not an Intl call; the zone's offset is looked up only when a period turns over.
  */
 export class BudgetCalendar {
-  private readonly format: Intl.DateTimeFormat;
+  /** Made on first use: an Intl formatter maps ~6 MB of ICU data, which a gateway without budgets never needs. */
+  private format: Intl.DateTimeFormat | undefined;
   private day: BudgetPeriod = { id: '', startsAt: 0, endsAt: Number.NEGATIVE_INFINITY };
   private month: BudgetPeriod = { id: '', startsAt: 0, endsAt: Number.NEGATIVE_INFINITY };
 
-  constructor(readonly timeZone: string) {
-    this.format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-  }
+  constructor(readonly timeZone: string) {}
 
   dayAt(now: number): BudgetPeriod {
     if (now < this.day.endsAt && now >= this.day.startsAt) return this.day;
@@ -56,6 +46,21 @@ export class BudgetCalendar {
   }
 
   private parts(ms: number): Record<string, number> {
+    if (this.timeZone === 'UTC') {
+      const d = new Date(ms);
+      const [hour, minute, second] = [d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()];
+      return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour, minute, second };
+    }
+    this.format ??= new Intl.DateTimeFormat('en-US', {
+      timeZone: this.timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
     const out: Record<string, number> = {};
     for (const part of this.format.formatToParts(ms)) if (part.type !== 'literal') out[part.type] = Number(part.value);
     return out;

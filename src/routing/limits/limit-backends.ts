@@ -111,3 +111,9 @@ export class LimitBackends implements BackendChoice {
     return this.useShared(undefined);
   }
 }
+
+/** Opens the Redis backend; ioredis is loaded only then, so a gateway without Redis never maps it (~2 MB). */
+export async function openRedisBackend(url: string): Promise<SharedLimitBackend> {
+  const { RedisLimitBackend } = await import('./redis-limit-backend.js');
+  return new RedisLimitBackend(url);
+}

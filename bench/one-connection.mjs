@@ -1,0 +1,55 @@
+// Added latency at one connection with microsecond resolution: one keep-alive connection to the gateway and one
+// straight to the fake upstream, requests sent one at a time and alternating between the two, so both series meet
+// the same moments of a shared machine. autocannon rounds to whole milliseconds, which hides what this measures.
+// Usage: node bench/one-connection.mjs <gateway url> <direct url> <token> <body> [pairs] [warm-up pairs]
+// Prints JSON: p50/p90/p99/p99.9/max in ms for each series, and the added p50/p99 (gateway minus direct).
+import { Pool } from 'undici';
+
+const [gatewayUrl, directUrl, token, body] = process.argv.slice(2, 6);
+const pairs = Number(process.argv[6] ?? 5000);
+const warmUp = Number(process.argv[7] ?? 500);
+const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+
+function client(url) {
+  const target = new URL(url);
+  return { pool: new Pool(target.origin, { connections: 1, pipelining: 1 }), path: target.pathname, ms: [] };
+}
+
+async function send(side, record) {
+  const started = process.hrtime.bigint();
+  const response = await side.pool.request({ path: side.path, method: 'POST', body, headers });
+  await response.body.dump();
+  if (response.statusCode !== 200) throw new Error(`${side.path} answered ${response.statusCode}`);
+  if (record) side.ms.push(Number(process.hrtime.bigint() - started) / 1e6);
+}
+
+function summary(list) {
+  const sorted = [...list].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  const r = (n) => Math.round(n * 1000) / 1000;
+  return {
+    count: sorted.length,
+    p50: r(at(0.5)),
+    p90: r(at(0.9)),
+    p99: r(at(0.99)),
+    p999: r(at(0.999)),
+    max: r(at(1)),
+  };
+}
+
+const gateway = client(gatewayUrl);
+const direct = client(directUrl);
+for (let i = 0; i < warmUp + pairs; i++) {
+  const record = i >= warmUp;
+  // Alternate which side goes first so neither always follows the other's work.
+  const [first, second] = i % 2 ? [gateway, direct] : [direct, gateway];
+  await send(first, record);
+  await send(second, record);
+}
+await Promise.all([gateway.pool.close(), direct.pool.close()]);
+const g = summary(gateway.ms);
+const d = summary(direct.ms);
+const r = (n) => Math.round(n * 1000) / 1000;
+process.stdout.write(
+  JSON.stringify({ gateway: g, direct: d, added: { p50: r(g.p50 - d.p50), p99: r(g.p99 - d.p99) } }),
+);
