@@ -303,6 +303,15 @@ describe.skipIf(!agentInstalled(CLAUDE, 'Claude Code'))('Claude Code through the
           .map((body) => toolResult(cloud, body))
           .filter(Boolean);
         expect(results.at(-1)).toEqual(expectedToolResult(cloud, marker));
+        if (cloud === 'bedrock-claude') {
+          // The signed reasoning before the call went back with it, as Claude with thinking on requires.
+          const assistant = bodiesSince(seen)
+            .flatMap((body) => body.messages.filter((m: Body) => m.role === 'assistant'))
+            .at(-1);
+          expect(assistant?.content[0]).toEqual({
+            reasoningContent: { reasoningText: { text: THOUGHT, signature: 'sig-bedrock-0123456789' } },
+          });
+        }
       });
 
       it(thinks ? 'keeps reasoning on, its thought shown' : 'keeps reasoning on', async () => {

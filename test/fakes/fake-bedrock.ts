@@ -45,6 +45,23 @@ const MODEL_FIELDS: ReadonlyArray<[RegExp, readonly string[]]> = [
 /** Claude and Nova take at most four cache checkpoints a request, as Anthropic takes four cache_control marks. */
 const MAX_CACHE_POINTS = 4;
 
+/**
+ * Claude with thinking on refuses a tool loop whose last assistant turn lost its signed reasoning (the
+ * gateway must send it back as reasoningContent); Anthropic's words, as Bedrock relays them.
+ */
+function unsignedToolTurn(modelId: string, body: Json | undefined, messages: Array<{ role: string; content: Json[] }>) {
+  const thinking = (body?.additionalModelRequestFields as { thinking?: { type?: string } } | undefined)?.thinking;
+  if (!MODEL_FIELDS[0]?.[0].test(modelId) || thinking?.type !== 'enabled') return undefined;
+  const at = messages.findLastIndex((message) => message.role === 'assistant');
+  const last = messages[at];
+  if (!last?.content.some((block) => 'toolUse' in block)) return undefined;
+  const first = last.content[0] as {
+    reasoningContent?: { reasoningText?: { signature?: string }; redactedContent?: string };
+  };
+  if (first.reasoningContent?.reasoningText?.signature || first.reasoningContent?.redactedContent) return undefined;
+  return `The model returned the following errors: messages.${at}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${Object.keys(first)[0]}\`. When \`thinking\` is enabled, a final \`assistant\` message must start with a thinking block.`;
+}
+
 function extraneousField(modelId: string, fields: unknown): string | undefined {
   if (fields === undefined || fields === null || typeof fields !== 'object') return undefined;
   const known = MODEL_FIELDS.find(([family]) => family.test(modelId))?.[1] ?? [];
@@ -158,6 +175,8 @@ export class FakeBedrock {
         `The number of cache points in the request exceeds the maximum of ${MAX_CACHE_POINTS} (found ${cachePoints}).`,
       );
     }
+    const unsigned = unsignedToolTurn(decodeURIComponent(match[1] as string), body, messages);
+    if (unsigned) return this.error(res, 400, 'ValidationException', unsigned);
     const extraneous = extraneousField(decodeURIComponent(match[1] as string), body?.additionalModelRequestFields);
     if (extraneous) {
       return this.error(

@@ -186,15 +186,10 @@ export function converseTurn(request: RecordedRequest): BedrockBehaviour | undef
   const task = taskIn(userBlocks.filter((b) => typeof b.text === 'string').map((b) => b.text ?? ''));
   if (!task) return { kind: 'reply', text: 'Nothing to do.' };
   if (task.kind === 'say') return { kind: 'reply', text: `You asked me to say ${task.text}.` };
-  if (task.kind === 'think') {
-    const extra = body.additionalModelRequestFields;
-    const reasoning = extra?.thinking?.type === 'enabled' || extra?.reasoningConfig?.type === 'enabled';
-    return {
-      kind: 'reply',
-      ...(reasoning ? { reasoning: { text: THOUGHT, signature: 'sig-bedrock-0123456789' } } : {}),
-      text: `Thought about ${task.text}.`,
-    };
-  }
+  const extra = body.additionalModelRequestFields;
+  const reasons = extra?.thinking?.type === 'enabled' || extra?.reasoningConfig?.type === 'enabled';
+  const reasoning = reasons ? { reasoning: { text: THOUGHT, signature: 'sig-bedrock-0123456789' } } : {};
+  if (task.kind === 'think') return { kind: 'reply', ...reasoning, text: `Thought about ${task.text}.` };
   const result = userBlocks.findLast((b) => b.toolResult)?.toolResult;
   if (result) {
     const text = (result.content ?? []).map((item) => item.text ?? '').join('\n');
@@ -202,5 +197,10 @@ export function converseTurn(request: RecordedRequest): BedrockBehaviour | undef
   }
   const tool = shellTool((body.toolConfig?.tools ?? []).map((t) => t.toolSpec?.name ?? ''));
   if (!tool) return { kind: 'reply', text: 'I have no shell tool.' };
-  return { kind: 'reply', toolCalls: [{ id: 'tooluse_shell_1', name: tool.name, input: tool.args(task.text) }] };
+  // Claude reasons before a tool call too, and must get that signed reasoning back with the call (fake-bedrock.ts).
+  return {
+    kind: 'reply',
+    ...reasoning,
+    toolCalls: [{ id: 'tooluse_shell_1', name: tool.name, input: tool.args(task.text) }],
+  };
 }
