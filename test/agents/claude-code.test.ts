@@ -1,13 +1,18 @@
-import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeAnthropic } from '../fakes/fake-anthropic.js';
 import { FakeOpenAI } from '../fakes/fake-openai.js';
 import type { RecordedRequest } from '../fakes/fake-server.js';
 import { FakeVertex } from '../fakes/fake-vertex.js';
 import { CLIENT_TOKEN, fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
-import { agentInstalled, CLAUDE, runClaude, type Workspace, workspace } from './support/agents.js';
+import {
+  AGENT_TIMEOUT_MS,
+  blockWorkspace,
+  expectCleanExit,
+  lastRecord,
+  word,
+  writeMarker,
+} from './support/agent-steps.js';
+import { agentInstalled, CLAUDE, runClaude } from './support/agents.js';
 import { AWS_KEYS, CLOUD_TARGETS, type Cloud, CloudFakes } from './support/cloud-fakes.js';
 import { chatTurn, messagesTurn } from './support/conversation.js';
 
@@ -28,15 +33,10 @@ const UPSTREAMS = [
 
 const PROVIDER_OF = { openai: 'oai', anthropic: 'ant', vertex: 'vx' } as const;
 
-const word = () => `w${randomBytes(4).toString('hex')}`;
-
 /** The thought the fakes reason with before answering (support/conversation.ts). */
 const THOUGHT = 'The user wants a short answer; I will give it.';
 
 let clouds: CloudFakes;
-
-/** One agent run takes seconds, but several on a loaded machine can pass the default limit. */
-const AGENT_TIMEOUT_MS = 90_000;
 
 /** Claude Code's model names, each routed to one cloud model. */
 const CLOUDS = [
@@ -141,7 +141,6 @@ describe.skipIf(!agentInstalled(CLAUDE, 'Claude Code'))('Claude Code through the
   let openai: FakeOpenAI;
   let anthropic: FakeAnthropic;
   let vertex: FakeVertex;
-  let ws: Workspace;
 
   beforeAll(async () => {
     openai = (await FakeOpenAI.start({ name: 'agent-openai' })).respondWith(chatTurn);
@@ -189,63 +188,66 @@ describe.skipIf(!agentInstalled(CLAUDE, 'Claude Code'))('Claude Code through the
     await clouds?.close();
   });
 
-  describe.each(UPSTREAMS)('to an $upstream upstream', ({ upstream, model, translated }) => {
-    const requests = () =>
-      upstream === 'openai' ? openai.requests : upstream === 'vertex' ? vertex.anthropic.requests : anthropic.requests;
+  describe.each(UPSTREAMS)(
+    'to an $upstream upstream',
+    ({ upstream, model, translated }) => {
+      const requests = () =>
+        upstream === 'openai'
+          ? openai.requests
+          : upstream === 'vertex'
+            ? vertex.anthropic.requests
+            : anthropic.requests;
 
-    beforeAll(async () => {
-      ws = await workspace();
-    });
-    afterAll(async () => ws?.close());
+      const ws = blockWorkspace();
 
-    it('gives a plain answer', async () => {
-      const seen = requests().length;
-      const expected = word();
-      const run = await runClaude(harness.url, CLIENT_TOKEN, model, `Please say \`${expected}\`.`, ws);
-      expect(run.code, `${run.stderr}${run.stdout.slice(-1500)}`).toBe(0);
-      expect(run.stdout).toContain(`You asked me to say ${expected}.`);
-      expect(requests().length).toBeGreaterThan(seen);
-      const records = await harness.records(1);
-      const record = records.find((r) => r.requestedModel === model && r.status === 200);
-      expect(record?.provider).toBe(PROVIDER_OF[upstream]);
-      if (upstream === 'vertex') {
-        expect(vertex.chatRequests('anthropic').at(-1)?.path).toMatch(
-          /claude-haiku-4-5%4020251001:(stream)?RawPredict$/,
-        );
-      }
-      if (translated) {
-        expect(record?.droppedFields).toEqual(expect.arrayContaining(['anthropic-beta', 'context_management']));
-      } else expect(record?.droppedFields ?? null).toBeNull();
-    });
+      it('gives a plain answer', async () => {
+        const seen = requests().length;
+        const expected = word();
+        const run = await runClaude(harness.url, CLIENT_TOKEN, model, `Please say \`${expected}\`.`, ws());
+        expectCleanExit(run);
+        expect(run.stdout).toContain(`You asked me to say ${expected}.`);
+        expect(requests().length).toBeGreaterThan(seen);
+        const record = await lastRecord(harness, model);
+        expect(record?.provider).toBe(PROVIDER_OF[upstream]);
+        if (upstream === 'vertex') {
+          expect(vertex.chatRequests('anthropic').at(-1)?.path).toMatch(
+            /claude-haiku-4-5%4020251001:(stream)?RawPredict$/,
+          );
+        }
+        if (translated) {
+          expect(record?.droppedFields).toEqual(expect.arrayContaining(['anthropic-beta', 'context_management']));
+        } else expect(record?.droppedFields ?? null).toBeNull();
+      });
 
-    it('runs its shell tool in its temp dir and answers with what the command printed', async () => {
-      const marker = word();
-      await writeFile(join(ws.cwd, 'marker.txt'), `${marker}\n`);
-      const seen = requests().length;
-      const run = await runClaude(harness.url, CLIENT_TOKEN, model, 'Please run `cat marker.txt` for me.', ws);
-      expect(run.code, `${run.stderr}${run.stdout.slice(-1500)}`).toBe(0);
-      expect(run.stdout).toContain(`The command printed: ${marker}`);
-      // The fake asked for the tool, then got its output back in the conversation.
-      const later = requests()
-        .slice(seen)
-        .map((request) => request.rawBody);
-      expect(later.some((body) => body.includes(marker))).toBe(true);
-    });
+      it('runs its shell tool in its temp dir and answers with what the command printed', async () => {
+        const marker = await writeMarker(ws());
+        const seen = requests().length;
+        const run = await runClaude(harness.url, CLIENT_TOKEN, model, 'Please run `cat marker.txt` for me.', ws());
+        expectCleanExit(run);
+        expect(run.stdout).toContain(`The command printed: ${marker}`);
+        // The fake asked for the tool, then got its output back in the conversation.
+        const later = requests()
+          .slice(seen)
+          .map((request) => request.rawBody);
+        expect(later.some((body) => body.includes(marker))).toBe(true);
+      });
 
-    it('keeps reasoning on', async () => {
-      const topic = word();
-      const seen = requests().length;
-      const run = await runClaude(harness.url, CLIENT_TOKEN, model, `Please think about \`${topic}\`.`, ws);
-      expect(run.code, `${run.stderr}${run.stdout.slice(-1500)}`).toBe(0);
-      expect(run.stdout).toContain(`Thought about ${topic}.`);
-      const sent = requests()
-        .slice(seen)
-        .map((request) => request.body as Record<string, unknown>)
-        .find((body) => JSON.stringify(body).includes(topic));
-      if (translated) expect(sent?.reasoning_effort).toEqual(expect.any(String));
-      else expect(sent?.thinking).toBeDefined();
-    });
-  });
+      it('keeps reasoning on', async () => {
+        const topic = word();
+        const seen = requests().length;
+        const run = await runClaude(harness.url, CLIENT_TOKEN, model, `Please think about \`${topic}\`.`, ws());
+        expectCleanExit(run);
+        expect(run.stdout).toContain(`Thought about ${topic}.`);
+        const sent = requests()
+          .slice(seen)
+          .map((request) => request.body as Record<string, unknown>)
+          .find((body) => JSON.stringify(body).includes(topic));
+        if (translated) expect(sent?.reasoning_effort).toEqual(expect.any(String));
+        else expect(sent?.thinking).toBeDefined();
+      });
+    },
+    AGENT_TIMEOUT_MS,
+  );
 
   describe.each(CLOUDS)(
     'to the $cloud cloud',
@@ -256,16 +258,13 @@ describe.skipIf(!agentInstalled(CLAUDE, 'Claude Code'))('Claude Code through the
           .slice(seen)
           .map((request) => request.body as Body);
 
-      beforeAll(async () => {
-        ws = await workspace();
-      });
-      afterAll(async () => ws?.close());
+      const ws = blockWorkspace();
 
       it('gives a plain answer, the request addressed, signed and translated for the cloud', async () => {
         const seen = requests().length;
         const expected = word();
-        const run = await runClaude(harness.url, CLIENT_TOKEN, model, `Please say \`${expected}\`.`, ws);
-        expect(run.code, `${run.stderr}${run.stdout.slice(-1500)}`).toBe(0);
+        const run = await runClaude(harness.url, CLIENT_TOKEN, model, `Please say \`${expected}\`.`, ws());
+        expectCleanExit(run);
         expect(run.stdout).toContain(`You asked me to say ${expected}.`);
         const sent = requests().slice(seen);
         const main = sent.find((request) => request.rawBody.includes(expected));
@@ -278,8 +277,7 @@ describe.skipIf(!agentInstalled(CLAUDE, 'Claude Code'))('Claude Code through the
         expect(main?.rawBody).not.toContain('cache_control');
         const bedrock = cloud === 'bedrock-claude' || cloud === 'bedrock-nova';
         if (bedrock) expect(main?.rawBody).toContain('{"cachePoint":{"type":"default"');
-        const records = await harness.records(1);
-        const record = records.find((r) => r.requestedModel === model && r.status === 200);
+        const record = await lastRecord(harness, model);
         expect(record?.provider).toBe(CloudFakes.providerOf(cloud));
         // Chat Completions takes the end-user id as `user`; Gemini and Converse have no field for it.
         const dropped =
@@ -293,11 +291,10 @@ describe.skipIf(!agentInstalled(CLAUDE, 'Claude Code'))('Claude Code through the
       });
 
       it('runs its shell tool in its temp dir and answers with what the command printed', async () => {
-        const marker = word();
-        await writeFile(join(ws.cwd, 'marker.txt'), `${marker}\n`);
+        const marker = await writeMarker(ws());
         const seen = requests().length;
-        const run = await runClaude(harness.url, CLIENT_TOKEN, model, 'Please run `cat marker.txt` for me.', ws);
-        expect(run.code, `${run.stderr}${run.stdout.slice(-1500)}`).toBe(0);
+        const run = await runClaude(harness.url, CLIENT_TOKEN, model, 'Please run `cat marker.txt` for me.', ws());
+        expectCleanExit(run);
         expect(run.stdout).toContain(`The command printed: ${marker}`);
         const results = bodiesSince(seen)
           .map((body) => toolResult(cloud, body))
@@ -317,8 +314,8 @@ describe.skipIf(!agentInstalled(CLAUDE, 'Claude Code'))('Claude Code through the
       it(thinks ? 'keeps reasoning on, its thought shown' : 'keeps reasoning on', async () => {
         const topic = word();
         const seen = requests().length;
-        const run = await runClaude(harness.url, CLIENT_TOKEN, model, `Please think about \`${topic}\`.`, ws);
-        expect(run.code, `${run.stderr}${run.stdout.slice(-1500)}`).toBe(0);
+        const run = await runClaude(harness.url, CLIENT_TOKEN, model, `Please think about \`${topic}\`.`, ws());
+        expectCleanExit(run);
         expect(run.stdout).toContain(`Thought about ${topic}.`);
         const sent = bodiesSince(seen).find((body) => JSON.stringify(body).includes(topic));
         expect(reasoningOf(cloud, sent as Body)).toEqual(EXPECTED_REASONING[cloud]);
