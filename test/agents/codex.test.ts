@@ -1,11 +1,16 @@
-import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeAnthropic } from '../fakes/fake-anthropic.js';
 import { FakeOpenAI } from '../fakes/fake-openai.js';
 import { CLIENT_TOKEN, fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
-import { agentInstalled, CODEX, runCodex, type Workspace, workspace } from './support/agents.js';
+import {
+  AGENT_TIMEOUT_MS,
+  blockWorkspace,
+  expectCleanExit,
+  lastRecord,
+  word,
+  writeMarker,
+} from './support/agent-steps.js';
+import { agentInstalled, CODEX, runCodex } from './support/agents.js';
 import { chatTurn, messagesTurn } from './support/conversation.js';
 
 /**
@@ -20,13 +25,10 @@ const UPSTREAMS = [
   { upstream: 'anthropic', model: 'claude-sonnet-4-6' },
 ] as const;
 
-const word = () => `w${randomBytes(4).toString('hex')}`;
-
 describe.skipIf(!agentInstalled(CODEX, 'Codex'))('Codex through the gateway', () => {
   let harness: GatewayHarness;
   let openai: FakeOpenAI;
   let anthropic: FakeAnthropic;
-  let ws: Workspace;
 
   beforeAll(async () => {
     openai = (await FakeOpenAI.start({ name: 'agent-openai' })).respondWith(chatTurn);
@@ -52,58 +54,57 @@ describe.skipIf(!agentInstalled(CODEX, 'Codex'))('Codex through the gateway', ()
     await anthropic?.close();
   });
 
-  describe.each(UPSTREAMS)('to an $upstream upstream', ({ upstream, model }) => {
-    const requests = () => (upstream === 'openai' ? openai.requests : anthropic.requests);
+  describe.each(UPSTREAMS)(
+    'to an $upstream upstream',
+    ({ upstream, model }) => {
+      const requests = () => (upstream === 'openai' ? openai.requests : anthropic.requests);
 
-    beforeAll(async () => {
-      ws = await workspace();
-    });
-    afterAll(async () => ws?.close());
+      const ws = blockWorkspace();
 
-    it('gives a plain answer', async () => {
-      const seen = requests().length;
-      const expected = word();
-      const run = await runCodex(harness.url, CLIENT_TOKEN, model, `Please say \`${expected}\`.`, ws);
-      expect(run.code, run.stderr).toBe(0);
-      expect(run.stdout).toContain(`You asked me to say ${expected}.`);
-      expect(requests().length).toBeGreaterThan(seen);
-      const records = await harness.records(1);
-      const record = records.find((r) => r.requestedModel === model && r.status === 200);
-      expect(record?.provider).toBe(upstream === 'openai' ? 'oai' : 'ant');
-      expect(record?.droppedFields).toEqual(expect.arrayContaining(['client_metadata', 'tools.web_search']));
-    });
+      it('gives a plain answer', async () => {
+        const seen = requests().length;
+        const expected = word();
+        const run = await runCodex(harness.url, CLIENT_TOKEN, model, `Please say \`${expected}\`.`, ws());
+        expectCleanExit(run);
+        expect(run.stdout).toContain(`You asked me to say ${expected}.`);
+        expect(requests().length).toBeGreaterThan(seen);
+        const record = await lastRecord(harness, model);
+        expect(record?.provider).toBe(upstream === 'openai' ? 'oai' : 'ant');
+        expect(record?.droppedFields).toEqual(expect.arrayContaining(['client_metadata', 'tools.web_search']));
+      });
 
-    it('runs its shell tool in its temp dir and answers with what the command printed', async () => {
-      const marker = word();
-      await writeFile(join(ws.cwd, 'marker.txt'), `${marker}\n`);
-      const seen = requests().length;
-      const run = await runCodex(harness.url, CLIENT_TOKEN, model, 'Please run `cat marker.txt` for me.', ws);
-      expect(run.code, run.stderr).toBe(0);
-      expect(run.stdout).toContain(`The command printed: `);
-      expect(run.stdout).toContain(marker);
-      const later = requests()
-        .slice(seen)
-        .map((request) => request.rawBody);
-      expect(later.some((body) => body.includes(marker))).toBe(true);
-    });
+      it('runs its shell tool in its temp dir and answers with what the command printed', async () => {
+        const marker = await writeMarker(ws());
+        const seen = requests().length;
+        const run = await runCodex(harness.url, CLIENT_TOKEN, model, 'Please run `cat marker.txt` for me.', ws());
+        expectCleanExit(run);
+        expect(run.stdout).toContain(`The command printed: `);
+        expect(run.stdout).toContain(marker);
+        const later = requests()
+          .slice(seen)
+          .map((request) => request.rawBody);
+        expect(later.some((body) => body.includes(marker))).toBe(true);
+      });
 
-    it('keeps reasoning on', async () => {
-      const topic = word();
-      const seen = requests().length;
-      const run = await runCodex(harness.url, CLIENT_TOKEN, model, `Please think about \`${topic}\`.`, ws, [
-        '-c',
-        'model_reasoning_effort="high"',
-      ]);
-      expect(run.code, run.stderr).toBe(0);
-      expect(run.stdout).toContain(`Thought about ${topic}.`);
-      const sent = requests()
-        .slice(seen)
-        .map((request) => request.body as Record<string, unknown>)
-        .find((body) => JSON.stringify(body).includes(topic));
-      if (upstream === 'openai') expect(sent?.reasoning_effort).toBe('high');
-      else expect(sent?.thinking).toEqual({ type: 'enabled', budget_tokens: 24576 });
-      // Codex sets no output limit: Anthropic gets the model's known maximum, not a fixed 4096.
-      if (upstream === 'anthropic') expect(sent?.max_tokens).toBe(64_000);
-    });
-  });
+      it('keeps reasoning on', async () => {
+        const topic = word();
+        const seen = requests().length;
+        const run = await runCodex(harness.url, CLIENT_TOKEN, model, `Please think about \`${topic}\`.`, ws(), [
+          '-c',
+          'model_reasoning_effort="high"',
+        ]);
+        expectCleanExit(run);
+        expect(run.stdout).toContain(`Thought about ${topic}.`);
+        const sent = requests()
+          .slice(seen)
+          .map((request) => request.body as Record<string, unknown>)
+          .find((body) => JSON.stringify(body).includes(topic));
+        if (upstream === 'openai') expect(sent?.reasoning_effort).toBe('high');
+        else expect(sent?.thinking).toEqual({ type: 'enabled', budget_tokens: 24576 });
+        // Codex sets no output limit: Anthropic gets the model's known maximum, not a fixed 4096.
+        if (upstream === 'anthropic') expect(sent?.max_tokens).toBe(64_000);
+      });
+    },
+    AGENT_TIMEOUT_MS,
+  );
 });

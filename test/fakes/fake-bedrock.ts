@@ -32,6 +32,42 @@ function stringHeader(value: string) {
   return { type: 'string' as const, value };
 }
 
+/**
+ * The model-specific fields each model family takes in `additionalModelRequestFields` (Claude: its Messages
+ * fields; Nova: reasoningConfig and inferenceConfig); Bedrock hands the rest to the model, which refuses
+ * keys it does not know.
+ */
+const MODEL_FIELDS: ReadonlyArray<[RegExp, readonly string[]]> = [
+  [/(^|[.:/])anthropic\.claude/, ['thinking', 'top_k', 'anthropic_beta', 'output_config']],
+  [/(^|[.:/])amazon\.nova/, ['reasoningConfig', 'inferenceConfig']],
+];
+
+/** Claude and Nova take at most four cache checkpoints a request, as Anthropic takes four cache_control marks. */
+const MAX_CACHE_POINTS = 4;
+
+/**
+ * Claude with thinking on refuses a tool loop whose last assistant turn lost its signed reasoning (the
+ * gateway must send it back as reasoningContent); Anthropic's words, as Bedrock relays them.
+ */
+function unsignedToolTurn(modelId: string, body: Json | undefined, messages: Array<{ role: string; content: Json[] }>) {
+  const thinking = (body?.additionalModelRequestFields as { thinking?: { type?: string } } | undefined)?.thinking;
+  if (!MODEL_FIELDS[0]?.[0].test(modelId) || thinking?.type !== 'enabled') return undefined;
+  const at = messages.findLastIndex((message) => message.role === 'assistant');
+  const last = messages[at];
+  if (!last?.content.some((block) => 'toolUse' in block)) return undefined;
+  const first = last.content[0] as {
+    reasoningContent?: { reasoningText?: { signature?: string }; redactedContent?: string };
+  };
+  if (first.reasoningContent?.reasoningText?.signature || first.reasoningContent?.redactedContent) return undefined;
+  return `The model returned the following errors: messages.${at}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${Object.keys(first)[0]}\`. When \`thinking\` is enabled, a final \`assistant\` message must start with a thinking block.`;
+}
+
+function extraneousField(modelId: string, fields: unknown): string | undefined {
+  if (fields === undefined || fields === null || typeof fields !== 'object') return undefined;
+  const known = MODEL_FIELDS.find(([family]) => family.test(modelId))?.[1] ?? [];
+  return Object.keys(fields).find((key) => !known.includes(key));
+}
+
 export interface FakeBedrockOptions {
   /** SigV4 keys the fake accepts (a session token, when set, must come as x-amz-security-token). */
   keys?: AwsKey[];
@@ -48,6 +84,7 @@ export interface FakeBedrockOptions {
 export class FakeBedrock {
   readonly server: FakeServer;
   private readonly queue: BedrockBehaviour[] = [];
+  private responder: ((request: RecordedRequest) => BedrockBehaviour | undefined) | undefined;
   readonly options: Required<Pick<FakeBedrockOptions, 'keys' | 'region'>> & FakeBedrockOptions;
 
   constructor(options: FakeBedrockOptions = {}) {
@@ -75,6 +112,15 @@ export class FakeBedrock {
 
   enqueue(...behaviours: BedrockBehaviour[]): this {
     this.queue.push(...behaviours);
+    return this;
+  }
+
+  /**
+   * Answers each request from what it contains (after any enqueued behaviour), for tests whose client decides
+   * the next turn itself, such as a coding agent.
+   */
+  respondWith(responder: (request: RecordedRequest) => BedrockBehaviour | undefined): this {
+    this.responder = responder;
     return this;
   }
 
@@ -120,7 +166,27 @@ export class FakeBedrock {
         'The model returned the following errors: messages: at least one message is required',
       );
     }
-    const behaviour = this.queue.shift() ?? { kind: 'reply', text: 'Hello from Bedrock.' };
+    const cachePoints = (JSON.stringify(body).match(/"cachePoint":/g) ?? []).length;
+    if (cachePoints > MAX_CACHE_POINTS) {
+      return this.error(
+        res,
+        400,
+        'ValidationException',
+        `The number of cache points in the request exceeds the maximum of ${MAX_CACHE_POINTS} (found ${cachePoints}).`,
+      );
+    }
+    const unsigned = unsignedToolTurn(decodeURIComponent(match[1] as string), body, messages);
+    if (unsigned) return this.error(res, 400, 'ValidationException', unsigned);
+    const extraneous = extraneousField(decodeURIComponent(match[1] as string), body?.additionalModelRequestFields);
+    if (extraneous) {
+      return this.error(
+        res,
+        400,
+        'ValidationException',
+        `The model returned the following errors: extraneous key [${extraneous}] is not permitted, please reformat your input and try again.`,
+      );
+    }
+    const behaviour = this.queue.shift() ?? this.responder?.(request) ?? { kind: 'reply', text: 'Hello from Bedrock.' };
     if (behaviour.kind === 'error') return this.error(res, behaviour.status, behaviour.exception, behaviour.message);
     const reply = behaviour.kind === 'reply' ? behaviour : { kind: 'reply' as const, text: 'one two three four' };
     if (match[2] === 'converse') return this.whole(res, reply);

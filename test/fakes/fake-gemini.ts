@@ -28,6 +28,63 @@ export type GeminiBehaviour =
 const PATH = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent)(\?.*)?$/;
 const EMBED_PATH = /^\/v1beta\/models\/([^/:]+):batchEmbedContents$/;
 
+/** The fields of Gemini's Schema (OpenAPI 3.0's subset) that function declarations' `parameters` take. */
+const SCHEMA_FIELDS = new Set([
+  'type',
+  'format',
+  'title',
+  'description',
+  'nullable',
+  'enum',
+  'maxItems',
+  'minItems',
+  'properties',
+  'required',
+  'minProperties',
+  'maxProperties',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'example',
+  'anyOf',
+  'propertyOrdering',
+  'default',
+  'items',
+  'minimum',
+  'maximum',
+]);
+const SCHEMA_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'array', 'object', 'null']);
+
+/** Why the API would refuse a `parameters` schema (its own proto-parsing words), or undefined. */
+function schemaProblem(schema: unknown, at: string): string | undefined {
+  if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) {
+    return `Invalid value at '${at}' (type.googleapis.com/google.ai.generativelanguage.v1beta.Schema)`;
+  }
+  for (const [key, value] of Object.entries(schema)) {
+    if (!SCHEMA_FIELDS.has(key))
+      return `Invalid JSON payload received. Unknown name "${key}" at '${at}': Cannot find field.`;
+    if (key === 'type' && (typeof value !== 'string' || !SCHEMA_TYPES.has(value.toLowerCase()))) {
+      return `Invalid value at '${at}.type' (type.googleapis.com/google.ai.generativelanguage.v1beta.Type), ${JSON.stringify(value)}`;
+    }
+    if (key === 'enum' && (!Array.isArray(value) || value.some((item) => typeof item !== 'string'))) {
+      return `Invalid value at '${at}.enum[0]' (TYPE_STRING), ${JSON.stringify(value)}`;
+    }
+    const children: Array<[unknown, string]> =
+      key === 'properties' && value && typeof value === 'object'
+        ? Object.values(value).map((child, i) => [child, `${at}.properties[${i}].value`])
+        : key === 'items'
+          ? [[value, `${at}.items`]]
+          : key === 'anyOf' && Array.isArray(value)
+            ? value.map((child, i) => [child, `${at}.any_of[${i}]`])
+            : [];
+    for (const [child, path] of children) {
+      const problem = schemaProblem(child, path);
+      if (problem) return problem;
+    }
+  }
+  return undefined;
+}
+
 export function googleError(status: number, message: string, googleStatus: string, details?: unknown[]) {
   return { error: { code: status, message, status: googleStatus, ...(details ? { details } : {}) } };
 }
@@ -42,6 +99,7 @@ export class FakeGemini {
   readonly apiKey: string;
   private readonly queue: GeminiBehaviour[] = [];
   private readonly issuedSignatures = new Map<string, string>();
+  private responder: ((request: RecordedRequest) => GeminiBehaviour | undefined) | undefined;
   private replies = 0;
 
   constructor(apiKey = 'gemini-key-0123456789') {
@@ -74,6 +132,15 @@ export class FakeGemini {
     return this;
   }
 
+  /**
+   * Answers each request from what it contains (after any enqueued behaviour), for tests whose client decides
+   * the next turn itself, such as a coding agent.
+   */
+  respondWith(responder: (request: RecordedRequest) => GeminiBehaviour | undefined): this {
+    this.responder = responder;
+    return this;
+  }
+
   close(): Promise<void> {
     return this.server.close();
   }
@@ -102,7 +169,7 @@ export class FakeGemini {
     }
     const invalid = this.invalidRequest(request.body as Json | undefined);
     if (invalid) return json(res, 400, googleError(400, invalid, 'INVALID_ARGUMENT'));
-    const behaviour = this.queue.shift() ?? { kind: 'reply', text: 'Hello from Gemini.' };
+    const behaviour = this.queue.shift() ?? this.responder?.(request) ?? { kind: 'reply', text: 'Hello from Gemini.' };
     if (behaviour.kind === 'error') {
       const body = googleError(
         behaviour.status,
@@ -146,6 +213,14 @@ export class FakeGemini {
 
   /** What the real API refuses that a translator could get wrong. */
   private invalidRequest(body: Json | undefined): string | undefined {
+    const tools = (body?.tools ?? []) as Array<{ functionDeclarations?: Array<{ parameters?: unknown }> }>;
+    for (const [t, tool] of tools.entries()) {
+      for (const [f, declaration] of (tool.functionDeclarations ?? []).entries()) {
+        if (declaration.parameters === undefined) continue;
+        const problem = schemaProblem(declaration.parameters, `tools[${t}].function_declarations[${f}].parameters`);
+        if (problem) return problem;
+      }
+    }
     const contents = body?.contents as Array<{ role?: string; parts?: Json[] }> | undefined;
     if (!Array.isArray(contents) || contents.length === 0)
       return '* GenerateContentRequest.contents: contents is not specified';

@@ -1,8 +1,9 @@
 import { errors } from '../../errors/codes.js';
 import type { UpstreamBuildOptions } from '../contract.js';
 import type { IrImageSource, IrMessage, IrPart, IrRequest } from '../ir/types.js';
-import { budgetForEffort, MIN_THINKING_BUDGET } from '../shared/reasoning-budget.js';
 import { systemTexts } from '../shared/system-texts.js';
+import { CachePoints } from './cache-points.js';
+import { additionalModelRequestFields, bedrockFamily, thinkingBudget } from './model-fields.js';
 import type { BedrockContentBlock, BedrockConverseRequest, BedrockImageFormat, BedrockMessage } from './wire-types.js';
 
 /**
@@ -10,9 +11,10 @@ import type { BedrockContentBlock, BedrockConverseRequest, BedrockImageFormat, B
  *
  * - Images and PDFs go as bytes (base64 in JSON); Converse takes no image URL, so one is refused.
  * - Signed thinking goes back as reasoningContent (Claude on Bedrock needs it on tool-use turns); thinking
- *   without a signature cannot be verified by the model and is left out, as is cache-hint metadata.
- * - Reasoning becomes Anthropic's `thinking` in additionalModelRequestFields (Claude's switch on Bedrock), with
- *   maxTokens above the budget; topK goes there too as `top_k`.
+ *   without a signature cannot be verified by the model and is left out.
+ * - Prompt-cache marks become cachePoint blocks where the model takes them (cache-points.ts).
+ * - Reasoning and topK go in additionalModelRequestFields, as the model's family spells them (model-fields.ts);
+ *   for Claude, maxTokens is raised above the thinking budget.
  * - Converse cannot express tool_choice none, parallelToolCalls false or a response format: those are refused.
  */
 
@@ -75,7 +77,7 @@ function block(part: IrPart, path: string): BedrockContentBlock | undefined {
   }
 }
 
-function messages(input: readonly IrMessage[]): BedrockMessage[] {
+function messages(input: readonly IrMessage[], cache: CachePoints): BedrockMessage[] {
   const built: BedrockMessage[] = [];
   input.forEach((message, m) => {
     // Instructions in the middle of the conversation go to the system prompt (see systemTexts).
@@ -83,26 +85,34 @@ function messages(input: readonly IrMessage[]): BedrockMessage[] {
     const content: BedrockContentBlock[] = [];
     message.content.forEach((part, p) => {
       const converted = block(part, `${message.path ?? `messages[${m}]`}.content[${p}]`);
-      if (converted) content.push(converted);
+      if (!converted) return;
+      content.push(converted);
+      const point = cache.after((part as { cacheControl?: { ttl?: string } }).cacheControl, 'content');
+      if (point) content.push(point);
     });
     if (content.length > 0) built.push({ role: message.role, content });
   });
   return built;
 }
 
-function toolConfig(request: IrRequest): BedrockConverseRequest['toolConfig'] {
+function toolConfig(request: IrRequest, cache: CachePoints): BedrockConverseRequest['toolConfig'] {
   if (request.tools.length === 0) return undefined;
   const choice = request.toolChoice;
   if (choice?.type === 'none') {
     throw errors.invalidBody('Bedrock Converse cannot be told not to call the tools it is given', 'toolChoice');
   }
-  const tools = request.tools.map((tool) => ({
-    toolSpec: {
-      name: tool.name,
-      ...(tool.description !== undefined ? { description: tool.description } : {}),
-      inputSchema: { json: { type: 'object', ...tool.parameters } },
-    },
-  }));
+  const tools: NonNullable<BedrockConverseRequest['toolConfig']>['tools'] = [];
+  for (const tool of request.tools) {
+    tools.push({
+      toolSpec: {
+        name: tool.name,
+        ...(tool.description !== undefined ? { description: tool.description } : {}),
+        inputSchema: { json: { type: 'object', ...tool.parameters } },
+      },
+    });
+    const point = cache.after(tool.cacheControl, 'tools');
+    if (point) tools.push(point);
+  }
   if (choice?.type === 'required') return { tools, toolChoice: { any: {} } };
   if (choice?.type === 'tool') return { tools, toolChoice: { tool: { name: choice.name } } };
   return choice?.type === 'auto' ? { tools, toolChoice: { auto: {} } } : { tools };
@@ -122,29 +132,33 @@ function refuseInexpressible(request: IrRequest): void {
 
 export function buildBedrockRequest(
   request: IrRequest,
-  _upstreamModel: string,
+  upstreamModel: string,
   options: UpstreamBuildOptions,
 ): BedrockConverseRequest {
   refuseInexpressible(request);
-  const body: BedrockConverseRequest = { messages: messages(request.messages) };
-  const system = systemTexts(request)
-    .filter((part) => part.text !== '')
-    .map((part) => ({ text: part.text }));
+  // Converse's requestMetadata tags invocation logs; it is no end-user id for abuse tracking.
+  if (request.user !== undefined) options.hints?.drop('user');
+  const family = bedrockFamily(upstreamModel);
+  const cache = new CachePoints(family, options.hints);
+  const body: BedrockConverseRequest = { messages: messages(request.messages, cache) };
+  const system: NonNullable<BedrockConverseRequest['system']> = [];
+  for (const part of systemTexts(request)) {
+    if (part.text === '') continue;
+    system.push({ text: part.text });
+    const point = cache.after(part.cacheControl, 'content');
+    if (point) system.push(point);
+  }
   if (system.length > 0) body.system = system;
-  const reasoning = request.reasoning;
-  const requested = reasoning?.budgetTokens ?? (reasoning?.effort ? budgetForEffort(reasoning.effort) : undefined);
-  const budget = requested === undefined ? undefined : Math.max(MIN_THINKING_BUDGET, requested);
+  const budget = family === 'anthropic' ? thinkingBudget(request) : undefined;
   let maxTokens = request.maxTokens ?? options.defaultMaxTokens;
   if (budget !== undefined && maxTokens <= budget) maxTokens = budget + options.defaultMaxTokens;
   body.inferenceConfig = { maxTokens };
   if (request.temperature !== undefined) body.inferenceConfig.temperature = request.temperature;
   if (request.topP !== undefined) body.inferenceConfig.topP = request.topP;
   if (request.stopSequences.length > 0) body.inferenceConfig.stopSequences = [...request.stopSequences];
-  const tools = toolConfig(request);
+  const tools = toolConfig(request, cache);
   if (tools) body.toolConfig = tools;
-  const extra: Record<string, unknown> = {};
-  if (budget !== undefined) extra.thinking = { type: 'enabled', budget_tokens: budget };
-  if (request.topK !== undefined) extra.top_k = request.topK;
-  if (Object.keys(extra).length > 0) body.additionalModelRequestFields = extra;
+  const extra = additionalModelRequestFields(request, family, options);
+  if (extra) body.additionalModelRequestFields = extra;
   return body;
 }

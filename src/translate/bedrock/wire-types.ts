@@ -2,7 +2,13 @@
 
 export type BedrockImageFormat = 'png' | 'jpeg' | 'gif' | 'webp';
 
+/** Ends a cached prefix at the block before it (Claude and Nova models). */
+export interface BedrockCachePoint {
+  cachePoint: { type: 'default'; ttl?: '5m' | '1h' };
+}
+
 export type BedrockContentBlock =
+  | BedrockCachePoint
   | { text: string }
   | { image: { format: BedrockImageFormat; source: { bytes: string } } }
   | { document: { format: string; name: string; source: { bytes: string } } }
@@ -24,10 +30,12 @@ export interface BedrockMessage {
 /** A type alias, so that it is a Record<string, unknown> where codecs need one. */
 export type BedrockConverseRequest = {
   messages: BedrockMessage[];
-  system?: Array<{ text: string }>;
+  system?: Array<{ text: string } | BedrockCachePoint>;
   inferenceConfig?: { maxTokens?: number; temperature?: number; topP?: number; stopSequences?: string[] };
   toolConfig?: {
-    tools: Array<{ toolSpec: { name: string; description?: string; inputSchema: { json: unknown } } }>;
+    tools: Array<
+      { toolSpec: { name: string; description?: string; inputSchema: { json: unknown } } } | BedrockCachePoint
+    >;
     toolChoice?: { auto: Record<string, never> } | { any: Record<string, never> } | { tool: { name: string } };
   };
   additionalModelRequestFields?: Record<string, unknown>;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { IrRequest } from '../ir/types.js';
+import { HintReport } from '../shared/hint-report.js';
 import { buildGeminiRequest } from './request-to-upstream.js';
 import { geminiToolCallId, signatureOfToolCallId } from './tool-call-id.js';
 
@@ -89,5 +90,33 @@ describe('buildGeminiRequest', () => {
     expect(() => buildGeminiRequest(request({ stopSequences: ['1', '2', '3', '4', '5', '6'] }), 'g', OPTIONS)).toThrow(
       expect.objectContaining({ param: 'stopSequences', status: 400 }),
     );
+  });
+
+  it('reports the prompt-cache marks and the end-user id it drops, and schema keywords Gemini refuses', () => {
+    const hints = new HintReport();
+    const built = buildGeminiRequest(
+      request({
+        system: [{ type: 'text', text: 'You are terse.', cacheControl: { type: 'ephemeral' } }],
+        messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
+        tools: [
+          {
+            name: 'Bash',
+            parameters: { type: 'object', additionalProperties: false, properties: { command: { type: 'string' } } },
+          },
+        ],
+        user: 'user-1',
+      }),
+      'gemini-3-pro',
+      { ...OPTIONS, hints },
+    );
+    expect(built.tools).toEqual([
+      {
+        functionDeclarations: [
+          { name: 'Bash', parameters: { type: 'object', properties: { command: { type: 'string' } } } },
+        ],
+      },
+    ]);
+    expect(JSON.stringify(built)).not.toContain('user-1');
+    expect(hints.dropped).toEqual(['cacheControl', 'user', 'tools[].parameters.additionalProperties']);
   });
 });

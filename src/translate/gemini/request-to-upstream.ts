@@ -1,6 +1,8 @@
 import { errors } from '../../errors/codes.js';
 import type { UpstreamBuildOptions } from '../contract.js';
 import type { IrMessage, IrPart, IrRequest, IrTool } from '../ir/types.js';
+import { hasCacheControl } from '../shared/cache-hints.js';
+import type { HintReport } from '../shared/hint-report.js';
 import { budgetForEffort } from '../shared/reasoning-budget.js';
 import { systemTexts } from '../shared/system-texts.js';
 import { geminiSchema } from './schema-subset.js';
@@ -90,11 +92,11 @@ function buildContents(messages: readonly IrMessage[]): GeminiContent[] {
   return contents;
 }
 
-function buildTool(tool: IrTool, index: number) {
+function buildTool(tool: IrTool, index: number, hints: HintReport | undefined) {
   return {
     name: tool.name,
     ...(tool.description !== undefined ? { description: tool.description } : {}),
-    parameters: geminiSchema(tool.parameters, `tools[${index}].parameters`),
+    parameters: geminiSchema(tool.parameters, `tools[${index}].parameters`, hints),
   };
 }
 
@@ -133,20 +135,30 @@ function generationConfig(request: IrRequest): GeminiGenerationConfig | undefine
   return Object.keys(config).length > 0 ? config : undefined;
 }
 
+/** Hints Gemini has no field for: it caches prompt prefixes by itself and takes no end-user id. */
+function reportDrops(request: IrRequest, options: UpstreamBuildOptions): void {
+  if (!options.hints) return;
+  if (hasCacheControl(request)) options.hints.drop('cacheControl');
+  if (request.user !== undefined) options.hints.drop('user');
+}
+
 export function buildGeminiRequest(
   request: IrRequest,
   _upstreamModel: string,
-  _options: UpstreamBuildOptions,
+  options: UpstreamBuildOptions,
 ): GeminiRequestBody {
   if (request.parallelToolCalls === false && request.tools.length > 0) {
     throw errors.invalidBody('Gemini cannot be told to call one tool at a time', 'parallelToolCalls');
   }
+  reportDrops(request, options);
   const body: GeminiRequestBody = { contents: buildContents(request.messages) };
   const system = systemTexts(request)
     .filter((part) => part.text !== '')
     .map((part) => ({ text: part.text }));
   if (system.length > 0) body.systemInstruction = { parts: system };
-  if (request.tools.length > 0) body.tools = [{ functionDeclarations: request.tools.map(buildTool) }];
+  if (request.tools.length > 0) {
+    body.tools = [{ functionDeclarations: request.tools.map((tool, i) => buildTool(tool, i, options.hints)) }];
+  }
   const tools = toolConfig(request);
   if (tools) body.toolConfig = tools;
   const config = generationConfig(request);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { errors } from '../../errors/codes.js';
 import type { UpstreamBuildOptions } from '../contract.js';
 import type { IrReasoning, IrRequest, IrResponseFormat, IrTool, IrToolChoice } from '../ir/types.js';
+import { hasCacheControl } from '../shared/cache-hints.js';
 import { effortForBudget } from '../shared/reasoning-budget.js';
 import { chatMessages } from './messages-to-upstream.js';
 import { useMistralToolCallIds } from './mistral-tool-call-ids.js';
@@ -70,14 +71,6 @@ function addSampling(body: Record<string, unknown>, request: IrRequest, options:
   if (request.stopSequences.length > 0) body.stop = request.stopSequences;
   const effort = reasoningEffort(request.reasoning);
   if (effort !== undefined) body.reasoning_effort = effort;
-}
-
-function hasCacheControl(request: IrRequest): boolean {
-  const parts = [...request.system, ...request.messages.flatMap((message) => message.content)];
-  return (
-    request.tools.some((tool) => tool.cacheControl) ||
-    parts.some((part) => (part as { cacheControl?: unknown }).cacheControl !== undefined)
-  );
 }
 
 /** Hints Chat has no field for (OpenAI-compatible servers cache prompt prefixes by themselves). */

@@ -1,4 +1,6 @@
 import type { AnthropicBehaviour } from '../../fakes/fake-anthropic.js';
+import type { BedrockBehaviour } from '../../fakes/fake-bedrock.js';
+import type { GeminiBehaviour } from '../../fakes/fake-gemini.js';
 import type { Behaviour } from '../../fakes/fake-openai.js';
 import type { RecordedRequest } from '../../fakes/fake-server.js';
 
@@ -9,7 +11,7 @@ import type { RecordedRequest } from '../../fakes/fake-server.js';
  * - "think about <word>": reasons first (reasoning_content / a signed thinking block), then answers;
  * - "run <command>": asks for the agent's own shell tool with the command, and once the tool's result is in the
  *   conversation, answers with what the command printed, so the answer can only be right if the agent ran it.
- * The same reading works on both upstream dialects; only the wire shapes differ.
+ * The same reading works on every upstream dialect (Chat, Messages, Gemini, Converse); only the wire shapes differ.
  */
 
 /** The shell tool each agent declares, and the arguments that run a command with it. */
@@ -119,5 +121,86 @@ export function messagesTurn(request: RecordedRequest): AnthropicBehaviour | und
   return {
     kind: 'reply',
     content: [{ type: 'tool_use', id: 'toolu_shell_1', name: tool.name, input: tool.args(task.text) }],
+  };
+}
+
+// --- Gemini (generateContent, also behind Vertex) -----------------------------------------------------------
+
+interface GeminiPartBody {
+  text?: string;
+  thought?: boolean;
+  functionResponse?: { name?: string; response?: Record<string, unknown> };
+}
+
+interface GeminiBody {
+  contents?: Array<{ role: string; parts: GeminiPartBody[] }>;
+  tools?: Array<{ functionDeclarations?: Array<{ name?: string }> }>;
+  generationConfig?: { thinkingConfig?: { includeThoughts?: boolean; thinkingBudget?: number } };
+}
+
+/** Each answer's calls carry a fresh signature, which the fake then requires back on the call (Gemini 3). */
+let geminiSignatures = 0;
+
+/** The next generateContent answer for a request from the gateway (Gemini API or Gemini on Vertex). */
+export function geminiTurn(request: RecordedRequest): GeminiBehaviour | undefined {
+  const body = request.body as GeminiBody | undefined;
+  if (!body?.contents) return undefined;
+  const userParts = body.contents.filter((c) => c.role === 'user').flatMap((c) => c.parts);
+  const task = taskIn(userParts.filter((p) => typeof p.text === 'string').map((p) => p.text ?? ''));
+  if (!task) return { kind: 'reply', text: 'Nothing to do.' };
+  if (task.kind === 'say') return { kind: 'reply', text: `You asked me to say ${task.text}.` };
+  if (task.kind === 'think') {
+    const thinking = body.generationConfig?.thinkingConfig?.includeThoughts === true;
+    return {
+      kind: 'reply',
+      ...(thinking ? { thought: { text: THOUGHT, signature: 'Z2VtaW5pLXRob3VnaHQ=' } } : {}),
+      text: `Thought about ${task.text}.`,
+    };
+  }
+  const result = userParts.findLast((p) => p.functionResponse)?.functionResponse?.response;
+  if (result) return { kind: 'reply', text: `The command printed: ${String(result.result ?? result.error ?? '')}` };
+  const tool = shellTool((body.tools ?? []).flatMap((t) => t.functionDeclarations ?? []).map((f) => f.name ?? ''));
+  if (!tool) return { kind: 'reply', text: 'I have no shell tool.' };
+  const signature = Buffer.from(`gemini-call-signature-${++geminiSignatures}`).toString('base64');
+  return { kind: 'reply', toolCalls: [{ name: tool.name, args: tool.args(task.text), signature }] };
+}
+
+// --- Bedrock Converse ---------------------------------------------------------------------------------------
+
+interface ConverseBlock {
+  text?: string;
+  toolResult?: { content?: Array<{ text?: string }> };
+}
+
+interface ConverseBody {
+  messages?: Array<{ role: string; content: ConverseBlock[] }>;
+  toolConfig?: { tools?: Array<{ toolSpec?: { name?: string } }> };
+  additionalModelRequestFields?: { thinking?: { type?: string }; reasoningConfig?: { type?: string } };
+}
+
+/** The next Converse answer for a request from the gateway, for a Claude model or another Bedrock model. */
+export function converseTurn(request: RecordedRequest): BedrockBehaviour | undefined {
+  const body = request.body as ConverseBody | undefined;
+  if (!body?.messages) return undefined;
+  const userBlocks = body.messages.filter((m) => m.role === 'user').flatMap((m) => m.content);
+  const task = taskIn(userBlocks.filter((b) => typeof b.text === 'string').map((b) => b.text ?? ''));
+  if (!task) return { kind: 'reply', text: 'Nothing to do.' };
+  if (task.kind === 'say') return { kind: 'reply', text: `You asked me to say ${task.text}.` };
+  const extra = body.additionalModelRequestFields;
+  const reasons = extra?.thinking?.type === 'enabled' || extra?.reasoningConfig?.type === 'enabled';
+  const reasoning = reasons ? { reasoning: { text: THOUGHT, signature: 'sig-bedrock-0123456789' } } : {};
+  if (task.kind === 'think') return { kind: 'reply', ...reasoning, text: `Thought about ${task.text}.` };
+  const result = userBlocks.findLast((b) => b.toolResult)?.toolResult;
+  if (result) {
+    const text = (result.content ?? []).map((item) => item.text ?? '').join('\n');
+    return { kind: 'reply', text: `The command printed: ${text}` };
+  }
+  const tool = shellTool((body.toolConfig?.tools ?? []).map((t) => t.toolSpec?.name ?? ''));
+  if (!tool) return { kind: 'reply', text: 'I have no shell tool.' };
+  // Claude reasons before a tool call too, and must get that signed reasoning back with the call (fake-bedrock.ts).
+  return {
+    kind: 'reply',
+    ...reasoning,
+    toolCalls: [{ id: 'tooluse_shell_1', name: tool.name, input: tool.args(task.text) }],
   };
 }
