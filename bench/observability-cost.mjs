@@ -2,8 +2,9 @@
 // process and apart from everything else a request does. A load phase on a busy shared machine cannot resolve a
 // 3% difference; CPU time (process.cpuUsage) spent by exactly this work can, whatever else the machine runs.
 // Metrics: RequestMetrics.observe of one telemetry record (label children cached). Tracing: a server span and an
-// attempt span per request at sample ratio 1, exported in batches over OTLP/HTTP (JSON) to bench/otlp-sink.mjs,
-// the exports' serialisation included. Needs `npm run build` first. Prints µs per request for each.
+// attempt span per request at sample ratio 1, exported in batches over OTLP/HTTP (protobuf, the default, and
+// JSON) to bench/otlp-sink.mjs, the exports' serialisation included. Needs `npm run build` first. Prints µs per
+// request for each.
 import { spawn } from 'node:child_process';
 import { Registry } from 'prom-client';
 
@@ -95,6 +96,6 @@ sink.kill('SIGTERM');
 
 console.log(`| work per request | CPU µs |\n|---|---|`);
 console.log(`| metrics: observe one record | ${metricsUs.toFixed(2)} |`);
-console.log(`| tracing: 2 spans at ratio 1, exported as OTLP/JSON (the default) | ${json.toFixed(2)} |`);
-console.log(`| tracing: 2 spans at ratio 1, exported as OTLP protobuf | ${protobuf.toFixed(2)} |`);
+console.log(`| tracing: 2 spans at ratio 1, exported as OTLP/JSON | ${json.toFixed(2)} |`);
+console.log(`| tracing: 2 spans at ratio 1, exported as OTLP protobuf (the default) | ${protobuf.toFixed(2)} |`);
 console.log(`(${REQUESTS} requests after ${WARMUP}; Node ${process.version})`);

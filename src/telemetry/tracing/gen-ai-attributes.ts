@@ -15,14 +15,19 @@ export function operationName(entryPoint: EntryPoint): string | undefined {
   }
 }
 
-/** What the server span learns once the request is over: models, provider, usage, route and status. */
-export function serverEndAttributes(record: RequestRecord, providerType: string | undefined): Attributes {
-  const attributes: Attributes = {
-    'http.response.status_code': record.status,
-    'amg.request.id': record.id,
-    'amg.route.mode': record.routeMode,
-    'amg.attempts': record.attempts.length,
-  };
+/**
+ * What the server span learns once the request is over: models, provider, usage, route and status, set on
+ * `attributes` (a new object unless one is given).
+ */
+export function serverEndAttributes(
+  record: RequestRecord,
+  providerType: string | undefined,
+  attributes: Attributes = {},
+): Attributes {
+  attributes['http.response.status_code'] = record.status;
+  attributes['amg.request.id'] = record.id;
+  attributes['amg.route.mode'] = record.routeMode;
+  attributes['amg.attempts'] = record.attempts.length;
   if (record.requestedModel !== null) attributes['gen_ai.request.model'] = record.requestedModel;
   if (record.upstreamModel !== null) attributes['gen_ai.response.model'] = record.upstreamModel;
   if (providerType !== undefined) attributes['gen_ai.provider.name'] = providerType;

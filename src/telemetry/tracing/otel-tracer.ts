@@ -2,28 +2,28 @@ import type { IncomingHttpHeaders } from 'node:http';
 import {
   type Attributes,
   defaultTextMapGetter,
-  defaultTextMapSetter,
   ROOT_CONTEXT,
-  type Span,
+  type SpanContext,
   SpanKind,
   SpanStatusCode,
-  type Tracer,
+  TraceFlags,
   trace,
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtobufTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { resourceFromAttributes } from '@opentelemetry/resources';
+import { type Resource, resourceFromAttributes } from '@opentelemetry/resources';
 import {
-  BasicTracerProvider,
   BatchSpanProcessor,
-  ParentBasedSampler,
+  RandomIdGenerator,
+  SamplingDecision,
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace-base';
 import type { AttemptRecord, RequestRecord } from '../request-record.js';
+import { CapturedContent } from './captured-content.js';
 import { operationName, serverEndAttributes } from './gen-ai-attributes.js';
-import type { AttemptTarget, RequestTracer, ServerSpan, SpanContent } from './request-tracer.js';
-import { inputContent, outputContent } from './span-content.js';
+import { RecordedSpan, type Scope } from './recorded-span.js';
+import type { AttemptTarget, RequestTracer, ServerSpan } from './request-tracer.js';
 import type { TracingSettings } from './tracing-settings.js';
 
 const propagator = new W3CTraceContextPropagator();
@@ -49,61 +49,38 @@ function hostOf(origin: string): string {
 }
 
 interface OpenAttempt {
-  span: Span;
+  span: RecordedSpan;
   startedAt: number;
   target: AttemptTarget;
   /** When the next attempt started: this one was over by then. */
   overBy?: number;
 }
 
-/**
- * Room for the response bytes a completion is rebuilt from; beyond it the rest is not kept. A stream's framing
- * outweighs its text many times over (~200 bytes of JSON per few characters of a chat chunk), so the bound is
- * on the bytes sent, not on the content attribute's size.
- */
-const MAX_CAPTURED_BYTES = 1024 * 1024;
-
-/** A request's prompt (set at once) and the response bytes as sent, kept up to a bound. */
-class CapturedContent implements SpanContent {
-  attributes: Attributes = {};
-  private readonly chunks: Buffer[] = [];
-  private bytes = 0;
-
-  constructor(
-    private readonly entryPoint: RequestRecord['entryPoint'],
-    readonly maxBytes: number,
-  ) {}
-
-  input(body: Record<string, unknown>): void {
-    this.attributes = inputContent(this.entryPoint, body, this.maxBytes);
-  }
-
-  output(chunk: Buffer | string): void {
-    const limit = MAX_CAPTURED_BYTES;
-    if (this.bytes >= limit) return;
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    const kept = buffer.length > limit - this.bytes ? buffer.subarray(0, limit - this.bytes) : buffer;
-    this.chunks.push(kept);
-    this.bytes += kept.length;
-  }
-
-  /** The prompt, and for an answer that succeeded the completion rebuilt from what was sent. */
-  finish(record: RequestRecord): Attributes {
-    if (record.status < 200 || record.status >= 300 || this.bytes === 0) return this.attributes;
-    const sent = Buffer.concat(this.chunks).toString('utf8');
-    return { ...this.attributes, ...outputContent(this.entryPoint, sent, record.stream, this.maxBytes) };
-  }
+/** What a request's spans are made from and handed to once they end. */
+interface SpanSink {
+  readonly resource: Resource;
+  readonly scope: Scope;
+  newSpanId(): string;
+  record(span: RecordedSpan): void;
 }
 
-/** One request's server span and the client spans of its upstream attempts. */
+/** The W3C trace headers an upstream request carries for the attempt's span. */
+function traceHeaders(context: SpanContext, traceState: string | undefined): Record<string, string> {
+  const flags = context.traceFlags & TraceFlags.SAMPLED ? '01' : '00';
+  const traceparent = `00-${context.traceId}-${context.spanId}-${flags}`;
+  return traceState ? { traceparent, tracestate: traceState } : { traceparent };
+}
+
+/** One sampled request's server span and the client spans of its upstream attempts. */
 class OtelServerSpan implements ServerSpan {
   private readonly attempts = new Map<number, OpenAttempt>();
   private answering: OpenAttempt | undefined;
 
   constructor(
-    private readonly tracer: Tracer,
-    private readonly span: Span,
+    private readonly sink: SpanSink,
+    private readonly span: RecordedSpan,
     private readonly operation: string | undefined,
+    private readonly traceState: string | undefined,
     readonly content: CapturedContent | undefined,
   ) {}
 
@@ -120,16 +97,18 @@ class OtelServerSpan implements ServerSpan {
     // The router measures an attempt from before its request is built; ending a span at start + latency could
     // then overlap the next attempt, which cannot begin before this one ended.
     for (const open of this.attempts.values()) open.overBy ??= startedAt;
-    const parent = trace.setSpan(ROOT_CONTEXT, this.span);
-    const span = this.tracer.startSpan(
-      `${this.operation ?? 'call'} ${target.model}`,
-      { kind: SpanKind.CLIENT, attributes, startTime: startedAt },
-      parent,
-    );
+    const parent = this.span.spanContext();
+    const context: SpanContext = {
+      traceId: parent.traceId,
+      spanId: this.sink.newSpanId(),
+      traceFlags: TraceFlags.SAMPLED,
+      traceState: parent.traceState,
+    };
+    const { resource, scope } = this.sink;
+    const name = `${this.operation ?? 'call'} ${target.model}`;
+    const span = new RecordedSpan(name, SpanKind.CLIENT, context, parent, attributes, startedAt, resource, scope);
     this.attempts.set(attemptIndex, { span, startedAt, target });
-    const carrier: Record<string, string> = {};
-    propagator.inject(trace.setSpan(ROOT_CONTEXT, span), carrier, defaultTextMapSetter);
-    return carrier;
+    return traceHeaders(context, this.traceState);
   }
 
   settleAttempts(records: readonly AttemptRecord[]): void {
@@ -138,44 +117,77 @@ class OtelServerSpan implements ServerSpan {
       this.attempts.delete(index);
       if (record && !record.errorClass && record.status > 0 && record.status < 400) {
         // The answer is still being relayed: its span ends with the response.
-        open.span.setAttribute('http.response.status_code', record.status);
+        open.span.attributes['http.response.status_code'] = record.status;
         this.answering = open;
         continue;
       }
-      endAttempt(open, record);
+      this.endAttempt(open, record);
     }
   }
 
   end(record: RequestRecord): void {
     const ended = now();
     this.settleAttempts(record.attempts);
-    if (this.answering) {
-      if (record.outputTokens !== null)
-        this.answering.span.setAttribute('gen_ai.usage.output_tokens', record.outputTokens);
-      if (record.inputTokens !== null)
-        this.answering.span.setAttribute('gen_ai.usage.input_tokens', record.inputTokens);
-      this.answering.span.setAttribute('gen_ai.response.model', this.answering.target.model);
-      this.answering.span.end(ended);
+    const answering = this.answering;
+    if (answering) {
+      const attributes = answering.span.attributes;
+      if (record.outputTokens !== null) attributes['gen_ai.usage.output_tokens'] = record.outputTokens;
+      if (record.inputTokens !== null) attributes['gen_ai.usage.input_tokens'] = record.inputTokens;
+      attributes['gen_ai.response.model'] = answering.target.model;
+      this.finish(answering.span, ended);
     }
-    const providerType = this.answering?.target.providerType;
-    this.span.setAttributes(serverEndAttributes(record, providerType));
-    if (this.content) this.span.setAttributes(this.content.finish(record));
-    if (record.status >= 500 || record.status === 0) this.span.setStatus({ code: SpanStatusCode.ERROR });
-    this.span.end(ended);
+    serverEndAttributes(record, answering?.target.providerType, this.span.attributes);
+    if (this.content) Object.assign(this.span.attributes, this.content.finish(record));
+    if (record.status >= 500 || record.status === 0) this.span.status = { code: SpanStatusCode.ERROR };
+    this.finish(this.span, ended);
+  }
+
+  private endAttempt(open: OpenAttempt, record: AttemptRecord | undefined): void {
+    if (!record) {
+      this.finish(open.span, now());
+      return;
+    }
+    const attributes = open.span.attributes;
+    if (record.status > 0) attributes['http.response.status_code'] = record.status;
+    if (record.errorClass) {
+      attributes['error.type'] = record.errorClass;
+      open.span.status = { code: SpanStatusCode.ERROR, message: record.error ?? record.errorClass };
+    }
+    this.finish(open.span, Math.min(open.startedAt + record.latencyMs, open.overBy ?? Number.POSITIVE_INFINITY));
+  }
+
+  private finish(span: RecordedSpan, endMs: number): void {
+    if (span.finish(endMs)) this.sink.record(span);
   }
 }
 
-function endAttempt(open: OpenAttempt, record: AttemptRecord | undefined): void {
-  if (!record) {
-    open.span.end();
-    return;
+/**
+ * An unsampled request: nothing is recorded, but each upstream still gets a trace context of its own (a new span
+ * id under the request's trace, not sampled), as the caller's downstream sampling decision says.
+ */
+class UnsampledServerSpan implements ServerSpan {
+  readonly content = undefined;
+
+  constructor(
+    private readonly sink: SpanSink,
+    private readonly context: SpanContext,
+    private readonly traceState: string | undefined,
+  ) {}
+
+  startAttempt(): Record<string, string> {
+    return traceHeaders({ ...this.context, spanId: this.sink.newSpanId() }, this.traceState);
   }
-  if (record.status > 0) open.span.setAttribute('http.response.status_code', record.status);
-  if (record.errorClass) {
-    open.span.setAttribute('error.type', record.errorClass);
-    open.span.setStatus({ code: SpanStatusCode.ERROR, message: record.error ?? record.errorClass });
-  }
-  open.span.end(Math.min(open.startedAt + record.latencyMs, open.overBy ?? Number.POSITIVE_INFINITY));
+
+  settleAttempts(): void {}
+
+  end(): void {}
+}
+
+/** The caller's trace context from a `traceparent` (and `tracestate`) header, when one is valid. */
+function remoteParent(headers: IncomingHttpHeaders): SpanContext | undefined {
+  if (headers.traceparent === undefined) return undefined;
+  const parent = trace.getSpanContext(propagator.extract(ROOT_CONTEXT, headers, defaultTextMapGetter));
+  return parent && trace.isSpanContextValid(parent) ? parent : undefined;
 }
 
 /**
@@ -185,22 +197,35 @@ function endAttempt(open: OpenAttempt, record: AttemptRecord | undefined): void 
  */
 const BATCHING = { maxQueueSize: 32_768, maxExportBatchSize: 4_096, scheduledDelayMillis: 1_000 };
 
-/** Traces with the OpenTelemetry SDK, exported in batches over OTLP/HTTP (JSON) off the request path. */
-export class OtelRequestTracer implements RequestTracer {
-  private readonly provider: BasicTracerProvider;
-  private readonly tracer: Tracer;
+/**
+ * Traces requests as OpenTelemetry spans, exported in batches over OTLP/HTTP off the request path. Sampling
+ * (parent-based, trace-id ratio for new traces), ids, batching and the OTLP encoding and transport are the
+ * official SDK and exporter packages; the spans themselves are recorded by the gateway (see RecordedSpan).
+ */
+export class OtelRequestTracer implements RequestTracer, SpanSink {
+  readonly resource: Resource;
+  readonly scope: Scope;
+  private readonly processor: BatchSpanProcessor;
+  private readonly ids = new RandomIdGenerator();
+  private readonly sampler: TraceIdRatioBasedSampler;
   private readonly contentMaxBytes: number | undefined;
 
   constructor(settings: TracingSettings, service: { name: string; version: string }) {
     this.contentMaxBytes = settings.content?.maxBytes;
     const Exporter = settings.protocol === 'http/protobuf' ? ProtobufTraceExporter : JsonTraceExporter;
     const exporter = new Exporter({ url: settings.url, headers: settings.headers });
-    this.provider = new BasicTracerProvider({
-      resource: resourceFromAttributes({ 'service.name': service.name, 'service.version': service.version }),
-      sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(settings.sampleRatio) }),
-      spanProcessors: [new BatchSpanProcessor(exporter, BATCHING)],
-    });
-    this.tracer = this.provider.getTracer(service.name, service.version);
+    this.resource = resourceFromAttributes({ 'service.name': service.name, 'service.version': service.version });
+    this.scope = { name: service.name, version: service.version };
+    this.sampler = new TraceIdRatioBasedSampler(settings.sampleRatio);
+    this.processor = new BatchSpanProcessor(exporter, BATCHING);
+  }
+
+  newSpanId(): string {
+    return this.ids.generateSpanId();
+  }
+
+  record(span: RecordedSpan): void {
+    this.processor.onEnd(span);
   }
 
   startRequest(request: {
@@ -209,29 +234,37 @@ export class OtelRequestTracer implements RequestTracer {
     entryPoint: RequestRecord['entryPoint'];
     headers: IncomingHttpHeaders;
   }): ServerSpan {
-    const parent = propagator.extract(ROOT_CONTEXT, request.headers, defaultTextMapGetter);
+    const parent = remoteParent(request.headers);
+    const traceId = parent?.traceId ?? this.ids.generateTraceId();
+    const traceState = parent?.traceState?.serialize();
+    // Parent-based: a caller's sampled flag decides; a new trace is sampled by its id at the configured ratio.
+    const sampled = parent
+      ? (parent.traceFlags & TraceFlags.SAMPLED) !== 0
+      : this.sampler.shouldSample(ROOT_CONTEXT, traceId).decision === SamplingDecision.RECORD_AND_SAMPLED;
+    const context: SpanContext = {
+      traceId,
+      spanId: this.ids.generateSpanId(),
+      traceFlags: sampled ? TraceFlags.SAMPLED : TraceFlags.NONE,
+      traceState: parent?.traceState,
+    };
+    if (!sampled) return new UnsampledServerSpan(this, context, traceState);
     const operation = operationName(request.entryPoint);
     const attributes: Attributes = { 'http.request.method': request.method, 'url.path': request.path };
     if (operation) attributes['gen_ai.operation.name'] = operation;
-    const span = this.tracer.startSpan(
-      `${request.method} ${request.path}`,
-      { kind: SpanKind.SERVER, attributes, startTime: now() },
-      parent,
-    );
+    const name = `${request.method} ${request.path}`;
+    const span = new RecordedSpan(name, SpanKind.SERVER, context, parent, attributes, now(), this.resource, this.scope);
     // Content is collected only for spans that will be exported: an unsampled request keeps nothing.
     const content =
-      this.contentMaxBytes !== undefined && span.isRecording()
-        ? new CapturedContent(request.entryPoint, this.contentMaxBytes)
-        : undefined;
-    return new OtelServerSpan(this.tracer, span, operation, content);
+      this.contentMaxBytes !== undefined ? new CapturedContent(request.entryPoint, this.contentMaxBytes) : undefined;
+    return new OtelServerSpan(this, span, operation, traceState, content);
   }
 
   /** Exports the spans still buffered. */
   flush(): Promise<void> {
-    return this.provider.forceFlush();
+    return this.processor.forceFlush();
   }
 
   shutdown(): Promise<void> {
-    return this.provider.shutdown();
+    return this.processor.shutdown();
   }
 }

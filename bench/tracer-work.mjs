@@ -1,0 +1,67 @@
+// node bench/tracer-work.mjs <record|all> <requests>: the tracer's own work for `requests` traced requests (a server
+// span and one attempt span each, sample ratio 1), for counting under callgrind: `record` makes, fills and ends
+// the spans and batches them; `all` also serialises every batch as OTLP protobuf with the official serialiser.
+// Nothing is sent. Run it at two sizes and difference the counts to get instructions per request, e.g.
+// `bench/tracer-instructions.sh all 8192 24576`. Needs `npm run build` first.
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+
+const root = new URL('..', import.meta.url).pathname;
+const [mode = 'all', count = '10000'] = process.argv.slice(2);
+const REQUESTS = Number(count);
+const { OtelRequestTracer } = await import(`${root}dist/telemetry/tracing/otel-tracer.js`);
+const tracer = new OtelRequestTracer(
+  { url: 'http://127.0.0.1:9/v1/traces', headers: {}, sampleRatio: 1, protocol: 'http/protobuf' },
+  { name: 'ai-model-gateway', version: 'bench' },
+);
+let bytes = 0;
+// The batch processor's exporter, swapped for one that serialises (mode all) or drops each batch.
+tracer.processor._exporter = {
+  export(spans, done) {
+    if (mode === 'all') bytes += ProtobufTraceSerializer.serializeRequest(spans).length;
+    done({ code: 0 });
+  },
+  shutdown: async () => {},
+  forceFlush: async () => {},
+};
+const target = { provider: 'up', providerType: 'openai', model: 'm1', origin: 'http://127.0.0.1:1' };
+const record = (i) => ({
+  id: `req_${i}_abcdefgh`,
+  time: Date.now(),
+  client: 'bench',
+  entryPoint: 'chat.completions',
+  method: 'POST',
+  path: '/v1/chat/completions',
+  requestedModel: 'bench',
+  stream: false,
+  provider: 'up',
+  upstreamModel: 'm1',
+  routeMode: 'direct',
+  attempts: [{ provider: 'up', model: 'm1', status: 200, latencyMs: 2 }],
+  status: 200,
+  latencyMs: 3,
+  ttfbMs: null,
+  inputTokens: 12,
+  outputTokens: 6,
+  cachedTokens: 0,
+  cacheWriteTokens: 0,
+  costUsd: 0.00001,
+  errorCode: null,
+  errorMessage: null,
+  configRevision: 1,
+});
+const records = Array.from({ length: 1024 }, (_, i) => record(i));
+for (let i = 0; i < REQUESTS; i++) {
+  const span = tracer.startRequest({
+    method: 'POST',
+    path: '/v1/chat/completions',
+    entryPoint: 'chat.completions',
+    headers: {},
+  });
+  span.startAttempt(target, 0);
+  const done = records[i % 1024];
+  span.settleAttempts(done.attempts);
+  span.end(done);
+  if (i % 4096 === 4095) await tracer.flush();
+}
+await tracer.flush();
+console.log(`${mode}: ${REQUESTS} requests, ${bytes} bytes serialised`);

@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { OtlpReceiver } from '../../../test/support/otlp-receiver.js';
+import type { RequestRecord } from '../request-record.js';
+import { OtelRequestTracer } from './otel-tracer.js';
+
+const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+const PARENT_ID = '00f067aa0ba902b7';
+const target = { provider: 'up', providerType: 'openai', model: 'm1', origin: 'http://127.0.0.1:1' };
+
+const record: RequestRecord = {
+  id: 'req_1',
+  time: Date.now(),
+  client: 'bench',
+  entryPoint: 'chat.completions',
+  method: 'POST',
+  path: '/v1/chat/completions',
+  requestedModel: 'chat',
+  stream: false,
+  provider: 'up',
+  upstreamModel: 'm1',
+  routeMode: 'direct',
+  attempts: [{ provider: 'up', model: 'm1', status: 200, latencyMs: 2 }],
+  status: 200,
+  latencyMs: 3,
+  ttfbMs: null,
+  inputTokens: 12,
+  outputTokens: 6,
+  cachedTokens: 0,
+  cacheWriteTokens: 0,
+  costUsd: null,
+  errorCode: null,
+  errorMessage: null,
+  configRevision: 1,
+};
+
+describe('request tracer sampling', () => {
+  let receiver: OtlpReceiver;
+  const tracers: OtelRequestTracer[] = [];
+
+  function tracer(sampleRatio: number): OtelRequestTracer {
+    const made = new OtelRequestTracer(
+      { url: `${receiver.url}/v1/traces`, headers: {}, sampleRatio, protocol: 'http/json' },
+      { name: 'ai-model-gateway', version: 'test' },
+    );
+    tracers.push(made);
+    return made;
+  }
+
+  function request(made: OtelRequestTracer, headers: Record<string, string>): string[] {
+    const span = made.startRequest({
+      method: 'POST',
+      path: '/v1/chat/completions',
+      entryPoint: 'chat.completions',
+      headers,
+    });
+    const sent = [span.startAttempt(target, 0), span.startAttempt(target, 1)];
+    span.end(record);
+    return sent.map((carrier) => carrier.traceparent ?? '');
+  }
+
+  beforeAll(async () => {
+    receiver = await OtlpReceiver.start();
+  });
+  beforeEach(() => {
+    receiver.spans.length = 0;
+  });
+  afterAll(async () => {
+    await Promise.all(tracers.map((made) => made.shutdown()));
+    await receiver.close();
+  });
+
+  it('records nothing at ratio 0, yet gives each upstream its own unsampled context in a new trace', async () => {
+    const made = tracer(0);
+    const [first, second] = request(made, {});
+    await made.flush();
+    expect(receiver.spans).toHaveLength(0);
+    const [, traceId, firstSpan, flags] = first?.split('-') ?? [];
+    expect(first).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/);
+    expect(flags).toBe('00');
+    expect(second?.split('-')[1]).toBe(traceId);
+    expect(second?.split('-')[2]).not.toBe(firstSpan);
+  });
+
+  it('follows the caller’s sampled flag over the ratio, and keeps its tracestate', async () => {
+    const made = tracer(0);
+    const span = made.startRequest({
+      method: 'POST',
+      path: '/v1/chat/completions',
+      entryPoint: 'chat.completions',
+      headers: { traceparent: `00-${TRACE_ID}-${PARENT_ID}-01`, tracestate: 'vendor=abc' },
+    });
+    const carrier = span.startAttempt(target, 0);
+    span.end(record);
+    await made.flush();
+    expect(receiver.spans.map((s) => s.traceId)).toEqual([TRACE_ID, TRACE_ID]);
+    const client = receiver.spans.find((s) => s.kind === 3);
+    const server = receiver.spans.find((s) => s.kind === 2);
+    expect(server?.parentSpanId).toBe(PARENT_ID);
+    expect(client?.parentSpanId).toBe(server?.spanId);
+    expect(carrier).toEqual({ traceparent: `00-${TRACE_ID}-${client?.spanId}-01`, tracestate: 'vendor=abc' });
+  });
+
+  it('records nothing for a caller that did not sample, at ratio 1', async () => {
+    const made = tracer(1);
+    const [first] = request(made, { traceparent: `00-${TRACE_ID}-${PARENT_ID}-00` });
+    await made.flush();
+    expect(receiver.spans).toHaveLength(0);
+    expect(first).toMatch(new RegExp(`^00-${TRACE_ID}-[0-9a-f]{16}-00$`));
+  });
+
+  it('ignores a malformed traceparent and starts a sampled trace of its own', async () => {
+    const made = tracer(1);
+    request(made, { traceparent: '00-not-a-trace-01' });
+    await made.flush();
+    expect(receiver.spans).toHaveLength(3);
+    expect(new Set(receiver.spans.map((s) => s.traceId)).size).toBe(1);
+    expect(receiver.spans[0]?.traceId).toMatch(/^[0-9a-f]{32}$/);
+  });
+});
