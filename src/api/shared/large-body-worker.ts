@@ -1,0 +1,52 @@
+import { parentPort } from 'node:worker_threads';
+import { GatewayError } from '../../errors/gateway-error.js';
+import type { LargeBodyAnswer, LargeBodyJob, LargeBodySummary } from './large-body-protocol.js';
+import { parseJsonObject } from './read-body.js';
+
+/** A top-level value counts as large past this many characters of content (about its size as JSON). */
+const SMALL_VALUE_CHARS = 16 * 1024;
+
+/** Whether a value holds more than `budget` characters, counting a few per node; stops as soon as it does. */
+function largerThan(value: unknown, budget: number): boolean {
+  let left = budget;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (typeof item === 'string') left -= item.length + 2;
+    else if (item !== null && typeof item === 'object') {
+      const entries = Array.isArray(item) ? item : Object.entries(item);
+      left -= 2 + entries.length;
+      for (const entry of entries) stack.push(entry);
+    } else left -= 8;
+    if (left < 0) return true;
+  }
+  return false;
+}
+
+function summarize(body: Record<string, unknown>): LargeBodySummary {
+  const keys = Object.keys(body);
+  const small: Record<string, unknown> = {};
+  const large: string[] = [];
+  for (const key of keys) {
+    const value = body[key];
+    if (largerThan(value, SMALL_VALUE_CHARS)) large.push(key);
+    else Object.defineProperty(small, key, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return { keys, small, large };
+}
+
+function answer(job: LargeBodyJob): LargeBodyAnswer {
+  const { id, bytes } = job;
+  try {
+    return { id, bytes, summary: summarize(parseJsonObject(Buffer.from(bytes))) };
+  } catch (error) {
+    if (!(error instanceof GatewayError)) return { id, bytes, crash: String((error as Error)?.stack ?? error) };
+    const { code, status, kind, message, param } = error;
+    return { id, bytes, refusal: { code, status, kind, message, param } };
+  }
+}
+
+parentPort?.on('message', (job: LargeBodyJob) => {
+  const reply = answer(job);
+  parentPort?.postMessage(reply, [reply.bytes]);
+});
