@@ -86,6 +86,7 @@ async function main() {
   const loopFile = join(dir, 'loop.json');
   const gateway = startProcess(
     [
+      ...(process.env.AMG_CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.AMG_CPU_PROF_DIR] : []),
       '--import',
       join(root, 'bench/loop-monitor.mjs'),
       join(root, 'dist/cli/main.js'),

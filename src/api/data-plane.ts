@@ -25,7 +25,7 @@ import { errorBody } from './shared/error-body.js';
 import { Exchange, type RequestServices } from './shared/exchange.js';
 import { LARGE_BODY_BYTES, parseLargeBody } from './shared/large-body.js';
 import { settleLimits } from './shared/limit-gate.js';
-import { parseJsonObject, readBody } from './shared/read-body.js';
+import { joined, parseJsonObject, readBodyParts } from './shared/read-body.js';
 import { sendError } from './shared/send-error.js';
 import { sessionKey } from './shared/session-id.js';
 import { discardUnreadBody } from './shared/unread-body.js';
@@ -261,9 +261,10 @@ export class DataPlane {
 
   /** Reads and parses the JSON body; a large one is parsed on a worker thread, so that it holds up no one. */
   private async readJson(req: IncomingMessage, exchange: Exchange): Promise<ParsedRequest> {
-    const raw = await readBody(req, exchange.snapshot.config.server.max_body_size);
-    if (raw.length < LARGE_BODY_BYTES) return { body: parseJsonObject(raw), raw };
-    return parseLargeBody(raw);
+    const parts = await readBodyParts(req, exchange.snapshot.config.server.max_body_size);
+    if (parts.size >= LARGE_BODY_BYTES) return parseLargeBody(parts);
+    const raw = joined(parts);
+    return { body: parseJsonObject(raw), raw };
   }
 
   /** Every request is recorded, except most refusals of requests without a valid token (see RefusalSampler). */

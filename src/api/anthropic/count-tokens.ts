@@ -5,6 +5,7 @@ import { parseAnthropicRequest } from '../../translate/anthropic/request-from-cl
 import { inputTokenParts } from '../../translate/ir/token-estimate.js';
 import type { ClientOutput } from '../shared/client-output.js';
 import type { EntryPointSpec } from '../shared/entry-point.js';
+import { fieldKind } from '../shared/large-body.js';
 import { relayBody, relayError } from '../shared/passthrough.js';
 import { proxyToUpstream } from '../shared/proxy.js';
 import { requireModel } from '../shared/read-body.js';
@@ -85,7 +86,7 @@ async function handle(
 ): Promise<void> {
   const request = body as Record<string, unknown>;
   const route = resolveRoute(out.exchange, requireModel(request));
-  if (!Array.isArray(request.messages)) throw errors.invalidBody('messages: field required', 'messages');
+  if (fieldKind(request, 'messages') !== 'array') throw errors.invalidBody('messages: field required', 'messages');
   const counting = route.targets.filter((t) => countPathOf(t) !== undefined && t.provider.configured);
   if (counting.length === 0) return estimate(out, request);
   const exactRoute: ModelRoute = { ...route, targets: counting };

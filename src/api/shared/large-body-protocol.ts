@@ -1,9 +1,9 @@
 import type { ErrorKind } from '../../errors/gateway-error.js';
 
-/** A body for the large-body worker: its bytes, transferred (not copied) there and back. */
+/** A body for the large-body worker: its chunks as they arrived, moved (not copied) there; joined, they come back. */
 export interface LargeBodyJob {
   id: number;
-  bytes: ArrayBuffer;
+  chunks: Uint8Array[];
 }
 
 /** A refusal, as the plain fields of the GatewayError the main thread rebuilds. */
@@ -22,7 +22,16 @@ export interface LargeBodyRefusal {
 export interface LargeBodySummary {
   keys: string[];
   small: Record<string, unknown>;
-  large: string[];
+  /** The large fields, each with its JSON type, so a type check needs no parse on the main thread. */
+  large: Array<[key: string, kind: JsonKind]>;
+}
+
+export type JsonKind = 'array' | 'object' | 'string' | 'number' | 'boolean' | 'null';
+
+export function jsonKind(value: unknown): JsonKind | 'undefined' {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value as JsonKind | 'undefined';
 }
 
 export type LargeBodyAnswer = { id: number; bytes: ArrayBuffer } & (

@@ -1,6 +1,12 @@
 import { parentPort } from 'node:worker_threads';
 import { GatewayError } from '../../errors/gateway-error.js';
-import type { LargeBodyAnswer, LargeBodyJob, LargeBodySummary } from './large-body-protocol.js';
+import {
+  type JsonKind,
+  jsonKind,
+  type LargeBodyAnswer,
+  type LargeBodyJob,
+  type LargeBodySummary,
+} from './large-body-protocol.js';
 import { parseJsonObject } from './read-body.js';
 
 /** A top-level value counts as large past this many characters of content (about its size as JSON). */
@@ -26,19 +32,23 @@ function largerThan(value: unknown, budget: number): boolean {
 function summarize(body: Record<string, unknown>): LargeBodySummary {
   const keys = Object.keys(body);
   const small: Record<string, unknown> = {};
-  const large: string[] = [];
+  const large: LargeBodySummary['large'] = [];
   for (const key of keys) {
     const value = body[key];
-    if (largerThan(value, SMALL_VALUE_CHARS)) large.push(key);
+    if (largerThan(value, SMALL_VALUE_CHARS)) large.push([key, jsonKind(value) as JsonKind]);
     else Object.defineProperty(small, key, { value, enumerable: true, writable: true, configurable: true });
   }
   return { keys, small, large };
 }
 
 function answer(job: LargeBodyJob): LargeBodyAnswer {
-  const { id, bytes } = job;
+  const { id, chunks } = job;
+  const joined = Buffer.concat(chunks);
+  // Buffer.concat may hand out a slice of a shared pool for a small total; the answer moves its own memory back.
+  const own = joined.byteOffset === 0 && joined.buffer.byteLength === joined.length ? joined : Buffer.from(joined);
+  const bytes = own.buffer as ArrayBuffer;
   try {
-    return { id, bytes, summary: summarize(parseJsonObject(Buffer.from(bytes))) };
+    return { id, bytes, summary: summarize(parseJsonObject(own)) };
   } catch (error) {
     if (!(error instanceof GatewayError)) return { id, bytes, crash: String((error as Error)?.stack ?? error) };
     const { code, status, kind, message, param } = error;

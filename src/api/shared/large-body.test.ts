@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../errors/gateway-error.js';
-import { LARGE_BODY_BYTES, parseLargeBody } from './large-body.js';
+import { fieldKind, LARGE_BODY_BYTES, parseLargeBody as parseParts } from './large-body.js';
 import { parseJsonObject } from './read-body.js';
 
 const filler = 'x'.repeat(LARGE_BODY_BYTES);
+
+/** Parses a body sent in 64 KiB chunks, as a socket delivers it. */
+function parseLargeBody(raw: Buffer) {
+  const chunks: Buffer[] = [];
+  for (let at = 0; at < raw.length; at += 65536) chunks.push(Buffer.from(raw.subarray(at, at + 65536)));
+  return parseParts({ chunks, size: raw.length });
+}
 const large = (fields: string) => Buffer.from(`{${fields},"padding":"${filler}"}`);
 
 async function refusalOf(raw: Buffer): Promise<GatewayError> {
@@ -31,6 +38,9 @@ describe('parseLargeBody (on the worker thread)', () => {
     expect(Object.getOwnPropertyDescriptor(body, 'model')?.value).toBe('m');
     expect(Object.getOwnPropertyDescriptor(body, 'stream_options')?.value).toEqual({ include_usage: true });
     expect(Object.getOwnPropertyDescriptor(body, 'padding')?.get).toBeTypeOf('function');
+    expect(fieldKind(body, 'padding')).toBe('string');
+    expect(fieldKind(body, 'stream_options')).toBe('object');
+    expect(fieldKind(body, 'absent')).toBe('undefined');
     expect(body.padding).toBe(filler);
     body.padding = 'replaced';
     expect(body.padding).toBe('replaced');

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { errors } from '../../errors/codes.js';
 import { GatewayError } from '../../errors/gateway-error.js';
-import type { LargeBodyAnswer, LargeBodySummary } from './large-body-protocol.js';
+import { type JsonKind, jsonKind, type LargeBodyAnswer, type LargeBodySummary } from './large-body-protocol.js';
+import type { BodyParts } from './read-body.js';
 
 /**
  * Bodies from this size on are parsed and checked on a worker thread. Parsing JSON costs the main thread
@@ -50,9 +51,12 @@ class ParserThread {
     this.worker.on('exit', () => this.fail(new Error('the body parser thread exited')));
   }
 
-  send(id: number, bytes: ArrayBuffer, pending: Pending): void {
+  send(id: number, chunks: Uint8Array[], pending: Pending): void {
     this.pending.set(id, pending);
-    this.worker.postMessage({ id, bytes }, [bytes]);
+    this.worker.postMessage(
+      { id, chunks },
+      chunks.map((chunk) => chunk.buffer as ArrayBuffer),
+    );
   }
 
   fail(error: Error): void {
@@ -78,10 +82,17 @@ function leastBusy(): ParserThread {
   return best;
 }
 
-/** Sends the body's bytes to a worker and back (moved, not copied); resolves with the worker's answer. */
-function roundTrip(raw: Buffer): Promise<LargeBodyAnswer> {
-  // A body that shares its memory with something else is copied once, so the move cannot take that along.
-  const own = raw.byteOffset === 0 && raw.buffer.byteLength === raw.length ? raw : Buffer.from(raw);
+/**
+ * A chunk whose memory is its own moves to the worker as it is; one that is a view into memory other code may
+ * still use (a pooled slab, a partly filled read buffer) is copied first, so the move takes nothing else along.
+ */
+function movable(chunk: Buffer): Uint8Array {
+  return chunk.byteOffset === 0 && chunk.buffer.byteLength === chunk.length ? chunk : new Uint8Array(chunk);
+}
+
+/** Sends the body's chunks to a worker (moved, not copied) and resolves with its answer, the joined bytes included. */
+function roundTrip(parts: BodyParts): Promise<LargeBodyAnswer> {
+  const chunks = parts.chunks.map(movable);
   const thread = leastBusy();
   const id = nextId++;
   return new Promise((resolve, reject) => {
@@ -95,7 +106,7 @@ function roundTrip(raw: Buffer): Promise<LargeBodyAnswer> {
         clearTimeout(timer);
         done(value);
       };
-    thread.send(id, own.buffer as ArrayBuffer, { resolve: settle(resolve), reject: settle(reject) });
+    thread.send(id, chunks, { resolve: settle(resolve), reject: settle(reject) });
   });
 }
 
@@ -104,10 +115,10 @@ function roundTrip(raw: Buffer): Promise<LargeBodyAnswer> {
  * so that a body of many MiB never holds up the event loop. Returns the body as an object whose small top-level
  * fields are plain values and whose large ones (over 16 KiB, typically `messages`, `input`, `tools`) are parsed
  * on the main thread only when first read: a same-dialect passthrough, which forwards the raw bytes, never reads
- * them. `raw` is handed back with its bytes in place.
+ * them. The chunks are joined on the worker, and come back as `raw`; the caller's chunks are no longer usable.
  */
-export async function parseLargeBody(raw: Buffer): Promise<{ body: Record<string, unknown>; raw: Buffer }> {
-  const answer = await roundTrip(raw);
+export async function parseLargeBody(parts: BodyParts): Promise<{ body: Record<string, unknown>; raw: Buffer }> {
+  const answer = await roundTrip(parts);
   const bytes = Buffer.from(answer.bytes);
   if ('refusal' in answer) {
     const { code, status, kind, message, param } = answer.refusal;
@@ -117,11 +128,26 @@ export async function parseLargeBody(raw: Buffer): Promise<{ body: Record<string
   return { body: lazyBody(bytes, answer.summary), raw: bytes };
 }
 
+/** The JSON types of the fields of lazy bodies that are still unparsed. */
+const unparsedKinds = new WeakMap<object, ReadonlyMap<string, JsonKind>>();
+
+/**
+ * The JSON type of a top-level field, without parsing a large field that is still unparsed: entry points check
+ * the type of `messages` or `input` before routing, and a passthrough must not pay a parse for that.
+ */
+export function fieldKind(body: Readonly<Record<string, unknown>>, key: string): JsonKind | 'undefined' {
+  const descriptor = Object.getOwnPropertyDescriptor(body, key);
+  if (descriptor === undefined) return 'undefined';
+  if (descriptor.get === undefined) return jsonKind(descriptor.value);
+  return unparsedKinds.get(body)?.get(key) ?? jsonKind(body[key]);
+}
+
 /** The body as an object: small fields as values, large ones as getters that parse the whole body once. */
 function lazyBody(raw: Buffer, summary: LargeBodySummary): Record<string, unknown> {
   let whole: Record<string, unknown> | undefined;
   const body: Record<string, unknown> = {};
-  const large = new Set(summary.large);
+  const large = new Map(summary.large);
+  unparsedKinds.set(body, large);
   for (const key of summary.keys) {
     if (!large.has(key)) {
       Object.defineProperty(body, key, {
