@@ -189,7 +189,7 @@ function sendHttp(base, c) {
   });
 }
 
-/** Writes a raw case on a fresh socket; resolves with the status of the first answer, or `closed`. */
+/** Writes a raw case on a fresh socket; resolves with the status of the first answer, `closed` or `timeout` (30 s). */
 function sendRaw(base, c) {
   const url = new URL(base);
   return new Promise((resolve) => {
@@ -198,13 +198,18 @@ function sendRaw(base, c) {
       if (c.halfClose) socket.end();
     });
     let received = '';
+    let timedOut = false;
     const done = () => {
       clearTimeout(timer);
       const status = /^HTTP\/1\.1 (\d{3})/.exec(received)?.[1];
-      resolve({ status: status ? Number(status) : 'closed', sample: received.slice(0, 200) });
+      // On a loaded machine an answer can take seconds: only a socket closed without one counts as `closed`.
+      resolve({ status: status ? Number(status) : timedOut ? 'timeout' : 'closed', sample: received.slice(0, 200) });
       socket.destroy();
     };
-    const timer = setTimeout(done, 5_000);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      done();
+    }, 30_000);
     socket.on('data', (chunk) => {
       received += chunk;
       if (received.includes('\r\n\r\n')) setTimeout(done, 20);
