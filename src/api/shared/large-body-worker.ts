@@ -35,7 +35,10 @@ function summarize(body: Record<string, unknown>): LargeBodySummary {
   const large: LargeBodySummary['large'] = [];
   for (const key of keys) {
     const value = body[key];
-    if (largerThan(value, SMALL_VALUE_CHARS)) large.push([key, jsonKind(value) as JsonKind]);
+    // A string, however long, goes back whole: cloning one is a copy of its bytes, while a large array or
+    // object costs the main thread about as much to rebuild as to parse.
+    if (typeof value !== 'string' && largerThan(value, SMALL_VALUE_CHARS))
+      large.push([key, jsonKind(value) as JsonKind]);
     else Object.defineProperty(small, key, { value, enumerable: true, writable: true, configurable: true });
   }
   return { keys, small, large };
