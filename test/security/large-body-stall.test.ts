@@ -116,16 +116,21 @@ describe('bodies as large as the default limit, on every passthrough entry point
           req.end(body);
         });
       await send(); // the first large body starts the parser thread: a one-off cost, not what is measured
-      const watched = await watch(`${harness.url}/healthz`, send);
+      // Three sends: a block that the body causes comes back every time; a spike of a loaded runner (this process
+      // descheduled, a garbage collection of the test process's heap) does not, so the best of three is bounded.
+      const runs = [];
+      for (let i = 0; i < 3; i++) runs.push(await watch(`${harness.url}/healthz`, send));
+      const blockMs = Math.min(...runs.map((run) => run.longestBlockMs));
+      const healthMs = Math.min(...runs.map((run) => run.slowestHealthMs));
       console.log(
-        `${c.path} ${(body.length / 1048576).toFixed(1)} MiB: main thread blocked ${watched.longestBlockMs} ms of CPU at most (event-loop gap ${watched.longestGapMs.toFixed(1)} ms), slowest /healthz ${watched.slowestHealthMs.toFixed(1)} ms over ${watched.checks} checks`,
+        `${c.path} ${(body.length / 1048576).toFixed(1)} MiB: main thread's longest block per send ${runs.map((run) => run.longestBlockMs).join(', ')} ms of CPU (event-loop gaps ${runs.map((run) => run.longestGapMs.toFixed(0)).join(', ')} ms), slowest /healthz ${runs.map((run) => run.slowestHealthMs.toFixed(0)).join(', ')} ms`,
       );
-      expect(watched.status).toBe(200);
-      expect(watched.checks).toBeGreaterThanOrEqual(1);
-      // Before: 100-500 ms of main-thread CPU in one block (JSON.parse alone is 50-250 ms for this body). The
-      // bound leaves room for a loaded runner, where memory copies of 10 MiB slow down too (10 ms ticks).
-      expect(watched.longestBlockMs).toBeLessThanOrEqual(60);
-      expect(watched.slowestHealthMs).toBeLessThan(1_000);
+      for (const run of runs) expect(run.status).toBe(200);
+      expect(Math.min(...runs.map((run) => run.checks))).toBeGreaterThanOrEqual(1);
+      // Before: 70-190 ms of main-thread CPU in one block on every send (JSON.parse alone is 50-250 ms for this
+      // body). The bound leaves room for a loaded runner, where copies of 10 MiB slow down too (10 ms ticks).
+      expect(blockMs).toBeLessThanOrEqual(50);
+      expect(healthMs).toBeLessThan(1_000);
     }, 60_000);
   }
 });

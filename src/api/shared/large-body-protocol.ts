@@ -4,6 +4,8 @@ import type { ErrorKind } from '../../errors/gateway-error.js';
 export interface LargeBodyJob {
   id: number;
   chunks: Uint8Array[];
+  /** `parse`: check and summarize the body; `estimate`: count_tokens' local estimate of its input tokens. */
+  task: 'parse' | 'estimate';
 }
 
 /** A refusal, as the plain fields of the GatewayError the main thread rebuilds. */
@@ -36,6 +38,7 @@ export function jsonKind(value: unknown): JsonKind | 'undefined' {
 
 export type LargeBodyAnswer = { id: number; bytes: ArrayBuffer } & (
   | { summary: LargeBodySummary }
+  | { tokens: number }
   | { refusal: LargeBodyRefusal }
   | { crash: string }
 );

@@ -1,5 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { GatewayError } from '../../errors/gateway-error.js';
+import { estimateInputTokens } from '../anthropic/input-estimate.js';
 import {
   type JsonKind,
   jsonKind,
@@ -44,14 +45,16 @@ function summarize(body: Record<string, unknown>): LargeBodySummary {
   return { keys, small, large };
 }
 
-function answer(job: LargeBodyJob): LargeBodyAnswer {
+async function answer(job: LargeBodyJob): Promise<LargeBodyAnswer> {
   const { id, chunks } = job;
   const joined = Buffer.concat(chunks);
   // Buffer.concat may hand out a slice of a shared pool for a small total; the answer moves its own memory back.
   const own = joined.byteOffset === 0 && joined.buffer.byteLength === joined.length ? joined : Buffer.from(joined);
   const bytes = own.buffer as ArrayBuffer;
   try {
-    return { id, bytes, summary: summarize(parseJsonObject(own)) };
+    const body = parseJsonObject(own);
+    if (job.task === 'estimate') return { id, bytes, tokens: await estimateInputTokens(body) };
+    return { id, bytes, summary: summarize(body) };
   } catch (error) {
     if (!(error instanceof GatewayError)) return { id, bytes, crash: String((error as Error)?.stack ?? error) };
     const { code, status, kind, message, param } = error;
@@ -59,7 +62,7 @@ function answer(job: LargeBodyJob): LargeBodyAnswer {
   }
 }
 
-parentPort?.on('message', (job: LargeBodyJob) => {
-  const reply = answer(job);
+parentPort?.on('message', async (job: LargeBodyJob) => {
+  const reply = await answer(job);
   parentPort?.postMessage(reply, [reply.bytes]);
 });

@@ -4,7 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { errors } from '../../errors/codes.js';
 import { GatewayError } from '../../errors/gateway-error.js';
-import { type JsonKind, jsonKind, type LargeBodyAnswer, type LargeBodySummary } from './large-body-protocol.js';
+import {
+  type JsonKind,
+  jsonKind,
+  type LargeBodyAnswer,
+  type LargeBodyJob,
+  type LargeBodySummary,
+} from './large-body-protocol.js';
 import type { BodyParts } from './read-body.js';
 
 /**
@@ -51,11 +57,11 @@ class ParserThread {
     this.worker.on('exit', () => this.fail(new Error('the body parser thread exited')));
   }
 
-  send(id: number, chunks: Uint8Array[], pending: Pending): void {
-    this.pending.set(id, pending);
+  send(job: LargeBodyJob, pending: Pending): void {
+    this.pending.set(job.id, pending);
     this.worker.postMessage(
-      { id, chunks },
-      chunks.map((chunk) => chunk.buffer as ArrayBuffer),
+      job,
+      job.chunks.map((chunk) => chunk.buffer as ArrayBuffer),
     );
   }
 
@@ -91,7 +97,7 @@ function movable(chunk: Buffer): Uint8Array {
 }
 
 /** Sends the body's chunks to a worker (moved, not copied) and resolves with its answer, the joined bytes included. */
-function roundTrip(parts: BodyParts): Promise<LargeBodyAnswer> {
+function roundTrip(parts: BodyParts, task: LargeBodyJob['task']): Promise<LargeBodyAnswer> {
   const chunks = parts.chunks.map(movable);
   const thread = leastBusy();
   const id = nextId++;
@@ -106,7 +112,7 @@ function roundTrip(parts: BodyParts): Promise<LargeBodyAnswer> {
         clearTimeout(timer);
         done(value);
       };
-    thread.send(id, chunks, { resolve: settle(resolve), reject: settle(reject) });
+    thread.send({ id, chunks, task }, { resolve: settle(resolve), reject: settle(reject) });
   });
 }
 
@@ -118,14 +124,34 @@ function roundTrip(parts: BodyParts): Promise<LargeBodyAnswer> {
  * them. The chunks are joined on the worker, and come back as `raw`; the caller's chunks are no longer usable.
  */
 export async function parseLargeBody(parts: BodyParts): Promise<{ body: Record<string, unknown>; raw: Buffer }> {
-  const answer = await roundTrip(parts);
+  const answer = await roundTrip(parts, 'parse');
+  if (!('summary' in answer)) throw failure(answer);
   const bytes = Buffer.from(answer.bytes);
+  return { body: lazyBody(bytes, answer.summary), raw: bytes };
+}
+
+/** The error of an answer that has no result: the refusal rebuilt, or an internal error for a crash. */
+function failure(answer: LargeBodyAnswer): Error {
   if ('refusal' in answer) {
     const { code, status, kind, message, param } = answer.refusal;
-    throw new GatewayError(code, status, kind, message, { param });
+    return new GatewayError(code, status, kind, message, { param });
   }
-  if ('crash' in answer) throw new Error(`parsing a large body failed: ${answer.crash}`);
-  return { body: lazyBody(bytes, answer.summary), raw: bytes };
+  return new Error(`the body parser thread failed: ${'crash' in answer ? answer.crash : 'no result'}`);
+}
+
+/**
+ * count_tokens' local estimate of a large body, made on the parser thread (parsing it there, and tokenizing within
+ * the same time budget as on the main thread). `raw` moves there and is no longer usable here.
+ */
+export async function estimateOffThread(raw: Buffer): Promise<number> {
+  const answer = await roundTrip({ chunks: [raw], size: raw.length }, 'estimate');
+  if (!('tokens' in answer)) throw failure(answer);
+  return answer.tokens;
+}
+
+/** Whether the body came from parseLargeBody (its large fields are parsed on first read). */
+export function isLazyBody(body: object): boolean {
+  return unparsedKinds.has(body);
 }
 
 /** The JSON types of the fields of lazy bodies that are still unparsed. */
