@@ -132,10 +132,13 @@ function startProber(url) {
 /** The slowest answers of the run, to find what a stall came from. */
 const slowest = [];
 const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+/** The last case each keep-alive socket carried. */
+const lastOnSocket = new WeakMap();
 
 /** Sends one case over HTTP; resolves with the status, or a word for what happened instead. */
 function sendHttp(base, c) {
   const url = new URL(base);
+  const sentAt = performance.now();
   return new Promise((resolve) => {
     const body = c.body === undefined ? undefined : Buffer.isBuffer(c.body) ? c.body : Buffer.from(c.body);
     const headers = { ...c.headers, ...(body ? { 'content-length': body.length } : {}) };
@@ -149,16 +152,44 @@ function sendHttp(base, c) {
         res.on('end', () =>
           resolve({ status: res.statusCode, gatewayError: res.headers['x-gateway-error'], sample: code.slice(0, 200) }),
         );
+        res.on('end', () =>
+          lastOnSocket.set(req.socket, {
+            case: c.name,
+            path: c.path,
+            status: res.statusCode,
+            connection: res.headers.connection,
+            endedAt: performance.now(),
+          }),
+        );
         res.on('error', () => resolve({ status: res.statusCode }));
       },
     );
     req.setTimeout(30_000, () => req.destroy(new Error('timeout')));
-    req.on('error', (error) => resolve({ status: error.message === 'timeout' ? 'timeout' : 'reset' }));
+    req.on('socket', (socket) => {
+      // What this socket carried before, so a reset can be traced to the answer that left it closing.
+      req.previousOnSocket = lastOnSocket.get(socket);
+      if (req.previousOnSocket?.endedAt)
+        req.previousOnSocket.idleMs = Math.round(performance.now() - req.previousOnSocket.endedAt);
+      lastOnSocket.set(socket, { case: c.name, path: c.path });
+    });
+    req.on('error', (error) => {
+      if (error.message === 'timeout') return resolve({ status: 'timeout' });
+      resolve({
+        status: 'reset',
+        reset: {
+          code: error.code ?? error.message,
+          afterMs: Math.round(performance.now() - sentAt),
+          reusedSocket: req.reusedSocket,
+          bodyBytes: body?.length ?? 0,
+          previous: req.previousOnSocket ?? null,
+        },
+      });
+    });
     req.end(body);
   });
 }
 
-/** Writes a raw case on a fresh socket; resolves with the status of the first answer, or `closed`. */
+/** Writes a raw case on a fresh socket; resolves with the status of the first answer, `closed` or `timeout` (30 s). */
 function sendRaw(base, c) {
   const url = new URL(base);
   return new Promise((resolve) => {
@@ -167,13 +198,18 @@ function sendRaw(base, c) {
       if (c.halfClose) socket.end();
     });
     let received = '';
+    let timedOut = false;
     const done = () => {
       clearTimeout(timer);
       const status = /^HTTP\/1\.1 (\d{3})/.exec(received)?.[1];
-      resolve({ status: status ? Number(status) : 'closed', sample: received.slice(0, 200) });
+      // On a loaded machine an answer can take seconds: only a socket closed without one counts as `closed`.
+      resolve({ status: status ? Number(status) : timedOut ? 'timeout' : 'closed', sample: received.slice(0, 200) });
       socket.destroy();
     };
-    const timer = setTimeout(done, 5_000);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      done();
+    }, 30_000);
     socket.on('data', (chunk) => {
       received += chunk;
       if (received.includes('\r\n\r\n')) setTimeout(done, 20);
@@ -189,6 +225,8 @@ async function runEntry(base, label, makeCase, results) {
   /** Cases the gateway closed without an answer (a bounded discard cut off, a raw request it dropped), by kind. */
   const unanswered = {};
   const fiveHundreds = [];
+  /** Each connection reset with what the client knew of it: error, whether the socket was reused, and its last use. */
+  const resets = [];
   let next = 0;
   const worker = async () => {
     while (next < PER_ENTRY) {
@@ -205,6 +243,7 @@ async function runEntry(base, label, makeCase, results) {
       if (typeof outcome.status !== 'number') {
         const what = `${c.name}: ${outcome.status}`;
         unanswered[what] = (unanswered[what] ?? 0) + 1;
+        if (outcome.reset) resets.push({ case: c.name, ...outcome.reset });
       }
       if (typeof outcome.status === 'number' && outcome.status >= 500) {
         fiveHundreds.push({
@@ -227,6 +266,7 @@ async function runEntry(base, label, makeCase, results) {
     byStatus,
     byCase,
     unanswered,
+    resets,
     fiveHundreds: fiveHundreds.slice(0, 20),
     fiveHundredCount: fiveHundreds.length,
   };
@@ -242,6 +282,22 @@ function summary(probes) {
     p99Ms: sorted[Math.floor(sorted.length * 0.99)] ?? 0,
     stalls: sorted.filter((ms) => ms > STALL_MS).length,
   };
+}
+
+/** Each HTTP case that ended in a connection error, with what the socket carried before it. */
+function resetLines(report) {
+  const lines = [];
+  for (const [label, r] of Object.entries(report.entries)) {
+    for (const reset of r.resets ?? []) {
+      const before = reset.previous
+        ? `after ${reset.previous.case} (${reset.previous.status ?? 'no answer'}, connection: ${reset.previous.connection ?? '?'}) on that socket ${reset.previous.idleMs ?? '?'} ms earlier`
+        : 'on a new socket';
+      lines.push(`- ${label} ${reset.case}: ${reset.code} ${reset.afterMs} ms after sending, ${before}.`);
+    }
+  }
+  return lines.length === 0
+    ? ['- No HTTP case ended in a connection error.', '']
+    : ['Connection errors:', ...lines, ''];
 }
 
 function markdown(report) {
@@ -271,6 +327,7 @@ function markdown(report) {
     `- /healthz of a bare node:http server on the same machine (the machine's own noise): ${probeLine(report.controlHealthz)}.`,
     `- Error lines the gateway logged: ${report.gatewayErrorLines}; config revisions after the run: ${report.revisionsAfter}.`,
     '',
+    ...resetLines(report),
     `Result: ${report.pass ? 'PASS' : 'FAIL'} (${report.fiveHundreds} answers with a 5xx, ${loop.blocksOver100ms} event-loop blocks over ${STALL_MS} ms).`,
     '',
   );

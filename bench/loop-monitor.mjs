@@ -3,7 +3,8 @@
 // machine a process is also late when it is simply not scheduled, so the lag only counts as a block as far as the
 // main thread used CPU in that time (from /proc/self/task/<pid>/stat, in 10 ms ticks: worker and GC threads are
 // not counted). Falls back to the whole process's CPU where /proc is missing. On exit, writes { blocksOver100ms, maxBlockMs, maxLagMs, blocks } to
-// $AMG_LOOP_MONITOR_FILE, `blocks` holding the end time (Date.now()) and length of each block over 100 ms.
+// $AMG_LOOP_MONITOR_FILE, `blocks` holding the end time (Date.now()) and length of each block over 100 ms
+// ($AMG_LOOP_MONITOR_BLOCK_MS to list shorter ones).
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const TASK_STAT = `/proc/self/task/${process.pid}/stat`;
@@ -22,6 +23,8 @@ function mainThreadCpuMs() {
 
 const file = process.env.AMG_LOOP_MONITOR_FILE;
 const PERIOD_MS = 10;
+/** Blocks at least this long are listed one by one (all count in maxBlockMs). */
+const LIST_MS = Number(process.env.AMG_LOOP_MONITOR_BLOCK_MS ?? 100);
 let last = performance.now();
 let lastCpu = mainThreadCpuMs();
 let maxBlockMs = 0;
@@ -37,10 +40,8 @@ setInterval(() => {
   const block = Math.max(0, Math.min(lag, usedMs));
   if (lag > maxLagMs) maxLagMs = lag;
   if (block > maxBlockMs) maxBlockMs = block;
-  if (block > 100) {
-    blocksOver100ms++;
-    if (blocks.length < 1_000) blocks.push({ at: Date.now(), ms: Math.round(block) });
-  }
+  if (block > 100) blocksOver100ms++;
+  if (block >= LIST_MS && blocks.length < 1_000) blocks.push({ at: Date.now(), ms: Math.round(block) });
   last = now;
   lastCpu = cpu;
 }, PERIOD_MS).unref();

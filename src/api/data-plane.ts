@@ -23,8 +23,9 @@ import { clientToken } from './shared/client-token.js';
 import type { EntryPointSpec } from './shared/entry-point.js';
 import { errorBody } from './shared/error-body.js';
 import { Exchange, type RequestServices } from './shared/exchange.js';
+import { LARGE_BODY_BYTES, parseLargeBody } from './shared/large-body.js';
 import { settleLimits } from './shared/limit-gate.js';
-import { parseJsonObject, readBody } from './shared/read-body.js';
+import { joined, parseJsonObject, readBodyParts } from './shared/read-body.js';
 import { sendError } from './shared/send-error.js';
 import { sessionKey } from './shared/session-id.js';
 import { discardUnreadBody } from './shared/unread-body.js';
@@ -59,6 +60,13 @@ function normalizedPath(path: string): string {
   const single = path.includes('//') ? path.replace(/\/{2,}/g, '/') : path;
   return single.length > 1 && single.endsWith('/') ? single.slice(0, -1) : single;
 }
+
+interface ParsedRequest {
+  body: Record<string, unknown> | undefined;
+  raw: Buffer | undefined;
+}
+
+const NO_BODY: ParsedRequest = { body: undefined, raw: undefined };
 
 /** Statuses anyone can cause without a token: unknown paths, wrong methods, missing or bad tokens. */
 const UNAUTHENTICATED_REFUSALS = new Set([401, 404, 405]);
@@ -231,9 +239,7 @@ export class DataPlane {
         const session = req.headers[sticky.header];
         if (typeof session === 'string' && session) exchange.sessionId = sessionKey(sticky.header, session);
       }
-      const raw =
-        spec.method === 'POST' ? await readBody(req, exchange.snapshot.config.server.max_body_size) : undefined;
-      const body = raw === undefined ? undefined : parseJsonObject(raw);
+      const { body, raw } = spec.method === 'POST' ? await this.readJson(req, exchange) : NO_BODY;
       if (body !== undefined) exchange.trace?.content?.input(body);
       if (raw !== undefined && exchange.access?.limited) {
         exchange.requestBody = body;
@@ -251,6 +257,14 @@ export class DataPlane {
     } finally {
       settled();
     }
+  }
+
+  /** Reads and parses the JSON body; a large one is parsed on a worker thread, so that it holds up no one. */
+  private async readJson(req: IncomingMessage, exchange: Exchange): Promise<ParsedRequest> {
+    const parts = await readBodyParts(req, exchange.snapshot.config.server.max_body_size);
+    if (parts.size >= LARGE_BODY_BYTES) return parseLargeBody(parts);
+    const raw = joined(parts);
+    return { body: parseJsonObject(raw), raw };
   }
 
   /** Every request is recorded, except most refusals of requests without a valid token (see RefusalSampler). */

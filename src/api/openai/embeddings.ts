@@ -2,6 +2,7 @@ import { errors } from '../../errors/codes.js';
 import type { RouteTarget } from '../../routing/route-table.js';
 import type { ClientOutput } from '../shared/client-output.js';
 import type { EntryPointSpec } from '../shared/entry-point.js';
+import { fieldKind } from '../shared/large-body.js';
 import { relayBody, relayError } from '../shared/passthrough.js';
 import { proxyToUpstream } from '../shared/proxy.js';
 import { requireModel } from '../shared/read-body.js';
@@ -39,7 +40,8 @@ async function handle(
 ): Promise<void> {
   const request = body as Record<string, unknown>;
   const route = resolveRoute(out.exchange, requireModel(request));
-  if (request.input === undefined) throw errors.invalidBody('you must provide an input parameter', 'input');
+  if (fieldKind(request, 'input') === 'undefined')
+    throw errors.invalidBody('you must provide an input parameter', 'input');
   const error = await proxyToUpstream(out, route, (target) => embeddingsPlan(request, raw as Buffer, target));
   if (error) throw error;
 }

@@ -10,6 +10,21 @@ import { type BodyEncoding, decoderFor, isJsonContentType, requestEncoding } fro
  * body is decoded as it arrives, and its decoded size counts against the limit (a small bomb is still a 413).
  */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return readBodyParts(req, limit).then(joined);
+}
+
+/** A body as it arrived: its chunks and their total size, joined only where it is parsed. */
+export interface BodyParts {
+  chunks: Buffer[];
+  size: number;
+}
+
+export function joined(parts: BodyParts): Buffer {
+  return parts.chunks.length === 1 ? (parts.chunks[0] as Buffer) : Buffer.concat(parts.chunks, parts.size);
+}
+
+/** readBody, without joining the chunks: a large body is joined on the worker thread that parses it. */
+export function readBodyParts(req: IncomingMessage, limit: number): Promise<BodyParts> {
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > limit) return Promise.reject(errors.bodyTooLarge(limit));
   const hasBody = (declared !== undefined && declared !== '0') || req.headers['transfer-encoding'] !== undefined;
@@ -26,7 +41,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return encoding === undefined ? collect(req, limit) : readDecoded(req, limit, encoding);
 }
 
-function readDecoded(req: IncomingMessage, limit: number, encoding: BodyEncoding): Promise<Buffer> {
+function readDecoded(req: IncomingMessage, limit: number, encoding: BodyEncoding): Promise<BodyParts> {
   const decoder = decoderFor(encoding);
   const decoded = collect(decoder as unknown as Readable, limit, () => errors.undecodableBody(encoding));
   req.pipe(decoder);
@@ -38,7 +53,7 @@ function readDecoded(req: IncomingMessage, limit: number, encoding: BodyEncoding
 }
 
 /** Collects a stream up to `limit` bytes; `streamError` names what a failing stream means for the client. */
-function collect(source: Readable, limit: number, streamError?: () => Error): Promise<Buffer> {
+function collect(source: Readable, limit: number, streamError?: () => Error): Promise<BodyParts> {
   const req = source;
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -54,7 +69,7 @@ function collect(source: Readable, limit: number, streamError?: () => Error): Pr
     };
     const onEnd = () => {
       cleanup();
-      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+      resolve({ chunks, size });
     };
     const onError = (error: Error) => {
       cleanup();

@@ -11,22 +11,36 @@ const DISCARD_MS = 10_000;
  * The discarding is bounded: past twice the body limit (at least 16 MiB) or 10 seconds, the connection is
  * dropped after all.
  *
- * When the connection is to close after the answer (the client sent `Connection: close`), Node closes it as
- * soon as the answer ends, which resets it under a client still uploading (EPIPE). Given `res`, the answer's
- * bytes go out at once but its end waits for the body to be drained, within the same bound.
+ * When the connection is to close after the answer (the client sent `Connection: close`, or the body is declared
+ * over the limit, so the answer says `Connection: close`), Node closes it as soon as the answer ends, which
+ * resets it under a client still uploading (EPIPE). Given `res`, the answer's bytes go out at once but its end
+ * waits for the body to be drained, within the same bound.
  */
-export function discardUnreadBody(req: IncomingMessage, limit: number, res?: ServerResponse): void {
+export function discardUnreadBody(
+  req: IncomingMessage,
+  limit: number,
+  res?: ServerResponse,
+  waitMs = DISCARD_MS,
+): void {
   if (req.complete || req.destroyed) return;
   const maxBytes = Math.max(2 * limit, MIN_DISCARD_BYTES);
   let seen = 0;
-  const timer = setTimeout(() => drop(), DISCARD_MS);
+  let finished = false;
+  // Bytes that arrived while the event loop was busy are read before the deadline is enforced: timers run
+  // before I/O in a loop turn, so a body that did end in time must not be cut off for being read late.
+  const timer = setTimeout(() => setImmediate(() => finished || drop()), waitMs);
   timer.unref();
-  const release = res && !res.shouldKeepAlive ? holdEnd(res) : undefined;
+  const declared = Number(req.headers?.['content-length']);
+  // A body declared over the limit is the one most likely to be cut off: the answer says the connection
+  // closes, so no client sends its next request on a connection the gateway may drop under it.
+  if (res && declared > limit && !res.headersSent) res.setHeader('connection', 'close');
+  const release = res && (!res.shouldKeepAlive || declared > limit) ? holdEnd(res) : undefined;
   const onData = (chunk: Buffer) => {
     seen += chunk.length;
     if (seen > maxBytes) drop();
   };
   const done = () => {
+    finished = true;
     clearTimeout(timer);
     req.off('data', onData);
     release?.();

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { GatewayError } from '../../errors/gateway-error.js';
+import { fieldKind, LARGE_BODY_BYTES, parseLargeBody as parseParts } from './large-body.js';
+import { parseJsonObject } from './read-body.js';
+
+const filler = 'x'.repeat(LARGE_BODY_BYTES);
+
+/** Parses a body sent in 64 KiB chunks, as a socket delivers it. */
+function parseLargeBody(raw: Buffer) {
+  const chunks: Buffer[] = [];
+  for (let at = 0; at < raw.length; at += 65536) chunks.push(Buffer.from(raw.subarray(at, at + 65536)));
+  return parseParts({ chunks, size: raw.length });
+}
+const large = (fields: string) => Buffer.from(`{${fields},"padding":"${filler}"}`);
+
+async function refusalOf(raw: Buffer): Promise<GatewayError> {
+  const error = await parseLargeBody(raw).then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(GatewayError);
+  return error as GatewayError;
+}
+
+describe('parseLargeBody (on the worker thread)', () => {
+  it('gives the same object as parsing it here, keys in order, with the bytes handed back intact', async () => {
+    const raw = large('"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}],"__proto__":{"a":1}');
+    const copy = Buffer.from(raw);
+    const { body, raw: back } = await parseLargeBody(raw);
+    expect(back.equals(copy)).toBe(true);
+    expect(Object.keys(body)).toEqual(['model', 'stream', 'messages', '__proto__', 'padding']);
+    expect(JSON.stringify(body)).toBe(JSON.stringify(parseJsonObject(copy)));
+    expect(Object.getPrototypeOf(body)).toBe(Object.prototype);
+  });
+
+  it('keeps small fields as values and parses a large one only when it is read', async () => {
+    const { body } = await parseLargeBody(
+      large(`"model":"m","stream_options":{"include_usage":true},"input":[{"text":"${filler}"}]`),
+    );
+    expect(Object.getOwnPropertyDescriptor(body, 'model')?.value).toBe('m');
+    // A string comes back whole however long it is; an array or object over the threshold stays unparsed.
+    expect(Object.getOwnPropertyDescriptor(body, 'padding')?.value).toBe(filler);
+    expect(Object.getOwnPropertyDescriptor(body, 'input')?.get).toBeTypeOf('function');
+    expect(fieldKind(body, 'input')).toBe('array');
+    expect(Object.getOwnPropertyDescriptor(body, 'stream_options')?.value).toEqual({ include_usage: true });
+    expect(fieldKind(body, 'stream_options')).toBe('object');
+    expect(fieldKind(body, 'absent')).toBe('undefined');
+    expect(body.input).toEqual([{ text: filler }]);
+    body.input = 'replaced';
+    expect(body.input).toBe('replaced');
+  });
+
+  it('refuses what parseJsonObject refuses, with the same code, status and message', async () => {
+    const cases = [
+      Buffer.from(`[${'['.repeat(100)}${']'.repeat(100)},"${filler}"]`),
+      large('"model":"m","MODEL":"other"'),
+      Buffer.from(`["${filler}"]`),
+      Buffer.from(`{"model":"${filler}`),
+    ];
+    for (const raw of cases) {
+      const expected = (() => {
+        try {
+          parseJsonObject(Buffer.from(raw));
+        } catch (error) {
+          return error as GatewayError;
+        }
+        throw new Error('parseJsonObject accepted it');
+      })();
+      const refused = await refusalOf(raw);
+      expect([refused.code, refused.status, refused.message, refused.param]).toEqual([
+        expected.code,
+        expected.status,
+        expected.message,
+        expected.param,
+      ]);
+    }
+  });
+
+  it('parses bodies side by side', async () => {
+    const bodies = Array.from({ length: 6 }, (_, i) => large(`"model":"m${i}"`));
+    const parsed = await Promise.all(bodies.map((raw) => parseLargeBody(raw)));
+    expect(parsed.map(({ body }) => body.model)).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5']);
+  });
+});

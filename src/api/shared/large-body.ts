@@ -1,0 +1,200 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { errors } from '../../errors/codes.js';
+import { GatewayError } from '../../errors/gateway-error.js';
+import {
+  type JsonKind,
+  jsonKind,
+  type LargeBodyAnswer,
+  type LargeBodyJob,
+  type LargeBodySummary,
+} from './large-body-protocol.js';
+import type { BodyParts } from './read-body.js';
+
+/**
+ * Bodies from this size on are parsed and checked on a worker thread. Parsing JSON costs the main thread
+ * roughly 10–30 ms per MiB (more for many small objects); below this size one parse stays well under a
+ * millisecond or two, and a round trip to a worker would cost more than it saves.
+ */
+export const LARGE_BODY_BYTES = 256 * 1024;
+
+/** A body the worker has not answered for by then is refused; its worker is replaced. */
+const PARSE_CAP_MS = 10_000;
+
+/** Worker threads need compiled JavaScript; when running from TypeScript sources (tests) use the build. */
+function workerFile(): string {
+  const here = import.meta.url;
+  const url = here.endsWith('.ts')
+    ? new URL('../../../dist/api/shared/large-body-worker.js', here)
+    : new URL('./large-body-worker.js', here);
+  const path = fileURLToPath(url);
+  if (!existsSync(path)) throw new Error(`${path} is missing; run "npm run build" first`);
+  return path;
+}
+
+interface Pending {
+  resolve(answer: LargeBodyAnswer): void;
+  reject(error: Error): void;
+}
+
+/** One worker thread and the jobs it has in hand. */
+class ParserThread {
+  readonly pending = new Map<number, Pending>();
+  private readonly worker: Worker;
+  failed = false;
+
+  constructor() {
+    this.worker = new Worker(workerFile());
+    this.worker.unref();
+    this.worker.on('message', (answer: LargeBodyAnswer) => {
+      const entry = this.pending.get(answer.id);
+      this.pending.delete(answer.id);
+      entry?.resolve(answer);
+    });
+    this.worker.on('error', (error) => this.fail(error));
+    this.worker.on('exit', () => this.fail(new Error('the body parser thread exited')));
+  }
+
+  send(job: LargeBodyJob, pending: Pending): void {
+    this.pending.set(job.id, pending);
+    this.worker.postMessage(
+      job,
+      job.chunks.map((chunk) => chunk.buffer as ArrayBuffer),
+    );
+  }
+
+  fail(error: Error): void {
+    if (this.failed) return;
+    this.failed = true;
+    void this.worker.terminate();
+    for (const entry of this.pending.values()) entry.reject(error);
+    this.pending.clear();
+  }
+}
+
+const POOL_SIZE = Math.max(1, Math.min(2, availableParallelism() - 1));
+const threads: ParserThread[] = [];
+let nextId = 1;
+
+/** The thread with the fewest jobs in hand; threads start on first use, so a gateway that never sees a large body starts none. */
+function leastBusy(): ParserThread {
+  for (let i = threads.length - 1; i >= 0; i--) if (threads[i]?.failed) threads.splice(i, 1);
+  if (threads.length < POOL_SIZE && threads.every((thread) => thread.pending.size > 0))
+    threads.push(new ParserThread());
+  let best = threads[0] as ParserThread;
+  for (const thread of threads) if (thread.pending.size < best.pending.size) best = thread;
+  return best;
+}
+
+/**
+ * A chunk whose memory is its own moves to the worker as it is; one that is a view into memory other code may
+ * still use (a pooled slab, a partly filled read buffer) is copied first, so the move takes nothing else along.
+ */
+function movable(chunk: Buffer): Uint8Array {
+  return chunk.byteOffset === 0 && chunk.buffer.byteLength === chunk.length ? chunk : new Uint8Array(chunk);
+}
+
+/** Sends the body's chunks to a worker (moved, not copied) and resolves with its answer, the joined bytes included. */
+function roundTrip(parts: BodyParts, task: LargeBodyJob['task']): Promise<LargeBodyAnswer> {
+  const chunks = parts.chunks.map(movable);
+  const thread = leastBusy();
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => thread.fail(errors.invalidBody('the request body took too long to parse')),
+      PARSE_CAP_MS,
+    );
+    const settle =
+      <T>(done: (value: T) => void) =>
+      (value: T) => {
+        clearTimeout(timer);
+        done(value);
+      };
+    thread.send({ id, chunks, task }, { resolve: settle(resolve), reject: settle(reject) });
+  });
+}
+
+/**
+ * Parses and checks a large JSON body (depth, object, case-variant keys: as parseJsonObject) on a worker thread,
+ * so that a body of many MiB never holds up the event loop. Returns the body as an object whose small top-level
+ * fields are plain values and whose large ones (over 16 KiB, typically `messages`, `input`, `tools`) are parsed
+ * on the main thread only when first read: a same-dialect passthrough, which forwards the raw bytes, never reads
+ * them. The chunks are joined on the worker, and come back as `raw`; the caller's chunks are no longer usable.
+ */
+export async function parseLargeBody(parts: BodyParts): Promise<{ body: Record<string, unknown>; raw: Buffer }> {
+  const answer = await roundTrip(parts, 'parse');
+  if (!('summary' in answer)) throw failure(answer);
+  const bytes = Buffer.from(answer.bytes);
+  return { body: lazyBody(bytes, answer.summary), raw: bytes };
+}
+
+/** The error of an answer that has no result: the refusal rebuilt, or an internal error for a crash. */
+function failure(answer: LargeBodyAnswer): Error {
+  if ('refusal' in answer) {
+    const { code, status, kind, message, param } = answer.refusal;
+    return new GatewayError(code, status, kind, message, { param });
+  }
+  return new Error(`the body parser thread failed: ${'crash' in answer ? answer.crash : 'no result'}`);
+}
+
+/**
+ * count_tokens' local estimate of a large body, made on the parser thread (parsing it there, and tokenizing within
+ * the same time budget as on the main thread). `raw` moves there and is no longer usable here.
+ */
+export async function estimateOffThread(raw: Buffer): Promise<number> {
+  const answer = await roundTrip({ chunks: [raw], size: raw.length }, 'estimate');
+  if (!('tokens' in answer)) throw failure(answer);
+  return answer.tokens;
+}
+
+/** Whether the body came from parseLargeBody (its large fields are parsed on first read). */
+export function isLazyBody(body: object): boolean {
+  return unparsedKinds.has(body);
+}
+
+/** The JSON types of the fields of lazy bodies that are still unparsed. */
+const unparsedKinds = new WeakMap<object, ReadonlyMap<string, JsonKind>>();
+
+/**
+ * The JSON type of a top-level field, without parsing a large field that is still unparsed: entry points check
+ * the type of `messages` or `input` before routing, and a passthrough must not pay a parse for that.
+ */
+export function fieldKind(body: Readonly<Record<string, unknown>>, key: string): JsonKind | 'undefined' {
+  const descriptor = Object.getOwnPropertyDescriptor(body, key);
+  if (descriptor === undefined) return 'undefined';
+  if (descriptor.get === undefined) return jsonKind(descriptor.value);
+  return unparsedKinds.get(body)?.get(key) ?? jsonKind(body[key]);
+}
+
+/** The body as an object: small fields as values, large ones as getters that parse the whole body once. */
+function lazyBody(raw: Buffer, summary: LargeBodySummary): Record<string, unknown> {
+  let whole: Record<string, unknown> | undefined;
+  const body: Record<string, unknown> = {};
+  const large = new Map(summary.large);
+  unparsedKinds.set(body, large);
+  for (const key of summary.keys) {
+    if (!large.has(key)) {
+      Object.defineProperty(body, key, {
+        value: summary.small[key],
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+      continue;
+    }
+    Object.defineProperty(body, key, {
+      enumerable: true,
+      configurable: true,
+      get() {
+        whole ??= JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+        return whole[key];
+      },
+      set(value: unknown) {
+        Object.defineProperty(body, key, { value, enumerable: true, writable: true, configurable: true });
+      },
+    });
+  }
+  return body;
+}
