@@ -7,6 +7,7 @@ const OVERHEAD = PRELUDE + 4;
 /** The format's own limits: a message up to 16 MiB, its headers up to 128 KiB. */
 const MAX_MESSAGE = 16 * 1024 * 1024;
 const MAX_HEADERS = 128 * 1024;
+const EMPTY = Buffer.alloc(0);
 
 /**
  * Incremental decoder of the AWS binary event stream (application/vnd.amazon.eventstream): bytes in, whole
@@ -15,7 +16,7 @@ const MAX_HEADERS = 128 * 1024;
  * the total length in their prelude.
  */
 export class EventStreamDecoder {
-  private pending: Buffer = Buffer.alloc(0);
+  private pending: Buffer = EMPTY;
 
   push(chunk: Buffer): SseEvent[] {
     this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
@@ -27,7 +28,7 @@ export class EventStreamDecoder {
       events.push(eventOf(this.pending, at, length));
       at += length;
     }
-    if (at > 0) this.pending = this.pending.subarray(at);
+    if (at > 0) this.pending = at === this.pending.length ? EMPTY : this.pending.subarray(at);
     return events;
   }
 
@@ -64,11 +65,11 @@ function eventOf(data: Buffer, at: number, length: number): SseEvent {
   if (headersLength > MAX_HEADERS || headersLength > length - OVERHEAD) {
     throw new Error(`an event stream message has headers of ${headersLength} bytes in ${length}`);
   }
-  if (crc32(data.subarray(at, at + 8)) !== data.readUInt32BE(at + 8)) {
-    throw new Error('an event stream message failed its prelude checksum');
-  }
+  const preludeCrc = crc32(data.subarray(at, at + 8));
+  if (preludeCrc !== data.readUInt32BE(at + 8)) throw new Error('an event stream message failed its prelude checksum');
   const end = at + length - 4;
-  if (crc32(data.subarray(at, end)) !== data.readUInt32BE(end)) {
+  // The message CRC covers the prelude too: continued from the prelude's rather than computed over it again.
+  if (crc32(data.subarray(at + 8, end), preludeCrc) !== data.readUInt32BE(end)) {
     throw new Error('an event stream message failed its message checksum');
   }
   const headers = stringHeaders(data, at + PRELUDE, at + PRELUDE + headersLength);
@@ -110,9 +111,8 @@ function stringHeaders(data: Buffer, start: number, end: number): StringHeaders 
       const valueStart = at + 2;
       at = valueStart + data.readUInt16BE(at);
       if (at > end) break;
-      if (type === STRING) {
-        collect(headers, data.toString('latin1', nameStart, nameStart + nameLength), data, valueStart, at);
-      }
+      const name = type === STRING ? knownName(data, nameStart, nameLength) : undefined;
+      if (name !== undefined) headers[name] = data.toString('utf8', valueStart, at);
     } else {
       const size = type === undefined ? -1 : (FIXED_SIZE[type] ?? -1);
       if (size < 0) throw new Error(`an event stream header has the unknown type ${type}`);
@@ -123,22 +123,21 @@ function stringHeaders(data: Buffer, start: number, end: number): StringHeaders 
   return headers;
 }
 
-function collect(headers: StringHeaders, name: string, data: Buffer, start: number, end: number): void {
-  switch (name) {
-    case ':message-type':
-      headers.messageType = data.toString('utf8', start, end);
-      break;
-    case ':event-type':
-      headers.eventType = data.toString('utf8', start, end);
-      break;
-    case ':exception-type':
-      headers.exceptionType = data.toString('utf8', start, end);
-      break;
-    case ':error-code':
-      headers.errorCode = data.toString('utf8', start, end);
-      break;
-    case ':error-message':
-      headers.errorMessage = data.toString('utf8', start, end);
-      break;
+/** The header names read, as bytes, and where each goes: compared in place, so no other name becomes a string. */
+const KNOWN_NAMES: ReadonlyArray<readonly [Buffer, keyof StringHeaders]> = [
+  [Buffer.from(':message-type'), 'messageType'],
+  [Buffer.from(':event-type'), 'eventType'],
+  [Buffer.from(':exception-type'), 'exceptionType'],
+  [Buffer.from(':error-code'), 'errorCode'],
+  [Buffer.from(':error-message'), 'errorMessage'],
+];
+
+function knownName(data: Buffer, start: number, length: number): keyof StringHeaders | undefined {
+  for (const [name, key] of KNOWN_NAMES) {
+    if (name.length !== length) continue;
+    let i = 0;
+    while (i < length && data[start + i] === name[i]) i++;
+    if (i === length) return key;
   }
+  return undefined;
 }
