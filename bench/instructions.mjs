@@ -135,7 +135,9 @@ const k = (n) => `${(n / 1000).toFixed(0)}k`;
 
 // Callgrind slows the gateway some fifty times: generous timeouts, so no counted request fails on a busy machine
 // (with the defaults, 10-18% of the requests timed out at a load average of 10-20).
-const slow = 'routing: { timeout: { connect_ms: 60000, first_byte_ms: 120000 } }\n';
+// A dropped upstream connection must not cool the only target down either: every request would then fail for 30 s.
+const slow =
+  'routing: { timeout: { connect_ms: 60000, first_byte_ms: 120000 }, cooldown: { failures: 1000000, window_s: 1, cooldown_s: 1 } }\n';
 
 /**
  * `--observability`: the OpenAI passthrough route with metrics and tracing off, metrics on, and tracing on at
@@ -190,7 +192,9 @@ async function main() {
       for (const route of ROUTES) {
         if (ONLY && !ONLY.some((part) => route.name.toLowerCase().includes(part))) continue;
         process.stderr.write(`measuring ${route.name}, ${stream ? 'stream' : 'non-stream'}\n`);
-        results.push({ route, stream, counts: await measure(`http://127.0.0.1:${port}`, route, stream, slow) });
+        const counts = await measure(`http://127.0.0.1:${port}`, route, stream, slow);
+        results.push({ route, stream, counts });
+        process.stderr.write(`  ${JSON.stringify(counts)}\n`);
       }
     }
   } finally {
