@@ -31,20 +31,35 @@ function commonPrefix(buf: Buffer, at: number, full: Buffer): number {
 }
 
 /**
+ * The needles of a provider's secrets, made once per list: a scrubber is made for every answer, and a provider
+ * signing with AWS keys has three secrets (key id, secret key, session token).
+ */
+const needleCache = new WeakMap<readonly string[], readonly Needle[]>();
+
+function needlesOf(secrets: readonly string[]): readonly Needle[] {
+  let needles = needleCache.get(secrets);
+  if (!needles) {
+    needles = secrets.map((secret) => {
+      const full = Buffer.from(secret);
+      return { full, head: full.subarray(0, Buffer.byteLength(secret.slice(0, minimumEcho(secret)))) };
+    });
+    needleCache.set(secrets, needles);
+  }
+  return needles;
+}
+
+/**
  * Replaces every echo of a provider's secrets in upstream bytes as they arrive: the whole secret, or any
  * start of it at least `minimumEcho` long. Chunks without one pass through as the same Buffer. A chunk that
  * ends in what may be the start of an echo keeps those few bytes back until the next chunk shows whether it
  * is, so a secret split across network reads is still caught.
  */
 export class SecretScrubber {
-  private readonly needles: Needle[];
+  private readonly needles: readonly Needle[];
   private held: Buffer | undefined;
 
   constructor(secrets: readonly string[]) {
-    this.needles = secrets.map((secret) => {
-      const full = Buffer.from(secret);
-      return { full, head: full.subarray(0, Buffer.byteLength(secret.slice(0, minimumEcho(secret)))) };
-    });
+    this.needles = needlesOf(secrets);
   }
 
   /** The bytes of `chunk` that are safe to pass on now (possibly none). */

@@ -1,6 +1,6 @@
-import { EventStreamCodec } from '@smithy/eventstream-codec';
+import { EventStreamCodec, Int64, type MessageHeaders } from '@smithy/eventstream-codec';
 import { describe, expect, it } from 'vitest';
-import { EventStreamDecoder } from './eventstream-decoder.js';
+import { EventStreamDecoder, firstEventStreamMessage } from './eventstream-decoder.js';
 
 const codec = new EventStreamCodec(
   (bytes: Uint8Array) => new TextDecoder().decode(bytes),
@@ -49,5 +49,37 @@ describe('EventStreamDecoder', () => {
     const decoder = new EventStreamDecoder();
     decoder.push(delta('hello').subarray(0, 20));
     expect(() => decoder.end()).toThrow(/ended inside a message/);
+  });
+
+  it('skips headers of every other type, as the SDK codec encodes them', () => {
+    const headers: MessageHeaders = {
+      ':message-type': { type: 'string', value: 'event' },
+      yes: { type: 'boolean', value: true },
+      no: { type: 'boolean', value: false },
+      byte: { type: 'byte', value: 7 },
+      short: { type: 'short', value: 300 },
+      integer: { type: 'integer', value: 70000 },
+      long: { type: 'long', value: Int64.fromNumber(5_000_000_000) },
+      binary: { type: 'binary', value: new Uint8Array([1, 2, 3]) },
+      timestamp: { type: 'timestamp', value: new Date(1_700_000_000_000) },
+      uuid: { type: 'uuid', value: '8a3b1f0e-2c4d-4e5f-8a9b-0c1d2e3f4a5b' },
+      ':event-type': { type: 'string', value: 'messageStop' },
+    };
+    const bytes = Buffer.from(codec.encode({ headers, body: new TextEncoder().encode('{"stopReason":"end_turn"}') }));
+    expect(new EventStreamDecoder().push(bytes)).toEqual([{ event: 'messageStop', data: '{"stopReason":"end_turn"}' }]);
+  });
+
+  it('reads an error message from its headers', () => {
+    const bytes = message({ ':message-type': 'error', ':error-code': 'InternalFailure', ':error-message': 'boom' }, {});
+    expect(firstEventStreamMessage(bytes)).toEqual({ event: 'exception:InternalFailure', data: '{"message":"boom"}' });
+  });
+
+  it('refuses a broken prelude: a wrong checksum, or a length too small to be a message', () => {
+    const badPrelude = delta('hello');
+    badPrelude.writeUInt32BE(badPrelude.readUInt32BE(4) + 1, 4);
+    expect(() => new EventStreamDecoder().push(badPrelude)).toThrow(/prelude checksum/);
+    const tiny = Buffer.alloc(16);
+    expect(() => new EventStreamDecoder().push(tiny)).toThrow(/length 0/);
+    expect(() => new EventStreamDecoder().push(Buffer.from([0, 0, 0, 3]))).toThrow(/length 3/);
   });
 });

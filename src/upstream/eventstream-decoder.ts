@@ -1,45 +1,34 @@
-import { createRequire } from 'node:module';
-import type { EventStreamCodec } from '@smithy/eventstream-codec';
+import { crc32 } from 'node:zlib';
 import type { SseEvent } from './sse-parse.js';
 
-const utf8 = new TextDecoder();
-const encoder = new TextEncoder();
-/**
- * The codec checks each message's prelude and message CRCs and parses its typed headers. Loaded (synchronously,
- * its CommonJS build) by the first Bedrock stream, so gateways without Bedrock never load it.
- */
-let codecRef: EventStreamCodec | undefined;
-function codec(): EventStreamCodec {
-  if (!codecRef) {
-    const { EventStreamCodec: Codec } = createRequire(import.meta.url)(
-      '@smithy/eventstream-codec',
-    ) as typeof import('@smithy/eventstream-codec');
-    codecRef = new Codec(
-      (bytes: Uint8Array) => utf8.decode(bytes),
-      (text: string) => encoder.encode(text),
-    );
-  }
-  return codecRef;
-}
+/** Prelude (total length, headers length, prelude CRC) and the message CRC at the end. */
+const PRELUDE = 12;
+const OVERHEAD = PRELUDE + 4;
+/** The format's own limits: a message up to 16 MiB, its headers up to 128 KiB. */
+const MAX_MESSAGE = 16 * 1024 * 1024;
+const MAX_HEADERS = 128 * 1024;
+const EMPTY = Buffer.alloc(0);
 
 /**
  * Incremental decoder of the AWS binary event stream (application/vnd.amazon.eventstream): bytes in, whole
  * messages out, handed on in the shape the stream decoders take: `event` is the `:event-type` header, or
  * `exception:<:exception-type>` for an exception message, and `data` the UTF-8 payload. Messages are cut by
- * the total length in their prelude; the codec decodes and verifies each one.
+ * the total length in their prelude.
  */
 export class EventStreamDecoder {
-  private pending: Buffer = Buffer.alloc(0);
+  private pending: Buffer = EMPTY;
 
   push(chunk: Buffer): SseEvent[] {
     this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
     const events: SseEvent[] = [];
-    while (this.pending.length >= 4) {
-      const length = this.pending.readUInt32BE(0);
-      if (this.pending.length < length) break;
-      events.push(eventOf(this.pending.subarray(0, length)));
-      this.pending = this.pending.subarray(length);
+    let at = 0;
+    while (this.pending.length - at >= 4) {
+      const length = messageLength(this.pending, at);
+      if (this.pending.length - at < length) break;
+      events.push(eventOf(this.pending, at, length));
+      at += length;
     }
+    if (at > 0) this.pending = at === this.pending.length ? EMPTY : this.pending.subarray(at);
     return events;
   }
 
@@ -56,23 +45,99 @@ export class EventStreamDecoder {
  */
 export function firstEventStreamMessage(data: Buffer): SseEvent | undefined {
   if (data.length < 4) return undefined;
-  const length = data.readUInt32BE(0);
-  return data.length < length ? undefined : eventOf(data.subarray(0, length));
+  const length = messageLength(data, 0);
+  return data.length < length ? undefined : eventOf(data, 0, length);
 }
 
-function eventOf(frame: Buffer): SseEvent {
-  const message = codec().decode(frame);
-  const header = (name: string) => {
-    const value = message.headers[name];
-    return value?.type === 'string' ? value.value : undefined;
-  };
-  const data = utf8.decode(message.body);
-  if (header(':message-type') === 'exception') return { event: `exception:${header(':exception-type') ?? ''}`, data };
-  if (header(':message-type') === 'error') {
+function messageLength(data: Buffer, at: number): number {
+  const length = data.readUInt32BE(at);
+  if (length < OVERHEAD || length > MAX_MESSAGE) throw new Error(`an event stream message has length ${length}`);
+  return length;
+}
+
+/**
+ * Decodes the message of `length` bytes at `at`, after checking its prelude and message CRCs (zlib's CRC-32, as
+ * the format specifies). A walk over the buffer rather than @smithy/eventstream-codec's decode, which builds a
+ * typed map of every header and cost about 1.1 us a message against 0.4 us here (most of a text delta's cost).
+ */
+function eventOf(data: Buffer, at: number, length: number): SseEvent {
+  const headersLength = data.readUInt32BE(at + 4);
+  if (headersLength > MAX_HEADERS || headersLength > length - OVERHEAD) {
+    throw new Error(`an event stream message has headers of ${headersLength} bytes in ${length}`);
+  }
+  const preludeCrc = crc32(data.subarray(at, at + 8));
+  if (preludeCrc !== data.readUInt32BE(at + 8)) throw new Error('an event stream message failed its prelude checksum');
+  const end = at + length - 4;
+  // The message CRC covers the prelude too: continued from the prelude's rather than computed over it again.
+  if (crc32(data.subarray(at + 8, end), preludeCrc) !== data.readUInt32BE(end)) {
+    throw new Error('an event stream message failed its message checksum');
+  }
+  const headers = stringHeaders(data, at + PRELUDE, at + PRELUDE + headersLength);
+  const payload = data.toString('utf8', at + PRELUDE + headersLength, end);
+  if (headers.messageType === 'exception') return { event: `exception:${headers.exceptionType ?? ''}`, data: payload };
+  if (headers.messageType === 'error') {
     return {
-      event: `exception:${header(':error-code') ?? ''}`,
-      data: JSON.stringify({ message: header(':error-message') }),
+      event: `exception:${headers.errorCode ?? ''}`,
+      data: JSON.stringify({ message: headers.errorMessage }),
     };
   }
-  return { event: header(':event-type'), data };
+  return { event: headers.eventType, data: payload };
+}
+
+interface StringHeaders {
+  messageType?: string;
+  eventType?: string;
+  exceptionType?: string;
+  errorCode?: string;
+  errorMessage?: string;
+}
+
+/** Header value sizes by type, for the types that have a fixed size (0 and 1 are the booleans, with none). */
+const FIXED_SIZE = [0, 0, 1, 2, 4, 8, -1, -1, 8, 16];
+const BYTES = 6;
+const STRING = 7;
+
+/** The string headers the stream decoders read; every other header is skipped by its type's size. */
+function stringHeaders(data: Buffer, start: number, end: number): StringHeaders {
+  const headers: StringHeaders = {};
+  let at = start;
+  while (at < end) {
+    const nameLength = data[at] as number;
+    const nameStart = at + 1;
+    const type = data[nameStart + nameLength];
+    at = nameStart + nameLength + 1;
+    if (type === STRING || type === BYTES) {
+      if (at + 2 > end) break;
+      const valueStart = at + 2;
+      at = valueStart + data.readUInt16BE(at);
+      if (at > end) break;
+      const name = type === STRING ? knownName(data, nameStart, nameLength) : undefined;
+      if (name !== undefined) headers[name] = data.toString('utf8', valueStart, at);
+    } else {
+      const size = type === undefined ? -1 : (FIXED_SIZE[type] ?? -1);
+      if (size < 0) throw new Error(`an event stream header has the unknown type ${type}`);
+      at += size;
+    }
+  }
+  if (at !== end) throw new Error('an event stream message has malformed headers');
+  return headers;
+}
+
+/** The header names read, as bytes, and where each goes: compared in place, so no other name becomes a string. */
+const KNOWN_NAMES: ReadonlyArray<readonly [Buffer, keyof StringHeaders]> = [
+  [Buffer.from(':message-type'), 'messageType'],
+  [Buffer.from(':event-type'), 'eventType'],
+  [Buffer.from(':exception-type'), 'exceptionType'],
+  [Buffer.from(':error-code'), 'errorCode'],
+  [Buffer.from(':error-message'), 'errorMessage'],
+];
+
+function knownName(data: Buffer, start: number, length: number): keyof StringHeaders | undefined {
+  for (const [name, key] of KNOWN_NAMES) {
+    if (name.length !== length) continue;
+    let i = 0;
+    while (i < length && data[start + i] === name[i]) i++;
+    if (i === length) return key;
+  }
+  return undefined;
 }

@@ -36,6 +36,19 @@ describe('parseSseEvents', () => {
   it('accepts data without the optional space and CRLF line ends', () => {
     expect(parseSseEvents('data:{"x":1}\r\n\r\n')).toEqual([{ event: undefined, data: '{"x":1}', id: undefined }]);
   });
+
+  it('reads CRLF, LF and lone CR line ends alike, mixed in one block', () => {
+    const expected = [
+      { event: 'e', data: 'a\nb', id: '1' },
+      { event: undefined, data: 'c', id: undefined },
+    ];
+    expect(parseSseEvents('event: e\r\nid: 1\r\ndata: a\r\ndata: b\r\n\r\ndata: c\r\n\r\n')).toEqual(expected);
+    expect(parseSseEvents('event: e\r\nid: 1\ndata: a\rdata: b\r\n\rdata: c\n\n')).toEqual(expected);
+    expect(parseSseEvents('data: x\r\n\r\n:comment\r\ndata\r\n\r\n')).toEqual([
+      { event: undefined, data: 'x', id: undefined },
+      { event: undefined, data: '', id: undefined },
+    ]);
+  });
 });
 
 describe('SseFramer on large and split events', () => {

@@ -5,13 +5,16 @@ export interface SseEvent {
   id?: string | undefined;
 }
 
+const LONE_CR = /\r(?!\n)/;
+
 /**
  * Parses a block of complete SSE text (one or more events ending in blank lines) into events, following the
  * HTML spec's field rules: `data` lines join with "\n", comment lines (":") are ignored.
  */
 export function parseSseEvents(block: string): SseEvent[] {
-  // Providers end lines with LF; CR and CRLF are rare enough to normalise first.
-  const text = block.includes('\r') ? block.replace(/\r\n?/g, '\n') : block;
+  // Providers end lines with LF, or CRLF (Google): a CR before an LF is dropped as each line is read, and only
+  // a block with a CR alone as a line end (rare) is normalised first.
+  const text = block.includes('\r') && LONE_CR.test(block) ? block.replace(/\r\n?/g, '\n') : block;
   const events: SseEvent[] = [];
   let event: string | undefined;
   let id: string | undefined;
@@ -19,7 +22,8 @@ export function parseSseEvents(block: string): SseEvent[] {
   // Scanning with indexOf instead of splitting into lines: this runs for every event of a translated stream.
   for (let start = 0; start < text.length; ) {
     const newline = text.indexOf('\n', start);
-    const end = newline === -1 ? text.length : newline;
+    const lineEnd = newline === -1 ? text.length : newline;
+    const end = lineEnd > start && text.charCodeAt(lineEnd - 1) === 13 /* \r */ ? lineEnd - 1 : lineEnd;
     if (end === start) {
       if (data !== undefined) events.push({ event, data, id });
       event = undefined;
@@ -35,7 +39,7 @@ export function parseSseEvents(block: string): SseEvent[] {
       else if (fieldLength === 5 && text.startsWith('event', start)) event = value;
       else if (fieldLength === 2 && text.startsWith('id', start)) id = value;
     }
-    start = end + 1;
+    start = lineEnd + 1;
   }
   if (data !== undefined) events.push({ event, data, id });
   return events;

@@ -1,6 +1,7 @@
 import type { SseEvent } from '../../upstream/sse-parse.js';
 import type { UpstreamStreamDecoder } from '../contract.js';
 import type { IrStreamEvent, IrUsage } from '../ir/types.js';
+import { JSON_STRING_LITERAL, textOfLiteral } from '../shared/json-string-literal.js';
 import { stopFromBedrock } from './stop-reason.js';
 import { bedrockErrorInfo } from './upstream-error.js';
 import { usageFromBedrock } from './usage.js';
@@ -25,7 +26,9 @@ interface Payload {
  * ConverseStream events (event-stream messages, handed over as {event: type, data: payload}) -> IR stream
  * events. Bedrock numbers blocks itself; a text or reasoning block has no start event, so its first delta
  * opens it. messageStop carries the stop reason and the metadata event after it the usage, so `finish` waits
- * for metadata (or the end of the body). An exception message ends the stream with an error.
+ * for metadata (or the end of the body). An exception message ends the stream with an error. A text delta in
+ * the form Bedrock writes it (TEXT_DELTA, most of a stream) is recognised by its shape and its text literal
+ * copied into the client's event as sent; every other payload goes through JSON.parse.
  */
 export class BedrockStreamDecoder implements UpstreamStreamDecoder {
   private started = false;
@@ -39,6 +42,8 @@ export class BedrockStreamDecoder implements UpstreamStreamDecoder {
   decode(event: SseEvent): IrStreamEvent[] {
     if (this.done) return [];
     const type = event.event ?? '';
+    const textDelta = this.started && type === 'contentBlockDelta' ? TEXT_DELTA.exec(event.data) : null;
+    if (textDelta) return this.quotedText(Number(textDelta[1]), textDelta[2] as string);
     const payload = JSON.parse(event.data || '{}') as Payload;
     if (type.startsWith('exception:')) {
       this.done = true;
@@ -121,6 +126,13 @@ export class BedrockStreamDecoder implements UpstreamStreamDecoder {
     }
   }
 
+  private quotedText(at: number, quoted: string): IrStreamEvent[] {
+    const events: IrStreamEvent[] = [];
+    const index = this.blockFor(at, 'text', events);
+    events.push({ type: 'text_delta', index, text: textOfLiteral(quoted), quoted });
+    return events;
+  }
+
   private stopBlock(bedrockIndex: number, events: IrStreamEvent[]): void {
     const index = this.open.get(bedrockIndex);
     if (index === undefined) return;
@@ -146,3 +158,11 @@ export class BedrockStreamDecoder implements UpstreamStreamDecoder {
     return [{ type: 'error', kind: 'upstream', message: 'the Bedrock stream ended without messageStop' }];
   }
 }
+
+/**
+ * `{"contentBlockIndex":N,"delta":{"text":"…"},"p":"…"}`: group 1 the index, 2 the text literal. `p` is the
+ * padding Bedrock adds to hide the length of the text; it is letters and digits only.
+ */
+const TEXT_DELTA = new RegExp(
+  String.raw`^\{"contentBlockIndex":(\d{1,9}),"delta":\{"text":(${JSON_STRING_LITERAL})\}(?:,"p":"[A-Za-z0-9]*")?\}$`,
+);

@@ -1,11 +1,12 @@
 import type { SseEvent } from '../../upstream/sse-parse.js';
 import type { UpstreamStreamDecoder } from '../contract.js';
 import type { IrStreamEvent, IrUsage } from '../ir/types.js';
+import { JSON_STRING_LITERAL, textOfLiteral } from '../shared/json-string-literal.js';
 import { contentOfPart } from './response-from-upstream.js';
 import { stopFromGemini } from './stop-reason.js';
 import { googleErrorInfo } from './upstream-error.js';
 import { usageFromGemini } from './usage.js';
-import type { GeminiPart, GeminiResponseBody } from './wire-types.js';
+import type { GeminiPart, GeminiResponseBody, GeminiUsageMetadata } from './wire-types.js';
 
 /**
  * streamGenerateContent?alt=sse events -> IR stream events. Every event is a whole GenerateContentResponse
@@ -13,6 +14,11 @@ import type { GeminiPart, GeminiResponseBody } from './wire-types.js';
  * thought's signature ends it), and a function call arrives whole, so it opens and closes its block at once.
  * usageMetadata is cumulative, so the last one counts. The stream has no end marker: the finishReason
  * finishes it, and a body that ends without one is an error.
+ *
+ * Most events of a stream are one text part and the running usage (TEXT_CHUNK, with or without the spaces
+ * Google's serialiser writes after colons): after the first event, those are recognised by their shape and the
+ * text literal is copied into the client's event as sent. The usage object is parsed only when it changed.
+ * Every other event (thoughts, calls, the finish, errors, safety ratings) goes through JSON.parse.
  */
 export class GeminiStreamDecoder implements UpstreamStreamDecoder {
   private started = false;
@@ -22,9 +28,13 @@ export class GeminiStreamDecoder implements UpstreamStreamDecoder {
   private calls = 0;
   private usage: IrUsage | undefined;
   private finishReason: string | undefined;
+  /** The usageMetadata text of the last text chunk taken by shape, so an unchanged one is not parsed again. */
+  private usageText: string | undefined;
 
   decode(event: SseEvent): IrStreamEvent[] {
     if (this.done) return [];
+    const shaped = this.started ? TEXT_CHUNK.exec(event.data) : null;
+    if (shaped) return this.textChunk(shaped[1] as string, shaped[2]);
     const data = event.data.trim();
     if (data === '') return [];
     const chunk = JSON.parse(data) as GeminiResponseBody & { error?: Parameters<typeof googleErrorInfo>[0] };
@@ -38,11 +48,24 @@ export class GeminiStreamDecoder implements UpstreamStreamDecoder {
       this.started = true;
       events.push({ type: 'start', id: chunk.responseId ?? '', model: chunk.modelVersion ?? '' });
     }
-    if (chunk.usageMetadata) this.usage = usageFromGemini(chunk.usageMetadata);
+    if (chunk.usageMetadata) {
+      this.usage = usageFromGemini(chunk.usageMetadata);
+      this.usageText = undefined;
+    }
     const candidate = chunk.candidates?.[0];
     for (const part of candidate?.content?.parts ?? []) this.part(part, chunk.responseId, events);
     if (candidate?.finishReason) this.finishReason = candidate.finishReason;
     else if (!candidate && chunk.promptFeedback?.blockReason) this.finishReason = 'SAFETY';
+    return events;
+  }
+
+  private textChunk(quoted: string, usage: string | undefined): IrStreamEvent[] {
+    if (usage !== undefined && usage !== this.usageText) {
+      this.usageText = usage;
+      this.usage = usageFromGemini(JSON.parse(usage) as GeminiUsageMetadata);
+    }
+    const events: IrStreamEvent[] = [];
+    this.flowing('text', textOfLiteral(quoted), events, quoted);
     return events;
   }
 
@@ -59,24 +82,27 @@ export class GeminiStreamDecoder implements UpstreamStreamDecoder {
       return;
     }
     if (item.type !== 'text' && item.type !== 'thinking') return;
-    const kind = item.type;
+    const index = this.flowing(item.type, item.text, events);
+    if (item.type === 'thinking' && item.signature) {
+      events.push({ type: 'signature_delta', index, signature: item.signature });
+      this.close(events);
+    }
+  }
+
+  /** Text or thought text into the open block of its kind (opened first when needed); its IR index. */
+  private flowing(kind: 'text' | 'thinking', text: string, events: IrStreamEvent[], quoted?: string): number {
     if (this.open?.kind !== kind) {
       this.close(events);
       this.open = { index: this.nextBlock++, kind };
       events.push({ type: 'block_start', index: this.open.index, block: { type: kind } });
     }
     const index = this.open.index;
-    if (item.text !== '') {
+    if (text !== '') {
       events.push(
-        kind === 'text'
-          ? { type: 'text_delta', index, text: item.text }
-          : { type: 'thinking_delta', index, text: item.text },
+        kind === 'text' ? { type: 'text_delta', index, text, quoted } : { type: 'thinking_delta', index, text },
       );
     }
-    if (item.type === 'thinking' && item.signature) {
-      events.push({ type: 'signature_delta', index, signature: item.signature });
-      this.close(events);
-    }
+    return index;
   }
 
   private close(events: IrStreamEvent[]): void {
@@ -101,3 +127,17 @@ export class GeminiStreamDecoder implements UpstreamStreamDecoder {
     return events;
   }
 }
+
+// The shapes of a text chunk, as Google writes it (`": "` after a key) and as compact JSON. Group 1 is the text
+// literal, group 2 the usageMetadata object. Only numbers and the per-modality token lists are accepted in the
+// usage, and only the plain strings in modelVersion and responseId, so a match is always valid JSON.
+const S = ' ?';
+const PLAIN_STRING = String.raw`"[^"\\\x00-\x1f]*"`;
+const MODALITY_COUNT = String.raw`\{"modality":${S}"[A-Z_]+",${S}"tokenCount":${S}\d{1,15}\}`;
+const USAGE_MEMBER = String.raw`"[A-Za-z]{1,64}":${S}(?:\d{1,15}|\[${MODALITY_COUNT}(?:,${S}${MODALITY_COUNT})*\])`;
+const USAGE = String.raw`\{(?:${USAGE_MEMBER}(?:,${S}${USAGE_MEMBER})*)?\}`;
+const TEXT_CHUNK = new RegExp(
+  String.raw`^\{"candidates":${S}\[\{"content":${S}\{"parts":${S}\[\{"text":${S}(${JSON_STRING_LITERAL})\}\],${S}"role":${S}"model"\}` +
+    String.raw`(?:,${S}"index":${S}0)?\}\](?:,${S}"usageMetadata":${S}(${USAGE}))?` +
+    String.raw`(?:,${S}"modelVersion":${S}${PLAIN_STRING})?(?:,${S}"responseId":${S}${PLAIN_STRING})?\}$`,
+);

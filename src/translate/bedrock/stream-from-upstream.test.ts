@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import type { IrStreamEvent } from '../ir/types.js';
+import { BedrockStreamDecoder } from './stream-from-upstream.js';
+
+function decodeAll(messages: ReadonlyArray<[string, string]>): IrStreamEvent[] {
+  const decoder = new BedrockStreamDecoder();
+  return [...messages.flatMap(([event, data]) => decoder.decode({ event, data })), ...decoder.end()];
+}
+
+const usage = '{"usage":{"inputTokens":5,"outputTokens":3,"totalTokens":8},"metrics":{"latencyMs":10}}';
+
+describe('BedrockStreamDecoder', () => {
+  it('copies text deltas as Bedrock writes them, padding or not, and parses the rest', () => {
+    const events = decodeAll([
+      ['messageStart', '{"role":"assistant","p":"abc"}'],
+      ['contentBlockDelta', '{"contentBlockIndex":0,"delta":{"text":"Hel"},"p":"abcdefghijk"}'],
+      ['contentBlockDelta', '{"contentBlockIndex":0,"delta":{"text":"lo \\"w\\u00f6rld\\"\\n"}}'],
+      ['contentBlockDelta', '{"delta":{"text":"!"},"contentBlockIndex":0}'],
+      ['contentBlockStop', '{"contentBlockIndex":0,"p":"ab"}'],
+      ['messageStop', '{"stopReason":"end_turn","p":"abcd"}'],
+      ['metadata', usage],
+    ]);
+    expect(events).toEqual([
+      { type: 'start', id: '', model: '' },
+      { type: 'block_start', index: 0, block: { type: 'text' } },
+      { type: 'text_delta', index: 0, text: 'Hel', quoted: '"Hel"' },
+      { type: 'text_delta', index: 0, text: 'lo "wörld"\n', quoted: '"lo \\"w\\u00f6rld\\"\\n"' },
+      { type: 'text_delta', index: 0, text: '!' },
+      { type: 'block_stop', index: 0 },
+      {
+        type: 'finish',
+        stopReason: 'end_turn',
+        usage: { inputTokens: 5, outputTokens: 3, cacheReadTokens: 0, cacheWriteTokens: 0 },
+      },
+    ]);
+  });
+
+  it('opens a text block on its first shaped delta after a tool call, at the next IR index', () => {
+    const events = decodeAll([
+      ['messageStart', '{"role":"assistant"}'],
+      ['contentBlockStart', '{"contentBlockIndex":0,"start":{"toolUse":{"toolUseId":"t1","name":"f"}}}'],
+      ['contentBlockDelta', '{"contentBlockIndex":0,"delta":{"toolUse":{"input":"{}"}}}'],
+      ['contentBlockStop', '{"contentBlockIndex":0}'],
+      ['contentBlockDelta', '{"contentBlockIndex":1,"delta":{"text":"done"},"p":"x"}'],
+      ['messageStop', '{"stopReason":"tool_use"}'],
+      ['metadata', usage],
+    ]);
+    expect(events.slice(3, 6)).toEqual([
+      { type: 'block_stop', index: 0 },
+      { type: 'block_start', index: 1, block: { type: 'text' } },
+      { type: 'text_delta', index: 1, text: 'done', quoted: '"done"' },
+    ]);
+    expect(events.at(-2)).toEqual({ type: 'block_stop', index: 1 });
+  });
+
+  it('refuses a text delta that is not valid JSON', () => {
+    const decoder = new BedrockStreamDecoder();
+    decoder.decode({ event: 'messageStart', data: '{"role":"assistant"}' });
+    const data = '{"contentBlockIndex":0,"delta":{"text":"a"},"p":"a-b"';
+    expect(() => decoder.decode({ event: 'contentBlockDelta', data })).toThrow(SyntaxError);
+  });
+});
