@@ -89,7 +89,7 @@ const PRICING = baseConfig(
 const FAILOVER = baseConfig(
   '  - { name: bench, targets: [{ provider: up, model: flaky-primary }, { provider: up, model: m2 }] }\n',
   // Cooldowns off, so every 429 exercises the fallback path instead of the breaker skipping the primary.
-  'routing:\n  cooldown: { failures: 1000000000, window_s: 1, cooldown_s: 1 }\n',
+  'routing:\n  cooldown: { failures: 1000000, window_s: 1, cooldown_s: 1 }\n',
 );
 
 /**
