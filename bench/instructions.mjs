@@ -1,4 +1,4 @@
-// npm run bench:instructions [-- --requests=N --warmup=N --only=<route> | --observability | --limits]: the dialect routes' cost counted in
+// npm run bench:instructions [-- --requests=N --warmup=N --only=<route> | --observability | --limits [--mode=…]]: the dialect routes' cost counted in
 // CPU instructions per request, under valgrind's callgrind. On shared virtual machines timed throughput of one
 // build drifts by ±15% between minutes, more than the passthrough/translated differences being compared; an
 // instruction count does not depend on what else the machine is doing. Prints a Markdown table.
@@ -20,6 +20,8 @@ const REQUESTS = Number(arg('requests', 2000));
 const WARMUP = Number(arg('warmup', 8000));
 /** `--only=a,b`: the routes whose name contains any of these (case-insensitive). */
 const ONLY = arg('only', undefined)?.toLowerCase().split(',');
+/** `--mode=stream` or `--mode=non-stream`: only that mode (of --limits and --observability). */
+const MODES = { stream: [true], 'non-stream': [false] }[arg('mode', '')] ?? [false, true];
 const CONCURRENCY = 16;
 const root = new URL('..', import.meta.url).pathname;
 
@@ -154,7 +156,7 @@ async function observability() {
   const route = ROUTES[0];
   const results = [];
   try {
-    for (const stream of [false, true]) {
+    for (const stream of MODES) {
       for (const [name, extra] of Object.entries(variants)) {
         process.stderr.write(`measuring ${name}, ${stream ? 'stream' : 'non-stream'}\n`);
         results.push({ name, stream, counts: await measure(`http://127.0.0.1:${port}`, route, stream, SLOW + extra) });
@@ -192,7 +194,7 @@ async function limits() {
   const names = { off: 'no limits on the key', memory: 'in-process limits and budgets', redis: 'the same in Redis' };
   const results = [];
   try {
-    for (const stream of [false, true]) {
+    for (const stream of MODES) {
       for (const [variant, configFor] of Object.entries(LIMITS_VARIANTS())) {
         process.stderr.write(`measuring ${names[variant]}, ${stream ? 'stream' : 'non-stream'}\n`);
         const counts = await measure(`http://127.0.0.1:${port}`, route, stream, SLOW, configFor);
