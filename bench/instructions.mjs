@@ -22,6 +22,8 @@ const WARMUP = Number(arg('warmup', 8000));
 const ONLY = arg('only', undefined)?.toLowerCase().split(',');
 /** `--mode=stream` or `--mode=non-stream`: only that mode (of --limits and --observability). */
 const MODES = { stream: [true], 'non-stream': [false] }[arg('mode', '')] ?? [false, true];
+/** `--tolerate=0.15`: the share of failed requests a variant run with extra config may have (default 5%). */
+const TOLERATE = Number(arg('tolerate', 0.05));
 const CONCURRENCY = 16;
 const root = new URL('..', import.meta.url).pathname;
 
@@ -118,7 +120,7 @@ async function measure(upstreamUrl, route, stream, extraConfig = '', configFor =
     const payload = route.path === '/v1/messages' ? messagesBody(route.model, stream) : body(route.model, stream);
     // The observability runs tolerate a few failed requests (an upstream connection dropped on a loaded machine):
     // their instructions count as well, and the variants are compared with each other.
-    const tolerated = extraConfig ? Math.ceil(REQUESTS * 0.05) : 0;
+    const tolerated = extraConfig ? Math.ceil(REQUESTS * TOLERATE) : 0;
     await send(pool, route.path, payload, WARMUP, tolerated * (WARMUP / REQUESTS));
     execFileSync('callgrind_control', ['--instr=on', String(gateway.pid)], { stdio: 'ignore' });
     await send(pool, route.path, payload, REQUESTS, tolerated);
