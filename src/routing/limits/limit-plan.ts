@@ -35,6 +35,8 @@ export interface LimitPlan {
   /** Whether any bucket is settled (tokens, budgets, concurrency): if none, a settlement has nothing to do. */
   readonly settles: boolean;
   readonly budgets: boolean;
+  /** Whether it holds a concurrency slot (given back at every settlement, whatever was used). */
+  readonly slots: boolean;
   /** The backend this plan's budget counters are known to be seeded in (a per-request check skipped). */
   seededIn: LimitBackend | undefined;
 }
@@ -127,6 +129,7 @@ export function planBuckets(
     tokensTexts: textsOf(buckets[tokensAt]),
     settles: buckets.some((b) => b.kind !== 'requests'),
     budgets: buckets.some((b) => b.kind === 'budget'),
+    slots: buckets.some((b) => b.kind === 'concurrent'),
     seededIn: undefined,
   };
 }

@@ -92,6 +92,8 @@ export class LimitService {
       tokens: use.tokens === null ? 0 : use.tokens - charge.tokens,
       micros: use.costUsd === null ? 0 : Math.round(use.costUsd * MICROS_PER_USD) - charge.micros,
     };
+    // Nothing to give back and nothing to correct: no backend call (no Redis round trip).
+    if (!plan.slots && delta.tokens === 0 && delta.micros === 0) return;
     try {
       const done = ticket.backend.settle(plan.buckets, delta, this.now());
       if (done) done.catch((error: unknown) => this.deps.backends.failed(ticket.backend, error));
