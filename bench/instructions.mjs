@@ -1,4 +1,4 @@
-// npm run bench:instructions [-- --requests=N --warmup=N --only=<route> --node-flags="<flags>"]: the dialect routes' cost counted in
+// npm run bench:instructions [-- --requests=N --warmup=N --only=<route> --node-flags="<flags>" | --observability | --limits [--mode=…]]: the dialect routes' cost counted in
 // CPU instructions per request, under valgrind's callgrind. On shared virtual machines timed throughput of one
 // build drifts by ±15% between minutes, more than the passthrough/translated differences being compared; an
 // instruction count does not depend on what else the machine is doing. Prints a Markdown table.
@@ -12,7 +12,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
-import { body, DIALECTS, messagesBody, pinnedSpawn, TOKEN, waitForLine } from './scenarios.mjs';
+import { body, DIALECTS, LIMITS_VARIANTS, messagesBody, pinnedSpawn, TOKEN, waitForLine } from './scenarios.mjs';
 
 const arg = (name, fallback) =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
@@ -22,6 +22,10 @@ const WARMUP = Number(arg('warmup', 8000));
 const ONLY = arg('only', undefined)?.toLowerCase().split(',');
 /** `--node-flags="--max-semi-space-size=2"`: Node/V8 flags for the gateway, to count what a flag costs. */
 const NODE_FLAGS = arg('node-flags', '').split(/\s+/).filter(Boolean);
+/** `--mode=stream` or `--mode=non-stream`: only that mode (of --limits and --observability). */
+const MODES = { stream: [true], 'non-stream': [false] }[arg('mode', '')] ?? [false, true];
+/** `--tolerate=0.15`: the share of failed requests a variant run with extra config may have (default 5%). */
+const TOLERATE = Number(arg('tolerate', 0.05));
 const CONCURRENCY = Number(arg('concurrency', 16));
 const root = new URL('..', import.meta.url).pathname;
 
@@ -86,11 +90,15 @@ function countsOf(file) {
   return { ...counts, rest: counts.total - counts.compiler - counts.gc };
 }
 
-async function measure(upstreamUrl, route, stream, extraConfig = '') {
+/**
+ * Instructions per request of one gateway (`configFor(upstream)` is its config) serving `route`. `extraConfig`
+ * is appended to the config; with it, a few failed requests are tolerated (see below).
+ */
+async function measure(upstreamUrl, route, stream, extraConfig = '', configFor = DIALECTS) {
   const dir = mkdtempSync(join(tmpdir(), 'amg-instr-'));
   try {
     const config = join(dir, 'gateway.yaml');
-    writeFileSync(config, `${DIALECTS(`${upstreamUrl}/v1`)}${extraConfig}`);
+    writeFileSync(config, `${configFor(`${upstreamUrl}/v1`)}${extraConfig}`);
     const gateway = spawn(
       'valgrind',
       [
@@ -117,7 +125,7 @@ async function measure(upstreamUrl, route, stream, extraConfig = '') {
     const payload = route.path === '/v1/messages' ? messagesBody(route.model, stream) : body(route.model, stream);
     // A few requests fail on a loaded machine (an upstream connection dropped as callgrind stalls the gateway):
     // their instructions count as well, and the variants are compared with each other.
-    const tolerated = Math.ceil(REQUESTS * 0.05);
+    const tolerated = Math.ceil(REQUESTS * TOLERATE);
     await send(pool, route.path, payload, WARMUP, WARMUP);
     execFileSync('callgrind_control', ['--instr=on', String(gateway.pid)], { stdio: 'ignore' });
     await send(pool, route.path, payload, REQUESTS, tolerated);
@@ -135,6 +143,8 @@ async function measure(upstreamUrl, route, stream, extraConfig = '') {
 }
 
 const k = (n) => `${(n / 1000).toFixed(0)}k`;
+/** Callgrind slows the gateway some fifty times: generous timeouts, so no counted request fails on a busy machine. */
+const SLOW = 'routing: { timeout: { connect_ms: 60000, first_byte_ms: 120000 } }\n';
 
 // Callgrind slows the gateway some fifty times: generous timeouts, so no counted request fails on a busy machine
 // (with the defaults, 10-18% of the requests timed out at a load average of 10-20).
@@ -159,10 +169,10 @@ async function observability() {
   const route = ROUTES[0];
   const results = [];
   try {
-    for (const stream of [false, true]) {
+    for (const stream of MODES) {
       for (const [name, extra] of Object.entries(variants)) {
         process.stderr.write(`measuring ${name}, ${stream ? 'stream' : 'non-stream'}\n`);
-        results.push({ name, stream, counts: await measure(`http://127.0.0.1:${port}`, route, stream, slow + extra) });
+        results.push({ name, stream, counts: await measure(`http://127.0.0.1:${port}`, route, stream, SLOW + extra) });
       }
     }
   } finally {
@@ -184,9 +194,49 @@ async function observability() {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
+/**
+ * `--limits`: the OpenAI passthrough route (model `bench`, one target) for a client without limits, with every
+ * limit and budget counted in this process, and counted in Redis: the configs of bench/run.mjs's limits phase.
+ * GC is part of what limits cost (the objects a limited request allocates), so the ratio counts it; only the
+ * optimising compiler, whose schedule callgrind shifts, is left out.
+ */
+async function limits() {
+  const upstream = pinnedSpawn(1, [join(root, 'bench/fake-upstream.mjs'), '0'], {});
+  const port = Number((await waitForLine(upstream, /^(\d+)\n/))[1]);
+  const route = { name: 'OpenAI client → OpenAI upstream (passthrough)', path: '/v1/chat/completions', model: 'bench' };
+  const names = { off: 'no limits on the key', memory: 'in-process limits and budgets', redis: 'the same in Redis' };
+  const results = [];
+  try {
+    for (const stream of MODES) {
+      for (const [variant, configFor] of Object.entries(LIMITS_VARIANTS())) {
+        process.stderr.write(`measuring ${names[variant]}, ${stream ? 'stream' : 'non-stream'}\n`);
+        const counts = await measure(`http://127.0.0.1:${port}`, route, stream, SLOW, configFor);
+        results.push({ variant, stream, counts });
+      }
+    }
+  } finally {
+    upstream.kill('SIGTERM');
+  }
+  const lines = [
+    `Instructions per request under callgrind, ${route.name} (${REQUESTS} requests after ${WARMUP}, ${CONCURRENCY} at a time; Node ${process.version})`,
+    '',
+    '| client limits | mode | total | JIT compiler | GC | rest | of off (rest + GC) | of off (rest) |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const { variant, stream, counts } of results) {
+    const off = results.find((r) => r.stream === stream && r.variant === 'off')?.counts;
+    const work = (c) => c.rest + c.gc;
+    lines.push(
+      `| ${names[variant]} | ${stream ? 'stream' : 'non-stream'} | ${k(counts.total)} | ${k(counts.compiler)} | ${k(counts.gc)} | ${k(counts.rest)} | ${off ? (work(off) / work(counts)).toFixed(3) : '-'} | ${off ? (off.rest / counts.rest).toFixed(3) : '-'} |`,
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
 async function main() {
   requireTools();
   if (process.argv.includes('--observability')) return observability();
+  if (process.argv.includes('--limits')) return limits();
   const upstream = pinnedSpawn(1, [join(root, 'bench/fake-upstream.mjs'), '0'], {});
   const port = Number((await waitForLine(upstream, /^(\d+)\n/))[1]);
   const results = [];

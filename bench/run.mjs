@@ -4,7 +4,18 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { drive, hasTaskset, hasWrk, runPinned } from './load.mjs';
-import { body, DIALECTS, messagesBody, pinnedSpawn, responsesBody, TOKEN, waitForLine } from './scenarios.mjs';
+import {
+  baseConfig,
+  body,
+  DIALECTS,
+  LIMITS_VARIANTS,
+  messagesBody,
+  pinnedSpawn,
+  responsesBody,
+  SINGLE,
+  TOKEN,
+  waitForLine,
+} from './scenarios.mjs';
 
 const QUICK = process.argv.includes('--quick');
 /** `--only=dialects` runs just that phase (for working on it); the full report needs every phase. */
@@ -66,18 +77,6 @@ function serving(child, url, cleanUp = () => {}) {
   };
 }
 
-const baseConfig =
-  (models, routing = '') =>
-  (upstream) =>
-    `storage: sqlite:./gateway.db
-providers:
-  - { name: up, type: openai, base_url: ${upstream}, api_key: sk-bench, allow_private_network: true, max_connections: 256 }
-clients: [{ name: bench, token: ${TOKEN} }]
-${routing}
-models:
-${models}`;
-
-const SINGLE = baseConfig('  - { name: bench, targets: [{ provider: up, model: m1 }] }\n');
 const THREE = baseConfig(
   '  - { name: bench, targets: [{ provider: up, model: m1 }, { provider: up, model: m2 }, { provider: up, model: m3 }] }\n',
   'routing:\n  health_checks: { enabled: true, interval_s: 1, timeout_ms: 1000 }\n',
@@ -91,27 +90,6 @@ const FAILOVER = baseConfig(
   // Cooldowns off, so every 429 exercises the fallback path instead of the breaker skipping the primary.
   'routing:\n  cooldown: { failures: 1000000, window_s: 1, cooldown_s: 1 }\n',
 );
-
-/**
- * The client with every kind of limit and budget, each far above what the bench reaches, so every request pays
- * for the full admission and settlement and none is refused; `extra` adds the Redis backend.
- */
-const LIMITED = (extra) => (upstream) =>
-  `storage: sqlite:./gateway.db
-providers:
-  - { name: up, type: openai, base_url: ${upstream}, api_key: sk-bench, allow_private_network: true, max_connections: 256, pricing: { m1: { input: 2.5, output: 10 } } }
-clients:
-  - name: bench-${process.pid}-${Date.now()}
-    token: ${TOKEN}
-    models: ['bench*']
-    rpm: 1000000000
-    tpm: 1000000000
-    max_concurrent: 100000
-    model_limits: { 'bench': { rpm: 1000000000 } }
-    budgets: { day: 1000000000, month: 1000000000 }
-models:
-  - { name: bench, targets: [{ provider: up, model: m1 }] }
-${extra}`;
 
 /** One measured load phase; with `pid`, also the gateway CPU time spent per request. */
 async function measure({
@@ -453,8 +431,7 @@ function renderCloud(x) {
  * with RPM, TPM, concurrency, a per-model limit and two budgets counted in-process; the same counted in Redis.
  */
 async function measureLimits(upstreamPort) {
-  const redis = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const variants = { off: SINGLE, memory: LIMITED(''), redis: LIMITED(`redis: ${redis}\n`) };
+  const variants = LIMITS_VARIANTS();
   const gateways = {};
   try {
     for (const [name, config] of Object.entries(variants)) gateways[name] = await startGateway(upstreamPort, config);

@@ -57,6 +57,52 @@ models:
   - { name: via-bedrock, targets: [{ provider: bd, model: 'anthropic.claude-bench-v1:0' }] }
 `;
 
+/** A gateway config with one provider `up` on the fake upstream, the bench client, and the given models. */
+export const baseConfig =
+  (models, routing = '') =>
+  (upstream) =>
+    `storage: sqlite:./gateway.db
+providers:
+  - { name: up, type: openai, base_url: ${upstream}, api_key: sk-bench, allow_private_network: true, max_connections: 256 }
+clients: [{ name: bench, token: ${TOKEN} }]
+${routing}
+models:
+${models}`;
+
+/** One model, `bench`, with one target. */
+export const SINGLE = baseConfig('  - { name: bench, targets: [{ provider: up, model: m1 }] }\n');
+
+/**
+ * The client with every kind of limit and budget, each far above what the bench reaches, so every request pays
+ * for the full admission and settlement and none is refused; `extra` adds the Redis backend.
+ */
+export const LIMITED = (extra) => (upstream) =>
+  `storage: sqlite:./gateway.db
+providers:
+  - { name: up, type: openai, base_url: ${upstream}, api_key: sk-bench, allow_private_network: true, max_connections: 256, pricing: { m1: { input: 2.5, output: 10 } } }
+clients:
+  - name: bench-${process.pid}-${Date.now()}
+    token: ${TOKEN}
+    models: ['bench*']
+    rpm: 1000000000
+    tpm: 1000000000
+    max_concurrent: 100000
+    model_limits: { 'bench': { rpm: 1000000000 } }
+    budgets: { day: 1000000000, month: 1000000000 }
+models:
+  - { name: bench, targets: [{ provider: up, model: m1 }] }
+${extra}`;
+
+/**
+ * The limits comparison (bench/run.mjs's limits phase, bench/instructions.mjs --limits): a client without limits,
+ * the same client with every limit counted in this process, and counted in Redis (`REDIS_URL`).
+ */
+export const LIMITS_VARIANTS = (redis = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379') => ({
+  off: SINGLE,
+  memory: LIMITED(''),
+  redis: LIMITED(`redis: ${redis}\n`),
+});
+
 export function pinnedSpawn(core, args, env) {
   const [cmd, argv] = hasTaskset
     ? ['taskset', ['-c', String(core), process.execPath, ...args]]

@@ -1,4 +1,5 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { writeAdmittedHeaders } from '../../routing/limits/admitted-headers.js';
 import type { Exchange } from './exchange.js';
 
 /**
@@ -35,7 +36,7 @@ export class ClientOutput {
     }
     if (exchange.droppedFields !== null) headers['x-gateway-dropped'] = exchange.droppedFields.join(', ');
     // The key's own limits, not the provider's (which the gateway's shared provider account makes meaningless).
-    if (exchange.limitTicket) Object.assign(headers, exchange.limitTicket.headers);
+    if (exchange.limitTicket) writeAdmittedHeaders(headers, exchange.limitTicket, exchange.dialect);
     this.res.writeHead(status, headers);
   }
 

@@ -28,7 +28,7 @@ export function admitToLimits(
 }
 
 function ticketOrError(exchange: Exchange, outcome: LimitTicket | GatewayError): GatewayError | undefined {
-  if ('buckets' in outcome) {
+  if ('plan' in outcome) {
     exchange.limitTicket = outcome;
     return undefined;
   }

@@ -45,9 +45,3 @@ export function compileAccess(scope: string, name: string, policy: KeyPolicy, cr
   if (!limited && !mayUse) return undefined;
   return { scope, name, createdAt, policy, mayUse, limited, modelLimits };
 }
-
-/** The limits of the first `model_limits` pattern the model matches, if any. */
-export function modelLimitsFor(access: ClientAccess, model: string): ModelLimits | undefined {
-  for (const entry of access.modelLimits) if (entry.matches(model)) return entry;
-  return undefined;
-}

@@ -5,15 +5,16 @@
  */
 export type BucketKind = 'requests' | 'tokens' | 'concurrent' | 'budget';
 
-/** One counter a request is checked against and, when admitted, charged to. */
+/**
+ * One counter a request is checked against and, when admitted, charged to. A bucket is the same for every
+ * request of a client in one window (see LimitPlans); what a request takes from it is its Charge.
+ */
 export interface Bucket {
   /** The counter's key, unique per client, limit and window. */
   readonly key: string;
   readonly kind: BucketKind;
   /** In requests, tokens, or micro-USD (budgets are counted in integers so Redis adds them exactly). */
   readonly limit: number;
-  /** What the request takes at admission (an integer). */
-  readonly amount: number;
   /** When the counter starts over (epoch ms); Infinity for counters that never do (concurrency, total). */
   readonly resetAt: number;
   /** What an error message calls it: "requests per minute", "daily budget". */
@@ -24,6 +25,30 @@ export interface Bucket {
   readonly since?: number | undefined;
 }
 
+/**
+ * What one request takes from its buckets at admission (integers): `tokens` from token buckets, `micros`
+ * (micro-USD) from budgets, and 1 from request and concurrency buckets. At settlement the same shape carries
+ * what to add to them (real use minus the reservation); concurrency slots are then given back.
+ */
+export interface Charge {
+  readonly tokens: number;
+  readonly micros: number;
+}
+
+/** What a request takes from a bucket of this kind at admission. */
+export function amountOf(kind: BucketKind, charge: Charge): number {
+  if (kind === 'tokens') return charge.tokens;
+  if (kind === 'budget') return charge.micros;
+  return 1;
+}
+
+/** What a settlement adds to a bucket of this kind: the difference for tokens and budgets, -1 for a slot. */
+export function settledDelta(kind: BucketKind, delta: Charge): number {
+  if (kind === 'tokens') return delta.tokens;
+  if (kind === 'budget') return delta.micros;
+  return kind === 'concurrent' ? -1 : 0;
+}
+
 /** What a backend answers: the first bucket with no room (-1: admitted), and each bucket's count. */
 export interface Admission {
   readonly denied: number;
@@ -31,18 +56,15 @@ export interface Admission {
   readonly used: readonly number[];
 }
 
-/** How much a settled request changes a bucket: real use minus the reservation, or -1 for concurrency. */
-export interface Settlement {
-  readonly bucket: Bucket;
-  readonly delta: number;
-}
-
 /** Where counters live: this process (MemoryLimitBackend) or a Redis server shared by every gateway. */
 export interface LimitBackend {
   /** Checks every bucket and, only when all have room, charges all of them, as one atomic step. */
-  admit(buckets: readonly Bucket[], now: number): Admission | Promise<Admission>;
-  /** Applies what the request really used; a counter whose window has passed is left alone. */
-  settle(settlements: readonly Settlement[], now: number): void | Promise<void>;
+  admit(buckets: readonly Bucket[], charge: Charge, now: number): Admission | Promise<Admission>;
+  /**
+   * Applies what the request really used (`delta`: real use minus the reservation; see settledDelta) and
+   * gives its concurrency slots back; a counter whose window has passed is left alone.
+   */
+  settle(buckets: readonly Bucket[], delta: Charge, now: number): void | Promise<void>;
   /** Sets a counter that does not exist yet (a budget's spend loaded from the request log). */
   seed(bucket: Bucket, value: number, now: number): void | Promise<void>;
 }

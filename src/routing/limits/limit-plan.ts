@@ -1,8 +1,8 @@
 import type { RateLimits } from '../../config/key-policy-schema.js';
 import type { BudgetCalendar } from './budget-calendar.js';
-import type { ClientAccess } from './client-access.js';
-import { modelLimitsFor } from './client-access.js';
-import type { Bucket } from './limit-buckets.js';
+import type { ClientAccess, ModelLimits } from './client-access.js';
+import type { Bucket, LimitBackend } from './limit-buckets.js';
+import { LimitHeaderTexts } from './rate-limit-headers.js';
 
 const MINUTE_MS = 60_000;
 export const MICROS_PER_USD = 1_000_000;
@@ -16,87 +16,145 @@ export interface LimitAsk {
   readonly costUsd: number;
 }
 
+/**
+ * The counters every request of one client (and `model_limits` pattern) is checked against while the plan
+ * holds: from `from` until `until`, the current minute window and budget periods. Built once per window, not
+ * per request (see LimitPlans).
+ */
+export interface LimitPlan {
+  readonly buckets: readonly Bucket[];
+  readonly from: number;
+  readonly until: number;
+  readonly calendar: BudgetCalendar;
+  /** The buckets the rate-limit headers of an admitted request report: the key's own, else a model's; -1: none. */
+  readonly requestsAt: number;
+  readonly tokensAt: number;
+  /** Their header texts, formatted once (undefined when the index is -1). */
+  readonly requestsTexts: LimitHeaderTexts | undefined;
+  readonly tokensTexts: LimitHeaderTexts | undefined;
+  /** Whether any bucket is settled (tokens, budgets, concurrency): if none, a settlement has nothing to do. */
+  readonly settles: boolean;
+  readonly budgets: boolean;
+  /** Whether it holds a concurrency slot (given back at every settlement, whatever was used). */
+  readonly slots: boolean;
+  /** The backend this plan's budget counters are known to be seeded in (a per-request check skipped). */
+  seededIn: LimitBackend | undefined;
+}
+
 function rateBuckets(
   out: Bucket[],
   prefix: string,
   limits: RateLimits,
-  ask: LimitAsk,
   windowEnd: number,
   pattern: string | undefined,
 ): void {
   const window = windowEnd - MINUTE_MS;
+  const rate = (key: string, kind: Bucket['kind'], limit: number, resetAt: number, label: string) =>
+    out.push({ key, kind, limit, resetAt, label, pattern });
   if (limits.rpm !== undefined) {
-    out.push({
-      key: `${prefix}:rpm:${window}`,
-      kind: 'requests',
-      limit: limits.rpm,
-      amount: 1,
-      resetAt: windowEnd,
-      label: 'requests per minute',
-      pattern,
-    });
+    rate(`${prefix}:rpm:${window}`, 'requests', limits.rpm, windowEnd, 'requests per minute');
   }
-  if (limits.tpm !== undefined) {
-    out.push({
-      key: `${prefix}:tpm:${window}`,
-      kind: 'tokens',
-      limit: limits.tpm,
-      amount: ask.tokens,
-      resetAt: windowEnd,
-      label: 'tokens per minute',
-      pattern,
-    });
-  }
+  if (limits.tpm !== undefined) rate(`${prefix}:tpm:${window}`, 'tokens', limits.tpm, windowEnd, 'tokens per minute');
   if (limits.max_concurrent !== undefined) {
-    out.push({
-      key: `${prefix}:conc`,
-      kind: 'concurrent',
-      limit: limits.max_concurrent,
-      amount: 1,
-      resetAt: Number.POSITIVE_INFINITY,
-      label: 'concurrent requests',
-      pattern,
-    });
+    rate(`${prefix}:conc`, 'concurrent', limits.max_concurrent, Number.POSITIVE_INFINITY, 'concurrent requests');
   }
 }
 
+/** The first bucket of a kind, the key's own before a model's; -1 when there is none. */
+function reported(buckets: readonly Bucket[], kind: Bucket['kind']): number {
+  const own = buckets.findIndex((b) => b.kind === kind && b.pattern === undefined);
+  return own !== -1 ? own : buckets.findIndex((b) => b.kind === kind);
+}
+
+function textsOf(bucket: Bucket | undefined): LimitHeaderTexts | undefined {
+  return bucket && new LimitHeaderTexts(bucket.limit, bucket.resetAt);
+}
+
 /**
- * The counters a request is checked against: the key's rate limits, those of the first `model_limits` pattern
- * its model matches, and its budgets. Rate windows are fixed calendar minutes (the reset a client is told is
- * the end of the current one); budget days and months follow the calendar's time zone.
+ * The counters a request is checked against: the key's rate limits, those of `perModel` (the first
+ * `model_limits` pattern its model matches), and its budgets. Rate windows are fixed calendar minutes (the
+ * reset a client is told is the end of the current one); budget days and months follow the calendar's time zone.
  */
-export function planBuckets(access: ClientAccess, ask: LimitAsk, calendar: BudgetCalendar, now: number): Bucket[] {
+export function planBuckets(
+  access: ClientAccess,
+  perModel: ModelLimits | undefined,
+  calendar: BudgetCalendar,
+  now: number,
+): LimitPlan {
   const buckets: Bucket[] = [];
   const scope = `amg:lim:${access.scope}`;
   const windowEnd = Math.floor(now / MINUTE_MS) * MINUTE_MS + MINUTE_MS;
-  rateBuckets(buckets, scope, access.policy, ask, windowEnd, undefined);
-  const perModel = modelLimitsFor(access, ask.model);
-  if (perModel)
-    rateBuckets(buckets, `${scope}:m:${perModel.pattern}`, perModel.limits, ask, windowEnd, perModel.pattern);
+  let from = windowEnd - MINUTE_MS;
+  let until = windowEnd;
+  rateBuckets(buckets, scope, access.policy, windowEnd, undefined);
+  if (perModel) rateBuckets(buckets, `${scope}:m:${perModel.pattern}`, perModel.limits, windowEnd, perModel.pattern);
   const budgets = access.policy.budgets;
   if (budgets) {
-    const amount = Math.ceil(ask.costUsd * MICROS_PER_USD);
-    const budget = (key: string, usd: number, since: number, resetAt: number, label: string): Bucket => ({
-      key: `${scope}:usd:${key}`,
-      kind: 'budget',
-      limit: Math.round(usd * MICROS_PER_USD),
-      amount,
-      resetAt,
-      label,
-      pattern: undefined,
-      since,
-    });
+    const budget = (key: string, usd: number, since: number, resetAt: number, label: string) =>
+      buckets.push({
+        key: `${scope}:usd:${key}`,
+        kind: 'budget',
+        limit: Math.round(usd * MICROS_PER_USD),
+        resetAt,
+        label,
+        pattern: undefined,
+        since,
+      });
     if (budgets.day !== undefined) {
       const day = calendar.dayAt(now);
-      buckets.push(budget(`day:${day.id}`, budgets.day, day.startsAt, day.endsAt, 'daily budget'));
+      budget(`day:${day.id}`, budgets.day, day.startsAt, day.endsAt, 'daily budget');
+      from = Math.max(from, day.startsAt);
+      until = Math.min(until, day.endsAt);
     }
     if (budgets.month !== undefined) {
       const month = calendar.monthAt(now);
-      buckets.push(budget(`month:${month.id}`, budgets.month, month.startsAt, month.endsAt, 'monthly budget'));
+      budget(`month:${month.id}`, budgets.month, month.startsAt, month.endsAt, 'monthly budget');
+      from = Math.max(from, month.startsAt);
+      until = Math.min(until, month.endsAt);
     }
     if (budgets.total !== undefined) {
-      buckets.push(budget('total', budgets.total, access.createdAt, Number.POSITIVE_INFINITY, 'total budget'));
+      budget('total', budgets.total, access.createdAt, Number.POSITIVE_INFINITY, 'total budget');
     }
   }
-  return buckets;
+  const requestsAt = reported(buckets, 'requests');
+  const tokensAt = reported(buckets, 'tokens');
+  return {
+    buckets,
+    from,
+    until,
+    calendar,
+    requestsAt,
+    tokensAt,
+    requestsTexts: textsOf(buckets[requestsAt]),
+    tokensTexts: textsOf(buckets[tokensAt]),
+    settles: buckets.some((b) => b.kind !== 'requests'),
+    budgets: buckets.some((b) => b.kind === 'budget'),
+    slots: buckets.some((b) => b.kind === 'concurrent'),
+    seededIn: undefined,
+  };
+}
+
+/**
+ * Each client's current plans, one per `model_limits` pattern (and one for models matching none), rebuilt when
+ * the window or a budget period turns over or the calendar changes. Keyed by the compiled ClientAccess: a key
+ * updated (`amg keys update`) or reloaded from config compiles a new one, so its next request plans afresh.
+ */
+export class LimitPlans {
+  private readonly byAccess = new WeakMap<ClientAccess, Array<LimitPlan | undefined>>();
+
+  planFor(access: ClientAccess, model: string, calendar: BudgetCalendar, now: number): LimitPlan {
+    let index = 0;
+    const perModel = access.modelLimits;
+    while (index < perModel.length && !(perModel[index] as ModelLimits).matches(model)) index++;
+    let plans = this.byAccess.get(access);
+    if (!plans) {
+      plans = [];
+      this.byAccess.set(access, plans);
+    }
+    const cached = plans[index];
+    if (cached && cached.calendar === calendar && now >= cached.from && now < cached.until) return cached;
+    const plan = planBuckets(access, perModel[index], calendar, now);
+    plans[index] = plan;
+    return plan;
+  }
 }

@@ -2,23 +2,13 @@ import type { ClientDialect } from '../../api/shared/client-dialect.js';
 import { errors } from '../../errors/codes.js';
 import type { GatewayError } from '../../errors/gateway-error.js';
 import type { Admission, Bucket, BucketKind } from './limit-buckets.js';
-import { MICROS_PER_USD } from './limit-plan.js';
+import { type LimitPlan, MICROS_PER_USD } from './limit-plan.js';
 import { type LimitState, rateLimitHeaders } from './rate-limit-headers.js';
 
 /** The bucket of a kind to report: the refusing one if it is of that kind, else the key's own, else any. */
-function stateOf(
-  kind: BucketKind,
-  buckets: readonly Bucket[],
-  admission: Admission,
-  refused: Bucket | undefined,
-): LimitState | undefined {
-  let index = -1;
-  if (refused?.kind === kind) index = admission.denied;
-  else {
-    index = buckets.findIndex((b) => b.kind === kind && b.pattern === undefined);
-    if (index === -1) index = buckets.findIndex((b) => b.kind === kind);
-  }
-  const bucket = buckets[index];
+function stateOf(kind: BucketKind, plan: LimitPlan, admission: Admission, refused: Bucket): LimitState | undefined {
+  const index = refused.kind === kind ? admission.denied : kind === 'requests' ? plan.requestsAt : plan.tokensAt;
+  const bucket = plan.buckets[index];
   if (!bucket) return undefined;
   const used = admission.used[index] as number;
   return { limit: bucket.limit, remaining: bucket.limit - used, resetAt: bucket.resetAt };
@@ -48,21 +38,6 @@ function zonedTime(ms: number, timeZone: string): string {
   return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}:${get('second')}${offset}`;
 }
 
-/** The dialect's rate-limit headers after an admission (sent on the response of an admitted request too). */
-export function admittedHeaders(
-  buckets: readonly Bucket[],
-  admission: Admission,
-  dialect: ClientDialect,
-  now: number,
-): Record<string, string> {
-  return rateLimitHeaders(
-    dialect,
-    stateOf('requests', buckets, admission, undefined),
-    stateOf('tokens', buckets, admission, undefined),
-    now,
-  );
-}
-
 /**
  * The 429 for a refused request, in words that name the limit and when it resets, with retry-after and the
  * client dialect's rate-limit headers. A spent budget says so as OpenAI's insufficient_quota and tells the SDKs
@@ -70,17 +45,17 @@ export function admittedHeaders(
  */
 export function limitRefusal(
   client: string,
-  buckets: readonly Bucket[],
+  plan: LimitPlan,
   admission: Admission,
   dialect: ClientDialect,
   now: number,
   timeZone: string,
 ): GatewayError {
-  const refused = buckets[admission.denied] as Bucket;
+  const refused = plan.buckets[admission.denied] as Bucket;
   const headers = rateLimitHeaders(
     dialect,
-    stateOf('requests', buckets, admission, refused),
-    stateOf('tokens', buckets, admission, refused),
+    stateOf('requests', plan, admission, refused),
+    stateOf('tokens', plan, admission, refused),
     now,
   );
   const untilReset = refused.resetAt - now;

@@ -3,16 +3,21 @@ import type { GatewayError } from '../../errors/gateway-error.js';
 import { log } from '../../server/log.js';
 import { BudgetCalendar } from './budget-calendar.js';
 import type { ClientAccess } from './client-access.js';
-import type { Admission, Bucket, LimitBackend, Settlement } from './limit-buckets.js';
-import { type LimitAsk, MICROS_PER_USD, planBuckets } from './limit-plan.js';
-import { admittedHeaders, limitRefusal } from './limit-refusal.js';
+import type { Admission, Charge, LimitBackend } from './limit-buckets.js';
+import { type LimitAsk, type LimitPlan, LimitPlans, MICROS_PER_USD } from './limit-plan.js';
+import { limitRefusal } from './limit-refusal.js';
 
-/** What an admitted request holds until it ends: the counters it was charged to, and by which backend. */
+/**
+ * What an admitted request holds until it ends: the counters it was charged to, by which backend, what it
+ * took, and their counts after (for its rate-limit headers, see writeAdmittedHeaders).
+ */
 export interface LimitTicket {
   readonly backend: LimitBackend;
-  readonly buckets: readonly Bucket[];
-  /** The dialect's rate-limit headers as of the admission, for the response. */
-  readonly headers: Record<string, string>;
+  readonly plan: LimitPlan;
+  readonly charge: Charge;
+  readonly used: readonly number[];
+  /** When it was admitted (epoch ms). */
+  readonly at: number;
 }
 
 /** What a request really used, for settlement; null keeps the reservation (nothing better is known). */
@@ -45,6 +50,7 @@ export interface LimitServiceDeps {
  */
 export class LimitService {
   private calendar = new BudgetCalendar('UTC');
+  private readonly plans = new LimitPlans();
   private readonly now: () => number;
   /** Budget counters this process has loaded the spend of, per backend. */
   private readonly seeded = new WeakMap<LimitBackend, Map<string, Promise<void> | true>>();
@@ -71,26 +77,25 @@ export class LimitService {
     dialect: ClientDialect,
   ): LimitTicket | GatewayError | Promise<LimitTicket | GatewayError> {
     const now = this.now();
-    const buckets = planBuckets(access, ask, this.calendar, now);
+    const plan = this.plans.planFor(access, ask.model, this.calendar, now);
+    const charge: Charge = { tokens: ask.tokens, micros: Math.ceil(ask.costUsd * MICROS_PER_USD) };
     const backend = this.deps.backends.current();
-    const seeding = this.seed(backend, access, buckets, now);
-    if (seeding) return seeding.then(() => this.charge(backend, access, buckets, dialect, now));
-    return this.charge(backend, access, buckets, dialect, now);
+    const seeding = plan.seededIn === backend ? undefined : this.seed(backend, access, plan, now);
+    if (seeding) return seeding.then(() => this.charge(backend, access, plan, charge, dialect, now));
+    return this.charge(backend, access, plan, charge, dialect, now);
   }
 
   settle(ticket: LimitTicket, use: LimitUse): void {
-    const settlements: Settlement[] = [];
-    for (const bucket of ticket.buckets) {
-      if (bucket.kind === 'concurrent') settlements.push({ bucket, delta: -1 });
-      else if (bucket.kind === 'tokens' && use.tokens !== null) {
-        settlements.push({ bucket, delta: use.tokens - bucket.amount });
-      } else if (bucket.kind === 'budget' && use.costUsd !== null) {
-        settlements.push({ bucket, delta: Math.round(use.costUsd * MICROS_PER_USD) - bucket.amount });
-      }
-    }
-    if (settlements.length === 0) return;
+    const { plan, charge } = ticket;
+    if (!plan.settles) return;
+    const delta: Charge = {
+      tokens: use.tokens === null ? 0 : use.tokens - charge.tokens,
+      micros: use.costUsd === null ? 0 : Math.round(use.costUsd * MICROS_PER_USD) - charge.micros,
+    };
+    // Nothing to give back and nothing to correct: no backend call (no Redis round trip).
+    if (!plan.slots && delta.tokens === 0 && delta.micros === 0) return;
     try {
-      const done = ticket.backend.settle(settlements, this.now());
+      const done = ticket.backend.settle(plan.buckets, delta, this.now());
       if (done) done.catch((error: unknown) => this.deps.backends.failed(ticket.backend, error));
     } catch (error) {
       this.deps.backends.failed(ticket.backend, error);
@@ -100,25 +105,35 @@ export class LimitService {
   private charge(
     backend: LimitBackend,
     access: ClientAccess,
-    buckets: readonly Bucket[],
+    plan: LimitPlan,
+    charge: Charge,
     dialect: ClientDialect,
     now: number,
   ): LimitTicket | GatewayError | Promise<LimitTicket | GatewayError> {
-    const decide = (admission: Admission, by: LimitBackend): LimitTicket | GatewayError =>
-      admission.denied === -1
-        ? { backend: by, buckets, headers: admittedHeaders(buckets, admission, dialect, now) }
-        : limitRefusal(access.name, buckets, admission, dialect, now, this.calendar.timeZone);
     let admission: Admission | Promise<Admission>;
     try {
-      admission = backend.admit(buckets, now);
+      admission = backend.admit(plan.buckets, charge, now);
     } catch (error) {
-      return this.onLocal(backend, error, access, buckets, dialect, now);
+      return this.onLocal(backend, error, access, plan, charge, dialect, now);
     }
-    if (!(admission instanceof Promise)) return decide(admission, backend);
+    if (!(admission instanceof Promise)) return this.decide(admission, backend, access, plan, charge, dialect, now);
     return admission.then(
-      (result) => decide(result, backend),
-      (error: unknown) => this.onLocal(backend, error, access, buckets, dialect, now),
+      (result) => this.decide(result, backend, access, plan, charge, dialect, now),
+      (error: unknown) => this.onLocal(backend, error, access, plan, charge, dialect, now),
     );
+  }
+
+  private decide(
+    admission: Admission,
+    backend: LimitBackend,
+    access: ClientAccess,
+    plan: LimitPlan,
+    charge: Charge,
+    dialect: ClientDialect,
+    now: number,
+  ): LimitTicket | GatewayError {
+    if (admission.denied === -1) return { backend, plan, charge, used: admission.used, at: now };
+    return limitRefusal(access.name, plan, admission, dialect, now, this.calendar.timeZone);
   }
 
   /** The shared backend failed mid-request: this request, and the ones after it, count in this process. */
@@ -126,33 +141,36 @@ export class LimitService {
     failed: LimitBackend,
     error: unknown,
     access: ClientAccess,
-    buckets: readonly Bucket[],
+    plan: LimitPlan,
+    charge: Charge,
     dialect: ClientDialect,
     now: number,
   ): LimitTicket | GatewayError | Promise<LimitTicket | GatewayError> {
     const local = this.deps.backends.local;
     if (failed === local) throw error;
     this.deps.backends.failed(failed, error);
-    const seeding = this.seed(local, access, buckets, now);
-    if (seeding) return seeding.then(() => this.charge(local, access, buckets, dialect, now));
-    return this.charge(local, access, buckets, dialect, now);
+    const seeding = plan.seededIn === local ? undefined : this.seed(local, access, plan, now);
+    if (seeding) return seeding.then(() => this.charge(local, access, plan, charge, dialect, now));
+    return this.charge(local, access, plan, charge, dialect, now);
   }
 
-  /** Loads the spend so far into budget counters this process has not seen in this period; undefined when none. */
-  private seed(
-    backend: LimitBackend,
-    access: ClientAccess,
-    buckets: readonly Bucket[],
-    now: number,
-  ): Promise<void> | undefined {
+  /**
+   * Loads the spend so far into budget counters this process has not seen in this period; undefined when none
+   * is loading. Once all of a plan's are loaded the plan says so, and its requests skip this.
+   */
+  private seed(backend: LimitBackend, access: ClientAccess, plan: LimitPlan, now: number): Promise<void> | undefined {
+    if (!plan.budgets) {
+      plan.seededIn = backend;
+      return undefined;
+    }
     const pending: Promise<void>[] = [];
     let seeded = this.seeded.get(backend);
-    for (const bucket of buckets) {
+    if (!seeded) {
+      seeded = new Map();
+      this.seeded.set(backend, seeded);
+    }
+    for (const bucket of plan.buckets) {
       if (bucket.kind !== 'budget') continue;
-      if (!seeded) {
-        seeded = new Map();
-        this.seeded.set(backend, seeded);
-      }
       let loading = seeded.get(bucket.key);
       if (loading === true) continue;
       if (!loading) {
@@ -178,13 +196,17 @@ export class LimitService {
       }
       pending.push(loading);
     }
-    if (seeded && seeded.size > 10_000) this.forgetPastPeriods(seeded, buckets);
-    return pending.length > 0 ? Promise.all(pending).then(() => undefined) : undefined;
+    if (seeded.size > 10_000) this.forgetPastPeriods(seeded, plan);
+    if (pending.length === 0) {
+      plan.seededIn = backend;
+      return undefined;
+    }
+    return Promise.all(pending).then(() => undefined);
   }
 
   /** Keeps the seeded-set small: entries of periods that ended are dropped (their keys never return). */
-  private forgetPastPeriods(seeded: Map<string, Promise<void> | true>, current: readonly Bucket[]): void {
-    const keep = new Set(current.map((b) => b.key));
+  private forgetPastPeriods(seeded: Map<string, Promise<void> | true>, current: LimitPlan): void {
+    const keep = new Set(current.buckets.map((b) => b.key));
     for (const key of seeded.keys()) if (!keep.has(key) && !key.endsWith(':usd:total')) seeded.delete(key);
   }
 }

@@ -1,5 +1,5 @@
-import type { Admission, Bucket, LimitBackend, Settlement } from './limit-buckets.js';
-import { overLimit } from './limit-buckets.js';
+import type { Admission, Bucket, Charge, LimitBackend } from './limit-buckets.js';
+import { amountOf, overLimit, settledDelta } from './limit-buckets.js';
 
 interface Counter {
   value: number;
@@ -13,43 +13,52 @@ const SWEEP_EVERY = 4_096;
 /**
  * Counters in this process: one gateway enforces its limits exactly, and several gateways without Redis each
  * enforce their own (the fallback while Redis is unreachable). Synchronous, hence atomic per admission.
+ * A counter is changed in place: an admission allocates nothing but its answer.
  */
 export class MemoryLimitBackend implements LimitBackend {
   private readonly counters = new Map<string, Counter>();
   private admissions = 0;
 
-  private valueOf(key: string, now: number): number {
+  private live(key: string, now: number): Counter | undefined {
     const counter = this.counters.get(key);
-    return counter && counter.expiresAt > now ? counter.value : 0;
+    return counter && counter.expiresAt > now ? counter : undefined;
   }
 
-  admit(buckets: readonly Bucket[], now: number): Admission {
+  admit(buckets: readonly Bucket[], charge: Charge, now: number): Admission {
     if (++this.admissions % SWEEP_EVERY === 0) this.sweep(now);
-    const used = buckets.map((bucket) => this.valueOf(bucket.key, now));
+    const used: number[] = new Array(buckets.length);
+    let denied = -1;
     for (let i = 0; i < buckets.length; i++) {
       const bucket = buckets[i] as Bucket;
-      if (overLimit(bucket.kind, used[i] as number, bucket.amount, bucket.limit)) return { denied: i, used };
-    }
-    for (let i = 0; i < buckets.length; i++) {
-      const bucket = buckets[i] as Bucket;
-      const value = (used[i] as number) + bucket.amount;
+      const value = this.live(bucket.key, now)?.value ?? 0;
       used[i] = value;
-      this.counters.set(bucket.key, { value, expiresAt: bucket.resetAt });
+      if (denied === -1 && overLimit(bucket.kind, value, amountOf(bucket.kind, charge), bucket.limit)) denied = i;
+    }
+    if (denied !== -1) return { denied, used };
+    for (let i = 0; i < buckets.length; i++) {
+      const bucket = buckets[i] as Bucket;
+      const value = (used[i] as number) + amountOf(bucket.kind, charge);
+      used[i] = value;
+      const counter = this.counters.get(bucket.key);
+      if (counter) {
+        counter.value = value;
+        counter.expiresAt = bucket.resetAt;
+      } else this.counters.set(bucket.key, { value, expiresAt: bucket.resetAt });
     }
     return { denied: -1, used };
   }
 
-  settle(settlements: readonly Settlement[], now: number): void {
-    for (const { bucket, delta } of settlements) {
-      const counter = this.counters.get(bucket.key);
-      if (!counter || counter.expiresAt <= now || delta === 0) continue;
-      counter.value = Math.max(0, counter.value + delta);
+  settle(buckets: readonly Bucket[], delta: Charge, now: number): void {
+    for (const bucket of buckets) {
+      const change = settledDelta(bucket.kind, delta);
+      if (change === 0) continue;
+      const counter = this.live(bucket.key, now);
+      if (counter) counter.value = Math.max(0, counter.value + change);
     }
   }
 
   seed(bucket: Bucket, value: number, now: number): void {
-    const counter = this.counters.get(bucket.key);
-    if (counter && counter.expiresAt > now) return;
+    if (this.live(bucket.key, now)) return;
     this.counters.set(bucket.key, { value, expiresAt: bucket.resetAt });
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openaiResetDuration, rateLimitHeaders } from './rate-limit-headers.js';
+import { LimitHeaderTexts, openaiResetDuration, rateLimitHeaders } from './rate-limit-headers.js';
 
 describe('rate-limit headers', () => {
   it('writes OpenAI reset durations the way the API does', () => {
@@ -22,5 +22,18 @@ describe('rate-limit headers', () => {
       'anthropic-ratelimit-tokens-remaining': '0',
       'anthropic-ratelimit-tokens-reset': '2026-12-04T10:01:00Z',
     });
+  });
+});
+
+describe('LimitHeaderTexts', () => {
+  it('formats the reset duration once a second, and to the millisecond in the last second', () => {
+    const texts = new LimitHeaderTexts(60, 60_000);
+    expect(texts.limitText).toBe('60');
+    expect(texts.openaiReset(10_000)).toBe('50s');
+    expect(texts.openaiReset(10_999)).toBe('50s');
+    expect(texts.openaiReset(11_000)).toBe('49s');
+    expect(texts.openaiReset(59_020)).toBe('980ms');
+    expect(texts.openaiReset(59_500)).toBe('500ms');
+    expect(texts.anthropicReset()).toBe('1970-01-01T00:01:00Z');
   });
 });

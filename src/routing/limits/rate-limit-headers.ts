@@ -8,6 +8,42 @@ export interface LimitState {
   readonly resetAt: number;
 }
 
+type Reported = 'requests' | 'tokens';
+
+interface HeaderNames {
+  readonly limit: string;
+  readonly remaining: string;
+  readonly reset: string;
+}
+
+/** OpenAI's x-ratelimit-{limit,remaining,reset}-* and Anthropic's anthropic-ratelimit-*-{limit,remaining,reset}. */
+const NAMES: Readonly<Record<'openai' | 'anthropic', Readonly<Record<Reported, HeaderNames>>>> = {
+  openai: {
+    requests: {
+      limit: 'x-ratelimit-limit-requests',
+      remaining: 'x-ratelimit-remaining-requests',
+      reset: 'x-ratelimit-reset-requests',
+    },
+    tokens: {
+      limit: 'x-ratelimit-limit-tokens',
+      remaining: 'x-ratelimit-remaining-tokens',
+      reset: 'x-ratelimit-reset-tokens',
+    },
+  },
+  anthropic: {
+    requests: {
+      limit: 'anthropic-ratelimit-requests-limit',
+      remaining: 'anthropic-ratelimit-requests-remaining',
+      reset: 'anthropic-ratelimit-requests-reset',
+    },
+    tokens: {
+      limit: 'anthropic-ratelimit-tokens-limit',
+      remaining: 'anthropic-ratelimit-tokens-remaining',
+      reset: 'anthropic-ratelimit-tokens-reset',
+    },
+  },
+};
+
 /** A duration the way OpenAI writes x-ratelimit-reset-*: "20ms", "1s", "6m0s", "1h2m3s". */
 export function openaiResetDuration(ms: number): string {
   if (ms < 1_000) return `${Math.max(0, Math.ceil(ms))}ms`;
@@ -27,6 +63,58 @@ function rfc3339(ms: number): string {
 }
 
 /**
+ * One limit's header texts that do not change with every request, formatted once: the limit, Anthropic's reset
+ * time, and OpenAI's reset duration (which changes once a second until the last second).
+ */
+export class LimitHeaderTexts {
+  readonly limitText: string;
+  private seconds = -1;
+  private duration = '';
+  private time: string | undefined;
+
+  constructor(
+    readonly limit: number,
+    readonly resetAt: number,
+  ) {
+    this.limitText = String(limit);
+  }
+
+  openaiReset(now: number): string {
+    const ms = this.resetAt - now;
+    if (ms < 1_000) return openaiResetDuration(ms);
+    // Above a second the duration is whole seconds, rounded up: the same text for a whole second.
+    const seconds = Math.ceil(ms / 1_000);
+    if (seconds !== this.seconds) {
+      this.seconds = seconds;
+      this.duration = openaiResetDuration(ms);
+    }
+    return this.duration;
+  }
+
+  anthropicReset(): string {
+    this.time ??= rfc3339(this.resetAt);
+    return this.time;
+  }
+}
+
+/** Writes one limit's three headers in the client's dialect into `into`. */
+export function putLimitHeaders(
+  into: Record<string, unknown>,
+  dialect: ClientDialect,
+  kind: Reported,
+  texts: LimitHeaderTexts,
+  used: number,
+  now: number,
+): void {
+  const remaining = String(Math.max(0, texts.limit - used));
+  const anthropic = dialect === 'anthropic';
+  const names = NAMES[anthropic ? 'anthropic' : 'openai'][kind];
+  into[names.limit] = texts.limitText;
+  into[names.remaining] = remaining;
+  into[names.reset] = anthropic ? texts.anthropicReset() : texts.openaiReset(now);
+}
+
+/**
  * The rate-limit headers of the client's dialect: OpenAI's x-ratelimit-{limit,remaining,reset}-{requests,tokens}
  * (reset as a duration), or Anthropic's anthropic-ratelimit-{requests,tokens}-{limit,remaining,reset} (reset as
  * an RFC 3339 time). A limit the key does not have is left out.
@@ -38,18 +126,10 @@ export function rateLimitHeaders(
   now: number,
 ): Record<string, string> {
   const headers: Record<string, string> = {};
-  const put = (kind: 'requests' | 'tokens', state: LimitState | undefined) => {
+  const put = (kind: Reported, state: LimitState | undefined) => {
     if (!state) return;
-    const remaining = String(Math.max(0, state.remaining));
-    if (dialect === 'anthropic') {
-      headers[`anthropic-ratelimit-${kind}-limit`] = String(state.limit);
-      headers[`anthropic-ratelimit-${kind}-remaining`] = remaining;
-      headers[`anthropic-ratelimit-${kind}-reset`] = rfc3339(state.resetAt);
-    } else {
-      headers[`x-ratelimit-limit-${kind}`] = String(state.limit);
-      headers[`x-ratelimit-remaining-${kind}`] = remaining;
-      headers[`x-ratelimit-reset-${kind}`] = openaiResetDuration(state.resetAt - now);
-    }
+    const texts = new LimitHeaderTexts(state.limit, state.resetAt);
+    putLimitHeaders(headers, dialect, kind, texts, state.limit - state.remaining, now);
   };
   put('requests', requests);
   put('tokens', tokens);

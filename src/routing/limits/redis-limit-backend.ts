@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import type { SharedLimitBackend } from './limit-backends.js';
-import type { Admission, Bucket, Settlement } from './limit-buckets.js';
+import type { Admission, Bucket, BucketKind, Charge } from './limit-buckets.js';
 import { BATCH_SCRIPT } from './redis-scripts.js';
 
 /** How long a command may take before the request is counted in this process instead. */
@@ -21,36 +21,58 @@ const MAX_BATCH = 256;
 
 interface LimitCommands {
   /** ioredis flattens the array: KEYS then ARGV, as BATCH_SCRIPT reads them. */
-  amgBatch(numberOfKeys: number, keysAndArgs: Array<string | number>): Promise<number[]>;
+  amgBatch(numberOfKeys: number, keysAndArgs: string[]): Promise<number[]>;
 }
 
 /** An admission waiting for the turn's script call. */
 interface PendingAdmission {
   readonly buckets: readonly Bucket[];
-  readonly now: number;
+  readonly charge: Charge;
   readonly resolve: (admission: Admission) => void;
   readonly reject: (error: unknown) => void;
 }
 
-function ttlOf(bucket: Bucket, now: number): number {
-  if (bucket.kind === 'concurrent') return CONCURRENCY_TTL_MS;
-  if (!Number.isFinite(bucket.resetAt)) return 0;
-  const slack = bucket.kind === 'budget' ? PERIOD_SLACK_MS : WINDOW_SLACK_MS;
-  return Math.max(1, Math.ceil(bucket.resetAt - now + slack));
+interface PendingSettlement {
+  readonly buckets: readonly Bucket[];
+  readonly delta: Charge;
 }
 
-/** The keys of one script call, each listed once; the script refers to them by 1-based index. */
-class BatchKeys {
-  readonly list: string[] = [];
-  private readonly index = new Map<string, number>();
+const KIND_LETTER: Readonly<Record<BucketKind, string>> = { requests: 'r', tokens: 't', concurrent: 'c', budget: 'b' };
 
-  indexOf(key: string): number {
-    let at = this.index.get(key);
-    if (at === undefined) {
-      at = this.list.push(key);
-      this.index.set(key, at);
+/** When a counter expires (epoch ms, 0: never), or for concurrency its TTL; see BATCH_SCRIPT. */
+function expiryOf(bucket: Bucket): number {
+  if (bucket.kind === 'concurrent') return CONCURRENCY_TTL_MS;
+  if (!Number.isFinite(bucket.resetAt)) return 0;
+  return bucket.resetAt + (bucket.kind === 'budget' ? PERIOD_SLACK_MS : WINDOW_SLACK_MS);
+}
+
+/** A plan's buckets as BATCH_SCRIPT reads them, formatted once per plan (its buckets array). */
+const specs = new WeakMap<readonly Bucket[], string>();
+
+function specOf(buckets: readonly Bucket[]): string {
+  let spec = specs.get(buckets);
+  if (spec === undefined) {
+    spec = '';
+    for (const bucket of buckets) spec += `${KIND_LETTER[bucket.kind]} ${bucket.limit} ${expiryOf(bucket)} `;
+    specs.set(buckets, spec);
+  }
+  return spec;
+}
+
+/** The plans (bucket arrays) of one script call, each listed once with its keys; referred to by 1-based number. */
+class BatchPlans {
+  readonly keys: string[] = [];
+  readonly specs: string[] = [];
+  private readonly numbers = new Map<readonly Bucket[], number>();
+
+  numberOf(buckets: readonly Bucket[]): number {
+    let number = this.numbers.get(buckets);
+    if (number === undefined) {
+      number = this.specs.push(specOf(buckets));
+      this.numbers.set(buckets, number);
+      for (const bucket of buckets) this.keys.push(bucket.key);
     }
-    return at;
+    return number;
   }
 }
 
@@ -78,8 +100,10 @@ export class RedisLimitBackend implements SharedLimitBackend {
   private readonly redis: Redis;
   private readonly commands: LimitCommands;
   private healthy = true;
-  private pendingSettlements: Settlement[] = [];
+  private pendingSettlements: PendingSettlement[] = [];
   private pendingAdmissions: PendingAdmission[] = [];
+  /** The clock of the latest admission queued: the script's `now` for the expiry of what it charges. */
+  private pendingNow = 0;
   private flushScheduled = false;
   private connected = false;
   private probe: NodeJS.Timeout | undefined;
@@ -122,16 +146,17 @@ export class RedisLimitBackend implements SharedLimitBackend {
   }
 
   /** Queues the admission for this turn's script call (see flush). */
-  admit(buckets: readonly Bucket[], now: number): Promise<Admission> {
+  admit(buckets: readonly Bucket[], charge: Charge, now: number): Promise<Admission> {
+    if (now > this.pendingNow) this.pendingNow = now;
     return new Promise((resolve, reject) => {
-      this.pendingAdmissions.push({ buckets, now, resolve, reject });
+      this.pendingAdmissions.push({ buckets, charge, resolve, reject });
       this.scheduleFlush();
     });
   }
 
   /** Queues the settlement for this turn's script call; a lost one only leaves a reservation standing. */
-  settle(settlements: readonly Settlement[]): void {
-    for (const settlement of settlements) this.pendingSettlements.push(settlement);
+  settle(buckets: readonly Bucket[], delta: Charge): void {
+    this.pendingSettlements.push({ buckets, delta });
     this.scheduleFlush();
   }
 
@@ -148,28 +173,31 @@ export class RedisLimitBackend implements SharedLimitBackend {
     const admissions = this.pendingAdmissions;
     this.pendingSettlements = [];
     this.pendingAdmissions = [];
-    this.send(settlements, admissions.length > MAX_BATCH ? admissions.slice(0, MAX_BATCH) : admissions);
+    const now = this.pendingNow || Date.now();
+    this.pendingNow = 0;
+    this.send(settlements, admissions.length > MAX_BATCH ? admissions.slice(0, MAX_BATCH) : admissions, now);
     for (let from = MAX_BATCH; from < admissions.length; from += MAX_BATCH) {
-      this.send([], admissions.slice(from, from + MAX_BATCH));
+      this.send([], admissions.slice(from, from + MAX_BATCH), now);
     }
   };
 
-  private send(settlements: readonly Settlement[], admissions: readonly PendingAdmission[]): void {
-    const keys = new BatchKeys();
+  private send(settlements: readonly PendingSettlement[], admissions: readonly PendingAdmission[], now: number): void {
+    const plans = new BatchPlans();
     let settle = '';
-    for (const { bucket, delta } of settlements) {
-      if (delta !== 0) settle += `${keys.indexOf(bucket.key)} ${delta} `;
+    for (const { buckets, delta } of settlements) {
+      settle += `${plans.numberOf(buckets)} ${delta.tokens} ${delta.micros} `;
     }
-    if (settle === '' && admissions.length === 0) return;
-    const args: Array<string | number> = [settle, admissions.length];
-    for (const { buckets, now } of admissions) {
-      let spec = '';
-      for (const bucket of buckets) {
-        spec += `${keys.indexOf(bucket.key)} ${bucket.kind} ${bucket.limit} ${bucket.amount} ${ttlOf(bucket, now)} `;
-      }
-      args.push(spec);
+    let admit = '';
+    for (const { buckets, charge } of admissions) {
+      admit += `${plans.numberOf(buckets)} ${charge.tokens} ${charge.micros} `;
     }
-    this.guard(this.commands.amgBatch(keys.list.length, [...keys.list, ...args])).then(
+    if (settle === '' && admit === '') return;
+    const args = plans.keys;
+    const keyCount = args.length;
+    args.push(String(now), String(plans.specs.length));
+    for (const spec of plans.specs) args.push(spec);
+    args.push(settle, admit);
+    this.guard(this.commands.amgBatch(keyCount, args)).then(
       (reply) => {
         let at = 0;
         for (const admission of admissions) {
@@ -188,7 +216,8 @@ export class RedisLimitBackend implements SharedLimitBackend {
   }
 
   async seed(bucket: Bucket, value: number, now: number): Promise<void> {
-    const ttl = ttlOf(bucket, now);
+    const expiry = expiryOf(bucket);
+    const ttl = bucket.kind === 'concurrent' || expiry === 0 ? expiry : Math.max(1, Math.ceil(expiry - now));
     const set = ttl > 0 ? this.redis.set(bucket.key, value, 'PX', ttl, 'NX') : this.redis.set(bucket.key, value, 'NX');
     await this.guard(set);
   }

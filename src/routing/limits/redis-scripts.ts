@@ -7,11 +7,19 @@
  * Everything one gateway process has for Redis in one event-loop turn: the settlements queued, then the
  * admissions asked, applied in that order (a settlement frees room before the admissions after it look).
  *
- * KEYS: every counter the turn touches, each once (requests of one client share theirs).
- * ARGV[1]: the settlements, "key_index delta " each. ARGV[2]: the admission count N. ARGV[3..N+2]: one string per
- * admission holding, per bucket, "key_index kind limit amount ttl_ms " (ttl 0: no expiry). Strings the script
- * splits rather than five arguments per bucket, and each key once, is what saves the gateway most CPU: ioredis
- * encodes and writes every argument on its own.
+ * Requests of one client in one window share a plan (the same counters, see LimitPlans); the call lists each
+ * plan once, and each admission or settlement names its plan and its own two amounts.
+ * KEYS: the counters of every plan in the call, plan after plan.
+ * ARGV[1]: the time of the call (epoch ms, the gateway's clock). ARGV[2]: the plan count P.
+ * ARGV[3..P+2]: one string per plan with, per bucket, "kind limit expiry " where kind is r(equests),
+ * t(okens), c(oncurrent) or b(udget) and expiry is the epoch ms the counter expires at (0: never), or for
+ * concurrency its TTL in ms.
+ * ARGV[P+3]: the settlements, "plan dtokens dmicros " each: what each token bucket and budget of the plan
+ * gains (real use minus the reservation); each concurrency slot is given back.
+ * ARGV[P+4]: the admissions, "plan tokens micros " each: token buckets take `tokens`, budgets `micros`,
+ * request and concurrency buckets 1.
+ * Strings the script splits, and each plan once, is what saves the gateway most CPU: ioredis encodes and
+ * writes every argument on its own.
  * Returns, per admission: denied (1-based bucket index, 0 when admitted), then each bucket's count (after
  * charging if admitted). Each admission checks all its buckets and charges them only when all have room; the
  * rules match overLimit() in limit-buckets.ts.
@@ -20,54 +28,77 @@
  * expiry; none goes below zero.
  */
 export const BATCH_SCRIPT = `
-for index, delta in string.gmatch(ARGV[1], '(%d+) (%S+) ') do
-  local key = KEYS[tonumber(index)]
-  delta = tonumber(delta)
-  if delta ~= 0 and redis.call('EXISTS', key) == 1 then
-    local value = redis.call('INCRBY', key, delta)
-    if value < 0 then
-      local ttl = redis.call('PTTL', key)
-      if ttl > 0 then redis.call('SET', key, 0, 'PX', ttl) else redis.call('SET', key, 0) end
+local now = tonumber(ARGV[1])
+local plans = tonumber(ARGV[2])
+local planKeys, planKinds, planLimits, planTtls = {}, {}, {}, {}
+local base = 0
+for p = 1, plans do
+  local keys, kinds, limits, ttls = {}, {}, {}, {}
+  local count = 0
+  for kind, limit, expiry in string.gmatch(ARGV[2 + p], '(%a) (%S+) (%S+) ') do
+    count = count + 1
+    keys[count] = KEYS[base + count]
+    kinds[count] = kind
+    limits[count] = tonumber(limit)
+    expiry = tonumber(expiry)
+    if kind == 'c' then ttls[count] = expiry
+    elseif expiry > 0 then ttls[count] = math.max(1, math.ceil(expiry - now))
+    else ttls[count] = 0 end
+  end
+  base = base + count
+  planKeys[p], planKinds[p], planLimits[p], planTtls[p] = keys, kinds, limits, ttls
+end
+local function amount(kind, tokens, micros, other)
+  if kind == 't' then return tokens elseif kind == 'b' then return micros end
+  return other
+end
+for p, dtokens, dmicros in string.gmatch(ARGV[plans + 3], '(%d+) (%S+) (%S+) ') do
+  p = tonumber(p)
+  local keys, kinds = planKeys[p], planKinds[p]
+  dtokens, dmicros = tonumber(dtokens), tonumber(dmicros)
+  for i = 1, #keys do
+    local kind = kinds[i]
+    local delta = amount(kind, dtokens, dmicros, kind == 'c' and -1 or 0)
+    if delta ~= 0 and redis.call('EXISTS', keys[i]) == 1 then
+      local value = redis.call('INCRBY', keys[i], delta)
+      if value < 0 then
+        local ttl = redis.call('PTTL', keys[i])
+        if ttl > 0 then redis.call('SET', keys[i], 0, 'PX', ttl) else redis.call('SET', keys[i], 0) end
+      end
     end
   end
 end
 local out = {}
-for r = 1, tonumber(ARGV[2]) do
-  local keys, kinds, limits, amounts, ttls = {}, {}, {}, {}, {}
-  local count = 0
-  for index, kind, limit, amount, ttl in string.gmatch(ARGV[2 + r], '(%d+) (%a+) (%S+) (%S+) (%S+) ') do
-    count = count + 1
-    keys[count] = KEYS[tonumber(index)]
-    kinds[count] = kind
-    limits[count] = tonumber(limit)
-    amounts[count] = tonumber(amount)
-    ttls[count] = tonumber(ttl)
-  end
-  local base = #out + 1
+for p, tokens, micros in string.gmatch(ARGV[plans + 4], '(%d+) (%S+) (%S+) ') do
+  p = tonumber(p)
+  local keys, kinds, limits, ttls = planKeys[p], planKinds[p], planLimits[p], planTtls[p]
+  tokens, micros = tonumber(tokens), tonumber(micros)
+  local at = #out + 1
   local denied = 0
-  for i = 1, count do
+  for i = 1, #keys do
     local used = tonumber(redis.call('GET', keys[i]) or '0')
-    out[base + i] = used
+    out[at + i] = used
     if denied == 0 then
-      local kind, limit, amount = kinds[i], limits[i], amounts[i]
+      local kind, limit = kinds[i], limits[i]
+      local take = amount(kind, tokens, micros, 1)
       local over
-      if kind == 'tokens' then
-        over = used >= limit or (used > 0 and used + amount > limit)
-      elseif kind == 'budget' then
-        over = used >= limit or used + amount > limit
+      if kind == 't' then
+        over = used >= limit or (used > 0 and used + take > limit)
+      elseif kind == 'b' then
+        over = used >= limit or used + take > limit
       else
-        over = used + amount > limit
+        over = used + take > limit
       end
       if over then denied = i end
     end
   end
   if denied == 0 then
-    for i = 1, count do
-      out[base + i] = redis.call('INCRBY', keys[i], amounts[i])
+    for i = 1, #keys do
+      out[at + i] = redis.call('INCRBY', keys[i], amount(kinds[i], tokens, micros, 1))
       if ttls[i] > 0 then redis.call('PEXPIRE', keys[i], ttls[i]) end
     end
   end
-  out[base] = denied
+  out[at] = denied
 end
 return out
 `;
