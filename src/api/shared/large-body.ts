@@ -53,7 +53,8 @@ class ParserThread {
       this.pending.delete(answer.id);
       entry?.resolve(answer);
     });
-    this.worker.on('error', (error) => this.fail(error));
+    // Typed `Error` in Node 20's types and `unknown` in newer ones (test/frameworks type-checks with those).
+    this.worker.on('error', (error: unknown) => this.fail(error instanceof Error ? error : new Error(String(error))));
     this.worker.on('exit', () => this.fail(new Error('the body parser thread exited')));
   }
 
