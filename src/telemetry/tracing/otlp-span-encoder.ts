@@ -181,8 +181,10 @@ function keyBytes(key: string): Buffer {
 
 /** Repeated KeyValue under field `tag` (its key byte). */
 function writeAttributes(w: Writer, tag: number, attributes: Attributes): void {
-  for (const key in attributes) {
-    if (!Object.hasOwn(attributes, key)) continue;
+  // Own enumerable keys in for-in order, as the official serialiser's for-in with its own-property check.
+  const names = Object.keys(attributes);
+  for (let i = 0; i < names.length; i++) {
+    const key = names[i] as string;
     const value = attributes[key];
     const k = keyBytes(key);
     w.room(k.length + 32);
