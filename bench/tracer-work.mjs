@@ -1,7 +1,10 @@
-// node bench/tracer-work.mjs <record|all> <requests>: the tracer's own work for `requests` traced requests (a server
-// span and one attempt span each, sample ratio 1), for counting under callgrind: `record` makes, fills and ends
-// the spans and batches them; `all` also serialises every batch as OTLP protobuf with the official serialiser.
-// Nothing is sent. Run it at two sizes and difference the counts to get instructions per request, e.g.
+// node bench/tracer-work.mjs <record|all|official> <requests>: the tracer's own work for `requests` traced requests (a
+// server span and one attempt span each, sample ratio 1), for counting under callgrind: `record` makes, fills and
+// ends the spans and batches them; `all` also serialises every batch as OTLP protobuf with the gateway's encoder
+// (what the exporter sends), `official` with the official serialiser instead, for comparison. `encode` and
+// `encode-official` count serialisation alone: the spans of 2,048 requests are recorded once and serialised again
+// and again, 2,048 requests' worth at a time, until `requests` have been (no batch processor, no new spans, so no
+// timers or queues in the difference). Nothing is sent. Run it at two sizes and difference the counts to get instructions per request, e.g.
 // `bench/tracer-instructions.sh all 8192 24576`. Needs `npm run build` first.
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 
@@ -9,15 +12,17 @@ const root = new URL('..', import.meta.url).pathname;
 const [mode = 'all', count = '10000'] = process.argv.slice(2);
 const REQUESTS = Number(count);
 const { OtelRequestTracer } = await import(`${root}dist/telemetry/tracing/otel-tracer.js`);
+const { encodeTraceRequest } = await import(`${root}dist/telemetry/tracing/otlp-span-encoder.js`);
 const tracer = new OtelRequestTracer(
   { url: 'http://127.0.0.1:9/v1/traces', headers: {}, sampleRatio: 1, protocol: 'http/protobuf' },
   { name: 'ai-model-gateway', version: 'bench' },
 );
 let bytes = 0;
-// The batch processor's exporter, swapped for one that serialises (mode all) or drops each batch.
+// The batch processor's exporter, swapped for one that serialises (modes all, official) or drops each batch.
 tracer.processor._exporter = {
   export(spans, done) {
-    if (mode === 'all') bytes += ProtobufTraceSerializer.serializeRequest(spans).length;
+    if (mode === 'all') bytes += encodeTraceRequest(spans).length;
+    else if (mode === 'official') bytes += ProtobufTraceSerializer.serializeRequest(spans).length;
     done({ code: 0 });
   },
   shutdown: async () => {},
@@ -50,7 +55,7 @@ const record = (i) => ({
   configRevision: 1,
 });
 const records = Array.from({ length: 1024 }, (_, i) => record(i));
-for (let i = 0; i < REQUESTS; i++) {
+function request(i) {
   const span = tracer.startRequest({
     method: 'POST',
     path: '/v1/chat/completions',
@@ -61,7 +66,19 @@ for (let i = 0; i < REQUESTS; i++) {
   const done = records[i % 1024];
   span.settleAttempts(done.attempts);
   span.end(done);
-  if (i % 4096 === 4095) await tracer.flush();
 }
-await tracer.flush();
-console.log(`${mode}: ${REQUESTS} requests, ${bytes} bytes serialised`);
+if (mode === 'encode' || mode === 'encode-official') {
+  const spans = [];
+  tracer.record = (span) => spans.push(span);
+  for (let i = 0; i < 2048; i++) request(i);
+  const encode = mode === 'encode' ? encodeTraceRequest : (batch) => ProtobufTraceSerializer.serializeRequest(batch);
+  for (let done = 0; done < REQUESTS; done += 2048) bytes += encode(spans).length;
+  console.log(`${mode}: ${REQUESTS} requests, ${spans.length} spans per batch, ${bytes} bytes serialised`);
+} else {
+  for (let i = 0; i < REQUESTS; i++) {
+    request(i);
+    if (i % 4096 === 4095) await tracer.flush();
+  }
+  await tracer.flush();
+  console.log(`${mode}: ${REQUESTS} requests, ${bytes} bytes serialised`);
+}

@@ -11,7 +11,6 @@ import {
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { OTLPTraceExporter as ProtobufTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { type Resource, resourceFromAttributes } from '@opentelemetry/resources';
 import {
   BatchSpanProcessor,
@@ -22,6 +21,7 @@ import {
 import type { AttemptRecord, RequestRecord } from '../request-record.js';
 import { CapturedContent } from './captured-content.js';
 import { operationName, serverEndAttributes } from './gen-ai-attributes.js';
+import { protobufTraceExporter } from './otlp-exporter.js';
 import { RecordedSpan, type Scope } from './recorded-span.js';
 import type { AttemptTarget, RequestTracer, ServerSpan } from './request-tracer.js';
 import type { TracingSettings } from './tracing-settings.js';
@@ -199,8 +199,9 @@ const BATCHING = { maxQueueSize: 32_768, maxExportBatchSize: 4_096, scheduledDel
 
 /**
  * Traces requests as OpenTelemetry spans, exported in batches over OTLP/HTTP off the request path. Sampling
- * (parent-based, trace-id ratio for new traces), ids, batching and the OTLP encoding and transport are the
- * official SDK and exporter packages; the spans themselves are recorded by the gateway (see RecordedSpan).
+ * (parent-based, trace-id ratio for new traces), ids, batching, the OTLP transport and the JSON encoding are the
+ * official SDK and exporter packages; the spans themselves are recorded by the gateway (see RecordedSpan), and
+ * encoded as protobuf by the gateway's one-pass encoder (see otlp-span-encoder.ts).
  */
 export class OtelRequestTracer implements RequestTracer, SpanSink {
   readonly resource: Resource;
@@ -212,8 +213,9 @@ export class OtelRequestTracer implements RequestTracer, SpanSink {
 
   constructor(settings: TracingSettings, service: { name: string; version: string }) {
     this.contentMaxBytes = settings.content?.maxBytes;
-    const Exporter = settings.protocol === 'http/protobuf' ? ProtobufTraceExporter : JsonTraceExporter;
-    const exporter = new Exporter({ url: settings.url, headers: settings.headers });
+    const config = { url: settings.url, headers: settings.headers };
+    const exporter =
+      settings.protocol === 'http/protobuf' ? protobufTraceExporter(config) : new JsonTraceExporter(config);
     this.resource = resourceFromAttributes({ 'service.name': service.name, 'service.version': service.version });
     this.scope = { name: service.name, version: service.version };
     this.sampler = new TraceIdRatioBasedSampler(settings.sampleRatio);

@@ -1,0 +1,178 @@
+import { type Attributes, type Link, type SpanContext, SpanKind, SpanStatusCode, TraceFlags } from '@opentelemetry/api';
+import { TraceState } from '@opentelemetry/core';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import { describe, expect, it } from 'vitest';
+import { encodeTraceRequest } from './otlp-span-encoder.js';
+import { RecordedSpan } from './recorded-span.js';
+
+const resource = resourceFromAttributes({ 'service.name': 'ai-model-gateway', 'service.version': '1.2.3' });
+const scope = { name: 'ai-model-gateway', version: '1.2.3' };
+const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+const START = 1_764_900_000_123.456;
+
+function context(spanId: string, extra: Partial<SpanContext> = {}): SpanContext {
+  return { traceId: TRACE_ID, spanId, traceFlags: TraceFlags.SAMPLED, ...extra };
+}
+
+function recorded(
+  name: string,
+  attributes: Attributes,
+  options: { parent?: SpanContext; kind?: SpanKind; spanContext?: SpanContext; on?: typeof resource } = {},
+): RecordedSpan {
+  const span = new RecordedSpan(
+    name,
+    options.kind ?? SpanKind.SERVER,
+    options.spanContext ?? context('00f067aa0ba902b7'),
+    options.parent,
+    attributes,
+    START,
+    options.on ?? resource,
+    scope,
+  );
+  span.finish(START + 1234.5678);
+  return span;
+}
+
+/** A ReadableSpan with events and links, which RecordedSpan never has. */
+function withEventsAndLinks(span: RecordedSpan, events: TimedEvent[], links: Link[]): ReadableSpan {
+  return Object.assign(Object.create(span) as RecordedSpan, { events, links });
+}
+
+function expectOfficialBytes(spans: ReadableSpan[]): void {
+  const official = ProtobufTraceSerializer.serializeRequest(spans);
+  const ours = encodeTraceRequest(spans);
+  expect(Buffer.from(ours).toString('hex')).toBe(Buffer.from(official ?? new Uint8Array()).toString('hex'));
+}
+
+const gatewayServer = (): RecordedSpan =>
+  recorded('POST /v1/chat/completions', {
+    'http.request.method': 'POST',
+    'url.path': '/v1/chat/completions',
+    'gen_ai.operation.name': 'chat',
+    'http.response.status_code': 200,
+    'gen_ai.provider.name': 'openai',
+  });
+
+const gatewayClient = (): RecordedSpan =>
+  recorded(
+    'chat m1',
+    {
+      'gen_ai.provider.name': 'openai',
+      'gen_ai.request.model': 'm1',
+      'amg.provider': 'up',
+      'amg.attempt': 1,
+      'server.address': '127.0.0.1',
+      'gen_ai.usage.input_tokens': 12,
+      'gen_ai.usage.output_tokens': 6,
+    },
+    { kind: SpanKind.CLIENT, parent: context('00f067aa0ba902b7'), spanContext: context('b7ad6b7169203331') },
+  );
+
+describe('OTLP span encoder', () => {
+  it('writes the bytes of the official serialiser for a root and a child span', () => {
+    expectOfficialBytes([gatewayServer(), gatewayClient()]);
+  });
+
+  it('writes nothing for no spans, as the official serialiser', () => {
+    expectOfficialBytes([]);
+  });
+
+  it('matches for a remote parent, trace state, uppercase ids and an unsampled flag', () => {
+    const traceState = new TraceState('vendor=abc,other=x-y');
+    const parent = context('AAAAAAAAAAAAAAAA', { isRemote: true, traceState });
+    const span = recorded(
+      'remote',
+      { a: 'b' },
+      { parent, spanContext: context('1111111111111111', { traceState, traceFlags: TraceFlags.NONE }) },
+    );
+    expectOfficialBytes([span]);
+  });
+
+  it('matches for long, unicode and empty strings, and strings whose lengths cross varint sizes', () => {
+    const attributes: Attributes = {
+      long: 'x'.repeat(300),
+      huge: 'y'.repeat(20_000),
+      unicode: 'héllo wörld — 你好 🌍',
+      unicodeLong: '你好'.repeat(100),
+      loneSurrogate: 'a\ud800b',
+      empty: '',
+      edge127: 'z'.repeat(127),
+      edge128: 'z'.repeat(128),
+      'clé.unicode': 'v',
+    };
+    expectOfficialBytes([recorded('ünïcode span '.repeat(20), attributes)]);
+  });
+
+  it('matches for int, negative, large, double, bool and array attributes', () => {
+    const attributes: Attributes = {
+      zero: 0,
+      small: 5,
+      big: 2 ** 40 + 7,
+      max32: 0xffffffff,
+      over32: 0x100000000,
+      negative: -1,
+      negativeBig: -(2 ** 40) - 3,
+      maxSafe: Number.MAX_SAFE_INTEGER,
+      huge: 2 ** 70,
+      double: 0.125,
+      negativeDouble: -3.75,
+      nan: Number.NaN,
+      infinite: Number.POSITIVE_INFINITY,
+      yes: true,
+      no: false,
+      strings: ['a', 'b'],
+      numbers: [1, 2.5, -3],
+      bools: [true, false],
+      withHoles: ['a', null, undefined, 'b'],
+      missing: undefined,
+    };
+    expectOfficialBytes([recorded('numbers', attributes)]);
+  });
+
+  it('matches for many attributes', () => {
+    const attributes: Attributes = {};
+    for (let i = 0; i < 200; i++) attributes[`attribute.${i}`] = i % 2 ? `value ${i}` : i * 1000;
+    expectOfficialBytes([recorded('many', attributes)]);
+  });
+
+  it('matches for error status with and without a message, and every span kind', () => {
+    const failed = gatewayClient();
+    failed.status = { code: SpanStatusCode.ERROR, message: 'upstream timed out after 30 s' };
+    const bare = gatewayServer();
+    bare.status = { code: SpanStatusCode.ERROR };
+    const ok = gatewayServer();
+    ok.status = { code: SpanStatusCode.OK };
+    const kinds = [SpanKind.INTERNAL, SpanKind.PRODUCER, SpanKind.CONSUMER].map((kind) => recorded('k', {}, { kind }));
+    expectOfficialBytes([failed, bare, ok, ...kinds]);
+  });
+
+  it('matches for events and links', () => {
+    const events: TimedEvent[] = [
+      { name: 'first token', time: [1_764_900_000, 999_999_999], attributes: { index: 1, text: 'ok' } },
+      { name: 'no attributes', time: [1_764_900_001, 5], droppedAttributesCount: 2 },
+    ];
+    const links: Link[] = [
+      { context: context('2222222222222222', { isRemote: true }), attributes: { why: 'retry' } },
+      { context: context('3333333333333333', { traceState: new TraceState('k=v') }), droppedAttributesCount: 1 },
+    ];
+    expectOfficialBytes([withEventsAndLinks(gatewayServer(), events, links), gatewayClient()]);
+  });
+
+  it('matches for a batch of gateway spans large enough to need long outer lengths', () => {
+    const spans: RecordedSpan[] = [];
+    for (let i = 0; i < 3000; i++) spans.push(i % 2 ? gatewayClient() : gatewayServer());
+    expectOfficialBytes(spans);
+    // A second batch reuses the cached resource, scope and keys, and sizes its buffer from the first.
+    expectOfficialBytes(spans.slice(0, 7));
+  });
+
+  it('groups spans of several resources and scopes as the official serialiser does', () => {
+    const other = resourceFromAttributes({ 'service.name': 'other' });
+    const otherScope = { name: 'other-scope', version: '', schemaUrl: 'https://opentelemetry.io/schemas/1.30.0' };
+    const foreign = Object.assign(Object.create(gatewayClient()) as RecordedSpan, { instrumentationScope: otherScope });
+    const spans = [gatewayServer(), recorded('elsewhere', { n: 1 }, { on: other }), foreign, gatewayClient()];
+    expectOfficialBytes(spans);
+  });
+});

@@ -1,0 +1,480 @@
+import type { Attributes, AttributeValue, HrTime, SpanContext } from '@opentelemetry/api';
+import type { InstrumentationScope } from '@opentelemetry/core';
+import type { Resource } from '@opentelemetry/resources';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+
+/**
+ * OTLP protobuf (ExportTraceServiceRequest) for finished spans, written in one pass into one growing Buffer.
+ * The official serialiser sizes every batch in a first pass, then writes it again reserving one byte per
+ * length (so every span, longer than 127 bytes, is shifted once), decodes each id into a new array and
+ * re-encodes the resource, the scope and every attribute key per span. Here the resource and scope messages
+ * are encoded once per object and attribute keys once per key; a span reserves the two length bytes it
+ * almost always needs. The bytes are the official serialiser's, field for field (the tests compare them).
+ */
+
+/** Attribute keys (as KeyValue.key: tag, length, UTF-8) encoded once. */
+const keys = new Map<string, Buffer>();
+const MAX_KEYS = 1_024;
+
+/** Resources and scopes are immutable once spans refer to them: their messages are encoded on first sight. */
+const resources = new WeakMap<Resource, Buffer>();
+const scopes = new WeakMap<InstrumentationScope, Buffer>();
+
+/** Bytes per span of the last batch, to size the next one's buffer. */
+let bytesPerSpan = 512;
+
+class Writer {
+  buf: Buffer;
+  pos = 0;
+
+  constructor(size: number) {
+    this.buf = Buffer.allocUnsafe(size);
+  }
+
+  /** Room for `n` more bytes. */
+  room(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + n) size *= 2;
+    const grown = Buffer.allocUnsafe(size);
+    this.buf.copy(grown, 0, 0, this.pos);
+    this.buf = grown;
+  }
+
+  byte(b: number): void {
+    this.buf[this.pos++] = b;
+  }
+
+  /** An unsigned varint below 2^32. */
+  varint(v: number): void {
+    const buf = this.buf;
+    while (v > 0x7f) {
+      buf[this.pos++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    buf[this.pos++] = v;
+  }
+
+  /** A 64-bit varint from its two 32-bit halves. */
+  varint64(low: number, high: number): void {
+    const buf = this.buf;
+    while (high > 0 || low > 0x7f) {
+      buf[this.pos++] = (low & 0x7f) | 0x80;
+      low = ((low >>> 7) | (high << 25)) >>> 0;
+      high >>>= 7;
+    }
+    buf[this.pos++] = low;
+  }
+
+  fixed32(v: number): void {
+    this.buf.writeUInt32LE(v >>> 0, this.pos);
+    this.pos += 4;
+  }
+
+  /** An HrTime as fixed64 nanoseconds since the epoch. */
+  time([seconds, nanos]: HrTime): void {
+    // seconds * 1e9 + nanos exceeds 2^53: split seconds at 2^16 so every product stays exact.
+    const upper = Math.floor(seconds / 0x10000) * 1e9; // times 2^16, below 2^45
+    const lower = (seconds % 0x10000) * 1e9 + nanos; // below 2^47
+    const upperLow = (upper % 0x10000) * 0x10000; // the part of upper * 2^16 below 2^32
+    const low = (lower % 0x100000000) + upperLow;
+    const high = Math.floor(upper / 0x10000) + Math.floor(lower / 0x100000000) + Math.floor(low / 0x100000000);
+    this.buf.writeUInt32LE(low >>> 0, this.pos);
+    this.buf.writeUInt32LE(high >>> 0, this.pos + 4);
+    this.pos += 8;
+  }
+
+  /** Lowercase or uppercase hex as `tag`, length, bytes. */
+  hex(tag: number, id: string): void {
+    const n = id.length >>> 1;
+    this.room(n + 2);
+    this.buf[this.pos++] = tag;
+    this.varint(n);
+    for (let i = 0; i < n; i++) this.buf[this.pos++] = (nibble(id, 2 * i) << 4) | nibble(id, 2 * i + 1);
+  }
+
+  /** A string field: `tag`, length, UTF-8. */
+  string(tag: number, s: string): void {
+    const max = s.length * 3;
+    this.room(max + 11);
+    this.varint(tag);
+    if (max < 0x80) {
+      const at = this.pos++;
+      const n = this.utf8(s);
+      this.buf[at] = n;
+      return;
+    }
+    const at = this.begin(2);
+    this.utf8(s);
+    this.end(at, 2);
+  }
+
+  /** Writes `s` as UTF-8 (room already made); returns its byte length. */
+  utf8(s: string): number {
+    const buf = this.buf;
+    const start = this.pos;
+    const len = s.length;
+    // Short ASCII is cheaper copied here than through the native encoder.
+    if (len < 64) {
+      let i = 0;
+      for (; i < len; i++) {
+        const c = s.charCodeAt(i);
+        if (c > 0x7f) break;
+        buf[start + i] = c;
+      }
+      if (i === len) {
+        this.pos = start + len;
+        return len;
+      }
+    }
+    const n = buf.write(s, start);
+    this.pos = start + n;
+    return n;
+  }
+
+  /** Copies short pre-encoded bytes (room already made): a loop beats a native copy at this size. */
+  bytes(b: Buffer): void {
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+  }
+
+  /** Reserves `reserve` bytes for a length to come. */
+  begin(reserve: number): number {
+    const at = this.pos;
+    this.pos += reserve;
+    return at;
+  }
+
+  /** Writes the length of what followed `begin`, moving it when the length takes other than `reserve` bytes. */
+  end(at: number, reserve: number): void {
+    const body = at + reserve;
+    const len = this.pos - body;
+    const size = len < 0x80 ? 1 : len < 0x4000 ? 2 : len < 0x200000 ? 3 : len < 0x10000000 ? 4 : 5;
+    if (size !== reserve) {
+      if (size > reserve) this.room(size - reserve);
+      this.buf.copyWithin(at + size, body, this.pos);
+      this.pos += size - reserve;
+    }
+    const end = this.pos;
+    this.pos = at;
+    this.varint(len);
+    this.pos = end;
+  }
+}
+
+function nibble(s: string, i: number): number {
+  const c = s.charCodeAt(i);
+  // As the official hexToBinary: digits, lowercase, and anything else as uppercase.
+  return c <= 57 ? c - 48 : c >= 97 ? c - 87 : c - 55;
+}
+
+function keyBytes(key: string): Buffer {
+  let bytes = keys.get(key);
+  if (bytes === undefined) {
+    const w = new Writer(key.length * 3 + 8);
+    w.string(0x0a, key);
+    bytes = Buffer.from(w.buf.subarray(0, w.pos));
+    if (keys.size < MAX_KEYS) keys.set(key, bytes);
+  }
+  return bytes;
+}
+
+/** Repeated KeyValue under field `tag` (its key byte). */
+function writeAttributes(w: Writer, tag: number, attributes: Attributes): void {
+  // Own enumerable keys in for-in order, as the official serialiser's for-in with its own-property check.
+  const names = Object.keys(attributes);
+  for (let i = 0; i < names.length; i++) {
+    const key = names[i] as string;
+    const value = attributes[key];
+    const k = keyBytes(key);
+    w.room(k.length + 32);
+    w.byte(tag);
+    // A KeyValue with a long string value takes two length bytes.
+    const reserve = typeof value === 'string' && value.length > 100 - k.length ? 2 : 1;
+    const kv = w.begin(reserve);
+    w.bytes(k);
+    w.byte(0x12);
+    const any = w.begin(1);
+    writeAnyValue(w, value);
+    w.end(any, 1);
+    w.end(kv, reserve);
+  }
+}
+
+const INT64_LIMIT = 2 ** 63;
+
+/** AnyValue's fields (room for 32 bytes already made); nothing for null and undefined, as the official. */
+function writeAnyValue(w: Writer, value: AttributeValue | null | undefined): void {
+  if (typeof value === 'string') {
+    w.string(0x0a, value);
+  } else if (typeof value === 'number') {
+    if (Number.isInteger(value) && value >= -INT64_LIMIT && value < INT64_LIMIT) {
+      w.byte(0x18);
+      if (value >= 0 && value <= 0xffffffff) w.varint(value);
+      else writeInt64(w, value);
+    } else {
+      w.byte(0x21);
+      w.buf.writeDoubleLE(value, w.pos);
+      w.pos += 8;
+    }
+  } else if (typeof value === 'boolean') {
+    w.byte(0x10);
+    w.byte(value ? 1 : 0);
+  } else if (value instanceof Uint8Array) {
+    w.room(value.length + 6);
+    w.byte(0x3a);
+    w.varint(value.length);
+    w.buf.set(value, w.pos);
+    w.pos += value.length;
+  } else if (Array.isArray(value)) {
+    w.byte(0x2a);
+    const array = w.begin(1);
+    for (const item of value) {
+      w.room(32);
+      w.byte(0x0a);
+      const at = w.begin(1);
+      writeAnyValue(w, item);
+      w.end(at, 1);
+    }
+    w.end(array, 1);
+  } else if (typeof value === 'object' && value !== null) {
+    // A map value (kvlist): attributes may not carry one by their type, but the official serialiser writes it.
+    w.byte(0x32);
+    const list = w.begin(1);
+    writeAttributes(w, 0x0a, value as Attributes);
+    w.end(list, 1);
+  }
+}
+
+/** An integer beyond 32 bits, two's complement over 64 (ten bytes when negative). */
+function writeInt64(w: Writer, value: number): void {
+  const abs = Math.abs(value);
+  let low = abs >>> 0;
+  let high = Math.floor(abs / 0x100000000) >>> 0;
+  if (value < 0) {
+    low = ~low >>> 0;
+    high = ~high >>> 0;
+    low = (low + 1) >>> 0;
+    if (low === 0) high = (high + 1) >>> 0;
+  }
+  w.varint64(low, high);
+}
+
+const HAS_IS_REMOTE = 0x100;
+const IS_REMOTE = 0x200;
+
+function writeSpan(w: Writer, span: ReadableSpan): void {
+  const context = span.spanContext();
+  const parent = span.parentSpanContext;
+  w.room(128);
+  w.byte(0x12); // ScopeSpans.spans
+  const at = w.begin(2);
+  w.hex(0x0a, context.traceId);
+  w.hex(0x12, context.spanId);
+  const traceState = context.traceState?.serialize();
+  if (traceState) w.string(0x1a, traceState);
+  if (parent?.spanId) w.hex(0x22, parent.spanId);
+  w.string(0x2a, span.name);
+  w.room(64);
+  if (span.kind != null) {
+    w.byte(0x30);
+    w.varint(span.kind + 1);
+  }
+  w.byte(0x39);
+  w.time(span.startTime);
+  w.byte(0x41);
+  w.time(span.endTime);
+  writeAttributes(w, 0x4a, span.attributes);
+  w.room(16);
+  w.byte(0x50);
+  w.varint(span.droppedAttributesCount);
+  for (const event of span.events) {
+    w.room(32);
+    w.byte(0x5a);
+    const e = w.begin(1);
+    w.byte(0x09);
+    w.time(event.time);
+    w.string(0x12, event.name);
+    if (event.attributes) writeAttributes(w, 0x1a, event.attributes);
+    w.room(8);
+    w.byte(0x20);
+    w.varint(event.droppedAttributesCount || 0);
+    w.end(e, 1);
+  }
+  w.room(8);
+  w.byte(0x60);
+  w.varint(span.droppedEventsCount);
+  for (const link of span.links) {
+    w.room(16);
+    w.byte(0x6a);
+    const l = w.begin(1);
+    writeContext(w, link.context);
+    if (link.attributes) writeAttributes(w, 0x22, link.attributes);
+    w.room(16);
+    w.byte(0x28);
+    w.varint(link.droppedAttributesCount || 0);
+    w.byte(0x35);
+    w.fixed32(flags(link.context.traceFlags, link.context.isRemote));
+    w.end(l, 1);
+  }
+  w.room(16);
+  w.byte(0x70);
+  w.varint(span.droppedLinksCount);
+  w.byte(0x7a);
+  const status = w.begin(1);
+  if (span.status.message) w.string(0x12, span.status.message);
+  w.room(16);
+  w.byte(0x18);
+  w.varint(span.status.code);
+  w.end(status, 1);
+  w.byte(0x85); // field 16, fixed32
+  w.byte(0x01);
+  w.fixed32(flags(context.traceFlags, parent?.isRemote));
+  w.end(at, 2);
+}
+
+/** A link's trace id, span id and trace state (the same first three fields as a span's). */
+function writeContext(w: Writer, context: SpanContext): void {
+  w.hex(0x0a, context.traceId);
+  w.hex(0x12, context.spanId);
+  const traceState = context.traceState?.serialize();
+  if (traceState) w.string(0x1a, traceState);
+}
+
+function flags(traceFlags: number, isRemote: boolean | undefined): number {
+  return (traceFlags & 0xff) | HAS_IS_REMOTE | (isRemote ? IS_REMOTE : 0);
+}
+
+/** ResourceSpans.resource: tag, length, Resource { attributes, dropped_attributes_count = 0 }. */
+function resourceBytes(resource: Resource): Buffer {
+  let bytes = resources.get(resource);
+  if (bytes === undefined) {
+    const w = new Writer(256);
+    w.byte(0x0a);
+    const at = w.begin(1);
+    writeAttributes(w, 0x0a, resource.attributes);
+    w.room(2);
+    w.byte(0x10);
+    w.byte(0);
+    w.end(at, 1);
+    bytes = Buffer.from(w.buf.subarray(0, w.pos));
+    resources.set(resource, bytes);
+  }
+  return bytes;
+}
+
+/** ScopeSpans.scope: tag, length, InstrumentationScope { name, version, attributes, dropped count }. */
+function scopeBytes(scope: InstrumentationScope): Buffer {
+  let bytes = scopes.get(scope);
+  if (bytes === undefined) {
+    const w = new Writer(256);
+    w.byte(0x0a);
+    const at = w.begin(1);
+    w.string(0x0a, scope.name);
+    if (scope.version) w.string(0x12, scope.version);
+    const extra = scope as { attributes?: Attributes; droppedAttributesCount?: number };
+    if (extra.attributes) writeAttributes(w, 0x1a, extra.attributes);
+    if (extra.droppedAttributesCount) {
+      w.room(8);
+      w.byte(0x20);
+      w.varint(extra.droppedAttributesCount);
+    }
+    w.end(at, 1);
+    bytes = Buffer.from(w.buf.subarray(0, w.pos));
+    scopes.set(scope, bytes);
+  }
+  return bytes;
+}
+
+function varintSize(v: number): number {
+  return v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
+}
+
+/**
+ * One ExportTraceServiceRequest holding one ResourceSpans with one ScopeSpans, the gateway's every batch. The
+ * spans are written first, after room for the header; the header, whose lengths depend on them, then goes
+ * right before them, so nothing is moved.
+ */
+function encodeGroup(resource: Resource, scope: InstrumentationScope, spans: readonly ReadableSpan[]): Buffer {
+  const resourceMessage = resourceBytes(resource);
+  const scopeMessage = scopeBytes(scope);
+  const headerRoom = 12 + resourceMessage.length + scopeMessage.length;
+  const w = new Writer(headerRoom + spans.length * bytesPerSpan + 256);
+  w.pos = headerRoom;
+  for (const span of spans) writeSpan(w, span);
+  bytesPerSpan = Math.ceil((w.pos - headerRoom) / spans.length) + 16;
+  if (scope.schemaUrl) w.string(0x1a, scope.schemaUrl);
+  const scopeSpansLength = scopeMessage.length + w.pos - headerRoom;
+  const afterScopeSpans = w.pos;
+  if (resource.schemaUrl) w.string(0x1a, resource.schemaUrl);
+  const resourceSpansLength =
+    resourceMessage.length + 1 + varintSize(scopeSpansLength) + scopeSpansLength + w.pos - afterScopeSpans;
+  const end = w.pos;
+  const start =
+    headerRoom -
+    (1 + varintSize(resourceSpansLength) + resourceMessage.length) -
+    (1 + varintSize(scopeSpansLength) + scopeMessage.length);
+  w.pos = start;
+  w.byte(0x0a);
+  w.varint(resourceSpansLength);
+  resourceMessage.copy(w.buf, w.pos);
+  w.pos += resourceMessage.length;
+  w.byte(0x12);
+  w.varint(scopeSpansLength);
+  scopeMessage.copy(w.buf, w.pos);
+  return w.buf.subarray(start, end);
+}
+
+/** Spans of several resources or scopes (not the gateway's own): each length is written after its content. */
+function encodeGroups(groups: Map<Resource, Map<InstrumentationScope, ReadableSpan[]>>, count: number): Buffer {
+  const w = new Writer(count * bytesPerSpan + 1024);
+  for (const [resource, byScope] of groups) {
+    const resourceMessage = resourceBytes(resource);
+    w.room(resourceMessage.length + 8);
+    w.byte(0x0a);
+    const resourceSpans = w.begin(1);
+    resourceMessage.copy(w.buf, w.pos);
+    w.pos += resourceMessage.length;
+    for (const [scope, spans] of byScope) {
+      const scopeMessage = scopeBytes(scope);
+      w.room(scopeMessage.length + 8);
+      w.byte(0x12);
+      const scopeSpans = w.begin(1);
+      scopeMessage.copy(w.buf, w.pos);
+      w.pos += scopeMessage.length;
+      for (const span of spans) writeSpan(w, span);
+      if (scope.schemaUrl) w.string(0x1a, scope.schemaUrl);
+      w.end(scopeSpans, 1);
+    }
+    if (resource.schemaUrl) w.string(0x1a, resource.schemaUrl);
+    w.end(resourceSpans, 1);
+  }
+  return w.buf.subarray(0, w.pos);
+}
+
+/** ExportTraceServiceRequest for `spans`, grouped by resource and then scope (by identity), in order of first sight. */
+export function encodeTraceRequest(spans: readonly ReadableSpan[]): Uint8Array {
+  const first = spans[0];
+  if (first === undefined) return new Uint8Array(0);
+  const { resource, instrumentationScope } = first;
+  let mixed = false;
+  for (const span of spans) {
+    if (span.resource !== resource || span.instrumentationScope !== instrumentationScope) {
+      mixed = true;
+      break;
+    }
+  }
+  if (!mixed) return encodeGroup(resource, instrumentationScope, spans);
+  const groups = new Map<Resource, Map<InstrumentationScope, ReadableSpan[]>>();
+  for (const span of spans) {
+    let byScope = groups.get(span.resource);
+    if (!byScope) {
+      byScope = new Map();
+      groups.set(span.resource, byScope);
+    }
+    const list = byScope.get(span.instrumentationScope);
+    if (list) list.push(span);
+    else byScope.set(span.instrumentationScope, [span]);
+  }
+  return encodeGroups(groups, spans.length);
+}
