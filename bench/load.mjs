@@ -49,18 +49,24 @@ export function parseWrk(output) {
   };
 }
 
-function wrkScript(body, token) {
+function wrkScript(body, token, headers) {
   const dir = mkdtempSync(join(tmpdir(), 'amg-wrk-'));
   const file = join(dir, 'post.lua');
+  const extra = Object.entries(headers)
+    .map(([name, value]) => `wrk.headers[${JSON.stringify(name)}] = ${JSON.stringify(value)}\n`)
+    .join('');
   writeFileSync(
     file,
-    `wrk.method = "POST"\nwrk.body = ${JSON.stringify(body)}\nwrk.headers["Content-Type"] = "application/json"\n${token ? `wrk.headers["Authorization"] = "Bearer ${token}"\n` : ''}`,
+    `wrk.method = "POST"\nwrk.body = ${JSON.stringify(body)}\nwrk.headers["Content-Type"] = "application/json"\n${token ? `wrk.headers["Authorization"] = "Bearer ${token}"\n` : ''}${extra}`,
   );
   return file;
 }
 
-/** Drives `url` with POST `body` for `seconds` over `connections` connections; returns rps, p50/p99 (ms), counts. */
-export async function drive({ url, body, token, connections, seconds, core }) {
+/**
+ * Drives `url` with POST `body` for `seconds` over `connections` connections; returns rps, p50/p99 (ms), counts.
+ * `headers` adds request headers beyond the JSON content type and the bearer token (a peer gateway's routing).
+ */
+export async function drive({ url, body, token, connections, seconds, core, headers = {} }) {
   if (hasWrk) {
     const threads = Math.min(connections, 2);
     const out = await runPinned(core, 'wrk', [
@@ -72,12 +78,17 @@ export async function drive({ url, body, token, connections, seconds, core }) {
       `${seconds}s`,
       '--latency',
       '-s',
-      wrkScript(body, token),
+      wrkScript(body, token, headers),
       url,
     ]);
     return { tool: 'wrk', ...parseWrk(out) };
   }
-  const headers = ['-H', 'content-type=application/json', ...(token ? ['-H', `authorization=Bearer ${token}`] : [])];
+  const headerArgs = [
+    '-H',
+    'content-type=application/json',
+    ...(token ? ['-H', `authorization=Bearer ${token}`] : []),
+    ...Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}=${value}`]),
+  ];
   const out = await runPinned(core, process.execPath, [
     new URL('../node_modules/autocannon/autocannon.js', import.meta.url).pathname,
     '-j',
@@ -89,7 +100,7 @@ export async function drive({ url, body, token, connections, seconds, core }) {
     'POST',
     '-b',
     body,
-    ...headers,
+    ...headerArgs,
     url,
   ]);
   const result = JSON.parse(out);

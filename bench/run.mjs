@@ -1,9 +1,10 @@
 // npm run bench [-- --quick]: the gateway on one core, the fake upstream and the load generator on the other,
 // direct-to-upstream and through-the-gateway measured in the same run. Writes bench/results/latest.{json,md}.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { drive, hasTaskset, hasWrk, runPinned } from './load.mjs';
+import { ensurePortkey, HONO_NODE_SERVER_VERSION, PORTKEY_VERSION, portkeyArgs, portkeyRequest } from './portkey.mjs';
 import {
   baseConfig,
   body,
@@ -129,10 +130,11 @@ async function measureInTurns(phases, pid) {
   const runs = Object.fromEntries(Object.keys(phases).map((name) => [name, []]));
   for (let i = 0; i < REPEATS; i++) {
     for (const [name, request] of Object.entries(phases)) {
+      // No pid (the direct-to-upstream phases): no process in between whose CPU time to count.
       const phasePid = request.pid ?? pid;
-      const cpuBefore = cpuSeconds(phasePid);
+      const cpuBefore = phasePid ? cpuSeconds(phasePid) : 0;
       const result = await drive({ ...request, seconds: SECONDS });
-      const cpuUs = result.requests ? ((cpuSeconds(phasePid) - cpuBefore) / result.requests) * 1e6 : null;
+      const cpuUs = phasePid && result.requests ? ((cpuSeconds(phasePid) - cpuBefore) / result.requests) * 1e6 : null;
       runs[name].push({ ...result, cpuUsPerRequest: cpuUs });
     }
   }
@@ -445,6 +447,139 @@ async function measureLimits(upstreamPort) {
   }
 }
 
+/** Portkey's gateway, pinned to the gateway's core; its stderr drained (and the tail kept) so it never blocks. */
+async function startPortkey(entry) {
+  const child = pinnedSpawn(GATEWAY_CORE, portkeyArgs(entry), {});
+  let stderr = '';
+  child.stderr.on('data', (chunk) => {
+    stderr = (stderr + chunk).slice(-4000);
+  });
+  try {
+    const [, url] = await waitForLine(child, /listening (http:\/\/[\d.]+:\d+)/);
+    return serving(child, url);
+  } catch (error) {
+    child.kill('SIGTERM');
+    throw new Error(`${error.message}\n${stderr}`);
+  }
+}
+
+/**
+ * Throws unless `url` answers the bench's chat request with the fake upstream's answer, non-stream and stream:
+ * a peer that answers fast with errors would otherwise look like a fast peer.
+ */
+async function checkAnswers(name, url, { token, headers = {} }) {
+  const post = (stream) =>
+    fetch(`${url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
+      body: body('bench', stream),
+    });
+  const whole = await post(false);
+  const wholeText = await whole.text();
+  const content = whole.status === 200 ? JSON.parse(wholeText).choices?.[0]?.message?.content : undefined;
+  if (content !== 'The quick brown fox jumps over the lazy dog.') {
+    throw new Error(
+      `${name}: non-stream answer is not the fake upstream's (${whole.status}): ${wholeText.slice(0, 300)}`,
+    );
+  }
+  const streamed = await post(true);
+  const streamText = await streamed.text();
+  if (streamed.status !== 200 || !streamText.includes('token19 ') || !streamText.trimEnd().endsWith('data: [DONE]')) {
+    throw new Error(`${name}: stream is not the fake upstream's (${streamed.status}): ${streamText.slice(0, 300)}`);
+  }
+}
+
+const SHAPES = {
+  nonStream: { stream: false, connections: CONNECTIONS },
+  stream: { stream: true, connections: CONNECTIONS },
+  nonStream1: { stream: false, connections: 1 },
+  stream1: { stream: true, connections: 1 },
+};
+
+/**
+ * Portkey's open-source gateway side by side with ours: both pinned to the gateway core, the same fake upstream,
+ * the same chat request and load shapes (64 connections and 1, non-stream and stream), in turns with the direct
+ * upstream so all three meet the same machine conditions. `{ skipped }` when Portkey cannot be installed.
+ */
+async function measurePeers(upstreamPort, direct) {
+  const portkey = ensurePortkey();
+  if (portkey.skipped) return { skipped: portkey.skipped };
+  const targets = {
+    direct: { url: direct, request: { token: TOKEN } },
+    gateway: { start: () => startGateway(upstreamPort, SINGLE), request: { token: TOKEN } },
+    portkey: { start: () => startPortkey(portkey.entry), request: portkeyRequest(upstreamPort) },
+  };
+  const running = {};
+  try {
+    for (const [name, target] of Object.entries(targets)) {
+      try {
+        running[name] = target.start ? await target.start() : { url: target.url, pid: null };
+        await checkAnswers(name, running[name].url, target.request);
+      } catch (error) {
+        // A peer that does not start or does not proxy is reported, not fatal: the rest of the run still counts.
+        if (name === 'portkey')
+          return { skipped: `Portkey ${PORTKEY_VERSION} did not proxy correctly: ${error.message}` };
+        throw error;
+      }
+    }
+    const phases = {};
+    for (const [shape, { stream, connections }] of Object.entries(SHAPES)) {
+      for (const [name, target] of Object.entries(targets)) {
+        phases[`${name}.${shape}`] = {
+          url: `${running[name].url}/v1/chat/completions`,
+          body: body('bench', stream),
+          ...target.request,
+          connections,
+          core: LOAD_CORE,
+          pid: running[name].pid,
+        };
+      }
+    }
+    const loadBefore = loadavg()[0];
+    const measured = await measureInTurns(phases);
+    const result = {
+      versions: { portkey: PORTKEY_VERSION, honoNodeServer: HONO_NODE_SERVER_VERSION },
+      // Timed figures are only comparable on a quiet machine; the load they were taken at travels with them.
+      loadAverage: { before: loadBefore, after: loadavg()[0] },
+    };
+    for (const name of Object.keys(targets)) {
+      result[name] = Object.fromEntries(Object.keys(SHAPES).map((shape) => [shape, measured[`${name}.${shape}`]]));
+      if (running[name].pid) result[name].peakRssMb = peakRssMb(running[name].pid);
+    }
+    return result;
+  } finally {
+    for (const server of Object.values(running)) await server.stop?.();
+  }
+}
+
+function renderPeers(x) {
+  if (!x) return [];
+  if (x.skipped) return [`**Peers NOT measured**: ${x.skipped}`];
+  const d = x.direct;
+  const label = {
+    nonStream: `non-stream, ${CONNECTIONS} conns`,
+    stream: `stream (20 chunks), ${CONNECTIONS} conns`,
+    nonStream1: 'non-stream, 1 conn',
+    stream1: 'stream, 1 conn',
+  };
+  const cells = (m, base) =>
+    `${f(m.rps)} | ${f(m.rps / base.rps, 2)} | ${f(m.cpuUsPerRequest)} | ${f(m.p50, 2)} / ${f(m.p99, 2)}`;
+  const added = (m, base) => `${signed(m.p50 - base.p50, 3)} / ${signed(m.p99 - base.p99, 3)}`;
+  const failed = (name) => Object.keys(SHAPES).reduce((sum, shape) => sum + x[name][shape].failed, 0);
+  return [
+    `| peers, in turns (Portkey ${x.versions.portkey}) | direct req/s | direct p50 / p99 ms | AI Model Gateway req/s | of direct | CPU µs/req | p50 / p99 ms | Portkey req/s | of direct | CPU µs/req | p50 / p99 ms |`,
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...Object.keys(SHAPES).map(
+      (shape) =>
+        `| ${label[shape]} | ${f(d[shape].rps)} | ${f(d[shape].p50, 2)} / ${f(d[shape].p99, 2)} | ${cells(x.gateway[shape], d[shape])} | ${cells(x.portkey[shape], d[shape])} |`,
+    ),
+    '',
+    `Added latency at 1 connection (p50 / p99 over direct): AI Model Gateway non-stream ${added(x.gateway.nonStream1, d.nonStream1)} ms, stream ${added(x.gateway.stream1, d.stream1)} ms; Portkey non-stream ${added(x.portkey.nonStream1, d.nonStream1)} ms, stream ${added(x.portkey.stream1, d.stream1)} ms`,
+    `Peak RSS: AI Model Gateway ${f(x.gateway.peakRssMb, 1)} MB, Portkey ${f(x.portkey.peakRssMb, 1)} MB. Failed requests (non-2xx or socket errors, all phases): direct ${failed('direct')}, AI Model Gateway ${failed('gateway')}, Portkey ${failed('portkey')}`,
+    `Portkey: @portkey-ai/gateway@${x.versions.portkey} (npm, build/start-server.js --headless) with @hono/node-server@${x.versions.honoNodeServer}; headers x-portkey-provider: openai, x-portkey-custom-host: the fake upstream. Machine load average (1 min) ${f(x.loadAverage.before, 1)} → ${f(x.loadAverage.after, 1)} during the phase`,
+  ];
+}
+
 async function main() {
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   const upstream = pinnedSpawn(LOAD_CORE, [join(root, 'bench/fake-upstream.mjs'), '0'], {});
@@ -510,6 +645,28 @@ async function main() {
     }
     return;
   }
+  if (ONLY === 'peers') {
+    try {
+      const peers = await measurePeers(upstreamPort, direct);
+      const report = [
+        '# Portkey side by side',
+        '',
+        `${results.date} · Node ${results.node} · ${results.cpu} × ${results.cores} · load: ${results.tool}, ${REPEATS} × ${SECONDS}s per phase (median) · ${results.pinned ? 'both gateways pinned to core 0, upstream + load to core 1' : 'NOT pinned (taskset missing)'}`,
+        '',
+        ...renderPeers(peers),
+      ].join('\n');
+      console.log(report);
+      if (peers.skipped) {
+        process.exitCode = 1;
+      } else {
+        writeFileSync(join(root, 'bench/results/peers.json'), `${JSON.stringify({ ...results, peers }, null, 2)}\n`);
+        writeFileSync(join(root, 'bench/results/peers.md'), `${report}\n`);
+      }
+    } finally {
+      upstream.kill();
+    }
+    return;
+  }
   if (ONLY === 'dialects') {
     try {
       console.log(renderDialects(await measureDialects(upstreamPort, direct)).join('\n'));
@@ -563,6 +720,9 @@ async function main() {
     results.rollups = await measureRollups(upstreamPort);
     console.error('measuring client limits and budgets (in-process and Redis) against none…');
     results.limits = await measureLimits(upstreamPort);
+    console.error('measuring Portkey side by side with the gateway and direct…');
+    results.peers = await measurePeers(upstreamPort, direct);
+    if (results.peers.skipped) console.error(`\n*** PEERS SKIPPED: ${results.peers.skipped} ***\n`);
   } finally {
     upstream.kill();
   }
@@ -612,6 +772,7 @@ function renderReport(r) {
     ...(r.cloud ? [...renderCloud(r.cloud), ''] : []),
     ...(r.pricing ? [...renderPricing(r.pricing), ''] : []),
     ...(r.limits ? [...renderLimits(r.limits), ''] : []),
+    ...(r.peers ? [...renderPeers(r.peers), ''] : []),
     'Targets (issue): ',
     `- ≥ 8,000 req/s non-stream on one core: ${f(g.nonStream.rps)} → ${pass(g.nonStream.rps >= 8000)}`,
     `- ≤ 120 µs CPU per non-stream request: ${f(g.nonStream.cpuUsPerRequest)} → ${pass(g.nonStream.cpuUsPerRequest <= 120)}`,
