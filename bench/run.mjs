@@ -580,6 +580,25 @@ function renderPeers(x) {
   ];
 }
 
+/** `--only=peers`: the phase with its own report in bench/results/peers.{md,json}; exit code 1 when skipped. */
+async function peersAlone(upstreamPort, direct, results) {
+  const peers = await measurePeers(upstreamPort, direct);
+  const report = [
+    '# Portkey side by side',
+    '',
+    `${results.date} · Node ${results.node} · ${results.cpu} × ${results.cores} · load: ${results.tool}, ${REPEATS} × ${SECONDS}s per phase (median) · ${results.pinned ? 'both gateways pinned to core 0, upstream + load to core 1' : 'NOT pinned (taskset missing)'}`,
+    '',
+    ...renderPeers(peers),
+  ];
+  if (peers.skipped) {
+    process.exitCode = 1;
+  } else {
+    writeFileSync(join(root, 'bench/results/peers.json'), `${JSON.stringify({ ...results, peers }, null, 2)}\n`);
+    writeFileSync(join(root, 'bench/results/peers.md'), `${report.join('\n')}\n`);
+  }
+  return report;
+}
+
 async function main() {
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   const upstream = pinnedSpawn(LOAD_CORE, [join(root, 'bench/fake-upstream.mjs'), '0'], {});
@@ -596,80 +615,24 @@ async function main() {
     repeats: REPEATS,
     connections: CONNECTIONS,
   };
-  if (ONLY === 'observability') {
+  if (ONLY) {
+    // One phase alone, printed (for working on it); only the peers phase writes its own report.
+    const phases = {
+      observability: async () => renderObservability(await measureObservability(upstreamPort)),
+      security: async () => renderSecurity(await measureSecurity(upstreamPort)),
+      pricing: async () => renderPricing(await measurePricing(upstreamPort)),
+      rollups: async () => [...renderRollups(await measureRollups(upstreamPort)), ''],
+      limits: async () => {
+        const limits = await measureLimits(upstreamPort);
+        return [...renderLimits(limits), '', ...limitsTargets(limits)];
+      },
+      cloud: async () => renderCloud(await measureCloud(upstreamPort)),
+      dialects: async () => renderDialects(await measureDialects(upstreamPort, direct)),
+      peers: () => peersAlone(upstreamPort, direct, results),
+    };
     try {
-      console.log(renderObservability(await measureObservability(upstreamPort)).join('\n'));
-    } finally {
-      upstream.kill();
-    }
-    return;
-  }
-  if (ONLY === 'security') {
-    try {
-      console.log(renderSecurity(await measureSecurity(upstreamPort)).join('\n'));
-    } finally {
-      upstream.kill();
-    }
-    return;
-  }
-  if (ONLY === 'pricing') {
-    try {
-      console.log(renderPricing(await measurePricing(upstreamPort)).join('\n'));
-    } finally {
-      upstream.kill();
-    }
-    return;
-  }
-  if (ONLY === 'rollups') {
-    try {
-      console.log([...renderRollups(await measureRollups(upstreamPort)), ''].join('\n'));
-    } finally {
-      upstream.kill();
-    }
-    return;
-  }
-  if (ONLY === 'limits') {
-    try {
-      const limits = await measureLimits(upstreamPort);
-      console.log([...renderLimits(limits), '', ...limitsTargets(limits)].join('\n'));
-    } finally {
-      upstream.kill();
-    }
-    return;
-  }
-  if (ONLY === 'cloud') {
-    try {
-      console.log(renderCloud(await measureCloud(upstreamPort)).join('\n'));
-    } finally {
-      upstream.kill();
-    }
-    return;
-  }
-  if (ONLY === 'peers') {
-    try {
-      const peers = await measurePeers(upstreamPort, direct);
-      const report = [
-        '# Portkey side by side',
-        '',
-        `${results.date} · Node ${results.node} · ${results.cpu} × ${results.cores} · load: ${results.tool}, ${REPEATS} × ${SECONDS}s per phase (median) · ${results.pinned ? 'both gateways pinned to core 0, upstream + load to core 1' : 'NOT pinned (taskset missing)'}`,
-        '',
-        ...renderPeers(peers),
-      ].join('\n');
-      console.log(report);
-      if (peers.skipped) {
-        process.exitCode = 1;
-      } else {
-        writeFileSync(join(root, 'bench/results/peers.json'), `${JSON.stringify({ ...results, peers }, null, 2)}\n`);
-        writeFileSync(join(root, 'bench/results/peers.md'), `${report}\n`);
-      }
-    } finally {
-      upstream.kill();
-    }
-    return;
-  }
-  if (ONLY === 'dialects') {
-    try {
-      console.log(renderDialects(await measureDialects(upstreamPort, direct)).join('\n'));
+      if (!(ONLY in phases)) throw new Error(`unknown phase "${ONLY}"; one of ${Object.keys(phases).join(', ')}`);
+      console.log((await phases[ONLY]()).join('\n'));
     } finally {
       upstream.kill();
     }

@@ -10,10 +10,9 @@ import {
   type ClientDriver,
   type Conversation,
   dataUrl,
-  type SdkError,
+  sdkErrorOf,
   type ToolResult,
   type TurnResult,
-  thrownBy,
   WEATHER_TOOL,
 } from './client-driver.js';
 
@@ -112,10 +111,6 @@ export function chatDriver(client: OpenAI): ClientDriver {
     finish: { end: 'stop', toolUse: 'tool_calls' },
     errorTypes: { server: 'server_error', overloaded: 'server_error' },
     start: (ask) => new ChatConversation(client, ask),
-    error: async (action): Promise<SdkError> => {
-      const error = await thrownBy(action);
-      if (!(error instanceof OpenAI.APIError)) throw error;
-      return { className: error.constructor.name, status: error.status, type: error.type, message: error.message };
-    },
+    error: (action) => sdkErrorOf(action, OpenAI.APIError),
   };
 }

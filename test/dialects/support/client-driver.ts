@@ -93,6 +93,18 @@ export async function thrownBy(action: () => Promise<unknown>): Promise<unknown>
   throw new Error('expected the SDK to raise, but the call succeeded');
 }
 
+/** An SDK's API error class: what the matrix compares of a failure. */
+type ApiErrorClass = abstract new (
+  ...args: never[]
+) => Error & { status: number | undefined; type?: string | null | undefined };
+
+/** Runs `action` and returns the SDK error it raised as the matrix compares it; anything else is rethrown. */
+export async function sdkErrorOf(action: () => Promise<unknown>, errorClass: ApiErrorClass): Promise<SdkError> {
+  const error = await thrownBy(action);
+  if (!(error instanceof errorClass)) throw error;
+  return { className: error.constructor.name, status: error.status, type: error.type, message: error.message };
+}
+
 export function dataUrl(png: string): string {
   return `data:image/png;base64,${png}`;
 }

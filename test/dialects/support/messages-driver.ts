@@ -4,10 +4,9 @@ import {
   type ClientDriver,
   type Conversation,
   REASONING_BUDGET,
-  type SdkError,
+  sdkErrorOf,
   type ToolResult,
   type TurnResult,
-  thrownBy,
   WEATHER_TOOL,
 } from './client-driver.js';
 
@@ -88,10 +87,6 @@ export function messagesDriver(client: Anthropic): ClientDriver {
     finish: { end: 'end_turn', toolUse: 'tool_use' },
     errorTypes: { server: 'api_error', overloaded: 'overloaded_error' },
     start: (ask) => new MessagesConversation(client, ask),
-    error: async (action): Promise<SdkError> => {
-      const error = await thrownBy(action);
-      if (!(error instanceof Anthropic.APIError)) throw error;
-      return { className: error.constructor.name, status: error.status, type: error.type, message: error.message };
-    },
+    error: (action) => sdkErrorOf(action, Anthropic.APIError),
   };
 }
