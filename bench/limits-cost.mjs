@@ -2,7 +2,9 @@
 // code itself, in CPU microseconds, without HTTP around it: a figure a busy machine does not blur the way it
 // blurs throughput ratios. The client has every kind of limit (RPM, TPM, concurrency, a per-model RPM and day and
 // month budgets). In-process: sequential admit + settle pairs. Redis: 64 requests in flight at a time (as in
-// the throughput phase), CPU time of this process per pair (the round trips themselves overlap).
+// the throughput phase), each held for two event-loop turns between admission and settlement (as a request
+// waits for its upstream), so requests spread over turns as they do in the gateway; the CPU of this process per
+// request, minus that of the same loop without limits, and the script calls per 1,000 requests.
 import { compileAccess } from '../dist/routing/limits/client-access.js';
 import { LimitBackends } from '../dist/routing/limits/limit-backends.js';
 import { LimitService } from '../dist/routing/limits/limit-service.js';
@@ -32,6 +34,8 @@ async function inProcess(pairs) {
   return (cpuUs() - before) / pairs;
 }
 
+const turn = () => new Promise(setImmediate);
+
 async function redis(pairs, url) {
   const backends = new LimitBackends();
   const shared = new RedisLimitBackend(url);
@@ -40,28 +44,46 @@ async function redis(pairs, url) {
   while (!shared.ready && Date.now() - start < 5_000) await new Promise((r) => setTimeout(r, 20));
   if (!shared.ready) throw new Error(`redis at ${url} is not reachable`);
   const service = new LimitService({ backends, spentSince: async () => 0 });
-  const one = async () => service.settle(await service.admit(access, ask, 'openai'), use);
-  await one();
-  const before = cpuUs();
-  const wall = performance.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 64 }, async () => {
-      while (next++ < pairs) await one();
-    }),
-  );
-  const result = { cpuUs: (cpuUs() - before) / pairs, pairsPerSecond: pairs / ((performance.now() - wall) / 1000) };
+  const limited = async () => {
+    const ticket = await service.admit(access, ask, 'openai');
+    await turn();
+    await turn();
+    service.settle(ticket, use);
+  };
+  const unlimited = async () => {
+    await turn();
+    await turn();
+  };
+  const measure = async (one, count) => {
+    const before = cpuUs();
+    const calls = shared.scriptCalls;
+    const wall = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 64 }, async () => {
+        while (next++ < count) await one();
+      }),
+    );
+    return {
+      cpuUs: (cpuUs() - before) / count,
+      callsPer1000: ((shared.scriptCalls - calls) * 1000) / count,
+      perSecond: count / ((performance.now() - wall) / 1000),
+    };
+  };
+  await measure(limited, pairs / 4); // warm, and busy enough to lease
+  const off = await measure(unlimited, pairs);
+  const on = await measure(limited, pairs);
   await backends.close();
-  return result;
+  return { cpuUs: on.cpuUs - off.cpuUs, callsPer1000: on.callsPer1000, pairsPerSecond: on.perSecond };
 }
 
 const memoryUs = await inProcess(200_000);
 console.log(`in-process: ${memoryUs.toFixed(2)} µs CPU per admit + settle`);
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 try {
-  const r = await redis(20_000, url);
+  const r = await redis(40_000, url);
   console.log(
-    `redis (${url}): ${r.cpuUs.toFixed(1)} µs CPU of the gateway per admit + settle, ${r.pairsPerSecond.toFixed(0)} pairs/s at 64 in flight`,
+    `redis (${url}): ${r.cpuUs.toFixed(1)} µs CPU of the gateway per admit + settle, ${r.callsPer1000.toFixed(1)} script calls per 1,000 requests, ${r.pairsPerSecond.toFixed(0)} pairs/s at 64 in flight`,
   );
 } catch (error) {
   console.log(`redis: not measured (${error.message})`);

@@ -80,6 +80,44 @@ models:
     }
   });
 
+  it('keeps one RPM limit between two busy gateways that admit from leases, and reaches it exactly', async () => {
+    const name = freshName('leases');
+    const token = `amg_${name}_token_0123456789`;
+    const config = {
+      redis: REDIS_URL,
+      providers: [fakeProvider('primary', upstream.baseUrl)],
+      models: [{ name: 'gpt-4o-mini', targets: [{ provider: 'primary', model: 'gpt-4o-mini' }] }],
+      clients: [{ name, token, rpm: 400 }],
+    };
+    const lines: string[] = [];
+    const undo = redirectLog({ write: (line: string) => lines.push(line) });
+    const harnesses = await Promise.all([GatewayHarness.start({ config }), GatewayHarness.start({ config })]);
+    try {
+      const clients = harnesses.map((h) => h.openai(token, { maxRetries: 0 }));
+      const statuses: number[] = [];
+      const burst = (client: OpenAI, count: number) =>
+        Promise.all(
+          Array.from({ length: 16 }, async () => {
+            for (let i = 0; i < count / 16; i++) statuses.push(await ask(client));
+          }),
+        );
+      await clearOfMinuteEnd(40_000);
+      // Twice the limit between them, busy enough for both to lease.
+      await Promise.all(clients.map((client) => burst(client, 400)));
+      // Had a script call timed out (a very busy machine), both would have counted in-process for a while.
+      expect(lines.filter((line) => line.includes('redis unreachable'))).toEqual([]);
+      expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(400);
+      expect(statuses.filter((s) => s !== 200 && s !== 429)).toEqual([]);
+      // Idle leases go back within a tick or two; then the rest of the limit is there, and not one more.
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      await Promise.all(clients.map((client) => burst(client, 32)));
+      expect(statuses.filter((s) => s === 200)).toHaveLength(400);
+    } finally {
+      undo();
+      await Promise.all(harnesses.map((h) => h.close()));
+    }
+  });
+
   it('falls back to per-process limits while Redis is unreachable, says so, and recovers by itself', async () => {
     const proxy = await TcpProxy.start(REDIS_URL as string);
     const name = freshName('fallback');

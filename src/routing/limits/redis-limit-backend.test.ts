@@ -18,8 +18,8 @@ function buckets(): (kind: Bucket['kind'], limit: number) => Bucket {
   });
 }
 
-async function connected(url: string): Promise<RedisLimitBackend> {
-  const backend = new RedisLimitBackend(url);
+async function connected(url: string, leaseTickMs?: number): Promise<RedisLimitBackend> {
+  const backend = new RedisLimitBackend(url, leaseTickMs === undefined ? {} : { leaseTickMs });
   const deadline = Date.now() + 5_000;
   while (!backend.ready && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
   return backend;
@@ -27,8 +27,9 @@ async function connected(url: string): Promise<RedisLimitBackend> {
 
 describe.skipIf(!REDIS_URL)('RedisLimitBackend', () => {
   const open: RedisLimitBackend[] = [];
-  const backend = async () => {
-    const created = await connected(REDIS_URL ?? '');
+  /** leaseTickMs 0: no lease timer, the test ticks (see tickLeases). */
+  const backend = async (leaseTickMs?: number) => {
+    const created = await connected(REDIS_URL ?? '', leaseTickMs);
     open.push(created);
     return created;
   };
@@ -110,5 +111,89 @@ describe.skipIf(!REDIS_URL)('RedisLimitBackend', () => {
     await redis.close();
     const slot = buckets()('concurrent', 1);
     await expect(redis.admit([slot], { tokens: 0, micros: 0 }, Date.now())).rejects.toThrow();
+  });
+
+  /** A Redis counter as it is, leases included. */
+  const counter = async (key: string) => {
+    const { Redis } = await import('ioredis');
+    const probe = new Redis(REDIS_URL ?? '');
+    try {
+      return Number((await probe.get(key)) ?? 0);
+    } finally {
+      probe.disconnect();
+    }
+  };
+  const none = { tokens: 0, micros: 0 };
+
+  it('admits a busy plan from a lease without a round trip, and gives what is left back once it is idle', async () => {
+    const redis = await backend(0);
+    const rpm = buckets()('requests', 1_000_000);
+    const plan = [rpm];
+    // Quiet: each admission asks Redis, and Redis counts exactly what was admitted.
+    for (let i = 0; i < 20; i++) expect(redis.admit(plan, none, Date.now())).toBeInstanceOf(Promise);
+    await redis.admit(plan, none, Date.now());
+    expect(await counter(rpm.key)).toBe(21);
+    redis.tickLeases(); // 21 admissions in the tick: busy enough to lease 21 requests' worth.
+    expect(await redis.admit(plan, none, Date.now())).toEqual({ denied: -1, used: [22] });
+    expect(await counter(rpm.key)).toBe(22 + 21);
+    const local = redis.admit(plan, none, Date.now());
+    expect(local).toEqual({ denied: -1, used: [23] });
+    redis.tickLeases(); // busy in this tick: the lease is kept
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await counter(rpm.key)).toBe(23 + 20);
+    redis.tickLeases(); // idle for a tick: what it holds goes back
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await counter(rpm.key)).toBe(23);
+  });
+
+  it('settles a leased slot into the lease, and Redis gets it back at the tick', async () => {
+    const redis = await backend(0);
+    const slot = buckets()('concurrent', 100_000);
+    const plan = [slot];
+    await Promise.all(Array.from({ length: 20 }, () => redis.admit(plan, none, Date.now())));
+    for (let i = 0; i < 20; i++) redis.settle(plan, none);
+    redis.tickLeases();
+    await redis.admit(plan, none, Date.now());
+    const fromLease = redis.admit(plan, none, Date.now());
+    expect(fromLease).toEqual({ denied: -1, used: [2] });
+    redis.settle(plan, none);
+    redis.settle(plan, none);
+    redis.tickLeases();
+    redis.tickLeases();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await counter(slot.key)).toBe(0);
+  });
+
+  it('never lets busy processes with leases admit more than the limit, and all of it once leases are back', async () => {
+    const [a, b] = await Promise.all([backend(0), backend(0)]);
+    const rpm = [buckets()('requests', 1_000)];
+    let admitted = 0;
+    const burst = async (redis: RedisLimitBackend, count: number) => {
+      const asks = Array.from({ length: count }, () => redis.admit(rpm, none, Date.now()));
+      for (const admission of await Promise.all(asks)) if (admission.denied === -1) admitted++;
+    };
+    await Promise.all([burst(a, 30), burst(b, 30)]);
+    a.tickLeases();
+    b.tickLeases();
+    // Both lease now; together they are asked for twice the limit.
+    for (let round = 0; round < 40; round++) await Promise.all([burst(a, 25), burst(b, 25)]);
+    expect(admitted).toBeLessThanOrEqual(1_000);
+    for (const redis of [a, b, a, b]) redis.tickLeases();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await Promise.all([burst(a, 50), burst(b, 50)]);
+    expect(admitted).toBe(1_000);
+  });
+
+  it('leases a budget only a sixteenth of what is left, so no lease passes it', async () => {
+    const redis = await backend(0);
+    const budget = buckets()('budget', 10_000);
+    const plan = [budget];
+    const charge = { tokens: 0, micros: 100 };
+    await Promise.all(Array.from({ length: 20 }, () => redis.admit(plan, charge, Date.now())));
+    expect(await counter(budget.key)).toBe(2_000);
+    redis.tickLeases();
+    await redis.admit(plan, charge, Date.now());
+    // 2,100 charged; the lease is 1/16 of the 7,900 left, not the 20 requests' worth (2,000) asked.
+    expect(await counter(budget.key)).toBe(2_100 + Math.floor(7_900 / 16));
   });
 });

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import type { SharedLimitBackend } from './limit-backends.js';
-import type { Admission, Bucket, BucketKind, Charge } from './limit-buckets.js';
+import { type Admission, type Bucket, type BucketKind, type Charge, settledDelta } from './limit-buckets.js';
+import { PlanLease } from './plan-lease.js';
 import { BATCH_SCRIPT } from './redis-scripts.js';
 
 /** How long a command may take before the request is counted in this process instead. */
@@ -16,25 +17,40 @@ const CONCURRENCY_TTL_MS = 10 * 60_000;
 const PERIOD_SLACK_MS = 86_400_000;
 /** Minute windows outlive their minute by a little, for settlements of requests admitted at its end. */
 const WINDOW_SLACK_MS = 5_000;
-/** At most this many admissions go in one script call, so one call never holds Redis for long. */
+/** At most this many operations go in one script call, so one call never holds Redis for long. */
 const MAX_BATCH = 256;
+/**
+ * How often leases not given to a request go back to Redis (and each plan's rate is measured): the longest a
+ * process holds room another process could use, and what keeps a concurrency counter's TTL refreshed.
+ */
+const LEASE_TICK_MS = 250;
+/**
+ * A busy plan's leases are given back every this many ticks even while it uses them, so a lease that never runs
+ * low (a concurrency slot going round in one process) still ends, and its counter's expiry is renewed.
+ */
+const RENEW_TICKS = 8;
 
 interface LimitCommands {
   /** ioredis flattens the array: KEYS then ARGV, as BATCH_SCRIPT reads them. */
   amgBatch(numberOfKeys: number, keysAndArgs: string[]): Promise<number[]>;
 }
 
-/** An admission waiting for the turn's script call. */
-interface PendingAdmission {
-  readonly buckets: readonly Bucket[];
+/** An admission (`a`) waiting for the next script call, or a lease asked for ahead of requests (`l`). */
+interface PendingOperation {
+  readonly op: 'a' | 'l';
+  readonly lease: PlanLease;
   readonly charge: Charge;
-  readonly resolve: (admission: Admission) => void;
-  readonly reject: (error: unknown) => void;
+  readonly share: number;
+  readonly resolve?: (admission: Admission) => void;
+  readonly reject?: (error: unknown) => void;
 }
 
-interface PendingSettlement {
+/** A change to one counter for the next script call: a settlement, or a lease given back. */
+interface PendingCorrection {
   readonly buckets: readonly Bucket[];
-  readonly delta: Charge;
+  /** 1-based, as the script counts. */
+  readonly bucket: number;
+  readonly delta: number;
 }
 
 const KIND_LETTER: Readonly<Record<BucketKind, string>> = { requests: 'r', tokens: 't', concurrent: 'c', budget: 'b' };
@@ -88,30 +104,50 @@ function withoutCredentials(url: string): string {
   }
 }
 
+export interface RedisLimitOptions {
+  /** How often unused leases go back to Redis (ms); tests call tickLeases() themselves with 0 (no timer). */
+  leaseTickMs?: number;
+}
+
 /**
- * Counters in Redis, shared by every gateway process pointed at it. The admissions and settlements of one
- * event-loop turn go to Redis in one atomic script call (BATCH_SCRIPT), applied in order: under load a request
- * costs a share of one round trip instead of one or two of its own, which is most of the gateway's CPU spent on
- * Redis (encoding, parsing, promises per command). Commands are never queued while disconnected (they fail at once and the request is counted
- * in-process instead); ioredis reconnects by itself and `ready` reports when it is back.
+ * Counters in Redis, shared by every gateway process pointed at it, in two ways:
+ *
+ * - A plan (a client's counters in one window) with few requests in this process asks Redis for each
+ *   admission: the admissions and settlements waiting go to Redis in one atomic script call (BATCH_SCRIPT),
+ *   applied in order, one call in flight at a time.
+ * - A busy plan leases capacity: an admission also reserves, in the same call, room for up to the next
+ *   MAX_LEASE_REQUESTS requests (as many as the plan had in the last tick, at most 1/16 of the room left), and
+ *   the requests after it are admitted from that lease in this process, synchronously, with no round trip; their
+ *   settlements go back into the lease. A lease running low asks for more in the background; what is left is
+ *   given back once the plan was idle for a tick, and every RENEW_TICKS ticks while busy. Leased room is
+ *   counted in Redis, so all processes together never admit more than a limit; near a limit leases shrink to
+ *   nothing and each request is decided by Redis again (see PlanLease).
+ *
+ * Commands are never queued while disconnected (they fail at once and the request is counted in-process
+ * instead); ioredis reconnects by itself and `ready` reports when it is back.
  */
 export class RedisLimitBackend implements SharedLimitBackend {
   readonly location: string;
   private readonly redis: Redis;
   private readonly commands: LimitCommands;
   private healthy = true;
-  private pendingSettlements: PendingSettlement[] = [];
-  private pendingAdmissions: PendingAdmission[] = [];
+  private pendingCorrections: PendingCorrection[] = [];
+  private pendingOperations: PendingOperation[] = [];
   /** The clock of the latest admission queued: the script's `now` for the expiry of what it charges. */
   private pendingNow = 0;
   private flushScheduled = false;
   /** Script calls sent and not yet answered (see scheduleFlush). */
   private callsInFlight = 0;
+  /** Script calls sent since the start (bench/limits-cost.mjs reports them per request). */
+  scriptCalls = 0;
   private connected = false;
   private probe: NodeJS.Timeout | undefined;
+  private readonly ticker: NodeJS.Timeout | undefined;
   private readonly listeners: Array<(ready: boolean) => void> = [];
+  /** The lease state of each plan admitted since the last tick it was idle in. */
+  private readonly leases = new Map<readonly Bucket[], PlanLease>();
 
-  constructor(url: string) {
+  constructor(url: string, options: RedisLimitOptions = {}) {
     this.location = withoutCredentials(url);
     this.redis = new Redis(url, {
       enableOfflineQueue: false,
@@ -137,6 +173,11 @@ export class RedisLimitBackend implements SharedLimitBackend {
       this.connected = false;
       this.emit();
     });
+    const tick = options.leaseTickMs ?? LEASE_TICK_MS;
+    if (tick > 0) {
+      this.ticker = setInterval(() => this.tickLeases(), tick);
+      this.ticker.unref();
+    }
   }
 
   get ready(): boolean {
@@ -147,19 +188,89 @@ export class RedisLimitBackend implements SharedLimitBackend {
     this.listeners.push(listener);
   }
 
-  /** Queues the admission for this turn's script call (see flush). */
-  admit(buckets: readonly Bucket[], charge: Charge, now: number): Promise<Admission> {
+  /**
+   * Admits from this process's lease when it covers the request (synchronously), else queues the admission
+   * for the next script call, with a lease for the requests after it when the plan is busy.
+   */
+  admit(buckets: readonly Bucket[], charge: Charge, now: number): Admission | Promise<Admission> {
+    const lease = this.leaseOf(buckets);
+    lease.uses++;
+    const used = lease.take(charge);
+    if (used !== undefined) {
+      if (!lease.refilling && lease.low(charge)) {
+        lease.refilling = true;
+        this.pendingOperations.push({ op: 'l', lease, charge, share: lease.share });
+        this.scheduleFlush();
+      }
+      return { denied: -1, used };
+    }
     if (now > this.pendingNow) this.pendingNow = now;
+    // What this plan still holds goes back first, so Redis decides on all the room there is. One lease at a
+    // time per plan: the requests of a burst each taking 1/16 of what is left would take most of it.
+    this.release(lease);
+    const share = lease.refilling ? 0 : lease.share;
+    if (share > 0) lease.refilling = true;
     return new Promise((resolve, reject) => {
-      this.pendingAdmissions.push({ buckets, charge, resolve, reject });
+      this.pendingOperations.push({ op: 'a', lease, charge, share, resolve, reject });
       this.scheduleFlush();
     });
   }
 
-  /** Queues the settlement for this turn's script call; a lost one only leaves a reservation standing. */
+  /**
+   * Settles into the plan's lease while it leases (nothing to send unless the request used more than the
+   * lease holds), else queues the corrections for the next script call. A lost one only leaves a reservation
+   * standing.
+   */
   settle(buckets: readonly Bucket[], delta: Charge): void {
-    this.pendingSettlements.push({ buckets, delta });
-    this.scheduleFlush();
+    const lease = this.leases.get(buckets);
+    const leasing = lease !== undefined && lease.share > 0;
+    for (let i = 0; i < buckets.length; i++) {
+      let change = settledDelta((buckets[i] as Bucket).kind, delta);
+      if (change === 0) continue;
+      if (leasing) change = lease.settle(i, change);
+      if (change !== 0) this.pendingCorrections.push({ buckets, bucket: i + 1, delta: change });
+    }
+    if (this.pendingCorrections.length > 0) this.scheduleFlush();
+  }
+
+  /**
+   * Gives back what the leases of plans idle since the last tick hold (and every RENEW_TICKS ticks what busy
+   * ones hold), measures each plan's rate for the next leases, and forgets idle plans; runs every LEASE_TICK_MS.
+   * While Redis is unreachable leases are kept (and given back when it answers again): a correction sent now
+   * would be lost, and the room with it until the counter expires.
+   */
+  tickLeases(): void {
+    if (!this.ready) return;
+    for (const lease of this.leases.values()) {
+      if (lease.uses === 0 || ++lease.ticksHeld >= RENEW_TICKS) {
+        this.release(lease);
+        lease.ticksHeld = 0;
+      }
+      lease.rate = lease.uses;
+      lease.uses = 0;
+      if (lease.rate === 0 && !lease.refilling) {
+        lease.retired = true;
+        this.leases.delete(lease.buckets);
+      }
+    }
+    if (this.pendingCorrections.length > 0) this.scheduleFlush();
+  }
+
+  private leaseOf(buckets: readonly Bucket[]): PlanLease {
+    let lease = this.leases.get(buckets);
+    if (lease === undefined) {
+      lease = new PlanLease(buckets);
+      this.leases.set(buckets, lease);
+    }
+    return lease;
+  }
+
+  /** Queues giving back what the plan's leases hold. */
+  private release(lease: PlanLease): void {
+    for (let i = 0; i < lease.buckets.length; i++) {
+      const held = lease.release(i);
+      if (held > 0) this.pendingCorrections.push({ buckets: lease.buckets, bucket: i + 1, delta: -held });
+    }
   }
 
   /**
@@ -177,60 +288,84 @@ export class RedisLimitBackend implements SharedLimitBackend {
   /** A call answered (or failed): what queued meanwhile goes now. */
   private readonly callEnded = (): void => {
     this.callsInFlight--;
-    if (this.callsInFlight === 0 && (this.pendingAdmissions.length > 0 || this.pendingSettlements.length > 0)) {
+    if (this.callsInFlight === 0 && (this.pendingOperations.length > 0 || this.pendingCorrections.length > 0)) {
       this.scheduleFlush();
     }
   };
 
   private readonly flush = (): void => {
     this.flushScheduled = false;
-    const settlements = this.pendingSettlements;
-    const admissions = this.pendingAdmissions;
-    this.pendingSettlements = [];
-    this.pendingAdmissions = [];
+    const corrections = this.pendingCorrections;
+    const operations = this.pendingOperations;
+    this.pendingCorrections = [];
+    this.pendingOperations = [];
     const now = this.pendingNow || Date.now();
     this.pendingNow = 0;
-    this.send(settlements, admissions.length > MAX_BATCH ? admissions.slice(0, MAX_BATCH) : admissions, now);
-    for (let from = MAX_BATCH; from < admissions.length; from += MAX_BATCH) {
-      this.send([], admissions.slice(from, from + MAX_BATCH), now);
+    void this.send(corrections, operations.length > MAX_BATCH ? operations.slice(0, MAX_BATCH) : operations, now);
+    for (let from = MAX_BATCH; from < operations.length; from += MAX_BATCH) {
+      void this.send([], operations.slice(from, from + MAX_BATCH), now);
     }
   };
 
-  private send(settlements: readonly PendingSettlement[], admissions: readonly PendingAdmission[], now: number): void {
+  private send(
+    corrections: readonly PendingCorrection[],
+    operations: readonly PendingOperation[],
+    now: number,
+  ): Promise<number[]> | undefined {
     const plans = new BatchPlans();
-    let settle = '';
-    for (const { buckets, delta } of settlements) {
-      settle += `${plans.numberOf(buckets)} ${delta.tokens} ${delta.micros} `;
+    let correct = '';
+    for (const { buckets, bucket, delta } of corrections) correct += `${plans.numberOf(buckets)} ${bucket} ${delta} `;
+    let operate = '';
+    for (const { op, lease, charge, share } of operations) {
+      operate += `${op} ${plans.numberOf(lease.buckets)} ${charge.tokens} ${charge.micros} ${share} `;
     }
-    let admit = '';
-    for (const { buckets, charge } of admissions) {
-      admit += `${plans.numberOf(buckets)} ${charge.tokens} ${charge.micros} `;
-    }
-    if (settle === '' && admit === '') return;
+    if (correct === '' && operate === '') return undefined;
     const args = plans.keys;
     const keyCount = args.length;
     args.push(String(now), String(plans.specs.length));
     for (const spec of plans.specs) args.push(spec);
-    args.push(settle, admit);
+    args.push(correct, operate);
     this.callsInFlight++;
+    this.scriptCalls++;
     const call = this.guard(this.commands.amgBatch(keyCount, args));
     call.then(this.callEnded, this.callEnded);
     call.then(
-      (reply) => {
-        let at = 0;
-        for (const admission of admissions) {
-          const count = admission.buckets.length;
-          const denied = reply[at];
-          if (denied === undefined) admission.reject(new Error('redis limit script: short reply'));
-          else admission.resolve({ denied: denied - 1, used: reply.slice(at + 1, at + 1 + count) });
-          at += count + 1;
-        }
-      },
+      (reply) => this.answer(operations, reply),
       // The failure marks Redis down; each admission is then counted in this process by the LimitService.
       (error: unknown) => {
-        for (const admission of admissions) admission.reject(error);
+        for (const operation of operations) {
+          if (operation.share > 0) operation.lease.refilling = false;
+          operation.reject?.(error);
+        }
       },
     );
+    return call;
+  }
+
+  /** Hands each operation its part of the reply: leases to their plans, decisions to their requests. */
+  private answer(operations: readonly PendingOperation[], reply: number[]): void {
+    let at = 0;
+    for (const operation of operations) {
+      const { lease } = operation;
+      const count = lease.buckets.length;
+      const denied = reply[at];
+      if (operation.share > 0) lease.refilling = false;
+      if (denied === undefined || reply.length < at + 2 * count + 1) {
+        operation.reject?.(new Error('redis limit script: short reply'));
+        continue;
+      }
+      if (lease.retired) {
+        // Forgotten at a tick while this call was out: what it was granted must be given back at the next.
+        lease.retired = false;
+        this.leases.set(lease.buckets, lease);
+      }
+      const used = new Array<number>(count);
+      for (let i = 0; i < count; i++) {
+        used[i] = lease.answered(i, reply[at + 1 + i] as number, reply[at + 1 + count + i] as number);
+      }
+      operation.resolve?.({ denied: denied - 1, used });
+      at += 2 * count + 1;
+    }
   }
 
   async seed(bucket: Bucket, value: number, now: number): Promise<void> {
@@ -240,9 +375,18 @@ export class RedisLimitBackend implements SharedLimitBackend {
     await this.guard(set);
   }
 
+  /** Gives back what the leases hold (when Redis answers) and disconnects. */
   async close(): Promise<void> {
     clearInterval(this.probe);
+    clearInterval(this.ticker);
     this.listeners.length = 0;
+    if (this.ready) {
+      for (const lease of this.leases.values()) this.release(lease);
+      this.leases.clear();
+      const corrections = this.pendingCorrections;
+      this.pendingCorrections = [];
+      await this.send(corrections, [], Date.now())?.catch(() => undefined);
+    }
     this.redis.disconnect();
   }
 

@@ -4,28 +4,28 @@
  */
 
 /**
- * Everything one gateway process has for Redis in one event-loop turn: the settlements queued, then the
- * admissions asked, applied in that order (a settlement frees room before the admissions after it look).
+ * Everything one gateway process has for Redis since its last call: counter corrections (settlements, leases
+ * given back), then admissions and lease requests, applied in that order (a correction frees room before the
+ * admissions after it look).
  *
  * Requests of one client in one window share a plan (the same counters, see LimitPlans); the call lists each
- * plan once, and each admission or settlement names its plan and its own two amounts.
+ * plan once, and each correction or operation names its plan.
  * KEYS: the counters of every plan in the call, plan after plan.
  * ARGV[1]: the time of the call (epoch ms, the gateway's clock). ARGV[2]: the plan count P.
  * ARGV[3..P+2]: one string per plan with, per bucket, "kind limit expiry " where kind is r(equests),
  * t(okens), c(oncurrent) or b(udget) and expiry is the epoch ms the counter expires at (0: never), or for
  * concurrency its TTL in ms.
- * ARGV[P+3]: the settlements, "plan dtokens dmicros " each: what each token bucket and budget of the plan
- * gains (real use minus the reservation); each concurrency slot is given back.
- * ARGV[P+4]: the admissions, "plan tokens micros " each: token buckets take `tokens`, budgets `micros`,
- * request and concurrency buckets 1.
+ * ARGV[P+3]: the corrections, "plan bucket delta " each (bucket: 1-based index in the plan): added to a
+ * counter that still exists (one whose window passed stays gone); none goes below zero.
+ * ARGV[P+4]: the operations, "op plan tokens micros share " each. op `a` admits a request: token buckets take
+ * `tokens`, budgets `micros`, request and concurrency buckets 1, and only when every bucket has room (the rules
+ * of overLimit() in limit-buckets.ts). op `l` admits nothing. Either then leases each bucket (of an admitted
+ * request) `share` times that amount, but at most 1/16 of the room left, so leases shrink to nothing near a
+ * limit and the last requests before it are decided here one by one (see PlanLease).
  * Strings the script splits, and each plan once, is what saves the gateway most CPU: ioredis encodes and
  * writes every argument on its own.
- * Returns, per admission: denied (1-based bucket index, 0 when admitted), then each bucket's count (after
- * charging if admitted). Each admission checks all its buckets and charges them only when all have room; the
- * rules match overLimit() in limit-buckets.ts.
- *
- * A settled counter that expired meanwhile (its window passed) stays gone rather than coming back without an
- * expiry; none goes below zero.
+ * Returns, per operation: denied (1-based bucket index, 0 when admitted), each bucket's count after the
+ * operation (leases included), then what each bucket leased.
  */
 export const BATCH_SCRIPT = `
 local now = tonumber(ARGV[1])
@@ -52,51 +52,58 @@ local function amount(kind, tokens, micros, other)
   if kind == 't' then return tokens elseif kind == 'b' then return micros end
   return other
 end
-for p, dtokens, dmicros in string.gmatch(ARGV[plans + 3], '(%d+) (%S+) (%S+) ') do
-  p = tonumber(p)
-  local keys, kinds = planKeys[p], planKinds[p]
-  dtokens, dmicros = tonumber(dtokens), tonumber(dmicros)
-  for i = 1, #keys do
-    local kind = kinds[i]
-    local delta = amount(kind, dtokens, dmicros, kind == 'c' and -1 or 0)
-    if delta ~= 0 and redis.call('EXISTS', keys[i]) == 1 then
-      local value = redis.call('INCRBY', keys[i], delta)
-      if value < 0 then
-        local ttl = redis.call('PTTL', keys[i])
-        if ttl > 0 then redis.call('SET', keys[i], 0, 'PX', ttl) else redis.call('SET', keys[i], 0) end
-      end
+for p, i, delta in string.gmatch(ARGV[plans + 3], '(%d+) (%d+) (%S+) ') do
+  local key = planKeys[tonumber(p)][tonumber(i)]
+  if redis.call('EXISTS', key) == 1 then
+    local value = redis.call('INCRBY', key, tonumber(delta))
+    if value < 0 then
+      local ttl = redis.call('PTTL', key)
+      if ttl > 0 then redis.call('SET', key, 0, 'PX', ttl) else redis.call('SET', key, 0) end
     end
   end
 end
 local out = {}
-for p, tokens, micros in string.gmatch(ARGV[plans + 4], '(%d+) (%S+) (%S+) ') do
+for op, p, tokens, micros, share in string.gmatch(ARGV[plans + 4], '(%a) (%d+) (%S+) (%S+) (%d+) ') do
   p = tonumber(p)
   local keys, kinds, limits, ttls = planKeys[p], planKinds[p], planLimits[p], planTtls[p]
-  tokens, micros = tonumber(tokens), tonumber(micros)
+  tokens, micros, share = tonumber(tokens), tonumber(micros), tonumber(share)
+  local n = #keys
   local at = #out + 1
+  local used = {}
   local denied = 0
-  for i = 1, #keys do
-    local used = tonumber(redis.call('GET', keys[i]) or '0')
-    out[at + i] = used
-    if denied == 0 then
-      local kind, limit = kinds[i], limits[i]
+  for i = 1, n do
+    used[i] = tonumber(redis.call('GET', keys[i]) or '0')
+    if op == 'a' and denied == 0 then
+      local kind, limit, value = kinds[i], limits[i], used[i]
       local take = amount(kind, tokens, micros, 1)
       local over
       if kind == 't' then
-        over = used >= limit or (used > 0 and used + take > limit)
+        over = value >= limit or (value > 0 and value + take > limit)
       elseif kind == 'b' then
-        over = used >= limit or used + take > limit
+        over = value >= limit or value + take > limit
       else
-        over = used + take > limit
+        over = value + take > limit
       end
       if over then denied = i end
     end
   end
-  if denied == 0 then
-    for i = 1, #keys do
-      out[at + i] = redis.call('INCRBY', keys[i], amount(kinds[i], tokens, micros, 1))
-      if ttls[i] > 0 then redis.call('PEXPIRE', keys[i], ttls[i]) end
+  for i = 1, n do
+    local grant = 0
+    if denied == 0 then
+      local kind = kinds[i]
+      local each = amount(kind, tokens, micros, 1)
+      local take = op == 'a' and each or 0
+      if share > 0 then
+        grant = math.min(each * share, math.floor((limits[i] - used[i] - take) / 16))
+        if grant < 0 then grant = 0 end
+      end
+      if op == 'a' or grant > 0 then
+        used[i] = redis.call('INCRBY', keys[i], take + grant)
+        if ttls[i] > 0 then redis.call('PEXPIRE', keys[i], ttls[i]) end
+      end
     end
+    out[at + i] = used[i]
+    out[at + n + i] = grant
   end
   out[at] = denied
 end
