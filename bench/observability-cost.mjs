@@ -1,7 +1,7 @@
 // node bench/observability-cost.mjs [requests]: the gateway's per-request CPU for metrics and for tracing, in
 // process and apart from everything else a request does. A load phase on a busy shared machine cannot resolve a
 // 3% difference; CPU time (process.cpuUsage) spent by exactly this work can, whatever else the machine runs.
-// Metrics: RequestMetrics.observe of one telemetry record (label children cached). Tracing: a server span and an
+// Metrics: RequestMetrics.observe of one telemetry record (counted into per-series cells). Tracing: a server span and an
 // attempt span per request at sample ratio 1, exported in batches over OTLP/HTTP (protobuf, the default, and
 // JSON) to bench/otlp-sink.mjs, the exports' serialisation included. Needs `npm run build` first. Prints µs per
 // request for each.

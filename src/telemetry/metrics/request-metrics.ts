@@ -1,8 +1,10 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { AttemptRecord, RequestRecord } from '../request-record.js';
 import { LLM_SECONDS_BUCKETS } from './buckets.js';
-import { ChildCache } from './child-cache.js';
+import { CellCounter, type CounterCell } from './counter-cells.js';
+import { CellHistogram, type HistogramCell } from './histogram-cells.js';
 import { boundedName, statusClass } from './label-values.js';
+import { PathMap } from './path-map.js';
 
 /** The names the config knows, so labels never carry values a client made up. */
 export interface KnownNames {
@@ -17,8 +19,41 @@ export interface KnownNames {
 const TOKEN_TYPES = ['input', 'output', 'cached', 'cache_write', 'reasoning'] as const;
 
 /**
- * The series fed by each request's telemetry record once its response has closed: off the response path, a
- * few map lookups and increments per request.
+ * The cells one kind of request counts into (same model, provider, entry point, route mode, status class, stream
+ * and client), each resolved the first time such a request counts into it: a series appears in the exposition
+ * from its first increment, as with prom-client.
+ */
+class RequestCells {
+  requests: CounterCell | undefined;
+  duration: HistogramCell | undefined;
+  ttft: HistogramCell | undefined;
+  readonly tokens: Array<CounterCell | undefined> = TOKEN_TYPES.map(() => undefined);
+  cost: CounterCell | undefined;
+
+  constructor(
+    readonly model: string,
+    readonly provider: string,
+    /** `[client]` with client labels on, else empty. */
+    readonly client: readonly string[],
+  ) {}
+}
+
+/** The cells of one upstream target and outcome. */
+class AttemptCells {
+  attempts: CounterCell | undefined;
+  duration: HistogramCell | undefined;
+
+  constructor(
+    readonly provider: string,
+    readonly upstreamModel: string,
+    readonly outcome: string,
+  ) {}
+}
+
+/**
+ * The series fed by each request's telemetry record once its response has closed. A request costs one lookup of
+ * the cells its kind of request counts into and a few additions to them; prom-client reads the totals only when
+ * `/metrics` is scraped (see counter-cells.ts and histogram-cells.ts).
  */
 export class RequestMetrics {
   private known: KnownNames = {
@@ -27,114 +62,153 @@ export class RequestMetrics {
     upstreamModels: new Set(),
     clients: new Set(),
   };
-  private readonly requests: ChildCache<Counter.Internal>;
-  private readonly duration: ChildCache<Histogram.Internal<string>>;
-  private readonly ttft: ChildCache<Histogram.Internal<string>>;
-  private readonly attempts: ChildCache<Counter.Internal>;
-  private readonly attemptDuration: ChildCache<Histogram.Internal<string>>;
-  private readonly tokens: ChildCache<Counter.Internal>;
-  private readonly cost: ChildCache<Counter.Internal>;
+  private readonly requests: CellCounter;
+  private readonly duration: CellHistogram;
+  private readonly ttft: CellHistogram;
+  private readonly attempts: CellCounter;
+  private readonly attemptDuration: CellHistogram;
+  private readonly tokens: CellCounter;
+  private readonly cost: CellCounter;
+  /** By their label values; bounded like the series (every value is a configured name or a fixed word). */
+  private requestCells = new PathMap<RequestCells>();
+  private attemptCells = new PathMap<AttemptCells>();
 
   constructor(
     registry: Registry,
     private readonly clientLabels: boolean,
   ) {
     const client = clientLabels ? ['client'] : [];
-    const registers = [registry];
-    const requests = new Counter({
+    this.requests = new CellCounter(registry, {
       name: 'amg_requests_total',
       help: 'Client requests by model, provider, route mode, entry point and status class.',
       labelNames: ['model', 'provider', 'route_mode', 'entry_point', 'status_class', ...client],
-      registers,
     });
-    const duration = new Histogram({
+    this.duration = new CellHistogram(registry, {
       name: 'amg_request_duration_seconds',
       help: 'Time from a request arriving to its response closing.',
       labelNames: ['model', 'provider', 'entry_point', 'stream'],
-      buckets: [...LLM_SECONDS_BUCKETS],
-      registers,
+      buckets: LLM_SECONDS_BUCKETS,
     });
-    const ttft = new Histogram({
+    this.ttft = new CellHistogram(registry, {
       name: 'amg_time_to_first_token_seconds',
       help: 'Time from a streamed request arriving to its first byte sent to the client.',
       labelNames: ['model', 'provider', 'entry_point'],
-      buckets: [...LLM_SECONDS_BUCKETS],
-      registers,
+      buckets: LLM_SECONDS_BUCKETS,
     });
-    const attempts = new Counter({
+    this.attempts = new CellCounter(registry, {
       name: 'amg_upstream_attempts_total',
       help: 'Upstream attempts (retries and fallbacks included) by target and outcome (success or the error class).',
       labelNames: ['provider', 'upstream_model', 'outcome'],
-      registers,
     });
-    const attemptDuration = new Histogram({
+    this.attemptDuration = new CellHistogram(registry, {
       name: 'amg_upstream_attempt_duration_seconds',
       help: 'Time an upstream attempt took: to the response head for answers, the whole attempt for failures.',
       labelNames: ['provider', 'upstream_model'],
-      buckets: [...LLM_SECONDS_BUCKETS],
-      registers,
+      buckets: LLM_SECONDS_BUCKETS,
     });
-    const tokens = new Counter({
+    this.tokens = new CellCounter(registry, {
       name: 'amg_tokens_total',
       help: 'Tokens as the provider reported them, by type (input includes cached and cache_write).',
       labelNames: ['model', 'provider', 'type', ...client],
-      registers,
     });
-    const cost = new Counter({
+    this.cost = new CellCounter(registry, {
       name: 'amg_cost_usd_total',
       help: 'Cost in USD at the configured prices of the serving target.',
       labelNames: ['model', 'provider', ...client],
-      registers,
     });
-    this.requests = new ChildCache((values) => requests.labels(...values));
-    this.duration = new ChildCache((values) => duration.labels(...values));
-    this.ttft = new ChildCache((values) => ttft.labels(...values));
-    this.attempts = new ChildCache((values) => attempts.labels(...values));
-    this.attemptDuration = new ChildCache((values) => attemptDuration.labels(...values));
-    this.tokens = new ChildCache((values) => tokens.labels(...values));
-    this.cost = new ChildCache((values) => cost.labels(...values));
   }
 
   setKnown(known: KnownNames): void {
     this.known = known;
+    // The series themselves stay (counters never go back); only the lookups of names that may be gone are dropped.
+    this.requestCells = new PathMap();
+    this.attemptCells = new PathMap();
   }
 
   observe(record: RequestRecord): void {
+    const cells = this.cellsOf(record);
+    const { model, provider, client } = cells;
+    const entryPoint = record.entryPoint;
+    cells.requests ??= this.requests.cell([
+      model,
+      provider,
+      record.routeMode,
+      entryPoint,
+      statusClass(record.status),
+      ...client,
+    ]);
+    cells.requests.inc(1);
+    cells.duration ??= this.duration.cell([model, provider, entryPoint, String(record.stream)]);
+    cells.duration.observe(record.latencyMs / 1000);
+    if (record.stream && record.ttfbMs !== null && record.status < 400) {
+      cells.ttft ??= this.ttft.cell([model, provider, entryPoint]);
+      cells.ttft.observe(record.ttfbMs / 1000);
+    }
+    for (const attempt of record.attempts) this.observeAttempt(attempt);
+    this.observeUsage(record, cells);
+  }
+
+  private cellsOf(record: RequestRecord): RequestCells {
     const known = this.known;
     const model = boundedName(record.requestedModel, known.models);
     const provider = boundedName(record.provider, known.providers);
-    const client = this.clientLabels ? [boundedName(record.client, known.clients)] : [];
-    this.requests
-      .get([model, provider, record.routeMode, record.entryPoint, statusClass(record.status), ...client])
-      .inc();
-    this.duration.get([model, provider, record.entryPoint, String(record.stream)]).observe(record.latencyMs / 1000);
-    if (record.stream && record.ttfbMs !== null && record.status < 400) {
-      this.ttft.get([model, provider, record.entryPoint]).observe(record.ttfbMs / 1000);
+    const client = this.clientLabels ? boundedName(record.client, known.clients) : '';
+    const status = statusClass(record.status);
+    const path = [
+      model,
+      provider,
+      record.entryPoint,
+      record.routeMode,
+      status,
+      record.stream ? 'true' : 'false',
+      client,
+    ];
+    let cells = this.requestCells.get(path);
+    if (cells === undefined) {
+      cells = new RequestCells(model, provider, this.clientLabels ? [client] : []);
+      this.requestCells.set(path, cells);
     }
-    for (const attempt of record.attempts) this.observeAttempt(attempt);
-    this.observeUsage(record, model, provider, client);
+    return cells;
   }
 
   private observeAttempt(attempt: AttemptRecord): void {
     const provider = boundedName(attempt.provider, this.known.providers);
     const upstreamModel = boundedName(attempt.model, this.known.upstreamModels);
-    const outcome = attempt.status > 0 && attempt.status < 400 && !attempt.errorClass ? 'success' : attempt.errorClass;
-    this.attempts.get([provider, upstreamModel, outcome ?? statusClass(attempt.status)]).inc();
-    this.attemptDuration.get([provider, upstreamModel]).observe(attempt.latencyMs / 1000);
+    const outcome =
+      attempt.status > 0 && attempt.status < 400 && !attempt.errorClass
+        ? 'success'
+        : (attempt.errorClass ?? statusClass(attempt.status));
+    const path = [provider, upstreamModel, outcome];
+    let cells = this.attemptCells.get(path);
+    if (cells === undefined) {
+      cells = new AttemptCells(provider, upstreamModel, outcome);
+      this.attemptCells.set(path, cells);
+    }
+    cells.attempts ??= this.attempts.cell([provider, upstreamModel, outcome]);
+    cells.attempts.inc(1);
+    cells.duration ??= this.attemptDuration.cell([provider, upstreamModel]);
+    cells.duration.observe(attempt.latencyMs / 1000);
   }
 
-  private observeUsage(record: RequestRecord, model: string, provider: string, client: string[]): void {
-    const counts = [
-      record.inputTokens,
-      record.outputTokens,
-      record.cachedTokens,
-      record.cacheWriteTokens,
-      record.reasoningTokens,
-    ];
-    for (const [index, type] of TOKEN_TYPES.entries()) {
-      const count = counts[index];
-      if (count) this.tokens.get([model, provider, type, ...client]).inc(count);
+  private observeUsage(record: RequestRecord, cells: RequestCells): void {
+    // In TOKEN_TYPES order; no array of the counts, the few that are set are counted.
+    if (record.inputTokens) this.countTokens(cells, 0, record.inputTokens);
+    if (record.outputTokens) this.countTokens(cells, 1, record.outputTokens);
+    if (record.cachedTokens) this.countTokens(cells, 2, record.cachedTokens);
+    if (record.cacheWriteTokens) this.countTokens(cells, 3, record.cacheWriteTokens);
+    if (record.reasoningTokens) this.countTokens(cells, 4, record.reasoningTokens);
+    if (record.costUsd) {
+      cells.cost ??= this.cost.cell([cells.model, cells.provider, ...cells.client]);
+      cells.cost.inc(record.costUsd);
     }
-    if (record.costUsd) this.cost.get([model, provider, ...client]).inc(record.costUsd);
+  }
+
+  private countTokens(cells: RequestCells, type: number, count: number): void {
+    let cell = cells.tokens[type];
+    if (cell === undefined) {
+      cell = this.tokens.cell([cells.model, cells.provider, TOKEN_TYPES[type] as string, ...cells.client]);
+      cells.tokens[type] = cell;
+    }
+    cell.inc(count);
   }
 }
