@@ -13,12 +13,15 @@ export class StoreError extends Error {
   }
 }
 
-/** Worker threads need compiled JavaScript; when running from TypeScript sources (tests) use the build. */
+/**
+ * Worker threads need compiled JavaScript; when running from TypeScript sources (tests) use the build. The
+ * build bundles the worker's program into one file (scripts/bundle-workers.mjs): ~7 MB less memory at idle.
+ */
 function workerFile(): string {
   const here = import.meta.url;
   const url = here.endsWith('.ts')
-    ? new URL('../../dist/store/sqlite-worker.js', here)
-    : new URL('./sqlite-worker.js', here);
+    ? new URL('../../dist/store/sqlite-worker.bundle.js', here)
+    : new URL('./sqlite-worker.bundle.js', here);
   const path = fileURLToPath(url);
   if (!existsSync(path)) throw new Error(`${path} is missing; run "npm run build" first`);
   return path;
