@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Store } from './store.js';
+import { encodeCall, encodeSlicedInsert, isSliced } from './worker-message.js';
 import type { WorkerCall, WorkerReply } from './worker-protocol.js';
 
 export class StoreError extends Error {
@@ -54,6 +55,29 @@ export async function openSqliteStore(file: string): Promise<Store> {
   worker.on('exit', (code) => failAll(new StoreError(`the SQLite worker exited (code ${code})`)));
   await ready;
 
+  // Messages leave in call order: while a sliced batch is still being serialised, later calls queue behind it
+  // (a `close` must not overtake the last records; a read must see a write made before it).
+  let queue: Promise<void> | undefined;
+  const send = (id: number, message: string | Promise<string>) => {
+    if (!queue && typeof message === 'string') {
+      worker.postMessage(message);
+      return;
+    }
+    const sent = (queue ?? Promise.resolve())
+      .then(() => message)
+      .then(
+        (text) => worker.postMessage(text),
+        (error: unknown) => {
+          pending.get(id)?.reject(error as Error);
+          pending.delete(id);
+        },
+      );
+    queue = sent;
+    void sent.then(() => {
+      if (queue === sent) queue = undefined;
+    });
+  };
+
   const call = (method: keyof Store, args: unknown[]): Promise<unknown> => {
     if (failure) return Promise.reject(failure);
     const id = nextId++;
@@ -61,7 +85,17 @@ export async function openSqliteStore(file: string): Promise<Store> {
       pending.set(id, { resolve, reject });
       // One JSON string per call: cloning a string is a copy, while structured cloning a batch of request
       // records walks every object (it cost ~5% of the gateway's CPU under load).
-      worker.postMessage(JSON.stringify({ id, method, args } satisfies WorkerCall));
+      try {
+        send(
+          id,
+          isSliced(method, args)
+            ? encodeSlicedInsert(id, args[0] as unknown[])
+            : encodeCall({ id, method, args } satisfies WorkerCall),
+        );
+      } catch (error) {
+        pending.delete(id);
+        reject(error);
+      }
     });
   };
 
