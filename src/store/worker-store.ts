@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { requiredBuildFile } from '../runtime/build-file.js';
 import type { Store } from './store.js';
 import { encodeCall, encodeSlicedInsert, isSliced } from './worker-message.js';
 import type { WorkerCall, WorkerReply } from './worker-protocol.js';
@@ -14,23 +13,15 @@ export class StoreError extends Error {
   }
 }
 
-/**
- * Worker threads need compiled JavaScript; when running from TypeScript sources (tests) use the build. The
- * build bundles the worker's program into one file (scripts/bundle-workers.mjs): ~7 MB less memory at idle.
- */
-function workerFile(): string {
-  const here = import.meta.url;
-  const url = here.endsWith('.ts')
-    ? new URL('../../dist/store/sqlite-worker.bundle.js', here)
-    : new URL('./sqlite-worker.bundle.js', here);
-  const path = fileURLToPath(url);
-  if (!existsSync(path)) throw new Error(`${path} is missing; run "npm run build" first`);
-  return path;
-}
+/** The worker's program, bundled into one file by the build (scripts/bundle.mjs): ~4 MB less at idle. */
+const WORKER_FILE = 'store/sqlite-worker.bundle.js';
 
 /** A Store whose every call runs on the SQLite worker thread. */
 export async function openSqliteStore(file: string): Promise<Store> {
-  const worker = new Worker(workerFile(), { workerData: { file }, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+  const worker = new Worker(requiredBuildFile(WORKER_FILE), {
+    workerData: { file },
+    resourceLimits: { maxYoungGenerationSizeMb: 4 },
+  });
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextId = 1;
   let failure: Error | undefined;
