@@ -1,5 +1,5 @@
-import { Pool } from 'undici';
 import { guardedLookup } from './guarded-lookup.js';
+import { Pool } from './undici-pool.js';
 
 export interface PoolSettings {
   origin: string;

@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { errors } from '../../errors/codes.js';
 import { GatewayError } from '../../errors/gateway-error.js';
+import { requiredBuildFile } from '../../runtime/build-file.js';
 import {
   type JsonKind,
   jsonKind,
@@ -23,16 +22,8 @@ export const LARGE_BODY_BYTES = 256 * 1024;
 /** A body the worker has not answered for by then is refused; its worker is replaced. */
 const PARSE_CAP_MS = 10_000;
 
-/** Worker threads need compiled JavaScript; when running from TypeScript sources (tests) use the build. */
-function workerFile(): string {
-  const here = import.meta.url;
-  const url = here.endsWith('.ts')
-    ? new URL('../../../dist/api/shared/large-body-worker.js', here)
-    : new URL('./large-body-worker.js', here);
-  const path = fileURLToPath(url);
-  if (!existsSync(path)) throw new Error(`${path} is missing; run "npm run build" first`);
-  return path;
-}
+/** The worker's program (compiled JavaScript; from TypeScript sources, tests use the build's). */
+const WORKER_FILE = 'api/shared/large-body-worker.js';
 
 interface Pending {
   resolve(answer: LargeBodyAnswer): void;
@@ -46,7 +37,7 @@ class ParserThread {
   failed = false;
 
   constructor() {
-    this.worker = new Worker(workerFile());
+    this.worker = new Worker(requiredBuildFile(WORKER_FILE));
     this.worker.unref();
     this.worker.on('message', (answer: LargeBodyAnswer) => {
       const entry = this.pending.get(answer.id);
