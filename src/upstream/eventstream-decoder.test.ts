@@ -46,6 +46,12 @@ describe('EventStreamDecoder', () => {
     const corrupted = delta('hello');
     corrupted.writeUInt8((corrupted.at(-6) ?? 0) ^ 0xff, corrupted.length - 6);
     expect(() => new EventStreamDecoder().push(corrupted)).toThrow();
+    const badPrelude = delta('hello');
+    badPrelude.writeUInt8((badPrelude[9] ?? 0) ^ 0x01, 9);
+    expect(() => new EventStreamDecoder().push(badPrelude)).toThrow(/prelude checksum/);
+    const badLength = delta('hello');
+    badLength.writeUInt32BE(badLength.readUInt32BE(4) - 1, 4);
+    expect(() => new EventStreamDecoder().push(badLength)).toThrow(/prelude checksum/);
     const decoder = new EventStreamDecoder();
     decoder.push(delta('hello').subarray(0, 20));
     expect(() => decoder.end()).toThrow(/ended inside a message/);

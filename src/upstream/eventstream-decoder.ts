@@ -65,11 +65,13 @@ function eventOf(data: Buffer, at: number, length: number): SseEvent {
   if (headersLength > MAX_HEADERS || headersLength > length - OVERHEAD) {
     throw new Error(`an event stream message has headers of ${headersLength} bytes in ${length}`);
   }
-  const preludeCrc = crc32(data.subarray(at, at + 8));
-  if (preludeCrc !== data.readUInt32BE(at + 8)) throw new Error('an event stream message failed its prelude checksum');
+  // The prelude's 8 bytes are checked in JS (a native call costs more than the table walk); the message CRC,
+  // which covers the prelude too, in one zlib call over the whole message.
+  if (preludeCrc(data, at) !== data.readUInt32BE(at + 8)) {
+    throw new Error('an event stream message failed its prelude checksum');
+  }
   const end = at + length - 4;
-  // The message CRC covers the prelude too: continued from the prelude's rather than computed over it again.
-  if (crc32(data.subarray(at + 8, end), preludeCrc) !== data.readUInt32BE(end)) {
+  if (crc32(data.subarray(at, end)) !== data.readUInt32BE(end)) {
     throw new Error('an event stream message failed its message checksum');
   }
   const headers = stringHeaders(data, at + PRELUDE, at + PRELUDE + headersLength);
@@ -82,6 +84,19 @@ function eventOf(data: Buffer, at: number, length: number): SseEvent {
     };
   }
   return { event: headers.eventType, data: payload };
+}
+
+/** CRC-32 (IEEE, reflected: zlib's) by byte, for the 8-byte prelude. */
+const CRC_TABLE = Int32Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c;
+});
+
+function preludeCrc(data: Buffer, at: number): number {
+  let c = -1;
+  for (let i = at; i < at + 8; i++) c = (CRC_TABLE[(c ^ (data[i] as number)) & 0xff] as number) ^ (c >>> 8);
+  return (c ^ -1) >>> 0;
 }
 
 interface StringHeaders {
@@ -112,7 +127,7 @@ function stringHeaders(data: Buffer, start: number, end: number): StringHeaders 
       at = valueStart + data.readUInt16BE(at);
       if (at > end) break;
       const name = type === STRING ? knownName(data, nameStart, nameLength) : undefined;
-      if (name !== undefined) headers[name] = data.toString('utf8', valueStart, at);
+      if (name !== undefined) headers[name] = knownValue(data, valueStart, at) ?? data.toString('utf8', valueStart, at);
     } else {
       const size = type === undefined ? -1 : (FIXED_SIZE[type] ?? -1);
       if (size < 0) throw new Error(`an event stream header has the unknown type ${type}`);
@@ -138,6 +153,33 @@ function knownName(data: Buffer, start: number, length: number): keyof StringHea
     let i = 0;
     while (i < length && data[start + i] === name[i]) i++;
     if (i === length) return key;
+  }
+  return undefined;
+}
+
+/**
+ * The message and event types ConverseStream sends, as constants: compared in place rather than a new string
+ * made for each of a stream's messages (two per message).
+ */
+const KNOWN_VALUES: ReadonlyArray<readonly [Buffer, string]> = [
+  'event',
+  'exception',
+  'error',
+  'messageStart',
+  'contentBlockStart',
+  'contentBlockDelta',
+  'contentBlockStop',
+  'messageStop',
+  'metadata',
+].map((value) => [Buffer.from(value), value] as const);
+
+function knownValue(data: Buffer, start: number, end: number): string | undefined {
+  const length = end - start;
+  for (const [bytes, value] of KNOWN_VALUES) {
+    if (bytes.length !== length) continue;
+    let i = 0;
+    while (i < length && data[start + i] === bytes[i]) i++;
+    if (i === length) return value;
   }
   return undefined;
 }
