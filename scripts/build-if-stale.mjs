@@ -7,7 +7,14 @@ import { join } from 'node:path';
 
 const STAMP = join('dist', '.build-stamp');
 /** What the build reads: a change to any of these makes dist/ stale. */
-const INPUTS = ['src', 'scripts/bundle.mjs', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'];
+const INPUTS = [
+  'src',
+  'scripts/bundle.mjs',
+  'package.json',
+  'package-lock.json',
+  'tsconfig.json',
+  'tsconfig.build.json',
+];
 
 /** The newest modification time under `path` (milliseconds), 0 when it does not exist. */
 function newest(path) {
