@@ -20,6 +20,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import type { AttemptRecord, RequestRecord } from '../request-record.js';
 import { CapturedContent } from './captured-content.js';
+import { EncodingSpanQueue } from './encoding-span-queue.js';
 import { operationName, serverEndAttributes } from './gen-ai-attributes.js';
 import { protobufTraceExporter } from './otlp-exporter.js';
 import { RecordedSpan, type Scope } from './recorded-span.js';
@@ -197,16 +198,37 @@ function remoteParent(headers: IncomingHttpHeaders): SpanContext | undefined {
  */
 const BATCHING = { maxQueueSize: 32_768, maxExportBatchSize: 4_096, scheduledDelayMillis: 1_000 };
 
+/** Where finished spans go: batched, encoded and exported off the request path. */
+interface SpanQueue {
+  /** The SDK's batch processor behind the JSON queue (bench/tracer-work.mjs swaps its exporter). */
+  readonly processor?: BatchSpanProcessor;
+  record(span: RecordedSpan): void;
+  forceFlush(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+/** OTLP/HTTP JSON: the SDK's batch processor and the official JSON exporter. */
+function jsonQueue(config: { url: string; headers: Record<string, string> }): SpanQueue {
+  const processor = new BatchSpanProcessor(new JsonTraceExporter(config), BATCHING);
+  return {
+    processor,
+    record: (span) => processor.onEnd(span),
+    forceFlush: () => processor.forceFlush(),
+    shutdown: () => processor.shutdown(),
+  };
+}
+
 /**
  * Traces requests as OpenTelemetry spans, exported in batches over OTLP/HTTP off the request path. Sampling
- * (parent-based, trace-id ratio for new traces), ids, batching, the OTLP transport and the JSON encoding are the
- * official SDK and exporter packages; the spans themselves are recorded by the gateway (see RecordedSpan), and
- * encoded as protobuf by the gateway's one-pass encoder (see otlp-span-encoder.ts).
+ * (parent-based, trace-id ratio for new traces), ids, the OTLP transport and the JSON encoding and batching are
+ * the official SDK and exporter packages; the spans themselves are recorded by the gateway (see RecordedSpan),
+ * and for OTLP protobuf (the default) encoded as each ends and batched as bytes (see EncodingSpanQueue).
  */
 export class OtelRequestTracer implements RequestTracer, SpanSink {
   readonly resource: Resource;
   readonly scope: Scope;
-  private readonly processor: BatchSpanProcessor;
+  /** Public for bench/tracer-work.mjs, which counts the queue's work without the HTTP export. */
+  readonly queue: SpanQueue;
   private readonly ids = new RandomIdGenerator();
   private readonly sampler: TraceIdRatioBasedSampler;
   private readonly contentMaxBytes: number | undefined;
@@ -214,12 +236,13 @@ export class OtelRequestTracer implements RequestTracer, SpanSink {
   constructor(settings: TracingSettings, service: { name: string; version: string }) {
     this.contentMaxBytes = settings.content?.maxBytes;
     const config = { url: settings.url, headers: settings.headers };
-    const exporter =
-      settings.protocol === 'http/protobuf' ? protobufTraceExporter(config) : new JsonTraceExporter(config);
     this.resource = resourceFromAttributes({ 'service.name': service.name, 'service.version': service.version });
     this.scope = { name: service.name, version: service.version };
     this.sampler = new TraceIdRatioBasedSampler(settings.sampleRatio);
-    this.processor = new BatchSpanProcessor(exporter, BATCHING);
+    this.queue =
+      settings.protocol === 'http/protobuf'
+        ? new EncodingSpanQueue(protobufTraceExporter(config), this.resource, this.scope, BATCHING)
+        : jsonQueue(config);
   }
 
   newSpanId(): string {
@@ -227,7 +250,7 @@ export class OtelRequestTracer implements RequestTracer, SpanSink {
   }
 
   record(span: RecordedSpan): void {
-    this.processor.onEnd(span);
+    this.queue.record(span);
   }
 
   startRequest(request: {
@@ -263,10 +286,10 @@ export class OtelRequestTracer implements RequestTracer, SpanSink {
 
   /** Exports the spans still buffered. */
   flush(): Promise<void> {
-    return this.processor.forceFlush();
+    return this.queue.forceFlush();
   }
 
   shutdown(): Promise<void> {
-    return this.processor.shutdown();
+    return this.queue.shutdown();
   }
 }
