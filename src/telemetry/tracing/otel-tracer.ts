@@ -65,11 +65,19 @@ interface SpanSink {
   record(span: RecordedSpan): void;
 }
 
-/** The W3C trace headers an upstream request carries for the attempt's span. */
-function traceHeaders(context: SpanContext, traceState: string | undefined): Record<string, string> {
+const NO_HEADERS: Readonly<Record<string, string>> = {};
+
+/** `headers` and the W3C trace headers an upstream request carries for the attempt's span. */
+function traceHeaders(
+  context: SpanContext,
+  traceState: string | undefined,
+  headers: Readonly<Record<string, string>> = NO_HEADERS,
+): Record<string, string> {
   const flags = context.traceFlags & TraceFlags.SAMPLED ? '01' : '00';
-  const traceparent = `00-${context.traceId}-${context.spanId}-${flags}`;
-  return traceState ? { traceparent, tracestate: traceState } : { traceparent };
+  const sent = { ...headers };
+  sent.traceparent = `00-${context.traceId}-${context.spanId}-${flags}`;
+  if (traceState) sent.tracestate = traceState;
+  return sent;
 }
 
 /** One sampled request's server span and the client spans of its upstream attempts. */
@@ -85,7 +93,11 @@ class OtelServerSpan implements ServerSpan {
     readonly content: CapturedContent | undefined,
   ) {}
 
-  startAttempt(target: AttemptTarget, attemptIndex: number): Record<string, string> {
+  startAttempt(
+    target: AttemptTarget,
+    attemptIndex: number,
+    headers?: Readonly<Record<string, string>>,
+  ): Record<string, string> {
     const attributes: Attributes = {
       'gen_ai.provider.name': target.providerType,
       'gen_ai.request.model': target.model,
@@ -109,7 +121,7 @@ class OtelServerSpan implements ServerSpan {
     const name = `${this.operation ?? 'call'} ${target.model}`;
     const span = new RecordedSpan(name, SpanKind.CLIENT, context, parent, attributes, startedAt, resource, scope);
     this.attempts.set(attemptIndex, { span, startedAt, target });
-    return traceHeaders(context, this.traceState);
+    return traceHeaders(context, this.traceState, headers);
   }
 
   settleAttempts(records: readonly AttemptRecord[]): void {
@@ -175,8 +187,8 @@ class UnsampledServerSpan implements ServerSpan {
     private readonly traceState: string | undefined,
   ) {}
 
-  startAttempt(): Record<string, string> {
-    return traceHeaders({ ...this.context, spanId: this.sink.newSpanId() }, this.traceState);
+  startAttempt(_target: AttemptTarget, _attemptIndex: number, headers?: Readonly<Record<string, string>>) {
+    return traceHeaders({ ...this.context, spanId: this.sink.newSpanId() }, this.traceState, headers);
   }
 
   settleAttempts(): void {}
