@@ -15,7 +15,8 @@ const REQUESTS = Number(count);
 // allocates: young-generation collections then come as often as in a serving gateway, and what the tracer keeps
 // alive across them (spans waiting for their batch) is promoted and collected as it is there.
 const CHURN = Math.round((Number(process.env.TRACER_CHURN_KB ?? 0) * 1024) / 528);
-let churned;
+// Kept in a module variable so the compiler cannot drop the allocations.
+let _churned;
 const { OtelRequestTracer } = await import(`${root}dist/telemetry/tracing/otel-tracer.js`);
 const { encodeTraceRequest } = await import(`${root}dist/telemetry/tracing/otlp-span-encoder.js`);
 // `all` runs the gateway's path for the default protocol (OTLP protobuf): each span is encoded as it ends and
@@ -75,7 +76,7 @@ const record = (i) => ({
 });
 const records = Array.from({ length: 1024 }, (_, i) => record(i));
 function request(i) {
-  for (let k = 0; k < CHURN; k++) churned = new Array(64).fill(k);
+  for (let k = 0; k < CHURN; k++) _churned = new Array(64).fill(k);
   const span = tracer.startRequest({
     method: 'POST',
     path: '/v1/chat/completions',
