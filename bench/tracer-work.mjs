@@ -1,7 +1,7 @@
 // node bench/tracer-work.mjs <record|all|official> <requests>: the tracer's own work for `requests` traced requests (a
 // server span and one attempt span each, sample ratio 1), for counting under callgrind: `record` makes, fills and
-// ends the spans and batches them; `all` also serialises every batch as OTLP protobuf with the gateway's encoder
-// (what the exporter sends), `official` with the official serialiser instead, for comparison. `encode` and
+// ends the spans and batches them in the SDK's batch processor; `all` is the gateway's path (each span encoded as
+// OTLP protobuf as it ends, batched as bytes), `official` the batch processor and the official serialiser. `encode` and
 // `encode-official` count serialisation alone: the spans of 2,048 requests are recorded once and serialised again
 // and again, 2,048 requests' worth at a time, until `requests` have been (no batch processor, no new spans, so no
 // timers or queues in the difference). Nothing is sent. Run it at two sizes and difference the counts to get instructions per request, e.g.
@@ -11,23 +11,43 @@ import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 const root = new URL('..', import.meta.url).pathname;
 const [mode = 'all', count = '10000'] = process.argv.slice(2);
 const REQUESTS = Number(count);
+// TRACER_CHURN_KB=<n>: n KB of short-lived garbage per request, standing in for what the rest of a gateway request
+// allocates: young-generation collections then come as often as in a serving gateway, and what the tracer keeps
+// alive across them (spans waiting for their batch) is promoted and collected as it is there.
+const CHURN = Math.round((Number(process.env.TRACER_CHURN_KB ?? 0) * 1024) / 528);
+// Kept in a module variable so the compiler cannot drop the allocations.
+let _churned;
 const { OtelRequestTracer } = await import(`${root}dist/telemetry/tracing/otel-tracer.js`);
 const { encodeTraceRequest } = await import(`${root}dist/telemetry/tracing/otlp-span-encoder.js`);
+// `all` runs the gateway's path for the default protocol (OTLP protobuf): each span is encoded as it ends and
+// batches are bytes. `record` and `official` run the SDK's batch processor (the JSON protocol's queue) instead, its
+// exporter swapped for one that drops each batch (`record`) or serialises it with the official protobuf
+// serialiser (`official`): the earlier path, for comparison.
+const protocol = mode === 'record' || mode === 'official' ? 'http/json' : 'http/protobuf';
 const tracer = new OtelRequestTracer(
-  { url: 'http://127.0.0.1:9/v1/traces', headers: {}, sampleRatio: 1, protocol: 'http/protobuf' },
+  { url: 'http://127.0.0.1:9/v1/traces', headers: {}, sampleRatio: 1, protocol },
   { name: 'ai-model-gateway', version: 'bench' },
 );
 let bytes = 0;
-// The batch processor's exporter, swapped for one that serialises (modes all, official) or drops each batch.
-tracer.processor._exporter = {
-  export(spans, done) {
-    if (mode === 'all') bytes += encodeTraceRequest(spans).length;
-    else if (mode === 'official') bytes += ProtobufTraceSerializer.serializeRequest(spans).length;
-    done({ code: 0 });
-  },
-  shutdown: async () => {},
-  forceFlush: async () => {},
-};
+const answer = { code: 0 };
+if (protocol === 'http/protobuf') {
+  tracer.queue.exporter = {
+    export(batch, done) {
+      bytes += batch.bytes.length;
+      done(answer);
+    },
+    shutdown: async () => {},
+  };
+} else {
+  tracer.queue.processor._exporter = {
+    export(spans, done) {
+      if (mode === 'official') bytes += ProtobufTraceSerializer.serializeRequest(spans).length;
+      done(answer);
+    },
+    shutdown: async () => {},
+    forceFlush: async () => {},
+  };
+}
 const target = { provider: 'up', providerType: 'openai', model: 'm1', origin: 'http://127.0.0.1:1' };
 const record = (i) => ({
   id: `req_${i}_abcdefgh`,
@@ -56,6 +76,7 @@ const record = (i) => ({
 });
 const records = Array.from({ length: 1024 }, (_, i) => record(i));
 function request(i) {
+  for (let k = 0; k < CHURN; k++) _churned = new Array(64).fill(k);
   const span = tracer.startRequest({
     method: 'POST',
     path: '/v1/chat/completions',

@@ -52,8 +52,7 @@ export async function proxyToUpstream(
     const path = provider.basePath + plan.path;
     const base = plan.extraHeaders ? { ...provider.headers, ...plan.extraHeaders } : provider.headers;
     // Trace context travels upstream only while tracing is on; otherwise the shared header object goes as is.
-    const trace = exchange.trace?.startAttempt(attemptTarget(target), attemptIndex);
-    let sent = trace ? { ...base, ...trace } : base;
+    let sent = exchange.trace ? exchange.trace.startAttempt(attemptTarget(target), attemptIndex, base) : base;
     // Only types that sign requests or refresh tokens have an authorizer; OpenAI and Anthropic skip this.
     if (provider.authorize) sent = await provider.authorize({ method: 'POST', path, headers: sent, body: plan.body });
     const response = await provider.pool.request({

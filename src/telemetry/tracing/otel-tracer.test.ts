@@ -90,14 +90,22 @@ describe('request tracer sampling', () => {
       headers: { traceparent: `00-${TRACE_ID}-${PARENT_ID}-01`, tracestate: 'vendor=abc' },
     });
     const carrier = span.startAttempt(target, 0);
+    const base = { authorization: 'Bearer k' };
+    const sent = span.startAttempt(target, 1, base);
     span.end(record);
     await made.flush();
-    expect(receiver.spans.map((s) => s.traceId)).toEqual([TRACE_ID, TRACE_ID]);
-    const client = receiver.spans.find((s) => s.kind === 3);
+    expect(receiver.spans.map((s) => s.traceId)).toEqual([TRACE_ID, TRACE_ID, TRACE_ID]);
     const server = receiver.spans.find((s) => s.kind === 2);
+    const clients = receiver.spans.filter((s) => s.kind === 3);
     expect(server?.parentSpanId).toBe(PARENT_ID);
-    expect(client?.parentSpanId).toBe(server?.spanId);
-    expect(carrier).toEqual({ traceparent: `00-${TRACE_ID}-${client?.spanId}-01`, tracestate: 'vendor=abc' });
+    expect(clients.map((s) => s.parentSpanId)).toEqual([server?.spanId, server?.spanId]);
+    // Each upstream gets its own attempt's span as parent, the caller's tracestate, and (given them) the
+    // provider's headers, in a copy: the shared header object stays as it was.
+    const sentParents = [carrier.traceparent, sent.traceparent].sort();
+    expect(clients.map((s) => `00-${TRACE_ID}-${s.spanId}-01`).sort()).toEqual(sentParents);
+    expect(carrier).toEqual({ traceparent: carrier.traceparent, tracestate: 'vendor=abc' });
+    expect(sent).toEqual({ authorization: 'Bearer k', traceparent: sent.traceparent, tracestate: 'vendor=abc' });
+    expect(base).toEqual({ authorization: 'Bearer k' });
   });
 
   it('records nothing for a caller that did not sample, at ratio 1', async () => {

@@ -20,6 +20,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import type { AttemptRecord, RequestRecord } from '../request-record.js';
 import { CapturedContent } from './captured-content.js';
+import { EncodingSpanQueue } from './encoding-span-queue.js';
 import { operationName, serverEndAttributes } from './gen-ai-attributes.js';
 import { protobufTraceExporter } from './otlp-exporter.js';
 import { RecordedSpan, type Scope } from './recorded-span.js';
@@ -64,11 +65,19 @@ interface SpanSink {
   record(span: RecordedSpan): void;
 }
 
-/** The W3C trace headers an upstream request carries for the attempt's span. */
-function traceHeaders(context: SpanContext, traceState: string | undefined): Record<string, string> {
+const NO_HEADERS: Readonly<Record<string, string>> = {};
+
+/** `headers` and the W3C trace headers an upstream request carries for the attempt's span. */
+function traceHeaders(
+  context: SpanContext,
+  traceState: string | undefined,
+  headers: Readonly<Record<string, string>> = NO_HEADERS,
+): Record<string, string> {
   const flags = context.traceFlags & TraceFlags.SAMPLED ? '01' : '00';
-  const traceparent = `00-${context.traceId}-${context.spanId}-${flags}`;
-  return traceState ? { traceparent, tracestate: traceState } : { traceparent };
+  const sent = { ...headers };
+  sent.traceparent = `00-${context.traceId}-${context.spanId}-${flags}`;
+  if (traceState) sent.tracestate = traceState;
+  return sent;
 }
 
 /** One sampled request's server span and the client spans of its upstream attempts. */
@@ -84,7 +93,11 @@ class OtelServerSpan implements ServerSpan {
     readonly content: CapturedContent | undefined,
   ) {}
 
-  startAttempt(target: AttemptTarget, attemptIndex: number): Record<string, string> {
+  startAttempt(
+    target: AttemptTarget,
+    attemptIndex: number,
+    headers?: Readonly<Record<string, string>>,
+  ): Record<string, string> {
     const attributes: Attributes = {
       'gen_ai.provider.name': target.providerType,
       'gen_ai.request.model': target.model,
@@ -108,7 +121,7 @@ class OtelServerSpan implements ServerSpan {
     const name = `${this.operation ?? 'call'} ${target.model}`;
     const span = new RecordedSpan(name, SpanKind.CLIENT, context, parent, attributes, startedAt, resource, scope);
     this.attempts.set(attemptIndex, { span, startedAt, target });
-    return traceHeaders(context, this.traceState);
+    return traceHeaders(context, this.traceState, headers);
   }
 
   settleAttempts(records: readonly AttemptRecord[]): void {
@@ -174,8 +187,8 @@ class UnsampledServerSpan implements ServerSpan {
     private readonly traceState: string | undefined,
   ) {}
 
-  startAttempt(): Record<string, string> {
-    return traceHeaders({ ...this.context, spanId: this.sink.newSpanId() }, this.traceState);
+  startAttempt(_target: AttemptTarget, _attemptIndex: number, headers?: Readonly<Record<string, string>>) {
+    return traceHeaders({ ...this.context, spanId: this.sink.newSpanId() }, this.traceState, headers);
   }
 
   settleAttempts(): void {}
@@ -197,16 +210,37 @@ function remoteParent(headers: IncomingHttpHeaders): SpanContext | undefined {
  */
 const BATCHING = { maxQueueSize: 32_768, maxExportBatchSize: 4_096, scheduledDelayMillis: 1_000 };
 
+/** Where finished spans go: batched, encoded and exported off the request path. */
+interface SpanQueue {
+  /** The SDK's batch processor behind the JSON queue (bench/tracer-work.mjs swaps its exporter). */
+  readonly processor?: BatchSpanProcessor;
+  record(span: RecordedSpan): void;
+  forceFlush(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+/** OTLP/HTTP JSON: the SDK's batch processor and the official JSON exporter. */
+function jsonQueue(config: { url: string; headers: Record<string, string> }): SpanQueue {
+  const processor = new BatchSpanProcessor(new JsonTraceExporter(config), BATCHING);
+  return {
+    processor,
+    record: (span) => processor.onEnd(span),
+    forceFlush: () => processor.forceFlush(),
+    shutdown: () => processor.shutdown(),
+  };
+}
+
 /**
  * Traces requests as OpenTelemetry spans, exported in batches over OTLP/HTTP off the request path. Sampling
- * (parent-based, trace-id ratio for new traces), ids, batching, the OTLP transport and the JSON encoding are the
- * official SDK and exporter packages; the spans themselves are recorded by the gateway (see RecordedSpan), and
- * encoded as protobuf by the gateway's one-pass encoder (see otlp-span-encoder.ts).
+ * (parent-based, trace-id ratio for new traces), ids, the OTLP transport and the JSON encoding and batching are
+ * the official SDK and exporter packages; the spans themselves are recorded by the gateway (see RecordedSpan),
+ * and for OTLP protobuf (the default) encoded as each ends and batched as bytes (see EncodingSpanQueue).
  */
 export class OtelRequestTracer implements RequestTracer, SpanSink {
   readonly resource: Resource;
   readonly scope: Scope;
-  private readonly processor: BatchSpanProcessor;
+  /** Public for bench/tracer-work.mjs, which counts the queue's work without the HTTP export. */
+  readonly queue: SpanQueue;
   private readonly ids = new RandomIdGenerator();
   private readonly sampler: TraceIdRatioBasedSampler;
   private readonly contentMaxBytes: number | undefined;
@@ -214,12 +248,13 @@ export class OtelRequestTracer implements RequestTracer, SpanSink {
   constructor(settings: TracingSettings, service: { name: string; version: string }) {
     this.contentMaxBytes = settings.content?.maxBytes;
     const config = { url: settings.url, headers: settings.headers };
-    const exporter =
-      settings.protocol === 'http/protobuf' ? protobufTraceExporter(config) : new JsonTraceExporter(config);
     this.resource = resourceFromAttributes({ 'service.name': service.name, 'service.version': service.version });
     this.scope = { name: service.name, version: service.version };
     this.sampler = new TraceIdRatioBasedSampler(settings.sampleRatio);
-    this.processor = new BatchSpanProcessor(exporter, BATCHING);
+    this.queue =
+      settings.protocol === 'http/protobuf'
+        ? new EncodingSpanQueue(protobufTraceExporter(config), this.resource, this.scope, BATCHING)
+        : jsonQueue(config);
   }
 
   newSpanId(): string {
@@ -227,7 +262,7 @@ export class OtelRequestTracer implements RequestTracer, SpanSink {
   }
 
   record(span: RecordedSpan): void {
-    this.processor.onEnd(span);
+    this.queue.record(span);
   }
 
   startRequest(request: {
@@ -263,10 +298,10 @@ export class OtelRequestTracer implements RequestTracer, SpanSink {
 
   /** Exports the spans still buffered. */
   flush(): Promise<void> {
-    return this.processor.forceFlush();
+    return this.queue.forceFlush();
   }
 
   shutdown(): Promise<void> {
-    return this.processor.shutdown();
+    return this.queue.shutdown();
   }
 }

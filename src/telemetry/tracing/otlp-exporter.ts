@@ -1,26 +1,31 @@
 import { OTLPExporterBase } from '@opentelemetry/otlp-exporter-base';
 import { convertLegacyHttpOptions, createOtlpHttpExportDelegate } from '@opentelemetry/otlp-exporter-base/node-http';
 import {
+  type IExporterMetricsHelper,
   type IExportTraceServiceResponse,
   type ISerializer,
   ProtobufTraceSerializer,
-  TraceExporterMetricsHelper,
 } from '@opentelemetry/otlp-transformer';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { encodeTraceRequest } from './otlp-span-encoder.js';
+import type { BatchExporter, EncodedBatch } from './encoding-span-queue.js';
 
-/** Requests encoded by the gateway's one-pass encoder; responses read by the official deserialiser. */
-const serializer: ISerializer<ReadableSpan[], IExportTraceServiceResponse> = {
-  serializeRequest: encodeTraceRequest,
+/** Batches arrive encoded (see EncodingSpanQueue); responses are read by the official deserialiser. */
+const serializer: ISerializer<EncodedBatch, IExportTraceServiceResponse> = {
+  serializeRequest: (batch) => batch.bytes,
   deserializeResponse: (data) => ProtobufTraceSerializer.deserializeResponse(data),
 };
 
+/** The exporter's self-metrics count spans, as the official trace exporter's do. */
+const metricsHelper: IExporterMetricsHelper<EncodedBatch> = {
+  name: 'span',
+  countItems: (batch) => batch.spanCount,
+};
+
 /**
- * OTLP/HTTP protobuf span exporter: the official exporter's transport (retries, timeouts, compression, the
- * OTEL_EXPORTER_OTLP_* variables), assembled from @opentelemetry/otlp-exporter-base as
+ * OTLP/HTTP protobuf exporter of encoded span batches: the official exporter's transport (retries, timeouts,
+ * compression, the OTEL_EXPORTER_OTLP_* variables), assembled from @opentelemetry/otlp-exporter-base as
  * @opentelemetry/exporter-trace-otlp-proto assembles it, with the serialiser swapped for the gateway's.
  */
-export function protobufTraceExporter(config: { url: string; headers: Record<string, string> }): SpanExporter {
+export function protobufTraceExporter(config: { url: string; headers: Record<string, string> }): BatchExporter {
   const options = convertLegacyHttpOptions(config, 'TRACES', 'v1/traces', {
     'Content-Type': 'application/x-protobuf',
   });
@@ -28,7 +33,7 @@ export function protobufTraceExporter(config: { url: string; headers: Record<str
     options,
     serializer,
     'otlp_http_span_exporter',
-    TraceExporterMetricsHelper,
+    metricsHelper,
     undefined,
   );
   return new OTLPExporterBase(delegate);

@@ -391,38 +391,67 @@ function varintSize(v: number): number {
 }
 
 /**
- * One ExportTraceServiceRequest holding one ResourceSpans with one ScopeSpans, the gateway's every batch. The
- * spans are written first, after room for the header; the header, whose lengths depend on them, then goes
- * right before them, so nothing is moved.
+ * One ExportTraceServiceRequest holding one ResourceSpans with one ScopeSpans (the gateway's every batch),
+ * written a span at a time: a span can be encoded as it ends and dropped, instead of being held until its batch
+ * is sent. The spans are written first, after room for the header; the header, whose lengths depend on them,
+ * then goes right before them, so nothing is moved.
  */
+export class SpanBatchWriter {
+  private readonly w: Writer;
+  private readonly resourceMessage: Buffer;
+  private readonly scopeMessage: Buffer;
+  private readonly headerRoom: number;
+  /** Spans written so far. */
+  count = 0;
+
+  constructor(
+    private readonly resource: Resource,
+    private readonly scope: InstrumentationScope,
+    expectedSpans: number,
+  ) {
+    this.resourceMessage = resourceBytes(resource);
+    this.scopeMessage = scopeBytes(scope);
+    this.headerRoom = 12 + this.resourceMessage.length + this.scopeMessage.length;
+    this.w = new Writer(this.headerRoom + expectedSpans * bytesPerSpan + 256);
+    this.w.pos = this.headerRoom;
+  }
+
+  add(span: ReadableSpan): void {
+    writeSpan(this.w, span);
+    this.count++;
+  }
+
+  /** The request's bytes; the writer is done with after this. */
+  finish(): Buffer {
+    const { w, headerRoom, resource, scope, resourceMessage, scopeMessage } = this;
+    if (this.count > 0) bytesPerSpan = Math.ceil((w.pos - headerRoom) / this.count) + 16;
+    if (scope.schemaUrl) w.string(0x1a, scope.schemaUrl);
+    const scopeSpansLength = scopeMessage.length + w.pos - headerRoom;
+    const afterScopeSpans = w.pos;
+    if (resource.schemaUrl) w.string(0x1a, resource.schemaUrl);
+    const resourceSpansLength =
+      resourceMessage.length + 1 + varintSize(scopeSpansLength) + scopeSpansLength + w.pos - afterScopeSpans;
+    const end = w.pos;
+    const start =
+      headerRoom -
+      (1 + varintSize(resourceSpansLength) + resourceMessage.length) -
+      (1 + varintSize(scopeSpansLength) + scopeMessage.length);
+    w.pos = start;
+    w.byte(0x0a);
+    w.varint(resourceSpansLength);
+    resourceMessage.copy(w.buf, w.pos);
+    w.pos += resourceMessage.length;
+    w.byte(0x12);
+    w.varint(scopeSpansLength);
+    scopeMessage.copy(w.buf, w.pos);
+    return w.buf.subarray(start, end);
+  }
+}
+
 function encodeGroup(resource: Resource, scope: InstrumentationScope, spans: readonly ReadableSpan[]): Buffer {
-  const resourceMessage = resourceBytes(resource);
-  const scopeMessage = scopeBytes(scope);
-  const headerRoom = 12 + resourceMessage.length + scopeMessage.length;
-  const w = new Writer(headerRoom + spans.length * bytesPerSpan + 256);
-  w.pos = headerRoom;
-  for (const span of spans) writeSpan(w, span);
-  bytesPerSpan = Math.ceil((w.pos - headerRoom) / spans.length) + 16;
-  if (scope.schemaUrl) w.string(0x1a, scope.schemaUrl);
-  const scopeSpansLength = scopeMessage.length + w.pos - headerRoom;
-  const afterScopeSpans = w.pos;
-  if (resource.schemaUrl) w.string(0x1a, resource.schemaUrl);
-  const resourceSpansLength =
-    resourceMessage.length + 1 + varintSize(scopeSpansLength) + scopeSpansLength + w.pos - afterScopeSpans;
-  const end = w.pos;
-  const start =
-    headerRoom -
-    (1 + varintSize(resourceSpansLength) + resourceMessage.length) -
-    (1 + varintSize(scopeSpansLength) + scopeMessage.length);
-  w.pos = start;
-  w.byte(0x0a);
-  w.varint(resourceSpansLength);
-  resourceMessage.copy(w.buf, w.pos);
-  w.pos += resourceMessage.length;
-  w.byte(0x12);
-  w.varint(scopeSpansLength);
-  scopeMessage.copy(w.buf, w.pos);
-  return w.buf.subarray(start, end);
+  const batch = new SpanBatchWriter(resource, scope, spans.length);
+  for (const span of spans) batch.add(span);
+  return batch.finish();
 }
 
 /** Spans of several resources or scopes (not the gateway's own): each length is written after its content. */

@@ -39,8 +39,15 @@ export interface SpanContent {
 export interface ServerSpan {
   /** Undefined unless `capture_content` is on (and the request is sampled): then content goes on the span. */
   readonly content: SpanContent | undefined;
-  /** Starts the client span of one upstream attempt; returns the trace headers to send upstream with it. */
-  startAttempt(target: AttemptTarget, attemptIndex: number): Record<string, string>;
+  /**
+   * Starts the client span of one upstream attempt; returns the headers to send upstream with it: a copy of
+   * `headers` with the trace headers added (one object per attempt rather than two).
+   */
+  startAttempt(
+    target: AttemptTarget,
+    attemptIndex: number,
+    headers?: Readonly<Record<string, string>>,
+  ): Record<string, string>;
   /** Ends the failed attempts' spans at the time they took; the answering one stays open until `end`. */
   settleAttempts(attempts: readonly AttemptRecord[]): void;
   end(record: RequestRecord): void;
