@@ -21,8 +21,9 @@ async function handle(out: ClientOutput, body: Record<string, unknown> | undefin
   const turn = await statefulTurn(out.exchange, request);
   const translatable = new TranslatableRequest(turn.codec, turn.body, {
     strict: () => isStrictTranslation(out.exchange, route.name),
+    codecName: 'responses',
   });
-  translatable.ir();
+  await translatable.check();
   const stream = out.exchange.stream;
   const error = await proxyToUpstream(out, route, (target) => {
     const path = turn.stateless ? target.provider.descriptor.responsesPath?.(target.provider.config) : undefined;

@@ -5,6 +5,7 @@ import { type ListedItem, listedItems } from '../../translate/responses/listed-i
 import { ResponsesStreamEncoder } from '../../translate/responses/stream-to-client.js';
 import type { ResponseObject } from '../../translate/responses/wire.js';
 import type { Exchange } from '../shared/exchange.js';
+import { withFields } from '../shared/large-body.js';
 
 /**
  * What a Responses request becomes once the gateway's stored state is applied: with `previous_response_id`,
@@ -29,7 +30,7 @@ export async function statefulTurn(exchange: Exchange, body: Body): Promise<Stat
   if (!storing && !chained) {
     // The echo must not claim a store the config turned off.
     return {
-      body: body.store === true ? { ...body, store: false } : body,
+      body: body.store === true ? withFields(body, { store: false }) : body,
       codec: responsesClientCodec,
       stateless: true,
     };
@@ -56,7 +57,8 @@ export async function statefulTurn(exchange: Exchange, body: Body): Promise<Stat
     carried = [...previous.inputItems, ...outputOf(previous.response)];
   }
   const inputItems = [...carried, ...ownItems];
-  const expanded = { ...body, input: chained ? inputItems : body.input, store: storing };
+  // Unchained, the input goes as sent: a large body then stays unparsed here and is translated on the worker.
+  const expanded = chained ? { ...body, input: inputItems, store: storing } : withFields(body, { store: storing });
   if (!storing) return { body: expanded, codec: responsesClientCodec };
   const onFinished = (response: ResponseObject) => {
     if (response.status !== 'completed' && response.status !== 'incomplete') return;
