@@ -23,7 +23,8 @@ async function handle(out: ClientOutput, body: Record<string, unknown> | undefin
     strict: () => isStrictTranslation(out.exchange, route.name),
     codecName: 'responses',
   });
-  await translatable.check();
+  const listing = await translatable.check(turn.listed?.stem);
+  if (turn.listed) turn.listed.items.json = listing ?? '[]';
   const stream = out.exchange.stream;
   const error = await proxyToUpstream(out, route, (target) => {
     const path = turn.stateless ? target.provider.descriptor.responsesPath?.(target.provider.config) : undefined;

@@ -26,6 +26,8 @@ export interface TranslationJob {
   dropped: string[];
   /** Absent: only parse and check the request (what a translated target would refuse, before routing). */
   target: UpstreamTargetSpec | undefined;
+  /** Responses: list `input` as a stored turn keeps it (listedItems), ids made from this stem. */
+  listStem?: string | undefined;
 }
 
 /** The worker's translation: the upstream body (UTF-8 JSON, moved back) and what the main thread still needs. */
@@ -33,6 +35,8 @@ export interface TranslatedRequest {
   upstream: ArrayBuffer | undefined;
   stream: boolean;
   dropped: string[];
+  /** The listed input items as JSON text, when `listStem` asked for them. */
+  listed?: string | undefined;
 }
 
 /** A refusal, as the plain fields of the GatewayError the main thread rebuilds. */

@@ -4,6 +4,7 @@ import { anthropicClientCodec } from '../../translate/anthropic/codec.js';
 import type { ClientCodec } from '../../translate/contract.js';
 import { openaiChatClientCodec } from '../../translate/openai-chat/codec.js';
 import { responsesClientCodec } from '../../translate/responses/codec.js';
+import { itemIds, listedItems } from '../../translate/responses/listed-items.js';
 import { HintReport, mergeDropped } from '../../translate/shared/hint-report.js';
 import { estimateInputTokens } from '../anthropic/input-estimate.js';
 import {
@@ -67,7 +68,10 @@ function translate(parsed: Record<string, unknown>, job: TranslationJob): Transl
   const report = new HintReport(job.strict);
   const ir = client.parseRequest(body, report);
   const clientDropped = mergeDropped(job.dropped, report.dropped);
-  if (!job.target) return { upstream: undefined, stream: ir.stream, dropped: clientDropped };
+  if (!job.target) {
+    const listed = job.listStem === undefined ? undefined : listedItems(body.input, itemIds(job.listStem));
+    return { upstream: undefined, stream: ir.stream, dropped: clientDropped, listed: listed && JSON.stringify(listed) };
+  }
   const built = upstreamRequestText(client, body, ir, clientDropped, job.strict, job.target);
   const bytes = Buffer.from(built.body, 'utf8');
   const own = bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length ? bytes : Buffer.from(bytes);

@@ -103,7 +103,7 @@ function movable(chunk: Buffer): Uint8Array {
 function roundTrip(
   parts: BodyParts,
   task: LargeBodyJob['task'],
-  translation?: TranslationJob,
+  extra: Pick<LargeBodyJob, 'translation'> = {},
 ): Promise<LargeBodyAnswer> {
   const chunks = parts.chunks.map(movable);
   const thread = leastBusy();
@@ -119,7 +119,7 @@ function roundTrip(
         clearTimeout(timer);
         done(value);
       };
-    thread.send({ id, chunks, task, translation }, { resolve: settle(resolve), reject: settle(reject) });
+    thread.send({ id, chunks, task, ...extra }, { resolve: settle(resolve), reject: settle(reject) });
   });
 }
 
@@ -207,8 +207,7 @@ export async function translateOffThread(
   if (!source) throw new Error('translateOffThread takes a body from parseLargeBody');
   const copy = Buffer.from(source.raw);
   const answer = await roundTrip({ chunks: [copy], size: copy.length }, 'translate', {
-    ...translation,
-    fields: source.fields,
+    translation: { ...translation, fields: source.fields },
   });
   if (!('translated' in answer)) throw failure(answer);
   return answer.translated;

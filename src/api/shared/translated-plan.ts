@@ -80,19 +80,26 @@ export class TranslatableRequest {
     return this.options.codecName !== undefined && translatesOffThread(this.body);
   }
 
-  /** Refuses now what any translated target would refuse (before routing), parsing a large body off the thread. */
-  async check(): Promise<void> {
-    if (!this.offThread) this.ir();
-    else await this.translateOffThread(undefined);
+  /**
+   * Refuses now what any translated target would refuse (before routing), parsing a large body off the thread;
+   * there, with `listStem`, also lists a Responses input as a stored turn keeps it (JSON text, see StoredItemsText).
+   */
+  async check(listStem?: string): Promise<string | undefined> {
+    if (!this.offThread) {
+      this.ir();
+      return undefined;
+    }
+    return (await this.translateOffThread(undefined, listStem)).listed;
   }
 
   /** The translation for `target` (or, without one, the parse and check alone) made on the worker thread. */
-  translateOffThread(target: UpstreamTargetSpec | undefined) {
+  translateOffThread(target: UpstreamTargetSpec | undefined, listStem?: string) {
     return translateOffThread(this.body, {
       client: this.options.codecName as ClientCodecName,
       strict: this.strict,
       dropped: [...(this.options.dropped ?? [])],
       target,
+      listStem,
     });
   }
 }
