@@ -18,6 +18,8 @@ const PER_ENTRY = Number(arg('--per-entry') ?? 1000);
 const SEED = Number(arg('--seed') ?? 1);
 const CONCURRENCY = Number(arg('--concurrency') ?? 8);
 const STALL_MS = 100;
+/** Blocks from this long on are listed with the cases in flight, to find which case causes them. */
+const LIST_BLOCK_MS = 50;
 const root = new URL('..', import.meta.url).pathname;
 
 function startProcess(args, env = {}) {
@@ -54,7 +56,12 @@ async function startGateway(upstreamUrl) {
       '--listen',
       '127.0.0.1:0',
     ],
-    { AMG_ADMIN_TOKEN: ADMIN_TOKEN, AMG_LOG_LEVEL: 'error', AMG_LOOP_MONITOR_FILE: loopFile },
+    {
+      AMG_ADMIN_TOKEN: ADMIN_TOKEN,
+      AMG_LOG_LEVEL: 'error',
+      AMG_LOOP_MONITOR_FILE: loopFile,
+      AMG_LOOP_MONITOR_BLOCK_MS: String(LIST_BLOCK_MS),
+    },
   );
   let stderr = '';
   child.stderr.on('data', (chunk) => {
@@ -219,6 +226,21 @@ function sendRaw(base, c) {
   });
 }
 
+function bodyBytes(c) {
+  const body = c.raw ?? c.body;
+  if (body === undefined) return 0;
+  return Buffer.isBuffer(body) ? body.length : Buffer.byteLength(body);
+}
+
+/** The cases in flight during a block (the block ends at `at` and lasted about `ms`), largest body first. */
+function suspects(flights, block) {
+  const start = block.at - block.ms - 20;
+  return flights
+    .filter((f) => f.from <= block.at && f.to >= start)
+    .sort((a, b) => b.bytes - a.bytes)
+    .map((f) => ({ case: f.case, bytes: f.bytes, status: f.status }));
+}
+
 async function runEntry(base, label, makeCase, results) {
   const byStatus = {};
   const byCase = {};
@@ -227,13 +249,19 @@ async function runEntry(base, label, makeCase, results) {
   const fiveHundreds = [];
   /** Each connection reset with what the client knew of it: error, whether the socket was reused, and its last use. */
   const resets = [];
+  /** Each case with its wall-clock span, so a block of the gateway's loop can be matched to what was in flight. */
+  const flights = [];
   let next = 0;
   const worker = async () => {
     while (next < PER_ENTRY) {
       next++;
       const c = makeCase();
       const sentAt = performance.now();
+      const flight = { case: c.name, bytes: bodyBytes(c), from: Date.now(), to: 0 };
       const outcome = c.raw === undefined ? await sendHttp(base, c) : await sendRaw(base, c);
+      flight.to = Date.now();
+      flight.status = outcome.status;
+      flights.push(flight);
       slowest.push({ entry: label, case: c.name, ms: Math.round(performance.now() - sentAt), status: outcome.status });
       slowest.sort((a, b) => b.ms - a.ms);
       slowest.length = Math.min(slowest.length, 10);
@@ -269,6 +297,7 @@ async function runEntry(base, label, makeCase, results) {
     resets,
     fiveHundreds: fiveHundreds.slice(0, 20),
     fiveHundredCount: fiveHundreds.length,
+    flights,
   };
   process.stdout.write(`${label}: ${JSON.stringify(byStatus)}\n`);
 }
@@ -300,6 +329,28 @@ function resetLines(report) {
     : ['Connection errors:', ...lines, ''];
 }
 
+/** The longest blocks of each entry point (from LIST_BLOCK_MS on) with the cases in flight, largest body first. */
+function blockLines(report) {
+  const lines = [];
+  for (const [label, r] of Object.entries(report.entries)) {
+    for (const block of r.slowBlocks) {
+      const cases = block.inFlight.map((f) => `${f.case} ${kib(f.bytes)} → ${f.status}`).join('; ');
+      lines.push(`- ${label}: ${block.ms} ms with ${cases || 'nothing in flight'}`);
+    }
+  }
+  return lines.length === 0
+    ? [`No event-loop block of ${LIST_BLOCK_MS} ms or more.`, '']
+    : [
+        `Event-loop blocks of ${LIST_BLOCK_MS} ms or more (the 5 longest per entry point) and the cases in flight:`,
+        '',
+        ...lines,
+        '',
+      ];
+}
+
+const kib = (bytes) =>
+  bytes >= 1024 * 1024 ? `${(bytes / 1048576).toFixed(1)} MiB` : `${Math.round(bytes / 1024)} KiB`;
+
 function markdown(report) {
   const lines = [
     `# Fuzz run (${report.date})`,
@@ -327,6 +378,7 @@ function markdown(report) {
     `- /healthz of a bare node:http server on the same machine (the machine's own noise): ${probeLine(report.controlHealthz)}.`,
     `- Error lines the gateway logged: ${report.gatewayErrorLines}; config revisions after the run: ${report.revisionsAfter}.`,
     '',
+    ...blockLines(report),
     ...resetLines(report),
     `Result: ${report.pass ? 'PASS' : 'FAIL'} (${report.fiveHundreds} answers with a 5xx, ${loop.blocksOver100ms} event-loop blocks over ${STALL_MS} ms).`,
     '',
@@ -383,7 +435,13 @@ async function main() {
   report.eventLoop = JSON.parse(readFileSync(gateway.loopFile, 'utf8'));
   // Each block over 100 ms, by the entry point whose requests were in flight when it ended.
   for (const r of Object.values(entries)) {
-    r.loopBlocks = report.eventLoop.blocks.filter((b) => b.at >= r.from && b.at <= r.to + 50).map((b) => b.ms);
+    const mine = report.eventLoop.blocks.filter((b) => b.at >= r.from && b.at <= r.to + 50);
+    r.loopBlocks = mine.filter((b) => b.ms > STALL_MS).map((b) => b.ms);
+    r.slowBlocks = mine
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 5)
+      .map((b) => ({ ms: b.ms, inFlight: suspects(r.flights, b) }));
+    delete r.flights;
   }
   report.pass = fiveHundreds === 0 && report.eventLoop.blocksOver100ms === 0 && healthz.failures === 0;
   rmSync(gateway.dir, { recursive: true, force: true });

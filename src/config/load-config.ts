@@ -8,6 +8,7 @@ import { ReferenceMask } from './reference-mask.js';
 import { referencesInNames } from './reference-places.js';
 import { configSchema, type GatewayConfig } from './schema.js';
 import { type ConfigProblem, semanticChecks } from './semantic-checks.js';
+import { flowDepthProblem } from './yaml-bounds.js';
 
 export interface LoadedConfig {
   /** The config as written (YAML parsed, `${VAR}` not yet expanded). */
@@ -74,6 +75,8 @@ function aliasProblem(document: Document, text: string, sourceName: string): Con
 
 /** Parses YAML keeping comments and layout (for rewriting values in place); syntax errors name line and column. */
 export function parseYamlDocument(text: string, sourceName: string): Document {
+  const tooDeep = flowDepthProblem(text, sourceName);
+  if (tooDeep) throw new ConfigError([tooDeep], sourceName);
   const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
     const problems = document.errors.slice(0, MAX_SYNTAX_ERRORS).map((error) => ({

@@ -60,8 +60,21 @@ export interface StoredResponse {
   previousResponseId: string | null;
   /** The Response object as the client received it. */
   response: Record<string, unknown>;
-  /** Every input item of the turn (carried-over ones first), each with an id. */
-  inputItems: Record<string, unknown>[];
+  /**
+   * Every input item of the turn (carried-over ones first), each with an id; as JSON text when it was listed
+   * from a large body on the parser thread (see storedItems), so that the main thread never holds it as objects.
+   */
+  inputItems: Record<string, unknown>[] | StoredItemsText;
+}
+
+/** Input items already serialised as a JSON array. */
+export interface StoredItemsText {
+  json: string;
+}
+
+/** A stored response's input items as objects, whichever form they were stored in. */
+export function storedItems(items: StoredResponse['inputItems']): Record<string, unknown>[] {
+  return Array.isArray(items) ? items : (JSON.parse(items.json) as Record<string, unknown>[]);
 }
 
 /** A person who signs in to the Admin UI with a password (stored as an argon2id hash only). */

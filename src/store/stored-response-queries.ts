@@ -27,7 +27,9 @@ export async function insertStoredResponses(db: Kysely<Database>, responses: rea
         created_at: response.createdAt,
         previous_response_id: response.previousResponseId,
         response: JSON.stringify(response.response),
-        input_items: JSON.stringify(response.inputItems),
+        input_items: Array.isArray(response.inputItems)
+          ? JSON.stringify(response.inputItems)
+          : response.inputItems.json,
       }));
       await trx
         .insertInto('stored_responses')

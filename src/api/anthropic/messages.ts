@@ -22,9 +22,10 @@ async function handle(
   // anthropic-beta names Anthropic features; another provider gets none of them (their fields are reported).
   const translatable = new TranslatableRequest(anthropicClientCodec, request, {
     strict: () => isStrictTranslation(out.exchange, route.name),
+    codecName: 'anthropic',
     dropped: out.exchange.clientHeaders['anthropic-beta'] ? ['anthropic-beta'] : undefined,
   });
-  const planFor = (target: RouteTarget): UpstreamPlan =>
+  const planFor = (target: RouteTarget): UpstreamPlan | Promise<UpstreamPlan> =>
     target.dialect === 'anthropic-messages'
       ? messagesPassthroughPlan(request, raw as Buffer, target, out.exchange, stream)
       : translatedPlan(translatable, target);

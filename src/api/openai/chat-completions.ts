@@ -21,8 +21,9 @@ async function handle(
   out.exchange.stream = stream;
   const translatable = new TranslatableRequest(openaiChatClientCodec, request, {
     strict: () => isStrictTranslation(out.exchange, route.name),
+    codecName: 'openai-chat',
   });
-  const planFor = (target: RouteTarget): UpstreamPlan =>
+  const planFor = (target: RouteTarget): UpstreamPlan | Promise<UpstreamPlan> =>
     target.dialect === 'openai-chat'
       ? chatPassthroughPlan(request, raw as Buffer, target, stream)
       : translatedPlan(translatable, target);

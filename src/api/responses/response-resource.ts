@@ -1,4 +1,5 @@
 import { errors } from '../../errors/codes.js';
+import { storedItems } from '../../store/store.js';
 import { pageOf, parsePageQuery } from '../../translate/responses/item-page.js';
 import type { ClientOutput } from '../shared/client-output.js';
 import type { EntryPointSpec } from '../shared/entry-point.js';
@@ -74,7 +75,7 @@ const inputItems: EntryPointSpec = {
   handle: async (out) => {
     const query = parsePageQuery(new URLSearchParams(out.exchange.query));
     const response = await stored(out, idOf(out, INPUT_ITEMS));
-    sendJson(out, 200, pageOf(response.inputItems, query));
+    sendJson(out, 200, pageOf(storedItems(response.inputItems), query));
   },
 };
 

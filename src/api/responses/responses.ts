@@ -21,8 +21,10 @@ async function handle(out: ClientOutput, body: Record<string, unknown> | undefin
   const turn = await statefulTurn(out.exchange, request);
   const translatable = new TranslatableRequest(turn.codec, turn.body, {
     strict: () => isStrictTranslation(out.exchange, route.name),
+    codecName: 'responses',
   });
-  translatable.ir();
+  const listing = await translatable.check(turn.listed?.stem);
+  if (turn.listed) turn.listed.items.json = listing ?? '[]';
   const stream = out.exchange.stream;
   const error = await proxyToUpstream(out, route, (target) => {
     const path = turn.stateless ? target.provider.descriptor.responsesPath?.(target.provider.config) : undefined;

@@ -1,10 +1,12 @@
 import { errors } from '../../errors/codes.js';
+import { type StoredItemsText, type StoredResponse, storedItems } from '../../store/store.js';
 import type { ClientCodec, ClientStreamEncoder, EncodeContext } from '../../translate/contract.js';
 import { responsesClientCodec } from '../../translate/responses/codec.js';
-import { type ListedItem, listedItems } from '../../translate/responses/listed-items.js';
+import { itemIds, type ListedItem, listedItems } from '../../translate/responses/listed-items.js';
 import { ResponsesStreamEncoder } from '../../translate/responses/stream-to-client.js';
 import type { ResponseObject } from '../../translate/responses/wire.js';
 import type { Exchange } from '../shared/exchange.js';
+import { translatesOffThread, withFields } from '../shared/large-body.js';
 
 /**
  * What a Responses request becomes once the gateway's stored state is applied: with `previous_response_id`,
@@ -17,6 +19,8 @@ export interface StatefulTurn {
   codec: ClientCodec;
   /** Nothing stored and no chain: the turn needs no gateway state, so a provider's own Responses API may serve it. */
   stateless?: true;
+  /** A large input to list on the parser thread, with the ids' stem: `items.json` is to be set to the listing. */
+  listed?: { items: StoredItemsText; stem: string } | undefined;
 }
 
 type Body = Readonly<Record<string, unknown>>;
@@ -29,7 +33,7 @@ export async function statefulTurn(exchange: Exchange, body: Body): Promise<Stat
   if (!storing && !chained) {
     // The echo must not claim a store the config turned off.
     return {
-      body: body.store === true ? { ...body, store: false } : body,
+      body: body.store === true ? withFields(body, { store: false }) : body,
       codec: responsesClientCodec,
       stateless: true,
     };
@@ -47,17 +51,27 @@ export async function statefulTurn(exchange: Exchange, body: Body): Promise<Stat
   // the carried items passed the same check when they were stored. Without new input the chain alone is sent.
   if (chained && body.input !== undefined && body.input !== null) responsesClientCodec.parseRequest(body);
   const scope = exchange.clientScope ?? '';
-  const newId = itemIds(exchange);
-  const ownItems = listedItems(body.input, newId);
-  let carried: ListedItem[] = [];
-  if (chained) {
-    const previous = await exchange.services.responses.get(previousId as string, scope);
-    if (!previous) throw errors.previousResponseNotFound(previousId as string);
-    carried = [...previous.inputItems, ...outputOf(previous.response)];
+  // Unchained, the input goes as sent: a large body then stays unparsed here and is translated on the worker.
+  const expanded = chained ? undefined : withFields(body, { store: storing });
+  let inputItems: StoredResponse['inputItems'];
+  let listed: StatefulTurn['listed'];
+  if (expanded && translatesOffThread(body)) {
+    // Nor does it list a large input here: the parser thread does as it checks the request (see responses.ts),
+    // and the items are kept as that JSON text.
+    inputItems = { json: '' };
+    listed = { items: inputItems, stem: idStem(exchange) };
+  } else {
+    const ownItems = listedItems(body.input, itemIds(idStem(exchange)));
+    let carried: ListedItem[] = [];
+    if (chained) {
+      const previous = await exchange.services.responses.get(previousId as string, scope);
+      if (!previous) throw errors.previousResponseNotFound(previousId as string);
+      carried = [...storedItems(previous.inputItems), ...outputOf(previous.response)];
+    }
+    inputItems = [...carried, ...ownItems];
   }
-  const inputItems = [...carried, ...ownItems];
-  const expanded = { ...body, input: chained ? inputItems : body.input, store: storing };
-  if (!storing) return { body: expanded, codec: responsesClientCodec };
+  const turnBody = expanded ?? { ...body, input: inputItems, store: storing };
+  if (!storing) return { body: turnBody, codec: responsesClientCodec, listed };
   const onFinished = (response: ResponseObject) => {
     if (response.status !== 'completed' && response.status !== 'incomplete') return;
     exchange.services.responses.save({
@@ -69,7 +83,7 @@ export async function statefulTurn(exchange: Exchange, body: Body): Promise<Stat
       inputItems,
     });
   };
-  return { body: expanded, codec: storingCodec(onFinished) };
+  return { body: turnBody, codec: storingCodec(onFinished), listed };
 }
 
 function outputOf(response: Record<string, unknown>): ListedItem[] {
@@ -77,11 +91,9 @@ function outputOf(response: Record<string, unknown>): ListedItem[] {
   return Array.isArray(output) ? (output as ListedItem[]) : [];
 }
 
-/** Ids for input items the client sent without one, from the request id like the answer's own ids. */
-function itemIds(exchange: Exchange): (prefix: string) => string {
-  const stem = exchange.id.slice('req_'.length);
-  let counter = 0;
-  return (prefix) => `${prefix}${stem}_${(counter++).toString(36)}`;
+/** The stem of the ids of input items the client sent without one: the request id's, like the answer's own ids. */
+function idStem(exchange: Exchange): string {
+  return exchange.id.slice('req_'.length);
 }
 
 /** The Responses codec, telling `onFinished` about every Response it completes, streamed or not. */

@@ -1,11 +1,42 @@
 import type { ErrorKind } from '../../errors/gateway-error.js';
+import type { UpstreamTargetSpec } from './upstream-request.js';
 
 /** A body for the large-body worker: its chunks as they arrived, moved (not copied) there; joined, they come back. */
 export interface LargeBodyJob {
   id: number;
   chunks: Uint8Array[];
-  /** `parse`: check and summarize the body; `estimate`: count_tokens' local estimate of its input tokens. */
-  task: 'parse' | 'estimate';
+  /**
+   * `parse`: check and summarize the body; `estimate`: count_tokens' local estimate of its input tokens;
+   * `translate`: the upstream request of a translated target (`translation` says which).
+   */
+  task: 'parse' | 'estimate' | 'translate';
+  translation?: TranslationJob | undefined;
+}
+
+/** The client dialects whose requests the worker can translate. */
+export type ClientCodecName = 'openai-chat' | 'anthropic' | 'responses';
+
+/** A client request to translate on the worker, as TranslatableRequest and translatedPlan do on the main thread. */
+export interface TranslationJob {
+  client: ClientCodecName;
+  /** Top-level fields set over the parsed body (Responses' `store` echo), as a spread `{ ...body, ...fields }`. */
+  fields: Record<string, unknown> | undefined;
+  strict: boolean;
+  /** Hints outside the body that a translation drops (e.g. the `anthropic-beta` header). */
+  dropped: string[];
+  /** Absent: only parse and check the request (what a translated target would refuse, before routing). */
+  target: UpstreamTargetSpec | undefined;
+  /** Responses: list `input` as a stored turn keeps it (listedItems), ids made from this stem. */
+  listStem?: string | undefined;
+}
+
+/** The worker's translation: the upstream body (UTF-8 JSON, moved back) and what the main thread still needs. */
+export interface TranslatedRequest {
+  upstream: ArrayBuffer | undefined;
+  stream: boolean;
+  dropped: string[];
+  /** The listed input items as JSON text, when `listStem` asked for them. */
+  listed?: string | undefined;
 }
 
 /** A refusal, as the plain fields of the GatewayError the main thread rebuilds. */
@@ -39,6 +70,7 @@ export function jsonKind(value: unknown): JsonKind | 'undefined' {
 export type LargeBodyAnswer = { id: number; bytes: ArrayBuffer } & (
   | { summary: LargeBodySummary }
   | { tokens: number }
+  | { translated: TranslatedRequest }
   | { refusal: LargeBodyRefusal }
   | { crash: string }
 );

@@ -1,14 +1,30 @@
 import { parentPort } from 'node:worker_threads';
 import { GatewayError } from '../../errors/gateway-error.js';
+import { anthropicClientCodec } from '../../translate/anthropic/codec.js';
+import type { ClientCodec } from '../../translate/contract.js';
+import { openaiChatClientCodec } from '../../translate/openai-chat/codec.js';
+import { responsesClientCodec } from '../../translate/responses/codec.js';
+import { itemIds, listedItems } from '../../translate/responses/listed-items.js';
+import { HintReport, mergeDropped } from '../../translate/shared/hint-report.js';
 import { estimateInputTokens } from '../anthropic/input-estimate.js';
 import {
+  type ClientCodecName,
   type JsonKind,
   jsonKind,
   type LargeBodyAnswer,
   type LargeBodyJob,
   type LargeBodySummary,
+  type TranslatedRequest,
+  type TranslationJob,
 } from './large-body-protocol.js';
 import { parseJsonObject } from './read-body.js';
+import { upstreamRequestText } from './upstream-request.js';
+
+const clientCodecs: Readonly<Record<ClientCodecName, ClientCodec>> = {
+  'openai-chat': openaiChatClientCodec,
+  anthropic: anthropicClientCodec,
+  responses: responsesClientCodec,
+};
 
 /** A top-level value counts as large past this many characters of content (about its size as JSON). */
 const SMALL_VALUE_CHARS = 16 * 1024;
@@ -45,6 +61,23 @@ function summarize(body: Record<string, unknown>): LargeBodySummary {
   return { keys, small, large };
 }
 
+/** Parses the request into the IR and builds the target's upstream body, exactly as translatedPlan does. */
+function translate(parsed: Record<string, unknown>, job: TranslationJob): TranslatedRequest {
+  const body = job.fields ? { ...parsed, ...job.fields } : parsed;
+  const client = clientCodecs[job.client];
+  const report = new HintReport(job.strict);
+  const ir = client.parseRequest(body, report);
+  const clientDropped = mergeDropped(job.dropped, report.dropped);
+  if (!job.target) {
+    const listed = job.listStem === undefined ? undefined : listedItems(body.input, itemIds(job.listStem));
+    return { upstream: undefined, stream: ir.stream, dropped: clientDropped, listed: listed && JSON.stringify(listed) };
+  }
+  const built = upstreamRequestText(client, body, ir, clientDropped, job.strict, job.target);
+  const bytes = Buffer.from(built.body, 'utf8');
+  const own = bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length ? bytes : Buffer.from(bytes);
+  return { upstream: own.buffer as ArrayBuffer, stream: ir.stream, dropped: built.dropped };
+}
+
 async function answer(job: LargeBodyJob): Promise<LargeBodyAnswer> {
   const { id, chunks } = job;
   const joined = Buffer.concat(chunks);
@@ -54,6 +87,7 @@ async function answer(job: LargeBodyJob): Promise<LargeBodyAnswer> {
   try {
     const body = parseJsonObject(own);
     if (job.task === 'estimate') return { id, bytes, tokens: await estimateInputTokens(body) };
+    if (job.task === 'translate' && job.translation) return { id, bytes, translated: translate(body, job.translation) };
     return { id, bytes, summary: summarize(body) };
   } catch (error) {
     if (!(error instanceof GatewayError)) return { id, bytes, crash: String((error as Error)?.stack ?? error) };
@@ -64,5 +98,6 @@ async function answer(job: LargeBodyJob): Promise<LargeBodyAnswer> {
 
 parentPort?.on('message', async (job: LargeBodyJob) => {
   const reply = await answer(job);
-  parentPort?.postMessage(reply, [reply.bytes]);
+  const upstream = 'translated' in reply ? reply.translated.upstream : undefined;
+  parentPort?.postMessage(reply, upstream ? [reply.bytes, upstream] : [reply.bytes]);
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../errors/gateway-error.js';
-import { fieldKind, LARGE_BODY_BYTES, parseLargeBody as parseParts } from './large-body.js';
+import { itemIds, listedItems } from '../../translate/responses/listed-items.js';
+import { fieldKind, LARGE_BODY_BYTES, parseLargeBody as parseParts, translateOffThread } from './large-body.js';
 import { parseJsonObject } from './read-body.js';
 
 const filler = 'x'.repeat(LARGE_BODY_BYTES);
@@ -74,6 +75,21 @@ describe('parseLargeBody (on the worker thread)', () => {
         expected.param,
       ]);
     }
+  });
+
+  it('lists a Responses input as the stored items, ids included, as listing it here does', async () => {
+    const input = [
+      { role: 'user', content: filler },
+      { type: 'message', role: 'assistant', content: 'ok' },
+      { type: 'function_call_output', call_id: 'c1', output: 'x' },
+      { id: 'own', type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }] },
+    ];
+    const raw = Buffer.from(JSON.stringify({ model: 'm', input }));
+    const { body } = await parseLargeBody(Buffer.from(raw));
+    const checked = { client: 'responses' as const, strict: false, dropped: [], target: undefined, listStem: 'stem1' };
+    const listed = (await translateOffThread(body, checked)).listed;
+    expect(listed).toBe(JSON.stringify(listedItems(input, itemIds('stem1'))));
+    expect(JSON.parse(listed as string)[0].id).toBe('msg_stem1_0');
   });
 
   it('parses bodies side by side', async () => {

@@ -9,6 +9,8 @@ import {
   type LargeBodyAnswer,
   type LargeBodyJob,
   type LargeBodySummary,
+  type TranslatedRequest,
+  type TranslationJob,
 } from './large-body-protocol.js';
 import type { BodyParts } from './read-body.js';
 
@@ -89,7 +91,11 @@ function movable(chunk: Buffer): Uint8Array {
 }
 
 /** Sends the body's chunks to a worker (moved, not copied) and resolves with its answer, the joined bytes included. */
-function roundTrip(parts: BodyParts, task: LargeBodyJob['task']): Promise<LargeBodyAnswer> {
+function roundTrip(
+  parts: BodyParts,
+  task: LargeBodyJob['task'],
+  extra: Pick<LargeBodyJob, 'translation'> = {},
+): Promise<LargeBodyAnswer> {
   const chunks = parts.chunks.map(movable);
   const thread = leastBusy();
   const id = nextId++;
@@ -104,7 +110,7 @@ function roundTrip(parts: BodyParts, task: LargeBodyJob['task']): Promise<LargeB
         clearTimeout(timer);
         done(value);
       };
-    thread.send({ id, chunks, task }, { resolve: settle(resolve), reject: settle(reject) });
+    thread.send({ id, chunks, task, ...extra }, { resolve: settle(resolve), reject: settle(reject) });
   });
 }
 
@@ -146,6 +152,58 @@ export function isLazyBody(body: object): boolean {
   return unparsedKinds.has(body);
 }
 
+/** Whether translateOffThread can translate the body: it came from parseLargeBody and nothing replaced a field. */
+export function translatesOffThread(body: object): boolean {
+  return lazySources.has(body);
+}
+
+/** Where a lazy body came from: its bytes, the worker's summary, and the top-level fields set over it since. */
+interface LazySource {
+  raw: Buffer;
+  summary: LargeBodySummary;
+  fields: Record<string, unknown> | undefined;
+}
+
+const lazySources = new WeakMap<object, LazySource>();
+
+/**
+ * `{ ...body, ...fields }` for small `fields`, without parsing a lazy body's large fields on the main thread (a
+ * spread would read them): a lazy body gives a lazy copy that the worker can still translate from its bytes.
+ */
+export function withFields(
+  body: Readonly<Record<string, unknown>>,
+  fields: Record<string, unknown>,
+): Readonly<Record<string, unknown>> {
+  const source = lazySources.get(body);
+  if (!source) return { ...body, ...fields };
+  const names = Object.keys(fields);
+  const summary: LargeBodySummary = {
+    keys: [...source.summary.keys, ...names.filter((name) => !source.summary.keys.includes(name))],
+    small: { ...source.summary.small, ...fields },
+    large: source.summary.large.filter(([key]) => !names.includes(key)),
+  };
+  return lazyBody(source.raw, summary, { ...source.fields, ...fields });
+}
+
+/**
+ * The translation of a lazy body, made on a worker thread from its bytes (a copy goes there: the bytes stay
+ * usable here for a passthrough target): parsing, checking, building and serialising a body of many MiB
+ * would otherwise hold up the event loop for hundreds of milliseconds.
+ */
+export async function translateOffThread(
+  body: Readonly<Record<string, unknown>>,
+  translation: Omit<TranslationJob, 'fields'>,
+): Promise<TranslatedRequest> {
+  const source = lazySources.get(body);
+  if (!source) throw new Error('translateOffThread takes a body from parseLargeBody');
+  const copy = Buffer.from(source.raw);
+  const answer = await roundTrip({ chunks: [copy], size: copy.length }, 'translate', {
+    translation: { ...translation, fields: source.fields },
+  });
+  if (!('translated' in answer)) throw failure(answer);
+  return answer.translated;
+}
+
 /** The JSON types of the fields of lazy bodies that are still unparsed. */
 const unparsedKinds = new WeakMap<object, ReadonlyMap<string, JsonKind>>();
 
@@ -161,11 +219,12 @@ export function fieldKind(body: Readonly<Record<string, unknown>>, key: string):
 }
 
 /** The body as an object: small fields as values, large ones as getters that parse the whole body once. */
-function lazyBody(raw: Buffer, summary: LargeBodySummary): Record<string, unknown> {
+function lazyBody(raw: Buffer, summary: LargeBodySummary, fields?: Record<string, unknown>): Record<string, unknown> {
   let whole: Record<string, unknown> | undefined;
   const body: Record<string, unknown> = {};
   const large = new Map(summary.large);
   unparsedKinds.set(body, large);
+  lazySources.set(body, { raw, summary, fields });
   for (const key of summary.keys) {
     if (!large.has(key)) {
       Object.defineProperty(body, key, {
@@ -184,6 +243,8 @@ function lazyBody(raw: Buffer, summary: LargeBodySummary): Record<string, unknow
         return whole[key];
       },
       set(value: unknown) {
+        // The bytes no longer say what the body holds: translating them on the worker would miss this value.
+        lazySources.delete(body);
         Object.defineProperty(body, key, { value, enumerable: true, writable: true, configurable: true });
       },
     });

@@ -27,7 +27,7 @@ function attemptTarget(target: RouteTarget): AttemptTarget {
 export async function proxyToUpstream(
   out: ClientOutput,
   route: ModelRoute,
-  planFor: (target: RouteTarget) => UpstreamPlan,
+  planFor: (target: RouteTarget) => UpstreamPlan | Promise<UpstreamPlan>,
 ): Promise<GatewayError | undefined> {
   const exchange = out.exchange;
   const admission = admitToLimits(exchange, route);
@@ -47,7 +47,9 @@ export async function proxyToUpstream(
   deadlines.add(signal, exchange.time + timeouts.total_ms);
 
   const send = async (target: RouteTarget, attemptIndex: number): Promise<PlannedReply> => {
-    const plan = planFor(target);
+    // A plan comes as a promise only when a large body is translated on the worker; the rest skip the await.
+    const planned = planFor(target);
+    const plan = planned instanceof Promise ? await planned : planned;
     const provider = target.provider;
     const path = provider.basePath + plan.path;
     const base = plan.extraHeaders ? { ...provider.headers, ...plan.extraHeaders } : provider.headers;

@@ -12,10 +12,13 @@ import type { IrRequest } from '../../translate/ir/types.js';
 import { HintReport, mergeDropped } from '../../translate/shared/hint-report.js';
 import type { ClientOutput } from './client-output.js';
 import { encodeContextFor } from './encode-context.js';
+import { translateOffThread, translatesOffThread } from './large-body.js';
+import type { ClientCodecName } from './large-body-protocol.js';
 import { sendError } from './send-error.js';
 import { translatedUpstreamError } from './translated-error.js';
 import { relayTranslatedStream } from './translated-stream.js';
 import type { UpstreamPlan } from './upstream-plan.js';
+import { type UpstreamTargetSpec, upstreamRequestText } from './upstream-request.js';
 
 /** How a client request's hints are treated, and which of them the entry point already knows are dropped. */
 export interface TranslationOptions {
@@ -26,6 +29,11 @@ export interface TranslationOptions {
   strict?: (() => boolean) | undefined;
   /** Hints outside the body that a translation drops (e.g. the `anthropic-beta` header). */
   dropped?: readonly string[] | undefined;
+  /**
+   * The client codec by name, so that a large body (from parseLargeBody) is translated on the worker thread;
+   * absent, every body is translated here.
+   */
+  codecName?: ClientCodecName | undefined;
 }
 
 /** A client request that may need translating: its codec, its body, and its IR parsed at most once. */
@@ -66,6 +74,34 @@ export class TranslatableRequest {
   get dropped(): readonly string[] {
     return mergeDropped(this.options.dropped ?? [], this.report().dropped);
   }
+
+  /** Whether the body is large and is translated on the worker thread (its bytes, parsed there). */
+  get offThread(): boolean {
+    return this.options.codecName !== undefined && translatesOffThread(this.body);
+  }
+
+  /**
+   * Refuses now what any translated target would refuse (before routing), parsing a large body off the thread;
+   * there, with `listStem`, also lists a Responses input as a stored turn keeps it (JSON text, see StoredItemsText).
+   */
+  async check(listStem?: string): Promise<string | undefined> {
+    if (!this.offThread) {
+      this.ir();
+      return undefined;
+    }
+    return (await this.translateOffThread(undefined, listStem)).listed;
+  }
+
+  /** The translation for `target` (or, without one, the parse and check alone) made on the worker thread. */
+  translateOffThread(target: UpstreamTargetSpec | undefined, listStem?: string) {
+    return translateOffThread(this.body, {
+      client: this.options.codecName as ClientCodecName,
+      strict: this.strict,
+      dropped: [...(this.options.dropped ?? [])],
+      target,
+      listStem,
+    });
+  }
 }
 
 const UPSTREAM_BODY_LIMIT = 64 * 1024 * 1024;
@@ -97,13 +133,6 @@ export function buildOptionsFor(provider: ProviderRuntime, model = ''): Upstream
   };
 }
 
-/** A builder's rejection names the IR field; the client should read the name of the field it sent. */
-function inClientTerms(error: unknown, request: TranslatableRequest): unknown {
-  if (!(error instanceof GatewayError) || error.param === undefined) return error;
-  const param = request.client.clientField(error.param, request.body);
-  return new GatewayError(error.code, error.status, error.kind, error.message, { param, headers: error.headers });
-}
-
 async function readJson(reply: UpstreamReply): Promise<unknown> {
   const body = await readUpstreamBody(reply, UPSTREAM_BODY_LIMIT, false);
   try {
@@ -132,32 +161,57 @@ async function relayTranslatedJson(
   out.end(body);
 }
 
+/** What building a target's upstream request takes, as plain data (the worker thread gets it too). */
+function targetSpec(target: RouteTarget): UpstreamTargetSpec {
+  const provider = target.provider;
+  return {
+    dialect: target.dialect,
+    model: target.model,
+    options: buildOptionsFor(provider, target.model),
+    reshape: provider.descriptor.upstreamBody ? { type: provider.config.type, config: provider.config } : undefined,
+  };
+}
+
 /**
  * The plan for a target whose dialect differs from the client's: client IR -> upstream request, and the
- * upstream's answer, stream or error back in the client's dialect.
+ * upstream's answer, stream or error back in the client's dialect. A large body is translated on the worker
+ * thread (the same code, so the same bytes), which is why the plan may come as a promise.
  */
-export function translatedPlan(request: TranslatableRequest, target: RouteTarget): UpstreamPlan {
+export function translatedPlan(
+  request: TranslatableRequest,
+  target: RouteTarget,
+): UpstreamPlan | Promise<UpstreamPlan> {
+  const spec = targetSpec(target);
+  if (request.offThread) return translatedPlanOffThread(request, target, spec);
+  const ir = request.ir();
+  const text = upstreamRequestText(request.client, request.body, ir, request.dropped, request.strict, spec);
+  return planOf(request, target, text.body, ir.stream, text.dropped);
+}
+
+async function translatedPlanOffThread(
+  request: TranslatableRequest,
+  target: RouteTarget,
+  spec: UpstreamTargetSpec,
+): Promise<UpstreamPlan> {
+  const translated = await request.translateOffThread(spec);
+  const body = Buffer.from(translated.upstream as ArrayBuffer);
+  return planOf(request, target, body, translated.stream, translated.dropped);
+}
+
+function planOf(
+  request: TranslatableRequest,
+  target: RouteTarget,
+  body: string | Buffer,
+  stream: boolean,
+  dropped: readonly string[],
+): UpstreamPlan {
   const provider = target.provider;
   const upstream = upstreamCodecFor(target.dialect);
-  const ir = request.ir();
-  const hints = new HintReport(request.strict);
-  let built: Record<string, unknown>;
-  try {
-    built = upstream.buildRequest(ir, target.model, { ...buildOptionsFor(provider, target.model), hints });
-  } catch (error) {
-    throw inClientTerms(error, request);
-  }
-  const dropped = mergeDropped(
-    request.dropped,
-    hints.dropped.map((field) => request.client.clientField(field, request.body)),
-  );
-  const reshape = provider.descriptor.upstreamBody;
-  if (reshape) built = reshape(built, target.dialect, provider.config);
   return {
-    path: provider.chatPath(target.model, ir.stream),
-    body: JSON.stringify(built),
-    readAhead: ir.stream ? (provider.streamFraming === 'sse' ? 'first-event' : 'first-message') : 'whole',
-    respond: ir.stream
+    path: provider.chatPath(target.model, stream),
+    body,
+    readAhead: stream ? (provider.streamFraming === 'sse' ? 'first-event' : 'first-message') : 'whole',
+    respond: stream
       ? (reply, out) => {
           reportDropped(out, dropped);
           return relayTranslatedStream(

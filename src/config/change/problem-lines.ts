@@ -1,5 +1,6 @@
 import { type Document, isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { ConfigProblem } from '../semantic-checks.js';
+import { flowDepthProblem } from '../yaml-bounds.js';
 
 /** `models[0].targets[1].provider` → ['models', 0, 'targets', 1, 'provider']. */
 function segments(path: string): Array<string | number> {
@@ -24,6 +25,8 @@ function keyNode(document: Document, path: Array<string | number>): unknown {
  * existing parent when the path names a missing key).
  */
 export function problemLines(text: string, name: string, problems: readonly ConfigProblem[]) {
+  // Text the config parser refused unparsed is not parsed here either (its problems carry their line).
+  if (flowDepthProblem(text, name)) return problems.map((problem) => ({ ...problem, line: lineOf(problem, name) }));
   const counter = new LineCounter();
   const document = parseDocument(text, { lineCounter: counter });
   return problems.map((problem) => {
@@ -39,4 +42,9 @@ export function problemLines(text: string, name: string, problems: readonly Conf
     }
     return { ...problem, line: null };
   });
+}
+
+function lineOf(problem: ConfigProblem, name: string): number | null {
+  const match = problem.path.startsWith(`${name}:`) ? /:(\d+)(?::\d+)?$/.exec(problem.path) : null;
+  return match ? Number(match[1]) : null;
 }

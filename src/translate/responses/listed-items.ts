@@ -14,6 +14,12 @@ const ID_PREFIX: Readonly<Record<string, string>> = {
   reasoning: 'rs_',
 };
 
+/** Ids for input items sent without one, from the request id's stem, numbered in order of listing. */
+export function itemIds(stem: string): (prefix: string) => string {
+  let counter = 0;
+  return (prefix) => `${prefix}${stem}_${(counter++).toString(36)}`;
+}
+
 export function listedItems(input: unknown, newId: (prefix: string) => string): ListedItem[] {
   if (typeof input === 'string') {
     return [
