@@ -373,14 +373,14 @@ function markdown(report) {
   const loop = report.eventLoop;
   lines.push(
     '',
-    `- Gateway event loop: longest block ${loop.maxBlockMs.toFixed(1)} ms of CPU without returning to the loop, ${loop.blocksOver100ms} blocks over ${STALL_MS} ms (longest lag including time not scheduled: ${loop.maxLagMs.toFixed(1)} ms).`,
+    `- Gateway event loop: longest block ${loop.maxBlockMs.toFixed(1)} ms of CPU without returning to the loop, ${loop.blocksDuringRun} blocks over ${STALL_MS} ms while the requests ran and ${loop.blocksBeforeRun} before the first one (the gateway's start) (longest lag including time not scheduled: ${loop.maxLagMs.toFixed(1)} ms).`,
     `- /healthz of the gateway every 50 ms: ${probeLine(report.healthz)}.`,
     `- /healthz of a bare node:http server on the same machine (the machine's own noise): ${probeLine(report.controlHealthz)}.`,
     `- Error lines the gateway logged: ${report.gatewayErrorLines}; config revisions after the run: ${report.revisionsAfter}.`,
     '',
     ...blockLines(report),
     ...resetLines(report),
-    `Result: ${report.pass ? 'PASS' : 'FAIL'} (${report.fiveHundreds} answers with a 5xx, ${loop.blocksOver100ms} event-loop blocks over ${STALL_MS} ms).`,
+    `Result: ${report.pass ? 'PASS' : 'FAIL'} (${report.fiveHundreds} answers with a 5xx, ${loop.blocksDuringRun} event-loop blocks over ${STALL_MS} ms while the requests ran).`,
     '',
   );
   return lines.join('\n');
@@ -395,6 +395,7 @@ async function main() {
   const rand = random(SEED);
   const entries = {};
   const started = performance.now();
+  const runFrom = Date.now();
   try {
     for (const path of Object.keys(ENTRY_POINTS)) {
       await runEntry(gateway.url, `POST ${path}`, () => dataPlaneCase(rand, path), entries);
@@ -404,6 +405,7 @@ async function main() {
   } finally {
     agent.destroy();
   }
+  const runTo = Date.now();
   const healthz = summary(await prober.stop());
   const controlHealthz = summary(await controlProber.stop());
   control.child.kill('SIGTERM');
@@ -443,7 +445,12 @@ async function main() {
       .map((b) => ({ ms: b.ms, inFlight: suspects(r.flights, b) }));
     delete r.flights;
   }
-  report.pass = fiveHundreds === 0 && report.eventLoop.blocksOver100ms === 0 && healthz.failures === 0;
+  // The verdict counts the blocks while the fuzzed requests ran; those before the first one are the gateway
+  // starting (loading its modules), reported apart.
+  const overStall = report.eventLoop.blocks.filter((b) => b.ms > STALL_MS);
+  report.eventLoop.blocksDuringRun = overStall.filter((b) => b.at >= runFrom && b.at <= runTo + 50).length;
+  report.eventLoop.blocksBeforeRun = overStall.filter((b) => b.at < runFrom).length;
+  report.pass = fiveHundreds === 0 && report.eventLoop.blocksDuringRun === 0 && healthz.failures === 0;
   rmSync(gateway.dir, { recursive: true, force: true });
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   writeFileSync(join(root, 'bench/results/fuzz.json'), `${JSON.stringify(report, null, 2)}\n`);

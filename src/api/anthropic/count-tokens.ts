@@ -10,7 +10,6 @@ import { requireModel } from '../shared/read-body.js';
 import { resolveRoute } from '../shared/resolve-route.js';
 import { forwardedBody } from '../shared/upstream-body.js';
 import type { UpstreamPlan } from '../shared/upstream-plan.js';
-import { estimateInputTokens } from './input-estimate.js';
 import { anthropicClientHeaders } from './messages-passthrough.js';
 
 /** Statuses of an Anthropic-compatible API that has no count endpoint (DeepSeek, Kimi and others answer 404). */
@@ -41,9 +40,14 @@ function countPlan(body: Record<string, unknown>, raw: Buffer, target: RouteTarg
   };
 }
 
-/** The local estimate; a large body's is made on the parser thread, which parses it there too. */
+/**
+ * The local estimate, always made on the parser thread: loading the tokenizer's table blocks for 100–200 ms and
+ * holds tens of MB, which the main thread (serving everyone else) never pays. A large body moves there and is
+ * parsed there; a small one goes as a copy, since its bytes may still be read here (the request log).
+ */
 async function estimate(out: ClientOutput, body: Record<string, unknown>, raw: Buffer | undefined): Promise<void> {
-  const tokens = raw !== undefined && isLazyBody(body) ? await estimateOffThread(raw) : await estimateInputTokens(body);
+  const bytes = raw !== undefined && isLazyBody(body) ? raw : Buffer.from(raw ?? JSON.stringify(body));
+  const tokens = await estimateOffThread(bytes);
   const payload = JSON.stringify({ input_tokens: tokens });
   out.head(200, {
     'content-type': 'application/json',

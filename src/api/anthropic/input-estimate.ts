@@ -17,7 +17,7 @@ function loadTokenizer(): Promise<CountText> {
 
 /**
  * The local estimate of a count_tokens request's input tokens (throws the parser's 400 for a malformed request).
- * Pure but for the tokenizer: it runs on the main thread for a small body and on the parser thread for a large one.
+ * Pure but for the tokenizer: it runs on the parser thread only (src/api/anthropic/count-tokens.ts says why).
  */
 export async function estimateInputTokens(body: Readonly<Record<string, unknown>>): Promise<number> {
   // Only the fields that carry input count; count_tokens takes no max_tokens, so the parser gets one that any

@@ -138,8 +138,8 @@ function failure(answer: LargeBodyAnswer): Error {
 }
 
 /**
- * count_tokens' local estimate of a large body, made on the parser thread (parsing it there, and tokenizing within
- * the same time budget as on the main thread). `raw` moves there and is no longer usable here.
+ * count_tokens' local estimate of a body, made on the parser thread (parsing it there, and tokenizing in time
+ * slices). `raw` moves there and is no longer usable here.
  */
 export async function estimateOffThread(raw: Buffer): Promise<number> {
   const answer = await roundTrip({ chunks: [raw], size: raw.length }, 'estimate');
