@@ -4,8 +4,23 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { requestRecord } from '../../test/support/request-records.js';
 import { openStore } from './open-store.js';
-import type { Store } from './store.js';
+import type { Store, StoredResponse } from './store.js';
 import { encodeCall, encodeSlicedInsert, isSliced, RECORDS_PER_SLICE } from './worker-message.js';
+
+const items = [
+  { id: 'msg_1', type: 'message', role: 'user', content: 'a "quoted" é \u0000items:feed:0 line\nbreak' },
+  { id: 'fc_1', type: 'function_call_output', call_id: 'call_1', output: '{"ok":true}' },
+];
+
+const storedResponse = (id: string, inputItems: StoredResponse['inputItems']): StoredResponse => ({
+  id,
+  clientScope: 'config:app',
+  createdAt: 1_700_000_000_000,
+  previousResponseId: null,
+  // A client's text that looks like the mark must stay text.
+  response: { id, object: 'response', output_text: '\u0000items:0' },
+  inputItems,
+});
 
 const records = (count: number) => Array.from({ length: count }, () => requestRecord({ errorMessage: 'a "quoted" é' }));
 
@@ -22,6 +37,20 @@ describe('worker messages', () => {
     setImmediate(() => order.push('another callback'));
     await encoding;
     expect(order).toEqual(['another callback', 'encoded']);
+  });
+
+  it('carries input items kept as JSON text into the message as the items, not as an escaped string', () => {
+    const asText = { json: JSON.stringify(items) };
+    const call = {
+      id: 7,
+      method: 'insertStoredResponses' as const,
+      args: [[storedResponse('resp_1', asText), storedResponse('resp_2', items), storedResponse('resp_3', asText)]],
+    };
+    const message = encodeCall(call);
+    expect(message).toContain(asText.json); // as it is, not escaped
+    const sent = JSON.parse(message) as { args: [StoredResponse[]] };
+    expect(sent.args[0].map((response) => response.inputItems)).toEqual([items, items, items]);
+    expect(sent.args[0][0]?.response).toEqual(storedResponse('resp_1', items).response);
   });
 
   it('sends small batches and other calls in one piece', () => {
@@ -50,6 +79,13 @@ describe('the SQLite worker store with sliced batches', () => {
     const listed = await opened.listRequests({ limit: 1_000 });
     await insert;
     expect(listed).toHaveLength(250);
+  });
+
+  it('stores input items given as JSON text and reads them back as items', async () => {
+    const opened = await open();
+    await opened.insertStoredResponses([storedResponse('resp_text', { json: JSON.stringify(items) })]);
+    const read = await opened.getStoredResponse('resp_text', 'config:app');
+    expect(read?.inputItems).toEqual(items);
   });
 
   it('writes a large batch that close was called right behind', async () => {
