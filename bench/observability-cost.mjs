@@ -6,36 +6,12 @@
 // JSON) to bench/otlp-sink.mjs, the exports' serialisation included. Needs `npm run build` first. Prints µs per
 // request for each.
 import { spawn } from 'node:child_process';
-import { Registry } from 'prom-client';
+import { benchMetrics } from './metrics-fixture.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const REQUESTS = Number(process.argv[2] ?? 40_000);
 const WARMUP = 10_000;
-const { RequestMetrics } = await import(`${root}dist/telemetry/metrics/request-metrics.js`);
 const { OtelRequestTracer } = await import(`${root}dist/telemetry/tracing/otel-tracer.js`);
-
-/** A successful non-stream request with one attempt, as the data plane records it. */
-const record = (i) => ({
-  id: `req_${i}`,
-  time: Date.now(),
-  client: 'bench',
-  entryPoint: 'chat.completions',
-  requestedModel: 'bench',
-  stream: false,
-  provider: 'up',
-  upstreamModel: 'm1',
-  routeMode: 'direct',
-  attempts: [{ provider: 'up', model: 'm1', status: 200, errorClass: null, error: null, latencyMs: 2 }],
-  status: 200,
-  latencyMs: 3,
-  ttfbMs: null,
-  inputTokens: 12,
-  outputTokens: 6,
-  cachedTokens: 0,
-  cacheWriteTokens: 0,
-  costUsd: 0.00001,
-  errorCode: null,
-});
 
 /** CPU µs per call of `work` over REQUESTS calls after a warm-up, yielding now and then so exports can run. */
 async function cpuPerRequest(work, settle = async () => {}) {
@@ -51,14 +27,7 @@ async function cpuPerRequest(work, settle = async () => {}) {
   return (used.user + used.system) / REQUESTS;
 }
 
-const metrics = new RequestMetrics(new Registry(), false);
-metrics.setKnown({
-  models: new Set(['bench']),
-  providers: new Set(['up']),
-  upstreamModels: new Set(['m1']),
-  clients: new Set(['bench']),
-});
-const records = Array.from({ length: 1024 }, (_, i) => record(i));
+const { metrics, records } = await benchMetrics();
 const metricsUs = await cpuPerRequest((i) => metrics.observe(records[i % 1024]));
 
 const sink = spawn(process.execPath, [`${root}bench/otlp-sink.mjs`, '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
