@@ -14,6 +14,7 @@ import {
   type LargeBodyAnswer,
   type LargeBodyJob,
   type LargeBodySummary,
+  ownMemory,
   type TranslatedRequest,
   type TranslationJob,
 } from './large-body-protocol.js';
@@ -73,8 +74,7 @@ function translate(parsed: Record<string, unknown>, job: TranslationJob): Transl
     return { upstream: undefined, stream: ir.stream, dropped: clientDropped, listed: listed && JSON.stringify(listed) };
   }
   const built = upstreamRequestText(client, body, ir, clientDropped, job.strict, job.target);
-  const bytes = Buffer.from(built.body, 'utf8');
-  const own = bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length ? bytes : Buffer.from(bytes);
+  const own = ownMemory(Buffer.from(built.body, 'utf8'));
   return { upstream: own.buffer as ArrayBuffer, stream: ir.stream, dropped: built.dropped };
 }
 
@@ -82,7 +82,7 @@ async function answer(job: LargeBodyJob): Promise<LargeBodyAnswer> {
   const { id, chunks } = job;
   const joined = Buffer.concat(chunks);
   // Buffer.concat may hand out a slice of a shared pool for a small total; the answer moves its own memory back.
-  const own = joined.byteOffset === 0 && joined.buffer.byteLength === joined.length ? joined : Buffer.from(joined);
+  const own = ownMemory(joined);
   const bytes = own.buffer as ArrayBuffer;
   try {
     const body = parseJsonObject(own);

@@ -9,6 +9,7 @@ import {
   type LargeBodyAnswer,
   type LargeBodyJob,
   type LargeBodySummary,
+  ownMemory,
   type TranslatedRequest,
   type TranslationJob,
 } from './large-body-protocol.js';
@@ -82,21 +83,13 @@ function leastBusy(): ParserThread {
   return best;
 }
 
-/**
- * A chunk whose memory is its own moves to the worker as it is; one that is a view into memory other code may
- * still use (a pooled slab, a partly filled read buffer) is copied first, so the move takes nothing else along.
- */
-function movable(chunk: Buffer): Uint8Array {
-  return chunk.byteOffset === 0 && chunk.buffer.byteLength === chunk.length ? chunk : new Uint8Array(chunk);
-}
-
 /** Sends the body's chunks to a worker (moved, not copied) and resolves with its answer, the joined bytes included. */
 function roundTrip(
   parts: BodyParts,
   task: LargeBodyJob['task'],
   extra: Pick<LargeBodyJob, 'translation'> = {},
 ): Promise<LargeBodyAnswer> {
-  const chunks = parts.chunks.map(movable);
+  const chunks = parts.chunks.map(ownMemory);
   const thread = leastBusy();
   const id = nextId++;
   return new Promise((resolve, reject) => {
