@@ -18,7 +18,10 @@ if (!REDIS_URL) {
 /** A client name no earlier run used: its counters in the shared Redis start at zero. */
 const freshName = (base: string) => `${base}-${randomBytes(4).toString('hex')}`;
 
-/** Waits out the end of the current minute when it is close, so a burst of requests falls in one window. */
+/**
+ * Waits out the end of the current minute when fewer than `needMs` are left, so a burst of requests falls in one
+ * window; the tests that call it allow for that wait (up to `needMs`) in their timeouts.
+ */
 async function clearOfMinuteEnd(needMs: number): Promise<void> {
   const left = 60_000 - (Date.now() % 60_000);
   if (left < needMs) await new Promise((resolve) => setTimeout(resolve, left + 50));
@@ -78,7 +81,7 @@ models:
       await Promise.all(serves.map((s) => s.stop()));
       await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
     }
-  });
+  }, 30_000);
 
   it('keeps one RPM limit between two busy gateways that admit from leases, and reaches it exactly', async () => {
     const name = freshName('leases');
@@ -116,7 +119,7 @@ models:
       undo();
       await Promise.all(harnesses.map((h) => h.close()));
     }
-  });
+  }, 75_000);
 
   it('falls back to per-process limits while Redis is unreachable, says so, and recovers by itself', async () => {
     const proxy = await TcpProxy.start(REDIS_URL as string);
@@ -172,5 +175,5 @@ models:
       await harness.close();
       await proxy.cut();
     }
-  });
+  }, 45_000);
 });
