@@ -1,6 +1,6 @@
 // Load generators for the benchmark: wrk (preferred: C, cheap on the load core) or autocannon (fallback).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -49,6 +49,7 @@ export function parseWrk(output) {
   };
 }
 
+/** Writes wrk's request script into a fresh temporary directory; returns both (the caller removes the directory). */
 function wrkScript(body, token, headers) {
   const dir = mkdtempSync(join(tmpdir(), 'amg-wrk-'));
   const file = join(dir, 'post.lua');
@@ -59,7 +60,7 @@ function wrkScript(body, token, headers) {
     file,
     `wrk.method = "POST"\nwrk.body = ${JSON.stringify(body)}\nwrk.headers["Content-Type"] = "application/json"\n${token ? `wrk.headers["Authorization"] = "Bearer ${token}"\n` : ''}${extra}`,
   );
-  return file;
+  return { dir, file };
 }
 
 /**
@@ -69,19 +70,25 @@ function wrkScript(body, token, headers) {
 export async function drive({ url, body, token, connections, seconds, core, headers = {} }) {
   if (hasWrk) {
     const threads = Math.min(connections, 2);
-    const out = await runPinned(core, 'wrk', [
-      '-t',
-      String(threads),
-      '-c',
-      String(connections),
-      '-d',
-      `${seconds}s`,
-      '--latency',
-      '-s',
-      wrkScript(body, token, headers),
-      url,
-    ]);
-    return { tool: 'wrk', ...parseWrk(out) };
+    // The paired rounds warm up in 1-second runs: many runs per phase, so each removes its script.
+    const script = wrkScript(body, token, headers);
+    try {
+      const out = await runPinned(core, 'wrk', [
+        '-t',
+        String(threads),
+        '-c',
+        String(connections),
+        '-d',
+        `${seconds}s`,
+        '--latency',
+        '-s',
+        script.file,
+        url,
+      ]);
+      return { tool: 'wrk', ...parseWrk(out) };
+    } finally {
+      rmSync(script.dir, { recursive: true, force: true });
+    }
   }
   const headerArgs = [
     '-H',

@@ -3,7 +3,9 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { comparisonTable, ratioList, roundsNote } from './comparison-report.mjs';
 import { drive, hasTaskset, hasWrk, runPinned } from './load.mjs';
+import { compareInRounds, cpuSeconds } from './paired-rounds.mjs';
 import { ensurePortkey, HONO_NODE_SERVER_VERSION, PORTKEY_VERSION, portkeyArgs, portkeyRequest } from './portkey.mjs';
 import {
   baseConfig,
@@ -27,13 +29,19 @@ const REPEATS = QUICK ? 1 : 3;
 const CONNECTIONS = 64;
 const GATEWAY_CORE = 0;
 const LOAD_CORE = 1;
-const CLK_TCK = 100;
+/**
+ * The on/off comparisons (observability, limits, cloud, dialects, security, pricing, rollups) run in paired
+ * rounds of fresh gateways (bench/paired-rounds.mjs). `--rounds=N` sets how many; the defaults keep each phase
+ * near 3–4 minutes on a quiet machine (a round starts its gateways, ~1.5 s each, warms every phase, 2–3 s each,
+ * and measures every phase for ROUND_SECONDS).
+ */
+const ROUNDS_ARG = Number(process.argv.find((arg) => arg.startsWith('--rounds='))?.slice('--rounds='.length));
+const rounds = (full) => (ROUNDS_ARG > 0 ? ROUNDS_ARG : QUICK ? 2 : full);
+const ROUND_SECONDS = QUICK ? 2 : 4;
+const ROUND_WARMUP = QUICK
+  ? { minSeconds: 1, maxSeconds: 3, minRequests: 2000 }
+  : { minSeconds: 2, maxSeconds: 10, minRequests: 10_000 };
 const root = new URL('..', import.meta.url).pathname;
-
-function cpuSeconds(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-}
 
 function peakRssMb(pid) {
   const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -121,9 +129,8 @@ async function measure({
 }
 
 /**
- * Load phases measured in turns: one run of each, then the next round. Phases compared with each other (passthrough
- * and translated) then meet the same machine conditions; on a shared virtual machine throughput drifts between
- * minutes by more than the differences measured, which back-to-back blocks of repeats would fold into the ratio.
+ * Load phases measured in turns on servers that stay up for the whole phase: one run of each, then the next round
+ * (the peers phase). The on/off comparisons use compare() instead, which also starts fresh processes every round.
  */
 async function measureInTurns(phases, pid) {
   for (const request of Object.values(phases)) await drive({ ...request, seconds: WARMUP });
@@ -157,30 +164,31 @@ function medianRun(runs) {
 }
 
 /**
- * Each gateway loaded in turns with the same chat request, non-stream and stream, 64 connections from the load
- * core: `{ [name]: { nonStream, stream } }`, the shape every on/off comparison reports.
+ * Variants compared in paired rounds of fresh servers, 64 connections from the load core, non-stream and stream:
+ * `{ [variant]: { nonStream, stream } }` with medians over rounds and, for compared variants, the paired ratios.
  */
-async function measureGatewaysInTurns(gateways) {
-  const phases = {};
-  for (const [name, gateway] of Object.entries(gateways)) {
-    for (const stream of [false, true]) {
-      phases[`${name}.${stream ? 'stream' : 'nonStream'}`] = {
-        url: `${gateway.url}/v1/chat/completions`,
-        body: body('bench', stream),
-        token: TOKEN,
-        connections: CONNECTIONS,
-        core: LOAD_CORE,
-        pid: gateway.pid,
-      };
-    }
-  }
-  const measured = await measureInTurns(phases);
-  return Object.fromEntries(
-    Object.keys(gateways).map((name) => [
-      name,
-      { nonStream: measured[`${name}.nonStream`], stream: measured[`${name}.stream`] },
-    ]),
+function compare(servers, variants, { rounds: count, inspect } = {}) {
+  return compareInRounds({
+    servers,
+    variants,
+    rounds: count ?? rounds(5),
+    seconds: ROUND_SECONDS,
+    warmup: ROUND_WARMUP,
+    connections: CONNECTIONS,
+    cores: { gateway: GATEWAY_CORE, load: LOAD_CORE },
+    inspect,
+  });
+}
+
+/** One gateway per config, each serving the bench chat request: the shape of the single-route on/off phases. */
+function gatewayVariants(upstreamPort, configs, baseline, env = {}) {
+  const servers = Object.fromEntries(
+    Object.entries(configs).map(([name, configFor]) => [name, () => startGateway(upstreamPort, configFor, env[name])]),
   );
+  const variants = Object.fromEntries(
+    Object.keys(configs).map((name) => [name, { server: name, baseline: name === baseline ? undefined : baseline }]),
+  );
+  return [servers, variants];
 }
 
 /** The four single-target phases (64 connections and 1, non-stream and stream) and the peak RSS. */
@@ -216,50 +224,38 @@ async function ttft(url, path, bodyText) {
   return JSON.parse(out);
 }
 
-/** Same-dialect passthrough against translation, both client dialects, in one gateway. */
+/**
+ * Same-dialect passthrough against translation, both client dialects, in paired rounds of one fresh gateway that
+ * serves every route; then time to first token on one more.
+ */
 async function measureDialects(upstreamPort, direct) {
   // The floor for time to first token: the same client through the bare proxy (as for latency at 1 connection).
   const bare = await startBareProxy(direct);
   const bareTtft = await ttft(bare.url, '/v1/chat/completions', body('m1', true));
   await bare.stop();
-  const gateway = await startGateway(upstreamPort, DIALECTS);
-  const chat = { path: '/v1/chat/completions', bodyOf: body };
-  const messages = { path: '/v1/messages', bodyOf: messagesBody };
+  const chat = { server: 'gateway', path: '/v1/chat/completions', bodyOf: body };
+  const messages = { server: 'gateway', path: '/v1/messages', bodyOf: messagesBody };
   const responses = (store) => ({
+    server: 'gateway',
     path: '/v1/responses',
     bodyOf: (model, stream) => responsesBody(model, stream, store),
   });
-  const routes = {
-    chatPassthrough: [chat, 'via-openai'],
-    chatToAnthropic: [chat, 'via-anthropic'],
-    messagesPassthrough: [messages, 'via-anthropic'],
-    messagesToOpenAI: [messages, 'via-openai'],
-    // Stored Responses (the default) against store: false, the same translation without the store write.
-    responsesStateless: [responses(false), 'via-openai'],
-    responsesStored: [responses(true), 'via-openai'],
-  };
-  const phases = {};
-  for (const [name, [client, model]] of Object.entries(routes)) {
-    for (const stream of [false, true]) {
-      phases[`${name}.${stream ? 'stream' : 'nonStream'}`] = {
-        url: `${gateway.url}${client.path}`,
-        body: client.bodyOf(model, stream),
-        token: TOKEN,
-        connections: CONNECTIONS,
-        core: LOAD_CORE,
-      };
-    }
-  }
-  const measured = await measureInTurns(phases, gateway.pid);
-  const routeResult = (name) => ({ nonStream: measured[`${name}.nonStream`], stream: measured[`${name}.stream`] });
-  const result = {
-    chatPassthrough: routeResult('chatPassthrough'),
-    chatToAnthropic: routeResult('chatToAnthropic'),
-    messagesPassthrough: routeResult('messagesPassthrough'),
-    messagesToOpenAI: routeResult('messagesToOpenAI'),
-    responsesStateless: routeResult('responsesStateless'),
-    responsesStored: routeResult('responsesStored'),
-    ttft: {
+  const result = await compare(
+    { gateway: () => startGateway(upstreamPort, DIALECTS) },
+    {
+      chatPassthrough: { ...chat, model: 'via-openai' },
+      chatToAnthropic: { ...chat, model: 'via-anthropic', baseline: 'chatPassthrough' },
+      messagesPassthrough: { ...messages, model: 'via-anthropic' },
+      messagesToOpenAI: { ...messages, model: 'via-openai', baseline: 'messagesPassthrough' },
+      // Stored Responses (the default) against store: false, the same translation without the store write.
+      responsesStateless: { ...responses(false), model: 'via-openai' },
+      responsesStored: { ...responses(true), model: 'via-openai', baseline: 'responsesStateless' },
+    },
+    { rounds: rounds(3) },
+  );
+  const gateway = await startGateway(upstreamPort, DIALECTS);
+  try {
+    result.ttft = {
       directOpenAI: await ttft(direct, '/v1/chat/completions', body('m1', true)),
       directAnthropic: await ttft(direct, '/v1/messages', messagesBody('claude-bench', true)),
       chatPassthrough: await ttft(gateway.url, '/v1/chat/completions', body('via-openai', true)),
@@ -267,56 +263,52 @@ async function measureDialects(upstreamPort, direct) {
       messagesPassthrough: await ttft(gateway.url, '/v1/messages', messagesBody('via-anthropic', true)),
       messagesToOpenAI: await ttft(gateway.url, '/v1/messages', messagesBody('via-openai', true)),
       bareProxy: bareTtft,
-    },
-  };
-  await gateway.stop();
+    };
+  } finally {
+    await gateway.stop();
+  }
   return result;
 }
 
 /**
- * Metrics and tracing against neither, in turns on three gateways pinned to the same core: metrics off and
- * tracing off; metrics on (the default); tracing on at sample ratio 1 exporting to a local OTLP receiver.
+ * Metrics and tracing against neither, in paired rounds of three fresh gateways pinned to the same core: metrics
+ * off and tracing off; metrics on (the default); tracing on at sample ratio 1 exporting to a local OTLP receiver.
  */
 async function measureObservability(upstreamPort) {
+  // The receiver only counts bytes; it shares the load core, which has room to spare (direct runs reach ~7× the
+  // gateway's rate), so it takes nothing from the gateway's core.
   const sink = pinnedSpawn(LOAD_CORE, [join(root, 'bench/otlp-sink.mjs'), '0'], {});
   const sinkPort = Number((await waitForLine(sink, /^(\d+)\n/))[1]);
-  const variants = {
+  const extras = {
     off: 'metrics: { enabled: false }\n',
     metrics: 'metrics: { enabled: true }\n',
     tracing: `metrics: { enabled: false }\ntelemetry: { otlp: { endpoint: "http://127.0.0.1:${sinkPort}", sample_ratio: 1 } }\n`,
   };
-  const gateways = {};
+  const configs = Object.fromEntries(
+    Object.entries(extras).map(([name, extra]) => [name, (upstream) => `${SINGLE(upstream)}${extra}`]),
+  );
   try {
-    for (const [name, extra] of Object.entries(variants)) {
-      gateways[name] = await startGateway(upstreamPort, (upstream) => `${SINGLE(upstream)}${extra}`);
-    }
-    return await measureGatewaysInTurns(gateways);
+    return await compare(...gatewayVariants(upstreamPort, configs, 'off'));
   } finally {
-    for (const gateway of Object.values(gateways)) await gateway.stop();
+    const exited = new Promise((resolve) => sink.once('exit', resolve));
     sink.kill('SIGTERM');
+    await exited;
   }
 }
 
 /**
  * The security checks on the request path. Scrubbing: a provider with a key (every upstream byte scanned for it)
- * against the same provider without one (the ollama preset: nothing to scrub), in one run and in turns. The body
+ * against the same provider without one (the ollama preset: nothing to scrub), in paired rounds. The body
  * checks (nesting depth, case-variant keys) cannot be switched off, so their own time per request is measured in
  * this process on the same body and set against the gateway's CPU per request.
  */
 async function measureSecurity(upstreamPort) {
-  const variants = {
-    scrubbed: SINGLE,
+  const configs = {
     unscrubbed: (upstream) => SINGLE(upstream).replace('api_key: sk-bench,', 'preset: ollama,'),
+    scrubbed: SINGLE,
   };
-  const gateways = {};
-  try {
-    for (const [name, configFor] of Object.entries(variants))
-      gateways[name] = await startGateway(upstreamPort, configFor);
-    const result = await measureGatewaysInTurns(gateways);
-    return { ...result, bodyChecks: await bodyCheckCost() };
-  } finally {
-    for (const gateway of Object.values(gateways)) await gateway.stop();
-  }
+  const result = await compare(...gatewayVariants(upstreamPort, configs, 'unscrubbed'));
+  return { ...result, bodyChecks: await bodyCheckCost() };
 }
 
 /** Microseconds per request of the depth and case-variant checks, on the bench body and on a 64 KiB one. */
@@ -344,107 +336,72 @@ async function bodyCheckCost() {
 
 /**
  * Per-request pricing (price lookup through the shipped table by dated name, cost arithmetic, the cost in the
- * record and the metrics) against a model nothing prices, in turns on one gateway.
+ * record and the metrics) against a model nothing prices, in paired rounds of one fresh gateway serving both.
  */
 async function measurePricing(upstreamPort) {
-  const gateway = await startGateway(upstreamPort, PRICING);
-  try {
-    const phases = {};
-    for (const model of ['unpriced', 'priced']) {
-      for (const stream of [false, true]) {
-        phases[`${model}.${stream ? 'stream' : 'nonStream'}`] = {
-          url: `${gateway.url}/v1/chat/completions`,
-          body: body(model, stream),
-          token: TOKEN,
-          connections: CONNECTIONS,
-          core: LOAD_CORE,
-        };
-      }
-    }
-    const measured = await measureInTurns(phases, gateway.pid);
-    const pair = (model) => ({ nonStream: measured[`${model}.nonStream`], stream: measured[`${model}.stream`] });
-    return { unpriced: pair('unpriced'), priced: pair('priced') };
-  } finally {
-    await gateway.stop();
-  }
+  return compare(
+    { gateway: () => startGateway(upstreamPort, PRICING) },
+    {
+      unpriced: { server: 'gateway', model: 'unpriced' },
+      priced: { server: 'gateway', model: 'priced', baseline: 'unpriced' },
+    },
+  );
 }
 
 /**
- * The Admin UI's rollups on (the default) against off (AMG_TELEMETRY_ROLLUPS=off), in turns on two gateways pinned
- * to the same core. Rollups are summed and written on the store's worker thread, which is inside the gateway's
- * process, so CPU per request counts them.
+ * The Admin UI's rollups on (the default) against off (AMG_TELEMETRY_ROLLUPS=off), in paired rounds of two fresh
+ * gateways pinned to the same core. Rollups are summed and written on the store's worker thread, which is inside
+ * the gateway's process, so CPU per request counts them.
  */
 async function measureRollups(upstreamPort) {
-  const variants = { off: { AMG_TELEMETRY_ROLLUPS: 'off' }, on: {} };
-  const gateways = {};
-  try {
-    for (const [name, env] of Object.entries(variants)) gateways[name] = await startGateway(upstreamPort, SINGLE, env);
-    return await measureGatewaysInTurns(gateways);
-  } finally {
-    for (const gateway of Object.values(gateways)) await gateway.stop();
-  }
+  const configs = { off: SINGLE, on: SINGLE };
+  return compare(...gatewayVariants(upstreamPort, configs, 'off', { off: { AMG_TELEMETRY_ROLLUPS: 'off' } }));
 }
 
 /**
- * The cloud types against OpenAI passthrough, in one gateway and in turns: an OpenAI client translated to
- * Gemini (SSE) and to Bedrock (SigV4 per request, binary event stream).
+ * The cloud types against OpenAI passthrough, in paired rounds of one fresh gateway serving all three: an OpenAI
+ * client translated to Gemini (SSE) and to Bedrock (SigV4 per request, binary event stream).
  */
 async function measureCloud(upstreamPort) {
-  const gateway = await startGateway(upstreamPort, DIALECTS);
-  const routes = { chatPassthrough: 'via-openai', chatToGemini: 'via-gemini', chatToBedrock: 'via-bedrock' };
-  const phases = {};
-  for (const [name, model] of Object.entries(routes)) {
-    for (const stream of [false, true]) {
-      phases[`${name}.${stream ? 'stream' : 'nonStream'}`] = {
-        url: `${gateway.url}/v1/chat/completions`,
-        body: body(model, stream),
-        token: TOKEN,
-        connections: CONNECTIONS,
-        core: LOAD_CORE,
-      };
-    }
-  }
-  const measured = await measureInTurns(phases, gateway.pid);
-  await gateway.stop();
-  const routeResult = (name) => ({ nonStream: measured[`${name}.nonStream`], stream: measured[`${name}.stream`] });
-  return Object.fromEntries(Object.keys(routes).map((name) => [name, routeResult(name)]));
+  return compare(
+    { gateway: () => startGateway(upstreamPort, DIALECTS) },
+    {
+      chatPassthrough: { server: 'gateway', model: 'via-openai' },
+      chatToGemini: { server: 'gateway', model: 'via-gemini', baseline: 'chatPassthrough' },
+      chatToBedrock: { server: 'gateway', model: 'via-bedrock', baseline: 'chatPassthrough' },
+    },
+  );
 }
 
 function renderCloud(x) {
-  const row = (label, m) =>
-    `| ${label} | ${f(m.nonStream.rps)} | ${f(m.nonStream.rps / x.chatPassthrough.nonStream.rps, 2)} | ${f(m.nonStream.cpuUsPerRequest)} | ${f(m.stream.rps)} | ${f(m.stream.rps / x.chatPassthrough.stream.rps, 2)} | ${f(m.stream.cpuUsPerRequest)} |`;
-  const ratios = ['chatToGemini', 'chatToBedrock'].flatMap((name) => [
-    x[name].nonStream.rps / x.chatPassthrough.nonStream.rps,
-    x[name].stream.rps / x.chatPassthrough.stream.rps,
-  ]);
+  const ratios = ratioList(x, ['chatToGemini', 'chatToBedrock'], 'chatPassthrough');
   return [
-    '| cloud types (64 conns) | non-stream req/s | of passthrough | CPU µs/req | stream req/s | of passthrough | CPU µs/req |',
-    '|---|---|---|---|---|---|---|',
-    row('OpenAI client → OpenAI upstream (passthrough)', x.chatPassthrough),
-    row('OpenAI client → Gemini (translated)', x.chatToGemini),
-    row('OpenAI client → Bedrock (translated, SigV4, event stream)', x.chatToBedrock),
+    ...comparisonTable('cloud types (64 conns)', 'passthrough', [
+      ['OpenAI client → OpenAI upstream (passthrough)', x.chatPassthrough],
+      ['OpenAI client → Gemini (translated)', x.chatToGemini],
+      ['OpenAI client → Bedrock (translated, SigV4, event stream)', x.chatToBedrock],
+    ]),
+    ...roundsNote(x),
     '',
     `- translated to Gemini and Bedrock ≥ 0.8 of passthrough: ${ratios.map((r) => f(r, 2)).join(' / ')} → ${pass(ratios.every((r) => r >= 0.8))}`,
   ];
 }
 
 /**
- * Client limits against none, in turns on three gateways pinned to the same core: a client without limits; one
- * with RPM, TPM, concurrency, a per-model limit and two budgets counted in-process; the same counted in Redis.
+ * Client limits against none, in paired rounds of three fresh gateways pinned to the same core: a client without
+ * limits; one with RPM, TPM, concurrency, a per-model limit and two budgets counted in-process; the same counted
+ * in Redis. Each Redis gateway's client has a name of its own, so no round inherits another's counters.
  */
 async function measureLimits(upstreamPort) {
-  const variants = LIMITS_VARIANTS();
-  const gateways = {};
-  try {
-    for (const [name, config] of Object.entries(variants)) gateways[name] = await startGateway(upstreamPort, config);
-    const measured = await measureGatewaysInTurns(gateways);
-    const status = await fetch(`${gateways.redis.url}/admin/api/status`, {
-      headers: { authorization: 'Bearer bench-admin-token' },
-    }).then((r) => r.json());
-    return { redisStatus: status.limits, ...measured };
-  } finally {
-    for (const gateway of Object.values(gateways)) await gateway.stop();
-  }
+  const { inspected, ...measured } = await compare(...gatewayVariants(upstreamPort, LIMITS_VARIANTS(), 'off'), {
+    inspect: async (running) => {
+      const status = await fetch(`${running.redis.url}/admin/api/status`, {
+        headers: { authorization: 'Bearer bench-admin-token' },
+      }).then((r) => r.json());
+      return status.limits;
+    },
+  });
+  return { redisStatus: inspected, ...measured };
 }
 
 /** Portkey's gateway, pinned to the gateway's core; its stderr drained (and the tail kept) so it never blocks. */
@@ -614,6 +571,8 @@ async function main() {
     seconds: SECONDS,
     repeats: REPEATS,
     connections: CONNECTIONS,
+    // The on/off phases: paired rounds of fresh gateways (rounds per phase are in each phase's runs).
+    comparisons: { secondsPerRound: ROUND_SECONDS, warmup: ROUND_WARMUP },
   };
   if (ONLY) {
     // One phase alone, printed (for working on it); only the peers phase writes its own report.
@@ -709,7 +668,7 @@ function renderReport(r) {
   const lines = [
     `# AI Model Gateway benchmark`,
     '',
-    `${r.date} · Node ${r.node} · ${r.cpu} × ${r.cores} · load: ${r.tool}, ${r.repeats ?? 1} × ${r.seconds}s per phase (median) · ${r.pinned ? 'gateway pinned to core 0, upstream + load to core 1' : 'NOT pinned (taskset missing)'}`,
+    `${r.date} · Node ${r.node} · ${r.cpu} × ${r.cores} · load: ${r.tool}, ${r.repeats ?? 1} × ${r.seconds}s per phase (median)${r.comparisons ? `; on/off comparisons in paired rounds of fresh gateways, ${r.comparisons.secondsPerRound}s per phase and round after a warm-up of ${r.comparisons.warmup.minSeconds}–${r.comparisons.warmup.maxSeconds}s` : ''} · ${r.pinned ? 'gateway pinned to core 0, upstream + load to core 1' : 'NOT pinned (taskset missing)'}`,
     '',
     '| scenario | direct req/s | gateway req/s | ratio | direct p50 / p99 ms | gateway p50 / p99 ms | gateway CPU µs/req |',
     '|---|---|---|---|---|---|---|',
@@ -785,26 +744,21 @@ const addedTtft = (t) => ({
 });
 
 function renderDialects(x) {
-  const row = (label, m, reference) =>
-    `| ${label} | ${f(m.nonStream.rps)} | ${reference ? f(m.nonStream.rps / reference.nonStream.rps, 2) : '1.00'} | ${f(m.nonStream.cpuUsPerRequest)} | ${f(m.stream.rps)} | ${reference ? f(m.stream.rps / reference.stream.rps, 2) : '1.00'} | ${f(m.stream.cpuUsPerRequest)} |`;
   const added = addedTtft(x.ttft);
   return [
-    '| dialects (64 conns) | non-stream req/s | of passthrough | CPU µs/req | stream req/s | of passthrough | CPU µs/req |',
-    '|---|---|---|---|---|---|---|',
-    row('OpenAI client → OpenAI upstream (passthrough)', x.chatPassthrough),
-    row('OpenAI client → Anthropic upstream (translated)', x.chatToAnthropic, x.chatPassthrough),
-    row('Anthropic client → Anthropic upstream (passthrough)', x.messagesPassthrough),
-    row('Anthropic client → OpenAI upstream (translated)', x.messagesToOpenAI, x.messagesPassthrough),
-    ...(x.responsesStored
-      ? [
-          row('Responses client → OpenAI upstream, store: false', x.responsesStateless),
-          row(
-            'Responses client → OpenAI upstream, stored (ratio vs store: false)',
-            x.responsesStored,
-            x.responsesStateless,
-          ),
-        ]
-      : []),
+    ...comparisonTable('dialects (64 conns)', 'passthrough', [
+      ['OpenAI client → OpenAI upstream (passthrough)', x.chatPassthrough],
+      ['OpenAI client → Anthropic upstream (translated)', x.chatToAnthropic],
+      ['Anthropic client → Anthropic upstream (passthrough)', x.messagesPassthrough],
+      ['Anthropic client → OpenAI upstream (translated)', x.messagesToOpenAI],
+      ...(x.responsesStored
+        ? [
+            ['Responses client → OpenAI upstream, store: false', x.responsesStateless],
+            ['Responses client → OpenAI upstream, stored (ratio vs store: false)', x.responsesStored],
+          ]
+        : []),
+    ]),
+    ...roundsNote(x),
     '',
     `Time to first token, p50 at 1 connection: direct OpenAI ${f(x.ttft.directOpenAI.p50, 3)} ms, direct Anthropic ${f(x.ttft.directAnthropic.p50, 3)} ms; added by the gateway: passthrough +${f(added.chatPassthrough, 3)} / +${f(added.messagesPassthrough, 3)} ms, translated OpenAI→Anthropic +${f(added.chatToAnthropic, 3)} ms, Anthropic→OpenAI +${f(added.messagesToOpenAI, 3)} ms`,
     ...(x.ttft.bareProxy
@@ -817,10 +771,8 @@ function renderDialects(x) {
 
 function dialectTargets(x) {
   const ratios = [
-    x.chatToAnthropic.nonStream.rps / x.chatPassthrough.nonStream.rps,
-    x.chatToAnthropic.stream.rps / x.chatPassthrough.stream.rps,
-    x.messagesToOpenAI.nonStream.rps / x.messagesPassthrough.nonStream.rps,
-    x.messagesToOpenAI.stream.rps / x.messagesPassthrough.stream.rps,
+    ...ratioList(x, ['chatToAnthropic'], 'chatPassthrough'),
+    ...ratioList(x, ['messagesToOpenAI'], 'messagesPassthrough'),
   ];
   const added = addedTtft(x.ttft);
   const worst = Math.max(added.chatToAnthropic, added.messagesToOpenAI);
@@ -832,27 +784,25 @@ function dialectTargets(x) {
 
 function renderObservability(x) {
   if (!x) return [];
-  const row = (label, m) =>
-    `| ${label} | ${f(m.nonStream.rps)} | ${f(m.nonStream.rps / x.off.nonStream.rps, 3)} | ${f(m.nonStream.cpuUsPerRequest)} | ${f(m.stream.rps)} | ${f(m.stream.rps / x.off.stream.rps, 3)} | ${f(m.stream.cpuUsPerRequest)} |`;
   return [
-    '| observability (64 conns, one target) | non-stream req/s | of off | CPU µs/req | stream req/s | of off | CPU µs/req |',
-    '|---|---|---|---|---|---|---|',
-    row('metrics off, tracing off', x.off),
-    row('metrics on (/metrics, default)', x.metrics),
-    row('tracing on, sample ratio 1, OTLP to a local receiver', x.tracing),
+    ...comparisonTable('observability (64 conns, one target)', 'off', [
+      ['metrics off, tracing off', x.off],
+      ['metrics on (/metrics, default)', x.metrics],
+      ['tracing on, sample ratio 1, OTLP to a local receiver', x.tracing],
+    ]),
+    ...roundsNote(x),
   ];
 }
 
 function renderRollups(x) {
   if (!x) return [];
-  const row = (label, m) =>
-    `| ${label} | ${f(m.nonStream.rps)} | ${f(m.nonStream.rps / x.off.nonStream.rps, 3)} | ${f(m.nonStream.cpuUsPerRequest)} | ${f(m.stream.rps)} | ${f(m.stream.rps / x.off.stream.rps, 3)} | ${f(m.stream.cpuUsPerRequest)} |`;
-  const ratios = [x.on.nonStream.rps / x.off.nonStream.rps, x.on.stream.rps / x.off.stream.rps];
+  const ratios = ratioList(x, ['on'], 'off');
   return [
-    '| Admin UI rollups (64 conns, one target) | non-stream req/s | of off | CPU µs/req | stream req/s | of off | CPU µs/req |',
-    '|---|---|---|---|---|---|---|',
-    row('rollups off (AMG_TELEMETRY_ROLLUPS=off)', x.off),
-    row('rollups on (default: 5 grains × 6 dimensions, on the store worker)', x.on),
+    ...comparisonTable('Admin UI rollups (64 conns, one target)', 'off', [
+      ['rollups off (AMG_TELEMETRY_ROLLUPS=off)', x.off],
+      ['rollups on (default: 5 grains × 6 dimensions, on the store worker)', x.on],
+    ]),
+    ...roundsNote(x),
     '',
     `- rollups on within 3% of off: ${ratios.map((v) => f(v, 3)).join(' / ')} → ${pass(ratios.every((v) => v >= 0.97))}`,
   ];
@@ -860,8 +810,8 @@ function renderRollups(x) {
 
 function observabilityTargets(x) {
   if (!x) return [];
-  const metrics = [x.metrics.nonStream.rps / x.off.nonStream.rps, x.metrics.stream.rps / x.off.stream.rps];
-  const tracing = [x.tracing.nonStream.rps / x.off.nonStream.rps, x.tracing.stream.rps / x.off.stream.rps];
+  const metrics = ratioList(x, ['metrics'], 'off');
+  const tracing = ratioList(x, ['tracing'], 'off');
   return [
     `- metrics on within 3% of off: ${metrics.map((v) => f(v, 3)).join(' / ')} → ${pass(metrics.every((v) => v >= 0.97))}`,
     `- tracing at ratio 1 within 10% of off: ${tracing.map((v) => f(v, 3)).join(' / ')} → ${pass(tracing.every((v) => v >= 0.9))}`,
@@ -870,53 +820,45 @@ function observabilityTargets(x) {
 
 function renderSecurity(x) {
   if (!x) return [];
-  const row = (label, m) =>
-    `| ${label} | ${f(m.nonStream.rps)} | ${f(m.nonStream.rps / x.unscrubbed.nonStream.rps, 3)} | ${f(m.nonStream.cpuUsPerRequest)} | ${f(m.stream.rps)} | ${f(m.stream.rps / x.unscrubbed.stream.rps, 3)} | ${f(m.stream.cpuUsPerRequest)} |`;
   const checks = x.bodyChecks;
   const cpu = x.scrubbed.nonStream.cpuUsPerRequest;
   return [
-    '| security (64 conns, one target) | non-stream req/s | of off | CPU µs/req | stream req/s | of off | CPU µs/req |',
-    '|---|---|---|---|---|---|---|',
-    row('no provider key: nothing to scrub', x.unscrubbed),
-    row('provider key: every upstream byte scrubbed', x.scrubbed),
+    ...comparisonTable('security (64 conns, one target)', 'off', [
+      ['no provider key: nothing to scrub', x.unscrubbed],
+      ['provider key: every upstream byte scrubbed', x.scrubbed],
+    ]),
+    ...roundsNote(x),
     '',
     `Body checks (nesting depth + case-variant keys): ${f(checks.benchBodyUs, 2)} µs per ${checks.benchBodyBytes}-byte request body, ${f(checks.body64KiBUs, 1)} µs per 64 KiB body; against the gateway's ${f(cpu)} µs of CPU per request that is a ratio of ${f(cpu / (cpu - checks.benchBodyUs), 4)} to the same work without them.`,
   ];
 }
 
 function renderPricing(x) {
-  const row = (label, m) =>
-    `| ${label} | ${f(m.nonStream.rps)} | ${f(m.nonStream.rps / x.unpriced.nonStream.rps, 3)} | ${f(m.nonStream.cpuUsPerRequest)} | ${f(m.stream.rps)} | ${f(m.stream.rps / x.unpriced.stream.rps, 3)} | ${f(m.stream.cpuUsPerRequest)} |`;
   return [
-    '| pricing (64 conns, one gateway) | non-stream req/s | of unpriced | CPU µs/req | stream req/s | of unpriced | CPU µs/req |',
-    '|---|---|---|---|---|---|---|',
-    row('model nothing prices (cost null)', x.unpriced),
-    row('gpt-4o-2024-08-06 priced from the shipped table', x.priced),
+    ...comparisonTable('pricing (64 conns, one gateway)', 'unpriced', [
+      ['model nothing prices (cost null)', x.unpriced],
+      ['gpt-4o-2024-08-06 priced from the shipped table', x.priced],
+    ]),
+    ...roundsNote(x),
   ];
 }
 
 function renderLimits(x) {
   if (!x) return [];
-  const row = (label, m) =>
-    `| ${label} | ${f(m.nonStream.rps)} | ${f(m.nonStream.rps / x.off.nonStream.rps, 3)} | ${f(m.nonStream.cpuUsPerRequest)} | ${f(m.stream.rps)} | ${f(m.stream.rps / x.off.stream.rps, 3)} | ${f(m.stream.cpuUsPerRequest)} |`;
+  const redis = x.redisStatus?.state === 'ok' ? 'shared' : 'Redis NOT reachable: in-process fallback';
   return [
-    '| client limits (64 conns, one target) | non-stream req/s | of off | CPU µs/req | stream req/s | of off | CPU µs/req |',
-    '|---|---|---|---|---|---|---|',
-    row('no limits on the key', x.off),
-    row('RPM + TPM + concurrency + per-model RPM + day/month budgets, in-process', x.memory),
-    row(
-      `the same in Redis (${x.redisStatus?.state === 'ok' ? 'shared' : 'Redis NOT reachable: in-process fallback'})`,
-      x.redis,
-    ),
+    ...comparisonTable('client limits (64 conns, one target)', 'off', [
+      ['no limits on the key', x.off],
+      ['RPM + TPM + concurrency + per-model RPM + day/month budgets, in-process', x.memory],
+      [`the same in Redis (${redis})`, x.redis],
+    ]),
+    ...roundsNote(x),
   ];
 }
 
 function limitsTargets(x) {
   if (!x) return [];
-  const ratios = ['memory', 'redis'].flatMap((name) => [
-    x[name].nonStream.rps / x.off.nonStream.rps,
-    x[name].stream.rps / x.off.stream.rps,
-  ]);
+  const ratios = ratioList(x, ['memory', 'redis'], 'off');
   return [
     `- limits and budgets within 10% of none (in-process non-stream / stream, Redis non-stream / stream): ${ratios.map((v) => f(v, 3)).join(' / ')} → ${pass(ratios.every((v) => v >= 0.9))}`,
   ];
