@@ -83,8 +83,9 @@ async function warmUp(request, pid, { minSeconds, maxSeconds, minRequests }) {
     const cpuBefore = cpuSeconds(pid);
     const result = await drive({ ...request, seconds: 1 });
     requests += result.requests;
-    const cpuPerRequest = result.requests ? (cpuSeconds(pid) - cpuBefore) / result.requests : previous;
-    const stable = cpuPerRequest >= previous * 0.95;
+    // A second that served nothing (a stalled machine) never counts as settled.
+    const cpuPerRequest = result.requests ? (cpuSeconds(pid) - cpuBefore) / result.requests : Number.POSITIVE_INFINITY;
+    const stable = Number.isFinite(cpuPerRequest) && cpuPerRequest >= previous * 0.95;
     previous = cpuPerRequest;
     if (second >= minSeconds && requests >= minRequests && stable) return { seconds: second, requests };
   }
