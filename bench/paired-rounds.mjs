@@ -156,6 +156,8 @@ export async function compareInRounds({ servers, variants, rounds, seconds, warm
       };
       const order = (round % 2 ? [...phases].reverse() : phases).map((phase) => ({ ...phase, ...requestOf(phase) }));
       for (const phase of order) phase.warmup = await warmUp(phase.request, phase.pid, warmup);
+      // The last warm-up's trailing work must not run into the first measurement (on the same core).
+      for (const server of Object.values(running)) await settle(server.pid);
       for (const { name, mode, request, pid, warmup: warmedBy } of order) {
         const run = await measureOnce(request, pid, seconds, cores);
         runs[name][mode].push({ round, ...run, warmup: warmedBy });
