@@ -1,4 +1,4 @@
-// npm run bench:instructions [-- --requests=N --warmup=N --only=<route> --node-flags="<flags>" | --observability | --limits [--mode=…]]: the dialect routes' cost counted in
+// npm run bench:instructions [-- --requests=N --warmup=N --only=<route> --node-flags="<flags>" | --observability | --limits | --on-off [--mode=…]]: the dialect routes' cost counted in
 // CPU instructions per request, under valgrind's callgrind. On shared virtual machines timed throughput of one
 // build drifts by ±15% between minutes, more than the passthrough/translated differences being compared; an
 // instruction count does not depend on what else the machine is doing. Prints a Markdown table.
@@ -12,7 +12,16 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
-import { body, DIALECTS, LIMITS_VARIANTS, messagesBody, pinnedSpawn, TOKEN, waitForLine } from './scenarios.mjs';
+import {
+  body,
+  DIALECTS,
+  LIMITS_VARIANTS,
+  messagesBody,
+  pinnedSpawn,
+  SINGLE,
+  TOKEN,
+  waitForLine,
+} from './scenarios.mjs';
 
 const arg = (name, fallback) =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
@@ -27,6 +36,8 @@ const MODES = { stream: [true], 'non-stream': [false] }[arg('mode', '')] ?? [fal
 /** `--tolerate=0.15`: the share of failed requests a variant run with extra config may have (default 5%). */
 const TOLERATE = Number(arg('tolerate', 0.05));
 const CONCURRENCY = Number(arg('concurrency', 16));
+/** `--repeats=3` (of --on-off): each gateway counted that many times, a fresh process each, the median kept. */
+const REPEATS = Math.max(1, Number(arg('repeats', 1)));
 const root = new URL('..', import.meta.url).pathname;
 
 const ROUTES = [
@@ -164,7 +175,7 @@ async function observability() {
   const variants = {
     'metrics off, tracing off': 'metrics: { enabled: false }\n',
     'metrics on': 'metrics: { enabled: true }\n',
-    'tracing on (ratio 1)': `metrics: { enabled: false }\ntelemetry: { otlp: { endpoint: "http://127.0.0.1:${sinkPort}" } }\n`,
+    'tracing on (ratio 1)': `metrics: { enabled: false }\ntelemetry: { otlp: { endpoint: "http://127.0.0.1:${sinkPort}", sample_ratio: 1 } }\n`,
   };
   const route = ROUTES[0];
   const results = [];
@@ -233,10 +244,106 @@ async function limits() {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
+/**
+ * The on/off pairs the issues set throughput targets for, as run.mjs measures them, each variant against its own
+ * baseline (the same config without the feature): limits (issue 16), metrics and tracing (issue 17), Gemini and
+ * Bedrock against OpenAI passthrough (issue 18).
+ */
+function onOffPairs(sinkPort) {
+  const chat = (model) => ({ path: '/v1/chat/completions', model });
+  const limits = LIMITS_VARIANTS();
+  const observed = (extra) => (upstream) => `${SINGLE(upstream)}${extra}`;
+  const tracing = `telemetry: { otlp: { endpoint: "http://127.0.0.1:${sinkPort}", sample_ratio: 1 } }\n`;
+  return [
+    {
+      baseline: { name: 'no limits on the key', route: chat('bench'), configFor: limits.off },
+      variants: [
+        { name: 'limits + budgets, in-process', route: chat('bench'), configFor: limits.memory },
+        { name: 'limits + budgets, in Redis', route: chat('bench'), configFor: limits.redis },
+      ],
+    },
+    {
+      baseline: {
+        name: 'metrics off, tracing off',
+        route: chat('bench'),
+        configFor: observed('metrics: { enabled: false }\n'),
+      },
+      variants: [
+        { name: 'metrics on', route: chat('bench'), configFor: observed('metrics: { enabled: true }\n') },
+        {
+          name: 'tracing on (ratio 1, local receiver)',
+          route: chat('bench'),
+          configFor: observed(`metrics: { enabled: false }\n${tracing}`),
+        },
+      ],
+    },
+    {
+      baseline: { name: 'OpenAI passthrough', route: chat('via-openai'), configFor: DIALECTS },
+      variants: [
+        { name: 'OpenAI client → Gemini', route: chat('via-gemini'), configFor: DIALECTS },
+        { name: 'OpenAI client → Bedrock (SigV4)', route: chat('via-bedrock'), configFor: DIALECTS },
+      ],
+    },
+  ];
+}
+
+/**
+ * `--on-off`: every pair of onOffPairs in one table, for the docs: a ratio that does not move with the machine's
+ * load, beside run.mjs's timed paired rounds. The ratio counts the rest and GC (what a variant allocates is part
+ * of its cost), and the rest alone; only the optimising compiler, whose schedule callgrind shifts, is left out.
+ * Instructions are the gateway process's own: Redis's work for the Redis backend is not in them.
+ */
+async function onOff() {
+  const upstream = pinnedSpawn(1, [join(root, 'bench/fake-upstream.mjs'), '0'], {});
+  const port = Number((await waitForLine(upstream, /^(\d+)\n/))[1]);
+  const sink = pinnedSpawn(1, [join(root, 'bench/otlp-sink.mjs'), '0'], {});
+  const sinkPort = Number((await waitForLine(sink, /^(\d+)\n/))[1]);
+  const lines = [
+    `Instructions per request under callgrind (${REQUESTS} requests after ${WARMUP}, ${CONCURRENCY} at a time${REPEATS > 1 ? `, median of ${REPEATS} processes` : ''}; Node ${process.version}); ratio = baseline ÷ variant, as a share of the baseline's throughput`,
+    '',
+    '| variant | against | mode | baseline rest + GC | variant rest + GC | ratio (rest + GC) | ratio (rest) | JIT compiler baseline / variant |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  const work = (c) => c.rest + c.gc;
+  // One process's JIT decisions shift its count by a few percent; with --repeats, the median process is kept.
+  const count = async (c) => {
+    const runs = [];
+    for (let i = 0; i < REPEATS; i++)
+      runs.push(await measure(`http://127.0.0.1:${port}`, c.route, c.stream, slow, c.configFor));
+    return runs.sort((a, b) => work(a) - work(b))[Math.floor(runs.length / 2)];
+  };
+  try {
+    for (const pair of onOffPairs(sinkPort)) {
+      const { baseline } = pair;
+      // `--only=redis,gemini`: the variants whose name contains any of these, each with its baseline.
+      const variants = pair.variants.filter((v) => !ONLY || ONLY.some((part) => v.name.toLowerCase().includes(part)));
+      if (variants.length === 0) continue;
+      for (const stream of MODES) {
+        const mode = stream ? 'stream' : 'non-stream';
+        process.stderr.write(`measuring ${baseline.name}, ${mode}\n`);
+        const base = await count({ ...baseline, stream });
+        for (const variant of variants) {
+          process.stderr.write(`measuring ${variant.name}, ${mode}\n`);
+          const counts = await count({ ...variant, stream });
+          lines.push(
+            `| ${variant.name} | ${baseline.name} | ${mode} | ${k(work(base))} | ${k(work(counts))} | ${(work(base) / work(counts)).toFixed(3)} | ${(base.rest / counts.rest).toFixed(3)} | ${k(base.compiler)} / ${k(counts.compiler)} |`,
+          );
+          process.stderr.write(`${lines.at(-1)}\n`);
+        }
+      }
+    }
+  } finally {
+    upstream.kill('SIGTERM');
+    sink.kill('SIGTERM');
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
 async function main() {
   requireTools();
   if (process.argv.includes('--observability')) return observability();
   if (process.argv.includes('--limits')) return limits();
+  if (process.argv.includes('--on-off')) return onOff();
   const upstream = pinnedSpawn(1, [join(root, 'bench/fake-upstream.mjs'), '0'], {});
   const port = Number((await waitForLine(upstream, /^(\d+)\n/))[1]);
   const results = [];
