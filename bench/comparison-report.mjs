@@ -41,8 +41,15 @@ export function roundsNote(measured) {
     values.length ? `${f(Math.min(...values) * 100)}–${f(Math.max(...values) * 100)}%` : 'not measured';
   return [
     '',
-    `${count} paired round${count === 1 ? '' : 's'}, each with freshly started gateways warmed up and measured in turns; ratios are per round (this ÷ the baseline of the same round), median (min–max). Gateway CPU use while loaded: ${range(busy('nonStream'))} non-stream, ${range(busy('stream'))} stream; load core (upstream + load tool) busy ${range([...busy('nonStream', 'loadCore'), ...busy('stream', 'loadCore')])}.`,
+    `${count} paired round${count === 1 ? '' : 's'}, each with freshly started gateways warmed up and measured in turns; ratios are per round (this ÷ the baseline of the same round), median (min–max). Gateway CPU use while loaded: ${range(busy('nonStream'))} non-stream, ${range(busy('stream'))} stream; load core (upstream + load tool) busy ${range([...busy('nonStream', 'loadCore'), ...busy('stream', 'loadCore')])}; machine load average ${loadRange(modes)}.`,
   ];
+}
+
+/** The lowest and highest 1-minute load average seen at the end of the table's runs. */
+function loadRange(modes) {
+  const values = modes.flatMap((m) => [...m.nonStream.runs, ...m.stream.runs].map((run) => run.loadAverage));
+  const known = values.filter((v) => typeof v === 'number');
+  return known.length ? `${f(Math.min(...known), 1)}–${f(Math.max(...known), 1)}` : 'not recorded';
 }
 
 /** `0.985 / 0.990`: the median paired ratios of each (name, mode), for a target line. */

@@ -8,6 +8,7 @@
 // goes first), and stops them; each round yields a paired ratio variant ÷ baseline, and the report gives the
 // median of those ratios with their min–max, so process luck shows up as spread instead of as a cost.
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { drive } from './load.mjs';
 import { body as chatBody, TOKEN } from './scenarios.mjs';
 
@@ -67,7 +68,15 @@ async function measureOnce(request, pid, seconds, cores) {
   const cpuUsPerRequest = result.requests ? ((cpuSeconds(pid) - cpuBefore) / result.requests) * 1e6 : null;
   // The gateway's own share of a core while loaded: near 1 means the gateway, not the load side, set the pace,
   // so throughput and CPU per request are two readings of one cost.
-  return { ...result, cpuUsPerRequest, gatewayBusy: cpuDuring / wall, gatewayCore, loadCore };
+  // The machine's 1-minute load average travels with each run: timed figures mean something only when it is low.
+  return {
+    ...result,
+    cpuUsPerRequest,
+    gatewayBusy: cpuDuring / wall,
+    gatewayCore,
+    loadCore,
+    loadAverage: loadavg()[0],
+  };
 }
 
 /**
