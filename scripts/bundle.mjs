@@ -25,7 +25,7 @@ for (const stale of readdirSync('dist/cli').filter((name) => /^main-.*\.js$/.tes
   rmSync(`dist/cli/${stale}`);
 }
 await build({
-  input: { main: 'dist/cli/program.js' },
+  input: { main: 'dist/cli/entry.js' },
   platform: 'node',
   external: external(/^zod(\/|$)/),
   logLevel: 'warn',

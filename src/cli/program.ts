@@ -1,8 +1,6 @@
-#!/usr/bin/env node
-// The amg program. The build bundles it into dist/cli/main.js (scripts/bundle.mjs), the file `npm start`
-// and the `amg` bin run: as one module (and zod inlined) it keeps ~8 MB less memory than as ~500 modules.
-// First, before anything else loads: holds off the young generation's growth during start (see the module).
-import './young-generation.js';
+// The amg program. The build bundles it (scripts/bundle.mjs) into a chunk that dist/cli/main.js, the file
+// `npm start` and the `amg` bin run, loads from ./entry.ts: as one module (and zod inlined) it keeps ~8 MB less
+// memory than as ~500 modules.
 import { Command } from 'commander';
 import { registerAdminTokens } from './commands/admin-tokens.js';
 import { registerAdminUsers, registerSessions } from './commands/admin-users.js';
