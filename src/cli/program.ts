@@ -11,6 +11,7 @@ import { registerRequests } from './commands/requests.js';
 import { registerServe } from './commands/serve.js';
 import { registerStatus } from './commands/status.js';
 import { registerUsage } from './commands/usage.js';
+import { release } from './start-footprint.js';
 
 const program = new Command()
   .name('amg')
@@ -19,7 +20,11 @@ const program = new Command()
   .option('-c, --config <file>', 'config file (default: $AMG_CONFIG or ./gateway.yaml)')
   .option('--url <url>', "talk to a running gateway's admin API instead of the local store (or $AMG_URL)")
   .option('--token <token>', 'admin token for --url (or $AMG_ADMIN_TOKEN)')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // `serve` holds V8's start settings until its first request (see the module); the other commands need none.
+  .hook('preAction', (_program, command) => {
+    if (command.name() !== 'serve') release();
+  });
 
 registerServe(program);
 registerConfig(program);
