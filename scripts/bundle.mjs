@@ -12,20 +12,29 @@ import { build } from 'rolldown';
 
 const external = (inline) => (id) => /^node:/.test(id) || (/^[@a-z]/.test(id) && !inline.test(id));
 
+/**
+ * V8 keeps each bundle's source text in the heap for as long as the program runs (lazy compilation reads it).
+ * Doc comments are most of it, and one non-ASCII character anywhere (a `→` in a comment or `…` in a message) makes
+ * the whole text two-byte: without them, and with non-ASCII characters escaped, the sources take ~1.4 MB less
+ * in the main thread and ~0.6 MB less in the SQLite worker (issue 14). Names and code stay as written (no
+ * minifying), so stack traces stay readable; the source maps lead back to the compiled modules.
+ */
+const lean = { charset: 'ascii', comments: { legal: true, annotation: false, jsdoc: false }, sourcemap: true };
+
 for (const stale of readdirSync('dist/cli').filter((name) => /^main-.*\.js$/.test(name))) {
   rmSync(`dist/cli/${stale}`);
 }
 await build({
-  input: { main: 'dist/cli/program.js' },
+  input: { main: 'dist/cli/entry.js' },
   platform: 'node',
   external: external(/^zod(\/|$)/),
   logLevel: 'warn',
-  output: { dir: 'dist/cli', format: 'esm', entryFileNames: '[name].js', chunkFileNames: 'main-[name].js' },
+  output: { dir: 'dist/cli', format: 'esm', entryFileNames: '[name].js', chunkFileNames: 'main-[name].js', ...lean },
 });
 await build({
   input: 'dist/store/sqlite-worker.js',
   platform: 'node',
   external: external(/^kysely(\/|$)/),
   logLevel: 'warn',
-  output: { file: 'dist/store/sqlite-worker.bundle.js', format: 'esm' },
+  output: { file: 'dist/store/sqlite-worker.bundle.js', format: 'esm', ...lean },
 });

@@ -1,8 +1,6 @@
-#!/usr/bin/env node
-// The amg program. The build bundles it into dist/cli/main.js (scripts/bundle.mjs), the file `npm start`
-// and the `amg` bin run: as one module (and zod inlined) it keeps ~8 MB less memory than as ~500 modules.
-// First, before anything else loads: holds off the young generation's growth during start (see the module).
-import './young-generation.js';
+// The amg program. The build bundles it (scripts/bundle.mjs) into a chunk that dist/cli/main.js, the file
+// `npm start` and the `amg` bin run, loads from ./entry.ts: as one module (and zod inlined) it keeps ~8 MB less
+// memory than as ~500 modules.
 import { Command } from 'commander';
 import { registerAdminTokens } from './commands/admin-tokens.js';
 import { registerAdminUsers, registerSessions } from './commands/admin-users.js';
@@ -13,6 +11,7 @@ import { registerRequests } from './commands/requests.js';
 import { registerServe } from './commands/serve.js';
 import { registerStatus } from './commands/status.js';
 import { registerUsage } from './commands/usage.js';
+import { release } from './start-footprint.js';
 
 const program = new Command()
   .name('amg')
@@ -21,7 +20,11 @@ const program = new Command()
   .option('-c, --config <file>', 'config file (default: $AMG_CONFIG or ./gateway.yaml)')
   .option('--url <url>', "talk to a running gateway's admin API instead of the local store (or $AMG_URL)")
   .option('--token <token>', 'admin token for --url (or $AMG_ADMIN_TOKEN)')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // `serve` holds V8's start settings until its first request (see the module); the other commands need none.
+  .hook('preAction', (_program, command) => {
+    if (command.name() !== 'serve') release();
+  });
 
 registerServe(program);
 registerConfig(program);

@@ -8,6 +8,7 @@ import { errors } from '../errors/codes.js';
 import { limitConnections, serverOptions } from './connection-limits.js';
 import { parseListenAddress, urlFor } from './listen-address.js';
 import type { ClientError } from './parser-errors.js';
+import { schemaCompilersOnFirstUse } from './schema-compilers.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -53,6 +54,7 @@ export async function startServers(
   const app = Fastify({
     logger: false,
     bodyLimit: ADMIN_BODY_LIMIT,
+    schemaController: schemaCompilersOnFirstUse,
     clientErrorHandler: onClientError,
     serverFactory: (fastifyHandler: Handler) => {
       const handler: Handler = combined

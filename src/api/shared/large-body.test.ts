@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../errors/gateway-error.js';
 import { itemIds, listedItems } from '../../translate/responses/listed-items.js';
-import { fieldKind, LARGE_BODY_BYTES, parseLargeBody as parseParts, translateOffThread } from './large-body.js';
+import {
+  fieldKind,
+  LARGE_BODY_BYTES,
+  parseLargeBody as parseParts,
+  parserIdle,
+  runningParserThreads,
+  translateOffThread,
+} from './large-body.js';
 import { parseJsonObject } from './read-body.js';
 
 const filler = 'x'.repeat(LARGE_BODY_BYTES);
@@ -96,5 +103,21 @@ describe('parseLargeBody (on the worker thread)', () => {
     const bodies = Array.from({ length: 6 }, (_, i) => large(`"model":"m${i}"`));
     const parsed = await Promise.all(bodies.map((raw) => parseLargeBody(raw)));
     expect(parsed.map(({ body }) => body.model)).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5']);
+  });
+
+  it('lets an idle thread exit and starts one again for the next large body', async () => {
+    const exitAfterMs = parserIdle.exitAfterMs;
+    parserIdle.exitAfterMs = 100;
+    try {
+      await parseLargeBody(large('"model":"first"'));
+      expect(runningParserThreads()).toBeGreaterThan(0);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(runningParserThreads()).toBe(0);
+      const { body } = await parseLargeBody(large('"model":"again"'));
+      expect(body.model).toBe('again');
+      expect(runningParserThreads()).toBe(1);
+    } finally {
+      parserIdle.exitAfterMs = exitAfterMs;
+    }
   });
 });

@@ -33,10 +33,18 @@ interface Pending {
   reject(error: Error): void;
 }
 
+/**
+ * A thread with no job in hand for this long exits: its isolate holds ~8 MB that an idle gateway would keep
+ * otherwise (issue 14). The next large body starts a thread again (a few tens of milliseconds). Tests shorten it.
+ */
+export const parserIdle = { exitAfterMs: 30_000 };
+
 /** One worker thread and the jobs it has in hand. */
 class ParserThread {
   readonly pending = new Map<number, Pending>();
   private readonly worker: Worker;
+  private idleTimer: NodeJS.Timeout | undefined;
+  /** Failed, or exited when idle: takes no more jobs. */
   failed = false;
 
   constructor() {
@@ -46,6 +54,7 @@ class ParserThread {
       const entry = this.pending.get(answer.id);
       this.pending.delete(answer.id);
       entry?.resolve(answer);
+      if (this.pending.size === 0) this.exitWhenIdle();
     });
     // Typed `Error` in Node 20's types and `unknown` in newer ones (test/frameworks type-checks with those).
     this.worker.on('error', (error: unknown) => this.fail(error instanceof Error ? error : new Error(String(error))));
@@ -53,6 +62,7 @@ class ParserThread {
   }
 
   send(job: LargeBodyJob, pending: Pending): void {
+    clearTimeout(this.idleTimer);
     this.pending.set(job.id, pending);
     this.worker.postMessage(
       job,
@@ -60,9 +70,18 @@ class ParserThread {
     );
   }
 
+  private exitWhenIdle(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      if (this.pending.size === 0) this.fail(new Error('the body parser thread exited when idle'));
+    }, parserIdle.exitAfterMs);
+    this.idleTimer.unref();
+  }
+
   fail(error: Error): void {
     if (this.failed) return;
     this.failed = true;
+    clearTimeout(this.idleTimer);
     void this.worker.terminate();
     for (const entry of this.pending.values()) entry.reject(error);
     this.pending.clear();
@@ -81,6 +100,11 @@ function leastBusy(): ParserThread {
   let best = threads[0] as ParserThread;
   for (const thread of threads) if (thread.pending.size < best.pending.size) best = thread;
   return best;
+}
+
+/** How many parser threads are running (started and not yet exited or failed). */
+export function runningParserThreads(): number {
+  return threads.filter((thread) => !thread.failed).length;
 }
 
 /** Sends the body's chunks to a worker (moved, not copied) and resolves with its answer, the joined bytes included. */

@@ -6,7 +6,7 @@ import { STARTER_CONFIG } from '../../config/starter-config.js';
 import type { Gateway } from '../../server/gateway.js';
 import { log } from '../../server/log.js';
 import { configPathFrom } from '../config-path.js';
-import { allowYoungGenerationGrowth } from '../young-generation.js';
+import { releaseAtFirstRequest } from '../start-footprint.js';
 
 async function banner(gateway: Gateway, configPath: string, created: boolean): Promise<string> {
   const status = (await gateway.status()) as {
@@ -61,7 +61,7 @@ async function serve(options: { config?: string; listen?: string }): Promise<voi
   const { Gateway } = await import('../../server/gateway.js');
   const gateway = await Gateway.start({ configPath: path, listen: options.listen });
   process.stdout.write(`${await banner(gateway, path, created)}\n`);
-  allowYoungGenerationGrowth();
+  releaseAtFirstRequest();
 
   const stop = (signal: string) => {
     log.info('shutting down', { signal, inFlight: gateway.dataPlane.inFlight });

@@ -1,0 +1,54 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const MODULE = fileURLToPath(new URL('../../dist/cli/start-footprint.js', import.meta.url));
+
+/**
+ * Runs in a child (the flags are process-wide): loads the module as the entry does, makes a function hot and
+ * keeps allocations alive, starts a worker thread (which resets the growth factor inside V8), then answers one
+ * HTTP request and does the same again. Prints what V8 did in each phase.
+ */
+const SCRIPT = `
+import { createServer } from 'node:http';
+import { getHeapSpaceStatistics } from 'node:v8';
+import { Worker } from 'node:worker_threads';
+const { releaseAtFirstRequest } = await import(${JSON.stringify(MODULE)});
+const newSpace = () => getHeapSpaceStatistics().find((space) => space.space_name === 'new_space').space_size;
+const kept = [];
+function survive(n) { for (let i = 0; i < n; i++) kept.push({ i, text: 'x' + i }); }
+function hot(a) { let s = 0; for (let i = 0; i < 50; i++) s += a * i; return s; }
+const optimized = (fn) => (%GetOptimizationStatus(fn) & 16) !== 0;
+function phase() {
+  for (let i = 0; i < 300000; i++) hot(i);
+  survive(400000);
+  return { optimized: optimized(hot), newSpace: newSpace() };
+}
+await new Promise((resolve) => new Worker('', { eval: true }).once('online', resolve).once('exit', resolve));
+const held = phase();
+releaseAtFirstRequest();
+const server = createServer((req, res) => res.end('ok')).listen(0, '127.0.0.1');
+await new Promise((resolve) => server.once('listening', resolve));
+await fetch('http://127.0.0.1:' + server.address().port + '/');
+server.close();
+const released = phase();
+console.log(JSON.stringify({ held, released }));
+`;
+
+describe('start footprint', () => {
+  it('holds the optimizing compiler and young-generation growth until the first request, then restores both', () => {
+    const run = spawnSync(process.execPath, ['--allow-natives-syntax', '--input-type=module', '-e', SCRIPT], {
+      encoding: 'utf8',
+    });
+    expect(run.stderr).toBe('');
+    const { held, released } = JSON.parse(run.stdout) as Record<
+      'held' | 'released',
+      { optimized: boolean; newSpace: number }
+    >;
+    expect(held.optimized).toBe(false);
+    // Two semi-spaces of 1 MB: no growth, even though a worker thread's isolate was set up meanwhile.
+    expect(held.newSpace).toBeLessThanOrEqual(2 * 1024 * 1024);
+    expect(released.optimized).toBe(true);
+    expect(released.newSpace).toBeGreaterThan(held.newSpace);
+  });
+});
