@@ -96,7 +96,9 @@ function constantPath<T extends string | undefined>(path: T): () => T {
 function credentialValues(provider: ProviderConfig): Record<string, string> {
   const values: Record<string, string> = {};
   if (provider.entra) values.entra = provider.entra.client_secret;
-  if (provider.aws?.secret_access_key) values.aws = provider.aws.secret_access_key;
+  // Of the AWS keys only the session token travels (X-Amz-Security-Token), so only it can be quoted back; the
+  // secret access key never leaves the gateway (SigV4 sends an HMAC made with it), and scanning every upstream
+  // byte for it would cost each Bedrock read a search for nothing.
   if (provider.aws?.session_token) values.awsSession = provider.aws.session_token;
   return values;
 }

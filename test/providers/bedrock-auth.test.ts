@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeBedrock } from '../fakes/fake-bedrock.js';
-import { GatewayHarness } from '../support/gateway-harness.js';
+import { CLIENT_TOKEN, GatewayHarness } from '../support/gateway-harness.js';
 
 const ENV_KEYS = {
   accessKeyId: 'AKIAFROMENVIRONMENT1',
   secretAccessKey: 'env-secret-key-0123456789',
-  sessionToken: 'env-session',
+  sessionToken: 'env-session-token-0123',
 };
 const PROFILE_KEYS = { accessKeyId: 'AKIAFROMPROFILEFILE1', secretAccessKey: 'profile-secret-key-0123456789' };
 const API_KEY = 'ABSKbedrock-api-key-0123456789';
@@ -76,6 +76,24 @@ describe('bedrock credentials', () => {
     expect(request?.path).toBe('/model/amazon.nova-pro-v1%3A0/converse');
     expect(String(request?.headers.authorization)).toContain(authorization);
     if (model === 'from-env') expect(request?.headers['x-amz-security-token']).toBe(ENV_KEYS.sessionToken);
+  });
+
+  it('redacts the session token, the one AWS secret that travels, where an upstream quotes it', async () => {
+    fake.enqueue({
+      kind: 'error',
+      status: 400,
+      exception: 'ValidationException',
+      message: `The security token ${ENV_KEYS.sessionToken} is malformed`,
+    });
+    const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${CLIENT_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'from-env', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    const text = await response.text();
+    expect(response.status).toBe(400);
+    expect(text).toContain('The security token <redacted> is malformed');
+    expect(text).not.toContain(ENV_KEYS.sessionToken);
   });
 
   it('never lets a credential reach the status page', async () => {

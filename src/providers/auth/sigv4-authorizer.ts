@@ -2,9 +2,11 @@ import type { RequestAuthorizer } from '../provider-descriptor.js';
 import type { AwsCredentials } from './aws-credentials.js';
 
 /**
- * Signs each request with AWS Signature Version 4 (aws4: about 24 us a signature here, half of
- * @smithy/signature-v4's 50, with identical output). The signature covers the body's hash, so it is made per
- * request, after the body is final. The Host header is signed as undici will send it (the origin's host).
+ * Signs each request with AWS Signature Version 4 (aws4: about 10 us a signature here, a third of
+ * @smithy/signature-v4's 31, with identical output; aws4 caches the derived signing key itself, per secret, day,
+ * region and service, so a request pays one body hash, one canonical-request hash and one HMAC). The signature
+ * covers the body's hash, so it is made per request, after the body is final. The Host header is signed as
+ * undici will send it (the origin's host).
  */
 type Aws4 = typeof import('aws4');
 /** Loaded when the first Bedrock request is signed: gateways without Bedrock never load it. */
@@ -28,7 +30,9 @@ export function sigv4Authorizer(
         path: request.path,
         service,
         region,
-        headers: { ...request.headers },
+        // aws4 signs its own copy of the headers (Object.assign), adding Host, Content-Length, X-Amz-Date, the
+        // session token and Authorization: no copy of ours is needed.
+        headers: request.headers as Record<string, string>,
         ...(request.body !== undefined ? { body: request.body } : {}),
       },
       credentials,
