@@ -6,6 +6,7 @@ import { STARTER_CONFIG } from '../../config/starter-config.js';
 import type { Gateway } from '../../server/gateway.js';
 import { log } from '../../server/log.js';
 import { configPathFrom } from '../config-path.js';
+import { boundHeapUnderLoad } from '../heap-under-load.js';
 import { allowYoungGenerationGrowth } from '../young-generation.js';
 
 async function banner(gateway: Gateway, configPath: string, created: boolean): Promise<string> {
@@ -62,6 +63,7 @@ async function serve(options: { config?: string; listen?: string }): Promise<voi
   const gateway = await Gateway.start({ configPath: path, listen: options.listen });
   process.stdout.write(`${await banner(gateway, path, created)}\n`);
   allowYoungGenerationGrowth();
+  boundHeapUnderLoad();
 
   const stop = (signal: string) => {
     log.info('shutting down', { signal, inFlight: gateway.dataPlane.inFlight });

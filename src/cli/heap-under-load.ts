@@ -1,0 +1,58 @@
+import { constants, type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+
+/**
+ * The largest semi-space (MB) the young generation grows to under load. V8's default, 16 MB (two of them, 32 MB
+ * committed), was ~24 MB of the peak RSS at 50 connections (issue 14). A scavenge's cost follows what survives
+ * it (the requests in flight), not the space's size, but four times as many scavenges at 4 MB do cost CPU.
+ */
+export const MAX_SEMI_SPACE_MB = 4;
+
+/**
+ * The old generation's growth after a full collection, in percent of what survived it. V8 picks 10-300% from
+ * its own speed figures and, under load, let promoted garbage pile up to ~3x the live heap (64 MB old space on
+ * ~18 MB live) before marking. 50%: a full collection marks only the live objects, so collecting more often
+ * costs little; it is concurrent and incremental, so it adds no long pause.
+ */
+export const HEAP_GROWING_PERCENT = 50;
+
+const MB = 1024 * 1024;
+
+/** The young generation's usable semi-space capacity in bytes (a little under its size: page headers). */
+function semiSpaceBytes(): number {
+  const space = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+  return space ? space.space_used_size + space.space_available_size : 0;
+}
+
+/**
+ * Bounds the heap while the gateway serves. `--max-semi-space-size` is read only when the heap is set up (before
+ * any code of ours runs), so the young generation is capped through its growth factor instead, read at every
+ * growth step: 2 while a doubling stays within the cap (1, 2, 4 MB), 1 once it is reached, checked after scavenges.
+ */
+export function boundHeapUnderLoad(): () => void {
+  setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+  let growing: boolean | undefined;
+  const steer = () => {
+    // Growth doubles the capacity: allowed while a doubling stays within the cap.
+    const grow = semiSpaceBytes() * 2 <= MAX_SEMI_SPACE_MB * MB;
+    if (grow === growing) return;
+    growing = grow;
+    setFlagsFromString(`--semi-space-growth-factor=${grow ? 2 : 1}`);
+  };
+  steer();
+  // V8 may also shrink the young generation when allocation slows; the next scavenge lets it grow back.
+  const observer = new PerformanceObserver((list) => {
+    const scavenged = list.getEntries().some((entry) => {
+      const detail = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail;
+      return detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR;
+    });
+    if (scavenged) steer();
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  /** Stops steering and gives V8 back its own sizing (for tests). */
+  return () => {
+    observer.disconnect();
+    setFlagsFromString('--heap-growing-percent=0');
+    setFlagsFromString('--semi-space-growth-factor=2');
+  };
+}
