@@ -36,6 +36,11 @@ function gcPauses(text) {
   });
   return { scavenge: sum(pauses.scavenge), mark_compact: sum(pauses.markCompact) };
 }
+/** The gateway's CPU time so far (all its threads), in ms: /proc/<pid>/stat utime + stime, in clock ticks of 10 ms. */
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
 const CONNECTIONS = 50;
 const SECONDS = 8;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -98,12 +103,22 @@ async function main() {
     });
   // Peak RSS sampled during the load (VmHWM would also count a heap snapshot's own transient memory).
   let peak = idle;
+  let peakSplit = idleSplit;
   const sampler = setInterval(() => {
-    peak = Math.max(peak, statusMb(gateway.pid, 'VmRSS') ?? 0);
+    const rss = statusMb(gateway.pid, 'VmRSS') ?? 0;
+    if (rss <= peak) return;
+    peak = rss;
+    peakSplit = { anon: statusMb(gateway.pid, 'RssAnon'), file: statusMb(gateway.pid, 'RssFile') };
   }, 100);
   await load(url, false, CONNECTIONS, 2);
-  const nonStream = await load(url, false, CONNECTIONS);
-  const stream = await load(url, true, CONNECTIONS);
+  // CPU per request (all the gateway's threads) is far less sensitive to a busy machine than req/s.
+  const cpuPerRequest = async (stream) => {
+    const before = cpuMs(gateway.pid);
+    const result = await load(url, stream, CONNECTIONS);
+    return { ...result, cpu_ms_per_request: (cpuMs(gateway.pid) - before) / Math.max(1, result.requests ?? 0) };
+  };
+  const nonStream = await cpuPerRequest(false);
+  const stream = await cpuPerRequest(true);
   clearInterval(sampler);
   const afterLoad = statusMb(gateway.pid, 'VmRSS');
   await snapshot();
@@ -147,10 +162,13 @@ async function main() {
     idle_rss_mb: idle,
     idle_rss_split_mb: idleSplit,
     peak_rss_mb_50_connections: peak,
+    peak_rss_split_mb: peakSplit,
     rss_after_load_mb: afterLoad,
     load: {
       non_stream_rps: nonStream.rps,
       stream_rps: stream.rps,
+      non_stream_cpu_ms_per_request: nonStream.cpu_ms_per_request,
+      stream_cpu_ms_per_request: stream.cpu_ms_per_request,
       failed: (nonStream.failed ?? 0) + (stream.failed ?? 0),
     },
     one_connection_ms: one,
@@ -164,7 +182,8 @@ async function main() {
     '',
     `- load average ${loadBefore.toFixed(1)} → ${report.load_average.after.toFixed(1)}${NODE_FLAGS.length ? `; gateway run with ${NODE_FLAGS.join(' ')}` : ''}`,
     `- idle RSS: ${idle} MB (target ≤ 70): ${idleSplit.anon} MB anonymous (heaps, stacks, malloc), ${idleSplit.file} MB mapped files (mostly the node binary)`,
-    `- peak RSS after ${CONNECTIONS} connections (non-stream ${Math.round(nonStream.rps)} req/s, stream ${Math.round(stream.rps)} req/s): ${peak} MB (target ≤ 140); RSS after load ${afterLoad} MB`,
+    `- peak RSS after ${CONNECTIONS} connections (non-stream ${Math.round(nonStream.rps)} req/s, stream ${Math.round(stream.rps)} req/s): ${peak} MB (target ≤ 140; ${peakSplit.anon} MB anonymous, ${peakSplit.file} MB files); RSS after load ${afterLoad} MB`,
+    `- gateway CPU per request (all threads, /proc stat): non-stream ${nonStream.cpu_ms_per_request.toFixed(3)} ms, stream ${stream.cpu_ms_per_request.toFixed(3)} ms`,
     `- 1 connection, non-stream, ${PAIRS} requests each, alternating: direct p50 ${o.direct.p50} / p99 ${o.direct.p99} / max ${o.direct.max} ms, gateway p50 ${o.gateway.p50} / p99 ${o.gateway.p99} / max ${o.gateway.max} ms → added p50 ${o.added.p50} / p99 ${o.added.p99} ms (target ≤ 1)`,
     ...(gcOne
       ? [

@@ -46,13 +46,24 @@ const REQUEST_START = 'http.server.request.start';
 
 /** Restores V8's defaults now (once). */
 export function release(): void {
-  unsubscribe(REQUEST_START, release);
   if (!held) return;
   held = false;
   for (const flag of RELEASE) setFlagsFromString(flag);
 }
 
-/** Restores V8's defaults at the first HTTP request (to either listener) the process answers. */
-export function releaseAtFirstRequest(): void {
-  if (held) subscribe(REQUEST_START, release);
+/**
+ * Restores V8's defaults at the first HTTP request (to either listener) the process answers, then runs `then`
+ * (what bounds the heap under load starts from V8's defaults).
+ */
+export function releaseAtFirstRequest(then?: () => void): void {
+  if (!held) {
+    then?.();
+    return;
+  }
+  const onFirstRequest = () => {
+    unsubscribe(REQUEST_START, onFirstRequest);
+    release();
+    then?.();
+  };
+  subscribe(REQUEST_START, onFirstRequest);
 }

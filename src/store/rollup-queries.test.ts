@@ -5,6 +5,7 @@ import { fromPacked } from '../telemetry/packed-histogram.js';
 import type { RequestRecord } from '../telemetry/request-record.js';
 import { rollupRecords } from '../telemetry/rollup.js';
 import { lastRollupBuckets, queryRollups } from './rollup-queries.js';
+import { ROWS_BETWEEN_PAUSES } from './sqlite-store.js';
 
 let counter = 0;
 function record(fields: Partial<RequestRecord>): RequestRecord {
@@ -92,6 +93,22 @@ describe('rollups written with the request batches', () => {
     // Each request counts once per dimension: grouping by another dimension gives the same total.
     expect(byClient.map((p) => [p.group, p.requests])).toEqual([['ci', 4]]);
     await store.close();
+  });
+
+  it("writes a batch that spans several of the writer's pauses whole, rows and rollups", async () => {
+    const store = await openTestStore();
+    const base = 20 * HOUR;
+    const batch = Array.from({ length: ROWS_BETWEEN_PAUSES * 2 + 5 }, (_, i) => record({ time: base + i }));
+    await store.insertRequests(batch);
+    const rows = await store.kysely
+      .selectFrom('requests')
+      .select(['id'])
+      .where('time', '>=', base)
+      .orderBy('id')
+      .execute();
+    expect(rows.map((row) => row.id)).toEqual(batch.map((r) => r.id));
+    const [minute] = await store.queryRollups({ grain: 'minute', since: base, until: base + HOUR, stepMs: HOUR });
+    expect(minute?.requests).toBe(batch.length);
   });
 
   it('keeps rollups written directly apart per grain and prunes them by age', async () => {
