@@ -31,6 +31,20 @@ const MAX_OUTPUT_TOKENS: ReadonlyArray<readonly [prefix: string, tokens: number]
 
 /** The published maximum output of `model`, when the table knows it. */
 export function knownMaxOutputTokens(model: string): number | undefined {
+  const known = lookedUp.get(model);
+  if (known !== undefined || lookedUp.has(model)) return known;
+  const found = longestPrefixMatch(model);
+  // Bounded: a route may pass client-chosen model names through.
+  if (lookedUp.size >= LOOKED_UP_MAX) lookedUp.clear();
+  lookedUp.set(model, found);
+  return found;
+}
+
+/** Each translated request asks for its target model's figure: the scan of the table is made once per model. */
+const lookedUp = new Map<string, number | undefined>();
+const LOOKED_UP_MAX = 1024;
+
+function longestPrefixMatch(model: string): number | undefined {
   let best: readonly [string, number] | undefined;
   for (const entry of MAX_OUTPUT_TOKENS) {
     const [prefix] = entry;
