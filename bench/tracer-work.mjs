@@ -17,8 +17,10 @@ const REQUESTS = Number(count);
 const CHURN = Math.round((Number(process.env.TRACER_CHURN_KB ?? 0) * 1024) / 528);
 // Kept in a module variable so the compiler cannot drop the allocations.
 let _churned;
-const { OtelRequestTracer } = await import(`${root}dist/telemetry/tracing/otel-tracer.js`);
-const { encodeTraceRequest } = await import(`${root}dist/telemetry/tracing/otlp-span-encoder.js`);
+// AMG_DIST=<dir>: another build's output (inside the checkout, for its node_modules), to count two builds alike.
+const dist = process.env.AMG_DIST ?? `${root}dist`;
+const { OtelRequestTracer } = await import(`${dist}/telemetry/tracing/otel-tracer.js`);
+const { encodeTraceRequest } = await import(`${dist}/telemetry/tracing/otlp-span-encoder.js`);
 // `all` runs the gateway's path for the default protocol (OTLP protobuf): each span is encoded as it ends and
 // batches are bytes. `record` and `official` run the SDK's batch processor (the JSON protocol's queue) instead, its
 // exporter swapped for one that drops each batch (`record`) or serialises it with the official protobuf

@@ -12,17 +12,13 @@ import {
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { type Resource, resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  BatchSpanProcessor,
-  RandomIdGenerator,
-  SamplingDecision,
-  TraceIdRatioBasedSampler,
-} from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor, SamplingDecision, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
 import type { AttemptRecord, RequestRecord } from '../request-record.js';
 import { CapturedContent } from './captured-content.js';
 import { EncodingSpanQueue } from './encoding-span-queue.js';
 import { operationName, serverEndAttributes } from './gen-ai-attributes.js';
 import { protobufTraceExporter } from './otlp-exporter.js';
+import { PooledIdGenerator } from './pooled-id-generator.js';
 import { RecordedSpan, type Scope } from './recorded-span.js';
 import type { AttemptTarget, RequestTracer, ServerSpan } from './request-tracer.js';
 import type { TracingSettings } from './tracing-settings.js';
@@ -241,8 +237,9 @@ export class OtelRequestTracer implements RequestTracer, SpanSink {
   readonly scope: Scope;
   /** Public for bench/tracer-work.mjs, which counts the queue's work without the HTTP export. */
   readonly queue: SpanQueue;
-  private readonly ids = new RandomIdGenerator();
-  private readonly sampler: TraceIdRatioBasedSampler;
+  private readonly ids = new PooledIdGenerator();
+  /** Undefined at ratio 1, where the SDK's sampler samples every valid trace id (and ours are valid). */
+  private readonly sampler: TraceIdRatioBasedSampler | undefined;
   private readonly contentMaxBytes: number | undefined;
 
   constructor(settings: TracingSettings, service: { name: string; version: string }) {
@@ -250,7 +247,7 @@ export class OtelRequestTracer implements RequestTracer, SpanSink {
     const config = { url: settings.url, headers: settings.headers };
     this.resource = resourceFromAttributes({ 'service.name': service.name, 'service.version': service.version });
     this.scope = { name: service.name, version: service.version };
-    this.sampler = new TraceIdRatioBasedSampler(settings.sampleRatio);
+    this.sampler = settings.sampleRatio >= 1 ? undefined : new TraceIdRatioBasedSampler(settings.sampleRatio);
     this.queue =
       settings.protocol === 'http/protobuf'
         ? new EncodingSpanQueue(protobufTraceExporter(config), this.resource, this.scope, BATCHING)
@@ -277,7 +274,8 @@ export class OtelRequestTracer implements RequestTracer, SpanSink {
     // Parent-based: a caller's sampled flag decides; a new trace is sampled by its id at the configured ratio.
     const sampled = parent
       ? (parent.traceFlags & TraceFlags.SAMPLED) !== 0
-      : this.sampler.shouldSample(ROOT_CONTEXT, traceId).decision === SamplingDecision.RECORD_AND_SAMPLED;
+      : this.sampler === undefined ||
+        this.sampler.shouldSample(ROOT_CONTEXT, traceId).decision === SamplingDecision.RECORD_AND_SAMPLED;
     const context: SpanContext = {
       traceId,
       spanId: this.ids.generateSpanId(),
