@@ -30,8 +30,11 @@ const propagator = new W3CTraceContextPropagator();
  * an attempt's span ends within its request's and failed attempts can end at the time they took.
  */
 function now(): number {
-  return performance.timeOrigin + performance.now();
+  return TIME_ORIGIN + performance.now();
 }
+
+/** `performance.timeOrigin` is fixed for the process; reading it is a getter call each time. */
+const TIME_ORIGIN = performance.timeOrigin;
 
 const hosts = new Map<string, string>();
 
@@ -78,7 +81,8 @@ function traceHeaders(
 
 /** One sampled request's server span and the client spans of its upstream attempts. */
 class OtelServerSpan implements ServerSpan {
-  private readonly attempts = new Map<number, OpenAttempt>();
+  /** Open attempts by attempt index: the router numbers attempts in the order it starts them. */
+  private readonly attempts: (OpenAttempt | undefined)[] = [];
   private answering: OpenAttempt | undefined;
 
   constructor(
@@ -105,7 +109,11 @@ class OtelServerSpan implements ServerSpan {
     const startedAt = now();
     // The router measures an attempt from before its request is built; ending a span at start + latency could
     // then overlap the next attempt, which cannot begin before this one ended.
-    for (const open of this.attempts.values()) open.overBy ??= startedAt;
+    const attempts = this.attempts;
+    for (let index = 0; index < attempts.length; index++) {
+      const open = attempts[index];
+      if (open !== undefined) open.overBy ??= startedAt;
+    }
     const parent = this.span.spanContext();
     const context: SpanContext = {
       traceId: parent.traceId,
@@ -116,14 +124,17 @@ class OtelServerSpan implements ServerSpan {
     const { resource, scope } = this.sink;
     const name = `${this.operation ?? 'call'} ${target.model}`;
     const span = new RecordedSpan(name, SpanKind.CLIENT, context, parent, attributes, startedAt, resource, scope);
-    this.attempts.set(attemptIndex, { span, startedAt, target });
+    attempts[attemptIndex] = { span, startedAt, target };
     return traceHeaders(context, this.traceState, headers);
   }
 
   settleAttempts(records: readonly AttemptRecord[]): void {
-    for (const [index, open] of this.attempts) {
+    const attempts = this.attempts;
+    for (let index = 0; index < attempts.length; index++) {
+      const open = attempts[index];
+      if (open === undefined) continue;
       const record = records[index];
-      this.attempts.delete(index);
+      attempts[index] = undefined;
       if (record && !record.errorClass && record.status > 0 && record.status < 400) {
         // The answer is still being relayed: its span ends with the response.
         open.span.attributes['http.response.status_code'] = record.status;
