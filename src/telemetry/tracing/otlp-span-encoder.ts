@@ -141,16 +141,10 @@ class Writer {
     return n;
   }
 
-  /**
-   * Copies short pre-encoded bytes (room already made). A loop: `TypedArray.prototype.set` is a builtin call
-   * with checks that cost more than copying a key of 10–30 bytes (callgrind: ~3.8k instructions per request
-   * in `Builtins_TypedArrayPrototypeSet` for two spans' keys).
-   */
+  /** Copies short pre-encoded bytes (room already made); a byte loop measured no faster than `set` here. */
   bytes(b: Buffer): void {
-    const buf = this.buf;
-    let pos = this.pos;
-    for (let i = 0; i < b.length; i++) buf[pos++] = b[i] as number;
-    this.pos = pos;
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
   }
 
   /** Reserves `reserve` bytes for a length to come. */
@@ -196,11 +190,11 @@ function keyBytes(key: string): Buffer {
 
 /** Repeated KeyValue under field `tag` (its key byte). */
 function writeAttributes(w: Writer, tag: number, attributes: Attributes): void {
-  // Own enumerable keys in Object.keys order, as the official serialiser reads them. for-in with the own-property
-  // check visits the same keys in the same order without making the array, and V8 reads `attributes[key]` in it
-  // through the enum cache instead of a megamorphic keyed load (~2.9k instructions a request under callgrind).
-  for (const key in attributes) {
-    if (!Object.prototype.hasOwnProperty.call(attributes, key)) continue;
+  // Own enumerable keys in Object.keys order, as the official serialiser reads them. (for-in with an own-property
+  // check measured slower here, not faster.)
+  const names = Object.keys(attributes);
+  for (let i = 0; i < names.length; i++) {
+    const key = names[i] as string;
     const value = attributes[key];
     const k = keyBytes(key);
     w.room(k.length + 32);
