@@ -4,7 +4,7 @@
 // OTLP protobuf as it ends, batched as bytes), `official` the batch processor and the official serialiser. `encode` and
 // `encode-official` count serialisation alone: the spans of 2,048 requests are recorded once and serialised again
 // and again, 2,048 requests' worth at a time, until `requests` have been (no batch processor, no new spans, so no
-// timers or queues in the difference). Nothing is sent. Run it at two sizes and difference the counts to get instructions per request, e.g.
+// timers or queues in the difference); `spans` counts the spans' own work alone (handed to nothing). Nothing is sent. Run it at two sizes and difference the counts to get instructions per request, e.g.
 // `bench/tracer-instructions.sh all 8192 24576`. Needs `npm run build` first.
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 
@@ -17,8 +17,10 @@ const REQUESTS = Number(count);
 const CHURN = Math.round((Number(process.env.TRACER_CHURN_KB ?? 0) * 1024) / 528);
 // Kept in a module variable so the compiler cannot drop the allocations.
 let _churned;
-const { OtelRequestTracer } = await import(`${root}dist/telemetry/tracing/otel-tracer.js`);
-const { encodeTraceRequest } = await import(`${root}dist/telemetry/tracing/otlp-span-encoder.js`);
+// AMG_DIST=<dir>: another build's output (inside the checkout, for its node_modules), to count two builds alike.
+const dist = process.env.AMG_DIST ?? `${root}dist`;
+const { OtelRequestTracer } = await import(`${dist}/telemetry/tracing/otel-tracer.js`);
+const { encodeTraceRequest } = await import(`${dist}/telemetry/tracing/otlp-span-encoder.js`);
 // `all` runs the gateway's path for the default protocol (OTLP protobuf): each span is encoded as it ends and
 // batches are bytes. `record` and `official` run the SDK's batch processor (the JSON protocol's queue) instead, its
 // exporter swapped for one that drops each batch (`record`) or serialises it with the official protobuf
@@ -88,7 +90,12 @@ function request(i) {
   span.settleAttempts(done.attempts);
   span.end(done);
 }
-if (mode === 'encode' || mode === 'encode-official') {
+if (mode === 'spans') {
+  // The spans alone: started, filled and ended, handed to nothing (no queue, no timers, no encoding).
+  tracer.record = () => {};
+  for (let i = 0; i < REQUESTS; i++) request(i);
+  console.log(`${mode}: ${REQUESTS} requests`);
+} else if (mode === 'encode' || mode === 'encode-official') {
   const spans = [];
   tracer.record = (span) => spans.push(span);
   for (let i = 0; i < 2048; i++) request(i);

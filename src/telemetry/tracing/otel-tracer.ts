@@ -12,17 +12,13 @@ import {
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { type Resource, resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  BatchSpanProcessor,
-  RandomIdGenerator,
-  SamplingDecision,
-  TraceIdRatioBasedSampler,
-} from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor, SamplingDecision, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
 import type { AttemptRecord, RequestRecord } from '../request-record.js';
 import { CapturedContent } from './captured-content.js';
 import { EncodingSpanQueue } from './encoding-span-queue.js';
 import { operationName, serverEndAttributes } from './gen-ai-attributes.js';
 import { protobufTraceExporter } from './otlp-exporter.js';
+import { PooledIdGenerator } from './pooled-id-generator.js';
 import { RecordedSpan, type Scope } from './recorded-span.js';
 import type { AttemptTarget, RequestTracer, ServerSpan } from './request-tracer.js';
 import type { TracingSettings } from './tracing-settings.js';
@@ -34,8 +30,11 @@ const propagator = new W3CTraceContextPropagator();
  * an attempt's span ends within its request's and failed attempts can end at the time they took.
  */
 function now(): number {
-  return performance.timeOrigin + performance.now();
+  return TIME_ORIGIN + performance.now();
 }
+
+/** `performance.timeOrigin` is fixed for the process; reading it is a getter call each time. */
+const TIME_ORIGIN = performance.timeOrigin;
 
 const hosts = new Map<string, string>();
 
@@ -82,7 +81,8 @@ function traceHeaders(
 
 /** One sampled request's server span and the client spans of its upstream attempts. */
 class OtelServerSpan implements ServerSpan {
-  private readonly attempts = new Map<number, OpenAttempt>();
+  /** Open attempts by attempt index: the router numbers attempts in the order it starts them. */
+  private readonly attempts: (OpenAttempt | undefined)[] = [];
   private answering: OpenAttempt | undefined;
 
   constructor(
@@ -109,7 +109,11 @@ class OtelServerSpan implements ServerSpan {
     const startedAt = now();
     // The router measures an attempt from before its request is built; ending a span at start + latency could
     // then overlap the next attempt, which cannot begin before this one ended.
-    for (const open of this.attempts.values()) open.overBy ??= startedAt;
+    const attempts = this.attempts;
+    for (let index = 0; index < attempts.length; index++) {
+      const open = attempts[index];
+      if (open !== undefined) open.overBy ??= startedAt;
+    }
     const parent = this.span.spanContext();
     const context: SpanContext = {
       traceId: parent.traceId,
@@ -120,14 +124,17 @@ class OtelServerSpan implements ServerSpan {
     const { resource, scope } = this.sink;
     const name = `${this.operation ?? 'call'} ${target.model}`;
     const span = new RecordedSpan(name, SpanKind.CLIENT, context, parent, attributes, startedAt, resource, scope);
-    this.attempts.set(attemptIndex, { span, startedAt, target });
+    attempts[attemptIndex] = { span, startedAt, target };
     return traceHeaders(context, this.traceState, headers);
   }
 
   settleAttempts(records: readonly AttemptRecord[]): void {
-    for (const [index, open] of this.attempts) {
+    const attempts = this.attempts;
+    for (let index = 0; index < attempts.length; index++) {
+      const open = attempts[index];
+      if (open === undefined) continue;
       const record = records[index];
-      this.attempts.delete(index);
+      attempts[index] = undefined;
       if (record && !record.errorClass && record.status > 0 && record.status < 400) {
         // The answer is still being relayed: its span ends with the response.
         open.span.attributes['http.response.status_code'] = record.status;
@@ -241,8 +248,9 @@ export class OtelRequestTracer implements RequestTracer, SpanSink {
   readonly scope: Scope;
   /** Public for bench/tracer-work.mjs, which counts the queue's work without the HTTP export. */
   readonly queue: SpanQueue;
-  private readonly ids = new RandomIdGenerator();
-  private readonly sampler: TraceIdRatioBasedSampler;
+  private readonly ids = new PooledIdGenerator();
+  /** Undefined at ratio 1, where the SDK's sampler samples every valid trace id (and ours are valid). */
+  private readonly sampler: TraceIdRatioBasedSampler | undefined;
   private readonly contentMaxBytes: number | undefined;
 
   constructor(settings: TracingSettings, service: { name: string; version: string }) {
@@ -250,7 +258,7 @@ export class OtelRequestTracer implements RequestTracer, SpanSink {
     const config = { url: settings.url, headers: settings.headers };
     this.resource = resourceFromAttributes({ 'service.name': service.name, 'service.version': service.version });
     this.scope = { name: service.name, version: service.version };
-    this.sampler = new TraceIdRatioBasedSampler(settings.sampleRatio);
+    this.sampler = settings.sampleRatio >= 1 ? undefined : new TraceIdRatioBasedSampler(settings.sampleRatio);
     this.queue =
       settings.protocol === 'http/protobuf'
         ? new EncodingSpanQueue(protobufTraceExporter(config), this.resource, this.scope, BATCHING)
@@ -277,7 +285,8 @@ export class OtelRequestTracer implements RequestTracer, SpanSink {
     // Parent-based: a caller's sampled flag decides; a new trace is sampled by its id at the configured ratio.
     const sampled = parent
       ? (parent.traceFlags & TraceFlags.SAMPLED) !== 0
-      : this.sampler.shouldSample(ROOT_CONTEXT, traceId).decision === SamplingDecision.RECORD_AND_SAMPLED;
+      : this.sampler === undefined ||
+        this.sampler.shouldSample(ROOT_CONTEXT, traceId).decision === SamplingDecision.RECORD_AND_SAMPLED;
     const context: SpanContext = {
       traceId,
       spanId: this.ids.generateSpanId(),

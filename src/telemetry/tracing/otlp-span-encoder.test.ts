@@ -160,6 +160,28 @@ describe('OTLP span encoder', () => {
     expectOfficialBytes([withEventsAndLinks(gatewayServer(), events, links), gatewayClient()]);
   });
 
+  it('writes times kept in milliseconds as the official serialiser writes their HrTime', () => {
+    // Fractional epoch milliseconds as performance.timeOrigin + performance.now() gives them, across whole
+    // seconds, sub-nanosecond fractions that round both ways, and the ends of a second.
+    const spans = [
+      0, 0.0000004, 0.0000006, 999.9999996, 999.9999994, 1000, 1_733_380_000_123.457, 4_102_444_800_000.999,
+    ].map((offset, i) => {
+      const span = new RecordedSpan(
+        't',
+        SpanKind.CLIENT,
+        context(`b7ad6b71692033${10 + i}`),
+        undefined,
+        {},
+        START + offset,
+        resource,
+        scope,
+      );
+      span.finish(START + offset * 2 + 0.1234567);
+      return span;
+    });
+    expectOfficialBytes(spans);
+  });
+
   it('matches for a batch of gateway spans large enough to need long outer lengths', () => {
     const spans: RecordedSpan[] = [];
     for (let i = 0; i < 3000; i++) spans.push(i % 2 ? gatewayClient() : gatewayServer());

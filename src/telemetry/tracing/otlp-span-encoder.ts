@@ -73,6 +73,15 @@ class Writer {
 
   /** An HrTime as fixed64 nanoseconds since the epoch. */
   time([seconds, nanos]: HrTime): void {
+    this.timeParts(seconds, nanos);
+  }
+
+  /** Epoch milliseconds as fixed64 nanoseconds, through the HrTime the SDK's `millisToHrTime` makes of them. */
+  timeMs(epochMs: number): void {
+    this.timeParts(Math.trunc(epochMs / 1000), Math.round((epochMs % 1000) * 1e6));
+  }
+
+  private timeParts(seconds: number, nanos: number): void {
     // seconds * 1e9 + nanos exceeds 2^53: split seconds at 2^16 so every product stays exact.
     const upper = Math.floor(seconds / 0x10000) * 1e9; // times 2^16, below 2^45
     const lower = (seconds % 0x10000) * 1e9 + nanos; // below 2^47
@@ -132,7 +141,7 @@ class Writer {
     return n;
   }
 
-  /** Copies short pre-encoded bytes (room already made): a loop beats a native copy at this size. */
+  /** Copies short pre-encoded bytes (room already made); a byte loop measured no faster than `set` here. */
   bytes(b: Buffer): void {
     this.buf.set(b, this.pos);
     this.pos += b.length;
@@ -181,7 +190,8 @@ function keyBytes(key: string): Buffer {
 
 /** Repeated KeyValue under field `tag` (its key byte). */
 function writeAttributes(w: Writer, tag: number, attributes: Attributes): void {
-  // Own enumerable keys in for-in order, as the official serialiser's for-in with its own-property check.
+  // Own enumerable keys in Object.keys order, as the official serialiser reads them. (for-in with an own-property
+  // check measured slower here, not faster.)
   const names = Object.keys(attributes);
   for (let i = 0; i < names.length; i++) {
     const key = names[i] as string;
@@ -260,6 +270,12 @@ function writeInt64(w: Writer, value: number): void {
   w.varint64(low, high);
 }
 
+/** A span that keeps its times as epoch milliseconds (RecordedSpan): written with no HrTime array made. */
+interface MillisecondTimes {
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
 const HAS_IS_REMOTE = 0x100;
 const IS_REMOTE = 0x200;
 
@@ -280,10 +296,18 @@ function writeSpan(w: Writer, span: ReadableSpan): void {
     w.byte(0x30);
     w.varint(span.kind + 1);
   }
-  w.byte(0x39);
-  w.time(span.startTime);
-  w.byte(0x41);
-  w.time(span.endTime);
+  const ms = span as Partial<MillisecondTimes>;
+  if (typeof ms.startMs === 'number' && typeof ms.endMs === 'number') {
+    w.byte(0x39);
+    w.timeMs(ms.startMs);
+    w.byte(0x41);
+    w.timeMs(ms.endMs);
+  } else {
+    w.byte(0x39);
+    w.time(span.startTime);
+    w.byte(0x41);
+    w.time(span.endTime);
+  }
   writeAttributes(w, 0x4a, span.attributes);
   w.room(16);
   w.byte(0x50);

@@ -19,8 +19,9 @@ const NONE: [] = [];
  * attributes on spans it owns from start to end, so none of that can change what is exported.
  */
 export class RecordedSpan implements ReadableSpan {
-  readonly startTime: HrTime;
-  endTime: HrTime = [0, 0];
+  /** Epoch milliseconds (fractional); the protobuf encoder reads these, not the HrTime arrays. */
+  readonly startMs: number;
+  endMs = 0;
   status: SpanStatus = UNSET;
   ended = false;
   readonly links: Link[] = NONE;
@@ -40,7 +41,15 @@ export class RecordedSpan implements ReadableSpan {
     readonly resource: Resource,
     readonly instrumentationScope: Scope,
   ) {
-    this.startTime = millisToHrTime(startMs);
+    this.startMs = startMs;
+  }
+
+  get startTime(): HrTime {
+    return millisToHrTime(this.startMs);
+  }
+
+  get endTime(): HrTime {
+    return millisToHrTime(this.endMs);
   }
 
   spanContext(): SpanContext {
@@ -55,7 +64,7 @@ export class RecordedSpan implements ReadableSpan {
   finish(endMs: number): boolean {
     if (this.ended) return false;
     this.ended = true;
-    this.endTime = millisToHrTime(endMs);
+    this.endMs = endMs;
     return true;
   }
 }

@@ -1,0 +1,119 @@
+// node bench/tracing-gateway-cpu.mjs [rounds] [requests] [--stream] [--ratio0] [--cpu-prof]: gateway CPU µs per request (utime + stime of the
+// gateway process, from /proc) with tracing off and on (ratio 1, OTLP protobuf to bench/otlp-sink.mjs), one gateway
+// each, measured in interleaved rounds of a fixed number of requests (16 at a time) so the machine's other load
+// falls on both alike; prints each round and the medians. CPU per request is much less load-sensitive than
+// throughput. Needs `npm run build` first.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Pool } from 'undici';
+import { body, DIALECTS, pinnedSpawn, TOKEN, waitForLine } from './scenarios.mjs';
+
+const root = new URL('..', import.meta.url).pathname;
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const ROUNDS = Number(args[0] ?? 5);
+const REQUESTS = Number(args[1] ?? 10_000);
+const STREAM = process.argv.includes('--stream');
+const PROFILE = process.argv.includes('--cpu-prof');
+const TICK_US = 1e6 / 100;
+
+/** [user, system] CPU µs of a process so far. */
+function cpuUs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return [Number(fields[11]) * TICK_US, Number(fields[12]) * TICK_US, Number(fields[7])];
+}
+
+const upstream = pinnedSpawn(1, [join(root, 'bench/fake-upstream.mjs'), '0'], {});
+const port = Number((await waitForLine(upstream, /^(\d+)\n/))[1]);
+const sink = pinnedSpawn(1, [join(root, 'bench/otlp-sink.mjs'), '0'], {});
+const sinkPort = Number((await waitForLine(sink, /^(\d+)\n/))[1]);
+const tracing = (ratio) =>
+  `metrics: { enabled: false }\ntelemetry: { otlp: { endpoint: "http://127.0.0.1:${sinkPort}", sample_ratio: ${ratio} } }\n`;
+const variants = {
+  off: 'metrics: { enabled: false }\n',
+  tracing: tracing(1),
+  // `--ratio0`: tracing on but nothing sampled (trace headers upstream, no spans, no export), to tell the two apart.
+  ...(process.argv.includes('--ratio0') ? { ratio0: tracing(0) } : {}),
+};
+const dirs = [];
+async function start(name, extra) {
+  const dir = mkdtempSync(join(tmpdir(), 'amg-trc-'));
+  dirs.push(dir);
+  const config = join(dir, 'gateway.yaml');
+  writeFileSync(config, `${DIALECTS(`http://127.0.0.1:${port}/v1`)}${extra}`);
+  const flags = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${tmpdir()}/amg-prof-${name}`] : [];
+  // GATEWAY_FLAGS="--trace-deopt": V8 flags for the gateways; GATEWAY_LOG=1 passes their stderr and stdout on.
+  flags.push(...(process.env.GATEWAY_FLAGS ?? '').split(/\s+/).filter(Boolean));
+  const gateway = pinnedSpawn(
+    0,
+    [...flags, join(root, 'dist/cli/main.js'), 'serve', '--config', config, '--listen', '127.0.0.1:0'],
+    {
+      AMG_ADMIN_TOKEN: 'bench-admin-token',
+      AMG_LOG_LEVEL: 'warn',
+    },
+  );
+  if (process.env.GATEWAY_LOG) gateway.stderr.pipe(process.stderr);
+  else gateway.stderr.resume();
+  const [, url] = await waitForLine(gateway, /API\s+(http:\/\/[\d.]+:\d+)/);
+  if (process.env.GATEWAY_LOG) gateway.stdout.pipe(process.stdout);
+  else gateway.stdout.resume();
+  const pid =
+    Number(readFileSync(`/proc/${gateway.pid}/task/${gateway.pid}/children`, 'utf8').trim().split(' ')[0]) ||
+    gateway.pid;
+  return { name, gateway, pid, pool: new Pool(url, { connections: 16 }) };
+}
+const payload = body('via-openai', STREAM);
+async function send(pool, count) {
+  let left = count;
+  const worker = async () => {
+    while (left-- > 0) {
+      const response = await pool.request({
+        path: '/v1/chat/completions',
+        method: 'POST',
+        body: payload,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      });
+      await response.body.text();
+      if (response.statusCode !== 200) throw new Error(`status ${response.statusCode}`);
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+}
+const gateways = [];
+for (const [name, extra] of Object.entries(variants)) gateways.push(await start(name, extra));
+for (const g of gateways) await send(g.pool, 8000);
+const systemSums = {};
+const faultSums = {};
+const results = Object.fromEntries(gateways.map((g) => [g.name, []]));
+for (let round = 0; round < ROUNDS; round++) {
+  for (const g of round % 2 ? [...gateways].reverse() : gateways) {
+    const [user, system, faults] = cpuUs(g.pid);
+    await send(g.pool, REQUESTS);
+    await new Promise((r) => setTimeout(r, 300));
+    const [userAfter, systemAfter, faultsAfter] = cpuUs(g.pid);
+    faultSums[g.name] = (faultSums[g.name] ?? 0) + (faultsAfter - faults) / REQUESTS;
+    results[g.name].push((userAfter - user + systemAfter - system) / REQUESTS);
+    systemSums[g.name] = (systemSums[g.name] ?? 0) + (systemAfter - system) / REQUESTS;
+  }
+  console.log(
+    `round ${round + 1}: ${gateways.map((g) => `${g.name} ${results[g.name].at(-1).toFixed(1)}`).join(', ')}`,
+  );
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+const off = median(results.off);
+const on = median(results.tracing);
+const medians = gateways.map((g) => `${g.name} ${median(results[g.name]).toFixed(1)}`).join(', ');
+const kernel = gateways.map((g) => `${g.name} ${(systemSums[g.name] / ROUNDS).toFixed(1)}`).join(', ');
+const faults = gateways.map((g) => `${g.name} ${(faultSums[g.name] / ROUNDS).toFixed(2)}`).join(', ');
+console.log(`median CPU µs/request: ${medians}; mean kernel part: ${kernel}; minor page faults per request: ${faults}`);
+console.log(
+  `${STREAM ? 'stream' : 'non-stream'} median CPU µs/request: off ${off.toFixed(1)}, tracing ${on.toFixed(1)}, delta ${(on - off).toFixed(1)} (${REQUESTS} requests x ${ROUNDS} rounds)`,
+);
+for (const g of gateways) {
+  await g.pool.close();
+  g.gateway.kill('SIGINT');
+}
+await new Promise((r) => setTimeout(r, 1500));
+upstream.kill('SIGTERM');
+sink.kill('SIGTERM');
+for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
