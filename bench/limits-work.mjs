@@ -37,7 +37,7 @@ if (backend === 'redis') {
   const shared = new RedisLimitBackend(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
   await backends.useShared(shared);
   const start = Date.now();
-  while (!shared.ready && Date.now() - start < 5_000) await new Promise((r) => setTimeout(r, 20));
+  while (!shared.ready && Date.now() - start < 60_000) await new Promise((r) => setTimeout(r, 20));
   if (!shared.ready) throw new Error('redis is not reachable');
 }
 const services = { limits: new LimitService({ backends, spentSince: async () => 0 }) };
