@@ -16,11 +16,12 @@ export function admitToLimits(
   const access = exchange.access;
   const limits = exchange.services.limits;
   if (!access?.limited || !limits || exchange.limitTicket) return undefined;
-  const tokens = estimateTokens(exchange.requestBytes, exchange.requestBody);
+  // A key with only RPM and concurrency limits charges one per request: no estimate, no price lookup.
+  const tokens = access.estimates ? estimateTokens(exchange.requestBytes, exchange.requestBody) : undefined;
   const ask = {
     model: exchange.requestedModel ?? route.name,
-    tokens: tokens.input + tokens.output,
-    costUsd: estimateCost(route, tokens),
+    tokens: tokens ? tokens.input + tokens.output : 0,
+    costUsd: tokens ? estimateCost(route, tokens) : 0,
   };
   const outcome = limits.admit(access, ask, exchange.dialect);
   if (outcome instanceof Promise) return outcome.then((result) => ticketOrError(exchange, result));

@@ -22,6 +22,11 @@ export interface ClientAccess {
   readonly mayUse: ((model: string) => boolean) | undefined;
   /** Whether any limit or budget applies; a client without is admitted without touching a counter. */
   readonly limited: boolean;
+  /**
+   * Whether any limit counts tokens or USD (a TPM, its own or a model's, or a budget): only then does a request's
+   * reservation need its estimate. RPM and concurrency take one per request whatever it asks.
+   */
+  readonly estimates: boolean;
   readonly modelLimits: readonly ModelLimits[];
 }
 
@@ -41,7 +46,13 @@ export function compileAccess(scope: string, name: string, policy: KeyPolicy, cr
     budgets.day !== undefined ||
     budgets.month !== undefined ||
     budgets.total !== undefined;
+  const estimates =
+    policy.tpm !== undefined ||
+    modelLimits.some((model) => model.limits.tpm !== undefined) ||
+    budgets.day !== undefined ||
+    budgets.month !== undefined ||
+    budgets.total !== undefined;
   const mayUse = policy.models ? modelMatcher(policy.models) : undefined;
   if (!limited && !mayUse) return undefined;
-  return { scope, name, createdAt, policy, mayUse, limited, modelLimits };
+  return { scope, name, createdAt, policy, mayUse, limited, estimates, modelLimits };
 }

@@ -9,13 +9,26 @@ export function globRegExp(pattern: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
-/** Whether a model name matches any of the patterns; plain names (the common case) skip the RegExp. */
+/** How many model names a matcher with globs remembers the answer for (names come from clients: bounded). */
+const MAX_REMEMBERED = 1_000;
+
+/**
+ * Whether a model name matches any of the patterns; plain names (the common case) skip the RegExp, and the
+ * answer for a name a glob was tried on is remembered, so a client's every request does not run the RegExp again
+ * (a key's `models: ['gpt-4o*']` is checked on each of its requests).
+ */
 export function modelMatcher(patterns: readonly string[]): (model: string) => boolean {
   const exact = new Set(patterns.filter((p) => !p.includes('*') && !p.includes('?')));
   const globs = patterns.filter((p) => !exact.has(p)).map(globRegExp);
+  const remembered = new Map<string, boolean>();
   return function matchesModel(model: string): boolean {
     if (exact.has(model)) return true;
-    for (const glob of globs) if (glob.test(model)) return true;
-    return false;
+    if (globs.length === 0) return false;
+    let matches = remembered.get(model);
+    if (matches === undefined) {
+      matches = globs.some((glob) => glob.test(model));
+      if (remembered.size < MAX_REMEMBERED) remembered.set(model, matches);
+    }
+    return matches;
   };
 }
