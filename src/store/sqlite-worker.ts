@@ -5,7 +5,8 @@ import { migrateToLatest } from './migrations.js';
 import type { Database as Tables } from './schema.js';
 import { SqliteStore } from './sqlite-store.js';
 import type { Store, StoreMethod } from './store.js';
-import type { WorkerCall, WorkerReply } from './worker-protocol.js';
+import { decodeCall, type WorkerMessage } from './worker-message.js';
+import type { WorkerReply } from './worker-protocol.js';
 
 /**
  * Owns the SQLite connection on its own thread, so that no SQLite call (they are all synchronous in
@@ -31,8 +32,8 @@ async function main(): Promise<void> {
   }
   port.postMessage(JSON.stringify({ id: 0, result: 'ready' } satisfies WorkerReply));
 
-  port.on('message', async (message: string) => {
-    const call = JSON.parse(message) as WorkerCall;
+  port.on('message', async (message: WorkerMessage) => {
+    const call = decodeCall(message);
     try {
       const method = store[call.method as StoreMethod | 'close'] as (...args: unknown[]) => Promise<unknown>;
       const result = await method.apply(store, call.args);

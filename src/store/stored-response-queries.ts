@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, StoredResponsesTable } from './schema.js';
-import type { StoredResponse } from './store.js';
+import { type StoredResponse, storedItemsText } from './store.js';
 
 /** Queries behind the Store's stored-response methods; JSON is encoded and decoded here, on the store's thread. */
 
@@ -27,9 +27,7 @@ export async function insertStoredResponses(db: Kysely<Database>, responses: rea
         created_at: response.createdAt,
         previous_response_id: response.previousResponseId,
         response: JSON.stringify(response.response),
-        input_items: Array.isArray(response.inputItems)
-          ? JSON.stringify(response.inputItems)
-          : response.inputItems.json,
+        input_items: storedItemsText(response.inputItems),
       }));
       await trx
         .insertInto('stored_responses')

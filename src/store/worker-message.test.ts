@@ -3,9 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { requestRecord } from '../../test/support/request-records.js';
+import { StoredResponses } from '../api/responses/stored-responses.js';
 import { openStore } from './open-store.js';
-import type { Store, StoredResponse } from './store.js';
-import { encodeCall, encodeSlicedInsert, isSliced, RECORDS_PER_SLICE } from './worker-message.js';
+import { type Store, type StoredResponse, storedItems } from './store.js';
+import {
+  decodeCall,
+  encodeCall,
+  encodeSlicedInsert,
+  isSliced,
+  movedMemory,
+  RECORDS_PER_SLICE,
+} from './worker-message.js';
 
 const items = [
   { id: 'msg_1', type: 'message', role: 'user', content: 'a "quoted" é \u0000items:feed:0 line\nbreak' },
@@ -39,18 +47,35 @@ describe('worker messages', () => {
     expect(order).toEqual(['another callback', 'encoded']);
   });
 
-  it('carries input items kept as JSON text into the message as the items, not as an escaped string', () => {
-    const asText = { json: JSON.stringify(items) };
+  it('carries input items kept as UTF-8 JSON beside the message as bytes, never inside its string', () => {
+    const json = JSON.stringify(items);
+    // A view into a larger buffer, as a listing may be: only its own bytes may go along.
+    const padded = Buffer.from(`xx${json}yy`);
+    const asBytes = { utf8: padded.subarray(2, 2 + Buffer.byteLength(json)) };
     const call = {
       id: 7,
       method: 'insertStoredResponses' as const,
-      args: [[storedResponse('resp_1', asText), storedResponse('resp_2', items), storedResponse('resp_3', asText)]],
+      args: [[storedResponse('resp_1', asBytes), storedResponse('resp_2', items), storedResponse('resp_3', asBytes)]],
     };
     const message = encodeCall(call);
-    expect(message).toContain(asText.json); // as it is, not escaped
-    const sent = JSON.parse(message) as { args: [StoredResponse[]] };
-    expect(sent.args[0].map((response) => response.inputItems)).toEqual([items, items, items]);
-    expect(sent.args[0][0]?.response).toEqual(storedResponse('resp_1', items).response);
+    if (typeof message === 'string') throw new Error('expected the items beside the text');
+    // Only resp_2's items, given as objects, are in the text.
+    expect(message.text.split('quoted').length - 1).toBe(1);
+    expect(message.items).toHaveLength(2);
+    for (const bytes of message.items) expect(bytes.buffer.byteLength).toBe(Buffer.byteLength(json));
+    // As the worker gets it: moved, not copied.
+    const decoded = decodeCall(structuredClone(message, { transfer: movedMemory(message) }));
+    const sent = decoded.args[0] as StoredResponse[];
+    expect(sent.map((response) => storedItems(response.inputItems))).toEqual([items, items, items]);
+    expect(sent[1]?.inputItems).toEqual(items);
+    expect(sent[0]?.response).toEqual(storedResponse('resp_1', items).response);
+  });
+
+  it('decodes a plain message as the call it spells', () => {
+    const call = { id: 3, method: 'insertStoredResponses' as const, args: [[storedResponse('resp_1', items)]] };
+    const message = encodeCall(call);
+    expect(typeof message).toBe('string');
+    expect(decodeCall(message)).toEqual(call);
   });
 
   it('sends small batches and other calls in one piece', () => {
@@ -81,11 +106,22 @@ describe('the SQLite worker store with sliced batches', () => {
     expect(listed).toHaveLength(250);
   });
 
-  it('stores input items given as JSON text and reads them back as items', async () => {
+  it('stores input items given as UTF-8 JSON and reads them back as items', async () => {
     const opened = await open();
-    await opened.insertStoredResponses([storedResponse('resp_text', { json: JSON.stringify(items) })]);
+    await opened.insertStoredResponses([storedResponse('resp_text', { utf8: Buffer.from(JSON.stringify(items)) })]);
     const read = await opened.getStoredResponse('resp_text', 'config:app');
     expect(read?.inputItems).toEqual(items);
+  });
+
+  it('moves items given as bytes to the worker, and a chained read right after the save finds them', async () => {
+    const opened = await open();
+    const responses = new StoredResponses(opened, { retentionDays: () => 0 });
+    const utf8 = new TextEncoder().encode(JSON.stringify(items));
+    responses.save(storedResponse('resp_moved', { utf8 }));
+    const read = await responses.get('resp_moved', 'config:app');
+    expect(utf8.byteLength).toBe(0); // moved, not copied
+    expect(read?.inputItems).toEqual(items);
+    await responses.flush();
   });
 
   it('writes a large batch that close was called right behind', async () => {

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { setImmediate as turnOfTheLoop } from 'node:timers/promises';
 import type { StoredResponse } from './store.js';
 import type { WorkerCall } from './worker-protocol.js';
@@ -16,41 +15,56 @@ export function isSliced(method: WorkerCall['method'], args: readonly unknown[])
   return method === 'insertRequests' && Array.isArray(records) && records.length > RECORDS_PER_SLICE;
 }
 
-/** The message for one call to the worker, as one string: cloning a string is a copy, not a walk of objects. */
-export function encodeCall(call: WorkerCall): string {
+/**
+ * The message for one call to the worker: one string (cloning a string is a copy, not a walk of objects), or,
+ * for stored Responses turns whose input items are UTF-8 JSON (a large input listed on the parser thread), that
+ * string with the items' bytes beside it, to be moved to the worker (see `movedMemory`): put into the string
+ * they were joined or escaped whole on the main thread, and even cloned as bytes they cost it 100–350 ms of
+ * CPU per 10 MiB at load 20 (the serialiser grows its buffer by copies, each new page a fault).
+ */
+export type WorkerMessage = string | { text: string; items: Uint8Array[] };
+
+export function encodeCall(call: WorkerCall): WorkerMessage {
   return call.method === 'insertStoredResponses' ? encodeStoredResponses(call) : JSON.stringify(call);
 }
 
 /**
- * Marks where input items kept as JSON text go. Random per process, so no text a client sent can spell it; JSON
- * writes it as a string of its own, found again by an exact search.
+ * What `postMessage` should move rather than copy: the items' memory. The caller's `StoredItemsJson` bytes are
+ * then detached (empty) on this thread.
  */
-const ITEMS_MARK = `\u0000items:${randomBytes(12).toString('hex')}:`;
+export function movedMemory(message: WorkerMessage): ArrayBuffer[] {
+  return typeof message === 'string' ? [] : message.items.map((bytes) => bytes.buffer as ArrayBuffer);
+}
 
-/**
- * Stored Responses turns whose input items are JSON text (a large input listed on the parser thread) carry that
- * text into the message as it is: as a string field it would be escaped whole on the main thread (80–350 ms for
- * 10 MiB). The worker receives those items as the array the text encodes.
- */
-function encodeStoredResponses(call: WorkerCall): string {
-  const texts: string[] = [];
+/** The call a message carries, on the worker: items sent as bytes are put back as `{ utf8 }`, still unparsed. */
+export function decodeCall(message: WorkerMessage): WorkerCall {
+  if (typeof message === 'string') return JSON.parse(message) as WorkerCall;
+  const call = JSON.parse(message.text) as WorkerCall;
+  for (const response of call.args[0] as StoredResponse[]) {
+    // Only the gateway sets inputItems; a number there is the index of its bytes, never anything a client sent.
+    const index: unknown = response.inputItems;
+    if (typeof index === 'number') response.inputItems = { utf8: message.items[index] as Uint8Array };
+  }
+  return call;
+}
+
+function encodeStoredResponses(call: WorkerCall): WorkerMessage {
+  const items: Uint8Array[] = [];
   const responses = (call.args[0] as readonly StoredResponse[]).map((response) => {
     if (Array.isArray(response.inputItems)) return response;
-    texts.push(response.inputItems.json);
-    return { ...response, inputItems: `${ITEMS_MARK}${texts.length - 1}` };
+    items.push(ownBytes(response.inputItems.utf8));
+    return { ...response, inputItems: items.length - 1 };
   });
-  const message = JSON.stringify({ ...call, args: [responses, ...call.args.slice(1)] });
-  if (texts.length === 0) return message;
-  const parts: string[] = [];
-  let from = 0;
-  texts.forEach((text, index) => {
-    const mark = JSON.stringify(`${ITEMS_MARK}${index}`);
-    const at = message.indexOf(mark, from);
-    parts.push(message.slice(from, at), text);
-    from = at + mark.length;
-  });
-  parts.push(message.slice(from));
-  return parts.join('');
+  const text = JSON.stringify({ ...call, args: [responses, ...call.args.slice(1)] });
+  return items.length === 0 ? text : { text, items };
+}
+
+/**
+ * A view that spans its own memory: moving a view moves its whole ArrayBuffer, which for a slice of a larger
+ * buffer (Node's pool included, which cannot move at all) would take other bytes along. (`new Uint8Array(view)` copies; a Buffer's `slice` would not.)
+ */
+function ownBytes(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength ? bytes : new Uint8Array(bytes);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { requiredBuildFile } from '../runtime/build-file.js';
 import type { Store } from './store.js';
-import { encodeCall, encodeSlicedInsert, isSliced } from './worker-message.js';
+import { encodeCall, encodeSlicedInsert, isSliced, movedMemory, type WorkerMessage } from './worker-message.js';
 import type { WorkerCall, WorkerReply } from './worker-protocol.js';
 
 export class StoreError extends Error {
@@ -49,15 +49,15 @@ export async function openSqliteStore(file: string): Promise<Store> {
   // Messages leave in call order: while a sliced batch is still being serialised, later calls queue behind it
   // (a `close` must not overtake the last records; a read must see a write made before it).
   let queue: Promise<void> | undefined;
-  const send = (id: number, message: string | Promise<string>) => {
-    if (!queue && typeof message === 'string') {
-      worker.postMessage(message);
+  const send = (id: number, message: WorkerMessage | Promise<string>) => {
+    if (!queue && !(message instanceof Promise)) {
+      worker.postMessage(message, movedMemory(message));
       return;
     }
     const sent = (queue ?? Promise.resolve())
       .then(() => message)
       .then(
-        (text) => worker.postMessage(text),
+        (text) => worker.postMessage(text, movedMemory(text)),
         (error: unknown) => {
           pending.get(id)?.reject(error as Error);
           pending.delete(id);

@@ -24,7 +24,7 @@ async function handle(out: ClientOutput, body: Record<string, unknown> | undefin
     codecName: 'responses',
   });
   const listing = await translatable.check(turn.listed?.stem);
-  if (turn.listed) turn.listed.items.json = listing ?? '[]';
+  if (turn.listed) turn.listed.items.utf8 = new Uint8Array(listing ?? Buffer.from('[]'));
   const stream = out.exchange.stream;
   const error = await proxyToUpstream(out, route, (target) => {
     const path = turn.stateless ? target.provider.descriptor.responsesPath?.(target.provider.config) : undefined;

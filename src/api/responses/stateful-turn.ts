@@ -1,5 +1,5 @@
 import { errors } from '../../errors/codes.js';
-import { type StoredItemsText, type StoredResponse, storedItems } from '../../store/store.js';
+import { type StoredItemsJson, type StoredResponse, storedItems } from '../../store/store.js';
 import type { ClientCodec, ClientStreamEncoder, EncodeContext } from '../../translate/contract.js';
 import { responsesClientCodec } from '../../translate/responses/codec.js';
 import { itemIds, type ListedItem, listedItems } from '../../translate/responses/listed-items.js';
@@ -19,8 +19,8 @@ export interface StatefulTurn {
   codec: ClientCodec;
   /** Nothing stored and no chain: the turn needs no gateway state, so a provider's own Responses API may serve it. */
   stateless?: true;
-  /** A large input to list on the parser thread, with the ids' stem: `items.json` is to be set to the listing. */
-  listed?: { items: StoredItemsText; stem: string } | undefined;
+  /** A large input to list on the parser thread, with the ids' stem: `items.utf8` is to be set to the listing. */
+  listed?: { items: StoredItemsJson; stem: string } | undefined;
 }
 
 type Body = Readonly<Record<string, unknown>>;
@@ -57,8 +57,8 @@ export async function statefulTurn(exchange: Exchange, body: Body): Promise<Stat
   let listed: StatefulTurn['listed'];
   if (expanded && translatesOffThread(body)) {
     // Nor does it list a large input here: the parser thread does as it checks the request (see responses.ts),
-    // and the items are kept as that JSON text.
-    inputItems = { json: '' };
+    // and the items are kept as that JSON, in bytes.
+    inputItems = { utf8: new Uint8Array(0) };
     listed = { items: inputItems, stem: idStem(exchange) };
   } else {
     const ownItems = listedItems(body.input, itemIds(idStem(exchange)));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StoredResponse } from '../../store/store.js';
+import { type StoredResponse, storedItems } from '../../store/store.js';
 import { StoredResponses } from './stored-responses.js';
 
 const DAY = 86_400_000;
@@ -48,6 +48,25 @@ class SlowStore {
 
 describe('StoredResponses', () => {
   const now = 100 * DAY;
+
+  it('reads a response whose items are bytes from the store once its write has landed, not from memory', async () => {
+    const store = new SlowStore();
+    const responses = new StoredResponses(store, { retentionDays: () => 30, now: () => now });
+    const items = [{ id: 'msg_1', type: 'message', role: 'user', content: 'hi' }];
+    const saved = { ...response('resp_b', now), inputItems: { utf8: Buffer.from(JSON.stringify(items)) } };
+    responses.save(saved);
+    let read: StoredResponse | undefined;
+    const reading = responses.get('resp_b', 'key_a').then((found) => {
+      read = found;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(read).toBeUndefined(); // still waiting for the write: the bytes may have moved to the store's thread
+    // What the store landed is what it reads back (here the same object; the SQLite worker decodes it).
+    await store.land();
+    await reading;
+    expect(read?.id).toBe('resp_b');
+    expect(storedItems(read?.inputItems ?? [])).toEqual(items);
+  });
 
   it('serves a response before its write has landed, and from the store after', async () => {
     const store = new SlowStore();

@@ -42,7 +42,14 @@ export class StoredResponses {
   }
 
   async get(id: string, clientScope: string): Promise<StoredResponse | undefined> {
-    const found = this.pending.get(id) ?? (await this.store.getStoredResponse(id, clientScope));
+    let pending = this.pending.get(id);
+    if (pending && !Array.isArray(pending.inputItems)) {
+      // Items kept as bytes move to the store's thread with the write rather than being copied (see
+      // worker-message.ts), so such a turn is read back from the store once its write has landed.
+      await this.writes.get(id);
+      pending = undefined;
+    }
+    const found = pending ?? (await this.store.getStoredResponse(id, clientScope));
     if (!found || found.clientScope !== clientScope || this.expired(found)) return undefined;
     return found;
   }

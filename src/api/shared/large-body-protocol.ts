@@ -35,8 +35,8 @@ export interface TranslatedRequest {
   upstream: ArrayBuffer | undefined;
   stream: boolean;
   dropped: string[];
-  /** The listed input items as JSON text, when `listStem` asked for them. */
-  listed?: string | undefined;
+  /** The listed input items as UTF-8 JSON (moved back, not copied), when `listStem` asked for them. */
+  listed?: ArrayBuffer | undefined;
 }
 
 /** A refusal, as the plain fields of the GatewayError the main thread rebuilds. */

@@ -71,7 +71,9 @@ function translate(parsed: Record<string, unknown>, job: TranslationJob): Transl
   const clientDropped = mergeDropped(job.dropped, report.dropped);
   if (!job.target) {
     const listed = job.listStem === undefined ? undefined : listedItems(body.input, itemIds(job.listStem));
-    return { upstream: undefined, stream: ir.stream, dropped: clientDropped, listed: listed && JSON.stringify(listed) };
+    // As bytes: a string of 10 MiB would be copied into the main thread's heap, and stay a string there.
+    const bytes = listed && ownMemory(Buffer.from(JSON.stringify(listed), 'utf8')).buffer;
+    return { upstream: undefined, stream: ir.stream, dropped: clientDropped, listed: bytes as ArrayBuffer | undefined };
   }
   const built = upstreamRequestText(client, body, ir, clientDropped, job.strict, job.target);
   const own = ownMemory(Buffer.from(built.body, 'utf8'));
@@ -98,6 +100,10 @@ async function answer(job: LargeBodyJob): Promise<LargeBodyAnswer> {
 
 parentPort?.on('message', async (job: LargeBodyJob) => {
   const reply = await answer(job);
-  const upstream = 'translated' in reply ? reply.translated.upstream : undefined;
-  parentPort?.postMessage(reply, upstream ? [reply.bytes, upstream] : [reply.bytes]);
+  const moved: ArrayBuffer[] = [reply.bytes];
+  if ('translated' in reply) {
+    if (reply.translated.upstream) moved.push(reply.translated.upstream);
+    if (reply.translated.listed) moved.push(reply.translated.listed);
+  }
+  parentPort?.postMessage(reply, moved);
 });

@@ -82,9 +82,9 @@ export class TranslatableRequest {
 
   /**
    * Refuses now what any translated target would refuse (before routing), parsing a large body off the thread;
-   * there, with `listStem`, also lists a Responses input as a stored turn keeps it (JSON text, see StoredItemsText).
+   * there, with `listStem`, also lists a Responses input as a stored turn keeps it (UTF-8 JSON, see StoredItemsJson).
    */
-  async check(listStem?: string): Promise<string | undefined> {
+  async check(listStem?: string): Promise<ArrayBuffer | undefined> {
     if (!this.offThread) {
       this.ir();
       return undefined;
