@@ -51,4 +51,36 @@ describe('start footprint', () => {
     expect(released.optimized).toBe(true);
     expect(released.newSpace).toBeGreaterThan(held.newSpace);
   });
+
+  it('compacts every page in full collections until released, so that start leaves no half-empty pages behind', () => {
+    // Old-generation pages where one object in twenty survives: a compacting collection moves the survivors
+    // together and frees the pages; a normal one keeps the pages (their holes are reused for new objects).
+    const fragment = `
+      import { getHeapSpaceStatistics } from 'node:v8';
+      const { release } = await import(${JSON.stringify(MODULE)});
+      const oldSpace = () => getHeapSpaceStatistics().find((space) => space.space_name === 'old_space').space_size;
+      function freedByCollection() {
+        let objects = [];
+        for (let i = 0; i < 300000; i++) objects.push({ i, text: 'x' + i });
+        gc(); gc();
+        const before = oldSpace();
+        objects = objects.filter((_, i) => i % 20 === 0);
+        gc();
+        const freed = before - oldSpace();
+        objects.length = 0;
+        gc();
+        return freed;
+      }
+      const held = freedByCollection();
+      release();
+      console.log(JSON.stringify({ held, released: freedByCollection() }));
+    `;
+    const run = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', fragment], {
+      encoding: 'utf8',
+    });
+    expect(run.stderr).toBe('');
+    const { held, released } = JSON.parse(run.stdout) as { held: number; released: number };
+    expect(held).toBeGreaterThan(4 * 1024 * 1024);
+    expect(released).toBeLessThan(held / 4);
+  });
 });
