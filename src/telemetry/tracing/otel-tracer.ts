@@ -66,15 +66,22 @@ interface SpanSink {
 
 const NO_HEADERS: Readonly<Record<string, string>> = {};
 
-/** `headers` and the W3C trace headers an upstream request carries for the attempt's span. */
+/**
+ * `headers` and the W3C trace headers an upstream request carries for the attempt's span (`spanId`).
+ *
+ * The copy is made by Object.assign, not spread: V8 (11.3, Node 20) stores a property added to an object made by
+ * `{ ...headers }` (or `{ ...headers, traceparent }`) through its runtime on every call, ~1.8 µs a copy against
+ * ~35 ns for Object.assign (bench/tracer-headers.mjs); in a serving gateway this copy was 1.8 µs a request.
+ */
 function traceHeaders(
-  context: SpanContext,
+  traceId: string,
+  spanId: string,
+  sampled: boolean,
   traceState: string | undefined,
   headers: Readonly<Record<string, string>> = NO_HEADERS,
 ): Record<string, string> {
-  const flags = context.traceFlags & TraceFlags.SAMPLED ? '01' : '00';
-  const sent = { ...headers };
-  sent.traceparent = `00-${context.traceId}-${context.spanId}-${flags}`;
+  const sent: Record<string, string> = Object.assign({}, headers);
+  sent.traceparent = `00-${traceId}-${spanId}-${sampled ? '01' : '00'}`;
   if (traceState) sent.tracestate = traceState;
   return sent;
 }
@@ -125,7 +132,7 @@ class OtelServerSpan implements ServerSpan {
     const name = `${this.operation ?? 'call'} ${target.model}`;
     const span = new RecordedSpan(name, SpanKind.CLIENT, context, parent, attributes, startedAt, resource, scope);
     attempts[attemptIndex] = { span, startedAt, target };
-    return traceHeaders(context, this.traceState, headers);
+    return traceHeaders(context.traceId, context.spanId, true, this.traceState, headers);
   }
 
   settleAttempts(records: readonly AttemptRecord[]): void {
@@ -195,7 +202,9 @@ class UnsampledServerSpan implements ServerSpan {
   ) {}
 
   startAttempt(_target: AttemptTarget, _attemptIndex: number, headers?: Readonly<Record<string, string>>) {
-    return traceHeaders({ ...this.context, spanId: this.sink.newSpanId() }, this.traceState, headers);
+    const { traceId, traceFlags } = this.context;
+    const sampled = (traceFlags & TraceFlags.SAMPLED) !== 0;
+    return traceHeaders(traceId, this.sink.newSpanId(), sampled, this.traceState, headers);
   }
 
   settleAttempts(): void {}
