@@ -91,14 +91,26 @@ class OtelServerSpan implements ServerSpan {
   /** Open attempts by attempt index: the router numbers attempts in the order it starts them. */
   private readonly attempts: (OpenAttempt | undefined)[] = [];
   private answering: OpenAttempt | undefined;
+  /**
+   * The server span until it ends. What refers to this object (the request's exchange) can outlive the request
+   * by a young-generation collection or two; dropping the spans at `end` keeps them, their attributes and ids
+   * from being promoted with it.
+   */
+  private span: RecordedSpan | undefined;
+  /** The server span's context: the parent of every attempt's span. */
+  private readonly context: SpanContext;
 
   constructor(
     private readonly sink: SpanSink,
-    private readonly span: RecordedSpan,
+    span: RecordedSpan,
     private readonly operation: string | undefined,
     private readonly traceState: string | undefined,
-    readonly content: CapturedContent | undefined,
-  ) {}
+    /** Dropped at `end`, as the spans are (it holds the request's prompt until then). */
+    public content: CapturedContent | undefined,
+  ) {
+    this.span = span;
+    this.context = span.spanContext();
+  }
 
   startAttempt(
     target: AttemptTarget,
@@ -121,7 +133,7 @@ class OtelServerSpan implements ServerSpan {
       const open = attempts[index];
       if (open !== undefined) open.overBy ??= startedAt;
     }
-    const parent = this.span.spanContext();
+    const parent = this.context;
     const context: SpanContext = {
       traceId: parent.traceId,
       spanId: this.sink.newSpanId(),
@@ -153,9 +165,15 @@ class OtelServerSpan implements ServerSpan {
   }
 
   end(record: RequestRecord): void {
+    const span = this.span;
+    if (span === undefined) return;
+    this.span = undefined;
     const ended = now();
     this.settleAttempts(record.attempts);
     const answering = this.answering;
+    this.answering = undefined;
+    const content = this.content;
+    this.content = undefined;
     if (answering) {
       const attributes = answering.span.attributes;
       if (record.outputTokens !== null) attributes['gen_ai.usage.output_tokens'] = record.outputTokens;
@@ -163,10 +181,10 @@ class OtelServerSpan implements ServerSpan {
       attributes['gen_ai.response.model'] = answering.target.model;
       this.finish(answering.span, ended);
     }
-    serverEndAttributes(record, answering?.target.providerType, this.span.attributes);
-    if (this.content) Object.assign(this.span.attributes, this.content.finish(record));
-    if (record.status >= 500 || record.status === 0) this.span.status = { code: SpanStatusCode.ERROR };
-    this.finish(this.span, ended);
+    serverEndAttributes(record, answering?.target.providerType, span.attributes);
+    if (content) Object.assign(span.attributes, content.finish(record));
+    if (record.status >= 500 || record.status === 0) span.status = { code: SpanStatusCode.ERROR };
+    this.finish(span, ended);
   }
 
   private endAttempt(open: OpenAttempt, record: AttemptRecord | undefined): void {
