@@ -50,6 +50,13 @@ if (protocol === 'http/protobuf') {
     forceFlush: async () => {},
   };
 }
+// The provider's headers as the gateway's snapshot builds them (spread from the config's and the descriptor's, then
+// content-type), which each attempt's trace headers are added to a copy of.
+const providerHeaders = {
+  ...{},
+  ...{ authorization: 'Bearer sk-bench-0123456789abcdefghijklmnopqrstuvwxyz' },
+  'content-type': 'application/json',
+};
 const target = { provider: 'up', providerType: 'openai', model: 'm1', origin: 'http://127.0.0.1:1' };
 const record = (i) => ({
   id: `req_${i}_abcdefgh`,
@@ -85,7 +92,7 @@ function request(i) {
     entryPoint: 'chat.completions',
     headers: {},
   });
-  span.startAttempt(target, 0);
+  span.startAttempt(target, 0, providerHeaders);
   const done = records[i % 1024];
   span.settleAttempts(done.attempts);
   span.end(done);

@@ -34,6 +34,9 @@ const variants = {
   tracing: tracing(1),
   // `--ratio0`: tracing on but nothing sampled (trace headers upstream, no spans, no export), to tell the two apart.
   ...(process.argv.includes('--ratio0') ? { ratio0: tracing(0) } : {}),
+  // AMG_DIST_BEFORE=<dir>: a gateway from another build's output (a copy of dist/ inside the checkout, for its
+  // node_modules) traced alike, measured in the same rounds: before and after a change under the same load.
+  ...(process.env.AMG_DIST_BEFORE ? { 'tracing-before': tracing(1) } : {}),
 };
 const dirs = [];
 async function start(name, extra) {
@@ -46,7 +49,15 @@ async function start(name, extra) {
   flags.push(...(process.env.GATEWAY_FLAGS ?? '').split(/\s+/).filter(Boolean));
   const gateway = pinnedSpawn(
     0,
-    [...flags, join(root, 'dist/cli/main.js'), 'serve', '--config', config, '--listen', '127.0.0.1:0'],
+    [
+      ...flags,
+      join(root, name === 'tracing-before' ? process.env.AMG_DIST_BEFORE : 'dist', 'cli/main.js'),
+      'serve',
+      '--config',
+      config,
+      '--listen',
+      '127.0.0.1:0',
+    ],
     {
       AMG_ADMIN_TOKEN: 'bench-admin-token',
       AMG_LOG_LEVEL: 'warn',
@@ -106,6 +117,12 @@ const medians = gateways.map((g) => `${g.name} ${median(results[g.name]).toFixed
 const kernel = gateways.map((g) => `${g.name} ${(systemSums[g.name] / ROUNDS).toFixed(1)}`).join(', ');
 const faults = gateways.map((g) => `${g.name} ${(faultSums[g.name] / ROUNDS).toFixed(2)}`).join(', ');
 console.log(`median CPU µs/request: ${medians}; mean kernel part: ${kernel}; minor page faults per request: ${faults}`);
+// Each round's difference from off in that same round, the median of those: the machine's load moves between
+// rounds more than within one.
+const paired = gateways
+  .filter((g) => g.name !== 'off')
+  .map((g) => `${g.name} ${median(results[g.name].map((us, round) => us - results.off[round])).toFixed(1)}`);
+console.log(`median of per-round differences from off, CPU µs/request: ${paired.join(', ')}`);
 console.log(
   `${STREAM ? 'stream' : 'non-stream'} median CPU µs/request: off ${off.toFixed(1)}, tracing ${on.toFixed(1)}, delta ${(on - off).toFixed(1)} (${REQUESTS} requests x ${ROUNDS} rounds)`,
 );

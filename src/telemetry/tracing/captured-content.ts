@@ -38,6 +38,8 @@ export class CapturedContent implements SpanContent {
   finish(record: RequestRecord): Attributes {
     if (record.status < 200 || record.status >= 300 || this.bytes === 0) return this.attributes;
     const sent = Buffer.concat(this.chunks).toString('utf8');
-    return { ...this.attributes, ...outputContent(this.entryPoint, sent, record.stream, this.maxBytes) };
+    // Object.assign rather than spreads: properties added to a spread copy go through V8's runtime (~0.85 µs a
+    // call against ~36 ns; see bench/tracer-headers.mjs).
+    return Object.assign({}, this.attributes, outputContent(this.entryPoint, sent, record.stream, this.maxBytes));
   }
 }

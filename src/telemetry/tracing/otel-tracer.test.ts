@@ -124,4 +124,35 @@ describe('request tracer sampling', () => {
     expect(new Set(receiver.spans.map((s) => s.traceId)).size).toBe(1);
     expect(receiver.spans[0]?.traceId).toMatch(/^[0-9a-f]{32}$/);
   });
+
+  it('exports a request’s spans once and holds nothing of them after it ended', async () => {
+    const made = new OtelRequestTracer(
+      {
+        url: `${receiver.url}/v1/traces`,
+        headers: {},
+        sampleRatio: 1,
+        protocol: 'http/json',
+        content: { maxBytes: 1_000 },
+      },
+      { name: 'ai-model-gateway', version: 'test' },
+    );
+    tracers.push(made);
+    const span = made.startRequest({
+      method: 'POST',
+      path: '/v1/chat/completions',
+      entryPoint: 'chat.completions',
+      headers: {},
+    });
+    span.startAttempt(target, 0, { authorization: 'Bearer k' });
+    expect(span.content).toBeDefined();
+    span.end(record);
+    // The exchange that holds this object can outlive the request: the prompt and the spans must not.
+    expect(span.content).toBeUndefined();
+    expect(
+      Object.values(span).some((value) => value !== null && typeof value === 'object' && 'attributes' in value),
+    ).toBe(false);
+    span.end(record);
+    await made.flush();
+    expect(receiver.spans.map((s) => s.kind).sort()).toEqual([2, 3]);
+  });
 });
