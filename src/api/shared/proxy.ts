@@ -52,7 +52,9 @@ export async function proxyToUpstream(
     const plan = planned instanceof Promise ? await planned : planned;
     const provider = target.provider;
     const path = provider.basePath + plan.path;
-    const base = plan.extraHeaders ? { ...provider.headers, ...plan.extraHeaders } : provider.headers;
+    // Object.assign, not spread: in Node 20's V8 each property a spread copy gains goes through the runtime
+    // (~0.85 us a copy against ~0.03; bench/tracer-headers.mjs).
+    const base = plan.extraHeaders ? Object.assign({}, provider.headers, plan.extraHeaders) : provider.headers;
     // Trace context travels upstream only while tracing is on; otherwise the shared header object goes as is.
     let sent = exchange.trace ? exchange.trace.startAttempt(attemptTarget(target), attemptIndex, base) : base;
     // Only types that sign requests or refresh tokens have an authorizer; OpenAI and Anthropic skip this.
