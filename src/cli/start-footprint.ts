@@ -60,19 +60,12 @@ export function release(): void {
   for (const flag of RELEASE) setFlagsFromString(flag);
 }
 
-/**
- * Restores V8's defaults at the first HTTP request (to either listener) the process answers, then runs `then`
- * (what bounds the heap under load starts from V8's defaults).
- */
-export function releaseAtFirstRequest(then?: () => void): void {
-  if (!held) {
-    then?.();
-    return;
-  }
+/** Restores V8's defaults at the first HTTP request (to either listener) the process answers. */
+export function releaseAtFirstRequest(): void {
+  if (!held) return;
   const onFirstRequest = () => {
     unsubscribe(REQUEST_START, onFirstRequest);
     release();
-    then?.();
   };
   subscribe(REQUEST_START, onFirstRequest);
 }

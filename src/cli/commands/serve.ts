@@ -6,7 +6,7 @@ import { STARTER_CONFIG } from '../../config/starter-config.js';
 import type { Gateway } from '../../server/gateway.js';
 import { log } from '../../server/log.js';
 import { configPathFrom } from '../config-path.js';
-import { boundHeapUnderLoad } from '../heap-under-load.js';
+import { boundOldGeneration } from '../heap-under-load.js';
 import { releaseAtFirstRequest } from '../start-footprint.js';
 
 async function banner(gateway: Gateway, configPath: string, created: boolean): Promise<string> {
@@ -62,10 +62,8 @@ async function serve(options: { config?: string; listen?: string }): Promise<voi
   const { Gateway } = await import('../../server/gateway.js');
   const gateway = await Gateway.start({ configPath: path, listen: options.listen });
   process.stdout.write(`${await banner(gateway, path, created)}\n`);
-  // The old generation is bounded from now on; the young generation's cap is steered once the start's hold on
-  // its growth ends, at the first request.
-  const heapBound = boundHeapUnderLoad();
-  releaseAtFirstRequest(() => heapBound.capYoungGeneration());
+  boundOldGeneration();
+  releaseAtFirstRequest();
 
   const stop = (signal: string) => {
     log.info('shutting down', { signal, inFlight: gateway.dataPlane.inFlight });
