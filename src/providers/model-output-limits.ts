@@ -1,3 +1,5 @@
+import { rememberedPerKey } from '../runtime/remembered-per-key.js';
+
 /**
  * The most output tokens known models may produce, by upstream model name: the output limit sent to a provider
  * that requires one (Anthropic) when the client gave none. Clients of the other dialects (Codex among them)
@@ -29,20 +31,11 @@ const MAX_OUTPUT_TOKENS: ReadonlyArray<readonly [prefix: string, tokens: number]
   ['deepseek-reasoner', 65_536],
 ];
 
-/** The published maximum output of `model`, when the table knows it. */
-export function knownMaxOutputTokens(model: string): number | undefined {
-  const known = lookedUp.get(model);
-  if (known !== undefined || lookedUp.has(model)) return known;
-  const found = longestPrefixMatch(model);
-  // Bounded: a route may pass client-chosen model names through.
-  if (lookedUp.size >= LOOKED_UP_MAX) lookedUp.clear();
-  lookedUp.set(model, found);
-  return found;
-}
-
-/** Each translated request asks for its target model's figure: the scan of the table is made once per model. */
-const lookedUp = new Map<string, number | undefined>();
-const LOOKED_UP_MAX = 1024;
+/**
+ * The published maximum output of `model`, when the table knows it. Each translated request asks for its target
+ * model's figure: the table is scanned once per model.
+ */
+export const knownMaxOutputTokens: (model: string) => number | undefined = rememberedPerKey(longestPrefixMatch, 1_024);
 
 function longestPrefixMatch(model: string): number | undefined {
   let best: readonly [string, number] | undefined;

@@ -1,4 +1,5 @@
 import { setImmediate as turnOfTheLoop } from 'node:timers/promises';
+import { ownMemory } from '../runtime/own-memory.js';
 import type { StoredResponse } from './store.js';
 import type { WorkerCall } from './worker-protocol.js';
 
@@ -52,19 +53,11 @@ function encodeStoredResponses(call: WorkerCall): WorkerMessage {
   const items: Uint8Array[] = [];
   const responses = (call.args[0] as readonly StoredResponse[]).map((response) => {
     if (Array.isArray(response.inputItems)) return response;
-    items.push(ownBytes(response.inputItems.utf8));
+    items.push(ownMemory(response.inputItems.utf8));
     return { ...response, inputItems: items.length - 1 };
   });
   const text = JSON.stringify({ ...call, args: [responses, ...call.args.slice(1)] });
   return items.length === 0 ? text : { text, items };
-}
-
-/**
- * A view that spans its own memory: moving a view moves its whole ArrayBuffer, which for a slice of a larger
- * buffer (Node's pool included, which cannot move at all) would take other bytes along. (`new Uint8Array(view)` copies; a Buffer's `slice` would not.)
- */
-function ownBytes(bytes: Uint8Array): Uint8Array {
-  return bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength ? bytes : new Uint8Array(bytes);
 }
 
 /**

@@ -74,15 +74,3 @@ export type LargeBodyAnswer = { id: number; bytes: ArrayBuffer } & (
   | { refusal: LargeBodyRefusal }
   | { crash: string }
 );
-
-/**
- * `buffer` itself when it spans all of its memory, else a copy that does: what can move between threads. A view
- * into shared memory (a pooled slab, a partly filled read buffer) would take other bytes along, and Node's pool
- * cannot move at all (it is copied whole instead). `Buffer.from(buffer)` is no such copy: a small one comes from
- * the pool again.
- */
-export function ownMemory(buffer: Buffer): Buffer {
-  if (buffer.byteOffset === 0 && buffer.buffer.byteLength === buffer.length) return buffer;
-  const copy = new Uint8Array(buffer);
-  return Buffer.from(copy.buffer, 0, copy.length);
-}

@@ -1,5 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { GatewayError } from '../../errors/gateway-error.js';
+import { ownMemory } from '../../runtime/own-memory.js';
 import { anthropicClientCodec } from '../../translate/anthropic/codec.js';
 import type { ClientCodec } from '../../translate/contract.js';
 import { openaiChatClientCodec } from '../../translate/openai-chat/codec.js';
@@ -14,7 +15,6 @@ import {
   type LargeBodyAnswer,
   type LargeBodyJob,
   type LargeBodySummary,
-  ownMemory,
   type TranslatedRequest,
   type TranslationJob,
 } from './large-body-protocol.js';

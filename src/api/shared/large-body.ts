@@ -3,13 +3,13 @@ import { Worker } from 'node:worker_threads';
 import { errors } from '../../errors/codes.js';
 import { GatewayError } from '../../errors/gateway-error.js';
 import { requiredBuildFile } from '../../runtime/build-file.js';
+import { ownMemory } from '../../runtime/own-memory.js';
 import {
   type JsonKind,
   jsonKind,
   type LargeBodyAnswer,
   type LargeBodyJob,
   type LargeBodySummary,
-  ownMemory,
   type TranslatedRequest,
   type TranslationJob,
 } from './large-body-protocol.js';

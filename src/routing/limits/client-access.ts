@@ -40,18 +40,10 @@ export function compileAccess(scope: string, name: string, policy: KeyPolicy, cr
     .filter(([, limits]) => hasRateLimits(limits))
     .map(([pattern, limits]) => ({ pattern, matches: modelMatcher([pattern]), limits }));
   const budgets = policy.budgets ?? {};
-  const limited =
-    hasRateLimits(policy) ||
-    modelLimits.length > 0 ||
-    budgets.day !== undefined ||
-    budgets.month !== undefined ||
-    budgets.total !== undefined;
+  const hasBudget = budgets.day !== undefined || budgets.month !== undefined || budgets.total !== undefined;
+  const limited = hasRateLimits(policy) || modelLimits.length > 0 || hasBudget;
   const estimates =
-    policy.tpm !== undefined ||
-    modelLimits.some((model) => model.limits.tpm !== undefined) ||
-    budgets.day !== undefined ||
-    budgets.month !== undefined ||
-    budgets.total !== undefined;
+    policy.tpm !== undefined || modelLimits.some((model) => model.limits.tpm !== undefined) || hasBudget;
   const mayUse = policy.models ? modelMatcher(policy.models) : undefined;
   if (!limited && !mayUse) return undefined;
   return { scope, name, createdAt, policy, mayUse, limited, estimates, modelLimits };

@@ -1,3 +1,5 @@
+import { rememberedPerKey } from '../../runtime/remembered-per-key.js';
+
 /** A glob (`*` any run of characters, `?` one character, everything else literal) as an anchored RegExp. */
 export function globRegExp(pattern: string): RegExp {
   let source = '';
@@ -20,15 +22,9 @@ const MAX_REMEMBERED = 1_000;
 export function modelMatcher(patterns: readonly string[]): (model: string) => boolean {
   const exact = new Set(patterns.filter((p) => !p.includes('*') && !p.includes('?')));
   const globs = patterns.filter((p) => !exact.has(p)).map(globRegExp);
-  const remembered = new Map<string, boolean>();
+  const matchesGlob = rememberedPerKey((model) => globs.some((glob) => glob.test(model)), MAX_REMEMBERED);
   return function matchesModel(model: string): boolean {
     if (exact.has(model)) return true;
-    if (globs.length === 0) return false;
-    let matches = remembered.get(model);
-    if (matches === undefined) {
-      matches = globs.some((glob) => glob.test(model));
-      if (remembered.size < MAX_REMEMBERED) remembered.set(model, matches);
-    }
-    return matches;
+    return globs.length > 0 && matchesGlob(model);
   };
 }
