@@ -5,7 +5,6 @@ import { fromPacked } from '../telemetry/packed-histogram.js';
 import type { RequestRecord } from '../telemetry/request-record.js';
 import { rollupRecords } from '../telemetry/rollup.js';
 import { lastRollupBuckets, queryRollups } from './rollup-queries.js';
-import { ROWS_BETWEEN_PAUSES } from './sqlite-store.js';
 
 let counter = 0;
 function record(fields: Partial<RequestRecord>): RequestRecord {
@@ -98,7 +97,8 @@ describe('rollups written with the request batches', () => {
   it("writes a batch that spans several of the writer's pauses whole, rows and rollups", async () => {
     const store = await openTestStore();
     const base = 20 * HOUR;
-    const batch = Array.from({ length: ROWS_BETWEEN_PAUSES * 2 + 5 }, (_, i) => record({ time: base + i }));
+    // Rows take microseconds each: 1,000 span many of the writer's WORK_BETWEEN_PAUSES_MS slices.
+    const batch = Array.from({ length: 1_000 }, (_, i) => record({ time: base + i }));
     await store.insertRequests(batch);
     const rows = await store.kysely
       .selectFrom('requests')

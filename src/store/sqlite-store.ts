@@ -49,14 +49,17 @@ const COLUMNS: ReadonlyArray<keyof RequestsTable> = [
 ];
 
 /**
- * Rows written between two pauses of the writer. The writer thread can share a core with the event loop that
- * serves traffic (always in the pinned benchmark, sometimes on a busy host): a whole flush (500 rows, several ms
- * of SQLite work) in one go held that core, and the kernel lets a running thread use up its time slice (~1.5 ms)
- * before a request that woke the event loop gets it (issue 14: pauses at one connection). 64 rows are ~0.3-0.6 ms.
- * The pauses fall inside the batch's one transaction (a transaction per slice cost twice the writer's CPU); they
- * add ~15% to the writer's CPU (~1% of the gateway's per request), measured on a busy machine.
+ * The writer's own work between two pauses (ms of wall time). The writer thread can share a core with the event
+ * loop that serves traffic (always in the pinned benchmark, sometimes on a busy host), and the kernel lets a
+ * running thread use up its time slice (~1.5 ms) before a request that woke the event loop gets the core
+ * (issue 14: pauses at one connection). A whole flush (rows, then ~30 rollup upserts that each merge two packed
+ * histograms in JavaScript, all in one transaction) is several ms of SQLite work. Pausing every 64 rows left the
+ * rollups (0.5-1 ms a flush) and any batch under 64 rows (every flush at one connection) in one piece, and a
+ * row count is no bound on time when rows cost more (a busy machine); checking the clock per row and per upsert
+ * bounds what a request can wait for to about this much. The pauses fall inside the batch's one transaction (a
+ * transaction per slice cost twice the writer's CPU).
  */
-export const ROWS_BETWEEN_PAUSES = 64;
+export const WORK_BETWEEN_PAUSES_MS = 0.2;
 
 /**
  * How long a pause lasts (ms). Sleeping, unlike a turn of the event loop, gives the core away: a request waiting
@@ -68,6 +71,16 @@ const pauseCell = new Int32Array(new SharedArrayBuffer(4));
 /** Gives the core away for a moment (a futex wait with a timeout; nothing ever wakes it early). */
 function giveWayToTheEventLoop(): void {
   Atomics.wait(pauseCell, 0, 0, PAUSE_MS);
+}
+
+/** Paces one batch: `due()` pauses once the work since the last pause reaches WORK_BETWEEN_PAUSES_MS. */
+function pacer(): () => void {
+  let since = performance.now();
+  return function due() {
+    if (performance.now() - since < WORK_BETWEEN_PAUSES_MS) return;
+    giveWayToTheEventLoop();
+    since = performance.now();
+  };
 }
 
 /** Two packed histograms added into one (the rollup upsert's SQL function). */
@@ -86,7 +99,7 @@ function addPackedHistograms(stored: unknown, delta: unknown): Buffer {
  */
 export class SqliteStore extends KyselyStore {
   private readonly insertBatch: BetterSqlite3.Transaction<(records: readonly RequestRecord[]) => void>;
-  private readonly upsertRollups: (deltas: readonly RollupDelta[]) => void;
+  private readonly upsertRollups: (deltas: readonly RollupDelta[], due?: () => void) => void;
   private readonly chartReads: Record<RollupGrain, BetterSqlite3.Statement>;
   private readonly rollupTransaction: BetterSqlite3.Transaction<(deltas: readonly RollupDelta[]) => void>;
 
@@ -99,8 +112,11 @@ export class SqliteStore extends KyselyStore {
     const upserts = Object.fromEntries(
       ROLLUP_GRAINS.map((grain) => [grain, database.prepare(UPSERT_ROW(TABLE[grain], 'amg_histogram_add'))]),
     ) as Record<RollupGrain, BetterSqlite3.Statement>;
-    this.upsertRollups = (deltas) => {
-      for (const delta of deltas) upserts[delta.grain].run(mergedValues(delta, undefined));
+    this.upsertRollups = (deltas, due) => {
+      for (const delta of deltas) {
+        due?.();
+        upserts[delta.grain].run(mergedValues(delta, undefined));
+      }
     };
     this.chartReads = Object.fromEntries(
       ROLLUP_GRAINS.map((grain) => [grain, database.prepare(selectForChart({ grain })).raw(true)]),
@@ -108,14 +124,18 @@ export class SqliteStore extends KyselyStore {
     this.rollupTransaction = database.transaction((deltas: readonly RollupDelta[]) => this.upsertRollups(deltas));
     const withRollups = rollupsEnabled();
     this.insertBatch = database.transaction((records: readonly RequestRecord[]) => {
+      // The worker has just parsed the batch's message (one JSON.parse, ~0.3 ms for 60 records on a busy machine)
+      // without a break: give way before the rows too.
+      giveWayToTheEventLoop();
+      const due = pacer();
       for (let index = 0; index < records.length; index++) {
-        if (index > 0 && index % ROWS_BETWEEN_PAUSES === 0) giveWayToTheEventLoop();
+        due();
         const row = toRow(records[index] as RequestRecord);
         // Positional binding: ~15% cheaper per row than binding the object's named parameters.
         statement.run(COLUMNS.map((column) => row[column]));
       }
       // In the batch's own transaction: the request rows and the rollups that count them land together.
-      if (withRollups) this.upsertRollups(rollupRecords(records));
+      if (withRollups) this.upsertRollups(rollupRecords(records), due);
     });
   }
 
