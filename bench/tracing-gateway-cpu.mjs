@@ -1,8 +1,10 @@
-// node bench/tracing-gateway-cpu.mjs [rounds] [requests] [--stream] [--ratio0] [--cpu-prof]: gateway CPU µs per request (utime + stime of the
+// node bench/tracing-gateway-cpu.mjs [rounds] [requests] [--stream] [--ratio0] [--cpu-prof] [--gc]: gateway CPU µs per request (utime + stime of the
 // gateway process, from /proc) with tracing off and on (ratio 1, OTLP protobuf to bench/otlp-sink.mjs), one gateway
 // each, measured in interleaved rounds of a fixed number of requests (16 at a time) so the machine's other load
 // falls on both alike; prints each round and the medians. CPU per request is much less load-sensitive than
-// throughput. Needs `npm run build` first.
+// throughput. `--gc` runs the gateways with --trace-gc-nvp and also reports, per request over the measured rounds,
+// the bytes V8 allocated and promoted, scavenges and mark-compacts and GC pause: unlike time, allocation does not
+// depend on the machine's load. Needs `npm run build` first.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +17,30 @@ const ROUNDS = Number(args[0] ?? 5);
 const REQUESTS = Number(args[1] ?? 10_000);
 const STREAM = process.argv.includes('--stream');
 const PROFILE = process.argv.includes('--cpu-prof');
+const GC = process.argv.includes('--gc');
 const TICK_US = 1e6 / 100;
+
+/** Sums of --trace-gc-nvp's per-collection fields, read from a gateway's stdout. */
+function gcCounter(stream) {
+  const sums = { allocated: 0, promoted: 0, survived: 0, pause: 0, scavenges: 0, markCompacts: 0 };
+  let rest = '';
+  stream.on('data', (chunk) => {
+    const lines = (rest + chunk).split('\n');
+    rest = lines.pop();
+    for (const line of lines) {
+      const field = (name) => Number(new RegExp(`\\b${name}=([\\d.]+)`).exec(line)?.[1] ?? 0);
+      const kind = /\bgc=(\w+)/.exec(line)?.[1];
+      if (kind === undefined) continue;
+      if (kind === 's') sums.scavenges++;
+      else sums.markCompacts++;
+      sums.allocated += field('allocated');
+      sums.promoted += field('promoted');
+      sums.survived += field('new_space_survived');
+      sums.pause += field('pause');
+    }
+  });
+  return sums;
+}
 
 /** [user, system] CPU µs of a process so far. */
 function cpuUs(pid) {
@@ -47,6 +72,7 @@ async function start(name, extra) {
   const flags = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${tmpdir()}/amg-prof-${name}`] : [];
   // GATEWAY_FLAGS="--trace-deopt": V8 flags for the gateways; GATEWAY_LOG=1 passes their stderr and stdout on.
   flags.push(...(process.env.GATEWAY_FLAGS ?? '').split(/\s+/).filter(Boolean));
+  if (GC) flags.push('--trace-gc-nvp');
   const gateway = pinnedSpawn(
     0,
     [
@@ -66,12 +92,13 @@ async function start(name, extra) {
   if (process.env.GATEWAY_LOG) gateway.stderr.pipe(process.stderr);
   else gateway.stderr.resume();
   const [, url] = await waitForLine(gateway, /API\s+(http:\/\/[\d.]+:\d+)/);
+  const gc = GC ? gcCounter(gateway.stdout) : undefined;
   if (process.env.GATEWAY_LOG) gateway.stdout.pipe(process.stdout);
   else gateway.stdout.resume();
   const pid =
     Number(readFileSync(`/proc/${gateway.pid}/task/${gateway.pid}/children`, 'utf8').trim().split(' ')[0]) ||
     gateway.pid;
-  return { name, gateway, pid, pool: new Pool(url, { connections: 16 }) };
+  return { name, gateway, pid, gc, pool: new Pool(url, { connections: 16 }) };
 }
 const payload = body('via-openai', STREAM);
 async function send(pool, count) {
@@ -95,13 +122,20 @@ for (const [name, extra] of Object.entries(variants)) gateways.push(await start(
 for (const g of gateways) await send(g.pool, 8000);
 const systemSums = {};
 const faultSums = {};
+const gcSums = {};
 const results = Object.fromEntries(gateways.map((g) => [g.name, []]));
 for (let round = 0; round < ROUNDS; round++) {
   for (const g of round % 2 ? [...gateways].reverse() : gateways) {
     const [user, system, faults] = cpuUs(g.pid);
+    const gcBefore = { ...g.gc };
     await send(g.pool, REQUESTS);
     await new Promise((r) => setTimeout(r, 300));
     const [userAfter, systemAfter, faultsAfter] = cpuUs(g.pid);
+    if (g.gc) {
+      gcSums[g.name] ??= {};
+      const sums = gcSums[g.name];
+      for (const key of Object.keys(g.gc)) sums[key] = (sums[key] ?? 0) + g.gc[key] - gcBefore[key];
+    }
     faultSums[g.name] = (faultSums[g.name] ?? 0) + (faultsAfter - faults) / REQUESTS;
     results[g.name].push((userAfter - user + systemAfter - system) / REQUESTS);
     systemSums[g.name] = (systemSums[g.name] ?? 0) + (systemAfter - system) / REQUESTS;
@@ -122,6 +156,14 @@ console.log(`median CPU µs/request: ${medians}; mean kernel part: ${kernel}; mi
 const paired = gateways
   .filter((g) => g.name !== 'off')
   .map((g) => `${g.name} ${median(results[g.name].map((us, round) => us - results.off[round])).toFixed(1)}`);
+if (GC) {
+  const per = (name, key, scale) => ((gcSums[name][key] / (REQUESTS * ROUNDS)) * scale).toFixed(2);
+  for (const g of gateways) {
+    console.log(
+      `${g.name} GC per request: allocated ${per(g.name, 'allocated', 1 / 1024)} kB, promoted ${per(g.name, 'promoted', 1)} B, survived ${per(g.name, 'survived', 1)} B; per 10k requests: ${per(g.name, 'scavenges', 1e4)} scavenges, ${per(g.name, 'markCompacts', 1e4)} mark-compacts, ${per(g.name, 'pause', 1e4)} ms paused`,
+    );
+  }
+}
 console.log(`median of per-round differences from off, CPU µs/request: ${paired.join(', ')}`);
 console.log(
   `${STREAM ? 'stream' : 'non-stream'} median CPU µs/request: off ${off.toFixed(1)}, tracing ${on.toFixed(1)}, delta ${(on - off).toFixed(1)} (${REQUESTS} requests x ${ROUNDS} rounds)`,
