@@ -44,6 +44,8 @@ describe('the SQLite writer thread of an idle gateway', () => {
   });
 
   it("answers the timers' reads without the thread until another connection commits", async () => {
+    // Stopped once: the main thread's probe is open, and the reads below are remembered.
+    await until(() => runningWriterThreads() === 0);
     expect(await store.activeRevisionNumber()).toBeNull();
     expect(await store.listClientKeys()).toEqual([]);
     await until(() => runningWriterThreads() === 0);
@@ -60,6 +62,7 @@ describe('the SQLite writer thread of an idle gateway', () => {
   });
 
   it('writes and deletes meta rows on the main thread while stopped, and forgets a reply such a row changes', async () => {
+    await until(() => runningWriterThreads() === 0);
     expect(await store.activeRevisionNumber()).toBeNull();
     await until(() => runningWriterThreads() === 0);
     await store.setMeta('gateway.instance.a', 'report');

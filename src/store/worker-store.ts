@@ -81,7 +81,8 @@ export interface SqliteStoreOptions {
 export async function openSqliteStore(file: string, options: SqliteStoreOptions = {}): Promise<Store> {
   const thread = new WriterThread(file);
   await thread.start();
-  if (options.stopWhenIdle && file !== ':memory:') await thread.allowStops();
+  // In the background: until the probe is open, every call goes to the thread, as before.
+  if (options.stopWhenIdle && file !== ':memory:') void thread.allowStops();
   return new Proxy({} as Store, {
     get(_target, property) {
       if (property === 'then') return undefined;
@@ -108,7 +109,7 @@ class WriterThread {
   private readonly replies = new Map<string, Remember & { message: string }>();
   private opened: Identity | undefined;
   private stopAfterMs = writerIdle.stopAfterMs;
-  private lastSentAt = 0;
+  private lastSentAt = Date.now();
   private stoppedAt = Number.NEGATIVE_INFINITY;
   private idleTimer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -122,9 +123,14 @@ class WriterThread {
 
   /** From now on the thread stops when idle; the main thread's ChangeProbe answers the timers meanwhile. */
   async allowStops(): Promise<void> {
-    this.opened = await identity(this.file);
-    this.probe = await ChangeProbe.open(this.file);
-    this.lastSentAt = Date.now();
+    const opened = await identity(this.file);
+    const probe = await ChangeProbe.open(this.file);
+    if (this.closed || this.failure) {
+      probe?.close();
+      return;
+    }
+    this.opened = opened;
+    this.probe = probe;
     this.armIdleTimer();
   }
 
