@@ -30,8 +30,9 @@ export const writerIdle = { stopAfterMs: 1_000, maxStopAfterMs: 60_000 };
 
 /**
  * Reads the gateway repeats on timers (the revision poll every 3 s, credentials every 5 s, the rotation sweep
- * every 30 s), answered again from their last reply while the database has not changed (see ChangeProbe); each
- * says whether a `meta` row the main thread writes itself (this gateway's report) can change its answer.
+ * every 30 s, the readiness probe), answered again from their last reply while the thread is stopped and the
+ * database has not changed (see ChangeProbe); each says whether a `meta` row the main thread writes itself (this
+ * gateway's report) can change its answer.
  */
 const REPEATED_READS: ReadonlyMap<keyof Store, (metaKey: string) => boolean> = new Map<
   keyof Store,
@@ -137,7 +138,8 @@ class WriterThread {
   call(method: keyof Store, args: unknown[]): Promise<unknown> {
     if (this.failure) return Promise.reject(this.failure);
     const remembered = this.rememberedReply(method, args);
-    if (remembered?.reply) return remembered.reply;
+    // Only while stopped: a running thread answers as before (the readiness probe's query proves it answers).
+    if (remembered?.reply && this.isStopped()) return remembered.reply;
     if (this.isStopped() && this.probe && (method === 'setMeta' || method === 'deleteMeta')) {
       const key = args[0] as string;
       const done = method === 'setMeta' ? this.probe.setMeta(key, args[1] as string) : this.probe.deleteMeta(key);
@@ -167,6 +169,8 @@ class WriterThread {
     } finally {
       this.probe?.close();
       this.probe = undefined;
+      // A closed store answers nothing, and starts no thread again.
+      this.failure ??= new StoreError('the SQLite store is closed');
     }
   }
 
