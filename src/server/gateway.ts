@@ -242,7 +242,8 @@ export class Gateway {
       const { loaded, report } = checkConfig(tree, { env, baseDir }, options.configPath);
       if (!loaded) throw new ConfigError(report.errors, options.configPath);
     }
-    const store = await openStore(storage);
+    // The writer thread stops when idle: the gateway's timers need it only when the database changed.
+    const store = await openStore(storage, { stopWhenIdle: true });
     try {
       const keyring = Keyring.forStorage(storage.file, env, store);
       const audit = new AuditLog(store);

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Store } from './store.js';
-import { openSqliteStore } from './worker-store.js';
+import { openSqliteStore, type SqliteStoreOptions } from './worker-store.js';
 
 export interface StorageLocation {
   kind: 'sqlite';
@@ -28,10 +28,10 @@ export function parseStorageUrl(url: string, baseDir: string): StorageLocation {
  * token hashes, request logs and encrypted secrets. SQLite gives the WAL and shared-memory files the database
  * file's mode. Existing files keep theirs.
  */
-export async function openStore(location: StorageLocation): Promise<Store> {
+export async function openStore(location: StorageLocation, options: SqliteStoreOptions = {}): Promise<Store> {
   if (location.file !== ':memory:') {
     await mkdir(dirname(location.file), { recursive: true, mode: 0o700 });
     await writeFile(location.file, '', { flag: 'a', mode: 0o600 });
   }
-  return openSqliteStore(location.file);
+  return openSqliteStore(location.file, options);
 }

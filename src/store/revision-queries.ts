@@ -12,7 +12,7 @@ import { retryOnConflict } from './retry-on-conflict.js';
 import type { ConfigRevisionsTable, Database } from './schema.js';
 
 /** The meta key holding the active revision number, shared by every gateway process on this store. */
-const ACTIVE_KEY = 'config.active_revision';
+export const ACTIVE_KEY = 'config.active_revision';
 
 type Db = Kysely<Database> | Transaction<Database>;
 

@@ -18,10 +18,11 @@ const CACHE_KIB = 2_000;
 async function main(): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('sqlite-worker must run in a worker thread');
-  const { file } = workerData as { file: string };
+  // `reopen`: started again after stopping when idle; the file exists and must not be created anew.
+  const { file, reopen } = workerData as { file: string; reopen?: boolean };
   let store: Store;
   try {
-    const database = new Database(file);
+    const database = new Database(file, { fileMustExist: reopen === true });
     database.pragma('journal_mode = WAL');
     database.pragma('synchronous = NORMAL');
     database.pragma('busy_timeout = 5000');
@@ -33,7 +34,9 @@ async function main(): Promise<void> {
     // read back from the OS's file cache. SQLite's own default, 2 MB (2,000 KiB):
     database.pragma(`cache_size = -${CACHE_KIB}`);
     const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database }) });
-    await migrateToLatest(db as Kysely<unknown>);
+    // Migrating takes and releases Kysely's migration lock, two commits that would tell the main thread's
+    // ChangeProbe the database changed each time the thread starts again; the first start migrated it.
+    if (!reopen) await migrateToLatest(db as Kysely<unknown>);
     store = new SqliteStore(db, database);
   } catch (error) {
     port.postMessage(JSON.stringify({ id: 0, error: { message: (error as Error).message } } satisfies WorkerReply));
