@@ -15,6 +15,8 @@ export function secretValues(snapshot: GatewaySnapshot, env: Record<string, stri
     if (provider.api_key) values.add(provider.api_key);
     for (const header of Object.values(provider.headers)) values.add(header);
   }
+  // What each provider's requests carry outside its config fields (a session token from a shared profile).
+  for (const runtime of snapshot.providers.values()) for (const secret of runtime.secrets) values.add(secret);
   for (const client of snapshot.config.clients) if (client.token) values.add(client.token);
   if (snapshot.config.metrics.token) values.add(snapshot.config.metrics.token);
   for (const header of Object.values(snapshot.config.telemetry?.otlp?.headers ?? {})) values.add(header);

@@ -27,12 +27,20 @@ export const bedrockProvider: ProviderDescriptor = {
   endpoints: { chat: '/converse' },
   staticHeaders: (apiKey): Record<string, string> => (apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
   chatPath: (model, stream) => modelPath(model, stream ? 'converse-stream' : 'converse'),
-  authorizer: (config) => {
+  authorizer: (config, context) => {
     if (config.api_key) return undefined;
     const credentials = awsCredentialsOf(config);
     if (!credentials) return undefined;
-    return sigv4Authorizer(credentials, new URL(config.base_url).host, regionOf(config), 'bedrock');
+    return sigv4Authorizer(credentials, new URL(config.base_url).host, regionOf(config), 'bedrock', context.now);
   },
   hasCredentials: (config) => Boolean(config.api_key) || awsCredentialsOf(config) !== undefined,
+  // Of the AWS keys only the session token travels (X-Amz-Security-Token), so only it can be quoted back; the
+  // secret access key never leaves the gateway (SigV4 sends an HMAC made with it). Read from the resolved
+  // credentials, so a token from a shared profile is redacted like one from the config or the environment.
+  travellingSecrets: (config) => {
+    if (config.api_key) return [];
+    const token = awsCredentialsOf(config)?.sessionToken;
+    return token ? [token] : [];
+  },
   streamFraming: 'aws-eventstream',
 };

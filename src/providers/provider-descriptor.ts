@@ -68,6 +68,11 @@ export interface ProviderDescriptor {
   /** Whether the config carries credentials to send (default: an api_key is set). */
   hasCredentials?(config: ProviderConfig): boolean;
   /**
+   * Credentials outside api_key and headers that travel with requests (so an upstream may quote them back), as
+   * resolved from wherever the type reads them (config, environment, a credentials file); redacted like the key.
+   */
+  travellingSecrets?(config: ProviderConfig): string[];
+  /**
    * The body as this type wants it, from the dialect's body (Claude on Vertex: no `model`, which is in the
    * path, and `anthropic_version` in the body). Absent: the dialect's body as built.
    */

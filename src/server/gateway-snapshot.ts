@@ -1,7 +1,7 @@
 import type { LoadedConfig } from '../config/load-config.js';
 import type { GatewayConfig, ProviderConfig } from '../config/schema.js';
 import { ProviderPrices } from '../cost/price-lookup.js';
-import type { ProviderContext, UpstreamDialect } from '../providers/provider-descriptor.js';
+import type { ProviderContext, ProviderDescriptor, UpstreamDialect } from '../providers/provider-descriptor.js';
 import type { ProviderRuntime } from '../providers/provider-runtime.js';
 import { providerSecrets } from '../providers/provider-secrets.js';
 import { providerDescriptor } from '../providers/registry.js';
@@ -75,7 +75,7 @@ function buildProvider(
       ...descriptor.staticHeaders(apiKey, provider),
       'content-type': 'application/json',
     },
-    secrets: providerSecrets(apiKey, { ...provider.headers, ...credentialValues(provider) }),
+    secrets: providerSecrets(apiKey, { ...provider.headers, ...credentialValues(provider, descriptor) }),
     prices: new ProviderPrices(provider),
     chatPath: chatPath ? (model, stream) => chatPath(model, stream, provider) : constantPath(descriptor.endpoints.chat),
     embeddingsPath: embeddingsPath
@@ -93,13 +93,14 @@ function constantPath<T extends string | undefined>(path: T): () => T {
 }
 
 /** Credentials outside api_key and headers, so an upstream quoting one back is redacted too. */
-function credentialValues(provider: ProviderConfig): Record<string, string> {
+function credentialValues(provider: ProviderConfig, descriptor: ProviderDescriptor): Record<string, string> {
   const values: Record<string, string> = {};
   if (provider.entra) values.entra = provider.entra.client_secret;
-  // Of the AWS keys only the session token travels (X-Amz-Security-Token), so only it can be quoted back; the
-  // secret access key never leaves the gateway (SigV4 sends an HMAC made with it), and scanning every upstream
-  // byte for it would cost each Bedrock read a search for nothing.
-  if (provider.aws?.session_token) values.awsSession = provider.aws.session_token;
+  // The type's own resolved credentials (Bedrock: the session token, from the config, the AWS_* variables or a
+  // shared profile); see the descriptor for why the secret access key is not among them.
+  descriptor.travellingSecrets?.(provider).forEach((secret, i) => {
+    values[`credential${i}`] = secret;
+  });
   return values;
 }
 

@@ -10,7 +10,11 @@ const ENV_KEYS = {
   secretAccessKey: 'env-secret-key-0123456789',
   sessionToken: 'env-session-token-0123',
 };
-const PROFILE_KEYS = { accessKeyId: 'AKIAFROMPROFILEFILE1', secretAccessKey: 'profile-secret-key-0123456789' };
+const PROFILE_KEYS = {
+  accessKeyId: 'AKIAFROMPROFILEFILE1',
+  secretAccessKey: 'profile-secret-key-0123456789',
+  sessionToken: 'profile-session-token-4567',
+};
 const API_KEY = 'ABSKbedrock-api-key-0123456789';
 
 /** Where a bedrock provider's credentials come from: the AWS_* variables, a shared profile, a Bedrock API key. */
@@ -25,7 +29,7 @@ describe('bedrock credentials', () => {
     const credentials = join(dir, 'credentials');
     await writeFile(
       credentials,
-      `[default]\naws_access_key_id = AKIAOTHER\naws_secret_access_key = other\n\n[bedrock-prod]\naws_access_key_id = ${PROFILE_KEYS.accessKeyId}\naws_secret_access_key = ${PROFILE_KEYS.secretAccessKey}\n`,
+      `[default]\naws_access_key_id = AKIAOTHER\naws_secret_access_key = other\n\n[bedrock-prod]\naws_access_key_id = ${PROFILE_KEYS.accessKeyId}\naws_secret_access_key = ${PROFILE_KEYS.secretAccessKey}\naws_session_token = ${PROFILE_KEYS.sessionToken}\n`,
     );
     const provider = (name: string, extra: Record<string, unknown>) => ({
       name,
@@ -76,30 +80,41 @@ describe('bedrock credentials', () => {
     expect(request?.path).toBe('/model/amazon.nova-pro-v1%3A0/converse');
     expect(String(request?.headers.authorization)).toContain(authorization);
     if (model === 'from-env') expect(request?.headers['x-amz-security-token']).toBe(ENV_KEYS.sessionToken);
+    if (model === 'from-profile') expect(request?.headers['x-amz-security-token']).toBe(PROFILE_KEYS.sessionToken);
   });
 
-  it('redacts the session token, the one AWS secret that travels, where an upstream quotes it', async () => {
-    fake.enqueue({
-      kind: 'error',
-      status: 400,
-      exception: 'ValidationException',
-      message: `The security token ${ENV_KEYS.sessionToken} is malformed`,
-    });
-    const response = await fetch(`${gateway.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${CLIENT_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'from-env', messages: [{ role: 'user', content: 'hi' }] }),
-    });
-    const text = await response.text();
-    expect(response.status).toBe(400);
-    expect(text).toContain('The security token <redacted> is malformed');
-    expect(text).not.toContain(ENV_KEYS.sessionToken);
-  });
+  it.each([
+    ['from-env', ENV_KEYS],
+    ['from-profile', PROFILE_KEYS],
+  ])(
+    '%s: redacts the session token, the one AWS secret that travels, where an upstream quotes it',
+    async (model, keys) => {
+      fake.enqueue({
+        kind: 'error',
+        status: 400,
+        exception: 'ValidationException',
+        message: `The security token ${keys.sessionToken} is malformed`,
+      });
+      const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${CLIENT_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      const text = await response.text();
+      expect(response.status).toBe(400);
+      expect(text).toContain('The security token <redacted> is malformed');
+      expect(text).not.toContain(keys.sessionToken);
+      // The request record keeps the upstream's message, scrubbed.
+      const records = JSON.stringify(await gateway.records());
+      expect(records).toContain('The security token <redacted> is malformed');
+      expect(records).not.toContain(keys.sessionToken);
+    },
+  );
 
   it('never lets a credential reach the status page', async () => {
     const status = await gateway.admin('GET', '/status');
     const text = JSON.stringify(status.body);
-    for (const secret of [ENV_KEYS.secretAccessKey, PROFILE_KEYS.secretAccessKey, API_KEY]) {
+    for (const secret of [ENV_KEYS.secretAccessKey, PROFILE_KEYS.secretAccessKey, PROFILE_KEYS.sessionToken, API_KEY]) {
       expect(text).not.toContain(secret);
     }
   });

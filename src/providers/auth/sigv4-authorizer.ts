@@ -16,33 +16,63 @@ async function signer(): Promise<Aws4> {
   return aws4;
 }
 
+let dateSecond = -1;
+let dateText = '';
+/**
+ * X-Amz-Date (`20261205T085110Z`), made once a second rather than by aws4 per request (a Date, toISOString and
+ * a regex replace each time); aws4 takes a given x-amz-date as the time of the signature.
+ */
+export function amzDate(now: number): string {
+  const second = Math.floor(now / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateText = new Date(second * 1000).toISOString().replace(/[:-]|\.\d{3}/g, '');
+  }
+  return dateText;
+}
+
+/**
+ * Every header aws4 would add (Host, Content-Length, X-Amz-Date, X-Amz-Security-Token) is given to it already,
+ * in lower case. aws4 lower-cases each header name it signs; a name it added itself (`X-Amz-Date`) comes out as a
+ * new string that V8 then turns into a thin string, which its Array.join treats as two-byte: every join after it
+ * (signed headers, canonical request, Authorization) came out two-byte, and undici then validated and wrote a
+ * two-byte Authorization value on each request. Given lower-case names, toLowerCase returns them unchanged and
+ * every string stays one-byte (callgrind: about a quarter fewer instructions per signature).
+ */
 export function sigv4Authorizer(
   credentials: AwsCredentials,
   host: string,
   region: string,
   service: string,
+  now: () => number = Date.now,
 ): RequestAuthorizer {
   return async (request) => {
-    const signed = (aws4 ?? (await signer())).sign(
+    const sign = (aws4 ?? (await signer())).sign;
+    // What is sent: the request's headers, the date, the session token and (below) the signature.
+    const sent: Record<string, string> = Object.assign({}, request.headers);
+    sent['x-amz-date'] = amzDate(now());
+    if (credentials.sessionToken) sent['x-amz-security-token'] = credentials.sessionToken;
+    // What is signed adds Host and Content-Length, which undici sets itself to the same values.
+    const signing: Record<string, string> = Object.assign({}, sent);
+    signing.host = host;
+    if (request.body !== undefined) {
+      signing['content-length'] = String(
+        typeof request.body === 'string' ? Buffer.byteLength(request.body) : request.body.length,
+      );
+    }
+    const signed = sign(
       {
         host,
         method: request.method,
         path: request.path,
         service,
         region,
-        // aws4 signs its own copy of the headers (Object.assign), adding Host, Content-Length, X-Amz-Date, the
-        // session token and Authorization: no copy of ours is needed.
-        headers: request.headers as Record<string, string>,
+        headers: signing,
         ...(request.body !== undefined ? { body: request.body } : {}),
       },
       credentials,
     );
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(signed.headers ?? {})) {
-      // undici sets Host and Content-Length itself, to the same values that were signed.
-      if (name.toLowerCase() === 'host' || name.toLowerCase() === 'content-length') continue;
-      headers[name] = String(value);
-    }
-    return headers;
+    sent.authorization = String(signed.headers?.Authorization);
+    return sent;
   };
 }
