@@ -6,7 +6,12 @@
 // `valgrind --tool=callgrind node bench/limits-work.mjs memory 100000`, less the same for `none` (the loop
 // alone). Redis: 64 requests in flight, each held for an event-loop turn, so busy plans lease as in the gateway
 // (REDIS_URL); less `turns` (the same loop without limits). Needs `npm run build` first.
+//
+// `--alloc` also prints the bytes one request allocates (the same modes, and the same subtraction): the heap's
+// growth over 2,000 more requests with no collection between, so run it with a young generation that holds them,
+// `node --expose-gc --min-semi-space-size=64 --max-semi-space-size=64 bench/limits-work.mjs memory 20000 --alloc`.
 import { ServerResponse } from 'node:http';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { admitToLimits, settleLimits } from '../dist/api/shared/limit-gate.js';
 import { ProviderPrices } from '../dist/cost/price-lookup.js';
 import { writeAdmittedHeaders } from '../dist/routing/limits/admitted-headers.js';
@@ -16,7 +21,8 @@ import { LimitService } from '../dist/routing/limits/limit-service.js';
 import { RedisLimitBackend } from '../dist/routing/limits/redis-limit-backend.js';
 import { body } from './scenarios.mjs';
 
-const [backend = 'memory', count = '100000'] = process.argv.slice(2);
+const [backend = 'memory', count = '100000'] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const ALLOC = process.argv.includes('--alloc');
 const policy = {
   models: ['bench*'],
   rpm: 1e9,
@@ -79,19 +85,17 @@ function finish(exchange) {
   settleLimits(services.limits, exchange.limitTicket, record);
 }
 
-const total = 20_000 + Number(count);
-if (backend === 'memory') {
-  // Synchronous, as in the gateway once a budget's spend is loaded: no promise per request.
-  await admit(newExchange());
-  for (let i = 1; i < total; i++) {
-    const exchange = newExchange();
-    if (admit(exchange) !== undefined) throw new Error('limited');
-    respond(exchange);
-    finish(exchange);
-  }
-} else if (backend === 'redis' || backend === 'turns') {
-  const limited = backend === 'redis';
-  let left = total;
+/** One request, synchronously: the in-process backend once a budget's spend is loaded (no promise per request). */
+function inProcessRequest() {
+  const exchange = newExchange();
+  if (admit(exchange) !== undefined) throw new Error('limited');
+  respond(exchange);
+  finish(exchange);
+}
+
+/** `requests` requests, 64 in flight, each waiting a turn for its upstream (with limits in Redis when `limited`). */
+async function inFlight(requests, limited) {
+  let left = requests;
   await Promise.all(
     Array.from({ length: 64 }, async () => {
       while (left-- > 0) {
@@ -105,8 +109,33 @@ if (backend === 'memory') {
       }
     }),
   );
-} else {
-  // `none`: the loop alone, to subtract from `memory` (`turns`, the Redis loop without limits, from `redis`).
-  for (let i = 0; i < total; i++) respond(newExchange());
 }
+
+/** Runs `requests` requests of this mode. */
+async function run(requests) {
+  if (backend === 'memory') for (let i = 0; i < requests; i++) inProcessRequest();
+  else if (backend === 'redis' || backend === 'turns') await inFlight(requests, backend === 'redis');
+  // `none`: the loop alone, to subtract from `memory` (`turns`, the Redis loop without limits, from `redis`).
+  else for (let i = 0; i < requests; i++) respond(newExchange());
+}
+
+/** Bytes allocated per request over 2,000 requests, five times; null where a collection ran in between. */
+async function allocatedPerRequest() {
+  if (typeof globalThis.gc !== 'function') throw new Error('--alloc needs node --expose-gc');
+  const youngUsed = () => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_used_size ?? 0;
+  const figures = [];
+  for (let round = 0; round < 5; round++) {
+    globalThis.gc();
+    const young = youngUsed();
+    const before = process.memoryUsage().heapUsed;
+    await run(2_000);
+    const grown = process.memoryUsage().heapUsed - before;
+    figures.push(youngUsed() < young ? null : Math.round(grown / 2_000));
+  }
+  return figures;
+}
+
+if (backend === 'memory') await admit(newExchange());
+await run(20_000 + Number(count) - (backend === 'memory' ? 1 : 0));
+if (ALLOC) console.log(`${backend}: bytes allocated per request ${(await allocatedPerRequest()).join(' ')}`);
 await backends.close();

@@ -9,7 +9,7 @@ import type { ClientOutput } from '../shared/client-output.js';
 import type { Exchange } from '../shared/exchange.js';
 import { relayBody, relayError } from '../shared/passthrough.js';
 import { pipeBody } from '../shared/pipe-body.js';
-import { SSE_HEADERS } from '../shared/sse-headers.js';
+import { sseHeaders } from '../shared/sse-headers.js';
 import { streamFailureMessage } from '../shared/stream-failure.js';
 import { forwardedBody } from '../shared/upstream-body.js';
 import type { UpstreamPlan } from '../shared/upstream-plan.js';
@@ -28,7 +28,7 @@ export function anthropicClientHeaders(exchange: Exchange): Record<string, strin
 }
 
 async function relayStream(reply: UpstreamReply, out: ClientOutput): Promise<void> {
-  out.head(reply.status, { ...SSE_HEADERS });
+  out.head(reply.status, sseHeaders());
   const tap = new MessagesStreamTap();
   try {
     await pipeBody(reply.body, out, (chunk) => tap.push(chunk), reply.head);

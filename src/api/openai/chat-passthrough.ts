@@ -4,7 +4,7 @@ import type { UpstreamReply } from '../../routing/upstream-reply.js';
 import type { ClientOutput } from '../shared/client-output.js';
 import { relayBody, relayError } from '../shared/passthrough.js';
 import { pipeBody } from '../shared/pipe-body.js';
-import { SSE_HEADERS } from '../shared/sse-headers.js';
+import { sseHeaders } from '../shared/sse-headers.js';
 import { streamFailureMessage } from '../shared/stream-failure.js';
 import { forwardedBody } from '../shared/upstream-body.js';
 import type { UpstreamPlan } from '../shared/upstream-plan.js';
@@ -17,7 +17,7 @@ export function openaiStreamErrorEvent(message: string, code = 'GW_ERR_UPSTREAM_
 }
 
 async function relayStream(reply: UpstreamReply, out: ClientOutput, stripUsageChunk: boolean): Promise<void> {
-  out.head(reply.status, { ...SSE_HEADERS });
+  out.head(reply.status, sseHeaders());
   const tap = new ChatStreamTap(stripUsageChunk);
   try {
     await pipeBody(reply.body, out, (chunk) => tap.push(chunk), reply.head);

@@ -4,7 +4,7 @@ import { findUsageObject, fromOpenAIUsage } from '../openai/openai-usage.js';
 import type { ClientOutput } from '../shared/client-output.js';
 import { relayBody, relayError } from '../shared/passthrough.js';
 import { pipeBody } from '../shared/pipe-body.js';
-import { SSE_HEADERS } from '../shared/sse-headers.js';
+import { sseHeaders } from '../shared/sse-headers.js';
 import { streamFailureMessage } from '../shared/stream-failure.js';
 import { forwardedBody } from '../shared/upstream-body.js';
 import type { UpstreamPlan } from '../shared/upstream-plan.js';
@@ -19,7 +19,7 @@ function responsesErrorEvent(message: string, code: string): string {
 }
 
 async function relayStream(reply: UpstreamReply, out: ClientOutput): Promise<void> {
-  out.head(reply.status, { ...SSE_HEADERS });
+  out.head(reply.status, sseHeaders());
   let tail: Buffer = Buffer.alloc(0);
   const keepTail = (chunk: Buffer): Buffer => {
     const joined = tail.length === 0 ? chunk : Buffer.concat([tail, chunk]);

@@ -11,7 +11,7 @@ import { SseDecoder } from '../../upstream/sse-decoder.js';
 import type { SseEvent } from '../../upstream/sse-parse.js';
 import type { ClientOutput } from './client-output.js';
 import { pipeBody } from './pipe-body.js';
-import { SSE_HEADERS } from './sse-headers.js';
+import { sseHeaders } from './sse-headers.js';
 import { streamFailureMessage } from './stream-failure.js';
 
 /**
@@ -64,7 +64,7 @@ export async function relayTranslatedStream(
     for (const sseEvent of sseEvents) text += encodeEvents(decoder.decode(sseEvent));
     return text;
   };
-  out.head(reply.status, { ...SSE_HEADERS });
+  out.head(reply.status, sseHeaders());
   try {
     await pipeBody(
       reply.body,
