@@ -1,5 +1,8 @@
-import { setFlagsFromString } from 'node:v8';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { constants, type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import type { Worker } from 'node:worker_threads';
 
 /**
  * The old generation's growth after a full collection, in percent of what survived it. V8 picks 10-300% from
@@ -8,6 +11,22 @@ import { runInNewContext } from 'node:vm';
  * costs little; it is concurrent and incremental, so it adds no long pause.
  */
 export const HEAP_GROWING_PERCENT = 50;
+
+/**
+ * The largest semi-space (MB) the young generation grows to under load. V8's default, 16 MB (two of them, 32 MB
+ * committed), was ~16 MB more of the peak RSS at 50 connections than 8 MB (issue 14). A scavenge's cost follows
+ * what survives it (the requests in flight), not the space's size: 8 MB means twice as many scavenges as 16, half
+ * as many as the 4 MB cap that was measured at +6% CPU per request and dropped.
+ */
+export const MAX_SEMI_SPACE_MB = 8;
+
+const MB = 1024 * 1024;
+
+/** The young generation's usable semi-space capacity in bytes (a little under its size: page headers). */
+function semiSpaceBytes(): number {
+  const space = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+  return space ? space.space_used_size + space.space_available_size : 0;
+}
 
 /**
  * One full collection, before traffic: V8 sets the old generation's limit at each full collection, and the one
@@ -21,12 +40,64 @@ function collectOnce(): void {
 
 /**
  * Bounds the old generation while the gateway serves (peak RSS at 50 connections 235 -> 164 MB on the quiet
- * bench machine, with the other changes of that pass). The young generation is left to V8: capping it at 4 MB
- * per semi-space (through the growth factor, steered from a GC observer) brought the peak to 137 MB but cost
- * 7% of CPU per request at 64 connections and 60% in `bench:memory`'s 50-connection phase (0.150 -> 0.239 ms),
- * and made the 1-connection p99 worse (scavenges every few requests). The hot path comes first.
+ * bench machine, with the other changes of that pass).
  */
 export function boundOldGeneration(): void {
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   collectOnce();
+}
+
+/** Stops capping the young generation (for tests). */
+export type Release = () => void;
+
+/**
+ * Caps the young generation at `MAX_SEMI_SPACE_MB` per semi-space. `--max-semi-space-size` is read only when the
+ * heap is set up (before any code of ours runs), so the cap goes through the growth factor, which V8 reads at
+ * every growth step: 2 while a doubling stays within the cap (1, 2, 4, 8 MB), 1 once it is reached, checked after
+ * scavenges. The factor is process-wide, so the writer thread's young generation stays within the cap as well.
+ */
+export function capYoungGeneration(): Release {
+  let growing: boolean | undefined;
+  const steer = () => {
+    const grow = semiSpaceBytes() * 2 <= MAX_SEMI_SPACE_MB * MB;
+    if (grow === growing) return;
+    growing = grow;
+    setFlagsFromString(`--semi-space-growth-factor=${grow ? 2 : 1}`);
+  };
+  const observer = new PerformanceObserver((list) => {
+    const scavenged = list.getEntries().some((entry) => {
+      const detail = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail;
+      return detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR;
+    });
+    if (scavenged) steer();
+  });
+  // V8 raises the growth factor to at least 2 whenever it sets up an isolate's heap: a worker started later (the
+  // large-body parser thread comes and goes) would lift the cap until steered again.
+  const onWorker = (worker: Worker) =>
+    worker.once('online', () => {
+      growing = undefined;
+      steer();
+    });
+  steer();
+  observer.observe({ entryTypes: ['gc'] });
+  process.on('worker', onWorker);
+  return () => {
+    observer.disconnect();
+    process.off('worker', onWorker);
+    setFlagsFromString('--semi-space-growth-factor=2');
+  };
+}
+
+/**
+ * Caps the young generation from the first HTTP request on. Call after `releaseAtFirstRequest`
+ * (./start-footprint.ts): diagnostics-channel subscribers run in the order they subscribed, so the cap starts
+ * from V8's defaults, which that release restores.
+ */
+export function capYoungGenerationAtFirstRequest(): void {
+  const channel = 'http.server.request.start';
+  const onFirstRequest = () => {
+    unsubscribe(channel, onFirstRequest);
+    capYoungGeneration();
+  };
+  subscribe(channel, onFirstRequest);
 }

@@ -6,7 +6,7 @@ import { STARTER_CONFIG } from '../../config/starter-config.js';
 import type { Gateway } from '../../server/gateway.js';
 import { log } from '../../server/log.js';
 import { configPathFrom } from '../config-path.js';
-import { boundOldGeneration } from '../heap-under-load.js';
+import { boundOldGeneration, capYoungGenerationAtFirstRequest } from '../heap-under-load.js';
 import { releaseAtFirstRequest } from '../start-footprint.js';
 
 async function banner(gateway: Gateway, configPath: string, created: boolean): Promise<string> {
@@ -64,6 +64,7 @@ async function serve(options: { config?: string; listen?: string }): Promise<voi
   process.stdout.write(`${await banner(gateway, path, created)}\n`);
   boundOldGeneration();
   releaseAtFirstRequest();
+  capYoungGenerationAtFirstRequest();
 
   const stop = (signal: string) => {
     log.info('shutting down', { signal, inFlight: gateway.dataPlane.inFlight });
