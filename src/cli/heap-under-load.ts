@@ -55,6 +55,9 @@ export type Release = () => void;
  * heap is set up (before any code of ours runs), so the cap goes through the growth factor, which V8 reads at
  * every growth step: 2 while a doubling stays within the cap (1, 2, 4, 8 MB), 1 once it is reached, checked after
  * scavenges. The factor is process-wide, so the writer thread's young generation stays within the cap as well.
+ * The observer runs between macrotasks: a burst that made V8 grow the space twice inside one (two scavenges that
+ * each grow it, with no check between) would leave it at twice the cap; a request's allocation (~50-110 KB) is far from
+ * that (test/cli/heap-under-load.test.ts allocates at that grain).
  */
 export function capYoungGeneration(): Release {
   let growing: boolean | undefined;
