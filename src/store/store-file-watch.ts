@@ -78,7 +78,8 @@ async function identity(file: string): Promise<Identity | undefined> {
 
 function describe(file: string, opened: Identity, now: Identity | undefined): string | undefined {
   const consequence =
-    'the gateway keeps writing to the file it opened, and everything written since is lost when it stops; ' +
+    'the gateway keeps writing to the file it opened while its writer thread runs (once that thread has stopped ' +
+    'for idleness, writes fail instead), and everything written since is lost when it stops; ' +
     'restore the file (or its data directory) from a backup, or restart the gateway to begin a new, empty store';
   if (!now) return `the database file ${file} was deleted while the gateway runs: ${consequence}`;
   if (now.dev !== opened.dev || now.ino !== opened.ino) {
