@@ -8,7 +8,8 @@ export interface StoreFileWatchOptions {
   now?: () => number;
 }
 
-interface Identity {
+/** Which file a path names: a deleted and re-created file, or one put in its place, has another. */
+export interface Identity {
   dev: number;
   ino: number;
 }
@@ -66,7 +67,8 @@ export class StoreFileWatch {
   }
 }
 
-async function identity(file: string): Promise<Identity | undefined> {
+/** The file's identity, or undefined when the path names no file. */
+export async function identity(file: string): Promise<Identity | undefined> {
   try {
     const { dev, ino } = await stat(file);
     return { dev, ino };

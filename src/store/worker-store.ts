@@ -1,8 +1,8 @@
-import { stat } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { requiredBuildFile } from '../runtime/build-file.js';
 import { ChangeProbe } from './change-probe.js';
 import { ACTIVE_KEY } from './revision-queries.js';
+import { type Identity, identity } from './store-file-watch.js';
 import type { Store } from './store.js';
 import { encodeCall, encodeSlicedInsert, isSliced, movedMemory, type WorkerMessage } from './worker-message.js';
 import type { WorkerCall, WorkerReply } from './worker-protocol.js';
@@ -66,11 +66,6 @@ interface Remember {
   version: number;
   method: keyof Store;
   args: unknown[];
-}
-
-interface Identity {
-  dev: number;
-  ino: number;
 }
 
 export interface SqliteStoreOptions {
@@ -208,10 +203,8 @@ class WriterThread {
     const lastSentAt = this.lastSentAt;
     for (const kept of this.replies.values()) {
       if (kept.version === version) continue;
-      const { method, args } = kept;
-      void this.send(method, args, { key: `${method}${JSON.stringify(args)}`, version, method, args }).catch(
-        () => undefined,
-      );
+      const { key, method, args } = kept;
+      void this.send(method, args, { key, version, method, args }).catch(() => undefined);
       asked = true;
     }
     this.lastSentAt = lastSentAt;
@@ -386,7 +379,7 @@ class WriterThread {
     const id = this.nextId++;
     const closed = new Promise<unknown>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage(JSON.stringify({ id, method: 'close', args: [] } satisfies WorkerCall));
+      worker.postMessage(encodeCall({ id, method: 'close', args: [] }));
     });
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     const stopping = Promise.race([closed.catch(() => undefined), exited])
@@ -401,14 +394,5 @@ class WriterThread {
       });
     this.stopping = stopping;
     return stopping;
-  }
-}
-
-async function identity(file: string): Promise<Identity | undefined> {
-  try {
-    const { dev, ino } = await stat(file);
-    return { dev, ino };
-  } catch {
-    return undefined;
   }
 }
