@@ -173,7 +173,11 @@ describe('bodies as large as the default limit, on every entry point, passed thr
         storedIds.push(id);
         await harness.gateway.responses.flush();
       };
-      await send(); // the first large body starts the parser thread: a one-off cost, not what is measured
+      // Unmeasured: the first large body starts the parser thread, and the first of the file's entry points also
+      // runs its code cold (bytecode compiled, then optimised, inside the timed sends: 40-70 ms where later
+      // entry points of the same path measure 10-20): one-off costs, not what is measured.
+      const warmUps = 3;
+      for (let i = 0; i < warmUps; i++) await send();
       // Three sends: a block that the body causes comes back every time; a spike of a loaded runner (this process
       // descheduled, a garbage collection of the test process's heap) does not, so the best of three is bounded.
       const runs = [];
@@ -186,7 +190,7 @@ describe('bodies as large as the default limit, on every entry point, passed thr
       for (const run of runs) expect(run.status).toBe(200);
       if ('stored' in c) {
         // Read back after the measurement: parsing 10 MiB of items here is the test's work, not the gateway's.
-        expect(storedIds).toHaveLength(4);
+        expect(storedIds).toHaveLength(warmUps + 3);
         const stored = await harness.gateway.store.getStoredResponse(storedIds.at(-1) as string, 'config:test-client');
         expect(storedItems(stored?.inputItems ?? [])).toHaveLength(JSON.parse(String(body)).input.length);
       }
