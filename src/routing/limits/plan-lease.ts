@@ -2,7 +2,9 @@ import { amountOf, type Bucket, type Charge } from './limit-buckets.js';
 
 /**
  * Below this many admissions of a plan in one lease tick a process takes no leases: each request asks Redis
- * itself (cheap at that rate), so a lightly used limit is counted in Redis exactly as it is used.
+ * itself (cheap at that rate), so a lightly used limit is counted in Redis exactly as it is used. A plan that
+ * reaches it leases from then on, in the same tick: a key that turns busy (a fresh gateway, a new minute's plan,
+ * traffic after a pause) pays a round trip per request for these few admissions, not for a whole tick.
  */
 export const MIN_LEASE_RATE = 16;
 /** A lease covers at most this many requests' worth of each counter (and at most 1/16 of its room, see the script). */
@@ -36,9 +38,13 @@ export class PlanLease {
     this.counted = new Array<number>(buckets.length).fill(0);
   }
 
-  /** How many requests' worth a lease asked now covers; 0: this plan is not busy enough to lease. */
+  /**
+   * How many requests' worth a lease asked now covers: the plan's admissions in the last tick, or in this one
+   * so far when that is more; 0: this plan is not busy enough to lease.
+   */
   get share(): number {
-    return this.rate < MIN_LEASE_RATE ? 0 : Math.min(this.rate, MAX_LEASE_REQUESTS);
+    const rate = this.uses > this.rate ? this.uses : this.rate;
+    return rate < MIN_LEASE_RATE ? 0 : Math.min(rate, MAX_LEASE_REQUESTS);
   }
 
   /** Charges the request to the held leases when each covers it: the counts after, as Redis would answer. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Bucket } from './limit-buckets.js';
+import { MIN_LEASE_RATE } from './plan-lease.js';
 import { RedisLimitBackend } from './redis-limit-backend.js';
 
 const REDIS_URL = process.env.REDIS_URL;
@@ -130,20 +131,40 @@ describe.skipIf(!REDIS_URL)('RedisLimitBackend', () => {
     const rpm = buckets()('requests', 1_000_000);
     const plan = [rpm];
     // Quiet: each admission asks Redis, and Redis counts exactly what was admitted.
-    for (let i = 0; i < 20; i++) expect(redis.admit(plan, none, Date.now())).toBeInstanceOf(Promise);
-    await redis.admit(plan, none, Date.now());
-    expect(await counter(rpm.key)).toBe(21);
-    redis.tickLeases(); // 21 admissions in the tick: busy enough to lease 21 requests' worth.
-    expect(await redis.admit(plan, none, Date.now())).toEqual({ denied: -1, used: [22] });
-    expect(await counter(rpm.key)).toBe(22 + 21);
-    const local = redis.admit(plan, none, Date.now());
-    expect(local).toEqual({ denied: -1, used: [23] });
+    const quiet = Array.from({ length: MIN_LEASE_RATE - 1 }, () => redis.admit(plan, none, Date.now()));
+    for (const admission of quiet) expect(admission).toBeInstanceOf(Promise);
+    await Promise.all(quiet);
+    expect(await counter(rpm.key)).toBe(15);
+    // The 16th admission of the tick makes the plan busy: it also leases 16 requests' worth, in the same tick.
+    const busy = Array.from({ length: 5 }, () => redis.admit(plan, none, Date.now()));
+    for (const admission of busy) expect(admission).toBeInstanceOf(Promise);
+    await Promise.all(busy);
+    expect(await counter(rpm.key)).toBe(20 + 16);
+    expect(redis.admit(plan, none, Date.now())).toEqual({ denied: -1, used: [21] });
+    expect(await counter(rpm.key)).toBe(21 + 15);
     redis.tickLeases(); // busy in this tick: the lease is kept
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(await counter(rpm.key)).toBe(23 + 20);
+    expect(await counter(rpm.key)).toBe(21 + 15);
+    // The next tick's leases are sized by the last tick's 21 admissions.
+    const leasing = redis.admit(plan, none, Date.now());
+    expect(leasing).toEqual({ denied: -1, used: [22] });
+    redis.tickLeases(); // busy: kept
     redis.tickLeases(); // idle for a tick: what it holds goes back
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(await counter(rpm.key)).toBe(23);
+    expect(await counter(rpm.key)).toBe(22);
+  });
+
+  it('takes no lease for a plan with fewer admissions than MIN_LEASE_RATE in a tick', async () => {
+    const redis = await backend(0);
+    const rpm = buckets()('requests', 1_000_000);
+    const plan = [rpm];
+    for (let tick = 0; tick < 3; tick++) {
+      const asks = Array.from({ length: MIN_LEASE_RATE - 1 }, () => redis.admit(plan, none, Date.now()));
+      for (const admission of asks) expect(admission).toBeInstanceOf(Promise);
+      await Promise.all(asks);
+      redis.tickLeases();
+    }
+    expect(await counter(rpm.key)).toBe(3 * (MIN_LEASE_RATE - 1));
   });
 
   it('settles a leased slot into the lease, and Redis gets it back at the tick', async () => {
@@ -189,11 +210,10 @@ describe.skipIf(!REDIS_URL)('RedisLimitBackend', () => {
     const budget = buckets()('budget', 10_000);
     const plan = [budget];
     const charge = { tokens: 0, micros: 100 };
-    await Promise.all(Array.from({ length: 20 }, () => redis.admit(plan, charge, Date.now())));
-    expect(await counter(budget.key)).toBe(2_000);
-    redis.tickLeases();
+    await Promise.all(Array.from({ length: MIN_LEASE_RATE - 1 }, () => redis.admit(plan, charge, Date.now())));
+    expect(await counter(budget.key)).toBe(1_500);
     await redis.admit(plan, charge, Date.now());
-    // 2,100 charged; the lease is 1/16 of the 7,900 left, not the 20 requests' worth (2,000) asked.
-    expect(await counter(budget.key)).toBe(2_100 + Math.floor(7_900 / 16));
+    // 1,600 charged; the lease is 1/16 of the 8,400 left, not the 16 requests' worth (1,600) asked.
+    expect(await counter(budget.key)).toBe(1_600 + Math.floor(8_400 / 16));
   });
 });

@@ -116,9 +116,9 @@ export interface RedisLimitOptions {
  *   admission: the admissions and settlements waiting go to Redis in one atomic script call (BATCH_SCRIPT),
  *   applied in order, one call in flight at a time.
  * - A busy plan leases capacity: an admission also reserves, in the same call, room for up to the next
- *   MAX_LEASE_REQUESTS requests (as many as the plan had in the last tick, at most 1/16 of the room left), and
- *   the requests after it are admitted from that lease in this process, synchronously, with no round trip; their
- *   settlements go back into the lease. A lease running low asks for more in the background; what is left is
+ *   MAX_LEASE_REQUESTS requests (as many as the plan had in the last tick or so far in this one, at most 1/16 of
+ *   the room left), and the requests after it are admitted from that lease in this process, synchronously, with
+ *   no round trip; their settlements go back into the lease. A lease running low asks for more in the background; what is left is
  *   given back once the plan was idle for a tick, and every RENEW_TICKS ticks while busy. Leased room is
  *   counted in Redis, so all processes together never admit more than a limit; near a limit leases shrink to
  *   nothing and each request is decided by Redis again (see PlanLease).
