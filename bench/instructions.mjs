@@ -8,7 +8,7 @@
 // schedule, which callgrind's slowdown shifts: their instructions are reported apart and the ratio compares
 // the rest, the work each request itself does (the gateway's code, Node, undici, SQLite telemetry).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
@@ -38,6 +38,8 @@ const TOLERATE = Number(arg('tolerate', 0.05));
 const CONCURRENCY = Number(arg('concurrency', 16));
 /** `--repeats=3` (of --on-off): each gateway counted that many times, a fresh process each, the median kept. */
 const REPEATS = Math.max(1, Number(arg('repeats', 1)));
+/** `--keep=<dir>`: copies each counted callgrind dump there (for callgrind_annotate per function). */
+const KEEP = arg('keep', undefined);
 const root = new URL('..', import.meta.url).pathname;
 
 const ROUTES = [
@@ -147,6 +149,12 @@ async function measure(upstreamUrl, route, stream, extraConfig = '', configFor =
     const dump = readdirSync(dir).find((name) => /^callgrind\.\d+\.1$/.test(name));
     if (!dump) throw new Error('callgrind wrote no dump for the measured requests');
     const counts = countsOf(join(dir, dump));
+    if (KEEP) {
+      mkdirSync(KEEP, { recursive: true });
+      const kept = join(KEEP, `callgrind.${Date.now()}`);
+      copyFileSync(join(dir, dump), kept);
+      process.stderr.write(`  kept ${kept}\n`);
+    }
     return Object.fromEntries(Object.entries(counts).map(([key, value]) => [key, Math.round(value / REQUESTS)]));
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -221,7 +229,7 @@ async function limits() {
     for (const stream of MODES) {
       for (const [variant, configFor] of Object.entries(LIMITS_VARIANTS())) {
         process.stderr.write(`measuring ${names[variant]}, ${stream ? 'stream' : 'non-stream'}\n`);
-        const counts = await measure(`http://127.0.0.1:${port}`, route, stream, SLOW, configFor);
+        const counts = await measure(`http://127.0.0.1:${port}`, route, stream, slow, configFor);
         results.push({ variant, stream, counts });
       }
     }
