@@ -3,6 +3,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startBenchRedis } from './bench-redis.mjs';
 import { comparisonTable, ratioList, ratioOf, roundsNote } from './comparison-report.mjs';
 import { drive, hasTaskset, hasWrk, runPinned } from './load.mjs';
 import { compareInRounds, cpuSeconds } from './paired-rounds.mjs';
@@ -403,18 +404,25 @@ function renderCloud(x) {
 /**
  * Client limits against none, in paired rounds of three fresh gateways pinned to the same core: a client without
  * limits; one with RPM, TPM, concurrency, a per-model limit and two budgets counted in-process; the same counted
- * in Redis. Each Redis gateway's client has a name of its own, so no round inherits another's counters.
+ * in Redis, a redis-server of the bench's own on the load core (bench/bench-redis.mjs). Each Redis gateway's
+ * client has a name of its own, so no round inherits another's counters.
  */
 async function measureLimits(upstreamPort) {
-  const { inspected, ...measured } = await compare(...gatewayVariants(upstreamPort, LIMITS_VARIANTS(), 'off'), {
-    inspect: async (running) => {
-      const status = await fetch(`${running.redis.url}/admin/api/status`, {
-        headers: { authorization: 'Bearer bench-admin-token' },
-      }).then((r) => r.json());
-      return status.limits;
-    },
-  });
-  return { redisStatus: inspected, ...measured };
+  const redis = await startBenchRedis(LOAD_CORE);
+  try {
+    const variants = gatewayVariants(upstreamPort, LIMITS_VARIANTS(redis.url), 'off');
+    const { inspected, ...measured } = await compare(...variants, {
+      inspect: async (running) => {
+        const status = await fetch(`${running.redis.url}/admin/api/status`, {
+          headers: { authorization: 'Bearer bench-admin-token' },
+        }).then((r) => r.json());
+        return status.limits;
+      },
+    });
+    return { redisStatus: inspected, redisPlacement: redis.placement, ...measured };
+  } finally {
+    await redis.stop();
+  }
 }
 
 /** Portkey's gateway, pinned to the gateway's core; its stderr drained (and the tail kept) so it never blocks. */
@@ -870,6 +878,7 @@ function renderLimits(x) {
       [`the same in Redis (${redis})`, x.redis],
     ]),
     ...roundsNote(x),
+    ...(x.redisPlacement ? ['', `Redis: ${x.redisPlacement}.`] : []),
   ];
 }
 
