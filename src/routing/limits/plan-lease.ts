@@ -97,6 +97,12 @@ export class PlanLease {
     return change - covered;
   }
 
+  /** Whether any bucket's lease holds something. */
+  holds(): boolean {
+    for (const held of this.held) if (held > 0) return true;
+    return false;
+  }
+
   /** Empties bucket `i`'s lease for giving back: the amount to take off the Redis counter. */
   release(i: number): number {
     const held = this.held[i] as number;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Bucket } from './limit-buckets.js';
-import { MIN_LEASE_RATE } from './plan-lease.js';
+import { MAX_LEASE_REQUESTS, MIN_LEASE_RATE } from './plan-lease.js';
 import { RedisLimitBackend } from './redis-limit-backend.js';
 
 const REDIS_URL = process.env.REDIS_URL;
@@ -203,6 +203,32 @@ describe.skipIf(!REDIS_URL)('RedisLimitBackend', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     await Promise.all([burst(a, 50), burst(b, 50)]);
     expect(admitted).toBe(1_000);
+  });
+
+  it('tops a lease up to its share, so slots and tokens settled back into it never pile up in Redis', async () => {
+    const redis = await backend(0);
+    const bucket = buckets();
+    const plan = [bucket('requests', 1_000_000), bucket('concurrent', 1_000_000), bucket('tokens', 1e9)];
+    const charge = { tokens: 300, micros: 0 };
+    // Each request takes a request, a slot and 300 tokens, and gives back its slot and 180 unused tokens: the
+    // requests lease runs low and is refilled again and again, the other two never.
+    for (let i = 0; i < 2_000; i++) {
+      const admission = redis.admit(plan, charge, Date.now());
+      if (admission instanceof Promise) await admission;
+      redis.settle(plan, { tokens: -180, micros: 0 });
+      if (i % 50 === 0) await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Nothing is in flight: what Redis counts beyond the 2,000 requests is this process's leases, at most one
+    // share (256 requests' worth) of each counter.
+    expect(await counter(plan[1]?.key ?? '')).toBeLessThanOrEqual(MAX_LEASE_REQUESTS);
+    expect(await counter(plan[2]?.key ?? '')).toBeLessThanOrEqual(2_000 * 120 + MAX_LEASE_REQUESTS * 300);
+    redis.tickLeases();
+    redis.tickLeases();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await counter(plan[0]?.key ?? '')).toBe(2_000);
+    expect(await counter(plan[1]?.key ?? '')).toBe(0);
+    expect(await counter(plan[2]?.key ?? '')).toBe(2_000 * 120);
   });
 
   it('leases a budget only a sixteenth of what is left, so no lease passes it', async () => {

@@ -317,7 +317,9 @@ export class RedisLimitBackend implements SharedLimitBackend {
     for (const { buckets, bucket, delta } of corrections) correct += `${plans.numberOf(buckets)} ${bucket} ${delta} `;
     let operate = '';
     for (const { op, lease, charge, share } of operations) {
-      operate += `${op} ${plans.numberOf(lease.buckets)} ${charge.tokens} ${charge.micros} ${share} `;
+      // What the lease holds now, so Redis only tops it up to its share (see BATCH_SCRIPT).
+      const held = share > 0 && lease.holds() ? lease.held.join(',') : '-';
+      operate += `${op} ${plans.numberOf(lease.buckets)} ${charge.tokens} ${charge.micros} ${share} ${held} `;
     }
     if (correct === '' && operate === '') return undefined;
     const args = plans.keys;

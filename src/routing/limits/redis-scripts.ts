@@ -17,11 +17,14 @@
  * concurrency its TTL in ms.
  * ARGV[P+3]: the corrections, "plan bucket delta " each (bucket: 1-based index in the plan): added to a
  * counter that still exists (one whose window passed stays gone); none goes below zero.
- * ARGV[P+4]: the operations, "op plan tokens micros share " each. op `a` admits a request: token buckets take
- * `tokens`, budgets `micros`, request and concurrency buckets 1, and only when every bucket has room (the rules
- * of overLimit() in limit-buckets.ts). op `l` admits nothing. Either then leases each bucket (of an admitted
- * request) `share` times that amount, but at most 1/16 of the room left, so leases shrink to nothing near a
- * limit and the last requests before it are decided here one by one (see PlanLease).
+ * ARGV[P+4]: the operations, "op plan tokens micros share held " each. op `a` admits a request: token buckets
+ * take `tokens`, budgets `micros`, request and concurrency buckets 1, and only when every bucket has room (the
+ * rules of overLimit() in limit-buckets.ts). op `l` admits nothing. Either then tops each bucket's lease (of an
+ * admitted request) up to `share` times that amount: `held` lists, comma-separated, what the process's lease of
+ * each bucket still holds (`-`: nothing), and only the difference is leased, so concurrency slots and unused
+ * tokens that settlements put back into a lease never pile up beyond one share. A grant is at most 1/16 of the
+ * room left, so leases shrink to nothing near a limit and the last requests before it are decided here one by
+ * one (see PlanLease). An `l` also renews the expiry of every counter it names.
  * Strings the script splits, and each plan once, is what saves the gateway most CPU: ioredis encodes and
  * writes every argument on its own.
  * Returns, per operation: denied (1-based bucket index, 0 when admitted), each bucket's count after the
@@ -63,10 +66,14 @@ for p, i, delta in string.gmatch(ARGV[plans + 3], '(%d+) (%d+) (%S+) ') do
   end
 end
 local out = {}
-for op, p, tokens, micros, share in string.gmatch(ARGV[plans + 4], '(%a) (%d+) (%S+) (%S+) (%d+) ') do
+for op, p, tokens, micros, share, heldList in string.gmatch(ARGV[plans + 4], '(%a) (%d+) (%S+) (%S+) (%d+) (%S+) ') do
   p = tonumber(p)
   local keys, kinds, limits, ttls = planKeys[p], planKinds[p], planLimits[p], planTtls[p]
   tokens, micros, share = tonumber(tokens), tonumber(micros), tonumber(share)
+  local held = {}
+  if heldList ~= '-' then
+    for value in string.gmatch(heldList, '[^,]+') do held[#held + 1] = tonumber(value) end
+  end
   local n = #keys
   local at = #out + 1
   local used = {}
@@ -94,13 +101,11 @@ for op, p, tokens, micros, share in string.gmatch(ARGV[plans + 4], '(%a) (%d+) (
       local each = amount(kind, tokens, micros, 1)
       local take = op == 'a' and each or 0
       if share > 0 then
-        grant = math.min(each * share, math.floor((limits[i] - used[i] - take) / 16))
+        grant = math.min(each * share - (held[i] or 0), math.floor((limits[i] - used[i] - take) / 16))
         if grant < 0 then grant = 0 end
       end
-      if op == 'a' or grant > 0 then
-        used[i] = redis.call('INCRBY', keys[i], take + grant)
-        if ttls[i] > 0 then redis.call('PEXPIRE', keys[i], ttls[i]) end
-      end
+      if op == 'a' or grant > 0 then used[i] = redis.call('INCRBY', keys[i], take + grant) end
+      if (op == 'a' or share > 0) and ttls[i] > 0 then redis.call('PEXPIRE', keys[i], ttls[i]) end
     end
     out[at + i] = used[i]
     out[at + n + i] = grant
