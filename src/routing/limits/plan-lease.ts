@@ -32,6 +32,8 @@ export class PlanLease {
   refilling = false;
   /** Dropped from the backend's plans at a tick (idle); an answer arriving later puts it back. */
   retired = false;
+  /** What the latest request took: the per-request amounts a renewal sizes the leases by. */
+  charge: Charge = { tokens: 0, micros: 0 };
 
   constructor(readonly buckets: readonly Bucket[]) {
     this.held = new Array<number>(buckets.length).fill(0);
@@ -95,6 +97,15 @@ export class PlanLease {
     this.held[i] = held - covered;
     this.counted[i] = (this.counted[i] as number) + (change - covered);
     return change - covered;
+  }
+
+  /** Takes up to `amount` out of bucket `i`'s lease for giving back: what it took (the lease may hold less). */
+  giveBack(i: number, amount: number): number {
+    const held = this.held[i] as number;
+    const given = amount < held ? amount : held;
+    this.held[i] = held - given;
+    this.counted[i] = (this.counted[i] as number) - given;
+    return given;
   }
 
   /** Whether any bucket's lease holds something. */

@@ -231,6 +231,35 @@ describe.skipIf(!REDIS_URL)('RedisLimitBackend', () => {
     expect(await counter(plan[2]?.key ?? '')).toBe(2_000 * 120);
   });
 
+  it('renews a busy lease without emptying it first, and shrinks it when other processes filled the counter', async () => {
+    const redis = await backend(0);
+    const slots = buckets()('concurrent', 1_000);
+    const plan = [slots];
+    const busyTick = () => {
+      for (let i = 0; i < MIN_LEASE_RATE; i++) {
+        expect(redis.admit(plan, none, Date.now())).not.toBeInstanceOf(Promise);
+        redis.settle(plan, none);
+      }
+      redis.tickLeases();
+    };
+    await Promise.all(Array.from({ length: MIN_LEASE_RATE }, () => redis.admit(plan, none, Date.now())));
+    for (let i = 0; i < MIN_LEASE_RATE; i++) redis.settle(plan, none);
+    // The lease holds its 16 slots and the 16 settled back into it: 32 counted in Redis, none in use.
+    expect(await counter(slots.key)).toBe(32);
+    const { Redis } = await import('ioredis');
+    const other = new Redis(REDIS_URL ?? '');
+    await other.incrby(slots.key, 950);
+    other.disconnect();
+    for (let tick = 1; tick < 8; tick++) busyTick();
+    expect(await counter(slots.key)).toBe(982);
+    busyTick(); // the eighth tick renews: the call is out, and requests are still admitted from the lease
+    expect(redis.admit(plan, none, Date.now())).not.toBeInstanceOf(Promise);
+    redis.settle(plan, none);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // 1/16 of the 50 slots free apart from this lease: it keeps 3 and gives 29 back.
+    expect(await counter(slots.key)).toBe(950 + 3);
+  });
+
   it('leases a budget only a sixteenth of what is left, so no lease passes it', async () => {
     const redis = await backend(0);
     const budget = buckets()('budget', 10_000);

@@ -25,8 +25,9 @@ const MAX_BATCH = 256;
  */
 const LEASE_TICK_MS = 250;
 /**
- * A busy plan's leases are given back every this many ticks even while it uses them, so a lease that never runs
- * low (a concurrency slot going round in one process) still ends, and its counter's expiry is renewed.
+ * A busy plan's leases are resized every this many ticks even while it uses them (to at most 1/16 of the room
+ * the counter has then), so a lease that never runs low (a concurrency slot going round in one process) still
+ * shrinks when other processes fill the counter, and its counter's expiry is renewed.
  */
 const RENEW_TICKS = 8;
 
@@ -118,8 +119,9 @@ export interface RedisLimitOptions {
  * - A busy plan leases capacity: an admission also reserves, in the same call, room for up to the next
  *   MAX_LEASE_REQUESTS requests (as many as the plan had in the last tick or so far in this one, at most 1/16 of
  *   the room left), and the requests after it are admitted from that lease in this process, synchronously, with
- *   no round trip; their settlements go back into the lease. A lease running low asks for more in the background; what is left is
- *   given back once the plan was idle for a tick, and every RENEW_TICKS ticks while busy. Leased room is
+ *   no round trip; their settlements go back into the lease. A lease running low is topped up in the background
+ *   (each refill, and every RENEW_TICKS ticks a renewal, sizes it to what Redis would lease now: smaller when
+ *   the counter filled up meanwhile); what is left is given back once the plan was idle for a tick. Leased room is
  *   counted in Redis, so all processes together never admit more than a limit; near a limit leases shrink to
  *   nothing and each request is decided by Redis again (see PlanLease).
  *
@@ -195,6 +197,7 @@ export class RedisLimitBackend implements SharedLimitBackend {
   admit(buckets: readonly Bucket[], charge: Charge, now: number): Admission | Promise<Admission> {
     const lease = this.leaseOf(buckets);
     lease.uses++;
+    lease.charge = charge;
     const used = lease.take(charge);
     if (used !== undefined) {
       if (!lease.refilling && lease.low(charge)) {
@@ -234,16 +237,19 @@ export class RedisLimitBackend implements SharedLimitBackend {
   }
 
   /**
-   * Gives back what the leases of plans idle since the last tick hold (and every RENEW_TICKS ticks what busy
-   * ones hold), measures each plan's rate for the next leases, and forgets idle plans; runs every LEASE_TICK_MS.
-   * While Redis is unreachable leases are kept (and given back when it answers again): a correction sent now
-   * would be lost, and the room with it until the counter expires.
+   * Gives back what the leases of plans idle since the last tick hold (and every RENEW_TICKS ticks resizes what
+   * busy ones hold), measures each plan's rate for the next leases, and forgets idle plans; runs every
+   * LEASE_TICK_MS. While Redis is unreachable leases are kept (and given back when it answers again): a
+   * correction sent now would be lost, and the room with it until the counter expires.
    */
   tickLeases(): void {
     if (!this.ready) return;
     for (const lease of this.leases.values()) {
-      if (lease.uses === 0 || ++lease.ticksHeld >= RENEW_TICKS) {
+      if (lease.uses === 0) {
         this.release(lease);
+        lease.ticksHeld = 0;
+      } else if (++lease.ticksHeld >= RENEW_TICKS) {
+        this.renew(lease);
         lease.ticksHeld = 0;
       }
       lease.rate = lease.uses;
@@ -263,6 +269,23 @@ export class RedisLimitBackend implements SharedLimitBackend {
       this.leases.set(buckets, lease);
     }
     return lease;
+  }
+
+  /**
+   * Asks Redis to resize a busy plan's leases to what it would grant now, and to renew its counters' expiry,
+   * without emptying them first: its requests keep being admitted from them while the call is out (emptied,
+   * every request of the next round trip waited for Redis). A refill already out does the same.
+   */
+  private renew(lease: PlanLease): void {
+    if (lease.refilling) return;
+    const share = lease.share;
+    if (share === 0) {
+      this.release(lease);
+      return;
+    }
+    lease.refilling = true;
+    this.pendingOperations.push({ op: 'l', lease, charge: lease.charge, share });
+    this.scheduleFlush();
   }
 
   /** Queues giving back what the plan's leases hold. */
@@ -363,11 +386,16 @@ export class RedisLimitBackend implements SharedLimitBackend {
       }
       const used = new Array<number>(count);
       for (let i = 0; i < count; i++) {
-        used[i] = lease.answered(i, reply[at + 1 + i] as number, reply[at + 1 + count + i] as number);
+        const granted = reply[at + 1 + count + i] as number;
+        used[i] = lease.answered(i, reply[at + 1 + i] as number, granted > 0 ? granted : 0);
+        // Above what Redis would lease now (a counter filling up): what is still held of the excess goes back.
+        const excess = granted < 0 ? lease.giveBack(i, -granted) : 0;
+        if (excess > 0) this.pendingCorrections.push({ buckets: lease.buckets, bucket: i + 1, delta: -excess });
       }
       operation.resolve?.({ denied: denied - 1, used });
       at += 2 * count + 1;
     }
+    if (this.pendingCorrections.length > 0) this.scheduleFlush();
   }
 
   async seed(bucket: Bucket, value: number, now: number): Promise<void> {

@@ -19,16 +19,18 @@
  * counter that still exists (one whose window passed stays gone); none goes below zero.
  * ARGV[P+4]: the operations, "op plan tokens micros share held " each. op `a` admits a request: token buckets
  * take `tokens`, budgets `micros`, request and concurrency buckets 1, and only when every bucket has room (the
- * rules of overLimit() in limit-buckets.ts). op `l` admits nothing. Either then tops each bucket's lease (of an
- * admitted request) up to `share` times that amount: `held` lists, comma-separated, what the process's lease of
- * each bucket still holds (`-`: nothing), and only the difference is leased, so concurrency slots and unused
- * tokens that settlements put back into a lease never pile up beyond one share. A grant is at most 1/16 of the
- * room left, so leases shrink to nothing near a limit and the last requests before it are decided here one by
- * one (see PlanLease). An `l` also renews the expiry of every counter it names.
+ * rules of overLimit() in limit-buckets.ts). op `l` admits nothing. Either then sets each bucket's lease (of an
+ * admitted request) to `share` times that amount, but at most 1/16 of the room the counter has apart from this
+ * lease (so leases shrink to nothing near a limit and the last requests before it are decided here one by one,
+ * see PlanLease): `held` lists, comma-separated, what the process's lease of each bucket holds (`-`: nothing),
+ * and only the difference is leased, so concurrency slots and unused tokens that settlements put back into a
+ * lease never pile up beyond one share. A lease above that is not cut here (the process may have used part of
+ * it since it sent the call): the negative difference is returned, and the process gives back what it can.
+ * An `l` also renews the expiry of every counter it names.
  * Strings the script splits, and each plan once, is what saves the gateway most CPU: ioredis encodes and
  * writes every argument on its own.
  * Returns, per operation: denied (1-based bucket index, 0 when admitted), each bucket's count after the
- * operation (leases included), then what each bucket leased.
+ * operation (leases included), then what each bucket leased (negative: what the process should give back).
  */
 export const BATCH_SCRIPT = `
 local now = tonumber(ARGV[1])
@@ -101,10 +103,14 @@ for op, p, tokens, micros, share, heldList in string.gmatch(ARGV[plans + 4], '(%
       local each = amount(kind, tokens, micros, 1)
       local take = op == 'a' and each or 0
       if share > 0 then
-        grant = math.min(each * share - (held[i] or 0), math.floor((limits[i] - used[i] - take) / 16))
-        if grant < 0 then grant = 0 end
+        local mine = held[i] or 0
+        local room = math.floor((limits[i] - used[i] + mine - take) / 16)
+        if room < 0 then room = 0 end
+        grant = math.min(each * share, room) - mine
       end
-      if op == 'a' or grant > 0 then used[i] = redis.call('INCRBY', keys[i], take + grant) end
+      local add = take
+      if grant > 0 then add = add + grant end
+      if op == 'a' or add > 0 then used[i] = redis.call('INCRBY', keys[i], add) end
       if (op == 'a' or share > 0) and ttls[i] > 0 then redis.call('PEXPIRE', keys[i], ttls[i]) end
     end
     out[at + i] = used[i]
