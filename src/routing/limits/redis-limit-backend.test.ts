@@ -114,6 +114,20 @@ describe.skipIf(!REDIS_URL)('RedisLimitBackend', () => {
     await expect(redis.admit([slot], { tokens: 0, micros: 0 }, Date.now())).rejects.toThrow();
   });
 
+  it('keeps sharing when this process stalls past the command timeout while Redis answers in time', async () => {
+    const redis = await backend();
+    const slot = buckets()('concurrent', 5);
+    const admission = redis.admit([slot], { tokens: 0, micros: 0 }, Date.now());
+    // The call goes out in the next check phase (scheduleFlush); the stall starts right after it.
+    await new Promise((resolve) => setImmediate(resolve));
+    const until = Date.now() + 800;
+    while (Date.now() < until) {
+      // A synchronous stall longer than COMMAND_TIMEOUT_MS: the answer arrives meanwhile.
+    }
+    await expect(admission).resolves.toEqual({ denied: -1, used: [1] });
+    expect(redis.ready).toBe(true);
+  });
+
   /** A Redis counter as it is, leases included. */
   const counter = async (key: string) => {
     const { Redis } = await import('ioredis');

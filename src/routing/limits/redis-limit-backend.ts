@@ -6,6 +6,11 @@ import { BATCH_SCRIPT } from './redis-scripts.js';
 
 /** How long a command may take before the request is counted in this process instead. */
 const COMMAND_TIMEOUT_MS = 500;
+/**
+ * ioredis gives up on a command only after this long. The verdict above is the backend's own (see guard); this
+ * backstop frees what a hung server never answers, a PING of the recovery probe say.
+ */
+const ABANDON_AFTER_MS = 10_000;
 /** How often a backend that failed a command checks whether Redis answers again. */
 const PROBE_INTERVAL_MS = 1_000;
 /**
@@ -157,7 +162,7 @@ export class RedisLimitBackend implements SharedLimitBackend {
       // added CPU (measured: 38 µs against 29 µs per request in bench/limits-cost.mjs).
       enableAutoPipelining: false,
       maxRetriesPerRequest: 0,
-      commandTimeout: COMMAND_TIMEOUT_MS,
+      commandTimeout: ABANDON_AFTER_MS,
       connectTimeout: 2_000,
       retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
     });
@@ -420,18 +425,43 @@ export class RedisLimitBackend implements SharedLimitBackend {
     this.redis.disconnect();
   }
 
-  /** A failed command (a timeout on a live connection, say) marks the backend unready until a PING answers. */
-  private async guard<T>(command: Promise<T>): Promise<T> {
-    try {
-      return await command;
-    } catch (error) {
-      if (this.healthy) {
-        this.healthy = false;
-        this.emit();
-        this.startProbing();
-      }
-      throw error;
-    }
+  /**
+   * A failed command, or one unanswered after COMMAND_TIMEOUT_MS, marks the backend unready until a PING answers.
+   * The timeout is decided one poll phase late: after this process itself stalled (a long collection, a starved
+   * CPU), the timer and the reply it waits for are both due in the same turn, and the timers phase runs before
+   * the poll phase that would read the reply. ioredis's own commandTimeout decided in the timers phase, so a
+   * stall longer than the timeout made the gateway give up sharing limits although Redis had answered.
+   */
+  private guard<T>(command: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let decided = false;
+      const fail = (error: unknown): void => {
+        decided = true;
+        if (this.healthy) {
+          this.healthy = false;
+          this.emit();
+          this.startProbing();
+        }
+        reject(error);
+      };
+      const timer = setTimeout(() => {
+        setImmediate(() => {
+          if (!decided) fail(new Error(`redis command timed out after ${COMMAND_TIMEOUT_MS} ms`));
+        });
+      }, COMMAND_TIMEOUT_MS);
+      command.then(
+        (value) => {
+          clearTimeout(timer);
+          if (decided) return;
+          decided = true;
+          resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          if (!decided) fail(error);
+        },
+      );
+    });
   }
 
   private startProbing(): void {
