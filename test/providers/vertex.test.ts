@@ -171,6 +171,22 @@ describe('vertex provider', () => {
       expect(response.status).toBe(status);
       expect(await response.json()).toMatchObject({ type: 'error', error: { type } });
     }
+    // The exact count goes to Vertex too, and its refusals reach the client in the same shape.
+    fake.platformErrors.push({
+      status: 400,
+      message: 'Invalid resource field value',
+      googleStatus: 'INVALID_ARGUMENT',
+    });
+    const count = await fetch(`${gateway.url}/v1/messages/count_tokens`, {
+      method: 'POST',
+      headers: { 'x-api-key': CLIENT_TOKEN, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'claude-vx', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(count.status).toBe(400);
+    expect(await count.json()).toMatchObject({
+      type: 'error',
+      error: { type: 'invalid_request_error', message: 'Invalid resource field value' },
+    });
     fake.anthropic.enqueue({ kind: 'error', status: 400, message: 'messages: roles must alternate' });
     const claude = (await gateway
       .anthropic()

@@ -68,7 +68,7 @@ async function relayJson(reply: UpstreamReply, out: ClientOutput): Promise<void>
  * quota, permission and not-found errors in Google's shape (`{"error":{"code":429,"status":"RESOURCE_EXHAUSTED"}}`),
  * which an Anthropic client cannot read as an Anthropic error; Claude's own errors keep their type and message.
  */
-async function vertexError(reply: UpstreamReply, out: ClientOutput): Promise<void> {
+export async function vertexError(reply: UpstreamReply, out: ClientOutput): Promise<void> {
   sendError(out, await translatedUpstreamError(reply, anthropicUpstreamCodec));
 }
 
