@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { generateToken, hashToken } from '../auth/token-hash.js';
+import { issueMessage } from '../config/issue-path.js';
 import { type KeyPolicy, keyPolicySchema } from '../config/key-policy-schema.js';
 import type { ClientKey, Store } from '../store/store.js';
 
@@ -65,7 +66,7 @@ export function parseKeyPolicy(input: unknown): KeyPolicy {
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-  throw new ClientKeyError(`invalid key policy: ${where}${issue?.message ?? 'invalid'}`, 400);
+  throw new ClientKeyError(`invalid key policy: ${where}${issue ? issueMessage(issue) : 'invalid'}`, 400);
 }
 
 /** JSON Merge Patch (RFC 7396): objects merge key by key, `null` removes, anything else replaces. */
@@ -107,7 +108,11 @@ export async function createClientKey(
   // Bounded before anything is written: 1e10 days once inserted a key whose expiry no date can hold, after which
   // listing and deleting keys failed for good; 1e308 made a key that never expires.
   if (input.expiresInDays !== undefined && !(input.expiresInDays > 0 && input.expiresInDays <= MAX_EXPIRY_DAYS)) {
-    throw new ClientKeyError(`expiresInDays must be a number of days between 0 and ${MAX_EXPIRY_DAYS}`, 400);
+    // Named as the admin API takes it; `amg keys create` checks --expires-in-days itself first.
+    throw new ClientKeyError(
+      `expires_in_days must be a number of days above 0 and at most ${MAX_EXPIRY_DAYS} (got ${String(input.expiresInDays)})`,
+      400,
+    );
   }
   const { token, prefix } = newToken();
   const key: ClientKey = {

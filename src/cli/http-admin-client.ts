@@ -13,6 +13,7 @@ import type { RevisionView } from '../config/change/revision-view.js';
 import type { ConfigProblem } from '../config/semantic-checks.js';
 import { AdminApiError, type AdminClient, type PublishBody, type RequestPage } from './admin-client.js';
 import { adminApiUrl } from './admin-url.js';
+import { fetchGateway } from './reach-gateway.js';
 
 function query(params: Record<string, string | undefined>): string {
   return new URLSearchParams(
@@ -30,7 +31,7 @@ export class HttpAdminClient implements AdminClient {
   ) {}
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetch(adminApiUrl(this.baseUrl, path), {
+    const response = await fetchGateway(adminApiUrl(this.baseUrl, path), {
       method,
       headers: {
         authorization: `Bearer ${this.token}`,

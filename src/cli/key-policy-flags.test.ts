@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { policyFromFlags } from './key-policy-flags.js';
+import { expiryDays, policyFromFlags } from './key-policy-flags.js';
 
 describe('policyFromFlags', () => {
   it('turns the flags into the admin API policy fields', () => {
@@ -37,5 +37,11 @@ describe('policyFromFlags', () => {
     expect(() => policyFromFlags({ rpm: '1.5' })).toThrow('--rpm must be a positive integer');
     expect(() => policyFromFlags({ budget: ['50/week'] })).toThrow('--budget takes AMOUNT/PERIOD');
     expect(() => policyFromFlags({ modelLimit: ['gpt-4o:rps=3'] })).toThrow('not "rps"');
+    expect(() => policyFromFlags({ models: '' })).toThrow('--models takes comma-separated patterns');
+    expect(() => expiryDays('abc')).toThrow('--expires-in-days takes a number of days');
+    expect(() => expiryDays('-5')).toThrow('--expires-in-days takes a number of days');
+    expect(() => expiryDays('9999')).toThrow('--expires-in-days takes a number of days');
+    expect(expiryDays('0.5')).toBe(0.5);
+    expect(() => policyFromFlags({ models: ' , ' })).toThrow('--models takes comma-separated patterns');
   });
 });

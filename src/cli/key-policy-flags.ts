@@ -20,6 +20,15 @@ const RATE_FIELDS: Record<string, string> = {
   'max-concurrent': 'max_concurrent',
 };
 
+/** `--expires-in-days`: days from now, fractions allowed, at most ten years (what the admin API accepts). */
+export function expiryDays(text: string): number {
+  const days = Number(text);
+  if (!(days > 0 && days <= 3_650)) {
+    throw new InvalidArgumentError(`--expires-in-days takes a number of days above 0 and at most 3650 (got "${text}")`);
+  }
+  return days;
+}
+
 /** Collects a repeatable option's values. */
 export function repeatable(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
@@ -41,6 +50,23 @@ function budget(text: string): [string, number | null] {
   const usd = Number(amount?.replace(/^\$/, ''));
   if (!(usd > 0)) throw new InvalidArgumentError(`--budget amount must be a positive number of USD (got "${text}")`);
   return [period, usd];
+}
+
+/**
+ * "gpt-4o*,claude-*" → the patterns. None at all is refused: it would make a key that may use no model, which is
+ * what `--models "$UNSET_VARIABLE"` asks for by accident, never on purpose (revoke a key to stop it).
+ */
+function modelPatterns(text: string): string[] {
+  const patterns = text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  if (patterns.length === 0) {
+    throw new InvalidArgumentError(
+      `--models takes comma-separated patterns such as 'gpt-4o*,claude-*' (got "${text}")`,
+    );
+  }
+  return patterns;
 }
 
 /** "gpt-4o:rpm=60,tpm=10000" → ['gpt-4o', {rpm: 60, tpm: 10000}]; "gpt-4o:off" → ['gpt-4o', null]. */
@@ -67,15 +93,7 @@ function modelLimit(text: string): [string, Record<string, number> | null] {
  */
 export function policyFromFlags(flags: KeyPolicyFlags): Record<string, unknown> {
   const change: Record<string, unknown> = {};
-  if (flags.models !== undefined) {
-    change.models =
-      flags.models === OFF
-        ? null
-        : flags.models
-            .split(',')
-            .map((p) => p.trim())
-            .filter(Boolean);
-  }
+  if (flags.models !== undefined) change.models = flags.models === OFF ? null : modelPatterns(flags.models);
   for (const [flag, field, value] of [
     ['--rpm', 'rpm', flags.rpm],
     ['--tpm', 'tpm', flags.tpm],

@@ -7,3 +7,12 @@ export function formatPath(path: readonly PropertyKey[]): string {
   }
   return out || '(root)';
 }
+
+/**
+ * What a schema issue says. A record key that fails its own schema (a tag name with a space) is reported by zod
+ * as "Invalid key in record", its reason nested inside: that reason is the message.
+ */
+export function issueMessage(issue: { code?: string; message: string; issues?: ReadonlyArray<{ message: string }> }) {
+  const reason = issue.code === 'invalid_key' ? issue.issues?.[0]?.message : undefined;
+  return reason ? `invalid name: ${reason}` : issue.message;
+}

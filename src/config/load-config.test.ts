@@ -117,6 +117,13 @@ describe('parseConfigText', () => {
     const text = `clients:\n  - name: ci\n`;
     expect(problems(text)).toEqual(['clients[0]: set exactly one of token or token_sha256']);
   });
+
+  it("says why a tag name is refused, not only that a record's key is invalid", () => {
+    const text = `clients:\n  - name: ci\n    token: abcdefghijklmnopqrstuvwxyz\n    tags: { "cost center": x }\n`;
+    expect(problems(text)).toEqual([
+      'clients[0].tags.cost center: invalid name: tag names use letters, digits and _ . : -',
+    ]);
+  });
 });
 
 describe('YAML that could leak or explode', () => {

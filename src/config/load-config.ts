@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { type Alias, type Document, parseDocument, visit, type YAMLError } from 'yaml';
 import { type Env, expandTree } from './env-expand.js';
-import { formatPath } from './issue-path.js';
+import { formatPath, issueMessage } from './issue-path.js';
 import { withProviderDefaults } from './provider-defaults.js';
 import { ReferenceMask } from './reference-mask.js';
 import { referencesInNames } from './reference-places.js';
@@ -127,7 +127,7 @@ export function validateConfigTree(raw: unknown, options: ParseOptions = {}): Lo
   if (!parsed.success) {
     const schemaProblems = parsed.error.issues.map((issue) => ({
       path: formatPath(issue.path),
-      message: issue.message,
+      message: issueMessage(issue),
     }));
     throw new ConfigError(mask.deep([...problems, ...elsewhere(schemaProblems)]), sourceName);
   }

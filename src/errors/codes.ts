@@ -115,8 +115,8 @@ export const errors = {
       503,
       'unavailable',
       envVar
-        ? `provider "${provider}" has no API key; set the environment variable ${envVar} and restart the gateway (a reload keeps the environment it started with)`
-        : `provider "${provider}" has no API key configured`,
+        ? `provider "${provider}" has no ${envVar.includes(' ') ? `credentials; set ${envVar}` : `API key; set the environment variable ${envVar}`} and restart the gateway (a reload keeps the environment it started with)`
+        : `provider "${provider}" has no credentials configured`,
       // A retry cannot succeed before an operator acts; the OpenAI and Anthropic SDKs honour this header.
       { headers: { 'x-should-retry': 'false' } },
     ),

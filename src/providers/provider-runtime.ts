@@ -11,8 +11,9 @@ export interface ProviderRuntime {
   readonly origin: string;
   /** Path of base_url without a trailing slash, prepended to endpoint paths. */
   readonly basePath: string;
-  /** False when no API key is set; requests then fail with a 503 naming `apiKeyEnv`. */
+  /** False when it has no credentials; requests then fail with a 503 naming `apiKeyEnv`. */
   readonly configured: boolean;
+  /** What to set to configure it: a variable, or a phrase naming several (see credentialVariables). */
   readonly apiKeyEnv: string | undefined;
   readonly pool: Pool;
   /** Authentication, version and custom headers, plus content-type; never logged. */

@@ -5,6 +5,7 @@ import { log } from '../server/log.js';
 import type { ErrorClass } from '../telemetry/request-record.js';
 import { readAnswer } from './answer-body.js';
 import { classifyError, classifyErrorBody, classifyStatus, describeError, isClosedPool } from './classify.js';
+import { googleRetryDelayMs } from './google-retry-info.js';
 import { retryAfterMs } from './retry-after.js';
 import type { RouteTarget } from './route-table.js';
 import { upstreamMessage } from './upstream-message.js';
@@ -110,6 +111,7 @@ export async function attemptTarget<R extends UpstreamReply>(
     // Some upstreams quote the credential they were sent ("Incorrect API key provided: sk-...").
     detail: redactSecrets(upstreamMessage(body), target.provider.secrets),
     latencyMs,
-    retryAfterMs: retryAfterMs(reply.headers),
+    // Google's APIs say when to retry in the error body, not in a header.
+    retryAfterMs: retryAfterMs(reply.headers) ?? googleRetryDelayMs(body),
   };
 }

@@ -1,6 +1,7 @@
 import type { LoadedConfig } from '../config/load-config.js';
 import type { GatewayConfig, ProviderConfig } from '../config/schema.js';
 import { ProviderPrices } from '../cost/price-lookup.js';
+import { credentialVariables } from '../providers/credential-variables.js';
 import type { ProviderContext, ProviderDescriptor, UpstreamDialect } from '../providers/provider-descriptor.js';
 import type { ProviderRuntime } from '../providers/provider-runtime.js';
 import { providerSecrets } from '../providers/provider-secrets.js';
@@ -64,7 +65,7 @@ function buildProvider(
     origin: url.origin,
     basePath: url.pathname.replace(/\/+$/, ''),
     configured: descriptor.hasCredentials ? descriptor.hasCredentials(provider) : apiKey.length > 0,
-    apiKeyEnv: loaded.references.get(`providers[${index}].api_key`)?.[0],
+    apiKeyEnv: credentialVariables(provider, index, loaded.references),
     // A swap closes the pools the new config does not use; a request still on this snapshot then takes an open one.
     get pool() {
       if (pool.closed || pool.destroyed) pool = pools.replacement(settings[0] as PoolSettings);

@@ -153,7 +153,7 @@ export class Gateway {
     this.limits = new LimitService({
       backends: this.limitBackends,
       now: parts.options.now,
-      spentSince: (client, since) => parts.store.clientSpendSince(client, since),
+      spentSince: (client, since) => parts.store.clientSpendSince(client.name, client.keyId, since),
     });
     this.services = {
       router: this.router,

@@ -197,8 +197,8 @@ export class KyselyStore implements Store {
     return summarizeUsage(this.db, query);
   }
 
-  clientSpendSince(client: string, since: number): Promise<number> {
-    return clientSpendSince(this.db, client, since);
+  clientSpendSince(client: string, keyId: string | null, since: number): Promise<number> {
+    return clientSpendSince(this.db, client, keyId, since);
   }
 
   async insertClientKey(key: ClientKey): Promise<void> {

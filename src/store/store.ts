@@ -123,7 +123,7 @@ export interface Store {
   /** Requests, tokens and cost per key, model, provider or tag in a time window, summed in the database. */
   summarizeUsage(query: UsageQuery): Promise<UsageRow[]>;
   /** USD the client's requests cost since `since` (epoch ms): the starting point of its budget counters. */
-  clientSpendSince(client: string, since: number): Promise<number>;
+  clientSpendSince(client: string, keyId: string | null, since: number): Promise<number>;
 
   insertClientKey(key: ClientKey): Promise<void>;
   listClientKeys(): Promise<ClientKey[]>;

@@ -9,6 +9,9 @@ export function accessLogFields(record: RequestRecord): Record<string, unknown> 
   return {
     request_id: record.id,
     client: record.client,
+    // The key (not its token) and its tags, so a log pipeline attributes requests as the request log does.
+    key_id: record.keyId ?? null,
+    tags: record.clientTags ?? null,
     entry_point: record.entryPoint,
     method: record.method,
     path: record.path,
@@ -24,9 +27,13 @@ export function accessLogFields(record: RequestRecord): Record<string, unknown> 
     input_tokens: record.inputTokens,
     output_tokens: record.outputTokens,
     cached_tokens: record.cachedTokens,
+    cache_write_tokens: record.cacheWriteTokens,
+    reasoning_tokens: record.reasoningTokens ?? null,
+    usage_estimated: record.usageEstimated ?? false,
     cost_usd: record.costUsd,
     error_code: record.errorCode,
     error: record.errorMessage,
+    dropped: record.droppedFields ?? null,
     config_revision: record.configRevision,
   };
 }

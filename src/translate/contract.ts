@@ -88,9 +88,12 @@ export interface UpstreamBuildOptions {
 export interface UpstreamCodec {
   /** The upstream request body for this IR, with `model` set to the target's upstream model. */
   buildRequest(request: IrRequest, upstreamModel: string, options: UpstreamBuildOptions): Record<string, unknown>;
-  /** Parses a successful (2xx) upstream JSON body. */
-  decodeResponse(body: unknown): IrResponse;
-  streamDecoder(): UpstreamStreamDecoder;
+  /**
+   * Parses a successful (2xx) upstream JSON body. `upstreamModel` is the target's model, for a dialect whose
+   * answers do not name the model (Bedrock Converse).
+   */
+  decodeResponse(body: unknown, upstreamModel: string): IrResponse;
+  streamDecoder(upstreamModel: string): UpstreamStreamDecoder;
   /** Reads an upstream error body (any status >= 400). */
   decodeError(status: number, body: string): UpstreamErrorInfo;
 }

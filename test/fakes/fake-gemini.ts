@@ -21,7 +21,15 @@ export interface GeminiReply {
 
 export type GeminiBehaviour =
   | GeminiReply
-  | { kind: 'error'; status: number; message?: string; googleStatus?: string; headers?: Record<string, string> }
+  | {
+      kind: 'error';
+      status: number;
+      message?: string;
+      googleStatus?: string;
+      headers?: Record<string, string>;
+      /** A `google.rpc.RetryInfo` delay in the details ("58s"), where Gemini says when to retry a 429. */
+      retryDelay?: string;
+    }
   /** Stream `after` events, then an in-band `{"error": ...}` event, and end. */
   | { kind: 'streamError'; after: number; message: string };
 
@@ -175,6 +183,15 @@ export class FakeGemini {
         behaviour.status,
         behaviour.message ?? `fake Gemini error ${behaviour.status}`,
         behaviour.googleStatus ?? (behaviour.status === 429 ? 'RESOURCE_EXHAUSTED' : 'INTERNAL'),
+        behaviour.retryDelay
+          ? [
+              {
+                '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
+                violations: [{ quotaMetric: 'generativelanguage.googleapis.com/generate_content_requests' }],
+              },
+              { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: behaviour.retryDelay },
+            ]
+          : undefined,
       );
       res.writeHead(behaviour.status, { 'content-type': 'application/json', ...behaviour.headers });
       res.end(JSON.stringify(body));

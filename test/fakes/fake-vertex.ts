@@ -21,6 +21,11 @@ export class FakeVertex {
   readonly gemini: FakeGemini;
   readonly anthropic: FakeAnthropic;
   readonly issuedTokens: string[] = [];
+  /**
+   * Errors Vertex's own front answers before a model is reached (quota, permission, not found), in Google's
+   * shape whichever publisher the model has; the next chat request gets the first.
+   */
+  readonly platformErrors: Array<{ status: number; message: string; googleStatus: string }> = [];
   readonly project = 'fake-project';
   readonly location = 'us-east5';
   readonly serviceAccount: { client_email: string; private_key: string; private_key_id: string; token_uri: string };
@@ -82,6 +87,11 @@ export class FakeVertex {
       return json(res, 404, { error: { code: 404, message: 'Not found', status: 'NOT_FOUND' } });
     }
     const [, , , publisher, model = '', method = '', query = ''] = match;
+    const platformError = this.platformErrors.shift();
+    if (platformError) {
+      const { status, message, googleStatus } = platformError;
+      return json(res, status, { error: { code: status, message, status: googleStatus } });
+    }
     if (publisher === 'google' && method === 'predict') return this.predict(request, res);
     if (publisher === 'anthropic' && model === 'count-tokens' && method === 'rawPredict') {
       return this.countTokens(request, res);

@@ -263,6 +263,21 @@ describe('client key limits', () => {
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
+  it("starts a new key's budget from its own spend, not that of a revoked key of the same name", async () => {
+    const old = await createKey({ name: 'reborn' });
+    await chat(old, 'gpt-4o-mini', { max_tokens: 5 });
+    await chat(old, 'gpt-4o-mini', { max_tokens: 5 });
+    expect((await harness.records()).filter((r) => r.client === 'reborn').length).toBe(2);
+    expect((await harness.admin('DELETE', '/keys/reborn')).status).toBe(200);
+
+    // The revoked key spent $0.0036 today; the new one, with a daily $0.004, has spent nothing.
+    const fresh = await createKey({ name: 'reborn', budgets: { day: 0.004 } });
+    await expect(chat(fresh, 'gpt-4o-mini', { max_tokens: 5 })).resolves.toMatchObject({ object: 'chat.completion' });
+    const refused = await refusal(chat(fresh, 'gpt-4o-mini', { max_tokens: 5 }));
+    expect(refused.status).toBe(429);
+    expect(refused.error.message).toContain('$0.0018 spent');
+  });
+
   it('rotates a key: the old token works through the grace period, and both events are audited', async () => {
     const old = await createKey({ name: 'rotating', rpm: 100 });
     const rotated = await harness.admin('POST', '/keys/rotating/rotate', { grace: '1500ms' });

@@ -109,5 +109,13 @@ describe('amg keys with limits', () => {
     );
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('--budget takes AMOUNT/PERIOD');
+
+    // A tag name the policy refuses: the reason, not zod's bare "Invalid key in record".
+    const badTag = await runCli(
+      ['--url', harness.adminUrl, '--token', ADMIN_TOKEN, 'keys', 'create', '--name', 'y', '--tag', 'cost center=7'],
+      { cwd: harness.dir },
+    );
+    expect(badTag.code).not.toBe(0);
+    expect(badTag.stderr).toContain('tags.cost center: invalid name: tag names use letters, digits and _ . : -');
   });
 });

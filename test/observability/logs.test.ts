@@ -71,4 +71,26 @@ describe('structured logs and the access log', () => {
       .toMatchObject({ status: 401, error_code: 'GW_ERR_AUTH_INVALID' });
     expect(lines.join('')).not.toContain('wrong-token-0123456789');
   });
+
+  it("attributes a key's request to the key and its tags, with every token count of the record", async () => {
+    const created = await harness.admin('POST', '/keys', { name: 'search-team', tags: { team: 'search' } });
+    expect(created.status).toBe(201);
+    const { response } = await harness
+      .openai(created.body.token)
+      .chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: PROMPT }] })
+      .withResponse();
+    const requestId = response.headers.get('x-request-id');
+    await expect
+      .poll(() => lines.map((line) => JSON.parse(line)).find((e) => e.request_id === requestId && e.msg === 'request'))
+      .toMatchObject({
+        client: 'search-team',
+        key_id: created.body.id,
+        tags: { team: 'search' },
+        input_tokens: 12,
+        cached_tokens: 0,
+        cache_write_tokens: 0,
+        usage_estimated: false,
+      });
+    expect(lines.join('')).not.toContain(created.body.token);
+  });
 });

@@ -311,3 +311,51 @@ describe('OpenTelemetry traces in the default encoding', () => {
     }
   });
 });
+
+describe('OpenTelemetry traces turned on by the standard OTEL_* variables', () => {
+  it('exports to OTEL_EXPORTER_OTLP_ENDPOINT with the service name and resource attributes the variables set', async () => {
+    const upstream = await FakeOpenAI.start({ name: 'upstream', apiKey: 'sk-upstream' });
+    const receiver = await OtlpReceiver.start();
+    const harness = await GatewayHarness.start({
+      config: {
+        providers: [fakeProvider('upstream', upstream.baseUrl, 'sk-upstream')],
+        models: [{ name: 'chat', targets: [{ provider: 'upstream', model: 'gpt-4o-mini' }] }],
+      },
+      env: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        // Empty, as a compose file that lists the variable without a value leaves it: the same as unset.
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_EXPORTER_OTLP_HEADERS: 'x-collector-key=k%20456',
+        OTEL_SERVICE_NAME: 'amg-eu-west',
+        OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=prod,service.instance.id=gw-2,service.name=ignored',
+      },
+    });
+    try {
+      await harness.openai().chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] });
+      await harness.records(1);
+      await expect
+        .poll(
+          async () => {
+            await harness.gateway.observability.flushTraces();
+            return receiver.spans.length;
+          },
+          { timeout: 10_000 },
+        )
+        .toBeGreaterThanOrEqual(2);
+      const server = receiver.spans.find((span) => span.kind === SERVER) as ReceivedSpan;
+      expect(server.name).toBe('POST /v1/chat/completions');
+      expect(server.resource).toMatchObject({
+        'service.name': 'amg-eu-west',
+        'deployment.environment.name': 'prod',
+        'service.instance.id': 'gw-2',
+      });
+      expect(typeof server.resource['service.version']).toBe('string');
+      expect(receiver.requestHeaders.at(-1)?.['x-collector-key']).toBe('k 456');
+    } finally {
+      await harness.close();
+      await receiver.close();
+      await upstream.close();
+    }
+  });
+});

@@ -26,6 +26,7 @@ describe('gemini provider', () => {
         models: [
           { name: 'embed', targets: [{ provider: 'google', model: 'gemini-embedding-001' }] },
           { name: 'flash-bad-key', targets: [{ provider: 'google-bad', model: 'gemini-2.5-flash' }] },
+          { name: 'flash-quota', targets: [{ provider: 'google', model: 'gemini-2.5-flash-lite' }] },
         ],
         routing: { retries: { max_attempts: 1 } },
       },
@@ -72,5 +73,26 @@ describe('gemini provider', () => {
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ error: { error: { type: 'authentication_error' } } });
     expect((error as Error).message).toContain('API key not valid');
+  });
+
+  it("tells every client dialect to retry when Gemini's quota error says to, from its RetryInfo", async () => {
+    const refusals = [
+      () =>
+        gateway.openai().chat.completions.create({ model: 'flash-quota', messages: [{ role: 'user', content: 'hi' }] }),
+      () =>
+        gateway
+          .anthropic()
+          .messages.create({ model: 'flash-quota', max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] }),
+      () => gateway.openai().responses.create({ model: 'flash-quota', input: 'hi', store: false }),
+    ];
+    for (const refuse of refusals) {
+      // Gemini puts the delay in the error's details, never in a retry-after header.
+      fake.enqueue({ kind: 'error', status: 429, message: 'Quota exceeded. Please retry in 7s.', retryDelay: '7s' });
+      const error = (await refuse().catch((e: unknown) => e)) as { status: number; headers: Headers; message: string };
+      expect(error.status).toBe(429);
+      expect(error.headers.get('retry-after')).toBe('7');
+      // The target cools for as long as Google asked, as for any upstream's retry-after.
+      expect(error.message).toContain('cooling 7s');
+    }
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeVertex } from '../fakes/fake-vertex.js';
-import { GatewayHarness } from '../support/gateway-harness.js';
+import { CLIENT_TOKEN, GatewayHarness } from '../support/gateway-harness.js';
 
 /** Vertex AI behind the gateway: Gemini and Claude models, a service account's tokens, every client dialect. */
 describe('vertex provider', () => {
@@ -144,6 +144,58 @@ describe('vertex provider', () => {
     });
     await expect(gateway.openai().embeddings.create({ model: 'claude-vx', input: 'hi' })).rejects.toMatchObject({
       status: 400,
+    });
+  });
+
+  it("answers an Anthropic client in Anthropic's error shape when Vertex itself refuses a Claude request", async () => {
+    const quota = {
+      status: 429,
+      message: 'Quota exceeded for aiplatform.googleapis.com/online_prediction_requests_per_base_model',
+      googleStatus: 'RESOURCE_EXHAUSTED',
+    };
+    // Vertex's front answers in Google's shape; Claude's own errors come in Anthropic's.
+    fake.platformErrors.push({ status: 404, message: 'Publisher model not found', googleStatus: 'NOT_FOUND' }, quota);
+    for (const [status, type] of [
+      [404, 'not_found_error'],
+      [429, 'rate_limit_error'],
+    ] as const) {
+      const response = await fetch(`${gateway.url}/v1/messages`, {
+        method: 'POST',
+        headers: {
+          'x-api-key': CLIENT_TOKEN,
+          'anthropic-version': '2023-06-01',
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ model: 'claude-vx', max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      expect(response.status).toBe(status);
+      expect(await response.json()).toMatchObject({ type: 'error', error: { type } });
+    }
+    // The exact count goes to Vertex too, and its refusals reach the client in the same shape.
+    fake.platformErrors.push({
+      status: 400,
+      message: 'Invalid resource field value',
+      googleStatus: 'INVALID_ARGUMENT',
+    });
+    const count = await fetch(`${gateway.url}/v1/messages/count_tokens`, {
+      method: 'POST',
+      headers: { 'x-api-key': CLIENT_TOKEN, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'claude-vx', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(count.status).toBe(400);
+    expect(await count.json()).toMatchObject({
+      type: 'error',
+      error: { type: 'invalid_request_error', message: 'Invalid resource field value' },
+    });
+    fake.anthropic.enqueue({ kind: 'error', status: 400, message: 'messages: roles must alternate' });
+    const claude = (await gateway
+      .anthropic()
+      .messages.create({ model: 'claude-vx', max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] })
+      .catch((e: unknown) => e)) as { status: number; error: unknown };
+    expect(claude.status).toBe(400);
+    expect(claude.error).toMatchObject({
+      type: 'error',
+      error: { type: 'invalid_request_error', message: 'messages: roles must alternate' },
     });
   });
 });

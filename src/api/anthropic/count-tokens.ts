@@ -10,7 +10,7 @@ import { requireModel } from '../shared/read-body.js';
 import { resolveRoute } from '../shared/resolve-route.js';
 import { forwardedBody } from '../shared/upstream-body.js';
 import type { UpstreamPlan } from '../shared/upstream-plan.js';
-import { anthropicClientHeaders } from './messages-passthrough.js';
+import { anthropicClientHeaders, vertexError } from './messages-passthrough.js';
 
 /** Statuses of an Anthropic-compatible API that has no count endpoint (DeepSeek, Kimi and others answer 404). */
 const NO_COUNT_ENDPOINT = new Set([404, 405]);
@@ -25,8 +25,10 @@ function countPathOf(target: RouteTarget): string | undefined {
 
 function countPlan(body: Record<string, unknown>, raw: Buffer, target: RouteTarget, out: ClientOutput): UpstreamPlan {
   const relay = (reply: UpstreamReply, client: ClientOutput) => relayBody(reply, client).then(() => undefined);
+  // Vertex answers some refusals in Google's shape; see vertexError.
+  const relayRefusal = target.provider.config.type === 'vertex' ? vertexError : relayError;
   const refused = async (reply: UpstreamReply, client: ClientOutput) => {
-    if (!NO_COUNT_ENDPOINT.has(reply.status)) return relayError(reply, client);
+    if (!NO_COUNT_ENDPOINT.has(reply.status)) return relayRefusal(reply, client);
     await readUpstreamBody(reply);
     return estimate(client, body, raw);
   };

@@ -2,6 +2,7 @@ import { estimatedUsage, tokensOfText } from '../../cost/produced-estimate.js';
 import type { RouteTarget } from '../../routing/route-table.js';
 import type { UpstreamReply } from '../../routing/upstream-reply.js';
 import type { TokenUsage } from '../../telemetry/request-record.js';
+import { anthropicUpstreamCodec } from '../../translate/anthropic/codec.js';
 import { usageFromAnthropic } from '../../translate/anthropic/usage.js';
 import { tokenUsageOf } from '../../translate/ir/token-usage.js';
 import { findUsageObject } from '../openai/openai-usage.js';
@@ -9,8 +10,10 @@ import type { ClientOutput } from '../shared/client-output.js';
 import type { Exchange } from '../shared/exchange.js';
 import { relayBody, relayError } from '../shared/passthrough.js';
 import { pipeBody } from '../shared/pipe-body.js';
+import { sendError } from '../shared/send-error.js';
 import { sseHeaders } from '../shared/sse-headers.js';
 import { streamFailureMessage } from '../shared/stream-failure.js';
+import { translatedUpstreamError } from '../shared/translated-error.js';
 import { forwardedBody } from '../shared/upstream-body.js';
 import type { UpstreamPlan } from '../shared/upstream-plan.js';
 import { anthropicStreamErrorEvent } from './anthropic-error.js';
@@ -60,6 +63,15 @@ async function relayJson(reply: UpstreamReply, out: ClientOutput): Promise<void>
   if (usage) out.exchange.usage = tokenUsageOf(usageFromAnthropic(usage));
 }
 
+/**
+ * An error from Claude on Vertex AI, in Anthropic's shape whatever shape it came in. Vertex's own front answers
+ * quota, permission and not-found errors in Google's shape (`{"error":{"code":429,"status":"RESOURCE_EXHAUSTED"}}`),
+ * which an Anthropic client cannot read as an Anthropic error; Claude's own errors keep their type and message.
+ */
+export async function vertexError(reply: UpstreamReply, out: ClientOutput): Promise<void> {
+  sendError(out, await translatedUpstreamError(reply, anthropicUpstreamCodec));
+}
+
 /** Same dialect in and out: the client's bytes go upstream with only `model` rewritten; the answer comes back as is. */
 export function messagesPassthroughPlan(
   body: Record<string, unknown>,
@@ -78,6 +90,6 @@ export function messagesPassthroughPlan(
     readAhead: stream ? 'first-event' : 'whole',
     extraHeaders: anthropicClientHeaders(exchange),
     respond: stream ? relayStream : relayJson,
-    respondError: relayError,
+    respondError: target.provider.config.type === 'vertex' ? vertexError : relayError,
   };
 }

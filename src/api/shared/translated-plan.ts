@@ -147,10 +147,11 @@ async function relayTranslatedJson(
   out: ClientOutput,
   request: TranslatableRequest,
   upstream: UpstreamCodec,
+  upstreamModel: string,
 ): Promise<void> {
   let body: string;
   try {
-    const response = upstream.decodeResponse(await readJson(reply));
+    const response = upstream.decodeResponse(await readJson(reply), upstreamModel);
     out.exchange.usage = tokenUsageOf(response.usage);
     body = JSON.stringify(request.client.encodeResponse(response, encodeContextFor(out.exchange, request.body)));
   } catch (error) {
@@ -217,14 +218,14 @@ function planOf(
           return relayTranslatedStream(
             reply,
             out,
-            upstream.streamDecoder(),
+            upstream.streamDecoder(target.model),
             request.client.streamEncoder(encodeContextFor(out.exchange, request.body)),
             provider.streamFraming,
           );
         }
       : (reply, out) => {
           reportDropped(out, dropped);
-          return relayTranslatedJson(reply, out, request, upstream);
+          return relayTranslatedJson(reply, out, request, upstream, target.model);
         },
     respondError: async (reply, out) => {
       reportDropped(out, dropped);

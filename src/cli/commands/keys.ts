@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { AdminClient } from '../admin-client.js';
 import { configPathFrom } from '../config-path.js';
-import { describePolicy, type KeyPolicyFlags, policyFromFlags, repeatable } from '../key-policy-flags.js';
+import { describePolicy, expiryDays, type KeyPolicyFlags, policyFromFlags, repeatable } from '../key-policy-flags.js';
 import { table } from '../table.js';
 
 export interface AdminConnectionOptions {
@@ -61,7 +61,7 @@ export function registerKeys(program: Command): void {
       .command('create')
       .description('create a client token; it is printed once and stored only as a hash')
       .requiredOption('-n, --name <name>', 'client name, shown in telemetry')
-      .option('--expires-in-days <days>', 'expire the token after this many days', Number),
+      .option('--expires-in-days <days>', 'expire the token after this many days', expiryDays),
     false,
   )
     .option('--json', 'print JSON')

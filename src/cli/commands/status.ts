@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { TargetStatus } from '../../routing/target-status.js';
 import { adminApiUrl } from '../admin-url.js';
 import { configPathFrom } from '../config-path.js';
+import { fetchGateway } from '../reach-gateway.js';
 import { configuredAdminUrl } from '../running-gateway.js';
 import { table } from '../table.js';
 import type { AdminConnectionOptions } from './keys.js';
@@ -12,7 +13,7 @@ interface ProvidersPayload {
 }
 
 async function fetchJson<T>(url: string, token: string): Promise<T> {
-  const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+  const response = await fetchGateway(url, { headers: { authorization: `Bearer ${token}` } });
   const body = (await response.json().catch(() => ({}))) as T & { error?: { message?: string } };
   if (!response.ok) throw new Error(body.error?.message ?? `HTTP ${response.status} from ${url}`);
   return body;

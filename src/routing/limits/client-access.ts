@@ -30,6 +30,11 @@ export interface ClientAccess {
   readonly modelLimits: readonly ModelLimits[];
 }
 
+/** The store key whose counters these are, or null for a config client (whose scope is `config:<name>`). */
+export function storeKeyIdOf(access: ClientAccess): string | null {
+  return access.scope.startsWith('config:') ? null : access.scope;
+}
+
 function hasRateLimits(limits: RateLimits): boolean {
   return limits.rpm !== undefined || limits.tpm !== undefined || limits.max_concurrent !== undefined;
 }

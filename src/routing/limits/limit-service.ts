@@ -2,7 +2,7 @@ import type { ClientDialect } from '../../api/shared/client-dialect.js';
 import type { GatewayError } from '../../errors/gateway-error.js';
 import { log } from '../../server/log.js';
 import { BudgetCalendar } from './budget-calendar.js';
-import type { ClientAccess } from './client-access.js';
+import { type ClientAccess, storeKeyIdOf } from './client-access.js';
 import type { Admission, Charge, LimitBackend } from './limit-buckets.js';
 import { type LimitAsk, type LimitPlan, LimitPlans, MICROS_PER_USD } from './limit-plan.js';
 import { limitRefusal } from './limit-refusal.js';
@@ -39,7 +39,11 @@ export interface LimitServiceDeps {
   backends: BackendChoice;
   now?: () => number;
   /** USD a client spent since a time, from the request log: a budget's starting point in a fresh counter. */
-  spentSince(client: string, since: number): Promise<number>;
+  /**
+   * USD spent since `since` by this client: a store key's own requests (`keyId`), or a config client's (null), so
+   * a new key that reuses a revoked key's name, or a key named like a config client, starts from its own spend.
+   */
+  spentSince(client: { name: string; keyId: string | null }, since: number): Promise<number>;
 }
 
 /**
@@ -177,7 +181,7 @@ export class LimitService {
         const key = bucket.key;
         const map = seeded;
         loading = this.deps
-          .spentSince(access.name, bucket.since ?? 0)
+          .spentSince({ name: access.name, keyId: storeKeyIdOf(access) }, bucket.since ?? 0)
           .then((usd) => backend.seed(bucket, Math.round(usd * MICROS_PER_USD), now))
           .then(
             () => {

@@ -283,7 +283,11 @@ export class OtelRequestTracer implements RequestTracer, SpanSink {
   constructor(settings: TracingSettings, service: { name: string; version: string }) {
     this.contentMaxBytes = settings.content?.maxBytes;
     const config = { url: settings.url, headers: settings.headers };
-    this.resource = resourceFromAttributes({ 'service.name': service.name, 'service.version': service.version });
+    this.resource = resourceFromAttributes({
+      'service.name': service.name,
+      'service.version': service.version,
+      ...settings.resource,
+    });
     this.scope = { name: service.name, version: service.version };
     this.sampler = settings.sampleRatio >= 1 ? undefined : new TraceIdRatioBasedSampler(settings.sampleRatio);
     this.queue =

@@ -67,4 +67,35 @@ describe('tracing settings', () => {
   it('parses OTLP header lists, skipping malformed pairs', () => {
     expect(parseOtlpHeaders('a=1,broken,=x, b = two%3D ')).toEqual({ a: '1', b: 'two=' });
   });
+
+  it('takes resource attributes from OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME, however tracing is on', () => {
+    const env = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://base:4318',
+      OTEL_RESOURCE_ATTRIBUTES: 'service.name=from-attributes,deployment.environment.name=prod%20eu',
+    };
+    expect(tracingSettings(undefined, env)?.resource).toEqual({
+      'service.name': 'from-attributes',
+      'deployment.environment.name': 'prod eu',
+    });
+    expect(tracingSettings(undefined, { ...env, OTEL_SERVICE_NAME: 'amg-eu' })?.resource).toMatchObject({
+      'service.name': 'amg-eu',
+    });
+    const otlp = {
+      endpoint: 'http://collector:4318',
+      headers: {},
+      sample_ratio: 1,
+      protocol: 'http/json' as const,
+      capture_content: false,
+      content_max_bytes: 16_384,
+    };
+    expect(tracingSettings(otlp, { OTEL_SERVICE_NAME: 'amg-eu' })?.resource).toEqual({ 'service.name': 'amg-eu' });
+    expect(tracingSettings(otlp, {})?.resource).toBeUndefined();
+  });
+
+  it('treats an empty endpoint variable as unset, and keeps a value that is not percent-encoding as written', () => {
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://base:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '' };
+    expect(tracingSettings(undefined, env)?.url).toBe('http://base:4318/v1/traces');
+    expect(tracingSettings(undefined, { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '' })).toBeUndefined();
+    expect(parseOtlpHeaders('x-quota=100%,x-ok=a%2Cb')).toEqual({ 'x-quota': '100%', 'x-ok': 'a,b' });
+  });
 });

@@ -9,6 +9,8 @@ export interface TracingSettings {
   protocol: 'http/json' | 'http/protobuf';
   /** Set when prompts and completions go on spans: the most bytes one content attribute holds. */
   content?: { maxBytes: number };
+  /** Resource attributes the environment sets (OTEL_RESOURCE_ATTRIBUTES, OTEL_SERVICE_NAME), when it sets any. */
+  resource?: Record<string, string>;
 }
 
 const DEFAULT_CONTENT_MAX_BYTES = 16_384;
@@ -20,15 +22,39 @@ function tracesUrl(base: string): string {
   return trimmed.endsWith(TRACES_PATH) ? trimmed : `${trimmed}${TRACES_PATH}`;
 }
 
-/** `key=value,key2=value2` with URL-encoded values, as OTEL_EXPORTER_OTLP_HEADERS has them. */
+/** A percent-encoded part, or the text as written when it is not valid percent-encoding (a literal `%`). */
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * `key=value,key2=value2` with URL-encoded values, as OTEL_EXPORTER_OTLP_HEADERS and OTEL_RESOURCE_ATTRIBUTES
+ * have them.
+ */
 export function parseOtlpHeaders(text: string | undefined): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const pair of (text ?? '').split(',')) {
     const equals = pair.indexOf('=');
     if (equals <= 0) continue;
-    headers[decodeURIComponent(pair.slice(0, equals).trim())] = decodeURIComponent(pair.slice(equals + 1).trim());
+    headers[decoded(pair.slice(0, equals).trim())] = decoded(pair.slice(equals + 1).trim());
   }
   return headers;
+}
+
+/**
+ * The resource attributes every OpenTelemetry SDK reads from the environment, whichever way tracing was turned
+ * on: OTEL_RESOURCE_ATTRIBUTES, and OTEL_SERVICE_NAME, which wins for `service.name` (several gateways, or one per
+ * environment, are told apart in the tracing backend this way). Undefined when neither is set.
+ */
+function resourceFromEnv(env: Env): Record<string, string> | undefined {
+  const attributes = parseOtlpHeaders(env.OTEL_RESOURCE_ATTRIBUTES);
+  const serviceName = env.OTEL_SERVICE_NAME?.trim();
+  if (serviceName) attributes['service.name'] = serviceName;
+  return Object.keys(attributes).length > 0 ? attributes : undefined;
 }
 
 function ratioFromEnv(env: Env): number {
@@ -47,8 +73,10 @@ function ratioFromEnv(env: Env): number {
  * goes on spans only with `capture_content: true` (or OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true).
  */
 export function tracingSettings(otlp: OtlpConfig | undefined, env: Env): TracingSettings | undefined {
+  const resource = resourceFromEnv(env);
   if (otlp) {
     return {
+      ...(resource ? { resource } : {}),
       url: tracesUrl(otlp.endpoint),
       headers: otlp.headers,
       sampleRatio: otlp.sample_ratio,
@@ -57,9 +85,11 @@ export function tracingSettings(otlp: OtlpConfig | undefined, env: Env): Tracing
     };
   }
   if (env.OTEL_SDK_DISABLED?.toLowerCase() === 'true' || env.OTEL_TRACES_EXPORTER === 'none') return undefined;
-  const url = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? tracesUrlOrUndefined(env.OTEL_EXPORTER_OTLP_ENDPOINT);
+  // An empty variable counts as unset, as the OpenTelemetry specification says.
+  const url = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || tracesUrlOrUndefined(env.OTEL_EXPORTER_OTLP_ENDPOINT);
   if (!url) return undefined;
   return {
+    ...(resource ? { resource } : {}),
     url,
     headers: {
       ...parseOtlpHeaders(env.OTEL_EXPORTER_OTLP_HEADERS),

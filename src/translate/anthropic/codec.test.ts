@@ -43,7 +43,7 @@ describe('Anthropic codecs', () => {
 
   it('turn an upstream Message back into the same client Message', () => {
     const message = fixtureJson('message-tool-use.json') as Record<string, unknown>;
-    const ir = anthropicUpstreamCodec.decodeResponse(message);
+    const ir = anthropicUpstreamCodec.decodeResponse(message, 'claude-sonnet-4-6');
     expect(anthropicClientCodec.encodeResponse(ir, testContext())).toEqual(message);
   });
 });

@@ -8,6 +8,6 @@ import { decodeBedrockError } from './upstream-error.js';
 export const bedrockUpstreamCodec: UpstreamCodec = {
   buildRequest: buildBedrockRequest,
   decodeResponse: decodeBedrockResponse,
-  streamDecoder: () => new BedrockStreamDecoder(),
+  streamDecoder: (upstreamModel) => new BedrockStreamDecoder(upstreamModel),
   decodeError: decodeBedrockError,
 };

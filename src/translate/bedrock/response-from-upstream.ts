@@ -24,8 +24,11 @@ function contentOf(block: BedrockContentBlock): Content | undefined {
   return undefined;
 }
 
-/** A Converse answer as IR. Converse answers carry no id or model; the gateway's encoder supplies an id. */
-export function decodeBedrockResponse(body: unknown): IrResponse {
+/**
+ * A Converse answer as IR. Converse answers carry no id or model: the gateway's encoder supplies an id, and the
+ * model is the one the request was sent to (what `x-gateway-model` says), as other upstreams name theirs.
+ */
+export function decodeBedrockResponse(body: unknown, upstreamModel: string): IrResponse {
   if (body === null || typeof body !== 'object') throw errors.upstreamFailed('Bedrock answered without an object', 502);
   const response = body as BedrockConverseResponse;
   const content: Content[] = [];
@@ -35,7 +38,7 @@ export function decodeBedrockResponse(body: unknown): IrResponse {
   }
   return {
     id: '',
-    model: '',
+    model: upstreamModel,
     content,
     stopReason: stopFromBedrock(response.stopReason),
     usage: usageFromBedrock(response.usage),

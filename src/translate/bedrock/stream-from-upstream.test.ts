@@ -3,7 +3,7 @@ import type { IrStreamEvent } from '../ir/types.js';
 import { BedrockStreamDecoder } from './stream-from-upstream.js';
 
 function decodeAll(messages: ReadonlyArray<[string, string]>): IrStreamEvent[] {
-  const decoder = new BedrockStreamDecoder();
+  const decoder = new BedrockStreamDecoder('us.amazon.nova-2-lite-v1:0');
   return [...messages.flatMap(([event, data]) => decoder.decode({ event, data })), ...decoder.end()];
 }
 
@@ -21,7 +21,7 @@ describe('BedrockStreamDecoder', () => {
       ['metadata', usage],
     ]);
     expect(events).toEqual([
-      { type: 'start', id: '', model: '' },
+      { type: 'start', id: '', model: 'us.amazon.nova-2-lite-v1:0' },
       { type: 'block_start', index: 0, block: { type: 'text' } },
       { type: 'text_delta', index: 0, text: 'Hel', quoted: '"Hel"' },
       { type: 'text_delta', index: 0, text: 'lo "wörld"\n', quoted: '"lo \\"w\\u00f6rld\\"\\n"' },
@@ -54,7 +54,7 @@ describe('BedrockStreamDecoder', () => {
   });
 
   it('refuses a text delta that is not valid JSON', () => {
-    const decoder = new BedrockStreamDecoder();
+    const decoder = new BedrockStreamDecoder('us.amazon.nova-2-lite-v1:0');
     decoder.decode({ event: 'messageStart', data: '{"role":"assistant"}' });
     const data = '{"contentBlockIndex":0,"delta":{"text":"a"},"p":"a-b"';
     expect(() => decoder.decode({ event: 'contentBlockDelta', data })).toThrow(SyntaxError);

@@ -39,6 +39,9 @@ export class BedrockStreamDecoder implements UpstreamStreamDecoder {
   private stopReason: string | undefined;
   private usage: IrUsage | undefined;
 
+  /** `upstreamModel`: the model the stream was asked of; ConverseStream never names it. */
+  constructor(private readonly upstreamModel: string) {}
+
   decode(event: SseEvent): IrStreamEvent[] {
     if (this.done) return [];
     const type = event.event ?? '';
@@ -53,7 +56,7 @@ export class BedrockStreamDecoder implements UpstreamStreamDecoder {
     const events: IrStreamEvent[] = [];
     if (!this.started) {
       this.started = true;
-      events.push({ type: 'start', id: '', model: '' });
+      events.push({ type: 'start', id: '', model: this.upstreamModel });
     }
     switch (type) {
       case 'contentBlockStart':

@@ -65,7 +65,7 @@ describe('the OpenAI Chat codecs', () => {
   });
 
   it('re-encode a decoded upstream stream into the same text, calls and usage for a Chat client', () => {
-    const decoder = openaiChatUpstreamCodec.streamDecoder();
+    const decoder = openaiChatUpstreamCodec.streamDecoder('gpt-4o');
     const encoder = openaiChatClientCodec.streamEncoder({
       ...context,
       clientRequest: { stream_options: { include_usage: true } },
@@ -108,7 +108,10 @@ describe('the OpenAI Chat codecs', () => {
       choices: [{ index: 0, message: { role: 'assistant', content: 'Hi' }, finish_reason: 'length' }],
       usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 },
     };
-    const encoded = openaiChatClientCodec.encodeResponse(openaiChatUpstreamCodec.decodeResponse(upstream), context);
+    const encoded = openaiChatClientCodec.encodeResponse(
+      openaiChatUpstreamCodec.decodeResponse(upstream, 'gpt-4o'),
+      context,
+    );
     expect(encoded).toMatchObject({
       id: 'chatcmpl-9',
       model: 'gpt-4o',
