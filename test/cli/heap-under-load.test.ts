@@ -50,4 +50,20 @@ describe('heap under load', () => {
     expect(free.largest).toBeGreaterThan(2 * capped.cap * MB);
     expect(capped.largest).toBeLessThanOrEqual(2 * capped.cap * MB);
   });
+
+  it('grows a shrunken young generation back to the cap in one step, never past it', async () => {
+    const { growthFactorTowardsCap, MAX_SEMI_SPACE_MB } = (await import(MODULE)) as {
+      growthFactorTowardsCap: (capacity: number) => number;
+      MAX_SEMI_SPACE_MB: number;
+    };
+    const cap = MAX_SEMI_SPACE_MB * MB;
+    // V8 shrinks to whole pages (256 KB) between 1 MB and the cap; a growth step multiplies by the factor.
+    for (let capacity = MB; capacity <= cap; capacity += 256 * 1024) {
+      const grown = capacity * growthFactorTowardsCap(capacity);
+      expect(grown).toBeLessThanOrEqual(cap);
+      expect(grown).toBeGreaterThan(cap - capacity);
+    }
+    expect(growthFactorTowardsCap(MB)).toBe(MAX_SEMI_SPACE_MB);
+    expect(growthFactorTowardsCap(cap)).toBe(1);
+  });
 });
