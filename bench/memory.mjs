@@ -19,23 +19,53 @@ const SNAPSHOTS = process.argv.includes('--heap-snapshot');
 const flagsArg = process.argv.indexOf('--node-flags');
 const NODE_FLAGS = flagsArg > 0 ? process.argv[flagsArg + 1].split(/\s+/).filter(Boolean) : [];
 const PAIRS = 5_000;
+/** bench/one-connection.mjs's unrecorded warm-up pairs (its default): the gateway answers WARM_UP + PAIRS requests. */
+const WARM_UP = 4_000;
 /** --trace-gc: the gateway logs each collection; the report counts those made during the 1-connection phase. */
 const TRACE_GC = process.argv.includes('--trace-gc');
+/** --gc-log <file>: writes what the gateway printed during the 1-connection phase (e.g. --trace-gc-nvp lines). */
+const gcLogArg = process.argv.indexOf('--gc-log');
+const GC_LOG_FILE = gcLogArg > 0 ? process.argv[gcLogArg + 1] : undefined;
 
-/** V8's --trace-gc lines: how many scavenges and mark-compacts, and their pauses (ms). */
+/**
+ * V8's --trace-gc lines: how many scavenges and mark-compacts, and their pauses (ms), per isolate. The gateway has
+ * two (its main thread and the SQLite writer thread) and only the main thread's pauses hold up a request; the
+ * writer's collections run on its own thread. Each line names its isolate ([pid:address]); the main thread's is
+ * the one with the larger heap (~20-30 MB against the writer's ~8-12 MB).
+ */
 function gcPauses(text) {
-  const pauses = { scavenge: [], markCompact: [] };
+  const isolates = new Map();
   for (const line of text.split('\n')) {
-    const match = /(Scavenge|Mark-Compact)\S*? [^,]*, ([\d.]+) \/ [\d.]+ ms/.exec(line);
-    if (match) pauses[match[1] === 'Scavenge' ? 'scavenge' : 'markCompact'].push(Number(match[2]));
+    const match =
+      /^\[\d+:(0x[0-9a-f]+)\].*?(Scavenge|Mark-Compact)\S*?(?: \([^)\d]*\))? ([\d.]+) [^,]*, ([\d.]+) \/ [\d.]+ ms/.exec(
+        line,
+      );
+    if (!match) continue;
+    const isolate = isolates.get(match[1]) ?? { heapMb: 0, scavenge: [], markCompact: [] };
+    isolate.heapMb = Math.max(isolate.heapMb, Number(match[3]));
+    isolate[match[2] === 'Scavenge' ? 'scavenge' : 'markCompact'].push(Number(match[4]));
+    isolates.set(match[1], isolate);
   }
   const sum = (list) => ({
     count: list.length,
     median_ms: list.sort((a, b) => a - b)[Math.floor(list.length / 2)] ?? null,
     max_ms: list.length ? list[list.length - 1] : null,
   });
-  return { scavenge: sum(pauses.scavenge), mark_compact: sum(pauses.markCompact) };
+  const [main, ...workers] = [...isolates.values()].sort((a, b) => b.heapMb - a.heapMb);
+  const pauses = (isolate) => ({
+    scavenge: sum(isolate?.scavenge ?? []),
+    mark_compact: sum(isolate?.markCompact ?? []),
+  });
+  return {
+    main: pauses(main),
+    workers: pauses({
+      scavenge: workers.flatMap((w) => w.scavenge),
+      markCompact: workers.flatMap((w) => w.markCompact),
+    }),
+  };
 }
+const gcText = (gc) =>
+  `${gc.scavenge.count} scavenges (median ${gc.scavenge.median_ms} / max ${gc.scavenge.max_ms} ms), ${gc.mark_compact.count} mark-compacts (median ${gc.mark_compact.median_ms} / max ${gc.mark_compact.max_ms} ms)`;
 /** The gateway's CPU time so far (all its threads), in ms: /proc/<pid>/stat utime + stime, in clock ticks of 10 ms. */
 function cpuMs(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -135,9 +165,11 @@ async function main() {
       TOKEN,
       body('bench', false),
       String(PAIRS),
+      String(WARM_UP),
     ]),
   );
   const gcOne = TRACE_GC ? gcPauses(gcLog) : null;
+  if (GC_LOG_FILE) writeFileSync(GC_LOG_FILE, gcLog);
   const soak = [];
   if (SOAK_MINUTES > 0) {
     const end = Date.now() + SOAK_MINUTES * 60_000;
@@ -187,7 +219,7 @@ async function main() {
     `- 1 connection, non-stream, ${PAIRS} requests each, alternating: direct p50 ${o.direct.p50} / p99 ${o.direct.p99} / max ${o.direct.max} ms, gateway p50 ${o.gateway.p50} / p99 ${o.gateway.p99} / max ${o.gateway.max} ms → added p50 ${o.added.p50} / p99 ${o.added.p99} ms (target ≤ 1)`,
     ...(gcOne
       ? [
-          `- collections in the gateway during the 1-connection phase (${PAIRS + 500} requests through it): ${gcOne.scavenge.count} scavenges (median ${gcOne.scavenge.median_ms} / max ${gcOne.scavenge.max_ms} ms), ${gcOne.mark_compact.count} mark-compacts (median ${gcOne.mark_compact.median_ms} / max ${gcOne.mark_compact.max_ms} ms)`,
+          `- collections in the gateway during the 1-connection phase (${WARM_UP + PAIRS} requests through it, warm-up included): main thread ${gcText(gcOne.main)} (scavenges in ${((100 * gcOne.main.scavenge.count) / (WARM_UP + PAIRS)).toFixed(2)}% of requests); writer thread ${gcText(gcOne.workers)}`,
         ]
       : []),
     ...(soak.length

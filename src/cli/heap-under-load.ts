@@ -22,10 +22,23 @@ export const MAX_SEMI_SPACE_MB = 8;
 
 const MB = 1024 * 1024;
 
-/** The young generation's usable semi-space capacity in bytes (a little under its size: page headers). */
+/** V8's page size: a semi-space's capacity is a whole number of pages (its usable bytes a little less). */
+const PAGE = 256 * 1024;
+
+/** The young generation's semi-space capacity in bytes (its usable bytes rounded up to whole pages). */
 function semiSpaceBytes(): number {
   const space = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
-  return space ? space.space_used_size + space.space_available_size : 0;
+  return space ? Math.ceil((space.space_used_size + space.space_available_size) / PAGE) * PAGE : 0;
+}
+
+/**
+ * The growth factor that takes a semi-space of `capacity` bytes to the cap in one growth step and never past it:
+ * 1 at the cap, 2 at half of it, 8 at 1 MB. After a mark-compact at a low allocation rate (the pause between two
+ * bursts, a quiet minute) V8 shrinks the young generation back to 1 MB, and doubling it back to 8 MB took three
+ * growth steps, ~45 scavenges at one connection with scavenges every 15-80 requests meanwhile (issue 14).
+ */
+export function growthFactorTowardsCap(capacity: number, capMb: number = MAX_SEMI_SPACE_MB): number {
+  return capacity > 0 ? Math.max(1, Math.floor((capMb * MB) / capacity)) : 2;
 }
 
 /**
@@ -53,19 +66,19 @@ export type Release = () => void;
 /**
  * Caps the young generation at `MAX_SEMI_SPACE_MB` per semi-space. `--max-semi-space-size` is read only when the
  * heap is set up (before any code of ours runs), so the cap goes through the growth factor, which V8 reads at
- * every growth step: 2 while a doubling stays within the cap (1, 2, 4, 8 MB), 1 once it is reached, checked after
- * scavenges. The factor is process-wide, so the writer thread's young generation stays within the cap as well.
+ * every growth step: the factor that reaches the cap in one step (`growthFactorTowardsCap`), 1 once it is reached,
+ * checked after scavenges. The factor is process-wide, so the writer thread's young generation stays within the cap as well.
  * The observer runs between macrotasks: a burst that made V8 grow the space twice inside one (two scavenges that
  * each grow it, with no check between) would leave it at twice the cap; a request's allocation (~50-110 KB) is far from
  * that (test/cli/heap-under-load.test.ts allocates at that grain).
  */
 export function capYoungGeneration(): Release {
-  let growing: boolean | undefined;
+  let factor: number | undefined;
   const steer = () => {
-    const grow = semiSpaceBytes() * 2 <= MAX_SEMI_SPACE_MB * MB;
-    if (grow === growing) return;
-    growing = grow;
-    setFlagsFromString(`--semi-space-growth-factor=${grow ? 2 : 1}`);
+    const next = growthFactorTowardsCap(semiSpaceBytes());
+    if (next === factor) return;
+    factor = next;
+    setFlagsFromString(`--semi-space-growth-factor=${next}`);
   };
   const observer = new PerformanceObserver((list) => {
     const scavenged = list.getEntries().some((entry) => {
@@ -78,7 +91,7 @@ export function capYoungGeneration(): Release {
   // large-body parser thread comes and goes) would lift the cap until steered again.
   const onWorker = (worker: Worker) =>
     worker.once('online', () => {
-      growing = undefined;
+      factor = undefined;
       steer();
     });
   steer();

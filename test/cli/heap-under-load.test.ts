@@ -50,4 +50,52 @@ describe('heap under load', () => {
     expect(free.largest).toBeGreaterThan(2 * capped.cap * MB);
     expect(capped.largest).toBeLessThanOrEqual(2 * capped.cap * MB);
   });
+
+  it('grows the young generation to the cap in one step once traffic flows', () => {
+    // The semi-space sizes (MB) a capped process goes through while it allocates as in largestNewSpace.
+    const script = `
+import { createServer } from 'node:http';
+import { getHeapSpaceStatistics } from 'node:v8';
+const { capYoungGenerationAtFirstRequest, MAX_SEMI_SPACE_MB } = await import(${JSON.stringify(MODULE)});
+const semiSpaceMb = () => {
+  const space = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+  return Math.ceil((space.space_used_size + space.space_available_size) / 262144) / 4;
+};
+capYoungGenerationAtFirstRequest();
+const server = createServer((req, res) => res.end('ok')).listen(0, '127.0.0.1');
+await new Promise((resolve) => server.once('listening', resolve));
+await fetch('http://127.0.0.1:' + server.address().port + '/');
+server.close();
+const sizes = [semiSpaceMb()];
+let kept = [];
+for (let round = 0; round < 3000; round++) {
+  for (let i = 0; i < 2000; i++) kept.push({ i, text: 'x' + i });
+  if (kept.length > 400000) kept = kept.slice(200000);
+  await new Promise((resolve) => setImmediate(resolve));
+  if (semiSpaceMb() !== sizes.at(-1)) sizes.push(semiSpaceMb());
+}
+console.log(JSON.stringify({ sizes, cap: MAX_SEMI_SPACE_MB }));
+`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    const { sizes, cap } = JSON.parse(run.stdout) as { sizes: number[]; cap: number };
+    // From wherever V8 starts it (1-2 MB) straight to the cap: no doubling steps in between.
+    expect(sizes).toEqual([sizes[0], cap]);
+  });
+
+  it('grows a shrunken young generation back to the cap in one step, never past it', async () => {
+    const { growthFactorTowardsCap, MAX_SEMI_SPACE_MB } = (await import(MODULE)) as {
+      growthFactorTowardsCap: (capacity: number) => number;
+      MAX_SEMI_SPACE_MB: number;
+    };
+    const cap = MAX_SEMI_SPACE_MB * MB;
+    // V8 shrinks to whole pages (256 KB) between 1 MB and the cap; a growth step multiplies by the factor.
+    for (let capacity = MB; capacity <= cap; capacity += 256 * 1024) {
+      const grown = capacity * growthFactorTowardsCap(capacity);
+      expect(grown).toBeLessThanOrEqual(cap);
+      expect(grown).toBeGreaterThan(cap - capacity);
+    }
+    expect(growthFactorTowardsCap(MB)).toBe(MAX_SEMI_SPACE_MB);
+    expect(growthFactorTowardsCap(cap)).toBe(1);
+  });
 });

@@ -7,6 +7,7 @@ import type { Gateway } from '../../server/gateway.js';
 import { log } from '../../server/log.js';
 import { configPathFrom } from '../config-path.js';
 import { boundOldGeneration, capYoungGenerationAtFirstRequest } from '../heap-under-load.js';
+import { scavengeOnMainThreadOnOneCore } from '../scavenge-on-one-core.js';
 import { releaseAtFirstRequest } from '../start-footprint.js';
 
 async function banner(gateway: Gateway, configPath: string, created: boolean): Promise<string> {
@@ -63,6 +64,7 @@ async function serve(options: { config?: string; listen?: string }): Promise<voi
   const gateway = await Gateway.start({ configPath: path, listen: options.listen });
   process.stdout.write(`${await banner(gateway, path, created)}\n`);
   boundOldGeneration();
+  scavengeOnMainThreadOnOneCore();
   releaseAtFirstRequest();
   capYoungGenerationAtFirstRequest();
 
