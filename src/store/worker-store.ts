@@ -2,8 +2,8 @@ import { Worker } from 'node:worker_threads';
 import { requiredBuildFile } from '../runtime/build-file.js';
 import { ChangeProbe } from './change-probe.js';
 import { ACTIVE_KEY } from './revision-queries.js';
-import { type Identity, identity } from './store-file-watch.js';
 import type { Store } from './store.js';
+import { type Identity, identity } from './store-file-watch.js';
 import { encodeCall, encodeSlicedInsert, isSliced, movedMemory, type WorkerMessage } from './worker-message.js';
 import type { WorkerCall, WorkerReply } from './worker-protocol.js';
 
