@@ -74,7 +74,7 @@ function eventOf(data: Buffer, at: number, length: number): SseEvent {
   if (crc32(data.subarray(at, end)) !== data.readUInt32BE(end)) {
     throw new Error('an event stream message failed its message checksum');
   }
-  const headers = stringHeaders(data, at + PRELUDE, at + PRELUDE + headersLength);
+  const headers = headersOf(data, at + PRELUDE, at + PRELUDE + headersLength);
   const payload = data.toString('utf8', at + PRELUDE + headersLength, end);
   if (headers.messageType === 'exception') return { event: `exception:${headers.exceptionType ?? ''}`, data: payload };
   if (headers.messageType === 'error') {
@@ -105,6 +105,7 @@ function preludeCrc(data: Buffer, at: number): number {
  * the reads in eventOf went megamorphic (callgrind: a third of a message's cost).
  */
 class StringHeaders {
+  // Shared by every message with the same header block (see headersOf): read, never changed, once made.
   messageType: string | undefined = undefined;
   eventType: string | undefined = undefined;
   exceptionType: string | undefined = undefined;
@@ -130,6 +131,36 @@ class StringHeaders {
         break;
     }
   }
+}
+
+/**
+ * Header blocks decoded lately, by their bytes. ConverseStream sends a handful of exact header blocks (event
+ * type, content type, message type) over and over, in every stream: a block seen before is recognised by one
+ * native comparison instead of a walk over its headers (callgrind: about a quarter of a message's cost). Only
+ * short blocks are kept, at most SEEN_MAX, the oldest replaced first, so an upstream varying its headers costs
+ * a bounded copy and no memory.
+ */
+const SEEN_MAX = 16;
+const SEEN_BLOCK_BYTES = 256;
+const seenBlocks: Buffer[] = [];
+const seenHeaders: StringHeaders[] = [];
+let nextSeen = 0;
+
+function headersOf(data: Buffer, start: number, end: number): StringHeaders {
+  const length = end - start;
+  for (let i = 0; i < seenBlocks.length; i++) {
+    const block = seenBlocks[i] as Buffer;
+    if (block.length === length && data.compare(block, 0, length, start, end) === 0) {
+      return seenHeaders[i] as StringHeaders;
+    }
+  }
+  const headers = stringHeaders(data, start, end);
+  if (length <= SEEN_BLOCK_BYTES) {
+    seenBlocks[nextSeen] = Buffer.from(data.subarray(start, end));
+    seenHeaders[nextSeen] = headers;
+    nextSeen = (nextSeen + 1) % SEEN_MAX;
+  }
+  return headers;
 }
 
 /** Header value sizes by type, for the types that have a fixed size (0 and 1 are the booleans, with none). */
