@@ -33,6 +33,26 @@ describe('EventStreamDecoder', () => {
     }
   });
 
+  it('decodes a header block seen before as it did, and one of the same length with other bytes by its own', () => {
+    const decoder = new EventStreamDecoder();
+    // contentBlockStart and contentBlockDelta are both 17 bytes: same block length, different headers.
+    const start = message({ ':event-type': 'contentBlockStart', ':message-type': 'event' }, { contentBlockIndex: 0 });
+    const events = [delta('a'), start, delta('b'), start, message({ ':event-type': 'x', ':message-type': 'event' }, {})]
+      .flatMap((bytes) => decoder.push(bytes))
+      .map((e) => e.event);
+    expect(events).toEqual(['contentBlockDelta', 'contentBlockStart', 'contentBlockDelta', 'contentBlockStart', 'x']);
+    // Many distinct blocks (more than are kept) still decode, and the first ones again afterwards.
+    const many = Array.from({ length: 40 }, (_, i) =>
+      message({ ':event-type': `type${i}`, ':message-type': 'event' }, {}),
+    );
+    expect([...many, ...many].flatMap((bytes) => decoder.push(bytes)).map((e) => e.event)).toEqual(
+      [...many, ...many].map((_, i) => `type${i % 40}`),
+    );
+    const exception = message({ ':exception-type': 'throttlingException', ':message-type': 'exception' }, {});
+    expect(decoder.push(start)[0]?.event).toBe('contentBlockStart');
+    expect(decoder.push(exception)[0]?.event).toBe('exception:throttlingException');
+  });
+
   it('names an exception message by its exception type', () => {
     const decoder = new EventStreamDecoder();
     const bytes = message(

@@ -74,7 +74,7 @@ function eventOf(data: Buffer, at: number, length: number): SseEvent {
   if (crc32(data.subarray(at, end)) !== data.readUInt32BE(end)) {
     throw new Error('an event stream message failed its message checksum');
   }
-  const headers = stringHeaders(data, at + PRELUDE, at + PRELUDE + headersLength);
+  const headers = headersOf(data, at + PRELUDE, at + PRELUDE + headersLength);
   const payload = data.toString('utf8', at + PRELUDE + headersLength, end);
   if (headers.messageType === 'exception') return { event: `exception:${headers.exceptionType ?? ''}`, data: payload };
   if (headers.messageType === 'error') {
@@ -99,12 +99,68 @@ function preludeCrc(data: Buffer, at: number): number {
   return (c ^ -1) >>> 0;
 }
 
-interface StringHeaders {
-  messageType?: string;
-  eventType?: string;
-  exceptionType?: string;
-  errorCode?: string;
-  errorMessage?: string;
+/**
+ * The string headers the stream decoders read. A class, so every message's headers have one shape: filled in
+ * by a keyed store on a plain object, they took a different hidden class per header order and the stores and
+ * the reads in eventOf went megamorphic (callgrind: a third of a message's cost).
+ */
+class StringHeaders {
+  // Shared by every message with the same header block (see headersOf): read, never changed, once made.
+  messageType: string | undefined = undefined;
+  eventType: string | undefined = undefined;
+  exceptionType: string | undefined = undefined;
+  errorCode: string | undefined = undefined;
+  errorMessage: string | undefined = undefined;
+
+  set(known: KnownName, value: string): void {
+    switch (known) {
+      case KnownName.MessageType:
+        this.messageType = value;
+        break;
+      case KnownName.EventType:
+        this.eventType = value;
+        break;
+      case KnownName.ExceptionType:
+        this.exceptionType = value;
+        break;
+      case KnownName.ErrorCode:
+        this.errorCode = value;
+        break;
+      case KnownName.ErrorMessage:
+        this.errorMessage = value;
+        break;
+    }
+  }
+}
+
+/**
+ * Header blocks decoded lately, by their bytes. ConverseStream sends a handful of exact header blocks (event
+ * type, content type, message type) over and over, in every stream: a block seen before is recognised by one
+ * native comparison instead of a walk over its headers (callgrind: about a quarter of a message's cost). Only
+ * short blocks are kept, at most SEEN_MAX, the oldest replaced first, so an upstream varying its headers costs
+ * a bounded copy and no memory.
+ */
+const SEEN_MAX = 16;
+const SEEN_BLOCK_BYTES = 256;
+const seenBlocks: Buffer[] = [];
+const seenHeaders: StringHeaders[] = [];
+let nextSeen = 0;
+
+function headersOf(data: Buffer, start: number, end: number): StringHeaders {
+  const length = end - start;
+  for (let i = 0; i < seenBlocks.length; i++) {
+    const block = seenBlocks[i] as Buffer;
+    if (block.length === length && data.compare(block, 0, length, start, end) === 0) {
+      return seenHeaders[i] as StringHeaders;
+    }
+  }
+  const headers = stringHeaders(data, start, end);
+  if (length <= SEEN_BLOCK_BYTES) {
+    seenBlocks[nextSeen] = Buffer.from(data.subarray(start, end));
+    seenHeaders[nextSeen] = headers;
+    nextSeen = (nextSeen + 1) % SEEN_MAX;
+  }
+  return headers;
 }
 
 /** Header value sizes by type, for the types that have a fixed size (0 and 1 are the booleans, with none). */
@@ -114,7 +170,7 @@ const STRING = 7;
 
 /** The string headers the stream decoders read; every other header is skipped by its type's size. */
 function stringHeaders(data: Buffer, start: number, end: number): StringHeaders {
-  const headers: StringHeaders = {};
+  const headers = new StringHeaders();
   let at = start;
   while (at < end) {
     const nameLength = data[at] as number;
@@ -124,10 +180,11 @@ function stringHeaders(data: Buffer, start: number, end: number): StringHeaders 
     if (type === STRING || type === BYTES) {
       if (at + 2 > end) break;
       const valueStart = at + 2;
-      at = valueStart + data.readUInt16BE(at);
+      at = valueStart + ((data[at] as number) << 8) + (data[at + 1] as number);
       if (at > end) break;
-      const name = type === STRING ? knownName(data, nameStart, nameLength) : undefined;
-      if (name !== undefined) headers[name] = knownValue(data, valueStart, at) ?? data.toString('utf8', valueStart, at);
+      const known = type === STRING ? knownName(data, nameStart, nameLength) : KnownName.None;
+      if (known !== KnownName.None)
+        headers.set(known, knownValue(data, valueStart, at) ?? data.toString('utf8', valueStart, at));
     } else {
       const size = type === undefined ? -1 : (FIXED_SIZE[type] ?? -1);
       if (size < 0) throw new Error(`an event stream header has the unknown type ${type}`);
@@ -138,30 +195,44 @@ function stringHeaders(data: Buffer, start: number, end: number): StringHeaders 
   return headers;
 }
 
-/** The header names read, as bytes, and where each goes: compared in place, so no other name becomes a string. */
-const KNOWN_NAMES: ReadonlyArray<readonly [Buffer, keyof StringHeaders]> = [
-  [Buffer.from(':message-type'), 'messageType'],
-  [Buffer.from(':event-type'), 'eventType'],
-  [Buffer.from(':exception-type'), 'exceptionType'],
-  [Buffer.from(':error-code'), 'errorCode'],
-  [Buffer.from(':error-message'), 'errorMessage'],
-];
+/** The header names read, in the order of KNOWN_NAMES. */
+enum KnownName {
+  None = -1,
+  MessageType = 0,
+  EventType = 1,
+  ExceptionType = 2,
+  ErrorCode = 3,
+  ErrorMessage = 4,
+}
 
-function knownName(data: Buffer, start: number, length: number): keyof StringHeaders | undefined {
-  for (const [name, key] of KNOWN_NAMES) {
-    if (name.length !== length) continue;
-    let i = 0;
-    while (i < length && data[start + i] === name[i]) i++;
-    if (i === length) return key;
+/** The header names read, as bytes (indexed by KnownName): compared in place, so no other name becomes a string. */
+const KNOWN_NAMES: readonly Buffer[] = [
+  ':message-type',
+  ':event-type',
+  ':exception-type',
+  ':error-code',
+  ':error-message',
+].map((name) => Buffer.from(name));
+
+function knownName(data: Buffer, start: number, length: number): KnownName {
+  for (let n = 0; n < KNOWN_NAMES.length; n++) {
+    if (sameBytes(data, start, length, KNOWN_NAMES[n] as Buffer)) return n as KnownName;
   }
-  return undefined;
+  return KnownName.None;
+}
+
+/** Whether data[start, start + length) holds exactly `bytes`. */
+function sameBytes(data: Buffer, start: number, length: number, bytes: Buffer): boolean {
+  if (bytes.length !== length) return false;
+  for (let i = 0; i < length; i++) if (data[start + i] !== bytes[i]) return false;
+  return true;
 }
 
 /**
  * The message and event types ConverseStream sends, as constants: compared in place rather than a new string
  * made for each of a stream's messages (two per message).
  */
-const KNOWN_VALUES: ReadonlyArray<readonly [Buffer, string]> = [
+const KNOWN_VALUE_STRINGS = [
   'event',
   'exception',
   'error',
@@ -171,15 +242,12 @@ const KNOWN_VALUES: ReadonlyArray<readonly [Buffer, string]> = [
   'contentBlockStop',
   'messageStop',
   'metadata',
-].map((value) => [Buffer.from(value), value] as const);
+];
+const KNOWN_VALUES: readonly Buffer[] = KNOWN_VALUE_STRINGS.map((value) => Buffer.from(value));
 
 function knownValue(data: Buffer, start: number, end: number): string | undefined {
-  const length = end - start;
-  for (const [bytes, value] of KNOWN_VALUES) {
-    if (bytes.length !== length) continue;
-    let i = 0;
-    while (i < length && data[start + i] === bytes[i]) i++;
-    if (i === length) return value;
+  for (let n = 0; n < KNOWN_VALUES.length; n++) {
+    if (sameBytes(data, start, end - start, KNOWN_VALUES[n] as Buffer)) return KNOWN_VALUE_STRINGS[n];
   }
   return undefined;
 }

@@ -79,7 +79,9 @@ export function verifySigV4(
     'aws4_request',
   );
   const expected = createHmac('sha256', signingKey).update(toSign).digest('hex');
-  if (signedService !== service || expected !== signature || !names.includes('host')) {
+  // AWS takes Host and the X-Amz-Date the signature is dated by only when both are among the signed headers.
+  const mustSign = ['host', 'x-amz-date'];
+  if (signedService !== service || expected !== signature || !mustSign.every((name) => names.includes(name))) {
     return {
       exception: 'InvalidSignatureException',
       message:

@@ -1,5 +1,6 @@
 import aws4 from 'aws4';
 import { describe, expect, it } from 'vitest';
+import { verifySigV4 } from '../../../test/fakes/sigv4-verify.js';
 import { amzDate, sigv4Authorizer } from './sigv4-authorizer.js';
 
 const credentials = { accessKeyId: 'AKIATEST', secretAccessKey: 'test-secret-key', sessionToken: 'test-session' };
@@ -9,11 +10,38 @@ const request = {
   headers: { 'content-type': 'application/json' },
   body: '{"messages":[]}',
 };
+const NOW = Date.UTC(2026, 11, 5, 8, 51, 10, 253);
 
 describe('sigv4Authorizer', () => {
-  it('signs as aws4 does when it adds the headers itself, and sends them in lower case', async () => {
-    const now = Date.UTC(2026, 11, 5, 8, 51, 10, 253);
-    const sent = await sigv4Authorizer(credentials, 'bedrock.test', 'us-east-1', 'bedrock', () => now)(request);
+  it('sends Host, the date and the session token in lower case, signed, and leaves the content headers unsigned', async () => {
+    const sent = await sigv4Authorizer(credentials, 'bedrock.test', 'us-east-1', 'bedrock', () => NOW)(request);
+    expect(sent).toEqual({
+      'content-type': 'application/json',
+      host: 'bedrock.test',
+      'x-amz-date': '20261205T085110Z',
+      'x-amz-security-token': 'test-session',
+      authorization: expect.stringMatching(
+        /^AWS4-HMAC-SHA256 Credential=AKIATEST\/20261205\/us-east-1\/bedrock\/aws4_request, SignedHeaders=host;x-amz-date;x-amz-security-token, Signature=[0-9a-f]{64}$/,
+      ),
+    });
+  });
+
+  it('makes a signature an independent SigV4 verifier accepts, and one that a changed body or token fails', async () => {
+    const sent = await sigv4Authorizer(credentials, 'bedrock.test', 'us-east-1', 'bedrock', () => NOW)(request);
+    const verify = (headers: Record<string, string>, body: string) =>
+      verifySigV4('POST', request.path, headers, body, [credentials], 'bedrock');
+    expect(verify(sent, request.body)).toBeUndefined();
+    expect(verify(sent, '{"messages":[1]}')?.exception).toBe('InvalidSignatureException');
+    expect(verify({ ...sent, 'x-amz-date': '20261205T085111Z' }, request.body)?.exception).toBe(
+      'InvalidSignatureException',
+    );
+    expect(verify({ ...sent, 'x-amz-security-token': 'other' }, request.body)?.exception).toBe(
+      'UnrecognizedClientException',
+    );
+  });
+
+  it('signs as aws4 does for the same headers', async () => {
+    const sent = await sigv4Authorizer(credentials, 'bedrock.test', 'us-east-1', 'bedrock', () => NOW)(request);
     const reference = aws4.sign(
       {
         host: 'bedrock.test',
@@ -21,17 +49,14 @@ describe('sigv4Authorizer', () => {
         path: request.path,
         service: 'bedrock',
         region: 'us-east-1',
-        headers: { ...request.headers, 'X-Amz-Date': '20261205T085110Z' },
+        headers: { 'X-Amz-Date': '20261205T085110Z' },
         body: request.body,
-      },
+        // Content-Type and Content-Length, which aws4 adds itself, left unsigned as the authorizer does.
+        extraHeadersToIgnore: { 'content-type': true, 'content-length': true },
+      } as Parameters<typeof aws4.sign>[0],
       credentials,
     );
-    expect(sent).toEqual({
-      'content-type': 'application/json',
-      'x-amz-date': '20261205T085110Z',
-      'x-amz-security-token': 'test-session',
-      authorization: reference.headers?.Authorization,
-    });
+    expect(sent.authorization).toBe(reference.headers?.Authorization);
   });
 
   it('makes the date once a second', () => {

@@ -1,0 +1,23 @@
+// node bench/sigv4-work.mjs <signatures> (after npm run build): the gateway's SigV4 authorizer signing the bench's
+// Converse request (bench/scenarios.mjs's Bedrock provider: session token, a model id with ':'), 10,000 times to
+// warm up, then `signatures` more. Counted under callgrind at 0 and at 20,000, the difference is instructions per
+// signature, e.g. `valgrind --tool=callgrind node bench/sigv4-work.mjs 20000`; `node --trace-gc` and a count of
+// its Scavenge lines gives young collections per signature.
+import { sigv4Authorizer } from '../dist/providers/auth/sigv4-authorizer.js';
+
+const count = Number(process.argv[2] ?? 20000);
+const credentials = { accessKeyId: 'AKIABENCH', secretAccessKey: 'bench-secret', sessionToken: 'bench-session' };
+const authorize = sigv4Authorizer(credentials, '127.0.0.1:4010', 'us-east-1', 'bedrock');
+const headers = { 'content-type': 'application/json' };
+const body = JSON.stringify({
+  messages: [{ role: 'user', content: [{ text: 'Say something about foxes.' }] }],
+  system: [{ text: 'You are terse.' }],
+  inferenceConfig: { maxTokens: 4096, temperature: 0.2 },
+});
+const path = `/model/${encodeURIComponent('anthropic.claude-bench-v1:0')}/converse`;
+let length = 0;
+for (let i = 0; i < 10_000 + count; i++) {
+  const sent = await authorize({ method: 'POST', path, headers, body });
+  length += sent.authorization?.length ?? 0;
+}
+process.stdout.write(`${length}\n`);
