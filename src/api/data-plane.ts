@@ -314,7 +314,8 @@ export class DataPlane {
         for (const resolve of this.idleWaiters.splice(0)) resolve();
       }
     };
-    out.res.once('close', () => {
+    // `on`, not `once` (which wraps the listener in two objects): a response closes once.
+    out.res.on('close', () => {
       closed = true;
       exchange.endedAt = performance.now();
       // A request the parser refused mid-body was answered on the socket; the response object never finished.

@@ -53,10 +53,11 @@ function readUntil<T>(body: Readable, onData: (chunk: Buffer) => T | undefined, 
       settle();
       reject(Object.assign(new Error('the body was destroyed before it ended'), { code: 'UND_ERR_ABORTED' }));
     };
+    // `on`, not `once`: settle removes all four, and `once` wraps each listener in two objects per request.
     body.on('readable', readable);
-    body.once('end', end);
-    body.once('error', fail);
-    body.once('close', close);
+    body.on('end', end);
+    body.on('error', fail);
+    body.on('close', close);
   });
 }
 

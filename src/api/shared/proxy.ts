@@ -43,7 +43,8 @@ export async function proxyToUpstream(
   const onClientClose = () => {
     if (!out.res.writableFinished) signal.cancel('client-gone');
   };
-  out.res.once('close', onClientClose);
+  // `on`, not `once` (which wraps the listener in two objects): the finally below removes it.
+  out.res.on('close', onClientClose);
   deadlines.add(signal, exchange.time + timeouts.total_ms);
 
   const send = async (target: RouteTarget, attemptIndex: number): Promise<PlannedReply> => {
