@@ -1,6 +1,6 @@
 import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import type { ClientDirectory } from '../auth/client-directory.js';
+import type { ClientDirectory, ClientIdentity } from '../auth/client-directory.js';
 import { errors } from '../errors/codes.js';
 import { type GatewayError, toGatewayError } from '../errors/gateway-error.js';
 import { connectionAuthenticated } from '../server/connection-limits.js';
@@ -233,7 +233,8 @@ export class DataPlane {
       if (method !== spec.method && !(method === 'HEAD' && spec.method === 'GET')) {
         throw errors.methodNotAllowed(method, path, spec.method);
       }
-      await this.authenticate(req, exchange);
+      const authenticating = this.authenticate(req, exchange);
+      if (authenticating) await authenticating;
       const sticky = exchange.snapshot.config.routing.sticky;
       if (sticky) {
         const session = req.headers[sticky.header];
@@ -278,10 +279,20 @@ export class DataPlane {
     return admitted;
   }
 
-  private async authenticate(req: IncomingMessage, exchange: Exchange): Promise<void> {
+  /**
+   * A token the directory holds in memory is checked synchronously (no promise per request); only a lookup in
+   * the store returns one.
+   */
+  private authenticate(req: IncomingMessage, exchange: Exchange): Promise<void> | undefined {
     const token = clientToken(req.headers, exchange.dialect);
     if (!token) throw errors.missingToken();
-    const identity = await this.deps.clients.authenticate(token);
+    const found = this.deps.clients.authenticate(token);
+    if (found instanceof Promise) return found.then((identity) => this.admit(req, exchange, identity));
+    this.admit(req, exchange, found);
+    return undefined;
+  }
+
+  private admit(req: IncomingMessage, exchange: Exchange, identity: ClientIdentity | undefined): void {
     if (!identity) throw errors.invalidToken();
     connectionAuthenticated(req.socket);
     exchange.client = identity.name;
