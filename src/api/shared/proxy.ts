@@ -91,8 +91,8 @@ export async function proxyToUpstream(
     exchange.upstreamModel = outcome.target.model;
     exchange.routeMode = outcome.mode;
     const { reply } = outcome;
-    if (reply.status >= 400) await reply.plan.respondError(reply, out);
-    else await reply.plan.respond(reply, out);
+    const responding = reply.status >= 400 ? reply.plan.respondError(reply, out) : reply.plan.respond(reply, out);
+    if (responding) await responding;
     // Neither a client leaving nor the gateway stopping says anything about the target.
     const ours = signal.cancelReason === 'client-gone' || signal.cancelReason === 'shutdown';
     if (exchange.streamError && !exchange.clientGone && !ours && !exchange.internalFault) {
