@@ -1,6 +1,6 @@
 import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import type { ClientDirectory } from '../auth/client-directory.js';
+import type { ClientDirectory, ClientIdentity } from '../auth/client-directory.js';
 import { errors } from '../errors/codes.js';
 import { type GatewayError, toGatewayError } from '../errors/gateway-error.js';
 import { connectionAuthenticated } from '../server/connection-limits.js';
@@ -25,7 +25,7 @@ import { errorBody } from './shared/error-body.js';
 import { Exchange, type RequestServices } from './shared/exchange.js';
 import { LARGE_BODY_BYTES, parseLargeBody } from './shared/large-body.js';
 import { settleLimits } from './shared/limit-gate.js';
-import { joined, parseJsonObject, readBodyParts } from './shared/read-body.js';
+import { type BodyParts, joined, parseJsonObject, readBodyParts } from './shared/read-body.js';
 import { sendError } from './shared/send-error.js';
 import { sessionKey } from './shared/session-id.js';
 import { discardUnreadBody } from './shared/unread-body.js';
@@ -67,6 +67,13 @@ interface ParsedRequest {
 }
 
 const NO_BODY: ParsedRequest = { body: undefined, raw: undefined };
+
+/** A body's parts, parsed: a large body on a worker thread, so that it holds up no one. */
+function parsedBody(parts: BodyParts): ParsedRequest | Promise<ParsedRequest> {
+  if (parts.size >= LARGE_BODY_BYTES) return parseLargeBody(parts);
+  const raw = joined(parts);
+  return { body: parseJsonObject(raw), raw };
+}
 
 /** Statuses anyone can cause without a token: unknown paths, wrong methods, missing or bad tokens. */
 const UNAUTHENTICATED_REFUSALS = new Set([401, 404, 405]);
@@ -233,7 +240,8 @@ export class DataPlane {
       if (method !== spec.method && !(method === 'HEAD' && spec.method === 'GET')) {
         throw errors.methodNotAllowed(method, path, spec.method);
       }
-      await this.authenticate(req, exchange);
+      const authenticating = this.authenticate(req, exchange);
+      if (authenticating) await authenticating;
       const sticky = exchange.snapshot.config.routing.sticky;
       if (sticky) {
         const session = req.headers[sticky.header];
@@ -259,12 +267,12 @@ export class DataPlane {
     }
   }
 
-  /** Reads and parses the JSON body; a large one is parsed on a worker thread, so that it holds up no one. */
-  private async readJson(req: IncomingMessage, exchange: Exchange): Promise<ParsedRequest> {
-    const parts = await readBodyParts(req, exchange.snapshot.config.server.max_body_size);
-    if (parts.size >= LARGE_BODY_BYTES) return parseLargeBody(parts);
-    const raw = joined(parts);
-    return { body: parseJsonObject(raw), raw };
+  /**
+   * Reads and parses the JSON body. A chained function rather than an async one: one promise per request
+   * instead of an async function's promise, frame and await.
+   */
+  private readJson(req: IncomingMessage, exchange: Exchange): Promise<ParsedRequest> {
+    return readBodyParts(req, exchange.snapshot.config.server.max_body_size).then(parsedBody);
   }
 
   /** Every request is recorded, except most refusals of requests without a valid token (see RefusalSampler). */
@@ -278,10 +286,20 @@ export class DataPlane {
     return admitted;
   }
 
-  private async authenticate(req: IncomingMessage, exchange: Exchange): Promise<void> {
+  /**
+   * A token the directory holds in memory is checked synchronously (no promise per request); only a lookup in
+   * the store returns one.
+   */
+  private authenticate(req: IncomingMessage, exchange: Exchange): Promise<void> | undefined {
     const token = clientToken(req.headers, exchange.dialect);
     if (!token) throw errors.missingToken();
-    const identity = await this.deps.clients.authenticate(token);
+    const found = this.deps.clients.authenticate(token);
+    if (found instanceof Promise) return found.then((identity) => this.admit(req, exchange, identity));
+    this.admit(req, exchange, found);
+    return undefined;
+  }
+
+  private admit(req: IncomingMessage, exchange: Exchange, identity: ClientIdentity | undefined): void {
     if (!identity) throw errors.invalidToken();
     connectionAuthenticated(req.socket);
     exchange.client = identity.name;
@@ -314,7 +332,8 @@ export class DataPlane {
         for (const resolve of this.idleWaiters.splice(0)) resolve();
       }
     };
-    out.res.once('close', () => {
+    // `on`, not `once` (which wraps the listener in two objects): a response closes once.
+    out.res.on('close', () => {
       closed = true;
       exchange.endedAt = performance.now();
       // A request the parser refused mid-body was answered on the socket; the response object never finished.

@@ -77,6 +77,18 @@ export function orderCandidates(route: ModelRoute, context: CandidateContext): R
   return order;
 }
 
+/** The targets not cooling: `order` itself when all are (no copy on every request of a healthy route). */
+function availableTargets(order: readonly RouteTarget[], context: CandidateContext): readonly RouteTarget[] {
+  let open: RouteTarget[] | undefined;
+  for (let i = 0; i < order.length; i++) {
+    const target = order[i] as RouteTarget;
+    const available = context.state.target(target.id).breaker.available(context.now);
+    if (!available && !open) open = order.slice(0, i);
+    else if (available && open) open.push(target);
+  }
+  return open ?? order;
+}
+
 /**
  * Targets a request may try now: those not cooling (nor half-open with their one trial request in flight);
  * when no target is, the one that recovers soonest (so the gateway never fails closed without an attempt,
@@ -85,8 +97,8 @@ export function orderCandidates(route: ModelRoute, context: CandidateContext): R
 export function admissibleTargets(
   order: readonly RouteTarget[],
   context: CandidateContext,
-): { targets: RouteTarget[]; forced: boolean } {
-  const open = order.filter((t) => context.state.target(t.id).breaker.available(context.now));
+): { targets: readonly RouteTarget[]; forced: boolean } {
+  const open = availableTargets(order, context);
   if (open.length > 0) return { targets: open, forced: false };
   let soonest = order[0] as RouteTarget;
   for (const target of order) {

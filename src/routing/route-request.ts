@@ -1,5 +1,5 @@
 import type { GatewayError } from '../errors/gateway-error.js';
-import type { AttemptRecord, ErrorClass, RouteMode } from '../telemetry/request-record.js';
+import type { AttemptRecord, RouteMode } from '../telemetry/request-record.js';
 import { type AttemptResult, attemptTarget, type SendAttempt } from './attempt.js';
 import { admissibleTargets, orderCandidates } from './candidate-order.js';
 import type { BreakerSettings } from './circuit-breaker.js';
@@ -29,7 +29,17 @@ export interface RouteContext {
   stickyTtlMs?: number | undefined;
 }
 
-const BODY_CLASSES: readonly ErrorClass[] = ['context_length', 'content_filter'];
+/** Whether the route falls back on classes only an error body tells (context length, content filter). */
+function classifiesBodies(route: ModelRoute): boolean {
+  return route.fallbackOn.has('context_length') || route.fallbackOn.has('content_filter');
+}
+
+/** The targets of `order` a request did not try because they were cooling, known only once it has failed. */
+function skippedTargets(order: readonly RouteTarget[], tried: readonly RouteTarget[], skipped: readonly RouteTarget[]) {
+  const set = new Set(skipped);
+  for (const target of order) if (!tried.includes(target)) set.add(target);
+  return set;
+}
 
 /** Updates breaker and statistics with one attempt's outcome. */
 function learn<R extends UpstreamReply>(context: RouteContext, target: RouteTarget, result: AttemptResult<R>): void {
@@ -107,13 +117,17 @@ export async function routeRequest<R extends UpstreamReply>(
   const candidateContext = { state: context.state, now: started, random: context.random, stickyTargetId };
   const order = orderCandidates(route, candidateContext);
   const { targets, forced } = admissibleTargets(order, candidateContext);
-  const classifyBodies = BODY_CLASSES.some((c) => route.fallbackOn.has(c));
+  const classifyBodies = classifiesBodies(route);
   const attempts: AttemptRecord[] = [];
   const failures: Failure[] = [];
-  const skipped = new Set(order.filter((t) => !targets.includes(t)));
-  const failed = () => failureOutcome(order, failures, skipped, attempts, context.state, context.now());
+  // Targets passed over after they were chosen (another request took a half-open trial meanwhile); the rest
+  // of what was skipped is worked out only for a failure's message, not on every request.
+  const passedOver: RouteTarget[] = [];
+  const failed = () =>
+    failureOutcome(order, failures, skippedTargets(order, targets, passedOver), attempts, context.state, context.now());
 
-  for (const [index, target] of targets.entries()) {
+  for (let index = 0; index < targets.length; index++) {
+    const target = targets[index] as RouteTarget;
     const breaker = context.state.target(target.id).breaker;
     for (let onTarget = 1; ; onTarget++) {
       if (context.isCancelled()) return failed();
@@ -131,7 +145,7 @@ export async function routeRequest<R extends UpstreamReply>(
       }
       if (!forced && !breaker.tryAcquire(context.now())) {
         // Another request took the half-open trial (or the breaker opened) since the targets were chosen.
-        skipped.add(target);
+        passedOver.push(target);
         break;
       }
       const result = await attemptTarget(target, send, attempts.length, classifyBodies);

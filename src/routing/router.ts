@@ -1,5 +1,7 @@
 import type { RoutingConfig } from '../config/schema.js';
 import type { SendAttempt } from './attempt.js';
+import type { BreakerSettings } from './circuit-breaker.js';
+import type { RetrySettings } from './retry-policy.js';
 import { type RouteContext, type RouteOutcome, routeRequest } from './route-request.js';
 import type { ModelRoute, RouteTarget } from './route-table.js';
 import type { RoutingState } from './routing-state.js';
@@ -45,6 +47,10 @@ export interface RouteRequestOptions {
  * active config's routing settings into a RouteContext for each request.
  */
 export class Router {
+  /** The settings of the last routing config seen: config objects are replaced on reload, never changed. */
+  private settingsFor: RoutingConfig | undefined;
+  private settings: { retry: RetrySettings; breaker: BreakerSettings } | undefined;
+
   constructor(
     readonly state: RoutingState,
     private readonly clock: RouterClock = realClock,
@@ -56,10 +62,11 @@ export class Router {
     send: SendAttempt<R>,
     options: RouteRequestOptions,
   ): Promise<RouteOutcome<R>> {
+    const { retry, breaker } = this.settingsOf(config);
     const context: RouteContext = {
       state: this.state,
-      retry: retrySettings(config),
-      breaker: breakerSettings(config),
+      retry,
+      breaker,
       budgetMs: config.retries.budget_ms,
       now: this.clock.now,
       random: this.clock.random,
@@ -71,11 +78,20 @@ export class Router {
     return routeRequest(route, send, context);
   }
 
+  /** Retry and breaker settings, made once per config rather than for every request. */
+  private settingsOf(config: RoutingConfig): { retry: RetrySettings; breaker: BreakerSettings } {
+    if (this.settings === undefined || this.settingsFor !== config) {
+      this.settings = { retry: retrySettings(config), breaker: breakerSettings(config) };
+      this.settingsFor = config;
+    }
+    return this.settings;
+  }
+
   /** A stream that broke after the client got its first byte counts against the target that served it. */
   recordStreamFailure(target: RouteTarget, config: RoutingConfig, message: string): void {
     const runtime = this.state.target(target.id);
     const now = this.clock.now();
-    runtime.breaker.onFailure(now, breakerSettings(config), `stream_error: ${message}`);
+    runtime.breaker.onFailure(now, this.settingsOf(config).breaker, `stream_error: ${message}`);
     runtime.stats.record(now, false, 0, `stream_error: ${message}`);
   }
 }

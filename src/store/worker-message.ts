@@ -65,12 +65,18 @@ function encodeStoredResponses(call: WorkerCall): WorkerMessage {
  * loop free between slices. The records must not change until it resolves (a flushed batch no longer does).
  */
 export async function encodeSlicedInsert(id: number, records: readonly unknown[]): Promise<string> {
-  const parts: string[] = [];
-  for (let start = 0; start < records.length; start += RECORDS_PER_SLICE) {
-    if (start > 0) await turnOfTheLoop();
-    // "[a,b]" without its brackets; slices are never empty, so the parts join with commas.
-    parts.push(JSON.stringify(records.slice(start, start + RECORDS_PER_SLICE)).slice(1, -1));
-  }
   const method: WorkerCall['method'] = 'insertRequests';
-  return `{"id":${id},"method":"${method}","args":[[${parts.join(',')}]]}`;
+  // Concatenated, not joined: V8 keeps the pieces as a rope (and each slice's brackets-less part as a view of
+  // it) until postMessage flattens the message, its one copy. A join, and a template around it, made two more
+  // copies of the whole batch's JSON (~0.7 kB per request at one connection, where flushes exceed 100 records).
+  let text = `{"id":${id},"method":"${method}","args":[[`;
+  for (let start = 0; start < records.length; start += RECORDS_PER_SLICE) {
+    if (start > 0) {
+      await turnOfTheLoop();
+      text += ',';
+    }
+    // "[a,b]" without its brackets; slices are never empty, so the parts follow each other with commas.
+    text += JSON.stringify(records.slice(start, start + RECORDS_PER_SLICE)).slice(1, -1);
+  }
+  return `${text}]]}`;
 }

@@ -71,4 +71,13 @@ describe('readStreamStart on a stream that arrived in one read', () => {
     expect(read.first).toEqual({ event: 'message_start', data: '{"type":"message_start",\n"x":"é"}', id: undefined });
     expect(read.head.toString()).toBe(text);
   });
+
+  it('finds a first event longer than the text it first looks at, wherever its blank line falls', async () => {
+    for (const length of [1000, 1013, 1014, 1015, 1016, 1017, 5000]) {
+      const first = `data: ${'x'.repeat(length)}\r\n\r\n\n`;
+      const text = `${first}data: {"b":2}\n\n${'data: {"c":3}\n\n'.repeat(200)}`;
+      const read = await readStreamStart(Readable.from([Buffer.from(text)]), 1 << 16);
+      expect(read.first).toEqual({ event: undefined, data: 'x'.repeat(length), id: undefined });
+    }
+  });
 });

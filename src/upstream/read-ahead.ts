@@ -53,10 +53,11 @@ function readUntil<T>(body: Readable, onData: (chunk: Buffer) => T | undefined, 
       settle();
       reject(Object.assign(new Error('the body was destroyed before it ended'), { code: 'UND_ERR_ABORTED' }));
     };
+    // `on`, not `once`: settle removes all four, and `once` wraps each listener in two objects per request.
     body.on('readable', readable);
-    body.once('end', end);
-    body.once('error', fail);
-    body.once('close', close);
+    body.on('end', end);
+    body.on('error', fail);
+    body.on('close', close);
   });
 }
 
@@ -96,8 +97,26 @@ export async function readAhead(body: Readable, limit: number): Promise<ReadAhea
 function firstEvent(data: Buffer): { event: SseEvent | undefined } | undefined {
   const complete = lastEventBoundary(data);
   if (complete === -1) return undefined;
-  const { end } = eventSpanAt(data.toString('latin1', 0, complete), 0);
+  const end = firstEventEnd(data, complete);
   return { event: parseSseEvents(data.toString('utf8', 0, end))[0] };
+}
+
+/** Bytes of text decoded at first when looking for the first event's end: most first events are shorter. */
+const FIRST_LOOK_BYTES = 1024;
+
+/**
+ * Where the first event of `data[0, complete)` ends. The latin1 text it is found in grows from a short prefix
+ * until that holds the event's end: a whole stream often arrives in one read, and decoding all of it (~5 KB
+ * for a short answer) to find the first ~200-byte event was most of what a relayed stream allocated here. An
+ * end found before the prefix's last byte is the one the whole text gives (the blank line after it ends inside
+ * the prefix); at the prefix's end, the blank line may run on, so the prefix grows.
+ */
+function firstEventEnd(data: Buffer, complete: number): number {
+  for (let size = FIRST_LOOK_BYTES; ; size *= 4) {
+    const length = Math.min(size, complete);
+    const { end } = eventSpanAt(data.toString('latin1', 0, length), 0);
+    if (end < length || length === complete) return end;
+  }
 }
 
 /**

@@ -19,14 +19,17 @@ async function handle(
   const route = resolveRoute(out.exchange, requireModel(request));
   const stream = optionalBoolean(request, 'stream');
   out.exchange.stream = stream;
-  const translatable = new TranslatableRequest(openaiChatClientCodec, request, {
-    strict: () => isStrictTranslation(out.exchange, route.name),
-    codecName: 'openai-chat',
-  });
-  const planFor = (target: RouteTarget): UpstreamPlan | Promise<UpstreamPlan> =>
-    target.dialect === 'openai-chat'
-      ? chatPassthroughPlan(request, raw as Buffer, target, stream)
-      : translatedPlan(translatable, target);
+  // Made for the first translated target only (one shared by all, so the request is parsed once): a request
+  // its passthrough target serves never needs it.
+  let translatable: TranslatableRequest | undefined;
+  const planFor = (target: RouteTarget): UpstreamPlan | Promise<UpstreamPlan> => {
+    if (target.dialect === 'openai-chat') return chatPassthroughPlan(request, raw as Buffer, target, stream);
+    translatable ??= new TranslatableRequest(openaiChatClientCodec, request, {
+      strict: () => isStrictTranslation(out.exchange, route.name),
+      codecName: 'openai-chat',
+    });
+    return translatedPlan(translatable, target);
+  };
   const error = await proxyToUpstream(out, route, planFor);
   if (error) throw error;
 }

@@ -2,7 +2,7 @@ import { estimatedUsage } from '../../cost/produced-estimate.js';
 import type { RouteTarget } from '../../routing/route-table.js';
 import type { UpstreamReply } from '../../routing/upstream-reply.js';
 import type { ClientOutput } from '../shared/client-output.js';
-import { relayBody, relayError } from '../shared/passthrough.js';
+import { relayError, relayWhole } from '../shared/passthrough.js';
 import { pipeBody } from '../shared/pipe-body.js';
 import { sseHeaders } from '../shared/sse-headers.js';
 import { streamFailureMessage } from '../shared/stream-failure.js';
@@ -36,9 +36,16 @@ async function relayStream(reply: UpstreamReply, out: ClientOutput, stripUsageCh
   out.end();
 }
 
-async function relayJson(reply: UpstreamReply, out: ClientOutput): Promise<void> {
-  const tail = await relayBody(reply, out);
+function recordUsage(out: ClientOutput, tail: Buffer): void {
   out.exchange.usage = fromOpenAIUsage(findUsageObject(tail));
+}
+
+/** Relays a non-streamed answer; one routing read whole is sent with no promise made. */
+function relayJson(reply: UpstreamReply, out: ClientOutput): Promise<void> | undefined {
+  const tail = relayWhole(reply, out);
+  if (tail instanceof Promise) return tail.then((bytes) => recordUsage(out, bytes));
+  recordUsage(out, tail);
+  return undefined;
 }
 
 /**

@@ -21,7 +21,7 @@ interface OpenAIUsage {
 export function fromOpenAIUsage(usage: OpenAIUsage | null | undefined): TokenUsage | null {
   if (!usage || typeof usage !== 'object') return null;
   const reasoning = usage.completion_tokens_details?.reasoning_tokens ?? usage.output_tokens_details?.reasoning_tokens;
-  return {
+  const tokens: TokenUsage = {
     inputTokens: usage.prompt_tokens ?? usage.input_tokens ?? 0,
     outputTokens: usage.completion_tokens ?? usage.output_tokens ?? 0,
     cachedTokens:
@@ -30,8 +30,10 @@ export function fromOpenAIUsage(usage: OpenAIUsage | null | undefined): TokenUsa
       usage.prompt_cache_hit_tokens ??
       0,
     cacheWriteTokens: usage.prompt_tokens_details?.cache_write_tokens ?? 0,
-    ...(typeof reasoning === 'number' ? { reasoningTokens: reasoning } : {}),
   };
+  // Set only when reported (no spread of a throwaway object on every answer).
+  if (typeof reasoning === 'number') tokens.reasoningTokens = reasoning;
+  return tokens;
 }
 
 const USAGE_KEY = Buffer.from('"usage"');

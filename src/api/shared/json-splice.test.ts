@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { prependTopLevelField, replaceTopLevelString } from './json-splice.js';
+import {
+  editedBody,
+  prependEdit,
+  prependTopLevelField,
+  replaceTopLevelString,
+  topLevelStringEdit,
+} from './json-splice.js';
 
 const replaceModel = (text: string, current: string, value: string) =>
   replaceTopLevelString(Buffer.from(text), 'model', current, value)?.toString();
@@ -54,5 +60,25 @@ describe('prependTopLevelField', () => {
 
   it('handles an empty object', () => {
     expect(prependTopLevelField(Buffer.from('{ }'), 'k', 'true')?.toString()).toBe('{"k":true }');
+  });
+});
+
+describe('editedBody', () => {
+  it('applies a new first member and a model rewrite in one copy, multi-byte text around them kept', () => {
+    const raw = Buffer.from('{"prompt":"héllo ✓","model":"m","n":"ü"}');
+    const usage = prependEdit(raw, 'stream_options', '{"include_usage":true}');
+    const model = topLevelStringEdit(raw, 'model', 'm', 'gpt-ö');
+    if (!usage || !model) throw new Error('both edits apply');
+    expect(editedBody(raw, [usage, model]).toString()).toBe(
+      '{"stream_options":{"include_usage":true},"prompt":"héllo ✓","model":"gpt-ö","n":"ü"}',
+    );
+    expect(raw.toString()).toBe('{"prompt":"héllo ✓","model":"m","n":"ü"}');
+  });
+
+  it('returns an equal copy when there is nothing to change', () => {
+    const raw = Buffer.from('{"a":1}');
+    const out = editedBody(raw, []);
+    expect(out).toEqual(raw);
+    expect(out).not.toBe(raw);
   });
 });

@@ -65,16 +65,75 @@ function lastTopLevelKey(raw: Buffer, keyToken: Buffer): [number, number] | unde
   return found;
 }
 
+/** The JSON tokens of the keys looked for (a handful, named in code): made once, not per request. */
+const keyTokens = new Map<string, Buffer>();
+
+function keyToken(key: string): Buffer {
+  let token = keyTokens.get(key);
+  if (token === undefined) {
+    token = Buffer.from(JSON.stringify(key));
+    keyTokens.set(key, token);
+  }
+  return token;
+}
+
 /**
  * The span of the top-level string field `key`. A literal `"key"` token cannot occur inside a JSON string (its
  * quotes would be escaped), so when the token occurs once it is the top-level key and no walk is needed.
  */
 function topLevelStringSpan(raw: Buffer, key: string): [number, number] | undefined {
-  const token = Buffer.from(JSON.stringify(key));
+  const token = keyToken(key);
   const first = raw.indexOf(token);
   if (first === -1) return undefined;
   if (raw.indexOf(token, first + 1) === -1) return stringValueAfterKey(raw, first + token.length - 1);
   return lastTopLevelKey(raw, token);
+}
+
+/** One change to a body: the bytes `[start, end)` replaced by `text` (an insertion when start === end). */
+export interface BodyEdit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/**
+ * The edit that sets the top-level string `key` to `value`, or undefined when the bytes do not hold that field
+ * in the expected form (e.g. the key written with escapes); callers then re-serialise instead.
+ */
+export function topLevelStringEdit(raw: Buffer, key: string, current: string, value: string): BodyEdit | undefined {
+  const span = topLevelStringSpan(raw, key);
+  if (!span) return undefined;
+  const [start, end] = span;
+  if (JSON.parse(raw.toString('utf8', start, end)) !== current) return undefined;
+  return { start, end, text: JSON.stringify(value) };
+}
+
+/** The edit that inserts `"key":<json>,` as the first member of the top-level object (the key must not be present). */
+export function prependEdit(raw: Buffer, key: string, json: string): BodyEdit | undefined {
+  const open = skipSpace(raw, 0);
+  if (raw[open] !== OPEN_BRACE) return undefined;
+  const next = skipSpace(raw, open + 1);
+  const separator = raw[next] === CLOSE_BRACE ? '' : ',';
+  return { start: open + 1, end: open + 1, text: `${JSON.stringify(key)}:${json}${separator}` };
+}
+
+/**
+ * `raw` with `edits` applied (in order of position, not overlapping), written into one new buffer: the body is
+ * copied once, with no buffer per piece.
+ */
+export function editedBody(raw: Buffer, edits: readonly BodyEdit[]): Buffer {
+  let size = raw.length;
+  for (const edit of edits) size += Buffer.byteLength(edit.text) - (edit.end - edit.start);
+  const out = Buffer.allocUnsafe(size);
+  let from = 0;
+  let at = 0;
+  for (const edit of edits) {
+    at += raw.copy(out, at, from, edit.start);
+    at += out.write(edit.text, at);
+    from = edit.end;
+  }
+  raw.copy(out, at, from);
+  return out;
 }
 
 /**
@@ -82,19 +141,12 @@ function topLevelStringSpan(raw: Buffer, key: string): [number, number] | undefi
  * field in the expected form (e.g. the key written with escapes); callers then re-serialise instead.
  */
 export function replaceTopLevelString(raw: Buffer, key: string, current: string, value: string): Buffer | undefined {
-  const span = topLevelStringSpan(raw, key);
-  if (!span) return undefined;
-  const [start, end] = span;
-  if (JSON.parse(raw.toString('utf8', start, end)) !== current) return undefined;
-  return Buffer.concat([raw.subarray(0, start), Buffer.from(JSON.stringify(value)), raw.subarray(end)]);
+  const edit = topLevelStringEdit(raw, key, current, value);
+  return edit && editedBody(raw, [edit]);
 }
 
 /** Inserts `"key":<json>,` as the first member of the top-level object (the key must not be present). */
 export function prependTopLevelField(raw: Buffer, key: string, json: string): Buffer | undefined {
-  const open = skipSpace(raw, 0);
-  if (raw[open] !== OPEN_BRACE) return undefined;
-  const next = skipSpace(raw, open + 1);
-  const separator = raw[next] === CLOSE_BRACE ? '' : ',';
-  const member = Buffer.from(`${JSON.stringify(key)}:${json}${separator}`);
-  return Buffer.concat([raw.subarray(0, open + 1), member, raw.subarray(open + 1)]);
+  const edit = prependEdit(raw, key, json);
+  return edit && editedBody(raw, [edit]);
 }

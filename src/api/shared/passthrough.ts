@@ -70,6 +70,15 @@ export async function relayBody(reply: UpstreamReply, out: ClientOutput): Promis
   );
 }
 
+/**
+ * relayBody, without a promise for an answer routing already read whole (a typical non-streamed one): it is
+ * sent at once. Returns its last few KiB, or a promise of them for a body that is still arriving.
+ */
+export function relayWhole(reply: UpstreamReply, out: ClientOutput): Buffer | Promise<Buffer> {
+  if (!reply.bytes) return relayBody(reply, out);
+  return sendWhole(reply.status, relayedHeaders(reply, 'application/json'), reply.bytes, out);
+}
+
 /** Sends a body that is all here with its head in one write; returns its last few KiB. */
 function sendWhole(status: number, headers: OutgoingHttpHeaders, body: Buffer, out: ClientOutput): Buffer {
   headers['content-length'] = body.length;

@@ -54,29 +54,36 @@ export function pipeBody(
       draining = false;
       pump();
     };
-    const settle = () => {
-      res.off('close', onClose);
-      res.off('drain', onDrain);
-      body.off('readable', pump);
-    };
-    res.on('close', onClose);
-    res.on('drain', onDrain);
-    body.on('readable', pump);
-    body.once('end', () => {
+    const onEnd = () => {
       settle();
       resolve();
-    });
-    body.once('error', (error) => {
+    };
+    const onError = (error: Error) => {
       settle();
       reject(error);
-    });
-    body.once('close', () => {
+    };
+    const onBodyClose = () => {
       // Destroyed by a client disconnect: neither 'end' nor 'error' will come.
       if (!body.readableEnded) {
         settle();
         resolve();
       }
-    });
+    };
+    const settle = () => {
+      res.off('close', onClose);
+      res.off('drain', onDrain);
+      body.off('readable', pump);
+      body.off('end', onEnd);
+      body.off('close', onBodyClose);
+      // The error listener stays: a body destroyed with an error later must not throw for want of one.
+    };
+    // `on`, not `once`, which wraps each listener in two objects per response.
+    res.on('close', onClose);
+    res.on('drain', onDrain);
+    body.on('readable', pump);
+    body.on('end', onEnd);
+    body.on('error', onError);
+    body.on('close', onBodyClose);
     // What routing's read-ahead left buffered announces no new 'readable' to a listener added in the same tick.
     pump();
   });

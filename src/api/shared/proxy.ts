@@ -43,7 +43,8 @@ export async function proxyToUpstream(
   const onClientClose = () => {
     if (!out.res.writableFinished) signal.cancel('client-gone');
   };
-  out.res.once('close', onClientClose);
+  // `on`, not `once` (which wraps the listener in two objects): the finally below removes it.
+  out.res.on('close', onClientClose);
   deadlines.add(signal, exchange.time + timeouts.total_ms);
 
   const send = async (target: RouteTarget, attemptIndex: number): Promise<PlannedReply> => {
@@ -90,8 +91,8 @@ export async function proxyToUpstream(
     exchange.upstreamModel = outcome.target.model;
     exchange.routeMode = outcome.mode;
     const { reply } = outcome;
-    if (reply.status >= 400) await reply.plan.respondError(reply, out);
-    else await reply.plan.respond(reply, out);
+    const responding = reply.status >= 400 ? reply.plan.respondError(reply, out) : reply.plan.respond(reply, out);
+    if (responding) await responding;
     // Neither a client leaving nor the gateway stopping says anything about the target.
     const ours = signal.cancelReason === 'client-gone' || signal.cancelReason === 'shutdown';
     if (exchange.streamError && !exchange.clientGone && !ours && !exchange.internalFault) {

@@ -1,9 +1,9 @@
-import { prependTopLevelField, replaceTopLevelString } from './json-splice.js';
+import { type BodyEdit, editedBody, prependEdit, topLevelStringEdit } from './json-splice.js';
 
 /**
  * The body a same-dialect request is forwarded with: the client's bytes with only `model` rewritten (and, when
- * asked, `stream_options.include_usage` added). Falls back to re-serialising when the bytes cannot be edited
- * in place (an escaped key, or stream_options already present).
+ * asked, `stream_options.include_usage` added), both edits written in one copy of the body. Falls back to
+ * re-serialising when the bytes cannot be edited in place (an escaped key, or stream_options already present).
  */
 export function forwardedBody(
   body: Record<string, unknown>,
@@ -17,14 +17,15 @@ export function forwardedBody(
     return JSON.stringify({ ...body, model, stream_options: merged });
   }
   const current = body.model as string;
-  const withModel = current === model ? raw : replaceTopLevelString(raw, 'model', current, model);
-  if (!withModel)
+  const modelEdit = current === model ? undefined : topLevelStringEdit(raw, 'model', current, model);
+  if (current !== model && !modelEdit)
     return JSON.stringify(
       addIncludeUsage ? { ...body, model, stream_options: { include_usage: true } } : { ...body, model },
     );
-  if (!addIncludeUsage) return withModel;
-  return (
-    prependTopLevelField(withModel, 'stream_options', '{"include_usage":true}') ??
-    JSON.stringify({ ...body, model, stream_options: { include_usage: true } })
-  );
+  if (!addIncludeUsage) return modelEdit ? editedBody(raw, [modelEdit]) : raw;
+  // The new first member comes before the model's value, which the object's opening brace precedes.
+  const usageEdit = prependEdit(raw, 'stream_options', '{"include_usage":true}');
+  if (!usageEdit) return JSON.stringify({ ...body, model, stream_options: { include_usage: true } });
+  const edits: BodyEdit[] = modelEdit ? [usageEdit, modelEdit] : [usageEdit];
+  return editedBody(raw, edits);
 }

@@ -17,8 +17,8 @@ export interface UpstreamPlan {
   readAhead?: 'whole' | 'first-event' | 'first-message';
   /** Headers added to the provider's own for this request (e.g. a passed-through anthropic-beta). */
   extraHeaders?: Record<string, string> | undefined;
-  /** Sends a successful upstream reply to the client. */
-  respond(reply: UpstreamReply, out: ClientOutput): Promise<void>;
+  /** Sends a successful upstream reply to the client; undefined when it was sent at once (no promise made). */
+  respond(reply: UpstreamReply, out: ClientOutput): Promise<void> | undefined;
   /** Sends an upstream error that is final (not retried), in the client's dialect. */
-  respondError(reply: UpstreamReply, out: ClientOutput): Promise<void>;
+  respondError(reply: UpstreamReply, out: ClientOutput): Promise<void> | undefined;
 }

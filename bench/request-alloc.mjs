@@ -1,0 +1,157 @@
+// node bench/request-alloc.mjs [rounds] [requests] [--profile]: bytes the gateway's main thread allocates per
+// request, OpenAI Chat Completions passthrough (client → openai upstream), non-stream and stream, at one
+// connection with one request at a time as bench/one-connection.mjs sends them, with bench:memory's config
+// (metrics on, tracing off). Allocation, unlike time, does not depend on the machine's load: the gateway runs
+// with bench/alloc-probe.mjs preloaded, which counts the heap's growth between collections over each measured
+// window. Each round measures `requests` requests of each mode; prints each round, the medians, and scavenges
+// and mark-compacts per 10,000 requests.
+// AMG_DIST_BEFORE=<dir>: also runs a gateway from another build's output (a copy of dist/ inside the checkout, for
+// its node_modules), measured in the same rounds: before and after a change.
+// --profile: after the rounds, one more window of each mode per gateway with a sampling heap profile, written to
+// $TMPDIR/amg-alloc-<gateway>-<mode>.heapprofile (summarise with bench/alloc-report.mjs).
+// Needs `npm run build` first.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Pool } from 'undici';
+import { body, pinnedSpawn, SINGLE, TOKEN, waitForLine } from './scenarios.mjs';
+
+const root = new URL('..', import.meta.url).pathname;
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const ROUNDS = Number(args[0] ?? 3);
+const REQUESTS = Number(args[1] ?? 2_000);
+const PROFILE = process.argv.includes('--profile');
+const WARM_UP = 4_000;
+const MODES = { 'non-stream': body('bench', false), stream: body('bench', true) };
+
+const upstream = pinnedSpawn(1, [join(root, 'bench/fake-upstream.mjs'), '0'], {});
+const port = Number((await waitForLine(upstream, /^(\d+)\n/))[1]);
+const builds = {
+  current: 'dist',
+  ...(process.env.AMG_DIST_BEFORE ? { before: process.env.AMG_DIST_BEFORE } : {}),
+  // --bare: the floor, node:http in and undici out with nothing between (bench/bare-proxy.mjs).
+  ...(process.argv.includes('--bare') ? { bare: undefined } : {}),
+};
+const dirs = [];
+
+/** The lines the probe writes on the gateway's stderr, one waiter at a time. */
+function probeLines(stream) {
+  let rest = '';
+  let waiter;
+  const lines = [];
+  stream.on('data', (chunk) => {
+    const split = (rest + chunk).split('\n');
+    rest = split.pop();
+    for (const line of split) if (line.startsWith('alloc')) lines.push(line);
+    if (waiter && lines.length) waiter(lines.shift());
+  });
+  return () =>
+    new Promise((resolve) => {
+      if (lines.length) resolve(lines.shift());
+      else
+        waiter = (line) => {
+          waiter = undefined;
+          resolve(line);
+        };
+    });
+}
+
+async function start(name, dist) {
+  const dir = mkdtempSync(join(tmpdir(), 'amg-alloc-'));
+  dirs.push(dir);
+  writeFileSync(join(dir, 'gateway.yaml'), SINGLE(`http://127.0.0.1:${port}/v1`));
+  const program = dist
+    ? [join(root, dist, 'cli/main.js'), 'serve', '--config', join(dir, 'gateway.yaml'), '--listen', '127.0.0.1:0']
+    : [join(root, 'bench/bare-proxy.mjs'), `http://127.0.0.1:${port}`];
+  const gateway = pinnedSpawn(
+    0,
+    [
+      // GATEWAY_FLAGS="--no-turbo-inlining": V8 flags for the gateways (a profile that names inlined callees).
+      ...(process.env.GATEWAY_FLAGS ?? '').split(/\s+/).filter(Boolean),
+      '--import',
+      join(root, 'bench/alloc-probe.mjs'),
+      ...program,
+    ],
+    {
+      AMG_ADMIN_TOKEN: 'bench-admin-token-0123456789',
+      AMG_LOG_LEVEL: 'warn',
+      AMG_ALLOC_PROFILE: join(dir, 'profile-next'),
+    },
+  );
+  const nextLine = probeLines(gateway.stderr);
+  const [, url] = await waitForLine(gateway, /(?:API|listening)\s+(http:\/\/[\d.]+:\d+)/);
+  gateway.stdout.resume();
+  const pid =
+    Number(readFileSync(`/proc/${gateway.pid}/task/${gateway.pid}/children`, 'utf8').trim().split(' ')[0]) ||
+    gateway.pid;
+  return { name, gateway, pid, dir, nextLine, pool: new Pool(url, { connections: 1, pipelining: 1 }) };
+}
+
+async function send(g, payload, count) {
+  for (let i = 0; i < count; i++) {
+    const response = await g.pool.request({
+      path: '/v1/chat/completions',
+      method: 'POST',
+      body: payload,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+    });
+    await response.body.dump();
+    if (response.statusCode !== 200) throw new Error(`status ${response.statusCode}`);
+  }
+}
+
+/** One measured window: [bytes per request, scavenges, mark-compacts]. */
+async function measure(g, mode, profile) {
+  if (profile) writeFileSync(join(g.dir, 'profile-next'), join(tmpdir(), `amg-alloc-${g.name}-${mode}.heapprofile`));
+  process.kill(g.pid, 'SIGUSR2');
+  await g.nextLine();
+  await send(g, MODES[mode], REQUESTS);
+  // The last response's close and its record come a turn after the client has the body.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  process.kill(g.pid, 'SIGUSR2');
+  const line = await g.nextLine();
+  const [, bytes, scavenges, markCompacts] = line.split(' ').map(Number);
+  if (!(bytes > 0)) throw new Error(`the probe answered ${line}`);
+  return [bytes / REQUESTS, scavenges, markCompacts];
+}
+
+const gateways = [];
+for (const [name, dist] of Object.entries(builds)) gateways.push(await start(name, dist));
+for (const g of gateways) for (const payload of Object.values(MODES)) await send(g, payload, WARM_UP / 2);
+const load = [loadavg()[0]];
+const results = {};
+for (let round = 0; round < ROUNDS; round++) {
+  const order = round % 2 ? [...gateways].reverse() : gateways;
+  const line = [];
+  for (const g of order) {
+    for (const mode of Object.keys(MODES)) {
+      const [perRequest, scavenges, markCompacts] = await measure(g, mode, false);
+      results[`${g.name} ${mode}`] ??= { bytes: [], scavenges: 0, markCompacts: 0 };
+      const r = results[`${g.name} ${mode}`];
+      r.bytes.push(perRequest);
+      r.scavenges += scavenges;
+      r.markCompacts += markCompacts;
+      line.push(`${g.name} ${mode} ${Math.round(perRequest)}`);
+    }
+  }
+  console.log(`round ${round + 1}: ${line.join(', ')} B/request`);
+}
+load.push(loadavg()[0]);
+if (PROFILE) for (const g of gateways) for (const mode of Object.keys(MODES)) await measure(g, mode, true);
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+for (const [name, r] of Object.entries(results)) {
+  const per10k = (n) => ((n / (ROUNDS * REQUESTS)) * 1e4).toFixed(1);
+  console.log(
+    `${name}: median ${Math.round(median(r.bytes))} B/request (${Math.round(Math.min(...r.bytes))}–${Math.round(Math.max(...r.bytes))}); per 10,000 requests ${per10k(r.scavenges)} scavenges, ${per10k(r.markCompacts)} mark-compacts`,
+  );
+}
+console.log(
+  `${ROUNDS} rounds × ${REQUESTS} requests per mode; load average ${load.map((x) => x.toFixed(1)).join(' → ')}`,
+);
+for (const g of gateways) {
+  await g.pool.close();
+  g.gateway.kill('SIGINT');
+}
+await new Promise((resolve) => setTimeout(resolve, 1_000));
+upstream.kill('SIGTERM');
+for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
