@@ -21,6 +21,9 @@ let _churned;
 const dist = process.env.AMG_DIST ?? `${root}dist`;
 const { OtelRequestTracer } = await import(`${dist}/telemetry/tracing/otel-tracer.js`);
 const { encodeTraceRequest } = await import(`${dist}/telemetry/tracing/otlp-span-encoder.js`);
+// Builds before spans were written field by field have no span-writer.js: their tracer hands RecordedSpans to
+// `record` instead (AMG_DIST of such a build counts it as it was).
+const writerModule = await import(`${dist}/telemetry/tracing/span-writer.js`).catch(() => undefined);
 // `all` runs the gateway's path for the default protocol (OTLP protobuf): each span is encoded as it ends and
 // batches are bytes. `record` and `official` run the SDK's batch processor (the JSON protocol's queue) instead, its
 // exporter swapped for one that drops each batch (`record`) or serialises it with the official protobuf
@@ -98,13 +101,16 @@ function request(i) {
   span.end(done);
 }
 if (mode === 'spans') {
-  // The spans alone: started, filled and ended, handed to nothing (no queue, no timers, no encoding).
-  tracer.record = () => {};
+  // The spans alone: started and ended, their fields handed to nothing (no queue, no timers, no encoding).
+  if (writerModule) tracer.writer = { beginSpan() {}, attribute() {}, attributes() {}, endSpan() {} };
+  else tracer.record = () => {};
   for (let i = 0; i < REQUESTS; i++) request(i);
   console.log(`${mode}: ${REQUESTS} requests`);
 } else if (mode === 'encode' || mode === 'encode-official') {
   const spans = [];
-  tracer.record = (span) => spans.push(span);
+  const keep = (span) => spans.push(span);
+  if (writerModule) tracer.writer = new writerModule.RecordingSpanWriter(tracer.resource, tracer.scope, keep);
+  else tracer.record = keep;
   for (let i = 0; i < 2048; i++) request(i);
   const encode = mode === 'encode' ? encodeTraceRequest : (batch) => ProtobufTraceSerializer.serializeRequest(batch);
   for (let done = 0; done < REQUESTS; done += 2048) bytes += encode(spans).length;

@@ -10,9 +10,10 @@ import { EncodingSpanQueue } from './encoding-span-queue.js';
 import { operationName } from './gen-ai-attributes.js';
 import { protobufTraceExporter } from './otlp-exporter.js';
 import { PooledIdGenerator } from './pooled-id-generator.js';
-import type { RecordedSpan, Scope } from './recorded-span.js';
+import type { Scope } from './recorded-span.js';
 import type { RequestTracer, ServerSpan } from './request-tracer.js';
 import { OtelServerSpan, type SpanSink, UnsampledServerSpan } from './server-span.js';
+import { RecordingSpanWriter, type SpanWriter } from './span-writer.js';
 import type { TracingSettings } from './tracing-settings.js';
 
 const propagator = new W3CTraceContextPropagator();
@@ -35,33 +36,47 @@ const BATCHING = { maxQueueSize: 32_768, maxExportBatchSize: 4_096, scheduledDel
 interface SpanQueue {
   /** The SDK's batch processor behind the JSON queue (bench/tracer-work.mjs swaps its exporter). */
   readonly processor?: BatchSpanProcessor;
-  record(span: RecordedSpan): void;
   forceFlush(): Promise<void>;
   shutdown(): Promise<void>;
 }
 
-/** OTLP/HTTP JSON: the SDK's batch processor and the official JSON exporter. */
-function jsonQueue(config: { url: string; headers: Record<string, string> }): SpanQueue {
+/**
+ * OTLP/HTTP protobuf: the queue writes each span into its batch as it ends. OTLP/HTTP JSON: spans become
+ * RecordedSpans for the SDK's batch processor and the official JSON exporter.
+ */
+function spanQueue(
+  settings: TracingSettings,
+  resource: Resource,
+  scope: Scope,
+): { queue: SpanQueue; writer: SpanWriter } {
+  const config = { url: settings.url, headers: settings.headers };
+  if (settings.protocol === 'http/protobuf') {
+    const queue = new EncodingSpanQueue(protobufTraceExporter(config), resource, scope, BATCHING);
+    return { queue, writer: queue };
+  }
   const processor = new BatchSpanProcessor(new JsonTraceExporter(config), BATCHING);
-  return {
+  const queue = {
     processor,
-    record: (span) => processor.onEnd(span),
     forceFlush: () => processor.forceFlush(),
     shutdown: () => processor.shutdown(),
   };
+  return { queue, writer: new RecordingSpanWriter(resource, scope, (span) => processor.onEnd(span)) };
 }
 
 /**
  * Traces requests as OpenTelemetry spans, exported in batches over OTLP/HTTP off the request path. Sampling
  * (parent-based, trace-id ratio for new traces), ids, the OTLP transport and the JSON encoding and batching are
- * the official SDK and exporter packages; the spans themselves are recorded by the gateway (see RecordedSpan),
- * and for OTLP protobuf (the default) encoded as each ends and batched as bytes (see EncodingSpanQueue).
+ * the official SDK and exporter packages; the spans themselves are written by the gateway as each ends (see
+ * SpanWriter): for OTLP protobuf (the default) encoded into a batch of bytes (see EncodingSpanQueue), for JSON
+ * made into RecordedSpans for the SDK's batch processor.
  */
 export class OtelRequestTracer implements RequestTracer, SpanSink {
   readonly resource: Resource;
   readonly scope: Scope;
   /** Public for bench/tracer-work.mjs, which counts the queue's work without the HTTP export. */
   readonly queue: SpanQueue;
+  /** What each request's spans are written to as they end (bench/tracer-work.mjs swaps it too). */
+  readonly writer: SpanWriter;
   private readonly ids = new PooledIdGenerator();
   /** Undefined at ratio 1, where the SDK's sampler samples every valid trace id (and ours are valid). */
   private readonly sampler: TraceIdRatioBasedSampler | undefined;
@@ -69,22 +84,14 @@ export class OtelRequestTracer implements RequestTracer, SpanSink {
 
   constructor(settings: TracingSettings, service: { name: string; version: string }) {
     this.contentMaxBytes = settings.content?.maxBytes;
-    const config = { url: settings.url, headers: settings.headers };
     this.resource = resourceFromAttributes({ 'service.name': service.name, 'service.version': service.version });
     this.scope = { name: service.name, version: service.version };
     this.sampler = settings.sampleRatio >= 1 ? undefined : new TraceIdRatioBasedSampler(settings.sampleRatio);
-    this.queue =
-      settings.protocol === 'http/protobuf'
-        ? new EncodingSpanQueue(protobufTraceExporter(config), this.resource, this.scope, BATCHING)
-        : jsonQueue(config);
+    ({ queue: this.queue, writer: this.writer } = spanQueue(settings, this.resource, this.scope));
   }
 
   newSpanId(): string {
     return this.ids.generateSpanId();
-  }
-
-  record(span: RecordedSpan): void {
-    this.queue.record(span);
   }
 
   startRequest(request: {
