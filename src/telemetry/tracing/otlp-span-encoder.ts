@@ -32,9 +32,17 @@ const scopes = new WeakMap<InstrumentationScope, Buffer>();
 /** Bytes per span of the last batch, to size the next one's buffer. */
 let bytesPerSpan = 512;
 
+/** An id as last written, decoded. */
+interface DecodedId {
+  id: string;
+  readonly bytes: Uint8Array;
+}
+
 class Writer {
   buf: Buffer;
   pos = 0;
+  private readonly lastTraceId: DecodedId = { id: '', bytes: new Uint8Array(16) };
+  private readonly lastSpanId: DecodedId = { id: '', bytes: new Uint8Array(8) };
 
   constructor(size: number) {
     this.buf = Buffer.allocUnsafe(size);
@@ -102,13 +110,29 @@ class Writer {
     this.pos += 8;
   }
 
-  /** Lowercase or uppercase hex as `tag`, length, bytes. */
+  /**
+   * Lowercase or uppercase hex as `tag`, length, bytes. The last trace id (16 bytes) and span id (8) written are
+   * kept decoded: a request's spans share their trace id, and its server span's id follows as the parent of
+   * its attempts' spans. Decoding an id is most of the cost of writing one (~1,900 instructions a trace id,
+   * most of it reading the characters of a sliced string); copying it again is ~100.
+   */
   hex(tag: number, id: string): void {
     const n = id.length >>> 1;
     this.room(n + 2);
-    this.buf[this.pos++] = tag;
+    const buf = this.buf;
+    buf[this.pos++] = tag;
     this.varint(n);
-    for (let i = 0; i < n; i++) this.buf[this.pos++] = (nibble(id, 2 * i) << 4) | nibble(id, 2 * i + 1);
+    const at = this.pos;
+    this.pos += n;
+    const last = n === 16 ? this.lastTraceId : n === 8 ? this.lastSpanId : undefined;
+    if (last !== undefined && last.id === id) {
+      buf.set(last.bytes, at);
+      return;
+    }
+    for (let i = 0; i < n; i++) buf[at + i] = (nibble(id, 2 * i) << 4) | nibble(id, 2 * i + 1);
+    if (last === undefined) return;
+    last.id = id;
+    for (let i = 0; i < n; i++) last.bytes[i] = buf[at + i] as number;
   }
 
   /** A string field: `tag`, length, UTF-8. */
