@@ -4,7 +4,8 @@
 // OTLP protobuf as it ends, batched as bytes), `official` the batch processor and the official serialiser. `encode` and
 // `encode-official` count serialisation alone: the spans of 2,048 requests are recorded once and serialised again
 // and again, 2,048 requests' worth at a time, until `requests` have been (no batch processor, no new spans, so no
-// timers or queues in the difference); `spans` counts the spans' own work alone (handed to nothing). Nothing is sent. Run it at two sizes and difference the counts to get instructions per request, e.g.
+// timers or queues in the difference); `spans` counts the spans' own work alone (handed to nothing); `write` the
+// spans and their encoding as the request path does them, written field by field into a batch (no queue). Nothing is sent. Run it at two sizes and difference the counts to get instructions per request, e.g.
 // `bench/tracer-instructions.sh all 8192 24576`. Needs `npm run build` first.
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 
@@ -106,6 +107,19 @@ if (mode === 'spans') {
   else tracer.record = () => {};
   for (let i = 0; i < REQUESTS; i++) request(i);
   console.log(`${mode}: ${REQUESTS} requests`);
+} else if (mode === 'write') {
+  // The spans written field by field into a protobuf batch, a new batch every 2,048 requests: the request path's
+  // tracer and encoding work without the queue's timers and export (which make `all` scatter between runs).
+  const { SpanBatchWriter } = await import(`${dist}/telemetry/tracing/otlp-span-encoder.js`);
+  for (let i = 0; i < REQUESTS; i++) {
+    if (i % 2048 === 0) {
+      if (tracer.writer.finish) bytes += tracer.writer.finish().length;
+      tracer.writer = new SpanBatchWriter(tracer.resource, tracer.scope, 4096);
+    }
+    request(i);
+  }
+  bytes += tracer.writer.finish().length;
+  console.log(`${mode}: ${REQUESTS} requests, ${bytes} bytes written`);
 } else if (mode === 'encode' || mode === 'encode-official') {
   const spans = [];
   const keep = (span) => spans.push(span);
