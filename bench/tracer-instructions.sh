@@ -1,5 +1,5 @@
 #!/bin/bash
-# bench/tracer-instructions.sh <record|all|official|encode|encode-official> <N1> <N2>: instructions per traced
+# bench/tracer-instructions.sh <record|all|official|encode|encode-official|spans|write> <N1> <N2>: instructions per traced
 # request of the tracer alone
 # (bench/tracer-work.mjs at N1 and N2 requests under callgrind, differenced so start-up cancels out), without
 # V8's compiler and GC as bench/instructions.mjs counts them ("rest"), and in total.

@@ -4,7 +4,8 @@
 // OTLP protobuf as it ends, batched as bytes), `official` the batch processor and the official serialiser. `encode` and
 // `encode-official` count serialisation alone: the spans of 2,048 requests are recorded once and serialised again
 // and again, 2,048 requests' worth at a time, until `requests` have been (no batch processor, no new spans, so no
-// timers or queues in the difference); `spans` counts the spans' own work alone (handed to nothing). Nothing is sent. Run it at two sizes and difference the counts to get instructions per request, e.g.
+// timers or queues in the difference); `spans` counts the spans' own work alone (handed to nothing); `write` the
+// spans and their encoding as the request path does them, written field by field into a batch (no queue). Nothing is sent. Run it at two sizes and difference the counts to get instructions per request, e.g.
 // `bench/tracer-instructions.sh all 8192 24576`. Needs `npm run build` first.
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 
@@ -21,6 +22,9 @@ let _churned;
 const dist = process.env.AMG_DIST ?? `${root}dist`;
 const { OtelRequestTracer } = await import(`${dist}/telemetry/tracing/otel-tracer.js`);
 const { encodeTraceRequest } = await import(`${dist}/telemetry/tracing/otlp-span-encoder.js`);
+// Builds before spans were written field by field have no span-writer.js: their tracer hands RecordedSpans to
+// `record` instead (AMG_DIST of such a build counts it as it was).
+const writerModule = await import(`${dist}/telemetry/tracing/span-writer.js`).catch(() => undefined);
 // `all` runs the gateway's path for the default protocol (OTLP protobuf): each span is encoded as it ends and
 // batches are bytes. `record` and `official` run the SDK's batch processor (the JSON protocol's queue) instead, its
 // exporter swapped for one that drops each batch (`record`) or serialises it with the official protobuf
@@ -98,13 +102,29 @@ function request(i) {
   span.end(done);
 }
 if (mode === 'spans') {
-  // The spans alone: started, filled and ended, handed to nothing (no queue, no timers, no encoding).
-  tracer.record = () => {};
+  // The spans alone: started and ended, their fields handed to nothing (no queue, no timers, no encoding).
+  if (writerModule) tracer.writer = { beginSpan() {}, attribute() {}, attributes() {}, endSpan() {} };
+  else tracer.record = () => {};
   for (let i = 0; i < REQUESTS; i++) request(i);
   console.log(`${mode}: ${REQUESTS} requests`);
+} else if (mode === 'write') {
+  // The spans written field by field into a protobuf batch, a new batch every 2,048 requests: the request path's
+  // tracer and encoding work without the queue's timers and export (which make `all` scatter between runs).
+  const { SpanBatchWriter } = await import(`${dist}/telemetry/tracing/otlp-span-encoder.js`);
+  for (let i = 0; i < REQUESTS; i++) {
+    if (i % 2048 === 0) {
+      if (tracer.writer.finish) bytes += tracer.writer.finish().length;
+      tracer.writer = new SpanBatchWriter(tracer.resource, tracer.scope, 4096);
+    }
+    request(i);
+  }
+  bytes += tracer.writer.finish().length;
+  console.log(`${mode}: ${REQUESTS} requests, ${bytes} bytes written`);
 } else if (mode === 'encode' || mode === 'encode-official') {
   const spans = [];
-  tracer.record = (span) => spans.push(span);
+  const keep = (span) => spans.push(span);
+  if (writerModule) tracer.writer = new writerModule.RecordingSpanWriter(tracer.resource, tracer.scope, keep);
+  else tracer.record = keep;
   for (let i = 0; i < 2048; i++) request(i);
   const encode = mode === 'encode' ? encodeTraceRequest : (batch) => ProtobufTraceSerializer.serializeRequest(batch);
   for (let done = 0; done < REQUESTS; done += 2048) bytes += encode(spans).length;

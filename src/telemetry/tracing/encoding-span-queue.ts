@@ -1,9 +1,17 @@
-import { diag } from '@opentelemetry/api';
+import {
+  type Attributes,
+  type AttributeValue,
+  diag,
+  type SpanKind,
+  type SpanStatus,
+  type TraceState,
+} from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import { type ExportResult, ExportResultCode, globalErrorHandler } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { SpanBatchWriter } from './otlp-span-encoder.js';
+import { type AttributeKey, SpanBatchWriter } from './otlp-span-encoder.js';
+import type { SpanWriter } from './span-writer.js';
 
 /** A batch as the exporter sends it: one encoded ExportTraceServiceRequest. */
 export interface EncodedBatch {
@@ -36,8 +44,10 @@ const MIN_EXPECTED_SPANS = 64;
  * ids, times) out of the young generation and collect them later at the old generation's price. Here a span dies
  * with its request and its batch is bytes outside the JavaScript heap.
  */
-export class EncodingSpanQueue {
+export class EncodingSpanQueue implements SpanWriter {
   private writer: SpanBatchWriter | undefined;
+  /** The batch a span written field by field goes into, between `beginSpan` and `endSpan`. */
+  private current: SpanBatchWriter | undefined;
   private readonly waiting: EncodedBatch[] = [];
   /** Spans waiting, in flight and being written: what `maxQueueSize` bounds. */
   private queued = 0;
@@ -56,10 +66,50 @@ export class EncodingSpanQueue {
 
   /** Encodes a finished span into the batch being written; exports the batch once it is full. */
   record(span: ReadableSpan): void {
-    if (this.stopped) return;
+    const writer = this.admit();
+    if (writer === undefined) return;
+    writer.add(span);
+    this.added(writer);
+  }
+
+  beginSpan(
+    traceId: string,
+    spanId: string,
+    traceState: TraceState | undefined,
+    parentSpanId: string | undefined,
+    remoteParent: boolean,
+    name: string,
+    kind: SpanKind,
+    startMs: number,
+    endMs: number,
+  ): void {
+    const writer = this.admit();
+    this.current = writer;
+    writer?.beginSpan(traceId, spanId, traceState, parentSpanId, remoteParent, name, kind, startMs, endMs);
+  }
+
+  attribute(key: AttributeKey, value: AttributeValue): void {
+    this.current?.attribute(key, value);
+  }
+
+  attributes(attributes: Attributes): void {
+    this.current?.attributes(attributes);
+  }
+
+  endSpan(status: SpanStatus): void {
+    const writer = this.current;
+    if (writer === undefined) return;
+    this.current = undefined;
+    writer.endSpan(status);
+    this.added(writer);
+  }
+
+  /** The batch the next span goes into, or undefined when it is to be dropped. */
+  private admit(): SpanBatchWriter | undefined {
+    if (this.stopped) return undefined;
     if (this.queued >= this.limits.maxQueueSize) {
       if (this.dropped++ === 0) diag.debug('maxQueueSize reached, dropping spans');
-      return;
+      return undefined;
     }
     if (this.dropped > 0) {
       diag.warn(`Dropped ${this.dropped} spans because maxQueueSize reached`);
@@ -71,7 +121,11 @@ export class EncodingSpanQueue {
       writer = new SpanBatchWriter(this.resource, this.scope, expected);
       this.writer = writer;
     }
-    writer.add(span);
+    return writer;
+  }
+
+  /** Counts a span written into `writer`; exports the batch once it is full. */
+  private added(writer: SpanBatchWriter): void {
     this.queued++;
     if (writer.count >= this.limits.maxExportBatchSize) {
       this.seal();

@@ -1,7 +1,12 @@
+import { SpanKind } from '@opentelemetry/api';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OtlpReceiver } from '../../../test/support/otlp-receiver.js';
-import type { RequestRecord } from '../request-record.js';
+import type { AttemptRecord, RequestRecord } from '../request-record.js';
 import { OtelRequestTracer } from './otel-tracer.js';
+import { SpanBatchWriter } from './otlp-span-encoder.js';
+import type { RecordedSpan } from './recorded-span.js';
+import { RecordingSpanWriter, type SpanWriter } from './span-writer.js';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const PARENT_ID = '00f067aa0ba902b7';
@@ -154,5 +159,64 @@ describe('request tracer sampling', () => {
     span.end(record);
     await made.flush();
     expect(receiver.spans.map((s) => s.kind).sort()).toEqual([2, 3]);
+  });
+});
+
+describe('request tracer span writing', () => {
+  it('writes each span into the protobuf batch as the official serialiser writes the span the JSON path records', async () => {
+    const made = new OtelRequestTracer(
+      {
+        url: 'http://127.0.0.1:9/v1/traces',
+        headers: {},
+        sampleRatio: 1,
+        protocol: 'http/protobuf',
+        content: { maxBytes: 1_000 },
+      },
+      { name: 'ai-model-gateway', version: 'test' },
+    );
+    const recorded: RecordedSpan[] = [];
+    const json = new RecordingSpanWriter(made.resource, made.scope, (span) => recorded.push(span));
+    const batch = new SpanBatchWriter(made.resource, made.scope, 8);
+    const both: SpanWriter = {
+      beginSpan: (...head) => {
+        json.beginSpan(...head);
+        batch.beginSpan(...head);
+      },
+      attribute: (key, value) => {
+        json.attribute(key, value);
+        batch.attribute(key, value);
+      },
+      attributes: (map) => {
+        json.attributes(map);
+        batch.attributes(map);
+      },
+      endSpan: (status) => {
+        json.endSpan(status);
+        batch.endSpan(status);
+      },
+    };
+    (made as { writer: SpanWriter }).writer = both;
+    // A caller's context with trace state; a failed attempt, then the answering one; the prompt captured.
+    const span = made.startRequest({
+      method: 'POST',
+      path: '/v1/chat/completions',
+      entryPoint: 'chat.completions',
+      headers: { traceparent: `00-${TRACE_ID}-${PARENT_ID}-01`, tracestate: 'vendor=abc' },
+    });
+    span.content?.input({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] });
+    span.startAttempt(target, 0);
+    span.startAttempt({ ...target, provider: 'other' }, 1);
+    const attempts: AttemptRecord[] = [
+      { provider: 'up', model: 'm1', status: 503, errorClass: 'server_error' as const, error: 'busy', latencyMs: 1 },
+      { provider: 'other', model: 'm1', status: 200, latencyMs: 2 },
+    ];
+    span.settleAttempts(attempts);
+    span.end({ ...record, attempts, status: 502, errorCode: 'GW_ERR_UPSTREAM', client: null, inputTokens: null });
+    // An unanswered request of a new trace.
+    made.startRequest({ method: 'GET', path: '/v1/models', entryPoint: 'models', headers: {} }).end(record);
+    expect(recorded.map((s) => s.kind)).toEqual([SpanKind.CLIENT, SpanKind.CLIENT, SpanKind.SERVER, SpanKind.SERVER]);
+    const official = ProtobufTraceSerializer.serializeRequest(recorded);
+    expect(batch.finish().toString('hex')).toBe(Buffer.from(official ?? new Uint8Array()).toString('hex'));
+    await made.shutdown();
   });
 });

@@ -4,7 +4,7 @@ import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
-import { encodeTraceRequest } from './otlp-span-encoder.js';
+import { attributeKey, encodeTraceRequest, SpanBatchWriter } from './otlp-span-encoder.js';
 import { RecordedSpan } from './recorded-span.js';
 
 const resource = resourceFromAttributes({ 'service.name': 'ai-model-gateway', 'service.version': '1.2.3' });
@@ -196,5 +196,41 @@ describe('OTLP span encoder', () => {
     const foreign = Object.assign(Object.create(gatewayClient()) as RecordedSpan, { instrumentationScope: otherScope });
     const spans = [gatewayServer(), recorded('elsewhere', { n: 1 }, { on: other }), foreign, gatewayClient()];
     expectOfficialBytes(spans);
+  });
+
+  it('writes a span given field by field as the official serialiser writes the same span', () => {
+    const traceState = new TraceState('vendor=abc');
+    const remote = context('AAAAAAAAAAAAAAAA', { isRemote: true, traceState });
+    const server = recorded(
+      'POST /v1/chat/completions',
+      { 'url.path': '/v1/chat/completions', 'amg.attempts': 2, content: 'x'.repeat(200) },
+      { parent: remote, spanContext: context('00f067aa0ba902b7', { traceState }) },
+    );
+    server.status = { code: SpanStatusCode.ERROR };
+    const client = gatewayClient();
+    client.status = { code: SpanStatusCode.ERROR, message: 'upstream timed out' };
+    const batch = new SpanBatchWriter(resource, scope, 2);
+    for (const span of [server, client]) {
+      const { traceId, spanId } = span.spanContext();
+      const parent = span.parentSpanContext;
+      batch.beginSpan(
+        traceId,
+        spanId,
+        parent?.traceState,
+        parent?.spanId,
+        parent?.isRemote === true,
+        span.name,
+        span.kind,
+        START,
+        span.endMs,
+      );
+      const names = Object.keys(span.attributes);
+      // The first attributes by key, the rest as a map (as content capture adds them).
+      for (const name of names.slice(0, 2)) batch.attribute(attributeKey(name), span.attributes[name] as string);
+      batch.attributes(Object.fromEntries(names.slice(2).map((name) => [name, span.attributes[name]])));
+      batch.endSpan(span.status);
+    }
+    const official = ProtobufTraceSerializer.serializeRequest([server, client]);
+    expect(batch.finish().toString('hex')).toBe(Buffer.from(official ?? new Uint8Array()).toString('hex'));
   });
 });

@@ -1,0 +1,84 @@
+import {
+  type Attributes,
+  type AttributeValue,
+  type SpanKind,
+  type SpanStatus,
+  TraceFlags,
+  type TraceState,
+} from '@opentelemetry/api';
+import type { Resource } from '@opentelemetry/resources';
+import type { AttributeKey } from './otlp-span-encoder.js';
+import { RecordedSpan, type Scope } from './recorded-span.js';
+
+/**
+ * Where a request's ended spans go, one field at a time: `beginSpan`, its attributes, `endSpan`. For OTLP
+ * protobuf the queue writes them straight into its batch (EncodingSpanQueue), so a traced request makes no span
+ * object, context or attribute map at all; for OTLP/JSON they become a RecordedSpan for the SDK's processor.
+ */
+export interface SpanWriter {
+  /** Starts an ended, sampled span; `remoteParent` is the parent context's isRemote. */
+  beginSpan(
+    traceId: string,
+    spanId: string,
+    traceState: TraceState | undefined,
+    parentSpanId: string | undefined,
+    remoteParent: boolean,
+    name: string,
+    kind: SpanKind,
+    startMs: number,
+    endMs: number,
+  ): void;
+  attribute(key: AttributeKey, value: AttributeValue): void;
+  /** Attributes given as a map (what content capture adds). */
+  attributes(attributes: Attributes): void;
+  endSpan(status: SpanStatus): void;
+}
+
+/** Spans written field by field, made into RecordedSpans for `record` (the OTLP/JSON path). */
+export class RecordingSpanWriter implements SpanWriter {
+  private span: RecordedSpan | undefined;
+
+  constructor(
+    private readonly resource: Resource,
+    private readonly scope: Scope,
+    private readonly record: (span: RecordedSpan) => void,
+  ) {}
+
+  beginSpan(
+    traceId: string,
+    spanId: string,
+    traceState: TraceState | undefined,
+    parentSpanId: string | undefined,
+    remoteParent: boolean,
+    name: string,
+    kind: SpanKind,
+    startMs: number,
+    endMs: number,
+  ): void {
+    const traceFlags = TraceFlags.SAMPLED;
+    const context = { traceId, spanId, traceFlags, traceState };
+    const parent =
+      parentSpanId === undefined
+        ? undefined
+        : { traceId, spanId: parentSpanId, traceFlags, traceState, isRemote: remoteParent };
+    const span = new RecordedSpan(name, kind, context, parent, {}, startMs, this.resource, this.scope);
+    span.finish(endMs);
+    this.span = span;
+  }
+
+  attribute(key: AttributeKey, value: AttributeValue): void {
+    if (this.span) this.span.attributes[key.name] = value;
+  }
+
+  attributes(attributes: Attributes): void {
+    if (this.span) Object.assign(this.span.attributes, attributes);
+  }
+
+  endSpan(status: SpanStatus): void {
+    const span = this.span;
+    if (span === undefined) return;
+    this.span = undefined;
+    span.status = status;
+    this.record(span);
+  }
+}
