@@ -47,6 +47,13 @@ describe("Codex's hints toward another provider", () => {
     expect(hints.dropped).toEqual(['prompt_cache_key', 'client_metadata', 'tools.web_search']);
   });
 
+  it('drops and reports max_tool_calls, which bounds only the hosted tools a translated request cannot carry', () => {
+    const hints = new HintReport();
+    const ir = parseResponsesRequest({ ...codex, max_tool_calls: 3 }, hints);
+    expect(ir.tools.map((tool) => tool.name)).toEqual(['exec_command', 'multi_agent_v1__close_agent']);
+    expect(hints.dropped).toContain('max_tool_calls');
+  });
+
   it('gives a call of a flattened tool back with its name and namespace, streamed or not', () => {
     const call = { type: 'tool_call' as const, id: 'call_1', name: 'multi_agent_v1__close_agent', arguments: '{}' };
     const usage = { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0 };

@@ -10,7 +10,7 @@ import { asArray, asObject, type Json, optBoolean, optNumber } from './field-rea
  * runs are rejected with a message saying so. Hints are accepted: `include` is honoured (encrypted reasoning is
  * always included), `truncation: "disabled"` is what the gateway does anyway, and `stream_options` has nothing
  * to carry. Dropped and reported (hint-report.ts): `metadata` (echoed back, never forwarded), the prompt-cache
- * hints (`prompt_cache_key`, `prompt_cache_retention`, `prompt_cache_options`), `service_tier`, and
+ * hints (`prompt_cache_key`, `prompt_cache_retention`, `prompt_cache_options`), `service_tier`, `max_tool_calls`, and
  * `client_metadata` (Codex's per-turn bookkeeping), which strict translation refuses. Unknown fields are
  * rejected by name.
  */
@@ -116,6 +116,12 @@ const FIELD_RULES: Readonly<Record<string, FieldRule>> = {
   prompt_cache_retention: reported('prompt_cache_retention'),
   prompt_cache_options: reported('prompt_cache_options'),
   service_tier: reported('service_tier'),
+  /**
+   * Bounds calls to OpenAI's built-in (hosted) tools, which run inside OpenAI. They never reach a translated
+   * upstream (tools-from-client.ts: web search is dropped and reported, the rest refused), so the bound has
+   * nothing to act on.
+   */
+  max_tool_calls: reported('max_tool_calls'),
 };
 
 function checkInclude(value: unknown): void {
