@@ -34,11 +34,18 @@ function classifiesBodies(route: ModelRoute): boolean {
   return route.fallbackOn.has('context_length') || route.fallbackOn.has('content_filter');
 }
 
-/** The targets of `order` a request did not try because they were cooling, known only once it has failed. */
-function skippedTargets(order: readonly RouteTarget[], tried: readonly RouteTarget[], skipped: readonly RouteTarget[]) {
-  const set = new Set(skipped);
-  for (const target of order) if (!tried.includes(target)) set.add(target);
-  return set;
+/**
+ * The targets of `order` a request skipped: those not admitted because they were cooling, and those passed over
+ * after admission; worked out only once it has failed.
+ */
+function skippedTargets(
+  order: readonly RouteTarget[],
+  admitted: readonly RouteTarget[],
+  passedOver: readonly RouteTarget[],
+): Set<RouteTarget> {
+  const skipped = new Set(passedOver);
+  for (const target of order) if (!admitted.includes(target)) skipped.add(target);
+  return skipped;
 }
 
 /** Updates breaker and statistics with one attempt's outcome. */

@@ -1,16 +1,7 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeOpenAI } from '../fakes/fake-openai.js';
+import { closedPort } from '../support/closed-port.js';
 import { fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
-
-/** A port with nothing listening on it, for "connection refused". */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('the ordered fallback chain', () => {
   let primary: FakeOpenAI;
