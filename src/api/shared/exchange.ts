@@ -134,6 +134,22 @@ export class Exchange {
     return resolved ? costOf(this.usage, resolved.price) : null;
   }
 
+  /**
+   * The answering upstream broke its stream after the response started: its attempt failed (`stream_error`),
+   * though its status was a 2xx, so the attempt series and the trace say so as the breaker does.
+   */
+  upstreamStreamFailed(): void {
+    const last = this.attempts.length - 1;
+    const answering = this.attempts[last];
+    if (answering === undefined || answering.errorClass !== undefined) return;
+    const error = this.redactedStreamError() ?? undefined;
+    this.attempts[last] = {
+      ...answering,
+      errorClass: 'stream_error',
+      error: cappedOrNull(error ?? null, MAX_ERROR) ?? undefined,
+    };
+  }
+
   /** A broken stream's message may quote what the upstream said, credentials included. */
   private redactedStreamError(): string | null {
     if (this.streamError === null || this.provider === null) return this.streamError;

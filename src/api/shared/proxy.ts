@@ -97,6 +97,7 @@ export async function proxyToUpstream(
     const ours = signal.cancelReason === 'client-gone' || signal.cancelReason === 'shutdown';
     if (exchange.streamError && !exchange.clientGone && !ours && !exchange.internalFault) {
       router.recordStreamFailure(outcome.target, routing, exchange.streamError);
+      exchange.upstreamStreamFailed();
     }
     return undefined;
   } finally {

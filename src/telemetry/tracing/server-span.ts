@@ -164,7 +164,12 @@ export class OtelServerSpan implements ServerSpan {
       if (record.outputTokens !== null) out.attribute(keys.outputTokens, record.outputTokens);
       if (record.inputTokens !== null) out.attribute(keys.inputTokens, record.inputTokens);
       out.attribute(keys.responseModel, answering.target.model);
-      out.endSpan(UNSET);
+      // The upstream broke its stream after its 2xx head (the record's attempt says so once the relay ended).
+      const broke = record.attempts[answering.index]?.errorClass;
+      if (broke) out.attribute(keys.errorType, broke);
+      out.endSpan(
+        broke ? { code: SpanStatusCode.ERROR, message: record.attempts[answering.index]?.error ?? broke } : UNSET,
+      );
     }
     const { method, path, operation, parent } = this;
     const name = `${method} ${path}`;
@@ -184,7 +189,7 @@ export class OtelServerSpan implements ServerSpan {
     if (operation) out.attribute(keys.operation, operation);
     serverEndAttributes(record, answering?.target.providerType, out);
     if (content) out.attributes(content.finish(record));
-    out.endSpan(record.status >= 500 || record.status === 0 ? SERVER_ERROR : UNSET);
+    out.endSpan(serverFailed(record) ? SERVER_ERROR : UNSET);
   }
 
   private endAttempt(open: OpenAttempt, record: AttemptRecord | undefined): void {
@@ -247,4 +252,14 @@ export class UnsampledServerSpan implements ServerSpan {
   settleAttempts(): void {}
 
   end(): void {}
+}
+
+/**
+ * A server span's error status (HTTP semantic conventions): a 5xx, no answer at all, or a 2xx response that
+ * failed after its head (a broken stream, the gateway's own fault). 4xx, a client hang-up (499) included, is the
+ * client's and stays unset.
+ */
+function serverFailed(record: RequestRecord): boolean {
+  if (record.status >= 500 || record.status === 0) return true;
+  return record.status < 400 && record.errorCode !== null;
 }

@@ -49,12 +49,15 @@ const FILTERS = [
 function routeStory(row: RequestRow): string {
   if (row.attempts.length === 0)
     return row.errorMessage ? `Refused before routing: ${row.errorMessage}` : 'Not routed.';
-  const failed = row.attempts.filter((a) => a.errorClass);
   const last = row.attempts[row.attempts.length - 1];
+  // A stream that broke after it started was still served by its target; the break is told after it.
+  const broke = last?.errorClass === 'stream_error' ? last : undefined;
+  const failed = row.attempts.filter((a) => a.errorClass && a !== broke);
   const first = `${row.routeMode === 'fallback' ? 'Fell back' : row.routeMode === 'retry' ? 'Retried' : 'Sent'}`;
   const because = failed.length
     ? ` after ${failed.map((a) => `${a.provider}/${a.model} failed (${a.errorClass})`).join(', ')}`
     : '';
+  if (broke) return `${first}${because}; served by ${broke.provider}/${broke.model}, whose stream broke off.`;
   return `${first}${because}; ${last && !last.errorClass ? `served by ${last.provider}/${last.model}.` : 'no target answered.'}`;
 }
 
