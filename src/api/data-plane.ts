@@ -249,6 +249,7 @@ export class DataPlane {
       }
       const { body, raw } = spec.method === 'POST' ? await this.readJson(req, exchange) : NO_BODY;
       if (body !== undefined) exchange.trace?.content?.input(body);
+      exchange.requestRaw = raw;
       if (raw !== undefined && exchange.access?.limited) {
         exchange.requestBody = body;
         exchange.requestBytes = raw.length;

@@ -1,13 +1,19 @@
 import type { TokenUsage } from '../telemetry/request-record.js';
+import { estimatePromptTokens } from './prompt-estimate.js';
 
 /**
  * Usage for a stream that ended before the upstream reported its final usage (the client hung up, or the
- * upstream broke): what the upstream did report (the input counts of a start event) plus the output estimated
- * from what was produced, flagged as an estimate. A cut stream is billed for what it consumed, never as zero.
+ * upstream broke): what the upstream did report (the input counts of a start event; else the input estimated
+ * from the request body) plus the output estimated from what was produced, flagged as an estimate. A cut stream is billed for what it consumed, never as zero.
  */
-export function estimatedUsage(reported: Partial<TokenUsage> | undefined, producedOutputTokens: number): TokenUsage {
+export function estimatedUsage(
+  reported: Partial<TokenUsage> | undefined,
+  producedOutputTokens: number,
+  /** The request body, for an input estimate when the upstream reported none (see prompt-estimate.ts). */
+  requestBody?: Uint8Array,
+): TokenUsage {
   return {
-    inputTokens: reported?.inputTokens ?? 0,
+    inputTokens: reported?.inputTokens || estimatePromptTokens(requestBody),
     cachedTokens: reported?.cachedTokens ?? 0,
     cacheWriteTokens: reported?.cacheWriteTokens ?? 0,
     outputTokens: Math.max(reported?.outputTokens ?? 0, producedOutputTokens),

@@ -176,6 +176,70 @@ describe('usage and cost of every request', () => {
     }
   });
 
+  it('estimates the input of an abandoned stream whose upstream reports usage only at its end', async () => {
+    // OpenAI-compatible upstreams report prompt tokens in their last chunk: a stream abandoned before it was
+    // billed as no input at all. The estimate counts the prompt's text (about four characters a token), not
+    // the base64 of an image.
+    const prompt = 'word '.repeat(400);
+    const image = `data:image/png;base64,${'A'.repeat(40_000)}`;
+    const cases = [
+      { entry: 'chat.completions', model: 'gpt' },
+      { entry: 'messages', model: 'gpt' },
+    ];
+    for (const c of cases) {
+      openaiUpstream.enqueue({ kind: 'reply', text: 'a'.repeat(400), chunkSize: 8, chunkDelayMs: 20 });
+      const before = (await harness.records(0)).length;
+      const controller = new AbortController();
+      let seen = 0;
+      if (c.entry === 'chat.completions') {
+        const stream = await harness.openai().chat.completions.create(
+          {
+            model: c.model,
+            stream: true,
+            messages: [
+              {
+                role: 'user',
+                content: [
+                  { type: 'text', text: prompt },
+                  { type: 'image_url', image_url: { url: image } },
+                ],
+              },
+            ],
+          },
+          { signal: controller.signal },
+        );
+        for await (const _chunk of stream) if (++seen === 5) controller.abort();
+      } else {
+        const stream = harness.anthropic().messages.stream(
+          {
+            model: c.model,
+            max_tokens: 100,
+            messages: [
+              {
+                role: 'user',
+                content: [
+                  { type: 'text', text: prompt },
+                  { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'A'.repeat(40_000) } },
+                ],
+              },
+            ],
+          },
+          { signal: controller.signal },
+        );
+        stream.on('text', () => {
+          if (++seen === 5) controller.abort();
+        });
+        await stream.done().catch(() => undefined);
+      }
+      const rows = await harness.records(before + 1);
+      const record = rows.find((r) => r.entryPoint === c.entry && r.requestedModel === c.model && r.status === 499);
+      expect(record, c.entry).toMatchObject({ usageEstimated: true });
+      // 2,000 characters of prompt: about 500 tokens, with a little for the message around it.
+      expect(record?.inputTokens, c.entry).toBeGreaterThanOrEqual(500);
+      expect(record?.inputTokens, c.entry).toBeLessThan(700);
+    }
+  });
+
   it('bills an abandoned same-dialect Anthropic stream for its start counts and the text produced', async () => {
     anthropicUpstream.enqueue({
       kind: 'reply',

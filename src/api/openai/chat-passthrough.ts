@@ -32,7 +32,8 @@ async function relayStream(reply: UpstreamReply, out: ClientOutput, stripUsageCh
     if (!out.gone) out.write(openaiStreamErrorEvent(message, out.exchange.error?.code));
   }
   // A stream cut before its usage chunk is billed for the chunks it produced, flagged as an estimate.
-  out.exchange.usage = tap.usage ?? (tap.deltaChunks > 0 ? estimatedUsage(undefined, tap.deltaChunks) : null);
+  out.exchange.usage =
+    tap.usage ?? (tap.deltaChunks > 0 ? estimatedUsage(undefined, tap.deltaChunks, out.exchange.requestRaw) : null);
   out.end();
 }
 

@@ -58,6 +58,8 @@ export class Exchange {
   /** The parsed request body and its size, read for the limits' token estimate. */
   requestBody: Record<string, unknown> | undefined;
   requestBytes = 0;
+  /** The request body as received (decoded), kept for an input estimate should a stream end before its usage. */
+  requestRaw: Uint8Array | undefined;
   /** The counters this request was charged to, settled when it ends. */
   limitTicket: LimitTicket | undefined;
   /** The query string of the URL, without the `?` ('' when there is none). */

@@ -99,7 +99,11 @@ export async function relayTranslatedStream(
   }
   const missing = exchange.usage === null || (reportsNothing(exchange.usage) && producedChars > 0);
   if (missing && (producedChars > 0 || startUsage !== undefined)) {
-    exchange.usage = estimatedUsage(startUsage && usageOfStart(startUsage), tokensOfText(producedChars));
+    exchange.usage = estimatedUsage(
+      startUsage && usageOfStart(startUsage),
+      tokensOfText(producedChars),
+      exchange.requestRaw,
+    );
   }
   out.end();
 }
