@@ -69,12 +69,8 @@ export async function startServers(
   });
   app.setNotFoundHandler((request, reply) => {
     reply.hijack();
-    dataPlane.reject(
-      request.raw,
-      reply.raw,
-      request.url.split('?')[0] ?? '/',
-      errors.routeNotFound(request.method, request.url),
-    );
+    const path = withoutQuery(request.url);
+    dataPlane.reject(request.raw, reply.raw, path, errors.routeNotFound(request.method, path));
   });
   await registerAdmin(app);
 
@@ -90,7 +86,8 @@ export async function startServers(
       // Load balancers check the port they send traffic to: liveness and readiness answer here too.
       if (probes(req, res)) return;
       if (!dataPlane.handle(req, res)) {
-        dataPlane.reject(req, res, req.url ?? '/', errors.routeNotFound(req.method ?? 'GET', req.url ?? '/'));
+        const path = withoutQuery(req.url);
+        dataPlane.reject(req, res, path, errors.routeNotFound(req.method ?? 'GET', path));
       }
     };
     dataServer = create(dataHandler);
@@ -120,4 +117,14 @@ export async function startServers(
       dataServer?.closeAllConnections();
     },
   };
+}
+
+/**
+ * A URL's path without its query: a query may carry a credential (`?key=`, as Gemini clients send theirs), and
+ * what names an unknown route (the 404, the request log, the access log) must not repeat it.
+ */
+function withoutQuery(url: string | undefined): string {
+  const raw = url ?? '/';
+  const query = raw.indexOf('?');
+  return query === -1 ? raw : raw.slice(0, query);
 }
