@@ -80,8 +80,10 @@ export class Observability {
   async startTracing(): Promise<void> {
     const settings = tracingSettings(this.deps.snapshot().config.telemetry.otlp, this.deps.env);
     if (!settings) return;
-    this.deps.services.tracer = await startTracing(settings, { name: 'ai-model-gateway', version: this.deps.version });
-    log.info('tracing on', { endpoint: withoutCredentials(settings.url), sample_ratio: settings.sampleRatio });
+    const endpoint = withoutCredentials(settings.url);
+    const service = { name: 'ai-model-gateway', version: this.deps.version };
+    this.deps.services.tracer = await startTracing(settings, service, endpoint);
+    log.info('tracing on', { endpoint, sample_ratio: settings.sampleRatio });
   }
 
   /** Exports the spans buffered so far (tests, and before a planned stop). */

@@ -5,7 +5,13 @@ import type { TracingSettings } from './tracing-settings.js';
 export async function startTracing(
   settings: TracingSettings,
   service: { name: string; version: string },
+  /** The endpoint as the log may name it (no user:password). */
+  shownEndpoint: string = settings.url,
 ): Promise<RequestTracer> {
-  const { OtelRequestTracer } = await import('./otel-tracer.js');
+  const [{ OtelRequestTracer }, { ExportFailureLog }] = await Promise.all([
+    import('./otel-tracer.js'),
+    import('./export-failure-log.js'),
+  ]);
+  new ExportFailureLog(shownEndpoint).install();
   return new OtelRequestTracer(settings, service);
 }

@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redirectLog } from '../../src/server/log.js';
+import { FakeOpenAI } from '../fakes/fake-openai.js';
+import { closedPort } from '../support/closed-port.js';
+import { fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
+
+// A collector that is down or mistyped must not leave tracing silently dropping every span: the gateway says
+// so in its log, once per interval rather than once per batch, and keeps serving.
+describe('trace export to a collector that does not answer', () => {
+  let upstream: FakeOpenAI;
+  let harness: GatewayHarness;
+  const lines: string[] = [];
+  let restore: () => void;
+
+  beforeAll(async () => {
+    restore = redirectLog({ write: (line: string) => lines.push(line) });
+    upstream = await FakeOpenAI.start({ apiKey: 'sk-up' });
+    harness = await GatewayHarness.start({
+      config: {
+        providers: [fakeProvider('primary', upstream.baseUrl, 'sk-up')],
+        models: [{ name: 'chat', targets: [{ provider: 'primary', model: 'gpt-4o-mini' }] }],
+        telemetry: { otlp: { endpoint: `http://127.0.0.1:${await closedPort()}`, sample_ratio: 1 } },
+      },
+      env: { AMG_LOG_LEVEL: undefined },
+    });
+  });
+  afterAll(async () => {
+    await harness.close().catch(() => undefined);
+    await upstream.close();
+    restore();
+  });
+
+  it('logs the failed exports, throttled, while requests are still served', async () => {
+    for (let round = 0; round < 2; round++) {
+      const reply = await harness
+        .openai()
+        .chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] });
+      expect(reply.choices[0]?.message.content).toBeTruthy();
+      // Each flush is one failed export (the exporter's retries included).
+      await harness.gateway.observability.flushTraces().catch(() => undefined);
+    }
+    const failures = lines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((entry) => entry.msg === 'trace export failed; spans are being dropped');
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({ level: 'warn' });
+    expect(String(failures[0]?.error)).not.toBe('');
+  }, 60_000);
+});
