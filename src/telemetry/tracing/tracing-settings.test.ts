@@ -98,4 +98,13 @@ describe('tracing settings', () => {
     expect(tracingSettings(undefined, { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '' })).toBeUndefined();
     expect(parseOtlpHeaders('x-quota=100%,x-ok=a%2Cb')).toEqual({ 'x-quota': '100%', 'x-ok': 'a,b' });
   });
+
+  it('treats an empty or unreadable sampler argument as unset (ratio 1), never as 0', () => {
+    const base = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://base:4318', OTEL_TRACES_SAMPLER: 'parentbased_traceidratio' };
+    expect(tracingSettings(undefined, { ...base, OTEL_TRACES_SAMPLER_ARG: '' })?.sampleRatio).toBe(1);
+    expect(tracingSettings(undefined, { ...base, OTEL_TRACES_SAMPLER_ARG: '  ' })?.sampleRatio).toBe(1);
+    expect(tracingSettings(undefined, { ...base, OTEL_TRACES_SAMPLER_ARG: 'half' })?.sampleRatio).toBe(1);
+    expect(tracingSettings(undefined, { ...base, OTEL_TRACES_SAMPLER_ARG: '0' })?.sampleRatio).toBe(0);
+    expect(tracingSettings(undefined, { ...base, OTEL_TRACES_SAMPLER_ARG: '0.25' })?.sampleRatio).toBe(0.25);
+  });
 });

@@ -59,7 +59,9 @@ function resourceFromEnv(env: Env): Record<string, string> | undefined {
 
 function ratioFromEnv(env: Env): number {
   const sampler = env.OTEL_TRACES_SAMPLER;
-  const ratio = Number(env.OTEL_TRACES_SAMPLER_ARG);
+  // An empty (or blank) variable is unset, not the 0 that Number('') would make of it: ratio 1, the default.
+  const arg = env.OTEL_TRACES_SAMPLER_ARG?.trim();
+  const ratio = arg ? Number(arg) : Number.NaN;
   if (sampler === 'always_off' || sampler === 'parentbased_always_off') return 0;
   if ((sampler === 'traceidratio' || sampler === 'parentbased_traceidratio') && ratio >= 0 && ratio <= 1) {
     return ratio;
