@@ -83,7 +83,15 @@ export class Observability {
     const endpoint = withoutCredentials(settings.url);
     const service = { name: 'ai-model-gateway', version: this.deps.version };
     this.deps.services.tracer = await startTracing(settings, service, endpoint);
-    log.info('tracing on', { endpoint, sample_ratio: settings.sampleRatio });
+    log.info('tracing on', { endpoint, sample_ratio: settings.sampleRatio, protocol: settings.protocol });
+    const asked = unspokenProtocol(this.deps.env, this.deps.snapshot().config.telemetry.otlp !== undefined);
+    if (asked) {
+      log.warn('OTLP protocol not spoken; exporting over HTTP instead', {
+        asked,
+        protocol: settings.protocol,
+        hint: 'grpc collectors listen on 4317 and OTLP/HTTP on 4318: point the endpoint at the HTTP port',
+      });
+    }
   }
 
   /** Exports the spans buffered so far (tests, and before a planned stop). */
@@ -106,4 +114,14 @@ function withoutCredentials(url: string): string {
   parsed.username = '';
   parsed.password = '';
   return parsed.toString();
+}
+
+/**
+ * The OTLP protocol the variables ask for when the gateway does not speak it (grpc): tracing then exports over
+ * OTLP/HTTP, which a gRPC-only endpoint refuses. Undefined when the config sets tracing (it wins) or all is well.
+ */
+function unspokenProtocol(env: Env, configured: boolean): string | undefined {
+  if (configured) return undefined;
+  const asked = (env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || env.OTEL_EXPORTER_OTLP_PROTOCOL)?.trim();
+  return asked && asked !== 'http/json' && asked !== 'http/protobuf' ? asked : undefined;
 }

@@ -47,3 +47,27 @@ describe('trace export to a collector that does not answer', () => {
     expect(String(failures[0]?.error)).not.toBe('');
   }, 60_000);
 });
+
+describe('tracing turned on by the OTEL variables with a protocol the gateway does not speak', () => {
+  it('says so at start, and which protocol it exports with instead', async () => {
+    const lines: string[] = [];
+    const restore = redirectLog({ write: (line: string) => lines.push(line) });
+    const harness = await GatewayHarness.start({
+      config: { providers: [], models: [] },
+      env: {
+        AMG_LOG_LEVEL: undefined,
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${await closedPort()}`,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+      },
+    });
+    try {
+      const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(
+        entries.find((entry) => entry.msg === 'OTLP protocol not spoken; exporting over HTTP instead'),
+      ).toMatchObject({ level: 'warn', asked: 'grpc', protocol: 'http/protobuf' });
+    } finally {
+      await harness.close().catch(() => undefined);
+      restore();
+    }
+  });
+});
