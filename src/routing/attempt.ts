@@ -65,6 +65,7 @@ export async function attemptTarget<R extends UpstreamReply>(
   send: SendAttempt<R>,
   attemptIndex: number,
   classifyBodies: boolean,
+  requestId?: string,
 ): Promise<AttemptResult<R>> {
   const started = performance.now();
   let reply: R;
@@ -87,7 +88,10 @@ export async function attemptTarget<R extends UpstreamReply>(
       return { kind: 'failure', errorClass, status: 0, detail: describeError(error), latencyMs };
     }
     if (errorClass === 'internal') {
-      log.error('request failed inside the gateway', { error: String((error as Error)?.stack ?? error) });
+      log.error('request failed inside the gateway', {
+        request_id: requestId,
+        error: String((error as Error)?.stack ?? error),
+      });
       return { kind: 'failure', errorClass, status: 0, detail: 'internal gateway error', latencyMs };
     }
     const detail = redactSecrets(describeError(error), target.provider.secrets);

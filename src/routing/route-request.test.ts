@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { errors } from '../errors/codes.js';
 import type { ProviderRuntime } from '../providers/provider-runtime.js';
+import { redirectLog } from '../server/log.js';
 import type { ErrorClass } from '../telemetry/request-record.js';
 import { type RouteContext, routeRequest } from './route-request.js';
 import type { ModelRoute, RouteTarget } from './route-table.js';
@@ -149,5 +150,27 @@ describe('routeRequest when the gateway itself fails', () => {
     expect(calls).toEqual(Array(10).fill('a'));
     expect(context.state.target(a.id).breaker.tryAcquire(clock.now)).toBe(true);
     expect(context.state.target(a.id).breaker.coolingUntil).toBeLessThanOrEqual(clock.now);
+  });
+});
+
+describe('routeRequest when the gateway itself fails', () => {
+  it('logs the internal error with the request id and tells the client nothing of it', async () => {
+    const { context } = harness();
+    context.requestId = 'req_internal_1';
+    const lines: string[] = [];
+    const restore = redirectLog({ write: (line: string) => lines.push(line) } as NodeJS.WritableStream);
+    try {
+      const send = async () => {
+        throw new TypeError('cannot read properties of undefined');
+      };
+      const outcome = await routeRequest(route([target('a')]), send, context);
+      expect(outcome.ok).toBe(false);
+      expect(JSON.stringify(outcome)).not.toContain('cannot read properties');
+    } finally {
+      restore();
+    }
+    const logged = lines.map((line) => JSON.parse(line)).find((l) => l.msg === 'request failed inside the gateway');
+    expect(logged).toMatchObject({ level: 'error', request_id: 'req_internal_1' });
+    expect(logged.error).toContain('cannot read properties of undefined');
   });
 });

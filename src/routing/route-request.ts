@@ -27,6 +27,8 @@ export interface RouteContext {
   /** Session key for sticky routing, when the request carries one. */
   stickyKey?: string | undefined;
   stickyTtlMs?: number | undefined;
+  /** For log lines about this request. */
+  requestId?: string | undefined;
 }
 
 /** Whether the route falls back on classes only an error body tells (context length, content filter). */
@@ -155,7 +157,7 @@ export async function routeRequest<R extends UpstreamReply>(
         passedOver.push(target);
         break;
       }
-      const result = await attemptTarget(target, send, attempts.length, classifyBodies);
+      const result = await attemptTarget(target, send, attempts.length, classifyBodies, context.requestId);
       learn(context, target, result);
       attempts.push(attemptRecord(target, result));
       if (result.kind === 'answer') {

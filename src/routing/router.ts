@@ -40,6 +40,8 @@ export interface RouteRequestOptions {
   /** Fires when the client has gone away or the deadline passed: no more attempts, and waits end at once. */
   cancellation: Cancellation;
   stickyKey?: string | undefined;
+  /** For log lines about this request. */
+  requestId?: string | undefined;
 }
 
 /**
@@ -73,6 +75,7 @@ export class Router {
       sleep: (ms) => (options.cancellation.aborted ? Promise.resolve() : this.clock.sleep(ms, options.cancellation)),
       isCancelled: () => options.cancellation.aborted,
       stickyKey: options.stickyKey,
+      requestId: options.requestId,
       stickyTtlMs: config.sticky ? config.sticky.ttl_s * 1000 : undefined,
     };
     return routeRequest(route, send, context);

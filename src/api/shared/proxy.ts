@@ -79,7 +79,11 @@ export async function proxyToUpstream(
     const stickyKey = exchange.sessionId
       ? `${exchange.client}\u0000${route.name}\u0000${exchange.sessionId}`
       : undefined;
-    const outcome = await router.route(route, routing, send, { cancellation: signal, stickyKey });
+    const outcome = await router.route(route, routing, send, {
+      cancellation: signal,
+      stickyKey,
+      requestId: exchange.id,
+    });
     exchange.attempts = outcome.attempts;
     exchange.trace?.settleAttempts(outcome.attempts);
     if (!outcome.ok) {

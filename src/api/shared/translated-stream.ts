@@ -84,7 +84,7 @@ export async function relayTranslatedStream(
   } catch (error) {
     if (exchange.internalFault) {
       log.error('stream translation failed inside the gateway', {
-        requestId: exchange.id,
+        request_id: exchange.id,
         error: String((error as Error)?.stack ?? error),
       });
       exchange.streamError = 'internal gateway error';
