@@ -7,5 +7,5 @@ export async function startTracing(
   service: { name: string; version: string },
 ): Promise<RequestTracer> {
   const { OtelRequestTracer } = await import('./otel-tracer.js');
-  return new OtelRequestTracer(settings, service);
+  return OtelRequestTracer.start(settings, service);
 }
