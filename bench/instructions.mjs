@@ -41,6 +41,8 @@ const REPEATS = Math.max(1, Number(arg('repeats', 1)));
 /** `--keep=<dir>`: copies each counted callgrind dump there (for callgrind_annotate per function). */
 const KEEP = arg('keep', undefined);
 const root = new URL('..', import.meta.url).pathname;
+/** AMG_DIST=<dir>: the gateway from another build's output (a copy of dist/ inside the checkout, for its node_modules). */
+const DIST = process.env.AMG_DIST ?? 'dist';
 
 const ROUTES = [
   { name: 'OpenAI client → OpenAI upstream (passthrough)', path: '/v1/chat/completions', model: 'via-openai' },
@@ -120,7 +122,7 @@ async function measure(upstreamUrl, route, stream, extraConfig = '', configFor =
         `--callgrind-out-file=${join(dir, 'callgrind.%p')}`,
         process.execPath,
         ...NODE_FLAGS,
-        join(root, 'dist/cli/main.js'),
+        join(root, DIST, 'cli/main.js'),
         'serve',
         '--config',
         config,

@@ -37,7 +37,7 @@ const headers = {};
 
 /** CPU µs per request of a server span and an attempt span at ratio 1, exported with `protocol`. */
 async function tracingCost(protocol) {
-  const tracer = new OtelRequestTracer(
+  const tracer = await OtelRequestTracer.start(
     { url: `http://127.0.0.1:${port}/v1/traces`, headers: {}, sampleRatio: 1, protocol },
     { name: 'ai-model-gateway', version: 'bench' },
   );

@@ -30,10 +30,12 @@ const writerModule = await import(`${dist}/telemetry/tracing/span-writer.js`).ca
 // exporter swapped for one that drops each batch (`record`) or serialises it with the official protobuf
 // serialiser (`official`): the earlier path, for comparison.
 const protocol = mode === 'record' || mode === 'official' ? 'http/json' : 'http/protobuf';
-const tracer = new OtelRequestTracer(
-  { url: 'http://127.0.0.1:9/v1/traces', headers: {}, sampleRatio: 1, protocol },
-  { name: 'ai-model-gateway', version: 'bench' },
-);
+const settings = { url: 'http://127.0.0.1:9/v1/traces', headers: {}, sampleRatio: 1, protocol };
+const service = { name: 'ai-model-gateway', version: 'bench' };
+// `start` imports the JSON protocol's queue; builds before it had none (AMG_DIST).
+const tracer = OtelRequestTracer.start
+  ? await OtelRequestTracer.start(settings, service)
+  : new OtelRequestTracer(settings, service);
 let bytes = 0;
 const answer = { code: 0 };
 if (protocol === 'http/protobuf') {

@@ -4,8 +4,11 @@
 // falls on both alike; prints each round and the medians. CPU per request is much less load-sensitive than
 // throughput. `--gc` runs the gateways with --trace-gc-nvp and also reports, per request over the measured rounds,
 // the bytes V8 allocated and promoted, scavenges and mark-compacts and GC pause: unlike time, allocation does not
-// depend on the machine's load. Needs `npm run build` first.
+// depend on the machine's load; also the mean heap size after each gateway's mark-compacts. `--loaded` adds a gateway
+// with tracing off that loads the packages the tracer's chunk imports anyway (`--import`): what loading them costs a
+// serving gateway, apart from tracing's work. Needs `npm run build` first.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
@@ -22,7 +25,7 @@ const TICK_US = 1e6 / 100;
 
 /** Sums of --trace-gc-nvp's per-collection fields, read from a gateway's stdout. */
 function gcCounter(stream) {
-  const sums = { allocated: 0, promoted: 0, survived: 0, pause: 0, scavenges: 0, markCompacts: 0 };
+  const sums = { allocated: 0, promoted: 0, survived: 0, pause: 0, scavenges: 0, markCompacts: 0, heapAfterMc: 0 };
   let rest = '';
   stream.on('data', (chunk) => {
     const lines = (rest + chunk).split('\n');
@@ -32,7 +35,10 @@ function gcCounter(stream) {
       const kind = /\bgc=(\w+)/.exec(line)?.[1];
       if (kind === undefined) continue;
       if (kind === 's') sums.scavenges++;
-      else sums.markCompacts++;
+      else {
+        sums.markCompacts++;
+        sums.heapAfterMc += field('total_size_after');
+      }
       sums.allocated += field('allocated');
       sums.promoted += field('promoted');
       sums.survived += field('new_space_survived');
@@ -59,11 +65,21 @@ const variants = {
   tracing: tracing(1),
   // `--ratio0`: tracing on but nothing sampled (trace headers upstream, no spans, no export), to tell the two apart.
   ...(process.argv.includes('--ratio0') ? { ratio0: tracing(0) } : {}),
+  ...(process.argv.includes('--loaded') ? { 'off+otel-loaded': 'metrics: { enabled: false }\n' } : {}),
   // AMG_DIST_BEFORE=<dir>: a gateway from another build's output (a copy of dist/ inside the checkout, for its
   // node_modules) traced alike, measured in the same rounds: before and after a change under the same load.
   ...(process.env.AMG_DIST_BEFORE ? { 'tracing-before': tracing(1) } : {}),
 };
 const dirs = [];
+/** A module importing the packages dist/cli/main-otel-tracer.js imports (as the traced gateway loads them). */
+function tracerPackages(dir) {
+  const chunk = readFileSync(join(root, 'dist/cli/main-otel-tracer.js'), 'utf8');
+  const packages = [...chunk.matchAll(/^import .* from "(@[^"]+)";$/gm)].map((m) => m[1]);
+  const file = join(dir, 'otel-packages.mjs');
+  const { resolve } = createRequire(join(root, 'dist/cli/main.js'));
+  writeFileSync(file, packages.map((id) => `import '${resolve(id)}';\n`).join(''));
+  return file;
+}
 async function start(name, extra) {
   const dir = mkdtempSync(join(tmpdir(), 'amg-trc-'));
   dirs.push(dir);
@@ -73,6 +89,7 @@ async function start(name, extra) {
   // GATEWAY_FLAGS="--trace-deopt": V8 flags for the gateways; GATEWAY_LOG=1 passes their stderr and stdout on.
   flags.push(...(process.env.GATEWAY_FLAGS ?? '').split(/\s+/).filter(Boolean));
   if (GC) flags.push('--trace-gc-nvp');
+  if (name === 'off+otel-loaded') flags.push(`--import=${tracerPackages(dir)}`);
   const gateway = pinnedSpawn(
     0,
     [
@@ -159,8 +176,10 @@ const paired = gateways
 if (GC) {
   const per = (name, key, scale) => ((gcSums[name][key] / (REQUESTS * ROUNDS)) * scale).toFixed(2);
   for (const g of gateways) {
+    const sums = gcSums[g.name];
+    const heapMb = sums.markCompacts ? (sums.heapAfterMc / sums.markCompacts / 1048576).toFixed(1) : '-';
     console.log(
-      `${g.name} GC per request: allocated ${per(g.name, 'allocated', 1 / 1024)} kB, promoted ${per(g.name, 'promoted', 1)} B, survived ${per(g.name, 'survived', 1)} B; per 10k requests: ${per(g.name, 'scavenges', 1e4)} scavenges, ${per(g.name, 'markCompacts', 1e4)} mark-compacts, ${per(g.name, 'pause', 1e4)} ms paused`,
+      `${g.name} GC per request: allocated ${per(g.name, 'allocated', 1 / 1024)} kB, promoted ${per(g.name, 'promoted', 1)} B, survived ${per(g.name, 'survived', 1)} B; per 10k requests: ${per(g.name, 'scavenges', 1e4)} scavenges, ${per(g.name, 'markCompacts', 1e4)} mark-compacts, ${per(g.name, 'pause', 1e4)} ms paused; heap after mark-compact ${heapMb} MB`,
     );
   }
 }

@@ -97,6 +97,40 @@ describe('encoding span queue', () => {
     expect(Buffer.from(exporter.batches[2]?.bytes ?? []).toString('hex')).toBe(official([span(8), span(9), span(12)]));
   });
 
+  it('writes a batch into the buffer of the last one sent successfully, never of one that failed', async () => {
+    const exporter = new HeldExporter();
+    exporter.answerAtOnce = false;
+    const queue = new EncodingSpanQueue(exporter, resource, scope, limits);
+    const spans = Array.from({ length: 10 }, (_, i) => span(i));
+    // Batch 0 goes out; batch 1 is written meanwhile, into a buffer of its own.
+    for (const s of spans.slice(0, 4)) queue.record(s);
+    for (const s of spans.slice(4, 6)) queue.record(s);
+    exporter.pending.shift()?.({ code: ExportResultCode.SUCCESS });
+    await new Promise(setImmediate);
+    const flushed = queue.forceFlush();
+    await new Promise(setImmediate);
+    // Batch 1 fails; batch 2, begun after batch 0 was sent, is written where batch 0 was.
+    exporter.pending.shift()?.({ code: ExportResultCode.FAILED, error: new Error('collector down') });
+    await expect(flushed).rejects.toThrow('collector down');
+    for (const s of spans.slice(6, 8)) queue.record(s);
+    const third = queue.forceFlush();
+    await new Promise(setImmediate);
+    exporter.pending.shift()?.({ code: ExportResultCode.SUCCESS });
+    await third;
+    // Batch 3, after a success of batch 2 (which reused batch 0's buffer), reuses it again; batch 1's is not used.
+    for (const s of spans.slice(8, 10)) queue.record(s);
+    const fourth = queue.forceFlush();
+    await new Promise(setImmediate);
+    exporter.pending.shift()?.({ code: ExportResultCode.SUCCESS });
+    await fourth;
+    const [first, failed, again, last] = exporter.batches.map((b) => b.bytes.buffer);
+    expect(again).toBe(first);
+    expect(last).toBe(first);
+    expect(failed).not.toBe(first);
+    expect(Buffer.from(exporter.batches[3]?.bytes ?? []).toString('hex')).toBe(official(spans.slice(8, 10)));
+    expect(Buffer.from(exporter.batches[1]?.bytes ?? []).toString('hex')).toBe(official(spans.slice(4, 6)));
+  });
+
   it('rejects a flush whose export failed, and exports nothing after shutdown', async () => {
     const exporter = new HeldExporter();
     exporter.answerAtOnce = false;

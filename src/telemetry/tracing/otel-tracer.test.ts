@@ -1,5 +1,6 @@
-import { SpanKind } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind } from '@opentelemetry/api';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { SamplingDecision, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OtlpReceiver } from '../../../test/support/otlp-receiver.js';
 import type { AttemptRecord, RequestRecord } from '../request-record.js';
@@ -42,8 +43,8 @@ describe('request tracer sampling', () => {
   let receiver: OtlpReceiver;
   const tracers: OtelRequestTracer[] = [];
 
-  function tracer(sampleRatio: number): OtelRequestTracer {
-    const made = new OtelRequestTracer(
+  async function tracer(sampleRatio: number): Promise<OtelRequestTracer> {
+    const made = await OtelRequestTracer.start(
       { url: `${receiver.url}/v1/traces`, headers: {}, sampleRatio, protocol: 'http/json' },
       { name: 'ai-model-gateway', version: 'test' },
     );
@@ -75,7 +76,7 @@ describe('request tracer sampling', () => {
   });
 
   it('records nothing at ratio 0, yet gives each upstream its own unsampled context in a new trace', async () => {
-    const made = tracer(0);
+    const made = await tracer(0);
     const [first, second] = request(made, {});
     await made.flush();
     expect(receiver.spans).toHaveLength(0);
@@ -87,7 +88,7 @@ describe('request tracer sampling', () => {
   });
 
   it('follows the caller’s sampled flag over the ratio, and keeps its tracestate', async () => {
-    const made = tracer(0);
+    const made = await tracer(0);
     const span = made.startRequest({
       method: 'POST',
       path: '/v1/chat/completions',
@@ -113,8 +114,33 @@ describe('request tracer sampling', () => {
     expect(base).toEqual({ authorization: 'Bearer k' });
   });
 
+  it('samples a new trace below ratio 1 as the SDK’s trace-id ratio sampler decides for its id', async () => {
+    const made = await tracer(0.5);
+    const sdk = new TraceIdRatioBasedSampler(0.5);
+    const decisions = Array.from({ length: 200 }, () => {
+      const [traceparent] = request(made, {});
+      const [, traceId = '', , flags] = traceparent?.split('-') ?? [];
+      const expected = sdk.shouldSample(ROOT_CONTEXT, traceId).decision === SamplingDecision.RECORD_AND_SAMPLED;
+      expect(flags).toBe(expected ? '01' : '00');
+      return expected;
+    });
+    // Both decisions occur (200 random ids at 0.5), so the check above saw each.
+    expect(new Set(decisions).size).toBe(2);
+  });
+
+  it('refuses the JSON protocol or a ratio below 1 without the parts `start` imports for them', () => {
+    const settings = { url: 'http://127.0.0.1:9/v1/traces', headers: {} };
+    const service = { name: 'ai-model-gateway', version: 'test' };
+    expect(() => new OtelRequestTracer({ ...settings, sampleRatio: 1, protocol: 'http/json' }, service)).toThrow(
+      /OtelRequestTracer.start/,
+    );
+    expect(() => new OtelRequestTracer({ ...settings, sampleRatio: 0.5, protocol: 'http/protobuf' }, service)).toThrow(
+      /OtelRequestTracer.start/,
+    );
+  });
+
   it('records nothing for a caller that did not sample, at ratio 1', async () => {
-    const made = tracer(1);
+    const made = await tracer(1);
     const [first] = request(made, { traceparent: `00-${TRACE_ID}-${PARENT_ID}-00` });
     await made.flush();
     expect(receiver.spans).toHaveLength(0);
@@ -122,7 +148,7 @@ describe('request tracer sampling', () => {
   });
 
   it('ignores a malformed traceparent and starts a sampled trace of its own', async () => {
-    const made = tracer(1);
+    const made = await tracer(1);
     request(made, { traceparent: '00-not-a-trace-01' });
     await made.flush();
     expect(receiver.spans).toHaveLength(3);
@@ -131,7 +157,7 @@ describe('request tracer sampling', () => {
   });
 
   it('exports a request’s spans once and holds nothing of them after it ended', async () => {
-    const made = new OtelRequestTracer(
+    const made = await OtelRequestTracer.start(
       {
         url: `${receiver.url}/v1/traces`,
         headers: {},

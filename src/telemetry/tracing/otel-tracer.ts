@@ -1,19 +1,18 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { defaultTextMapGetter, ROOT_CONTEXT, type SpanContext, TraceFlags, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { type Resource, resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, SamplingDecision, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
+import type { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { RequestRecord } from '../request-record.js';
 import { CapturedContent } from './captured-content.js';
-import { EncodingSpanQueue } from './encoding-span-queue.js';
+import { EncodingSpanQueue, type QueueLimits } from './encoding-span-queue.js';
 import { operationName } from './gen-ai-attributes.js';
-import { protobufTraceExporter } from './otlp-exporter.js';
+import { type ExportTarget, protobufTraceExporter } from './otlp-exporter.js';
 import { PooledIdGenerator } from './pooled-id-generator.js';
 import type { Scope } from './recorded-span.js';
 import type { RequestTracer, ServerSpan } from './request-tracer.js';
 import { OtelServerSpan, type SpanSink, UnsampledServerSpan } from './server-span.js';
-import { RecordingSpanWriter, type SpanWriter } from './span-writer.js';
+import type { SpanWriter } from './span-writer.js';
 import type { TracingSettings } from './tracing-settings.js';
 
 const propagator = new W3CTraceContextPropagator();
@@ -30,7 +29,7 @@ function remoteParent(headers: IncomingHttpHeaders): SpanContext | undefined {
  * 2,048-span queue, 512 per export) drop about half the spans at ratio 1 on one core (measured with
  * bench/observability-cost.mjs); a deeper queue and larger batches keep them, in fewer exports.
  */
-const BATCHING = { maxQueueSize: 32_768, maxExportBatchSize: 4_096, scheduledDelayMillis: 1_000 };
+const BATCHING: QueueLimits = { maxQueueSize: 32_768, maxExportBatchSize: 4_096, scheduledDelayMillis: 1_000 };
 
 /** Where finished spans go: batched, encoded and exported off the request path. */
 interface SpanQueue {
@@ -40,27 +39,30 @@ interface SpanQueue {
   shutdown(): Promise<void>;
 }
 
-/**
- * OTLP/HTTP protobuf: the queue writes each span into its batch as it ends. OTLP/HTTP JSON: spans become
- * RecordedSpans for the SDK's batch processor and the official JSON exporter.
- */
-function spanQueue(
-  settings: TracingSettings,
+/** Makes the span queue and writer of a protocol. */
+type SpanQueueFactory = (
+  target: ExportTarget,
   resource: Resource,
   scope: Scope,
-): { queue: SpanQueue; writer: SpanWriter } {
-  const config = { url: settings.url, headers: settings.headers };
-  if (settings.protocol === 'http/protobuf') {
-    const queue = new EncodingSpanQueue(protobufTraceExporter(config), resource, scope, BATCHING);
-    return { queue, writer: queue };
-  }
-  const processor = new BatchSpanProcessor(new JsonTraceExporter(config), BATCHING);
-  const queue = {
-    processor,
-    forceFlush: () => processor.forceFlush(),
-    shutdown: () => processor.shutdown(),
-  };
-  return { queue, writer: new RecordingSpanWriter(resource, scope, (span) => processor.onEnd(span)) };
+  limits: QueueLimits,
+) => { queue: SpanQueue; writer: SpanWriter };
+
+/** OTLP/HTTP protobuf (the default): the queue writes each span into its batch as it ends. */
+const protobufSpanQueue: SpanQueueFactory = (target, resource, scope, limits) => {
+  const queue = new EncodingSpanQueue(protobufTraceExporter(target), resource, scope, limits);
+  return { queue, writer: queue };
+};
+
+/**
+ * What only some settings use, imported by `OtelRequestTracer.start` when they do: the OTLP/JSON queue (the SDK's
+ * batch processor and the JSON exporter) and the ratio sampler (sdk-trace-base). A gateway tracing every request
+ * over protobuf, the default, loads neither: each package loaded stays in the old generation for the life of the
+ * process, and a larger old generation reaches its limit sooner (more mark-compacts under load).
+ */
+export interface TracerParts {
+  jsonQueue?: SpanQueueFactory;
+  /** Whether a new trace is sampled; absent at ratio 1. */
+  sampler?: (traceId: string) => boolean;
 }
 
 /**
@@ -79,10 +81,22 @@ export class OtelRequestTracer implements RequestTracer, SpanSink {
   readonly writer: SpanWriter;
   private readonly ids = new PooledIdGenerator();
   /** Undefined at ratio 1, where the SDK's sampler samples every valid trace id (and ours are valid). */
-  private readonly sampler: TraceIdRatioBasedSampler | undefined;
+  private readonly sampler: ((traceId: string) => boolean) | undefined;
   private readonly contentMaxBytes: number | undefined;
 
-  constructor(settings: TracingSettings, service: { name: string; version: string }) {
+  /** Imports what `settings` need beyond the protobuf default, then makes the tracer. */
+  static async start(
+    settings: TracingSettings,
+    service: { name: string; version: string },
+  ): Promise<OtelRequestTracer> {
+    const parts: TracerParts = {};
+    if (settings.protocol === 'http/json') parts.jsonQueue = (await import('./json-span-queue.js')).jsonSpanQueue;
+    if (settings.sampleRatio < 1)
+      parts.sampler = (await import('./ratio-sampler.js')).ratioSampler(settings.sampleRatio);
+    return new OtelRequestTracer(settings, service, parts);
+  }
+
+  constructor(settings: TracingSettings, service: { name: string; version: string }, parts: TracerParts = {}) {
     this.contentMaxBytes = settings.content?.maxBytes;
     this.resource = resourceFromAttributes({
       'service.name': service.name,
@@ -90,8 +104,13 @@ export class OtelRequestTracer implements RequestTracer, SpanSink {
       ...settings.resource,
     });
     this.scope = { name: service.name, version: service.version };
-    this.sampler = settings.sampleRatio >= 1 ? undefined : new TraceIdRatioBasedSampler(settings.sampleRatio);
-    ({ queue: this.queue, writer: this.writer } = spanQueue(settings, this.resource, this.scope));
+    const spanQueue = settings.protocol === 'http/json' ? parts.jsonQueue : protobufSpanQueue;
+    if (spanQueue === undefined || (settings.sampleRatio < 1 && parts.sampler === undefined)) {
+      throw new Error('OTLP/JSON and ratios below 1 need their parts: make the tracer with OtelRequestTracer.start');
+    }
+    this.sampler = settings.sampleRatio < 1 ? parts.sampler : undefined;
+    const target = { url: settings.url, headers: settings.headers };
+    ({ queue: this.queue, writer: this.writer } = spanQueue(target, this.resource, this.scope, BATCHING));
   }
 
   newSpanId(): string {
@@ -110,8 +129,7 @@ export class OtelRequestTracer implements RequestTracer, SpanSink {
     // Parent-based: a caller's sampled flag decides; a new trace is sampled by its id at the configured ratio.
     const sampled = parent
       ? (parent.traceFlags & TraceFlags.SAMPLED) !== 0
-      : this.sampler === undefined ||
-        this.sampler.shouldSample(ROOT_CONTEXT, traceId).decision === SamplingDecision.RECORD_AND_SAMPLED;
+      : this.sampler === undefined || this.sampler(traceId);
     if (!sampled) return new UnsampledServerSpan(this, traceId, traceState);
     // Content is collected only for spans that will be exported: an unsampled request keeps nothing.
     const content =

@@ -44,8 +44,9 @@ class Writer {
   private readonly lastTraceId: DecodedId = { id: '', bytes: new Uint8Array(16) };
   private readonly lastSpanId: DecodedId = { id: '', bytes: new Uint8Array(8) };
 
-  constructor(size: number) {
-    this.buf = Buffer.allocUnsafe(size);
+  /** `spare`: a buffer done with, written over when it holds `size` bytes. */
+  constructor(size: number, spare?: Buffer) {
+    this.buf = spare !== undefined && spare.length >= size ? spare : Buffer.allocUnsafe(size);
   }
 
   /** Room for `n` more bytes. */
@@ -497,11 +498,13 @@ export class SpanBatchWriter {
     private readonly resource: Resource,
     private readonly scope: InstrumentationScope,
     expectedSpans: number,
+    /** The buffer of a batch done with (see `buffer`), written into when it is large enough. */
+    spare?: Buffer,
   ) {
     this.resourceMessage = resourceBytes(resource);
     this.scopeMessage = scopeBytes(scope);
     this.headerRoom = 12 + this.resourceMessage.length + this.scopeMessage.length;
-    this.w = new Writer(this.headerRoom + expectedSpans * bytesPerSpan + 256);
+    this.w = new Writer(this.headerRoom + expectedSpans * bytesPerSpan + 256, spare);
     this.w.pos = this.headerRoom;
   }
 
@@ -560,6 +563,11 @@ export class SpanBatchWriter {
     w.byte(0);
     writeSpanEnd(w, this.spanAt, status, this.spanFlags);
     this.count++;
+  }
+
+  /** The whole buffer the batch is written in (`finish` returns a part of it), to write a later batch into. */
+  get buffer(): Buffer {
+    return this.w.buf;
   }
 
   /** The request's bytes; the writer is done with after this. */

@@ -13,5 +13,5 @@ export async function startTracing(
     import('./export-failure-log.js'),
   ]);
   new ExportFailureLog(shownEndpoint).install();
-  return new OtelRequestTracer(settings, service);
+  return OtelRequestTracer.start(settings, service);
 }
