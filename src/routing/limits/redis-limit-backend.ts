@@ -212,16 +212,48 @@ export class RedisLimitBackend implements SharedLimitBackend {
       }
       return { denied: -1, used };
     }
+    return new Promise((resolve, reject) => {
+      // A top-up of this lease is queued or out: the request waits for it and takes from the lease then. Sent
+      // on its own it would go in the call after that one (two round trips), and first give the lease back,
+      // so every request of the plan behind it would miss the lease as well.
+      if (lease.refilling) lease.waiting.push({ charge, now, resolve, reject });
+      else this.queueAdmission(lease, charge, now, resolve, reject);
+    });
+  }
+
+  /** Queues an admission for Redis to decide, with a lease for the requests after it when the plan is busy. */
+  private queueAdmission(
+    lease: PlanLease,
+    charge: Charge,
+    now: number,
+    resolve: (admission: Admission) => void,
+    reject: (error: unknown) => void,
+  ): void {
     if (now > this.pendingNow) this.pendingNow = now;
     // What this plan still holds goes back first, so Redis decides on all the room there is. One lease at a
     // time per plan: the requests of a burst each taking 1/16 of what is left would take most of it.
     this.release(lease);
     const share = lease.refilling ? 0 : lease.share;
     if (share > 0) lease.refilling = true;
-    return new Promise((resolve, reject) => {
-      this.pendingOperations.push({ op: 'a', lease, charge, share, resolve, reject });
-      this.scheduleFlush();
-    });
+    this.pendingOperations.push({ op: 'a', lease, charge, share, resolve, reject });
+    this.scheduleFlush();
+  }
+
+  /**
+   * The top-up the plan's waiting admissions waited for answered: each takes from the lease in arrival order
+   * until one is not covered (a counter near its limit); that one and the rest go to Redis, the lease given back.
+   */
+  private resumeWaiting(lease: PlanLease): void {
+    const waiting = lease.waiting;
+    if (waiting.length === 0) return;
+    lease.waiting = [];
+    for (const admission of waiting) {
+      // Those the lease does not cover go in one call, as before waiting (only the first asks for a lease):
+      // near a limit, where leases shrink to nothing, each waiting again would decide one per round trip.
+      const used = lease.refilling ? undefined : lease.take(admission.charge);
+      if (used !== undefined) admission.resolve({ denied: -1, used });
+      else this.queueAdmission(lease, admission.charge, admission.now, admission.resolve, admission.reject);
+    }
   }
 
   /**
@@ -364,8 +396,13 @@ export class RedisLimitBackend implements SharedLimitBackend {
       // The failure marks Redis down; each admission is then counted in this process by the LimitService.
       (error: unknown) => {
         for (const operation of operations) {
-          if (operation.share > 0) operation.lease.refilling = false;
           operation.reject?.(error);
+          if (operation.share === 0) continue;
+          const { lease } = operation;
+          lease.refilling = false;
+          const waiting = lease.waiting;
+          lease.waiting = [];
+          for (const admission of waiting) admission.reject(error);
         }
       },
     );
@@ -400,6 +437,7 @@ export class RedisLimitBackend implements SharedLimitBackend {
       operation.resolve?.({ denied: denied - 1, used });
       at += 2 * count + 1;
     }
+    for (const operation of operations) if (operation.share > 0) this.resumeWaiting(operation.lease);
     if (this.pendingCorrections.length > 0) this.scheduleFlush();
   }
 
