@@ -348,6 +348,38 @@ describe.skipIf(!REDIS_URL)('RedisLimitBackend', () => {
     }
   });
 
+  it('keeps one TPM and one concurrency limit between two processes settling into their leases', async () => {
+    const [a, b] = await Promise.all([backend(0), backend(0)]);
+    const bucket = buckets();
+    const plan = [bucket('tokens', 60_000), bucket('concurrent', 40)];
+    // Each request reserves 300 tokens and uses 120: settlement gives a slot and 180 tokens back (into the lease).
+    const charge = { tokens: 300, micros: 0 };
+    let admitted = 0;
+    let mostInFlight = 0;
+    const burst = async (redis: RedisLimitBackend, count: number) => {
+      const asks = Array.from({ length: count }, () => redis.admit(plan, charge, Date.now()));
+      const mine = (await Promise.all(asks)).filter((admission) => admission.denied === -1).length;
+      admitted += mine;
+      return mine;
+    };
+    for (let round = 0; round < 30; round++) {
+      const [fromA, fromB] = await Promise.all([burst(a, 30), burst(b, 30)]);
+      mostInFlight = Math.max(mostInFlight, (fromA ?? 0) + (fromB ?? 0));
+      for (let i = 0; i < (fromA ?? 0); i++) a.settle(plan, { tokens: -180, micros: 0 });
+      for (let i = 0; i < (fromB ?? 0); i++) b.settle(plan, { tokens: -180, micros: 0 });
+      if (round % 3 === 2) for (const redis of [a, b]) redis.tickLeases();
+    }
+    // Both limits were reached between the two, and neither was passed.
+    expect(mostInFlight).toBe(40);
+    expect(admitted * 120).toBeLessThanOrEqual(60_000);
+    expect(admitted * 120).toBeGreaterThan(59_000);
+    for (const redis of [a, b, a, b]) redis.tickLeases();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Every settlement arrived, whether it went into a lease or to Redis: what is counted is what was used.
+    expect(await counter(plan[0]?.key ?? '')).toBe(admitted * 120);
+    expect(await counter(plan[1]?.key ?? '')).toBe(0);
+  });
+
   it('leases a budget only a sixteenth of what is left, so no lease passes it', async () => {
     const redis = await backend(0);
     const budget = buckets()('budget', 10_000);
