@@ -380,6 +380,33 @@ describe.skipIf(!REDIS_URL)('RedisLimitBackend', () => {
     expect(await counter(plan[1]?.key ?? '')).toBe(0);
   });
 
+  it('keeps the settlements made while Redis is unreachable and sends them once it is back', async () => {
+    const proxy = await TcpProxy.start(REDIS_URL ?? '');
+    try {
+      const redis = await connected(proxy.url, 0);
+      open.push(redis);
+      const bucket = buckets();
+      const plan = [bucket('concurrent', 100), bucket('tokens', 1e6)];
+      // Five requests admitted by Redis (too few to lease), still running when it goes away.
+      await Promise.all(Array.from({ length: 5 }, () => redis.admit(plan, { tokens: 300, micros: 0 }, Date.now())));
+      await proxy.cut();
+      const deadline = Date.now() + 5_000;
+      while (redis.ready && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(redis.ready).toBe(false);
+      for (let i = 0; i < 5; i++) redis.settle(plan, { tokens: -180, micros: 0 });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await counter(plan[0]?.key ?? '')).toBe(5);
+      await proxy.restore();
+      while (!redis.ready && Date.now() < deadline + 10_000) await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      // Every slot is back and each request counts what it used, not its reservation.
+      expect(await counter(plan[0]?.key ?? '')).toBe(0);
+      expect(await counter(plan[1]?.key ?? '')).toBe(5 * 120);
+    } finally {
+      await proxy.cut();
+    }
+  });
+
   it('leases a budget only a sixteenth of what is left, so no lease passes it', async () => {
     const redis = await backend(0);
     const budget = buckets()('budget', 10_000);

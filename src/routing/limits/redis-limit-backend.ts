@@ -174,6 +174,7 @@ export class RedisLimitBackend implements SharedLimitBackend {
       this.connected = true;
       this.healthy = true;
       this.emit();
+      if (this.pendingCorrections.length > 0) this.scheduleFlush();
     });
     this.redis.on('close', () => {
       if (!this.connected) return;
@@ -258,8 +259,8 @@ export class RedisLimitBackend implements SharedLimitBackend {
 
   /**
    * Settles into the plan's lease while it leases (nothing to send unless the request used more than the
-   * lease holds), else queues the corrections for the next script call. A lost one only leaves a reservation
-   * standing.
+   * lease holds), else queues the corrections for the next script call (kept while Redis is not connected). One
+   * lost in a call that failed only leaves a reservation standing.
    */
   settle(buckets: readonly Bucket[], delta: Charge): void {
     const lease = this.leases.get(buckets);
@@ -355,9 +356,12 @@ export class RedisLimitBackend implements SharedLimitBackend {
 
   private readonly flush = (): void => {
     this.flushScheduled = false;
-    const corrections = this.pendingCorrections;
+    // Not connected: corrections (settlements, leases given back) wait for the connection, sent once it is back;
+    // none of them left this process, so none is applied twice. Admissions fail now (counted in-process).
+    const connected = this.redis.status === 'ready';
+    const corrections = connected ? this.pendingCorrections : [];
     const operations = this.pendingOperations;
-    this.pendingCorrections = [];
+    if (connected) this.pendingCorrections = [];
     this.pendingOperations = [];
     const now = this.pendingNow || Date.now();
     this.pendingNow = 0;
