@@ -1,4 +1,12 @@
-import { amountOf, type Bucket, type Charge } from './limit-buckets.js';
+import { type Admission, amountOf, type Bucket, type Charge } from './limit-buckets.js';
+
+/** An admission the lease did not cover while a top-up of it was out: decided when that answers. */
+export interface WaitingAdmission {
+  readonly charge: Charge;
+  readonly now: number;
+  readonly resolve: (admission: Admission) => void;
+  readonly reject: (error: unknown) => void;
+}
 
 /**
  * Below this many admissions of a plan in one lease tick a process takes no leases: each request asks Redis
@@ -32,6 +40,8 @@ export class PlanLease {
   refilling = false;
   /** Dropped from the backend's plans at a tick (idle); an answer arriving later puts it back. */
   retired = false;
+  /** Admissions waiting for the top-up that is out (see RedisLimitBackend.admit), in arrival order. */
+  waiting: WaitingAdmission[] = [];
   /** What the latest request took: the per-request amounts a renewal sizes the leases by. */
   charge: Charge = { tokens: 0, micros: 0 };
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { TcpProxy } from '../../../test/support/tcp-proxy.js';
 import type { Bucket } from './limit-buckets.js';
 import { MAX_LEASE_REQUESTS, MIN_LEASE_RATE } from './plan-lease.js';
 import { RedisLimitBackend } from './redis-limit-backend.js';
@@ -150,18 +151,22 @@ describe.skipIf(!REDIS_URL)('RedisLimitBackend', () => {
     await Promise.all(quiet);
     expect(await counter(rpm.key)).toBe(15);
     // The 16th admission of the tick makes the plan busy: it also leases 16 requests' worth, in the same tick.
+    // The four after it wait for that lease and take from it: Redis counts 16 admitted and the 16 leased.
     const busy = Array.from({ length: 5 }, () => redis.admit(plan, none, Date.now()));
     for (const admission of busy) expect(admission).toBeInstanceOf(Promise);
-    await Promise.all(busy);
-    expect(await counter(rpm.key)).toBe(20 + 16);
+    expect((await Promise.all(busy)).map((admission) => admission.used[0])).toEqual([16, 17, 18, 19, 20]);
+    expect(await counter(rpm.key)).toBe(16 + 16);
     expect(redis.admit(plan, none, Date.now())).toEqual({ denied: -1, used: [21] });
-    expect(await counter(rpm.key)).toBe(21 + 15);
+    expect(await counter(rpm.key)).toBe(21 + 11);
     redis.tickLeases(); // busy in this tick: the lease is kept
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(await counter(rpm.key)).toBe(21 + 15);
+    expect(await counter(rpm.key)).toBe(21 + 11);
     // The next tick's leases are sized by the last tick's 21 admissions.
     const leasing = redis.admit(plan, none, Date.now());
     expect(leasing).toEqual({ denied: -1, used: [22] });
+    // That left 10, below half of the 21 the last tick had: a top-up went out; let it land.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await counter(rpm.key)).toBe(22 + 21);
     redis.tickLeases(); // busy: kept
     redis.tickLeases(); // idle for a tick: what it holds goes back
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -272,6 +277,134 @@ describe.skipIf(!REDIS_URL)('RedisLimitBackend', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     // 1/16 of the 50 slots free apart from this lease: it keeps 3 and gives 29 back.
     expect(await counter(slots.key)).toBe(950 + 3);
+  });
+
+  /**
+   * A plan leasing 16 requests' worth, its lease used down to 7 (below half: a top-up is queued) and then
+   * emptied; `waiting` more admissions then find it empty while the top-up is out.
+   */
+  const drainedWhileToppingUp = async (redis: RedisLimitBackend, plan: Bucket[], waiting: number) => {
+    await Promise.all(Array.from({ length: MIN_LEASE_RATE }, () => redis.admit(plan, none, Date.now())));
+    redis.tickLeases();
+    for (let i = 0; i < MIN_LEASE_RATE; i++) expect(redis.admit(plan, none, Date.now())).not.toBeInstanceOf(Promise);
+    return Array.from({ length: waiting }, () => redis.admit(plan, none, Date.now()));
+  };
+
+  it('makes a request its lease does not cover wait for the top-up already out, not send one of its own', async () => {
+    const redis = await backend(0);
+    const rpm = buckets()('requests', 1_000_000);
+    const plan = [rpm];
+    const calls = redis.scriptCalls;
+    const waiting = await drainedWhileToppingUp(redis, plan, 3);
+    for (const admission of waiting) expect(admission).toBeInstanceOf(Promise);
+    expect((await Promise.all(waiting)).map((admission) => admission.used[0])).toEqual([33, 34, 35]);
+    // The first 16 (one call) and the top-up (one call), which the three took from: no call of their own, and
+    // nothing given back and leased again. Redis counts the 35 admitted and the 13 the lease still holds.
+    expect(redis.scriptCalls - calls).toBe(2);
+    expect(await counter(rpm.key)).toBe(35 + 13);
+    redis.tickLeases();
+    redis.tickLeases();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await counter(rpm.key)).toBe(35);
+  });
+
+  it('sends the waiting requests a top-up does not cover to Redis in one call, which decides each', async () => {
+    const redis = await backend(0);
+    const rpm = buckets()('requests', 1_000);
+    const plan = [rpm];
+    await Promise.all(Array.from({ length: MIN_LEASE_RATE }, () => redis.admit(plan, none, Date.now())));
+    redis.tickLeases();
+    // Other processes take all but 5 of what is left: the top-up gets nothing (1/16 of 5 rounds down to 0).
+    const { Redis } = await import('ioredis');
+    const other = new Redis(REDIS_URL ?? '');
+    await other.incrby(rpm.key, 1_000 - 32 - 5);
+    other.disconnect();
+    for (let i = 0; i < MIN_LEASE_RATE; i++) expect(redis.admit(plan, none, Date.now())).not.toBeInstanceOf(Promise);
+    const calls = redis.scriptCalls;
+    const admissions = await Promise.all(Array.from({ length: 12 }, () => redis.admit(plan, none, Date.now())));
+    expect(admissions.map((admission) => admission.denied)).toEqual([-1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0]);
+    // The top-up, then one call for all twelve.
+    expect(redis.scriptCalls - calls).toBe(2);
+    expect(await counter(rpm.key)).toBe(1_000);
+  });
+
+  it('rejects the requests waiting for a top-up when its call fails, so the service counts them in-process', async () => {
+    const proxy = await TcpProxy.start(REDIS_URL ?? '');
+    try {
+      const redis = await backend(0);
+      const viaProxy = await connected(proxy.url, 0);
+      open.push(viaProxy);
+      expect(viaProxy.ready).toBe(true);
+      const plan = [buckets()('requests', 1_000_000)];
+      const waiting = await drainedWhileToppingUp(viaProxy, plan, 3);
+      await proxy.cut();
+      for (const admission of waiting) await expect(admission).rejects.toThrow();
+      expect(viaProxy.ready).toBe(false);
+      // Nothing of theirs reached Redis: the counter holds the 16 admitted and the 16 leased before the cut.
+      expect(await counter(plan[0]?.key ?? '')).toBe(32);
+      expect(redis.ready).toBe(true);
+    } finally {
+      await proxy.cut();
+    }
+  });
+
+  it('keeps one TPM and one concurrency limit between two processes settling into their leases', async () => {
+    const [a, b] = await Promise.all([backend(0), backend(0)]);
+    const bucket = buckets();
+    const plan = [bucket('tokens', 60_000), bucket('concurrent', 40)];
+    // Each request reserves 300 tokens and uses 120: settlement gives a slot and 180 tokens back (into the lease).
+    const charge = { tokens: 300, micros: 0 };
+    let admitted = 0;
+    let mostInFlight = 0;
+    const burst = async (redis: RedisLimitBackend, count: number) => {
+      const asks = Array.from({ length: count }, () => redis.admit(plan, charge, Date.now()));
+      const mine = (await Promise.all(asks)).filter((admission) => admission.denied === -1).length;
+      admitted += mine;
+      return mine;
+    };
+    for (let round = 0; round < 30; round++) {
+      const [fromA, fromB] = await Promise.all([burst(a, 30), burst(b, 30)]);
+      mostInFlight = Math.max(mostInFlight, (fromA ?? 0) + (fromB ?? 0));
+      for (let i = 0; i < (fromA ?? 0); i++) a.settle(plan, { tokens: -180, micros: 0 });
+      for (let i = 0; i < (fromB ?? 0); i++) b.settle(plan, { tokens: -180, micros: 0 });
+      if (round % 3 === 2) for (const redis of [a, b]) redis.tickLeases();
+    }
+    // Both limits were reached between the two, and neither was passed.
+    expect(mostInFlight).toBe(40);
+    expect(admitted * 120).toBeLessThanOrEqual(60_000);
+    expect(admitted * 120).toBeGreaterThan(59_000);
+    for (const redis of [a, b, a, b]) redis.tickLeases();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Every settlement arrived, whether it went into a lease or to Redis: what is counted is what was used.
+    expect(await counter(plan[0]?.key ?? '')).toBe(admitted * 120);
+    expect(await counter(plan[1]?.key ?? '')).toBe(0);
+  });
+
+  it('keeps the settlements made while Redis is unreachable and sends them once it is back', async () => {
+    const proxy = await TcpProxy.start(REDIS_URL ?? '');
+    try {
+      const redis = await connected(proxy.url, 0);
+      open.push(redis);
+      const bucket = buckets();
+      const plan = [bucket('concurrent', 100), bucket('tokens', 1e6)];
+      // Five requests admitted by Redis (too few to lease), still running when it goes away.
+      await Promise.all(Array.from({ length: 5 }, () => redis.admit(plan, { tokens: 300, micros: 0 }, Date.now())));
+      await proxy.cut();
+      const deadline = Date.now() + 5_000;
+      while (redis.ready && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(redis.ready).toBe(false);
+      for (let i = 0; i < 5; i++) redis.settle(plan, { tokens: -180, micros: 0 });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await counter(plan[0]?.key ?? '')).toBe(5);
+      await proxy.restore();
+      while (!redis.ready && Date.now() < deadline + 10_000) await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      // Every slot is back and each request counts what it used, not its reservation.
+      expect(await counter(plan[0]?.key ?? '')).toBe(0);
+      expect(await counter(plan[1]?.key ?? '')).toBe(5 * 120);
+    } finally {
+      await proxy.cut();
+    }
   });
 
   it('leases a budget only a sixteenth of what is left, so no lease passes it', async () => {

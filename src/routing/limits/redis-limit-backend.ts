@@ -174,6 +174,7 @@ export class RedisLimitBackend implements SharedLimitBackend {
       this.connected = true;
       this.healthy = true;
       this.emit();
+      if (this.pendingCorrections.length > 0) this.scheduleFlush();
     });
     this.redis.on('close', () => {
       if (!this.connected) return;
@@ -212,22 +213,54 @@ export class RedisLimitBackend implements SharedLimitBackend {
       }
       return { denied: -1, used };
     }
+    return new Promise((resolve, reject) => {
+      // A top-up of this lease is queued or out: the request waits for it and takes from the lease then. Sent
+      // on its own it would go in the call after that one (two round trips), and first give the lease back,
+      // so every request of the plan behind it would miss the lease as well.
+      if (lease.refilling) lease.waiting.push({ charge, now, resolve, reject });
+      else this.queueAdmission(lease, charge, now, resolve, reject);
+    });
+  }
+
+  /** Queues an admission for Redis to decide, with a lease for the requests after it when the plan is busy. */
+  private queueAdmission(
+    lease: PlanLease,
+    charge: Charge,
+    now: number,
+    resolve: (admission: Admission) => void,
+    reject: (error: unknown) => void,
+  ): void {
     if (now > this.pendingNow) this.pendingNow = now;
     // What this plan still holds goes back first, so Redis decides on all the room there is. One lease at a
     // time per plan: the requests of a burst each taking 1/16 of what is left would take most of it.
     this.release(lease);
     const share = lease.refilling ? 0 : lease.share;
     if (share > 0) lease.refilling = true;
-    return new Promise((resolve, reject) => {
-      this.pendingOperations.push({ op: 'a', lease, charge, share, resolve, reject });
-      this.scheduleFlush();
-    });
+    this.pendingOperations.push({ op: 'a', lease, charge, share, resolve, reject });
+    this.scheduleFlush();
+  }
+
+  /**
+   * The top-up the plan's waiting admissions waited for answered: each takes from the lease in arrival order
+   * until one is not covered (a counter near its limit); that one and the rest go to Redis, the lease given back.
+   */
+  private resumeWaiting(lease: PlanLease): void {
+    const waiting = lease.waiting;
+    if (waiting.length === 0) return;
+    lease.waiting = [];
+    for (const admission of waiting) {
+      // Those the lease does not cover go in one call, as before waiting (only the first asks for a lease):
+      // near a limit, where leases shrink to nothing, each waiting again would decide one per round trip.
+      const used = lease.refilling ? undefined : lease.take(admission.charge);
+      if (used !== undefined) admission.resolve({ denied: -1, used });
+      else this.queueAdmission(lease, admission.charge, admission.now, admission.resolve, admission.reject);
+    }
   }
 
   /**
    * Settles into the plan's lease while it leases (nothing to send unless the request used more than the
-   * lease holds), else queues the corrections for the next script call. A lost one only leaves a reservation
-   * standing.
+   * lease holds), else queues the corrections for the next script call (kept while Redis is not connected). One
+   * lost in a call that failed only leaves a reservation standing.
    */
   settle(buckets: readonly Bucket[], delta: Charge): void {
     const lease = this.leases.get(buckets);
@@ -323,9 +356,12 @@ export class RedisLimitBackend implements SharedLimitBackend {
 
   private readonly flush = (): void => {
     this.flushScheduled = false;
-    const corrections = this.pendingCorrections;
+    // Not connected: corrections (settlements, leases given back) wait for the connection, sent once it is back;
+    // none of them left this process, so none is applied twice. Admissions fail now (counted in-process).
+    const connected = this.redis.status === 'ready';
+    const corrections = connected ? this.pendingCorrections : [];
     const operations = this.pendingOperations;
-    this.pendingCorrections = [];
+    if (connected) this.pendingCorrections = [];
     this.pendingOperations = [];
     const now = this.pendingNow || Date.now();
     this.pendingNow = 0;
@@ -364,8 +400,13 @@ export class RedisLimitBackend implements SharedLimitBackend {
       // The failure marks Redis down; each admission is then counted in this process by the LimitService.
       (error: unknown) => {
         for (const operation of operations) {
-          if (operation.share > 0) operation.lease.refilling = false;
           operation.reject?.(error);
+          if (operation.share === 0) continue;
+          const { lease } = operation;
+          lease.refilling = false;
+          const waiting = lease.waiting;
+          lease.waiting = [];
+          for (const admission of waiting) admission.reject(error);
         }
       },
     );
@@ -400,6 +441,7 @@ export class RedisLimitBackend implements SharedLimitBackend {
       operation.resolve?.({ denied: denied - 1, used });
       at += 2 * count + 1;
     }
+    for (const operation of operations) if (operation.share > 0) this.resumeWaiting(operation.lease);
     if (this.pendingCorrections.length > 0) this.scheduleFlush();
   }
 
