@@ -70,6 +70,7 @@ export class ClientDirectory {
       map.set(digest, {
         name: client.name,
         source: 'config',
+        expiresAt: client.expires_at === undefined ? null : Date.parse(client.expires_at),
         tags: policy.tags,
         access: compileAccess(`config:${client.name}`, client.name, policy),
       });
@@ -84,9 +85,10 @@ export class ClientDirectory {
   /** Resolves a token to its client, or undefined when it is unknown, revoked or expired. */
   authenticate(token: string): Promise<ClientIdentity | undefined> | ClientIdentity {
     const digest = hashToken(token);
+    const active = (identity: ClientIdentity) => identity.expiresAt == null || identity.expiresAt > this.now();
     const configured = this.fromConfig.get(digest);
-    if (configured) return configured;
-    const active = (identity: ClientIdentity) => !identity.expiresAt || identity.expiresAt > this.now();
+    // An expired config client is refused like an expired key, not looked up again in the store.
+    if (configured) return active(configured) ? configured : undefined;
     const known = this.fromStore.get(digest);
     if (known && active(known)) return known;
     return this.fromStore.lookup(digest, active);
