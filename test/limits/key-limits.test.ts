@@ -259,7 +259,7 @@ describe('client key limits', () => {
     await chat(token, 'gpt-4o-mini', { max_tokens: 5 });
     const refused = await refusal(chat(token, 'gpt-4o-mini', { max_tokens: 5 }));
     expect(refused.status).toBe(429);
-    expect(refused.error.message).toMatch(/daily budget of \$0\.004 .*resets at 2026-12-0\dT00:00:00\+00:00 \(UTC\)/);
+    expect(refused.error.message).toMatch(/daily budget of \$0\.004\b.*resets at 2026-12-0\dT00:00:00\+00:00 \(UTC\)/);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
@@ -275,7 +275,23 @@ describe('client key limits', () => {
     await expect(chat(fresh, 'gpt-4o-mini', { max_tokens: 5 })).resolves.toMatchObject({ object: 'chat.completion' });
     const refused = await refusal(chat(fresh, 'gpt-4o-mini', { max_tokens: 5 }));
     expect(refused.status).toBe(429);
-    expect(refused.error.message).toContain('$0.0018 spent');
+    expect(refused.error.message).toContain('has $0.0022 left of its daily budget of $0.004');
+  });
+
+  it('tells a key whose budget is untouched that the estimate did not fit, not that the budget was reached', async () => {
+    // 1024 output tokens are assumed without max_tokens: $0.1 at $100 per million, over the whole budget.
+    const token = await createKey({ name: 'small-budget', budgets: { day: 0.01 } });
+    const refused = await refusal(chat(token));
+    expect(refused.status).toBe(429);
+    expect(refused.error.message).toMatch(
+      /^the key "small-budget" has \$0\.01 left of its daily budget of \$0\.01, less than this request's estimated cost of \$0\.10\d* \(.*max_tokens/,
+    );
+    expect(refused.error.message).not.toContain('reached');
+    // With max_tokens the estimate fits, and once the budget is spent the refusal says so.
+    await chat(token, 'gpt-4o-mini', { max_tokens: 5 });
+    for (let i = 0; i < 5; i++) await chat(token, 'gpt-4o-mini', { max_tokens: 5 }).catch(() => undefined);
+    const spent = await refusal(chat(token, 'gpt-4o-mini', { max_tokens: 5 }));
+    expect(spent.error.message).toMatch(/has (reached its daily budget|\$0\.00\d+ left)/);
   });
 
   it('rotates a key: the old token works through the grace period, and both events are audited', async () => {
