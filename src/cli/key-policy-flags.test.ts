@@ -43,5 +43,20 @@ describe('policyFromFlags', () => {
     expect(() => expiryDays('9999')).toThrow('--expires-in-days takes a number of days');
     expect(expiryDays('0.5')).toBe(0.5);
     expect(() => policyFromFlags({ models: ' , ' })).toThrow('--models takes comma-separated patterns');
+    // Past the policy's bounds: named as the flag, not as the admin API's budgets.day or rpm.
+    expect(() => policyFromFlags({ budget: ['1e20/day'] })).toThrow(
+      '--budget amount must be a positive number of USD, at most 1000000000',
+    );
+    expect(() => policyFromFlags({ budget: ['Infinity/day'] })).toThrow('--budget amount must be');
+    expect(() => policyFromFlags({ rpm: '1e12' })).toThrow(
+      '--rpm must be a positive integer, at most 1000000000 (got "1e12")',
+    );
+    expect(() => policyFromFlags({ modelLimit: ['gpt-4o:tpm=99999999999'] })).toThrow(
+      '--model-limit tpm must be a positive integer',
+    );
+    expect(policyFromFlags({ budget: ['1000000000/total'], rpm: '1000000000' })).toEqual({
+      budgets: { total: 1e9 },
+      rpm: 1e9,
+    });
   });
 });

@@ -34,9 +34,14 @@ export function repeatable(value: string, previous: string[] | undefined): strin
   return [...(previous ?? []), value];
 }
 
+/** The largest limit or budget the key policy takes (see key-policy-schema): said here as the flag typed. */
+const MAX = 1_000_000_000;
+
 function count(flag: string, text: string): number {
   const value = Number(text);
-  if (!Number.isInteger(value) || value <= 0) throw new InvalidArgumentError(`${flag} must be a positive integer`);
+  if (!Number.isInteger(value) || value <= 0 || value > MAX) {
+    throw new InvalidArgumentError(`${flag} must be a positive integer, at most ${MAX} (got "${text}")`);
+  }
   return value;
 }
 
@@ -48,7 +53,9 @@ function budget(text: string): [string, number | null] {
   }
   if (amount === OFF) return [period, null];
   const usd = Number(amount?.replace(/^\$/, ''));
-  if (!(usd > 0)) throw new InvalidArgumentError(`--budget amount must be a positive number of USD (got "${text}")`);
+  if (!(usd > 0 && usd <= MAX)) {
+    throw new InvalidArgumentError(`--budget amount must be a positive number of USD, at most ${MAX} (got "${text}")`);
+  }
   return [period, usd];
 }
 
