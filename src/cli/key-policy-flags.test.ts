@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expiryDays, policyFromFlags } from './key-policy-flags.js';
+import { expiryDays, graceFlag, policyFromFlags } from './key-policy-flags.js';
 
 describe('policyFromFlags', () => {
   it('turns the flags into the admin API policy fields', () => {
@@ -58,5 +58,11 @@ describe('policyFromFlags', () => {
       budgets: { total: 1e9 },
       rpm: 1e9,
     });
+  });
+
+  it('checks --grace as the flag, and passes it on as typed', () => {
+    for (const bad of ['0', '-1h', 'abc', '31d']) expect(() => graceFlag(bad)).toThrow(`--grace takes a duration`);
+    expect(graceFlag('0s')).toBe('0s');
+    expect(graceFlag('30d')).toBe('30d');
   });
 });

@@ -1,4 +1,6 @@
 import { InvalidArgumentError } from 'commander';
+import { MAX_GRACE_MS } from '../admin/client-keys.js';
+import { parseDuration } from '../config/duration.js';
 
 /** The policy flags `amg keys create` and `amg keys update` share, as commander hands them over. */
 export interface KeyPolicyFlags {
@@ -27,6 +29,20 @@ export function expiryDays(text: string): number {
     throw new InvalidArgumentError(`--expires-in-days takes a number of days above 0 and at most 3650 (got "${text}")`);
   }
   return days;
+}
+
+/**
+ * `--grace`: checked here so a mistake names the flag (the admin API says `grace`), and returned as typed, which is
+ * what the API takes. `0s` ends the old token at once; a bare `0` has no unit, so it is refused with the rest.
+ */
+export function graceFlag(text: string): string {
+  const ms = parseDuration(text);
+  if (ms === undefined || ms > MAX_GRACE_MS) {
+    throw new InvalidArgumentError(
+      `--grace takes a duration such as 24h or 30m, at most 30d (0s ends the old token at once; got "${text}")`,
+    );
+  }
+  return text;
 }
 
 /** Collects a repeatable option's values. */
