@@ -44,7 +44,7 @@ async function relayStream(reply: UpstreamReply, out: ClientOutput): Promise<voi
     out.exchange.streamError = message;
     if (!out.gone) out.write(anthropicStreamErrorEvent(message));
   }
-  out.exchange.usage = streamUsage(tap);
+  out.exchange.usage = streamUsage(tap, out.exchange.requestBytes);
   out.end();
 }
 
@@ -52,10 +52,11 @@ async function relayStream(reply: UpstreamReply, out: ClientOutput): Promise<voi
  * What the stream used: the final counts when message_delta came; else (a stream cut short) message_start's
  * input counts with the output estimated from the text produced, flagged as an estimate.
  */
-function streamUsage(tap: MessagesStreamTap): TokenUsage | null {
+function streamUsage(tap: MessagesStreamTap, requestBytes: number): TokenUsage | null {
   if (tap.usage && tap.sawFinalUsage) return tokenUsageOf(tap.usage);
   if (!tap.usage && tap.producedChars === 0) return null;
-  return estimatedUsage(tap.usage && tokenUsageOf(tap.usage), tokensOfText(tap.producedChars));
+  const reported = tap.usage && tokenUsageOf(tap.usage);
+  return estimatedUsage(reported, tokensOfText(tap.producedChars), tokensOfText(requestBytes));
 }
 
 async function relayJson(reply: UpstreamReply, out: ClientOutput): Promise<void> {

@@ -1,4 +1,4 @@
-import { estimatedUsage } from '../../cost/produced-estimate.js';
+import { estimatedUsage, tokensOfText } from '../../cost/produced-estimate.js';
 import type { RouteTarget } from '../../routing/route-table.js';
 import type { UpstreamReply } from '../../routing/upstream-reply.js';
 import type { ClientOutput } from '../shared/client-output.js';
@@ -31,8 +31,10 @@ async function relayStream(reply: UpstreamReply, out: ClientOutput, stripUsageCh
     out.exchange.streamError = message;
     if (!out.gone) out.write(openaiStreamErrorEvent(message, out.exchange.error?.code));
   }
-  // A stream cut before its usage chunk is billed for the chunks it produced, flagged as an estimate.
-  out.exchange.usage = tap.usage ?? (tap.deltaChunks > 0 ? estimatedUsage(undefined, tap.deltaChunks) : null);
+  // A stream cut before its usage chunk is billed for its prompt and the chunks it produced, flagged as an estimate.
+  out.exchange.usage =
+    tap.usage ??
+    (tap.deltaChunks > 0 ? estimatedUsage(undefined, tap.deltaChunks, tokensOfText(out.exchange.requestBytes)) : null);
   out.end();
 }
 

@@ -99,7 +99,8 @@ export async function relayTranslatedStream(
   }
   const missing = exchange.usage === null || (reportsNothing(exchange.usage) && producedChars > 0);
   if (missing && (producedChars > 0 || startUsage !== undefined)) {
-    exchange.usage = estimatedUsage(startUsage && usageOfStart(startUsage), tokensOfText(producedChars));
+    const reported = startUsage && usageOfStart(startUsage);
+    exchange.usage = estimatedUsage(reported, tokensOfText(producedChars), tokensOfText(exchange.requestBytes));
   }
   out.end();
 }
