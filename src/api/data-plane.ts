@@ -249,9 +249,10 @@ export class DataPlane {
       }
       const { body, raw } = spec.method === 'POST' ? await this.readJson(req, exchange) : NO_BODY;
       if (body !== undefined) exchange.trace?.content?.input(body);
-      if (raw !== undefined && exchange.access?.limited) {
-        exchange.requestBody = body;
+      if (raw !== undefined) {
+        // Every request's size, for a stream cut before its usage (its prompt is billed from it): one store.
         exchange.requestBytes = raw.length;
+        if (exchange.access?.limited) exchange.requestBody = body;
       }
       await spec.handle(out, body, raw);
     } catch (error) {

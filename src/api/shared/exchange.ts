@@ -55,7 +55,7 @@ export class Exchange {
   clientTags: Readonly<Record<string, string>> | null = null;
   /** The client's model access, limits and budgets; undefined when it may do anything. */
   access: ClientAccess | undefined;
-  /** The parsed request body and its size, read for the limits' token estimate. */
+  /** The parsed request body (kept for limited clients) and its size: the limits' token estimate, a cut stream's prompt. */
   requestBody: Record<string, unknown> | undefined;
   requestBytes = 0;
   /** The counters this request was charged to, settled when it ends. */
