@@ -213,7 +213,9 @@ describe('client key limits', () => {
   it('limits a config-declared client with the same fields', async () => {
     const token = 'amg_config_limited_token_0123456789';
     await chat(token);
-    expect((await refusal(chat(token))).status).toBe(429);
+    const refused = await refusal(chat(token));
+    expect(refused.status).toBe(429);
+    expect(refused.error.message).toContain('the key "config-limited" is over its limit of 1 request per minute;');
   });
 
   it('changes limits with PATCH without changing the token', async () => {
