@@ -76,6 +76,9 @@ describe('config client validation', () => {
     expect(problemsOf({ model_limits: { 'gpt-4o': { tpm: -1 } } })).toMatch(/clients\[0\]\.model_limits\.gpt-4o\.tpm/);
     expect(problemsOf({ budgets: { week: 3 } })).toMatch(/clients\[0\]\.budgets: Unrecognized key: "week"/);
     expect(problemsOf({ budgets: { total: 1e12 } })).toMatch(/clients\[0\]\.budgets\.total/);
+    expect(problemsOf({ budgets: { day: 0.0000001 } })).toMatch(
+      /clients\[0\]\.budgets\.day: at least 0\.000001 USD \(budgets count in millionths of a dollar\)/,
+    );
     expect(problemsOf({ tags: { 'bad tag': 'x' } })).toMatch(/clients\[0\]\.tags\.bad tag/);
     expect(problemsOf({ models: [''] })).toMatch(/clients\[0\]\.models\[0\]/);
     expect(problemsOf({ expires_at: '2027-03-01T09:00:00.5-05:00', rpm: 1 })).toBe('');

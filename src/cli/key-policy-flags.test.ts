@@ -45,9 +45,11 @@ describe('policyFromFlags', () => {
     expect(() => policyFromFlags({ models: ' , ' })).toThrow('--models takes comma-separated patterns');
     // Past the policy's bounds: named as the flag, not as the admin API's budgets.day or rpm.
     expect(() => policyFromFlags({ budget: ['1e20/day'] })).toThrow(
-      '--budget amount must be a positive number of USD, at most 1000000000',
+      '--budget amount must be a number of USD from 0.000001 to 1000000000',
     );
     expect(() => policyFromFlags({ budget: ['Infinity/day'] })).toThrow('--budget amount must be');
+    expect(() => policyFromFlags({ budget: ['0.0000001/day'] })).toThrow('--budget amount must be');
+    expect(policyFromFlags({ budget: ['0.000001/day'] })).toEqual({ budgets: { day: 0.000001 } });
     expect(() => policyFromFlags({ rpm: '1e12' })).toThrow(
       '--rpm must be a positive integer, at most 1000000000 (got "1e12")',
     );

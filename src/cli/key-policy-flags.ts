@@ -69,8 +69,8 @@ function budget(text: string): [string, number | null] {
   }
   if (amount === OFF) return [period, null];
   const usd = Number(amount?.replace(/^\$/, ''));
-  if (!(usd > 0 && usd <= MAX)) {
-    throw new InvalidArgumentError(`--budget amount must be a positive number of USD, at most ${MAX} (got "${text}")`);
+  if (!(usd >= 0.000001 && usd <= MAX)) {
+    throw new InvalidArgumentError(`--budget amount must be a number of USD from 0.000001 to ${MAX} (got "${text}")`);
   }
   return [period, usd];
 }

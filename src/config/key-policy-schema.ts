@@ -6,7 +6,11 @@ import { z } from 'zod';
  */
 
 const count = z.number().int().positive().max(1_000_000_000);
-const usd = z.number().positive().max(1_000_000_000);
+/** Budgets count in millionths of a dollar: a smaller one rounded to 0 and refused every request, free ones too. */
+const usd = z
+  .number()
+  .min(0.000001, 'at least 0.000001 USD (budgets count in millionths of a dollar)')
+  .max(1_000_000_000);
 
 export const rateLimitsSchema = z
   .object({

@@ -290,6 +290,10 @@ describe('client key limits', () => {
       /^the key "small-budget" has \$0\.01 left of its daily budget of \$0\.01, less than this request's estimated cost of \$0\.10\d* \(.*max_tokens/,
     );
     expect(refused.error.message).not.toContain('reached');
+    // A budget of a few millionths of a dollar reads as such, not as "$0.00".
+    const tiny = await createKey({ name: 'tiny-budget', budgets: { day: 0.000005 } });
+    expect((await refusal(chat(tiny))).error.message).toContain('left of its daily budget of $0.000005,');
+    expect((await harness.admin('POST', '/keys', { name: 'too-tiny', budgets: { day: 0.0000001 } })).status).toBe(400);
     // With max_tokens the estimate fits, and once the budget is spent the refusal says so.
     await chat(token, 'gpt-4o-mini', { max_tokens: 5 });
     for (let i = 0; i < 5; i++) await chat(token, 'gpt-4o-mini', { max_tokens: 5 }).catch(() => undefined);

@@ -14,10 +14,15 @@ function stateOf(kind: BucketKind, plan: LimitPlan, admission: Admission, refuse
   return { limit: bucket.limit, remaining: bucket.limit - used, resetAt: bucket.resetAt };
 }
 
-/** "$50.00", or to the tenth of a cent below a dollar ("$0.0018"), so a small budget does not read "$0.00". */
+/**
+ * "$50.00", or to the hundredth of a cent below a dollar ("$0.0018"), or to the micro-dollar below that
+ * ("$0.000005"), so a small budget does not read "$0.00".
+ */
 function usd(micros: number): string {
   const value = micros / MICROS_PER_USD;
-  return `$${value >= 1 ? value.toFixed(2) : value.toFixed(4).replace(/0{1,2}$/, '')}`;
+  if (value >= 1) return `$${value.toFixed(2)}`;
+  if (value === 0 || value >= 0.0001) return `$${value.toFixed(4).replace(/0{1,2}$/, '')}`;
+  return `$${value.toFixed(6).replace(/0+$/, '')}`;
 }
 
 /** "2026-12-05T00:00:00+01:00": the reset in the budget's own time zone, as an operator reads it. */
