@@ -81,6 +81,8 @@ describe('config client validation', () => {
     );
     expect(problemsOf({ tags: { 'bad tag': 'x' } })).toMatch(/clients\[0\]\.tags\.bad tag/);
     expect(problemsOf({ models: [''] })).toMatch(/clients\[0\]\.models\[0\]/);
+    // As `amg keys create --models ''` is refused: a client that may use nothing is one to remove.
+    expect(problemsOf({ models: [] })).toMatch(/clients\[0\]\.models: at least one pattern/);
     expect(problemsOf({ expires_at: '2027-03-01T09:00:00.5-05:00', rpm: 1 })).toBe('');
   });
 

@@ -43,7 +43,11 @@ const tagName = z
 
 export const keyPolicyShape = {
   /** Glob patterns (`*` any run of characters, `?` one) of the model names the client may request; absent: all. */
-  models: z.array(modelPattern).max(200).optional(),
+  models: z
+    .array(modelPattern)
+    .min(1, 'at least one pattern: a client that may use no model is revoked (or removed), not given none')
+    .max(200)
+    .optional(),
   rpm: count.optional(),
   tpm: count.optional(),
   max_concurrent: count.optional(),

@@ -294,6 +294,7 @@ describe('client key limits', () => {
     const tiny = await createKey({ name: 'tiny-budget', budgets: { day: 0.000005 } });
     expect((await refusal(chat(tiny))).error.message).toContain('left of its daily budget of $0.000005,');
     expect((await harness.admin('POST', '/keys', { name: 'too-tiny', budgets: { day: 0.0000001 } })).status).toBe(400);
+    expect((await harness.admin('POST', '/keys', { name: 'no-models', models: [] })).status).toBe(400);
     // With max_tokens the estimate fits, and once the budget is spent the refusal says so.
     await chat(token, 'gpt-4o-mini', { max_tokens: 5 });
     for (let i = 0; i < 5; i++) await chat(token, 'gpt-4o-mini', { max_tokens: 5 }).catch(() => undefined);
