@@ -7,7 +7,8 @@ import type { ClientKey, Store } from '../store/store.js';
 /** Longest lifetime a client key can be given (ten years); no expiry at all is asked for by leaving it out. */
 const MAX_EXPIRY_DAYS = 3_650;
 /** Longest grace period of a rotation: the old token of a leaked key must not live on for long. */
-const MAX_GRACE_MS = 30 * 86_400_000;
+/** The longest grace period a rotation gives the old token. */
+export const MAX_GRACE_MS = 30 * 86_400_000;
 
 /** A client key as shown to operators: never the token or its hash. */
 export interface ClientKeyView {

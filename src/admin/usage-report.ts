@@ -24,14 +24,34 @@ function parseInstant(value: string, name: string, now: number): number {
   return parsed;
 }
 
+/** What the usage query's parameters are called where the user typed them: the admin API's query, or flags. */
+export interface UsageParameterNames {
+  group_by: string;
+  since: string;
+  until: string;
+}
+
+export const USAGE_API_NAMES: UsageParameterNames = { group_by: 'group_by', since: 'since', until: 'until' };
+
+/** `amg usage`'s flags: its errors name what the user typed, not the API parameters it sends. */
+export const USAGE_FLAG_NAMES: UsageParameterNames = { group_by: '--by', since: '--since', until: '--until' };
+
 /** The usage query of `?group_by=&since=&until=` (default: by key over the last 7 days). */
-export function parseUsageQuery(params: Record<string, string | undefined>, now: number): UsageQuery {
+export function parseUsageQuery(
+  params: Record<string, string | undefined>,
+  now: number,
+  names: UsageParameterNames = USAGE_API_NAMES,
+): UsageQuery {
   const groupBy = (params.group_by ?? 'key') as UsageGroup;
-  if (!USAGE_GROUPS.includes(groupBy)) throw new RangeError(`group_by must be one of ${USAGE_GROUPS.join(', ')}`);
-  const since = parseInstant(params.since || '7d', 'since', now);
-  const until = params.until ? parseInstant(params.until, 'until', now) : now + 1;
-  if (since >= until) throw new RangeError('since must be before until');
-  if (until - since > MAX_WINDOW_MS) throw new RangeError('the window is at most 366 days');
+  if (!USAGE_GROUPS.includes(groupBy)) {
+    throw new RangeError(`${names.group_by} must be one of ${USAGE_GROUPS.join(', ')} (got "${groupBy}")`);
+  }
+  const since = parseInstant(params.since || '7d', names.since, now);
+  const until = params.until ? parseInstant(params.until, names.until, now) : now + 1;
+  if (since >= until) throw new RangeError(`${names.since} must be before ${names.until}`);
+  if (until - since > MAX_WINDOW_MS) {
+    throw new RangeError(`${names.since} to ${names.until} is at most 366 days`);
+  }
   return { groupBy, since, until };
 }
 

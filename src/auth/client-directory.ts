@@ -70,6 +70,7 @@ export class ClientDirectory {
       map.set(digest, {
         name: client.name,
         source: 'config',
+        expiresAt: client.expires_at === undefined ? null : Date.parse(client.expires_at),
         tags: policy.tags,
         access: compileAccess(`config:${client.name}`, client.name, policy),
       });
@@ -81,14 +82,17 @@ export class ClientDirectory {
     return this.fromStore.refresh();
   }
 
+  private readonly active = (identity: ClientIdentity): boolean =>
+    identity.expiresAt == null || identity.expiresAt > this.now();
+
   /** Resolves a token to its client, or undefined when it is unknown, revoked or expired. */
-  authenticate(token: string): Promise<ClientIdentity | undefined> | ClientIdentity {
+  authenticate(token: string): Promise<ClientIdentity | undefined> | ClientIdentity | undefined {
     const digest = hashToken(token);
     const configured = this.fromConfig.get(digest);
-    if (configured) return configured;
-    const active = (identity: ClientIdentity) => !identity.expiresAt || identity.expiresAt > this.now();
+    // An expired config client is refused like an expired key, not looked up again in the store.
+    if (configured) return this.active(configured) ? configured : undefined;
     const known = this.fromStore.get(digest);
-    if (known && active(known)) return known;
-    return this.fromStore.lookup(digest, active);
+    if (known && this.active(known)) return known;
+    return this.fromStore.lookup(digest, this.active);
   }
 }

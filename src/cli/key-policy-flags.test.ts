@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expiryDays, policyFromFlags } from './key-policy-flags.js';
+import { expiryDays, graceFlag, policyFromFlags } from './key-policy-flags.js';
 
 describe('policyFromFlags', () => {
   it('turns the flags into the admin API policy fields', () => {
@@ -43,5 +43,28 @@ describe('policyFromFlags', () => {
     expect(() => expiryDays('9999')).toThrow('--expires-in-days takes a number of days');
     expect(expiryDays('0.5')).toBe(0.5);
     expect(() => policyFromFlags({ models: ' , ' })).toThrow('--models takes comma-separated patterns');
+    // Past the policy's bounds: named as the flag, not as the admin API's budgets.day or rpm.
+    expect(() => policyFromFlags({ budget: ['1e20/day'] })).toThrow(
+      '--budget amount must be a number of USD from 0.000001 to 1000000000',
+    );
+    expect(() => policyFromFlags({ budget: ['Infinity/day'] })).toThrow('--budget amount must be');
+    expect(() => policyFromFlags({ budget: ['0.0000001/day'] })).toThrow('--budget amount must be');
+    expect(policyFromFlags({ budget: ['0.000001/day'] })).toEqual({ budgets: { day: 0.000001 } });
+    expect(() => policyFromFlags({ rpm: '1e12' })).toThrow(
+      '--rpm must be a positive integer, at most 1000000000 (got "1e12")',
+    );
+    expect(() => policyFromFlags({ modelLimit: ['gpt-4o:tpm=99999999999'] })).toThrow(
+      '--model-limit tpm must be a positive integer',
+    );
+    expect(policyFromFlags({ budget: ['1000000000/total'], rpm: '1000000000' })).toEqual({
+      budgets: { total: 1e9 },
+      rpm: 1e9,
+    });
+  });
+
+  it('checks --grace as the flag, and passes it on as typed', () => {
+    for (const bad of ['0', '-1h', 'abc', '31d']) expect(() => graceFlag(bad)).toThrow(`--grace takes a duration`);
+    expect(graceFlag('0s')).toBe('0s');
+    expect(graceFlag('30d')).toBe('30d');
   });
 });

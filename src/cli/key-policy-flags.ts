@@ -1,4 +1,6 @@
 import { InvalidArgumentError } from 'commander';
+import { MAX_GRACE_MS } from '../admin/client-keys.js';
+import { parseDuration } from '../config/duration.js';
 
 /** The policy flags `amg keys create` and `amg keys update` share, as commander hands them over. */
 export interface KeyPolicyFlags {
@@ -29,14 +31,33 @@ export function expiryDays(text: string): number {
   return days;
 }
 
+/**
+ * `--grace`: checked here so a mistake names the flag (the admin API says `grace`), and returned as typed, which is
+ * what the API takes. `0s` ends the old token at once; a bare `0` has no unit, so it is refused with the rest.
+ */
+export function graceFlag(text: string): string {
+  const ms = parseDuration(text);
+  if (ms === undefined || ms > MAX_GRACE_MS) {
+    throw new InvalidArgumentError(
+      `--grace takes a duration such as 24h or 30m, at most 30d (0s ends the old token at once; got "${text}")`,
+    );
+  }
+  return text;
+}
+
 /** Collects a repeatable option's values. */
 export function repeatable(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
+/** The largest limit or budget the key policy takes (see key-policy-schema): said here as the flag typed. */
+const MAX = 1_000_000_000;
+
 function count(flag: string, text: string): number {
   const value = Number(text);
-  if (!Number.isInteger(value) || value <= 0) throw new InvalidArgumentError(`${flag} must be a positive integer`);
+  if (!Number.isInteger(value) || value <= 0 || value > MAX) {
+    throw new InvalidArgumentError(`${flag} must be a positive integer, at most ${MAX} (got "${text}")`);
+  }
   return value;
 }
 
@@ -48,7 +69,9 @@ function budget(text: string): [string, number | null] {
   }
   if (amount === OFF) return [period, null];
   const usd = Number(amount?.replace(/^\$/, ''));
-  if (!(usd > 0)) throw new InvalidArgumentError(`--budget amount must be a positive number of USD (got "${text}")`);
+  if (!(usd >= 0.000001 && usd <= MAX)) {
+    throw new InvalidArgumentError(`--budget amount must be a number of USD from 0.000001 to ${MAX} (got "${text}")`);
+  }
   return [period, usd];
 }
 

@@ -6,7 +6,11 @@ import { z } from 'zod';
  */
 
 const count = z.number().int().positive().max(1_000_000_000);
-const usd = z.number().positive().max(1_000_000_000);
+/** Budgets count in millionths of a dollar: a smaller one rounded to 0 and refused every request, free ones too. */
+const usd = z
+  .number()
+  .min(0.000001, 'at least 0.000001 USD (budgets count in millionths of a dollar)')
+  .max(1_000_000_000);
 
 export const rateLimitsSchema = z
   .object({
@@ -39,7 +43,11 @@ const tagName = z
 
 export const keyPolicyShape = {
   /** Glob patterns (`*` any run of characters, `?` one) of the model names the client may request; absent: all. */
-  models: z.array(modelPattern).max(200).optional(),
+  models: z
+    .array(modelPattern)
+    .min(1, 'at least one pattern: a client that may use no model is revoked (or removed), not given none')
+    .max(200)
+    .optional(),
   rpm: count.optional(),
   tpm: count.optional(),
   max_concurrent: count.optional(),

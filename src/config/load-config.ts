@@ -109,12 +109,14 @@ function causedByUnsetVariable(path: string, unsetPaths: readonly string[]): boo
 export function validateConfigTree(raw: unknown, options: ParseOptions = {}): LoadedConfig {
   const sourceName = options.sourceName ?? 'config';
   const env = options.env ?? process.env;
-  const expanded = expandTree(withProviderDefaults(raw), env);
-  const unsetPaths = expanded.problems.map(({ path }) => path);
+  const defaults = withProviderDefaults(raw, env);
+  const expanded = expandTree(defaults.tree, env);
+  const unsetPaths = [...expanded.problems, ...defaults.problems].map(({ path }) => path);
   const problems: ConfigProblem[] = expanded.problems.map(({ path, variable }) => ({
     path,
     message: `environment variable ${variable} is not set (use \${${variable}:-default} for an optional value)`,
   }));
+  problems.push(...defaults.problems);
   // A reference refused in a name is one problem, not also an unknown name: its path is judged once, like an unset one.
   const refusedNames = referencesInNames(expanded.references);
   problems.push(...refusedNames);

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateConfigTree } from './load-config.js';
 
@@ -68,5 +71,77 @@ describe('provider presets and type defaults', () => {
       { AZURE_OPENAI_API_KEY: 'az-key' },
     );
     expect(provider?.api_key).toBe('az-key');
+  });
+});
+
+describe("cloud defaults from the environment, in the order of the clouds' own SDKs", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'amg-aws-'));
+  const config = join(dir, 'config');
+  const credentials = join(dir, 'credentials');
+  writeFileSync(config, '[default]\nregion = eu-west-3\n\n[profile prod]\nregion = ap-south-1\n');
+  writeFileSync(credentials, '[prod]\naws_access_key_id = AKIAPROD\naws_secret_access_key = prod-secret\n');
+  const files = { AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: credentials };
+  const none = { AWS_CONFIG_FILE: join(dir, 'absent'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'absent') };
+  const bedrock = (aws: Record<string, unknown> | undefined, env: Record<string, string>) =>
+    providerOf({ type: 'bedrock', ...(aws ? { aws } : {}) }, env);
+
+  it('take the Bedrock region from AWS_REGION, then AWS_DEFAULT_REGION, then the profile; the config wins', () => {
+    const region = (aws: Record<string, unknown> | undefined, env: Record<string, string>) =>
+      bedrock(aws, env).provider?.base_url;
+    expect(region(undefined, { ...files, AWS_REGION: 'us-west-2', AWS_DEFAULT_REGION: 'eu-north-1' })).toBe(
+      'https://bedrock-runtime.us-west-2.amazonaws.com',
+    );
+    expect(region(undefined, { ...files, AWS_DEFAULT_REGION: 'eu-north-1' })).toBe(
+      'https://bedrock-runtime.eu-north-1.amazonaws.com',
+    );
+    expect(region(undefined, files)).toBe('https://bedrock-runtime.eu-west-3.amazonaws.com');
+    expect(region(undefined, { ...files, AWS_PROFILE: 'prod' })).toBe(
+      'https://bedrock-runtime.ap-south-1.amazonaws.com',
+    );
+    expect(region({ profile: 'prod' }, files)).toBe('https://bedrock-runtime.ap-south-1.amazonaws.com');
+    expect(region({ region: 'ca-central-1' }, { ...files, AWS_REGION: 'us-west-2' })).toBe(
+      'https://bedrock-runtime.ca-central-1.amazonaws.com',
+    );
+    expect(
+      bedrock(undefined, { ...files, AWS_REGION: 'us-west-2' }).loaded.references.get('providers[0].base_url'),
+    ).toEqual(['AWS_REGION']);
+  });
+
+  it('prefer the credentials file to the config file for the region, as the JavaScript SDK does', () => {
+    const both = join(dir, 'credentials-with-region');
+    writeFileSync(both, '[default]\nregion = sa-east-1\n');
+    expect(bedrock(undefined, { ...files, AWS_SHARED_CREDENTIALS_FILE: both }).provider?.base_url).toBe(
+      'https://bedrock-runtime.sa-east-1.amazonaws.com',
+    );
+  });
+
+  it('name every place a region is read from when none has one', () => {
+    expect(() => bedrock(undefined, none)).toThrow(
+      'providers[0].aws.region: no AWS region: set aws.region (or base_url), AWS_REGION or AWS_DEFAULT_REGION, or region in profile "default" of ~/.aws/config (AWS_CONFIG_FILE)',
+    );
+    expect(
+      providerOf({ type: 'bedrock', base_url: 'https://vpce.bedrock-runtime.eu-west-1.vpce.amazonaws.com' }, none)
+        .provider?.aws?.region,
+    ).toBeUndefined();
+  });
+
+  it('sign with the AWS_PROFILE profile instead of the AWS_* keys, as the AWS SDK does', () => {
+    const env = { ...files, AWS_PROFILE: 'prod', AWS_ACCESS_KEY_ID: 'AKIAENV', AWS_SECRET_ACCESS_KEY: 'env-secret' };
+    expect(bedrock(undefined, env).provider?.aws).toMatchObject({ profile: 'prod', credentials_file: credentials });
+    expect(bedrock(undefined, env).provider?.aws?.access_key_id).toBeUndefined();
+    const keys = { ...files, AWS_ACCESS_KEY_ID: 'AKIAENV', AWS_SECRET_ACCESS_KEY: 'env-secret' };
+    expect(bedrock(undefined, keys).provider?.aws).toMatchObject({ access_key_id: 'AKIAENV', profile: 'default' });
+  });
+
+  it('read the Gemini key from GOOGLE_API_KEY, else GEMINI_API_KEY, as @google/genai does', () => {
+    const gemini = (env: Record<string, string>) => providerOf({ type: 'gemini' }, env);
+    expect(gemini({ GOOGLE_API_KEY: 'g-key', GEMINI_API_KEY: 'gm-key' }).provider?.api_key).toBe('g-key');
+    expect(gemini({ GOOGLE_API_KEY: '  ', GEMINI_API_KEY: 'gm-key' }).provider?.api_key).toBe('gm-key');
+    const unset = gemini({});
+    expect(unset.provider?.api_key).toBe('');
+    expect(unset.loaded.references.get('providers[0].api_key')).toEqual(['GOOGLE_API_KEY', 'GEMINI_API_KEY']);
+    expect(providerOf({ type: 'gemini', api_key: 'written' }, { GOOGLE_API_KEY: 'g-key' }).provider?.api_key).toBe(
+      'written',
+    );
   });
 });

@@ -209,6 +209,26 @@ const limits = z
 
 const redisUrl = z.string().regex(/^rediss?:\/\/.+/, 'expected redis://host:port or rediss://host:port');
 
+/** Whether an ISO date's year, month and day name a day of the calendar (and its time, if any, parses). */
+function isRealDate(text: string): boolean {
+  const [year, month, day] = text.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day && !Number.isNaN(Date.parse(text));
+}
+
+/**
+ * An absolute point in time as ISO 8601: `2027-03-01` (midnight UTC) or a date-time with `Z` or an offset. A
+ * date-time without one is refused: JavaScript would read it in the server's local zone, which the writer may not
+ * know. (A relative expiry like `amg keys create --expires-in-days` has no meaning in a file reloaded at will.)
+ */
+const instant = z
+  .string()
+  .regex(
+    /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/i,
+    'use an ISO 8601 date (2027-03-01) or date-time with a zone (2027-03-01T09:00:00Z, 2027-03-01T09:00+01:00)',
+  )
+  .refine(isRealDate, 'not a real date (JavaScript would roll 2027-02-30 over to March)');
+
 const client = z
   .object({
     name,
@@ -217,6 +237,8 @@ const client = z
       .string()
       .regex(/^[0-9a-f]{64}$/i, 'expected 64 hex characters')
       .optional(),
+    /** When the token stops working: an ISO 8601 date (midnight UTC) or date-time with Z or an offset. */
+    expires_at: instant.optional(),
     /** `strict` refuses this client's translated requests whose hints cannot be carried over (see models[]). */
     translation: z.enum(['lenient', 'strict']).optional(),
     /** Model access, rate limits, budgets and tags, as `amg keys create` takes them (docs/configuration.md). */

@@ -153,6 +153,15 @@ function collectWarnings(config: GatewayConfig): ConfigProblem[] {
       }
     }
   });
+  config.clients.forEach((client, index) => {
+    // Allowed (it is how a config client is switched off at a set time), but a typo in the year is worth a word.
+    if (client.expires_at !== undefined && Date.parse(client.expires_at) <= Date.now()) {
+      warnings.push({
+        path: `clients[${index}].expires_at`,
+        message: `client "${client.name}" expired at ${client.expires_at}: its token is refused`,
+      });
+    }
+  });
   config.models.forEach((model, index) => {
     if (model.targets.length === 1) {
       warnings.push({

@@ -158,7 +158,7 @@ describe('routeRequest when the gateway itself fails', () => {
     const { context } = harness();
     context.requestId = 'req_internal_1';
     const lines: string[] = [];
-    const restore = redirectLog({ write: (line: string) => lines.push(line) } as NodeJS.WritableStream);
+    const restore = redirectLog({ write: (line: string) => lines.push(line) });
     try {
       const send = async () => {
         throw new TypeError('cannot read properties of undefined');

@@ -153,7 +153,7 @@ describe('client key limits', () => {
   });
 
   it('settles a stream to its reported usage, and a stream the client abandoned to what it produced', async () => {
-    const token = await createKey({ name: 'streamer', tpm: 110 });
+    const token = await createKey({ name: 'streamer', tpm: 115 });
     clock += 60_000;
     const stream = async () => {
       const chunks = await harness.openai(token).chat.completions.create({
@@ -198,12 +198,14 @@ describe('client key limits', () => {
     }
     const records = await settled(4);
     const abandoned = records.find((r) => r.status === 499 && r.provider === 'primary');
-    // No usage arrived, so it is billed for what it produced: an estimate, flagged, well under the ~83-token
-    // reservation it was admitted with.
+    // No usage arrived, so it is billed for what it consumed: the prompt the upstream read (estimated from the
+    // body's text: 'user', 'hi' and a message's framing) and what it produced, flagged, well under the ~83-token
+    // reservation.
     expect(abandoned).toMatchObject({ usageEstimated: true });
+    expect(abandoned?.inputTokens).toBeGreaterThanOrEqual(5);
+    expect(abandoned?.outputTokens).toBeGreaterThan(0);
     const charged = (abandoned?.inputTokens ?? 0) + (abandoned?.outputTokens ?? 0);
-    expect(charged).toBeGreaterThan(0);
-    expect(charged).toBeLessThan(110 - 83);
+    expect(charged).toBeLessThan(115 - 83);
     // Settled to that estimate rather than kept at its reservation, it leaves room for one more stream.
     await stream();
     await settled(5);
@@ -212,7 +214,9 @@ describe('client key limits', () => {
   it('limits a config-declared client with the same fields', async () => {
     const token = 'amg_config_limited_token_0123456789';
     await chat(token);
-    expect((await refusal(chat(token))).status).toBe(429);
+    const refused = await refusal(chat(token));
+    expect(refused.status).toBe(429);
+    expect(refused.error.message).toContain('the key "config-limited" is over its limit of 1 request per minute;');
   });
 
   it('changes limits with PATCH without changing the token', async () => {
@@ -259,7 +263,7 @@ describe('client key limits', () => {
     await chat(token, 'gpt-4o-mini', { max_tokens: 5 });
     const refused = await refusal(chat(token, 'gpt-4o-mini', { max_tokens: 5 }));
     expect(refused.status).toBe(429);
-    expect(refused.error.message).toMatch(/daily budget of \$0\.004 .*resets at 2026-12-0\dT00:00:00\+00:00 \(UTC\)/);
+    expect(refused.error.message).toMatch(/daily budget of \$0\.004\b.*resets at 2026-12-0\dT00:00:00\+00:00 \(UTC\)/);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
@@ -275,7 +279,28 @@ describe('client key limits', () => {
     await expect(chat(fresh, 'gpt-4o-mini', { max_tokens: 5 })).resolves.toMatchObject({ object: 'chat.completion' });
     const refused = await refusal(chat(fresh, 'gpt-4o-mini', { max_tokens: 5 }));
     expect(refused.status).toBe(429);
-    expect(refused.error.message).toContain('$0.0018 spent');
+    expect(refused.error.message).toContain('has $0.0022 left of its daily budget of $0.004');
+  });
+
+  it('tells a key whose budget is untouched that the estimate did not fit, not that the budget was reached', async () => {
+    // 1024 output tokens are assumed without max_tokens: $0.1 at $100 per million, over the whole budget.
+    const token = await createKey({ name: 'small-budget', budgets: { day: 0.01 } });
+    const refused = await refusal(chat(token));
+    expect(refused.status).toBe(429);
+    expect(refused.error.message).toMatch(
+      /^the key "small-budget" has \$0\.01 left of its daily budget of \$0\.01, less than this request's estimated cost of \$0\.10\d* \(.*max_tokens/,
+    );
+    expect(refused.error.message).not.toContain('reached');
+    // A budget of a few millionths of a dollar reads as such, not as "$0.00".
+    const tiny = await createKey({ name: 'tiny-budget', budgets: { day: 0.000005 } });
+    expect((await refusal(chat(tiny))).error.message).toContain('left of its daily budget of $0.000005,');
+    expect((await harness.admin('POST', '/keys', { name: 'too-tiny', budgets: { day: 0.0000001 } })).status).toBe(400);
+    expect((await harness.admin('POST', '/keys', { name: 'no-models', models: [] })).status).toBe(400);
+    // With max_tokens the estimate fits, and once the budget is spent the refusal says so.
+    await chat(token, 'gpt-4o-mini', { max_tokens: 5 });
+    for (let i = 0; i < 5; i++) await chat(token, 'gpt-4o-mini', { max_tokens: 5 }).catch(() => undefined);
+    const spent = await refusal(chat(token, 'gpt-4o-mini', { max_tokens: 5 }));
+    expect(spent.error.message).toMatch(/has (reached its daily budget|\$0\.00\d+ left)/);
   });
 
   it('rotates a key: the old token works through the grace period, and both events are audited', async () => {

@@ -48,6 +48,8 @@ describe('OpenTelemetry traces of a request that fell back', () => {
           },
         },
       },
+      // Merged under the config's headers: the config wins a name, the others are added.
+      env: { OTEL_EXPORTER_OTLP_HEADERS: 'X-Collector-Key=from-env,x-tenant=acme' },
     });
   });
   afterAll(async () => {
@@ -157,6 +159,7 @@ describe('OpenTelemetry traces of a request that fell back', () => {
     expect(JSON.stringify(spans)).not.toContain(PROMPT);
     expect(JSON.stringify(spans)).not.toContain('sk-backup');
     expect(receiver.requestHeaders.at(-1)?.['x-collector-key']).toBe('k-123');
+    expect(receiver.requestHeaders.at(-1)?.['x-tenant']).toBe('acme');
   });
 });
 

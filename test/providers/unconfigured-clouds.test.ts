@@ -15,8 +15,13 @@ describe('cloud providers without credentials', () => {
         AWS_SECRET_ACCESS_KEY: undefined,
         AWS_SESSION_TOKEN: undefined,
         AWS_BEARER_TOKEN_BEDROCK: undefined,
+        AWS_PROFILE: undefined,
+        // No shared files either, whatever the machine running the tests has in ~/.aws.
+        AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws/credentials',
+        AWS_CONFIG_FILE: '/nonexistent/aws/config',
         GOOGLE_APPLICATION_CREDENTIALS: undefined,
         GEMINI_API_KEY: undefined,
+        GOOGLE_API_KEY: undefined,
         AZURE_OPENAI_API_KEY: undefined,
       },
       config: {
@@ -48,9 +53,12 @@ describe('cloud providers without credentials', () => {
       ]),
     );
     expect(missing).toEqual({
-      aws: [false, 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_BEARER_TOKEN_BEDROCK for a Bedrock API key)'],
+      aws: [
+        false,
+        'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or keys for profile "default" in ${AWS_SHARED_CREDENTIALS_FILE} (or AWS_BEARER_TOKEN_BEDROCK for a Bedrock API key)',
+      ],
       gcp: [false, 'GOOGLE_APPLICATION_CREDENTIALS'],
-      google: [false, 'GEMINI_API_KEY'],
+      google: [false, 'GOOGLE_API_KEY or GEMINI_API_KEY'],
       azure: [false, 'AZURE_OPENAI_API_KEY'],
     });
   });
@@ -62,7 +70,7 @@ describe('cloud providers without credentials', () => {
       .catch((e: unknown) => e)) as { status: number; error: { error: { message: string } } };
     expect(error.status).toBe(503);
     expect(error.error.error.message).toContain(
-      'provider "aws" has no credentials; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_BEARER_TOKEN_BEDROCK',
+      'provider "aws" has no credentials; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or keys for profile "default" in /nonexistent/aws/credentials (or AWS_BEARER_TOKEN_BEDROCK',
     );
     const vertex = (await harness
       .openai()

@@ -1,7 +1,14 @@
 import type { Command } from 'commander';
 import type { AdminClient } from '../admin-client.js';
 import { configPathFrom } from '../config-path.js';
-import { describePolicy, expiryDays, type KeyPolicyFlags, policyFromFlags, repeatable } from '../key-policy-flags.js';
+import {
+  describePolicy,
+  expiryDays,
+  graceFlag,
+  type KeyPolicyFlags,
+  policyFromFlags,
+  repeatable,
+} from '../key-policy-flags.js';
 import { table } from '../table.js';
 
 export interface AdminConnectionOptions {
@@ -107,7 +114,11 @@ export function registerKeys(program: Command): void {
     .command('rotate')
     .description('issue a new token for a key; the old one keeps working until the grace period ends')
     .argument('<id-or-name>')
-    .option('--grace <duration>', 'how long the old token keeps working, e.g. 24h or 30m (default: not at all)')
+    .option(
+      '--grace <duration>',
+      'how long the old token keeps working, e.g. 24h or 30m, at most 30d (default: not at all)',
+      graceFlag,
+    )
     .option('--json', 'print JSON')
     .action(async (idOrName: string, options: { grace?: string; json?: boolean }, command: Command) => {
       const rotated = await withAdmin(command, (admin) => admin.rotateKey(idOrName, options.grace));

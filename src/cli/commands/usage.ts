@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { PriceListRow } from '../../admin/price-list.js';
-import type { UsageReport } from '../../admin/usage-report.js';
+import { parseUsageQuery, USAGE_FLAG_NAMES, type UsageReport } from '../../admin/usage-report.js';
 import { USAGE_GROUPS } from '../../telemetry/usage-summary.js';
 import { table } from '../table.js';
 import { withAdmin } from './keys.js';
@@ -85,9 +85,10 @@ export function registerUsage(program: Command): void {
     .option('--until <when>', 'end (exclusive), same forms as --since; default now')
     .option('--json', 'print JSON')
     .action(async (options: { by: string; since: string; until?: string; json?: boolean }, command: Command) => {
-      const report = await withAdmin(command, (admin) =>
-        admin.usage({ group_by: options.by, since: options.since, until: options.until }),
-      );
+      const params = { group_by: options.by, since: options.since, until: options.until };
+      // Checked here first, so that a mistake is named as the flag typed, whichever admin client answers.
+      parseUsageQuery(params, Date.now(), USAGE_FLAG_NAMES);
+      const report = await withAdmin(command, (admin) => admin.usage(params));
       process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderUsage(report));
     });
 

@@ -9,21 +9,31 @@ export interface AwsCredentials {
   sessionToken?: string | undefined;
 }
 
-/** One profile's keys from an INI shared-credentials file ([name] sections, key = value lines). */
-export function profileFromIni(text: string, profile: string): AwsCredentials | undefined {
+/**
+ * One profile's settings from an INI file of the AWS shared files ([name] or [profile name] sections, key = value
+ * lines), names in lower case; undefined when the profile has no section.
+ */
+export function profileSection(text: string, profile: string): Record<string, string> | undefined {
   let section: string | undefined;
-  const values: Record<string, string> = {};
+  let values: Record<string, string> | undefined;
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim();
     if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
     const header = /^\[\s*(?:profile\s+)?([^\]]+?)\s*\]$/.exec(line);
     if (header) {
       section = header[1];
+      if (section === profile) values ??= {};
       continue;
     }
     const pair = /^([^=]+?)\s*=\s*(.*)$/.exec(line);
-    if (pair && section === profile) values[(pair[1] as string).toLowerCase()] = pair[2] as string;
+    if (pair && values && section === profile) values[(pair[1] as string).toLowerCase()] = pair[2] as string;
   }
+  return values;
+}
+
+/** One profile's keys from an INI shared-credentials file. */
+export function profileFromIni(text: string, profile: string): AwsCredentials | undefined {
+  const values = profileSection(text, profile) ?? {};
   const accessKeyId = values.aws_access_key_id;
   const secretAccessKey = values.aws_secret_access_key;
   if (!accessKeyId || !secretAccessKey) return undefined;

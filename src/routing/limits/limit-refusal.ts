@@ -1,7 +1,7 @@
 import type { ClientDialect } from '../../api/shared/client-dialect.js';
 import { errors } from '../../errors/codes.js';
 import type { GatewayError } from '../../errors/gateway-error.js';
-import type { Admission, Bucket, BucketKind } from './limit-buckets.js';
+import type { Admission, Bucket, BucketKind, Charge } from './limit-buckets.js';
 import { type LimitPlan, MICROS_PER_USD } from './limit-plan.js';
 import { type LimitState, rateLimitHeaders } from './rate-limit-headers.js';
 
@@ -14,10 +14,15 @@ function stateOf(kind: BucketKind, plan: LimitPlan, admission: Admission, refuse
   return { limit: bucket.limit, remaining: bucket.limit - used, resetAt: bucket.resetAt };
 }
 
-/** "$50.00", or to the tenth of a cent below a dollar ("$0.0018"), so a small budget does not read "$0.00". */
+/**
+ * "$50.00", or to the hundredth of a cent below a dollar ("$0.0018"), or to the micro-dollar below that
+ * ("$0.000005"), so a small budget does not read "$0.00".
+ */
 function usd(micros: number): string {
   const value = micros / MICROS_PER_USD;
-  return `$${value >= 1 ? value.toFixed(2) : value.toFixed(4).replace(/0{1,2}$/, '')}`;
+  if (value >= 1) return `$${value.toFixed(2)}`;
+  if (value === 0 || value >= 0.0001) return `$${value.toFixed(4).replace(/0{1,2}$/, '')}`;
+  return `$${value.toFixed(6).replace(/0+$/, '')}`;
 }
 
 /** "2026-12-05T00:00:00+01:00": the reset in the budget's own time zone, as an operator reads it. */
@@ -39,6 +44,23 @@ function zonedTime(ms: number, timeZone: string): string {
 }
 
 /**
+ * Why a budget refused: spent (and reserved) to its limit, or with room left that this request's estimate does
+ * not fit in. A new key with a budget below one request's estimate was told it had "reached" a budget it had
+ * not touched, with no hint that the estimate (and max_tokens) was what did not fit.
+ */
+function budgetReason(client: string, refused: Bucket, spent: number, estimate: number): string {
+  const budget = `${refused.label} of ${usd(refused.limit)}`;
+  if (spent >= refused.limit) {
+    return `the key "${client}" has reached its ${budget} (${usd(spent)} spent or reserved by requests in flight)`;
+  }
+  return (
+    `the key "${client}" has ${usd(refused.limit - spent)} left of its ${budget}, less than this request's ` +
+    `estimated cost of ${usd(estimate)} (its input and max_tokens, or 1024 output tokens when it sets none, at ` +
+    'the dearest price of its targets; a lower max_tokens may fit)'
+  );
+}
+
+/**
  * The 429 for a refused request, in words that name the limit and when it resets, with retry-after and the
  * client dialect's rate-limit headers. A spent budget says so as OpenAI's insufficient_quota and tells the SDKs
  * not to retry (x-should-retry: false): no retry can pass before the budget's period ends.
@@ -47,6 +69,7 @@ export function limitRefusal(
   client: string,
   plan: LimitPlan,
   admission: Admission,
+  charge: Charge,
   dialect: ClientDialect,
   now: number,
   timeZone: string,
@@ -65,17 +88,15 @@ export function limitRefusal(
     const resets = Number.isFinite(refused.resetAt)
       ? `it resets at ${zonedTime(refused.resetAt, timeZone)} (${timeZone})`
       : 'it does not reset; an operator can raise it with amg keys update';
-    return errors.budgetExceeded(
-      `the key "${client}" has reached its ${refused.label} of ${usd(refused.limit)} ` +
-        `(${usd(spent)} spent or reserved by requests in flight); ${resets}`,
-      headers,
-    );
+    return errors.budgetExceeded(`${budgetReason(client, refused, spent, charge.micros)}; ${resets}`, headers);
   }
   if (refused.kind === 'concurrent') headers['retry-after'] = '1';
   const scope = refused.pattern === undefined ? '' : ` for models matching "${refused.pattern}"`;
+  // "1 request per minute", "1 concurrent request": the labels are plural.
+  const label = refused.limit === 1 ? refused.label.replace(/s\b/, '') : refused.label;
   const wait = refused.kind === 'concurrent' ? 'until one of its requests ends' : `${headers['retry-after']}s`;
   return errors.rateLimited(
-    `the key "${client}" is over its limit of ${refused.limit} ${refused.label}${scope}; retry after ${wait}`,
+    `the key "${client}" is over its limit of ${refused.limit} ${label}${scope}; retry after ${wait}`,
     headers,
   );
 }

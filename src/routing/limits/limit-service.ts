@@ -137,7 +137,7 @@ export class LimitService {
     now: number,
   ): LimitTicket | GatewayError {
     if (admission.denied === -1) return { backend, plan, charge, used: admission.used, at: now };
-    return limitRefusal(access.name, plan, admission, dialect, now, this.calendar.timeZone);
+    return limitRefusal(access.name, plan, admission, charge, dialect, now, this.calendar.timeZone);
   }
 
   /** The shared backend failed mid-request: this request, and the ones after it, count in this process. */

@@ -24,6 +24,28 @@ describe('tracing settings', () => {
     expect(tracingSettings({ ...otlp, endpoint: 'http://c:4318/v1/traces' }, {})?.url).toBe('http://c:4318/v1/traces');
   });
 
+  it('merges the header variables under the config headers, by case-insensitive name', () => {
+    const otlp = {
+      endpoint: 'http://collector:4318',
+      headers: { Authorization: 'Bearer from-config', 'x-key': 'k' },
+      sample_ratio: 1,
+      protocol: 'http/json' as const,
+      capture_content: false,
+      content_max_bytes: 16_384,
+    };
+    const env = {
+      OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20from-env,x-tenant=generic,x-route=eu',
+      OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'X-Tenant=traces',
+    };
+    expect(tracingSettings(otlp, env)?.headers).toEqual({
+      authorization: 'Bearer from-config',
+      'x-key': 'k',
+      'x-tenant': 'traces',
+      'x-route': 'eu',
+    });
+    expect(tracingSettings({ ...otlp, headers: {} }, { OTEL_EXPORTER_OTLP_HEADERS: '' })?.headers).toEqual({});
+  });
+
   it('reads the standard variables, the traces-specific endpoint taken as it is', () => {
     const env = {
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://base:4318/',

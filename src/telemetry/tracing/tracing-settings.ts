@@ -57,6 +57,24 @@ function resourceFromEnv(env: Env): Record<string, string> | undefined {
   return Object.keys(attributes).length > 0 ? attributes : undefined;
 }
 
+/**
+ * The collector headers: OTEL_EXPORTER_OTLP_HEADERS, then OTEL_EXPORTER_OTLP_TRACES_HEADERS, then the config's,
+ * merged by name (case-insensitively, as HTTP reads them), a later source winning a name. That is the
+ * specification's order (the signal-specific variable over the generic one, configuration given in code over the
+ * environment) and what the official JavaScript exporters do with the two; a config that sets one header keeps
+ * the others the environment gives (a tenant or routing header set per deployment, say).
+ */
+function collectorHeaders(env: Env, configured: Record<string, string> = {}): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const sources = [
+    parseOtlpHeaders(env.OTEL_EXPORTER_OTLP_HEADERS),
+    parseOtlpHeaders(env.OTEL_EXPORTER_OTLP_TRACES_HEADERS),
+    configured,
+  ];
+  for (const source of sources) for (const [name, value] of Object.entries(source)) headers[name.toLowerCase()] = value;
+  return headers;
+}
+
 function ratioFromEnv(env: Env): number {
   const sampler = env.OTEL_TRACES_SAMPLER;
   // An empty (or blank) variable is unset, not the 0 that Number('') would make of it: ratio 1, the default.
@@ -80,7 +98,7 @@ export function tracingSettings(otlp: OtlpConfig | undefined, env: Env): Tracing
     return {
       ...(resource ? { resource } : {}),
       url: tracesUrl(otlp.endpoint),
-      headers: otlp.headers,
+      headers: collectorHeaders(env, otlp.headers),
       sampleRatio: otlp.sample_ratio,
       protocol: otlp.protocol,
       ...(otlp.capture_content ? { content: { maxBytes: otlp.content_max_bytes } } : {}),
@@ -93,10 +111,7 @@ export function tracingSettings(otlp: OtlpConfig | undefined, env: Env): Tracing
   return {
     ...(resource ? { resource } : {}),
     url,
-    headers: {
-      ...parseOtlpHeaders(env.OTEL_EXPORTER_OTLP_HEADERS),
-      ...parseOtlpHeaders(env.OTEL_EXPORTER_OTLP_TRACES_HEADERS),
-    },
+    headers: collectorHeaders(env),
     sampleRatio: ratioFromEnv(env),
     protocol: protocolFromEnv(env),
     // The variable OpenTelemetry's GenAI instrumentations read for the same choice.
