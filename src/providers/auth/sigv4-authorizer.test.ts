@@ -59,6 +59,35 @@ describe('sigv4Authorizer', () => {
     expect(sent.authorization).toBe(reference.headers?.Authorization);
   });
 
+  it('hashes the payload as bytes: a UTF-8 text body and a Buffer body sign as aws4 hashing them itself', async () => {
+    const authorize = sigv4Authorizer(credentials, 'bedrock.test', 'us-east-1', 'bedrock', () => NOW);
+    const text = '{"messages":[{"role":"user","content":[{"text":"Füchse 🦊 \\u00e9"}]}]}';
+    for (const body of [text, Buffer.from(text)]) {
+      const sent = await authorize({ ...request, body });
+      // The hash handed to aws4 is what it signs from; it never goes on the wire.
+      expect(sent).not.toHaveProperty('x-amz-content-sha256');
+      expect(sent.authorization).toContain('SignedHeaders=host;x-amz-date;x-amz-security-token,');
+      const reference = aws4.sign(
+        {
+          host: 'bedrock.test',
+          method: 'POST',
+          path: request.path,
+          service: 'bedrock',
+          region: 'us-east-1',
+          headers: { 'X-Amz-Date': '20261205T085110Z' },
+          body,
+          extraHeadersToIgnore: { 'content-type': true, 'content-length': true },
+        } as Parameters<typeof aws4.sign>[0],
+        credentials,
+      );
+      expect(sent.authorization).toBe(reference.headers?.Authorization);
+      const verify = (payload: string) => verifySigV4('POST', request.path, sent, payload, [credentials], 'bedrock');
+      expect(verify(text)).toBeUndefined();
+      // One character changed in the non-ASCII text: a different payload hash, so the fake refuses it.
+      expect(verify(text.replace('ü', 'u'))?.exception).toBe('InvalidSignatureException');
+    }
+  });
+
   it('makes the date once a second', () => {
     expect(amzDate(Date.UTC(2026, 0, 2, 3, 4, 5, 1))).toBe('20260102T030405Z');
     expect(amzDate(Date.UTC(2026, 0, 2, 3, 4, 5, 999))).toBe('20260102T030405Z');

@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import type { RequestAuthorizer } from '../provider-descriptor.js';
 import type { AwsCredentials } from './aws-credentials.js';
 
@@ -33,12 +34,25 @@ export function amzDate(now: number): string {
 }
 
 /**
+ * aws4 takes the payload hash from this header when it is there and hashes the body itself otherwise
+ * (`createHash().update().digest()`, a Hash object per request). The authorizer hands it the hash made with
+ * one-shot `crypto.hash` in the headers aws4 signs from, and lists the header as unsigned: the canonical request
+ * and so the signature are exactly those aws4 makes from the body, and the header is never sent (Converse does
+ * not ask for it, and the official SDK sends none).
+ */
+const PAYLOAD_HASH = 'x-amz-content-sha256';
+
+/**
  * Sent but left out of the signature. SigV4 requires Host and every x-amz-* header to be signed and leaves the
  * rest to the signer; these two are fixed by the body (its length, and the JSON Converse always takes), so
  * signing them protects nothing TLS does not, and each signed header costs aws4 a lower-casing, a sort entry
  * and a canonical line per request (callgrind: ~18% of a signature with the copies dropped below).
  */
-const UNSIGNED: Readonly<Record<string, boolean>> = { 'content-type': true, 'content-length': true };
+const UNSIGNED: Readonly<Record<string, boolean>> = {
+  'content-type': true,
+  'content-length': true,
+  [PAYLOAD_HASH]: true,
+};
 
 /**
  * Every header aws4 would add but signs (Host, X-Amz-Date, X-Amz-Security-Token) is given to it already, in
@@ -65,18 +79,20 @@ export function sigv4Authorizer(
     sent.host = host;
     sent['x-amz-date'] = amzDate(now());
     if (credentials.sessionToken) sent['x-amz-security-token'] = credentials.sessionToken;
+    // aws4 copies the headers it is given; this copy adds the payload hash to what it signs from, not to `sent`.
+    const signed: Record<string, string> = Object.assign({}, sent);
+    signed[PAYLOAD_HASH] = hash('sha256', request.body ?? '', 'hex');
     const signing: SigningRequest = {
       host,
       method: request.method,
       path: request.path,
       service,
       region,
-      headers: sent,
+      headers: signed,
       body: request.body,
       extraHeadersToIgnore: UNSIGNED,
     };
-    const signed = sign(signing, credentials);
-    sent.authorization = String(signed.headers?.Authorization);
+    sent.authorization = String(sign(signing, credentials).headers?.Authorization);
     return sent;
   };
 }
