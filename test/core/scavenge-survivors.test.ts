@@ -119,9 +119,10 @@ models:
       expect(late.length).toBeGreaterThanOrEqual(5);
       const ratios = late.map((s) => s.survived / s.allocated).sort((a, b) => a - b);
       const median = ratios[Math.floor(ratios.length / 2)] as number;
-      // ~1.2-1.5% with the entries deleted (the request in flight and the records waiting for their batch),
-      // ~5% when every finished request's exchange was kept by the table.
-      expect(median).toBeLessThan(0.03);
+      // Medians of this test on the development machine: 2.9-3.4% with the entries deleted (the request in
+      // flight, the records waiting for their batch, the JIT's feedback), 3.4% inside the full suite under CI
+      // load; 6.0-6.5% when every finished request's exchange was kept by the table.
+      expect(median).toBeLessThan(0.045);
     } finally {
       gateway.kill('SIGTERM');
       await exited;
