@@ -44,7 +44,7 @@ function priceCell(value: number | undefined): string {
   return value === undefined ? '' : String(value);
 }
 
-function renderPrices(rows: readonly PriceListRow[]): string {
+export function renderPrices(rows: readonly PriceListRow[]): string {
   const lines = rows.map((row) => [
     row.provider,
     row.model,
@@ -71,7 +71,7 @@ function renderPrices(rows: readonly PriceListRow[]): string {
     'DATE',
   ];
   const footer = unpriced
-    ? `\n${unpriced} model(s) have no price: their requests are recorded without cost. Set one under the provider's pricing:.\n`
+    ? `\n${unpriced === 1 ? '1 model has' : `${unpriced} models have`} no price: their requests are recorded without cost. Set one in the provider's \`pricing\` section.\n`
     : '\n';
   return `USD per million tokens\n${table(headers, lines)}${footer}`;
 }
