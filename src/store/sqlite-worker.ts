@@ -5,6 +5,7 @@ import { migrateToLatest } from './migrations.js';
 import type { Database as Tables } from './schema.js';
 import { SqliteStore } from './sqlite-store.js';
 import type { Store, StoreMethod } from './store.js';
+import { currentThreadId, lowerThreadPriority, WRITER_NICE_STEPS } from './thread-priority.js';
 import { decodeCall, type WorkerMessage } from './worker-message.js';
 import type { WorkerReply } from './worker-protocol.js';
 
@@ -20,6 +21,8 @@ async function main(): Promise<void> {
   if (!port) throw new Error('sqlite-worker must run in a worker thread');
   // `reopen`: started again after stopping when idle; the file exists and must not be created anew.
   const { file, reopen } = workerData as { file: string; reopen?: boolean };
+  // Batch work: it yields the core to the thread that serves requests (./thread-priority.ts).
+  lowerThreadPriority(currentThreadId(), WRITER_NICE_STEPS);
   let store: Store;
   try {
     const database = new Database(file, { fileMustExist: reopen === true });
