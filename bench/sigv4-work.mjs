@@ -2,8 +2,11 @@
 // Converse request (bench/scenarios.mjs's Bedrock provider: session token, a model id with ':'), 10,000 times to
 // warm up, then `signatures` more. Counted under callgrind at 0 and at 20,000, the difference is instructions per
 // signature, e.g. `valgrind --tool=callgrind node bench/sigv4-work.mjs 20000`; `node --trace-gc` and a count of
-// its Scavenge lines gives young collections per signature.
-import { sigv4Authorizer } from '../dist/providers/auth/sigv4-authorizer.js';
+// its Scavenge lines gives young collections per signature. AMG_DIST=<dir>: another build's output (a copy of dist/
+// inside the checkout, for its node_modules), to count before and after a change.
+const { sigv4Authorizer } = await import(
+  new URL(`../${process.env.AMG_DIST ?? 'dist'}/providers/auth/sigv4-authorizer.js`, import.meta.url).href
+);
 
 const count = Number(process.argv[2] ?? 20000);
 const credentials = { accessKeyId: 'AKIABENCH', secretAccessKey: 'bench-secret', sessionToken: 'bench-session' };
