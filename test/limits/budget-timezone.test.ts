@@ -52,6 +52,6 @@ describe('daily budget where midnight does not exist', () => {
     expect(refused?.message).toContain('daily budget of $0.004');
     expect(refused?.message).toContain('resets at 2025-09-07T01:00:00-03:00 (America/Santiago)');
     // Thirty minutes from 23:30 to the first instant of Sunday, not an instant already past.
-    expect(Number(refused?.headers.get('retry-after'))).toBe(1_800);
+    expect(Number(refused?.headers?.get('retry-after'))).toBe(1_800);
   });
 });
