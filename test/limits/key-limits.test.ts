@@ -173,6 +173,11 @@ describe('client key limits', () => {
     const results = await Promise.allSettled([chat(token), chat(token), chat(token)]);
     const statuses = results.map((r) => (r.status === 'fulfilled' ? 200 : (r.reason as OpenAIError).status));
     expect(statuses.sort()).toEqual([200, 200, 429]);
+    const refused = results.find((r) => r.status === 'rejected')?.reason as OpenAIError;
+    expect(refused.message).toMatch(
+      /the key "two-at-once" is over its limit of 2 concurrent requests; retry when one of its requests ends$/,
+    );
+    expect(refused.headers?.get('retry-after')).toBe('1');
     await expect(chat(token)).resolves.toMatchObject({ object: 'chat.completion' });
   });
 
