@@ -124,10 +124,34 @@ describe('client key limits', () => {
     expect(anthropic.headers.get('anthropic-ratelimit-requests-remaining')).toBe('0');
     expect(anthropic.headers.get('anthropic-ratelimit-requests-reset')).toBe('2026-12-04T10:01:00Z');
     expect(anthropic.headers.get('anthropic-ratelimit-tokens-limit')).toBe('100000');
+    // Anthropic also sends the input- and output-token limits apart; the key's one token limit counts both, so
+    // it bounds each of them (and clients reading either header see the key's limit, not nothing).
+    const tokensRemaining = anthropic.headers.get('anthropic-ratelimit-tokens-remaining');
+    expect(Number(tokensRemaining)).toBeLessThan(100_000);
+    for (const part of ['input', 'output']) {
+      expect(anthropic.headers.get(`anthropic-ratelimit-${part}-tokens-limit`)).toBe('100000');
+      expect(anthropic.headers.get(`anthropic-ratelimit-${part}-tokens-remaining`)).toBe(tokensRemaining);
+      expect(anthropic.headers.get(`anthropic-ratelimit-${part}-tokens-reset`)).toBe('2026-12-04T10:01:00Z');
+    }
 
     clock += 60_000;
     await expect(chat(token)).resolves.toMatchObject({ object: 'chat.completion' });
-    await expect(message(token)).resolves.toMatchObject({ type: 'message' });
+    const admitted = await harness
+      .anthropic(token)
+      .messages.create({ model: 'gpt-4o-mini', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] })
+      .withResponse();
+    expect(admitted.response.headers.get('anthropic-ratelimit-requests-remaining')).toBe('1');
+    const admittedTokens = admitted.response.headers.get('anthropic-ratelimit-tokens-remaining');
+    expect(admitted.response.headers.get('anthropic-ratelimit-input-tokens-limit')).toBe('100000');
+    expect(admitted.response.headers.get('anthropic-ratelimit-input-tokens-remaining')).toBe(admittedTokens);
+    expect(admitted.response.headers.get('anthropic-ratelimit-output-tokens-remaining')).toBe(admittedTokens);
+    expect(admitted.response.headers.get('anthropic-ratelimit-output-tokens-reset')).toBe('2026-12-04T10:02:00Z');
+    // OpenAI clients get no Anthropic names.
+    const { response: openaiAdmitted } = await harness
+      .openai(token)
+      .chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })
+      .withResponse();
+    expect([...openaiAdmitted.headers.keys()].filter((name) => name.startsWith('anthropic-'))).toEqual([]);
 
     const refused = (await harness.records(8)).filter((r) => r.client === 'rpm-three' && r.status === 429);
     expect(refused).toHaveLength(2);
@@ -149,6 +173,11 @@ describe('client key limits', () => {
     const results = await Promise.allSettled([chat(token), chat(token), chat(token)]);
     const statuses = results.map((r) => (r.status === 'fulfilled' ? 200 : (r.reason as OpenAIError).status));
     expect(statuses.sort()).toEqual([200, 200, 429]);
+    const refused = results.find((r) => r.status === 'rejected')?.reason as OpenAIError;
+    expect(refused.message).toMatch(
+      /the key "two-at-once" is over its limit of 2 concurrent requests; retry when one of its requests ends$/,
+    );
+    expect(refused.headers?.get('retry-after')).toBe('1');
     await expect(chat(token)).resolves.toMatchObject({ object: 'chat.completion' });
   });
 

@@ -85,6 +85,78 @@ models:
   });
 });
 
+describe('signals during a graceful shutdown', () => {
+  let dir: string;
+  let upstream: FakeOpenAI;
+  const config = (models: string) => `storage: sqlite:./data/gateway.db
+server: { listen: 127.0.0.1:8080, shutdown_grace_ms: 1500, readiness_drain_ms: 2000 }
+clients: [{ name: app, token: ${TOKEN} }]
+providers:
+  - { name: primary, type: openai, base_url: "${upstream.baseUrl}", api_key: sk-upstream-secret-key, allow_private_network: true }
+models:
+${models}
+`;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'amg-shutdown-signals-'));
+    upstream = await FakeOpenAI.start();
+    await writeFile(
+      join(dir, 'gateway.yaml'),
+      config('  - { name: chat, targets: [{ provider: primary, model: m }] }'),
+    );
+  });
+  afterAll(async () => {
+    await upstream.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('publishes nothing on a SIGHUP that comes while it stops, and stops once on a second signal', async () => {
+    const serve = await ServeProcess.start([], {
+      cwd: dir,
+      env: { AMG_ADMIN_TOKEN: 'amg_admin_shutdown_test', AMG_LOG_LEVEL: 'info' },
+    });
+    upstream.enqueue({ kind: 'stall', after: 2 });
+    const openai = new OpenAI({ apiKey: TOKEN, baseURL: `${serve.url}/v1`, maxRetries: 0 });
+    const stream = await openai.chat.completions.create({
+      model: 'chat',
+      messages: [{ role: 'user', content: 'think long' }],
+      stream: true,
+    });
+    const iterator = stream[Symbol.asyncIterator]();
+    await iterator.next();
+
+    serve.signal('SIGTERM');
+    // An edited file and a reload request while /readyz turns traffic away before the listeners close: a gateway
+    // on its way out must not make a new revision active for every other gateway sharing the store.
+    await writeFile(
+      join(dir, 'gateway.yaml'),
+      config(
+        '  - { name: chat, targets: [{ provider: primary, model: m }] }\n  - { name: other, targets: [{ provider: primary, model: n }] }',
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    serve.signal('SIGHUP');
+    serve.signal('SIGINT');
+    serve.signal('SIGTERM');
+    await expect(
+      (async () => {
+        for (;;) if ((await iterator.next()).done) return;
+      })(),
+    ).rejects.toThrow(/shutting down/);
+    expect(await serve.exited).toBe(0);
+
+    const history = await runCli(['config', 'history', '--json'], { cwd: dir });
+    const revisions = (JSON.parse(history.stdout) as { data: { number: number }[] }).data;
+    expect(revisions.map((revision) => revision.number)).toEqual([1]);
+    expect(serve.stdout).toContain('already shutting down; SIGHUP ignored');
+    expect(serve.stdout).toContain('already shutting down; SIGTERM ignored');
+    // The stream's record was written although a second SIGTERM came.
+    const tail = await runCli(['requests', 'tail', '--json'], { cwd: dir });
+    expect(JSON.parse(tail.stdout.trim())).toMatchObject({ stream: true, errorCode: 'GW_ERR_SHUTTING_DOWN' });
+    expect(serve.stdout.match(/"msg":"shutting down"/g)).toHaveLength(1);
+  });
+});
+
 describe('draining', () => {
   it('marks the gateway draining as soon as shutdown begins, with a grace period fit for LLM streams', async () => {
     const harness = await GatewayHarness.start({ config: { models: [] } });

@@ -68,7 +68,15 @@ async function serve(options: { config?: string; listen?: string }): Promise<voi
   releaseAtFirstRequest();
   capYoungGenerationAtFirstRequest();
 
+  let stopping = false;
   const stop = (signal: string) => {
+    // A second signal must not cut the graceful stop short (the default action of a SIGTERM would exit at once
+    // and lose the records still to be written); the grace period bounds how long it takes.
+    if (stopping) {
+      log.warn(`already shutting down; ${signal} ignored`, { inFlight: gateway.dataPlane.inFlight });
+      return;
+    }
+    stopping = true;
     log.info('shutting down', { signal, inFlight: gateway.dataPlane.inFlight });
     gateway.close().then(
       () => process.exit(0),
@@ -78,9 +86,14 @@ async function serve(options: { config?: string; listen?: string }): Promise<voi
       },
     );
   };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGHUP', () => {
+    // A gateway on its way out must not make a new revision active for every gateway sharing the store.
+    if (stopping) {
+      log.warn('already shutting down; SIGHUP ignored (the config file was not published)', { config: path });
+      return;
+    }
     void gateway.reload().then((result) => {
       if (!result.ok) log.error('config reload failed; keeping the running config', { error: result.error.message });
       else if (result.outcome.status === 'unchanged')

@@ -24,6 +24,40 @@ describe('BudgetCalendar', () => {
     expect(calendar.dayAt(day.endsAt).id).toBe('2026-03-30');
   });
 
+  it('begins a day at the clock change where midnight is skipped, and keeps each period around its instant', () => {
+    // Santiago goes from -04:00 to -03:00 at 24:00 on 2025-09-06: Sunday begins at 01:00 local, 04:00 UTC.
+    const santiago = new BudgetCalendar('America/Santiago');
+    const saturday = santiago.dayAt(Date.parse('2025-09-07T03:30:00Z'));
+    expect(saturday.id).toBe('2025-09-06');
+    expect(new Date(saturday.endsAt).toISOString()).toBe('2025-09-07T04:00:00.000Z');
+    const sunday = santiago.dayAt(saturday.endsAt);
+    expect(sunday).toMatchObject({ id: '2025-09-07', startsAt: saturday.endsAt });
+    // Havana goes from -05:00 to -04:00 at 24:00 on 2025-03-08.
+    const havana = new BudgetCalendar('America/Havana').dayAt(Date.parse('2025-03-09T04:30:00Z'));
+    expect(havana.id).toBe('2025-03-08');
+    expect(new Date(havana.endsAt).toISOString()).toBe('2025-03-09T05:00:00.000Z');
+
+    // Every hour of two years in zones with odd clock changes: the period holds the instant, names the zone's
+    // date, and the next one starts where it ends.
+    const wrong: string[] = [];
+    for (const zone of ['America/Santiago', 'America/Havana', 'Australia/Lord_Howe']) {
+      const calendar = new BudgetCalendar(zone);
+      const format = new Intl.DateTimeFormat('en-CA', {
+        timeZone: zone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+      });
+      for (let at = Date.parse('2025-01-01T00:00:00Z'); at < Date.parse('2027-01-01T00:00:00Z'); at += 3_600_000) {
+        const day = calendar.dayAt(at);
+        const month = calendar.monthAt(at);
+        const holds = day.startsAt <= at && at < day.endsAt && month.startsAt <= at && at < month.endsAt;
+        if (!holds || day.id !== format.format(at)) wrong.push(`${zone} at ${new Date(at).toISOString()}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it('uses UTC days in UTC', () => {
     const calendar = new BudgetCalendar('UTC');
     const day = calendar.dayAt(Date.parse('2026-12-04T23:59:59Z'));

@@ -78,14 +78,38 @@ export class BudgetCalendar {
     return wall - Math.floor(ms / 1000) * 1000;
   }
 
-  /** The instant the zone's wall clock shows 00:00 on that date (month and day may overflow, as in Date.UTC). */
+  /**
+   * The first instant of that date in the zone (month and day may overflow, as in Date.UTC): where the wall clock
+   * shows 00:00, or, in zones whose clocks skip midnight (Chile's and Cuba's spring change goes from 24:00 to
+   * 01:00), the instant of the change.
+   */
   private midnight(year: number, month: number, day: number): number {
     const wall = Date.UTC(year, month - 1, day);
     // Twice: the offset at the first guess may differ from the one at midnight when a DST change lies between.
     const guess = wall - this.offsetAt(wall);
-    return wall - this.offsetAt(guess);
+    const found = wall - this.offsetAt(guess);
+    if (this.wallDay(found) >= wall) return found;
+    // 00:00 does not exist that day: `found` is still in the day before (23:00 at the old offset). The day begins
+    // at the change, at most a few hours later; find it to the millisecond (once a day, not per request).
+    let before = found;
+    let after = found + MAX_SKIP_MS;
+    while (after - before > 1) {
+      const middle = Math.floor((before + after) / 2);
+      if (this.wallDay(middle) >= wall) after = middle;
+      else before = middle;
+    }
+    return after;
+  }
+
+  /** The zone's date at `ms`, as the epoch ms of that date's 00:00 in UTC (comparable to Date.UTC of a date). */
+  private wallDay(ms: number): number {
+    const p = this.parts(ms);
+    return Date.UTC(p.year as number, (p.month as number) - 1, p.day as number);
   }
 }
+
+/** Longer than any clock change skips (they are an hour, or 30 minutes at Lord Howe). */
+const MAX_SKIP_MS = 3 * 3_600_000;
 
 function pad(n: number): string {
   return n < 10 ? `0${n}` : String(n);

@@ -94,9 +94,9 @@ export function limitRefusal(
   const scope = refused.pattern === undefined ? '' : ` for models matching "${refused.pattern}"`;
   // "1 request per minute", "1 concurrent request": the labels are plural.
   const label = refused.limit === 1 ? refused.label.replace(/s\b/, '') : refused.label;
-  const wait = refused.kind === 'concurrent' ? 'until one of its requests ends' : `${headers['retry-after']}s`;
+  const retry = refused.kind === 'concurrent' ? 'when one of its requests ends' : `after ${headers['retry-after']}s`;
   return errors.rateLimited(
-    `the key "${client}" is over its limit of ${refused.limit} ${label}${scope}; retry after ${wait}`,
+    `the key "${client}" is over its limit of ${refused.limit} ${label}${scope}; retry ${retry}`,
     headers,
   );
 }

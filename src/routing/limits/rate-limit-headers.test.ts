@@ -21,7 +21,19 @@ describe('rate-limit headers', () => {
       'anthropic-ratelimit-tokens-limit': '60',
       'anthropic-ratelimit-tokens-remaining': '0',
       'anthropic-ratelimit-tokens-reset': '2026-12-04T10:01:00Z',
+      // One token limit for input and output together bounds each of them.
+      'anthropic-ratelimit-input-tokens-limit': '60',
+      'anthropic-ratelimit-input-tokens-remaining': '0',
+      'anthropic-ratelimit-input-tokens-reset': '2026-12-04T10:01:00Z',
+      'anthropic-ratelimit-output-tokens-limit': '60',
+      'anthropic-ratelimit-output-tokens-remaining': '0',
+      'anthropic-ratelimit-output-tokens-reset': '2026-12-04T10:01:00Z',
     });
+    expect(Object.keys(rateLimitHeaders('anthropic', requests, undefined, now))).toEqual([
+      'anthropic-ratelimit-requests-limit',
+      'anthropic-ratelimit-requests-remaining',
+      'anthropic-ratelimit-requests-reset',
+    ]);
   });
 });
 

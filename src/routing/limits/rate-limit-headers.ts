@@ -66,10 +66,10 @@ export class LimitHeaderTexts {
 /**
  * Writes one limit's three headers in the client's dialect into `into`: OpenAI's
  * x-ratelimit-{limit,remaining,reset}-{requests,tokens}, Anthropic's anthropic-ratelimit-{requests,tokens}-
- * {limit,remaining,reset}.
+ * {limit,remaining,reset} (and, for tokens, the input-tokens and output-tokens triples Anthropic also sends).
  *
  * Each name is a constant at its own store, not looked up from a table: a store through a looked-up key sees all
- * twelve names and every shape a response's header object comes in, which makes it megamorphic in V8, and then
+ * twenty-four names and every shape a response's header object comes in, which makes it megamorphic in V8, and then
  * each header added to the object goes through the generic keyed-store stub (putLimitHeaders was 6.9% of the
  * CPU profile of bench/limits-work.mjs, `KeyedStoreIC_Megamorphic` ~1.3k instructions a request). A store of a
  * constant name keeps the object's shape transition in its inline cache.
@@ -93,6 +93,15 @@ export function putLimitHeaders(
       into['anthropic-ratelimit-tokens-limit'] = texts.limitText;
       into['anthropic-ratelimit-tokens-remaining'] = remaining;
       into['anthropic-ratelimit-tokens-reset'] = reset;
+      // Anthropic sends its input- and output-token limits apart as well, and clients watch those (their
+      // -remaining is what a status line or a throttle reads). A key's TPM counts input and output together,
+      // so it bounds each of them: the same three values are true under both names.
+      into['anthropic-ratelimit-input-tokens-limit'] = texts.limitText;
+      into['anthropic-ratelimit-input-tokens-remaining'] = remaining;
+      into['anthropic-ratelimit-input-tokens-reset'] = reset;
+      into['anthropic-ratelimit-output-tokens-limit'] = texts.limitText;
+      into['anthropic-ratelimit-output-tokens-remaining'] = remaining;
+      into['anthropic-ratelimit-output-tokens-reset'] = reset;
     }
     return;
   }
@@ -110,8 +119,8 @@ export function putLimitHeaders(
 
 /**
  * The rate-limit headers of the client's dialect: OpenAI's x-ratelimit-{limit,remaining,reset}-{requests,tokens}
- * (reset as a duration), or Anthropic's anthropic-ratelimit-{requests,tokens}-{limit,remaining,reset} (reset as
- * an RFC 3339 time). A limit the key does not have is left out.
+ * (reset as a duration), or Anthropic's anthropic-ratelimit-{requests,tokens,input-tokens,output-tokens}-
+ * {limit,remaining,reset} (reset as an RFC 3339 time). A limit the key does not have is left out.
  */
 export function rateLimitHeaders(
   dialect: ClientDialect,
