@@ -64,11 +64,13 @@ const VERSION = '0.1.0';
 const CUT_WAIT_MS = 2_000;
 
 /** Whether `promise` settled within `ms`. */
-async function settledWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+/** True when `promise` settled within `ms`; false at the deadline, or as soon as `hurried` resolves. */
+async function settledWithin(promise: Promise<unknown>, ms: number, hurried?: Promise<void>): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const cutShort = hurried ? [hurried.then(() => false as const)] : [];
   try {
-    return await Promise.race([promise.then(() => true), timeout]);
+    return await Promise.race([promise.then(() => true), timeout, ...cutShort]);
   } finally {
     clearTimeout(timer);
   }
@@ -92,6 +94,10 @@ export class Gateway {
   private snapshotRef: GatewaySnapshot;
   private servers: Servers | undefined;
   private closing: Promise<void> | undefined;
+  /** Resolves when the operator asks a stopping gateway not to wait any longer (see endGraceNow). */
+  private hurried!: Promise<void>;
+  private hurry: () => void = () => undefined;
+  private graceEndedEarly = false;
   private credentialRefresh: NodeJS.Timeout | undefined;
   readonly startedAt = Date.now();
   readonly dataPlane: DataPlane;
@@ -510,15 +516,28 @@ export class Gateway {
 
   /** Graceful stop: refuse new requests, let in-flight ones finish (up to the grace period), flush telemetry. */
   close(): Promise<void> {
-    this.closing ??= this.shutdown();
+    if (!this.closing) {
+      this.hurried = new Promise<void>((resolve) => (this.hurry = resolve));
+      this.closing = this.shutdown();
+    }
     return this.closing;
+  }
+
+  /**
+   * Ends a stop's waits now (the readiness notice and the grace period): what is still in flight is ended as at
+   * the end of the grace period, each stream with its dialect's error event and each request's record written.
+   * For an operator at a terminal who does not want to wait minutes for a long stream (a second Ctrl-C).
+   */
+  endGraceNow(): void {
+    this.graceEndedEarly = true;
+    this.hurry();
   }
 
   private async shutdown(): Promise<void> {
     this.shuttingDown = true;
     // Load balancers learn from /readyz that this instance is leaving while it still serves what they send.
     const notice = this.snapshotRef.config.server.readiness_drain_ms;
-    if (notice > 0) await new Promise((resolve) => setTimeout(resolve, notice));
+    if (notice > 0) await settledWithin(this.hurried, notice);
     clearInterval(this.credentialRefresh);
     this.storeWatch.stop();
     clearInterval(this.graceSweep);
@@ -531,10 +550,11 @@ export class Gateway {
     const drained = this.dataPlane.drain();
     const unreported = this.reporter.stop();
     const serversClosed = this.servers?.close();
-    if (!(await settledWithin(drained, grace))) {
+    if (!(await settledWithin(drained, grace, this.hurried))) {
       // Streams of long generations outlived the grace period: end each with its dialect's error event and
       // let its record be written, rather than cutting connections under it.
-      log.warn('shutdown grace period over; ending the requests still in flight', {
+      const why = this.graceEndedEarly ? 'shutdown asked not to wait' : 'shutdown grace period over';
+      log.warn(`${why}; ending the requests still in flight`, {
         inFlight: this.dataPlane.inFlight,
         graceMs: grace,
       });

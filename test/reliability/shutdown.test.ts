@@ -136,7 +136,6 @@ ${models}
     );
     await new Promise((resolve) => setTimeout(resolve, 100));
     serve.signal('SIGHUP');
-    serve.signal('SIGINT');
     serve.signal('SIGTERM');
     await expect(
       (async () => {
@@ -155,6 +154,49 @@ ${models}
     expect(JSON.parse(tail.stdout.trim())).toMatchObject({ stream: true, errorCode: 'GW_ERR_SHUTTING_DOWN' });
     expect(serve.stdout.match(/"msg":"shutting down"/g)).toHaveLength(1);
   });
+
+  it('ends the requests in flight at once on a second Ctrl-C (SIGINT), writing their records', async () => {
+    // A grace period far longer than the test: only the second SIGINT can end this stream in time.
+    await writeFile(
+      join(dir, 'gateway.yaml'),
+      config('  - { name: chat, targets: [{ provider: primary, model: m }] }')
+        .replace('shutdown_grace_ms: 1500', 'shutdown_grace_ms: 600000')
+        .replace('readiness_drain_ms: 2000', 'readiness_drain_ms: 20000'),
+    );
+    const serve = await ServeProcess.start([], {
+      cwd: dir,
+      env: { AMG_ADMIN_TOKEN: 'amg_admin_shutdown_test', AMG_LOG_LEVEL: 'info' },
+    });
+    upstream.enqueue({ kind: 'stall', after: 2 });
+    const openai = new OpenAI({ apiKey: TOKEN, baseURL: `${serve.url}/v1`, maxRetries: 0 });
+    const stream = await openai.chat.completions.create({
+      model: 'chat',
+      messages: [{ role: 'user', content: 'think for ten minutes' }],
+      stream: true,
+    });
+    const iterator = stream[Symbol.asyncIterator]();
+    await iterator.next();
+
+    const started = Date.now();
+    serve.signal('SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    serve.signal('SIGINT');
+    await expect(
+      (async () => {
+        for (;;) if ((await iterator.next()).done) return;
+      })(),
+    ).rejects.toThrow(/shutting down/);
+    expect(await serve.exited).toBe(0);
+    // Neither the readiness notice (20 s) nor the grace period (10 min): the second SIGINT ended both waits.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(serve.stdout).toContain('second SIGINT: ending the requests in flight now');
+    const tail = await runCli(['requests', 'tail', '--json'], { cwd: dir });
+    const records = tail.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records.at(-1)).toMatchObject({ stream: true, errorCode: 'GW_ERR_SHUTTING_DOWN' });
+  }, 30_000);
 });
 
 describe('draining', () => {

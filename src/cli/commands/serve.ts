@@ -70,10 +70,15 @@ async function serve(options: { config?: string; listen?: string }): Promise<voi
 
   let stopping = false;
   const stop = (signal: string) => {
-    // A second signal must not cut the graceful stop short (the default action of a SIGTERM would exit at once
-    // and lose the records still to be written); the grace period bounds how long it takes.
+    // A second SIGTERM must not cut the graceful stop short (its default action would exit at once and lose the
+    // records still to be written); process managers bound the wait with their own kill timer. A second Ctrl-C
+    // is an operator at a terminal who will not wait out a long stream: the requests still in flight are ended
+    // now, as at the end of the grace period (error event, record written), and the gateway exits.
     if (stopping) {
-      log.warn(`already shutting down; ${signal} ignored`, { inFlight: gateway.dataPlane.inFlight });
+      if (signal === 'SIGINT') {
+        log.warn('second SIGINT: ending the requests in flight now', { inFlight: gateway.dataPlane.inFlight });
+        gateway.endGraceNow();
+      } else log.warn(`already shutting down; ${signal} ignored`, { inFlight: gateway.dataPlane.inFlight });
       return;
     }
     stopping = true;
