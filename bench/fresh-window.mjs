@@ -6,8 +6,9 @@
 // --trace-opt and --trace-deopt; every line they print is filed under what was happening when it arrived
 // (warm-up, a measured window, idle), so the report can say, per measured window, what V8 still did there:
 // bytes allocated per request, scavenges and mark-compacts and their pauses per 10,000 requests, functions
-// still being optimised (the JIT not done tiering up) and deoptimisations (which functions, why). None of these
-// counts depends on the machine's load the way time does; the CPU µs per request beside them does.
+// still being optimised (the JIT not done tiering up) and deoptimisations (which functions, why). Allocation and
+// collections per request depend far less on the machine's load than the CPU µs beside them; but on a busy machine
+// the timed windows serve few requests and the warm-up reaches its 10 s cap before a gateway is warm, so use:
 // `--tier-up=<windows>x<requests>` [--stream]: instead of timed phases, each fresh gateway is sent the same
 // fixed numbers of requests (64 at a time, through undici), the variants alternating window by window, and the
 // report gives per window of requests what V8 compiled, deoptimised and collected: how many requests each variant
@@ -73,7 +74,10 @@ function v8Recorder(child, state) {
   const windows = new Map();
   const windowOf = (label) => {
     let window = windows.get(label);
-    if (!window) windows.set(label, (window = emptyWindow()));
+    if (!window) {
+      window = emptyWindow();
+      windows.set(label, window);
+    }
     return window;
   };
   let rest = '';
@@ -141,14 +145,22 @@ const MODES = { nonStream: false, stream: true };
 const totals = {};
 const fold = (name, mode, window, requests, cpuUs) => {
   const key = `${name} ${mode}`;
-  const total = (totals[key] ??= { ...emptyWindow(), requests: 0, cpuUs: 0, rounds: [] });
+  totals[key] ??= { ...emptyWindow(), requests: 0, cpuUs: 0, rounds: [] };
+  const total = totals[key];
   for (const field of ['allocated', 'scavenges', 'markCompacts', 'pauseMs', 'optimized', 'deopts'])
     total[field] += window[field];
-  for (const [label, count] of window.optimizedNames) total.optimizedNames.set(label, (total.optimizedNames.get(label) ?? 0) + count);
-  for (const [label, count] of window.deoptNames) total.deoptNames.set(label, (total.deoptNames.get(label) ?? 0) + count);
+  for (const [label, count] of window.optimizedNames)
+    total.optimizedNames.set(label, (total.optimizedNames.get(label) ?? 0) + count);
+  for (const [label, count] of window.deoptNames)
+    total.deoptNames.set(label, (total.deoptNames.get(label) ?? 0) + count);
   total.requests += requests;
   total.cpuUs += cpuUs;
-  total.rounds.push({ requests, cpuUsPerRequest: cpuUs / requests, optimized: window.optimized, deopts: window.deopts });
+  total.rounds.push({
+    requests,
+    cpuUsPerRequest: cpuUs / requests,
+    optimized: window.optimized,
+    deopts: window.deopts,
+  });
 };
 
 const TIER_UP = arg('tier-up', undefined);
@@ -192,7 +204,8 @@ if (TIER_UP !== undefined) {
             const cpuUs = (cpuSeconds(gateway.pid) - before) * 1e6;
             gateway.state.label = 'other';
             const w = gateway.windows.get(`tier ${k}`) ?? emptyWindow();
-            const row = (table[`${gateway.name} ${k}`] ??= { ...emptyWindow(), cpuUs: 0, names: new Map() });
+            table[`${gateway.name} ${k}`] ??= { ...emptyWindow(), cpuUs: 0, names: new Map() };
+            const row = table[`${gateway.name} ${k}`];
             for (const field of ['allocated', 'scavenges', 'markCompacts', 'pauseMs', 'optimized', 'deopts'])
               row[field] += w[field];
             for (const [label, count] of w.deoptNames) bump(row.names, label, count);
@@ -212,8 +225,12 @@ if (TIER_UP !== undefined) {
   const out = [
     `Tier-up of fresh gateways, ${stream ? 'stream' : 'non-stream'}: ${windows} windows of ${perWindow} requests (64 at a time), sums over ${ROUNDS} rounds; ${failed} requests failed; Node ${process.version}`,
     '',
-    `| requests served before the window | ${Object.keys(extras).map((n) => `${n}: functions optimised / deopts / scavenges / mark-compacts / CPU µs per req`).join(' | ')} |`,
-    `|---|${Object.keys(extras).map(() => '---').join('|')}|`,
+    `| requests served before the window | ${Object.keys(extras)
+      .map((n) => `${n}: functions optimised / deopts / scavenges / mark-compacts / CPU µs per req`)
+      .join(' | ')} |`,
+    `|---|${Object.keys(extras)
+      .map(() => '---')
+      .join('|')}|`,
   ];
   for (let k = 0; k < windows; k++) {
     const cells = Object.keys(extras).map((n) => {
@@ -291,7 +308,9 @@ for (const [key, t] of Object.entries(totals)) {
 }
 lines.push('');
 for (const [key, t] of Object.entries(totals)) {
-  lines.push(`${key}: per round ${t.rounds.map((r) => `${r.cpuUsPerRequest.toFixed(0)} µs, ${r.optimized} opt, ${r.deopts} deopt`).join(' | ')}`);
+  lines.push(
+    `${key}: per round ${t.rounds.map((r) => `${r.cpuUsPerRequest.toFixed(0)} µs, ${r.optimized} opt, ${r.deopts} deopt`).join(' | ')}`,
+  );
   if (t.optimizedNames.size) lines.push(`  optimised in window: ${top(t.optimizedNames, 12)}`);
   if (t.deoptNames.size) lines.push(`  deoptimised in window: ${top(t.deoptNames, 12)}`);
 }
