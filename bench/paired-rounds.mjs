@@ -85,7 +85,7 @@ async function measureOnce(request, pid, seconds, cores) {
  * suits the variant it was tuned on; a variant with more code (tracing, limits) tiers up later, and a loaded
  * machine serves fewer requests per second, so the warm-up runs until the gateway is warm instead.
  */
-async function warmUp(request, pid, { minSeconds, maxSeconds, minRequests }) {
+export async function warmUp(request, pid, { minSeconds, maxSeconds, minRequests }) {
   let requests = 0;
   let previous = Number.POSITIVE_INFINITY;
   for (let second = 1; second <= maxSeconds; second++) {
