@@ -126,4 +126,12 @@ describe('summarizeUsage', () => {
       [null, 2, 0],
     ]);
   });
+
+  it('sums costs without floating-point noise', async () => {
+    const store = await openTestStore();
+    // 0.001 + 0.002 + 0.005781 is 0.008780999999999999 in binary floating point.
+    for (const costUsd of [0.001, 0.002, 0.005781]) await store.insertRequests([record({ time: 1_000, costUsd })]);
+    const [row] = await store.summarizeUsage({ groupBy: 'key', since: 1_000, until: 2_000 });
+    expect(row?.costUsd).toBe(0.008781);
+  });
 });

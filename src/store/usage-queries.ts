@@ -48,7 +48,16 @@ export async function summarizeUsage(db: Kysely<Database>, query: UsageQuery): P
     .execute();
   const totals = rows.map((row) => ({ group: row.grouped as string | null, totals: totalsOf(row) }));
   const result = query.groupBy === 'tag' ? splitTags(totals) : totals.map(({ group, totals: t }) => ({ group, ...t }));
+  for (const row of result) row.costUsd = roundUsd(row.costUsd);
   return result.sort((a, b) => b.costUsd - a.costUsd || b.requests - a.requests);
+}
+
+/**
+ * A sum of binary floating-point costs carries noise in its last digits (0.008780999999999999 for 0.008781);
+ * no price is finer than a billionth of a dollar a token, so sums are rounded to 1e-10 USD.
+ */
+function roundUsd(usd: number): number {
+  return Math.round(usd * 1e10) / 1e10;
 }
 
 function totalsOf(row: Record<string, unknown>): UsageTotals {
