@@ -11,6 +11,20 @@ export function isAzureV1Surface(config: ProviderConfig): boolean {
   return /\/openai\/v1\/*$/.test(new URL(config.base_url).pathname);
 }
 
+/** The first api-version that takes `max_completion_tokens` (it came with the o1 reasoning models). */
+const FIRST_COMPLETION_TOKENS_VERSION = '2024-09-01';
+
+/**
+ * The output-limit field a translated request uses: `max_completion_tokens` on the v1 surface and from the
+ * api-version that brought it (the default GA version included), since reasoning deployments (o-series, gpt-5)
+ * refuse `max_tokens`; `max_tokens` on older versions, which do not know the newer field.
+ */
+export function azureMaxTokensField(config: ProviderConfig): 'max_tokens' | 'max_completion_tokens' {
+  if (isAzureV1Surface(config)) return 'max_completion_tokens';
+  const version = config.api_version ?? AZURE_DEFAULT_API_VERSION;
+  return version >= FIRST_COMPLETION_TOKENS_VERSION ? 'max_completion_tokens' : 'max_tokens';
+}
+
 function deploymentPath(endpoint: string): (model: string, config: ProviderConfig) => string {
   return (model, config) => {
     if (isAzureV1Surface(config)) {

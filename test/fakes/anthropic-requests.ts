@@ -74,7 +74,34 @@ export function messagesProblem(body: unknown, endpoint: 'messages' | 'count_tok
   }
   const blankStop = Array.isArray(b.stop_sequences) && b.stop_sequences.some((stop) => String(stop).trim() === '');
   if (blankStop) return 'stop_sequences: each stop sequence must contain non-whitespace';
-  return toolIdProblem(b.messages as unknown[]) ?? thinkingProblem(b);
+  return toolIdProblem(b.messages as unknown[]) ?? signatureProblem(b.messages as unknown[]) ?? thinkingProblem(b);
+}
+
+/**
+ * The API verifies each earlier thinking block's signature; one it did not issue, such as the empty signature a
+ * gateway gives another provider's reasoning, is refused in these words.
+ */
+function signatureProblem(messages: unknown[]): string | undefined {
+  for (const [m, message] of messages.entries()) {
+    const content = (message as { content?: unknown }).content;
+    if (!Array.isArray(content)) continue;
+    for (const [c, block] of (content as Array<{ type?: unknown; signature?: unknown }>).entries()) {
+      if (block.type === 'thinking' && (typeof block.signature !== 'string' || block.signature === '')) {
+        return `messages.${m}.content.${c}: Invalid \`signature\` in \`thinking\` block`;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** With thinking on, a tool turn being continued must start with its thinking, as the API says. */
+function unthoughtToolTurn(messages: unknown[]): string | undefined {
+  const index = messages.findLastIndex((message) => (message as { role?: unknown }).role === 'assistant');
+  const content = (messages[index] as { content?: unknown } | undefined)?.content;
+  if (!Array.isArray(content) || !content.some((block) => block?.type === 'tool_use')) return undefined;
+  const first = content[0]?.type;
+  if (first === 'thinking' || first === 'redacted_thinking') return undefined;
+  return `messages.${index}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${first}\`. When \`thinking\` is enabled, a final \`assistant\` message must start with a thinking block.`;
 }
 
 const TOOL_ID = /^[a-zA-Z0-9_-]+$/;
@@ -103,7 +130,7 @@ function thinkingProblem(b: MessagesBody): string | undefined {
   if ((budget as number) >= (b.max_tokens as number)) {
     return '`max_tokens` must be greater than `thinking.budget_tokens`';
   }
-  return undefined;
+  return unthoughtToolTurn(b.messages as unknown[]);
 }
 
 function textLength(value: unknown): number {

@@ -102,6 +102,14 @@ export class FakeAzureOpenAI extends FakeOpenAI {
     return { status: 401, body: ACCESS_DENIED };
   }
 
+  /**
+   * Deployments of reasoning models (o1, o3, o4-mini, gpt-5, named here after their model) refuse `max_tokens`
+   * in Azure's words, as OpenAI's own API does.
+   */
+  protected override refusesMaxTokens(deployment: string): boolean {
+    return /^(o\d|gpt-5)/i.test(deployment);
+  }
+
   protected override endpointOf(request: RecordedRequest): { path: string; model?: string } {
     const deployment = DEPLOYMENT_PATH.exec(request.path);
     if (deployment) {

@@ -127,6 +127,11 @@ export class FakeOpenAI {
     return false;
   }
 
+  /** Whether the model refuses `max_tokens` (OpenAI's reasoning models take only `max_completion_tokens`). */
+  protected refusesMaxTokens(_model: string): boolean {
+    return false;
+  }
+
   private async handle(request: RecordedRequest, res: ServerResponse, req: IncomingMessage): Promise<void> {
     if (this.handleOther(request, res)) return;
     const refused = this.authFailure(request);
@@ -172,6 +177,17 @@ export class FakeOpenAI {
           type: 'invalid_request_error',
           param: null,
           code: null,
+        },
+      });
+    }
+    if ('max_tokens' in body && this.refusesMaxTokens(body.model)) {
+      return json(res, 400, {
+        error: {
+          message:
+            "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+          type: 'invalid_request_error',
+          param: 'max_tokens',
+          code: 'unsupported_parameter',
         },
       });
     }

@@ -44,6 +44,8 @@ describe('azure-openai provider', () => {
         ],
         models: [
           { name: 'gpt-azure', targets: [{ provider: 'az', model: 'gpt4o-prod' }] },
+          { name: 'gpt-5-azure', targets: [{ provider: 'az', model: 'gpt-5-prod' }] },
+          { name: 'gpt-5-v1', targets: [{ provider: 'az-v1', model: 'gpt-5-v1' }] },
           { name: 'gpt-entra', targets: [{ provider: 'az-entra', model: 'gpt4o-eu' }] },
           { name: 'gpt-v1', targets: [{ provider: 'az-v1', model: 'gpt4o-v1' }] },
           { name: 'embed-azure', targets: [{ provider: 'az', model: 'embed-small' }] },
@@ -98,6 +100,24 @@ describe('azure-openai provider', () => {
     expect(message.content).toEqual([{ type: 'text', text: 'translated for Claude clients' }]);
     expect(message.usage).toMatchObject({ input_tokens: 9, output_tokens: 4 });
     expect(keyed.requests.at(-1)?.path).toMatch(/^\/openai\/deployments\/gpt4o-prod\/chat\/completions\?/);
+  });
+
+  it("sends an Anthropic client's max_tokens as max_completion_tokens, which reasoning deployments demand", async () => {
+    // Azure refuses max_tokens for o-series and gpt-5 deployments; Anthropic clients always send a limit.
+    for (const [model, fake] of [
+      ['gpt-5-azure', keyed],
+      ['gpt-5-v1', v1],
+    ] as const) {
+      fake.enqueue({ kind: 'reply', text: 'reasoned', usage: { prompt: 9, completion: 4 } });
+      const message = await gateway.anthropic().messages.create({
+        model,
+        max_tokens: 100,
+        messages: [{ role: 'user', content: 'hi' }],
+      });
+      expect(message.content).toEqual([{ type: 'text', text: 'reasoned' }]);
+      expect(fake.requests.at(-1)?.body).toMatchObject({ max_completion_tokens: 100 });
+      expect(fake.requests.at(-1)?.body).not.toHaveProperty('max_tokens');
+    }
   });
 
   it('sends embeddings to the deployment embeddings path', async () => {

@@ -18,6 +18,7 @@ import { forwardedBody } from '../shared/upstream-body.js';
 import type { UpstreamPlan } from '../shared/upstream-plan.js';
 import { anthropicStreamErrorEvent } from './anthropic-error.js';
 import { MessagesStreamTap } from './messages-stream-tap.js';
+import { mayHoldUnsignedThinking, withoutUnsignedThinking } from './unsigned-thinking.js';
 
 /** The client's own anthropic-version and anthropic-beta go upstream with its bytes (it expects that format). */
 export function anthropicClientHeaders(exchange: Exchange): Record<string, string> | undefined {
@@ -72,7 +73,10 @@ export async function vertexError(reply: UpstreamReply, out: ClientOutput): Prom
   sendError(out, await translatedUpstreamError(reply, anthropicUpstreamCodec));
 }
 
-/** Same dialect in and out: the client's bytes go upstream with only `model` rewritten; the answer comes back as is. */
+/**
+ * Same dialect in and out: the client's bytes go upstream with only `model` rewritten (and unsigned thinking
+ * taken out, see unsigned-thinking.ts); the answer comes back as is.
+ */
 export function messagesPassthroughPlan(
   body: Record<string, unknown>,
   raw: Buffer,
@@ -81,12 +85,16 @@ export function messagesPassthroughPlan(
   stream: boolean,
 ): UpstreamPlan {
   const reshape = target.provider.descriptor.upstreamBody;
+  const cleaned = mayHoldUnsignedThinking(raw) ? withoutUnsignedThinking(body) : undefined;
+  const sent = cleaned ?? body;
   return {
     path: target.provider.chatPath(target.model, stream),
     // Claude on Vertex takes the model in the path and a version in the body, so its body is rebuilt.
     body: reshape
-      ? JSON.stringify(reshape({ ...body, model: target.model }, target.dialect, target.provider.config))
-      : forwardedBody(body, raw, target.model),
+      ? JSON.stringify(reshape({ ...sent, model: target.model }, target.dialect, target.provider.config))
+      : cleaned
+        ? JSON.stringify({ ...cleaned, model: target.model })
+        : forwardedBody(body, raw, target.model),
     readAhead: stream ? 'first-event' : 'whole',
     extraHeaders: anthropicClientHeaders(exchange),
     respond: stream ? relayStream : relayJson,

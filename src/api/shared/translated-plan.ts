@@ -1,5 +1,6 @@
 import { errors } from '../../errors/codes.js';
 import { GatewayError } from '../../errors/gateway-error.js';
+import { azureMaxTokensField } from '../../providers/azure-openai.js';
 import { knownMaxOutputTokens } from '../../providers/model-output-limits.js';
 import type { ProviderRuntime } from '../../providers/provider-runtime.js';
 import type { RouteTarget } from '../../routing/route-table.js';
@@ -120,12 +121,21 @@ function defaultMaxTokens(provider: ProviderRuntime, model: string): number {
   );
 }
 
+/**
+ * OpenAI's API and Azure (from the api-version that has it) take `max_completion_tokens`, which their reasoning
+ * models demand; other OpenAI-compatible servers know only `max_tokens`.
+ */
+function defaultMaxTokensField(provider: ProviderRuntime, isOpenAI: boolean): UpstreamBuildOptions['maxTokensField'] {
+  if (isOpenAI) return 'max_completion_tokens';
+  return provider.config.type === 'azure-openai' ? azureMaxTokensField(provider.config) : 'max_tokens';
+}
+
 export function buildOptionsFor(provider: ProviderRuntime, model = ''): UpstreamBuildOptions {
   const config = provider.config;
   const isOpenAI = provider.origin === 'https://api.openai.com';
   return {
     defaultMaxTokens: defaultMaxTokens(provider, model),
-    maxTokensField: config.max_tokens_field ?? (isOpenAI ? 'max_completion_tokens' : 'max_tokens'),
+    maxTokensField: config.max_tokens_field ?? defaultMaxTokensField(provider, isOpenAI),
     streamUsage: config.stream_usage,
     sendReasoningContent: config.send_reasoning_content,
     maxStopSequences: isOpenAI ? OPENAI_MAX_STOP_SEQUENCES : undefined,

@@ -59,4 +59,24 @@ describe('TokenCache', () => {
     failNext(false);
     expect(await cache.token()).toBe('t1');
   });
+
+  it('keeps serving the current token when its early refresh fails, until that token expires', async () => {
+    const { cache, advance, failNext } = cacheWith(3_600_000);
+    await cache.token();
+    // Inside the refresh margin: the token endpoint blips, but t1 is valid for two more minutes.
+    advance(3_600_000 - 2 * 60_000);
+    failNext(true);
+    expect(await cache.token()).toBe('t1');
+    // The next request tries the refresh again rather than waiting for the token to die.
+    failNext(false);
+    expect(await cache.token()).toBe('t2');
+  });
+
+  it('fails once the current token has expired and its refresh fails', async () => {
+    const { cache, advance, failNext } = cacheWith(3_600_000);
+    await cache.token();
+    advance(3_600_000);
+    failNext(true);
+    await expect(cache.token()).rejects.toThrow('token endpoint down');
+  });
 });

@@ -10,7 +10,8 @@ const REFRESH_MARGIN_MS = 5 * 60_000;
 /**
  * A bearer token fetched on first use, shared by every request, and fetched again shortly before it
  * expires. Concurrent requests during a fetch wait for that one fetch; a failed fetch is not cached, so the
- * next request tries again.
+ * next request tries again. An early refresh that fails leaves the current token in use while it is still
+ * valid: a token endpoint blip inside the refresh margin must not fail requests a live token can serve.
  */
 export class TokenCache {
   private current: AccessToken | undefined;
@@ -25,7 +26,12 @@ export class TokenCache {
   async token(): Promise<string> {
     if (this.current && this.now() < this.refreshAt) return this.current.token;
     this.pending ??= this.refresh();
-    return (await this.pending).token;
+    try {
+      return (await this.pending).token;
+    } catch (error) {
+      if (this.current && this.now() < this.current.expiresAt) return this.current.token;
+      throw error;
+    }
   }
 
   private async refresh(): Promise<AccessToken> {

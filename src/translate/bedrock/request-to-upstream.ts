@@ -118,6 +118,14 @@ function toolConfig(request: IrRequest, cache: CachePoints): BedrockConverseRequ
   return choice?.type === 'auto' ? { tools, toolChoice: { auto: {} } } : { tools };
 }
 
+/** False when Claude would refuse thinking: the turn being continued used tools without reasoning first. */
+function canThink(messages: readonly BedrockMessage[]): boolean {
+  const lastAssistant = messages.findLast((message) => message.role === 'assistant');
+  if (!lastAssistant?.content.some((block) => 'toolUse' in block)) return true;
+  const first = lastAssistant.content[0];
+  return first !== undefined && 'reasoningContent' in first;
+}
+
 function refuseInexpressible(request: IrRequest): void {
   if (request.parallelToolCalls === false && request.tools.length > 0) {
     throw errors.invalidBody('Bedrock Converse cannot be told to call one tool at a time', 'parallelToolCalls');
@@ -149,7 +157,11 @@ export function buildBedrockRequest(
     if (point) system.push(point);
   }
   if (system.length > 0) body.system = system;
-  const budget = family === 'anthropic' ? thinkingBudget(request) : undefined;
+  // Claude refuses thinking when the tool turn being continued has no signed reasoning first (a turn another
+  // provider type answered, or whose reasoning came unsigned): that request goes without thinking, as with
+  // Anthropic's own API (translate/anthropic/request-to-upstream.ts).
+  const reasoned = family === 'anthropic' && !canThink(body.messages) ? { ...request, reasoning: undefined } : request;
+  const budget = family === 'anthropic' ? thinkingBudget(reasoned) : undefined;
   let maxTokens = request.maxTokens ?? options.defaultMaxTokens;
   if (budget !== undefined && maxTokens <= budget) maxTokens = budget + options.defaultMaxTokens;
   body.inferenceConfig = { maxTokens };
@@ -158,7 +170,7 @@ export function buildBedrockRequest(
   if (request.stopSequences.length > 0) body.inferenceConfig.stopSequences = [...request.stopSequences];
   const tools = toolConfig(request, cache);
   if (tools) body.toolConfig = tools;
-  const extra = additionalModelRequestFields(request, family, options);
+  const extra = additionalModelRequestFields(reasoned, family, options);
   if (extra) body.additionalModelRequestFields = extra;
   return body;
 }

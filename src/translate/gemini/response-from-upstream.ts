@@ -19,11 +19,10 @@ export function contentOfPart(part: GeminiPart, responseId: string | undefined, 
     };
   }
   if (typeof part.text !== 'string') return undefined;
-  if (part.thought) {
-    return part.thoughtSignature
-      ? { type: 'thinking', text: part.text, signature: part.thoughtSignature }
-      : { type: 'thinking', text: part.text };
-  }
+  // A thought's signature is not kept: Gemini takes no thought text back (only a function call's signature,
+  // which its tool call id carries), and handed to a client as a thinking signature it would be sent to a Claude
+  // model on a later turn (a `/model` switch, a fallback), which refuses a signature it did not issue.
+  if (part.thought) return { type: 'thinking', text: part.text };
   return { type: 'text', text: part.text };
 }
 

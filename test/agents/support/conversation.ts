@@ -105,14 +105,13 @@ export function messagesTurn(request: RecordedRequest): AnthropicBehaviour | und
   const task = taskIn(userBlocks.filter((b) => b.type === 'text').map((b) => b.text ?? ''));
   if (!task) return { kind: 'reply', text: 'Nothing to do.' };
   if (task.kind === 'say') return { kind: 'reply', text: `You asked me to say ${task.text}.` };
+  // With thinking on, Claude starts every answer with signed thinking (and refuses a tool turn sent back without it).
+  const thought =
+    body.thinking && body.thinking.type !== 'disabled'
+      ? [{ type: 'thinking' as const, thinking: THOUGHT, signature: 'sig-fake-0123456789' }]
+      : [];
   if (task.kind === 'think') {
-    const content = [
-      ...(body.thinking && body.thinking.type !== 'disabled'
-        ? [{ type: 'thinking' as const, thinking: THOUGHT, signature: 'sig-fake-0123456789' }]
-        : []),
-      { type: 'text' as const, text: `Thought about ${task.text}.` },
-    ];
-    return { kind: 'reply', content };
+    return { kind: 'reply', content: [...thought, { type: 'text' as const, text: `Thought about ${task.text}.` }] };
   }
   const result = userBlocks.findLast((b) => b.type === 'tool_result');
   if (result) return { kind: 'reply', text: `The command printed: ${resultText(result.content)}` };
@@ -120,7 +119,7 @@ export function messagesTurn(request: RecordedRequest): AnthropicBehaviour | und
   if (!tool) return { kind: 'reply', text: 'I have no shell tool.' };
   return {
     kind: 'reply',
-    content: [{ type: 'tool_use', id: 'toolu_shell_1', name: tool.name, input: tool.args(task.text) }],
+    content: [...thought, { type: 'tool_use', id: 'toolu_shell_1', name: tool.name, input: tool.args(task.text) }],
   };
 }
 

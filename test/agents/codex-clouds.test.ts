@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLIENT_TOKEN, GatewayHarness } from '../support/gateway-harness.js';
+import {
+  AGENT_TIMEOUT_MS,
+  blockWorkspace,
+  expectCleanExit,
+  lastRecord,
+  word,
+  writeMarker,
+} from './support/agent-steps.js';
+import { agentInstalled, CODEX, runCodex } from './support/agents.js';
+import { CLOUD_TARGETS, type Cloud, CloudFakes } from './support/cloud-fakes.js';
+
+const ROUTES: readonly Cloud[] = ['gemini', 'vertex-gemini', 'bedrock-claude', 'bedrock-nova', 'azure'];
+
+/**
+ * Codex, unchanged, through the gateway's /v1/responses to each cloud's own API: Gemini, Gemini on Vertex AI,
+ * Claude and Nova on Bedrock, and an Azure OpenAI deployment. The fakes follow the conversation, so a tool
+ * answer is right only when Codex really ran the command and the cloud got its output back in its own shape.
+ */
+describe.skipIf(!agentInstalled(CODEX, 'Codex'))('Codex on the clouds', () => {
+  let harness: GatewayHarness;
+  let clouds: CloudFakes;
+
+  beforeAll(async () => {
+    clouds = await CloudFakes.start();
+    harness = await GatewayHarness.start({
+      config: {
+        providers: clouds.providers(),
+        models: ROUTES.map((cloud) => ({
+          name: `codex-${cloud}`,
+          targets: [{ provider: CloudFakes.providerOf(cloud), model: CLOUD_TARGETS[cloud] }],
+        })),
+        routing: { retries: { max_attempts: 1 } },
+      },
+    });
+  });
+  afterAll(async () => {
+    await harness?.close();
+    await clouds?.close();
+  });
+
+  describe.each(ROUTES)(
+    'to %s',
+    (cloud) => {
+      const model = `codex-${cloud}`;
+      const ws = blockWorkspace();
+
+      it('gives a plain answer', async () => {
+        const expected = word();
+        const run = await runCodex(harness.url, CLIENT_TOKEN, model, `Please say \`${expected}\`.`, ws());
+        expectCleanExit(run);
+        expect(run.stdout).toContain(`You asked me to say ${expected}.`);
+        const record = await lastRecord(harness, model);
+        expect(record?.provider).toBe(CloudFakes.providerOf(cloud));
+        expect(record?.upstreamModel).toBe(CLOUD_TARGETS[cloud]);
+      });
+
+      it('runs its shell tool and answers with what the command printed', async () => {
+        const marker = await writeMarker(ws());
+        const seen = clouds.requests(cloud).length;
+        const run = await runCodex(harness.url, CLIENT_TOKEN, model, 'Please run `cat marker.txt` for me.', ws());
+        expectCleanExit(run);
+        expect(run.stdout).toContain('The command printed: ');
+        expect(run.stdout).toContain(marker);
+        const later = clouds
+          .requests(cloud)
+          .slice(seen)
+          .map((request) => request.rawBody);
+        expect(later.some((body) => body.includes(marker))).toBe(true);
+      });
+    },
+    AGENT_TIMEOUT_MS,
+  );
+});
