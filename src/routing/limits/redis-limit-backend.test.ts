@@ -150,27 +150,27 @@ describe.skipIf(!REDIS_URL)('RedisLimitBackend', () => {
     for (const admission of quiet) expect(admission).toBeInstanceOf(Promise);
     await Promise.all(quiet);
     expect(await counter(rpm.key)).toBe(15);
-    // The 16th admission of the tick makes the plan busy: it also leases, in the same tick, as many requests'
-    // worth as the plan has admissions when the call goes out: 20, the four after it counted. Those four wait for
-    // that lease and take from it: Redis counts 16 admitted and the 20 leased, and the lease keeps 16.
+    // The 16th admission of the tick makes the plan busy: it also leases 16 requests' worth, in the same tick.
+    // The four after it wait for that lease and take from it: Redis counts 16 admitted and the 16 leased.
     const busy = Array.from({ length: 5 }, () => redis.admit(plan, none, Date.now()));
     for (const admission of busy) expect(admission).toBeInstanceOf(Promise);
     expect((await Promise.all(busy)).map((admission) => admission.used[0])).toEqual([16, 17, 18, 19, 20]);
-    expect(await counter(rpm.key)).toBe(16 + 20);
+    expect(await counter(rpm.key)).toBe(16 + 16);
     expect(redis.admit(plan, none, Date.now())).toEqual({ denied: -1, used: [21] });
-    expect(await counter(rpm.key)).toBe(21 + 15);
+    expect(await counter(rpm.key)).toBe(21 + 11);
     redis.tickLeases(); // busy in this tick: the lease is kept
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(await counter(rpm.key)).toBe(21 + 15);
-    // The next tick's leases are sized by the last tick's 21 admissions: five more leave 10, below half of 21,
-    // and a top-up to 21 goes out; let it land.
-    for (let i = 0; i < 5; i++) expect(redis.admit(plan, none, Date.now())).toEqual({ denied: -1, used: [22 + i] });
+    expect(await counter(rpm.key)).toBe(21 + 11);
+    // The next tick's leases are sized by the last tick's 21 admissions.
+    const leasing = redis.admit(plan, none, Date.now());
+    expect(leasing).toEqual({ denied: -1, used: [22] });
+    // That left 10, below half of the 21 the last tick had: a top-up went out; let it land.
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(await counter(rpm.key)).toBe(26 + 21);
+    expect(await counter(rpm.key)).toBe(22 + 21);
     redis.tickLeases(); // busy: kept
     redis.tickLeases(); // idle for a tick: what it holds goes back
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(await counter(rpm.key)).toBe(26);
+    expect(await counter(rpm.key)).toBe(22);
   });
 
   it('takes no lease for a plan with fewer admissions than MIN_LEASE_RATE in a tick', async () => {
@@ -299,35 +299,13 @@ describe.skipIf(!REDIS_URL)('RedisLimitBackend', () => {
     for (const admission of waiting) expect(admission).toBeInstanceOf(Promise);
     expect((await Promise.all(waiting)).map((admission) => admission.used[0])).toEqual([33, 34, 35]);
     // The first 16 (one call) and the top-up (one call), which the three took from: no call of their own, and
-    // nothing given back and leased again. The top-up was sized when it went out, by the 19 admissions the plan
-    // had then, the three counted: Redis counts the 35 admitted and the 16 the lease still holds.
+    // nothing given back and leased again. Redis counts the 35 admitted and the 13 the lease still holds.
     expect(redis.scriptCalls - calls).toBe(2);
-    expect(await counter(rpm.key)).toBe(35 + 16);
+    expect(await counter(rpm.key)).toBe(35 + 13);
     redis.tickLeases();
     redis.tickLeases();
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(await counter(rpm.key)).toBe(35);
-  });
-
-  it('sizes a top-up by the requests waiting for it, and tops the lease up again at once when they left it low', async () => {
-    const redis = await backend(0);
-    const rpm = buckets()('requests', 1_000_000);
-    const plan = [rpm];
-    const calls = redis.scriptCalls;
-    // A burst of 20 finds the lease empty while its top-up is out (requests that started together end together).
-    const waiting = await drainedWhileToppingUp(redis, plan, 20);
-    for (const admission of waiting) expect(admission).toBeInstanceOf(Promise);
-    expect((await Promise.all(waiting)).map((admission) => admission.used[0])).toEqual(
-      Array.from({ length: 20 }, (_, i) => 33 + i),
-    );
-    // The top-up went out after they arrived, so it covered all 20 (36 requests' worth: the plan's admissions in
-    // the tick then): one round trip for every one of them, none sent to Redis again.
-    expect(redis.scriptCalls - calls).toBe(2);
-    // It left 16, below half of 36: the next top-up went out then, not when the next request found the lease
-    // low. The next burst of 20 is admitted from the lease, with no round trip.
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(redis.scriptCalls - calls).toBe(3);
-    for (let i = 0; i < 20; i++) expect(redis.admit(plan, none, Date.now())).not.toBeInstanceOf(Promise);
   });
 
   it('sends the waiting requests a top-up does not cover to Redis in one call, which decides each', async () => {

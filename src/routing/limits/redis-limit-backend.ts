@@ -206,7 +206,11 @@ export class RedisLimitBackend implements SharedLimitBackend {
     lease.charge = charge;
     const used = lease.take(charge);
     if (used !== undefined) {
-      this.refillIfLow(lease);
+      if (!lease.refilling && lease.low(charge)) {
+        lease.refilling = true;
+        this.pendingOperations.push({ op: 'l', lease, charge, share: lease.share });
+        this.scheduleFlush();
+      }
       return { denied: -1, used };
     }
     return new Promise((resolve, reject) => {
@@ -251,18 +255,6 @@ export class RedisLimitBackend implements SharedLimitBackend {
       if (used !== undefined) admission.resolve({ denied: -1, used });
       else this.queueAdmission(lease, admission.charge, admission.now, admission.resolve, admission.reject);
     }
-    // The waiting requests may have left the lease low: top it up now, not when the next request finds it so.
-    // Requests that arrived together end together (a burst's upstream calls), and the next burst would find
-    // the top-up still out and wait for it again.
-    this.refillIfLow(lease);
-  }
-
-  /** Queues a top-up of the plan's lease when it ran below half of its share and none is out. */
-  private refillIfLow(lease: PlanLease): void {
-    if (lease.refilling || !lease.low(lease.charge)) return;
-    lease.refilling = true;
-    this.pendingOperations.push({ op: 'l', lease, charge: lease.charge, share: lease.share });
-    this.scheduleFlush();
   }
 
   /**
@@ -388,13 +380,7 @@ export class RedisLimitBackend implements SharedLimitBackend {
     let correct = '';
     for (const { buckets, bucket, delta } of corrections) correct += `${plans.numberOf(buckets)} ${bucket} ${delta} `;
     let operate = '';
-    for (const operation of operations) {
-      const { op, lease, charge } = operation;
-      // Sized now, not when it was queued: a plan that turns busy (a burst after a pause, a new minute's plan)
-      // counts its admissions up while the call waits its turn, and a lease sized by the first few ran dry
-      // within its own round trip, so every request behind it waited for the next (measured: the first 2,000
-      // requests of a burst of 64, bench/limits-lease-work.mjs).
-      const share = operation.share > 0 ? Math.max(operation.share, lease.share) : 0;
+    for (const { op, lease, charge, share } of operations) {
       // What the lease holds now, so Redis only tops it up to its share (see BATCH_SCRIPT).
       const held = share > 0 && lease.holds() ? lease.held.join(',') : '-';
       operate += `${op} ${plans.numberOf(lease.buckets)} ${charge.tokens} ${charge.micros} ${share} ${held} `;
