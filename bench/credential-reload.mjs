@@ -27,7 +27,7 @@ function record(i) {
     id: `req-${Date.now()}-${i}`,
     time: Date.now(),
     client: 'bench',
-    entryPoint: 'openai.chat',
+    entryPoint: 'chat.completions',
     method: 'POST',
     path: '/v1/chat/completions',
     stream: false,
