@@ -74,4 +74,26 @@ describe('RefreshingIndex', () => {
     await index.refreshIfChanged();
     expect(index.get('b')).toBe(2);
   });
+
+  it('answers misses without a list while the version stands still, and finds a new entry once it moved', async () => {
+    let loads = 0;
+    let version = 1;
+    const source = new Map([['a', 1]]);
+    const index = new RefreshingIndex(
+      async () => {
+        loads++;
+        return new Map(source);
+      },
+      Date.now,
+      5,
+      async () => version,
+    );
+    await index.refresh();
+    for (let i = 0; i < 3; i++) expect(await index.lookup(`bad-${i}`)).toBeUndefined();
+    expect(loads).toBe(1);
+    source.set('b', 2);
+    version++;
+    expect(await index.lookup('b')).toBe(2);
+    expect(loads).toBe(2);
+  });
 });

@@ -57,7 +57,12 @@ export class RefreshingIndex<T> {
       const timer = setTimeout(resolve, Math.max(0, wait));
       timer.unref();
     })
-      .then(() => this.refresh())
+      .then(() => {
+        // A miss while the version stands still is an unknown token, not a new one: no list (a flood of bad
+        // tokens would otherwise list every key once a second).
+        this.lastRefresh = this.now();
+        return this.refreshIfChanged();
+      })
       .finally(() => {
         this.scheduled = undefined;
       });
