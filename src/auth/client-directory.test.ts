@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { validateConfigTree } from '../config/load-config.js';
+import type { ClientKey } from '../store/store.js';
 import { ClientDirectory } from './client-directory.js';
+import { hashToken } from './token-hash.js';
 
 const TOKEN = 'config-client-token-0123456789';
 
@@ -95,5 +97,45 @@ describe('config client validation', () => {
       path: 'clients[0].expires_at',
       message: 'client "old" expired at 2020-01-01: its token is refused',
     });
+  });
+});
+
+describe('store keys between periodic checks that find no change', () => {
+  it('stop at their expiry and at the end of a rotation grace period without a reload', async () => {
+    const clock = { now: 1_000 };
+    const key: ClientKey = {
+      id: 'key_1',
+      name: 'app',
+      tokenSha256: hashToken('new-token'),
+      prefix: 'amg_new',
+      createdAt: 0,
+      expiresAt: 3_000,
+      revokedAt: null,
+      policy: {},
+      previousTokenSha256: hashToken('old-token'),
+      previousExpiresAt: 2_000,
+    };
+    let lists = 0;
+    const source = {
+      listClientKeys: async () => {
+        lists++;
+        return [key];
+      },
+      credentialVersions: async () => ({ clientKeys: 1, adminTokens: 1 }),
+    };
+    const directory = new ClientDirectory(source, () => clock.now);
+    await directory.refreshIfChanged();
+    expect((await directory.authenticate('old-token'))?.keyId).toBe('key_1');
+    clock.now = 2_000;
+    await directory.refreshIfChanged();
+    expect(lists).toBe(1);
+    expect(directory.authenticate('new-token')).toMatchObject({ keyId: 'key_1' });
+    expect(directory.authenticate('old-token')).toBeInstanceOf(Promise);
+    expect(await directory.authenticate('old-token')).toBeUndefined();
+    clock.now = 3_000;
+    await directory.refreshIfChanged();
+    // Nothing listed again: neither the periodic checks nor the refused token's miss (the keys did not change).
+    expect(lists).toBe(1);
+    expect(directory.authenticate('new-token')).toBeInstanceOf(Promise);
   });
 });

@@ -1,7 +1,7 @@
 import type { KeyPolicy } from '../config/key-policy-schema.js';
 import type { ClientConfig } from '../config/schema.js';
 import { type ClientAccess, compileAccess } from '../routing/limits/client-access.js';
-import type { ClientKey } from '../store/store.js';
+import type { ClientKey, CredentialVersions } from '../store/store.js';
 import { RefreshingIndex } from './refreshing-index.js';
 import { hashToken } from './token-hash.js';
 
@@ -35,6 +35,8 @@ function keyIdentity(key: ClientKey): ClientIdentity {
 
 export interface ClientKeySource {
   listClientKeys(): Promise<ClientKey[]>;
+  /** Without it, every periodic check lists every key. */
+  credentialVersions?(): Promise<CredentialVersions>;
 }
 
 /** Who a gateway token belongs to: config clients plus store keys, both by token hash, in memory. */
@@ -46,20 +48,26 @@ export class ClientDirectory {
     keys: ClientKeySource,
     private readonly now: () => number = Date.now,
   ) {
-    this.fromStore = new RefreshingIndex(async () => {
-      const map = new Map<string, ClientIdentity>();
-      for (const key of await keys.listClientKeys()) {
-        if (key.revokedAt !== null) continue;
-        const identity = keyIdentity(key);
-        map.set(key.tokenSha256, identity);
-        // A rotated key's old token works until its grace period ends (or the key expires, if that is sooner).
-        if (key.previousTokenSha256 !== null && key.previousExpiresAt !== null) {
-          const until = Math.min(key.previousExpiresAt, key.expiresAt ?? Number.POSITIVE_INFINITY);
-          map.set(key.previousTokenSha256, { ...identity, expiresAt: until });
+    const versions = keys.credentialVersions?.bind(keys);
+    this.fromStore = new RefreshingIndex(
+      async () => {
+        const map = new Map<string, ClientIdentity>();
+        for (const key of await keys.listClientKeys()) {
+          if (key.revokedAt !== null) continue;
+          const identity = keyIdentity(key);
+          map.set(key.tokenSha256, identity);
+          // A rotated key's old token works until its grace period ends (or the key expires, if that is sooner).
+          if (key.previousTokenSha256 !== null && key.previousExpiresAt !== null) {
+            const until = Math.min(key.previousExpiresAt, key.expiresAt ?? Number.POSITIVE_INFINITY);
+            map.set(key.previousTokenSha256, { ...identity, expiresAt: until });
+          }
         }
-      }
-      return map;
-    }, now);
+        return map;
+      },
+      now,
+      undefined,
+      versions && (async () => (await versions()).clientKeys),
+    );
   }
 
   setConfigClients(clients: readonly ClientConfig[]): void {
@@ -80,6 +88,11 @@ export class ClientDirectory {
 
   refresh(): Promise<void> {
     return this.fromStore.refresh();
+  }
+
+  /** The periodic check: reloads the keys only when the store says they changed. */
+  refreshIfChanged(): Promise<void> {
+    return this.fromStore.refreshIfChanged();
   }
 
   private readonly active = (identity: ClientIdentity): boolean =>

@@ -62,6 +62,8 @@ export interface GatewayOptions {
 const VERSION = '0.1.0';
 /** How long requests cut at shutdown get to send their error event and close. */
 const CUT_WAIT_MS = 2_000;
+/** How often a revocation made by another process is looked for (a read of two counters while nothing changed). */
+export const CREDENTIAL_CHECK_MS = 2_000;
 
 /** Whether `promise` settled within `ms`. */
 /** True when `promise` settled within `ms`; false at the deadline, or as soon as `hurried` resolves. */
@@ -295,11 +297,13 @@ export class Gateway {
 
   /**
    * New credentials are found on first use (a miss reloads); revocations made by another process (the local
-   * CLI, another instance) are picked up by this periodic reload.
+   * CLI, another instance) are picked up by this periodic check. It reads the store's change counters and lists
+   * a credential table only when its counter moved, so it costs the same with ten keys or ten thousand, and can
+   * run often enough that a revocation takes effect within about 2 s.
    */
-  private refreshCredentialsPeriodically(intervalMs = 5_000): void {
+  private refreshCredentialsPeriodically(intervalMs = CREDENTIAL_CHECK_MS): void {
     this.credentialRefresh = setInterval(() => {
-      Promise.all([this.clients.refresh(), this.admins.refresh()]).catch((error: unknown) =>
+      Promise.all([this.clients.refreshIfChanged(), this.admins.refreshIfChanged()]).catch((error: unknown) =>
         log.warn('credential refresh failed', { error: String(error) }),
       );
     }, intervalMs);

@@ -6,7 +6,7 @@ import type BetterSqlite3 from 'better-sqlite3';
  * microseconds, on timers and never for a request:
  *
  * - says whether the database changed (`PRAGMA data_version`: it moves when another connection, the writer
- *   thread's included, commits), so that the revision poll (3 s), the credential reload (5 s) and the rotation
+ *   thread's included, commits), so that the revision poll (3 s), the credential check (2 s) and the rotation
  *   sweep (30 s) reuse their last answer while nothing changed;
  * - writes and deletes `meta` rows (this gateway's report, every 5 s) while the writer thread is stopped.
  *

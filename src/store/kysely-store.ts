@@ -27,6 +27,7 @@ import type {
   AdminUser,
   ClientKey,
   ClientKeyPatch,
+  CredentialVersions,
   Store,
   StoredResponse,
 } from './store.js';
@@ -291,6 +292,12 @@ export class KyselyStore implements Store {
       .returningAll()
       .executeTakeFirst();
     return row ? adminTokenFromRow(row) : undefined;
+  }
+
+  async credentialVersions(): Promise<CredentialVersions> {
+    const rows = await this.db.selectFrom('credential_versions').select(['table_name', 'version']).execute();
+    const version = (table: string) => Number(rows.find((row) => row.table_name === table)?.version ?? 0);
+    return { clientKeys: version('client_keys'), adminTokens: version('admin_tokens') };
   }
 
   createRevision(input: NewRevision, options: { expectActive?: number | null }): Promise<CreateRevisionResult> {

@@ -188,7 +188,70 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('client_keys').addColumn('previous_expires_at', 'bigint').execute();
     },
   },
+  '0017_credential_versions': {
+    async up(db: Kysely<unknown>) {
+      // A change counter per credential table, moved by triggers in the writing transaction (whichever process
+      // writes: this gateway, another one, the `amg` CLI), so that the periodic reload asks for two numbers and
+      // lists a table only when its number moved (issue 16: listing and compiling thousands of keys every few
+      // seconds stalled the main thread).
+      await db.schema
+        .createTable('credential_versions')
+        .addColumn('table_name', 'text', (c) => c.primaryKey())
+        .addColumn('version', 'bigint', (c) => c.notNull())
+        .execute();
+      for (const [table, columns] of Object.entries(CREDENTIAL_COLUMNS)) {
+        await sql`INSERT INTO credential_versions (table_name, version) VALUES (${table}, 0)`.execute(db);
+        await createVersionTriggers(db, table, columns);
+      }
+    },
+  },
 };
+
+/**
+ * The columns whose change can change who a token belongs to or what it may do: an UPDATE of these moves the
+ * table's counter; an UPDATE of any other column (the display prefix, or usage columns added later) does not.
+ * A column added later that matters to authentication or policy must be added here, in a new migration.
+ */
+const CREDENTIAL_COLUMNS: Record<string, readonly string[]> = {
+  client_keys: [
+    'id',
+    'name',
+    'token_sha256',
+    'created_at',
+    'expires_at',
+    'revoked_at',
+    'policy',
+    'previous_token_sha256',
+    'previous_expires_at',
+  ],
+  admin_tokens: ['id', 'name', 'role', 'token_sha256', 'revoked_at'],
+};
+
+/** Triggers that add one to `credential_versions` for `table` on INSERT, DELETE and UPDATE OF `columns`. */
+async function createVersionTriggers(db: Kysely<unknown>, table: string, columns: readonly string[]): Promise<void> {
+  const bump = `UPDATE credential_versions SET version = version + 1 WHERE table_name = '${table}'`;
+  const events = { insert: 'INSERT', delete: 'DELETE', update: `UPDATE OF ${columns.join(', ')}` };
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    await sql
+      .raw(
+        `CREATE FUNCTION ${table}_bump_version() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ${bump}; RETURN NULL; END $$`,
+      )
+      .execute(db);
+    for (const [name, event] of Object.entries(events)) {
+      await sql
+        .raw(
+          `CREATE TRIGGER ${table}_version_${name} AFTER ${event} ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION ${table}_bump_version()`,
+        )
+        .execute(db);
+    }
+    return;
+  }
+  for (const [name, event] of Object.entries(events)) {
+    await sql
+      .raw(`CREATE TRIGGER ${table}_version_${name} AFTER ${event} ON ${table} FOR EACH ROW BEGIN ${bump}; END`)
+      .execute(db);
+  }
+}
 
 /** Packed histograms are bytes: `blob` in SQLite, `bytea` in PostgreSQL (which has no `blob`). */
 function bytesType(db: Kysely<unknown>) {
@@ -230,6 +293,9 @@ export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
     provider,
     migrationTableName: 'amg_migrations',
     migrationLockTableName: 'amg_migrations_lock',
+    // Migrations are independent of each other, and numbers were taken in parallel: a database that has
+    // 0018 takes 0017 when it arrives rather than refusing to start.
+    allowUnorderedMigrations: true,
   });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');

@@ -60,6 +60,12 @@ export interface AdminTokensTable {
   revoked_at: number | null;
 }
 
+/** One row per credential table: a counter its triggers move on every change that matters (migration 0017). */
+export interface CredentialVersionsTable {
+  table_name: string;
+  version: number;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -160,6 +166,7 @@ export interface Database {
   requests: RequestsTable;
   client_keys: ClientKeysTable;
   admin_tokens: AdminTokensTable;
+  credential_versions: CredentialVersionsTable;
   meta: MetaTable;
   config_revisions: ConfigRevisionsTable;
   audit_log: AuditLogTable;

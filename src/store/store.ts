@@ -50,6 +50,15 @@ export interface AdminToken {
   revokedAt: number | null;
 }
 
+/**
+ * A counter per credential table that moves whenever a row is added, removed, or changed in a way that can change
+ * authentication or policy (whichever process wrote it); equal numbers mean the table's list is unchanged.
+ */
+export interface CredentialVersions {
+  clientKeys: number;
+  adminTokens: number;
+}
+
 /** A Responses API response kept for `previous_response_id`, retrieval and input_items (`store: true`). */
 export interface StoredResponse {
   id: string;
@@ -140,6 +149,8 @@ export interface Store {
   insertAdminToken(token: AdminToken): Promise<void>;
   listAdminTokens(): Promise<AdminToken[]>;
   revokeAdminToken(idOrName: string, at: number): Promise<AdminToken | undefined>;
+  /** The credential tables' change counters: a tiny read, so that the periodic reload lists only what changed. */
+  credentialVersions(): Promise<CredentialVersions>;
 
   /**
    * Appends a revision and makes it active atomically. With `expectActive` set, only when the active

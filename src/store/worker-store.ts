@@ -29,7 +29,7 @@ const WORKER_FILE = 'store/sqlite-worker.bundle.js';
 export const writerIdle = { stopAfterMs: 1_000, maxStopAfterMs: 60_000 };
 
 /**
- * Reads the gateway repeats on timers (the revision poll every 3 s, credentials every 5 s, the rotation sweep
+ * Reads the gateway repeats on timers (the revision poll every 3 s, credentials every 2 s, the rotation sweep
  * every 30 s, the readiness probe), answered again from their last reply while the thread is stopped and the
  * database has not changed (see ChangeProbe); each says whether a `meta` row the main thread writes itself (this
  * gateway's report) can change its answer.
@@ -41,6 +41,7 @@ const REPEATED_READS: ReadonlyMap<keyof Store, (metaKey: string) => boolean> = n
   ['activeRevisionNumber', (metaKey) => metaKey === ACTIVE_KEY],
   ['listClientKeys', () => false],
   ['listAdminTokens', () => false],
+  ['credentialVersions', () => false],
 ]);
 
 /** The writer threads of this process that run now (started and not stopped). */
