@@ -145,7 +145,13 @@ class WriterThread {
         return Promise.resolve(undefined);
       }
     }
-    return this.send(method, args, remembered?.remember);
+    if (!REPEATED_READS.has(method)) return this.send(method, args, remembered?.remember);
+    // A timer's poll is not traffic: it must not keep an idle thread running (the credential check every 2 s
+    // would otherwise outlast every idle wait from 2 s on), so it leaves the idle clock where it was.
+    const lastSentAt = this.lastSentAt;
+    const reply = this.send(method, args, remembered?.remember);
+    this.lastSentAt = lastSentAt;
+    return reply;
   }
 
   async close(): Promise<void> {
