@@ -110,7 +110,8 @@ ${models}
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('publishes nothing on a SIGHUP that comes while it stops, and stops once on a second signal', async () => {
+  /** `amg serve` in `dir`, and a stream through it that has started and whose upstream then stalls. */
+  async function gatewayWithStalledStream() {
     const serve = await ServeProcess.start([], {
       cwd: dir,
       env: { AMG_ADMIN_TOKEN: 'amg_admin_shutdown_test', AMG_LOG_LEVEL: 'info' },
@@ -124,6 +125,16 @@ ${models}
     });
     const iterator = stream[Symbol.asyncIterator]();
     await iterator.next();
+    return { serve, iterator };
+  }
+
+  /** Reads a stream to its end (rejecting with the stream's error). */
+  async function rest(iterator: AsyncIterator<unknown>): Promise<void> {
+    for (;;) if ((await iterator.next()).done) return;
+  }
+
+  it('publishes nothing on a SIGHUP that comes while it stops, and stops once on a second signal', async () => {
+    const { serve, iterator } = await gatewayWithStalledStream();
 
     serve.signal('SIGTERM');
     // An edited file and a reload request while /readyz turns traffic away before the listeners close: a gateway
@@ -137,11 +148,7 @@ ${models}
     await new Promise((resolve) => setTimeout(resolve, 100));
     serve.signal('SIGHUP');
     serve.signal('SIGTERM');
-    await expect(
-      (async () => {
-        for (;;) if ((await iterator.next()).done) return;
-      })(),
-    ).rejects.toThrow(/shutting down/);
+    await expect(rest(iterator)).rejects.toThrow(/shutting down/);
     expect(await serve.exited).toBe(0);
 
     const history = await runCli(['config', 'history', '--json'], { cwd: dir });
@@ -163,29 +170,13 @@ ${models}
         .replace('shutdown_grace_ms: 1500', 'shutdown_grace_ms: 600000')
         .replace('readiness_drain_ms: 2000', 'readiness_drain_ms: 20000'),
     );
-    const serve = await ServeProcess.start([], {
-      cwd: dir,
-      env: { AMG_ADMIN_TOKEN: 'amg_admin_shutdown_test', AMG_LOG_LEVEL: 'info' },
-    });
-    upstream.enqueue({ kind: 'stall', after: 2 });
-    const openai = new OpenAI({ apiKey: TOKEN, baseURL: `${serve.url}/v1`, maxRetries: 0 });
-    const stream = await openai.chat.completions.create({
-      model: 'chat',
-      messages: [{ role: 'user', content: 'think for ten minutes' }],
-      stream: true,
-    });
-    const iterator = stream[Symbol.asyncIterator]();
-    await iterator.next();
+    const { serve, iterator } = await gatewayWithStalledStream();
 
     const started = Date.now();
     serve.signal('SIGINT');
     await new Promise((resolve) => setTimeout(resolve, 200));
     serve.signal('SIGINT');
-    await expect(
-      (async () => {
-        for (;;) if ((await iterator.next()).done) return;
-      })(),
-    ).rejects.toThrow(/shutting down/);
+    await expect(rest(iterator)).rejects.toThrow(/shutting down/);
     expect(await serve.exited).toBe(0);
     // Neither the readiness notice (20 s) nor the grace period (10 min): the second SIGINT ended both waits.
     expect(Date.now() - started).toBeLessThan(10_000);
