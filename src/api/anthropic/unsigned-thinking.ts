@@ -1,3 +1,5 @@
+import { canThink } from '../../translate/anthropic/request-to-upstream.js';
+
 /**
  * Thinking the gateway handed an Anthropic client with an empty signature: reasoning from a model of another
  * type (Gemini, an OpenAI-compatible model), which the Messages schema makes carry a signature. A client sends
@@ -40,13 +42,6 @@ export function withoutUnsignedThinking(body: Record<string, unknown>): Record<s
   }
   if (!changed) return undefined;
   const cleaned: Record<string, unknown> = { ...body, messages };
-  if (cleaned.thinking !== undefined && continuesUnthoughtToolTurn(messages)) delete cleaned.thinking;
+  if (cleaned.thinking !== undefined && !canThink(messages)) delete cleaned.thinking;
   return cleaned;
-}
-
-function continuesUnthoughtToolTurn(messages: readonly Message[]): boolean {
-  const last = messages.findLast((message) => message?.role === 'assistant')?.content;
-  if (!Array.isArray(last) || !(last as Block[]).some((block) => block?.type === 'tool_use')) return false;
-  const first = (last as Block[])[0]?.type;
-  return first !== 'thinking' && first !== 'redacted_thinking';
 }

@@ -58,11 +58,14 @@ function requestedBudget(reasoning: IrReasoning | undefined): number | undefined
   return budget === undefined ? undefined : Math.max(MIN_THINKING_BUDGET, budget);
 }
 
-/** False when Anthropic would refuse thinking: the turn being continued used tools without signed thinking. */
-function canThink(messages: readonly AnthropicMessageParam[]): boolean {
-  const lastAssistant = messages.findLast((message) => message.role === 'assistant');
-  if (!lastAssistant?.content.some((block) => block.type === 'tool_use')) return true;
-  const first = lastAssistant.content[0]?.type;
+/**
+ * False when Anthropic would refuse thinking: the turn being continued used tools without signed thinking first.
+ * Takes a client's unchecked Messages body too (the passthrough's, where content may be a string).
+ */
+export function canThink(messages: readonly { role?: unknown; content?: unknown }[]): boolean {
+  const content = messages.findLast((message) => message?.role === 'assistant')?.content;
+  if (!Array.isArray(content) || !content.some((block) => block?.type === 'tool_use')) return true;
+  const first = content[0]?.type;
   return first === 'thinking' || first === 'redacted_thinking';
 }
 
