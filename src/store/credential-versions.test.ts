@@ -3,42 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { requestRecord } from '../../test/support/request-records.js';
 import { createClientKey, rotateClientKey } from '../admin/client-keys.js';
 import { AdminDirectory } from '../auth/admin-directory.js';
 import { ClientDirectory } from '../auth/client-directory.js';
-import type { RequestRecord } from '../telemetry/request-record.js';
 import type { Store } from './store.js';
 import { openSqliteStore } from './worker-store.js';
-
-let sequence = 0;
-function record(): RequestRecord {
-  sequence++;
-  return {
-    id: `req_${sequence}`,
-    time: Date.now(),
-    client: 'app',
-    entryPoint: 'chat.completions',
-    method: 'POST',
-    path: '/v1/chat/completions',
-    stream: false,
-    requestedModel: 'chat',
-    provider: 'p',
-    upstreamModel: 'm',
-    routeMode: 'direct',
-    attempts: [],
-    status: 200,
-    latencyMs: 5,
-    ttfbMs: null,
-    inputTokens: 3,
-    outputTokens: 1,
-    cachedTokens: 0,
-    cacheWriteTokens: 0,
-    costUsd: 0.01,
-    errorCode: null,
-    errorMessage: null,
-    configRevision: 1,
-  };
-}
 
 /** The store, counting its list calls (what the periodic check must not make while nothing changed). */
 function counting(store: Store) {
@@ -114,7 +84,7 @@ describe('credential change counters', () => {
   it('stay put for telemetry, sessions and columns that change nothing (the display prefix)', async () => {
     const { key } = await createClientKey(store, { name: 'app' });
     const before = await store.credentialVersions();
-    await store.insertRequests([record(), record()]);
+    await store.insertRequests([requestRecord({}), requestRecord({})]);
     await store.setMeta('gateway.report', '{}');
     await store.updateClientKey(key.id, { prefix: 'amg_shown' });
     // An update that matches no row (a revoke of a key already revoked elsewhere) is no change either.
@@ -133,7 +103,7 @@ describe('credential change counters', () => {
 
     // Several periodic checks while telemetry commits between them: no list at all.
     for (let check = 0; check < 5; check++) {
-      await store.insertRequests([record()]);
+      await store.insertRequests([requestRecord({})]);
       await Promise.all([clients.refreshIfChanged(), admins.refreshIfChanged()]);
     }
     expect(calls).toEqual({ listClientKeys: 1, listAdminTokens: 1 });
