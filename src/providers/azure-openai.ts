@@ -1,7 +1,8 @@
 import type { ProviderConfig } from '../config/schema.js';
+import { bearerAuthorizer } from './auth/bearer-authorizer.js';
 import { TokenCache } from './auth/token-cache.js';
 import { requestToken } from './auth/token-endpoint.js';
-import type { ProviderDescriptor, RequestAuthorizer } from './provider-descriptor.js';
+import type { ProviderDescriptor } from './provider-descriptor.js';
 
 /** The current GA data-plane version, used on deployment paths unless api_version says otherwise. */
 export const AZURE_DEFAULT_API_VERSION = '2024-10-21';
@@ -74,12 +75,7 @@ function entraAuthorizer(
     client_secret: entra.client_secret,
     scope: entra.scope,
   };
-  const cache = new TokenCache(() => requestToken(pool, url, form, context.now), context.now);
-  const authorize: RequestAuthorizer = async (request) => ({
-    ...request.headers,
-    authorization: `Bearer ${await cache.token()}`,
-  });
-  return authorize;
+  return bearerAuthorizer(new TokenCache(() => requestToken(pool, url, form, context.now), context.now));
 }
 
 /**

@@ -20,7 +20,15 @@ export interface OutgoingRequest {
  * Per-request credentials: the headers to send with this request in place of the given ones (a bearer token
  * refreshed before it expires, a signature over the body).
  */
-export type RequestAuthorizer = (request: OutgoingRequest) => Promise<Record<string, string>>;
+export interface RequestAuthorizer {
+  (request: OutgoingRequest): Promise<Record<string, string>>;
+  /**
+   * The upstream answered 401/403 to a request sent with these headers. A type with cached credentials (an
+   * access token) drops them and answers true when the request is worth sending once more with fresh ones;
+   * absent for credentials nothing fresher can replace (static keys, SigV4 keys read at config apply).
+   */
+  refused?(headers: Readonly<Record<string, string>>): boolean;
+}
 
 /** What a provider type may use to build its authorizer, once per applied config. */
 export interface ProviderContext {

@@ -39,6 +39,11 @@ export interface AttemptRecord {
   errorClass?: ErrorClass | undefined;
   error?: string | undefined;
   latencyMs: number;
+  /**
+   * The upstream refused the cached access token (401/403) the attempt first sent: the token was dropped and
+   * the request sent once more with a fresh one; `status` is the answer to that second send.
+   */
+  tokenRenewed?: true | undefined;
 }
 
 /**

@@ -31,6 +31,10 @@ const ACCESS_DENIED = {
  */
 export class FakeAzureOpenAI extends FakeOpenAI {
   readonly issuedTokens: string[] = [];
+  /** Issued tokens Entra has since revoked (a disabled app, a rotated secret): refused with 401 before expiry. */
+  readonly revokedTokens = new Set<string>();
+  /** Refuse every token, fresh ones too (an app without a role assignment on the resource). */
+  refuseEveryToken = false;
   readonly apiVersions: string[] = [];
   private readonly entra: FakeAzureOptions['entra'];
 
@@ -95,7 +99,15 @@ export class FakeAzureOpenAI extends FakeOpenAI {
 
   protected override authFailure(request: RecordedRequest): { status: number; body: unknown } | undefined {
     const bearer = request.headers.authorization?.replace(/^Bearer /, '');
-    if (this.entra && bearer && this.issuedTokens.includes(bearer)) return undefined;
+    if (
+      this.entra &&
+      bearer &&
+      this.issuedTokens.includes(bearer) &&
+      !this.revokedTokens.has(bearer) &&
+      !this.refuseEveryToken
+    ) {
+      return undefined;
+    }
     if (!this.entra && request.headers['api-key'] === this.apiKey) return undefined;
     // The v1 surface also takes the key as a bearer token, so the plain OpenAI client works against it.
     if (!this.entra && V1_PATH.test(request.path) && bearer === this.apiKey) return undefined;

@@ -21,6 +21,8 @@ export class FakeVertex {
   readonly gemini: FakeGemini;
   readonly anthropic: FakeAnthropic;
   readonly issuedTokens: string[] = [];
+  /** Issued tokens since revoked (a disabled service account key): refused with 401 before they expire. */
+  readonly revokedTokens = new Set<string>();
   /**
    * Errors Vertex's own front answers before a model is reached (quota, permission, not found), in Google's
    * shape whichever publisher the model has; the next chat request gets the first.
@@ -73,7 +75,7 @@ export class FakeVertex {
   private async handle(request: RecordedRequest, res: ServerResponse): Promise<void> {
     if (request.path === '/token') return this.token(request, res);
     const bearer = String(request.headers.authorization ?? '').replace(/^Bearer /, '');
-    if (!this.issuedTokens.includes(bearer)) {
+    if (!this.issuedTokens.includes(bearer) || this.revokedTokens.has(bearer)) {
       return json(res, 401, {
         error: {
           code: 401,

@@ -141,6 +141,30 @@ describe('azure-openai provider', () => {
     expect(entra.apiVersions.at(-1)).toBe('2025-01-01-preview');
   });
 
+  it('drops an Entra token Azure refuses before its expiry and sends once more with a fresh one', async () => {
+    entra.enqueue({ kind: 'reply', text: 'warm' });
+    await gateway.openai().chat.completions.create({ model: 'gpt-entra', messages: [{ role: 'user', content: 'hi' }] });
+    const revoked = entra.issuedTokens.at(-1) as string;
+    entra.revokedTokens.add(revoked);
+    const issued = entra.issuedTokens.length;
+    const before = entra.deploymentRequests('gpt4o-eu').length;
+    entra.enqueue({ kind: 'reply', text: 'after renewal' });
+    const answer = await gateway
+      .openai()
+      .chat.completions.create({ model: 'gpt-entra', messages: [{ role: 'user', content: 'again' }] });
+    expect(answer.choices[0]?.message.content).toBe('after renewal');
+    expect(entra.issuedTokens).toHaveLength(issued + 1);
+    const fresh = entra.issuedTokens.at(-1);
+    const sent = entra.deploymentRequests('gpt4o-eu').slice(before);
+    expect(sent.map((r) => r.headers.authorization)).toEqual([`Bearer ${revoked}`, `Bearer ${fresh}`]);
+    const [record] = await gateway.records(1);
+    expect(record?.attempts).toEqual([expect.objectContaining({ status: 200, tokenRenewed: true })]);
+    // The fresh token serves the next request without another fetch.
+    entra.enqueue({ kind: 'reply', text: 'reused' });
+    await gateway.openai().chat.completions.create({ model: 'gpt-entra', messages: [{ role: 'user', content: 'x' }] });
+    expect(entra.issuedTokens).toHaveLength(issued + 1);
+  });
+
   it('uses the /openai/v1 surface with the deployment as model and no api-version', async () => {
     v1.enqueue({ kind: 'reply', text: 'v1 answer' });
     const answer = await gateway
@@ -220,6 +244,59 @@ describe('azure-openai with a wrong Entra secret', () => {
       expect(fake.deploymentRequests('gpt4o-prod')).toHaveLength(0);
       const [record] = await gateway.records(1);
       expect(record?.errorMessage ?? '').toContain('token endpoint');
+    } finally {
+      await gateway.close();
+      await fake.close();
+    }
+  });
+});
+
+describe('azure-openai refusing every Entra token', () => {
+  it('sends once more with a fresh token, then takes the refusal as final: no loop, no fetch per request', async () => {
+    const fake = await FakeAzureOpenAI.start({ entra: ENTRA });
+    const gateway = await GatewayHarness.start({
+      config: {
+        providers: [
+          {
+            name: 'az',
+            type: 'azure-openai',
+            base_url: fake.endpoint,
+            allow_private_network: true,
+            entra: {
+              tenant_id: ENTRA.tenantId,
+              client_id: ENTRA.clientId,
+              client_secret: ENTRA.clientSecret,
+              token_url: fake.tokenUrl,
+            },
+          },
+        ],
+        models: [{ name: 'gpt-azure', targets: [{ provider: 'az', model: 'gpt4o-prod' }] }],
+        routing: { retries: { max_attempts: 1 } },
+      },
+    });
+    try {
+      // An app without a role assignment on the resource: every token is refused, fresh ones too.
+      fake.refuseEveryToken = true;
+      for (let i = 0; i < 3; i++) {
+        const error = await gateway
+          .openai()
+          .chat.completions.create({ model: 'gpt-azure', messages: [{ role: 'user', content: 'refused' }] })
+          .then(
+            () => undefined,
+            (e: unknown) => e as { status: number },
+          );
+        expect(error?.status).toBe(502);
+      }
+      // The first token, and one fetched to replace it; the replacement's refusals are final for a minute.
+      expect(fake.issuedTokens).toHaveLength(2);
+      expect(fake.deploymentRequests('gpt4o-prod').map((r) => r.headers.authorization)).toEqual([
+        `Bearer ${fake.issuedTokens[0]}`,
+        `Bearer ${fake.issuedTokens[1]}`,
+        `Bearer ${fake.issuedTokens[1]}`,
+        `Bearer ${fake.issuedTokens[1]}`,
+      ]);
+      const records = await gateway.records(3);
+      expect(records.filter((r) => r.attempts[0]?.tokenRenewed)).toHaveLength(1);
     } finally {
       await gateway.close();
       await fake.close();

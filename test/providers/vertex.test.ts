@@ -96,6 +96,29 @@ describe('vertex provider', () => {
     expect(fake.issuedTokens).toHaveLength(1);
   });
 
+  it('drops an access token Vertex refuses before its expiry and sends once more with a fresh one', async () => {
+    fake.gemini.enqueue({ kind: 'reply', text: 'warm' });
+    await gateway.openai().chat.completions.create({ model: 'gemini-vx', messages: [{ role: 'user', content: 'a' }] });
+    const revoked = fake.issuedTokens.at(-1) as string;
+    fake.revokedTokens.add(revoked);
+    const issued = fake.issuedTokens.length;
+    const before = fake.chatRequests('anthropic').length;
+    const message = await gateway.anthropic().messages.create({
+      model: 'claude-vx',
+      max_tokens: 50,
+      messages: [{ role: 'user', content: 'after revocation' }],
+    });
+    expect(message.content[0]?.type).toBe('text');
+    expect(fake.issuedTokens).toHaveLength(issued + 1);
+    const sent = fake.chatRequests('anthropic').slice(before);
+    expect(sent.map((r) => r.headers.authorization)).toEqual([
+      `Bearer ${revoked}`,
+      `Bearer ${fake.issuedTokens.at(-1)}`,
+    ]);
+    const [record] = await gateway.records(1);
+    expect(record?.attempts).toEqual([expect.objectContaining({ status: 200, tokenRenewed: true })]);
+  });
+
   it('counts tokens for Claude on Vertex at count-tokens:rawPredict, exactly, the model in the body', async () => {
     const counted = await gateway.anthropic().messages.countTokens({
       model: 'claude-vx',

@@ -2,6 +2,7 @@ import { errors } from '../../errors/codes.js';
 import type { GatewayError } from '../../errors/gateway-error.js';
 import type { ModelRoute, RouteTarget } from '../../routing/route-table.js';
 import type { UpstreamReply } from '../../routing/upstream-reply.js';
+import { log } from '../../server/log.js';
 import type { AttemptTarget } from '../../telemetry/tracing/request-tracer.js';
 import { decodedBody } from '../../upstream/content-decoding.js';
 import { scrubbedBody } from '../../upstream/scrubbed-body.js';
@@ -46,6 +47,8 @@ export async function proxyToUpstream(
   // `on`, not `once` (which wraps the listener in two objects): the finally below removes it.
   out.res.on('close', onClientClose);
   deadlines.add(signal, exchange.time + timeouts.total_ms);
+  // Attempts whose cached token was refused and replaced (401/403, then sent once more): their records say so.
+  const renewedAttempts: number[] = [];
 
   const send = async (target: RouteTarget, attemptIndex: number): Promise<PlannedReply> => {
     // A plan comes as a promise only when a large body is translated on the worker; the rest skip the await.
@@ -58,9 +61,11 @@ export async function proxyToUpstream(
     const base = plan.extraHeaders ? Object.assign({}, provider.headers, plan.extraHeaders) : provider.headers;
     // Trace context travels upstream only while tracing is on; otherwise the shared header object goes as is.
     let sent = exchange.trace ? exchange.trace.startAttempt(attemptTarget(target), attemptIndex, base) : base;
+    const unsigned = sent;
+    const authorize = provider.authorize;
     // Only types that sign requests or refresh tokens have an authorizer; OpenAI and Anthropic skip this.
-    if (provider.authorize) sent = await provider.authorize({ method: 'POST', path, headers: sent, body: plan.body });
-    const response = await provider.pool.request({
+    if (authorize) sent = await authorize({ method: 'POST', path, headers: unsigned, body: plan.body });
+    const request = {
       path,
       method: 'POST',
       headers: sent,
@@ -68,7 +73,20 @@ export async function proxyToUpstream(
       headersTimeout: timeouts.first_byte_ms,
       bodyTimeout: timeouts.idle_stream_ms,
       signal,
-    });
+    };
+    let response = await provider.pool.request(request);
+    if ((response.statusCode === 401 || response.statusCode === 403) && authorize?.refused?.(sent)) {
+      // A revoked or expired cached token: sent once more with a fresh one, within this attempt, never again.
+      response.body.on('error', () => undefined).resume();
+      renewedAttempts.push(attemptIndex);
+      log.info('the upstream refused a cached access token; sending once more with a fresh one', {
+        request_id: exchange.id,
+        provider: provider.name,
+        status: response.statusCode,
+      });
+      request.headers = await authorize({ method: 'POST', path, headers: unsigned, body: plan.body });
+      response = await provider.pool.request(request);
+    }
     const decoded = decodedBody(response.headers, response.body);
     // The one place upstream bytes enter: what a provider echoes of its key is gone before anything reads it.
     const body = scrubbedBody(decoded.body, provider.secrets);
@@ -85,6 +103,10 @@ export async function proxyToUpstream(
       requestId: exchange.id,
     });
     exchange.attempts = outcome.attempts;
+    for (const index of renewedAttempts) {
+      const record = outcome.attempts[index];
+      if (record) record.tokenRenewed = true;
+    }
     exchange.trace?.settleAttempts(outcome.attempts);
     if (!outcome.ok) {
       if (signal.cancelReason === 'deadline') return errors.totalTimeout(timeouts.total_ms);

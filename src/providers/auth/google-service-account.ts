@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ProviderConfig } from '../../config/schema.js';
 import type { ProviderContext, RequestAuthorizer } from '../provider-descriptor.js';
+import { bearerAuthorizer } from './bearer-authorizer.js';
 import { TokenCache } from './token-cache.js';
 import { requestToken, TokenEndpointError } from './token-endpoint.js';
 
@@ -81,6 +82,5 @@ export function serviceAccountAuthorizer(
       context.now,
     );
   };
-  const cache = new TokenCache(fetchToken, context.now);
-  return async (request) => ({ ...request.headers, authorization: `Bearer ${await cache.token()}` });
+  return bearerAuthorizer(new TokenCache(fetchToken, context.now));
 }

@@ -79,4 +79,52 @@ describe('TokenCache', () => {
     failNext(true);
     await expect(cache.token()).rejects.toThrow('token endpoint down');
   });
+
+  it('drops a refused token so the next request fetches a fresh one before expiry', async () => {
+    const { cache, fetched } = cacheWith(3_600_000);
+    expect(await cache.token()).toBe('t1');
+    expect(cache.refused('t1')).toBe(true);
+    expect(await cache.token()).toBe('t2');
+    expect(await cache.token()).toBe('t2');
+    expect(fetched()).toBe(2);
+  });
+
+  it('takes a refusal of the replacement as final for a minute, then drops it again', async () => {
+    const { cache, advance, fetched } = cacheWith(3_600_000);
+    await cache.token();
+    cache.refused('t1');
+    expect(await cache.token()).toBe('t2');
+    // Refused again at once: a permission, not a stale token; no retry and no fetch per request.
+    expect(cache.refused('t2')).toBe(false);
+    expect(await cache.token()).toBe('t2');
+    advance(60_000);
+    // A minute on, a refusal is a revocation again.
+    expect(cache.refused('t2')).toBe(true);
+    expect(await cache.token()).toBe('t3');
+    expect(fetched()).toBe(3);
+  });
+
+  it('asks for one retry, without dropping anything, when the refused token was already replaced', async () => {
+    const { cache, fetched } = cacheWith(3_600_000);
+    await cache.token();
+    cache.refused('t1');
+    await cache.token();
+    // A request that carried t1 while another replaced it: worth one retry with t2, which stays.
+    expect(cache.refused('t1')).toBe(true);
+    expect(await cache.token()).toBe('t2');
+    expect(fetched()).toBe(2);
+  });
+
+  it('fails a request after its refused token was dropped when no fresh one can be fetched', async () => {
+    const { cache, failNext } = cacheWith(3_600_000);
+    await cache.token();
+    cache.refused('t1');
+    failNext(true);
+    // The dropped token is not served again, though it has not expired.
+    await expect(cache.token()).rejects.toThrow('token endpoint down');
+    failNext(false);
+    expect(await cache.token()).toBe('t2');
+    // The token that came late still counts as the replacement of the refused one.
+    expect(cache.refused('t2')).toBe(false);
+  });
 });

@@ -6,6 +6,8 @@ export interface AccessToken {
 
 /** Refresh this long before expiry, or at 90% of a shorter token's life, so no request carries a dying token. */
 const REFRESH_MARGIN_MS = 5 * 60_000;
+/** How long a refusal of a token fetched to replace a refused one is taken as final (see `refused`). */
+const REPLACEMENT_TRUSTED_MS = 60_000;
 
 /**
  * A bearer token fetched on first use, shared by every request, and fetched again shortly before it
@@ -17,6 +19,10 @@ export class TokenCache {
   private current: AccessToken | undefined;
   private refreshAt = 0;
   private pending: Promise<AccessToken> | undefined;
+  /** The next fetch replaces a token the upstream refused. */
+  private replacing = false;
+  /** Until when (epoch ms) a refusal of the current token is final: it was just fetched to replace a refused one. */
+  private refusalFinalUntil = 0;
 
   constructor(
     private readonly fetchToken: () => Promise<AccessToken>,
@@ -34,14 +40,40 @@ export class TokenCache {
     }
   }
 
+  /**
+   * The upstream refused `token` (401/403): true when sending the request once more with `token()`'s answer is
+   * worth it. A refused token that is still the cached one is dropped, so this request and every later one get
+   * a fresh token instead of carrying a revoked one until it expires. A token fetched in the last minute to
+   * replace a refused one is kept, and no retry is asked for: its refusal is about something a new token does
+   * not change (a missing permission), and dropping it again would cost a token fetch per request; after that
+   * minute a refusal drops it like any other, so a later revocation is still noticed. A token that is no
+   * longer the cached one (another request already replaced it) is worth one retry with the newer one.
+   */
+  refused(token: string): boolean {
+    const current = this.current;
+    if (current?.token !== token) return true;
+    if (this.now() < this.refusalFinalUntil) return false;
+    this.current = undefined;
+    this.refreshAt = 0;
+    this.replacing = true;
+    return true;
+  }
+
   private async refresh(): Promise<AccessToken> {
+    const replacing = this.replacing;
+    this.replacing = false;
     try {
       const fetched = await this.fetchToken();
       const issuedAt = this.now();
+      this.refusalFinalUntil = replacing ? issuedAt + REPLACEMENT_TRUSTED_MS : 0;
       const margin = Math.min(REFRESH_MARGIN_MS, (fetched.expiresAt - issuedAt) / 10);
       this.current = fetched;
       this.refreshAt = fetched.expiresAt - margin;
       return fetched;
+    } catch (error) {
+      // The next fetch still replaces the refused token.
+      this.replacing ||= replacing;
+      throw error;
     } finally {
       this.pending = undefined;
     }
