@@ -13,6 +13,8 @@ export interface BedrockReply {
   stopReason?: string;
   usage?: { input: number; output: number; cacheRead?: number; cacheWrite?: number };
   chunkSize?: number;
+  /** End the stream after messageStop without the metadata event (and so without usage). */
+  omitMetadata?: boolean;
 }
 
 export type BedrockBehaviour =
@@ -289,7 +291,7 @@ export class FakeBedrock {
       events.push(['contentBlockStop', { contentBlockIndex: index++ }]);
     }
     events.push(['messageStop', { stopReason: this.stopReason(reply) }]);
-    events.push(['metadata', { usage: this.usage(reply), metrics: { latencyMs: 42 } }]);
+    if (!reply.omitMetadata) events.push(['metadata', { usage: this.usage(reply), metrics: { latencyMs: 42 } }]);
     return events;
   }
 }

@@ -40,7 +40,19 @@ export async function relayTranslatedStream(
       if (event.type === 'text_delta' || event.type === 'thinking_delta') producedChars += event.text.length;
       else if (event.type === 'tool_args_delta') producedChars += event.json.length;
       else if (event.type === 'start') startUsage = event.usage;
-      else if (event.type === 'finish') exchange.usage = tokenUsageOf(event.usage);
+      else if (event.type === 'finish') {
+        if (event.usageMissing) {
+          // Never bill (or tell the client) zero for what was produced: the estimate, flagged as one.
+          exchange.usage = estimatedUsage(
+            startUsage && usageOfStart(startUsage),
+            tokensOfText(producedChars),
+            exchange.requestRaw,
+          );
+          text += encodeOne({ ...event, usage: irUsageOf(exchange.usage) });
+          continue;
+        }
+        exchange.usage = tokenUsageOf(event.usage);
+      }
       if (event.type === 'error') {
         failed = true;
         exchange.streamError = `upstream stream failed: ${event.message}`;
@@ -111,6 +123,16 @@ export async function relayTranslatedStream(
 /** An upstream that sent no usage at all: its decoder finishes with zeros, which would bill the stream as free. */
 function reportsNothing(usage: TokenUsage): boolean {
   return usage.inputTokens === 0 && usage.outputTokens === 0;
+}
+
+/** Telemetry usage (an estimate) as the IR usage a client's finish event carries. */
+function irUsageOf(usage: TokenUsage): IrUsage {
+  return {
+    inputTokens: usage.inputTokens,
+    outputTokens: usage.outputTokens,
+    cacheReadTokens: usage.cachedTokens,
+    cacheWriteTokens: usage.cacheWriteTokens,
+  };
 }
 
 /** The start event's partial IR usage in telemetry terms. */

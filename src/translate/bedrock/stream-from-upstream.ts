@@ -150,6 +150,8 @@ export class BedrockStreamDecoder implements UpstreamStreamDecoder {
         type: 'finish',
         stopReason: stopFromBedrock(this.stopReason),
         usage: this.usage ?? usageFromBedrock(undefined),
+        // messageStop came but the metadata event after it did not (the body ended): no usage to report.
+        ...(this.usage === undefined ? { usageMissing: true as const } : {}),
       },
     ];
   }

@@ -194,6 +194,16 @@ export type IrStreamEvent =
   | { type: 'thinking_delta'; index: number; text: string }
   | { type: 'signature_delta'; index: number; signature: string }
   | { type: 'block_stop'; index: number }
-  | { type: 'finish'; stopReason: IrStopReason; stopSequence?: string | undefined; usage: IrUsage }
+  | {
+      type: 'finish';
+      stopReason: IrStopReason;
+      stopSequence?: string | undefined;
+      usage: IrUsage;
+      /**
+       * The upstream finished without reporting usage (a ConverseStream with no metadata event): `usage` is
+       * zeros, and the relay puts its estimate of what was consumed in their place.
+       */
+      usageMissing?: true | undefined;
+    }
   /** The upstream failed mid-stream (an error event, or the stream ended without finishing). Ends the stream. */
   | { type: 'error'; kind: ErrorKind; message: string };
