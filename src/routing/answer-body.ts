@@ -22,6 +22,11 @@ const CLASS_BY_TYPE: ReadonlyArray<[RegExp, ErrorClass]> = [
 export interface AnswerFault {
   errorClass: ErrorClass;
   detail: string;
+  /**
+   * The target served the request and the model's output was the fault (a malformed function call): retried
+   * and fallen back from, but no sign the target is unwell, so its breaker and health take it as served.
+   */
+  targetServed?: true | undefined;
 }
 
 function errorClassOf(error: unknown): ErrorClass {
@@ -103,6 +108,12 @@ function broken(error: unknown): { kind: 'fault'; fault: AnswerFault } {
   };
 }
 
+/** A failure the upstream's dialect reports inside a 2xx answer: a server error, so routing retries or falls back. */
+function failedAnswer(reply: UpstreamReply, data: Buffer | string): AnswerFault | undefined {
+  const detail = reply.failedAnswer?.(data);
+  return detail === undefined ? undefined : { errorClass: 'server_error', detail, targetServed: true };
+}
+
 async function readWhole<R extends UpstreamReply>(reply: R): Promise<ReadAnswer<R>> {
   let read: Awaited<ReturnType<typeof readAhead>>;
   try {
@@ -114,7 +125,7 @@ async function readWhole<R extends UpstreamReply>(reply: R): Promise<ReadAnswer<
   const notJson = notJsonAnswer(read.bytes);
   if (notJson) return { kind: 'fault', fault: notJson };
   const answer = { ...reply, bytes: read.bytes };
-  const fault = errorInAnswer(read.bytes);
+  const fault = errorInAnswer(read.bytes) ?? failedAnswer(reply, read.bytes);
   return fault ? { kind: 'fault', fault, reply: answer } : { kind: 'answer', reply: answer };
 }
 
@@ -132,7 +143,7 @@ async function readStart<R extends UpstreamReply>(reply: R): Promise<ReadAnswer<
   }
   const notJson = notJsonEvent(start.first.data);
   if (notJson) return { kind: 'fault', fault: notJson };
-  const fault = errorInAnswer(start.first.data);
+  const fault = errorInAnswer(start.first.data) ?? failedAnswer(reply, start.first.data);
   return fault ? { kind: 'fault', fault, reply: answer } : { kind: 'answer', reply: answer };
 }
 

@@ -24,6 +24,8 @@ export type AttemptResult<R extends UpstreamReply> =
       retryAfterMs?: number | undefined;
       /** Set when the target refused the request before sending (its dialect cannot express it). */
       refusal?: GatewayError | undefined;
+      /** The target answered; the model's output was the failure (see AnswerFault.targetServed). */
+      targetServed?: true | undefined;
     };
 
 export type SendAttempt<R extends UpstreamReply> = (target: RouteTarget, attemptIndex: number) => Promise<R>;
@@ -52,6 +54,7 @@ function acceptedAnswer<R extends UpstreamReply>(
     status: reply.status,
     detail: redactSecrets(fault.detail, target.provider.secrets),
     latencyMs: performance.now() - started,
+    targetServed: fault.targetServed,
   };
 }
 

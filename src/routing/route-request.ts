@@ -54,7 +54,7 @@ function skippedTargets(
 function learn<R extends UpstreamReply>(context: RouteContext, target: RouteTarget, result: AttemptResult<R>): void {
   const runtime = context.state.target(target.id);
   const now = context.now();
-  if (result.kind === 'answer') {
+  if (result.kind === 'answer' || result.targetServed) {
     runtime.breaker.onSuccess();
     runtime.stats.record(now, true, result.latencyMs);
     return;

@@ -12,6 +12,12 @@ export interface UpstreamReply {
    * error, is a failure routing can still act on (no byte has reached the client yet).
    */
   readAhead?: 'whole' | 'first-event' | 'first-message' | undefined;
+  /**
+   * Set by the sender for a dialect that reports some failures inside a 2xx answer (Gemini's finishReason
+   * MALFORMED_FUNCTION_CALL): the failure's message in what was read ahead, which then fails the attempt as a
+   * server error; undefined for an answer.
+   */
+  failedAnswer?: ((data: Buffer | string) => string | undefined) | undefined;
   /** The whole body, when the attempt read it (`body` has then ended: read this instead). */
   bytes?: Buffer;
   /** The start of a stream the attempt read (`body` continues after it, paused). */

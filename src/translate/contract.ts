@@ -96,4 +96,9 @@ export interface UpstreamCodec {
   streamDecoder(upstreamModel: string): UpstreamStreamDecoder;
   /** Reads an upstream error body (any status >= 400). */
   decodeError(status: number, body: string): UpstreamErrorInfo;
+  /**
+   * For a dialect whose 2xx answers can report a failure in band (Gemini's finishReason): the failure's message
+   * in a whole body or a stream's first event, read before the attempt is accepted; undefined for an answer.
+   */
+  failedAnswer?(data: Buffer | string): string | undefined;
 }

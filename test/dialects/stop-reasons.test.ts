@@ -14,7 +14,7 @@ import { responsesDriver } from './support/responses-driver.js';
 type Dialect = 'chat' | 'messages' | 'responses';
 
 interface StopCase {
-  upstream: 'openai' | 'anthropic';
+  upstream: 'openai' | 'anthropic' | 'gemini';
   reason: string;
   script(): void;
   seen: Record<Dialect, string>;
@@ -27,7 +27,49 @@ const anthropicStop = (reason: AnthropicStopReason, stopSequence?: string) => ()
 const openaiFinish = (reason: string) => () =>
   gateway.openaiUpstream.enqueue({ kind: 'reply', text: 'Partial answ', finishReason: reason });
 
+const geminiFinish = (reason: string) => () =>
+  gateway.geminiUpstream.enqueue({ kind: 'reply', text: 'Partial answ', finishReason: reason });
+
+/** Gemini's policy stops: the content filter in every dialect, the text before the stop kept. */
+const GEMINI_FILTERED = [
+  'SAFETY',
+  'RECITATION',
+  'LANGUAGE',
+  'BLOCKLIST',
+  'PROHIBITED_CONTENT',
+  'SPII',
+  'IMAGE_SAFETY',
+  'IMAGE_PROHIBITED_CONTENT',
+  'IMAGE_RECITATION',
+].map(
+  (reason): StopCase => ({
+    upstream: 'gemini',
+    reason,
+    script: geminiFinish(reason),
+    seen: { chat: 'content_filter', messages: 'refusal', responses: 'incomplete:content_filter' },
+  }),
+);
+
 const CASES: StopCase[] = [
+  ...GEMINI_FILTERED,
+  {
+    upstream: 'gemini',
+    reason: 'MAX_TOKENS',
+    script: geminiFinish('MAX_TOKENS'),
+    seen: { chat: 'length', messages: 'max_tokens', responses: 'incomplete:max_output_tokens' },
+  },
+  {
+    upstream: 'gemini',
+    reason: 'CONTINUATION',
+    script: geminiFinish('CONTINUATION'),
+    seen: { chat: 'length', messages: 'max_tokens', responses: 'incomplete:max_output_tokens' },
+  },
+  {
+    upstream: 'gemini',
+    reason: 'STOP',
+    script: geminiFinish('STOP'),
+    seen: { chat: 'stop', messages: 'end_turn', responses: 'completed' },
+  },
   {
     upstream: 'anthropic',
     reason: 'max_tokens',

@@ -13,6 +13,8 @@ export interface GeminiReply {
   /** Function calls; each carries a thought signature, as Gemini 3 sends them. */
   toolCalls?: Array<{ name: string; args: Json; signature?: string }>;
   finishReason?: string;
+  /** Google's explanation that comes with a finishReason other than STOP (MALFORMED_FUNCTION_CALL's call text). */
+  finishMessage?: string;
   usage?: { prompt: number; candidates: number; cached?: number; thoughts?: number };
   responseId?: string;
   /** Characters per streamed text piece. */
@@ -298,6 +300,7 @@ export class FakeGemini {
         {
           content: { parts: this.parts(reply), role: 'model' },
           finishReason: this.finishReason(reply),
+          ...(reply.finishMessage ? { finishMessage: reply.finishMessage } : {}),
           index: 0,
         },
       ],
@@ -328,6 +331,7 @@ export class FakeGemini {
             {
               content: { parts, role: 'model' },
               ...(last ? { finishReason: this.finishReason(reply) } : {}),
+              ...(last && reply.finishMessage ? { finishMessage: reply.finishMessage } : {}),
               index: 0,
             },
           ],

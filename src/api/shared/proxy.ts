@@ -90,7 +90,15 @@ export async function proxyToUpstream(
     const decoded = decodedBody(response.headers, response.body);
     // The one place upstream bytes enter: what a provider echoes of its key is gone before anything reads it.
     const body = scrubbedBody(decoded.body, provider.secrets);
-    return { status: response.statusCode, headers: decoded.headers, body, readAhead: plan.readAhead, plan };
+    const reply: PlannedReply = {
+      status: response.statusCode,
+      headers: decoded.headers,
+      body,
+      readAhead: plan.readAhead,
+      plan,
+    };
+    if (plan.failedAnswer) reply.failedAnswer = plan.failedAnswer;
+    return reply;
   };
 
   try {

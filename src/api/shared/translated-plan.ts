@@ -222,6 +222,7 @@ function planOf(
     path: provider.chatPath(target.model, stream),
     body,
     readAhead: stream ? (provider.streamFraming === 'sse' ? 'first-event' : 'first-message') : 'whole',
+    failedAnswer: upstream.failedAnswer,
     respond: stream
       ? (reply, out) => {
           reportDropped(out, dropped);

@@ -15,6 +15,8 @@ export interface UpstreamPlan {
    * by then can still be retried or fallen back from.
    */
   readAhead?: 'whole' | 'first-event' | 'first-message';
+  /** A failure the upstream's dialect reports inside a 2xx answer (see UpstreamReply.failedAnswer). */
+  failedAnswer?: ((data: Buffer | string) => string | undefined) | undefined;
   /** Headers added to the provider's own for this request (e.g. a passed-through anthropic-beta). */
   extraHeaders?: Record<string, string> | undefined;
   /** Sends a successful upstream reply to the client; undefined when it was sent at once (no promise made). */

@@ -1,6 +1,7 @@
 import type { UpstreamCodec } from '../contract.js';
 import { buildGeminiRequest } from './request-to-upstream.js';
 import { decodeGeminiResponse } from './response-from-upstream.js';
+import { geminiFailedAnswer } from './stop-reason.js';
 import { GeminiStreamDecoder } from './stream-from-upstream.js';
 import { decodeGeminiError } from './upstream-error.js';
 
@@ -10,4 +11,5 @@ export const geminiUpstreamCodec: UpstreamCodec = {
   decodeResponse: decodeGeminiResponse,
   streamDecoder: () => new GeminiStreamDecoder(),
   decodeError: decodeGeminiError,
+  failedAnswer: geminiFailedAnswer,
 };

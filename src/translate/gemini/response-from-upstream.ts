@@ -1,6 +1,6 @@
 import { errors } from '../../errors/codes.js';
 import type { IrResponse } from '../ir/types.js';
-import { stopFromGemini } from './stop-reason.js';
+import { failedFinishMessage, isFailedFinish, stopFromGemini } from './stop-reason.js';
 import { geminiToolCallId, toolCallBase } from './tool-call-id.js';
 import { usageFromGemini } from './usage.js';
 import type { GeminiPart, GeminiResponseBody } from './wire-types.js';
@@ -43,6 +43,10 @@ export function decodeGeminiResponse(body: unknown): IrResponse {
     const previous = content.at(-1);
     if (item.type === 'text' && previous?.type === 'text') previous.text += item.text;
     else content.push(item);
+  }
+  // Normally caught when the answer is read ahead (geminiFailedAnswer); this is for an answer too long for that.
+  if (candidate && isFailedFinish(candidate.finishReason)) {
+    throw errors.upstreamFailed(failedFinishMessage(candidate.finishReason as string, candidate.finishMessage), 502);
   }
   const blocked = !candidate && response.promptFeedback?.blockReason !== undefined;
   return {

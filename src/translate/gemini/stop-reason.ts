@@ -1,10 +1,82 @@
 import type { IrStopReason } from '../ir/types.js';
 
-const FILTERED = new Set(['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY']);
+/**
+ * Stops imposed by Google's content policy on what was asked or generated: every client dialect has a word for
+ * that (OpenAI's `content_filter`, Anthropic's `refusal`, a Responses answer `incomplete` for `content_filter`),
+ * and the text generated before the stop is the client's to keep. LANGUAGE (a language the model does not serve)
+ * belongs here too: the provider, not the model, ended the turn, which a plain stop would hide.
+ */
+const FILTERED = new Set([
+  'SAFETY',
+  'RECITATION',
+  'LANGUAGE',
+  'BLOCKLIST',
+  'PROHIBITED_CONTENT',
+  'SPII',
+  'IMAGE_SAFETY',
+  'IMAGE_PROHIBITED_CONTENT',
+  'IMAGE_RECITATION',
+]);
 
-/** Gemini's finishReason in IR terms; a turn that called functions is tool use whatever it says. */
+/**
+ * Stops that mean the answer is broken, not finished; no dialect has a stop reason for them, so they are the
+ * upstream's failure and reach the client as an error (502, or the stream's error event):
+ * - MALFORMED_FUNCTION_CALL: the model wrote a function call that does not parse or fit its declaration; the
+ *   call is not in the answer, so "stop" would hand the client an empty turn. Sampling differs per try, so it is
+ *   a server error that routing retries and falls back from while nothing has reached the client.
+ * - UNEXPECTED_TOOL_CALL: a call to a tool that was not declared (or with calling off); the same.
+ * - TOO_MANY_TOOL_CALLS: Google ended a run of consecutive calls; the turn is cut, not done.
+ * - OTHER, IMAGE_OTHER, NO_IMAGE: Google's "stopped for another reason": nothing says the text is complete.
+ * A later reason Google adds is taken as the end of the turn, as STOP and FINISH_REASON_UNSPECIFIED are.
+ */
+const FAILED = new Set([
+  'MALFORMED_FUNCTION_CALL',
+  'UNEXPECTED_TOOL_CALL',
+  'TOO_MANY_TOOL_CALLS',
+  'OTHER',
+  'IMAGE_OTHER',
+  'NO_IMAGE',
+]);
+
+/** Whether a finishReason says the answer is a failure (see FAILED), not a stop a client dialect can express. */
+export function isFailedFinish(finishReason: string | undefined): boolean {
+  return finishReason !== undefined && FAILED.has(finishReason);
+}
+
+/** The error message for a failed finish, with Google's own explanation when it gave one. */
+export function failedFinishMessage(finishReason: string, finishMessage: string | undefined): string {
+  const explained = typeof finishMessage === 'string' && finishMessage !== '' ? `: ${finishMessage.slice(0, 500)}` : '';
+  return `Gemini ended the answer with finishReason ${finishReason}${explained}`;
+}
+
+/**
+ * Gemini's finishReason in IR terms; a turn that called functions is tool use whatever it says. CONTINUATION
+ * (the per-request output limit reached, generation not complete) is the output limit of every dialect.
+ * Failed finishes (isFailedFinish) are the caller's to turn into an error before asking this.
+ */
 export function stopFromGemini(finishReason: string | undefined, calledTools: boolean): IrStopReason {
-  if (finishReason === 'MAX_TOKENS') return 'max_tokens';
+  if (finishReason === 'MAX_TOKENS' || finishReason === 'CONTINUATION') return 'max_tokens';
   if (finishReason && FILTERED.has(finishReason)) return 'content_filter';
   return calledTools ? 'tool_use' : 'end_turn';
+}
+
+const FINISH_REASON = /"finishReason":\s*"([A-Z_]+)"/;
+
+/**
+ * The failure a 2xx Gemini body (or a stream's first event) reports in its finishReason, or undefined: read
+ * before the attempt is accepted, so a malformed function call is retried or fallen back from like a 5xx
+ * instead of reaching the client as an empty "stop". One regular-expression search of the text.
+ */
+export function geminiFailedAnswer(data: Buffer | string): string | undefined {
+  const text = typeof data === 'string' ? data : data.toString('utf8');
+  const reason = FINISH_REASON.exec(text)?.[1];
+  if (!isFailedFinish(reason)) return undefined;
+  const message = /"finishMessage":\s*("(?:[^"\\]|\\.)*")/.exec(text)?.[1];
+  let explained: string | undefined;
+  try {
+    explained = message ? (JSON.parse(message) as string) : undefined;
+  } catch {
+    explained = undefined;
+  }
+  return failedFinishMessage(reason as string, explained);
 }

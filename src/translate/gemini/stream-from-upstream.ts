@@ -3,7 +3,7 @@ import type { UpstreamStreamDecoder } from '../contract.js';
 import type { IrStreamEvent, IrUsage } from '../ir/types.js';
 import { JSON_STRING_LITERAL, textOfLiteral } from '../shared/json-string-literal.js';
 import { contentOfPart } from './response-from-upstream.js';
-import { stopFromGemini } from './stop-reason.js';
+import { failedFinishMessage, isFailedFinish, stopFromGemini } from './stop-reason.js';
 import { googleErrorInfo } from './upstream-error.js';
 import { usageFromGemini } from './usage.js';
 import type { GeminiPart, GeminiResponseBody, GeminiUsageMetadata } from './wire-types.js';
@@ -28,6 +28,7 @@ export class GeminiStreamDecoder implements UpstreamStreamDecoder {
   private calls = 0;
   private usage: IrUsage | undefined;
   private finishReason: string | undefined;
+  private finishMessage: string | undefined;
   /** The usageMetadata text of the last text chunk taken by shape, so an unchanged one is not parsed again. */
   private usageText: string | undefined;
 
@@ -54,8 +55,10 @@ export class GeminiStreamDecoder implements UpstreamStreamDecoder {
     }
     const candidate = chunk.candidates?.[0];
     for (const part of candidate?.content?.parts ?? []) this.part(part, chunk.responseId, events);
-    if (candidate?.finishReason) this.finishReason = candidate.finishReason;
-    else if (!candidate && chunk.promptFeedback?.blockReason) this.finishReason = 'SAFETY';
+    if (candidate?.finishReason) {
+      this.finishReason = candidate.finishReason;
+      this.finishMessage = candidate.finishMessage;
+    } else if (!candidate && chunk.promptFeedback?.blockReason) this.finishReason = 'SAFETY';
     return events;
   }
 
@@ -117,12 +120,17 @@ export class GeminiStreamDecoder implements UpstreamStreamDecoder {
     if (this.finishReason === undefined) {
       return [{ type: 'error', kind: 'upstream', message: 'the Gemini stream ended without a finish reason' }];
     }
+    if (isFailedFinish(this.finishReason)) {
+      // A failure after text went out (one in the first event fails the attempt before that): the stream's error.
+      return [{ type: 'error', kind: 'upstream', message: failedFinishMessage(this.finishReason, this.finishMessage) }];
+    }
     const events: IrStreamEvent[] = [];
     this.close(events);
     events.push({
       type: 'finish',
       stopReason: stopFromGemini(this.finishReason, this.calls > 0),
       usage: this.usage ?? usageFromGemini(undefined),
+      ...(this.usage === undefined ? { usageMissing: true as const } : {}),
     });
     return events;
   }

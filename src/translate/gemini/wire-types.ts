@@ -55,6 +55,8 @@ export interface GeminiUsageMetadata {
 export interface GeminiCandidate {
   content?: { role?: string; parts?: GeminiPart[] };
   finishReason?: string;
+  /** Google's explanation of a finishReason other than STOP (e.g. the malformed call's text). */
+  finishMessage?: string;
   index?: number;
 }
 
