@@ -90,6 +90,7 @@ async function commandstats() {
 }
 
 const payload = body('bench', STREAM);
+let failures = 0;
 async function send(pool, count) {
   let left = count;
   const worker = async () => {
@@ -101,7 +102,9 @@ async function send(pool, count) {
         headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
       });
       await response.body.text();
-      if (response.statusCode !== 200) throw new Error(`status ${response.statusCode}`);
+      // A loaded machine makes the fake upstream refuse a few connections (502): counted and reported, as a
+      // window with failures does less work per request than one without.
+      if (response.statusCode !== 200) failures++;
     }
   };
   await Promise.all(Array.from({ length: CONNECTIONS }, worker));
@@ -210,6 +213,7 @@ try {
   for (let round = 0; round < ROUNDS; round++)
     for (const g of round % 2 ? [...gateways].reverse() : gateways) await measure(g);
   for (const g of gateways) report(g, ROUNDS);
+  if (failures > 0) console.log(`${failures} requests failed (not 200): the figures above include them`);
   if (!process.argv.includes('--no-strace'))
     for (const g of gateways) console.log(`${g.name} ${await straceWindow(g)}`);
 } finally {
