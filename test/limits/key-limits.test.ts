@@ -354,4 +354,23 @@ describe('client key limits', () => {
     expect(events).toEqual(expect.arrayContaining(['keys.create', 'keys.rotate', 'keys.grace_ended']));
     expect(JSON.stringify(audit)).not.toContain(fresh);
   });
+
+  it('ends a grace period no later than the key, and refuses to rotate a key that has expired', async () => {
+    const created = await harness.admin('POST', '/keys', { name: 'short-lived', expires_in_days: 1 });
+    const expiresAt = Date.parse(created.body.expiresAt);
+    const rotated = await harness.admin('POST', '/keys/short-lived/rotate', { grace: '30d' });
+    expect(rotated.status).toBe(201);
+    expect(Date.parse(rotated.body.previousTokenValidUntil)).toBe(expiresAt);
+
+    await harness.admin('POST', '/keys', { name: 'expired', expires_in_days: 0.00001 });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const refused = await harness.admin('POST', '/keys/expired/rotate', { grace: '1h' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toContain('the key "expired" expired at');
+    const listed = (await harness.admin('GET', '/keys')).body.data as any[];
+    expect(listed.find((k) => k.name === 'expired')).toMatchObject({
+      status: 'expired',
+      previousTokenValidUntil: null,
+    });
+  });
 });
