@@ -90,6 +90,26 @@ describe('client key limits', () => {
     ]);
   });
 
+  it("pages an Anthropic client's model list as Anthropic does, over only the models the key may use", async () => {
+    const token = await createKey({ name: 'paged', models: ['gpt-4o*', 'claude-*'] });
+    const anthropic = harness.anthropic(token);
+    const first = await anthropic.models.list({ limit: 2 });
+    expect(first.data.map((m) => m.id)).toEqual(['gpt-4o-mini', 'gpt-4o']);
+    expect(first.has_more).toBe(true);
+    const all: string[] = [];
+    for await (const model of anthropic.models.list({ limit: 1 })) all.push(model.id);
+    expect(all).toEqual(['gpt-4o-mini', 'gpt-4o', 'claude-sonnet']);
+    const before = await anthropic.models.list({ before_id: 'claude-sonnet', limit: 1 });
+    expect(before.data.map((m) => m.id)).toEqual(['gpt-4o']);
+    expect(before.has_more).toBe(true);
+
+    const restricted = await createKey({ name: 'paged-mini', models: ['gpt-4o-mini'] });
+    const bad = await refusal(harness.anthropic(restricted).models.list({ after_id: 'gpt-4o' }));
+    expect(bad.status).toBe(400);
+    expect(bad.error).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } });
+    expect((await refusal(anthropic.models.list({ limit: 0 }))).status).toBe(400);
+  });
+
   it('refuses a key at its RPM with 429 and the rate-limit headers of each dialect, until the minute ends', async () => {
     const token = await createKey({ name: 'rpm-three', rpm: 3, tpm: 100_000 });
     // Admitted responses carry the key's own limits too, counting down.
