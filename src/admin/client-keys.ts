@@ -171,12 +171,21 @@ export async function rotateClientKey(
     throw new ClientKeyError('grace must be between 0 and 30 days', 400);
   }
   const current = await activeKey(store, idOrName);
+  // A new token of an expired key would not work either: the expiry is the key's, and nothing extends it.
+  if (current.expiresAt !== null && current.expiresAt <= now) {
+    throw new ClientKeyError(
+      `the key "${current.name}" expired at ${new Date(current.expiresAt).toISOString()}; a rotation would not make it work again: create a new key`,
+      409,
+    );
+  }
   const { token, prefix } = newToken();
+  // The old token stops with the key at the latest: a grace period is never reported past the key's expiry.
+  const graceEnds = current.expiresAt === null ? now + graceMs : Math.min(now + graceMs, current.expiresAt);
   const updated = await store.updateClientKey(current.id, {
     tokenSha256: hashToken(token),
     prefix,
     previousTokenSha256: graceMs > 0 ? current.tokenSha256 : null,
-    previousExpiresAt: graceMs > 0 ? now + graceMs : null,
+    previousExpiresAt: graceMs > 0 ? graceEnds : null,
   });
   if (!updated) throw new ClientKeyError(`no active key with id or name "${idOrName}"`, 404);
   return { token, key: viewClientKey(updated, now) };

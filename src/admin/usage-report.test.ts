@@ -35,3 +35,33 @@ describe('the usage query', () => {
     });
   });
 });
+
+describe('usage windows given as calendar dates', () => {
+  it('reads a date or date-time without an offset in the budget time zone, whatever the machine’s zone', () => {
+    const berlin = (params: Record<string, string>) => parseUsageQuery(params, NOW, undefined, 'Europe/Berlin');
+    // December's budget month in Berlin begins at 23:00 UTC on November 30th.
+    expect(berlin({ since: '2026-12-01', until: '2027-01-01' })).toEqual({
+      groupBy: 'key',
+      since: Date.parse('2026-11-30T23:00:00Z'),
+      until: Date.parse('2026-12-31T23:00:00Z'),
+    });
+    expect(berlin({ since: '2026-07-01T00:00:00', until: '2026-07-01T12:30:15.5' })).toMatchObject({
+      since: Date.parse('2026-06-30T22:00:00Z'),
+      until: Date.parse('2026-07-01T10:30:15.500Z'),
+    });
+    // An explicit offset is taken as written.
+    expect(berlin({ since: '2026-12-01T00:00:00Z', until: '2026-12-01T06:00:00+05:30' })).toMatchObject({
+      since: Date.parse('2026-12-01T00:00:00Z'),
+      until: Date.parse('2026-12-01T00:30:00Z'),
+    });
+    expect(parseUsageQuery({ since: '2026-12-01', until: '2026-12-02' }, NOW).since).toBe(
+      Date.parse('2026-12-01T00:00:00Z'),
+    );
+  });
+
+  it('refuses dates that are not ISO 8601 or do not exist, rather than guessing', () => {
+    expect(problem({ since: 'Dec 1 2026' })).toMatch(/^since must be a duration/);
+    expect(problem({ since: '2026-02-30' })).toMatch(/^since must be a duration/);
+    expect(problem({ since: '2026-12-01T24:30' })).toMatch(/^since must be a duration/);
+  });
+});

@@ -15,7 +15,8 @@ export async function usageRoutes(app: FastifyInstance, deps: UsageRouteDeps): P
   const now = deps.now ?? Date.now;
 
   app.get('/usage', async (request) => {
-    const query = parseUsageQuery(request.query as Record<string, string | undefined>, now());
+    const timeZone = deps.snapshot().config.limits.budget_timezone;
+    const query = parseUsageQuery(request.query as Record<string, string | undefined>, now(), undefined, timeZone);
     return usageReport(deps.store, query);
   });
 

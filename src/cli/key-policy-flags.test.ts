@@ -33,6 +33,21 @@ describe('policyFromFlags', () => {
     );
   });
 
+  it('refuses a budget, tag or model limit given twice rather than keeping one of them', () => {
+    expect(() => policyFromFlags({ budget: ['50/day', '10/month', '500/day'] })).toThrow(
+      '--budget sets day twice ("50/day" and "500/day"); give it once',
+    );
+    expect(() => policyFromFlags({ tag: ['team=search', 'team=ads'] })).toThrow('--tag sets team twice');
+    expect(() => policyFromFlags({ modelLimit: ['gpt-4o:rpm=5', 'gpt-4o:tpm=100'] })).toThrow(
+      '--model-limit sets gpt-4o twice',
+    );
+    expect(() => policyFromFlags({ modelLimit: ['gpt-4o:rpm=5,rpm=50'] })).toThrow('--model-limit sets rpm twice');
+    expect(policyFromFlags({ budget: ['50/day', '1000/month'], tag: ['team=a', 'env=prod'] })).toEqual({
+      budgets: { day: 50, month: 1000 },
+      tags: { team: 'a', env: 'prod' },
+    });
+  });
+
   it('names the flag that is wrong', () => {
     expect(() => policyFromFlags({ rpm: '1.5' })).toThrow('--rpm must be a positive integer');
     expect(() => policyFromFlags({ budget: ['50/week'] })).toThrow('--budget takes AMOUNT/PERIOD');

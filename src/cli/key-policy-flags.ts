@@ -105,9 +105,26 @@ function modelLimit(text: string): [string, Record<string, number> | null] {
     const [name, value] = pair.split('=') as [string, string];
     const field = RATE_FIELDS[name];
     if (!field) throw new InvalidArgumentError(`--model-limit knows rpm, tpm and max_concurrent, not "${name}"`);
+    if (Object.hasOwn(limits, field)) throw new InvalidArgumentError(`--model-limit sets ${name} twice in "${text}"`);
     limits[field] = count(`--model-limit ${name}`, value);
   }
   return [pattern, limits];
+}
+
+/**
+ * The entries as an object, refusing a name given twice: `--budget 50/day --budget 60/day` is a typo or a
+ * pasted line, and taking either one silently could leave a key with ten times the budget meant.
+ */
+function once<T>(flag: string, entries: ReadonlyArray<[string, T]>, texts: readonly string[]): Record<string, T> {
+  const out: Record<string, T> = {};
+  entries.forEach(([name, value], i) => {
+    if (Object.hasOwn(out, name)) {
+      const first = texts[entries.findIndex(([other]) => other === name)];
+      throw new InvalidArgumentError(`${flag} sets ${name} twice ("${first}" and "${texts[i]}"); give it once`);
+    }
+    out[name] = value;
+  });
+  return out;
 }
 
 /**
@@ -124,17 +141,18 @@ export function policyFromFlags(flags: KeyPolicyFlags): Record<string, unknown> 
   ] as const) {
     if (value !== undefined) change[field] = value === OFF ? null : count(flag, value);
   }
-  if (flags.budget?.length) change.budgets = Object.fromEntries(flags.budget.map(budget));
-  if (flags.modelLimit?.length) change.model_limits = Object.fromEntries(flags.modelLimit.map(modelLimit));
+  if (flags.budget?.length) change.budgets = once('--budget', flags.budget.map(budget), flags.budget);
+  if (flags.modelLimit?.length) {
+    change.model_limits = once('--model-limit', flags.modelLimit.map(modelLimit), flags.modelLimit);
+  }
   if (flags.tag?.length) {
-    change.tags = Object.fromEntries(
-      flags.tag.map((tag) => {
-        const equals = tag.indexOf('=');
-        if (equals <= 0) throw new InvalidArgumentError(`--tag takes NAME=VALUE or NAME=off (got "${tag}")`);
-        const value = tag.slice(equals + 1);
-        return [tag.slice(0, equals), value === OFF ? null : value];
-      }),
-    );
+    const tags = flags.tag.map((tag): [string, string | null] => {
+      const equals = tag.indexOf('=');
+      if (equals <= 0) throw new InvalidArgumentError(`--tag takes NAME=VALUE or NAME=off (got "${tag}")`);
+      const value = tag.slice(equals + 1);
+      return [tag.slice(0, equals), value === OFF ? null : value];
+    });
+    change.tags = once('--tag', tags, flags.tag);
   }
   return change;
 }

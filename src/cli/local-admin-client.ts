@@ -109,22 +109,31 @@ export class LocalAdminClient implements AdminClient {
     const query = parseRequestQuery(params);
     return requestPage(await (await this.context()).store.listRequests(query), query.limit);
   }
+  /** Dates without an offset are read in the budget time zone of the config the gateways run, as they do. */
   async usage(params: Record<string, string | undefined>) {
-    return usageReport((await this.context()).store, parseUsageQuery(params, Date.now()));
+    const { config } = await this.activeConfig();
+    const query = parseUsageQuery(params, Date.now(), undefined, config.limits.budget_timezone);
+    return usageReport((await this.context()).store, query);
   }
-  /** Prices of the active revision (what the gateways on this store run), else of the config file. */
   async prices() {
+    const { revision, config } = await this.activeConfig();
+    return { revision, data: priceList(config) };
+  }
+  /**
+   * The active revision (what the gateways on this store run), else the config file. Prices and time zones
+   * need no secrets: unset variables are filled in as a preview does.
+   */
+  private async activeConfig() {
     const active = await (await this.context()).workflow.active();
     const tree = active ? active.tree : parseYaml(await readConfigText(this.configPath), this.configPath);
     const { baseDir } = await this.storageLocation();
-    // Prices need no secrets: unset variables are filled in as a preview does.
     const { loaded, report } = checkConfigForPreview(
       tree,
       { env: process.env, baseDir },
       active?.label ?? this.configPath,
     );
     if (!loaded) throw new Error(`the config is not valid: ${report.errors.map((e) => e.message).join('; ')}`);
-    return { revision: active?.revision?.number ?? null, data: priceList(loaded.config) };
+    return { revision: active?.revision?.number ?? null, config: loaded.config };
   }
 
   /** Validates against the store's active revision when there is a store; a plain file check otherwise. */

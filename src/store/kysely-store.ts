@@ -19,7 +19,7 @@ import * as audit from './audit-queries.js';
 import * as revisions from './revision-queries.js';
 import * as rollups from './rollup-queries.js';
 import type { AdminTokensTable, ClientKeysTable, Database, RequestsTable } from './schema.js';
-import { clientSpendSince } from './spend-queries.js';
+import { clientSpendSince, deleteRequestsKeepingSpend } from './spend-queries.js';
 import type {
   AdminRole,
   AdminSession,
@@ -179,10 +179,8 @@ export class KyselyStore implements Store {
     return rows.map(fromRow);
   }
 
-  async deleteRequestsBefore(before: number, limit: number): Promise<number> {
-    const oldest = this.db.selectFrom('requests').select('id').where('time', '<', before).limit(limit);
-    const result = await this.db.deleteFrom('requests').where('id', 'in', oldest).executeTakeFirst();
-    return Number(result.numDeletedRows);
+  deleteRequestsBefore(before: number, limit: number): Promise<number> {
+    return deleteRequestsKeepingSpend(this.db, before, limit);
   }
 
   async getRequest(id: string): Promise<RequestRecord | undefined> {

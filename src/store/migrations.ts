@@ -205,6 +205,20 @@ const migrations: Record<string, Migration> = {
       }
     },
   },
+  '0019_pruned_spend': {
+    async up(db: Kysely<unknown>) {
+      // The cost of request records that retention deleted, per client and quarter hour, so a budget that began
+      // before the retention window (a total, a month longer than it) still counts that spend after a restart.
+      await db.schema
+        .createTable('pruned_spend')
+        .addColumn('client', 'text', (c) => c.notNull())
+        .addColumn('key_id', 'text', (c) => c.notNull())
+        .addColumn('bucket', 'bigint', (c) => c.notNull())
+        .addColumn('cost_usd', 'double precision', (c) => c.notNull())
+        .addPrimaryKeyConstraint('pruned_spend_pk', ['client', 'key_id', 'bucket'])
+        .execute();
+    },
+  },
 };
 
 /**

@@ -155,6 +155,17 @@ export interface RollupTable {
   ttft: Uint8Array;
 }
 
+/**
+ * The cost of deleted request records (retention) of one client in one quarter hour: `key_id` is '' for a config
+ * client, `bucket` the quarter hour's start (epoch ms). Every budget period begins on a quarter hour.
+ */
+export interface PrunedSpendTable {
+  client: string;
+  key_id: string;
+  bucket: number;
+  cost_usd: number;
+}
+
 export interface Database {
   admin_users: AdminUsersTable;
   admin_sessions: AdminSessionsTable;
@@ -164,6 +175,7 @@ export interface Database {
   rollup_six_hours: RollupTable;
   rollup_day: RollupTable;
   requests: RequestsTable;
+  pruned_spend: PrunedSpendTable;
   client_keys: ClientKeysTable;
   admin_tokens: AdminTokensTable;
   credential_versions: CredentialVersionsTable;

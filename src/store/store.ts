@@ -125,7 +125,10 @@ export interface Store {
   insertRequests(records: readonly RequestRecord[]): Promise<void>;
   listRequests(query: RequestQuery): Promise<RequestRecord[]>;
   getRequest(id: string): Promise<RequestRecord | undefined>;
-  /** Deletes up to `limit` request records older than `before` (epoch ms); returns how many went. */
+  /**
+   * Deletes up to `limit` request records older than `before` (epoch ms), keeping their cost per client and
+   * quarter hour for budgets (pruned_spend); returns how many went.
+   */
   deleteRequestsBefore(before: number, limit: number): Promise<number>;
   /** Request counts and token sums per model, client and provider in a time window, summed in the database. */
   summarizeTraffic(query: TrafficQuery): Promise<TrafficRow[]>;

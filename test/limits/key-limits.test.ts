@@ -90,6 +90,26 @@ describe('client key limits', () => {
     ]);
   });
 
+  it("pages an Anthropic client's model list as Anthropic does, over only the models the key may use", async () => {
+    const token = await createKey({ name: 'paged', models: ['gpt-4o*', 'claude-*'] });
+    const anthropic = harness.anthropic(token);
+    const first = await anthropic.models.list({ limit: 2 });
+    expect(first.data.map((m) => m.id)).toEqual(['gpt-4o-mini', 'gpt-4o']);
+    expect(first.has_more).toBe(true);
+    const all: string[] = [];
+    for await (const model of anthropic.models.list({ limit: 1 })) all.push(model.id);
+    expect(all).toEqual(['gpt-4o-mini', 'gpt-4o', 'claude-sonnet']);
+    const before = await anthropic.models.list({ before_id: 'claude-sonnet', limit: 1 });
+    expect(before.data.map((m) => m.id)).toEqual(['gpt-4o']);
+    expect(before.has_more).toBe(true);
+
+    const restricted = await createKey({ name: 'paged-mini', models: ['gpt-4o-mini'] });
+    const bad = await refusal(harness.anthropic(restricted).models.list({ after_id: 'gpt-4o' }));
+    expect(bad.status).toBe(400);
+    expect(bad.error).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } });
+    expect((await refusal(anthropic.models.list({ limit: 0 }))).status).toBe(400);
+  });
+
   it('refuses a key at its RPM with 429 and the rate-limit headers of each dialect, until the minute ends', async () => {
     const token = await createKey({ name: 'rpm-three', rpm: 3, tpm: 100_000 });
     // Admitted responses carry the key's own limits too, counting down.
@@ -353,5 +373,24 @@ describe('client key limits', () => {
     const events = audit.filter((r) => r.target === 'rotating').map((r) => r.action);
     expect(events).toEqual(expect.arrayContaining(['keys.create', 'keys.rotate', 'keys.grace_ended']));
     expect(JSON.stringify(audit)).not.toContain(fresh);
+  });
+
+  it('ends a grace period no later than the key, and refuses to rotate a key that has expired', async () => {
+    const created = await harness.admin('POST', '/keys', { name: 'short-lived', expires_in_days: 1 });
+    const expiresAt = Date.parse(created.body.expiresAt);
+    const rotated = await harness.admin('POST', '/keys/short-lived/rotate', { grace: '30d' });
+    expect(rotated.status).toBe(201);
+    expect(Date.parse(rotated.body.previousTokenValidUntil)).toBe(expiresAt);
+
+    await harness.admin('POST', '/keys', { name: 'expired', expires_in_days: 0.00001 });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const refused = await harness.admin('POST', '/keys/expired/rotate', { grace: '1h' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toContain('the key "expired" expired at');
+    const listed = (await harness.admin('GET', '/keys')).body.data as any[];
+    expect(listed.find((k) => k.name === 'expired')).toMatchObject({
+      status: 'expired',
+      previousTokenValidUntil: null,
+    });
   });
 });

@@ -3,6 +3,7 @@ import { errors } from '../../errors/codes.js';
 import type { ClientDialect } from '../shared/client-dialect.js';
 import type { ClientOutput } from '../shared/client-output.js';
 import type { EntryPointSpec } from '../shared/entry-point.js';
+import { anthropicModelPage } from './anthropic-model-page.js';
 
 function sendJson(out: ClientOutput, body: string): void {
   out.head(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
@@ -37,8 +38,8 @@ function openaiModel(name: string): Record<string, unknown> {
 }
 
 /**
- * GET /v1/models: the model names the client may use, in OpenAI's list shape (or Anthropic's, for Anthropic
- * clients). A client without model patterns gets the list built once per config.
+ * GET /v1/models: the model names the client may use, in OpenAI's list shape (or Anthropic's, paged as
+ * Anthropic pages it, for Anthropic clients). A client without model patterns gets the list built once per config.
  */
 export const listModels: EntryPointSpec = {
   entryPoint: 'models',
@@ -51,14 +52,14 @@ export const listModels: EntryPointSpec = {
       if (!restricted) return sendJson(out, out.exchange.snapshot.modelListBody);
       return sendJson(out, JSON.stringify({ object: 'list', data: visibleModels(out).map(openaiModel) }));
     }
-    const names = visibleModels(out);
+    const page = anthropicModelPage(visibleModels(out), new URLSearchParams(out.exchange.query));
     sendJson(
       out,
       JSON.stringify({
-        data: names.map(anthropicModel),
-        has_more: false,
-        first_id: names[0] ?? null,
-        last_id: names.at(-1) ?? null,
+        data: page.names.map(anthropicModel),
+        has_more: page.hasMore,
+        first_id: page.names[0] ?? null,
+        last_id: page.names.at(-1) ?? null,
       }),
     );
   },

@@ -45,6 +45,16 @@ export class BudgetCalendar {
     return this.month;
   }
 
+  /**
+   * The instant the zone's wall clock shows `wall` (that date and time as Date.UTC gives it). A time a clock
+   * change skips reads at the offset before the change; one shown twice, at its second showing.
+   */
+  instantOf(wall: number): number {
+    // Twice: the offset at the first guess may differ from the one at `wall` when a DST change lies between.
+    const guess = wall - this.offsetAt(wall);
+    return wall - this.offsetAt(guess);
+  }
+
   private parts(ms: number): Record<string, number> {
     if (this.timeZone === 'UTC') {
       const d = new Date(ms);
@@ -85,9 +95,7 @@ export class BudgetCalendar {
    */
   private midnight(year: number, month: number, day: number): number {
     const wall = Date.UTC(year, month - 1, day);
-    // Twice: the offset at the first guess may differ from the one at midnight when a DST change lies between.
-    const guess = wall - this.offsetAt(wall);
-    const found = wall - this.offsetAt(guess);
+    const found = this.instantOf(wall);
     if (this.wallDay(found) >= wall) return found;
     // 00:00 does not exist that day: `found` is still in the day before (23:00 at the old offset). The day begins
     // at the change, at most a few hours later; find it to the millisecond (once a day, not per request).
