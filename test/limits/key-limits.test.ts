@@ -201,6 +201,29 @@ describe('client key limits', () => {
     await expect(chat(token)).resolves.toMatchObject({ object: 'chat.completion' });
   });
 
+  it('reserves an inline image by what providers bill for one, not by its base64 bytes', async () => {
+    // A 1.5 MB base64 image read as text would reserve ~375k tokens: past this TPM by itself, so the second
+    // request of the minute would be refused although the first settled to the fake's 18 tokens.
+    const token = await createKey({ name: 'sends-images', tpm: 20_000 });
+    const image = `data:image/png;base64,${'iVBORw0KGgo'.padEnd(1_500_000, 'A')}`;
+    const withImage = () =>
+      harness.openai(token).chat.completions.create({
+        model: 'gpt-4o-mini',
+        max_tokens: 100,
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'what is in this picture?' },
+              { type: 'image_url', image_url: { url: image } },
+            ],
+          },
+        ],
+      });
+    await expect(withImage()).resolves.toMatchObject({ object: 'chat.completion' });
+    await expect(withImage()).resolves.toMatchObject({ object: 'chat.completion' });
+  });
+
   it('settles a stream to its reported usage, and a stream the client abandoned to what it produced', async () => {
     const token = await createKey({ name: 'streamer', tpm: 115 });
     clock += 60_000;

@@ -17,7 +17,9 @@ export function admitToLimits(
   const limits = exchange.services.limits;
   if (!access?.limited || !limits || exchange.limitTicket) return undefined;
   // A key with only RPM and concurrency limits charges one per request: no estimate, no price lookup.
-  const tokens = access.estimates ? estimateTokens(exchange.requestBytes, exchange.requestBody) : undefined;
+  const tokens = access.estimates
+    ? estimateTokens(exchange.requestBytes, exchange.requestBody, exchange.requestRaw)
+    : undefined;
   const ask = {
     model: exchange.requestedModel ?? route.name,
     tokens: tokens ? tokens.input + tokens.output : 0,
