@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, PostgresAdapter, sql } from 'kysely';
+import { createClientKeyLog } from './client-key-log.js';
 import { backfillRollupGrain } from './rollup-backfill.js';
 import { HISTOGRAM_COLUMNS, type RollupTableName } from './rollup-columns.js';
 import type { Database } from './schema.js';
@@ -204,6 +205,10 @@ const migrations: Record<string, Migration> = {
         await createVersionTriggers(db, table, columns);
       }
     },
+  },
+  // Which client key changed at which counter value, so a gateway reads only those (see client-key-log.ts).
+  '0019_client_key_changes': {
+    up: createClientKeyLog,
   },
 };
 
