@@ -20,6 +20,17 @@ export function clientKeyFromRow(row: Selectable<ClientKeysTable>): ClientKey {
   };
 }
 
+/** The active keys whose id or name this is (a scan by name runs on the writer thread, not the gateway loop). */
+export async function activeClientKeys(db: Kysely<Database>, idOrName: string): Promise<ClientKey[]> {
+  const rows = await db
+    .selectFrom('client_keys')
+    .selectAll()
+    .where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)]))
+    .where('revoked_at', 'is', null)
+    .execute();
+  return rows.map(clientKeyFromRow);
+}
+
 /** Keys in id order after `afterId`: a full reload reads them a page at a time. */
 export async function listClientKeysPage(
   db: Kysely<Database>,
@@ -56,7 +67,10 @@ export async function clientKeyChanges(db: Kysely<Database>, since: number, limi
     .limit(limit + 1)
     .execute();
   const entries = rows.map((row) => ({ version: Number(row.version), keyId: row.key_id, mark: row.mark }));
-  const ids = [...new Set(entries.flatMap((entry) => (entry.keyId === null ? [] : [entry.keyId])))];
+  // The entry at `since` is the one the caller applied already: only the keys changed after it are read.
+  const ids = [
+    ...new Set(entries.flatMap((entry) => (entry.keyId === null || entry.version === since ? [] : [entry.keyId]))),
+  ];
   if (entries.length > limit || ids.length === 0) return { entries, keys: [] };
   const keys = await db.selectFrom('client_keys').selectAll().where('id', 'in', ids).execute();
   return { entries, keys: keys.map(clientKeyFromRow) };

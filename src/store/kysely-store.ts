@@ -241,6 +241,10 @@ export class KyselyStore implements Store {
     return rows.map(clientKeyFromRow);
   }
 
+  activeClientKeys(idOrName: string): Promise<ClientKey[]> {
+    return clientKeys.activeClientKeys(this.db, idOrName);
+  }
+
   listClientKeysPage(afterId: string | null, limit: number): Promise<ClientKey[]> {
     return clientKeys.listClientKeysPage(this.db, afterId, limit);
   }

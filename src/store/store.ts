@@ -151,6 +151,8 @@ export interface Store {
 
   insertClientKey(key: ClientKey): Promise<void>;
   listClientKeys(): Promise<ClientKey[]>;
+  /** The active (unrevoked) keys whose id or name this is: a look-up that does not list every key. */
+  activeClientKeys(idOrName: string): Promise<ClientKey[]>;
   /** Keys in id order after `afterId` (null: from the first), at most `limit`. */
   listClientKeysPage(afterId: string | null, limit: number): Promise<ClientKey[]>;
   /** The client keys' change log's newest entry. */
