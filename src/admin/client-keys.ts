@@ -92,15 +92,16 @@ export function mergedPolicy(current: KeyPolicy, change: Record<string, unknown>
 
 /** Creates a client token; the returned token is the only time it exists in clear. */
 export async function createClientKey(
-  store: Pick<Store, 'insertClientKey' | 'listClientKeys'>,
+  store: Pick<Store, 'insertClientKey' | 'activeClientKeys'>,
   input: { name: string; expiresInDays?: number | undefined; policy?: KeyPolicy | undefined },
   now = Date.now(),
 ): Promise<{ token: string; key: ClientKeyView }> {
   if (!NAME.test(input.name)) {
     throw new ClientKeyError('name must be 1-128 characters: letters, digits and . _ : @ -', 400);
   }
-  const existing = await store.listClientKeys();
-  if (existing.some((k) => k.name === input.name && k.revokedAt === null)) {
+  // The keys this name could be, not every key: the admin API runs in the gateway, whose loop a list stalls.
+  const existing = await store.activeClientKeys(input.name);
+  if (existing.some((k) => k.name === input.name)) {
     throw new ClientKeyError(
       `an active key named "${input.name}" already exists; revoke it first or pick another name`,
       409,
@@ -137,17 +138,16 @@ export async function listClientKeys(store: Pick<Store, 'listClientKeys'>): Prom
   return (await store.listClientKeys()).map((key) => viewClientKey(key, now));
 }
 
-async function activeKey(store: Pick<Store, 'listClientKeys'>, idOrName: string): Promise<ClientKey> {
-  const key = (await store.listClientKeys()).find(
-    (k) => (k.id === idOrName || k.name === idOrName) && k.revokedAt === null,
-  );
+async function activeKey(store: Pick<Store, 'activeClientKeys'>, idOrName: string): Promise<ClientKey> {
+  const matches = await store.activeClientKeys(idOrName);
+  const key = matches.find((k) => k.id === idOrName) ?? matches[0];
   if (!key) throw new ClientKeyError(`no active key with id or name "${idOrName}"`, 404);
   return key;
 }
 
 /** Changes a key's models, limits, budgets or tags; its token stays as it is. */
 export async function updateClientKey(
-  store: Pick<Store, 'listClientKeys' | 'updateClientKey'>,
+  store: Pick<Store, 'activeClientKeys' | 'updateClientKey'>,
   idOrName: string,
   change: Record<string, unknown>,
 ): Promise<ClientKeyView> {
@@ -162,7 +162,7 @@ export async function updateClientKey(
  * during another's grace period ends that one: only the token being replaced gets a grace period.
  */
 export async function rotateClientKey(
-  store: Pick<Store, 'listClientKeys' | 'updateClientKey'>,
+  store: Pick<Store, 'activeClientKeys' | 'updateClientKey'>,
   idOrName: string,
   graceMs: number,
   now = Date.now(),

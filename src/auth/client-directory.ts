@@ -1,7 +1,8 @@
 import type { KeyPolicy } from '../config/key-policy-schema.js';
 import type { ClientConfig } from '../config/schema.js';
 import { type ClientAccess, compileAccess } from '../routing/limits/client-access.js';
-import type { ClientKey, CredentialVersions } from '../store/store.js';
+import type { CredentialVersions } from '../store/store.js';
+import { type ClientKeySource, ClientKeySync, type ClientKeySyncStats } from './client-key-sync.js';
 import { RefreshingIndex } from './refreshing-index.js';
 import { hashToken } from './token-hash.js';
 
@@ -22,52 +23,32 @@ function configPolicy(client: ClientConfig): KeyPolicy {
   return { models, rpm, tpm, max_concurrent, model_limits, budgets, tags };
 }
 
-function keyIdentity(key: ClientKey): ClientIdentity {
-  return {
-    name: key.name,
-    source: 'key',
-    keyId: key.id,
-    expiresAt: key.expiresAt,
-    tags: key.policy.tags,
-    access: compileAccess(key.id, key.name, key.policy, key.createdAt),
-  };
-}
-
-export interface ClientKeySource {
-  listClientKeys(): Promise<ClientKey[]>;
-  /** Without it, every periodic check lists every key. */
-  credentialVersions?(): Promise<CredentialVersions>;
-}
+export type { ClientKeySource } from './client-key-sync.js';
 
 /** Who a gateway token belongs to: config clients plus store keys, both by token hash, in memory. */
 export class ClientDirectory {
   private fromConfig = new Map<string, ClientIdentity>();
   private readonly fromStore: RefreshingIndex<ClientIdentity>;
+  private readonly sync: ClientKeySync;
 
   constructor(
-    keys: ClientKeySource,
+    keys: ClientKeySource & { credentialVersions?(): Promise<CredentialVersions> },
     private readonly now: () => number = Date.now,
   ) {
     const versions = keys.credentialVersions?.bind(keys);
+    this.sync = new ClientKeySync(keys);
     this.fromStore = new RefreshingIndex(
-      async () => {
-        const map = new Map<string, ClientIdentity>();
-        for (const key of await keys.listClientKeys()) {
-          if (key.revokedAt !== null) continue;
-          const identity = keyIdentity(key);
-          map.set(key.tokenSha256, identity);
-          // A rotated key's old token works until its grace period ends (or the key expires, if that is sooner).
-          if (key.previousTokenSha256 !== null && key.previousExpiresAt !== null) {
-            const until = Math.min(key.previousExpiresAt, key.expiresAt ?? Number.POSITIVE_INFINITY);
-            map.set(key.previousTokenSha256, { ...identity, expiresAt: until });
-          }
-        }
-        return map;
-      },
+      () => this.sync.loadAll(),
       now,
       undefined,
       versions && (async () => (await versions()).clientKeys),
+      (version) => this.sync.catchUp(version),
     );
+  }
+
+  /** How the store's keys were kept up to date so far: full reloads, and keys applied one by one. */
+  get syncStats(): Readonly<ClientKeySyncStats> {
+    return this.sync.stats;
   }
 
   setConfigClients(clients: readonly ClientConfig[]): void {
@@ -90,7 +71,10 @@ export class ClientDirectory {
     return this.fromStore.refresh();
   }
 
-  /** The periodic check: reloads the keys only when the store says they changed. */
+  /**
+   * The periodic check, and what a change made here calls: when the store says the keys changed, applies the
+   * changed keys only (or reloads every key when the change log cannot tell).
+   */
   refreshIfChanged(): Promise<void> {
     return this.fromStore.refreshIfChanged();
   }

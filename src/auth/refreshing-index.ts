@@ -5,10 +5,16 @@
  * of store queries — it only makes bad tokens slow.
  *
  * With a `version` (a counter the store moves whenever the source changes), the periodic `refreshIfChanged`
- * costs one tiny read while nothing changed, however many entries there are (issue 16).
+ * costs one tiny read while nothing changed, however many entries there are (issue 16). With a `catchUp` as
+ * well, a change costs what changed: it brings the entries the last load returned up to date in place, and only
+ * when it cannot (it returns undefined) is everything loaded again.
  */
+export interface Lookup<T> {
+  get(key: string): T | undefined;
+}
+
 export class RefreshingIndex<T> {
-  private entries = new Map<string, T>();
+  private entries: Lookup<T> = new Map<string, T>();
   private lastRefresh = Number.NEGATIVE_INFINITY;
   private refreshing: Promise<void> | undefined;
   private scheduled: Promise<void> | undefined;
@@ -16,32 +22,52 @@ export class RefreshingIndex<T> {
   private loadedVersion: number | undefined;
 
   constructor(
-    private readonly load: () => Promise<Map<string, T>>,
+    private readonly load: () => Promise<Lookup<T>>,
     private readonly now: () => number = Date.now,
     private readonly minRefreshIntervalMs = 1_000,
     private readonly version?: () => Promise<number>,
+    /** Applies the changes up to (at least) this version; returns the version reached, or undefined. */
+    private readonly catchUp?: (version: number) => Promise<number | undefined>,
   ) {}
 
   /** Reloads every entry. */
   refresh(): Promise<void> {
     if (this.refreshing) return this.refreshing;
-    this.lastRefresh = this.now();
-    this.refreshing = this.reload().finally(() => {
+    return this.run(() => this.reload());
+  }
+
+  /**
+   * Brings the entries up to date when the source's version moved since they were (always, without a version).
+   * After one already under way: it may have read the source before the change its caller just made.
+   */
+  async refreshIfChanged(): Promise<void> {
+    if (!this.version) return this.refresh();
+    while (this.refreshing) await this.refreshing.catch(() => undefined);
+    const version = await this.version();
+    if (version === this.loadedVersion) return;
+    if (this.refreshing) return this.refreshing;
+    return this.run(() => this.update(version));
+  }
+
+  /** One load or catch-up at a time: both change the entries. */
+  private run(work: () => Promise<void>): Promise<void> {
+    this.refreshing = work().finally(() => {
       this.refreshing = undefined;
     });
     return this.refreshing;
   }
 
-  /** Reloads when the source's version moved since the last load (always, without a version). */
-  async refreshIfChanged(): Promise<void> {
-    if (!this.version) return this.refresh();
-    if (this.refreshing) return this.refreshing;
-    const version = await this.version();
-    if (version === this.loadedVersion) return;
-    return this.refresh();
+  private async update(version: number): Promise<void> {
+    const reached = this.catchUp && this.loadedVersion !== undefined ? await this.catchUp(version) : undefined;
+    if (reached !== undefined) {
+      this.loadedVersion = reached;
+      return;
+    }
+    await this.reload();
   }
 
   private async reload(): Promise<void> {
+    this.lastRefresh = this.now();
     // The version first: a change committed while the list is read moves it past this one, so the next check
     // reloads again rather than keep a list that may predate the change.
     const version = await this.version?.();

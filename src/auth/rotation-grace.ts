@@ -11,13 +11,14 @@ const GRACE_ACTOR = { name: 'gateway', role: 'system', origin: 'gateway' };
  * Returns how many ended. The directory refuses an old token past its grace time even before this runs.
  */
 export async function endExpiredGraces(
-  store: Pick<Store, 'listClientKeys' | 'endClientKeyGrace'>,
+  store: Pick<Store, 'listEndedGraces' | 'endClientKeyGrace'>,
   audit: AuditLog,
   now = Date.now(),
 ): Promise<number> {
   let ended = 0;
-  for (const key of await store.listClientKeys()) {
-    if (key.previousTokenSha256 === null || key.previousExpiresAt === null || key.previousExpiresAt > now) continue;
+  // Only the keys whose grace ended: listing every key every 30 s would stall the loop on a large install.
+  for (const key of await store.listEndedGraces(now)) {
+    if (key.previousTokenSha256 === null || key.previousExpiresAt === null) continue;
     const done = await store.endClientKeyGrace(key.id, key.previousTokenSha256);
     if (!done) continue;
     ended++;

@@ -345,7 +345,7 @@ export class Gateway {
   /** Ends the grace periods of rotated keys that ran out (audited); returns how many ended. */
   async endRotationGraces(): Promise<number> {
     const ended = await endExpiredGraces(this.store, this.audit);
-    if (ended > 0) await this.clients.refresh();
+    if (ended > 0) await this.clients.refreshIfChanged();
     return ended;
   }
 
@@ -415,7 +415,8 @@ export class Gateway {
           snapshot: () => this.snapshotRef,
           state: this.router.state,
           status: () => this.status(),
-          onClientKeysChanged: () => this.clients.refresh(),
+          // Only the changed key is read again (the change log), not every key.
+          onClientKeysChanged: () => this.clients.refreshIfChanged(),
           onAdminTokensChanged: () => this.admins.refresh(),
           sessions: this.sessions,
           sessionSettings: () => this.sessionSettings(),

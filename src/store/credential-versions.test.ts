@@ -137,6 +137,9 @@ describe('migration 0017 on an existing database', () => {
       }
       db.exec('DROP TABLE credential_versions');
       db.prepare("DELETE FROM amg_migrations WHERE name = '0017_credential_versions'").run();
+      // 0020 (the change log) builds on 0017: no database has one without the other.
+      db.exec('DROP TABLE client_key_changes');
+      db.prepare("DELETE FROM amg_migrations WHERE name = '0020_client_key_changes'").run();
       expect(db.prepare("SELECT count(*) FROM amg_migrations WHERE name = '0018_rollup_grains'").pluck().get()).toBe(1);
       db.close();
 
@@ -150,6 +153,8 @@ describe('migration 0017 on an existing database', () => {
         expect((await store.credentialVersions()).clientKeys).toBeGreaterThan(before.clientKeys);
         await clients.refreshIfChanged();
         expect(await clients.authenticate(token)).toBeUndefined();
+        // 0020 ran on the upgraded store too: its change log started at the counter, so one key was read.
+        expect(clients.syncStats).toEqual({ fullReloads: 1, keysApplied: 1 });
       } finally {
         await store.close();
       }

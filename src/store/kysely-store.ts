@@ -1,6 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { AuditEntry, AuditQuery, AuditRecord } from '../audit/audit-record.js';
-import type { KeyPolicy } from '../config/key-policy-schema.js';
 import type {
   ConfigRevision,
   CreateRevisionResult,
@@ -16,9 +15,11 @@ import type { TrafficQuery, TrafficRow } from '../telemetry/traffic-summary.js';
 import type { UsageQuery, UsageRow } from '../telemetry/usage-summary.js';
 import * as access from './access-queries.js';
 import * as audit from './audit-queries.js';
+import * as clientKeys from './client-key-queries.js';
+import { clientKeyFromRow } from './client-key-queries.js';
 import * as revisions from './revision-queries.js';
 import * as rollups from './rollup-queries.js';
-import type { AdminTokensTable, ClientKeysTable, Database, RequestsTable } from './schema.js';
+import type { AdminTokensTable, Database, RequestsTable } from './schema.js';
 import { clientSpendSince, deleteRequestsKeepingSpend } from './spend-queries.js';
 import type {
   AdminRole,
@@ -26,6 +27,8 @@ import type {
   AdminToken,
   AdminUser,
   ClientKey,
+  ClientKeyChange,
+  ClientKeyChanges,
   ClientKeyPatch,
   CredentialVersions,
   Store,
@@ -110,21 +113,6 @@ function fromRow(row: Selectable<RequestsTable>): RequestRecord {
     clientTags: row.client_tags ? (JSON.parse(row.client_tags) as Record<string, string>) : null,
     reasoningTokens: numberOrNull(row.reasoning_tokens),
     usageEstimated: Boolean(row.usage_estimated),
-  };
-}
-
-function clientKeyFromRow(row: Selectable<ClientKeysTable>): ClientKey {
-  return {
-    id: row.id,
-    name: row.name,
-    tokenSha256: row.token_sha256,
-    prefix: row.prefix,
-    createdAt: Number(row.created_at),
-    expiresAt: numberOrNull(row.expires_at),
-    revokedAt: numberOrNull(row.revoked_at),
-    policy: row.policy ? (JSON.parse(row.policy) as KeyPolicy) : {},
-    previousTokenSha256: row.previous_token_sha256,
-    previousExpiresAt: numberOrNull(row.previous_expires_at),
   };
 }
 
@@ -249,6 +237,26 @@ export class KyselyStore implements Store {
   async listClientKeys(): Promise<ClientKey[]> {
     const rows = await this.db.selectFrom('client_keys').selectAll().orderBy('created_at', 'asc').execute();
     return rows.map(clientKeyFromRow);
+  }
+
+  activeClientKeys(idOrName: string): Promise<ClientKey[]> {
+    return clientKeys.activeClientKeys(this.db, idOrName);
+  }
+
+  listClientKeysPage(afterId: string | null, limit: number): Promise<ClientKey[]> {
+    return clientKeys.listClientKeysPage(this.db, afterId, limit);
+  }
+
+  latestClientKeyChange(): Promise<ClientKeyChange | undefined> {
+    return clientKeys.latestClientKeyChange(this.db);
+  }
+
+  clientKeyChanges(since: number, limit: number): Promise<ClientKeyChanges> {
+    return clientKeys.clientKeyChanges(this.db, since, limit);
+  }
+
+  listEndedGraces(now: number): Promise<ClientKey[]> {
+    return clientKeys.listEndedGraces(this.db, now);
   }
 
   async revokeClientKey(idOrName: string, at: number): Promise<ClientKey | undefined> {

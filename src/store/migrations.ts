@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, PostgresAdapter, sql } from 'kysely';
+import { createClientKeyLog } from './client-key-log.js';
 import { backfillRollupGrain } from './rollup-backfill.js';
 import { HISTOGRAM_COLUMNS, type RollupTableName } from './rollup-columns.js';
 import type { Database } from './schema.js';
@@ -218,6 +219,10 @@ const migrations: Record<string, Migration> = {
         .addPrimaryKeyConstraint('pruned_spend_pk', ['client', 'key_id', 'bucket'])
         .execute();
     },
+  },
+  // Which client key changed at which counter value, so a gateway reads only those (see client-key-log.ts).
+  '0020_client_key_changes': {
+    up: createClientKeyLog,
   },
 };
 

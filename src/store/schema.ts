@@ -66,6 +66,15 @@ export interface CredentialVersionsTable {
   version: number;
 }
 
+/** The client keys' change log (migration 0020): the counter value each change took, and the key it changed. */
+export interface ClientKeyChangesTable {
+  version: number;
+  /** Null: reload every key (or, for the entry written by the migration, nothing changed). */
+  key_id: string | null;
+  /** Random, so that a reader can tell the entry it applied from another with its version (a restored store). */
+  mark: string;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -179,6 +188,7 @@ export interface Database {
   client_keys: ClientKeysTable;
   admin_tokens: AdminTokensTable;
   credential_versions: CredentialVersionsTable;
+  client_key_changes: ClientKeyChangesTable;
   meta: MetaTable;
   config_revisions: ConfigRevisionsTable;
   audit_log: AuditLogTable;

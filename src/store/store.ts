@@ -54,6 +54,21 @@ export interface AdminToken {
  * A counter per credential table that moves whenever a row is added, removed, or changed in a way that can change
  * authentication or policy (whichever process wrote it); equal numbers mean the table's list is unchanged.
  */
+/** One entry of the client keys' change log: the counter value a change took and the key it changed. */
+export interface ClientKeyChange {
+  version: number;
+  /** Null: every key may have changed (or, for the log's first entry, none did). */
+  keyId: string | null;
+  /** Random: tells this entry from another with the same version in a store restored from a backup. */
+  mark: string;
+}
+
+/** Log entries from a version on, and the keys they name as they are now (a named key absent was deleted). */
+export interface ClientKeyChanges {
+  entries: ClientKeyChange[];
+  keys: ClientKey[];
+}
+
 export interface CredentialVersions {
   clientKeys: number;
   adminTokens: number;
@@ -139,6 +154,19 @@ export interface Store {
 
   insertClientKey(key: ClientKey): Promise<void>;
   listClientKeys(): Promise<ClientKey[]>;
+  /** The active (unrevoked) keys whose id or name this is: a look-up that does not list every key. */
+  activeClientKeys(idOrName: string): Promise<ClientKey[]>;
+  /** Keys in id order after `afterId` (null: from the first), at most `limit`. */
+  listClientKeysPage(afterId: string | null, limit: number): Promise<ClientKey[]>;
+  /** The client keys' change log's newest entry. */
+  latestClientKeyChange(): Promise<ClientKeyChange | undefined>;
+  /**
+   * The change log's entries from `since` on (included), at most `limit` + 1, with the keys they name as they
+   * are now (none when there were more than `limit`): what a gateway applies instead of reloading every key.
+   */
+  clientKeyChanges(since: number, limit: number): Promise<ClientKeyChanges>;
+  /** Rotated keys whose old token's grace period has ended by `now`. */
+  listEndedGraces(now: number): Promise<ClientKey[]>;
   /** Revokes the active key with this id or name; returns it, or undefined when there is none. */
   revokeClientKey(idOrName: string, at: number): Promise<ClientKey | undefined>;
   /** Changes the active key with this id or name; returns it as it is now, or undefined when there is none. */
