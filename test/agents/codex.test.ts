@@ -86,12 +86,12 @@ describe.skipIf(!agentInstalled(CODEX, 'Codex'))('Codex through the gateway', ()
         expect(later.some((body) => body.includes(marker))).toBe(true);
       });
 
-      it('keeps reasoning on', async () => {
+      it("keeps reasoning on, Codex's deepest effort (xhigh) read as high", async () => {
         const topic = word();
         const seen = requests().length;
         const run = await runCodex(harness.url, CLIENT_TOKEN, model, `Please think about \`${topic}\`.`, ws(), [
           '-c',
-          'model_reasoning_effort="high"',
+          'model_reasoning_effort="xhigh"',
         ]);
         expectCleanExit(run);
         expect(run.stdout).toContain(`Thought about ${topic}.`);
