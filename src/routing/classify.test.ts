@@ -44,6 +44,11 @@ describe('the retry classification table', () => {
     const azure = '{"error":{"code":"content_filter","message":"The response was filtered"}}';
     expect(classifyErrorBody(400, openai)).toBe('context_length');
     expect(classifyErrorBody(400, anthropic)).toBe('context_length');
+    const gemini =
+      '{"error":{"code":400,"message":"The input token count (1200293) exceeds the maximum number of tokens allowed (1048576).","status":"INVALID_ARGUMENT"}}';
+    const bedrock = '{"message":"The model returned the following errors: Input is too long for requested model."}';
+    expect(classifyErrorBody(400, gemini)).toBe('context_length');
+    expect(classifyErrorBody(400, bedrock)).toBe('context_length');
     expect(classifyErrorBody(400, azure)).toBe('content_filter');
     expect(classifyErrorBody(400, '{"error":{"message":"messages must not be empty"}}')).toBe('client_error');
     expect(classifyErrorBody(503, 'prompt is too long')).toBe('server_error');

@@ -29,7 +29,7 @@ export function classifyStatus(status: number): ErrorClass {
 }
 
 const CONTEXT_LENGTH =
-  /context_length_exceeded|maximum context length|prompt is too long|too many tokens|context window/i;
+  /context_length_exceeded|maximum context length|prompt is too long|too many tokens|context window|exceeds the maximum number of tokens|input is too long|exceed context limit/i;
 const CONTENT_FILTER = /content_filter|content_policy_violation|content management policy|responsible ?ai policy/i;
 
 /**

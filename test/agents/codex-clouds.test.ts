@@ -72,4 +72,43 @@ describe.skipIf(!agentInstalled(CODEX, 'Codex'))('Codex on the clouds', () => {
     },
     AGENT_TIMEOUT_MS,
   );
+
+  /** Each API's refusal of an over-long conversation, as the real ones word it. */
+  const OVERFLOWS = [
+    {
+      cloud: 'gemini',
+      refuse: () =>
+        clouds.gemini.enqueue({
+          kind: 'error',
+          status: 400,
+          googleStatus: 'INVALID_ARGUMENT',
+          message: 'The input token count (1200293) exceeds the maximum number of tokens allowed (1048576).',
+        }),
+    },
+    {
+      cloud: 'bedrock-nova',
+      refuse: () =>
+        clouds.bedrock.enqueue({
+          kind: 'error',
+          status: 400,
+          exception: 'ValidationException',
+          message: 'The model returned the following errors: Input is too long for requested model.',
+        }),
+    },
+  ] as const;
+
+  describe.each(OVERFLOWS)(
+    'a conversation too long for $cloud',
+    ({ cloud, refuse }) => {
+      const ws = blockWorkspace();
+
+      it("reads to Codex as its context window being full (OpenAI's context_length_exceeded)", async () => {
+        refuse();
+        const run = await runCodex(harness.url, CLIENT_TOKEN, `codex-${cloud}`, `Please say \`${word()}\`.`, ws());
+        expect(run.code).not.toBe(0);
+        expect(run.stdout).toContain("Codex ran out of room in the model's context window.");
+      });
+    },
+    AGENT_TIMEOUT_MS,
+  );
 });

@@ -10,7 +10,7 @@ import {
   word,
   writeMarker,
 } from './support/agent-steps.js';
-import { agentInstalled, CODEX, runCodex } from './support/agents.js';
+import { agentInstalled, CODEX, runCodex, workspace } from './support/agents.js';
 import { chatTurn, messagesTurn } from './support/conversation.js';
 
 /**
@@ -86,12 +86,12 @@ describe.skipIf(!agentInstalled(CODEX, 'Codex'))('Codex through the gateway', ()
         expect(later.some((body) => body.includes(marker))).toBe(true);
       });
 
-      it('keeps reasoning on', async () => {
+      it("keeps reasoning on, Codex's deepest effort (xhigh) read as high", async () => {
         const topic = word();
         const seen = requests().length;
         const run = await runCodex(harness.url, CLIENT_TOKEN, model, `Please think about \`${topic}\`.`, ws(), [
           '-c',
-          'model_reasoning_effort="high"',
+          'model_reasoning_effort="xhigh"',
         ]);
         expectCleanExit(run);
         expect(run.stdout).toContain(`Thought about ${topic}.`);
@@ -104,6 +104,33 @@ describe.skipIf(!agentInstalled(CODEX, 'Codex'))('Codex through the gateway', ()
         // Codex sets no output limit: Anthropic gets the model's known maximum, not a fixed 4096.
         if (upstream === 'anthropic') expect(sent?.max_tokens).toBe(64_000);
       });
+    },
+    AGENT_TIMEOUT_MS,
+  );
+
+  it(
+    "carries Claude's signed thinking through its tool loop, with store: false, in the encrypted reasoning",
+    async () => {
+      const ws = await workspace();
+      try {
+        const marker = await writeMarker(ws);
+        const seen = anthropic.requests.length;
+        const run = await runCodex(harness.url, CLIENT_TOKEN, 'claude-sonnet-4-6', 'Please run `cat marker.txt`.', ws, [
+          '-c',
+          'model_reasoning_effort="high"',
+        ]);
+        expectCleanExit(run);
+        expect(run.stdout).toContain(marker);
+        const sent = anthropic.requests.slice(seen).map((request) => request.body as Record<string, any>);
+        // Codex keeps no server state (store: false) and asks for reasoning.encrypted_content: that is all the
+        // gateway has to give Claude its thinking back, which the API demands before a tool result.
+        expect(sent[0]).toBeDefined();
+        const turn = sent.find((body) => JSON.stringify(body).includes(marker));
+        const assistant = turn?.messages.findLast((m: Record<string, any>) => m.role === 'assistant');
+        expect(assistant?.content[0]).toMatchObject({ type: 'thinking', signature: 'sig-fake-0123456789' });
+      } finally {
+        await ws.close();
+      }
     },
     AGENT_TIMEOUT_MS,
   );

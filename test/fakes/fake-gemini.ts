@@ -102,8 +102,36 @@ export function googleError(status: number, message: string, googleStatus: strin
 /**
  * A fake Gemini API (generativelanguage v1beta): generateContent and streamGenerateContent?alt=sse, the
  * x-goog-api-key (or ?key=) check with Google's error for a bad key, Google's error shapes, and Gemini 3's
- * rule that a model turn's function calls come back with the thought signatures they were sent with.
+ * rule that a model turn's function calls come back with the thought signatures they were sent with (and that
+ * each step of the current turn has one, Google's sentinel standing in for calls another model made).
  */
+/** Google's documented sentinel for a call Gemini did not make (a history from another model). */
+const SKIP_SIGNATURE = 'skip_thought_signature_validator';
+const GEMINI_3 = /^gemini-3/;
+
+function missingSignature(name: string | undefined, index: number): string {
+  return `Function call is missing a thought_signature in functionCall parts. This is required for tools to work correctly, and missing thought_signature may lead to degraded model performance. Additional data, function call \`default_api:${name}\` , position ${index + 1}.`;
+}
+
+/**
+ * Gemini 3 checks the current turn (everything after the last user text): the first function call of each of
+ * its model steps must carry a signature, whoever made the call; earlier turns are not checked.
+ */
+function unsignedStepInCurrentTurn(contents: Array<{ role?: string; parts?: Json[] }>): string | undefined {
+  const lastUserText = contents.findLastIndex(
+    (c) => c.role === 'user' && (c.parts ?? []).some((p) => typeof p.text === 'string'),
+  );
+  for (let i = lastUserText + 1; i < contents.length; i++) {
+    const content = contents[i];
+    if (content?.role !== 'model') continue;
+    const first = (content.parts ?? []).find((p) => p.functionCall !== undefined);
+    if (first && typeof first.thoughtSignature !== 'string') {
+      return missingSignature((first.functionCall as { name?: string }).name, i);
+    }
+  }
+  return undefined;
+}
+
 export class FakeGemini {
   readonly server: FakeServer;
   readonly apiKey: string;
@@ -177,7 +205,7 @@ export class FakeGemini {
     if (stream && !(match[3] ?? '').includes('alt=sse')) {
       return json(res, 400, googleError(400, 'this fake streams only with alt=sse', 'INVALID_ARGUMENT'));
     }
-    const invalid = this.invalidRequest(request.body as Json | undefined);
+    const invalid = this.invalidRequest(request.body as Json | undefined, model);
     if (invalid) return json(res, 400, googleError(400, invalid, 'INVALID_ARGUMENT'));
     const behaviour = this.queue.shift() ?? this.responder?.(request) ?? { kind: 'reply', text: 'Hello from Gemini.' };
     if (behaviour.kind === 'error') {
@@ -231,7 +259,7 @@ export class FakeGemini {
   }
 
   /** What the real API refuses that a translator could get wrong. */
-  private invalidRequest(body: Json | undefined): string | undefined {
+  private invalidRequest(body: Json | undefined, model: string): string | undefined {
     const tools = (body?.tools ?? []) as Array<{ functionDeclarations?: Array<{ parameters?: unknown }> }>;
     for (const [t, tool] of tools.entries()) {
       for (const [f, declaration] of (tool.functionDeclarations ?? []).entries()) {
@@ -251,12 +279,12 @@ export class FakeGemini {
       for (const part of content.parts) {
         const call = part.functionCall as { name: string } | undefined;
         const issued = call ? this.issuedSignatures.get(call.name) : undefined;
-        if (issued !== undefined && part.thoughtSignature !== issued) {
-          return `Function call is missing a thought_signature in functionCall parts. This is required for tools to work correctly, and missing thought_signature may lead to degraded model performance. Additional data, function call \`default_api:${call?.name}\` , position ${i + 1}.`;
+        if (issued !== undefined && part.thoughtSignature !== issued && part.thoughtSignature !== SKIP_SIGNATURE) {
+          return missingSignature(call?.name, i);
         }
       }
     }
-    return undefined;
+    return GEMINI_3.test(model) ? unsignedStepInCurrentTurn(contents) : undefined;
   }
 
   private usage(reply: GeminiReply) {

@@ -1,5 +1,6 @@
 import type { ErrorKind } from '../../errors/gateway-error.js';
 import type { UpstreamErrorInfo } from '../contract.js';
+import { withOverflowWording } from '../shared/context-overflow.js';
 
 /**
  * Bedrock errors: `{"message": "..."}` with the exception's name in the `x-amzn-errortype` header (HTTP) or
@@ -36,11 +37,12 @@ function kindForStatus(status: number): ErrorKind {
 /** An exception event or body, by its name (the part of `x-amzn-errortype` before any colon). */
 export function bedrockErrorInfo(exception: string | undefined, message: string, status: number): UpstreamErrorInfo {
   const name = exception?.split(':')[0];
-  return {
+  // An overflow is a ValidationException ("Input is too long for requested model", Claude's "prompt is too long").
+  return withOverflowWording({
     kind: (name ? KIND_BY_EXCEPTION[name] : undefined) ?? kindForStatus(status),
     message,
     ...(name ? { code: name } : {}),
-  };
+  });
 }
 
 export function decodeBedrockError(status: number, body: string): UpstreamErrorInfo {

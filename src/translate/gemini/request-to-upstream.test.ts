@@ -44,6 +44,43 @@ describe('buildGeminiRequest', () => {
     ]);
   });
 
+  it("gives another model's calls Google's sentinel on Gemini 3, so a fallback mid tool loop is not refused", () => {
+    const messages: IrRequest['messages'] = [
+      { role: 'user', content: [{ type: 'text', text: 'run it' }] },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'thinking', text: 'Claude thought', signature: 'anthropic-sig' },
+          { type: 'tool_call', id: 'toolu_1', name: 'Bash', arguments: '{"command":"ls"}' },
+          { type: 'tool_call', id: 'toolu_2', name: 'Bash', arguments: '{"command":"pwd"}' },
+        ],
+      },
+      {
+        role: 'user',
+        content: [
+          { type: 'tool_result', toolCallId: 'toolu_1', content: [{ type: 'text', text: 'a' }] },
+          { type: 'tool_result', toolCallId: 'toolu_2', content: [{ type: 'text', text: '/' }] },
+        ],
+      },
+      {
+        role: 'assistant',
+        content: [{ type: 'tool_call', id: geminiToolCallId('call_g_0', 'own-sig'), name: 'Bash', arguments: '{}' }],
+      },
+    ];
+    const callsOf = (model: string) =>
+      buildGeminiRequest(request({ messages }), model, OPTIONS)
+        .contents.filter((c) => c.role === 'model')
+        .map((c) => c.parts.map((p) => p.thoughtSignature));
+    // Only the first call of a step carries a signature; Gemini's own turn keeps its own.
+    expect(callsOf('gemini-3-pro-preview')).toEqual([['skip_thought_signature_validator', undefined], ['own-sig']]);
+    expect(callsOf('publishers/google/models/gemini-3.1-flash')).toEqual([
+      ['skip_thought_signature_validator', undefined],
+      ['own-sig'],
+    ]);
+    // Gemini 2.5 does not validate signatures and gets nothing made up.
+    expect(callsOf('gemini-2.5-pro')).toEqual([[undefined, undefined], ['own-sig']]);
+  });
+
   it("cuts a tool's JSON Schema to Gemini's subset and refuses $ref", () => {
     const parameters = {
       $schema: 'http://json-schema.org/draft-07/schema#',

@@ -5,6 +5,7 @@ import { hasCacheControl } from '../shared/cache-hints.js';
 import type { HintReport } from '../shared/hint-report.js';
 import { budgetForEffort } from '../shared/reasoning-budget.js';
 import { systemTexts } from '../shared/system-texts.js';
+import { signForeignCalls, validatesSignatures } from './foreign-call-signature.js';
 import { geminiSchema } from './schema-subset.js';
 import { signatureOfToolCallId } from './tool-call-id.js';
 import type { GeminiContent, GeminiGenerationConfig, GeminiPart, GeminiRequestBody } from './wire-types.js';
@@ -13,7 +14,8 @@ import type { GeminiContent, GeminiGenerationConfig, GeminiPart, GeminiRequestBo
  * Builds a generateContent request from the IR. The model is in the URL, not the body.
  *
  * - Assistant turns are `model` turns; thinking parts are not sent back (Gemini takes no thought text), but
- *   a function call's thought signature is, read from its tool call id (see tool-call-id.ts).
+ *   a function call's thought signature is, read from its tool call id (see tool-call-id.ts). A model turn
+ *   whose calls another model made gets Google's sentinel instead on Gemini 3 (foreign-call-signature.ts).
  * - Tool results become `functionResponse` parts named after the call they answer (Gemini matches by name),
  *   with the text as `{result}` or `{error}`; images in a tool result have no place there and are refused.
  * - Images and files go inline (base64) or as `fileData` URIs. Cache hints and the end-user id are dropped
@@ -144,7 +146,7 @@ function reportDrops(request: IrRequest, options: UpstreamBuildOptions): void {
 
 export function buildGeminiRequest(
   request: IrRequest,
-  _upstreamModel: string,
+  upstreamModel: string,
   options: UpstreamBuildOptions,
 ): GeminiRequestBody {
   if (request.parallelToolCalls === false && request.tools.length > 0) {
@@ -152,6 +154,7 @@ export function buildGeminiRequest(
   }
   reportDrops(request, options);
   const body: GeminiRequestBody = { contents: buildContents(request.messages) };
+  if (validatesSignatures(upstreamModel)) signForeignCalls(body.contents);
   const system = systemTexts(request)
     .filter((part) => part.text !== '')
     .map((part) => ({ text: part.text }));

@@ -1,5 +1,6 @@
 import type { ErrorKind } from '../../errors/gateway-error.js';
 import type { UpstreamErrorInfo } from '../contract.js';
+import { withOverflowWording } from '../shared/context-overflow.js';
 
 /**
  * Google API errors, `{"error":{"code":400,"message":"...","status":"INVALID_ARGUMENT","details":[...]}}`.
@@ -45,11 +46,12 @@ export function googleErrorInfo(error: GoogleError, httpStatus: number): Upstrea
   const kind = keyInvalid
     ? 'authentication'
     : ((error.status ? KIND_BY_STATUS[error.status] : undefined) ?? kindForHttp(error.code ?? httpStatus));
-  return {
+  // Gemini says "The input token count (N) exceeds the maximum number of tokens allowed (M)" as INVALID_ARGUMENT.
+  return withOverflowWording({
     kind,
     message: error.message || `the upstream answered HTTP ${httpStatus}`,
     ...(error.status ? { code: error.status } : {}),
-  };
+  });
 }
 
 export function decodeGeminiError(status: number, body: string): UpstreamErrorInfo {

@@ -1,5 +1,6 @@
 import type { ErrorKind } from '../../errors/gateway-error.js';
 import type { UpstreamErrorInfo } from '../contract.js';
+import { withOverflowWording } from '../shared/context-overflow.js';
 import { isObject, type JsonObject } from './field-readers.js';
 
 /**
@@ -71,22 +72,6 @@ function codeOf(payload: JsonObject): string | undefined {
   return isObject(error) && typeof error.code === 'string' && error.code !== '' ? error.code : undefined;
 }
 
-/**
- * A context overflow, by OpenAI's code or the wording of compatible servers (vLLM: "This model's maximum context
- * length is 8192 tokens"). Errors are decoded only for translated requests, whose clients are Anthropic or
- * Responses clients: Claude Code compacts the conversation when the message starts with Anthropic's
- * "prompt is too long", so the message is given that start (the provider's own words follow); Responses clients
- * read the code.
- */
-const CONTEXT_OVERFLOW = /maximum context length|context[ _]length|context window|too many tokens/i;
-const ANTHROPIC_OVERFLOW_PREFIX = 'prompt is too long: ';
-
-function withOverflowWording(info: UpstreamErrorInfo): UpstreamErrorInfo {
-  if (info.code !== 'context_length_exceeded' && !CONTEXT_OVERFLOW.test(info.message)) return info;
-  const message = /^prompt is too long/i.test(info.message) ? info.message : ANTHROPIC_OVERFLOW_PREFIX + info.message;
-  return { ...info, message, code: 'context_length_exceeded' };
-}
-
 export function decodeChatError(status: number, body: string): UpstreamErrorInfo {
   const payload = parseJson(body);
   const message = isObject(payload) ? messageOf(payload) : undefined;
@@ -96,5 +81,6 @@ export function decodeChatError(status: number, body: string): UpstreamErrorInfo
     message: message ?? (raw || `the upstream answered HTTP ${status}`),
     code: isObject(payload) ? codeOf(payload) : undefined,
   };
-  return info.kind === 'invalid_request' || info.kind === 'payload_too_large' ? withOverflowWording(info) : info;
+  // Decoded only for translated requests, whose clients are Anthropic or Responses clients.
+  return withOverflowWording(info);
 }

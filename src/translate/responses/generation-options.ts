@@ -5,9 +5,9 @@ import { asObject, type Json, optBoolean, optEnum, optString, reqString } from '
 
 /**
  * `text` and `reasoning` as IR. Mapping choices: `reasoning.effort: "none"` asks for no reasoning, which is what
- * a request without IR reasoning means; `generate_summary` is the deprecated name of `summary`. Values the IR
- * cannot carry (`xhigh` / `max` effort, a reasoning `context` or `mode`) are
- * rejected rather than quietly weakened.
+ * a request without IR reasoning means; `generate_summary` is the deprecated name of `summary`. Efforts above
+ * `high` (`xhigh`, which Codex offers, and `max`) read as `high`, the deepest every upstream takes, as they do
+ * for Anthropic clients (strict translation refuses them). A reasoning `context` or `mode` is rejected.
  */
 export function parseTextFormat(value: unknown, hints: HintReport = new HintReport()): IrResponseFormat | undefined {
   if (value === undefined || value === null) return undefined;
@@ -51,19 +51,22 @@ function formatOf(format: Json): IrResponseFormat {
 const EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'] as const;
 const SUMMARIES = ['auto', 'concise', 'detailed'] as const;
 
-export function parseReasoning(value: unknown): IrReasoning | undefined {
+export function parseReasoning(value: unknown, hints: HintReport = new HintReport()): IrReasoning | undefined {
   if (value === undefined || value === null) return undefined;
   const reasoning = asObject(value, 'reasoning');
   rejectUnless(reasoning, 'context', 'auto');
   rejectUnless(reasoning, 'mode', 'standard');
-  const effort = optEnum(reasoning, 'effort', 'reasoning', EFFORTS);
-  if (effort === 'none') return undefined;
-  if (effort === 'xhigh' || effort === 'max') {
-    throw errors.invalidBody(
-      `reasoning.effort '${effort}' has no equivalent upstream; use 'minimal', 'low', 'medium' or 'high'`,
-      'reasoning.effort',
+  const asked = optEnum(reasoning, 'effort', 'reasoning', EFFORTS);
+  if (asked === 'none') return undefined;
+  if (asked === 'xhigh' || asked === 'max') {
+    hints.mapUnlessStrict(() =>
+      errors.invalidBody(
+        `reasoning.effort '${asked}' has no equivalent upstream; use 'minimal', 'low', 'medium' or 'high'`,
+        'reasoning.effort',
+      ),
     );
   }
+  const effort = asked === 'xhigh' || asked === 'max' ? 'high' : asked;
   const summary =
     optEnum(reasoning, 'summary', 'reasoning', SUMMARIES) ??
     optEnum(reasoning, 'generate_summary', 'reasoning', SUMMARIES);

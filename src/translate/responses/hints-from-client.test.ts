@@ -86,6 +86,14 @@ describe("Codex's hints toward another provider", () => {
     expect(buildAnthropicRequest(ir, 'claude-sonnet-4-5', options).max_tokens).toBe(64000);
   });
 
+  it.each(['xhigh', 'max'])(
+    "reads Codex's reasoning effort '%s' as high, the deepest other providers take",
+    (effort) => {
+      const ir = parseResponsesRequest({ ...codex, reasoning: { effort, summary: 'auto' } }, new HintReport());
+      expect(ir.reasoning).toEqual({ effort: 'high', summary: 'auto' });
+    },
+  );
+
   it('drops a verbosity other than medium and says so', () => {
     const hints = new HintReport();
     parseResponsesRequest({ ...codex, text: { verbosity: 'low' } }, hints);

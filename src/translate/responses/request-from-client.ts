@@ -32,7 +32,7 @@ export function parseResponsesRequest(body: Json, hints: HintReport = new HintRe
     temperature: optNumber(body, 'temperature', ''),
     topP: optNumber(body, 'top_p', ''),
     responseFormat: parseTextFormat(body.text, hints),
-    reasoning: parseReasoning(body.reasoning),
+    reasoning: parseReasoning(body.reasoning, hints),
     user: optString(body, 'safety_identifier', '') ?? optString(body, 'user', ''),
   };
   for (const [key, value] of Object.entries(optional)) {

@@ -46,18 +46,26 @@ export async function workspace(): Promise<Workspace> {
   return { home, cwd, close: () => rm(root, { recursive: true, force: true }) };
 }
 
+const RUN_TIMEOUT_MS = 120_000;
+
 function baseEnv(home: string): Record<string, string> {
   return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, LANG: 'C.UTF-8', TERM: 'dumb' };
 }
 
-function run(bin: string, args: string[], cwd: string, env: Record<string, string>, timeoutMs: number) {
+/** How a run may be cut short: Ctrl-C (SIGINT) once `interrupt` settles, as a user stops an answer. */
+export interface RunOptions {
+  interrupt?: Promise<unknown>;
+}
+
+function run(bin: string, args: string[], cwd: string, env: Record<string, string>, options: RunOptions = {}) {
   return new Promise<AgentRun>((resolve) => {
     const child = spawn(bin, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    void options.interrupt?.then(() => child.kill('SIGINT'));
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
     child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
@@ -66,7 +74,14 @@ function run(bin: string, args: string[], cwd: string, env: Record<string, strin
 }
 
 /** `claude -p <prompt>` against the gateway, printing the session as stream-json (thinking blocks included). */
-export function runClaude(gatewayUrl: string, token: string, model: string, prompt: string, ws: Workspace) {
+export function runClaude(
+  gatewayUrl: string,
+  token: string,
+  model: string,
+  prompt: string,
+  ws: Workspace,
+  options: RunOptions = {},
+) {
   const env = {
     ...baseEnv(ws.home),
     ANTHROPIC_BASE_URL: gatewayUrl,
@@ -77,7 +92,7 @@ export function runClaude(gatewayUrl: string, token: string, model: string, prom
   };
   // Non-interactive runs cannot ask before using a tool: allow the shell tool up front.
   const args = ['-p', prompt, '--output-format', 'stream-json', '--verbose', '--allowedTools', 'Bash'];
-  return run(CLAUDE, args, ws.cwd, env, 120_000);
+  return run(CLAUDE, args, ws.cwd, env, options);
 }
 
 /** Codex's config: the gateway as its model provider, and its plugin sync, analytics and update check off. */
@@ -110,10 +125,11 @@ export async function runCodex(
   prompt: string,
   ws: Workspace,
   extraArgs: string[] = [],
+  options: RunOptions = {},
 ) {
   await mkdir(join(ws.home, '.codex'), { recursive: true });
   await writeFile(join(ws.home, '.codex', 'config.toml'), codexConfig(gatewayUrl, model));
   const env = { ...baseEnv(ws.home), AMG_TOKEN: token };
   const args = ['exec', '--json', '--skip-git-repo-check', ...extraArgs, prompt];
-  return run(CODEX, args, ws.cwd, env, 120_000);
+  return run(CODEX, args, ws.cwd, env, options);
 }
