@@ -18,6 +18,11 @@ function rejection(body: Record<string, unknown>): GatewayError {
 }
 
 describe('parseChatRequest', () => {
+  it.each(['xhigh', 'max'])("reads reasoning_effort '%s' as high, the deepest every upstream takes", (effort) => {
+    const ir = parseChatRequest({ ...base, reasoning_effort: effort }, new HintReport());
+    expect(ir.reasoning).toEqual({ effort: 'high' });
+  });
+
   it('reads a plain text request into the IR with nothing left over', () => {
     expect(parseChatRequest(base)).toEqual({
       model: 'claude-sonnet',

@@ -19,8 +19,9 @@ import { checkTopLevelFields } from './top-level-fields.js';
  * refused) live in top-level-fields.ts; message rules in messages-from-client.ts.
  *
  * - `max_completion_tokens` and its older name `max_tokens` both set the output limit (equal values if both).
- * - `reasoning_effort: "none"` asks for no reasoning, which is the IR default; `xhigh` and `max` are refused,
- *   the gateway maps efforts up to `high` only.
+ * - `reasoning_effort: "none"` asks for no reasoning, which is the IR default; `xhigh` and `max` (newer OpenAI
+ *   models offer them) read as `high`, the deepest every upstream takes, as the Responses and Anthropic entry
+ *   points read them; strict translation refuses them instead.
  * - `safety_identifier` (OpenAI's newer name for an end-user id) becomes the IR `user`, ahead of `user`.
  */
 
@@ -45,9 +46,18 @@ function readStop(body: JsonObject): string[] {
   });
 }
 
-function readReasoning(body: JsonObject): IrReasoning | undefined {
+function readReasoning(body: JsonObject, hints: HintReport): IrReasoning | undefined {
   const effort = optionalString(body, 'reasoning_effort', '');
   if (effort === undefined || effort === 'none') return undefined;
+  if (effort === 'xhigh' || effort === 'max') {
+    hints.mapUnlessStrict(() =>
+      errors.invalidBody(
+        `reasoning_effort '${effort}' has no equivalent upstream; use 'minimal', 'low', 'medium' or 'high'`,
+        'reasoning_effort',
+      ),
+    );
+    return { effort: 'high' };
+  }
   if (!(EFFORTS as readonly string[]).includes(effort)) {
     throw errors.invalidBody(
       `invalid value for 'reasoning_effort': '${effort}' is not available for this model; use 'none', 'minimal', 'low', 'medium' or 'high'`,
@@ -90,7 +100,7 @@ export function parseChatRequest(body: JsonObject, hints: HintReport = new HintR
       temperature: optionalNumber(body, 'temperature', '', { min: 0, max: 2 }),
       topP: optionalNumber(body, 'top_p', '', { min: 0, max: 1 }),
       responseFormat: parseResponseFormat(body.response_format),
-      reasoning: readReasoning(body),
+      reasoning: readReasoning(body, hints),
       user: optionalString(body, 'safety_identifier', '') ?? user,
     }),
   };
