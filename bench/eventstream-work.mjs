@@ -2,8 +2,12 @@
 // 24 event-stream messages) through the gateway's EventStreamDecoder, one message a push as the fake upstream
 // writes them, 5,000 streams to warm up, then `streams` more. Counted under callgrind at 0 and at 5,000, the
 // difference is instructions per stream, e.g. `valgrind --tool=callgrind node bench/eventstream-work.mjs 5000`.
-import { EventStreamDecoder } from '../dist/upstream/eventstream-decoder.js';
+// AMG_DIST=<dir>: another build's output (a copy of dist/ inside the checkout), to count before and after a change.
 import { BEDROCK_STREAM } from './cloud-replies.mjs';
+
+const { EventStreamDecoder } = await import(
+  new URL(`../${process.env.AMG_DIST ?? 'dist'}/upstream/eventstream-decoder.js`, import.meta.url).href
+);
 
 const count = Number(process.argv[2] ?? 5000);
 let length = 0;

@@ -65,7 +65,7 @@ describe('EventStreamDecoder', () => {
   it('refuses a corrupted message (its CRC no longer matches) and a stream cut inside a message', () => {
     const corrupted = delta('hello');
     corrupted.writeUInt8((corrupted.at(-6) ?? 0) ^ 0xff, corrupted.length - 6);
-    expect(() => new EventStreamDecoder().push(corrupted)).toThrow();
+    expect(() => new EventStreamDecoder().push(corrupted)).toThrow(/message checksum/);
     const badPrelude = delta('hello');
     badPrelude.writeUInt8((badPrelude[9] ?? 0) ^ 0x01, 9);
     expect(() => new EventStreamDecoder().push(badPrelude)).toThrow(/prelude checksum/);
