@@ -81,7 +81,11 @@ export function registerUsage(program: Command): void {
     .command('usage')
     .description('requests, tokens and cost per key, model, provider or tag')
     .option('--by <group>', `group by ${USAGE_GROUPS.join('|')}`, 'key')
-    .option('--since <when>', 'start: a duration before now (7d, 24h), an ISO date-time (no offset: in limits.budget_timezone) or epoch ms', '7d')
+    .option(
+      '--since <when>',
+      'start: a duration before now (7d, 24h), an ISO date-time (no offset: in limits.budget_timezone) or epoch ms',
+      '7d',
+    )
     .option('--until <when>', 'end (exclusive), same forms as --since; default now')
     .option('--json', 'print JSON')
     .action(async (options: { by: string; since: string; until?: string; json?: boolean }, command: Command) => {
