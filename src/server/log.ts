@@ -8,7 +8,17 @@ const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 
 
 interface Sink {
   write(line: string): unknown;
+  /** Bytes written but not yet taken by the reader (Node's streams); absent for sinks that never hold any. */
+  readonly writableLength?: number;
 }
+
+/**
+ * Log bytes held in memory for a reader that is not reading, beyond which lines are dropped (and counted). stdout
+ * and stderr as pipes are non-blocking in Node: a log shipper that stalls would otherwise have every access-log
+ * line kept in the gateway's heap until it resumes, without bound.
+ */
+export const MAX_UNREAD_LOG_BYTES = 4 * 1024 * 1024;
+let droppedLines = 0;
 
 function levelFromEnv(): LogLevel | undefined {
   const value = process.env.AMG_LOG_LEVEL;
@@ -67,16 +77,34 @@ function output(): Sink | undefined {
   return closedOutputs.has(other) ? undefined : other;
 }
 
+/** Writes one line, unless the reader has fallen more than MAX_UNREAD_LOG_BYTES behind: then it is counted. */
+function emit(line: string): void {
+  const target = output();
+  if (target === undefined) return;
+  if ((target.writableLength ?? 0) > MAX_UNREAD_LOG_BYTES) {
+    droppedLines++;
+    return;
+  }
+  if (droppedLines > 0) {
+    const notice = {
+      time: new Date().toISOString(),
+      level: 'warn',
+      msg: 'log lines dropped: the log stream was not read',
+    };
+    target.write(`${JSON.stringify({ ...notice, dropped: droppedLines })}\n`);
+    droppedLines = 0;
+  }
+  target.write(line);
+}
+
 function write(level: LogLevel, message: string, fields?: Record<string, unknown>): void {
   if (ORDER[level] < threshold) return;
-  const line = JSON.stringify({ time: new Date().toISOString(), level, msg: message, ...fields });
-  output()?.write(`${line}\n`);
+  emit(`${JSON.stringify({ time: new Date().toISOString(), level, msg: message, ...fields })}\n`);
 }
 
 /** An access-log line: written whatever the level, since turning the access log on asks for it. */
 export function writeAccessLine(fields: Record<string, unknown>): void {
-  const line = JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'request', ...fields });
-  output()?.write(`${line}\n`);
+  emit(`${JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'request', ...fields })}\n`);
 }
 
 export const log = {
