@@ -1,5 +1,8 @@
+import { createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redirectLog } from '../../src/server/log.js';
+import { TRACE_FLUSH_WAIT_MS } from '../../src/server/observability.js';
 import { FakeOpenAI } from '../fakes/fake-openai.js';
 import { closedPort } from '../support/closed-port.js';
 import { fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
@@ -70,4 +73,43 @@ describe('tracing turned on by the OTEL variables with a protocol the gateway do
       restore();
     }
   });
+});
+
+describe('stopping with a collector that accepts connections and never answers', () => {
+  it('waits a bounded time for the last spans, says so, and stops', async () => {
+    const sockets = new Set<Socket>();
+    // Reads every request and answers none: each export costs the exporter its whole timeout (10 s).
+    const collector = createServer((request) => request.resume());
+    collector.on('connection', (socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+    const { port } = collector.address() as AddressInfo;
+    const lines: string[] = [];
+    const restore = redirectLog({ write: (line: string) => lines.push(line) });
+    const upstream = await FakeOpenAI.start({ apiKey: 'sk-up' });
+    try {
+      const harness = await GatewayHarness.start({
+        config: {
+          providers: [fakeProvider('primary', upstream.baseUrl, 'sk-up')],
+          models: [{ name: 'chat', targets: [{ provider: 'primary', model: 'gpt-4o-mini' }] }],
+          telemetry: { otlp: { endpoint: `http://127.0.0.1:${port}`, sample_ratio: 1 } },
+        },
+        env: { AMG_LOG_LEVEL: undefined },
+      });
+      await harness.openai().chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] });
+      const started = Date.now();
+      await harness.close();
+      const took = Date.now() - started;
+      expect(took).toBeGreaterThanOrEqual(TRACE_FLUSH_WAIT_MS - 100);
+      expect(took).toBeLessThan(TRACE_FLUSH_WAIT_MS + 3_000);
+      const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(
+        entries.find((entry) => entry.msg === 'the last spans were not exported: the collector did not answer in time'),
+      ).toMatchObject({ level: 'warn', waited_ms: TRACE_FLUSH_WAIT_MS });
+    } finally {
+      restore();
+      await upstream.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => collector.close(resolve));
+    }
+  }, 30_000);
 });
