@@ -65,6 +65,7 @@ export class Observability {
         routing: deps.routing,
         inFlight: deps.inFlight,
         telemetry: deps.telemetry,
+        spans: () => deps.services.tracer?.spans,
         revision: () => deps.snapshot().revision,
         guardWatching: () => deps.guard.current !== undefined,
         now: Date.now,
