@@ -48,4 +48,20 @@ describe('BatchWriter', () => {
     expect(writer.pending).toBe(2);
     expect(writer.dropped).toBe(1);
   });
+
+  it('counts the records of a write under way as pending until the store has them', async () => {
+    let finish: (() => void) | undefined;
+    const writer = new BatchWriter(
+      { insertRequests: () => new Promise<void>((resolve) => (finish = resolve)) },
+      { flushIntervalMs: 60_000, batchSize: 100 },
+    );
+    writer.add(record('a'));
+    writer.add(record('b'));
+    const flushed = writer.flush();
+    writer.add(record('c'));
+    expect(writer.pending).toBe(3);
+    finish?.();
+    await flushed;
+    expect(writer.pending).toBe(1);
+  });
 });
