@@ -53,7 +53,8 @@ export class ExportFailureLog {
   /** Routes the SDK's error handler and its warnings and errors (`diag`) here. */
   install(): void {
     setGlobalErrorHandler((error) => this.report(error));
-    const report = (message: string) => this.report(message);
+    // The details come as further arguments: a partial success's rejected span count and reason, for one.
+    const report = (message: string, ...args: unknown[]) => this.report([message, ...args.map(String)].join(' '));
     const ignore = () => undefined;
     const logger: DiagLogger = { error: report, warn: report, info: ignore, debug: ignore, verbose: ignore };
     diag.setLogger(logger, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
