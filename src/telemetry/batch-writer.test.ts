@@ -28,11 +28,14 @@ describe('BatchWriter', () => {
           written.push(...rows.map((r) => r.id));
         },
       },
-      { flushIntervalMs: 60_000, batchSize: 100, onError: () => undefined },
+      { flushIntervalMs: 60_000, batchSize: 100, onError: () => pendingWhenFailed.push(writer.pending) },
     );
+    const pendingWhenFailed: number[] = [];
     writer.add(record('a'));
     await writer.flush();
     expect(writer.pending).toBe(1);
+    // What the failure is reported with: the batch once, back in the buffer.
+    expect(pendingWhenFailed).toEqual([1]);
     fail = false;
     writer.add(record('b'));
     await writer.close();

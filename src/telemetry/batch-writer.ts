@@ -66,16 +66,17 @@ export class BatchWriter {
     this.inFlight = this.sink
       .insertRequests(batch)
       .then(() => {
+        this.writing = 0;
         this.written += batch.length;
         this.options.onWritten?.();
       })
       .catch((error: unknown) => {
         // Keep the batch for the next flush rather than losing it; the cap above bounds memory.
+        this.writing = 0;
         this.buffer = batch.concat(this.buffer);
         this.options.onError?.(error);
       })
       .finally(() => {
-        this.writing = 0;
         this.inFlight = undefined;
         if (this.buffer.length > 0) this.schedule();
       });
