@@ -23,8 +23,21 @@ const program = new Command()
   .showHelpAfterError()
   // `serve` holds V8's start settings until its first request (see the module); the other commands need none.
   .hook('preAction', (_program, command) => {
-    if (command.name() !== 'serve') release();
+    if (command.name() === 'serve') return;
+    release();
+    endQuietlyWhenStdoutCloses();
   });
+
+/**
+ * `amg requests tail --json | head -1`: once the reader has what it wanted, a command ends as other Unix tools do
+ * (exit 0, nothing on stderr) instead of with an EPIPE stack trace. `serve` keeps running instead (see log.ts).
+ */
+function endQuietlyWhenStdoutCloses(): void {
+  process.stdout.on('error', function stdoutClosed(error: NodeJS.ErrnoException) {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+}
 
 registerServe(program);
 registerConfig(program);

@@ -35,6 +35,7 @@ import { storeTag } from '../store/store-tag.js';
 import { BatchWriter } from '../telemetry/batch-writer.js';
 import { RetentionSweeper } from '../telemetry/retention.js';
 import { RollupRetention, rollupRetentionDays } from '../telemetry/rollup-retention.js';
+import { WriteFailureLog } from '../telemetry/write-failure-log.js';
 import { UpstreamPools } from '../upstream/pools.js';
 import { retargetedTargets } from './changed-targets.js';
 import { ConfigController } from './config-controller.js';
@@ -141,6 +142,7 @@ export class Gateway {
   readonly readiness: Readiness;
   /** Notices the SQLite file deleted or replaced under the running gateway. */
   readonly storeWatch: StoreFileWatch;
+  private readonly writeFailures = new WriteFailureLog();
 
   private constructor(parts: GatewayParts) {
     this.options = parts.options;
@@ -186,7 +188,7 @@ export class Gateway {
       configLoaded: () => this.snapshotRef !== undefined,
       pingStore: () => this.store.activeRevisionNumber(),
       draining: () => this.draining,
-      warnings: () => (this.storeWatch.problem ? [`store: ${this.storeWatch.problem}`] : []),
+      warnings: () => this.storeProblems().map((problem) => `store: ${problem}`),
     });
     const snapshot = buildSnapshot(parts.loaded, this.pools, parts.revision);
     this.snapshotRef = snapshot;
@@ -195,7 +197,8 @@ export class Gateway {
     this.telemetry = new BatchWriter(parts.store, {
       flushIntervalMs: telemetryConfig.flush_interval_ms,
       batchSize: telemetryConfig.batch_size,
-      onError: (error) => log.error('telemetry write failed; will retry', { error: String(error) }),
+      onError: (error) => this.writeFailures.failed(error, this.telemetry.pending),
+      onWritten: () => this.writeFailures.succeeded(),
     });
     this.retention = new RetentionSweeper(parts.store, {
       days: () => this.snapshotRef.config.telemetry.retention_days,
@@ -369,6 +372,12 @@ export class Gateway {
     });
   }
 
+  /** What is wrong with the store while the gateway still serves: its file gone, or records not being written. */
+  private storeProblems(): string[] {
+    const writes = this.writeFailures.problem(this.telemetry.pending);
+    return [this.storeWatch.problem, writes].filter((problem): problem is string => problem !== undefined);
+  }
+
   /** True once shutdown began (SIGTERM): readiness checks should fail so load balancers stop sending traffic. */
   get draining(): boolean {
     return this.shuttingDown || this.dataPlane.isDraining;
@@ -441,7 +450,7 @@ export class Gateway {
       uptime_s: Math.round((Date.now() - this.startedAt) / 1000),
       config: await this.config.status(),
       storage: this.storage.file,
-      ...(this.storeWatch.problem ? { storage_problem: this.storeWatch.problem } : {}),
+      ...(this.storeProblems().length > 0 ? { storage_problem: this.storeProblems().join('; ') } : {}),
       in_flight: this.dataPlane.inFlight,
       limits: { ...this.limitBackends.status(), budget_timezone: this.limits.timeZone },
       telemetry: { pending: this.telemetry.pending, written: this.telemetry.written, dropped: this.telemetry.dropped },

@@ -8,7 +8,17 @@ const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 
 
 interface Sink {
   write(line: string): unknown;
+  /** Bytes written but not yet taken by the reader (Node's streams); absent for sinks that never hold any. */
+  readonly writableLength?: number;
 }
+
+/**
+ * Log bytes held in memory for a reader that is not reading, beyond which lines are dropped (and counted). stdout
+ * and stderr as pipes are non-blocking in Node: a log shipper that stalls would otherwise have every access-log
+ * line kept in the gateway's heap until it resumes, without bound.
+ */
+export const MAX_UNREAD_LOG_BYTES = 4 * 1024 * 1024;
+let droppedLines = 0;
 
 function levelFromEnv(): LogLevel | undefined {
   const value = process.env.AMG_LOG_LEVEL;
@@ -35,16 +45,66 @@ export function redirectLog(to: Sink): () => void {
   };
 }
 
+/** Standard streams whose reader went away (EPIPE: `amg serve | head -1`, a log shipper that died). */
+const closedOutputs = new Set<Sink>();
+
+/**
+ * Keeps a closed stdout or stderr from ending the process: a write to a pipe nobody reads any more fails with
+ * EPIPE, and an 'error' event with no listener is an uncaught exception that would take every request in flight
+ * down with it. Log lines meant for a closed stream go to the other one while it is open (one notice says so),
+ * else nowhere. Installed by `amg serve` before its banner.
+ */
+export function surviveClosedOutput(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', function outputClosed(error: NodeJS.ErrnoException) {
+      if (closedOutputs.has(stream)) return;
+      closedOutputs.add(stream);
+      const other = stream === process.stdout ? process.stderr : process.stdout;
+      const name = stream === process.stdout ? 'stdout' : 'stderr';
+      if (!closedOutputs.has(other)) {
+        const notice = { time: new Date().toISOString(), level: 'warn', msg: `${name} closed; logging here instead` };
+        other.write(`${JSON.stringify({ ...notice, error: error.code ?? error.message })}\n`);
+      }
+    });
+  }
+}
+
+/** Where a line goes now: the configured stream, or the other standard stream once it is closed. */
+function output(): Sink | undefined {
+  const target = redirected ?? sink;
+  if (!closedOutputs.has(target)) return target;
+  const other = target === process.stdout ? process.stderr : process.stdout;
+  return closedOutputs.has(other) ? undefined : other;
+}
+
+/** Writes one line, unless the reader has fallen more than MAX_UNREAD_LOG_BYTES behind: then it is counted. */
+function emit(line: string): void {
+  const target = output();
+  if (target === undefined) return;
+  if ((target.writableLength ?? 0) > MAX_UNREAD_LOG_BYTES) {
+    droppedLines++;
+    return;
+  }
+  if (droppedLines > 0) {
+    const notice = {
+      time: new Date().toISOString(),
+      level: 'warn',
+      msg: 'log lines dropped: the log stream was not read',
+    };
+    target.write(`${JSON.stringify({ ...notice, dropped: droppedLines })}\n`);
+    droppedLines = 0;
+  }
+  target.write(line);
+}
+
 function write(level: LogLevel, message: string, fields?: Record<string, unknown>): void {
   if (ORDER[level] < threshold) return;
-  const line = JSON.stringify({ time: new Date().toISOString(), level, msg: message, ...fields });
-  (redirected ?? sink).write(`${line}\n`);
+  emit(`${JSON.stringify({ time: new Date().toISOString(), level, msg: message, ...fields })}\n`);
 }
 
 /** An access-log line: written whatever the level, since turning the access log on asks for it. */
 export function writeAccessLine(fields: Record<string, unknown>): void {
-  const line = JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'request', ...fields });
-  (redirected ?? sink).write(`${line}\n`);
+  emit(`${JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'request', ...fields })}\n`);
 }
 
 export const log = {

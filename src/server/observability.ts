@@ -23,6 +23,9 @@ export interface ObservabilityDeps {
   version: string;
 }
 
+/** How long a stopping gateway waits for its last spans to be exported. */
+export const TRACE_FLUSH_WAIT_MS = 5_000;
+
 /**
  * Metrics, traces and logs as operators' own tools read them. Every request's record passes through
  * `observe` once its response has closed; the tracer lives in the request services while tracing is on.
@@ -62,6 +65,7 @@ export class Observability {
         routing: deps.routing,
         inFlight: deps.inFlight,
         telemetry: deps.telemetry,
+        spans: () => deps.services.tracer?.spans,
         revision: () => deps.snapshot().revision,
         guardWatching: () => deps.guard.current !== undefined,
         now: Date.now,
@@ -99,12 +103,33 @@ export class Observability {
     await this.deps.services.tracer?.flush();
   }
 
+  /**
+   * Exports the spans still queued, for at most TRACE_FLUSH_WAIT_MS: a collector that accepts connections and
+   * never answers costs each batch the exporter's whole timeout (10 s), and several batches may be queued, which
+   * would hold the exit past any process manager's kill timer. The request records are already written by then.
+   */
   async close(): Promise<void> {
     const tracer = this.deps.services.tracer;
     this.deps.services.tracer = undefined;
-    await tracer
-      ?.shutdown()
-      .catch((error: unknown) => log.warn('exporting the last spans failed', { error: String(error) }));
+    if (tracer === undefined) return;
+    const exported = tracer.shutdown().then(
+      () => true,
+      (error: unknown) => {
+        log.warn('exporting the last spans failed', { error: String(error) });
+        return true;
+      },
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), TRACE_FLUSH_WAIT_MS);
+    });
+    const settled = await Promise.race([exported, gaveUp]);
+    clearTimeout(timer);
+    if (!settled) {
+      log.warn('the last spans were not exported: the collector did not answer in time', {
+        waited_ms: TRACE_FLUSH_WAIT_MS,
+      });
+    }
   }
 }
 

@@ -28,11 +28,14 @@ describe('BatchWriter', () => {
           written.push(...rows.map((r) => r.id));
         },
       },
-      { flushIntervalMs: 60_000, batchSize: 100, onError: () => undefined },
+      { flushIntervalMs: 60_000, batchSize: 100, onError: () => pendingWhenFailed.push(writer.pending) },
     );
+    const pendingWhenFailed: number[] = [];
     writer.add(record('a'));
     await writer.flush();
     expect(writer.pending).toBe(1);
+    // What the failure is reported with: the batch once, back in the buffer.
+    expect(pendingWhenFailed).toEqual([1]);
     fail = false;
     writer.add(record('b'));
     await writer.close();
@@ -47,5 +50,21 @@ describe('BatchWriter', () => {
     for (const id of ['a', 'b', 'c']) writer.add(record(id));
     expect(writer.pending).toBe(2);
     expect(writer.dropped).toBe(1);
+  });
+
+  it('counts the records of a write under way as pending until the store has them', async () => {
+    let finish: (() => void) | undefined;
+    const writer = new BatchWriter(
+      { insertRequests: () => new Promise<void>((resolve) => (finish = resolve)) },
+      { flushIntervalMs: 60_000, batchSize: 100 },
+    );
+    writer.add(record('a'));
+    writer.add(record('b'));
+    const flushed = writer.flush();
+    writer.add(record('c'));
+    expect(writer.pending).toBe(3);
+    finish?.();
+    await flushed;
+    expect(writer.pending).toBe(1);
   });
 });

@@ -10,6 +10,8 @@ export interface BatchWriterOptions {
   /** Records kept in memory while the store is slow or down; beyond this the oldest are dropped (and counted). */
   maxBuffered?: number;
   onError?: (error: unknown) => void;
+  /** After each batch written. */
+  onWritten?: () => void;
 }
 
 /**
@@ -19,6 +21,8 @@ export interface BatchWriterOptions {
 export class BatchWriter {
   private buffer: RequestRecord[] = [];
   private inFlight: Promise<void> | undefined;
+  /** Records in the write under way: still waiting for the store until it succeeds. */
+  private writing = 0;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   dropped = 0;
@@ -58,13 +62,17 @@ export class BatchWriter {
     if (this.buffer.length === 0) return;
     const batch = this.buffer;
     this.buffer = [];
+    this.writing = batch.length;
     this.inFlight = this.sink
       .insertRequests(batch)
       .then(() => {
+        this.writing = 0;
         this.written += batch.length;
+        this.options.onWritten?.();
       })
       .catch((error: unknown) => {
         // Keep the batch for the next flush rather than losing it; the cap above bounds memory.
+        this.writing = 0;
         this.buffer = batch.concat(this.buffer);
         this.options.onError?.(error);
       })
@@ -84,7 +92,8 @@ export class BatchWriter {
     if (this.buffer.length > 0) await this.flush();
   }
 
+  /** Records not yet in the store: buffered, and in the write under way. */
   get pending(): number {
-    return this.buffer.length;
+    return this.buffer.length + this.writing;
   }
 }

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { ConfigError } from '../../config/load-config.js';
 import { STARTER_CONFIG } from '../../config/starter-config.js';
 import type { Gateway } from '../../server/gateway.js';
-import { log } from '../../server/log.js';
+import { log, surviveClosedOutput } from '../../server/log.js';
 import { configPathFrom } from '../config-path.js';
 import { boundOldGeneration, capYoungGenerationAtFirstRequest } from '../heap-under-load.js';
 import { scavengeOnMainThreadOnOneCore } from '../scavenge-on-one-core.js';
@@ -52,6 +52,7 @@ async function banner(gateway: Gateway, configPath: string, created: boolean): P
 }
 
 async function serve(options: { config?: string; listen?: string }): Promise<void> {
+  surviveClosedOutput();
   const { path, isDefault } = configPathFrom(options.config);
   let created = false;
   if (!existsSync(path)) {

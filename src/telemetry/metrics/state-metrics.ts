@@ -9,6 +9,8 @@ export interface StateSources {
   routing: RoutingState;
   inFlight(): number;
   telemetry(): { pending: number; written: number; dropped: number };
+  /** The span queue's counts while tracing is on. */
+  spans(): { exported: number; dropped: number } | undefined;
   revision(): number | null;
   /** Whether a guarded publish is being watched (and may still roll back on its own). */
   guardWatching(): boolean;
@@ -89,6 +91,18 @@ export function registerStateMetrics(registry: Registry, sources: StateSources):
     'amg_telemetry_records_dropped_total',
     'Request records dropped because the store stayed unavailable while the buffer was full.',
     () => sources.telemetry().dropped,
+  );
+  mirroredCounter(
+    registry,
+    'amg_trace_spans_exported_total',
+    'Spans accepted by the OTLP collector (0 while tracing is off).',
+    () => sources.spans()?.exported ?? 0,
+  );
+  mirroredCounter(
+    registry,
+    'amg_trace_spans_dropped_total',
+    'Spans lost: the export queue was full or the collector refused or did not answer an export.',
+    () => sources.spans()?.dropped ?? 0,
   );
   new Gauge({
     name: 'amg_config_revision',

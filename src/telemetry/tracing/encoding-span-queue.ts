@@ -11,6 +11,7 @@ import { type ExportResult, ExportResultCode, globalErrorHandler } from '@opente
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { type AttributeKey, SpanBatchWriter } from './otlp-span-encoder.js';
+import { SpanExportStats } from './span-export-stats.js';
 import type { SpanWriter } from './span-writer.js';
 
 /** A batch as the exporter sends it: one encoded ExportTraceServiceRequest. */
@@ -72,6 +73,8 @@ export class EncodingSpanQueue implements SpanWriter {
   private timer: NodeJS.Timeout | undefined;
   private lastBatchSize = MIN_EXPECTED_SPANS;
   private stopped = false;
+  /** Spans exported and dropped since start (read by /metrics). */
+  readonly stats = new SpanExportStats();
 
   constructor(
     private readonly exporter: BatchExporter,
@@ -124,6 +127,7 @@ export class EncodingSpanQueue implements SpanWriter {
   private admit(): SpanBatchWriter | undefined {
     if (this.stopped) return undefined;
     if (this.queued >= this.limits.maxQueueSize) {
+      this.stats.droppedFromQueue();
       if (this.dropped++ === 0) diag.debug('maxQueueSize reached, dropping spans');
       return undefined;
     }
@@ -205,7 +209,10 @@ export class EncodingSpanQueue implements SpanWriter {
       this.queued -= batch.spanCount;
       this.sending = undefined;
       // A failed export may still be writing its request (a timeout): its buffer is left to the collector.
-      if (result.code === ExportResultCode.SUCCESS) this.spare = batch.buffer;
+      if (result.code === ExportResultCode.SUCCESS) {
+        this.spare = batch.buffer;
+        this.stats.batchExported(batch.spanCount);
+      } else this.stats.batchFailed(batch.spanCount);
       this.afterExport(result);
       return result;
     });

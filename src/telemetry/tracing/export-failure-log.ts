@@ -36,10 +36,25 @@ export class ExportFailureLog {
     this.unlogged = 0;
   }
 
+  /**
+   * Exports work again: says so once if a failure was logged, and lets the next failure be logged at once (a
+   * collector that comes back and then breaks in a new way is news, not a repeat).
+   */
+  recovered(): void {
+    if (this.lastLoggedAt === Number.NEGATIVE_INFINITY) return;
+    log.info('trace export recovered', {
+      endpoint: this.endpoint,
+      ...(this.unlogged > 0 ? { failures_since_last_line: this.unlogged } : {}),
+    });
+    this.lastLoggedAt = Number.NEGATIVE_INFINITY;
+    this.unlogged = 0;
+  }
+
   /** Routes the SDK's error handler and its warnings and errors (`diag`) here. */
   install(): void {
     setGlobalErrorHandler((error) => this.report(error));
-    const report = (message: string) => this.report(message);
+    // The details come as further arguments: a partial success's rejected span count and reason, for one.
+    const report = (message: string, ...args: unknown[]) => this.report([message, ...args.map(String)].join(' '));
     const ignore = () => undefined;
     const logger: DiagLogger = { error: report, warn: report, info: ignore, debug: ignore, verbose: ignore };
     diag.setLogger(logger, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });

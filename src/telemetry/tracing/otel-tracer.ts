@@ -12,6 +12,7 @@ import { PooledIdGenerator } from './pooled-id-generator.js';
 import type { Scope } from './recorded-span.js';
 import type { RequestTracer, ServerSpan } from './request-tracer.js';
 import { OtelServerSpan, type SpanSink, UnsampledServerSpan } from './server-span.js';
+import type { SpanExportStats } from './span-export-stats.js';
 import type { SpanWriter } from './span-writer.js';
 import type { TracingSettings } from './tracing-settings.js';
 
@@ -35,6 +36,7 @@ const BATCHING: QueueLimits = { maxQueueSize: 32_768, maxExportBatchSize: 4_096,
 interface SpanQueue {
   /** The SDK's batch processor behind the JSON queue (bench/tracer-work.mjs swaps its exporter). */
   readonly processor?: BatchSpanProcessor;
+  readonly stats: SpanExportStats;
   forceFlush(): Promise<void>;
   shutdown(): Promise<void>;
 }
@@ -147,6 +149,10 @@ export class OtelRequestTracer implements RequestTracer, SpanSink {
       operationName(entryPoint),
       content,
     );
+  }
+
+  get spans(): SpanExportStats {
+    return this.queue.stats;
   }
 
   /** Exports the spans still buffered. */

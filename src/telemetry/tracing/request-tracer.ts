@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AttemptRecord, EntryPoint, RequestRecord } from '../request-record.js';
+import type { SpanExportCounts } from './span-export-stats.js';
 
 /**
  * What the data plane asks of tracing. Only these types are known on the request path; the OpenTelemetry SDK
@@ -12,6 +13,8 @@ export interface RequestTracer {
     entryPoint: EntryPoint;
     headers: IncomingHttpHeaders;
   }): ServerSpan;
+  /** Spans exported and dropped since start (for /metrics). */
+  readonly spans: SpanExportCounts;
   /** Exports the spans buffered so far. */
   flush(): Promise<void>;
   /** Exports what is buffered and stops. */

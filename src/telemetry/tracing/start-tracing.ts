@@ -12,6 +12,9 @@ export async function startTracing(
     import('./otel-tracer.js'),
     import('./export-failure-log.js'),
   ]);
-  new ExportFailureLog(shownEndpoint).install();
-  return OtelRequestTracer.start(settings, service);
+  const failures = new ExportFailureLog(shownEndpoint);
+  failures.install();
+  const tracer = await OtelRequestTracer.start(settings, service);
+  tracer.spans.onRecovered = () => failures.recovered();
+  return tracer;
 }
