@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeAzureOpenAI } from '../fakes/fake-azure-openai.js';
+import { FakeVertex } from '../fakes/fake-vertex.js';
 import { GatewayHarness } from '../support/gateway-harness.js';
 
 const AZURE_KEY = 'azure-resource-key-0123456789';
@@ -104,5 +105,57 @@ describe('an Entra token endpoint that never answers', () => {
     const started = Date.now();
     await gateway.close();
     expect(Date.now() - started).toBeLessThan(6_000);
+  });
+});
+
+/** Vertex's token endpoint stalls and the client gives up: the request ends with it, not 10 s later. */
+describe('a Google token endpoint that never answers, and a client that hangs up', () => {
+  it('ends the wait for the token when the client leaves, and records the request at once', async () => {
+    const tokens = await stalledTokenEndpoint();
+    const vertex = await FakeVertex.start();
+    const gateway = await GatewayHarness.start({
+      config: {
+        providers: [
+          {
+            name: 'vx',
+            type: 'vertex',
+            base_url: vertex.endpoint,
+            allow_private_network: true,
+            vertex: {
+              project: vertex.project,
+              location: vertex.location,
+              service_account_json: JSON.stringify({ type: 'service_account', ...vertex.serviceAccount }),
+              token_url: tokens.url,
+            },
+          },
+        ],
+        models: [{ name: 'claude-vx', targets: [{ provider: 'vx', model: 'claude-sonnet-4-5@20250929' }] }],
+        // The default first-byte limit (30 s): only the client's hang-up can end this wait early.
+        routing: { retries: { max_attempts: 1 } },
+      },
+    });
+    try {
+      const controller = new AbortController();
+      const asked = gateway
+        .anthropic()
+        .messages.create(
+          { model: 'claude-vx', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] },
+          { signal: controller.signal },
+        )
+        .catch((error: unknown) => error);
+      for (let i = 0; i < 100 && tokens.requests.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(tokens.requests).toHaveLength(1);
+      controller.abort();
+      await asked;
+      // Within 3 s: the token fetch's own limit is 10 s, which the request no longer waits out.
+      const [record] = await gateway.records(1, 3_000);
+      expect(record).toMatchObject({ status: 499, errorCode: 'GW_ERR_CLIENT_CLOSED' });
+      expect(vertex.requests.filter((r) => r.path.includes(':rawPredict'))).toHaveLength(0);
+    } finally {
+      await gateway.close();
+      await vertex.close();
+      tokens.server.closeAllConnections();
+      await new Promise((resolve) => tokens.server.close(resolve));
+    }
   });
 });
