@@ -16,12 +16,28 @@ export interface OutgoingRequest {
   readonly body: string | Buffer | undefined;
 }
 
+/** The request's cancellation (client hang-up, total deadline, shutdown), as undici accepts it. */
+export interface AbortSource {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
+  once(event: 'abort', listener: () => void): unknown;
+  off(event: 'abort', listener: () => void): unknown;
+}
+
+/** How long a request may wait for its credentials: an attempt's own limits, not the token endpoint's. */
+export interface AuthorizeWait {
+  readonly signal?: AbortSource;
+  /** The attempt's first-byte limit: waiting for a token counts against it. */
+  readonly timeoutMs: number;
+}
+
 /**
  * Per-request credentials: the headers to send with this request in place of the given ones (a bearer token
- * refreshed before it expires, a signature over the body).
+ * refreshed before it expires, a signature over the body). `wait` bounds how long this request waits for a
+ * token being fetched; without it the fetch's own limit applies.
  */
 export interface RequestAuthorizer {
-  (request: OutgoingRequest): Promise<Record<string, string>>;
+  (request: OutgoingRequest, wait?: AuthorizeWait): Promise<Record<string, string>>;
   /**
    * The upstream answered 401/403 to a request sent with these headers. A type with cached credentials (an
    * access token) drops them and answers true when the request is worth sending once more with fresh ones;

@@ -17,7 +17,13 @@ const GATEWAY_CODES = new Set([
   'ERR_OUT_OF_RANGE',
 ]);
 
-const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  // The attempt's first-byte limit passed while it waited for an access token (a stalled token endpoint).
+  'EGATEWAY_TOKEN_TIMEOUT',
+]);
 
 /** Classifies an upstream HTTP error status. */
 export function classifyStatus(status: number): ErrorClass {
@@ -79,6 +85,7 @@ export function describeError(error: unknown): string {
   if (code === 'UND_ERR_HEADERS_TIMEOUT') return 'timed out waiting for the first byte';
   if (code === 'UND_ERR_BODY_TIMEOUT') return 'stream stalled (idle timeout)';
   if (code === 'UND_ERR_CONNECT_TIMEOUT') return 'connect timed out';
+  if (code === 'EGATEWAY_TOKEN_TIMEOUT') return message ?? 'timed out waiting for an access token';
   if (code === 'ECONNREFUSED') return 'connection refused';
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'connection reset';
   if (code === 'ENOTFOUND') return 'host not found';

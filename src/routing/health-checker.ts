@@ -59,7 +59,11 @@ export class HealthChecker {
     try {
       const path = provider.basePath + (provider.descriptor.endpoints.models as string);
       const headers = provider.authorize
-        ? await provider.authorize({ method: 'GET', path, headers: provider.headers, body: undefined })
+        ? await provider.authorize(
+            { method: 'GET', path, headers: provider.headers, body: undefined },
+            // A probe waits for a token no longer than for the upstream's answer.
+            { timeoutMs },
+          )
         : provider.headers;
       const response = await provider.pool.request({
         path,

@@ -77,6 +77,18 @@ describe('EventStreamDecoder', () => {
     expect(() => decoder.end()).toThrow(/ended inside a message/);
   });
 
+  it('hands on the good messages read with a corrupted one, then fails every later call with the checksum error', () => {
+    const corrupted = delta(' wörld');
+    corrupted.writeUInt8((corrupted.at(-6) ?? 0) ^ 0xff, corrupted.length - 6);
+    const decoder = new EventStreamDecoder();
+    // One network read: a good message, then a corrupted one.
+    const events = decoder.push(Buffer.concat([delta('héllo'), corrupted]));
+    expect(events.map((e) => JSON.parse(e.data).delta.text)).toEqual(['héllo']);
+    // The corruption is named, not taken for a stream cut inside a message.
+    expect(() => decoder.end()).toThrow(/message checksum/);
+    expect(() => decoder.push(delta('!'))).toThrow(/message checksum/);
+  });
+
   it('skips headers of every other type, as the SDK codec encodes them', () => {
     const headers: MessageHeaders = {
       ':message-type': { type: 'string', value: 'event' },

@@ -17,22 +17,38 @@ const EMPTY = Buffer.alloc(0);
  */
 export class EventStreamDecoder {
   private pending: Buffer = EMPTY;
+  /** A corrupt message (bad checksum, impossible length): every later call throws it, nothing after it is read. */
+  private failure: Error | undefined;
 
+  /**
+   * The whole messages `chunk` completes. A corrupt message does not take the good ones before it in the same
+   * read with it: they are returned, and the corruption is thrown by the next call (`end` included), so the
+   * client gets what arrived intact and then the stream's error naming the corruption.
+   */
   push(chunk: Buffer): SseEvent[] {
+    if (this.failure) throw this.failure;
     this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
     const events: SseEvent[] = [];
     let at = 0;
-    while (this.pending.length - at >= 4) {
-      const length = messageLength(this.pending, at);
-      if (this.pending.length - at < length) break;
-      events.push(eventOf(this.pending, at, length));
-      at += length;
+    try {
+      while (this.pending.length - at >= 4) {
+        const length = messageLength(this.pending, at);
+        if (this.pending.length - at < length) break;
+        events.push(eventOf(this.pending, at, length));
+        at += length;
+      }
+    } catch (error) {
+      this.failure = error as Error;
+      this.pending = EMPTY;
+      if (events.length === 0) throw error;
+      return events;
     }
     if (at > 0) this.pending = at === this.pending.length ? EMPTY : this.pending.subarray(at);
     return events;
   }
 
   end(): SseEvent[] {
+    if (this.failure) throw this.failure;
     if (this.pending.length > 0)
       throw new Error(`the event stream ended inside a message (${this.pending.length} bytes)`);
     return [];

@@ -62,9 +62,28 @@ export class UpstreamPools {
     }
   }
 
-  async closeAll(): Promise<void> {
+  /**
+   * Closes every pool at shutdown, after the requests were drained: what is still in flight then is work no
+   * request waits for (a token fetch from a stalled endpoint, a health probe), so it gets `graceMs` to finish
+   * and is then cut, rather than holding the process for its own timeout.
+   */
+  async closeAll(graceMs = 1_000): Promise<void> {
     const pools = [...this.pools.values()];
     this.pools.clear();
-    await Promise.all(pools.map((pool) => pool.close().catch(() => undefined)));
+    await Promise.all(pools.map((pool) => closeWithin(pool, graceMs)));
   }
+}
+
+async function closeWithin(pool: Pool, graceMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const closed = pool.close().then(
+    () => true,
+    () => true,
+  );
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(resolve, graceMs, false);
+  });
+  const inTime = await Promise.race([closed, late]);
+  clearTimeout(timer);
+  if (!inTime) await pool.destroy().catch(() => undefined);
 }

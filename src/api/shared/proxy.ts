@@ -63,14 +63,24 @@ export async function proxyToUpstream(
     let sent = exchange.trace ? exchange.trace.startAttempt(attemptTarget(target), attemptIndex, base) : base;
     const unsigned = sent;
     const authorize = provider.authorize;
+    let firstByteMs = timeouts.first_byte_ms;
     // Only types that sign requests or refresh tokens have an authorizer; OpenAI and Anthropic skip this.
-    if (authorize) sent = await authorize({ method: 'POST', path, headers: unsigned, body: plan.body });
+    if (authorize) {
+      // Waiting for a token counts against the attempt's first byte, so a stalled token endpoint falls back
+      // as promptly as a stalled upstream; the client leaving or the total deadline end the wait too.
+      const started = Date.now();
+      sent = await authorize(
+        { method: 'POST', path, headers: unsigned, body: plan.body },
+        { signal, timeoutMs: firstByteMs },
+      );
+      firstByteMs = Math.max(1, firstByteMs - (Date.now() - started));
+    }
     const request = {
       path,
       method: 'POST',
       headers: sent,
       body: plan.body,
-      headersTimeout: timeouts.first_byte_ms,
+      headersTimeout: firstByteMs,
       bodyTimeout: timeouts.idle_stream_ms,
       signal,
     };
@@ -84,7 +94,10 @@ export async function proxyToUpstream(
         provider: provider.name,
         status: response.statusCode,
       });
-      request.headers = await authorize({ method: 'POST', path, headers: unsigned, body: plan.body });
+      request.headers = await authorize(
+        { method: 'POST', path, headers: unsigned, body: plan.body },
+        { signal, timeoutMs: timeouts.first_byte_ms },
+      );
       response = await provider.pool.request(request);
     }
     const decoded = decodedBody(response.headers, response.body);

@@ -8,9 +8,9 @@ const BEARER = 'Bearer ';
  * sender whether a request whose token the upstream refused is worth one more try with a fresh token.
  */
 export function bearerAuthorizer(cache: TokenCache): RequestAuthorizer {
-  const authorize: RequestAuthorizer = async (request) => ({
+  const authorize: RequestAuthorizer = async (request, wait) => ({
     ...request.headers,
-    authorization: BEARER + (await cache.token()),
+    authorization: BEARER + (await cache.token(wait)),
   });
   authorize.refused = (headers) => {
     const sent = headers.authorization;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type AccessToken, TokenCache } from './token-cache.js';
+import { CancelSignal } from '../../api/shared/cancel-signal.js';
+import { type AccessToken, TokenCache, TokenWaitTimeoutError } from './token-cache.js';
 
 function cacheWith(lifetimeMs: number) {
   let now = 1_000_000;
@@ -126,5 +127,46 @@ describe('TokenCache', () => {
     expect(await cache.token()).toBe('t2');
     // The token that came late still counts as the replacement of the refused one.
     expect(cache.refused('t2')).toBe(false);
+  });
+
+  describe('a token endpoint that stalls', () => {
+    /** A cache whose fetches hang until `answer` is called; `started` counts them. */
+    function stalledCache() {
+      let started = 0;
+      let answer: (token: AccessToken) => void = () => undefined;
+      const cache = new TokenCache(
+        () =>
+          new Promise<AccessToken>((resolve) => {
+            started++;
+            answer = resolve;
+          }),
+        () => 1_000_000,
+      );
+      return { cache, started: () => started, answer: (token: AccessToken) => answer(token) };
+    }
+
+    it("gives up waiting at the request's limit, while one fetch serves every request that waits or comes later", async () => {
+      const { cache, started, answer } = stalledCache();
+      const first = cache.token({ timeoutMs: 20 });
+      const second = cache.token({ timeoutMs: 20 });
+      await expect(first).rejects.toBeInstanceOf(TokenWaitTimeoutError);
+      await expect(second).rejects.toThrow('no access token from the token endpoint within 20 ms');
+      // A later request joins the fetch still under way rather than starting another one.
+      const later = cache.token({ timeoutMs: 1_000 });
+      answer({ token: 'late', expiresAt: 2_000_000_000 });
+      expect(await later).toBe('late');
+      expect(started()).toBe(1);
+    });
+
+    it('stops waiting when the request is cancelled (the client hung up)', async () => {
+      const { cache, started } = stalledCache();
+      const signal = new CancelSignal();
+      const waiting = cache.token({ signal, timeoutMs: 60_000 });
+      signal.cancel('client-gone');
+      await expect(waiting).rejects.toMatchObject({ name: 'AbortError', cancelReason: 'client-gone' });
+      // Already cancelled: no wait at all, and no second fetch.
+      await expect(cache.token({ signal, timeoutMs: 60_000 })).rejects.toMatchObject({ name: 'AbortError' });
+      expect(started()).toBe(1);
+    });
   });
 });

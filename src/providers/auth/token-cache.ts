@@ -1,3 +1,17 @@
+import type { AuthorizeWait } from '../provider-descriptor.js';
+
+/**
+ * A request gave up waiting for a token the endpoint has not sent within the attempt's first-byte limit: a
+ * timeout of this attempt, so routing falls back as it does for an upstream that does not answer.
+ */
+export class TokenWaitTimeoutError extends Error {
+  readonly code = 'EGATEWAY_TOKEN_TIMEOUT';
+
+  constructor(timeoutMs: number) {
+    super(`no access token from the token endpoint within ${timeoutMs} ms`);
+  }
+}
+
 /** An access token and when it stops being valid (epoch ms). */
 export interface AccessToken {
   token: string;
@@ -14,6 +28,9 @@ const REPLACEMENT_TRUSTED_MS = 60_000;
  * expires. Concurrent requests during a fetch wait for that one fetch; a failed fetch is not cached, so the
  * next request tries again. An early refresh that fails leaves the current token in use while it is still
  * valid: a token endpoint blip inside the refresh margin must not fail requests a live token can serve.
+ * A request waits for a fetch no longer than its own `wait` allows, and leaves early when it is cancelled;
+ * the fetch goes on for the requests still waiting and for the next ones, which join it rather than start
+ * another (a stalled endpoint gets one request, not one per client request).
  */
 export class TokenCache {
   private current: AccessToken | undefined;
@@ -29,12 +46,13 @@ export class TokenCache {
     private readonly now: () => number,
   ) {}
 
-  async token(): Promise<string> {
+  async token(wait?: AuthorizeWait): Promise<string> {
     if (this.current && this.now() < this.refreshAt) return this.current.token;
     this.pending ??= this.refresh();
     try {
-      return (await this.pending).token;
+      return (await (wait ? waitAtMost(this.pending, wait) : this.pending)).token;
     } catch (error) {
+      if (wait?.signal?.aborted) throw error;
       if (this.current && this.now() < this.current.expiresAt) return this.current.token;
       throw error;
     }
@@ -78,4 +96,35 @@ export class TokenCache {
       this.pending = undefined;
     }
   }
+}
+
+/** `pending`, or a rejection once the request is cancelled or has waited `wait.timeoutMs`, whichever is first. */
+function waitAtMost(pending: Promise<AccessToken>, wait: AuthorizeWait): Promise<AccessToken> {
+  const { signal, timeoutMs } = wait;
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const settle = () => {
+      clearTimeout(timer);
+      signal?.off('abort', onAbort);
+    };
+    const onAbort = () => {
+      settle();
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      settle();
+      reject(new TokenWaitTimeoutError(timeoutMs));
+    }, timeoutMs);
+    signal?.once('abort', onAbort);
+    pending.then(
+      (token) => {
+        settle();
+        resolve(token);
+      },
+      (error: unknown) => {
+        settle();
+        reject(error);
+      },
+    );
+  });
 }
