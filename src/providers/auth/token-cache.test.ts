@@ -26,6 +26,9 @@ function cacheWith(lifetimeMs: number) {
   };
 }
 
+/** Lets a background refresh (a few promise steps) finish. */
+const settled = () => new Promise((resolve) => setImmediate(resolve));
+
 describe('TokenCache', () => {
   it('fetches once for concurrent requests and reuses the token while it is fresh', async () => {
     const { cache, fetched, advance } = cacheWith(3_600_000);
@@ -35,13 +38,50 @@ describe('TokenCache', () => {
     expect(fetched()).toBe(1);
   });
 
-  it('refreshes five minutes before an hour-long token expires', async () => {
-    const { cache, advance } = cacheWith(3_600_000);
+  it('refreshes five minutes before an hour-long token expires, behind the current token', async () => {
+    const { cache, advance, fetched } = cacheWith(3_600_000);
     await cache.token();
     advance(3_600_000 - 5 * 60_000 - 1);
     expect(await cache.token()).toBe('t1');
+    expect(fetched()).toBe(1);
     advance(2);
+    // The refresh starts, and this request goes out with the still-valid token instead of waiting for it.
+    expect(await cache.token()).toBe('t1');
+    await settled();
+    expect(fetched()).toBe(2);
     expect(await cache.token()).toBe('t2');
+  });
+
+  it('does not hold a request inside the refresh margin while the token endpoint is slow', async () => {
+    let release: (token: AccessToken) => void = () => undefined;
+    let now = 0;
+    let calls = 0;
+    const cache = new TokenCache(
+      () => {
+        calls++;
+        if (calls === 1) return Promise.resolve({ token: 'first', expiresAt: 3_600_000 });
+        return new Promise<AccessToken>((resolve) => {
+          release = resolve;
+        });
+      },
+      () => now,
+    );
+    await cache.token();
+    now = 3_600_000 - 60_000;
+    expect(await cache.token()).toBe('first');
+    expect(await cache.token()).toBe('first');
+    expect(calls).toBe(2);
+    release({ token: 'second', expiresAt: now + 3_600_000 });
+    await settled();
+    expect(await cache.token()).toBe('second');
+  });
+
+  it('waits for the refresh when the current token has under 30 s left', async () => {
+    const { cache, advance, fetched } = cacheWith(3_600_000);
+    await cache.token();
+    advance(3_600_000 - 20_000);
+    expect(await cache.token()).toBe('t2');
+    expect(fetched()).toBe(2);
   });
 
   it('refreshes a short-lived token at 90% of its life', async () => {
@@ -50,6 +90,7 @@ describe('TokenCache', () => {
     advance(53_000);
     expect(await cache.token()).toBe('t1');
     advance(1_000);
+    // 6 s of life left, under the 30 s a request is sent with: it waits for the new token.
     expect(await cache.token()).toBe('t2');
   });
 
@@ -68,8 +109,13 @@ describe('TokenCache', () => {
     advance(3_600_000 - 2 * 60_000);
     failNext(true);
     expect(await cache.token()).toBe('t1');
-    // The next request tries the refresh again rather than waiting for the token to die.
+    await settled();
+    expect(await cache.token()).toBe('t1');
+    // A later request tries the refresh again rather than waiting for the token to die.
     failNext(false);
+    await settled();
+    expect(await cache.token()).toBe('t1');
+    await settled();
     expect(await cache.token()).toBe('t2');
   });
 

@@ -20,13 +20,20 @@ export interface AccessToken {
 
 /** Refresh this long before expiry, or at 90% of a shorter token's life, so no request carries a dying token. */
 const REFRESH_MARGIN_MS = 5 * 60_000;
+/**
+ * Inside the refresh margin a token with at least this much life left is still sent while its refresh runs: a
+ * request only has to reach the upstream before the token dies.
+ */
+const STILL_GOOD_MS = 30_000;
 /** How long a refusal of a token fetched to replace a refused one is taken as final (see `refused`). */
 const REPLACEMENT_TRUSTED_MS = 60_000;
 
 /**
  * A bearer token fetched on first use, shared by every request, and fetched again shortly before it
  * expires. Concurrent requests during a fetch wait for that one fetch; a failed fetch is not cached, so the
- * next request tries again. An early refresh that fails leaves the current token in use while it is still
+ * next request tries again. The early refresh runs behind the current token: requests inside the refresh
+ * margin go out with it at once instead of waiting on the token endpoint (a slow one would otherwise hold
+ * one request in every token's life), and one that fails leaves the current token in use while it is still
  * valid: a token endpoint blip inside the refresh margin must not fail requests a live token can serve.
  * A request waits for a fetch no longer than its own `wait` allows, and leaves early when it is cancelled;
  * the fetch goes on for the requests still waiting and for the next ones, which join it rather than start
@@ -47,8 +54,15 @@ export class TokenCache {
   ) {}
 
   async token(wait?: AuthorizeWait): Promise<string> {
-    if (this.current && this.now() < this.refreshAt) return this.current.token;
-    this.pending ??= this.refresh();
+    const current = this.current;
+    const now = this.now();
+    if (current && now < this.refreshAt) return current.token;
+    if (!this.pending) {
+      this.pending = this.refresh();
+      // Handled here so a background refresh that fails is no unhandled rejection; waiters still see it.
+      this.pending.catch(() => undefined);
+    }
+    if (current && now < current.expiresAt - STILL_GOOD_MS) return current.token;
     try {
       return (await (wait ? waitAtMost(this.pending, wait) : this.pending)).token;
     } catch (error) {
