@@ -176,4 +176,56 @@ models:
       await proxy.cut();
     }
   }, 45_000);
+
+  it('keeps a spent budget spent when Redis comes back empty (restarted without its data)', async () => {
+    const proxy = await TcpProxy.start(REDIS_URL as string);
+    const name = freshName('restart');
+    const token = `amg_${name}_token_0123456789`;
+    const harness = await GatewayHarness.start({
+      config: {
+        redis: proxy.url,
+        providers: [
+          // $100 per million tokens: the fake's 12 + 6 tokens cost $0.0018.
+          { ...fakeProvider('primary', upstream.baseUrl), pricing: { 'gpt-4o-mini': { input: 100, output: 100 } } },
+        ],
+        models: [{ name: 'gpt-4o-mini', targets: [{ provider: 'primary', model: 'gpt-4o-mini' }] }],
+        clients: [{ name, token, budgets: { day: 0.01 } }],
+      },
+    });
+    const status = async () => (await harness.admin('GET', '/status')).body.limits;
+    const client = harness.openai(token);
+    const spend = () =>
+      client.chat.completions
+        .create({ model: 'gpt-4o-mini', max_tokens: 6, messages: [{ role: 'user', content: 'hi' }] })
+        .then(
+          () => 200,
+          (error: { status?: number }) => error.status ?? 0,
+        );
+    const probe = new (await import('ioredis')).Redis(REDIS_URL as string);
+    try {
+      await until(async () => (await status()).state === 'ok');
+      // Spend until the budget no longer fits a request's estimate.
+      let admitted = 0;
+      while ((await spend()) === 200) admitted++;
+      expect(admitted).toBeGreaterThan(0);
+      await harness.records(admitted + 1);
+
+      // A restart of Redis without persistence: the connection drops and the counters are gone when it is back.
+      await proxy.cut();
+      const keys = await probe.keys(`amg:lim:config:${name}:*`);
+      expect(keys.length).toBeGreaterThan(0);
+      await probe.del(...keys);
+      await proxy.restore();
+      await until(async () => (await status()).state === 'ok', 15_000);
+
+      // The spend is the request log's, not Redis's: still refused, and the counter holds the spend again.
+      expect(await spend()).toBe(429);
+      const [budgetKey] = await probe.keys(`amg:lim:config:${name}:usd:day:*`);
+      expect(Number(await probe.get(budgetKey as string))).toBe(admitted * 1800);
+    } finally {
+      probe.disconnect();
+      await harness.close();
+      await proxy.cut();
+    }
+  }, 45_000);
 });

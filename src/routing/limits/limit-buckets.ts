@@ -67,6 +67,11 @@ export interface LimitBackend {
   settle(buckets: readonly Bucket[], delta: Charge, now: number): void | Promise<void>;
   /** Sets a counter that does not exist yet (a budget's spend loaded from the request log). */
   seed(bucket: Bucket, value: number, now: number): void | Promise<void>;
+  /**
+   * Changes whenever the counters may have been lost since (a shared backend that reconnected: a Redis restarted
+   * without persistence comes back empty), so budget spend is loaded into them again. Undefined: never lost.
+   */
+  readonly generation?: number;
 }
 
 /** Whether charging `amount` to a counter at `used` would break the bucket's limit. */

@@ -39,6 +39,8 @@ export interface LimitPlan {
   readonly slots: boolean;
   /** The backend this plan's budget counters are known to be seeded in (a per-request check skipped). */
   seededIn: LimitBackend | undefined;
+  /** That backend's generation when they were: a later one has to seed them again. */
+  seededGeneration: number | undefined;
 }
 
 function rateBuckets(
@@ -131,6 +133,7 @@ export function planBuckets(
     budgets: buckets.some((b) => b.kind === 'budget'),
     slots: buckets.some((b) => b.kind === 'concurrent'),
     seededIn: undefined,
+    seededGeneration: undefined,
   };
 }
 

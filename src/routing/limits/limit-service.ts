@@ -46,6 +46,17 @@ export interface LimitServiceDeps {
   spentSince(client: { name: string; keyId: string | null }, since: number): Promise<number>;
 }
 
+/** The budget counters loaded in one generation of a backend (see LimitBackend.generation). */
+interface SeededCounters {
+  readonly generation: number | undefined;
+  readonly counters: Map<string, Promise<void> | true>;
+}
+
+/** Whether the plan's budget counters hold their spend in the backend as it is now. */
+function isSeeded(plan: LimitPlan, backend: LimitBackend): boolean {
+  return plan.seededIn === backend && plan.seededGeneration === backend.generation;
+}
+
 /**
  * Rate limits and budgets of client keys: one policy beside the router's others. A request reserves its
  * estimate in every counter at admission (one atomic step per backend) and settles to what it really used
@@ -56,8 +67,8 @@ export class LimitService {
   private calendar = new BudgetCalendar('UTC');
   private readonly plans = new LimitPlans();
   private readonly now: () => number;
-  /** Budget counters this process has loaded the spend of, per backend. */
-  private readonly seeded = new WeakMap<LimitBackend, Map<string, Promise<void> | true>>();
+  /** Budget counters this process has loaded the spend of, per backend, in its current generation. */
+  private readonly seeded = new WeakMap<LimitBackend, SeededCounters>();
 
   constructor(private readonly deps: LimitServiceDeps) {
     this.now = deps.now ?? Date.now;
@@ -84,7 +95,7 @@ export class LimitService {
     const plan = this.plans.planFor(access, ask.model, this.calendar, now);
     const charge: Charge = { tokens: ask.tokens, micros: Math.ceil(ask.costUsd * MICROS_PER_USD) };
     const backend = this.deps.backends.current();
-    const seeding = plan.seededIn === backend ? undefined : this.seed(backend, access, plan, now);
+    const seeding = isSeeded(plan, backend) ? undefined : this.seed(backend, access, plan, now);
     if (seeding) return seeding.then(() => this.charge(backend, access, plan, charge, dialect, now));
     return this.charge(backend, access, plan, charge, dialect, now);
   }
@@ -153,7 +164,7 @@ export class LimitService {
     const local = this.deps.backends.local;
     if (failed === local) throw error;
     this.deps.backends.failed(failed, error);
-    const seeding = plan.seededIn === local ? undefined : this.seed(local, access, plan, now);
+    const seeding = isSeeded(plan, local) ? undefined : this.seed(local, access, plan, now);
     if (seeding) return seeding.then(() => this.charge(local, access, plan, charge, dialect, now));
     return this.charge(local, access, plan, charge, dialect, now);
   }
@@ -163,16 +174,20 @@ export class LimitService {
    * is loading. Once all of a plan's are loaded the plan says so, and its requests skip this.
    */
   private seed(backend: LimitBackend, access: ClientAccess, plan: LimitPlan, now: number): Promise<void> | undefined {
+    const generation = backend.generation;
     if (!plan.budgets) {
       plan.seededIn = backend;
+      plan.seededGeneration = generation;
       return undefined;
     }
     const pending: Promise<void>[] = [];
-    let seeded = this.seeded.get(backend);
-    if (!seeded) {
-      seeded = new Map();
-      this.seeded.set(backend, seeded);
+    let known = this.seeded.get(backend);
+    if (!known || known.generation !== generation) {
+      // The backend's counters may have been lost since (Redis restarted empty): every budget loads its spend again.
+      known = { generation, counters: new Map() };
+      this.seeded.set(backend, known);
     }
+    const seeded = known.counters;
     for (const bucket of plan.buckets) {
       if (bucket.kind !== 'budget') continue;
       let loading = seeded.get(bucket.key);
@@ -203,6 +218,7 @@ export class LimitService {
     if (seeded.size > 10_000) this.forgetPastPeriods(seeded, plan);
     if (pending.length === 0) {
       plan.seededIn = backend;
+      plan.seededGeneration = generation;
       return undefined;
     }
     return Promise.all(pending).then(() => undefined);

@@ -148,6 +148,8 @@ export class RedisLimitBackend implements SharedLimitBackend {
   /** Script calls sent since the start (bench/limits-cost.mjs reports them per request). */
   scriptCalls = 0;
   private connected = false;
+  /** One more at every connection: the server may be a restarted one, its counters gone (see LimitBackend). */
+  generation = 0;
   private probe: NodeJS.Timeout | undefined;
   private readonly ticker: NodeJS.Timeout | undefined;
   private readonly listeners: Array<(ready: boolean) => void> = [];
@@ -173,8 +175,14 @@ export class RedisLimitBackend implements SharedLimitBackend {
     this.redis.on('ready', () => {
       this.connected = true;
       this.healthy = true;
+      this.generation++;
+      // Leases taken from the server before go back now, before any budget is seeded again: to counters that
+      // survived (a network blip) that is what the idle tick would do; to a restarted, empty server it is nothing
+      // (corrections skip counters that do not exist), where left to a later tick they would be taken from the
+      // spend the budgets load anew.
+      for (const lease of this.leases.values()) this.release(lease);
+      if (this.pendingCorrections.length > 0) this.flush();
       this.emit();
-      if (this.pendingCorrections.length > 0) this.scheduleFlush();
     });
     this.redis.on('close', () => {
       if (!this.connected) return;
