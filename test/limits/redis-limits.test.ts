@@ -228,4 +228,57 @@ models:
       await proxy.cut();
     }
   }, 45_000);
+
+  it('loads a budget spend afresh at each outage, counting what was spent through Redis in between', async () => {
+    const proxy = await TcpProxy.start(REDIS_URL as string);
+    const name = freshName('outages');
+    const token = `amg_${name}_token_0123456789`;
+    const harness = await GatewayHarness.start({
+      config: {
+        redis: proxy.url,
+        providers: [
+          // $100 per million tokens: the fake's 12 + 6 tokens cost $0.0018.
+          { ...fakeProvider('primary', upstream.baseUrl), pricing: { 'gpt-4o-mini': { input: 100, output: 100 } } },
+        ],
+        models: [{ name: 'gpt-4o-mini', targets: [{ provider: 'primary', model: 'gpt-4o-mini' }] }],
+        clients: [{ name, token, budgets: { day: 0.01 } }],
+      },
+    });
+    const status = async () => (await harness.admin('GET', '/status')).body.limits;
+    const client = harness.openai(token);
+    const spend = () =>
+      client.chat.completions
+        .create({ model: 'gpt-4o-mini', max_tokens: 6, messages: [{ role: 'user', content: 'hi' }] })
+        .then(
+          () => 200,
+          (error: { status?: number }) => error.status ?? 0,
+        );
+    try {
+      await until(async () => (await status()).state === 'ok');
+      expect(await spend()).toBe(200);
+      await harness.records(1);
+
+      // First outage: this process counts the budget in memory, from the spend in the request log.
+      await proxy.cut();
+      await until(async () => (await status()).state === 'degraded');
+      expect(await spend()).toBe(200);
+      await harness.records(2);
+
+      // Back on Redis, the rest of the budget is spent there.
+      await proxy.restore();
+      await until(async () => (await status()).state === 'ok', 15_000);
+      let admitted = 2;
+      while ((await spend()) === 200) admitted++;
+      expect(admitted).toBeGreaterThan(2);
+      await harness.records(admitted + 1);
+
+      // Second outage: the in-memory count of the first one is stale; the request log says the budget is spent.
+      await proxy.cut();
+      await until(async () => (await status()).state === 'degraded');
+      expect(await spend()).toBe(429);
+    } finally {
+      await harness.close();
+      await proxy.cut();
+    }
+  }, 60_000);
 });

@@ -32,12 +32,17 @@ export interface LimitBackendStatus {
  * reconnecting, nothing here polls.
  */
 export class LimitBackends implements BackendChoice {
-  readonly local = new MemoryLimitBackend();
+  private counters = new MemoryLimitBackend();
   private shared: SharedLimitBackend | undefined;
   private degradedSince: number | undefined;
   private lastError = '';
   /** Whether the loss was logged (a first connection still under way is not a loss until it takes too long). */
   private warned = false;
+
+  /** This process's counters: those of the current outage while Redis is lost (see failed). */
+  get local(): LimitBackend {
+    return this.counters;
+  }
 
   current(): LimitBackend {
     const shared = this.shared;
@@ -50,6 +55,9 @@ export class LimitBackends implements BackendChoice {
     this.shared = shared;
     this.degradedSince = undefined;
     this.warned = false;
+    // What this process counted since the previous shared backend took over misses what was counted there: the
+    // counters start afresh (see failed()).
+    if (previous) this.counters = new MemoryLimitBackend();
     if (shared) {
       shared.onReadyChange((ready) => (ready ? this.recovered(shared) : this.failed(shared, 'connection lost')));
       if (!shared.ready) {
@@ -71,6 +79,9 @@ export class LimitBackends implements BackendChoice {
   failed(backend: LimitBackend, error: unknown): void {
     if (backend !== this.shared || this.degradedSince !== undefined) return;
     this.degradedSince = Date.now();
+    // Counters of an earlier outage miss what was spent through Redis since: each outage starts afresh and loads
+    // every budget's spend from the request log again (see LimitService.seed).
+    this.counters = new MemoryLimitBackend();
     this.lastError = error instanceof Error ? error.message : String(error);
     this.warn();
   }
