@@ -9,6 +9,8 @@ export interface SharedLimitBackend extends LimitBackend {
   readonly ready: boolean;
   /** Where it is, without credentials, for status and logs. */
   readonly location: string;
+  /** Why it last failed (a refused connection, WRONGPASS, a timeout), for status and logs; undefined once ready. */
+  readonly lastError: string | undefined;
   /** Called with true when it recovers and false when it is lost. */
   onReadyChange(listener: (ready: boolean) => void): void;
   close(): Promise<void>;
@@ -86,11 +88,16 @@ export class LimitBackends implements BackendChoice {
     this.warn();
   }
 
+  /** The shared backend's own reason when it has one (WRONGPASS says more than "connection lost"). */
+  private get reason(): string {
+    return this.shared?.lastError ?? this.lastError;
+  }
+
   private warn(): void {
     this.warned = true;
     log.warn('redis unreachable: limits and budgets are enforced per process until it returns', {
       redis: this.shared?.location,
-      error: this.lastError,
+      error: this.reason,
     });
   }
 
@@ -114,7 +121,7 @@ export class LimitBackends implements BackendChoice {
       state: 'degraded',
       location: this.shared.location,
       since: new Date(this.degradedSince).toISOString(),
-      detail: `redis unreachable (${this.lastError}); each gateway process enforces its own limits`,
+      detail: `redis unreachable (${this.reason}); each gateway process enforces its own limits`,
     };
   }
 

@@ -148,6 +148,7 @@ export class RedisLimitBackend implements SharedLimitBackend {
   /** Script calls sent since the start (bench/limits-cost.mjs reports them per request). */
   scriptCalls = 0;
   private connected = false;
+  lastError: string | undefined;
   /** One more at every connection: the server may be a restarted one, its counters gone (see LimitBackend). */
   generation = 0;
   private probe: NodeJS.Timeout | undefined;
@@ -170,9 +171,12 @@ export class RedisLimitBackend implements SharedLimitBackend {
     });
     this.redis.defineCommand('amgBatch', { lua: BATCH_SCRIPT });
     this.commands = this.redis as unknown as LimitCommands;
-    // Connection errors are what `ready` reports; without a listener ioredis would print each one.
-    this.redis.on('error', () => undefined);
+    // Connection errors are what `ready` reports (and lastError says); without a listener ioredis would print each.
+    this.redis.on('error', (error: Error) => {
+      this.lastError = error.message;
+    });
     this.redis.on('ready', () => {
+      this.lastError = undefined;
       this.connected = true;
       this.healthy = true;
       this.generation++;
@@ -487,6 +491,7 @@ export class RedisLimitBackend implements SharedLimitBackend {
       let decided = false;
       const fail = (error: unknown): void => {
         decided = true;
+        this.lastError = error instanceof Error ? error.message : String(error);
         if (this.healthy) {
           this.healthy = false;
           this.emit();
@@ -522,6 +527,7 @@ export class RedisLimitBackend implements SharedLimitBackend {
         () => {
           clearInterval(this.probe);
           this.probe = undefined;
+          this.lastError = undefined;
           this.healthy = true;
           this.emit();
         },
