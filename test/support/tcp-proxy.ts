@@ -7,6 +7,8 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 export class TcpProxy {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
+  /** The client side of each connection, whose reading stall() stops. */
+  private readonly clients = new Set<Socket>();
   port = 0;
 
   private constructor(
@@ -34,6 +36,8 @@ export class TcpProxy {
         socket.on('close', () => this.sockets.delete(socket));
         socket.on('error', () => undefined);
       }
+      this.clients.add(client);
+      client.on('close', () => this.clients.delete(client));
       client.pipe(upstream).pipe(client);
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
@@ -47,6 +51,21 @@ export class TcpProxy {
         resolve();
       });
     });
+  }
+
+  /**
+   * Stops passing on what clients send, connections kept open: how a hung server (DEBUG SLEEP, CLIENT PAUSE)
+   * looks to a client. resume() passes on what was held back.
+   */
+  stall(): void {
+    for (const client of this.clients) client.unpipe();
+  }
+
+  resume(): void {
+    for (const client of this.clients) {
+      const upstream = [...this.sockets].find((socket) => socket !== client && !this.clients.has(socket));
+      if (upstream) client.pipe(upstream);
+    }
   }
 
   /** Drops every connection and stops accepting new ones. */

@@ -129,6 +129,28 @@ describe.skipIf(!REDIS_URL)('RedisLimitBackend', () => {
     expect(redis.ready).toBe(true);
   });
 
+  it('answers the admissions queued behind a call to a hung Redis when that call times out, not one timeout later', async () => {
+    const proxy = await TcpProxy.start(REDIS_URL ?? '');
+    try {
+      const redis = await connected(proxy.url, 0);
+      open.push(redis);
+      const slot = buckets()('concurrent', 5);
+      proxy.stall();
+      const first = redis.admit([slot], { tokens: 0, micros: 0 }, Date.now());
+      // Out in the next check phase; the one after it waits for that call's answer (one call at a time).
+      await new Promise((resolve) => setImmediate(resolve));
+      const started = Date.now();
+      const queued = redis.admit([slot], { tokens: 0, micros: 0 }, Date.now());
+      await expect(first).rejects.toThrow(/timed out/);
+      await expect(queued).rejects.toThrow();
+      // Refused with the first call's timeout (500 ms), not sent to the hung server for another one.
+      expect(Date.now() - started).toBeLessThan(800);
+      expect(redis.ready).toBe(false);
+    } finally {
+      await proxy.cut();
+    }
+  });
+
   /** A Redis counter as it is, leases included. */
   const counter = async (key: string) => {
     const { Redis } = await import('ioredis');

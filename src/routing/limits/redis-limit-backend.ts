@@ -377,6 +377,13 @@ export class RedisLimitBackend implements SharedLimitBackend {
     this.pendingOperations = [];
     const now = this.pendingNow || Date.now();
     this.pendingNow = 0;
+    if (!this.healthy && operations.length > 0) {
+      // A call just timed out (a hung server; the connection is still up): the admissions queued behind it are
+      // counted in this process now, not sent to wait out another timeout (see guard).
+      this.refuse(operations, new Error(`redis did not answer within ${COMMAND_TIMEOUT_MS} ms`));
+      void this.send(corrections, [], now);
+      return;
+    }
     void this.send(corrections, operations.length > MAX_BATCH ? operations.slice(0, MAX_BATCH) : operations, now);
     for (let from = MAX_BATCH; from < operations.length; from += MAX_BATCH) {
       void this.send([], operations.slice(from, from + MAX_BATCH), now);
@@ -410,19 +417,22 @@ export class RedisLimitBackend implements SharedLimitBackend {
     call.then(
       (reply) => this.answer(operations, reply),
       // The failure marks Redis down; each admission is then counted in this process by the LimitService.
-      (error: unknown) => {
-        for (const operation of operations) {
-          operation.reject?.(error);
-          if (operation.share === 0) continue;
-          const { lease } = operation;
-          lease.refilling = false;
-          const waiting = lease.waiting;
-          lease.waiting = [];
-          for (const admission of waiting) admission.reject(error);
-        }
-      },
+      (error: unknown) => this.refuse(operations, error),
     );
     return call;
+  }
+
+  /** Fails the operations' admissions, and those waiting for their top-ups: the service counts them in-process. */
+  private refuse(operations: readonly PendingOperation[], error: unknown): void {
+    for (const operation of operations) {
+      operation.reject?.(error);
+      if (operation.share === 0) continue;
+      const { lease } = operation;
+      lease.refilling = false;
+      const waiting = lease.waiting;
+      lease.waiting = [];
+      for (const admission of waiting) admission.reject(error);
+    }
   }
 
   /** Hands each operation its part of the reply: leases to their plans, decisions to their requests. */
