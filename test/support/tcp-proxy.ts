@@ -12,19 +12,24 @@ export class TcpProxy {
   port = 0;
 
   private constructor(
+    private readonly target: URL,
     private readonly targetHost: string,
     private readonly targetPort: number,
   ) {}
 
   static async start(target: string): Promise<TcpProxy> {
     const url = new URL(target);
-    const proxy = new TcpProxy(url.hostname, Number(url.port || 6379));
+    const proxy = new TcpProxy(url, url.hostname, Number(url.port || 6379));
     await proxy.restore();
     return proxy;
   }
 
+  /** The target's URL (scheme, credentials, db number kept) pointed at the proxy. */
   get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
+    const url = new URL(this.target);
+    url.hostname = '127.0.0.1';
+    url.port = String(this.port);
+    return url.toString();
   }
 
   /** Accepts connections again, on the port it had (a fresh port the first time). */

@@ -151,6 +151,27 @@ describe.skipIf(!REDIS_URL)('RedisLimitBackend', () => {
     }
   });
 
+  it('keeps its counters in the db its URL names (through the test proxy as well)', async () => {
+    const url = new URL(REDIS_URL ?? '');
+    url.pathname = '/9';
+    const proxy = await TcpProxy.start(url.toString());
+    const { Redis } = await import('ioredis');
+    const db9 = new Redis(url.toString());
+    const db0 = new Redis(REDIS_URL ?? '');
+    try {
+      const redis = await connected(proxy.url, 0);
+      open.push(redis);
+      const rpm = buckets()('requests', 5);
+      expect(await redis.admit([rpm], { tokens: 0, micros: 0 }, Date.now())).toEqual({ denied: -1, used: [1] });
+      expect(await db9.get(rpm.key)).toBe('1');
+      expect(await db0.get(rpm.key)).toBeNull();
+    } finally {
+      db9.disconnect();
+      db0.disconnect();
+      await proxy.cut();
+    }
+  });
+
   /** A Redis counter as it is, leases included. */
   const counter = async (key: string) => {
     const { Redis } = await import('ioredis');
