@@ -369,4 +369,90 @@ describe('broken Azure OpenAI and Vertex upstreams, as the official clients see 
       }
     });
   }
+
+  async function responsesCall(model: string, stream = false) {
+    try {
+      if (stream) return { response: await gateway.openai().responses.stream({ model, input: 'hi' }).finalResponse() };
+      return { response: await gateway.openai().responses.create({ model, input: 'hi' }) };
+    } catch (error) {
+      return { error: error as Error & { status?: number; error?: unknown; headers?: Headers } };
+    }
+  }
+
+  const FILTERED_COMPLETION = {
+    id: 'chatcmpl-f',
+    object: 'chat.completion',
+    created: 1,
+    model: 'gpt-4o',
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: null },
+        finish_reason: 'content_filter',
+        content_filter_results: { violence: { filtered: true, severity: 'high' } },
+      },
+    ],
+    usage: { prompt_tokens: 5, completion_tokens: 0, total_tokens: 5 },
+  };
+
+  it("az: Azure's content filter, as a Responses client sees it: the 400 and a filtered completion, streamed and not", async () => {
+    upstream.next.push((_, res) => json(res, 400, AZURE_FILTER_ERROR));
+    const refused = await responsesCall('az');
+    expect(refused.error?.status).toBe(400);
+    expect(refused.error?.error).toMatchObject({ type: 'invalid_request_error', code: 'content_filter' });
+    expect(refused.error?.message).toContain('content management policy');
+
+    upstream.next.push((_, res) => json(res, 200, FILTERED_COMPLETION));
+    const filtered = await responsesCall('az');
+    expect(filtered.response).toMatchObject({ status: 'incomplete', incomplete_details: { reason: 'content_filter' } });
+
+    upstream.next.push((_, res) => {
+      sse(res, [chunk({ role: 'assistant', content: 'I' }), chunk({}, 'content_filter')], 'data: [DONE]\n\n');
+      res.end();
+    });
+    const streamed = await responsesCall('az', true);
+    expect(streamed.response).toMatchObject({ status: 'incomplete', incomplete_details: { reason: 'content_filter' } });
+
+    const [stream, whole, rejected] = (await gateway.records(3)).slice(0, 3);
+    expect(rejected).toMatchObject({ status: 400, entryPoint: 'responses', errorCode: 'GW_ERR_UPSTREAM_REJECTED' });
+    expect(rejected?.errorMessage).toContain('content management policy');
+    for (const record of [whole, stream]) expect(record).toMatchObject({ status: 200, errorCode: null });
+  });
+
+  it('az: a filtered completion (not streamed) is an Anthropic refusal', async () => {
+    upstream.next.push((_, res) => json(res, 200, FILTERED_COMPLETION));
+    const { message } = await anthropicCall('az');
+    expect(message).toMatchObject({ stop_reason: 'refusal', content: [] });
+  });
+
+  it('az-v1: a 429 with retry-after-ms reaches a Responses client as a 429 rate_limit_error with retry-after', async () => {
+    upstream.next.push((_, res) =>
+      json(
+        res,
+        429,
+        { error: { code: '429', message: 'Rate limit is exceeded. Try again in 6 seconds.' } },
+        { 'retry-after-ms': '6000', 'retry-after': '6', 'x-ratelimit-reset-tokens': '6s' },
+      ),
+    );
+    const { error } = await responsesCall('az-v1');
+    expect(error?.status).toBe(429);
+    expect(error?.error).toMatchObject({ type: 'rate_limit_error' });
+    expect(error?.headers?.get('retry-after')).toBe('6');
+    const [record] = await gateway.records(1);
+    expect(record).toMatchObject({ status: 429, entryPoint: 'responses' });
+    expect(record?.attempts[0]?.errorClass).toBe('rate_limit');
+  });
+
+  it("vx-claude: an error event after Claude's stream started ends the OpenAI client's stream with an error", async () => {
+    upstream.next.push((req, res) => {
+      streamStart('vx-claude')(req, res);
+      const event = { type: 'error', error: { type: 'api_error', message: 'Internal server error' } };
+      res.end(`event: error\ndata: ${JSON.stringify(event)}\n\n`);
+    });
+    const { texts, error } = await openaiStream('vx-claude');
+    expect(texts.join('')).toBe('partial');
+    expect(error?.message).toContain('Internal server error');
+    const [record] = await gateway.records(1);
+    expect(record).toMatchObject({ status: 200, stream: true, errorCode: 'GW_ERR_UPSTREAM_STREAM' });
+  });
 });
