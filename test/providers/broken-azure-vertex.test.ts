@@ -135,6 +135,14 @@ describe('broken Azure OpenAI and Vertex upstreams, as the official clients see 
             allow_private_network: true,
           },
           {
+            name: 'az-resp',
+            type: 'azure-openai',
+            base_url: `${upstream.origin}/openai/v1`,
+            api_key: 'az-key-0123',
+            allow_private_network: true,
+            responses_api: true,
+          },
+          {
             name: 'vx',
             type: 'vertex',
             base_url: upstream.origin,
@@ -145,6 +153,7 @@ describe('broken Azure OpenAI and Vertex upstreams, as the official clients see 
         models: [
           { name: 'az', targets: [{ provider: 'az', model: 'gpt4o-deploy' }] },
           { name: 'az-v1', targets: [{ provider: 'az-v1', model: 'gpt4o-deploy' }] },
+          { name: 'az-resp', targets: [{ provider: 'az-resp', model: 'gpt5-deploy' }] },
           { name: 'vx-gemini', targets: [{ provider: 'vx', model: 'gemini-2.5-pro' }] },
           { name: 'vx-claude', targets: [{ provider: 'vx', model: 'claude-sonnet-4-5@20250929' }] },
         ],
@@ -454,5 +463,81 @@ describe('broken Azure OpenAI and Vertex upstreams, as the official clients see 
     expect(error?.message).toContain('Internal server error');
     const [record] = await gateway.records(1);
     expect(record).toMatchObject({ status: 200, stream: true, errorCode: 'GW_ERR_UPSTREAM_STREAM' });
+  });
+
+  /** Azure's own Responses API, the first events of a stream before the script breaks it. */
+  function responsesStreamStart(res: ServerResponse): void {
+    const item = { id: 'msg_1', type: 'message', status: 'in_progress', role: 'assistant', content: [] };
+    const at = { item_id: 'msg_1', output_index: 0, content_index: 0 };
+    const events = [
+      {
+        type: 'response.created',
+        response: { id: 'resp_1', object: 'response', created_at: 1, status: 'in_progress', model: 'gpt5', output: [] },
+      },
+      { type: 'response.output_item.added', output_index: 0, item },
+      { type: 'response.content_part.added', ...at, part: { type: 'output_text', text: '', annotations: [] } },
+      { type: 'response.output_text.delta', ...at, delta: 'partial' },
+    ];
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    for (const [n, e] of events.entries())
+      res.write(`event: ${e.type}\ndata: ${JSON.stringify({ ...e, sequence_number: n })}\n\n`);
+  }
+
+  async function passedThroughResponsesStream() {
+    const types: string[] = [];
+    try {
+      const stream = await gateway
+        .openai()
+        .responses.create({ model: 'az-resp', input: 'hi', store: false, stream: true });
+      for await (const event of stream) types.push(event.type);
+      return { types, error: undefined };
+    } catch (error) {
+      return { types, error: error as Error };
+    }
+  }
+
+  for (const [how, end] of [
+    ['cut without response.completed', (res: ServerResponse) => res.end()],
+    ['reset', (res: ServerResponse) => setTimeout(() => res.socket?.destroy(), 20)],
+  ] as const) {
+    it(`az-resp: Azure's own Responses stream ${how} ends the passed-through stream with an error event`, async () => {
+      upstream.next.push((_, res) => {
+        responsesStreamStart(res);
+        end(res);
+      });
+      const { types } = await passedThroughResponsesStream();
+      expect(types).toEqual([
+        'response.created',
+        'response.output_item.added',
+        'response.content_part.added',
+        'response.output_text.delta',
+        'error',
+      ]);
+      const [record] = await gateway.records(1);
+      expect(record).toMatchObject({
+        status: 200,
+        stream: true,
+        entryPoint: 'responses',
+        errorCode: 'GW_ERR_UPSTREAM_STREAM',
+      });
+      expect(record?.errorMessage).toMatch(/ended without response.completed|connection reset/);
+    });
+  }
+
+  it('az-resp: an HTML 404 from Azure’s Responses API reaches the passed-through Responses client in words', async () => {
+    upstream.next.push((_, res) => {
+      res.writeHead(404, { 'content-type': 'text/html' });
+      res.end('<html><body><h1>404 - Resource not found</h1></body></html>');
+    });
+    const error = await gateway
+      .openai()
+      .responses.create({ model: 'az-resp', input: 'hi', store: false })
+      .then(() => new Error('answered'))
+      .catch((e: unknown) => e as Error & { status?: number; error?: unknown });
+    expect(error).toMatchObject({ status: 404, error: { type: 'invalid_request_error' } });
+    expect(error.message).toContain('the upstream answered 404 with a text/html body, not an API error');
+    expect(upstream.paths.at(-1)).toBe('/openai/v1/responses');
+    const [record] = await gateway.records(1);
+    expect(record).toMatchObject({ status: 404, entryPoint: 'responses' });
   });
 });
