@@ -2,9 +2,11 @@ import type { OutgoingHttpHeaders } from 'node:http';
 import { errors } from '../../errors/codes.js';
 import type { ErrorKind } from '../../errors/gateway-error.js';
 import { upstreamMessage } from '../../routing/upstream-message.js';
-import type { UpstreamReply } from '../../routing/upstream-reply.js';
+import { readUpstreamBody, type UpstreamReply } from '../../routing/upstream-reply.js';
 import type { ClientOutput } from './client-output.js';
+import { looksLikeJson, notAnApiError } from './non-api-error-body.js';
 import { pipeBody } from './pipe-body.js';
+import { sendError } from './send-error.js';
 import { streamFailureMessage } from './stream-failure.js';
 
 const TAIL_BYTES = 8 * 1024;
@@ -99,11 +101,22 @@ const KIND_BY_STATUS: Readonly<Record<number, ErrorKind>> = {
 
 /**
  * Relays a final upstream error unchanged (same dialect: its body is already in the client's shape) and records
- * it on the exchange, so the telemetry row says what the upstream refused and why.
+ * it on the exchange, so the telemetry row says what the upstream refused and why. A body that is no API's
+ * error (the HTML page a wrong deployment, region or path gets from the cloud's front) is not relayed: the client
+ * gets its dialect's error shape, with the upstream's status and the page's text in words.
  */
 export async function relayError(reply: UpstreamReply, out: ClientOutput): Promise<void> {
-  const tail = await relayBody(reply, out);
   const kind = KIND_BY_STATUS[reply.status] ?? 'upstream';
+  if (!reply.headers['content-type']?.includes('json')) {
+    const body = await readUpstreamBody(reply);
+    const text = body.toString('utf8');
+    if (!looksLikeJson(text)) {
+      sendError(out, errors.upstreamRejected(reply.status, kind, notAnApiError(reply.status, reply.headers, text)));
+      return;
+    }
+    reply = { ...reply, bytes: body };
+  }
+  const tail = await relayBody(reply, out);
   const message = upstreamMessage(tail) || `upstream answered ${reply.status}`;
   out.exchange.error = errors.upstreamRejected(reply.status, kind, message);
 }
