@@ -53,7 +53,7 @@ describe.skipIf(!chromiumAvailable)('the Requests page in headless Chromium', ()
     }).toBe(true);
 
     await signInWithToken(page, harness.adminUrl, ADMIN_TOKEN);
-    await page.getByRole('link', { name: 'Requests' }).click();
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Requests' }).click();
     await page.getByLabel('Model').fill('chat');
     await page.getByLabel('Model').press('Tab');
     await eventually(() => rows().count()).toBe(2);

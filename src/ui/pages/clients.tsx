@@ -13,6 +13,8 @@ interface Key {
   expiresAt: string | null;
   revokedAt: string | null;
   status: string;
+  /** Until when the token a rotation replaced still works. */
+  previousTokenValidUntil: string | null;
 }
 
 /** A client's figures over the chosen period, from the rollups (GET /clients/usage). */
@@ -86,6 +88,27 @@ export function ClientsPage() {
     } catch (failure) {
       problem.value = (failure as Error).message;
     }
+  };
+  // A leaked token is rotated, not revoked: applications move to the new token while the old one runs out.
+  const rotate = async (key: Key) => {
+    const grace = window.prompt(
+      `Rotate "${key.name}": a new token is shown once. How long should the old token keep working? ` +
+        '(e.g. 30m, 24h; 0 = stops at once)',
+      '0',
+    );
+    if (grace === null) return;
+    problem.value = '';
+    try {
+      const body = grace.trim() === '' || grace.trim() === '0' ? {} : { grace: grace.trim() };
+      const rotated = await api<Key & { token: string }>(`/keys/${encodeURIComponent(key.id)}/rotate`, {
+        method: 'POST',
+        body,
+      });
+      created.value = { name: rotated.name, token: rotated.token };
+    } catch (failure) {
+      problem.value = (failure as Error).message;
+    }
+    refresh();
   };
   const revoke = async (key: Key) => {
     if (!window.confirm(`Revoke "${key.name}"? Applications using it are refused at once.`)) return;
@@ -176,13 +199,26 @@ export function ClientsPage() {
                   <span class={`badge ${key.status}`}>{key.status}</span>
                 </td>
                 <td>{time(key.createdAt)}</td>
-                <td>{key.expiresAt ? time(key.expiresAt) : 'never'}</td>
+                <td>
+                  {key.expiresAt ? time(key.expiresAt) : 'never'}
+                  {key.previousTokenValidUntil && (
+                    <span class="muted" data-grace>
+                      {' '}
+                      (old token until {time(key.previousTokenValidUntil)})
+                    </span>
+                  )}
+                </td>
                 <UsageCells usage={key.status === 'active' ? usageOf.get(key.name) : undefined} />
                 <td>
                   {canWrite() && key.status === 'active' && (
-                    <button type="button" onClick={() => revoke(key)} aria-label={`revoke ${key.name}`}>
-                      Revoke
-                    </button>
+                    <>
+                      <button type="button" onClick={() => rotate(key)} aria-label={`rotate ${key.name}`}>
+                        Rotate
+                      </button>{' '}
+                      <button type="button" onClick={() => revoke(key)} aria-label={`revoke ${key.name}`}>
+                        Revoke
+                      </button>
+                    </>
                   )}
                 </td>
               </tr>
