@@ -64,4 +64,22 @@ describe.skipIf(!chromiumAvailable)('the Clients page in headless Chromium', () 
       expect(await page.getByRole('alert').count()).toBe(0);
     },
   );
+
+  it("shows each key's limits, budgets, models and tags, and the change after an update", FLOW, async () => {
+    const created = await harness.admin('POST', '/keys', {
+      name: 'limited',
+      rpm: 60,
+      budgets: { day: 5 },
+      models: ['chat'],
+      tags: { team: 'search' },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    await page.reload();
+    const policy = page.locator('[data-client="limited"] [data-policy]');
+    await eventually(() => policy.textContent()).toBe('60 rpm · $5.00/day · models: chat · tags: team=search');
+    await harness.admin('PATCH', '/keys/limited', { rpm: null, tpm: 1000 });
+    await page.reload();
+    await eventually(() => policy.textContent()).toBe('1,000 tpm · $5.00/day · models: chat · tags: team=search');
+    expect(await page.locator('[data-client="leaky"] [data-policy]').textContent()).toBe('no limits');
+  });
 });

@@ -13,8 +13,41 @@ interface Key {
   expiresAt: string | null;
   revokedAt: string | null;
   status: string;
+  policy: Policy;
   /** Until when the token a rotation replaced still works. */
   previousTokenValidUntil: string | null;
+}
+
+interface Limits {
+  rpm?: number;
+  tpm?: number;
+  max_concurrent?: number;
+}
+interface Policy extends Limits {
+  models?: string[];
+  model_limits?: Record<string, Limits>;
+  budgets?: { day?: number; month?: number; total?: number };
+  tags?: Record<string, string>;
+}
+
+/** A key's policy in one line: why a client is limited or refused is the first question in an incident. */
+function policySummary(policy: Policy | undefined): string {
+  if (!policy) return '';
+  const parts: string[] = [];
+  for (const [field, label] of [
+    ['rpm', 'rpm'],
+    ['tpm', 'tpm'],
+    ['max_concurrent', 'in flight'],
+  ] as const) {
+    if (policy[field] !== undefined) parts.push(`${int(policy[field])} ${label}`);
+  }
+  for (const [period, amount] of Object.entries(policy.budgets ?? {})) parts.push(`${usd(amount)}/${period}`);
+  if (policy.models) parts.push(`models: ${policy.models.join(', ')}`);
+  const perModel = Object.keys(policy.model_limits ?? {});
+  if (perModel.length) parts.push(`limits for ${perModel.join(', ')}`);
+  const tags = Object.entries(policy.tags ?? {});
+  if (tags.length) parts.push(`tags: ${tags.map(([tag, value]) => `${tag}=${value}`).join(', ')}`);
+  return parts.join(' · ') || 'no limits';
 }
 
 /** A client's figures over the chosen period, from the rollups (GET /clients/usage). */
@@ -34,6 +67,7 @@ const HEADINGS = [
   'Name',
   'Prefix',
   'Status',
+  'Policy',
   'Created',
   'Expires',
   'Last used',
@@ -198,6 +232,7 @@ export function ClientsPage() {
                 <td>
                   <span class={`badge ${key.status}`}>{key.status}</span>
                 </td>
+                <td data-policy>{policySummary(key.policy)}</td>
                 <td>{time(key.createdAt)}</td>
                 <td>
                   {key.expiresAt ? time(key.expiresAt) : 'never'}
@@ -235,6 +270,7 @@ export function ClientsPage() {
                     other
                   </span>
                 </td>
+                <td>–</td>
                 <td>–</td>
                 <td>–</td>
                 <UsageCells usage={u} />
