@@ -1,7 +1,8 @@
 import type { RequestQuery, RequestRecord } from '../telemetry/request-record.js';
 
 export const MAX_PAGE = 1000;
-const STATUS_CLASSES = new Set(['2xx', '4xx', '429', '5xx']);
+/** Classes, and the two single statuses an operator hunts during an incident: limits (429), hang-ups (499). */
+const STATUS_CLASSES = new Set(['2xx', '4xx', '429', '499', '5xx']);
 const ROUTE_MODES = new Set(['direct', 'retry', 'fallback', 'sticky', 'none']);
 
 /** Reads `limit`, `before` and filters from query parameters; invalid values throw with the parameter named. */
@@ -13,7 +14,7 @@ export function parseRequestQuery(params: Record<string, string | undefined>): R
   const status = params.status || undefined;
   const statusClass = status !== undefined && STATUS_CLASSES.has(status) ? status : undefined;
   if (status !== undefined && status !== 'ok' && status !== 'error' && !statusClass) {
-    throw new RangeError('status must be ok, error, 2xx, 4xx, 429 or 5xx');
+    throw new RangeError('status must be ok, error, 2xx, 4xx, 429, 499 or 5xx');
   }
   const since = params.since ? Date.parse(params.since) : undefined;
   if (since !== undefined && Number.isNaN(since)) throw new RangeError('since must be an ISO date-time');

@@ -158,8 +158,9 @@ export class KyselyStore implements Store {
     if (query.until !== undefined) select = select.where('time', '<', query.until);
     if (query.entryPoint) select = select.where('entry_point', '=', query.entryPoint);
     if (query.routeMode) select = select.where('route_mode', '=', query.routeMode);
-    if (query.statusClass === '429') select = select.where('status', '=', 429);
-    else if (query.statusClass && /^[1-5]xx$/.test(query.statusClass)) {
+    if (query.statusClass === '429' || query.statusClass === '499') {
+      select = select.where('status', '=', Number(query.statusClass));
+    } else if (query.statusClass && /^[1-5]xx$/.test(query.statusClass)) {
       const floor = Number(query.statusClass[0]) * 100;
       select = select.where('status', '>=', floor).where('status', '<', floor + 100);
     }

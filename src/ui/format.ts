@@ -8,3 +8,12 @@ export const usd = (n: number | null | undefined) =>
   n === null || n === undefined ? '–' : `$${n < 1 ? n.toFixed(4) : n.toFixed(2)}`;
 export const time = (iso: string | number) => new Date(iso).toLocaleString('en-GB', { hour12: false });
 export const clock = (iso: string | number) => new Date(iso).toLocaleTimeString('en-GB', { hour12: false });
+/**
+ * A row's time in a long list: the time of day for today, with the date before it for any other day, so a page
+ * of older rows (or one read just after midnight) is never mistaken for today's.
+ */
+export const stamp = (iso: string | number, now = Date.now()) => {
+  const at = new Date(iso);
+  if (at.toDateString() === new Date(now).toDateString()) return clock(iso);
+  return `${at.toLocaleDateString('en-GB', { day: '2-digit', month: 'short' })} ${clock(iso)}`;
+};

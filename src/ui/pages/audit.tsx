@@ -18,10 +18,16 @@ interface AuditRow {
 
 export function AuditPage() {
   const filters = useSignal<Record<string, string>>({});
-  const query = new URLSearchParams(Object.entries({ limit: '100', ...filters.value }).filter(([, v]) => v)).toString();
-  const { data, error, loading, refresh } = usePoll(() => api<{ data: AuditRow[] }>(`/audit?${query}`), 10_000, [
-    query,
-  ]);
+  // Paging back through older records: the API's cursor; unset is the newest page, which refreshes on its own.
+  const before = useSignal<number | undefined>(undefined);
+  const query = new URLSearchParams(
+    Object.entries({ limit: '100', ...filters.value, before: before.value?.toString() ?? '' }).filter(([, v]) => v),
+  ).toString();
+  const { data, error, loading, refresh } = usePoll(
+    () => api<{ data: AuditRow[]; next_before: number | null }>(`/audit?${query}`),
+    before.value === undefined ? 10_000 : 0,
+    [query],
+  );
   const verify = usePoll(
     () => api<{ ok: boolean; checked: number; broken?: { seq: number; reason: string } }>('/audit/verify'),
     0,
@@ -29,6 +35,7 @@ export function AuditPage() {
   );
   const set = (name: string, value: string) => {
     filters.value = { ...filters.value, [name]: value };
+    before.value = undefined;
   };
   return (
     <>
@@ -101,6 +108,18 @@ export function AuditPage() {
           </tbody>
         </table>
       )}
+      <div class="pager">
+        {before.value !== undefined && (
+          <button type="button" onClick={() => (before.value = undefined)}>
+            Newest
+          </button>
+        )}
+        {data?.next_before && (
+          <button type="button" onClick={() => (before.value = data.next_before ?? undefined)}>
+            Older
+          </button>
+        )}
+      </div>
     </>
   );
 }

@@ -13,6 +13,41 @@ interface Key {
   expiresAt: string | null;
   revokedAt: string | null;
   status: string;
+  policy: Policy;
+  /** Until when the token a rotation replaced still works. */
+  previousTokenValidUntil: string | null;
+}
+
+interface Limits {
+  rpm?: number;
+  tpm?: number;
+  max_concurrent?: number;
+}
+interface Policy extends Limits {
+  models?: string[];
+  model_limits?: Record<string, Limits>;
+  budgets?: { day?: number; month?: number; total?: number };
+  tags?: Record<string, string>;
+}
+
+/** A key's policy in one line: why a client is limited or refused is the first question in an incident. */
+function policySummary(policy: Policy | undefined): string {
+  if (!policy) return '';
+  const parts: string[] = [];
+  for (const [field, label] of [
+    ['rpm', 'rpm'],
+    ['tpm', 'tpm'],
+    ['max_concurrent', 'in flight'],
+  ] as const) {
+    if (policy[field] !== undefined) parts.push(`${int(policy[field])} ${label}`);
+  }
+  for (const [period, amount] of Object.entries(policy.budgets ?? {})) parts.push(`${usd(amount)}/${period}`);
+  if (policy.models) parts.push(`models: ${policy.models.join(', ')}`);
+  const perModel = Object.keys(policy.model_limits ?? {});
+  if (perModel.length) parts.push(`limits for ${perModel.join(', ')}`);
+  const tags = Object.entries(policy.tags ?? {});
+  if (tags.length) parts.push(`tags: ${tags.map(([tag, value]) => `${tag}=${value}`).join(', ')}`);
+  return parts.join(' · ') || 'no limits';
 }
 
 /** A client's figures over the chosen period, from the rollups (GET /clients/usage). */
@@ -32,6 +67,7 @@ const HEADINGS = [
   'Name',
   'Prefix',
   'Status',
+  'Policy',
   'Created',
   'Expires',
   'Last used',
@@ -86,6 +122,27 @@ export function ClientsPage() {
     } catch (failure) {
       problem.value = (failure as Error).message;
     }
+  };
+  // A leaked token is rotated, not revoked: applications move to the new token while the old one runs out.
+  const rotate = async (key: Key) => {
+    const grace = window.prompt(
+      `Rotate "${key.name}": a new token is shown once. How long should the old token keep working? ` +
+        '(e.g. 30m, 24h; 0 = stops at once)',
+      '0',
+    );
+    if (grace === null) return;
+    problem.value = '';
+    try {
+      const body = grace.trim() === '' || grace.trim() === '0' ? {} : { grace: grace.trim() };
+      const rotated = await api<Key & { token: string }>(`/keys/${encodeURIComponent(key.id)}/rotate`, {
+        method: 'POST',
+        body,
+      });
+      created.value = { name: rotated.name, token: rotated.token };
+    } catch (failure) {
+      problem.value = (failure as Error).message;
+    }
+    refresh();
   };
   const revoke = async (key: Key) => {
     if (!window.confirm(`Revoke "${key.name}"? Applications using it are refused at once.`)) return;
@@ -175,14 +232,28 @@ export function ClientsPage() {
                 <td>
                   <span class={`badge ${key.status}`}>{key.status}</span>
                 </td>
+                <td data-policy>{policySummary(key.policy)}</td>
                 <td>{time(key.createdAt)}</td>
-                <td>{key.expiresAt ? time(key.expiresAt) : 'never'}</td>
+                <td>
+                  {key.expiresAt ? time(key.expiresAt) : 'never'}
+                  {key.previousTokenValidUntil && (
+                    <span class="muted" data-grace>
+                      {' '}
+                      (old token until {time(key.previousTokenValidUntil)})
+                    </span>
+                  )}
+                </td>
                 <UsageCells usage={key.status === 'active' ? usageOf.get(key.name) : undefined} />
                 <td>
                   {canWrite() && key.status === 'active' && (
-                    <button type="button" onClick={() => revoke(key)} aria-label={`revoke ${key.name}`}>
-                      Revoke
-                    </button>
+                    <>
+                      <button type="button" onClick={() => rotate(key)} aria-label={`rotate ${key.name}`}>
+                        Rotate
+                      </button>{' '}
+                      <button type="button" onClick={() => revoke(key)} aria-label={`revoke ${key.name}`}>
+                        Revoke
+                      </button>
+                    </>
                   )}
                 </td>
               </tr>
@@ -199,6 +270,7 @@ export function ClientsPage() {
                     other
                   </span>
                 </td>
+                <td>–</td>
                 <td>–</td>
                 <td>–</td>
                 <UsageCells usage={u} />

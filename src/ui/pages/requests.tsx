@@ -2,7 +2,7 @@ import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { api } from '../api.js';
 import { Empty, ErrorBox, Field, Loading } from '../components.js';
-import { clock, int, ms, time, usd } from '../format.js';
+import { int, ms, stamp, time, usd } from '../format.js';
 import { usePoll } from '../use-poll.js';
 
 interface Attempt {
@@ -180,7 +180,8 @@ export function RequestsPage() {
             <option value="ok">ok</option>
             <option value="error">error</option>
             <option value="4xx">4xx</option>
-            <option value="429">429</option>
+            <option value="429">429 (limited)</option>
+            <option value="499">499 (client hung up)</option>
             <option value="5xx">5xx</option>
           </select>
         </Field>
@@ -243,7 +244,9 @@ export function RequestsPage() {
                     onClick={() => (selected.value = row.id)}
                     aria-label={`open request ${row.id}`}
                   >
-                    {clock(row.time)}
+                    <time dateTime={row.time} title={`${row.time} (UTC)`}>
+                      {stamp(row.time)}
+                    </time>
                   </button>
                 </td>
                 <td>{row.client ?? '–'}</td>
