@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { anthropicStreamEvents } from '../support/anthropic-stream.js';
 import { GatewayHarness } from '../support/gateway-harness.js';
 
 type Script = (req: IncomingMessage, res: ServerResponse) => void;
@@ -167,18 +168,7 @@ describe('broken Azure OpenAI and Vertex upstreams, as the official clients see 
     await new Promise((resolve) => upstream.server.close(resolve));
   });
 
-  async function anthropicStream(model: string) {
-    const events: string[] = [];
-    try {
-      const stream = await gateway
-        .anthropic()
-        .messages.create({ model, max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'hi' }] });
-      for await (const event of stream) events.push(event.type);
-      return { events, error: undefined };
-    } catch (error) {
-      return { events, error: error as Error & { status?: number; error?: unknown } };
-    }
-  }
+  const anthropicStream = (model: string) => anthropicStreamEvents(gateway.anthropic(), model);
 
   async function openaiStream(model: string) {
     const texts: string[] = [];

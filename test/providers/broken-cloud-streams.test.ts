@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { anthropicStreamEvents } from '../support/anthropic-stream.js';
 import { GatewayHarness } from '../support/gateway-harness.js';
 
 const codec = new EventStreamCodec(
@@ -80,18 +81,7 @@ describe('broken cloud upstreams, as the official clients see them', () => {
     await new Promise((resolve) => upstream.server.close(resolve));
   });
 
-  async function anthropicStream(model: string) {
-    const events: string[] = [];
-    try {
-      const stream = await gateway
-        .anthropic()
-        .messages.create({ model, max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'hi' }] });
-      for await (const event of stream) events.push(event.type);
-      return { events, error: undefined };
-    } catch (error) {
-      return { events, error: error as Error & { status?: number } };
-    }
-  }
+  const anthropicStream = (model: string) => anthropicStreamEvents(gateway.anthropic(), model);
 
   async function openaiCall(model: string) {
     try {
