@@ -10,7 +10,7 @@ describe('errors.upstreamFailed', () => {
     [500, 'upstream'],
     [502, 'upstream'],
   ] as const)('classifies status %i as %s', (status, kind) => {
-    expect(errors.upstreamFailed('all 1 target failed', status).kind).toBe(kind);
+    expect(errors.upstreamFailed('the only target failed', status).kind).toBe(kind);
   });
 });
 

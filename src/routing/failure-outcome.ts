@@ -105,6 +105,7 @@ export function failureOutcome(
   if (failures.length === 0)
     return { ok: false, error: errors.upstreamFailed(`no target could be tried: ${tried}`, 503), attempts };
   const count = new Set([...failures.map((f) => f.target), ...skipped]).size;
-  const summary = `all ${count} ${count === 1 ? 'target' : 'targets'} failed: ${tried}`;
+  // "all 1 target failed" reads as a bug to an operator; a route of one target says so plainly.
+  const summary = `${count === 1 ? 'the only target' : `all ${count} targets`} failed: ${tried}`;
   return { ok: false, error: decisive ? finalError(decisive, summary) : errors.upstreamFailed(summary, 502), attempts };
 }

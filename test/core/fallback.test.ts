@@ -149,7 +149,7 @@ describe('the ordered fallback chain', () => {
       .catch((e: unknown) => e)) as { status: number; message: string; headers: Headers };
     expect(error.status).toBe(429);
     expect(error.message).toMatch(
-      /all 1 target failed: primary 429 \(rate_limit, cooling 30s: fake upstream error 429\)/,
+      /the only target failed: primary 429 \(rate_limit, cooling 30s: fake upstream error 429\)/,
     );
     expect(error.headers.get('retry-after')).toBe('30');
     expect(error.headers.get('x-gateway-attempts')).toBe('1');
