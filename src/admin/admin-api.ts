@@ -53,8 +53,8 @@ function sendError(error: FastifyError | Error, reply: FastifyReply): FastifyRep
     });
   }
   if (error instanceof ClientKeyError) {
-    // The field at fault as a problem (the shape config errors use), for a form to show beside that field.
-    const problems = error.field === undefined ? undefined : [{ path: error.field, message: error.message }];
+    // The fields at fault as problems (the shape config errors use), for a form to show each beside its field.
+    const problems = error.problems.length ? error.problems : undefined;
     return reply.code(error.status).send({ error: { code: 'GW_ERR_ADMIN_KEYS', message: error.message, problems } });
   }
   if (error instanceof AdminTokenError) return adminError(reply, error.status, 'GW_ERR_ADMIN_TOKENS', error.message);

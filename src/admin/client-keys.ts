@@ -40,19 +40,28 @@ export function viewClientKey(key: ClientKey, now = Date.now()): ClientKeyView {
   };
 }
 
+/** A refused request field: its dotted path (`budgets.day`, `model_limits.gpt-4o.rpm`) and what is wrong. */
+export interface KeyFieldProblem {
+  path: string;
+  message: string;
+}
+
 export class ClientKeyError extends Error {
   /**
-   * @param field the request field at fault, as a dotted path (`budgets.day`, `model_limits.gpt-4o.rpm`), so a
-   *   form can show the message next to it; the message names it too, for the CLI.
+   * @param field the request field at fault, or every field at fault (the first one's is the message), so a form
+   *   can show each message beside its field; the message names the field too, for the CLI.
    */
   constructor(
     message: string,
     readonly status: number,
-    readonly field?: string,
+    field?: string | KeyFieldProblem[],
   ) {
     super(message);
     this.name = 'ClientKeyError';
+    this.problems = typeof field === 'string' ? [{ path: field, message }] : (field ?? []);
   }
+
+  readonly problems: KeyFieldProblem[];
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
@@ -70,13 +79,13 @@ function newToken(): { token: string; prefix: string } {
 export function parseKeyPolicy(input: unknown): KeyPolicy {
   const parsed = keyPolicySchema.safeParse(input ?? {});
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-  throw new ClientKeyError(
-    `invalid key policy: ${where}${issue ? issueMessage(issue) : 'invalid'}`,
-    400,
-    issue?.path.length ? issue.path.join('.') : undefined,
-  );
+  const describe = (issue: (typeof parsed.error.issues)[number]) =>
+    `invalid key policy: ${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issueMessage(issue)}`;
+  const problems = parsed.error.issues
+    .filter((issue) => issue.path.length > 0)
+    .map((issue) => ({ path: issue.path.join('.'), message: describe(issue) }));
+  const first = parsed.error.issues[0];
+  throw new ClientKeyError(first ? describe(first) : 'invalid key policy', 400, problems);
 }
 
 /** JSON Merge Patch (RFC 7396): objects merge key by key, `null` removes, anything else replaces. */

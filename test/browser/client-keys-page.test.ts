@@ -127,15 +127,16 @@ describe.skipIf(!chromiumAvailable)('creating and editing client keys in the Adm
     await form().getByLabel('Requests per minute').fill('-3');
     await form().getByLabel('Per day').fill('0');
     await page.getByRole('button', { name: 'Save policy' }).click();
-    // The API reports the first field at fault: the same message `amg keys update` prints.
+    // Every field at fault, each beside its field, in the words `amg keys update` prints.
     await eventually(() => fieldError('Requests per minute').textContent()).toMatch(/^invalid key policy: rpm: /);
+    expect(await fieldError('Per day').textContent()).toContain(
+      'invalid key policy: budgets.day: at least 0.000001 USD',
+    );
     expect(await form().getByLabel('Requests per minute').getAttribute('aria-invalid')).toBe('true');
     await form().getByLabel('Requests per minute').fill('2');
     await page.getByRole('button', { name: 'Save policy' }).click();
-    await eventually(() => fieldError('Per day').textContent()).toContain(
-      'invalid key policy: budgets.day: at least 0.000001 USD',
-    );
-    expect(await fieldError('Requests per minute').count()).toBe(0);
+    await eventually(() => fieldError('Requests per minute').count()).toBe(0);
+    expect(await fieldError('Per day').textContent()).toContain('budgets.day');
     await form().getByLabel('Per day').fill('');
     await page.getByRole('button', { name: 'Save policy' }).click();
     await form().waitFor({ state: 'detached' });

@@ -126,10 +126,15 @@ describe('paging and searching client keys through the admin API and amg keys li
   });
 
   it("names the refused field in the error's problems, for a form to show it beside that field", async () => {
-    const refused = await harness.admin('POST', '/keys', { name: 'bad', budgets: { day: 0 } });
+    const refused = await harness.admin('POST', '/keys', { name: 'bad', budgets: { day: 0 }, tpm: 'many' });
     expect(refused.status).toBe(400);
-    expect(refused.body.error.problems).toEqual([{ path: 'budgets.day', message: refused.body.error.message }]);
-    expect(refused.body.error.message).toContain('budgets.day');
+    // Every field at fault; the message (what the CLI prints) is the first one's.
+    expect(refused.body.error.problems.map((p: { path: string }) => p.path).sort()).toEqual(['budgets.day', 'tpm']);
+    const day = refused.body.error.problems.find((p: { path: string }) => p.path === 'budgets.day');
+    expect(day.message).toMatch(/^invalid key policy: budgets\.day: at least 0\.000001 USD/);
+    expect(refused.body.error.problems.map((p: { message: string }) => p.message)).toContain(
+      refused.body.error.message,
+    );
     const patch = await harness.admin('PATCH', '/keys/svc-001', { model_limits: { 'gpt-4o': { rpm: -1 } } });
     expect(patch.status).toBe(400);
     expect(patch.body.error.problems[0].path).toBe('model_limits.gpt-4o.rpm');
