@@ -15,6 +15,7 @@ import { adminRoutes } from './admin-routes.js';
 import { AdminTokenError } from './admin-tokens.js';
 import { auditRoutes } from './audit-routes.js';
 import { ClientKeyError } from './client-keys.js';
+import { configClientRoutes } from './config-client-routes.js';
 import { configRoutes } from './config-routes.js';
 import { dashboardRoutes } from './dashboard-routes.js';
 import { type DiagnosticsDeps, diagnosticsRoutes } from './diagnostics-routes.js';
@@ -51,7 +52,11 @@ function sendError(error: FastifyError | Error, reply: FastifyReply): FastifyRep
       error: { code: `GW_ERR_CONFIG_${error.kind.toUpperCase()}`, message: error.message, problems: error.problems },
     });
   }
-  if (error instanceof ClientKeyError) return adminError(reply, error.status, 'GW_ERR_ADMIN_KEYS', error.message);
+  if (error instanceof ClientKeyError) {
+    // The fields at fault as problems (the shape config errors use), for a form to show each beside its field.
+    const problems = error.problems.length ? error.problems : undefined;
+    return reply.code(error.status).send({ error: { code: 'GW_ERR_ADMIN_KEYS', message: error.message, problems } });
+  }
   if (error instanceof AdminTokenError) return adminError(reply, error.status, 'GW_ERR_ADMIN_TOKENS', error.message);
   if (error instanceof AdminUserError) return adminError(reply, error.status, 'GW_ERR_ADMIN_USERS', error.message);
   const code = (error as { code?: unknown }).code;
@@ -131,6 +136,7 @@ export async function adminApi(app: FastifyInstance, deps: AdminApiDeps): Promis
   await configRoutes(app, deps.workflow);
   await dashboardRoutes(app, { store: deps.store, snapshot: deps.snapshot, state: deps.state });
   await usageRoutes(app, { store: deps.store, snapshot: deps.snapshot });
+  await configClientRoutes(app, { snapshot: deps.snapshot });
   await diagnosticsRoutes(app, deps);
   await sessionRoutes(app, {
     store: deps.store,

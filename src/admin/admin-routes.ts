@@ -66,15 +66,16 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminRouteDeps): P
     return { ...record, time: new Date(record.time).toISOString() };
   });
 
-  app.get('/keys', async () => ({ data: await listClientKeys(deps.store) }));
+  // A page at a time (see parseKeySearch): ten thousand keys are a hundred pages, never one answer.
+  app.get('/keys', async (request) => listClientKeys(deps.store, request.query as Record<string, string | undefined>));
 
   // The body is the key's name, optional expiry, and its policy fields (models, rpm, tpm, max_concurrent,
   // model_limits, budgets, tags) at the top level, as config clients declare them.
   app.post('/keys', { config: { action: 'keys.create' } }, async (request, reply) => {
     const { name, expires_in_days, ...policy } = (request.body ?? {}) as Record<string, unknown>;
-    if (typeof name !== 'string') throw new ClientKeyError('name is required (a string)', 400);
+    if (typeof name !== 'string') throw new ClientKeyError('name is required (a string)', 400, 'name');
     if (expires_in_days !== undefined && typeof expires_in_days !== 'number') {
-      throw new ClientKeyError('expires_in_days must be a number', 400);
+      throw new ClientKeyError('expires_in_days must be a number', 400, 'expires_in_days');
     }
     const created = await deps.credentials.createKey(actorOf(request), {
       name,

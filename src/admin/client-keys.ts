@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { generateToken, hashToken } from '../auth/token-hash.js';
 import { issueMessage } from '../config/issue-path.js';
 import { type KeyPolicy, keyPolicySchema } from '../config/key-policy-schema.js';
-import type { ClientKey, Store } from '../store/store.js';
+import type { ClientKey, ClientKeySearch, Store } from '../store/store.js';
 
 /** Longest lifetime a client key can be given (ten years); no expiry at all is asked for by leaving it out. */
 const MAX_EXPIRY_DAYS = 3_650;
@@ -40,14 +40,28 @@ export function viewClientKey(key: ClientKey, now = Date.now()): ClientKeyView {
   };
 }
 
+/** A refused request field: its dotted path (`budgets.day`, `model_limits.gpt-4o.rpm`) and what is wrong. */
+export interface KeyFieldProblem {
+  path: string;
+  message: string;
+}
+
 export class ClientKeyError extends Error {
+  /**
+   * @param field the request field at fault, or every field at fault (the first one's is the message), so a form
+   *   can show each message beside its field; the message names the field too, for the CLI.
+   */
   constructor(
     message: string,
     readonly status: number,
+    field?: string | KeyFieldProblem[],
   ) {
     super(message);
     this.name = 'ClientKeyError';
+    this.problems = typeof field === 'string' ? [{ path: field, message }] : (field ?? []);
   }
+
+  readonly problems: KeyFieldProblem[];
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
@@ -65,9 +79,13 @@ function newToken(): { token: string; prefix: string } {
 export function parseKeyPolicy(input: unknown): KeyPolicy {
   const parsed = keyPolicySchema.safeParse(input ?? {});
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-  throw new ClientKeyError(`invalid key policy: ${where}${issue ? issueMessage(issue) : 'invalid'}`, 400);
+  const describe = (issue: (typeof parsed.error.issues)[number]) =>
+    `invalid key policy: ${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issueMessage(issue)}`;
+  const problems = parsed.error.issues
+    .filter((issue) => issue.path.length > 0)
+    .map((issue) => ({ path: issue.path.join('.'), message: describe(issue) }));
+  const first = parsed.error.issues[0];
+  throw new ClientKeyError(first ? describe(first) : 'invalid key policy', 400, problems);
 }
 
 /** JSON Merge Patch (RFC 7396): objects merge key by key, `null` removes, anything else replaces. */
@@ -97,7 +115,7 @@ export async function createClientKey(
   now = Date.now(),
 ): Promise<{ token: string; key: ClientKeyView }> {
   if (!NAME.test(input.name)) {
-    throw new ClientKeyError('name must be 1-128 characters: letters, digits and . _ : @ -', 400);
+    throw new ClientKeyError('name must be 1-128 characters: letters, digits and . _ : @ -', 400, 'name');
   }
   // The keys this name could be, not every key: the admin API runs in the gateway, whose loop a list stalls.
   const existing = await store.activeClientKeys(input.name);
@@ -105,6 +123,7 @@ export async function createClientKey(
     throw new ClientKeyError(
       `an active key named "${input.name}" already exists; revoke it first or pick another name`,
       409,
+      'name',
     );
   }
   // Bounded before anything is written: 1e10 days once inserted a key whose expiry no date can hold, after which
@@ -114,6 +133,7 @@ export async function createClientKey(
     throw new ClientKeyError(
       `expires_in_days must be a number of days above 0 and at most ${MAX_EXPIRY_DAYS} (got ${String(input.expiresInDays)})`,
       400,
+      'expires_in_days',
     );
   }
   const { token, prefix } = newToken();
@@ -133,9 +153,75 @@ export async function createClientKey(
   return { token, key: viewClientKey(key, now) };
 }
 
-export async function listClientKeys(store: Pick<Store, 'listClientKeys'>): Promise<ClientKeyView[]> {
-  const now = Date.now();
-  return (await store.listClientKeys()).map((key) => viewClientKey(key, now));
+/** The largest page of keys one list call returns, and the page when none is asked for. */
+export const MAX_KEY_PAGE = 500;
+const DEFAULT_KEY_PAGE = 100;
+const KEY_STATUSES = new Set(['active', 'revoked', 'expired']);
+
+/** A page of keys and where the next one starts (null: this was the last). */
+export interface ClientKeyPage {
+  data: ClientKeyView[];
+  next_cursor: string | null;
+}
+
+/** The cursor is the last key's (name, id), opaque to callers: names repeat once revoked, ids never do. */
+function encodeCursor(key: ClientKey): string {
+  return Buffer.from(JSON.stringify([key.name, key.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { name: string; id: string } {
+  try {
+    const [name, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (typeof name === 'string' && typeof id === 'string') return { name, id };
+  } catch {}
+  throw new ClientKeyError('cursor is not one a previous page returned', 400);
+}
+
+/**
+ * Reads `GET /keys`'s query: `search` (part of a name, the start of a prefix, or an id), `tag` (`team` or
+ * `team=search`), `status` (active, revoked, expired), `limit` (1-500, default 100) and `cursor`.
+ */
+export function parseKeySearch(params: Record<string, string | undefined>, now = Date.now()): ClientKeySearch {
+  const limit = params.limit === undefined || params.limit === '' ? DEFAULT_KEY_PAGE : Number(params.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_KEY_PAGE) {
+    throw new ClientKeyError(`limit must be an integer between 1 and ${MAX_KEY_PAGE}`, 400);
+  }
+  const status = params.status || undefined;
+  if (status !== undefined && !KEY_STATUSES.has(status)) {
+    throw new ClientKeyError('status must be active, revoked or expired', 400);
+  }
+  const text = params.search?.trim() || undefined;
+  if (text !== undefined && text.length > 256) throw new ClientKeyError('search must be at most 256 characters', 400);
+  const tagText = params.tag?.trim() || undefined;
+  let tag: ClientKeySearch['tag'];
+  if (tagText !== undefined) {
+    const at = tagText.indexOf('=');
+    tag = at < 0 ? { name: tagText } : { name: tagText.slice(0, at), value: tagText.slice(at + 1) };
+    if (tag.name === '' || tagText.length > 330) throw new ClientKeyError('tag must be NAME or NAME=VALUE', 400);
+  }
+  return {
+    text,
+    tag,
+    status: status as ClientKeySearch['status'],
+    after: params.cursor ? decodeCursor(params.cursor) : undefined,
+    limit,
+    now,
+  };
+}
+
+/** One page of keys as operators see them; one row more is read to know whether another page follows. */
+export async function listClientKeys(
+  store: Pick<Store, 'searchClientKeys'>,
+  params: Record<string, string | undefined> = {},
+): Promise<ClientKeyPage> {
+  const search = parseKeySearch(params);
+  const rows = await store.searchClientKeys({ ...search, limit: search.limit + 1 });
+  const page = rows.slice(0, search.limit);
+  const last = page[page.length - 1];
+  return {
+    data: page.map((key) => viewClientKey(key, search.now)),
+    next_cursor: rows.length > search.limit && last ? encodeCursor(last) : null,
+  };
 }
 
 async function activeKey(store: Pick<Store, 'activeClientKeys'>, idOrName: string): Promise<ClientKey> {

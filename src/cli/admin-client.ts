@@ -1,5 +1,5 @@
 import type { AdminTokenView } from '../admin/admin-tokens.js';
-import type { ClientKeyView } from '../admin/client-keys.js';
+import type { ClientKeyPage, ClientKeyView } from '../admin/client-keys.js';
 import type { PriceListRow } from '../admin/price-list.js';
 import type { requestPage } from '../admin/request-log.js';
 import type { UsageReport } from '../admin/usage-report.js';
@@ -36,7 +36,8 @@ export interface AdminClient {
     expiresInDays?: number,
     policy?: Record<string, unknown>,
   ): Promise<ClientKeyView & { token: string }>;
-  listKeys(): Promise<ClientKeyView[]>;
+  /** One page of keys (`search`, `tag`, `status`, `limit`, `cursor` as `GET /keys` takes them). */
+  listKeys(params: Record<string, string | undefined>): Promise<ClientKeyPage>;
   /** Applies a policy change (a JSON merge patch); the token stays. */
   updateKey(idOrName: string, change: Record<string, unknown>): Promise<ClientKeyView>;
   /** A new token; the old one keeps working for `grace` ("24h"). */

@@ -1,5 +1,5 @@
 import type { AdminTokenView } from '../admin/admin-tokens.js';
-import type { ClientKeyView } from '../admin/client-keys.js';
+import type { ClientKeyPage, ClientKeyView } from '../admin/client-keys.js';
 import type { PriceListRow } from '../admin/price-list.js';
 import type { UsageReport } from '../admin/usage-report.js';
 import type { AuditVerification } from '../audit/audit-verify.js';
@@ -67,8 +67,8 @@ export class HttpAdminClient implements AdminClient {
       grace,
     });
   }
-  async listKeys() {
-    return (await this.call<{ data: ClientKeyView[] }>('GET', '/keys')).data;
+  async listKeys(params: Record<string, string | undefined>) {
+    return this.call<ClientKeyPage>('GET', `/keys?${query(params)}`);
   }
   revokeKey(idOrName: string) {
     return this.call<ClientKeyView>('DELETE', `/keys/${encodeURIComponent(idOrName)}`);

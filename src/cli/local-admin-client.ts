@@ -99,8 +99,8 @@ export class LocalAdminClient implements AdminClient {
     const rotated = await (await this.context()).credentials.rotateKey(this.actor, idOrName, graceMs);
     return { ...rotated.key, token: rotated.token };
   }
-  async listKeys() {
-    return listClientKeys((await this.context()).store);
+  async listKeys(params: Record<string, string | undefined>) {
+    return listClientKeys((await this.context()).store, params);
   }
   async revokeKey(idOrName: string) {
     return (await this.context()).credentials.revokeKey(this.actor, idOrName);

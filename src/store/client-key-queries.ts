@@ -1,7 +1,7 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { KeyPolicy } from '../config/key-policy-schema.js';
 import type { ClientKeysTable, Database } from './schema.js';
-import type { ClientKey, ClientKeyChange, ClientKeyChanges } from './store.js';
+import type { ClientKey, ClientKeyChange, ClientKeyChanges, ClientKeySearch } from './store.js';
 
 const numberOrNull = (value: number | string | null): number | null => (value === null ? null : Number(value));
 
@@ -29,6 +29,44 @@ export async function activeClientKeys(db: Kysely<Database>, idOrName: string): 
     .where('revoked_at', 'is', null)
     .execute();
   return rows.map(clientKeyFromRow);
+}
+
+/** `text` as a LIKE pattern that matches it literally (`_` and `%` are common in names and tags). */
+function literal(text: string): string {
+  return text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * A page of keys in (name, id) order. Tags are found in the policy's JSON text: `"name":"` occurs there only as a
+ * tag (every other string-valued field is an array element), and quotes inside values are escaped, so a pattern
+ * built from JSON-encoded strings matches the tag exactly. Matching ignores (ASCII) case.
+ */
+export async function searchClientKeys(db: Kysely<Database>, search: ClientKeySearch): Promise<ClientKey[]> {
+  const like = (column: string, pattern: string) => sql<boolean>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`;
+  let query = db.selectFrom('client_keys').selectAll().orderBy('name', 'asc').orderBy('id', 'asc').limit(search.limit);
+  const { text, tag, status, after, now } = search;
+  if (text) {
+    query = query.where((eb) =>
+      eb.or([like('name', `%${literal(text)}%`), like('prefix', `${literal(text)}%`), eb('id', '=', text)]),
+    );
+  }
+  if (tag) {
+    const encoded = `${JSON.stringify(tag.name)}:${tag.value === undefined ? '"' : JSON.stringify(tag.value)}`;
+    query = query.where(like('policy', `%${literal(encoded)}%`));
+  }
+  if (status === 'revoked') query = query.where('revoked_at', 'is not', null);
+  if (status === 'active') {
+    query = query
+      .where('revoked_at', 'is', null)
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]));
+  }
+  if (status === 'expired') query = query.where('revoked_at', 'is', null).where('expires_at', '<=', now);
+  if (after) {
+    query = query.where((eb) =>
+      eb.or([eb('name', '>', after.name), eb.and([eb('name', '=', after.name), eb('id', '>', after.id)])]),
+    );
+  }
+  return (await query.execute()).map(clientKeyFromRow);
 }
 
 /** Keys in id order after `afterId`: a full reload reads them a page at a time. */

@@ -30,6 +30,7 @@ import type {
   ClientKeyChange,
   ClientKeyChanges,
   ClientKeyPatch,
+  ClientKeySearch,
   CredentialVersions,
   Store,
   StoredResponse,
@@ -242,6 +243,10 @@ export class KyselyStore implements Store {
 
   activeClientKeys(idOrName: string): Promise<ClientKey[]> {
     return clientKeys.activeClientKeys(this.db, idOrName);
+  }
+
+  searchClientKeys(search: ClientKeySearch): Promise<ClientKey[]> {
+    return clientKeys.searchClientKeys(this.db, search);
   }
 
   listClientKeysPage(afterId: string | null, limit: number): Promise<ClientKey[]> {

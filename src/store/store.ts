@@ -55,6 +55,20 @@ export interface AdminToken {
  * authentication or policy (whichever process wrote it); equal numbers mean the table's list is unchanged.
  */
 /** One entry of the client keys' change log: the counter value a change took and the key it changed. */
+/** One page of client keys in (name, id) order, narrowed as the admin API's list asks. */
+export interface ClientKeySearch {
+  /** Part of the name, or the start of the visible prefix; any case. */
+  text?: string | undefined;
+  /** Keys carrying this tag, with this value when one is given. */
+  tag?: { name: string; value?: string | undefined } | undefined;
+  status?: 'active' | 'revoked' | 'expired' | undefined;
+  /** The last key of the previous page: the page starts after it. */
+  after?: { name: string; id: string } | undefined;
+  limit: number;
+  /** Epoch ms deciding what has expired. */
+  now: number;
+}
+
 export interface ClientKeyChange {
   version: number;
   /** Null: every key may have changed (or, for the log's first entry, none did). */
@@ -156,6 +170,8 @@ export interface Store {
   listClientKeys(): Promise<ClientKey[]>;
   /** The active (unrevoked) keys whose id or name this is: a look-up that does not list every key. */
   activeClientKeys(idOrName: string): Promise<ClientKey[]>;
+  /** A page of keys matching a search, in (name, id) order: what operators list, never every key at once. */
+  searchClientKeys(search: ClientKeySearch): Promise<ClientKey[]>;
   /** Keys in id order after `afterId` (null: from the first), at most `limit`. */
   listClientKeysPage(afterId: string | null, limit: number): Promise<ClientKey[]>;
   /** The client keys' change log's newest entry. */

@@ -113,6 +113,7 @@ describe.skipIf(!chromiumAvailable)('the Admin UI in headless Chromium', () => {
 
   it('creates a client token shown once with snippets, and revoking it gets it refused', FLOW, async () => {
     await page.getByRole('link', { name: 'Clients' }).click();
+    await page.getByRole('button', { name: 'New client key' }).click();
     await page.getByLabel('New client name').fill('browser-app');
     await page.getByRole('button', { name: 'Create token' }).click();
     const token = (await page.locator('[data-token]').textContent()) as string;
@@ -133,7 +134,7 @@ describe.skipIf(!chromiumAvailable)('the Admin UI in headless Chromium', () => {
     const row = (name: string) => page.locator(`[data-client="${name}"]`);
     await eventually(() => row('browser-app').locator('[data-figure="requests"]').textContent()).toBe('1');
     expect(await row('browser-app').locator('[data-figure="last-used"]').textContent()).not.toBe('never');
-    await eventually(() => row('test-client').locator('.badge').textContent()).toBe('other');
+    await eventually(() => row('test-client').locator('.badge').textContent()).toBe('config');
     expect(Number(await row('test-client').locator('[data-figure="requests"]').textContent())).toBeGreaterThan(0);
     await screenshot(page, 'clients');
     page.once('dialog', (dialog) => void dialog.accept());
@@ -216,7 +217,8 @@ describe.skipIf(!chromiumAvailable)('the Admin UI in headless Chromium', () => {
     await viewer.getByRole('navigation', { name: 'Pages' }).waitFor();
     await viewer.getByRole('link', { name: 'Clients' }).click();
     await viewer.locator('[data-client]').first().waitFor();
-    expect(await viewer.getByRole('button', { name: 'Create token' }).count()).toBe(0);
+    expect(await viewer.getByRole('button', { name: 'New client key' }).count()).toBe(0);
+    expect(await viewer.getByRole('button', { name: /^edit/ }).count()).toBe(0);
     expect(await viewer.getByRole('button', { name: /^revoke/ }).count()).toBe(0);
     await viewer.getByRole('link', { name: 'Config' }).click();
     await viewer.locator('.cm-content').waitFor({ timeout: 30_000 });

@@ -1,4 +1,5 @@
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
+import { type ClientKeyView, MAX_KEY_PAGE } from '../../admin/client-keys.js';
 import type { AdminClient } from '../admin-client.js';
 import { configPathFrom } from '../config-path.js';
 import {
@@ -31,6 +32,39 @@ export async function withAdmin<T>(command: Command, run: (admin: AdminClient) =
   } finally {
     await admin.close();
   }
+}
+
+interface KeyListOptions {
+  search?: string;
+  tag?: string;
+  status?: string;
+  limit?: number;
+  json?: boolean;
+}
+
+function positiveInteger(flag: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError(`${flag} takes a positive integer`);
+  return value;
+}
+
+/** Follows the admin API's cursor page by page: no single answer holds every key. */
+async function allKeys(admin: AdminClient, options: KeyListOptions): Promise<ClientKeyView[]> {
+  const keys: ClientKeyView[] = [];
+  let cursor: string | undefined;
+  const wanted = options.limit ?? Number.POSITIVE_INFINITY;
+  do {
+    const page = await admin.listKeys({
+      search: options.search,
+      tag: options.tag,
+      status: options.status,
+      cursor,
+      limit: String(Math.min(MAX_KEY_PAGE, wanted - keys.length)),
+    });
+    keys.push(...page.data);
+    cursor = page.next_cursor ?? undefined;
+  } while (cursor !== undefined && keys.length < wanted);
+  return keys;
 }
 
 export function registerKeys(program: Command): void {
@@ -137,10 +171,14 @@ export function registerKeys(program: Command): void {
 
   keys
     .command('list')
-    .description('list client keys (never their tokens)')
+    .description('list client keys (never their tokens), in name order, read a page at a time')
+    .option('--search <text>', 'part of the name, the start of the prefix (amg_...), or the id')
+    .option('--tag <name[=value]>', 'only keys with this tag (and value), e.g. team=search')
+    .option('--status <status>', 'only active, revoked or expired keys')
+    .option('--limit <n>', 'list at most this many keys (default: all)', (text) => positiveInteger('--limit', text))
     .option('--json', 'print JSON')
-    .action(async (options: { json?: boolean }, command: Command) => {
-      const list = await withAdmin(command, (admin) => admin.listKeys());
+    .action(async (options: KeyListOptions, command: Command) => {
+      const list = await withAdmin(command, (admin) => allKeys(admin, options));
       if (options.json) {
         process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
         return;

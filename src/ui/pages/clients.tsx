@@ -4,31 +4,8 @@ import { Empty, ErrorBox, Field, Loading } from '../components.js';
 import { int, time, usd } from '../format.js';
 import { usePoll } from '../use-poll.js';
 import { loadContext, snippets } from './client-snippets.js';
-
-interface Key {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  expiresAt: string | null;
-  revokedAt: string | null;
-  status: string;
-  policy: Policy;
-  /** Until when the token a rotation replaced still works. */
-  previousTokenValidUntil: string | null;
-}
-
-interface Limits {
-  rpm?: number;
-  tpm?: number;
-  max_concurrent?: number;
-}
-interface Policy extends Limits {
-  models?: string[];
-  model_limits?: Record<string, Limits>;
-  budgets?: { day?: number; month?: number; total?: number };
-  tags?: Record<string, string>;
-}
+import { type Key, KeyEditor } from './key-editor.js';
+import type { Policy } from './key-policy-form.js';
 
 /** A key's policy in one line: why a client is limited or refused is the first question in an incident. */
 function policySummary(policy: Policy | undefined): string {
@@ -98,31 +75,106 @@ function UsageCells({ usage }: { usage: Usage | undefined }) {
   );
 }
 
+interface KeyPage {
+  data: Key[];
+  next_cursor: string | null;
+}
+
+/** A client the config file declares (GET /config-clients): read-only here. */
+interface ConfigClient {
+  name: string;
+  expiresAt: string | null;
+  policy: Policy;
+}
+
+/** Keys per page: the API's pages are bounded, and so is what one table renders. */
+const PAGE_SIZE = 50;
+
+/** The token just created or rotated: shown once, never again (only its hash is stored). */
+function CreatedToken(props: { name: string; token: string; onDone(): void }) {
+  const context = usePoll(loadContext, 0, []);
+  const copied = useSignal('');
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(props.token);
+      copied.value = 'Copied to the clipboard.';
+    } catch {
+      copied.value = 'The browser did not allow copying: select the token and copy it by hand.';
+    }
+  };
+  return (
+    <section class="created" aria-label="New token">
+      <h2>Token for {props.name}</h2>
+      <p class="warning">
+        <strong>Copy it now: it is shown only once.</strong> Only its hash is stored; a lost token cannot be shown
+        again, only rotated.
+      </p>
+      <pre data-token>{props.token}</pre>
+      <div class="toolbar">
+        <button type="button" onClick={copy}>
+          Copy token
+        </button>
+        <span role="status">{copied.value}</span>
+      </div>
+      {context.data &&
+        snippets(props.token, context.data).map(([title, code]) => (
+          <details key={title}>
+            <summary>{title}</summary>
+            <pre>{code}</pre>
+          </details>
+        ))}
+      <button type="button" onClick={props.onDone}>
+        Done, hide it
+      </button>
+    </section>
+  );
+}
+
+/** Config clients narrowed by the same search and tag as the keys (they are few: the config holds them all). */
+function matchesSearch(client: ConfigClient, search: string, tag: string): boolean {
+  if (search && !client.name.toLowerCase().includes(search.toLowerCase())) return false;
+  if (!tag) return true;
+  const [name = '', value] = tag.split('=', 2);
+  const tags = client.policy.tags ?? {};
+  return name in tags && (value === undefined || tags[name] === value);
+}
+
 export function ClientsPage() {
-  const { data, error, loading, refresh } = usePoll(() => api<{ data: Key[] }>('/keys'), 10_000, []);
+  const search = useSignal('');
+  const tag = useSignal('');
+  const status = useSignal('');
+  // The cursor of every page after the first that was opened: Previous goes back one.
+  const cursors = useSignal<string[]>([]);
+  const cursor = cursors.value[cursors.value.length - 1];
+  const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
+  if (search.value.trim()) params.set('search', search.value.trim());
+  if (tag.value.trim()) params.set('tag', tag.value.trim());
+  if (status.value) params.set('status', status.value);
+  if (cursor) params.set('cursor', cursor);
+  const query = params.toString();
+  const { data, error, loading, refresh } = usePoll(() => api<KeyPage>(`/keys?${query}`), 10_000, [query]);
+  const fromConfig = usePoll(() => api<{ data: ConfigClient[] }>('/config-clients'), 30_000, []);
   const period = useSignal('24h');
   const usage = usePoll(() => api<{ data: Usage[] }>(`/clients/usage?range=${period.value}`), 15_000, [period.value]);
   const usageOf = new Map((usage.data?.data ?? []).map((u) => [u.client, u]));
-  const keyNames = new Set((data?.data ?? []).map((k) => k.name));
-  // Clients the rollups counted that are not tokens listed here: config-file clients, test now, deleted tokens.
-  const others = (usage.data?.data ?? []).filter((u) => !keyNames.has(u.client));
-  const context = usePoll(loadContext, 0, []);
-  const name = useSignal('');
+  const configClients = (fromConfig.data?.data ?? []).filter((c) => matchesSearch(c, search.value.trim(), tag.value));
+  const filtered = params.has('search') || params.has('tag') || params.has('status');
+  // Clients the rollups counted that are neither a key nor a config client: the Providers page test, deleted
+  // tokens. Told apart only when every key is on this page; otherwise a key on another page would show here.
+  const complete = !filtered && !cursor && data?.next_cursor === null;
+  const known = new Set([
+    ...(data?.data ?? []).map((k) => k.name),
+    ...(fromConfig.data?.data ?? []).map((c) => c.name),
+  ]);
+  const others = complete ? (usage.data?.data ?? []).filter((u) => !known.has(u.client)) : [];
+  const editor = useSignal<{ editing?: Key } | null>(null);
   const created = useSignal<{ name: string; token: string } | null>(null);
   const problem = useSignal('');
-
-  const create = async (event: Event) => {
-    event.preventDefault();
-    problem.value = '';
-    try {
-      const key = await api<Key & { token: string }>('/keys', { method: 'POST', body: { name: name.value } });
-      created.value = { name: key.name, token: key.token };
-      name.value = '';
-      refresh();
-    } catch (failure) {
-      problem.value = (failure as Error).message;
-    }
+  const newSearch = (apply: () => void) => {
+    apply();
+    cursors.value = [];
   };
+
   // A leaked token is rotated, not revoked: applications move to the new token while the old one runs out.
   const rotate = async (key: Key) => {
     const grace = window.prompt(
@@ -145,7 +197,9 @@ export function ClientsPage() {
     refresh();
   };
   const revoke = async (key: Key) => {
-    if (!window.confirm(`Revoke "${key.name}"? Applications using it are refused at once.`)) return;
+    const question = `Revoke "${key.name}" (${key.prefix}…)? Applications using it are refused at once; this cannot be undone.`;
+    if (!window.confirm(question)) return;
+    problem.value = '';
     try {
       await api(`/keys/${encodeURIComponent(key.id)}`, { method: 'DELETE' });
     } catch (failure) {
@@ -156,19 +210,24 @@ export function ClientsPage() {
 
   return (
     <>
-      {canWrite() && (
-        <form class="toolbar" onSubmit={create} aria-label="Create a client token">
-          <Field label="New client name">
-            <input
-              name="client-name"
-              required
-              pattern="[A-Za-z0-9][A-Za-z0-9._:@\-]*"
-              value={name.value}
-              onInput={(e) => (name.value = e.currentTarget.value)}
-            />
-          </Field>
-          <button type="submit">Create token</button>
-        </form>
+      {canWrite() && !editor.value && (
+        <div class="toolbar">
+          <button type="button" onClick={() => (editor.value = {})}>
+            New client key
+          </button>
+        </div>
+      )}
+      {editor.value && (
+        <KeyEditor
+          key={editor.value.editing?.id ?? 'new'}
+          editing={editor.value.editing}
+          onCancel={() => (editor.value = null)}
+          onSaved={(saved) => {
+            editor.value = null;
+            if (saved.token) created.value = { name: saved.name, token: saved.token };
+            refresh();
+          }}
+        />
       )}
       {problem.value && (
         <p class="state error" role="alert">
@@ -176,30 +235,43 @@ export function ClientsPage() {
         </p>
       )}
       {created.value && (
-        <section class="created" aria-label="New token">
-          <h2>Token for {created.value.name}</h2>
-          <p>
-            <strong>Copy it now: it is shown only once.</strong> Only its hash is stored.
-          </p>
-          <pre data-token>{created.value.token}</pre>
-          {context.data &&
-            snippets(created.value.token, context.data).map(([title, code]) => (
-              <details key={title}>
-                <summary>{title}</summary>
-                <pre>{code}</pre>
-              </details>
+        <CreatedToken
+          key={created.value.token}
+          name={created.value.name}
+          token={created.value.token}
+          onDone={() => (created.value = null)}
+        />
+      )}
+      <form class="toolbar" aria-label="Find client keys" onSubmit={(e) => e.preventDefault()}>
+        <Field label="Search name, prefix or id">
+          <input
+            name="key-search"
+            type="search"
+            value={search.value}
+            onInput={(e) => newSearch(() => (search.value = e.currentTarget.value))}
+          />
+        </Field>
+        <Field label="Tag (name or name=value)">
+          <input
+            name="key-tag"
+            type="search"
+            value={tag.value}
+            onInput={(e) => newSearch(() => (tag.value = e.currentTarget.value))}
+          />
+        </Field>
+        <Field label="Status">
+          <select
+            name="key-status"
+            value={status.value}
+            onChange={(e) => newSearch(() => (status.value = e.currentTarget.value))}
+          >
+            {['', 'active', 'revoked', 'expired'].map((s) => (
+              <option key={s} value={s}>
+                {s || 'any'}
+              </option>
             ))}
-          <button type="button" onClick={() => (created.value = null)}>
-            Done, hide it
-          </button>
-        </section>
-      )}
-      {loading && !data && <Loading what="client tokens" />}
-      {error && <ErrorBox error={error} retry={refresh} />}
-      {data && data.data.length === 0 && (
-        <Empty>No client tokens yet: create one above and give it to an application.</Empty>
-      )}
-      <div class="toolbar">
+          </select>
+        </Field>
         <Field label="Usage over the last">
           <select name="usage-period" value={period.value} onChange={(e) => (period.value = e.currentTarget.value)}>
             {PERIODS.map((p) => (
@@ -210,75 +282,149 @@ export function ClientsPage() {
           </select>
         </Field>
         {usage.error && <span class="state error">usage unavailable: {usage.error.message}</span>}
-      </div>
+      </form>
+      {loading && !data && <Loading what="client keys" />}
+      {error && <ErrorBox error={error} retry={refresh} />}
+      {data && data.data.length === 0 && !cursor && (
+        <Empty>
+          {filtered ? 'No client key matches.' : 'No client keys yet: create one and give it to an application.'}
+        </Empty>
+      )}
       {data && data.data.length + others.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              {[...HEADINGS, `Cost (${period.value})`, ''].map((h) => (
-                <th key={h} scope="col">
-                  {h}
-                </th>
+        <div class="table-scroll">
+          <table aria-label="Client keys">
+            <thead>
+              <tr>
+                {[...HEADINGS, `Cost (${period.value})`, ''].map((h) => (
+                  <th key={h} scope="col">
+                    {h}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {data.data.map((key) => (
+                <tr key={key.id} data-client={key.name}>
+                  <td>{key.name}</td>
+                  <td>
+                    <code>{key.prefix}…</code>
+                  </td>
+                  <td>
+                    <span class={`badge ${key.status}`}>{key.status}</span>
+                  </td>
+                  <td data-policy>{policySummary(key.policy)}</td>
+                  <td>{time(key.createdAt)}</td>
+                  <td>
+                    {key.expiresAt ? time(key.expiresAt) : 'never'}
+                    {key.previousTokenValidUntil && (
+                      <span class="muted" data-grace>
+                        {' '}
+                        (old token until {time(key.previousTokenValidUntil)})
+                      </span>
+                    )}
+                  </td>
+                  <UsageCells usage={key.status === 'active' ? usageOf.get(key.name) : undefined} />
+                  <td class="actions">
+                    {canWrite() && key.status === 'active' && (
+                      <>
+                        <button
+                          type="button"
+                          onClick={() => (editor.value = { editing: key })}
+                          aria-label={`edit ${key.name}`}
+                        >
+                          Edit
+                        </button>{' '}
+                        <button type="button" onClick={() => rotate(key)} aria-label={`rotate ${key.name}`}>
+                          Rotate
+                        </button>{' '}
+                        <button type="button" onClick={() => revoke(key)} aria-label={`revoke ${key.name}`}>
+                          Revoke
+                        </button>
+                      </>
+                    )}
+                  </td>
+                </tr>
               ))}
-            </tr>
-          </thead>
-          <tbody>
-            {data.data.map((key) => (
-              <tr key={key.id} data-client={key.name}>
-                <td>{key.name}</td>
-                <td>
-                  <code>{key.prefix}…</code>
-                </td>
-                <td>
-                  <span class={`badge ${key.status}`}>{key.status}</span>
-                </td>
-                <td data-policy>{policySummary(key.policy)}</td>
-                <td>{time(key.createdAt)}</td>
-                <td>
-                  {key.expiresAt ? time(key.expiresAt) : 'never'}
-                  {key.previousTokenValidUntil && (
-                    <span class="muted" data-grace>
-                      {' '}
-                      (old token until {time(key.previousTokenValidUntil)})
+              {others.map((u) => (
+                <tr key={`other-${u.client}`} data-client={u.client}>
+                  <td>{u.client}</td>
+                  <td>–</td>
+                  <td>
+                    <span
+                      class="badge"
+                      title="not a client key or a config client: the Providers page test, or a deleted token"
+                    >
+                      other
                     </span>
+                  </td>
+                  <td>–</td>
+                  <td>–</td>
+                  <td>–</td>
+                  <UsageCells usage={u} />
+                  <td />
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <nav class="pager" aria-label="Key pages">
+        {cursor !== undefined && (
+          <button type="button" onClick={() => (cursors.value = cursors.value.slice(0, -1))}>
+            Previous
+          </button>
+        )}
+        {data?.next_cursor && (
+          <button type="button" onClick={() => (cursors.value = [...cursors.value, data.next_cursor as string])}>
+            Next
+          </button>
+        )}
+        {data && (
+          <span class="muted" data-page>
+            page {cursors.value.length + 1} · keys {cursors.value.length * PAGE_SIZE + 1}–
+            {cursors.value.length * PAGE_SIZE + data.data.length}
+          </span>
+        )}
+      </nav>
+      {configClients.length > 0 && (
+        <section aria-label="Config clients">
+          <h2>Clients declared in the config file</h2>
+          <p class="hint">
+            Read-only here: the config file is their source, so a change made on this page would be undone by the next
+            publish. Change them on the Config page (or with <code>amg config publish</code>).
+          </p>
+          <div class="table-scroll">
+            <table>
+              <thead>
+                <tr>
+                  {['Name', 'Status', 'Policy', 'Expires', 'Last used', 'Requests', 'Errors', 'Tokens in / out'].map(
+                    (h) => (
+                      <th key={h} scope="col">
+                        {h}
+                      </th>
+                    ),
                   )}
-                </td>
-                <UsageCells usage={key.status === 'active' ? usageOf.get(key.name) : undefined} />
-                <td>
-                  {canWrite() && key.status === 'active' && (
-                    <>
-                      <button type="button" onClick={() => rotate(key)} aria-label={`rotate ${key.name}`}>
-                        Rotate
-                      </button>{' '}
-                      <button type="button" onClick={() => revoke(key)} aria-label={`revoke ${key.name}`}>
-                        Revoke
-                      </button>
-                    </>
-                  )}
-                </td>
-              </tr>
-            ))}
-            {others.map((u) => (
-              <tr key={`other-${u.client}`} data-client={u.client}>
-                <td>{u.client}</td>
-                <td>–</td>
-                <td>
-                  <span
-                    class="badge"
-                    title="not a token listed here: a client from the config file, the Providers page test, or a deleted token"
-                  >
-                    other
-                  </span>
-                </td>
-                <td>–</td>
-                <td>–</td>
-                <td>–</td>
-                <UsageCells usage={u} />
-                <td />
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                  <th scope="col">Cost ({period.value})</th>
+                </tr>
+              </thead>
+              <tbody>
+                {configClients.map((client) => (
+                  <tr key={`config-${client.name}`} data-client={client.name}>
+                    <td>{client.name}</td>
+                    <td>
+                      <span class="badge" title="declared in the config file: edit it on the Config page">
+                        config
+                      </span>
+                    </td>
+                    <td data-policy>{policySummary(client.policy)}</td>
+                    <td>{client.expiresAt ? time(client.expiresAt) : 'never'}</td>
+                    <UsageCells usage={usageOf.get(client.name)} />
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
       )}
     </>
   );
