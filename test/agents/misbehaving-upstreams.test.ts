@@ -1,19 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeAnthropic } from '../fakes/fake-anthropic.js';
+import { FakeBedrock } from '../fakes/fake-bedrock.js';
 import { FakeGemini, type GeminiReply } from '../fakes/fake-gemini.js';
 import { FakeOpenAI } from '../fakes/fake-openai.js';
 import type { RecordedRequest } from '../fakes/fake-server.js';
 import { CLIENT_TOKEN, fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
 import { AGENT_TIMEOUT_MS, blockWorkspace, expectCleanExit, word, writeMarker } from './support/agent-steps.js';
 import { type AgentRun, agentInstalled, CLAUDE, CODEX, runClaude, runCodex } from './support/agents.js';
-import { chatTurn, geminiTurn, messagesTurn } from './support/conversation.js';
+import { AWS_KEYS, CLOUD_TARGETS } from './support/cloud-fakes.js';
+import { chatTurn, converseTurn, geminiTurn, messagesTurn } from './support/conversation.js';
 
 /**
- * The agents on translated routes whose upstream misbehaves: Claude Code (Messages) to Gemini and to an
- * OpenAI-compatible model, Codex (Responses) to Gemini and to Anthropic. A 429 with retry-after, an in-band
- * error half way, a stream cut inside a tool call's arguments, a first byte that never comes (with a fallback
- * target), and the user's Ctrl-C. Each time the agent must recover (or stop) as it does against its own vendor,
- * and the request record must tell the truth: status, error, and the usage the upstream had reported so far.
+ * The agents on translated routes whose upstream misbehaves: Claude Code (Messages) to Gemini, to an
+ * OpenAI-compatible model and to Bedrock; Codex (Responses) to Gemini and to Anthropic. A 429 on the first
+ * attempt, an error half way through the answer, a stream cut inside a tool call's arguments, a first byte that
+ * never comes (with a fallback target), and the user's Ctrl-C. Each time the agent must recover (or stop) as it
+ * does against its own vendor, and the request record must tell the truth: status, error, and the usage the
+ * upstream had reported so far.
  */
 
 type RecordsOf = Awaited<ReturnType<GatewayHarness['records']>>;
@@ -28,6 +31,7 @@ const REPORTED_PROMPT = 4321;
 const ROUTES = {
   claudeToGemini: 'cc-gemini',
   claudeToOpenAI: 'cc-openai',
+  claudeToBedrock: 'cc-bedrock',
   claudeWithFallback: 'cc-slow-then-gemini',
   codexToGemini: 'cx-gemini',
   codexToAnthropic: 'cx-anthropic',
@@ -41,6 +45,7 @@ describe.skipIf(!agentInstalled(CLAUDE, 'Claude Code') || !agentInstalled(CODEX,
     let silent: FakeOpenAI;
     let anthropic: FakeAnthropic;
     let gemini: FakeGemini;
+    let bedrock: FakeBedrock;
 
     beforeAll(async () => {
       openai = (await FakeOpenAI.start({ name: 'agent-openai' })).respondWith(chatTurn);
@@ -48,6 +53,7 @@ describe.skipIf(!agentInstalled(CLAUDE, 'Claude Code') || !agentInstalled(CODEX,
       silent = (await FakeOpenAI.start({ name: 'silent-openai' })).respondWith(() => ({ kind: 'hang' }));
       anthropic = (await FakeAnthropic.start({ name: 'agent-anthropic' })).respondWith(messagesTurn);
       gemini = (await FakeGemini.start()).respondWith(geminiTurn);
+      bedrock = (await FakeBedrock.start({ keys: [AWS_KEYS] })).respondWith(converseTurn);
       harness = await GatewayHarness.start({
         config: {
           providers: [
@@ -55,10 +61,26 @@ describe.skipIf(!agentInstalled(CLAUDE, 'Claude Code') || !agentInstalled(CODEX,
             fakeProvider('silent', silent.baseUrl, silent.apiKey, 'openai'),
             fakeProvider('ant', anthropic.baseUrl, anthropic.apiKey, 'anthropic'),
             fakeProvider('gem', gemini.baseUrl, gemini.apiKey, 'gemini'),
+            {
+              name: 'bed',
+              type: 'bedrock',
+              base_url: bedrock.endpoint,
+              allow_private_network: true,
+              aws: {
+                region: 'us-east-1',
+                access_key_id: AWS_KEYS.accessKeyId,
+                secret_access_key: AWS_KEYS.secretAccessKey,
+                session_token: AWS_KEYS.sessionToken,
+              },
+            },
           ],
           models: [
             { name: ROUTES.claudeToGemini, targets: [{ provider: 'gem', model: GEMINI_MODEL }] },
             { name: ROUTES.claudeToOpenAI, targets: [{ provider: 'oai', model: 'gpt-5.2' }] },
+            {
+              name: ROUTES.claudeToBedrock,
+              targets: [{ provider: 'bed', model: CLOUD_TARGETS['bedrock-claude'] }],
+            },
             {
               name: ROUTES.claudeWithFallback,
               targets: [
@@ -81,6 +103,7 @@ describe.skipIf(!agentInstalled(CLAUDE, 'Claude Code') || !agentInstalled(CODEX,
       await silent?.close();
       await anthropic?.close();
       await gemini?.close();
+      await bedrock?.close();
     });
 
     const ws = blockWorkspace();
@@ -142,6 +165,25 @@ describe.skipIf(!agentInstalled(CLAUDE, 'Claude Code') || !agentInstalled(CODEX,
         expect(limited).toMatchObject({ inputTokens: null, costUsd: null });
       });
 
+      it('Claude Code to Bedrock (a ThrottlingException, no retry-after) backs off, asks again and answers', async () => {
+        const expected = word();
+        bedrock.enqueue({
+          kind: 'error',
+          status: 429,
+          exception: 'ThrottlingException',
+          message: 'Too many requests, please wait before trying again.',
+        });
+        const run = await claude(ROUTES.claudeToBedrock, `Please say \`${expected}\`.`);
+        expectCleanExit(run);
+        expect(run.stdout).toMatch(/"subtype":"api_retry","attempt":1,[^}]*"error_status":429,"error":"rate_limit"/);
+        expect(run.stdout).toContain(`"result":"You asked me to say ${expected}."`);
+        const records = await recordsOf(ROUTES.claudeToBedrock, (rs) => rs.some((r) => r.status === 200));
+        expect(records.find((r) => r.status === 429)).toMatchObject({
+          errorMessage:
+            'all 1 target failed: bed 429 (rate_limit: Too many requests, please wait before trying again.)',
+        });
+      });
+
       it('Codex to Gemini reconnects once and answers', async () => {
         const expected = word();
         gemini.enqueue({ kind: 'error', status: 429, headers: { 'retry-after': '1' }, retryDelay: '1s' });
@@ -153,8 +195,8 @@ describe.skipIf(!agentInstalled(CLAUDE, 'Claude Code') || !agentInstalled(CODEX,
       });
     });
 
-    describe('an error event from Gemini half way through the answer', () => {
-      it('Claude Code asks again and answers; the failed stream is recorded with the usage Gemini reported', async () => {
+    describe('an error event half way through the answer', () => {
+      it('Claude Code to Gemini asks again and answers; the record has the usage Gemini reported', async () => {
         const expected = word();
         // The error comes after two events of an answer that reports the prompt's size in each.
         gemini.enqueue({
@@ -175,7 +217,29 @@ describe.skipIf(!agentInstalled(CLAUDE, 'Claude Code') || !agentInstalled(CODEX,
         expectReportedUsageSoFar(failed);
       });
 
-      it('Codex reconnects and answers', async () => {
+      it('Claude Code to Bedrock, throttled half way, asks again and answers; the record says so', async () => {
+        const expected = word();
+        bedrock.enqueue({
+          kind: 'streamError',
+          after: 3,
+          exception: 'throttlingException',
+          message: 'Too many tokens, please wait before trying again.',
+        });
+        const run = await claude(ROUTES.claudeToBedrock, `Please say \`${expected}\`.`);
+        expectCleanExit(run);
+        expect(run.stdout).toContain(`"result":"You asked me to say ${expected}."`);
+        const records = await recordsOf(ROUTES.claudeToBedrock, (rs) =>
+          rs.some((r) => r.errorCode !== null && r.status === 200),
+        );
+        // Bedrock reports usage only at the end: the record carries the gateway's estimate, flagged as one.
+        expect(records.find((r) => r.status === 200 && r.errorCode)).toMatchObject({
+          errorCode: 'GW_ERR_UPSTREAM_STREAM',
+          errorMessage: 'upstream stream failed: Too many tokens, please wait before trying again.',
+          usageEstimated: true,
+        });
+      });
+
+      it('Codex to Gemini reconnects and answers', async () => {
         const expected = word();
         gemini.enqueue({ kind: 'streamError', after: 2, message: 'Internal error encountered.' });
         const run = await codex(ROUTES.codexToGemini, `Please say \`${expected}\`.`);
