@@ -251,6 +251,47 @@ describe.skipIf(!agentInstalled(CLAUDE, 'Claude Code') || !agentInstalled(CODEX,
       });
     });
 
+    describe("Gemini 3's answer to the tool's result fails half way", () => {
+      /** The signature on the function call of each Gemini request from `seen` on that carries the tool's output. */
+      function callSignatures(seen: number, marker: string): unknown[] {
+        return gemini
+          .chatRequests()
+          .slice(seen)
+          .filter((request) => request.rawBody.includes(marker))
+          .map((request) => request.body as { contents: Array<{ parts: Array<Record<string, unknown>> }> })
+          .map((body) => body.contents.flatMap((c) => c.parts).find((p) => p.functionCall)?.thoughtSignature);
+      }
+
+      it.each([
+        { agent: 'Claude Code', model: ROUTES.claudeToGemini },
+        { agent: 'Codex', model: ROUTES.codexToGemini },
+      ])('$agent asks again with the call still signed, and answers from the output', async ({ agent, model }) => {
+        const marker = await writeMarker(ws());
+        const seen = gemini.chatRequests().length;
+        let failed = 0;
+        gemini.respondWith((request: RecordedRequest) =>
+          request.rawBody.includes(marker) && failed++ === 0
+            ? { kind: 'streamError', after: 1, message: 'Internal error encountered.' }
+            : geminiTurn(request),
+        );
+        try {
+          const prompt = 'Please run `cat marker.txt` for me.';
+          const run = agent === 'Codex' ? await codex(model, prompt) : await claude(model, prompt);
+          expectCleanExit(run);
+          expect(run.stdout).toContain('The command printed: ');
+          expect(run.stdout).toContain(marker);
+        } finally {
+          gemini.respondWith(geminiTurn);
+        }
+        // The failed turn with the tool's output and the turn asked again both carry the call's signature (the
+        // fake, like Gemini 3, refuses a function call sent back without the signature it issued).
+        const withResult = callSignatures(seen, marker);
+        expect(withResult).toHaveLength(2);
+        expect(new Set(withResult).size).toBe(1);
+        expect(withResult[0]).toEqual(expect.any(String));
+      });
+    });
+
     describe("a stream cut inside a tool call's arguments", () => {
       it('Claude Code to an OpenAI-compatible model runs no half call, asks again, runs the whole one', async () => {
         const marker = await writeMarker(ws());
