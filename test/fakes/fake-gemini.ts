@@ -32,8 +32,10 @@ export type GeminiBehaviour =
       /** A `google.rpc.RetryInfo` delay in the details ("58s"), where Gemini says when to retry a 429. */
       retryDelay?: string;
     }
-  /** Stream `after` events, then an in-band `{"error": ...}` event, and end. */
-  | { kind: 'streamError'; after: number; message: string };
+  /** Stream `after` events of `reply` (or a default answer), then an in-band `{"error": ...}` event, and end. */
+  | { kind: 'streamError'; after: number; message: string; reply?: GeminiReply }
+  /** Stream `after` events of `reply` (or a default answer), then stop sending (`stall`) or cut the connection. */
+  | { kind: 'stall' | 'break'; after: number; reply?: GeminiReply };
 
 const PATH = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent)(\?.*)?$/;
 const EMBED_PATH = /^\/v1beta\/models\/([^/:]+):batchEmbedContents$/;
@@ -227,7 +229,8 @@ export class FakeGemini {
       res.end(JSON.stringify(body));
       return;
     }
-    const reply: GeminiReply = behaviour.kind === 'reply' ? behaviour : { kind: 'reply', text: 'one two three four' };
+    const reply: GeminiReply =
+      behaviour.kind === 'reply' ? behaviour : (behaviour.reply ?? { kind: 'reply', text: 'one two three four' });
     const responseId = reply.responseId ?? `gmresp${++this.replies}`;
     for (const call of reply.toolCalls ?? []) if (call.signature) this.issuedSignatures.set(call.name, call.signature);
     if (!stream) return json(res, 200, this.whole(reply, model, responseId));
@@ -238,7 +241,9 @@ export class FakeGemini {
             after: behaviour.after,
             frame: { data: googleError(500, behaviour.message, 'INTERNAL') },
           }
-        : undefined;
+        : behaviour.kind === 'stall' || behaviour.kind === 'break'
+          ? { kind: behaviour.kind, after: behaviour.after }
+          : undefined;
     res.writeHead(200, { 'content-type': 'text/event-stream', 'x-content-type-options': 'nosniff' });
     return playSse(res, this.frames(reply, model, responseId), fault ? { fault } : {});
   }

@@ -18,9 +18,12 @@ export type Behaviour =
   /** Accept the request and never answer. */
   | { kind: 'hang' }
   /** Stream `after` chunks (non-streamed: the head and part of the JSON), then stop sending (keep the connection open). */
-  | { kind: 'stall'; after: number }
-  /** Stream `after` chunks (non-streamed: the head and part of the JSON), then destroy the connection. */
-  | { kind: 'break'; after: number }
+  | { kind: 'stall'; after: number; reply?: ChatReply }
+  /**
+   * Stream `after` chunks of `reply` (or a default text; non-streamed: the head and part of the JSON), then destroy
+   * the connection.
+   */
+  | { kind: 'break'; after: number; reply?: ChatReply }
   /** Stream `after` chunks, then a `data: {"error": {...}}` event, and end the response without `[DONE]`. */
   | { kind: 'streamError'; after: number; message?: string; type?: string; code?: string }
   /** Close the connection without any response. */
@@ -237,7 +240,9 @@ export class FakeOpenAI {
     behaviour: Behaviour,
     res: ServerResponse,
   ): Promise<void> {
-    const reply: ChatReply = behaviour.kind === 'reply' ? behaviour : { kind: 'reply', text: DEFAULT_STREAM_TEXT };
+    const scripted = behaviour.kind === 'stall' || behaviour.kind === 'break' ? behaviour.reply : undefined;
+    const reply: ChatReply =
+      behaviour.kind === 'reply' ? behaviour : (scripted ?? { kind: 'reply', text: DEFAULT_STREAM_TEXT });
     if (reply.delayMs) await sleep(reply.delayMs);
     const chunks = chunkScript(body.model, reply, body.stream_options?.include_usage === true);
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
@@ -250,7 +255,7 @@ export class FakeOpenAI {
 }
 
 function streamFault(behaviour: Behaviour): StreamFault | undefined {
-  if (behaviour.kind === 'stall' || behaviour.kind === 'break') return behaviour;
+  if (behaviour.kind === 'stall' || behaviour.kind === 'break') return { kind: behaviour.kind, after: behaviour.after };
   if (behaviour.kind !== 'streamError') return undefined;
   const error = {
     message: behaviour.message ?? 'The server had an error while processing your request.',

@@ -26,7 +26,7 @@ describe('GeminiStreamDecoder', () => {
   it.each([
     ['spaced', spaced],
     ['compact', JSON.stringify],
-  ])('copies the text of %s text chunks as sent and takes the last usage', (_, write) => {
+  ])('copies the text of %s text chunks as sent, starts with the prompt usage and takes the last usage', (_, write) => {
     const events = decodeAll([
       write(chunk([{ text: 'Wh' }], running)),
       write(chunk([{ text: 'is "<k>"\n' }], running)),
@@ -34,7 +34,8 @@ describe('GeminiStreamDecoder', () => {
       write(chunk([{ text: '.' }], final, { finishReason: 'STOP', index: 0 })),
     ]);
     expect(events).toEqual([
-      { type: 'start', id: 'resp-1', model: 'gemini-2.5-flash' },
+      // The prompt as Gemini counted it, for a stream cut before its final usage.
+      { type: 'start', id: 'resp-1', model: 'gemini-2.5-flash', usage: { inputTokens: 7, cacheReadTokens: 0 } },
       { type: 'block_start', index: 0, block: { type: 'text' } },
       { type: 'text_delta', index: 0, text: 'Wh' },
       { type: 'text_delta', index: 0, text: 'is "<k>"\n', quoted: '"is \\"<k>\\"\\n"' },

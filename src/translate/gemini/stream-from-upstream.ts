@@ -45,13 +45,18 @@ export class GeminiStreamDecoder implements UpstreamStreamDecoder {
       return [{ type: 'error', kind: info.kind, message: info.message }];
     }
     const events: IrStreamEvent[] = [];
-    if (!this.started) {
-      this.started = true;
-      events.push({ type: 'start', id: chunk.responseId ?? '', model: chunk.modelVersion ?? '' });
-    }
     if (chunk.usageMetadata) {
       this.usage = usageFromGemini(chunk.usageMetadata);
       this.usageText = undefined;
+    }
+    if (!this.started) {
+      this.started = true;
+      events.push({
+        type: 'start',
+        id: chunk.responseId ?? '',
+        model: chunk.modelVersion ?? '',
+        ...(this.usage ? { usage: promptUsage(this.usage) } : {}),
+      });
     }
     const candidate = chunk.candidates?.[0];
     for (const part of candidate?.content?.parts ?? []) this.part(part, chunk.responseId, events);
@@ -134,6 +139,15 @@ export class GeminiStreamDecoder implements UpstreamStreamDecoder {
     });
     return events;
   }
+}
+
+/**
+ * The prompt's share of the first event's usage, for the start event: Gemini reports the prompt's size in every
+ * event, so a stream cut short (the client hung up, the upstream broke) is billed for the prompt as Gemini
+ * counted it rather than as the gateway estimates it, as a Messages upstream's message_start allows.
+ */
+function promptUsage(usage: IrUsage): Partial<IrUsage> {
+  return { inputTokens: usage.inputTokens, cacheReadTokens: usage.cacheReadTokens };
 }
 
 // The shapes of a text chunk, as Google writes it (`": "` after a key) and as compact JSON. Group 1 is the text
