@@ -44,6 +44,30 @@ const MODEL_FIELDS: ReadonlyArray<[RegExp, readonly string[]]> = [
   [/(^|[.:/])amazon\.nova/, ['reasoningConfig', 'inferenceConfig']],
 ];
 
+/** Converse's constraint on a toolUse's and a toolResult's `toolUseId` (ToolUseBlock in the API reference). */
+const TOOL_USE_ID = /^[a-zA-Z0-9_-]{1,64}$/;
+
+/**
+ * The first toolUseId outside Converse's constraint, in the words of AWS's request validation (which names the
+ * member by its position, `messages.N.member.content.M.member.toolUse.toolUseId`), or undefined.
+ */
+function invalidToolUseId(messages: Array<{ content: Json[] }>): string | undefined {
+  for (const [m, message] of messages.entries()) {
+    for (const [c, block] of message.content.entries()) {
+      const kind = 'toolUse' in block ? 'toolUse' : 'toolResult' in block ? 'toolResult' : undefined;
+      if (!kind) continue;
+      const id = String((block[kind] as { toolUseId?: unknown }).toolUseId ?? '');
+      if (TOOL_USE_ID.test(id)) continue;
+      const constraint =
+        id.length > 64
+          ? 'Member must have length less than or equal to 64'
+          : 'Member must satisfy regular expression pattern: [a-zA-Z0-9_-]+';
+      return `1 validation error detected: Value '${id}' at 'messages.${m + 1}.member.content.${c + 1}.member.${kind}.toolUseId' failed to satisfy constraint: ${constraint}`;
+    }
+  }
+  return undefined;
+}
+
 /** Claude and Nova take at most four cache checkpoints a request, as Anthropic takes four cache_control marks. */
 const MAX_CACHE_POINTS = 4;
 
@@ -168,6 +192,8 @@ export class FakeBedrock {
         'The model returned the following errors: messages: at least one message is required',
       );
     }
+    const badToolUseId = invalidToolUseId(messages);
+    if (badToolUseId) return this.error(res, 400, 'ValidationException', badToolUseId);
     const cachePoints = (JSON.stringify(body).match(/"cachePoint":/g) ?? []).length;
     if (cachePoints > MAX_CACHE_POINTS) {
       return this.error(

@@ -3,12 +3,14 @@ import type { UpstreamBuildOptions } from '../contract.js';
 import type { IrImageSource, IrMessage, IrPart, IrRequest } from '../ir/types.js';
 import { systemTexts } from '../shared/system-texts.js';
 import { CachePoints } from './cache-points.js';
+import { bedrockToolUseId } from './tool-use-id.js';
 import { additionalModelRequestFields, bedrockFamily, thinkingBudget } from './model-fields.js';
 import type { BedrockContentBlock, BedrockConverseRequest, BedrockImageFormat, BedrockMessage } from './wire-types.js';
 
 /**
  * Builds a Converse request from the IR. The model is in the URL, not the body.
  *
+ * - Tool call ids outside Converse's toolUseId constraint are rewritten to fit it (tool-use-id.ts).
  * - Images and PDFs go as bytes (base64 in JSON); Converse takes no image URL, so one is refused.
  * - Signed thinking goes back as reasoningContent (Claude on Bedrock needs it on tool-use turns); thinking
  *   without a signature cannot be verified by the model and is left out.
@@ -57,11 +59,11 @@ function block(part: IrPart, path: string): BedrockContentBlock | undefined {
       return { document: { format: 'pdf', name, source: { bytes: part.source.data } } };
     }
     case 'tool_call':
-      return { toolUse: { toolUseId: part.id, name: part.name, input: toolInput(part.arguments, path) } };
+      return { toolUse: { toolUseId: bedrockToolUseId(part.id), name: part.name, input: toolInput(part.arguments, path) } };
     case 'tool_result':
       return {
         toolResult: {
-          toolUseId: part.toolCallId,
+          toolUseId: bedrockToolUseId(part.toolCallId),
           content: part.content.map((item, i) =>
             item.type === 'text' ? { text: item.text } : { image: image(item.source, `${path}.content[${i}]`) },
           ),
