@@ -68,6 +68,29 @@ function invalidToolUseId(messages: Array<{ content: Json[] }>): string | undefi
   return undefined;
 }
 
+/**
+ * Converse's checks of a conversation's shape, in its words: it starts with a user message, the roles
+ * alternate, and no text block is blank (empty or whitespace only), in a message or a tool result.
+ */
+function malformedConversation(messages: Array<{ role: string; content: Json[] }>): string | undefined {
+  if (messages[0]?.role !== 'user') {
+    return 'A conversation must start with a user message. Try again with a conversation that starts with a user message.';
+  }
+  if (messages.some((message, i) => i > 0 && message.role === messages[i - 1]?.role)) {
+    return 'A conversation must alternate between user and assistant roles. Make sure the conversation alternates between user and assistant roles and try again.';
+  }
+  const blank = (blocks: Json[]) => blocks.some((block) => typeof block.text === 'string' && block.text.trim() === '');
+  const blankText = messages.some((message) =>
+    message.content.some((block) => {
+      const result = block.toolResult as { content?: Json[] } | undefined;
+      return blank([block]) || blank(result?.content ?? []);
+    }),
+  );
+  if (blankText)
+    return 'The model returned the following errors: messages: text content blocks must contain non-whitespace text';
+  return undefined;
+}
+
 /** Claude and Nova take at most four cache checkpoints a request, as Anthropic takes four cache_control marks. */
 const MAX_CACHE_POINTS = 4;
 
@@ -192,6 +215,8 @@ export class FakeBedrock {
         'The model returned the following errors: messages: at least one message is required',
       );
     }
+    const malformed = malformedConversation(messages);
+    if (malformed) return this.error(res, 400, 'ValidationException', malformed);
     const badToolUseId = invalidToolUseId(messages);
     if (badToolUseId) return this.error(res, 400, 'ValidationException', badToolUseId);
     const cachePoints = (JSON.stringify(body).match(/"cachePoint":/g) ?? []).length;

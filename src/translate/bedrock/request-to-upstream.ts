@@ -3,13 +3,15 @@ import type { UpstreamBuildOptions } from '../contract.js';
 import type { IrImageSource, IrMessage, IrPart, IrRequest } from '../ir/types.js';
 import { systemTexts } from '../shared/system-texts.js';
 import { CachePoints } from './cache-points.js';
-import { bedrockToolUseId } from './tool-use-id.js';
 import { additionalModelRequestFields, bedrockFamily, thinkingBudget } from './model-fields.js';
+import { bedrockToolUseId } from './tool-use-id.js';
 import type { BedrockContentBlock, BedrockConverseRequest, BedrockImageFormat, BedrockMessage } from './wire-types.js';
 
 /**
  * Builds a Converse request from the IR. The model is in the URL, not the body.
  *
+ * - Converse checks the conversation's shape: consecutive messages of one role are merged into one turn, and
+ *   blank text (empty or whitespace only, which Converse refuses) is left out, in tool results too.
  * - Tool call ids outside Converse's toolUseId constraint are rewritten to fit it (tool-use-id.ts).
  * - Images and PDFs go as bytes (base64 in JSON); Converse takes no image URL, so one is refused.
  * - Signed thinking goes back as reasoningContent (Claude on Bedrock needs it on tool-use turns); thinking
@@ -36,6 +38,13 @@ function image(source: IrImageSource, path: string): { format: BedrockImageForma
   return { format, source: { bytes: source.data } };
 }
 
+type BedrockToolResultContent = Extract<BedrockContentBlock, { toolResult: unknown }>['toolResult']['content'][number];
+
+/** Converse refuses a text block that is empty or whitespace only, wherever it is. */
+function isBlank(text: string): boolean {
+  return text.trim() === '';
+}
+
 function toolInput(text: string, path: string): unknown {
   try {
     return JSON.parse(text === '' ? '{}' : text);
@@ -47,7 +56,7 @@ function toolInput(text: string, path: string): unknown {
 function block(part: IrPart, path: string): BedrockContentBlock | undefined {
   switch (part.type) {
     case 'text':
-      return part.text === '' ? undefined : { text: part.text };
+      return isBlank(part.text) ? undefined : { text: part.text };
     case 'image':
       return { image: image(part.source, path) };
     case 'document': {
@@ -59,14 +68,17 @@ function block(part: IrPart, path: string): BedrockContentBlock | undefined {
       return { document: { format: 'pdf', name, source: { bytes: part.source.data } } };
     }
     case 'tool_call':
-      return { toolUse: { toolUseId: bedrockToolUseId(part.id), name: part.name, input: toolInput(part.arguments, path) } };
+      return {
+        toolUse: { toolUseId: bedrockToolUseId(part.id), name: part.name, input: toolInput(part.arguments, path) },
+      };
     case 'tool_result':
       return {
         toolResult: {
           toolUseId: bedrockToolUseId(part.toolCallId),
-          content: part.content.map((item, i) =>
-            item.type === 'text' ? { text: item.text } : { image: image(item.source, `${path}.content[${i}]`) },
-          ),
+          content: part.content.flatMap((item, i): BedrockToolResultContent[] => {
+            if (item.type === 'image') return [{ image: image(item.source, `${path}.content[${i}]`) }];
+            return isBlank(item.text) ? [] : [{ text: item.text }];
+          }),
           status: part.isError ? 'error' : 'success',
         },
       };
@@ -92,7 +104,12 @@ function messages(input: readonly IrMessage[], cache: CachePoints): BedrockMessa
       const point = cache.after((part as { cacheControl?: { ttl?: string } }).cacheControl, 'content');
       if (point) content.push(point);
     });
-    if (content.length > 0) built.push({ role: message.role, content });
+    if (content.length === 0) return;
+    // Converse refuses two messages of one role in a row (Chat and Responses clients send consecutive user
+    // messages; a tool-result turn may be followed by a user message): they become one turn, in order.
+    const previous = built.at(-1);
+    if (previous?.role === message.role) previous.content.push(...content);
+    else built.push({ role: message.role, content });
   });
   return built;
 }
@@ -153,7 +170,7 @@ export function buildBedrockRequest(
   const body: BedrockConverseRequest = { messages: messages(request.messages, cache) };
   const system: NonNullable<BedrockConverseRequest['system']> = [];
   for (const part of systemTexts(request)) {
-    if (part.text === '') continue;
+    if (isBlank(part.text)) continue;
     system.push({ text: part.text });
     const point = cache.after(part.cacheControl, 'content');
     if (point) system.push(point);
