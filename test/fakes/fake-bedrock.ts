@@ -11,6 +11,8 @@ export interface BedrockReply {
   reasoning?: { text: string; signature: string };
   toolCalls?: Array<{ id: string; name: string; input: Json }>;
   stopReason?: string;
+  /** The stop sequence Claude matched, returned when the request asks for `/stop_sequence`. */
+  stopSequence?: string;
   usage?: { input: number; output: number; cacheRead?: number; cacheWrite?: number };
   chunkSize?: number;
   /** End the stream after messageStop without the metadata event (and so without usage). */
@@ -242,8 +244,9 @@ export class FakeBedrock {
     const behaviour = this.queue.shift() ?? this.responder?.(request) ?? { kind: 'reply', text: 'Hello from Bedrock.' };
     if (behaviour.kind === 'error') return this.error(res, behaviour.status, behaviour.exception, behaviour.message);
     const reply = behaviour.kind === 'reply' ? behaviour : { kind: 'reply' as const, text: 'one two three four' };
-    if (match[2] === 'converse') return this.whole(res, reply);
-    const events = this.events(reply);
+    const extra = this.responseFields(decodeURIComponent(match[1] as string), body, reply);
+    if (match[2] === 'converse') return this.whole(res, reply, extra);
+    const events = this.events(reply, extra);
     res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': 'fake' });
     const cut = behaviour.kind === 'streamError' ? behaviour.after : events.length;
     for (const [type, payload] of events.slice(0, cut)) {
@@ -299,10 +302,28 @@ export class FakeBedrock {
     return reply.stopReason ?? (reply.toolCalls?.length ? 'tool_use' : 'end_turn');
   }
 
-  private whole(res: ServerResponse, reply: BedrockReply): undefined {
+  /**
+   * `additionalModelResponseFields`: the fields of the model's own answer that the request's
+   * `additionalModelResponseFieldPaths` point at (Claude's answer has `stop_sequence`); pointers to fields the
+   * answer lacks are ignored, as Converse ignores them.
+   */
+  private responseFields(modelId: string, body: Json | undefined, reply: BedrockReply): Json | undefined {
+    const paths = body?.additionalModelResponseFieldPaths;
+    if (!Array.isArray(paths) || !MODEL_FIELDS[0]?.[0].test(modelId)) return undefined;
+    const answer: Json = { stop_sequence: reply.stopReason === 'stop_sequence' ? (reply.stopSequence ?? null) : null };
+    const fields: Json = {};
+    for (const path of paths) {
+      const key = String(path).replace(/^\//, '');
+      if (key in answer) fields[key] = answer[key];
+    }
+    return fields;
+  }
+
+  private whole(res: ServerResponse, reply: BedrockReply, extra: Json | undefined): undefined {
     const body = JSON.stringify({
       output: { message: { role: 'assistant', content: this.content(reply) } },
       stopReason: this.stopReason(reply),
+      ...(extra ? { additionalModelResponseFields: extra } : {}),
       usage: this.usage(reply),
       metrics: { latencyMs: 42 },
     });
@@ -312,7 +333,7 @@ export class FakeBedrock {
   }
 
   /** ConverseStream's events: messageStart, blocks with their deltas, messageStop, metadata. */
-  private events(reply: BedrockReply): Array<[string, Json]> {
+  private events(reply: BedrockReply, extra: Json | undefined): Array<[string, Json]> {
     const events: Array<[string, Json]> = [['messageStart', { role: 'assistant' }]];
     let index = 0;
     if (reply.reasoning) {
@@ -341,7 +362,10 @@ export class FakeBedrock {
       }
       events.push(['contentBlockStop', { contentBlockIndex: index++ }]);
     }
-    events.push(['messageStop', { stopReason: this.stopReason(reply) }]);
+    events.push([
+      'messageStop',
+      { stopReason: this.stopReason(reply), ...(extra ? { additionalModelResponseFields: extra } : {}) },
+    ]);
     if (!reply.omitMetadata) events.push(['metadata', { usage: this.usage(reply), metrics: { latencyMs: 42 } }]);
     return events;
   }

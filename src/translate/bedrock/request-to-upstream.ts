@@ -4,6 +4,7 @@ import type { IrImageSource, IrMessage, IrPart, IrRequest } from '../ir/types.js
 import { systemTexts } from '../shared/system-texts.js';
 import { CachePoints } from './cache-points.js';
 import { additionalModelRequestFields, bedrockFamily, thinkingBudget } from './model-fields.js';
+import { STOP_SEQUENCE_PATH } from './stop-reason.js';
 import { bedrockToolUseId } from './tool-use-id.js';
 import type { BedrockContentBlock, BedrockConverseRequest, BedrockImageFormat, BedrockMessage } from './wire-types.js';
 
@@ -17,6 +18,7 @@ import type { BedrockContentBlock, BedrockConverseRequest, BedrockImageFormat, B
  * - Signed thinking goes back as reasoningContent (Claude on Bedrock needs it on tool-use turns); thinking
  *   without a signature cannot be verified by the model and is left out.
  * - Prompt-cache marks become cachePoint blocks where the model takes them (cache-points.ts).
+ * - With stop sequences, a Claude model is asked for the one that matched (`additionalModelResponseFieldPaths`).
  * - Reasoning and topK go in additionalModelRequestFields, as the model's family spells them (model-fields.ts);
  *   for Claude, maxTokens is raised above the thinking budget.
  * - Converse cannot express tool_choice none, parallelToolCalls false or a response format: those are refused.
@@ -186,7 +188,11 @@ export function buildBedrockRequest(
   body.inferenceConfig = { maxTokens };
   if (request.temperature !== undefined) body.inferenceConfig.temperature = request.temperature;
   if (request.topP !== undefined) body.inferenceConfig.topP = request.topP;
-  if (request.stopSequences.length > 0) body.inferenceConfig.stopSequences = [...request.stopSequences];
+  if (request.stopSequences.length > 0) {
+    body.inferenceConfig.stopSequences = [...request.stopSequences];
+    // Converse says only that a stop sequence ended the answer; Claude's own answer says which one.
+    if (family === 'anthropic') body.additionalModelResponseFieldPaths = [STOP_SEQUENCE_PATH];
+  }
   const tools = toolConfig(request, cache);
   if (tools) body.toolConfig = tools;
   const extra = additionalModelRequestFields(reasoned, family, options);
