@@ -125,3 +125,36 @@ describe('conversations Converse would refuse as the client sent them', () => {
     ]);
   });
 });
+
+describe('a tool conversation sent to Bedrock without its tools', () => {
+  beforeAll(async () => {
+    gateway = await DialectGateway.start();
+  });
+  afterAll(async () => {
+    await gateway.close();
+  });
+  beforeEach(() => gateway.reset());
+
+  it('is refused with a 400 naming tools, before Bedrock is asked', async () => {
+    const error = await gateway.harness
+      .openai()
+      .chat.completions.create({
+        model: MODELS.bedrock.name,
+        messages: [
+          { role: 'user', content: 'Weather in Paris?' },
+          {
+            role: 'assistant',
+            content: null,
+            tool_calls: [{ id: 'call_w', type: 'function', function: { name: 'get_weather', arguments: '{}' } }],
+          },
+          { role: 'tool', tool_call_id: 'call_w', content: 'Sunny' },
+          { role: 'user', content: 'Summarise this conversation.' },
+        ],
+      })
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ status: 400, param: 'tools', type: 'invalid_request_error' });
+    expect(gateway.bedrockUpstream.chatRequests()).toHaveLength(0);
+    const record = await gateway.nextRecord();
+    expect(record.status).toBe(400);
+  });
+});

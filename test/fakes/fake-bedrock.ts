@@ -217,6 +217,15 @@ export class FakeBedrock {
         'The model returned the following errors: messages: at least one message is required',
       );
     }
+    const toolBlocks = messages.some((m) => m.content.some((block) => 'toolUse' in block || 'toolResult' in block));
+    if (toolBlocks && body?.toolConfig === undefined) {
+      return this.error(
+        res,
+        400,
+        'ValidationException',
+        'The toolConfig field must be defined when using toolUse and toolResult content blocks.',
+      );
+    }
     const malformed = malformedConversation(messages);
     if (malformed) return this.error(res, 400, 'ValidationException', malformed);
     const badToolUseId = invalidToolUseId(messages);

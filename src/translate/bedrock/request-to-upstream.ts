@@ -21,7 +21,8 @@ import type { BedrockContentBlock, BedrockConverseRequest, BedrockImageFormat, B
  * - With stop sequences, a Claude model is asked for the one that matched (`additionalModelResponseFieldPaths`).
  * - Reasoning and topK go in additionalModelRequestFields, as the model's family spells them (model-fields.ts);
  *   for Claude, maxTokens is raised above the thinking budget.
- * - Converse cannot express tool_choice none, parallelToolCalls false or a response format: those are refused.
+ * - Converse cannot express tool_choice none, parallelToolCalls false or a response format: those are refused,
+ *   as is a conversation holding tool calls or results without tools declared (Converse requires them).
  */
 
 const IMAGE_FORMATS: Readonly<Record<string, BedrockImageFormat>> = {
@@ -147,7 +148,20 @@ function canThink(messages: readonly BedrockMessage[]): boolean {
   return first !== undefined && 'reasoningContent' in first;
 }
 
+/** Whether the conversation holds tool calls or results (Converse then requires the tools to be declared). */
+function usesTools(request: IrRequest): boolean {
+  return request.messages.some((message) =>
+    message.content.some((part) => part.type === 'tool_call' || part.type === 'tool_result'),
+  );
+}
+
 function refuseInexpressible(request: IrRequest): void {
+  if (request.tools.length === 0 && usesTools(request)) {
+    throw errors.invalidBody(
+      'Bedrock Converse takes tool calls and results in a conversation only with the tools declared; send the tools they use',
+      'tools',
+    );
+  }
   if (request.parallelToolCalls === false && request.tools.length > 0) {
     throw errors.invalidBody('Bedrock Converse cannot be told to call one tool at a time', 'parallelToolCalls');
   }
