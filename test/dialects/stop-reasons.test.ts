@@ -145,3 +145,38 @@ describe('stop reasons across dialects', () => {
     });
   });
 });
+
+/**
+ * Anthropic's answer names the stop sequence that ended it (`stop_sequence`), and a Messages client may read it.
+ * Converse says only `stop_sequence`; the gateway asks Claude on Bedrock for the sequence itself
+ * (`additionalModelResponseFieldPaths: ["/stop_sequence"]`), so the client reads it there too.
+ */
+describe('the matched stop sequence, from Claude on Bedrock', () => {
+  beforeAll(async () => {
+    gateway = await DialectGateway.start();
+  });
+  afterAll(async () => {
+    await gateway.close();
+  });
+
+  it.each([false, true])('reaches an Anthropic SDK client (stream: %s)', async (stream) => {
+    gateway.bedrockUpstream.enqueue({
+      kind: 'reply',
+      text: 'Partial answ',
+      stopReason: 'stop_sequence',
+      stopSequence: '###',
+    });
+    const params = {
+      model: MODELS.bedrock.name,
+      max_tokens: 100,
+      stop_sequences: ['END', '###'],
+      messages: [{ role: 'user' as const, content: 'Go on' }],
+    };
+    const client = gateway.harness.anthropic();
+    const message = stream ? await client.messages.stream(params).finalMessage() : await client.messages.create(params);
+    expect({ reason: message.stop_reason, sequence: message.stop_sequence }).toEqual({
+      reason: 'stop_sequence',
+      sequence: '###',
+    });
+  });
+});

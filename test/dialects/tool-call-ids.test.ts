@@ -62,6 +62,106 @@ describe('tool call ids Anthropic would refuse', () => {
   });
 });
 
+/**
+ * Bedrock Converse takes a toolUseId of 1 to 64 characters from [a-zA-Z0-9_-]. A conversation may carry ids
+ * that another provider minted outside that: Kimi's `functions.get_weather:0`, or a Gemini call's id, which
+ * carries the call's thought signature and so runs to hundreds of characters. Such a conversation continued on
+ * a Bedrock model still reaches it, its calls and results still paired.
+ */
+describe('tool call ids Bedrock would refuse', () => {
+  const TOOLS: OpenAI.ChatCompletionTool[] = [
+    { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: {} } } },
+  ];
+
+  beforeAll(async () => {
+    gateway = await DialectGateway.start();
+  });
+  afterAll(async () => {
+    await gateway.close();
+  });
+  beforeEach(() => gateway.reset());
+
+  function toolLoop(id: string): OpenAI.ChatCompletionMessageParam[] {
+    return [
+      { role: 'user', content: 'Weather in Paris?' },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id, type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
+      },
+      { role: 'tool', tool_call_id: id, content: 'Sunny' },
+    ];
+  }
+
+  function sentToolUseIds(): { call: string | undefined; result: string | undefined } {
+    const sent = gateway.bedrockUpstream.chatRequests().at(-1)?.body as {
+      messages: Array<{ content: Array<{ toolUse?: { toolUseId: string }; toolResult?: { toolUseId: string } }> }>;
+    };
+    return {
+      call: sent.messages[1]?.content[0]?.toolUse?.toolUseId,
+      result: sent.messages[2]?.content[0]?.toolResult?.toolUseId,
+    };
+  }
+
+  it('go to Bedrock in the form it takes when they hold other characters', async () => {
+    const completion = await gateway.harness
+      .openai()
+      .chat.completions.create({ model: MODELS.bedrock.name, messages: toolLoop(KIMI_ID), tools: TOOLS });
+    expect(completion.choices[0]?.message.content).toBe('Hello from Bedrock.');
+    expect(sentToolUseIds()).toEqual({ call: SAFE_ID, result: SAFE_ID });
+  });
+
+  it("carry a Gemini call's long id to Bedrock within 64 characters, the same in the call and its result", async () => {
+    const signature = Buffer.alloc(600, 7).toString('base64');
+    gateway.geminiUpstream.enqueue({
+      kind: 'reply',
+      toolCalls: [{ name: 'get_weather', args: { city: 'Paris' }, signature }],
+    });
+    const client = gateway.harness.openai();
+    const first = await client.chat.completions.create({
+      model: MODELS.gemini.name,
+      messages: [{ role: 'user', content: 'Weather in Paris?' }],
+      tools: TOOLS,
+    });
+    const geminiId = first.choices[0]?.message.tool_calls?.[0]?.id ?? '';
+    expect(geminiId.length).toBeGreaterThan(64);
+    const completion = await client.chat.completions.create({
+      model: MODELS.bedrock.name,
+      messages: toolLoop(geminiId),
+      tools: TOOLS,
+    });
+    expect(completion.choices[0]?.message.content).toBe('Hello from Bedrock.');
+    const { call, result } = sentToolUseIds();
+    expect(call).toMatch(/^[a-zA-Z0-9_-]{1,64}$/);
+    expect(result).toBe(call);
+  });
+
+  it('keep distinct long ids distinct', async () => {
+    const stem = `call_${'x'.repeat(70)}`;
+    const messages: OpenAI.ChatCompletionMessageParam[] = [
+      { role: 'user', content: 'Weather in Paris and Rome?' },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [
+          { id: `${stem}_0`, type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } },
+          { id: `${stem}_1`, type: 'function', function: { name: 'get_weather', arguments: '{"city":"Rome"}' } },
+        ],
+      },
+      { role: 'tool', tool_call_id: `${stem}_0`, content: 'Sunny' },
+      { role: 'tool', tool_call_id: `${stem}_1`, content: 'Rain' },
+    ];
+    await gateway.harness.openai().chat.completions.create({ model: MODELS.bedrock.name, messages, tools: TOOLS });
+    const sent = gateway.bedrockUpstream.chatRequests().at(-1)?.body as {
+      messages: Array<{ content: Array<{ toolUse?: { toolUseId: string }; toolResult?: { toolUseId: string } }> }>;
+    };
+    const calls = sent.messages[1]?.content.map((block) => block.toolUse?.toolUseId);
+    const results = sent.messages[2]?.content.map((block) => block.toolResult?.toolUseId);
+    expect(new Set(calls).size).toBe(2);
+    expect(results).toEqual(calls);
+  });
+});
+
 describe('tool call ids toward a provider that takes only Mistral ids', () => {
   let upstream: FakeOpenAI;
   let harness: GatewayHarness;

@@ -11,6 +11,8 @@ export interface BedrockReply {
   reasoning?: { text: string; signature: string };
   toolCalls?: Array<{ id: string; name: string; input: Json }>;
   stopReason?: string;
+  /** The stop sequence Claude matched, returned when the request asks for `/stop_sequence`. */
+  stopSequence?: string;
   usage?: { input: number; output: number; cacheRead?: number; cacheWrite?: number };
   chunkSize?: number;
   /** End the stream after messageStop without the metadata event (and so without usage). */
@@ -43,6 +45,53 @@ const MODEL_FIELDS: ReadonlyArray<[RegExp, readonly string[]]> = [
   [/(^|[.:/])anthropic\.claude/, ['thinking', 'top_k', 'anthropic_beta', 'output_config']],
   [/(^|[.:/])amazon\.nova/, ['reasoningConfig', 'inferenceConfig']],
 ];
+
+/** Converse's constraint on a toolUse's and a toolResult's `toolUseId` (ToolUseBlock in the API reference). */
+const TOOL_USE_ID = /^[a-zA-Z0-9_-]{1,64}$/;
+
+/**
+ * The first toolUseId outside Converse's constraint, in the words of AWS's request validation (which names the
+ * member by its position, `messages.N.member.content.M.member.toolUse.toolUseId`), or undefined.
+ */
+function invalidToolUseId(messages: Array<{ content: Json[] }>): string | undefined {
+  for (const [m, message] of messages.entries()) {
+    for (const [c, block] of message.content.entries()) {
+      const kind = 'toolUse' in block ? 'toolUse' : 'toolResult' in block ? 'toolResult' : undefined;
+      if (!kind) continue;
+      const id = String((block[kind] as { toolUseId?: unknown }).toolUseId ?? '');
+      if (TOOL_USE_ID.test(id)) continue;
+      const constraint =
+        id.length > 64
+          ? 'Member must have length less than or equal to 64'
+          : 'Member must satisfy regular expression pattern: [a-zA-Z0-9_-]+';
+      return `1 validation error detected: Value '${id}' at 'messages.${m + 1}.member.content.${c + 1}.member.${kind}.toolUseId' failed to satisfy constraint: ${constraint}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Converse's checks of a conversation's shape, in its words: it starts with a user message, the roles
+ * alternate, and no text block is blank (empty or whitespace only), in a message or a tool result.
+ */
+function malformedConversation(messages: Array<{ role: string; content: Json[] }>): string | undefined {
+  if (messages[0]?.role !== 'user') {
+    return 'A conversation must start with a user message. Try again with a conversation that starts with a user message.';
+  }
+  if (messages.some((message, i) => i > 0 && message.role === messages[i - 1]?.role)) {
+    return 'A conversation must alternate between user and assistant roles. Make sure the conversation alternates between user and assistant roles and try again.';
+  }
+  const blank = (blocks: Json[]) => blocks.some((block) => typeof block.text === 'string' && block.text.trim() === '');
+  const blankText = messages.some((message) =>
+    message.content.some((block) => {
+      const result = block.toolResult as { content?: Json[] } | undefined;
+      return blank([block]) || blank(result?.content ?? []);
+    }),
+  );
+  if (blankText)
+    return 'The model returned the following errors: messages: text content blocks must contain non-whitespace text';
+  return undefined;
+}
 
 /** Claude and Nova take at most four cache checkpoints a request, as Anthropic takes four cache_control marks. */
 const MAX_CACHE_POINTS = 4;
@@ -168,6 +217,19 @@ export class FakeBedrock {
         'The model returned the following errors: messages: at least one message is required',
       );
     }
+    const toolBlocks = messages.some((m) => m.content.some((block) => 'toolUse' in block || 'toolResult' in block));
+    if (toolBlocks && body?.toolConfig === undefined) {
+      return this.error(
+        res,
+        400,
+        'ValidationException',
+        'The toolConfig field must be defined when using toolUse and toolResult content blocks.',
+      );
+    }
+    const malformed = malformedConversation(messages);
+    if (malformed) return this.error(res, 400, 'ValidationException', malformed);
+    const badToolUseId = invalidToolUseId(messages);
+    if (badToolUseId) return this.error(res, 400, 'ValidationException', badToolUseId);
     const cachePoints = (JSON.stringify(body).match(/"cachePoint":/g) ?? []).length;
     if (cachePoints > MAX_CACHE_POINTS) {
       return this.error(
@@ -191,8 +253,9 @@ export class FakeBedrock {
     const behaviour = this.queue.shift() ?? this.responder?.(request) ?? { kind: 'reply', text: 'Hello from Bedrock.' };
     if (behaviour.kind === 'error') return this.error(res, behaviour.status, behaviour.exception, behaviour.message);
     const reply = behaviour.kind === 'reply' ? behaviour : { kind: 'reply' as const, text: 'one two three four' };
-    if (match[2] === 'converse') return this.whole(res, reply);
-    const events = this.events(reply);
+    const extra = this.responseFields(decodeURIComponent(match[1] as string), body, reply);
+    if (match[2] === 'converse') return this.whole(res, reply, extra);
+    const events = this.events(reply, extra);
     res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': 'fake' });
     const cut = behaviour.kind === 'streamError' ? behaviour.after : events.length;
     for (const [type, payload] of events.slice(0, cut)) {
@@ -248,10 +311,28 @@ export class FakeBedrock {
     return reply.stopReason ?? (reply.toolCalls?.length ? 'tool_use' : 'end_turn');
   }
 
-  private whole(res: ServerResponse, reply: BedrockReply): undefined {
+  /**
+   * `additionalModelResponseFields`: the fields of the model's own answer that the request's
+   * `additionalModelResponseFieldPaths` point at (Claude's answer has `stop_sequence`); pointers to fields the
+   * answer lacks are ignored, as Converse ignores them.
+   */
+  private responseFields(modelId: string, body: Json | undefined, reply: BedrockReply): Json | undefined {
+    const paths = body?.additionalModelResponseFieldPaths;
+    if (!Array.isArray(paths) || !MODEL_FIELDS[0]?.[0].test(modelId)) return undefined;
+    const answer: Json = { stop_sequence: reply.stopReason === 'stop_sequence' ? (reply.stopSequence ?? null) : null };
+    const fields: Json = {};
+    for (const path of paths) {
+      const key = String(path).replace(/^\//, '');
+      if (key in answer) fields[key] = answer[key];
+    }
+    return fields;
+  }
+
+  private whole(res: ServerResponse, reply: BedrockReply, extra: Json | undefined): undefined {
     const body = JSON.stringify({
       output: { message: { role: 'assistant', content: this.content(reply) } },
       stopReason: this.stopReason(reply),
+      ...(extra ? { additionalModelResponseFields: extra } : {}),
       usage: this.usage(reply),
       metrics: { latencyMs: 42 },
     });
@@ -261,7 +342,7 @@ export class FakeBedrock {
   }
 
   /** ConverseStream's events: messageStart, blocks with their deltas, messageStop, metadata. */
-  private events(reply: BedrockReply): Array<[string, Json]> {
+  private events(reply: BedrockReply, extra: Json | undefined): Array<[string, Json]> {
     const events: Array<[string, Json]> = [['messageStart', { role: 'assistant' }]];
     let index = 0;
     if (reply.reasoning) {
@@ -290,7 +371,10 @@ export class FakeBedrock {
       }
       events.push(['contentBlockStop', { contentBlockIndex: index++ }]);
     }
-    events.push(['messageStop', { stopReason: this.stopReason(reply) }]);
+    events.push([
+      'messageStop',
+      { stopReason: this.stopReason(reply), ...(extra ? { additionalModelResponseFields: extra } : {}) },
+    ]);
     if (!reply.omitMetadata) events.push(['metadata', { usage: this.usage(reply), metrics: { latencyMs: 42 } }]);
     return events;
   }

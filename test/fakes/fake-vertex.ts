@@ -11,6 +11,20 @@ const PATH =
   /^\/v1(?:beta1)?\/projects\/([^/]+)\/locations\/([^/]+)\/publishers\/(google|anthropic)\/models\/([^/:]+):([A-Za-z]+)(\?.*)?$/;
 
 /**
+ * Vertex requires `fileData.mimeType` (the Gemini API infers it): the path of the first part without one, as
+ * Vertex names it (`contents[0].parts[1]`), or undefined.
+ */
+function fileDataWithoutMimeType(body: unknown): string | undefined {
+  const contents = (body as { contents?: Array<{ parts?: Array<{ fileData?: { mimeType?: string } }> }> })?.contents;
+  for (const [c, content] of (contents ?? []).entries()) {
+    for (const [p, part] of (content.parts ?? []).entries()) {
+      if (part.fileData && !part.fileData.mimeType) return `contents[${c}].parts[${p}]`;
+    }
+  }
+  return undefined;
+}
+
+/**
  * A fake Vertex AI: a Google token endpoint that verifies a service account's RS256 assertion (jose, against
  * the account's public key) and issues access tokens; Gemini models under publishers/google and Claude models
  * under publishers/anthropic (rawPredict / streamRawPredict, `anthropic_version` in the body and no `model`).
@@ -99,6 +113,16 @@ export class FakeVertex {
       return this.countTokens(request, res);
     }
     if (publisher === 'google') {
+      const untyped = fileDataWithoutMimeType(request.body);
+      if (untyped) {
+        return json(res, 400, {
+          error: {
+            code: 400,
+            message: `* GenerateContentRequest.${untyped}.file_data.mime_type: mime_type is required`,
+            status: 'INVALID_ARGUMENT',
+          },
+        });
+      }
       return this.forward(res, `${this.gemini.baseUrl}/models/${model}:${method}${query}`, request.rawBody, {
         'x-goog-api-key': this.gemini.apiKey,
       });

@@ -58,6 +58,44 @@ describe('vertex provider', () => {
     expect(request?.headers.authorization).toBe(`Bearer ${fake.issuedTokens[0]}`);
   });
 
+  it('gives Gemini on Vertex the media type of an image or a document given by URL, which Vertex requires', async () => {
+    const chat = await gateway.openai().chat.completions.create({
+      model: 'gemini-vx',
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is in the photo?' },
+            { type: 'image_url', image_url: { url: 'https://images.example.com/cats/Tabby.JPG?size=large' } },
+          ],
+        },
+      ],
+    });
+    expect(chat.choices[0]?.finish_reason).toBe('stop');
+    const message = await gateway.anthropic().messages.create({
+      model: 'gemini-vx',
+      max_tokens: 100,
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'document', source: { type: 'url', url: 'https://docs.example.com/reports/q3' } },
+            { type: 'text', text: 'Summarise the report.' },
+          ],
+        },
+      ],
+    });
+    expect(message.stop_reason).toBe('end_turn');
+    const sent = fake
+      .chatRequests('google')
+      .slice(-2)
+      .map((request) => (request.body as { contents: Array<{ parts: Array<{ fileData?: unknown }> }> }).contents[0]);
+    expect(sent.map((content) => content?.parts.find((part) => part.fileData)?.fileData)).toEqual([
+      { mimeType: 'image/jpeg', fileUri: 'https://images.example.com/cats/Tabby.JPG?size=large' },
+      { mimeType: 'application/pdf', fileUri: 'https://docs.example.com/reports/q3' },
+    ]);
+  });
+
   it('passes an Anthropic client through to Claude on Vertex: rawPredict, version in the body, model in the path', async () => {
     fake.anthropic.enqueue({ kind: 'reply', text: 'Claude on Vertex.' });
     const message = await gateway.anthropic().messages.create({

@@ -4,18 +4,25 @@ import type { IrImageSource, IrMessage, IrPart, IrRequest } from '../ir/types.js
 import { systemTexts } from '../shared/system-texts.js';
 import { CachePoints } from './cache-points.js';
 import { additionalModelRequestFields, bedrockFamily, thinkingBudget } from './model-fields.js';
+import { STOP_SEQUENCE_PATH } from './stop-reason.js';
+import { bedrockToolUseId } from './tool-use-id.js';
 import type { BedrockContentBlock, BedrockConverseRequest, BedrockImageFormat, BedrockMessage } from './wire-types.js';
 
 /**
  * Builds a Converse request from the IR. The model is in the URL, not the body.
  *
+ * - Converse checks the conversation's shape: consecutive messages of one role are merged into one turn, and
+ *   blank text (empty or whitespace only, which Converse refuses) is left out, in tool results too.
+ * - Tool call ids outside Converse's toolUseId constraint are rewritten to fit it (tool-use-id.ts).
  * - Images and PDFs go as bytes (base64 in JSON); Converse takes no image URL, so one is refused.
  * - Signed thinking goes back as reasoningContent (Claude on Bedrock needs it on tool-use turns); thinking
  *   without a signature cannot be verified by the model and is left out.
  * - Prompt-cache marks become cachePoint blocks where the model takes them (cache-points.ts).
+ * - With stop sequences, a Claude model is asked for the one that matched (`additionalModelResponseFieldPaths`).
  * - Reasoning and topK go in additionalModelRequestFields, as the model's family spells them (model-fields.ts);
  *   for Claude, maxTokens is raised above the thinking budget.
- * - Converse cannot express tool_choice none, parallelToolCalls false or a response format: those are refused.
+ * - Converse cannot express tool_choice none, parallelToolCalls false or a response format: those are refused,
+ *   as is a conversation holding tool calls or results without tools declared (Converse requires them).
  */
 
 const IMAGE_FORMATS: Readonly<Record<string, BedrockImageFormat>> = {
@@ -34,6 +41,13 @@ function image(source: IrImageSource, path: string): { format: BedrockImageForma
   return { format, source: { bytes: source.data } };
 }
 
+type BedrockToolResultContent = Extract<BedrockContentBlock, { toolResult: unknown }>['toolResult']['content'][number];
+
+/** Converse refuses a text block that is empty or whitespace only, wherever it is. */
+function isBlank(text: string): boolean {
+  return text.trim() === '';
+}
+
 function toolInput(text: string, path: string): unknown {
   try {
     return JSON.parse(text === '' ? '{}' : text);
@@ -45,7 +59,7 @@ function toolInput(text: string, path: string): unknown {
 function block(part: IrPart, path: string): BedrockContentBlock | undefined {
   switch (part.type) {
     case 'text':
-      return part.text === '' ? undefined : { text: part.text };
+      return isBlank(part.text) ? undefined : { text: part.text };
     case 'image':
       return { image: image(part.source, path) };
     case 'document': {
@@ -57,14 +71,17 @@ function block(part: IrPart, path: string): BedrockContentBlock | undefined {
       return { document: { format: 'pdf', name, source: { bytes: part.source.data } } };
     }
     case 'tool_call':
-      return { toolUse: { toolUseId: part.id, name: part.name, input: toolInput(part.arguments, path) } };
+      return {
+        toolUse: { toolUseId: bedrockToolUseId(part.id), name: part.name, input: toolInput(part.arguments, path) },
+      };
     case 'tool_result':
       return {
         toolResult: {
-          toolUseId: part.toolCallId,
-          content: part.content.map((item, i) =>
-            item.type === 'text' ? { text: item.text } : { image: image(item.source, `${path}.content[${i}]`) },
-          ),
+          toolUseId: bedrockToolUseId(part.toolCallId),
+          content: part.content.flatMap((item, i): BedrockToolResultContent[] => {
+            if (item.type === 'image') return [{ image: image(item.source, `${path}.content[${i}]`) }];
+            return isBlank(item.text) ? [] : [{ text: item.text }];
+          }),
           status: part.isError ? 'error' : 'success',
         },
       };
@@ -90,7 +107,12 @@ function messages(input: readonly IrMessage[], cache: CachePoints): BedrockMessa
       const point = cache.after((part as { cacheControl?: { ttl?: string } }).cacheControl, 'content');
       if (point) content.push(point);
     });
-    if (content.length > 0) built.push({ role: message.role, content });
+    if (content.length === 0) return;
+    // Converse refuses two messages of one role in a row (Chat and Responses clients send consecutive user
+    // messages; a tool-result turn may be followed by a user message): they become one turn, in order.
+    const previous = built.at(-1);
+    if (previous?.role === message.role) previous.content.push(...content);
+    else built.push({ role: message.role, content });
   });
   return built;
 }
@@ -126,7 +148,20 @@ function canThink(messages: readonly BedrockMessage[]): boolean {
   return first !== undefined && 'reasoningContent' in first;
 }
 
+/** Whether the conversation holds tool calls or results (Converse then requires the tools to be declared). */
+function usesTools(request: IrRequest): boolean {
+  return request.messages.some((message) =>
+    message.content.some((part) => part.type === 'tool_call' || part.type === 'tool_result'),
+  );
+}
+
 function refuseInexpressible(request: IrRequest): void {
+  if (request.tools.length === 0 && usesTools(request)) {
+    throw errors.invalidBody(
+      'Bedrock Converse takes tool calls and results in a conversation only with the tools declared; send the tools they use',
+      'tools',
+    );
+  }
   if (request.parallelToolCalls === false && request.tools.length > 0) {
     throw errors.invalidBody('Bedrock Converse cannot be told to call one tool at a time', 'parallelToolCalls');
   }
@@ -151,7 +186,7 @@ export function buildBedrockRequest(
   const body: BedrockConverseRequest = { messages: messages(request.messages, cache) };
   const system: NonNullable<BedrockConverseRequest['system']> = [];
   for (const part of systemTexts(request)) {
-    if (part.text === '') continue;
+    if (isBlank(part.text)) continue;
     system.push({ text: part.text });
     const point = cache.after(part.cacheControl, 'content');
     if (point) system.push(point);
@@ -167,7 +202,11 @@ export function buildBedrockRequest(
   body.inferenceConfig = { maxTokens };
   if (request.temperature !== undefined) body.inferenceConfig.temperature = request.temperature;
   if (request.topP !== undefined) body.inferenceConfig.topP = request.topP;
-  if (request.stopSequences.length > 0) body.inferenceConfig.stopSequences = [...request.stopSequences];
+  if (request.stopSequences.length > 0) {
+    body.inferenceConfig.stopSequences = [...request.stopSequences];
+    // Converse says only that a stop sequence ended the answer; Claude's own answer says which one.
+    if (family === 'anthropic') body.additionalModelResponseFieldPaths = [STOP_SEQUENCE_PATH];
+  }
   const tools = toolConfig(request, cache);
   if (tools) body.toolConfig = tools;
   const extra = additionalModelRequestFields(reasoned, family, options);

@@ -1,6 +1,6 @@
 import { errors } from '../../errors/codes.js';
 import type { IrResponse } from '../ir/types.js';
-import { stopFromBedrock } from './stop-reason.js';
+import { stopFromBedrock, stopSequenceFromBedrock } from './stop-reason.js';
 import { usageFromBedrock } from './usage.js';
 import type { BedrockContentBlock, BedrockConverseResponse } from './wire-types.js';
 
@@ -36,11 +36,15 @@ export function decodeBedrockResponse(body: unknown, upstreamModel: string): IrR
     const item = contentOf(block);
     if (item) content.push(item);
   }
+  const stopReason = stopFromBedrock(response.stopReason);
+  const stopSequence =
+    stopReason === 'stop_sequence' ? stopSequenceFromBedrock(response.additionalModelResponseFields) : undefined;
   return {
     id: '',
     model: upstreamModel,
     content,
-    stopReason: stopFromBedrock(response.stopReason),
+    stopReason,
+    ...(stopSequence === undefined ? {} : { stopSequence }),
     usage: usageFromBedrock(response.usage),
   };
 }

@@ -2,7 +2,7 @@ import type { SseEvent } from '../../upstream/sse-parse.js';
 import type { UpstreamStreamDecoder } from '../contract.js';
 import type { IrStreamEvent, IrUsage } from '../ir/types.js';
 import { JSON_STRING_LITERAL, textOfLiteral } from '../shared/json-string-literal.js';
-import { stopFromBedrock } from './stop-reason.js';
+import { stopFromBedrock, stopSequenceFromBedrock } from './stop-reason.js';
 import { bedrockErrorInfo } from './upstream-error.js';
 import { usageFromBedrock } from './usage.js';
 import type { BedrockUsage } from './wire-types.js';
@@ -18,6 +18,7 @@ interface Payload {
   start?: { toolUse?: { toolUseId: string; name: string } };
   delta?: Delta;
   stopReason?: string;
+  additionalModelResponseFields?: Record<string, unknown>;
   usage?: BedrockUsage;
   message?: string;
 }
@@ -37,6 +38,7 @@ export class BedrockStreamDecoder implements UpstreamStreamDecoder {
   private readonly open = new Map<number, number>();
   private nextBlock = 0;
   private stopReason: string | undefined;
+  private stopSequence: string | undefined;
   private usage: IrUsage | undefined;
 
   /** `upstreamModel`: the model the stream was asked of; ConverseStream never names it. */
@@ -71,6 +73,7 @@ export class BedrockStreamDecoder implements UpstreamStreamDecoder {
       case 'messageStop':
         for (const index of [...this.open.keys()]) this.stopBlock(index, events);
         this.stopReason = payload.stopReason ?? 'end_turn';
+        this.stopSequence = stopSequenceFromBedrock(payload.additionalModelResponseFields);
         break;
       case 'metadata':
         this.usage = usageFromBedrock(payload.usage);
@@ -145,10 +148,14 @@ export class BedrockStreamDecoder implements UpstreamStreamDecoder {
 
   private finish(): IrStreamEvent[] {
     this.done = true;
+    const stopReason = stopFromBedrock(this.stopReason);
     return [
       {
         type: 'finish',
-        stopReason: stopFromBedrock(this.stopReason),
+        stopReason,
+        ...(stopReason === 'stop_sequence' && this.stopSequence !== undefined
+          ? { stopSequence: this.stopSequence }
+          : {}),
         usage: this.usage ?? usageFromBedrock(undefined),
         // messageStop came but the metadata event after it did not (the body ended): no usage to report.
         ...(this.usage === undefined ? { usageMissing: true as const } : {}),

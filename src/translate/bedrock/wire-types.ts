@@ -39,6 +39,8 @@ export type BedrockConverseRequest = {
     toolChoice?: { auto: Record<string, never> } | { any: Record<string, never> } | { tool: { name: string } };
   };
   additionalModelRequestFields?: Record<string, unknown>;
+  /** JSON Pointers to fields of the model's own answer to return in `additionalModelResponseFields`. */
+  additionalModelResponseFieldPaths?: string[];
 };
 
 export interface BedrockUsage {
@@ -53,4 +55,6 @@ export interface BedrockConverseResponse {
   output?: { message?: { role?: string; content?: BedrockContentBlock[] } };
   stopReason?: string;
   usage?: BedrockUsage;
+  /** The fields `additionalModelResponseFieldPaths` asked for, e.g. Claude's `stop_sequence`. */
+  additionalModelResponseFields?: Record<string, unknown>;
 }

@@ -8,6 +8,7 @@ import { systemTexts } from '../shared/system-texts.js';
 import { signForeignCalls, validatesSignatures } from './foreign-call-signature.js';
 import { geminiSchema } from './schema-subset.js';
 import { signatureOfToolCallId } from './tool-call-id.js';
+import { mediaTypeOfUri } from './uri-media-type.js';
 import type { GeminiContent, GeminiGenerationConfig, GeminiPart, GeminiRequestBody } from './wire-types.js';
 
 /**
@@ -18,7 +19,7 @@ import type { GeminiContent, GeminiGenerationConfig, GeminiPart, GeminiRequestBo
  *   whose calls another model made gets Google's sentinel instead on Gemini 3 (foreign-call-signature.ts).
  * - Tool results become `functionResponse` parts named after the call they answer (Gemini matches by name),
  *   with the text as `{result}` or `{error}`; images in a tool result have no place there and are refused.
- * - Images and files go inline (base64) or as `fileData` URIs. Cache hints and the end-user id are dropped
+ * - Images and files go inline (base64) or as `fileData` URIs, typed from the URL (uri-media-type.ts). Cache hints and the end-user id are dropped
  *   (Gemini has neither); parallelToolCalls false cannot be expressed and is refused, as are more than five
  *   stop sequences and a schema description.
  * - Reasoning becomes `thinkingConfig` with the budget (from the effort where only that was given) and
@@ -45,9 +46,13 @@ function parsedArguments(text: string, path: string): Record<string, unknown> {
   throw errors.invalidBody(`Gemini takes function call arguments as a JSON object; got ${text.slice(0, 80)}`, path);
 }
 
-function mediaPart(source: { kind: 'url'; url: string } | { kind: 'base64'; mediaType: string; data: string }) {
+function mediaPart(
+  source: { kind: 'url'; url: string } | { kind: 'base64'; mediaType: string; data: string },
+  kind: 'image' | 'document',
+): GeminiPart {
   if (source.kind === 'base64') return { inlineData: { mimeType: source.mediaType, data: source.data } };
-  return { fileData: { fileUri: source.url } };
+  const mimeType = mediaTypeOfUri(source.url, kind);
+  return { fileData: mimeType === undefined ? { fileUri: source.url } : { mimeType, fileUri: source.url } };
 }
 
 function buildPart(part: IrPart, path: string, names: Map<string, string>): GeminiPart | undefined {
@@ -55,9 +60,9 @@ function buildPart(part: IrPart, path: string, names: Map<string, string>): Gemi
     case 'text':
       return { text: part.text };
     case 'image':
-      return mediaPart(part.source);
+      return mediaPart(part.source, 'image');
     case 'document':
-      return part.source.kind === 'text' ? { text: part.source.text } : mediaPart(part.source);
+      return part.source.kind === 'text' ? { text: part.source.text } : mediaPart(part.source, 'document');
     case 'tool_call': {
       const built: GeminiPart = { functionCall: { name: part.name, args: parsedArguments(part.arguments, path) } };
       const signature = signatureOfToolCallId(part.id);

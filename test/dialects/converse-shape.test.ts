@@ -1,0 +1,160 @@
+import type Anthropic from '@anthropic-ai/sdk';
+import type OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DialectGateway, MODELS } from './support/dialect-gateway.js';
+
+/**
+ * Bedrock Converse checks a conversation's shape where the other APIs do not: the roles must alternate (no two
+ * user messages in a row, which Chat, Responses and Messages clients all send), and no text block may be
+ * blank, in a message or a tool result (a tool that printed nothing, a whitespace-only part). Such
+ * conversations from every client dialect still reach a Bedrock model, with what they say kept.
+ */
+
+type Json = Record<string, unknown>;
+
+let gateway: DialectGateway;
+
+const TOOLS: OpenAI.ChatCompletionTool[] = [
+  { type: 'function', function: { name: 'run', parameters: { type: 'object', properties: {} } } },
+];
+
+/** The last Converse request's messages, one line each: role, then its blocks' kinds (and texts). */
+function sentShape(): string[] {
+  const body = gateway.bedrockUpstream.chatRequests().at(-1)?.body as {
+    messages: Array<{ role: string; content: Json[] }>;
+  };
+  return body.messages.map((message) => {
+    const blocks = message.content.map((block) => {
+      if (typeof block.text === 'string') return JSON.stringify(block.text);
+      const result = block.toolResult as { toolUseId: string; content: Json[] } | undefined;
+      if (result)
+        return `toolResult(${result.toolUseId}:${result.content.map((c) => JSON.stringify(c.text)).join('')})`;
+      return Object.keys(block)[0];
+    });
+    return `${message.role}: ${blocks.join(' ')}`;
+  });
+}
+
+describe('conversations Converse would refuse as the client sent them', () => {
+  beforeAll(async () => {
+    gateway = await DialectGateway.start();
+  });
+  afterAll(async () => {
+    await gateway.close();
+  });
+  beforeEach(() => gateway.reset());
+
+  it('Chat: consecutive user messages reach Bedrock as one user turn, in order', async () => {
+    const completion = await gateway.harness.openai().chat.completions.create({
+      model: MODELS.bedrock.name,
+      messages: [
+        { role: 'user', content: 'Context: the launch is on Friday.' },
+        { role: 'user', content: 'When is the launch?' },
+      ],
+    });
+    expect(completion.choices[0]?.message.content).toBe('Hello from Bedrock.');
+    expect(sentShape()).toEqual(['user: "Context: the launch is on Friday." "When is the launch?"']);
+  });
+
+  it('Chat, streamed: a tool that printed nothing, then a user message after the results', async () => {
+    const stream = await gateway.harness.openai().chat.completions.create({
+      model: MODELS.bedrock.name,
+      stream: true,
+      tools: TOOLS,
+      messages: [
+        { role: 'user', content: 'Make the directory, then list it.' },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [
+            { id: 'call_mkdir', type: 'function', function: { name: 'run', arguments: '{"cmd":"mkdir out"}' } },
+            { id: 'call_ls', type: 'function', function: { name: 'run', arguments: '{"cmd":"ls out"}' } },
+          ],
+        },
+        { role: 'tool', tool_call_id: 'call_mkdir', content: '' },
+        { role: 'tool', tool_call_id: 'call_ls', content: '\n' },
+        { role: 'user', content: 'Both ran; what next?' },
+      ],
+    });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe('Hello from Bedrock.');
+    expect(sentShape()).toEqual([
+      'user: "Make the directory, then list it."',
+      'assistant: toolUse toolUse',
+      'user: toolResult(call_mkdir:) toolResult(call_ls:) "Both ran; what next?"',
+    ]);
+  });
+
+  it('Messages: consecutive user turns and a whitespace-only text block', async () => {
+    const params: Anthropic.MessageCreateParamsNonStreaming = {
+      model: MODELS.bedrock.name,
+      max_tokens: 100,
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'First question.' }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: ' ' },
+            { type: 'text', text: 'Second question.' },
+          ],
+        },
+      ],
+    };
+    const message = await gateway.harness.anthropic().messages.create(params);
+    expect(message.content).toEqual([{ type: 'text', text: 'Hello from Bedrock.' }]);
+    expect(sentShape()).toEqual(['user: "First question." "Second question."']);
+  });
+
+  it('Responses: two user input items, and an empty function_call_output', async () => {
+    const response = await gateway.harness.openai().responses.create({
+      model: MODELS.bedrock.name,
+      tools: [{ type: 'function', name: 'run', parameters: { type: 'object', properties: {} }, strict: false }],
+      input: [
+        { role: 'user', content: 'Here is the repo layout.' },
+        { role: 'user', content: 'Clean the build.' },
+        { type: 'function_call', call_id: 'call_clean', name: 'run', arguments: '{"cmd":"make clean"}' },
+        { type: 'function_call_output', call_id: 'call_clean', output: '' },
+      ],
+    });
+    expect(response.output_text).toBe('Hello from Bedrock.');
+    expect(sentShape()).toEqual([
+      'user: "Here is the repo layout." "Clean the build."',
+      'assistant: toolUse',
+      'user: toolResult(call_clean:)',
+    ]);
+  });
+});
+
+describe('a tool conversation sent to Bedrock without its tools', () => {
+  beforeAll(async () => {
+    gateway = await DialectGateway.start();
+  });
+  afterAll(async () => {
+    await gateway.close();
+  });
+  beforeEach(() => gateway.reset());
+
+  it('is refused with a 400 naming tools, before Bedrock is asked', async () => {
+    const error = await gateway.harness
+      .openai()
+      .chat.completions.create({
+        model: MODELS.bedrock.name,
+        messages: [
+          { role: 'user', content: 'Weather in Paris?' },
+          {
+            role: 'assistant',
+            content: null,
+            tool_calls: [{ id: 'call_w', type: 'function', function: { name: 'get_weather', arguments: '{}' } }],
+          },
+          { role: 'tool', tool_call_id: 'call_w', content: 'Sunny' },
+          { role: 'user', content: 'Summarise this conversation.' },
+        ],
+      })
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ status: 400, param: 'tools', type: 'invalid_request_error' });
+    expect(gateway.bedrockUpstream.chatRequests()).toHaveLength(0);
+    const record = await gateway.nextRecord();
+    expect(record.status).toBe(400);
+  });
+});
