@@ -35,7 +35,7 @@ export function registerAudit(program: Command): void {
     .option('--actor <name>', 'only this actor (admin token name, local:<user>, guard, anonymous)')
     .option('--action <action>', 'only this action, e.g. config.publish, keys.revoke')
     .option('--outcome <outcome>', 'ok, failed or denied')
-    .option('--since <time>', 'only records at or after this ISO time')
+    .option('--since <time>', 'only records at or after this time: 1h, 7d (before now), an ISO date-time or epoch ms')
     .option('-n, --limit <n>', 'how many', '50')
     .option('--before <seq>', 'only records older than this sequence number')
     .option('--json', 'print JSON')
