@@ -69,7 +69,7 @@ export function renderPrices(rows: readonly PriceListRow[]): string {
     'DATE',
   ];
   const footer = unpriced
-    ? `\n${unpriced === 1 ? '1 model has' : `${unpriced} models have`} no price: their requests are recorded without cost. Set one in the provider's \`pricing\` section.\n`
+    ? `\n${unpriced === 1 ? '1 model has no price: its' : `${unpriced} models have no price: their`} requests are recorded without cost. Set one in the provider's \`pricing\` section.\n`
     : '\n';
   return `USD per million tokens\n${table(headers, lines)}${footer}`;
 }
