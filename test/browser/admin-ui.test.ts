@@ -139,6 +139,10 @@ describe.skipIf(!chromiumAvailable)('the Admin UI in headless Chromium', () => {
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'revoke browser-app' }).click();
     await eventually(() => page.locator('[data-client="browser-app"] .badge').textContent()).toBe('revoked');
+    // A revoked key was still used before: its figures stay, not 0 requests and "never".
+    await page.reload();
+    await eventually(() => row('browser-app').locator('[data-figure="requests"]').textContent()).toBe('1');
+    expect(await row('browser-app').locator('[data-figure="last-used"]').textContent()).not.toBe('never');
     await expect(
       client.chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'x' }] }),
     ).rejects.toMatchObject({

@@ -81,7 +81,39 @@ function lastUsed(usage: Usage | undefined): string {
   if (!usage?.last_used_at) return 'never';
   const within = usage.last_used_within_ms ?? 0;
   if (within >= 86_400_000) return new Date(usage.last_used_at).toLocaleDateString('en-GB');
-  return within >= 3_600_000 ? `${time(usage.last_used_at).slice(0, -3)} (within the hour)` : time(usage.last_used_at);
+  // A minute's bucket without its seconds: "23:46:00" read as an instant was before a key created at 23:46:20.
+  const minute = within >= 60_000 ? time(usage.last_used_at).slice(0, -3) : time(usage.last_used_at);
+  return within >= 3_600_000 ? `${minute} (within the hour)` : minute;
+}
+
+/**
+ * Which key each client name's usage belongs to: usage is counted by name, so it is the active key's, or, when
+ * no key of that name is active, the newest revoked or expired one's (a revoked key was used before it was
+ * revoked). Older keys of a reused name get no figures rather than another key's.
+ */
+function usageOwners(keys: readonly Key[]): Map<string, string> {
+  const owners = new Map<string, Key>();
+  for (const key of keys) {
+    const held = owners.get(key.name);
+    const better =
+      !held ||
+      (key.status === 'active' && held.status !== 'active') ||
+      (key.status === held.status && key.createdAt > held.createdAt);
+    if (better) owners.set(key.name, key);
+  }
+  return new Map([...owners].map(([name, key]) => [name, key.id]));
+}
+
+function NoUsageCells() {
+  return (
+    <>
+      <td data-figure="last-used">–</td>
+      <td data-figure="requests">–</td>
+      <td>–</td>
+      <td>–</td>
+      <td>–</td>
+    </>
+  );
 }
 
 function UsageCells({ usage }: { usage: Usage | undefined }) {
@@ -104,6 +136,7 @@ export function ClientsPage() {
   const usage = usePoll(() => api<{ data: Usage[] }>(`/clients/usage?range=${period.value}`), 15_000, [period.value]);
   const usageOf = new Map((usage.data?.data ?? []).map((u) => [u.client, u]));
   const keyNames = new Set((data?.data ?? []).map((k) => k.name));
+  const owners = usageOwners(data?.data ?? []);
   // Clients the rollups counted that are not tokens listed here: config-file clients, test now, deleted tokens.
   const others = (usage.data?.data ?? []).filter((u) => !keyNames.has(u.client));
   const context = usePoll(loadContext, 0, []);
@@ -243,7 +276,7 @@ export function ClientsPage() {
                     </span>
                   )}
                 </td>
-                <UsageCells usage={key.status === 'active' ? usageOf.get(key.name) : undefined} />
+                {owners.get(key.name) === key.id ? <UsageCells usage={usageOf.get(key.name)} /> : <NoUsageCells />}
                 <td>
                   {canWrite() && key.status === 'active' && (
                     <>
