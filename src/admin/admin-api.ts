@@ -131,6 +131,7 @@ export async function adminApi(app: FastifyInstance, deps: AdminApiDeps): Promis
     credentials,
     onClientKeysChanged: deps.onClientKeysChanged,
     status: deps.status,
+    budgetTimeZone: () => deps.snapshot().config.limits.budget_timezone,
   });
   await providerRoutes(app, { snapshot: deps.snapshot, state: deps.state });
   await configRoutes(app, deps.workflow);

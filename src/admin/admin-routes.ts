@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { parseDuration } from '../config/duration.js';
+import { BudgetCalendar } from '../routing/limits/budget-calendar.js';
 import type { Store } from '../store/store.js';
 import type { CredentialActions } from './admin-actions.js';
 import { actorOf } from './admin-auth.js';
@@ -16,14 +17,21 @@ export interface AdminRouteDeps {
   /** Called after client keys change, so the data plane sees them at once. */
   onClientKeysChanged(): Promise<void>;
   status(): Promise<Record<string, unknown>>;
+  /** `limits.budget_timezone` of the running config: dates without an offset are read there, as usage reads them. */
+  budgetTimeZone?(): string;
 }
 
 /** Status, the request log and client keys. */
 export async function adminRoutes(app: FastifyInstance, deps: AdminRouteDeps): Promise<void> {
+  const readQuery = (params: Record<string, string | undefined>) => {
+    const calendar = new BudgetCalendar(deps.budgetTimeZone?.() ?? 'UTC');
+    return parseRequestQuery(params, Date.now(), (wall) => calendar.instantOf(wall));
+  };
+
   app.get('/status', async () => deps.status());
 
   app.get('/requests', async (request) => {
-    const query = parseRequestQuery(request.query as Record<string, string | undefined>);
+    const query = readQuery(request.query as Record<string, string | undefined>);
     return requestPage(await deps.store.listRequests(query), query.limit);
   });
 
@@ -36,7 +44,7 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminRouteDeps): P
     if (!Number.isInteger(max) || max < 1 || max > MAX_EXPORT) {
       throw new RangeError(`max must be an integer between 1 and ${MAX_EXPORT}`);
     }
-    const query = parseRequestQuery({ ...params, limit: String(MAX_PAGE), before: undefined });
+    const query = readQuery({ ...params, limit: String(MAX_PAGE), before: undefined });
     const chunks: string[] = [format === 'csv' ? csvHeader() : ''];
     let before: string | undefined;
     for (let taken = 0; taken < max; ) {

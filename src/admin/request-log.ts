@@ -1,3 +1,4 @@
+import { parseInstant, type WallClockZone } from '../config/instant.js';
 import type { RequestQuery, RequestRecord } from '../telemetry/request-record.js';
 
 export const MAX_PAGE = 1000;
@@ -5,8 +6,16 @@ export const MAX_PAGE = 1000;
 const STATUS_CLASSES = new Set(['2xx', '4xx', '429', '499', '5xx']);
 const ROUTE_MODES = new Set(['direct', 'retry', 'fallback', 'sticky', 'none']);
 
-/** Reads `limit`, `before` and filters from query parameters; invalid values throw with the parameter named. */
-export function parseRequestQuery(params: Record<string, string | undefined>): RequestQuery {
+/**
+ * Reads `limit`, `before` and filters from query parameters; invalid values throw with the parameter named.
+ * `since` and `until` are read as the usage report reads them (`7d`, a date in `zone`, epoch ms), so a usage
+ * total can be checked against the sum of the request log over the very same window.
+ */
+export function parseRequestQuery(
+  params: Record<string, string | undefined>,
+  now = Date.now(),
+  zone?: WallClockZone,
+): RequestQuery {
   const limit = params.limit === undefined ? 50 : Number(params.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
     throw new RangeError(`limit must be an integer between 1 and ${MAX_PAGE}`);
@@ -16,10 +25,8 @@ export function parseRequestQuery(params: Record<string, string | undefined>): R
   if (status !== undefined && status !== 'ok' && status !== 'error' && !statusClass) {
     throw new RangeError('status must be ok, error, 2xx, 4xx, 429, 499 or 5xx');
   }
-  const since = params.since ? Date.parse(params.since) : undefined;
-  if (since !== undefined && Number.isNaN(since)) throw new RangeError('since must be an ISO date-time');
-  const until = params.until ? Date.parse(params.until) : undefined;
-  if (until !== undefined && Number.isNaN(until)) throw new RangeError('until must be an ISO date-time');
+  const since = params.since ? parseInstant(params.since, 'since', now, zone) : undefined;
+  const until = params.until ? parseInstant(params.until, 'until', now, zone) : undefined;
   const route = params.route || undefined;
   if (route !== undefined && !ROUTE_MODES.has(route))
     throw new RangeError('route must be direct, retry, fallback, sticky or none');

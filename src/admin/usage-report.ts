@@ -1,4 +1,4 @@
-import { parseDuration } from '../config/duration.js';
+import { parseInstant } from '../config/instant.js';
 import { BudgetCalendar } from '../routing/limits/budget-calendar.js';
 import type { Store } from '../store/store.js';
 import {
@@ -13,44 +13,6 @@ import {
 
 /** The longest window one report covers: a year of requests is still one grouped scan. */
 const MAX_WINDOW_MS = 366 * 86_400_000;
-
-/** An ISO 8601 date, or date and time, with an optional offset (`Z`, `+01:00`). */
-const ISO_INSTANT =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
-
-/**
- * `7d`, `24h` (that long before now), an ISO date or date-time, or epoch milliseconds. A date or date-time
- * without an offset is read in `calendar`'s zone (the budgets' `limits.budget_timezone`), never in the zone of
- * whichever machine parses it, so `2026-12-01` is where that month's budget begins.
- */
-function parseInstant(value: string, name: string, now: number, calendar: BudgetCalendar): number {
-  const ago = parseDuration(value);
-  if (ago !== undefined) return now - ago;
-  if (/^\d+$/.test(value)) return Number(value);
-  const iso = ISO_INSTANT.exec(value);
-  const parsed = !iso ? Number.NaN : iso[8] ? Date.parse(value.replace(' ', 'T')) : wallClockIn(iso, calendar);
-  if (Number.isNaN(parsed)) {
-    throw new RangeError(`${name} must be a duration before now (7d, 24h), an ISO date-time or epoch milliseconds`);
-  }
-  return parsed;
-}
-
-function wallClockIn(iso: RegExpExecArray, calendar: BudgetCalendar): number {
-  const [year, month, day, hour, minute, second] = iso.slice(1, 7).map((part) => Number(part ?? 0)) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const millis = Number((iso[7] ?? '0').padEnd(3, '0'));
-  const wall = Date.UTC(year, month - 1, day, hour, minute, second, millis);
-  // Date.UTC rolls 2026-02-30 over into March: a date or time that does not exist is a mistake, not another one.
-  const check = new Date(wall);
-  if (check.getUTCDate() !== day || check.getUTCHours() !== hour || check.getUTCMinutes() !== minute) return Number.NaN;
-  return calendar.instantOf(wall);
-}
 
 /** What the usage query's parameters are called where the user typed them: the admin API's query, or flags. */
 export interface UsageParameterNames {
@@ -76,8 +38,9 @@ export function parseUsageQuery(
   if (!USAGE_GROUPS.includes(groupBy)) {
     throw new RangeError(`${names.group_by} must be one of ${USAGE_GROUPS.join(', ')} (got "${groupBy}")`);
   }
-  const since = parseInstant(params.since || '7d', names.since, now, calendar);
-  const until = params.until ? parseInstant(params.until, names.until, now, calendar) : now + 1;
+  const zone = (wall: number) => calendar.instantOf(wall);
+  const since = parseInstant(params.since || '7d', names.since, now, zone);
+  const until = params.until ? parseInstant(params.until, names.until, now, zone) : now + 1;
   if (since >= until) throw new RangeError(`${names.since} must be before ${names.until}`);
   if (until - since > MAX_WINDOW_MS) {
     throw new RangeError(`${names.since} to ${names.until} is at most 366 days`);

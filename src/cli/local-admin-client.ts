@@ -24,6 +24,7 @@ import { parseDuration } from '../config/duration.js';
 import { ConfigError, parseYaml, readConfigText } from '../config/load-config.js';
 import { Keyring } from '../config/secrets/master-key.js';
 import { readStorageSetting } from '../config/storage-setting.js';
+import { BudgetCalendar } from '../routing/limits/budget-calendar.js';
 import { openStore, parseStorageUrl } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import type { AdminClient, PublishBody } from './admin-client.js';
@@ -106,7 +107,8 @@ export class LocalAdminClient implements AdminClient {
     return (await this.context()).credentials.revokeKey(this.actor, idOrName);
   }
   async listRequests(params: Record<string, string | undefined>) {
-    const query = parseRequestQuery(params);
+    const calendar = new BudgetCalendar((await this.activeConfig()).config.limits.budget_timezone);
+    const query = parseRequestQuery(params, Date.now(), (wall) => calendar.instantOf(wall));
     return requestPage(await (await this.context()).store.listRequests(query), query.limit);
   }
   /** Dates without an offset are read in the budget time zone of the config the gateways run, as they do. */

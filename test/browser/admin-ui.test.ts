@@ -140,6 +140,10 @@ describe.skipIf(!chromiumAvailable)('the Admin UI in headless Chromium', () => {
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'revoke browser-app' }).click();
     await eventually(() => page.locator('[data-client="browser-app"] .badge').textContent()).toBe('revoked');
+    // A revoked key was still used before: its figures stay, not 0 requests and "never".
+    await page.reload();
+    await eventually(() => row('browser-app').locator('[data-figure="requests"]').textContent()).toBe('1');
+    expect(await row('browser-app').locator('[data-figure="last-used"]').textContent()).not.toBe('never');
     await expect(
       client.chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'x' }] }),
     ).rejects.toMatchObject({
@@ -177,6 +181,12 @@ describe.skipIf(!chromiumAvailable)('the Admin UI in headless Chromium', () => {
       await eventually(() => page.getByRole('region', { name: 'Diff' }).textContent()).toContain('retention_days":7');
       await page.getByRole('button', { name: 'Preview impact' }).click();
       await eventually(() => page.getByRole('region', { name: 'Impact preview' }).isVisible()).toBe(true);
+      // Read as the CLI's preview reads: in words and a table per provider, not the API's JSON.
+      const impact = page.getByRole('region', { name: 'Impact preview' });
+      expect(await impact.locator('[data-replayed]').textContent()).toMatch(/^\d+ requests? replayed against/);
+      expect(await impact.textContent()).toContain('Clients losing access');
+      expect(await impact.locator('[data-cost-per-day]').textContent()).toMatch(/→/);
+      expect(await impact.textContent()).not.toContain('"currentPerDay"');
 
       const before = (await harness.admin('GET', '/config/revisions?limit=1')).body.data[0].number as number;
       await page.getByLabel('Message').fill('keep a week of requests');

@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeOpenAI } from '../fakes/fake-openai.js';
+import { runCli } from '../support/cli-process.js';
 import { ADMIN_TOKEN, fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
 import { chromiumAvailable, collectProblems, launchChromium, screenshot, signInWithToken } from './support/browser.js';
 
@@ -26,6 +27,7 @@ describe.skipIf(!chromiumAvailable)('the Usage page in headless Chromium', () =>
         models: [
           { name: 'mini', targets: [{ provider: 'oa', model: 'gpt-4o-mini' }] },
           { name: 'house', targets: [{ provider: 'local', model: 'house-model' }] },
+          { name: 'small', targets: [{ provider: 'oa', model: 'gpt-4o-mini' }] },
         ],
       },
     });
@@ -70,6 +72,21 @@ describe.skipIf(!chromiumAvailable)('the Usage page in headless Chromium', () =>
       'table: gpt-4o-mini',
     );
     expect(await prices.locator('tbody tr', { hasText: 'local/house-model' }).textContent()).toContain('no price');
+
+    // A short request to a small model costs millionths of a dollar: shown with the CLI's digits, not as $0.0000.
+    upstream.enqueue({ kind: 'reply', usage: { prompt: 24, completion: 12 } });
+    await client.chat.completions.create({ model: 'small', messages: [{ role: 'user', content: 'hi' }] });
+    await harness.gateway.telemetry.flush();
+    await page.getByLabel('Period').selectOption('7d');
+    await eventually(() => usage.locator('tbody tr').count()).toBe(3);
+    const small = usage.locator('tbody tr', { hasText: 'small' });
+    expect(await small.locator('[data-cost]').textContent()).toBe('$0.000011');
+    const cli = await runCli(['usage', '--by', 'model', '--url', harness.adminUrl], {
+      cwd: harness.dir,
+      env: { AMG_ADMIN_TOKEN: ADMIN_TOKEN },
+    });
+    const cliSmall = cli.stdout.split('\n').find((line) => line.startsWith('small '));
+    expect(cliSmall?.split(/\s+/)[7]).toBe('0.000011');
     await screenshot(page, 'usage');
     // The session check before signing in answers 401; nothing else may fail.
     expect(problems.filter((p) => !p.includes('status of 401'))).toEqual([]);

@@ -279,7 +279,10 @@ describe('usage and cost of every request', () => {
   });
 
   it('matches the request log to the cent in amg usage, by key, model and provider', async () => {
-    const log = (await harness.admin('GET', '/requests?limit=500')).body.data as RequestRecord[];
+    // The request log over the window exactly as the usage report is asked for it (`since=1h`, not an ISO time).
+    const page = await harness.admin('GET', '/requests?limit=500&since=1h');
+    expect(page.status).toBe(200);
+    const log = page.body.data as RequestRecord[];
     expect(log.length).toBeGreaterThanOrEqual(15);
     const cents = (usd: number) => Math.round(usd * 100);
     const logCost = log.reduce((sum, r) => sum + (r.costUsd ?? 0), 0);

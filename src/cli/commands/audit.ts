@@ -35,7 +35,7 @@ export function registerAudit(program: Command): void {
     .option('--actor <name>', 'only this actor (admin token name, local:<user>, guard, anonymous)')
     .option('--action <action>', 'only this action, e.g. config.publish, keys.revoke')
     .option('--outcome <outcome>', 'ok, failed or denied')
-    .option('--since <time>', 'only records at or after this ISO time')
+    .option('--since <time>', 'only records at or after this time: 1h, 7d (before now), an ISO date-time or epoch ms')
     .option('-n, --limit <n>', 'how many', '50')
     .option('--before <seq>', 'only records older than this sequence number')
     .option('--json', 'print JSON')
@@ -60,14 +60,20 @@ export function registerAudit(program: Command): void {
     .action(async (options: { json?: boolean }, command: Command) => {
       const result = await withAdmin(command, (admin) => admin.verifyAudit());
       if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-      else if (result.ok) {
-        const head = result.head ? `; head record ${result.head.seq}, hash ${result.head.hash}` : '';
-        process.stdout.write(`audit log intact: ${result.checked} records verified${head}\n`);
-      } else {
+      else if (result.ok) process.stdout.write(renderAuditVerified(result));
+      else {
         process.stderr.write(
-          `audit log broken at record ${result.broken.seq}: ${result.broken.reason} (${result.checked} records before it verified)\n`,
+          `audit log broken at record ${result.broken.seq}: ${result.broken.reason} (${records(result.checked)} before it verified)\n`,
         );
       }
       if (!result.ok) process.exitCode = 1;
     });
+}
+
+const records = (n: number) => `${n.toLocaleString('en-US')} ${n === 1 ? 'record' : 'records'}`;
+
+/** `amg audit verify`'s line for an intact chain ("1 record", not "1 records", on a new store). */
+export function renderAuditVerified(result: { checked: number; head?: { seq: number; hash: string } | null }): string {
+  const head = result.head ? `; head record ${result.head.seq}, hash ${result.head.hash}` : '';
+  return `audit log intact: ${records(result.checked)} verified${head}\n`;
 }

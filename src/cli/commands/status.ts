@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { formatDuration } from '../../config/duration.js';
 import type { TargetStatus } from '../../routing/target-status.js';
 import { adminApiUrl } from '../admin-url.js';
 import { configPathFrom } from '../config-path.js';
@@ -88,22 +89,33 @@ export function renderLimitsStatus(limits: LimitsStatus): string {
   return `  limits: DEGRADED since ${limits.since ?? '?'}: ${limits.detail ?? 'redis unreachable'}; ${zone}`;
 }
 
+/** "up 3d4h12m5s": an uptime of days read as 277925s tells an operator nothing at a glance. */
+function uptime(seconds: unknown): string {
+  if (typeof seconds !== 'number') return '?';
+  return seconds < 1 ? '0s' : formatDuration(seconds * 1_000);
+}
+
+/** The batch writer's counters in words, not as the JSON object the API carries. */
+export function renderTelemetryStatus(telemetry: { pending?: number; written?: number; dropped?: number }): string {
+  const count = (n: number | undefined) => (n ?? 0).toLocaleString('en-US');
+  return `  telemetry: ${count(telemetry.written)} ${telemetry.written === 1 ? 'record' : 'records'} written, ${count(telemetry.pending)} pending, ${count(telemetry.dropped)} dropped`;
+}
+
 export function renderStatus(status: Record<string, unknown>, providers: ProvidersPayload, now = Date.now()): string {
   const lines = [
-    `AI Model Gateway ${String(status.version ?? '')} — up ${String(status.uptime_s ?? '?')}s, ${String(status.in_flight ?? 0)} in flight`,
+    `AI Model Gateway ${String(status.version ?? '')} — up ${uptime(status.uptime_s)}, ${String(status.in_flight ?? 0)} in flight`,
   ];
   // Shown first and in capitals: this one loses data until someone acts.
   if (typeof status.storage_problem === 'string') lines.push(`  STORE PROBLEM: ${status.storage_problem}`);
   if (status.config && typeof status.config === 'object')
     lines.push(...renderConfigStatus(status.config as ConfigStatus));
   if (status.limits && typeof status.limits === 'object') lines.push(renderLimitsStatus(status.limits as LimitsStatus));
+  const shown = ['version', 'uptime_s', 'in_flight', 'providers', 'models', 'config', 'storage_problem', 'limits'];
   for (const [key, value] of Object.entries(status)) {
-    if (
-      ['version', 'uptime_s', 'in_flight', 'providers', 'models', 'config', 'storage_problem', 'limits'].includes(key)
-    )
-      continue;
+    if ([...shown, 'telemetry'].includes(key)) continue;
     lines.push(`  ${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
   }
+  if (status.telemetry && typeof status.telemetry === 'object') lines.push(renderTelemetryStatus(status.telemetry));
   lines.push(
     '',
     `Health checks: ${providers.health_checks.enabled ? `every ${providers.health_checks.interval_s}s` : 'off'}`,

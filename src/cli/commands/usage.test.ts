@@ -22,10 +22,10 @@ describe('amg prices as text', () => {
     const one = renderPrices([unpriced('llama-local')]);
     expect(one).toContain('NO PRICE');
     expect(one).toContain(
-      "1 model has no price: their requests are recorded without cost. Set one in the provider's `pricing` section.",
+      "1 model has no price: its requests are recorded without cost. Set one in the provider's `pricing` section.",
     );
     const two = renderPrices([unpriced('llama-local'), unpriced('qwen-local')]);
-    expect(two).toContain('2 models have no price');
+    expect(two).toContain('2 models have no price: their requests');
     expect(renderPrices([])).not.toContain('no price');
   });
 });

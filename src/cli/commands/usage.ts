@@ -2,13 +2,11 @@ import type { Command } from 'commander';
 import type { PriceListRow } from '../../admin/price-list.js';
 import { parseUsageQuery, USAGE_FLAG_NAMES, type UsageReport } from '../../admin/usage-report.js';
 import { USAGE_GROUPS } from '../../telemetry/usage-summary.js';
+import { formatUsd } from '../../telemetry/usd.js';
 import { table } from '../table.js';
 import { withAdmin } from './keys.js';
 
-/** Cost with enough digits that small requests do not round to zero. */
-function usd(value: number): string {
-  return value === 0 ? '0' : value < 0.01 ? value.toFixed(6) : value.toFixed(4);
-}
+const usd = formatUsd;
 
 function renderUsage(report: UsageReport): string {
   const rows = report.data.map((row) => [
@@ -71,7 +69,7 @@ export function renderPrices(rows: readonly PriceListRow[]): string {
     'DATE',
   ];
   const footer = unpriced
-    ? `\n${unpriced === 1 ? '1 model has' : `${unpriced} models have`} no price: their requests are recorded without cost. Set one in the provider's \`pricing\` section.\n`
+    ? `\n${unpriced === 1 ? '1 model has no price: its' : `${unpriced} models have no price: their`} requests are recorded without cost. Set one in the provider's \`pricing\` section.\n`
     : '\n';
   return `USD per million tokens\n${table(headers, lines)}${footer}`;
 }

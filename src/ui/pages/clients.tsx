@@ -58,7 +58,39 @@ function lastUsed(usage: Usage | undefined): string {
   if (!usage?.last_used_at) return 'never';
   const within = usage.last_used_within_ms ?? 0;
   if (within >= 86_400_000) return new Date(usage.last_used_at).toLocaleDateString('en-GB');
-  return within >= 3_600_000 ? `${time(usage.last_used_at).slice(0, -3)} (within the hour)` : time(usage.last_used_at);
+  // A minute's bucket without its seconds: "23:46:00" read as an instant was before a key created at 23:46:20.
+  const minute = within >= 60_000 ? time(usage.last_used_at).slice(0, -3) : time(usage.last_used_at);
+  return within >= 3_600_000 ? `${minute} (within the hour)` : minute;
+}
+
+/**
+ * Which key each client name's usage belongs to: usage is counted by name, so it is the active key's, or, when
+ * no key of that name is active, the newest revoked or expired one's (a revoked key was used before it was
+ * revoked). Older keys of a reused name get no figures rather than another key's.
+ */
+function usageOwners(keys: readonly Key[]): Map<string, string> {
+  const owners = new Map<string, Key>();
+  for (const key of keys) {
+    const held = owners.get(key.name);
+    const better =
+      !held ||
+      (key.status === 'active' && held.status !== 'active') ||
+      (key.status === held.status && key.createdAt > held.createdAt);
+    if (better) owners.set(key.name, key);
+  }
+  return new Map([...owners].map(([name, key]) => [name, key.id]));
+}
+
+function NoUsageCells() {
+  return (
+    <>
+      <td data-figure="last-used">–</td>
+      <td data-figure="requests">–</td>
+      <td>–</td>
+      <td>–</td>
+      <td>–</td>
+    </>
+  );
 }
 
 function UsageCells({ usage }: { usage: Usage | undefined }) {
@@ -157,6 +189,7 @@ export function ClientsPage() {
   const period = useSignal('24h');
   const usage = usePoll(() => api<{ data: Usage[] }>(`/clients/usage?range=${period.value}`), 15_000, [period.value]);
   const usageOf = new Map((usage.data?.data ?? []).map((u) => [u.client, u]));
+  const owners = usageOwners(data?.data ?? []);
   const configClients = (fromConfig.data?.data ?? []).filter((c) => matchesSearch(c, search.value.trim(), tag.value));
   const filtered = params.has('search') || params.has('tag') || params.has('status');
   // Clients the rollups counted that are neither a key nor a config client: the Providers page test, deleted
@@ -323,7 +356,7 @@ export function ClientsPage() {
                       </span>
                     )}
                   </td>
-                  <UsageCells usage={key.status === 'active' ? usageOf.get(key.name) : undefined} />
+                  {owners.get(key.name) === key.id ? <UsageCells usage={usageOf.get(key.name)} /> : <NoUsageCells />}
                   <td class="actions">
                     {canWrite() && key.status === 'active' && (
                       <>

@@ -2,7 +2,7 @@ import { useSignal } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
 import { api, canWrite } from '../api.js';
 import { Empty, ErrorBox, Field, Loading } from '../components.js';
-import { time } from '../format.js';
+import { int, time, usd } from '../format.js';
 import { usePoll } from '../use-poll.js';
 import type { LineProblem } from './config-editor.js';
 
@@ -30,6 +30,85 @@ type Change =
   | { kind: 'added' | 'removed'; path: string; value: unknown }
   | { kind: 'changed'; path: string; before: unknown; after: unknown; secret?: true }
   | { kind: 'reordered'; path: string; before: string[]; after: string[] };
+
+/** POST /config/preview's impact (src/config/change/impact-preview.ts), as the CLI's preview shows it. */
+interface Impact {
+  requests: number;
+  unknownModels: Array<{ model: string; requests: number }>;
+  providers: Array<{
+    provider: string;
+    current: { requests: number; share: number };
+    draft: { requests: number; share: number };
+  }>;
+  lostClients: Array<{ client: string; reason: string; requests: number }>;
+  cost: { currentPerDay: number | null; draftPerDay: number | null; unpriced: string[] };
+}
+
+const share = (n: number) => `${Math.round(n * 1000) / 10}%`;
+const requestCount = (n: number) => (Number.isInteger(n) ? int(n) : n.toFixed(1));
+
+/** The impact preview in words and a table, not the API's JSON: what changes, for whom, at what cost. */
+function ImpactView({ impact }: { impact: Impact }) {
+  const { cost } = impact;
+  return (
+    <>
+      <p data-replayed>
+        {int(impact.requests)} {impact.requests === 1 ? 'request' : 'requests'} replayed against the active revision
+        (nothing sent upstream).
+      </p>
+      <dl class="impact">
+        <dt>Unknown models</dt>
+        <dd>
+          {impact.unknownModels.length === 0
+            ? 'none'
+            : impact.unknownModels.map((m) => `${m.model} (${int(m.requests)} requests would get 404)`).join(', ')}
+        </dd>
+        <dt>Clients losing access</dt>
+        <dd>
+          {impact.lostClients.length === 0
+            ? 'none'
+            : impact.lostClients.map((c) => `${c.client} (${c.reason}, ${int(c.requests)} requests)`).join(', ')}
+        </dd>
+        <dt>Cost per day</dt>
+        <dd data-cost-per-day>
+          {usd(cost.currentPerDay)} → {usd(cost.draftPerDay)}
+          {cost.unpriced.length > 0 && ` (no price for ${cost.unpriced.join(', ')})`}
+        </dd>
+      </dl>
+      {impact.providers.length === 0 ? (
+        <p>No recorded traffic in the window.</p>
+      ) : (
+        <table aria-label="impact by provider">
+          <thead>
+            <tr>
+              <th>Provider</th>
+              <th>Now</th>
+              <th>Draft</th>
+              <th>Change</th>
+            </tr>
+          </thead>
+          <tbody>
+            {impact.providers.map((p) => (
+              <tr key={p.provider}>
+                <th scope="row">{p.provider}</th>
+                <td>
+                  {requestCount(p.current.requests)} ({share(p.current.share)})
+                </td>
+                <td>
+                  {requestCount(p.draft.requests)} ({share(p.draft.share)})
+                </td>
+                <td>
+                  {p.draft.requests >= p.current.requests ? '+' : ''}
+                  {requestCount(p.draft.requests - p.current.requests)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
 
 const show = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
 
@@ -284,9 +363,7 @@ export function ConfigPage() {
       {preview.value !== null && (
         <section aria-label="Impact preview">
           <h2>Impact on the last 24 h of traffic</h2>
-          <pre class="preview">
-            {JSON.stringify((preview.value as { impact?: unknown }).impact ?? preview.value, null, 2)}
-          </pre>
+          <ImpactView impact={(preview.value as { impact: Impact }).impact} />
         </section>
       )}
       {canWrite() && (
