@@ -9,12 +9,14 @@
 // its node_modules), measured in the same rounds: before and after a change.
 // --profile: after the rounds, one more window of each mode per gateway with a sampling heap profile, written to
 // $TMPDIR/amg-alloc-<gateway>-<mode>.heapprofile (summarise with bench/alloc-report.mjs).
+// --model=via-gemini (or via-bedrock, via-anthropic): the bench's dialects config (bench/scenarios.mjs DIALECTS) and
+// an OpenAI client asking for that model, so a translated route is measured the same way.
 // Needs `npm run build` first.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
-import { body, pinnedSpawn, SINGLE, TOKEN, waitForLine } from './scenarios.mjs';
+import { body, DIALECTS, pinnedSpawn, SINGLE, TOKEN, waitForLine } from './scenarios.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -22,7 +24,8 @@ const ROUNDS = Number(args[0] ?? 3);
 const REQUESTS = Number(args[1] ?? 2_000);
 const PROFILE = process.argv.includes('--profile');
 const WARM_UP = 4_000;
-const MODES = { 'non-stream': body('bench', false), stream: body('bench', true) };
+const MODEL = process.argv.find((a) => a.startsWith('--model='))?.slice('--model='.length);
+const MODES = { 'non-stream': body(MODEL ?? 'bench', false), stream: body(MODEL ?? 'bench', true) };
 
 const upstream = pinnedSpawn(1, [join(root, 'bench/fake-upstream.mjs'), '0'], {});
 const port = Number((await waitForLine(upstream, /^(\d+)\n/))[1]);
@@ -59,7 +62,7 @@ function probeLines(stream) {
 async function start(name, dist) {
   const dir = mkdtempSync(join(tmpdir(), 'amg-alloc-'));
   dirs.push(dir);
-  writeFileSync(join(dir, 'gateway.yaml'), SINGLE(`http://127.0.0.1:${port}/v1`));
+  writeFileSync(join(dir, 'gateway.yaml'), (MODEL ? DIALECTS : SINGLE)(`http://127.0.0.1:${port}/v1`));
   const program = dist
     ? [join(root, dist, 'cli/main.js'), 'serve', '--config', join(dir, 'gateway.yaml'), '--listen', '127.0.0.1:0']
     : [join(root, 'bench/bare-proxy.mjs'), `http://127.0.0.1:${port}`];

@@ -37,7 +37,11 @@ export interface AuthorizeWait {
  * token being fetched; without it the fetch's own limit applies.
  */
 export interface RequestAuthorizer {
-  (request: OutgoingRequest, wait?: AuthorizeWait): Promise<Record<string, string>>;
+  /**
+   * The headers to send; a promise only when they must be waited for (a token being fetched, the signer's first
+   * load), so the proxy awaits only then: a per-request signature is made and used in the same turn.
+   */
+  (request: OutgoingRequest, wait?: AuthorizeWait): Record<string, string> | Promise<Record<string, string>>;
   /**
    * The upstream answered 401/403 to a request sent with these headers. A type with cached credentials (an
    * access token) drops them and answers true when the request is worth sending once more with fresh ones;

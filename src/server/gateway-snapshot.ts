@@ -7,6 +7,7 @@ import type { ProviderRuntime } from '../providers/provider-runtime.js';
 import { providerSecrets } from '../providers/provider-secrets.js';
 import { providerDescriptor } from '../providers/registry.js';
 import type { ModelRoute, RouteTarget } from '../routing/route-table.js';
+import { rememberedPerKey } from '../runtime/remembered-per-key.js';
 import type { ErrorClass } from '../telemetry/request-record.js';
 import type { PoolSettings, UpstreamPools } from '../upstream/pools.js';
 
@@ -78,7 +79,7 @@ function buildProvider(
     },
     secrets: providerSecrets(apiKey, { ...provider.headers, ...credentialValues(provider, descriptor) }),
     prices: new ProviderPrices(provider),
-    chatPath: chatPath ? (model, stream) => chatPath(model, stream, provider) : constantPath(descriptor.endpoints.chat),
+    chatPath: chatPath ? modelPaths(chatPath, provider) : constantPath(descriptor.endpoints.chat),
     embeddingsPath: embeddingsPath
       ? (model) => embeddingsPath(model, provider)
       : constantPath(descriptor.endpoints.embeddings),
@@ -87,6 +88,22 @@ function buildProvider(
   };
   return { runtime, settings };
 }
+
+/**
+ * A type's chat path per upstream model, made once per model and mode: Gemini's and Bedrock's escape the model
+ * name into the path (a split, an encodeURIComponent per segment, a join and template strings per request).
+ */
+function modelPaths(
+  chatPath: NonNullable<ProviderDescriptor['chatPath']>,
+  provider: ProviderConfig,
+): ProviderRuntime['chatPath'] {
+  const streamed = rememberedPerKey((model) => chatPath(model, true, provider), MODEL_PATHS);
+  const whole = rememberedPerKey((model) => chatPath(model, false, provider), MODEL_PATHS);
+  return (model, stream) => (stream ? streamed(model) : whole(model));
+}
+
+/** The paths kept per provider and mode: bounded, as model names may come from clients. */
+const MODEL_PATHS = 256;
 
 /** A path that does not depend on the model: the OpenAI and Anthropic types pay one call for it. */
 function constantPath<T extends string | undefined>(path: T): () => T {

@@ -68,12 +68,18 @@ export async function proxyToUpstream(
     if (authorize) {
       // Waiting for a token counts against the attempt's first byte, so a stalled token endpoint falls back
       // as promptly as a stalled upstream; the client leaving or the total deadline end the wait too.
-      const started = Date.now();
-      sent = await authorize(
+      const authorized = authorize(
         { method: 'POST', path, headers: unsigned, body: plan.body },
         { signal, timeoutMs: firstByteMs },
       );
-      firstByteMs = Math.max(1, firstByteMs - (Date.now() - started));
+      if (authorized instanceof Promise) {
+        const started = Date.now();
+        sent = await authorized;
+        firstByteMs = Math.max(1, firstByteMs - (Date.now() - started));
+      } else {
+        // Signed in this turn (SigV4): nothing waited, nothing to take off the first-byte budget.
+        sent = authorized;
+      }
     }
     const request = {
       path,

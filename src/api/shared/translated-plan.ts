@@ -172,8 +172,23 @@ async function relayTranslatedJson(
   out.end(body);
 }
 
-/** What building a target's upstream request takes, as plain data (the worker thread gets it too). */
+/**
+ * What building a target's upstream request takes, as plain data (the worker thread gets it too). It depends on
+ * the target alone (its provider's config and model), and a config change makes new targets: made once per target
+ * rather than per request (an options object and the model's output-limit lookup).
+ */
+const specs = new WeakMap<RouteTarget, UpstreamTargetSpec>();
+
 function targetSpec(target: RouteTarget): UpstreamTargetSpec {
+  let spec = specs.get(target);
+  if (spec === undefined) {
+    spec = newTargetSpec(target);
+    specs.set(target, spec);
+  }
+  return spec;
+}
+
+function newTargetSpec(target: RouteTarget): UpstreamTargetSpec {
   const provider = target.provider;
   return {
     dialect: target.dialect,

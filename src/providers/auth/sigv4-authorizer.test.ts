@@ -88,6 +88,15 @@ describe('sigv4Authorizer', () => {
     }
   });
 
+  it('signs in the same turn once aws4 is loaded, so the proxy has no promise to wait for', async () => {
+    const authorize = sigv4Authorizer(credentials, 'bedrock.test', 'us-east-1', 'bedrock', () => NOW);
+    // The first signature may wait for aws4 to load; every later one is the headers themselves.
+    await authorize(request);
+    const sent = authorize(request);
+    expect(sent).not.toBeInstanceOf(Promise);
+    expect((sent as Record<string, string>).authorization).toBe((await authorize(request)).authorization);
+  });
+
   it('makes the date once a second', () => {
     expect(amzDate(Date.UTC(2026, 0, 2, 3, 4, 5, 1))).toBe('20260102T030405Z');
     expect(amzDate(Date.UTC(2026, 0, 2, 3, 4, 5, 999))).toBe('20260102T030405Z');

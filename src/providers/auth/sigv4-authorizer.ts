@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import type { RequestAuthorizer } from '../provider-descriptor.js';
+import type { OutgoingRequest, RequestAuthorizer } from '../provider-descriptor.js';
 import type { AwsCredentials } from './aws-credentials.js';
 
 /**
@@ -73,8 +73,12 @@ export function sigv4Authorizer(
   service: string,
   now: () => number = Date.now,
 ): RequestAuthorizer {
-  return async (request) => {
-    const sign = (aws4 ?? (await signer())).sign;
+  // Synchronous once aws4 is loaded (every request but the first): an async function would cost a promise and
+  // a turn of the microtask queue per request for a signature that is ready at once.
+  const authorize: RequestAuthorizer = (request) =>
+    aws4 ? signed(aws4, request) : signer().then((loaded) => signed(loaded, request));
+  const signed = (library: Aws4, request: OutgoingRequest): Record<string, string> => {
+    const sign = library.sign;
     const sent: Record<string, string> = Object.assign({}, request.headers);
     sent.host = host;
     sent['x-amz-date'] = amzDate(now());
@@ -95,4 +99,5 @@ export function sigv4Authorizer(
     sent.authorization = String(sign(signing, credentials).headers?.Authorization);
     return sent;
   };
+  return authorize;
 }
