@@ -67,7 +67,7 @@ describe('vertex provider', () => {
     });
     expect(message.content).toEqual([{ type: 'text', text: 'Claude on Vertex.' }]);
     const request = fake.chatRequests('anthropic').at(-1);
-    expect(request?.path).toMatch(/publishers\/anthropic\/models\/claude-sonnet-4-5%4020250929:rawPredict$/);
+    expect(request?.path).toMatch(/publishers\/anthropic\/models\/claude-sonnet-4-5@20250929:rawPredict$/);
     expect(request?.body).toMatchObject({ anthropic_version: 'vertex-2023-10-16', max_tokens: 100 });
     expect(request?.body).not.toHaveProperty('model');
   });
