@@ -54,6 +54,11 @@ export interface ProviderContext {
   readonly baseDir: string;
   /** Epoch milliseconds; injected so token refresh is testable without waiting. */
   now(): number;
+  /**
+   * A credential that travels with requests, read after the config was applied (a rotated session token), to
+   * be redacted where an upstream quotes it back like those `travellingSecrets` named at apply.
+   */
+  travellingSecret(secret: string): void;
 }
 
 /**

@@ -46,6 +46,9 @@ function buildProvider(
   const url = new URL(provider.base_url);
   const settings = [poolSettingsFor(provider, loaded.config)];
   const apiKey = provider.api_key ?? '';
+  const credentials = { ...provider.headers, ...credentialValues(provider, descriptor) };
+  // Replaced, not changed in place, when a credential is added: scrubbers cache their needles per list.
+  let secrets = providerSecrets(apiKey, credentials);
   const context: ProviderContext = {
     pool: (origin) => {
       const extra = { ...(settings[0] as PoolSettings), origin, connections: 4 };
@@ -54,6 +57,10 @@ function buildProvider(
     },
     baseDir: loaded.baseDir,
     now: Date.now,
+    travellingSecret: (secret) => {
+      credentials[`rotated${Object.keys(credentials).length}`] = secret;
+      secrets = providerSecrets(apiKey, credentials);
+    },
   };
   let pool = pools.get(settings[0] as PoolSettings);
   const chatPath = descriptor.chatPath;
@@ -76,7 +83,9 @@ function buildProvider(
       ...descriptor.staticHeaders(apiKey, provider),
       'content-type': 'application/json',
     },
-    secrets: providerSecrets(apiKey, { ...provider.headers, ...credentialValues(provider, descriptor) }),
+    get secrets() {
+      return secrets;
+    },
     prices: new ProviderPrices(provider),
     chatPath: chatPath ? (model, stream) => chatPath(model, stream, provider) : constantPath(descriptor.endpoints.chat),
     embeddingsPath: embeddingsPath

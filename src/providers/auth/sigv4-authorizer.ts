@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import type { RequestAuthorizer } from '../provider-descriptor.js';
 import type { AwsCredentials } from './aws-credentials.js';
+import type { ProfileCredentials } from './profile-credentials.js';
 
 /**
  * Signs each request with AWS Signature Version 4 (aws4: about 10 us a signature here, a third of
@@ -67,14 +68,18 @@ const UNSIGNED: Readonly<Record<string, boolean>> = {
  * its own copy of it to sign.
  */
 export function sigv4Authorizer(
-  credentials: AwsCredentials,
+  keys: AwsCredentials | ProfileCredentials,
   host: string,
   region: string,
   service: string,
   now: () => number = Date.now,
 ): RequestAuthorizer {
-  return async (request) => {
+  const profile = 'refused' in keys ? keys : undefined;
+  const authorize: RequestAuthorizer = async (request) => {
     const sign = (aws4 ?? (await signer())).sign;
+    // Keys from a shared profile may be rotated under the gateway; fixed keys are the same on every request.
+    let credentials = profile ? profile.credentials() : (keys as AwsCredentials);
+    if (credentials instanceof Promise) credentials = await credentials;
     const sent: Record<string, string> = Object.assign({}, request.headers);
     sent.host = host;
     sent['x-amz-date'] = amzDate(now());
@@ -95,4 +100,6 @@ export function sigv4Authorizer(
     sent.authorization = String(sign(signing, credentials).headers?.Authorization);
     return sent;
   };
+  if (profile) authorize.refused = (headers) => profile.refused(headers);
+  return authorize;
 }
