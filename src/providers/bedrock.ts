@@ -28,6 +28,8 @@ export const bedrockProvider: ProviderDescriptor = {
   endpoints: { chat: '/converse' },
   staticHeaders: (apiKey): Record<string, string> => (apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
   chatPath: (model, stream) => modelPath(model, stream ? 'converse-stream' : 'converse'),
+  noEmbeddings:
+    'the gateway speaks Bedrock through the Converse API, which has no embeddings (Titan and Cohere embedding models answer only InvokeModel, with a body of their own per model); route embeddings to another provider',
   authorizer: (config, context) => {
     if (config.api_key) return undefined;
     const credentials = awsCredentialsOf(config);

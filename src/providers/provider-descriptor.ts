@@ -83,6 +83,8 @@ export interface ProviderDescriptor {
   chatPath?(model: string, stream: boolean, config: ProviderConfig): string;
   /** The embeddings path for a model, where the model is part of it; undefined for a model that embeds nothing. */
   embeddingsPath?(model: string, config: ProviderConfig): string | undefined;
+  /** Why a type that has no embeddings path has none, for the 400 a client asking it for embeddings gets. */
+  readonly noEmbeddings?: string;
   /** The token-counting path for a model, for a type that counts some models only (Claude on Vertex). */
   countTokensPath?(model: string, config: ProviderConfig): string | undefined;
   /**
