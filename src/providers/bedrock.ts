@@ -42,7 +42,7 @@ export const bedrockProvider: ProviderDescriptor = {
             credentials,
             context.now,
             (read) => {
-              if (read.sessionToken) context.travellingSecret(read.sessionToken);
+              if (read.sessionToken) context.travellingSecret('session_token', read.sessionToken);
             },
           )
         : credentials;

@@ -55,10 +55,11 @@ export interface ProviderContext {
   /** Epoch milliseconds; injected so token refresh is testable without waiting. */
   now(): number;
   /**
-   * A credential that travels with requests, read after the config was applied (a rotated session token), to
-   * be redacted where an upstream quotes it back like those `travellingSecrets` named at apply.
+   * A credential that travels with requests, obtained after the config was applied (a rotated session token, a
+   * fetched access token), to be redacted where an upstream quotes it back like those `travellingSecrets`
+   * named at apply. A later one under the same `slot` replaces it.
    */
-  travellingSecret(secret: string): void;
+  travellingSecret(slot: string, secret: string): void;
 }
 
 /**

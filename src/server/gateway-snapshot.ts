@@ -57,8 +57,8 @@ function buildProvider(
     },
     baseDir: loaded.baseDir,
     now: Date.now,
-    travellingSecret: (secret) => {
-      credentials[`rotated${Object.keys(credentials).length}`] = secret;
+    travellingSecret: (slot, secret) => {
+      credentials[`obtained:${slot}`] = secret;
       secrets = providerSecrets(apiKey, credentials);
     },
   };

@@ -105,7 +105,9 @@ export class FakeVertex {
     }
     const platformError = this.platformErrors.shift();
     if (platformError) {
-      const { status, message, googleStatus } = platformError;
+      const { status, googleStatus } = platformError;
+      // `{token}` in a message stands for the access token the request carried (an error that quotes it).
+      const message = platformError.message.replaceAll('{token}', bearer);
       return json(res, status, { error: { code: status, message, status: googleStatus } });
     }
     if (publisher === 'google' && method === 'predict') return this.predict(request, res);
