@@ -1,6 +1,5 @@
 import type { ProviderConfig } from '../config/schema.js';
-import { bearerAuthorizer } from './auth/bearer-authorizer.js';
-import { TokenCache } from './auth/token-cache.js';
+import { bearerAuthorizer, redactedTokenCache } from './auth/bearer-authorizer.js';
 import { requestToken } from './auth/token-endpoint.js';
 import type { ProviderDescriptor } from './provider-descriptor.js';
 
@@ -75,7 +74,7 @@ function entraAuthorizer(
     client_secret: entra.client_secret,
     scope: entra.scope,
   };
-  return bearerAuthorizer(new TokenCache(() => requestToken(pool, url, form, context.now), context.now));
+  return bearerAuthorizer(redactedTokenCache(() => requestToken(pool, url, form, context.now), context));
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { ProviderConfig } from '../config/schema.js';
-import { awsCredentialsOf } from './auth/aws-credentials.js';
+import { awsCredentialsOf, keysFromProfile, sharedCredentialsFile } from './auth/aws-credentials.js';
+import { ProfileCredentials } from './auth/profile-credentials.js';
 import { sigv4Authorizer } from './auth/sigv4-authorizer.js';
 import type { ProviderDescriptor } from './provider-descriptor.js';
 
@@ -27,11 +28,25 @@ export const bedrockProvider: ProviderDescriptor = {
   endpoints: { chat: '/converse' },
   staticHeaders: (apiKey): Record<string, string> => (apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
   chatPath: (model, stream) => modelPath(model, stream ? 'converse-stream' : 'converse'),
+  noEmbeddings:
+    'the gateway speaks Bedrock through the Converse API, which has no embeddings (Titan and Cohere embedding models answer only InvokeModel, with a body of their own per model); route embeddings to another provider',
   authorizer: (config, context) => {
     if (config.api_key) return undefined;
     const credentials = awsCredentialsOf(config);
     if (!credentials) return undefined;
-    return sigv4Authorizer(credentials, new URL(config.base_url).host, regionOf(config), 'bedrock', context.now);
+    const keys =
+      keysFromProfile(config) && config.aws?.profile
+        ? new ProfileCredentials(
+            sharedCredentialsFile(config),
+            config.aws.profile,
+            credentials,
+            context.now,
+            (read) => {
+              if (read.sessionToken) context.travellingSecret('session_token', read.sessionToken);
+            },
+          )
+        : credentials;
+    return sigv4Authorizer(keys, new URL(config.base_url).host, regionOf(config), 'bedrock', context.now);
   },
   hasCredentials: (config) => Boolean(config.api_key) || awsCredentialsOf(config) !== undefined,
   // Of the AWS keys only the session token travels (X-Amz-Security-Token), so only it can be quoted back; the

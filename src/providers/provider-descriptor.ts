@@ -58,6 +58,12 @@ export interface ProviderContext {
   readonly baseDir: string;
   /** Epoch milliseconds; injected so token refresh is testable without waiting. */
   now(): number;
+  /**
+   * A credential that travels with requests, obtained after the config was applied (a rotated session token, a
+   * fetched access token), to be redacted where an upstream quotes it back like those `travellingSecrets`
+   * named at apply. A later one under the same `slot` replaces it.
+   */
+  travellingSecret(slot: string, secret: string): void;
 }
 
 /**
@@ -82,6 +88,8 @@ export interface ProviderDescriptor {
   chatPath?(model: string, stream: boolean, config: ProviderConfig): string;
   /** The embeddings path for a model, where the model is part of it; undefined for a model that embeds nothing. */
   embeddingsPath?(model: string, config: ProviderConfig): string | undefined;
+  /** Why a type that has no embeddings path has none, for the 400 a client asking it for embeddings gets. */
+  readonly noEmbeddings?: string;
   /** The token-counting path for a model, for a type that counts some models only (Claude on Vertex). */
   countTokensPath?(model: string, config: ProviderConfig): string | undefined;
   /**

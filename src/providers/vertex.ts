@@ -14,6 +14,15 @@ function modelsPath(config: ProviderConfig, publisher: 'google' | 'anthropic'): 
   return `/v1/projects/${project}/locations/${location}/publishers/${publisher}/models/`;
 }
 
+/**
+ * A model id as a path segment. Vertex versions models with '@' (`claude-sonnet-4-5@20250929`) and looks the
+ * segment up as written: Anthropic's Vertex SDK and Google's docs send the '@' literally (it is a legal path
+ * character), so it stays; anything else that could break the path is escaped.
+ */
+function modelSegment(model: string): string {
+  return encodeURIComponent(model).replaceAll('%40', '@');
+}
+
 function chatPath(model: string, stream: boolean, config: ProviderConfig): string {
   const claude = dialectFor(model) === 'anthropic-messages';
   const publisher = claude ? 'anthropic' : 'google';
@@ -24,13 +33,13 @@ function chatPath(model: string, stream: boolean, config: ProviderConfig): strin
     : stream
       ? 'streamGenerateContent?alt=sse'
       : 'generateContent';
-  return `${modelsPath(config, publisher)}${encodeURIComponent(model)}:${method}`;
+  return `${modelsPath(config, publisher)}${modelSegment(model)}:${method}`;
 }
 
 /** Text-embedding models answer `:predict`; Claude embeds nothing. */
 function embeddingsPath(model: string, config: ProviderConfig): string | undefined {
   if (dialectFor(model) === 'anthropic-messages') return undefined;
-  return `${modelsPath(config, 'google')}${encodeURIComponent(model)}:predict`;
+  return `${modelsPath(config, 'google')}${modelSegment(model)}:predict`;
 }
 
 /** Claude on Vertex counts tokens at one shared model, `count-tokens:rawPredict`, the model named in the body. */

@@ -4,7 +4,14 @@ import { redactSecrets } from '../providers/provider-secrets.js';
 import { log } from '../server/log.js';
 import type { ErrorClass } from '../telemetry/request-record.js';
 import { type ReadAnswer, readAnswer } from './answer-body.js';
-import { classifyError, classifyErrorBody, classifyStatus, describeError, isClosedPool } from './classify.js';
+import {
+  classifyError,
+  classifyErrorBody,
+  classifyStatus,
+  describeError,
+  isClosedPool,
+  isRequestRefusal,
+} from './classify.js';
 import { googleRetryDelayMs } from './google-retry-info.js';
 import { retryAfterMs } from './retry-after.js';
 import type { RouteTarget } from './route-table.js';
@@ -67,7 +74,8 @@ export async function attemptTarget<R extends UpstreamReply>(
   target: RouteTarget,
   send: SendAttempt<R>,
   attemptIndex: number,
-  classifyBodies: boolean,
+  /** The route's fallback classes: a refusal it falls back on is a failure, any other is the client's answer. */
+  fallbackOn: ReadonlySet<ErrorClass>,
   requestId?: string,
 ): Promise<AttemptResult<R>> {
   const started = performance.now();
@@ -107,11 +115,12 @@ export async function attemptTarget<R extends UpstreamReply>(
   }
 
   const byStatus = classifyStatus(reply.status);
-  if (byStatus === 'client_error' && !classifyBodies) return { kind: 'answer', reply, latencyMs, errorClass: byStatus };
+  // A 4xx body is always read (error bodies are small, and no success pays for it): only the body tells a
+  // malformed request from a refused one (content-filtered, too long), which is recorded as such.
   const body = await readUpstreamBody(reply);
   const errorClass = byStatus === 'client_error' ? classifyErrorBody(reply.status, body.toString('utf8')) : byStatus;
-  if (errorClass === 'client_error') {
-    // The body was read to classify it; hand the client the same bytes.
+  if (errorClass === 'client_error' || (isRequestRefusal(errorClass) && !fallbackOn.has(errorClass))) {
+    // Final for this route: the client gets the upstream's own bytes (Azure's content_filter_result with them).
     return { kind: 'answer', reply: { ...reply, body: Readable.from([body]) }, latencyMs, errorClass };
   }
   return {

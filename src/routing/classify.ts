@@ -50,6 +50,15 @@ export function classifyErrorBody(status: number, body: string): ErrorClass {
   return 'client_error';
 }
 
+/**
+ * Classes where the upstream refused this request for what it asks (a content filter, a prompt too long): no
+ * fault of the upstream's, so they cool no target and count against no config guard, and a route that does
+ * not fall back on them hands the client the upstream's answer.
+ */
+export function isRequestRefusal(errorClass: ErrorClass): boolean {
+  return errorClass === 'content_filter' || errorClass === 'context_length';
+}
+
 /** Classes worth trying again on the same target after a pause. */
 export function isTransient(errorClass: ErrorClass): boolean {
   return (

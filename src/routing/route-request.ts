@@ -3,6 +3,7 @@ import type { AttemptRecord, RouteMode } from '../telemetry/request-record.js';
 import { type AttemptResult, attemptTarget, type SendAttempt } from './attempt.js';
 import { admissibleTargets, orderCandidates } from './candidate-order.js';
 import type { BreakerSettings } from './circuit-breaker.js';
+import { isRequestRefusal } from './classify.js';
 import { type Failure, failureOutcome } from './failure-outcome.js';
 import { decideAfterFailure, type RetrySettings } from './retry-policy.js';
 import type { ModelRoute, RouteTarget } from './route-table.js';
@@ -29,11 +30,6 @@ export interface RouteContext {
   stickyTtlMs?: number | undefined;
   /** For log lines about this request. */
   requestId?: string | undefined;
-}
-
-/** Whether the route falls back on classes only an error body tells (context length, content filter). */
-function classifiesBodies(route: ModelRoute): boolean {
-  return route.fallbackOn.has('context_length') || route.fallbackOn.has('content_filter');
 }
 
 /**
@@ -65,7 +61,8 @@ function learn<R extends UpstreamReply>(context: RouteContext, target: RouteTarg
     errorClass === 'not_configured' ||
     errorClass === 'cancelled' ||
     errorClass === 'client_error' ||
-    errorClass === 'internal'
+    errorClass === 'internal' ||
+    isRequestRefusal(errorClass)
   ) {
     runtime.breaker.release();
     return;
@@ -126,7 +123,6 @@ export async function routeRequest<R extends UpstreamReply>(
   const candidateContext = { state: context.state, now: started, random: context.random, stickyTargetId };
   const order = orderCandidates(route, candidateContext);
   const { targets, forced } = admissibleTargets(order, candidateContext);
-  const classifyBodies = classifiesBodies(route);
   const attempts: AttemptRecord[] = [];
   const failures: Failure[] = [];
   // Targets passed over after they were chosen (another request took a half-open trial meanwhile); the rest
@@ -157,7 +153,7 @@ export async function routeRequest<R extends UpstreamReply>(
         passedOver.push(target);
         break;
       }
-      const result = await attemptTarget(target, send, attempts.length, classifyBodies, context.requestId);
+      const result = await attemptTarget(target, send, attempts.length, route.fallbackOn, context.requestId);
       learn(context, target, result);
       attempts.push(attemptRecord(target, result));
       if (result.kind === 'answer') {

@@ -47,6 +47,9 @@ function buildProvider(
   const url = new URL(provider.base_url);
   const settings = [poolSettingsFor(provider, loaded.config)];
   const apiKey = provider.api_key ?? '';
+  const credentials = { ...provider.headers, ...credentialValues(provider, descriptor) };
+  // Replaced, not changed in place, when a credential is added: scrubbers cache their needles per list.
+  let secrets = providerSecrets(apiKey, credentials);
   const context: ProviderContext = {
     pool: (origin) => {
       const extra = { ...(settings[0] as PoolSettings), origin, connections: 4 };
@@ -55,6 +58,10 @@ function buildProvider(
     },
     baseDir: loaded.baseDir,
     now: Date.now,
+    travellingSecret: (slot, secret) => {
+      credentials[`obtained:${slot}`] = secret;
+      secrets = providerSecrets(apiKey, credentials);
+    },
   };
   let pool = pools.get(settings[0] as PoolSettings);
   const chatPath = descriptor.chatPath;
@@ -77,7 +84,9 @@ function buildProvider(
       ...descriptor.staticHeaders(apiKey, provider),
       'content-type': 'application/json',
     },
-    secrets: providerSecrets(apiKey, { ...provider.headers, ...credentialValues(provider, descriptor) }),
+    get secrets() {
+      return secrets;
+    },
     prices: new ProviderPrices(provider),
     chatPath: chatPath ? modelPaths(chatPath, provider) : constantPath(descriptor.endpoints.chat),
     embeddingsPath: embeddingsPath

@@ -211,7 +211,7 @@ describe.skipIf(!agentInstalled(CLAUDE, 'Claude Code'))('Claude Code through the
         expect(record?.provider).toBe(PROVIDER_OF[upstream]);
         if (upstream === 'vertex') {
           expect(vertex.chatRequests('anthropic').at(-1)?.path).toMatch(
-            /claude-haiku-4-5%4020251001:(stream)?RawPredict$/,
+            /claude-haiku-4-5@20251001:(stream)?RawPredict$/,
           );
         }
         if (translated) {

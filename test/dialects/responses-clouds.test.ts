@@ -232,7 +232,7 @@ describe('Responses clients on the clouds', () => {
       expect(second.output_text).toBe('It is 18C in Paris.');
       const request = vertex.chatRequests('anthropic').at(-1);
       expect(request?.path).toMatch(
-        stream ? /claude-sonnet-4-5%4020250929:streamRawPredict$/ : /claude-sonnet-4-5%4020250929:rawPredict$/,
+        stream ? /claude-sonnet-4-5@20250929:streamRawPredict$/ : /claude-sonnet-4-5@20250929:rawPredict$/,
       );
       const sent = body(request) as { messages: Array<{ content: unknown }>; anthropic_version?: string };
       expect(sent.anthropic_version).toBe('vertex-2023-10-16');

@@ -179,6 +179,15 @@ export class FakeBedrock {
     return this.server.close();
   }
 
+  /** Session keys that have run out: refused as AWS refuses them, 403 ExpiredTokenException. */
+  readonly expiredKeys = new Set<string>();
+
+  /** Ends a session key's life (its access key id), and accepts `next` from now on, as an STS renewal does. */
+  rotate(expired: string, next: AwsKey): void {
+    this.expiredKeys.add(expired);
+    this.options.keys.push(next);
+  }
+
   private error(res: ServerResponse, status: number, exception: string, message: string): undefined {
     const body = JSON.stringify({ message });
     res.writeHead(status, {
@@ -193,6 +202,10 @@ export class FakeBedrock {
   private authFailure(request: RecordedRequest) {
     const authorization = String(request.headers.authorization ?? '');
     if (this.options.apiKey && authorization === `Bearer ${this.options.apiKey}`) return undefined;
+    const keyId = /Credential=([^/]+)\//.exec(authorization)?.[1];
+    if (keyId && this.expiredKeys.has(keyId)) {
+      return { exception: 'ExpiredTokenException', message: 'The security token included in the request is expired' };
+    }
     if (authorization.startsWith('Bearer ')) {
       return {
         exception: 'UnrecognizedClientException',

@@ -223,10 +223,16 @@ export class FakeOpenAI {
   }
 
   private embeddings(request: RecordedRequest, res: ServerResponse): void {
-    const body = request.body as { model: string; input: string | string[]; encoding_format?: string };
+    const body = request.body as {
+      model: string;
+      input: string | string[];
+      encoding_format?: string;
+      dimensions?: number;
+    };
     const inputs = Array.isArray(body.input) ? body.input : [body.input];
     const data = inputs.map((input, index) => {
-      const vector = Array.from({ length: 8 }, (_, i) => (String(input).length + i) / 100);
+      // text-embedding-3 models shorten their vectors to `dimensions` when asked.
+      const vector = Array.from({ length: body.dimensions ?? 8 }, (_, i) => (String(input).length + i) / 100);
       const embedding =
         body.encoding_format === 'base64' ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector;
       return { object: 'embedding', index, embedding };

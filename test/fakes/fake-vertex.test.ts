@@ -96,6 +96,31 @@ describe('FakeVertex read by the official @google/genai SDK (vertexai: true)', (
       status: 404,
     });
   });
+
+  it("finds a Claude model by its literal '@' version, as Anthropic's Vertex SDK addresses it, and 404s '%40'", async () => {
+    // @anthropic-ai/vertex-sdk sets `url.pathname = .../publishers/anthropic/models/${model}:rawPredict`; the
+    // WHATWG URL setter leaves '@' as it is, so that is what Vertex receives.
+    const url = new URL(fake.endpoint);
+    url.pathname = `/v1/projects/${fake.project}/locations/${fake.location}/publishers/anthropic/models/claude-sonnet-4-5@20250929:rawPredict`;
+    const post = (target: string) =>
+      fetch(target, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${fake.issuedTokens.at(-1)}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          anthropic_version: 'vertex-2023-10-16',
+          max_tokens: 20,
+          messages: [{ role: 'user', content: 'hi' }],
+        }),
+      });
+    fake.anthropic.enqueue({ kind: 'reply', text: 'found' });
+    expect(url.pathname).toContain('claude-sonnet-4-5@20250929:rawPredict');
+    const found = await post(url.toString());
+    expect(found.status).toBe(200);
+    expect(((await found.json()) as { model: string }).model).toBe('claude-sonnet-4-5@20250929');
+    const escaped = await post(url.toString().replace('@', '%40'));
+    expect(escaped.status).toBe(404);
+    expect(((await escaped.json()) as { error: { status: string } }).error.status).toBe('NOT_FOUND');
+  });
 });
 
 /** google-auth-library (the SDK's own auth dependency) holding an access token the fake issued. */

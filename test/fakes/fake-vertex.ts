@@ -10,6 +10,9 @@ import { FakeServer, type RecordedRequest } from './fake-server.js';
 const PATH =
   /^\/v1(?:beta1)?\/projects\/([^/]+)\/locations\/([^/]+)\/publishers\/(google|anthropic)\/models\/([^/:]+):([A-Za-z]+)(\?.*)?$/;
 
+/** A published model id as Vertex names it: letters, digits, '.', '-', '_', and an optional '@version'. */
+const PUBLISHED_MODEL_ID = /^[A-Za-z0-9._-]+(?:@[A-Za-z0-9._-]+)?$/;
+
 /**
  * Vertex requires `fileData.mimeType` (the Gemini API infers it): the path of the first part without one, as
  * Vertex names it (`contents[0].parts[1]`), or undefined.
@@ -103,9 +106,22 @@ export class FakeVertex {
       return json(res, 404, { error: { code: 404, message: 'Not found', status: 'NOT_FOUND' } });
     }
     const [, , , publisher, model = '', method = '', query = ''] = match;
+    if (!PUBLISHED_MODEL_ID.test(model)) {
+      // Vertex looks the segment up as written: Anthropic's Vertex SDK and Google's docs send the version's '@'
+      // literally, and an escaped one ('%40') names no published model.
+      return json(res, 404, {
+        error: {
+          code: 404,
+          message: `Publisher Model \`projects/${this.project}/locations/${this.location}/publishers/${publisher}/models/${model}\` was not found or your project does not have access to it.`,
+          status: 'NOT_FOUND',
+        },
+      });
+    }
     const platformError = this.platformErrors.shift();
     if (platformError) {
-      const { status, message, googleStatus } = platformError;
+      const { status, googleStatus } = platformError;
+      // `{token}` in a message stands for the access token the request carried (an error that quotes it).
+      const message = platformError.message.replaceAll('{token}', bearer);
       return json(res, status, { error: { code: status, message, status: googleStatus } });
     }
     if (publisher === 'google' && method === 'predict') return this.predict(request, res);

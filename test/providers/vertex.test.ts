@@ -105,7 +105,7 @@ describe('vertex provider', () => {
     });
     expect(message.content).toEqual([{ type: 'text', text: 'Claude on Vertex.' }]);
     const request = fake.chatRequests('anthropic').at(-1);
-    expect(request?.path).toMatch(/publishers\/anthropic\/models\/claude-sonnet-4-5%4020250929:rawPredict$/);
+    expect(request?.path).toMatch(/publishers\/anthropic\/models\/claude-sonnet-4-5@20250929:rawPredict$/);
     expect(request?.body).toMatchObject({ anthropic_version: 'vertex-2023-10-16', max_tokens: 100 });
     expect(request?.body).not.toHaveProperty('model');
   });
@@ -258,5 +258,45 @@ describe('vertex provider', () => {
       type: 'error',
       error: { type: 'invalid_request_error', message: 'messages: roles must alternate' },
     });
+  });
+
+  it('relays 403 PERMISSION_DENIED to each client without the access token, even where Vertex quotes it', async () => {
+    for (const [model, client] of [
+      ['gemini-vx', 'openai'],
+      ['claude-vx', 'anthropic'],
+    ] as const) {
+      // A 403 has the gateway fetch a fresh token and send once more (at most once a minute); that one is
+      // refused too. Each message quotes the token its request carried ({token}), as a verbose proxy could.
+      const denied = {
+        status: 403,
+        message: `Permission 'aiplatform.endpoints.predict' denied on resource '//aiplatform.googleapis.com/projects/${fake.project}/locations/${fake.location}/publishers/google/models/gemini-2.5-pro' (or it may not exist). Credential: Bearer {token}`,
+        googleStatus: 'PERMISSION_DENIED',
+      };
+      fake.platformErrors.push(denied, denied);
+      const response =
+        client === 'openai'
+          ? await fetch(`${gateway.url}/v1/chat/completions`, {
+              method: 'POST',
+              headers: { authorization: `Bearer ${CLIENT_TOKEN}`, 'content-type': 'application/json' },
+              body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }),
+            })
+          : await fetch(`${gateway.url}/v1/messages`, {
+              method: 'POST',
+              headers: {
+                'x-api-key': CLIENT_TOKEN,
+                'anthropic-version': '2023-06-01',
+                'content-type': 'application/json',
+              },
+              body: JSON.stringify({ model, max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] }),
+            });
+      const text = await response.text();
+      // A refusal of a token fetched in the last minute to replace a refused one is final: no second send.
+      fake.platformErrors.length = 0;
+      expect(response.status, text).toBe(502);
+      expect(text).toContain("Permission 'aiplatform.endpoints.predict' denied");
+      for (const token of fake.issuedTokens) expect(text).not.toContain(token);
+      const records = JSON.stringify(await gateway.records(1));
+      for (const token of fake.issuedTokens) expect(records).not.toContain(token);
+    }
   });
 });

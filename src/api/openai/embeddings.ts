@@ -17,8 +17,10 @@ function embeddingsPlan(body: Record<string, unknown>, raw: Buffer, target: Rout
   if (target.provider.descriptor.type === 'gemini') return geminiEmbeddingsPlan(body, target);
   const path = target.provider.embeddingsPath(target.model);
   if (!path) {
+    const { type, noEmbeddings } = target.provider.descriptor;
+    const why = noEmbeddings ? `: ${noEmbeddings}` : '';
     throw errors.unsupportedOperation(
-      `provider "${target.provider.name}" (${target.provider.descriptor.type}) has no embeddings endpoint for model "${target.model}"`,
+      `provider "${target.provider.name}" (${type}) has no embeddings endpoint for model "${target.model}"${why}`,
     );
   }
   if (target.provider.descriptor.type === 'vertex') return vertexEmbeddingsPlan(body, target, path);

@@ -15,4 +15,8 @@ describe('countsAsFailure', () => {
     expect(countsAsFailure(record({ status: 500, errorCode: 'GW_ERR_INTERNAL' }))).toBe(false);
     expect(countsAsFailure(record({ status: 200, errorCode: 'GW_ERR_INTERNAL' }))).toBe(false);
   });
+
+  it('never counts a request an upstream refused for its content (every target content-filtered it)', () => {
+    expect(countsAsFailure(record({ status: 400, errorCode: 'GW_ERR_UPSTREAM_REJECTED' }))).toBe(false);
+  });
 });

@@ -40,10 +40,21 @@ export function profileFromIni(text: string, profile: string): AwsCredentials | 
   return { accessKeyId, secretAccessKey, sessionToken: values.aws_session_token || undefined };
 }
 
+/** The shared credentials file a provider's profile is read from (config, else ~/.aws/credentials). */
+export function sharedCredentialsFile(config: ProviderConfig): string {
+  return config.aws?.credentials_file || join(homedir(), '.aws', 'credentials');
+}
+
+/** Whether a provider's keys come from a shared profile (rather than its config or the AWS_* variables). */
+export function keysFromProfile(config: ProviderConfig): boolean {
+  const aws = config.aws;
+  return !(aws?.access_key_id && aws.secret_access_key) && Boolean(aws?.profile);
+}
+
 /**
  * The SigV4 credentials of a bedrock provider: the keys in its config (which default to the AWS_* variables,
  * see provider-defaults), else the named profile of the shared credentials file. The file is read when the
- * config is applied, never per request.
+ * config is applied, never per request (see ProfileCredentials for how a rotated file is picked up).
  */
 export function awsCredentialsOf(config: ProviderConfig): AwsCredentials | undefined {
   const aws = config.aws;
@@ -55,9 +66,8 @@ export function awsCredentialsOf(config: ProviderConfig): AwsCredentials | undef
     };
   }
   if (!aws?.profile) return undefined;
-  const file = aws.credentials_file || join(homedir(), '.aws', 'credentials');
   try {
-    return profileFromIni(readFileSync(file, 'utf8'), aws.profile);
+    return profileFromIni(readFileSync(sharedCredentialsFile(config), 'utf8'), aws.profile);
   } catch {
     return undefined;
   }

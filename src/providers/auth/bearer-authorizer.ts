@@ -1,5 +1,6 @@
-import type { RequestAuthorizer } from '../provider-descriptor.js';
-import type { TokenCache } from './token-cache.js';
+import type { ProviderContext, RequestAuthorizer } from '../provider-descriptor.js';
+import type { AccessToken } from './token-cache.js';
+import { TokenCache } from './token-cache.js';
 
 const BEARER = 'Bearer ';
 
@@ -17,4 +18,17 @@ export function bearerAuthorizer(cache: TokenCache): RequestAuthorizer {
     return sent?.startsWith(BEARER) === true && cache.refused(sent.slice(BEARER.length));
   };
   return authorize;
+}
+
+/**
+ * A token cache whose tokens are redacted from upstream answers: each fetched token (and the one before it,
+ * still on requests in flight) is registered as a travelling secret, once per fetch, never per request.
+ */
+export function redactedTokenCache(fetchToken: () => Promise<AccessToken>, context: ProviderContext): TokenCache {
+  let fetches = 0;
+  return new TokenCache(async () => {
+    const fetched = await fetchToken();
+    context.travellingSecret(`access_token${fetches++ % 2}`, fetched.token);
+    return fetched;
+  }, context.now);
 }

@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ProviderConfig } from '../../config/schema.js';
 import type { ProviderContext, RequestAuthorizer } from '../provider-descriptor.js';
-import { bearerAuthorizer } from './bearer-authorizer.js';
-import { TokenCache } from './token-cache.js';
+import { bearerAuthorizer, redactedTokenCache } from './bearer-authorizer.js';
 import { requestToken, TokenEndpointError } from './token-endpoint.js';
 
 export interface ServiceAccount {
@@ -82,5 +81,5 @@ export function serviceAccountAuthorizer(
       context.now,
     );
   };
-  return bearerAuthorizer(new TokenCache(fetchToken, context.now));
+  return bearerAuthorizer(redactedTokenCache(fetchToken, context));
 }

@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import type { OutgoingRequest, RequestAuthorizer } from '../provider-descriptor.js';
 import type { AwsCredentials } from './aws-credentials.js';
+import type { ProfileCredentials } from './profile-credentials.js';
 
 /**
  * Signs each request with AWS Signature Version 4 (aws4: about 10 us a signature here, a third of
@@ -67,17 +68,23 @@ const UNSIGNED: Readonly<Record<string, boolean>> = {
  * its own copy of it to sign.
  */
 export function sigv4Authorizer(
-  credentials: AwsCredentials,
+  keys: AwsCredentials | ProfileCredentials,
   host: string,
   region: string,
   service: string,
   now: () => number = Date.now,
 ): RequestAuthorizer {
-  // Synchronous once aws4 is loaded (every request but the first): an async function would cost a promise and
-  // a turn of the microtask queue per request for a signature that is ready at once.
-  const authorize: RequestAuthorizer = (request) =>
-    aws4 ? signed(aws4, request) : signer().then((loaded) => signed(loaded, request));
-  const signed = (library: Aws4, request: OutgoingRequest): Record<string, string> => {
+  const profile = 'refused' in keys ? keys : undefined;
+  // Synchronous once aws4 is loaded and the keys are at hand (every request but the first, and but one waiting for
+  // a profile's re-read): an async function would cost a promise and a turn of the microtask queue per request
+  // for a signature that is ready at once.
+  const authorize: RequestAuthorizer = (request) => {
+    // Keys from a shared profile may be rotated under the gateway; fixed keys are the same on every request.
+    const credentials = profile ? profile.credentials() : (keys as AwsCredentials);
+    if (aws4 && !(credentials instanceof Promise)) return signed(aws4, credentials, request);
+    return Promise.all([aws4 ?? signer(), credentials]).then(([library, ready]) => signed(library, ready, request));
+  };
+  const signed = (library: Aws4, credentials: AwsCredentials, request: OutgoingRequest): Record<string, string> => {
     const sign = library.sign;
     const sent: Record<string, string> = Object.assign({}, request.headers);
     sent.host = host;
@@ -99,5 +106,6 @@ export function sigv4Authorizer(
     sent.authorization = String(sign(signing, credentials).headers?.Authorization);
     return sent;
   };
+  if (profile) authorize.refused = (headers) => profile.refused(headers);
   return authorize;
 }

@@ -34,12 +34,21 @@ function kindForStatus(status: number): ErrorKind {
   return status >= 500 ? 'upstream' : 'invalid_request';
 }
 
+/**
+ * The exception's name as KIND_BY_EXCEPTION spells it. HTTP errors name it in PascalCase
+ * (`ThrottlingException`); ConverseStream's exception messages carry the stream union's member name, in
+ * camelCase (`throttlingException`, `serviceUnavailableException`), as the official SDK's model has them.
+ */
+function pascalCase(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
 /** An exception event or body, by its name (the part of `x-amzn-errortype` before any colon). */
 export function bedrockErrorInfo(exception: string | undefined, message: string, status: number): UpstreamErrorInfo {
   const name = exception?.split(':')[0];
   // An overflow is a ValidationException ("Input is too long for requested model", Claude's "prompt is too long").
   return withOverflowWording({
-    kind: (name ? KIND_BY_EXCEPTION[name] : undefined) ?? kindForStatus(status),
+    kind: (name ? KIND_BY_EXCEPTION[pascalCase(name)] : undefined) ?? kindForStatus(status),
     message,
     ...(name ? { code: name } : {}),
   });

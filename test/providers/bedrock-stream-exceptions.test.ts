@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeBedrock } from '../fakes/fake-bedrock.js';
+import { anthropicStreamEvents } from '../support/anthropic-stream.js';
+import { GatewayHarness } from '../support/gateway-harness.js';
+
+const KEY = 'ABSKbedrock-stream-exceptions-0123';
+
+/**
+ * ConverseStream's own exception messages arriving after the answer started (the stream is already the
+ * client's, so nothing can be retried): each reaches the client as its dialect's stream error, with the
+ * exception's meaning kept, and the record says the stream broke. ModelNotReadyException comes as an HTTP
+ * 429 before any event and is a rate limit the client may retry.
+ */
+describe('bedrock exceptions inside the event stream', () => {
+  let fake: FakeBedrock;
+  let gateway: GatewayHarness;
+
+  beforeAll(async () => {
+    fake = await FakeBedrock.start({ apiKey: KEY });
+    gateway = await GatewayHarness.start({
+      config: {
+        providers: [
+          { name: 'aws', type: 'bedrock', base_url: fake.endpoint, api_key: KEY, allow_private_network: true },
+        ],
+        models: [
+          { name: 'claude-aws', targets: [{ provider: 'aws', model: 'anthropic.claude-sonnet-4-5-20250929-v1:0' }] },
+        ],
+        routing: { retries: { max_attempts: 1 } },
+      },
+    });
+  });
+  afterAll(async () => {
+    await gateway.close();
+    await fake.close();
+  });
+
+  it.each([
+    ['throttlingException', 'Too many tokens, please wait before trying again.', 'rate_limit_error'],
+    ['serviceUnavailableException', 'Bedrock is unable to process your request.', 'overloaded_error'],
+    ['internalServerException', 'The server encountered an internal error.', 'api_error'],
+  ])(
+    '%s mid-stream: an Anthropic client gets its error event after the text so far',
+    async (exception, message, type) => {
+      fake.enqueue({ kind: 'streamError', after: 3, exception, message });
+      const { events, error } = await anthropicStreamEvents(gateway.anthropic(), 'claude-aws');
+      expect(events.slice(0, 2)).toEqual(['message_start', 'content_block_start']);
+      expect(events).not.toContain('message_stop');
+      expect(error?.message).toContain(message);
+      expect(error?.error).toMatchObject({ type: 'error', error: { type } });
+      const [record] = await gateway.records(1);
+      expect(record).toMatchObject({ status: 200, stream: true, errorCode: 'GW_ERR_UPSTREAM_STREAM' });
+      expect(record?.attempts).toMatchObject([{ provider: 'aws', errorClass: 'stream_error' }]);
+    },
+  );
+
+  it('throttlingException mid-stream: an OpenAI client’s stream ends in an error naming the throttle', async () => {
+    fake.enqueue({
+      kind: 'streamError',
+      after: 3,
+      exception: 'throttlingException',
+      message: 'Too many requests, slow down.',
+    });
+    let text = '';
+    const failure = await (async () => {
+      const stream = await gateway.openai().chat.completions.create({
+        model: 'claude-aws',
+        stream: true,
+        messages: [{ role: 'user', content: 'hi' }],
+      });
+      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    })().catch((e: unknown) => e as Error);
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).message).toContain('Too many requests, slow down.');
+    expect(text.length).toBeGreaterThan(0);
+  });
+
+  it('ModelNotReadyException (HTTP 429 before the stream) is a rate limit for the client, with its message', async () => {
+    fake.enqueue({
+      kind: 'error',
+      status: 429,
+      exception: 'ModelNotReadyException',
+      message: 'Model is not ready for inference. Wait and try your request again.',
+    });
+    const error = await gateway
+      .openai(undefined, { maxRetries: 0 })
+      .chat.completions.create({ model: 'claude-aws', stream: true, messages: [{ role: 'user', content: 'hi' }] })
+      .catch((e: unknown) => e as Error & { status?: number });
+    expect(error).toMatchObject({ status: 429 });
+    expect((error as Error).message).toContain('Model is not ready for inference');
+    const [record] = await gateway.records(1);
+    expect(record?.attempts).toMatchObject([{ provider: 'aws', status: 429, errorClass: 'rate_limit' }]);
+  });
+});
