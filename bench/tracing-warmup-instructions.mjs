@@ -57,14 +57,19 @@ async function send(pool, payload, count) {
   let failed = 0;
   const worker = async () => {
     while (left-- > 0) {
-      const response = await pool.request({
-        path: '/v1/chat/completions',
-        method: 'POST',
-        body: payload,
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-      });
-      await response.body.text();
-      if (response.statusCode !== 200) failed++;
+      // A connection the stalled gateway dropped counts as a failed request, as a non-200 answer does.
+      try {
+        const response = await pool.request({
+          path: '/v1/chat/completions',
+          method: 'POST',
+          body: payload,
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+        });
+        await response.body.text();
+        if (response.statusCode !== 200) failed++;
+      } catch {
+        failed++;
+      }
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
