@@ -122,6 +122,29 @@ if (mode === 'spans') {
   }
   bytes += tracer.writer.finish().length;
   console.log(`${mode}: ${REQUESTS} requests, ${bytes} bytes written`);
+} else if (mode === 'alloc') {
+  // Bytes the request path's tracer work allocates per request (`write`'s work), by heap growth over `requests`
+  // requests after 200,000 to warm up, with a young generation large enough that nothing is collected in between:
+  // `node --expose-gc --min-semi-space-size=64 --max-semi-space-size=64 bench/tracer-work.mjs alloc 20000`.
+  const { SpanBatchWriter } = await import(`${dist}/telemetry/tracing/otlp-span-encoder.js`);
+  const run = (from, to) => {
+    for (let i = from; i < to; i++) {
+      if (i % 2048 === 0) tracer.writer = new SpanBatchWriter(tracer.resource, tracer.scope, 4096);
+      request(i);
+    }
+  };
+  run(0, 200_000);
+  const { GCProfiler } = await import('node:v8');
+  globalThis.gc();
+  const profiler = new GCProfiler();
+  profiler.start();
+  const before = process.memoryUsage().heapUsed;
+  run(200_000, 200_000 + REQUESTS);
+  const after = process.memoryUsage().heapUsed;
+  const collections = profiler.stop().statistics.length;
+  console.log(
+    `${mode}: ${((after - before) / REQUESTS).toFixed(0)} bytes per request over ${REQUESTS} requests (${collections} collections in the window${collections ? ': not valid, enlarge the young generation' : ''})`,
+  );
 } else if (mode === 'encode' || mode === 'encode-official') {
   const spans = [];
   const keep = (span) => spans.push(span);

@@ -1,4 +1,5 @@
-// node bench/tracing-gateway-cpu.mjs [rounds] [requests] [--stream] [--ratio0] [--cpu-prof] [--gc]: gateway CPU µs per request (utime + stime of the
+// node bench/tracing-gateway-cpu.mjs [rounds] [requests] [--stream] [--ratio0] [--cpu-prof] [--gc] [--warmup=N]
+// [--connections=N]: gateway CPU µs per request (utime + stime of the
 // gateway process, from /proc) with tracing off and on (ratio 1, OTLP protobuf to bench/otlp-sink.mjs), one gateway
 // each, measured in interleaved rounds of a fixed number of requests (16 at a time) so the machine's other load
 // falls on both alike; prints each round and the medians. CPU per request is much less load-sensitive than
@@ -6,7 +7,9 @@
 // the bytes V8 allocated and promoted, scavenges and mark-compacts and GC pause: unlike time, allocation does not
 // depend on the machine's load; also the mean heap size after each gateway's mark-compacts. `--loaded` adds a gateway
 // with tracing off that loads the packages the tracer's chunk imports anyway (`--import`): what loading them costs a
-// serving gateway, apart from tracing's work. Needs `npm run build` first.
+// serving gateway, apart from tracing's work. `--warmup=N` (default 8,000) requests are sent to each gateway before
+// the first round: `--warmup=0` measures fresh gateways from their first request, round by round (how tracing's
+// cost changes as both warm up). `--connections=N` (default 16; bench/run.mjs uses 64). Needs `npm run build` first.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -22,6 +25,10 @@ const STREAM = process.argv.includes('--stream');
 const PROFILE = process.argv.includes('--cpu-prof');
 const GC = process.argv.includes('--gc');
 const TICK_US = 1e6 / 100;
+const option = (name, fallback) =>
+  Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
+const WARMUP = option('warmup', 8000);
+const CONNECTIONS = option('connections', 16);
 
 /** Sums of --trace-gc-nvp's per-collection fields, read from a gateway's stdout. */
 function gcCounter(stream) {
@@ -115,7 +122,7 @@ async function start(name, extra) {
   const pid =
     Number(readFileSync(`/proc/${gateway.pid}/task/${gateway.pid}/children`, 'utf8').trim().split(' ')[0]) ||
     gateway.pid;
-  return { name, gateway, pid, gc, pool: new Pool(url, { connections: 16 }) };
+  return { name, gateway, pid, gc, pool: new Pool(url, { connections: CONNECTIONS }) };
 }
 const payload = body('via-openai', STREAM);
 async function send(pool, count) {
@@ -132,11 +139,11 @@ async function send(pool, count) {
       if (response.statusCode !== 200) throw new Error(`status ${response.statusCode}`);
     }
   };
-  await Promise.all(Array.from({ length: 16 }, worker));
+  await Promise.all(Array.from({ length: CONNECTIONS }, worker));
 }
 const gateways = [];
 for (const [name, extra] of Object.entries(variants)) gateways.push(await start(name, extra));
-for (const g of gateways) await send(g.pool, 8000);
+for (const g of gateways) if (WARMUP > 0) await send(g.pool, WARMUP);
 const systemSums = {};
 const faultSums = {};
 const gcSums = {};
@@ -152,13 +159,14 @@ for (let round = 0; round < ROUNDS; round++) {
       gcSums[g.name] ??= {};
       const sums = gcSums[g.name];
       for (const key of Object.keys(g.gc)) sums[key] = (sums[key] ?? 0) + g.gc[key] - gcBefore[key];
+      g.roundAllocatedKb = (g.gc.allocated - gcBefore.allocated) / 1024 / REQUESTS;
     }
     faultSums[g.name] = (faultSums[g.name] ?? 0) + (faultsAfter - faults) / REQUESTS;
     results[g.name].push((userAfter - user + systemAfter - system) / REQUESTS);
     systemSums[g.name] = (systemSums[g.name] ?? 0) + (systemAfter - system) / REQUESTS;
   }
   console.log(
-    `round ${round + 1}: ${gateways.map((g) => `${g.name} ${results[g.name].at(-1).toFixed(1)}`).join(', ')}`,
+    `round ${round + 1}: ${gateways.map((g) => `${g.name} ${results[g.name].at(-1).toFixed(1)}${GC ? ` (${g.roundAllocatedKb.toFixed(1)} kB)` : ''}`).join(', ')}; tracing − off ${(results.tracing.at(-1) - results.off.at(-1)).toFixed(1)} µs`,
   );
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];

@@ -16,9 +16,26 @@ interface PlannedReply extends UpstreamReply {
 }
 
 /** The attempt's upstream as its trace span names it. */
+/**
+ * A route target as its attempt spans name it, made once per target of a config snapshot rather than once per
+ * attempt: a traced request holds its attempts' targets until it ends, through the young collections it lives
+ * across.
+ */
+const attemptTargets = new WeakMap<RouteTarget, AttemptTarget>();
+
 function attemptTarget(target: RouteTarget): AttemptTarget {
-  const provider = target.provider;
-  return { provider: provider.name, providerType: provider.config.type, model: target.model, origin: provider.origin };
+  let named = attemptTargets.get(target);
+  if (named === undefined) {
+    const provider = target.provider;
+    named = {
+      provider: provider.name,
+      providerType: provider.config.type,
+      model: target.model,
+      origin: provider.origin,
+    };
+    attemptTargets.set(target, named);
+  }
+  return named;
 }
 
 /**

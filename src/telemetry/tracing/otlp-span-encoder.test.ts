@@ -90,6 +90,17 @@ describe('OTLP span encoder', () => {
     expectOfficialBytes([span]);
   });
 
+  it('matches for ids with characters that are not hex, which the official decoder reads on through', () => {
+    // The writer decodes ids with Buffer's hex decoder, which stops at such a character: it must then decode the
+    // id as the official hexToBinary does, not leave the rest of the id's bytes as they were.
+    const span = recorded(
+      'odd ids',
+      { a: 'b' },
+      { parent: context('00f067zz0ba902b7'), spanContext: context('b7ad6b71692033g1') },
+    );
+    expectOfficialBytes([span]);
+  });
+
   it('matches for long, unicode and empty strings, and strings whose lengths cross varint sizes', () => {
     const attributes: Attributes = {
       long: 'x'.repeat(300),

@@ -28,6 +28,33 @@ function hostOf(origin: string): string {
   return host;
 }
 
+/** Names made at most, beyond which a name is concatenated per span (paths and models come from the config). */
+const MAX_NAMES = 1_000;
+const names = new Map<string, Map<string, string>>();
+let namesMade = 0;
+
+/**
+ * `${first} ${second}`, made once per pair: a span name from a template literal is a concatenation per span,
+ * flattened into a second string when the encoder reads its characters; a request's two names repeat
+ * (method and route path, operation and model).
+ */
+function spanName(first: string, second: string): string {
+  let bySecond = names.get(first);
+  if (bySecond === undefined) {
+    bySecond = new Map();
+    names.set(first, bySecond);
+  }
+  let name = bySecond.get(second);
+  if (name === undefined) {
+    name = `${first} ${second}`;
+    if (namesMade < MAX_NAMES) {
+      namesMade++;
+      bySecond.set(second, name);
+    }
+  }
+  return name;
+}
+
 /** Where a request's span ids come from and its spans go once they end. */
 export interface SpanSink {
   readonly writer: SpanWriter;
@@ -172,7 +199,7 @@ export class OtelServerSpan implements ServerSpan {
       );
     }
     const { method, path, operation, parent } = this;
-    const name = `${method} ${path}`;
+    const name = spanName(method, path);
     out.beginSpan(
       this.traceId,
       this.spanId,
@@ -210,7 +237,7 @@ export class OtelServerSpan implements ServerSpan {
     const out = this.sink.writer;
     const { target } = open;
     const operation = this.operation;
-    const name = `${operation ?? 'call'} ${target.model}`;
+    const name = spanName(operation ?? 'call', target.model);
     const traceState = this.parent?.traceState;
     out.beginSpan(
       this.traceId,
