@@ -180,7 +180,7 @@ describe.skipIf(!agentInstalled(CLAUDE, 'Claude Code') || !agentInstalled(CODEX,
         const records = await recordsOf(ROUTES.claudeToBedrock, (rs) => rs.some((r) => r.status === 200));
         expect(records.find((r) => r.status === 429)).toMatchObject({
           errorMessage:
-            'all 1 target failed: bed 429 (rate_limit: Too many requests, please wait before trying again.)',
+            'the only target failed: bed 429 (rate_limit: Too many requests, please wait before trying again.)',
         });
       });
 
