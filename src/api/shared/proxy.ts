@@ -15,7 +15,6 @@ interface PlannedReply extends UpstreamReply {
   plan: UpstreamPlan;
 }
 
-/** The attempt's upstream as its trace span names it. */
 /**
  * A route target as its attempt spans name it, made once per target of a config snapshot rather than once per
  * attempt: a traced request holds its attempts' targets until it ends, through the young collections it lives
