@@ -76,6 +76,11 @@ export interface UpstreamBuildOptions {
   maxStopSequences?: number | undefined;
   /** OpenAI-compatible: `mistral` when the upstream takes only 9-character alphanumeric tool call ids. */
   toolCallIds?: 'any' | 'mistral' | undefined;
+  /**
+   * Gemini: the upstream refuses a `fileData` part without a `mimeType` (Vertex AI; the Gemini API infers it),
+   * so an image URL whose type its extension does not give is refused with a 400 instead.
+   */
+  fileUrisNeedMediaType?: boolean | undefined;
   /** Where a builder records hints the upstream has no equivalent for (named as IR fields). */
   hints?: HintReport | undefined;
 }

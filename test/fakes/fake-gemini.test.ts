@@ -67,6 +67,19 @@ describe('FakeGemini read by the official @google/genai SDK', () => {
     ).rejects.toThrow(/thought_signature/);
   });
 
+  it('takes the SDK’s seed and penalties, and refuses a penalty of 2 as Google documents its range', async () => {
+    const config = { seed: 5, presencePenalty: 0.5, frequencyPenalty: -2 };
+    await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'hi', config });
+    const sent = fake.chatRequests().at(-1)?.body as { generationConfig?: unknown };
+    expect(sent.generationConfig).toEqual(config);
+    const refused = ai.models.generateContent({
+      model: 'gemini-2.5-flash',
+      contents: 'hi',
+      config: { frequencyPenalty: 2 },
+    });
+    await expect(refused).rejects.toMatchObject({ status: 400 });
+  });
+
   it('refuses a bad key the way Google does, which the SDK raises with status 400', async () => {
     const wrong = new GoogleGenAI({ apiKey: 'wrong', httpOptions: { baseUrl: fake.server.origin } });
     await expect(wrong.models.generateContent({ model: 'gemini-2.5-flash', contents: 'hi' })).rejects.toMatchObject({

@@ -108,6 +108,54 @@ export function googleError(status: number, message: string, googleStatus: strin
  * each step of the current turn has one, Google's sentinel standing in for calls another model made).
  */
 /** Google's documented sentinel for a call Gemini did not make (a history from another model). */
+/** generationConfig fields the fake knows (Google's JSON takes each in camelCase or snake_case). */
+const GENERATION_FIELDS = new Set([
+  'temperature',
+  'topP',
+  'topK',
+  'seed',
+  'presencePenalty',
+  'frequencyPenalty',
+  'maxOutputTokens',
+  'stopSequences',
+  'candidateCount',
+  'responseMimeType',
+  'responseSchema',
+  'responseJsonSchema',
+  'thinkingConfig',
+]);
+
+const camel = (name: string) => name.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+const snake = (name: string) => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+
+/**
+ * As Google refuses a generationConfig: an unknown field at JSON parsing, a seed that is no int32, a penalty
+ * outside [-2, 2) (Vertex documents the bound as "up to, but not including, 2.0").
+ */
+function generationConfigProblem(config: unknown): string | undefined {
+  if (config === undefined) return undefined;
+  for (const [key, value] of Object.entries(config as Json)) {
+    const name = camel(key);
+    if (!GENERATION_FIELDS.has(name)) {
+      return `Invalid JSON payload received. Unknown name "${key}" at 'generation_config': Cannot find field.`;
+    }
+    if (
+      name === 'seed' &&
+      (!Number.isInteger(value) || (value as number) < -(2 ** 31) || (value as number) >= 2 ** 31)
+    ) {
+      return `Invalid value at 'generation_config.seed' (TYPE_INT32), ${JSON.stringify(value)}`;
+    }
+    if (name === 'presencePenalty' || name === 'frequencyPenalty') {
+      if (typeof value !== 'number')
+        return `Invalid value at 'generation_config.${snake(name)}' (TYPE_FLOAT), ${JSON.stringify(value)}`;
+      if (value < -2 || value >= 2) {
+        return `* GenerateContentRequest.generation_config.${snake(name)}: must be in the range [-2.0, 2.0).`;
+      }
+    }
+  }
+  return undefined;
+}
+
 const SKIP_SIGNATURE = 'skip_thought_signature_validator';
 const GEMINI_3 = /^gemini-3/;
 
@@ -265,6 +313,8 @@ export class FakeGemini {
 
   /** What the real API refuses that a translator could get wrong. */
   private invalidRequest(body: Json | undefined, model: string): string | undefined {
+    const config = generationConfigProblem(body?.generationConfig ?? body?.generation_config);
+    if (config) return config;
     const tools = (body?.tools ?? []) as Array<{ functionDeclarations?: Array<{ parameters?: unknown }> }>;
     for (const [t, tool] of tools.entries()) {
       for (const [f, declaration] of (tool.functionDeclarations ?? []).entries()) {

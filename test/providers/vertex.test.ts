@@ -96,6 +96,40 @@ describe('vertex provider', () => {
     ]);
   });
 
+  it('refuses an image URL whose type Vertex cannot be told, naming the content part, and sends nothing', async () => {
+    const before = fake.chatRequests('google').length;
+    const error = await gateway
+      .openai()
+      .chat.completions.create({
+        model: 'gemini-vx',
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'What is in the photo?' },
+              { type: 'image_url', image_url: { url: 'https://images.example.com/photo?id=42' } },
+            ],
+          },
+        ],
+      })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 400, param: 'messages[0].content[1]' });
+    expect((error as Error).message).toContain('data: URL');
+    expect(fake.chatRequests('google')).toHaveLength(before);
+  });
+
+  it("gives Gemini on Vertex an OpenAI client's seed and penalties, which Vertex checks", async () => {
+    await gateway.openai().chat.completions.create({
+      model: 'gemini-vx',
+      messages: [{ role: 'user', content: 'hi' }],
+      seed: 3,
+      presence_penalty: -1.5,
+      frequency_penalty: 1.25,
+    });
+    const sent = fake.chatRequests('google').at(-1)?.body as { generationConfig?: unknown };
+    expect(sent.generationConfig).toEqual({ seed: 3, presencePenalty: -1.5, frequencyPenalty: 1.25 });
+  });
+
   it('passes an Anthropic client through to Claude on Vertex: rawPredict, version in the body, model in the path', async () => {
     fake.anthropic.enqueue({ kind: 'reply', text: 'Claude on Vertex.' });
     const message = await gateway.anthropic().messages.create({

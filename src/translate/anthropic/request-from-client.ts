@@ -222,6 +222,8 @@ export function parseAnthropicRequest(body: JsonObject, hints: HintReport = new 
   if (reasoning) request.reasoning = reasoning;
   if (user !== undefined) request.user = user;
   if (responseFormat) request.responseFormat = responseFormat;
+  // A final assistant message is a prefill: Anthropic continues it rather than answering after it.
+  if (request.messages.at(-1)?.role === 'assistant') request.prefill = true;
   return request;
 }
 

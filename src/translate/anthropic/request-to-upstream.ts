@@ -3,6 +3,7 @@ import type { UpstreamBuildOptions } from '../contract.js';
 import type { IrReasoning, IrRequest, IrTool } from '../ir/types.js';
 import { budgetForEffort, MIN_THINKING_BUDGET } from '../shared/reasoning-budget.js';
 import { systemTexts } from '../shared/system-texts.js';
+import { refuseUnsupportedSampling } from '../shared/unsupported-sampling.js';
 import { buildAnthropicMessages } from './content-to-upstream.js';
 import type {
   AnthropicMessageParam,
@@ -156,6 +157,7 @@ export function buildAnthropicRequest(
   options: UpstreamBuildOptions,
 ): AnthropicRequestBody {
   checkStopSequences(request);
+  refuseUnsupportedSampling(request, 'Anthropic', options.hints);
   const output = outputConfig(request);
   const messages = buildAnthropicMessages(request.messages);
   const plan = planOutput(request, messages, options);

@@ -2,6 +2,7 @@ import { errors } from '../../errors/codes.js';
 import type { UpstreamBuildOptions } from '../contract.js';
 import type { IrImageSource, IrMessage, IrPart, IrRequest } from '../ir/types.js';
 import { systemTexts } from '../shared/system-texts.js';
+import { refuseUnsupportedSampling } from '../shared/unsupported-sampling.js';
 import { CachePoints } from './cache-points.js';
 import { additionalModelRequestFields, bedrockFamily, thinkingBudget } from './model-fields.js';
 import { STOP_SEQUENCE_PATH } from './stop-reason.js';
@@ -179,6 +180,7 @@ export function buildBedrockRequest(
   options: UpstreamBuildOptions,
 ): BedrockConverseRequest {
   refuseInexpressible(request);
+  refuseUnsupportedSampling(request, 'Bedrock Converse', options.hints);
   // Converse's requestMetadata tags invocation logs; it is no end-user id for abuse tracking.
   if (request.user !== undefined) options.hints?.drop('user');
   const family = bedrockFamily(upstreamModel);

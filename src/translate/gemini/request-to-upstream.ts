@@ -22,11 +22,16 @@ import type { GeminiContent, GeminiGenerationConfig, GeminiPart, GeminiRequestBo
  * - Images and files go inline (base64) or as `fileData` URIs, typed from the URL (uri-media-type.ts). Cache hints and the end-user id are dropped
  *   (Gemini has neither); parallelToolCalls false cannot be expressed and is refused, as are more than five
  *   stop sequences and a schema description.
+ * - An Anthropic client's prefill (a final assistant message) goes as the last `model` turn, which Gemini
+ *   continues rather than answers anew (observed on the API; Google does not document it either way).
+ * - Seed and penalties go in `generationConfig`, within Gemini's ranges (int32; penalties below 2).
  * - Reasoning becomes `thinkingConfig` with the budget (from the effort where only that was given) and
  *   thought summaries on.
  */
 
 const MAX_STOP_SEQUENCES = 5;
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
 
 function toolNames(messages: readonly IrMessage[]): Map<string, string> {
   const names = new Map<string, string>();
@@ -46,23 +51,39 @@ function parsedArguments(text: string, path: string): Record<string, unknown> {
   throw errors.invalidBody(`Gemini takes function call arguments as a JSON object; got ${text.slice(0, 80)}`, path);
 }
 
+/** How a content part is built: where it sits in the client's request, and what the upstream requires. */
+interface PartContext {
+  path: string;
+  names: Map<string, string>;
+  needsMediaType: boolean;
+}
+
 function mediaPart(
   source: { kind: 'url'; url: string } | { kind: 'base64'; mediaType: string; data: string },
   kind: 'image' | 'document',
+  context: PartContext,
 ): GeminiPart {
   if (source.kind === 'base64') return { inlineData: { mimeType: source.mediaType, data: source.data } };
   const mimeType = mediaTypeOfUri(source.url, kind);
+  if (mimeType === undefined && context.needsMediaType) {
+    // The gateway fetches no client URL (SSRF), so it cannot sniff the type itself.
+    throw errors.invalidBody(
+      `${context.path}: Gemini on Vertex AI needs the image's media type, which this URL does not show; send the image as a data: URL, or a URL ending in .png, .jpg, .jpeg, .gif, .webp, .heic or .heif`,
+      context.path,
+    );
+  }
   return { fileData: mimeType === undefined ? { fileUri: source.url } : { mimeType, fileUri: source.url } };
 }
 
-function buildPart(part: IrPart, path: string, names: Map<string, string>): GeminiPart | undefined {
+function buildPart(part: IrPart, context: PartContext): GeminiPart | undefined {
+  const { path, names } = context;
   switch (part.type) {
     case 'text':
       return { text: part.text };
     case 'image':
-      return mediaPart(part.source, 'image');
+      return mediaPart(part.source, 'image', context);
     case 'document':
-      return part.source.kind === 'text' ? { text: part.source.text } : mediaPart(part.source, 'document');
+      return part.source.kind === 'text' ? { text: part.source.text } : mediaPart(part.source, 'document', context);
     case 'tool_call': {
       const built: GeminiPart = { functionCall: { name: part.name, args: parsedArguments(part.arguments, path) } };
       const signature = signatureOfToolCallId(part.id);
@@ -83,7 +104,7 @@ function buildPart(part: IrPart, path: string, names: Map<string, string>): Gemi
   }
 }
 
-function buildContents(messages: readonly IrMessage[]): GeminiContent[] {
+function buildContents(messages: readonly IrMessage[], needsMediaType: boolean): GeminiContent[] {
   const names = toolNames(messages);
   const contents: GeminiContent[] = [];
   messages.forEach((message, m) => {
@@ -91,7 +112,8 @@ function buildContents(messages: readonly IrMessage[]): GeminiContent[] {
     if (message.role === 'system') return;
     const parts: GeminiPart[] = [];
     message.content.forEach((part, p) => {
-      const built = buildPart(part, `${message.path ?? `messages[${m}]`}.content[${p}]`, names);
+      const path = `${message.path ?? `messages[${m}]`}.content[${p}]`;
+      const built = buildPart(part, { path, names, needsMediaType });
       if (built) parts.push(built);
     });
     if (parts.length > 0) contents.push({ role: message.role === 'assistant' ? 'model' : 'user', parts });
@@ -117,11 +139,28 @@ function toolConfig(request: IrRequest): GeminiRequestBody['toolConfig'] {
   return { functionCallingConfig: { mode } };
 }
 
+/** Gemini's seed is an int32; its penalties run from -2 up to, not including, 2 (OpenAI's include 2). */
+function addSeedAndPenalties(config: GeminiGenerationConfig, request: IrRequest): void {
+  if (request.seed !== undefined) {
+    if (request.seed < INT32_MIN || request.seed > INT32_MAX) {
+      throw errors.invalidBody(`Gemini takes a seed from ${INT32_MIN} to ${INT32_MAX}, got ${request.seed}`, 'seed');
+    }
+    config.seed = request.seed;
+  }
+  for (const field of ['presencePenalty', 'frequencyPenalty'] as const) {
+    const value = request[field];
+    if (value === undefined) continue;
+    if (value >= 2) throw errors.invalidBody(`Gemini takes a penalty below 2 (from -2), got ${value}`, field);
+    config[field] = value;
+  }
+}
+
 function generationConfig(request: IrRequest): GeminiGenerationConfig | undefined {
   const config: GeminiGenerationConfig = {};
   if (request.temperature !== undefined) config.temperature = request.temperature;
   if (request.topP !== undefined) config.topP = request.topP;
   if (request.topK !== undefined) config.topK = request.topK;
+  addSeedAndPenalties(config, request);
   if (request.maxTokens !== undefined) config.maxOutputTokens = request.maxTokens;
   if (request.stopSequences.length > MAX_STOP_SEQUENCES) {
     throw errors.invalidBody(`Gemini takes at most ${MAX_STOP_SEQUENCES} stop sequences`, 'stopSequences');
@@ -158,7 +197,9 @@ export function buildGeminiRequest(
     throw errors.invalidBody('Gemini cannot be told to call one tool at a time', 'parallelToolCalls');
   }
   reportDrops(request, options);
-  const body: GeminiRequestBody = { contents: buildContents(request.messages) };
+  const body: GeminiRequestBody = {
+    contents: buildContents(request.messages, options.fileUrisNeedMediaType === true),
+  };
   if (validatesSignatures(upstreamModel)) signForeignCalls(body.contents);
   const system = systemTexts(request)
     .filter((part) => part.text !== '')

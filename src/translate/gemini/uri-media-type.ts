@@ -4,7 +4,8 @@ import { ownEntry } from '../shared/own-entry.js';
  * Gemini takes a file by URI as `fileData`, whose `mimeType` Vertex requires (the Gemini API infers it when
  * absent). A client gives an image or a document by URL without its type, so the type is read from the
  * URL's file extension; a document URL with none is taken as a PDF (Anthropic's URL documents are PDFs, and
- * so are most Responses `file_url`s). An image URL with no known extension is sent without a type.
+ * so are most Responses `file_url`s). An image URL with no known extension has no type: the builder sends it
+ * without one to the Gemini API and refuses it for Vertex (UpstreamBuildOptions.fileUrisNeedMediaType).
  */
 
 const BY_EXTENSION: Readonly<Record<string, string>> = {

@@ -27,6 +27,9 @@ export interface GeminiGenerationConfig {
   temperature?: number;
   topP?: number;
   topK?: number;
+  seed?: number;
+  presencePenalty?: number;
+  frequencyPenalty?: number;
   maxOutputTokens?: number;
   stopSequences?: string[];
   responseMimeType?: string;

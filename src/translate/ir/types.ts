@@ -137,8 +137,18 @@ export interface IrRequest {
   temperature?: number | undefined;
   topP?: number | undefined;
   topK?: number | undefined;
+  /** Seeded sampling (OpenAI `seed`, Gemini `seed`): a best-effort determinism hint. */
+  seed?: number | undefined;
+  /** OpenAI-style penalties, -2 to 2 (Gemini `presencePenalty`, `frequencyPenalty`). */
+  presencePenalty?: number | undefined;
+  frequencyPenalty?: number | undefined;
   stopSequences: string[];
   stream: boolean;
+  /**
+   * The last message is an assistant turn the model is to continue (an Anthropic client's prefill), not an
+   * earlier turn to answer after. Builders for upstreams that cannot continue one refuse it.
+   */
+  prefill?: boolean | undefined;
   responseFormat?: IrResponseFormat | undefined;
   reasoning?: IrReasoning | undefined;
   /** End-user id for abuse tracking (OpenAI `user`, Anthropic `metadata.user_id`). */

@@ -237,12 +237,9 @@ describe('parseChatRequest', () => {
       n: 1,
       logprobs: false,
       top_logprobs: 0,
-      frequency_penalty: 0,
-      presence_penalty: 0,
       logit_bias: {},
       modalities: ['text'],
       verbosity: 'medium',
-      seed: null,
       store: true,
       metadata: { team: 'a' },
       service_tier: 'auto',
@@ -253,15 +250,23 @@ describe('parseChatRequest', () => {
   });
 });
 
+describe('parseChatRequest sampling', () => {
+  it('reads the seed and both penalties into the IR, a null as unset', () => {
+    const ir = parseChatRequest({ ...base, seed: -7, presence_penalty: 2, frequency_penalty: -0.5 });
+    expect(ir).toMatchObject({ seed: -7, presencePenalty: 2, frequencyPenalty: -0.5 });
+    expect(parseChatRequest({ ...base, seed: null })).not.toHaveProperty('seed');
+  });
+});
+
 describe('parseChatRequest rejections', () => {
   const cases: Array<[string, Record<string, unknown>, string]> = [
     ['n above 1', { n: 2 }, 'n'],
     ['logprobs', { logprobs: true }, 'logprobs'],
     ['top_logprobs', { top_logprobs: 3 }, 'top_logprobs'],
-    ['a seed', { seed: 42 }, 'seed'],
+    ['a seed that is no integer', { seed: 4.2 }, 'seed'],
     ['logit_bias', { logit_bias: { '50256': -100 } }, 'logit_bias'],
-    ['a frequency penalty', { frequency_penalty: 0.5 }, 'frequency_penalty'],
-    ['a presence penalty', { presence_penalty: -1 }, 'presence_penalty'],
+    ['a frequency penalty above 2', { frequency_penalty: 2.5 }, 'frequency_penalty'],
+    ['a presence penalty below -2', { presence_penalty: -3 }, 'presence_penalty'],
     ['audio output', { audio: { voice: 'alloy', format: 'wav' } }, 'audio'],
     ['audio modality', { modalities: ['text', 'audio'] }, 'modalities'],
     ['predicted output', { prediction: { type: 'content', content: 'x' } }, 'prediction'],
@@ -389,7 +394,7 @@ describe('parseChatRequest rejections', () => {
   });
 
   it('says why a parameter is refused', () => {
-    expect(rejection({ ...base, seed: 1 }).message).toMatch(/seed.*not supported/);
+    expect(rejection({ ...base, logit_bias: { '1': 5 } }).message).toMatch(/logit_bias.*not supported/);
     expect(rejection({ ...base, messages: [{ role: 'function', content: 'x' }] }).message).toMatch(
       /deprecated 'function' role/,
     );

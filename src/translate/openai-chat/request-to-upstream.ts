@@ -4,6 +4,7 @@ import type { UpstreamBuildOptions } from '../contract.js';
 import type { IrReasoning, IrRequest, IrResponseFormat, IrTool, IrToolChoice } from '../ir/types.js';
 import { hasCacheControl } from '../shared/cache-hints.js';
 import { effortForBudget } from '../shared/reasoning-budget.js';
+import { refusePrefill } from '../shared/unsupported-sampling.js';
 import { chatMessages } from './messages-to-upstream.js';
 import { useMistralToolCallIds } from './mistral-tool-call-ids.js';
 
@@ -68,6 +69,9 @@ function addSampling(body: Record<string, unknown>, request: IrRequest, options:
   if (request.maxTokens !== undefined) body[options.maxTokensField] = request.maxTokens;
   if (request.temperature !== undefined) body.temperature = request.temperature;
   if (request.topP !== undefined) body.top_p = request.topP;
+  if (request.seed !== undefined) body.seed = request.seed;
+  if (request.presencePenalty !== undefined) body.presence_penalty = request.presencePenalty;
+  if (request.frequencyPenalty !== undefined) body.frequency_penalty = request.frequencyPenalty;
   if (request.stopSequences.length > 0) body.stop = request.stopSequences;
   const effort = reasoningEffort(request.reasoning);
   if (effort !== undefined) body.reasoning_effort = effort;
@@ -95,6 +99,7 @@ export function buildChatRequest(
       'stopSequences',
     );
   }
+  refusePrefill(request, 'this OpenAI-compatible upstream');
   reportDrops(request, options);
   const messages = chatMessages(request, options.sendReasoningContent === true);
   if (options.toolCallIds === 'mistral') useMistralToolCallIds(messages);

@@ -21,6 +21,9 @@ const READ = new Set([
   'max_completion_tokens',
   'temperature',
   'top_p',
+  'seed',
+  'frequency_penalty',
+  'presence_penalty',
   'stop',
   'stream',
   'stream_options',
@@ -54,18 +57,9 @@ const DEFAULT_ONLY: Record<string, DefaultOnly> = {
   n: { isDefault: (value) => value === 1, why: 'only one choice (n: 1) can be generated on this route' },
   logprobs: { isDefault: (value) => value === false, why: `log probabilities are not available: ${NO_EQUIVALENT}` },
   top_logprobs: { isDefault: (value) => value === 0, why: `log probabilities are not available: ${NO_EQUIVALENT}` },
-  seed: { isDefault: never, why: `seeded sampling is not available: ${NO_EQUIVALENT}` },
   logit_bias: {
     isDefault: (value) => isObject(value) && Object.keys(value).length === 0,
     why: `token biasing is not available: ${NO_EQUIVALENT}`,
-  },
-  frequency_penalty: {
-    isDefault: (value) => value === 0,
-    why: `frequency penalties are not available: ${NO_EQUIVALENT}`,
-  },
-  presence_penalty: {
-    isDefault: (value) => value === 0,
-    why: `presence penalties are not available: ${NO_EQUIVALENT}`,
   },
   audio: { isDefault: never, why: 'audio output is not available on this route' },
   modalities: {
