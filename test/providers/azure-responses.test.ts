@@ -1,7 +1,9 @@
 import { AzureOpenAI } from 'openai';
+import type { ResponseInputItem } from 'openai/resources/responses/responses';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeAzureOpenAI } from '../fakes/fake-azure-openai.js';
-import { GatewayHarness } from '../support/gateway-harness.js';
+import { FakeOpenAI } from '../fakes/fake-openai.js';
+import { fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
 
 const AZURE_KEY = 'azure-resource-key-0123456789';
 
@@ -36,11 +38,13 @@ describe('FakeAzureOpenAI Responses read by the openai SDK’s AzureOpenAI clien
 describe('Responses clients through the gateway to Azure', () => {
   let resource: FakeAzureOpenAI;
   let v1: FakeAzureOpenAI;
+  let compat: FakeOpenAI;
   let gateway: GatewayHarness;
 
   beforeAll(async () => {
     resource = await FakeAzureOpenAI.start({ apiKey: AZURE_KEY });
     v1 = await FakeAzureOpenAI.start({ apiKey: AZURE_KEY });
+    compat = await FakeOpenAI.start();
     gateway = await GatewayHarness.start({
       config: {
         providers: [
@@ -60,9 +64,11 @@ describe('Responses clients through the gateway to Azure', () => {
             allow_private_network: true,
             responses_api: true,
           },
+          fakeProvider('compat', compat.baseUrl, compat.apiKey),
         ],
         models: [
           { name: 'gpt-azure', targets: [{ provider: 'az', model: 'gpt4o-prod' }] },
+          { name: 'compat-reasoner', targets: [{ provider: 'compat', model: 'qwen3-thinking' }] },
           { name: 'gpt-v1', targets: [{ provider: 'az-v1', model: 'gpt4o-v1' }] },
         ],
         routing: { retries: { max_attempts: 1 } },
@@ -73,6 +79,7 @@ describe('Responses clients through the gateway to Azure', () => {
     await gateway.close();
     await resource.close();
     await v1.close();
+    await compat.close();
   });
   /** Records are listed newest first; counting them makes sure this test's own has arrived. */
   let recorded = 0;
@@ -122,6 +129,41 @@ describe('Responses clients through the gateway to Azure', () => {
     recorded++;
     expect(v1.responsesRequests.at(-1)?.path).toBe('/openai/v1/responses');
     expect(v1.responsesRequests.at(-1)?.body).toMatchObject({ model: 'gpt4o-v1' });
+  });
+
+  it('leaves out reasoning another model gave when a stateless conversation moves to Azure (a /model switch)', async () => {
+    // Codex's stateless pattern: store false, encrypted reasoning included, every output item sent back.
+    compat.enqueue({ kind: 'reply', reasoning: 'The user greets; greet back.', text: 'Hello!' });
+    const client = gateway.openai();
+    const include = ['reasoning.encrypted_content' as const];
+    const first = await client.responses.create({ model: 'compat-reasoner', input: 'hi', store: false, include });
+    recorded++;
+    const reasoning = first.output.find((item) => item.type === 'reasoning');
+    expect(reasoning?.encrypted_content).toMatch(/^amg1:/);
+    resource.responsesText = 'Azure takes over.';
+    const input = [
+      { role: 'user', content: 'hi' },
+      ...(first.output as ResponseInputItem[]),
+      { role: 'user', content: 'and now?' },
+    ] as ResponseInputItem[];
+    const second = await client.responses.create({ model: 'gpt-azure', input, store: false, include });
+    expect(second.output_text).toBe('Azure takes over.');
+    const sent = resource.responsesRequests.at(-1)?.body as { input: Array<{ type?: string; role?: string }> };
+    // The gateway's envelope means nothing to Azure (it would answer 400 invalid_encrypted_content); the rest goes.
+    expect(sent.input.map((item) => item.type ?? item.role)).toEqual(['user', 'message', 'user']);
+    expect(await newestRecord()).toMatchObject({ status: 200, entryPoint: 'responses' });
+  });
+
+  it('passes Azure’s own encrypted reasoning through untouched', async () => {
+    const input = [
+      { role: 'user', content: 'hi' },
+      { type: 'reasoning', id: 'rs_az_1', summary: [], encrypted_content: 'gAAAAB-azure-minted' },
+      { role: 'user', content: 'more' },
+    ] as ResponseInputItem[];
+    await gateway.openai().responses.create({ model: 'gpt-azure', input, store: false });
+    recorded++;
+    const sent = resource.responsesRequests.at(-1)?.body as { input: unknown[] };
+    expect(sent.input).toEqual(input);
   });
 
   it('translates a stored turn to chat completions, so the gateway keeps the state any provider can continue', async () => {
