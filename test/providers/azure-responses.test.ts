@@ -69,6 +69,13 @@ describe('Responses clients through the gateway to Azure', () => {
         models: [
           { name: 'gpt-azure', targets: [{ provider: 'az', model: 'gpt4o-prod' }] },
           { name: 'compat-reasoner', targets: [{ provider: 'compat', model: 'qwen3-thinking' }] },
+          {
+            name: 'azure-then-compat',
+            targets: [
+              { provider: 'az', model: 'gpt4o-prod' },
+              { provider: 'compat', model: 'qwen3-thinking' },
+            ],
+          },
           { name: 'gpt-v1', targets: [{ provider: 'az-v1', model: 'gpt4o-v1' }] },
         ],
         routing: { retries: { max_attempts: 1 } },
@@ -87,6 +94,7 @@ describe('Responses clients through the gateway to Azure', () => {
   beforeEach(() => {
     resource.requests.length = 0;
     resource.responsesRequests.length = 0;
+    compat.requests.length = 0;
   });
 
   it('passes a stateless request through to Azure’s own Responses API, the deployment as the model', async () => {
@@ -164,6 +172,73 @@ describe('Responses clients through the gateway to Azure', () => {
     recorded++;
     const sent = resource.responsesRequests.at(-1)?.body as { input: unknown[] };
     expect(sent.input).toEqual(input);
+  });
+
+  it('leaves Azure to decide on what only a translation would refuse: built-in and custom tools, prompt', async () => {
+    // Codex declares apply_patch as a custom (freeform) tool; apps use Azure's hosted tools and stored prompts.
+    const tools = [
+      { type: 'custom', name: 'apply_patch', description: 'Apply a patch' },
+      { type: 'code_interpreter', container: { type: 'auto' } },
+    ] as const;
+    resource.responsesText = 'Tools are Azure’s business.';
+    const answer = await gateway.openai().responses.create({
+      model: 'gpt-azure',
+      input: 'hi',
+      store: false,
+      tools: [...tools],
+      prompt: { id: 'pmpt_123' },
+    });
+    expect(answer.output_text).toBe('Tools are Azure’s business.');
+    expect(resource.responsesRequests.at(-1)?.body).toMatchObject({ tools, prompt: { id: 'pmpt_123' } });
+    expect(await newestRecord()).toMatchObject({ status: 200, entryPoint: 'responses' });
+  });
+
+  it('still refuses such a request where the target translates (a stored turn)', async () => {
+    await expect(
+      gateway.openai().responses.create({
+        model: 'gpt-azure',
+        input: 'hi',
+        tools: [{ type: 'code_interpreter', container: { type: 'auto' } }],
+      }),
+    ).rejects.toMatchObject({ status: 400, param: 'tools[0].type' });
+    recorded++;
+    expect(resource.requests).toHaveLength(0);
+  });
+
+  it('on a route with a translated fallback, Azure serves it and the fallback refuses it as its attempt', async () => {
+    const request = {
+      model: 'azure-then-compat',
+      input: 'hi',
+      store: false,
+      tools: [{ type: 'code_interpreter' as const, container: { type: 'auto' as const } }],
+    };
+    resource.responsesText = 'Served by Azure.';
+    expect((await gateway.openai().responses.create(request)).output_text).toBe('Served by Azure.');
+    recorded++;
+    resource.enqueue({ kind: 'error', status: 503, body: { error: { message: 'busy' } } });
+    const failed = gateway.openai(undefined, { maxRetries: 0 }).responses.create(request);
+    // Azure's failure is the answer's status; the attempts list says why the fallback could not take over.
+    await expect(failed).rejects.toMatchObject({
+      status: 503,
+      message: expect.stringContaining("compat (unsupported: tool type 'code_interpreter' is not supported"),
+    });
+    recorded++;
+    expect(compat.requests).toHaveLength(0);
+  });
+
+  it('refuses a conversation id before anything reaches Azure: the gateway keeps no conversations', async () => {
+    // Azure would add the turn to a conversation object on that one resource, which no fallback target, other
+    // resource or gateway endpoint (/v1/conversations is unsupported) could read or continue.
+    await expect(
+      gateway.openai().responses.create({ model: 'gpt-azure', input: 'hi', store: false, conversation: 'conv_abc' }),
+    ).rejects.toMatchObject({
+      status: 400,
+      param: 'conversation',
+      message: expect.stringContaining('conversation is not supported: this gateway stores no conversations'),
+    });
+    expect(await newestRecord()).toMatchObject({ status: 400, entryPoint: 'responses' });
+    expect(resource.responsesRequests).toHaveLength(0);
+    expect(resource.requests).toHaveLength(0);
   });
 
   it('translates a stored turn to chat completions, so the gateway keeps the state any provider can continue', async () => {
