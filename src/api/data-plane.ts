@@ -29,6 +29,7 @@ import { type BodyParts, joined, parseJsonObject, readBodyParts } from './shared
 import { sendError } from './shared/send-error.js';
 import { sessionKey } from './shared/session-id.js';
 import { discardUnreadBody } from './shared/unread-body.js';
+import { unsupportedEndpoint } from './shared/unsupported-endpoint.js';
 
 export interface DataPlaneDeps {
   snapshot(): GatewaySnapshot;
@@ -111,10 +112,16 @@ export class DataPlane {
   handle(req: IncomingMessage, res: ServerResponse): boolean {
     const sent = pathOf(req.url);
     const path = ENTRY_POINTS.has(sent) ? sent : normalizedPath(sent);
+    const method = req.method ?? 'GET';
+    const known = ENTRY_POINTS.get(path);
+    // A known path with its own method (nearly every request) costs one map lookup; anything else may be one of
+    // OpenAI's stateful endpoints the gateway answers as unsupported (GET /v1/chat/completions lists stored ones).
     const spec =
-      ENTRY_POINTS.get(path) ??
+      (known?.method === method ? known : undefined) ??
+      unsupportedEndpoint(path, method) ??
+      known ??
       (path.startsWith('/v1/models/') ? retrieveModel : undefined) ??
-      responseResource(path, req.method ?? 'GET');
+      responseResource(path, method);
     if (spec) {
       void this.serve(req, res, spec, path);
       return true;
@@ -251,7 +258,8 @@ export class DataPlane {
         const session = req.headers[sticky.header];
         if (typeof session === 'string' && session) exchange.sessionId = sessionKey(sticky.header, session);
       }
-      const { body, raw } = spec.method === 'POST' ? await this.readJson(req, exchange) : NO_BODY;
+      const { body, raw } =
+        spec.method === 'POST' && spec.readsBody !== false ? await this.readJson(req, exchange) : NO_BODY;
       if (body !== undefined) exchange.trace?.content?.input(body);
       exchange.requestRaw = raw;
       if (raw !== undefined && exchange.access?.limited) {

@@ -132,6 +132,14 @@ export const errors = {
       'timeout',
       `the request exceeded the gateway's total time limit (routing.timeout.total_ms = ${totalMs} ms)`,
     ),
+  /** An OpenAI API path the gateway knows of but keeps no state for (conversations, stored chat completions ...). */
+  unsupportedEndpoint: (method: string, path: string, why: string) =>
+    new GatewayError(
+      'GW_ERR_ENDPOINT_UNSUPPORTED',
+      404,
+      'not_found',
+      `${method} ${quoted(path)} is not supported by this gateway: ${why}`,
+    ),
   unsupportedOperation: (message: string) =>
     new GatewayError('GW_ERR_OPERATION_UNSUPPORTED', 400, 'invalid_request', message),
   shuttingDown: () =>

@@ -70,7 +70,7 @@ describe('bad input gets a clear OpenAI-shaped error, the right status, and a te
       404,
       /model "gpt-9" does not exist/,
     ],
-    ['a wrong method', 'GET', '/v1/chat/completions', undefined, CLIENT_TOKEN, 405, /method GET is not allowed/],
+    ['a wrong method', 'DELETE', '/v1/chat/completions', undefined, CLIENT_TOKEN, 405, /method DELETE is not allowed/],
     ['an unknown route', 'POST', '/v1/completions-typo', '{}', CLIENT_TOKEN, 404, /no route for POST/],
     ['a missing token', 'POST', '/v1/chat/completions', '{"model":"gpt-4o-mini"}', null, 401, /missing gateway token/],
     [

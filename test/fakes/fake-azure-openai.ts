@@ -8,6 +8,20 @@ export interface FakeAzureOptions extends FakeOpenAIOptions {
   entra?: { tenantId: string; clientId: string; clientSecret: string; expiresInS?: number };
 }
 
+/**
+ * The encrypted_content of an input reasoning item that OpenAI's servers did not mint, or undefined. OpenAI and
+ * Azure issue Fernet tokens (`gAAAA...`) bound to the organisation or resource; anything else is refused with
+ * a 400 `invalid_encrypted_content`, as the real APIs do.
+ */
+function foreignEncryptedContent(body: { input?: unknown }): string | undefined {
+  if (!Array.isArray(body.input)) return undefined;
+  for (const item of body.input as Array<{ type?: unknown; encrypted_content?: unknown }>) {
+    const content = item?.type === 'reasoning' ? item.encrypted_content : undefined;
+    if (typeof content === 'string' && !content.startsWith('gAAAA')) return content;
+  }
+  return undefined;
+}
+
 const DEPLOYMENT_PATH = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|embeddings)\?(.*)$/;
 const V1_PATH = /^\/openai\/v1\/(chat\/completions|embeddings|models|responses)(?:\?.*)?$/;
 /** The Responses API: `/openai/responses` with a preview api-version on a resource, or the v1 surface's path. */
@@ -147,7 +161,7 @@ export class FakeAzureOpenAI extends FakeOpenAI {
       return;
     }
     this.responsesRequests.push(request);
-    const body = request.body as { model?: unknown; stream?: unknown } | undefined;
+    const body = request.body as { model?: unknown; stream?: unknown; input?: unknown } | undefined;
     if (typeof body?.model !== 'string') {
       json(res, 400, {
         error: {
@@ -155,6 +169,18 @@ export class FakeAzureOpenAI extends FakeOpenAI {
           type: 'invalid_request_error',
           param: 'model',
           code: 'missing_required_parameter',
+        },
+      });
+      return;
+    }
+    const unverifiable = foreignEncryptedContent(body);
+    if (unverifiable !== undefined) {
+      json(res, 400, {
+        error: {
+          message: `The encrypted content ${unverifiable.slice(0, 4)}...${unverifiable.slice(-4)} could not be verified.`,
+          type: 'invalid_request_error',
+          param: null,
+          code: 'invalid_encrypted_content',
         },
       });
       return;

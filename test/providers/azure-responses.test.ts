@@ -1,7 +1,9 @@
 import { AzureOpenAI } from 'openai';
+import type { ResponseInputItem } from 'openai/resources/responses/responses';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeAzureOpenAI } from '../fakes/fake-azure-openai.js';
-import { GatewayHarness } from '../support/gateway-harness.js';
+import { FakeOpenAI } from '../fakes/fake-openai.js';
+import { fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
 
 const AZURE_KEY = 'azure-resource-key-0123456789';
 
@@ -36,11 +38,13 @@ describe('FakeAzureOpenAI Responses read by the openai SDK’s AzureOpenAI clien
 describe('Responses clients through the gateway to Azure', () => {
   let resource: FakeAzureOpenAI;
   let v1: FakeAzureOpenAI;
+  let compat: FakeOpenAI;
   let gateway: GatewayHarness;
 
   beforeAll(async () => {
     resource = await FakeAzureOpenAI.start({ apiKey: AZURE_KEY });
     v1 = await FakeAzureOpenAI.start({ apiKey: AZURE_KEY });
+    compat = await FakeOpenAI.start();
     gateway = await GatewayHarness.start({
       config: {
         providers: [
@@ -60,9 +64,18 @@ describe('Responses clients through the gateway to Azure', () => {
             allow_private_network: true,
             responses_api: true,
           },
+          fakeProvider('compat', compat.baseUrl, compat.apiKey),
         ],
         models: [
           { name: 'gpt-azure', targets: [{ provider: 'az', model: 'gpt4o-prod' }] },
+          { name: 'compat-reasoner', targets: [{ provider: 'compat', model: 'qwen3-thinking' }] },
+          {
+            name: 'azure-then-compat',
+            targets: [
+              { provider: 'az', model: 'gpt4o-prod' },
+              { provider: 'compat', model: 'qwen3-thinking' },
+            ],
+          },
           { name: 'gpt-v1', targets: [{ provider: 'az-v1', model: 'gpt4o-v1' }] },
         ],
         routing: { retries: { max_attempts: 1 } },
@@ -73,6 +86,7 @@ describe('Responses clients through the gateway to Azure', () => {
     await gateway.close();
     await resource.close();
     await v1.close();
+    await compat.close();
   });
   /** Records are listed newest first; counting them makes sure this test's own has arrived. */
   let recorded = 0;
@@ -80,6 +94,7 @@ describe('Responses clients through the gateway to Azure', () => {
   beforeEach(() => {
     resource.requests.length = 0;
     resource.responsesRequests.length = 0;
+    compat.requests.length = 0;
   });
 
   it('passes a stateless request through to Azure’s own Responses API, the deployment as the model', async () => {
@@ -122,6 +137,108 @@ describe('Responses clients through the gateway to Azure', () => {
     recorded++;
     expect(v1.responsesRequests.at(-1)?.path).toBe('/openai/v1/responses');
     expect(v1.responsesRequests.at(-1)?.body).toMatchObject({ model: 'gpt4o-v1' });
+  });
+
+  it('leaves out reasoning another model gave when a stateless conversation moves to Azure (a /model switch)', async () => {
+    // Codex's stateless pattern: store false, encrypted reasoning included, every output item sent back.
+    compat.enqueue({ kind: 'reply', reasoning: 'The user greets; greet back.', text: 'Hello!' });
+    const client = gateway.openai();
+    const include = ['reasoning.encrypted_content' as const];
+    const first = await client.responses.create({ model: 'compat-reasoner', input: 'hi', store: false, include });
+    recorded++;
+    const reasoning = first.output.find((item) => item.type === 'reasoning');
+    expect(reasoning?.encrypted_content).toMatch(/^amg1:/);
+    resource.responsesText = 'Azure takes over.';
+    const input = [
+      { role: 'user', content: 'hi' },
+      ...(first.output as ResponseInputItem[]),
+      { role: 'user', content: 'and now?' },
+    ] as ResponseInputItem[];
+    const second = await client.responses.create({ model: 'gpt-azure', input, store: false, include });
+    expect(second.output_text).toBe('Azure takes over.');
+    const sent = resource.responsesRequests.at(-1)?.body as { input: Array<{ type?: string; role?: string }> };
+    // The gateway's envelope means nothing to Azure (it would answer 400 invalid_encrypted_content); the rest goes.
+    expect(sent.input.map((item) => item.type ?? item.role)).toEqual(['user', 'message', 'user']);
+    expect(await newestRecord()).toMatchObject({ status: 200, entryPoint: 'responses' });
+  });
+
+  it('passes Azure’s own encrypted reasoning through untouched', async () => {
+    const input = [
+      { role: 'user', content: 'hi' },
+      { type: 'reasoning', id: 'rs_az_1', summary: [], encrypted_content: 'gAAAAB-azure-minted' },
+      { role: 'user', content: 'more' },
+    ] as ResponseInputItem[];
+    await gateway.openai().responses.create({ model: 'gpt-azure', input, store: false });
+    recorded++;
+    const sent = resource.responsesRequests.at(-1)?.body as { input: unknown[] };
+    expect(sent.input).toEqual(input);
+  });
+
+  it('leaves Azure to decide on what only a translation would refuse: built-in and custom tools, prompt', async () => {
+    // Codex declares apply_patch as a custom (freeform) tool; apps use Azure's hosted tools and stored prompts.
+    const tools = [
+      { type: 'custom', name: 'apply_patch', description: 'Apply a patch' },
+      { type: 'code_interpreter', container: { type: 'auto' } },
+    ] as const;
+    resource.responsesText = 'Tools are Azure’s business.';
+    const answer = await gateway.openai().responses.create({
+      model: 'gpt-azure',
+      input: 'hi',
+      store: false,
+      tools: [...tools],
+      prompt: { id: 'pmpt_123' },
+    });
+    expect(answer.output_text).toBe('Tools are Azure’s business.');
+    expect(resource.responsesRequests.at(-1)?.body).toMatchObject({ tools, prompt: { id: 'pmpt_123' } });
+    expect(await newestRecord()).toMatchObject({ status: 200, entryPoint: 'responses' });
+  });
+
+  it('still refuses such a request where the target translates (a stored turn)', async () => {
+    await expect(
+      gateway.openai().responses.create({
+        model: 'gpt-azure',
+        input: 'hi',
+        tools: [{ type: 'code_interpreter', container: { type: 'auto' } }],
+      }),
+    ).rejects.toMatchObject({ status: 400, param: 'tools[0].type' });
+    recorded++;
+    expect(resource.requests).toHaveLength(0);
+  });
+
+  it('on a route with a translated fallback, Azure serves it and the fallback refuses it as its attempt', async () => {
+    const request = {
+      model: 'azure-then-compat',
+      input: 'hi',
+      store: false,
+      tools: [{ type: 'code_interpreter' as const, container: { type: 'auto' as const } }],
+    };
+    resource.responsesText = 'Served by Azure.';
+    expect((await gateway.openai().responses.create(request)).output_text).toBe('Served by Azure.');
+    recorded++;
+    resource.enqueue({ kind: 'error', status: 503, body: { error: { message: 'busy' } } });
+    const failed = gateway.openai(undefined, { maxRetries: 0 }).responses.create(request);
+    // Azure's failure is the answer's status; the attempts list says why the fallback could not take over.
+    await expect(failed).rejects.toMatchObject({
+      status: 503,
+      message: expect.stringContaining("compat (unsupported: tool type 'code_interpreter' is not supported"),
+    });
+    recorded++;
+    expect(compat.requests).toHaveLength(0);
+  });
+
+  it('refuses a conversation id before anything reaches Azure: the gateway keeps no conversations', async () => {
+    // Azure would add the turn to a conversation object on that one resource, which no fallback target, other
+    // resource or gateway endpoint (/v1/conversations is unsupported) could read or continue.
+    await expect(
+      gateway.openai().responses.create({ model: 'gpt-azure', input: 'hi', store: false, conversation: 'conv_abc' }),
+    ).rejects.toMatchObject({
+      status: 400,
+      param: 'conversation',
+      message: expect.stringContaining('conversation is not supported: this gateway stores no conversations'),
+    });
+    expect(await newestRecord()).toMatchObject({ status: 400, entryPoint: 'responses' });
+    expect(resource.responsesRequests).toHaveLength(0);
+    expect(resource.requests).toHaveLength(0);
   });
 
   it('translates a stored turn to chat completions, so the gateway keeps the state any provider can continue', async () => {

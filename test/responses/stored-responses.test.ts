@@ -324,6 +324,57 @@ describe('with responses.store: false in the config', () => {
   });
 });
 
+describe('a chain on a route with a fallback', () => {
+  let mixed: GatewayHarness;
+
+  beforeAll(async () => {
+    mixed = await GatewayHarness.start({
+      config: {
+        providers: [
+          fakeProvider('oai', oai.baseUrl, oai.apiKey, 'openai'),
+          fakeProvider('ant', ant.baseUrl, ant.apiKey, 'anthropic'),
+        ],
+        models: [
+          {
+            name: 'openai-then-claude',
+            targets: [
+              { provider: 'oai', model: 'gpt-upstream-1' },
+              { provider: 'ant', model: 'claude-sonnet-4-6' },
+            ],
+          },
+        ],
+        routing: { retries: { max_attempts: 1 } },
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await mixed?.close();
+  });
+
+  it('continues at the fallback a response the first target answered: the gateway, not the provider, holds it', async () => {
+    const mixedClient = mixed.openai(CLIENT_TOKEN, { maxRetries: 0 });
+    oai.enqueue({ kind: 'reply', text: 'Paris.' });
+    const first = await mixedClient.responses.create({ model: 'openai-then-claude', input: 'Capital of France?' });
+    oai.enqueue({ kind: 'error', status: 503, body: { error: { message: 'overloaded', type: 'server_error' } } });
+    ant.enqueue({ kind: 'reply', text: 'About 2.1 million.' });
+    const second = await mixedClient.responses.create({
+      model: 'openai-then-claude',
+      previous_response_id: first.id,
+      input: 'How many people live there?',
+    });
+    expect(second.output_text).toBe('About 2.1 million.');
+    expect(transcriptOf(ant)).toEqual([
+      'user:Capital of France?',
+      'assistant:Paris.',
+      'user:How many people live there?',
+    ]);
+    // Nothing went upstream by id: the provider that answered first is not needed to continue.
+    expect(JSON.stringify(lastBody(oai))).not.toContain(first.id);
+    expect(JSON.stringify(lastBody(ant))).not.toContain(first.id);
+  });
+});
+
 describe('a chained request with bad input', () => {
   it('names the bad item by its own index, not its place after the stored chain', async () => {
     oai.enqueue({ kind: 'reply', text: 'one' });

@@ -5,12 +5,14 @@ import type { ClientOutput } from '../shared/client-output.js';
 import type { EntryPointSpec } from '../shared/entry-point.js';
 
 /**
- * `GET /v1/responses/{id}`, `DELETE /v1/responses/{id}` and `GET /v1/responses/{id}/input_items`: a stored
+ * `GET /v1/responses/{id}`, `DELETE /v1/responses/{id}`, `GET /v1/responses/{id}/input_items` (and the
+ * refused `POST /v1/responses/{id}/cancel`): a stored
  * response of the calling client only. Another client's response, a deleted or an expired one all answer the
  * same 404, so a token learns nothing about responses it did not create.
  */
 const PREFIX = '/v1/responses/';
 const INPUT_ITEMS = '/input_items';
+const CANCEL = '/cancel';
 
 function sendJson(out: ClientOutput, status: number, value: unknown): void {
   const body = JSON.stringify(value);
@@ -79,6 +81,25 @@ const inputItems: EntryPointSpec = {
   },
 };
 
+/**
+ * `POST /v1/responses/{id}/cancel`: only a background response can be cancelled, and the gateway runs none
+ * (`background: true` is refused), so a stored response is always finished. An id this client cannot see
+ * answers the same 404 as retrieve.
+ */
+const cancel: EntryPointSpec = {
+  entryPoint: 'responses',
+  dialect: 'openai',
+  method: 'POST',
+  readsBody: false,
+  handle: async (out) => {
+    const id = idOf(out, CANCEL);
+    await stored(out, id);
+    throw errors.unsupportedOperation(
+      `Response '${id}' cannot be cancelled: only background responses can be cancelled, and this gateway runs none (background: true is refused); this response has already finished`,
+    );
+  },
+};
+
 /** A spec that answers 405 naming the methods the path has (the data plane checks only one method). */
 function notAllowed(method: string, allowed: string): EntryPointSpec {
   return {
@@ -101,6 +122,9 @@ export function responseResource(path: string, method: string): EntryPointSpec |
     if (method === 'GET' || method === 'HEAD') return retrieve;
     return method === 'DELETE' ? remove : notAllowed(method, 'GET, DELETE');
   }
-  if (rest.slice(slash) !== INPUT_ITEMS || slash === 0) return undefined;
+  if (slash === 0) return undefined;
+  const action = rest.slice(slash);
+  if (action === CANCEL) return method === 'POST' ? cancel : notAllowed(method, 'POST');
+  if (action !== INPUT_ITEMS) return undefined;
   return method === 'GET' || method === 'HEAD' ? inputItems : notAllowed(method, 'GET');
 }

@@ -8,6 +8,7 @@ import { sseHeaders } from '../shared/sse-headers.js';
 import { streamFailureMessage } from '../shared/stream-failure.js';
 import { forwardedBody } from '../shared/upstream-body.js';
 import type { UpstreamPlan } from '../shared/upstream-plan.js';
+import { mayHoldGatewayReasoning, withoutGatewayReasoning } from './gateway-reasoning.js';
 
 /** The end of a Responses stream kept to find usage in: `response.completed` carries it last. */
 const TAIL_BYTES = 16 * 1024;
@@ -46,7 +47,8 @@ async function relayJson(reply: UpstreamReply, out: ClientOutput): Promise<void>
 
 /**
  * A Responses request to a provider with its own Responses API (Azure): the client's bytes go upstream with only
- * `model` rewritten to the deployment, and the answer, stream or JSON, comes back byte for byte.
+ * `model` rewritten to the deployment (and reasoning in the gateway's envelope taken out, see
+ * gateway-reasoning.ts), and the answer, stream or JSON, comes back byte for byte.
  */
 export function responsesPassthroughPlan(
   body: Record<string, unknown>,
@@ -55,9 +57,10 @@ export function responsesPassthroughPlan(
   path: string,
   stream: boolean,
 ): UpstreamPlan {
+  const cleaned = mayHoldGatewayReasoning(raw) ? withoutGatewayReasoning(body) : undefined;
   return {
     path,
-    body: forwardedBody(body, raw, target.model),
+    body: cleaned ? JSON.stringify({ ...cleaned, model: target.model }) : forwardedBody(body, raw, target.model),
     readAhead: stream ? 'first-event' : 'whole',
     respond: stream ? relayStream : relayJson,
     respondError: relayError,

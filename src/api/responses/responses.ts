@@ -1,3 +1,4 @@
+import type { RouteTarget } from '../../routing/route-table.js';
 import type { ClientOutput } from '../shared/client-output.js';
 import type { EntryPointSpec } from '../shared/entry-point.js';
 import { proxyToUpstream } from '../shared/proxy.js';
@@ -23,11 +24,20 @@ async function handle(out: ClientOutput, body: Record<string, unknown> | undefin
     strict: () => isStrictTranslation(out.exchange, route.name),
     codecName: 'responses',
   });
-  const listing = await translatable.check(turn.listed?.stem);
-  if (turn.listed) turn.listed.items.utf8 = new Uint8Array(listing ?? Buffer.from('[]'));
+  const passthroughPath = (target: RouteTarget) =>
+    turn.stateless && raw !== undefined
+      ? target.provider.descriptor.responsesPath?.(target.provider.config)
+      : undefined;
+  // What a translation refuses is refused before routing only when every target translates. A target with its
+  // own Responses API decides for itself (built-in and custom tools, prompts ...); a translated fallback beside
+  // it refuses such a request as its attempt (class unsupported).
+  if (!route.targets.some((target) => passthroughPath(target) !== undefined)) {
+    const listing = await translatable.check(turn.listed?.stem);
+    if (turn.listed) turn.listed.items.utf8 = new Uint8Array(listing ?? Buffer.from('[]'));
+  }
   const stream = out.exchange.stream;
   const error = await proxyToUpstream(out, route, (target) => {
-    const path = turn.stateless ? target.provider.descriptor.responsesPath?.(target.provider.config) : undefined;
+    const path = passthroughPath(target);
     if (path === undefined || raw === undefined) return translatedPlan(translatable, target);
     const same = turn.body === request;
     return responsesPassthroughPlan(

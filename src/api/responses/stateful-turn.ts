@@ -30,7 +30,10 @@ export async function statefulTurn(exchange: Exchange, body: Body): Promise<Stat
   const storing = settings.store && body.store !== false;
   const previousId = body.previous_response_id;
   const chained = previousId !== undefined && previousId !== null;
-  if (!storing && !chained) {
+  // A conversation id names state at one provider, which no fallback target could continue: such a turn is
+  // never passed through, so the translation refuses `conversation` (the gateway keeps no conversations).
+  const conversation = body.conversation !== undefined && body.conversation !== null;
+  if (!storing && !chained && !conversation) {
     // The echo must not claim a store the config turned off.
     return {
       body: body.store === true ? withFields(body, { store: false }) : body,

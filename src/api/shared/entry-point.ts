@@ -13,6 +13,8 @@ export interface EntryPointSpec {
    * follow it); `dialect` when absent.
    */
   dialectOf?(headers: IncomingHttpHeaders): ClientDialect;
+  /** False for a POST endpoint whose body means nothing (`/cancel`, refusals): it is neither read nor parsed. */
+  readonly readsBody?: false;
   /**
    * Handles an authenticated request; for POST endpoints `body` is the parsed JSON object and `raw` the bytes
    * it was parsed from (same-dialect routes forward those bytes, edited in place).

@@ -1,0 +1,74 @@
+import { errors } from '../../errors/codes.js';
+import type { EntryPoint } from '../../telemetry/request-record.js';
+import type { EntryPointSpec } from './entry-point.js';
+
+/**
+ * OpenAI API paths that need state the gateway does not keep. They are answered after authentication, in
+ * OpenAI's error shape with a 404 naming the path and why, and recorded under their API's entry point, so an
+ * SDK call such as `client.conversations.create()` fails with a reason instead of a bare "no route", and
+ * `/v1/responses/compact` is not taken for a stored response's id.
+ */
+interface Gap {
+  entryPoint: EntryPoint;
+  why: string;
+}
+
+const CHAT = '/v1/chat/completions';
+
+const STORED_COMPLETIONS: Gap = {
+  entryPoint: 'chat.completions',
+  why:
+    'it keeps no stored chat completions (a chat request with store: true reaches a same-dialect provider as sent, ' +
+    'which keeps it under the gateway\u2019s provider key, out of clients\u2019 reach)',
+};
+
+const CONVERSATIONS: Gap = {
+  entryPoint: 'responses',
+  why: 'it keeps no conversation objects; chain turns with previous_response_id or send the whole conversation in input',
+};
+
+const EXACT = new Map<string, Gap>([
+  [
+    '/v1/responses/compact',
+    {
+      entryPoint: 'responses',
+      why:
+        'compaction runs on OpenAI\u2019s servers and returns items only OpenAI can read; chain turns with ' +
+        'previous_response_id or send the conversation in input',
+    },
+  ],
+  [
+    '/v1/responses/input_tokens',
+    {
+      entryPoint: 'responses',
+      why: 'it has no Responses token counter (the usage of each response reports its input_tokens)',
+    },
+  ],
+  ['/v1/conversations', CONVERSATIONS],
+]);
+
+function gapOf(path: string, method: string): Gap | undefined {
+  const exact = EXACT.get(path);
+  if (exact) return exact;
+  // GET lists stored completions; other methods are plain wrong methods (405).
+  if (path === CHAT) return method === 'GET' || method === 'HEAD' ? STORED_COMPLETIONS : undefined;
+  if (path.startsWith(`${CHAT}/`)) return STORED_COMPLETIONS;
+  if (path.startsWith('/v1/conversations/')) return CONVERSATIONS;
+  return undefined;
+}
+
+/** The spec answering `method path` when it is one of the unsupported stateful endpoints, else undefined. */
+export function unsupportedEndpoint(path: string, method: string): EntryPointSpec | undefined {
+  const gap = gapOf(path, method);
+  if (!gap) return undefined;
+  return {
+    entryPoint: gap.entryPoint,
+    dialect: 'openai',
+    readsBody: false,
+    // The spec takes whatever method was sent: the answer is the same 404 for every one.
+    method: (method === 'HEAD' ? 'GET' : method) as EntryPointSpec['method'],
+    handle: async () => {
+      throw errors.unsupportedEndpoint(method, path, gap.why);
+    },
+  };
+}
