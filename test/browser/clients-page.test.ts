@@ -180,6 +180,28 @@ describe.skipIf(!chromiumAvailable)('the Clients page in headless Chromium', () 
     expect(await page.locator('[data-client="leaky"] [data-policy]').textContent()).toBe('no limits');
   });
 
+  it('keeps the rotate dialog inside a 390 px screen for a 128-character name and its token', FLOW, async () => {
+    const name = `very-long-client-name-${'x'.repeat(106)}`;
+    expect((await harness.admin('POST', '/keys', { name })).status).toBe(201);
+    const narrow = await (await browser.newContext({ viewport: { width: 390, height: 800 } })).newPage();
+    await signInWithToken(narrow, harness.adminUrl, ADMIN_TOKEN);
+    await narrow.goto(`${harness.adminUrl}/admin#/clients?x=1`);
+    await narrow.getByLabel('Search name, prefix or id').fill('very-long');
+    await narrow.getByRole('button', { name: `rotate ${name}` }).click();
+    const box = narrow.getByRole('dialog', { name: `Rotate ${name}` });
+    const fits = (dialog: typeof box) =>
+      dialog.evaluate((el) => {
+        const rect = el.getBoundingClientRect();
+        return { left: rect.left >= 0, right: rect.right <= 390, scroll: el.scrollWidth <= el.clientWidth };
+      });
+    expect(await fits(box)).toEqual({ left: true, right: true, scroll: true });
+    await box.getByRole('button', { name: 'Rotate token' }).click();
+    const done = narrow.getByRole('dialog', { name: `New token for ${name}` });
+    await done.locator('[data-token]').waitFor();
+    expect(await fits(done)).toEqual({ left: true, right: true, scroll: true });
+    await narrow.context().close();
+  });
+
   it('sends an operator whose session ended mid-work back to sign-in with the reason', FLOW, async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const other = await context.newPage();
