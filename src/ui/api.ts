@@ -8,6 +8,9 @@ export interface Me {
 /** Who is signed in: undefined while checking, null when signed out. */
 export const me = signal<Me | null | undefined>(undefined);
 
+/** Why the sign-in page shows mid-session (the session expired or was revoked); '' after a sign-out or at start. */
+export const signedOutReason = signal('');
+
 export class ApiError extends Error {
   constructor(
     message: string,
@@ -31,7 +34,11 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
     error?: { message?: string; code?: string; problems?: ApiError['problems'] };
   };
   if (!response.ok) {
-    if (response.status === 401 && path !== '/session') me.value = null;
+    if (response.status === 401 && path !== '/session') {
+      // A page's request found the session gone: say so, or the operator meets a sign-in page without a reason.
+      if (me.value) signedOutReason.value = 'Your session ended (it expired or was revoked). Sign in again to go on.';
+      me.value = null;
+    }
     throw new ApiError(
       payload.error?.message ?? `HTTP ${response.status}`,
       response.status,

@@ -89,6 +89,8 @@ export function Chart(props: {
     };
     const data: uPlot.AlignedData = [props.times.map((t) => t / 1000), ...props.series.map((s) => s.values)];
     const plot = new uPlot(options, data, el);
+    // uPlot's legend is a table of its own: named, so a screen reader says what its rows are.
+    plot.root.querySelector('table.u-legend')?.setAttribute('aria-label', `${props.title} legend`);
     const resize = () => plot.setSize({ width: Math.max(300, el.clientWidth), height: props.height ?? 180 });
     window.addEventListener('resize', resize);
     return () => {

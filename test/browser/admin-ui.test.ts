@@ -137,8 +137,8 @@ describe.skipIf(!chromiumAvailable)('the Admin UI in headless Chromium', () => {
     await eventually(() => row('test-client').locator('.badge').textContent()).toBe('config');
     expect(Number(await row('test-client').locator('[data-figure="requests"]').textContent())).toBeGreaterThan(0);
     await screenshot(page, 'clients');
-    page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'revoke browser-app' }).click();
+    await page.getByRole('dialog', { name: 'Revoke browser-app' }).getByRole('button', { name: 'Revoke' }).click();
     await eventually(() => page.locator('[data-client="browser-app"] .badge').textContent()).toBe('revoked');
     // A revoked key was still used before: its figures stay, not 0 requests and "never".
     await page.reload();
@@ -194,8 +194,11 @@ describe.skipIf(!chromiumAvailable)('the Admin UI in headless Chromium', () => {
       await eventually(() => page.getByText(`Published revision ${before + 1}.`).isVisible()).toBe(true);
       expect(harness.gateway.snapshot.config.telemetry.retention_days).toBe(7);
 
-      page.once('dialog', (dialog) => void dialog.accept());
       await page.getByRole('button', { name: `roll back to revision ${before}` }).click();
+      await page
+        .getByRole('dialog', { name: `Roll back to revision ${before}` })
+        .getByRole('button', { name: 'Roll back' })
+        .click();
       await eventually(() => harness.gateway.snapshot.config.telemetry.retention_days).toBe(30);
       await eventually(() => page.locator(`[data-revision="${before + 2}"]`).textContent()).toContain('active');
     },

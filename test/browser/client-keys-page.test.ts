@@ -165,15 +165,14 @@ describe.skipIf(!chromiumAvailable)('creating and editing client keys in the Adm
   it('revokes only after confirmation', FLOW, async () => {
     const token = (await harness.admin('POST', '/keys', { name: 'to-revoke' })).body.token as string;
     await page.reload();
-    page.once('dialog', (dialog) => {
-      expect(dialog.message()).toContain('Revoke "to-revoke"');
-      void dialog.dismiss();
-    });
+    const confirm = page.getByRole('dialog', { name: 'Revoke to-revoke' });
     await page.getByRole('button', { name: 'revoke to-revoke' }).click();
+    expect(await confirm.textContent()).toContain('Revoke "to-revoke"');
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
     expect(await attempt(harness.openai(token))).toMatchObject({ status: 200 });
     expect(await page.locator('[data-client="to-revoke"] .badge').textContent()).toBe('active');
-    page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'revoke to-revoke' }).click();
+    await confirm.getByRole('button', { name: 'Revoke' }).click();
     await eventually(() => page.locator('[data-client="to-revoke"] .badge').textContent()).toBe('revoked');
     expect(await attempt(harness.openai(token))).toMatchObject({ status: 401 });
   });

@@ -78,7 +78,7 @@ export function AuditPage() {
       {error && <ErrorBox error={error} retry={refresh} />}
       {data && data.data.length === 0 && <Empty>No audit records match these filters.</Empty>}
       {data && data.data.length > 0 && (
-        <table>
+        <table aria-label="Audit records">
           <thead>
             <tr>
               {['#', 'Time', 'Actor', 'From', 'Action', 'Target', 'Outcome', 'Detail'].map((h) => (

@@ -1,11 +1,13 @@
 import { useSignal } from '@preact/signals';
 import { api, canWrite } from '../api.js';
 import { Empty, ErrorBox, Field, Loading } from '../components.js';
+import { ConfirmDialog } from '../dialog.js';
 import { int, time, usd } from '../format.js';
 import { usePoll } from '../use-poll.js';
 import { loadContext, snippets } from './client-snippets.js';
 import { type Key, KeyEditor } from './key-editor.js';
 import type { Policy } from './key-policy-form.js';
+import { RotateDialog } from './rotate-dialog.js';
 
 /** A key's policy in one line: why a client is limited or refused is the first question in an incident. */
 function policySummary(policy: Policy | undefined): string {
@@ -209,32 +211,16 @@ export function ClientsPage() {
   };
 
   // A leaked token is rotated, not revoked: applications move to the new token while the old one runs out.
-  const rotate = async (key: Key) => {
-    const grace = window.prompt(
-      `Rotate "${key.name}": a new token is shown once. How long should the old token keep working? ` +
-        '(e.g. 30m, 24h; 0 = stops at once)',
-      '0',
-    );
-    if (grace === null) return;
-    problem.value = '';
-    try {
-      const body = grace.trim() === '' || grace.trim() === '0' ? {} : { grace: grace.trim() };
-      const rotated = await api<Key & { token: string }>(`/keys/${encodeURIComponent(key.id)}/rotate`, {
-        method: 'POST',
-        body,
-      });
-      created.value = { name: rotated.name, token: rotated.token };
-    } catch (failure) {
-      problem.value = (failure as Error).message;
-    }
-    refresh();
-  };
+  const rotating = useSignal<Key | null>(null);
+  const revoking = useSignal<Key | null>(null);
+  // Read out by screen readers (aria-live) and shown: the result of a create, rotate or revoke.
+  const announcement = useSignal('');
   const revoke = async (key: Key) => {
-    const question = `Revoke "${key.name}" (${key.prefix}…)? Applications using it are refused at once; this cannot be undone.`;
-    if (!window.confirm(question)) return;
+    revoking.value = null;
     problem.value = '';
     try {
       await api(`/keys/${encodeURIComponent(key.id)}`, { method: 'DELETE' });
+      announcement.value = `Revoked ${key.name}: applications using it are refused.`;
     } catch (failure) {
       problem.value = (failure as Error).message;
     }
@@ -258,8 +244,34 @@ export function ClientsPage() {
           onSaved={(saved) => {
             editor.value = null;
             if (saved.token) created.value = { name: saved.name, token: saved.token };
+            announcement.value = saved.token
+              ? `Created ${saved.name}: copy its token now.`
+              : `Saved the policy of ${saved.name}.`;
             refresh();
           }}
+        />
+      )}
+      <p class="announcement" role="status" aria-live="polite" data-announcement>
+        {announcement.value}
+      </p>
+      {rotating.value && (
+        <RotateDialog
+          target={rotating.value}
+          onRotated={(rotated) => {
+            const until = rotated.previousTokenValidUntil;
+            announcement.value = `Rotated ${rotated.name}: ${until ? `the old token works until ${time(until)}` : 'the old token stopped working'}.`;
+            refresh();
+          }}
+          onClose={() => (rotating.value = null)}
+        />
+      )}
+      {revoking.value && (
+        <ConfirmDialog
+          title={`Revoke ${revoking.value.name}`}
+          message={`Revoke "${revoking.value.name}" (${revoking.value.prefix}…)? Applications using it are refused at once; this cannot be undone.`}
+          confirm="Revoke"
+          onConfirm={() => revoking.value && revoke(revoking.value)}
+          onCancel={() => (revoking.value = null)}
         />
       )}
       {problem.value && (
@@ -367,10 +379,10 @@ export function ClientsPage() {
                         >
                           Edit
                         </button>{' '}
-                        <button type="button" onClick={() => rotate(key)} aria-label={`rotate ${key.name}`}>
+                        <button type="button" onClick={() => (rotating.value = key)} aria-label={`rotate ${key.name}`}>
                           Rotate
                         </button>{' '}
-                        <button type="button" onClick={() => revoke(key)} aria-label={`revoke ${key.name}`}>
+                        <button type="button" onClick={() => (revoking.value = key)} aria-label={`revoke ${key.name}`}>
                           Revoke
                         </button>
                       </>
@@ -427,7 +439,7 @@ export function ClientsPage() {
             publish. Change them on the Config page (or with <code>amg config publish</code>).
           </p>
           <div class="table-scroll">
-            <table>
+            <table aria-label="Config clients">
               <thead>
                 <tr>
                   {['Name', 'Status', 'Policy', 'Expires', 'Last used', 'Requests', 'Errors', 'Tokens in / out'].map(

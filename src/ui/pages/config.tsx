@@ -2,6 +2,7 @@ import { useSignal } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
 import { api, canWrite } from '../api.js';
 import { Empty, ErrorBox, Field, Loading } from '../components.js';
+import { ConfirmDialog } from '../dialog.js';
 import { int, time, usd } from '../format.js';
 import { usePoll } from '../use-poll.js';
 import type { LineProblem } from './config-editor.js';
@@ -125,8 +126,9 @@ function describeChange(change: Change): string {
 function History({ onRolledBack }: { onRolledBack: () => void }) {
   const { data, error, refresh } = usePoll(() => api<{ data: Revision[] }>('/config/revisions?limit=20'), 0, []);
   const problem = useSignal('');
+  const asking = useSignal<Revision | null>(null);
   const rollback = async (revision: Revision) => {
-    if (!window.confirm(`Roll back to revision ${revision.number}? It becomes the running config at once.`)) return;
+    asking.value = null;
     try {
       await api('/config/rollback', {
         method: 'POST',
@@ -147,6 +149,15 @@ function History({ onRolledBack }: { onRolledBack: () => void }) {
   return (
     <section aria-label="Revision history">
       <h2>History</h2>
+      {asking.value && (
+        <ConfirmDialog
+          title={`Roll back to revision ${asking.value.number}`}
+          message={`Roll back to revision ${asking.value.number}? It becomes the running config at once.`}
+          confirm="Roll back"
+          onConfirm={() => asking.value && rollback(asking.value)}
+          onCancel={() => (asking.value = null)}
+        />
+      )}
       {problem.value && (
         <p class="state error" role="alert">
           {problem.value}
@@ -154,7 +165,7 @@ function History({ onRolledBack }: { onRolledBack: () => void }) {
       )}
       {error && <ErrorBox error={error} retry={refresh} />}
       {data && (
-        <table>
+        <table aria-label="Config revisions">
           <thead>
             <tr>
               {['Revision', 'When', 'Who', 'Source', 'Message', 'Guard', ''].map((h) => (
@@ -177,7 +188,11 @@ function History({ onRolledBack }: { onRolledBack: () => void }) {
                 <td>{r.guard ? `${r.guard.window} ${r.guard.state ?? ''}` : ''}</td>
                 <td>
                   {canWrite() && !r.active && (
-                    <button type="button" onClick={() => rollback(r)} aria-label={`roll back to revision ${r.number}`}>
+                    <button
+                      type="button"
+                      onClick={() => (asking.value = r)}
+                      aria-label={`roll back to revision ${r.number}`}
+                    >
                       Roll back
                     </button>
                   )}

@@ -54,7 +54,7 @@ function Sessions() {
       <h2>Who is signed in</h2>
       {error && <ErrorBox error={error} retry={refresh} />}
       {data && (
-        <table>
+        <table aria-label="Signed-in sessions">
           <thead>
             <tr>
               {['Name', 'Role', 'With', 'From', 'Signed in', 'Last seen', 'Expires', ''].map((h) => (

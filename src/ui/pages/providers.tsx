@@ -59,7 +59,7 @@ export function ProvidersPage() {
             </span>
           </h2>
           {!provider.configured && <p class="state error">Not configured: set {provider.missing_env} and restart.</p>}
-          <table>
+          <table aria-label={`Targets of ${provider.name}`}>
             <thead>
               <tr>
                 {['Target', 'State', 'Since / until', 'Success', 'p50', 'p95', 'Last error', 'Test'].map((h) => (

@@ -101,7 +101,7 @@ function RequestDetail({ id, onClose }: { id: string; onClose: () => void }) {
             </dd>
           </dl>
           <h3>Attempts</h3>
-          <table class="attempts">
+          <table class="attempts" aria-label="Attempts">
             <thead>
               <tr>
                 <th scope="col">#</th>
@@ -222,7 +222,7 @@ export function RequestsPage() {
         </Empty>
       )}
       {data && data.data.length > 0 && (
-        <table class="requests">
+        <table class="requests" aria-label="Requests">
           <thead>
             <tr>
               {['Time', 'Client', 'Model', 'Provider', 'Route', 'Status', 'Latency', 'TTFT', 'Tokens', 'Cost'].map(

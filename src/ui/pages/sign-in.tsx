@@ -1,5 +1,5 @@
 import { useSignal } from '@preact/signals';
-import { type ApiError, api, type Me, me } from '../api.js';
+import { type ApiError, api, type Me, me, signedOutReason } from '../api.js';
 import { Field } from '../components.js';
 
 /** Sign in with a user name and password, or with a named admin token (what `npm start` printed). */
@@ -20,6 +20,7 @@ export function SignInPage() {
         mode.value === 'token' ? { token: token.value } : { username: username.value, password: password.value };
       await api('/session', { method: 'POST', body });
       const who = await api<Me>('/session');
+      signedOutReason.value = '';
       me.value = { name: who.name, role: who.role };
     } catch (failure) {
       const e = failure as ApiError;
@@ -35,6 +36,11 @@ export function SignInPage() {
   return (
     <main class="sign-in">
       <h1>Sign in to AI Model Gateway</h1>
+      {signedOutReason.value && (
+        <p class="state error" role="alert" data-signed-out>
+          {signedOutReason.value}
+        </p>
+      )}
       <div role="tablist" aria-label="Sign-in method">
         <button
           type="button"
