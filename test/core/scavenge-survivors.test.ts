@@ -18,7 +18,11 @@ const COMPLETION = JSON.stringify({
   usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
 });
 
-/** One `--trace-gc-nvp` scavenge line of the main isolate: bytes allocated since the last one and copied by it. */
+/**
+ * One `--trace-gc-nvp` scavenge line of the main isolate: bytes allocated since the last one and copied by it.
+ * V8 13 (Node 24) writes the line as "[pid:isolate:n]" and names the heap size `start_object_size`; earlier V8
+ * (Node 20, 22) writes "[pid:isolate]" and `total_size_before`.
+ */
 interface Scavenge {
   isolate: string;
   allocated: number;
@@ -29,14 +33,14 @@ interface Scavenge {
 function scavenges(log: string): Scavenge[] {
   const out: Scavenge[] = [];
   for (const line of log.split('\n')) {
-    const isolate = /^\[\d+:(0x[0-9a-f]+)\]/.exec(line)?.[1];
+    const isolate = /^\[\d+:(0x[0-9a-f]+)(?::\d+)?\]/.exec(line)?.[1];
     if (!isolate || !line.includes(' gc=s ')) continue;
     const field = (name: string) => Number(new RegExp(` ${name}=(\\d+)`).exec(line)?.[1] ?? Number.NaN);
     out.push({
       isolate,
       allocated: field('allocated'),
       survived: field('new_space_survived'),
-      heap: field('total_size_before'),
+      heap: line.includes(' total_size_before=') ? field('total_size_before') : field('start_object_size'),
     });
   }
   return out;
