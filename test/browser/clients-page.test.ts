@@ -1,9 +1,9 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeOpenAI } from '../fakes/fake-openai.js';
-import { ADMIN_TOKEN, fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
+import { ADMIN_TOKEN, type GatewayHarness } from '../support/gateway-harness.js';
 import { UNNAMED_THINGS } from './support/accessible-names.js';
-import { chromiumAvailable, launchChromium, signInWithToken } from './support/browser.js';
+import { chromiumAvailable, signInWithToken } from './support/browser.js';
+import { type OneRouteUi, startOneRouteUi } from './support/one-route-ui.js';
 
 if (!chromiumAvailable) console.warn('SKIPPED test/browser/clients-page.test.ts: /usr/bin/chromium is not installed');
 
@@ -12,27 +12,16 @@ const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeou
 
 /** A token leaked during an incident: the operator rotates it from the Clients page with a grace period. */
 describe.skipIf(!chromiumAvailable)('the Clients page in headless Chromium', () => {
-  let upstream: FakeOpenAI;
+  let ui: OneRouteUi;
   let harness: GatewayHarness;
   let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    upstream = await FakeOpenAI.start();
-    harness = await GatewayHarness.start({
-      config: {
-        providers: [fakeProvider('primary', upstream.baseUrl)],
-        models: [{ name: 'chat', targets: [{ provider: 'primary', model: 'm' }] }],
-      },
-    });
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    ui = await startOneRouteUi();
+    ({ harness, browser, page } = ui);
   }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await harness?.close();
-    await upstream?.close();
-  });
+  afterAll(() => ui?.close());
 
   const ask = (token: string) =>
     harness.openai(token).chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'x' }] });

@@ -1,8 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeOpenAI } from '../fakes/fake-openai.js';
-import { ADMIN_TOKEN, fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
-import { chromiumAvailable, launchChromium, signInWithToken } from './support/browser.js';
+import { ADMIN_TOKEN, type GatewayHarness } from '../support/gateway-harness.js';
+import { chromiumAvailable, signInWithToken } from './support/browser.js';
+import { type OneRouteUi, startOneRouteUi } from './support/one-route-ui.js';
 
 if (!chromiumAvailable) console.warn('SKIPPED test/browser/request-log.test.ts: /usr/bin/chromium is not installed');
 
@@ -11,34 +11,22 @@ const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeou
 
 /** The request log as an operator reads it during an incident: hang-ups found by status, older rows dated. */
 describe.skipIf(!chromiumAvailable)('the Requests page in headless Chromium', () => {
-  let upstream: FakeOpenAI;
+  let ui: OneRouteUi;
   let harness: GatewayHarness;
-  let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    upstream = await FakeOpenAI.start();
-    harness = await GatewayHarness.start({
-      config: {
-        providers: [fakeProvider('primary', upstream.baseUrl)],
-        models: [{ name: 'chat', targets: [{ provider: 'primary', model: 'm' }] }],
-      },
-    });
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    ui = await startOneRouteUi();
+    ({ harness, page } = ui);
   }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await harness?.close();
-    await upstream?.close();
-  });
+  afterAll(() => ui?.close());
 
   const rows = () => page.locator('table.requests tbody tr');
 
   it('finds the stream a client abandoned with the 499 status filter', FLOW, async () => {
     const client = harness.openai();
     await client.chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'fine' }] });
-    upstream.enqueue({ kind: 'stall', after: 3 });
+    ui.upstream.enqueue({ kind: 'stall', after: 3 });
     const controller = new AbortController();
     const stream = await client.chat.completions.create(
       { model: 'chat', messages: [{ role: 'user', content: 'gone' }], stream: true },
