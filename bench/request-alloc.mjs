@@ -5,6 +5,8 @@
 // with bench/alloc-probe.mjs preloaded, which counts the heap's growth between collections over each measured
 // window. Each round measures `requests` requests of each mode; prints each round, the medians, and scavenges
 // and mark-compacts per 10,000 requests.
+// --tracing: also a gateway of this build tracing every request (ratio 1, OTLP to bench/otlp-sink.mjs).
+// --connections=N: N requests at a time (default 1; the load phases use 64).
 // AMG_DIST_BEFORE=<dir>: also runs a gateway from another build's output (a copy of dist/ inside the checkout, for
 // its node_modules), measured in the same rounds: before and after a change.
 // --profile: after the rounds, one more window of each mode per gateway with a sampling heap profile, written to
@@ -24,13 +26,20 @@ const ROUNDS = Number(args[0] ?? 3);
 const REQUESTS = Number(args[1] ?? 2_000);
 const PROFILE = process.argv.includes('--profile');
 const WARM_UP = 4_000;
+// --connections=N: N requests at a time over N connections (default 1), as the load phases send them (64).
+const CONNECTIONS = Number(process.argv.find((a) => a.startsWith('--connections='))?.slice(14) ?? 1);
 const MODEL = process.argv.find((a) => a.startsWith('--model='))?.slice('--model='.length);
 const MODES = { 'non-stream': body(MODEL ?? 'bench', false), stream: body(MODEL ?? 'bench', true) };
 
 const upstream = pinnedSpawn(1, [join(root, 'bench/fake-upstream.mjs'), '0'], {});
 const port = Number((await waitForLine(upstream, /^(\d+)\n/))[1]);
+// --tracing: also a gateway of this build with tracing at ratio 1, OTLP protobuf to bench/otlp-sink.mjs.
+const TRACING = process.argv.includes('--tracing');
+const sink = TRACING ? pinnedSpawn(1, [join(root, 'bench/otlp-sink.mjs'), '0'], {}) : undefined;
+const sinkPort = sink ? Number((await waitForLine(sink, /^(\d+)\n/))[1]) : 0;
 const builds = {
   current: 'dist',
+  ...(TRACING ? { traced: 'dist' } : {}),
   ...(process.env.AMG_DIST_BEFORE ? { before: process.env.AMG_DIST_BEFORE } : {}),
   // --bare: the floor, node:http in and undici out with nothing between (bench/bare-proxy.mjs).
   ...(process.argv.includes('--bare') ? { bare: undefined } : {}),
@@ -62,7 +71,9 @@ function probeLines(stream) {
 async function start(name, dist) {
   const dir = mkdtempSync(join(tmpdir(), 'amg-alloc-'));
   dirs.push(dir);
-  writeFileSync(join(dir, 'gateway.yaml'), (MODEL ? DIALECTS : SINGLE)(`http://127.0.0.1:${port}/v1`));
+  const traced =
+    name === 'traced' ? `telemetry: { otlp: { endpoint: "http://127.0.0.1:${sinkPort}", sample_ratio: 1 } }\n` : '';
+  writeFileSync(join(dir, 'gateway.yaml'), (MODEL ? DIALECTS : SINGLE)(`http://127.0.0.1:${port}/v1`) + traced);
   const program = dist
     ? [join(root, dist, 'cli/main.js'), 'serve', '--config', join(dir, 'gateway.yaml'), '--listen', '127.0.0.1:0']
     : [join(root, 'bench/bare-proxy.mjs'), `http://127.0.0.1:${port}`];
@@ -87,11 +98,22 @@ async function start(name, dist) {
   const pid =
     Number(readFileSync(`/proc/${gateway.pid}/task/${gateway.pid}/children`, 'utf8').trim().split(' ')[0]) ||
     gateway.pid;
-  return { name, gateway, pid, dir, nextLine, pool: new Pool(url, { connections: 1, pipelining: 1 }) };
+  return { name, gateway, pid, dir, nextLine, pool: new Pool(url, { connections: CONNECTIONS, pipelining: 1 }) };
 }
 
 async function send(g, payload, count) {
-  for (let i = 0; i < count; i++) {
+  let left = count;
+  const one = async () => {
+    while (left > 0) {
+      left--;
+      await sendOne(g, payload);
+    }
+  };
+  await Promise.all(Array.from({ length: CONNECTIONS }, one));
+}
+
+async function sendOne(g, payload) {
+  {
     const response = await g.pool.request({
       path: '/v1/chat/completions',
       method: 'POST',
@@ -157,4 +179,5 @@ for (const g of gateways) {
 }
 await new Promise((resolve) => setTimeout(resolve, 1_000));
 upstream.kill('SIGTERM');
+sink?.kill('SIGTERM');
 for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
