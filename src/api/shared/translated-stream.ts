@@ -83,7 +83,10 @@ export async function relayTranslatedStream(
       out,
       (chunk) => {
         try {
-          return translate(sse.push(chunk)) || undefined;
+          // One Buffer for the whole read: a string would be measured twice more on its way out (here for the
+          // record's byte count, and by node:http for its chunk length) and encoded by the socket write anyway.
+          const text = translate(sse.push(chunk));
+          return text ? Buffer.from(text) : undefined;
         } catch (error) {
           reply.body.destroy(error as Error);
           return undefined;
