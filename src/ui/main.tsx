@@ -2,6 +2,7 @@ import { useSignal } from '@preact/signals';
 import { render } from 'preact';
 import { useEffect } from 'preact/hooks';
 import { api, type Me, me } from './api.js';
+import { clock, timeZone } from './format.js';
 import { AuditPage } from './pages/audit.js';
 import { ClientsPage } from './pages/clients.js';
 import { ConfigPage } from './pages/config.js';
@@ -12,6 +13,7 @@ import { RequestsPage } from './pages/requests.js';
 import { SignInPage } from './pages/sign-in.js';
 import { TrafficPage } from './pages/traffic.js';
 import { UsagePage } from './pages/usage.js';
+import { RETRY_EVENT, refreshTrouble } from './use-poll.js';
 import './styles.css';
 
 const PAGES = [
@@ -67,6 +69,9 @@ function App() {
             </a>
           ))}
         </nav>
+        <span class="zone" data-time-zone>
+          Times in {timeZone()}
+        </span>
         <span class="who">
           {me.value.name} · {me.value.role}
           <button type="button" onClick={signOut}>
@@ -76,8 +81,24 @@ function App() {
       </header>
       <main>
         <h1>{page?.title}</h1>
+        <RefreshTroubleBanner />
         <View />
       </main>
+    </div>
+  );
+}
+
+/** A refresh failed while the page still shows older data: say so in words, how old it is, and offer a retry. */
+function RefreshTroubleBanner() {
+  const trouble = refreshTrouble.value;
+  if (!trouble) return null;
+  return (
+    <div class="state error" role="alert" data-refresh-trouble>
+      <strong>Could not refresh: {trouble.message.replace(/\.$/, '')}.</strong> What this page shows is from{' '}
+      {clock(trouble.dataFrom)}; it tries again every few seconds.{' '}
+      <button type="button" onClick={() => window.dispatchEvent(new Event(RETRY_EVENT))}>
+        Try again now
+      </button>
     </div>
   );
 }
