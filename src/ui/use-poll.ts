@@ -1,5 +1,6 @@
 import { signal } from '@preact/signals';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { type ApiError, me } from './api.js';
 
 /** A refresh that failed while a page still shows what it loaded before: the header says so, with the time of that data. */
 export interface RefreshTrouble {
@@ -37,6 +38,8 @@ export function usePoll<T>(load: () => Promise<T>, intervalMs: number, deps: unk
   // When the data on screen was loaded: a later failed refresh leaves it in place, and the header says how old it is.
   const loadedAt = useRef<number | undefined>(undefined);
   const run = useCallback(() => {
+    // Signed out mid-work: the page waits, hidden, for the next sign-in instead of asking again and again.
+    if (me.value === null) return;
     const mine = ++generation.current;
     load().then(
       (value) => {
@@ -49,7 +52,8 @@ export function usePoll<T>(load: () => Promise<T>, intervalMs: number, deps: unk
       },
       (failure: Error) => {
         if (mine !== generation.current) return;
-        if (loadedAt.current !== undefined)
+        // A 401 is no refresh trouble: the sign-in form shows instead.
+        if (loadedAt.current !== undefined && (failure as ApiError).status !== 401)
           report(id.current, { message: failure.message, dataFrom: loadedAt.current });
         setError(failure);
         setLoading(false);

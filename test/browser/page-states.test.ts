@@ -94,4 +94,26 @@ describe.skipIf(!chromiumAvailable)('Admin UI pages in states no one had looked 
     await page.getByRole('button', { name: 'Try again now' }).click();
     await eventually(() => banner.count()).toBe(0);
   });
+
+  it('keeps what was typed when the session ends mid-work: sign in again and it is still there', FLOW, async () => {
+    const { browser, harness } = ui;
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await signInWithToken(page, harness.adminUrl, ADMIN_TOKEN);
+    await page.goto(`${harness.adminUrl}/admin#/clients`);
+    await page.getByRole('button', { name: 'New client key' }).click();
+    await page.getByLabel('New client name').fill('half-typed-key');
+    const sessions = (await harness.admin('GET', '/sessions')).body.data as Array<{ id: string; createdAt: string }>;
+    for (const session of sessions) await harness.admin('DELETE', `/sessions/${session.id}`);
+    // The page's next request (a new usage period, not the auto-refresh) meets a 401: the sign-in form shows.
+    await page.getByLabel('Usage over the last').selectOption('7d');
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.getByRole('tab', { name: 'Admin token' }).click();
+    await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Pages', exact: true }).waitFor();
+    expect(await page.getByLabel('New client name').inputValue()).toBe('half-typed-key');
+    expect(await page.locator('[data-refresh-trouble]').count()).toBe(0);
+    await context.close();
+  });
 });
