@@ -119,7 +119,12 @@ export function Sparkline({ values, label }: { values: number[]; label: string }
         legend: { show: false },
         cursor: { show: false },
         axes: [{ show: false }, { show: false }],
-        scales: { x: { time: false } },
+        // From a little below zero: a quiet window draws a flat line along the bottom, not a stroke cut in half by
+        // the edge (uPlot's own range for all zeros puts the line on the border).
+        scales: {
+          x: { time: false },
+          y: { range: (_u: uPlot, _min: number, max: number) => [-0.25 * Math.max(1, max), 1.1 * Math.max(1, max)] },
+        },
         series: [{}, { stroke: '#2563eb', fill: 'rgba(37,99,235,0.12)', width: 1.5 }],
       },
       [values.map((_, i) => i), values],

@@ -8,14 +8,35 @@ export const pct = (n: number | null | undefined) =>
   n === null || n === undefined ? '–' : `${(n * 100).toFixed(n < 0.01 && n > 0 ? 2 : 1)}%`;
 /** The CLI's digits (`amg usage`), so a cost on a page can be compared with the report's. */
 export const usd = (n: number | null | undefined) => (n === null || n === undefined ? '–' : `$${formatUsd(n)}`);
-export const time = (iso: string | number) => new Date(iso).toLocaleString('en-GB', { hour12: false });
-export const clock = (iso: string | number) => new Date(iso).toLocaleTimeString('en-GB', { hour12: false });
+const DAY = { day: '2-digit', month: 'short', year: 'numeric' } as const;
+const valid = (at: Date) => !Number.isNaN(at.getTime());
+/**
+ * Every time on every page is in the browser's time zone, which the header states (`timeZone`); dates spell the
+ * month ("06 Dec 2026"), so 06/12 is never read as June.
+ */
+export const day = (iso: string | number) => {
+  const at = new Date(iso);
+  return valid(at) ? at.toLocaleDateString('en-GB', DAY) : '–';
+};
+export const clock = (iso: string | number) => {
+  const at = new Date(iso);
+  return valid(at) ? at.toLocaleTimeString('en-GB', { hour12: false }) : '–';
+};
+export const time = (iso: string | number) => (valid(new Date(iso)) ? `${day(iso)}, ${clock(iso)}` : '–');
+/** The browser's time zone, as the header states it: "Europe/Berlin (CET)", or "UTC". */
+export function timeZone(now = new Date()): string {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'local time';
+  const short = new Intl.DateTimeFormat('en-GB', { timeZoneName: 'short' })
+    .formatToParts(now)
+    .find((part) => part.type === 'timeZoneName')?.value;
+  return short && short !== zone ? `${zone} (${short})` : zone;
+}
 /**
  * A row's time in a long list: the time of day for today, with the date before it for any other day, so a page
  * of older rows (or one read just after midnight) is never mistaken for today's.
  */
 export const stamp = (iso: string | number, now = Date.now()) => {
   const at = new Date(iso);
-  if (at.toDateString() === new Date(now).toDateString()) return clock(iso);
+  if (!valid(at) || at.toDateString() === new Date(now).toDateString()) return clock(iso);
   return `${at.toLocaleDateString('en-GB', { day: '2-digit', month: 'short' })} ${clock(iso)}`;
 };

@@ -1,4 +1,22 @@
+import { signal } from '@preact/signals';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { type ApiError, me } from './api.js';
+
+/** A refresh that failed while a page still shows what it loaded before: the header says so, with the time of that data. */
+export interface RefreshTrouble {
+  message: string;
+  dataFrom: number;
+}
+const failing = new Map<number, RefreshTrouble>();
+export const refreshTrouble = signal<RefreshTrouble | null>(null);
+function report(id: number, trouble: RefreshTrouble | null) {
+  if (trouble) failing.set(id, trouble);
+  else failing.delete(id);
+  refreshTrouble.value = failing.values().next().value ?? null;
+}
+/** The header's "Try again": every poll on the page loads once more now. */
+export const RETRY_EVENT = 'amg:retry';
+let polls = 0;
 
 export interface Polled<T> {
   data: T | undefined;
@@ -16,22 +34,37 @@ export function usePoll<T>(load: () => Promise<T>, intervalMs: number, deps: unk
   const [error, setError] = useState<Error>();
   const [loading, setLoading] = useState(true);
   const generation = useRef(0);
+  const id = useRef(++polls);
+  // When the data on screen was loaded: a later failed refresh leaves it in place, and the header says how old it is.
+  const loadedAt = useRef<number | undefined>(undefined);
   const run = useCallback(() => {
+    // Signed out mid-work: the page waits, hidden, for the next sign-in instead of asking again and again.
+    if (me.value === null) return;
     const mine = ++generation.current;
     load().then(
       (value) => {
         if (mine !== generation.current) return;
+        loadedAt.current = Date.now();
+        report(id.current, null);
         setData(value);
         setError(undefined);
         setLoading(false);
       },
       (failure: Error) => {
         if (mine !== generation.current) return;
+        // A 401 is no refresh trouble: the sign-in form shows instead.
+        if (loadedAt.current !== undefined && (failure as ApiError).status !== 401)
+          report(id.current, { message: failure.message, dataFrom: loadedAt.current });
         setError(failure);
         setLoading(false);
       },
     );
   }, deps);
+  useEffect(() => {
+    window.addEventListener(RETRY_EVENT, run);
+    return () => window.removeEventListener(RETRY_EVENT, run);
+  }, [run]);
+  useEffect(() => () => report(id.current, null), []);
   useEffect(() => {
     setLoading(true);
     run();

@@ -93,7 +93,7 @@ describe.skipIf(!chromiumAvailable)('the Clients page in headless Chromium', () 
       const token = (await fresh.textContent()) as string;
       expect(token).not.toBe(old);
       const ends = (await done.locator('[data-old-token-ends]').textContent()) as string;
-      expect(ends).toMatch(/^The old token works until \d\d\/\d\d\/\d{4}, \d\d:\d\d:\d\d\.$/);
+      expect(ends).toMatch(/^The old token works until \d\d [A-Z][a-z]{2} \d{4}, \d\d:\d\d:\d\d\.$/);
       const listed = (await harness.admin('GET', '/keys?search=leaky')).body.data[0].previousTokenValidUntil as string;
       expect(Date.parse(listed) - Date.now()).toBeGreaterThan(23 * 3_600_000);
       await done.getByRole('button', { name: 'Copy token' }).click();

@@ -78,35 +78,37 @@ export function AuditPage() {
       {error && <ErrorBox error={error} retry={refresh} />}
       {data && data.data.length === 0 && <Empty>No audit records match these filters.</Empty>}
       {data && data.data.length > 0 && (
-        <table aria-label="Audit records">
-          <thead>
-            <tr>
-              {['#', 'Time', 'Actor', 'From', 'Action', 'Target', 'Outcome', 'Detail'].map((h) => (
-                <th key={h} scope="col">
-                  {h}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {data.data.map((r) => (
-              <tr key={r.seq} class={r.outcome === 'ok' ? '' : 'failed'}>
-                <td>{r.seq}</td>
-                <td>{time(r.time)}</td>
-                <td>
-                  {r.actor} <span class="muted">{r.role ?? ''}</span>
-                </td>
-                <td>{r.origin}</td>
-                <td>{r.action}</td>
-                <td>{r.target ?? ''}</td>
-                <td>{r.outcome}</td>
-                <td>
-                  <code>{typeof r.detail === 'string' ? r.detail : JSON.stringify(r.detail)}</code>
-                </td>
+        <div class="table-scroll">
+          <table aria-label="Audit records">
+            <thead>
+              <tr>
+                {['#', 'Time', 'Actor', 'From', 'Action', 'Target', 'Outcome', 'Detail'].map((h) => (
+                  <th key={h} scope="col">
+                    {h}
+                  </th>
+                ))}
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {data.data.map((r) => (
+                <tr key={r.seq} class={r.outcome === 'ok' ? '' : 'failed'}>
+                  <td>{r.seq}</td>
+                  <td>{time(r.time)}</td>
+                  <td>
+                    {r.actor} <span class="muted">{r.role ?? ''}</span>
+                  </td>
+                  <td>{r.origin}</td>
+                  <td>{r.action}</td>
+                  <td>{r.target ?? ''}</td>
+                  <td>{r.outcome}</td>
+                  <td>
+                    <code>{typeof r.detail === 'string' ? r.detail : JSON.stringify(r.detail)}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       <div class="pager">
         {before.value !== undefined && (

@@ -2,7 +2,7 @@ import { useSignal } from '@preact/signals';
 import { api, canWrite } from '../api.js';
 import { Empty, ErrorBox, Field, Loading } from '../components.js';
 import { ConfirmDialog } from '../dialog.js';
-import { int, time, usd } from '../format.js';
+import { day, int, time, usd } from '../format.js';
 import { usePoll } from '../use-poll.js';
 import { loadContext, snippets } from './client-snippets.js';
 import { type Key, KeyEditor } from './key-editor.js';
@@ -59,7 +59,7 @@ const HEADINGS = [
 function lastUsed(usage: Usage | undefined): string {
   if (!usage?.last_used_at) return 'never';
   const within = usage.last_used_within_ms ?? 0;
-  if (within >= 86_400_000) return new Date(usage.last_used_at).toLocaleDateString('en-GB');
+  if (within >= 86_400_000) return day(usage.last_used_at);
   // A minute's bucket without its seconds: "23:46:00" read as an instant was before a key created at 23:46:20.
   const minute = within >= 60_000 ? time(usage.last_used_at).slice(0, -3) : time(usage.last_used_at);
   return within >= 3_600_000 ? `${minute} (within the hour)` : minute;

@@ -79,33 +79,35 @@ function ImpactView({ impact }: { impact: Impact }) {
       {impact.providers.length === 0 ? (
         <p>No recorded traffic in the window.</p>
       ) : (
-        <table aria-label="impact by provider">
-          <thead>
-            <tr>
-              <th>Provider</th>
-              <th>Now</th>
-              <th>Draft</th>
-              <th>Change</th>
-            </tr>
-          </thead>
-          <tbody>
-            {impact.providers.map((p) => (
-              <tr key={p.provider}>
-                <th scope="row">{p.provider}</th>
-                <td>
-                  {requestCount(p.current.requests)} ({share(p.current.share)})
-                </td>
-                <td>
-                  {requestCount(p.draft.requests)} ({share(p.draft.share)})
-                </td>
-                <td>
-                  {p.draft.requests >= p.current.requests ? '+' : ''}
-                  {requestCount(p.draft.requests - p.current.requests)}
-                </td>
+        <div class="table-scroll">
+          <table aria-label="impact by provider">
+            <thead>
+              <tr>
+                <th>Provider</th>
+                <th>Now</th>
+                <th>Draft</th>
+                <th>Change</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {impact.providers.map((p) => (
+                <tr key={p.provider}>
+                  <th scope="row">{p.provider}</th>
+                  <td>
+                    {requestCount(p.current.requests)} ({share(p.current.share)})
+                  </td>
+                  <td>
+                    {requestCount(p.draft.requests)} ({share(p.draft.share)})
+                  </td>
+                  <td>
+                    {p.draft.requests >= p.current.requests ? '+' : ''}
+                    {requestCount(p.draft.requests - p.current.requests)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </>
   );
@@ -165,42 +167,44 @@ function History({ onRolledBack }: { onRolledBack: () => void }) {
       )}
       {error && <ErrorBox error={error} retry={refresh} />}
       {data && (
-        <table aria-label="Config revisions">
-          <thead>
-            <tr>
-              {['Revision', 'When', 'Who', 'Source', 'Message', 'Guard', ''].map((h) => (
-                <th key={h} scope="col">
-                  {h}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {data.data.map((r) => (
-              <tr key={r.number} data-revision={r.number} class={r.active ? 'active' : ''}>
-                <td>
-                  {r.number} {r.active && <span class="badge healthy">active</span>}
-                </td>
-                <td>{time(r.created_at)}</td>
-                <td>{r.author}</td>
-                <td>{r.source}</td>
-                <td>{r.message}</td>
-                <td>{r.guard ? `${r.guard.window} ${r.guard.state ?? ''}` : ''}</td>
-                <td>
-                  {canWrite() && !r.active && (
-                    <button
-                      type="button"
-                      onClick={() => (asking.value = r)}
-                      aria-label={`roll back to revision ${r.number}`}
-                    >
-                      Roll back
-                    </button>
-                  )}
-                </td>
+        <div class="table-scroll">
+          <table aria-label="Config revisions">
+            <thead>
+              <tr>
+                {['Revision', 'When', 'Who', 'Source', 'Message', 'Guard', ''].map((h) => (
+                  <th key={h} scope="col">
+                    {h}
+                  </th>
+                ))}
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {data.data.map((r) => (
+                <tr key={r.number} data-revision={r.number} class={r.active ? 'active' : ''}>
+                  <td>
+                    {r.number} {r.active && <span class="badge healthy">active</span>}
+                  </td>
+                  <td>{time(r.created_at)}</td>
+                  <td>{r.author}</td>
+                  <td>{r.source}</td>
+                  <td>{r.message}</td>
+                  <td>{r.guard ? `${r.guard.window} ${r.guard.state ?? ''}` : ''}</td>
+                  <td>
+                    {canWrite() && !r.active && (
+                      <button
+                        type="button"
+                        onClick={() => (asking.value = r)}
+                        aria-label={`roll back to revision ${r.number}`}
+                      >
+                        Roll back
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </section>
   );

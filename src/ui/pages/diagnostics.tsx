@@ -54,37 +54,39 @@ function Sessions() {
       <h2>Who is signed in</h2>
       {error && <ErrorBox error={error} retry={refresh} />}
       {data && (
-        <table aria-label="Signed-in sessions">
-          <thead>
-            <tr>
-              {['Name', 'Role', 'With', 'From', 'Signed in', 'Last seen', 'Expires', ''].map((h) => (
-                <th key={h} scope="col">
-                  {h}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {data.data.map((s) => (
-              <tr key={s.id} data-session={s.id}>
-                <td>{s.name}</td>
-                <td>{s.role}</td>
-                <td>{s.kind === 'user' ? 'password' : 'admin token'}</td>
-                <td>{s.origin}</td>
-                <td>{time(s.createdAt)}</td>
-                <td>{time(s.lastSeenAt)}</td>
-                <td>{time(s.expiresAt)}</td>
-                <td>
-                  {canWrite() && (
-                    <button type="button" onClick={() => revoke(s.id)} aria-label={`revoke session of ${s.name}`}>
-                      Revoke
-                    </button>
-                  )}
-                </td>
+        <div class="table-scroll">
+          <table aria-label="Signed-in sessions">
+            <thead>
+              <tr>
+                {['Name', 'Role', 'With', 'From', 'Signed in', 'Last seen', 'Expires', ''].map((h) => (
+                  <th key={h} scope="col">
+                    {h}
+                  </th>
+                ))}
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {data.data.map((s) => (
+                <tr key={s.id} data-session={s.id}>
+                  <td>{s.name}</td>
+                  <td>{s.role}</td>
+                  <td>{s.kind === 'user' ? 'password' : 'admin token'}</td>
+                  <td>{s.origin}</td>
+                  <td>{time(s.createdAt)}</td>
+                  <td>{time(s.lastSeenAt)}</td>
+                  <td>{time(s.expiresAt)}</td>
+                  <td>
+                    {canWrite() && (
+                      <button type="button" onClick={() => revoke(s.id)} aria-label={`revoke session of ${s.name}`}>
+                        Revoke
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </section>
   );

@@ -59,54 +59,56 @@ export function ProvidersPage() {
             </span>
           </h2>
           {!provider.configured && <p class="state error">Not configured: set {provider.missing_env} and restart.</p>}
-          <table aria-label={`Targets of ${provider.name}`}>
-            <thead>
-              <tr>
-                {['Target', 'State', 'Since / until', 'Success', 'p50', 'p95', 'Last error', 'Test'].map((h) => (
-                  <th key={h} scope="col">
-                    {h}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {provider.targets.map((t) => {
-                const model = t.used_by[0];
-                const result = model ? results.value[model] : undefined;
-                return (
-                  <tr key={t.id}>
-                    <td>
-                      {t.model} <span class="muted">for {t.used_by.join(', ')}</span>
-                    </td>
-                    <td>
-                      <StateBadge state={t.state} /> {t.reason ?? ''}
-                    </td>
-                    <td>{t.cooling_until ? time(t.cooling_until) : '–'}</td>
-                    <td>
-                      {pct(t.success_rate)} <span class="muted">({t.samples})</span>
-                    </td>
-                    <td>{ms(t.latency_p50_ms)}</td>
-                    <td>{ms(t.latency_p95_ms)}</td>
-                    <td>{t.last_error ? `${time(t.last_error.at)}: ${t.last_error.message}` : '–'}</td>
-                    <td>
-                      {model && canWrite() && (
-                        <button type="button" onClick={() => test(model)} aria-label={`test ${model} now`}>
-                          Test now
-                        </button>
-                      )}
-                      {typeof result === 'string' && <span role="status">{result}</span>}
-                      {result && typeof result !== 'string' && (
-                        <span role="status" class={result.error ? 'error' : 'ok'} data-test-result={model}>
-                          {result.status} via {result.provider ?? '–'}/{result.upstream_model ?? '–'} (
-                          {result.route ?? '–'}) in {ms(result.latency_ms)}: {result.error ?? result.answer}
-                        </span>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <div class="table-scroll">
+            <table aria-label={`Targets of ${provider.name}`}>
+              <thead>
+                <tr>
+                  {['Target', 'State', 'Since / until', 'Success', 'p50', 'p95', 'Last error', 'Test'].map((h) => (
+                    <th key={h} scope="col">
+                      {h}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {provider.targets.map((t) => {
+                  const model = t.used_by[0];
+                  const result = model ? results.value[model] : undefined;
+                  return (
+                    <tr key={t.id}>
+                      <td>
+                        {t.model} <span class="muted">for {t.used_by.join(', ')}</span>
+                      </td>
+                      <td>
+                        <StateBadge state={t.state} /> {t.reason ?? ''}
+                      </td>
+                      <td>{t.cooling_until ? time(t.cooling_until) : '–'}</td>
+                      <td>
+                        {pct(t.success_rate)} <span class="muted">({t.samples})</span>
+                      </td>
+                      <td>{ms(t.latency_p50_ms)}</td>
+                      <td>{ms(t.latency_p95_ms)}</td>
+                      <td>{t.last_error ? `${time(t.last_error.at)}: ${t.last_error.message}` : '–'}</td>
+                      <td>
+                        {model && canWrite() && (
+                          <button type="button" onClick={() => test(model)} aria-label={`test ${model} now`}>
+                            Test now
+                          </button>
+                        )}
+                        {typeof result === 'string' && <span role="status">{result}</span>}
+                        {result && typeof result !== 'string' && (
+                          <span role="status" class={result.error ? 'error' : 'ok'} data-test-result={model}>
+                            {result.status} via {result.provider ?? '–'}/{result.upstream_model ?? '–'} (
+                            {result.route ?? '–'}) in {ms(result.latency_ms)}: {result.error ?? result.answer}
+                          </span>
+                        )}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
         </section>
       ))}
     </>

@@ -101,32 +101,34 @@ function RequestDetail({ id, onClose }: { id: string; onClose: () => void }) {
             </dd>
           </dl>
           <h3>Attempts</h3>
-          <table class="attempts" aria-label="Attempts">
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">Target</th>
-                <th scope="col">Status</th>
-                <th scope="col">Error class</th>
-                <th scope="col">Time</th>
-                <th scope="col">Error</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.attempts.map((a, i) => (
-                <tr key={`${i}-${a.provider}`}>
-                  <td>{i + 1}</td>
-                  <td>
-                    {a.provider}/{a.model}
-                  </td>
-                  <td>{a.status || 'no answer'}</td>
-                  <td>{a.errorClass ?? 'ok'}</td>
-                  <td>{ms(a.latencyMs)}</td>
-                  <td>{a.error ?? ''}</td>
+          <div class="table-scroll">
+            <table class="attempts" aria-label="Attempts">
+              <thead>
+                <tr>
+                  <th scope="col">#</th>
+                  <th scope="col">Target</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Error class</th>
+                  <th scope="col">Time</th>
+                  <th scope="col">Error</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {data.attempts.map((a, i) => (
+                  <tr key={`${i}-${a.provider}`}>
+                    <td>{i + 1}</td>
+                    <td>
+                      {a.provider}/{a.model}
+                    </td>
+                    <td>{a.status || 'no answer'}</td>
+                    <td>{a.errorClass ?? 'ok'}</td>
+                    <td>{ms(a.latencyMs)}</td>
+                    <td>{a.error ?? ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </>
       )}
     </aside>
@@ -222,48 +224,50 @@ export function RequestsPage() {
         </Empty>
       )}
       {data && data.data.length > 0 && (
-        <table class="requests" aria-label="Requests">
-          <thead>
-            <tr>
-              {['Time', 'Client', 'Model', 'Provider', 'Route', 'Status', 'Latency', 'TTFT', 'Tokens', 'Cost'].map(
-                (h) => (
-                  <th key={h} scope="col">
-                    {h}
-                  </th>
-                ),
-              )}
-            </tr>
-          </thead>
-          <tbody>
-            {data.data.map((row) => (
-              <tr key={row.id} class={row.status >= 400 ? 'failed' : ''} aria-selected={selected.value === row.id}>
-                <td>
-                  <button
-                    type="button"
-                    class="link"
-                    onClick={() => (selected.value = row.id)}
-                    aria-label={`open request ${row.id}`}
-                  >
-                    <time dateTime={row.time} title={`${row.time} (UTC)`}>
-                      {stamp(row.time)}
-                    </time>
-                  </button>
-                </td>
-                <td>{row.client ?? '–'}</td>
-                <td>{row.requestedModel ?? '–'}</td>
-                <td>{row.provider ?? '–'}</td>
-                <td>{row.routeMode}</td>
-                <td>{row.status}</td>
-                <td>{ms(row.latencyMs)}</td>
-                <td>{ms(row.ttfbMs)}</td>
-                <td>
-                  {int(row.inputTokens)}/{int(row.outputTokens)}
-                </td>
-                <td>{usd(row.costUsd)}</td>
+        <div class="table-scroll">
+          <table class="requests" aria-label="Requests">
+            <thead>
+              <tr>
+                {['Time', 'Client', 'Model', 'Provider', 'Route', 'Status', 'Latency', 'TTFT', 'Tokens', 'Cost'].map(
+                  (h) => (
+                    <th key={h} scope="col">
+                      {h}
+                    </th>
+                  ),
+                )}
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {data.data.map((row) => (
+                <tr key={row.id} class={row.status >= 400 ? 'failed' : ''} aria-selected={selected.value === row.id}>
+                  <td>
+                    <button
+                      type="button"
+                      class="link"
+                      onClick={() => (selected.value = row.id)}
+                      aria-label={`open request ${row.id}`}
+                    >
+                      <time dateTime={row.time} title={`${row.time} (UTC)`}>
+                        {stamp(row.time)}
+                      </time>
+                    </button>
+                  </td>
+                  <td>{row.client ?? '–'}</td>
+                  <td>{row.requestedModel ?? '–'}</td>
+                  <td>{row.provider ?? '–'}</td>
+                  <td>{row.routeMode}</td>
+                  <td>{row.status}</td>
+                  <td>{ms(row.latencyMs)}</td>
+                  <td>{ms(row.ttfbMs)}</td>
+                  <td>
+                    {int(row.inputTokens)}/{int(row.outputTokens)}
+                  </td>
+                  <td>{usd(row.costUsd)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       <div class="pager">
         {before.value && (

@@ -95,61 +95,65 @@ export function UsagePage() {
       {report.error && <ErrorBox error={report.error} retry={report.refresh} />}
       {data && data.total.requests === 0 && <Empty>No requests in this period.</Empty>}
       {data && data.total.requests > 0 && (
-        <table aria-label="usage">
-          <thead>
-            <tr>
-              {HEADERS.map((h) => (
-                <th key={h} scope="col">
-                  {h}
-                </th>
+        <div class="table-scroll">
+          <table aria-label="usage">
+            <thead>
+              <tr>
+                {HEADERS.map((h) => (
+                  <th key={h} scope="col">
+                    {h}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {data.data.map((row) => (
+                <Row key={row.group ?? ''} label={row.group ?? '(none)'} totals={row} />
               ))}
-            </tr>
-          </thead>
-          <tbody>
-            {data.data.map((row) => (
-              <Row key={row.group ?? ''} label={row.group ?? '(none)'} totals={row} />
-            ))}
-          </tbody>
-          <tfoot>
-            <Row label="Total" totals={data.total} />
-          </tfoot>
-        </table>
+            </tbody>
+            <tfoot>
+              <Row label="Total" totals={data.total} />
+            </tfoot>
+          </table>
+        </div>
       )}
       {data?.group_by === 'tag' && (
         <p class="hint">A request counts under each of its key's tags, once in the total.</p>
       )}
-      <h2>Prices</h2>
+      <h2>Prices (USD per million tokens)</h2>
       {prices.error && <ErrorBox error={prices.error} retry={prices.refresh} />}
       {prices.data && (
-        <table aria-label="prices">
-          <thead>
-            <tr>
-              {['Provider / model', 'Serves', 'Input', 'Cached', 'Cache write', 'Output', 'Source'].map((h) => (
-                <th key={h} scope="col">
-                  {h}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {prices.data.data.map((p) => (
-              <tr key={`${p.provider}/${p.model}`}>
-                <th scope="row">
-                  {p.provider}/{p.model}
-                </th>
-                <td>{p.servedAs.join(', ')}</td>
-                <td>{p.price ? p.price.input : <span class="error">no price</span>}</td>
-                <td>{p.price?.cached_input ?? ''}</td>
-                <td>{p.price?.cache_write ?? ''}</td>
-                <td>{p.price?.output ?? ''}</td>
-                <td>
-                  {p.source === 'table' ? `table: ${p.tableModel}, ${p.date}` : (p.source ?? '')}
-                  {p.verified === false && <span class="muted"> (unverified)</span>}
-                </td>
+        <div class="table-scroll">
+          <table aria-label="prices">
+            <thead>
+              <tr>
+                {['Provider / model', 'Serves', 'Input', 'Cached', 'Cache write', 'Output', 'Source'].map((h) => (
+                  <th key={h} scope="col">
+                    {h}
+                  </th>
+                ))}
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {prices.data.data.map((p) => (
+                <tr key={`${p.provider}/${p.model}`}>
+                  <th scope="row">
+                    {p.provider}/{p.model}
+                  </th>
+                  <td>{p.servedAs.join(', ')}</td>
+                  <td>{p.price ? p.price.input : <span class="error">no price</span>}</td>
+                  <td>{p.price?.cached_input ?? ''}</td>
+                  <td>{p.price?.cache_write ?? ''}</td>
+                  <td>{p.price?.output ?? ''}</td>
+                  <td>
+                    {p.source === 'table' ? `table: ${p.tableModel}, ${p.date}` : (p.source ?? '')}
+                    {p.verified === false && <span class="muted"> (unverified)</span>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </>
   );
