@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { type KeyPolicy, keyPolicyShape } from '../config/key-policy-schema.js';
+import type { GatewayConfig } from '../config/schema.js';
 import type { GatewaySnapshot } from '../server/gateway-snapshot.js';
 
 /** A client the config file declares, as operators see it: its policy and expiry, never its token or hash. */
@@ -11,8 +12,8 @@ export interface ConfigClientView {
 
 const POLICY_FIELDS = Object.keys(keyPolicyShape) as Array<keyof KeyPolicy>;
 
-export function configClients(snapshot: GatewaySnapshot): ConfigClientView[] {
-  return snapshot.config.clients.map((client) => {
+export function configClients(config: Pick<GatewayConfig, 'clients'>): ConfigClientView[] {
+  return config.clients.map((client) => {
     const policy: Record<string, unknown> = {};
     for (const field of POLICY_FIELDS) if (client[field] !== undefined) policy[field] = client[field];
     return {
@@ -30,6 +31,6 @@ export function configClients(snapshot: GatewaySnapshot): ConfigClientView[] {
 export async function configClientRoutes(app: FastifyInstance, deps: { snapshot(): GatewaySnapshot }): Promise<void> {
   app.get('/config-clients', async () => {
     const snapshot = deps.snapshot();
-    return { revision: snapshot.revision, data: configClients(snapshot) };
+    return { revision: snapshot.revision, data: configClients(snapshot.config) };
   });
 }

@@ -1,5 +1,6 @@
 import type { AdminTokenView } from '../admin/admin-tokens.js';
 import type { ClientKeyPage, ClientKeyView } from '../admin/client-keys.js';
+import type { ConfigClientView } from '../admin/config-client-routes.js';
 import type { PriceListRow } from '../admin/price-list.js';
 import type { requestPage } from '../admin/request-log.js';
 import type { UsageReport } from '../admin/usage-report.js';
@@ -43,6 +44,8 @@ export interface AdminClient {
   /** A new token; the old one keeps working for `grace` ("24h"). */
   rotateKey(idOrName: string, grace?: string): Promise<ClientKeyView & { token: string }>;
   revokeKey(idOrName: string): Promise<ClientKeyView>;
+  /** The clients the running config declares, with their policies (read-only: the config is their source). */
+  configClients(): Promise<{ revision: number | null; data: ConfigClientView[] }>;
   listRequests(params: Record<string, string | undefined>): Promise<RequestPage>;
   /** Requests, tokens and cost per group (`group_by`, `since`, `until` as the admin API takes them). */
   usage(params: Record<string, string | undefined>): Promise<UsageReport>;

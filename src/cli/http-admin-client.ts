@@ -1,5 +1,6 @@
 import type { AdminTokenView } from '../admin/admin-tokens.js';
 import type { ClientKeyPage, ClientKeyView } from '../admin/client-keys.js';
+import type { ConfigClientView } from '../admin/config-client-routes.js';
 import type { PriceListRow } from '../admin/price-list.js';
 import type { UsageReport } from '../admin/usage-report.js';
 import type { AuditVerification } from '../audit/audit-verify.js';
@@ -72,6 +73,9 @@ export class HttpAdminClient implements AdminClient {
   }
   revokeKey(idOrName: string) {
     return this.call<ClientKeyView>('DELETE', `/keys/${encodeURIComponent(idOrName)}`);
+  }
+  configClients() {
+    return this.call<{ revision: number | null; data: ConfigClientView[] }>('GET', '/config-clients');
   }
   listRequests(params: Record<string, string | undefined>) {
     return this.call<RequestPage>('GET', `/requests?${query(params)}`);

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { audited, CredentialActions } from '../admin/admin-actions.js';
 import { listAdminTokens } from '../admin/admin-tokens.js';
 import { listClientKeys, parseKeyPolicy } from '../admin/client-keys.js';
+import { configClients } from '../admin/config-client-routes.js';
 import {
   parseDraftSource,
   parseHistoryQuery,
@@ -105,6 +106,10 @@ export class LocalAdminClient implements AdminClient {
   }
   async revokeKey(idOrName: string) {
     return (await this.context()).credentials.revokeKey(this.actor, idOrName);
+  }
+  async configClients() {
+    const { revision, config } = await this.activeConfig();
+    return { revision, data: configClients(config) };
   }
   async listRequests(params: Record<string, string | undefined>) {
     const calendar = new BudgetCalendar((await this.activeConfig()).config.limits.budget_timezone);

@@ -164,6 +164,13 @@ export class ConfigController {
     this.deps.install(loaded, number);
     this.applyError = undefined;
     log.info('config revision applied', { revision: number, source: revision.source });
+    // A config client whose expires_at has passed loads (that is how one is switched off at a set time), but a
+    // typo in the year would otherwise pass unseen: `amg serve` and a reload said nothing, only `config validate`.
+    for (const warning of loaded.warnings) {
+      if (/^clients\[\d+\]\.expires_at$/.test(warning.path)) {
+        log.warn('config client expired', { revision: number, path: warning.path, warning: warning.message });
+      }
+    }
     await this.watchIfGuarded(revision, before.config, loaded.config);
   }
 

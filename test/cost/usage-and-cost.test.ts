@@ -181,6 +181,48 @@ describe('usage and cost of every request', () => {
     }
   });
 
+  it('bills a stream the client left before its first token for the prompt the upstream read', async () => {
+    // A client that gives up while a model is still thinking was recorded with no usage and no cost, though the
+    // upstream had read (and billed) its prompt.
+    const prompt = 'word '.repeat(400);
+    for (const entry of ['chat.completions', 'messages', 'responses']) {
+      openaiUpstream.enqueue({ kind: 'reply', text: 'a'.repeat(40), chunkSize: 8, chunkDelayMs: 400 });
+      const before = (await harness.records(0)).length;
+      const controller = new AbortController();
+      const options = { signal: controller.signal };
+      if (entry === 'chat.completions') {
+        const stream = await harness
+          .openai()
+          .chat.completions.create(
+            { model: 'gpt', stream: true, messages: [{ role: 'user', content: prompt }] },
+            options,
+          );
+        for await (const _chunk of stream) break;
+      } else if (entry === 'messages') {
+        const stream = await harness
+          .anthropic()
+          .messages.create(
+            { model: 'gpt', max_tokens: 100, stream: true, messages: [{ role: 'user', content: prompt }] },
+            options,
+          );
+        for await (const _event of stream) break;
+      } else {
+        const stream = await harness.openai().responses.create({ model: 'gpt', stream: true, input: prompt }, options);
+        for await (const _event of stream) break;
+      }
+      controller.abort();
+      const rows = await harness.records(before + 1);
+      const record = rows.find((r) => r.entryPoint === entry && r.status === 499);
+      expect(record, entry).toMatchObject({ usageEstimated: true });
+      // Nothing was produced but the first chunk (counted as a token on a same-dialect OpenAI stream).
+      expect(record?.outputTokens, entry).toBeLessThanOrEqual(1);
+      // 2,000 characters of prompt: about 500 tokens, with a little for the message around it.
+      expect(record?.inputTokens, entry).toBeGreaterThanOrEqual(500);
+      expect(record?.inputTokens, entry).toBeLessThan(700);
+      expect(record?.costUsd, entry).toBeGreaterThan(0);
+    }
+  });
+
   it('estimates the input of an abandoned stream whose upstream reports usage only at its end', async () => {
     // OpenAI-compatible upstreams report prompt tokens in their last chunk: a stream abandoned before it was
     // billed as no input at all. The estimate counts the prompt's text (about four characters a token), not

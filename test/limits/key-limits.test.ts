@@ -187,6 +187,62 @@ describe('client key limits', () => {
     await expect(chat(token, 'gpt-4o-mini')).resolves.toMatchObject({ object: 'chat.completion' });
   });
 
+  it("reports the tighter of the key's and its model's limits in the headers, so remaining reaches 0 before a 429", async () => {
+    const token = await createKey({
+      name: 'tight-model',
+      rpm: 600,
+      tpm: 100_000,
+      model_limits: { 'gpt-4o': { rpm: 2, tpm: 5_000 } },
+    });
+    const admitted = async (model: string) =>
+      (
+        await harness
+          .openai(token)
+          .chat.completions.create({ model, max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] })
+          .withResponse()
+      ).response.headers;
+    const first = await admitted('gpt-4o');
+    expect(first.get('x-ratelimit-limit-requests')).toBe('2');
+    expect(first.get('x-ratelimit-remaining-requests')).toBe('1');
+    expect(first.get('x-ratelimit-limit-tokens')).toBe('5000');
+    expect(Number(first.get('x-ratelimit-remaining-tokens'))).toBeLessThan(5_000);
+    const anthropic = await harness
+      .anthropic(token)
+      .messages.create({ model: 'gpt-4o', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] })
+      .withResponse();
+    expect(anthropic.response.headers.get('anthropic-ratelimit-requests-limit')).toBe('2');
+    expect(anthropic.response.headers.get('anthropic-ratelimit-requests-remaining')).toBe('0');
+    expect(anthropic.response.headers.get('anthropic-ratelimit-tokens-limit')).toBe('5000');
+    // The RPM refused; the token headers of that refusal are the model's too, not the key's 100k.
+    const refused = await refusal(chat(token, 'gpt-4o'));
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('x-ratelimit-limit-requests')).toBe('2');
+    expect(refused.headers.get('x-ratelimit-limit-tokens')).toBe('5000');
+    // Another model is counted by the key's own limits only.
+    const other = await admitted('gpt-4o-mini');
+    expect(other.get('x-ratelimit-limit-requests')).toBe('600');
+    expect(other.get('x-ratelimit-remaining-requests')).toBe('597');
+  });
+
+  it('tells a key with tokens left in its minute that the estimate did not fit, and by how much', async () => {
+    const token = await createKey({ name: 'tpm-hundred', tpm: 100 });
+    const ask = (max_tokens: number) =>
+      harness
+        .openai(token)
+        .chat.completions.create({ model: 'gpt-4o-mini', max_tokens, messages: [{ role: 'user', content: 'hi' }] });
+    await ask(60);
+    await harness.records();
+    const refused = await refusal(ask(90));
+    expect(refused.status).toBe(429);
+    const left = Number(refused.headers.get('x-ratelimit-remaining-tokens'));
+    expect(left).toBeGreaterThan(0);
+    expect(refused.error.message).toMatch(
+      new RegExp(
+        `^the key "tpm-hundred" has ${left} of its limit of 100 tokens per minute left, less than this request's estimate of \\d+ tokens .*a lower max_tokens may fit\\); retry after \\d+s$`,
+      ),
+    );
+  });
+
   it('limits a key to its concurrent requests', async () => {
     const token = await createKey({ name: 'two-at-once', max_concurrent: 2 });
     upstream.enqueue({ kind: 'reply', delayMs: 300 }, { kind: 'reply', delayMs: 300 }, { kind: 'reply', delayMs: 300 });

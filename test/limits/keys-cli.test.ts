@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeOpenAI } from '../fakes/fake-openai.js';
 import { runCli } from '../support/cli-process.js';
-import { ADMIN_TOKEN, fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
+import { ADMIN_TOKEN, CLIENT_TOKEN, fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
 
 /** `amg keys create / update / rotate / list` with limits, against a running gateway's admin API. */
 describe('amg keys with limits', () => {
@@ -23,6 +23,17 @@ describe('amg keys with limits', () => {
         models: [
           { name: 'gpt-4o-mini', targets: [{ provider: 'primary', model: 'gpt-4o-mini' }] },
           { name: 'claude-haiku', targets: [{ provider: 'primary', model: 'gpt-4o-mini' }] },
+        ],
+        clients: [
+          { name: 'test-client', token: CLIENT_TOKEN },
+          {
+            name: 'batch-jobs',
+            token: 'amg_batch_jobs_config_token_0123456789',
+            models: ['gpt-*'],
+            rpm: 100,
+            budgets: { day: 5 },
+            tags: { team: 'data' },
+          },
         ],
       },
     });
@@ -100,7 +111,17 @@ describe('amg keys with limits', () => {
     expect(listed).toMatch(/team-a .*old token until/);
     expect(listed).toContain('$50/day');
     expect(listed).not.toContain(fresh);
-  });
+  }, 60_000);
+
+  it('lists the clients the config declares beside the keys, with their policies, filtered the same way', async () => {
+    const listed = await amg('list');
+    expect(listed).toContain('Clients declared in the config (revision 1; change them in the config file):');
+    expect(listed).toMatch(/batch-jobs +active +- +models gpt-\* rpm 100 \$5\/day team=data/);
+    expect(listed).not.toContain('amg_batch_jobs_config_token');
+    expect(await amg('list', '--tag', 'team=data')).toContain('batch-jobs');
+    expect(await amg('list', '--tag', 'team=search')).not.toContain('batch-jobs');
+    expect(await amg('list', '--status', 'revoked')).not.toContain('batch-jobs');
+  }, 60_000);
 
   it('rejects malformed flags with a message that names them', async () => {
     const bad = await runCli(

@@ -31,9 +31,11 @@ async function relayStream(reply: UpstreamReply, out: ClientOutput, stripUsageCh
     out.exchange.streamError = message;
     if (!out.gone) out.write(openaiStreamErrorEvent(message, out.exchange.error?.code));
   }
-  // A stream cut before its usage chunk is billed for the chunks it produced, flagged as an estimate.
+  // A stream cut before its usage chunk is billed for the chunks it produced, flagged as an estimate; one the
+  // client left before any content for the prompt the upstream read.
   out.exchange.usage =
-    tap.usage ?? (tap.deltaChunks > 0 ? estimatedUsage(undefined, tap.deltaChunks, out.exchange.requestRaw) : null);
+    tap.usage ??
+    (tap.deltaChunks > 0 || out.gone ? estimatedUsage(undefined, tap.deltaChunks, out.exchange.requestRaw) : null);
   out.end();
 }
 

@@ -113,7 +113,9 @@ export async function relayTranslatedStream(
     }
   }
   const missing = exchange.usage === null || (reportsNothing(exchange.usage) && producedChars > 0);
-  if (missing && (producedChars > 0 || startUsage !== undefined)) {
+  // A client that hung up before the first token still had its prompt read by the upstream (and, for a reasoning
+  // model, thought about): billed for that estimate, not recorded as nothing while its budget kept the reservation.
+  if (missing && (producedChars > 0 || startUsage !== undefined || out.gone)) {
     exchange.usage = estimatedUsage(
       startUsage && usageOfStart(startUsage),
       tokensOfText(producedChars),

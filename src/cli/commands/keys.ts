@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { type ClientKeyView, MAX_KEY_PAGE } from '../../admin/client-keys.js';
+import type { ConfigClientView } from '../../admin/config-client-routes.js';
 import type { AdminClient } from '../admin-client.js';
 import { configPathFrom } from '../config-path.js';
 import {
@@ -46,6 +47,21 @@ function positiveInteger(flag: string, text: string): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError(`${flag} takes a positive integer`);
   return value;
+}
+
+/** Whether a config client passes `amg keys list`'s filters, read as they are for keys (name, tag, status). */
+function configClientMatches(client: ConfigClientView, options: KeyListOptions): boolean {
+  if (options.search !== undefined && !client.name.toLowerCase().includes(options.search.toLowerCase())) return false;
+  if (options.tag !== undefined) {
+    const [name, value] = options.tag.split('=', 2) as [string, string | undefined];
+    const tags = client.policy.tags ?? {};
+    if (!Object.hasOwn(tags, name) || (value !== undefined && tags[name] !== value)) return false;
+  }
+  if (options.status !== undefined) {
+    const expired = client.expiresAt !== null && Date.parse(client.expiresAt) <= Date.now();
+    if (options.status !== (expired ? 'expired' : 'active')) return false;
+  }
+  return true;
 }
 
 /** Follows the admin API's cursor page by page: no single answer holds every key. */
@@ -178,29 +194,51 @@ export function registerKeys(program: Command): void {
     .option('--limit <n>', 'list at most this many keys (default: all)', (text) => positiveInteger('--limit', text))
     .option('--json', 'print JSON')
     .action(async (options: KeyListOptions, command: Command) => {
-      const list = await withAdmin(command, (admin) => allKeys(admin, options));
+      const [list, fromConfig] = await withAdmin(command, async (admin) => [
+        await allKeys(admin, options),
+        // Keys are listed even when the config cannot be read (a broken file, an older gateway without the route).
+        await admin.configClients().catch(() => ({ revision: null, data: [] })),
+      ]);
       if (options.json) {
         process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
         return;
       }
+      const declared = fromConfig.data.filter((client) => configClientMatches(client, options));
       if (list.length === 0) {
         process.stdout.write('no client keys; create one with: amg keys create --name <name>\n');
-        return;
+      } else {
+        process.stdout.write(
+          `${table(
+            ['ID', 'NAME', 'PREFIX', 'STATUS', 'CREATED', 'EXPIRES', 'POLICY'],
+            list.map((k) => [
+              k.id,
+              k.name,
+              `${k.prefix}_...`,
+              k.previousTokenValidUntil ? `${k.status} (old token until ${k.previousTokenValidUntil})` : k.status,
+              k.createdAt,
+              k.expiresAt,
+              describePolicy(k.policy),
+            ]),
+          )}\n`,
+        );
       }
-      process.stdout.write(
-        `${table(
-          ['ID', 'NAME', 'PREFIX', 'STATUS', 'CREATED', 'EXPIRES', 'POLICY'],
-          list.map((k) => [
-            k.id,
-            k.name,
-            `${k.prefix}_...`,
-            k.previousTokenValidUntil ? `${k.status} (old token until ${k.previousTokenValidUntil})` : k.status,
-            k.createdAt,
-            k.expiresAt,
-            describePolicy(k.policy),
-          ]),
-        )}\n`,
-      );
+      // Config clients are limited and billed like keys: an operator listing who may call the gateway has to see
+      // them too. Read-only here: the config file is their source.
+      if (declared.length > 0) {
+        const now = Date.now();
+        process.stdout.write(
+          `\nClients declared in the config (revision ${fromConfig.revision ?? '-'}; change them in the config file):\n` +
+            `${table(
+              ['NAME', 'STATUS', 'EXPIRES', 'POLICY'],
+              declared.map((c) => [
+                c.name,
+                c.expiresAt && Date.parse(c.expiresAt) <= now ? 'expired' : 'active',
+                c.expiresAt,
+                describePolicy(c.policy),
+              ]),
+            )}\n`,
+        );
+      }
     });
 
   keys

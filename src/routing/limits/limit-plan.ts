@@ -32,6 +32,14 @@ export interface LimitPlan {
   /** Their header texts, formatted once (undefined when the index is -1). */
   readonly requestsTexts: LimitHeaderTexts | undefined;
   readonly tokensTexts: LimitHeaderTexts | undefined;
+  /**
+   * The model's bucket of that kind when the key has its own as well (-1: not both), and its texts: the headers
+   * report whichever of the two has less left, the one the client's next request will meet first.
+   */
+  readonly requestsAlsoAt: number;
+  readonly tokensAlsoAt: number;
+  readonly requestsAlsoTexts: LimitHeaderTexts | undefined;
+  readonly tokensAlsoTexts: LimitHeaderTexts | undefined;
   /** Whether any bucket is settled (tokens, budgets, concurrency): if none, a settlement has nothing to do. */
   readonly settles: boolean;
   readonly budgets: boolean;
@@ -66,6 +74,22 @@ function rateBuckets(
 function reported(buckets: readonly Bucket[], kind: Bucket['kind']): number {
   const own = buckets.findIndex((b) => b.kind === kind && b.pattern === undefined);
   return own !== -1 ? own : buckets.findIndex((b) => b.kind === kind);
+}
+
+/** The model's bucket of a kind when the key's own was reported first; -1 when there are not two. */
+function alsoReported(buckets: readonly Bucket[], kind: Bucket['kind'], first: number): number {
+  if (first === -1 || buckets[first]?.pattern !== undefined) return -1;
+  return buckets.findIndex((b) => b.kind === kind && b.pattern !== undefined);
+}
+
+/**
+ * Of the two buckets of a kind a request is reported against (the key's own and its model's), the one with less
+ * left after `used`: a key with 600 RPM and 1 for gpt-4o was told 599 remaining just before its 429.
+ */
+export function tighterOf(buckets: readonly Bucket[], used: readonly number[], at: number, alsoAt: number): number {
+  if (alsoAt === -1) return at;
+  const left = (i: number) => (buckets[i] as Bucket).limit - ((used[i] as number | undefined) ?? 0);
+  return left(alsoAt) < left(at) ? alsoAt : at;
 }
 
 function textsOf(bucket: Bucket | undefined): LimitHeaderTexts | undefined {
@@ -120,6 +144,8 @@ export function planBuckets(
   }
   const requestsAt = reported(buckets, 'requests');
   const tokensAt = reported(buckets, 'tokens');
+  const requestsAlsoAt = alsoReported(buckets, 'requests', requestsAt);
+  const tokensAlsoAt = alsoReported(buckets, 'tokens', tokensAt);
   return {
     buckets,
     from,
@@ -129,6 +155,10 @@ export function planBuckets(
     tokensAt,
     requestsTexts: textsOf(buckets[requestsAt]),
     tokensTexts: textsOf(buckets[tokensAt]),
+    requestsAlsoAt,
+    tokensAlsoAt,
+    requestsAlsoTexts: textsOf(buckets[requestsAlsoAt]),
+    tokensAlsoTexts: textsOf(buckets[tokensAlsoAt]),
     settles: buckets.some((b) => b.kind !== 'requests'),
     budgets: buckets.some((b) => b.kind === 'budget'),
     slots: buckets.some((b) => b.kind === 'concurrent'),

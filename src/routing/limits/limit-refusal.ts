@@ -2,12 +2,20 @@ import type { ClientDialect } from '../../api/shared/client-dialect.js';
 import { errors } from '../../errors/codes.js';
 import type { GatewayError } from '../../errors/gateway-error.js';
 import type { Admission, Bucket, BucketKind, Charge } from './limit-buckets.js';
-import { type LimitPlan, MICROS_PER_USD } from './limit-plan.js';
+import { type LimitPlan, MICROS_PER_USD, tighterOf } from './limit-plan.js';
 import { type LimitState, rateLimitHeaders } from './rate-limit-headers.js';
 
-/** The bucket of a kind to report: the refusing one if it is of that kind, else the key's own, else any. */
+/**
+ * The bucket of a kind to report: the refusing one if it is of that kind, else of the key's own and its model's
+ * the one with less left.
+ */
 function stateOf(kind: BucketKind, plan: LimitPlan, admission: Admission, refused: Bucket): LimitState | undefined {
-  const index = refused.kind === kind ? admission.denied : kind === 'requests' ? plan.requestsAt : plan.tokensAt;
+  const index =
+    refused.kind === kind
+      ? admission.denied
+      : kind === 'requests'
+        ? tighterOf(plan.buckets, admission.used, plan.requestsAt, plan.requestsAlsoAt)
+        : tighterOf(plan.buckets, admission.used, plan.tokensAt, plan.tokensAlsoAt);
   const bucket = plan.buckets[index];
   if (!bucket) return undefined;
   const used = admission.used[index] as number;
@@ -95,6 +103,17 @@ export function limitRefusal(
   // "1 request per minute", "1 concurrent request": the labels are plural.
   const label = refused.limit === 1 ? refused.label.replace(/s\b/, '') : refused.label;
   const retry = refused.kind === 'concurrent' ? 'when one of its requests ends' : `after ${headers['retry-after']}s`;
+  const used = admission.used[admission.denied] as number;
+  if (refused.kind === 'tokens' && used < refused.limit) {
+    // Room is left, but not this request's reservation: say so, as for a budget, or a client told
+    // remaining-tokens 82 is refused with no hint that its max_tokens is what did not fit.
+    return errors.rateLimited(
+      `the key "${client}" has ${refused.limit - used} of its limit of ${refused.limit} ${label}${scope} left, ` +
+        `less than this request's estimate of ${charge.tokens} tokens (its input and max_tokens, or 1024 output ` +
+        `tokens when it sets none; a lower max_tokens may fit); retry ${retry}`,
+      headers,
+    );
+  }
   return errors.rateLimited(
     `the key "${client}" is over its limit of ${refused.limit} ${label}${scope}; retry ${retry}`,
     headers,
