@@ -24,7 +24,7 @@ export interface RequestTracer {
 /** The upstream an attempt goes to, as the config names it. */
 export interface AttemptTarget {
   provider: string;
-  /** The provider type, as `gen_ai.provider.name` (openai, anthropic). */
+  /** `gen_ai.provider.name`: the GenAI conventions' name of the provider (openai, anthropic, aws.bedrock, …). */
   providerType: string;
   model: string;
   origin: string;

@@ -6,6 +6,11 @@ export interface TracingSettings {
   url: string;
   headers: Record<string, string>;
   sampleRatio: number;
+  /**
+   * Whether a caller's sampled flag decides (parent-based, the default and what `sample_ratio` does); false for
+   * OTEL_TRACES_SAMPLER `always_on`, `always_off` and `traceidratio`, which ignore the caller's decision.
+   */
+  parentBased?: boolean;
   protocol: 'http/json' | 'http/protobuf';
   /** Set when prompts and completions go on spans: the most bytes one content attribute holds. */
   content?: { maxBytes: number };
@@ -75,16 +80,31 @@ function collectorHeaders(env: Env, configured: Record<string, string> = {}): Re
   return headers;
 }
 
-function ratioFromEnv(env: Env): number {
-  const sampler = env.OTEL_TRACES_SAMPLER;
+/**
+ * OTEL_TRACES_SAMPLER (and _ARG) as the specification defines them: the `parentbased_*` samplers (and an unset
+ * or unknown value: `parentbased_always_on`) follow a caller's sampled flag; `always_on`, `always_off` and
+ * `traceidratio` decide by themselves whatever the caller sent.
+ */
+function samplerFromEnv(env: Env): { sampleRatio: number; parentBased: boolean } {
+  const sampler = env.OTEL_TRACES_SAMPLER?.trim();
   // An empty (or blank) variable is unset, not the 0 that Number('') would make of it: ratio 1, the default.
   const arg = env.OTEL_TRACES_SAMPLER_ARG?.trim();
   const ratio = arg ? Number(arg) : Number.NaN;
-  if (sampler === 'always_off' || sampler === 'parentbased_always_off') return 0;
-  if ((sampler === 'traceidratio' || sampler === 'parentbased_traceidratio') && ratio >= 0 && ratio <= 1) {
-    return ratio;
+  const argRatio = ratio >= 0 && ratio <= 1 ? ratio : 1;
+  switch (sampler) {
+    case 'always_on':
+      return { sampleRatio: 1, parentBased: false };
+    case 'always_off':
+      return { sampleRatio: 0, parentBased: false };
+    case 'traceidratio':
+      return { sampleRatio: argRatio, parentBased: false };
+    case 'parentbased_always_off':
+      return { sampleRatio: 0, parentBased: true };
+    case 'parentbased_traceidratio':
+      return { sampleRatio: argRatio, parentBased: true };
+    default:
+      return { sampleRatio: 1, parentBased: true };
   }
-  return 1;
 }
 
 /**
@@ -112,7 +132,7 @@ export function tracingSettings(otlp: OtlpConfig | undefined, env: Env): Tracing
     ...(resource ? { resource } : {}),
     url,
     headers: collectorHeaders(env),
-    sampleRatio: ratioFromEnv(env),
+    ...samplerFromEnv(env),
     protocol: protocolFromEnv(env),
     // The variable OpenTelemetry's GenAI instrumentations read for the same choice.
     ...(env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT?.toLowerCase() === 'true'
@@ -127,6 +147,7 @@ function tracesUrlOrUndefined(base: string | undefined): string | undefined {
 
 /** OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL: http/json when it says so, else OTLP's default http/protobuf (no grpc). */
 function protocolFromEnv(env: Env): TracingSettings['protocol'] {
-  const protocol = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL;
+  // `||`: an empty signal-specific variable is unset and leaves the generic one in force.
+  const protocol = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL?.trim() || env.OTEL_EXPORTER_OTLP_PROTOCOL?.trim();
   return protocol === 'http/json' ? 'http/json' : 'http/protobuf';
 }
