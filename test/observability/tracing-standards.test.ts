@@ -122,3 +122,38 @@ describe('OTEL_TRACES_SAMPLER as the specification defines it', () => {
     expect(spans.map((span) => span.kind).sort()).toEqual([SERVER, CLIENT]);
   });
 });
+
+describe('server span names of paths that carry an id', () => {
+  it('name the route template, never the id (http.route; url.path keeps the path)', async () => {
+    const upstream = await FakeOpenAI.start({ apiKey: 'sk-up' });
+    const receiver = await OtlpReceiver.start();
+    const harness = await GatewayHarness.start({
+      config: {
+        providers: [fakeProvider('up', upstream.baseUrl, 'sk-up')],
+        models: [{ name: 'chat', targets: [{ provider: 'up', model: 'gpt-4o-mini' }] }],
+        telemetry: { otlp: { endpoint: receiver.url, sample_ratio: 1, protocol: 'http/json' } },
+      },
+    });
+    try {
+      const get = (path: string) =>
+        fetch(`${harness.url}${path}`, { headers: { authorization: `Bearer ${CLIENT_TOKEN}` } });
+      expect((await get('/v1/models/chat')).status).toBe(200);
+      expect((await get('/v1/responses/resp_0123456789abcdef')).status).toBe(404);
+      expect((await get('/v1/responses/resp_0123456789abcdef/input_items')).status).toBe(404);
+      const spans = await exported(harness, receiver, 3);
+      expect(spans.map((span) => [span.name, span.attributes['http.route'], span.attributes['url.path']])).toEqual([
+        ['GET /v1/models/{model}', '/v1/models/{model}', '/v1/models/chat'],
+        ['GET /v1/responses/{response_id}', '/v1/responses/{response_id}', '/v1/responses/resp_0123456789abcdef'],
+        [
+          'GET /v1/responses/{response_id}/input_items',
+          '/v1/responses/{response_id}/input_items',
+          '/v1/responses/resp_0123456789abcdef/input_items',
+        ],
+      ]);
+    } finally {
+      await harness.close();
+      await receiver.close();
+      await upstream.close();
+    }
+  });
+});

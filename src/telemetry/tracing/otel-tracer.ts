@@ -125,6 +125,7 @@ export class OtelRequestTracer implements RequestTracer, SpanSink {
   startRequest(request: {
     method: string;
     path: string;
+    route?: string;
     entryPoint: RequestRecord['entryPoint'];
     headers: IncomingHttpHeaders;
   }): ServerSpan {
@@ -142,6 +143,7 @@ export class OtelRequestTracer implements RequestTracer, SpanSink {
     const content =
       this.contentMaxBytes !== undefined ? new CapturedContent(request.entryPoint, this.contentMaxBytes) : undefined;
     const { method, path, entryPoint } = request;
+    const route = request.route ?? path;
     const spanId = this.ids.generateSpanId();
     return new OtelServerSpan(
       this,
@@ -151,6 +153,7 @@ export class OtelRequestTracer implements RequestTracer, SpanSink {
       traceState,
       method,
       path,
+      route,
       operationName(entryPoint),
       content,
     );

@@ -10,6 +10,8 @@ export interface RequestTracer {
   startRequest(request: {
     method: string;
     path: string;
+    /** The path template when the path carries an id (the span's name and `http.route`); `path` when absent. */
+    route?: string;
     entryPoint: EntryPoint;
     headers: IncomingHttpHeaders;
   }): ServerSpan;
