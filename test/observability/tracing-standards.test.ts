@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redirectLog } from '../../src/server/log.js';
 import { FakeGemini } from '../fakes/fake-gemini.js';
 import { FakeOpenAI } from '../fakes/fake-openai.js';
 import { CLIENT_TOKEN, fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
@@ -157,3 +158,40 @@ describe('server span names of paths that carry an id', () => {
     }
   });
 });
+
+describe('OTEL_SDK_DISABLED=true', () => {
+  it('turns tracing off even when telemetry.otlp sets it, and says so at start', async () => {
+    const upstream = await FakeOpenAI.start({ apiKey: 'sk-up' });
+    const receiver = await OtlpReceiver.start();
+    const lines: string[] = [];
+    const restore = redirectLog({ write: (line: string) => lines.push(line) });
+    const harness = await GatewayHarness.start({
+      config: {
+        providers: [fakeProvider('up', upstream.baseUrl, 'sk-up')],
+        models: [{ name: 'chat', targets: [{ provider: 'up', model: 'gpt-4o-mini' }] }],
+        telemetry: { otlp: { endpoint: receiver.url, sample_ratio: 1, protocol: 'http/json' } },
+      },
+      env: { OTEL_SDK_DISABLED: 'TRUE' },
+    });
+    try {
+      expect((await chat(harness.url)).status).toBe(200);
+      expect(await exported(harness, receiver, 0)).toEqual([]);
+      expect(lines.map((line) => JSON.parse(line))).toContainEqual(
+        expect.objectContaining({ level: 'warn', msg: 'tracing off: OTEL_SDK_DISABLED=true overrides telemetry.otlp' }),
+      );
+    } finally {
+      await harness.close();
+      restore();
+      await receiver.close();
+      await upstream.close();
+    }
+  });
+});
+
+function chat(url: string): Promise<Response> {
+  return fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${CLIENT_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] }),
+  });
+}
