@@ -240,7 +240,13 @@ export class DataPlane {
     if (query !== -1) exchange.query = (req.url as string).slice(query + 1);
     const tracer = this.deps.services.tracer;
     if (tracer)
-      exchange.trace = tracer.startRequest({ method, path, entryPoint: spec.entryPoint, headers: req.headers });
+      exchange.trace = tracer.startRequest({
+        method,
+        path,
+        route: spec.route ?? path,
+        entryPoint: spec.entryPoint,
+        headers: req.headers,
+      });
     const out = new ClientOutput(res, exchange);
     const settled = this.track(out);
     try {

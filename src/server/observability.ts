@@ -7,7 +7,7 @@ import type { BatchWriter } from '../telemetry/batch-writer.js';
 import { GatewayMetrics } from '../telemetry/metrics/gateway-metrics.js';
 import type { RequestRecord } from '../telemetry/request-record.js';
 import { startTracing } from '../telemetry/tracing/start-tracing.js';
-import { tracingSettings } from '../telemetry/tracing/tracing-settings.js';
+import { sdkDisabled, tracingSettings } from '../telemetry/tracing/tracing-settings.js';
 import type { GatewaySnapshot } from './gateway-snapshot.js';
 import { configureLog, log, writeAccessLine } from './log.js';
 
@@ -82,8 +82,16 @@ export class Observability {
 
   /** Starts tracing when the config or the OTEL_* variables ask for it (the SDK is loaded only then). */
   async startTracing(): Promise<void> {
-    const settings = tracingSettings(this.deps.snapshot().config.telemetry.otlp, this.deps.env);
-    if (!settings) return;
+    const configured = this.deps.snapshot().config.telemetry.otlp;
+    const settings = tracingSettings(configured, this.deps.env);
+    if (!settings) {
+      if (configured && sdkDisabled(this.deps.env)) {
+        log.warn('tracing off: OTEL_SDK_DISABLED=true overrides telemetry.otlp', {
+          endpoint: withoutCredentials(configured.endpoint),
+        });
+      }
+      return;
+    }
     const endpoint = withoutCredentials(settings.url);
     const service = { name: 'ai-model-gateway', version: this.deps.version };
     this.deps.services.tracer = await startTracing(settings, service, endpoint);

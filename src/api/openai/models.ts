@@ -80,6 +80,7 @@ export const retrieveModel: EntryPointSpec = {
   dialect: 'openai',
   dialectOf,
   method: 'GET',
+  route: '/v1/models/{model}',
   handle: async (out) => {
     const name = decodedName(out.exchange.path.slice('/v1/models/'.length));
     out.exchange.requestedModel = name;

@@ -43,10 +43,13 @@ async function stored(out: ClientOutput, id: string) {
   return found;
 }
 
+const ROUTE = '/v1/responses/{response_id}';
+
 const retrieve: EntryPointSpec = {
   entryPoint: 'responses',
   dialect: 'openai',
   method: 'GET',
+  route: ROUTE,
   handle: async (out) => {
     const query = new URLSearchParams(out.exchange.query);
     if (query.get('stream') === 'true') {
@@ -63,6 +66,7 @@ const remove: EntryPointSpec = {
   entryPoint: 'responses',
   dialect: 'openai',
   method: 'DELETE',
+  route: ROUTE,
   handle: async (out) => {
     const id = idOf(out);
     if (!(await out.exchange.services.responses.delete(id, scopeOf(out)))) throw errors.responseNotFound(id);
@@ -74,6 +78,7 @@ const inputItems: EntryPointSpec = {
   entryPoint: 'responses',
   dialect: 'openai',
   method: 'GET',
+  route: `${ROUTE}${INPUT_ITEMS}`,
   handle: async (out) => {
     const query = parsePageQuery(new URLSearchParams(out.exchange.query));
     const response = await stored(out, idOf(out, INPUT_ITEMS));
@@ -90,6 +95,7 @@ const cancel: EntryPointSpec = {
   entryPoint: 'responses',
   dialect: 'openai',
   method: 'POST',
+  route: `${ROUTE}${CANCEL}`,
   readsBody: false,
   handle: async (out) => {
     const id = idOf(out, CANCEL);
@@ -101,11 +107,12 @@ const cancel: EntryPointSpec = {
 };
 
 /** A spec that answers 405 naming the methods the path has (the data plane checks only one method). */
-function notAllowed(method: string, allowed: string): EntryPointSpec {
+function notAllowed(method: string, allowed: string, route: string): EntryPointSpec {
   return {
     entryPoint: 'responses',
     dialect: 'openai',
     method: method as EntryPointSpec['method'],
+    route,
     handle: async (out) => {
       throw errors.methodNotAllowed(method, out.exchange.path, allowed);
     },
@@ -120,11 +127,11 @@ export function responseResource(path: string, method: string): EntryPointSpec |
   if (slash === -1) {
     if (rest === '') return undefined;
     if (method === 'GET' || method === 'HEAD') return retrieve;
-    return method === 'DELETE' ? remove : notAllowed(method, 'GET, DELETE');
+    return method === 'DELETE' ? remove : notAllowed(method, 'GET, DELETE', ROUTE);
   }
   if (slash === 0) return undefined;
   const action = rest.slice(slash);
-  if (action === CANCEL) return method === 'POST' ? cancel : notAllowed(method, 'POST');
+  if (action === CANCEL) return method === 'POST' ? cancel : notAllowed(method, 'POST', `${ROUTE}${CANCEL}`);
   if (action !== INPUT_ITEMS) return undefined;
-  return method === 'GET' || method === 'HEAD' ? inputItems : notAllowed(method, 'GET');
+  return method === 'GET' || method === 'HEAD' ? inputItems : notAllowed(method, 'GET', `${ROUTE}${INPUT_ITEMS}`);
 }

@@ -9,6 +9,11 @@ export interface EntryPointSpec {
   readonly dialect: ClientDialect;
   readonly method: 'GET' | 'POST' | 'DELETE';
   /**
+   * The path template (`/v1/responses/{response_id}`) when the path carries an id: the server span's name and
+   * `http.route`, kept low-cardinality as tracing backends group spans by name. The path itself when absent.
+   */
+  readonly route?: string;
+  /**
    * The dialect of this request, for an endpoint both dialects' clients call (authentication and error shapes
    * follow it); `dialect` when absent.
    */

@@ -3,6 +3,7 @@ import type { GatewayError } from '../../errors/gateway-error.js';
 import type { ModelRoute, RouteTarget } from '../../routing/route-table.js';
 import type { UpstreamReply } from '../../routing/upstream-reply.js';
 import { log } from '../../server/log.js';
+import { genAiProviderName } from '../../telemetry/gen-ai-provider-name.js';
 import type { AttemptTarget } from '../../telemetry/tracing/request-tracer.js';
 import { decodedBody } from '../../upstream/content-decoding.js';
 import { scrubbedBody } from '../../upstream/scrubbed-body.js';
@@ -28,7 +29,7 @@ function attemptTarget(target: RouteTarget): AttemptTarget {
     const provider = target.provider;
     named = {
       provider: provider.name,
-      providerType: provider.config.type,
+      providerType: genAiProviderName(provider.config),
       model: target.model,
       origin: provider.origin,
     };

@@ -23,6 +23,7 @@ export function operationName(entryPoint: EntryPoint): string | undefined {
 export const keys = {
   httpMethod: attributeKey('http.request.method'),
   urlPath: attributeKey('url.path'),
+  httpRoute: attributeKey('http.route'),
   operation: attributeKey('gen_ai.operation.name'),
   statusCode: attributeKey('http.response.status_code'),
   requestId: attributeKey('amg.request.id'),

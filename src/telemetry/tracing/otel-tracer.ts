@@ -85,6 +85,8 @@ export class OtelRequestTracer implements RequestTracer, SpanSink {
   /** Undefined at ratio 1, where the SDK's sampler samples every valid trace id (and ours are valid). */
   private readonly sampler: ((traceId: string) => boolean) | undefined;
   private readonly contentMaxBytes: number | undefined;
+  /** Whether a caller's sampled flag decides (parent-based sampling); else the ratio decides every request. */
+  private readonly followsParent: boolean;
 
   /** Imports what `settings` need beyond the protobuf default, then makes the tracer. */
   static async start(
@@ -111,6 +113,7 @@ export class OtelRequestTracer implements RequestTracer, SpanSink {
       throw new Error('OTLP/JSON and ratios below 1 need their parts: make the tracer with OtelRequestTracer.start');
     }
     this.sampler = settings.sampleRatio < 1 ? parts.sampler : undefined;
+    this.followsParent = settings.parentBased ?? true;
     const target = { url: settings.url, headers: settings.headers };
     ({ queue: this.queue, writer: this.writer } = spanQueue(target, this.resource, this.scope, BATCHING));
   }
@@ -122,21 +125,25 @@ export class OtelRequestTracer implements RequestTracer, SpanSink {
   startRequest(request: {
     method: string;
     path: string;
+    route?: string;
     entryPoint: RequestRecord['entryPoint'];
     headers: IncomingHttpHeaders;
   }): ServerSpan {
     const parent = remoteParent(request.headers);
     const traceId = parent?.traceId ?? this.ids.generateTraceId();
     const traceState = parent?.traceState?.serialize();
-    // Parent-based: a caller's sampled flag decides; a new trace is sampled by its id at the configured ratio.
-    const sampled = parent
-      ? (parent.traceFlags & TraceFlags.SAMPLED) !== 0
-      : this.sampler === undefined || this.sampler(traceId);
+    // Parent-based: a caller's sampled flag decides; a new trace is sampled by its id at the configured ratio
+    // (as is every trace when the sampler is not parent-based: OTEL_TRACES_SAMPLER=always_on, traceidratio, …).
+    const sampled =
+      parent && this.followsParent
+        ? (parent.traceFlags & TraceFlags.SAMPLED) !== 0
+        : this.sampler === undefined || this.sampler(traceId);
     if (!sampled) return new UnsampledServerSpan(this, traceId, traceState);
     // Content is collected only for spans that will be exported: an unsampled request keeps nothing.
     const content =
       this.contentMaxBytes !== undefined ? new CapturedContent(request.entryPoint, this.contentMaxBytes) : undefined;
     const { method, path, entryPoint } = request;
+    const route = request.route ?? path;
     const spanId = this.ids.generateSpanId();
     return new OtelServerSpan(
       this,
@@ -146,6 +153,7 @@ export class OtelRequestTracer implements RequestTracer, SpanSink {
       traceState,
       method,
       path,
+      route,
       operationName(entryPoint),
       content,
     );

@@ -10,6 +10,8 @@ export interface RequestTracer {
   startRequest(request: {
     method: string;
     path: string;
+    /** The path template when the path carries an id (the span's name and `http.route`); `path` when absent. */
+    route?: string;
     entryPoint: EntryPoint;
     headers: IncomingHttpHeaders;
   }): ServerSpan;
@@ -24,7 +26,7 @@ export interface RequestTracer {
 /** The upstream an attempt goes to, as the config names it. */
 export interface AttemptTarget {
   provider: string;
-  /** The provider type, as `gen_ai.provider.name` (openai, anthropic). */
+  /** `gen_ai.provider.name`: the GenAI conventions' name of the provider (openai, anthropic, aws.bedrock, …). */
   providerType: string;
   model: string;
   origin: string;

@@ -127,6 +127,8 @@ export class OtelServerSpan implements ServerSpan {
     private readonly traceState: string | undefined,
     private readonly method: string,
     private readonly path: string,
+    /** The path template: the span's name and `http.route` (no ids in span names). */
+    private readonly route: string,
     private readonly operation: string | undefined,
     /** Dropped at `end` (it holds the request's prompt until then). */
     public content: CapturedContent | undefined,
@@ -198,8 +200,8 @@ export class OtelServerSpan implements ServerSpan {
         broke ? { code: SpanStatusCode.ERROR, message: record.attempts[answering.index]?.error ?? broke } : UNSET,
       );
     }
-    const { method, path, operation, parent } = this;
-    const name = spanName(method, path);
+    const { method, path, route, operation, parent } = this;
+    const name = spanName(method, route);
     out.beginSpan(
       this.traceId,
       this.spanId,
@@ -213,6 +215,7 @@ export class OtelServerSpan implements ServerSpan {
     );
     out.attribute(keys.httpMethod, method);
     out.attribute(keys.urlPath, path);
+    out.attribute(keys.httpRoute, route);
     if (operation) out.attribute(keys.operation, operation);
     serverEndAttributes(record, answering?.target.providerType, out);
     if (content) out.attributes(content.finish(record));

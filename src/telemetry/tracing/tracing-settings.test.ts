@@ -57,6 +57,7 @@ describe('tracing settings', () => {
       url: 'http://base:4318/v1/traces',
       headers: { authorization: 'Bearer abc', 'x-team': 'llm' },
       sampleRatio: 0.1,
+      parentBased: true,
       protocol: 'http/protobuf',
     });
     expect(tracingSettings(undefined, { ...env, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' })?.protocol).toBe(

@@ -6,6 +6,11 @@ export interface TracingSettings {
   url: string;
   headers: Record<string, string>;
   sampleRatio: number;
+  /**
+   * Whether a caller's sampled flag decides (parent-based, the default and what `sample_ratio` does); false for
+   * OTEL_TRACES_SAMPLER `always_on`, `always_off` and `traceidratio`, which ignore the caller's decision.
+   */
+  parentBased?: boolean;
   protocol: 'http/json' | 'http/protobuf';
   /** Set when prompts and completions go on spans: the most bytes one content attribute holds. */
   content?: { maxBytes: number };
@@ -75,24 +80,42 @@ function collectorHeaders(env: Env, configured: Record<string, string> = {}): Re
   return headers;
 }
 
-function ratioFromEnv(env: Env): number {
-  const sampler = env.OTEL_TRACES_SAMPLER;
+/**
+ * OTEL_TRACES_SAMPLER (and _ARG) as the specification defines them: the `parentbased_*` samplers (and an unset
+ * or unknown value: `parentbased_always_on`) follow a caller's sampled flag; `always_on`, `always_off` and
+ * `traceidratio` decide by themselves whatever the caller sent.
+ */
+function samplerFromEnv(env: Env): { sampleRatio: number; parentBased: boolean } {
+  const sampler = env.OTEL_TRACES_SAMPLER?.trim();
   // An empty (or blank) variable is unset, not the 0 that Number('') would make of it: ratio 1, the default.
   const arg = env.OTEL_TRACES_SAMPLER_ARG?.trim();
   const ratio = arg ? Number(arg) : Number.NaN;
-  if (sampler === 'always_off' || sampler === 'parentbased_always_off') return 0;
-  if ((sampler === 'traceidratio' || sampler === 'parentbased_traceidratio') && ratio >= 0 && ratio <= 1) {
-    return ratio;
+  const argRatio = ratio >= 0 && ratio <= 1 ? ratio : 1;
+  switch (sampler) {
+    case 'always_on':
+      return { sampleRatio: 1, parentBased: false };
+    case 'always_off':
+      return { sampleRatio: 0, parentBased: false };
+    case 'traceidratio':
+      return { sampleRatio: argRatio, parentBased: false };
+    case 'parentbased_always_off':
+      return { sampleRatio: 0, parentBased: true };
+    case 'parentbased_traceidratio':
+      return { sampleRatio: argRatio, parentBased: true };
+    default:
+      return { sampleRatio: 1, parentBased: true };
   }
-  return 1;
 }
 
 /**
  * Where traces go, or undefined when tracing is off: `telemetry.otlp` in the config, else the standard
- * OTEL_EXPORTER_OTLP_* variables (the signal-specific ones first), unless OTEL_SDK_DISABLED is true. Content
+ * OTEL_EXPORTER_OTLP_* variables (the signal-specific ones first); off whenever OTEL_SDK_DISABLED is true. Content
  * goes on spans only with `capture_content: true` (or OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true).
  */
 export function tracingSettings(otlp: OtlpConfig | undefined, env: Env): TracingSettings | undefined {
+  // The specification's switch for every signal, and the one an operator reaches for in an incident (no config
+  // publish needed): it wins over `telemetry.otlp` too, as it does over the official NodeSDK's own settings.
+  if (sdkDisabled(env)) return undefined;
   const resource = resourceFromEnv(env);
   if (otlp) {
     return {
@@ -104,7 +127,7 @@ export function tracingSettings(otlp: OtlpConfig | undefined, env: Env): Tracing
       ...(otlp.capture_content ? { content: { maxBytes: otlp.content_max_bytes } } : {}),
     };
   }
-  if (env.OTEL_SDK_DISABLED?.toLowerCase() === 'true' || env.OTEL_TRACES_EXPORTER === 'none') return undefined;
+  if (env.OTEL_TRACES_EXPORTER === 'none') return undefined;
   // An empty variable counts as unset, as the OpenTelemetry specification says.
   const url = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || tracesUrlOrUndefined(env.OTEL_EXPORTER_OTLP_ENDPOINT);
   if (!url) return undefined;
@@ -112,7 +135,7 @@ export function tracingSettings(otlp: OtlpConfig | undefined, env: Env): Tracing
     ...(resource ? { resource } : {}),
     url,
     headers: collectorHeaders(env),
-    sampleRatio: ratioFromEnv(env),
+    ...samplerFromEnv(env),
     protocol: protocolFromEnv(env),
     // The variable OpenTelemetry's GenAI instrumentations read for the same choice.
     ...(env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT?.toLowerCase() === 'true'
@@ -121,12 +144,18 @@ export function tracingSettings(otlp: OtlpConfig | undefined, env: Env): Tracing
   };
 }
 
+/** OTEL_SDK_DISABLED=true (case-insensitive, blanks trimmed). */
+export function sdkDisabled(env: Env): boolean {
+  return env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true';
+}
+
 function tracesUrlOrUndefined(base: string | undefined): string | undefined {
   return base ? tracesUrl(base) : undefined;
 }
 
 /** OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL: http/json when it says so, else OTLP's default http/protobuf (no grpc). */
 function protocolFromEnv(env: Env): TracingSettings['protocol'] {
-  const protocol = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL;
+  // `||`: an empty signal-specific variable is unset and leaves the generic one in force.
+  const protocol = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL?.trim() || env.OTEL_EXPORTER_OTLP_PROTOCOL?.trim();
   return protocol === 'http/json' ? 'http/json' : 'http/protobuf';
 }
