@@ -1,0 +1,59 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli-process.js';
+
+/** Errors a new user meets following the README and docs: each must say what to do. */
+describe('first-run errors say what to do', () => {
+  const cwd = () => mkdtempSync(join(tmpdir(), 'amg-first-run-'));
+
+  it('an unquoted ${VAR} inside { } is named as such, at its line, and quoting it is valid', async () => {
+    const dir = cwd();
+    const config = (key: string) =>
+      `storage: sqlite:./gateway.db\ntelemetry:\n  otlp:\n    endpoint: http://127.0.0.1:4318\n    headers: { x-api-key: ${key} }\n`;
+    writeFileSync(join(dir, 'bad.yaml'), config('${COLLECTOR_KEY}'));
+    writeFileSync(join(dir, 'good.yaml'), config("'${COLLECTOR_KEY}'"));
+    const env = { COLLECTOR_KEY: 'collector-secret-0001' };
+    const bad = await runCli(['config', 'validate', 'bad.yaml'], { cwd: dir, env });
+    expect(bad.code).toBe(1);
+    const output = bad.stdout + bad.stderr;
+    expect(output).toContain("bad.yaml:5:27: a ${VAR} reference inside { } or [ ] must be quoted ('${VAR}')");
+    expect(output).not.toContain('flow-map');
+    const good = await runCli(['config', 'validate', 'good.yaml'], { cwd: dir, env });
+    expect(good.stdout + good.stderr).toContain('good.yaml: valid');
+    expect(good.code).toBe(0);
+  });
+
+  it('a listen address already taken names the way to choose another', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as { port: number };
+    try {
+      const dir = cwd();
+      writeFileSync(join(dir, 'gateway.yaml'), 'storage: sqlite:./gateway.db\n');
+      const run = await runCli(['serve', '--listen', `127.0.0.1:${port}`], {
+        cwd: dir,
+        env: { AMG_ADMIN_TOKEN: 'first-run-admin-token-0001' },
+      });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`EADDRINUSE: address already in use 127.0.0.1:${port}`);
+      expect(run.stderr).toContain('choose another address with --listen HOST:PORT or server.listen');
+    } finally {
+      taken.close();
+    }
+  });
+
+  it('admin-users create without a terminal or a password on stdin says how to give one', async () => {
+    const dir = cwd();
+    writeFileSync(join(dir, 'gateway.yaml'), 'storage: sqlite:./gateway.db\n');
+    const run = await runCli(['admin-users', 'create', '--name', 'oncall', '--role', 'viewer'], {
+      cwd: dir,
+      input: '',
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('no password on stdin: run this at a terminal');
+    expect(run.stderr).toContain("printf '%s\\n'");
+  });
+});
