@@ -26,6 +26,32 @@ describe('first-run errors say what to do', () => {
     expect(good.code).toBe(0);
   });
 
+  it('a weight under a strategy that ignores weights is warned about, as in the README snippet before', async () => {
+    const dir = cwd();
+    const config = (strategy: string) =>
+      `storage: sqlite:./gateway.db
+providers:
+  - { name: a, type: openai, base_url: http://127.0.0.1:9/v1, api_key: sk-a, allow_private_network: true }
+  - { name: b, type: openai, base_url: http://127.0.0.1:9/v1, api_key: sk-b, allow_private_network: true }
+models:
+  - name: chat
+    strategy: ${strategy}
+    targets:
+      - { provider: a, model: m, weight: 3 }
+      - { provider: b, model: m }
+`;
+    writeFileSync(join(dir, 'fallback.yaml'), config('fallback'));
+    writeFileSync(join(dir, 'weighted.yaml'), config('weighted'));
+    const fallback = await runCli(['config', 'validate', 'fallback.yaml'], { cwd: dir });
+    expect(fallback.code).toBe(0);
+    expect(fallback.stdout + fallback.stderr).toContain(
+      'warning: models[0].targets[0].weight: weight 3 has no effect with strategy fallback (only strategy weighted uses weights)',
+    );
+    const weighted = await runCli(['config', 'validate', 'weighted.yaml'], { cwd: dir });
+    expect(weighted.code).toBe(0);
+    expect(weighted.stdout + weighted.stderr).not.toContain('has no effect');
+  });
+
   it('a listen address already taken names the way to choose another', async () => {
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
