@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli-process.js';
+import { runCli, ServeProcess } from '../support/cli-process.js';
 
 /** Errors a new user meets following the README and docs: each must say what to do. */
 describe('first-run errors say what to do', () => {
@@ -50,6 +50,22 @@ models:
     const weighted = await runCli(['config', 'validate', 'weighted.yaml'], { cwd: dir });
     expect(weighted.code).toBe(0);
     expect(weighted.stdout + weighted.stderr).not.toContain('has no effect');
+  });
+
+  it('a restart, which shows no admin token, says how to make one when the first was lost', async () => {
+    const dir = cwd();
+    const env = { AMG_ADMIN_TOKEN: undefined };
+    const first = await ServeProcess.start([], { cwd: dir, env });
+    await first.stop();
+    expect(first.stdout).toContain('Admin token (shown only this once');
+    expect(first.stdout).not.toContain('Lost it?');
+    const second = await ServeProcess.start([], { cwd: dir, env });
+    await second.stop();
+    expect(second.stdout).not.toContain('shown only this once');
+    expect(second.stdout).toContain('Lost it? Make another on this store (no token needed):');
+    const made = await runCli(['admin-tokens', 'create', '--name', 'me', '--role', 'admin'], { cwd: dir, env });
+    expect(made.code).toBe(0);
+    expect(made.stdout).toMatch(/amg_admin_\S+/);
   });
 
   it('a listen address already taken names the way to choose another', async () => {

@@ -47,6 +47,13 @@ async function banner(gateway: Gateway, configPath: string, created: boolean): P
       '  Keep it: `amg --url ... --token ...` and the admin API need it. AMG_ADMIN_TOKEN sets one for automation.',
     );
   }
+  if (gateway.bootstrap.kind === 'existing') {
+    lines.push(
+      '',
+      '  Admin token: the one printed at the first start. Lost it? Make another on this store (no token needed):',
+      '    npm run amg -- admin-tokens create --name me --role admin',
+    );
+  }
   lines.push('', '  Create a client token:  npm run amg -- keys create --name my-app', '');
   return lines.join('\n');
 }
