@@ -8,7 +8,9 @@ export async function readPassword(prompt: string): Promise<string> {
       lines.close();
       return line;
     }
-    throw new Error('no password on stdin');
+    throw new Error(
+      "no password on stdin: run this at a terminal to be asked for one, or give it as stdin's first line (printf '%s\\n' \"$PW\" | amg ...)",
+    );
   }
   process.stderr.write(prompt);
   const stdin = process.stdin;

@@ -53,6 +53,25 @@ function syntaxErrorMessage(error: YAMLError): string {
 }
 
 /**
+ * `{ x-api-key: ${KEY} }`: inside a flow collection YAML reads the `{` of an unquoted `${VAR}` as the start of a
+ * map, and the parser's own errors ("Unexpected flow-map-start at node end", and more after it) do not say so.
+ * The first such error becomes one problem that tells how to write it; the ones that follow from it are dropped.
+ */
+function unquotedReferenceInFlow(
+  errors: readonly YAMLError[],
+  text: string,
+  sourceName: string,
+): ConfigProblem | undefined {
+  const error = errors.find((e) => text[e.pos[0]] === '{' && text[e.pos[0] - 1] === '$');
+  if (!error) return undefined;
+  return {
+    path: error.linePos ? `${sourceName}:${error.linePos[0].line}:${error.linePos[0].col - 1}` : sourceName,
+    message:
+      "a ${VAR} reference inside { } or [ ] must be quoted ('${VAR}'), or the entry written one key per line: YAML reads its { as the start of a map",
+  };
+}
+
+/**
  * Aliases (`*name`) are refused: the config never needs them, an alias bomb expands to gigabytes, and an
  * unresolved one made the parser quote its value in a 500.
  */
@@ -79,6 +98,8 @@ export function parseYamlDocument(text: string, sourceName: string): Document {
   if (tooDeep) throw new ConfigError([tooDeep], sourceName);
   const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
+    const unquoted = unquotedReferenceInFlow(document.errors, text, sourceName);
+    if (unquoted) throw new ConfigError([unquoted], sourceName);
     const problems = document.errors.slice(0, MAX_SYNTAX_ERRORS).map((error) => ({
       path: error.linePos ? `${sourceName}:${error.linePos[0].line}:${error.linePos[0].col}` : sourceName,
       message: syntaxErrorMessage(error),

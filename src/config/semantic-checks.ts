@@ -169,6 +169,15 @@ function collectWarnings(config: GatewayConfig): ConfigProblem[] {
         message: `model "${model.name}" has a single target and no fallback`,
       });
     }
+    if (model.strategy !== 'weighted' && model.targets.length > 1) {
+      model.targets.forEach((target, targetIndex) => {
+        if (target.weight === 1) return;
+        warnings.push({
+          path: `models[${index}].targets[${targetIndex}].weight`,
+          message: `weight ${target.weight} has no effect with strategy ${model.strategy} (only strategy weighted uses weights)`,
+        });
+      });
+    }
   });
   return warnings;
 }

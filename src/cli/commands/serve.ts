@@ -47,6 +47,13 @@ async function banner(gateway: Gateway, configPath: string, created: boolean): P
       '  Keep it: `amg --url ... --token ...` and the admin API need it. AMG_ADMIN_TOKEN sets one for automation.',
     );
   }
+  if (gateway.bootstrap.kind === 'existing') {
+    lines.push(
+      '',
+      '  Admin token: the one printed at the first start. Lost it? Make another on this store (no token needed):',
+      '    npm run amg -- admin-tokens create --name me --role admin',
+    );
+  }
   lines.push('', '  Create a client token:  npm run amg -- keys create --name my-app', '');
   return lines.join('\n');
 }
@@ -119,8 +126,17 @@ export function registerServe(program: Command): void {
         await serve(command.optsWithGlobals<{ config?: string; listen?: string }>());
       } catch (error) {
         if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
-        else process.stderr.write(`amg serve: ${(error as Error).message}\n`);
+        else process.stderr.write(`amg serve: ${serveFailure(error as NodeJS.ErrnoException)}\n`);
         process.exit(1);
       }
     });
+}
+
+/** The reason a start failed, with what to do when the listen address is taken or not ours to bind. */
+function serveFailure(error: NodeJS.ErrnoException): string {
+  if (error.code === 'EADDRINUSE')
+    return `${error.message}: another process (perhaps a gateway already running) listens there; stop it, or choose another address with --listen HOST:PORT or server.listen in the config (port 0 picks a free one)`;
+  if (error.code === 'EACCES')
+    return `${error.message}: this user may not listen on that port; choose one above 1023 with --listen HOST:PORT or server.listen`;
+  return error.message;
 }
