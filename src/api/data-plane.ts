@@ -349,7 +349,10 @@ export class DataPlane {
       closed = true;
       exchange.endedAt = performance.now();
       // A request the parser refused mid-body was answered on the socket; the response object never finished.
-      if (!out.res.writableFinished && !exchange.parserFault) exchange.clientClosed(out.res.headersSent);
+      // A response the gateway cut itself (its upstream body broke mid-relay) did not close because of the client.
+      if (!out.res.writableFinished && !exchange.parserFault && !exchange.responseCut) {
+        exchange.clientClosed(out.res.headersSent);
+      }
       if (handled) finish();
     });
     return () => {
