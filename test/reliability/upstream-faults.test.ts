@@ -24,6 +24,12 @@ describe('misbehaving upstreams', () => {
           res.writeHead(200, { 'content-type': 'application/json' });
           res.write(`{"id":"c1","object":"chat.completion","pad":"${'x'.repeat(2 * 1024 * 1024)}`);
           setTimeout(() => res.socket?.destroy(), 100);
+        } else if (model === 'truncated') {
+          // A whole HTTP body that is the first half of an answer: the model's words are the user's data.
+          const stream = (JSON.parse(raw) as { stream?: boolean }).stream === true;
+          res.writeHead(200, { 'content-type': stream ? 'text/event-stream' : 'application/json' });
+          const half = '{"id":"c1","choices":[{"message":{"content":"the private diagnosis is';
+          res.end(stream ? `data: ${half}\n\n` : half);
         } else if (model === 'forever-429') {
           res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '999999999' });
           res.end('{"error":{"message":"slow down","type":"rate_limit_error"}}');
@@ -51,6 +57,7 @@ describe('misbehaving upstreams', () => {
         models: [
           { name: 'cut-body', targets: [{ provider: 'primary', model: 'cut-body' }] },
           { name: 'limited', targets: [{ provider: 'primary', model: 'forever-429' }] },
+          { name: 'truncated', targets: [{ provider: 'primary', model: 'truncated' }] },
         ],
       },
     });
@@ -111,4 +118,24 @@ describe('misbehaving upstreams', () => {
     expect(until).toBeLessThanOrEqual(Date.now() + 3_600_000);
     expect((await recordFor(started, 'limited')).status).toBe(429);
   });
+
+  it.each([false, true])(
+    'never quotes a truncated answer (stream: %s) to the client or into the record',
+    async (stream) => {
+      const started = Date.now();
+      const failure = await harness
+        .openai()
+        .chat.completions.create({ model: 'truncated', messages: [{ role: 'user', content: 'hi' }], stream })
+        .then(
+          () => undefined,
+          (error: unknown) => error as { status?: number; message?: string },
+        );
+      expect(failure?.status).toBe(502);
+      expect(failure?.message).toMatch(/truncated or malformed JSON/);
+      expect(failure?.message).not.toMatch(/diagnosis/);
+      const record = await recordFor(started, 'truncated');
+      expect(record.status).toBe(502);
+      expect(JSON.stringify(record)).not.toMatch(/diagnosis/);
+    },
+  );
 });
