@@ -103,6 +103,12 @@ export class DataPlane {
    * what a request allocates, ~320 KB copied per scavenge at one connection; 4× less without, issue 14).
    */
   private readonly live = new Map<ServerResponse, Exchange>();
+  /**
+   * Sockets already answered for a parser error. Answering closes them, and the client's end of a request cut
+   * short then raises a second error (`HPE_INVALID_EOF_STATE`): the first answer, the one the client read, is
+   * what the record keeps, and no second record is written.
+   */
+  private readonly parserAnswered = new WeakSet<Socket>();
   private idleWaiters: Array<() => void> = [];
   private readonly refusals = new RefusalSampler();
 
@@ -167,7 +173,8 @@ export class DataPlane {
    */
   answerParserError(failure: ClientError, socket: Socket): void {
     const error = parserError(failure);
-    if (!error || socket.destroyed) return;
+    if (!error || socket.destroyed || this.parserAnswered.has(socket)) return;
+    this.parserAnswered.add(socket);
     const res = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage ?? undefined;
     if (res) {
       const exchange = this.live.get(res);
@@ -355,7 +362,10 @@ export class DataPlane {
       closed = true;
       exchange.endedAt = performance.now();
       // A request the parser refused mid-body was answered on the socket; the response object never finished.
-      if (!out.res.writableFinished && !exchange.parserFault) exchange.clientClosed(out.res.headersSent);
+      // A response the gateway cut itself (its upstream body broke mid-relay) did not close because of the client.
+      if (!out.res.writableFinished && !exchange.parserFault && !exchange.responseCut) {
+        exchange.clientClosed(out.res.headersSent);
+      }
       if (handled) finish();
     });
     return () => {

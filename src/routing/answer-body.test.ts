@@ -48,7 +48,14 @@ describe('notJsonAnswer', () => {
 
   it('names HTML, plain text, truncated and empty bodies', () => {
     expect(notJsonAnswer(Buffer.from('<html>\n<body>Bad gateway</body></html>'))?.detail).toBe(
-      'the upstream answered 2xx with a body that is not JSON: <html> <body>Bad gateway</body></html>',
+      'the upstream answered 2xx with a body that is not JSON: Bad gateway',
+    );
+    // The start of a model's answer is the user's data: described, never quoted.
+    expect(notJsonAnswer(Buffer.from('{"choices":[{"message":{"content":"private'))?.detail).toBe(
+      'the upstream answered 2xx with a truncated or malformed JSON body (42 bytes)',
+    );
+    expect(notJsonAnswer(Buffer.from('data: {"choices":[{"delta":{"content":"private"}}]}\n\n'))?.detail).toBe(
+      'the upstream answered 2xx with an event stream where a JSON body was due (53 bytes)',
     );
     expect(notJsonAnswer(Buffer.from('{"choices":[{"message":'))?.errorClass).toBe('server_error');
     expect(notJsonAnswer(Buffer.from('OK'))?.errorClass).toBe('server_error');

@@ -77,13 +77,29 @@ export function notJsonAnswer(body: Buffer): AnswerFault | undefined {
   let last = body.length - 1;
   while (last > first && isSpace(body[last])) last--;
   if (body[first] === 0x7b /* { */ && body[last] === 0x7d /* } */) return undefined;
-  const start = body.toString('utf8', first, Math.min(body.length, first + 80)).replace(/\s+/g, ' ');
+  if (first >= body.length)
+    return { errorClass: 'server_error', detail: 'the upstream answered 2xx with an empty body' };
   return {
     errorClass: 'server_error',
-    detail: start
-      ? `the upstream answered 2xx with a body that is not JSON: ${start}`
-      : 'the upstream answered 2xx with an empty body',
+    detail: `the upstream answered 2xx with ${notJsonShape(body.toString('utf8', first, Math.min(body.length, first + 2_000)), body.length)}`,
   };
+}
+
+/**
+ * What a body that is not a JSON answer is, for the client's error and the record. A truncated JSON answer or
+ * an event stream is the start of a model's answer (the user's data), so it is described, never quoted; a
+ * proxy's page or plain text is quoted as words (tags dropped), as error bodies are.
+ */
+function notJsonShape(start: string, bytes: number): string {
+  if (start.startsWith('{') || start.startsWith('[')) return `a truncated or malformed JSON body (${bytes} bytes)`;
+  if (/^(data|event|id|retry):/.test(start)) return `an event stream where a JSON body was due (${bytes} bytes)`;
+  const words = start
+    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 80);
+  return `a body that is not JSON${words ? `: ${words}` : ` (${bytes} bytes)`}`;
 }
 
 /** The same for the data of a stream's first event (`[DONE]` is the end of an empty stream, not a fault). */
@@ -92,7 +108,7 @@ function notJsonEvent(data: string): AnswerFault | undefined {
   if (text === '[DONE]' || (text.startsWith('{') && text.endsWith('}'))) return undefined;
   return {
     errorClass: 'server_error',
-    detail: `the upstream's stream began with an event that is not JSON: ${text.slice(0, 80).replace(/\s+/g, ' ')}`,
+    detail: `the upstream's stream began with an event whose data is ${notJsonShape(text.slice(0, 2_000), Buffer.byteLength(data))}`,
   };
 }
 

@@ -9,8 +9,16 @@ export interface BreakerSettings {
 }
 
 /**
+ * The longest an upstream's retry-after cools a target (unless `cooldownMs` is longer): a 429 saying
+ * `retry-after: 999999999` (a broken proxy, a daily quota) must not take a target out for years, only until
+ * an hourly trial request, which a quota still exhausted answers with another 429.
+ */
+export const MAX_RETRY_AFTER_COOL_MS = 3_600_000;
+
+/**
  * Per-target circuit breaker, a pure state machine on an injected clock. `failures` failures within
- * `windowMs` open it for `cooldownMs`; an upstream's retry-after cools it for exactly that long. After the
+ * `windowMs` open it for `cooldownMs`; an upstream's retry-after cools it for that long (at most an hour, or
+ * `cooldownMs` when that is longer). After the
  * cooldown it is half-open: one request (or a health probe) is let through, and its outcome closes it again
  * or re-opens it.
  */
@@ -74,7 +82,7 @@ export class CircuitBreaker {
     const windowStart = now - settings.windowMs;
     while (this.failureTimes.length > 0 && (this.failureTimes[0] as number) < windowStart) this.failureTimes.shift();
     if (coolForMs !== undefined && coolForMs > 0) {
-      this.open(now + coolForMs, reason);
+      this.open(now + Math.min(coolForMs, Math.max(MAX_RETRY_AFTER_COOL_MS, settings.cooldownMs)), reason);
     } else if (wasTrial || this.failureTimes.length >= settings.failures) {
       this.open(now + settings.cooldownMs, reason);
     }

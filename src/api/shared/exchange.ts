@@ -87,6 +87,11 @@ export class Exchange {
   private headStarted = false;
   /** Node's HTTP parser refused the request mid-body; the answer went straight to the socket. */
   parserFault = false;
+  /**
+   * The gateway cut the response itself (an upstream body that broke, or hit the total time limit, while it
+   * was being relayed): the close that follows is not the client's, and the record keeps the stream error.
+   */
+  responseCut = false;
   /** The gateway's own code failed after the response started: nobody's breaker or guard hears of it. */
   internalFault = false;
   /** Cancels the upstream work of this request (client gone, deadline passed). */

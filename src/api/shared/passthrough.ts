@@ -57,6 +57,7 @@ export async function relayBody(reply: UpstreamReply, out: ClientOutput): Promis
     const message = streamFailureMessage(out, error);
     if (!streaming) throw out.exchange.error ?? errors.upstreamFailed(message, 502);
     out.exchange.streamError = message;
+    out.exchange.responseCut = true;
     out.res.destroy();
     return tail;
   }
