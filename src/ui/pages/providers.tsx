@@ -101,14 +101,12 @@ export function ProvidersPage() {
                             </button>
                             {!provider.configured && (
                               <span class="muted" id={`why-untestable-${provider.name}`}>
-                                {' '}
                                 Set {provider.missing_env} and restart to test.
                               </span>
                             )}
-                            {typeof result === 'string' && <span role="status"> {result}</span>}
+                            {typeof result === 'string' && <span role="status">{result}</span>}
                             {result && typeof result !== 'string' && (
                               <span role="status" class={result.error ? 'error' : 'ok'} data-test-result={model}>
-                                {' '}
                                 {result.status} via {result.provider ?? '–'}/{result.upstream_model ?? '–'} (
                                 {result.route ?? '–'}) in {ms(result.latency_ms)}: {result.error ?? result.answer}
                               </span>
