@@ -84,7 +84,7 @@ export interface RequestRecord {
   attempts: AttemptRecord[];
   status: number;
   latencyMs: number;
-  /** Time to the first byte sent to the client (streams). */
+  /** Time to the first byte sent to the client; null when no upstream answered (the gateway refused it itself). */
   ttfbMs: number | null;
   inputTokens: number | null;
   outputTokens: number | null;

@@ -65,7 +65,17 @@ export function usePoll<T>(load: () => Promise<T>, intervalMs: number, deps: unk
     return () => window.removeEventListener(RETRY_EVENT, run);
   }, [run]);
   useEffect(() => () => report(id.current, null), []);
+  // The query the data on screen answers: a new one (a filter, a range) drops it, so old rows never stand for the
+  // new filter while it loads.
+  const shownFor = useRef(run);
   useEffect(() => {
+    if (shownFor.current !== run) {
+      shownFor.current = run;
+      loadedAt.current = undefined;
+      report(id.current, null);
+      setData(undefined);
+      setError(undefined);
+    }
     setLoading(true);
     run();
     if (!intervalMs) return undefined;

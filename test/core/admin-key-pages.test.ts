@@ -143,6 +143,19 @@ describe('paging and searching client keys through the admin API and amg keys li
     expect(name.body.error.problems[0].path).toBe('name');
   });
 
+  it('tells a field of the wrong JSON type in words with the shape it takes, not "expected record"', async () => {
+    const refused = await harness.admin('POST', '/keys', { name: 'bad-shapes', tags: ['search'], budgets: [5] });
+    expect(refused.status).toBe(400);
+    const said = Object.fromEntries(
+      refused.body.error.problems.map((p: { path: string; message: string }) => [p.path, p.message]),
+    );
+    expect(said.tags).toBe(
+      'invalid key policy: tags: tags must be an object of tag names to values, like {"team":"search"}',
+    );
+    expect(said.budgets).toMatch(/budgets must be an object of USD amounts, like \{"day":5,"month":100\}$/);
+    expect(refused.body.error.message).not.toMatch(/expected|received/);
+  });
+
   it('lists config-declared clients with their policy and never their token', async () => {
     const response = await harness.admin('GET', '/config-clients');
     expect(response.status).toBe(200);

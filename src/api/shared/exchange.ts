@@ -182,7 +182,12 @@ export class Exchange {
       attempts: this.attempts,
       status: this.clientGone ? 499 : this.status,
       latencyMs: round((this.endedAt ?? performance.now()) - this.startedAt),
-      ttfbMs: this.firstByteAt === null ? null : round(this.firstByteAt - this.startedAt),
+      // Only once an upstream answered: a refusal of the gateway's own (401, 403, a limit's 429, a bad body) or a
+      // request no target answered has no first token, and its error body's time would pass for a fast TTFT.
+      ttfbMs:
+        this.firstByteAt === null || !this.attempts.some((a) => a.status > 0)
+          ? null
+          : round(this.firstByteAt - this.startedAt),
       inputTokens: usage?.inputTokens ?? null,
       outputTokens: usage?.outputTokens ?? null,
       cachedTokens: usage?.cachedTokens ?? null,

@@ -41,7 +41,7 @@ export function AuditPage() {
     <>
       <section aria-label="Chain verification">
         {verify.loading && <Loading what="the chain verification" />}
-        {verify.error && <ErrorBox error={verify.error} retry={verify.refresh} />}
+        {verify.error && !verify.data && <ErrorBox error={verify.error} retry={verify.refresh} />}
         {verify.data && (
           <p
             class={verify.data.ok ? 'state ok' : 'state error'}
@@ -75,7 +75,7 @@ export function AuditPage() {
         </Field>
       </form>
       {loading && !data && <Loading what="the audit log" />}
-      {error && <ErrorBox error={error} retry={refresh} />}
+      {error && !data && <ErrorBox error={error} retry={refresh} />}
       {data && data.data.length === 0 && <Empty>No audit records match these filters.</Empty>}
       {data && data.data.length > 0 && (
         <div class="table-scroll">

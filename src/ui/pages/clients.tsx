@@ -329,7 +329,7 @@ export function ClientsPage() {
         {usage.error && <span class="state error">usage unavailable: {usage.error.message}</span>}
       </form>
       {loading && !data && <Loading what="client keys" />}
-      {error && <ErrorBox error={error} retry={refresh} />}
+      {error && !data && <ErrorBox error={error} retry={refresh} />}
       {data && data.data.length === 0 && !cursor && (
         <Empty>
           {filtered ? 'No client key matches.' : 'No client keys yet: create one and give it to an application.'}

@@ -165,7 +165,7 @@ function History({ onRolledBack }: { onRolledBack: () => void }) {
           {problem.value}
         </p>
       )}
-      {error && <ErrorBox error={error} retry={refresh} />}
+      {error && !data && <ErrorBox error={error} retry={refresh} />}
       {data && (
         <div class="table-scroll">
           <table aria-label="Config revisions">

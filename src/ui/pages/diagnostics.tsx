@@ -52,7 +52,7 @@ function Sessions() {
   return (
     <section aria-label="Signed-in sessions">
       <h2>Who is signed in</h2>
-      {error && <ErrorBox error={error} retry={refresh} />}
+      {error && !data && <ErrorBox error={error} retry={refresh} />}
       {data && (
         <div class="table-scroll">
           <table aria-label="Signed-in sessions">

@@ -27,6 +27,15 @@ interface TestResult {
   request_id: string | null;
 }
 
+/**
+ * Until when a target cools. A half-open one's cooldown is over (its time is past): the next request to it is a
+ * trial that closes or reopens it, which is what the cell says instead of a past time.
+ */
+function until(t: TargetStatus): string {
+  if (t.state === 'half-open') return 'cooldown over: the next request is a trial';
+  return t.cooling_until ? time(t.cooling_until) : '–';
+}
+
 export function ProvidersPage() {
   const { data, error, loading, refresh } = usePoll(() => api<Providers>('/providers'), 5_000, []);
   const results = useSignal<Record<string, TestResult | string>>({});
@@ -63,7 +72,7 @@ export function ProvidersPage() {
             <table aria-label={`Targets of ${provider.name}`}>
               <thead>
                 <tr>
-                  {['Target', 'State', 'Since / until', 'Success', 'p50', 'p95', 'Last error', 'Test'].map((h) => (
+                  {['Target', 'State', 'Until', 'Success', 'p50', 'p95', 'Last error'].map((h) => (
                     <th key={h} scope="col">
                       {h}
                     </th>
@@ -78,31 +87,43 @@ export function ProvidersPage() {
                     <tr key={t.id}>
                       <td>
                         {t.model} <span class="muted">for {t.used_by.join(', ')}</span>
+                        {/* In the first column: on a phone it is reachable without scrolling the table sideways. */}
+                        {model && canWrite() && (
+                          <div class="test-now">
+                            <button
+                              type="button"
+                              onClick={() => test(model)}
+                              aria-label={`test ${model} now`}
+                              disabled={!provider.configured}
+                              aria-describedby={provider.configured ? undefined : `why-untestable-${provider.name}`}
+                            >
+                              Test now
+                            </button>
+                            {!provider.configured && (
+                              <span class="muted" id={`why-untestable-${provider.name}`}>
+                                Set {provider.missing_env} and restart to test.
+                              </span>
+                            )}
+                            {typeof result === 'string' && <span role="status">{result}</span>}
+                            {result && typeof result !== 'string' && (
+                              <span role="status" class={result.error ? 'error' : 'ok'} data-test-result={model}>
+                                {result.status} via {result.provider ?? '–'}/{result.upstream_model ?? '–'} (
+                                {result.route ?? '–'}) in {ms(result.latency_ms)}: {result.error ?? result.answer}
+                              </span>
+                            )}
+                          </div>
+                        )}
                       </td>
                       <td>
                         <StateBadge state={t.state} /> {t.reason ?? ''}
                       </td>
-                      <td>{t.cooling_until ? time(t.cooling_until) : '–'}</td>
+                      <td>{until(t)}</td>
                       <td>
                         {pct(t.success_rate)} <span class="muted">({t.samples})</span>
                       </td>
                       <td>{ms(t.latency_p50_ms)}</td>
                       <td>{ms(t.latency_p95_ms)}</td>
                       <td>{t.last_error ? `${time(t.last_error.at)}: ${t.last_error.message}` : '–'}</td>
-                      <td>
-                        {model && canWrite() && (
-                          <button type="button" onClick={() => test(model)} aria-label={`test ${model} now`}>
-                            Test now
-                          </button>
-                        )}
-                        {typeof result === 'string' && <span role="status">{result}</span>}
-                        {result && typeof result !== 'string' && (
-                          <span role="status" class={result.error ? 'error' : 'ok'} data-test-result={model}>
-                            {result.status} via {result.provider ?? '–'}/{result.upstream_model ?? '–'} (
-                            {result.route ?? '–'}) in {ms(result.latency_ms)}: {result.error ?? result.answer}
-                          </span>
-                        )}
-                      </td>
                     </tr>
                   );
                 })}

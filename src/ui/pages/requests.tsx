@@ -216,7 +216,7 @@ export function RequestsPage() {
         </a>
       </form>
       {loading && !data && <Loading what="requests" />}
-      {error && <ErrorBox error={error} retry={refresh} />}
+      {error && !data && <ErrorBox error={error} retry={refresh} />}
       {data && data.data.length === 0 && (
         <Empty>
           No requests match. {Object.values(filters.value).some(Boolean) ? 'Clear the filters, or ' : ''}create a client

@@ -112,14 +112,15 @@ export function TrafficPage() {
         <span class="hint">Drag across a chart to zoom in.</span>
       </form>
       {loading && !data && <Loading what="traffic" />}
-      {error && <ErrorBox error={error} retry={refresh} />}
+      {error && !data && <ErrorBox error={error} retry={refresh} />}
       {data && data.totals.requests === 0 && (
         <Empty>
           No requests in this range: widen the range, or create a client token on the <a href="#/clients">Clients</a>{' '}
           page and send traffic.
         </Empty>
       )}
-      {charts && (
+      {/* No requests: the sentence above is the whole state, not six empty charts without axes under it. */}
+      {charts && data && data.totals.requests > 0 && (
         <div class="charts">
           <Chart title="Requests" times={charts.times} series={charts.requests} onZoom={onZoom} />
           <Chart title="Responses by status class" times={charts.times} series={charts.classes} onZoom={onZoom} />

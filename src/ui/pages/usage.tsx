@@ -92,7 +92,7 @@ export function UsagePage() {
         <span class="hint">Cached, cache-write and reasoning tokens are parts of input and output.</span>
       </form>
       {report.loading && !data && <Loading what="usage" />}
-      {report.error && <ErrorBox error={report.error} retry={report.refresh} />}
+      {report.error && !report.data && <ErrorBox error={report.error} retry={report.refresh} />}
       {data && data.total.requests === 0 && <Empty>No requests in this period.</Empty>}
       {data && data.total.requests > 0 && (
         <div class="table-scroll">
@@ -121,7 +121,7 @@ export function UsagePage() {
         <p class="hint">A request counts under each of its key's tags, once in the total.</p>
       )}
       <h2>Prices (USD per million tokens)</h2>
-      {prices.error && <ErrorBox error={prices.error} retry={prices.refresh} />}
+      {prices.error && !prices.data && <ErrorBox error={prices.error} retry={prices.refresh} />}
       {prices.data && (
         <div class="table-scroll">
           <table aria-label="prices">
