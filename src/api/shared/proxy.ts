@@ -92,10 +92,12 @@ export async function proxyToUpstream(
   deadlines.add(signal, exchange.time + timeouts.total_ms);
   // Attempts whose cached token was refused and replaced (401/403, then sent once more): their records say so.
   const renewedAttempts: number[] = [];
-  // The target of the last request handed to the upstream's connection pool.
+  // The target the current attempt's request was handed to (the upstream's connection pool), once it was.
   let sentTo: RouteTarget | undefined;
 
   const send = async (target: RouteTarget, attemptIndex: number): Promise<PlannedReply> => {
+    // Until this attempt's request is handed over (a plan or a token may still be awaited), nothing is with it.
+    sentTo = undefined;
     // A plan comes as a promise only when a large body is translated on the worker; the rest skip the await.
     const planned = planFor(target);
     const plan = planned instanceof Promise ? await planned : planned;
