@@ -1,6 +1,12 @@
-import { InvalidArgumentError } from 'commander';
 import { MAX_GRACE_MS } from '../admin/client-keys.js';
 import { parseDuration } from '../config/duration.js';
+
+/**
+ * A flag's value refused, by its parser or its action. Deliberately not commander's InvalidArgumentError: that one
+ * is reported as "option … argument … is invalid" followed by the whole usage text; this one reaches the CLI's
+ * one error line (`amg: --rpm must be …`), as every flag mistake should.
+ */
+export class FlagError extends Error {}
 
 /** The policy flags `amg keys create` and `amg keys update` share, as commander hands them over. */
 export interface KeyPolicyFlags {
@@ -26,7 +32,7 @@ const RATE_FIELDS: Record<string, string> = {
 export function expiryDays(text: string): number {
   const days = Number(text);
   if (!(days > 0 && days <= 3_650)) {
-    throw new InvalidArgumentError(`--expires-in-days takes a number of days above 0 and at most 3650 (got "${text}")`);
+    throw new FlagError(`--expires-in-days takes a number of days above 0 and at most 3650 (got "${text}")`);
   }
   return days;
 }
@@ -38,7 +44,7 @@ export function expiryDays(text: string): number {
 export function graceFlag(text: string): string {
   const ms = parseDuration(text);
   if (ms === undefined || ms > MAX_GRACE_MS) {
-    throw new InvalidArgumentError(
+    throw new FlagError(
       `--grace takes a duration such as 24h or 30m, at most 30d (0s ends the old token at once; got "${text}")`,
     );
   }
@@ -56,7 +62,7 @@ const MAX = 1_000_000_000;
 function count(flag: string, text: string): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value <= 0 || value > MAX) {
-    throw new InvalidArgumentError(`${flag} must be a positive integer, at most ${MAX} (got "${text}")`);
+    throw new FlagError(`${flag} must be a positive integer, at most ${MAX} (got "${text}")`);
   }
   return value;
 }
@@ -65,12 +71,12 @@ function count(flag: string, text: string): number {
 function budget(text: string): [string, number | null] {
   const [amount, period] = text.split('/');
   if (!period || !PERIODS.has(period)) {
-    throw new InvalidArgumentError(`--budget takes AMOUNT/PERIOD with PERIOD day, month or total (got "${text}")`);
+    throw new FlagError(`--budget takes AMOUNT/PERIOD with PERIOD day, month or total (got "${text}")`);
   }
   if (amount === OFF) return [period, null];
   const usd = Number(amount?.replace(/^\$/, ''));
   if (!(usd >= 0.000001 && usd <= MAX)) {
-    throw new InvalidArgumentError(`--budget amount must be a number of USD from 0.000001 to ${MAX} (got "${text}")`);
+    throw new FlagError(`--budget amount must be a number of USD from 0.000001 to ${MAX} (got "${text}")`);
   }
   return [period, usd];
 }
@@ -85,9 +91,7 @@ function modelPatterns(text: string): string[] {
     .map((p) => p.trim())
     .filter(Boolean);
   if (patterns.length === 0) {
-    throw new InvalidArgumentError(
-      `--models takes comma-separated patterns such as 'gpt-4o*,claude-*' (got "${text}")`,
-    );
+    throw new FlagError(`--models takes comma-separated patterns such as 'gpt-4o*,claude-*' (got "${text}")`);
   }
   return patterns;
 }
@@ -96,7 +100,7 @@ function modelPatterns(text: string): string[] {
 function modelLimit(text: string): [string, Record<string, number> | null] {
   const match = /^(.+):(off|(?:[a-z_-]+=\d+)(?:,[a-z_-]+=\d+)*)$/.exec(text);
   if (!match) {
-    throw new InvalidArgumentError(`--model-limit takes PATTERN:rpm=N,tpm=N,max_concurrent=N (got "${text}")`);
+    throw new FlagError(`--model-limit takes PATTERN:rpm=N,tpm=N,max_concurrent=N (got "${text}")`);
   }
   const [, pattern, spec] = match as unknown as [string, string, string];
   if (spec === OFF) return [pattern, null];
@@ -104,8 +108,8 @@ function modelLimit(text: string): [string, Record<string, number> | null] {
   for (const pair of spec.split(',')) {
     const [name, value] = pair.split('=') as [string, string];
     const field = RATE_FIELDS[name];
-    if (!field) throw new InvalidArgumentError(`--model-limit knows rpm, tpm and max_concurrent, not "${name}"`);
-    if (Object.hasOwn(limits, field)) throw new InvalidArgumentError(`--model-limit sets ${name} twice in "${text}"`);
+    if (!field) throw new FlagError(`--model-limit knows rpm, tpm and max_concurrent, not "${name}"`);
+    if (Object.hasOwn(limits, field)) throw new FlagError(`--model-limit sets ${name} twice in "${text}"`);
     limits[field] = count(`--model-limit ${name}`, value);
   }
   return [pattern, limits];
@@ -120,7 +124,7 @@ function once<T>(flag: string, entries: ReadonlyArray<[string, T]>, texts: reado
   entries.forEach(([name, value], i) => {
     if (Object.hasOwn(out, name)) {
       const first = texts[entries.findIndex(([other]) => other === name)];
-      throw new InvalidArgumentError(`${flag} sets ${name} twice ("${first}" and "${texts[i]}"); give it once`);
+      throw new FlagError(`${flag} sets ${name} twice ("${first}" and "${texts[i]}"); give it once`);
     }
     out[name] = value;
   });
@@ -148,7 +152,7 @@ export function policyFromFlags(flags: KeyPolicyFlags): Record<string, unknown> 
   if (flags.tag?.length) {
     const tags = flags.tag.map((tag): [string, string | null] => {
       const equals = tag.indexOf('=');
-      if (equals <= 0) throw new InvalidArgumentError(`--tag takes NAME=VALUE or NAME=off (got "${tag}")`);
+      if (equals <= 0) throw new FlagError(`--tag takes NAME=VALUE or NAME=off (got "${tag}")`);
       const value = tag.slice(equals + 1);
       return [tag.slice(0, equals), value === OFF ? null : value];
     });

@@ -187,8 +187,10 @@ export class FakeAzureOpenAI extends FakeOpenAI {
     }
     const behaviour = this.queue.shift();
     if (behaviour?.kind === 'error') json(res, behaviour.status, behaviour.body ?? { error: { message: 'fake' } });
-    else if (body.stream === true) streamResponse(res, body.model, this.responsesText);
-    else json(res, 200, responseObject(body.model, this.responsesText));
+    else if (body.stream === true) {
+      const stallAfter = behaviour?.kind === 'stall' ? behaviour.after : undefined;
+      streamResponse(res, body.model, this.responsesText, 3, stallAfter);
+    } else json(res, 200, responseObject(body.model, this.responsesText));
   }
 
   /** Azure's refusal of a prompt its content filter blocked (HTTP 400, code content_filter). */

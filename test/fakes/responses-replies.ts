@@ -37,10 +37,18 @@ export function responseObject(model: string, text: string, status: 'in_progress
 }
 
 /** Streams a Responses answer: created, in_progress, the item and its text deltas, completed (with usage). */
-export function streamResponse(res: ServerResponse, model: string, text: string, pieces = 3): void {
+export function streamResponse(
+  res: ServerResponse,
+  model: string,
+  text: string,
+  pieces = 3,
+  /** Send this many events, then hold the stream open (never completed) until the gateway hangs up. */
+  stallAfter = Number.POSITIVE_INFINITY,
+): void {
   res.writeHead(200, { 'content-type': 'text/event-stream' });
   let sequence = 0;
   const send = (type: string, fields: Record<string, unknown>) => {
+    if (sequence >= stallAfter) return;
     res.write(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence++, ...fields })}\n\n`);
   };
   const item = { id: 'msg_fake_0001', type: 'message', status: 'in_progress', role: 'assistant', content: [] };
@@ -60,5 +68,5 @@ export function streamResponse(res: ServerResponse, model: string, text: string,
   const doneItem = { ...item, status: 'completed', content: [donePart] };
   send('response.output_item.done', { output_index: 0, item: doneItem });
   send('response.completed', { response: responseObject(model, text) });
-  res.end();
+  if (sequence < stallAfter) res.end();
 }

@@ -1,6 +1,7 @@
 import { APIError as AnthropicError } from '@anthropic-ai/sdk';
 import { APIError as OpenAIError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RequestRecord } from '../../src/telemetry/request-record.js';
 import { FakeOpenAI } from '../fakes/fake-openai.js';
 import { fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
 
@@ -337,6 +338,35 @@ describe('client key limits', () => {
     // Settled to that estimate rather than kept at its reservation, it leaves room for one more stream.
     await stream();
     await settled(5);
+  });
+
+  it('charges a budget for a non-streamed request the client left while the upstream answered', async () => {
+    // Such a request was recorded with no usage and no provider, so it settled to nothing: the upstream billed
+    // it, the budget never saw it. It now settles to the estimate it reserved ($100/M: ~6 tokens of prompt, 50 of
+    // max_tokens), so the next request that reserves as much no longer fits the $0.01.
+    const token = await createKey({ name: 'leaver', budgets: { total: 0.01 } });
+    upstream.enqueue({ kind: 'hang' });
+    const sent = upstream.requests.length;
+    const leave = new AbortController();
+    const pending = harness
+      .openai(token, { maxRetries: 0 })
+      .chat.completions.create(
+        { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], max_tokens: 50 },
+        { signal: leave.signal },
+      );
+    while (upstream.requests.length === sent) await new Promise((resolve) => setTimeout(resolve, 5));
+    leave.abort();
+    await expect(pending).rejects.toThrow();
+    let left: RequestRecord | undefined;
+    for (let i = 0; i < 250 && !left; i++) {
+      left = (await harness.records()).find((r) => r.client === 'leaver');
+      if (!left) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(left).toMatchObject({ status: 499, provider: 'primary', outputTokens: 50, usageEstimated: true });
+    expect(left?.costUsd).toBeCloseTo(((left?.inputTokens ?? 0) + 50) / 1e4, 9);
+    const refused = await refusal(chat(token, 'gpt-4o-mini', { max_tokens: 50 }));
+    expect(refused.status).toBe(429);
+    expect(refused.error.message).toContain('budget');
   });
 
   it('limits a config-declared client with the same fields', async () => {

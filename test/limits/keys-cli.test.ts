@@ -139,4 +139,26 @@ describe('amg keys with limits', () => {
     expect(badTag.code).not.toBe(0);
     expect(badTag.stderr).toContain('tags.cost center: invalid name: tag names use letters, digits and _ . : -');
   });
+
+  it('reports every refused flag value on one line, without the usage text after it', async () => {
+    // --expires-in-days and --grace were checked as commander parsers: their mistake came as commander's
+    // "argument is invalid" followed by the whole usage text, where --rpm's came as one line.
+    const cases: [string[], string][] = [
+      [['create', '--name', 'x', '--expires-in-days', '-3'], '--expires-in-days takes a number of days'],
+      [['rotate', 'batch-jobs', '--grace', '-1h'], '--grace takes a duration'],
+      [['create', '--name', 'x', '--rpm', '-5'], '--rpm must be a positive integer'],
+      [['list', '--limit', '0'], '--limit takes a positive integer'],
+    ];
+    for (const [args, message] of cases) {
+      const bad = await runCli(['--url', harness.adminUrl, '--token', ADMIN_TOKEN, 'keys', ...args], {
+        cwd: harness.dir,
+      });
+      expect(bad.code, args.join(' ')).toBe(1);
+      const lines = bad.stderr.trim().split('\n');
+      expect(lines, args.join(' ')).toHaveLength(1);
+      expect(lines[0], args.join(' ')).toMatch(/^amg: /);
+      expect(lines[0], args.join(' ')).toContain(message);
+      expect(bad.stderr).not.toContain('Usage:');
+    }
+  }, 60_000);
 });

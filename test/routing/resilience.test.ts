@@ -169,7 +169,13 @@ describe('retries, cooldowns and timeouts', () => {
     const started = Date.now();
     await askAndHangUp('hang');
     const record = await newestRecord('hang', started);
-    expect(record).toMatchObject({ status: 499, errorCode: 'GW_ERR_CLIENT_CLOSED', provider: null });
+    // The upstream had the request (and bills it): recorded as its, at an estimate (docs/operations.md).
+    expect(record).toMatchObject({
+      status: 499,
+      errorCode: 'GW_ERR_CLIENT_CLOSED',
+      provider: 'primary',
+      usageEstimated: true,
+    });
     expect(record?.attempts).toEqual([expect.objectContaining({ provider: 'primary', errorClass: 'cancelled' })]);
   });
 

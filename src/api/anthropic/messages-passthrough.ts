@@ -45,7 +45,7 @@ async function relayStream(reply: UpstreamReply, out: ClientOutput): Promise<voi
     out.exchange.streamError = message;
     if (!out.gone) out.write(anthropicStreamErrorEvent(message));
   }
-  out.exchange.usage = streamUsage(tap, out.exchange.requestRaw);
+  out.exchange.usage = streamUsage(tap, out.exchange.requestRaw, out.gone);
   out.end();
 }
 
@@ -53,9 +53,10 @@ async function relayStream(reply: UpstreamReply, out: ClientOutput): Promise<voi
  * What the stream used: the final counts when message_delta came; else (a stream cut short) message_start's
  * input counts with the output estimated from the text produced, flagged as an estimate.
  */
-function streamUsage(tap: MessagesStreamTap, requestBody: Uint8Array | undefined): TokenUsage | null {
+function streamUsage(tap: MessagesStreamTap, requestBody: Uint8Array | undefined, gone: boolean): TokenUsage | null {
   if (tap.usage && tap.sawFinalUsage) return tokenUsageOf(tap.usage);
-  if (!tap.usage && tap.producedChars === 0) return null;
+  // A client that left has had its prompt read: estimated, never nothing (see proxy.ts for one that left earlier).
+  if (!tap.usage && tap.producedChars === 0 && !gone) return null;
   return estimatedUsage(tap.usage && tokenUsageOf(tap.usage), tokensOfText(tap.producedChars), requestBody);
 }
 

@@ -1,3 +1,4 @@
+import { estimatedUsage } from '../../cost/produced-estimate.js';
 import type { RouteTarget } from '../../routing/route-table.js';
 import type { UpstreamReply } from '../../routing/upstream-reply.js';
 import { findUsageObject, fromOpenAIUsage } from '../openai/openai-usage.js';
@@ -14,6 +15,11 @@ import { mayHoldGatewayReasoning, withoutGatewayReasoning } from './gateway-reas
 const TAIL_BYTES = 16 * 1024;
 const COMPLETED = /"type"\s*:\s*"response\.(?:completed|incomplete|failed)"/;
 
+/** A delta event's type (`response.output_text.delta`, `response.function_call_arguments.delta`, ...). */
+const DELTA = /"type"\s*:\s*"response\.[a-z_.]+\.delta"/g;
+/** Longer than any delta type with its key, so a split one is found in the next chunk. */
+const CARRY = 96;
+
 /** A Responses stream error event, as OpenAI sends it: the SDKs raise it instead of ending quietly. */
 function responsesErrorEvent(message: string, code: string): string {
   return `event: error\ndata: ${JSON.stringify({ type: 'error', code, message, param: null })}\n\n`;
@@ -22,7 +28,15 @@ function responsesErrorEvent(message: string, code: string): string {
 async function relayStream(reply: UpstreamReply, out: ClientOutput): Promise<void> {
   out.head(reply.status, sseHeaders());
   let tail: Buffer = Buffer.alloc(0);
+  // Delta events seen (text, reasoning, tool arguments): a cut stream's output estimate, one token each, as a
+  // same-dialect Chat Completions stream counts its delta chunks. The last bytes before a chunk are searched
+  // with it, so an event split across two chunks is still counted (once: only matches ending in the chunk).
+  let deltas = 0;
+  let carry = '';
   const keepTail = (chunk: Buffer): Buffer => {
+    const text = carry + chunk.toString('latin1');
+    for (const match of text.matchAll(DELTA)) if (match.index + match[0].length > carry.length) deltas++;
+    carry = text.length > CARRY ? text.slice(text.length - CARRY) : text;
     const joined = tail.length === 0 ? chunk : Buffer.concat([tail, chunk]);
     tail = joined.length > TAIL_BYTES ? joined.subarray(joined.length - TAIL_BYTES) : joined;
     return chunk;
@@ -37,7 +51,11 @@ async function relayStream(reply: UpstreamReply, out: ClientOutput): Promise<voi
     out.exchange.streamError = message;
     if (!out.gone) out.write(responsesErrorEvent(message, out.exchange.error?.code ?? 'GW_ERR_UPSTREAM_STREAM'));
   }
-  out.exchange.usage = fromOpenAIUsage(findUsageObject(tail));
+  const usage = fromOpenAIUsage(findUsageObject(tail));
+  // A stream cut before response.completed (the client left, the upstream broke) is billed for the prompt the
+  // upstream read and the deltas it produced, flagged as an estimate; never recorded as nothing.
+  out.exchange.usage =
+    usage ?? (out.gone || deltas > 0 ? estimatedUsage(undefined, deltas, out.exchange.requestRaw) : null);
   out.end();
 }
 

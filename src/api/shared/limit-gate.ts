@@ -40,8 +40,8 @@ function ticketOrError(exchange: Exchange, outcome: LimitTicket | GatewayError):
 
 /**
  * Settles an ended request to what it really used, from its final record. A request that never got an
- * answer used nothing; one the client abandoned after it reached an upstream keeps its reservation unless
- * the upstream reported (or the stream produced) its usage.
+ * answer used nothing; one the client abandoned after it reached an upstream settles to the usage its record
+ * carries (reported, or estimated: see proxy.ts), and keeps its reservation only when the record has none.
  */
 export function settleLimits(limits: LimitService | undefined, ticket: LimitTicket, record: RequestRecord): void {
   if (!limits) return;

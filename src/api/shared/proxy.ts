@@ -1,5 +1,7 @@
+import { estimatedUsage } from '../../cost/produced-estimate.js';
 import { errors } from '../../errors/codes.js';
 import type { GatewayError } from '../../errors/gateway-error.js';
+import { estimateTokens } from '../../routing/limits/request-estimate.js';
 import type { ModelRoute, RouteTarget } from '../../routing/route-table.js';
 import type { UpstreamReply } from '../../routing/upstream-reply.js';
 import { log } from '../../server/log.js';
@@ -9,6 +11,7 @@ import { decodedBody } from '../../upstream/content-decoding.js';
 import { scrubbedBody } from '../../upstream/scrubbed-body.js';
 import { CancelSignal } from './cancel-signal.js';
 import type { ClientOutput } from './client-output.js';
+import type { Exchange } from './exchange.js';
 import { admitToLimits } from './limit-gate.js';
 import type { UpstreamPlan } from './upstream-plan.js';
 
@@ -39,6 +42,29 @@ function attemptTarget(target: RouteTarget): AttemptTarget {
 }
 
 /**
+ * A client that hung up while its request was with an upstream, before any answer came back: the upstream has
+ * read the prompt and bills it, and a non-streamed request may well be answered in full after the gateway left
+ * (nothing tells the model to stop). Recorded as that target's, with the estimate its limits reserved: the input
+ * from the request body and, when not streamed, the output up to the client's cap (max_tokens, else the default
+ * reservation); a stream, which ends when its connection does, none. Flagged `usageEstimated`.
+ */
+function billAbandonedAttempt(exchange: Exchange, target: RouteTarget): void {
+  exchange.provider = target.provider.name;
+  exchange.upstreamModel = target.model;
+  const raw = exchange.requestRaw;
+  let body = exchange.requestBody;
+  if (body === undefined && raw !== undefined) {
+    try {
+      body = JSON.parse(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8'));
+    } catch {
+      // Not JSON: the default output reservation.
+    }
+  }
+  const reserved = estimateTokens(exchange.requestBytes, body, raw);
+  exchange.usage = estimatedUsage(undefined, exchange.stream ? 0 : reserved.output, raw);
+}
+
+/**
  * Routes a request across the model's targets and relays the chosen answer: the path every routed entry
  * point shares. Returns the gateway error to send when no target produced an answer.
  */
@@ -66,8 +92,12 @@ export async function proxyToUpstream(
   deadlines.add(signal, exchange.time + timeouts.total_ms);
   // Attempts whose cached token was refused and replaced (401/403, then sent once more): their records say so.
   const renewedAttempts: number[] = [];
+  // The target the current attempt's request was handed to (the upstream's connection pool), once it was.
+  let sentTo: RouteTarget | undefined;
 
   const send = async (target: RouteTarget, attemptIndex: number): Promise<PlannedReply> => {
+    // Until this attempt's request is handed over (a plan or a token may still be awaited), nothing is with it.
+    sentTo = undefined;
     // A plan comes as a promise only when a large body is translated on the worker; the rest skip the await.
     const planned = planFor(target);
     const plan = planned instanceof Promise ? await planned : planned;
@@ -107,6 +137,7 @@ export async function proxyToUpstream(
       bodyTimeout: timeouts.idle_stream_ms,
       signal,
     };
+    sentTo = target;
     let response = await provider.pool.request(request);
     if ((response.statusCode === 401 || response.statusCode === 403) && authorize?.refused?.(sent)) {
       // A revoked or expired cached token: sent once more with a fresh one, within this attempt, never again.
@@ -153,6 +184,9 @@ export async function proxyToUpstream(
     }
     exchange.trace?.settleAttempts(outcome.attempts);
     if (!outcome.ok) {
+      if (signal.cancelReason === 'client-gone' && sentTo && outcome.attempts.at(-1)?.errorClass === 'cancelled') {
+        billAbandonedAttempt(exchange, sentTo);
+      }
       if (signal.cancelReason === 'deadline') return errors.totalTimeout(timeouts.total_ms);
       if (signal.cancelReason === 'shutdown') return errors.shuttingDown();
       return outcome.error;

@@ -1,4 +1,4 @@
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { type ClientKeyView, MAX_KEY_PAGE } from '../../admin/client-keys.js';
 import type { ConfigClientView } from '../../admin/config-client-routes.js';
 import type { AdminClient } from '../admin-client.js';
@@ -6,6 +6,7 @@ import { configPathFrom } from '../config-path.js';
 import {
   describePolicy,
   expiryDays,
+  FlagError,
   graceFlag,
   type KeyPolicyFlags,
   policyFromFlags,
@@ -45,7 +46,7 @@ interface KeyListOptions {
 
 function positiveInteger(flag: string, text: string): number {
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError(`${flag} takes a positive integer`);
+  if (!Number.isInteger(value) || value < 1) throw new FlagError(`${flag} takes a positive integer`);
   return value;
 }
 
