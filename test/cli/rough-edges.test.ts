@@ -46,4 +46,40 @@ describe('amg rough edges', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toBe('amg: status needs an admin token: pass --token or set AMG_ADMIN_TOKEN\n');
   });
+
+  it('config validate names a keyless provider; publish and rollback show only the warnings their change brings', async () => {
+    const dir = cwd();
+    const config = (models: string) => `storage: sqlite:./gateway.db
+providers:
+  - { name: openai, type: openai, base_url: https://api.openai.com/v1, api_key: '\${OPENAI_API_KEY:-}' }
+models:
+${models}`;
+    const one = '  - { name: a, targets: [{ provider: openai, model: m1 }] }\n';
+    const two = `${one}  - { name: b, targets: [{ provider: openai, model: m2 }] }\n`;
+    writeFileSync(join(dir, 'gateway.yaml'), config(one));
+    const env = { OPENAI_API_KEY: undefined, AMG_URL: undefined };
+    const validated = await runCli(['config', 'validate', 'gateway.yaml'], { cwd: dir, env });
+    expect(validated.code).toBe(0);
+    expect(validated.stdout).toContain('provider "openai" has no credentials in this environment (set OPENAI_API_KEY)');
+    expect(validated.stdout).toContain('What counts is the environment of the running gateway');
+
+    const first = await runCli(['config', 'publish', 'gateway.yaml', '-m', 'first'], { cwd: dir, env });
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('model "a" has a single target');
+    writeFileSync(join(dir, 'gateway.yaml'), config(two));
+    const second = await runCli(['config', 'publish', 'gateway.yaml', '-m', 'second'], { cwd: dir, env });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('warning: models[1].targets: model "b" has a single target');
+    expect(second.stdout).not.toContain('model "a"');
+    expect(second.stdout).not.toContain('no credentials');
+    expect(second.stdout).toContain('(2 warnings that revision 1 has as well, not repeated');
+    const back = await runCli(['config', 'rollback', '-m', 'back'], { cwd: dir, env });
+    expect(back.code).toBe(0);
+    expect(back.stdout).not.toContain('warning:');
+    expect(back.stdout).toContain('(2 warnings that revision 2 has as well, not repeated');
+    const json = await runCli(['config', 'preview', 'gateway.yaml', '--json'], { cwd: dir, env });
+    const report = JSON.parse(json.stdout) as { warnings: unknown[]; unchanged_warnings: unknown[] };
+    expect(report.warnings).toHaveLength(1);
+    expect(report.unchanged_warnings).toHaveLength(2);
+  });
 });
