@@ -82,4 +82,25 @@ ${models}`;
     expect(report.warnings).toHaveLength(1);
     expect(report.unchanged_warnings).toHaveLength(2);
   });
+
+  it('serve keeps the banner out of the JSON log stream and a generated admin token out of piped output', async () => {
+    for (const output of ['stdout', 'stderr'] as const) {
+      const dir = cwd();
+      writeFileSync(join(dir, 'gateway.yaml'), `storage: sqlite:./gateway.db\nlog: { output: ${output} }\n`);
+      const env = { AMG_ADMIN_TOKEN: undefined, AMG_PRINT_ADMIN_TOKEN: undefined, AMG_LOG_LEVEL: 'info' };
+      const serve = await ServeProcess.start([], { cwd: dir, env });
+      await serve.stop();
+      const logs = output === 'stdout' ? serve.stdout : serve.stderr;
+      const text = output === 'stdout' ? serve.stderr : serve.stdout;
+      const lines = logs.trim().split('\n');
+      for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow();
+      const started = lines
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .find((l) => l.msg === 'gateway started');
+      expect(started).toMatchObject({ api: `${serve.url}/v1`, admin_token: 'generated, not printed' });
+      expect(text).toContain('AI Model Gateway is running');
+      expect(text).toContain('one was generated but not printed');
+      expect(logs + text).not.toMatch(/amg_admin_/);
+    }
+  });
 });
