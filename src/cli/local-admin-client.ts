@@ -25,6 +25,7 @@ import { parseDuration } from '../config/duration.js';
 import { ConfigError, parseYaml, readConfigText } from '../config/load-config.js';
 import { Keyring } from '../config/secrets/master-key.js';
 import { readStorageSetting } from '../config/storage-setting.js';
+import { unconfiguredProviderWarnings } from '../providers/unconfigured-providers.js';
 import { BudgetCalendar } from '../routing/limits/budget-calendar.js';
 import { openStore, parseStorageUrl } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
@@ -154,7 +155,9 @@ export class LocalAdminClient implements AdminClient {
     const name = source.name ?? 'draft';
     try {
       const { loaded, report } = checkConfig(parseYaml(source.content, name), { env: process.env, baseDir: '.' }, name);
-      return { source: name, ...report, ...(loaded ? { summary: summarize(loaded.config) } : {}) };
+      if (!loaded) return { source: name, ...report };
+      const warnings = [...report.warnings, ...unconfiguredProviderWarnings(loaded)];
+      return { source: name, ...report, warnings, summary: summarize(loaded.config) };
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       return { source: name, valid: false, errors: error.problems, warnings: [] };

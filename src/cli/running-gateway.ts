@@ -1,6 +1,11 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { type GatewayReport, liveGateways } from '../config/environments/gateway-environments.js';
 import { parseYaml } from '../config/load-config.js';
+import { readStorageSetting } from '../config/storage-setting.js';
 import { parseListenAddress, urlFor } from '../server/listen-address.js';
+import { openStore, parseStorageUrl } from '../store/open-store.js';
 import { STORE_TAG_HEADER, storeTag } from '../store/store-tag.js';
 
 /** The admin URL of the gateway a config file describes (admin_listen, else listen). */
@@ -29,5 +34,42 @@ export async function runningGatewayUrl(
     return response.ok && response.headers.get(STORE_TAG_HEADER) === storeTag(file) ? url : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * The admin URL of the gateway to talk to when no --url is given: the running gateways record their addresses in
+ * the store (a `--listen` elsewhere than the config file says included), so the most recently seen live one on
+ * this host (else on any host) is used, and named on stderr when there are several. Without a store or a live
+ * gateway in it, the address in the config file.
+ */
+export async function gatewayAdminUrl(configPath: string, now = Date.now()): Promise<string> {
+  const reported = await reportedGateways(configPath, now).catch(() => []);
+  const here = hostname();
+  const [chosen, ...others] = [...reported].sort(
+    (a, b) => Number(b.host === here) - Number(a.host === here) || b.seenAt - a.seenAt,
+  );
+  if (!chosen) return configuredAdminUrl(configPath);
+  const urlOf = (report: GatewayReport) => report.adminUrl || report.url;
+  if (others.length > 0) {
+    const seen = Math.max(0, Math.round((now - chosen.seenAt) / 1000));
+    const rest = others.map((report) => `${urlOf(report)} (${report.host}:${report.pid})`).join(', ');
+    process.stderr.write(
+      `amg: ${reported.length} gateways run on this store; using ${urlOf(chosen)} (${chosen.host}:${chosen.pid}, seen ${seen}s ago); the others: ${rest}; --url chooses one\n`,
+    );
+  }
+  return urlOf(chosen);
+}
+
+/** The live gateways on the store the config file names; none when that store does not exist yet. */
+async function reportedGateways(configPath: string, now: number): Promise<GatewayReport[]> {
+  const setting = await readStorageSetting(configPath);
+  const location = parseStorageUrl(setting.url, setting.baseDir);
+  if (location.file === ':memory:' || !existsSync(location.file)) return [];
+  const store = await openStore(location);
+  try {
+    return (await liveGateways(store, now)).filter((report) => report.url !== '');
+  } finally {
+    await store.close();
   }
 }

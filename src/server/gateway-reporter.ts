@@ -18,6 +18,7 @@ export class GatewayReporter {
   readonly id = randomUUID();
   private timer: NodeJS.Timeout | undefined;
   private url = '';
+  private adminUrl = '';
 
   constructor(
     private readonly store: Store,
@@ -31,14 +32,16 @@ export class GatewayReporter {
       host: hostname(),
       pid: process.pid,
       url: this.url,
+      adminUrl: this.adminUrl,
       seenAt: this.now(),
       envNames: envNames(this.env),
     };
   }
 
   /** Reports now (awaited, so the first publish after start already sees it) and then periodically. */
-  async start(url: string): Promise<void> {
+  async start(url: string, adminUrl = url): Promise<void> {
     this.url = url;
+    this.adminUrl = adminUrl;
     await this.send();
     this.timer = setInterval(() => {
       this.send().catch((error: unknown) =>

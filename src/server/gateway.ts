@@ -276,7 +276,7 @@ export class Gateway {
         // Serving first: a start that cannot bind its ports must not have published anything.
         await gateway.observability.startTracing();
         await gateway.listen();
-        await gateway.reporter.start(gateway.url);
+        await gateway.reporter.start(gateway.url, gateway.adminUrl);
         if (plan.publishFile) await publishStartupFile(gateway.config.workflow, text, options.configPath);
       } catch (error) {
         await gateway.close().catch(() => undefined);

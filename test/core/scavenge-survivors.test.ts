@@ -88,9 +88,12 @@ models:
       { env: { ...process.env, AMG_ADMIN_TOKEN: 'amg_admin_test_token_0123456789abcdef', AMG_LOG_LEVEL: 'warn' } },
     );
     let log = '';
-    gateway.stdout.on('data', (chunk: Buffer) => {
-      log += chunk;
-    });
+    // The banner (read for the URL) is on stderr when stdout is a pipe.
+    for (const stream of [gateway.stdout, gateway.stderr]) {
+      stream.on('data', (chunk: Buffer) => {
+        log += chunk;
+      });
+    }
     const exited = new Promise((resolve) => gateway.once('exit', resolve));
     try {
       const url = await new Promise<string>((resolve, reject) => {

@@ -28,18 +28,18 @@ describe('amg serve on a fresh directory', () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it('writes the starter config, starts with no provider keys, and prints an admin token once', async () => {
-    serve = await ServeProcess.start([], { cwd: dir, env: NO_KEYS });
+    serve = await ServeProcess.start([], { cwd: dir, env: { ...NO_KEYS, AMG_PRINT_ADMIN_TOKEN: '1' } });
     expect(existsSync(join(dir, 'gateway.yaml'))).toBe(true);
     expect(existsSync(join(dir, 'data', 'gateway.db'))).toBe(true);
-    expect(serve.stdout).toMatch(/created from the starter template/);
-    expect(serve.stdout).toMatch(/openai: not configured \(set OPENAI_API_KEY\)/);
-    const adminToken = /\n\s+(amg_admin_\S+)/.exec(serve.stdout)?.[1];
+    expect(serve.banner).toMatch(/created from the starter template/);
+    expect(serve.banner).toMatch(/openai: not configured \(set OPENAI_API_KEY\)/);
+    const adminToken = /\n\s+(amg_admin_\S+)/.exec(serve.banner)?.[1];
     expect(adminToken).toBeDefined();
 
     const status = await fetch(`${serve.url}/admin/api/status`, { headers: { authorization: `Bearer ${adminToken}` } });
     expect(status.status).toBe(200);
     // The banner points at the Admin UI, and it answers there.
-    const uiUrl = /Admin UI\s+(http:\/\/\S+\/admin)\s/.exec(serve.stdout)?.[1];
+    const uiUrl = /Admin UI\s+(http:\/\/\S+\/admin)\s/.exec(serve.banner)?.[1];
     expect(uiUrl).toBeDefined();
     const ui = await fetch(uiUrl as string);
     expect(ui.status).toBe(200);
@@ -48,8 +48,8 @@ describe('amg serve on a fresh directory', () => {
     expect(db.includes(Buffer.from(adminToken as string))).toBe(false);
 
     expect(await serve.stop()).toBe(0);
-    serve = await ServeProcess.start([], { cwd: dir, env: NO_KEYS });
-    expect(serve.stdout).not.toMatch(/amg_admin_/);
+    serve = await ServeProcess.start([], { cwd: dir, env: { ...NO_KEYS, AMG_PRINT_ADMIN_TOKEN: '1' } });
+    expect(serve.banner).not.toMatch(/amg_admin_/);
   });
 
   it('answers a request for an unconfigured provider with a 503 that names the variable', async () => {

@@ -51,7 +51,7 @@ export class ServeProcess {
     });
     const serve = new ServeProcess(child);
     const deadline = Date.now() + 15_000;
-    while (!/API\s+http:\/\/[\d.]+:\d+/.test(serve.stdout)) {
+    while (!/API\s+http:\/\/[\d.]+:\d+/.test(serve.banner)) {
       const code = await Promise.race([serve.exited, new Promise((r) => setTimeout(() => r('running'), 25))]);
       if (code !== 'running') throw new Error(`amg serve exited (${String(code)}): ${serve.stderr}`);
       if (Date.now() > deadline) throw new Error(`amg serve did not start: ${serve.stdout}${serve.stderr}`);
@@ -59,8 +59,16 @@ export class ServeProcess {
     return serve;
   }
 
+  /**
+   * Both streams: the banner is on stdout only at a terminal; from a pipe it is on the stream the JSON log
+   * lines do not use (stderr unless `log.output: stderr`).
+   */
+  get banner(): string {
+    return `${this.stdout}\n${this.stderr}`;
+  }
+
   get url(): string {
-    return /API\s+(http:\/\/[\d.]+:\d+)/.exec(this.stdout)?.[1] ?? '';
+    return /API\s+(http:\/\/[\d.]+:\d+)/.exec(this.banner)?.[1] ?? '';
   }
 
   signal(signal: NodeJS.Signals): void {

@@ -10,7 +10,7 @@ import { boundOldGeneration, capYoungGenerationAtFirstRequest } from '../heap-un
 import { scavengeOnMainThreadOnOneCore } from '../scavenge-on-one-core.js';
 import { releaseAtFirstRequest } from '../start-footprint.js';
 
-async function banner(gateway: Gateway, configPath: string, created: boolean): Promise<string> {
+async function banner(gateway: Gateway, configPath: string, created: boolean, showToken: boolean): Promise<string> {
   const status = (await gateway.status()) as {
     providers: Array<{ name: string; configured: boolean; missing_env?: string | null }>;
     config: { apply_error?: { revision: number; error: string } };
@@ -39,7 +39,15 @@ async function banner(gateway: Gateway, configPath: string, created: boolean): P
         : `    ${p.name}: not configured${p.missing_env ? ` (set ${p.missing_env})` : ''}`,
     ),
   ];
-  if (gateway.bootstrap.kind === 'generated') {
+  if (gateway.bootstrap.kind === 'generated' && !showToken) {
+    lines.push(
+      '',
+      '  Admin token: one was generated but not printed, since this output is not a terminal (log collectors keep',
+      '  what they read). Make one on this store (no token needed):  npm run amg -- admin-tokens create --name me --role admin',
+      '  or set AMG_ADMIN_TOKEN, or AMG_PRINT_ADMIN_TOKEN=1 to print a generated one here.',
+    );
+  }
+  if (gateway.bootstrap.kind === 'generated' && showToken) {
     lines.push(
       '',
       '  Admin token (shown only this once; stored as a hash):',
@@ -58,6 +66,44 @@ async function banner(gateway: Gateway, configPath: string, created: boolean): P
   return lines.join('\n');
 }
 
+/**
+ * The stream for the plain-text banner: stdout at a terminal; otherwise (a pipe, a file, a log shipper) the
+ * standard stream the JSON log lines do not use, so a collector parsing the log stream as JSON meets no prose.
+ */
+function bannerStream(gateway: Gateway): NodeJS.WriteStream {
+  if (process.stdout.isTTY) return process.stdout;
+  return gateway.snapshot.config.log.output === 'stderr' ? process.stdout : process.stderr;
+}
+
+/**
+ * A generated admin token is shown on a terminal only (or when AMG_PRINT_ADMIN_TOKEN=1 asks for it): a token
+ * written into a collected stream would stay readable in the log store for as long as it keeps logs.
+ */
+function showToken(gateway: Gateway): boolean {
+  return process.env.AMG_PRINT_ADMIN_TOKEN === '1' || bannerStream(gateway).isTTY === true;
+}
+
+/** The banner, and, when it is not on a terminal, what it says as one JSON log line (never a token). */
+function announce(gateway: Gateway, configPath: string, text: string): void {
+  bannerStream(gateway).write(`${text}\n`);
+  if (process.stdout.isTTY) return;
+  log.info('gateway started', {
+    pid: process.pid,
+    config: configPath,
+    revision: gateway.snapshot.revision,
+    storage: gateway.storage.file,
+    api: `${gateway.url}/v1`,
+    admin_ui: `${gateway.adminUrl}/admin`,
+    admin_api: `${gateway.adminUrl}/admin/api`,
+    admin_token:
+      gateway.bootstrap.kind === 'generated'
+        ? showToken(gateway)
+          ? 'generated, printed in the banner'
+          : 'generated, not printed'
+        : gateway.bootstrap.kind,
+  });
+}
+
 async function serve(options: { config?: string; listen?: string }): Promise<void> {
   surviveClosedOutput();
   const { path, isDefault } = configPathFrom(options.config);
@@ -70,7 +116,7 @@ async function serve(options: { config?: string; listen?: string }): Promise<voi
   // Loaded on demand so that `amg --help` and the admin commands start fast.
   const { Gateway } = await import('../../server/gateway.js');
   const gateway = await Gateway.start({ configPath: path, listen: options.listen });
-  process.stdout.write(`${await banner(gateway, path, created)}\n`);
+  announce(gateway, path, await banner(gateway, path, created, showToken(gateway)));
   boundOldGeneration();
   scavengeOnMainThreadOnOneCore();
   releaseAtFirstRequest();

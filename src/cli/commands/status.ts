@@ -4,7 +4,7 @@ import type { TargetStatus } from '../../routing/target-status.js';
 import { adminApiUrl } from '../admin-url.js';
 import { configPathFrom } from '../config-path.js';
 import { fetchGateway } from '../reach-gateway.js';
-import { configuredAdminUrl } from '../running-gateway.js';
+import { gatewayAdminUrl } from '../running-gateway.js';
 import { table } from '../table.js';
 import type { AdminConnectionOptions } from './keys.js';
 
@@ -157,9 +157,10 @@ export function registerStatus(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }, command: Command) => {
       const global = command.optsWithGlobals<AdminConnectionOptions>();
-      const url = global.url ?? process.env.AMG_URL ?? (await configuredAdminUrl(configPathFrom(global.config).path));
       const token = global.token ?? process.env.AMG_ADMIN_TOKEN;
-      if (!token) throw new Error('amg status needs an admin token: pass --token or set AMG_ADMIN_TOKEN');
+      // Said before looking for a gateway: the program prefixes errors with "amg: ", so none starts with "amg ".
+      if (!token) throw new Error('status needs an admin token: pass --token or set AMG_ADMIN_TOKEN');
+      const url = global.url ?? process.env.AMG_URL ?? (await gatewayAdminUrl(configPathFrom(global.config).path));
       const [status, providers] = await Promise.all([
         fetchJson<Record<string, unknown>>(adminApiUrl(url, '/status').href, token),
         fetchJson<ProvidersPayload>(adminApiUrl(url, '/providers').href, token),

@@ -13,6 +13,20 @@ export function renderProblems(title: string, problems: readonly ConfigProblem[]
   return [title, ...problems.map((p) => `  ${p.path}: ${p.message}`)].join('\n');
 }
 
+/** A change's own warnings in full; those the replaced config had as well (seen at every publish) as a count. */
+export function renderChangeWarnings(
+  warnings: readonly ConfigProblem[],
+  unchanged: readonly ConfigProblem[] = [],
+  replaced = 'the active revision',
+): string[] {
+  const lines = warnings.map((warning) => `  warning: ${warning.path}: ${warning.message}`);
+  if (unchanged.length > 0) {
+    const count = unchanged.length === 1 ? '1 warning' : `${unchanged.length} warnings`;
+    lines.push(`  (${count} that ${replaced} has as well, not repeated: amg config validate or --json lists them)`);
+  }
+  return lines;
+}
+
 export function renderValidation(result: ValidationResult): string {
   const lines: string[] = [];
   if (result.valid) {
@@ -54,12 +68,13 @@ export function renderPublish(outcome: PublishOutcome, local: boolean, verb = 'P
   if (outcome.status === 'unchanged') {
     return `No change: revision ${outcome.revision} already has this configuration; nothing published.`;
   }
-  const { revision, changes, warnings } = outcome;
+  const { revision, changes, warnings, unchanged_warnings } = outcome;
   const lines = [
     `${verb} revision ${revision.number} (${changes.length} ${changes.length === 1 ? 'change' : 'changes'}).`,
   ];
   lines.push(...changes.map((change) => `  ${renderChange(change)}`));
-  for (const warning of warnings) lines.push(`  warning: ${warning.path}: ${warning.message}`);
+  const replaced = revision.parent === null ? 'the replaced revision' : `revision ${revision.parent}`;
+  lines.push(...renderChangeWarnings(warnings, unchanged_warnings, replaced));
   if (revision.guard) {
     lines.push(
       `Guard: the gateway watches the error rate of the changed models for ${revision.guard.window} and rolls back if it rises by ${Math.round(revision.guard.margin * 100)} points or more (after ${revision.guard.min_requests} requests).`,

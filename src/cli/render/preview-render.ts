@@ -2,6 +2,7 @@ import type { PreviewReport } from '../../config/change/config-workflow.js';
 import type { RoutingTableRow } from '../../config/change/routing-table.js';
 import { formatDuration } from '../../config/duration.js';
 import { table } from '../table.js';
+import { renderChangeWarnings } from './config-render.js';
 
 const percent = (share: number) => `${Math.round(share * 1000) / 10}%`;
 /** Dollars and cents; below a dollar, to a hundredth of a cent, so a small cost never reads as $0.00. */
@@ -57,6 +58,6 @@ export function renderPreview(report: PreviewReport): string {
       ),
     );
   }
-  for (const warning of report.warnings) lines.push(`  warning: ${warning.path}: ${warning.message}`);
+  lines.push(...renderChangeWarnings(report.warnings, report.unchanged_warnings));
   return lines.join('\n');
 }

@@ -1,4 +1,5 @@
 import type { Actor } from '../../audit/audit-log.js';
+import { unconfiguredProviderWarnings } from '../../providers/unconfigured-providers.js';
 import { expandTree } from '../env-expand.js';
 import { type LoadedConfig, parseYaml } from '../load-config.js';
 import { ReferenceMask } from '../reference-mask.js';
@@ -20,6 +21,7 @@ import {
 } from './publish.js';
 import { type RevisionView, viewRevision } from './revision-view.js';
 import { type RoutingTableRow, routingTable } from './routing-table.js';
+import { splitWarnings, standingWarnings } from './warning-split.js';
 
 export interface DiffReport {
   base: string;
@@ -33,7 +35,10 @@ export interface PreviewReport {
   window: { since: string; until: string; ms: number };
   routing: RoutingTableRow[];
   impact: ImpactPreview;
+  /** Warnings of the draft that the active revision does not have (each once). */
   warnings: ConfigProblem[];
+  /** Warnings the active revision has as well: known already, so the CLI only counts them. */
+  unchanged_warnings: ConfigProblem[];
 }
 
 /** How the config file compares with what runs: the GitOps view for `amg status`. */
@@ -90,7 +95,9 @@ export class ConfigWorkflow {
   async validate(source: DraftSource): Promise<ValidationResult> {
     try {
       const { label, loaded, report } = await this.check(source);
-      return { source: label, ...report, ...(loaded ? { summary: summarize(loaded.config) } : {}) };
+      if (!loaded) return { source: label, ...report };
+      const warnings = [...report.warnings, ...unconfiguredProviderWarnings(loaded)];
+      return { source: label, ...report, warnings, summary: summarize(loaded.config) };
     } catch (error) {
       if (!(error instanceof ChangeError) || error.kind !== 'invalid') throw error;
       return {
@@ -132,7 +139,10 @@ export class ConfigWorkflow {
       window: { since: new Date(since).toISOString(), until: new Date(until).toISOString(), ms: windowMs },
       routing: mask.deep(routingTable(loaded.config)),
       impact: mask.deep(impactPreview(context.running ?? configSchema.parse({}), loaded.config, traffic, windowMs)),
-      warnings: report.warnings,
+      ...splitWarnings(
+        [...report.warnings, ...unconfiguredProviderWarnings(loaded)],
+        active ? standingWarnings(active.tree, context, active.label) : [],
+      ),
     };
   }
 

@@ -1,4 +1,5 @@
 import { type Actor, type AuditLog, markAudited, wasAudited } from '../../audit/audit-log.js';
+import { unconfiguredProviderWarnings } from '../../providers/unconfigured-providers.js';
 import type { Store } from '../../store/store.js';
 import type { Env } from '../env-expand.js';
 import { describeUnset, liveGateways, unsetInGateways } from '../environments/gateway-environments.js';
@@ -12,6 +13,7 @@ import { checkConfig, checkConfigForPreview } from './config-check.js';
 import { type ConfigChange, diffConfigs } from './config-diff.js';
 import { type Draft, type DraftSource, describeSource, loadActive, loadDraft, openRevision } from './draft.js';
 import { type RevisionView, viewRevision } from './revision-view.js';
+import { splitWarnings, standingWarnings } from './warning-split.js';
 
 export interface WorkflowDeps {
   store: Store;
@@ -50,7 +52,15 @@ export interface RollbackRequest {
 }
 
 export type PublishOutcome =
-  | { status: 'published'; revision: RevisionView; changes: ConfigChange[]; warnings: ConfigProblem[] }
+  | {
+      status: 'published';
+      revision: RevisionView;
+      changes: ConfigChange[];
+      /** Warnings this change brings (each once). */
+      warnings: ConfigProblem[];
+      /** Warnings the replaced revision had as well: known already, so the CLI only counts them. */
+      unchanged_warnings: ConfigProblem[];
+    }
   | { status: 'unchanged'; revision: number | null };
 
 interface Activation {
@@ -136,8 +146,11 @@ async function activate(deps: WorkflowDeps, actor: Actor, plan: Activation): Pro
     target: `revision ${revision.number}`,
     detail: { ...plan.detail, message: plan.message, revision: revision.number, parent: revision.parent, changes },
   });
-  const warnings = [...report.warnings, ...elsewhere.warnings];
-  return { status: 'published', revision: viewRevision(revision, revision.number), changes, warnings };
+  const warnings = splitWarnings(
+    [...report.warnings, ...unconfiguredProviderWarnings(loaded), ...elsewhere.warnings],
+    plan.active ? standingWarnings(plan.active.tree, context, plan.active.label) : [],
+  );
+  return { status: 'published', revision: viewRevision(revision, revision.number), changes, ...warnings };
 }
 
 /**

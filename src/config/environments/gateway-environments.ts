@@ -7,6 +7,8 @@ export interface GatewayReport {
   host: string;
   pid: number;
   url: string;
+  /** Its admin API's origin when it differs from `url` (server.admin_listen); absent in reports before it was added. */
+  adminUrl?: string;
   /** When it last reported (epoch ms); a gateway silent for longer than LIVE_MS is taken as gone. */
   seenAt: number;
   /** Names of the environment variables set in its process; never their values. */
