@@ -58,7 +58,7 @@ async function banner(gateway: Gateway, configPath: string, created: boolean, sh
   if (gateway.bootstrap.kind === 'existing') {
     lines.push(
       '',
-      '  Admin token: the one printed at the first start. Lost it? Make another on this store (no token needed):',
+      '  Admin token: the one shown at the first start (or made since). Lost it? Make another on this store (no token needed):',
       '    npm run amg -- admin-tokens create --name me --role admin',
     );
   }
