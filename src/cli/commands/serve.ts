@@ -13,9 +13,10 @@ import { releaseAtFirstRequest } from '../start-footprint.js';
 async function banner(gateway: Gateway, configPath: string, created: boolean): Promise<string> {
   const status = (await gateway.status()) as {
     providers: Array<{ name: string; configured: boolean; missing_env?: string | null }>;
-    config: { apply_error?: { revision: number; error: string } };
+    // Absent when the store did not answer in time (another process holding it locked).
+    config?: { apply_error?: { revision: number; error: string } };
   };
-  const skipped = status.config.apply_error;
+  const skipped = status.config?.apply_error;
   const lines = [
     'AI Model Gateway is running',
     // Signals go to this PID: a wrapper (npm, a shell) between them and the gateway may not pass them on.
