@@ -58,6 +58,16 @@ export interface GatewayOptions {
   adminListen?: string;
   /** The clock of rate-limit windows and budget periods (tests move it forward instead of waiting). */
   now?: () => number;
+  /** True once a stop signal arrived during the start: it ends before listening or publishing (StartStopped). */
+  stopRequested?: () => boolean;
+}
+
+/** Thrown by Gateway.start when `stopRequested` said so before it served: the store is closed, nothing published. */
+export class StartStopped extends Error {
+  constructor() {
+    super('stopped during start, before serving');
+    this.name = 'StartStopped';
+  }
 }
 
 const VERSION = '0.1.0';
@@ -273,6 +283,7 @@ export class Gateway {
       if (plan.skipped) gateway.config.startedWithout(plan.skipped.revision, plan.skipped.error);
       try {
         await Promise.all([gateway.clients.refresh(), gateway.admins.refresh()]);
+        if (options.stopRequested?.()) throw new StartStopped();
         // Serving first: a start that cannot bind its ports must not have published anything.
         await gateway.observability.startTracing();
         await gateway.listen();
