@@ -58,6 +58,16 @@ export interface GatewayOptions {
   adminListen?: string;
   /** The clock of rate-limit windows and budget periods (tests move it forward instead of waiting). */
   now?: () => number;
+  /** True once a stop signal arrived during the start: it ends before listening or publishing (StartStopped). */
+  stopRequested?: () => boolean;
+}
+
+/** Thrown by Gateway.start when `stopRequested` said so before it served: the store is closed, nothing published. */
+export class StartStopped extends Error {
+  constructor() {
+    super('stopped during start, before serving');
+    this.name = 'StartStopped';
+  }
 }
 
 const VERSION = '0.1.0';
@@ -273,6 +283,7 @@ export class Gateway {
       if (plan.skipped) gateway.config.startedWithout(plan.skipped.revision, plan.skipped.error);
       try {
         await Promise.all([gateway.clients.refresh(), gateway.admins.refresh()]);
+        if (options.stopRequested?.()) throw new StartStopped();
         // Serving first: a start that cannot bind its ports must not have published anything.
         await gateway.observability.startTracing();
         await gateway.listen();
@@ -445,12 +456,18 @@ export class Gateway {
 
   async status(): Promise<Record<string, unknown>> {
     const snapshot = this.snapshotRef;
+    // The config part reads the store, which another process's lock can hold for as long as it likes (its reads
+    // wait behind record writes that wait out their busy timeout): the answer does not wait for it, and says so.
+    const config = await withinMs(this.config.status(), STATUS_STORE_WAIT_MS);
+    const problems = this.storeProblems();
+    if (config === undefined)
+      problems.push(`the config status was not read: no answer within ${STATUS_STORE_WAIT_MS} ms`);
     return {
       version: VERSION,
       uptime_s: Math.round((Date.now() - this.startedAt) / 1000),
-      config: await this.config.status(),
+      ...(config === undefined ? {} : { config }),
       storage: this.storage.file,
-      ...(this.storeProblems().length > 0 ? { storage_problem: this.storeProblems().join('; ') } : {}),
+      ...(problems.length > 0 ? { storage_problem: problems.join('; ') } : {}),
       in_flight: this.dataPlane.inFlight,
       limits: { ...this.limitBackends.status(), budget_timezone: this.limits.timeZone },
       telemetry: { pending: this.telemetry.pending, written: this.telemetry.written, dropped: this.telemetry.dropped },
@@ -588,5 +605,22 @@ export class Gateway {
     await this.redisSwitch;
     await this.limitBackends.close();
     await this.store.close();
+  }
+}
+
+/** How long GET /admin/api/status waits for the store before answering without the config part. */
+const STATUS_STORE_WAIT_MS = 2_000;
+
+/** `work`'s value, or undefined when it takes longer than `ms` (it runs on; a late failure is ignored). */
+async function withinMs<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  work.catch(() => undefined);
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -157,6 +157,17 @@ export class Exchange {
     };
   }
 
+  /**
+   * The total time limit cut the answering upstream's response after it started: its attempt says
+   * `cancelled`, as an attempt the limit cuts before an answer does.
+   */
+  answeringAttemptCancelled(): void {
+    const last = this.attempts.length - 1;
+    const answering = this.attempts[last];
+    if (answering === undefined || answering.errorClass !== undefined) return;
+    this.attempts[last] = { ...answering, errorClass: 'cancelled', error: this.streamError ?? undefined };
+  }
+
   /** A broken stream's message may quote what the upstream said, credentials included. */
   private redactedStreamError(): string | null {
     if (this.streamError === null || this.provider === null) return this.streamError;

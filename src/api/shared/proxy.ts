@@ -197,8 +197,12 @@ export async function proxyToUpstream(
     const { reply } = outcome;
     const responding = reply.status >= 400 ? reply.plan.respondError(reply, out) : reply.plan.respond(reply, out);
     if (responding) await responding;
-    // Neither a client leaving nor the gateway stopping says anything about the target.
-    const ours = signal.cancelReason === 'client-gone' || signal.cancelReason === 'shutdown';
+    // Neither a client leaving, the gateway stopping nor the operator's total time limit (a cut of an answer
+    // still arriving; a stalled one is caught by first_byte_ms / idle_stream_ms) says anything about the
+    // target: as for a non-streamed answer the deadline cancels, whose attempt is `cancelled`.
+    const reason = signal.cancelReason;
+    if (reason === 'deadline' && exchange.streamError) exchange.answeringAttemptCancelled();
+    const ours = reason === 'client-gone' || reason === 'shutdown' || reason === 'deadline';
     if (exchange.streamError && !exchange.clientGone && !ours && !exchange.internalFault) {
       router.recordStreamFailure(outcome.target, routing, exchange.streamError);
       exchange.upstreamStreamFailed();

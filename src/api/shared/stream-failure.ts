@@ -4,13 +4,15 @@ import type { ClientOutput } from './client-output.js';
 
 /**
  * Why a response broke after it started, for the client's error event and the telemetry record. A response the
- * gateway itself cut at shutdown is recorded as that (GW_ERR_SHUTTING_DOWN), not as a failure of the upstream.
+ * gateway itself cut, at shutdown or at the operator's total time limit, is recorded as that
+ * (GW_ERR_SHUTTING_DOWN, GW_ERR_UPSTREAM_TOTAL_TIMEOUT as a non-streamed answer gets), not as a broken stream.
  */
 export function streamFailureMessage(out: ClientOutput, error: unknown): string {
   const exchange = out.exchange;
   const reason = exchange.cancel?.cancelReason;
   if (reason === 'deadline') {
-    return `the request exceeded the gateway's total time limit (routing.timeout.total_ms = ${exchange.snapshot.config.routing.timeout.total_ms} ms)`;
+    exchange.error = errors.totalTimeout(exchange.snapshot.config.routing.timeout.total_ms);
+    return exchange.error.message;
   }
   if (reason === 'shutdown') {
     exchange.error = errors.shutdownCut(exchange.snapshot.config.server.shutdown_grace_ms);

@@ -13,9 +13,10 @@ import { releaseAtFirstRequest } from '../start-footprint.js';
 async function banner(gateway: Gateway, configPath: string, created: boolean, showToken: boolean): Promise<string> {
   const status = (await gateway.status()) as {
     providers: Array<{ name: string; configured: boolean; missing_env?: string | null }>;
-    config: { apply_error?: { revision: number; error: string } };
+    // Absent when the store did not answer in time (another process holding it locked).
+    config?: { apply_error?: { revision: number; error: string } };
   };
-  const skipped = status.config.apply_error;
+  const skipped = status.config?.apply_error;
   const lines = [
     'AI Model Gateway is running',
     // Signals go to this PID: a wrapper (npm, a shell) between them and the gateway may not pass them on.
@@ -113,9 +114,32 @@ async function serve(options: { config?: string; listen?: string }): Promise<voi
     await writeFile(path, STARTER_CONFIG, { mode: 0o600, flag: 'wx' });
     created = true;
   }
+  // A signal during the start (loading modules, migrating the store) would otherwise kill the process at once
+  // with no word; it is noted, the start completes its store work, and stops before listening or publishing.
+  let signalledDuringStart: string | undefined;
+  const duringStart = (signal: string) => {
+    if (signalledDuringStart === undefined) log.info('stopping: signal received during start', { signal });
+    signalledDuringStart ??= signal;
+  };
+  const onStartTerm = () => duringStart('SIGTERM');
+  const onStartInt = () => duringStart('SIGINT');
+  process.on('SIGTERM', onStartTerm);
+  process.on('SIGINT', onStartInt);
   // Loaded on demand so that `amg --help` and the admin commands start fast.
-  const { Gateway } = await import('../../server/gateway.js');
-  const gateway = await Gateway.start({ configPath: path, listen: options.listen });
+  const { Gateway, StartStopped } = await import('../../server/gateway.js');
+  const stopRequested = () => signalledDuringStart !== undefined;
+  const gateway = await Gateway.start({ configPath: path, listen: options.listen, stopRequested }).catch(
+    (error: unknown) => {
+      if (!(error instanceof StartStopped)) throw error;
+      log.info('stopped before serving', { signal: signalledDuringStart });
+      process.exit(0);
+    },
+  );
+  if (signalledDuringStart !== undefined) {
+    await gateway.close();
+    log.info('stopped before serving', { signal: signalledDuringStart });
+    process.exit(0);
+  }
   announce(gateway, path, await banner(gateway, path, created, showToken(gateway)));
   boundOldGeneration();
   scavengeOnMainThreadOnOneCore();
@@ -147,6 +171,10 @@ async function serve(options: { config?: string; listen?: string }): Promise<voi
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  process.off('SIGTERM', onStartTerm);
+  process.off('SIGINT', onStartInt);
+  // Arrived while the banner was being written: stopped as any signal from now on.
+  if (signalledDuringStart !== undefined) stop(signalledDuringStart);
   process.on('SIGHUP', () => {
     // A gateway on its way out must not make a new revision active for every gateway sharing the store.
     if (stopping) {
