@@ -50,7 +50,7 @@ describe.each(['SIGTERM', 'SIGINT'] as const)('%s during start', (signal) => {
     expect(output).not.toMatch(/config file published/);
 
     const next = await ServeProcess.start([], { cwd: dir, env });
-    expect(next.stdout).toMatch(/revision\s+1\b/);
+    expect(next.banner).toMatch(/revision\s+1\b/);
     const health = await fetch(`${next.url}/healthz`);
     expect(health.status).toBe(200);
     expect(await next.stop()).toBe(0);
