@@ -50,9 +50,13 @@ describe.each(['SIGTERM', 'SIGINT'] as const)('%s during start', (signal) => {
     expect(output).not.toMatch(/config file published/);
 
     const next = await ServeProcess.start([], { cwd: dir, env });
-    expect(next.banner).toMatch(/revision\s+1\b/);
-    const health = await fetch(`${next.url}/healthz`);
-    expect(health.status).toBe(200);
-    expect(await next.stop()).toBe(0);
+    try {
+      expect(next.banner).toMatch(/revision\s+1\b/);
+      const health = await fetch(`${next.url}/healthz`);
+      expect(health.status).toBe(200);
+    } finally {
+      // Stopped even when an expectation fails, so a failing run leaves no gateway behind.
+      expect(await next.stop()).toBe(0);
+    }
   }, 60_000);
 });
