@@ -66,6 +66,27 @@ models:
     ]);
   });
 
+  it('names an unknown provider together with a schema problem elsewhere', () => {
+    const text = `
+providers:
+  - name: primary
+    type: openai
+    base_url: https://api.openai.com/v1
+models:
+  - name: a
+    strategy: roundrobin
+    targets: [{ provider: primray, model: m }]
+  - name: b
+    targets: [{ provider: primary, model: m }, { provider: 7, model: m }]
+`;
+    const found = problems(text);
+    expect(found).toContain('models[0].targets[0].provider: unknown provider "primray" (known: "primary")');
+    expect(found.some((line) => line.startsWith('models[0].strategy:'))).toBe(true);
+    // A provider that is not a string is the schema's problem, named once.
+    expect(found.filter((line) => line.startsWith('models[1].targets[1].provider:'))).toHaveLength(1);
+    expect(found.some((line) => line.startsWith('models[1].targets[0]'))).toBe(false);
+  });
+
   it('does not report a schema problem caused only by an unset variable', () => {
     const text = `
 providers:

@@ -7,7 +7,7 @@ import { withProviderDefaults } from './provider-defaults.js';
 import { ReferenceMask } from './reference-mask.js';
 import { referencesInNames } from './reference-places.js';
 import { configSchema, type GatewayConfig } from './schema.js';
-import { type ConfigProblem, semanticChecks } from './semantic-checks.js';
+import { type ConfigProblem, rawReferenceChecks, semanticChecks } from './semantic-checks.js';
 import { flowDepthProblem } from './yaml-bounds.js';
 
 export interface LoadedConfig {
@@ -125,7 +125,8 @@ function causedByUnsetVariable(path: string, unsetPaths: readonly string[]): boo
 /**
  * Validates an already-parsed config tree: expands `${VAR}`, applies the schema, checks cross references.
  * Every problem is reported in one pass: unset variables together with the schema's problems elsewhere (a value
- * left as `${VAR}` is not judged twice), and the cross-reference checks whenever the schema itself passed.
+ * left as `${VAR}` is not judged twice), and the cross references: all of them when the schema passed, and
+ * those between targets and providers even when it did not.
  */
 export function validateConfigTree(raw: unknown, options: ParseOptions = {}): LoadedConfig {
   const sourceName = options.sourceName ?? 'config';
@@ -152,7 +153,10 @@ export function validateConfigTree(raw: unknown, options: ParseOptions = {}): Lo
       path: formatPath(issue.path),
       message: issueMessage(issue),
     }));
-    throw new ConfigError(mask.deep([...problems, ...elsewhere(schemaProblems)]), sourceName);
+    // References are judged on the raw tree too, except where the schema already named the same path.
+    const schemaPaths = new Set(schemaProblems.map(({ path }) => path));
+    const references = rawReferenceChecks(expanded.value).filter(({ path }) => !schemaPaths.has(path));
+    throw new ConfigError(mask.deep([...problems, ...elsewhere([...schemaProblems, ...references])]), sourceName);
   }
   const { errors, warnings } = semanticChecks(parsed.data);
   problems.push(...elsewhere(errors));

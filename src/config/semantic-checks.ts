@@ -89,17 +89,50 @@ function checkModels(config: GatewayConfig, errors: ConfigProblem[]) {
     (m) => m.name,
     (i, name) => errors.push({ path: `models[${i}].name`, message: `duplicate model name "${name}"` }),
   );
-  config.models.forEach((model, m) => {
+  errors.push(...unknownProviders(providers, config.models));
+}
+
+/** Targets naming a provider the config does not declare, at their exact paths. */
+function unknownProviders(
+  providers: ReadonlySet<string>,
+  models: ReadonlyArray<{ targets: ReadonlyArray<{ provider: string | undefined }> }>,
+): ConfigProblem[] {
+  const found: ConfigProblem[] = [];
+  const known = [...providers].map((p) => `"${p}"`).join(', ') || 'none are configured';
+  models.forEach((model, m) => {
     model.targets.forEach((target, t) => {
-      if (!providers.has(target.provider)) {
-        const known = [...providers].map((p) => `"${p}"`).join(', ') || 'none are configured';
-        errors.push({
+      // A target without a string provider is the schema's to report.
+      if (target.provider !== undefined && !providers.has(target.provider)) {
+        found.push({
           path: `models[${m}].targets[${t}].provider`,
           message: `unknown provider "${target.provider}" (known: ${known})`,
         });
       }
     });
   });
+  return found;
+}
+
+const listAt = (value: unknown, key: string): unknown[] => {
+  const list = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  return Array.isArray(list) ? list : [];
+};
+const stringAt = (value: unknown, key: string): string | undefined => {
+  const field = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  return typeof field === 'string' ? field : undefined;
+};
+
+/**
+ * The cross-reference checks that can still be made on a tree the schema refused, so one pass reports a typo'd
+ * provider name together with the schema's problems. Only references whose both ends are plain strings are judged
+ * (a provider whose name the schema refused is not "known", and is reported by the schema already).
+ */
+export function rawReferenceChecks(tree: unknown): ConfigProblem[] {
+  const providers = new Set(listAt(tree, 'providers').flatMap((p) => stringAt(p, 'name') ?? []));
+  const models = listAt(tree, 'models').map((model) => ({
+    targets: listAt(model, 'targets').map((target) => ({ provider: stringAt(target, 'provider') })),
+  }));
+  return unknownProviders(providers, models);
 }
 
 function checkClients(config: GatewayConfig, errors: ConfigProblem[]) {
