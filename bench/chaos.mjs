@@ -68,9 +68,9 @@ function startGateway(dir, configPath) {
     },
   );
   const log = [];
-  child.stderr.on('data', (chunk) => log.push(chunk.toString()));
   return new Promise((resolve, reject) => {
     let seen = '';
+    // The banner is on stderr when piped (stdout at a terminal); the JSON log lines on stdout.
     const onData = (chunk) => {
       seen += chunk;
       log.push(chunk.toString());
@@ -78,6 +78,7 @@ function startGateway(dir, configPath) {
       if (match) resolve({ child, url: match[1], log });
     };
     child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.once('exit', (code) => reject(new Error(`gateway exited (${code}) before it was ready: ${seen}`)));
   });
 }

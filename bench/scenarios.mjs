@@ -110,19 +110,28 @@ export function pinnedSpawn(core, args, env) {
   return spawn(cmd, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/** Resolves with the match once the child's stdout matches `pattern`. */
+/**
+ * Resolves with the match once the child's stdout or stderr matches `pattern` (each stream matched on its own).
+ * Both, because `amg serve` writes its banner to stdout only at a terminal: piped, it goes to the stream the JSON
+ * log lines do not use (stderr by default).
+ */
 export function waitForLine(child, pattern) {
   return new Promise((resolve, reject) => {
-    let seen = '';
-    const onData = (chunk) => {
-      seen += chunk;
-      const match = pattern.exec(seen);
-      if (match) {
-        child.stdout.off('data', onData);
+    const streams = [child.stdout, child.stderr].filter(Boolean);
+    const seen = new Map(streams.map((stream) => [stream, '']));
+    const listeners = streams.map((stream) => {
+      const onData = (chunk) => {
+        seen.set(stream, seen.get(stream) + chunk);
+        const match = pattern.exec(seen.get(stream));
+        if (!match) return;
+        streams.forEach((s, i) => s.off('data', listeners[i]));
         resolve(match);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`process exited (${code}) before it was ready: ${seen}`)));
+      };
+      stream.on('data', onData);
+      return onData;
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`process exited (${code}) before it was ready: ${[...seen.values()].join('\n')}`)),
+    );
   });
 }
