@@ -124,7 +124,9 @@ export function waitForLine(child, pattern) {
         seen.set(stream, seen.get(stream) + chunk);
         const match = pattern.exec(seen.get(stream));
         if (!match) return;
-        streams.forEach((s, i) => s.off('data', listeners[i]));
+        streams.forEach((s, i) => {
+          s.off('data', listeners[i]);
+        });
         resolve(match);
       };
       stream.on('data', onData);
