@@ -6,7 +6,8 @@ import { DialectGateway, MODELS } from './support/dialect-gateway.js';
 /**
  * Bedrock Converse checks a conversation's shape where the other APIs do not: the roles must alternate (no two
  * user messages in a row, which Chat, Responses and Messages clients all send), and no text block may be
- * blank, in a message or a tool result (a tool that printed nothing, a whitespace-only part). Such
+ * blank, in a message or a tool result (a tool that printed nothing, a whitespace-only part), and documents
+ * need names of its own alphabet, no two alike in the request. Such
  * conversations from every client dialect still reach a Bedrock model, with what they say kept.
  */
 
@@ -34,6 +35,16 @@ function sentShape(): string[] {
     return `${message.role}: ${blocks.join(' ')}`;
   });
 }
+
+/** The names of the documents in the last Converse request, in order. */
+function sentDocumentNames(): string[] {
+  const body = gateway.bedrockUpstream.chatRequests().at(-1)?.body as { messages: Array<{ content: Json[] }> };
+  return body.messages.flatMap((message) =>
+    message.content.flatMap((block) => ((block.document as Json | undefined)?.name as string | undefined) ?? []),
+  );
+}
+
+const PDF = Buffer.from('%PDF-1.4 a page').toString('base64');
 
 describe('conversations Converse would refuse as the client sent them', () => {
   beforeAll(async () => {
@@ -104,6 +115,47 @@ describe('conversations Converse would refuse as the client sent them', () => {
     const message = await gateway.harness.anthropic().messages.create(params);
     expect(message.content).toEqual([{ type: 'text', text: 'Hello from Bedrock.' }]);
     expect(sentShape()).toEqual(['user: "First question." "Second question."']);
+  });
+
+  it('Messages: two untitled PDFs turns apart and a file name Converse would refuse get names it takes', async () => {
+    const pdf = { type: 'base64' as const, media_type: 'application/pdf' as const, data: PDF };
+    const message = await gateway.harness.anthropic().messages.create({
+      model: MODELS.bedrock.name,
+      max_tokens: 100,
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'document', source: pdf },
+            { type: 'text', text: 'Summarise it.' },
+          ],
+        },
+        { role: 'assistant', content: 'It is about cats.' },
+        {
+          role: 'user',
+          content: [
+            { type: 'document', source: pdf },
+            { type: 'document', source: pdf, title: 'Q3__report v1.2.pdf' },
+            { type: 'text', text: 'And these?' },
+          ],
+        },
+      ],
+    });
+    expect(message.content).toEqual([{ type: 'text', text: 'Hello from Bedrock.' }]);
+    expect(sentDocumentNames()).toEqual(['document', 'document (2)', 'Q3 report v1 2 pdf']);
+  });
+
+  it('Chat: two PDF files whose names differ only in case get distinct names', async () => {
+    const file = (filename: string) => ({
+      type: 'file' as const,
+      file: { filename, file_data: `data:application/pdf;base64,${PDF}` },
+    });
+    const completion = await gateway.harness.openai().chat.completions.create({
+      model: MODELS.bedrock.name,
+      messages: [{ role: 'user', content: [file('notes.pdf'), file('NOTES.pdf'), { type: 'text', text: 'Compare.' }] }],
+    });
+    expect(completion.choices[0]?.message.content).toBe('Hello from Bedrock.');
+    expect(sentDocumentNames()).toEqual(['notes pdf', 'NOTES pdf (2)']);
   });
 
   it('Responses: two user input items, and an empty function_call_output', async () => {

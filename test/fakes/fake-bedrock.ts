@@ -93,6 +93,31 @@ function malformedConversation(messages: Array<{ role: string; content: Json[] }
   return undefined;
 }
 
+/** A DocumentBlock's `name`: letters, digits, single whitespace, hyphens, parentheses and square brackets. */
+const DOCUMENT_NAME = /^(?:[A-Za-z0-9()[\]-]|\s(?!\s))+$/;
+
+/**
+ * Converse's checks of the documents' names, in its words: each valid, and no two alike in the request's
+ * messages (case ignored), so two untitled PDFs given one default name are refused.
+ */
+function badDocumentName(messages: Array<{ content: Json[] }>): string | undefined {
+  const seen = new Set<string>();
+  for (const message of messages) {
+    for (const block of message.content) {
+      const name = (block.document as { name?: unknown } | undefined)?.name;
+      if (name === undefined) continue;
+      if (typeof name !== 'string' || !DOCUMENT_NAME.test(name)) {
+        return "The document file name can only contain alphanumeric characters, whitespace characters, hyphens, parentheses, and square brackets. The name can't contain more than one consecutive whitespace character.";
+      }
+      if (seen.has(name.toLowerCase())) {
+        return "Messages can't contain duplicate document names. Rename the document and retry your request.";
+      }
+      seen.add(name.toLowerCase());
+    }
+  }
+  return undefined;
+}
+
 /** Claude and Nova take at most four cache checkpoints a request, as Anthropic takes four cache_control marks. */
 const MAX_CACHE_POINTS = 4;
 
@@ -241,6 +266,8 @@ export class FakeBedrock {
     }
     const malformed = malformedConversation(messages);
     if (malformed) return this.error(res, 400, 'ValidationException', malformed);
+    const badName = badDocumentName(messages);
+    if (badName) return this.error(res, 400, 'ValidationException', badName);
     const badToolUseId = invalidToolUseId(messages);
     if (badToolUseId) return this.error(res, 400, 'ValidationException', badToolUseId);
     const cachePoints = (JSON.stringify(body).match(/"cachePoint":/g) ?? []).length;

@@ -4,6 +4,7 @@ import type { IrImageSource, IrMessage, IrPart, IrRequest } from '../ir/types.js
 import { systemTexts } from '../shared/system-texts.js';
 import { refuseUnsupportedSampling } from '../shared/unsupported-sampling.js';
 import { CachePoints } from './cache-points.js';
+import { DocumentNames } from './document-names.js';
 import { additionalModelRequestFields, bedrockFamily, thinkingBudget } from './model-fields.js';
 import { STOP_SEQUENCE_PATH } from './stop-reason.js';
 import { bedrockToolUseId } from './tool-use-id.js';
@@ -15,7 +16,8 @@ import type { BedrockContentBlock, BedrockConverseRequest, BedrockImageFormat, B
  * - Converse checks the conversation's shape: consecutive messages of one role are merged into one turn, and
  *   blank text (empty or whitespace only, which Converse refuses) is left out, in tool results too.
  * - Tool call ids outside Converse's toolUseId constraint are rewritten to fit it (tool-use-id.ts).
- * - Images and PDFs go as bytes (base64 in JSON); Converse takes no image URL, so one is refused.
+ * - Images and PDFs go as bytes (base64 in JSON); Converse takes no image URL, so one is refused. Each PDF gets
+ *   a name Converse accepts, unique in the request (document-names.ts).
  * - Signed thinking goes back as reasoningContent (Claude on Bedrock needs it on tool-use turns); thinking
  *   without a signature cannot be verified by the model and is left out.
  * - Prompt-cache marks become cachePoint blocks where the model takes them (cache-points.ts).
@@ -57,7 +59,7 @@ function toolInput(text: string, path: string): unknown {
   }
 }
 
-function block(part: IrPart, path: string): BedrockContentBlock | undefined {
+function block(part: IrPart, path: string, documentNames: DocumentNames): BedrockContentBlock | undefined {
   switch (part.type) {
     case 'text':
       return isBlank(part.text) ? undefined : { text: part.text };
@@ -68,8 +70,7 @@ function block(part: IrPart, path: string): BedrockContentBlock | undefined {
       if (part.source.kind === 'url' || part.source.mediaType !== 'application/pdf') {
         throw errors.invalidBody('Bedrock takes documents as PDF data', path);
       }
-      const name = (part.title ?? 'document').replace(/[^A-Za-z0-9 ()[\]-]/g, ' ').trim() || 'document';
-      return { document: { format: 'pdf', name, source: { bytes: part.source.data } } };
+      return { document: { format: 'pdf', name: documentNames.name(part.title), source: { bytes: part.source.data } } };
     }
     case 'tool_call':
       return {
@@ -97,12 +98,13 @@ function block(part: IrPart, path: string): BedrockContentBlock | undefined {
 
 function messages(input: readonly IrMessage[], cache: CachePoints): BedrockMessage[] {
   const built: BedrockMessage[] = [];
+  const documentNames = new DocumentNames();
   input.forEach((message, m) => {
     // Instructions in the middle of the conversation go to the system prompt (see systemTexts).
     if (message.role === 'system') return;
     const content: BedrockContentBlock[] = [];
     message.content.forEach((part, p) => {
-      const converted = block(part, `${message.path ?? `messages[${m}]`}.content[${p}]`);
+      const converted = block(part, `${message.path ?? `messages[${m}]`}.content[${p}]`, documentNames);
       if (!converted) return;
       content.push(converted);
       const point = cache.after((part as { cacheControl?: { ttl?: string } }).cacheControl, 'content');
