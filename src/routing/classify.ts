@@ -37,14 +37,21 @@ export function classifyStatus(status: number): ErrorClass {
 const CONTEXT_LENGTH =
   /context_length_exceeded|maximum context length|prompt is too long|too many tokens|context window|exceeds the maximum number of tokens|input is too long|exceed context limit/i;
 const CONTENT_FILTER = /content_filter|content_policy_violation|content management policy|responsible ?ai policy/i;
+/**
+ * Google's APIs (Gemini, Vertex AI) refuse a wrong or expired API key with a 400 INVALID_ARGUMENT whose
+ * ErrorInfo reason says so: the gateway's provider key is wrong, as with another upstream's 401.
+ */
+const GOOGLE_KEY_INVALID = /"reason":\s*"API_KEY_INVALID"/;
 
 /**
  * Refines a 4xx by its body: providers report an over-long prompt or a content-filter block as a plain 400
- * (413 for some), which only the message tells apart. These classes are opt-in fallback triggers.
+ * (413 for some), which only the message tells apart. These classes are opt-in fallback triggers. Google's
+ * 400 for a wrong API key is `auth`, which always falls back.
  */
 export function classifyErrorBody(status: number, body: string): ErrorClass {
   const byStatus = classifyStatus(status);
   if (byStatus !== 'client_error') return byStatus;
+  if (GOOGLE_KEY_INVALID.test(body)) return 'auth';
   if (CONTEXT_LENGTH.test(body)) return 'context_length';
   if (CONTENT_FILTER.test(body)) return 'content_filter';
   return 'client_error';

@@ -26,6 +26,13 @@ describe('gemini provider', () => {
         models: [
           { name: 'embed', targets: [{ provider: 'google', model: 'gemini-embedding-001' }] },
           { name: 'flash-bad-key', targets: [{ provider: 'google-bad', model: 'gemini-2.5-flash' }] },
+          {
+            name: 'flash-bad-key-then-good',
+            targets: [
+              { provider: 'google-bad', model: 'gemini-2.5-flash' },
+              { provider: 'google', model: 'gemini-2.5-flash' },
+            ],
+          },
           { name: 'flash-quota', targets: [{ provider: 'google', model: 'gemini-2.5-flash-lite' }] },
         ],
         routing: { retries: { max_attempts: 1 } },
@@ -66,13 +73,47 @@ describe('gemini provider', () => {
     });
   });
 
-  it("turns Google's invalid-key error into an authentication error for an Anthropic client", async () => {
+  it("takes Google's 400 for a wrong API key as the gateway's key failing: the route falls back, in every dialect", async () => {
+    const hi = [{ role: 'user' as const, content: 'hi' }];
+    const answers = [
+      async () =>
+        (await gateway.openai().chat.completions.create({ model: 'flash-bad-key-then-good', messages: hi })).choices[0]
+          ?.message.content,
+      async () => {
+        const message = await gateway
+          .anthropic()
+          .messages.create({ model: 'flash-bad-key-then-good', max_tokens: 20, messages: hi });
+        return message.content[0]?.type === 'text' ? message.content[0].text : undefined;
+      },
+      async () =>
+        (await gateway.openai().responses.create({ model: 'flash-bad-key-then-good', input: 'hi', store: false }))
+          .output_text,
+    ];
+    for (const answer of answers) expect(await answer()).toBe('Hello from Gemini.');
+    const records = (await gateway.records(6)).filter((record) => record.requestedModel === 'flash-bad-key-then-good');
+    expect(records).toHaveLength(3);
+    for (const record of records) {
+      expect(record.attempts.map((a) => [a.provider, a.status, a.errorClass ?? null])).toEqual([
+        ['google-bad', 400, 'auth'],
+        ['google', 200, null],
+      ]);
+    }
+  });
+
+  it('answers a client whose only target has a wrong Gemini key with a 502 naming the key, as for any provider', async () => {
     const error = await gateway
       .anthropic()
       .messages.create({ model: 'flash-bad-key', max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] })
       .catch((e: unknown) => e);
-    expect(error).toMatchObject({ error: { error: { type: 'authentication_error' } } });
+    // Not the client's own authentication_error: its gateway token was fine, the provider's key was not.
+    expect(error).toMatchObject({ status: 502, error: { error: { type: 'api_error' } } });
+    expect((error as Error).message).toContain('google-bad 400 (auth');
     expect((error as Error).message).toContain('API key not valid');
+    const chat = await gateway
+      .openai()
+      .chat.completions.create({ model: 'flash-bad-key', messages: [{ role: 'user', content: 'hi' }] })
+      .catch((e: unknown) => e);
+    expect(chat).toMatchObject({ status: 502, type: 'server_error' });
   });
 
   it("tells every client dialect to retry when Gemini's quota error says to, from its RetryInfo", async () => {
