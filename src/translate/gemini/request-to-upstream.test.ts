@@ -44,6 +44,36 @@ describe('buildGeminiRequest', () => {
     ]);
   });
 
+  it('keeps the text blocks of a tool result apart, one a line', () => {
+    const built = buildGeminiRequest(
+      request({
+        messages: [
+          { role: 'user', content: [{ type: 'text', text: 'run it' }] },
+          { role: 'assistant', content: [{ type: 'tool_call', id: 'toolu_1', name: 'Bash', arguments: '{}' }] },
+          {
+            role: 'user',
+            content: [
+              {
+                type: 'tool_result',
+                toolCallId: 'toolu_1',
+                content: [
+                  { type: 'text', text: 'line one' },
+                  { type: 'text', text: 'line two' },
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+      'gemini-2.5-flash',
+      OPTIONS,
+    );
+    expect(built.contents.at(-1)).toEqual({
+      role: 'user',
+      parts: [{ functionResponse: { name: 'Bash', response: { result: 'line one\nline two' } } }],
+    });
+  });
+
   it("gives another model's calls Google's sentinel on Gemini 3, so a fallback mid tool loop is not refused", () => {
     const messages: IrRequest['messages'] = [
       { role: 'user', content: [{ type: 'text', text: 'run it' }] },

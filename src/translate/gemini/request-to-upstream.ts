@@ -94,7 +94,9 @@ function buildPart(part: IrPart, context: PartContext): GeminiPart | undefined {
       if (part.content.some((item) => item.type !== 'text')) {
         throw errors.invalidBody('Gemini takes only text in a tool result', path);
       }
-      const text = part.content.map((item) => (item.type === 'text' ? item.text : '')).join('');
+      // Separate blocks stay apart (a tool's stdout and stderr, an MCP tool's several results): run together,
+      // "line one" and "line two" would read as "line oneline two".
+      const text = part.content.map((item) => (item.type === 'text' ? item.text : '')).join('\n');
       const name = names.get(part.toolCallId) ?? part.toolCallId;
       return { functionResponse: { name, response: part.isError ? { error: text } : { result: text } } };
     }
