@@ -22,6 +22,19 @@ describe('provider presets and type defaults', () => {
     expect(providerOf({ type: 'openai', preset: 'groq' }).provider?.base_url).toBe('https://api.groq.com/openai/v1');
   });
 
+  it("address Vertex AI's regional host, or the global one (no region in it) also when a variable names global", () => {
+    const vertex = (location: string, env: Record<string, string> = {}) =>
+      providerOf({ type: 'vertex', vertex: { project: 'p', location, service_account_json: '{}' } }, env);
+    expect(vertex('us-east5').provider?.base_url).toBe('https://us-east5-aiplatform.googleapis.com');
+    expect(vertex('global').provider?.base_url).toBe('https://aiplatform.googleapis.com');
+    const fromGlobal = vertex('${CLOUD_ML_REGION}', { CLOUD_ML_REGION: 'global' });
+    expect(fromGlobal.provider?.base_url).toBe('https://aiplatform.googleapis.com');
+    expect(fromGlobal.provider?.vertex?.location).toBe('global');
+    const fromRegion = vertex('${CLOUD_ML_REGION}', { CLOUD_ML_REGION: 'europe-west1' });
+    expect(fromRegion.provider?.base_url).toBe('https://europe-west1-aiplatform.googleapis.com');
+    expect(fromRegion.loaded.references.get('providers[0].base_url')).toEqual(['CLOUD_ML_REGION']);
+  });
+
   it('let explicit settings win', () => {
     const { provider } = providerOf(
       {

@@ -85,14 +85,17 @@ function bedrockDefaults(provider: Node, { env, index, problems }: DefaultsConte
   provider.aws = aws;
 }
 
-function vertexDefaults(provider: Node): void {
+function vertexDefaults(provider: Node, { env }: DefaultsContext): void {
   const vertex = isObject(provider.vertex) ? { ...provider.vertex } : undefined;
   if (!vertex) return;
   if (vertex.service_account_json === undefined) {
     setDefault(vertex, 'service_account_file', optionalRef('GOOGLE_APPLICATION_CREDENTIALS'));
   }
   const location = typeof vertex.location === 'string' ? vertex.location : 'us-central1';
-  const host = location === 'global' ? 'aiplatform.googleapis.com' : `${location}-aiplatform.googleapis.com`;
+  // The global endpoint has no region in its host. The location may be a reference (Claude Code's
+  // `CLOUD_ML_REGION`, often `global`), so its value decides; a regional host names it as written.
+  const host =
+    expanded(location, env) === 'global' ? 'aiplatform.googleapis.com' : `${location}-aiplatform.googleapis.com`;
   setDefault(provider, 'base_url', `https://${host}`);
   provider.vertex = vertex;
 }
