@@ -25,6 +25,7 @@ describe('gemini provider', () => {
         ],
         models: [
           { name: 'embed', targets: [{ provider: 'google', model: 'gemini-embedding-001' }] },
+          { name: 'flash-good', targets: [{ provider: 'google', model: 'gemini-2.5-flash' }] },
           { name: 'flash-bad-key', targets: [{ provider: 'google-bad', model: 'gemini-2.5-flash' }] },
           {
             name: 'flash-bad-key-then-good',
@@ -64,6 +65,45 @@ describe('gemini provider', () => {
     // The SDK asks for base64 by default and decodes it back to floats.
     const decoded = await gateway.openai().embeddings.create({ model: 'embed', input: 'abc', dimensions: 2 });
     expect(decoded.data[0]?.embedding.map((v) => Number(v.toFixed(4)))).toEqual([0.03, 0.04]);
+  });
+
+  it("serves a tool whose schema refers to its own $defs (pydantic's nested models), the references inlined", async () => {
+    const parameters = {
+      $defs: { Address: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
+      type: 'object',
+      properties: { home: { $ref: '#/$defs/Address', description: 'Where they live' } },
+      required: ['home'],
+    };
+    const declared = {
+      type: 'object',
+      properties: {
+        home: {
+          type: 'object',
+          properties: { city: { type: 'string' } },
+          required: ['city'],
+          description: 'Where they live',
+        },
+      },
+      required: ['home'],
+    };
+    const chat = await gateway.openai().chat.completions.create({
+      model: 'flash-good',
+      messages: [{ role: 'user', content: 'Save my address' }],
+      tools: [{ type: 'function', function: { name: 'save_person', parameters } }],
+    });
+    expect(chat.choices[0]?.message.content).toBe('Hello from Gemini.');
+    const sent = (body: unknown) =>
+      (body as { tools: Array<{ functionDeclarations: Array<{ parameters: unknown }> }> }).tools[0]
+        ?.functionDeclarations[0]?.parameters;
+    expect(sent(fake.requests.at(-1)?.body)).toEqual(declared);
+    const message = await gateway.anthropic().messages.create({
+      model: 'flash-good',
+      max_tokens: 50,
+      messages: [{ role: 'user', content: 'Save my address' }],
+      tools: [{ name: 'save_person', input_schema: parameters as { type: 'object' } }],
+    });
+    expect(message.content).toEqual([{ type: 'text', text: 'Hello from Gemini.' }]);
+    expect(sent(fake.requests.at(-1)?.body)).toEqual(declared);
   });
 
   it('refuses token-id input naming the field', async () => {

@@ -70,9 +70,44 @@ describe('geminiSchema', () => {
     expect(hints.dropped).toEqual(['tools[].parameters.enum', 'tools[].parameters.const']);
   });
 
-  it('refuses $ref, naming where it is', () => {
+  it("inlines a reference into the schema's own $defs, as pydantic writes nested models, siblings kept", () => {
+    const address = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };
+    const schema = geminiSchema(
+      {
+        $defs: { Address: address, Kind: { type: 'string', enum: ['home', 'work'] } },
+        properties: {
+          home: { $ref: '#/$defs/Address', description: 'Where they live' },
+          // pydantic before 2.9 wrapped a described reference in an allOf of one.
+          work: { allOf: [{ $ref: '#/$defs/Address' }], description: 'Where they work' },
+          kinds: { type: 'array', items: { $ref: '#/$defs/Kind' } },
+        },
+      },
+      'tools[0].parameters',
+    );
+    expect(schema).toEqual({
+      type: 'object',
+      properties: {
+        home: { ...address, description: 'Where they live' },
+        work: { ...address, description: 'Where they work' },
+        kinds: { type: 'array', items: { type: 'string', enum: ['home', 'work'] } },
+      },
+    });
+  });
+
+  it('refuses a recursive $ref and one into another document, naming where it is', () => {
+    const tree = {
+      $defs: { Node: { type: 'object', properties: { children: { type: 'array', items: { $ref: '#/$defs/Node' } } } } },
+      properties: { root: { $ref: '#/$defs/Node' } },
+    };
+    expect(() => geminiSchema(tree, 'tools[2].parameters')).toThrow(
+      expect.objectContaining({
+        status: 400,
+        param: 'tools[2].parameters.root.children.items',
+        message: expect.stringContaining('recursive'),
+      }),
+    );
     expect(() =>
-      geminiSchema({ properties: { a: { $ref: '#/$defs/A' } }, $defs: { A: {} } }, 'tools[2].parameters'),
+      geminiSchema({ properties: { a: { $ref: 'https://example.com/a.json' } } }, 'tools[2].parameters'),
     ).toThrow(expect.objectContaining({ status: 400, param: 'tools[2].parameters.a' }));
   });
 });

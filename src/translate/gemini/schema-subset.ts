@@ -10,8 +10,11 @@ import type { HintReport } from '../shared/hint-report.js';
  * - `exclusiveMinimum`/`exclusiveMaximum` become `minimum`/`maximum`, one step inside for an integer.
  * Constraints with no equivalent (`additionalProperties`, `propertyNames`, `uniqueItems`, `multipleOf`, a
  * non-string enum, ...) are dropped and reported as `tools[].parameters.<keyword>`; annotations with no meaning
- * for generation (`$schema`, `$id`, `$comment`, `examples`, ...) are dropped silently. `$ref`, which Gemini
- * cannot resolve, is refused naming the tool.
+ * for generation (`$schema`, `$id`, `$comment`, `examples`, ...) are dropped silently. Gemini resolves no
+ * `$ref`, so a reference into the schema itself (`#/$defs/Address`, as pydantic and zod write nested models) is
+ * replaced by what it names, its sibling keywords (a `description`) kept, and an `allOf` of one schema (pydantic's
+ * older wrapper around such a reference) by that schema. A recursive reference (a tree), which no inlining can
+ * end, and a reference to another document are refused naming the place.
  */
 
 const KEPT = new Set([
@@ -55,8 +58,54 @@ function isSchema(value: unknown): value is Schema {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/** At most this many references are inlined in one schema: each copies a subschema, so nesting multiplies them. */
+const MAX_INLINED = 256;
+
+/** The subschema a local reference (`#/$defs/A`, a JSON Pointer into the root) names, or undefined. */
+function resolveLocal(root: Schema, ref: string): Schema | undefined {
+  if (!ref.startsWith('#')) return undefined;
+  let node: unknown = root;
+  for (const token of ref.slice(1).split('/').slice(1)) {
+    const key = decodeURIComponent(token).replace(/~1/g, '/').replace(/~0/g, '~');
+    node = isSchema(node) ? node[key] : undefined;
+  }
+  return isSchema(node) ? node : undefined;
+}
+
 class SchemaConverter {
-  constructor(private readonly hints: HintReport | undefined) {}
+  /** The references being inlined, outermost first: one met again inside itself is recursive. */
+  private readonly resolving: string[] = [];
+  private inlined = 0;
+
+  constructor(
+    private readonly hints: HintReport | undefined,
+    private readonly root: Schema,
+  ) {}
+
+  /** `schema` with its `$ref` replaced by what it names; the reference's siblings win over the target's fields. */
+  private inline(schema: Schema, path: string): Schema {
+    const { $ref: ref, ...siblings } = schema;
+    const target = typeof ref === 'string' ? resolveLocal(this.root, ref) : undefined;
+    if (!target) {
+      throw errors.invalidBody(
+        `Gemini cannot resolve $ref ${JSON.stringify(ref)} in a function schema; only references into the schema itself (#/$defs/...) are inlined`,
+        path,
+      );
+    }
+    if (this.resolving.includes(ref as string)) {
+      throw errors.invalidBody(
+        `Gemini cannot express the recursive $ref ${JSON.stringify(ref)} in a function schema`,
+        path,
+      );
+    }
+    if (++this.inlined > MAX_INLINED) {
+      throw errors.invalidBody(`the function schema has more than ${MAX_INLINED} $ref uses to inline for Gemini`, path);
+    }
+    this.resolving.push(ref as string);
+    const resolved = this.convert(target, path);
+    this.resolving.pop();
+    return { ...resolved, ...this.convert(siblings, path) };
+  }
 
   private drop(keyword: string): void {
     this.hints?.drop(`tools[].parameters.${keyword}`);
@@ -105,7 +154,12 @@ class SchemaConverter {
   }
 
   convert(schema: Schema, path: string): Schema {
-    if ('$ref' in schema) throw errors.invalidBody('Gemini cannot resolve $ref in a function schema; inline it', path);
+    if ('$ref' in schema) return this.inline(schema, path);
+    const { allOf } = schema;
+    if (Array.isArray(allOf) && allOf.length === 1 && isSchema(allOf[0])) {
+      const { allOf: _, ...rest } = schema;
+      return { ...this.convert(allOf[0], `${path}.allOf[0]`), ...this.convert(rest, path) };
+    }
     const out: Schema = {};
     for (const [key, value] of Object.entries(schema)) {
       if (KEPT.has(key)) out[key] = value;
@@ -127,5 +181,5 @@ class SchemaConverter {
 }
 
 export function geminiSchema(parameters: Record<string, unknown>, path: string, hints?: HintReport): Schema {
-  return new SchemaConverter(hints).convert({ type: 'object', ...parameters }, path);
+  return new SchemaConverter(hints, parameters).convert({ type: 'object', ...parameters }, path);
 }
