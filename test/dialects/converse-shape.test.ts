@@ -158,6 +158,35 @@ describe('conversations Converse would refuse as the client sent them', () => {
     expect(sentDocumentNames()).toEqual(['notes pdf', 'NOTES pdf (2)']);
   });
 
+  it("Chat and Responses: a JPEG labelled with the common 'image/jpg' goes as Converse's jpeg format", async () => {
+    const jpg = 'data:image/jpg;base64,/9j/4AAQSkZJRg==';
+    const completion = await gateway.harness.openai().chat.completions.create({
+      model: MODELS.bedrock.name,
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is it?' },
+            { type: 'image_url', image_url: { url: jpg } },
+          ],
+        },
+      ],
+    });
+    expect(completion.choices[0]?.message.content).toBe('Hello from Bedrock.');
+    const image = { image: { format: 'jpeg', source: { bytes: '/9j/4AAQSkZJRg==' } } };
+    const sentBlocks = () =>
+      (gateway.bedrockUpstream.chatRequests().at(-1)?.body as { messages: Array<{ content: Json[] }> }).messages[0]
+        ?.content;
+    expect(sentBlocks()).toEqual([{ text: 'What is it?' }, image]);
+    const response = await gateway.harness.openai().responses.create({
+      model: MODELS.bedrock.name,
+      store: false,
+      input: [{ role: 'user', content: [{ type: 'input_image', detail: 'auto', image_url: jpg }] }],
+    });
+    expect(response.output_text).toBe('Hello from Bedrock.');
+    expect(sentBlocks()).toEqual([image]);
+  });
+
   it('Responses: two user input items, and an empty function_call_output', async () => {
     const response = await gateway.harness.openai().responses.create({
       model: MODELS.bedrock.name,

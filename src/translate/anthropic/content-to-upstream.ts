@@ -8,7 +8,7 @@ import type {
   IrTextPart,
   IrToolResultPart,
 } from '../ir/types.js';
-import { ownEntry } from '../shared/own-entry.js';
+import { standardImageType } from '../shared/image-media-type.js';
 import { anthropicToolId } from './tool-id.js';
 import { inputFromArguments } from './tool-input.js';
 import type {
@@ -35,7 +35,6 @@ import type {
  */
 
 const IMAGE_MEDIA_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp']);
-const MEDIA_TYPE_ALIASES: Readonly<Record<string, string>> = { 'image/jpg': 'image/jpeg' };
 const DATA_URL = /^data:([^;,]+);base64,(.*)$/s;
 
 function cacheControl(hint: IrCacheControl | undefined): { cache_control?: AnthropicCacheControl } {
@@ -57,7 +56,7 @@ function imageBlock(part: IrImagePart, message: IrMessage): AnthropicImageBlock 
   if (dataUrl) source = { kind: 'base64', mediaType: dataUrl[1] ?? '', data: dataUrl[2] ?? '' };
   if (source.kind === 'url')
     return { type: 'image', source: { type: 'url', url: source.url }, ...cacheControl(part.cacheControl) };
-  const mediaType = ownEntry(MEDIA_TYPE_ALIASES, source.mediaType) ?? source.mediaType;
+  const mediaType = standardImageType(source.mediaType);
   if (!IMAGE_MEDIA_TYPES.has(mediaType)) {
     unsupported(message, `Anthropic accepts JPEG, PNG, GIF and WebP images, not '${source.mediaType}'`);
   }

@@ -1,6 +1,8 @@
 import { errors } from '../../errors/codes.js';
 import type { UpstreamBuildOptions } from '../contract.js';
 import type { IrImageSource, IrMessage, IrPart, IrRequest } from '../ir/types.js';
+import { standardImageType } from '../shared/image-media-type.js';
+import { ownEntry } from '../shared/own-entry.js';
 import { systemTexts } from '../shared/system-texts.js';
 import { refuseUnsupportedSampling } from '../shared/unsupported-sampling.js';
 import { CachePoints } from './cache-points.js';
@@ -39,7 +41,7 @@ function image(source: IrImageSource, path: string): { format: BedrockImageForma
   if (source.kind === 'url') {
     throw errors.invalidBody('Bedrock takes images as data, not URLs; send a base64 data URL', path);
   }
-  const format = IMAGE_FORMATS[source.mediaType];
+  const format = ownEntry(IMAGE_FORMATS, standardImageType(source.mediaType));
   if (!format) throw errors.invalidBody(`Bedrock takes png, jpeg, gif or webp images, not ${source.mediaType}`, path);
   return { format, source: { bytes: source.data } };
 }

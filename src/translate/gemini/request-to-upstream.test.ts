@@ -44,6 +44,24 @@ describe('buildGeminiRequest', () => {
     ]);
   });
 
+  it("sends a JPEG labelled with the common 'image/jpg' as image/jpeg", () => {
+    const built = buildGeminiRequest(
+      request({
+        messages: [
+          {
+            role: 'user',
+            content: [{ type: 'image', source: { kind: 'base64', mediaType: 'image/jpg', data: '/9j/' } }],
+          },
+        ],
+      }),
+      'gemini-2.5-flash',
+      OPTIONS,
+    );
+    expect(built.contents).toEqual([
+      { role: 'user', parts: [{ inlineData: { mimeType: 'image/jpeg', data: '/9j/' } }] },
+    ]);
+  });
+
   it('keeps the text blocks of a tool result apart, one a line', () => {
     const built = buildGeminiRequest(
       request({

@@ -3,6 +3,7 @@ import type { UpstreamBuildOptions } from '../contract.js';
 import type { IrMessage, IrPart, IrRequest, IrTool } from '../ir/types.js';
 import { hasCacheControl } from '../shared/cache-hints.js';
 import type { HintReport } from '../shared/hint-report.js';
+import { standardImageType } from '../shared/image-media-type.js';
 import { budgetForEffort } from '../shared/reasoning-budget.js';
 import { systemTexts } from '../shared/system-texts.js';
 import { signForeignCalls, validatesSignatures } from './foreign-call-signature.js';
@@ -63,7 +64,10 @@ function mediaPart(
   kind: 'image' | 'document',
   context: PartContext,
 ): GeminiPart {
-  if (source.kind === 'base64') return { inlineData: { mimeType: source.mediaType, data: source.data } };
+  if (source.kind === 'base64') {
+    const mimeType = kind === 'image' ? standardImageType(source.mediaType) : source.mediaType;
+    return { inlineData: { mimeType, data: source.data } };
+  }
   const mimeType = mediaTypeOfUri(source.url, kind);
   if (mimeType === undefined && context.needsMediaType) {
     // The gateway fetches no client URL (SSRF), so it cannot sniff the type itself.
