@@ -158,6 +158,37 @@ describe('conversations Converse would refuse as the client sent them', () => {
     expect(sentDocumentNames()).toEqual(['notes pdf', 'NOTES pdf (2)']);
   });
 
+  it('Chat: CSV, Word and Markdown files go as documents of the formats Converse reads', async () => {
+    const file = (filename: string, mediaType: string) => ({
+      type: 'file' as const,
+      file: { filename, file_data: `data:${mediaType};base64,${PDF}` },
+    });
+    const completion = await gateway.harness.openai().chat.completions.create({
+      model: MODELS.bedrock.name,
+      messages: [
+        {
+          role: 'user',
+          content: [
+            file('sales.csv', 'text/csv'),
+            file('plan.docx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'),
+            file('notes.md', 'text/markdown'),
+            { type: 'text', text: 'Compare them.' },
+          ],
+        },
+      ],
+    });
+    expect(completion.choices[0]?.message.content).toBe('Hello from Bedrock.');
+    const sent = (gateway.bedrockUpstream.chatRequests().at(-1)?.body as { messages: Array<{ content: Json[] }> })
+      .messages[0]?.content;
+    expect(sent?.map((block) => (block.document as Json | undefined)?.format ?? 'text')).toEqual([
+      'csv',
+      'docx',
+      'md',
+      'text',
+    ]);
+    expect(sentDocumentNames()).toEqual(['sales csv', 'plan docx', 'notes md']);
+  });
+
   it("Chat and Responses: a JPEG labelled with the common 'image/jpg' goes as Converse's jpeg format", async () => {
     const jpg = 'data:image/jpg;base64,/9j/4AAQSkZJRg==';
     const completion = await gateway.harness.openai().chat.completions.create({

@@ -93,19 +93,26 @@ function malformedConversation(messages: Array<{ role: string; content: Json[] }
   return undefined;
 }
 
+/** DocumentBlock's `format` values. */
+const DOCUMENT_FORMATS = ['docx', 'csv', 'html', 'txt', 'pdf', 'md', 'doc', 'xlsx', 'xls'];
+
 /** A DocumentBlock's `name`: letters, digits, single whitespace, hyphens, parentheses and square brackets. */
 const DOCUMENT_NAME = /^(?:[A-Za-z0-9()[\]-]|\s(?!\s))+$/;
 
 /**
- * Converse's checks of the documents' names, in its words: each valid, and no two alike in the request's
- * messages (case ignored), so two untitled PDFs given one default name are refused.
+ * Converse's checks of the documents, in its words: a format it reads, a valid name, and no two names alike in
+ * the request's messages (case ignored), so two untitled PDFs given one default name are refused.
  */
-function badDocumentName(messages: Array<{ content: Json[] }>): string | undefined {
+function badDocument(messages: Array<{ content: Json[] }>): string | undefined {
   const seen = new Set<string>();
   for (const message of messages) {
     for (const block of message.content) {
-      const name = (block.document as { name?: unknown } | undefined)?.name;
-      if (name === undefined) continue;
+      const document = block.document as { name?: unknown; format?: unknown } | undefined;
+      if (document === undefined) continue;
+      if (!DOCUMENT_FORMATS.includes(String(document.format))) {
+        return `1 validation error detected: Value '${String(document.format)}' at 'messages.1.member.content.1.member.document.format' failed to satisfy constraint: Member must satisfy enum value set: [${DOCUMENT_FORMATS.join(', ')}]`;
+      }
+      const name = document.name;
       if (typeof name !== 'string' || !DOCUMENT_NAME.test(name)) {
         return "The document file name can only contain alphanumeric characters, whitespace characters, hyphens, parentheses, and square brackets. The name can't contain more than one consecutive whitespace character.";
       }
@@ -266,7 +273,7 @@ export class FakeBedrock {
     }
     const malformed = malformedConversation(messages);
     if (malformed) return this.error(res, 400, 'ValidationException', malformed);
-    const badName = badDocumentName(messages);
+    const badName = badDocument(messages);
     if (badName) return this.error(res, 400, 'ValidationException', badName);
     const badToolUseId = invalidToolUseId(messages);
     if (badToolUseId) return this.error(res, 400, 'ValidationException', badToolUseId);

@@ -18,8 +18,9 @@ import type { BedrockContentBlock, BedrockConverseRequest, BedrockImageFormat, B
  * - Converse checks the conversation's shape: consecutive messages of one role are merged into one turn, and
  *   blank text (empty or whitespace only, which Converse refuses) is left out, in tool results too.
  * - Tool call ids outside Converse's toolUseId constraint are rewritten to fit it (tool-use-id.ts).
- * - Images and PDFs go as bytes (base64 in JSON); Converse takes no image URL, so one is refused. Each PDF gets
- *   a name Converse accepts, unique in the request (document-names.ts).
+ * - Images and documents (PDF, CSV, Word, Excel, HTML, text, Markdown) go as bytes (base64 in JSON); Converse
+ *   takes no URL, so one is refused. Each document gets a name Converse accepts, unique in the request
+ *   (document-names.ts).
  * - Signed thinking goes back as reasoningContent (Claude on Bedrock needs it on tool-use turns); thinking
  *   without a signature cannot be verified by the model and is left out.
  * - Prompt-cache marks become cachePoint blocks where the model takes them (cache-points.ts).
@@ -46,6 +47,19 @@ function image(source: IrImageSource, path: string): { format: BedrockImageForma
   return { format, source: { bytes: source.data } };
 }
 
+/** The document types Converse reads (DocumentBlock `format`), by media type. */
+const DOCUMENT_FORMATS: Readonly<Record<string, string>> = {
+  'application/pdf': 'pdf',
+  'text/csv': 'csv',
+  'application/msword': 'doc',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'docx',
+  'application/vnd.ms-excel': 'xls',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'xlsx',
+  'text/html': 'html',
+  'text/plain': 'txt',
+  'text/markdown': 'md',
+};
+
 type BedrockToolResultContent = Extract<BedrockContentBlock, { toolResult: unknown }>['toolResult']['content'][number];
 
 /** Converse refuses a text block that is empty or whitespace only, wherever it is. */
@@ -69,10 +83,14 @@ function block(part: IrPart, path: string, documentNames: DocumentNames): Bedroc
       return { image: image(part.source, path) };
     case 'document': {
       if (part.source.kind === 'text') return { text: part.source.text };
-      if (part.source.kind === 'url' || part.source.mediaType !== 'application/pdf') {
-        throw errors.invalidBody('Bedrock takes documents as PDF data', path);
+      const format = part.source.kind === 'base64' ? ownEntry(DOCUMENT_FORMATS, part.source.mediaType) : undefined;
+      if (part.source.kind === 'url' || !format) {
+        throw errors.invalidBody(
+          'Bedrock takes documents as data: PDF, CSV, DOC, DOCX, XLS, XLSX, HTML, plain text or Markdown',
+          path,
+        );
       }
-      return { document: { format: 'pdf', name: documentNames.name(part.title), source: { bytes: part.source.data } } };
+      return { document: { format, name: documentNames.name(part.title), source: { bytes: part.source.data } } };
     }
     case 'tool_call':
       return {
