@@ -36,10 +36,17 @@ function sentShape(): string[] {
   });
 }
 
+/** The last Converse request's messages. */
+function sentMessages(): Array<{ role: string; content: Json[] }> {
+  const body = gateway.bedrockUpstream.chatRequests().at(-1)?.body as {
+    messages: Array<{ role: string; content: Json[] }>;
+  };
+  return body.messages;
+}
+
 /** The names of the documents in the last Converse request, in order. */
 function sentDocumentNames(): string[] {
-  const body = gateway.bedrockUpstream.chatRequests().at(-1)?.body as { messages: Array<{ content: Json[] }> };
-  return body.messages.flatMap((message) =>
+  return sentMessages().flatMap((message) =>
     message.content.flatMap((block) => ((block.document as Json | undefined)?.name as string | undefined) ?? []),
   );
 }
@@ -178,8 +185,7 @@ describe('conversations Converse would refuse as the client sent them', () => {
       ],
     });
     expect(completion.choices[0]?.message.content).toBe('Hello from Bedrock.');
-    const sent = (gateway.bedrockUpstream.chatRequests().at(-1)?.body as { messages: Array<{ content: Json[] }> })
-      .messages[0]?.content;
+    const sent = sentMessages()[0]?.content;
     expect(sent?.map((block) => (block.document as Json | undefined)?.format ?? 'text')).toEqual([
       'csv',
       'docx',
@@ -205,9 +211,7 @@ describe('conversations Converse would refuse as the client sent them', () => {
     });
     expect(completion.choices[0]?.message.content).toBe('Hello from Bedrock.');
     const image = { image: { format: 'jpeg', source: { bytes: '/9j/4AAQSkZJRg==' } } };
-    const sentBlocks = () =>
-      (gateway.bedrockUpstream.chatRequests().at(-1)?.body as { messages: Array<{ content: Json[] }> }).messages[0]
-        ?.content;
+    const sentBlocks = () => sentMessages()[0]?.content;
     expect(sentBlocks()).toEqual([{ text: 'What is it?' }, image]);
     const response = await gateway.harness.openai().responses.create({
       model: MODELS.bedrock.name,
