@@ -25,12 +25,15 @@ const TIMEOUT_CODES = new Set([
   'EGATEWAY_TOKEN_TIMEOUT',
 ]);
 
-/** Classifies an upstream HTTP error status. */
+/**
+ * Classifies an upstream HTTP error status. 424 (Failed Dependency) is Bedrock's ModelErrorException: the model
+ * failed while processing a valid request ("Try your request again"), a server error, not the client's.
+ */
 export function classifyStatus(status: number): ErrorClass {
   if (status === 429) return 'rate_limit';
   if (status === 408) return 'timeout';
   if (status === 401 || status === 403) return 'auth';
-  if (status >= 500) return 'server_error';
+  if (status >= 500 || status === 424) return 'server_error';
   return 'client_error';
 }
 

@@ -64,6 +64,27 @@ describe('fallback across cloud provider types', () => {
     ]);
   });
 
+  it("falls back to Azure when Bedrock's model fails (424 ModelErrorException), which is no fault of the request", async () => {
+    gateway.bedrockUpstream.enqueue({
+      kind: 'error',
+      status: 424,
+      exception: 'ModelErrorException',
+      message: 'The system encountered an unexpected error during processing. Try your request again.',
+    });
+    gateway.azureUpstream.enqueue({ kind: 'reply', text: 'Served by Azure.' });
+    const { data, response } = await gateway.harness
+      .anthropic()
+      .messages.create({ model: BEDROCK_THEN_AZURE.name, max_tokens: 100, messages: [{ role: 'user', content: 'Hi' }] })
+      .withResponse();
+    expect(data.content).toEqual([{ type: 'text', text: 'Served by Azure.' }]);
+    expect(response.headers.get('x-gateway-provider')).toBe('az');
+    const record = await gateway.nextRecord();
+    expect(record.attempts.map((a) => [a.provider, a.status, a.errorClass ?? null])).toEqual([
+      ['bed', 424, 'server_error'],
+      ['az', 200, null],
+    ]);
+  });
+
   it('streams to an OpenAI client from Bedrock when Gemini is unavailable', async () => {
     gateway.geminiUpstream.enqueue({
       kind: 'error',
