@@ -118,7 +118,10 @@ export async function attemptTarget<R extends UpstreamReply>(
   // A 4xx body is always read (error bodies are small, and no success pays for it): only the body tells a
   // malformed request from a refused one (content-filtered, too long), which is recorded as such.
   const body = await readUpstreamBody(reply);
-  const errorClass = byStatus === 'client_error' ? classifyErrorBody(reply.status, body.toString('utf8')) : byStatus;
+  const errorClass =
+    byStatus === 'client_error'
+      ? classifyErrorBody(reply.status, body.toString('utf8'), reply.headers['x-amzn-errortype'])
+      : byStatus;
   if (errorClass === 'client_error' || (isRequestRefusal(errorClass) && !fallbackOn.has(errorClass))) {
     // Final for this route: the client gets the upstream's own bytes (Azure's content_filter_result with them).
     return { kind: 'answer', reply: { ...reply, body: Readable.from([body]) }, latencyMs, errorClass };

@@ -49,11 +49,14 @@ const GOOGLE_KEY_INVALID = /"reason":\s*"API_KEY_INVALID"/;
 /**
  * Refines a 4xx by its body: providers report an over-long prompt or a content-filter block as a plain 400
  * (413 for some), which only the message tells apart. These classes are opt-in fallback triggers. Google's
- * 400 for a wrong API key is `auth`, which always falls back.
+ * 400 for a wrong API key is `auth`, which always falls back. Bedrock names its exception in the
+ * `x-amzn-errortype` header: a 400 ServiceQuotaExceededException (the account's quota, "resubmit your request
+ * later") is a `rate_limit`, as the same exception at a stream's start is.
  */
-export function classifyErrorBody(status: number, body: string): ErrorClass {
+export function classifyErrorBody(status: number, body: string, awsErrorType?: unknown): ErrorClass {
   const byStatus = classifyStatus(status);
   if (byStatus !== 'client_error') return byStatus;
+  if (typeof awsErrorType === 'string' && awsErrorType.startsWith('ServiceQuotaExceededException')) return 'rate_limit';
   if (GOOGLE_KEY_INVALID.test(body)) return 'auth';
   if (CONTEXT_LENGTH.test(body)) return 'context_length';
   if (CONTENT_FILTER.test(body)) return 'content_filter';

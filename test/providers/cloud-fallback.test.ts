@@ -85,6 +85,25 @@ describe('fallback across cloud provider types', () => {
     ]);
   });
 
+  it("falls back to Azure on Bedrock's 400 ServiceQuotaExceededException, a quota and not the request's fault", async () => {
+    gateway.bedrockUpstream.enqueue({
+      kind: 'error',
+      status: 400,
+      exception: 'ServiceQuotaExceededException',
+      message: 'Your request exceeds the service quota for your account. You can resubmit your request later.',
+    });
+    gateway.azureUpstream.enqueue({ kind: 'reply', text: 'Served by Azure.' });
+    const completion = await gateway.harness
+      .openai()
+      .chat.completions.create({ model: BEDROCK_THEN_AZURE.name, messages: [{ role: 'user', content: 'Hi' }] });
+    expect(completion.choices[0]?.message.content).toBe('Served by Azure.');
+    const record = await gateway.nextRecord();
+    expect(record.attempts.map((a) => [a.provider, a.status, a.errorClass ?? null])).toEqual([
+      ['bed', 400, 'rate_limit'],
+      ['az', 200, null],
+    ]);
+  });
+
   it('streams to an OpenAI client from Bedrock when Gemini is unavailable', async () => {
     gateway.geminiUpstream.enqueue({
       kind: 'error',
