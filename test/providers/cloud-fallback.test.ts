@@ -64,34 +64,24 @@ describe('fallback across cloud provider types', () => {
     ]);
   });
 
-  it("falls back to Azure when Bedrock's model fails (424 ModelErrorException), which is no fault of the request", async () => {
-    gateway.bedrockUpstream.enqueue({
-      kind: 'error',
+  it.each([
+    {
+      why: 'the model failed (424 ModelErrorException)',
       status: 424,
       exception: 'ModelErrorException',
       message: 'The system encountered an unexpected error during processing. Try your request again.',
-    });
-    gateway.azureUpstream.enqueue({ kind: 'reply', text: 'Served by Azure.' });
-    const { data, response } = await gateway.harness
-      .anthropic()
-      .messages.create({ model: BEDROCK_THEN_AZURE.name, max_tokens: 100, messages: [{ role: 'user', content: 'Hi' }] })
-      .withResponse();
-    expect(data.content).toEqual([{ type: 'text', text: 'Served by Azure.' }]);
-    expect(response.headers.get('x-gateway-provider')).toBe('az');
-    const record = await gateway.nextRecord();
-    expect(record.attempts.map((a) => [a.provider, a.status, a.errorClass ?? null])).toEqual([
-      ['bed', 424, 'server_error'],
-      ['az', 200, null],
-    ]);
-  });
-
-  it("falls back to Azure on Bedrock's 400 ServiceQuotaExceededException, a quota and not the request's fault", async () => {
-    gateway.bedrockUpstream.enqueue({
-      kind: 'error',
+      errorClass: 'server_error',
+    },
+    {
+      why: 'the account is over its quota (400 ServiceQuotaExceededException)',
       status: 400,
       exception: 'ServiceQuotaExceededException',
       message: 'Your request exceeds the service quota for your account. You can resubmit your request later.',
-    });
+      errorClass: 'rate_limit',
+    },
+  ])('falls back to Azure when Bedrock says $why, no fault of the request', async (fault) => {
+    const { status, exception, message, errorClass } = fault;
+    gateway.bedrockUpstream.enqueue({ kind: 'error', status, exception, message });
     gateway.azureUpstream.enqueue({ kind: 'reply', text: 'Served by Azure.' });
     const completion = await gateway.harness
       .openai()
@@ -99,7 +89,7 @@ describe('fallback across cloud provider types', () => {
     expect(completion.choices[0]?.message.content).toBe('Served by Azure.');
     const record = await gateway.nextRecord();
     expect(record.attempts.map((a) => [a.provider, a.status, a.errorClass ?? null])).toEqual([
-      ['bed', 400, 'rate_limit'],
+      ['bed', status, errorClass],
       ['az', 200, null],
     ]);
   });
