@@ -25,6 +25,15 @@ export function azureMaxTokensField(config: ProviderConfig): 'max_tokens' | 'max
   return version >= FIRST_COMPLETION_TOKENS_VERSION ? 'max_completion_tokens' : 'max_tokens';
 }
 
+/**
+ * The `/openai` the data-plane paths start with, or nothing when base_url already ends in it: Azure AI
+ * Foundry's target URIs and some samples give the endpoint as `https://{resource}.openai.azure.com/openai`,
+ * which would otherwise address `/openai/openai/deployments/...`, a 404.
+ */
+function openaiPrefix(config: ProviderConfig): string {
+  return /\/openai\/*$/.test(new URL(config.base_url).pathname) ? '' : '/openai';
+}
+
 function deploymentPath(endpoint: string): (model: string, config: ProviderConfig) => string {
   return (model, config) => {
     if (isAzureV1Surface(config)) {
@@ -32,7 +41,7 @@ function deploymentPath(endpoint: string): (model: string, config: ProviderConfi
       return `/${endpoint}${version}`;
     }
     const version = encodeURIComponent(config.api_version ?? AZURE_DEFAULT_API_VERSION);
-    return `/openai/deployments/${encodeURIComponent(model)}/${endpoint}?api-version=${version}`;
+    return `${openaiPrefix(config)}/deployments/${encodeURIComponent(model)}/${endpoint}?api-version=${version}`;
   };
 }
 
@@ -51,7 +60,7 @@ function responsesPath(config: ProviderConfig): string | undefined {
   }
   const configured = config.api_version;
   const version = configured && configured >= '2025-03-01-preview' ? configured : AZURE_RESPONSES_API_VERSION;
-  return `/openai/responses?api-version=${encodeURIComponent(version)}`;
+  return `${openaiPrefix(config)}/responses?api-version=${encodeURIComponent(version)}`;
 }
 
 const chatPath = deploymentPath('chat/completions');

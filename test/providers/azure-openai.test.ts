@@ -41,9 +41,17 @@ describe('azure-openai provider', () => {
             base_url: `${v1.endpoint}/openai/v1`,
             allow_private_network: true,
           },
+          // The endpoint as Azure AI Foundry's target URI starts, /openai included.
+          {
+            name: 'az-openai',
+            type: 'azure-openai',
+            base_url: `${keyed.endpoint}/openai/`,
+            allow_private_network: true,
+          },
         ],
         models: [
           { name: 'gpt-azure', targets: [{ provider: 'az', model: 'gpt4o-prod' }] },
+          { name: 'gpt-azure-openai', targets: [{ provider: 'az-openai', model: 'gpt4o-prod' }] },
           { name: 'gpt-5-azure', targets: [{ provider: 'az', model: 'gpt-5-prod' }] },
           { name: 'gpt-5-v1', targets: [{ provider: 'az-v1', model: 'gpt-5-v1' }] },
           { name: 'gpt-entra', targets: [{ provider: 'az-entra', model: 'gpt4o-eu' }] },
@@ -76,6 +84,20 @@ describe('azure-openai provider', () => {
     expect(request?.headers.authorization).toBeUndefined();
     const [record] = await gateway.records(1);
     expect(record).toMatchObject({ provider: 'az', upstreamModel: 'gpt4o-prod', inputTokens: 11, outputTokens: 3 });
+  });
+
+  it('takes a base_url that already ends in /openai as the resource endpoint, not /openai/openai/...', async () => {
+    const path = '/openai/deployments/gpt4o-prod/chat/completions?api-version=2024-10-21';
+    const chat = await gateway
+      .openai()
+      .chat.completions.create({ model: 'gpt-azure-openai', messages: [{ role: 'user', content: 'hi' }] });
+    expect(chat.choices[0]?.message.content).toBe('Hello from fake-azure');
+    expect(keyed.requests.at(-1)?.path).toBe(path);
+    const message = await gateway
+      .anthropic()
+      .messages.create({ model: 'gpt-azure-openai', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] });
+    expect(message.content).toEqual([{ type: 'text', text: 'Hello from fake-azure' }]);
+    expect(keyed.requests.at(-1)?.path).toBe(path);
   });
 
   it('streams through unchanged to the OpenAI SDK', async () => {
