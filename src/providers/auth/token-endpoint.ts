@@ -37,8 +37,10 @@ export async function requestToken(
   }
   if (response.statusCode >= 400 || typeof answer.access_token !== 'string') {
     const reason = [answer.error, answer.error_description].filter((part) => typeof part === 'string').join(': ');
+    // A 2xx without a token (a proxy's HTML page, a truncated body) is no success: say what was missing.
+    const missing = response.statusCode < 400 && !reason ? ' without an access token' : '';
     throw new TokenEndpointError(
-      `the token endpoint ${url.origin} answered ${response.statusCode}${reason ? `: ${reason.split('\n')[0]}` : ''}`,
+      `the token endpoint ${url.origin} answered ${response.statusCode}${missing}${reason ? `: ${reason.split('\n')[0]}` : ''}`,
     );
   }
   const expiresIn = Number(answer.expires_in);
