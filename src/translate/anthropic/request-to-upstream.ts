@@ -1,7 +1,7 @@
 import { errors } from '../../errors/codes.js';
 import type { UpstreamBuildOptions } from '../contract.js';
-import type { IrReasoning, IrRequest, IrTool } from '../ir/types.js';
-import { budgetForEffort, MIN_THINKING_BUDGET } from '../shared/reasoning-budget.js';
+import type { IrRequest, IrTool } from '../ir/types.js';
+import { type ClaudeOutputPlan, claudeOutputPlan, claudeThinkingBudget } from '../shared/claude-output.js';
 import { systemTexts } from '../shared/system-texts.js';
 import { refuseUnsupportedSampling } from '../shared/unsupported-sampling.js';
 import { buildAnthropicMessages } from './content-to-upstream.js';
@@ -54,11 +54,6 @@ function outputConfig(request: IrRequest): AnthropicRequestBody['output_config']
   return { format: { type: 'json_schema', schema: format.schema } };
 }
 
-function requestedBudget(reasoning: IrReasoning | undefined): number | undefined {
-  const budget = reasoning?.budgetTokens ?? (reasoning?.effort ? budgetForEffort(reasoning.effort) : undefined);
-  return budget === undefined ? undefined : Math.max(MIN_THINKING_BUDGET, budget);
-}
-
 /**
  * False when Anthropic would refuse thinking: the turn being continued used tools without signed thinking first.
  * Takes a client's unchecked Messages body too (the passthrough's, where content may be a string).
@@ -70,27 +65,13 @@ export function canThink(messages: readonly { role?: unknown; content?: unknown 
   return first === 'thinking' || first === 'redacted_thinking';
 }
 
-interface OutputPlan {
-  maxTokens: number;
-  thinkingBudget?: number | undefined;
-}
-
-function planOutput(request: IrRequest, messages: AnthropicMessageParam[], options: UpstreamBuildOptions): OutputPlan {
-  const budget = requestedBudget(request.reasoning);
-  const limit = request.maxTokens;
-  if (budget === undefined || !canThink(messages)) return { maxTokens: limit ?? options.defaultMaxTokens };
-  if (limit === undefined) {
-    const fallback = options.defaultMaxTokens;
-    return { maxTokens: fallback > budget ? fallback : budget + fallback, thinkingBudget: budget };
-  }
-  if (limit > budget) return { maxTokens: limit, thinkingBudget: budget };
-  if (limit <= MIN_THINKING_BUDGET) {
-    throw errors.invalidBody(
-      `with reasoning on, the output limit must exceed Anthropic's minimum thinking budget of ${MIN_THINKING_BUDGET} tokens (got ${limit})`,
-      'maxTokens',
-    );
-  }
-  return { maxTokens: limit, thinkingBudget: Math.max(MIN_THINKING_BUDGET, Math.floor(limit / 2)) };
+function planOutput(
+  request: IrRequest,
+  messages: AnthropicMessageParam[],
+  options: UpstreamBuildOptions,
+): ClaudeOutputPlan {
+  const budget = canThink(messages) ? claudeThinkingBudget(request.reasoning) : undefined;
+  return claudeOutputPlan(request.maxTokens, budget, options.defaultMaxTokens);
 }
 
 function buildTool(tool: IrTool): AnthropicTool {

@@ -1,7 +1,7 @@
 import { errors } from '../../errors/codes.js';
 import type { UpstreamBuildOptions } from '../contract.js';
 import type { IrRequest } from '../ir/types.js';
-import { budgetForEffort, effortForBudget, MIN_THINKING_BUDGET } from '../shared/reasoning-budget.js';
+import { effortForBudget } from '../shared/reasoning-budget.js';
 
 /**
  * Converse has no field for reasoning or top-k: each model family takes its own in
@@ -22,13 +22,6 @@ export function bedrockFamily(modelId: string): BedrockFamily {
   return 'other';
 }
 
-/** The Claude thinking budget the request asks for, at least Anthropic's minimum. */
-export function thinkingBudget(request: IrRequest): number | undefined {
-  const reasoning = request.reasoning;
-  const requested = reasoning?.budgetTokens ?? (reasoning?.effort ? budgetForEffort(reasoning.effort) : undefined);
-  return requested === undefined ? undefined : Math.max(MIN_THINKING_BUDGET, requested);
-}
-
 /** Nova's effort levels are low, medium and high: minimal reads as low. */
 function novaEffort(request: IrRequest): 'low' | 'medium' | 'high' | undefined {
   const reasoning = request.reasoning;
@@ -42,10 +35,11 @@ export function additionalModelRequestFields(
   request: IrRequest,
   family: BedrockFamily,
   options: UpstreamBuildOptions,
+  /** Claude's thinking budget, as claudeOutputPlan fitted it to the output limit. */
+  budget: number | undefined,
 ): Record<string, unknown> | undefined {
   const fields: Record<string, unknown> = {};
   if (family === 'anthropic') {
-    const budget = thinkingBudget(request);
     if (budget !== undefined) fields.thinking = { type: 'enabled', budget_tokens: budget };
     if (request.topK !== undefined) fields.top_k = request.topK;
   } else if (family === 'nova') {

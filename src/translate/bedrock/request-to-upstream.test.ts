@@ -36,17 +36,25 @@ describe('bedrockFamily', () => {
 });
 
 describe('buildBedrockRequest: model-specific fields', () => {
-  it("gives Claude Anthropic's thinking with maxTokens above the budget, and top_k", () => {
+  it("gives Claude Anthropic's thinking and top_k, the budget fitted inside the client's output limit", () => {
     const built = buildBedrockRequest(
       request({ reasoning: { budgetTokens: 8000 }, maxTokens: 4000, topK: 40 }),
       CLAUDE,
       OPTIONS,
     );
+    // The client's limit is a stop condition (an OpenAI client counts reasoning inside it): it stays, and the
+    // budget shrinks below it, as on Anthropic's own API.
     expect(built.additionalModelRequestFields).toEqual({
-      thinking: { type: 'enabled', budget_tokens: 8000 },
+      thinking: { type: 'enabled', budget_tokens: 2000 },
       top_k: 40,
     });
-    expect(built.inferenceConfig?.maxTokens).toBe(8000 + OPTIONS.defaultMaxTokens);
+    expect(built.inferenceConfig?.maxTokens).toBe(4000);
+    const unlimited = buildBedrockRequest(request({ reasoning: { budgetTokens: 8000 } }), CLAUDE, OPTIONS);
+    expect(unlimited.inferenceConfig?.maxTokens).toBe(8000 + OPTIONS.defaultMaxTokens);
+    expect(unlimited.additionalModelRequestFields).toEqual({ thinking: { type: 'enabled', budget_tokens: 8000 } });
+    expect(() =>
+      buildBedrockRequest(request({ reasoning: { effort: 'high' }, maxTokens: 100 }), CLAUDE, OPTIONS),
+    ).toThrow(expect.objectContaining({ status: 400, param: 'maxTokens' }));
   });
 
   it("gives Nova 2 its reasoningConfig with the budget's effort, top-k in its inferenceConfig, and no thinking", () => {

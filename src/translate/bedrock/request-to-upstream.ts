@@ -1,13 +1,14 @@
 import { errors } from '../../errors/codes.js';
 import type { UpstreamBuildOptions } from '../contract.js';
 import type { IrImageSource, IrMessage, IrPart, IrRequest } from '../ir/types.js';
+import { claudeOutputPlan, claudeThinkingBudget } from '../shared/claude-output.js';
 import { standardImageType } from '../shared/image-media-type.js';
 import { ownEntry } from '../shared/own-entry.js';
 import { systemTexts } from '../shared/system-texts.js';
 import { refuseUnsupportedSampling } from '../shared/unsupported-sampling.js';
 import { CachePoints } from './cache-points.js';
 import { DocumentNames } from './document-names.js';
-import { additionalModelRequestFields, bedrockFamily, thinkingBudget } from './model-fields.js';
+import { additionalModelRequestFields, bedrockFamily } from './model-fields.js';
 import { STOP_SEQUENCE_PATH } from './stop-reason.js';
 import { bedrockToolUseId } from './tool-use-id.js';
 import type { BedrockContentBlock, BedrockConverseRequest, BedrockImageFormat, BedrockMessage } from './wire-types.js';
@@ -26,7 +27,7 @@ import type { BedrockContentBlock, BedrockConverseRequest, BedrockImageFormat, B
  * - Prompt-cache marks become cachePoint blocks where the model takes them (cache-points.ts).
  * - With stop sequences, a Claude model is asked for the one that matched (`additionalModelResponseFieldPaths`).
  * - Reasoning and topK go in additionalModelRequestFields, as the model's family spells them (model-fields.ts);
- *   for Claude, maxTokens is raised above the thinking budget.
+ *   for Claude, the output limit and the budget are fitted as on Anthropic's API (shared/claude-output.ts).
  * - Converse cannot express tool_choice none, parallelToolCalls false or a response format: those are refused,
  *   as is a conversation holding tool calls or results without tools declared (Converse requires them).
  */
@@ -220,10 +221,9 @@ export function buildBedrockRequest(
   // provider type answered, or whose reasoning came unsigned): that request goes without thinking, as with
   // Anthropic's own API (translate/anthropic/request-to-upstream.ts).
   const reasoned = family === 'anthropic' && !canThink(body.messages) ? { ...request, reasoning: undefined } : request;
-  const budget = family === 'anthropic' ? thinkingBudget(reasoned) : undefined;
-  let maxTokens = request.maxTokens ?? options.defaultMaxTokens;
-  if (budget !== undefined && maxTokens <= budget) maxTokens = budget + options.defaultMaxTokens;
-  body.inferenceConfig = { maxTokens };
+  const budget = family === 'anthropic' ? claudeThinkingBudget(reasoned.reasoning) : undefined;
+  const plan = claudeOutputPlan(request.maxTokens, budget, options.defaultMaxTokens);
+  body.inferenceConfig = { maxTokens: plan.maxTokens };
   if (request.temperature !== undefined) body.inferenceConfig.temperature = request.temperature;
   if (request.topP !== undefined) body.inferenceConfig.topP = request.topP;
   if (request.stopSequences.length > 0) {
@@ -233,7 +233,7 @@ export function buildBedrockRequest(
   }
   const tools = toolConfig(request, cache);
   if (tools) body.toolConfig = tools;
-  const extra = additionalModelRequestFields(reasoned, family, options);
+  const extra = additionalModelRequestFields(reasoned, family, options, plan.thinkingBudget);
   if (extra) body.additionalModelRequestFields = extra;
   return body;
 }
