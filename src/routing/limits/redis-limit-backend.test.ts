@@ -267,6 +267,43 @@ describe.skipIf(!REDIS_URL)('RedisLimitBackend', () => {
     expect(admitted).toBe(1_000);
   });
 
+  it('leases a busy plan a tick of its traffic, so it tops up about twice a tick, and two such processes stay within the limit', async () => {
+    const [a, b] = await Promise.all([backend(0), backend(0)]);
+    // Room for 40 ticks of both: 1/16 of it is far above a tick's 1,000 requests, so only the share caps a lease.
+    const rpm = [buckets()('requests', 80_000)];
+    let admitted = 0;
+    /** One tick of a process admitting 1,000 requests, yielding every 50 (a top-up answers meanwhile). */
+    const tick = async (redis: RedisLimitBackend) => {
+      for (let i = 0; i < 1_000; i++) {
+        let admission = redis.admit(rpm, none, Date.now());
+        if (admission instanceof Promise) admission = await admission;
+        if (admission.denied === -1) admitted++;
+        if (i % 50 === 49) await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+    };
+    await Promise.all([tick(a), tick(b)]);
+    a.tickLeases();
+    b.tickLeases();
+    const calls = a.scriptCalls + b.scriptCalls;
+    for (let t = 0; t < 5; t++) {
+      await Promise.all([tick(a), tick(b)]);
+      a.tickLeases();
+      b.tickLeases();
+    }
+    // A lease of 1,000 requests tops up when below 500: about two calls per tick and process (one per 128 requests,
+    // 8 a tick, when a lease covered at most 256).
+    expect(a.scriptCalls + b.scriptCalls - calls).toBeLessThanOrEqual(2 * 5 * 3);
+    // Both keep asking for twice what is left: never more than the limit admitted, and all of it once leases are back.
+    while (admitted < 80_000 - 2_000) await Promise.all([tick(a), tick(b)]);
+    for (let t = 0; t < 3; t++) await Promise.all([tick(a), tick(b)]);
+    expect(admitted).toBeLessThanOrEqual(80_000);
+    for (const redis of [a, b, a, b]) redis.tickLeases();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await Promise.all([tick(a), tick(b)]);
+    expect(admitted).toBe(80_000);
+    expect(await counter(rpm[0]?.key ?? '')).toBe(80_000);
+  });
+
   it('tops a lease up to its share, so slots and tokens settled back into it never pile up in Redis', async () => {
     const redis = await backend(0);
     const bucket = buckets();
