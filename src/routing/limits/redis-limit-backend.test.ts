@@ -216,6 +216,33 @@ describe.skipIf(!REDIS_URL)('RedisLimitBackend', () => {
     expect(await counter(rpm.key)).toBe(22);
   });
 
+  it('leases in the first call of a burst after a pause, so the requests arriving with it wait one round trip', async () => {
+    const redis = await backend(0);
+    const rpm = buckets()('requests', 1_000_000);
+    const plan = [rpm];
+    await Promise.all(Array.from({ length: 200 }, () => redis.admit(plan, none, Date.now())));
+    redis.tickLeases(); // busy: 200 admissions in the tick
+    redis.tickLeases(); // idle: the lease goes back
+    redis.tickLeases();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await counter(rpm.key)).toBe(200);
+    // 64 requests at once: the first asks for the last busy tick's 200 requests' worth, the 63 others wait for
+    // that call and take from the lease. Forgotten, the plan sent the first 15 without a lease, leased 16 with
+    // the 16th, and the 32 that 16 did not cover went to Redis again: a second round trip.
+    const calls = redis.scriptCalls;
+    const burst = Array.from({ length: 64 }, () => redis.admit(plan, none, Date.now()));
+    for (const admission of burst) expect(admission).toBeInstanceOf(Promise);
+    const admitted = await Promise.all(burst);
+    expect(redis.scriptCalls - calls).toBe(1);
+    expect(admitted.map((admission) => admission.used[0])).toEqual(Array.from({ length: 64 }, (_, i) => 201 + i));
+    expect(await counter(rpm.key)).toBe(200 + 1 + 200);
+    // Not used: back at the next idle tick, as any lease.
+    redis.tickLeases();
+    redis.tickLeases();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await counter(rpm.key)).toBe(264);
+  });
+
   it('takes no lease for a plan with fewer admissions than MIN_LEASE_RATE in a tick', async () => {
     const redis = await backend(0);
     const rpm = buckets()('requests', 1_000_000);
