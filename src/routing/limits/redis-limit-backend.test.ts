@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TcpProxy } from '../../../test/support/tcp-proxy.js';
 import type { Bucket } from './limit-buckets.js';
+import { precedingBuckets } from './limit-plan.js';
 import { MAX_LEASE_REQUESTS, MIN_LEASE_RATE } from './plan-lease.js';
 import { RedisLimitBackend } from './redis-limit-backend.js';
 
@@ -241,6 +242,22 @@ describe.skipIf(!REDIS_URL)('RedisLimitBackend', () => {
     redis.tickLeases();
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(await counter(rpm.key)).toBe(264);
+  });
+
+  it('leases in the first call of a busy key’s next window, sized by the window before', async () => {
+    const redis = await backend(0);
+    const minute = [buckets()('requests', 1_000_000)];
+    await Promise.all(Array.from({ length: 200 }, () => redis.admit(minute, none, Date.now())));
+    redis.tickLeases();
+    // The next minute's plan: other counters, which the planner links to this one's.
+    const next = [buckets()('requests', 1_000_000)];
+    precedingBuckets.set(next, minute);
+    const calls = redis.scriptCalls;
+    const burst = Array.from({ length: 64 }, () => redis.admit(next, none, Date.now()));
+    for (const admission of burst) expect(admission).toBeInstanceOf(Promise);
+    await Promise.all(burst);
+    expect(redis.scriptCalls - calls).toBe(1);
+    expect(await counter(next[0]?.key ?? '')).toBe(1 + 200);
   });
 
   it('takes no lease for a plan with fewer admissions than MIN_LEASE_RATE in a tick', async () => {

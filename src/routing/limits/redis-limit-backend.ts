@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import type { SharedLimitBackend } from './limit-backends.js';
 import { type Admission, type Bucket, type BucketKind, type Charge, settledDelta } from './limit-buckets.js';
+import { precedingBuckets } from './limit-plan.js';
 import { MIN_LEASE_RATE, PlanLease } from './plan-lease.js';
 import { BATCH_SCRIPT } from './redis-scripts.js';
 
@@ -328,6 +329,10 @@ export class RedisLimitBackend implements SharedLimitBackend {
     let lease = this.leases.get(buckets);
     if (lease === undefined) {
       lease = new PlanLease(buckets);
+      // A new window of a key busy in the last one: its first request leases at once, as after a pause.
+      const before = precedingBuckets.get(buckets);
+      const previous = before && this.leases.get(before);
+      if (previous) lease.recent = previous.recent > previous.uses ? previous.recent : previous.uses;
       this.leases.set(buckets, lease);
     }
     return lease;
