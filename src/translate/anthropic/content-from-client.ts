@@ -113,7 +113,7 @@ function parseDocumentBlock(block: JsonObject, path: string): IrDocumentPart {
   return part;
 }
 
-function parseToolResultContent(value: unknown, path: string): Array<IrTextPart | IrImagePart> {
+function parseToolResultContent(value: unknown, path: string): IrToolResultPart['content'] {
   if (value === undefined || value === null) return [];
   if (typeof value === 'string') return value === '' ? [] : [{ type: 'text', text: value }];
   return readArray(value, path).map((item, i) => {
@@ -122,7 +122,11 @@ function parseToolResultContent(value: unknown, path: string): Array<IrTextPart 
     const type = readString(block.type, `${at}.type`);
     if (type === 'text') return parseTextBlock(block, at);
     if (type === 'image') return parseImageBlock(block, at);
-    return reject(`'${type}' blocks inside a tool_result cannot be forwarded; use text or image`, `${at}.type`);
+    if (type === 'document') return parseDocumentBlock(block, at);
+    return reject(
+      `'${type}' blocks inside a tool_result cannot be forwarded; use text, image or document`,
+      `${at}.type`,
+    );
   });
 }
 

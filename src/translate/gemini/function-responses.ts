@@ -18,9 +18,10 @@ export function inCallOrder(message: IrMessage, previous: IrMessage | undefined)
   return indexed.sort((a, b) => position(a) - position(b));
 }
 
-/** The text of a tool result, and a note where it holds only images (so Gemini sees the call answered). */
+/** The text of a tool result, and a note where it holds only media (so Gemini sees the call answered). */
 export function resultText(part: IrToolResultPart): string {
   const text = part.content.map((item) => (item.type === 'text' ? item.text : '')).join('');
-  const images = part.content.some((item) => item.type === 'image');
-  return text === '' && images ? '(the result is the image after the function responses)' : text;
+  if (text !== '' || part.content.length === 0) return text;
+  const images = part.content.every((item) => item.type === 'image');
+  return `(the result is the ${images ? 'image' : 'file'} after the function responses)`;
 }

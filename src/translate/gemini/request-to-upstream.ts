@@ -19,8 +19,8 @@ import type { GeminiContent, GeminiGenerationConfig, GeminiPart, GeminiRequestBo
  *   a function call's thought signature is, read from its tool call id (see tool-call-id.ts). A model turn
  *   whose calls another model made gets Google's sentinel instead on Gemini 3 (foreign-call-signature.ts).
  * - Tool results become `functionResponse` parts named after the call they answer (Gemini matches by name, then
- *   order: function-responses.ts), with the text as `{result}` or `{error}`; a result's images follow the
- *   responses as inline parts of the same turn.
+ *   order: function-responses.ts), with the text as `{result}` or `{error}`; a result's images and files
+ *   follow the responses as parts of the same turn.
  * - Images and files go inline (base64) or as `fileData` URIs, typed from the URL (uri-media-type.ts). Cache hints and the end-user id are dropped
  *   (Gemini has neither); parallelToolCalls false cannot be expressed and is refused, as are more than five
  *   stop sequences and a schema description.
@@ -104,12 +104,16 @@ function buildPart(part: IrPart, context: PartContext): GeminiPart | undefined {
 }
 
 /**
- * Images in a tool result have no place in a `functionResponse` before Gemini 3, so they follow the turn's
- * function responses as inline parts of the same user turn, where every Gemini version takes them.
+ * Images and files in a tool result have no place in a `functionResponse` before Gemini 3, so they follow the
+ * turn's function responses as parts of the same user turn, where every Gemini version takes them.
  */
-function resultImages(part: IrPart, context: PartContext): GeminiPart[] {
+function resultMedia(part: IrPart, context: PartContext): GeminiPart[] {
   if (part.type !== 'tool_result') return [];
-  return part.content.flatMap((item) => (item.type === 'image' ? [mediaPart(item.source, 'image', context)] : []));
+  return part.content.flatMap((item) => {
+    if (item.type === 'text') return [];
+    const built = buildPart(item, context);
+    return built ? [built] : [];
+  });
 }
 
 function buildContents(messages: readonly IrMessage[], needsMediaType: boolean): GeminiContent[] {
@@ -119,14 +123,14 @@ function buildContents(messages: readonly IrMessage[], needsMediaType: boolean):
     // Instructions in the middle of the conversation go to systemInstruction (see systemTexts).
     if (message.role === 'system') return;
     const parts: GeminiPart[] = [];
-    const images: GeminiPart[] = [];
+    const media: GeminiPart[] = [];
     for (const [part, p] of inCallOrder(message, messages[m - 1])) {
       const context = { path: `${message.path ?? `messages[${m}]`}.content[${p}]`, names, needsMediaType };
       const built = buildPart(part, context);
       if (built) parts.push(built);
-      images.push(...resultImages(part, context));
+      media.push(...resultMedia(part, context));
     }
-    parts.push(...images);
+    parts.push(...media);
     if (parts.length > 0) contents.push({ role: message.role === 'assistant' ? 'model' : 'user', parts });
   });
   return contents;
