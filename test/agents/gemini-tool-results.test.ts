@@ -6,11 +6,12 @@ import { FakeGemini } from '../fakes/fake-gemini.js';
 import type { RecordedRequest } from '../fakes/fake-server.js';
 import { CLIENT_TOKEN, fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
 import { AGENT_TIMEOUT_MS, blockWorkspace, expectCleanExit, word } from './support/agent-steps.js';
-import { agentInstalled, CLAUDE, runClaude } from './support/agents.js';
+import { agentInstalled, CLAUDE, CODEX, runClaude, runCodex } from './support/agents.js';
 
 /**
  * Claude Code's tool results on Gemini, beyond one call with text: parallel calls of its shell tool, whose
- * results it sends back in the order the commands finished, and its Read tool on an image. The fake reads the
+ * results it sends back in the order the commands finished, and its Read tool on an image (and Codex's
+ * view_image, whose result is an image too). The fake reads the
  * results as Gemini does: a response answers the call of its name at the same position (Gemini has no call
  * ids), and an image is only seen as an inline part of the turn.
  */
@@ -21,7 +22,10 @@ type Part = {
   functionResponse?: { name: string; response: { result?: string; error?: string } };
   inlineData?: { mimeType: string; data: string };
 };
-type Body = { contents: Array<{ role: string; parts: Part[] }> };
+type Body = {
+  contents: Array<{ role: string; parts: Part[] }>;
+  tools?: Array<{ functionDeclarations?: Array<{ name: string }> }>;
+};
 
 /** A 1×1 PNG, as Claude Code's Read tool sends an image file back (base64 in the tool result). */
 const PNG = Buffer.from(
@@ -61,7 +65,12 @@ function turn(request: RecordedRequest): GeminiBehaviour | undefined {
   }
   const signature = Buffer.from('gemini-tool-results').toString('base64');
   if (task[1] === 'look at') {
-    return { kind: 'reply', toolCalls: [{ name: 'Read', args: { file_path: task[2] }, signature }] };
+    // Codex views an image with its view_image tool, Claude Code with Read.
+    const tools = (body.tools ?? []).flatMap((t) => t.functionDeclarations ?? []).map((f) => f.name);
+    const view = tools.includes('view_image')
+      ? { name: 'view_image', args: { path: task[2] } }
+      : { name: 'Read', args: { file_path: task[2] } };
+    return { kind: 'reply', toolCalls: [{ ...view, signature }] };
   }
   const bash = (command: string) => ({ name: 'Bash', args: { command, description: 'Run it' } });
   return { kind: 'reply', toolCalls: [{ ...bash(task[2]), signature }, bash(task[3] ?? '')] };
@@ -110,6 +119,17 @@ describe.skipIf(!agentInstalled(CLAUDE, 'Claude Code'))("Claude Code's tool resu
       const run = await runClaude(harness.url, CLIENT_TOKEN, 'gemini-3-pro', `Please look at \`${file}\`.`, ws());
       expectCleanExit(run);
       expect(run.stdout).toContain(`Images: image/png of ${PNG.toString('base64').length}.`);
+    },
+    AGENT_TIMEOUT_MS,
+  );
+  it.skipIf(!agentInstalled(CODEX, 'Codex'))(
+    "Codex's view_image result reaches Gemini as the image inline in the same turn",
+    async () => {
+      const file = join(ws().cwd, 'codex-pixel.png');
+      await writeFile(file, PNG);
+      const run = await runCodex(harness.url, CLIENT_TOKEN, 'gemini-3-pro', `Please look at \`${file}\`.`, ws());
+      expectCleanExit(run);
+      expect(run.stdout).toContain('Images: image/png of ');
     },
     AGENT_TIMEOUT_MS,
   );
