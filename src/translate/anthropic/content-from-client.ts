@@ -113,6 +113,18 @@ function parseDocumentBlock(block: JsonObject, path: string): IrDocumentPart {
   return part;
 }
 
+/**
+ * Claude Code's ToolSearch answers with `tool_reference` blocks, which load a deferred tool on Anthropic's API.
+ * Translated, every tool already goes upstream in full (`defer_loading` is dropped, tools-from-client.ts), so
+ * the reference means only what a line of text says: the tool is ready to call. Refusing it cost the agent
+ * three failed turns before it gave up tool search.
+ */
+function toolReferenceText(block: JsonObject, path: string): IrTextPart {
+  rejectUnknownKeys(block, keys('tool_name', 'cache_control'), path);
+  const name = readString(block.tool_name, `${path}.tool_name`);
+  return { type: 'text', text: `Tool ${name} is loaded: its definition is in the tool list; call it directly.` };
+}
+
 function parseToolResultContent(value: unknown, path: string): IrToolResultPart['content'] {
   if (value === undefined || value === null) return [];
   if (typeof value === 'string') return value === '' ? [] : [{ type: 'text', text: value }];
@@ -123,6 +135,7 @@ function parseToolResultContent(value: unknown, path: string): IrToolResultPart[
     if (type === 'text') return parseTextBlock(block, at);
     if (type === 'image') return parseImageBlock(block, at);
     if (type === 'document') return parseDocumentBlock(block, at);
+    if (type === 'tool_reference') return toolReferenceText(block, at);
     return reject(
       `'${type}' blocks inside a tool_result cannot be forwarded; use text, image or document`,
       `${at}.type`,
