@@ -18,9 +18,14 @@ export function inCallOrder(message: IrMessage, previous: IrMessage | undefined)
   return indexed.sort((a, b) => position(a) - position(b));
 }
 
-/** The text of a tool result, and a note where it holds only media (so Gemini sees the call answered). */
+/**
+ * The text of a tool result, its text blocks a paragraph apart as on the other upstreams (an MCP tool answers
+ * with several; joined as they were, their words ran together), and a note where it holds only media (so
+ * Gemini sees the call answered).
+ */
 export function resultText(part: IrToolResultPart): string {
-  const text = part.content.map((item) => (item.type === 'text' ? item.text : '')).join('');
+  const texts = part.content.flatMap((item) => (item.type === 'text' ? [item.text] : []));
+  const text = texts.join('\n\n');
   if (text !== '' || part.content.length === 0) return text;
   const images = part.content.every((item) => item.type === 'image');
   return `(the result is the ${images ? 'image' : 'file'} after the function responses)`;

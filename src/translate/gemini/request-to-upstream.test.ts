@@ -44,7 +44,7 @@ describe('buildGeminiRequest', () => {
     ]);
   });
 
-  it('sends the results of parallel calls of one tool in the order of the calls, not the order they finished', () => {
+  it('sends the results of parallel calls of one tool in the order of the calls, their text blocks apart', () => {
     const result = (id: string, text: string) => ({
       type: 'tool_result' as const,
       toolCallId: id,
@@ -64,7 +64,19 @@ describe('buildGeminiRequest', () => {
           },
           {
             role: 'user',
-            content: [result('c2', 'two'), result('c3', 'a'), result('c1', 'one'), { type: 'text', text: 'go on' }],
+            content: [
+              result('c2', 'two'),
+              {
+                type: 'tool_result',
+                toolCallId: 'c3',
+                content: [
+                  { type: 'text', text: 'a' },
+                  { type: 'text', text: 'b' },
+                ],
+              },
+              result('c1', 'one'),
+              { type: 'text', text: 'go on' },
+            ],
           },
         ],
       }),
@@ -74,7 +86,7 @@ describe('buildGeminiRequest', () => {
     expect(built.contents[2]?.parts).toEqual([
       { functionResponse: { name: 'Bash', response: { result: 'one' } } },
       { functionResponse: { name: 'Bash', response: { result: 'two' } } },
-      { functionResponse: { name: 'Read', response: { result: 'a' } } },
+      { functionResponse: { name: 'Read', response: { result: 'a\n\nb' } } },
       { text: 'go on' },
     ]);
   });
