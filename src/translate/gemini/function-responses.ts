@@ -7,10 +7,10 @@ import type { IrMessage, IrPart, IrToolResultPart } from '../ir/types.js';
  * two, one), which Gemini would read as each command having printed the other's output. So the results of a
  * user turn go back in the order of the calls they answer in the model turn before it.
  */
-export function inCallOrder(message: IrMessage, previous: IrMessage | undefined): Array<[IrPart, number]> {
+export function inCallOrder(message: IrMessage, modelTurn: IrMessage | undefined): Array<[IrPart, number]> {
   const indexed = message.content.map((part, index): [IrPart, number] => [part, index]);
   const calls = new Map<string, number>();
-  for (const part of previous?.content ?? []) if (part.type === 'tool_call') calls.set(part.id, calls.size);
+  for (const part of modelTurn?.content ?? []) if (part.type === 'tool_call') calls.set(part.id, calls.size);
   if (calls.size < 2) return indexed;
   const position = ([part]: [IrPart, number]) =>
     part.type === 'tool_result' ? (calls.get(part.toolCallId) ?? calls.size) : calls.size;

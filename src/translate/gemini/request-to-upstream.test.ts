@@ -62,6 +62,7 @@ describe('buildGeminiRequest', () => {
               { type: 'tool_call', id: 'c3', name: 'Read', arguments: '{"file_path":"/a"}' },
             ],
           },
+          { role: 'system', content: [{ type: 'text', text: 'Both commands finished.' }] },
           {
             role: 'user',
             content: [

@@ -119,18 +119,21 @@ function resultMedia(part: IrPart, context: PartContext): GeminiPart[] {
 function buildContents(messages: readonly IrMessage[], needsMediaType: boolean): GeminiContent[] {
   const names = toolNames(messages);
   const contents: GeminiContent[] = [];
+  // The model turn whose calls a user turn's results answer (a system message may sit between them).
+  let modelTurn: IrMessage | undefined;
   messages.forEach((message, m) => {
     // Instructions in the middle of the conversation go to systemInstruction (see systemTexts).
     if (message.role === 'system') return;
     const parts: GeminiPart[] = [];
     const media: GeminiPart[] = [];
-    for (const [part, p] of inCallOrder(message, messages[m - 1])) {
+    for (const [part, p] of inCallOrder(message, message.role === 'assistant' ? undefined : modelTurn)) {
       const context = { path: `${message.path ?? `messages[${m}]`}.content[${p}]`, names, needsMediaType };
       const built = buildPart(part, context);
       if (built) parts.push(built);
       media.push(...resultMedia(part, context));
     }
     parts.push(...media);
+    if (message.role === 'assistant') modelTurn = message;
     if (parts.length > 0) contents.push({ role: message.role === 'assistant' ? 'model' : 'user', parts });
   });
   return contents;
