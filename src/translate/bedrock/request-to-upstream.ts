@@ -1,13 +1,19 @@
 import { errors } from '../../errors/codes.js';
 import type { UpstreamBuildOptions } from '../contract.js';
-import type { IrImageSource, IrMessage, IrPart, IrRequest } from '../ir/types.js';
+import type { IrDocumentPart, IrImageSource, IrMessage, IrPart, IrRequest } from '../ir/types.js';
 import { systemTexts } from '../shared/system-texts.js';
 import { refuseUnsupportedSampling } from '../shared/unsupported-sampling.js';
 import { CachePoints } from './cache-points.js';
 import { additionalModelRequestFields, bedrockFamily, thinkingBudget } from './model-fields.js';
 import { STOP_SEQUENCE_PATH } from './stop-reason.js';
 import { bedrockToolUseId } from './tool-use-id.js';
-import type { BedrockContentBlock, BedrockConverseRequest, BedrockImageFormat, BedrockMessage } from './wire-types.js';
+import type {
+  BedrockContentBlock,
+  BedrockConverseRequest,
+  BedrockDocument,
+  BedrockImageFormat,
+  BedrockMessage,
+} from './wire-types.js';
 
 /**
  * Builds a Converse request from the IR. The model is in the URL, not the body.
@@ -57,20 +63,24 @@ function toolInput(text: string, path: string): unknown {
   }
 }
 
+/** A text document goes as its text; a PDF as bytes, named as Converse requires (letters, digits, few signs). */
+function document(part: IrDocumentPart, path: string): { text: string } | { document: BedrockDocument } {
+  if (part.source.kind === 'text') return { text: part.source.text };
+  if (part.source.kind === 'url' || part.source.mediaType !== 'application/pdf') {
+    throw errors.invalidBody('Bedrock takes documents as PDF data', path);
+  }
+  const name = (part.title ?? 'document').replace(/[^A-Za-z0-9 ()[\]-]/g, ' ').trim() || 'document';
+  return { document: { format: 'pdf', name, source: { bytes: part.source.data } } };
+}
+
 function block(part: IrPart, path: string): BedrockContentBlock | undefined {
   switch (part.type) {
     case 'text':
       return isBlank(part.text) ? undefined : { text: part.text };
     case 'image':
       return { image: image(part.source, path) };
-    case 'document': {
-      if (part.source.kind === 'text') return { text: part.source.text };
-      if (part.source.kind === 'url' || part.source.mediaType !== 'application/pdf') {
-        throw errors.invalidBody('Bedrock takes documents as PDF data', path);
-      }
-      const name = (part.title ?? 'document').replace(/[^A-Za-z0-9 ()[\]-]/g, ' ').trim() || 'document';
-      return { document: { format: 'pdf', name, source: { bytes: part.source.data } } };
-    }
+    case 'document':
+      return document(part, path);
     case 'tool_call':
       return {
         toolUse: { toolUseId: bedrockToolUseId(part.id), name: part.name, input: toolInput(part.arguments, path) },
@@ -81,6 +91,7 @@ function block(part: IrPart, path: string): BedrockContentBlock | undefined {
           toolUseId: bedrockToolUseId(part.toolCallId),
           content: part.content.flatMap((item, i): BedrockToolResultContent[] => {
             if (item.type === 'image') return [{ image: image(item.source, `${path}.content[${i}]`) }];
+            if (item.type === 'document') return [document(item, `${path}.content[${i}]`)];
             return isBlank(item.text) ? [] : [{ text: item.text }];
           }),
           status: part.isError ? 'error' : 'success',
