@@ -53,6 +53,8 @@ export async function startBenchRedis(core) {
   child.stderr.resume();
   return {
     url: `redis://127.0.0.1:${port}`,
+    // taskset execs redis-server, so the child's pid is the server's (for its CPU in /proc).
+    pid: child.pid,
     placement: hasTaskset
       ? `its own redis-server, pinned to core ${core} with the upstream and load`
       : 'its own redis-server (NOT pinned)',

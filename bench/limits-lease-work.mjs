@@ -85,9 +85,10 @@ async function request(limited) {
   if (ticket instanceof Promise) {
     seen.waited++;
     // The calls sent while it waited: 1 when the call it went in (or the top-up it waited for) was already out.
-    const sent = shared.scriptCalls;
+    // In-process (`memory`) only the first admission waits, for its budgets' spend; there is no script call.
+    const sent = shared?.scriptCalls ?? 0;
     ticket = await ticket;
-    seen.callsWaited += Math.max(1, shared.scriptCalls - sent);
+    seen.callsWaited += Math.max(1, (shared?.scriptCalls ?? 0) - sent);
   }
   seen.admitted++;
   await hold();

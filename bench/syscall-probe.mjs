@@ -138,6 +138,7 @@ async function measure(g) {
   const before = [...cpuUs(g.pid), ...switches(g.pid)];
   const sinkBefore = g.name === 'tracing' ? await sinkStats() : undefined;
   const redisBefore = g.name === 'redis' ? await commandstats() : undefined;
+  const serverBefore = g.name === 'redis' && redis.pid ? cpuUs(redis.pid) : undefined;
   await send(g.pool, REQUESTS);
   await new Promise((r) => setTimeout(r, 1200));
   const after = [...cpuUs(g.pid), ...switches(g.pid)];
@@ -147,6 +148,12 @@ async function measure(g) {
   if (sinkBefore) {
     const sinkAfter = await sinkStats();
     g.exports = (g.exports ?? [0, 0, 0]).map((x, i) => x + sinkAfter[i] - sinkBefore[i]);
+  }
+  if (serverBefore) {
+    // The redis-server's own CPU (all of it: commands, socket reads and writes, its event loop and cron), which
+    // the bench spends on the load core beside the fake upstream and the load tool.
+    const serverAfter = cpuUs(redis.pid);
+    g.serverUs = (g.serverUs ?? 0) + serverAfter[0] + serverAfter[1] - serverBefore[0] - serverBefore[1];
   }
   if (redisBefore) {
     const redisAfter = await commandstats();
@@ -202,6 +209,8 @@ function report(g, rounds) {
     console.log(
       `  Redis commands per 1,000 requests: ${lines.join(', ')}; gateway connections to Redis ${connectionsTo(g.pid, Number(new URL(redis.url).port))}`,
     );
+    if (g.serverUs !== undefined)
+      console.log(`  redis-server CPU µs/request ${per(g.serverUs)} (/proc, user + system)`);
   }
 }
 

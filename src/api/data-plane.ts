@@ -28,6 +28,7 @@ import { settleLimits } from './shared/limit-gate.js';
 import { type BodyParts, joined, parseJsonObject, readBodyParts } from './shared/read-body.js';
 import { sendError } from './shared/send-error.js';
 import { sessionKey } from './shared/session-id.js';
+import { SlotList } from './shared/slot-list.js';
 import { discardUnreadBody } from './shared/unread-body.js';
 import { unsupportedEndpoint } from './shared/unsupported-endpoint.js';
 
@@ -96,13 +97,14 @@ export class DataPlane {
   private inflight = 0;
   private draining = false;
   /**
-   * The requests in flight by their response: a shutdown past its grace period ends them cleanly, and a parser
-   * error in the middle of a body answers for its request. Each entry is deleted when its request ends. Not a
-   * WeakMap left to drop entries itself: V8's scavenger treats the value slots of a WeakMap in the old generation
-   * as roots, so every finished request's exchange, and all it references, survived the next scavenge (~5% of
-   * what a request allocates, ~320 KB copied per scavenge at one connection; 4× less without, issue 14).
+   * The requests in flight: a shutdown past its grace period ends them cleanly, and a parser error in the middle
+   * of a body answers for its request (found by its response, a walk of the few in flight). Each is deleted when
+   * its request ends. Not a WeakMap left to drop entries itself: V8's scavenger treats the value slots of a
+   * WeakMap in the old generation as roots, so every finished request's exchange, and all it references,
+   * survived the next scavenge (~5% of what a request allocates, ~320 KB copied per scavenge at one connection;
+   * 4× less without, issue 14). Not a Map either: see SlotList.
    */
-  private readonly live = new Map<ServerResponse, Exchange>();
+  private readonly live = new SlotList<ClientOutput>();
   /**
    * Sockets already answered for a parser error. Answering closes them, and the client's end of a request cut
    * short then raises a second error (`HPE_INVALID_EOF_STATE`): the first answer, the one the client read, is
@@ -177,7 +179,7 @@ export class DataPlane {
     this.parserAnswered.add(socket);
     const res = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage ?? undefined;
     if (res) {
-      const exchange = this.live.get(res);
+      const exchange = this.live.find((out) => out.res === res)?.exchange;
       if (res.headersSent) socket.destroy();
       else if (exchange) this.answerInFlight(exchange, socket, error);
       else writeRawResponse(socket, error.status, STATUS_CODES[error.status] ?? '', '', adminShaped(error));
@@ -229,7 +231,7 @@ export class DataPlane {
    * their dialect's error event and every record is still written, marked GW_ERR_SHUTTING_DOWN.
    */
   cutInFlight(): void {
-    for (const exchange of this.live.values()) exchange.cancel?.cancel('shutdown');
+    for (const out of this.live.snapshot()) out.exchange.cancel?.cancel('shutdown');
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse, spec: EntryPointSpec, path: string): Promise<void> {
@@ -343,12 +345,12 @@ export class DataPlane {
   private track(out: ClientOutput): () => void {
     this.inflight++;
     const exchange = out.exchange;
-    this.live.set(out.res, exchange);
+    this.live.add(out);
     let closed = false;
     let handled = false;
     const finish = () => {
       this.inflight--;
-      this.live.delete(out.res);
+      this.live.delete(out);
       const record = exchange.toRecord();
       if (exchange.limitTicket) settleLimits(exchange.services.limits, exchange.limitTicket, record);
       exchange.trace?.end(record);

@@ -21,6 +21,19 @@ export function estimatedUsage(
   };
 }
 
+/**
+ * A same-dialect stream's usage when the upstream reported none: `producedTokens` of output (one a delta event)
+ * and the prompt estimated from the request when anything was produced or the client left (the upstream read
+ * the prompt either way); null for a stream that produced nothing while its client stayed.
+ */
+export function unreportedStreamUsage(
+  producedTokens: number,
+  clientLeft: boolean,
+  requestBody: Uint8Array | undefined,
+): TokenUsage | null {
+  return producedTokens > 0 || clientLeft ? estimatedUsage(undefined, producedTokens, requestBody) : null;
+}
+
 /** About four characters of text a token (the providers' published rule of thumb for English). */
 export function tokensOfText(characters: number): number {
   return Math.ceil(characters / 4);

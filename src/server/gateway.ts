@@ -277,6 +277,9 @@ export class Gateway {
         text,
         configPath: options.configPath,
       });
+      // A first start stopped before it serves never shows a generated admin token: it must not make one either,
+      // or the next start would speak of "the one shown at the first start" that nobody saw.
+      if (options.stopRequested?.()) throw new StartStopped();
       const bootstrap = await bootstrapAdminToken(store, env.AMG_ADMIN_TOKEN, audit);
       const { loaded, revision } = plan;
       const gateway = new Gateway({ options, env, loaded, revision, store, storage, keyring, audit, bootstrap });

@@ -3,7 +3,18 @@ import { signal } from '@preact/signals';
 export interface Me {
   name: string;
   role: 'admin' | 'viewer';
+  /** How this principal signed in (`token`, `user`): a user and an admin token may carry the same name. */
+  kind?: string;
 }
+
+/** Who GET /session says is signed in. */
+export function meOf(who: { name: string; role: Me['role']; session?: { kind?: string } | null }): Me {
+  const kind = who.session?.kind;
+  return kind === undefined ? { name: who.name, role: who.role } : { name: who.name, role: who.role, kind };
+}
+
+/** One principal, the same across sign-ins: its kind and name. */
+export const principalOf = (who: Me) => `${who.kind ?? ''}:${who.name}`;
 
 /** Who is signed in: undefined while checking, null when signed out. */
 export const me = signal<Me | null | undefined>(undefined);

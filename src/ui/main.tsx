@@ -1,7 +1,7 @@
 import { useSignal } from '@preact/signals';
 import { render } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
-import { api, type Me, me } from './api.js';
+import { api, type Me, me, meOf, principalOf } from './api.js';
 import { clock, timeZone } from './format.js';
 import { AuditPage } from './pages/audit.js';
 import { ClientsPage } from './pages/clients.js';
@@ -42,9 +42,9 @@ function App() {
       path.value = currentPath();
     };
     window.addEventListener('hashchange', onHash);
-    api<Me>('/session').then(
+    api<Parameters<typeof meOf>[0]>('/session').then(
       (who) => {
-        me.value = { name: who.name, role: who.role };
+        me.value = meOf(who);
       },
       () => {
         me.value = null;
@@ -65,7 +65,7 @@ function App() {
   if (me.value === undefined) return <p class="state">Checking your session…</p>;
   if (me.value) signedInAs = me.value;
   // A session that ended mid-work (expired, revoked) keeps the page mounted but hidden behind the sign-in form, so
-  // what was typed on it is still there after signing in again; a different user gets fresh pages.
+  // what was typed on it is still there after signing in again; another principal (a user or token, even of the same name) gets fresh pages.
   const held = me.value ?? signedInAs;
   if (!held) return <SignInPage />;
   const page = PAGES.find((p) => p.path === path.value) ?? PAGES[0];
@@ -78,7 +78,7 @@ function App() {
   return (
     <>
       {me.value === null && <SignInPage />}
-      <div class="shell" key={held.name} hidden={me.value === null}>
+      <div class="shell" key={principalOf(held)} hidden={me.value === null}>
         <header>
           <strong class="brand">AI Model Gateway</strong>
           <nav aria-label="Pages">

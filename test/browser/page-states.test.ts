@@ -116,4 +116,35 @@ describe.skipIf(!chromiumAvailable)('Admin UI pages in states no one had looked 
     expect(await page.locator('[data-refresh-trouble]').count()).toBe(0);
     await context.close();
   });
+
+  it('gives another principal of the same name fresh pages when it signs in over an ended session', FLOW, async () => {
+    const { browser, harness } = ui;
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    // AMG_ADMIN_TOKEN is registered as the admin token "bootstrap"; a viewer user may carry the same name.
+    await signInWithToken(page, harness.adminUrl, ADMIN_TOKEN);
+    const user = { name: 'bootstrap', role: 'viewer', password: 'viewer-password-0123' };
+    expect((await harness.admin('POST', '/admin-users', user)).status).toBe(201);
+    await page.goto(`${harness.adminUrl}/admin#/requests`);
+    // Loaded first: a render after the fill would put the field back to the page's (empty) filter.
+    await eventually(() => page.locator('main p.state[role=status]', { hasText: 'Loading' }).count()).toBe(0);
+    await page.getByLabel('Model').fill('typed-by-the-admin-token');
+    // Applied (the page's own state, not just the field's): its query goes out with the filter.
+    const applied = page.waitForResponse((response) => response.url().includes('model=typed-by-the-admin-token'));
+    await page.getByLabel('Model').press('Tab');
+    await applied;
+    const sessions = (await harness.admin('GET', '/sessions')).body.data as Array<{ id: string }>;
+    for (const session of sessions) await harness.admin('DELETE', `/sessions/${session.id}`);
+    // The page's next request meets a 401: the sign-in form shows over the kept page.
+    await page.getByLabel('Status').selectOption('4xx');
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.getByLabel('User name').fill(user.name);
+    await page.getByLabel('Password').fill(user.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Pages', exact: true }).waitFor();
+    await page.getByLabel('Model').waitFor();
+    // Not the admin token's page: what it typed is not handed to the viewer.
+    expect(await page.getByLabel('Model').inputValue()).toBe('');
+    await context.close();
+  });
 });

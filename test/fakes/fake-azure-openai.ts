@@ -49,6 +49,9 @@ export class FakeAzureOpenAI extends FakeOpenAI {
   readonly revokedTokens = new Set<string>();
   /** Refuse every token, fresh ones too (an app without a role assignment on the resource). */
   refuseEveryToken = false;
+  /** Token requests that came while `holdTokens` was set, unanswered until it is cleared (a stalled Entra). */
+  holdTokens = false;
+  readonly heldTokenRequests: RecordedRequest[] = [];
   readonly apiVersions: string[] = [];
   private readonly entra: FakeAzureOptions['entra'];
 
@@ -87,6 +90,12 @@ export class FakeAzureOpenAI extends FakeOpenAI {
       return true;
     }
     if (!request.path.endsWith('/oauth2/v2.0/token')) return false;
+    if (this.holdTokens) {
+      // Never answered: the caller gives up (its deadline, its client leaving) and closes the connection.
+      this.heldTokenRequests.push(request);
+      res.on('close', () => undefined);
+      return true;
+    }
     const form = new URLSearchParams(request.rawBody);
     const entra = this.entra;
     const valid =

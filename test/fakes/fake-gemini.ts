@@ -331,8 +331,10 @@ export class FakeGemini {
       if (!Array.isArray(content.parts) || content.parts.length === 0) {
         return `* GenerateContentRequest.contents[${i}].parts: contents.parts must not be empty.`;
       }
+      // Of parallel calls only the first carries the step's signature, as Gemini sends them.
+      const first = content.parts.find((part) => part.functionCall !== undefined);
       for (const part of content.parts) {
-        const call = part.functionCall as { name: string } | undefined;
+        const call = part === first ? (part.functionCall as { name: string }) : undefined;
         const issued = call ? this.issuedSignatures.get(call.name) : undefined;
         if (issued !== undefined && part.thoughtSignature !== issued && part.thoughtSignature !== SKIP_SIGNATURE) {
           return missingSignature(call?.name, i);

@@ -32,7 +32,7 @@ describe('amg keys with limits', () => {
             models: ['gpt-*'],
             rpm: 100,
             budgets: { day: 5 },
-            tags: { team: 'data' },
+            tags: { team: 'data', filter: 'lang=en' },
           },
         ],
       },
@@ -120,6 +120,8 @@ describe('amg keys with limits', () => {
     expect(listed).not.toContain('amg_batch_jobs_config_token');
     expect(await amg('list', '--tag', 'team=data')).toContain('batch-jobs');
     expect(await amg('list', '--tag', 'team=search')).not.toContain('batch-jobs');
+    // A value with an `=` in it, split at the first one as for keys.
+    expect(await amg('list', '--tag', 'filter=lang=en')).toContain('batch-jobs');
     expect(await amg('list', '--status', 'revoked')).not.toContain('batch-jobs');
   }, 60_000);
 

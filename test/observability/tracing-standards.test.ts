@@ -141,7 +141,10 @@ describe('server span names of paths that carry an id', () => {
       expect((await get('/v1/models/chat')).status).toBe(200);
       expect((await get('/v1/responses/resp_0123456789abcdef')).status).toBe(404);
       expect((await get('/v1/responses/resp_0123456789abcdef/input_items')).status).toBe(404);
-      const spans = await exported(harness, receiver, 3);
+      // OpenAI's stateful endpoints the gateway answers as unsupported carry ids too.
+      expect((await get('/v1/chat/completions/chatcmpl-0123456789/messages')).status).toBe(404);
+      expect((await get('/v1/conversations/conv_0123456789/items/msg_0123456789')).status).toBe(404);
+      const spans = await exported(harness, receiver, 5);
       expect(spans.map((span) => [span.name, span.attributes['http.route'], span.attributes['url.path']])).toEqual([
         ['GET /v1/models/{model}', '/v1/models/{model}', '/v1/models/chat'],
         ['GET /v1/responses/{response_id}', '/v1/responses/{response_id}', '/v1/responses/resp_0123456789abcdef'],
@@ -149,6 +152,16 @@ describe('server span names of paths that carry an id', () => {
           'GET /v1/responses/{response_id}/input_items',
           '/v1/responses/{response_id}/input_items',
           '/v1/responses/resp_0123456789abcdef/input_items',
+        ],
+        [
+          'GET /v1/chat/completions/{completion_id}/messages',
+          '/v1/chat/completions/{completion_id}/messages',
+          '/v1/chat/completions/chatcmpl-0123456789/messages',
+        ],
+        [
+          'GET /v1/conversations/{conversation_id}/items/{item_id}',
+          '/v1/conversations/{conversation_id}/items/{item_id}',
+          '/v1/conversations/conv_0123456789/items/msg_0123456789',
         ],
       ]);
     } finally {

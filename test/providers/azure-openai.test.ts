@@ -228,29 +228,34 @@ describe('azure-openai provider', () => {
   });
 });
 
+/** A gateway whose one model `gpt-azure` is served by `fake` with an Entra app (its own fresh token cache). */
+function entraGateway(fake: FakeAzureOpenAI, clientSecret = ENTRA.clientSecret): Promise<GatewayHarness> {
+  return GatewayHarness.start({
+    config: {
+      providers: [
+        {
+          name: 'az',
+          type: 'azure-openai',
+          base_url: fake.endpoint,
+          allow_private_network: true,
+          entra: {
+            tenant_id: ENTRA.tenantId,
+            client_id: ENTRA.clientId,
+            client_secret: clientSecret,
+            token_url: fake.tokenUrl,
+          },
+        },
+      ],
+      models: [{ name: 'gpt-azure', targets: [{ provider: 'az', model: 'gpt4o-prod' }] }],
+      routing: { retries: { max_attempts: 1 } },
+    },
+  });
+}
+
 describe('azure-openai with a wrong Entra secret', () => {
   it('fails with a 502 naming the token endpoint, never the secret', async () => {
     const fake = await FakeAzureOpenAI.start({ entra: ENTRA });
-    const gateway = await GatewayHarness.start({
-      config: {
-        providers: [
-          {
-            name: 'az',
-            type: 'azure-openai',
-            base_url: fake.endpoint,
-            allow_private_network: true,
-            entra: {
-              tenant_id: ENTRA.tenantId,
-              client_id: ENTRA.clientId,
-              client_secret: 'not-the-right-secret-42',
-              token_url: fake.tokenUrl,
-            },
-          },
-        ],
-        models: [{ name: 'gpt-azure', targets: [{ provider: 'az', model: 'gpt4o-prod' }] }],
-        routing: { retries: { max_attempts: 1 } },
-      },
-    });
+    const gateway = await entraGateway(fake, 'not-the-right-secret-42');
     try {
       const error = await gateway
         .openai()
@@ -276,26 +281,7 @@ describe('azure-openai with a wrong Entra secret', () => {
 describe('azure-openai refusing every Entra token', () => {
   it('sends once more with a fresh token, then takes the refusal as final: no loop, no fetch per request', async () => {
     const fake = await FakeAzureOpenAI.start({ entra: ENTRA });
-    const gateway = await GatewayHarness.start({
-      config: {
-        providers: [
-          {
-            name: 'az',
-            type: 'azure-openai',
-            base_url: fake.endpoint,
-            allow_private_network: true,
-            entra: {
-              tenant_id: ENTRA.tenantId,
-              client_id: ENTRA.clientId,
-              client_secret: ENTRA.clientSecret,
-              token_url: fake.tokenUrl,
-            },
-          },
-        ],
-        models: [{ name: 'gpt-azure', targets: [{ provider: 'az', model: 'gpt4o-prod' }] }],
-        routing: { retries: { max_attempts: 1 } },
-      },
-    });
+    const gateway = await entraGateway(fake);
     try {
       // An app without a role assignment on the resource: every token is refused, fresh ones too.
       fake.refuseEveryToken = true;
@@ -320,6 +306,42 @@ describe('azure-openai refusing every Entra token', () => {
       const records = await gateway.records(3);
       expect(records.filter((r) => r.attempts[0]?.tokenRenewed)).toHaveLength(1);
     } finally {
+      await gateway.close();
+      await fake.close();
+    }
+  });
+});
+
+describe('azure-openai: a client leaving while a refused token is replaced', () => {
+  it('is not billed: the upstream refused the request it had, and the next was never sent', async () => {
+    const fake = await FakeAzureOpenAI.start({ entra: ENTRA });
+    const gateway = await entraGateway(fake);
+    try {
+      fake.enqueue({ kind: 'reply', text: 'warm' });
+      await gateway
+        .openai()
+        .chat.completions.create({ model: 'gpt-azure', messages: [{ role: 'user', content: 'hi' }] });
+      fake.revokedTokens.add(fake.issuedTokens.at(-1) as string);
+      fake.holdTokens = true;
+      const controller = new AbortController();
+      const pending = gateway
+        .openai()
+        .chat.completions.create(
+          { model: 'gpt-azure', max_tokens: 300, messages: [{ role: 'user', content: 'word '.repeat(400) }] },
+          { signal: controller.signal },
+        );
+      // Azure refused the cached token (a 401, nothing billed); the gateway now waits for a fresh one.
+      while (fake.heldTokenRequests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      controller.abort();
+      await expect(pending).rejects.toThrow();
+      const rows = await gateway.records(2);
+      const record = rows.find((r) => r.status === 499);
+      expect(record?.attempts).toEqual([expect.objectContaining({ errorClass: 'cancelled' })]);
+      // As for a request left while queued for admission or a token: nothing reached a model, nothing is billed.
+      expect(record).toMatchObject({ inputTokens: null, outputTokens: null, costUsd: null });
+      expect(record?.usageEstimated).toBeFalsy();
+    } finally {
+      fake.holdTokens = false;
       await gateway.close();
       await fake.close();
     }

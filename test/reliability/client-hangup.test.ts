@@ -29,18 +29,8 @@ describe('client hang-ups during a stream', () => {
     await upstream.close();
   });
 
-  const recordFor = async (after: number, entryPoint: string): Promise<RequestRecord> => {
-    let found: RequestRecord | undefined;
-    await expect
-      .poll(async () => {
-        await harness.gateway.telemetry.flush();
-        const rows = await harness.gateway.store.listRequests({ limit: 50 });
-        found = rows.find((r) => r.time >= after && r.entryPoint === entryPoint);
-        return found !== undefined;
-      })
-      .toBe(true);
-    return found as RequestRecord;
-  };
+  const recordFor = (after: number, entryPoint: string): Promise<RequestRecord> =>
+    harness.recordWhere((r) => r.time >= after && r.entryPoint === entryPoint);
 
   const targetState = async () => {
     const { body } = await harness.admin('GET', '/providers');

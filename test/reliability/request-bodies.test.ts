@@ -1,31 +1,15 @@
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeOpenAI } from '../fakes/fake-openai.js';
-import { CLIENT_TOKEN, fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
+import { describe, expect, it } from 'vitest';
+import { CLIENT_TOKEN } from '../support/gateway-harness.js';
+import { withOneUpstream } from '../support/reliability-harness.js';
 
 /** Request bodies: JSON only, compressed bodies decoded within the limit, and never a fragment echoed or recorded. */
 describe('request bodies on the data plane', () => {
-  let upstream: FakeOpenAI;
-  let harness: GatewayHarness;
+  const setup = withOneUpstream({ server: { max_body_size: '64KiB' } });
   const body = JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] });
 
-  beforeAll(async () => {
-    upstream = await FakeOpenAI.start();
-    harness = await GatewayHarness.start({
-      config: {
-        server: { max_body_size: '64KiB' },
-        providers: [fakeProvider('primary', upstream.baseUrl)],
-        models: [{ name: 'chat', targets: [{ provider: 'primary', model: 'm' }] }],
-      },
-    });
-  });
-  afterAll(async () => {
-    await harness.close();
-    await upstream.close();
-  });
-
   const post = async (payload: string | Buffer, headers: Record<string, string>, path = '/v1/chat/completions') => {
-    const response = await fetch(`${harness.url}${path}`, {
+    const response = await fetch(`${setup.harness.url}${path}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${CLIENT_TOKEN}`, ...headers },
       body: payload,
@@ -33,9 +17,9 @@ describe('request bodies on the data plane', () => {
     return { status: response.status, json: (await response.json()) as any, id: response.headers.get('x-request-id') };
   };
   const recordOf = async (id: string | null) => {
-    const rows = await harness.records(1);
-    await expect.poll(async () => (await harness.records(1)).some((r) => r.id === id)).toBe(true);
-    return (await harness.records(rows.length)).find((r) => r.id === id);
+    const rows = await setup.harness.records(1);
+    await expect.poll(async () => (await setup.harness.records(1)).some((r) => r.id === id)).toBe(true);
+    return (await setup.harness.records(rows.length)).find((r) => r.id === id);
   };
 
   it.each([
@@ -43,13 +27,13 @@ describe('request bodies on the data plane', () => {
     ['deflate', deflateSync],
     ['br', brotliCompressSync],
   ] as const)('decodes a %s body and sends the upstream plain JSON', async (encoding, compress) => {
-    const before = upstream.server.requests.length;
+    const before = setup.upstream.server.requests.length;
     const answer = await post(compress(Buffer.from(body)), {
       'content-type': 'application/json',
       'content-encoding': encoding,
     });
     expect(answer.status).toBe(200);
-    const forwarded = upstream.server.requests.slice(before).at(-1);
+    const forwarded = setup.upstream.server.requests.slice(before).at(-1);
     expect(forwarded?.body).toMatchObject({ model: 'm', messages: [{ role: 'user', content: 'hi' }] });
   });
 

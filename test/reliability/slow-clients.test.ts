@@ -1,8 +1,8 @@
 import { connect, type Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RequestRecord } from '../../src/telemetry/request-record.js';
-import { FakeOpenAI } from '../fakes/fake-openai.js';
-import { CLIENT_TOKEN, fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
+import { CLIENT_TOKEN } from '../support/gateway-harness.js';
+import { withOneUpstream } from '../support/reliability-harness.js';
 
 /**
  * Slow clients (slowloris headers, a body trickled a byte at a time) are answered 408 when their time runs out.
@@ -10,28 +10,12 @@ import { CLIENT_TOKEN, fakeProvider, GatewayHarness } from '../support/gateway-h
  * mid-request" that the closing connection raises after the answer.
  */
 describe('slow clients', () => {
-  let upstream: FakeOpenAI;
-  let harness: GatewayHarness;
+  const setup = withOneUpstream({ server: { connections: { headers_timeout_ms: 800, request_timeout_ms: 1_200 } } });
   const body = JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] });
-
-  beforeAll(async () => {
-    upstream = await FakeOpenAI.start();
-    harness = await GatewayHarness.start({
-      config: {
-        server: { connections: { headers_timeout_ms: 800, request_timeout_ms: 1_200 } },
-        providers: [fakeProvider('primary', upstream.baseUrl)],
-        models: [{ name: 'chat', targets: [{ provider: 'primary', model: 'm' }] }],
-      },
-    });
-  });
-  afterAll(async () => {
-    await harness.close();
-    await upstream.close();
-  });
 
   /** Writes `start`, then `drip` one byte every 200 ms until the gateway closes; resolves with what it answered. */
   const slowly = (start: string, drip: string): Promise<string> => {
-    const { port } = new URL(harness.url);
+    const { port } = new URL(setup.harness.url);
     return new Promise((resolve) => {
       const socket: Socket = connect(Number(port), '127.0.0.1', () => socket.write(start));
       let received = '';
@@ -53,8 +37,8 @@ describe('slow clients', () => {
 
   const recordsSince = async (since: number): Promise<RequestRecord[]> => {
     await new Promise((resolve) => setTimeout(resolve, 1_500)); // past the answered socket's own close
-    await harness.gateway.telemetry.flush();
-    return (await harness.gateway.store.listRequests({ limit: 100 })).filter((r) => r.time >= since);
+    await setup.harness.gateway.telemetry.flush();
+    return (await setup.harness.gateway.store.listRequests({ limit: 100 })).filter((r) => r.time >= since);
   };
 
   it.each([

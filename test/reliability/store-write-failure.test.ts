@@ -1,9 +1,7 @@
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redirectLog } from '../../src/server/log.js';
-import { FakeOpenAI } from '../fakes/fake-openai.js';
-import { CLIENT_TOKEN, fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
+import { withOneUpstream } from '../support/reliability-harness.js';
+import { lockStore } from '../support/sqlite-store.js';
 
 interface Probe {
   status: number;
@@ -16,40 +14,25 @@ interface Probe {
  * every record is written once the store takes writes again.
  */
 describe('request records the store cannot take for a while', () => {
-  let upstream: FakeOpenAI;
-  let harness: GatewayHarness;
+  const setup = withOneUpstream({ telemetry: { flush_interval_ms: 100 } });
   const logged: Array<Record<string, unknown>> = [];
   let restoreLog: () => void;
 
-  beforeAll(async () => {
-    upstream = await FakeOpenAI.start();
-    harness = await GatewayHarness.start({
-      config: {
-        clients: [{ name: 'test-client', token: CLIENT_TOKEN }],
-        providers: [fakeProvider('primary', upstream.baseUrl)],
-        models: [{ name: 'chat', targets: [{ provider: 'primary', model: 'm' }] }],
-        telemetry: { flush_interval_ms: 100 },
-      },
-    });
+  beforeAll(() => {
     restoreLog = redirectLog({ write: (line: string) => logged.push(JSON.parse(line)) });
   });
-  afterAll(async () => {
-    restoreLog();
-    await harness.close();
-    await upstream.close();
-  });
+  afterAll(() => restoreLog());
 
   const readyz = async (): Promise<Probe> => {
-    const response = await fetch(`${harness.url}/readyz`);
+    const response = await fetch(`${setup.harness.url}/readyz`);
     return { status: response.status, body: (await response.json()) as Probe['body'] };
   };
 
   it('says why in /readyz while records wait, logs it once, and writes them all afterwards', async () => {
-    const locker = new Database(join(harness.dir, 'gateway.db'));
-    locker.exec('BEGIN EXCLUSIVE');
+    const lock = lockStore(setup.harness.dir, 'EXCLUSIVE');
     try {
       for (let i = 0; i < 3; i++) {
-        const reply = await harness
+        const reply = await setup.harness
           .openai()
           .chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] });
         expect(reply.choices[0]?.message.content).toBeTruthy();
@@ -64,15 +47,14 @@ describe('request records the store cannot take for a while', () => {
       expect(probe.body.warnings).toEqual([
         expect.stringMatching(/^store: request records cannot be written since .*database is locked.*; 3 waiting/),
       ]);
-      expect(harness.gateway.telemetry.pending).toBe(3);
+      expect(setup.harness.gateway.telemetry.pending).toBe(3);
       // Several retries while locked (each waits out the 5 s busy timeout), one line.
       await new Promise((resolve) => setTimeout(resolve, 6_000));
       expect(logged.filter((line) => line.msg === 'telemetry write failed; will retry')).toHaveLength(1);
     } finally {
-      locker.exec('COMMIT');
-      locker.close();
+      lock.release();
     }
-    await harness.records(3, 15_000);
+    await setup.harness.records(3, 15_000);
     const deadline = Date.now() + 10_000;
     while ((await readyz()).body.warnings !== undefined) {
       if (Date.now() > deadline) throw new Error('the warning stayed after the store recovered');

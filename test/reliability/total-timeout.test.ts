@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { countsAsFailure } from '../../src/config/guard/failure-class.js';
-import type { RequestRecord } from '../../src/telemetry/request-record.js';
-import { FakeOpenAI } from '../fakes/fake-openai.js';
-import { fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
+import { rejectionOf, textUntilStreamError, withOneUpstream } from '../support/reliability-harness.js';
 
 /**
  * The operator's own total time limit (`routing.timeout.total_ms`) is one timeout class whether the answer was
@@ -11,51 +9,25 @@ import { fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
  * caught by first_byte_ms / idle_stream_ms, which do count. A streamed client still reads its dialect's error.
  */
 describe('answers cut by total_ms', () => {
-  let upstream: FakeOpenAI;
-  let harness: GatewayHarness;
+  const setup = withOneUpstream({
+    routing: {
+      timeout: { connect_ms: 1_000, first_byte_ms: 10_000, idle_stream_ms: 2_000, total_ms: 1_500 },
+      retries: { max_attempts: 1 },
+      // One failure that counts against the target cools it: the test sees any that would.
+      cooldown: { failures: 1, window_s: 60, cooldown_s: 60 },
+    },
+    models: [{ name: 'slow', targets: [{ provider: 'primary', model: 'slow' }] }],
+  });
   /** Tokens keep arriving every 50 ms for 5 s, well past the 1.5 s limit and never idle long. */
   const slowStream = { kind: 'reply', text: 'x'.repeat(100), chunkSize: 1, chunkDelayMs: 50 } as const;
 
-  beforeAll(async () => {
-    upstream = await FakeOpenAI.start();
-    harness = await GatewayHarness.start({
-      config: {
-        providers: [fakeProvider('primary', upstream.baseUrl)],
-        routing: {
-          timeout: { connect_ms: 1_000, first_byte_ms: 10_000, idle_stream_ms: 2_000, total_ms: 1_500 },
-          retries: { max_attempts: 1 },
-          // One failure that counts against the target cools it: the test sees any that would.
-          cooldown: { failures: 1, window_s: 60, cooldown_s: 60 },
-        },
-        models: [{ name: 'slow', targets: [{ provider: 'primary', model: 'slow' }] }],
-      },
-    });
-  });
-  afterAll(async () => {
-    await harness.close();
-    await upstream.close();
-  });
-
-  const recordFor = async (after: number): Promise<RequestRecord> => {
-    let found: RequestRecord | undefined;
-    await expect
-      .poll(async () => {
-        await harness.gateway.telemetry.flush();
-        const rows = await harness.gateway.store.listRequests({ limit: 50 });
-        found = rows.find((r) => r.time >= after && r.requestedModel === 'slow');
-        return found !== undefined;
-      })
-      .toBe(true);
-    return found as RequestRecord;
-  };
-
   const targetState = async (): Promise<string> => {
-    const { body } = await harness.admin('GET', '/providers');
+    const { body } = await setup.harness.admin('GET', '/providers');
     return body.data[0].targets[0].state;
   };
 
   const expectTotalTimeout = async (after: number, status: number) => {
-    const record = await recordFor(after);
+    const record = await setup.harness.recordWhere((r) => r.time >= after && r.requestedModel === 'slow');
     expect(record).toMatchObject({ status, errorCode: 'GW_ERR_UPSTREAM_TOTAL_TIMEOUT' });
     expect(record.errorMessage).toMatch(/total_ms = 1500 ms/);
     expect(record.attempts.at(-1)).toMatchObject({ errorClass: 'cancelled' });
@@ -66,40 +38,32 @@ describe('answers cut by total_ms', () => {
   };
 
   it('records a non-streamed answer cut by total_ms as the total timeout, not against the target', async () => {
-    upstream.enqueue({ kind: 'reply', delayMs: 4_000 });
+    setup.upstream.enqueue({ kind: 'reply', delayMs: 4_000 });
     const started = Date.now();
-    const failure = await harness
-      .openai()
-      .chat.completions.create({ model: 'slow', messages: [{ role: 'user', content: 'hi' }] })
-      .then(
-        () => undefined,
-        (error: unknown) => error as { status?: number; message?: string },
-      );
+    const failure = await rejectionOf(
+      setup.harness.openai().chat.completions.create({ model: 'slow', messages: [{ role: 'user', content: 'hi' }] }),
+    );
     expect(failure?.status).toBe(504);
     await expectTotalTimeout(started, 504);
   });
 
   it('records an OpenAI stream cut by total_ms the same way, after its error event', async () => {
-    upstream.enqueue(slowStream);
+    setup.upstream.enqueue(slowStream);
     const started = Date.now();
-    const stream = await harness
+    const stream = await setup.harness
       .openai()
       .chat.completions.create({ model: 'slow', messages: [{ role: 'user', content: 'hi' }], stream: true });
-    let received = '';
-    await expect(
-      (async () => {
-        for await (const chunk of stream) received += chunk.choices[0]?.delta.content ?? '';
-      })(),
-    ).rejects.toThrow(/exceeded the gateway's total time limit/);
+    const { received, error } = await textUntilStreamError(stream);
+    expect(error.message).toMatch(/exceeded the gateway's total time limit/);
     expect(received.length).toBeGreaterThan(5);
     expect(received.length).toBeLessThan(100);
     await expectTotalTimeout(started, 200);
   });
 
   it('records an Anthropic stream (translated) cut by total_ms the same way, after its error event', async () => {
-    upstream.enqueue(slowStream);
+    setup.upstream.enqueue(slowStream);
     const started = Date.now();
-    const stream = harness.anthropic().messages.stream({
+    const stream = setup.harness.anthropic().messages.stream({
       model: 'slow',
       max_tokens: 100,
       messages: [{ role: 'user', content: 'hi' }],

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countsAsFailure } from '../../src/config/guard/failure-class.js';
 import type { RequestRecord } from '../../src/telemetry/request-record.js';
 import { fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
+import { rejectionOf } from '../support/reliability-harness.js';
 
 /**
  * Upstreams that misbehave in ways no fake models: a non-streamed answer that breaks after more than the
@@ -67,28 +68,14 @@ describe('misbehaving upstreams', () => {
     await new Promise((resolve) => upstream.close(resolve));
   });
 
-  const recordFor = async (after: number, model: string): Promise<RequestRecord> => {
-    let found: RequestRecord | undefined;
-    await expect
-      .poll(async () => {
-        await harness.gateway.telemetry.flush();
-        const rows = await harness.gateway.store.listRequests({ limit: 50 });
-        found = rows.find((r) => r.time >= after && r.requestedModel === model);
-        return found !== undefined;
-      })
-      .toBe(true);
-    return found as RequestRecord;
-  };
+  const recordFor = (after: number, model: string): Promise<RequestRecord> =>
+    harness.recordWhere((r) => r.time >= after && r.requestedModel === model);
 
   it('records a non-streamed answer that breaks mid-relay as the upstream failure it is, not a client hang-up', async () => {
     const started = Date.now();
-    const failure = await harness
-      .openai()
-      .chat.completions.create({ model: 'cut-body', messages: [{ role: 'user', content: 'hi' }] })
-      .then(
-        () => undefined,
-        (error: unknown) => error,
-      );
+    const failure = await rejectionOf(
+      harness.openai().chat.completions.create({ model: 'cut-body', messages: [{ role: 'user', content: 'hi' }] }),
+    );
     // The client never sees a short body as a whole one.
     expect(failure).toBeInstanceOf(Error);
     const record = await recordFor(started, 'cut-body');
@@ -100,13 +87,9 @@ describe('misbehaving upstreams', () => {
 
   it('cools a target for at most an hour whatever retry-after a 429 names', async () => {
     const started = Date.now();
-    const failure = await harness
-      .openai()
-      .chat.completions.create({ model: 'limited', messages: [{ role: 'user', content: 'hi' }] })
-      .then(
-        () => undefined,
-        (error: unknown) => error as { status?: number; message?: string },
-      );
+    const failure = await rejectionOf(
+      harness.openai().chat.completions.create({ model: 'limited', messages: [{ role: 'user', content: 'hi' }] }),
+    );
     expect(failure?.status).toBe(429);
     // The client reads how long the target cools, not 31 years.
     expect(failure?.message).toMatch(/cooling 3600s/);
@@ -123,13 +106,11 @@ describe('misbehaving upstreams', () => {
     'never quotes a truncated answer (stream: %s) to the client or into the record',
     async (stream) => {
       const started = Date.now();
-      const failure = await harness
-        .openai()
-        .chat.completions.create({ model: 'truncated', messages: [{ role: 'user', content: 'hi' }], stream })
-        .then(
-          () => undefined,
-          (error: unknown) => error as { status?: number; message?: string },
-        );
+      const failure = await rejectionOf(
+        harness
+          .openai()
+          .chat.completions.create({ model: 'truncated', messages: [{ role: 'user', content: 'hi' }], stream }),
+      );
       expect(failure?.status).toBe(502);
       expect(failure?.message).toMatch(/truncated or malformed JSON/);
       expect(failure?.message).not.toMatch(/diagnosis/);

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FakeOpenAI } from '../fakes/fake-openai.js';
 import { fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
+import { textUntilStreamError } from '../support/reliability-harness.js';
 
 const chat = (harness: GatewayHarness, model: string, stream = false) =>
   harness
@@ -130,29 +131,15 @@ describe('retries, cooldowns and timeouts', () => {
   it('ends a stream that runs past total_ms with an error event', async () => {
     primary.enqueue({ kind: 'reply', text: 'x'.repeat(100), chunkSize: 1, chunkDelayMs: 50 });
     const stream = await chat(harness, 'slow-stream', true);
-    let received = '';
-    await expect(
-      (async () => {
-        for await (const chunk of stream) received += chunk.choices[0]?.delta.content ?? '';
-      })(),
-    ).rejects.toThrow(/exceeded the gateway's total time limit/);
+    const { received, error } = await textUntilStreamError(stream);
+    expect(error.message).toMatch(/exceeded the gateway's total time limit/);
     expect(received.length).toBeGreaterThan(5);
     expect(received.length).toBeLessThan(100);
   });
 
   /** The newest record for `model`, once it is in the store. */
-  const newestRecord = async (model: string, after: number) => {
-    let found: Awaited<ReturnType<typeof harness.records>>[number] | undefined;
-    await expect
-      .poll(async () => {
-        await harness.gateway.telemetry.flush();
-        const rows = await harness.gateway.store.listRequests({ limit: 50 });
-        found = rows.find((r) => r.requestedModel === model && r.time >= after);
-        return found !== undefined;
-      })
-      .toBe(true);
-    return found;
-  };
+  const newestRecord = (model: string, after: number) =>
+    harness.recordWhere((r) => r.requestedModel === model && r.time >= after);
 
   /** Asks for `model` and hangs up 100 ms later, whatever the gateway is doing by then. */
   const askAndHangUp = async (model: string) => {

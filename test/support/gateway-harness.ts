@@ -96,6 +96,21 @@ export class GatewayHarness {
     }
   }
 
+  /**
+   * The newest record that `matches`, once the store has it (the telemetry buffer flushed on every look); an
+   * error naming what was awaited when none comes within `timeoutMs`.
+   */
+  async recordWhere(matches: (record: RequestRecord) => boolean, timeoutMs = 5_000): Promise<RequestRecord> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await this.gateway.telemetry.flush();
+      const found = (await this.gateway.store.listRequests({ limit: 50 })).find(matches);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`no matching request record within ${timeoutMs} ms: ${matches}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
   async close(): Promise<void> {
     await this.gateway.close();
     await rm(this.dir, { recursive: true, force: true });

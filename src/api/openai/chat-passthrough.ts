@@ -1,4 +1,4 @@
-import { estimatedUsage } from '../../cost/produced-estimate.js';
+import { unreportedStreamUsage } from '../../cost/produced-estimate.js';
 import type { RouteTarget } from '../../routing/route-table.js';
 import type { UpstreamReply } from '../../routing/upstream-reply.js';
 import type { ClientOutput } from '../shared/client-output.js';
@@ -33,9 +33,7 @@ async function relayStream(reply: UpstreamReply, out: ClientOutput, stripUsageCh
   }
   // A stream cut before its usage chunk is billed for the chunks it produced, flagged as an estimate; one the
   // client left before any content for the prompt the upstream read.
-  out.exchange.usage =
-    tap.usage ??
-    (tap.deltaChunks > 0 || out.gone ? estimatedUsage(undefined, tap.deltaChunks, out.exchange.requestRaw) : null);
+  out.exchange.usage = tap.usage ?? unreportedStreamUsage(tap.deltaChunks, out.gone, out.exchange.requestRaw);
   out.end();
 }
 

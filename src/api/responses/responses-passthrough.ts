@@ -1,4 +1,4 @@
-import { estimatedUsage } from '../../cost/produced-estimate.js';
+import { unreportedStreamUsage } from '../../cost/produced-estimate.js';
 import type { RouteTarget } from '../../routing/route-table.js';
 import type { UpstreamReply } from '../../routing/upstream-reply.js';
 import { findUsageObject, fromOpenAIUsage } from '../openai/openai-usage.js';
@@ -51,11 +51,10 @@ async function relayStream(reply: UpstreamReply, out: ClientOutput): Promise<voi
     out.exchange.streamError = message;
     if (!out.gone) out.write(responsesErrorEvent(message, out.exchange.error?.code ?? 'GW_ERR_UPSTREAM_STREAM'));
   }
-  const usage = fromOpenAIUsage(findUsageObject(tail));
   // A stream cut before response.completed (the client left, the upstream broke) is billed for the prompt the
   // upstream read and the deltas it produced, flagged as an estimate; never recorded as nothing.
   out.exchange.usage =
-    usage ?? (out.gone || deltas > 0 ? estimatedUsage(undefined, deltas, out.exchange.requestRaw) : null);
+    fromOpenAIUsage(findUsageObject(tail)) ?? unreportedStreamUsage(deltas, out.gone, out.exchange.requestRaw);
   out.end();
 }
 

@@ -30,6 +30,10 @@ type AbortListener = () => void;
  */
 export class CancelSignal {
   aborted = false;
+  /** When the request reaches its total time limit (epoch ms), while a DeadlineSweeper watches it. */
+  deadline = Number.POSITIVE_INFINITY;
+  /** Its place in the DeadlineSweeper's list (SlotList). */
+  slot = -1;
   /** Read by undici, which rejects the aborted request with it. */
   reason: RequestCancelledError | undefined;
   private listeners: AbortListener[] = [];

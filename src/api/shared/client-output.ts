@@ -7,6 +7,9 @@ import type { Exchange } from './exchange.js';
  * exchange, and knows whether the client is still there.
  */
 export class ClientOutput {
+  /** Its place in the data plane's list of requests in flight (SlotList). */
+  slot = -1;
+
   constructor(
     readonly res: ServerResponse,
     readonly exchange: Exchange,

@@ -1,4 +1,5 @@
 import type { CancelSignal } from './cancel-signal.js';
+import { SlotList } from './slot-list.js';
 
 /**
  * Enforces each request's total deadline (routing.timeout.total_ms) with one shared timer instead of a
@@ -6,7 +7,8 @@ import type { CancelSignal } from './cancel-signal.js';
  * interval, which is fine for a limit measured in minutes.
  */
 export class DeadlineSweeper {
-  private readonly deadlines = new Map<CancelSignal, number>();
+  /** Each signal's deadline is on it (`deadline`); a list, not a map: see SlotList. */
+  private readonly signals = new SlotList<CancelSignal>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -15,27 +17,34 @@ export class DeadlineSweeper {
   ) {}
 
   add(signal: CancelSignal, deadline: number): void {
-    this.deadlines.set(signal, deadline);
-    if (!this.timer) {
-      this.timer = setInterval(() => this.sweep(), this.intervalMs);
-      this.timer.unref();
-    }
+    signal.deadline = deadline;
+    this.signals.add(signal);
+    if (!this.timer) this.startTimer();
+  }
+
+  /**
+   * Apart from `add`: a function holding a closure over `this` allocates its context on every call, taken branch
+   * or not (~40 B a request here).
+   */
+  private startTimer(): void {
+    this.timer = setInterval(() => this.sweep(), this.intervalMs);
+    this.timer.unref();
   }
 
   delete(signal: CancelSignal): void {
-    this.deadlines.delete(signal);
+    this.signals.delete(signal);
   }
 
   sweep(): void {
     // The timer stops only here, when a sweep finds nothing to watch, so that steady traffic reuses one timer.
-    if (this.deadlines.size === 0 && this.timer) {
+    if (this.signals.size === 0 && this.timer) {
       clearInterval(this.timer);
       this.timer = undefined;
       return;
     }
     const now = this.now();
-    for (const [signal, deadline] of this.deadlines) {
-      if (deadline > now) continue;
+    for (const signal of this.signals.snapshot()) {
+      if (signal.deadline > now) continue;
       this.delete(signal);
       signal.cancel('deadline');
     }
@@ -44,6 +53,6 @@ export class DeadlineSweeper {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    this.deadlines.clear();
+    this.signals.clear();
   }
 }

@@ -148,10 +148,13 @@ export async function proxyToUpstream(
         provider: provider.name,
         status: response.statusCode,
       });
+      // The refused request was not taken (nothing to bill) until the fresh token's is handed over.
+      sentTo = undefined;
       request.headers = await authorize(
         { method: 'POST', path, headers: unsigned, body: plan.body },
         { signal, timeoutMs: timeouts.first_byte_ms },
       );
+      sentTo = target;
       response = await provider.pool.request(request);
     }
     const decoded = decodedBody(response.headers, response.body);

@@ -14,6 +14,7 @@ interface Gap {
 }
 
 const CHAT = '/v1/chat/completions';
+const CONVERSATIONS_PATH = '/v1/conversations';
 
 const STORED_COMPLETIONS: Gap = {
   entryPoint: 'chat.completions',
@@ -44,26 +45,51 @@ const EXACT = new Map<string, Gap>([
       why: 'it has no Responses token counter (the usage of each response reports its input_tokens)',
     },
   ],
-  ['/v1/conversations', CONVERSATIONS],
+  [CONVERSATIONS_PATH, CONVERSATIONS],
 ]);
 
-function gapOf(path: string, method: string): Gap | undefined {
+/** The sub-resources OpenAI's API has under these ids (`…/{completion_id}/messages`, `…/{conversation_id}/items`). */
+const SUBRESOURCES = new Set(['messages', 'items']);
+
+/**
+ * The path template of a path under `prefix` that carries ids, for the server span's name and `http.route`
+ * (tracing backends group spans by name, so an id in it makes one group per request): ids become `{name}`, a
+ * sub-resource OpenAI does not have `{segment}`, and anything past an id's sub-resource's id `{path}`.
+ */
+function templateOf(path: string, prefix: string, ids: readonly [string, string]): string {
+  const segments = path.slice(prefix.length + 1).split('/');
+  let route = prefix;
+  for (let i = 0; i < Math.min(segments.length, 3); i++) {
+    if (i === 1) route += `/${SUBRESOURCES.has(segments[i] as string) ? segments[i] : '{segment}'}`;
+    else route += `/{${ids[i / 2]}}`;
+  }
+  return segments.length > 3 ? `${route}/{path}` : route;
+}
+
+function gapOf(path: string, method: string): { gap: Gap; route: string } | undefined {
   const exact = EXACT.get(path);
-  if (exact) return exact;
+  if (exact) return { gap: exact, route: path };
   // GET lists stored completions; other methods are plain wrong methods (405).
-  if (path === CHAT) return method === 'GET' || method === 'HEAD' ? STORED_COMPLETIONS : undefined;
-  if (path.startsWith(`${CHAT}/`)) return STORED_COMPLETIONS;
-  if (path.startsWith('/v1/conversations/')) return CONVERSATIONS;
+  if (path === CHAT)
+    return method === 'GET' || method === 'HEAD' ? { gap: STORED_COMPLETIONS, route: path } : undefined;
+  if (path.startsWith(`${CHAT}/`)) {
+    return { gap: STORED_COMPLETIONS, route: templateOf(path, CHAT, ['completion_id', 'message_id']) };
+  }
+  if (path.startsWith(`${CONVERSATIONS_PATH}/`)) {
+    return { gap: CONVERSATIONS, route: templateOf(path, CONVERSATIONS_PATH, ['conversation_id', 'item_id']) };
+  }
   return undefined;
 }
 
 /** The spec answering `method path` when it is one of the unsupported stateful endpoints, else undefined. */
 export function unsupportedEndpoint(path: string, method: string): EntryPointSpec | undefined {
-  const gap = gapOf(path, method);
-  if (!gap) return undefined;
+  const found = gapOf(path, method);
+  if (!found) return undefined;
+  const { gap, route } = found;
   return {
     entryPoint: gap.entryPoint,
     dialect: 'openai',
+    route,
     readsBody: false,
     // The spec takes whatever method was sent: the answer is the same 404 for every one.
     method: (method === 'HEAD' ? 'GET' : method) as EntryPointSpec['method'],

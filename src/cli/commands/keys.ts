@@ -54,7 +54,11 @@ function positiveInteger(flag: string, text: string): number {
 function configClientMatches(client: ConfigClientView, options: KeyListOptions): boolean {
   if (options.search !== undefined && !client.name.toLowerCase().includes(options.search.toLowerCase())) return false;
   if (options.tag !== undefined) {
-    const [name, value] = options.tag.split('=', 2) as [string, string | undefined];
+    // NAME or NAME=VALUE split at the first `=`, as the admin API reads it for keys: a value may hold one too.
+    const text = options.tag.trim();
+    const at = text.indexOf('=');
+    const name = at < 0 ? text : text.slice(0, at);
+    const value = at < 0 ? undefined : text.slice(at + 1);
     const tags = client.policy.tags ?? {};
     if (!Object.hasOwn(tags, name) || (value !== undefined && tags[name] !== value)) return false;
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BudgetCalendar } from './budget-calendar.js';
 import { compileAccess } from './client-access.js';
-import { LimitPlans } from './limit-plan.js';
+import { LimitPlans, precedingBuckets } from './limit-plan.js';
 
 const policy = { rpm: 10, tpm: 1_000, model_limits: { 'gpt-4o*': { rpm: 2 } }, budgets: { day: 5 } };
 const at = (iso: string) => Date.parse(iso);
@@ -22,6 +22,9 @@ describe('LimitPlans', () => {
       'amg:lim:key1:usd:day:2026-12-04',
     ]);
     expect(next.buckets[0]?.key).toBe('amg:lim:key1:rpm:1796378460000');
+    // The next window's plan knows the one it replaced (a shared backend sizes its first lease by it).
+    expect(precedingBuckets.get(next.buckets)).toBe(first.buckets);
+    expect(precedingBuckets.get(first.buckets)).toBeUndefined();
     // A clock that goes back (a test's, or a corrected one) does not reuse a later window's plan.
     expect(plans.planFor(access, 'claude-x', calendar, at('2026-12-04T10:00:30Z')).buckets[0]?.key).toBe(
       'amg:lim:key1:rpm:1796378400000',

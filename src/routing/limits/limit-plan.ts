@@ -168,6 +168,12 @@ export function planBuckets(
 }
 
 /**
+ * The buckets of the plan each plan replaced (the same client and pattern, the window before): a shared backend
+ * sizes a busy key's first lease of a new window by the old one's traffic (see RedisLimitBackend.leaseOf).
+ */
+export const precedingBuckets = new WeakMap<readonly Bucket[], readonly Bucket[]>();
+
+/**
  * Each client's current plans, one per `model_limits` pattern (and one for models matching none), rebuilt when
  * the window or a budget period turns over or the calendar changes. Keyed by the compiled ClientAccess: a key
  * updated (`amg keys update`) or reloaded from config compiles a new one, so its next request plans afresh.
@@ -187,6 +193,7 @@ export class LimitPlans {
     const cached = plans[index];
     if (cached && cached.calendar === calendar && now >= cached.from && now < cached.until) return cached;
     const plan = planBuckets(access, perModel[index], calendar, now);
+    if (cached) precedingBuckets.set(plan.buckets, cached.buckets);
     plans[index] = plan;
     return plan;
   }

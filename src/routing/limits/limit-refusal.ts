@@ -4,6 +4,7 @@ import type { GatewayError } from '../../errors/gateway-error.js';
 import type { Admission, Bucket, BucketKind, Charge } from './limit-buckets.js';
 import { type LimitPlan, MICROS_PER_USD, tighterOf } from './limit-plan.js';
 import { type LimitState, rateLimitHeaders } from './rate-limit-headers.js';
+import { DEFAULT_OUTPUT_RESERVATION } from './request-estimate.js';
 
 /**
  * The bucket of a kind to report: the refusing one if it is of that kind, else of the key's own and its model's
@@ -63,7 +64,7 @@ function budgetReason(client: string, refused: Bucket, spent: number, estimate: 
   }
   return (
     `the key "${client}" has ${usd(refused.limit - spent)} left of its ${budget}, less than this request's ` +
-    `estimated cost of ${usd(estimate)} (its input and max_tokens, or 1024 output tokens when it sets none, at ` +
+    `estimated cost of ${usd(estimate)} (its input and max_tokens, or ${DEFAULT_OUTPUT_RESERVATION} output tokens when it sets none, at ` +
     'the dearest price of its targets; a lower max_tokens may fit)'
   );
 }
@@ -109,7 +110,7 @@ export function limitRefusal(
     // remaining-tokens 82 is refused with no hint that its max_tokens is what did not fit.
     return errors.rateLimited(
       `the key "${client}" has ${refused.limit - used} of its limit of ${refused.limit} ${label}${scope} left, ` +
-        `less than this request's estimate of ${charge.tokens} tokens (its input and max_tokens, or 1024 output ` +
+        `less than this request's estimate of ${charge.tokens} tokens (its input and max_tokens, or ${DEFAULT_OUTPUT_RESERVATION} output ` +
         `tokens when it sets none; a lower max_tokens may fit); retry ${retry}`,
       headers,
     );

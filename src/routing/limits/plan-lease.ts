@@ -11,12 +11,18 @@ export interface WaitingAdmission {
 /**
  * Below this many admissions of a plan in one lease tick a process takes no leases: each request asks Redis
  * itself (cheap at that rate), so a lightly used limit is counted in Redis exactly as it is used. A plan that
- * reaches it leases from then on, in the same tick: a key that turns busy (a fresh gateway, a new minute's plan,
- * traffic after a pause) pays a round trip per request for these few admissions, not for a whole tick.
+ * reaches it leases from then on, in the same tick: a key that turns busy (a fresh gateway, a new minute's plan)
+ * pays a round trip per request for these few admissions, not for a whole tick; after a pause, see resumeShare.
  */
 export const MIN_LEASE_RATE = 16;
-/** A lease covers at most this many requests' worth of each counter (and at most 1/16 of its room, see the script). */
-export const MAX_LEASE_REQUESTS = 256;
+/**
+ * A lease covers at most this many requests' worth of each counter (and at most 1/16 of its room, see the script).
+ * Below it a lease is one tick of the plan's own traffic, what it would hold idle before going back anyway. The
+ * requests counters, which no settlement refills, drive the top-ups: one every half lease, so this bounds a busy
+ * plan's script calls to about two per tick up to 4,096 requests/s (at 256 a plan at the bench's 5,000 requests/s
+ * sent one per 128 requests; issue 16).
+ */
+export const MAX_LEASE_REQUESTS = 1024;
 
 /**
  * Capacity of one plan's counters that this process reserved in Redis ahead of its requests (a lease), so that
@@ -34,6 +40,10 @@ export class PlanLease {
   /** Admissions in the current tick, and in the last one (the rate a lease is sized by). */
   uses = 0;
   rate = 0;
+  /** Admissions in the last tick with any, or the one before when more: what a lease after a pause covers. */
+  recent = 0;
+  /** Ticks in a row without an admission (the backend forgets the plan after RECALL_TICKS of them). */
+  idleTicks = 0;
   /** Ticks since the plan's leases were last given back (see RENEW_TICKS in the backend). */
   ticksHeld = 0;
   /** Whether a lease-only call for this plan is queued or out. */
@@ -57,6 +67,19 @@ export class PlanLease {
   get share(): number {
     const rate = this.uses > this.rate ? this.uses : this.rate;
     return rate < MIN_LEASE_RATE ? 0 : Math.min(rate, MAX_LEASE_REQUESTS);
+  }
+
+  /**
+   * The share an admission that finds no lease asks for: the current one, or after a pause what the plan had in
+   * its last tick with traffic. A busy key that paused (every measured phase of the bench starts so) then leases
+   * in its first call, and the requests arriving with it wait for that one round trip, instead of each asking
+   * Redis until 16 of them made the plan busy again (two or three round trips, a dozen script calls). What it
+   * leases and does not use goes back after an idle tick, as any lease.
+   */
+  get resumeShare(): number {
+    const share = this.share;
+    if (share > 0) return share;
+    return this.recent < MIN_LEASE_RATE ? 0 : Math.min(this.recent, MAX_LEASE_REQUESTS);
   }
 
   /** Charges the request to the held leases when each covers it: the counts after, as Redis would answer. */

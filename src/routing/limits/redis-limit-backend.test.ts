@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TcpProxy } from '../../../test/support/tcp-proxy.js';
 import type { Bucket } from './limit-buckets.js';
+import { precedingBuckets } from './limit-plan.js';
 import { MAX_LEASE_REQUESTS, MIN_LEASE_RATE } from './plan-lease.js';
 import { RedisLimitBackend } from './redis-limit-backend.js';
 
@@ -216,6 +217,49 @@ describe.skipIf(!REDIS_URL)('RedisLimitBackend', () => {
     expect(await counter(rpm.key)).toBe(22);
   });
 
+  it('leases in the first call of a burst after a pause, so the requests arriving with it wait one round trip', async () => {
+    const redis = await backend(0);
+    const rpm = buckets()('requests', 1_000_000);
+    const plan = [rpm];
+    await Promise.all(Array.from({ length: 200 }, () => redis.admit(plan, none, Date.now())));
+    redis.tickLeases(); // busy: 200 admissions in the tick
+    redis.tickLeases(); // idle: the lease goes back
+    redis.tickLeases();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await counter(rpm.key)).toBe(200);
+    // 64 requests at once: the first asks for the last busy tick's 200 requests' worth, the 63 others wait for
+    // that call and take from the lease. Forgotten, the plan sent the first 15 without a lease, leased 16 with
+    // the 16th, and the 32 that 16 did not cover went to Redis again: a second round trip.
+    const calls = redis.scriptCalls;
+    const burst = Array.from({ length: 64 }, () => redis.admit(plan, none, Date.now()));
+    for (const admission of burst) expect(admission).toBeInstanceOf(Promise);
+    const admitted = await Promise.all(burst);
+    expect(redis.scriptCalls - calls).toBe(1);
+    expect(admitted.map((admission) => admission.used[0])).toEqual(Array.from({ length: 64 }, (_, i) => 201 + i));
+    expect(await counter(rpm.key)).toBe(200 + 1 + 200);
+    // Not used: back at the next idle tick, as any lease.
+    redis.tickLeases();
+    redis.tickLeases();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await counter(rpm.key)).toBe(264);
+  });
+
+  it('leases in the first call of a busy key’s next window, sized by the window before', async () => {
+    const redis = await backend(0);
+    const minute = [buckets()('requests', 1_000_000)];
+    await Promise.all(Array.from({ length: 200 }, () => redis.admit(minute, none, Date.now())));
+    redis.tickLeases();
+    // The next minute's plan: other counters, which the planner links to this one's.
+    const next = [buckets()('requests', 1_000_000)];
+    precedingBuckets.set(next, minute);
+    const calls = redis.scriptCalls;
+    const burst = Array.from({ length: 64 }, () => redis.admit(next, none, Date.now()));
+    for (const admission of burst) expect(admission).toBeInstanceOf(Promise);
+    await Promise.all(burst);
+    expect(redis.scriptCalls - calls).toBe(1);
+    expect(await counter(next[0]?.key ?? '')).toBe(1 + 200);
+  });
+
   it('takes no lease for a plan with fewer admissions than MIN_LEASE_RATE in a tick', async () => {
     const redis = await backend(0);
     const rpm = buckets()('requests', 1_000_000);
@@ -265,6 +309,43 @@ describe.skipIf(!REDIS_URL)('RedisLimitBackend', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     await Promise.all([burst(a, 50), burst(b, 50)]);
     expect(admitted).toBe(1_000);
+  });
+
+  it('leases a busy plan a tick of its traffic, so it tops up about twice a tick, and two such processes stay within the limit', async () => {
+    const [a, b] = await Promise.all([backend(0), backend(0)]);
+    // Room for 40 ticks of both: 1/16 of it is far above a tick's 1,000 requests, so only the share caps a lease.
+    const rpm = [buckets()('requests', 80_000)];
+    let admitted = 0;
+    /** One tick of a process admitting 1,000 requests, yielding every 50 (a top-up answers meanwhile). */
+    const tick = async (redis: RedisLimitBackend) => {
+      for (let i = 0; i < 1_000; i++) {
+        let admission = redis.admit(rpm, none, Date.now());
+        if (admission instanceof Promise) admission = await admission;
+        if (admission.denied === -1) admitted++;
+        if (i % 50 === 49) await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+    };
+    await Promise.all([tick(a), tick(b)]);
+    a.tickLeases();
+    b.tickLeases();
+    const calls = a.scriptCalls + b.scriptCalls;
+    for (let t = 0; t < 5; t++) {
+      await Promise.all([tick(a), tick(b)]);
+      a.tickLeases();
+      b.tickLeases();
+    }
+    // A lease of 1,000 requests tops up when below 500: about two calls per tick and process (one per 128 requests,
+    // 8 a tick, when a lease covered at most 256).
+    expect(a.scriptCalls + b.scriptCalls - calls).toBeLessThanOrEqual(2 * 5 * 3);
+    // Both keep asking for twice what is left: never more than the limit admitted, and all of it once leases are back.
+    while (admitted < 80_000 - 2_000) await Promise.all([tick(a), tick(b)]);
+    for (let t = 0; t < 3; t++) await Promise.all([tick(a), tick(b)]);
+    expect(admitted).toBeLessThanOrEqual(80_000);
+    for (const redis of [a, b, a, b]) redis.tickLeases();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await Promise.all([tick(a), tick(b)]);
+    expect(admitted).toBe(80_000);
+    expect(await counter(rpm[0]?.key ?? '')).toBe(80_000);
   });
 
   it('tops a lease up to its share, so slots and tokens settled back into it never pile up in Redis', async () => {

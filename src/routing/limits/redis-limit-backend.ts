@@ -1,7 +1,8 @@
 import { Redis } from 'ioredis';
 import type { SharedLimitBackend } from './limit-backends.js';
 import { type Admission, type Bucket, type BucketKind, type Charge, settledDelta } from './limit-buckets.js';
-import { PlanLease } from './plan-lease.js';
+import { precedingBuckets } from './limit-plan.js';
+import { MIN_LEASE_RATE, PlanLease } from './plan-lease.js';
 import { BATCH_SCRIPT } from './redis-scripts.js';
 
 /** How long a command may take before the request is counted in this process instead. */
@@ -35,6 +36,13 @@ const LEASE_TICK_MS = 250;
  * shrinks when other processes fill the counter, and its counter's expiry is renewed.
  */
 const RENEW_TICKS = 8;
+/**
+ * A plan that was busy is forgotten once idle this many ticks (its lease was given back at the first; a plan
+ * never busy is forgotten at once); until then its next burst leases at once, sized by its last busy tick (see
+ * PlanLease.resumeShare). A minute: a key used in bursts keeps that, and plans of past windows, which get no
+ * more requests, go within a minute.
+ */
+const RECALL_TICKS = 240;
 
 interface LimitCommands {
   /** ioredis flattens the array: KEYS then ARGV, as BATCH_SCRIPT reads them. */
@@ -246,7 +254,7 @@ export class RedisLimitBackend implements SharedLimitBackend {
     // What this plan still holds goes back first, so Redis decides on all the room there is. One lease at a
     // time per plan: the requests of a burst each taking 1/16 of what is left would take most of it.
     this.release(lease);
-    const share = lease.refilling ? 0 : lease.share;
+    const share = lease.refilling ? 0 : lease.resumeShare;
     if (share > 0) lease.refilling = true;
     this.pendingOperations.push({ op: 'a', lease, charge, share, resolve, reject });
     this.scheduleFlush();
@@ -288,9 +296,9 @@ export class RedisLimitBackend implements SharedLimitBackend {
 
   /**
    * Gives back what the leases of plans idle since the last tick hold (and every RENEW_TICKS ticks resizes what
-   * busy ones hold), measures each plan's rate for the next leases, and forgets idle plans; runs every
-   * LEASE_TICK_MS. While Redis is unreachable leases are kept (and given back when it answers again): a
-   * correction sent now would be lost, and the room with it until the counter expires.
+   * busy ones hold), measures each plan's rate for the next leases, and forgets idle plans (busy ones after
+   * RECALL_TICKS); runs every LEASE_TICK_MS. While Redis is unreachable leases are kept (and given back when it
+   * answers again): a correction sent now would be lost, and the room with it until the counter expires.
    */
   tickLeases(): void {
     if (!this.ready) return;
@@ -302,9 +310,14 @@ export class RedisLimitBackend implements SharedLimitBackend {
         this.renew(lease);
         lease.ticksHeld = 0;
       }
+      const previous = lease.rate;
       lease.rate = lease.uses;
       lease.uses = 0;
-      if (lease.rate === 0 && !lease.refilling) {
+      if (lease.rate > 0) {
+        // The tick a burst ends in is partly idle: the one before it says more about the next burst.
+        lease.recent = lease.rate > previous ? lease.rate : previous;
+        lease.idleTicks = 0;
+      } else if (!lease.refilling && (lease.recent < MIN_LEASE_RATE || ++lease.idleTicks >= RECALL_TICKS)) {
         lease.retired = true;
         this.leases.delete(lease.buckets);
       }
@@ -316,6 +329,10 @@ export class RedisLimitBackend implements SharedLimitBackend {
     let lease = this.leases.get(buckets);
     if (lease === undefined) {
       lease = new PlanLease(buckets);
+      // A new window of a key busy in the last one: its first request leases at once, as after a pause.
+      const before = precedingBuckets.get(buckets);
+      const previous = before && this.leases.get(before);
+      if (previous) lease.recent = previous.recent > previous.uses ? previous.recent : previous.uses;
       this.leases.set(buckets, lease);
     }
     return lease;

@@ -113,7 +113,19 @@ function parseDocumentBlock(block: JsonObject, path: string): IrDocumentPart {
   return part;
 }
 
-function parseToolResultContent(value: unknown, path: string): Array<IrTextPart | IrImagePart> {
+/**
+ * Claude Code's ToolSearch answers with `tool_reference` blocks, which load a deferred tool on Anthropic's API.
+ * Translated, every tool already goes upstream in full (`defer_loading` is dropped, tools-from-client.ts), so
+ * the reference means only what a line of text says: the tool is ready to call. Refusing it cost the agent
+ * three failed turns before it gave up tool search.
+ */
+function toolReferenceText(block: JsonObject, path: string): IrTextPart {
+  rejectUnknownKeys(block, keys('tool_name', 'cache_control'), path);
+  const name = readString(block.tool_name, `${path}.tool_name`);
+  return { type: 'text', text: `Tool ${name} is loaded: its definition is in the tool list; call it directly.` };
+}
+
+function parseToolResultContent(value: unknown, path: string): IrToolResultPart['content'] {
   if (value === undefined || value === null) return [];
   if (typeof value === 'string') return value === '' ? [] : [{ type: 'text', text: value }];
   return readArray(value, path).map((item, i) => {
@@ -122,7 +134,12 @@ function parseToolResultContent(value: unknown, path: string): Array<IrTextPart 
     const type = readString(block.type, `${at}.type`);
     if (type === 'text') return parseTextBlock(block, at);
     if (type === 'image') return parseImageBlock(block, at);
-    return reject(`'${type}' blocks inside a tool_result cannot be forwarded; use text or image`, `${at}.type`);
+    if (type === 'document') return parseDocumentBlock(block, at);
+    if (type === 'tool_reference') return toolReferenceText(block, at);
+    return reject(
+      `'${type}' blocks inside a tool_result cannot be forwarded; use text, image or document`,
+      `${at}.type`,
+    );
   });
 }
 

@@ -88,7 +88,13 @@ function documentBlock(part: IrDocumentPart, message: IrMessage): AnthropicDocum
 function toolResultBlock(part: IrToolResultPart, message: IrMessage): AnthropicToolResultBlock {
   const content = part.content
     .filter((item) => item.type !== 'text' || item.text !== '')
-    .map((item) => (item.type === 'text' ? textBlock(item) : imageBlock(item, message)));
+    .map((item) =>
+      item.type === 'text'
+        ? textBlock(item)
+        : item.type === 'image'
+          ? imageBlock(item, message)
+          : documentBlock(item, message),
+    );
   const block: AnthropicToolResultBlock = { type: 'tool_result', tool_use_id: anthropicToolId(part.toolCallId) };
   if (content.length > 0) block.content = content;
   if (part.isError) block.is_error = true;

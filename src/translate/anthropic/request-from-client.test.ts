@@ -215,9 +215,13 @@ describe('parsing an Anthropic Messages request', () => {
       'messages[0].content[0].type',
     ],
     [
-      'a document inside a tool_result',
+      'a search result inside a tool_result (documents and images are taken)',
       user([
-        { type: 'tool_result', tool_use_id: 't', content: [{ type: 'document', source: { type: 'url', url: 'u' } }] },
+        {
+          type: 'tool_result',
+          tool_use_id: 't',
+          content: [{ type: 'search_result', source: 'https://x', title: 't', content: [] }],
+        },
       ]),
       'messages[0].content[0].content[0].type',
     ],

@@ -44,7 +44,7 @@ export interface AnthropicToolUseBlock {
 export interface AnthropicToolResultBlock {
   type: 'tool_result';
   tool_use_id: string;
-  content?: Array<AnthropicTextBlock | AnthropicImageBlock> | undefined;
+  content?: Array<AnthropicTextBlock | AnthropicImageBlock | AnthropicDocumentBlock> | undefined;
   is_error?: boolean | undefined;
   cache_control?: AnthropicCacheControl | undefined;
 }

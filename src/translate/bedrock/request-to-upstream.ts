@@ -1,6 +1,6 @@
 import { errors } from '../../errors/codes.js';
 import type { UpstreamBuildOptions } from '../contract.js';
-import type { IrImageSource, IrMessage, IrPart, IrRequest } from '../ir/types.js';
+import type { IrDocumentPart, IrImageSource, IrMessage, IrPart, IrRequest } from '../ir/types.js';
 import { claudeOutputPlan, claudeThinkingBudget } from '../shared/claude-output.js';
 import { standardImageType } from '../shared/image-media-type.js';
 import { ownEntry } from '../shared/own-entry.js';
@@ -11,7 +11,13 @@ import { DocumentNames } from './document-names.js';
 import { additionalModelRequestFields, bedrockFamily } from './model-fields.js';
 import { STOP_SEQUENCE_PATH } from './stop-reason.js';
 import { bedrockToolUseId } from './tool-use-id.js';
-import type { BedrockContentBlock, BedrockConverseRequest, BedrockImageFormat, BedrockMessage } from './wire-types.js';
+import type {
+  BedrockContentBlock,
+  BedrockConverseRequest,
+  BedrockDocument,
+  BedrockImageFormat,
+  BedrockMessage,
+} from './wire-types.js';
 
 /**
  * Builds a Converse request from the IR. The model is in the URL, not the body.
@@ -76,23 +82,34 @@ function toolInput(text: string, path: string): unknown {
   }
 }
 
+/**
+ * A text document goes as its text; a file as bytes in a format Converse reads, named as it requires (letters,
+ * digits, few signs) and unique in the request (document-names.ts).
+ */
+function document(
+  part: IrDocumentPart,
+  path: string,
+  documentNames: DocumentNames,
+): { text: string } | { document: BedrockDocument } {
+  if (part.source.kind === 'text') return { text: part.source.text };
+  const format = part.source.kind === 'base64' ? ownEntry(DOCUMENT_FORMATS, part.source.mediaType) : undefined;
+  if (part.source.kind === 'url' || !format) {
+    throw errors.invalidBody(
+      'Bedrock takes documents as data: PDF, CSV, DOC, DOCX, XLS, XLSX, HTML, plain text or Markdown',
+      path,
+    );
+  }
+  return { document: { format, name: documentNames.name(part.title), source: { bytes: part.source.data } } };
+}
+
 function block(part: IrPart, path: string, documentNames: DocumentNames): BedrockContentBlock | undefined {
   switch (part.type) {
     case 'text':
       return isBlank(part.text) ? undefined : { text: part.text };
     case 'image':
       return { image: image(part.source, path) };
-    case 'document': {
-      if (part.source.kind === 'text') return { text: part.source.text };
-      const format = part.source.kind === 'base64' ? ownEntry(DOCUMENT_FORMATS, part.source.mediaType) : undefined;
-      if (part.source.kind === 'url' || !format) {
-        throw errors.invalidBody(
-          'Bedrock takes documents as data: PDF, CSV, DOC, DOCX, XLS, XLSX, HTML, plain text or Markdown',
-          path,
-        );
-      }
-      return { document: { format, name: documentNames.name(part.title), source: { bytes: part.source.data } } };
-    }
+    case 'document':
+      return document(part, path, documentNames);
     case 'tool_call':
       return {
         toolUse: { toolUseId: bedrockToolUseId(part.id), name: part.name, input: toolInput(part.arguments, path) },
@@ -103,6 +120,7 @@ function block(part: IrPart, path: string, documentNames: DocumentNames): Bedroc
           toolUseId: bedrockToolUseId(part.toolCallId),
           content: part.content.flatMap((item, i): BedrockToolResultContent[] => {
             if (item.type === 'image') return [{ image: image(item.source, `${path}.content[${i}]`) }];
+            if (item.type === 'document') return [document(item, `${path}.content[${i}]`, documentNames)];
             return isBlank(item.text) ? [] : [{ text: item.text }];
           }),
           status: part.isError ? 'error' : 'success',

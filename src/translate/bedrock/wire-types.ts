@@ -7,16 +7,26 @@ export interface BedrockCachePoint {
   cachePoint: { type: 'default'; ttl?: '5m' | '1h' };
 }
 
+export interface BedrockDocument {
+  format: string;
+  name: string;
+  source: { bytes: string };
+}
+
 export type BedrockContentBlock =
   | BedrockCachePoint
   | { text: string }
   | { image: { format: BedrockImageFormat; source: { bytes: string } } }
-  | { document: { format: string; name: string; source: { bytes: string } } }
+  | { document: BedrockDocument }
   | { toolUse: { toolUseId: string; name: string; input: unknown } }
   | {
       toolResult: {
         toolUseId: string;
-        content: Array<{ text: string } | { image: { format: BedrockImageFormat; source: { bytes: string } } }>;
+        content: Array<
+          | { text: string }
+          | { image: { format: BedrockImageFormat; source: { bytes: string } } }
+          | { document: BedrockDocument }
+        >;
         status?: 'success' | 'error';
       };
     }

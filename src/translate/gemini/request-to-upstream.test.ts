@@ -62,34 +62,97 @@ describe('buildGeminiRequest', () => {
     ]);
   });
 
-  it('keeps the text blocks of a tool result apart, one a line', () => {
+  it('sends the results of parallel calls of one tool in the order of the calls, their text blocks apart', () => {
+    const result = (id: string, text: string) => ({
+      type: 'tool_result' as const,
+      toolCallId: id,
+      content: [{ type: 'text' as const, text }],
+    });
     const built = buildGeminiRequest(
       request({
         messages: [
-          { role: 'user', content: [{ type: 'text', text: 'run it' }] },
-          { role: 'assistant', content: [{ type: 'tool_call', id: 'toolu_1', name: 'Bash', arguments: '{}' }] },
+          { role: 'user', content: [{ type: 'text', text: 'run both' }] },
+          {
+            role: 'assistant',
+            content: [
+              { type: 'tool_call', id: 'c1', name: 'Bash', arguments: '{"command":"sleep 1; echo one"}' },
+              { type: 'tool_call', id: 'c2', name: 'Bash', arguments: '{"command":"echo two"}' },
+              { type: 'tool_call', id: 'c3', name: 'Read', arguments: '{"file_path":"/a"}' },
+            ],
+          },
+          { role: 'system', content: [{ type: 'text', text: 'Both commands finished.' }] },
           {
             role: 'user',
             content: [
+              result('c2', 'two'),
               {
                 type: 'tool_result',
-                toolCallId: 'toolu_1',
+                toolCallId: 'c3',
                 content: [
-                  { type: 'text', text: 'line one' },
-                  { type: 'text', text: 'line two' },
+                  { type: 'text', text: 'a' },
+                  { type: 'text', text: 'b' },
+                ],
+              },
+              result('c1', 'one'),
+              { type: 'text', text: 'go on' },
+            ],
+          },
+        ],
+      }),
+      'gemini-2.5-pro',
+      OPTIONS,
+    );
+    expect(built.contents[2]?.parts).toEqual([
+      { functionResponse: { name: 'Bash', response: { result: 'one' } } },
+      { functionResponse: { name: 'Bash', response: { result: 'two' } } },
+      { functionResponse: { name: 'Read', response: { result: 'a\n\nb' } } },
+      { text: 'go on' },
+    ]);
+  });
+
+  it("puts a tool result's images after the turn's function responses, as inline data", () => {
+    const png = { kind: 'base64' as const, mediaType: 'image/png', data: 'iVBORw0KGgo=' };
+    const built = buildGeminiRequest(
+      request({
+        messages: [
+          { role: 'user', content: [{ type: 'text', text: 'look at both' }] },
+          {
+            role: 'assistant',
+            content: [
+              { type: 'tool_call', id: 'c1', name: 'Read', arguments: '{"file_path":"/a.png"}' },
+              { type: 'tool_call', id: 'c2', name: 'Read', arguments: '{"file_path":"/b.png"}' },
+            ],
+          },
+          {
+            role: 'user',
+            content: [
+              { type: 'tool_result', toolCallId: 'c1', content: [{ type: 'image', source: png }] },
+              {
+                type: 'tool_result',
+                toolCallId: 'c2',
+                content: [
+                  { type: 'text', text: 'b.png:' },
+                  { type: 'image', source: { ...png, mediaType: 'image/jpeg' } },
                 ],
               },
             ],
           },
         ],
       }),
-      'gemini-2.5-flash',
+      'gemini-3-pro-preview',
       OPTIONS,
     );
-    expect(built.contents.at(-1)).toEqual({
-      role: 'user',
-      parts: [{ functionResponse: { name: 'Bash', response: { result: 'line one\nline two' } } }],
-    });
+    expect(built.contents[2]?.parts).toEqual([
+      {
+        functionResponse: {
+          name: 'Read',
+          response: { result: '(the result is the image after the function responses)' },
+        },
+      },
+      { functionResponse: { name: 'Read', response: { result: 'b.png:' } } },
+      { inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } },
+      { inlineData: { mimeType: 'image/jpeg', data: 'iVBORw0KGgo=' } },
+    ]);
   });
 
   it("gives another model's calls Google's sentinel on Gemini 3, so a fallback mid tool loop is not refused", () => {

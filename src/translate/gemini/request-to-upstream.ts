@@ -7,6 +7,7 @@ import { standardImageType } from '../shared/image-media-type.js';
 import { budgetForEffort } from '../shared/reasoning-budget.js';
 import { systemTexts } from '../shared/system-texts.js';
 import { signForeignCalls, validatesSignatures } from './foreign-call-signature.js';
+import { inCallOrder, resultText } from './function-responses.js';
 import { geminiSchema } from './schema-subset.js';
 import { signatureOfToolCallId } from './tool-call-id.js';
 import { mediaTypeOfUri } from './uri-media-type.js';
@@ -18,8 +19,9 @@ import type { GeminiContent, GeminiGenerationConfig, GeminiPart, GeminiRequestBo
  * - Assistant turns are `model` turns; thinking parts are not sent back (Gemini takes no thought text), but
  *   a function call's thought signature is, read from its tool call id (see tool-call-id.ts). A model turn
  *   whose calls another model made gets Google's sentinel instead on Gemini 3 (foreign-call-signature.ts).
- * - Tool results become `functionResponse` parts named after the call they answer (Gemini matches by name),
- *   with the text as `{result}` or `{error}`; images in a tool result have no place there and are refused.
+ * - Tool results become `functionResponse` parts named after the call they answer (Gemini matches by name, then
+ *   order: function-responses.ts), with the text as `{result}` or `{error}`; a result's images and files
+ *   follow the responses as parts of the same turn.
  * - Images and files go inline (base64) or as `fileData` URIs, typed from the URL (uri-media-type.ts). Cache hints and the end-user id are dropped
  *   (Gemini has neither); parallelToolCalls false cannot be expressed and is refused, as are more than five
  *   stop sequences and a schema description.
@@ -95,12 +97,7 @@ function buildPart(part: IrPart, context: PartContext): GeminiPart | undefined {
       return built;
     }
     case 'tool_result': {
-      if (part.content.some((item) => item.type !== 'text')) {
-        throw errors.invalidBody('Gemini takes only text in a tool result', path);
-      }
-      // Separate blocks stay apart (a tool's stdout and stderr, an MCP tool's several results): run together,
-      // "line one" and "line two" would read as "line oneline two".
-      const text = part.content.map((item) => (item.type === 'text' ? item.text : '')).join('\n');
+      const text = resultText(part);
       const name = names.get(part.toolCallId) ?? part.toolCallId;
       return { functionResponse: { name, response: part.isError ? { error: text } : { result: text } } };
     }
@@ -110,18 +107,37 @@ function buildPart(part: IrPart, context: PartContext): GeminiPart | undefined {
   }
 }
 
+/**
+ * Images and files in a tool result have no place in a `functionResponse` before Gemini 3, so they follow the
+ * turn's function responses as parts of the same user turn, where every Gemini version takes them.
+ */
+function resultMedia(part: IrPart, context: PartContext): GeminiPart[] {
+  if (part.type !== 'tool_result') return [];
+  return part.content.flatMap((item) => {
+    if (item.type === 'text') return [];
+    const built = buildPart(item, context);
+    return built ? [built] : [];
+  });
+}
+
 function buildContents(messages: readonly IrMessage[], needsMediaType: boolean): GeminiContent[] {
   const names = toolNames(messages);
   const contents: GeminiContent[] = [];
+  // The model turn whose calls a user turn's results answer (a system message may sit between them).
+  let modelTurn: IrMessage | undefined;
   messages.forEach((message, m) => {
     // Instructions in the middle of the conversation go to systemInstruction (see systemTexts).
     if (message.role === 'system') return;
     const parts: GeminiPart[] = [];
-    message.content.forEach((part, p) => {
-      const path = `${message.path ?? `messages[${m}]`}.content[${p}]`;
-      const built = buildPart(part, { path, names, needsMediaType });
+    const media: GeminiPart[] = [];
+    for (const [part, p] of inCallOrder(message, message.role === 'assistant' ? undefined : modelTurn)) {
+      const context = { path: `${message.path ?? `messages[${m}]`}.content[${p}]`, names, needsMediaType };
+      const built = buildPart(part, context);
       if (built) parts.push(built);
-    });
+      media.push(...resultMedia(part, context));
+    }
+    parts.push(...media);
+    if (message.role === 'assistant') modelTurn = message;
     if (parts.length > 0) contents.push({ role: message.role === 'assistant' ? 'model' : 'user', parts });
   });
   return contents;

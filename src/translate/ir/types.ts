@@ -57,7 +57,8 @@ export interface IrToolCallPart {
 export interface IrToolResultPart {
   type: 'tool_result';
   toolCallId: string;
-  content: Array<IrTextPart | IrImagePart>;
+  /** Documents come from agents' file tools: Claude Code's Read tool sends a PDF as a document block. */
+  content: Array<IrTextPart | IrImagePart | IrDocumentPart>;
   isError?: boolean | undefined;
   cacheControl?: IrCacheControl | undefined;
 }

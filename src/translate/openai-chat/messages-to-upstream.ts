@@ -19,8 +19,8 @@ import type { ChatContentPart, ChatMessage, ChatToolCall } from './wire.js';
  *   which every compatible server accepts).
  * - Tool results become `tool` messages, in order, ahead of whatever else the IR user message holds. A
  *   result marked as an error is prefixed with TOOL_ERROR_MARKER, since Chat has no error flag. `tool`
- *   messages hold only text, so images in a tool result go into a `user` message right after the tool
- *   messages, introduced by a line naming the call they came from.
+ *   messages hold only text, so images and documents in a tool result (Claude Code's Read tool on a PNG or a
+ *   PDF) go into a `user` message right after the tool messages, introduced by a line naming the call.
  * - Thinking from earlier turns is not sent: standard Chat has no input form for it (OpenAI, Cerebras and
  *   Bedrock refuse one). An assistant turn that held nothing else is left out. A provider set to
  *   `sendReasoningContent` (DeepSeek, Kimi and GLM refuse a tool-call turn without its reasoning in thinking
@@ -35,6 +35,7 @@ import type { ChatContentPart, ChatMessage, ChatToolCall } from './wire.js';
 export const TOOL_ERROR_MARKER = '[tool error] ';
 
 const IMAGES_FOLLOW = '(the result is the image content in the next message)';
+const FILES_FOLLOW = '(the result is the file content in the next message)';
 
 function cannotSend(message: IrMessage, what: string): never {
   const where = message.path ?? 'messages';
@@ -79,16 +80,22 @@ function joinText(parts: readonly IrTextPart[], separator: string): string {
 
 function toolMessage(result: IrToolResultPart): ChatMessage {
   const texts = result.content.filter((part): part is IrTextPart => part.type === 'text');
-  const hasImages = texts.length < result.content.length;
-  const text = texts.length > 0 || !hasImages ? joinText(texts, '\n\n') : IMAGES_FOLLOW;
+  const media = result.content.filter((part) => part.type !== 'text');
+  const follows = media.every((part) => part.type === 'image') ? IMAGES_FOLLOW : FILES_FOLLOW;
+  const text = texts.length > 0 || media.length === 0 ? joinText(texts, '\n\n') : follows;
   const content = result.isError ? `${TOOL_ERROR_MARKER}${text}` : text;
   return { role: 'tool', tool_call_id: result.toolCallId, content };
 }
 
-function toolImages(result: IrToolResultPart): ChatContentPart[] {
-  const images = result.content.filter((part): part is IrImagePart => part.type === 'image');
-  if (images.length === 0) return [];
-  return [{ type: 'text', text: `Images from tool call ${result.toolCallId}:` }, ...images.map(imagePart)];
+/** A tool result's images and documents, which a `tool` message cannot hold, for the user message after it. */
+function toolMedia(result: IrToolResultPart, message: IrMessage): ChatContentPart[] {
+  const media = result.content.filter((part) => part.type !== 'text');
+  if (media.length === 0) return [];
+  const heading = media.every((part) => part.type === 'image') ? 'Images' : 'Files';
+  return [
+    { type: 'text', text: `${heading} from tool call ${result.toolCallId}:` },
+    ...media.map((part) => userPart(part, message)),
+  ];
 }
 
 function userContent(parts: ChatContentPart[]): string | ChatContentPart[] {
@@ -100,7 +107,7 @@ function pushUser(out: ChatMessage[], message: IrMessage): void {
   const results = message.content.filter((part): part is IrToolResultPart => part.type === 'tool_result');
   for (const result of results) out.push(toolMessage(result));
   const parts = [
-    ...results.flatMap(toolImages),
+    ...results.flatMap((result) => toolMedia(result, message)),
     ...message.content.filter((part) => part.type !== 'tool_result').map((part) => userPart(part, message)),
   ];
   if (parts.length > 0) out.push({ role: 'user', content: userContent(parts) });

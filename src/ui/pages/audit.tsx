@@ -1,6 +1,6 @@
 import { useSignal } from '@preact/signals';
 import { api } from '../api.js';
-import { Empty, ErrorBox, Field, Loading } from '../components.js';
+import { Empty, ErrorBox, Field, HeaderRow, Loading } from '../components.js';
 import { time } from '../format.js';
 import { usePoll } from '../use-poll.js';
 
@@ -80,15 +80,7 @@ export function AuditPage() {
       {data && data.data.length > 0 && (
         <div class="table-scroll">
           <table aria-label="Audit records">
-            <thead>
-              <tr>
-                {['#', 'Time', 'Actor', 'From', 'Action', 'Target', 'Outcome', 'Detail'].map((h) => (
-                  <th key={h} scope="col">
-                    {h}
-                  </th>
-                ))}
-              </tr>
-            </thead>
+            <HeaderRow columns={['#', 'Time', 'Actor', 'From', 'Action', 'Target', 'Outcome', 'Detail']} />
             <tbody>
               {data.data.map((r) => (
                 <tr key={r.seq} class={r.outcome === 'ok' ? '' : 'failed'}>

@@ -1,6 +1,6 @@
 import { useSignal } from '@preact/signals';
 import { api, canWrite } from '../api.js';
-import { Empty, ErrorBox, Field, Loading } from '../components.js';
+import { Empty, ErrorBox, Field, HeaderRow, Loading } from '../components.js';
 import { ConfirmDialog } from '../dialog.js';
 import { day, int, time, usd } from '../format.js';
 import { usePoll } from '../use-poll.js';
@@ -338,15 +338,7 @@ export function ClientsPage() {
       {data && data.data.length + others.length > 0 && (
         <div class="table-scroll">
           <table aria-label="Client keys">
-            <thead>
-              <tr>
-                {[...HEADINGS, `Cost (${period.value})`, ''].map((h) => (
-                  <th key={h} scope="col">
-                    {h}
-                  </th>
-                ))}
-              </tr>
-            </thead>
+            <HeaderRow columns={[...HEADINGS, `Cost (${period.value})`, '']} />
             <tbody>
               {data.data.map((key) => (
                 <tr key={key.id} data-client={key.name}>
@@ -440,18 +432,19 @@ export function ClientsPage() {
           </p>
           <div class="table-scroll">
             <table aria-label="Config clients">
-              <thead>
-                <tr>
-                  {['Name', 'Status', 'Policy', 'Expires', 'Last used', 'Requests', 'Errors', 'Tokens in / out'].map(
-                    (h) => (
-                      <th key={h} scope="col">
-                        {h}
-                      </th>
-                    ),
-                  )}
-                  <th scope="col">Cost ({period.value})</th>
-                </tr>
-              </thead>
+              <HeaderRow
+                columns={[
+                  'Name',
+                  'Status',
+                  'Policy',
+                  'Expires',
+                  'Last used',
+                  'Requests',
+                  'Errors',
+                  'Tokens in / out',
+                  `Cost (${period.value})`,
+                ]}
+              />
               <tbody>
                 {configClients.map((client) => (
                   <tr key={`config-${client.name}`} data-client={client.name}>

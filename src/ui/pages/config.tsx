@@ -1,7 +1,7 @@
 import { useSignal } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
 import { api, canWrite } from '../api.js';
-import { Empty, ErrorBox, Field, Loading } from '../components.js';
+import { Empty, ErrorBox, Field, HeaderRow, Loading } from '../components.js';
 import { ConfirmDialog } from '../dialog.js';
 import { int, time, usd } from '../format.js';
 import { usePoll } from '../use-poll.js';
@@ -81,14 +81,7 @@ function ImpactView({ impact }: { impact: Impact }) {
       ) : (
         <div class="table-scroll">
           <table aria-label="impact by provider">
-            <thead>
-              <tr>
-                <th>Provider</th>
-                <th>Now</th>
-                <th>Draft</th>
-                <th>Change</th>
-              </tr>
-            </thead>
+            <HeaderRow columns={['Provider', 'Now', 'Draft', 'Change']} />
             <tbody>
               {impact.providers.map((p) => (
                 <tr key={p.provider}>
@@ -169,15 +162,7 @@ function History({ onRolledBack }: { onRolledBack: () => void }) {
       {data && (
         <div class="table-scroll">
           <table aria-label="Config revisions">
-            <thead>
-              <tr>
-                {['Revision', 'When', 'Who', 'Source', 'Message', 'Guard', ''].map((h) => (
-                  <th key={h} scope="col">
-                    {h}
-                  </th>
-                ))}
-              </tr>
-            </thead>
+            <HeaderRow columns={['Revision', 'When', 'Who', 'Source', 'Message', 'Guard', '']} />
             <tbody>
               {data.data.map((r) => (
                 <tr key={r.number} data-revision={r.number} class={r.active ? 'active' : ''}>

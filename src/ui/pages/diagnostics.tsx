@@ -1,5 +1,5 @@
 import { api, canWrite, me } from '../api.js';
-import { ErrorBox, Loading } from '../components.js';
+import { ErrorBox, HeaderRow, Loading } from '../components.js';
 import { int, time } from '../format.js';
 import { usePoll } from '../use-poll.js';
 
@@ -56,15 +56,7 @@ function Sessions() {
       {data && (
         <div class="table-scroll">
           <table aria-label="Signed-in sessions">
-            <thead>
-              <tr>
-                {['Name', 'Role', 'With', 'From', 'Signed in', 'Last seen', 'Expires', ''].map((h) => (
-                  <th key={h} scope="col">
-                    {h}
-                  </th>
-                ))}
-              </tr>
-            </thead>
+            <HeaderRow columns={['Name', 'Role', 'With', 'From', 'Signed in', 'Last seen', 'Expires', '']} />
             <tbody>
               {data.data.map((s) => (
                 <tr key={s.id} data-session={s.id}>

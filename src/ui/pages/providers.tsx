@@ -1,6 +1,6 @@
 import { useSignal } from '@preact/signals';
 import { api, canWrite } from '../api.js';
-import { Empty, ErrorBox, Loading } from '../components.js';
+import { Empty, ErrorBox, HeaderRow, Loading } from '../components.js';
 import { ms, pct, time } from '../format.js';
 import { usePoll } from '../use-poll.js';
 import { StateBadge, type TargetStatus } from './overview.js';
@@ -70,15 +70,7 @@ export function ProvidersPage() {
           {!provider.configured && <p class="state error">Not configured: set {provider.missing_env} and restart.</p>}
           <div class="table-scroll">
             <table aria-label={`Targets of ${provider.name}`}>
-              <thead>
-                <tr>
-                  {['Target', 'State', 'Until', 'Success', 'p50', 'p95', 'Last error'].map((h) => (
-                    <th key={h} scope="col">
-                      {h}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
+              <HeaderRow columns={['Target', 'State', 'Until', 'Success', 'p50', 'p95', 'Last error']} />
               <tbody>
                 {provider.targets.map((t) => {
                   const model = t.used_by[0];

@@ -1,7 +1,7 @@
 import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { api } from '../api.js';
-import { Empty, ErrorBox, Field, Loading } from '../components.js';
+import { Empty, ErrorBox, Field, HeaderRow, Loading } from '../components.js';
 import { int, ms, stamp, time, usd } from '../format.js';
 import { usePoll } from '../use-poll.js';
 
@@ -103,16 +103,7 @@ function RequestDetail({ id, onClose }: { id: string; onClose: () => void }) {
           <h3>Attempts</h3>
           <div class="table-scroll">
             <table class="attempts" aria-label="Attempts">
-              <thead>
-                <tr>
-                  <th scope="col">#</th>
-                  <th scope="col">Target</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Error class</th>
-                  <th scope="col">Time</th>
-                  <th scope="col">Error</th>
-                </tr>
-              </thead>
+              <HeaderRow columns={['#', 'Target', 'Status', 'Error class', 'Time', 'Error']} />
               <tbody>
                 {data.attempts.map((a, i) => (
                   <tr key={`${i}-${a.provider}`}>
@@ -226,17 +217,9 @@ export function RequestsPage() {
       {data && data.data.length > 0 && (
         <div class="table-scroll">
           <table class="requests" aria-label="Requests">
-            <thead>
-              <tr>
-                {['Time', 'Client', 'Model', 'Provider', 'Route', 'Status', 'Latency', 'TTFT', 'Tokens', 'Cost'].map(
-                  (h) => (
-                    <th key={h} scope="col">
-                      {h}
-                    </th>
-                  ),
-                )}
-              </tr>
-            </thead>
+            <HeaderRow
+              columns={['Time', 'Client', 'Model', 'Provider', 'Route', 'Status', 'Latency', 'TTFT', 'Tokens', 'Cost']}
+            />
             <tbody>
               {data.data.map((row) => (
                 <tr key={row.id} class={row.status >= 400 ? 'failed' : ''} aria-selected={selected.value === row.id}>

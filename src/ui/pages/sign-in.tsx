@@ -1,5 +1,5 @@
 import { useSignal } from '@preact/signals';
-import { type ApiError, api, type Me, me, signedOutReason } from '../api.js';
+import { type ApiError, api, me, meOf, signedOutReason } from '../api.js';
 import { Field } from '../components.js';
 
 /** Sign in with a user name and password, or with a named admin token (what `npm start` printed). */
@@ -19,9 +19,9 @@ export function SignInPage() {
       const body =
         mode.value === 'token' ? { token: token.value } : { username: username.value, password: password.value };
       await api('/session', { method: 'POST', body });
-      const who = await api<Me>('/session');
+      const who = await api<Parameters<typeof meOf>[0]>('/session');
       signedOutReason.value = '';
-      me.value = { name: who.name, role: who.role };
+      me.value = meOf(who);
     } catch (failure) {
       const e = failure as ApiError;
       error.value =

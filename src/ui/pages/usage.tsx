@@ -1,6 +1,6 @@
 import { useSignal } from '@preact/signals';
 import { api } from '../api.js';
-import { Empty, ErrorBox, Field, Loading } from '../components.js';
+import { Empty, ErrorBox, Field, HeaderRow, Loading } from '../components.js';
 import { int, usd } from '../format.js';
 import { usePoll } from '../use-poll.js';
 
@@ -97,15 +97,7 @@ export function UsagePage() {
       {data && data.total.requests > 0 && (
         <div class="table-scroll">
           <table aria-label="usage">
-            <thead>
-              <tr>
-                {HEADERS.map((h) => (
-                  <th key={h} scope="col">
-                    {h}
-                  </th>
-                ))}
-              </tr>
-            </thead>
+            <HeaderRow columns={HEADERS} />
             <tbody>
               {data.data.map((row) => (
                 <Row key={row.group ?? ''} label={row.group ?? '(none)'} totals={row} />
@@ -125,15 +117,7 @@ export function UsagePage() {
       {prices.data && (
         <div class="table-scroll">
           <table aria-label="prices">
-            <thead>
-              <tr>
-                {['Provider / model', 'Serves', 'Input', 'Cached', 'Cache write', 'Output', 'Source'].map((h) => (
-                  <th key={h} scope="col">
-                    {h}
-                  </th>
-                ))}
-              </tr>
-            </thead>
+            <HeaderRow columns={['Provider / model', 'Serves', 'Input', 'Cached', 'Cache write', 'Output', 'Source']} />
             <tbody>
               {prices.data.data.map((p) => (
                 <tr key={`${p.provider}/${p.model}`}>
