@@ -4,7 +4,7 @@ import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
-import { attributeKey, encodeTraceRequest, SpanBatchWriter } from './otlp-span-encoder.js';
+import { AttributeRun, attributeKey, encodeTraceRequest, SpanBatchWriter } from './otlp-span-encoder.js';
 import { RecordedSpan } from './recorded-span.js';
 
 const resource = resourceFromAttributes({ 'service.name': 'ai-model-gateway', 'service.version': '1.2.3' });
@@ -242,6 +242,43 @@ describe('OTLP span encoder', () => {
       batch.endSpan(span.status);
     }
     const official = ProtobufTraceSerializer.serializeRequest([server, client]);
+    expect(batch.finish().toString('hex')).toBe(Buffer.from(official ?? new Uint8Array()).toString('hex'));
+  });
+
+  it('writes a run of attributes, encoded once and copied into each span, as the official serialiser writes them', () => {
+    // A target's attributes as an attempt span carries them: a long string (two length bytes), unicode, an int.
+    const run = new AttributeRun([
+      [attributeKey('gen_ai.provider.name'), 'openai'],
+      [attributeKey('gen_ai.request.model'), 'm'.repeat(120)],
+      [attributeKey('amg.provider'), 'prövider'],
+      [attributeKey('amg.weight'), 3],
+    ]);
+    const spans = ['00f067aa0ba902b7', '00f067aa0ba902b8'].map((spanId) =>
+      recorded(
+        'chat m1',
+        { ...Object.fromEntries(run.entries.map(([key, value]) => [key.name, value])), 'amg.attempt': 1 },
+        { kind: SpanKind.CLIENT, spanContext: context(spanId) },
+      ),
+    );
+    const batch = new SpanBatchWriter(resource, scope, 2);
+    for (const span of spans) {
+      batch.beginSpan(
+        TRACE_ID,
+        span.spanContext().spanId,
+        undefined,
+        undefined,
+        false,
+        span.name,
+        span.kind,
+        START,
+        span.endMs,
+      );
+      batch.attributeRun(run);
+      batch.attribute(attributeKey('amg.attempt'), 1);
+      batch.endSpan(span.status);
+    }
+    expect(run.bytes).toBe(run.bytes);
+    const official = ProtobufTraceSerializer.serializeRequest(spans);
     expect(batch.finish().toString('hex')).toBe(Buffer.from(official ?? new Uint8Array()).toString('hex'));
   });
 });

@@ -276,6 +276,31 @@ export function attributeKey(name: string): AttributeKey {
   return { name, bytes: keyBytes(name) };
 }
 
+/**
+ * Attributes that come together and unchanged on span after span (an upstream target's provider, model and host;
+ * a route's method and template), for spans written field by field (SpanBatchWriter.attributeRun): their
+ * KeyValues are encoded once, on first use, and each span gets them in one copy. Written one by one, each was a
+ * key copy, two reserved lengths and a character loop over its value, about a fifth of a traced request's
+ * encoding.
+ */
+export class AttributeRun {
+  private encoded: Buffer | undefined;
+
+  constructor(readonly entries: readonly (readonly [AttributeKey, AttributeValue])[]) {}
+
+  /** The entries as repeated Span.attributes KeyValues, as `attribute` writes them one by one. */
+  get bytes(): Buffer {
+    let bytes = this.encoded;
+    if (bytes === undefined) {
+      const w = new Writer(256);
+      for (const [key, value] of this.entries) writeKeyValue(w, 0x4a, key.bytes, value);
+      bytes = Buffer.from(w.buf.subarray(0, w.pos));
+      this.encoded = bytes;
+    }
+    return bytes;
+  }
+}
+
 const INT64_LIMIT = 2 ** 63;
 
 /** AnyValue's fields (room for 32 bytes already made); nothing for null and undefined, as the official. */
@@ -562,6 +587,13 @@ export class SpanBatchWriter {
 
   attribute(key: AttributeKey, value: AttributeValue): void {
     writeKeyValue(this.w, 0x4a, key.bytes, value);
+  }
+
+  /** A run's attributes, in its order, as `attribute` of each would write them. */
+  attributeRun(run: AttributeRun): void {
+    const bytes = run.bytes;
+    this.w.room(bytes.length);
+    this.w.bytes(bytes);
   }
 
   /** Attributes given as a map (what content capture adds), in their own order. */
