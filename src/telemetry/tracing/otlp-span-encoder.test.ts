@@ -281,4 +281,38 @@ describe('OTLP span encoder', () => {
     const official = ProtobufTraceSerializer.serializeRequest(spans);
     expect(batch.finish().toString('hex')).toBe(Buffer.from(official ?? new Uint8Array()).toString('hex'));
   });
+
+  it('writes the values of a repeating key, kept encoded and past the values it keeps, as the official serialiser', () => {
+    const status = attributeKey('http.response.status_code', true);
+    const model = attributeKey('gen_ai.request.model', true);
+    // 70 spans: the same status again and again, and more models than a key keeps encoded (the rest written afresh).
+    const spans = Array.from({ length: 70 }, (_, i) =>
+      recorded(
+        'chat',
+        { 'http.response.status_code': i % 7 === 0 ? 503 : 200, 'gen_ai.request.model': `model-${i}-ü` },
+        { spanContext: context(`00f067aa0ba9${(0x1000 + i).toString(16)}`) },
+      ),
+    );
+    const batch = new SpanBatchWriter(resource, scope, 70);
+    for (const span of spans) {
+      batch.beginSpan(
+        TRACE_ID,
+        span.spanContext().spanId,
+        undefined,
+        undefined,
+        false,
+        span.name,
+        span.kind,
+        START,
+        span.endMs,
+      );
+      batch.attribute(status, span.attributes['http.response.status_code'] as number);
+      batch.attribute(model, span.attributes['gen_ai.request.model'] as string);
+      batch.endSpan(span.status);
+    }
+    expect(status.values?.size).toBe(2);
+    expect(model.values?.size).toBe(64);
+    const official = ProtobufTraceSerializer.serializeRequest(spans);
+    expect(batch.finish().toString('hex')).toBe(Buffer.from(official ?? new Uint8Array()).toString('hex'));
+  });
 });

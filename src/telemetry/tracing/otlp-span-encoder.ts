@@ -282,10 +282,26 @@ function writeKeyValue(w: Writer, tag: number, k: Buffer, value: AttributeValue 
 export interface AttributeKey {
   readonly name: string;
   readonly bytes: Buffer;
+  /**
+   * For a key whose values repeat from request to request (a status code, a route mode, a model, a provider):
+   * the KeyValue of each value seen, encoded once, up to `MAX_VALUES_PER_KEY` values.
+   */
+  readonly values: Map<AttributeValue, Buffer> | undefined;
 }
 
-export function attributeKey(name: string): AttributeKey {
-  return { name, bytes: keyBytes(name) };
+/** Values kept encoded per repeating key; a value beyond them is encoded where it is written. */
+const MAX_VALUES_PER_KEY = 64;
+
+/** `repeats`: the key's values repeat (few in all), so each is kept encoded with the key. */
+export function attributeKey(name: string, repeats = false): AttributeKey {
+  return { name, bytes: keyBytes(name), values: repeats ? new Map() : undefined };
+}
+
+/** A Span.attributes KeyValue on its own, as `writeKeyValue` writes it into a span. */
+function keyValueBytes(k: Buffer, value: AttributeValue): Buffer {
+  const w = new Writer(256);
+  writeKeyValue(w, 0x4a, k, value);
+  return Buffer.from(w.buf.subarray(0, w.pos));
 }
 
 /**
@@ -598,6 +614,19 @@ export class SpanBatchWriter {
   }
 
   attribute(key: AttributeKey, value: AttributeValue): void {
+    const values = key.values;
+    if (values !== undefined) {
+      let bytes = values.get(value);
+      if (bytes === undefined && values.size < MAX_VALUES_PER_KEY) {
+        bytes = keyValueBytes(key.bytes, value);
+        values.set(value, bytes);
+      }
+      if (bytes !== undefined) {
+        this.w.room(bytes.length);
+        this.w.bytes(bytes);
+        return;
+      }
+    }
     writeKeyValue(this.w, 0x4a, key.bytes, value);
   }
 
