@@ -70,6 +70,21 @@ const gatewayClient = (): RecordedSpan =>
     { kind: SpanKind.CLIENT, parent: context('00f067aa0ba902b7'), spanContext: context('b7ad6b7169203331') },
   );
 
+/** Root spans of TRACE_ID written field by field, `attributes` writing each one's; the batch as hex. */
+function writtenRootSpans(
+  spans: RecordedSpan[],
+  attributes: (batch: SpanBatchWriter, span: RecordedSpan) => void,
+): string {
+  const batch = new SpanBatchWriter(resource, scope, spans.length);
+  for (const span of spans) {
+    const { spanId } = span.spanContext();
+    batch.beginSpan(TRACE_ID, spanId, undefined, undefined, false, span.name, span.kind, START, span.endMs);
+    attributes(batch, span);
+    batch.endSpan(span.status);
+  }
+  return batch.finish().toString('hex');
+}
+
 describe('OTLP span encoder', () => {
   it('writes the bytes of the official serialiser for a root and a child span', () => {
     expectOfficialBytes([gatewayServer(), gatewayClient()]);
@@ -260,26 +275,13 @@ describe('OTLP span encoder', () => {
         { kind: SpanKind.CLIENT, spanContext: context(spanId) },
       ),
     );
-    const batch = new SpanBatchWriter(resource, scope, 2);
-    for (const span of spans) {
-      batch.beginSpan(
-        TRACE_ID,
-        span.spanContext().spanId,
-        undefined,
-        undefined,
-        false,
-        span.name,
-        span.kind,
-        START,
-        span.endMs,
-      );
+    const bytes = writtenRootSpans(spans, (batch) => {
       batch.attributeRun(run);
       batch.attribute(attributeKey('amg.attempt'), 1);
-      batch.endSpan(span.status);
-    }
+    });
     expect(run.bytes).toBe(run.bytes);
     const official = ProtobufTraceSerializer.serializeRequest(spans);
-    expect(batch.finish().toString('hex')).toBe(Buffer.from(official ?? new Uint8Array()).toString('hex'));
+    expect(bytes).toBe(Buffer.from(official ?? new Uint8Array()).toString('hex'));
   });
 
   it('writes the values of a repeating key, kept encoded and past the values it keeps, as the official serialiser', () => {
@@ -293,26 +295,13 @@ describe('OTLP span encoder', () => {
         { spanContext: context(`00f067aa0ba9${(0x1000 + i).toString(16)}`) },
       ),
     );
-    const batch = new SpanBatchWriter(resource, scope, 70);
-    for (const span of spans) {
-      batch.beginSpan(
-        TRACE_ID,
-        span.spanContext().spanId,
-        undefined,
-        undefined,
-        false,
-        span.name,
-        span.kind,
-        START,
-        span.endMs,
-      );
+    const bytes = writtenRootSpans(spans, (batch, span) => {
       batch.attribute(status, span.attributes['http.response.status_code'] as number);
       batch.attribute(model, span.attributes['gen_ai.request.model'] as string);
-      batch.endSpan(span.status);
-    }
+    });
     expect(status.values?.size).toBe(2);
     expect(model.values?.size).toBe(64);
     const official = ProtobufTraceSerializer.serializeRequest(spans);
-    expect(batch.finish().toString('hex')).toBe(Buffer.from(official ?? new Uint8Array()).toString('hex'));
+    expect(bytes).toBe(Buffer.from(official ?? new Uint8Array()).toString('hex'));
   });
 });
