@@ -8,7 +8,7 @@
 // --tracing: also a gateway of this build tracing every request (ratio 1, OTLP to bench/otlp-sink.mjs).
 // --connections=N: N requests at a time (default 1; the load phases use 64).
 // AMG_DIST_BEFORE=<dir>: also runs a gateway from another build's output (a copy of dist/ inside the checkout, for
-// its node_modules), measured in the same rounds: before and after a change.
+// its node_modules), measured in the same rounds: before and after a change (traced as well with --tracing).
 // --profile: after the rounds, one more window of each mode per gateway with a sampling heap profile, written to
 // $TMPDIR/amg-alloc-<gateway>-<mode>.heapprofile (summarise with bench/alloc-report.mjs).
 // --model=via-gemini (or via-bedrock, via-anthropic): the bench's dialects config (bench/scenarios.mjs DIALECTS) and
@@ -71,8 +71,11 @@ function probeLines(stream) {
 async function start(name, dist) {
   const dir = mkdtempSync(join(tmpdir(), 'amg-alloc-'));
   dirs.push(dir);
+  // With --tracing the other build's gateway traces too: a tracing change measured before and after.
   const traced =
-    name === 'traced' ? `telemetry: { otlp: { endpoint: "http://127.0.0.1:${sinkPort}", sample_ratio: 1 } }\n` : '';
+    name === 'traced' || (name === 'before' && TRACING)
+      ? `telemetry: { otlp: { endpoint: "http://127.0.0.1:${sinkPort}", sample_ratio: 1 } }\n`
+      : '';
   writeFileSync(join(dir, 'gateway.yaml'), (MODEL ? DIALECTS : SINGLE)(`http://127.0.0.1:${port}/v1`) + traced);
   const program = dist
     ? [join(root, dist, 'cli/main.js'), 'serve', '--config', join(dir, 'gateway.yaml'), '--listen', '127.0.0.1:0']

@@ -10,7 +10,7 @@ import type { InstrumentationScope } from '@opentelemetry/core';
 import { type ExportResult, ExportResultCode, globalErrorHandler } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { type AttributeKey, SpanBatchWriter } from './otlp-span-encoder.js';
+import { type AttributeKey, type AttributeRun, SpanBatchWriter } from './otlp-span-encoder.js';
 import { SpanExportStats } from './span-export-stats.js';
 import type { SpanWriter } from './span-writer.js';
 
@@ -109,6 +109,10 @@ export class EncodingSpanQueue implements SpanWriter {
 
   attribute(key: AttributeKey, value: AttributeValue): void {
     this.current?.attribute(key, value);
+  }
+
+  attributeRun(run: AttributeRun): void {
+    this.current?.attributeRun(run);
   }
 
   attributes(attributes: Attributes): void {

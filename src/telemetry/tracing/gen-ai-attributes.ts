@@ -18,27 +18,29 @@ export function operationName(entryPoint: EntryPoint): string | undefined {
 
 /**
  * Every attribute key the gateway's spans carry (GenAI and HTTP semantic conventions, and the gateway's own
- * `amg.*`), each encoded once for the OTLP protobuf writer.
+ * `amg.*`), each encoded once for the OTLP protobuf writer. Keys whose values come from the config or a small set
+ * (methods, routes, statuses, route modes, providers, models, clients, error codes) also keep each value's
+ * encoding (`attributeKey(name, true)`); request ids and token counts are written afresh.
  */
 export const keys = {
-  httpMethod: attributeKey('http.request.method'),
-  urlPath: attributeKey('url.path'),
-  httpRoute: attributeKey('http.route'),
-  operation: attributeKey('gen_ai.operation.name'),
-  statusCode: attributeKey('http.response.status_code'),
+  httpMethod: attributeKey('http.request.method', true),
+  urlPath: attributeKey('url.path', true),
+  httpRoute: attributeKey('http.route', true),
+  operation: attributeKey('gen_ai.operation.name', true),
+  statusCode: attributeKey('http.response.status_code', true),
   requestId: attributeKey('amg.request.id'),
-  routeMode: attributeKey('amg.route.mode'),
-  attempts: attributeKey('amg.attempts'),
-  attempt: attributeKey('amg.attempt'),
-  requestModel: attributeKey('gen_ai.request.model'),
-  responseModel: attributeKey('gen_ai.response.model'),
-  providerName: attributeKey('gen_ai.provider.name'),
-  provider: attributeKey('amg.provider'),
-  client: attributeKey('amg.client'),
+  routeMode: attributeKey('amg.route.mode', true),
+  attempts: attributeKey('amg.attempts', true),
+  attempt: attributeKey('amg.attempt', true),
+  requestModel: attributeKey('gen_ai.request.model', true),
+  responseModel: attributeKey('gen_ai.response.model', true),
+  providerName: attributeKey('gen_ai.provider.name', true),
+  provider: attributeKey('amg.provider', true),
+  client: attributeKey('amg.client', true),
   inputTokens: attributeKey('gen_ai.usage.input_tokens'),
   outputTokens: attributeKey('gen_ai.usage.output_tokens'),
-  errorType: attributeKey('error.type'),
-  serverAddress: attributeKey('server.address'),
+  errorType: attributeKey('error.type', true),
+  serverAddress: attributeKey('server.address', true),
 };
 
 /** What the server span learns once the request is over: models, provider, usage, route and status. */

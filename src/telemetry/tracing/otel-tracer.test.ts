@@ -212,6 +212,10 @@ describe('request tracer span writing', () => {
         json.attribute(key, value);
         batch.attribute(key, value);
       },
+      attributeRun: (run) => {
+        json.attributeRun(run);
+        batch.attributeRun(run);
+      },
       attributes: (map) => {
         json.attributes(map);
         batch.attributes(map);

@@ -4,7 +4,7 @@ import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
-import { attributeKey, encodeTraceRequest, SpanBatchWriter } from './otlp-span-encoder.js';
+import { AttributeRun, attributeKey, encodeTraceRequest, SpanBatchWriter } from './otlp-span-encoder.js';
 import { RecordedSpan } from './recorded-span.js';
 
 const resource = resourceFromAttributes({ 'service.name': 'ai-model-gateway', 'service.version': '1.2.3' });
@@ -69,6 +69,21 @@ const gatewayClient = (): RecordedSpan =>
     },
     { kind: SpanKind.CLIENT, parent: context('00f067aa0ba902b7'), spanContext: context('b7ad6b7169203331') },
   );
+
+/** Root spans of TRACE_ID written field by field, `attributes` writing each one's; the batch as hex. */
+function writtenRootSpans(
+  spans: RecordedSpan[],
+  attributes: (batch: SpanBatchWriter, span: RecordedSpan) => void,
+): string {
+  const batch = new SpanBatchWriter(resource, scope, spans.length);
+  for (const span of spans) {
+    const { spanId } = span.spanContext();
+    batch.beginSpan(TRACE_ID, spanId, undefined, undefined, false, span.name, span.kind, START, span.endMs);
+    attributes(batch, span);
+    batch.endSpan(span.status);
+  }
+  return batch.finish().toString('hex');
+}
 
 describe('OTLP span encoder', () => {
   it('writes the bytes of the official serialiser for a root and a child span', () => {
@@ -243,5 +258,50 @@ describe('OTLP span encoder', () => {
     }
     const official = ProtobufTraceSerializer.serializeRequest([server, client]);
     expect(batch.finish().toString('hex')).toBe(Buffer.from(official ?? new Uint8Array()).toString('hex'));
+  });
+
+  it('writes a run of attributes, encoded once and copied into each span, as the official serialiser writes them', () => {
+    // A target's attributes as an attempt span carries them: a long string (two length bytes), unicode, an int.
+    const run = new AttributeRun([
+      [attributeKey('gen_ai.provider.name'), 'openai'],
+      [attributeKey('gen_ai.request.model'), 'm'.repeat(120)],
+      [attributeKey('amg.provider'), 'prövider'],
+      [attributeKey('amg.weight'), 3],
+    ]);
+    const spans = ['00f067aa0ba902b7', '00f067aa0ba902b8'].map((spanId) =>
+      recorded(
+        'chat m1',
+        { ...Object.fromEntries(run.entries.map(([key, value]) => [key.name, value])), 'amg.attempt': 1 },
+        { kind: SpanKind.CLIENT, spanContext: context(spanId) },
+      ),
+    );
+    const bytes = writtenRootSpans(spans, (batch) => {
+      batch.attributeRun(run);
+      batch.attribute(attributeKey('amg.attempt'), 1);
+    });
+    expect(run.bytes).toBe(run.bytes);
+    const official = ProtobufTraceSerializer.serializeRequest(spans);
+    expect(bytes).toBe(Buffer.from(official ?? new Uint8Array()).toString('hex'));
+  });
+
+  it('writes the values of a repeating key, kept encoded and past the values it keeps, as the official serialiser', () => {
+    const status = attributeKey('http.response.status_code', true);
+    const model = attributeKey('gen_ai.request.model', true);
+    // 70 spans: the same status again and again, and more models than a key keeps encoded (the rest written afresh).
+    const spans = Array.from({ length: 70 }, (_, i) =>
+      recorded(
+        'chat',
+        { 'http.response.status_code': i % 7 === 0 ? 503 : 200, 'gen_ai.request.model': `model-${i}-ü` },
+        { spanContext: context(`00f067aa0ba9${(0x1000 + i).toString(16)}`) },
+      ),
+    );
+    const bytes = writtenRootSpans(spans, (batch, span) => {
+      batch.attribute(status, span.attributes['http.response.status_code'] as number);
+      batch.attribute(model, span.attributes['gen_ai.request.model'] as string);
+    });
+    expect(status.values?.size).toBe(2);
+    expect(model.values?.size).toBe(64);
+    const official = ProtobufTraceSerializer.serializeRequest(spans);
+    expect(bytes).toBe(Buffer.from(official ?? new Uint8Array()).toString('hex'));
   });
 });

@@ -1,7 +1,8 @@
-import { type SpanContext, SpanKind, type SpanStatus, SpanStatusCode } from '@opentelemetry/api';
+import { type AttributeValue, type SpanContext, SpanKind, type SpanStatus, SpanStatusCode } from '@opentelemetry/api';
 import type { AttemptRecord, RequestRecord } from '../request-record.js';
 import type { CapturedContent } from './captured-content.js';
 import { keys, serverEndAttributes } from './gen-ai-attributes.js';
+import { type AttributeKey, AttributeRun } from './otlp-span-encoder.js';
 import type { AttemptTarget, ServerSpan } from './request-tracer.js';
 import type { SpanWriter } from './span-writer.js';
 
@@ -28,31 +29,98 @@ function hostOf(origin: string): string {
   return host;
 }
 
-/** Names made at most, beyond which a name is concatenated per span (paths and models come from the config). */
-const MAX_NAMES = 1_000;
-const names = new Map<string, Map<string, string>>();
-let namesMade = 0;
+/** Values made at most per cache, beyond which one is made per span (paths and models come from the config). */
+const MAX_MADE = 1_000;
 
 /**
- * `${first} ${second}`, made once per pair: a span name from a template literal is a concatenation per span,
- * flattened into a second string when the encoder reads its characters; a request's two names repeat
- * (method and route path, operation and model).
+ * What a span takes from a pair of strings that repeat from request to request (method and route template,
+ * operation and model), made once per pair: a span name from a template literal is a concatenation per span,
+ * flattened into a second string when the encoder reads its characters.
  */
-function spanName(first: string, second: string): string {
-  let bySecond = names.get(first);
-  if (bySecond === undefined) {
-    bySecond = new Map();
-    names.set(first, bySecond);
-  }
-  let name = bySecond.get(second);
-  if (name === undefined) {
-    name = `${first} ${second}`;
-    if (namesMade < MAX_NAMES) {
-      namesMade++;
-      bySecond.set(second, name);
+class PairCache<T> {
+  private readonly byFirst = new Map<string, Map<string, T>>();
+  private made = 0;
+
+  constructor(private readonly make: (first: string, second: string) => T) {}
+
+  get(first: string, second: string): T {
+    let bySecond = this.byFirst.get(first);
+    if (bySecond === undefined) {
+      bySecond = new Map();
+      this.byFirst.set(first, bySecond);
     }
+    let value = bySecond.get(second);
+    if (value === undefined) {
+      value = this.make(first, second);
+      if (this.made < MAX_MADE) {
+        this.made++;
+        bySecond.set(second, value);
+      }
+    }
+    return value;
   }
-  return name;
+}
+
+/** An attempt span's name: `${operation} ${model}`. */
+const attemptNames = new PairCache((operation, model) => `${operation} ${model}`);
+
+/** A server span's name and its route's attributes (method, template, operation: see `routeRun`). */
+interface RouteSpan {
+  readonly name: string;
+  readonly run: AttributeRun;
+}
+
+function routeRun(method: string, route: string, operation: string | undefined): AttributeRun {
+  const entries: [AttributeKey, AttributeValue][] = [
+    [keys.httpMethod, method],
+    [keys.httpRoute, route],
+  ];
+  if (operation) entries.push([keys.operation, operation]);
+  return new AttributeRun(entries);
+}
+
+/** By method and route template, then operation (a route's entry point has one; they are few in all). */
+const routeSpans = new PairCache<{ name: string; runs: Map<string | undefined, RouteSpan> }>((method, route) => ({
+  name: `${method} ${route}`,
+  runs: new Map(),
+}));
+
+function routeSpan(method: string, route: string, operation: string | undefined): RouteSpan {
+  const cached = routeSpans.get(method, route);
+  let span = cached.runs.get(operation);
+  if (span === undefined) {
+    span = { name: cached.name, run: routeRun(method, route, operation) };
+    // Operations are few (chat, embeddings, none): bounded by those.
+    if (cached.runs.size < 4) cached.runs.set(operation, span);
+  }
+  return span;
+}
+
+/**
+ * The attributes an attempt's span takes from its target (provider, its GenAI name, model, host) and the
+ * request's operation, by target: a target object lives as long as its config snapshot (see proxy.ts).
+ */
+const targetRuns = new WeakMap<AttemptTarget, Map<string | undefined, AttributeRun>>();
+
+function targetRun(target: AttemptTarget, operation: string | undefined): AttributeRun {
+  let byOperation = targetRuns.get(target);
+  if (byOperation === undefined) {
+    byOperation = new Map();
+    targetRuns.set(target, byOperation);
+  }
+  let run = byOperation.get(operation);
+  if (run === undefined) {
+    const entries: [AttributeKey, AttributeValue][] = [
+      [keys.providerName, target.providerType],
+      [keys.requestModel, target.model],
+      [keys.provider, target.provider],
+      [keys.serverAddress, hostOf(target.origin)],
+    ];
+    if (operation) entries.push([keys.operation, operation]);
+    run = new AttributeRun(entries);
+    if (byOperation.size < 4) byOperation.set(operation, run);
+  }
+  return run;
 }
 
 /** Where a request's span ids come from and its spans go once they end. */
@@ -201,7 +269,7 @@ export class OtelServerSpan implements ServerSpan {
       );
     }
     const { method, path, route, operation, parent } = this;
-    const name = spanName(method, route);
+    const { name, run } = routeSpan(method, route, operation);
     out.beginSpan(
       this.traceId,
       this.spanId,
@@ -213,10 +281,8 @@ export class OtelServerSpan implements ServerSpan {
       this.startedAt,
       ended,
     );
-    out.attribute(keys.httpMethod, method);
+    out.attributeRun(run);
     out.attribute(keys.urlPath, path);
-    out.attribute(keys.httpRoute, route);
-    if (operation) out.attribute(keys.operation, operation);
     serverEndAttributes(record, answering?.target.providerType, out);
     if (content) out.attributes(content.finish(record));
     out.endSpan(serverFailed(record) ? SERVER_ERROR : UNSET);
@@ -240,7 +306,7 @@ export class OtelServerSpan implements ServerSpan {
     const out = this.sink.writer;
     const { target } = open;
     const operation = this.operation;
-    const name = spanName(operation ?? 'call', target.model);
+    const name = attemptNames.get(operation ?? 'call', target.model);
     const traceState = this.parent?.traceState;
     out.beginSpan(
       this.traceId,
@@ -253,12 +319,8 @@ export class OtelServerSpan implements ServerSpan {
       open.startedAt,
       endMs,
     );
-    out.attribute(keys.providerName, target.providerType);
-    out.attribute(keys.requestModel, target.model);
-    out.attribute(keys.provider, target.provider);
+    out.attributeRun(targetRun(target, operation));
     out.attribute(keys.attempt, open.index + 1);
-    out.attribute(keys.serverAddress, hostOf(target.origin));
-    if (operation) out.attribute(keys.operation, operation);
   }
 }
 

@@ -7,7 +7,7 @@ import {
   type TraceState,
 } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
-import type { AttributeKey } from './otlp-span-encoder.js';
+import type { AttributeKey, AttributeRun } from './otlp-span-encoder.js';
 import { RecordedSpan, type Scope } from './recorded-span.js';
 
 /**
@@ -29,6 +29,8 @@ export interface SpanWriter {
     endMs: number,
   ): void;
   attribute(key: AttributeKey, value: AttributeValue): void;
+  /** Attributes that come together unchanged from span to span: as `attribute` of each, in order. */
+  attributeRun(run: AttributeRun): void;
   /** Attributes given as a map (what content capture adds). */
   attributes(attributes: Attributes): void;
   endSpan(status: SpanStatus): void;
@@ -68,6 +70,12 @@ export class RecordingSpanWriter implements SpanWriter {
 
   attribute(key: AttributeKey, value: AttributeValue): void {
     if (this.span) this.span.attributes[key.name] = value;
+  }
+
+  attributeRun(run: AttributeRun): void {
+    const span = this.span;
+    if (span === undefined) return;
+    for (const [key, value] of run.entries) span.attributes[key.name] = value;
   }
 
   attributes(attributes: Attributes): void {
