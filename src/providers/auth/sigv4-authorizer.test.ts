@@ -115,10 +115,12 @@ describe('sigv4Authorizer', () => {
     const original = aws4.RequestSigner;
     let made = 0;
     // Counts the signers the authorizer prepares; each is still aws4's own.
-    aws4.RequestSigner = ((...args: ConstructorParameters<typeof original>) => {
-      made++;
-      return new original(...args);
-    }) as unknown as typeof original;
+    aws4.RequestSigner = class Counted extends original {
+      constructor(...args: ConstructorParameters<typeof original>) {
+        super(...args);
+        made++;
+      }
+    };
     try {
       let clock = NOW;
       const authorize = sigv4Authorizer(credentials, 'bedrock.test', 'us-east-1', 'bedrock', () => clock);
