@@ -131,7 +131,8 @@ async function measure(upstreamUrl, route, stream, extraConfig = '', configFor =
       ],
       {
         env: { ...process.env, AMG_ADMIN_TOKEN: 'bench-admin-token', AMG_LOG_LEVEL: 'warn' },
-        stdio: ['ignore', 'pipe', 'ignore'],
+        // stderr too: a piped `amg serve` writes its banner there (waitForLine reads both).
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
     const exited = new Promise((resolve) => gateway.once('exit', resolve));

@@ -97,6 +97,68 @@ describe('sigv4Authorizer', () => {
     expect((sent as Record<string, string>).authorization).toBe((await authorize(request)).authorization);
   });
 
+  it('keeps one aws4 signer per path, second and header set, every signature what a fresh aws4.sign makes', async () => {
+    const reference = (body: string, date: string, headers: Record<string, string> = {}) =>
+      aws4.sign(
+        {
+          host: 'bedrock.test',
+          method: 'POST',
+          path: request.path,
+          service: 'bedrock',
+          region: 'us-east-1',
+          headers: { ...headers, 'X-Amz-Date': date },
+          body,
+          extraHeadersToIgnore: { 'content-type': true, 'content-length': true },
+        } as Parameters<typeof aws4.sign>[0],
+        credentials,
+      ).headers?.Authorization;
+    const original = aws4.RequestSigner;
+    let made = 0;
+    // Counts the signers the authorizer prepares; each is still aws4's own.
+    aws4.RequestSigner = class Counted extends original {
+      constructor(...args: ConstructorParameters<typeof original>) {
+        super(...args);
+        made++;
+      }
+    };
+    try {
+      let clock = NOW;
+      const authorize = sigv4Authorizer(credentials, 'bedrock.test', 'us-east-1', 'bedrock', () => clock);
+      const sign = async (body: string, headers: Readonly<Record<string, string>> = request.headers) =>
+        await authorize({ ...request, headers, body });
+      // Three bodies in one second: one signer, three signatures, each over its own body only.
+      const bodies = ['{"messages":[1]}', '{"messages":[2]}', '{"messages":[3]}'];
+      const sent: Record<string, string>[] = [];
+      for (const body of bodies) sent.push(await sign(body));
+      expect(made).toBe(1);
+      bodies.forEach((body, i) => {
+        const headers = sent[i] ?? {};
+        expect(headers.authorization).toBe(reference(body, '20261205T085110Z'));
+        expect(verifySigV4('POST', request.path, headers, body, [credentials], 'bedrock')).toBeUndefined();
+        const other = bodies[(i + 1) % bodies.length] ?? '';
+        expect(verifySigV4('POST', request.path, headers, other, [credentials], 'bedrock')?.exception).toBe(
+          'InvalidSignatureException',
+        );
+      });
+      // Each request gets its own header object: one request's Authorization is never another's.
+      expect(sent[0]).not.toBe(sent[1]);
+      // The next second signs with its own date.
+      clock += 1000;
+      expect((await sign('{"messages":[4]}')).authorization).toBe(reference('{"messages":[4]}', '20261205T085111Z'));
+      expect(made).toBe(2);
+      // Another header object (a traced request's traceparent) is signed with its own headers.
+      const traced = { ...request.headers, traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' };
+      const tracedSent = await sign('{"messages":[5]}', traced);
+      expect(tracedSent.authorization).toContain('SignedHeaders=host;traceparent;x-amz-date;x-amz-security-token,');
+      expect(tracedSent.authorization).toBe(
+        reference('{"messages":[5]}', '20261205T085111Z', { traceparent: traced.traceparent }),
+      );
+      expect(made).toBe(3);
+    } finally {
+      aws4.RequestSigner = original;
+    }
+  });
+
   it('makes the date once a second', () => {
     expect(amzDate(Date.UTC(2026, 0, 2, 3, 4, 5, 1))).toBe('20260102T030405Z');
     expect(amzDate(Date.UTC(2026, 0, 2, 3, 4, 5, 999))).toBe('20260102T030405Z');
