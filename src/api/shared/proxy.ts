@@ -203,11 +203,12 @@ export async function proxyToUpstream(
     if (responding) await responding;
     // Neither a client leaving, the gateway stopping nor the operator's total time limit (a cut of an answer
     // still arriving; a stalled one is caught by first_byte_ms / idle_stream_ms) says anything about the
-    // target: as for a non-streamed answer the deadline cancels, whose attempt is `cancelled`.
-    const reason = signal.cancelReason;
-    if (reason === 'deadline' && exchange.streamError) exchange.answeringAttemptCancelled();
-    const ours = reason === 'client-gone' || reason === 'shutdown' || reason === 'deadline';
-    if (exchange.streamError && !exchange.clientGone && !ours && !exchange.internalFault) {
+    // target: as for a non-streamed answer the deadline cancels, whose attempt is `cancelled`. Decided by what
+    // broke the body (`cutBy`, set when it failed), not by the signal now: a cancel that came after the
+    // upstream broke, or the close of a response the gateway cut, does not hide the upstream's failure.
+    const cutBy = exchange.cutBy;
+    if (cutBy === 'deadline' && exchange.streamError) exchange.answeringAttemptCancelled();
+    if (exchange.streamError && cutBy === undefined && !exchange.clientGone && !exchange.internalFault) {
       router.recordStreamFailure(outcome.target, routing, exchange.streamError);
       exchange.upstreamStreamFailed();
     }
