@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import { KyselyStore } from './kysely-store.js';
 import type { Database as Tables } from './schema.js';
 
 /** Another process holds the store locked past the probe's short wait. */
@@ -24,13 +25,8 @@ export async function readMetaQuickly(
   const database = new Database(file, { readonly: true, fileMustExist: true, timeout: busyMs });
   const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database }) });
   try {
-    // A key range rather than LIKE, whose `_` and `%` would be wildcards inside the prefix (as Store.listMeta).
-    return await db
-      .selectFrom('meta')
-      .select(['key', 'value'])
-      .where('key', '>=', prefix)
-      .where('key', '<', `${prefix}\uffff`)
-      .execute();
+    // The store's own query, on this connection: nothing here migrates or writes.
+    return await new KyselyStore(db).listMeta(prefix);
   } catch (error) {
     if ((error as { code?: string }).code?.startsWith('SQLITE_BUSY')) throw new StoreBusy(file);
     throw error;
