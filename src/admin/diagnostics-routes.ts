@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AuditLog } from '../audit/audit-log.js';
 import { verifyAuditChain } from '../audit/audit-verify.js';
 import type { ConfigWorkflow } from '../config/change/config-workflow.js';
+import type { ModelRoute } from '../routing/route-table.js';
 import type { RoutingState } from '../routing/routing-state.js';
 import { targetStatuses } from '../routing/target-status.js';
 import type { GatewaySnapshot } from '../server/gateway-snapshot.js';
@@ -67,8 +68,19 @@ export async function diagnosticsRoutes(app: FastifyInstance, deps: DiagnosticsD
   // A real request through the data plane: it is routed, retried, recorded and counted like any other.
   app.post('/models/:name/test', { config: { action: 'models.test' } }, async (request, reply) => {
     const { name } = request.params as { name: string };
-    if (!deps.snapshot().models.has(name)) {
+    const route = deps.snapshot().models.get(name);
+    if (!route) {
       return reply.code(404).send({ error: { code: 'GW_ERR_ADMIN_NOT_FOUND', message: `no model named "${name}"` } });
+    }
+    // Nothing to test until a key is set: the operator's to fix, not the gateway's state (which a 503 would say).
+    const keyless = untestable(route.targets);
+    if (keyless !== undefined) {
+      return reply.code(409).send({
+        error: {
+          code: 'GW_ERR_ADMIN_PROVIDER_NOT_CONFIGURED',
+          message: `model "${name}" cannot be tested: no provider of its targets has credentials (set ${keyless} and restart)`,
+        },
+      });
     }
     const result = await deps.testModel(name);
     await deps.audit.record(actorOf(request), {
@@ -79,4 +91,13 @@ export async function diagnosticsRoutes(app: FastifyInstance, deps: DiagnosticsD
     });
     return result;
   });
+}
+
+/** What to set, when none of a model's targets has credentials; undefined when one can be tested. */
+function untestable(targets: ModelRoute['targets']): string | undefined {
+  if (targets.length === 0 || targets.some((target) => target.provider.configured)) return undefined;
+  const variables = new Set(
+    targets.map((target) => target.provider.apiKeyEnv ?? `the credentials of provider "${target.provider.name}"`),
+  );
+  return [...variables].join(' or ');
 }

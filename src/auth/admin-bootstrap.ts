@@ -4,7 +4,7 @@ import type { AdminToken, Store } from '../store/store.js';
 import { generateToken, hashToken } from './token-hash.js';
 
 export type BootstrapOutcome =
-  | { kind: 'generated'; token: string }
+  | { kind: 'generated'; token: string; id: string }
   | { kind: 'from-env' }
   | { kind: 'existing'; count: number };
 
@@ -102,6 +102,29 @@ export async function bootstrapAdminToken(
   }
   if (active.length > 0) return { kind: 'existing', count: active.length };
   const token = generateToken('amg_admin_');
-  await register(store, audit, adminRecord('bootstrap', hashToken(token), now), 'generated at first start');
-  return { kind: 'generated', token };
+  const record = adminRecord('bootstrap', hashToken(token), now);
+  await register(store, audit, record, 'generated at first start');
+  return { kind: 'generated', token, id: record.id };
+}
+
+/**
+ * A start stopped after it generated the first admin token but before its banner showed it: the token is
+ * revoked (and audited), since nobody can have it, so the next start finds no admin token and generates one it
+ * shows, rather than speaking of one "shown at the first start".
+ */
+export async function withdrawUnshownToken(
+  store: Pick<Store, 'revokeAdminToken'>,
+  audit: Pick<AuditLog, 'record'>,
+  outcome: BootstrapOutcome,
+  now = Date.now(),
+): Promise<void> {
+  if (outcome.kind !== 'generated') return;
+  const revoked = await store.revokeAdminToken(outcome.id, now);
+  if (!revoked) return;
+  await audit.record(localActor(), {
+    action: 'admin_tokens.revoke',
+    outcome: 'ok',
+    target: revoked.name,
+    detail: { id: revoked.id, reason: 'the start stopped before it showed this generated token' },
+  });
 }

@@ -5,7 +5,8 @@ import { type GatewayReport, liveGateways } from '../config/environments/gateway
 import { parseYaml } from '../config/load-config.js';
 import { readStorageSetting } from '../config/storage-setting.js';
 import { parseListenAddress, urlFor } from '../server/listen-address.js';
-import { openStore, parseStorageUrl } from '../store/open-store.js';
+import { readMetaQuickly, StoreBusy } from '../store/meta-probe.js';
+import { parseStorageUrl } from '../store/open-store.js';
 import { STORE_TAG_HEADER, storeTag } from '../store/store-tag.js';
 
 /** The admin URL of the gateway a config file describes (admin_listen, else listen). */
@@ -44,7 +45,12 @@ export async function runningGatewayUrl(
  * gateway in it, the address in the config file.
  */
 export async function gatewayAdminUrl(configPath: string, now = Date.now()): Promise<string> {
-  const reported = await reportedGateways(configPath, now).catch(() => []);
+  const reported = await reportedGateways(configPath, now).catch((error: unknown) => {
+    if (error instanceof StoreBusy) {
+      process.stderr.write(`amg: ${error.message}; using the address in the config file (--url chooses one)\n`);
+    }
+    return [];
+  });
   const here = hostname();
   const [chosen, ...others] = [...reported].sort(
     (a, b) => Number(b.host === here) - Number(a.host === here) || b.seenAt - a.seenAt,
@@ -61,15 +67,15 @@ export async function gatewayAdminUrl(configPath: string, now = Date.now()): Pro
   return urlOf(chosen);
 }
 
-/** The live gateways on the store the config file names; none when that store does not exist yet. */
+/**
+ * The live gateways on the store the config file names; none when that store does not exist yet. Read without
+ * opening the store (no migration, no write lock) and with a short busy wait: StoreBusy while another process
+ * holds it locked.
+ */
 async function reportedGateways(configPath: string, now: number): Promise<GatewayReport[]> {
   const setting = await readStorageSetting(configPath);
   const location = parseStorageUrl(setting.url, setting.baseDir);
   if (location.file === ':memory:' || !existsSync(location.file)) return [];
-  const store = await openStore(location);
-  try {
-    return (await liveGateways(store, now)).filter((report) => report.url !== '');
-  } finally {
-    await store.close();
-  }
+  const store = { listMeta: (prefix: string) => readMetaQuickly(location.file, prefix) };
+  return (await liveGateways(store, now)).filter((report) => report.url !== '');
 }

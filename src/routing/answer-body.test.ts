@@ -48,7 +48,11 @@ describe('notJsonAnswer', () => {
 
   it('names HTML, plain text, truncated and empty bodies', () => {
     expect(notJsonAnswer(Buffer.from('<html>\n<body>Bad gateway</body></html>'))?.detail).toBe(
-      'the upstream answered 2xx with a body that is not JSON: Bad gateway',
+      'the upstream answered 2xx with an HTML or XML page where a JSON body was due (38 bytes)',
+    );
+    // Plain text may be a model's answer: never quoted either.
+    expect(notJsonAnswer(Buffer.from('the private diagnosis'))?.detail).toBe(
+      'the upstream answered 2xx with a body that is not JSON (21 bytes)',
     );
     // The start of a model's answer is the user's data: described, never quoted.
     expect(notJsonAnswer(Buffer.from('{"choices":[{"message":{"content":"private'))?.detail).toBe(

@@ -2,7 +2,7 @@ import type { ErrorClass } from '../telemetry/request-record.js';
 import { readAhead, readEventStreamStart, readStreamStart } from '../upstream/read-ahead.js';
 import { classifyError, classifyStatus, describeError } from './classify.js';
 import { upstreamMessage } from './upstream-message.js';
-import type { UpstreamReply } from './upstream-reply.js';
+import { type UpstreamReply, withoutBom } from './upstream-reply.js';
 
 /** Answers up to this size are read whole before they are accepted; longer ones stream through as they come. */
 export const READ_AHEAD_LIMIT = 1024 * 1024;
@@ -86,20 +86,15 @@ export function notJsonAnswer(body: Buffer): AnswerFault | undefined {
 }
 
 /**
- * What a body that is not a JSON answer is, for the client's error and the record. A truncated JSON answer or
- * an event stream is the start of a model's answer (the user's data), so it is described, never quoted; a
- * proxy's page or plain text is quoted as words (tags dropped), as error bodies are.
+ * What a body that is not a JSON answer is, for the client's error and the record: described by its shape and
+ * size, never quoted. A 2xx body may be a model's answer (the user's data) in any shape, even plain text, and
+ * bodies are never recorded.
  */
 function notJsonShape(start: string, bytes: number): string {
   if (start.startsWith('{') || start.startsWith('[')) return `a truncated or malformed JSON body (${bytes} bytes)`;
   if (/^(data|event|id|retry):/.test(start)) return `an event stream where a JSON body was due (${bytes} bytes)`;
-  const words = start
-    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, 80);
-  return `a body that is not JSON${words ? `: ${words}` : ` (${bytes} bytes)`}`;
+  if (start.startsWith('<')) return `an HTML or XML page where a JSON body was due (${bytes} bytes)`;
+  return `a body that is not JSON (${bytes} bytes)`;
 }
 
 /** The same for the data of a stream's first event (`[DONE]` is the end of an empty stream, not a fault). */
@@ -138,10 +133,11 @@ async function readWhole<R extends UpstreamReply>(reply: R): Promise<ReadAnswer<
     return broken(error);
   }
   if (!read.complete) return { kind: 'answer', reply: { ...reply, body: read.body } };
-  const notJson = notJsonAnswer(read.bytes);
+  const bytes = withoutBom(read.bytes);
+  const notJson = notJsonAnswer(bytes);
   if (notJson) return { kind: 'fault', fault: notJson };
-  const answer = { ...reply, bytes: read.bytes };
-  const fault = errorInAnswer(read.bytes) ?? failedAnswer(reply, read.bytes);
+  const answer = { ...reply, bytes };
+  const fault = errorInAnswer(bytes) ?? failedAnswer(reply, bytes);
   return fault ? { kind: 'fault', fault, reply: answer } : { kind: 'answer', reply: answer };
 }
 

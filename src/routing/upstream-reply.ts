@@ -27,6 +27,14 @@ export interface UpstreamReply {
 /** Sends one request to one target; rejects when no HTTP response arrives. */
 export type SendToTarget<R extends UpstreamReply> = (attempt: { index: number }) => Promise<R>;
 
+/**
+ * A body without the UTF-8 byte order mark some servers (.NET, a few proxies) put before their JSON: JSON.parse
+ * refuses it, and JSON (RFC 8259) lets a reader ignore it. The same Buffer when there is none.
+ */
+export function withoutBom(body: Buffer): Buffer {
+  return body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? body.subarray(3) : body;
+}
+
 /** Discards a body we will not forward, so its connection returns to the pool. */
 export function discardBody(reply: UpstreamReply): void {
   reply.body.on('error', () => undefined);
@@ -34,7 +42,8 @@ export function discardBody(reply: UpstreamReply): void {
 }
 
 /**
- * Reads a whole upstream body (an error body, or a JSON answer to translate), keeping at most `cap` bytes. Event
+ * Reads a whole upstream body (an error body, or a JSON answer to translate), keeping at most `cap` bytes,
+ * without a leading byte order mark. Event
  * listeners rather than an async iterator: this runs once per translated request and the iterator machinery
  * cost more than the copy. A body that breaks resolves with what arrived when `tolerateErrors` is set (an
  * error body is still an error), and rejects otherwise.
@@ -52,7 +61,9 @@ export function readUpstreamBody(reply: UpstreamReply, cap = 64 * 1024, tolerate
       chunks.push(part);
       kept += part.length;
     });
-    body.once('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, kept)));
+    body.once('end', () =>
+      resolve(withoutBom(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, kept))),
+    );
     body.once('error', (error) => (tolerateErrors ? resolve(Buffer.concat(chunks, kept)) : reject(error)));
     body.once('close', () => {
       if (!body.readableEnded) resolve(Buffer.concat(chunks, kept));

@@ -10,7 +10,7 @@ import { StoredResponses } from '../api/responses/stored-responses.js';
 import { DeadlineSweeper } from '../api/shared/deadline-sweeper.js';
 import type { RequestServices } from '../api/shared/exchange.js';
 import { AuditLog } from '../audit/audit-log.js';
-import { type BootstrapOutcome, bootstrapAdminToken } from '../auth/admin-bootstrap.js';
+import { type BootstrapOutcome, bootstrapAdminToken, withdrawUnshownToken } from '../auth/admin-bootstrap.js';
 import { AdminDirectory } from '../auth/admin-directory.js';
 import { ClientDirectory } from '../auth/client-directory.js';
 import { endExpiredGraces } from '../auth/rotation-grace.js';
@@ -293,6 +293,7 @@ export class Gateway {
         await gateway.reporter.start(gateway.url, gateway.adminUrl);
         if (plan.publishFile) await publishStartupFile(gateway.config.workflow, text, options.configPath);
       } catch (error) {
+        if (error instanceof StartStopped) await gateway.withdrawUnshownAdminToken();
         await gateway.close().catch(() => undefined);
         throw error;
       }
@@ -310,6 +311,11 @@ export class Gateway {
       await store.close().catch(() => undefined);
       throw error;
     }
+  }
+
+  /** Revokes the admin token this start generated, when it stops before its banner could show it. */
+  withdrawUnshownAdminToken(): Promise<void> {
+    return withdrawUnshownToken(this.store, this.audit, this.bootstrap);
   }
 
   /**

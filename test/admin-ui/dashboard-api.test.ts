@@ -166,3 +166,34 @@ describe('admin API for the dashboard: overview, traffic, incidents, requests, d
     }
   });
 });
+
+/**
+ * Test now for a model none of whose providers has a key: a 409 naming the variable to set (the operator's to
+ * fix, as the UI's disabled button says), not the 503 of a gateway that is unwell; nothing is sent or recorded.
+ */
+describe('test now for a model whose provider has no key', () => {
+  let harness: GatewayHarness;
+
+  beforeAll(async () => {
+    harness = await GatewayHarness.start({
+      config: {
+        // An optional key, unset: the provider loads, not configured.
+        providers: [fakeProvider('keyless', 'http://127.0.0.1:9/v1', '${KEYLESS_API_KEY:-}')],
+        models: [{ name: 'untested', targets: [{ provider: 'keyless', model: 'm' }] }],
+      },
+      env: { KEYLESS_API_KEY: undefined },
+    });
+  });
+  afterAll(() => harness.close());
+
+  it('answers 409 naming the variable to set', async () => {
+    const { body: providers } = await harness.admin('GET', '/providers');
+    expect(providers.data[0]).toMatchObject({ configured: false, missing_env: 'KEYLESS_API_KEY' });
+    const { status, body } = await harness.admin('POST', '/models/untested/test');
+    expect(status).toBe(409);
+    expect(body.error).toMatchObject({ code: 'GW_ERR_ADMIN_PROVIDER_NOT_CONFIGURED' });
+    expect(body.error.message).toMatch(/set KEYLESS_API_KEY and restart/);
+    await harness.gateway.telemetry.flush();
+    expect(await harness.gateway.store.listRequests({ limit: 10 })).toEqual([]);
+  });
+});

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { Gateway, StartStopped } from '../../src/server/gateway.js';
 import { CLI, ServeProcess } from '../support/cli-process.js';
 import { ADMIN_TOKEN } from '../support/gateway-harness.js';
 
@@ -101,6 +102,40 @@ describe('a first start stopped before serving', () => {
       expect(next.banner).not.toMatch(/the one shown at the first start/);
     } finally {
       expect(await next.stop()).toBe(0);
+    }
+  }, 60_000);
+});
+
+/**
+ * A signal that lands after the first start generated its admin token, but before the banner showed it: the
+ * token is revoked (nobody has it), so the next start generates the first one it shows.
+ */
+describe('a first start stopped after it made its admin token', () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await freshDir();
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('leaves no unshown admin token behind', async () => {
+    const configPath = join(dir, 'gateway.yaml');
+    const env = { ...process.env, AMG_ADMIN_TOKEN: undefined };
+    // The first look (before the admin-token step) says go on; the next (after it) says stop.
+    let looks = 0;
+    const stopped = Gateway.start({ configPath, env, listen: '127.0.0.1:0', stopRequested: () => ++looks > 1 });
+    await expect(stopped).rejects.toBeInstanceOf(StartStopped);
+    expect(looks).toBe(2);
+
+    const next = await Gateway.start({ configPath, env, listen: '127.0.0.1:0' });
+    try {
+      expect(next.bootstrap.kind).toBe('generated');
+      const tokens = await next.store.listAdminTokens();
+      expect(tokens.filter((t) => t.revokedAt === null)).toHaveLength(1);
+      const actions = (await next.store.listAudit({ limit: 10 })).map((r) => r.action);
+      expect(actions).toContain('admin_tokens.revoke');
+    } finally {
+      await next.close();
     }
   }, 60_000);
 });

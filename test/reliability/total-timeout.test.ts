@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countsAsFailure } from '../../src/config/guard/failure-class.js';
+import { CLIENT_TOKEN, fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
 import { rejectionOf, textUntilStreamError, withOneUpstream } from '../support/reliability-harness.js';
 
 /**
@@ -75,5 +78,63 @@ describe('answers cut by total_ms', () => {
     await expect(stream.finalMessage()).rejects.toThrow(/exceeded the gateway's total time limit/);
     expect(received.length).toBeGreaterThan(5);
     await expectTotalTimeout(started, 200);
+  });
+});
+
+/**
+ * A non-streamed answer over the 1 MiB the gateway holds before relaying, cut by total_ms after its relay began:
+ * the client already had a 200 head, so the record keeps that status (the one the client saw) with the total
+ * timeout's code, as a cut stream's does; the client reads a broken body, never a short one as whole.
+ */
+describe('a large non-streamed answer cut by total_ms after its relay began', () => {
+  let upstream: Server;
+  let harness: GatewayHarness;
+
+  beforeAll(async () => {
+    upstream = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write(`{"id":"c1","object":"chat.completion","pad":"${'x'.repeat(2 * 1024 * 1024)}`);
+        // Still arriving, never idle: only the total limit ends it.
+        const more = setInterval(() => res.write('x'), 100);
+        res.on('close', () => clearInterval(more));
+      });
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    harness = await GatewayHarness.start({
+      config: {
+        providers: [fakeProvider('primary', `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`)],
+        routing: {
+          timeout: { connect_ms: 1_000, first_byte_ms: 10_000, idle_stream_ms: 2_000, total_ms: 1_500 },
+          retries: { max_attempts: 1 },
+          cooldown: { failures: 1, window_s: 60, cooldown_s: 60 },
+        },
+        models: [{ name: 'big', targets: [{ provider: 'primary', model: 'big' }] }],
+      },
+    });
+  });
+  afterAll(async () => {
+    await harness.close();
+    upstream.closeAllConnections();
+    await new Promise((resolve) => upstream.close(resolve));
+  });
+
+  it('records the 200 the client saw, with the total timeout code, not against the target', async () => {
+    const started = Date.now();
+    const response = await fetch(`${harness.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${CLIENT_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'big', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(response.status).toBe(200);
+    await expect(response.text()).rejects.toThrow();
+    const record = await harness.recordWhere((r) => r.time >= started && r.requestedModel === 'big');
+    expect(record).toMatchObject({ status: 200, errorCode: 'GW_ERR_UPSTREAM_TOTAL_TIMEOUT' });
+    expect(record.errorMessage).toMatch(/total_ms = 1500 ms/);
+    expect(record.attempts.at(-1)).toMatchObject({ errorClass: 'cancelled' });
+    expect(countsAsFailure(record)).toBe(true);
+    const { body } = await harness.admin('GET', '/providers');
+    expect(body.data[0].targets[0].state).toBe('healthy');
   });
 });

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countsAsFailure } from '../../src/config/guard/failure-class.js';
@@ -20,7 +20,7 @@ describe('misbehaving upstreams', () => {
       req.on('data', (chunk) => (raw += chunk));
       req.on('end', () => {
         const model = (JSON.parse(raw) as { model: string }).model;
-        if (model === 'cut-body') {
+        if (model.startsWith('cut-body')) {
           // 2 MiB of a JSON answer (past the 1 MiB the gateway holds before relaying), then a reset.
           res.writeHead(200, { 'content-type': 'application/json' });
           res.write(`{"id":"c1","object":"chat.completion","pad":"${'x'.repeat(2 * 1024 * 1024)}`);
@@ -57,6 +57,7 @@ describe('misbehaving upstreams', () => {
         routing: { retries: { max_attempts: 1 } },
         models: [
           { name: 'cut-body', targets: [{ provider: 'primary', model: 'cut-body' }] },
+          { name: 'cut-body-close-first', targets: [{ provider: 'primary', model: 'cut-body-close-first' }] },
           { name: 'limited', targets: [{ provider: 'primary', model: 'forever-429' }] },
           { name: 'truncated', targets: [{ provider: 'primary', model: 'truncated' }] },
         ],
@@ -83,6 +84,42 @@ describe('misbehaving upstreams', () => {
     expect(record.attempts.at(-1)).toMatchObject({ errorClass: 'stream_error' });
     // A guarded publish sees it: a broken upstream is not hidden as a client event.
     expect(countsAsFailure(record)).toBe(true);
+  });
+
+  it("counts a body that broke mid-relay against its target even when the response's close comes first", async () => {
+    // The gateway destroys the client response when the body breaks; here its 'close' is delivered at once, inside
+    // destroy(), before the code after the relay runs (the order node:http does not promise either way).
+    const gatewayPort = Number(new URL(harness.url).port);
+    const destroy = ServerResponse.prototype.destroy;
+    ServerResponse.prototype.destroy = function closeFirst(this: ServerResponse, error?: Error) {
+      if (this.req?.socket?.localPort !== gatewayPort || this.destroyed) return destroy.call(this, error);
+      const result = destroy.call(this, error);
+      const emit = this.emit;
+      emit.call(this, 'close');
+      // node:http's own close, later, is the one already delivered.
+      this.emit = function (this: ServerResponse, event: string | symbol, ...args: unknown[]) {
+        return event === 'close' ? false : emit.call(this, event, ...args);
+      } as typeof emit;
+      return result;
+    };
+    try {
+      const started = Date.now();
+      const failure = await rejectionOf(
+        harness
+          .openai()
+          .chat.completions.create({ model: 'cut-body-close-first', messages: [{ role: 'user', content: 'hi' }] }),
+      );
+      expect(failure).toBeInstanceOf(Error);
+      const record = await recordFor(started, 'cut-body-close-first');
+      expect(record).toMatchObject({ status: 200, errorCode: 'GW_ERR_UPSTREAM_STREAM' });
+      expect(record.attempts.at(-1)).toMatchObject({ errorClass: 'stream_error' });
+      // The breaker heard of it: the target's last error is the broken stream.
+      const { body } = await harness.admin('GET', '/providers');
+      const target = body.data[0].targets.find((t: { model: string }) => t.model === 'cut-body-close-first');
+      expect(target.last_error?.message).toMatch(/^stream_error: /);
+    } finally {
+      ServerResponse.prototype.destroy = destroy;
+    }
   });
 
   it('cools a target for at most an hour whatever retry-after a 429 names', async () => {

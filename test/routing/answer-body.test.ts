@@ -114,8 +114,58 @@ describe('non-streamed answers whose body fails before the client got anything',
       provider: 'primary',
       status: 200,
       errorClass: 'server_error',
-      error: expect.stringContaining('not JSON: Gateway login'),
+      error: expect.stringContaining('an HTML or XML page where a JSON body was due (39 bytes)'),
     });
+  });
+
+  it('never quotes a 2xx body that is not JSON: described by shape and size, to the client and in the record', async () => {
+    // Plain text from a 200 may be a model's answer: the only target fails, and nothing of its text goes anywhere.
+    primary.enqueue({ kind: 'raw', status: 200, contentType: 'text/plain', body: 'the private diagnosis is' });
+    primary.enqueue({ kind: 'raw', status: 200, contentType: 'text/plain', body: 'the private diagnosis is' });
+    const failure = await harness
+      .openai()
+      .chat.completions.create({ model: 'refused-in-200', messages: [{ role: 'user', content: 'hi' }] })
+      .then(
+        () => undefined,
+        (error: { status?: number; message?: string }) => error,
+      );
+    expect(failure?.status).toBe(502);
+    expect(failure?.message).toMatch(/a body that is not JSON \(24 bytes\)/);
+    expect(failure?.message).not.toMatch(/diagnosis/);
+    const records = await harness.records(1);
+    expect(JSON.stringify(records)).not.toMatch(/diagnosis/);
+  });
+
+  it('accepts a JSON answer that begins with a UTF-8 byte order mark, relayed without it', async () => {
+    const answer = {
+      id: 'c-bom',
+      object: 'chat.completion',
+      created: 1,
+      model: 'html-200',
+      choices: [{ index: 0, message: { role: 'assistant', content: 'Hello with a BOM' }, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 1, completion_tokens: 3, total_tokens: 4 },
+    };
+    primary.enqueue({
+      kind: 'raw',
+      status: 200,
+      contentType: 'application/json',
+      body: `\uFEFF${JSON.stringify(answer)}`,
+    });
+    const { data, response } = await ask('html-200');
+    expect(data.choices[0]?.message.content).toBe('Hello with a BOM');
+    expect(response.headers.get('x-gateway-provider')).toBe('primary');
+    expect(response.headers.get('x-gateway-route')).not.toBe('fallback');
+    // Translated too: an Anthropic client reads the same answer.
+    primary.enqueue({
+      kind: 'raw',
+      status: 200,
+      contentType: 'application/json',
+      body: `\uFEFF${JSON.stringify(answer)}`,
+    });
+    const message = await harness
+      .anthropic()
+      .messages.create({ model: 'html-200', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] });
+    expect(message.content[0]).toMatchObject({ type: 'text', text: 'Hello with a BOM' });
   });
 
   it('falls back from a stream whose first event is not JSON', async () => {
@@ -131,7 +181,7 @@ describe('non-streamed answers whose body fails before the client got anything',
     expect((await recordOf(response))?.attempts[0]).toMatchObject({
       provider: 'primary',
       errorClass: 'server_error',
-      error: expect.stringContaining('not JSON: upstream busy'),
+      error: expect.stringContaining('a body that is not JSON (13 bytes)'),
     });
   });
 

@@ -16,7 +16,7 @@ import type {
 } from '../../telemetry/request-record.js';
 import type { RequestTracer, ServerSpan } from '../../telemetry/tracing/request-tracer.js';
 import type { StoredResponses } from '../responses/stored-responses.js';
-import type { CancelSignal } from './cancel-signal.js';
+import type { CancelReason, CancelSignal } from './cancel-signal.js';
 import type { ClientDialect } from './client-dialect.js';
 import type { DeadlineSweeper } from './deadline-sweeper.js';
 
@@ -92,6 +92,11 @@ export class Exchange {
    * was being relayed): the close that follows is not the client's, and the record keeps the stream error.
    */
   responseCut = false;
+  /**
+   * The gateway's own cancel (client gone, total time limit, shutdown) is what broke the upstream body after the
+   * response started; undefined when the upstream broke it (see streamFailureMessage).
+   */
+  cutBy: CancelReason | undefined;
   /** The gateway's own code failed after the response started: nobody's breaker or guard hears of it. */
   internalFault = false;
   /** Cancels the upstream work of this request (client gone, deadline passed). */

@@ -85,7 +85,8 @@ export async function proxyToUpstream(
   const signal = new CancelSignal();
   exchange.cancel = signal;
   const onClientClose = () => {
-    if (!out.res.writableFinished) signal.cancel('client-gone');
+    // A response the gateway destroyed itself (its upstream body broke mid-relay) closes too: not the client's.
+    if (!out.res.writableFinished && !exchange.responseCut) signal.cancel('client-gone');
   };
   // `on`, not `once` (which wraps the listener in two objects): the finally below removes it.
   out.res.on('close', onClientClose);
@@ -202,11 +203,12 @@ export async function proxyToUpstream(
     if (responding) await responding;
     // Neither a client leaving, the gateway stopping nor the operator's total time limit (a cut of an answer
     // still arriving; a stalled one is caught by first_byte_ms / idle_stream_ms) says anything about the
-    // target: as for a non-streamed answer the deadline cancels, whose attempt is `cancelled`.
-    const reason = signal.cancelReason;
-    if (reason === 'deadline' && exchange.streamError) exchange.answeringAttemptCancelled();
-    const ours = reason === 'client-gone' || reason === 'shutdown' || reason === 'deadline';
-    if (exchange.streamError && !exchange.clientGone && !ours && !exchange.internalFault) {
+    // target: as for a non-streamed answer the deadline cancels, whose attempt is `cancelled`. Decided by what
+    // broke the body (`cutBy`, set when it failed), not by the signal now: a cancel that came after the
+    // upstream broke, or the close of a response the gateway cut, does not hide the upstream's failure.
+    const cutBy = exchange.cutBy;
+    if (cutBy === 'deadline' && exchange.streamError) exchange.answeringAttemptCancelled();
+    if (exchange.streamError && cutBy === undefined && !exchange.clientGone && !exchange.internalFault) {
       router.recordStreamFailure(outcome.target, routing, exchange.streamError);
       exchange.upstreamStreamFailed();
     }
