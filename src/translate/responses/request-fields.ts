@@ -9,7 +9,7 @@ import { asArray, asObject, type Json, optBoolean, optNumber } from './field-rea
  * but no other server-side state, so fields that need OpenAI's conversations, prompts, compaction or background
  * runs are rejected with a message saying so. Hints are accepted: `include` is honoured (encrypted reasoning is
  * always included), `truncation: "disabled"` is what the gateway does anyway, and `stream_options` has nothing
- * to carry. Dropped and reported (hint-report.ts): `metadata` (echoed back, never forwarded), the prompt-cache
+ * to carry. Dropped and reported (hint-report.ts): `truncation: "auto"` (the gateway never trims the input), `metadata` (echoed back, never forwarded), the prompt-cache
  * hints (`prompt_cache_key`, `prompt_cache_retention`, `prompt_cache_options`), `service_tier`, `max_tool_calls`, and
  * `client_metadata` (Codex's per-turn bookkeeping), which strict translation refuses. Unknown fields are
  * rejected by name.
@@ -85,12 +85,17 @@ const FIELD_RULES: Readonly<Record<string, FieldRule>> = {
       'top_logprobs',
     );
   },
-  truncation: (value) => {
+  /**
+   * `auto` only permits dropping context when it would overflow the window. Not acting on it answers exactly as
+   * `disabled` does until the context overflows, and then the upstream's context error reaches the client: a hint.
+   */
+  truncation: (value, _body, hints) => {
     if (value === undefined || value === null || value === 'disabled') return;
-    throw errors.invalidBody(
-      `truncation '${String(value)}' is not supported: the gateway never drops input items; trim the input yourself or use 'disabled'`,
-      'truncation',
-    );
+    if (value === 'auto') {
+      hints.drop('truncation');
+      return;
+    }
+    throw errors.invalidBody(`truncation '${String(value)}' is not supported; use 'auto' or 'disabled'`, 'truncation');
   },
   include: checkInclude,
   store: (_value, body) => void optBoolean(body, 'store', ''),

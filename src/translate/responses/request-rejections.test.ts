@@ -49,7 +49,12 @@ const CASES: Array<{ name: string; body: Record<string, unknown>; param: string;
     param: 'moderation',
     message: /OpenAI/,
   },
-  { name: "truncation 'auto'", body: { ...base, truncation: 'auto' }, param: 'truncation', message: /never drops/ },
+  {
+    name: "truncation 'middle'",
+    body: { ...base, truncation: 'middle' },
+    param: 'truncation',
+    message: /'auto' or 'disabled'/,
+  },
   { name: 'an unknown field', body: { ...base, top_k: 40 }, param: 'top_k', message: /unknown parameter 'top_k'/ },
   { name: 'top_logprobs', body: { ...base, top_logprobs: 5 }, param: 'top_logprobs', message: /log probabilities/ },
   {
