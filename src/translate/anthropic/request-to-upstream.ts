@@ -1,7 +1,7 @@
 import { errors } from '../../errors/codes.js';
 import type { UpstreamBuildOptions } from '../contract.js';
 import type { IrReasoning, IrRequest, IrTool } from '../ir/types.js';
-import { budgetForEffort, MIN_THINKING_BUDGET } from '../shared/reasoning-budget.js';
+import { anthropicThinkingBudget, MIN_THINKING_BUDGET } from '../shared/reasoning-budget.js';
 import { systemTexts } from '../shared/system-texts.js';
 import { refuseUnsupportedSampling } from '../shared/unsupported-sampling.js';
 import { buildAnthropicMessages } from './content-to-upstream.js';
@@ -54,11 +54,6 @@ function outputConfig(request: IrRequest): AnthropicRequestBody['output_config']
   return { format: { type: 'json_schema', schema: format.schema } };
 }
 
-function requestedBudget(reasoning: IrReasoning | undefined): number | undefined {
-  const budget = reasoning?.budgetTokens ?? (reasoning?.effort ? budgetForEffort(reasoning.effort) : undefined);
-  return budget === undefined ? undefined : Math.max(MIN_THINKING_BUDGET, budget);
-}
-
 /**
  * False when Anthropic would refuse thinking: the turn being continued used tools without signed thinking first.
  * Takes a client's unchecked Messages body too (the passthrough's, where content may be a string).
@@ -76,7 +71,7 @@ interface OutputPlan {
 }
 
 function planOutput(request: IrRequest, messages: AnthropicMessageParam[], options: UpstreamBuildOptions): OutputPlan {
-  const budget = requestedBudget(request.reasoning);
+  const budget = anthropicThinkingBudget(request.reasoning);
   const limit = request.maxTokens;
   if (budget === undefined || !canThink(messages)) return { maxTokens: limit ?? options.defaultMaxTokens };
   if (limit === undefined) {

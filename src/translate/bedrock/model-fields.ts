@@ -1,7 +1,7 @@
 import { errors } from '../../errors/codes.js';
 import type { UpstreamBuildOptions } from '../contract.js';
 import type { IrRequest } from '../ir/types.js';
-import { budgetForEffort, effortForBudget, MIN_THINKING_BUDGET } from '../shared/reasoning-budget.js';
+import { anthropicThinkingBudget, effortForBudget } from '../shared/reasoning-budget.js';
 
 /**
  * Converse has no field for reasoning or top-k: each model family takes its own in
@@ -24,16 +24,15 @@ export function bedrockFamily(modelId: string): BedrockFamily {
 
 /** The Claude thinking budget the request asks for, at least Anthropic's minimum. */
 export function thinkingBudget(request: IrRequest): number | undefined {
-  const reasoning = request.reasoning;
-  const requested = reasoning?.budgetTokens ?? (reasoning?.effort ? budgetForEffort(reasoning.effort) : undefined);
-  return requested === undefined ? undefined : Math.max(MIN_THINKING_BUDGET, requested);
+  return anthropicThinkingBudget(request.reasoning);
 }
 
-/** Nova's effort levels are low, medium and high: minimal reads as low. */
+/** Nova's effort levels are low, medium and high: minimal reads as low; none sends no reasoning config. */
 function novaEffort(request: IrRequest): 'low' | 'medium' | 'high' | undefined {
   const reasoning = request.reasoning;
   const effort =
     reasoning?.effort ?? (reasoning?.budgetTokens !== undefined ? effortForBudget(reasoning.budgetTokens) : undefined);
+  if (effort === 'none') return undefined;
   return effort === 'minimal' ? 'low' : effort;
 }
 
@@ -53,7 +52,7 @@ export function additionalModelRequestFields(
     if (effort !== undefined) fields.reasoningConfig = { type: 'enabled', maxReasoningEffort: effort };
     if (request.topK !== undefined) fields.inferenceConfig = { topK: request.topK };
   } else {
-    if (request.reasoning) options.hints?.drop('reasoning');
+    if (request.reasoning && request.reasoning.effort !== 'none') options.hints?.drop('reasoning');
     if (request.topK !== undefined) {
       throw errors.invalidBody('top_k is taken only by Claude and Amazon Nova models on Bedrock', 'topK');
     }

@@ -119,8 +119,11 @@ export type IrResponseFormat =
     };
 
 export interface IrReasoning {
-  /** OpenAI-style effort. */
-  effort?: 'minimal' | 'low' | 'medium' | 'high' | undefined;
+  /**
+   * OpenAI-style effort. `none` asks for no reasoning: upstreams that think only when asked get nothing, and
+   * Gemini, which thinks by default, the least thinking the model allows.
+   */
+  effort?: 'none' | 'minimal' | 'low' | 'medium' | 'high' | undefined;
   /** Anthropic-style thinking budget in tokens. */
   budgetTokens?: number | undefined;
   /** Responses API: whether a reasoning summary is wanted. */

@@ -53,7 +53,12 @@ function chatResponseFormat(format: IrResponseFormat): Record<string, unknown> {
   return { type: 'json_schema', json_schema: spec };
 }
 
+/**
+ * `none` is not sent: models without reasoning refuse `reasoning_effort` altogether, o-series and gpt-5 models
+ * refuse `none`, and the models that take it (gpt-5.1 and later) default to it.
+ */
 function reasoningEffort(reasoning: IrReasoning | undefined): string | undefined {
+  if (reasoning?.effort === 'none') return undefined;
   if (reasoning?.effort) return reasoning.effort;
   return reasoning?.budgetTokens === undefined ? undefined : effortForBudget(reasoning.budgetTokens);
 }
