@@ -1,6 +1,6 @@
 import { errors } from '../../errors/codes.js';
 import type { UpstreamBuildOptions } from '../contract.js';
-import type { IrReasoning, IrRequest, IrTool } from '../ir/types.js';
+import type { IrRequest, IrTool } from '../ir/types.js';
 import { anthropicThinkingBudget, MIN_THINKING_BUDGET } from '../shared/reasoning-budget.js';
 import { systemTexts } from '../shared/system-texts.js';
 import { refuseUnsupportedSampling } from '../shared/unsupported-sampling.js';
