@@ -3,7 +3,7 @@ import type { UpstreamBuildOptions } from '../contract.js';
 import type { IrRequest, IrTool } from '../ir/types.js';
 import { anthropicThinkingBudget, MIN_THINKING_BUDGET } from '../shared/reasoning-budget.js';
 import { systemTexts } from '../shared/system-texts.js';
-import { refuseUnsupportedSampling } from '../shared/unsupported-sampling.js';
+import { refuseLogprobs, refuseUnsupportedSampling } from '../shared/unsupported-sampling.js';
 import { buildAnthropicMessages } from './content-to-upstream.js';
 import type {
   AnthropicMessageParam,
@@ -153,6 +153,7 @@ export function buildAnthropicRequest(
 ): AnthropicRequestBody {
   checkStopSequences(request);
   refuseUnsupportedSampling(request, 'Anthropic', options.hints);
+  refuseLogprobs(request, 'Anthropic');
   const output = outputConfig(request);
   const messages = buildAnthropicMessages(request.messages);
   const plan = planOutput(request, messages, options);

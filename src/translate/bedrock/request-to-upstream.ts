@@ -2,7 +2,7 @@ import { errors } from '../../errors/codes.js';
 import type { UpstreamBuildOptions } from '../contract.js';
 import type { IrDocumentPart, IrImageSource, IrMessage, IrPart, IrRequest } from '../ir/types.js';
 import { systemTexts } from '../shared/system-texts.js';
-import { refuseUnsupportedSampling } from '../shared/unsupported-sampling.js';
+import { refuseLogprobs, refuseUnsupportedSampling } from '../shared/unsupported-sampling.js';
 import { CachePoints } from './cache-points.js';
 import { additionalModelRequestFields, bedrockFamily, thinkingBudget } from './model-fields.js';
 import { STOP_SEQUENCE_PATH } from './stop-reason.js';
@@ -192,6 +192,7 @@ export function buildBedrockRequest(
 ): BedrockConverseRequest {
   refuseInexpressible(request);
   refuseUnsupportedSampling(request, 'Bedrock Converse', options.hints);
+  refuseLogprobs(request, 'Bedrock Converse');
   // Converse's requestMetadata tags invocation logs; it is no end-user id for abuse tracking.
   if (request.user !== undefined) options.hints?.drop('user');
   const family = bedrockFamily(upstreamModel);

@@ -4,6 +4,7 @@ import type { IrMessage, IrPart, IrRequest, IrTool } from '../ir/types.js';
 import { hasCacheControl } from '../shared/cache-hints.js';
 import type { HintReport } from '../shared/hint-report.js';
 import { systemTexts } from '../shared/system-texts.js';
+import { refuseLogprobs } from '../shared/unsupported-sampling.js';
 import { signForeignCalls, validatesSignatures } from './foreign-call-signature.js';
 import { inCallOrder, resultText } from './function-responses.js';
 import { geminiSchema } from './schema-subset.js';
@@ -214,6 +215,7 @@ export function buildGeminiRequest(
     throw errors.invalidBody('Gemini cannot be told to call one tool at a time', 'parallelToolCalls');
   }
   reportDrops(request, options);
+  refuseLogprobs(request, 'Gemini');
   const body: GeminiRequestBody = {
     contents: buildContents(request.messages, options.fileUrisNeedMediaType === true),
   };

@@ -80,6 +80,8 @@ function addSampling(body: Record<string, unknown>, request: IrRequest, options:
   if (request.stopSequences.length > 0) body.stop = request.stopSequences;
   const effort = reasoningEffort(request.reasoning);
   if (effort !== undefined) body.reasoning_effort = effort;
+  if (request.logprobs) body.logprobs = true;
+  if (request.logprobs && request.logprobs.top > 0) body.top_logprobs = request.logprobs.top;
 }
 
 /** Hints Chat has no field for (OpenAI-compatible servers cache prompt prefixes by themselves). */
