@@ -1,3 +1,4 @@
+import type { Response, ResponseOutputText } from 'openai/resources/responses/responses';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DialectGateway, MODELS } from './support/dialect-gateway.js';
 
@@ -12,6 +13,14 @@ const TEXT = 'Hello world';
 const TOKENS = ['Hell', 'o wo', 'rld'];
 const bytes = (token: string) => [...Buffer.from(token, 'utf8')];
 const logprob = (position: number, rank = 0) => -(position + 1) / 10 - rank;
+
+/** The answer's first output_text part. */
+function outputTextOf(response: Response): ResponseOutputText {
+  const message = response.output[0];
+  const part = message?.type === 'message' ? message.content[0] : undefined;
+  if (part?.type !== 'output_text') throw new Error('the answer has no output_text part');
+  return part;
+}
 
 describe('log probabilities for Responses clients on translated routes', () => {
   let gateway: DialectGateway;
@@ -32,10 +41,9 @@ describe('log probabilities for Responses clients on translated routes', () => {
     });
     const sent = gateway.openaiUpstream.requests[0]?.body as Record<string, unknown>;
     expect(sent).toMatchObject({ logprobs: true, top_logprobs: 2 });
-    const message = response.output[0];
-    if (message?.type !== 'message' || message.content[0]?.type !== 'output_text') throw new Error('no text');
-    expect(message.content[0].text).toBe(TEXT);
-    expect(message.content[0].logprobs).toEqual(
+    const text = outputTextOf(response);
+    expect(text.text).toBe(TEXT);
+    expect(text.logprobs).toEqual(
       TOKENS.map((token, i) => ({
         token,
         bytes: bytes(token),
@@ -59,9 +67,7 @@ describe('log probabilities for Responses clients on translated routes', () => {
     const sent = gateway.openaiUpstream.requests[0]?.body as Record<string, unknown>;
     expect(sent.logprobs).toBe(true);
     expect(sent).not.toHaveProperty('top_logprobs');
-    const message = response.output[0];
-    if (message?.type !== 'message' || message.content[0]?.type !== 'output_text') throw new Error('no text');
-    expect(message.content[0].logprobs?.map((entry) => [entry.token, entry.top_logprobs])).toEqual(
+    expect(outputTextOf(response).logprobs?.map((entry) => [entry.token, entry.top_logprobs])).toEqual(
       TOKENS.map((token) => [token, []]),
     );
     await gateway.nextRecord();
