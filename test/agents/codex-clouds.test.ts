@@ -73,6 +73,46 @@ describe.skipIf(!agentInstalled(CODEX, 'Codex'))('Codex on the clouds', () => {
     AGENT_TIMEOUT_MS,
   );
 
+  /**
+   * What each translated cloud route gets for Codex's `model_reasoning_effort="none"`: Gemini, which thinks by
+   * default, the least thinking the model allows; Claude and Nova on Bedrock, which think only when asked, nothing.
+   */
+  const NO_REASONING = [
+    { cloud: 'gemini', thinking: (body: any) => body.generationConfig?.thinkingConfig, sent: { thinkingLevel: 'low' } },
+    {
+      cloud: 'vertex-gemini',
+      thinking: (body: any) => body.generationConfig?.thinkingConfig,
+      sent: { thinkingBudget: 128 },
+    },
+    { cloud: 'bedrock-claude', thinking: (body: any) => body.additionalModelRequestFields, sent: undefined },
+    { cloud: 'bedrock-nova', thinking: (body: any) => body.additionalModelRequestFields, sent: undefined },
+  ] as const;
+
+  describe.each(NO_REASONING)(
+    'reasoning effort none to $cloud',
+    ({ cloud, thinking, sent }) => {
+      const ws = blockWorkspace();
+
+      it('sends the least thinking the model allows', async () => {
+        const expected = word();
+        const seen = clouds.requests(cloud).length;
+        const run = await runCodex(harness.url, CLIENT_TOKEN, `codex-${cloud}`, `Please say \`${expected}\`.`, ws(), [
+          '-c',
+          'model_reasoning_effort="none"',
+        ]);
+        expectCleanExit(run);
+        expect(run.stdout).toContain(`You asked me to say ${expected}.`);
+        const bodies = clouds
+          .requests(cloud)
+          .slice(seen)
+          .map((request) => request.body);
+        expect(bodies.length).toBeGreaterThan(0);
+        for (const body of bodies) expect(thinking(body)).toEqual(sent);
+      });
+    },
+    AGENT_TIMEOUT_MS,
+  );
+
   /** Each API's refusal of an over-long conversation, as the real ones word it. */
   const OVERFLOWS = [
     {

@@ -83,6 +83,20 @@ describe('hints on translated routes', () => {
     await gateway.nextRecord();
   });
 
+  it('accepts truncation "auto" as a hint toward Anthropic, reports it dropped and echoes it', async () => {
+    const client = gateway.harness.openai();
+    const { data, response } = await client.responses
+      .create({ model: MODELS.anthropic.name, input: 'Hi', truncation: 'auto' })
+      .withResponse();
+    expect(data.status).toBe('completed');
+    expect(data.truncation).toBe('auto');
+    expect(response.headers.get('x-gateway-dropped')).toBe('truncation');
+    const sent = gateway.anthropicUpstream.requests[0]?.body as Record<string, unknown>;
+    expect(sent.truncation).toBeUndefined();
+    const record = await gateway.nextRecord();
+    expect(record.droppedFields).toEqual(['truncation']);
+  });
+
   it('refuses client_metadata for a strict model', async () => {
     const client = gateway.harness.openai();
     const body = { model: STRICT.anthropic, input: 'Hi', client_metadata: { session_id: 's-1' } };

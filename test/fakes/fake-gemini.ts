@@ -156,6 +156,36 @@ function generationConfigProblem(config: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * As Google refuses a thinkingConfig (https://ai.google.dev/gemini-api/docs/thinking): 2.5 Pro cannot turn
+ * thinking off and takes budgets from 128; 2.5 Flash takes up to 24576 (0 turns thinking off) and Flash-Lite 0
+ * or 512 up; `thinkingLevel` is Gemini 3's (Pro: low or high; Flash adds minimal and medium), and not both.
+ */
+function thinkingConfigProblem(config: unknown, model: string): string | undefined {
+  const thinking = (config as Json | undefined)?.thinkingConfig as Json | undefined;
+  if (thinking === undefined) return undefined;
+  const budget = thinking.thinkingBudget as number | undefined;
+  const level = thinking.thinkingLevel as string | undefined;
+  if (budget !== undefined && level !== undefined) {
+    return 'You can only set only one of thinking budget and thinking level.';
+  }
+  if (level !== undefined) {
+    if (!/^gemini-3/.test(model)) return 'Thinking level is not supported for this model.';
+    const levels = /flash/.test(model) ? ['minimal', 'low', 'medium', 'high'] : ['low', 'high'];
+    if (!levels.includes(level)) return `Thinking level ${level} is not supported for this model.`;
+  }
+  if (budget === undefined || budget === -1) return undefined;
+  if (/^gemini-2\.5-pro/.test(model) && budget === 0)
+    return 'Budget 0 is invalid. This model only works in thinking mode.';
+  if (/^gemini-2\.5-pro/.test(model) && (budget < 128 || budget > 32_768)) {
+    return 'The thinking budget is out of range: this model takes 128 to 32768.';
+  }
+  if (/^gemini-2\.5-flash-lite/.test(model) && budget > 0 && budget < 512) {
+    return 'The thinking budget is out of range: this model takes 0 or 512 to 24576.';
+  }
+  return undefined;
+}
+
 const SKIP_SIGNATURE = 'skip_thought_signature_validator';
 const GEMINI_3 = /^gemini-3/;
 
@@ -315,6 +345,8 @@ export class FakeGemini {
   private invalidRequest(body: Json | undefined, model: string): string | undefined {
     const config = generationConfigProblem(body?.generationConfig ?? body?.generation_config);
     if (config) return config;
+    const thinking = thinkingConfigProblem(body?.generationConfig ?? body?.generation_config, model);
+    if (thinking) return thinking;
     const tools = (body?.tools ?? []) as Array<{ functionDeclarations?: Array<{ parameters?: unknown }> }>;
     for (const [t, tool] of tools.entries()) {
       for (const [f, declaration] of (tool.functionDeclarations ?? []).entries()) {

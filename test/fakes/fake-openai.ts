@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FakeServer, type RecordedRequest, sleep } from './fake-server.js';
-import { type ChatReply, chunkScript, completion, DEFAULT_STREAM_TEXT } from './openai-replies.js';
+import { type ChatReply, chunkScript, completion, DEFAULT_STREAM_TEXT, type LogprobsAsked } from './openai-replies.js';
 import { playSse, type StreamFault } from './sse-playback.js';
 
 export type { ChatReply, ToolCallSpec } from './openai-replies.js';
@@ -215,11 +215,23 @@ export class FakeOpenAI {
         },
       });
     }
-    if (body.stream) return this.stream({ ...body, model: body.model }, behaviour, res);
+    const asked = request.body as { logprobs?: unknown; top_logprobs?: unknown };
+    if (typeof asked.top_logprobs === 'number' && asked.logprobs !== true) {
+      return json(res, 400, {
+        error: {
+          message: "Invalid value for 'top_logprobs': requires 'logprobs' to be true.",
+          type: 'invalid_request_error',
+          param: 'top_logprobs',
+          code: null,
+        },
+      });
+    }
+    const logprobs = asked.logprobs === true ? { top: Number(asked.top_logprobs ?? 0) } : undefined;
+    if (body.stream) return this.stream({ ...body, model: body.model }, behaviour, res, logprobs);
     if (behaviour.kind === 'stall' || behaviour.kind === 'break') return partialJson(res, behaviour.kind);
     const reply: ChatReply = behaviour.kind === 'reply' ? behaviour : { kind: 'reply' };
     if (reply.delayMs) await sleep(reply.delayMs);
-    return json(res, 200, completion(body.model, reply, this.name));
+    return json(res, 200, completion(body.model, reply, this.name, logprobs));
   }
 
   private embeddings(request: RecordedRequest, res: ServerResponse): void {
@@ -245,12 +257,13 @@ export class FakeOpenAI {
     body: { model: string; stream_options?: { include_usage?: boolean } },
     behaviour: Behaviour,
     res: ServerResponse,
+    logprobs?: LogprobsAsked,
   ): Promise<void> {
     const scripted = behaviour.kind === 'stall' || behaviour.kind === 'break' ? behaviour.reply : undefined;
     const reply: ChatReply =
       behaviour.kind === 'reply' ? behaviour : (scripted ?? { kind: 'reply', text: DEFAULT_STREAM_TEXT });
     if (reply.delayMs) await sleep(reply.delayMs);
-    const chunks = chunkScript(body.model, reply, body.stream_options?.include_usage === true);
+    const chunks = chunkScript(body.model, reply, body.stream_options?.include_usage === true, logprobs);
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
     // Send the head at once, as model servers do, even when the script stalls before its first event.
     res.flushHeaders();

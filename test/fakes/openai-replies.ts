@@ -50,17 +50,38 @@ export function usageOf(reply: ChatReply) {
   };
 }
 
+/** What the request asked for with `logprobs: true` and `top_logprobs`; undefined when it did not. */
+export type LogprobsAsked = { top: number } | undefined;
+
+/**
+ * A token's entry in `logprobs.content`, as OpenAI writes it: the fake's tokens are the text's pieces, with
+ * made-up but fixed probabilities, and the alternatives led by the token itself.
+ */
+export function tokenLogprob(token: string, position: number, top: number) {
+  const entry = (text: string, rank: number) => ({
+    token: text,
+    logprob: -(position + 1) / 10 - rank,
+    bytes: [...Buffer.from(text, 'utf8')],
+  });
+  return {
+    ...entry(token, 0),
+    top_logprobs: Array.from({ length: top }, (_, rank) => entry(rank === 0 ? token : `alt${rank}`, rank)),
+  };
+}
+
 function randomId(): string {
   return `chatcmpl-${Math.random().toString(36).slice(2, 12)}`;
 }
 
 /** The non-streaming `chat.completion` object. */
-export function completion(model: string, reply: ChatReply, name: string) {
+export function completion(model: string, reply: ChatReply, name: string, logprobs?: LogprobsAsked) {
   const toolCalls = reply.toolCalls?.map((call, index) => ({
     id: call.id ?? `call_${index}`,
     type: 'function',
     function: { name: call.name, arguments: call.arguments },
   }));
+  const content = toolCalls && reply.text === undefined ? null : (reply.text ?? `Hello from ${name}`);
+  const tokens = content === null ? [] : split(content, reply.chunkSize ?? 4);
   return {
     id: randomId(),
     object: 'chat.completion',
@@ -71,13 +92,15 @@ export function completion(model: string, reply: ChatReply, name: string) {
         index: 0,
         message: {
           role: 'assistant',
-          content: toolCalls && reply.text === undefined ? null : (reply.text ?? `Hello from ${name}`),
+          content,
           refusal: null,
           annotations: [],
           ...(reply.reasoning ? { reasoning_content: reply.reasoning } : {}),
           ...(toolCalls ? { tool_calls: toolCalls } : {}),
         },
-        logprobs: null,
+        logprobs: logprobs
+          ? { content: tokens.map((token, i) => tokenLogprob(token, i, logprobs.top)), refusal: null }
+          : null,
         finish_reason: reply.finishReason ?? (toolCalls ? 'tool_calls' : 'stop'),
       },
     ],
@@ -126,7 +149,12 @@ function contentDeltas(reply: ChatReply): Delta[] {
 }
 
 /** The `chat.completion.chunk` objects of a stream, ending with the usage-only chunk when asked for. */
-export function chunkScript(model: string, reply: ChatReply, includeUsage: boolean): unknown[] {
+export function chunkScript(
+  model: string,
+  reply: ChatReply,
+  includeUsage: boolean,
+  logprobs?: LogprobsAsked,
+): unknown[] {
   const base = {
     id: randomId(),
     object: 'chat.completion.chunk',
@@ -135,9 +163,15 @@ export function chunkScript(model: string, reply: ChatReply, includeUsage: boole
     service_tier: 'default',
     system_fingerprint: 'fp_fake',
   };
+  let position = 0;
+  // Each content piece is one token; the other chunks carry no log probabilities.
+  const logprobsOf = (delta: Delta) =>
+    logprobs && typeof delta.content === 'string' && delta.content !== ''
+      ? { content: [tokenLogprob(delta.content, position++, logprobs.top)], refusal: null }
+      : null;
   const chunk = (delta: Delta, finishReason: string | null = null) => ({
     ...base,
-    choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+    choices: [{ index: 0, delta, logprobs: logprobsOf(delta), finish_reason: finishReason }],
     ...(includeUsage ? { usage: null } : {}),
   });
   const chunks: unknown[] = contentDeltas(reply).map((delta) => chunk(delta));

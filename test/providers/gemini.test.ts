@@ -2,6 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGemini } from '../fakes/fake-gemini.js';
 import { GatewayHarness } from '../support/gateway-harness.js';
 
+const THINKING_MODELS = [
+  'gemini-2.5-flash',
+  'gemini-2.5-flash-lite',
+  'gemini-2.5-pro',
+  'gemini-3-pro-preview',
+  'gemini-3-flash-preview',
+];
+
 /** The gemini type's paths beyond chat: embeddings, and Google's errors in the client's terms. */
 describe('gemini provider', () => {
   let fake: FakeGemini;
@@ -35,6 +43,7 @@ describe('gemini provider', () => {
             ],
           },
           { name: 'flash-quota', targets: [{ provider: 'google', model: 'gemini-2.5-flash-lite' }] },
+          ...THINKING_MODELS.map((model) => ({ name: `think-${model}`, targets: [{ provider: 'google', model }] })),
         ],
         routing: { retries: { max_attempts: 1 } },
       },
@@ -174,6 +183,41 @@ describe('gemini provider', () => {
       expect(error.headers.get('retry-after')).toBe('7');
       // The target cools for as long as Google asked, as for any upstream's retry-after.
       expect(error.message).toContain('cooling 7s');
+    }
+  });
+
+  it('sends the least thinking each model family allows when the client asks for none or minimal', async () => {
+    // Gemini thinks by default: sending nothing would not turn it off.
+    const least: Record<string, unknown> = {
+      'gemini-2.5-flash': { thinkingBudget: 0 },
+      'gemini-2.5-flash-lite': { thinkingBudget: 0 },
+      'gemini-2.5-pro': { thinkingBudget: 128 },
+      'gemini-3-pro-preview': { thinkingLevel: 'low' },
+      'gemini-3-flash-preview': { thinkingLevel: 'minimal' },
+    };
+    const thinkingSent = () => (fake.requests.at(-1)?.body as any)?.generationConfig?.thinkingConfig;
+    for (const model of THINKING_MODELS) {
+      for (const effort of ['none', 'minimal'] as const) {
+        // As Codex sends it.
+        const answer = await gateway
+          .openai()
+          .responses.create({ model: `think-${model}`, input: 'hi', store: false, reasoning: { effort } });
+        expect(answer.status).toBe('completed');
+        expect([model, effort, thinkingSent()]).toEqual([model, effort, least[model]]);
+      }
+      await gateway.openai().chat.completions.create({
+        model: `think-${model}`,
+        messages: [{ role: 'user', content: 'hi' }],
+        reasoning_effort: 'none',
+      });
+      expect([model, thinkingSent()]).toEqual([model, least[model]]);
+      await gateway.anthropic().messages.create({
+        model: `think-${model}`,
+        max_tokens: 20,
+        thinking: { type: 'disabled' },
+        messages: [{ role: 'user', content: 'hi' }],
+      });
+      expect([model, thinkingSent()]).toEqual([model, least[model]]);
     }
   });
 });

@@ -91,7 +91,7 @@ describe("Claude Code's hints toward an OpenAI-compatible provider", () => {
   it('drops the effort with thinking disabled and says so', () => {
     const hints = new HintReport();
     const ir = parseAnthropicRequest({ ...claudeCode, thinking: { type: 'disabled' } }, hints);
-    expect(ir.reasoning).toBeUndefined();
+    expect(ir.reasoning).toEqual({ effort: 'none' });
     expect(hints.dropped).toContain('output_config.effort');
   });
 

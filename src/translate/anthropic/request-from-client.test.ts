@@ -170,7 +170,9 @@ describe('parsing an Anthropic Messages request', () => {
       thinking: { type: 'enabled', budget_tokens: 10000 },
     });
     expect(thinking.reasoning).toEqual({ budgetTokens: 10000, effort: 'medium' });
-    expect(parseAnthropicRequest({ ...user('hi'), thinking: { type: 'disabled' } }).reasoning).toBeUndefined();
+    expect(parseAnthropicRequest({ ...user('hi'), thinking: { type: 'disabled' } }).reasoning).toEqual({
+      effort: 'none',
+    });
   });
 
   it.each([

@@ -121,7 +121,7 @@ function parseThinking(
   if (type === 'disabled') {
     rejectUnknownKeys(thinking, new Set(['type']), 'thinking');
     if (effort !== undefined) hints.drop('output_config.effort');
-    return undefined;
+    return { effort: 'none' };
   }
   if (type === 'adaptive') {
     hints.mapUnlessStrict(

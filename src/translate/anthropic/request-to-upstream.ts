@@ -1,9 +1,10 @@
 import { errors } from '../../errors/codes.js';
 import type { UpstreamBuildOptions } from '../contract.js';
 import type { IrRequest, IrTool } from '../ir/types.js';
-import { type ClaudeOutputPlan, claudeOutputPlan, claudeThinkingBudget } from '../shared/claude-output.js';
+import { type ClaudeOutputPlan, claudeOutputPlan } from '../shared/claude-output.js';
+import { anthropicThinkingBudget } from '../shared/reasoning-budget.js';
 import { systemTexts } from '../shared/system-texts.js';
-import { refuseUnsupportedSampling } from '../shared/unsupported-sampling.js';
+import { refuseLogprobs, refuseUnsupportedSampling } from '../shared/unsupported-sampling.js';
 import { buildAnthropicMessages } from './content-to-upstream.js';
 import type {
   AnthropicMessageParam,
@@ -70,7 +71,7 @@ function planOutput(
   messages: AnthropicMessageParam[],
   options: UpstreamBuildOptions,
 ): ClaudeOutputPlan {
-  const budget = canThink(messages) ? claudeThinkingBudget(request.reasoning) : undefined;
+  const budget = canThink(messages) ? anthropicThinkingBudget(request.reasoning) : undefined;
   return claudeOutputPlan(request.maxTokens, budget, options.defaultMaxTokens);
 }
 
@@ -139,6 +140,7 @@ export function buildAnthropicRequest(
 ): AnthropicRequestBody {
   checkStopSequences(request);
   refuseUnsupportedSampling(request, 'Anthropic', options.hints);
+  refuseLogprobs(request, 'Anthropic');
   const output = outputConfig(request);
   const messages = buildAnthropicMessages(request.messages);
   const plan = planOutput(request, messages, options);

@@ -22,11 +22,12 @@ export function bedrockFamily(modelId: string): BedrockFamily {
   return 'other';
 }
 
-/** Nova's effort levels are low, medium and high: minimal reads as low. */
+/** Nova's effort levels are low, medium and high: minimal reads as low; none sends no reasoning config. */
 function novaEffort(request: IrRequest): 'low' | 'medium' | 'high' | undefined {
   const reasoning = request.reasoning;
   const effort =
     reasoning?.effort ?? (reasoning?.budgetTokens !== undefined ? effortForBudget(reasoning.budgetTokens) : undefined);
+  if (effort === 'none') return undefined;
   return effort === 'minimal' ? 'low' : effort;
 }
 
@@ -47,7 +48,7 @@ export function additionalModelRequestFields(
     if (effort !== undefined) fields.reasoningConfig = { type: 'enabled', maxReasoningEffort: effort };
     if (request.topK !== undefined) fields.inferenceConfig = { topK: request.topK };
   } else {
-    if (request.reasoning) options.hints?.drop('reasoning');
+    if (request.reasoning && request.reasoning.effort !== 'none') options.hints?.drop('reasoning');
     if (request.topK !== undefined) {
       throw errors.invalidBody('top_k is taken only by Claude and Amazon Nova models on Bedrock', 'topK');
     }

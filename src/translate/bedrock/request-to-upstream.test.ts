@@ -73,6 +73,15 @@ describe('buildBedrockRequest: model-specific fields', () => {
     ).toEqual({ reasoningConfig: { type: 'enabled', maxReasoningEffort: 'low' } });
   });
 
+  it('gives neither Claude nor Nova reasoning, and reports nothing dropped, when the effort is none', () => {
+    const hints = new HintReport();
+    for (const model of [CLAUDE, NOVA, LLAMA]) {
+      const built = buildBedrockRequest(request({ reasoning: { effort: 'none' } }), model, { ...OPTIONS, hints });
+      expect(built.additionalModelRequestFields).toBeUndefined();
+    }
+    expect(hints.dropped).toEqual([]);
+  });
+
   it('drops and reports reasoning for another model, and refuses top-k, which would change its sampling', () => {
     const hints = new HintReport();
     const built = buildBedrockRequest(request({ reasoning: { budgetTokens: 4096 } }), LLAMA, { ...OPTIONS, hints });

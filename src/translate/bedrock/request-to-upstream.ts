@@ -1,11 +1,12 @@
 import { errors } from '../../errors/codes.js';
 import type { UpstreamBuildOptions } from '../contract.js';
 import type { IrDocumentPart, IrImageSource, IrMessage, IrPart, IrRequest } from '../ir/types.js';
-import { claudeOutputPlan, claudeThinkingBudget } from '../shared/claude-output.js';
+import { claudeOutputPlan } from '../shared/claude-output.js';
 import { standardImageType } from '../shared/image-media-type.js';
 import { ownEntry } from '../shared/own-entry.js';
+import { anthropicThinkingBudget } from '../shared/reasoning-budget.js';
 import { systemTexts } from '../shared/system-texts.js';
-import { refuseUnsupportedSampling } from '../shared/unsupported-sampling.js';
+import { refuseLogprobs, refuseUnsupportedSampling } from '../shared/unsupported-sampling.js';
 import { CachePoints } from './cache-points.js';
 import { DocumentNames } from './document-names.js';
 import { additionalModelRequestFields, bedrockFamily } from './model-fields.js';
@@ -222,6 +223,7 @@ export function buildBedrockRequest(
 ): BedrockConverseRequest {
   refuseInexpressible(request);
   refuseUnsupportedSampling(request, 'Bedrock Converse', options.hints);
+  refuseLogprobs(request, 'Bedrock Converse');
   // Converse's requestMetadata tags invocation logs; it is no end-user id for abuse tracking.
   if (request.user !== undefined) options.hints?.drop('user');
   const family = bedrockFamily(upstreamModel);
@@ -239,7 +241,7 @@ export function buildBedrockRequest(
   // provider type answered, or whose reasoning came unsigned): that request goes without thinking, as with
   // Anthropic's own API (translate/anthropic/request-to-upstream.ts).
   const reasoned = family === 'anthropic' && !canThink(body.messages) ? { ...request, reasoning: undefined } : request;
-  const budget = family === 'anthropic' ? claudeThinkingBudget(reasoned.reasoning) : undefined;
+  const budget = family === 'anthropic' ? anthropicThinkingBudget(reasoned.reasoning) : undefined;
   const plan = claudeOutputPlan(request.maxTokens, budget, options.defaultMaxTokens);
   body.inferenceConfig = { maxTokens: plan.maxTokens };
   if (request.temperature !== undefined) body.inferenceConfig.temperature = request.temperature;

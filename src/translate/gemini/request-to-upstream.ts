@@ -4,11 +4,12 @@ import type { IrMessage, IrPart, IrRequest, IrTool } from '../ir/types.js';
 import { hasCacheControl } from '../shared/cache-hints.js';
 import type { HintReport } from '../shared/hint-report.js';
 import { standardImageType } from '../shared/image-media-type.js';
-import { budgetForEffort } from '../shared/reasoning-budget.js';
 import { systemTexts } from '../shared/system-texts.js';
+import { refuseLogprobs } from '../shared/unsupported-sampling.js';
 import { signForeignCalls, validatesSignatures } from './foreign-call-signature.js';
 import { inCallOrder, resultText } from './function-responses.js';
 import { geminiSchema } from './schema-subset.js';
+import { thinkingConfig } from './thinking-config.js';
 import { signatureOfToolCallId } from './tool-call-id.js';
 import { mediaTypeOfUri } from './uri-media-type.js';
 import type { GeminiContent, GeminiGenerationConfig, GeminiPart, GeminiRequestBody } from './wire-types.js';
@@ -29,7 +30,7 @@ import type { GeminiContent, GeminiGenerationConfig, GeminiPart, GeminiRequestBo
  *   continues rather than answers anew (observed on the API; Google does not document it either way).
  * - Seed and penalties go in `generationConfig`, within Gemini's ranges (int32; penalties below 2).
  * - Reasoning becomes `thinkingConfig` with the budget (from the effort where only that was given) and
- *   thought summaries on.
+ *   thought summaries on; no or minimal reasoning, the least thinking the model allows (thinking-config.ts).
  */
 
 const MAX_STOP_SEQUENCES = 5;
@@ -177,7 +178,7 @@ function addSeedAndPenalties(config: GeminiGenerationConfig, request: IrRequest)
   }
 }
 
-function generationConfig(request: IrRequest): GeminiGenerationConfig | undefined {
+function generationConfig(request: IrRequest, upstreamModel: string): GeminiGenerationConfig | undefined {
   const config: GeminiGenerationConfig = {};
   if (request.temperature !== undefined) config.temperature = request.temperature;
   if (request.topP !== undefined) config.topP = request.topP;
@@ -197,9 +198,8 @@ function generationConfig(request: IrRequest): GeminiGenerationConfig | undefine
     config.responseMimeType = 'application/json';
     config.responseJsonSchema = format.schema;
   }
-  const reasoning = request.reasoning;
-  const budget = reasoning?.budgetTokens ?? (reasoning?.effort ? budgetForEffort(reasoning.effort) : undefined);
-  if (budget !== undefined) config.thinkingConfig = { thinkingBudget: budget, includeThoughts: true };
+  const thinking = thinkingConfig(request.reasoning, upstreamModel);
+  if (thinking) config.thinkingConfig = thinking;
   return Object.keys(config).length > 0 ? config : undefined;
 }
 
@@ -219,6 +219,7 @@ export function buildGeminiRequest(
     throw errors.invalidBody('Gemini cannot be told to call one tool at a time', 'parallelToolCalls');
   }
   reportDrops(request, options);
+  refuseLogprobs(request, 'Gemini');
   const body: GeminiRequestBody = {
     contents: buildContents(request.messages, options.fileUrisNeedMediaType === true),
   };
@@ -232,7 +233,7 @@ export function buildGeminiRequest(
   }
   const tools = toolConfig(request);
   if (tools) body.toolConfig = tools;
-  const config = generationConfig(request);
+  const config = generationConfig(request, upstreamModel);
   if (config) body.generationConfig = config;
   return body;
 }

@@ -34,7 +34,7 @@ export interface GeminiGenerationConfig {
   stopSequences?: string[];
   responseMimeType?: string;
   responseJsonSchema?: Record<string, unknown>;
-  thinkingConfig?: { thinkingBudget?: number; includeThoughts?: boolean };
+  thinkingConfig?: GeminiThinkingConfig;
 }
 
 /** A type alias, not an interface, so that it is a Record<string, unknown> where codecs need one. */
@@ -69,4 +69,11 @@ export interface GeminiResponseBody {
   usageMetadata?: GeminiUsageMetadata;
   modelVersion?: string;
   responseId?: string;
+}
+
+/** `thinkingLevel` is Gemini 3's; 2.5 takes `thinkingBudget` (0 turns thinking off where the model allows it). */
+export interface GeminiThinkingConfig {
+  thinkingBudget?: number;
+  thinkingLevel?: 'minimal' | 'low' | 'medium' | 'high';
+  includeThoughts?: boolean;
 }

@@ -28,6 +28,17 @@ export interface IrTextPart {
   type: 'text';
   text: string;
   cacheControl?: IrCacheControl | undefined;
+  /** In answers: each generated token's log probability, when the request asked for them. */
+  logprobs?: IrTokenLogprob[] | undefined;
+}
+
+/** One generated token's log probability and, when asked for, the likeliest alternatives at its place. */
+export interface IrTokenLogprob {
+  token: string;
+  logprob: number;
+  /** The token's UTF-8 bytes (a token may be part of a character). */
+  bytes: number[];
+  top: Array<{ token: string; logprob: number; bytes: number[] }>;
 }
 
 export interface IrImagePart {
@@ -119,8 +130,11 @@ export type IrResponseFormat =
     };
 
 export interface IrReasoning {
-  /** OpenAI-style effort. */
-  effort?: 'minimal' | 'low' | 'medium' | 'high' | undefined;
+  /**
+   * OpenAI-style effort. `none` asks for no reasoning: upstreams that think only when asked get nothing, and
+   * Gemini, which thinks by default, the least thinking the model allows.
+   */
+  effort?: 'none' | 'minimal' | 'low' | 'medium' | 'high' | undefined;
   /** Anthropic-style thinking budget in tokens. */
   budgetTokens?: number | undefined;
   /** Responses API: whether a reasoning summary is wanted. */
@@ -154,6 +168,11 @@ export interface IrRequest {
   reasoning?: IrReasoning | undefined;
   /** End-user id for abuse tracking (OpenAI `user`, Anthropic `metadata.user_id`). */
   user?: string | undefined;
+  /**
+   * Log probabilities of the output tokens are wanted, with `top` alternatives per token (0 for none). Only Chat
+   * Completions upstreams return them; the other builders refuse the request.
+   */
+  logprobs?: { top: number } | undefined;
 }
 
 export type IrStopReason =
@@ -200,7 +219,13 @@ export type IrStreamEvent =
   | { type: 'start'; id: string; model: string; usage?: Partial<IrUsage> | undefined }
   | { type: 'block_start'; index: number; block: IrBlockStart }
   /** `quoted` is `text` as a JSON string literal, when the decoder could take it from the upstream as sent. */
-  | { type: 'text_delta'; index: number; text: string; quoted?: string | undefined }
+  | {
+      type: 'text_delta';
+      index: number;
+      text: string;
+      quoted?: string | undefined;
+      logprobs?: IrTokenLogprob[] | undefined;
+    }
   | { type: 'tool_args_delta'; index: number; json: string }
   | { type: 'thinking_delta'; index: number; text: string }
   | { type: 'signature_delta'; index: number; signature: string }

@@ -227,8 +227,8 @@ describe('parseChatRequest', () => {
     expect(parseChatRequest({ ...base, user: 'u-1' }).user).toBe('u-1');
   });
 
-  it('treats reasoning_effort "none" as no reasoning', () => {
-    expect(parseChatRequest({ ...base, reasoning_effort: 'none' }).reasoning).toBeUndefined();
+  it('reads reasoning_effort "none" as the IR effort none (no reasoning)', () => {
+    expect(parseChatRequest({ ...base, reasoning_effort: 'none' }).reasoning).toEqual({ effort: 'none' });
   });
 
   it('accepts parameters at their default values and drops the documented hints', () => {

@@ -19,7 +19,7 @@ import { checkTopLevelFields } from './top-level-fields.js';
  * refused) live in top-level-fields.ts; message rules in messages-from-client.ts.
  *
  * - `max_completion_tokens` and its older name `max_tokens` both set the output limit (equal values if both).
- * - `reasoning_effort: "none"` asks for no reasoning, which is the IR default; `xhigh` and `max` (newer OpenAI
+ * - `reasoning_effort: "none"` asks for no reasoning (IR effort `none`: the least thinking toward Gemini); `xhigh` and `max` (newer OpenAI
  *   models offer them) read as `high`, the deepest every upstream takes, as the Responses and Anthropic entry
  *   points read them; strict translation refuses them instead.
  * - `safety_identifier` (OpenAI's newer name for an end-user id) becomes the IR `user`, ahead of `user`.
@@ -48,7 +48,8 @@ function readStop(body: JsonObject): string[] {
 
 function readReasoning(body: JsonObject, hints: HintReport): IrReasoning | undefined {
   const effort = optionalString(body, 'reasoning_effort', '');
-  if (effort === undefined || effort === 'none') return undefined;
+  if (effort === undefined) return undefined;
+  if (effort === 'none') return { effort: 'none' };
   if (effort === 'xhigh' || effort === 'max') {
     hints.mapUnlessStrict(() =>
       errors.invalidBody(

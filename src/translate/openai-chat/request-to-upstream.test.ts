@@ -343,6 +343,10 @@ describe('buildChatRequest', () => {
     expect(buildChatRequest(request({ reasoning: { summary: 'auto' } }), 'up', options)).not.toHaveProperty(
       'reasoning_effort',
     );
+    // Models without reasoning refuse the field, o-series and gpt-5 refuse 'none'.
+    expect(buildChatRequest(request({ reasoning: { effort: 'none' } }), 'up', options)).not.toHaveProperty(
+      'reasoning_effort',
+    );
   });
 
   it('asks for a stream, with a usage chunk only when the provider is set to', () => {

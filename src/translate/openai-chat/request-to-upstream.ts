@@ -53,7 +53,12 @@ function chatResponseFormat(format: IrResponseFormat): Record<string, unknown> {
   return { type: 'json_schema', json_schema: spec };
 }
 
+/**
+ * `none` is not sent: models without reasoning refuse `reasoning_effort` altogether, o-series and gpt-5 models
+ * refuse `none`, and the models that take it (gpt-5.1 and later) default to it.
+ */
 function reasoningEffort(reasoning: IrReasoning | undefined): string | undefined {
+  if (reasoning?.effort === 'none') return undefined;
   if (reasoning?.effort) return reasoning.effort;
   return reasoning?.budgetTokens === undefined ? undefined : effortForBudget(reasoning.budgetTokens);
 }
@@ -75,6 +80,8 @@ function addSampling(body: Record<string, unknown>, request: IrRequest, options:
   if (request.stopSequences.length > 0) body.stop = request.stopSequences;
   const effort = reasoningEffort(request.reasoning);
   if (effort !== undefined) body.reasoning_effort = effort;
+  if (request.logprobs) body.logprobs = true;
+  if (request.logprobs && request.logprobs.top > 0) body.top_logprobs = request.logprobs.top;
 }
 
 /** Hints Chat has no field for (OpenAI-compatible servers cache prompt prefixes by themselves). */

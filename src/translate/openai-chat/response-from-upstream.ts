@@ -1,6 +1,7 @@
 import { errors } from '../../errors/codes.js';
 import type { IrResponse, IrStopReason, IrToolCallPart } from '../ir/types.js';
 import { isObject, type JsonObject } from './field-readers.js';
+import { logprobsOf } from './logprobs.js';
 import {
   type DecodedStop,
   OUT_OF_CAPACITY,
@@ -55,7 +56,8 @@ export function decodeChatResponse(raw: unknown): IrResponse {
   const reasoning = reasoningOf(message);
   if (reasoning) content.push({ type: 'thinking', text: reasoning });
   const text = textOf(message.content);
-  if (text) content.push({ type: 'text', text });
+  const logprobs = logprobsOf(choice);
+  if (text) content.push(logprobs ? { type: 'text', text, logprobs } : { type: 'text', text });
   const refusal = stringField(message, 'refusal');
   if (refusal) content.push({ type: 'text', text: refusal });
   const calls = toolCalls(message);

@@ -1,8 +1,9 @@
 import type { SseEvent } from '../../upstream/sse-parse.js';
 import type { UpstreamErrorInfo, UpstreamStreamDecoder } from '../contract.js';
-import type { IrStreamEvent, IrUsage } from '../ir/types.js';
+import type { IrStreamEvent, IrTokenLogprob, IrUsage } from '../ir/types.js';
 import { JSON_STRING_LITERAL, textOfLiteral } from '../shared/json-string-literal.js';
 import { isObject, type JsonObject } from './field-readers.js';
+import { logprobsOf } from './logprobs.js';
 import {
   type DecodedStop,
   OUT_OF_CAPACITY,
@@ -83,7 +84,7 @@ export class ChatStreamDecoder implements UpstreamStreamDecoder {
     const choice = Array.isArray(payload.choices) ? payload.choices.find(isObject) : undefined;
     if (choice && !heldFinish) {
       this.ensureStarted(out);
-      this.applyDelta(objectField(choice, 'delta') ?? {}, out);
+      this.applyDelta(objectField(choice, 'delta') ?? {}, out, logprobsOf(choice));
       const finish = stringField(choice, 'finish_reason');
       if (finish) this.stop(finish, choice, out);
     }
@@ -105,11 +106,11 @@ export class ChatStreamDecoder implements UpstreamStreamDecoder {
     out.push({ type: 'start', id: this.id, model: this.model });
   }
 
-  private applyDelta(delta: JsonObject, out: IrStreamEvent[]): void {
+  private applyDelta(delta: JsonObject, out: IrStreamEvent[], logprobs: IrTokenLogprob[] | undefined): void {
     const reasoning = reasoningOf(delta);
     if (reasoning) this.appendFlowing('thinking', reasoning, out);
     const text = textOf(delta.content);
-    if (text) this.appendFlowing('text', text, out);
+    if (text) this.appendFlowing('text', text, out, undefined, logprobs);
     const refusal = stringField(delta, 'refusal');
     if (refusal) {
       this.refused = true;
@@ -121,14 +122,24 @@ export class ChatStreamDecoder implements UpstreamStreamDecoder {
     });
   }
 
-  private appendFlowing(kind: 'text' | 'thinking', text: string, out: IrStreamEvent[], quoted?: string): void {
+  private appendFlowing(
+    kind: 'text' | 'thinking',
+    text: string,
+    out: IrStreamEvent[],
+    quoted?: string,
+    logprobs?: IrTokenLogprob[],
+  ): void {
     if (this.flowing?.kind !== kind) {
       this.closeFlowing(out);
       this.flowing = { index: this.nextBlock++, kind };
       out.push({ type: 'block_start', index: this.flowing.index, block: { type: kind } });
     }
     const index = this.flowing.index;
-    out.push(kind === 'text' ? { type: 'text_delta', index, text, quoted } : { type: 'thinking_delta', index, text });
+    if (kind === 'thinking') out.push({ type: 'thinking_delta', index, text });
+    else
+      out.push(
+        logprobs ? { type: 'text_delta', index, text, quoted, logprobs } : { type: 'text_delta', index, text, quoted },
+      );
   }
 
   private closeFlowing(out: IrStreamEvent[]): void {

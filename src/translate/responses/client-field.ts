@@ -31,7 +31,15 @@ const REASONING_FIELDS: Readonly<Record<string, string>> = {
   summary: 'summary',
 };
 
-export function responsesClientField(irField: string): string {
+/** Log probabilities are asked for with `top_logprobs` or the `message.output_text.logprobs` include item. */
+function logprobsField(body: Readonly<Record<string, unknown>> | undefined): string {
+  const include = Array.isArray(body?.include) ? body.include : [];
+  const index = include.indexOf('message.output_text.logprobs');
+  return index >= 0 && !body?.top_logprobs ? `include[${index}]` : 'top_logprobs';
+}
+
+export function responsesClientField(irField: string, body?: Readonly<Record<string, unknown>>): string {
+  if (irField === 'logprobs') return logprobsField(body);
   const match = /^([A-Za-z]+)(.*)$/s.exec(irField);
   if (!match) return irField;
   const [, head = '', tail = ''] = match;

@@ -4,8 +4,8 @@ import { HintReport } from '../shared/hint-report.js';
 import { asObject, type Json, optBoolean, optEnum, optString, reqString } from './field-readers.js';
 
 /**
- * `text` and `reasoning` as IR. Mapping choices: `reasoning.effort: "none"` asks for no reasoning, which is what
- * a request without IR reasoning means; `generate_summary` is the deprecated name of `summary`. Efforts above
+ * `text` and `reasoning` as IR. Mapping choices: `reasoning.effort: "none"` asks for no reasoning (IR effort `none`:
+ * nothing toward upstreams that think only when asked, the least thinking toward Gemini); `generate_summary` is the deprecated name of `summary`. Efforts above
  * `high` (`xhigh`, which Codex offers, and `max`) read as `high`, the deepest every upstream takes, as they do
  * for Anthropic clients (strict translation refuses them). A reasoning `context` or `mode` is rejected.
  */
@@ -57,7 +57,7 @@ export function parseReasoning(value: unknown, hints: HintReport = new HintRepor
   rejectUnless(reasoning, 'context', 'auto');
   rejectUnless(reasoning, 'mode', 'standard');
   const asked = optEnum(reasoning, 'effort', 'reasoning', EFFORTS);
-  if (asked === 'none') return undefined;
+  if (asked === 'none') return { effort: 'none' };
   if (asked === 'xhigh' || asked === 'max') {
     hints.mapUnlessStrict(() =>
       errors.invalidBody(

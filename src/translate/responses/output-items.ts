@@ -1,7 +1,15 @@
-import type { IrResponse } from '../ir/types.js';
+import type { IrResponse, IrTokenLogprob } from '../ir/types.js';
 import { envelopeForRedactedThinking, envelopeForThinking } from './reasoning-envelope.js';
 import type { ClientToolName, ClientToolNames } from './tool-namespaces.js';
-import type { FunctionCallItem, ItemStatus, MessageItem, OutputItem, OutputTextPart, ReasoningItem } from './wire.js';
+import type {
+  EventLogprob,
+  FunctionCallItem,
+  ItemStatus,
+  MessageItem,
+  OutputItem,
+  OutputTextPart,
+  ReasoningItem,
+} from './wire.js';
 
 /**
  * Output items built from IR parts, shared by the JSON and the stream encoders so both answer alike: every IR
@@ -9,12 +17,28 @@ import type { FunctionCallItem, ItemStatus, MessageItem, OutputItem, OutputTextP
  * thinking part one reasoning item whose summary holds the text (none when the text is empty) and whose
  * encrypted_content holds the gateway envelope the next request sends back.
  */
-export function outputText(text: string): OutputTextPart {
-  return { type: 'output_text', text, annotations: [], logprobs: [] };
+export function outputText(text: string, logprobs: readonly IrTokenLogprob[] = []): OutputTextPart {
+  const shaped = logprobs.map(({ token, bytes, logprob, top }) => ({ token, bytes, logprob, top_logprobs: top }));
+  return { type: 'output_text', text, annotations: [], logprobs: shaped };
 }
 
-export function messageItem(id: string, status: ItemStatus, text?: string): MessageItem {
-  return { id, type: 'message', status, role: 'assistant', content: text === undefined ? [] : [outputText(text)] };
+/** Log probabilities as `response.output_text.delta` and `.done` events carry them. */
+export function eventLogprobs(logprobs: readonly IrTokenLogprob[] = []): EventLogprob[] {
+  return logprobs.map(({ token, logprob, top }) => ({
+    token,
+    logprob,
+    top_logprobs: top.map((alternative) => ({ token: alternative.token, logprob: alternative.logprob })),
+  }));
+}
+
+export function messageItem(
+  id: string,
+  status: ItemStatus,
+  text?: string,
+  logprobs?: readonly IrTokenLogprob[],
+): MessageItem {
+  const content = text === undefined ? [] : [outputText(text, logprobs)];
+  return { id, type: 'message', status, role: 'assistant', content };
 }
 
 export function functionCallItem(
@@ -56,7 +80,7 @@ function itemOf(
 ): OutputItem {
   switch (part.type) {
     case 'text':
-      return messageItem(newId('msg_'), status, part.text);
+      return messageItem(newId('msg_'), status, part.text, part.logprobs);
     case 'tool_call':
       return functionCallItem(newId('fc_'), status, part.id, toolNames(part.name), part.arguments);
     case 'thinking':

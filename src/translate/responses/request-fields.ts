@@ -1,15 +1,16 @@
 import { errors } from '../../errors/codes.js';
 import { HintReport } from '../shared/hint-report.js';
 import { ownEntry } from '../shared/own-entry.js';
-import { asArray, asObject, type Json, optBoolean, optNumber } from './field-readers.js';
+import { asArray, asObject, type Json, optBoolean } from './field-readers.js';
 
 /**
  * What happens to each top-level Responses field that is not translated into the IR. The gateway keeps stored
  * responses (`store`, `previous_response_id`: resolved by the entry point, see api/responses/stateful-turn.ts)
  * but no other server-side state, so fields that need OpenAI's conversations, prompts, compaction or background
- * runs are rejected with a message saying so. Hints are accepted: `include` is honoured (encrypted reasoning is
+ * runs are rejected with a message saying so. `top_logprobs` and the `message.output_text.logprobs` include item are
+ * translated (request-from-client.ts). Hints are accepted: `include` is honoured (encrypted reasoning is
  * always included), `truncation: "disabled"` is what the gateway does anyway, and `stream_options` has nothing
- * to carry. Dropped and reported (hint-report.ts): `metadata` (echoed back, never forwarded), the prompt-cache
+ * to carry. Dropped and reported (hint-report.ts): `truncation: "auto"` (the gateway never trims the input), `metadata` (echoed back, never forwarded), the prompt-cache
  * hints (`prompt_cache_key`, `prompt_cache_retention`, `prompt_cache_options`), `service_tier`, `max_tool_calls`, and
  * `client_metadata` (Codex's per-turn bookkeeping), which strict translation refuses. Unknown fields are
  * rejected by name.
@@ -78,21 +79,22 @@ const FIELD_RULES: Readonly<Record<string, FieldRule>> = {
       'background',
     );
   },
-  top_logprobs: (_value, body) => {
-    if ((optNumber(body, 'top_logprobs', '') ?? 0) === 0) return;
-    throw errors.invalidBody(
-      'top_logprobs is not supported: log probabilities cannot be translated from the upstream',
-      'top_logprobs',
-    );
-  },
-  truncation: (value) => {
+  top_logprobs: translated,
+  /**
+   * `auto` only permits dropping context when it would overflow the window. Not acting on it answers exactly as
+   * `disabled` does until the context overflows, and then the upstream's context error reaches the client: a hint.
+   */
+  truncation: (value, _body, hints) => {
     if (value === undefined || value === null || value === 'disabled') return;
-    throw errors.invalidBody(
-      `truncation '${String(value)}' is not supported: the gateway never drops input items; trim the input yourself or use 'disabled'`,
-      'truncation',
-    );
+    if (value === 'auto') {
+      hints.drop('truncation');
+      return;
+    }
+    throw errors.invalidBody(`truncation '${String(value)}' is not supported; use 'auto' or 'disabled'`, 'truncation');
   },
-  include: checkInclude,
+  include: (value) => {
+    if (value !== undefined && value !== null) asArray(value, 'include');
+  },
   store: (_value, body) => void optBoolean(body, 'store', ''),
   metadata: (value, _body, hints) => {
     if (value === undefined || value === null) return;
@@ -123,18 +125,6 @@ const FIELD_RULES: Readonly<Record<string, FieldRule>> = {
    */
   max_tool_calls: reported('max_tool_calls'),
 };
-
-function checkInclude(value: unknown): void {
-  if (value === undefined || value === null) return;
-  asArray(value, 'include').forEach((entry, index) => {
-    if (entry === 'message.output_text.logprobs') {
-      throw errors.invalidBody(
-        'including message.output_text.logprobs is not supported: log probabilities cannot be translated from the upstream',
-        `include[${index}]`,
-      );
-    }
-  });
-}
 
 /** Applies the rule of every top-level field; throws a 400 naming the first field that cannot be honoured. */
 export function checkTopLevelFields(body: Json, hints: HintReport = new HintReport()): void {

@@ -34,11 +34,28 @@ export function parseResponsesRequest(body: Json, hints: HintReport = new HintRe
     responseFormat: parseTextFormat(body.text, hints),
     reasoning: parseReasoning(body.reasoning, hints),
     user: optString(body, 'safety_identifier', '') ?? optString(body, 'user', ''),
+    logprobs: parseLogprobs(body),
   };
   for (const [key, value] of Object.entries(optional)) {
     if (value !== undefined) Object.assign(request, { [key]: value });
   }
   return request;
+}
+
+/** Top alternatives per token the Responses API takes: 0 to 20. */
+const MAX_TOP_LOGPROBS = 20;
+
+/**
+ * Log probabilities are returned when the `message.output_text.logprobs` include item asks for them, or
+ * `top_logprobs` asks for alternatives (which come with each token's own).
+ */
+function parseLogprobs(body: Json): IrRequest['logprobs'] {
+  const top = optNumber(body, 'top_logprobs', '') ?? 0;
+  if (!Number.isInteger(top) || top < 0 || top > MAX_TOP_LOGPROBS) {
+    throw errors.invalidBody(`'top_logprobs' must be an integer from 0 to ${MAX_TOP_LOGPROBS}`, 'top_logprobs');
+  }
+  const included = Array.isArray(body.include) && body.include.includes('message.output_text.logprobs');
+  return included || top > 0 ? { top } : undefined;
 }
 
 function instructionsOf(body: Json): IrTextPart[] {

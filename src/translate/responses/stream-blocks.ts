@@ -1,5 +1,5 @@
-import type { IrBlockStart, IrStreamEvent } from '../ir/types.js';
-import { functionCallItem, messageItem, outputText, reasoningItem } from './output-items.js';
+import type { IrBlockStart, IrStreamEvent, IrTokenLogprob } from '../ir/types.js';
+import { eventLogprobs, functionCallItem, messageItem, outputText, reasoningItem } from './output-items.js';
 import { envelopeForRedactedThinking, envelopeForThinking } from './reasoning-envelope.js';
 import type { ClientToolName, ClientToolNames } from './tool-namespaces.js';
 import type { ItemStatus, OutputItem, ResponsesStreamEvent } from './wire.js';
@@ -48,6 +48,8 @@ export function openBlock(
 
 class TextBlock implements StreamBlock {
   private text = '';
+  /** Log probabilities of the tokens so far, when the upstream sends them. */
+  private readonly logprobs: IrTokenLogprob[] = [];
   private status: ItemStatus = 'in_progress';
   private location: string | undefined;
 
@@ -67,8 +69,10 @@ class TextBlock implements StreamBlock {
   delta(event: BlockDelta): ResponsesStreamEvent[] {
     if (event.type !== 'text_delta' || event.text === '') return [];
     this.text += event.text;
+    if (event.logprobs) this.logprobs.push(...event.logprobs);
     const ref = { item_id: this.id, output_index: this.outputIndex, content_index: 0 };
-    return [{ type: 'response.output_text.delta', ...ref, delta: event.text, logprobs: [] }];
+    const logprobs = eventLogprobs(event.logprobs);
+    return [{ type: 'response.output_text.delta', ...ref, delta: event.text, logprobs }];
   }
 
   appendText(text: string): string {
@@ -81,14 +85,14 @@ class TextBlock implements StreamBlock {
     this.status = status;
     const ref = { item_id: this.id, output_index: this.outputIndex, content_index: 0 };
     return [
-      { type: 'response.output_text.done', ...ref, text: this.text, logprobs: [] },
-      { type: 'response.content_part.done', ...ref, part: outputText(this.text) },
+      { type: 'response.output_text.done', ...ref, text: this.text, logprobs: eventLogprobs(this.logprobs) },
+      { type: 'response.content_part.done', ...ref, part: outputText(this.text, this.logprobs) },
       { type: 'response.output_item.done', output_index: this.outputIndex, item: this.snapshot() },
     ];
   }
 
   snapshot(): OutputItem {
-    return messageItem(this.id, this.status, this.text);
+    return messageItem(this.id, this.status, this.text, this.logprobs);
   }
 }
 

@@ -8,7 +8,22 @@ export interface OutputTextPart {
   type: 'output_text';
   text: string;
   annotations: [];
-  logprobs: [];
+  logprobs: OutputLogprob[];
+}
+
+/** A token's log probability in an output_text part (`ResponseOutputText.Logprob`). */
+export interface OutputLogprob {
+  token: string;
+  bytes: number[];
+  logprob: number;
+  top_logprobs: Array<{ token: string; bytes: number[]; logprob: number }>;
+}
+
+/** A token's log probability in `response.output_text.delta` / `.done` events (no bytes there). */
+export interface EventLogprob {
+  token: string;
+  logprob: number;
+  top_logprobs: Array<{ token: string; logprob: number }>;
 }
 
 export interface RefusalPart {
@@ -122,8 +137,8 @@ export type ResponsesStreamEvent =
   | { type: 'response.completed' | 'response.incomplete' | 'response.failed'; response: ResponseObject }
   | { type: 'response.output_item.added' | 'response.output_item.done'; output_index: number; item: OutputItem }
   | ({ type: 'response.content_part.added' | 'response.content_part.done'; part: OutputTextPart } & ContentRef)
-  | ({ type: 'response.output_text.delta'; delta: string; logprobs: [] } & ContentRef)
-  | ({ type: 'response.output_text.done'; text: string; logprobs: [] } & ContentRef)
+  | ({ type: 'response.output_text.delta'; delta: string; logprobs: EventLogprob[] } & ContentRef)
+  | ({ type: 'response.output_text.done'; text: string; logprobs: EventLogprob[] } & ContentRef)
   | ({ type: 'response.function_call_arguments.delta'; delta: string } & ItemRef)
   | ({ type: 'response.function_call_arguments.done'; arguments: string; name: string } & ItemRef)
   | ({

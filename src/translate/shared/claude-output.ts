@@ -1,12 +1,5 @@
 import { errors } from '../../errors/codes.js';
-import type { IrReasoning } from '../ir/types.js';
-import { budgetForEffort, MIN_THINKING_BUDGET } from './reasoning-budget.js';
-
-/** Claude's thinking budget for a request's reasoning (its budget, else its effort's), at least Claude's minimum. */
-export function claudeThinkingBudget(reasoning: IrReasoning | undefined): number | undefined {
-  const budget = reasoning?.budgetTokens ?? (reasoning?.effort ? budgetForEffort(reasoning.effort) : undefined);
-  return budget === undefined ? undefined : Math.max(MIN_THINKING_BUDGET, budget);
-}
+import { MIN_THINKING_BUDGET } from './reasoning-budget.js';
 
 export interface ClaudeOutputPlan {
   maxTokens: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { budgetForEffort, effortForBudget, MIN_THINKING_BUDGET } from './reasoning-budget.js';
+import { anthropicThinkingBudget, budgetForEffort, effortForBudget, MIN_THINKING_BUDGET } from './reasoning-budget.js';
 
 describe('reasoning budget mapping', () => {
   it('maps every effort to a budget Anthropic accepts and back to the same effort', () => {
@@ -8,6 +8,11 @@ describe('reasoning budget mapping', () => {
       expect(budget).toBeGreaterThanOrEqual(MIN_THINKING_BUDGET);
       expect(effortForBudget(budget)).toBe(effort);
     }
+  });
+
+  it('asks Anthropic for no thinking budget when the effort is none', () => {
+    expect(anthropicThinkingBudget({ effort: 'none' })).toBeUndefined();
+    expect(anthropicThinkingBudget({ effort: 'minimal' })).toBe(MIN_THINKING_BUDGET);
   });
 
   it('reads small, middling and large budgets as low, medium and high', () => {

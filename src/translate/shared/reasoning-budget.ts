@@ -1,3 +1,5 @@
+import type { IrReasoning } from '../ir/types.js';
+
 /**
  * OpenAI expresses reasoning as an effort level, Anthropic as a thinking budget in tokens. These two tables
  * are the gateway's one mapping between them, so a round trip through either dialect is stable.
@@ -23,4 +25,14 @@ export function effortForBudget(budgetTokens: number): ReasoningEffort {
   if (budgetTokens < 4096) return 'low';
   if (budgetTokens < 16_384) return 'medium';
   return 'high';
+}
+
+/**
+ * The Anthropic-style thinking budget IR reasoning asks for (its own budget, else its effort's), at least
+ * Anthropic's minimum; undefined when it asks for none (no reasoning, or `effort: "none"`).
+ */
+export function anthropicThinkingBudget(reasoning: IrReasoning | undefined): number | undefined {
+  const effort = reasoning?.effort === 'none' ? undefined : reasoning?.effort;
+  const budget = reasoning?.budgetTokens ?? (effort ? budgetForEffort(effort) : undefined);
+  return budget === undefined ? undefined : Math.max(MIN_THINKING_BUDGET, budget);
 }

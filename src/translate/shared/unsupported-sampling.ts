@@ -35,3 +35,12 @@ export function refusePrefill(request: IrRequest, upstream: string): void {
     path,
   );
 }
+
+/** Refuses a request for log probabilities toward an upstream that returns none (only Chat Completions does). */
+export function refuseLogprobs(request: IrRequest, upstream: string): void {
+  if (!request.logprobs) return;
+  throw errors.invalidBody(
+    `log probabilities cannot be had from ${upstream}: the gateway returns them only from OpenAI-compatible (Chat Completions) models`,
+    'logprobs',
+  );
+}
