@@ -85,7 +85,7 @@ export function ProvidersPage() {
                   const result = model ? results.value[model] : undefined;
                   return (
                     <tr key={t.id}>
-                      <td>
+                      <td class="name">
                         {t.model} <span class="muted">for {t.used_by.join(', ')}</span>
                         {/* In the first column: on a phone it is reachable without scrolling the table sideways. */}
                         {model && canWrite() && (

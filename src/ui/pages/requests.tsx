@@ -117,7 +117,7 @@ function RequestDetail({ id, onClose }: { id: string; onClose: () => void }) {
                 {data.attempts.map((a, i) => (
                   <tr key={`${i}-${a.provider}`}>
                     <td>{i + 1}</td>
-                    <td>
+                    <td class="name">
                       {a.provider}/{a.model}
                     </td>
                     <td>{a.status || 'no answer'}</td>
@@ -252,9 +252,9 @@ export function RequestsPage() {
                       </time>
                     </button>
                   </td>
-                  <td>{row.client ?? '–'}</td>
-                  <td>{row.requestedModel ?? '–'}</td>
-                  <td>{row.provider ?? '–'}</td>
+                  <td class="name">{row.client ?? '–'}</td>
+                  <td class="name">{row.requestedModel ?? '–'}</td>
+                  <td class="name">{row.provider ?? '–'}</td>
                   <td>{row.routeMode}</td>
                   <td>{row.status}</td>
                   <td>{ms(row.latencyMs)}</td>
