@@ -1,13 +1,29 @@
 import { formatUsd } from '../telemetry/usd.js';
 
-export const int = (n: number | null | undefined) =>
-  n === null || n === undefined ? '–' : Math.round(n).toLocaleString('en-US');
+/** Nothing to show: absent, or a value no figure can be made of (NaN, Infinity), shown as a dash, never as "NaN". */
+const absent = (n: number | null | undefined): n is null | undefined =>
+  n === null || n === undefined || !Number.isFinite(n);
+export const int = (n: number | null | undefined) => (absent(n) ? '–' : Math.round(n).toLocaleString('en-US'));
+/** A duration: ms, seconds from 10 s, minutes from 10 min (a 600,000 ms call reads "10.0 min", not "600.0 s"). */
 export const ms = (n: number | null | undefined) =>
-  n === null || n === undefined ? '–' : n >= 10_000 ? `${(n / 1000).toFixed(1)} s` : `${Math.round(n)} ms`;
+  absent(n)
+    ? '–'
+    : n >= 600_000
+      ? `${(n / 60_000).toFixed(1)} min`
+      : n >= 10_000
+        ? `${(n / 1000).toFixed(1)} s`
+        : `${Math.round(n)} ms`;
 export const pct = (n: number | null | undefined) =>
-  n === null || n === undefined ? '–' : `${(n * 100).toFixed(n < 0.01 && n > 0 ? 2 : 1)}%`;
-/** The CLI's digits (`amg usage`), so a cost on a page can be compared with the report's. */
-export const usd = (n: number | null | undefined) => (n === null || n === undefined ? '–' : `$${formatUsd(n)}`);
+  absent(n) ? '–' : `${(n * 100).toFixed(n < 0.01 && n > 0 ? 2 : 1)}%`;
+/**
+ * The CLI's digits (`amg usage`), so a cost on a page can be compared with the report's, with the thousands
+ * grouped as every other figure on the page is: $372,802.92, not $372802.92.
+ */
+export const usd = (n: number | null | undefined) => {
+  if (absent(n)) return '–';
+  const digits = formatUsd(Math.abs(n)).replace(/\B(?=(\d{3})+(?!\d))(?<!\.\d*)/g, ',');
+  return `${n < 0 ? '-' : ''}$${digits}`;
+};
 const DAY = { day: '2-digit', month: 'short', year: 'numeric' } as const;
 const valid = (at: Date) => !Number.isNaN(at.getTime());
 /**

@@ -77,4 +77,19 @@ describe.skipIf(!chromiumAvailable)('Admin UI with huge figures and the longest 
       expect(wide).toEqual([]);
     },
   );
+
+  it('costs and token counts in the billions read in full, grouped, on the tiles and in the tables', FLOW, async () => {
+    await desk.goto(`${harness.adminUrl}/admin#/overview`);
+    const tile = desk.locator('[data-window="1h"] dl');
+    await tile.waitFor();
+    const cost = (await tile.locator('dt:text-is("Cost") + dd').textContent()) ?? '';
+    // 3 × (2e9 × $60 + 1,234,567,890 × $3.5) per million tokens.
+    expect(cost).toBe('$372,962.96');
+    expect(await tile.locator('dt:text-is("Tokens in / out") + dd').textContent()).toBe(
+      '6,000,000,000 / 3,703,703,670',
+    );
+    await desk.goto(`${harness.adminUrl}/admin#/usage`);
+    const total = desk.getByRole('table', { name: 'usage' }).locator('tfoot [data-cost]');
+    await eventually(() => total.textContent()).toBe('$372,962.96');
+  });
 });
