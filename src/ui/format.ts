@@ -24,6 +24,18 @@ export const usd = (n: number | null | undefined) => {
   const digits = formatUsd(Math.abs(n)).replace(/\B(?=(\d{3})+(?!\d))(?<!\.\d*)/g, ',');
   return `${n < 0 ? '-' : ''}$${digits}`;
 };
+const COMPACT = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+const SMALL = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 6 });
+/**
+ * A chart's value axis label, short enough for the axis: from a thousand on in short form ("6B", "372.8K";
+ * uPlot's own "6,000,000,000" is cut off at the chart's edge), below it with the digits a small figure needs
+ * (uPlot's own writes a cost axis in steps of $0.000001 as 0, 0, 0).
+ */
+export const axisNumber = (n: number | null) =>
+  n === null ? '' : Math.abs(n) >= 1000 ? COMPACT.format(n) : SMALL.format(n);
+/** The value under a chart's cursor, in full: grouped from a thousand on, a small one with its digits. */
+export const chartNumber = (n: number) =>
+  Math.abs(n) >= 1000 ? Math.round(n).toLocaleString('en-US') : SMALL.format(n);
 const DAY = { day: '2-digit', month: 'short', year: 'numeric' } as const;
 const valid = (at: Date) => !Number.isNaN(at.getTime());
 /**

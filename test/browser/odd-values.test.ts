@@ -92,4 +92,30 @@ describe.skipIf(!chromiumAvailable)('Admin UI with huge figures and the longest 
     const total = desk.getByRole('table', { name: 'usage' }).locator('tfoot [data-cost]');
     await eventually(() => total.textContent()).toBe('$372,962.96');
   });
+
+  it("a chart's value axis shows billions whole, not cut off at the chart's left edge", FLOW, async () => {
+    await desk.goto(`${harness.adminUrl}/admin#/traffic`);
+    const cut: string[] = [];
+    for (const title of ['Tokens', 'Cost (USD)']) {
+      const canvas = desk
+        .locator('figure.chart', { has: desk.locator(`figcaption:text-is("${title}")`) })
+        .locator('canvas');
+      await canvas.waitFor();
+      // The axis labels are drawn right-aligned against the plot; one too long for the axis starts before x = 0,
+      // so its first pixel columns are inked.
+      const inked = await canvas.evaluate((el) => {
+        const c = el as unknown as {
+          height: number;
+          getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: number[] } };
+        };
+        const pixels = c.getContext('2d').getImageData(0, 0, 3, c.height).data;
+        let count = 0;
+        for (let i = 3; i < pixels.length; i += 4) if ((pixels[i] ?? 0) > 100) count++;
+        return count;
+      });
+      if (inked > 0) cut.push(`${title}: ${inked} inked pixels at the left edge`);
+    }
+    await screenshot(desk, 'huge-figures-traffic');
+    expect(cut).toEqual([]);
+  });
 });
