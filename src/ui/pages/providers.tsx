@@ -1,6 +1,6 @@
 import { useSignal } from '@preact/signals';
 import { api, canWrite } from '../api.js';
-import { Empty, ErrorBox, Loading } from '../components.js';
+import { Empty, ErrorBox, Field, Loading } from '../components.js';
 import { ms, pct, time } from '../format.js';
 import { usePoll } from '../use-poll.js';
 import { StateBadge, type TargetStatus } from './overview.js';
@@ -36,9 +36,19 @@ function until(t: TargetStatus): string {
   return t.cooling_until ? time(t.cooling_until) : '–';
 }
 
+/** Whether a provider answers to what was typed: its name, type, or a model it serves or is served as. */
+function matches(provider: Providers['data'][number], typed: string): boolean {
+  const wanted = typed.trim().toLowerCase();
+  if (!wanted) return true;
+  const names = [provider.name, provider.type, ...provider.targets.flatMap((t) => [t.model, ...t.used_by])];
+  return names.some((name) => name.toLowerCase().includes(wanted));
+}
+
 export function ProvidersPage() {
   const { data, error, loading, refresh } = usePoll(() => api<Providers>('/providers'), 5_000, []);
   const results = useSignal<Record<string, TestResult | string>>({});
+  // A hundred providers make a page 13,000 px long: the one an operator is after is found by name.
+  const find = useSignal('');
   const test = async (model: string) => {
     results.value = { ...results.value, [model]: 'testing…' };
     try {
@@ -57,9 +67,21 @@ export function ProvidersPage() {
         No providers are configured: add one on the <a href="#/config">Config</a> page.
       </Empty>
     );
+  const shown = data.data.filter((provider) => matches(provider, find.value));
   return (
     <>
-      {data.data.map((provider) => (
+      <form class="toolbar" onSubmit={(e) => e.preventDefault()} aria-label="Find a provider">
+        <Field label="Find provider or model">
+          <input type="search" value={find.value} onInput={(e) => (find.value = e.currentTarget.value)} />
+        </Field>
+        <span class="hint" role="status">
+          {shown.length === data.data.length
+            ? `${data.data.length} ${data.data.length === 1 ? 'provider' : 'providers'}`
+            : `${shown.length} of ${data.data.length} providers`}
+        </span>
+      </form>
+      {shown.length === 0 && <Empty>No provider, type or model matches "{find.value.trim()}".</Empty>}
+      {shown.map((provider) => (
         <section key={provider.name} class="provider">
           <h2>
             {provider.name}{' '}
