@@ -49,4 +49,26 @@ describe.skipIf(!chromiumAvailable)('Admin UI over a slow admin API', () => {
     expect(await page.locator('[data-working]').count()).toBe(0);
     await page.unroute('**/admin/api/config/publish');
   });
+
+  it("a request's detail that failed to load says why and loads on Try again", FLOW, async () => {
+    const { harness } = ui;
+    const page = await (await ui.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await harness.openai().chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] });
+    const [record] = await harness.records(1, 10_000);
+    const id = record?.id as string;
+    await signInWithToken(page, harness.adminUrl, ADMIN_TOKEN);
+    // The store is busy for a moment (SQLite locked by a long write): the detail's one read fails.
+    await page.route('**/admin/api/requests/*', (route) =>
+      route.fulfill({ status: 503, json: { error: { message: 'database is locked', code: 'store_busy' } } }),
+    );
+    await page.goto(`${harness.adminUrl}/admin#/requests?id=${id}`);
+    const detail = page.getByRole('complementary', { name: 'Request detail' });
+    const problem = detail.getByRole('alert');
+    await eventually(() => problem.textContent()).toContain('database is locked');
+    await page.unroute('**/admin/api/requests/*');
+    await detail.getByRole('button', { name: 'Try again' }).click();
+    await eventually(() => detail.locator('h2').textContent()).toBe(id);
+    expect(await problem.count()).toBe(0);
+    await page.context().close();
+  });
 });

@@ -82,7 +82,9 @@ function useFocusWhileOpen(id: string) {
 }
 
 function RequestDetail({ id, onClose }: { id: string; onClose: () => void }) {
-  const { data, error, loading } = usePoll(() => api<RequestRow>(`/requests/${encodeURIComponent(id)}`), 0, [id]);
+  const { data, error, loading, refresh } = usePoll(() => api<RequestRow>(`/requests/${encodeURIComponent(id)}`), 0, [
+    id,
+  ]);
   const box = useFocusWhileOpen(id);
   return (
     <aside
@@ -98,7 +100,8 @@ function RequestDetail({ id, onClose }: { id: string; onClose: () => void }) {
         Close
       </button>
       {loading && <Loading what="the request" />}
-      {error && <ErrorBox error={error} />}
+      {/* A store that was busy a moment ago answers the next try: the detail offers it, as every page does. */}
+      {error && !data && <ErrorBox error={error} retry={refresh} />}
       {data && (
         <>
           <h2>{data.id}</h2>
