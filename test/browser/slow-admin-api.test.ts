@@ -71,4 +71,22 @@ describe.skipIf(!chromiumAvailable)('Admin UI over a slow admin API', () => {
     expect(await problem.count()).toBe(0);
     await page.context().close();
   });
+
+  it('Test now on a slow upstream says it is testing, and a second click sends no second request', FLOW, async () => {
+    const { harness } = ui;
+    const page = await (await ui.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await signInWithToken(page, harness.adminUrl, ADMIN_TOKEN);
+    const before = ui.upstream.requests.length;
+    ui.upstream.enqueue({ kind: 'reply', text: 'slow hello', delayMs: 3_000 });
+    await page.goto(`${harness.adminUrl}/admin#/providers`);
+    const button = page.getByRole('button', { name: 'test chat now' });
+    await button.click();
+    await eventually(() => page.getByRole('status').filter({ hasText: 'testing…' }).count()).toBe(1);
+    expect(await button.isDisabled()).toBe(true);
+    await button.dispatchEvent('click');
+    await eventually(() => page.locator('[data-test-result="chat"]').textContent()).toContain('slow hello');
+    expect(ui.upstream.requests.length - before).toBe(1);
+    expect(await button.isDisabled()).toBe(false);
+    await page.context().close();
+  });
 });

@@ -49,7 +49,10 @@ export function ProvidersPage() {
   const results = useSignal<Record<string, TestResult | string>>({});
   // A hundred providers make a page 13,000 px long: the one an operator is after is found by name.
   const find = useSignal('');
+  const testing = (model: string) => results.value[model] === 'testing…';
   const test = async (model: string) => {
+    // A test takes as long as the upstream does: a second click meanwhile would send a second real request.
+    if (testing(model)) return;
     results.value = { ...results.value, [model]: 'testing…' };
     try {
       const result = await api<TestResult>(`/models/${encodeURIComponent(model)}/test`, { method: 'POST' });
@@ -116,7 +119,7 @@ export function ProvidersPage() {
                               type="button"
                               onClick={() => test(model)}
                               aria-label={`test ${model} now`}
-                              disabled={!provider.configured}
+                              disabled={!provider.configured || testing(model)}
                               aria-describedby={provider.configured ? undefined : `why-untestable-${provider.name}`}
                             >
                               Test now
