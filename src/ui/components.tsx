@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
+import { axisNumber, chartNumber } from './format.js';
 import 'uplot/dist/uPlot.min.css';
 
 export function Loading({ what }: { what: string }) {
@@ -85,11 +86,10 @@ export function Chart(props: {
           // A value with no neighbour (one busy step among empty ones, common for percentiles) draws no line
           // segment, so it gets a dot; everywhere else the line is enough.
           points: { show: true, size: 5, filter: isolatedPoints },
-          value: (_u: uPlot, v: number | null) =>
-            v === null ? '–' : `${Math.round(v * 100) / 100}${props.unit ?? ''}`,
+          value: (_u: uPlot, v: number | null) => (v === null ? '–' : `${chartNumber(v)}${props.unit ?? ''}`),
         })),
       ],
-      axes: [{}, { size: 60 }],
+      axes: [{}, { size: 60, values: (_u: uPlot, splits: number[]) => splits.map(axisNumber) }],
       cursor: { drag: { x: true, y: false } },
       hooks: {
         setSelect: [

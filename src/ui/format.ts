@@ -1,13 +1,41 @@
 import { formatUsd } from '../telemetry/usd.js';
 
-export const int = (n: number | null | undefined) =>
-  n === null || n === undefined ? '–' : Math.round(n).toLocaleString('en-US');
+/** Nothing to show: absent, or a value no figure can be made of (NaN, Infinity), shown as a dash, never as "NaN". */
+const absent = (n: number | null | undefined): n is null | undefined =>
+  n === null || n === undefined || !Number.isFinite(n);
+export const int = (n: number | null | undefined) => (absent(n) ? '–' : Math.round(n).toLocaleString('en-US'));
+/** A duration: ms, seconds from 10 s, minutes from 10 min (a 600,000 ms call reads "10.0 min", not "600.0 s"). */
 export const ms = (n: number | null | undefined) =>
-  n === null || n === undefined ? '–' : n >= 10_000 ? `${(n / 1000).toFixed(1)} s` : `${Math.round(n)} ms`;
+  absent(n)
+    ? '–'
+    : n >= 600_000
+      ? `${(n / 60_000).toFixed(1)} min`
+      : n >= 10_000
+        ? `${(n / 1000).toFixed(1)} s`
+        : `${Math.round(n)} ms`;
 export const pct = (n: number | null | undefined) =>
-  n === null || n === undefined ? '–' : `${(n * 100).toFixed(n < 0.01 && n > 0 ? 2 : 1)}%`;
-/** The CLI's digits (`amg usage`), so a cost on a page can be compared with the report's. */
-export const usd = (n: number | null | undefined) => (n === null || n === undefined ? '–' : `$${formatUsd(n)}`);
+  absent(n) ? '–' : `${(n * 100).toFixed(n < 0.01 && n > 0 ? 2 : 1)}%`;
+/**
+ * The CLI's digits (`amg usage`), so a cost on a page can be compared with the report's, with the thousands
+ * grouped as every other figure on the page is: $372,802.92, not $372802.92.
+ */
+export const usd = (n: number | null | undefined) => {
+  if (absent(n)) return '–';
+  const digits = formatUsd(Math.abs(n)).replace(/\B(?=(\d{3})+(?!\d))(?<!\.\d*)/g, ',');
+  return `${n < 0 ? '-' : ''}$${digits}`;
+};
+const COMPACT = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+const SMALL = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 6 });
+/**
+ * A chart's value axis label, short enough for the axis: from a thousand on in short form ("6B", "372.8K";
+ * uPlot's own "6,000,000,000" is cut off at the chart's edge), below it with the digits a small figure needs
+ * (uPlot's own writes a cost axis in steps of $0.000001 as 0, 0, 0).
+ */
+export const axisNumber = (n: number | null) =>
+  n === null ? '' : Math.abs(n) >= 1000 ? COMPACT.format(n) : SMALL.format(n);
+/** The value under a chart's cursor, in full: grouped from a thousand on, a small one with its digits. */
+export const chartNumber = (n: number) =>
+  Math.abs(n) >= 1000 ? Math.round(n).toLocaleString('en-US') : SMALL.format(n);
 const DAY = { day: '2-digit', month: 'short', year: 'numeric' } as const;
 const valid = (at: Date) => !Number.isNaN(at.getTime());
 /**

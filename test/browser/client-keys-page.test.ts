@@ -95,7 +95,7 @@ describe.skipIf(!chromiumAvailable)('creating and editing client keys in the Adm
 
       const policy = page.locator('[data-client="ui-app"] [data-policy]');
       await eventually(() => policy.textContent()).toBe(
-        '100 rpm · 50,000 tpm · 4 in flight · $5.00/day · $100.00/month · $1000.00/total · models: chat, gpt-4o* · limits for gpt-4o* · tags: team=search, env=prod',
+        '100 rpm · 50,000 tpm · 4 in flight · $5.00/day · $100.00/month · $1,000.00/total · models: chat, gpt-4o* · limits for gpt-4o* · tags: team=search, env=prod',
       );
       const listed = (await harness.admin('GET', '/keys?search=ui-app')).body.data[0];
       expect(listed.policy.model_limits).toEqual({ 'gpt-4o*': { rpm: 10 } });

@@ -342,7 +342,7 @@ export function ClientsPage() {
             <tbody>
               {data.data.map((key) => (
                 <tr key={key.id} data-client={key.name}>
-                  <td>{key.name}</td>
+                  <td class="name">{key.name}</td>
                   <td>
                     <code>{key.prefix}…</code>
                   </td>
@@ -384,7 +384,7 @@ export function ClientsPage() {
               ))}
               {others.map((u) => (
                 <tr key={`other-${u.client}`} data-client={u.client}>
-                  <td>{u.client}</td>
+                  <td class="name">{u.client}</td>
                   <td>–</td>
                   <td>
                     <span
@@ -448,7 +448,7 @@ export function ClientsPage() {
               <tbody>
                 {configClients.map((client) => (
                   <tr key={`config-${client.name}`} data-client={client.name}>
-                    <td>{client.name}</td>
+                    <td class="name">{client.name}</td>
                     <td>
                       <span class="badge" title="declared in the config file: edit it on the Config page">
                         config

@@ -255,16 +255,25 @@ export function ConfigPage() {
     };
   }, [active.data]);
 
-  const run = async (what: () => Promise<void>) => {
+  /**
+   * One action at a time, said while it runs: on a slow admin API a publish takes seconds, and a second click on a
+   * button that still looked ready sent a second publish (refused as a stale base, after the first had landed).
+   */
+  const working = useSignal<string | null>(null);
+  const run = async (doing: string, what: () => Promise<void>) => {
+    if (working.value) return;
     failure.value = '';
+    working.value = doing;
     try {
       await what();
     } catch (error) {
       failure.value = (error as Error).message;
+    } finally {
+      working.value = null;
     }
   };
   const diff = () =>
-    run(async () => {
+    run('Comparing with the active revision', async () => {
       const report = await api<{ changes: Change[] }>('/config/diff', {
         method: 'POST',
         body: { target: { content: text.value } },
@@ -272,7 +281,7 @@ export function ConfigPage() {
       changes.value = report.changes;
     });
   const runPreview = () =>
-    run(async () => {
+    run('Previewing the impact on the last 24 h of traffic', async () => {
       preview.value = await api('/config/preview', {
         method: 'POST',
         body: { target: { content: text.value }, window: '24h' },
@@ -280,7 +289,7 @@ export function ConfigPage() {
     });
   const publish = (event: Event) => {
     event.preventDefault();
-    return run(async () => {
+    return run('Publishing', async () => {
       const result = await api<{ status: string; revision: number | { number: number } | null }>('/config/publish', {
         method: 'POST',
         body: {
@@ -338,13 +347,18 @@ export function ConfigPage() {
         )}
       </section>
       <div class="toolbar">
-        <button type="button" onClick={diff}>
+        <button type="button" onClick={diff} disabled={working.value !== null}>
           Diff against active
         </button>
-        <button type="button" onClick={runPreview}>
+        <button type="button" onClick={runPreview} disabled={working.value !== null}>
           Preview impact
         </button>
       </div>
+      {working.value && (
+        <p class="state" role="status" data-working>
+          {working.value}…
+        </p>
+      )}
       {failure.value && (
         <p class="state error" role="alert">
           {failure.value}
@@ -385,7 +399,7 @@ export function ConfigPage() {
             <input type="checkbox" checked={guard.value} onChange={(e) => (guard.value = e.currentTarget.checked)} />{' '}
             Guard for 5 min (roll back on its own if errors rise)
           </label>
-          <button type="submit" disabled={errors.length > 0}>
+          <button type="submit" disabled={errors.length > 0 || working.value !== null}>
             Publish
           </button>
         </form>

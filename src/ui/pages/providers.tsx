@@ -1,6 +1,6 @@
 import { useSignal } from '@preact/signals';
 import { api, canWrite } from '../api.js';
-import { Empty, ErrorBox, HeaderRow, Loading } from '../components.js';
+import { Empty, ErrorBox, Field, HeaderRow, Loading } from '../components.js';
 import { ms, pct, time } from '../format.js';
 import { usePoll } from '../use-poll.js';
 import { StateBadge, type TargetStatus } from './overview.js';
@@ -36,10 +36,23 @@ function until(t: TargetStatus): string {
   return t.cooling_until ? time(t.cooling_until) : '–';
 }
 
+/** Whether a provider answers to what was typed: its name, type, or a model it serves or is served as. */
+function matches(provider: Providers['data'][number], typed: string): boolean {
+  const wanted = typed.trim().toLowerCase();
+  if (!wanted) return true;
+  const names = [provider.name, provider.type, ...provider.targets.flatMap((t) => [t.model, ...t.used_by])];
+  return names.some((name) => name.toLowerCase().includes(wanted));
+}
+
 export function ProvidersPage() {
   const { data, error, loading, refresh } = usePoll(() => api<Providers>('/providers'), 5_000, []);
   const results = useSignal<Record<string, TestResult | string>>({});
+  // A hundred providers make a page 13,000 px long: the one an operator is after is found by name.
+  const find = useSignal('');
+  const testing = (model: string) => results.value[model] === 'testing…';
   const test = async (model: string) => {
+    // A test takes as long as the upstream does: a second click meanwhile would send a second real request.
+    if (testing(model)) return;
     results.value = { ...results.value, [model]: 'testing…' };
     try {
       const result = await api<TestResult>(`/models/${encodeURIComponent(model)}/test`, { method: 'POST' });
@@ -57,9 +70,21 @@ export function ProvidersPage() {
         No providers are configured: add one on the <a href="#/config">Config</a> page.
       </Empty>
     );
+  const shown = data.data.filter((provider) => matches(provider, find.value));
   return (
     <>
-      {data.data.map((provider) => (
+      <form class="toolbar" onSubmit={(e) => e.preventDefault()} aria-label="Find a provider">
+        <Field label="Find provider or model">
+          <input type="search" value={find.value} onInput={(e) => (find.value = e.currentTarget.value)} />
+        </Field>
+        <span class="hint" role="status">
+          {shown.length === data.data.length
+            ? `${data.data.length} ${data.data.length === 1 ? 'provider' : 'providers'}`
+            : `${shown.length} of ${data.data.length} providers`}
+        </span>
+      </form>
+      {shown.length === 0 && <Empty>No provider, type or model matches "{find.value.trim()}".</Empty>}
+      {shown.map((provider) => (
         <section key={provider.name} class="provider">
           <h2>
             {provider.name}{' '}
@@ -77,7 +102,7 @@ export function ProvidersPage() {
                   const result = model ? results.value[model] : undefined;
                   return (
                     <tr key={t.id}>
-                      <td>
+                      <td class="name">
                         {t.model} <span class="muted">for {t.used_by.join(', ')}</span>
                         {/* In the first column: on a phone it is reachable without scrolling the table sideways. */}
                         {model && canWrite() && (
@@ -86,7 +111,7 @@ export function ProvidersPage() {
                               type="button"
                               onClick={() => test(model)}
                               aria-label={`test ${model} now`}
-                              disabled={!provider.configured}
+                              disabled={!provider.configured || testing(model)}
                               aria-describedby={provider.configured ? undefined : `why-untestable-${provider.name}`}
                             >
                               Test now

@@ -1,5 +1,5 @@
 import { useSignal } from '@preact/signals';
-import { useEffect } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import { api } from '../api.js';
 import { Empty, ErrorBox, Field, HeaderRow, Loading } from '../components.js';
 import { int, ms, stamp, time, usd } from '../format.js';
@@ -61,15 +61,47 @@ function routeStory(row: RequestRow): string {
   return `${first}${because}; ${last && !last.errorClass ? `served by ${last.provider}/${last.model}.` : 'no target answered.'}`;
 }
 
+/**
+ * A keyboard user who opens a request lands in its detail (on a phone it covers the list, so focus left on the row
+ * would be under it); Escape or Close puts them back on the row they opened it from.
+ */
+function useFocusWhileOpen(id: string) {
+  const box = useRef<HTMLElement>(null);
+  useEffect(() => {
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    const detail = box.current;
+    detail?.focus();
+    return () => {
+      // Only when focus is still in the detail (or lost with it): a click on another row keeps its own focus.
+      const focus = document.activeElement;
+      const inDetail = !focus || focus === document.body || Boolean(detail?.contains(focus));
+      if (inDetail && opener?.isConnected) opener.focus();
+    };
+  }, [id]);
+  return box;
+}
+
 function RequestDetail({ id, onClose }: { id: string; onClose: () => void }) {
-  const { data, error, loading } = usePoll(() => api<RequestRow>(`/requests/${encodeURIComponent(id)}`), 0, [id]);
+  const { data, error, loading, refresh } = usePoll(() => api<RequestRow>(`/requests/${encodeURIComponent(id)}`), 0, [
+    id,
+  ]);
+  const box = useFocusWhileOpen(id);
   return (
-    <aside class="detail" aria-label="Request detail">
+    <aside
+      class="detail"
+      aria-label="Request detail"
+      ref={box}
+      tabIndex={-1}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') onClose();
+      }}
+    >
       <button type="button" class="close" onClick={onClose}>
         Close
       </button>
       {loading && <Loading what="the request" />}
-      {error && <ErrorBox error={error} />}
+      {/* A store that was busy a moment ago answers the next try: the detail offers it, as every page does. */}
+      {error && !data && <ErrorBox error={error} retry={refresh} />}
       {data && (
         <>
           <h2>{data.id}</h2>
@@ -108,7 +140,7 @@ function RequestDetail({ id, onClose }: { id: string; onClose: () => void }) {
                 {data.attempts.map((a, i) => (
                   <tr key={`${i}-${a.provider}`}>
                     <td>{i + 1}</td>
-                    <td>
+                    <td class="name">
                       {a.provider}/{a.model}
                     </td>
                     <td>{a.status || 'no answer'}</td>
@@ -235,9 +267,9 @@ export function RequestsPage() {
                       </time>
                     </button>
                   </td>
-                  <td>{row.client ?? '–'}</td>
-                  <td>{row.requestedModel ?? '–'}</td>
-                  <td>{row.provider ?? '–'}</td>
+                  <td class="name">{row.client ?? '–'}</td>
+                  <td class="name">{row.requestedModel ?? '–'}</td>
+                  <td class="name">{row.provider ?? '–'}</td>
                   <td>{row.routeMode}</td>
                   <td>{row.status}</td>
                   <td>{ms(row.latencyMs)}</td>

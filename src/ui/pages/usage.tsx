@@ -44,7 +44,9 @@ const HEADERS = ['Group', 'Requests', 'Input', 'Cached', 'Cache write', 'Output'
 function Row({ label, totals }: { label: string; totals: Totals }) {
   return (
     <tr>
-      <th scope="row">{label}</th>
+      <th scope="row" class="name">
+        {label}
+      </th>
       <td>{int(totals.requests)}</td>
       <td>{int(totals.inputTokens)}</td>
       <td>{int(totals.cachedTokens)}</td>
@@ -121,10 +123,10 @@ export function UsagePage() {
             <tbody>
               {prices.data.data.map((p) => (
                 <tr key={`${p.provider}/${p.model}`}>
-                  <th scope="row">
+                  <th scope="row" class="name">
                     {p.provider}/{p.model}
                   </th>
-                  <td>{p.servedAs.join(', ')}</td>
+                  <td class="name">{p.servedAs.join(', ')}</td>
                   <td>{p.price ? p.price.input : <span class="error">no price</span>}</td>
                   <td>{p.price?.cached_input ?? ''}</td>
                   <td>{p.price?.cache_write ?? ''}</td>
