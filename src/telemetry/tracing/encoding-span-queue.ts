@@ -12,7 +12,7 @@ import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { type AttributeKey, type AttributeRun, SpanBatchWriter } from './otlp-span-encoder.js';
 import { SpanExportStats } from './span-export-stats.js';
-import type { SpanWriter } from './span-writer.js';
+import type { IdBytes, SpanWriter } from './span-writer.js';
 
 /** A batch as the exporter sends it: one encoded ExportTraceServiceRequest. */
 export interface EncodedBatch {
@@ -101,10 +101,11 @@ export class EncodingSpanQueue implements SpanWriter {
     kind: SpanKind,
     startMs: number,
     endMs: number,
+    ids?: IdBytes,
   ): void {
     const writer = this.admit();
     this.current = writer;
-    writer?.beginSpan(traceId, spanId, traceState, parentSpanId, remoteParent, name, kind, startMs, endMs);
+    writer?.beginSpan(traceId, spanId, traceState, parentSpanId, remoteParent, name, kind, startMs, endMs, ids);
   }
 
   attribute(key: AttributeKey, value: AttributeValue): void {

@@ -188,6 +188,36 @@ describe('request tracer sampling', () => {
   });
 });
 
+/** A writer that hands each span to both the JSON path's recorder and a protobuf batch, to compare their bytes. */
+function writersOf(made: OtelRequestTracer) {
+  const recorded: RecordedSpan[] = [];
+  const json = new RecordingSpanWriter(made.resource, made.scope, (span) => recorded.push(span));
+  const batch = new SpanBatchWriter(made.resource, made.scope, 8);
+  const both: SpanWriter = {
+    beginSpan: (...head) => {
+      json.beginSpan(...head);
+      batch.beginSpan(...head);
+    },
+    attribute: (key, value) => {
+      json.attribute(key, value);
+      batch.attribute(key, value);
+    },
+    attributeRun: (run) => {
+      json.attributeRun(run);
+      batch.attributeRun(run);
+    },
+    attributes: (map) => {
+      json.attributes(map);
+      batch.attributes(map);
+    },
+    endSpan: (status) => {
+      json.endSpan(status);
+      batch.endSpan(status);
+    },
+  };
+  return { both, batch, recorded };
+}
+
 describe('request tracer span writing', () => {
   it('writes each span into the protobuf batch as the official serialiser writes the span the JSON path records', async () => {
     const made = new OtelRequestTracer(
@@ -200,31 +230,7 @@ describe('request tracer span writing', () => {
       },
       { name: 'ai-model-gateway', version: 'test' },
     );
-    const recorded: RecordedSpan[] = [];
-    const json = new RecordingSpanWriter(made.resource, made.scope, (span) => recorded.push(span));
-    const batch = new SpanBatchWriter(made.resource, made.scope, 8);
-    const both: SpanWriter = {
-      beginSpan: (...head) => {
-        json.beginSpan(...head);
-        batch.beginSpan(...head);
-      },
-      attribute: (key, value) => {
-        json.attribute(key, value);
-        batch.attribute(key, value);
-      },
-      attributeRun: (run) => {
-        json.attributeRun(run);
-        batch.attributeRun(run);
-      },
-      attributes: (map) => {
-        json.attributes(map);
-        batch.attributes(map);
-      },
-      endSpan: (status) => {
-        json.endSpan(status);
-        batch.endSpan(status);
-      },
-    };
+    const { both, batch, recorded } = writersOf(made);
     (made as { writer: SpanWriter }).writer = both;
     // A caller's context with trace state; a failed attempt, then the answering one; the prompt captured.
     const span = made.startRequest({
@@ -245,6 +251,32 @@ describe('request tracer span writing', () => {
     // An unanswered request of a new trace.
     made.startRequest({ method: 'GET', path: '/v1/models', entryPoint: 'models', headers: {} }).end(record);
     expect(recorded.map((s) => s.kind)).toEqual([SpanKind.CLIENT, SpanKind.CLIENT, SpanKind.SERVER, SpanKind.SERVER]);
+    const official = ProtobufTraceSerializer.serializeRequest(recorded);
+    expect(batch.finish().toString('hex')).toBe(Buffer.from(official ?? new Uint8Array()).toString('hex'));
+    await made.shutdown();
+  });
+
+  it('writes ids copied from the id pool as their hex says, for requests open across several refills of the pool', async () => {
+    const made = new OtelRequestTracer(
+      { url: 'http://127.0.0.1:9/v1/traces', headers: {}, sampleRatio: 1, protocol: 'http/protobuf' },
+      { name: 'ai-model-gateway', version: 'test' },
+    );
+    const { both, batch, recorded } = writersOf(made);
+    (made as { writer: SpanWriter }).writer = both;
+    // 600 new traces (trace, server and attempt ids from the pool: 24 kB, three refills of its 8 kB) all open
+    // before any ends, so the first requests' ids were cut from buffers the pool has since moved past.
+    const open = Array.from({ length: 600 }, () => {
+      const span = made.startRequest({
+        method: 'POST',
+        path: '/v1/chat/completions',
+        entryPoint: 'chat.completions',
+        headers: {},
+      });
+      span.startAttempt(target, 0);
+      return span;
+    });
+    for (const span of open) span.end(record);
+    expect(recorded).toHaveLength(1_200);
     const official = ProtobufTraceSerializer.serializeRequest(recorded);
     expect(batch.finish().toString('hex')).toBe(Buffer.from(official ?? new Uint8Array()).toString('hex'));
     await made.shutdown();

@@ -122,6 +122,14 @@ export class OtelRequestTracer implements RequestTracer, SpanSink {
     return this.ids.generateSpanId();
   }
 
+  get lastIdBytes(): Uint8Array {
+    return this.ids.lastPool;
+  }
+
+  get lastIdAt(): number {
+    return this.ids.lastAt;
+  }
+
   startRequest(request: {
     method: string;
     path: string;
@@ -130,7 +138,11 @@ export class OtelRequestTracer implements RequestTracer, SpanSink {
     headers: IncomingHttpHeaders;
   }): ServerSpan {
     const parent = remoteParent(request.headers);
-    const traceId = parent?.traceId ?? this.ids.generateTraceId();
+    const ids = this.ids;
+    const traceId = parent?.traceId ?? ids.generateTraceId();
+    // A caller's trace id is only hex; ours are bytes in the generator's buffer too.
+    const traceBytes = parent === undefined ? ids.lastPool : undefined;
+    const traceAt = ids.lastAt;
     const traceState = parent?.traceState?.serialize();
     // Parent-based: a caller's sampled flag decides; a new trace is sampled by its id at the configured ratio
     // (as is every trace when the sampler is not parent-based: OTEL_TRACES_SAMPLER=always_on, traceidratio, …).
@@ -144,11 +156,15 @@ export class OtelRequestTracer implements RequestTracer, SpanSink {
       this.contentMaxBytes !== undefined ? new CapturedContent(request.entryPoint, this.contentMaxBytes) : undefined;
     const { method, path, entryPoint } = request;
     const route = request.route ?? path;
-    const spanId = this.ids.generateSpanId();
+    const spanId = ids.generateSpanId();
     return new OtelServerSpan(
       this,
       traceId,
       spanId,
+      traceBytes,
+      traceAt,
+      ids.lastPool,
+      ids.lastAt,
       parent,
       traceState,
       method,

@@ -11,6 +11,7 @@ import {
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { IdBytes } from './span-writer.js';
 
 /**
  * OTLP protobuf (ExportTraceServiceRequest) for finished spans, written in one pass into one growing Buffer.
@@ -144,12 +145,8 @@ class Writer {
    */
   hex(tag: number, id: string): void {
     const n = id.length >>> 1;
-    this.room(n + 2);
+    const at = this.idField(tag, n);
     const buf = this.buf;
-    buf[this.pos++] = tag;
-    this.varint(n);
-    const at = this.pos;
-    this.pos += n;
     const last = n === 16 ? this.lastTraceId : n === 8 ? this.lastSpanId : undefined;
     if (last !== undefined && last.id === id) {
       buf.set(last.bytes, at);
@@ -164,6 +161,27 @@ class Writer {
     if (last === undefined) return;
     last.id = id;
     for (let i = 0; i < n; i++) last.bytes[i] = buf[at + i] as number;
+  }
+
+  /**
+   * An id given as bytes (`n` of them from `from[fromAt]`, the id generator's buffer) as `tag`, length, bytes:
+   * copied by a byte loop, as `set` would need a subarray made first.
+   */
+  idBytes(tag: number, n: number, from: Uint8Array, fromAt: number): void {
+    const at = this.idField(tag, n);
+    const buf = this.buf;
+    for (let i = 0; i < n; i++) buf[at + i] = from[fromAt + i] as number;
+  }
+
+  /** An id field's tag and length, and room for its `n` bytes (returned: where they go). */
+  private idField(tag: number, n: number): number {
+    this.room(n + 2);
+    const buf = this.buf;
+    buf[this.pos++] = tag;
+    this.varint(n);
+    const at = this.pos;
+    this.pos += n;
+    return at;
   }
 
   /** A string field: `tag`, length, UTF-8. */
@@ -458,21 +476,30 @@ function writeSpan(w: Writer, span: ReadableSpan): void {
   writeSpanEnd(w, at, span.status, flags(context.traceFlags, parent?.isRemote));
 }
 
-/** A span's tag, its reserved length (where it is returned) and its ids. */
+/**
+ * A span's tag, its reserved length (where it is returned) and its ids, each copied from `ids` where it is there
+ * as bytes (the same bytes), else decoded from its hex.
+ */
 function writeSpanStart(
   w: Writer,
   traceId: string,
   spanId: string,
   traceState: string | undefined,
   parentSpanId: string | undefined,
+  ids?: IdBytes,
 ): number {
   w.room(128);
   w.byte(0x12); // ScopeSpans.spans
   const at = w.begin(2);
-  w.hex(0x0a, traceId);
-  w.hex(0x12, spanId);
+  if (ids?.trace !== undefined) w.idBytes(0x0a, 16, ids.trace, ids.traceAt);
+  else w.hex(0x0a, traceId);
+  if (ids?.span !== undefined) w.idBytes(0x12, 8, ids.span, ids.spanAt);
+  else w.hex(0x12, spanId);
   if (traceState) w.string(0x1a, traceState);
-  if (parentSpanId) w.hex(0x22, parentSpanId);
+  if (parentSpanId) {
+    if (ids?.parent !== undefined) w.idBytes(0x22, 8, ids.parent, ids.parentAt);
+    else w.hex(0x22, parentSpanId);
+  }
   return at;
 }
 
@@ -599,9 +626,10 @@ export class SpanBatchWriter {
     kind: SpanKind,
     startMs: number,
     endMs: number,
+    ids?: IdBytes,
   ): void {
     const w = this.w;
-    this.spanAt = writeSpanStart(w, traceId, spanId, traceState?.serialize(), parentSpanId);
+    this.spanAt = writeSpanStart(w, traceId, spanId, traceState?.serialize(), parentSpanId, ids);
     this.spanFlags = flags(TraceFlags.SAMPLED, remoteParent);
     w.string(0x2a, name);
     w.room(32);

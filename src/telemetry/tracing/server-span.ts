@@ -4,7 +4,7 @@ import type { CapturedContent } from './captured-content.js';
 import { keys, serverEndAttributes } from './gen-ai-attributes.js';
 import { type AttributeKey, AttributeRun } from './otlp-span-encoder.js';
 import type { AttemptTarget, ServerSpan } from './request-tracer.js';
-import type { SpanWriter } from './span-writer.js';
+import type { IdBytes, SpanWriter } from './span-writer.js';
 
 /**
  * Epoch milliseconds (fractional) from the monotonic clock. Every span time is given from this one clock, so
@@ -127,7 +127,20 @@ function targetRun(target: AttemptTarget, operation: string | undefined): Attrib
 export interface SpanSink {
   readonly writer: SpanWriter;
   newSpanId(): string;
+  /** The id `newSpanId` made last, as bytes: `lastIdBytes` from `lastIdAt` (read right after it). */
+  readonly lastIdBytes: Uint8Array;
+  readonly lastIdAt: number;
 }
+
+/** The ids of the span being begun as bytes, filled before each `beginSpan` (it reads them there and then). */
+const spanIds: IdBytes = {
+  trace: undefined,
+  traceAt: 0,
+  span: undefined,
+  spanAt: 0,
+  parent: undefined,
+  parentAt: 0,
+};
 
 const UNSET: SpanStatus = { code: SpanStatusCode.UNSET };
 const SERVER_ERROR: SpanStatus = { code: SpanStatusCode.ERROR };
@@ -135,6 +148,9 @@ const SERVER_ERROR: SpanStatus = { code: SpanStatusCode.ERROR };
 /** An upstream attempt until its span is made: plain values, no span object. */
 interface OpenAttempt {
   readonly spanId: string;
+  /** The span id's bytes: `spanBytes` from `spanAt`. */
+  readonly spanBytes: Uint8Array;
+  readonly spanAt: number;
   readonly startedAt: number;
   readonly target: AttemptTarget;
   readonly index: number;
@@ -189,6 +205,11 @@ export class OtelServerSpan implements ServerSpan {
     private readonly sink: SpanSink,
     private readonly traceId: string,
     private readonly spanId: string,
+    /** The ids as bytes (`traceBytes` undefined for a caller's trace id): see SpanSink.lastIdBytes. */
+    private readonly traceBytes: Uint8Array | undefined,
+    private readonly traceAt: number,
+    private readonly spanBytes: Uint8Array,
+    private readonly spanAt: number,
     /** The caller's context, when a valid `traceparent` came with the request. */
     private readonly parent: SpanContext | undefined,
     /** The caller's `tracestate`, serialised once for every upstream request. */
@@ -208,8 +229,18 @@ export class OtelServerSpan implements ServerSpan {
     headers?: Readonly<Record<string, string>>,
   ): Record<string, string> {
     const startedAt = now();
-    const spanId = this.sink.newSpanId();
-    const open: OpenAttempt = { spanId, startedAt, target, index: attemptIndex, overBy: undefined, status: 0 };
+    const sink = this.sink;
+    const spanId = sink.newSpanId();
+    const open: OpenAttempt = {
+      spanId,
+      spanBytes: sink.lastIdBytes,
+      spanAt: sink.lastIdAt,
+      startedAt,
+      target,
+      index: attemptIndex,
+      overBy: undefined,
+      status: 0,
+    };
     const attempts = this.attempts;
     if (attempts === undefined && attemptIndex === 0) {
       this.attempts = [open];
@@ -270,6 +301,7 @@ export class OtelServerSpan implements ServerSpan {
     }
     const { method, path, route, operation, parent } = this;
     const { name, run } = routeSpan(method, route, operation);
+    const ids = this.idsOf(this.spanBytes, this.spanAt);
     out.beginSpan(
       this.traceId,
       this.spanId,
@@ -280,6 +312,7 @@ export class OtelServerSpan implements ServerSpan {
       SpanKind.SERVER,
       this.startedAt,
       ended,
+      ids,
     );
     out.attributeRun(run);
     out.attribute(keys.urlPath, path);
@@ -301,6 +334,18 @@ export class OtelServerSpan implements ServerSpan {
     out.endSpan(record.errorClass ? { code: SpanStatusCode.ERROR, message: record.error ?? record.errorClass } : UNSET);
   }
 
+  /** `spanIds` for a span of this request (`spanBytes` from `spanAt`), a child of the server span if `child`. */
+  private idsOf(spanBytes: Uint8Array, spanAt: number, child = false): IdBytes {
+    const ids = spanIds;
+    ids.trace = this.traceBytes;
+    ids.traceAt = this.traceAt;
+    ids.span = spanBytes;
+    ids.spanAt = spanAt;
+    ids.parent = child ? this.spanBytes : undefined;
+    ids.parentAt = this.spanAt;
+    return ids;
+  }
+
   /** Begins an attempt's span, child of the server span, with what it says from its start. */
   private beginAttempt(open: OpenAttempt, endMs: number): void {
     const out = this.sink.writer;
@@ -318,6 +363,7 @@ export class OtelServerSpan implements ServerSpan {
       SpanKind.CLIENT,
       open.startedAt,
       endMs,
+      this.idsOf(open.spanBytes, open.spanAt, true),
     );
     out.attributeRun(targetRun(target, operation));
     out.attribute(keys.attempt, open.index + 1);

@@ -15,8 +15,25 @@ import { RecordedSpan, type Scope } from './recorded-span.js';
  * protobuf the queue writes them straight into its batch (EncodingSpanQueue), so a traced request makes no span
  * object, context or attribute map at all; for OTLP/JSON they become a RecordedSpan for the SDK's processor.
  */
+/**
+ * A span's ids as bytes where they are at hand (cut from the pooled id generator's buffers): each a buffer and the
+ * offset of the id in it, or undefined where only the hex is (a caller's trace id, a remote parent). Filled in
+ * place before each `beginSpan` (one object for every span: nothing is made per span).
+ */
+export interface IdBytes {
+  trace: Uint8Array | undefined;
+  traceAt: number;
+  span: Uint8Array | undefined;
+  spanAt: number;
+  parent: Uint8Array | undefined;
+  parentAt: number;
+}
+
 export interface SpanWriter {
-  /** Starts an ended, sampled span; `remoteParent` is the parent context's isRemote. */
+  /**
+   * Starts an ended, sampled span; `remoteParent` is the parent context's isRemote. `ids`: the same ids as bytes,
+   * where known (the hex is decoded where not).
+   */
   beginSpan(
     traceId: string,
     spanId: string,
@@ -27,6 +44,7 @@ export interface SpanWriter {
     kind: SpanKind,
     startMs: number,
     endMs: number,
+    ids?: IdBytes,
   ): void;
   attribute(key: AttributeKey, value: AttributeValue): void;
   /** Attributes that come together unchanged from span to span: as `attribute` of each, in order. */
@@ -56,6 +74,8 @@ export class RecordingSpanWriter implements SpanWriter {
     kind: SpanKind,
     startMs: number,
     endMs: number,
+    // The ids' bytes: a RecordedSpan keeps the hex.
+    _ids?: IdBytes,
   ): void {
     const traceFlags = TraceFlags.SAMPLED;
     const context = { traceId, spanId, traceFlags, traceState };
