@@ -83,6 +83,11 @@ export interface UpstreamBuildOptions {
   fileUrisNeedMediaType?: boolean | undefined;
   /** Where a builder records hints the upstream has no equivalent for (named as IR fields). */
   hints?: HintReport | undefined;
+  /**
+   * Where a builder records the tool names it rewrote for the upstream (upstream name -> client name), so the
+   * answer's calls go back under the client's names (shared/tool-names.ts).
+   */
+  toolNames?: Record<string, string> | undefined;
 }
 
 /**

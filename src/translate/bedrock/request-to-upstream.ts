@@ -5,6 +5,7 @@ import { claudeOutputPlan, claudeThinkingBudget } from '../shared/claude-output.
 import { standardImageType } from '../shared/image-media-type.js';
 import { ownEntry } from '../shared/own-entry.js';
 import { systemTexts } from '../shared/system-texts.js';
+import { BEDROCK_TOOL_NAMES, ToolNameReport } from '../shared/tool-names.js';
 import { refuseUnsupportedSampling } from '../shared/unsupported-sampling.js';
 import { CachePoints } from './cache-points.js';
 import { DocumentNames } from './document-names.js';
@@ -102,7 +103,14 @@ function document(
   return { document: { format, name: documentNames.name(part.title), source: { bytes: part.source.data } } };
 }
 
-function block(part: IrPart, path: string, documentNames: DocumentNames): BedrockContentBlock | undefined {
+/** What naming a request's blocks takes: unique document names, and tool names Converse accepts. */
+interface Names {
+  documents: DocumentNames;
+  tools: ToolNameReport;
+}
+
+function block(part: IrPart, path: string, names: Names): BedrockContentBlock | undefined {
+  const documentNames = names.documents;
   switch (part.type) {
     case 'text':
       return isBlank(part.text) ? undefined : { text: part.text };
@@ -112,7 +120,11 @@ function block(part: IrPart, path: string, documentNames: DocumentNames): Bedroc
       return document(part, path, documentNames);
     case 'tool_call':
       return {
-        toolUse: { toolUseId: bedrockToolUseId(part.id), name: part.name, input: toolInput(part.arguments, path) },
+        toolUse: {
+          toolUseId: bedrockToolUseId(part.id),
+          name: names.tools.upstream(part.name),
+          input: toolInput(part.arguments, path),
+        },
       };
     case 'tool_result':
       return {
@@ -135,15 +147,15 @@ function block(part: IrPart, path: string, documentNames: DocumentNames): Bedroc
   }
 }
 
-function messages(input: readonly IrMessage[], cache: CachePoints): BedrockMessage[] {
+function messages(input: readonly IrMessage[], cache: CachePoints, toolNames: ToolNameReport): BedrockMessage[] {
   const built: BedrockMessage[] = [];
-  const documentNames = new DocumentNames();
+  const names = { documents: new DocumentNames(), tools: toolNames };
   input.forEach((message, m) => {
     // Instructions in the middle of the conversation go to the system prompt (see systemTexts).
     if (message.role === 'system') return;
     const content: BedrockContentBlock[] = [];
     message.content.forEach((part, p) => {
-      const converted = block(part, `${message.path ?? `messages[${m}]`}.content[${p}]`, documentNames);
+      const converted = block(part, `${message.path ?? `messages[${m}]`}.content[${p}]`, names);
       if (!converted) return;
       content.push(converted);
       const point = cache.after((part as { cacheControl?: { ttl?: string } }).cacheControl, 'content');
@@ -159,7 +171,11 @@ function messages(input: readonly IrMessage[], cache: CachePoints): BedrockMessa
   return built;
 }
 
-function toolConfig(request: IrRequest, cache: CachePoints): BedrockConverseRequest['toolConfig'] {
+function toolConfig(
+  request: IrRequest,
+  cache: CachePoints,
+  toolNames: ToolNameReport,
+): BedrockConverseRequest['toolConfig'] {
   if (request.tools.length === 0) return undefined;
   const choice = request.toolChoice;
   if (choice?.type === 'none') {
@@ -169,7 +185,7 @@ function toolConfig(request: IrRequest, cache: CachePoints): BedrockConverseRequ
   for (const tool of request.tools) {
     tools.push({
       toolSpec: {
-        name: tool.name,
+        name: toolNames.upstream(tool.name),
         ...(tool.description !== undefined ? { description: tool.description } : {}),
         inputSchema: { json: { type: 'object', ...tool.parameters } },
       },
@@ -178,7 +194,7 @@ function toolConfig(request: IrRequest, cache: CachePoints): BedrockConverseRequ
     if (point) tools.push(point);
   }
   if (choice?.type === 'required') return { tools, toolChoice: { any: {} } };
-  if (choice?.type === 'tool') return { tools, toolChoice: { tool: { name: choice.name } } };
+  if (choice?.type === 'tool') return { tools, toolChoice: { tool: { name: toolNames.upstream(choice.name) } } };
   return choice?.type === 'auto' ? { tools, toolChoice: { auto: {} } } : { tools };
 }
 
@@ -226,7 +242,8 @@ export function buildBedrockRequest(
   if (request.user !== undefined) options.hints?.drop('user');
   const family = bedrockFamily(upstreamModel);
   const cache = new CachePoints(family, options.hints);
-  const body: BedrockConverseRequest = { messages: messages(request.messages, cache) };
+  const toolNames = new ToolNameReport(BEDROCK_TOOL_NAMES, options.toolNames);
+  const body: BedrockConverseRequest = { messages: messages(request.messages, cache, toolNames) };
   const system: NonNullable<BedrockConverseRequest['system']> = [];
   for (const part of systemTexts(request)) {
     if (isBlank(part.text)) continue;
@@ -249,7 +266,7 @@ export function buildBedrockRequest(
     // Converse says only that a stop sequence ended the answer; Claude's own answer says which one.
     if (family === 'anthropic') body.additionalModelResponseFieldPaths = [STOP_SEQUENCE_PATH];
   }
-  const tools = toolConfig(request, cache);
+  const tools = toolConfig(request, cache, toolNames);
   if (tools) body.toolConfig = tools;
   const extra = additionalModelRequestFields(reasoned, family, options, plan.thinkingBudget);
   if (extra) body.additionalModelRequestFields = extra;

@@ -6,6 +6,7 @@ import type { HintReport } from '../shared/hint-report.js';
 import { standardImageType } from '../shared/image-media-type.js';
 import { budgetForEffort } from '../shared/reasoning-budget.js';
 import { systemTexts } from '../shared/system-texts.js';
+import { GEMINI_TOOL_NAMES, ToolNameReport } from '../shared/tool-names.js';
 import { signForeignCalls, validatesSignatures } from './foreign-call-signature.js';
 import { inCallOrder, resultText } from './function-responses.js';
 import { geminiSchema } from './schema-subset.js';
@@ -36,10 +37,11 @@ const MAX_STOP_SEQUENCES = 5;
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
 
-function toolNames(messages: readonly IrMessage[]): Map<string, string> {
+/** The name each call id was called under, as sent to Gemini. */
+function toolNames(messages: readonly IrMessage[], sent: ToolNameReport): Map<string, string> {
   const names = new Map<string, string>();
   for (const message of messages) {
-    for (const part of message.content) if (part.type === 'tool_call') names.set(part.id, part.name);
+    for (const part of message.content) if (part.type === 'tool_call') names.set(part.id, sent.upstream(part.name));
   }
   return names;
 }
@@ -57,7 +59,9 @@ function parsedArguments(text: string, path: string): Record<string, unknown> {
 /** How a content part is built: where it sits in the client's request, and what the upstream requires. */
 interface PartContext {
   path: string;
+  /** The Gemini name of each call id's function. */
   names: Map<string, string>;
+  sentNames: ToolNameReport;
   needsMediaType: boolean;
 }
 
@@ -91,7 +95,8 @@ function buildPart(part: IrPart, context: PartContext): GeminiPart | undefined {
     case 'document':
       return part.source.kind === 'text' ? { text: part.source.text } : mediaPart(part.source, 'document', context);
     case 'tool_call': {
-      const built: GeminiPart = { functionCall: { name: part.name, args: parsedArguments(part.arguments, path) } };
+      const name = context.sentNames.upstream(part.name);
+      const built: GeminiPart = { functionCall: { name, args: parsedArguments(part.arguments, path) } };
       const signature = signatureOfToolCallId(part.id);
       if (signature) built.thoughtSignature = signature;
       return built;
@@ -120,8 +125,12 @@ function resultMedia(part: IrPart, context: PartContext): GeminiPart[] {
   });
 }
 
-function buildContents(messages: readonly IrMessage[], needsMediaType: boolean): GeminiContent[] {
-  const names = toolNames(messages);
+function buildContents(
+  messages: readonly IrMessage[],
+  needsMediaType: boolean,
+  sentNames: ToolNameReport,
+): GeminiContent[] {
+  const names = toolNames(messages, sentNames);
   const contents: GeminiContent[] = [];
   // The model turn whose calls a user turn's results answer (a system message may sit between them).
   let modelTurn: IrMessage | undefined;
@@ -131,7 +140,7 @@ function buildContents(messages: readonly IrMessage[], needsMediaType: boolean):
     const parts: GeminiPart[] = [];
     const media: GeminiPart[] = [];
     for (const [part, p] of inCallOrder(message, message.role === 'assistant' ? undefined : modelTurn)) {
-      const context = { path: `${message.path ?? `messages[${m}]`}.content[${p}]`, names, needsMediaType };
+      const context = { path: `${message.path ?? `messages[${m}]`}.content[${p}]`, names, sentNames, needsMediaType };
       const built = buildPart(part, context);
       if (built) parts.push(built);
       media.push(...resultMedia(part, context));
@@ -143,19 +152,19 @@ function buildContents(messages: readonly IrMessage[], needsMediaType: boolean):
   return contents;
 }
 
-function buildTool(tool: IrTool, index: number, hints: HintReport | undefined) {
+function buildTool(tool: IrTool, index: number, hints: HintReport | undefined, sentNames: ToolNameReport) {
   return {
-    name: tool.name,
+    name: sentNames.upstream(tool.name),
     ...(tool.description !== undefined ? { description: tool.description } : {}),
     parameters: geminiSchema(tool.parameters, `tools[${index}].parameters`, hints),
   };
 }
 
-function toolConfig(request: IrRequest): GeminiRequestBody['toolConfig'] {
+function toolConfig(request: IrRequest, sentNames: ToolNameReport): GeminiRequestBody['toolConfig'] {
   const choice = request.toolChoice;
   if (!choice || request.tools.length === 0) return undefined;
   if (choice.type === 'tool') {
-    return { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: [choice.name] } };
+    return { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: [sentNames.upstream(choice.name)] } };
   }
   const mode = choice.type === 'none' ? 'NONE' : choice.type === 'required' ? 'ANY' : 'AUTO';
   return { functionCallingConfig: { mode } };
@@ -219,8 +228,9 @@ export function buildGeminiRequest(
     throw errors.invalidBody('Gemini cannot be told to call one tool at a time', 'parallelToolCalls');
   }
   reportDrops(request, options);
+  const sentNames = new ToolNameReport(GEMINI_TOOL_NAMES, options.toolNames);
   const body: GeminiRequestBody = {
-    contents: buildContents(request.messages, options.fileUrisNeedMediaType === true),
+    contents: buildContents(request.messages, options.fileUrisNeedMediaType === true, sentNames),
   };
   if (validatesSignatures(upstreamModel)) signForeignCalls(body.contents);
   const system = systemTexts(request)
@@ -228,9 +238,11 @@ export function buildGeminiRequest(
     .map((part) => ({ text: part.text }));
   if (system.length > 0) body.systemInstruction = { parts: system };
   if (request.tools.length > 0) {
-    body.tools = [{ functionDeclarations: request.tools.map((tool, i) => buildTool(tool, i, options.hints)) }];
+    body.tools = [
+      { functionDeclarations: request.tools.map((tool, i) => buildTool(tool, i, options.hints, sentNames)) },
+    ];
   }
-  const tools = toolConfig(request);
+  const tools = toolConfig(request, sentNames);
   if (tools) body.toolConfig = tools;
   const config = generationConfig(request);
   if (config) body.generationConfig = config;
