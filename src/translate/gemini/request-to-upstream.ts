@@ -4,12 +4,12 @@ import type { IrMessage, IrPart, IrRequest, IrTool } from '../ir/types.js';
 import { hasCacheControl } from '../shared/cache-hints.js';
 import type { HintReport } from '../shared/hint-report.js';
 import { standardImageType } from '../shared/image-media-type.js';
-import { budgetForEffort } from '../shared/reasoning-budget.js';
 import { systemTexts } from '../shared/system-texts.js';
 import { GEMINI_TOOL_NAMES, ToolNameReport } from '../shared/tool-names.js';
 import { signForeignCalls, validatesSignatures } from './foreign-call-signature.js';
 import { inCallOrder, resultText } from './function-responses.js';
 import { geminiSchema } from './schema-subset.js';
+import { geminiThinkingBudget } from './thinking-budget.js';
 import { signatureOfToolCallId } from './tool-call-id.js';
 import { mediaTypeOfUri } from './uri-media-type.js';
 import type { GeminiContent, GeminiGenerationConfig, GeminiPart, GeminiRequestBody } from './wire-types.js';
@@ -29,8 +29,8 @@ import type { GeminiContent, GeminiGenerationConfig, GeminiPart, GeminiRequestBo
  * - An Anthropic client's prefill (a final assistant message) goes as the last `model` turn, which Gemini
  *   continues rather than answers anew (observed on the API; Google does not document it either way).
  * - Seed and penalties go in `generationConfig`, within Gemini's ranges (int32; penalties below 2).
- * - Reasoning becomes `thinkingConfig` with the budget (from the effort where only that was given) and
- *   thought summaries on.
+ * - Reasoning becomes `thinkingConfig` with the budget (from the effort where only that was given), fitted
+ *   under the output limit that thoughts count against (thinking-budget.ts), and thought summaries on.
  */
 
 const MAX_STOP_SEQUENCES = 5;
@@ -206,8 +206,7 @@ function generationConfig(request: IrRequest): GeminiGenerationConfig | undefine
     config.responseMimeType = 'application/json';
     config.responseJsonSchema = format.schema;
   }
-  const reasoning = request.reasoning;
-  const budget = reasoning?.budgetTokens ?? (reasoning?.effort ? budgetForEffort(reasoning.effort) : undefined);
+  const budget = geminiThinkingBudget(request);
   if (budget !== undefined) config.thinkingConfig = { thinkingBudget: budget, includeThoughts: true };
   return Object.keys(config).length > 0 ? config : undefined;
 }
