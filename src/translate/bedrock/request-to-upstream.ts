@@ -131,8 +131,10 @@ function block(part: IrPart, path: string, names: Names): BedrockContentBlock | 
         toolResult: {
           toolUseId: bedrockToolUseId(part.toolCallId),
           content: part.content.flatMap((item, i): BedrockToolResultContent[] => {
-            if (item.type === 'image') return [{ image: image(item.source, `${path}.content[${i}]`) }];
-            if (item.type === 'document') return [document(item, `${path}.content[${i}]`, documentNames)];
+            // A Responses result's own path is its `output` array.
+            const itemPath = part.path === undefined ? `${path}.content[${i}]` : `${path}[${i}]`;
+            if (item.type === 'image') return [{ image: image(item.source, itemPath) }];
+            if (item.type === 'document') return [document(item, itemPath, documentNames)];
             return isBlank(item.text) ? [] : [{ text: item.text }];
           }),
           status: part.isError ? 'error' : 'success',
@@ -155,7 +157,8 @@ function messages(input: readonly IrMessage[], cache: CachePoints, toolNames: To
     if (message.role === 'system') return;
     const content: BedrockContentBlock[] = [];
     message.content.forEach((part, p) => {
-      const converted = block(part, `${message.path ?? `messages[${m}]`}.content[${p}]`, names);
+      const own = part.type === 'tool_call' || part.type === 'tool_result' ? part.path : undefined;
+      const converted = block(part, own ?? `${message.path ?? `messages[${m}]`}.content[${p}]`, names);
       if (!converted) return;
       content.push(converted);
       const point = cache.after((part as { cacheControl?: { ttl?: string } }).cacheControl, 'content');

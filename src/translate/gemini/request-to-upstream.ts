@@ -56,6 +56,11 @@ function parsedArguments(text: string, path: string): Record<string, unknown> {
   throw errors.invalidBody(`Gemini takes function call arguments as a JSON object; got ${text.slice(0, 80)}`, path);
 }
 
+/** A tool call's or result's own place in the client's request, where its message's path does not say it. */
+function partPath(part: IrPart): string | undefined {
+  return part.type === 'tool_call' || part.type === 'tool_result' ? part.path : undefined;
+}
+
 /** How a content part is built: where it sits in the client's request, and what the upstream requires. */
 interface PartContext {
   path: string;
@@ -118,9 +123,10 @@ function buildPart(part: IrPart, context: PartContext): GeminiPart | undefined {
  */
 function resultMedia(part: IrPart, context: PartContext): GeminiPart[] {
   if (part.type !== 'tool_result') return [];
-  return part.content.flatMap((item) => {
+  return part.content.flatMap((item, i) => {
     if (item.type === 'text') return [];
-    const built = buildPart(item, context);
+    // A Responses result's own path is its `output` array.
+    const built = buildPart(item, part.path === undefined ? context : { ...context, path: `${part.path}[${i}]` });
     return built ? [built] : [];
   });
 }
@@ -140,7 +146,8 @@ function buildContents(
     const parts: GeminiPart[] = [];
     const media: GeminiPart[] = [];
     for (const [part, p] of inCallOrder(message, message.role === 'assistant' ? undefined : modelTurn)) {
-      const context = { path: `${message.path ?? `messages[${m}]`}.content[${p}]`, names, sentNames, needsMediaType };
+      const path = partPath(part) ?? `${message.path ?? `messages[${m}]`}.content[${p}]`;
+      const context = { path, names, sentNames, needsMediaType };
       const built = buildPart(part, context);
       if (built) parts.push(built);
       media.push(...resultMedia(part, context));
