@@ -15,7 +15,8 @@ let gateway: DialectGateway;
 type Config = { maxOutputTokens?: number; thinkingConfig?: { thinkingBudget: number; includeThoughts: boolean } };
 
 function sentConfig(): Config {
-  return (gateway.geminiUpstream.chatRequests().at(-1)?.body as { generationConfig: Config }).generationConfig;
+  const body = gateway.geminiUpstream.chatRequests().at(-1)?.body as { generationConfig: Config } | undefined;
+  return body?.generationConfig ?? {};
 }
 
 describe('Gemini thinking budget and the output limit', () => {
