@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { ErrorKind } from '../errors/gateway-error.js';
 import type { SseEvent } from '../upstream/sse-parse.js';
 import type { IrRequest, IrResponse, IrStreamEvent } from './ir/types.js';
@@ -83,6 +84,11 @@ export interface UpstreamBuildOptions {
   fileUrisNeedMediaType?: boolean | undefined;
   /** Where a builder records hints the upstream has no equivalent for (named as IR fields). */
   hints?: HintReport | undefined;
+  /**
+   * Where a builder records the tool names it rewrote for the upstream (upstream name -> client name), so the
+   * answer's calls go back under the client's names (shared/tool-names.ts).
+   */
+  toolNames?: Record<string, string> | undefined;
 }
 
 /**
@@ -99,8 +105,11 @@ export interface UpstreamCodec {
    */
   decodeResponse(body: unknown, upstreamModel: string): IrResponse;
   streamDecoder(upstreamModel: string): UpstreamStreamDecoder;
-  /** Reads an upstream error body (any status >= 400). */
-  decodeError(status: number, body: string): UpstreamErrorInfo;
+  /**
+   * Reads an upstream error body (any status >= 400), with the reply's headers for a dialect that names the
+   * error there (Bedrock's `x-amzn-errortype`).
+   */
+  decodeError(status: number, body: string, headers?: IncomingHttpHeaders): UpstreamErrorInfo;
   /**
    * For a dialect whose 2xx answers can report a failure in band (Gemini's finishReason): the failure's message
    * in a whole body or a stream's first event, read before the attempt is accepted; undefined for an answer.

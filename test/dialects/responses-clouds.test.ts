@@ -262,4 +262,31 @@ describe('Responses clients on the clouds', () => {
       );
     });
   }
+
+  // A Responses conversation's items are grouped into messages; a refusal names the client's item and field.
+  it('a refusal of a function_call_output or a function_call names that item and its field', async () => {
+    const call = { type: 'function_call', call_id: 'call_1', name: 'chart', arguments: '{}' } as const;
+    const refusal = (model: string, input: ResponseInput) =>
+      gateway
+        .openai()
+        .responses.create({ model, input })
+        .catch((error: unknown) => error as { status: number; param: string });
+    const unsized = await refusal('vx-gemini', [
+      { role: 'user', content: 'Draw it' },
+      call,
+      {
+        type: 'function_call_output',
+        call_id: 'call_1',
+        output: [{ type: 'input_image', image_url: 'https://example.com/chart', detail: 'auto' }],
+      },
+    ]);
+    expect(unsized).toMatchObject({ status: 400, param: 'input[2].output[0]' });
+    const notObject = await refusal('gem', [
+      { role: 'user', content: 'Draw it' },
+      { role: 'assistant', content: 'Calling.' },
+      { ...call, arguments: '[1, 2]' },
+      { type: 'function_call_output', call_id: 'call_1', output: 'done' },
+    ]);
+    expect(notObject).toMatchObject({ status: 400, param: 'input[2].arguments' });
+  });
 });

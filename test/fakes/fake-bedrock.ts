@@ -70,6 +70,33 @@ function invalidToolUseId(messages: Array<{ content: Json[] }>): string | undefi
   return undefined;
 }
 
+/** ToolSpecification's and ToolUseBlock's `name` (Converse API reference): 1 to 64 of [a-zA-Z0-9_-]. */
+const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+
+function nameConstraint(name: string): string {
+  return name.length > 64
+    ? 'Member must have length less than or equal to 64'
+    : 'Member must satisfy regular expression pattern: [a-zA-Z0-9_-]+';
+}
+
+/** The first tool name outside Converse's constraint, declared or called, in AWS's validation words. */
+function invalidToolName(body: Json | undefined, messages: Array<{ content: Json[] }>): string | undefined {
+  const tools = ((body?.toolConfig as { tools?: Json[] } | undefined)?.tools ?? []) as Json[];
+  for (const [t, tool] of tools.entries()) {
+    const name = (tool.toolSpec as { name?: unknown } | undefined)?.name;
+    if (name === undefined || (typeof name === 'string' && TOOL_NAME.test(name))) continue;
+    return `1 validation error detected: Value '${String(name)}' at 'toolConfig.tools.${t + 1}.member.toolSpec.name' failed to satisfy constraint: ${nameConstraint(String(name))}`;
+  }
+  for (const [m, message] of messages.entries()) {
+    for (const [c, block] of message.content.entries()) {
+      const name = String((block.toolUse as { name?: unknown } | undefined)?.name ?? 'x');
+      if (TOOL_NAME.test(name)) continue;
+      return `1 validation error detected: Value '${name}' at 'messages.${m + 1}.member.content.${c + 1}.member.toolUse.name' failed to satisfy constraint: ${nameConstraint(name)}`;
+    }
+  }
+  return undefined;
+}
+
 /**
  * Converse's checks of a conversation's shape, in its words: it starts with a user message, the roles
  * alternate, and no text block is blank (empty or whitespace only), in a message or a tool result.
@@ -277,6 +304,8 @@ export class FakeBedrock {
     if (badName) return this.error(res, 400, 'ValidationException', badName);
     const badToolUseId = invalidToolUseId(messages);
     if (badToolUseId) return this.error(res, 400, 'ValidationException', badToolUseId);
+    const badToolName = invalidToolName(body, messages);
+    if (badToolName) return this.error(res, 400, 'ValidationException', badToolName);
     const cachePoints = (JSON.stringify(body).match(/"cachePoint":/g) ?? []).length;
     if (cachePoints > MAX_CACHE_POINTS) {
       return this.error(

@@ -125,6 +125,8 @@ const GENERATION_FIELDS = new Set([
   'thinkingConfig',
 ]);
 
+/** A function declaration's name as the API takes it (FunctionDeclaration.name in Google's reference). */
+const FUNCTION_NAME = /^[A-Za-z_][A-Za-z0-9_.:-]{0,63}$/;
 const camel = (name: string) => name.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
 const snake = (name: string) => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 
@@ -347,9 +349,14 @@ export class FakeGemini {
     if (config) return config;
     const thinking = thinkingConfigProblem(body?.generationConfig ?? body?.generation_config, model);
     if (thinking) return thinking;
-    const tools = (body?.tools ?? []) as Array<{ functionDeclarations?: Array<{ parameters?: unknown }> }>;
+    const tools = (body?.tools ?? []) as Array<{
+      functionDeclarations?: Array<{ name?: unknown; parameters?: unknown }>;
+    }>;
     for (const [t, tool] of tools.entries()) {
       for (const [f, declaration] of (tool.functionDeclarations ?? []).entries()) {
+        if (typeof declaration.name !== 'string' || !FUNCTION_NAME.test(declaration.name)) {
+          return `* GenerateContentRequest.tools[${t}].function_declarations[${f}].name: Invalid function name. Must start with a letter or an underscore. Must be alphameric (a-z, A-Z, 0-9), underscores (_), dots (.), colons (:), or dashes (-), with a maximum length of 64.`;
+        }
         if (declaration.parameters === undefined) continue;
         const problem = schemaProblem(declaration.parameters, `tools[${t}].function_declarations[${f}].parameters`);
         if (problem) return problem;

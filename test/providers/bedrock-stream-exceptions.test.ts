@@ -1,3 +1,4 @@
+import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeBedrock } from '../fakes/fake-bedrock.js';
 import { anthropicStreamEvents } from '../support/anthropic-stream.js';
@@ -89,5 +90,34 @@ describe('bedrock exceptions inside the event stream', () => {
     expect((error as Error).message).toContain('Model is not ready for inference');
     const [record] = await gateway.records(1);
     expect(record?.attempts).toMatchObject([{ provider: 'aws', status: 429, errorClass: 'rate_limit' }]);
+  });
+
+  // Bedrock names an HTTP error's exception in `x-amzn-errortype`, not in its `{"message"}` body, and the AWS SDK
+  // classifies by it: a relayed 4xx carries the exception as its code, its type following the exception.
+  it.each([
+    [
+      400,
+      'ValidationException',
+      'Malformed input request: #: extraneous key [foo] is not permitted',
+      'invalid_request_error',
+    ],
+    [
+      404,
+      'ResourceNotFoundException',
+      'Model use case details have not been submitted for this account.',
+      'invalid_request_error',
+    ],
+  ])('%i %s reaches an OpenAI client with its exception as the code', async (status, exception, message, type) => {
+    fake.enqueue({ kind: 'error', status, exception, message });
+    const error = await gateway
+      .openai()
+      .chat.completions.create({ model: 'claude-aws', messages: [{ role: 'user', content: 'Hi' }] })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OpenAI.APIError);
+    const apiError = error as InstanceType<typeof OpenAI.APIError>;
+    expect(apiError.status).toBe(status);
+    expect(apiError.message).toContain(message);
+    expect(apiError.code).toBe(exception);
+    expect(apiError.type).toBe(type);
   });
 });

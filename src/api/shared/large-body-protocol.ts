@@ -35,6 +35,8 @@ export interface TranslatedRequest {
   upstream: ArrayBuffer | undefined;
   stream: boolean;
   dropped: string[];
+  /** The tool names rewritten for the upstream (UpstreamRequestText.toolNames). */
+  toolNames?: Record<string, string> | undefined;
   /** The listed input items as UTF-8 JSON (moved back, not copied), when `listStem` asked for them. */
   listed?: ArrayBuffer | undefined;
 }

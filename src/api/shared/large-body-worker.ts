@@ -77,7 +77,7 @@ function translate(parsed: Record<string, unknown>, job: TranslationJob): Transl
   }
   const built = upstreamRequestText(client, body, ir, clientDropped, job.strict, job.target);
   const own = ownMemory(Buffer.from(built.body, 'utf8'));
-  return { upstream: own.buffer as ArrayBuffer, stream: ir.stream, dropped: built.dropped };
+  return { upstream: own.buffer as ArrayBuffer, stream: ir.stream, dropped: built.dropped, toolNames: built.toolNames };
 }
 
 async function answer(job: LargeBodyJob): Promise<LargeBodyAnswer> {

@@ -10,7 +10,7 @@ import { looksLikeJson, notAnApiError } from './non-api-error-body.js';
  */
 export async function translatedUpstreamError(reply: UpstreamReply, upstream: UpstreamCodec): Promise<GatewayError> {
   const body = (await readUpstreamBody(reply)).toString('utf8');
-  const info = upstream.decodeError(reply.status, body);
+  const info = upstream.decodeError(reply.status, body, reply.headers);
   const message = looksLikeJson(body) ? info.message : notAnApiError(reply.status, reply.headers, body);
   const retryAfter = reply.headers['retry-after'];
   return errors.upstreamRejected(reply.status, info.kind, message, {

@@ -11,6 +11,7 @@ import type { ClientCodec, UpstreamBuildOptions, UpstreamCodec } from '../../tra
 import { tokenUsageOf } from '../../translate/ir/token-usage.js';
 import type { IrRequest } from '../../translate/ir/types.js';
 import { HintReport, mergeDropped } from '../../translate/shared/hint-report.js';
+import { restoredToolNames, restoringToolNames } from '../../translate/shared/tool-names.js';
 import type { ClientOutput } from './client-output.js';
 import { encodeContextFor } from './encode-context.js';
 import { translateOffThread, translatesOffThread } from './large-body.js';
@@ -159,10 +160,11 @@ async function relayTranslatedJson(
   request: TranslatableRequest,
   upstream: UpstreamCodec,
   upstreamModel: string,
+  toolNames: Readonly<Record<string, string>>,
 ): Promise<void> {
   let body: string;
   try {
-    const response = upstream.decodeResponse(await readJson(reply), upstreamModel);
+    const response = restoredToolNames(upstream.decodeResponse(await readJson(reply), upstreamModel), toolNames);
     out.exchange.usage = tokenUsageOf(response.usage);
     body = JSON.stringify(request.client.encodeResponse(response, encodeContextFor(out.exchange, request.body)));
   } catch (error) {
@@ -212,7 +214,7 @@ export function translatedPlan(
   if (request.offThread) return translatedPlanOffThread(request, target, spec);
   const ir = request.ir();
   const text = upstreamRequestText(request.client, request.body, ir, request.dropped, request.strict, spec);
-  return planOf(request, target, text.body, ir.stream, text.dropped);
+  return planOf(request, target, text.body, ir.stream, text.dropped, text.toolNames);
 }
 
 async function translatedPlanOffThread(
@@ -222,7 +224,7 @@ async function translatedPlanOffThread(
 ): Promise<UpstreamPlan> {
   const translated = await request.translateOffThread(spec);
   const body = Buffer.from(translated.upstream as ArrayBuffer);
-  return planOf(request, target, body, translated.stream, translated.dropped);
+  return planOf(request, target, body, translated.stream, translated.dropped, translated.toolNames ?? {});
 }
 
 function planOf(
@@ -231,6 +233,7 @@ function planOf(
   body: string | Buffer,
   stream: boolean,
   dropped: readonly string[],
+  toolNames: Readonly<Record<string, string>>,
 ): UpstreamPlan {
   const provider = target.provider;
   const upstream = upstreamCodecFor(target.dialect);
@@ -245,14 +248,14 @@ function planOf(
           return relayTranslatedStream(
             reply,
             out,
-            upstream.streamDecoder(target.model),
+            restoringToolNames(upstream.streamDecoder(target.model), toolNames),
             request.client.streamEncoder(encodeContextFor(out.exchange, request.body)),
             provider.streamFraming,
           );
         }
       : (reply, out) => {
           reportDropped(out, dropped);
-          return relayTranslatedJson(reply, out, request, upstream, target.model);
+          return relayTranslatedJson(reply, out, request, upstream, target.model, toolNames);
         },
     respondError: async (reply, out) => {
       reportDropped(out, dropped);

@@ -11,7 +11,7 @@ import { HintReport, mergeDropped } from '../../translate/shared/hint-report.js'
 export interface UpstreamTargetSpec {
   dialect: UpstreamDialect;
   model: string;
-  options: Omit<UpstreamBuildOptions, 'hints'>;
+  options: Omit<UpstreamBuildOptions, 'hints' | 'toolNames'>;
   /** The provider's type and config, when its descriptor reshapes the dialect's body (Claude on Vertex). */
   reshape?: { type: ProviderConfig['type']; config: ProviderConfig } | undefined;
 }
@@ -20,6 +20,8 @@ export interface UpstreamTargetSpec {
 export interface UpstreamRequestText {
   body: string;
   dropped: string[];
+  /** The tool names rewritten for the upstream, upstream name -> client name. */
+  toolNames: Record<string, string>;
 }
 
 /** A builder's rejection names the IR field; the client should read the name of the field it sent. */
@@ -43,9 +45,10 @@ export function upstreamRequestText(
   target: UpstreamTargetSpec,
 ): UpstreamRequestText {
   const hints = new HintReport(strict);
+  const toolNames: Record<string, string> = {};
   let built: Record<string, unknown>;
   try {
-    built = upstreamCodecFor(target.dialect).buildRequest(ir, target.model, { ...target.options, hints });
+    built = upstreamCodecFor(target.dialect).buildRequest(ir, target.model, { ...target.options, hints, toolNames });
   } catch (error) {
     throw inClientTerms(error, client, body);
   }
@@ -57,5 +60,5 @@ export function upstreamRequestText(
     const reshape = providerDescriptor(target.reshape.type).upstreamBody;
     if (reshape) built = reshape(built, target.dialect, target.reshape.config);
   }
-  return { body: JSON.stringify(built), dropped };
+  return { body: JSON.stringify(built), dropped, toolNames };
 }

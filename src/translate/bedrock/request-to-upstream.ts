@@ -6,6 +6,7 @@ import { standardImageType } from '../shared/image-media-type.js';
 import { ownEntry } from '../shared/own-entry.js';
 import { anthropicThinkingBudget } from '../shared/reasoning-budget.js';
 import { systemTexts } from '../shared/system-texts.js';
+import { BEDROCK_TOOL_NAMES, ToolNameReport } from '../shared/tool-names.js';
 import { refuseLogprobs, refuseUnsupportedSampling } from '../shared/unsupported-sampling.js';
 import { CachePoints } from './cache-points.js';
 import { DocumentNames } from './document-names.js';
@@ -103,7 +104,14 @@ function document(
   return { document: { format, name: documentNames.name(part.title), source: { bytes: part.source.data } } };
 }
 
-function block(part: IrPart, path: string, documentNames: DocumentNames): BedrockContentBlock | undefined {
+/** What naming a request's blocks takes: unique document names, and tool names Converse accepts. */
+interface Names {
+  documents: DocumentNames;
+  tools: ToolNameReport;
+}
+
+function block(part: IrPart, path: string, names: Names): BedrockContentBlock | undefined {
+  const documentNames = names.documents;
   switch (part.type) {
     case 'text':
       return isBlank(part.text) ? undefined : { text: part.text };
@@ -113,15 +121,21 @@ function block(part: IrPart, path: string, documentNames: DocumentNames): Bedroc
       return document(part, path, documentNames);
     case 'tool_call':
       return {
-        toolUse: { toolUseId: bedrockToolUseId(part.id), name: part.name, input: toolInput(part.arguments, path) },
+        toolUse: {
+          toolUseId: bedrockToolUseId(part.id),
+          name: names.tools.upstream(part.name),
+          input: toolInput(part.arguments, path),
+        },
       };
     case 'tool_result':
       return {
         toolResult: {
           toolUseId: bedrockToolUseId(part.toolCallId),
           content: part.content.flatMap((item, i): BedrockToolResultContent[] => {
-            if (item.type === 'image') return [{ image: image(item.source, `${path}.content[${i}]`) }];
-            if (item.type === 'document') return [document(item, `${path}.content[${i}]`, documentNames)];
+            // A Responses result's own path is its `output` array.
+            const itemPath = part.path === undefined ? `${path}.content[${i}]` : `${path}[${i}]`;
+            if (item.type === 'image') return [{ image: image(item.source, itemPath) }];
+            if (item.type === 'document') return [document(item, itemPath, documentNames)];
             return isBlank(item.text) ? [] : [{ text: item.text }];
           }),
           status: part.isError ? 'error' : 'success',
@@ -136,15 +150,16 @@ function block(part: IrPart, path: string, documentNames: DocumentNames): Bedroc
   }
 }
 
-function messages(input: readonly IrMessage[], cache: CachePoints): BedrockMessage[] {
+function messages(input: readonly IrMessage[], cache: CachePoints, toolNames: ToolNameReport): BedrockMessage[] {
   const built: BedrockMessage[] = [];
-  const documentNames = new DocumentNames();
+  const names = { documents: new DocumentNames(), tools: toolNames };
   input.forEach((message, m) => {
     // Instructions in the middle of the conversation go to the system prompt (see systemTexts).
     if (message.role === 'system') return;
     const content: BedrockContentBlock[] = [];
     message.content.forEach((part, p) => {
-      const converted = block(part, `${message.path ?? `messages[${m}]`}.content[${p}]`, documentNames);
+      const own = part.type === 'tool_call' || part.type === 'tool_result' ? part.path : undefined;
+      const converted = block(part, own ?? `${message.path ?? `messages[${m}]`}.content[${p}]`, names);
       if (!converted) return;
       content.push(converted);
       const point = cache.after((part as { cacheControl?: { ttl?: string } }).cacheControl, 'content');
@@ -160,7 +175,11 @@ function messages(input: readonly IrMessage[], cache: CachePoints): BedrockMessa
   return built;
 }
 
-function toolConfig(request: IrRequest, cache: CachePoints): BedrockConverseRequest['toolConfig'] {
+function toolConfig(
+  request: IrRequest,
+  cache: CachePoints,
+  toolNames: ToolNameReport,
+): BedrockConverseRequest['toolConfig'] {
   if (request.tools.length === 0) return undefined;
   const choice = request.toolChoice;
   if (choice?.type === 'none') {
@@ -170,7 +189,7 @@ function toolConfig(request: IrRequest, cache: CachePoints): BedrockConverseRequ
   for (const tool of request.tools) {
     tools.push({
       toolSpec: {
-        name: tool.name,
+        name: toolNames.upstream(tool.name),
         ...(tool.description !== undefined ? { description: tool.description } : {}),
         inputSchema: { json: { type: 'object', ...tool.parameters } },
       },
@@ -179,7 +198,7 @@ function toolConfig(request: IrRequest, cache: CachePoints): BedrockConverseRequ
     if (point) tools.push(point);
   }
   if (choice?.type === 'required') return { tools, toolChoice: { any: {} } };
-  if (choice?.type === 'tool') return { tools, toolChoice: { tool: { name: choice.name } } };
+  if (choice?.type === 'tool') return { tools, toolChoice: { tool: { name: toolNames.upstream(choice.name) } } };
   return choice?.type === 'auto' ? { tools, toolChoice: { auto: {} } } : { tools };
 }
 
@@ -228,7 +247,8 @@ export function buildBedrockRequest(
   if (request.user !== undefined) options.hints?.drop('user');
   const family = bedrockFamily(upstreamModel);
   const cache = new CachePoints(family, options.hints);
-  const body: BedrockConverseRequest = { messages: messages(request.messages, cache) };
+  const toolNames = new ToolNameReport(BEDROCK_TOOL_NAMES, options.toolNames);
+  const body: BedrockConverseRequest = { messages: messages(request.messages, cache, toolNames) };
   const system: NonNullable<BedrockConverseRequest['system']> = [];
   for (const part of systemTexts(request)) {
     if (isBlank(part.text)) continue;
@@ -251,7 +271,7 @@ export function buildBedrockRequest(
     // Converse says only that a stop sequence ended the answer; Claude's own answer says which one.
     if (family === 'anthropic') body.additionalModelResponseFieldPaths = [STOP_SEQUENCE_PATH];
   }
-  const tools = toolConfig(request, cache);
+  const tools = toolConfig(request, cache, toolNames);
   if (tools) body.toolConfig = tools;
   const extra = additionalModelRequestFields(reasoned, family, options, plan.thinkingBudget);
   if (extra) body.additionalModelRequestFields = extra;

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { ErrorKind } from '../../errors/gateway-error.js';
 import type { UpstreamErrorInfo } from '../contract.js';
 import { withOverflowWording } from '../shared/context-overflow.js';
@@ -54,7 +55,11 @@ export function bedrockErrorInfo(exception: string | undefined, message: string,
   });
 }
 
-export function decodeBedrockError(status: number, body: string): UpstreamErrorInfo {
+/**
+ * An HTTP error: the exception's name from `x-amzn-errortype` (as the AWS SDK reads it first), else the body's
+ * `__type` (`com.amazon...#ThrottlingException`), else the status alone.
+ */
+export function decodeBedrockError(status: number, body: string, headers?: IncomingHttpHeaders): UpstreamErrorInfo {
   let parsed: { message?: unknown; Message?: unknown; __type?: unknown } | undefined;
   try {
     parsed = JSON.parse(body) as typeof parsed;
@@ -63,6 +68,8 @@ export function decodeBedrockError(status: number, body: string): UpstreamErrorI
   }
   const text = parsed?.message ?? parsed?.Message;
   const message = typeof text === 'string' && text !== '' ? text : body.trim().slice(0, 500);
-  const exception = typeof parsed?.__type === 'string' ? parsed.__type.split('#').at(-1) : undefined;
+  const header = headers?.['x-amzn-errortype'];
+  const named = typeof header === 'string' && header !== '' ? header : undefined;
+  const exception = named ?? (typeof parsed?.__type === 'string' ? parsed.__type.split('#').at(-1) : undefined);
   return bedrockErrorInfo(exception, message || `the upstream answered HTTP ${status}`, status);
 }

@@ -219,7 +219,7 @@ describe('buildGeminiRequest', () => {
     const built = buildGeminiRequest(
       request({
         temperature: 0.3,
-        maxTokens: 500,
+        maxTokens: 5000,
         stopSequences: ['END'],
         responseFormat: { type: 'json_schema', name: 'x', schema: { type: 'object' } },
         reasoning: { effort: 'low' },
@@ -229,7 +229,7 @@ describe('buildGeminiRequest', () => {
     );
     expect(built.generationConfig).toEqual({
       temperature: 0.3,
-      maxOutputTokens: 500,
+      maxOutputTokens: 5000,
       stopSequences: ['END'],
       responseMimeType: 'application/json',
       responseJsonSchema: { type: 'object' },

@@ -5,6 +5,7 @@ import { hasCacheControl } from '../shared/cache-hints.js';
 import type { HintReport } from '../shared/hint-report.js';
 import { standardImageType } from '../shared/image-media-type.js';
 import { systemTexts } from '../shared/system-texts.js';
+import { GEMINI_TOOL_NAMES, ToolNameReport } from '../shared/tool-names.js';
 import { refuseLogprobs } from '../shared/unsupported-sampling.js';
 import { signForeignCalls, validatesSignatures } from './foreign-call-signature.js';
 import { inCallOrder, resultText } from './function-responses.js';
@@ -29,18 +30,20 @@ import type { GeminiContent, GeminiGenerationConfig, GeminiPart, GeminiRequestBo
  * - An Anthropic client's prefill (a final assistant message) goes as the last `model` turn, which Gemini
  *   continues rather than answers anew (observed on the API; Google does not document it either way).
  * - Seed and penalties go in `generationConfig`, within Gemini's ranges (int32; penalties below 2).
- * - Reasoning becomes `thinkingConfig` with the budget (from the effort where only that was given) and
- *   thought summaries on; no or minimal reasoning, the least thinking the model allows (thinking-config.ts).
+ * - Reasoning becomes `thinkingConfig` with the budget (from the effort where only that was given), fitted
+ *   under the output limit that thoughts count against (thinking-budget.ts), and thought summaries on; no or
+ *   minimal reasoning, the least thinking the model allows (thinking-config.ts).
  */
 
 const MAX_STOP_SEQUENCES = 5;
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
 
-function toolNames(messages: readonly IrMessage[]): Map<string, string> {
+/** The name each call id was called under, as sent to Gemini. */
+function toolNames(messages: readonly IrMessage[], sent: ToolNameReport): Map<string, string> {
   const names = new Map<string, string>();
   for (const message of messages) {
-    for (const part of message.content) if (part.type === 'tool_call') names.set(part.id, part.name);
+    for (const part of message.content) if (part.type === 'tool_call') names.set(part.id, sent.upstream(part.name));
   }
   return names;
 }
@@ -55,10 +58,17 @@ function parsedArguments(text: string, path: string): Record<string, unknown> {
   throw errors.invalidBody(`Gemini takes function call arguments as a JSON object; got ${text.slice(0, 80)}`, path);
 }
 
+/** A tool call's or result's own place in the client's request, where its message's path does not say it. */
+function partPath(part: IrPart): string | undefined {
+  return part.type === 'tool_call' || part.type === 'tool_result' ? part.path : undefined;
+}
+
 /** How a content part is built: where it sits in the client's request, and what the upstream requires. */
 interface PartContext {
   path: string;
+  /** The Gemini name of each call id's function. */
   names: Map<string, string>;
+  sentNames: ToolNameReport;
   needsMediaType: boolean;
 }
 
@@ -92,7 +102,8 @@ function buildPart(part: IrPart, context: PartContext): GeminiPart | undefined {
     case 'document':
       return part.source.kind === 'text' ? { text: part.source.text } : mediaPart(part.source, 'document', context);
     case 'tool_call': {
-      const built: GeminiPart = { functionCall: { name: part.name, args: parsedArguments(part.arguments, path) } };
+      const name = context.sentNames.upstream(part.name);
+      const built: GeminiPart = { functionCall: { name, args: parsedArguments(part.arguments, path) } };
       const signature = signatureOfToolCallId(part.id);
       if (signature) built.thoughtSignature = signature;
       return built;
@@ -114,15 +125,20 @@ function buildPart(part: IrPart, context: PartContext): GeminiPart | undefined {
  */
 function resultMedia(part: IrPart, context: PartContext): GeminiPart[] {
   if (part.type !== 'tool_result') return [];
-  return part.content.flatMap((item) => {
+  return part.content.flatMap((item, i) => {
     if (item.type === 'text') return [];
-    const built = buildPart(item, context);
+    // A Responses result's own path is its `output` array.
+    const built = buildPart(item, part.path === undefined ? context : { ...context, path: `${part.path}[${i}]` });
     return built ? [built] : [];
   });
 }
 
-function buildContents(messages: readonly IrMessage[], needsMediaType: boolean): GeminiContent[] {
-  const names = toolNames(messages);
+function buildContents(
+  messages: readonly IrMessage[],
+  needsMediaType: boolean,
+  sentNames: ToolNameReport,
+): GeminiContent[] {
+  const names = toolNames(messages, sentNames);
   const contents: GeminiContent[] = [];
   // The model turn whose calls a user turn's results answer (a system message may sit between them).
   let modelTurn: IrMessage | undefined;
@@ -132,7 +148,8 @@ function buildContents(messages: readonly IrMessage[], needsMediaType: boolean):
     const parts: GeminiPart[] = [];
     const media: GeminiPart[] = [];
     for (const [part, p] of inCallOrder(message, message.role === 'assistant' ? undefined : modelTurn)) {
-      const context = { path: `${message.path ?? `messages[${m}]`}.content[${p}]`, names, needsMediaType };
+      const path = partPath(part) ?? `${message.path ?? `messages[${m}]`}.content[${p}]`;
+      const context = { path, names, sentNames, needsMediaType };
       const built = buildPart(part, context);
       if (built) parts.push(built);
       media.push(...resultMedia(part, context));
@@ -144,19 +161,19 @@ function buildContents(messages: readonly IrMessage[], needsMediaType: boolean):
   return contents;
 }
 
-function buildTool(tool: IrTool, index: number, hints: HintReport | undefined) {
+function buildTool(tool: IrTool, index: number, hints: HintReport | undefined, sentNames: ToolNameReport) {
   return {
-    name: tool.name,
+    name: sentNames.upstream(tool.name),
     ...(tool.description !== undefined ? { description: tool.description } : {}),
     parameters: geminiSchema(tool.parameters, `tools[${index}].parameters`, hints),
   };
 }
 
-function toolConfig(request: IrRequest): GeminiRequestBody['toolConfig'] {
+function toolConfig(request: IrRequest, sentNames: ToolNameReport): GeminiRequestBody['toolConfig'] {
   const choice = request.toolChoice;
   if (!choice || request.tools.length === 0) return undefined;
   if (choice.type === 'tool') {
-    return { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: [choice.name] } };
+    return { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: [sentNames.upstream(choice.name)] } };
   }
   const mode = choice.type === 'none' ? 'NONE' : choice.type === 'required' ? 'ANY' : 'AUTO';
   return { functionCallingConfig: { mode } };
@@ -198,7 +215,7 @@ function generationConfig(request: IrRequest, upstreamModel: string): GeminiGene
     config.responseMimeType = 'application/json';
     config.responseJsonSchema = format.schema;
   }
-  const thinking = thinkingConfig(request.reasoning, upstreamModel);
+  const thinking = thinkingConfig(request.reasoning, request.maxTokens, upstreamModel);
   if (thinking) config.thinkingConfig = thinking;
   return Object.keys(config).length > 0 ? config : undefined;
 }
@@ -220,8 +237,9 @@ export function buildGeminiRequest(
   }
   reportDrops(request, options);
   refuseLogprobs(request, 'Gemini');
+  const sentNames = new ToolNameReport(GEMINI_TOOL_NAMES, options.toolNames);
   const body: GeminiRequestBody = {
-    contents: buildContents(request.messages, options.fileUrisNeedMediaType === true),
+    contents: buildContents(request.messages, options.fileUrisNeedMediaType === true, sentNames),
   };
   if (validatesSignatures(upstreamModel)) signForeignCalls(body.contents);
   const system = systemTexts(request)
@@ -229,9 +247,11 @@ export function buildGeminiRequest(
     .map((part) => ({ text: part.text }));
   if (system.length > 0) body.systemInstruction = { parts: system };
   if (request.tools.length > 0) {
-    body.tools = [{ functionDeclarations: request.tools.map((tool, i) => buildTool(tool, i, options.hints)) }];
+    body.tools = [
+      { functionDeclarations: request.tools.map((tool, i) => buildTool(tool, i, options.hints, sentNames)) },
+    ];
   }
-  const tools = toolConfig(request);
+  const tools = toolConfig(request, sentNames);
   if (tools) body.toolConfig = tools;
   const config = generationConfig(request, upstreamModel);
   if (config) body.generationConfig = config;

@@ -63,6 +63,11 @@ export interface IrToolCallPart {
   name: string;
   /** The arguments as JSON text, exactly as the model produced them. */
   arguments: string;
+  /**
+   * Where the call sits in the client's request when its message's path does not say (a Responses
+   * `function_call` item, grouped with others into one message), for error messages.
+   */
+  path?: string | undefined;
 }
 
 export interface IrToolResultPart {
@@ -72,6 +77,8 @@ export interface IrToolResultPart {
   content: Array<IrTextPart | IrImagePart | IrDocumentPart>;
   isError?: boolean | undefined;
   cacheControl?: IrCacheControl | undefined;
+  /** Where the result sits in the client's request when its message's path does not say (a Responses `output`). */
+  path?: string | undefined;
 }
 
 /** Model reasoning. `signature` (Anthropic) must be sent back unchanged on later turns. */

@@ -287,9 +287,15 @@ describe('parseChatRequest rejections', () => {
       'tools[1].type',
     ],
     [
-      'an allowed_tools choice',
-      { tool_choice: { type: 'allowed_tools', allowed_tools: { mode: 'auto', tools: [] } } },
-      'tool_choice.type',
+      'an allowed_tools choice naming a tool not given',
+      {
+        tools: [{ type: 'function', function: { name: 'a' } }],
+        tool_choice: {
+          type: 'allowed_tools',
+          allowed_tools: { mode: 'auto', tools: [{ type: 'function', function: { name: 'b' } }] },
+        },
+      },
+      'tool_choice.allowed_tools.tools[0]',
     ],
     ['an unknown tool choice', { tool_choice: 'any' }, 'tool_choice'],
     ['an effort above high', { reasoning_effort: 'xhigh' }, 'reasoning_effort'],

@@ -11,7 +11,7 @@ import {
   wrongType,
 } from './field-readers.js';
 import { parseMessages } from './messages-from-client.js';
-import { checkStreamOptions, parseResponseFormat, parseToolChoice, parseTools } from './tools-from-client.js';
+import { checkStreamOptions, parseResponseFormat, parseToolsAndChoice } from './tools-from-client.js';
 import { checkTopLevelFields } from './top-level-fields.js';
 
 /**
@@ -87,15 +87,16 @@ export function parseChatRequest(body: JsonObject, hints: HintReport = new HintR
   checkStreamOptions(body.stream_options);
   const { system, messages } = parseMessages(body.messages);
   const user = optionalString(body, 'user', '');
+  const { tools, toolChoice } = parseToolsAndChoice(body.tools, body.tool_choice);
   return {
     model,
     system,
     messages,
-    tools: parseTools(body.tools),
+    tools,
     stopSequences: readStop(body),
     stream: optionalBoolean(body, 'stream', '') ?? false,
     ...defined({
-      toolChoice: parseToolChoice(body.tool_choice),
+      toolChoice,
       parallelToolCalls: optionalBoolean(body, 'parallel_tool_calls', ''),
       maxTokens: readMaxTokens(body),
       temperature: optionalNumber(body, 'temperature', '', { min: 0, max: 2 }),

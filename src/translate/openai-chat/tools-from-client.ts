@@ -1,5 +1,6 @@
 import { errors } from '../../errors/codes.js';
 import type { IrResponseFormat, IrTool, IrToolChoice } from '../ir/types.js';
+import { type AllowedTools, allowedMode, withAllowedTools } from '../shared/allowed-tools.js';
 import {
   expectArray,
   expectObject,
@@ -44,6 +45,25 @@ function tool(value: unknown, path: string): IrTool {
 export function parseTools(value: unknown): IrTool[] {
   if (value === undefined || value === null) return [];
   return expectArray(value, 'tools').map((entry, index) => tool(entry, `tools[${index}]`));
+}
+
+/** A Chat `allowed_tools` choice (`{type, allowed_tools: {mode, tools: [{type: 'function', function: {name}}]}}`). */
+export function parseAllowedTools(value: unknown): AllowedTools | undefined {
+  if (value === null || typeof value !== 'object' || (value as JsonObject).type !== 'allowed_tools') return undefined;
+  const allowed = expectObject((value as JsonObject).allowed_tools, 'tool_choice.allowed_tools');
+  const path = 'tool_choice.allowed_tools.tools';
+  const names = expectArray(allowed.tools, path).map((entry, index) => {
+    const item = expectObject(entry, `${path}[${index}]`);
+    if (item.type !== 'function') {
+      throw errors.invalidBody(`only function tools can be allowed on this model`, `${path}[${index}].type`);
+    }
+    return requiredString(
+      expectObject(item.function, `${path}[${index}].function`),
+      'name',
+      `${path}[${index}].function`,
+    );
+  });
+  return { mode: allowedMode(allowed.mode, 'tool_choice.allowed_tools.mode'), names, path };
 }
 
 export function parseToolChoice(value: unknown): IrToolChoice | undefined {
@@ -101,4 +121,13 @@ export function checkStreamOptions(value: unknown): void {
   const options = expectObject(value, 'stream_options');
   optionalBoolean(options, 'include_usage', 'stream_options');
   optionalBoolean(options, 'include_obfuscation', 'stream_options');
+}
+
+/** `tools` and `tool_choice`, an `allowed_tools` choice applied to the tools (shared/allowed-tools.ts). */
+export function parseToolsAndChoice(tools: unknown, choice: unknown): { tools: IrTool[]; toolChoice?: IrToolChoice } {
+  const parsed = parseTools(tools);
+  const allowed = parseAllowedTools(choice);
+  if (allowed) return withAllowedTools(parsed, allowed);
+  const toolChoice = parseToolChoice(choice);
+  return toolChoice === undefined ? { tools: parsed } : { tools: parsed, toolChoice };
 }

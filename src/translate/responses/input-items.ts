@@ -108,12 +108,23 @@ function functionCall(item: Json, path: string): IrToolCallPart {
   const name = reqString(item, 'name', path);
   const namespace = optString(item, 'namespace', path);
   const upstreamName = namespace === undefined ? name : flatToolName(namespace, name);
-  return { type: 'tool_call', id, name: upstreamName, arguments: reqString(item, 'arguments', path) };
+  return {
+    type: 'tool_call',
+    id,
+    name: upstreamName,
+    arguments: reqString(item, 'arguments', path),
+    path: `${path}.arguments`,
+  };
 }
 
 function functionCallOutput(item: Json, path: string): IrToolResultPart {
   const toolCallId = reqString(item, 'call_id', path);
-  return { type: 'tool_result', toolCallId, content: toolOutputContent(item.output, `${path}.output`) };
+  return {
+    type: 'tool_result',
+    toolCallId,
+    content: toolOutputContent(item.output, `${path}.output`),
+    path: `${path}.output`,
+  };
 }
 
 /** An item's type; `type` may be omitted on messages (they have a role) and on item references (only an id). */

@@ -162,12 +162,14 @@ describe('parsing a Responses request', () => {
             id: 'call_paris',
             name: 'get_weather',
             arguments: '{"latitude":48.8566,"longitude":2.3522}',
+            path: 'input[3].arguments',
           },
           {
             type: 'tool_call',
             id: 'call_bogota',
             name: 'get_weather',
             arguments: '{"latitude":4.711,"longitude":-74.0721}',
+            path: 'input[4].arguments',
           },
         ],
       },
@@ -175,10 +177,16 @@ describe('parsing a Responses request', () => {
         role: 'user',
         path: 'input[5]',
         content: [
-          { type: 'tool_result', toolCallId: 'call_paris', content: [{ type: 'text', text: '14' }] },
+          {
+            type: 'tool_result',
+            toolCallId: 'call_paris',
+            content: [{ type: 'text', text: '14' }],
+            path: 'input[5].output',
+          },
           {
             type: 'tool_result',
             toolCallId: 'call_bogota',
+            path: 'input[6].output',
             content: [
               { type: 'text', text: '19' },
               { type: 'image', source: { kind: 'url', url: 'https://example.com/bogota.png' } },

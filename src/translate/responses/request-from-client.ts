@@ -5,7 +5,7 @@ import { type Json, optBoolean, optNumber, optPositiveInteger, optString } from 
 import { parseReasoning, parseTextFormat } from './generation-options.js';
 import { parseInput } from './input-items.js';
 import { checkTopLevelFields } from './request-fields.js';
-import { parseToolChoice, parseTools } from './tools-from-client.js';
+import { parseToolsAndChoice } from './tools-from-client.js';
 
 /**
  * A Responses API request (`POST /v1/responses`) as IR. `instructions` opens the system prompt; `input` becomes
@@ -17,16 +17,17 @@ export function parseResponsesRequest(body: Json, hints: HintReport = new HintRe
   const model = optString(body, 'model', '');
   if (model === undefined) throw errors.missingModel();
   const input = parseInput(body.input);
+  const { tools, toolChoice } = parseToolsAndChoice(body.tools, body.tool_choice, hints);
   const request: IrRequest = {
     model,
     system: [...instructionsOf(body), ...input.system],
     messages: input.messages,
-    tools: parseTools(body.tools, hints),
+    tools,
     stopSequences: [],
     stream: optBoolean(body, 'stream', '') ?? false,
   };
   const optional: Partial<IrRequest> = {
-    toolChoice: parseToolChoice(body.tool_choice),
+    toolChoice,
     parallelToolCalls: optBoolean(body, 'parallel_tool_calls', ''),
     maxTokens: optPositiveInteger(body, 'max_output_tokens', ''),
     temperature: optNumber(body, 'temperature', ''),

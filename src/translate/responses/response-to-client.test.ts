@@ -169,7 +169,7 @@ describe('encoding a Responses answer', () => {
       content: [
         thinking,
         { type: 'redacted_thinking', data: 'EmwKAhgBEgy3va' },
-        { type: 'tool_call', id: 'toolu_9', name: 'get_weather', arguments: '{}' },
+        { type: 'tool_call', id: 'toolu_9', name: 'get_weather', arguments: '{}', path: 'input[3].arguments' },
       ],
     });
   });

@@ -231,7 +231,13 @@ describe('streaming a Responses answer', () => {
     });
     expect(next.messages[1]?.content).toEqual([
       { type: 'thinking', text: 'The user wants the weather.', signature: 'EqQBCkgIARAB' },
-      { type: 'tool_call', id: 'toolu_1', name: 'get_weather', arguments: '{"city":"Paris"}' },
+      {
+        type: 'tool_call',
+        id: 'toolu_1',
+        name: 'get_weather',
+        arguments: '{"city":"Paris"}',
+        path: 'input[2].arguments',
+      },
     ]);
   });
 

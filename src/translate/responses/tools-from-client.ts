@@ -1,5 +1,6 @@
 import { errors } from '../../errors/codes.js';
 import type { IrTool, IrToolChoice } from '../ir/types.js';
+import { type AllowedTools, allowedMode, withAllowedTools } from '../shared/allowed-tools.js';
 import { HintReport } from '../shared/hint-report.js';
 import { asArray, asObject, isJsonObject, optBoolean, optString, reqString } from './field-readers.js';
 import { flatToolName } from './tool-namespaces.js';
@@ -77,6 +78,25 @@ function functionTool(tool: Record<string, unknown>, path: string, hints: HintRe
   return result;
 }
 
+/** A Responses `allowed_tools` choice (`{type, mode, tools: [{type: 'function', name, namespace?}]}`). */
+export function parseAllowedTools(value: unknown): AllowedTools | undefined {
+  if (value === null || typeof value !== 'object' || (value as Record<string, unknown>).type !== 'allowed_tools')
+    return undefined;
+  const choice = value as Record<string, unknown>;
+  const path = 'tool_choice.tools';
+  if (!Array.isArray(choice.tools)) throw errors.invalidBody(`'${path}' must be an array`, path);
+  const names = choice.tools.map((entry: unknown, index: number) => {
+    const item = asObject(entry, `${path}[${index}]`);
+    if (item.type !== 'function') {
+      throw errors.invalidBody('only function tools can be allowed on this model', `${path}[${index}].type`);
+    }
+    const name = reqString(item, 'name', `${path}[${index}]`);
+    const namespace = optString(item, 'namespace', `${path}[${index}]`);
+    return namespace === undefined ? name : flatToolName(namespace, name);
+  });
+  return { mode: allowedMode(choice.mode, 'tool_choice.mode'), names, path };
+}
+
 export function parseToolChoice(value: unknown): IrToolChoice | undefined {
   if (value === undefined || value === null) return undefined;
   if (value === 'none' || value === 'auto' || value === 'required') return { type: value };
@@ -97,4 +117,17 @@ export function parseToolChoice(value: unknown): IrToolChoice | undefined {
     `tool_choice type '${type}' is not supported; use 'none', 'auto', 'required' or {"type":"function","name":...}`,
     'tool_choice.type',
   );
+}
+
+/** `tools` and `tool_choice`, an `allowed_tools` choice applied to the tools (shared/allowed-tools.ts). */
+export function parseToolsAndChoice(
+  tools: unknown,
+  choice: unknown,
+  hints: HintReport,
+): { tools: IrTool[]; toolChoice?: IrToolChoice } {
+  const parsed = parseTools(tools, hints);
+  const allowed = parseAllowedTools(choice);
+  if (allowed) return withAllowedTools(parsed, allowed);
+  const toolChoice = parseToolChoice(choice);
+  return toolChoice === undefined ? { tools: parsed } : { tools: parsed, toolChoice };
 }
