@@ -5,8 +5,8 @@ import { type GatewayReport, liveGateways } from '../config/environments/gateway
 import { parseYaml } from '../config/load-config.js';
 import { readStorageSetting } from '../config/storage-setting.js';
 import { parseListenAddress, urlFor } from '../server/listen-address.js';
-import { readMetaQuickly, StoreBusy } from '../store/meta-probe.js';
 import { parseStorageUrl } from '../store/open-store.js';
+import { StoreBusy } from '../store/store-busy.js';
 import { STORE_TAG_HEADER, storeTag } from '../store/store-tag.js';
 
 /** The admin URL of the gateway a config file describes (admin_listen, else listen). */
@@ -76,6 +76,9 @@ async function reportedGateways(configPath: string, now: number): Promise<Gatewa
   const setting = await readStorageSetting(configPath);
   const location = parseStorageUrl(setting.url, setting.baseDir);
   if (location.file === ':memory:' || !existsSync(location.file)) return [];
+  // Loaded on demand: the probe brings Kysely into the main thread, which a serving gateway never needs (its
+  // store lives in the SQLite worker), and this module is part of the program every command loads.
+  const { readMetaQuickly } = await import('../store/meta-probe.js');
   const store = { listMeta: (prefix: string) => readMetaQuickly(location.file, prefix) };
   return (await liveGateways(store, now)).filter((report) => report.url !== '');
 }

@@ -2,14 +2,7 @@ import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { KyselyStore } from './kysely-store.js';
 import type { Database as Tables } from './schema.js';
-
-/** Another process holds the store locked past the probe's short wait. */
-export class StoreBusy extends Error {
-  constructor(file: string) {
-    super(`the store ${file} is busy (another process holds it locked)`);
-    this.name = 'StoreBusy';
-  }
-}
+import { StoreBusy } from './store-busy.js';
 
 /**
  * The `meta` rows under `prefix`, read on a read-only connection that waits at most `busyMs` for a lock: for a
