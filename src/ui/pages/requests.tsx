@@ -69,13 +69,21 @@ function useFocusWhileOpen(id: string) {
   const box = useRef<HTMLElement>(null);
   useEffect(() => {
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    const label = opener?.getAttribute('aria-label');
     const detail = box.current;
     detail?.focus();
     return () => {
       // Only when focus is still in the detail (or lost with it): a click on another row keeps its own focus.
       const focus = document.activeElement;
       const inDetail = !focus || focus === document.body || Boolean(detail?.contains(focus));
-      if (inDetail && opener?.isConnected) opener.focus();
+      if (!inDetail) return;
+      // A refresh of the list while the detail was open may have drawn the row anew: find it by its label.
+      const row = opener?.isConnected
+        ? opener
+        : label
+          ? document.querySelector<HTMLElement>(`[aria-label="${CSS.escape(label)}"]`)
+          : null;
+      row?.focus();
     };
   }, [id]);
   return box;
