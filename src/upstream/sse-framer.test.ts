@@ -44,6 +44,9 @@ describe('parseSseEvents', () => {
     ];
     expect(parseSseEvents('event: e\r\nid: 1\r\ndata: a\r\ndata: b\r\n\r\ndata: c\r\n\r\n')).toEqual(expected);
     expect(parseSseEvents('event: e\r\nid: 1\ndata: a\rdata: b\r\n\rdata: c\n\n')).toEqual(expected);
+    const datas = (block: string) => parseSseEvents(block).map((event) => event.data);
+    expect(datas('data: a\r\n\r\ndata: b\r\rdata: c\r\n\r\n')).toEqual(['a', 'b', 'c']);
+    expect(datas('data: a\r\n\r\ndata: b\r\r')).toEqual(['a', 'b']);
     expect(parseSseEvents('data: x\r\n\r\n:comment\r\ndata\r\n\r\n')).toEqual([
       { event: undefined, data: 'x', id: undefined },
       { event: undefined, data: '', id: undefined },

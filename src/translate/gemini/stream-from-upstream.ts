@@ -1,9 +1,10 @@
 import type { SseEvent } from '../../upstream/sse-parse.js';
 import type { UpstreamStreamDecoder } from '../contract.js';
 import type { IrStreamEvent, IrUsage } from '../ir/types.js';
-import { JSON_STRING_LITERAL, textOfLiteral } from '../shared/json-string-literal.js';
+import { textOfLiteral } from '../shared/json-string-literal.js';
 import { contentOfPart } from './response-from-upstream.js';
 import { failedFinishMessage, isFailedFinish, stopFromGemini } from './stop-reason.js';
+import { TextChunkShape } from './text-chunk-shape.js';
 import { googleErrorInfo } from './upstream-error.js';
 import { usageFromGemini } from './usage.js';
 import type { GeminiPart, GeminiResponseBody, GeminiUsageMetadata } from './wire-types.js';
@@ -15,10 +16,9 @@ import type { GeminiPart, GeminiResponseBody, GeminiUsageMetadata } from './wire
  * usageMetadata is cumulative, so the last one counts. The stream has no end marker: the finishReason
  * finishes it, and a body that ends without one is an error.
  *
- * Most events of a stream are one text part and the running usage (TEXT_CHUNK, with or without the spaces
- * Google's serialiser writes after colons): after the first event, those are recognised by their shape and the
- * text literal is copied into the client's event as sent. The usage object is parsed only when it changed.
- * Every other event (thoughts, calls, the finish, errors, safety ratings) goes through JSON.parse.
+ * Most events of a stream are one text part and the running usage: after the first event, those are recognised
+ * by their shape (TextChunkShape) and the text literal is copied into the client's event as sent. The usage
+ * object is parsed only when it changed. Every other event (thoughts, calls, the finish, errors, safety ratings) goes through JSON.parse.
  */
 export class GeminiStreamDecoder implements UpstreamStreamDecoder {
   private started = false;
@@ -31,11 +31,12 @@ export class GeminiStreamDecoder implements UpstreamStreamDecoder {
   private finishMessage: string | undefined;
   /** The usageMetadata text of the last text chunk taken by shape, so an unchanged one is not parsed again. */
   private usageText: string | undefined;
+  private readonly textChunks = new TextChunkShape();
 
   decode(event: SseEvent): IrStreamEvent[] {
     if (this.done) return [];
-    const shaped = this.started ? TEXT_CHUNK.exec(event.data) : null;
-    if (shaped) return this.textChunk(shaped[1] as string, shaped[2]);
+    const quoted = this.started ? this.textChunks.literal(event.data) : undefined;
+    if (quoted !== undefined) return this.textChunk(quoted, this.textChunks.usage);
     const data = event.data.trim();
     if (data === '') return [];
     const chunk = JSON.parse(data) as GeminiResponseBody & { error?: Parameters<typeof googleErrorInfo>[0] };
@@ -149,17 +150,3 @@ export class GeminiStreamDecoder implements UpstreamStreamDecoder {
 function promptUsage(usage: IrUsage): Partial<IrUsage> {
   return { inputTokens: usage.inputTokens, cacheReadTokens: usage.cacheReadTokens };
 }
-
-// The shapes of a text chunk, as Google writes it (`": "` after a key) and as compact JSON. Group 1 is the text
-// literal, group 2 the usageMetadata object. Only numbers and the per-modality token lists are accepted in the
-// usage, and only the plain strings in modelVersion and responseId, so a match is always valid JSON.
-const S = ' ?';
-const PLAIN_STRING = String.raw`"[^"\\\x00-\x1f]*"`;
-const MODALITY_COUNT = String.raw`\{"modality":${S}"[A-Z_]+",${S}"tokenCount":${S}\d{1,15}\}`;
-const USAGE_MEMBER = String.raw`"[A-Za-z]{1,64}":${S}(?:\d{1,15}|\[${MODALITY_COUNT}(?:,${S}${MODALITY_COUNT})*\])`;
-const USAGE = String.raw`\{(?:${USAGE_MEMBER}(?:,${S}${USAGE_MEMBER})*)?\}`;
-const TEXT_CHUNK = new RegExp(
-  String.raw`^\{"candidates":${S}\[\{"content":${S}\{"parts":${S}\[\{"text":${S}(${JSON_STRING_LITERAL})\}\],${S}"role":${S}"model"\}` +
-    String.raw`(?:,${S}"index":${S}0)?\}\](?:,${S}"usageMetadata":${S}(${USAGE}))?` +
-    String.raw`(?:,${S}"modelVersion":${S}${PLAIN_STRING})?(?:,${S}"responseId":${S}${PLAIN_STRING})?\}$`,
-);
