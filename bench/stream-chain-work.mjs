@@ -2,10 +2,11 @@
 // Bedrock (UPSTREAM=gemini: on Gemini), as relayTranslatedStream runs it on the bench's canned stream
 // (bench/cloud-replies.mjs): the first message or event as routing's read-ahead hands it over, then the rest in one
 // network read (as the fake's writes arrive, see docs/benchmark.md), framed (event stream or SSE), decoded to IR
-// and encoded as chat.completion.chunk events. 5,000 streams to warm up, then `streams` more. Counted under callgrind
-// at 0 and at N, the difference (less V8's optimising compiler) is instructions per stream, e.g.
-// `valgrind --tool=callgrind node bench/stream-chain-work.mjs 5000`. AMG_DIST=<dir>: another build's output (a copy
-// of dist/ inside the checkout), to count before and after a change. `--alloc`: bytes allocated per stream instead.
+// and encoded as chat.completion.chunk events, each read's events made one Buffer. 5,000 streams to warm up, then
+// `streams` more. Counted under callgrind at 0 and at N, the difference (less V8's optimising compiler) is
+// instructions per stream, e.g. `valgrind --tool=callgrind node bench/stream-chain-work.mjs 5000`.
+// AMG_DIST=<dir>: another build's output (a copy of dist/ inside the checkout), to count before and after a change.
+// `--alloc`: bytes allocated per stream instead.
 const dist = new URL(`../${process.env.AMG_DIST ?? 'dist'}/`, import.meta.url);
 const { openaiChatClientCodec } = await import(new URL('translate/openai-chat/codec.js', dist).href);
 const { upstreamCodecFor } = await import(new URL('translate/codecs.js', dist).href);
@@ -39,8 +40,9 @@ const run = (n) => {
       for (const event of events) for (const ir of decoder.decode(event)) text += encoder.encode(ir);
       return text;
     };
-    length += translate(framing.push(head)).length;
-    length += translate(framing.push(rest)).length;
+    // One Buffer a read, as relayTranslatedStream hands the socket (the string's UTF-8 length and its copy).
+    length += Buffer.from(translate(framing.push(head))).length;
+    length += Buffer.from(translate(framing.push(rest))).length;
     for (const ir of [...framing.end(), ...decoder.end()]) length += encoder.encode(ir).length;
   }
 };
