@@ -28,6 +28,9 @@ export class ChatStreamEncoder implements ClientStreamEncoder {
   /** The serialised envelope up to the delta and the tail after it: chunks differ only in their delta. */
   private chunkHead = '';
   private chunkTail = '';
+  /** The same around a content delta's text literal, so that a text chunk is three strings joined. */
+  private contentHead = '';
+  private contentTail = '';
 
   constructor(private readonly context: EncodeContext) {
     const options = context.clientRequest.stream_options;
@@ -52,7 +55,7 @@ export class ChatStreamEncoder implements ClientStreamEncoder {
       case 'block_start':
         return this.blockStart(event.index, event.block);
       case 'text_delta':
-        return event.text ? this.quotedDelta('content', event.quoted ?? JSON.stringify(event.text)) : '';
+        return event.text ? this.content(event.quoted ?? JSON.stringify(event.text)) : '';
       case 'thinking_delta':
         return event.text ? this.delta({ reasoning_content: event.text }) : '';
       case 'tool_args_delta':
@@ -75,6 +78,8 @@ export class ChatStreamEncoder implements ClientStreamEncoder {
     const envelope = JSON.stringify(this.envelope());
     this.chunkHead = `data: ${envelope.slice(0, -1)},"choices":[{"index":0,"delta":`;
     this.chunkTail = this.tailWith(null);
+    this.contentHead = `${this.chunkHead}{"content":`;
+    this.contentTail = `}${this.chunkTail}`;
     return `${this.chunkHead}{"role":"assistant","content":""}${this.chunkTail}`;
   }
 
@@ -103,9 +108,10 @@ export class ChatStreamEncoder implements ClientStreamEncoder {
     return `${this.begin('', '')}${this.chunkHead}${JSON.stringify(delta)}${this.chunkTail}`;
   }
 
-  /** A content chunk around a delta value already serialised (a text delta copied from the upstream). */
-  private quotedDelta(field: 'content', quoted: string): string {
-    return `${this.begin('', '')}${this.chunkHead}{"${field}":${quoted}}${this.chunkTail}`;
+  /** A content chunk around its text already serialised (often copied from the upstream as it came). */
+  private content(quoted: string): string {
+    const start = this.started ? '' : this.begin('', '');
+    return start + this.contentHead + quoted + this.contentTail;
   }
 
   private finish(reason: ChatFinishReason, usage: ChatUsage): string {
