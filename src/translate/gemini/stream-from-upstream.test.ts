@@ -37,10 +37,10 @@ describe('GeminiStreamDecoder', () => {
       // The prompt as Gemini counted it, for a stream cut before its final usage.
       { type: 'start', id: 'resp-1', model: 'gemini-2.5-flash', usage: { inputTokens: 7, cacheReadTokens: 0 } },
       { type: 'block_start', index: 0, block: { type: 'text' } },
-      { type: 'text_delta', index: 0, text: 'Wh' },
+      { type: 'text_delta', index: 0, text: 'Wh', quoted: '"Wh"' },
       { type: 'text_delta', index: 0, text: 'is "<k>"\n', quoted: '"is \\"<k>\\"\\n"' },
       { type: 'text_delta', index: 0, text: 'ers', quoted: '"ers"' },
-      { type: 'text_delta', index: 0, text: '.' },
+      { type: 'text_delta', index: 0, text: '.', quoted: '"."' },
       { type: 'block_stop', index: 0 },
       {
         type: 'finish',
@@ -80,9 +80,10 @@ describe('GeminiStreamDecoder', () => {
       ` ${spaced(chunk([{ text: 'e' }], running))}`,
       spaced(chunk([], final, { finishReason: 'MAX_TOKENS' })),
     ]);
-    expect(events.filter((event) => event.type === 'text_delta')).toEqual(
-      ['a', 'b', 'c', 'd', 'e'].map((text) => ({ type: 'text_delta', index: 0, text })),
-    );
+    expect(events.filter((event) => event.type === 'text_delta')).toEqual([
+      { type: 'text_delta', index: 0, text: 'a', quoted: '"a"' },
+      ...['b', 'c', 'd', 'e'].map((text) => ({ type: 'text_delta', index: 0, text })),
+    ]);
     expect(events.at(-1)).toMatchObject({ type: 'finish', stopReason: 'max_tokens' });
   });
 
@@ -91,5 +92,14 @@ describe('GeminiStreamDecoder', () => {
     decoder.decode({ event: undefined, data: spaced(chunk([{ text: 'a' }], running)) });
     const broken = spaced(chunk([{ text: 'b' }], running)).replace('"modelVersion"', '"modelVersion",');
     expect(() => decoder.decode({ event: undefined, data: broken })).toThrow(SyntaxError);
+  });
+
+  it('ends with the error of a failed finish that came in a text chunk', () => {
+    const events = decodeAll([
+      spaced(chunk([{ text: 'a' }], running)),
+      spaced(chunk([{ text: 'b' }], final, { finishReason: 'OTHER', index: 0 })),
+    ]);
+    expect(events.at(-1)).toMatchObject({ type: 'error', kind: 'upstream' });
+    expect(events.filter((event) => event.type === 'finish')).toEqual([]);
   });
 });

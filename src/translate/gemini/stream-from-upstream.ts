@@ -16,9 +16,9 @@ import type { GeminiPart, GeminiResponseBody, GeminiUsageMetadata } from './wire
  * usageMetadata is cumulative, so the last one counts. The stream has no end marker: the finishReason
  * finishes it, and a body that ends without one is an error.
  *
- * Most events of a stream are one text part and the running usage: after the first event, those are recognised
- * by their shape (TextChunkShape) and the text literal is copied into the client's event as sent. The usage
- * object is parsed only when it changed. Every other event (thoughts, calls, the finish, errors, safety ratings) goes through JSON.parse.
+ * Most events of a stream are one text part and the running usage, the first and the last (with its finish
+ * reason) included: those are recognised by their shape (TextChunkShape) and the text literal is copied into the
+ * client's event as sent. The usage object is parsed only when it changed. Every other event (thoughts, calls, the finish, errors, safety ratings) goes through JSON.parse.
  */
 export class GeminiStreamDecoder implements UpstreamStreamDecoder {
   private started = false;
@@ -35,8 +35,8 @@ export class GeminiStreamDecoder implements UpstreamStreamDecoder {
 
   decode(event: SseEvent): IrStreamEvent[] {
     if (this.done) return [];
-    const quoted = this.started ? this.textChunks.literal(event.data) : undefined;
-    if (quoted !== undefined) return this.textChunk(quoted, this.textChunks.usage);
+    const quoted = this.textChunks.literal(event.data);
+    if (quoted !== undefined) return this.textChunk(quoted);
     const data = event.data.trim();
     if (data === '') return [];
     const chunk = JSON.parse(data) as GeminiResponseBody & { error?: Parameters<typeof googleErrorInfo>[0] };
@@ -50,15 +50,7 @@ export class GeminiStreamDecoder implements UpstreamStreamDecoder {
       this.usage = usageFromGemini(chunk.usageMetadata);
       this.usageText = undefined;
     }
-    if (!this.started) {
-      this.started = true;
-      events.push({
-        type: 'start',
-        id: chunk.responseId ?? '',
-        model: chunk.modelVersion ?? '',
-        ...(this.usage ? { usage: promptUsage(this.usage) } : {}),
-      });
-    }
+    this.begin(chunk.responseId, chunk.modelVersion, events);
     const candidate = chunk.candidates?.[0];
     for (const part of candidate?.content?.parts ?? []) this.part(part, chunk.responseId, events);
     if (candidate?.finishReason) {
@@ -68,13 +60,34 @@ export class GeminiStreamDecoder implements UpstreamStreamDecoder {
     return events;
   }
 
-  private textChunk(quoted: string, usage: string | undefined): IrStreamEvent[] {
+  /** The start event, for the stream's first event. */
+  private begin(id: string | undefined, model: string | undefined, events: IrStreamEvent[]): void {
+    if (this.started) return;
+    this.started = true;
+    events.push({
+      type: 'start',
+      id: id ?? '',
+      model: model ?? '',
+      ...(this.usage ? { usage: promptUsage(this.usage) } : {}),
+    });
+  }
+
+  /** An event TextChunkShape took: its usage (when it changed), the start, the text, and a finish reason. */
+  private textChunk(quoted: string): IrStreamEvent[] {
+    const shape = this.textChunks;
+    const usage = shape.usage;
     if (usage !== undefined && usage !== this.usageText) {
       this.usageText = usage;
       this.usage = usageFromGemini(JSON.parse(usage) as GeminiUsageMetadata);
     }
     const events: IrStreamEvent[] = [];
+    this.begin(shape.responseId, shape.modelVersion, events);
     this.flowing('text', textOfLiteral(quoted), events, quoted);
+    const finishReason = shape.finishReason;
+    if (finishReason !== undefined) {
+      this.finishReason = finishReason;
+      this.finishMessage = undefined;
+    }
     return events;
   }
 

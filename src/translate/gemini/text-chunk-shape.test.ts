@@ -33,7 +33,19 @@ describe('TextChunkShape', () => {
     for (const middle of [twoCandidates, '"a\tb"', '"a\\"', '"\\x41"', '"a"b"', '"', 'null']) {
       expect(shape.literal(event(middle))).toBeUndefined();
     }
-    expect(shape.literal(event('"b"').replace('"index": 0', '"index": 0,"finishReason": "STOP"'))).toBeUndefined();
+    const rated = event('"b"').replace('"index": 0', '"finishReason": "STOP","safetyRatings": [],"index": 0');
+    expect(shape.literal(rated)).toBeUndefined();
     expect(shape.literal(event('"c"'))).toBe('"c"');
+  });
+
+  it('reads the finish reason, model and response id of the chunk it took', () => {
+    const shape = new TextChunkShape();
+    expect(shape.literal(event('"a"'))).toBe('"a"');
+    expect([shape.finishReason, shape.modelVersion, shape.responseId]).toEqual([undefined, 'gemini-2.5-flash', 'r1']);
+    const final = '{"promptTokenCount": 7,"candidatesTokenCount": 2,"totalTokenCount": 9}';
+    expect(shape.literal(event('"b"', final).replace('"index": 0', '"finishReason": "MAX_TOKENS","index": 0'))).toBe(
+      '"b"',
+    );
+    expect([shape.finishReason, shape.usage]).toEqual(['MAX_TOKENS', final]);
   });
 });
