@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeOpenAI } from '../fakes/fake-openai.js';
 import { ADMIN_TOKEN, fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
-import { chromiumAvailable, launchChromium, screenshot, signInWithToken } from './support/browser.js';
+import { chromiumAvailable, desktopPage, launchChromium, screenshot, signInWithToken } from './support/browser.js';
 
 if (!chromiumAvailable) console.warn('SKIPPED test/browser/odd-values.test.ts: /usr/bin/chromium is not installed');
 
@@ -44,7 +44,7 @@ describe.skipIf(!chromiumAvailable)('Admin UI with huge figures and the longest 
     }
     await harness.records(3, 10_000);
     browser = await launchChromium();
-    desk = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    desk = await desktopPage(browser);
     phone = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
     await signInWithToken(desk, harness.adminUrl, ADMIN_TOKEN);
     await signInWithToken(phone, harness.adminUrl, ADMIN_TOKEN);
