@@ -6,8 +6,7 @@ import { ADMIN_TOKEN, fakeProvider, GatewayHarness } from '../support/gateway-ha
 import {
   chromiumAvailable,
   collectProblems,
-  desktopPage,
-  launchChromium,
+  launchDesktop,
   screenshot,
   signInWithToken,
 } from './support/browser.js';
@@ -38,8 +37,7 @@ describe.skipIf(!chromiumAvailable)('the Usage page in headless Chromium', () =>
         ],
       },
     });
-    browser = await launchChromium();
-    page = await desktopPage(browser);
+    ({ browser, page } = await launchDesktop());
     problems = collectProblems(page);
   }, 60_000);
   afterAll(async () => {
