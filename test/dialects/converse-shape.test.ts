@@ -165,6 +165,32 @@ describe('conversations Converse would refuse as the client sent them', () => {
     expect(sentDocumentNames()).toEqual(['notes pdf', 'NOTES pdf (2)']);
   });
 
+  it('Chat and Messages: a file sent with no prompt goes with a text block, which Converse requires', async () => {
+    const completion = await gateway.harness.openai().chat.completions.create({
+      model: MODELS.bedrock.name,
+      messages: [
+        {
+          role: 'user',
+          content: [{ type: 'file', file: { filename: 'notes.pdf', file_data: `data:application/pdf;base64,${PDF}` } }],
+        },
+      ],
+    });
+    expect(completion.choices[0]?.message.content).toBe('Hello from Bedrock.');
+    expect(sentShape()).toEqual(['user: document "(the attached document)"']);
+    const message = await gateway.harness.anthropic().messages.create({
+      model: MODELS.bedrock.name,
+      max_tokens: 100,
+      messages: [
+        {
+          role: 'user',
+          content: [{ type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: PDF } }],
+        },
+      ],
+    });
+    expect(message.content).toEqual([{ type: 'text', text: 'Hello from Bedrock.' }]);
+    expect(sentShape()).toEqual(['user: document "(the attached document)"']);
+  });
+
   it('Chat: CSV, Word and Markdown files go as documents of the formats Converse reads', async () => {
     const file = (filename: string, mediaType: string) => ({
       type: 'file' as const,

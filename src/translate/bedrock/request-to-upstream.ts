@@ -29,7 +29,7 @@ import type {
  * - Tool call ids outside Converse's toolUseId constraint are rewritten to fit it (tool-use-id.ts).
  * - Images and documents (PDF, CSV, Word, Excel, HTML, text, Markdown) go as bytes (base64 in JSON); Converse
  *   takes no URL, so one is refused. Each document gets a name Converse accepts, unique in the request
- *   (document-names.ts).
+ *   (document-names.ts), and a message of documents with no text a short note (Converse requires a text block).
  * - Signed thinking goes back as reasoningContent (Claude on Bedrock needs it on tool-use turns); thinking
  *   without a signature cannot be verified by the model and is left out.
  * - Prompt-cache marks become cachePoint blocks where the model takes them (cache-points.ts).
@@ -172,7 +172,22 @@ function messages(input: readonly IrMessage[], cache: CachePoints, toolNames: To
     if (previous?.role === message.role) previous.content.push(...content);
     else built.push({ role: message.role, content });
   });
+  for (const message of built) withTextBesideDocuments(message.content);
   return built;
+}
+
+/** What a message holding documents and no text says, so that Converse takes it (see withTextBesideDocuments). */
+const DOCUMENT_NOTE = '(the attached document)';
+
+/**
+ * Converse refuses a message that holds a document block and no text block ("A text block must be included when
+ * using documents"), as a file sent with no prompt is: such a message gets a short neutral note after its
+ * blocks, made of nothing the client sent (a document's name is the place Converse warns against prompt
+ * injection in), so the same history gets the same note on every turn.
+ */
+function withTextBesideDocuments(content: BedrockContentBlock[]): void {
+  if (!content.some((block) => 'document' in block) || content.some((block) => 'text' in block)) return;
+  content.push({ text: DOCUMENT_NOTE });
 }
 
 function toolConfig(
