@@ -267,7 +267,7 @@ describe('buildGeminiRequest', () => {
     expect(JSON.stringify(built)).not.toContain('user-1');
     expect(hints.dropped).toEqual(['cacheControl', 'user', 'tools[].parameters.additionalProperties']);
   });
-  it("names an image inside a tool result by its own place when Vertex cannot tell its type", () => {
+  it('names an image inside a tool result by its own place when Vertex cannot tell its type', () => {
     const messages: IrRequest['messages'] = [
       { role: 'user', content: [{ type: 'text', text: 'look' }] },
       { role: 'assistant', content: [{ type: 'tool_call', id: 'c1', name: 'shot', arguments: '{}' }] },
