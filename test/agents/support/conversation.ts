@@ -13,6 +13,8 @@ import type { RecordedRequest } from '../../fakes/fake-server.js';
  *   conversation, answers with what the command printed, so the answer can only be right if the agent ran it;
  * - "create <file>": asks for Codex's freeform apply_patch tool with a patch adding the file (its name as its one
  *   line), then answers with what the tool reported.
+ * Codex's compaction turn (its "CONTEXT CHECKPOINT COMPACTION" prompt) is answered with a summary holding what
+ * the history's tool printed; a conversation resumed from such a summary is answered from it (Converse only).
  * The same reading works on every upstream dialect (Chat, Messages, Gemini, Converse); only the wire shapes differ.
  */
 
@@ -185,6 +187,19 @@ export function geminiTurn(request: RecordedRequest): GeminiBehaviour | undefine
   return { kind: 'reply', toolCalls: [{ name: tool.name, args: tool.args(task.text), signature }] };
 }
 
+const COMPACTION = 'CONTEXT CHECKPOINT COMPACTION';
+const SUMMARY = 'Summary: the command printed ';
+
+/** The answer to a compaction turn or to a conversation resumed from its summary, else undefined. */
+function compactionTurn(texts: readonly string[]): string | undefined {
+  const summary = texts.find((text) => text.includes(SUMMARY));
+  if (summary) return `The command printed: ${summary.slice(summary.indexOf(SUMMARY) + SUMMARY.length)}`;
+  if (!texts.at(-1)?.includes(COMPACTION)) return undefined;
+  // The history's tool output, however the upstream received it (a result block, or text).
+  const output = texts.findLast((text) => text.includes('Output:'));
+  return `${SUMMARY}${output?.slice(output.indexOf('Output:') + 'Output:'.length).trim() ?? ''}`;
+}
+
 // --- Bedrock Converse ---------------------------------------------------------------------------------------
 
 interface ConverseBlock {
@@ -203,7 +218,10 @@ export function converseTurn(request: RecordedRequest): BedrockBehaviour | undef
   const body = request.body as ConverseBody | undefined;
   if (!body?.messages) return undefined;
   const userBlocks = body.messages.filter((m) => m.role === 'user').flatMap((m) => m.content);
-  const task = taskIn(userBlocks.filter((b) => typeof b.text === 'string').map((b) => b.text ?? ''));
+  const userTexts = userBlocks.filter((b) => typeof b.text === 'string').map((b) => b.text ?? '');
+  const compacted = compactionTurn(userTexts);
+  if (compacted) return { kind: 'reply', text: compacted };
+  const task = taskIn(userTexts);
   if (!task) return { kind: 'reply', text: 'Nothing to do.' };
   if (task.kind === 'say') return { kind: 'reply', text: `You asked me to say ${task.text}.` };
   const extra = body.additionalModelRequestFields;
