@@ -5,6 +5,7 @@ import { FakeVertex } from '../fakes/fake-vertex.js';
 import { CLIENT_TOKEN, fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
 import { AGENT_TIMEOUT_MS, blockWorkspace, expectCleanExit, word, writeMarker } from './support/agent-steps.js';
 import { agentInstalled, CLAUDE, runClaude } from './support/agents.js';
+import { vertexProvider } from './support/cloud-fakes.js';
 import { messagesTurn } from './support/conversation.js';
 
 /**
@@ -34,17 +35,7 @@ describe.skipIf(!agentInstalled(CLAUDE, 'Claude Code'))('Claude Code with a mode
       config: {
         providers: [
           fakeProvider('ant', anthropic.baseUrl, anthropic.apiKey, 'anthropic'),
-          {
-            name: 'vx',
-            type: 'vertex',
-            base_url: vertex.endpoint,
-            allow_private_network: true,
-            vertex: {
-              project: vertex.project,
-              location: vertex.location,
-              service_account_json: JSON.stringify({ type: 'service_account', ...vertex.serviceAccount }),
-            },
-          },
+          vertexProvider('vx', vertex),
         ],
         models: [
           { name: 'my-sonnet', targets: [{ provider: 'ant', model: 'claude-sonnet-4-5' }] },

@@ -27,14 +27,23 @@ const UPSTREAMS: readonly Upstream[] = ['openai', 'anthropic', 'gemini', 'bedroc
 const UNSANDBOXED = ['--dangerously-bypass-approvals-and-sandbox'];
 
 describe.skipIf(!agentInstalled(CODEX, 'Codex'))('Codex freeform apply_patch on translated routes', () => {
+  let openai: FakeOpenAI;
+  let anthropic: FakeAnthropic;
+  let clouds: CloudFakes;
+
+  beforeAll(async () => {
+    openai = (await FakeOpenAI.start({ name: 'agent-openai' })).respondWith(chatTurn);
+    anthropic = (await FakeAnthropic.start({ name: 'agent-anthropic' })).respondWith(messagesTurn);
+    clouds = await CloudFakes.start();
+  });
+  afterAll(async () => {
+    await Promise.all([openai?.close(), anthropic?.close(), clouds?.close()]);
+  });
+
   describe.each(UPSTREAMS)(
     'to %s',
     (upstream) => {
       let harness: GatewayHarness;
-      let openai: FakeOpenAI;
-      let anthropic: FakeAnthropic;
-      let clouds: CloudFakes;
-
       const provider = { openai: 'oai', anthropic: 'ant', gemini: 'gem', 'bedrock-claude': 'bed' }[upstream];
       const upstreamModel =
         upstream === 'openai' ? 'gpt-5.5' : upstream === 'anthropic' ? 'claude-sonnet-4-6' : CLOUD_TARGETS[upstream];
@@ -45,28 +54,19 @@ describe.skipIf(!agentInstalled(CODEX, 'Codex'))('Codex freeform apply_patch on 
             ? anthropic.requests
             : clouds.requests(upstream);
 
+      // One gateway per route: Codex picks the freeform tool by the model name, gpt-5.5, so each gets that name.
       beforeAll(async () => {
-        openai = (await FakeOpenAI.start({ name: 'agent-openai' })).respondWith(chatTurn);
-        anthropic = (await FakeAnthropic.start({ name: 'agent-anthropic' })).respondWith(messagesTurn);
-        clouds = await CloudFakes.start();
+        const providers = [
+          fakeProvider('oai', openai.baseUrl, openai.apiKey, 'openai'),
+          fakeProvider('ant', anthropic.baseUrl, anthropic.apiKey, 'anthropic'),
+          ...clouds.providers(),
+        ];
+        const models = [{ name: MODEL, targets: [{ provider, model: upstreamModel }] }];
         harness = await GatewayHarness.start({
-          config: {
-            providers: [
-              fakeProvider('oai', openai.baseUrl, openai.apiKey, 'openai'),
-              fakeProvider('ant', anthropic.baseUrl, anthropic.apiKey, 'anthropic'),
-              ...clouds.providers(),
-            ],
-            models: [{ name: MODEL, targets: [{ provider, model: upstreamModel }] }],
-            routing: { retries: { max_attempts: 1 } },
-          },
+          config: { providers, models, routing: { retries: { max_attempts: 1 } } },
         });
       });
-      afterAll(async () => {
-        await harness?.close();
-        await openai?.close();
-        await anthropic?.close();
-        await clouds?.close();
-      });
+      afterAll(async () => harness?.close());
 
       const ws = blockWorkspace();
 
