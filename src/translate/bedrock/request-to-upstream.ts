@@ -12,6 +12,7 @@ import { CachePoints } from './cache-points.js';
 import { DocumentNames } from './document-names.js';
 import { additionalModelRequestFields, bedrockFamily } from './model-fields.js';
 import { STOP_SEQUENCE_PATH } from './stop-reason.js';
+import { withToolHistoryAsText } from './tool-history-text.js';
 import { bedrockToolUseId } from './tool-use-id.js';
 import type {
   BedrockContentBlock,
@@ -36,8 +37,9 @@ import type {
  * - With stop sequences, a Claude model is asked for the one that matched (`additionalModelResponseFieldPaths`).
  * - Reasoning and topK go in additionalModelRequestFields, as the model's family spells them (model-fields.ts);
  *   for Claude, the output limit and the budget are fitted as on Anthropic's API (shared/claude-output.ts).
- * - Converse cannot express tool_choice none, parallelToolCalls false or a response format: those are refused,
- *   as is a conversation holding tool calls or results without tools declared (Converse requires them).
+ * - Converse cannot express tool_choice none, parallelToolCalls false or a response format: those are refused.
+ *   A conversation holding tool calls or results without tools declared has them written as text
+ *   (tool-history-text.ts), since Converse requires declared tools for tool blocks.
  */
 
 const IMAGE_FORMATS: Readonly<Record<string, BedrockImageFormat>> = {
@@ -225,20 +227,7 @@ function canThink(messages: readonly BedrockMessage[]): boolean {
   return first !== undefined && 'reasoningContent' in first;
 }
 
-/** Whether the conversation holds tool calls or results (Converse then requires the tools to be declared). */
-function usesTools(request: IrRequest): boolean {
-  return request.messages.some((message) =>
-    message.content.some((part) => part.type === 'tool_call' || part.type === 'tool_result'),
-  );
-}
-
 function refuseInexpressible(request: IrRequest): void {
-  if (request.tools.length === 0 && usesTools(request)) {
-    throw errors.invalidBody(
-      'Bedrock Converse takes tool calls and results in a conversation only with the tools declared; send the tools they use',
-      'tools',
-    );
-  }
   if (request.parallelToolCalls === false && request.tools.length > 0) {
     throw errors.invalidBody('Bedrock Converse cannot be told to call one tool at a time', 'parallelToolCalls');
   }
@@ -251,10 +240,12 @@ function refuseInexpressible(request: IrRequest): void {
 }
 
 export function buildBedrockRequest(
-  request: IrRequest,
+  clientRequest: IrRequest,
   upstreamModel: string,
   options: UpstreamBuildOptions,
 ): BedrockConverseRequest {
+  // Calls and results without declared tools go as text (tool-history-text.ts).
+  const request = withToolHistoryAsText(clientRequest);
   refuseInexpressible(request);
   refuseUnsupportedSampling(request, 'Bedrock Converse', options.hints);
   refuseLogprobs(request, 'Bedrock Converse');
