@@ -7,7 +7,7 @@
 // (/proc/<pid>/task/*/{status,stat,comm}): which threads wake while requests go one at a time. Unless --no-probe,
 // the gateway runs bench/main-thread-tasks.mjs, which lists its main thread's callbacks by origin (how often, with
 // a request in flight or not, median wall time). An idle window of the same length follows, with the same counts.
-// Needs `npm run build` first.
+// AMG_DIST=<dir>: another build's output (a copy of dist/ inside the checkout). Needs `npm run build` first.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,7 +86,7 @@ const gateway = pinnedSpawn(
   [
     ...NODE_FLAGS,
     ...(PROBE ? ['--import', join(root, 'bench/main-thread-tasks.mjs')] : []),
-    join(root, 'dist/cli/main.js'),
+    join(root, process.env.AMG_DIST ?? 'dist', 'cli/main.js'),
     'serve',
     '--config',
     join(dir, 'gateway.yaml'),
