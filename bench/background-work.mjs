@@ -11,8 +11,8 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { drive, runPinned } from './load.mjs';
-import { body, pinnedSpawn, TOKEN, waitForLine } from './scenarios.mjs';
+import { drive } from './load.mjs';
+import { body, oneConnection, pinnedSpawn, SINGLE, TOKEN, waitForLine } from './scenarios.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
@@ -26,14 +26,6 @@ const PROBE = !args.includes('--no-probe');
 const LOAD_SECONDS = Number(value('--load-seconds') ?? 0);
 const WARM_UP = Number(value('--warm-up') ?? 4000);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const CONFIG = (upstream) => `storage: sqlite:./gateway.db
-providers:
-  - { name: up, type: openai, base_url: ${upstream}/v1, api_key: sk-bench, allow_private_network: true, max_connections: 256 }
-clients: [{ name: bench, token: ${TOKEN} }]
-models:
-  - { name: bench, targets: [{ provider: up, model: m1 }] }
-`;
 
 /** Per thread: name, voluntary and involuntary context switches, CPU ticks (utime + stime, 10 ms each). */
 function threads(pid) {
@@ -79,7 +71,7 @@ function delta(before, after, pid) {
 const upstream = pinnedSpawn(1, [join(root, 'bench/fake-upstream.mjs'), '0'], {});
 const direct = `http://127.0.0.1:${Number((await waitForLine(upstream, /^(\d+)\n/))[1])}`;
 const dir = mkdtempSync(join(tmpdir(), 'amg-background-'));
-writeFileSync(join(dir, 'gateway.yaml'), CONFIG(direct));
+writeFileSync(join(dir, 'gateway.yaml'), SINGLE(`${direct}/v1`));
 const probeFile = join(dir, 'tasks.json');
 const gateway = pinnedSpawn(
   0,
@@ -116,17 +108,7 @@ if (LOAD_SECONDS > 0) {
     core: 1,
   });
 }
-const one = (pairs, warmUp) =>
-  runPinned(1, process.execPath, [
-    join(root, 'bench/one-connection.mjs'),
-    `${url}/v1/chat/completions`,
-    `${direct}/v1/chat/completions`,
-    TOKEN,
-    body('bench', false),
-    String(pairs),
-    String(warmUp),
-  ]);
-await one(WARM_UP, 0);
+await oneConnection(url, direct, WARM_UP, 0);
 if (PROBE) {
   gateway.kill('SIGUSR2');
   await sleep(100);
@@ -134,7 +116,7 @@ if (PROBE) {
 const before = threads(gateway.pid);
 const t0 = Date.now();
 counting = true;
-const result = JSON.parse(await one(PAIRS, 0));
+const result = await oneConnection(url, direct, PAIRS, 0);
 counting = false;
 const seconds = (Date.now() - t0) / 1000;
 const collections = new Map();

@@ -10,7 +10,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
-import { body, pinnedSpawn, TOKEN, waitForLine } from './scenarios.mjs';
+import { baseConfig, body, pinnedSpawn, TOKEN, waitForLine } from './scenarios.mjs';
 
 const arg = (name, fallback) =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
@@ -22,14 +22,10 @@ const root = new URL('..', import.meta.url).pathname;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // Callgrind slows the gateway ~50 times: timeouts that no counted request meets.
-const CONFIG = (upstream) => `storage: sqlite:./gateway.db
-providers:
-  - { name: up, type: openai, base_url: ${upstream}/v1, api_key: sk-bench, allow_private_network: true }
-clients: [{ name: bench, token: ${TOKEN} }]
-models:
-  - { name: bench, targets: [{ provider: up, model: m1 }] }
-routing: { timeout: { connect_ms: 60000, first_byte_ms: 120000 }, cooldown: { failures: 1000000, window_s: 1, cooldown_s: 1 } }
-`;
+const CONFIG = baseConfig(
+  '  - { name: bench, targets: [{ provider: up, model: m1 }] }\n',
+  'routing: { timeout: { connect_ms: 60000, first_byte_ms: 120000 }, cooldown: { failures: 1000000, window_s: 1, cooldown_s: 1 } }',
+);
 
 /** Instructions per valgrind thread number in the dumps of one `--dump` (files callgrind.<pid>.<part>-<thread>). */
 function perThread(dir, part) {
@@ -47,7 +43,7 @@ function perThread(dir, part) {
 const upstream = pinnedSpawn(1, [join(root, 'bench/fake-upstream.mjs'), '0'], {});
 const port = Number((await waitForLine(upstream, /^(\d+)\n/))[1]);
 const dir = mkdtempSync(join(tmpdir(), 'amg-thread-instr-'));
-writeFileSync(join(dir, 'gateway.yaml'), CONFIG(`http://127.0.0.1:${port}`));
+writeFileSync(join(dir, 'gateway.yaml'), CONFIG(`http://127.0.0.1:${port}/v1`));
 const gateway = spawn(
   'valgrind',
   [
