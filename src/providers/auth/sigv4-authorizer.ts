@@ -65,9 +65,9 @@ const MAX_KEPT_SIGNERS = 256;
  * aws4 works out per signer what no request's body changes: it copies the headers, reads the host, parses the path
  * and adds its defaults (`prepareRequest`), and lower-cases, filters and sorts the signed headers once
  * (`filteredHeaders`); `authHeader()` then builds the canonical request, the string to sign and the signature
- * afresh, taking the payload hash from `x-amz-content-sha256` each time. Within one second the bench's requests
- * share all of the first part, which was a fifth of a signature's instructions and a third of its garbage
- * (bench/sigv4-work.mjs). aws4 is pinned (package.json) and the unit tests compare every kept signature with a
+ * afresh, taking the payload hash from `x-amz-content-sha256` each time (of which only the heads are kept, see
+ * keepConstantHeads). Within one second the bench's requests share all of the first part, which was a fifth of a
+ * signature's instructions and a third of its garbage (bench/sigv4-work.mjs). aws4 is pinned (package.json) and the unit tests compare every kept signature with a
  * fresh `aws4.sign` of the same request, so a version that memoised more would fail them.
  */
 interface KeptSigner {
