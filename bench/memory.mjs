@@ -9,8 +9,8 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { drive, runPinned } from './load.mjs';
-import { body, pinnedSpawn, TOKEN, waitForLine } from './scenarios.mjs';
+import { drive } from './load.mjs';
+import { body, oneConnection, pinnedSpawn, TOKEN, waitForLine } from './scenarios.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const soakArg = process.argv.indexOf('--soak-minutes');
@@ -157,17 +157,7 @@ async function main() {
     gcLog += chunk;
   });
   // One connection with microsecond resolution, gateway and direct requests alternating (the machine drifts).
-  const one = JSON.parse(
-    await runPinned(1, process.execPath, [
-      join(root, 'bench/one-connection.mjs'),
-      `${url}/v1/chat/completions`,
-      `${direct}/v1/chat/completions`,
-      TOKEN,
-      body('bench', false),
-      String(PAIRS),
-      String(WARM_UP),
-    ]),
-  );
+  const one = await oneConnection(url, direct, PAIRS, WARM_UP);
   const gcOne = TRACE_GC ? gcPauses(gcLog) : null;
   if (GC_LOG_FILE) writeFileSync(GC_LOG_FILE, gcLog);
   const soak = [];

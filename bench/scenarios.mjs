@@ -1,7 +1,7 @@
 // What the benchmark scripts share: the client token, the request bodies, the dialects configuration, and
 // starting a process pinned to a core.
 import { spawn } from 'node:child_process';
-import { hasTaskset } from './load.mjs';
+import { hasTaskset, runPinned } from './load.mjs';
 
 export const TOKEN = 'bench-client-token-0123456789';
 
@@ -136,4 +136,22 @@ export function waitForLine(child, pattern) {
       reject(new Error(`process exited (${code}) before it was ready: ${[...seen.values()].join('\n')}`)),
     );
   });
+}
+
+/**
+ * bench/one-connection.mjs pinned to core 1: `pairs` non-stream requests to the gateway and straight to the
+ * upstream, alternating, after `warmUp` unrecorded pairs; resolves with its JSON output.
+ */
+export async function oneConnection(gatewayUrl, directUrl, pairs, warmUp) {
+  const root = new URL('..', import.meta.url).pathname;
+  const output = await runPinned(1, process.execPath, [
+    `${root}bench/one-connection.mjs`,
+    `${gatewayUrl}/v1/chat/completions`,
+    `${directUrl}/v1/chat/completions`,
+    TOKEN,
+    body('bench', false),
+    String(pairs),
+    String(warmUp),
+  ]);
+  return JSON.parse(output);
 }

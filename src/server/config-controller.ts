@@ -66,6 +66,9 @@ export class ConfigController {
   readonly workflow: ConfigWorkflow;
   private queue: Promise<void> = Promise.resolve();
   private timers: NodeJS.Timeout[] = [];
+  private guardTimer: NodeJS.Timeout | undefined;
+  private guardTickMs = 500;
+  private started = false;
   private applyError: { revision: number; error: string } | undefined;
   private guardReport: GuardReport | undefined;
 
@@ -82,17 +85,41 @@ export class ConfigController {
     });
   }
 
-  /** Polls the store's active revision (changes made by the CLI or another instance) and ticks the guard. */
+  /**
+   * Polls the store's active revision (changes made by the CLI or another instance), and ticks the guard while
+   * it watches a revision.
+   */
   start(pollMs = 3_000, guardTickMs = 500): void {
     const poll = setInterval(() => {
       this.converge().catch((error: unknown) => log.warn('config poll failed', { error: String(error) }));
     }, pollMs);
-    const tick = setInterval(() => {
-      this.guardTick().catch((error: unknown) => log.error('config guard failed', { error: String(error) }));
-    }, guardTickMs);
     poll.unref();
-    tick.unref();
-    this.timers = [poll, tick];
+    this.timers = [poll];
+    this.guardTickMs = guardTickMs;
+    this.started = true;
+    if (this.deps.guard.current) this.tickWhileWatching();
+  }
+
+  /**
+   * The guard's tick runs only while a guarded revision is watched (minutes after a guarded publish): ticking
+   * twice a second for nothing was one more task between a running gateway's requests (issue 14's p99).
+   */
+  private tickWhileWatching(): void {
+    if (this.guardTimer || !this.started) return;
+    this.guardTimer = setInterval(() => {
+      this.guardTick().catch((error: unknown) => log.error('config guard failed', { error: String(error) }));
+    }, this.guardTickMs);
+    this.guardTimer.unref();
+  }
+
+  /** Whether the guard's tick is running (for tests). */
+  get guardTicking(): boolean {
+    return this.guardTimer !== undefined;
+  }
+
+  private stopGuardTick(): void {
+    clearInterval(this.guardTimer);
+    this.guardTimer = undefined;
   }
 
   /**
@@ -123,6 +150,8 @@ export class ConfigController {
   stop(): void {
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
+    this.started = false;
+    this.stopGuardTick();
   }
 
   /** The gateway started on an earlier revision because the active one cannot run here: report it as such. */
@@ -187,10 +216,13 @@ export class ConfigController {
     const models = touchedModels(before, after);
     const watch = this.deps.guard.start(revision.number, parent, models, guard);
     this.guardReport = { revision: revision.number, state: 'watching', models, detail: describeWatch(watch) };
+    this.tickWhileWatching();
   }
 
   private async guardTick(): Promise<void> {
     const result = this.deps.guard.check();
+    // A final verdict (or a newer change, which stopped the watch) ends the tick until the next guarded revision.
+    if (!this.deps.guard.current) this.stopGuardTick();
     if (!result) return;
     const { watch, verdict } = result;
     if (verdict.kind === 'watching') {

@@ -74,6 +74,37 @@ describe.skipIf(!agentInstalled(CODEX, 'Codex'))('Codex on the clouds', () => {
   );
 
   /**
+   * Codex compacts a long session itself: it sends the history, tool calls and outputs included, with its
+   * compaction prompt and no tools. Converse refuses tool blocks without declared tools, so the gateway writes
+   * them as text there; before, it refused the request (400 naming tools) and the session stopped at its limit.
+   */
+  describe.each(['bedrock-claude', 'bedrock-nova'] as const)(
+    'auto-compaction on %s',
+    (cloud) => {
+      const ws = blockWorkspace();
+
+      it('summarises the tool conversation and finishes the turn from the summary', async () => {
+        const marker = await writeMarker(ws());
+        const seen = clouds.requests(cloud).length;
+        const run = await runCodex(harness.url, CLIENT_TOKEN, `codex-${cloud}`, 'Please run `cat marker.txt`.', ws(), [
+          '-c',
+          'model_auto_compact_token_limit=30',
+        ]);
+        expectCleanExit(run);
+        expect(run.stdout).toContain(`The command printed: ${marker}`);
+        const compaction = clouds
+          .requests(cloud)
+          .slice(seen)
+          .map((request) => request.body as { toolConfig?: unknown; messages: unknown[] })
+          .find((body) => JSON.stringify(body).includes('CONTEXT CHECKPOINT COMPACTION'));
+        expect(compaction?.toolConfig).toBeUndefined();
+        expect(JSON.stringify(compaction?.messages)).toContain('[Tool call tooluse_shell_1: exec_command');
+      });
+    },
+    AGENT_TIMEOUT_MS,
+  );
+
+  /**
    * What each translated cloud route gets for Codex's `model_reasoning_effort="none"`: Gemini, which thinks by
    * default, the least thinking the model allows; Claude and Nova on Bedrock, which think only when asked, nothing.
    */

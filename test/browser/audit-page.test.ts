@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, GatewayHarness } from '../support/gateway-harness.js';
-import { chromiumAvailable, launchChromium, signInWithToken } from './support/browser.js';
+import { chromiumAvailable, launchDesktop, signInWithToken } from './support/browser.js';
 
 if (!chromiumAvailable) console.warn('SKIPPED test/browser/audit-page.test.ts: /usr/bin/chromium is not installed');
 
@@ -16,8 +16,7 @@ describe.skipIf(!chromiumAvailable)('the Audit page in headless Chromium', () =>
 
   beforeAll(async () => {
     harness = await GatewayHarness.start({ config: { providers: [], models: [] } });
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    ({ browser, page } = await launchDesktop());
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

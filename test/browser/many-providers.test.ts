@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeOpenAI } from '../fakes/fake-openai.js';
 import { ADMIN_TOKEN, fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
-import { chromiumAvailable, launchChromium, screenshot, signInWithToken } from './support/browser.js';
+import { chromiumAvailable, launchDesktop, screenshot, signInWithToken } from './support/browser.js';
 
 if (!chromiumAvailable) console.warn('SKIPPED test/browser/many-providers.test.ts: /usr/bin/chromium is not installed');
 
@@ -25,8 +25,7 @@ describe.skipIf(!chromiumAvailable)('the Providers page with 100 providers', () 
         models: NAMES.map((name) => ({ name: `chat-${name.slice(-3)}`, targets: [{ provider: name, model: 'm' }] })),
       },
     });
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    ({ browser, page } = await launchDesktop());
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

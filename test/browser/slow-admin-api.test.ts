@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN } from '../support/gateway-harness.js';
-import { chromiumAvailable, screenshot, signInWithToken } from './support/browser.js';
+import { chromiumAvailable, desktopPage, screenshot, signInWithToken } from './support/browser.js';
 import { type OneRouteUi, startOneRouteUi } from './support/one-route-ui.js';
 
 if (!chromiumAvailable) console.warn('SKIPPED test/browser/slow-admin-api.test.ts: /usr/bin/chromium is not installed');
@@ -52,7 +52,7 @@ describe.skipIf(!chromiumAvailable)('Admin UI over a slow admin API', () => {
 
   it("a request's detail that failed to load says why and loads on Try again", FLOW, async () => {
     const { harness } = ui;
-    const page = await (await ui.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    const page = await desktopPage(ui.browser);
     await harness.openai().chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] });
     const [record] = await harness.records(1, 10_000);
     const id = record?.id as string;
@@ -74,7 +74,7 @@ describe.skipIf(!chromiumAvailable)('Admin UI over a slow admin API', () => {
 
   it('Test now on a slow upstream says it is testing, and a second click sends no second request', FLOW, async () => {
     const { harness } = ui;
-    const page = await (await ui.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    const page = await desktopPage(ui.browser);
     await signInWithToken(page, harness.adminUrl, ADMIN_TOKEN);
     const before = ui.upstream.requests.length;
     ui.upstream.enqueue({ kind: 'reply', text: 'slow hello', delayMs: 3_000 });

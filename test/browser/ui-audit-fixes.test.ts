@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeOpenAI } from '../fakes/fake-openai.js';
 import { ADMIN_TOKEN, fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
-import { chromiumAvailable, launchChromium, screenshot, signInWithToken } from './support/browser.js';
+import { chromiumAvailable, launchDesktop, screenshot, signInWithToken } from './support/browser.js';
 
 if (!chromiumAvailable) console.warn('SKIPPED test/browser/ui-audit-fixes.test.ts: /usr/bin/chromium is not installed');
 
@@ -34,8 +34,7 @@ describe.skipIf(!chromiumAvailable)('Admin UI defects from the audit', () => {
         ],
       },
     });
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    ({ browser, page } = await launchDesktop());
     phone = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
     await signInWithToken(page, harness.adminUrl, ADMIN_TOKEN);
     await signInWithToken(phone, harness.adminUrl, ADMIN_TOKEN);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeOpenAI } from '../fakes/fake-openai.js';
 import { runCli } from '../support/cli-process.js';
 import { ADMIN_TOKEN, fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
-import { chromiumAvailable, collectProblems, launchChromium, screenshot, signInWithToken } from './support/browser.js';
+import { chromiumAvailable, collectProblems, launchDesktop, screenshot, signInWithToken } from './support/browser.js';
 
 if (!chromiumAvailable) console.warn('SKIPPED test/browser/usage-page.test.ts: /usr/bin/chromium is not installed');
 
@@ -31,8 +31,7 @@ describe.skipIf(!chromiumAvailable)('the Usage page in headless Chromium', () =>
         ],
       },
     });
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    ({ browser, page } = await launchDesktop());
     problems = collectProblems(page);
   }, 60_000);
   afterAll(async () => {

@@ -65,10 +65,13 @@ describe('the publish guard', () => {
   });
 
   it('rolls back automatically when the new target starts failing, and says so in the audit log and status', async () => {
+    // No guard watches yet: its tick does not run between requests (issue 14's p99 at one connection).
+    expect(harness.gateway.config.guardTicking).toBe(false);
     const published = await publish('to-b.yaml', { provider: 'b', model: 'm' }, 'move chat to b');
     expect(published.stdout).toMatch(/Published revision 2/);
     expect(published.stdout).toMatch(/Guard: the gateway watches the error rate of the changed models for 2s/);
     b.setDefault({ kind: 'error', status: 500 });
+    await expect.poll(() => harness.gateway.config.guardTicking, { timeout: 3_000, interval: 20 }).toBe(true);
 
     const answers: unknown[] = [];
     const deadline = Date.now() + 5_000;
@@ -87,6 +90,7 @@ describe('the publish guard', () => {
         restored_from: 1,
       });
     expect((await revisions())[1]).toMatchObject({ number: 2, guard: { window: '2s', state: 'rolled_back' } });
+    expect(harness.gateway.config.guardTicking).toBe(false);
     expect(await ask()).toBe('from-a');
 
     const audit = await harness.admin('GET', '/audit?actor=guard');
@@ -114,6 +118,7 @@ describe('the publish guard', () => {
       .poll(async () => (await revisions())[0].guard?.state, { timeout: 5_000, interval: 200 })
       .toBe('passed');
     expect((await revisions())[0]).toMatchObject({ number: 4, active: true });
+    expect(harness.gateway.config.guardTicking).toBe(false);
     const audit = await harness.admin('GET', '/audit?actor=guard&action=config.guard');
     expect(audit.body.data[0]).toMatchObject({
       outcome: 'ok',

@@ -165,6 +165,32 @@ describe('conversations Converse would refuse as the client sent them', () => {
     expect(sentDocumentNames()).toEqual(['notes pdf', 'NOTES pdf (2)']);
   });
 
+  it('Chat and Messages: a file sent with no prompt goes with a text block, which Converse requires', async () => {
+    const completion = await gateway.harness.openai().chat.completions.create({
+      model: MODELS.bedrock.name,
+      messages: [
+        {
+          role: 'user',
+          content: [{ type: 'file', file: { filename: 'notes.pdf', file_data: `data:application/pdf;base64,${PDF}` } }],
+        },
+      ],
+    });
+    expect(completion.choices[0]?.message.content).toBe('Hello from Bedrock.');
+    expect(sentShape()).toEqual(['user: document "(the attached document)"']);
+    const message = await gateway.harness.anthropic().messages.create({
+      model: MODELS.bedrock.name,
+      max_tokens: 100,
+      messages: [
+        {
+          role: 'user',
+          content: [{ type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: PDF } }],
+        },
+      ],
+    });
+    expect(message.content).toEqual([{ type: 'text', text: 'Hello from Bedrock.' }]);
+    expect(sentShape()).toEqual(['user: document "(the attached document)"']);
+  });
+
   it('Chat: CSV, Word and Markdown files go as documents of the formats Converse reads', async () => {
     const file = (filename: string, mediaType: string) => ({
       type: 'file' as const,
@@ -251,26 +277,29 @@ describe('a tool conversation sent to Bedrock without its tools', () => {
   });
   beforeEach(() => gateway.reset());
 
-  it('is refused with a 400 naming tools, before Bedrock is asked', async () => {
-    const error = await gateway.harness
-      .openai()
-      .chat.completions.create({
-        model: MODELS.bedrock.name,
-        messages: [
-          { role: 'user', content: 'Weather in Paris?' },
-          {
-            role: 'assistant',
-            content: null,
-            tool_calls: [{ id: 'call_w', type: 'function', function: { name: 'get_weather', arguments: '{}' } }],
-          },
-          { role: 'tool', tool_call_id: 'call_w', content: 'Sunny' },
-          { role: 'user', content: 'Summarise this conversation.' },
-        ],
-      })
-      .catch((caught: unknown) => caught);
-    expect(error).toMatchObject({ status: 400, param: 'tools', type: 'invalid_request_error' });
-    expect(gateway.bedrockUpstream.chatRequests()).toHaveLength(0);
-    const record = await gateway.nextRecord();
-    expect(record.status).toBe(400);
+  it('has its calls and results written as text, so Bedrock takes it and the model can call nothing', async () => {
+    const completion = await gateway.harness.openai().chat.completions.create({
+      model: MODELS.bedrock.name,
+      messages: [
+        { role: 'user', content: 'Weather in Paris?' },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [
+            { id: 'call_w', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } },
+          ],
+        },
+        { role: 'tool', tool_call_id: 'call_w', content: 'Sunny' },
+        { role: 'user', content: 'Summarise this conversation.' },
+      ],
+    });
+    expect(completion.choices[0]?.message.content).toBe('Hello from Bedrock.');
+    const sent = gateway.bedrockUpstream.chatRequests()[0]?.body as Record<string, unknown>;
+    expect(sent.toolConfig).toBeUndefined();
+    expect(sent.messages).toEqual([
+      { role: 'user', content: [{ text: 'Weather in Paris?' }] },
+      { role: 'assistant', content: [{ text: '[Tool call call_w: get_weather {"city":"Paris"}]' }] },
+      { role: 'user', content: [{ text: '[Tool result call_w]\nSunny' }, { text: 'Summarise this conversation.' }] },
+    ]);
   });
 });

@@ -57,6 +57,7 @@ interface MessagesBody {
   temperature?: unknown;
   thinking?: { type?: unknown; budget_tokens?: unknown };
   stop_sequences?: unknown;
+  tools?: unknown;
 }
 
 /** Why the API would reject this Messages body with 400 invalid_request_error, or undefined when it is fine. */
@@ -67,6 +68,8 @@ export function messagesProblem(body: unknown, endpoint: 'messages' | 'count_tok
   if (!Array.isArray(b.messages)) return 'messages: Field required';
   const badRole = (b.messages as { role?: unknown }[]).find((m) => m?.role !== 'user' && m?.role !== 'assistant');
   if (badRole) return `messages: Unexpected role ${JSON.stringify(badRole.role)}; use the top-level system parameter`;
+  const badTool = toolNameProblem(b.tools);
+  if (badTool) return badTool;
   if (endpoint === 'count_tokens') return undefined;
   if (!Number.isInteger(b.max_tokens) || (b.max_tokens as number) < 1) return 'max_tokens: Field required';
   if (typeof b.temperature === 'number' && (b.temperature < 0 || b.temperature > 1)) {
@@ -102,6 +105,16 @@ function unthoughtToolTurn(messages: unknown[]): string | undefined {
   const first = content[0]?.type;
   if (first === 'thinking' || first === 'redacted_thinking') return undefined;
   return `messages.${index}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${first}\`. When \`thinking\` is enabled, a final \`assistant\` message must start with a thinking block.`;
+}
+
+const TOOL_NAME = /^[a-zA-Z0-9_-]{1,128}$/;
+
+/** The API's pattern for the names of client tools (server tools have a `type` and fixed names). */
+function toolNameProblem(tools: unknown): string | undefined {
+  if (!Array.isArray(tools)) return undefined;
+  const index = tools.findIndex((tool) => (tool?.type ?? 'custom') === 'custom' && !TOOL_NAME.test(String(tool?.name)));
+  if (index < 0) return undefined;
+  return `tools.${index}.custom.name: String should match pattern '^[a-zA-Z0-9_-]{1,128}$'`;
 }
 
 const TOOL_ID = /^[a-zA-Z0-9_-]+$/;

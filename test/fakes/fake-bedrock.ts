@@ -127,12 +127,17 @@ const DOCUMENT_FORMATS = ['docx', 'csv', 'html', 'txt', 'pdf', 'md', 'doc', 'xls
 const DOCUMENT_NAME = /^(?:[A-Za-z0-9()[\]-]|\s(?!\s))+$/;
 
 /**
- * Converse's checks of the documents, in its words: a format it reads, a valid name, and no two names alike in
- * the request's messages (case ignored), so two untitled PDFs given one default name are refused.
+ * Converse's checks of the documents, in its words: a text block in each message that holds one (a file sent
+ * with no prompt is refused), a format it reads, a valid name, and no two names alike in the request's messages
+ * (case ignored), so two untitled PDFs given one default name are refused.
  */
 function badDocument(messages: Array<{ content: Json[] }>): string | undefined {
   const seen = new Set<string>();
   for (const message of messages) {
+    const documents = message.content.some((block) => block.document !== undefined);
+    if (documents && !message.content.some((block) => typeof block.text === 'string')) {
+      return 'A text block must be included when using documents.';
+    }
     for (const block of message.content) {
       const document = block.document as { name?: unknown; format?: unknown } | undefined;
       if (document === undefined) continue;

@@ -11,6 +11,7 @@ import { resolveRoute } from '../shared/resolve-route.js';
 import { forwardedBody } from '../shared/upstream-body.js';
 import type { UpstreamPlan } from '../shared/upstream-plan.js';
 import { anthropicClientHeaders, vertexError } from './messages-passthrough.js';
+import { passthroughEdits } from './system-messages.js';
 
 /** Statuses of an Anthropic-compatible API that has no count endpoint (DeepSeek, Kimi and others answer 404). */
 const NO_COUNT_ENDPOINT = new Set([404, 405]);
@@ -32,9 +33,11 @@ function countPlan(body: Record<string, unknown>, raw: Buffer, target: RouteTarg
     await readUpstreamBody(reply);
     return estimate(client, body, raw);
   };
+  // Counted as the same request would be sent (system messages moved into `system`, see system-messages.ts).
+  const edited = passthroughEdits(body, raw);
   return {
     path: countPathOf(target) as string,
-    body: forwardedBody(body, raw, target.model),
+    body: edited ? JSON.stringify({ ...edited, model: target.model }) : forwardedBody(body, raw, target.model),
     readAhead: 'whole',
     extraHeaders: anthropicClientHeaders(out.exchange),
     respond: relay,

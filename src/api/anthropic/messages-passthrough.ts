@@ -18,7 +18,7 @@ import { forwardedBody } from '../shared/upstream-body.js';
 import type { UpstreamPlan } from '../shared/upstream-plan.js';
 import { anthropicStreamErrorEvent } from './anthropic-error.js';
 import { MessagesStreamTap } from './messages-stream-tap.js';
-import { mayHoldUnsignedThinking, withoutUnsignedThinking } from './unsigned-thinking.js';
+import { passthroughEdits } from './system-messages.js';
 
 /** The client's own anthropic-version and anthropic-beta go upstream with its bytes (it expects that format). */
 export function anthropicClientHeaders(exchange: Exchange): Record<string, string> | undefined {
@@ -76,7 +76,7 @@ export async function vertexError(reply: UpstreamReply, out: ClientOutput): Prom
 
 /**
  * Same dialect in and out: the client's bytes go upstream with only `model` rewritten (and unsigned thinking
- * taken out, see unsigned-thinking.ts); the answer comes back as is.
+ * taken out, system messages moved into `system`: see passthroughEdits); the answer comes back as is.
  */
 export function messagesPassthroughPlan(
   body: Record<string, unknown>,
@@ -86,7 +86,7 @@ export function messagesPassthroughPlan(
   stream: boolean,
 ): UpstreamPlan {
   const reshape = target.provider.descriptor.upstreamBody;
-  const cleaned = mayHoldUnsignedThinking(raw) ? withoutUnsignedThinking(body) : undefined;
+  const cleaned = passthroughEdits(body, raw);
   const sent = cleaned ?? body;
   return {
     path: target.provider.chatPath(target.model, stream),

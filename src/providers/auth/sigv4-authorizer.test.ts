@@ -1,5 +1,5 @@
 import aws4 from 'aws4';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { verifySigV4 } from '../../../test/fakes/sigv4-verify.js';
 import { amzDate, sigv4Authorizer } from './sigv4-authorizer.js';
 
@@ -156,6 +156,52 @@ describe('sigv4Authorizer', () => {
       expect(made).toBe(3);
     } finally {
       aws4.RequestSigner = original;
+    }
+  });
+
+  it('has aws4 build the canonical request, string to sign and Authorization once per kept signer', async () => {
+    const prototype = aws4.RequestSigner.prototype;
+    const spies = {
+      canonicalString: vi.spyOn(prototype, 'canonicalString'),
+      stringToSign: vi.spyOn(prototype, 'stringToSign'),
+      authHeader: vi.spyOn(prototype, 'authHeader'),
+      signature: vi.spyOn(prototype, 'signature'),
+    };
+    try {
+      const authorize = sigv4Authorizer(credentials, 'bedrock.test', 'us-east-1', 'bedrock', () => NOW);
+      // The first request prepares the signer, which has aws4 make each part once.
+      await authorize({ ...request, body: '{"messages":[0]}' });
+      for (const spy of Object.values(spies)) spy.mockClear();
+      const bodies = ['{"messages":[1]}', '{"messages":[2]}', '{"messages":[3]}'];
+      for (const body of bodies) {
+        const sent = await authorize({ ...request, body });
+        expect(verifySigV4('POST', request.path, sent, body, [credentials], 'bedrock')).toBeUndefined();
+      }
+      // Later requests of that second add their own hashes to the kept heads; the HMAC stays aws4's, per request.
+      expect(spies.canonicalString).not.toHaveBeenCalled();
+      expect(spies.stringToSign).not.toHaveBeenCalled();
+      expect(spies.authHeader).not.toHaveBeenCalled();
+      expect(spies.signature).toHaveBeenCalledTimes(bodies.length);
+    } finally {
+      for (const spy of Object.values(spies)) spy.mockRestore();
+    }
+  });
+
+  it('keeps no heads from an aws4 whose canonical request does not end with the payload hash', async () => {
+    const prototype = aws4.RequestSigner.prototype;
+    const canonicalString = prototype.canonicalString;
+    const spy = vi.spyOn(prototype, 'canonicalString').mockImplementation(function (this: aws4.RequestSigner) {
+      return `${canonicalString.call(this)}\n`;
+    });
+    try {
+      const authorize = sigv4Authorizer(credentials, 'bedrock.test', 'us-east-1', 'bedrock', () => NOW);
+      await authorize({ ...request, body: '{"messages":[1]}' });
+      spy.mockClear();
+      await authorize({ ...request, body: '{"messages":[2]}' });
+      // aws4 builds the canonical request anew for the next signature of the same signer.
+      expect(spy).toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
     }
   });
 

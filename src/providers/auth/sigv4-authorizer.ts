@@ -65,9 +65,9 @@ const MAX_KEPT_SIGNERS = 256;
  * aws4 works out per signer what no request's body changes: it copies the headers, reads the host, parses the path
  * and adds its defaults (`prepareRequest`), and lower-cases, filters and sorts the signed headers once
  * (`filteredHeaders`); `authHeader()` then builds the canonical request, the string to sign and the signature
- * afresh, taking the payload hash from `x-amz-content-sha256` each time. Within one second the bench's requests
- * share all of the first part, which was a fifth of a signature's instructions and a third of its garbage
- * (bench/sigv4-work.mjs). aws4 is pinned (package.json) and the unit tests compare every kept signature with a
+ * afresh, taking the payload hash from `x-amz-content-sha256` each time (of which only the heads are kept, see
+ * keepConstantHeads). Within one second the bench's requests share all of the first part, which was a fifth of a
+ * signature's instructions and a third of its garbage (bench/sigv4-work.mjs). aws4 is pinned (package.json) and the unit tests compare every kept signature with a
  * fresh `aws4.sign` of the same request, so a version that memoised more would fail them.
  */
 interface KeptSigner {
@@ -80,6 +80,39 @@ interface KeptSigner {
   /** The headers sent, bar the Authorization each request adds to its own copy. */
   readonly sent: Readonly<Record<string, string>>;
 }
+
+/**
+ * Has a kept signer rebuild per signature only what the payload hash changes. aws4's `authHeader()` remakes the
+ * whole canonical request (it splits, decodes and double-encodes the path, lower-cases and regex-trims each signed
+ * header and joins six lines), the string to sign (the date, the credential scope and the canonical request's
+ * hash, hashed with a `Hash` object) and the Authorization value (the scope and the signed-header list again) on
+ * every call, though only the payload hash differs between two requests a kept signer signs. SigV4 ends each of
+ * the three with the one part that changes: the canonical request with the payload's hash, the string to sign with
+ * the canonical request's hash, the Authorization value with the signature. So each is made by aws4 once, when
+ * the signer is prepared, and its head kept; a request's is that head and its own tail. aws4 still derives the
+ * signing key (its cache) and makes the HMAC, its `signature()`, for every request. Should any of aws4's three
+ * not end with the tail SigV4 puts there, nothing is kept and aws4 builds every part per request as before.
+ */
+function keepConstantHeads(signer: import('aws4').RequestSigner): void {
+  const headers = signer.request.headers as Record<string, string>;
+  headers[PAYLOAD_HASH] = EMPTY_PAYLOAD_HASH;
+  const canonical = signer.canonicalString();
+  const canonicalHead = headOf(canonical, EMPTY_PAYLOAD_HASH);
+  const toSignHead = headOf(signer.stringToSign(), hash('sha256', canonical, 'hex'));
+  const authorizationHead = headOf(signer.authHeader(), signer.signature());
+  if (canonicalHead === undefined || toSignHead === undefined || authorizationHead === undefined) return;
+  signer.canonicalString = () => canonicalHead + headers[PAYLOAD_HASH];
+  signer.stringToSign = () => toSignHead + hash('sha256', signer.canonicalString(), 'hex');
+  signer.authHeader = () => authorizationHead + signer.signature();
+}
+
+/** `whole` without `tail`, if it ends with it. */
+function headOf(whole: string, tail: string): string | undefined {
+  return whole.endsWith(tail) ? whole.slice(0, whole.length - tail.length) : undefined;
+}
+
+/** SHA-256 of no bytes: the payload hash a kept signer's canonical request is first built with, then cut off. */
+const EMPTY_PAYLOAD_HASH = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 /**
  * Every header aws4 would add but signs (Host, X-Amz-Date, X-Amz-Security-Token) is given to it already, in
@@ -142,6 +175,7 @@ export function sigv4Authorizer(
     // aws4 copies the headers it is given: the payload hash goes in its copy, not in `sent`.
     const signer = new library.RequestSigner(signing, credentials);
     signer.prepareRequest();
+    keepConstantHeads(signer);
     const fresh = { signer, method: request.method, headers: request.headers, credentials, date, sent };
     if (kept.size >= MAX_KEPT_SIGNERS) kept.clear();
     kept.set(request.path, fresh);

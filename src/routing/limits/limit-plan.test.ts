@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { BudgetCalendar } from './budget-calendar.js';
 import { compileAccess } from './client-access.js';
@@ -29,6 +31,25 @@ describe('LimitPlans', () => {
     expect(plans.planFor(access, 'claude-x', calendar, at('2026-12-04T10:00:30Z')).buckets[0]?.key).toBe(
       'amg:lim:key1:rpm:1796378400000',
     );
+  });
+
+  it('keeps only the window before of a key in use: older plans are collected', async () => {
+    const plans = new LimitPlans();
+    const calendar = new BudgetCalendar('UTC');
+    const access = compileAccess('key1', 'team-a', policy);
+    if (!access) throw new Error('no access');
+    const start = at('2026-12-04T10:00:10Z');
+    // Made in a function of its own, so that no variable here holds the first window's plan.
+    const first = (() => new WeakRef(plans.planFor(access, 'claude-x', calendar, start).buckets))();
+    const second = plans.planFor(access, 'claude-x', calendar, start + 60_000).buckets;
+    const third = plans.planFor(access, 'claude-x', calendar, start + 120_000).buckets;
+    expect(precedingBuckets.get(third)).toBe(second);
+    expect(precedingBuckets.get(second)).toBeUndefined();
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    expect(first.deref()).toBeUndefined();
   });
 
   it('plans a model under a model_limits pattern apart, with the pattern’s counters', () => {

@@ -193,7 +193,12 @@ export class LimitPlans {
     const cached = plans[index];
     if (cached && cached.calendar === calendar && now >= cached.from && now < cached.until) return cached;
     const plan = planBuckets(access, perModel[index], calendar, now);
-    if (cached) precedingBuckets.set(plan.buckets, cached.buckets);
+    if (cached) {
+      // Only the window before is kept: left linked to its own predecessor, each plan would hold every plan the
+      // key had before it (a WeakMap keeps a value while its key lives), a plan a minute for as long as it is used.
+      precedingBuckets.delete(cached.buckets);
+      precedingBuckets.set(plan.buckets, cached.buckets);
+    }
     plans[index] = plan;
     return plan;
   }

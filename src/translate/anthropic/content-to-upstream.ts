@@ -9,6 +9,7 @@ import type {
   IrToolResultPart,
 } from '../ir/types.js';
 import { standardImageType } from '../shared/image-media-type.js';
+import type { ToolNameReport } from '../shared/tool-names.js';
 import { anthropicToolId } from './tool-id.js';
 import { inputFromArguments } from './tool-input.js';
 import type {
@@ -101,7 +102,7 @@ function toolResultBlock(part: IrToolResultPart, message: IrMessage): AnthropicT
   return { ...block, ...cacheControl(part.cacheControl) };
 }
 
-function toBlock(part: IrPart, message: IrMessage): AnthropicRequestBlock | undefined {
+function toBlock(part: IrPart, message: IrMessage, toolNames: ToolNameReport): AnthropicRequestBlock | undefined {
   switch (part.type) {
     case 'text':
       return part.text === '' ? undefined : textBlock(part);
@@ -113,7 +114,7 @@ function toBlock(part: IrPart, message: IrMessage): AnthropicRequestBlock | unde
       return {
         type: 'tool_use',
         id: anthropicToolId(part.id),
-        name: part.name,
+        name: toolNames.upstream(part.name),
         input: inputFromArguments(part.arguments),
       };
     case 'tool_result':
@@ -130,13 +131,16 @@ function toolResultsFirst(blocks: AnthropicRequestBlock[]): AnthropicRequestBloc
   return results.length === 0 ? blocks : [...results, ...blocks.filter((block) => block.type !== 'tool_result')];
 }
 
-export function buildAnthropicMessages(messages: readonly IrMessage[]): AnthropicMessageParam[] {
+export function buildAnthropicMessages(
+  messages: readonly IrMessage[],
+  toolNames: ToolNameReport,
+): AnthropicMessageParam[] {
   const merged: AnthropicMessageParam[] = [];
   for (const message of messages) {
     // Anthropic takes one top-level system prompt: the request builder moves these there (systemTexts).
     if (message.role === 'system') continue;
     const role = message.role;
-    const blocks = message.content.flatMap((part) => toBlock(part, message) ?? []);
+    const blocks = message.content.flatMap((part) => toBlock(part, message, toolNames) ?? []);
     if (blocks.length === 0) continue;
     const last = merged.at(-1);
     if (last && last.role === role) last.content.push(...blocks);

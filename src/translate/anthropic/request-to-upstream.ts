@@ -4,6 +4,7 @@ import type { IrRequest, IrTool } from '../ir/types.js';
 import { type ClaudeOutputPlan, claudeOutputPlan } from '../shared/claude-output.js';
 import { anthropicThinkingBudget } from '../shared/reasoning-budget.js';
 import { systemTexts } from '../shared/system-texts.js';
+import { ANTHROPIC_TOOL_NAMES, ToolNameReport } from '../shared/tool-names.js';
 import { refuseLogprobs, refuseUnsupportedSampling } from '../shared/unsupported-sampling.js';
 import { buildAnthropicMessages } from './content-to-upstream.js';
 import type {
@@ -75,15 +76,18 @@ function planOutput(
   return claudeOutputPlan(request.maxTokens, budget, options.defaultMaxTokens);
 }
 
-function buildTool(tool: IrTool): AnthropicTool {
-  const built: AnthropicTool = { name: tool.name, input_schema: { type: 'object', ...tool.parameters } };
+function buildTool(tool: IrTool, toolNames: ToolNameReport): AnthropicTool {
+  const built: AnthropicTool = {
+    name: toolNames.upstream(tool.name),
+    input_schema: { type: 'object', ...tool.parameters },
+  };
   if (tool.description !== undefined) built.description = tool.description;
   if (tool.strict) built.strict = true;
   if (tool.cacheControl) built.cache_control = { ...tool.cacheControl };
   return built;
 }
 
-function buildToolChoice(request: IrRequest): AnthropicToolChoice | undefined {
+function buildToolChoice(request: IrRequest, toolNames: ToolNameReport): AnthropicToolChoice | undefined {
   const choice = request.toolChoice;
   const parallel = request.parallelToolCalls === false ? { disable_parallel_tool_use: true } : {};
   switch (choice?.type) {
@@ -96,7 +100,7 @@ function buildToolChoice(request: IrRequest): AnthropicToolChoice | undefined {
     case 'required':
       return { type: 'any', ...parallel };
     case 'tool':
-      return { type: 'tool', name: choice.name, ...parallel };
+      return { type: 'tool', name: toolNames.upstream(choice.name), ...parallel };
   }
 }
 
@@ -142,14 +146,15 @@ export function buildAnthropicRequest(
   refuseUnsupportedSampling(request, 'Anthropic', options.hints);
   refuseLogprobs(request, 'Anthropic');
   const output = outputConfig(request);
-  const messages = buildAnthropicMessages(request.messages);
+  const toolNames = new ToolNameReport(ANTHROPIC_TOOL_NAMES, options.toolNames);
+  const messages = buildAnthropicMessages(request.messages, toolNames);
   const plan = planOutput(request, messages, options);
   const body: AnthropicRequestBody = { model: upstreamModel, messages, max_tokens: plan.maxTokens };
   const system = buildSystem(request);
   if (system) body.system = system;
   if (request.tools.length > 0) {
-    body.tools = request.tools.map(buildTool);
-    const toolChoice = buildToolChoice(request);
+    body.tools = request.tools.map((tool) => buildTool(tool, toolNames));
+    const toolChoice = buildToolChoice(request, toolNames);
     if (toolChoice) body.tool_choice = toolChoice;
   }
   if (plan.thinkingBudget !== undefined) body.thinking = { type: 'enabled', budget_tokens: plan.thinkingBudget };

@@ -12,6 +12,7 @@ import { CachePoints } from './cache-points.js';
 import { DocumentNames } from './document-names.js';
 import { additionalModelRequestFields, bedrockFamily } from './model-fields.js';
 import { STOP_SEQUENCE_PATH } from './stop-reason.js';
+import { withToolHistoryAsText } from './tool-history-text.js';
 import { bedrockToolUseId } from './tool-use-id.js';
 import type {
   BedrockContentBlock,
@@ -29,15 +30,16 @@ import type {
  * - Tool call ids outside Converse's toolUseId constraint are rewritten to fit it (tool-use-id.ts).
  * - Images and documents (PDF, CSV, Word, Excel, HTML, text, Markdown) go as bytes (base64 in JSON); Converse
  *   takes no URL, so one is refused. Each document gets a name Converse accepts, unique in the request
- *   (document-names.ts).
+ *   (document-names.ts), and a message of documents with no text a short note (Converse requires a text block).
  * - Signed thinking goes back as reasoningContent (Claude on Bedrock needs it on tool-use turns); thinking
  *   without a signature cannot be verified by the model and is left out.
  * - Prompt-cache marks become cachePoint blocks where the model takes them (cache-points.ts).
  * - With stop sequences, a Claude model is asked for the one that matched (`additionalModelResponseFieldPaths`).
  * - Reasoning and topK go in additionalModelRequestFields, as the model's family spells them (model-fields.ts);
  *   for Claude, the output limit and the budget are fitted as on Anthropic's API (shared/claude-output.ts).
- * - Converse cannot express tool_choice none, parallelToolCalls false or a response format: those are refused,
- *   as is a conversation holding tool calls or results without tools declared (Converse requires them).
+ * - Converse cannot express tool_choice none, parallelToolCalls false or a response format: those are refused.
+ *   A conversation holding tool calls or results without tools declared has them written as text
+ *   (tool-history-text.ts), since Converse requires declared tools for tool blocks.
  */
 
 const IMAGE_FORMATS: Readonly<Record<string, BedrockImageFormat>> = {
@@ -172,7 +174,22 @@ function messages(input: readonly IrMessage[], cache: CachePoints, toolNames: To
     if (previous?.role === message.role) previous.content.push(...content);
     else built.push({ role: message.role, content });
   });
+  for (const message of built) withTextBesideDocuments(message.content);
   return built;
+}
+
+/** What a message holding documents and no text says, so that Converse takes it (see withTextBesideDocuments). */
+const DOCUMENT_NOTE = '(the attached document)';
+
+/**
+ * Converse refuses a message that holds a document block and no text block ("A text block must be included when
+ * using documents"), as a file sent with no prompt is: such a message gets a short neutral note after its
+ * blocks, made of nothing the client sent (a document's name is the place Converse warns against prompt
+ * injection in), so the same history gets the same note on every turn.
+ */
+function withTextBesideDocuments(content: BedrockContentBlock[]): void {
+  if (!content.some((block) => 'document' in block) || content.some((block) => 'text' in block)) return;
+  content.push({ text: DOCUMENT_NOTE });
 }
 
 function toolConfig(
@@ -210,20 +227,7 @@ function canThink(messages: readonly BedrockMessage[]): boolean {
   return first !== undefined && 'reasoningContent' in first;
 }
 
-/** Whether the conversation holds tool calls or results (Converse then requires the tools to be declared). */
-function usesTools(request: IrRequest): boolean {
-  return request.messages.some((message) =>
-    message.content.some((part) => part.type === 'tool_call' || part.type === 'tool_result'),
-  );
-}
-
 function refuseInexpressible(request: IrRequest): void {
-  if (request.tools.length === 0 && usesTools(request)) {
-    throw errors.invalidBody(
-      'Bedrock Converse takes tool calls and results in a conversation only with the tools declared; send the tools they use',
-      'tools',
-    );
-  }
   if (request.parallelToolCalls === false && request.tools.length > 0) {
     throw errors.invalidBody('Bedrock Converse cannot be told to call one tool at a time', 'parallelToolCalls');
   }
@@ -236,10 +240,12 @@ function refuseInexpressible(request: IrRequest): void {
 }
 
 export function buildBedrockRequest(
-  request: IrRequest,
+  clientRequest: IrRequest,
   upstreamModel: string,
   options: UpstreamBuildOptions,
 ): BedrockConverseRequest {
+  // Calls and results without declared tools go as text (tool-history-text.ts).
+  const request = withToolHistoryAsText(clientRequest);
   refuseInexpressible(request);
   refuseUnsupportedSampling(request, 'Bedrock Converse', options.hints);
   refuseLogprobs(request, 'Bedrock Converse');

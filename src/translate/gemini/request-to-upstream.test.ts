@@ -267,4 +267,26 @@ describe('buildGeminiRequest', () => {
     expect(JSON.stringify(built)).not.toContain('user-1');
     expect(hints.dropped).toEqual(['cacheControl', 'user', 'tools[].parameters.additionalProperties']);
   });
+  it('names an image inside a tool result by its own place when Vertex cannot tell its type', () => {
+    const messages: IrRequest['messages'] = [
+      { role: 'user', content: [{ type: 'text', text: 'look' }] },
+      { role: 'assistant', content: [{ type: 'tool_call', id: 'c1', name: 'shot', arguments: '{}' }] },
+      {
+        role: 'user',
+        content: [
+          {
+            type: 'tool_result',
+            toolCallId: 'c1',
+            content: [
+              { type: 'text', text: 'here' },
+              { type: 'image', source: { kind: 'url', url: 'https://example.com/shot' } },
+            ],
+          },
+        ],
+      },
+    ];
+    expect(() =>
+      buildGeminiRequest(request({ messages }), 'gemini-2.5-pro', { ...OPTIONS, fileUrisNeedMediaType: true }),
+    ).toThrow(expect.objectContaining({ status: 400, param: 'messages[2].content[0].content[1]' }));
+  });
 });

@@ -127,8 +127,9 @@ function resultMedia(part: IrPart, context: PartContext): GeminiPart[] {
   if (part.type !== 'tool_result') return [];
   return part.content.flatMap((item, i) => {
     if (item.type === 'text') return [];
-    // A Responses result's own path is its `output` array.
-    const built = buildPart(item, part.path === undefined ? context : { ...context, path: `${part.path}[${i}]` });
+    // Named by its own place: in the result's `content`, or in a Responses result's own `output` array.
+    const path = part.path === undefined ? `${context.path}.content[${i}]` : `${part.path}[${i}]`;
+    const built = buildPart(item, { ...context, path });
     return built ? [built] : [];
   });
 }

@@ -110,4 +110,13 @@ describe('geminiSchema', () => {
       geminiSchema({ properties: { a: { $ref: 'https://example.com/a.json' } } }, 'tools[2].parameters'),
     ).toThrow(expect.objectContaining({ status: 400, param: 'tools[2].parameters.a' }));
   });
+
+  it('takes a reference whose name is not valid percent-encoding as written (it crashed the request)', () => {
+    const schema = { $defs: { '100%': { type: 'string' } }, properties: { a: { $ref: '#/$defs/100%' } } };
+    expect(geminiSchema(schema, 'tools[0].parameters').properties).toEqual({ a: { type: 'string' } });
+    const missing = { properties: { a: { $ref: '#/$defs/%E0' } } };
+    expect(() => geminiSchema(missing, 'tools[0].parameters')).toThrow(
+      expect.objectContaining({ status: 400, param: 'tools[0].parameters.a' }),
+    );
+  });
 });

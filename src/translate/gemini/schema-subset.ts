@@ -61,12 +61,24 @@ function isSchema(value: unknown): value is Schema {
 /** At most this many references are inlined in one schema: each copies a subschema, so nesting multiplies them. */
 const MAX_INLINED = 256;
 
+/**
+ * A fragment's token without its percent-encoding; a token that is not valid percent-encoding (`100%`, which a
+ * hand-written schema may name a definition) is taken as written rather than failing the request as a crash.
+ */
+function uriDecoded(token: string): string {
+  try {
+    return decodeURIComponent(token);
+  } catch {
+    return token;
+  }
+}
+
 /** The subschema a local reference (`#/$defs/A`, a JSON Pointer into the root) names, or undefined. */
 function resolveLocal(root: Schema, ref: string): Schema | undefined {
   if (!ref.startsWith('#')) return undefined;
   let node: unknown = root;
   for (const token of ref.slice(1).split('/').slice(1)) {
-    const key = decodeURIComponent(token).replace(/~1/g, '/').replace(/~0/g, '~');
+    const key = uriDecoded(token).replace(/~1/g, '/').replace(/~0/g, '~');
     node = isSchema(node) ? node[key] : undefined;
   }
   return isSchema(node) ? node : undefined;

@@ -1,5 +1,6 @@
 import { errors } from '../../errors/codes.js';
 import type { IrMessage, IrPart, IrTextPart, IrToolCallPart, IrToolResultPart } from '../ir/types.js';
+import { customArguments } from './custom-tools.js';
 import { asObject, type Json, optEnum, optString, reqString } from './field-readers.js';
 import { type MessageRole, messageContent, toolOutputContent } from './input-content.js';
 import { isGatewayEnvelope, openEnvelope } from './reasoning-envelope.js';
@@ -38,8 +39,6 @@ const BUILT_IN_ITEMS = new Set([
   'mcp_approval_request',
   'mcp_approval_response',
   'mcp_call',
-  'custom_tool_call',
-  'custom_tool_call_output',
   'tool_search_call',
   'tool_search_output',
   'compaction',
@@ -98,8 +97,10 @@ function addItem(turns: TurnBuilder, value: unknown, path: string): void {
   const type = itemType(item, path);
   if (type === 'message') addMessage(turns, item, path);
   else if (type === 'function_call') turns.append('assistant', [functionCall(item, path)], path);
-  else if (type === 'function_call_output') turns.append('tool_results', [functionCallOutput(item, path)], path);
-  else if (type === 'reasoning') turns.append('assistant', reasoningParts(item, path), path);
+  else if (type === 'custom_tool_call') turns.append('assistant', [customToolCall(item, path)], path);
+  else if (type === 'function_call_output' || type === 'custom_tool_call_output') {
+    turns.append('tool_results', [functionCallOutput(item, path)], path);
+  } else if (type === 'reasoning') turns.append('assistant', reasoningParts(item, path), path);
   else throw unsupportedItem(type, path);
 }
 
@@ -114,6 +115,17 @@ function functionCall(item: Json, path: string): IrToolCallPart {
     name: upstreamName,
     arguments: reqString(item, 'arguments', path),
     path: `${path}.arguments`,
+  };
+}
+
+/** A call of a custom (freeform) tool, as the call of the function it went upstream as (custom-tools.ts). */
+function customToolCall(item: Json, path: string): IrToolCallPart {
+  return {
+    type: 'tool_call',
+    id: reqString(item, 'call_id', path),
+    name: reqString(item, 'name', path),
+    arguments: customArguments(reqString(item, 'input', path)),
+    path: `${path}.input`,
   };
 }
 
@@ -167,7 +179,7 @@ function unsupportedItem(type: string, path: string) {
     );
   }
   return errors.invalidBody(
-    `unsupported input item type '${type}'; use message, function_call, function_call_output or reasoning`,
+    `unsupported input item type '${type}'; use message, function_call, function_call_output, custom_tool_call, custom_tool_call_output or reasoning`,
     param,
   );
 }

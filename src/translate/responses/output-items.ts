@@ -1,7 +1,9 @@
 import type { IrResponse, IrTokenLogprob } from '../ir/types.js';
+import { customInput } from './custom-tools.js';
 import { envelopeForRedactedThinking, envelopeForThinking } from './reasoning-envelope.js';
 import type { ClientToolName, ClientToolNames } from './tool-namespaces.js';
 import type {
+  CustomToolCallItem,
   EventLogprob,
   FunctionCallItem,
   ItemStatus,
@@ -13,7 +15,8 @@ import type {
 
 /**
  * Output items built from IR parts, shared by the JSON and the stream encoders so both answer alike: every IR
- * text part is one assistant message with one output_text part, every tool call one function_call item, every
+ * text part is one assistant message with one output_text part, every tool call one function_call item (a
+ * custom_tool_call item for a custom tool), every
  * thinking part one reasoning item whose summary holds the text (none when the text is empty) and whose
  * encrypted_content holds the gateway envelope the next request sends back.
  */
@@ -47,7 +50,9 @@ export function functionCallItem(
   callId: string,
   tool: ClientToolName,
   args: string,
-): FunctionCallItem {
+): FunctionCallItem | CustomToolCallItem {
+  if (tool.custom)
+    return { id, type: 'custom_tool_call', status, call_id: callId, name: tool.name, input: customInput(args) };
   const namespace = tool.namespace === undefined ? {} : { namespace: tool.namespace };
   return { id, type: 'function_call', status, call_id: callId, name: tool.name, ...namespace, arguments: args };
 }

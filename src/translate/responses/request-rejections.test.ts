@@ -89,16 +89,16 @@ const CASES: Array<{ name: string; body: Record<string, unknown>; param: string;
     message: /built-in/,
   },
   {
-    name: 'a custom tool',
+    name: 'a custom tool whose format is neither text nor a grammar',
     body: {
       ...base,
       tools: [
         { type: 'function', name: 'f', parameters: {} },
-        { type: 'custom', name: 'c' },
+        { type: 'custom', name: 'c', format: { type: 'json' } },
       ],
     },
-    param: 'tools[1].type',
-    message: /function tools only/,
+    param: 'tools[1].format.type',
+    message: /custom tool format 'json' is not supported/,
   },
   {
     name: 'mcp tools',

@@ -1,4 +1,5 @@
 import type { IrBlockStart, IrStreamEvent, IrTokenLogprob } from '../ir/types.js';
+import { customInput } from './custom-tools.js';
 import { eventLogprobs, functionCallItem, messageItem, outputText, reasoningItem } from './output-items.js';
 import { envelopeForRedactedThinking, envelopeForThinking } from './reasoning-envelope.js';
 import type { ClientToolName, ClientToolNames } from './tool-namespaces.js';
@@ -114,6 +115,8 @@ class ToolCallBlock implements StreamBlock {
   delta(event: BlockDelta): ResponsesStreamEvent[] {
     if (event.type !== 'tool_args_delta' || event.json === '') return [];
     this.args += event.json;
+    // A custom tool's input is a string inside the upstream's JSON arguments: it is given whole at the close.
+    if (this.tool.custom) return [];
     return [
       {
         type: 'response.function_call_arguments.delta',
@@ -127,6 +130,14 @@ class ToolCallBlock implements StreamBlock {
   close(status: ItemStatus): ResponsesStreamEvent[] {
     this.status = status;
     const ref = { item_id: this.id, output_index: this.outputIndex };
+    if (this.tool.custom) {
+      const input = customInput(this.args);
+      return [
+        ...(input === '' ? [] : [{ type: 'response.custom_tool_call_input.delta' as const, ...ref, delta: input }]),
+        { type: 'response.custom_tool_call_input.done', ...ref, input },
+        { type: 'response.output_item.done', output_index: this.outputIndex, item: this.snapshot() },
+      ];
+    }
     return [
       { type: 'response.function_call_arguments.done', ...ref, arguments: this.args, name: this.tool.name },
       { type: 'response.output_item.done', output_index: this.outputIndex, item: this.snapshot() },

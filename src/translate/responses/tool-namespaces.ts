@@ -15,6 +15,8 @@ export function flatToolName(namespace: string, name: string): string {
 export interface ClientToolName {
   name: string;
   namespace?: string | undefined;
+  /** A custom (freeform) tool: its calls go back as `custom_tool_call` items (custom-tools.ts). */
+  custom?: true;
 }
 
 /** How the client names an upstream tool; names outside any namespace group map to themselves. */
@@ -22,12 +24,20 @@ export type ClientToolNames = (upstreamName: string) => ClientToolName;
 
 const plain: ClientToolNames = (name) => ({ name });
 
-/** The client's names for the flattened tools of its request (read from the request the encoder echoes). */
+const renamed = (tool: unknown) => isJsonObject(tool) && (tool.type === 'namespace' || tool.type === 'custom');
+
+/**
+ * The client's names for the flattened tools of its request, and which are custom tools (read from the request
+ * the encoder echoes).
+ */
 export function clientToolNames(clientRequest: Readonly<Record<string, unknown>>): ClientToolNames {
   const tools = clientRequest.tools;
-  if (!Array.isArray(tools) || !tools.some((tool) => isJsonObject(tool) && tool.type === 'namespace')) return plain;
+  if (!Array.isArray(tools) || !tools.some(renamed)) return plain;
   const names = new Map<string, ClientToolName>();
   for (const group of tools) {
+    if (isJsonObject(group) && group.type === 'custom' && typeof group.name === 'string') {
+      names.set(group.name, { name: group.name, custom: true });
+    }
     if (!isJsonObject(group) || group.type !== 'namespace' || typeof group.name !== 'string') continue;
     if (!Array.isArray(group.tools)) continue;
     for (const tool of group.tools) {

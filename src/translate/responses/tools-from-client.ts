@@ -2,19 +2,21 @@ import { errors } from '../../errors/codes.js';
 import type { IrTool, IrToolChoice } from '../ir/types.js';
 import { type AllowedTools, allowedMode, withAllowedTools } from '../shared/allowed-tools.js';
 import { HintReport } from '../shared/hint-report.js';
+import { customTool } from './custom-tools.js';
 import { asArray, asObject, isJsonObject, optBoolean, optString, reqString } from './field-readers.js';
 import { flatToolName } from './tool-namespaces.js';
 
 /**
  * Responses `tools` and `tool_choice` as IR. Function tools translate, and so do the function tools of a
- * namespace group, flattened to `<namespace>__<name>` (tool-namespaces.ts). A function tool without `strict`
+ * namespace group, flattened to `<namespace>__<name>` (tool-namespaces.ts), and custom (freeform) tools, as a
+ * function taking one string (custom-tools.ts). A function tool without `strict`
  * keeps it unset (the upstream's default applies) rather than assuming the Responses default of true, because
  * most upstreams reject strict mode for schemas that were not written for it.
  *
  * Hints, dropped and reported (strict translation refuses them): OpenAI's hosted web search (`web_search`,
  * `web_search_preview`: a provider-side capability the upstream lacks, so the model answers without it), the
  * `tool_search` tool and `defer_loading` (every tool goes upstream up front, which is what loading them means).
- * Other built-in tools (file_search, computer_use, code_interpreter, mcp, image_generation, custom, shell, ...)
+ * Other built-in tools (file_search, computer_use, code_interpreter, mcp, image_generation, shell, ...)
  * run inside OpenAI or need its tool formats, so they are refused naming `tools[i].type`.
  */
 const PROVIDER_CAPABILITIES = new Set(['web_search', 'web_search_preview', 'web_search_2025_08_26', 'tool_search']);
@@ -37,6 +39,7 @@ function parseTool(value: unknown, path: string, hints: HintReport): IrTool[] {
   const type = reqString(tool, 'type', path);
   if (type === 'function') return [functionTool(tool, path, hints)];
   if (type === 'namespace') return namespaceTools(tool, path, hints);
+  if (type === 'custom') return [customTool(tool, path, hints)];
   if (!PROVIDER_CAPABILITIES.has(type)) throw builtInRefusal(type, path)();
   hints.dropUnlessStrict(`tools.${type}`, builtInRefusal(type, path));
   return [];
@@ -87,8 +90,8 @@ export function parseAllowedTools(value: unknown): AllowedTools | undefined {
   if (!Array.isArray(choice.tools)) throw errors.invalidBody(`'${path}' must be an array`, path);
   const names = choice.tools.map((entry: unknown, index: number) => {
     const item = asObject(entry, `${path}[${index}]`);
-    if (item.type !== 'function') {
-      throw errors.invalidBody('only function tools can be allowed on this model', `${path}[${index}].type`);
+    if (item.type !== 'function' && item.type !== 'custom') {
+      throw errors.invalidBody('only function and custom tools can be allowed on this model', `${path}[${index}].type`);
     }
     const name = reqString(item, 'name', `${path}[${index}]`);
     const namespace = optString(item, 'namespace', `${path}[${index}]`);
@@ -108,6 +111,7 @@ export function parseToolChoice(value: unknown): IrToolChoice | undefined {
   }
   const choice = asObject(value, 'tool_choice');
   const type = reqString(choice, 'type', 'tool_choice');
+  if (type === 'custom') return { type: 'tool', name: reqString(choice, 'name', 'tool_choice') };
   if (type === 'function') {
     const name = reqString(choice, 'name', 'tool_choice');
     const namespace = optString(choice, 'namespace', 'tool_choice');

@@ -65,7 +65,17 @@ export interface ReasoningItem {
   encrypted_content?: string;
 }
 
-export type OutputItem = MessageItem | FunctionCallItem | ReasoningItem;
+/** A call of a custom (freeform) tool: its raw input, not JSON arguments (custom-tools.ts). */
+export interface CustomToolCallItem {
+  id: string;
+  type: 'custom_tool_call';
+  status: ItemStatus;
+  call_id: string;
+  name: string;
+  input: string;
+}
+
+export type OutputItem = MessageItem | FunctionCallItem | CustomToolCallItem | ReasoningItem;
 
 export interface ResponsesUsage {
   input_tokens: number;
@@ -141,6 +151,8 @@ export type ResponsesStreamEvent =
   | ({ type: 'response.output_text.done'; text: string; logprobs: EventLogprob[] } & ContentRef)
   | ({ type: 'response.function_call_arguments.delta'; delta: string } & ItemRef)
   | ({ type: 'response.function_call_arguments.done'; arguments: string; name: string } & ItemRef)
+  | ({ type: 'response.custom_tool_call_input.delta'; delta: string } & ItemRef)
+  | ({ type: 'response.custom_tool_call_input.done'; input: string } & ItemRef)
   | ({
       type: 'response.reasoning_summary_part.added' | 'response.reasoning_summary_part.done';
       part: SummaryTextPart;

@@ -5,8 +5,8 @@ import type { IrResponse, IrStreamEvent } from '../ir/types.js';
 /**
  * Tool names an upstream takes. Clients name tools freely (an agent's MCP tools run to
  * `mcp__server__a_long_tool_name…`, past 64 characters, and may hold dots or slashes), while Gemini takes a
- * function name of at most 64 letters, digits, `_ . -` starting with a letter or `_`, and Bedrock Converse a
- * toolSpec name of 1 to 64 characters from [a-zA-Z0-9_-]. A name the upstream would refuse goes as its allowed
+ * function name of at most 64 letters, digits, `_ . -` starting with a letter or `_`, Bedrock Converse a
+ * toolSpec name of 1 to 64 characters from [a-zA-Z0-9_-], and Anthropic 1 to 128 from the same. A name the upstream would refuse goes as its allowed
  * characters (others become `_`) cut to leave room for a digest of the whole name: deterministic, so the history a
  * client sends back on a later turn maps the same way with no state kept, and distinct names stay distinct.
  * A name the upstream takes is sent as it is. The builder reports each rewrite (ToolNameReport) so that the
@@ -25,6 +25,13 @@ export const GEMINI_TOOL_NAMES: ToolNameRule = {
   valid: /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/,
   outside: /[^A-Za-z0-9_.-]/g,
   maxLength: 64,
+};
+
+/** Anthropic's `^[a-zA-Z0-9_-]{1,128}$` (Claude on Vertex AI too): a dotted or slashed MCP name is refused. */
+export const ANTHROPIC_TOOL_NAMES: ToolNameRule = {
+  valid: /^[a-zA-Z0-9_-]{1,128}$/,
+  outside: /[^a-zA-Z0-9_-]/g,
+  maxLength: 128,
 };
 
 export const BEDROCK_TOOL_NAMES: ToolNameRule = {

@@ -10,7 +10,11 @@ import type { RecordedRequest } from '../../fakes/fake-server.js';
  * - "say <word>": answers with the word;
  * - "think about <word>": reasons first (reasoning_content / a signed thinking block), then answers;
  * - "run <command>": asks for the agent's own shell tool with the command, and once the tool's result is in the
- *   conversation, answers with what the command printed, so the answer can only be right if the agent ran it.
+ *   conversation, answers with what the command printed, so the answer can only be right if the agent ran it;
+ * - "create <file>": asks for Codex's freeform apply_patch tool with a patch adding the file (its name as its one
+ *   line), then answers with what the tool reported.
+ * Codex's compaction turn (its "CONTEXT CHECKPOINT COMPACTION" prompt) is answered with a summary holding what
+ * the history's tool printed; a conversation resumed from such a summary is answered from it (Converse only).
  * The same reading works on every upstream dialect (Chat, Messages, Gemini, Converse); only the wire shapes differ.
  */
 
@@ -21,23 +25,33 @@ const SHELL_TOOLS: ReadonlyArray<{ name: string; args: (command: string) => Reco
   { name: 'shell', args: (command) => ({ command: ['bash', '-lc', command] }) },
 ];
 
-type Task = { kind: 'say' | 'think' | 'run'; text: string };
+/** Codex's freeform patch tool, called through the function it goes upstream as (one string, `input`). */
+const PATCH_TOOLS: typeof SHELL_TOOLS = [
+  {
+    name: 'apply_patch',
+    args: (file) => ({ input: `*** Begin Patch\n*** Add File: ${file}\n+${file}\n*** End Patch\n` }),
+  },
+];
 
-const TASK = /\b(say|think about|run) `([^`]+)`/;
+type Task = { kind: 'say' | 'think' | 'run' | 'create'; text: string };
+
+const TASK = /\b(say|think about|run|create) `([^`]+)`/;
 
 function taskIn(texts: readonly string[]): Task | undefined {
   for (const text of [...texts].reverse()) {
     const match = TASK.exec(text);
     if (match?.[1] && match[2]) {
       const verb = match[1];
-      return { kind: verb === 'think about' ? 'think' : (verb as 'say' | 'run'), text: match[2] };
+      return { kind: verb === 'think about' ? 'think' : (verb as Task['kind']), text: match[2] };
     }
   }
   return undefined;
 }
 
-function shellTool(toolNames: readonly string[]) {
-  return SHELL_TOOLS.find((tool) => toolNames.includes(tool.name));
+/** The tool a task calls: the agent's shell tool to run a command, its patch tool to create a file. */
+function toolFor(task: Task, toolNames: readonly string[]) {
+  const tools = task.kind === 'create' ? PATCH_TOOLS : SHELL_TOOLS;
+  return tools.find((tool) => toolNames.includes(tool.name));
 }
 
 const THOUGHT = 'The user wants a short answer; I will give it.';
@@ -65,7 +79,10 @@ export function chatTurn(request: RecordedRequest): Behaviour | undefined {
   if (task.kind === 'think') return { kind: 'reply', reasoning: THOUGHT, text: `Thought about ${task.text}.` };
   const result = body.messages.findLast((m) => m.role === 'tool');
   if (result) return { kind: 'reply', text: `The command printed: ${chatText(result.content)}` };
-  const tool = shellTool((body.tools ?? []).map((t) => t.function?.name ?? ''));
+  const tool = toolFor(
+    task,
+    (body.tools ?? []).map((t) => t.function?.name ?? ''),
+  );
   if (!tool) return { kind: 'reply', text: 'I have no shell tool.' };
   return {
     kind: 'reply',
@@ -115,7 +132,10 @@ export function messagesTurn(request: RecordedRequest): AnthropicBehaviour | und
   }
   const result = userBlocks.findLast((b) => b.type === 'tool_result');
   if (result) return { kind: 'reply', text: `The command printed: ${resultText(result.content)}` };
-  const tool = shellTool((body.tools ?? []).map((t) => t.name ?? ''));
+  const tool = toolFor(
+    task,
+    (body.tools ?? []).map((t) => t.name ?? ''),
+  );
   if (!tool) return { kind: 'reply', text: 'I have no shell tool.' };
   return {
     kind: 'reply',
@@ -158,10 +178,26 @@ export function geminiTurn(request: RecordedRequest): GeminiBehaviour | undefine
   }
   const result = userParts.findLast((p) => p.functionResponse)?.functionResponse?.response;
   if (result) return { kind: 'reply', text: `The command printed: ${String(result.result ?? result.error ?? '')}` };
-  const tool = shellTool((body.tools ?? []).flatMap((t) => t.functionDeclarations ?? []).map((f) => f.name ?? ''));
+  const tool = toolFor(
+    task,
+    (body.tools ?? []).flatMap((t) => t.functionDeclarations ?? []).map((f) => f.name ?? ''),
+  );
   if (!tool) return { kind: 'reply', text: 'I have no shell tool.' };
   const signature = Buffer.from(`gemini-call-signature-${++geminiSignatures}`).toString('base64');
   return { kind: 'reply', toolCalls: [{ name: tool.name, args: tool.args(task.text), signature }] };
+}
+
+const COMPACTION = 'CONTEXT CHECKPOINT COMPACTION';
+const SUMMARY = 'Summary: the command printed ';
+
+/** The answer to a compaction turn or to a conversation resumed from its summary, else undefined. */
+function compactionTurn(texts: readonly string[]): string | undefined {
+  const summary = texts.find((text) => text.includes(SUMMARY));
+  if (summary) return `The command printed: ${summary.slice(summary.indexOf(SUMMARY) + SUMMARY.length)}`;
+  if (!texts.at(-1)?.includes(COMPACTION)) return undefined;
+  // The history's tool output, however the upstream received it (a result block, or text).
+  const output = texts.findLast((text) => text.includes('Output:'));
+  return `${SUMMARY}${output?.slice(output.indexOf('Output:') + 'Output:'.length).trim() ?? ''}`;
 }
 
 // --- Bedrock Converse ---------------------------------------------------------------------------------------
@@ -182,7 +218,10 @@ export function converseTurn(request: RecordedRequest): BedrockBehaviour | undef
   const body = request.body as ConverseBody | undefined;
   if (!body?.messages) return undefined;
   const userBlocks = body.messages.filter((m) => m.role === 'user').flatMap((m) => m.content);
-  const task = taskIn(userBlocks.filter((b) => typeof b.text === 'string').map((b) => b.text ?? ''));
+  const userTexts = userBlocks.filter((b) => typeof b.text === 'string').map((b) => b.text ?? '');
+  const compacted = compactionTurn(userTexts);
+  if (compacted) return { kind: 'reply', text: compacted };
+  const task = taskIn(userTexts);
   if (!task) return { kind: 'reply', text: 'Nothing to do.' };
   if (task.kind === 'say') return { kind: 'reply', text: `You asked me to say ${task.text}.` };
   const extra = body.additionalModelRequestFields;
@@ -194,7 +233,10 @@ export function converseTurn(request: RecordedRequest): BedrockBehaviour | undef
     const text = (result.content ?? []).map((item) => item.text ?? '').join('\n');
     return { kind: 'reply', text: `The command printed: ${text}` };
   }
-  const tool = shellTool((body.toolConfig?.tools ?? []).map((t) => t.toolSpec?.name ?? ''));
+  const tool = toolFor(
+    task,
+    (body.toolConfig?.tools ?? []).map((t) => t.toolSpec?.name ?? ''),
+  );
   if (!tool) return { kind: 'reply', text: 'I have no shell tool.' };
   // Claude reasons before a tool call too, and must get that signed reasoning back with the call (fake-bedrock.ts).
   return {

@@ -23,6 +23,17 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
+/** A new page at the desktop size every browser test takes (1280 x 900), in a context of its own. */
+export async function desktopPage(browser: Browser): Promise<Page> {
+  return (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+}
+
+/** Chromium launched, with a desktop page open in it: what most browser tests start from. */
+export async function launchDesktop(): Promise<{ browser: Browser; page: Page }> {
+  const browser = await launchChromium();
+  return { browser, page: await desktopPage(browser) };
+}
+
 /** Where screenshots go: test-results/screenshots, or docs/images for `npm run screenshots`. */
 export function screenshotDir(): string {
   return resolve(process.env.AMG_SCREENSHOTS_DIR ?? 'test-results/screenshots');

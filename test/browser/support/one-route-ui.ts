@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { FakeOpenAI } from '../../fakes/fake-openai.js';
 import { fakeProvider, GatewayHarness } from '../../support/gateway-harness.js';
-import { launchChromium } from './browser.js';
+import { launchDesktop } from './browser.js';
 
 /** A gateway with one chat route (`chat`) to a fake OpenAI upstream, and a Chromium page at 1280×900. */
 export interface OneRouteUi {
@@ -21,8 +21,7 @@ export async function startOneRouteUi(): Promise<OneRouteUi> {
       models: [{ name: 'chat', targets: [{ provider: 'primary', model: 'm' }] }],
     },
   });
-  const browser = await launchChromium();
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  const { browser, page } = await launchDesktop();
   return {
     upstream,
     harness,
