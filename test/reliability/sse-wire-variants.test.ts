@@ -22,7 +22,9 @@ const CHAT_USAGE = `data: ${JSON.stringify({
 const geminiChunk = (body: object) => `data: ${JSON.stringify(body)}\r\n\r\n`;
 const geminiText = (text: string, finishReason?: string) =>
   geminiChunk({
-    candidates: [{ content: { parts: [{ text }], role: 'model' }, index: 0, ...(finishReason ? { finishReason } : {}) }],
+    candidates: [
+      { content: { parts: [{ text }], role: 'model' }, index: 0, ...(finishReason ? { finishReason } : {}) },
+    ],
     modelVersion: 'gemini-x',
   });
 const GEMINI_USAGE = geminiChunk({
@@ -49,10 +51,7 @@ describe('SSE framing variants from upstreams', () => {
     });
     gateway = await GatewayHarness.start({
       config: {
-        providers: [
-          provider('oa', 'openai', `${upstream.origin}/v1`),
-          provider('gem', 'gemini', upstream.origin),
-        ],
+        providers: [provider('oa', 'openai', `${upstream.origin}/v1`), provider('gem', 'gemini', upstream.origin)],
         models: [
           { name: 'oa', targets: [{ provider: 'oa', model: 'm' }] },
           { name: 'gem', targets: [{ provider: 'gem', model: 'gemini-x' }] },
