@@ -1,3 +1,5 @@
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayHarness } from '../support/gateway-harness.js';
 import { type Script, type ScriptedUpstream, scriptedUpstream, sseAnswer } from '../support/scripted-upstream.js';
@@ -17,6 +19,10 @@ const CHAT_USAGE = `data: ${JSON.stringify({
   choices: [],
   usage: { prompt_tokens: 7, completion_tokens: 3, total_tokens: 10 },
 })}\n\n`;
+
+/** An Anthropic Messages event: its `event:` name and its data's `type` agree, as the API sends them. */
+const anthropicEvent = (type: string, fields: object) =>
+  `event: ${type}\ndata: ${JSON.stringify({ type, ...fields })}\n\n`;
 
 /** A Gemini streamGenerateContent?alt=sse event (Google ends its lines with CRLF). */
 const geminiChunk = (body: object) => `data: ${JSON.stringify(body)}\r\n\r\n`;
@@ -51,10 +57,15 @@ describe('SSE framing variants from upstreams', () => {
     });
     gateway = await GatewayHarness.start({
       config: {
-        providers: [provider('oa', 'openai', `${upstream.origin}/v1`), provider('gem', 'gemini', upstream.origin)],
+        providers: [
+          provider('oa', 'openai', `${upstream.origin}/v1`),
+          provider('gem', 'gemini', upstream.origin),
+          provider('an', 'anthropic', upstream.origin),
+        ],
         models: [
           { name: 'oa', targets: [{ provider: 'oa', model: 'm' }] },
           { name: 'gem', targets: [{ provider: 'gem', model: 'gemini-x' }] },
+          { name: 'an', targets: [{ provider: 'an', model: 'claude-x' }] },
         ],
         routing: { retries: { max_attempts: 1 }, timeout: { first_byte_ms: 2_000, idle_stream_ms: 2_000 } },
       },
@@ -130,6 +141,33 @@ describe('SSE framing variants from upstreams', () => {
       const { text, record } = await chatText('gem', geminiWithBom());
       expect(text).toBe('Hello');
       expect(record).toMatchObject({ status: 200, errorCode: null, inputTokens: 7, outputTokens: 3 });
+    });
+  });
+
+  describe('a stream cut inside its last event (no blank line after it)', () => {
+    for (const [where, last] of [
+      ['after its data', chatChunk({ content: 'lo' }).trimEnd()],
+      ['inside its data', chatChunk({ content: 'lo' }).slice(0, 60)],
+    ] as const) {
+      it(`OpenAI passthrough, cut ${where}: the client's error is the gateway's event, not bad JSON`, async () => {
+        const script = sseAnswer([chatChunk({ role: 'assistant', content: 'Hel' }), last]);
+        const outcome = await chatText('oa', script).catch((error: Error) => error);
+        expect(outcome).toBeInstanceOf(OpenAI.APIError);
+        expect((outcome as Error).message).toMatch(/ended without \[DONE\]/);
+      });
+    }
+
+    it("Anthropic passthrough: the client's error is the gateway's event, not two events glued into bad JSON", async () => {
+      const script = sseAnswer([
+        anthropicEvent('message_start', {
+          message: { id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-x', content: [] },
+        }),
+        anthropicEvent('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
+        anthropicEvent('content_block_delta', { index: 0, delta: { type: 'text_delta', text: 'Hel' } }).trimEnd(),
+      ]);
+      const outcome = await messagesText('an', script).catch((error: Error) => error);
+      expect(outcome).toBeInstanceOf(Anthropic.APIError);
+      expect((outcome as Error).message).toMatch(/ended without message_stop/);
     });
   });
 });

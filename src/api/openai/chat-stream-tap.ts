@@ -2,6 +2,7 @@ import type { TokenUsage } from '../../telemetry/request-record.js';
 import { eventSpanAt } from '../../upstream/sse-event-span.js';
 import { SseFramer } from '../../upstream/sse-framer.js';
 import { parseSseEvents } from '../../upstream/sse-parse.js';
+import { forwardedTail } from '../../upstream/sse-tail.js';
 import { fromOpenAIUsage } from './openai-usage.js';
 
 /**
@@ -44,10 +45,12 @@ export class ChatStreamTap {
     return complete ? this.look(complete) : undefined;
   }
 
-  /** Whatever was left unframed at the end of the upstream body. */
+  /** Whatever was left unframed at the end of the upstream body, as far as it is to be forwarded (see forwardedTail). */
   end(): Buffer | undefined {
     const rest = this.framer.end();
-    return rest ? this.look(rest) : undefined;
+    if (!rest) return undefined;
+    const tail = this.look(rest);
+    return tail.length === 0 ? undefined : forwardedTail(tail);
   }
 
   private look(bytes: Buffer): Buffer {
