@@ -170,4 +170,38 @@ describe('SSE framing variants from upstreams', () => {
       expect((outcome as Error).message).toMatch(/ended without message_stop/);
     });
   });
+
+  describe('an OpenAI-compatible stream that closes after its finish_reason without `data: [DONE]`', () => {
+    it('is a complete answer for a Chat Completions client (passthrough), as it is for the SDK and translated routes', async () => {
+      const script = sseAnswer([chatChunk({ role: 'assistant', content: 'Hello' }), chatChunk({}, 'stop'), CHAT_USAGE]);
+      upstream.next.push(script);
+      const { data, response } = await gateway
+        .openai()
+        .chat.completions.create({
+          model: 'oa',
+          messages: [{ role: 'user', content: 'hi' }],
+          stream: true,
+          stream_options: { include_usage: true },
+        })
+        .withResponse();
+      let text = '';
+      let finish: string | null | undefined;
+      let usage: unknown;
+      for await (const chunk of data) {
+        text += chunk.choices[0]?.delta.content ?? '';
+        finish = chunk.choices[0]?.finish_reason ?? finish;
+        usage = chunk.usage ?? usage;
+      }
+      expect({ text, finish, usage }).toMatchObject({ text: 'Hello', finish: 'stop', usage: { total_tokens: 10 } });
+      const id = response.headers.get('x-request-id');
+      const record = await gateway.recordWhere((r) => r.id === id);
+      expect(record).toMatchObject({ status: 200, errorCode: null, inputTokens: 7, outputTokens: 3 });
+      expect(record.attempts[0]?.errorClass).toBeUndefined();
+    });
+
+    it('still ends in an error when no finish_reason came before the close', async () => {
+      const script = sseAnswer([chatChunk({ role: 'assistant', content: 'Hel' }), chatChunk({ content: 'lo' })]);
+      await expect(chatText('oa', script)).rejects.toThrow(/ended without \[DONE\]/);
+    });
+  });
 });

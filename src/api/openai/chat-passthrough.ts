@@ -17,6 +17,8 @@ export function openaiStreamErrorEvent(message: string, code = 'GW_ERR_UPSTREAM_
   return `data: ${JSON.stringify({ error: { message, type: 'server_error', param: null, code } })}\n\n`;
 }
 
+const DONE_EVENT = 'data: [DONE]\n\n';
+
 async function relayStream(reply: UpstreamReply, out: ClientOutput, stripUsageChunk: boolean): Promise<void> {
   out.head(reply.status, sseHeaders());
   const tap = new ChatStreamTap(stripUsageChunk);
@@ -26,7 +28,12 @@ async function relayStream(reply: UpstreamReply, out: ClientOutput, stripUsageCh
     if (rest) out.write(rest);
     // The upstream's own error event already told the client; another one would only hide its message.
     if (tap.upstreamError !== undefined) out.exchange.streamError = `upstream stream error: ${tap.upstreamError}`;
-    else if (!tap.sawDone && !out.gone) throw new Error('upstream stream ended without [DONE]');
+    else if (!tap.sawDone && !out.gone) {
+      if (!tap.sawFinish) throw new Error('upstream stream ended without [DONE]');
+      // A whole answer from a server that ends its streams without the sentinel: the client gets the one an
+      // OpenAI stream ends with.
+      out.write(DONE_EVENT);
+    }
   } catch (error) {
     if (out.exchange.finalEventSent) out.exchange.streamError = `upstream stream error: ${tap.upstreamError}`;
     else {

@@ -16,6 +16,8 @@ const SIGNALS = /"(?:error"\s*:\s*[{"]|usage"\s*:\s*\{)/g;
 const DELTA_KEY = '"delta":';
 /** The `[DONE]` sentinel as an event's data, so content that merely says "[DONE]" does not count. */
 const DONE = /(?:^|[\r\n])data: ?\[DONE\]/;
+/** A choice's finish_reason with a value (every chunk before it carries `"finish_reason":null`). */
+const FINISHED = /"finish_reason"\s*:\s*"/;
 
 interface ChatChunk {
   choices?: unknown[] | null;
@@ -35,6 +37,11 @@ export class ChatStreamTap {
   /** Chunks with a choice delta: about one token each, the estimate when the stream ends before its usage. */
   deltaChunks = 0;
   sawDone = false;
+  /**
+   * A chunk with a finish_reason came: the answer is whole, and a stream that then closes without `[DONE]` (as
+   * some compatible servers end theirs) is complete, as the SDKs and the gateway's translated routes take it.
+   */
+  sawFinish = false;
   /** The message of the upstream's in-band error event, when it sent one. */
   upstreamError: string | undefined;
 
@@ -57,6 +64,7 @@ export class ChatStreamTap {
     const text = bytes.toString('latin1');
     const dropped: Array<{ start: number; end: number }> = [];
     if (!this.sawDone && DONE.test(text)) this.sawDone = true;
+    if (!this.sawFinish && FINISHED.test(text)) this.sawFinish = true;
     for (let at = text.indexOf(DELTA_KEY); at !== -1; at = text.indexOf(DELTA_KEY, at + DELTA_KEY.length)) {
       this.deltaChunks++;
     }
