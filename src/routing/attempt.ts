@@ -13,6 +13,7 @@ import {
   isRequestRefusal,
 } from './classify.js';
 import { googleRetryDelayMs } from './google-retry-info.js';
+import { looksLikeJson, notAnApiError } from './non-api-error-body.js';
 import { retryAfterMs } from './retry-after.js';
 import type { RouteTarget } from './route-table.js';
 import { upstreamMessage } from './upstream-message.js';
@@ -130,10 +131,17 @@ export async function attemptTarget<R extends UpstreamReply>(
     kind: 'failure',
     errorClass,
     status: reply.status,
-    // Some upstreams quote the credential they were sent ("Incorrect API key provided: sk-...").
-    detail: redactSecrets(upstreamMessage(body), target.provider.secrets),
+    // Some upstreams quote the credential they were sent ("Incorrect API key provided: sk-..."). A page from a
+    // proxy or load balancer is said in words, not relayed as markup in the client's error.
+    detail: redactSecrets(failureDetail(reply, body), target.provider.secrets),
     latencyMs,
     // Google's APIs say when to retry in the error body, not in a header.
     retryAfterMs: retryAfterMs(reply.headers) ?? googleRetryDelayMs(body),
   };
+}
+
+/** What a failed attempt's error body said: an API's message, or what a body that is no API error is. */
+function failureDetail(reply: UpstreamReply, body: Buffer): string {
+  const text = body.toString('utf8');
+  return looksLikeJson(text) ? upstreamMessage(body) : notAnApiError(reply.status, reply.headers, text);
 }
