@@ -204,4 +204,18 @@ describe('SSE framing variants from upstreams', () => {
       await expect(chatText('oa', script)).rejects.toThrow(/ended without \[DONE\]/);
     });
   });
+
+  it('drops `event:` lines without data from a passed-through Chat stream (they dispatch nothing; the OpenAI SDK parsed them as empty JSON)', async () => {
+    const script = sseAnswer([
+      'event: keepalive\n\n',
+      chatChunk({ role: 'assistant', content: 'Hel' }),
+      'event: ping\r\n\r\n',
+      `${chatChunk({ content: 'lo' })}event: ping\n\n${chatChunk({}, 'stop')}`,
+      CHAT_USAGE,
+      'data: [DONE]\n\n',
+    ]);
+    const { text, record } = await chatText('oa', script);
+    expect(text).toBe('Hello');
+    expect(record).toMatchObject({ status: 200, errorCode: null, inputTokens: 7, outputTokens: 3 });
+  });
 });

@@ -85,8 +85,28 @@ export class ChatStreamTap {
       const usageOnly = !Array.isArray(chunk.choices) || chunk.choices.length === 0;
       if (this.stripUsageChunk && usageOnly) dropped.push(span);
     }
+    // An `event:` line is no part of a Chat stream; one without data dispatches nothing (SSE), but the OpenAI
+    // SDK parses its empty data as JSON and fails the whole stream, so such events are not passed on.
+    if (text.startsWith('event:') || text.includes('\nevent:')) datalessEvents(text, dropped);
     return dropped.length === 0 ? bytes : without(bytes, dropped);
   }
+}
+
+/** Adds the spans of events with an `event:` line but no data to `spans`, kept in order. */
+function datalessEvents(text: string, spans: Array<{ start: number; end: number }>): void {
+  for (let at = text.startsWith('event:') ? 0 : nextEventLine(text, 0); at !== -1; ) {
+    const span = eventSpanAt(text, at);
+    const listed = spans.some((listedSpan) => listedSpan.start === span.start);
+    if (!listed && parseSseEvents(text.slice(span.start, span.end)).length === 0) spans.push(span);
+    at = nextEventLine(text, Math.max(span.end, at + 1));
+  }
+  spans.sort((a, b) => a.start - b.start);
+}
+
+/** Where the next line that starts with `event:` begins, at or after `from`; -1 when none does. */
+function nextEventLine(text: string, from: number): number {
+  const found = text.indexOf('\nevent:', Math.max(0, from - 1));
+  return found === -1 ? -1 : found + 1;
 }
 
 /** The JSON data of the event at `span`, or undefined when it is not JSON. */
