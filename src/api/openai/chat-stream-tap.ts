@@ -6,18 +6,17 @@ import { forwardedTail } from '../../upstream/sse-tail.js';
 import { fromOpenAIUsage } from './openai-usage.js';
 
 /**
- * What the tap must read in a chat stream: an `"error"` key with an object or string value, and a `"usage"`
- * key with an object value (a literal `"key"` cannot occur inside a JSON string, whose quotes are escaped).
+ * What the tap must read in a chat stream: an `"error"` key with an object or string value, a `"usage"`
+ * key with an object value and a `"finish_reason"` with a string (a literal `"key"` cannot occur inside a JSON
+ * string, whose quotes are escaped).
  * Regexes over the block's latin1 view find them in ~1 µs per 5 KB, where Buffer searches per key cost ~30 µs
  * on a 20-chunk stream whose every chunk carries `"usage":null`. (A lookbehind in these patterns makes V8 scan
  * ten times slower.)
  */
-const SIGNALS = /"(?:error"\s*:\s*[{"]|usage"\s*:\s*\{)/g;
+const SIGNALS = /"(?:error"\s*:\s*[{"]|usage"\s*:\s*\{|finish_reason"\s*:\s*")/g;
 const DELTA_KEY = '"delta":';
 /** The `[DONE]` sentinel as an event's data, so content that merely says "[DONE]" does not count. */
 const DONE = /(?:^|[\r\n])data: ?\[DONE\]/;
-/** A choice's finish_reason with a value (every chunk before it carries `"finish_reason":null`). */
-const FINISHED = /"finish_reason"\s*:\s*"/;
 
 interface ChatChunk {
   choices?: unknown[] | null;
@@ -64,12 +63,16 @@ export class ChatStreamTap {
     const text = bytes.toString('latin1');
     const dropped: Array<{ start: number; end: number }> = [];
     if (!this.sawDone && DONE.test(text)) this.sawDone = true;
-    if (!this.sawFinish && FINISHED.test(text)) this.sawFinish = true;
     for (let at = text.indexOf(DELTA_KEY); at !== -1; at = text.indexOf(DELTA_KEY, at + DELTA_KEY.length)) {
       this.deltaChunks++;
     }
     SIGNALS.lastIndex = 0;
     for (let match = SIGNALS.exec(text); match !== null; match = SIGNALS.exec(text)) {
+      // A finish_reason with a value (a string, where every chunk before carries null), found in the same pass.
+      if (match[0].startsWith('"f')) {
+        this.sawFinish = true;
+        continue;
+      }
       const span = eventSpanAt(text, match.index);
       SIGNALS.lastIndex = Math.max(SIGNALS.lastIndex, span.end);
       const chunk = decodeEvent(bytes, span);
