@@ -364,8 +364,9 @@ export class DataPlane {
       closed = true;
       exchange.endedAt = performance.now();
       // A request the parser refused mid-body was answered on the socket; the response object never finished.
-      // A response the gateway cut itself (its upstream body broke mid-relay) did not close because of the client.
-      if (!out.res.writableFinished && !exchange.parserFault && !exchange.responseCut) {
+      // A response the gateway cut itself (its upstream body broke mid-relay) did not close because of the client,
+      // nor did one whose client read the stream's final (error) event and left, as the SDKs do.
+      if (!out.res.writableFinished && !exchange.parserFault && !exchange.responseCut && !exchange.finalEventSent) {
         exchange.clientClosed(out.res.headersSent);
       }
       if (handled) finish();

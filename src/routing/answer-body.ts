@@ -151,7 +151,13 @@ async function readStart<R extends UpstreamReply>(reply: R): Promise<ReadAnswer<
   const answer = { ...reply, head: start.head };
   if (!start.first) {
     if (!start.ended) return { kind: 'answer', reply: answer };
-    return { kind: 'fault', fault: { errorClass: 'connection', detail: 'the stream ended before its first event' } };
+    // A JSON error document where the stream was due (`{"error": {...}}` with status 200, as proxies and some
+    // compatible servers answer a stream request they fail): classed and said as the same answer unstreamed.
+    const fault = errorInAnswer(withoutBom(start.head)) ?? {
+      errorClass: 'connection',
+      detail: 'the stream ended before its first event',
+    };
+    return { kind: 'fault', fault };
   }
   const notJson = notJsonEvent(start.first.data);
   if (notJson) return { kind: 'fault', fault: notJson };

@@ -13,10 +13,11 @@ import {
   isRequestRefusal,
 } from './classify.js';
 import { googleRetryDelayMs } from './google-retry-info.js';
+import { looksLikeJson, notAnApiError } from './non-api-error-body.js';
 import { retryAfterMs } from './retry-after.js';
 import type { RouteTarget } from './route-table.js';
 import { upstreamMessage } from './upstream-message.js';
-import { readUpstreamBody, type UpstreamReply } from './upstream-reply.js';
+import { discardBody, readUpstreamBody, type UpstreamReply } from './upstream-reply.js';
 
 export type AttemptResult<R extends UpstreamReply> =
   /** An answer to relay: a success, or an upstream error that is the client's to handle (e.g. a 400). */
@@ -109,6 +110,11 @@ export async function attemptTarget<R extends UpstreamReply>(
     return { kind: 'failure', errorClass, status: 0, detail, latencyMs };
   }
   const latencyMs = performance.now() - started;
+  if (reply.status >= 300 && reply.status < 400) {
+    discardBody(reply);
+    const detail = redactSecrets(redirectDetail(reply), target.provider.secrets);
+    return { kind: 'failure', errorClass: 'server_error', status: reply.status, detail, latencyMs };
+  }
   if (reply.status < 400) {
     if (!reply.readAhead) return { kind: 'answer', reply, latencyMs };
     return acceptedAnswer(target, reply, await readAnswer(reply), started, latencyMs);
@@ -130,10 +136,33 @@ export async function attemptTarget<R extends UpstreamReply>(
     kind: 'failure',
     errorClass,
     status: reply.status,
-    // Some upstreams quote the credential they were sent ("Incorrect API key provided: sk-...").
-    detail: redactSecrets(upstreamMessage(body), target.provider.secrets),
+    // Some upstreams quote the credential they were sent ("Incorrect API key provided: sk-..."). A page from a
+    // proxy or load balancer is said in words, not relayed as markup in the client's error.
+    detail: redactSecrets(failureDetail(reply, body), target.provider.secrets),
     latencyMs,
     // Google's APIs say when to retry in the error body, not in a header.
     retryAfterMs: retryAfterMs(reply.headers) ?? googleRetryDelayMs(body),
   };
+}
+
+/** What a failed attempt's error body said: an API's message, or what a body that is no API error is. */
+function failureDetail(reply: UpstreamReply, body: Buffer): string {
+  const text = body.toString('utf8');
+  return looksLikeJson(text) ? upstreamMessage(body) : notAnApiError(reply.status, reply.headers, text);
+}
+
+/**
+ * A redirect is never followed: the request carries the provider's credentials, and the place it points to is
+ * the upstream's to choose. Said with the host it named (not its path or query), as a base_url to check.
+ */
+function redirectDetail(reply: UpstreamReply): string {
+  const location = reply.headers.location;
+  let host = '';
+  try {
+    host = typeof location === 'string' ? new URL(location, 'http://upstream.invalid').host : '';
+  } catch {
+    // An unparsable Location names no host.
+  }
+  const to = host && host !== 'upstream.invalid' ? ` to ${host}` : '';
+  return `the upstream answered ${reply.status}, a redirect${to}, which the gateway does not follow (check the provider's base_url)`;
 }

@@ -22,3 +22,14 @@ describe('SseDecoder', () => {
     expect(decoder.end()).toEqual([{ event: undefined, data: 'c', id: undefined }]);
   });
 });
+
+describe('SseDecoder at the start of a stream', () => {
+  it('strips a byte order mark before the first event, split across reads or not', () => {
+    const decoder = new SseDecoder();
+    expect(decoder.push(Buffer.from([0xef, 0xbb]))).toEqual([]);
+    expect(decoder.push(Buffer.from([0xbf, ...Buffer.from('data: a\n\ndata: \uFEFFb\n\n')]))).toEqual([
+      { event: undefined, data: 'a', id: undefined },
+      { event: undefined, data: '\uFEFFb', id: undefined },
+    ]);
+  });
+});

@@ -41,7 +41,15 @@ export type AnthropicBehaviour =
   /** Stream `after` events, then destroy the connection. */
   | { kind: 'break'; after: number; reply?: AnthropicReply }
   /** Stream `after` events, then an `event: error` (default overloaded_error) and end the response. */
-  | { kind: 'streamError'; after: number; type?: AnthropicErrorType; message?: string; reply?: AnthropicReply }
+  | {
+      kind: 'streamError';
+      after: number;
+      type?: AnthropicErrorType;
+      message?: string;
+      reply?: AnthropicReply;
+      /** Delay between the error event and the end of the response. */
+      endDelayMs?: number;
+    }
   /** Close the connection without any response. */
   | { kind: 'drop' };
 
@@ -192,7 +200,8 @@ function streamFault(behaviour: AnthropicBehaviour, requestId: string): StreamFa
   if (behaviour.kind === 'stall' || behaviour.kind === 'break') return { kind: behaviour.kind, after: behaviour.after };
   if (behaviour.kind !== 'streamError') return undefined;
   const data = errorBody(behaviour.type ?? 'overloaded_error', behaviour.message, requestId);
-  return { kind: 'inject', after: behaviour.after, frame: { event: 'error', data } };
+  const endDelay = behaviour.endDelayMs === undefined ? {} : { endDelayMs: behaviour.endDelayMs };
+  return { kind: 'inject', after: behaviour.after, frame: { event: 'error', data }, ...endDelay };
 }
 
 function pathOf(request: RecordedRequest): string {

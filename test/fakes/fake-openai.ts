@@ -25,7 +25,7 @@ export type Behaviour =
    */
   | { kind: 'break'; after: number; reply?: ChatReply }
   /** Stream `after` chunks, then a `data: {"error": {...}}` event, and end the response without `[DONE]`. */
-  | { kind: 'streamError'; after: number; message?: string; type?: string; code?: string }
+  | { kind: 'streamError'; after: number; message?: string; type?: string; code?: string; endDelayMs?: number }
   /** Close the connection without any response. */
   | { kind: 'drop' }
   /** Answer with these bytes as they are, as a proxy or captive portal in front of the API might. */
@@ -282,7 +282,8 @@ function streamFault(behaviour: Behaviour): StreamFault | undefined {
     param: null,
     code: behaviour.code ?? null,
   };
-  return { kind: 'inject', after: behaviour.after, frame: { data: { error } } };
+  const endDelay = behaviour.endDelayMs === undefined ? {} : { endDelayMs: behaviour.endDelayMs };
+  return { kind: 'inject', after: behaviour.after, frame: { data: { error } }, ...endDelay };
 }
 
 function lacksReasoningContent(body: unknown): boolean {

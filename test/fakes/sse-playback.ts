@@ -16,8 +16,11 @@ export type StreamFault =
   | { kind: 'stall'; after: number }
   /** Destroy the connection. */
   | { kind: 'break'; after: number }
-  /** Send one last frame (a provider's in-band error) and end the response cleanly. */
-  | { kind: 'inject'; after: number; frame: SseFrame };
+  /**
+   * Send one last frame (a provider's in-band error) and end the response cleanly; `endDelayMs` later when set,
+   * as the end reaches a client over a real network in a read of its own after the error event.
+   */
+  | { kind: 'inject'; after: number; frame: SseFrame; endDelayMs?: number };
 
 export interface PlaybackOptions {
   fault?: StreamFault;
@@ -46,6 +49,7 @@ async function applyFault(res: ServerResponse, fault: StreamFault): Promise<void
   if (fault.kind === 'stall') return;
   if (fault.kind === 'inject') {
     sse(res, fault.frame.data, fault.frame.event);
+    if (fault.endDelayMs) await sleep(fault.endDelayMs);
     res.end();
     return;
   }

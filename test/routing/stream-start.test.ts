@@ -42,6 +42,8 @@ describe('streams that fail before their first event', () => {
           chain('stalled-first'),
           chain('error-later'),
           chain('claude-overloaded', 'claude'),
+          chain('json-error-200'),
+          chain('json-limit-200'),
         ],
       },
     });
@@ -120,5 +122,29 @@ describe('streams that fail before their first event', () => {
     const before = backup.requests.length;
     await expect(streamText('error-later')).rejects.toThrow(/The model crashed/);
     expect(backup.requests.length).toBe(before);
+  });
+
+  describe('a 200 whose body is a JSON error document where the stream was due', () => {
+    it('falls back, the attempt classed and worded by that error, not as a stream that ended early', async () => {
+      primary.enqueue({
+        kind: 'error',
+        status: 200,
+        body: { error: { message: 'Internal error while generating', type: 'server_error', code: null } },
+      });
+      const { text, record } = await streamText('json-error-200');
+      expect(text).toBe('one two three four five six');
+      expect(record?.attempts[0]).toMatchObject({
+        provider: 'primary',
+        status: 200,
+        errorClass: 'server_error',
+        error: 'Internal error while generating',
+      });
+    });
+
+    it("classes it by the HTTP status in its code (OpenRouter's shape): a rate limit", async () => {
+      primary.enqueue({ kind: 'error', status: 200, body: { error: { code: 429, message: 'Rate limit exceeded' } } });
+      const { record } = await streamText('json-limit-200');
+      expect(record?.attempts[0]).toMatchObject({ errorClass: 'rate_limit', error: 'Rate limit exceeded' });
+    });
   });
 });

@@ -8,6 +8,7 @@ import { tokenUsageOf } from '../../translate/ir/token-usage.js';
 import { findUsageObject } from '../openai/openai-usage.js';
 import type { ClientOutput } from '../shared/client-output.js';
 import type { Exchange } from '../shared/exchange.js';
+import { finalAfterError } from '../shared/final-event.js';
 import { relayBody, relayError } from '../shared/passthrough.js';
 import { pipeBody } from '../shared/pipe-body.js';
 import { sendError } from '../shared/send-error.js';
@@ -35,15 +36,18 @@ async function relayStream(reply: UpstreamReply, out: ClientOutput): Promise<voi
   out.head(reply.status, sseHeaders());
   const tap = new MessagesStreamTap();
   try {
-    await pipeBody(reply.body, out, (chunk) => tap.push(chunk), reply.head);
+    await pipeBody(reply.body, out, (chunk) => finalAfterError(tap.push(chunk), tap, reply, out), reply.head);
     const rest = tap.end();
     if (rest) out.write(rest);
     if (tap.upstreamError) out.exchange.streamError = `upstream stream error: ${tap.upstreamError}`;
     else if (!tap.sawStop && !out.gone) throw new Error('upstream stream ended without message_stop');
   } catch (error) {
-    const message = streamFailureMessage(out, error);
-    out.exchange.streamError = message;
-    if (!out.gone) out.write(anthropicStreamErrorEvent(message));
+    if (out.exchange.finalEventSent) out.exchange.streamError = `upstream stream error: ${tap.upstreamError}`;
+    else {
+      const message = streamFailureMessage(out, error);
+      out.exchange.streamError = message;
+      if (!out.gone) out.write(anthropicStreamErrorEvent(message));
+    }
   }
   out.exchange.usage = streamUsage(tap, out.exchange.requestRaw, out.gone);
   out.end();

@@ -3,6 +3,7 @@ import type { IrUsage } from '../../translate/ir/types.js';
 import { eventSpanAt } from '../../upstream/sse-event-span.js';
 import { SseFramer } from '../../upstream/sse-framer.js';
 import { parseSseEvents } from '../../upstream/sse-parse.js';
+import { forwardedTail } from '../../upstream/sse-tail.js';
 
 /**
  * The events the tap reads, by their data's `type` (a literal `"type"` key cannot occur inside a JSON string,
@@ -31,10 +32,12 @@ export class MessagesStreamTap {
     return complete;
   }
 
+  /** Whatever was left unframed at the end of the upstream body, as far as it is to be forwarded (see forwardedTail). */
   end(): Buffer | undefined {
     const rest = this.framer.end();
-    if (rest) this.inspect(rest);
-    return rest;
+    if (!rest) return undefined;
+    this.inspect(rest);
+    return forwardedTail(rest);
   }
 
   private inspect(bytes: Buffer): void {

@@ -2,6 +2,7 @@ import { unreportedStreamUsage } from '../../cost/produced-estimate.js';
 import type { RouteTarget } from '../../routing/route-table.js';
 import type { UpstreamReply } from '../../routing/upstream-reply.js';
 import type { ClientOutput } from '../shared/client-output.js';
+import { finalAfterError } from '../shared/final-event.js';
 import { relayError, relayWhole } from '../shared/passthrough.js';
 import { pipeBody } from '../shared/pipe-body.js';
 import { sseHeaders } from '../shared/sse-headers.js';
@@ -16,20 +17,30 @@ export function openaiStreamErrorEvent(message: string, code = 'GW_ERR_UPSTREAM_
   return `data: ${JSON.stringify({ error: { message, type: 'server_error', param: null, code } })}\n\n`;
 }
 
+const DONE_EVENT = 'data: [DONE]\n\n';
+
 async function relayStream(reply: UpstreamReply, out: ClientOutput, stripUsageChunk: boolean): Promise<void> {
   out.head(reply.status, sseHeaders());
   const tap = new ChatStreamTap(stripUsageChunk);
   try {
-    await pipeBody(reply.body, out, (chunk) => tap.push(chunk), reply.head);
+    await pipeBody(reply.body, out, (chunk) => finalAfterError(tap.push(chunk), tap, reply, out), reply.head);
     const rest = tap.end();
     if (rest) out.write(rest);
     // The upstream's own error event already told the client; another one would only hide its message.
     if (tap.upstreamError !== undefined) out.exchange.streamError = `upstream stream error: ${tap.upstreamError}`;
-    else if (!tap.sawDone && !out.gone) throw new Error('upstream stream ended without [DONE]');
+    else if (!tap.sawDone && !out.gone) {
+      if (!tap.sawFinish) throw new Error('upstream stream ended without [DONE]');
+      // A whole answer from a server that ends its streams without the sentinel: the client gets the one an
+      // OpenAI stream ends with.
+      out.write(DONE_EVENT);
+    }
   } catch (error) {
-    const message = streamFailureMessage(out, error);
-    out.exchange.streamError = message;
-    if (!out.gone) out.write(openaiStreamErrorEvent(message, out.exchange.error?.code));
+    if (out.exchange.finalEventSent) out.exchange.streamError = `upstream stream error: ${tap.upstreamError}`;
+    else {
+      const message = streamFailureMessage(out, error);
+      out.exchange.streamError = message;
+      if (!out.gone) out.write(openaiStreamErrorEvent(message, out.exchange.error?.code));
+    }
   }
   // A stream cut before its usage chunk is billed for the chunks it produced, flagged as an estimate; one the
   // client left before any content for the prompt the upstream read.

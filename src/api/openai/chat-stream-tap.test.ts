@@ -20,6 +20,13 @@ describe('ChatStreamTap', () => {
     expect(tap.sawDone).toBe(true);
   });
 
+  it('drops events that name an event but carry no data, and only those, with the usage chunk it strips', () => {
+    const tap = new ChatStreamTap(true);
+    const named = 'event: delta\ndata: {"choices":[]}\n\n';
+    const block = `event: ping\n\n${chunk('Hi')}: comment\n\nevent: keepalive\r\n\r\n${named}${usageChunk}event: x\n\n`;
+    expect(tap.push(Buffer.from(block))?.toString()).toBe(`${chunk('Hi')}: comment\n\n${named}`);
+  });
+
   it('keeps the usage chunk when the client asked for it', () => {
     const tap = new ChatStreamTap(false);
     expect(tap.push(Buffer.from(usageChunk))?.toString()).toBe(usageChunk);

@@ -2,6 +2,7 @@ import type { TokenUsage } from '../../telemetry/request-record.js';
 import { eventSpanAt } from '../../upstream/sse-event-span.js';
 import { SseFramer } from '../../upstream/sse-framer.js';
 import { parseSseEvents } from '../../upstream/sse-parse.js';
+import { forwardedTail } from '../../upstream/sse-tail.js';
 import { fromOpenAIUsage } from './openai-usage.js';
 
 /**
@@ -15,6 +16,8 @@ const SIGNALS = /"(?:error"\s*:\s*[{"]|usage"\s*:\s*\{)/g;
 const DELTA_KEY = '"delta":';
 /** The `[DONE]` sentinel as an event's data, so content that merely says "[DONE]" does not count. */
 const DONE = /(?:^|[\r\n])data: ?\[DONE\]/;
+/** A choice's finish_reason with a value (every chunk before it carries `"finish_reason":null`). */
+const FINISHED = /"finish_reason"\s*:\s*"/;
 
 interface ChatChunk {
   choices?: unknown[] | null;
@@ -34,6 +37,8 @@ export class ChatStreamTap {
   /** Chunks with a choice delta: about one token each, the estimate when the stream ends before its usage. */
   deltaChunks = 0;
   sawDone = false;
+  /** The last two blocks read, where a stream that ends without `[DONE]` must have had its finish_reason. */
+  private lastBlocks: [Buffer | undefined, Buffer | undefined] = [undefined, undefined];
   /** The message of the upstream's in-band error event, when it sent one. */
   upstreamError: string | undefined;
 
@@ -44,13 +49,27 @@ export class ChatStreamTap {
     return complete ? this.look(complete) : undefined;
   }
 
-  /** Whatever was left unframed at the end of the upstream body. */
+  /** Whatever was left unframed at the end of the upstream body, as far as it is to be forwarded (see forwardedTail). */
   end(): Buffer | undefined {
     const rest = this.framer.end();
-    return rest ? this.look(rest) : undefined;
+    if (!rest) return undefined;
+    const tail = this.look(rest);
+    return tail.length === 0 ? undefined : forwardedTail(tail);
+  }
+
+  /**
+   * Whether a chunk with a finish_reason came last (before the usage chunk): the answer is whole, and a stream
+   * that closed without `[DONE]` (as some compatible servers end theirs) is complete, as the SDKs and the
+   * gateway's translated routes take it. Asked once, at the end of such a stream: a search of every read cost
+   * the tap a fifth more instructions per stream.
+   */
+  get sawFinish(): boolean {
+    return this.lastBlocks.some((block) => block !== undefined && FINISHED.test(block.toString('latin1')));
   }
 
   private look(bytes: Buffer): Buffer {
+    this.lastBlocks[0] = this.lastBlocks[1];
+    this.lastBlocks[1] = bytes;
     const text = bytes.toString('latin1');
     const dropped: Array<{ start: number; end: number }> = [];
     if (!this.sawDone && DONE.test(text)) this.sawDone = true;
@@ -74,8 +93,28 @@ export class ChatStreamTap {
       const usageOnly = !Array.isArray(chunk.choices) || chunk.choices.length === 0;
       if (this.stripUsageChunk && usageOnly) dropped.push(span);
     }
+    // An `event:` line is no part of a Chat stream; one without data dispatches nothing (SSE), but the OpenAI
+    // SDK parses its empty data as JSON and fails the whole stream, so such events are not passed on.
+    if (text.startsWith('event:') || text.includes('\nevent:')) datalessEvents(text, dropped);
     return dropped.length === 0 ? bytes : without(bytes, dropped);
   }
+}
+
+/** Adds the spans of events with an `event:` line but no data to `spans`, kept in order. */
+function datalessEvents(text: string, spans: Array<{ start: number; end: number }>): void {
+  for (let at = text.startsWith('event:') ? 0 : nextEventLine(text, 0); at !== -1; ) {
+    const span = eventSpanAt(text, at);
+    const listed = spans.some((listedSpan) => listedSpan.start === span.start);
+    if (!listed && parseSseEvents(text.slice(span.start, span.end)).length === 0) spans.push(span);
+    at = nextEventLine(text, Math.max(span.end, at + 1));
+  }
+  spans.sort((a, b) => a.start - b.start);
+}
+
+/** Where the next line that starts with `event:` begins, at or after `from`; -1 when none does. */
+function nextEventLine(text: string, from: number): number {
+  const found = text.indexOf('\nevent:', Math.max(0, from - 1));
+  return found === -1 ? -1 : found + 1;
 }
 
 /** The JSON data of the event at `span`, or undefined when it is not JSON. */

@@ -93,6 +93,12 @@ export class Exchange {
    */
   responseCut = false;
   /**
+   * The client has been sent its stream's last event, the upstream's error (relayed or translated): the SDKs
+   * close the connection as soon as they read it, which is a client done with a failed answer, not one that
+   * hung up, so the record keeps the upstream's failure (and the breaker hears of it) instead of a 499.
+   */
+  finalEventSent = false;
+  /**
    * The gateway's own cancel (client gone, total time limit, shutdown) is what broke the upstream body after the
    * response started; undefined when the upstream broke it (see streamFailureMessage).
    */

@@ -1,10 +1,10 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import { errors } from '../../errors/codes.js';
 import type { ErrorKind } from '../../errors/gateway-error.js';
+import { looksLikeJson, notAnApiError } from '../../routing/non-api-error-body.js';
 import { upstreamMessage } from '../../routing/upstream-message.js';
 import { readUpstreamBody, type UpstreamReply } from '../../routing/upstream-reply.js';
 import type { ClientOutput } from './client-output.js';
-import { looksLikeJson, notAnApiError } from './non-api-error-body.js';
 import { pipeBody } from './pipe-body.js';
 import { sendError } from './send-error.js';
 import { streamFailureMessage } from './stream-failure.js';

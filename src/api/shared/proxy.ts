@@ -85,8 +85,9 @@ export async function proxyToUpstream(
   const signal = new CancelSignal();
   exchange.cancel = signal;
   const onClientClose = () => {
-    // A response the gateway destroyed itself (its upstream body broke mid-relay) closes too: not the client's.
-    if (!out.res.writableFinished && !exchange.responseCut) signal.cancel('client-gone');
+    // A response the gateway destroyed itself (its upstream body broke mid-relay) closes too: not the client's;
+    // nor is the close of a client that read the stream's final (error) event (the relay stops reading then).
+    if (!out.res.writableFinished && !exchange.responseCut && !exchange.finalEventSent) signal.cancel('client-gone');
   };
   // `on`, not `once` (which wraps the listener in two objects): the finally below removes it.
   out.res.on('close', onClientClose);

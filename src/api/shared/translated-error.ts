@@ -1,8 +1,8 @@
 import { errors } from '../../errors/codes.js';
 import type { GatewayError } from '../../errors/gateway-error.js';
+import { looksLikeJson, notAnApiError } from '../../routing/non-api-error-body.js';
 import { readUpstreamBody, type UpstreamReply } from '../../routing/upstream-reply.js';
 import type { UpstreamCodec } from '../../translate/contract.js';
-import { looksLikeJson, notAnApiError } from './non-api-error-body.js';
 
 /**
  * An upstream error the client must see (a final 4xx), re-expressed in the client's dialect: same status and

@@ -58,6 +58,7 @@ export async function relayTranslatedStream(
         exchange.streamError = `upstream stream failed: ${event.message}`;
       }
       text += encodeOne(event);
+      if (failed) exchange.finalEventSent = true;
     }
     return text;
   };
@@ -86,6 +87,9 @@ export async function relayTranslatedStream(
           // One Buffer for the whole read: a string would be measured twice more on its way out (here for the
           // record's byte count, and by node:http for its chunk length) and encoded by the socket write anyway.
           const text = translate(sse.push(chunk));
+          // Nothing follows the client's error event: stop reading, and end the response now rather than
+          // when the upstream gets round to closing.
+          if (failed) reply.body.destroy();
           return text ? Buffer.from(text) : undefined;
         } catch (error) {
           reply.body.destroy(error as Error);
@@ -97,20 +101,8 @@ export async function relayTranslatedStream(
     const rest = translate(sse.end()) + encodeEvents(decoder.end());
     if (rest && !out.gone) out.write(rest);
   } catch (error) {
-    if (exchange.internalFault) {
-      log.error('stream translation failed inside the gateway', {
-        request_id: exchange.id,
-        error: String((error as Error)?.stack ?? error),
-      });
-      exchange.streamError = 'internal gateway error';
-      if (!failed && !out.gone)
-        out.write(encoder.encode({ type: 'error', kind: 'internal', message: 'internal gateway error' }));
-    } else {
-      const message = streamFailureMessage(out, error);
-      exchange.streamError = message;
-      const kind = exchange.error?.kind ?? 'upstream';
-      if (!failed && !out.gone) out.write(encoder.encode({ type: 'error', kind, message }));
-    }
+    // The relay's own stop after the client's error event leaves that event's message the record's.
+    if (!exchange.finalEventSent) reportBrokenStream(out, encoder, error, failed);
   }
   const missing = exchange.usage === null || (reportsNothing(exchange.usage) && producedChars > 0);
   // A client that hung up before the first token still had its prompt read by the upstream (and, for a reasoning
@@ -123,6 +115,25 @@ export async function relayTranslatedStream(
     );
   }
   out.end();
+}
+
+/** Records why the stream broke after it started and, unless the client already has one, sends its error event. */
+function reportBrokenStream(out: ClientOutput, encoder: ClientStreamEncoder, error: unknown, failed: boolean): void {
+  const exchange = out.exchange;
+  if (exchange.internalFault) {
+    log.error('stream translation failed inside the gateway', {
+      request_id: exchange.id,
+      error: String((error as Error)?.stack ?? error),
+    });
+    exchange.streamError = 'internal gateway error';
+    if (!failed && !out.gone)
+      out.write(encoder.encode({ type: 'error', kind: 'internal', message: 'internal gateway error' }));
+  } else {
+    const message = streamFailureMessage(out, error);
+    exchange.streamError = message;
+    const kind = exchange.error?.kind ?? 'upstream';
+    if (!failed && !out.gone) out.write(encoder.encode({ type: 'error', kind, message }));
+  }
 }
 
 /** An upstream that sent no usage at all: its decoder finishes with zeros, which would bill the stream as free. */

@@ -1,0 +1,221 @@
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GatewayHarness } from '../support/gateway-harness.js';
+import { type Script, type ScriptedUpstream, scriptedUpstream, sseAnswer } from '../support/scripted-upstream.js';
+
+const BOM = '\uFEFF';
+
+/** An OpenAI chat chunk's event. */
+function chatChunk(delta: object, finish: string | null = null): string {
+  const chunk = { id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'm' };
+  return `data: ${JSON.stringify({ ...chunk, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+}
+const CHAT_USAGE = `data: ${JSON.stringify({
+  id: 'chatcmpl-1',
+  object: 'chat.completion.chunk',
+  created: 1,
+  model: 'm',
+  choices: [],
+  usage: { prompt_tokens: 7, completion_tokens: 3, total_tokens: 10 },
+})}\n\n`;
+
+/** An Anthropic Messages event: its `event:` name and its data's `type` agree, as the API sends them. */
+const anthropicEvent = (type: string, fields: object) =>
+  `event: ${type}\ndata: ${JSON.stringify({ type, ...fields })}\n\n`;
+
+/** A Gemini streamGenerateContent?alt=sse event (Google ends its lines with CRLF). */
+const geminiChunk = (body: object) => `data: ${JSON.stringify(body)}\r\n\r\n`;
+const geminiText = (text: string, finishReason?: string) =>
+  geminiChunk({
+    candidates: [
+      { content: { parts: [{ text }], role: 'model' }, index: 0, ...(finishReason ? { finishReason } : {}) },
+    ],
+    modelVersion: 'gemini-x',
+  });
+const GEMINI_USAGE = geminiChunk({
+  usageMetadata: { promptTokenCount: 7, candidatesTokenCount: 3, totalTokenCount: 10 },
+  modelVersion: 'gemini-x',
+});
+
+/**
+ * SSE streams framed in ways the spec allows or real services produce, on translated routes, through the
+ * official SDKs: the client gets the whole answer in its own dialect, and the record its usage.
+ */
+describe('SSE framing variants from upstreams', () => {
+  let upstream: ScriptedUpstream;
+  let gateway: GatewayHarness;
+
+  beforeAll(async () => {
+    upstream = await scriptedUpstream();
+    const provider = (name: string, type: string, baseUrl: string) => ({
+      name,
+      type,
+      base_url: baseUrl,
+      api_key: 'upstream-key-0123456789',
+      allow_private_network: true,
+    });
+    gateway = await GatewayHarness.start({
+      config: {
+        providers: [
+          provider('oa', 'openai', `${upstream.origin}/v1`),
+          provider('gem', 'gemini', upstream.origin),
+          provider('an', 'anthropic', upstream.origin),
+        ],
+        models: [
+          { name: 'oa', targets: [{ provider: 'oa', model: 'm' }] },
+          { name: 'gem', targets: [{ provider: 'gem', model: 'gemini-x' }] },
+          { name: 'an', targets: [{ provider: 'an', model: 'claude-x' }] },
+        ],
+        routing: { retries: { max_attempts: 1 }, timeout: { first_byte_ms: 2_000, idle_stream_ms: 2_000 } },
+      },
+    });
+  });
+  afterAll(async () => {
+    await gateway.close();
+    await upstream.close();
+  });
+
+  async function chatText(model: string, script: Script) {
+    upstream.next.push(script);
+    const { data, response } = await gateway
+      .openai()
+      .chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }], stream: true })
+      .withResponse();
+    let text = '';
+    for await (const chunk of data) text += chunk.choices[0]?.delta.content ?? '';
+    const id = response.headers.get('x-request-id');
+    return { text, record: await gateway.recordWhere((r) => r.id === id) };
+  }
+
+  async function messagesText(model: string, script: Script) {
+    upstream.next.push(script);
+    const { data, response } = await gateway
+      .anthropic()
+      .messages.create({ model, max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'hi' }] })
+      .withResponse();
+    let text = '';
+    for await (const event of data) {
+      if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') text += event.delta.text;
+    }
+    const id = response.headers.get('request-id') ?? response.headers.get('x-request-id');
+    return { text, record: await gateway.recordWhere((r) => r.id === id) };
+  }
+
+  async function responsesText(model: string, script: Script) {
+    upstream.next.push(script);
+    const { data, response } = await gateway
+      .openai()
+      .responses.create({ model, input: 'hi', stream: true })
+      .withResponse();
+    let text = '';
+    for await (const event of data) if (event.type === 'response.output_text.delta') text += event.delta;
+    const id = response.headers.get('x-request-id');
+    return { text, record: await gateway.recordWhere((r) => r.id === id) };
+  }
+
+  describe('a UTF-8 byte order mark before the first event (the SSE decoder strips one)', () => {
+    const openaiWithBom = () =>
+      sseAnswer([
+        `${BOM}${chatChunk({ role: 'assistant', content: 'Hel' })}`,
+        chatChunk({ content: 'lo' }),
+        chatChunk({}, 'stop'),
+        CHAT_USAGE,
+        'data: [DONE]\n\n',
+      ]);
+    const geminiWithBom = () => sseAnswer([`${BOM}${geminiText('Hel')}`, geminiText('lo', 'STOP'), GEMINI_USAGE]);
+
+    it('OpenAI upstream, Anthropic client: the first event is kept', async () => {
+      const { text, record } = await messagesText('oa', openaiWithBom());
+      expect(text).toBe('Hello');
+      expect(record).toMatchObject({ status: 200, errorCode: null, inputTokens: 7, outputTokens: 3 });
+    });
+
+    it('OpenAI upstream, Responses client: the first event is kept', async () => {
+      const { text, record } = await responsesText('oa', openaiWithBom());
+      expect(text).toBe('Hello');
+      expect(record).toMatchObject({ status: 200, errorCode: null, inputTokens: 7, outputTokens: 3 });
+    });
+
+    it('Gemini upstream, OpenAI client: the first event is kept', async () => {
+      const { text, record } = await chatText('gem', geminiWithBom());
+      expect(text).toBe('Hello');
+      expect(record).toMatchObject({ status: 200, errorCode: null, inputTokens: 7, outputTokens: 3 });
+    });
+  });
+
+  describe('a stream cut inside its last event (no blank line after it)', () => {
+    for (const [where, last] of [
+      ['after its data', chatChunk({ content: 'lo' }).trimEnd()],
+      ['inside its data', chatChunk({ content: 'lo' }).slice(0, 60)],
+    ] as const) {
+      it(`OpenAI passthrough, cut ${where}: the client's error is the gateway's event, not bad JSON`, async () => {
+        const script = sseAnswer([chatChunk({ role: 'assistant', content: 'Hel' }), last]);
+        const outcome = await chatText('oa', script).catch((error: Error) => error);
+        expect(outcome).toBeInstanceOf(OpenAI.APIError);
+        expect((outcome as Error).message).toMatch(/ended without \[DONE\]/);
+      });
+    }
+
+    it("Anthropic passthrough: the client's error is the gateway's event, not two events glued into bad JSON", async () => {
+      const script = sseAnswer([
+        anthropicEvent('message_start', {
+          message: { id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-x', content: [] },
+        }),
+        anthropicEvent('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
+        anthropicEvent('content_block_delta', { index: 0, delta: { type: 'text_delta', text: 'Hel' } }).trimEnd(),
+      ]);
+      const outcome = await messagesText('an', script).catch((error: Error) => error);
+      expect(outcome).toBeInstanceOf(Anthropic.APIError);
+      expect((outcome as Error).message).toMatch(/ended without message_stop/);
+    });
+  });
+
+  describe('an OpenAI-compatible stream that closes after its finish_reason without `data: [DONE]`', () => {
+    it('is a complete answer for a Chat Completions client (passthrough), as it is for the SDK and translated routes', async () => {
+      const script = sseAnswer([chatChunk({ role: 'assistant', content: 'Hello' }), chatChunk({}, 'stop'), CHAT_USAGE]);
+      upstream.next.push(script);
+      const { data, response } = await gateway
+        .openai()
+        .chat.completions.create({
+          model: 'oa',
+          messages: [{ role: 'user', content: 'hi' }],
+          stream: true,
+          stream_options: { include_usage: true },
+        })
+        .withResponse();
+      let text = '';
+      let finish: string | null | undefined;
+      let usage: unknown;
+      for await (const chunk of data) {
+        text += chunk.choices[0]?.delta.content ?? '';
+        finish = chunk.choices[0]?.finish_reason ?? finish;
+        usage = chunk.usage ?? usage;
+      }
+      expect({ text, finish, usage }).toMatchObject({ text: 'Hello', finish: 'stop', usage: { total_tokens: 10 } });
+      const id = response.headers.get('x-request-id');
+      const record = await gateway.recordWhere((r) => r.id === id);
+      expect(record).toMatchObject({ status: 200, errorCode: null, inputTokens: 7, outputTokens: 3 });
+      expect(record.attempts[0]?.errorClass).toBeUndefined();
+    });
+
+    it('still ends in an error when no finish_reason came before the close', async () => {
+      const script = sseAnswer([chatChunk({ role: 'assistant', content: 'Hel' }), chatChunk({ content: 'lo' })]);
+      await expect(chatText('oa', script)).rejects.toThrow(/ended without \[DONE\]/);
+    });
+  });
+
+  it('drops `event:` lines without data from a passed-through Chat stream (they dispatch nothing; the OpenAI SDK parsed them as empty JSON)', async () => {
+    const script = sseAnswer([
+      'event: keepalive\n\n',
+      chatChunk({ role: 'assistant', content: 'Hel' }),
+      'event: ping\r\n\r\n',
+      `${chatChunk({ content: 'lo' })}event: ping\n\n${chatChunk({}, 'stop')}`,
+      CHAT_USAGE,
+      'data: [DONE]\n\n',
+    ]);
+    const { text, record } = await chatText('oa', script);
+    expect(text).toBe('Hello');
+    expect(record).toMatchObject({ status: 200, errorCode: null, inputTokens: 7, outputTokens: 3 });
+  });
+});
