@@ -9,18 +9,13 @@
 set -euo pipefail
 mode=$1; n1=$2; n2=$3
 here=$(dirname "$0")
+# shellcheck source=bench/callgrind-split.sh
+source "$here/callgrind-split.sh"
 count() {
   local dir; dir=$(mktemp -d)
   # shellcheck disable=SC2086 # the flags are words
   valgrind --tool=callgrind --callgrind-out-file="$dir/out" node ${TRACER_NODE_FLAGS:-} "$here/tracer-work.mjs" "$mode" "$1" >/dev/null 2>&1
-  callgrind_annotate --threshold=100 "$dir/out" | awk '
-    /PROGRAM TOTALS/ { gsub(",", "", $1); total = $1 }
-    /^ *[0-9,]+ \(/ {
-      v = $1; gsub(",", "", v)
-      if ($0 ~ /v8::internal::(compiler|maglev|Zone)|Pipeline/) compiler += v
-      else if (tolower($0) ~ /marking|sweep|scaveng|evacuat|heap::|memorychunk|compactor/) gc += v
-    }
-    END { print total - compiler - gc, total }'
+  split_counts "$dir/out"
   rm -rf "$dir"
 }
 read -r rest1 total1 <<<"$(count "$n1")"
