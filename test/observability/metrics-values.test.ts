@@ -96,6 +96,33 @@ describe('/metrics values after known traffic', () => {
     ).toBe(1);
   });
 
+  it('times the first byte of a stream the client stopped reading after it had started', async () => {
+    const series = { model: 'chat', provider: 'up', entry_point: 'chat.completions' };
+    const before = histogramOf(
+      (await scrape(harness.url, METRICS_TOKEN)).families,
+      'amg_time_to_first_token_seconds',
+      series,
+    );
+    upstream.enqueue({ kind: 'stall', after: 2 });
+    const abort = new AbortController();
+    const stream = await harness
+      .openai()
+      .chat.completions.create(
+        { model: 'chat', stream: true, messages: [{ role: 'user', content: 'hi' }] },
+        { signal: abort.signal },
+      );
+    // A user pressing stop after the first words: the first token did reach them.
+    try {
+      for await (const _ of stream) abort.abort();
+    } catch {
+      // The SDK may end the iteration with the abort's error.
+    }
+    await harness.recordWhere((record) => record.status === 499 && record.stream);
+    const { families } = await scrape(harness.url, METRICS_TOKEN);
+    const ttft = histogramOf(families, 'amg_time_to_first_token_seconds', series);
+    expect((ttft?.count ?? 0) - (before?.count ?? 0)).toBe(1);
+  });
+
   it('shows the breaker open after the failures that opened it', async () => {
     for (let i = 0; i < 2; i++) expect((await chat(harness.url, 'broken')).status).toBe(500);
     const { families } = await scrape(harness.url, METRICS_TOKEN);
