@@ -123,13 +123,21 @@ describe('/metrics values after known traffic', () => {
     expect((ttft?.count ?? 0) - (before?.count ?? 0)).toBe(1);
   });
 
-  it('shows the breaker open after the failures that opened it', async () => {
+  it('shows the breaker open after the failures that opened it, the failed requests under that provider', async () => {
     for (let i = 0; i < 2; i++) expect((await chat(harness.url, 'broken')).status).toBe(500);
+    await harness.records(2);
     const { families } = await scrape(harness.url, METRICS_TOKEN);
     const target = { provider: 'flaky', upstream_model: 'm-broken' };
     expect(sampleValue(families, 'amg_target_breaker_state', { ...target, state: 'open' })).toBe(1);
     expect(sampleValue(families, 'amg_target_breaker_state', { ...target, state: 'closed' })).toBe(0);
     expect(sampleValue(families, 'amg_upstream_attempts_total', { ...target, outcome: 'server_error' })).toBe(2);
+    // A dashboard filtered to the provider shows its 5xx: the requests it failed are not filed under `none`.
+    expect(
+      sampleValue(families, 'amg_requests_total', { model: 'broken', provider: 'flaky', status_class: '5xx' }),
+    ).toBe(2);
+    expect(
+      sampleValue(families, 'amg_requests_total', { model: 'broken', provider: 'none', status_class: '5xx' }),
+    ).toBeUndefined();
   });
 
   it('does not grow a series for 1,000 made-up model names and client-supplied headers', async () => {

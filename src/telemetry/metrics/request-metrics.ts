@@ -151,7 +151,7 @@ export class RequestMetrics {
   private cellsOf(record: RequestRecord): RequestCells {
     const known = this.known;
     const model = boundedName(record.requestedModel, known.models);
-    const provider = boundedName(record.provider, known.providers);
+    const provider = boundedName(record.provider ?? record.attempts.at(-1)?.provider ?? null, known.providers);
     const client = this.clientLabels ? boundedName(record.client, known.clients) : '';
     const status = statusClass(record.status);
     const path = [
