@@ -156,13 +156,13 @@ async function serve(options: { config?: string; listen?: string }): Promise<voi
     // now, as at the end of the grace period (error event, record written), and the gateway exits.
     if (stopping) {
       if (signal === 'SIGINT') {
-        log.warn('second SIGINT: ending the requests in flight now', { inFlight: gateway.dataPlane.inFlight });
+        log.warn('second SIGINT: ending the requests in flight now', { in_flight: gateway.dataPlane.inFlight });
         gateway.endGraceNow();
-      } else log.warn(`already shutting down; ${signal} ignored`, { inFlight: gateway.dataPlane.inFlight });
+      } else log.warn(`already shutting down; ${signal} ignored`, { in_flight: gateway.dataPlane.inFlight });
       return;
     }
     stopping = true;
-    log.info('shutting down', { signal, inFlight: gateway.dataPlane.inFlight });
+    log.info('shutting down', { signal, in_flight: gateway.dataPlane.inFlight });
     gateway.close().then(
       () => process.exit(0),
       (error: unknown) => {
