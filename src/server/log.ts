@@ -20,19 +20,34 @@ interface Sink {
 export const MAX_UNREAD_LOG_BYTES = 4 * 1024 * 1024;
 let droppedLines = 0;
 
+/** AMG_LOG_LEVEL as a level, in any case (`DEBUG` as `debug`); undefined when unset or not a level. */
 function levelFromEnv(): LogLevel | undefined {
-  const value = process.env.AMG_LOG_LEVEL;
-  return value !== undefined && value in ORDER ? (value as LogLevel) : undefined;
+  const value = process.env.AMG_LOG_LEVEL?.trim().toLowerCase();
+  return value && Object.hasOwn(ORDER, value) ? (value as LogLevel) : undefined;
 }
 
 let threshold = ORDER[levelFromEnv() ?? 'info'];
 // stderr until a gateway applies its config: the CLI's other commands keep stdout for their output.
 let sink: Sink = process.stderr;
+/** The AMG_LOG_LEVEL value already reported as not a level (a config change applies the settings again). */
+let reportedEnvLevel: string | undefined;
 
 /** Applies the config's `log` settings (at start and on every config change). */
 export function configureLog(settings: { level: LogLevel; output: 'stdout' | 'stderr' }): void {
-  threshold = ORDER[levelFromEnv() ?? settings.level];
+  const fromEnv = levelFromEnv();
+  threshold = ORDER[fromEnv ?? settings.level];
   sink = settings.output === 'stderr' ? process.stderr : process.stdout;
+  const value = process.env.AMG_LOG_LEVEL;
+  if (fromEnv === undefined && value?.trim() && value !== reportedEnvLevel) {
+    // Whatever the level: someone asked for a level and gets another one.
+    reportedEnvLevel = value;
+    const notice = {
+      time: new Date().toISOString(),
+      level: 'warn',
+      msg: 'AMG_LOG_LEVEL is not a log level; using log.level',
+    };
+    emit(`${JSON.stringify({ ...notice, value, levels: Object.keys(ORDER), log_level: settings.level })}\n`);
+  }
 }
 
 let redirected: Sink | undefined;
