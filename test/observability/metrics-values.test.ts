@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeOpenAI } from '../fakes/fake-openai.js';
 import { CLIENT_TOKEN, fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
 import { histogramOf, sampleValue, scrape } from '../support/prometheus.js';
+import { stopStreamAfter } from '../support/stop-stream.js';
 
 const METRICS_TOKEN = 'metrics-values-token-0123456789';
 
@@ -104,19 +105,8 @@ describe('/metrics values after known traffic', () => {
       series,
     );
     upstream.enqueue({ kind: 'stall', after: 2 });
-    const abort = new AbortController();
-    const stream = await harness
-      .openai()
-      .chat.completions.create(
-        { model: 'chat', stream: true, messages: [{ role: 'user', content: 'hi' }] },
-        { signal: abort.signal },
-      );
     // A user pressing stop after the first words: the first token did reach them.
-    try {
-      for await (const _ of stream) abort.abort();
-    } catch {
-      // The SDK may end the iteration with the abort's error.
-    }
+    expect(await stopStreamAfter(harness.openai(), 'chat', 2)).toBe(2);
     await harness.recordWhere((record) => record.status === 499 && record.stream);
     const { families } = await scrape(harness.url, METRICS_TOKEN);
     const ttft = histogramOf(families, 'amg_time_to_first_token_seconds', series);
