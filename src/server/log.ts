@@ -32,8 +32,12 @@ let sink: Sink = process.stderr;
 /** The AMG_LOG_LEVEL value already reported as not a level (a config change applies the settings again). */
 let reportedEnvLevel: string | undefined;
 
+/** Whether a config's `log` settings were applied (else lines go to stderr, the CLI's stream). */
+let configured = false;
+
 /** Applies the config's `log` settings (at start and on every config change). */
 export function configureLog(settings: { level: LogLevel; output: 'stdout' | 'stderr' }): void {
+  configured = true;
   const fromEnv = levelFromEnv();
   threshold = ORDER[fromEnv ?? settings.level];
   sink = settings.output === 'stderr' ? process.stderr : process.stdout;
@@ -115,6 +119,16 @@ function emit(line: string): void {
 function write(level: LogLevel, message: string, fields?: Record<string, unknown>): void {
   if (ORDER[level] < threshold) return;
   emit(`${JSON.stringify({ time: new Date().toISOString(), level, msg: message, ...fields })}\n`);
+}
+
+/**
+ * Why `amg serve` did not start, as one error line on the log stream: the configured one, or stdout (the default
+ * `log.output`) when no config could be applied (an invalid file), so a collector reading that stream learns why
+ * the gateway exited rather than seeing nothing.
+ */
+export function logStartFailure(fields: Record<string, unknown>): void {
+  if (!configured) sink = process.stdout;
+  write('error', 'gateway not started', fields);
 }
 
 /** An access-log line: written whatever the level, since turning the access log on asks for it. */

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { ConfigError } from '../../config/load-config.js';
 import { STARTER_CONFIG } from '../../config/starter-config.js';
 import type { Gateway } from '../../server/gateway.js';
-import { log, surviveClosedOutput } from '../../server/log.js';
+import { log, logStartFailure, surviveClosedOutput } from '../../server/log.js';
 import { configPathFrom } from '../config-path.js';
 import { boundOldGeneration, capYoungGenerationAtFirstRequest } from '../heap-under-load.js';
 import { scavengeOnMainThreadOnOneCore } from '../scavenge-on-one-core.js';
@@ -198,11 +198,15 @@ export function registerServe(program: Command): void {
     .description('run the gateway (creates ./gateway.yaml from a starter template when there is none)')
     .option('--listen <host:port>', 'override server.listen')
     .action(async (_options: unknown, command: Command) => {
+      const options = command.optsWithGlobals<{ config?: string; listen?: string }>();
       try {
-        await serve(command.optsWithGlobals<{ config?: string; listen?: string }>());
+        await serve(options);
       } catch (error) {
-        if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
-        else process.stderr.write(`amg serve: ${serveFailure(error as NodeJS.ErrnoException)}\n`);
+        const message =
+          error instanceof ConfigError ? error.message : `amg serve: ${serveFailure(error as NodeJS.ErrnoException)}`;
+        process.stderr.write(`${message}\n`);
+        // Off a terminal the log stream says it too: a collector parsing it would otherwise see no reason.
+        if (!process.stdout.isTTY) logStartFailure({ config: configPathFrom(options.config).path, error: message });
         process.exit(1);
       }
     });
