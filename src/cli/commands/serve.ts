@@ -10,12 +10,20 @@ import { boundOldGeneration, capYoungGenerationAtFirstRequest } from '../heap-un
 import { scavengeOnMainThreadOnOneCore } from '../scavenge-on-one-core.js';
 import { releaseAtFirstRequest } from '../start-footprint.js';
 
-async function banner(gateway: Gateway, configPath: string, created: boolean, showToken: boolean): Promise<string> {
-  const status = (await gateway.status()) as {
-    providers: Array<{ name: string; configured: boolean; missing_env?: string | null }>;
-    // Absent when the store did not answer in time (another process holding it locked).
-    config?: { apply_error?: { revision: number; error: string } };
-  };
+/** What the start banner and log lines report of the running gateway. */
+interface StartStatus {
+  providers: Array<{ name: string; configured: boolean; missing_env?: string | null }>;
+  // Absent when the store did not answer in time (another process holding it locked).
+  config?: { apply_error?: { revision: number; error: string } };
+}
+
+function banner(
+  gateway: Gateway,
+  status: StartStatus,
+  configPath: string,
+  created: boolean,
+  showToken: boolean,
+): string {
   const skipped = status.config?.apply_error;
   const lines = [
     'AI Model Gateway is running',
@@ -84,6 +92,20 @@ function showToken(gateway: Gateway): boolean {
   return process.env.AMG_PRINT_ADMIN_TOKEN === '1' || bannerStream(gateway).isTTY === true;
 }
 
+/**
+ * A provider without credentials (its key's variable unset): the banner says so, and so does the log stream, at
+ * warn, since every request routed to it fails until it is configured.
+ */
+function warnUnconfiguredProviders(status: StartStatus): void {
+  for (const provider of status.providers) {
+    if (provider.configured) continue;
+    log.warn('provider not configured: requests to its targets fail', {
+      provider: provider.name,
+      ...(provider.missing_env ? { missing_env: provider.missing_env } : {}),
+    });
+  }
+}
+
 /** The banner, and, when it is not on a terminal, what it says as one JSON log line (never a token). */
 function announce(gateway: Gateway, configPath: string, text: string): void {
   bannerStream(gateway).write(`${text}\n`);
@@ -142,7 +164,9 @@ async function serve(options: { config?: string; listen?: string }): Promise<voi
     log.info('stopped before serving', { signal: signalledDuringStart });
     process.exit(0);
   }
-  announce(gateway, path, await banner(gateway, path, created, showToken(gateway)));
+  const status = (await gateway.status()) as unknown as StartStatus;
+  announce(gateway, path, banner(gateway, status, path, created, showToken(gateway)));
+  warnUnconfiguredProviders(status);
   boundOldGeneration();
   scavengeOnMainThreadOnOneCore();
   releaseAtFirstRequest();
