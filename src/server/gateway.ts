@@ -169,7 +169,7 @@ export class Gateway {
     this.responses = new StoredResponses(parts.store, {
       retentionDays: () => this.snapshotRef.config.responses.retention_days,
       onWriteError: (error, ids) =>
-        log.error('storing responses failed', { responseIds: ids.join(','), error: String(error) }),
+        log.error('storing responses failed', { response_ids: ids.join(','), error: String(error) }),
     });
     this.limits = new LimitService({
       backends: this.limitBackends,
@@ -600,8 +600,8 @@ export class Gateway {
       // let its record be written, rather than cutting connections under it.
       const why = this.graceEndedEarly ? 'shutdown asked not to wait' : 'shutdown grace period over';
       log.warn(`${why}; ending the requests still in flight`, {
-        inFlight: this.dataPlane.inFlight,
-        graceMs: grace,
+        in_flight: this.dataPlane.inFlight,
+        grace_ms: grace,
       });
       this.dataPlane.cutInFlight();
       await settledWithin(drained, CUT_WAIT_MS);

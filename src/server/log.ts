@@ -20,19 +20,38 @@ interface Sink {
 export const MAX_UNREAD_LOG_BYTES = 4 * 1024 * 1024;
 let droppedLines = 0;
 
+/** AMG_LOG_LEVEL as a level, in any case (`DEBUG` as `debug`); undefined when unset or not a level. */
 function levelFromEnv(): LogLevel | undefined {
-  const value = process.env.AMG_LOG_LEVEL;
-  return value !== undefined && value in ORDER ? (value as LogLevel) : undefined;
+  const value = process.env.AMG_LOG_LEVEL?.trim().toLowerCase();
+  return value && Object.hasOwn(ORDER, value) ? (value as LogLevel) : undefined;
 }
 
 let threshold = ORDER[levelFromEnv() ?? 'info'];
 // stderr until a gateway applies its config: the CLI's other commands keep stdout for their output.
 let sink: Sink = process.stderr;
+/** The AMG_LOG_LEVEL value already reported as not a level (a config change applies the settings again). */
+let reportedEnvLevel: string | undefined;
+
+/** Whether a config's `log` settings were applied (else lines go to stderr, the CLI's stream). */
+let configured = false;
 
 /** Applies the config's `log` settings (at start and on every config change). */
 export function configureLog(settings: { level: LogLevel; output: 'stdout' | 'stderr' }): void {
-  threshold = ORDER[levelFromEnv() ?? settings.level];
+  configured = true;
+  const fromEnv = levelFromEnv();
+  threshold = ORDER[fromEnv ?? settings.level];
   sink = settings.output === 'stderr' ? process.stderr : process.stdout;
+  const value = process.env.AMG_LOG_LEVEL;
+  if (fromEnv === undefined && value?.trim() && value !== reportedEnvLevel) {
+    // Whatever the level: someone asked for a level and gets another one.
+    reportedEnvLevel = value;
+    const notice = {
+      time: new Date().toISOString(),
+      level: 'warn',
+      msg: 'AMG_LOG_LEVEL is not a log level; using log.level',
+    };
+    emit(`${JSON.stringify({ ...notice, value, levels: Object.keys(ORDER), log_level: settings.level })}\n`);
+  }
 }
 
 let redirected: Sink | undefined;
@@ -100,6 +119,16 @@ function emit(line: string): void {
 function write(level: LogLevel, message: string, fields?: Record<string, unknown>): void {
   if (ORDER[level] < threshold) return;
   emit(`${JSON.stringify({ time: new Date().toISOString(), level, msg: message, ...fields })}\n`);
+}
+
+/**
+ * Why `amg serve` did not start, as one error line on the log stream: the configured one, or stdout (the default
+ * `log.output`) when no config could be applied (an invalid file), so a collector reading that stream learns why
+ * the gateway exited rather than seeing nothing.
+ */
+export function logStartFailure(fields: Record<string, unknown>): void {
+  if (!configured) sink = process.stdout;
+  write('error', 'gateway not started', fields);
 }
 
 /** An access-log line: written whatever the level, since turning the access log on asks for it. */

@@ -82,9 +82,36 @@ models:
       expect(run.code).toBe(1);
       expect(run.stderr).toContain(`EADDRINUSE: address already in use 127.0.0.1:${port}`);
       expect(run.stderr).toContain('choose another address with --listen HOST:PORT or server.listen');
+      const failure = run.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .find((entry) => entry.msg === 'gateway not started');
+      expect(failure).toMatchObject({ level: 'error', error: expect.stringContaining('EADDRINUSE') });
     } finally {
       taken.close();
     }
+  });
+
+  it('a config mistake at start reaches the JSON log stream too, as one line, and the prose stays off it', async () => {
+    const dir = cwd();
+    writeFileSync(join(dir, 'gateway.yaml'), 'storage: sqlite:./gateway.db\nmodles: []\n');
+    const run = await runCli(['serve'], { cwd: dir, env: { AMG_ADMIN_TOKEN: 'first-run-admin-token-0001' } });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('gateway.yaml is invalid:\n  (root): Unrecognized key: "modles"');
+    // A log collector reading stdout (the default log.output) parses every line and learns why the gateway left.
+    const lines = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        msg: 'gateway not started',
+        config: join(dir, 'gateway.yaml'),
+        error: expect.stringContaining('(root): Unrecognized key: "modles"'),
+      }),
+    ]);
   });
 
   it('admin-users create without a terminal or a password on stdin says how to give one', async () => {

@@ -103,4 +103,28 @@ ${models}`;
       expect(logs + text).not.toMatch(/amg_admin_/);
     }
   });
+
+  it('serve names a provider without credentials in the JSON log stream, as the banner does', async () => {
+    const dir = cwd();
+    writeFileSync(
+      join(dir, 'gateway.yaml'),
+      'storage: sqlite:./gateway.db\nproviders:\n  - { name: keyless, type: openai, base_url: https://api.openai.com/v1 }\n',
+    );
+    const env = { OPENAI_API_KEY: undefined, AMG_ADMIN_TOKEN: 'rough-edges-admin-token-0001', AMG_LOG_LEVEL: 'warn' };
+    const serve = await ServeProcess.start([], { cwd: dir, env });
+    await serve.stop();
+    expect(serve.stderr).toContain('keyless: not configured');
+    // A collector reading only the log stream, even at warn, learns that every request to it will fail.
+    const lines = serve.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        msg: 'provider not configured: requests to its targets fail',
+        provider: 'keyless',
+      }),
+    );
+  });
 });

@@ -3,6 +3,7 @@ import { FakeOpenAI } from '../fakes/fake-openai.js';
 import { fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
 import { OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver.js';
 import { sampleValue, scrape } from '../support/prometheus.js';
+import { stopStreamAfter } from '../support/stop-stream.js';
 
 const SERVER = 2;
 const CLIENT = 3;
@@ -86,20 +87,7 @@ describe('a stream the upstream broke after it started', () => {
 
   it('leaves the attempt a success when the client hung up mid-stream', async () => {
     upstream.enqueue({ kind: 'stall', after: 2 });
-    const abort = new AbortController();
-    const stream = await harness
-      .openai()
-      .chat.completions.create(
-        { model: 'chat', stream: true, messages: [{ role: 'user', content: 'hi' }] },
-        { signal: abort.signal },
-      );
-    let chunks = 0;
-    try {
-      for await (const _ of stream) if (++chunks === 2) abort.abort();
-    } catch {
-      // The SDK may end the iteration quietly or raise its abort error; either way the client left.
-    }
-    expect(chunks).toBe(2);
+    expect(await stopStreamAfter(harness.openai(), 'chat', 2)).toBe(2);
 
     const records = await harness.records(2);
     const hungUp = records.find((record) => record.status === 499);
@@ -108,6 +96,12 @@ describe('a stream the upstream broke after it started', () => {
     const spans = await spansOf(2);
     const server = spans.find((span) => span.kind === SERVER) as ReceivedSpan;
     expect(server.status.code).not.toBe(ERROR);
-    expect(spans.find((span) => span.kind === CLIENT)?.status.code).not.toBe(ERROR);
+    const attempt = spans.find((span) => span.kind === CLIENT) as ReceivedSpan;
+    expect(attempt.status.code).not.toBe(ERROR);
+    // The upstream never reported usage: the counts are the gateway's estimate, and the spans say so.
+    expect(hungUp?.usageEstimated).toBe(true);
+    for (const span of [server, attempt]) {
+      expect(span.attributes).toMatchObject({ 'gen_ai.usage.output_tokens': 2, 'amg.usage.estimated': true });
+    }
   });
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeOpenAI } from '../fakes/fake-openai.js';
 import { CLIENT_TOKEN, fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
 import { histogramOf, sampleValue, scrape } from '../support/prometheus.js';
+import { stopStreamAfter } from '../support/stop-stream.js';
 
 const METRICS_TOKEN = 'metrics-values-token-0123456789';
 
@@ -96,13 +97,37 @@ describe('/metrics values after known traffic', () => {
     ).toBe(1);
   });
 
-  it('shows the breaker open after the failures that opened it', async () => {
+  it('times the first byte of a stream the client stopped reading after it had started', async () => {
+    const series = { model: 'chat', provider: 'up', entry_point: 'chat.completions' };
+    const before = histogramOf(
+      (await scrape(harness.url, METRICS_TOKEN)).families,
+      'amg_time_to_first_token_seconds',
+      series,
+    );
+    upstream.enqueue({ kind: 'stall', after: 2 });
+    // A user pressing stop after the first words: the first token did reach them.
+    expect(await stopStreamAfter(harness.openai(), 'chat', 2)).toBe(2);
+    await harness.recordWhere((record) => record.status === 499 && record.stream);
+    const { families } = await scrape(harness.url, METRICS_TOKEN);
+    const ttft = histogramOf(families, 'amg_time_to_first_token_seconds', series);
+    expect((ttft?.count ?? 0) - (before?.count ?? 0)).toBe(1);
+  });
+
+  it('shows the breaker open after the failures that opened it, the failed requests under that provider', async () => {
     for (let i = 0; i < 2; i++) expect((await chat(harness.url, 'broken')).status).toBe(500);
+    await harness.records(2);
     const { families } = await scrape(harness.url, METRICS_TOKEN);
     const target = { provider: 'flaky', upstream_model: 'm-broken' };
     expect(sampleValue(families, 'amg_target_breaker_state', { ...target, state: 'open' })).toBe(1);
     expect(sampleValue(families, 'amg_target_breaker_state', { ...target, state: 'closed' })).toBe(0);
     expect(sampleValue(families, 'amg_upstream_attempts_total', { ...target, outcome: 'server_error' })).toBe(2);
+    // A dashboard filtered to the provider shows its 5xx: the requests it failed are not filed under `none`.
+    expect(
+      sampleValue(families, 'amg_requests_total', { model: 'broken', provider: 'flaky', status_class: '5xx' }),
+    ).toBe(2);
+    expect(
+      sampleValue(families, 'amg_requests_total', { model: 'broken', provider: 'none', status_class: '5xx' }),
+    ).toBeUndefined();
   });
 
   it('does not grow a series for 1,000 made-up model names and client-supplied headers', async () => {

@@ -134,6 +134,9 @@ describe('OpenTelemetry traces of a request that fell back', () => {
       'http.response.status_code': 200,
     });
     expect(second.attributes['error.type']).toBeUndefined();
+    // Usage the provider reported is not marked as an estimate.
+    expect(server.attributes['amg.usage.estimated']).toBeUndefined();
+    expect(second.attributes['amg.usage.estimated']).toBeUndefined();
     expect(BigInt(first.endTimeUnixNano)).toBeLessThanOrEqual(BigInt(second.startTimeUnixNano));
     expect(BigInt(second.endTimeUnixNano)).toBeLessThanOrEqual(BigInt(server.endTimeUnixNano));
   });

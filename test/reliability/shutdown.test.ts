@@ -160,6 +160,13 @@ ${models}
     const tail = await runCli(['requests', 'tail', '--json'], { cwd: dir });
     expect(JSON.parse(tail.stdout.trim())).toMatchObject({ stream: true, errorCode: 'GW_ERR_SHUTTING_DOWN' });
     expect(serve.stdout.match(/"msg":"shutting down"/g)).toHaveLength(1);
+    // Field names as in every other log line (request_id, config_revision), so one log query reads them all.
+    const stopping = serve.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((entry) => entry.msg === 'shutting down');
+    expect(stopping).toMatchObject({ signal: 'SIGTERM', in_flight: 1 });
   });
 
   it('ends the requests in flight at once on a second Ctrl-C (SIGINT), writing their records', async () => {

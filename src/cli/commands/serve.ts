@@ -4,18 +4,26 @@ import type { Command } from 'commander';
 import { ConfigError } from '../../config/load-config.js';
 import { STARTER_CONFIG } from '../../config/starter-config.js';
 import type { Gateway } from '../../server/gateway.js';
-import { log, surviveClosedOutput } from '../../server/log.js';
+import { log, logStartFailure, surviveClosedOutput } from '../../server/log.js';
 import { configPathFrom } from '../config-path.js';
 import { boundOldGeneration, capYoungGenerationAtFirstRequest } from '../heap-under-load.js';
 import { scavengeOnMainThreadOnOneCore } from '../scavenge-on-one-core.js';
 import { releaseAtFirstRequest } from '../start-footprint.js';
 
-async function banner(gateway: Gateway, configPath: string, created: boolean, showToken: boolean): Promise<string> {
-  const status = (await gateway.status()) as {
-    providers: Array<{ name: string; configured: boolean; missing_env?: string | null }>;
-    // Absent when the store did not answer in time (another process holding it locked).
-    config?: { apply_error?: { revision: number; error: string } };
-  };
+/** What the start banner and log lines report of the running gateway. */
+interface StartStatus {
+  providers: Array<{ name: string; configured: boolean; missing_env?: string | null }>;
+  // Absent when the store did not answer in time (another process holding it locked).
+  config?: { apply_error?: { revision: number; error: string } };
+}
+
+function banner(
+  gateway: Gateway,
+  status: StartStatus,
+  configPath: string,
+  created: boolean,
+  showToken: boolean,
+): string {
   const skipped = status.config?.apply_error;
   const lines = [
     'AI Model Gateway is running',
@@ -84,6 +92,20 @@ function showToken(gateway: Gateway): boolean {
   return process.env.AMG_PRINT_ADMIN_TOKEN === '1' || bannerStream(gateway).isTTY === true;
 }
 
+/**
+ * A provider without credentials (its key's variable unset): the banner says so, and so does the log stream, at
+ * warn, since every request routed to it fails until it is configured.
+ */
+function warnUnconfiguredProviders(status: StartStatus): void {
+  for (const provider of status.providers) {
+    if (provider.configured) continue;
+    log.warn('provider not configured: requests to its targets fail', {
+      provider: provider.name,
+      ...(provider.missing_env ? { missing_env: provider.missing_env } : {}),
+    });
+  }
+}
+
 /** The banner, and, when it is not on a terminal, what it says as one JSON log line (never a token). */
 function announce(gateway: Gateway, configPath: string, text: string): void {
   bannerStream(gateway).write(`${text}\n`);
@@ -142,7 +164,9 @@ async function serve(options: { config?: string; listen?: string }): Promise<voi
     log.info('stopped before serving', { signal: signalledDuringStart });
     process.exit(0);
   }
-  announce(gateway, path, await banner(gateway, path, created, showToken(gateway)));
+  const status = (await gateway.status()) as unknown as StartStatus;
+  announce(gateway, path, banner(gateway, status, path, created, showToken(gateway)));
+  warnUnconfiguredProviders(status);
   boundOldGeneration();
   scavengeOnMainThreadOnOneCore();
   releaseAtFirstRequest();
@@ -156,13 +180,13 @@ async function serve(options: { config?: string; listen?: string }): Promise<voi
     // now, as at the end of the grace period (error event, record written), and the gateway exits.
     if (stopping) {
       if (signal === 'SIGINT') {
-        log.warn('second SIGINT: ending the requests in flight now', { inFlight: gateway.dataPlane.inFlight });
+        log.warn('second SIGINT: ending the requests in flight now', { in_flight: gateway.dataPlane.inFlight });
         gateway.endGraceNow();
-      } else log.warn(`already shutting down; ${signal} ignored`, { inFlight: gateway.dataPlane.inFlight });
+      } else log.warn(`already shutting down; ${signal} ignored`, { in_flight: gateway.dataPlane.inFlight });
       return;
     }
     stopping = true;
-    log.info('shutting down', { signal, inFlight: gateway.dataPlane.inFlight });
+    log.info('shutting down', { signal, in_flight: gateway.dataPlane.inFlight });
     gateway.close().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -198,11 +222,15 @@ export function registerServe(program: Command): void {
     .description('run the gateway (creates ./gateway.yaml from a starter template when there is none)')
     .option('--listen <host:port>', 'override server.listen')
     .action(async (_options: unknown, command: Command) => {
+      const options = command.optsWithGlobals<{ config?: string; listen?: string }>();
       try {
-        await serve(command.optsWithGlobals<{ config?: string; listen?: string }>());
+        await serve(options);
       } catch (error) {
-        if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
-        else process.stderr.write(`amg serve: ${serveFailure(error as NodeJS.ErrnoException)}\n`);
+        const message =
+          error instanceof ConfigError ? error.message : `amg serve: ${serveFailure(error as NodeJS.ErrnoException)}`;
+        process.stderr.write(`${message}\n`);
+        // Off a terminal the log stream says it too: a collector parsing it would otherwise see no reason.
+        if (!process.stdout.isTTY) logStartFailure({ config: configPathFrom(options.config).path, error: message });
         process.exit(1);
       }
     });

@@ -140,7 +140,7 @@ export class RequestMetrics {
     cells.requests.inc(1);
     cells.duration ??= this.duration.cell([model, provider, entryPoint, String(record.stream)]);
     cells.duration.observe(record.latencyMs / 1000);
-    if (record.stream && record.ttfbMs !== null && record.status < 400) {
+    if (record.stream && record.ttfbMs !== null && firstTokenSent(record)) {
       cells.ttft ??= this.ttft.cell([model, provider, entryPoint]);
       cells.ttft.observe(record.ttfbMs / 1000);
     }
@@ -151,7 +151,7 @@ export class RequestMetrics {
   private cellsOf(record: RequestRecord): RequestCells {
     const known = this.known;
     const model = boundedName(record.requestedModel, known.models);
-    const provider = boundedName(record.provider, known.providers);
+    const provider = boundedName(record.provider ?? record.attempts.at(-1)?.provider ?? null, known.providers);
     const client = this.clientLabels ? boundedName(record.client, known.clients) : '';
     const status = statusClass(record.status);
     const path = [
@@ -211,4 +211,18 @@ export class RequestMetrics {
     }
     cell.inc(count);
   }
+}
+
+/** The status of a request whose client went away (the record's status for GW_ERR_CLIENT_CLOSED). */
+const CLIENT_CLOSED_STATUS = 499;
+
+/**
+ * Whether the first byte sent was an answer's: a successful response, or one the client left after it had
+ * started (a user who stops a stream after its first words did get them). An upstream's error body is not one.
+ */
+function firstTokenSent(record: RequestRecord): boolean {
+  if (record.status < 400) return true;
+  if (record.status !== CLIENT_CLOSED_STATUS) return false;
+  const answering = record.attempts.at(-1);
+  return answering !== undefined && answering.status >= 200 && answering.status < 300 && !answering.errorClass;
 }

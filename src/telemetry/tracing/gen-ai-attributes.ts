@@ -39,6 +39,7 @@ export const keys = {
   client: attributeKey('amg.client', true),
   inputTokens: attributeKey('gen_ai.usage.input_tokens'),
   outputTokens: attributeKey('gen_ai.usage.output_tokens'),
+  usageEstimated: attributeKey('amg.usage.estimated', true),
   errorType: attributeKey('error.type', true),
   serverAddress: attributeKey('server.address', true),
 };
@@ -60,5 +61,14 @@ export function serverEndAttributes(
   if (record.client !== null) out.attribute(keys.client, record.client);
   if (record.inputTokens !== null) out.attribute(keys.inputTokens, record.inputTokens);
   if (record.outputTokens !== null) out.attribute(keys.outputTokens, record.outputTokens);
+  markEstimatedUsage(record, out);
   if (record.errorCode !== null) out.attribute(keys.errorType, record.errorCode);
+}
+
+/**
+ * The usage counts are the gateway's estimate, not the provider's (a client that left before the usage came:
+ * the prompt's size and the text relayed, or a non-streamed answer's output cap): `amg.usage.estimated`.
+ */
+export function markEstimatedUsage(record: RequestRecord, out: Pick<SpanWriter, 'attribute'>): void {
+  if (record.usageEstimated === true) out.attribute(keys.usageEstimated, true);
 }

@@ -1,7 +1,7 @@
 import { type AttributeValue, type SpanContext, SpanKind, type SpanStatus, SpanStatusCode } from '@opentelemetry/api';
 import type { AttemptRecord, RequestRecord } from '../request-record.js';
 import type { CapturedContent } from './captured-content.js';
-import { keys, serverEndAttributes } from './gen-ai-attributes.js';
+import { keys, markEstimatedUsage, serverEndAttributes } from './gen-ai-attributes.js';
 import { type AttributeKey, AttributeRun } from './otlp-span-encoder.js';
 import type { AttemptTarget, ServerSpan } from './request-tracer.js';
 import type { IdBytes, SpanWriter } from './span-writer.js';
@@ -291,6 +291,7 @@ export class OtelServerSpan implements ServerSpan {
       out.attribute(keys.statusCode, answering.status);
       if (record.outputTokens !== null) out.attribute(keys.outputTokens, record.outputTokens);
       if (record.inputTokens !== null) out.attribute(keys.inputTokens, record.inputTokens);
+      markEstimatedUsage(record, out);
       out.attribute(keys.responseModel, answering.target.model);
       // The upstream broke its stream after its 2xx head (the record's attempt says so once the relay ended).
       const broke = record.attempts[answering.index]?.errorClass;
