@@ -5,6 +5,7 @@ import type { IrReasoning, IrRequest, IrResponseFormat, IrTool, IrToolChoice } f
 import { hasCacheControl } from '../shared/cache-hints.js';
 import { effortForBudget } from '../shared/reasoning-budget.js';
 import { refusePrefill } from '../shared/unsupported-sampling.js';
+import { leastReasoningEffort } from './least-reasoning-effort.js';
 import { chatMessages } from './messages-to-upstream.js';
 import { useMistralToolCallIds } from './mistral-tool-call-ids.js';
 
@@ -13,7 +14,8 @@ import { useMistralToolCallIds } from './mistral-tool-call-ids.js';
  *
  * - The output limit goes under `options.maxTokensField` (OpenAI's reasoning models only take
  *   `max_completion_tokens`).
- * - A thinking budget becomes the nearest `reasoning_effort` (shared/reasoning-budget.ts). A reasoning summary
+ * - A thinking budget becomes the nearest `reasoning_effort` (shared/reasoning-budget.ts); no reasoning, the
+ *   lowest effort an OpenAI reasoning model takes (least-reasoning-effort.ts). A reasoning summary
  *   request is not sent: Chat has no such parameter; upstreams return what reasoning they expose anyway.
  * - `topK` is refused: it is not part of the Chat Completions API.
  * - `tool_choice` and `parallel_tool_calls` are sent only with tools, as OpenAI rejects them otherwise.
@@ -54,11 +56,11 @@ function chatResponseFormat(format: IrResponseFormat): Record<string, unknown> {
 }
 
 /**
- * `none` is not sent: models without reasoning refuse `reasoning_effort` altogether, o-series and gpt-5 models
- * refuse `none`, and the models that take it (gpt-5.1 and later) default to it.
+ * `none` goes as the lowest effort an OpenAI reasoning model takes (least-reasoning-effort.ts), and to any other
+ * model as nothing: models without reasoning refuse `reasoning_effort` altogether.
  */
-function reasoningEffort(reasoning: IrReasoning | undefined): string | undefined {
-  if (reasoning?.effort === 'none') return undefined;
+function reasoningEffort(reasoning: IrReasoning | undefined, upstreamModel: string): string | undefined {
+  if (reasoning?.effort === 'none') return leastReasoningEffort(upstreamModel);
   if (reasoning?.effort) return reasoning.effort;
   return reasoning?.budgetTokens === undefined ? undefined : effortForBudget(reasoning.budgetTokens);
 }
@@ -70,7 +72,12 @@ function addTools(body: Record<string, unknown>, request: IrRequest): void {
   if (request.parallelToolCalls !== undefined) body.parallel_tool_calls = request.parallelToolCalls;
 }
 
-function addSampling(body: Record<string, unknown>, request: IrRequest, options: UpstreamBuildOptions): void {
+function addSampling(
+  body: Record<string, unknown>,
+  request: IrRequest,
+  upstreamModel: string,
+  options: UpstreamBuildOptions,
+): void {
   if (request.maxTokens !== undefined) body[options.maxTokensField] = request.maxTokens;
   if (request.temperature !== undefined) body.temperature = request.temperature;
   if (request.topP !== undefined) body.top_p = request.topP;
@@ -78,7 +85,7 @@ function addSampling(body: Record<string, unknown>, request: IrRequest, options:
   if (request.presencePenalty !== undefined) body.presence_penalty = request.presencePenalty;
   if (request.frequencyPenalty !== undefined) body.frequency_penalty = request.frequencyPenalty;
   if (request.stopSequences.length > 0) body.stop = request.stopSequences;
-  const effort = reasoningEffort(request.reasoning);
+  const effort = reasoningEffort(request.reasoning, upstreamModel);
   if (effort !== undefined) body.reasoning_effort = effort;
   if (request.logprobs) body.logprobs = true;
   if (request.logprobs && request.logprobs.top > 0) body.top_logprobs = request.logprobs.top;
@@ -111,7 +118,7 @@ export function buildChatRequest(
   const messages = chatMessages(request, options.sendReasoningContent === true);
   if (options.toolCallIds === 'mistral') useMistralToolCallIds(messages);
   const body: Record<string, unknown> = { model: upstreamModel, messages };
-  addSampling(body, request, options);
+  addSampling(body, request, upstreamModel, options);
   addTools(body, request);
   if (request.responseFormat) body.response_format = chatResponseFormat(request.responseFormat);
   if (request.user !== undefined) body.user = endUserId(request.user);
