@@ -542,4 +542,33 @@ describe.skipIf(!REDIS_URL)('RedisLimitBackend', () => {
     // 1,600 charged; the lease is 1/16 of the 8,400 left, not the 16 requests' worth (1,600) asked.
     expect(await counter(budget.key)).toBe(1_600 + Math.floor(8_400 / 16));
   });
+
+  it('keeps the newer lease of a plan when an answer for the plan it forgot meanwhile arrives late', async () => {
+    const proxy = await TcpProxy.start(REDIS_URL ?? '');
+    try {
+      const redis = await connected(proxy.url, 0);
+      open.push(redis);
+      const rpm = buckets()('requests', 1_000_000);
+      const plan = [rpm];
+      // A quiet plan's admission goes out and Redis is slow to answer it (a reply slower than a tick) ...
+      proxy.stall();
+      const late = redis.admit(plan, none, Date.now());
+      await new Promise((resolve) => setImmediate(resolve));
+      redis.tickLeases(); // busy: kept
+      redis.tickLeases(); // idle and quiet: forgotten while its call is out
+      // ... and meanwhile the plan turns busy: a new lease, which leases with its 16th admission.
+      const busy = Array.from({ length: MIN_LEASE_RATE + 4 }, () => redis.admit(plan, none, Date.now()));
+      proxy.resume();
+      await late;
+      await Promise.all(busy);
+      expect(await counter(rpm.key)).toBeGreaterThan(1 + MIN_LEASE_RATE + 4);
+      // Idle now: what the newer lease holds goes back, as it would had the late answer not put the old one back.
+      redis.tickLeases();
+      redis.tickLeases();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await counter(rpm.key)).toBe(1 + MIN_LEASE_RATE + 4);
+    } finally {
+      await proxy.cut();
+    }
+  });
 });
