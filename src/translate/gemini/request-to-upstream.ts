@@ -7,6 +7,7 @@ import { standardImageType } from '../shared/image-media-type.js';
 import { systemTexts } from '../shared/system-texts.js';
 import { GEMINI_TOOL_NAMES, ToolNameReport } from '../shared/tool-names.js';
 import { refuseLogprobs } from '../shared/unsupported-sampling.js';
+import { dropVerbosity } from '../shared/verbosity.js';
 import { signForeignCalls, validatesSignatures } from './foreign-call-signature.js';
 import { inCallOrder, resultText } from './function-responses.js';
 import { geminiSchema } from './schema-subset.js';
@@ -230,6 +231,7 @@ function reportDrops(request: IrRequest, options: UpstreamBuildOptions): void {
   if (!options.hints) return;
   if (hasCacheControl(request)) options.hints.drop('cacheControl');
   if (request.user !== undefined) options.hints.drop('user');
+  dropVerbosity(request, options.hints);
 }
 
 export function buildGeminiRequest(

@@ -1,3 +1,5 @@
+/** What the Chat builder knows of OpenAI's own models, by name: the reasoning efforts and verbosity they take. */
+
 /**
  * The lowest `reasoning_effort` an OpenAI reasoning model takes, for a client that asks for no reasoning
  * (`effort: "none"`, an Anthropic client's `thinking: {type: "disabled"}`): sending nothing would leave the
@@ -10,10 +12,7 @@
  * named after its model is known too).
  */
 export function leastReasoningEffort(upstreamModel: string): 'none' | 'minimal' | 'low' | undefined {
-  const name = upstreamModel
-    .toLowerCase()
-    .replace(/^openai\//, '')
-    .replace(/-\d{4}-\d{2}-\d{2}$/, '');
+  const name = openaiModelName(upstreamModel);
   if (/^o1-(mini|preview)/.test(name)) return undefined;
   if (/^o\d/.test(name)) return 'low';
   const gpt5 = /^gpt-5(\.\d+)?(-.*)?$/.exec(name);
@@ -23,4 +22,20 @@ export function leastReasoningEffort(upstreamModel: string): 'none' | 'minimal' 
   if (variant === '') return minor === undefined ? 'minimal' : 'none';
   if (minor === undefined && /^-(mini|nano)$/.test(variant)) return 'minimal';
   return 'low';
+}
+
+/** An upstream model name as OpenAI's: OpenRouter's `openai/` prefix and a date suffix left off. */
+function openaiModelName(upstreamModel: string): string {
+  return upstreamModel
+    .toLowerCase()
+    .replace(/^openai\//, '')
+    .replace(/-\d{4}-\d{2}-\d{2}$/, '');
+}
+
+/**
+ * Whether an OpenAI model takes a `verbosity` other than `medium`: the gpt-5 family (gpt-5, -mini, -nano, gpt-5.1
+ * and later); its codex models take only `medium`, and models before gpt-5 refuse the field.
+ */
+export function takesVerbosity(upstreamModel: string): boolean {
+  return /^gpt-5(\.\d+)?(-mini|-nano)?$/.test(openaiModelName(upstreamModel));
 }
