@@ -6,9 +6,33 @@ import type { ProviderDescriptor } from './provider-descriptor.js';
 /** The current GA data-plane version, used on deployment paths unless api_version says otherwise. */
 export const AZURE_DEFAULT_API_VERSION = '2024-10-21';
 
+/** What the paths need of base_url, read once per provider config (paths are built per request). */
+interface AzureBase {
+  /** base_url ends in /openai/v1: the v1 surface, OpenAI's own paths, the deployment name as `model`. */
+  readonly v1: boolean;
+  /**
+   * The `/openai` the data-plane paths start with, or nothing when base_url already ends in it: Azure AI
+   * Foundry's target URIs and some samples give the endpoint as `https://{resource}.openai.azure.com/openai`,
+   * which would otherwise address `/openai/openai/deployments/...`, a 404.
+   */
+  readonly openaiPrefix: string;
+}
+
+const bases = new WeakMap<ProviderConfig, AzureBase>();
+
+function baseOf(config: ProviderConfig): AzureBase {
+  let base = bases.get(config);
+  if (base === undefined) {
+    const path = new URL(config.base_url).pathname;
+    base = { v1: /\/openai\/v1\/*$/.test(path), openaiPrefix: /\/openai\/*$/.test(path) ? '' : '/openai' };
+    bases.set(config, base);
+  }
+  return base;
+}
+
 /** A base_url ending in /openai/v1 is the v1 surface: OpenAI's own paths, the deployment name as `model`. */
 export function isAzureV1Surface(config: ProviderConfig): boolean {
-  return /\/openai\/v1\/*$/.test(new URL(config.base_url).pathname);
+  return baseOf(config).v1;
 }
 
 /** The first api-version that takes `max_completion_tokens` (it came with the o1 reasoning models). */
@@ -25,23 +49,15 @@ export function azureMaxTokensField(config: ProviderConfig): 'max_tokens' | 'max
   return version >= FIRST_COMPLETION_TOKENS_VERSION ? 'max_completion_tokens' : 'max_tokens';
 }
 
-/**
- * The `/openai` the data-plane paths start with, or nothing when base_url already ends in it: Azure AI
- * Foundry's target URIs and some samples give the endpoint as `https://{resource}.openai.azure.com/openai`,
- * which would otherwise address `/openai/openai/deployments/...`, a 404.
- */
-function openaiPrefix(config: ProviderConfig): string {
-  return /\/openai\/*$/.test(new URL(config.base_url).pathname) ? '' : '/openai';
-}
-
 function deploymentPath(endpoint: string): (model: string, config: ProviderConfig) => string {
   return (model, config) => {
-    if (isAzureV1Surface(config)) {
+    const base = baseOf(config);
+    if (base.v1) {
       const version = config.api_version ? `?api-version=${encodeURIComponent(config.api_version)}` : '';
       return `/${endpoint}${version}`;
     }
     const version = encodeURIComponent(config.api_version ?? AZURE_DEFAULT_API_VERSION);
-    return `${openaiPrefix(config)}/deployments/${encodeURIComponent(model)}/${endpoint}?api-version=${version}`;
+    return `${base.openaiPrefix}/deployments/${encodeURIComponent(model)}/${endpoint}?api-version=${version}`;
   };
 }
 
@@ -55,12 +71,13 @@ export const AZURE_RESPONSES_API_VERSION = '2025-04-01-preview';
 /** Where a stateless Responses request goes, or undefined (translate to chat) unless `responses_api` is on. */
 function responsesPath(config: ProviderConfig): string | undefined {
   if (!config.responses_api) return undefined;
-  if (isAzureV1Surface(config)) {
+  const base = baseOf(config);
+  if (base.v1) {
     return config.api_version ? `/responses?api-version=${encodeURIComponent(config.api_version)}` : '/responses';
   }
   const configured = config.api_version;
   const version = configured && configured >= '2025-03-01-preview' ? configured : AZURE_RESPONSES_API_VERSION;
-  return `${openaiPrefix(config)}/responses?api-version=${encodeURIComponent(version)}`;
+  return `${base.openaiPrefix}/responses?api-version=${encodeURIComponent(version)}`;
 }
 
 const chatPath = deploymentPath('chat/completions');

@@ -75,6 +75,11 @@ export interface UpstreamBuildOptions {
   sendReasoningContent?: boolean | undefined;
   /** OpenAI-compatible: the most stop sequences the upstream takes (OpenAI: 4), when it has a limit. */
   maxStopSequences?: number | undefined;
+  /**
+   * OpenAI-compatible: the upstream passes OpenAI's `verbosity` on to the models that take it (OpenAI's API,
+   * OpenRouter: `type: openai`); elsewhere (Azure, whose Chat Completions is not known to take it) it is dropped.
+   */
+  verbosity?: boolean | undefined;
   /** OpenAI-compatible: `mistral` when the upstream takes only 9-character alphanumeric tool call ids. */
   toolCallIds?: 'any' | 'mistral' | undefined;
   /**

@@ -140,6 +140,7 @@ export function buildOptionsFor(provider: ProviderRuntime, model = ''): Upstream
     streamUsage: config.stream_usage,
     sendReasoningContent: config.send_reasoning_content,
     maxStopSequences: isOpenAI ? OPENAI_MAX_STOP_SEQUENCES : undefined,
+    verbosity: config.type === 'openai',
     toolCallIds: config.tool_call_ids ?? (provider.origin === 'https://api.mistral.ai' ? 'mistral' : 'any'),
     fileUrisNeedMediaType: config.type === 'vertex',
   };

@@ -48,7 +48,7 @@ export class PlanLease {
   ticksHeld = 0;
   /** Whether a lease-only call for this plan is queued or out. */
   refilling = false;
-  /** Dropped from the backend's plans at a tick (idle); an answer arriving later puts it back. */
+  /** Dropped from the backend's plans at a tick (idle); an answer arriving later puts it back, unless a newer one replaced it. */
   retired = false;
   /** Admissions waiting for the top-up that is out (see RedisLimitBackend.admit), in arrival order. */
   waiting: WaitingAdmission[] = [];

@@ -39,6 +39,17 @@ describe.skipIf(!REDIS_URL)('RedisLimitBackend', () => {
   afterEach(async () => {
     await Promise.all(open.splice(0).map((b) => b.close()));
   });
+  /** Runs `use` with a backend (the test ticks) that reaches Redis through a proxy the test can stall or cut. */
+  const throughProxy = async (use: (redis: RedisLimitBackend, proxy: TcpProxy) => Promise<void>) => {
+    const proxy = await TcpProxy.start(REDIS_URL ?? '');
+    try {
+      const redis = await connected(proxy.url, 0);
+      open.push(redis);
+      await use(redis, proxy);
+    } finally {
+      await proxy.cut();
+    }
+  };
 
   it('decides the admissions of one turn in one call, in order, each all-or-nothing', async () => {
     const redis = await backend();
@@ -131,10 +142,7 @@ describe.skipIf(!REDIS_URL)('RedisLimitBackend', () => {
   });
 
   it('answers the admissions queued behind a call to a hung Redis when that call times out, not one timeout later', async () => {
-    const proxy = await TcpProxy.start(REDIS_URL ?? '');
-    try {
-      const redis = await connected(proxy.url, 0);
-      open.push(redis);
+    await throughProxy(async (redis, proxy) => {
       const slot = buckets()('concurrent', 5);
       proxy.stall();
       const first = redis.admit([slot], { tokens: 0, micros: 0 }, Date.now());
@@ -147,9 +155,7 @@ describe.skipIf(!REDIS_URL)('RedisLimitBackend', () => {
       // Refused with the first call's timeout (500 ms), not sent to the hung server for another one.
       expect(Date.now() - started).toBeLessThan(800);
       expect(redis.ready).toBe(false);
-    } finally {
-      await proxy.cut();
-    }
+    });
   });
 
   it('keeps its counters in the db its URL names (through the test proxy as well)', async () => {
@@ -505,10 +511,7 @@ describe.skipIf(!REDIS_URL)('RedisLimitBackend', () => {
   });
 
   it('keeps the settlements made while Redis is unreachable and sends them once it is back', async () => {
-    const proxy = await TcpProxy.start(REDIS_URL ?? '');
-    try {
-      const redis = await connected(proxy.url, 0);
-      open.push(redis);
+    await throughProxy(async (redis, proxy) => {
       const bucket = buckets();
       const plan = [bucket('concurrent', 100), bucket('tokens', 1e6)];
       // Five requests admitted by Redis (too few to lease), still running when it goes away.
@@ -526,9 +529,7 @@ describe.skipIf(!REDIS_URL)('RedisLimitBackend', () => {
       // Every slot is back and each request counts what it used, not its reservation.
       expect(await counter(plan[0]?.key ?? '')).toBe(0);
       expect(await counter(plan[1]?.key ?? '')).toBe(5 * 120);
-    } finally {
-      await proxy.cut();
-    }
+    });
   });
 
   it('leases a budget only a sixteenth of what is left, so no lease passes it', async () => {
@@ -541,5 +542,29 @@ describe.skipIf(!REDIS_URL)('RedisLimitBackend', () => {
     await redis.admit(plan, charge, Date.now());
     // 1,600 charged; the lease is 1/16 of the 8,400 left, not the 16 requests' worth (1,600) asked.
     expect(await counter(budget.key)).toBe(1_600 + Math.floor(8_400 / 16));
+  });
+
+  it('keeps the newer lease of a plan when an answer for the plan it forgot meanwhile arrives late', async () => {
+    await throughProxy(async (redis, proxy) => {
+      const rpm = buckets()('requests', 1_000_000);
+      const plan = [rpm];
+      // A quiet plan's admission goes out and Redis is slow to answer it (a reply slower than a tick) ...
+      proxy.stall();
+      const late = redis.admit(plan, none, Date.now());
+      await new Promise((resolve) => setImmediate(resolve));
+      redis.tickLeases(); // busy: kept
+      redis.tickLeases(); // idle and quiet: forgotten while its call is out
+      // ... and meanwhile the plan turns busy: a new lease, which leases with its 16th admission.
+      const busy = Array.from({ length: MIN_LEASE_RATE + 4 }, () => redis.admit(plan, none, Date.now()));
+      proxy.resume();
+      await late;
+      await Promise.all(busy);
+      expect(await counter(rpm.key)).toBeGreaterThan(1 + MIN_LEASE_RATE + 4);
+      // Idle now: what the newer lease holds goes back, as it would had the late answer not put the old one back.
+      redis.tickLeases();
+      redis.tickLeases();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await counter(rpm.key)).toBe(1 + MIN_LEASE_RATE + 4);
+    });
   });
 });

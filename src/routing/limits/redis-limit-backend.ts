@@ -464,11 +464,7 @@ export class RedisLimitBackend implements SharedLimitBackend {
         operation.reject?.(new Error('redis limit script: short reply'));
         continue;
       }
-      if (lease.retired) {
-        // Forgotten at a tick while this call was out: what it was granted must be given back at the next.
-        lease.retired = false;
-        this.leases.set(lease.buckets, lease);
-      }
+      const superseded = lease.retired && !this.readmitted(lease);
       const used = new Array<number>(count);
       for (let i = 0; i < count; i++) {
         const granted = reply[at + 1 + count + i] as number;
@@ -477,11 +473,26 @@ export class RedisLimitBackend implements SharedLimitBackend {
         const excess = granted < 0 ? lease.giveBack(i, -granted) : 0;
         if (excess > 0) this.pendingCorrections.push({ buckets: lease.buckets, bucket: i + 1, delta: -excess });
       }
+      // No tick will see a superseded lease again: what this call granted it goes back now.
+      if (superseded) this.release(lease);
       operation.resolve?.({ denied: denied - 1, used });
       at += 2 * count + 1;
     }
     for (const operation of operations) if (operation.share > 0) this.resumeWaiting(operation.lease);
     if (this.pendingCorrections.length > 0) this.scheduleFlush();
+  }
+
+  /**
+   * A lease forgotten at a tick while a call of its was out, answered now: it goes back among the plans, so a
+   * tick gives back what the call granted it, unless the plan has a newer lease by then (its requests arrived
+   * meanwhile), which stays: it may hold room of its own, and replaced, no tick would give that back. The old
+   * one then stays retired (its other answers give back what they grant at once). Whether it went back.
+   */
+  private readmitted(lease: PlanLease): boolean {
+    if (this.leases.has(lease.buckets)) return false;
+    lease.retired = false;
+    this.leases.set(lease.buckets, lease);
+    return true;
   }
 
   async seed(bucket: Bucket, value: number, now: number): Promise<void> {

@@ -6,6 +6,7 @@ import { anthropicThinkingBudget } from '../shared/reasoning-budget.js';
 import { systemTexts } from '../shared/system-texts.js';
 import { ANTHROPIC_TOOL_NAMES, ToolNameReport } from '../shared/tool-names.js';
 import { refuseLogprobs, refuseUnsupportedSampling } from '../shared/unsupported-sampling.js';
+import { dropVerbosity } from '../shared/verbosity.js';
 import { buildAnthropicMessages } from './content-to-upstream.js';
 import type {
   AnthropicMessageParam,
@@ -145,6 +146,7 @@ export function buildAnthropicRequest(
   checkStopSequences(request);
   refuseUnsupportedSampling(request, 'Anthropic', options.hints);
   refuseLogprobs(request, 'Anthropic');
+  dropVerbosity(request, options.hints);
   const output = outputConfig(request);
   const toolNames = new ToolNameReport(ANTHROPIC_TOOL_NAMES, options.toolNames);
   const messages = buildAnthropicMessages(request.messages, toolNames);

@@ -8,6 +8,7 @@ import { anthropicThinkingBudget } from '../shared/reasoning-budget.js';
 import { systemTexts } from '../shared/system-texts.js';
 import { BEDROCK_TOOL_NAMES, ToolNameReport } from '../shared/tool-names.js';
 import { refuseLogprobs, refuseUnsupportedSampling } from '../shared/unsupported-sampling.js';
+import { dropVerbosity } from '../shared/verbosity.js';
 import { CachePoints } from './cache-points.js';
 import { DocumentNames } from './document-names.js';
 import { additionalModelRequestFields, bedrockFamily } from './model-fields.js';
@@ -249,6 +250,7 @@ export function buildBedrockRequest(
   refuseInexpressible(request);
   refuseUnsupportedSampling(request, 'Bedrock Converse', options.hints);
   refuseLogprobs(request, 'Bedrock Converse');
+  dropVerbosity(request, options.hints);
   // Converse's requestMetadata tags invocation logs; it is no end-user id for abuse tracking.
   if (request.user !== undefined) options.hints?.drop('user');
   const family = bedrockFamily(upstreamModel);

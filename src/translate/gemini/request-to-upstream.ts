@@ -7,6 +7,7 @@ import { standardImageType } from '../shared/image-media-type.js';
 import { systemTexts } from '../shared/system-texts.js';
 import { GEMINI_TOOL_NAMES, ToolNameReport } from '../shared/tool-names.js';
 import { refuseLogprobs } from '../shared/unsupported-sampling.js';
+import { dropVerbosity } from '../shared/verbosity.js';
 import { signForeignCalls, validatesSignatures } from './foreign-call-signature.js';
 import { inCallOrder, resultText } from './function-responses.js';
 import { geminiSchema } from './schema-subset.js';
@@ -31,8 +32,8 @@ import type { GeminiContent, GeminiGenerationConfig, GeminiPart, GeminiRequestBo
  *   continues rather than answers anew (observed on the API; Google does not document it either way).
  * - Seed and penalties go in `generationConfig`, within Gemini's ranges (int32; penalties below 2).
  * - Reasoning becomes `thinkingConfig` with the budget (from the effort where only that was given), fitted
- *   under the output limit that thoughts count against (thinking-budget.ts), and thought summaries on; no or
- *   minimal reasoning, the least thinking the model allows (thinking-config.ts).
+ *   under the output limit that thoughts count against and within the model's range (thinking-budget.ts), and
+ *   thought summaries on; no or minimal reasoning, the least thinking the model allows (thinking-config.ts).
  */
 
 const MAX_STOP_SEQUENCES = 5;
@@ -196,7 +197,11 @@ function addSeedAndPenalties(config: GeminiGenerationConfig, request: IrRequest)
   }
 }
 
-function generationConfig(request: IrRequest, upstreamModel: string): GeminiGenerationConfig | undefined {
+function generationConfig(
+  request: IrRequest,
+  upstreamModel: string,
+  hints: HintReport | undefined,
+): GeminiGenerationConfig | undefined {
   const config: GeminiGenerationConfig = {};
   if (request.temperature !== undefined) config.temperature = request.temperature;
   if (request.topP !== undefined) config.topP = request.topP;
@@ -216,7 +221,7 @@ function generationConfig(request: IrRequest, upstreamModel: string): GeminiGene
     config.responseMimeType = 'application/json';
     config.responseJsonSchema = format.schema;
   }
-  const thinking = thinkingConfig(request.reasoning, request.maxTokens, upstreamModel);
+  const thinking = thinkingConfig(request.reasoning, request.maxTokens, upstreamModel, hints);
   if (thinking) config.thinkingConfig = thinking;
   return Object.keys(config).length > 0 ? config : undefined;
 }
@@ -226,6 +231,7 @@ function reportDrops(request: IrRequest, options: UpstreamBuildOptions): void {
   if (!options.hints) return;
   if (hasCacheControl(request)) options.hints.drop('cacheControl');
   if (request.user !== undefined) options.hints.drop('user');
+  dropVerbosity(request, options.hints);
 }
 
 export function buildGeminiRequest(
@@ -254,7 +260,7 @@ export function buildGeminiRequest(
   }
   const tools = toolConfig(request, sentNames);
   if (tools) body.toolConfig = tools;
-  const config = generationConfig(request, upstreamModel);
+  const config = generationConfig(request, upstreamModel, options.hints);
   if (config) body.generationConfig = config;
   return body;
 }

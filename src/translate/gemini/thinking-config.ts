@@ -1,6 +1,8 @@
+import { errors } from '../../errors/codes.js';
 import type { IrReasoning } from '../ir/types.js';
+import type { HintReport } from '../shared/hint-report.js';
 import { budgetForEffort } from '../shared/reasoning-budget.js';
-import { fitThinkingBudget, GEMINI_MIN_THINKING_BUDGET } from './thinking-budget.js';
+import { fitThinkingBudget, GEMINI_MIN_THINKING_BUDGET, thinkingBudgetRange } from './thinking-budget.js';
 import type { GeminiThinkingConfig } from './wire-types.js';
 
 /**
@@ -12,7 +14,12 @@ import type { GeminiThinkingConfig } from './wire-types.js';
  * - Gemini 3 and later take a `thinkingLevel`: `minimal` on Flash models, `low` (the lowest Pro takes) on the rest.
  * Older and unknown models (1.x, 2.0, Gemma) do not think and get nothing. Any other effort or budget is sent as
  * a budget (shared/reasoning-budget.ts) with thought summaries on, fitted under the output limit that thoughts
- * count against (thinking-budget.ts).
+ * count against and within the model's range (thinking-budget.ts).
+ *
+ * A limit too small for the model's smallest budget beside an answer gets thinking off where the model can turn
+ * it off, else its least thinking; either way `reasoning` is reported as dropped (the client asked for thinking
+ * it does not get, or for an answer the least thinking may leave no room for). Strict translation refuses the
+ * budget case instead, naming the limit.
  */
 
 function leastThinking(upstreamModel: string): GeminiThinkingConfig | undefined {
@@ -23,16 +30,56 @@ function leastThinking(upstreamModel: string): GeminiThinkingConfig | undefined 
   return { thinkingLevel: /flash/.test(upstreamModel) ? 'minimal' : 'low' };
 }
 
+/**
+ * Whether the least thinking leaves the limit room for an answer: no thinking always does, a budget when below
+ * the limit (as fitted budgets are), a level (which names no token count) when the limit holds the smallest
+ * budget and as much again for the answer.
+ */
+function leastThinkingFits(least: GeminiThinkingConfig, limit: number | undefined): boolean {
+  if (limit === undefined || least.thinkingBudget === 0) return true;
+  if (least.thinkingBudget !== undefined) return least.thinkingBudget < limit;
+  return limit >= 2 * GEMINI_MIN_THINKING_BUDGET;
+}
+
+function leastThinkingReported(
+  upstreamModel: string,
+  limit: number | undefined,
+  hints: HintReport | undefined,
+): GeminiThinkingConfig | undefined {
+  const least = leastThinking(upstreamModel);
+  if (least && !leastThinkingFits(least, limit)) hints?.drop('reasoning');
+  return least;
+}
+
+function budgetConfig(
+  budget: number,
+  limit: number | undefined,
+  upstreamModel: string,
+  hints: HintReport | undefined,
+): GeminiThinkingConfig | undefined {
+  const range = thinkingBudgetRange(upstreamModel);
+  const fitted = fitThinkingBudget(budget, limit, range);
+  if (fitted >= range.min) return { thinkingBudget: fitted, includeThoughts: true };
+  hints?.dropUnlessStrict('reasoning', () =>
+    errors.invalidBody(
+      `with reasoning on, Gemini counts thinking within the output limit, which leaves no room for this model's smallest thinking budget (${range.min}) and an answer (got ${limit})`,
+      'maxTokens',
+    ),
+  );
+  return range.canTurnOff ? { thinkingBudget: 0 } : leastThinking(upstreamModel);
+}
+
 export function thinkingConfig(
   reasoning: IrReasoning | undefined,
   maxTokens: number | undefined,
   upstreamModel: string,
+  hints?: HintReport,
 ): GeminiThinkingConfig | undefined {
   if (reasoning?.budgetTokens !== undefined) {
-    return { thinkingBudget: fitThinkingBudget(reasoning.budgetTokens, maxTokens), includeThoughts: true };
+    return budgetConfig(reasoning.budgetTokens, maxTokens, upstreamModel, hints);
   }
   const effort = reasoning?.effort;
   if (effort === undefined) return undefined;
-  if (effort === 'none' || effort === 'minimal') return leastThinking(upstreamModel);
-  return { thinkingBudget: fitThinkingBudget(budgetForEffort(effort), maxTokens), includeThoughts: true };
+  if (effort === 'none' || effort === 'minimal') return leastThinkingReported(upstreamModel, maxTokens, hints);
+  return budgetConfig(budgetForEffort(effort), maxTokens, upstreamModel, hints);
 }

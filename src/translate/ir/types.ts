@@ -173,6 +173,11 @@ export interface IrRequest {
   prefill?: boolean | undefined;
   responseFormat?: IrResponseFormat | undefined;
   reasoning?: IrReasoning | undefined;
+  /**
+   * How long an answer to write (OpenAI `verbosity`, Responses `text.verbosity`), when not the default `medium`:
+   * a style hint, sent where the upstream model takes it, else dropped and reported (shared/verbosity.ts).
+   */
+  verbosity?: 'low' | 'high' | undefined;
   /** End-user id for abuse tracking (OpenAI `user`, Anthropic `metadata.user_id`). */
   user?: string | undefined;
   /**

@@ -273,7 +273,7 @@ describe('parseChatRequest rejections', () => {
     ['web search', { web_search_options: {} }, 'web_search_options'],
     ['deprecated functions', { functions: [{ name: 'f' }] }, 'functions'],
     ['deprecated function_call', { function_call: 'auto' }, 'function_call'],
-    ['non-default verbosity', { verbosity: 'low' }, 'verbosity'],
+    ['a verbosity OpenAI has not', { verbosity: 'terse' }, 'verbosity'],
     ['moderation', { moderation: { model: 'omni-moderation-latest' } }, 'moderation'],
     ['an unknown top-level field', { vendor_extension: true }, 'vendor_extension'],
     [

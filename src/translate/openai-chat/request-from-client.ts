@@ -1,10 +1,12 @@
 import { errors } from '../../errors/codes.js';
 import type { IrReasoning, IrRequest } from '../ir/types.js';
 import { HintReport } from '../shared/hint-report.js';
+import { irVerbosity } from '../shared/verbosity.js';
 import {
   expectArray,
   type JsonObject,
   optionalBoolean,
+  optionalEnum,
   optionalNumber,
   optionalString,
   requiredString,
@@ -106,6 +108,7 @@ export function parseChatRequest(body: JsonObject, hints: HintReport = new HintR
       frequencyPenalty: optionalNumber(body, 'frequency_penalty', '', { min: -2, max: 2 }),
       responseFormat: parseResponseFormat(body.response_format),
       reasoning: readReasoning(body, hints),
+      verbosity: irVerbosity(optionalEnum(body, 'verbosity', '', ['low', 'medium', 'high'])),
       user: optionalString(body, 'safety_identifier', '') ?? user,
     }),
   };

@@ -343,10 +343,27 @@ describe('buildChatRequest', () => {
     expect(buildChatRequest(request({ reasoning: { summary: 'auto' } }), 'up', options)).not.toHaveProperty(
       'reasoning_effort',
     );
-    // Models without reasoning refuse the field, o-series and gpt-5 refuse 'none'.
+    // Models without reasoning refuse the field.
     expect(buildChatRequest(request({ reasoning: { effort: 'none' } }), 'up', options)).not.toHaveProperty(
       'reasoning_effort',
     );
+  });
+
+  it("sends no reasoning as the lowest effort an OpenAI reasoning model takes, as OpenAI's models name it", () => {
+    const least = (model: string) =>
+      buildChatRequest(request({ reasoning: { effort: 'none' } }), model, options).reasoning_effort;
+    expect(least('gpt-5')).toBe('minimal');
+    expect(least('gpt-5-nano-2025-08-07')).toBe('minimal');
+    expect(least('openai/gpt-5-mini')).toBe('minimal');
+    expect(least('gpt-5-codex')).toBe('low');
+    expect(least('gpt-5.1')).toBe('none');
+    expect(least('gpt-5.5')).toBe('none');
+    expect(least('gpt-5.2-codex')).toBe('low');
+    expect(least('o4-mini')).toBe('low');
+    expect(least('o1')).toBe('low');
+    for (const model of ['o1-mini', 'gpt-5-pro', 'gpt-5-chat-latest', 'gpt-4.1', 'llama-3.3-70b']) {
+      expect(least(model)).toBeUndefined();
+    }
   });
 
   it('asks for a stream, with a usage chunk only when the provider is set to', () => {

@@ -5,19 +5,24 @@ import type { IrReasoning, IrRequest, IrResponseFormat, IrTool, IrToolChoice } f
 import { hasCacheControl } from '../shared/cache-hints.js';
 import { effortForBudget } from '../shared/reasoning-budget.js';
 import { refusePrefill } from '../shared/unsupported-sampling.js';
+import { dropVerbosity } from '../shared/verbosity.js';
 import { chatMessages } from './messages-to-upstream.js';
 import { useMistralToolCallIds } from './mistral-tool-call-ids.js';
+import { leastReasoningEffort, takesVerbosity } from './openai-models.js';
 
 /**
  * IR -> Chat Completions request for an OpenAI-compatible upstream (message rules in messages-to-upstream.ts).
  *
  * - The output limit goes under `options.maxTokensField` (OpenAI's reasoning models only take
  *   `max_completion_tokens`).
- * - A thinking budget becomes the nearest `reasoning_effort` (shared/reasoning-budget.ts). A reasoning summary
+ * - A thinking budget becomes the nearest `reasoning_effort` (shared/reasoning-budget.ts); no reasoning, the
+ *   lowest effort an OpenAI reasoning model takes (openai-models.ts). A reasoning summary
  *   request is not sent: Chat has no such parameter; upstreams return what reasoning they expose anyway.
  * - `topK` is refused: it is not part of the Chat Completions API.
  * - `tool_choice` and `parallel_tool_calls` are sent only with tools, as OpenAI rejects them otherwise.
  * - Tool cache hints are dropped (OpenAI caches prompt prefixes automatically).
+ * - `verbosity` goes to OpenAI's gpt-5 family where the provider passes it on (openai-models.ts,
+ *   `options.verbosity`), and is dropped and reported elsewhere.
  * - With `options.toolCallIds` `mistral`, tool call ids become the 9 letters and digits Mistral requires
  *   (mistral-tool-call-ids.ts).
  * - More stop sequences than `options.maxStopSequences` (OpenAI's API: 4) are rejected naming `stopSequences`,
@@ -54,11 +59,11 @@ function chatResponseFormat(format: IrResponseFormat): Record<string, unknown> {
 }
 
 /**
- * `none` is not sent: models without reasoning refuse `reasoning_effort` altogether, o-series and gpt-5 models
- * refuse `none`, and the models that take it (gpt-5.1 and later) default to it.
+ * `none` goes as the lowest effort an OpenAI reasoning model takes (openai-models.ts), and to any other
+ * model as nothing: models without reasoning refuse `reasoning_effort` altogether.
  */
-function reasoningEffort(reasoning: IrReasoning | undefined): string | undefined {
-  if (reasoning?.effort === 'none') return undefined;
+function reasoningEffort(reasoning: IrReasoning | undefined, upstreamModel: string): string | undefined {
+  if (reasoning?.effort === 'none') return leastReasoningEffort(upstreamModel);
   if (reasoning?.effort) return reasoning.effort;
   return reasoning?.budgetTokens === undefined ? undefined : effortForBudget(reasoning.budgetTokens);
 }
@@ -70,7 +75,12 @@ function addTools(body: Record<string, unknown>, request: IrRequest): void {
   if (request.parallelToolCalls !== undefined) body.parallel_tool_calls = request.parallelToolCalls;
 }
 
-function addSampling(body: Record<string, unknown>, request: IrRequest, options: UpstreamBuildOptions): void {
+function addSampling(
+  body: Record<string, unknown>,
+  request: IrRequest,
+  upstreamModel: string,
+  options: UpstreamBuildOptions,
+): void {
   if (request.maxTokens !== undefined) body[options.maxTokensField] = request.maxTokens;
   if (request.temperature !== undefined) body.temperature = request.temperature;
   if (request.topP !== undefined) body.top_p = request.topP;
@@ -78,17 +88,21 @@ function addSampling(body: Record<string, unknown>, request: IrRequest, options:
   if (request.presencePenalty !== undefined) body.presence_penalty = request.presencePenalty;
   if (request.frequencyPenalty !== undefined) body.frequency_penalty = request.frequencyPenalty;
   if (request.stopSequences.length > 0) body.stop = request.stopSequences;
-  const effort = reasoningEffort(request.reasoning);
+  const effort = reasoningEffort(request.reasoning, upstreamModel);
   if (effort !== undefined) body.reasoning_effort = effort;
+  if (request.verbosity !== undefined && options.verbosity && takesVerbosity(upstreamModel)) {
+    body.verbosity = request.verbosity;
+  }
   if (request.logprobs) body.logprobs = true;
   if (request.logprobs && request.logprobs.top > 0) body.top_logprobs = request.logprobs.top;
 }
 
 /** Hints Chat has no field for (OpenAI-compatible servers cache prompt prefixes by themselves). */
-function reportDrops(request: IrRequest, options: UpstreamBuildOptions): void {
+function reportDrops(request: IrRequest, upstreamModel: string, options: UpstreamBuildOptions): void {
   if (!options.hints) return;
   if (hasCacheControl(request)) options.hints.drop('cacheControl');
   if (request.reasoning?.summary !== undefined) options.hints.drop('reasoning.summary');
+  if (!options.verbosity || !takesVerbosity(upstreamModel)) dropVerbosity(request, options.hints);
 }
 
 export function buildChatRequest(
@@ -107,11 +121,11 @@ export function buildChatRequest(
     );
   }
   refusePrefill(request, 'this OpenAI-compatible upstream');
-  reportDrops(request, options);
+  reportDrops(request, upstreamModel, options);
   const messages = chatMessages(request, options.sendReasoningContent === true);
   if (options.toolCallIds === 'mistral') useMistralToolCallIds(messages);
   const body: Record<string, unknown> = { model: upstreamModel, messages };
-  addSampling(body, request, options);
+  addSampling(body, request, upstreamModel, options);
   addTools(body, request);
   if (request.responseFormat) body.response_format = chatResponseFormat(request.responseFormat);
   if (request.user !== undefined) body.user = endUserId(request.user);

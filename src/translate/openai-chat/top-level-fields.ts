@@ -11,8 +11,9 @@ import { isObject, type JsonObject } from './field-readers.js';
  *
  * Dropped hints, reported (hint-report.ts): `store` (unless false), `metadata` (OpenAI stored completions),
  * `service_tier`, the prompt-cache hints `prompt_cache_key`, `prompt_cache_retention` and `prompt_cache_options`
- * (Anthropic caches by explicit breakpoints, which the parser takes from content parts), and `verbosity` other
- * than medium (a style hint; strict translation refuses it). `stream_options` is read by the stream encoder.
+ * (Anthropic caches by explicit breakpoints, which the parser takes from content parts). `verbosity` is read into
+ * the IR, for each upstream builder to send or drop (shared/verbosity.ts). `stream_options` is read by the stream
+ * encoder.
  */
 const READ = new Set([
   'model',
@@ -34,6 +35,7 @@ const READ = new Set([
   'reasoning_effort',
   'user',
   'safety_identifier',
+  'verbosity',
 ]);
 
 const HINTS = new Set([
@@ -73,7 +75,6 @@ const DEFAULT_ONLY: Record<string, DefaultOnly> = {
     isDefault: never,
     why: "the deprecated 'function_call' parameter is not supported; use 'tool_choice'",
   },
-  verbosity: { isDefault: (value) => value === 'medium', why: `output verbosity is not available: ${NO_EQUIVALENT}` },
   moderation: { isDefault: never, why: `built-in moderation is not available: ${NO_EQUIVALENT}` },
 };
 
@@ -85,12 +86,6 @@ export function checkTopLevelFields(body: JsonObject, hints: HintReport = new Hi
     if (HINTS.has(field)) {
       // `store: false` asks for what a gateway does anyway; the other hints have no upstream equivalent.
       if (value !== null && value !== undefined && !(field === 'store' && value === false)) hints.drop(field);
-      continue;
-    }
-    if (field === 'verbosity' && value !== null && value !== undefined && value !== 'medium') {
-      hints.dropUnlessStrict(field, () =>
-        errors.invalidBody(`'${field}' is not supported for this model: ${DEFAULT_ONLY.verbosity?.why}`, field),
-      );
       continue;
     }
     const rule = ownEntry(DEFAULT_ONLY, field);

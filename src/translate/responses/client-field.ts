@@ -20,6 +20,7 @@ const CLIENT_FIELDS: Readonly<Record<string, string>> = {
   stopSequences: 'stop',
   stream: 'stream',
   responseFormat: 'text.format',
+  verbosity: 'text.verbosity',
   reasoning: 'reasoning',
   user: 'user',
   cacheControl: 'cache_control',

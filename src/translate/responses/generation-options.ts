@@ -1,6 +1,7 @@
 import { errors } from '../../errors/codes.js';
-import type { IrReasoning, IrResponseFormat } from '../ir/types.js';
+import type { IrReasoning, IrRequest, IrResponseFormat } from '../ir/types.js';
 import { HintReport } from '../shared/hint-report.js';
+import { irVerbosity } from '../shared/verbosity.js';
 import { asObject, type Json, optBoolean, optEnum, optString, reqString } from './field-readers.js';
 
 /**
@@ -9,21 +10,17 @@ import { asObject, type Json, optBoolean, optEnum, optString, reqString } from '
  * `high` (`xhigh`, which Codex offers, and `max`) read as `high`, the deepest every upstream takes, as they do
  * for Anthropic clients (strict translation refuses them). A reasoning `context` or `mode` is rejected.
  */
-export function parseTextFormat(value: unknown, hints: HintReport = new HintReport()): IrResponseFormat | undefined {
+export function parseTextFormat(value: unknown): IrResponseFormat | undefined {
   if (value === undefined || value === null) return undefined;
   const text = asObject(value, 'text');
-  const verbosity = optEnum(text, 'verbosity', 'text', ['low', 'medium', 'high'] as const);
-  if (verbosity !== undefined && verbosity !== 'medium') {
-    // A style hint: other providers answer at their own length.
-    hints.dropUnlessStrict('text.verbosity', () =>
-      errors.invalidBody(
-        `text.verbosity '${verbosity}' cannot be passed to the upstream; omit it or use 'medium'`,
-        'text.verbosity',
-      ),
-    );
-  }
   if (text.format === undefined || text.format === null) return undefined;
   return formatOf(asObject(text.format, 'text.format'));
+}
+
+/** `text.verbosity`, a style hint each upstream builder sends or drops (shared/verbosity.ts). */
+export function parseVerbosity(value: unknown): IrRequest['verbosity'] {
+  if (value === undefined || value === null) return undefined;
+  return irVerbosity(optEnum(asObject(value, 'text'), 'verbosity', 'text', ['low', 'medium', 'high'] as const));
 }
 
 function formatOf(format: Json): IrResponseFormat {

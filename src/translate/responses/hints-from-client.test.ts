@@ -94,10 +94,11 @@ describe("Codex's hints toward another provider", () => {
     },
   );
 
-  it('drops a verbosity other than medium and says so', () => {
+  it('reads a verbosity other than medium for the upstream builder to send or drop', () => {
     const hints = new HintReport();
-    parseResponsesRequest({ ...codex, text: { verbosity: 'low' } }, hints);
-    expect(hints.dropped).toContain('text.verbosity');
+    expect(parseResponsesRequest({ ...codex, text: { verbosity: 'low' } }, hints).verbosity).toBe('low');
+    expect(parseResponsesRequest({ ...codex, text: { verbosity: 'medium' } }, hints)).not.toHaveProperty('verbosity');
+    expect(hints.dropped).not.toContain('text.verbosity');
   });
 
   it.each([

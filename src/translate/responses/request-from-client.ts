@@ -2,7 +2,7 @@ import { errors } from '../../errors/codes.js';
 import type { IrRequest, IrTextPart } from '../ir/types.js';
 import { HintReport } from '../shared/hint-report.js';
 import { type Json, optBoolean, optNumber, optPositiveInteger, optString } from './field-readers.js';
-import { parseReasoning, parseTextFormat } from './generation-options.js';
+import { parseReasoning, parseTextFormat, parseVerbosity } from './generation-options.js';
 import { parseInput } from './input-items.js';
 import { checkTopLevelFields } from './request-fields.js';
 import { parseToolsAndChoice } from './tools-from-client.js';
@@ -32,7 +32,8 @@ export function parseResponsesRequest(body: Json, hints: HintReport = new HintRe
     maxTokens: optPositiveInteger(body, 'max_output_tokens', ''),
     temperature: optNumber(body, 'temperature', ''),
     topP: optNumber(body, 'top_p', ''),
-    responseFormat: parseTextFormat(body.text, hints),
+    responseFormat: parseTextFormat(body.text),
+    verbosity: parseVerbosity(body.text),
     reasoning: parseReasoning(body.reasoning, hints),
     user: optString(body, 'safety_identifier', '') ?? optString(body, 'user', ''),
     logprobs: parseLogprobs(body),

@@ -242,8 +242,8 @@ const CASES: Array<{ name: string; body: Record<string, unknown>; param: string;
     message: /specific to OpenAI/,
   },
   {
-    name: 'a high verbosity',
-    body: { ...base, text: { verbosity: 'high' } },
+    name: 'a verbosity OpenAI has not',
+    body: { ...base, text: { verbosity: 'terse' } },
     param: 'text.verbosity',
     message: /medium/,
   },
