@@ -199,6 +199,20 @@ describe('SSE framing variants from upstreams', () => {
       expect(record.attempts[0]?.errorClass).toBeUndefined();
     });
 
+    it('is complete when keep-alive comments and the usage chunk take several reads after the finish_reason', async () => {
+      const script = sseAnswer([
+        chatChunk({ role: 'assistant', content: 'Hello' }),
+        chatChunk({}, 'stop'),
+        ': keep-alive\n\n',
+        ': keep-alive\n\n',
+        CHAT_USAGE,
+        ': keep-alive\n\n',
+      ]);
+      const { text, record } = await chatText('oa', script);
+      expect(text).toBe('Hello');
+      expect(record).toMatchObject({ status: 200, errorCode: null, inputTokens: 7, outputTokens: 3 });
+    });
+
     it('still ends in an error when no finish_reason came before the close', async () => {
       const script = sseAnswer([chatChunk({ role: 'assistant', content: 'Hel' }), chatChunk({ content: 'lo' })]);
       await expect(chatText('oa', script)).rejects.toThrow(/ended without \[DONE\]/);

@@ -37,7 +37,13 @@ export class ChatStreamTap {
   /** Chunks with a choice delta: about one token each, the estimate when the stream ends before its usage. */
   deltaChunks = 0;
   sawDone = false;
-  /** The last two blocks read, where a stream that ends without `[DONE]` must have had its finish_reason. */
+  /**
+   * Where a stream that ends without `[DONE]` must have had its finish_reason: the last block with a choice
+   * delta (every chunk with a choice has one, its finish chunk too), and the last two blocks read (for a
+   * finish chunk without one, then its usage). Keep-alive comments and the usage-only chunk, however many
+   * reads they take after the finish, carry no delta.
+   */
+  private lastDeltaBlock: Buffer | undefined;
   private lastBlocks: [Buffer | undefined, Buffer | undefined] = [undefined, undefined];
   /** The message of the upstream's in-band error event, when it sent one. */
   upstreamError: string | undefined;
@@ -58,13 +64,14 @@ export class ChatStreamTap {
   }
 
   /**
-   * Whether a chunk with a finish_reason came last (before the usage chunk): the answer is whole, and a stream
-   * that closed without `[DONE]` (as some compatible servers end theirs) is complete, as the SDKs and the
-   * gateway's translated routes take it. Asked once, at the end of such a stream: a search of every read cost
-   * the tap a fifth more instructions per stream.
+   * Whether a chunk with a finish_reason was the last with a choice (keep-alive comments and the usage chunk
+   * may follow it): the answer is whole, and a stream that closed without `[DONE]` (as some compatible servers
+   * end theirs) is complete, as the SDKs and the gateway's translated routes take it. Asked once, at the end
+   * of such a stream: a search of every read cost the tap a fifth more instructions per stream.
    */
   get sawFinish(): boolean {
-    return this.lastBlocks.some((block) => block !== undefined && FINISHED.test(block.toString('latin1')));
+    const blocks = [this.lastDeltaBlock, ...this.lastBlocks];
+    return blocks.some((block) => block !== undefined && FINISHED.test(block.toString('latin1')));
   }
 
   private look(bytes: Buffer): Buffer {
@@ -73,9 +80,9 @@ export class ChatStreamTap {
     const text = bytes.toString('latin1');
     const dropped: Array<{ start: number; end: number }> = [];
     if (!this.sawDone && DONE.test(text)) this.sawDone = true;
-    for (let at = text.indexOf(DELTA_KEY); at !== -1; at = text.indexOf(DELTA_KEY, at + DELTA_KEY.length)) {
-      this.deltaChunks++;
-    }
+    let at = text.indexOf(DELTA_KEY);
+    if (at !== -1) this.lastDeltaBlock = bytes;
+    for (; at !== -1; at = text.indexOf(DELTA_KEY, at + DELTA_KEY.length)) this.deltaChunks++;
     SIGNALS.lastIndex = 0;
     for (let match = SIGNALS.exec(text); match !== null; match = SIGNALS.exec(text)) {
       const span = eventSpanAt(text, match.index);
