@@ -1,4 +1,5 @@
 import type { TokenUsage } from '../../telemetry/request-record.js';
+import { datalessEvents, type EventSpan, withoutSpans } from '../../upstream/sse-dataless.js';
 import { eventSpanAt } from '../../upstream/sse-event-span.js';
 import { SseFramer } from '../../upstream/sse-framer.js';
 import { parseSseEvents } from '../../upstream/sse-parse.js';
@@ -78,7 +79,7 @@ export class ChatStreamTap {
     this.lastBlocks[0] = this.lastBlocks[1];
     this.lastBlocks[1] = bytes;
     const text = bytes.toString('latin1');
-    const dropped: Array<{ start: number; end: number }> = [];
+    const dropped: EventSpan[] = [];
     if (!this.sawDone && DONE.test(text)) this.sawDone = true;
     let at = text.indexOf(DELTA_KEY);
     if (at !== -1) this.lastDeltaBlock = bytes;
@@ -100,28 +101,10 @@ export class ChatStreamTap {
       const usageOnly = !Array.isArray(chunk.choices) || chunk.choices.length === 0;
       if (this.stripUsageChunk && usageOnly) dropped.push(span);
     }
-    // An `event:` line is no part of a Chat stream; one without data dispatches nothing (SSE), but the OpenAI
-    // SDK parses its empty data as JSON and fails the whole stream, so such events are not passed on.
+    // An `event:` line is no part of a Chat stream, so only a block with one is searched for events without data.
     if (text.startsWith('event:') || text.includes('\nevent:')) datalessEvents(text, dropped);
-    return dropped.length === 0 ? bytes : without(bytes, dropped);
+    return dropped.length === 0 ? bytes : withoutSpans(bytes, dropped);
   }
-}
-
-/** Adds the spans of events with an `event:` line but no data to `spans`, kept in order. */
-function datalessEvents(text: string, spans: Array<{ start: number; end: number }>): void {
-  for (let at = text.startsWith('event:') ? 0 : nextEventLine(text, 0); at !== -1; ) {
-    const span = eventSpanAt(text, at);
-    const listed = spans.some((listedSpan) => listedSpan.start === span.start);
-    if (!listed && parseSseEvents(text.slice(span.start, span.end)).length === 0) spans.push(span);
-    at = nextEventLine(text, Math.max(span.end, at + 1));
-  }
-  spans.sort((a, b) => a.start - b.start);
-}
-
-/** Where the next line that starts with `event:` begins, at or after `from`; -1 when none does. */
-function nextEventLine(text: string, from: number): number {
-  const found = text.indexOf('\nevent:', Math.max(0, from - 1));
-  return found === -1 ? -1 : found + 1;
 }
 
 /** The JSON data of the event at `span`, or undefined when it is not JSON. */
@@ -134,17 +117,6 @@ function decodeEvent(bytes: Buffer, span: { start: number; end: number }): ChatC
   } catch {
     return undefined;
   }
-}
-
-function without(bytes: Buffer, spans: ReadonlyArray<{ start: number; end: number }>): Buffer {
-  const kept: Buffer[] = [];
-  let from = 0;
-  for (const span of spans) {
-    if (span.start > from) kept.push(bytes.subarray(from, span.start));
-    from = span.end;
-  }
-  if (from < bytes.length) kept.push(bytes.subarray(from));
-  return Buffer.concat(kept);
 }
 
 /** The message of a `{"error": ...}` event (OpenAI's object form, or the plain string some servers send). */
