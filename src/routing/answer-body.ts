@@ -27,12 +27,18 @@ export interface AnswerFault {
    * and fallen back from, but no sign the target is unwell, so its breaker and health take it as served.
    */
   targetServed?: true | undefined;
+  /** The HTTP status an error document named (`error.code` / `error.status`), when it named one. */
+  status?: number | undefined;
 }
 
-function errorClassOf(error: unknown): ErrorClass {
-  const fields = typeof error === 'object' && error !== null ? (error as Record<string, unknown>) : {};
+/** The HTTP status an error document names in `error.code` / `error.status` (OpenRouter's shape), if any. */
+function namedStatus(fields: Record<string, unknown>): number | undefined {
   const status = typeof fields.code === 'number' ? fields.code : fields.status;
-  if (typeof status === 'number' && status >= 400 && status <= 599) return classifyStatus(status);
+  return typeof status === 'number' && status >= 400 && status <= 599 ? status : undefined;
+}
+
+function errorClassOf(fields: Record<string, unknown>, status: number | undefined): ErrorClass {
+  if (status !== undefined) return classifyStatus(status);
   const type = typeof fields.type === 'string' ? fields.type : '';
   return CLASS_BY_TYPE.find(([pattern]) => pattern.test(type))?.[1] ?? 'server_error';
 }
@@ -57,9 +63,12 @@ export function errorInAnswer(body: Buffer | string): AnswerFault | undefined {
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
   const error = (parsed as { error?: unknown }).error;
   if (error === undefined || error === null || error === false) return undefined;
+  const fields = typeof error === 'object' ? (error as Record<string, unknown>) : {};
+  const status = namedStatus(fields);
   return {
-    errorClass: errorClassOf(error),
+    errorClass: errorClassOf(fields, status),
     detail: upstreamMessage(text) || 'the upstream answered 2xx with an error',
+    ...(status === undefined ? {} : { status }),
   };
 }
 
@@ -110,7 +119,9 @@ function notJsonEvent(data: string): AnswerFault | undefined {
 /** What reading an answer found: the reply, or a fault (with the reply when there is something to relay). */
 export type ReadAnswer<R extends UpstreamReply> =
   | { kind: 'answer'; reply: R }
-  | { kind: 'fault'; fault: AnswerFault; reply?: R | undefined };
+  | { kind: 'fault'; fault: AnswerFault; reply?: R | undefined }
+  /** An error document that blames the request where a stream was due: the reply as the status it names. */
+  | { kind: 'refused'; reply: R & { bytes: Buffer } };
 
 function broken(error: unknown): { kind: 'fault'; fault: AnswerFault } {
   return {
@@ -153,11 +164,15 @@ async function readStart<R extends UpstreamReply>(reply: R): Promise<ReadAnswer<
     if (!start.ended) return { kind: 'answer', reply: answer };
     // A JSON error document where the stream was due (`{"error": {...}}` with status 200, as proxies and some
     // compatible servers answer a stream request they fail): classed and said as the same answer unstreamed.
-    const fault = errorInAnswer(withoutBom(start.head)) ?? {
+    const document = withoutBom(start.head);
+    const fault = errorInAnswer(document) ?? {
       errorClass: 'connection',
       detail: 'the stream ended before its first event',
     };
-    return { kind: 'fault', fault };
+    if (fault.errorClass !== 'client_error') return { kind: 'fault', fault };
+    // One that blames the request (a server that validates after its 200) is that request's 4xx, as its error
+    // status would have been: nothing came of the stream, and a client error is no fault of the target's.
+    return { kind: 'refused', reply: { ...reply, status: fault.status ?? 400, bytes: document } };
   }
   const notJson = notJsonEvent(start.first.data);
   if (notJson) return { kind: 'fault', fault: notJson };

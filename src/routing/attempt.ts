@@ -47,7 +47,7 @@ export type SendAttempt<R extends UpstreamReply> = (target: RouteTarget, attempt
 function acceptedAnswer<R extends UpstreamReply>(
   target: RouteTarget,
   reply: R,
-  read: ReadAnswer<R>,
+  read: Exclude<ReadAnswer<R>, { kind: 'refused' }>,
   started: number,
   latencyMs: number,
 ): AttemptResult<R> {
@@ -117,13 +117,24 @@ export async function attemptTarget<R extends UpstreamReply>(
   }
   if (reply.status < 400) {
     if (!reply.readAhead) return { kind: 'answer', reply, latencyMs };
-    return acceptedAnswer(target, reply, await readAnswer(reply), started, latencyMs);
+    const read = await readAnswer(reply);
+    if (read.kind === 'refused') return errorStatusResult(target, read.reply, read.reply.bytes, latencyMs, fallbackOn);
+    return acceptedAnswer(target, reply, read, started, latencyMs);
   }
-
-  const byStatus = classifyStatus(reply.status);
   // A 4xx body is always read (error bodies are small, and no success pays for it): only the body tells a
   // malformed request from a refused one (content-filtered, too long), which is recorded as such.
-  const body = await readUpstreamBody(reply);
+  return errorStatusResult(target, reply, await readUpstreamBody(reply), latencyMs, fallbackOn);
+}
+
+/** What an error status (or an error document taken as one) means for the attempt, by its class and body. */
+function errorStatusResult<R extends UpstreamReply>(
+  target: RouteTarget,
+  reply: R,
+  body: Buffer,
+  latencyMs: number,
+  fallbackOn: ReadonlySet<ErrorClass>,
+): AttemptResult<R> {
+  const byStatus = classifyStatus(reply.status);
   const errorClass =
     byStatus === 'client_error'
       ? classifyErrorBody(reply.status, body.toString('utf8'), reply.headers['x-amzn-errortype'])

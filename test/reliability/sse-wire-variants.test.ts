@@ -24,6 +24,25 @@ const CHAT_USAGE = `data: ${JSON.stringify({
 const anthropicEvent = (type: string, fields: object) =>
   `event: ${type}\ndata: ${JSON.stringify({ type, ...fields })}\n\n`;
 
+/** A Responses stream event, as OpenAI and Azure send them: its `event:` name and its data's `type` agree. */
+const responsesEvent = (type: string, fields: object) =>
+  `event: ${type}\ndata: ${JSON.stringify({ type, ...fields })}\n\n`;
+const responsesDelta = (delta: string) =>
+  responsesEvent('response.output_text.delta', { item_id: 'msg_1', output_index: 0, content_index: 0, delta });
+const responsesStart = responsesEvent('response.created', {
+  response: { id: 'resp_1', object: 'response', status: 'in_progress', model: 'm', output: [] },
+});
+const responsesCompleted = responsesEvent('response.completed', {
+  response: {
+    id: 'resp_1',
+    object: 'response',
+    status: 'completed',
+    model: 'm',
+    output: [],
+    usage: { input_tokens: 7, output_tokens: 3, total_tokens: 10 },
+  },
+});
+
 /** A Gemini streamGenerateContent?alt=sse event (Google ends its lines with CRLF). */
 const geminiChunk = (body: object) => `data: ${JSON.stringify(body)}\r\n\r\n`;
 const geminiText = (text: string, finishReason?: string) =>
@@ -61,11 +80,13 @@ describe('SSE framing variants from upstreams', () => {
           provider('oa', 'openai', `${upstream.origin}/v1`),
           provider('gem', 'gemini', upstream.origin),
           provider('an', 'anthropic', upstream.origin),
+          { ...provider('az', 'azure-openai', `${upstream.origin}/openai/v1`), responses_api: true },
         ],
         models: [
           { name: 'oa', targets: [{ provider: 'oa', model: 'm' }] },
           { name: 'gem', targets: [{ provider: 'gem', model: 'gemini-x' }] },
           { name: 'an', targets: [{ provider: 'an', model: 'claude-x' }] },
+          { name: 'az', targets: [{ provider: 'az', model: 'm' }] },
         ],
         routing: { retries: { max_attempts: 1 }, timeout: { first_byte_ms: 2_000, idle_stream_ms: 2_000 } },
       },
@@ -102,11 +123,12 @@ describe('SSE framing variants from upstreams', () => {
     return { text, record: await gateway.recordWhere((r) => r.id === id) };
   }
 
-  async function responsesText(model: string, script: Script) {
+  /** `store: false` makes the turn stateless, which a provider with its own Responses API is passed. */
+  async function responsesText(model: string, script: Script, store?: false) {
     upstream.next.push(script);
     const { data, response } = await gateway
       .openai()
-      .responses.create({ model, input: 'hi', stream: true })
+      .responses.create({ model, input: 'hi', stream: true, ...(store === false ? { store } : {}) })
       .withResponse();
     let text = '';
     for await (const event of data) if (event.type === 'response.output_text.delta') text += event.delta;
@@ -171,6 +193,41 @@ describe('SSE framing variants from upstreams', () => {
     });
   });
 
+  describe('the Azure Responses passthrough frames its events as the Chat passthrough does', () => {
+    for (const [where, last] of [
+      ['after its data', responsesDelta('lo').trimEnd()],
+      ['inside its data', responsesDelta('lo').slice(0, 80)],
+    ] as const) {
+      it(`cut ${where}: the client reads the gateway's error event, not bad JSON`, async () => {
+        upstream.next.push(sseAnswer([responsesStart, responsesDelta('Hel'), last]));
+        const stream = await gateway
+          .openai()
+          .responses.create({ model: 'az', input: 'hi', stream: true, store: false });
+        const types: string[] = [];
+        let error: unknown;
+        for await (const event of stream) {
+          types.push(event.type);
+          if (event.type === 'error') error = event;
+        }
+        expect(types.at(-1)).toBe('error');
+        expect(error).toMatchObject({ message: expect.stringMatching(/ended without response\.completed/) });
+      });
+    }
+
+    it('drops `event:` lines without data (the OpenAI SDK parsed them as empty JSON)', async () => {
+      const script = sseAnswer([
+        'event: keepalive\n\n',
+        responsesStart,
+        'event: ping\r\n\r\n',
+        `${responsesDelta('Hel')}event: ping\nid: 7\n\n${responsesDelta('lo')}`,
+        responsesCompleted,
+      ]);
+      const { text, record } = await responsesText('az', script, false);
+      expect(text).toBe('Hello');
+      expect(record).toMatchObject({ status: 200, errorCode: null, inputTokens: 7, outputTokens: 3 });
+    });
+  });
+
   describe('an OpenAI-compatible stream that closes after its finish_reason without `data: [DONE]`', () => {
     it('is a complete answer for a Chat Completions client (passthrough), as it is for the SDK and translated routes', async () => {
       const script = sseAnswer([chatChunk({ role: 'assistant', content: 'Hello' }), chatChunk({}, 'stop'), CHAT_USAGE]);
@@ -197,6 +254,20 @@ describe('SSE framing variants from upstreams', () => {
       const record = await gateway.recordWhere((r) => r.id === id);
       expect(record).toMatchObject({ status: 200, errorCode: null, inputTokens: 7, outputTokens: 3 });
       expect(record.attempts[0]?.errorClass).toBeUndefined();
+    });
+
+    it('is complete when keep-alive comments and the usage chunk take several reads after the finish_reason', async () => {
+      const script = sseAnswer([
+        chatChunk({ role: 'assistant', content: 'Hello' }),
+        chatChunk({}, 'stop'),
+        ': keep-alive\n\n',
+        ': keep-alive\n\n',
+        CHAT_USAGE,
+        ': keep-alive\n\n',
+      ]);
+      const { text, record } = await chatText('oa', script);
+      expect(text).toBe('Hello');
+      expect(record).toMatchObject({ status: 200, errorCode: null, inputTokens: 7, outputTokens: 3 });
     });
 
     it('still ends in an error when no finish_reason came before the close', async () => {

@@ -1,3 +1,4 @@
+import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FakeAnthropic } from '../fakes/fake-anthropic.js';
 import { FakeOpenAI } from '../fakes/fake-openai.js';
@@ -44,6 +45,8 @@ describe('streams that fail before their first event', () => {
           chain('claude-overloaded', 'claude'),
           chain('json-error-200'),
           chain('json-limit-200'),
+          chain('json-invalid-200'),
+          chain('json-invalid-type-200'),
         ],
       },
     });
@@ -145,6 +148,36 @@ describe('streams that fail before their first event', () => {
       primary.enqueue({ kind: 'error', status: 200, body: { error: { code: 429, message: 'Rate limit exceeded' } } });
       const { record } = await streamText('json-limit-200');
       expect(record?.attempts[0]).toMatchObject({ errorClass: 'rate_limit', error: 'Rate limit exceeded' });
+    });
+
+    it("answers one that blames the request as the upstream's 400 would be: the client's error, no fallback", async () => {
+      const message = "Invalid 'messages[1].tool_call_id': no tool call has this id";
+      primary.enqueue({
+        kind: 'error',
+        status: 200,
+        body: { error: { code: 400, message, type: 'invalid_request_error' } },
+      });
+      const before = backup.requests.length;
+      const failure = await streamText('json-invalid-200').catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(OpenAI.BadRequestError);
+      expect((failure as InstanceType<typeof OpenAI.BadRequestError>).message).toContain(message);
+      expect(backup.requests.length).toBe(before);
+      const [record] = await harness.records();
+      expect(record).toMatchObject({ status: 400 });
+      expect(record?.attempts).toEqual([
+        expect.objectContaining({ provider: 'primary', status: 400, errorClass: 'client_error' }),
+      ]);
+    });
+
+    it('takes a 400 from the type when the document names no status', async () => {
+      primary.enqueue({
+        kind: 'error',
+        status: 200,
+        body: { error: { message: 'Unknown parameter', type: 'invalid_request_error' } },
+      });
+      await expect(streamText('json-invalid-type-200')).rejects.toBeInstanceOf(OpenAI.BadRequestError);
+      const [record] = await harness.records();
+      expect(record?.attempts).toEqual([expect.objectContaining({ status: 400, errorClass: 'client_error' })]);
     });
   });
 });

@@ -1,4 +1,5 @@
 import type { TokenUsage } from '../../telemetry/request-record.js';
+import { datalessEvents, type EventSpan, withoutSpans } from '../../upstream/sse-dataless.js';
 import { eventSpanAt } from '../../upstream/sse-event-span.js';
 import { SseFramer } from '../../upstream/sse-framer.js';
 import { parseSseEvents } from '../../upstream/sse-parse.js';
@@ -37,7 +38,13 @@ export class ChatStreamTap {
   /** Chunks with a choice delta: about one token each, the estimate when the stream ends before its usage. */
   deltaChunks = 0;
   sawDone = false;
-  /** The last two blocks read, where a stream that ends without `[DONE]` must have had its finish_reason. */
+  /**
+   * Where a stream that ends without `[DONE]` must have had its finish_reason: the last block with a choice
+   * delta (every chunk with a choice has one, its finish chunk too), and the last two blocks read (for a
+   * finish chunk without one, then its usage). Keep-alive comments and the usage-only chunk, however many
+   * reads they take after the finish, carry no delta.
+   */
+  private lastDeltaBlock: Buffer | undefined;
   private lastBlocks: [Buffer | undefined, Buffer | undefined] = [undefined, undefined];
   /** The message of the upstream's in-band error event, when it sent one. */
   upstreamError: string | undefined;
@@ -58,24 +65,25 @@ export class ChatStreamTap {
   }
 
   /**
-   * Whether a chunk with a finish_reason came last (before the usage chunk): the answer is whole, and a stream
-   * that closed without `[DONE]` (as some compatible servers end theirs) is complete, as the SDKs and the
-   * gateway's translated routes take it. Asked once, at the end of such a stream: a search of every read cost
-   * the tap a fifth more instructions per stream.
+   * Whether a chunk with a finish_reason was the last with a choice (keep-alive comments and the usage chunk
+   * may follow it): the answer is whole, and a stream that closed without `[DONE]` (as some compatible servers
+   * end theirs) is complete, as the SDKs and the gateway's translated routes take it. Asked once, at the end
+   * of such a stream: a search of every read cost the tap a fifth more instructions per stream.
    */
   get sawFinish(): boolean {
-    return this.lastBlocks.some((block) => block !== undefined && FINISHED.test(block.toString('latin1')));
+    const blocks = [this.lastDeltaBlock, ...this.lastBlocks];
+    return blocks.some((block) => block !== undefined && FINISHED.test(block.toString('latin1')));
   }
 
   private look(bytes: Buffer): Buffer {
     this.lastBlocks[0] = this.lastBlocks[1];
     this.lastBlocks[1] = bytes;
     const text = bytes.toString('latin1');
-    const dropped: Array<{ start: number; end: number }> = [];
+    const dropped: EventSpan[] = [];
     if (!this.sawDone && DONE.test(text)) this.sawDone = true;
-    for (let at = text.indexOf(DELTA_KEY); at !== -1; at = text.indexOf(DELTA_KEY, at + DELTA_KEY.length)) {
-      this.deltaChunks++;
-    }
+    let at = text.indexOf(DELTA_KEY);
+    if (at !== -1) this.lastDeltaBlock = bytes;
+    for (; at !== -1; at = text.indexOf(DELTA_KEY, at + DELTA_KEY.length)) this.deltaChunks++;
     SIGNALS.lastIndex = 0;
     for (let match = SIGNALS.exec(text); match !== null; match = SIGNALS.exec(text)) {
       const span = eventSpanAt(text, match.index);
@@ -93,28 +101,10 @@ export class ChatStreamTap {
       const usageOnly = !Array.isArray(chunk.choices) || chunk.choices.length === 0;
       if (this.stripUsageChunk && usageOnly) dropped.push(span);
     }
-    // An `event:` line is no part of a Chat stream; one without data dispatches nothing (SSE), but the OpenAI
-    // SDK parses its empty data as JSON and fails the whole stream, so such events are not passed on.
+    // An `event:` line is no part of a Chat stream, so only a block with one is searched for events without data.
     if (text.startsWith('event:') || text.includes('\nevent:')) datalessEvents(text, dropped);
-    return dropped.length === 0 ? bytes : without(bytes, dropped);
+    return dropped.length === 0 ? bytes : withoutSpans(bytes, dropped);
   }
-}
-
-/** Adds the spans of events with an `event:` line but no data to `spans`, kept in order. */
-function datalessEvents(text: string, spans: Array<{ start: number; end: number }>): void {
-  for (let at = text.startsWith('event:') ? 0 : nextEventLine(text, 0); at !== -1; ) {
-    const span = eventSpanAt(text, at);
-    const listed = spans.some((listedSpan) => listedSpan.start === span.start);
-    if (!listed && parseSseEvents(text.slice(span.start, span.end)).length === 0) spans.push(span);
-    at = nextEventLine(text, Math.max(span.end, at + 1));
-  }
-  spans.sort((a, b) => a.start - b.start);
-}
-
-/** Where the next line that starts with `event:` begins, at or after `from`; -1 when none does. */
-function nextEventLine(text: string, from: number): number {
-  const found = text.indexOf('\nevent:', Math.max(0, from - 1));
-  return found === -1 ? -1 : found + 1;
 }
 
 /** The JSON data of the event at `span`, or undefined when it is not JSON. */
@@ -127,17 +117,6 @@ function decodeEvent(bytes: Buffer, span: { start: number; end: number }): ChatC
   } catch {
     return undefined;
   }
-}
-
-function without(bytes: Buffer, spans: ReadonlyArray<{ start: number; end: number }>): Buffer {
-  const kept: Buffer[] = [];
-  let from = 0;
-  for (const span of spans) {
-    if (span.start > from) kept.push(bytes.subarray(from, span.start));
-    from = span.end;
-  }
-  if (from < bytes.length) kept.push(bytes.subarray(from));
-  return Buffer.concat(kept);
 }
 
 /** The message of a `{"error": ...}` event (OpenAI's object form, or the plain string some servers send). */

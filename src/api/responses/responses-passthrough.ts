@@ -1,6 +1,7 @@
 import { unreportedStreamUsage } from '../../cost/produced-estimate.js';
 import type { RouteTarget } from '../../routing/route-table.js';
 import type { UpstreamReply } from '../../routing/upstream-reply.js';
+import { SseRelayFramer } from '../../upstream/sse-relay-framer.js';
 import { findUsageObject, fromOpenAIUsage } from '../openai/openai-usage.js';
 import type { ClientOutput } from '../shared/client-output.js';
 import { relayBody, relayError } from '../shared/passthrough.js';
@@ -33,16 +34,20 @@ async function relayStream(reply: UpstreamReply, out: ClientOutput): Promise<voi
   // with it, so an event split across two chunks is still counted (once: only matches ending in the chunk).
   let deltas = 0;
   let carry = '';
-  const keepTail = (chunk: Buffer): Buffer => {
+  // Whole events only, as the Chat and Messages passthroughs forward them (see SseRelayFramer).
+  const framer = new SseRelayFramer();
+  const relay = (chunk: Buffer): Buffer | undefined => {
     const text = carry + chunk.toString('latin1');
     for (const match of text.matchAll(DELTA)) if (match.index + match[0].length > carry.length) deltas++;
     carry = text.length > CARRY ? text.slice(text.length - CARRY) : text;
     const joined = tail.length === 0 ? chunk : Buffer.concat([tail, chunk]);
     tail = joined.length > TAIL_BYTES ? joined.subarray(joined.length - TAIL_BYTES) : joined;
-    return chunk;
+    return framer.push(chunk);
   };
   try {
-    await pipeBody(reply.body, out, keepTail, reply.head);
+    await pipeBody(reply.body, out, relay, reply.head);
+    const rest = framer.end();
+    if (rest) out.write(rest);
     if (!COMPLETED.test(tail.toString('latin1')) && !out.gone) {
       throw new Error('upstream stream ended without response.completed');
     }

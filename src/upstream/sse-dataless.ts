@@ -1,0 +1,41 @@
+import { eventSpanAt } from './sse-event-span.js';
+import { parseSseEvents } from './sse-parse.js';
+
+/** Where an event runs in a block of complete events (its start, and just past its blank line). */
+export interface EventSpan {
+  start: number;
+  end: number;
+}
+
+/**
+ * Adds to `spans` (kept in order) the events of `text` that have an `event:` line but no data: SSE dispatches
+ * nothing for them, but the OpenAI SDK parses their empty data as JSON and fails the whole stream ('Unexpected
+ * end of JSON input'), so a relay does not pass them on.
+ */
+export function datalessEvents(text: string, spans: EventSpan[]): void {
+  for (let at = text.startsWith('event:') ? 0 : nextEventLine(text, 0); at !== -1; ) {
+    const span = eventSpanAt(text, at);
+    const listed = spans.some((listedSpan) => listedSpan.start === span.start);
+    if (!listed && parseSseEvents(text.slice(span.start, span.end)).length === 0) spans.push(span);
+    at = nextEventLine(text, Math.max(span.end, at + 1));
+  }
+  spans.sort((a, b) => a.start - b.start);
+}
+
+/** Where the next line that starts with `event:` begins, at or after `from`; -1 when none does. */
+function nextEventLine(text: string, from: number): number {
+  const found = text.indexOf('\nevent:', Math.max(0, from - 1));
+  return found === -1 ? -1 : found + 1;
+}
+
+/** `bytes` without the ordered, non-overlapping `spans`. */
+export function withoutSpans(bytes: Buffer, spans: readonly EventSpan[]): Buffer {
+  const kept: Buffer[] = [];
+  let from = 0;
+  for (const span of spans) {
+    if (span.start > from) kept.push(bytes.subarray(from, span.start));
+    from = span.end;
+  }
+  if (from < bytes.length) kept.push(bytes.subarray(from));
+  return Buffer.concat(kept);
+}
