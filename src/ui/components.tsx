@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
-import { axisNumber, chartNumber } from './format.js';
+import { axisNumber, axisTimes, chartNumber, time } from './format.js';
 import 'uplot/dist/uPlot.min.css';
 
 export function Loading({ what }: { what: string }) {
@@ -95,7 +95,8 @@ export function Chart(props: {
       width: Math.max(300, el.clientWidth),
       height: props.height ?? 180,
       series: [
-        {},
+        // The cursor's time in the legend, dated as every time on the page is.
+        { value: (_u: uPlot, v: number | null) => (v === null ? '–' : time(v * 1000)) },
         ...props.series.map((s, i) => ({
           label: s.label,
           stroke: PALETTE[(s.color ?? i) % PALETTE.length],
@@ -107,7 +108,12 @@ export function Chart(props: {
           value: (_u: uPlot, v: number | null) => (v === null ? '–' : `${chartNumber(v)}${props.unit ?? ''}`),
         })),
       ],
-      axes: [{}, { size: 60, values: (_u: uPlot, splits: number[]) => splits.map(axisNumber) }],
+      axes: [
+        {
+          values: (_u: uPlot, splits: number[], _axis: number, _space: number, step: number) => axisTimes(splits, step),
+        },
+        { size: 60, values: (_u: uPlot, splits: number[]) => splits.map(axisNumber) },
+      ],
       // A dashed line's legend marker is dashed too: the legend tells two series of one colour apart.
       legend: { markers: { dash: (u: uPlot, i: number) => (u.series[i]?.dash ? 'dashed' : 'solid') } },
       cursor: { drag: { x: true, y: false } },

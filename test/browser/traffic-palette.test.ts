@@ -113,4 +113,29 @@ describe.skipIf(!chromiumAvailable)('Traffic charts with more groups than colour
     expect(sum(other)).toBe(2 * (6 + 5 + 4 + 3 + 2 + 1));
     expect(body.folded.map((f: { group: string }) => f.group)).toEqual(MODELS.slice(8));
   });
+
+  it('writes the time axis and the cursor time as every page does: 24-hour clock, month spelled', FLOW, async () => {
+    // The axes are drawn on a canvas: the page records what it writes there.
+    await page.addInitScript({
+      content: `window.__drawn = []; const fill = CanvasRenderingContext2D.prototype.fillText;
+        CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {
+          window.__drawn.push(String(text)); return fill.call(this, text, ...rest); };`,
+    });
+    await page.reload();
+    const chart = page.getByRole('img', { name: 'Requests chart' });
+    await chart.locator('canvas').waitFor();
+    const drawn = (await page.evaluate('window.__drawn')) as string[];
+    expect(drawn.filter((t) => /\d\/\d|am$|pm$/.test(t))).toEqual([]);
+    expect(drawn.some((t) => /^\d\d:\d\d$/.test(t))).toBe(true);
+    expect(drawn.some((t) => /^\d\d [A-Z][a-z]{2}$/.test(t))).toBe(true);
+    const over = chart.locator('.u-over');
+    const box = await over.boundingBox();
+    await page.mouse.move((box?.x ?? 0) + (box?.width ?? 0) / 2, (box?.y ?? 0) + 10);
+    const cursorTime = page
+      .getByRole('table', { name: 'Requests legend' })
+      .locator('tr.u-series')
+      .first()
+      .locator('.u-value');
+    await eventually(() => cursorTime.textContent()).toMatch(/^\d\d [A-Z][a-z]{2} \d{4}, \d\d:\d\d:\d\d$/);
+  });
 });
