@@ -117,4 +117,25 @@ describe.skipIf(!chromiumAvailable)('the request log paged and sorted in headles
     await page.getByRole('columnheader', { name: 'Time' }).getByRole('button').click();
     await eventually(() => pager().textContent()).toContain('1–50 of more than 10,000');
   });
+
+  it('tells a fallback on the Overview in a sentence: "in 1 attempt", "in 2 attempts"', FLOW, async () => {
+    const fallback = (n: number, attempts: number): RequestRecord => ({
+      ...logged(n),
+      routeMode: 'fallback',
+      attempts: Array.from({ length: attempts }, (_, i) => ({
+        provider: 'primary',
+        model: 'm',
+        status: i < attempts - 1 ? 500 : 200,
+        latencyMs: 10,
+      })),
+      time: Date.now() - 60_000,
+    });
+    await harness.gateway.store.insertRequests([fallback(20_001, 1), fallback(20_002, 2)]);
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Overview' }).click();
+    const incidents = page.locator('li', { hasText: 'fallback' });
+    await eventually(() => incidents.allTextContents()).toEqual([
+      expect.stringContaining('served by primary in 2 attempts'),
+      expect.stringContaining('served by primary in 1 attempt details'),
+    ]);
+  });
 });
