@@ -1,33 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import { requestRecord } from '../../test/support/request-records.js';
 import { openTestStore } from '../../test/support/sqlite-store.js';
 import type { RequestQuery, RequestRecord } from '../telemetry/request-record.js';
 import { selectRequestPage, sortValue } from './request-log-queries.js';
 
-const record = (n: number, latencyMs: number, costUsd: number | null, tokens: number | null): RequestRecord => ({
-  id: `req_${String(n).padStart(6, '0')}`,
-  time: 1_000 + n,
-  client: n % 2 ? 'odd' : 'even',
-  entryPoint: 'chat.completions',
-  method: 'POST',
-  path: '/v1/chat/completions',
-  stream: false,
-  requestedModel: 'chat',
-  provider: 'a',
-  upstreamModel: 'm',
-  routeMode: 'direct',
-  attempts: [],
-  status: 200,
-  latencyMs,
-  ttfbMs: null,
-  inputTokens: tokens,
-  outputTokens: tokens === null ? null : 1,
-  cachedTokens: 0,
-  cacheWriteTokens: 0,
-  costUsd,
-  errorCode: null,
-  errorMessage: null,
-  configRevision: 1,
-});
+const record = (n: number, latencyMs: number, costUsd: number | null, tokens: number | null): RequestRecord =>
+  requestRecord({
+    id: `req_${String(n).padStart(6, '0')}`,
+    time: 1_000 + n,
+    client: n % 2 ? 'odd' : 'even',
+    latencyMs,
+    inputTokens: tokens,
+    outputTokens: tokens === null ? null : 1,
+    costUsd,
+  });
 
 // Latencies with ties (so the id must break them), costs and tokens with gaps (a refused request has neither).
 const RECORDS = Array.from({ length: 23 }, (_, i) =>

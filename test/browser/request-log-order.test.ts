@@ -2,9 +2,10 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestRecord } from '../../src/telemetry/request-record.js';
 import { usd } from '../../src/ui/format.js';
-import { ADMIN_TOKEN, type GatewayHarness } from '../support/gateway-harness.js';
-import { chromiumAvailable, signInWithToken } from './support/browser.js';
-import { type OneRouteUi, startOneRouteUi } from './support/one-route-ui.js';
+import type { GatewayHarness } from '../support/gateway-harness.js';
+import { requestRecord } from '../support/request-records.js';
+import { chromiumAvailable } from './support/browser.js';
+import { type OneRouteUi, startOneRouteUiOn } from './support/one-route-ui.js';
 
 if (!chromiumAvailable)
   console.warn('SKIPPED test/browser/request-log-order.test.ts: /usr/bin/chromium is not installed');
@@ -14,31 +15,20 @@ const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeou
 
 /** A logged request of the last hour; latency, cost and tokens spread so each order differs from time's. */
 function logged(n: number): RequestRecord {
-  return {
+  return requestRecord({
     id: `req_${String(n).padStart(7, '0')}`,
     time: Date.now() - 3_600_000 + n * 10,
     client: 'oncall',
-    entryPoint: 'chat.completions',
-    method: 'POST',
-    path: '/v1/chat/completions',
     stream: n % 3 === 0,
-    requestedModel: 'chat',
     provider: 'primary',
-    upstreamModel: 'm',
-    routeMode: 'direct',
     attempts: [{ provider: 'primary', model: 'm', status: 200, latencyMs: 10 }],
     status: n % 10 === 0 ? 502 : 200,
     latencyMs: 100 + ((n * 37) % 997),
     ttfbMs: 50,
     inputTokens: (n * 53) % 1_000,
     outputTokens: 10,
-    cachedTokens: 0,
-    cacheWriteTokens: 0,
     costUsd: n % 10 === 0 ? null : ((n * 71) % 113) / 1000,
-    errorCode: null,
-    errorMessage: null,
-    configRevision: 1,
-  };
+  });
 }
 const LOG = Array.from({ length: 120 }, (_, i) => logged(i + 1));
 
@@ -49,11 +39,8 @@ describe.skipIf(!chromiumAvailable)('the request log paged and sorted in headles
   let page: Page;
 
   beforeAll(async () => {
-    ui = await startOneRouteUi();
+    ui = await startOneRouteUiOn('Requests', LOG);
     ({ harness, page } = ui);
-    await harness.gateway.store.insertRequests(LOG);
-    await signInWithToken(page, harness.adminUrl, ADMIN_TOKEN);
-    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Requests' }).click();
   }, 60_000);
   afterAll(() => ui?.close());
 

@@ -1,9 +1,10 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestRecord } from '../../src/telemetry/request-record.js';
-import { ADMIN_TOKEN, type GatewayHarness } from '../support/gateway-harness.js';
-import { chromiumAvailable, screenshot, signInWithToken } from './support/browser.js';
-import { type OneRouteUi, startOneRouteUi } from './support/one-route-ui.js';
+import type { GatewayHarness } from '../support/gateway-harness.js';
+import { requestRecord } from '../support/request-records.js';
+import { chromiumAvailable, screenshot } from './support/browser.js';
+import { type OneRouteUi, startOneRouteUiOn } from './support/one-route-ui.js';
 
 if (!chromiumAvailable)
   console.warn('SKIPPED test/browser/traffic-palette.test.ts: /usr/bin/chromium is not installed');
@@ -17,31 +18,19 @@ function traffic(): RequestRecord[] {
   const records: RequestRecord[] = [];
   MODELS.forEach((model, m) => {
     for (let k = 0; k < 2 * (14 - m); k++) {
-      records.push({
-        id: `req_${model}_${String(k).padStart(3, '0')}`,
-        time: Date.now() - 20 * 60_000 + k * 1000,
-        client: 'oncall',
-        entryPoint: 'chat.completions',
-        method: 'POST',
-        path: '/v1/chat/completions',
-        stream: false,
-        requestedModel: model,
-        provider: 'primary',
-        upstreamModel: 'm',
-        routeMode: 'direct',
-        attempts: [{ provider: 'primary', model: 'm', status: 200, latencyMs: 10 }],
-        status: 200,
-        latencyMs: 100 + m * 10,
-        ttfbMs: 50,
-        inputTokens: 100,
-        outputTokens: 10,
-        cachedTokens: 0,
-        cacheWriteTokens: 0,
-        costUsd: 0.01,
-        errorCode: null,
-        errorMessage: null,
-        configRevision: 1,
-      });
+      records.push(
+        requestRecord({
+          id: `req_${model}_${String(k).padStart(3, '0')}`,
+          time: Date.now() - 20 * 60_000 + k * 1000,
+          requestedModel: model,
+          provider: 'primary',
+          latencyMs: 100 + m * 10,
+          ttfbMs: 50,
+          inputTokens: 100,
+          outputTokens: 10,
+          costUsd: 0.01,
+        }),
+      );
     }
   });
   return records;
@@ -71,11 +60,8 @@ describe.skipIf(!chromiumAvailable)('Traffic charts with more groups than colour
   let page: Page;
 
   beforeAll(async () => {
-    ui = await startOneRouteUi();
+    ui = await startOneRouteUiOn('Traffic', traffic());
     ({ harness, page } = ui);
-    await harness.gateway.store.insertRequests(traffic());
-    await signInWithToken(page, harness.adminUrl, ADMIN_TOKEN);
-    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Traffic' }).click();
     await page.getByLabel('Group by').selectOption('model');
   }, 60_000);
   afterAll(() => ui?.close());
