@@ -94,9 +94,10 @@ describe.skipIf(!chromiumAvailable)('the request log paged and sorted in headles
     const dearest = Math.max(...LOG.map((r) => r.costUsd ?? 0));
     await eventually(async () => (await column(9))[0]).toBe(usd(dearest));
     await eventually(() => pager().textContent()).toContain('1–50 of 120');
-    await page.getByRole('columnheader', { name: 'Tokens' }).getByRole('button').click();
+    // "in / out" as the Overview writes it, not "1000/10", which reads as a date.
+    await page.getByRole('columnheader', { name: 'Tokens in / out' }).getByRole('button').click();
     const largest = [...LOG].sort((a, b) => (b.inputTokens ?? 0) - (a.inputTokens ?? 0))[0];
-    await eventually(async () => (await column(8))[0]).toBe(`${largest?.inputTokens}/10`);
+    await eventually(async () => (await column(8))[0]).toBe(`${largest?.inputTokens} / 10`);
   });
 
   it('says "more than 10,000" past the count it stops at, instead of counting a huge log', FLOW, async () => {

@@ -58,7 +58,8 @@ const COLUMNS: ReadonlyArray<readonly [string, Sort?]> = [
   ['Status'],
   ['Latency', 'latency'],
   ['TTFT'],
-  ['Tokens', 'tokens'],
+  // In and out, as the Overview writes them: '12 / 6', never '12/6', which reads as a date.
+  ['Tokens in / out', 'tokens'],
   ['Cost', 'cost'],
 ];
 
@@ -382,7 +383,7 @@ export function RequestsPage() {
                   <td>{ms(row.latencyMs)}</td>
                   <td>{ms(row.ttfbMs)}</td>
                   <td>
-                    {int(row.inputTokens)}/{int(row.outputTokens)}
+                    {int(row.inputTokens)} / {int(row.outputTokens)}
                   </td>
                   <td>{usd(row.costUsd)}</td>
                 </tr>
