@@ -2,11 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { parseDuration } from '../config/duration.js';
 import { BudgetCalendar } from '../routing/limits/budget-calendar.js';
 import type { Store } from '../store/store.js';
+import type { RequestCursor } from '../telemetry/request-record.js';
 import type { CredentialActions } from './admin-actions.js';
 import { actorOf } from './admin-auth.js';
 import { ClientKeyError, listClientKeys, parseKeyPolicy } from './client-keys.js';
 import { csvHeader, csvRows } from './request-export.js';
-import { MAX_PAGE, parseRequestQuery, requestPage } from './request-log.js';
+import { MAX_PAGE, nextCursor, parseRequestQuery, readRequestPage } from './request-log.js';
 
 /** The most rows one export holds; narrow the filters for more. */
 const MAX_EXPORT = 50_000;
@@ -32,7 +33,7 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminRouteDeps): P
 
   app.get('/requests', async (request) => {
     const query = readQuery(request.query as Record<string, string | undefined>);
-    return requestPage(await deps.store.listRequests(query), query.limit);
+    return readRequestPage(deps.store, query);
   });
 
   // The filtered set, newest first, page by page from the store: CSV for spreadsheets, JSON lines for tools.
@@ -44,11 +45,12 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminRouteDeps): P
     if (!Number.isInteger(max) || max < 1 || max > MAX_EXPORT) {
       throw new RangeError(`max must be an integer between 1 and ${MAX_EXPORT}`);
     }
-    const query = readQuery({ ...params, limit: String(MAX_PAGE), before: undefined });
+    const query = readQuery({ ...params, limit: String(MAX_PAGE), before: undefined, cursor: undefined });
     const chunks: string[] = [format === 'csv' ? csvHeader() : ''];
-    let before: string | undefined;
+    let after: RequestCursor | undefined;
     for (let taken = 0; taken < max; ) {
-      const page = await deps.store.listRequests({ ...query, before, limit: Math.min(MAX_PAGE, max - taken) });
+      const pageQuery = { ...query, after, limit: Math.min(MAX_PAGE, max - taken) };
+      const page = await deps.store.listRequests(pageQuery);
       if (page.length === 0) break;
       taken += page.length;
       chunks.push(
@@ -56,8 +58,8 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminRouteDeps): P
           ? csvRows(page)
           : page.map((r) => `${JSON.stringify({ ...r, time: new Date(r.time).toISOString() })}\n`).join(''),
       );
-      before = page[page.length - 1]?.id;
-      if (page.length < MAX_PAGE) break;
+      after = nextCursor(page, pageQuery);
+      if (!after) break;
     }
     const stamp = new Date().toISOString().replaceAll(':', '-').slice(0, 19);
     return reply

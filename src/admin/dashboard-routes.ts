@@ -39,22 +39,50 @@ function grainRetention(snapshot: GatewaySnapshot) {
   return retentionMs(rollupRetentionDays(snapshot.config));
 }
 
-/** Series per group over the plan's steps, gaps filled with zero points. */
-function seriesOf(points: readonly RollupPoint[], plan: ChartPlan) {
+/** The series a folded chart names "other": every group past the busiest `top - 1`. */
+export const OTHER = 'other';
+
+/**
+ * Series per group over the plan's steps, gaps filled with zero points, the busiest group first. With `top`, a
+ * chart keeps its `top - 1` busiest groups and folds the rest into one series, `other`, merged point by point
+ * (histograms too, so its percentiles are exact): a chart has no more series than its palette has colours.
+ */
+function seriesOf(points: readonly RollupPoint[], plan: ChartPlan, top = Number.POSITIVE_INFINITY) {
   const times = stepTimes(plan);
-  const groups = new Map<string, Map<number, RollupPoint>>();
+  const groups = new Map<string, { requests: number; byTime: Map<number, RollupPoint[]> }>();
   for (const point of points) {
     const key = point.group ?? 'all';
-    if (!groups.has(key)) groups.set(key, new Map());
-    groups.get(key)?.set(point.time, point);
+    const group = groups.get(key) ?? { requests: 0, byTime: new Map<number, RollupPoint[]>() };
+    groups.set(key, group);
+    group.requests += point.requests;
+    group.byTime.set(point.time, [point]);
   }
-  return [...groups].map(([group, byTime]) => ({
-    group,
-    points: times.map((t) => {
-      const point = byTime.get(t);
-      return { t, ...figures(point ? [point] : []) };
-    }),
-  }));
+  const ranked = [...groups].sort(([a, x], [b, y]) => y.requests - x.requests || (a < b ? -1 : 1));
+  const kept = ranked.length > top ? ranked.slice(0, top - 1) : ranked;
+  const folded = ranked.slice(kept.length);
+  if (folded.length > 0) {
+    const other = { requests: 0, byTime: new Map<number, RollupPoint[]>() };
+    for (const [, group] of folded) {
+      other.requests += group.requests;
+      for (const [t, at] of group.byTime) other.byTime.set(t, [...(other.byTime.get(t) ?? []), ...at]);
+    }
+    kept.push([OTHER, other]);
+  }
+  return {
+    series: kept.map(([group, { byTime }]) => ({
+      group,
+      points: times.map((t) => ({ t, ...figures(byTime.get(t) ?? []) })),
+    })),
+    folded: folded.map(([group, { requests }]) => ({ group, requests })),
+  };
+}
+
+/** `top`: how many series a grouped chart shows at most, the last of them `other` (none: every group). */
+function parseTop(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const top = Number(value);
+  if (!Number.isInteger(top) || top < 2 || top > 100) throw new RangeError('top must be an integer from 2 to 100');
+  return top;
 }
 
 function parseTime(value: string | undefined, name: string): number | undefined {
@@ -75,7 +103,7 @@ export async function dashboardRoutes(app: FastifyInstance, deps: DashboardDeps)
       WINDOWS.map(async (window) => {
         const plan = planChart(at - window.ms, at + 1, grainRetention(snapshot), at, 30);
         const points = await deps.store.queryRollups({ ...plan });
-        const [series] = seriesOf(points, plan);
+        const [series] = seriesOf(points, plan).series;
         return {
           window: window.name,
           ...figures(points),
@@ -100,11 +128,13 @@ export async function dashboardRoutes(app: FastifyInstance, deps: DashboardDeps)
     if (group !== undefined && !ROLLUP_DIMENSIONS.includes(group as RollupDimension)) {
       throw new RangeError(`group must be one of ${ROLLUP_DIMENSIONS.join(', ')}`);
     }
+    const top = parseTop(query.top);
     const plan = planChart(since, until, grainRetention(deps.snapshot()), at);
     const [points, classes] = await Promise.all([
       deps.store.queryRollups({ ...plan, groupBy: group as RollupDimension | undefined }),
       deps.store.queryRollups({ ...plan, groupBy: 'status_class' }),
     ]);
+    const grouped = seriesOf(points, plan, top);
     return {
       since: new Date(plan.since).toISOString(),
       until: new Date(plan.until).toISOString(),
@@ -112,8 +142,10 @@ export async function dashboardRoutes(app: FastifyInstance, deps: DashboardDeps)
       step_ms: plan.stepMs,
       group: group ?? null,
       totals: figures(points),
-      series: seriesOf(points, plan),
-      status_classes: seriesOf(classes, plan).map((s) => ({
+      series: grouped.series,
+      /** The groups folded into `other`, busiest first, with their requests in the range. */
+      folded: grouped.folded,
+      status_classes: seriesOf(classes, plan).series.map((s) => ({
         group: s.group,
         points: s.points.map((p) => ({ t: p.t, requests: p.requests })),
       })),

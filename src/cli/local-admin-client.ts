@@ -11,7 +11,7 @@ import {
   parseWindow,
 } from '../admin/config-request.js';
 import { priceList } from '../admin/price-list.js';
-import { parseRequestQuery, requestPage } from '../admin/request-log.js';
+import { parseRequestQuery, readRequestPage } from '../admin/request-log.js';
 import { parseUsageQuery, usageReport } from '../admin/usage-report.js';
 import { AuditLog, localActor } from '../audit/audit-log.js';
 import { verifyAuditChain } from '../audit/audit-verify.js';
@@ -115,7 +115,7 @@ export class LocalAdminClient implements AdminClient {
   async listRequests(params: Record<string, string | undefined>) {
     const calendar = new BudgetCalendar((await this.activeConfig()).config.limits.budget_timezone);
     const query = parseRequestQuery(params, Date.now(), (wall) => calendar.instantOf(wall));
-    return requestPage(await (await this.context()).store.listRequests(query), query.limit);
+    return readRequestPage((await this.context()).store, query);
   }
   /** Dates without an offset are read in the budget time zone of the config the gateways run, as they do. */
   async usage(params: Record<string, string | undefined>) {

@@ -17,6 +17,7 @@ import * as access from './access-queries.js';
 import * as audit from './audit-queries.js';
 import * as clientKeys from './client-key-queries.js';
 import { clientKeyFromRow } from './client-key-queries.js';
+import { countRequests, selectRequestPage } from './request-log-queries.js';
 import * as revisions from './revision-queries.js';
 import * as rollups from './rollup-queries.js';
 import type { AdminTokensTable, Database, RequestsTable } from './schema.js';
@@ -148,25 +149,11 @@ export class KyselyStore implements Store {
   }
 
   async listRequests(query: RequestQuery): Promise<RequestRecord[]> {
-    let select = this.db.selectFrom('requests').selectAll();
-    if (query.before) select = select.where('id', '<', query.before);
-    if (query.client) select = select.where('client', '=', query.client);
-    if (query.model) select = select.where('requested_model', '=', query.model);
-    if (query.provider) select = select.where('provider', '=', query.provider);
-    if (query.since !== undefined) select = select.where('time', '>=', query.since);
-    if (query.status === 'ok') select = select.where('status', '<', 400);
-    if (query.status === 'error') select = select.where('status', '>=', 400);
-    if (query.until !== undefined) select = select.where('time', '<', query.until);
-    if (query.entryPoint) select = select.where('entry_point', '=', query.entryPoint);
-    if (query.routeMode) select = select.where('route_mode', '=', query.routeMode);
-    if (query.statusClass === '429' || query.statusClass === '499') {
-      select = select.where('status', '=', Number(query.statusClass));
-    } else if (query.statusClass && /^[1-5]xx$/.test(query.statusClass)) {
-      const floor = Number(query.statusClass[0]) * 100;
-      select = select.where('status', '>=', floor).where('status', '<', floor + 100);
-    }
-    const rows = await select.orderBy('id', 'desc').limit(query.limit).execute();
-    return rows.map(fromRow);
+    return (await selectRequestPage(this.db, query).execute()).map(fromRow);
+  }
+
+  countRequests(query: RequestQuery, cap: number): Promise<number> {
+    return countRequests(this.db, query, cap);
   }
 
   deleteRequestsBefore(before: number, limit: number): Promise<number> {

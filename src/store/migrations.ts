@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, PostgresAdapter, sql } from 'kysely';
 import { createClientKeyLog } from './client-key-log.js';
+import { SORT_KEYS } from './request-log-queries.js';
 import { backfillRollupGrain } from './rollup-backfill.js';
 import { HISTOGRAM_COLUMNS, type RollupTableName } from './rollup-columns.js';
 import type { Database } from './schema.js';
@@ -223,6 +224,19 @@ const migrations: Record<string, Migration> = {
   // Which client key changed at which counter value, so a gateway reads only those (see client-key-log.ts).
   '0020_client_key_changes': {
     up: createClientKeyLog,
+  },
+  // The request log ordered by latency, cost or tokens a page at a time (request-log-queries.ts): each order walks
+  // its own (key, id) index, so a page reads its 50 rows, never sorts the whole log.
+  '0021_request_log_order': {
+    async up(db: Kysely<unknown>) {
+      for (const [sort, key] of Object.entries(SORT_KEYS)) {
+        await db.schema
+          .createIndex(`requests_${sort}_id`)
+          .on('requests')
+          .expression(sql.raw(`(${key}), id`))
+          .execute();
+      }
+    },
   },
 };
 

@@ -153,6 +153,8 @@ export interface AdminSession {
 export interface Store {
   insertRequests(records: readonly RequestRecord[]): Promise<void>;
   listRequests(query: RequestQuery): Promise<RequestRecord[]>;
+  /** How many records the query's filters match (its cursor aside), counted to `cap` + 1 at most. */
+  countRequests(query: RequestQuery, cap: number): Promise<number>;
   getRequest(id: string): Promise<RequestRecord | undefined>;
   /**
    * Deletes up to `limit` request records older than `before` (epoch ms), keeping their cost per client and

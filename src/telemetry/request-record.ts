@@ -102,10 +102,25 @@ export interface RequestRecord {
   droppedFields?: string[] | null | undefined;
 }
 
+/** What the request log can be ordered by: time (the id's order), latency, cost, or input + output tokens. */
+export type RequestSort = 'time' | 'latency' | 'cost' | 'tokens';
+
+/** Where the previous page ended: the last row's sort value (null: a row without one) and id. */
+export interface RequestCursor {
+  value: number | null;
+  id: string;
+}
+
 export interface RequestQuery {
   limit: number;
-  /** Return only records older than this request id (pagination cursor). */
+  /** Return only records older than this request id (pagination cursor of the time order, newest first). */
   before?: string | undefined;
+  /** Default time. */
+  sort?: RequestSort | undefined;
+  /** Default desc: newest, slowest, dearest, largest first. */
+  order?: 'asc' | 'desc' | undefined;
+  /** Return only records after this one in the query's order (pagination cursor of the other orders). */
+  after?: RequestCursor | undefined;
   client?: string | undefined;
   model?: string | undefined;
   provider?: string | undefined;

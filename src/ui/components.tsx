@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
-import { axisNumber, chartNumber } from './format.js';
+import { axisNumber, axisTimes, chartNumber, time } from './format.js';
 import 'uplot/dist/uPlot.min.css';
 
 export function Loading({ what }: { what: string }) {
@@ -45,11 +45,28 @@ export function HeaderRow({ columns }: { columns: readonly string[] }) {
   );
 }
 
-const PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#475569'];
+/** Nine colours told apart on white; the last, slate, is a folded chart's `other`. */
+export const PALETTE = [
+  '#2563eb',
+  '#dc2626',
+  '#16a34a',
+  '#d97706',
+  '#7c3aed',
+  '#0891b2',
+  '#db2777',
+  '#65a30d',
+  '#475569',
+];
+/** How many series a chart shows at most: one per colour, so no two lines share one. */
+export const MAX_SERIES = PALETTE.length;
 
 export interface ChartSeries {
   label: string;
   values: Array<number | null>;
+  /** Index into PALETTE (default: the series' own index), so a group keeps its colour on every chart. */
+  color?: number;
+  /** Drawn dashed: the second figure of a group that has two on one chart (tokens out beside tokens in). */
+  dashed?: boolean;
 }
 
 /** Indices of a series' values whose neighbours are both missing. */
@@ -78,18 +95,27 @@ export function Chart(props: {
       width: Math.max(300, el.clientWidth),
       height: props.height ?? 180,
       series: [
-        {},
+        // The cursor's time in the legend, dated as every time on the page is.
+        { value: (_u: uPlot, v: number | null) => (v === null ? '–' : time(v * 1000)) },
         ...props.series.map((s, i) => ({
           label: s.label,
-          stroke: PALETTE[i % PALETTE.length],
+          stroke: PALETTE[(s.color ?? i) % PALETTE.length],
           width: 1.5,
+          ...(s.dashed ? { dash: [6, 4] } : {}),
           // A value with no neighbour (one busy step among empty ones, common for percentiles) draws no line
           // segment, so it gets a dot; everywhere else the line is enough.
           points: { show: true, size: 5, filter: isolatedPoints },
           value: (_u: uPlot, v: number | null) => (v === null ? '–' : `${chartNumber(v)}${props.unit ?? ''}`),
         })),
       ],
-      axes: [{}, { size: 60, values: (_u: uPlot, splits: number[]) => splits.map(axisNumber) }],
+      axes: [
+        {
+          values: (_u: uPlot, splits: number[], _axis: number, _space: number, step: number) => axisTimes(splits, step),
+        },
+        { size: 60, values: (_u: uPlot, splits: number[]) => splits.map(axisNumber) },
+      ],
+      // A dashed line's legend marker is dashed too: the legend tells two series of one colour apart.
+      legend: { markers: { dash: (u: uPlot, i: number) => (u.series[i]?.dash ? 'dashed' : 'solid') } },
       cursor: { drag: { x: true, y: false } },
       hooks: {
         setSelect: [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { axisNumber, chartNumber, int, ms, pct, usd } from './format.js';
+import { axisNumber, axisTimes, chartNumber, int, ms, pct, usd } from './format.js';
 
 describe('figures of odd sizes on the Admin UI', () => {
   it('groups the thousands of a large cost and keeps the six decimals of a tiny one', () => {
@@ -32,5 +32,13 @@ describe('figures of odd sizes on the Admin UI', () => {
     expect(axisNumber(null)).toBe('');
     expect(chartNumber(0.0000025)).toBe('0.0000025');
     expect(chartNumber(6_000_000_001)).toBe('6,000,000,001');
+  });
+});
+
+describe('a time chart axis', () => {
+  it('writes the 24-hour clock and dates the first label and a new day with the month spelled', () => {
+    const at = new Date(2026, 11, 6, 23, 30).getTime() / 1000; // in the local time zone, as the chart shows it
+    expect(axisTimes([at, at + 900, at + 1800], 900)).toEqual(['23:30\n06 Dec', '23:45', '00:00\n07 Dec']);
+    expect(axisTimes([at, at + 86_400], 86_400)).toEqual(['06 Dec', '07 Dec']);
   });
 });

@@ -68,3 +68,27 @@ export const stamp = (iso: string | number, now = Date.now()) => {
   if (!valid(at) || at.toDateString() === new Date(now).toDateString()) return clock(iso);
   return `${at.toLocaleDateString('en-GB', { day: '2-digit', month: 'short' })} ${clock(iso)}`;
 };
+/** "06 Dec": a chart axis's date, the month spelled as everywhere else. */
+const dayMonth = (at: Date) => at.toLocaleDateString('en-GB', { day: '2-digit', month: 'short' });
+/**
+ * A time chart's axis labels (`splits` in epoch seconds, `step` the seconds between them) in the page's words:
+ * the 24-hour clock, and the day as "06 Dec" under the first label and wherever the day changes (uPlot's own
+ * "9:30am" over "12/6/26" reads 12 June to most of the world); a day or more apart, the day alone.
+ */
+export function axisTimes(splits: readonly number[], step: number): string[] {
+  let lastDay = '';
+  return splits.map((seconds) => {
+    const at = new Date(seconds * 1000);
+    const date = dayMonth(at);
+    if (step >= 86_400) return date;
+    const clockText = at.toLocaleTimeString('en-GB', {
+      hour: '2-digit',
+      minute: '2-digit',
+      ...(step < 60 ? { second: '2-digit' } : {}),
+      hour12: false,
+    });
+    const newDay = date !== lastDay;
+    lastDay = date;
+    return newDay ? `${clockText}\n${date}` : clockText;
+  });
+}

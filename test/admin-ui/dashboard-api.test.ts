@@ -125,6 +125,35 @@ describe('admin API for the dashboard: overview, traffic, incidents, requests, d
     ).toHaveLength(2);
   });
 
+  it('orders the request log by latency a page at a time, with the size of the filtered set', async () => {
+    const first = await harness.admin('GET', '/requests?sort=latency&order=desc&limit=3');
+    expect(first.body).toMatchObject({ total: 8, total_exact: true, next_before: null });
+    const second = await harness.admin(
+      'GET',
+      `/requests?sort=latency&order=desc&limit=3&cursor=${first.body.next_cursor}`,
+    );
+    const all = await harness.admin('GET', '/requests?limit=100');
+    const slowestFirst = [...all.body.data]
+      .sort((a, b) => b.latencyMs - a.latencyMs || (a.id < b.id ? 1 : -1))
+      .map((r: { id: string }) => r.id);
+    expect([...first.body.data, ...second.body.data].map((r: { id: string }) => r.id)).toEqual(
+      slowestFirst.slice(0, 6),
+    );
+    // The export keeps the order it is asked for, page to page.
+    const exported = await fetch(`${harness.adminUrl}/admin/api/requests/export?format=json&sort=latency&order=asc`, {
+      headers: { authorization: `Bearer ${'amg_admin_test_token_0123456789abcdef'}` },
+    });
+    const ids = (await exported.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).id);
+    expect(ids).toEqual([...slowestFirst].reverse());
+    const wrong = await harness.admin('GET', '/requests?sort=size');
+    expect(wrong.status).toBe(400);
+    expect(JSON.stringify(wrong.body)).toContain('sort must be time, latency, cost or tokens');
+    expect((await harness.admin('GET', '/requests?sort=cost&cursor=nonsense')).status).toBe(400);
+  });
+
   it('tests a model through the real routing path and records it as a request', async () => {
     const { status, body } = await harness.admin('POST', '/models/chat/test');
     expect(status).toBe(200);

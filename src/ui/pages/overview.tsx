@@ -125,8 +125,9 @@ export function OverviewPage() {
             ))}
             {data.incidents.fallbacks.map((f) => (
               <li key={f.id}>
-                <span class="badge cooling">fallback</span> {time(f.time)} {f.model} served by {f.provider} after{' '}
-                {f.attempts} attempts{' '}
+                {/* The attempts include the one that served it: one attempt means the first choice was skipped. */}
+                <span class="badge cooling">fallback</span> {time(f.time)} {f.model} served by {f.provider} in{' '}
+                {f.attempts === 1 ? '1 attempt' : `${f.attempts} attempts`}{' '}
                 <a href={`#/requests?id=${f.id}`} aria-label={`open request ${f.id}`}>
                   details
                 </a>

@@ -36,7 +36,88 @@ interface RequestRow {
 }
 interface Page {
   data: RequestRow[];
-  next_before: string | null;
+  next_cursor: string | null;
+  /** The filtered set's size; more than this when not `total_exact` (the API counts no further). */
+  total: number;
+  total_exact: boolean;
+}
+
+const PAGE_SIZE = 50;
+type Sort = 'time' | 'latency' | 'cost' | 'tokens';
+interface Order {
+  sort: Sort;
+  order: 'asc' | 'desc';
+}
+/** The columns, and the order the API sorts each by (the others are not sortable). */
+const COLUMNS: ReadonlyArray<readonly [string, Sort?]> = [
+  ['Time', 'time'],
+  ['Client'],
+  ['Model'],
+  ['Provider'],
+  ['Route'],
+  ['Status'],
+  ['Latency', 'latency'],
+  ['TTFT'],
+  // In and out, as the Overview writes them: '12 / 6', never '12/6', which reads as a date.
+  ['Tokens in / out', 'tokens'],
+  ['Cost', 'cost'],
+];
+
+/**
+ * The log's headings; a sortable one is a button (the first click sorts largest or newest first, the next turns
+ * the order round) and states its order to a screen reader with aria-sort.
+ */
+function SortableHeaderRow({ current, onSort }: { current: Order; onSort: (next: Order) => void }) {
+  return (
+    <thead>
+      <tr>
+        {COLUMNS.map(([label, sort]) => {
+          const active = sort !== undefined && current.sort === sort;
+          return (
+            <th
+              key={label}
+              scope="col"
+              aria-sort={active ? (current.order === 'desc' ? 'descending' : 'ascending') : undefined}
+            >
+              {sort === undefined ? (
+                label
+              ) : (
+                <button
+                  type="button"
+                  class="sort"
+                  onClick={() => onSort({ sort, order: active && current.order === 'desc' ? 'asc' : 'desc' })}
+                >
+                  {label}
+                  <span aria-hidden="true">{active ? (current.order === 'desc' ? ' ▼' : ' ▲') : ' ↕'}</span>
+                </button>
+              )}
+            </th>
+          );
+        })}
+      </tr>
+    </thead>
+  );
+}
+
+/** A pager's button: always in its place, so focus on it survives the page it loads; unavailable when disabled. */
+function PagerButton(props: { label: string; enabled: boolean; onPress: () => void }) {
+  return (
+    <button
+      type="button"
+      aria-disabled={!props.enabled}
+      onClick={() => {
+        if (props.enabled) props.onPress();
+      }}
+    >
+      {props.label}
+    </button>
+  );
+}
+
+/** "51–100 of 2,340": where this page is in the filtered set. */
+function position(first: number, shown: number, page: Page): string {
+  const total = page.total_exact ? int(page.total) : `more than ${int(page.total)}`;
+  return shown === 0 ? `0 of ${total}` : `${int(first)}–${int(first + shown - 1)} of ${total}`;
 }
 
 const FILTERS = [
@@ -169,7 +250,10 @@ function RequestDetail({ id, onClose }: { id: string; onClose: () => void }) {
 export function RequestsPage() {
   const hashId = new URLSearchParams(location.hash.split('?')[1] ?? '').get('id');
   const filters = useSignal<Record<string, string>>({});
-  const before = useSignal<string | undefined>(undefined);
+  const order = useSignal<Order>({ sort: 'time', order: 'desc' });
+  // The cursor of every page walked past: Previous goes back one, the position is their count.
+  const cursors = useSignal<string[]>([]);
+  const cursor = cursors.value[cursors.value.length - 1];
   const live = useSignal(false);
   const selected = useSignal<string | null>(hashId);
   useEffect(() => {
@@ -177,19 +261,31 @@ export function RequestsPage() {
   }, [hashId, selected]);
 
   const params = () => {
-    const all = { ...filters.value, limit: '50', ...(before.value ? { before: before.value } : {}) };
+    const all = {
+      ...filters.value,
+      limit: String(PAGE_SIZE),
+      sort: order.value.sort,
+      order: order.value.order,
+      ...(cursor ? { cursor } : {}),
+    };
     return new URLSearchParams(Object.entries(all).filter(([, v]) => v !== '')).toString();
   };
   const { data, error, loading, refresh } = usePoll(() => api<Page>(`/requests?${params()}`), live.value ? 2_000 : 0, [
     filters.value,
-    before.value,
+    order.value,
+    cursor,
     live.value,
   ]);
   const set = (name: string, value: string) => {
     filters.value = { ...filters.value, [name]: value };
-    before.value = undefined;
+    cursors.value = [];
   };
-  const exportQuery = new URLSearchParams(Object.entries(filters.value).filter(([, v]) => v !== '')).toString();
+  // The export holds the filtered set in the order shown.
+  const exportQuery = new URLSearchParams([
+    ...Object.entries(filters.value).filter(([, v]) => v !== ''),
+    ['sort', order.value.sort],
+    ['order', order.value.order],
+  ]).toString();
 
   return (
     <div class={selected.value ? 'with-detail' : ''}>
@@ -234,7 +330,7 @@ export function RequestsPage() {
             checked={live.value}
             onChange={(e) => {
               live.value = e.currentTarget.checked;
-              before.value = undefined;
+              cursors.value = [];
             }}
           />{' '}
           Live
@@ -254,14 +350,18 @@ export function RequestsPage() {
           token on the <a href="#/clients">Clients</a> page and send a request.
         </Empty>
       )}
-      {data && data.data.length > 0 && (
+      {!(data && data.data.length === 0) && !(error && !data) && (
         <div class="table-scroll">
           <table class="requests" aria-label="Requests">
-            <HeaderRow
-              columns={['Time', 'Client', 'Model', 'Provider', 'Route', 'Status', 'Latency', 'TTFT', 'Tokens', 'Cost']}
+            <SortableHeaderRow
+              current={order.value}
+              onSort={(next) => {
+                order.value = next;
+                cursors.value = [];
+              }}
             />
             <tbody>
-              {data.data.map((row) => (
+              {data?.data.map((row) => (
                 <tr key={row.id} class={row.status >= 400 ? 'failed' : ''} aria-selected={selected.value === row.id}>
                   <td>
                     <button
@@ -283,7 +383,7 @@ export function RequestsPage() {
                   <td>{ms(row.latencyMs)}</td>
                   <td>{ms(row.ttfbMs)}</td>
                   <td>
-                    {int(row.inputTokens)}/{int(row.outputTokens)}
+                    {int(row.inputTokens)} / {int(row.outputTokens)}
                   </td>
                   <td>{usd(row.costUsd)}</td>
                 </tr>
@@ -292,18 +392,30 @@ export function RequestsPage() {
           </table>
         </div>
       )}
-      <div class="pager">
-        {before.value && (
-          <button type="button" onClick={() => (before.value = undefined)}>
-            Newest
-          </button>
+      {/*
+        The buttons stay where they are, told unavailable (aria-disabled) rather than removed, and the page's
+        table keeps its headings while the next page loads: a keyboard user's focus stays on the button pressed.
+      */}
+      <nav class="pager" aria-label="Request pages">
+        <PagerButton label="First" enabled={cursor !== undefined} onPress={() => (cursors.value = [])} />
+        <PagerButton
+          label="Previous"
+          enabled={cursor !== undefined}
+          onPress={() => (cursors.value = cursors.value.slice(0, -1))}
+        />
+        <PagerButton
+          label="Next"
+          enabled={Boolean(data?.next_cursor) && !live.value}
+          onPress={() => {
+            if (data?.next_cursor) cursors.value = [...cursors.value, data.next_cursor];
+          }}
+        />
+        {data && (
+          <span class="muted" data-position>
+            {position(cursors.value.length * PAGE_SIZE + 1, data.data.length, data)}
+          </span>
         )}
-        {data?.next_before && !live.value && (
-          <button type="button" onClick={() => (before.value = data.next_before ?? undefined)}>
-            Older
-          </button>
-        )}
-      </div>
+      </nav>
       {selected.value && <RequestDetail id={selected.value} onClose={() => (selected.value = null)} />}
     </div>
   );

@@ -1,7 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
+import type { RequestRecord } from '../../../src/telemetry/request-record.js';
 import { FakeOpenAI } from '../../fakes/fake-openai.js';
-import { fakeProvider, GatewayHarness } from '../../support/gateway-harness.js';
-import { launchDesktop } from './browser.js';
+import { ADMIN_TOKEN, fakeProvider, GatewayHarness } from '../../support/gateway-harness.js';
+import { launchDesktop, signInWithToken } from './browser.js';
 
 /** A gateway with one chat route (`chat`) to a fake OpenAI upstream, and a Chromium page at 1280×900. */
 export interface OneRouteUi {
@@ -33,4 +34,13 @@ export async function startOneRouteUi(): Promise<OneRouteUi> {
       await upstream.close();
     },
   };
+}
+
+/** The one-route UI with `log` in its store, signed in with the admin token, on the page the nav names `pageName`. */
+export async function startOneRouteUiOn(pageName: string, log: readonly RequestRecord[]): Promise<OneRouteUi> {
+  const ui = await startOneRouteUi();
+  await ui.harness.gateway.store.insertRequests(log);
+  await signInWithToken(ui.page, ui.harness.adminUrl, ADMIN_TOKEN);
+  await ui.page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: pageName }).click();
+  return ui;
 }

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { requestRecord } from '../../test/support/request-records.js';
+import { openTestStore } from '../../test/support/sqlite-store.js';
+import type { RequestQuery, RequestRecord } from '../telemetry/request-record.js';
+import { selectRequestPage, sortValue } from './request-log-queries.js';
+
+const record = (n: number, latencyMs: number, costUsd: number | null, tokens: number | null): RequestRecord =>
+  requestRecord({
+    id: `req_${String(n).padStart(6, '0')}`,
+    time: 1_000 + n,
+    client: n % 2 ? 'odd' : 'even',
+    latencyMs,
+    inputTokens: tokens,
+    outputTokens: tokens === null ? null : 1,
+    costUsd,
+  });
+
+// Latencies with ties (so the id must break them), costs and tokens with gaps (a refused request has neither).
+const RECORDS = Array.from({ length: 23 }, (_, i) =>
+  record(i + 1, (i * 7) % 5, i % 4 === 0 ? null : (i * 13) % 11, i % 6 === 0 ? null : (i * 5) % 9),
+);
+
+/** Every page of a query, each read from the previous page's last row, as the admin API's cursor does. */
+async function walk(store: Awaited<ReturnType<typeof openTestStore>>, query: RequestQuery): Promise<string[]> {
+  const ids: string[] = [];
+  let after: RequestQuery['after'];
+  for (;;) {
+    const page = await store.listRequests({ ...query, after });
+    ids.push(...page.map((r) => r.id));
+    const last = page[page.length - 1];
+    if (page.length < query.limit || !last) return ids;
+    after = { value: sortValue(last, query.sort ?? 'time'), id: last.id };
+  }
+}
+
+describe('the request log in an order, a page at a time', () => {
+  for (const sort of ['time', 'latency', 'cost', 'tokens'] as const) {
+    for (const order of ['desc', 'asc'] as const) {
+      it(`by ${sort} ${order}: every record once, in order, ties by id`, async () => {
+        const store = await openTestStore();
+        await store.insertRequests(RECORDS);
+        const sign = order === 'desc' ? -1 : 1;
+        const expected = [...RECORDS]
+          .sort((a, b) => sign * (sortValue(a, sort) - sortValue(b, sort) || (a.id < b.id ? -1 : 1)))
+          .map((r) => r.id);
+        expect(await walk(store, { limit: 4, sort, order })).toEqual(expected);
+        await store.close();
+      });
+    }
+  }
+
+  it('reads each order from its index, not by sorting the log', async () => {
+    const store = await openTestStore();
+    for (const sort of ['latency', 'cost', 'tokens'] as const) {
+      const compiled = selectRequestPage(store.kysely, { limit: 50, sort, after: { value: 3, id: 'req_9' } }).compile();
+      const plan = await store.kysely.executeQuery({ ...compiled, sql: `EXPLAIN QUERY PLAN ${compiled.sql}` });
+      const text = JSON.stringify(plan.rows);
+      expect(text).toContain(`requests_${sort}_id`);
+      expect(text).not.toContain('TEMP B-TREE');
+    }
+    await store.close();
+  });
+
+  it('counts the filtered set up to the cap and no further', async () => {
+    const store = await openTestStore();
+    await store.insertRequests(RECORDS);
+    expect(await store.countRequests({ limit: 1 }, 100)).toBe(23);
+    expect(await store.countRequests({ limit: 1, client: 'odd' }, 100)).toBe(12);
+    expect(await store.countRequests({ limit: 1 }, 10)).toBe(11);
+    await store.close();
+  });
+});

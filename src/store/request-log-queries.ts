@@ -1,0 +1,77 @@
+import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
+import type { RequestQuery, RequestRecord, RequestSort } from '../telemetry/request-record.js';
+import type { Database } from './schema.js';
+
+/**
+ * The key each order walks, written exactly as its index (migration 0021_request_log_order) is, so the database
+ * reads the index in order instead of sorting the log: a missing cost sorts as -1 (below every priced one), a
+ * missing token count as 0. Time is the id's order (ids grow with time), walked on the primary key.
+ */
+export const SORT_KEYS: Record<Exclude<RequestSort, 'time'>, string> = {
+  latency: 'latency_ms',
+  cost: 'coalesce(cost_usd, -1)',
+  tokens: 'coalesce(input_tokens, 0) + coalesce(output_tokens, 0)',
+};
+
+/** The value a record has in an order's key, as the database computes it: the cursor of the next page. */
+export function sortValue(record: RequestRecord, sort: RequestSort): number {
+  if (sort === 'latency') return record.latencyMs;
+  if (sort === 'cost') return record.costUsd ?? -1;
+  if (sort === 'tokens') return (record.inputTokens ?? 0) + (record.outputTokens ?? 0);
+  return 0;
+}
+
+type RequestSelect<O> = SelectQueryBuilder<Database, 'requests', O>;
+
+/** The query's filters (not its cursor): what a page lists and what its total counts. */
+export function filterRequests<O>(select: RequestSelect<O>, query: RequestQuery): RequestSelect<O> {
+  let s = select;
+  if (query.client) s = s.where('client', '=', query.client);
+  if (query.model) s = s.where('requested_model', '=', query.model);
+  if (query.provider) s = s.where('provider', '=', query.provider);
+  if (query.since !== undefined) s = s.where('time', '>=', query.since);
+  if (query.status === 'ok') s = s.where('status', '<', 400);
+  if (query.status === 'error') s = s.where('status', '>=', 400);
+  if (query.until !== undefined) s = s.where('time', '<', query.until);
+  if (query.entryPoint) s = s.where('entry_point', '=', query.entryPoint);
+  if (query.routeMode) s = s.where('route_mode', '=', query.routeMode);
+  if (query.statusClass === '429' || query.statusClass === '499') {
+    s = s.where('status', '=', Number(query.statusClass));
+  } else if (query.statusClass && /^[1-5]xx$/.test(query.statusClass)) {
+    const floor = Number(query.statusClass[0]) * 100;
+    s = s.where('status', '>=', floor).where('status', '<', floor + 100);
+  }
+  return s;
+}
+
+/** A page of the log in the query's order, from its cursor on. */
+export function selectRequestPage(db: Kysely<Database>, query: RequestQuery) {
+  const sort = query.sort ?? 'time';
+  const direction = query.order ?? 'desc';
+  const past = direction === 'desc' ? '<' : '>';
+  let select = filterRequests(db.selectFrom('requests').selectAll(), query);
+  if (query.before) select = select.where('id', '<', query.before);
+  if (sort === 'time') {
+    if (query.after) select = select.where('id', past, query.after.id);
+    return select.orderBy('id', direction).limit(query.limit);
+  }
+  const key: RawBuilder<number> = sql.raw(SORT_KEYS[sort]);
+  if (query.after) {
+    // A row value: one range on the (key, id) index, ties on the key kept apart by the id.
+    select = select.where(sql<boolean>`(${key}, id) ${sql.raw(past)} (${query.after.value}, ${query.after.id})`);
+  }
+  return select.orderBy(key, direction).orderBy('id', direction).limit(query.limit);
+}
+
+/**
+ * How many records the query's filters match, counted up to `cap` + 1 and no further: the total a page states
+ * costs at most that many index entries read, however long the log is.
+ */
+export async function countRequests(db: Kysely<Database>, query: RequestQuery, cap: number): Promise<number> {
+  const matching = filterRequests(db.selectFrom('requests').select(sql`1`.as('one')), query).limit(cap + 1);
+  const row = await db
+    .selectFrom(matching.as('matching'))
+    .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
