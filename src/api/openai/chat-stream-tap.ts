@@ -18,6 +18,8 @@ const DELTA_KEY = '"delta":';
 const DONE = /(?:^|[\r\n])data: ?\[DONE\]/;
 /** A choice's finish_reason with a value (every chunk before it carries `"finish_reason":null`). */
 const FINISHED = /"finish_reason"\s*:\s*"/;
+/** A data line, which a block of comments, dataless events or stray line ends lacks. */
+const DATA_LINE = /(?:^|[\r\n])data:/;
 
 interface ChatChunk {
   choices?: unknown[] | null;
@@ -37,7 +39,10 @@ export class ChatStreamTap {
   /** Chunks with a choice delta: about one token each, the estimate when the stream ends before its usage. */
   deltaChunks = 0;
   sawDone = false;
-  /** The last two blocks read, where a stream that ends without `[DONE]` must have had its finish_reason. */
+  /**
+   * The last two blocks read that carry data, where a stream that ends without `[DONE]` must have had its
+   * finish_reason (a keep-alive comment or a stray line end read after the usage chunk is no chunk).
+   */
   private lastBlocks: [Buffer | undefined, Buffer | undefined] = [undefined, undefined];
   /** The message of the upstream's in-band error event, when it sent one. */
   upstreamError: string | undefined;
@@ -68,9 +73,11 @@ export class ChatStreamTap {
   }
 
   private look(bytes: Buffer): Buffer {
-    this.lastBlocks[0] = this.lastBlocks[1];
-    this.lastBlocks[1] = bytes;
     const text = bytes.toString('latin1');
+    if (text.startsWith('data:') || DATA_LINE.test(text)) {
+      this.lastBlocks[0] = this.lastBlocks[1];
+      this.lastBlocks[1] = bytes;
+    }
     const dropped: Array<{ start: number; end: number }> = [];
     if (!this.sawDone && DONE.test(text)) this.sawDone = true;
     for (let at = text.indexOf(DELTA_KEY); at !== -1; at = text.indexOf(DELTA_KEY, at + DELTA_KEY.length)) {
