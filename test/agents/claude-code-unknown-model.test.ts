@@ -5,7 +5,6 @@ import { FakeVertex } from '../fakes/fake-vertex.js';
 import { CLIENT_TOKEN, fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
 import { AGENT_TIMEOUT_MS, blockWorkspace, expectCleanExit, word, writeMarker } from './support/agent-steps.js';
 import { agentInstalled, CLAUDE, runClaude } from './support/agents.js';
-import { vertexProvider } from './support/cloud-fakes.js';
 import { messagesTurn } from './support/conversation.js';
 
 /**
@@ -33,10 +32,7 @@ describe.skipIf(!agentInstalled(CLAUDE, 'Claude Code'))('Claude Code with a mode
     vertex.anthropic.respondWith(messagesTurn);
     harness = await GatewayHarness.start({
       config: {
-        providers: [
-          fakeProvider('ant', anthropic.baseUrl, anthropic.apiKey, 'anthropic'),
-          vertexProvider('vx', vertex),
-        ],
+        providers: [fakeProvider('ant', anthropic.baseUrl, anthropic.apiKey, 'anthropic'), vertex.providerEntry('vx')],
         models: [
           { name: 'my-sonnet', targets: [{ provider: 'ant', model: 'claude-sonnet-4-5' }] },
           { name: 'team-haiku', targets: [{ provider: 'vx', model: 'claude-haiku-4-5@20251001' }] },

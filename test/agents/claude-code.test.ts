@@ -13,7 +13,7 @@ import {
   writeMarker,
 } from './support/agent-steps.js';
 import { agentInstalled, CLAUDE, runClaude } from './support/agents.js';
-import { AWS_KEYS, CLOUD_TARGETS, type Cloud, CloudFakes, vertexProvider } from './support/cloud-fakes.js';
+import { AWS_KEYS, CLOUD_TARGETS, type Cloud, CloudFakes } from './support/cloud-fakes.js';
 import { chatTurn, messagesTurn } from './support/conversation.js';
 
 /**
@@ -153,7 +153,7 @@ describe.skipIf(!agentInstalled(CLAUDE, 'Claude Code'))('Claude Code through the
         providers: [
           fakeProvider('oai', openai.baseUrl, openai.apiKey, 'openai'),
           fakeProvider('ant', anthropic.baseUrl, anthropic.apiKey, 'anthropic'),
-          vertexProvider('vx', vertex),
+          vertex.providerEntry('vx'),
           ...clouds.providers(),
         ],
         models: [

@@ -44,17 +44,7 @@ describe('Responses clients on the clouds', () => {
         providers: [
           fakeProvider('az', azure.endpoint, azure.apiKey, 'azure-openai'),
           fakeProvider('gem', gemini.baseUrl, gemini.apiKey, 'gemini'),
-          {
-            name: 'vx',
-            type: 'vertex',
-            base_url: vertex.endpoint,
-            allow_private_network: true,
-            vertex: {
-              project: vertex.project,
-              location: vertex.location,
-              service_account_json: JSON.stringify({ type: 'service_account', ...vertex.serviceAccount }),
-            },
-          },
+          vertex.providerEntry('vx'),
           {
             name: 'bed',
             type: 'bedrock',

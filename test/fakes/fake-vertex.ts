@@ -75,6 +75,25 @@ export class FakeVertex {
     return this.server.origin;
   }
 
+  /**
+   * A provider entry for this fake as a user writes one (its endpoint, project, location and service account);
+   * `vertex` adds to or overrides the entry's `vertex` settings.
+   */
+  providerEntry(name: string, vertex: Record<string, unknown> = {}) {
+    return {
+      name,
+      type: 'vertex',
+      base_url: this.endpoint,
+      allow_private_network: true,
+      vertex: {
+        project: this.project,
+        location: this.location,
+        service_account_json: JSON.stringify({ type: 'service_account', ...this.serviceAccount }),
+        ...vertex,
+      },
+    };
+  }
+
   get requests(): RecordedRequest[] {
     return this.server.requests;
   }

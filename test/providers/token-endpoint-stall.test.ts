@@ -115,20 +115,7 @@ describe('a Google token endpoint that never answers, and a client that hangs up
     const vertex = await FakeVertex.start();
     const gateway = await GatewayHarness.start({
       config: {
-        providers: [
-          {
-            name: 'vx',
-            type: 'vertex',
-            base_url: vertex.endpoint,
-            allow_private_network: true,
-            vertex: {
-              project: vertex.project,
-              location: vertex.location,
-              service_account_json: JSON.stringify({ type: 'service_account', ...vertex.serviceAccount }),
-              token_url: tokens.url,
-            },
-          },
-        ],
+        providers: [vertex.providerEntry('vx', { token_url: tokens.url })],
         models: [{ name: 'claude-vx', targets: [{ provider: 'vx', model: 'claude-sonnet-4-5@20250929' }] }],
         // The default first-byte limit (30 s): only the client's hang-up can end this wait early.
         routing: { retries: { max_attempts: 1 } },

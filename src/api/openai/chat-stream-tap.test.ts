@@ -86,3 +86,26 @@ describe('ChatStreamTap on a whole stream in one read', () => {
     expect(tap.push(Buffer.from(text))?.toString()).toBe(`${chunk('héllo — 世界 🦊')}${chunk('ça va')}`);
   });
 });
+
+describe('ChatStreamTap on a stream that closes without [DONE]', () => {
+  const finish =
+    'data: {"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n';
+
+  it('finds the finish_reason behind the usage chunk and what carries no data after it', () => {
+    // One event a read, then a keep-alive comment, a dataless event or a stray line end before the close: none
+    // of them is a chunk, so the finish chunk is still the last before the usage.
+    for (const after of [': keep-alive\n\n', 'event: ping\n\n', '\n', '\r\n']) {
+      const tap = new ChatStreamTap(true);
+      for (const read of [chunk('Hi'), finish, usageChunk, after]) tap.push(Buffer.from(read));
+      tap.end();
+      expect(tap.sawFinish, JSON.stringify(after)).toBe(true);
+    }
+  });
+
+  it('does not take a stream cut before its finish_reason for a whole one', () => {
+    const tap = new ChatStreamTap(true);
+    for (const read of [chunk('Hi'), chunk('there'), ': keep-alive\n\n', '\n']) tap.push(Buffer.from(read));
+    tap.end();
+    expect(tap.sawFinish).toBe(false);
+  });
+});

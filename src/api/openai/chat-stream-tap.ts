@@ -19,6 +19,8 @@ const DELTA_KEY = '"delta":';
 const DONE = /(?:^|[\r\n])data: ?\[DONE\]/;
 /** A choice's finish_reason with a value (every chunk before it carries `"finish_reason":null`). */
 const FINISHED = /"finish_reason"\s*:\s*"/;
+/** A data line, which a block of comments, dataless events or stray line ends lacks. */
+const DATA_LINE = /(?:^|[\r\n])data:/;
 
 interface ChatChunk {
   choices?: unknown[] | null;
@@ -40,9 +42,9 @@ export class ChatStreamTap {
   sawDone = false;
   /**
    * Where a stream that ends without `[DONE]` must have had its finish_reason: the last block with a choice
-   * delta (every chunk with a choice has one, its finish chunk too), and the last two blocks read (for a
-   * finish chunk without one, then its usage). Keep-alive comments and the usage-only chunk, however many
-   * reads they take after the finish, carry no delta.
+   * delta (every chunk with a choice has one, its finish chunk too), and the last two blocks read that carry data
+   * (for a finish chunk without one, then its usage). Keep-alive comments, stray line ends and the usage-only
+   * chunk, however many reads they take after the finish, carry no delta.
    */
   private lastDeltaBlock: Buffer | undefined;
   private lastBlocks: [Buffer | undefined, Buffer | undefined] = [undefined, undefined];
@@ -76,9 +78,12 @@ export class ChatStreamTap {
   }
 
   private look(bytes: Buffer): Buffer {
-    this.lastBlocks[0] = this.lastBlocks[1];
-    this.lastBlocks[1] = bytes;
     const text = bytes.toString('latin1');
+    // Almost every block starts with its `data:` line: its first byte answers without a string search.
+    if (bytes[0] === 0x64 /* d */ || DATA_LINE.test(text)) {
+      this.lastBlocks[0] = this.lastBlocks[1];
+      this.lastBlocks[1] = bytes;
+    }
     const dropped: EventSpan[] = [];
     if (!this.sawDone && DONE.test(text)) this.sawDone = true;
     let at = text.indexOf(DELTA_KEY);

@@ -6,21 +6,6 @@ import { FakeVertex } from '../../fakes/fake-vertex.js';
 import { fakeProvider } from '../../support/gateway-harness.js';
 import { chatTurn, converseTurn, geminiTurn } from './conversation.js';
 
-/** A Vertex AI provider entry for a fake: its endpoint, project, location and service account, as a user writes it. */
-export function vertexProvider(name: string, vertex: FakeVertex) {
-  return {
-    name,
-    type: 'vertex',
-    base_url: vertex.endpoint,
-    allow_private_network: true,
-    vertex: {
-      project: vertex.project,
-      location: vertex.location,
-      service_account_json: JSON.stringify({ type: 'service_account', ...vertex.serviceAccount }),
-    },
-  };
-}
-
 /** SigV4 keys of the Bedrock fake, with a session token as temporary credentials carry. */
 export const AWS_KEYS = {
   accessKeyId: 'AKIAAGENTSBEDROCK001',
@@ -65,7 +50,7 @@ export class CloudFakes {
   providers(): unknown[] {
     return [
       fakeProvider('gem', this.gemini.baseUrl, this.gemini.apiKey, 'gemini'),
-      vertexProvider('vxg', this.vertex),
+      this.vertex.providerEntry('vxg'),
       {
         name: 'bed',
         type: 'bedrock',
