@@ -45,6 +45,10 @@ const codec = new EventStreamCodec(
   (text) => new TextEncoder().encode(text),
 );
 const header = (value) => ({ type: 'string', value });
+// Bedrock pads every stream event with a \`p\` field of varying length (a prefix of this alphabet) to hide the
+// length of its text; each message here gets its own, as the service sends them.
+const PADDING = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+let padded = 0;
 const message = (type, payload) =>
   Buffer.from(
     codec.encode({
@@ -53,7 +57,9 @@ const message = (type, payload) =>
         ':content-type': header('application/json'),
         ':message-type': header('event'),
       },
-      body: new TextEncoder().encode(JSON.stringify({ ...payload, p: 'abcdefghijkl' })),
+      body: new TextEncoder().encode(
+        JSON.stringify({ ...payload, p: PADDING.slice(0, 1 + ((padded++ * 23) % PADDING.length)) }),
+      ),
     }),
   );
 

@@ -32,6 +32,15 @@ const codec = new EventStreamCodec(
   (text: string) => new TextEncoder().encode(text),
 );
 
+/**
+ * The `p` field Bedrock appends to every stream event to hide the length of its text: a prefix of this alphabet
+ * whose length varies from one event to the next (as in captured ConverseStream payloads).
+ */
+const PADDING = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+function padding(n: number): string {
+  return PADDING.slice(0, 1 + ((n * 23) % PADDING.length));
+}
+
 function stringHeader(value: string) {
   return { type: 'string' as const, value };
 }
@@ -339,7 +348,7 @@ export class FakeBedrock {
     const events = this.events(reply, extra);
     res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': 'fake' });
     const cut = behaviour.kind === 'streamError' ? behaviour.after : events.length;
-    for (const [type, payload] of events.slice(0, cut)) {
+    for (const [n, [type, payload]] of events.slice(0, cut).entries()) {
       res.write(
         codec.encode({
           headers: {
@@ -347,7 +356,7 @@ export class FakeBedrock {
             ':content-type': stringHeader('application/json'),
             ':message-type': stringHeader('event'),
           },
-          body: new TextEncoder().encode(JSON.stringify({ ...payload, p: 'abcdefgh' })),
+          body: new TextEncoder().encode(JSON.stringify({ ...payload, p: padding(n) })),
         }),
       );
     }
