@@ -5,6 +5,7 @@ import { ConfigError } from '../../config/load-config.js';
 import { STARTER_CONFIG } from '../../config/starter-config.js';
 import type { Gateway } from '../../server/gateway.js';
 import { log, logStartFailure, surviveClosedOutput } from '../../server/log.js';
+import { warnUnconfiguredProviders } from '../../server/unconfigured-warning.js';
 import { configPathFrom } from '../config-path.js';
 import { boundOldGeneration, capYoungGenerationAtFirstRequest } from '../heap-under-load.js';
 import { scavengeOnMainThreadOnOneCore } from '../scavenge-on-one-core.js';
@@ -92,20 +93,6 @@ function showToken(gateway: Gateway): boolean {
   return process.env.AMG_PRINT_ADMIN_TOKEN === '1' || bannerStream(gateway).isTTY === true;
 }
 
-/**
- * A provider without credentials (its key's variable unset): the banner says so, and so does the log stream, at
- * warn, since every request routed to it fails until it is configured.
- */
-function warnUnconfiguredProviders(status: StartStatus): void {
-  for (const provider of status.providers) {
-    if (provider.configured) continue;
-    log.warn('provider not configured: requests to its targets fail', {
-      provider: provider.name,
-      ...(provider.missing_env ? { missing_env: provider.missing_env } : {}),
-    });
-  }
-}
-
 /** The banner, and, when it is not on a terminal, what it says as one JSON log line (never a token). */
 function announce(gateway: Gateway, configPath: string, text: string): void {
   bannerStream(gateway).write(`${text}\n`);
@@ -166,7 +153,7 @@ async function serve(options: { config?: string; listen?: string }): Promise<voi
   }
   const status = (await gateway.status()) as unknown as StartStatus;
   announce(gateway, path, banner(gateway, status, path, created, showToken(gateway)));
-  warnUnconfiguredProviders(status);
+  warnUnconfiguredProviders(status.providers.map((provider) => ({ ...provider, apiKeyEnv: provider.missing_env })));
   boundOldGeneration();
   scavengeOnMainThreadOnOneCore();
   releaseAtFirstRequest();
