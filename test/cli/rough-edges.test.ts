@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, ServeProcess } from '../support/cli-process.js';
+import { CLI, runCli, ServeProcess } from '../support/cli-process.js';
 import { closedPort } from '../support/closed-port.js';
 
 const ADMIN = 'amg_admin_rough_edges_0123456789abcdef';
@@ -100,6 +100,9 @@ ${models}`;
       expect(started).toMatchObject({ api: `${serve.url}/v1`, admin_token: 'generated, not printed' });
       expect(text).toContain('AI Model Gateway is running');
       expect(text).toContain('one was generated but not printed');
+      // Started as the built CLI, so that is the command the banner suggests, not npm run amg -- of a checkout.
+      expect(text).toContain(`node ${CLI} admin-tokens create --name me --role admin`);
+      expect(text).not.toContain('npm run amg');
       expect(logs + text).not.toMatch(/amg_admin_/);
     }
   });
