@@ -44,6 +44,21 @@ describe('CircuitBreaker', () => {
     expect(breaker.reason).toBe('still down');
   });
 
+  it('counts every state it enters, an open shorter than any scrape included, and not a longer cooling', () => {
+    const breaker = new CircuitBreaker();
+    for (const t of [0, 1, 2]) breaker.onFailure(t, settings, 'x');
+    breaker.onFailure(3, settings, '429', 60_000); // already open: cooled longer, no transition
+    expect(breaker.entered).toEqual({ closed: 0, open: 1, 'half-open': 0 });
+    breaker.tryAcquire(60_003); // half-open, seen once however often it is asked
+    breaker.state(60_004);
+    breaker.onFailure(60_005, settings, 'still down');
+    expect(breaker.entered).toEqual({ closed: 0, open: 2, 'half-open': 1 });
+    breaker.tryAcquire(70_005);
+    breaker.onSuccess();
+    breaker.onSuccess(); // closed stays closed
+    expect(breaker.entered).toEqual({ closed: 1, open: 2, 'half-open': 2 });
+  });
+
   it('cools for exactly the retry-after an upstream asked for, after a single 429', () => {
     const breaker = new CircuitBreaker();
     breaker.onFailure(1_000, settings, '429', 12_000);

@@ -27,11 +27,23 @@ export class CircuitBreaker {
   private openUntil = 0;
   private opened = false;
   private probeInFlight = false;
+  private halfOpenCounted = false;
   reason: string | undefined;
+  /**
+   * How many times the breaker entered each state, for a transitions counter: a scrape of the state gauge
+   * misses an open shorter than its interval, a count does not. Half-open is counted when first seen (the
+   * state follows from the clock, not an event).
+   */
+  readonly entered: Record<BreakerState, number> = { closed: 0, open: 0, 'half-open': 0 };
 
   state(now: number): BreakerState {
     if (!this.opened) return 'closed';
-    return now < this.openUntil ? 'open' : 'half-open';
+    if (now < this.openUntil) return 'open';
+    if (!this.halfOpenCounted) {
+      this.halfOpenCounted = true;
+      this.entered['half-open']++;
+    }
+    return 'half-open';
   }
 
   /** When an open breaker lets a trial request through (0 when closed). */
@@ -65,7 +77,9 @@ export class CircuitBreaker {
   }
 
   onSuccess(): void {
+    if (this.opened) this.entered.closed++;
     this.opened = false;
+    this.halfOpenCounted = false;
     this.probeInFlight = false;
     this.failureTimes = [];
     this.reason = undefined;
@@ -89,6 +103,11 @@ export class CircuitBreaker {
   }
 
   private open(until: number, reason: string): void {
+    // Closed or half-open to open is a transition; an open breaker cooled for longer is not.
+    if (!this.opened || this.halfOpenCounted) {
+      this.entered.open++;
+      this.halfOpenCounted = false;
+    }
     this.openUntil = this.opened ? Math.max(until, this.openUntil) : until;
     this.opened = true;
     this.reason = reason;

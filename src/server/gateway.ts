@@ -50,6 +50,7 @@ import { Observability } from './observability.js';
 import { probeHandler } from './probes.js';
 import { Readiness } from './readiness.js';
 import { planStartup, publishStartupFile } from './startup-config.js';
+import { warnUnconfiguredProviders } from './unconfigured-warning.js';
 
 export interface GatewayOptions {
   configPath: string;
@@ -311,6 +312,7 @@ export class Gateway {
       gateway.config.start();
       await gateway.config.settleInheritedGuard();
       await gateway.redisSwitch;
+      gateway.started = true;
       return gateway;
     } catch (error) {
       await store.close().catch(() => undefined);
@@ -342,8 +344,15 @@ export class Gateway {
    * Makes a config the running one: new requests take the new snapshot at once, requests in flight finish on
    * theirs, and what routing learned about targets that still exist carries over.
    */
+  /** Set once `start` has finished: applies before that are the start's own, which `amg serve` reports. */
+  private started = false;
+
   private install(loaded: LoadedConfig, revision: number): void {
-    this.adopt(buildSnapshot(loaded, this.pools, revision));
+    const next = buildSnapshot(loaded, this.pools, revision);
+    this.adopt(next);
+    // At start `amg serve` warns beside its banner (the file published then included); a later apply (SIGHUP, a
+    // publish, a revision another process activated) that leaves a provider keyless warns here.
+    if (this.started) warnUnconfiguredProviders(next.providers.values(), { revision });
   }
 
   private adopt(next: GatewaySnapshot): void {

@@ -17,7 +17,10 @@ export function accessLogFields(record: RequestRecord): Record<string, unknown> 
     path: record.path,
     stream: record.stream,
     model: record.requestedModel,
+    // null when no target answered (the request log files such a request under no provider); the provider the
+    // request went to last, the one amg_requests_total names, is here whatever the outcome.
     provider: record.provider,
+    last_provider_tried: record.attempts.at(-1)?.provider ?? null,
     upstream_model: record.upstreamModel,
     route_mode: record.routeMode,
     attempts: record.attempts.length,

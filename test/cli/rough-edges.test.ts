@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, ServeProcess } from '../support/cli-process.js';
+import { CLI, runCli, ServeProcess } from '../support/cli-process.js';
 import { closedPort } from '../support/closed-port.js';
 
 const ADMIN = 'amg_admin_rough_edges_0123456789abcdef';
@@ -100,6 +100,9 @@ ${models}`;
       expect(started).toMatchObject({ api: `${serve.url}/v1`, admin_token: 'generated, not printed' });
       expect(text).toContain('AI Model Gateway is running');
       expect(text).toContain('one was generated but not printed');
+      // Started as the built CLI, so that is the command the banner suggests, not npm run amg -- of a checkout.
+      expect(text).toContain(`node ${CLI} admin-tokens create --name me --role admin`);
+      expect(text).not.toContain('npm run amg');
       expect(logs + text).not.toMatch(/amg_admin_/);
     }
   });
@@ -126,5 +129,36 @@ ${models}`;
         provider: 'keyless',
       }),
     );
+    // Once: the start's own apply of the file does not repeat it.
+    expect(lines.filter((line) => line.msg === 'provider not configured: requests to its targets fail')).toHaveLength(
+      1,
+    );
+  });
+
+  it('serve warns on a reload that leaves a provider without credentials, as it does at start', async () => {
+    const dir = cwd();
+    const file = join(dir, 'gateway.yaml');
+    const base =
+      'storage: sqlite:./gateway.db\nproviders:\n  - { name: keyed, type: openai, base_url: https://api.openai.com/v1, api_key: sk-literal }\n';
+    writeFileSync(file, base);
+    const env = { OPENAI_API_KEY: undefined, AMG_ADMIN_TOKEN: 'rough-edges-admin-token-0002', AMG_LOG_LEVEL: 'warn' };
+    const serve = await ServeProcess.start([], { cwd: dir, env });
+    try {
+      // Served: amg serve's SIGHUP handler is in place.
+      expect((await fetch(`${serve.url}/healthz`)).status).toBe(200);
+      expect(serve.stdout).not.toContain('provider not configured');
+      writeFileSync(file, `${base}  - { name: later, type: openai, base_url: https://api.openai.com/v1 }\n`);
+      serve.signal('SIGHUP');
+      const warning = () =>
+        serve.stdout
+          .split('\n')
+          .filter((line) => line !== '')
+          .map((line) => JSON.parse(line) as Record<string, unknown>)
+          .find((line) => line.msg === 'provider not configured: requests to its targets fail');
+      await expect.poll(warning, { timeout: 5_000 }).toMatchObject({ level: 'warn', provider: 'later' });
+      expect(warning()?.revision).toBeGreaterThan(1);
+    } finally {
+      await serve.stop();
+    }
   });
 });

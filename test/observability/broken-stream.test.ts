@@ -103,5 +103,18 @@ describe('a stream the upstream broke after it started', () => {
     for (const span of [server, attempt]) {
       expect(span.attributes).toMatchObject({ 'gen_ai.usage.output_tokens': 2, 'amg.usage.estimated': true });
     }
+    // amg_tokens_total counts the estimate billed; amg_tokens_estimated_total says how much of it was estimated.
+    const { families } = await scrape(harness.url, METRICS_TOKEN);
+    const series = { model: 'chat', provider: 'upstream' };
+    const estimated = records.filter((record) => record.usageEstimated === true);
+    const sum = (count: (record: (typeof records)[number]) => number | null) =>
+      estimated.reduce((total, record) => total + (count(record) ?? 0), 0);
+    expect(sampleValue(families, 'amg_tokens_estimated_total', { ...series, type: 'output' })).toBe(
+      sum((record) => record.outputTokens),
+    );
+    expect(sampleValue(families, 'amg_tokens_estimated_total', { ...series, type: 'input' })).toBe(
+      sum((record) => record.inputTokens),
+    );
+    expect(sampleValue(families, 'amg_tokens_total', { ...series, type: 'output' })).toBeGreaterThanOrEqual(2);
   });
 });

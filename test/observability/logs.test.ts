@@ -7,6 +7,7 @@ const PROMPT = 'a prompt that must stay out of the logs';
 
 describe('structured logs and the access log', () => {
   let upstream: FakeOpenAI;
+  let down: FakeOpenAI;
   let harness: GatewayHarness;
   const lines: string[] = [];
   let restore: () => void;
@@ -14,10 +15,18 @@ describe('structured logs and the access log', () => {
   beforeAll(async () => {
     restore = redirectLog({ write: (line: string) => lines.push(line) });
     upstream = await FakeOpenAI.start({ apiKey: 'sk-up-secret-value' });
+    down = await FakeOpenAI.start({ apiKey: 'sk-down' });
+    down.setDefault({ kind: 'error', status: 500 });
     harness = await GatewayHarness.start({
       config: {
-        providers: [fakeProvider('primary', upstream.baseUrl, 'sk-up-secret-value')],
-        models: [{ name: 'chat', targets: [{ provider: 'primary', model: 'gpt-4o-mini' }] }],
+        providers: [
+          fakeProvider('primary', upstream.baseUrl, 'sk-up-secret-value'),
+          fakeProvider('down', down.baseUrl, 'sk-down'),
+        ],
+        models: [
+          { name: 'chat', targets: [{ provider: 'primary', model: 'gpt-4o-mini' }] },
+          { name: 'broken', targets: [{ provider: 'down', model: 'm' }] },
+        ],
         log: { level: 'info', access_log: true },
       },
       env: { AMG_LOG_LEVEL: undefined },
@@ -26,6 +35,7 @@ describe('structured logs and the access log', () => {
   afterAll(async () => {
     await harness.close();
     await upstream.close();
+    await down.close();
     restore();
   });
 
@@ -55,6 +65,18 @@ describe('structured logs and the access log', () => {
     expect(everything).not.toContain(PROMPT);
     expect(everything).not.toContain(CLIENT_TOKEN);
     expect(everything).not.toContain('sk-up-secret-value');
+  });
+
+  it('names the provider tried last when no target answered, the request keeping provider null', async () => {
+    const { response } = await harness
+      .openai()
+      .chat.completions.create({ model: 'broken', messages: [{ role: 'user', content: 'hi' }] })
+      .withResponse()
+      .catch((error: { headers?: Headers }) => ({ response: { headers: error.headers as Headers } }));
+    const requestId = response.headers.get('x-request-id');
+    await expect
+      .poll(() => lines.map((line) => JSON.parse(line)).find((e) => e.msg === 'request' && e.request_id === requestId))
+      .toMatchObject({ model: 'broken', provider: null, last_provider_tried: 'down' });
   });
 
   it('logs a refused request too, with its status', async () => {

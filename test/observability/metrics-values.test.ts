@@ -120,6 +120,9 @@ describe('/metrics values after known traffic', () => {
     const target = { provider: 'flaky', upstream_model: 'm-broken' };
     expect(sampleValue(families, 'amg_target_breaker_state', { ...target, state: 'open' })).toBe(1);
     expect(sampleValue(families, 'amg_target_breaker_state', { ...target, state: 'closed' })).toBe(0);
+    // The transition is counted, so an open that ends before the next scrape still shows in an alert.
+    expect(sampleValue(families, 'amg_target_breaker_transitions_total', { ...target, state: 'open' })).toBe(1);
+    expect(sampleValue(families, 'amg_target_breaker_transitions_total', { ...target, state: 'closed' })).toBe(0);
     expect(sampleValue(families, 'amg_upstream_attempts_total', { ...target, outcome: 'server_error' })).toBe(2);
     // A dashboard filtered to the provider shows its 5xx: the requests it failed are not filed under `none`.
     expect(

@@ -141,6 +141,33 @@ describe('OpenTelemetry traces of a request that fell back', () => {
     expect(BigInt(second.endTimeUnixNano)).toBeLessThanOrEqual(BigInt(server.endTimeUnixNano));
   });
 
+  it('names the provider tried last on the server span of a request no target answered', async () => {
+    primary.setDefault({ kind: 'error', status: 500 });
+    backup.setDefault({ kind: 'error', status: 500 });
+    try {
+      await expect(
+        harness.openai().chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] }),
+      ).rejects.toThrow();
+    } finally {
+      primary.setDefault({ kind: 'reply' });
+      backup.setDefault({ kind: 'reply' });
+    }
+    await harness.records(1);
+    await expect
+      .poll(
+        async () => {
+          await harness.gateway.observability.flushTraces();
+          return receiver.spans.find((span) => span.kind === SERVER);
+        },
+        { timeout: 10_000 },
+      )
+      .toBeDefined();
+    const server = receiver.spans.find((span) => span.kind === SERVER) as ReceivedSpan;
+    // No provider answered (amg.provider absent, as the request log has it); the one tried last is named apart.
+    expect(server.attributes['amg.provider']).toBeUndefined();
+    expect(server.attributes['amg.provider.last_tried']).toBe('backup');
+  });
+
   it('propagates the trace to each upstream as the attempt’s own span', async () => {
     const spans = await fallBack({ traceparent: `00-${CLIENT_TRACE_ID}-${CLIENT_SPAN_ID}-01` });
     const spanOf = (attempt: number) =>

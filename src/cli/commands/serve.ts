@@ -5,6 +5,8 @@ import { ConfigError } from '../../config/load-config.js';
 import { STARTER_CONFIG } from '../../config/starter-config.js';
 import type { Gateway } from '../../server/gateway.js';
 import { log, logStartFailure, surviveClosedOutput } from '../../server/log.js';
+import { warnUnconfiguredProviders } from '../../server/unconfigured-warning.js';
+import { cliInvocation } from '../cli-invocation.js';
 import { configPathFrom } from '../config-path.js';
 import { boundOldGeneration, capYoungGenerationAtFirstRequest } from '../heap-under-load.js';
 import { scavengeOnMainThreadOnOneCore } from '../scavenge-on-one-core.js';
@@ -25,6 +27,8 @@ function banner(
   showToken: boolean,
 ): string {
   const skipped = status.config?.apply_error;
+  // The command that runs amg as this process was started (npm run amg --, node dist/cli/main.js, amg).
+  const amg = cliInvocation();
   const lines = [
     'AI Model Gateway is running',
     // Signals go to this PID: a wrapper (npm, a shell) between them and the gateway may not pass them on.
@@ -52,7 +56,7 @@ function banner(
     lines.push(
       '',
       '  Admin token: one was generated but not printed, since this output is not a terminal (log collectors keep',
-      '  what they read). Make one on this store (no token needed):  npm run amg -- admin-tokens create --name me --role admin',
+      `  what they read). Make one on this store (no token needed):  ${amg} admin-tokens create --name me --role admin`,
       '  or set AMG_ADMIN_TOKEN, or AMG_PRINT_ADMIN_TOKEN=1 to print a generated one here.',
     );
   }
@@ -68,10 +72,10 @@ function banner(
     lines.push(
       '',
       '  Admin token: the one shown at the first start (or made since). Lost it? Make another on this store (no token needed):',
-      '    npm run amg -- admin-tokens create --name me --role admin',
+      `    ${amg} admin-tokens create --name me --role admin`,
     );
   }
-  lines.push('', '  Create a client token:  npm run amg -- keys create --name my-app', '');
+  lines.push('', `  Create a client token:  ${amg} keys create --name my-app`, '');
   return lines.join('\n');
 }
 
@@ -90,20 +94,6 @@ function bannerStream(gateway: Gateway): NodeJS.WriteStream {
  */
 function showToken(gateway: Gateway): boolean {
   return process.env.AMG_PRINT_ADMIN_TOKEN === '1' || bannerStream(gateway).isTTY === true;
-}
-
-/**
- * A provider without credentials (its key's variable unset): the banner says so, and so does the log stream, at
- * warn, since every request routed to it fails until it is configured.
- */
-function warnUnconfiguredProviders(status: StartStatus): void {
-  for (const provider of status.providers) {
-    if (provider.configured) continue;
-    log.warn('provider not configured: requests to its targets fail', {
-      provider: provider.name,
-      ...(provider.missing_env ? { missing_env: provider.missing_env } : {}),
-    });
-  }
 }
 
 /** The banner, and, when it is not on a terminal, what it says as one JSON log line (never a token). */
@@ -166,7 +156,7 @@ async function serve(options: { config?: string; listen?: string }): Promise<voi
   }
   const status = (await gateway.status()) as unknown as StartStatus;
   announce(gateway, path, banner(gateway, status, path, created, showToken(gateway)));
-  warnUnconfiguredProviders(status);
+  warnUnconfiguredProviders(status.providers.map((provider) => ({ ...provider, apiKeyEnv: provider.missing_env })));
   boundOldGeneration();
   scavengeOnMainThreadOnOneCore();
   releaseAtFirstRequest();

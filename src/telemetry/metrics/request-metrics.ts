@@ -28,6 +28,8 @@ class RequestCells {
   duration: HistogramCell | undefined;
   ttft: HistogramCell | undefined;
   readonly tokens: Array<CounterCell | undefined> = TOKEN_TYPES.map(() => undefined);
+  /** Input and output tokens the gateway estimated, in TOKEN_TYPES order. */
+  readonly estimatedTokens: Array<CounterCell | undefined> = [undefined, undefined];
   cost: CounterCell | undefined;
 
   constructor(
@@ -68,6 +70,7 @@ export class RequestMetrics {
   private readonly attempts: CellCounter;
   private readonly attemptDuration: CellHistogram;
   private readonly tokens: CellCounter;
+  private readonly estimatedTokens: CellCounter;
   private readonly cost: CellCounter;
   /** By their label values; bounded like the series (every value is a configured name or a fixed word). */
   private requestCells = new PathMap<RequestCells>();
@@ -108,7 +111,16 @@ export class RequestMetrics {
     });
     this.tokens = new CellCounter(registry, {
       name: 'amg_tokens_total',
-      help: 'Tokens as the provider reported them, by type (input includes cached and cache_write).',
+      help:
+        'Tokens billed, by type (input includes cached and cache_write): as the provider reported them, or the ' +
+        "gateway's estimate for a request the client left before the usage came (amg_tokens_estimated_total).",
+      labelNames: ['model', 'provider', 'type', ...client],
+    });
+    this.estimatedTokens = new CellCounter(registry, {
+      name: 'amg_tokens_estimated_total',
+      help:
+        "The part of amg_tokens_total the gateway estimated (input, output): the client left before the provider's " +
+        'usage came.',
       labelNames: ['model', 'provider', 'type', ...client],
     });
     this.cost = new CellCounter(registry, {
@@ -197,6 +209,10 @@ export class RequestMetrics {
     if (record.cachedTokens) this.countTokens(cells, 2, record.cachedTokens);
     if (record.cacheWriteTokens) this.countTokens(cells, 3, record.cacheWriteTokens);
     if (record.reasoningTokens) this.countTokens(cells, 4, record.reasoningTokens);
+    if (record.usageEstimated === true) {
+      if (record.inputTokens) this.countEstimated(cells, 0, record.inputTokens);
+      if (record.outputTokens) this.countEstimated(cells, 1, record.outputTokens);
+    }
     if (record.costUsd) {
       cells.cost ??= this.cost.cell([cells.model, cells.provider, ...cells.client]);
       cells.cost.inc(record.costUsd);
@@ -204,13 +220,28 @@ export class RequestMetrics {
   }
 
   private countTokens(cells: RequestCells, type: number, count: number): void {
-    let cell = cells.tokens[type];
-    if (cell === undefined) {
-      cell = this.tokens.cell([cells.model, cells.provider, TOKEN_TYPES[type] as string, ...cells.client]);
-      cells.tokens[type] = cell;
-    }
-    cell.inc(count);
+    countInto(this.tokens, cells.tokens, cells, type, count);
   }
+
+  private countEstimated(cells: RequestCells, type: 0 | 1, count: number): void {
+    countInto(this.estimatedTokens, cells.estimatedTokens, cells, type, count);
+  }
+}
+
+/** Adds `count` tokens of TOKEN_TYPES[type] to the request cells' slot of `counter`, resolving it the first time. */
+function countInto(
+  counter: CellCounter,
+  slots: Array<CounterCell | undefined>,
+  cells: RequestCells,
+  type: number,
+  count: number,
+): void {
+  let cell = slots[type];
+  if (cell === undefined) {
+    cell = counter.cell([cells.model, cells.provider, TOKEN_TYPES[type] as string, ...cells.client]);
+    slots[type] = cell;
+  }
+  cell.inc(count);
 }
 
 /** The status of a request whose client went away (the record's status for GW_ERR_CLIENT_CLOSED). */

@@ -51,6 +51,21 @@ export function registerStateMetrics(registry: Registry, sources: StateSources):
       }
     },
   });
+  new Counter({
+    name: 'amg_target_breaker_transitions_total',
+    help: 'Circuit breaker transitions per target, by the state entered (counts opens shorter than a scrape interval).',
+    labelNames: ['provider', 'upstream_model', 'state'],
+    registers,
+    collect() {
+      this.reset();
+      for (const target of sources.targets()) {
+        const entered = sources.routing.target(target.id).breaker.entered;
+        for (const state of BREAKER_STATES) {
+          this.inc({ provider: target.provider, upstream_model: target.model, state }, entered[state]);
+        }
+      }
+    },
+  });
   new Gauge({
     name: 'amg_target_health_check_up',
     help: "Result of the last active health check of the target's provider (1 ok, 0 failed); absent before one ran.",

@@ -36,6 +36,7 @@ export const keys = {
   responseModel: attributeKey('gen_ai.response.model', true),
   providerName: attributeKey('gen_ai.provider.name', true),
   provider: attributeKey('amg.provider', true),
+  lastProviderTried: attributeKey('amg.provider.last_tried', true),
   client: attributeKey('amg.client', true),
   inputTokens: attributeKey('gen_ai.usage.input_tokens'),
   outputTokens: attributeKey('gen_ai.usage.output_tokens'),
@@ -58,11 +59,21 @@ export function serverEndAttributes(
   if (record.upstreamModel !== null) out.attribute(keys.responseModel, record.upstreamModel);
   if (providerType !== undefined) out.attribute(keys.providerName, providerType);
   if (record.provider !== null) out.attribute(keys.provider, record.provider);
+  else lastProviderTried(record, out);
   if (record.client !== null) out.attribute(keys.client, record.client);
   if (record.inputTokens !== null) out.attribute(keys.inputTokens, record.inputTokens);
   if (record.outputTokens !== null) out.attribute(keys.outputTokens, record.outputTokens);
   markEstimatedUsage(record, out);
   if (record.errorCode !== null) out.attribute(keys.errorType, record.errorCode);
+}
+
+/**
+ * No target answered: `amg.provider` stays absent (none answered) and `amg.provider.last_tried` names the provider
+ * of the last attempt, the one the request metrics file the failure under.
+ */
+function lastProviderTried(record: RequestRecord, out: Pick<SpanWriter, 'attribute'>): void {
+  const last = record.attempts.at(-1)?.provider;
+  if (last !== undefined) out.attribute(keys.lastProviderTried, last);
 }
 
 /**
