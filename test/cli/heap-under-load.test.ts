@@ -4,6 +4,12 @@ import { describe, expect, it } from 'vitest';
 
 const MODULE = fileURLToPath(new URL('../../dist/cli/heap-under-load.js', import.meta.url));
 const MB = 1024 * 1024;
+/**
+ * V8 13 (Node 24) lets a semi-space run over its capacity by whole 256 KB pages for a few scavenges, then returns
+ * to it (8 -> 9.25 -> 8 MB under the cap; up to 7 pages seen). It is not a growth step, which multiplies the
+ * capacity by the growth factor (x2 at least): allowed, and far below what a step past the cap would reach.
+ */
+const PAGE_RUN_OVER_MB = 2;
 
 /**
  * Runs in a child (the flags are process-wide): allocates at a rate that keeps objects alive across scavenges,
@@ -46,9 +52,10 @@ describe('heap under load', () => {
   it('caps the young generation from the first request on, worker threads included', () => {
     const free = largestNewSpace(false);
     const capped = largestNewSpace(true);
-    // Without the cap V8 grows past it under this allocation; with it, two semi-spaces of at most the cap.
-    expect(free.largest).toBeGreaterThan(2 * capped.cap * MB);
-    expect(capped.largest).toBeLessThanOrEqual(2 * capped.cap * MB);
+    // Without the cap V8 grows past it under this allocation (to 16 MB semi-spaces on Node 20, 64 MB on 24); with
+    // it, two semi-spaces of at most the cap, but for V8 13's page run-over.
+    expect(free.largest).toBeGreaterThan(2 * (capped.cap + PAGE_RUN_OVER_MB) * MB);
+    expect(capped.largest).toBeLessThanOrEqual(2 * (capped.cap + PAGE_RUN_OVER_MB) * MB);
   });
 
   it('grows the young generation to the cap in one step once traffic flows', () => {
@@ -79,8 +86,11 @@ console.log(JSON.stringify({ sizes, cap: MAX_SEMI_SPACE_MB }));
     const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
     expect(run.stderr).toBe('');
     const { sizes, cap } = JSON.parse(run.stdout) as { sizes: number[]; cap: number };
-    // From wherever V8 starts it (1-2 MB) straight to the cap: no doubling steps in between.
-    expect(sizes).toEqual([sizes[0], cap]);
+    // From wherever V8 starts it (1-2 MB) straight to the cap: no doubling steps in between; after that only
+    // V8 13's page run-over above it.
+    expect(sizes[1]).toBe(cap);
+    for (const size of sizes.slice(1)) expect(size).toBeGreaterThanOrEqual(cap);
+    for (const size of sizes.slice(1)) expect(size).toBeLessThanOrEqual(cap + PAGE_RUN_OVER_MB);
   });
 
   it('grows a shrunken young generation back to the cap in one step, never past it', async () => {

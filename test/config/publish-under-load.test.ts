@@ -63,7 +63,7 @@ describe('publishing under load', () => {
   }
 
   it('serves every request entirely from one revision, and a stream in flight finishes on its own', async () => {
-    a.enqueue({ kind: 'reply', text: 'from-a'.repeat(12), chunkSize: 6, chunkDelayMs: 50 });
+    a.enqueue({ kind: 'reply', text: 'from-a'.repeat(12), chunkSize: 6, chunkDelayMs: 200 });
     const slow = ask(true);
     await sleep(100);
 
@@ -73,7 +73,9 @@ describe('publishing under load', () => {
       for (let i = 0; running; i++) outcomes.push(await ask((i + index) % 3 === 0));
     };
     const workers = [0, 1, 2, 3].map(worker);
-    await sleep(150);
+    // Requests answered before the publish, however busy the machine (a fixed 150 ms wait saw none at load 20);
+    // the slow stream (12 chunks 200 ms apart) is still in flight when it comes.
+    for (const deadline = Date.now() + 15_000; outcomes.length < 2 && Date.now() < deadline; ) await sleep(25);
 
     const publishStarted = performance.now();
     const published = await harness.admin('POST', '/config/publish', {

@@ -111,11 +111,9 @@ ${models}
   });
 
   /** `amg serve` in `dir`, and a stream through it that has started and whose upstream then stalls. */
-  async function gatewayWithStalledStream() {
-    const serve = await ServeProcess.start([], {
-      cwd: dir,
-      env: { AMG_ADMIN_TOKEN: 'amg_admin_shutdown_test', AMG_LOG_LEVEL: 'info' },
-    });
+  async function gatewayWithStalledStream(underNpm = false) {
+    const options = { cwd: dir, env: { AMG_ADMIN_TOKEN: 'amg_admin_shutdown_test', AMG_LOG_LEVEL: 'info' } };
+    const serve = await (underNpm ? ServeProcess.startUnderNpm(options) : ServeProcess.start([], options));
     upstream.enqueue({ kind: 'stall', after: 2 });
     const openai = new OpenAI({ apiKey: TOKEN, baseURL: `${serve.url}/v1`, maxRetries: 0 });
     const stream = await openai.chat.completions.create({
@@ -169,6 +167,23 @@ ${models}
     expect(stopping).toMatchObject({ signal: 'SIGTERM', in_flight: 1 });
   });
 
+  it('takes one Ctrl-C under `npm start` as one, though npm forwards the SIGINT the gateway also got', async () => {
+    await writeFile(
+      join(dir, 'gateway.yaml'),
+      config('  - { name: chat, targets: [{ provider: primary, model: m }] }'),
+    );
+    const { serve, iterator } = await gatewayWithStalledStream(true);
+
+    const started = Date.now();
+    serve.signal('SIGINT');
+    await expect(rest(iterator)).rejects.toThrow(/shutting down/);
+    // The stream kept its grace period (1.5 s) instead of being ended at once by npm's copy of the signal.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
+    expect(await serve.exited).toBe(0);
+    expect(serve.stdout.match(/"msg":"shutting down"/g)).toHaveLength(1);
+    expect(serve.stdout).not.toContain('second SIGINT');
+  }, 30_000);
+
   it('ends the requests in flight at once on a second Ctrl-C (SIGINT), writing their records', async () => {
     // A grace period far longer than the test: only the second SIGINT can end this stream in time.
     await writeFile(
@@ -181,7 +196,8 @@ ${models}
 
     const started = Date.now();
     serve.signal('SIGINT');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Later than npm's copy of one Ctrl-C would come: the operator pressing it again.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     serve.signal('SIGINT');
     await expect(rest(iterator)).rejects.toThrow(/shutting down/);
     expect(await serve.exited).toBe(0);

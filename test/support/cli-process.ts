@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
@@ -35,7 +37,11 @@ export class ServeProcess {
   stderr = '';
   readonly exited: Promise<number | null>;
 
-  private constructor(readonly child: ChildProcess) {
+  private constructor(
+    readonly child: ChildProcess,
+    /** Signals go to the child's whole process group, as a terminal's Ctrl-C reaches its foreground job. */
+    private readonly asForegroundJob = false,
+  ) {
     child.stdout?.on('data', (chunk: Buffer) => (this.stdout += chunk));
     child.stderr?.on('data', (chunk: Buffer) => (this.stderr += chunk));
     this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
@@ -49,7 +55,28 @@ export class ServeProcess {
       cwd: options.cwd,
       env: { ...process.env, ...options.env },
     });
-    const serve = new ServeProcess(child);
+    return ServeProcess.started(new ServeProcess(child));
+  }
+
+  /**
+   * `amg serve` run by `npm start` (a package.json written in `cwd`), in a process group of its own as a job a
+   * terminal runs: `signal` reaches npm and the gateway both, as Ctrl-C at that terminal does.
+   */
+  static async startUnderNpm(options: {
+    cwd: string;
+    env?: Record<string, string | undefined>;
+  }): Promise<ServeProcess> {
+    const start = `exec ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} serve --listen 127.0.0.1:0`;
+    await writeFile(join(options.cwd, 'package.json'), JSON.stringify({ private: true, scripts: { start } }));
+    const child = spawn('npm', ['start', '--silent'], {
+      cwd: options.cwd,
+      env: { ...process.env, ...options.env },
+      detached: true,
+    });
+    return ServeProcess.started(new ServeProcess(child, true));
+  }
+
+  private static async started(serve: ServeProcess): Promise<ServeProcess> {
     const deadline = Date.now() + 15_000;
     while (!/API\s+http:\/\/[\d.]+:\d+/.test(serve.banner)) {
       const code = await Promise.race([serve.exited, new Promise((r) => setTimeout(() => r('running'), 25))]);
@@ -72,7 +99,8 @@ export class ServeProcess {
   }
 
   signal(signal: NodeJS.Signals): void {
-    this.child.kill(signal);
+    if (this.asForegroundJob && this.child.pid !== undefined) process.kill(-this.child.pid, signal);
+    else this.child.kill(signal);
   }
 
   async stop(): Promise<number | null> {

@@ -12,6 +12,13 @@ import { boundOldGeneration, capYoungGenerationAtFirstRequest } from '../heap-un
 import { scavengeOnMainThreadOnOneCore } from '../scavenge-on-one-core.js';
 import { releaseAtFirstRequest } from '../start-footprint.js';
 
+/**
+ * One Ctrl-C under `npm start` reaches the gateway twice: the terminal signals the whole foreground process
+ * group, and npm forwards the SIGINT it got to its child too, milliseconds later. A SIGINT this soon after the
+ * stop began is that copy, not the operator asking again.
+ */
+const ONE_CTRL_C_MS = 300;
+
 /** What the start banner and log lines report of the running gateway. */
 interface StartStatus {
   providers: Array<{ name: string; configured: boolean; missing_env?: string | null }>;
@@ -163,12 +170,14 @@ async function serve(options: { config?: string; listen?: string }): Promise<voi
   capYoungGenerationAtFirstRequest();
 
   let stopping = false;
+  let stopBeganAt = 0;
   const stop = (signal: string) => {
     // A second SIGTERM must not cut the graceful stop short (its default action would exit at once and lose the
     // records still to be written); process managers bound the wait with their own kill timer. A second Ctrl-C
     // is an operator at a terminal who will not wait out a long stream: the requests still in flight are ended
     // now, as at the end of the grace period (error event, record written), and the gateway exits.
     if (stopping) {
+      if (signal === 'SIGINT' && performance.now() - stopBeganAt < ONE_CTRL_C_MS) return;
       if (signal === 'SIGINT') {
         log.warn('second SIGINT: ending the requests in flight now', { in_flight: gateway.dataPlane.inFlight });
         gateway.endGraceNow();
@@ -176,6 +185,7 @@ async function serve(options: { config?: string; listen?: string }): Promise<voi
       return;
     }
     stopping = true;
+    stopBeganAt = performance.now();
     log.info('shutting down', { signal, in_flight: gateway.dataPlane.inFlight });
     gateway.close().then(
       () => process.exit(0),
