@@ -1,5 +1,5 @@
 import { parseInstant, type WallClockZone } from '../config/instant.js';
-import { sortValue } from '../store/request-log-queries.js';
+import { sortValue } from '../store/request-log-order.js';
 import type { Store } from '../store/store.js';
 import type { RequestCursor, RequestQuery, RequestRecord, RequestSort } from '../telemetry/request-record.js';
 

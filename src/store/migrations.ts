@@ -1,6 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, PostgresAdapter, sql } from 'kysely';
 import { createClientKeyLog } from './client-key-log.js';
-import { SORT_KEYS } from './request-log-queries.js';
+import { SORT_KEYS } from './request-log-order.js';
 import { backfillRollupGrain } from './rollup-backfill.js';
 import { HISTOGRAM_COLUMNS, type RollupTableName } from './rollup-columns.js';
 import type { Database } from './schema.js';

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { requestRecord } from '../../test/support/request-records.js';
 import { openTestStore } from '../../test/support/sqlite-store.js';
 import type { RequestQuery, RequestRecord } from '../telemetry/request-record.js';
-import { selectRequestPage, sortValue } from './request-log-queries.js';
+import { sortValue } from './request-log-order.js';
+import { selectRequestPage } from './request-log-queries.js';
 
 const record = (n: number, latencyMs: number, costUsd: number | null, tokens: number | null): RequestRecord =>
   requestRecord({

@@ -1,25 +1,7 @@
 import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
-import type { RequestQuery, RequestRecord, RequestSort } from '../telemetry/request-record.js';
+import type { RequestQuery } from '../telemetry/request-record.js';
+import { SORT_KEYS } from './request-log-order.js';
 import type { Database } from './schema.js';
-
-/**
- * The key each order walks, written exactly as its index (migration 0021_request_log_order) is, so the database
- * reads the index in order instead of sorting the log: a missing cost sorts as -1 (below every priced one), a
- * missing token count as 0. Time is the id's order (ids grow with time), walked on the primary key.
- */
-export const SORT_KEYS: Record<Exclude<RequestSort, 'time'>, string> = {
-  latency: 'latency_ms',
-  cost: 'coalesce(cost_usd, -1)',
-  tokens: 'coalesce(input_tokens, 0) + coalesce(output_tokens, 0)',
-};
-
-/** The value a record has in an order's key, as the database computes it: the cursor of the next page. */
-export function sortValue(record: RequestRecord, sort: RequestSort): number {
-  if (sort === 'latency') return record.latencyMs;
-  if (sort === 'cost') return record.costUsd ?? -1;
-  if (sort === 'tokens') return (record.inputTokens ?? 0) + (record.outputTokens ?? 0);
-  return 0;
-}
 
 type RequestSelect<O> = SelectQueryBuilder<Database, 'requests', O>;
 
