@@ -1,6 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, PostgresAdapter, sql } from 'kysely';
 import { createClientKeyLog } from './client-key-log.js';
-import { SORT_KEYS } from './request-log-order.js';
 import { backfillRollupGrain } from './rollup-backfill.js';
 import { HISTOGRAM_COLUMNS, type RollupTableName } from './rollup-columns.js';
 import type { Database } from './schema.js';
@@ -225,17 +224,16 @@ const migrations: Record<string, Migration> = {
   '0020_client_key_changes': {
     up: createClientKeyLog,
   },
-  // The request log ordered by latency, cost or tokens a page at a time (request-log-queries.ts): each order walks
-  // its own (key, id) index, so a page reads its 50 rows, never sorts the whole log.
+  // Once the request log's (key, id) indexes for its latency, cost and tokens orders. Every telemetry insert had to
+  // maintain all three on the writer thread, which shares the gateway's core: 10.9 -> 19 us of CPU a record,
+  // ~5% of a passthrough request. The orders now sort the filtered rows (request-log-queries.ts) instead.
   '0021_request_log_order': {
+    async up() {},
+  },
+  '0022_request_log_order_indexes_dropped': {
     async up(db: Kysely<unknown>) {
-      for (const [sort, key] of Object.entries(SORT_KEYS)) {
-        await db.schema
-          .createIndex(`requests_${sort}_id`)
-          .on('requests')
-          .expression(sql.raw(`(${key}), id`))
-          .execute();
-      }
+      for (const sort of ['latency', 'cost', 'tokens'])
+        await db.schema.dropIndex(`requests_${sort}_id`).ifExists().execute();
     },
   },
 };
