@@ -28,7 +28,6 @@ import { LimitBackends, openRedisBackend } from '../routing/limits/limit-backend
 import { LimitService } from '../routing/limits/limit-service.js';
 import { Router } from '../routing/router.js';
 import { MemoryRoutingState } from '../routing/routing-state.js';
-import { youngGenerationFill } from '../runtime/young-generation.js';
 import { openStore, parseStorageUrl, type StorageLocation } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { StoreFileWatch } from '../store/store-file-watch.js';
@@ -211,10 +210,6 @@ export class Gateway {
       batchSize: telemetryConfig.batch_size,
       onError: (error) => this.writeFailures.failed(error, this.telemetry.pending),
       onWritten: () => this.writeFailures.succeeded(),
-      // Only at one request at a time: under concurrency what a scavenge copies is the requests in flight, not
-      // the records (survivors unchanged at 50 connections), and flushing ahead of every scavenge there would
-      // only split batches (issue 14).
-      youngGenerationFill: () => (this.dataPlane.inFlight <= 1 ? youngGenerationFill() : 0),
     });
     this.retention = new RetentionSweeper(parts.store, {
       days: () => this.snapshotRef.config.telemetry.retention_days,

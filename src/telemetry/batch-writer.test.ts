@@ -18,35 +18,6 @@ describe('BatchWriter', () => {
     expect(batches).toEqual([['a', 'b']]);
   });
 
-  it('flushes ahead of a scavenge when the young generation is nearly full, not before', async () => {
-    const batches: string[][] = [];
-    let fill = 0.5;
-    const writer = new BatchWriter(
-      { insertRequests: async (rows) => void batches.push(rows.map((r) => r.id)) },
-      { flushIntervalMs: 60_000, batchSize: 100, youngGenerationFill: () => fill },
-    );
-    for (let i = 0; i < 16; i++) writer.add(record(`a${i}`));
-    expect(batches).toEqual([]);
-    // Issue 14: the records waiting would be most of what the next scavenge copies at one connection.
-    fill = 0.75;
-    for (let i = 0; i < 8; i++) writer.add(record(`b${i}`));
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(batches).toHaveLength(1);
-    expect(batches[0]).toHaveLength(24);
-    // Once per cycle: still nearly full until the scavenge, then empty again and nearly full once more.
-    for (let i = 0; i < 16; i++) writer.add(record(`c${i}`));
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(batches).toHaveLength(1);
-    fill = 0.1;
-    for (let i = 0; i < 8; i++) writer.add(record(`d${i}`));
-    fill = 0.75;
-    for (let i = 0; i < 8; i++) writer.add(record(`e${i}`));
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(batches).toHaveLength(2);
-    expect(batches[1]).toHaveLength(32);
-    await writer.close();
-  });
-
   it('keeps a failed batch and writes it on the next flush', async () => {
     let fail = true;
     const written: string[] = [];
