@@ -5,6 +5,7 @@
 // resolution (bench/one-connection.mjs), and with --soak-minutes RSS every 10 s under 50 connections (flat or
 // growing). --heap-snapshot writes idle and post-load heap snapshots of the gateway (--heapsnapshot-signal)
 // beside its data directory; --node-flags runs the gateway with extra Node/V8 flags, to compare variants.
+// AMG_DIST=<dir>: another build's output (a copy of dist/ inside the checkout), for A/Bs of two builds.
 // Writes bench/results/memory.{json,md}.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -102,7 +103,7 @@ async function main() {
     0,
     [
       ...flags,
-      join(root, 'dist/cli/main.js'),
+      join(root, process.env.AMG_DIST ?? 'dist', 'cli/main.js'),
       'serve',
       '--config',
       join(dir, 'gateway.yaml'),
