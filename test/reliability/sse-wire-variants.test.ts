@@ -214,6 +214,22 @@ describe('SSE framing variants from upstreams', () => {
       });
     }
 
+    it('cut inside its response.completed data: the error event and an error record, not a quiet end and a 200', async () => {
+      // The half event is not forwarded (see forwardedTail), so the client never gets response.completed: the
+      // completion is judged on what the client got, not on the bytes read, which name the type early in the data.
+      upstream.next.push(sseAnswer([responsesStart, responsesDelta('Hel'), responsesCompleted.slice(0, 90)]));
+      const { data, response } = await gateway
+        .openai()
+        .responses.create({ model: 'az', input: 'hi', stream: true, store: false })
+        .withResponse();
+      const types: string[] = [];
+      for await (const event of data) types.push(event.type);
+      expect(types.at(-1)).toBe('error');
+      const id = response.headers.get('x-request-id');
+      const record = await gateway.recordWhere((r) => r.id === id);
+      expect(record.errorCode).toBe('GW_ERR_UPSTREAM_STREAM');
+    });
+
     it('drops `event:` lines without data (the OpenAI SDK parsed them as empty JSON)', async () => {
       const script = sseAnswer([
         'event: keepalive\n\n',
