@@ -290,6 +290,11 @@ describe('SSE framing variants from upstreams', () => {
       const script = sseAnswer([chatChunk({ role: 'assistant', content: 'Hel' }), chatChunk({ content: 'lo' })]);
       await expect(chatText('oa', script)).rejects.toThrow(/ended without \[DONE\]/);
     });
+
+    it('still ends in an error when the close cut the finish_reason chunk inside its data (not forwarded)', async () => {
+      const script = sseAnswer([chatChunk({ role: 'assistant', content: 'Hello' }), chatChunk({}, 'stop').slice(0, -6)]);
+      await expect(chatText('oa', script)).rejects.toThrow(/ended without \[DONE\]/);
+    });
   });
 
   it('drops `event:` lines without data from a passed-through Chat stream (they dispatch nothing; the OpenAI SDK parsed them as empty JSON)', async () => {
