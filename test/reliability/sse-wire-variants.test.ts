@@ -191,6 +191,22 @@ describe('SSE framing variants from upstreams', () => {
       expect(outcome).toBeInstanceOf(Anthropic.APIError);
       expect((outcome as Error).message).toMatch(/ended without message_stop/);
     });
+
+    it('Anthropic passthrough, cut inside the message_stop data (not forwarded): the error event, not a quiet end', async () => {
+      const script = sseAnswer([
+        anthropicEvent('message_start', {
+          message: { id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-x', content: [] },
+        }),
+        anthropicEvent('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
+        anthropicEvent('content_block_delta', { index: 0, delta: { type: 'text_delta', text: 'Hello' } }),
+        anthropicEvent('content_block_stop', { index: 0 }),
+        anthropicEvent('message_delta', { delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 1 } }),
+        anthropicEvent('message_stop', {}).slice(0, -3),
+      ]);
+      const outcome = await messagesText('an', script).catch((error: Error) => error);
+      expect(outcome).toBeInstanceOf(Anthropic.APIError);
+      expect((outcome as Error).message).toMatch(/ended without message_stop/);
+    });
   });
 
   describe('the Azure Responses passthrough frames its events as the Chat passthrough does', () => {
