@@ -308,7 +308,10 @@ describe('SSE framing variants from upstreams', () => {
     });
 
     it('still ends in an error when the close cut the finish_reason chunk inside its data (not forwarded)', async () => {
-      const script = sseAnswer([chatChunk({ role: 'assistant', content: 'Hello' }), chatChunk({}, 'stop').slice(0, -6)]);
+      const script = sseAnswer([
+        chatChunk({ role: 'assistant', content: 'Hello' }),
+        chatChunk({}, 'stop').slice(0, -6),
+      ]);
       await expect(chatText('oa', script)).rejects.toThrow(/ended without \[DONE\]/);
     });
   });
