@@ -47,7 +47,7 @@ export const OTHER = 'other';
  * chart keeps its `top - 1` busiest groups and folds the rest into one series, `other`, merged point by point
  * (histograms too, so its percentiles are exact): a chart has no more series than its palette has colours.
  */
-function seriesOf(points: readonly RollupPoint[], plan: ChartPlan, top = Number.POSITIVE_INFINITY) {
+export function seriesOf(points: readonly RollupPoint[], plan: ChartPlan, top = Number.POSITIVE_INFINITY) {
   const times = stepTimes(plan);
   const groups = new Map<string, { requests: number; byTime: Map<number, RollupPoint[]> }>();
   for (const point of points) {
@@ -64,7 +64,12 @@ function seriesOf(points: readonly RollupPoint[], plan: ChartPlan, top = Number.
     const other = { requests: 0, byTime: new Map<number, RollupPoint[]>() };
     for (const [, group] of folded) {
       other.requests += group.requests;
-      for (const [t, at] of group.byTime) other.byTime.set(t, [...(other.byTime.get(t) ?? []), ...at]);
+      // Appended, not copied anew per group: a chart by client key may fold thousands of groups.
+      for (const [t, at] of group.byTime) {
+        const list = other.byTime.get(t);
+        if (list) list.push(...at);
+        else other.byTime.set(t, [...at]);
+      }
     }
     kept.push([OTHER, other]);
   }

@@ -335,13 +335,13 @@ export class Gateway {
     this.credentialRefresh.unref();
   }
 
+  /** Set once `start` has finished: applies before that are the start's own, which `amg serve` reports. */
+  private started = false;
+
   /**
    * Makes a config the running one: new requests take the new snapshot at once, requests in flight finish on
    * theirs, and what routing learned about targets that still exist carries over.
    */
-  /** Set once `start` has finished: applies before that are the start's own, which `amg serve` reports. */
-  private started = false;
-
   private install(loaded: LoadedConfig, revision: number): void {
     const next = buildSnapshot(loaded, this.pools, revision);
     this.adopt(next);

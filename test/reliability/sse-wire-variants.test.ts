@@ -191,6 +191,22 @@ describe('SSE framing variants from upstreams', () => {
       expect(outcome).toBeInstanceOf(Anthropic.APIError);
       expect((outcome as Error).message).toMatch(/ended without message_stop/);
     });
+
+    it('Anthropic passthrough, cut inside the message_stop data (not forwarded): the error event, not a quiet end', async () => {
+      const script = sseAnswer([
+        anthropicEvent('message_start', {
+          message: { id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-x', content: [] },
+        }),
+        anthropicEvent('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
+        anthropicEvent('content_block_delta', { index: 0, delta: { type: 'text_delta', text: 'Hello' } }),
+        anthropicEvent('content_block_stop', { index: 0 }),
+        anthropicEvent('message_delta', { delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 1 } }),
+        anthropicEvent('message_stop', {}).slice(0, -3),
+      ]);
+      const outcome = await messagesText('an', script).catch((error: Error) => error);
+      expect(outcome).toBeInstanceOf(Anthropic.APIError);
+      expect((outcome as Error).message).toMatch(/ended without message_stop/);
+    });
   });
 
   describe('the Azure Responses passthrough frames its events as the Chat passthrough does', () => {
@@ -213,6 +229,22 @@ describe('SSE framing variants from upstreams', () => {
         expect(error).toMatchObject({ message: expect.stringMatching(/ended without response\.completed/) });
       });
     }
+
+    it('cut inside its response.completed data: the error event and an error record, not a quiet end and a 200', async () => {
+      // The half event is not forwarded (see forwardedTail), so the client never gets response.completed: the
+      // completion is judged on what the client got, not on the bytes read, which name the type early in the data.
+      upstream.next.push(sseAnswer([responsesStart, responsesDelta('Hel'), responsesCompleted.slice(0, 90)]));
+      const { data, response } = await gateway
+        .openai()
+        .responses.create({ model: 'az', input: 'hi', stream: true, store: false })
+        .withResponse();
+      const types: string[] = [];
+      for await (const event of data) types.push(event.type);
+      expect(types.at(-1)).toBe('error');
+      const id = response.headers.get('x-request-id');
+      const record = await gateway.recordWhere((r) => r.id === id);
+      expect(record.errorCode).toBe('GW_ERR_UPSTREAM_STREAM');
+    });
 
     it('drops `event:` lines without data (the OpenAI SDK parsed them as empty JSON)', async () => {
       const script = sseAnswer([
@@ -272,6 +304,14 @@ describe('SSE framing variants from upstreams', () => {
 
     it('still ends in an error when no finish_reason came before the close', async () => {
       const script = sseAnswer([chatChunk({ role: 'assistant', content: 'Hel' }), chatChunk({ content: 'lo' })]);
+      await expect(chatText('oa', script)).rejects.toThrow(/ended without \[DONE\]/);
+    });
+
+    it('still ends in an error when the close cut the finish_reason chunk inside its data (not forwarded)', async () => {
+      const script = sseAnswer([
+        chatChunk({ role: 'assistant', content: 'Hello' }),
+        chatChunk({}, 'stop').slice(0, -6),
+      ]);
       await expect(chatText('oa', script)).rejects.toThrow(/ended without \[DONE\]/);
     });
   });

@@ -55,4 +55,11 @@ describe('MessagesStreamTap', () => {
     tap.push(Buffer.from(messageDelta));
     expect(tap.sawFinalUsage).toBe(true);
   });
+
+  it('does not take a message_stop cut inside its data, which is not forwarded, for the stop', () => {
+    const tap = new MessagesStreamTap();
+    for (const read of [start, delta('Hi'), messageDelta, stop.slice(0, -3)]) tap.push(Buffer.from(read));
+    expect(tap.end()).toBeUndefined();
+    expect(tap.sawStop).toBe(false);
+  });
 });

@@ -35,9 +35,10 @@ export class MessagesStreamTap {
   /** Whatever was left unframed at the end of the upstream body, as far as it is to be forwarded (see forwardedTail). */
   end(): Buffer | undefined {
     const rest = this.framer.end();
-    if (!rest) return undefined;
-    this.inspect(rest);
-    return forwardedTail(rest);
+    // Only what is forwarded is inspected: a message_stop cut inside its data is no stop the client got.
+    const whole = rest && forwardedTail(rest);
+    if (whole) this.inspect(whole);
+    return whole;
   }
 
   private inspect(bytes: Buffer): void {

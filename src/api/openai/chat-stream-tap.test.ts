@@ -102,6 +102,13 @@ describe('ChatStreamTap on a stream that closes without [DONE]', () => {
     }
   });
 
+  it('does not take a finish chunk cut inside its data, which is not forwarded, for a finish', () => {
+    const tap = new ChatStreamTap(true);
+    for (const read of [chunk('Hi'), finish.slice(0, -4)]) tap.push(Buffer.from(read));
+    expect(tap.end()).toBeUndefined();
+    expect(tap.sawFinish).toBe(false);
+  });
+
   it('does not take a stream cut before its finish_reason for a whole one', () => {
     const tap = new ChatStreamTap(true);
     for (const read of [chunk('Hi'), chunk('there'), ': keep-alive\n\n', '\n']) tap.push(Buffer.from(read));

@@ -61,9 +61,11 @@ export class ChatStreamTap {
   /** Whatever was left unframed at the end of the upstream body, as far as it is to be forwarded (see forwardedTail). */
   end(): Buffer | undefined {
     const rest = this.framer.end();
-    if (!rest) return undefined;
-    const tail = this.look(rest);
-    return tail.length === 0 ? undefined : forwardedTail(tail);
+    // Only what is forwarded is looked at: a finish chunk cut inside its data is no finish the client got.
+    const whole = rest && forwardedTail(rest);
+    if (!whole) return undefined;
+    const tail = this.look(whole);
+    return tail.length === 0 ? undefined : tail;
   }
 
   /**

@@ -34,19 +34,25 @@ async function relayStream(reply: UpstreamReply, out: ClientOutput): Promise<voi
   // with it, so an event split across two chunks is still counted (once: only matches ending in the chunk).
   let deltas = 0;
   let carry = '';
-  // Whole events only, as the Chat and Messages passthroughs forward them (see SseRelayFramer).
+  // Whole events only, as the Chat and Messages passthroughs forward them (see SseRelayFramer). The tail, where
+  // the end and the usage are looked for, is of what was forwarded: a last event cut inside its data is not, and
+  // its type alone (early in its data) is no response.completed the client got.
   const framer = new SseRelayFramer();
+  const keepTail = (forwarded: Buffer | undefined): Buffer | undefined => {
+    if (forwarded === undefined) return undefined;
+    const joined = tail.length === 0 ? forwarded : Buffer.concat([tail, forwarded]);
+    tail = joined.length > TAIL_BYTES ? joined.subarray(joined.length - TAIL_BYTES) : joined;
+    return forwarded;
+  };
   const relay = (chunk: Buffer): Buffer | undefined => {
     const text = carry + chunk.toString('latin1');
     for (const match of text.matchAll(DELTA)) if (match.index + match[0].length > carry.length) deltas++;
     carry = text.length > CARRY ? text.slice(text.length - CARRY) : text;
-    const joined = tail.length === 0 ? chunk : Buffer.concat([tail, chunk]);
-    tail = joined.length > TAIL_BYTES ? joined.subarray(joined.length - TAIL_BYTES) : joined;
-    return framer.push(chunk);
+    return keepTail(framer.push(chunk));
   };
   try {
     await pipeBody(reply.body, out, relay, reply.head);
-    const rest = framer.end();
+    const rest = keepTail(framer.end());
     if (rest) out.write(rest);
     if (!COMPLETED.test(tail.toString('latin1')) && !out.gone) {
       throw new Error('upstream stream ended without response.completed');
