@@ -69,9 +69,9 @@ models:
         stream_options: { include_usage: true },
       })
     )[Symbol.asyncIterator]();
-    const responsesFromGemini = (
-      await openai.responses.create({ model: 'flash', input: 'think long', stream: true })
-    )[Symbol.asyncIterator]();
+    const responsesFromGemini = (await openai.responses.create({ model: 'flash', input: 'think long', stream: true }))[
+      Symbol.asyncIterator
+    ]();
     const messagesFromBedrock = claude.messages
       .stream({ model: 'nova', max_tokens: 64, messages: [{ role: 'user', content: 'think long' }] })
       [Symbol.asyncIterator]();
