@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeAnthropic } from '../fakes/fake-anthropic.js';
 import { FakeBedrock } from '../fakes/fake-bedrock.js';
 import { FakeGemini } from '../fakes/fake-gemini.js';
-import { runCli, ServeProcess } from '../support/cli-process.js';
+import { ServeProcess } from '../support/cli-process.js';
+import { stopWithStreamsOpen } from '../support/shutdown-records.js';
 
 const TOKEN = 'amg_cloud_shutdown_token_0123456789';
 const BEDROCK_KEY = 'ABSKcloud-shutdown-key-0123456789';
@@ -86,20 +87,7 @@ models:
     // Every client has its first event before the signal.
     for (const iterator of iterators) expect((await iterator.next()).done).toBe(false);
 
-    const started = Date.now();
-    serve.signal('SIGTERM');
-    const drain = async (iterator: AsyncIterator<unknown>) => {
-      for (;;) if ((await iterator.next()).done) return;
-    };
-    for (const iterator of iterators) await expect(drain(iterator)).rejects.toThrow(/shutting down/);
-    expect(await serve.exited).toBe(0);
-    expect(Date.now() - started).toBeLessThan(10_000);
-
-    const tail = await runCli(['requests', 'tail', '--json'], { cwd: dir });
-    const rows = tail.stdout
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const rows = await stopWithStreamsOpen(serve, iterators, dir);
     expect(rows.map((row) => `${row.entryPoint} ${row.provider}`).sort()).toEqual([
       'chat.completions claude',
       'chat.completions gem',
