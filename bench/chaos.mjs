@@ -1,6 +1,7 @@
 // npm run chaos [-- --minutes N] (default 10; `--minutes 1` for a quick check): mixed traffic through a real
-// gateway process against fake upstreams that reset connections, hang, answer 5xx (and 5xx storms) and cut
-// streams; clients that hang up; guarded config publishes (one harmless, one broken) and an unguarded one that
+// gateway process against fake upstreams (OpenAI-compatible, and Gemini falling back to Bedrock, each answering in
+// its own wire format and error shapes) that reset connections, hang, answer 5xx (and 5xx storms), throttle with
+// 429 and cut streams; clients of all three dialects, some that hang up; guarded config publishes (one harmless, one broken) and an unguarded one that
 // swaps connection pools under retries; and a SIGTERM with streams in flight at the end. Then it reads the
 // gateway's store and reports requests sent, records written, records lost (must be 0), guard decisions and RSS
 // over time, to stdout and bench/results/chaos.{json,md} (chaos-quick.* for runs under 10 minutes). Exits 1 when a record is lost.
@@ -33,10 +34,21 @@ async function closedPort() {
   return port;
 }
 
-function configText({ a, b, dead, chatTargets = ['a', 'b'], connections = 64 }) {
-  const provider = (name, url) =>
-    `  - { name: ${name}, type: openai, base_url: ${url}, api_key: sk-chaos, allow_private_network: true, max_connections: ${connections} }`;
+function configText({
+  a,
+  b,
+  dead,
+  aOrigin,
+  bOrigin,
+  chatTargets = ['a', 'b'],
+  cloudTargets = ['gem', 'aws'],
+  connections = 64,
+}) {
+  const provider = (name, url, type = 'openai') =>
+    `  - { name: ${name}, type: ${type}, base_url: ${url}, api_key: sk-chaos, allow_private_network: true, max_connections: ${connections} }`;
   const targets = (names) => names.map((name) => `{ provider: ${name}, model: m }`).join(', ');
+  // Gemini on upstream a falls back to Bedrock on upstream b (and back): translated routes for every dialect.
+  const cloud = (model) => `[${cloudTargets.map((name) => `{ provider: ${name}, model: ${model} }`).join(', ')}]`;
   return `storage: sqlite:./gateway.db
 server: { shutdown_grace_ms: 3000 }
 clients: [{ name: chaos, token: ${TOKEN} }]
@@ -48,10 +60,15 @@ providers:
 ${provider('a', a)}
 ${provider('b', b)}
 ${provider('dead', dead)}
+${provider('gem', `${aOrigin}/v1beta`, 'gemini')}
+${provider('aws', bOrigin, 'bedrock')}
 models:
   - { name: chat, targets: [${targets(chatTargets)}] }
   - { name: solo, targets: [${targets(['a'])}] }
   - { name: slow, targets: [{ provider: b, model: slow }] }
+  - { name: cloud, targets: ${cloud('gemini-2.5-flash')} }
+  - { name: slow-gemini, targets: [{ provider: gem, model: slow }] }
+  - { name: slow-bedrock, targets: [{ provider: aws, model: slow }] }
 `;
 }
 
@@ -117,7 +134,7 @@ const note = (what) => {
  * One request over raw HTTP. `hangUp`: 'first-chunk' drops the connection after the first bytes of the answer,
  * a number drops it that many ms after sending. Counts the request as sent once its body is written.
  */
-function send(url, { path, body, raw, stream, anthropic, hangUp }) {
+function send(url, { path, body, raw, stream, anthropic, responses, hangUp }) {
   return new Promise((resolve) => {
     const text = raw ?? JSON.stringify(body);
     const headers = {
@@ -144,8 +161,13 @@ function send(url, { path, body, raw, stream, anthropic, hangUp }) {
     req.on('error', (error) => finish(done ? 'x' : `client error ${error.code ?? error.message}`));
     req.on('response', (res) => {
       let tail = '';
+      // A Responses stream's last event carries the whole response, longer than the tail kept: its type is
+      // looked for as the events pass.
+      let seen = '';
       res.on('data', (chunk) => {
-        tail = (tail + chunk.toString()).slice(-400);
+        const window = tail + chunk.toString();
+        if (responses && !seen) seen = /response\.(completed|failed|incomplete)|event: error/.exec(window)?.[0] ?? '';
+        tail = window.slice(-400);
         if (hangUp === 'first-chunk') {
           req.destroy();
           finish('client hung up (mid-stream)');
@@ -155,8 +177,16 @@ function send(url, { path, body, raw, stream, anthropic, hangUp }) {
       res.on('end', () => {
         // A client that already hung up judged nothing about how the stream ended.
         if (stream && res.statusCode === 200 && !done) {
-          const complete = anthropic ? tail.includes('message_stop') : tail.includes('[DONE]');
-          const errorEvent = anthropic ? tail.includes('event: error') : tail.includes('"error"');
+          const complete = anthropic
+            ? tail.includes('message_stop')
+            : responses
+              ? seen === 'response.completed'
+              : tail.includes('[DONE]');
+          const errorEvent = responses
+            ? seen === 'event: error' || seen === 'response.failed'
+            : anthropic
+              ? tail.includes('event: error')
+              : tail.includes('"error"');
           if (complete && !errorEvent) stats.streams.complete++;
           else if (errorEvent) stats.streams.errorEvent++;
           else {
@@ -179,6 +209,7 @@ const chat = (model, stream) => ({
   ...(stream ? { stream_options: { include_usage: true } } : {}),
 });
 const messages = (model, stream) => ({ model, max_tokens: 64, messages: [{ role: 'user', content: 'chaos' }], stream });
+const responsesBody = (model, stream) => ({ model, input: 'chaos', stream });
 
 /** The traffic mix: [weight, request]. */
 const MIX = [
@@ -191,6 +222,23 @@ const MIX = [
   [5, () => ({ path: '/v1/chat/completions', body: chat('slow', true), stream: true, hangUp: 300 })],
   [5, () => ({ path: '/v1/chat/completions', raw: '{"model": "chat", "messages": [' })],
   [5, () => ({ path: '/v1/chat/completions', body: chat('no-such-model', false) })],
+  // Translated routes: Gemini (SSE) falling back to Bedrock (event stream), in every client dialect.
+  [8, () => ({ path: '/v1/chat/completions', body: chat('cloud', true), stream: true })],
+  [4, () => ({ path: '/v1/chat/completions', body: chat('cloud', false) })],
+  [8, () => ({ path: '/v1/messages', body: messages('cloud', true), stream: true, anthropic: true })],
+  [6, () => ({ path: '/v1/responses', body: responsesBody('cloud', true), stream: true, responses: true })],
+  [3, () => ({ path: '/v1/responses', body: responsesBody('cloud', false) })],
+  [
+    4,
+    () => ({
+      path: '/v1/messages',
+      body: messages('cloud', true),
+      stream: true,
+      anthropic: true,
+      hangUp: 'first-chunk',
+    }),
+  ],
+  [3, () => ({ path: '/v1/chat/completions', body: chat('slow-bedrock', true), stream: true, hangUp: 300 })],
 ];
 const TOTAL_WEIGHT = MIX.reduce((sum, [weight]) => sum + weight, 0);
 function pick() {
@@ -210,7 +258,7 @@ async function main() {
   const dead = `http://127.0.0.1:${await closedPort()}/v1`;
   const dir = mkdtempSync(join(tmpdir(), 'amg-chaos-'));
   const configPath = join(dir, 'gateway.yaml');
-  const urls = { a: a.url, b: b.url, dead };
+  const urls = { a: a.url, b: b.url, dead, aOrigin: a.origin, bOrigin: b.origin };
   writeFileSync(configPath, configText(urls));
   const started = Date.now();
   const { child, url, log } = await startGateway(dir, configPath);
@@ -261,19 +309,25 @@ async function main() {
   await at(0.15);
   await storm(stormSeconds);
   await at(0.25);
-  const harmless = await publish(
-    'swap chat target order',
-    configText({ ...urls, chatTargets: ['b', 'a'] }),
-    guardWindow,
-  );
+  const swapped = { ...urls, chatTargets: ['b', 'a'], cloudTargets: ['aws', 'gem'] };
+  // The guard then watches the cloud model too, while Gemini and Bedrock throttle (429) and clients hang up.
+  const harmless = await publish('swap chat and cloud target order', configText(swapped), guardWindow);
   await at(0.6);
   const broken = await publish(
     'point chat at a dead upstream',
-    configText({ ...urls, chatTargets: ['dead'] }),
+    configText({ ...swapped, chatTargets: ['dead'] }),
     guardWindow,
   );
   await at(0.72);
-  await publish('resize pools under retries (no guard)', configText({ ...urls, connections: 32 }));
+  // In a short run the broken publish's guard may still be watching here (a publish then is refused with 409):
+  // its verdict is waited for, as an operator would, for at most its window.
+  const waitUntil = Date.now() + Number.parseInt(guardWindow, 10) * 1000;
+  while (Date.now() < waitUntil) {
+    const listed = (await admin(url, 'GET', '/config/revisions?limit=50')).body.data ?? [];
+    if (listed.find((r) => r.number === broken)?.guard?.state !== 'watching') break;
+    await sleep(500);
+  }
+  await publish('resize pools under retries (no guard)', configText({ ...swapped, connections: 32 }));
   await at(0.8);
   await storm(stormSeconds);
   await at(1);
@@ -282,14 +336,18 @@ async function main() {
   running = false;
   await Promise.all(workers);
   const revisions = (await admin(url, 'GET', '/config/revisions?limit=50')).body.data ?? [];
-  const finalStreams = Array.from({ length: IN_FLIGHT_AT_SIGTERM }, (_, i) =>
-    send(
-      url,
-      i % 2
-        ? { path: '/v1/messages', body: messages('slow', true), stream: true, anthropic: true }
-        : { path: '/v1/chat/completions', body: chat('slow', true), stream: true },
-    ),
-  );
+  // Same-dialect and translated streams: OpenAI, Gemini's SSE and Bedrock's event stream upstream.
+  const FINAL = [
+    { path: '/v1/chat/completions', body: chat('slow', true), stream: true },
+    { path: '/v1/messages', body: messages('slow', true), stream: true, anthropic: true },
+    { path: '/v1/chat/completions', body: chat('slow-gemini', true), stream: true },
+    { path: '/v1/messages', body: messages('slow-bedrock', true), stream: true, anthropic: true },
+    { path: '/v1/responses', body: responsesBody('slow-gemini', true), stream: true, responses: true },
+    { path: '/v1/chat/completions', body: chat('slow-bedrock', true), stream: true },
+    { path: '/v1/messages', body: messages('slow-gemini', true), stream: true, anthropic: true },
+    { path: '/v1/responses', body: responsesBody('slow-bedrock', true), stream: true, responses: true },
+  ];
+  const finalStreams = Array.from({ length: IN_FLIGHT_AT_SIGTERM }, (_, i) => send(url, FINAL[i % FINAL.length]));
   await sleep(1_000);
   const streamsBefore = { ...stats.streams };
   event(`SIGTERM with ${IN_FLIGHT_AT_SIGTERM} streams in flight (grace 3 s, streams last 10 s)`);
@@ -317,7 +375,12 @@ async function main() {
   db.close();
   const guardOf = (number) => revisions.find((r) => r.number === number)?.guard ?? null;
   const guard = [
-    { publish: 'harmless (swap target order)', expected: 'passed', revision: harmless, ...pick2(guardOf(harmless)) },
+    {
+      publish: 'harmless (swap chat and cloud target order)',
+      expected: 'passed',
+      revision: harmless,
+      ...pick2(guardOf(harmless)),
+    },
     { publish: 'broken (dead upstream)', expected: 'rolled_back', revision: broken, ...pick2(guardOf(broken)) },
   ];
   const errorLines = log

@@ -1,7 +1,10 @@
-/** The commented config written on first start. It needs no provider key to start. */
-export const STARTER_CONFIG = `# AI Model Gateway configuration.
+/**
+ * The commented config written on first start. It needs no provider key to start. `amg` is how to run the CLI
+ * the way this start ran it (`npm run amg --` in a checkout, `npx amg`, `amg`), for the commands it suggests.
+ */
+export const starterConfig = (amg: string): string => `# AI Model Gateway configuration.
 # Reference: docs/configuration.md. \${VAR} reads an environment variable, \${VAR:-default} gives a default.
-# Validate changes with:  npm run amg -- config validate gateway.yaml
+# Validate changes with:  ${amg} config validate gateway.yaml
 # Apply them without a restart:  kill -HUP <pid>
 
 server:
@@ -41,7 +44,7 @@ models:
     targets:
       - { provider: openai, model: text-embedding-3-small }
 
-# Client tokens: create them with  npm run amg -- keys create --name my-app  (stored as hashes in the database),
+# Client tokens: create them with  ${amg} keys create --name my-app  (stored as hashes in the database),
 # or declare them here:
 clients: []
 #  - name: ci

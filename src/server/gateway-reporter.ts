@@ -8,7 +8,7 @@ import {
   REPORT_PREFIX,
 } from '../config/environments/gateway-environments.js';
 import type { Store } from '../store/store.js';
-import { log } from './log.js';
+import { WriteFailureLog } from '../telemetry/write-failure-log.js';
 
 /**
  * Tells the store this gateway runs and which variable NAMES its environment has, so that a publish from
@@ -19,12 +19,20 @@ export class GatewayReporter {
   private timer: NodeJS.Timeout | undefined;
   private url = '';
   private adminUrl = '';
+  // A full disk or a locked store fails every report: one line, repeats once a minute, one when it works again.
+  private readonly failures: WriteFailureLog;
 
   constructor(
     private readonly store: Store,
     private readonly env: Env,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.failures = new WriteFailureLog(now, {
+      failed: 'reporting this gateway to the store failed; will retry',
+      level: 'warn',
+      recovered: 'reporting this gateway to the store works again',
+    });
+  }
 
   private report(): GatewayReport {
     return {
@@ -44,8 +52,9 @@ export class GatewayReporter {
     this.adminUrl = adminUrl;
     await this.send();
     this.timer = setInterval(() => {
-      this.send().catch((error: unknown) =>
-        log.warn('reporting this gateway to the store failed', { error: String(error) }),
+      this.send().then(
+        () => this.failures.succeeded(),
+        (error: unknown) => this.failures.failed(error),
       );
     }, REPORT_INTERVAL_MS);
     this.timer.unref();

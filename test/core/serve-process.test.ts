@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FakeOpenAI } from '../fakes/fake-openai.js';
-import { runCli, ServeProcess } from '../support/cli-process.js';
+import { CLI, runCli, ServeProcess } from '../support/cli-process.js';
 
 const NO_KEYS = {
   OPENAI_API_KEY: undefined,
@@ -32,6 +32,12 @@ describe('amg serve on a fresh directory', () => {
     expect(existsSync(join(dir, 'gateway.yaml'))).toBe(true);
     expect(existsSync(join(dir, 'data', 'gateway.db'))).toBe(true);
     expect(serve.banner).toMatch(/created from the starter template/);
+    // The commands the starter config suggests are the ones that work as this gateway was started (the built
+    // CLI here), as the banner's are: not the checkout's npm run amg --.
+    const starter = await readFile(join(dir, 'gateway.yaml'), 'utf8');
+    expect(starter).toContain(`# Validate changes with:  node ${CLI} config validate gateway.yaml`);
+    expect(starter).toContain(`create them with  node ${CLI} keys create --name my-app`);
+    expect(starter).not.toContain('npm run amg');
     expect(serve.banner).toMatch(/openai: not configured \(set OPENAI_API_KEY\)/);
     const adminToken = /\n\s+(amg_admin_\S+)/.exec(serve.banner)?.[1];
     expect(adminToken).toBeDefined();

@@ -23,7 +23,9 @@ export type BedrockBehaviour =
   | BedrockReply
   | { kind: 'error'; status: number; exception: string; message: string }
   /** Stream `after` events, then an exception message (e.g. modelStreamErrorException), and end. */
-  | { kind: 'streamError'; after: number; exception: string; message: string };
+  | { kind: 'streamError'; after: number; exception: string; message: string }
+  /** Stream `after` events of `reply` (or a default answer), then send nothing more, as a model thinking would. */
+  | { kind: 'stall'; after: number; reply?: BedrockReply };
 
 const PATH = /^\/model\/([^/]+)\/(converse|converse-stream)$/;
 const utf8 = new TextDecoder();
@@ -342,12 +344,18 @@ export class FakeBedrock {
     }
     const behaviour = this.queue.shift() ?? this.responder?.(request) ?? { kind: 'reply', text: 'Hello from Bedrock.' };
     if (behaviour.kind === 'error') return this.error(res, behaviour.status, behaviour.exception, behaviour.message);
-    const reply = behaviour.kind === 'reply' ? behaviour : { kind: 'reply' as const, text: 'one two three four' };
+    const reply =
+      behaviour.kind === 'reply'
+        ? behaviour
+        : ((behaviour.kind === 'stall' ? behaviour.reply : undefined) ?? {
+            kind: 'reply' as const,
+            text: 'one two three four',
+          });
     const extra = this.responseFields(decodeURIComponent(match[1] as string), body, reply);
     if (match[2] === 'converse') return this.whole(res, reply, extra);
     const events = this.events(reply, extra);
     res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': 'fake' });
-    const cut = behaviour.kind === 'streamError' ? behaviour.after : events.length;
+    const cut = behaviour.kind === 'streamError' || behaviour.kind === 'stall' ? behaviour.after : events.length;
     for (const [n, [type, payload]] of events.slice(0, cut).entries()) {
       res.write(
         codec.encode({
@@ -372,7 +380,8 @@ export class FakeBedrock {
         }),
       );
     }
-    res.end();
+    // A stalled stream stays open until the gateway (or the fake's close) ends the connection.
+    if (behaviour.kind !== 'stall') res.end();
     return undefined;
   }
 

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeOpenAI } from '../fakes/fake-openai.js';
 import { runCli, ServeProcess } from '../support/cli-process.js';
 import { GatewayHarness } from '../support/gateway-harness.js';
+import { stopWithStreamsOpen } from '../support/shutdown-records.js';
 
 const TOKEN = 'amg_shutdown_test_token_0123456789';
 
@@ -61,21 +62,7 @@ models:
     await chatIterator.next();
     await messageIterator.next();
 
-    const started = Date.now();
-    serve.signal('SIGTERM');
-    const drain = async (iterator: AsyncIterator<unknown>) => {
-      for (;;) if ((await iterator.next()).done) return;
-    };
-    await expect(drain(chatIterator)).rejects.toThrow(/shutting down/);
-    await expect(drain(messageIterator)).rejects.toThrow(/shutting down/);
-    expect(await serve.exited).toBe(0);
-    expect(Date.now() - started).toBeLessThan(10_000);
-
-    const tail = await runCli(['requests', 'tail', '--json'], { cwd: dir });
-    const rows = tail.stdout
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const rows = await stopWithStreamsOpen(serve, [chatIterator, messageIterator], dir);
     expect(rows).toHaveLength(2);
     for (const row of rows) {
       expect(row).toMatchObject({ stream: true, status: 200, errorCode: 'GW_ERR_SHUTTING_DOWN' });

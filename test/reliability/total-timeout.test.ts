@@ -33,6 +33,9 @@ describe('answers cut by total_ms', () => {
     const record = await setup.harness.recordWhere((r) => r.time >= after && r.requestedModel === 'slow');
     expect(record).toMatchObject({ status, errorCode: 'GW_ERR_UPSTREAM_TOTAL_TIMEOUT' });
     expect(record.errorMessage).toMatch(/total_ms = 1500 ms/);
+    // A stream cut midway says how far it got; an answer that never started has nothing to say.
+    if (status === 200) expect(record.errorMessage).toMatch(/ \(cut after [1-9]\d* bytes of the response\)$/);
+    else expect(record.errorMessage).not.toMatch(/cut after/);
     expect(record.attempts.at(-1)).toMatchObject({ errorClass: 'cancelled' });
     // The guard judges the config, total_ms included: a cut counts there, streamed or not.
     expect(countsAsFailure(record)).toBe(true);

@@ -185,6 +185,18 @@ export class Exchange {
     return redactSecrets(this.streamError, this.snapshot.providers.get(this.provider)?.secrets ?? []);
   }
 
+  /**
+   * The record's error text. A response the gateway itself cut midway (shutdown past its grace period, the total
+   * time limit) says how far it got, as a hang-up's record does: what the client was sent and may have used.
+   */
+  private recordedError(): string | null {
+    const message = this.error?.message ?? this.redactedStreamError();
+    if (message === null || this.sentBytes === 0 || (this.cutBy !== 'shutdown' && this.cutBy !== 'deadline')) {
+      return message;
+    }
+    return `${message} (cut after ${this.sentBytes} bytes of the response)`;
+  }
+
   toRecord(): RequestRecord {
     const usage = this.usage;
     return {
@@ -222,7 +234,7 @@ export class Exchange {
         : (this.error?.code ?? (this.internalFault ? 'GW_ERR_INTERNAL' : streamErrorCode(this.streamError))),
       errorMessage: this.clientGone
         ? clientClosedMessage(this.sentBytes, this.headStarted)
-        : cappedOrNull(this.error?.message ?? this.redactedStreamError(), MAX_ERROR),
+        : cappedOrNull(this.recordedError(), MAX_ERROR),
       configRevision: this.snapshot.revision,
       droppedFields: this.droppedFields === null ? null : [...this.droppedFields],
     };

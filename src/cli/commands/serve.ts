@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { ConfigError } from '../../config/load-config.js';
-import { STARTER_CONFIG } from '../../config/starter-config.js';
+import { starterConfig } from '../../config/starter-config.js';
 import type { Gateway } from '../../server/gateway.js';
 import { log, logStartFailure, surviveClosedOutput } from '../../server/log.js';
 import { warnUnconfiguredProviders } from '../../server/unconfigured-warning.js';
@@ -130,7 +130,7 @@ async function serve(options: { config?: string; listen?: string }): Promise<voi
   let created = false;
   if (!existsSync(path)) {
     if (!isDefault) throw new Error(`config file ${path} does not exist`);
-    await writeFile(path, STARTER_CONFIG, { mode: 0o600, flag: 'wx' });
+    await writeFile(path, starterConfig(cliInvocation()), { mode: 0o600, flag: 'wx' });
     created = true;
   }
   // A signal during the start (loading modules, migrating the store) would otherwise kill the process at once
