@@ -82,11 +82,12 @@ describe('/metrics counters against the request log, mixed traffic', () => {
 
   it('counts the requests, tokens and cost the request log holds, series by series', async () => {
     const { families } = await scrape(harness.url, METRICS_TOKEN);
-    const expected = new Map<string, { labels: Record<string, string>; sums: Record<string, number> }>();
+    type Sums = { labels: Record<string, string>; sums: Record<string, number> };
+    const expected = new Map<string, Sums>();
     for (const record of records) {
       const labels = labelsOf(record);
       const key = JSON.stringify(labels);
-      const entry = expected.get(key) ?? { labels, sums: {} };
+      const entry: Sums = expected.get(key) ?? { labels, sums: {} };
       expected.set(key, entry);
       const add = (name: string, value: number | null | undefined) => {
         entry.sums[name] = (entry.sums[name] ?? 0) + (value ?? 0);
@@ -100,7 +101,11 @@ describe('/metrics counters against the request log, mixed traffic', () => {
     }
     expect(expected.size).toBeGreaterThanOrEqual(4);
     for (const { labels, sums } of expected.values()) {
-      const requests = (families.amg_requests_total?.data as Array<{ labels: Record<string, string>; value: number }>)
+      const samples = (families.amg_requests_total?.data ?? []) as Array<{
+        labels: Record<string, string>;
+        value: number;
+      }>;
+      const requests = samples
         .filter((s) => s.labels.model === labels.model && s.labels.provider === labels.provider)
         .reduce((sum, s) => sum + s.value, 0);
       expect(requests, JSON.stringify(labels)).toBe(sums.requests);
