@@ -72,6 +72,10 @@ function delta(grain, bucket, dimension, value, requests) {
     latency_sum: requests * 800,
     ttft_count: requests,
     ttft_sum: requests * 300,
+    cached_tokens: requests * 100,
+    cache_write_tokens: 0,
+    reasoning_tokens: requests * 20,
+    unpriced: 0,
     latency: histogram(requests, 800),
     ttft: histogram(requests, 300),
   };
@@ -228,6 +232,8 @@ const QUERIES = [
   ['chart', 'traffic 30d by entry point', '/traffic?range=30d&group=entry_point'],
   ['chart', 'clients page: usage and last use, 24h', '/clients/usage?range=24h'],
   ['chart', 'clients page: usage and last use, 30d', '/clients/usage?range=30d'],
+  ['chart', 'usage page: 7d by key', '/usage?since=7d&group_by=key'],
+  ['chart', 'usage page: 30d by model', '/usage?since=30d&group_by=model'],
 
   ['page', 'requests, newest 50', '/requests?limit=50'],
   ['page', 'requests, next page (cursor)', `/requests?limit=50&before=${deep}`],

@@ -156,4 +156,14 @@ describe('YAML that could leak or explode', () => {
       }
     }
   });
+
+  it('refuses a model or provider named as the label /metrics gives unnamed values (other, none)', () => {
+    const text = VALID.replace('name: backup', 'name: none')
+      .replace('provider: backup', 'provider: none')
+      .replace('name: gpt-4o-mini', 'name: other');
+    expect(problems(text, { OPENAI_API_KEY: 'sk-test' })).toEqual([
+      'providers[1].name: "none" is reserved: /metrics labels with it what the config does not name; choose another name',
+      'models[0].name: "other" is reserved: /metrics labels with it what the config does not name; choose another name',
+    ]);
+  });
 });

@@ -1,4 +1,5 @@
 import { tableEntryFor } from '../cost/price-lookup.js';
+import { NONE, OTHER } from '../telemetry/metrics/label-values.js';
 import { isPrivateHost } from '../upstream/private-address.js';
 import type { GatewayConfig } from './schema.js';
 
@@ -16,7 +17,25 @@ function duplicates<T>(items: readonly T[], key: (item: T) => string, report: (i
   });
 }
 
+/**
+ * The label values /metrics gives what the config does not name (`other`: a model a client made up; `none`: no
+ * model or provider at all): a model or provider called so would be counted together with them.
+ */
+const RESERVED_LABEL_VALUES: ReadonlySet<string> = new Set([OTHER, NONE]);
+
+function reservedNames(items: ReadonlyArray<{ name: string }>, section: string, errors: ConfigProblem[]) {
+  items.forEach((item, index) => {
+    if (RESERVED_LABEL_VALUES.has(item.name)) {
+      errors.push({
+        path: `${section}[${index}].name`,
+        message: `"${item.name}" is reserved: /metrics labels with it what the config does not name; choose another name`,
+      });
+    }
+  });
+}
+
 function checkProviders(config: GatewayConfig, errors: ConfigProblem[]) {
+  reservedNames(config.providers, 'providers', errors);
   duplicates(
     config.providers,
     (p) => p.name,
@@ -84,6 +103,7 @@ function checkUpstreamUrl(
 
 function checkModels(config: GatewayConfig, errors: ConfigProblem[]) {
   const providers = new Set(config.providers.map((p) => p.name));
+  reservedNames(config.models, 'models', errors);
   duplicates(
     config.models,
     (m) => m.name,

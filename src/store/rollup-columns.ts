@@ -1,4 +1,4 @@
-import { ROLLUP_SUMS, type RollupGrain } from '../telemetry/rollup.js';
+import { ROLLUP_SUMS, type RollupGrain, USAGE_SUMS } from '../telemetry/rollup.js';
 
 /** One table per grain (same columns), so a chart's query reads one narrow, time-ordered key range. */
 export const TABLE: Record<RollupGrain, RollupTableName> = {
@@ -24,5 +24,5 @@ export type RollupTableName = (typeof ROLLUP_TABLES)[number];
 export const HISTOGRAM_COLUMNS = ['latency', 'ttft'] as const;
 
 /** The summed columns of a rollup row, in the order the writers bind them: the fields rollups sum. */
-export const SUM_COLUMNS = ROLLUP_SUMS;
+export const SUM_COLUMNS = [...ROLLUP_SUMS, ...USAGE_SUMS] as const;
 export const KEY_COLUMNS = ['bucket', 'dimension', 'value'] as const;

@@ -1,10 +1,10 @@
 import { emptyHistogram } from '../telemetry/latency-histogram.js';
 import { addPacked, toPacked } from '../telemetry/packed-histogram.js';
-import { GRAIN_MS, type RollupPoint, type RollupQuery } from '../telemetry/rollup.js';
-import { HISTOGRAM_COLUMNS, SUM_COLUMNS, TABLE } from './rollup-columns.js';
+import { GRAIN_MS, ROLLUP_SUMS, type RollupPoint, type RollupQuery } from '../telemetry/rollup.js';
+import { HISTOGRAM_COLUMNS, TABLE } from './rollup-columns.js';
 
-/** The columns a chart reads, in the order of a positional row. */
-export const READ_COLUMNS = ['bucket', 'value', ...SUM_COLUMNS, ...HISTOGRAM_COLUMNS] as const;
+/** The columns a chart reads, in the order of a positional row (not the usage report's sums). */
+export const READ_COLUMNS = ['bucket', 'value', ...ROLLUP_SUMS, ...HISTOGRAM_COLUMNS] as const;
 
 /** A rollup row as an array in READ_COLUMNS order (better-sqlite3's raw mode, the cheapest way to read rows). */
 export type PositionalRow = readonly unknown[];

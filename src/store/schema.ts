@@ -159,6 +159,11 @@ export interface RollupTable {
   latency_sum: number;
   ttft_count: number;
   ttft_sum: number;
+  /** Usage sums (migration 0023; 0 in rows written before it, see meta `usage_rollups_since`). */
+  cached_tokens: number;
+  cache_write_tokens: number;
+  reasoning_tokens: number;
+  unpriced: number;
   /** Packed histogram counts (see rollup-columns.ts). */
   latency: Uint8Array;
   ttft: Uint8Array;

@@ -1,11 +1,14 @@
 import { type Kysely, sql } from 'kysely';
+import { GRAIN_MS, type RollupGrain, rollupsEnabled, USAGE_SUMS } from '../telemetry/rollup.js';
 import {
   addTotals,
   emptyTotals,
+  type UsageGroup,
   type UsageQuery,
   type UsageRow,
   type UsageTotals,
 } from '../telemetry/usage-summary.js';
+import { TABLE } from './rollup-columns.js';
 import type { Database } from './schema.js';
 
 /** The request column each grouping reads; tags are grouped by their stored JSON and split afterwards. */
@@ -16,15 +19,82 @@ const GROUP_COLUMN = {
   tag: 'client_tags',
 } as const;
 
+/** The rollup dimension holding the same value as the request column (tags have none: they are summed from the log). */
+const GROUP_DIMENSION = { key: 'client', model: 'model', provider: 'provider' } as const;
+
+/** `meta` key: the time (epoch ms) from which rollup rows carry the usage sums (migration 0023). */
+export const USAGE_ROLLUPS_SINCE = 'usage_rollups_since';
+
+/** The grains a report sums, coarsest first; what no grain covers whole (the window's ragged ends) is read from the log. */
+const USAGE_GRAINS: readonly RollupGrain[] = ['day', 'hour', 'minute'];
+
+/** A part of a report's window and where it is summed from: a grain's rollup rows, or the request log (null). */
+export interface UsageSpan {
+  grain: RollupGrain | null;
+  since: number;
+  until: number;
+}
+
+const floorTo = (time: number, size: number) => time - (time % size);
+const ceilTo = (time: number, size: number) => floorTo(time + size - 1, size);
+
 /**
- * Usage per group over a time window, summed by the database in one grouped scan of the window (the
- * requests_time index bounds it), so a month of traffic is never loaded row by row. Group by tag sums per
- * distinct tag set and then splits each set into its `key=value` pairs: a request of a key tagged
- * `team=search, env=prod` counts once under each.
+ * Cuts [since, until) into whole buckets of the coarsest grain that fits, then of finer grains at its ends, and
+ * leaves the rest (under a minute at each end) to the request log. `from[grain]` is the time from which that
+ * grain's rows count exactly what the request log holds (absent: never).
  */
-export async function summarizeUsage(db: Kysely<Database>, query: UsageQuery): Promise<UsageRow[]> {
-  const column = GROUP_COLUMN[query.groupBy];
-  const rows = await db
+export function usageSpans(
+  since: number,
+  until: number,
+  from: Partial<Record<RollupGrain, number>>,
+  grains: readonly RollupGrain[] = USAGE_GRAINS,
+): UsageSpan[] {
+  if (since >= until) return [];
+  const [grain, ...finer] = grains;
+  if (grain === undefined) return [{ grain: null, since, until }];
+  const first = from[grain];
+  const size = GRAIN_MS[grain];
+  const start = first === undefined ? until : ceilTo(Math.max(since, first), size);
+  const end = floorTo(until, size);
+  if (start >= end) return usageSpans(since, until, from, finer);
+  return [
+    ...usageSpans(since, start, from, finer),
+    { grain, since: start, until: end },
+    ...usageSpans(end, until, from, finer),
+  ];
+}
+
+/**
+ * From when each grain's rollup rows equal the request log: not before the usage sums were added (0023), not
+ * before the oldest request retention left (rollups outlive it; the report covers what the log still holds), not
+ * before the grain's own oldest row (its retention may be shorter than the log's). Rollups turned off
+ * (AMG_TELEMETRY_ROLLUPS=off, a benchmarking switch) leave every report to the log.
+ */
+async function rollupCoverage(db: Kysely<Database>): Promise<Partial<Record<RollupGrain, number>>> {
+  if (!rollupsEnabled()) return {};
+  const since = await db.selectFrom('meta').select('value').where('key', '=', USAGE_ROLLUPS_SINCE).executeTakeFirst();
+  const oldest = await db
+    .selectFrom('requests')
+    .select((eb) => eb.fn.min<number | string | null>('time').as('time'))
+    .executeTakeFirst();
+  if (since === undefined || oldest?.time == null) return {};
+  const floor = Math.max(Number(since.value), Number(oldest.time));
+  const from: Partial<Record<RollupGrain, number>> = {};
+  for (const grain of USAGE_GRAINS) {
+    const first = await db
+      .selectFrom(TABLE[grain])
+      .select((eb) => eb.fn.min<number | string | null>('bucket').as('bucket'))
+      .where('dimension', '=', 'all')
+      .executeTakeFirst();
+    if (first?.bucket != null) from[grain] = Math.max(floor, Number(first.bucket));
+  }
+  return from;
+}
+
+/** One span's sums per group from the request log: one grouped scan of its rows (the requests_time index bounds it). */
+function logSums(db: Kysely<Database>, groupBy: UsageGroup, span: UsageSpan) {
+  const column = GROUP_COLUMN[groupBy];
+  return db
     .selectFrom('requests')
     .select((eb) => [
       eb.ref(column).as('grouped'),
@@ -42,12 +112,56 @@ export async function summarizeUsage(db: Kysely<Database>, query: UsageQuery): P
         )
         .as('unpriced'),
     ])
-    .where('time', '>=', query.since)
-    .where('time', '<', query.until)
+    .where('time', '>=', span.since)
+    .where('time', '<', span.until)
     .groupBy(column)
     .execute();
-  const totals = rows.map((row) => ({ group: row.grouped as string | null, totals: totalsOf(row) }));
-  const result = query.groupBy === 'tag' ? splitTags(totals) : totals.map(({ group, totals: t }) => ({ group, ...t }));
+}
+
+/** One span's sums per group from one grain's rollup rows: a few rows per bucket, whatever the traffic. */
+async function rollupSums(db: Kysely<Database>, groupBy: Exclude<UsageGroup, 'tag'>, span: UsageSpan) {
+  const rows = await db
+    .selectFrom(TABLE[span.grain as RollupGrain])
+    .select((eb) => [
+      eb.ref('value').as('grouped'),
+      ...(['requests', 'input_tokens', 'output_tokens', 'cost_usd', ...USAGE_SUMS] as const).map((column) =>
+        eb.fn.sum<number | string | null>(column).as(column),
+      ),
+    ])
+    .where('dimension', '=', GROUP_DIMENSION[groupBy])
+    .where('bucket', '>=', span.since)
+    .where('bucket', '<', span.until)
+    .groupBy('value')
+    .execute();
+  // Rollups store an absent value as '' (so it groups); the report names it null, as the log's NULL.
+  return rows.map((row) => ({ ...row, grouped: row.grouped === '' ? null : row.grouped }));
+}
+
+/**
+ * Usage per group over a time window, summed by the database, never loaded row by row. Whole days, hours and
+ * minutes of the window are summed from rollup rows (written with the request rows, in the same transaction), the
+ * ragged ends and anything older than the rollups' usage sums from the request log; a report of 7 days of 100k
+ * requests reads a few thousand rollup rows and the requests of under two minutes. Group by tag sums the log per
+ * distinct tag set and then splits each set into its `key=value` pairs: a request of a key tagged
+ * `team=search, env=prod` counts once under each.
+ */
+export async function summarizeUsage(db: Kysely<Database>, query: UsageQuery): Promise<UsageRow[]> {
+  const { groupBy } = query;
+  const whole = { grain: null, since: query.since, until: query.until };
+  const spans = groupBy === 'tag' ? [whole] : usageSpans(query.since, query.until, await rollupCoverage(db));
+  const groups = new Map<string | null, UsageTotals>();
+  for (const span of spans) {
+    const rows =
+      span.grain === null || groupBy === 'tag' ? await logSums(db, groupBy, span) : await rollupSums(db, groupBy, span);
+    for (const row of rows) {
+      const group = row.grouped as string | null;
+      const sum = groups.get(group) ?? emptyTotals();
+      groups.set(group, sum);
+      addTotals(sum, totalsOf(row));
+    }
+  }
+  const totals = [...groups].map(([group, sums]) => ({ group, totals: sums }));
+  const result = groupBy === 'tag' ? splitTags(totals) : totals.map(({ group, totals: t }) => ({ group, ...t }));
   for (const row of result) row.costUsd = roundUsd(row.costUsd);
   return result.sort((a, b) => b.costUsd - a.costUsd || b.requests - a.requests);
 }

@@ -44,6 +44,11 @@ export interface RollupDelta {
   latency_sum: number;
   ttft_count: number;
   ttft_sum: number;
+  /** The usage report's sums (USAGE_SUMS): tokens that are parts of input and output, and unpriced requests. */
+  cached_tokens: number;
+  cache_write_tokens: number;
+  reasoning_tokens: number;
+  unpriced: number;
   latency: number[];
   ttft: number[];
 }
@@ -77,6 +82,10 @@ function newDelta(grain: RollupGrain, bucket: number, dimension: StoredDimension
     latency_sum: 0,
     ttft_count: 0,
     ttft_sum: 0,
+    cached_tokens: 0,
+    cache_write_tokens: 0,
+    reasoning_tokens: 0,
+    unpriced: 0,
     latency: new Array<number>(BUCKETS).fill(0),
     ttft: new Array<number>(BUCKETS).fill(0),
   };
@@ -100,6 +109,11 @@ function add(delta: RollupDelta, record: RequestRecord): void {
   delta.input_tokens += record.inputTokens ?? 0;
   delta.output_tokens += record.outputTokens ?? 0;
   delta.cost_usd += record.costUsd ?? 0;
+  delta.cached_tokens += record.cachedTokens ?? 0;
+  delta.cache_write_tokens += record.cacheWriteTokens ?? 0;
+  delta.reasoning_tokens += record.reasoningTokens ?? 0;
+  // As the request log counts it: tokens counted, no price for them.
+  if (record.costUsd === null && record.inputTokens !== null) delta.unpriced++;
   delta.latency_sum += record.latencyMs;
   (delta.latency[bucketOf(record.latencyMs)] as number)++;
   if (record.ttfbMs !== null) {
@@ -121,8 +135,15 @@ export const ROLLUP_SUMS = [
   'ttft_sum',
 ] as const;
 
+/**
+ * The sums only the usage report reads (migration 0023 added them): with ROLLUP_SUMS they are every column of
+ * the usage report, so its window is summed from rollup rows rather than from every request of the window.
+ */
+export const USAGE_SUMS = ['cached_tokens', 'cache_write_tokens', 'reasoning_tokens', 'unpriced'] as const;
+
 function merge(into: RollupDelta, from: RollupDelta): void {
   for (const sum of ROLLUP_SUMS) into[sum] += from[sum];
+  for (const sum of USAGE_SUMS) into[sum] += from[sum];
   for (let i = 0; i < BUCKETS; i++) {
     into.latency[i] = (into.latency[i] ?? 0) + (from.latency[i] ?? 0);
     into.ttft[i] = (into.ttft[i] ?? 0) + (from.ttft[i] ?? 0);

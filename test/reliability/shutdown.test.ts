@@ -127,7 +127,7 @@ ${models}
     await writeFile(
       join(dir, 'gateway.yaml'),
       config(
-        '  - { name: chat, targets: [{ provider: primary, model: m }] }\n  - { name: other, targets: [{ provider: primary, model: n }] }',
+        '  - { name: chat, targets: [{ provider: primary, model: m }] }\n  - { name: second, targets: [{ provider: primary, model: n }] }',
       ),
     );
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -33,7 +33,7 @@ describe('the environment through the admin API', () => {
         ],
         models: [
           { name: 'chat', targets: [{ provider: 'primary', model: 'm1' }] },
-          { name: 'other', targets: [{ provider: 'hidden', model: 'm2' }] },
+          { name: 'second', targets: [{ provider: 'hidden', model: 'm2' }] },
         ],
       },
       env: { AMG_TEST_HOST: HOST, AMG_TEST_SCHEME: SCHEME, AMG_TEST_MODEL: MODEL },
