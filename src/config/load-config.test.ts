@@ -157,13 +157,15 @@ describe('YAML that could leak or explode', () => {
     }
   });
 
-  it('refuses a model or provider named as the label /metrics gives unnamed values (other, none)', () => {
+  it('warns about, and still loads, a model or provider named as the label /metrics gives unnamed values', () => {
     const text = VALID.replace('name: backup', 'name: none')
       .replace('provider: backup', 'provider: none')
       .replace('name: gpt-4o-mini', 'name: other');
-    expect(problems(text, { OPENAI_API_KEY: 'sk-test' })).toEqual([
-      'providers[1].name: "none" is reserved: /metrics labels with it what the config does not name; choose another name',
-      'models[0].name: "other" is reserved: /metrics labels with it what the config does not name; choose another name',
+    expect(problems(text, { OPENAI_API_KEY: 'sk-test' })).toEqual([]);
+    const { warnings } = parseConfigText(text, { env: { OPENAI_API_KEY: 'sk-test' } });
+    expect(warnings.filter((w) => w.message.includes('/metrics')).map((w) => w.path)).toEqual([
+      'providers[1].name',
+      'models[0].name',
     ]);
   });
 });

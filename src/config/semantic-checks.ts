@@ -19,23 +19,23 @@ function duplicates<T>(items: readonly T[], key: (item: T) => string, report: (i
 
 /**
  * The label values /metrics gives what the config does not name (`other`: a model a client made up; `none`: no
- * model or provider at all): a model or provider called so would be counted together with them.
+ * model or provider at all): a model or provider called so is counted together with them. A warning, not an error:
+ * a config that applied before an upgrade must still apply after it, and only the metrics are ambiguous.
  */
 const RESERVED_LABEL_VALUES: ReadonlySet<string> = new Set([OTHER, NONE]);
 
-function reservedNames(items: ReadonlyArray<{ name: string }>, section: string, errors: ConfigProblem[]) {
+function reservedNames(items: ReadonlyArray<{ name: string }>, section: string, warnings: ConfigProblem[]) {
   items.forEach((item, index) => {
     if (RESERVED_LABEL_VALUES.has(item.name)) {
-      errors.push({
+      warnings.push({
         path: `${section}[${index}].name`,
-        message: `"${item.name}" is reserved: /metrics labels with it what the config does not name; choose another name`,
+        message: `"${item.name}" is the label /metrics gives what the config does not name: its series are counted together with those; rename it to keep them apart`,
       });
     }
   });
 }
 
 function checkProviders(config: GatewayConfig, errors: ConfigProblem[]) {
-  reservedNames(config.providers, 'providers', errors);
   duplicates(
     config.providers,
     (p) => p.name,
@@ -103,7 +103,6 @@ function checkUpstreamUrl(
 
 function checkModels(config: GatewayConfig, errors: ConfigProblem[]) {
   const providers = new Set(config.providers.map((p) => p.name));
-  reservedNames(config.models, 'models', errors);
   duplicates(
     config.models,
     (m) => m.name,
@@ -180,6 +179,8 @@ function hostOf(url: string): string | undefined {
 
 function collectWarnings(config: GatewayConfig): ConfigProblem[] {
   const warnings: ConfigProblem[] = [];
+  reservedNames(config.providers, 'providers', warnings);
+  reservedNames(config.models, 'models', warnings);
   const used = new Set(config.models.flatMap((m) => m.targets.map((t) => t.provider)));
   config.providers.forEach((provider, index) => {
     if (!used.has(provider.name)) {
