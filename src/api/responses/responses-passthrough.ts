@@ -1,9 +1,12 @@
 import { unreportedStreamUsage } from '../../cost/produced-estimate.js';
 import type { RouteTarget } from '../../routing/route-table.js';
 import type { UpstreamReply } from '../../routing/upstream-reply.js';
+import { eventSpanAt } from '../../upstream/sse-event-span.js';
+import { parseSseEvents } from '../../upstream/sse-parse.js';
 import { SseRelayFramer } from '../../upstream/sse-relay-framer.js';
 import { findUsageObject, fromOpenAIUsage } from '../openai/openai-usage.js';
 import type { ClientOutput } from '../shared/client-output.js';
+import { finalAfterError } from '../shared/final-event.js';
 import { relayBody, relayError } from '../shared/passthrough.js';
 import { pipeBody } from '../shared/pipe-body.js';
 import { sseHeaders } from '../shared/sse-headers.js';
@@ -21,6 +24,31 @@ const DELTA = /"type"\s*:\s*"response\.[a-z_.]+\.delta"/g;
 /** Longer than any delta type with its key, so a split one is found in the next chunk. */
 const CARRY = 96;
 
+/**
+ * The stream's own failure report: an `error` event's data (`{"type":"error","code","message"}`). Its quoted key
+ * and value cannot occur inside a JSON string (whose quotes are escaped); an object nested in another event that
+ * has them is told apart when decoded.
+ */
+const ERROR_TYPE = /"type"\s*:\s*"error"/;
+
+/** The message of the error event in a block of whole events, when it holds one. */
+function upstreamErrorIn(events: Buffer): string | undefined {
+  const text = events.toString('latin1');
+  for (const match of text.matchAll(new RegExp(ERROR_TYPE.source, 'g'))) {
+    const span = eventSpanAt(text, match.index);
+    const event = parseSseEvents(events.toString('utf8', span.start, span.end))[0];
+    let data: { type?: unknown; message?: unknown } | undefined;
+    try {
+      data = JSON.parse(event?.data ?? '') as typeof data;
+    } catch {
+      continue;
+    }
+    if (data?.type !== 'error') continue;
+    return typeof data.message === 'string' ? data.message : JSON.stringify(data).slice(0, 200);
+  }
+  return undefined;
+}
+
 /** A Responses stream error event, as OpenAI sends it: the SDKs raise it instead of ending quietly. */
 function responsesErrorEvent(message: string, code: string): string {
   return `event: error\ndata: ${JSON.stringify({ type: 'error', code, message, param: null })}\n\n`;
@@ -36,25 +64,38 @@ async function relayStream(reply: UpstreamReply, out: ClientOutput): Promise<voi
   let carry = '';
   // Whole events only, as the Chat and Messages passthroughs forward them (see SseRelayFramer).
   const framer = new SseRelayFramer();
+  // The upstream's error event ends its stream, as in the Chat and Messages passthroughs (see final-event.ts).
+  const tap: { upstreamError: string | undefined } = { upstreamError: undefined };
+  let errorSeen = false;
   const relay = (chunk: Buffer): Buffer | undefined => {
     const text = carry + chunk.toString('latin1');
     for (const match of text.matchAll(DELTA)) if (match.index + match[0].length > carry.length) deltas++;
     carry = text.length > CARRY ? text.slice(text.length - CARRY) : text;
     const joined = tail.length === 0 ? chunk : Buffer.concat([tail, chunk]);
     tail = joined.length > TAIL_BYTES ? joined.subarray(joined.length - TAIL_BYTES) : joined;
-    return framer.push(chunk);
+    // The chunk's text (with the carry, for an event type split across reads) says whether one is coming; its
+    // whole event, once framed, is decoded. Other streams pay one regex test a read.
+    if (!errorSeen) errorSeen = ERROR_TYPE.test(text);
+    const events = framer.push(chunk);
+    if (!errorSeen || events === undefined) return events;
+    tap.upstreamError ??= upstreamErrorIn(events);
+    return finalAfterError(events, tap, reply, out);
   };
   try {
     await pipeBody(reply.body, out, relay, reply.head);
     const rest = framer.end();
     if (rest) out.write(rest);
-    if (!COMPLETED.test(tail.toString('latin1')) && !out.gone) {
+    if (tap.upstreamError !== undefined) out.exchange.streamError = `upstream stream error: ${tap.upstreamError}`;
+    else if (!COMPLETED.test(tail.toString('latin1')) && !out.gone) {
       throw new Error('upstream stream ended without response.completed');
     }
   } catch (error) {
-    const message = streamFailureMessage(out, error);
-    out.exchange.streamError = message;
-    if (!out.gone) out.write(responsesErrorEvent(message, out.exchange.error?.code ?? 'GW_ERR_UPSTREAM_STREAM'));
+    if (out.exchange.finalEventSent) out.exchange.streamError = `upstream stream error: ${tap.upstreamError}`;
+    else {
+      const message = streamFailureMessage(out, error);
+      out.exchange.streamError = message;
+      if (!out.gone) out.write(responsesErrorEvent(message, out.exchange.error?.code ?? 'GW_ERR_UPSTREAM_STREAM'));
+    }
   }
   // A stream cut before response.completed (the client left, the upstream broke) is billed for the prompt the
   // upstream read and the deltas it produced, flagged as an estimate; never recorded as nothing.
