@@ -558,6 +558,37 @@ describe('broken Azure OpenAI and Vertex upstreams, as the official clients see 
     });
   });
 
+  it('az-resp: a passed-through stream that ends in response.failed is recorded as the failure Azure reported', async () => {
+    upstream.next.push((_, res) => {
+      responsesStreamStart(res);
+      const response = {
+        id: 'resp_1',
+        object: 'response',
+        created_at: 1,
+        status: 'failed',
+        model: 'gpt5',
+        output: [],
+        error: { code: 'server_error', message: 'The model failed to generate a response.' },
+      };
+      res.end(
+        `event: response.failed\ndata: ${JSON.stringify({ type: 'response.failed', response, sequence_number: 4 })}\n\n`,
+      );
+    });
+    const events: { type: string }[] = [];
+    const stream = await gateway
+      .openai()
+      .responses.create({ model: 'az-resp', input: 'hi', store: false, stream: true });
+    for await (const event of stream) events.push(event);
+    // The client reads Azure's own final event, as it came.
+    expect(events.at(-1)).toMatchObject({ type: 'response.failed', response: { status: 'failed' } });
+    const [record] = await gateway.records(1);
+    expect(record).toMatchObject({
+      status: 200,
+      errorCode: 'GW_ERR_UPSTREAM_STREAM',
+      errorMessage: expect.stringContaining('The model failed to generate a response.'),
+    });
+  });
+
   it('az-resp: an HTML 404 from Azure’s Responses API reaches the passed-through Responses client in words', async () => {
     upstream.next.push((_, res) => {
       res.writeHead(404, { 'content-type': 'text/html' });

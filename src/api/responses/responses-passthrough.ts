@@ -25,26 +25,40 @@ const DELTA = /"type"\s*:\s*"response\.[a-z_.]+\.delta"/g;
 const CARRY = 96;
 
 /**
- * The stream's own failure report: an `error` event's data (`{"type":"error","code","message"}`). Its quoted key
- * and value cannot occur inside a JSON string (whose quotes are escaped); an object nested in another event that
- * has them is told apart when decoded.
+ * The stream's own failure reports: an `error` event (`{"type":"error","code","message"}`) and the final
+ * `response.failed` (its `response.error`). A quoted key and value cannot occur inside a JSON string (whose
+ * quotes are escaped); an object nested in another event that has them is told apart when decoded.
  */
-const ERROR_TYPE = /"type"\s*:\s*"error"/;
+const FAILURE_TYPE = /"type"\s*:\s*"(?:error|response\.failed)"/;
 
-/** The message of the error event in a block of whole events, when it holds one. */
+interface FailureEvent {
+  type?: unknown;
+  message?: unknown;
+  response?: { error?: { message?: unknown } | null };
+}
+
+/** What a failure event says: its message, else its JSON; undefined for any other event. */
+function failureMessage(data: FailureEvent | undefined): string | undefined {
+  if (data?.type === 'error' && typeof data.message === 'string') return data.message;
+  const failed = data?.type === 'response.failed' ? data.response?.error?.message : undefined;
+  if (typeof failed === 'string') return failed;
+  return data?.type === 'error' || data?.type === 'response.failed' ? JSON.stringify(data).slice(0, 200) : undefined;
+}
+
+/** The message of the failure event in a block of whole events, when it holds one. */
 function upstreamErrorIn(events: Buffer): string | undefined {
   const text = events.toString('latin1');
-  for (const match of text.matchAll(new RegExp(ERROR_TYPE.source, 'g'))) {
+  for (const match of text.matchAll(new RegExp(FAILURE_TYPE.source, 'g'))) {
     const span = eventSpanAt(text, match.index);
     const event = parseSseEvents(events.toString('utf8', span.start, span.end))[0];
-    let data: { type?: unknown; message?: unknown } | undefined;
+    let data: FailureEvent | undefined;
     try {
-      data = JSON.parse(event?.data ?? '') as typeof data;
+      data = JSON.parse(event?.data ?? '') as FailureEvent;
     } catch {
       continue;
     }
-    if (data?.type !== 'error') continue;
-    return typeof data.message === 'string' ? data.message : JSON.stringify(data).slice(0, 200);
+    const message = failureMessage(data);
+    if (message !== undefined) return message;
   }
   return undefined;
 }
@@ -64,7 +78,8 @@ async function relayStream(reply: UpstreamReply, out: ClientOutput): Promise<voi
   let carry = '';
   // Whole events only, as the Chat and Messages passthroughs forward them (see SseRelayFramer).
   const framer = new SseRelayFramer();
-  // The upstream's error event ends its stream, as in the Chat and Messages passthroughs (see final-event.ts).
+  // The upstream's error event (or response.failed) ends its stream, as in the Chat and Messages passthroughs
+  // (see final-event.ts), and is the record's error.
   const tap: { upstreamError: string | undefined } = { upstreamError: undefined };
   let errorSeen = false;
   const relay = (chunk: Buffer): Buffer | undefined => {
@@ -75,7 +90,7 @@ async function relayStream(reply: UpstreamReply, out: ClientOutput): Promise<voi
     tail = joined.length > TAIL_BYTES ? joined.subarray(joined.length - TAIL_BYTES) : joined;
     // The chunk's text (with the carry, for an event type split across reads) says whether one is coming; its
     // whole event, once framed, is decoded. Other streams pay one regex test a read.
-    if (!errorSeen) errorSeen = ERROR_TYPE.test(text);
+    if (!errorSeen) errorSeen = FAILURE_TYPE.test(text);
     const events = framer.push(chunk);
     if (!errorSeen || events === undefined) return events;
     tap.upstreamError ??= upstreamErrorIn(events);
