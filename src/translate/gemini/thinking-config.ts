@@ -40,7 +40,10 @@ function leastThinking(upstreamModel: string): GeminiThinkingConfig | undefined 
 }
 
 /** The level for an effort above minimal: Gemini 3 Pro (3.0) answers 400 to `medium`, which later models take. */
-function levelForEffort(effort: 'low' | 'medium' | 'high', upstreamModel: string): GeminiThinkingConfig['thinkingLevel'] {
+function levelForEffort(
+  effort: 'low' | 'medium' | 'high',
+  upstreamModel: string,
+): GeminiThinkingConfig['thinkingLevel'] {
   if (effort === 'medium' && /gemini-3-pro/.test(upstreamModel)) return 'high';
   return effort;
 }
