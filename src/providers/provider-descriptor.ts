@@ -45,9 +45,11 @@ export interface RequestAuthorizer {
   /**
    * The upstream answered 401/403 to a request sent with these headers. A type with cached credentials (an
    * access token) drops them and answers true when the request is worth sending once more with fresh ones;
-   * absent for credentials nothing fresher can replace (static keys, SigV4 keys read at config apply).
+   * absent for credentials nothing fresher can replace (static keys, SigV4 keys read at config apply). SigV4
+   * also answers true when the answer's `Date` shows this machine's clock off the service's by more than its
+   * signatures may be, having set its clock by that `Date`.
    */
-  refused?(headers: Readonly<Record<string, string>>): boolean;
+  refused?(headers: Readonly<Record<string, string>>, answerHeaders?: Readonly<Record<string, unknown>>): boolean;
 }
 
 /** What a provider type may use to build its authorizer, once per applied config. */

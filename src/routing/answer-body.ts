@@ -149,7 +149,12 @@ async function readWhole<R extends UpstreamReply>(reply: R): Promise<ReadAnswer<
   if (notJson) return { kind: 'fault', fault: notJson };
   const answer = { ...reply, bytes };
   const fault = errorInAnswer(bytes) ?? failedAnswer(reply, bytes);
-  return fault ? { kind: 'fault', fault, reply: answer } : { kind: 'answer', reply: answer };
+  if (!fault) return { kind: 'answer', reply: answer };
+  // One that blames the request is that request's 4xx, as a stream's is (readStart): relayed with its 200, the
+  // SDKs would take the error document for a result.
+  if (fault.errorClass === 'client_error')
+    return { kind: 'refused', reply: { ...answer, status: fault.status ?? 400 } };
+  return { kind: 'fault', fault, reply: answer };
 }
 
 async function readStart<R extends UpstreamReply>(reply: R): Promise<ReadAnswer<R>> {

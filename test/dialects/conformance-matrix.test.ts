@@ -92,7 +92,9 @@ async function thinking(c: Case): Promise<void> {
   const conversation = c.driver.start({ model: c.provider.model, prompt: 'Pick a number', reasoning: true });
   const first = await conversation.send(c.stream);
   expect(first).toMatchObject({ text: 'Forty-two.', reasoning: thought, finish: c.driver.finish.end });
-  expect(c.provider.lastRequest().reasoning).toEqual(c.provider.reasoningRequested);
+  expect(c.provider.lastRequest().reasoning).toEqual(
+    c.provider.reasoningRequestedFrom?.[c.driver.entryPoint] ?? c.provider.reasoningRequested,
+  );
 
   conversation.user('Why that one?');
   c.provider.replyText('Because it is the answer.');

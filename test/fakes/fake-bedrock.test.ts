@@ -84,6 +84,30 @@ describe('FakeBedrock read by the official @aws-sdk/client-bedrock-runtime', () 
     });
   });
 
+  it("refuses a signature 10 minutes off its clock as AWS does, which the SDK corrects from the answer's Date", async () => {
+    fake.clockOffsetMs = 10 * 60_000;
+    try {
+      await expect(client(fake).send(new ConverseCommand({ modelId: MODEL, messages }))).rejects.toMatchObject({
+        name: 'InvalidSignatureException',
+        $metadata: { httpStatusCode: 403 },
+        message: expect.stringMatching(/^Signature expired: \d{8}T\d{6}Z is now earlier than/),
+      });
+      // The SDK sets its clock offset from the refusal's Date and signs its retry at AWS's time.
+      const retrying = new BedrockRuntimeClient({
+        region: 'us-east-1',
+        endpoint: fake.endpoint,
+        credentials: KEYS,
+        requestHandler: new NodeHttpHandler(),
+        maxAttempts: 2,
+      });
+      fake.enqueue({ kind: 'reply', text: 'In step.' });
+      const answer = await retrying.send(new ConverseCommand({ modelId: MODEL, messages }));
+      expect(answer.output?.message?.content?.[0]?.text).toBe('In step.');
+    } finally {
+      fake.clockOffsetMs = 0;
+    }
+  });
+
   it('refuses an unknown access key and a missing session token', async () => {
     const unknown = client(fake, { ...KEYS, accessKeyId: 'AKIAUNKNOWN000000000' });
     await expect(unknown.send(new ConverseCommand({ modelId: MODEL, messages }))).rejects.toMatchObject({

@@ -202,6 +202,34 @@ export interface FakeBedrockOptions {
   region?: string;
 }
 
+/** SigV4's basic format for a time (20261206T120000Z). */
+function amzTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/[:-]|\.\d{3}/g, '');
+}
+
+/** AWS's refusal of a signature made more than 5 minutes before or after its own time, worded as AWS words it. */
+function signatureTimeFailure(amzDate: string, serverMs: number): { exception: string; message: string } | undefined {
+  const parts = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate);
+  if (!parts) return undefined;
+  const [, y, mo, d, h, mi, se] = parts.map(Number) as number[];
+  const signedMs = Date.UTC(y as number, (mo as number) - 1, d, h, mi, se);
+  const window = 5 * 60_000;
+  const now = amzTime(serverMs);
+  if (signedMs < serverMs - window) {
+    return {
+      exception: 'InvalidSignatureException',
+      message: `Signature expired: ${amzDate} is now earlier than ${amzTime(serverMs - window)} (${now} - 5 min.)`,
+    };
+  }
+  if (signedMs > serverMs + window) {
+    return {
+      exception: 'InvalidSignatureException',
+      message: `Signature not yet current: ${amzDate} is still later than ${amzTime(serverMs + window)} (${now} + 5 min.)`,
+    };
+  }
+  return undefined;
+}
+
 /**
  * A fake Bedrock runtime: Converse and ConverseStream at /model/{modelId}/..., SigV4 verified from the spec
  * (or a Bedrock API key as bearer), AWS error shapes with x-amzn-errortype, and ConverseStream in the binary
@@ -263,9 +291,16 @@ export class FakeBedrock {
     this.options.keys.push(next);
   }
 
+  /**
+   * How far the service's clock runs ahead of this machine's (negative: behind). AWS refuses a signature whose
+   * X-Amz-Date is more than 5 minutes off its own time, and every answer carries its time in `Date`.
+   */
+  clockOffsetMs = 0;
+
   private error(res: ServerResponse, status: number, exception: string, message: string): undefined {
     const body = JSON.stringify({ message });
     res.writeHead(status, {
+      date: new Date(Date.now() + this.clockOffsetMs).toUTCString(),
       'content-type': 'application/json',
       'x-amzn-errortype': `${exception}:http://internal.amazon.com/coral/com.amazon.bedrock/`,
       'x-amzn-requestid': 'fake-request-id',
@@ -287,7 +322,10 @@ export class FakeBedrock {
         message: 'Invalid API Key format: Must start with pre-defined prefix',
       };
     }
-    return verifySigV4(request.method, request.path, request.headers, request.rawBody, this.options.keys, 'bedrock');
+    return (
+      signatureTimeFailure(String(request.headers['x-amz-date'] ?? ''), Date.now() + this.clockOffsetMs) ??
+      verifySigV4(request.method, request.path, request.headers, request.rawBody, this.options.keys, 'bedrock')
+    );
   }
 
   private handle(request: RecordedRequest, res: ServerResponse): undefined {

@@ -19,6 +19,8 @@ export interface GeminiReply {
   responseId?: string;
   /** Characters per streamed text piece. */
   chunkSize?: number;
+  /** An answer with no candidate and no promptFeedback: usage only, as Gemini sometimes answers with nothing. */
+  noCandidate?: true;
 }
 
 export type GeminiBehaviour =
@@ -419,6 +421,7 @@ export class FakeGemini {
   }
 
   private whole(reply: GeminiReply, model: string, responseId: string) {
+    if (reply.noCandidate) return { usageMetadata: this.usage(reply), modelVersion: model, responseId };
     return {
       candidates: [
         {
@@ -436,6 +439,7 @@ export class FakeGemini {
 
   /** Stream events: the thought, the text in pieces, the calls, then the finish with full usage. */
   private frames(reply: GeminiReply, model: string, responseId: string): SseFrame[] {
+    if (reply.noCandidate) return [{ data: this.whole(reply, model, responseId) }];
     const pieces: Json[][] = [];
     const all = this.parts(reply);
     for (const part of all) {

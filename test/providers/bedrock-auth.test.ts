@@ -111,6 +111,39 @@ describe('bedrock credentials', () => {
     },
   );
 
+  it.each([
+    ['ahead of', 10 * 60_000],
+    ['behind', -10 * 60_000],
+  ])(
+    "from-env: a gateway clock 10 minutes %s AWS's signs again at AWS's time (the Date it answered) and is served",
+    async (_, offset) => {
+      // AWS refuses a signature more than 5 minutes off its own time (403 InvalidSignatureException, "Signature
+      // expired" / "not yet current"); the AWS SDKs correct their clock from the answer's Date and sign again.
+      fake.clockOffsetMs = -offset;
+      try {
+        for (const text of ['first', 'second']) {
+          fake.enqueue({ kind: 'reply', text });
+          const answer = await gateway
+            .openai()
+            .chat.completions.create({ model: 'from-env', messages: [{ role: 'user', content: 'hi' }] });
+          expect(answer.choices[0]?.message.content).toBe(text);
+        }
+        const [second, first] = await gateway.records(2);
+        expect(first?.attempts).toEqual([expect.objectContaining({ status: 200, tokenRenewed: true })]);
+        // The offset is kept: the next request is signed at AWS's time at once.
+        expect(second?.attempts).toEqual([expect.not.objectContaining({ tokenRenewed: true })]);
+      } finally {
+        fake.clockOffsetMs = 0;
+      }
+      // Back in step: signed at this machine's time again, once AWS's Date says so.
+      fake.enqueue({ kind: 'reply', text: 'third' });
+      const third = await gateway
+        .openai()
+        .chat.completions.create({ model: 'from-env', messages: [{ role: 'user', content: 'hi' }] });
+      expect(third.choices[0]?.message.content).toBe('third');
+    },
+  );
+
   it('never lets a credential reach the status page', async () => {
     const status = await gateway.admin('GET', '/status');
     const text = JSON.stringify(status.body);

@@ -514,6 +514,81 @@ describe('broken Azure OpenAI and Vertex upstreams, as the official clients see 
     });
   }
 
+  it("az-resp: Azure's error event mid-stream ends the passed-through stream there, recorded as the upstream's failure", async () => {
+    // Azure reports a failure inside the Responses stream with an `error` event, its last; the upstream may hold
+    // its connection open a while longer. The client must get that one error event, and the stream end there.
+    let closed = false;
+    upstream.next.push((_, res) => {
+      responsesStreamStart(res);
+      res.write(
+        `event: error\ndata: ${JSON.stringify({ type: 'error', code: 'server_error', message: 'The model had an internal error.', param: null, sequence_number: 4 })}\n\n`,
+      );
+      const hold = setTimeout(() => res.end(), 5_000);
+      res.on('close', () => {
+        closed = true;
+        clearTimeout(hold);
+      });
+    });
+    const started = Date.now();
+    const events: { type: string; message?: string }[] = [];
+    const stream = await gateway
+      .openai()
+      .responses.create({ model: 'az-resp', input: 'hi', store: false, stream: true });
+    for await (const event of stream) events.push(event as { type: string });
+    expect(events.map((e) => e.type)).toEqual([
+      'response.created',
+      'response.output_item.added',
+      'response.content_part.added',
+      'response.output_text.delta',
+      'error',
+    ]);
+    expect(events.at(-1)?.message).toBe('The model had an internal error.');
+    const [record] = await gateway.records(1);
+    // Recorded when the client read the error, not when the upstream closed; the upstream's own failure, not
+    // a client that hung up (499) nor a stream "ended without response.completed".
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(closed).toBe(true);
+    expect(record).toMatchObject({
+      status: 200,
+      stream: true,
+      entryPoint: 'responses',
+      errorCode: 'GW_ERR_UPSTREAM_STREAM',
+      errorMessage: expect.stringContaining('The model had an internal error.'),
+      attempts: [expect.objectContaining({ status: 200, errorClass: 'stream_error' })],
+    });
+  });
+
+  it('az-resp: a passed-through stream that ends in response.failed is recorded as the failure Azure reported', async () => {
+    upstream.next.push((_, res) => {
+      responsesStreamStart(res);
+      const response = {
+        id: 'resp_1',
+        object: 'response',
+        created_at: 1,
+        status: 'failed',
+        model: 'gpt5',
+        output: [],
+        error: { code: 'server_error', message: 'The model failed to generate a response.' },
+      };
+      res.end(
+        `event: response.failed\ndata: ${JSON.stringify({ type: 'response.failed', response, sequence_number: 4 })}\n\n`,
+      );
+    });
+    const events: { type: string }[] = [];
+    const stream = await gateway
+      .openai()
+      .responses.create({ model: 'az-resp', input: 'hi', store: false, stream: true });
+    for await (const event of stream) events.push(event);
+    // The client reads Azure's own final event, as it came.
+    expect(events.at(-1)).toMatchObject({ type: 'response.failed', response: { status: 'failed' } });
+    const [record] = await gateway.records(1);
+    expect(record).toMatchObject({
+      status: 200,
+      errorCode: 'GW_ERR_UPSTREAM_STREAM',
+      errorMessage: expect.stringContaining('The model failed to generate a response.'),
+    });
+  });
+
   it('az-resp: an HTML 404 from Azure’s Responses API reaches the passed-through Responses client in words', async () => {
     upstream.next.push((_, res) => {
       res.writeHead(404, { 'content-type': 'text/html' });

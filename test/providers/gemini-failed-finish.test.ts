@@ -1,3 +1,4 @@
+import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGemini } from '../fakes/fake-gemini.js';
 import { FakeOpenAI } from '../fakes/fake-openai.js';
@@ -104,6 +105,26 @@ describe('gemini failed finishes', () => {
         ['google', 'server_error'],
         ['oai', undefined],
       ]);
+    }
+  });
+
+  it('takes an answer with no candidate and no block reason as a failure, streamed and not, never an empty stop', async () => {
+    for (const stream of [false, true]) {
+      // Alone: the client's error, as a stream that ends without a finish reason has always been.
+      gemini.enqueue({ kind: 'reply', noCandidate: true });
+      const params = { model: 'flash', messages: [{ role: 'user' as const, content: 'hi' }] };
+      const failure = await (async () => {
+        if (!stream) return gateway.openai().chat.completions.create(params);
+        for await (const _ of await gateway.openai().chat.completions.create({ ...params, stream: true })) {
+          // drained
+        }
+      })().catch((error: unknown) => error);
+      expect([stream, failure]).toEqual([stream, expect.any(OpenAI.APIError)]);
+      // With a fallback: the next target answers.
+      gemini.enqueue({ kind: 'reply', noCandidate: true });
+      openai.enqueue({ kind: 'reply', text: 'From the fallback.' });
+      const answer = await gateway.openai().chat.completions.create({ ...params, model: 'flash-or-gpt' });
+      expect(answer.choices[0]?.message.content).toBe('From the fallback.');
     }
   });
 

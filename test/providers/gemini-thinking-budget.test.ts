@@ -19,6 +19,7 @@ const GEMINI = {
   flash: { name: 'gemini-flash-dialect', upstream: 'gemini-2.5-flash' },
   pro: { name: 'gemini-pro-dialect', upstream: 'gemini-2.5-pro' },
   strict: { name: 'gemini-strict-dialect', upstream: 'gemini-2.5-flash-lite' },
+  flash3: { name: 'gemini3-flash-dialect', upstream: 'gemini-3-flash-preview' },
 };
 
 type Config = {
@@ -83,8 +84,26 @@ describe('Gemini thinking budget and the output limit', () => {
     expect(sentConfig()).toMatchObject({ maxOutputTokens: 4000, thinkingConfig: { thinkingBudget: 2000 } });
     await gateway.harness
       .openai()
-      .chat.completions.create({ model: MODELS.gemini.name, messages, reasoning_effort: 'high' });
+      .chat.completions.create({ model: GEMINI.flash.name, messages, reasoning_effort: 'high' });
     expect(sentConfig().thinkingConfig?.thinkingBudget).toBe(24576);
+  });
+
+  it("sends Gemini 3 an effort as the thinkingLevel Google documents, within each model's levels", async () => {
+    const level = async (model: string, effort: OpenAI.ReasoningEffort, maxTokens?: number) =>
+      (await chat(model, maxTokens, effort)).thinking;
+    // Gemini 3 Pro takes low and high (a medium is answered 400), Gemini 3 Flash minimal to high.
+    expect(await level(MODELS.gemini.name, 'low')).toEqual({ thinkingLevel: 'low', includeThoughts: true });
+    expect(await level(MODELS.gemini.name, 'medium')).toEqual({ thinkingLevel: 'high', includeThoughts: true });
+    expect(await level(MODELS.gemini.name, 'high', 30_000)).toEqual({ thinkingLevel: 'high', includeThoughts: true });
+    expect(await level(GEMINI.flash3.name, 'medium')).toEqual({ thinkingLevel: 'medium', includeThoughts: true });
+    // The Responses dialect's effort, as Codex sends it, takes the same road.
+    await gateway.harness.openai().responses.create({
+      model: GEMINI.flash3.name,
+      input: 'hi',
+      store: false,
+      reasoning: { effort: 'high' },
+    });
+    expect(sentConfig().thinkingConfig).toEqual({ thinkingLevel: 'high', includeThoughts: true });
   });
 
   it('turns thinking off on 2.5 Flash-Lite when the fitted budget falls below its smallest (512), and says so', async () => {

@@ -1,3 +1,5 @@
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FakeOpenAI } from '../fakes/fake-openai.js';
 import { fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
@@ -206,13 +208,30 @@ describe('non-streamed answers whose body fails before the client got anything',
     expect((await recordOf(response))?.attempts[0]).toMatchObject({ errorClass: 'rate_limit' });
   });
 
-  it('relays an error inside a 200 that says the request itself was bad, as the upstream sent it', async () => {
+  it("answers an error inside a 200 that blames the request as the upstream's 400 would be, as a streamed one is", async () => {
+    // The SDKs take a 200 as a result: relayed as it came, this one read as a completion without choices.
     const refusal = { error: { code: 400, message: 'messages must not be empty' } };
     primary.setDefault({ kind: 'error', status: 200, body: refusal });
-    const { data, response } = await ask('refused-in-200');
-    expect(data).toEqual(refusal);
-    expect((await recordOf(response))?.attempts).toEqual([
-      expect.objectContaining({ status: 200, errorClass: 'client_error' }),
-    ]);
+    const failure = await ask('refused-in-200').catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((failure as InstanceType<typeof OpenAI.BadRequestError>).message).toContain('messages must not be empty');
+    const id = (failure as InstanceType<typeof OpenAI.BadRequestError>).headers?.get('x-request-id');
+    const record = await harness.recordWhere((r) => r.id === id);
+    expect(record).toMatchObject({ status: 400, errorMessage: expect.stringContaining('messages must not be empty') });
+    expect(record?.attempts).toEqual([expect.objectContaining({ status: 400, errorClass: 'client_error' })]);
+  });
+
+  it('takes a 400 from the error type when the document in the 200 names no status, for an Anthropic client too', async () => {
+    primary.setDefault({
+      kind: 'error',
+      status: 200,
+      body: { error: { message: 'Unknown parameter: foo', type: 'invalid_request_error' } },
+    });
+    const failure = await harness
+      .anthropic()
+      .messages.create({ model: 'refused-in-200', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] })
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(Anthropic.BadRequestError);
+    expect((failure as InstanceType<typeof Anthropic.BadRequestError>).message).toContain('Unknown parameter: foo');
   });
 });

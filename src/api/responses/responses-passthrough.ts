@@ -1,9 +1,12 @@
 import { unreportedStreamUsage } from '../../cost/produced-estimate.js';
 import type { RouteTarget } from '../../routing/route-table.js';
 import type { UpstreamReply } from '../../routing/upstream-reply.js';
+import { eventSpanAt } from '../../upstream/sse-event-span.js';
+import { parseSseEvents } from '../../upstream/sse-parse.js';
 import { SseRelayFramer } from '../../upstream/sse-relay-framer.js';
 import { findUsageObject, fromOpenAIUsage } from '../openai/openai-usage.js';
 import type { ClientOutput } from '../shared/client-output.js';
+import { finalAfterError } from '../shared/final-event.js';
 import { relayBody, relayError } from '../shared/passthrough.js';
 import { pipeBody } from '../shared/pipe-body.js';
 import { sseHeaders } from '../shared/sse-headers.js';
@@ -20,6 +23,45 @@ const COMPLETED = /"type"\s*:\s*"response\.(?:completed|incomplete|failed)"/;
 const DELTA = /"type"\s*:\s*"response\.[a-z_.]+\.delta"/g;
 /** Longer than any delta type with its key, so a split one is found in the next chunk. */
 const CARRY = 96;
+
+/**
+ * The stream's own failure reports: an `error` event (`{"type":"error","code","message"}`) and the final
+ * `response.failed` (its `response.error`). A quoted key and value cannot occur inside a JSON string (whose
+ * quotes are escaped); an object nested in another event that has them is told apart when decoded.
+ */
+const FAILURE_TYPE = /"type"\s*:\s*"(?:error|response\.failed)"/;
+
+interface FailureEvent {
+  type?: unknown;
+  message?: unknown;
+  response?: { error?: { message?: unknown } | null };
+}
+
+/** What a failure event says: its message, else its JSON; undefined for any other event. */
+function failureMessage(data: FailureEvent | undefined): string | undefined {
+  if (data?.type === 'error' && typeof data.message === 'string') return data.message;
+  const failed = data?.type === 'response.failed' ? data.response?.error?.message : undefined;
+  if (typeof failed === 'string') return failed;
+  return data?.type === 'error' || data?.type === 'response.failed' ? JSON.stringify(data).slice(0, 200) : undefined;
+}
+
+/** The message of the failure event in a block of whole events, when it holds one. */
+function upstreamErrorIn(events: Buffer): string | undefined {
+  const text = events.toString('latin1');
+  for (const match of text.matchAll(new RegExp(FAILURE_TYPE.source, 'g'))) {
+    const span = eventSpanAt(text, match.index);
+    const event = parseSseEvents(events.toString('utf8', span.start, span.end))[0];
+    let data: FailureEvent | undefined;
+    try {
+      data = JSON.parse(event?.data ?? '') as FailureEvent;
+    } catch {
+      continue;
+    }
+    const message = failureMessage(data);
+    if (message !== undefined) return message;
+  }
+  return undefined;
+}
 
 /** A Responses stream error event, as OpenAI sends it: the SDKs raise it instead of ending quietly. */
 function responsesErrorEvent(message: string, code: string): string {
@@ -44,23 +86,38 @@ async function relayStream(reply: UpstreamReply, out: ClientOutput): Promise<voi
     tail = joined.length > TAIL_BYTES ? joined.subarray(joined.length - TAIL_BYTES) : joined;
     return forwarded;
   };
+  // The upstream's error event (or response.failed) ends its stream, as in the Chat and Messages passthroughs
+  // (see final-event.ts), and is the record's error.
+  const tap: { upstreamError: string | undefined } = { upstreamError: undefined };
+  let errorSeen = false;
   const relay = (chunk: Buffer): Buffer | undefined => {
     const text = carry + chunk.toString('latin1');
     for (const match of text.matchAll(DELTA)) if (match.index + match[0].length > carry.length) deltas++;
     carry = text.length > CARRY ? text.slice(text.length - CARRY) : text;
-    return keepTail(framer.push(chunk));
+    // The chunk's text (with the carry, for an event type split across reads) says whether one is coming; its
+    // whole event, once framed, is decoded. Other streams pay one regex test a read.
+    if (!errorSeen) errorSeen = FAILURE_TYPE.test(text);
+    const events = framer.push(chunk);
+    if (!errorSeen || events === undefined) return keepTail(events);
+    tap.upstreamError ??= upstreamErrorIn(events);
+    return keepTail(finalAfterError(events, tap, reply, out));
   };
   try {
     await pipeBody(reply.body, out, relay, reply.head);
-    const rest = keepTail(framer.end());
+    // Nothing follows a final error event (finalAfterError), not even an unterminated last event.
+    const rest = out.exchange.finalEventSent ? undefined : keepTail(framer.end());
     if (rest) out.write(rest);
-    if (!COMPLETED.test(tail.toString('latin1')) && !out.gone) {
+    if (tap.upstreamError !== undefined) out.exchange.streamError = `upstream stream error: ${tap.upstreamError}`;
+    else if (!COMPLETED.test(tail.toString('latin1')) && !out.gone) {
       throw new Error('upstream stream ended without response.completed');
     }
   } catch (error) {
-    const message = streamFailureMessage(out, error);
-    out.exchange.streamError = message;
-    if (!out.gone) out.write(responsesErrorEvent(message, out.exchange.error?.code ?? 'GW_ERR_UPSTREAM_STREAM'));
+    if (out.exchange.finalEventSent) out.exchange.streamError = `upstream stream error: ${tap.upstreamError}`;
+    else {
+      const message = streamFailureMessage(out, error);
+      out.exchange.streamError = message;
+      if (!out.gone) out.write(responsesErrorEvent(message, out.exchange.error?.code ?? 'GW_ERR_UPSTREAM_STREAM'));
+    }
   }
   // A stream cut before response.completed (the client left, the upstream broke) is billed for the prompt the
   // upstream read and the deltas it produced, flagged as an estimate; never recorded as nothing.

@@ -141,8 +141,9 @@ export async function proxyToUpstream(
     };
     sentTo = target;
     let response = await provider.pool.request(request);
-    if ((response.statusCode === 401 || response.statusCode === 403) && authorize?.refused?.(sent)) {
-      // A revoked or expired cached token: sent once more with a fresh one, within this attempt, never again.
+    if ((response.statusCode === 401 || response.statusCode === 403) && authorize?.refused?.(sent, response.headers)) {
+      // A revoked or expired cached token (or a SigV4 signature refused for a clock off the service's): sent once
+      // more with a fresh one, within this attempt, never again.
       response.body.on('error', () => undefined).resume();
       renewedAttempts.push(attemptIndex);
       log.info('the upstream refused a cached access token; sending once more with a fresh one', {

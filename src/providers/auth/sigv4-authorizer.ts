@@ -134,6 +134,8 @@ export function sigv4Authorizer(
 ): RequestAuthorizer {
   const profile = 'refused' in keys ? keys : undefined;
   const kept = new Map<string, KeptSigner>();
+  // How far AWS's clock runs from this machine's, learnt from a refusal's Date (see clockSkewed).
+  let offsetMs = 0;
   // Synchronous once aws4 is loaded and the keys are at hand (every request but the first, and but one waiting for
   // a profile's re-read): an async function would cost a promise and a turn of the microtask queue per request
   // for a signature that is ready at once.
@@ -145,7 +147,7 @@ export function sigv4Authorizer(
   };
   /** The signer for this request: the one kept for its path if nothing but the body changed since, else a new one. */
   const signerFor = (library: Aws4, credentials: AwsCredentials, request: OutgoingRequest): KeptSigner => {
-    const date = amzDate(now());
+    const date = amzDate(now() + offsetMs);
     const last = kept.get(request.path);
     // The header object is compared by identity: a provider's shared headers are the same object on every request,
     // a traced request's (traceparent) a new one each time, which gets a new signer.
@@ -188,6 +190,35 @@ export function sigv4Authorizer(
     headers.authorization = signer.authHeader();
     return headers;
   };
-  if (profile) authorize.refused = (headers) => profile.refused(headers);
+  authorize.refused = (headers, answerHeaders) => {
+    const serverMs = clockSkewed(headers, answerHeaders);
+    if (serverMs !== undefined) {
+      offsetMs = serverMs - now();
+      return true;
+    }
+    return profile ? profile.refused(headers) : false;
+  };
   return authorize;
+}
+
+/** How far off AWS's time a signature may be (5 minutes), less the second AWS's `Date` header rounds away. */
+const SKEW_REFUSED_MS = 5 * 60_000 - 1_000;
+
+/**
+ * AWS's time, from the `Date` of its refusal of a request signed with `headers`, when the signature's
+ * X-Amz-Date was off it by more than AWS allows ("Signature expired" / "Signature not yet current"), as on a
+ * machine whose clock has drifted: the AWS SDKs then set their clock offset by that Date and sign again, as
+ * this signer does. Undefined for any other refusal.
+ */
+function clockSkewed(
+  headers: Readonly<Record<string, string>>,
+  answerHeaders: Readonly<Record<string, unknown>> | undefined,
+): number | undefined {
+  const date = answerHeaders?.date;
+  const serverMs = typeof date === 'string' ? Date.parse(date) : Number.NaN;
+  const signed = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(headers['x-amz-date'] ?? '');
+  if (Number.isNaN(serverMs) || !signed) return undefined;
+  const [, year, month, day, hour, minute, second] = signed.map(Number) as number[];
+  const signedMs = Date.UTC(year as number, (month as number) - 1, day, hour, minute, second);
+  return Math.abs(serverMs - signedMs) >= SKEW_REFUSED_MS ? serverMs : undefined;
 }

@@ -61,14 +61,23 @@ export function stopFromGemini(finishReason: string | undefined, calledTools: bo
 }
 
 const FINISH_REASON = /"finishReason":\s*"([A-Z_]+)"/;
+/** A candidate in `candidates` (a quoted key cannot occur inside a JSON string, whose quotes are escaped). */
+const CANDIDATE = /"candidates"\s*:\s*\[\s*\{/;
+const BLOCK_REASON = /"blockReason"\s*:/;
 
 /**
- * The failure a 2xx Gemini body (or a stream's first event) reports in its finishReason, or undefined: read
+ * The failure a 2xx Gemini body (or a stream's first event) reports in its finishReason, or a whole body's lack
+ * of any candidate without a block reason, or undefined: read
  * before the attempt is accepted, so a malformed function call is retried or fallen back from like a 5xx
  * instead of reaching the client as an empty "stop". One regular-expression search of the text.
  */
 export function geminiFailedAnswer(data: Buffer | string): string | undefined {
   const text = typeof data === 'string' ? data : data.toString('utf8');
+  // A whole answer without a candidate that is no blocked prompt: nothing was generated, and nothing says why
+  // (a stream that ends so is already a failure, "ended without a finish reason"), so no empty stop either.
+  if (typeof data !== 'string' && !CANDIDATE.test(text) && !BLOCK_REASON.test(text)) {
+    return 'Gemini answered with no candidate and no block reason';
+  }
   const reason = FINISH_REASON.exec(text)?.[1];
   if (!isFailedFinish(reason)) return undefined;
   const message = /"finishMessage":\s*("(?:[^"\\]|\\.)*")/.exec(text)?.[1];

@@ -12,9 +12,13 @@ import type { GeminiThinkingConfig } from './wire-types.js';
  * - 2.5 Flash and Flash-Lite turn thinking off with `thinkingBudget: 0`;
  * - 2.5 Pro cannot turn it off: its smallest budget is 128;
  * - Gemini 3 and later take a `thinkingLevel`: `minimal` on Flash models, `low` (the lowest Pro takes) on the rest.
- * Older and unknown models (1.x, 2.0, Gemma) do not think and get nothing. Any other effort or budget is sent as
- * a budget (shared/reasoning-budget.ts) with thought summaries on, fitted under the output limit that thoughts
- * count against and within the model's range (thinking-budget.ts).
+ * Older and unknown models (1.x, 2.0, Gemma) do not think and get nothing. On Gemini 3 and later an effort of
+ * low, medium or high is sent as the `thinkingLevel` Google documents for them (`thinkingBudget` there is only
+ * kept for compatibility): `low`, `medium` (on the first Gemini 3 Pro, which has only low and high, `high`), and
+ * `high`, with thought summaries on, while the client's output limit holds that effort's budget; a smaller limit
+ * gets a fitted budget, as a level names no token count to fit. Any other effort or budget is sent as a budget
+ * (shared/reasoning-budget.ts) with thought summaries on, fitted under the output limit that thoughts count
+ * against and within the model's range (thinking-budget.ts).
  *
  * A limit too small for the model's smallest budget beside an answer gets thinking off where the model can turn
  * it off, else its least thinking; either way `reasoning` is reported as dropped (the client asked for thinking
@@ -22,12 +26,26 @@ import type { GeminiThinkingConfig } from './wire-types.js';
  * budget case instead, naming the limit.
  */
 
+/** Gemini 3 and later: thinking is set by level. */
+function takesLevels(upstreamModel: string): boolean {
+  const major = /gemini-(\d+)/.exec(upstreamModel)?.[1];
+  return major !== undefined && Number(major) >= 3;
+}
+
 function leastThinking(upstreamModel: string): GeminiThinkingConfig | undefined {
   if (/gemini-2\.5-flash/.test(upstreamModel)) return { thinkingBudget: 0 };
   if (/gemini-2\.5-pro/.test(upstreamModel)) return { thinkingBudget: GEMINI_MIN_THINKING_BUDGET };
-  const major = /gemini-(\d+)/.exec(upstreamModel)?.[1];
-  if (major === undefined || Number(major) < 3) return undefined;
+  if (!takesLevels(upstreamModel)) return undefined;
   return { thinkingLevel: /flash/.test(upstreamModel) ? 'minimal' : 'low' };
+}
+
+/** The level for an effort above minimal: Gemini 3 Pro (3.0) answers 400 to `medium`, which later models take. */
+function levelForEffort(
+  effort: 'low' | 'medium' | 'high',
+  upstreamModel: string,
+): GeminiThinkingConfig['thinkingLevel'] {
+  if (effort === 'medium' && /gemini-3-pro/.test(upstreamModel)) return 'high';
+  return effort;
 }
 
 /**
@@ -81,5 +99,9 @@ export function thinkingConfig(
   const effort = reasoning?.effort;
   if (effort === undefined) return undefined;
   if (effort === 'none' || effort === 'minimal') return leastThinkingReported(upstreamModel, maxTokens, hints);
-  return budgetConfig(budgetForEffort(effort), maxTokens, upstreamModel, hints);
+  const budget = budgetForEffort(effort);
+  if (takesLevels(upstreamModel) && (maxTokens === undefined || budget < maxTokens)) {
+    return { thinkingLevel: levelForEffort(effort, upstreamModel), includeThoughts: true };
+  }
+  return budgetConfig(budget, maxTokens, upstreamModel, hints);
 }

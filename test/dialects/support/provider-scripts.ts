@@ -50,8 +50,12 @@ export interface ProviderScript {
   readonly provider: string;
   /** A tool call id in this provider's style. */
   readonly callId: string;
-  /** What a low-effort / 2048-token reasoning request becomes in this provider's dialect. */
+  /**
+   * What a low-effort / 2048-token reasoning request becomes in this provider's dialect: one value, or one per
+   * client entry point where the effort and the budget go differently (Gemini 3 takes an effort as a level).
+   */
   readonly reasoningRequested: unknown;
+  readonly reasoningRequestedFrom?: Partial<Record<string, unknown>>;
   /** USAGE as the client should see it, in IR terms. */
   readonly usage: Usage;
   replyText(text: string): void;
@@ -223,6 +227,10 @@ function geminiScript(fake: FakeGemini): ProviderScript {
     provider: 'gem',
     callId: GEMINI_CALL_ID,
     reasoningRequested: { thinkingBudget: 2048, includeThoughts: true },
+    reasoningRequestedFrom: {
+      'chat.completions': { thinkingLevel: 'low', includeThoughts: true },
+      responses: { thinkingLevel: 'low', includeThoughts: true },
+    },
     usage: { input: 30, output: 7, cacheRead: 10, cacheWrite: 0 },
     replyText: (text) => fake.enqueue({ kind: 'reply', text, usage }),
     replyToolCalls: (calls, thinking) =>
