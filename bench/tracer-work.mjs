@@ -106,7 +106,14 @@ function request(i) {
 if (mode === 'spans') {
   // The spans alone: started and ended, their fields handed to nothing (no queue, no timers, no encoding).
   if (writerModule)
-    tracer.writer = { beginSpan() {}, attribute() {}, attributeRun() {}, attributes() {}, endSpan() {} };
+    tracer.writer = {
+      beginSpan() {},
+      attribute() {},
+      attributeRun() {},
+      attributeSet() {},
+      attributes() {},
+      endSpan() {},
+    };
   else tracer.record = () => {};
   for (let i = 0; i < REQUESTS; i++) request(i);
   console.log(`${mode}: ${REQUESTS} requests`);

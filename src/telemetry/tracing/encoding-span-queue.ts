@@ -10,7 +10,7 @@ import type { InstrumentationScope } from '@opentelemetry/core';
 import { type ExportResult, ExportResultCode, globalErrorHandler } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { type AttributeKey, type AttributeRun, SpanBatchWriter } from './otlp-span-encoder.js';
+import { type AttributeKey, type AttributeRun, type AttributeSet, SpanBatchWriter } from './otlp-span-encoder.js';
 import { SpanExportStats } from './span-export-stats.js';
 import type { IdBytes, SpanWriter } from './span-writer.js';
 
@@ -114,6 +114,10 @@ export class EncodingSpanQueue implements SpanWriter {
 
   attributeRun(run: AttributeRun): void {
     this.current?.attributeRun(run);
+  }
+
+  attributeSet(set: AttributeSet, values: readonly (AttributeValue | undefined)[]): void {
+    this.current?.attributeSet(set, values);
   }
 
   attributes(attributes: Attributes): void {

@@ -1,5 +1,6 @@
+import type { AttributeValue } from '@opentelemetry/api';
 import type { EntryPoint, RequestRecord } from '../request-record.js';
-import { attributeKey } from './otlp-span-encoder.js';
+import { AttributeSet, attributeKey } from './otlp-span-encoder.js';
 import type { SpanWriter } from './span-writer.js';
 
 /** `gen_ai.operation.name` by entry point (GenAI semantic conventions); absent for listing and counting. */
@@ -45,41 +46,63 @@ export const keys = {
   serverAddress: attributeKey('server.address', true),
 };
 
-/** What the server span learns once the request is over: models, provider, usage, route and status. */
+/**
+ * What the server span learns once the request is over and repeats from request to request as a combination
+ * (its path, status, route mode, models, provider, client, error), kept encoded together (see AttributeSet).
+ */
+const serverEnd = new AttributeSet([
+  keys.urlPath,
+  keys.statusCode,
+  keys.routeMode,
+  keys.attempts,
+  keys.requestModel,
+  keys.responseModel,
+  keys.providerName,
+  keys.provider,
+  keys.lastProviderTried,
+  keys.client,
+  keys.usageEstimated,
+  keys.errorType,
+]);
+
+/** The values of `serverEnd` for the request being ended, filled in place (nothing is made per request). */
+const serverEndValues: (AttributeValue | undefined)[] = new Array(serverEnd.keys.length).fill(undefined);
+
+/**
+ * What the server span learns once the request is over: models, provider, usage, route and status. `amg.provider`
+ * is absent when no target answered, and `amg.provider.last_tried` then names the provider of the last attempt,
+ * the one the request metrics file the failure under. `amg.usage.estimated` marks usage counts that are the
+ * gateway's estimate, not the provider's (see `estimatedUsage`).
+ */
 export function serverEndAttributes(
   record: RequestRecord,
+  path: string,
   providerType: string | undefined,
-  out: Pick<SpanWriter, 'attribute'>,
+  out: Pick<SpanWriter, 'attribute' | 'attributeSet'>,
 ): void {
-  out.attribute(keys.statusCode, record.status);
+  const values = serverEndValues;
+  values[0] = path;
+  values[1] = record.status;
+  values[2] = record.routeMode;
+  values[3] = record.attempts.length;
+  values[4] = record.requestedModel ?? undefined;
+  values[5] = record.upstreamModel ?? undefined;
+  values[6] = providerType;
+  values[7] = record.provider ?? undefined;
+  values[8] = record.provider === null ? record.attempts.at(-1)?.provider : undefined;
+  values[9] = record.client ?? undefined;
+  values[10] = estimatedUsage(record);
+  values[11] = record.errorCode ?? undefined;
+  out.attributeSet(serverEnd, values);
   out.attribute(keys.requestId, record.id);
-  out.attribute(keys.routeMode, record.routeMode);
-  out.attribute(keys.attempts, record.attempts.length);
-  if (record.requestedModel !== null) out.attribute(keys.requestModel, record.requestedModel);
-  if (record.upstreamModel !== null) out.attribute(keys.responseModel, record.upstreamModel);
-  if (providerType !== undefined) out.attribute(keys.providerName, providerType);
-  if (record.provider !== null) out.attribute(keys.provider, record.provider);
-  else lastProviderTried(record, out);
-  if (record.client !== null) out.attribute(keys.client, record.client);
   if (record.inputTokens !== null) out.attribute(keys.inputTokens, record.inputTokens);
   if (record.outputTokens !== null) out.attribute(keys.outputTokens, record.outputTokens);
-  markEstimatedUsage(record, out);
-  if (record.errorCode !== null) out.attribute(keys.errorType, record.errorCode);
 }
 
 /**
- * No target answered: `amg.provider` stays absent (none answered) and `amg.provider.last_tried` names the provider
- * of the last attempt, the one the request metrics file the failure under.
+ * `amg.usage.estimated`: true when the usage counts are the gateway's estimate, not the provider's (a client that
+ * left before the usage came: the prompt's size and the text relayed, or a non-streamed answer's output cap).
  */
-function lastProviderTried(record: RequestRecord, out: Pick<SpanWriter, 'attribute'>): void {
-  const last = record.attempts.at(-1)?.provider;
-  if (last !== undefined) out.attribute(keys.lastProviderTried, last);
-}
-
-/**
- * The usage counts are the gateway's estimate, not the provider's (a client that left before the usage came:
- * the prompt's size and the text relayed, or a non-streamed answer's output cap): `amg.usage.estimated`.
- */
-export function markEstimatedUsage(record: RequestRecord, out: Pick<SpanWriter, 'attribute'>): void {
-  if (record.usageEstimated === true) out.attribute(keys.usageEstimated, true);
+export function estimatedUsage(record: RequestRecord): true | undefined {
+  return record.usageEstimated === true ? true : undefined;
 }

@@ -206,6 +206,10 @@ function writersOf(made: OtelRequestTracer) {
       json.attributeRun(run);
       batch.attributeRun(run);
     },
+    attributeSet: (set, values) => {
+      json.attributeSet(set, values);
+      batch.attributeSet(set, values);
+    },
     attributes: (map) => {
       json.attributes(map);
       batch.attributes(map);

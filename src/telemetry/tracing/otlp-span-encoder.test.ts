@@ -4,7 +4,7 @@ import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
-import { AttributeRun, attributeKey, encodeTraceRequest, SpanBatchWriter } from './otlp-span-encoder.js';
+import { AttributeRun, AttributeSet, attributeKey, encodeTraceRequest, SpanBatchWriter } from './otlp-span-encoder.js';
 import { RecordedSpan } from './recorded-span.js';
 
 const resource = resourceFromAttributes({ 'service.name': 'ai-model-gateway', 'service.version': '1.2.3' });
@@ -303,5 +303,46 @@ describe('OTLP span encoder', () => {
     expect(model.values?.size).toBe(64);
     const official = ProtobufTraceSerializer.serializeRequest(spans);
     expect(bytes).toBe(Buffer.from(official ?? new Uint8Array()).toString('hex'));
+  });
+
+  it('writes a set of repeating attributes, kept and missed combinations and absent values, as the official serialiser', () => {
+    const set = new AttributeSet([
+      attributeKey('http.response.status_code', true),
+      attributeKey('gen_ai.request.model', true),
+      attributeKey('amg.client'),
+      attributeKey('error.type', true),
+    ]);
+    // 80 spans over 20 combinations (more than a set keeps), revisited out of order; some keys absent, a long and
+    // a unicode value; a fresh attribute after the set in each span.
+    const combination = (i: number) => {
+      const n = (i * 7) % 20;
+      return [
+        n % 3 === 0 ? 503 : 200,
+        n % 5 === 0 ? 'm'.repeat(130) : `model-${n}-ü`,
+        n % 4 === 0 ? undefined : `client-${n % 2}`,
+        n % 3 === 0 ? 'upstream_error' : undefined,
+      ];
+    };
+    const names = set.keys.map((key) => key.name);
+    const spans = Array.from({ length: 80 }, (_, i) => {
+      const attributes: Attributes = {};
+      combination(i).forEach((value, k) => {
+        if (value !== undefined) attributes[names[k] as string] = value;
+      });
+      attributes['amg.request.id'] = `req-${i}`;
+      return recorded('chat', attributes, { spanContext: context(`00f067aa0ba9${(0x1000 + i).toString(16)}`) });
+    });
+    const values: (string | number | undefined)[] = [];
+    const bytes = writtenRootSpans(spans, (batch, span) => {
+      // One array for every span, filled in place, as the tracer passes its values.
+      values.splice(0, values.length, ...combination(spans.indexOf(span)));
+      batch.attributeSet(set, values);
+      batch.attribute(attributeKey('amg.request.id'), span.attributes['amg.request.id'] as string);
+    });
+    const official = ProtobufTraceSerializer.serializeRequest(spans);
+    expect(bytes).toBe(Buffer.from(official ?? new Uint8Array()).toString('hex'));
+    // The last combinations written are kept: one more span with them is one copy of the same bytes.
+    expect(set.find(combination(79))).toBeDefined();
+    expect(set.find([200, 'never seen', undefined, undefined])).toBeUndefined();
   });
 });

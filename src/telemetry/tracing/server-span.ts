@@ -1,8 +1,8 @@
 import { type AttributeValue, type SpanContext, SpanKind, type SpanStatus, SpanStatusCode } from '@opentelemetry/api';
 import type { AttemptRecord, RequestRecord } from '../request-record.js';
 import type { CapturedContent } from './captured-content.js';
-import { keys, markEstimatedUsage, serverEndAttributes } from './gen-ai-attributes.js';
-import { type AttributeKey, AttributeRun } from './otlp-span-encoder.js';
+import { estimatedUsage, keys, serverEndAttributes } from './gen-ai-attributes.js';
+import { type AttributeKey, AttributeRun, AttributeSet } from './otlp-span-encoder.js';
 import type { AttemptTarget, ServerSpan } from './request-tracer.js';
 import type { IdBytes, SpanWriter } from './span-writer.js';
 
@@ -121,6 +121,39 @@ function targetRun(target: AttemptTarget, operation: string | undefined): Attrib
     if (byOperation.size < 4) byOperation.set(operation, run);
   }
   return run;
+}
+
+/**
+ * What an attempt's span says once it is over and repeats from request to request as a combination (its number,
+ * status, model, usage estimated, error), kept encoded together (see AttributeSet).
+ */
+const attemptEndSet = new AttributeSet([
+  keys.attempt,
+  keys.statusCode,
+  keys.responseModel,
+  keys.usageEstimated,
+  keys.errorType,
+]);
+
+/** The values of `attemptEndSet` for the span being ended, filled in place. */
+const attemptEndValues: (AttributeValue | undefined)[] = new Array(attemptEndSet.keys.length).fill(undefined);
+
+/** An attempt span's `attemptEndSet` attributes (undefined: absent); `index` counts from 0. */
+function attemptEnd(
+  out: SpanWriter,
+  index: number,
+  status: number | undefined,
+  model: string | undefined,
+  estimated: true | undefined,
+  errorType: string | undefined,
+): void {
+  const values = attemptEndValues;
+  values[0] = index + 1;
+  values[1] = status;
+  values[2] = model;
+  values[3] = estimated;
+  values[4] = errorType;
+  out.attributeSet(attemptEndSet, values);
 }
 
 /** Where a request's span ids come from and its spans go once they end. */
@@ -288,14 +321,18 @@ export class OtelServerSpan implements ServerSpan {
     const out = this.sink.writer;
     if (answering) {
       this.beginAttempt(answering, ended);
-      out.attribute(keys.statusCode, answering.status);
-      if (record.outputTokens !== null) out.attribute(keys.outputTokens, record.outputTokens);
-      if (record.inputTokens !== null) out.attribute(keys.inputTokens, record.inputTokens);
-      markEstimatedUsage(record, out);
-      out.attribute(keys.responseModel, answering.target.model);
       // The upstream broke its stream after its 2xx head (the record's attempt says so once the relay ended).
       const broke = record.attempts[answering.index]?.errorClass;
-      if (broke) out.attribute(keys.errorType, broke);
+      attemptEnd(
+        out,
+        answering.index,
+        answering.status,
+        answering.target.model,
+        estimatedUsage(record),
+        broke || undefined,
+      );
+      if (record.outputTokens !== null) out.attribute(keys.outputTokens, record.outputTokens);
+      if (record.inputTokens !== null) out.attribute(keys.inputTokens, record.inputTokens);
       out.endSpan(
         broke ? { code: SpanStatusCode.ERROR, message: record.attempts[answering.index]?.error ?? broke } : UNSET,
       );
@@ -316,8 +353,7 @@ export class OtelServerSpan implements ServerSpan {
       ids,
     );
     out.attributeRun(run);
-    out.attribute(keys.urlPath, path);
-    serverEndAttributes(record, answering?.target.providerType, out);
+    serverEndAttributes(record, path, answering?.target.providerType, out);
     if (content) out.attributes(content.finish(record));
     out.endSpan(serverFailed(record) ? SERVER_ERROR : UNSET);
   }
@@ -326,12 +362,13 @@ export class OtelServerSpan implements ServerSpan {
     const out = this.sink.writer;
     if (!record) {
       this.beginAttempt(open, now());
+      attemptEnd(out, open.index, undefined, undefined, undefined, undefined);
       out.endSpan(UNSET);
       return;
     }
     this.beginAttempt(open, Math.min(open.startedAt + record.latencyMs, open.overBy ?? Number.POSITIVE_INFINITY));
-    if (record.status > 0) out.attribute(keys.statusCode, record.status);
-    if (record.errorClass) out.attribute(keys.errorType, record.errorClass);
+    const status = record.status > 0 ? record.status : undefined;
+    attemptEnd(out, open.index, status, undefined, undefined, record.errorClass || undefined);
     out.endSpan(record.errorClass ? { code: SpanStatusCode.ERROR, message: record.error ?? record.errorClass } : UNSET);
   }
 
@@ -367,7 +404,6 @@ export class OtelServerSpan implements ServerSpan {
       this.idsOf(open.spanBytes, open.spanAt, true),
     );
     out.attributeRun(targetRun(target, operation));
-    out.attribute(keys.attempt, open.index + 1);
   }
 }
 

@@ -7,7 +7,7 @@ import {
   type TraceState,
 } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
-import type { AttributeKey, AttributeRun } from './otlp-span-encoder.js';
+import type { AttributeKey, AttributeRun, AttributeSet } from './otlp-span-encoder.js';
 import { RecordedSpan, type Scope } from './recorded-span.js';
 
 /**
@@ -49,6 +49,8 @@ export interface SpanWriter {
   attribute(key: AttributeKey, value: AttributeValue): void;
   /** Attributes that come together unchanged from span to span: as `attribute` of each, in order. */
   attributeRun(run: AttributeRun): void;
+  /** Attributes whose values repeat together: `values[i]` for `set.keys[i]`, in order (undefined: absent). */
+  attributeSet(set: AttributeSet, values: readonly (AttributeValue | undefined)[]): void;
   /** Attributes given as a map (what content capture adds). */
   attributes(attributes: Attributes): void;
   endSpan(status: SpanStatus): void;
@@ -96,6 +98,15 @@ export class RecordingSpanWriter implements SpanWriter {
     const span = this.span;
     if (span === undefined) return;
     for (const [key, value] of run.entries) span.attributes[key.name] = value;
+  }
+
+  attributeSet(set: AttributeSet, values: readonly (AttributeValue | undefined)[]): void {
+    const span = this.span;
+    if (span === undefined) return;
+    for (let i = 0; i < set.keys.length; i++) {
+      const value = values[i];
+      if (value !== undefined) span.attributes[(set.keys[i] as AttributeKey).name] = value;
+    }
   }
 
   attributes(attributes: Attributes): void {
