@@ -1,4 +1,4 @@
-// npm run bench:instructions [-- --requests=N --warmup=N --only=<route> --node-flags="<flags>" | --observability | --limits | --on-off [--mode=…]]: the dialect routes' cost counted in
+// npm run bench:instructions [-- --requests=N --warmup=N --only=<route> --node-flags="<flags>" --threads | --observability | --limits | --on-off [--mode=…]]: the dialect routes' cost counted in
 // CPU instructions per request, under valgrind's callgrind. On shared virtual machines timed throughput of one
 // build drifts by ±15% between minutes, more than the passthrough/translated differences being compared; an
 // instruction count does not depend on what else the machine is doing. Prints a Markdown table.
@@ -38,6 +38,11 @@ const TOLERATE = Number(arg('tolerate', 0.05));
 const CONCURRENCY = Number(arg('concurrency', 16));
 /** `--repeats=3` (of --on-off): each gateway counted that many times, a fresh process each, the median kept. */
 const REPEATS = Math.max(1, Number(arg('repeats', 1)));
+/**
+ * `--threads`: callgrind --separate-threads, and each route's counts also per thread: the main thread, the SQLite
+ * writer (the thread that ran sqlite3's code) and the rest (V8's compiler and GC helpers, libuv's pool).
+ */
+const THREADS = process.argv.includes('--threads');
 /** `--keep=<dir>`: copies each counted callgrind dump there (for callgrind_annotate per function). */
 const KEEP = arg('keep', undefined);
 const root = new URL('..', import.meta.url).pathname;
@@ -86,13 +91,14 @@ async function send(pool, path, payload, count, tolerated = 0) {
   if (failed > tolerated) throw new Error(`${failed} of ${count} requests to ${path} failed`);
 }
 
-/** Instructions of one callgrind dump, split into compiler, GC and the rest. */
+/** Instructions of one callgrind dump, split into compiler, GC and the rest (`sqlite`: whether it ran SQLite). */
 function countsOf(file) {
   const annotated = execFileSync('callgrind_annotate', ['--threshold=100', file], {
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
   });
   const counts = { total: 0, compiler: 0, gc: 0 };
+  let sqlite = 0;
   for (const line of annotated.split('\n')) {
     const match = /^\s*([\d,]+) \([^)]*\)\s+(.*)$/.exec(line);
     if (!match) continue;
@@ -101,8 +107,33 @@ function countsOf(file) {
     if (symbol.startsWith('PROGRAM TOTALS')) counts.total = ir;
     else if (COMPILER.test(symbol)) counts.compiler += ir;
     else if (GC.test(symbol)) counts.gc += ir;
+    if (symbol.includes('sqlite3')) sqlite += ir;
   }
-  return { ...counts, rest: counts.total - counts.compiler - counts.gc };
+  return { ...counts, rest: counts.total - counts.compiler - counts.gc, sqlite };
+}
+
+/**
+ * The counted dumps of one run (`--threads`: one per thread, callgrind.<pid>.1-<thread>), summed, and per thread
+ * group: main (valgrind's thread 1), writer (the thread that ran most of SQLite), others.
+ */
+function dumpCounts(dir) {
+  const files = readdirSync(dir).filter((name) => /^callgrind\.\d+\.1(?:-\d+)?$/.test(name));
+  if (files.length === 0) throw new Error('callgrind wrote no dump for the measured requests');
+  const dumps = files.map((name) => ({ name, counts: countsOf(join(dir, name)) }));
+  const sum = (list) => {
+    const out = { total: 0, compiler: 0, gc: 0, rest: 0 };
+    for (const { counts } of list) for (const key of Object.keys(out)) out[key] += counts[key];
+    return out;
+  };
+  const counts = sum(dumps);
+  if (!THREADS) return { counts, dumps };
+  const main = dumps.filter((d) => /-0*1$/.test(d.name));
+  const writer = dumps.filter((d) => !main.includes(d)).sort((a, b) => b.counts.sqlite - a.counts.sqlite)[0];
+  const others = dumps.filter((d) => !main.includes(d) && d !== writer);
+  return {
+    counts: { ...counts, main: sum(main).total, writer: writer?.counts.total ?? 0, others: sum(others).total },
+    dumps,
+  };
 }
 
 /**
@@ -119,6 +150,7 @@ async function measure(upstreamUrl, route, stream, extraConfig = '', configFor =
       [
         '--tool=callgrind',
         '--instr-atstart=no',
+        ...(THREADS ? ['--separate-threads=yes'] : []),
         `--callgrind-out-file=${join(dir, 'callgrind.%p')}`,
         process.execPath,
         ...NODE_FLAGS,
@@ -149,14 +181,15 @@ async function measure(upstreamUrl, route, stream, extraConfig = '', configFor =
     await pool.close();
     gateway.kill('SIGTERM');
     await exited;
-    const dump = readdirSync(dir).find((name) => /^callgrind\.\d+\.1$/.test(name));
-    if (!dump) throw new Error('callgrind wrote no dump for the measured requests');
-    const counts = countsOf(join(dir, dump));
+    const { counts, dumps } = dumpCounts(dir);
     if (KEEP) {
       mkdirSync(KEEP, { recursive: true });
-      const kept = join(KEEP, `callgrind.${Date.now()}`);
-      copyFileSync(join(dir, dump), kept);
-      process.stderr.write(`  kept ${kept}\n`);
+      const stamp = Date.now();
+      for (const { name } of dumps) {
+        const kept = join(KEEP, `callgrind.${stamp}${name.replace(/^callgrind\.\d+\.1/, '')}`);
+        copyFileSync(join(dir, name), kept);
+        process.stderr.write(`  kept ${kept}\n`);
+      }
     }
     return Object.fromEntries(Object.entries(counts).map(([key, value]) => [key, Math.round(value / REQUESTS)]));
   } finally {
@@ -359,7 +392,7 @@ async function main() {
   const port = Number((await waitForLine(upstream, /^(\d+)\n/))[1]);
   const results = [];
   try {
-    for (const stream of [false, true]) {
+    for (const stream of MODES) {
       for (const route of ROUTES) {
         if (ONLY && !ONLY.some((part) => route.name.toLowerCase().includes(part))) continue;
         process.stderr.write(`measuring ${route.name}, ${stream ? 'stream' : 'non-stream'}\n`);
@@ -380,14 +413,14 @@ async function main() {
   const lines = [
     `Instructions per request under callgrind (${REQUESTS} requests after ${WARMUP} to warm up, ${CONCURRENCY} at a time; Node ${process.version}${NODE_FLAGS.length ? ` ${NODE_FLAGS.join(' ')}` : ''})`,
     '',
-    '| route | mode | total | JIT compiler | GC | rest | rest, passthrough ÷ this |',
-    '|---|---|---|---|---|---|---|',
+    `| route | mode | total | JIT compiler | GC | rest | rest, passthrough ÷ this |${THREADS ? ' main thread | writer thread | other threads |' : ''}`,
+    `|---|---|---|---|---|---|---|${THREADS ? '---|---|---|' : ''}`,
   ];
   for (const { route, stream, counts } of results) {
     const base = passthroughRest(route, stream);
     const ratio = base ? (base / counts.rest).toFixed(2) : '-';
     lines.push(
-      `| ${route.name} | ${stream ? 'stream' : 'non-stream'} | ${k(counts.total)} | ${k(counts.compiler)} | ${k(counts.gc)} | ${k(counts.rest)} | ${ratio} |`,
+      `| ${route.name} | ${stream ? 'stream' : 'non-stream'} | ${k(counts.total)} | ${k(counts.compiler)} | ${k(counts.gc)} | ${k(counts.rest)} | ${ratio} |${THREADS ? ` ${k(counts.main)} | ${k(counts.writer)} | ${k(counts.others)} |` : ''}`,
     );
   }
   process.stdout.write(`${lines.join('\n')}\n`);

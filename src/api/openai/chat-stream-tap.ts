@@ -1,5 +1,5 @@
 import type { TokenUsage } from '../../telemetry/request-record.js';
-import { datalessEvents, type EventSpan, withoutSpans } from '../../upstream/sse-dataless.js';
+import { datalessEvents, type EventSpan, hasEventLine, withoutSpans } from '../../upstream/sse-dataless.js';
 import { eventSpanAt } from '../../upstream/sse-event-span.js';
 import { SseFramer } from '../../upstream/sse-framer.js';
 import { parseSseEvents } from '../../upstream/sse-parse.js';
@@ -109,7 +109,7 @@ export class ChatStreamTap {
       if (this.stripUsageChunk && usageOnly) dropped.push(span);
     }
     // An `event:` line is no part of a Chat stream, so only a block with one is searched for events without data.
-    if (text.startsWith('event:') || text.includes('\nevent:')) datalessEvents(text, dropped);
+    if (hasEventLine(text)) datalessEvents(text, dropped);
     return dropped.length === 0 ? bytes : withoutSpans(bytes, dropped);
   }
 }
