@@ -239,6 +239,21 @@ describe.skipIf(!agentInstalled(CLAUDE, 'Claude Code') || !agentInstalled(CODEX,
         });
       });
 
+      it('Claude Code to Bedrock asks again when Converse stops with malformed_tool_use, and runs the tool', async () => {
+        const marker = await writeMarker(ws());
+        // Converse's stop when the model wrote a tool call that does not parse: the call is not in the answer.
+        bedrock.enqueue({ kind: 'reply', text: 'Let me run that.', stopReason: 'malformed_tool_use' });
+        const run = await claude(ROUTES.claudeToBedrock, 'Please run `cat marker.txt` for me.');
+        expectCleanExit(run);
+        expect(run.stdout).toContain(`The command printed: ${marker}`);
+        const records = await recordsOf(ROUTES.claudeToBedrock, (rs) =>
+          rs.some((r) => r.errorMessage?.includes('malformed_tool_use')),
+        );
+        expect(records.find((r) => r.errorMessage?.includes('malformed_tool_use'))).toMatchObject({
+          errorCode: 'GW_ERR_UPSTREAM_STREAM',
+        });
+      });
+
       it('Codex to Gemini reconnects and answers', async () => {
         const expected = word();
         gemini.enqueue({ kind: 'streamError', after: 2, message: 'Internal error encountered.' });

@@ -2,7 +2,7 @@ import type { SseEvent } from '../../upstream/sse-parse.js';
 import type { UpstreamStreamDecoder } from '../contract.js';
 import type { IrStreamEvent, IrUsage } from '../ir/types.js';
 import { JSON_STRING_LITERAL, textOfLiteral } from '../shared/json-string-literal.js';
-import { stopFromBedrock, stopSequenceFromBedrock } from './stop-reason.js';
+import { failedStopMessage, isFailedStop, stopFromBedrock, stopSequenceFromBedrock } from './stop-reason.js';
 import { bedrockErrorInfo } from './upstream-error.js';
 import { usageFromBedrock } from './usage.js';
 import type { BedrockUsage } from './wire-types.js';
@@ -27,7 +27,8 @@ interface Payload {
  * ConverseStream events (event-stream messages, handed over as {event: type, data: payload}) -> IR stream
  * events. Bedrock numbers blocks itself; a text or reasoning block has no start event, so its first delta
  * opens it. messageStop carries the stop reason and the metadata event after it the usage, so `finish` waits
- * for metadata (or the end of the body). An exception message ends the stream with an error. A text delta in
+ * for metadata (or the end of the body). An exception message ends the stream with an error, as does a stop
+ * reason saying the answer is broken (malformed_tool_use, malformed_model_output: stop-reason.ts). A text delta in
  * the form Bedrock writes it (TEXT_DELTA, most of a stream) is recognised by its shape and its text literal
  * copied into the client's event as sent; every other payload goes through JSON.parse.
  */
@@ -148,6 +149,9 @@ export class BedrockStreamDecoder implements UpstreamStreamDecoder {
 
   private finish(): IrStreamEvent[] {
     this.done = true;
+    if (isFailedStop(this.stopReason)) {
+      return [{ type: 'error', kind: 'upstream', message: failedStopMessage(this.stopReason as string) }];
+    }
     const stopReason = stopFromBedrock(this.stopReason);
     return [
       {
