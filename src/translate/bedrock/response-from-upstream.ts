@@ -39,7 +39,10 @@ export function decodeBedrockResponse(body: unknown, upstreamModel: string): IrR
     const item = contentOf(block);
     if (item) content.push(item);
   }
-  const stopReason = stopFromBedrock(response.stopReason);
+  const stopReason = stopFromBedrock(
+    response.stopReason,
+    content.some((item) => item.type === 'tool_call'),
+  );
   const stopSequence =
     stopReason === 'stop_sequence' ? stopSequenceFromBedrock(response.additionalModelResponseFields) : undefined;
   return {

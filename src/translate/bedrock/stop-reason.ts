@@ -42,8 +42,18 @@ export function bedrockFailedAnswer(data: Buffer | string): string | undefined {
   return isFailedStop(reason) ? failedStopMessage(reason as string) : undefined;
 }
 
-export function stopFromBedrock(stopReason: string | undefined): IrStopReason {
-  return (stopReason ? STOP_REASONS[stopReason] : undefined) ?? 'end_turn';
+/**
+ * Converse's stopReason in IR terms, squared with the answer: Converse sometimes closes a turn that called a
+ * tool with `end_turn`, and a text-only turn with `tool_use` (seen on Bedrock; agent SDKs built on Converse
+ * repair both). Taken as said, an Anthropic or Chat client's tool loop stops short of a call, or Claude Code
+ * asks the model again after an answer that was complete. A turn that called tools is tool use (as the Gemini
+ * and Chat decoders read it), and one that called none is not.
+ */
+export function stopFromBedrock(stopReason: string | undefined, calledTools: boolean): IrStopReason {
+  const stop = (stopReason ? STOP_REASONS[stopReason] : undefined) ?? 'end_turn';
+  if (stop === 'end_turn' && calledTools) return 'tool_use';
+  if (stop === 'tool_use' && !calledTools) return 'end_turn';
+  return stop;
 }
 
 /** Where Claude's answer names the stop sequence that ended it, as a Converse JSON Pointer. */

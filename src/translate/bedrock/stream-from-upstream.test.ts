@@ -79,6 +79,38 @@ describe('BedrockStreamDecoder', () => {
   });
 });
 
+describe('a Converse stop reason that does not fit the answer', () => {
+  const call = [
+    ['contentBlockStart', '{"contentBlockIndex":0,"start":{"toolUse":{"toolUseId":"t1","name":"Bash"}}}'],
+    ['contentBlockDelta', '{"contentBlockIndex":0,"delta":{"toolUse":{"input":"{}"}}}'],
+    ['contentBlockStop', '{"contentBlockIndex":0}'],
+  ] as const;
+  const text = [['contentBlockDelta', '{"contentBlockIndex":0,"delta":{"text":"Done."}}']] as const;
+  const stopOf = (events: IrStreamEvent[]) => events.find((event) => event.type === 'finish')?.stopReason;
+  const streamed = (blocks: ReadonlyArray<readonly [string, string]>, reason: string) =>
+    stopOf(
+      decodeAll([
+        ['messageStart', '{"role":"assistant"}'],
+        ...blocks.map(([event, data]) => [event, data] as [string, string]),
+        ['messageStop', `{"stopReason":"${reason}"}`],
+        ['metadata', usage],
+      ]),
+    );
+  const whole = (content: unknown[], stopReason: string) =>
+    decodeBedrockResponse({ output: { message: { role: 'assistant', content } }, stopReason }, 'm').stopReason;
+
+  it('reads a turn that called a tool as tool use, whatever Converse said', () => {
+    expect(streamed(call, 'end_turn')).toBe('tool_use');
+    expect(whole([{ toolUse: { toolUseId: 't1', name: 'Bash', input: {} } }], 'end_turn')).toBe('tool_use');
+    expect(streamed(call, 'max_tokens')).toBe('max_tokens');
+  });
+
+  it('reads a turn that called no tool as its end, not tool use', () => {
+    expect(streamed(text, 'tool_use')).toBe('end_turn');
+    expect(whole([{ text: 'Done.' }], 'tool_use')).toBe('end_turn');
+  });
+});
+
 describe('a whole Converse answer with a broken stop', () => {
   const answer = {
     output: { message: { role: 'assistant', content: [{ text: 'Let me' }] } },

@@ -38,6 +38,7 @@ export class BedrockStreamDecoder implements UpstreamStreamDecoder {
   /** Bedrock's block index -> the IR block index, for the blocks that are open. */
   private readonly open = new Map<number, number>();
   private nextBlock = 0;
+  private calledTools = false;
   private stopReason: string | undefined;
   private stopSequence: string | undefined;
   private usage: IrUsage | undefined;
@@ -88,6 +89,7 @@ export class BedrockStreamDecoder implements UpstreamStreamDecoder {
     const toolUse = payload.start?.toolUse;
     if (!toolUse) return;
     const index = this.nextBlock++;
+    this.calledTools = true;
     this.open.set(payload.contentBlockIndex ?? 0, index);
     events.push({
       type: 'block_start',
@@ -152,7 +154,7 @@ export class BedrockStreamDecoder implements UpstreamStreamDecoder {
     if (isFailedStop(this.stopReason)) {
       return [{ type: 'error', kind: 'upstream', message: failedStopMessage(this.stopReason as string) }];
     }
-    const stopReason = stopFromBedrock(this.stopReason);
+    const stopReason = stopFromBedrock(this.stopReason, this.calledTools);
     return [
       {
         type: 'finish',
