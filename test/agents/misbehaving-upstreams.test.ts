@@ -239,6 +239,38 @@ describe.skipIf(!agentInstalled(CLAUDE, 'Claude Code') || !agentInstalled(CODEX,
         });
       });
 
+      it('Claude Code to Bedrock asks again when Converse stops with malformed_tool_use, and runs the tool', async () => {
+        const marker = await writeMarker(ws());
+        // Converse's stop when the model wrote a tool call that does not parse: the call is not in the answer.
+        bedrock.enqueue({ kind: 'reply', text: 'Let me run that.', stopReason: 'malformed_tool_use' });
+        const run = await claude(ROUTES.claudeToBedrock, 'Please run `cat marker.txt` for me.');
+        expectCleanExit(run);
+        expect(run.stdout).toContain(`The command printed: ${marker}`);
+        const records = await recordsOf(ROUTES.claudeToBedrock, (rs) =>
+          rs.some((r) => r.errorMessage?.includes('malformed_tool_use')),
+        );
+        expect(records.find((r) => r.errorMessage?.includes('malformed_tool_use'))).toMatchObject({
+          errorCode: 'GW_ERR_UPSTREAM_STREAM',
+        });
+      });
+
+      it('Claude Code to Bedrock ends a text-only turn that Converse closes with stopReason tool_use', async () => {
+        const expected = word();
+        // Converse sometimes closes a text-only answer with tool_use; taken as said, Claude Code asks the model again.
+        const seen = bedrock.chatRequests().length;
+        bedrock.enqueue({ kind: 'reply', text: `Done: ${expected}.`, stopReason: 'tool_use' });
+        const run = await claude(ROUTES.claudeToBedrock, `Please say \`${expected}\`.`);
+        expectCleanExit(run);
+        expect(run.stdout).toContain(`"result":"Done: ${expected}."`);
+        expect(run.stdout).toContain('"stop_reason":"end_turn"');
+        expect(
+          bedrock
+            .chatRequests()
+            .slice(seen)
+            .filter((r) => r.rawBody.includes(expected)),
+        ).toHaveLength(1);
+      });
+
       it('Codex to Gemini reconnects and answers', async () => {
         const expected = word();
         gemini.enqueue({ kind: 'streamError', after: 2, message: 'Internal error encountered.' });

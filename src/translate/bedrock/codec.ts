@@ -1,6 +1,7 @@
 import type { UpstreamCodec } from '../contract.js';
 import { buildBedrockRequest } from './request-to-upstream.js';
 import { decodeBedrockResponse } from './response-from-upstream.js';
+import { bedrockFailedAnswer } from './stop-reason.js';
 import { BedrockStreamDecoder } from './stream-from-upstream.js';
 import { decodeBedrockError } from './upstream-error.js';
 
@@ -10,4 +11,5 @@ export const bedrockUpstreamCodec: UpstreamCodec = {
   decodeResponse: decodeBedrockResponse,
   streamDecoder: (upstreamModel) => new BedrockStreamDecoder(upstreamModel),
   decodeError: decodeBedrockError,
+  failedAnswer: bedrockFailedAnswer,
 };

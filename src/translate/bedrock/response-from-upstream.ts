@@ -1,6 +1,6 @@
 import { errors } from '../../errors/codes.js';
 import type { IrResponse } from '../ir/types.js';
-import { stopFromBedrock, stopSequenceFromBedrock } from './stop-reason.js';
+import { failedStopMessage, isFailedStop, stopFromBedrock, stopSequenceFromBedrock } from './stop-reason.js';
 import { usageFromBedrock } from './usage.js';
 import type { BedrockContentBlock, BedrockConverseResponse } from './wire-types.js';
 
@@ -31,12 +31,18 @@ function contentOf(block: BedrockContentBlock): Content | undefined {
 export function decodeBedrockResponse(body: unknown, upstreamModel: string): IrResponse {
   if (body === null || typeof body !== 'object') throw errors.upstreamFailed('Bedrock answered without an object', 502);
   const response = body as BedrockConverseResponse;
+  // Normally caught when the answer is read ahead (bedrockFailedAnswer); this is for an answer too long for that.
+  if (isFailedStop(response.stopReason))
+    throw errors.upstreamFailed(failedStopMessage(response.stopReason as string), 502);
   const content: Content[] = [];
   for (const block of response.output?.message?.content ?? []) {
     const item = contentOf(block);
     if (item) content.push(item);
   }
-  const stopReason = stopFromBedrock(response.stopReason);
+  const stopReason = stopFromBedrock(
+    response.stopReason,
+    content.some((item) => item.type === 'tool_call'),
+  );
   const stopSequence =
     stopReason === 'stop_sequence' ? stopSequenceFromBedrock(response.additionalModelResponseFields) : undefined;
   return {

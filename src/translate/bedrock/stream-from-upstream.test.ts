@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { IrStreamEvent } from '../ir/types.js';
+import { decodeBedrockResponse } from './response-from-upstream.js';
+import { bedrockFailedAnswer } from './stop-reason.js';
 import { BedrockStreamDecoder } from './stream-from-upstream.js';
 
 function decodeAll(messages: ReadonlyArray<[string, string]>): IrStreamEvent[] {
@@ -58,5 +60,69 @@ describe('BedrockStreamDecoder', () => {
     decoder.decode({ event: 'messageStart', data: '{"role":"assistant"}' });
     const data = '{"contentBlockIndex":0,"delta":{"text":"a"},"p":"a-b"';
     expect(() => decoder.decode({ event: 'contentBlockDelta', data })).toThrow(SyntaxError);
+  });
+
+  it.each(['malformed_tool_use', 'malformed_model_output'])('ends a stream stopped with %s with an error', (reason) => {
+    const events = decodeAll([
+      ['messageStart', '{"role":"assistant"}'],
+      ['contentBlockDelta', '{"contentBlockIndex":0,"delta":{"text":"Let me"}}'],
+      ['contentBlockStop', '{"contentBlockIndex":0}'],
+      ['messageStop', `{"stopReason":"${reason}"}`],
+      ['metadata', usage],
+    ]);
+    expect(events.at(-1)).toEqual({
+      type: 'error',
+      kind: 'upstream',
+      message: `Bedrock ended the answer with stopReason ${reason}`,
+    });
+    expect(events.some((event) => event.type === 'finish')).toBe(false);
+  });
+});
+
+describe('a Converse stop reason that does not fit the answer', () => {
+  const call = [
+    ['contentBlockStart', '{"contentBlockIndex":0,"start":{"toolUse":{"toolUseId":"t1","name":"Bash"}}}'],
+    ['contentBlockDelta', '{"contentBlockIndex":0,"delta":{"toolUse":{"input":"{}"}}}'],
+    ['contentBlockStop', '{"contentBlockIndex":0}'],
+  ] as const;
+  const text = [['contentBlockDelta', '{"contentBlockIndex":0,"delta":{"text":"Done."}}']] as const;
+  const stopOf = (events: IrStreamEvent[]) => events.find((event) => event.type === 'finish')?.stopReason;
+  const streamed = (blocks: ReadonlyArray<readonly [string, string]>, reason: string) =>
+    stopOf(
+      decodeAll([
+        ['messageStart', '{"role":"assistant"}'],
+        ...blocks.map(([event, data]) => [event, data] as [string, string]),
+        ['messageStop', `{"stopReason":"${reason}"}`],
+        ['metadata', usage],
+      ]),
+    );
+  const whole = (content: unknown[], stopReason: string) =>
+    decodeBedrockResponse({ output: { message: { role: 'assistant', content } }, stopReason }, 'm').stopReason;
+
+  it('reads a turn that called a tool as tool use, whatever Converse said', () => {
+    expect(streamed(call, 'end_turn')).toBe('tool_use');
+    expect(whole([{ toolUse: { toolUseId: 't1', name: 'Bash', input: {} } }], 'end_turn')).toBe('tool_use');
+    expect(streamed(call, 'max_tokens')).toBe('max_tokens');
+  });
+
+  it('reads a turn that called no tool as its end, not tool use', () => {
+    expect(streamed(text, 'tool_use')).toBe('end_turn');
+    expect(whole([{ text: 'Done.' }], 'tool_use')).toBe('end_turn');
+  });
+});
+
+describe('a whole Converse answer with a broken stop', () => {
+  const answer = {
+    output: { message: { role: 'assistant', content: [{ text: 'Let me' }] } },
+    stopReason: 'malformed_tool_use',
+    usage: { inputTokens: 5, outputTokens: 3, totalTokens: 8 },
+  };
+
+  it('is a failed answer routing retries, and a 502 if decoded', () => {
+    expect(bedrockFailedAnswer(JSON.stringify(answer))).toBe(
+      'Bedrock ended the answer with stopReason malformed_tool_use',
+    );
+    expect(bedrockFailedAnswer(JSON.stringify({ ...answer, stopReason: 'end_turn' }))).toBeUndefined();
+    expect(() => decodeBedrockResponse(answer, 'm')).toThrow(/stopReason malformed_tool_use/);
   });
 });

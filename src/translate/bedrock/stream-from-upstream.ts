@@ -2,7 +2,7 @@ import type { SseEvent } from '../../upstream/sse-parse.js';
 import type { UpstreamStreamDecoder } from '../contract.js';
 import type { IrStreamEvent, IrUsage } from '../ir/types.js';
 import { JSON_STRING_LITERAL, textOfLiteral } from '../shared/json-string-literal.js';
-import { stopFromBedrock, stopSequenceFromBedrock } from './stop-reason.js';
+import { failedStopMessage, isFailedStop, stopFromBedrock, stopSequenceFromBedrock } from './stop-reason.js';
 import { bedrockErrorInfo } from './upstream-error.js';
 import { usageFromBedrock } from './usage.js';
 import type { BedrockUsage } from './wire-types.js';
@@ -27,7 +27,8 @@ interface Payload {
  * ConverseStream events (event-stream messages, handed over as {event: type, data: payload}) -> IR stream
  * events. Bedrock numbers blocks itself; a text or reasoning block has no start event, so its first delta
  * opens it. messageStop carries the stop reason and the metadata event after it the usage, so `finish` waits
- * for metadata (or the end of the body). An exception message ends the stream with an error. A text delta in
+ * for metadata (or the end of the body). An exception message ends the stream with an error, as does a stop
+ * reason saying the answer is broken (malformed_tool_use, malformed_model_output: stop-reason.ts). A text delta in
  * the form Bedrock writes it (TEXT_DELTA, most of a stream) is recognised by its shape and its text literal
  * copied into the client's event as sent; every other payload goes through JSON.parse.
  */
@@ -37,6 +38,7 @@ export class BedrockStreamDecoder implements UpstreamStreamDecoder {
   /** Bedrock's block index -> the IR block index, for the blocks that are open. */
   private readonly open = new Map<number, number>();
   private nextBlock = 0;
+  private calledTools = false;
   private stopReason: string | undefined;
   private stopSequence: string | undefined;
   private usage: IrUsage | undefined;
@@ -87,6 +89,7 @@ export class BedrockStreamDecoder implements UpstreamStreamDecoder {
     const toolUse = payload.start?.toolUse;
     if (!toolUse) return;
     const index = this.nextBlock++;
+    this.calledTools = true;
     this.open.set(payload.contentBlockIndex ?? 0, index);
     events.push({
       type: 'block_start',
@@ -148,7 +151,10 @@ export class BedrockStreamDecoder implements UpstreamStreamDecoder {
 
   private finish(): IrStreamEvent[] {
     this.done = true;
-    const stopReason = stopFromBedrock(this.stopReason);
+    if (isFailedStop(this.stopReason)) {
+      return [{ type: 'error', kind: 'upstream', message: failedStopMessage(this.stopReason as string) }];
+    }
+    const stopReason = stopFromBedrock(this.stopReason, this.calledTools);
     return [
       {
         type: 'finish',

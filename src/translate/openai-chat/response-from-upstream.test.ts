@@ -120,6 +120,13 @@ describe('decodeChatResponse', () => {
     expect(decodeChatResponse(completion({ content: null, tool_calls: [call] }, 'stop')).stopReason).toBe('tool_use');
   });
 
+  it('reads finish_reason tool_calls with no tool call (a failed tool-call parser) as the end of the turn', () => {
+    expect(decodeChatResponse(completion({ content: 'Done.' }, 'tool_calls')).stopReason).toBe('end_turn');
+    expect(decodeChatResponse(completion({ content: 'Done.', tool_calls: [] }, 'tool_calls')).stopReason).toBe(
+      'end_turn',
+    );
+  });
+
   it('gives a call with empty arguments `{}`, as a tool without parameters is called', () => {
     const call = { id: 'call_1', type: 'function', function: { name: 'get_time', arguments: '' } };
     const response = decodeChatResponse(completion({ content: null, tool_calls: [call] }, 'tool_calls'));

@@ -57,10 +57,14 @@ export function stopFromFinishReason(finishReason: string, matchedStop?: unknown
 }
 
 /**
- * The stop of a turn that called tools. OpenAI itself answers `stop` when a named tool_choice forced the call,
- * and vLLM and Ollama do for every call, but an Anthropic client's agent loop runs the tools only on
- * `tool_use`, which Anthropic reports whenever a turn ends in tool calls.
+ * The stop of a turn, squared with whether it called tools. OpenAI itself answers `stop` when a named
+ * tool_choice forced the call, and vLLM and Ollama do for every call, but an Anthropic client's agent loop runs
+ * the tools only on `tool_use`, which Anthropic reports whenever a turn ends in tool calls. The other way, a
+ * server whose tool-call parser failed answers `tool_calls` with no call: taken as tool use, Claude Code asks
+ * the model again after an answer that was complete, so a turn without calls is the end of the turn.
  */
 export function stopWithToolCalls(stop: DecodedStop, calledTools: boolean): DecodedStop {
-  return calledTools && stop.stopReason === 'end_turn' ? { stopReason: 'tool_use' } : stop;
+  if (calledTools && stop.stopReason === 'end_turn') return { stopReason: 'tool_use' };
+  if (!calledTools && stop.stopReason === 'tool_use') return { stopReason: 'end_turn' };
+  return stop;
 }

@@ -175,11 +175,12 @@ describe('ChatStreamDecoder', () => {
   it.each([
     ['stop', 'end_turn'],
     ['length', 'max_tokens'],
-    ['tool_calls', 'tool_use'],
-    ['function_call', 'tool_use'],
+    // A tool-call finish on an answer that called nothing (a failed tool-call parser) ends the turn.
+    ['tool_calls', 'end_turn'],
+    ['function_call', 'end_turn'],
     ['content_filter', 'content_filter'],
     ['eos', 'end_turn'],
-  ])('maps finish_reason %s to %s', (finishReason, stopReason) => {
+  ])('maps finish_reason %s on a text answer to %s', (finishReason, stopReason) => {
     const events = decodeAll([chunk({ content: 'x' }), chunk({}, finishReason), DONE]);
     expect(events.at(-1)).toMatchObject({ type: 'finish', stopReason });
   });
