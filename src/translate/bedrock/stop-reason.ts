@@ -37,6 +37,8 @@ const STOP_REASON = /"stopReason":\s*"([a-z_]+)"/;
  * (A stream's stopReason comes in messageStop, after the content: the stream decoder turns it into an error.)
  */
 export function bedrockFailedAnswer(data: Buffer | string): string | undefined {
+  // Both failed stops start so: an answer without it (nearly all) is passed by one native search, not decoded.
+  if (data.indexOf('malformed_') === -1) return undefined;
   const text = typeof data === 'string' ? data : data.toString('utf8');
   const reason = STOP_REASON.exec(text)?.[1];
   return isFailedStop(reason) ? failedStopMessage(reason as string) : undefined;
