@@ -129,7 +129,8 @@ function reasoningOf(cloud: Cloud, body: Body): unknown {
 }
 
 const EXPECTED_REASONING: Record<Cloud, unknown> = {
-  gemini: { thinkingBudget: expect.any(Number), includeThoughts: true },
+  // Gemini 3 takes Claude Code's effort as the thinkingLevel Google documents for it (its budget is for compatibility).
+  gemini: { thinkingLevel: expect.stringMatching(/^(low|high)$/), includeThoughts: true },
   'vertex-gemini': { thinkingBudget: expect.any(Number), includeThoughts: true },
   'bedrock-claude': { type: 'enabled', budget_tokens: expect.any(Number) },
   'bedrock-nova': { type: 'enabled', maxReasoningEffort: expect.stringMatching(/^(low|medium|high)$/) },
