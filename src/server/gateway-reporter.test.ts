@@ -42,4 +42,30 @@ describe('GatewayReporter', () => {
     expect(lines.slice(2).map((line) => line.msg)).toEqual(['reporting this gateway to the store works again']);
     await reporter.stop();
   });
+
+  it('reads its environment once, not at every report', async () => {
+    vi.useFakeTimers();
+    const reports: string[] = [];
+    const store = {
+      setMeta: async (_key: string, value: string) => {
+        reports.push(value);
+      },
+      deleteMeta: async () => undefined,
+    } as unknown as Store;
+    let reads = 0;
+    const env = new Proxy({ AMG_A: 'x', AMG_B: 'y' } as Record<string, string | undefined>, {
+      get(target, name) {
+        reads++;
+        return target[name as string];
+      },
+    });
+    const reporter = new GatewayReporter(store, env, () => Date.now());
+    await reporter.start('http://127.0.0.1:1');
+    const afterStart = reads;
+    await vi.advanceTimersByTimeAsync(10 * REPORT_INTERVAL_MS);
+    expect(reports.length).toBeGreaterThanOrEqual(10);
+    expect(reads).toBe(afterStart);
+    expect(JSON.parse(reports.at(-1) as string).envNames).toEqual(['AMG_A', 'AMG_B']);
+    await reporter.stop();
+  });
 });
