@@ -4,6 +4,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { migrateToLatest } from './migrations.js';
 import type { Database as Tables } from './schema.js';
 import { SqliteStore } from './sqlite-store.js';
+import { withStatementCache } from './statement-cache.js';
 import type { Store, StoreMethod } from './store.js';
 import { currentThreadId, lowerThreadPriority, WRITER_NICE_STEPS } from './thread-priority.js';
 import { decodeCall, type WorkerMessage } from './worker-message.js';
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
     // Inserts touch only the right edge of each table and index, which a small cache holds; a page it misses is
     // read back from the OS's file cache. SQLite's own default, 2 MB (2,000 KiB):
     database.pragma(`cache_size = -${CACHE_KIB}`);
-    const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database }) });
+    const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
     // Migrating takes and releases Kysely's migration lock, two commits that would tell the main thread's
     // ChangeProbe the database changed each time the thread starts again; the first start migrated it.
     if (!reopen) await migrateToLatest(db as Kysely<unknown>);
