@@ -18,7 +18,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
-import { body, DIALECTS, pinnedSpawn, SINGLE, TOKEN, waitForLine } from './scenarios.mjs';
+import { body, DIALECTS, pinnedSpawn, SINGLE, sendChat, waitForLine } from './scenarios.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -104,28 +104,8 @@ async function start(name, dist) {
   return { name, gateway, pid, dir, nextLine, pool: new Pool(url, { connections: CONNECTIONS, pipelining: 1 }) };
 }
 
-async function send(g, payload, count) {
-  let left = count;
-  const one = async () => {
-    while (left > 0) {
-      left--;
-      await sendOne(g, payload);
-    }
-  };
-  await Promise.all(Array.from({ length: CONNECTIONS }, one));
-}
-
-async function sendOne(g, payload) {
-  {
-    const response = await g.pool.request({
-      path: '/v1/chat/completions',
-      method: 'POST',
-      body: payload,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-    });
-    await response.body.dump();
-    if (response.statusCode !== 200) throw new Error(`status ${response.statusCode}`);
-  }
+function send(g, payload, count) {
+  return sendChat(g.pool, payload, count, CONNECTIONS);
 }
 
 /** One measured window: [bytes per request, scavenges, mark-compacts]. */

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
-import { body, DIALECTS, pinnedSpawn, SINGLE, TOKEN, waitForLine } from './scenarios.mjs';
+import { body, DIALECTS, pinnedSpawn, SINGLE, sendChat, waitForLine } from './scenarios.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const [requests = 1_000, connections = 1] = process.argv
@@ -45,23 +45,6 @@ const pid =
   Number(readFileSync(`/proc/${gateway.pid}/task/${gateway.pid}/children`, 'utf8').trim().split(' ')[0]) || gateway.pid;
 const pool = new Pool(url, { connections });
 
-async function send(payload, count) {
-  let left = count;
-  const one = async () => {
-    while (left-- > 0) {
-      const response = await pool.request({
-        path: '/v1/chat/completions',
-        method: 'POST',
-        body: payload,
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-      });
-      await response.body.dump();
-      if (response.statusCode !== 200) throw new Error(`status ${response.statusCode}`);
-    }
-  };
-  await Promise.all(Array.from({ length: connections }, one));
-}
-
 /** Resolves with the match once the gateway's stderr holds `pattern`, consuming what it read. */
 function stderrMatch(pattern) {
   return new Promise((resolve) => {
@@ -75,11 +58,11 @@ function stderrMatch(pattern) {
   });
 }
 
-for (const stream of [false, true]) await send(body(model, stream), 2_000);
+for (const stream of [false, true]) await sendChat(pool, body(model, stream), 2_000, connections);
 for (const stream of [false, true]) {
   process.kill(pid, 'SIGWINCH');
   await stderrMatch(/probe-start\n/);
-  await send(body(model, stream), requests);
+  await sendChat(pool, body(model, stream), requests, connections);
   // The last response's close and its record come a turn after the client has the body.
   await new Promise((resolve) => setTimeout(resolve, 300));
   process.kill(pid, 'SIGWINCH');
