@@ -63,9 +63,15 @@ function upstreamErrorIn(events: Buffer): string | undefined {
   return undefined;
 }
 
-/** A Responses stream error event, as OpenAI sends it: the SDKs raise it instead of ending quietly. */
+/**
+ * The error event for a stream the gateway ends (the upstream broke, shutdown, the total time limit): the
+ * documented flat fields and the nested `error` the translated streams carry too (translate/responses/
+ * stream-error.ts). The openai SDK raises an APIError only for an event with a top-level `error`; without it the
+ * SDK handed the event over and ended the stream like a whole one.
+ */
 function responsesErrorEvent(message: string, code: string): string {
-  return `event: error\ndata: ${JSON.stringify({ type: 'error', code, message, param: null })}\n\n`;
+  const error = { type: 'server_error', code, message, param: null };
+  return `event: error\ndata: ${JSON.stringify({ type: 'error', code, message, param: null, error })}\n\n`;
 }
 
 async function relayStream(reply: UpstreamReply, out: ClientOutput): Promise<void> {
