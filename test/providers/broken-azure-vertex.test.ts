@@ -593,6 +593,35 @@ describe('broken Azure OpenAI and Vertex upstreams, as the official clients see 
     });
   });
 
+  it('az-resp: a response.failed without an error message records no part of the response (bodies are not recorded)', async () => {
+    upstream.next.push((_, res) => {
+      responsesStreamStart(res);
+      const response = {
+        id: 'resp_1',
+        object: 'response',
+        created_at: 1,
+        status: 'failed',
+        error: null,
+        instructions: 'SYSTEM-PROMPT-TEXT',
+        model: 'gpt5',
+        output: [
+          { type: 'message', id: 'msg_1', role: 'assistant', content: [{ type: 'output_text', text: 'partial' }] },
+        ],
+      };
+      res.end(
+        `event: response.failed\ndata: ${JSON.stringify({ type: 'response.failed', response, sequence_number: 4 })}\n\n`,
+      );
+    });
+    const stream = await gateway
+      .openai()
+      .responses.create({ model: 'az-resp', input: 'hi', store: false, stream: true });
+    for await (const _ of stream);
+    const [record] = await gateway.records(1);
+    expect(record).toMatchObject({ status: 200, errorCode: 'GW_ERR_UPSTREAM_STREAM' });
+    expect(record?.errorMessage).not.toMatch(/SYSTEM-PROMPT-TEXT|partial/);
+    expect(record?.errorMessage).toBe('upstream stream error: response.failed without an error');
+  });
+
   it('az-resp: an HTML 404 from Azure’s Responses API reaches the passed-through Responses client in words', async () => {
     upstream.next.push((_, res) => {
       res.writeHead(404, { 'content-type': 'text/html' });
