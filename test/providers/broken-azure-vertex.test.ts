@@ -562,21 +562,21 @@ describe('broken Azure OpenAI and Vertex upstreams, as the official clients see 
     });
   });
 
-  it('az-resp: a passed-through stream that ends in response.failed is recorded as the failure Azure reported', async () => {
+  /** Azure's Responses stream ending in response.failed, its Response object with `fields`. */
+  function endsInResponseFailed(fields: Record<string, unknown>): void {
     upstream.next.push((_, res) => {
       responsesStreamStart(res);
-      const response = {
-        id: 'resp_1',
-        object: 'response',
-        created_at: 1,
-        status: 'failed',
-        model: 'gpt5',
-        output: [],
-        error: { code: 'server_error', message: 'The model failed to generate a response.' },
-      };
+      const response = { id: 'resp_1', object: 'response', created_at: 1, status: 'failed', model: 'gpt5', ...fields };
       res.end(
         `event: response.failed\ndata: ${JSON.stringify({ type: 'response.failed', response, sequence_number: 4 })}\n\n`,
       );
+    });
+  }
+
+  it('az-resp: a passed-through stream that ends in response.failed is recorded as the failure Azure reported', async () => {
+    endsInResponseFailed({
+      output: [],
+      error: { code: 'server_error', message: 'The model failed to generate a response.' },
     });
     const events: { type: string }[] = [];
     const stream = await gateway
@@ -594,23 +594,12 @@ describe('broken Azure OpenAI and Vertex upstreams, as the official clients see 
   });
 
   it('az-resp: a response.failed without an error message records no part of the response (bodies are not recorded)', async () => {
-    upstream.next.push((_, res) => {
-      responsesStreamStart(res);
-      const response = {
-        id: 'resp_1',
-        object: 'response',
-        created_at: 1,
-        status: 'failed',
-        error: null,
-        instructions: 'SYSTEM-PROMPT-TEXT',
-        model: 'gpt5',
-        output: [
-          { type: 'message', id: 'msg_1', role: 'assistant', content: [{ type: 'output_text', text: 'partial' }] },
-        ],
-      };
-      res.end(
-        `event: response.failed\ndata: ${JSON.stringify({ type: 'response.failed', response, sequence_number: 4 })}\n\n`,
-      );
+    endsInResponseFailed({
+      error: null,
+      instructions: 'SYSTEM-PROMPT-TEXT',
+      output: [
+        { type: 'message', id: 'msg_1', role: 'assistant', content: [{ type: 'output_text', text: 'partial' }] },
+      ],
     });
     const stream = await gateway
       .openai()
