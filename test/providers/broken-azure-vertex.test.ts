@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anthropicStreamEvents } from '../support/anthropic-stream.js';
 import { GatewayHarness } from '../support/gateway-harness.js';
@@ -495,14 +496,17 @@ describe('broken Azure OpenAI and Vertex upstreams, as the official clients see 
         responsesStreamStart(res);
         end(res);
       });
-      const { types } = await passedThroughResponsesStream();
+      const { types, error } = await passedThroughResponsesStream();
       expect(types).toEqual([
         'response.created',
         'response.output_item.added',
         'response.content_part.added',
         'response.output_text.delta',
-        'error',
       ]);
+      // The SDK raises the gateway's error event (its nested `error`), as on a translated stream, rather than
+      // ending the stream like a whole one.
+      expect(error).toBeInstanceOf(OpenAI.APIError);
+      expect(error?.message).toMatch(/ended without response.completed|connection reset/);
       const [record] = await gateway.records(1);
       expect(record).toMatchObject({
         status: 200,
@@ -558,21 +562,21 @@ describe('broken Azure OpenAI and Vertex upstreams, as the official clients see 
     });
   });
 
-  it('az-resp: a passed-through stream that ends in response.failed is recorded as the failure Azure reported', async () => {
+  /** Azure's Responses stream ending in response.failed, its Response object with `fields`. */
+  function endsInResponseFailed(fields: Record<string, unknown>): void {
     upstream.next.push((_, res) => {
       responsesStreamStart(res);
-      const response = {
-        id: 'resp_1',
-        object: 'response',
-        created_at: 1,
-        status: 'failed',
-        model: 'gpt5',
-        output: [],
-        error: { code: 'server_error', message: 'The model failed to generate a response.' },
-      };
+      const response = { id: 'resp_1', object: 'response', created_at: 1, status: 'failed', model: 'gpt5', ...fields };
       res.end(
         `event: response.failed\ndata: ${JSON.stringify({ type: 'response.failed', response, sequence_number: 4 })}\n\n`,
       );
+    });
+  }
+
+  it('az-resp: a passed-through stream that ends in response.failed is recorded as the failure Azure reported', async () => {
+    endsInResponseFailed({
+      output: [],
+      error: { code: 'server_error', message: 'The model failed to generate a response.' },
     });
     const events: { type: string }[] = [];
     const stream = await gateway
@@ -587,6 +591,24 @@ describe('broken Azure OpenAI and Vertex upstreams, as the official clients see 
       errorCode: 'GW_ERR_UPSTREAM_STREAM',
       errorMessage: expect.stringContaining('The model failed to generate a response.'),
     });
+  });
+
+  it('az-resp: a response.failed without an error message records no part of the response (bodies are not recorded)', async () => {
+    endsInResponseFailed({
+      error: null,
+      instructions: 'SYSTEM-PROMPT-TEXT',
+      output: [
+        { type: 'message', id: 'msg_1', role: 'assistant', content: [{ type: 'output_text', text: 'partial' }] },
+      ],
+    });
+    const stream = await gateway
+      .openai()
+      .responses.create({ model: 'az-resp', input: 'hi', store: false, stream: true });
+    for await (const _ of stream);
+    const [record] = await gateway.records(1);
+    expect(record).toMatchObject({ status: 200, errorCode: 'GW_ERR_UPSTREAM_STREAM' });
+    expect(record?.errorMessage).not.toMatch(/SYSTEM-PROMPT-TEXT|partial/);
+    expect(record?.errorMessage).toBe('upstream stream error: response.failed without an error');
   });
 
   it('az-resp: an HTML 404 from Azure’s Responses API reaches the passed-through Responses client in words', async () => {

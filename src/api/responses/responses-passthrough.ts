@@ -37,12 +37,18 @@ interface FailureEvent {
   response?: { error?: { message?: unknown } | null };
 }
 
-/** What a failure event says: its message, else its JSON; undefined for any other event. */
+/**
+ * What a failure event says: its message, else its error's JSON; undefined for any other event. Never a
+ * response.failed event's own JSON: its response holds the instructions and the output so far, and bodies are
+ * not recorded.
+ */
 function failureMessage(data: FailureEvent | undefined): string | undefined {
-  if (data?.type === 'error' && typeof data.message === 'string') return data.message;
-  const failed = data?.type === 'response.failed' ? data.response?.error?.message : undefined;
-  if (typeof failed === 'string') return failed;
-  return data?.type === 'error' || data?.type === 'response.failed' ? JSON.stringify(data).slice(0, 200) : undefined;
+  if (data?.type === 'error')
+    return typeof data.message === 'string' ? data.message : JSON.stringify(data).slice(0, 200);
+  if (data?.type !== 'response.failed') return undefined;
+  const error = data.response?.error;
+  if (typeof error?.message === 'string') return error.message;
+  return error ? JSON.stringify(error).slice(0, 200) : 'response.failed without an error';
 }
 
 /** The message of the failure event in a block of whole events, when it holds one. */
@@ -63,9 +69,15 @@ function upstreamErrorIn(events: Buffer): string | undefined {
   return undefined;
 }
 
-/** A Responses stream error event, as OpenAI sends it: the SDKs raise it instead of ending quietly. */
+/**
+ * The error event for a stream the gateway ends (the upstream broke, shutdown, the total time limit): the
+ * documented flat fields and the nested `error` the translated streams carry too (translate/responses/
+ * stream-error.ts). The openai SDK raises an APIError only for an event with a top-level `error`; without it the
+ * SDK handed the event over and ended the stream like a whole one.
+ */
 function responsesErrorEvent(message: string, code: string): string {
-  return `event: error\ndata: ${JSON.stringify({ type: 'error', code, message, param: null })}\n\n`;
+  const error = { type: 'server_error', code, message, param: null };
+  return `event: error\ndata: ${JSON.stringify({ type: 'error', code, message, param: null, error })}\n\n`;
 }
 
 async function relayStream(reply: UpstreamReply, out: ClientOutput): Promise<void> {
