@@ -49,7 +49,11 @@ export class CloudGateway {
       env: { GOOGLE_APPLICATION_CREDENTIALS: keyFile, ...env },
       config: {
         providers: [
-          fakeProvider('az', azure.endpoint, azure.apiKey, 'azure-openai'),
+          // A deployment name is the operator's own: priced as the model it deploys, as the docs show.
+          {
+            ...fakeProvider('az', azure.endpoint, azure.apiKey, 'azure-openai'),
+            pricing: { [CLOUD_MODELS.azure.upstream]: { same_as: 'gpt-4o' } },
+          },
           fakeProvider('gem', gemini.baseUrl, gemini.apiKey, 'gemini'),
           {
             name: 'vx',
