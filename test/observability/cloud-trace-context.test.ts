@@ -62,15 +62,16 @@ describe('trace context on requests to cloud providers', () => {
   }
 
   it.each([
-    { model: 'on-azure', requests: () => cloud.azure.server.requests },
-    { model: 'on-gemini', requests: () => cloud.gemini.chatRequests() },
-    { model: 'on-vertex', requests: () => cloud.vertex.chatRequests('google') },
-  ])('sends $model its attempt span as the parent in traceparent', async ({ model, requests }) => {
+    { model: 'on-azure', system: 'azure.ai.openai', requests: () => cloud.azure.server.requests },
+    { model: 'on-gemini', system: 'gcp.gemini', requests: () => cloud.gemini.chatRequests() },
+    { model: 'on-vertex', system: 'gcp.vertex_ai', requests: () => cloud.vertex.chatRequests('google') },
+  ])('sends $model its attempt span as the parent in traceparent', async ({ model, system, requests }) => {
     await chat(model);
     const [attempt] = await attemptSpans(1);
     const sent = requests() as RecordedRequest[];
     expect(sent).toHaveLength(1);
     expect(sent[0]?.headers.traceparent).toBe(`00-${CALLER_TRACE_ID}-${attempt?.spanId}-01`);
+    expect(attempt?.attributes['gen_ai.provider.name']).toBe(system);
   });
 
   it('signs each Bedrock attempt with its own traceparent, which AWS’s check accepts', async () => {
@@ -83,6 +84,7 @@ describe('trace context on requests to cloud providers', () => {
     await chat('on-bedrock');
     const attempts = await attemptSpans(2);
     expect(attempts.map((span) => span.attributes['error.type'] ?? 'ok')).toEqual(['rate_limit', 'ok']);
+    expect(attempts.map((span) => span.attributes['gen_ai.provider.name'])).toEqual(['aws.bedrock', 'aws.bedrock']);
     const sent = cloud.bedrock.chatRequests();
     expect(sent).toHaveLength(2);
     for (const [index, request] of sent.entries()) {
