@@ -50,24 +50,20 @@ describe('the access log on translated routes to cloud providers', () => {
       // read to the end
     }
     cloud.gemini.enqueue({ kind: 'reply', text: REPLY, usage: { prompt: 20, candidates: 7, cached: 4, thoughts: 3 } });
-    await harness
-      .anthropic()
-      .messages.create({
-        model: CLOUD_MODELS.gemini.name,
-        max_tokens: 100,
-        messages: [{ role: 'user', content: PROMPT }],
-      });
+    await harness.anthropic().messages.create({
+      model: CLOUD_MODELS.gemini.name,
+      max_tokens: 100,
+      messages: [{ role: 'user', content: PROMPT }],
+    });
     cloud.vertex.gemini.enqueue({ kind: 'reply', text: REPLY, usage: { prompt: 9, candidates: 2 } });
     await harness.openai().responses.create({ model: CLOUD_MODELS.vertex.name, input: PROMPT, store: false });
     cloud.azure.enqueue({ kind: 'error', status: 429 });
     await expect(
-      harness
-        .anthropic()
-        .messages.create({
-          model: CLOUD_MODELS.azure.name,
-          max_tokens: 10,
-          messages: [{ role: 'user', content: PROMPT }],
-        }),
+      harness.anthropic().messages.create({
+        model: CLOUD_MODELS.azure.name,
+        max_tokens: 10,
+        messages: [{ role: 'user', content: PROMPT }],
+      }),
     ).rejects.toMatchObject({ status: 429 });
 
     const records = await harness.records(4);
