@@ -2,9 +2,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { redirectLog } from '../../src/server/log.js';
-import { FakeOpenAI } from '../fakes/fake-openai.js';
-import { fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
+import type { GatewayHarness } from '../support/gateway-harness.js';
 import { sampleValue, scrape } from '../support/prometheus.js';
+import { startTracedGateway } from '../support/traced-gateway.js';
 
 type Answer = (request: IncomingMessage, response: ServerResponse) => void;
 
@@ -22,7 +22,7 @@ describe('trace export to a collector that sheds load or resets', () => {
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
   let collector: ReturnType<typeof createServer>;
-  let upstream: FakeOpenAI;
+  let traced: Awaited<ReturnType<typeof startTracedGateway>>;
   let harness: GatewayHarness;
   let restore: () => void;
 
@@ -45,20 +45,11 @@ describe('trace export to a collector that sheds load or resets', () => {
     restore = redirectLog({ write: (line: string) => lines.push(line) });
     // The recovery is an info line; the test run's logs are at warn otherwise.
     vi.stubEnv('AMG_LOG_LEVEL', 'info');
-    upstream = await FakeOpenAI.start({ apiKey: 'sk-up' });
-    harness = await GatewayHarness.start({
-      config: {
-        providers: [fakeProvider('primary', upstream.baseUrl, 'sk-up')],
-        models: [{ name: 'chat', targets: [{ provider: 'primary', model: 'gpt-4o-mini' }] }],
-        telemetry: { otlp: { endpoint: `http://127.0.0.1:${port}`, sample_ratio: 1 } },
-        metrics: { allow_unauthenticated: true },
-      },
-      env: { AMG_LOG_LEVEL: undefined },
-    });
+    traced = await startTracedGateway(`http://127.0.0.1:${port}`);
+    harness = traced.harness;
   });
   afterAll(async () => {
-    await harness.close().catch(() => undefined);
-    await upstream.close();
+    await traced.close();
     for (const socket of sockets) socket.destroy();
     await new Promise((resolve) => collector.close(resolve));
     vi.unstubAllEnvs();
@@ -84,32 +75,31 @@ describe('trace export to a collector that sheds load or resets', () => {
     };
   }
 
-  it('waits the Retry-After of a 503 and delivers the batch on the retry', async () => {
+  /** Counts before and after one request's spans exported through the collector's `scripted` answers. */
+  async function exportThrough(...scripted: Answer[]) {
     const before = await exportOne();
     received.length = 0;
-    answers.push((_, res) => res.writeHead(503, { 'retry-after': '1' }).end());
-    const after = await exportOne();
+    answers.push(...scripted);
+    return { before, after: await exportOne() };
+  }
+
+  it('waits the Retry-After of a 503 and delivers the batch on the retry', async () => {
+    const { before, after } = await exportThrough((_, res) => res.writeHead(503, { 'retry-after': '1' }).end());
     expect(received).toHaveLength(2);
     expect((received[1] as number) - (received[0] as number)).toBeGreaterThanOrEqual(900);
     expect(after).toEqual({ exported: before.exported + 2, dropped: before.dropped });
   });
 
   it('drops and counts a batch at once when a 429 asks for longer than the export timeout', async () => {
-    const before = await exportOne();
-    received.length = 0;
-    answers.push((_, res) => res.writeHead(429, { 'retry-after': '3600' }).end());
-    const after = await exportOne();
+    const { before, after } = await exportThrough((_, res) => res.writeHead(429, { 'retry-after': '3600' }).end());
     // Asked to come back in an hour: no retry within the export's 10 s, the batch is lost and counted.
     expect(received).toHaveLength(1);
     expect(after).toEqual({ exported: before.exported, dropped: before.dropped + 2 });
   });
 
   it('retries a reset connection, drops what still fails, logs once, and nothing goes unhandled', async () => {
-    const before = await exportOne();
-    received.length = 0;
     const reset: Answer = (request) => request.socket.destroy();
-    answers.push(reset, reset);
-    const recovered = await exportOne();
+    const { before, after: recovered } = await exportThrough(reset, reset);
     expect(received).toHaveLength(3);
     expect(recovered).toEqual({ exported: before.exported + 2, dropped: before.dropped });
 

@@ -5,7 +5,7 @@ import { FakeAzureOpenAI } from '../fakes/fake-azure-openai.js';
 import { FakeBedrock } from '../fakes/fake-bedrock.js';
 import { FakeGemini } from '../fakes/fake-gemini.js';
 import { FakeVertex } from '../fakes/fake-vertex.js';
-import { fakeProvider, GatewayHarness } from './gateway-harness.js';
+import { fakeBedrockProvider, fakeProvider, GatewayHarness } from './gateway-harness.js';
 
 /** SigV4 keys the Bedrock fake accepts, with a session token as temporary credentials carry. */
 export const CLOUD_BEDROCK_KEYS = {
@@ -62,18 +62,7 @@ export class CloudGateway {
             allow_private_network: true,
             vertex: { project: vertex.project, location: vertex.location },
           },
-          {
-            name: 'bed',
-            type: 'bedrock',
-            base_url: bedrock.endpoint,
-            allow_private_network: true,
-            aws: {
-              region: 'us-east-1',
-              access_key_id: CLOUD_BEDROCK_KEYS.accessKeyId,
-              secret_access_key: CLOUD_BEDROCK_KEYS.secretAccessKey,
-              session_token: CLOUD_BEDROCK_KEYS.sessionToken,
-            },
-          },
+          fakeBedrockProvider('bed', bedrock.endpoint, CLOUD_BEDROCK_KEYS),
         ],
         models: Object.values(CLOUD_MODELS).map(({ name, provider, upstream }) => ({
           name,
