@@ -95,4 +95,22 @@ describe('trace context on requests to cloud providers', () => {
     }
     expect(sent[0]?.headers.authorization).not.toBe(sent[1]?.headers.authorization);
   });
+
+  it('signs again with the same traceparent when AWS refuses a signature for a clock that is off', async () => {
+    // AWS runs 10 minutes ahead: the first signature is refused, the attempt signs again by AWS's Date.
+    cloud.bedrock.clockOffsetMs = 10 * 60_000;
+    try {
+      await chat('on-bedrock');
+    } finally {
+      cloud.bedrock.clockOffsetMs = 0;
+    }
+    const [attempt, ...others] = await attemptSpans(1);
+    expect(others).toEqual([]);
+    const sent = cloud.bedrock.chatRequests();
+    expect(sent.map((request) => request.headers.traceparent)).toEqual([
+      `00-${CALLER_TRACE_ID}-${attempt?.spanId}-01`,
+      `00-${CALLER_TRACE_ID}-${attempt?.spanId}-01`,
+    ]);
+    expect(sent[0]?.headers['x-amz-date']).not.toBe(sent[1]?.headers['x-amz-date']);
+  });
 });
