@@ -77,6 +77,37 @@ describe('tracing turned on by the OTEL variables with a protocol the gateway do
   });
 });
 
+describe('OTEL_EXPORTER_OTLP_ENDPOINT written without its scheme', () => {
+  it.each(['otel-collector', 'collector:4318', 'user:pa55w0rd-x@collector:4318'])(
+    'starts with tracing off and says why (%s)',
+    async (endpoint) => {
+      const lines: string[] = [];
+      const restore = redirectLog({ write: (line: string) => lines.push(line) });
+      vi.stubEnv('AMG_LOG_LEVEL', 'info');
+      try {
+        const traced = await startTracedGateway(undefined, { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint });
+        try {
+          const reply = await traced.harness
+            .openai()
+            .chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] });
+          expect(reply.choices[0]?.message.content).toBeTruthy();
+        } finally {
+          await traced.close();
+        }
+        const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+        expect(entries.find((entry) => entry.msg === 'tracing on')).toBeUndefined();
+        expect(entries.filter((entry) => String(entry.msg).startsWith('trace export failed'))).toEqual([]);
+        const off = entries.find((entry) => entry.msg === 'tracing off: the OTLP endpoint is not an http(s) URL');
+        expect(off).toMatchObject({ level: 'warn', endpoint: expect.stringContaining('collector') });
+        expect(lines.join('\n')).not.toContain('pa55w0rd-x');
+      } finally {
+        vi.unstubAllEnvs();
+        restore();
+      }
+    },
+  );
+});
+
 describe('stopping with a collector that accepts connections and never answers', () => {
   it('waits a bounded time for the last spans, says so, and stops', async () => {
     const sockets = new Set<Socket>();
