@@ -45,6 +45,9 @@ describe('trace export to a collector that sheds load or resets', () => {
     restore = redirectLog({ write: (line: string) => lines.push(line) });
     // The recovery is an info line; the test run's logs are at warn otherwise.
     vi.stubEnv('AMG_LOG_LEVEL', 'info');
+    // A 5 s export timeout (10 s by default) bounds the retries of a resetting collector, and so this test; the
+    // official exporter reads it from the process's environment.
+    vi.stubEnv('OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', '5000');
     traced = await startTracedGateway(`http://127.0.0.1:${port}`);
     harness = traced.harness;
   });
@@ -92,7 +95,7 @@ describe('trace export to a collector that sheds load or resets', () => {
 
   it('drops and counts a batch at once when a 429 asks for longer than the export timeout', async () => {
     const { before, after } = await exportThrough((_, res) => res.writeHead(429, { 'retry-after': '3600' }).end());
-    // Asked to come back in an hour: no retry within the export's 10 s, the batch is lost and counted.
+    // Asked to come back in an hour: no retry within the export's timeout, the batch is lost and counted.
     expect(received).toHaveLength(1);
     expect(after).toEqual({ exported: before.exported, dropped: before.dropped + 2 });
   });
