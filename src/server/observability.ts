@@ -92,6 +92,16 @@ export class Observability {
       }
       return;
     }
+    if (!isHttpUrl(settings.url)) {
+      // Only the variables can say so (the config's endpoint is validated): a value written without its scheme
+      // (`collector:4318`, `otel-collector`) made the start fail on an unparsable URL, or every export fail later.
+      // As the OpenTelemetry specification asks of a bad setting, the gateway says so and runs without it.
+      log.warn('tracing off: the OTLP endpoint is not an http(s) URL', {
+        endpoint: settings.url.replace(/^(?:[a-z][a-z0-9+.-]*:\/\/)?[^/@]*@/i, ''),
+        hint: 'OTEL_EXPORTER_OTLP_ENDPOINT takes a URL with its scheme: http://otel-collector:4318',
+      });
+      return;
+    }
     const endpoint = withoutCredentials(settings.url);
     const service = { name: 'ai-model-gateway', version: this.deps.version };
     this.deps.services.tracer = await startTracing(settings, service, endpoint);
@@ -139,6 +149,11 @@ export class Observability {
       });
     }
   }
+}
+
+function isHttpUrl(url: string): boolean {
+  const protocol = URL.canParse(url) ? new URL(url).protocol : undefined;
+  return protocol === 'http:' || protocol === 'https:';
 }
 
 /** A URL as it may be logged: a `user:password@` part (a collector's basic auth) left out. */

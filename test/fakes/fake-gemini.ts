@@ -41,6 +41,9 @@ export type GeminiBehaviour =
 
 const PATH = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent)(\?.*)?$/;
 const EMBED_PATH = /^\/v1beta\/models\/([^/:]+):batchEmbedContents$/;
+const LIST_PATH = /^\/v1beta\/models(\?.*)?$/;
+/** What models.list answers: a few of the models Google lists (the fake serves any name). */
+const LISTED_MODELS = ['gemini-2.5-flash', 'gemini-2.5-pro', 'gemini-3-pro-preview'];
 
 /** The fields of Gemini's Schema (OpenAPI 3.0's subset) that function declarations' `parameters` take. */
 const SCHEMA_FIELDS = new Set([
@@ -277,6 +280,16 @@ export class FakeGemini {
           { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' },
         ]),
       );
+    }
+    // models.list, which the gateway's health check reads (the key checked first, as Google checks it).
+    if (request.method === 'GET' && LIST_PATH.test(request.path)) {
+      return json(res, 200, {
+        models: LISTED_MODELS.map((id) => ({
+          name: `models/${id}`,
+          displayName: id,
+          supportedGenerationMethods: ['generateContent', 'countTokens'],
+        })),
+      });
     }
     const embed = EMBED_PATH.exec(request.path);
     if (embed && request.method === 'POST') return this.embed(request, res, decodeURIComponent(embed[1] as string));

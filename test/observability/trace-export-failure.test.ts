@@ -7,6 +7,7 @@ import { FakeOpenAI } from '../fakes/fake-openai.js';
 import { closedPort } from '../support/closed-port.js';
 import { fakeProvider, GatewayHarness } from '../support/gateway-harness.js';
 import { sampleValue, scrape } from '../support/prometheus.js';
+import { startTracedGateway } from '../support/traced-gateway.js';
 
 // A collector that is down or mistyped must not leave tracing silently dropping every span: the gateway says
 // so in its log, once per interval rather than once per batch, and keeps serving.
@@ -76,6 +77,37 @@ describe('tracing turned on by the OTEL variables with a protocol the gateway do
   });
 });
 
+describe('OTEL_EXPORTER_OTLP_ENDPOINT written without its scheme', () => {
+  it.each(['otel-collector', 'collector:4318', 'user:pa55w0rd-x@collector:4318'])(
+    'starts with tracing off and says why (%s)',
+    async (endpoint) => {
+      const lines: string[] = [];
+      const restore = redirectLog({ write: (line: string) => lines.push(line) });
+      vi.stubEnv('AMG_LOG_LEVEL', 'info');
+      try {
+        const traced = await startTracedGateway(undefined, { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint });
+        try {
+          const reply = await traced.harness
+            .openai()
+            .chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] });
+          expect(reply.choices[0]?.message.content).toBeTruthy();
+        } finally {
+          await traced.close();
+        }
+        const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+        expect(entries.find((entry) => entry.msg === 'tracing on')).toBeUndefined();
+        expect(entries.filter((entry) => String(entry.msg).startsWith('trace export failed'))).toEqual([]);
+        const off = entries.find((entry) => entry.msg === 'tracing off: the OTLP endpoint is not an http(s) URL');
+        expect(off).toMatchObject({ level: 'warn', endpoint: expect.stringContaining('collector') });
+        expect(lines.join('\n')).not.toContain('pa55w0rd-x');
+      } finally {
+        vi.unstubAllEnvs();
+        restore();
+      }
+    },
+  );
+});
+
 describe('stopping with a collector that accepts connections and never answers', () => {
   it('waits a bounded time for the last spans, says so, and stops', async () => {
     const sockets = new Set<Socket>();
@@ -131,16 +163,8 @@ describe('a collector that refuses exports and then comes back', () => {
     const restore = redirectLog({ write: (line: string) => lines.push(line) });
     // The recovery is an info line; the test run's logs are at warn otherwise.
     vi.stubEnv('AMG_LOG_LEVEL', 'info');
-    const upstream = await FakeOpenAI.start({ apiKey: 'sk-up' });
-    const harness = await GatewayHarness.start({
-      config: {
-        providers: [fakeProvider('primary', upstream.baseUrl, 'sk-up')],
-        models: [{ name: 'chat', targets: [{ provider: 'primary', model: 'gpt-4o-mini' }] }],
-        telemetry: { otlp: { endpoint: `http://127.0.0.1:${port}`, sample_ratio: 1 } },
-        metrics: { allow_unauthenticated: true },
-      },
-      env: { AMG_LOG_LEVEL: undefined },
-    });
+    const traced = await startTracedGateway(`http://127.0.0.1:${port}`);
+    const { harness } = traced;
     try {
       const ask = () =>
         harness.openai().chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] });
@@ -166,10 +190,9 @@ describe('a collector that refuses exports and then comes back', () => {
         expect.objectContaining({ level: 'info', failures_since_last_line: 2 }),
       ]);
     } finally {
-      await harness.close();
+      await traced.close();
       vi.unstubAllEnvs();
       restore();
-      await upstream.close();
       await new Promise((resolve) => collector.close(resolve));
     }
   }, 30_000);

@@ -121,3 +121,23 @@ export class GatewayHarness {
 export function fakeProvider(name: string, baseUrl: string, apiKey = 'sk-upstream-secret-key', type = 'openai') {
   return { name, type, base_url: baseUrl, api_key: apiKey, allow_private_network: true };
 }
+
+/** A Bedrock provider at a fake's endpoint, signing with `keys` (SigV4, a session token when the keys have one). */
+export function fakeBedrockProvider(
+  name: string,
+  endpoint: string,
+  keys: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
+) {
+  return {
+    name,
+    type: 'bedrock',
+    base_url: endpoint,
+    allow_private_network: true,
+    aws: {
+      region: 'us-east-1',
+      access_key_id: keys.accessKeyId,
+      secret_access_key: keys.secretAccessKey,
+      ...(keys.sessionToken === undefined ? {} : { session_token: keys.sessionToken }),
+    },
+  };
+}

@@ -27,9 +27,12 @@ export class ExportFailureLog {
       return;
     }
     const text = error instanceof Error ? error.message : String(error);
+    // An OTLPExporterError carries the collector's HTTP status as its code; its message is only the status text.
+    const status = (error as { code?: unknown } | undefined)?.code;
     log.warn('trace export failed; spans are being dropped', {
       endpoint: this.endpoint,
       error: text.length > MAX_ERROR_CHARS ? `${text.slice(0, MAX_ERROR_CHARS)}…` : text,
+      ...(typeof status === 'number' ? { status } : {}),
       ...(this.unlogged > 0 ? { failures_since_last_line: this.unlogged } : {}),
     });
     this.lastLoggedAt = at;

@@ -118,10 +118,12 @@ export class UndiciExportTransport implements ExporterTransport {
         chunks.push(chunk);
       }
       if (status <= 299) return { status: 'success', data: Buffer.concat(chunks) };
-      if (retryableStatus(status)) {
-        return { status: 'retryable', retryInMillis: retryAfterMillis(response.headers['retry-after']) };
-      }
+      // The status goes with a retryable answer too: the official transport leaves it out, and the delegate then
+      // reports a shedding collector (429, 503) as "Export failed with retryable status", the code lost.
       const error = new OTLPExporterError(STATUS_CODES[status], status, Buffer.concat(chunks).toString());
+      if (retryableStatus(status)) {
+        return { status: 'retryable', retryInMillis: retryAfterMillis(response.headers['retry-after']), error };
+      }
       return { status: 'failure', error };
     } catch (caught) {
       const error = caught as Error & { code?: unknown; name?: string };
