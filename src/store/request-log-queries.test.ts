@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loopTurnsDuring } from '../../test/support/loop-turns.js';
 import { requestRecord } from '../../test/support/request-records.js';
 import { openTestStore } from '../../test/support/sqlite-store.js';
 import type { RequestQuery, RequestRecord } from '../telemetry/request-record.js';
@@ -72,15 +73,10 @@ describe('the request log in an order, a page at a time', () => {
   it('sorts a slice at a time, turning the event loop between slices (the store thread answers writes there)', async () => {
     const store = await openTestStore();
     await store.insertRequests(RECORDS);
-    let turns = 0;
-    let counting = true;
-    const count = () => {
-      turns++;
-      if (counting) setImmediate(count);
-    };
-    setImmediate(count);
-    const page = await store.listRequests({ limit: 4, sort: 'latency', order: 'desc' });
-    counting = false;
+    let page: RequestRecord[] = [];
+    const turns = await loopTurnsDuring(async () => {
+      page = await store.listRequests({ limit: 4, sort: 'latency', order: 'desc' });
+    });
     expect(page).toHaveLength(4);
     // 23 rows in slices of 5: the loop turned at each of the four breaks.
     expect(turns).toBeGreaterThanOrEqual(4);
