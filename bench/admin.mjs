@@ -35,6 +35,7 @@ const PROVIDERS = {
 };
 const CLIENTS = Array.from({ length: 20 }, (_, i) => `app-${i}`);
 const ENTRIES = ['chat.completions', 'messages', 'responses'];
+const TEAMS = ['search', 'ads', 'support', 'research', 'infra'];
 
 /** A deterministic pseudo-random sequence, so runs compare. */
 let seed = 42;
@@ -102,6 +103,8 @@ function requestRecord(time) {
     id: newRequestId(time),
     time,
     client: random() < 0.001 ? 'rare-client' : pick(CLIENTS),
+    // The key's tags when the request was made: what the usage report's group by tag splits.
+    clientTags: { team: pick(TEAMS), env: random() < 0.8 ? 'prod' : 'dev' },
     entryPoint: pick(ENTRIES),
     method: 'POST',
     path: '/v1/chat/completions',
@@ -240,6 +243,8 @@ const QUERIES = [
   ['chart', 'traffic 30d by client, top 9 + other (the UI)', '/traffic?range=30d&group=client&top=9'],
   ['chart', 'usage page: 7d by key', '/usage?since=7d&group_by=key'],
   ['chart', 'usage page: 30d by model', '/usage?since=30d&group_by=model'],
+  // Tags have no rollups: one grouped scan of the request log over the window (store filled with --quick or not).
+  ['chart', 'usage page: 7d by tag', '/usage?since=7d&group_by=tag'],
 
   ['page', 'requests, newest 50', '/requests?limit=50'],
   ['page', 'requests, next page (cursor)', `/requests?limit=50&before=${deep}`],
