@@ -103,7 +103,10 @@ export class SqliteStore extends KyselyStore {
   private readonly chartReads: Record<RollupGrain, BetterSqlite3.Statement>;
   private readonly rollupTransaction: BetterSqlite3.Transaction<(deltas: readonly RollupDelta[]) => void>;
 
-  constructor(db: Kysely<Database>, database: BetterSqlite3.Database) {
+  constructor(
+    db: Kysely<Database>,
+    private readonly database: BetterSqlite3.Database,
+  ) {
     super(db);
     const statement = database.prepare(
       `INSERT OR IGNORE INTO requests (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`,
@@ -155,6 +158,10 @@ export class SqliteStore extends KyselyStore {
   override async queryRollups(query: RollupQuery): Promise<RollupPoint[]> {
     const rows = this.chartReads[query.grain].all(query.groupBy ?? 'all', query.since, query.until) as unknown[][];
     return sumIntoPoints(rows, query);
+  }
+
+  async saveCopy(file: string): Promise<void> {
+    this.database.prepare('VACUUM INTO ?').run(file);
   }
 
   override async insertRollups(deltas: readonly RollupDelta[]): Promise<void> {
