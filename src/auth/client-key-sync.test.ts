@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loopTurnsDuring } from '../../test/support/loop-turns.js';
 import { createClientKey, rotateClientKey } from '../admin/client-keys.js';
 import { redirectLog } from '../server/log.js';
 import type { ClientKey, Store } from '../store/store.js';
@@ -249,16 +250,7 @@ describe('a full reload', () => {
   it('builds the table a page at a time, with turns of the event loop between pages', async () => {
     const keys = Array.from({ length: RELOAD_PAGE * 4 }, (_, i) => key(`k${i}`));
     const clients = new ClientDirectory({ listClientKeys: async () => keys });
-    let turns = 0;
-    let counting = true;
-    const tick = () => {
-      turns++;
-      if (counting) setImmediate(tick);
-    };
-    setImmediate(tick);
-    await clients.refresh();
-    counting = false;
-    expect(turns).toBeGreaterThanOrEqual(3);
+    expect(await loopTurnsDuring(() => clients.refresh())).toBeGreaterThanOrEqual(3);
     expect((await clients.authenticate(`k${RELOAD_PAGE * 4 - 1}`))?.keyId).toBe(`k${RELOAD_PAGE * 4 - 1}`);
   });
 });

@@ -30,7 +30,7 @@ import { Router } from '../routing/router.js';
 import { MemoryRoutingState } from '../routing/routing-state.js';
 import { openStore, parseStorageUrl, type StorageLocation } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
-import { StoreFileWatch } from '../store/store-file-watch.js';
+import { identity, StoreFileWatch } from '../store/store-file-watch.js';
 import { storeTag } from '../store/store-tag.js';
 import { BatchWriter } from '../telemetry/batch-writer.js';
 import { RetentionSweeper } from '../telemetry/retention.js';
@@ -622,7 +622,25 @@ export class Gateway {
     await this.pools.closeAll();
     await this.redisSwitch;
     await this.limitBackends.close();
+    await this.closeStore();
+  }
+
+  /** Closes the store; one whose file was deleted under it is written back first (worker-store.ts), said loudly. */
+  private async closeStore(): Promise<void> {
+    const file = this.storage.file;
+    const deleted = file !== ':memory:' && (await identity(file).catch(() => true)) === undefined;
     await this.store.close();
+    if (!deleted) return;
+    if (await identity(file).catch(() => undefined)) {
+      log.warn(
+        'STORE FILE WRITTEN BACK: the database file was deleted while the gateway ran; everything it held, the records written since included, was written back to its path',
+        { file },
+      );
+    } else {
+      log.error('STORE FILE LOST: the database file was deleted while the gateway ran and could not be written back', {
+        file,
+      });
+    }
   }
 }
 

@@ -18,6 +18,7 @@ import * as audit from './audit-queries.js';
 import * as clientKeys from './client-key-queries.js';
 import { clientKeyFromRow } from './client-key-queries.js';
 import { countRequests, selectRequestPage } from './request-log-queries.js';
+import { sortedRequestIds } from './request-log-sorted.js';
 import * as revisions from './revision-queries.js';
 import * as rollups from './rollup-queries.js';
 import type { AdminTokensTable, Database, RequestsTable } from './schema.js';
@@ -149,7 +150,16 @@ export class KyselyStore implements Store {
   }
 
   async listRequests(query: RequestQuery): Promise<RequestRecord[]> {
-    return (await selectRequestPage(this.db, query).execute()).map(fromRow);
+    if ((query.sort ?? 'time') === 'time') return (await selectRequestPage(this.db, query).execute()).map(fromRow);
+    // The other orders sort a slice of the log at a time (request-log-sorted.ts), then read the page's rows.
+    const ids = await sortedRequestIds(this.db, query);
+    if (ids.length === 0) return [];
+    const rows = await this.db.selectFrom('requests').selectAll().where('id', 'in', ids).execute();
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.flatMap((id) => {
+      const row = byId.get(id);
+      return row ? [fromRow(row)] : [];
+    });
   }
 
   countRequests(query: RequestQuery, cap: number): Promise<number> {

@@ -1,9 +1,11 @@
 import { sql } from 'kysely';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loopTurnsDuring } from '../../test/support/loop-turns.js';
 import { requestRecord } from '../../test/support/request-records.js';
 import { openTestStore } from '../../test/support/sqlite-store.js';
 import type { RequestQuery, RequestRecord } from '../telemetry/request-record.js';
 import { sortValue } from './request-log-order.js';
+import { requestSortSlice } from './request-log-sorted.js';
 
 const record = (n: number, latencyMs: number, costUsd: number | null, tokens: number | null): RequestRecord =>
   requestRecord({
@@ -35,6 +37,15 @@ async function walk(store: Awaited<ReturnType<typeof openTestStore>>, query: Req
 }
 
 describe('the request log in an order, a page at a time', () => {
+  // A sorted page reads the log a slice at a time (5 rows here, 20,000 in a gateway): pages cross slices.
+  const slice = requestSortSlice.rows;
+  beforeAll(() => {
+    requestSortSlice.rows = 5;
+  });
+  afterAll(() => {
+    requestSortSlice.rows = slice;
+  });
+
   for (const sort of ['time', 'latency', 'cost', 'tokens'] as const) {
     for (const order of ['desc', 'asc'] as const) {
       it(`by ${sort} ${order}: every record once, in order, ties by id`, async () => {
@@ -45,10 +56,32 @@ describe('the request log in an order, a page at a time', () => {
           .sort((a, b) => sign * (sortValue(a, sort) - sortValue(b, sort) || (a.id < b.id ? -1 : 1)))
           .map((r) => r.id);
         expect(await walk(store, { limit: 4, sort, order })).toEqual(expected);
+        // Filtered, in a window, and before an id: the same order over what is left.
+        const since = 1_005;
+        const left = RECORDS.filter((r) => r.client === 'odd' && r.time >= since && r.id < 'req_000020');
+        const filtered = [...left]
+          .sort((a, b) => sign * (sortValue(a, sort) - sortValue(b, sort) || (a.id < b.id ? -1 : 1)))
+          .map((r) => r.id);
+        expect(await walk(store, { limit: 3, sort, order, client: 'odd', since, before: 'req_000020' })).toEqual(
+          filtered,
+        );
         await store.close();
       });
     }
   }
+
+  it('sorts a slice at a time, turning the event loop between slices (the store thread answers writes there)', async () => {
+    const store = await openTestStore();
+    await store.insertRequests(RECORDS);
+    let page: RequestRecord[] = [];
+    const turns = await loopTurnsDuring(async () => {
+      page = await store.listRequests({ limit: 4, sort: 'latency', order: 'desc' });
+    });
+    expect(page).toHaveLength(4);
+    // 23 rows in slices of 5: the loop turned at each of the four breaks.
+    expect(turns).toBeGreaterThanOrEqual(4);
+    await store.close();
+  });
 
   it('keeps no index for the other orders, which every telemetry insert would have to maintain', async () => {
     const store = await openTestStore();

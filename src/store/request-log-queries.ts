@@ -1,6 +1,5 @@
-import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
+import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import type { RequestQuery } from '../telemetry/request-record.js';
-import { SORT_KEYS } from './request-log-order.js';
 import type { Database } from './schema.js';
 
 type RequestSelect<O> = SelectQueryBuilder<Database, 'requests', O>;
@@ -26,23 +25,13 @@ export function filterRequests<O>(select: RequestSelect<O>, query: RequestQuery)
   return s;
 }
 
-/** A page of the log in the query's order, from its cursor on. */
+/** A page of the log in time order (the id's), from its cursor on; the other orders: request-log-sorted.ts. */
 export function selectRequestPage(db: Kysely<Database>, query: RequestQuery) {
-  const sort = query.sort ?? 'time';
   const direction = query.order ?? 'desc';
-  const past = direction === 'desc' ? '<' : '>';
   let select = filterRequests(db.selectFrom('requests').selectAll(), query);
   if (query.before) select = select.where('id', '<', query.before);
-  if (sort === 'time') {
-    if (query.after) select = select.where('id', past, query.after.id);
-    return select.orderBy('id', direction).limit(query.limit);
-  }
-  const key: RawBuilder<number> = sql.raw(SORT_KEYS[sort]);
-  if (query.after) {
-    // A row value: one range on the (key, id) index, ties on the key kept apart by the id.
-    select = select.where(sql<boolean>`(${key}, id) ${sql.raw(past)} (${query.after.value}, ${query.after.id})`);
-  }
-  return select.orderBy(key, direction).orderBy('id', direction).limit(query.limit);
+  if (query.after) select = select.where('id', direction === 'desc' ? '<' : '>', query.after.id);
+  return select.orderBy('id', direction).limit(query.limit);
 }
 
 /**

@@ -16,8 +16,9 @@ export interface Identity {
 
 /**
  * Notices the SQLite file being deleted (or replaced) under a running gateway: SQLite keeps writing to the open,
- * unlinked file, so nothing fails, and everything written since is lost when the process stops. A stat of the
- * path every few seconds, off the request path, compares it with the file that was opened.
+ * unlinked file, so nothing fails; a deleted file is written back at close (worker-store.ts), a replaced one's
+ * writes are lost when the process stops. A stat of the path every few seconds, off the request path, compares it
+ * with the file that was opened.
  */
 export class StoreFileWatch {
   private opened: Identity | undefined;
@@ -79,13 +80,20 @@ export async function identity(file: string): Promise<Identity | undefined> {
 }
 
 function describe(file: string, opened: Identity, now: Identity | undefined): string | undefined {
-  const consequence =
-    'the gateway keeps writing to the file it opened while its writer thread runs (once that thread has stopped ' +
-    'for idleness, writes fail instead), and everything written since is lost when it stops; ' +
-    'restore the file (or its data directory) from a backup, or restart the gateway to begin a new, empty store';
-  if (!now) return `the database file ${file} was deleted while the gateway runs: ${consequence}`;
+  if (!now) {
+    return (
+      `the database file ${file} was deleted while the gateway runs: the gateway keeps writing to the file it ` +
+      'opened and writes the whole store back to this path when it stops (stop it soon: until then the path holds ' +
+      'no store for the CLI or a backup); had its writer thread already stopped for idleness, writes fail instead ' +
+      'and a restart begins a new, empty store, unless the file is restored from a backup first'
+    );
+  }
   if (now.dev !== opened.dev || now.ino !== opened.ino) {
-    return `the database file ${file} was replaced by another file while the gateway runs: ${consequence}`;
+    return (
+      `the database file ${file} was replaced by another file while the gateway runs: the gateway keeps writing ` +
+      'to the file it opened, and everything written since is lost when it stops; restore the file from a ' +
+      'backup, or restart the gateway to use the file now at the path'
+    );
   }
   return undefined;
 }

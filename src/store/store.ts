@@ -255,6 +255,12 @@ export interface Store {
   listMeta(prefix: string): Promise<Array<{ key: string; value: string }>>;
   deleteMeta(key: string): Promise<void>;
 
+  /**
+   * Writes a consistent copy of the whole database to `file` (SQLite's VACUUM INTO): what saves a store whose file
+   * was deleted while it was open. Only the SQLite store has one.
+   */
+  saveCopy?(file: string): Promise<void>;
+
   close(): Promise<void>;
 }
 

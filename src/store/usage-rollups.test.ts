@@ -125,6 +125,33 @@ describe('usage reports from rollups', () => {
     await store.close();
   });
 
+  it('count a record once when its batch is written again, whole or in part', async () => {
+    const store = await openTestStore();
+    const records = traffic();
+    for (let i = 0; i < records.length; i += 100) await store.insertRequests(records.slice(i, i + 100));
+    // A batch retried after its first write's reply was lost; one with new records among stored ones and one id
+    // twice; a replay of a single record.
+    await store.insertRequests(records.slice(100, 200));
+    const late = [record(T0 + 5 * HOUR + 7), record(T0 + 5 * HOUR + 9)];
+    await store.insertRequests([records[3] as RequestRecord, late[0] as RequestRecord, late[0] as RequestRecord]);
+    await store.insertRequests([late[1] as RequestRecord, records[500] as RequestRecord]);
+    await store.insertRequests([records[7] as RequestRecord]);
+    const all = [...records, ...late];
+    const since = T0 - 2 * HOUR;
+    const until = T0 + 4 * DAY;
+    expect(byGroup(await store.summarizeUsage({ groupBy: 'key', since, until }))).toEqual(
+      expected(all, 'key', since, until),
+    );
+    const hours = await store.queryRollups({ grain: 'hour', since, until, stepMs: HOUR });
+    expect(hours.reduce((sum, point) => sum + point.requests, 0)).toBe(all.length);
+    const [{ n }] = (await store.kysely
+      .selectFrom('requests')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .execute()) as [{ n: number }];
+    expect(Number(n)).toBe(all.length);
+    await store.close();
+  });
+
   it('read the log before the usage sums were added and before the oldest request retention left', async () => {
     const store = await openTestStore();
     const records = traffic();

@@ -95,3 +95,57 @@ describe('the SQLite writer thread of an idle gateway', () => {
     expect(runningWriterThreads()).toBe(0);
   });
 });
+
+describe('the SQLite store whose file is deleted while its writer thread runs', () => {
+  it('writes the whole database back to its path at close, what was written after the deletion included', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'amg-deleted-'));
+    const file = join(dir, 'data', 'gateway.db');
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(join(dir, 'data'));
+    // No idle stop: the thread, and its open file, stay until close.
+    const store = await openSqliteStore(file);
+    try {
+      await store.setMeta('before', 'written before the deletion');
+      await rm(join(dir, 'data'), { recursive: true, force: true });
+      await store.setMeta('after', 'written after the deletion');
+      expect(existsSync(file)).toBe(false);
+      await store.close();
+      expect(existsSync(file)).toBe(true);
+      const copy = new Database(file, { readonly: true });
+      const rows = copy.prepare('SELECT key, value FROM meta WHERE key IN (?, ?) ORDER BY key').all('after', 'before');
+      copy.close();
+      expect(rows).toEqual([
+        { key: 'after', value: 'written after the deletion' },
+        { key: 'before', value: 'written before the deletion' },
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the idle writer thread of a store whose file was deleted', () => {
+  it('keeps running, so that close can still write the store back', async () => {
+    Object.assign(writerIdle, { stopAfterMs: 50, maxStopAfterMs: 200 });
+    const dir = await mkdtemp(join(tmpdir(), 'amg-deleted-idle-'));
+    const file = join(dir, 'gateway.db');
+    await writeFile(file, '');
+    const store = await openSqliteStore(file, { stopWhenIdle: true });
+    try {
+      await store.setMeta('before', 'written before the deletion');
+      await rm(file);
+      // Many idle waits long: the thread stays, its open file the only copy of the store.
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(runningWriterThreads()).toBe(1);
+      await store.close();
+      const copy = new Database(file, { readonly: true });
+      expect(copy.prepare("SELECT value FROM meta WHERE key = 'before'").pluck().get()).toBe(
+        'written before the deletion',
+      );
+      copy.close();
+    } finally {
+      Object.assign(writerIdle, defaults);
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

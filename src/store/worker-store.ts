@@ -1,3 +1,5 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { requiredBuildFile } from '../runtime/build-file.js';
 import { ChangeProbe } from './change-probe.js';
@@ -160,7 +162,10 @@ class WriterThread {
     try {
       await this.stopping;
       // A close must not overtake calls made before it; a stopped thread has nothing to close.
-      if (!this.failure && (this.worker || this.starting || this.queue)) await this.send('close', []);
+      if (!this.failure && (this.worker || this.starting || this.queue)) {
+        await this.saveIfDeleted();
+        await this.send('close', []);
+      }
       const worker = this.worker;
       this.worker = undefined;
       if (worker) {
@@ -174,6 +179,19 @@ class WriterThread {
       // A closed store answers nothing, and starts no thread again.
       this.failure ??= new StoreError('the SQLite store is closed');
     }
+  }
+
+  /**
+   * The file deleted under a running thread (`data/` removed by hand): the thread's connection still holds the
+   * whole database, the records written since included, and closing it would lose them. It is written back to its
+   * path first (a file put in its place is left alone).
+   */
+  private async saveIfDeleted(): Promise<void> {
+    if (this.file === ':memory:' || (await identity(this.file).catch(() => true))) return;
+    // Best effort: a close must still end the thread; the gateway says whether the file is back.
+    await mkdir(dirname(this.file), { recursive: true })
+      .then(() => this.send('saveCopy', [this.file]))
+      .catch(() => undefined);
   }
 
   private isStopped(): boolean {
@@ -372,8 +390,24 @@ class WriterThread {
         this.idleTimer.unref();
         return;
       }
-      void this.stop();
+      void this.stopUnlessDeleted(check);
     };
+    this.idleTimer = setTimeout(check, this.stopAfterMs);
+    this.idleTimer.unref();
+  }
+
+  /**
+   * Stops the idle thread, unless its file was deleted: the thread's open connection then holds the only copy of
+   * the store, which close writes back (saveIfDeleted) and a stop would lose.
+   */
+  private async stopUnlessDeleted(check: () => void): Promise<void> {
+    const present = await identity(this.file).catch(() => true);
+    if (this.closed || !this.worker || this.failure || this.idleTimer) return;
+    const busy = this.pending.size > 0 || this.queue || Date.now() - this.lastSentAt < this.stopAfterMs;
+    if (present && !busy) {
+      await this.stop();
+      return;
+    }
     this.idleTimer = setTimeout(check, this.stopAfterMs);
     this.idleTimer.unref();
   }

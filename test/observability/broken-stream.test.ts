@@ -67,6 +67,10 @@ describe('a stream the upstream broke after it started', () => {
 
     const [record] = await harness.records(1);
     expect(record).toMatchObject({ status: 200, errorCode: 'GW_ERR_UPSTREAM_STREAM' });
+    // How far the answer got before the upstream broke it, as a cut of the gateway's own says: what the client
+    // was sent (two chunks) and may have used.
+    const sent = Number(/\(cut after (\d+) bytes of the response\)$/.exec(record?.errorMessage ?? '')?.[1]);
+    expect(sent).toBeGreaterThan(0);
     expect(record?.attempts).toHaveLength(1);
     expect(record?.attempts[0]).toMatchObject({ provider: 'upstream', status: 200, errorClass: 'stream_error' });
     expect(record?.attempts[0]?.error).toMatch(/upstream stream failed/);

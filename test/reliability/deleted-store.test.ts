@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { redirectLog } from '../../src/server/log.js';
@@ -97,6 +98,48 @@ describe('the store deleted while the gateway runs', () => {
       expect(again.stderr).not.toContain('creating');
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a gateway whose store was deleted while it wrote, stopping', () => {
+  it('writes the whole store back to its path, the records written after the deletion included, and says so', async () => {
+    const upstream = await FakeOpenAI.start();
+    const dataDir = join(await mkdtemp(join(tmpdir(), 'amg-written-back-')), 'data');
+    const file = join(dataDir, 'gateway.db');
+    const logged: string[] = [];
+    const harness = await GatewayHarness.start({
+      config: {
+        storage: `sqlite:${file}`,
+        clients: [{ name: 'test-client', token: CLIENT_TOKEN }],
+        providers: [fakeProvider('primary', upstream.baseUrl)],
+        models: [{ name: 'chat', targets: [{ provider: 'primary', model: 'm' }] }],
+      },
+    });
+    const restoreLog = redirectLog({ write: (line: string) => logged.push(line) });
+    try {
+      const ask = () =>
+        harness.openai().chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] });
+      await ask();
+      await harness.records(1);
+      await rm(dataDir, { recursive: true, force: true });
+      await ask();
+      // Written to the open, deleted file (the writer thread runs: it just answered).
+      expect(await harness.records(2)).toHaveLength(2);
+      expect(existsSync(file)).toBe(false);
+      await harness.gateway.close();
+      const copy = new Database(file, { readonly: true });
+      const count = (table: string) => (copy.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number) ?? 0;
+      expect(count('requests')).toBe(2);
+      // The rest of the store too: the config revisions the gateway published.
+      expect(count('config_revisions')).toBeGreaterThan(0);
+      copy.close();
+      expect(logged.some((line) => line.includes('STORE FILE WRITTEN BACK'))).toBe(true);
+    } finally {
+      restoreLog();
+      await harness.close();
+      await upstream.close();
+      await rm(join(dataDir, '..'), { recursive: true, force: true });
     }
   });
 });

@@ -186,12 +186,18 @@ export class Exchange {
   }
 
   /**
-   * The record's error text. A response the gateway itself cut midway (shutdown past its grace period, the total
-   * time limit) says how far it got, as a hang-up's record does: what the client was sent and may have used.
+   * The record's error text. A response cut midway (by the gateway itself: shutdown past its grace period, the
+   * total time limit; or by the upstream breaking its stream) says how far it got, as a hang-up's record does:
+   * what the client was sent and may have used.
    */
   private recordedError(): string | null {
     const message = this.error?.message ?? this.redactedStreamError();
-    if (message === null || this.sentBytes === 0 || (this.cutBy !== 'shutdown' && this.cutBy !== 'deadline')) {
+    const upstreamCut = this.error === null && this.streamError !== null;
+    if (
+      message === null ||
+      this.sentBytes === 0 ||
+      !(upstreamCut || this.cutBy === 'shutdown' || this.cutBy === 'deadline')
+    ) {
       return message;
     }
     return `${message} (cut after ${this.sentBytes} bytes of the response)`;
