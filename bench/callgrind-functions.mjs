@@ -22,6 +22,8 @@ if (!variantArg) {
 const REQUESTS = Number(requestsArg);
 const TOP = option('top', 60);
 const MIN = option('min', 200);
+/** `--own=<text>`: functions whose name holds the text (e.g. `otel-tracer`, the tracer's chunk) are a kind of their own. */
+const OWN = process.argv.find((a) => a.startsWith('--own='))?.slice('--own='.length);
 const CALLERS = process.argv.find((a) => a.startsWith('--callers='))?.slice('--callers='.length);
 
 /** A perf map's entries sorted by start, each with its line number (later lines win over earlier ones). */
@@ -137,13 +139,16 @@ const variant = sumOf(variantArg);
 
 /** The kind a name belongs to: V8's JIT tiers as --perf-basic-prof marks them, builtins, the rest. */
 function kindOf(name) {
+  if (OWN && name.includes(OWN)) return `JS of ${OWN}`;
   if (/^JS:\*/.test(name)) return 'optimised JS (TurboFan)';
   if (/^JS:\+/.test(name)) return 'Maglev JS';
   if (/^JS:\^/.test(name)) return 'Sparkplug JS';
   if (/^JS:~/.test(name)) return 'interpreted JS (bytecode handlers)';
   if (/^(Builtin|BytecodeHandler|Builtins_)/.test(name) || /^v8::internal::Builtin/.test(name)) return 'builtins';
   if (/sqlite3/.test(name)) return 'sqlite';
-  if (/Marking|Sweep|Scaveng|Evacuat|heap::|Heap::|MemoryChunk|Compactor/i.test(name)) return 'GC';
+  if (/^RegExp:/.test(name)) return 'regular expressions';
+  // IterateObjectCache: the startup object cache, visited as roots by every scavenge.
+  if (/Marking|Sweep|Scaveng|Evacuat|heap::|Heap::|MemoryChunk|Compactor|IterateObjectCache/i.test(name)) return 'GC';
   if (/v8::internal::(compiler|maglev|Zone)|Pipeline/.test(name)) return 'JIT compiler';
   return 'native (V8 runtime, Node, libc, kernel entry)';
 }
