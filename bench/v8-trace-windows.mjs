@@ -11,7 +11,7 @@ import { createWriteStream, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
-import { body, SINGLE, TOKEN, waitForLine } from './scenarios.mjs';
+import { body, SINGLE, sendChat, waitForLine } from './scenarios.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const [variant, requestsArg, ...flags] = process.argv.slice(2);
@@ -43,22 +43,9 @@ const [, url] = await waitForLine(gateway, /API\s+(http:\/\/[\d.]+:\d+)/);
 gateway.stdout.pipe(log, { end: false });
 const pool = new Pool(url, { connections: CONNECTIONS });
 const payload = body('bench', false);
-let left = Number(requestsArg);
-let sent = 0;
-async function worker() {
-  while (left-- > 0) {
-    if (++sent % WINDOW === 0) log.write(`=== MARK ${sent}\n`);
-    const response = await pool.request({
-      path: '/v1/chat/completions',
-      method: 'POST',
-      body: payload,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-    });
-    await response.body.text();
-    if (response.statusCode !== 200) throw new Error(`status ${response.statusCode}`);
-  }
-}
-await Promise.all(Array.from({ length: CONNECTIONS }, worker));
+await sendChat(pool, payload, Number(requestsArg), CONNECTIONS, (n) => {
+  if (n % WINDOW === 0) log.write(`=== MARK ${n}\n`);
+});
 await pool.close();
 gateway.kill('SIGTERM');
 await new Promise((resolve) => gateway.once('exit', resolve));
