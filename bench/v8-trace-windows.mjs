@@ -43,8 +43,10 @@ const [, url] = await waitForLine(gateway, /API\s+(http:\/\/[\d.]+:\d+)/);
 gateway.stdout.pipe(log, { end: false });
 const pool = new Pool(url, { connections: CONNECTIONS });
 const payload = body('bench', false);
-await sendChat(pool, payload, Number(requestsArg), CONNECTIONS, (n) => {
-  if (n % WINDOW === 0) log.write(`=== MARK ${n}\n`);
+await sendChat(pool, payload, Number(requestsArg), CONNECTIONS, {
+  onSend: (n) => {
+    if (n % WINDOW === 0) log.write(`=== MARK ${n}\n`);
+  },
 });
 await pool.close();
 gateway.kill('SIGTERM');
