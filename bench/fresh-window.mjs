@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { Pool } from 'undici';
 import { drive } from './load.mjs';
 import { cpuSeconds, settle, warmUp } from './paired-rounds.mjs';
-import { body, pinnedSpawn, SINGLE, TOKEN, waitForLine } from './scenarios.mjs';
+import { body, pinnedSpawn, SINGLE, sendChat, TOKEN, waitForLine } from './scenarios.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -170,21 +170,8 @@ if (TIER_UP !== undefined) {
   const payload = body('bench', stream);
   let failed = 0;
   const send = async (pool, count) => {
-    let left = count;
-    const worker = async () => {
-      while (left-- > 0) {
-        const response = await pool.request({
-          path: '/v1/chat/completions',
-          method: 'POST',
-          body: payload,
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-        });
-        await response.body.text();
-        // Under heavy load the fake upstream's connections sometimes fail (502): counted, not fatal.
-        if (response.statusCode !== 200) failed++;
-      }
-    };
-    await Promise.all(Array.from({ length: 64 }, worker));
+    // Under heavy load the fake upstream's connections sometimes fail (502): counted, not fatal.
+    failed += await sendChat(pool, payload, count, 64, { countFailures: true });
   };
   const table = {};
   try {

@@ -103,6 +103,34 @@ export const LIMITS_VARIANTS = (redis = process.env.REDIS_URL ?? 'redis://127.0.
   redis: LIMITED(`redis: ${redis}\n`),
 });
 
+/**
+ * Sends `count` Chat Completions requests with `payload` through `pool`, `connections` at a time, each answer read
+ * whole. An answer other than 200 throws, or with `countFailures` is counted (a loaded machine makes the fake
+ * upstream refuse a few connections): returns how many. `onSend(n)` is called before the n-th request (from 1).
+ */
+export async function sendChat(pool, payload, count, connections, { onSend, countFailures = false } = {}) {
+  let left = count;
+  let sent = 0;
+  let failed = 0;
+  const worker = async () => {
+    while (left-- > 0) {
+      onSend?.(++sent);
+      const response = await pool.request({
+        path: '/v1/chat/completions',
+        method: 'POST',
+        body: payload,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      });
+      await response.body.text();
+      if (response.statusCode === 200) continue;
+      if (!countFailures) throw new Error(`status ${response.statusCode}`);
+      failed++;
+    }
+  };
+  await Promise.all(Array.from({ length: connections }, worker));
+  return failed;
+}
+
 export function pinnedSpawn(core, args, env) {
   const [cmd, argv] = hasTaskset
     ? ['taskset', ['-c', String(core), process.execPath, ...args]]

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
 import { startBenchRedis } from './bench-redis.mjs';
-import { body, LIMITED, pinnedSpawn, SINGLE, TOKEN, waitForLine } from './scenarios.mjs';
+import { body, LIMITED, pinnedSpawn, SINGLE, sendChat, waitForLine } from './scenarios.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -92,22 +92,9 @@ async function commandstats() {
 const payload = body('bench', STREAM);
 let failures = 0;
 async function send(pool, count) {
-  let left = count;
-  const worker = async () => {
-    while (left-- > 0) {
-      const response = await pool.request({
-        path: '/v1/chat/completions',
-        method: 'POST',
-        body: payload,
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-      });
-      await response.body.text();
-      // A loaded machine makes the fake upstream refuse a few connections (502): counted and reported, as a
-      // window with failures does less work per request than one without.
-      if (response.statusCode !== 200) failures++;
-    }
-  };
-  await Promise.all(Array.from({ length: CONNECTIONS }, worker));
+  // A loaded machine makes the fake upstream refuse a few connections (502): counted and reported, as a window
+  // with failures does less work per request than one without.
+  failures += await sendChat(pool, payload, count, CONNECTIONS, { countFailures: true });
 }
 function sinkStats() {
   sink.kill('SIGUSR2');

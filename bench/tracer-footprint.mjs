@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
-import { body, DIALECTS, pinnedSpawn, TOKEN, waitForLine } from './scenarios.mjs';
+import { body, DIALECTS, pinnedSpawn, sendChat, waitForLine } from './scenarios.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const REQUESTS = Number(process.argv[2] ?? 20_000);
@@ -62,19 +62,7 @@ for (const [name, dist, extra] of variants) {
   const [, url] = await waitForLine(gateway, /API\s+(http:\/\/[\d.]+:\d+)/);
   gateway.stdout.resume();
   const pool = new Pool(url, { connections: 16 });
-  let left = REQUESTS;
-  const worker = async () => {
-    while (left-- > 0) {
-      const response = await pool.request({
-        path: '/v1/chat/completions',
-        method: 'POST',
-        body: payload,
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-      });
-      await response.body.text();
-    }
-  };
-  await Promise.all(Array.from({ length: 16 }, worker));
+  await sendChat(pool, payload, REQUESTS, 16, { countFailures: true });
   await pool.close();
   // The last batch's export (1 s after its first span) finishes before the heap is read.
   await new Promise((resolve) => setTimeout(resolve, 2500));

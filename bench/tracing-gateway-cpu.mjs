@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
-import { body, DIALECTS, pinnedSpawn, TOKEN, waitForLine } from './scenarios.mjs';
+import { body, DIALECTS, pinnedSpawn, sendChat, waitForLine } from './scenarios.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -125,22 +125,7 @@ async function start(name, extra) {
   return { name, gateway, pid, gc, pool: new Pool(url, { connections: CONNECTIONS }) };
 }
 const payload = body('via-openai', STREAM);
-async function send(pool, count) {
-  let left = count;
-  const worker = async () => {
-    while (left-- > 0) {
-      const response = await pool.request({
-        path: '/v1/chat/completions',
-        method: 'POST',
-        body: payload,
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-      });
-      await response.body.text();
-      if (response.statusCode !== 200) throw new Error(`status ${response.statusCode}`);
-    }
-  };
-  await Promise.all(Array.from({ length: CONNECTIONS }, worker));
-}
+const send = (pool, count) => sendChat(pool, payload, count, CONNECTIONS);
 const gateways = [];
 for (const [name, extra] of Object.entries(variants)) gateways.push(await start(name, extra));
 for (const g of gateways) if (WARMUP > 0) await send(g.pool, WARMUP);

@@ -115,7 +115,9 @@ export class OtelRequestTracer implements RequestTracer, SpanSink {
     this.sampler = settings.sampleRatio < 1 ? parts.sampler : undefined;
     this.followsParent = settings.parentBased ?? true;
     const target = { url: settings.url, headers: settings.headers };
-    ({ queue: this.queue, writer: this.writer } = spanQueue(target, this.resource, this.scope, BATCHING));
+    const delay = settings.scheduleDelayMs;
+    const limits = delay === undefined ? BATCHING : { ...BATCHING, scheduledDelayMillis: delay };
+    ({ queue: this.queue, writer: this.writer } = spanQueue(target, this.resource, this.scope, limits));
   }
 
   newSpanId(): string {

@@ -130,4 +130,21 @@ describe('tracing settings', () => {
     expect(tracingSettings(undefined, { ...base, OTEL_TRACES_SAMPLER_ARG: '0' })?.sampleRatio).toBe(0);
     expect(tracingSettings(undefined, { ...base, OTEL_TRACES_SAMPLER_ARG: '0.25' })?.sampleRatio).toBe(0.25);
   });
+
+  it('takes the batch delay from OTEL_BSP_SCHEDULE_DELAY, however tracing was turned on, and ignores a bad one', () => {
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://base:4318', OTEL_BSP_SCHEDULE_DELAY: '60000' };
+    expect(tracingSettings(undefined, env)?.scheduleDelayMs).toBe(60_000);
+    const otlp = {
+      endpoint: 'http://collector:4318',
+      headers: {},
+      sample_ratio: 1,
+      protocol: 'http/protobuf' as const,
+      capture_content: false,
+      content_max_bytes: 16_384,
+    };
+    expect(tracingSettings(otlp, { OTEL_BSP_SCHEDULE_DELAY: '250' })?.scheduleDelayMs).toBe(250);
+    for (const bad of ['', ' ', '-1', '1.5', 'soon']) {
+      expect(tracingSettings(otlp, { OTEL_BSP_SCHEDULE_DELAY: bad })?.scheduleDelayMs).toBeUndefined();
+    }
+  });
 });

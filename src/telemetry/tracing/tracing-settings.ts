@@ -16,6 +16,8 @@ export interface TracingSettings {
   content?: { maxBytes: number };
   /** Resource attributes the environment sets (OTEL_RESOURCE_ATTRIBUTES, OTEL_SERVICE_NAME), when it sets any. */
   resource?: Record<string, string>;
+  /** OTEL_BSP_SCHEDULE_DELAY: how long a batch's first span waits for the batch to fill, when the variable sets it. */
+  scheduleDelayMs?: number;
 }
 
 const DEFAULT_CONTENT_MAX_BYTES = 16_384;
@@ -60,6 +62,16 @@ function resourceFromEnv(env: Env): Record<string, string> | undefined {
   const serviceName = env.OTEL_SERVICE_NAME?.trim();
   if (serviceName) attributes['service.name'] = serviceName;
   return Object.keys(attributes).length > 0 ? attributes : undefined;
+}
+
+/**
+ * OTEL_BSP_SCHEDULE_DELAY in milliseconds, as the SDK's batch processor reads it: a non-negative integer, else
+ * unset (the gateway's own default stands).
+ */
+function scheduleDelayFromEnv(env: Env): { scheduleDelayMs?: number } {
+  const text = env.OTEL_BSP_SCHEDULE_DELAY?.trim();
+  const ms = text ? Number(text) : Number.NaN;
+  return Number.isSafeInteger(ms) && ms >= 0 ? { scheduleDelayMs: ms } : {};
 }
 
 /**
@@ -120,6 +132,7 @@ export function tracingSettings(otlp: OtlpConfig | undefined, env: Env): Tracing
   if (otlp) {
     return {
       ...(resource ? { resource } : {}),
+      ...scheduleDelayFromEnv(env),
       url: tracesUrl(otlp.endpoint),
       headers: collectorHeaders(env, otlp.headers),
       sampleRatio: otlp.sample_ratio,
@@ -133,6 +146,7 @@ export function tracingSettings(otlp: OtlpConfig | undefined, env: Env): Tracing
   if (!url) return undefined;
   return {
     ...(resource ? { resource } : {}),
+    ...scheduleDelayFromEnv(env),
     url,
     headers: collectorHeaders(env),
     ...samplerFromEnv(env),
