@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AnthropicBehaviour } from '../fakes/fake-anthropic.js';
 import type { RecordedRequest } from '../fakes/fake-server.js';
 import { CLIENT_TOKEN, GatewayHarness } from '../support/gateway-harness.js';
-import { AGENT_TIMEOUT_MS, blockWorkspace, expectCleanExit, word } from './support/agent-steps.js';
+import { AGENT_TIMEOUT_MS, blockWorkspace, expectCleanExit, word, writeMarker } from './support/agent-steps.js';
 import { type AgentRun, agentInstalled, CLAUDE, CODEX, runClaude, runCodex } from './support/agents.js';
 import { CLOUD_TARGETS, CloudFakes } from './support/cloud-fakes.js';
 import { converseTurn, geminiTurn, messagesTurn } from './support/conversation.js';
@@ -10,11 +11,14 @@ import { converseTurn, geminiTurn, messagesTurn } from './support/conversation.j
  * The agents on the clouds' own APIs, beyond one call per turn: Codex asking for two commands at once (each
  * result must go back paired with its call, in the cloud's shape), the user's Ctrl-C while Bedrock's event
  * stream, an Azure deployment or Claude on Vertex is answering (a client hang-up, never an upstream failure),
- * and a request the cloud refuses (the agent shows the cloud's own words, not a dump or "undefined").
+ * a request the cloud refuses (the agent shows the cloud's own words, not a dump or "undefined"), and a 429
+ * from Gemini 3 on the turn carrying a tool's output, served by Claude on Vertex, Bedrock or Azure instead (the
+ * call's id carries Gemini's signature, and Gemini's signed thought has no place on the other clouds).
  */
 
 type Body = Record<string, any>;
-type Route = 'gem' | 'bed' | 'az' | 'claude-haiku-4-5';
+type Route = 'gem' | 'bed' | 'az' | 'claude-haiku-4-5' | `${'claude' | 'codex'}-gem-${Fallback}`;
+type Fallback = 'vxc' | 'bed' | 'az';
 
 /** The two commands of the parallel turn; each prints a word of its own. */
 const COMMANDS = ['echo alpha-one', 'echo beta-two'];
@@ -24,13 +28,13 @@ const PRINTED = ['alpha-one', 'beta-two'];
 const answer = (results: string[]) => ({ kind: 'reply' as const, text: `Results: ${results.join(' | ')}` });
 
 /** Codex's shell tool (exec_command) asked for twice in one Messages answer; the next turn reads both results. */
-function parallelMessages(request: RecordedRequest) {
+function parallelMessages(request: RecordedRequest): AnthropicBehaviour {
   const body = request.body as Body;
   const last = body.messages.at(-1).content;
   const results = Array.isArray(last) ? last.filter((b: Body) => b.type === 'tool_result') : [];
   if (results.length > 0) return answer(results.map((r: Body) => `${r.tool_use_id}=${JSON.stringify(r.content)}`));
   const content = COMMANDS.map((cmd, i) => ({
-    type: 'tool_use',
+    type: 'tool_use' as const,
     id: `toolu_${i}`,
     name: 'exec_command',
     input: { cmd },
@@ -62,6 +66,28 @@ function parallelConverse(request: RecordedRequest) {
   return { kind: 'reply' as const, toolCalls };
 }
 
+/** Gemini's signature on the thought it shows before a call (Gemini 3 with thoughts included). */
+const GEMINI_THOUGHT_SIGNATURE = Buffer.from('gemini-thought-before-the-call').toString('base64');
+
+/** How many answers thinkingGemini has started with a signed thought. */
+let signedThoughts = 0;
+
+/** The conversation's Gemini turns, with a signed thought first when thoughts are asked for, as Gemini 3 sends it. */
+function thinkingGemini(request: RecordedRequest) {
+  const turn = geminiTurn(request);
+  const thoughts = (request.body as Body | undefined)?.generationConfig?.thinkingConfig?.includeThoughts === true;
+  if (!thoughts || turn?.kind !== 'reply') return turn;
+  signedThoughts++;
+  return { ...turn, thought: { text: 'I will run the command.', signature: GEMINI_THOUGHT_SIGNATURE } };
+}
+
+/** The fallback targets after Gemini, by provider entry. */
+const FALLBACKS: Record<Fallback, { provider: string; model: string }> = {
+  vxc: { provider: 'vxc', model: 'claude-haiku-4-5' },
+  bed: { provider: 'bed', model: CLOUD_TARGETS['bedrock-claude'] },
+  az: { provider: 'az', model: CLOUD_TARGETS.azure },
+};
+
 describe.skipIf(!agentInstalled(CLAUDE, 'Claude Code') || !agentInstalled(CODEX, 'Codex'))(
   'agents on the clouds: parallel calls, Ctrl-C and refusals',
   () => {
@@ -79,8 +105,15 @@ describe.skipIf(!agentInstalled(CLAUDE, 'Claude Code') || !agentInstalled(CODEX,
             { name: 'bed', targets: [{ provider: 'bed', model: CLOUD_TARGETS['bedrock-claude'] }] },
             { name: 'az', targets: [{ provider: 'az', model: CLOUD_TARGETS.azure }] },
             { name: 'claude-haiku-4-5', targets: [{ provider: 'vxc', model: 'claude-haiku-4-5' }] },
+            ...(['claude', 'codex'] as const).flatMap((agent) =>
+              (Object.keys(FALLBACKS) as Fallback[]).map((fallback) => ({
+                name: `${agent}-gem-${fallback}`,
+                targets: [{ provider: 'gem', model: CLOUD_TARGETS.gemini }, { ...FALLBACKS[fallback] }],
+              })),
+            ),
           ],
-          routing: { retries: { max_attempts: 1 } },
+          // Each fallback test's 429 must not cool Gemini for the next one.
+          routing: { retries: { max_attempts: 1 }, cooldown: { failures: 100, window_s: 30, cooldown_s: 1 } },
         },
       });
     });
@@ -215,6 +248,64 @@ describe.skipIf(!agentInstalled(CLAUDE, 'Claude Code') || !agentInstalled(CODEX,
         } finally {
           clouds.bedrock.respondWith(converseTurn);
         }
+      });
+    });
+
+    describe("a 429 from Gemini 3 on the turn with the tool's output", () => {
+      const received = {
+        vxc: () => clouds.vertex.chatRequests('anthropic'),
+        bed: () => clouds.bedrock.chatRequests(),
+        az: () => clouds.azure.deploymentRequests(CLOUD_TARGETS.azure),
+      };
+
+      it.each([
+        { agent: 'Claude Code', fallback: 'vxc' as const, cloud: 'Claude on Vertex' },
+        { agent: 'Codex', fallback: 'vxc' as const, cloud: 'Claude on Vertex' },
+        { agent: 'Claude Code', fallback: 'bed' as const, cloud: 'Bedrock' },
+        { agent: 'Codex', fallback: 'bed' as const, cloud: 'Bedrock' },
+        { agent: 'Claude Code', fallback: 'az' as const, cloud: 'Azure' },
+        { agent: 'Codex', fallback: 'az' as const, cloud: 'Azure' },
+      ])('$agent: served by $cloud, answered from the output on the same session', async ({ agent, fallback }) => {
+        const marker = await writeMarker(ws());
+        const route: Route = `${agent === 'Codex' ? 'codex' : 'claude'}-gem-${fallback}`;
+        const seen = received[fallback]().length;
+        const thoughtsBefore = signedThoughts;
+        clouds.gemini.respondWith((request: RecordedRequest) =>
+          request.rawBody.includes(marker)
+            ? { kind: 'error', status: 429, message: 'Resource exhausted', googleStatus: 'RESOURCE_EXHAUSTED' }
+            : thinkingGemini(request),
+        );
+        try {
+          const prompt = 'Please run `cat marker.txt` for me.';
+          const run =
+            agent === 'Codex'
+              ? await runCodex(harness.url, CLIENT_TOKEN, route, prompt, ws(), ['-c', 'model_reasoning_effort="high"'])
+              : await claude(route, prompt);
+          expectCleanExit(run);
+          expect(run.stdout).toContain('The command printed: ');
+          expect(run.stdout).toContain(marker);
+        } finally {
+          clouds.gemini.respondWith(geminiTurn);
+        }
+        const body = received[fallback]()
+          .slice(seen)
+          .map((request) => request.rawBody)
+          .find((raw) => raw.includes(marker));
+        expect(body).toBeDefined();
+        // Gemini did sign a thought before the call, and it stayed behind.
+        expect(signedThoughts).toBeGreaterThan(thoughtsBefore);
+        expect(body).not.toContain(GEMINI_THOUGHT_SIGNATURE);
+        // The writer lands the record a moment after the answer.
+        const served = async () =>
+          (await harness.records(1)).find((r) => r.requestedModel === route && r.routeMode === 'fallback');
+        await expect.poll(served, { timeout: 5_000 }).toMatchObject({
+          status: 200,
+          provider: FALLBACKS[fallback].provider,
+          attempts: [
+            expect.objectContaining({ provider: 'gem', errorClass: 'rate_limit' }),
+            expect.objectContaining({ provider: FALLBACKS[fallback].provider, status: 200 }),
+          ],
+        });
       });
     });
   },
