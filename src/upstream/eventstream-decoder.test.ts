@@ -77,6 +77,27 @@ describe('EventStreamDecoder', () => {
     expect(() => decoder.end()).toThrow(/ended inside a message/);
   });
 
+  it('refuses a message with any one bit flipped past its prelude, read alone or after another message', () => {
+    // A read of one whole message is checked by one CRC over all of it, its stored CRC included (eventOf); a
+    // message after another in the same read by a CRC over what precedes its stored CRC. Both must refuse a flip
+    // anywhere in the headers, the payload or the stored CRC itself.
+    const good = delta('héllo');
+    for (let at = 12; at < good.length; at++) {
+      for (let bit = 0; bit < 8; bit++) {
+        const flipped = Buffer.from(good);
+        flipped.writeUInt8((flipped[at] as number) ^ (1 << bit), at);
+        expect(() => new EventStreamDecoder().push(flipped)).toThrow(/message checksum/);
+        expect(() => firstEventStreamMessage(flipped)).toThrow(/message checksum/);
+        const decoder = new EventStreamDecoder();
+        expect(decoder.push(Buffer.concat([delta('a'), flipped])).length).toBe(1);
+        expect(() => decoder.end()).toThrow(/message checksum/);
+      }
+    }
+    expect(new EventStreamDecoder().push(good)[0]?.data).toBe(
+      JSON.stringify({ contentBlockIndex: 0, delta: { text: 'héllo' } }),
+    );
+  });
+
   it('hands on the good messages read with a corrupted one, then fails every later call with the checksum error', () => {
     const corrupted = delta(' wörld');
     corrupted.writeUInt8((corrupted.at(-6) ?? 0) ^ 0xff, corrupted.length - 6);

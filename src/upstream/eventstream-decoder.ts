@@ -50,14 +50,19 @@ export class EventStreamDecoder {
     this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
     const events: SseEvent[] = [];
     let at = 0;
-    // Read once a push, not once a message: Buffer.prototype is in dictionary mode, so each read of these is a
-    // generic property load, and `buffer` a call into the runtime (callgrind: ~300 instructions a message).
-    const { buffer, byteOffset } = this.pending;
+    // Read once a push and only for a read of several messages, not once a message: Buffer.prototype is in
+    // dictionary mode, so each read of these is a generic property load, and `buffer` a call into the runtime
+    // (callgrind: ~300 instructions a message). A read that is one whole message needs neither (see eventOf).
+    let buffer: ArrayBufferLike | undefined;
+    let byteOffset = 0;
     try {
       while (this.pending.length - at >= 4) {
         const length = messageLength(this.pending, at);
         if (this.pending.length - at < length) break;
-        events.push(eventOf(this.pending, at, length, buffer, byteOffset));
+        if (at !== 0 || length !== this.pending.length) {
+          if (buffer === undefined) ({ buffer, byteOffset } = this.pending);
+          events.push(eventOf(this.pending, at, length, buffer, byteOffset));
+        } else events.push(eventOf(this.pending, 0, length, undefined, 0));
         at += length;
       }
     } catch (error) {
@@ -85,7 +90,10 @@ export class EventStreamDecoder {
 export function firstEventStreamMessage(data: Buffer): SseEvent | undefined {
   if (data.length < 4) return undefined;
   const length = messageLength(data, 0);
-  return data.length < length ? undefined : eventOf(data, 0, length, data.buffer, data.byteOffset);
+  if (data.length < length) return undefined;
+  return length === data.length
+    ? eventOf(data, 0, length, undefined, 0)
+    : eventOf(data, 0, length, data.buffer, data.byteOffset);
 }
 
 function messageLength(data: Buffer, at: number): number {
@@ -96,10 +104,17 @@ function messageLength(data: Buffer, at: number): number {
 
 /**
  * Decodes the message of `length` bytes at `at`, after checking its prelude and message CRCs (zlib's CRC-32, as
- * the format specifies); `buffer` and `byteOffset` are data's. A walk over the buffer rather than @smithy/eventstream-codec's decode, which builds a
- * typed map of every header and cost about 1.1 us a message against 0.4 us here (most of a text delta's cost).
+ * the format specifies); `buffer` and `byteOffset` are data's, or undefined when the message is all of `data`.
+ * A walk over the buffer rather than @smithy/eventstream-codec's decode, which builds a typed map of every header
+ * and cost about 1.1 us a message against 0.4 us here (most of a text delta's cost).
  */
-function eventOf(data: Buffer, at: number, length: number, buffer: ArrayBufferLike, byteOffset: number): SseEvent {
+function eventOf(
+  data: Buffer,
+  at: number,
+  length: number,
+  buffer: ArrayBufferLike | undefined,
+  byteOffset: number,
+): SseEvent {
   const headersLength = uint32At(data, at + 4);
   if (headersLength > MAX_HEADERS || headersLength > length - OVERHEAD) {
     throw new Error(`an event stream message has headers of ${headersLength} bytes in ${length}`);
@@ -110,9 +125,7 @@ function eventOf(data: Buffer, at: number, length: number, buffer: ArrayBufferLi
     throw new Error('an event stream message failed its prelude checksum');
   }
   const end = at + length - 4;
-  // A plain Uint8Array view for the call: Buffer#subarray builds a Buffer through the species constructor,
-  // which cost about as much as the checksum's own call (CPU profile of bench/stream-chain-work.mjs).
-  if (crc32(new Uint8Array(buffer, byteOffset + at, length - 4)) !== uint32At(data, end)) {
+  if (!messageCrcHolds(data, at, length, buffer, byteOffset)) {
     throw new Error('an event stream message failed its message checksum');
   }
   const headers = headersOf(data, at + PRELUDE, at + PRELUDE + headersLength);
@@ -133,6 +146,36 @@ const CRC_TABLE = Int32Array.from({ length: 256 }, (_, n) => {
   for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
   return c;
 });
+
+/**
+ * Whether the message of `length` bytes at `at` holds its message CRC (its last 4 bytes, big-endian: the CRC of all
+ * bytes before them). A message that is all of `data` (a read of one message, as a live ConverseStream mostly
+ * arrives) is checked with one zlib call over all of it, CRC included, with no view made: continuing a CRC over
+ * 4 fixed bytes maps each CRC to a different one (CRC-32 is invertible byte by byte), so the whole message's CRC
+ * equals its stored CRC continued over those 4 bytes exactly when the stored CRC is the CRC of what precedes it.
+ * Otherwise the view covers what precedes the CRC: a plain Uint8Array, as Buffer#subarray builds a Buffer
+ * through the species constructor, which cost about as much as the checksum's own call (CPU profile of
+ * bench/stream-chain-work.mjs).
+ */
+function messageCrcHolds(
+  data: Buffer,
+  at: number,
+  length: number,
+  buffer: ArrayBufferLike | undefined,
+  byteOffset: number,
+): boolean {
+  const end = at + length - 4;
+  const stored = uint32At(data, end);
+  if (buffer === undefined) return crc32(data) === crcContinued(stored, data, end);
+  return crc32(new Uint8Array(buffer, byteOffset + at, length - 4)) === stored;
+}
+
+/** zlib's crc32(data[from, from + 4), crc): a finished CRC-32 continued over 4 more bytes, by the byte table. */
+function crcContinued(crc: number, data: Buffer, from: number): number {
+  let c = crc ^ -1;
+  for (let i = from; i < from + 4; i++) c = (CRC_TABLE[(c ^ (data[i] as number)) & 0xff] as number) ^ (c >>> 8);
+  return (c ^ -1) >>> 0;
+}
 
 function preludeCrc(data: Buffer, at: number): number {
   let c = -1;
