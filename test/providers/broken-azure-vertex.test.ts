@@ -608,7 +608,9 @@ describe('broken Azure OpenAI and Vertex upstreams, as the official clients see 
     const [record] = await gateway.records(1);
     expect(record).toMatchObject({ status: 200, errorCode: 'GW_ERR_UPSTREAM_STREAM' });
     expect(record?.errorMessage).not.toMatch(/SYSTEM-PROMPT-TEXT|partial/);
-    expect(record?.errorMessage).toBe('upstream stream error: response.failed without an error');
+    expect(record?.errorMessage).toMatch(
+      /^upstream stream error: response\.failed without an error \(cut after [1-9]\d* bytes of the response\)$/,
+    );
   });
 
   it('az-resp: an HTML 404 from Azure’s Responses API reaches the passed-through Responses client in words', async () => {

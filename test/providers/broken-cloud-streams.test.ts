@@ -132,7 +132,9 @@ describe('broken cloud upstreams, as the official clients see them', () => {
     expect(events).toEqual(['message_start', 'content_block_start', 'content_block_delta']);
     expect(error?.message).toContain('connection reset');
     const [record] = await gateway.records(1);
-    expect(record?.errorMessage).toBe('upstream stream failed after it started: connection reset');
+    expect(record?.errorMessage).toMatch(
+      /^upstream stream failed after it started: connection reset \(cut after [1-9]\d* bytes of the response\)$/,
+    );
   });
 
   it('Gemini: an SSE stream cut without its final event', async () => {
@@ -146,7 +148,9 @@ describe('broken cloud upstreams, as the official clients see them', () => {
     expect(events).toEqual(['message_start', 'content_block_start', 'content_block_delta']);
     expect(error?.message).toContain('the Gemini stream ended without a finish reason');
     const [record] = await gateway.records(1);
-    expect(record?.errorMessage).toBe('upstream stream failed: the Gemini stream ended without a finish reason');
+    expect(record?.errorMessage).toMatch(
+      /^upstream stream failed: the Gemini stream ended without a finish reason \(cut after [1-9]\d* bytes of the response\)$/,
+    );
   });
 
   for (const [model, status] of [
