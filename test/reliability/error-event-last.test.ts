@@ -1,8 +1,9 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLIENT_TOKEN, GatewayHarness } from '../support/gateway-harness.js';
-import { type Script, type ScriptedUpstream, scriptedUpstream, sseAnswer } from '../support/scripted-upstream.js';
+import { describe, expect, it } from 'vitest';
+import { CLIENT_TOKEN } from '../support/gateway-harness.js';
+import { useScriptedGateway } from '../support/scripted-gateway.js';
+import { type Script, sseAnswer } from '../support/scripted-upstream.js';
 
 const chatChunk = (content: string) =>
   `data: ${JSON.stringify({
@@ -53,42 +54,11 @@ const oneWrite =
  * gets nothing after the error event, and the official SDKs raise the upstream's error.
  */
 describe("the upstream's error event is the last thing a passthrough client gets", () => {
-  let upstream: ScriptedUpstream;
-  let gateway: GatewayHarness;
-
-  beforeAll(async () => {
-    upstream = await scriptedUpstream();
-    const provider = (name: string, type: string, baseUrl: string) => ({
-      name,
-      type,
-      base_url: baseUrl,
-      api_key: 'upstream-key-0123456789',
-      allow_private_network: true,
-    });
-    gateway = await GatewayHarness.start({
-      config: {
-        providers: [
-          provider('oa', 'openai', `${upstream.origin}/v1`),
-          provider('an', 'anthropic', upstream.origin),
-          { ...provider('az', 'azure-openai', `${upstream.origin}/openai/v1`), responses_api: true },
-        ],
-        models: [
-          { name: 'oa', targets: [{ provider: 'oa', model: 'm' }] },
-          { name: 'an', targets: [{ provider: 'an', model: 'claude-x' }] },
-          { name: 'az', targets: [{ provider: 'az', model: 'm' }] },
-        ],
-        routing: { retries: { max_attempts: 1 }, timeout: { first_byte_ms: 2_000, idle_stream_ms: 2_000 } },
-      },
-    });
-  });
-  afterAll(async () => {
-    await gateway.close();
-    await upstream.close();
-  });
+  const scripted = useScriptedGateway();
 
   /** The bytes the gateway sends for a streamed request, read to the end without an SDK. */
   async function rawStream(path: string, body: object): Promise<string> {
-    const response = await fetch(`${gateway.url}${path}`, {
+    const response = await fetch(`${scripted.gateway.url}${path}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${CLIENT_TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify({ ...body, stream: true }),
@@ -104,7 +74,7 @@ describe("the upstream's error event is the last thing a passthrough client gets
       more: chatChunk('lo'),
       raw: () => rawStream('/v1/chat/completions', { model: 'oa', messages: [{ role: 'user', content: 'hi' }] }),
       sdk: async () => {
-        const stream = await gateway
+        const stream = await scripted.gateway
           .openai()
           .chat.completions.create({ model: 'oa', messages: [{ role: 'user', content: 'hi' }], stream: true });
         for await (const _ of stream);
@@ -120,7 +90,7 @@ describe("the upstream's error event is the last thing a passthrough client gets
       raw: () =>
         rawStream('/v1/messages', { model: 'an', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] }),
       sdk: async () => {
-        const stream = await gateway
+        const stream = await scripted.gateway
           .anthropic()
           .messages.create({ model: 'an', max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'hi' }] });
         for await (const _ of stream);
@@ -136,7 +106,7 @@ describe("the upstream's error event is the last thing a passthrough client gets
       raw: () => rawStream('/v1/responses', { model: 'az', input: 'hi', store: false }),
       // The openai SDK hands a Responses `error` event over as an event (it raises only a top-level `error`).
       sdk: async () => {
-        const stream = await gateway
+        const stream = await scripted.gateway
           .openai()
           .responses.create({ model: 'az', input: 'hi', stream: true, store: false });
         const events: Array<{ type: string; message?: string }> = [];
@@ -156,11 +126,11 @@ describe("the upstream's error event is the last thing a passthrough client gets
     ] as const) {
       it(`${dialect.name} passthrough: the error event then ${what} in the same write`, async () => {
         // The whole answer in one write, then the end: the relay reads the end with it, as well as the error.
-        upstream.next.push(oneWrite(dialect.first + dialect.error + after));
+        scripted.upstream.next.push(oneWrite(dialect.first + dialect.error + after));
         const text = await dialect.raw();
         expect(text.endsWith(dialect.error)).toBe(true);
 
-        upstream.next.push(sseAnswer([dialect.first, dialect.error + after]));
+        scripted.upstream.next.push(sseAnswer([dialect.first, dialect.error + after]));
         const outcome = await dialect.sdk().catch((error: Error) => error);
         expect(outcome).toBeInstanceOf(dialect.sdkError);
         expect((outcome as Error).message).toMatch(dialect.message);

@@ -1,8 +1,8 @@
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RequestRecord } from '../../src/telemetry/request-record.js';
-import { GatewayHarness } from '../support/gateway-harness.js';
-import { type Script, type ScriptedUpstream, scriptedUpstream, sseAnswer } from '../support/scripted-upstream.js';
+import { useScriptedGateway } from '../support/scripted-gateway.js';
+import { type Script, sseAnswer } from '../support/scripted-upstream.js';
 
 /** Text only the model's output or the client's prompt holds: it must reach no record. */
 const CONTENT = 'print(default_api.get_weather(city="Paris", secret_plan="the launch code is 0000"))';
@@ -27,42 +27,16 @@ const recordText = (record: RequestRecord) => JSON.stringify([record.errorMessag
  * validation message) is left out of the request record and its attempts, which keep the reason in words.
  */
 describe('upstream text that is content stays out of the request record', () => {
-  let upstream: ScriptedUpstream;
-  let gateway: GatewayHarness;
-
-  beforeAll(async () => {
-    upstream = await scriptedUpstream();
-    const provider = (name: string, type: string, baseUrl: string) => ({
-      name,
-      type,
-      base_url: baseUrl,
-      api_key: 'upstream-key-0123456789',
-      allow_private_network: true,
-    });
-    gateway = await GatewayHarness.start({
-      config: {
-        providers: [provider('oa', 'openai', `${upstream.origin}/v1`), provider('gem', 'gemini', upstream.origin)],
-        models: [
-          { name: 'oa', targets: [{ provider: 'oa', model: 'm' }] },
-          { name: 'gem', targets: [{ provider: 'gem', model: 'gemini-x' }] },
-        ],
-        routing: { retries: { max_attempts: 1 }, timeout: { first_byte_ms: 2_000, idle_stream_ms: 2_000 } },
-      },
-    });
-  });
-  afterAll(async () => {
-    await gateway.close();
-    await upstream.close();
-  });
+  const scripted = useScriptedGateway();
 
   async function chat(model: string, stream: boolean) {
     const params = { model, messages: [{ role: 'user' as const, content: 'weather?' }] };
     const { response, error } = await (async () => {
       if (!stream) {
-        const { response } = await gateway.openai().chat.completions.create(params).withResponse();
+        const { response } = await scripted.gateway.openai().chat.completions.create(params).withResponse();
         return { response, error: undefined };
       }
-      const { data, response } = await gateway
+      const { data, response } = await scripted.gateway
         .openai()
         .chat.completions.create({ ...params, stream: true })
         .withResponse();
@@ -74,11 +48,11 @@ describe('upstream text that is content stays out of the request record', () => 
       }
     })().catch((error: { headers?: Headers } & Error) => ({ response: { headers: error.headers }, error }));
     const id = response.headers?.get('x-request-id');
-    return { error, record: await gateway.recordWhere((r) => r.id === id) };
+    return { error, record: await scripted.gateway.recordWhere((r) => r.id === id) };
   }
 
   it("Gemini's finishMessage of a MALFORMED_FUNCTION_CALL (the model's output): the reason's name only", async () => {
-    upstream.next.push(
+    scripted.upstream.next.push(
       json(200, {
         candidates: [
           { content: { parts: [], role: 'model' }, finishReason: 'MALFORMED_FUNCTION_CALL', finishMessage: CONTENT },
@@ -100,7 +74,7 @@ describe('upstream text that is content stays out of the request record', () => 
         { content: { parts: [], role: 'model' }, finishReason: 'MALFORMED_FUNCTION_CALL', finishMessage: CONTENT },
       ],
     };
-    upstream.next.push(sseAnswer([geminiText('Let me look'), geminiEvent(malformed)]));
+    scripted.upstream.next.push(sseAnswer([geminiText('Let me look'), geminiEvent(malformed)]));
     const { error, record } = await chat('gem', true);
     expect(error?.message).toMatch(/MALFORMED_FUNCTION_CALL/);
     expect(record.errorMessage).toMatch(/MALFORMED_FUNCTION_CALL/);
@@ -109,7 +83,7 @@ describe('upstream text that is content stays out of the request record', () => 
 
   it('a streamed event that does not parse: the record says so without quoting it', async () => {
     // V8's JSON error quotes the start of such text ("Unexpected token 'l', "launch cod"... is not valid JSON").
-    upstream.next.push(sseAnswer([geminiText('Let me look'), 'data: launch code is 0000\r\n\r\n']));
+    scripted.upstream.next.push(sseAnswer([geminiText('Let me look'), 'data: launch code is 0000\r\n\r\n']));
     const { error, record } = await chat('gem', true);
     expect(error).toBeInstanceOf(OpenAI.APIError);
     expect(record.errorMessage).toMatch(/JSON that does not parse \(unexpected character\)/);
@@ -118,7 +92,9 @@ describe('upstream text that is content stays out of the request record', () => 
 
   it("a provider's 400 that quotes the prompt at length: the client gets it, the record its length", async () => {
     const message = `Invalid prompt: "${CONTENT.replaceAll('"', "'")}" was flagged as potentially violating our usage policy.`;
-    upstream.next.push(json(400, { error: { message, type: 'invalid_request_error', param: null, code: null } }));
+    scripted.upstream.next.push(
+      json(400, { error: { message, type: 'invalid_request_error', param: null, code: null } }),
+    );
     const { error, record } = await chat('oa', false);
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     expect(error?.message).toContain('launch code');
