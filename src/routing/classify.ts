@@ -1,3 +1,4 @@
+import { jsonErrorWithoutContent } from '../errors/json-error-text.js';
 import type { ErrorClass } from '../telemetry/request-record.js';
 
 /**
@@ -103,6 +104,9 @@ export function isClosedPool(error: unknown): boolean {
 
 /** A short human description of a thrown upstream error, without anything secret. */
 export function describeError(error: unknown): string {
+  // An upstream's answer or event that does not parse: V8's message would quote it, and it is model output.
+  if (error instanceof SyntaxError)
+    return `the upstream sent JSON that does not parse (${jsonErrorWithoutContent(error.message)})`;
   const { code, message } = (error ?? {}) as { code?: string; message?: string };
   if (code === 'UND_ERR_HEADERS_TIMEOUT') return 'timed out waiting for the first byte';
   if (code === 'UND_ERR_BODY_TIMEOUT') return 'stream stalled (idle timeout)';

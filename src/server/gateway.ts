@@ -194,6 +194,9 @@ export class Gateway {
     });
     this.storeWatch = new StoreFileWatch(parts.storage.file, {
       onProblem: (problem) => log.error('STORE FILE MISSING', { problem }),
+      // At the alert's visibility (warn, not info), so a log filtered to warnings shows the all-clear too.
+      onRecovered: (file) =>
+        log.warn('STORE FILE BACK', { file, note: 'the path names the opened database file again' }),
     });
     this.readiness = new Readiness({
       configLoaded: () => this.snapshotRef !== undefined,

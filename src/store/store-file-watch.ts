@@ -4,6 +4,8 @@ export interface StoreFileWatchOptions {
   intervalMs?: number;
   /** Told once when the file goes missing or is replaced, then every `repeatMs` while it stays so. */
   onProblem(problem: string): void;
+  /** Told once when the path names the opened file again (its data directory moved back, say) after a problem. */
+  onRecovered?(file: string): void;
   repeatMs?: number;
   now?: () => number;
 }
@@ -58,7 +60,10 @@ export class StoreFileWatch {
   async check(): Promise<string | undefined> {
     if (!this.opened) return undefined;
     const now = await identity(this.file);
+    const before = this.current;
     this.current = describe(this.file, this.opened, now);
+    // /readyz and `amg status` clear by themselves; the log that said the file was gone says it is back.
+    if (before && !this.current) this.options.onRecovered?.(this.file);
     if (this.current && this.now() - this.toldAt >= this.repeatMs) {
       this.toldAt = this.now();
       this.options.onProblem(this.current);

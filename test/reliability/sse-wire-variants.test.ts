@@ -1,8 +1,8 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GatewayHarness } from '../support/gateway-harness.js';
-import { type Script, type ScriptedUpstream, scriptedUpstream, sseAnswer } from '../support/scripted-upstream.js';
+import { describe, expect, it } from 'vitest';
+import { useScriptedGateway } from '../support/scripted-gateway.js';
+import { type Script, sseAnswer } from '../support/scripted-upstream.js';
 
 const BOM = '\uFEFF';
 
@@ -62,56 +62,23 @@ const GEMINI_USAGE = geminiChunk({
  * official SDKs: the client gets the whole answer in its own dialect, and the record its usage.
  */
 describe('SSE framing variants from upstreams', () => {
-  let upstream: ScriptedUpstream;
-  let gateway: GatewayHarness;
-
-  beforeAll(async () => {
-    upstream = await scriptedUpstream();
-    const provider = (name: string, type: string, baseUrl: string) => ({
-      name,
-      type,
-      base_url: baseUrl,
-      api_key: 'upstream-key-0123456789',
-      allow_private_network: true,
-    });
-    gateway = await GatewayHarness.start({
-      config: {
-        providers: [
-          provider('oa', 'openai', `${upstream.origin}/v1`),
-          provider('gem', 'gemini', upstream.origin),
-          provider('an', 'anthropic', upstream.origin),
-          { ...provider('az', 'azure-openai', `${upstream.origin}/openai/v1`), responses_api: true },
-        ],
-        models: [
-          { name: 'oa', targets: [{ provider: 'oa', model: 'm' }] },
-          { name: 'gem', targets: [{ provider: 'gem', model: 'gemini-x' }] },
-          { name: 'an', targets: [{ provider: 'an', model: 'claude-x' }] },
-          { name: 'az', targets: [{ provider: 'az', model: 'm' }] },
-        ],
-        routing: { retries: { max_attempts: 1 }, timeout: { first_byte_ms: 2_000, idle_stream_ms: 2_000 } },
-      },
-    });
-  });
-  afterAll(async () => {
-    await gateway.close();
-    await upstream.close();
-  });
+  const scripted = useScriptedGateway();
 
   async function chatText(model: string, script: Script) {
-    upstream.next.push(script);
-    const { data, response } = await gateway
+    scripted.upstream.next.push(script);
+    const { data, response } = await scripted.gateway
       .openai()
       .chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }], stream: true })
       .withResponse();
     let text = '';
     for await (const chunk of data) text += chunk.choices[0]?.delta.content ?? '';
     const id = response.headers.get('x-request-id');
-    return { text, record: await gateway.recordWhere((r) => r.id === id) };
+    return { text, record: await scripted.gateway.recordWhere((r) => r.id === id) };
   }
 
   async function messagesText(model: string, script: Script) {
-    upstream.next.push(script);
-    const { data, response } = await gateway
+    scripted.upstream.next.push(script);
+    const { data, response } = await scripted.gateway
       .anthropic()
       .messages.create({ model, max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'hi' }] })
       .withResponse();
@@ -120,20 +87,20 @@ describe('SSE framing variants from upstreams', () => {
       if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') text += event.delta.text;
     }
     const id = response.headers.get('request-id') ?? response.headers.get('x-request-id');
-    return { text, record: await gateway.recordWhere((r) => r.id === id) };
+    return { text, record: await scripted.gateway.recordWhere((r) => r.id === id) };
   }
 
   /** `store: false` makes the turn stateless, which a provider with its own Responses API is passed. */
   async function responsesText(model: string, script: Script, store?: false) {
-    upstream.next.push(script);
-    const { data, response } = await gateway
+    scripted.upstream.next.push(script);
+    const { data, response } = await scripted.gateway
       .openai()
       .responses.create({ model, input: 'hi', stream: true, ...(store === false ? { store } : {}) })
       .withResponse();
     let text = '';
     for await (const event of data) if (event.type === 'response.output_text.delta') text += event.delta;
     const id = response.headers.get('x-request-id');
-    return { text, record: await gateway.recordWhere((r) => r.id === id) };
+    return { text, record: await scripted.gateway.recordWhere((r) => r.id === id) };
   }
 
   describe('a UTF-8 byte order mark before the first event (the SSE decoder strips one)', () => {
@@ -215,8 +182,8 @@ describe('SSE framing variants from upstreams', () => {
       ['inside its data', responsesDelta('lo').slice(0, 80)],
     ] as const) {
       it(`cut ${where}: the client reads the gateway's error event, not bad JSON`, async () => {
-        upstream.next.push(sseAnswer([responsesStart, responsesDelta('Hel'), last]));
-        const stream = await gateway
+        scripted.upstream.next.push(sseAnswer([responsesStart, responsesDelta('Hel'), last]));
+        const stream = await scripted.gateway
           .openai()
           .responses.create({ model: 'az', input: 'hi', stream: true, store: false });
         const types: string[] = [];
@@ -231,8 +198,8 @@ describe('SSE framing variants from upstreams', () => {
     it('cut inside its response.completed data: the error event and an error record, not a quiet end and a 200', async () => {
       // The half event is not forwarded (see forwardedTail), so the client never gets response.completed: the
       // completion is judged on what the client got, not on the bytes read, which name the type early in the data.
-      upstream.next.push(sseAnswer([responsesStart, responsesDelta('Hel'), responsesCompleted.slice(0, 90)]));
-      const { data, response } = await gateway
+      scripted.upstream.next.push(sseAnswer([responsesStart, responsesDelta('Hel'), responsesCompleted.slice(0, 90)]));
+      const { data, response } = await scripted.gateway
         .openai()
         .responses.create({ model: 'az', input: 'hi', stream: true, store: false })
         .withResponse();
@@ -242,7 +209,7 @@ describe('SSE framing variants from upstreams', () => {
       }).rejects.toThrow(/ended without response\.completed/);
       expect(types).not.toContain('response.completed');
       const id = response.headers.get('x-request-id');
-      const record = await gateway.recordWhere((r) => r.id === id);
+      const record = await scripted.gateway.recordWhere((r) => r.id === id);
       expect(record.errorCode).toBe('GW_ERR_UPSTREAM_STREAM');
     });
 
@@ -263,8 +230,8 @@ describe('SSE framing variants from upstreams', () => {
   describe('an OpenAI-compatible stream that closes after its finish_reason without `data: [DONE]`', () => {
     it('is a complete answer for a Chat Completions client (passthrough), as it is for the SDK and translated routes', async () => {
       const script = sseAnswer([chatChunk({ role: 'assistant', content: 'Hello' }), chatChunk({}, 'stop'), CHAT_USAGE]);
-      upstream.next.push(script);
-      const { data, response } = await gateway
+      scripted.upstream.next.push(script);
+      const { data, response } = await scripted.gateway
         .openai()
         .chat.completions.create({
           model: 'oa',
@@ -283,7 +250,7 @@ describe('SSE framing variants from upstreams', () => {
       }
       expect({ text, finish, usage }).toMatchObject({ text: 'Hello', finish: 'stop', usage: { total_tokens: 10 } });
       const id = response.headers.get('x-request-id');
-      const record = await gateway.recordWhere((r) => r.id === id);
+      const record = await scripted.gateway.recordWhere((r) => r.id === id);
       expect(record).toMatchObject({ status: 200, errorCode: null, inputTokens: 7, outputTokens: 3 });
       expect(record.attempts[0]?.errorClass).toBeUndefined();
     });

@@ -37,7 +37,8 @@ async function relayStream(reply: UpstreamReply, out: ClientOutput): Promise<voi
   const tap = new MessagesStreamTap();
   try {
     await pipeBody(reply.body, out, (chunk) => finalAfterError(tap.push(chunk), tap, reply, out), reply.head);
-    const rest = tap.end();
+    // Nothing follows a final error event (finalAfterError), not even an unterminated last event.
+    const rest = out.exchange.finalEventSent ? undefined : tap.end();
     if (rest) out.write(rest);
     if (tap.upstreamError) out.exchange.streamError = `upstream stream error: ${tap.upstreamError}`;
     else if (!tap.sawStop && !out.gone) throw new Error('upstream stream ended without message_stop');

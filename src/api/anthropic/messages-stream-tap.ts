@@ -28,8 +28,9 @@ export class MessagesStreamTap {
 
   push(chunk: Buffer): Buffer | undefined {
     const complete = this.framer.push(chunk);
-    if (complete) this.inspect(complete);
-    return complete;
+    if (!complete) return complete;
+    const cut = this.inspect(complete);
+    return cut === complete.length ? complete : complete.subarray(0, cut);
   }
 
   /** Whatever was left unframed at the end of the upstream body, as far as it is to be forwarded (see forwardedTail). */
@@ -41,7 +42,11 @@ export class MessagesStreamTap {
     return whole;
   }
 
-  private inspect(bytes: Buffer): void {
+  /**
+   * Reads the block's watched events; returns where the block is to end: after the upstream's error event, which
+   * ends the stream (nothing the same read holds after it is forwarded), else at its end.
+   */
+  private inspect(bytes: Buffer): number {
     const text = bytes.toString('latin1');
     this.producedChars += deltaCharacters(text);
     WATCHED.lastIndex = 0;
@@ -55,12 +60,14 @@ export class MessagesStreamTap {
       WATCHED.lastIndex = Math.max(WATCHED.lastIndex, span.end);
       const event = parseSseEvents(bytes.toString('utf8', span.start, span.end))[0];
       if (event === undefined) continue;
-      if (type === 'error') this.upstreamError = errorMessage(event.data);
-      else {
-        this.usage = usageFromAnthropicEvent(event, this.usage) ?? this.usage;
-        if (type === 'message_delta') this.sawFinalUsage = true;
+      if (type === 'error') {
+        this.upstreamError = errorMessage(event.data);
+        return span.end;
       }
+      this.usage = usageFromAnthropicEvent(event, this.usage) ?? this.usage;
+      if (type === 'message_delta') this.sawFinalUsage = true;
     }
+    return bytes.length;
   }
 }
 

@@ -24,7 +24,8 @@ async function relayStream(reply: UpstreamReply, out: ClientOutput, stripUsageCh
   const tap = new ChatStreamTap(stripUsageChunk);
   try {
     await pipeBody(reply.body, out, (chunk) => finalAfterError(tap.push(chunk), tap, reply, out), reply.head);
-    const rest = tap.end();
+    // Nothing follows a final error event (finalAfterError), not even an unterminated last event.
+    const rest = out.exchange.finalEventSent ? undefined : tap.end();
     if (rest) out.write(rest);
     // The upstream's own error event already told the client; another one would only hide its message.
     if (tap.upstreamError !== undefined) out.exchange.streamError = `upstream stream error: ${tap.upstreamError}`;

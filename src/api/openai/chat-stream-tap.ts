@@ -87,6 +87,8 @@ export class ChatStreamTap {
       this.lastBlocks[1] = bytes;
     }
     const dropped: EventSpan[] = [];
+    // The upstream's error event ends the stream: whatever the same read holds after it is not forwarded.
+    let cut = bytes.length;
     if (!this.sawDone && DONE.test(text)) this.sawDone = true;
     let at = text.indexOf(DELTA_KEY);
     if (at !== -1) this.lastDeltaBlock = bytes;
@@ -98,8 +100,10 @@ export class ChatStreamTap {
       const chunk = decodeEvent(bytes, span);
       if (match[0].startsWith('"e')) {
         const message = chunk === undefined ? undefined : errorMessage(chunk.error);
-        if (message !== undefined) this.upstreamError ??= message;
-        continue;
+        if (message === undefined) continue;
+        this.upstreamError ??= message;
+        cut = span.end;
+        break;
       }
       if (chunk === undefined) continue;
       const usage = fromOpenAIUsage(chunk.usage);
@@ -110,7 +114,9 @@ export class ChatStreamTap {
     }
     // An `event:` line is no part of a Chat stream, so only a block with one is searched for events without data.
     if (hasEventLine(text)) datalessEvents(text, dropped);
-    return dropped.length === 0 ? bytes : withoutSpans(bytes, dropped);
+    const kept = cut === bytes.length ? bytes : bytes.subarray(0, cut);
+    const droppedKept = cut === bytes.length ? dropped : dropped.filter((span) => span.end <= cut);
+    return droppedKept.length === 0 ? kept : withoutSpans(kept, droppedKept);
   }
 }
 

@@ -51,8 +51,8 @@ function failureMessage(data: FailureEvent | undefined): string | undefined {
   return error ? JSON.stringify(error).slice(0, 200) : 'response.failed without an error';
 }
 
-/** The message of the failure event in a block of whole events, when it holds one. */
-function upstreamErrorIn(events: Buffer): string | undefined {
+/** The message of the failure event in a block of whole events and where that event ends, when it holds one. */
+function upstreamErrorIn(events: Buffer): { message: string; end: number } | undefined {
   const text = events.toString('latin1');
   for (const match of text.matchAll(new RegExp(FAILURE_TYPE.source, 'g'))) {
     const span = eventSpanAt(text, match.index);
@@ -64,7 +64,7 @@ function upstreamErrorIn(events: Buffer): string | undefined {
       continue;
     }
     const message = failureMessage(data);
-    if (message !== undefined) return message;
+    if (message !== undefined) return { message, end: span.end };
   }
   return undefined;
 }
@@ -111,8 +111,11 @@ async function relayStream(reply: UpstreamReply, out: ClientOutput): Promise<voi
     if (!errorSeen) errorSeen = FAILURE_TYPE.test(text);
     const events = framer.push(chunk);
     if (!errorSeen || events === undefined) return keepTail(events);
-    tap.upstreamError ??= upstreamErrorIn(events);
-    return keepTail(finalAfterError(events, tap, reply, out));
+    const failure = upstreamErrorIn(events);
+    if (failure === undefined) return keepTail(events);
+    tap.upstreamError = failure.message;
+    // The failure event ends the stream: whatever the same read holds after it is not forwarded.
+    return keepTail(finalAfterError(events.subarray(0, failure.end), tap, reply, out));
   };
   try {
     await pipeBody(reply.body, out, relay, reply.head);

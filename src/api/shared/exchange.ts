@@ -4,6 +4,7 @@ import type { GatewayError } from '../../errors/gateway-error.js';
 import { redactSecrets } from '../../providers/provider-secrets.js';
 import type { ClientAccess } from '../../routing/limits/client-access.js';
 import type { LimitService, LimitTicket } from '../../routing/limits/limit-service.js';
+import { withoutQuotedInput } from '../../routing/quoted-input.js';
 import type { Router } from '../../routing/router.js';
 import type { GatewaySnapshot } from '../../server/gateway-snapshot.js';
 import { newRequestId } from '../../telemetry/request-id.js';
@@ -176,13 +177,18 @@ export class Exchange {
     const last = this.attempts.length - 1;
     const answering = this.attempts[last];
     if (answering === undefined || answering.errorClass !== undefined) return;
-    this.attempts[last] = { ...answering, errorClass: 'cancelled', error: this.streamError ?? undefined };
+    this.attempts[last] = { ...answering, errorClass: 'cancelled', error: this.redactedStreamError() ?? undefined };
   }
 
-  /** A broken stream's message may quote what the upstream said, credentials included. */
+  /**
+   * A broken stream's message may quote what the upstream said, credentials included, and an upstream's error
+   * event may quote the request (see withoutQuotedInput).
+   */
   private redactedStreamError(): string | null {
-    if (this.streamError === null || this.provider === null) return this.streamError;
-    return redactSecrets(this.streamError, this.snapshot.providers.get(this.provider)?.secrets ?? []);
+    if (this.streamError === null) return null;
+    const message = withoutQuotedInput(this.streamError);
+    if (this.provider === null) return message;
+    return redactSecrets(message, this.snapshot.providers.get(this.provider)?.secrets ?? []);
   }
 
   /**
@@ -191,7 +197,7 @@ export class Exchange {
    * what the client was sent and may have used.
    */
   private recordedError(): string | null {
-    const message = this.error?.message ?? this.redactedStreamError();
+    const message = this.error ? withoutQuotedInput(this.error.message) : this.redactedStreamError();
     const upstreamCut = this.error === null && this.streamError !== null;
     if (
       message === null ||

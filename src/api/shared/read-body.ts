@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { errors } from '../../errors/codes.js';
+import { jsonErrorWithoutContent } from '../../errors/json-error-text.js';
 import { caseVariantKey } from './case-variant-keys.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { type BodyEncoding, decoderFor, isJsonContentType, requestEncoding } from './request-encoding.js';
@@ -84,16 +85,6 @@ function collect(source: Readable, limit: number, streamError?: () => Error): Pr
     req.on('end', onEnd);
     req.on('error', onError);
   });
-}
-
-/**
- * V8's JSON errors quote the body (`Unexpected token 'h', "hello" is not valid JSON`); bodies are never echoed
- * or recorded, not even a fragment, so only the position survives.
- */
-export function jsonErrorWithoutContent(message: string): string {
-  if (/unexpected end/i.test(message)) return 'it ends before the JSON value does';
-  const position = /at position (\d+)/.exec(message)?.[1];
-  return position === undefined ? 'unexpected character' : `unexpected character at byte ${position}`;
 }
 
 /** Parses a JSON request body that must be an object. */

@@ -3,6 +3,7 @@ import { GatewayError } from '../../errors/gateway-error.js';
 import { azureMaxTokensField } from '../../providers/azure-openai.js';
 import { knownMaxOutputTokens } from '../../providers/model-output-limits.js';
 import type { ProviderRuntime } from '../../providers/provider-runtime.js';
+import { describeError } from '../../routing/classify.js';
 import type { RouteTarget } from '../../routing/route-table.js';
 import { readUpstreamBody, type UpstreamReply } from '../../routing/upstream-reply.js';
 import { log } from '../../server/log.js';
@@ -170,7 +171,7 @@ async function relayTranslatedJson(
     body = JSON.stringify(request.client.encodeResponse(response, encodeContextFor(out.exchange, request.body)));
   } catch (error) {
     if (error instanceof GatewayError) throw error;
-    throw errors.upstreamFailed(`the upstream's answer could not be translated: ${(error as Error).message}`, 502);
+    throw errors.upstreamFailed(`the upstream's answer could not be translated: ${describeError(error)}`, 502);
   }
   out.head(reply.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   out.end(body);

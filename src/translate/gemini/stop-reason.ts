@@ -43,9 +43,17 @@ export function isFailedFinish(finishReason: string | undefined): boolean {
   return finishReason !== undefined && FAILED.has(finishReason);
 }
 
-/** The error message for a failed finish, with Google's own explanation when it gave one. */
+/**
+ * The error message for a failed finish: the reason's name, and only the length of Google's explanation. Its
+ * finishMessage quotes the model's output (a MALFORMED_FUNCTION_CALL's is the malformed call itself), and this
+ * message goes where content never does: the request record, the attempt's error, the breaker's reason shown
+ * by /status and logged (docs/security.md, "Upstream text in records and logs").
+ */
 export function failedFinishMessage(finishReason: string, finishMessage: string | undefined): string {
-  const explained = typeof finishMessage === 'string' && finishMessage !== '' ? `: ${finishMessage.slice(0, 500)}` : '';
+  const explained =
+    typeof finishMessage === 'string' && finishMessage !== ''
+      ? ` (its finishMessage of ${finishMessage.length} characters not kept: it quotes the model's output)`
+      : '';
   return `Gemini ended the answer with finishReason ${finishReason}${explained}`;
 }
 
