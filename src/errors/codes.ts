@@ -42,6 +42,14 @@ export const errors = {
       'invalid_request',
       `unsupported content-encoding "${encoding}"; send the body as it is, or with gzip, deflate or br`,
     ),
+  /** The parser thread did not answer in time: the gateway was busy (or its thread stuck), not the body wrong. */
+  bodyParseTimeout: () =>
+    new GatewayError(
+      'GW_ERR_REQUEST_PARSE_TIMEOUT',
+      503,
+      'unavailable',
+      'the gateway is too busy to parse the request body in time; retry',
+    ),
   undecodableBody: (encoding: string) =>
     new GatewayError(
       'GW_ERR_REQUEST_INVALID_ENCODING',

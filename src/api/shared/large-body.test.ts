@@ -5,6 +5,7 @@ import {
   fieldKind,
   LARGE_BODY_BYTES,
   parseLargeBody as parseParts,
+  parserCap,
   parserIdle,
   runningParserThreads,
   translateOffThread,
@@ -106,6 +107,21 @@ describe('parseLargeBody (on the worker thread)', () => {
     const bodies = Array.from({ length: 6 }, (_, i) => large(`"model":"m${i}"`));
     const parsed = await Promise.all(bodies.map((raw) => parseLargeBody(raw)));
     expect(parsed.map(({ body }) => body.model)).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5']);
+  });
+
+  it("refuses a body its thread has not answered in time as the gateway's 503, not a 400 blaming the request", async () => {
+    // A loaded host makes a valid body's parse outlast the cap (wall time); shortened here so that it always does.
+    const afterMs = parserCap.afterMs;
+    parserCap.afterMs = 1;
+    try {
+      const valid = large(`"model":"m","input":${JSON.stringify(Array.from({ length: 100_000 }, () => 'words'))}`);
+      const refusal = await refusalOf(valid);
+      expect(refusal).toMatchObject({ status: 503, code: 'GW_ERR_REQUEST_PARSE_TIMEOUT', kind: 'unavailable' });
+    } finally {
+      parserCap.afterMs = afterMs;
+    }
+    // The thread it had is replaced: the next body parses.
+    expect((await parseLargeBody(large('"model":"next"'))).body.model).toBe('next');
   });
 
   it('lets an idle thread exit and starts one again for the next large body', async () => {
