@@ -167,7 +167,11 @@ async function relayTranslatedJson(
   try {
     const response = restoredToolNames(upstream.decodeResponse(await readJson(reply), upstreamModel), toolNames);
     out.exchange.usage = tokenUsageOf(response.usage);
-    body = JSON.stringify(request.client.encodeResponse(response, encodeContextFor(out.exchange, request.body)));
+    const context = encodeContextFor(out.exchange, request.body);
+    const client = request.client;
+    body = client.encodeResponseText
+      ? client.encodeResponseText(response, context)
+      : JSON.stringify(client.encodeResponse(response, context));
   } catch (error) {
     if (error instanceof GatewayError) throw error;
     throw errors.upstreamFailed(`the upstream's answer could not be translated: ${(error as Error).message}`, 502);
