@@ -9,6 +9,7 @@ const dist = new URL(`../${process.env.AMG_DIST ?? 'dist'}/`, import.meta.url);
 const { openaiChatClientCodec } = await import(new URL('translate/openai-chat/codec.js', dist).href);
 const { upstreamCodecFor } = await import(new URL('translate/codecs.js', dist).href);
 const { HintReport } = await import(new URL('translate/shared/hint-report.js', dist).href);
+const { upstreamRequestText } = await import(new URL('api/shared/upstream-request.js', dist).href);
 const { BEDROCK_RESPONSE, GEMINI_RESPONSE } = await import('./cloud-replies.mjs');
 const { body } = await import('./scenarios.mjs');
 
@@ -18,20 +19,26 @@ const answer = gemini ? GEMINI_RESPONSE : BEDROCK_RESPONSE;
 const model = gemini ? 'gemini-bench' : 'anthropic.claude-bench-v1:0';
 const clientBody = body(gemini ? 'via-gemini' : 'via-bedrock', false);
 const options = { defaultMaxTokens: 4096, maxTokensField: 'max_tokens', streamUsage: false, toolCallIds: 'any' };
+const target = { dialect: gemini ? 'gemini' : 'bedrock-converse', model, options, reshape: undefined };
 const count = Number(process.argv[2] ?? 10000);
 let length = 0;
 let counter = 0;
 for (let i = 0; i < 10_000 + count; i++) {
   const parsed = JSON.parse(clientBody);
   const ir = openaiChatClientCodec.parseRequest(parsed, new HintReport(false));
-  const built = upstream.buildRequest(ir, model, { ...options, hints: new HintReport(false) });
-  length += JSON.stringify(built).length;
+  // The upstream body as the route makes it (options, hints, tool names, serialised).
+  length += upstreamRequestText(openaiChatClientCodec, parsed, ir, [], false, target).body.length;
   const response = upstream.decodeResponse(JSON.parse(answer.toString('utf8')), model);
   const context = {
     clientRequest: parsed,
     createdAt: 1,
     newId: (prefix) => `${prefix}bench${(counter++).toString(36)}`,
   };
-  length += JSON.stringify(openaiChatClientCodec.encodeResponse(response, context)).length;
+  // As relayTranslatedJson writes it: the codec's own text where it has one (a build before it serialises the object).
+  length += (
+    openaiChatClientCodec.encodeResponseText
+      ? openaiChatClientCodec.encodeResponseText(response, context)
+      : JSON.stringify(openaiChatClientCodec.encodeResponse(response, context))
+  ).length;
 }
 process.stdout.write(`${length}\n`);

@@ -39,6 +39,8 @@ export interface ClientCodec {
   parseRequest(body: Readonly<Record<string, unknown>>, hints?: HintReport): IrRequest;
   /** The client's JSON response body for a finished upstream response. */
   encodeResponse(response: IrResponse, context: EncodeContext): Record<string, unknown>;
+  /** The same body as JSON text, for a codec that writes it cheaper than `JSON.stringify(encodeResponse(...))`. */
+  encodeResponseText?(response: IrResponse, context: EncodeContext): string;
   streamEncoder(context: EncodeContext): ClientStreamEncoder;
   /**
    * The client's name for a top-level IR request field (e.g. `responseFormat` -> `response_format` for Chat,

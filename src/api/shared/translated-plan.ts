@@ -164,16 +164,24 @@ async function relayTranslatedJson(
   upstreamModel: string,
   toolNames: Readonly<Record<string, string>>,
 ): Promise<void> {
-  let body: string;
+  let body: Buffer;
   try {
     const response = restoredToolNames(upstream.decodeResponse(await readJson(reply), upstreamModel), toolNames);
     out.exchange.usage = tokenUsageOf(response.usage);
-    body = JSON.stringify(request.client.encodeResponse(response, encodeContextFor(out.exchange, request.body)));
+    const context = encodeContextFor(out.exchange, request.body);
+    const client = request.client;
+    // Encoded once: as a string it was measured for the content length and again for the record, then joined to
+    // the head and encoded by the socket write.
+    body = Buffer.from(
+      client.encodeResponseText
+        ? client.encodeResponseText(response, context)
+        : JSON.stringify(client.encodeResponse(response, context)),
+    );
   } catch (error) {
     if (error instanceof GatewayError) throw error;
     throw errors.upstreamFailed(`the upstream's answer could not be translated: ${describeError(error)}`, 502);
   }
-  out.head(reply.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  out.head(reply.status, { 'content-type': 'application/json', 'content-length': body.length });
   out.end(body);
 }
 

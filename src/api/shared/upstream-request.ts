@@ -48,7 +48,10 @@ export function upstreamRequestText(
   const toolNames: Record<string, string> = {};
   let built: Record<string, unknown>;
   try {
-    built = upstreamCodecFor(target.dialect).buildRequest(ir, target.model, { ...target.options, hints, toolNames });
+    // Object.assign, not a spread with two more members: in Node 20's V8 each member a spread copy gains is
+    // defined through the runtime (Runtime_DefineNamedOwnIC_Slow, ~5k instructions a request in the route's count).
+    const options: UpstreamBuildOptions = Object.assign({ hints, toolNames }, target.options);
+    built = upstreamCodecFor(target.dialect).buildRequest(ir, target.model, options);
   } catch (error) {
     throw inClientTerms(error, client, body);
   }

@@ -1,4 +1,5 @@
 import type { ClientCodec, UpstreamCodec } from '../contract.js';
+import { chatCompletionText } from './completion-text.js';
 import { parseChatRequest } from './request-from-client.js';
 import { buildChatRequest } from './request-to-upstream.js';
 import { decodeChatResponse } from './response-from-upstream.js';
@@ -34,6 +35,7 @@ const CLIENT_FIELDS: Readonly<Record<string, string>> = {
 export const openaiChatClientCodec: ClientCodec = {
   parseRequest: parseChatRequest,
   encodeResponse: (response, context) => ({ ...chatCompletion(response, context) }),
+  encodeResponseText: chatCompletionText,
   streamEncoder: (context) => new ChatStreamEncoder(context),
   clientField: (irField, body) =>
     // The output limit has two names; name the one the client sent.

@@ -76,13 +76,6 @@ function readModel(body: JsonObject): string {
   return model;
 }
 
-/** Optional IR fields, left out entirely when the client did not set them. */
-function defined<T extends object>(fields: T): Partial<T> {
-  const present: Partial<T> = {};
-  for (const key in fields) if (fields[key] !== undefined) present[key] = fields[key];
-  return present;
-}
-
 export function parseChatRequest(body: JsonObject, hints: HintReport = new HintReport()): IrRequest {
   checkTopLevelFields(body, hints);
   const model = readModel(body);
@@ -90,26 +83,55 @@ export function parseChatRequest(body: JsonObject, hints: HintReport = new HintR
   const { system, messages } = parseMessages(body.messages);
   const user = optionalString(body, 'user', '');
   const { tools, toolChoice } = parseToolsAndChoice(body.tools, body.tool_choice);
-  return {
+  const request: IrRequest = {
     model,
     system,
     messages,
     tools,
     stopSequences: readStop(body),
     stream: optionalBoolean(body, 'stream', '') ?? false,
-    ...defined({
-      toolChoice,
-      parallelToolCalls: optionalBoolean(body, 'parallel_tool_calls', ''),
-      maxTokens: readMaxTokens(body),
-      temperature: optionalNumber(body, 'temperature', '', { min: 0, max: 2 }),
-      topP: optionalNumber(body, 'top_p', '', { min: 0, max: 1 }),
-      seed: optionalNumber(body, 'seed', '', { integer: true }),
-      presencePenalty: optionalNumber(body, 'presence_penalty', '', { min: -2, max: 2 }),
-      frequencyPenalty: optionalNumber(body, 'frequency_penalty', '', { min: -2, max: 2 }),
-      responseFormat: parseResponseFormat(body.response_format),
-      reasoning: readReasoning(body, hints),
-      verbosity: irVerbosity(optionalEnum(body, 'verbosity', '', ['low', 'medium', 'high'])),
-      user: optionalString(body, 'safety_identifier', '') ?? user,
-    }),
   };
+  addOptionalFields(request, body, hints, toolChoice, user);
+  return request;
+}
+
+/**
+ * The optional IR fields, each set only when the client set it (so absent, not undefined), in the order they were
+ * always read. Assigned one by one rather than gathered in an object and spread in: in Node 20's V8 a spread member
+ * is defined through the runtime, and gathering them took a keyed store per field.
+ */
+function addOptionalFields(
+  request: IrRequest,
+  body: JsonObject,
+  hints: HintReport,
+  toolChoice: IrRequest['toolChoice'],
+  user: string | undefined,
+): void {
+  if (toolChoice !== undefined) request.toolChoice = toolChoice;
+  const parallelToolCalls = optionalBoolean(body, 'parallel_tool_calls', '');
+  if (parallelToolCalls !== undefined) request.parallelToolCalls = parallelToolCalls;
+  const maxTokens = readMaxTokens(body);
+  if (maxTokens !== undefined) request.maxTokens = maxTokens;
+  addSampling(request, body);
+  const responseFormat = parseResponseFormat(body.response_format);
+  if (responseFormat !== undefined) request.responseFormat = responseFormat;
+  const reasoning = readReasoning(body, hints);
+  if (reasoning !== undefined) request.reasoning = reasoning;
+  const verbosity = irVerbosity(optionalEnum(body, 'verbosity', '', ['low', 'medium', 'high']));
+  if (verbosity !== undefined) request.verbosity = verbosity;
+  const endUser = optionalString(body, 'safety_identifier', '') ?? user;
+  if (endUser !== undefined) request.user = endUser;
+}
+
+function addSampling(request: IrRequest, body: JsonObject): void {
+  const temperature = optionalNumber(body, 'temperature', '', { min: 0, max: 2 });
+  if (temperature !== undefined) request.temperature = temperature;
+  const topP = optionalNumber(body, 'top_p', '', { min: 0, max: 1 });
+  if (topP !== undefined) request.topP = topP;
+  const seed = optionalNumber(body, 'seed', '', { integer: true });
+  if (seed !== undefined) request.seed = seed;
+  const presencePenalty = optionalNumber(body, 'presence_penalty', '', { min: -2, max: 2 });
+  if (presencePenalty !== undefined) request.presencePenalty = presencePenalty;
+  const frequencyPenalty = optionalNumber(body, 'frequency_penalty', '', { min: -2, max: 2 });
+  if (frequencyPenalty !== undefined) request.frequencyPenalty = frequencyPenalty;
 }
