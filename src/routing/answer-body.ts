@@ -191,6 +191,8 @@ const CLASS_BY_EXCEPTION: Readonly<Record<string, ErrorClass>> = {
   serviceQuotaExceededException: 'rate_limit',
   validationException: 'client_error',
   accessDeniedException: 'auth',
+  // The model took too long: a timeout, as the same exception mid-stream reads (timeout_error to Anthropic clients).
+  modelTimeoutException: 'timeout',
 };
 
 /** An exception message as the first event of a binary event stream: an attempt that failed before it began. */
@@ -219,7 +221,24 @@ async function readMessageStart<R extends UpstreamReply>(reply: R): Promise<Read
     return { kind: 'fault', fault: { errorClass: 'connection', detail: 'the stream ended before its first message' } };
   }
   const fault = exceptionFault(start.first);
+  if (fault?.errorClass === 'client_error') return refusedByException(reply, start.first);
   return fault ? { kind: 'fault', fault, reply: answer } : { kind: 'answer', reply: answer };
+}
+
+/**
+ * A validationException as the stream's first message blames the request, as an HTTP 400 ValidationException
+ * does (a stream's JSON error document that blames the request is read so too, readStart): answered as that
+ * 400, the exception named where Bedrock names an HTTP error's (`x-amzn-errortype`), not a 200 stream that
+ * breaks at once.
+ */
+function refusedByException<R extends UpstreamReply>(
+  reply: R,
+  event: { event?: string | undefined; data: string },
+): { kind: 'refused'; reply: R & { bytes: Buffer } } {
+  const type = event.event?.slice('exception:'.length) ?? '';
+  const exception = type.charAt(0).toUpperCase() + type.slice(1);
+  const headers = { ...reply.headers, 'content-type': 'application/json', 'x-amzn-errortype': exception };
+  return { kind: 'refused', reply: { ...reply, status: 400, headers, bytes: Buffer.from(event.data) } };
 }
 
 /**

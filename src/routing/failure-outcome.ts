@@ -1,5 +1,6 @@
 import { errors } from '../errors/codes.js';
 import type { GatewayError } from '../errors/gateway-error.js';
+import { credentialFix } from '../providers/credential-fix.js';
 import type { AttemptRecord, ErrorClass } from '../telemetry/request-record.js';
 import type { AttemptResult } from './attempt.js';
 import type { RouteTarget } from './route-table.js';
@@ -65,6 +66,13 @@ function whatWasTried(
   return parts.join(', ');
 }
 
+/** The fix an operator can make for the failure that decided the answer, when the gateway knows one. */
+function fixFor(decisive: Failure | undefined): string {
+  if (decisive?.result.errorClass !== 'auth') return '';
+  const { provider } = decisive.target;
+  return `; ${credentialFix(provider.name, provider.config, provider.apiKeyEnv)}`;
+}
+
 /** The status of the answer: from the last failure that reached an upstream. */
 function finalError(decisive: Failure, summary: string): GatewayError {
   const { status, errorClass, retryAfterMs } = decisive.result;
@@ -106,6 +114,6 @@ export function failureOutcome(
     return { ok: false, error: errors.upstreamFailed(`no target could be tried: ${tried}`, 503), attempts };
   const count = new Set([...failures.map((f) => f.target), ...skipped]).size;
   // "all 1 target failed" reads as a bug to an operator; a route of one target says so plainly.
-  const summary = `${count === 1 ? 'the only target' : `all ${count} targets`} failed: ${tried}`;
+  const summary = `${count === 1 ? 'the only target' : `all ${count} targets`} failed: ${tried}${fixFor(decisive)}`;
   return { ok: false, error: decisive ? finalError(decisive, summary) : errors.upstreamFailed(summary, 502), attempts };
 }

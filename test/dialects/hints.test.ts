@@ -83,6 +83,66 @@ describe('hints on translated routes', () => {
     await gateway.nextRecord();
   });
 
+  it('reports the tool_choice that forced a dropped web search (Anthropic client, OpenAI model)', async () => {
+    const client = gateway.harness.anthropic();
+    const { data, response } = await client.messages
+      .create({
+        model: MODELS.openai.name,
+        max_tokens: 100,
+        messages: [{ role: 'user', content: 'What happened today?' }],
+        tools: [
+          { type: 'web_search_20250305', name: 'web_search', max_uses: 3 },
+          { name: 'lookup', input_schema: { type: 'object', properties: {} } },
+        ],
+        tool_choice: { type: 'tool', name: 'web_search' },
+      })
+      .withResponse();
+    expect(data.type).toBe('message');
+    expect(response.headers.get('x-gateway-dropped')).toBe('tools.web_search_20250305, tool_choice');
+    const sent = gateway.openaiUpstream.requests[0]?.body as Record<string, unknown>;
+    expect(sent.tools).toHaveLength(1);
+    expect(sent.tool_choice).toBeUndefined();
+    const record = await gateway.nextRecord();
+    expect(record.droppedFields).toEqual(['tools.web_search_20250305', 'tool_choice']);
+  });
+
+  it('reports a tool_choice left without tools once hosted web search is dropped (Responses client)', async () => {
+    const client = gateway.harness.openai();
+    const body = {
+      model: MODELS.anthropic.name,
+      input: 'Hi',
+      tools: [{ type: 'web_search' }],
+      tool_choice: 'required',
+    };
+    const { data, response } = await client.responses.create(body as any).withResponse();
+    expect(data.status).toBe('completed');
+    expect(response.headers.get('x-gateway-dropped')).toBe('tools.web_search, tool_choice');
+    const sent = gateway.anthropicUpstream.requests[0]?.body as Record<string, unknown>;
+    expect(sent.tool_choice).toBeUndefined();
+    const record = await gateway.nextRecord();
+    expect(record.droppedFields).toEqual(['tools.web_search', 'tool_choice']);
+  });
+
+  it('drops and reports a hosted web-search tool_choice instead of refusing it (Responses client)', async () => {
+    const client = gateway.harness.openai();
+    const body = {
+      model: MODELS.anthropic.name,
+      input: 'Hi',
+      tools: [
+        { type: 'web_search_preview_2025_03_11' },
+        { type: 'function', name: 'lookup', parameters: { type: 'object', properties: {} } },
+      ],
+      tool_choice: { type: 'web_search_preview_2025_03_11' },
+    };
+    const { data, response } = await client.responses.create(body as any).withResponse();
+    expect(data.status).toBe('completed');
+    expect(response.headers.get('x-gateway-dropped')).toBe('tools.web_search_preview_2025_03_11, tool_choice');
+    const sent = gateway.anthropicUpstream.requests[0]?.body as Record<string, unknown>;
+    expect(sent.tools).toHaveLength(1);
+    expect(sent.tool_choice).toBeUndefined();
+    await gateway.nextRecord();
+  });
+
   it('accepts truncation "auto" as a hint toward Anthropic, reports it dropped and echoes it', async () => {
     const client = gateway.harness.openai();
     const { data, response } = await client.responses

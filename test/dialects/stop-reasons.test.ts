@@ -14,7 +14,7 @@ import { responsesDriver } from './support/responses-driver.js';
 type Dialect = 'chat' | 'messages' | 'responses';
 
 interface StopCase {
-  upstream: 'openai' | 'anthropic' | 'gemini';
+  upstream: 'openai' | 'anthropic' | 'gemini' | 'bedrock';
   reason: string;
   script(): void;
   seen: Record<Dialect, string>;
@@ -26,6 +26,9 @@ const anthropicStop = (reason: AnthropicStopReason, stopSequence?: string) => ()
   gateway.anthropicUpstream.enqueue({ kind: 'reply', text: 'Partial answ', stopReason: reason, stopSequence });
 const openaiFinish = (reason: string) => () =>
   gateway.openaiUpstream.enqueue({ kind: 'reply', text: 'Partial answ', finishReason: reason });
+
+const bedrockStop = (reason: string) => () =>
+  gateway.bedrockUpstream.enqueue({ kind: 'reply', text: 'Partial answ', stopReason: reason });
 
 const geminiFinish = (reason: string) => () =>
   gateway.geminiUpstream.enqueue({ kind: 'reply', text: 'Partial answ', finishReason: reason });
@@ -93,6 +96,26 @@ const CASES: StopCase[] = [
     reason: 'pause_turn',
     script: anthropicStop('pause_turn'),
     seen: { chat: 'stop', messages: 'pause_turn', responses: 'completed' },
+  },
+  {
+    // Anthropic's own stop for a filled context window (StopReason in the SDK since 2026-07); the other
+    // dialects have only their "out of room" stop for it.
+    upstream: 'anthropic',
+    reason: 'model_context_window_exceeded',
+    script: anthropicStop('model_context_window_exceeded'),
+    seen: { chat: 'length', messages: 'model_context_window_exceeded', responses: 'incomplete:max_output_tokens' },
+  },
+  {
+    upstream: 'bedrock',
+    reason: 'model_context_window_exceeded',
+    script: bedrockStop('model_context_window_exceeded'),
+    seen: { chat: 'length', messages: 'model_context_window_exceeded', responses: 'incomplete:max_output_tokens' },
+  },
+  {
+    upstream: 'bedrock',
+    reason: 'max_tokens',
+    script: bedrockStop('max_tokens'),
+    seen: { chat: 'length', messages: 'max_tokens', responses: 'incomplete:max_output_tokens' },
   },
   {
     upstream: 'openai',

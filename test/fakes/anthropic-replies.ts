@@ -3,7 +3,10 @@
  * non-streaming `Message` object built from it in the real wire format.
  */
 
-export type AnthropicStopReason = 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'pause_turn' | 'refusal';
+import type { StopReason } from '@anthropic-ai/sdk/resources/messages';
+
+/** The Messages API's stop reasons, as the official SDK types them. */
+export type AnthropicStopReason = StopReason;
 
 /** One content block of a scripted reply. */
 export type AnthropicBlockSpec =

@@ -21,6 +21,8 @@ export interface GeminiReply {
   chunkSize?: number;
   /** An answer with no candidate and no promptFeedback: usage only, as Gemini sometimes answers with nothing. */
   noCandidate?: true;
+  /** A prompt Google blocked: no candidate, `promptFeedback.blockReason` (SAFETY, PROHIBITED_CONTENT, ...). */
+  blockReason?: string;
 }
 
 export type GeminiBehaviour =
@@ -435,6 +437,10 @@ export class FakeGemini {
 
   private whole(reply: GeminiReply, model: string, responseId: string) {
     if (reply.noCandidate) return { usageMetadata: this.usage(reply), modelVersion: model, responseId };
+    if (reply.blockReason) {
+      const promptFeedback = { blockReason: reply.blockReason, safetyRatings: [] };
+      return { promptFeedback, usageMetadata: this.usage(reply), modelVersion: model, responseId };
+    }
     return {
       candidates: [
         {
@@ -452,7 +458,7 @@ export class FakeGemini {
 
   /** Stream events: the thought, the text in pieces, the calls, then the finish with full usage. */
   private frames(reply: GeminiReply, model: string, responseId: string): SseFrame[] {
-    if (reply.noCandidate) return [{ data: this.whole(reply, model, responseId) }];
+    if (reply.noCandidate || reply.blockReason) return [{ data: this.whole(reply, model, responseId) }];
     const pieces: Json[][] = [];
     const all = this.parts(reply);
     for (const part of all) {

@@ -39,6 +39,9 @@ describe('bedrock exceptions inside the event stream', () => {
     ['throttlingException', 'Too many tokens, please wait before trying again.', 'rate_limit_error'],
     ['serviceUnavailableException', 'Bedrock is unable to process your request.', 'overloaded_error'],
     ['internalServerException', 'The server encountered an internal error.', 'api_error'],
+    ['modelStreamErrorException', 'The model stream encountered an error.', 'api_error'],
+    ['modelTimeoutException', 'Model has timed out in processing the request.', 'timeout_error'],
+    ['validationException', 'The model returned an invalid response.', 'invalid_request_error'],
   ])(
     '%s mid-stream: an Anthropic client gets its error event after the text so far',
     async (exception, message, type) => {
@@ -119,5 +122,107 @@ describe('bedrock exceptions inside the event stream', () => {
     expect(apiError.message).toContain(message);
     expect(apiError.code).toBe(exception);
     expect(apiError.type).toBe(type);
+  });
+});
+
+describe('bedrock exceptions as the event stream’s first message', () => {
+  const EXCEPTIONS = [
+    'throttlingException',
+    'serviceUnavailableException',
+    'internalServerException',
+    'modelStreamErrorException',
+    'modelTimeoutException',
+    'validationException',
+  ];
+  let fake: FakeBedrock;
+  let gateway: GatewayHarness;
+
+  beforeAll(async () => {
+    fake = await FakeBedrock.start({ apiKey: KEY });
+    const bedrock = (name: string) => ({
+      name,
+      type: 'bedrock',
+      base_url: fake.endpoint,
+      api_key: KEY,
+      allow_private_network: true,
+    });
+    // A first target per exception, so one test's cooled target is not the next one's.
+    gateway = await GatewayHarness.start({
+      config: {
+        providers: [...EXCEPTIONS.map((exception) => bedrock(`first-${exception}`)), bedrock('aws-west')],
+        models: EXCEPTIONS.flatMap((exception) => [
+          {
+            name: `first-${exception}`,
+            targets: [{ provider: `first-${exception}`, model: 'anthropic.claude-sonnet-4-5-20250929-v1:0' }],
+          },
+          {
+            name: `fallback-${exception}`,
+            targets: [
+              { provider: `first-${exception}`, model: 'anthropic.claude-sonnet-4-5-20250929-v1:0' },
+              { provider: 'aws-west', model: 'anthropic.claude-haiku-4-5-20251001-v1:0' },
+            ],
+          },
+        ]),
+        routing: { retries: { max_attempts: 1 } },
+      },
+    });
+  });
+  afterAll(async () => {
+    await gateway.close();
+    await fake.close();
+  });
+
+  // The same exceptions as the stream's first message: nothing has reached the client, so the attempt fails and
+  // the next target answers; a validationException blames the request, which no other target would take
+  // either, so it is the client's 400 with Bedrock's message.
+  it.each([
+    ['throttlingException', 'rate_limit'],
+    ['serviceUnavailableException', 'server_error'],
+    ['internalServerException', 'server_error'],
+    ['modelStreamErrorException', 'server_error'],
+    ['modelTimeoutException', 'timeout'],
+  ])(
+    '%s as the first message fails the attempt before any byte: the fallback answers',
+    async (exception, errorClass) => {
+      fake.enqueue({ kind: 'streamError', after: 0, exception, message: `${exception} from Bedrock` });
+      fake.enqueue({ kind: 'reply', text: 'From the other region.' });
+      const message = await gateway
+        .anthropic()
+        .messages.stream({
+          model: `fallback-${exception}`,
+          max_tokens: 50,
+          messages: [{ role: 'user', content: 'hi' }],
+        })
+        .finalMessage();
+      expect(message.content).toEqual([expect.objectContaining({ type: 'text', text: 'From the other region.' })]);
+      const [record] = await gateway.records(1);
+      expect(record).toMatchObject({ status: 200, errorCode: null });
+      expect(record?.attempts.map((a) => [a.provider, a.errorClass])).toEqual([
+        [`first-${exception}`, errorClass],
+        ['aws-west', undefined],
+      ]);
+    },
+  );
+
+  it('validationException as the first message is the client’s 400 with Bedrock’s message, not a broken stream', async () => {
+    fake.enqueue({ kind: 'streamError', after: 0, exception: 'validationException', message: 'Bad tool schema.' });
+    const error = await (async () => {
+      const stream = await gateway.anthropic().messages.create({
+        model: 'first-validationException',
+        max_tokens: 50,
+        stream: true,
+        messages: [{ role: 'user', content: 'hi' }],
+      });
+      for await (const _ of stream) {
+        // drained: a 400 fails the create itself, before any event
+      }
+    })().then(
+      () => undefined,
+      (e: unknown) => e as { status?: number; message: string; error?: unknown },
+    );
+    expect(error).toMatchObject({ status: 400, error: { type: 'error', error: { type: 'invalid_request_error' } } });
+    expect(error?.message).toContain('Bad tool schema.');
+    const [record] = await gateway.records(1);
+    expect(record).toMatchObject({ status: 400 });
   });
 });

@@ -49,6 +49,18 @@ const chunk = (delta: object, finish: string | null = null) => ({
   model: 'gpt-4o',
   choices: [{ index: 0, delta, finish_reason: finish }],
 });
+/** A Response the model failed on, as Azure's (and OpenAI's) Responses API reports it: status and error. */
+const FAILED_RESPONSE = {
+  id: 'resp_1',
+  object: 'response',
+  created_at: 1,
+  status: 'failed',
+  model: 'gpt5',
+  output: [],
+  error: { code: 'server_error', message: 'The model failed to generate a response.' },
+  incomplete_details: null,
+  usage: null,
+};
 const GEMINI_PARTIAL = { candidates: [{ content: { role: 'model', parts: [{ text: 'partial' }] }, index: 0 }] };
 const CLAUDE_START = [
   {
@@ -611,6 +623,26 @@ describe('broken Azure OpenAI and Vertex upstreams, as the official clients see 
     expect(record?.errorMessage).toMatch(
       /^upstream stream error: response\.failed without an error \(cut after [1-9]\d* bytes of the response\)$/,
     );
+  });
+
+  it('az-resp: a whole answer with status failed is a failed attempt: the error in the client’s shape, recorded as such', async () => {
+    // Azure's Responses API answers a request the model failed on with 200 and the Response object, its status
+    // `failed` and its `error` (code and message), as OpenAI's does.
+    upstream.next.push((_, res) => json(res, 200, FAILED_RESPONSE));
+    const error = await gateway
+      .openai(undefined, { maxRetries: 0 })
+      .responses.create({ model: 'az-resp', input: 'hi', store: false })
+      .then(() => new Error('answered'))
+      .catch((e: unknown) => e as Error & { status?: number; error?: unknown });
+    expect(error).toMatchObject({ status: 502, error: { type: 'server_error' } });
+    expect(error.message).toContain('The model failed to generate a response.');
+    const [record] = await gateway.records(1);
+    expect(record).toMatchObject({
+      status: 502,
+      entryPoint: 'responses',
+      errorMessage: expect.stringContaining('The model failed to generate a response.'),
+      attempts: [expect.objectContaining({ errorClass: 'server_error' })],
+    });
   });
 
   it('az-resp: an HTML 404 from Azure’s Responses API reaches the passed-through Responses client in words', async () => {

@@ -129,6 +129,50 @@ describe('gemini failed finishes', () => {
     }
   });
 
+  it('fails a stream whose first event has no candidate before any byte is sent, so the fallback answers', async () => {
+    gemini.enqueue({ kind: 'reply', noCandidate: true });
+    openai.enqueue({ kind: 'reply', text: 'From the fallback.' });
+    let text = '';
+    const stream = await gateway.openai().chat.completions.create({
+      model: 'flash-or-gpt',
+      stream: true,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe('From the fallback.');
+    const [record] = await gateway.records(1);
+    expect(record?.attempts.map((a) => [a.provider, a.errorClass])).toEqual([
+      ['google', 'server_error'],
+      ['oai', undefined],
+    ]);
+    // Alone: an error status, not a 200 stream that breaks.
+    gemini.enqueue({ kind: 'reply', noCandidate: true });
+    const failure = await gateway
+      .anthropic()
+      .messages.create({ model: 'flash', max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'hi' }] })
+      .then(
+        () => undefined,
+        (e: unknown) => e as { status?: number; message: string },
+      );
+    expect(failure?.status).toBe(502);
+    expect(failure?.message).toContain('no candidate');
+  });
+
+  it('reads a stream whose only event is a blocked prompt as the content filter, as the whole answer reads', async () => {
+    for (const stream of [false, true]) {
+      gemini.enqueue({ kind: 'reply', blockReason: 'PROHIBITED_CONTENT' });
+      const params = { model: 'flash', max_tokens: 50, messages: [{ role: 'user' as const, content: 'hi' }] };
+      const message = stream
+        ? await gateway.anthropic().messages.stream(params).finalMessage()
+        : await gateway.anthropic().messages.create(params);
+      expect({ stream, stop: message.stop_reason, content: message.content }).toEqual({
+        stream,
+        stop: 'refusal',
+        content: [],
+      });
+    }
+  });
+
   it('ends a stream whose text already went out with the dialect’s error event, not a stop', async () => {
     gemini.enqueue({ kind: 'reply', text: 'Let me call the tool', finishReason: 'MALFORMED_FUNCTION_CALL' });
     const stream = await gateway

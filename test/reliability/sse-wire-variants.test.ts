@@ -225,6 +225,16 @@ describe('SSE framing variants from upstreams', () => {
       expect(text).toBe('Hello');
       expect(record).toMatchObject({ status: 200, errorCode: null, inputTokens: 7, outputTokens: 3 });
     });
+
+    it('drops `event:` lines without data from a stream with CR-only line ends', async () => {
+      const cr = (event: string) => event.replaceAll('\n', '\r');
+      const script = sseAnswer(
+        [responsesStart, `${responsesDelta('Hel')}event: ping\n\n`, responsesDelta('lo'), responsesCompleted].map(cr),
+      );
+      const { text, record } = await responsesText('az', script, false);
+      expect(text).toBe('Hello');
+      expect(record).toMatchObject({ status: 200, errorCode: null, inputTokens: 7, outputTokens: 3 });
+    });
   });
 
   describe('an OpenAI-compatible stream that closes after its finish_reason without `data: [DONE]`', () => {
@@ -292,6 +302,21 @@ describe('SSE framing variants from upstreams', () => {
       CHAT_USAGE,
       'data: [DONE]\n\n',
     ]);
+    const { text, record } = await chatText('oa', script);
+    expect(text).toBe('Hello');
+    expect(record).toMatchObject({ status: 200, errorCode: null, inputTokens: 7, outputTokens: 3 });
+  });
+
+  it('drops `event:` lines without data from a passed-through Chat stream with CR-only line ends', async () => {
+    const cr = (event: string) => event.replaceAll('\n', '\r');
+    const script = sseAnswer(
+      [
+        chatChunk({ role: 'assistant', content: 'Hel' }),
+        `${chatChunk({ content: 'lo' })}event: ping\n\n${chatChunk({}, 'stop')}`,
+        CHAT_USAGE,
+        'data: [DONE]\n\n',
+      ].map(cr),
+    );
     const { text, record } = await chatText('oa', script);
     expect(text).toBe('Hello');
     expect(record).toMatchObject({ status: 200, errorCode: null, inputTokens: 7, outputTokens: 3 });

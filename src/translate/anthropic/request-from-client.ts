@@ -18,7 +18,7 @@ import {
 } from './body-reader.js';
 import { parseCacheControl, parseMessages, parseTextBlock } from './content-from-client.js';
 import { endUserOf } from './end-user.js';
-import { parseToolChoice, parseTools } from './tools-from-client.js';
+import { parseToolsAndChoice } from './tools-from-client.js';
 
 /**
  * Parses an Anthropic Messages request (POST /v1/messages) into the IR, validating types the way Anthropic
@@ -200,8 +200,7 @@ export function parseAnthropicRequest(body: JsonObject, hints: HintReport = new 
     model: parseModel(body.model),
     system: parseSystem(body.system),
     messages: parseMessages(body.messages, hints),
-    tools: parseTools(body.tools, hints),
-    ...parseToolChoice(body.tool_choice),
+    ...parseToolsAndChoice(body.tools, body.tool_choice, hints),
     maxTokens,
     stopSequences:
       optional(body.stop_sequences, (s) =>

@@ -8,8 +8,8 @@ const FROM_ANTHROPIC: Record<AnthropicStopReason, IrStopReason> = {
   tool_use: 'tool_use',
   pause_turn: 'pause_turn',
   refusal: 'refusal',
-  // The output ran out of room either way; clients of other dialects only know "length".
-  model_context_window_exceeded: 'max_tokens',
+  // Kept as said: each client dialect's encoder reads it as its own "out of room" (Chat `length`).
+  model_context_window_exceeded: 'model_context_window_exceeded',
 };
 
 /** Anthropic `stop_reason` -> IR; a missing or unknown reason reads as a normal end of turn. */

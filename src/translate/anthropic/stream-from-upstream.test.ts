@@ -182,7 +182,7 @@ describe('Anthropic stream decoder', () => {
     ['tool_use', 'tool_use'],
     ['pause_turn', 'pause_turn'],
     ['refusal', 'refusal'],
-    ['model_context_window_exceeded', 'max_tokens'],
+    ['model_context_window_exceeded', 'model_context_window_exceeded'],
   ])('maps stop_reason %s to %s', (anthropic, ir) => {
     const decoder = anthropicStreamDecoder();
     decoder.decode({ event: 'message_start', data: '{"type":"message_start","message":{"id":"m","model":"c"}}' });

@@ -1,5 +1,6 @@
 import { errors } from '../../errors/codes.js';
 import type { IrTool, IrToolChoice } from '../ir/types.js';
+import { choiceAfterDroppedTools } from '../shared/dropped-tool-choice.js';
 import { HintReport } from '../shared/hint-report.js';
 import {
   optional,
@@ -44,12 +45,13 @@ function refusal(type: string, path: string) {
     );
 }
 
-function parseTool(value: unknown, path: string, hints: HintReport): IrTool | undefined {
+function parseTool(value: unknown, path: string, hints: HintReport, dropped: string[]): IrTool | undefined {
   const tool = readObject(value, path);
   const type = optional(tool.type, (t) => readString(t, `${path}.type`));
   if (type !== undefined && type !== 'custom') {
     if (!PROVIDER_CAPABILITY.test(type)) throw refusal(type, path)();
     hints.dropUnlessStrict(`tools.${type}`, refusal(type, path));
+    dropped.push(typeof tool.name === 'string' ? tool.name : type);
     return undefined;
   }
   rejectUnknownKeys(tool, TOOL_KEYS, path);
@@ -73,9 +75,10 @@ function parseTool(value: unknown, path: string, hints: HintReport): IrTool | un
   return ir;
 }
 
-export function parseTools(value: unknown, hints: HintReport = new HintReport()): IrTool[] {
+/** The tools, and the names of those dropped as hints (server tools name themselves: `web_search`). */
+export function parseTools(value: unknown, hints: HintReport = new HintReport(), dropped: string[] = []): IrTool[] {
   if (value === undefined || value === null) return [];
-  return readArray(value, 'tools').flatMap((tool, i) => parseTool(tool, `tools[${i}]`, hints) ?? []);
+  return readArray(value, 'tools').flatMap((tool, i) => parseTool(tool, `tools[${i}]`, hints, dropped) ?? []);
 }
 
 const CHOICE_KEYS: Record<'auto' | 'any' | 'tool' | 'none', ReadonlySet<string>> = {
@@ -89,6 +92,19 @@ export interface ParsedToolChoice {
   toolChoice?: IrToolChoice | undefined;
   /** false when the client set `disable_parallel_tool_use: true`. */
   parallelToolCalls?: boolean | undefined;
+}
+
+/** `tools` and `tool_choice`; a choice left without its tools by dropped server tools is dropped too. */
+export function parseToolsAndChoice(
+  tools: unknown,
+  choice: unknown,
+  hints: HintReport,
+): { tools: IrTool[] } & ParsedToolChoice {
+  const dropped: string[] = [];
+  const parsed = parseTools(tools, hints, dropped);
+  const { toolChoice, ...parallel } = parseToolChoice(choice);
+  const kept = choiceAfterDroppedTools(toolChoice, parsed, dropped, hints);
+  return kept === undefined ? { tools: parsed, ...parallel } : { tools: parsed, toolChoice: kept, ...parallel };
 }
 
 export function parseToolChoice(value: unknown): ParsedToolChoice {

@@ -7,7 +7,7 @@ const STOP_REASONS: Readonly<Record<string, IrStopReason>> = {
   stop_sequence: 'stop_sequence',
   guardrail_intervened: 'content_filter',
   content_filtered: 'content_filter',
-  model_context_window_exceeded: 'max_tokens',
+  model_context_window_exceeded: 'model_context_window_exceeded',
 };
 
 /**

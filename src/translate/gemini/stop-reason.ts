@@ -74,16 +74,18 @@ const CANDIDATE = /"candidates"\s*:\s*\[\s*\{/;
 const BLOCK_REASON = /"blockReason"\s*:/;
 
 /**
- * The failure a 2xx Gemini body (or a stream's first event) reports in its finishReason, or a whole body's lack
- * of any candidate without a block reason, or undefined: read
- * before the attempt is accepted, so a malformed function call is retried or fallen back from like a 5xx
- * instead of reaching the client as an empty "stop". One regular-expression search of the text.
+ * The failure a 2xx Gemini body (or a stream's first event) reports in its finishReason, or its lack of any
+ * candidate without a block reason, or undefined: read before the attempt is accepted, so a malformed function
+ * call is retried or fallen back from like a 5xx instead of reaching the client as an empty "stop". One
+ * regular-expression search of the text.
  */
 export function geminiFailedAnswer(data: Buffer | string): string | undefined {
   const text = typeof data === 'string' ? data : data.toString('utf8');
-  // A whole answer without a candidate that is no blocked prompt: nothing was generated, and nothing says why
-  // (a stream that ends so is already a failure, "ended without a finish reason"), so no empty stop either.
-  if (typeof data !== 'string' && !CANDIDATE.test(text) && !BLOCK_REASON.test(text)) {
+  // An answer, or a stream's first event, without a candidate that is no blocked prompt: nothing was generated,
+  // and nothing says why, so no empty stop either. Caught in the first event, the attempt fails before any byte
+  // reaches the client (a fallback can answer); later, the stream ends "without a finish reason", an error event.
+  // A blocked prompt (promptFeedback.blockReason) is the content filter's stop, streamed or not.
+  if (!CANDIDATE.test(text) && !BLOCK_REASON.test(text)) {
     return 'Gemini answered with no candidate and no block reason';
   }
   const reason = FINISH_REASON.exec(text)?.[1];

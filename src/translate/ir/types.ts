@@ -194,7 +194,9 @@ export type IrStopReason =
   | 'tool_use'
   | 'content_filter'
   | 'refusal'
-  | 'pause_turn';
+  | 'pause_turn'
+  /** The input and output together filled the model's context window (Anthropic and Bedrock say so). */
+  | 'model_context_window_exceeded';
 
 export interface IrUsage {
   /** Total input tokens, cache reads and writes included. */

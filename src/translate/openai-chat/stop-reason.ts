@@ -3,7 +3,7 @@ import type { ChatFinishReason } from './wire.js';
 
 /**
  * Chat has four finish reasons. On the way out, an Anthropic `refusal` reads as `content_filter` (the model
- * declined; the text it wrote stays in `content`), and `stop_sequence` / `pause_turn` read as `stop`: Chat has
+ * declined; the text it wrote stays in `content`), and `stop_sequence` / `pause_turn` read as `stop`, and a filled context window as `length`: Chat has
  * no field saying which sequence matched, nor a notion of a paused server-tool turn.
  */
 const FINISH_FOR_STOP: Record<IrStopReason, ChatFinishReason> = {
@@ -11,6 +11,7 @@ const FINISH_FOR_STOP: Record<IrStopReason, ChatFinishReason> = {
   stop_sequence: 'stop',
   pause_turn: 'stop',
   max_tokens: 'length',
+  model_context_window_exceeded: 'length',
   tool_use: 'tool_calls',
   content_filter: 'content_filter',
   refusal: 'content_filter',

@@ -1,6 +1,7 @@
 import { errors } from '../../errors/codes.js';
 import type { IrTool, IrToolChoice } from '../ir/types.js';
 import { type AllowedTools, allowedMode, withAllowedTools } from '../shared/allowed-tools.js';
+import { choiceAfterDroppedTools } from '../shared/dropped-tool-choice.js';
 import { HintReport } from '../shared/hint-report.js';
 import { customTool } from './custom-tools.js';
 import { asArray, asObject, isJsonObject, optBoolean, optString, reqString } from './field-readers.js';
@@ -19,11 +20,23 @@ import { flatToolName } from './tool-namespaces.js';
  * Other built-in tools (file_search, computer_use, code_interpreter, mcp, image_generation, shell, ...)
  * run inside OpenAI or need its tool formats, so they are refused naming `tools[i].type`.
  */
-const PROVIDER_CAPABILITIES = new Set(['web_search', 'web_search_preview', 'web_search_2025_08_26', 'tool_search']);
+const PROVIDER_CAPABILITIES = new Set([
+  'web_search',
+  'web_search_preview',
+  'web_search_preview_2025_03_11',
+  'web_search_2025_08_26',
+  'tool_search',
+]);
 
-export function parseTools(value: unknown, hints: HintReport = new HintReport()): IrTool[] {
+/** The tools as IR; the types of the hosted tools dropped as hints are added to `dropped`. */
+export function parseTools(value: unknown, hints: HintReport = new HintReport(), dropped: string[] = []): IrTool[] {
   if (value === undefined || value === null) return [];
-  return asArray(value, 'tools').flatMap((tool, index) => parseTool(tool, `tools[${index}]`, hints));
+  return asArray(value, 'tools').flatMap((tool, index) => parseTool(tool, `tools[${index}]`, hints, dropped));
+}
+
+/** A hosted-tool choice (`{"type": "web_search_preview"}`) forcing a tool that is dropped as a hint. */
+function isProviderCapabilityChoice(choice: unknown): choice is { type: string } {
+  return isJsonObject(choice) && typeof choice.type === 'string' && PROVIDER_CAPABILITIES.has(choice.type);
 }
 
 function builtInRefusal(type: string, path: string) {
@@ -34,7 +47,7 @@ function builtInRefusal(type: string, path: string) {
     );
 }
 
-function parseTool(value: unknown, path: string, hints: HintReport): IrTool[] {
+function parseTool(value: unknown, path: string, hints: HintReport, dropped: string[]): IrTool[] {
   const tool = asObject(value, path);
   const type = reqString(tool, 'type', path);
   if (type === 'function') return [functionTool(tool, path, hints)];
@@ -42,6 +55,7 @@ function parseTool(value: unknown, path: string, hints: HintReport): IrTool[] {
   if (type === 'custom') return [customTool(tool, path, hints)];
   if (!PROVIDER_CAPABILITIES.has(type)) throw builtInRefusal(type, path)();
   hints.dropUnlessStrict(`tools.${type}`, builtInRefusal(type, path));
+  dropped.push(type);
   return [];
 }
 
@@ -129,9 +143,19 @@ export function parseToolsAndChoice(
   choice: unknown,
   hints: HintReport,
 ): { tools: IrTool[]; toolChoice?: IrToolChoice } {
-  const parsed = parseTools(tools, hints);
+  const dropped: string[] = [];
+  const parsed = parseTools(tools, hints, dropped);
   const allowed = parseAllowedTools(choice);
   if (allowed) return withAllowedTools(parsed, allowed);
-  const toolChoice = parseToolChoice(choice);
+  if (isProviderCapabilityChoice(choice)) {
+    hints.dropUnlessStrict('tool_choice', () =>
+      errors.invalidBody(
+        `tool_choice type '${choice.type}' forces a built-in tool this gateway does not offer`,
+        'tool_choice.type',
+      ),
+    );
+    return { tools: parsed };
+  }
+  const toolChoice = choiceAfterDroppedTools(parseToolChoice(choice), parsed, dropped, hints);
   return toolChoice === undefined ? { tools: parsed } : { tools: parsed, toolChoice };
 }
