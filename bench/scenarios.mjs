@@ -183,24 +183,3 @@ export async function oneConnection(gatewayUrl, directUrl, pairs, warmUp) {
   ]);
   return JSON.parse(output);
 }
-
-/**
- * Sends `count` Chat Completions requests with `payload` through `pool`, `connections` at a time, each body read
- * to its end; rejects on the first answer that is not a 200.
- */
-export async function sendChat(pool, payload, count, connections) {
-  let left = count;
-  const one = async () => {
-    while (left-- > 0) {
-      const response = await pool.request({
-        path: '/v1/chat/completions',
-        method: 'POST',
-        body: payload,
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-      });
-      await response.body.dump();
-      if (response.statusCode !== 200) throw new Error(`status ${response.statusCode}`);
-    }
-  };
-  await Promise.all(Array.from({ length: connections }, one));
-}
