@@ -1,4 +1,4 @@
-import type { CancelSignal } from './cancel-signal.js';
+import type { CancelSignal } from '../../upstream/cancel-signal.js';
 import { SlotList } from './slot-list.js';
 
 /**

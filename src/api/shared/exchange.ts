@@ -16,8 +16,8 @@ import type {
   TokenUsage,
 } from '../../telemetry/request-record.js';
 import type { RequestTracer, ServerSpan } from '../../telemetry/tracing/request-tracer.js';
+import type { CancelReason, CancelSignal } from '../../upstream/cancel-signal.js';
 import type { StoredResponses } from '../responses/stored-responses.js';
-import type { CancelReason, CancelSignal } from './cancel-signal.js';
 import type { ClientDialect } from './client-dialect.js';
 import type { DeadlineSweeper } from './deadline-sweeper.js';
 

@@ -1,6 +1,6 @@
 import { GCProfiler, getHeapStatistics } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { CancelSignal } from './cancel-signal.js';
+import { CancelSignal } from '../../upstream/cancel-signal.js';
 import { DeadlineSweeper } from './deadline-sweeper.js';
 import { SlotList } from './slot-list.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CancelSignal } from './cancel-signal.js';
+import { CancelSignal } from '../../upstream/cancel-signal.js';
 import type { ClientOutput } from './client-output.js';
 import type { Exchange } from './exchange.js';
 import { streamFailureMessage } from './stream-failure.js';

@@ -1,6 +1,6 @@
 import { errors } from '../../errors/codes.js';
 import { describeError } from '../../routing/classify.js';
-import { RequestCancelledError } from './cancel-signal.js';
+import { RequestCancelledError } from '../../upstream/cancel-signal.js';
 import type { ClientOutput } from './client-output.js';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CancelSignal } from '../../api/shared/cancel-signal.js';
+import { CancelSignal } from '../../upstream/cancel-signal.js';
 import { type AccessToken, TokenCache, TokenWaitTimeoutError } from './token-cache.js';
 
 function cacheWith(lifetimeMs: number) {

@@ -2,6 +2,8 @@ import { STATUS_CODES } from 'node:http';
 import { gzip } from 'node:zlib';
 import { OTLPExporterError } from '@opentelemetry/otlp-exporter-base';
 import type { convertLegacyHttpOptions } from '@opentelemetry/otlp-exporter-base/node-http';
+import { CancelSignal } from '../../upstream/cancel-signal.js';
+import { readAhead } from '../../upstream/read-ahead.js';
 import { Pool } from '../../upstream/undici-pool.js';
 
 /** The exporter's settings (url, headers, compression, user agent) as otlp-exporter-base resolves them. */
@@ -86,13 +88,21 @@ export class UndiciExportTransport implements ExporterTransport {
   }
 
   async send(data: Uint8Array, timeoutMillis: number): Promise<ExportResponse> {
-    const headers: Record<string, string> = { ...(await this.settings.headers()) };
-    headers['User-Agent'] = this.settings.userAgent ? `${this.settings.userAgent} ${USER_AGENT}` : USER_AGENT;
+    // Names in lower case, as the proxy's headers are: undici then finds each in its table of known names at once.
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(await this.settings.headers())) headers[name.toLowerCase()] = value;
+    headers['user-agent'] = this.settings.userAgent ? `${this.settings.userAgent} ${USER_AGENT}` : USER_AGENT;
     let body = data;
     if (this.settings.compression === 'gzip') {
-      headers['Content-Encoding'] = 'gzip';
+      headers['content-encoding'] = 'gzip';
       body = await gzipped(data);
     }
+    // The proxy's request shape (its option keys in its order, a CancelSignal, the answer read by readAhead), so
+    // that an export leaves undici's and Node's shared request and stream code with no object shape the upstream
+    // requests do not bring already. The timeout cancels as the total deadline does: an AbortError.
+    const signal = new CancelSignal();
+    const timer = setTimeout(() => signal.cancel('deadline'), timeoutMillis);
+    timer.unref();
     try {
       const response = await this.pool.request({
         path: this.path,
@@ -101,26 +111,22 @@ export class UndiciExportTransport implements ExporterTransport {
         body,
         headersTimeout: timeoutMillis,
         bodyTimeout: timeoutMillis,
-        signal: AbortSignal.timeout(timeoutMillis),
+        signal,
       });
       const status = response.statusCode;
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of response.body as AsyncIterable<Buffer>) {
-        size += chunk.length;
-        if (size > MAX_RESPONSE_BODY_SIZE) {
-          response.body.destroy();
-          return {
-            status: 'failure',
-            error: new Error(`OTLP export response body exceeded size limit of ${MAX_RESPONSE_BODY_SIZE} bytes`),
-          };
-        }
-        chunks.push(chunk);
+      const read = await readAhead(response.body, MAX_RESPONSE_BODY_SIZE);
+      if (!read.complete) {
+        read.body.destroy();
+        return {
+          status: 'failure',
+          error: new Error(`OTLP export response body exceeded size limit of ${MAX_RESPONSE_BODY_SIZE} bytes`),
+        };
       }
-      if (status <= 299) return { status: 'success', data: Buffer.concat(chunks) };
+      const answer = read.bytes;
+      if (status <= 299) return { status: 'success', data: answer };
       // The status goes with a retryable answer too: the official transport leaves it out, and the delegate then
       // reports a shedding collector (429, 503) as "Export failed with retryable status", the code lost.
-      const error = new OTLPExporterError(STATUS_CODES[status], status, Buffer.concat(chunks).toString());
+      const error = new OTLPExporterError(STATUS_CODES[status], status, answer.toString());
       if (retryableStatus(status)) {
         return { status: 'retryable', retryInMillis: retryAfterMillis(response.headers['retry-after']), error };
       }
@@ -134,6 +140,8 @@ export class UndiciExportTransport implements ExporterTransport {
       return code !== undefined && RETRYABLE_NETWORK_ERRORS.has(code)
         ? { status: 'retryable', error }
         : { status: 'failure', error };
+    } finally {
+      clearTimeout(timer);
     }
   }
 

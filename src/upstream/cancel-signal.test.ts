@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { classifyError, describeError } from '../../routing/classify.js';
+import { classifyError, describeError } from '../routing/classify.js';
 import { CancelSignal } from './cancel-signal.js';
 
 describe('CancelSignal', () => {
