@@ -89,8 +89,8 @@ describe.skipIf(!chromiumAvailable)('the Admin UI in headless Chromium', () => {
 
   it('filters requests, opens one and shows its attempts and why it was routed so', FLOW, async () => {
     await page.getByRole('link', { name: 'Requests' }).click();
-    await page.getByLabel('Model').fill('chat');
-    await page.getByLabel('Model').press('Tab');
+    await page.getByRole('textbox', { name: 'Model', exact: true }).fill('chat');
+    await page.getByRole('textbox', { name: 'Model', exact: true }).press('Tab');
     await eventually(() => page.locator('table.requests tbody tr').count()).toBe(4);
     await page.getByLabel('Route').selectOption('fallback');
     await eventually(() => page.locator('table.requests tbody tr').count()).toBe(1);

@@ -128,10 +128,10 @@ describe.skipIf(!chromiumAvailable)('Admin UI pages in states no one had looked 
     await page.goto(`${harness.adminUrl}/admin#/requests`);
     // Loaded first: a render after the fill would put the field back to the page's (empty) filter.
     await eventually(() => page.locator('main p.state[role=status]', { hasText: 'Loading' }).count()).toBe(0);
-    await page.getByLabel('Model').fill('typed-by-the-admin-token');
+    await page.getByRole('textbox', { name: 'Model', exact: true }).fill('typed-by-the-admin-token');
     // Applied (the page's own state, not just the field's): its query goes out with the filter.
     const applied = page.waitForResponse((response) => response.url().includes('model=typed-by-the-admin-token'));
-    await page.getByLabel('Model').press('Tab');
+    await page.getByRole('textbox', { name: 'Model', exact: true }).press('Tab');
     await applied;
     const sessions = (await harness.admin('GET', '/sessions')).body.data as Array<{ id: string }>;
     for (const session of sessions) await harness.admin('DELETE', `/sessions/${session.id}`);
@@ -142,9 +142,9 @@ describe.skipIf(!chromiumAvailable)('Admin UI pages in states no one had looked 
     await page.getByLabel('Password').fill(user.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('navigation', { name: 'Pages', exact: true }).waitFor();
-    await page.getByLabel('Model').waitFor();
+    await page.getByRole('textbox', { name: 'Model', exact: true }).waitFor();
     // Not the admin token's page: what it typed is not handed to the viewer.
-    expect(await page.getByLabel('Model').inputValue()).toBe('');
+    expect(await page.getByRole('textbox', { name: 'Model', exact: true }).inputValue()).toBe('');
     await context.close();
   });
 });

@@ -42,8 +42,8 @@ describe.skipIf(!chromiumAvailable)('the Requests page in headless Chromium', ()
 
     await signInWithToken(page, harness.adminUrl, ADMIN_TOKEN);
     await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Requests' }).click();
-    await page.getByLabel('Model').fill('chat');
-    await page.getByLabel('Model').press('Tab');
+    await page.getByRole('textbox', { name: 'Model', exact: true }).fill('chat');
+    await page.getByRole('textbox', { name: 'Model', exact: true }).press('Tab');
     await eventually(() => rows().count()).toBe(2);
     await page.getByLabel('Status').selectOption('499');
     await eventually(() => rows().count()).toBe(1);
@@ -61,8 +61,8 @@ describe.skipIf(!chromiumAvailable)('the Requests page in headless Chromium', ()
     const when = new Date((await first.getAttribute('datetime')) as string);
     await page.clock.setFixedTime(when.getTime() + 2 * 86_400_000);
     await page.reload();
-    await page.getByLabel('Model').fill('chat');
-    await page.getByLabel('Model').press('Tab');
+    await page.getByRole('textbox', { name: 'Model', exact: true }).fill('chat');
+    await page.getByRole('textbox', { name: 'Model', exact: true }).press('Tab');
     await eventually(() => rows().count()).toBe(2);
     const day = when.toLocaleDateString('en-GB', { day: '2-digit', month: 'short' });
     expect(await rows().first().locator('time').textContent()).toBe(`${day} ${today}`);
