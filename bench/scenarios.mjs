@@ -105,8 +105,8 @@ export const LIMITS_VARIANTS = (redis = process.env.REDIS_URL ?? 'redis://127.0.
 
 /**
  * Sends `count` Chat Completions requests with `payload` through `pool`, `connections` at a time, each answer read
- * whole. An answer other than 200 throws, or with `countFailures` is counted (a loaded machine makes the fake
- * upstream refuse a few connections): returns how many. `onSend(n)` is called before the n-th request (from 1).
+ * whole. An answer other than 200 (or a dropped connection) throws, or with `countFailures` is counted (a loaded machine
+ * makes the fake upstream refuse a few connections): returns how many. `onSend(n)` is called before the n-th request (from 1).
  */
 export async function sendChat(pool, payload, count, connections, { onSend, countFailures = false } = {}) {
   let left = count;
@@ -115,15 +115,22 @@ export async function sendChat(pool, payload, count, connections, { onSend, coun
   const worker = async () => {
     while (left-- > 0) {
       onSend?.(++sent);
-      const response = await pool.request({
-        path: '/v1/chat/completions',
-        method: 'POST',
-        body: payload,
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-      });
-      await response.body.text();
-      if (response.statusCode === 200) continue;
-      if (!countFailures) throw new Error(`status ${response.statusCode}`);
+      let status;
+      try {
+        const response = await pool.request({
+          path: '/v1/chat/completions',
+          method: 'POST',
+          body: payload,
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+        });
+        await response.body.text();
+        status = response.statusCode;
+      } catch (error) {
+        // A connection a stalled gateway dropped is a failed request too, as a non-200 answer is.
+        if (!countFailures) throw error;
+      }
+      if (status === 200) continue;
+      if (!countFailures) throw new Error(`status ${status}`);
       failed++;
     }
   };

@@ -14,7 +14,7 @@ import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
-import { body, pinnedSpawn, SINGLE, TOKEN, waitForLine } from './scenarios.mjs';
+import { body, pinnedSpawn, SINGLE, sendChat, waitForLine } from './scenarios.mjs';
 
 const arg = (name, fallback) =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
@@ -52,29 +52,7 @@ function countsOf(file) {
   return { ...counts, rest: counts.total - counts.compiler - counts.gc };
 }
 
-async function send(pool, payload, count) {
-  let left = count;
-  let failed = 0;
-  const worker = async () => {
-    while (left-- > 0) {
-      // A connection the stalled gateway dropped counts as a failed request, as a non-200 answer does.
-      try {
-        const response = await pool.request({
-          path: '/v1/chat/completions',
-          method: 'POST',
-          body: payload,
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-        });
-        await response.body.text();
-        if (response.statusCode !== 200) failed++;
-      } catch {
-        failed++;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return failed;
-}
+const send = (pool, payload, count) => sendChat(pool, payload, count, CONCURRENCY, { countFailures: true });
 
 /** Dumps the gateway's counters and waits until the dump's file is complete. */
 function dump(dir, pid, index) {
